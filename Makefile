@@ -1,0 +1,102 @@
+# csceval -- build, test and run.
+#   make run      install missing Debian packages, build, run every recipe
+#   make check    build and run every test (unit, Lua, bad input, golden, sanitizers)
+#   make bench    install the peers and run the benchmarks in tests/bench/
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS    := lua5.4 gsl librsvg-2.0
+DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev pkg-config
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcsv ships no .pc file
+CSV_LIBS   := -lcsv
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS := -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 \
+              -DCSC_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS   := $(PKG_LIBS) $(CSV_LIBS) -lm
+
+BUILD    ?= build
+HOST_SRC := $(filter-out host/main.c,$(wildcard host/*.c))
+HOST_OBJ := $(HOST_SRC:host/%.c=$(BUILD)/host/%.o)
+TEST_SRC := $(wildcard tests/c/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run check deps test-unit test-lua test-bad test-golden test-asan bench \
+        install clean
+
+all: csceval
+
+csceval: $(BUILD)/csceval
+	cp $< $@
+
+$(BUILD)/host/%.o: host/%.c $(wildcard host/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libcsceval.a: $(HOST_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/csceval: $(BUILD)/host/main.o $(BUILD)/libcsceval.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ihost -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS)
+
+# Install any missing Debian package (needs root; prints what to run otherwise).
+deps:
+	@sh tests/tools/deps.sh $(DEBS)
+
+run: deps
+	$(MAKE) csceval
+	./csceval run recipes/*.lua --out out
+	@echo "reports: out/index.md and out/<recipe>/report.md"
+
+test-unit: $(TEST_BIN)
+	@sh tests/tools/run_unit.sh $(TEST_BIN)
+
+test-lua: csceval
+	./csceval test tests/lua/run.lua
+
+test-bad: csceval
+	@sh tests/badinput/run.sh ./csceval
+
+test-golden: csceval
+	@sh tests/golden/run.sh ./csceval
+
+# The unit and bad-input tests again under AddressSanitizer and UBSan.
+test-asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  build-asan/csceval $(TEST_SRC:tests/c/%.c=build-asan/tests/%)
+	@sh tests/tools/run_unit.sh $(TEST_SRC:tests/c/%.c=build-asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1 sh tests/badinput/run.sh build-asan/csceval
+
+check: deps
+	@rm -f tests/out/summary.txt
+	$(MAKE) csceval $(TEST_BIN)
+	$(MAKE) test-unit test-lua test-bad test-golden
+	$(MAKE) test-asan
+	@sh tests/tools/summary.sh
+
+bench: deps csceval
+	@sh tests/bench/run.sh
+
+install: csceval
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 csceval $(DESTDIR)$(PREFIX)/bin/csceval
+	install -m 644 lua/csc/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/
+	install -m 644 lua/csc/designs/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs/
+	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
+
+clean:
+	rm -rf build build-asan csceval out tests/out

@@ -1,0 +1,221 @@
+/* host/lsys.c -- Lua module "host.sys": the few operating-system services the
+ * csceval library in lua/ needs (atomic writes, folders, hashes, terminal).
+ * Trusted code only: recipes never see this module; lua/csc/sandbox.lua
+ * decides which paths a recipe may read or write before calling it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include <gsl/gsl_version.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "hs_fs.h"
+#include "hs_state.h"
+#include "sha256.h"
+
+static int fail_errno(lua_State *L, const char *what, const char *path) {
+  int e = errno;
+  luaL_pushfail(L);
+  lua_pushfstring(L, "%s: %s (%s)", path, what, strerror(e));
+  lua_pushinteger(L, e);
+  return 3;
+}
+
+/* Lua: sys.write_atomic(path, data) -> true | nil, msg */
+static int sys_write_atomic(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  const char *data = luaL_checklstring(L, 2, &len);
+  if (hs_fs_write_atomic(path, data, len) != 0) return fail_errno(L, "cannot write", path);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Lua: sys.mkdirs(path) -> true | nil, msg */
+static int sys_mkdirs(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (hs_fs_mkdirs(path) != 0) return fail_errno(L, "cannot create folder", path);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Lua: sys.rmdir_flat(path) -> true | nil, msg */
+static int sys_rmdir_flat(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (hs_fs_rmdir_flat(path) != 0) return fail_errno(L, "cannot remove folder", path);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Lua: sys.swap_dir(src, dst) -> true | nil, msg */
+static int sys_swap_dir(lua_State *L) {
+  const char *src = luaL_checkstring(L, 1);
+  const char *dst = luaL_checkstring(L, 2);
+  if (hs_fs_swap_dir(src, dst) != 0) return fail_errno(L, "cannot move output folder into place", dst);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Lua: sys.canonical(path) -> absolute path */
+static int sys_canonical(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char *c = hs_fs_canonical(path);
+  if (!c) return fail_errno(L, "cannot resolve path", path);
+  lua_pushstring(L, c);
+  free(c);
+  return 1;
+}
+
+/* Lua: sys.is_within(path, dir) -> bool (both canonicalised here) */
+static int sys_is_within(lua_State *L) {
+  char *p = hs_fs_canonical(luaL_checkstring(L, 1));
+  char *d = hs_fs_canonical(luaL_checkstring(L, 2));
+  int ok = p && d && hs_fs_is_within(p, d);
+  free(p); free(d);
+  lua_pushboolean(L, ok);
+  return 1;
+}
+
+/* Lua: sys.kind(path) -> "file" | "dir" | nil */
+static int sys_kind(lua_State *L) {
+  int k = hs_fs_kind(luaL_checkstring(L, 1));
+  if (k == 1) lua_pushliteral(L, "file");
+  else if (k == 2) lua_pushliteral(L, "dir");
+  else lua_pushnil(L);
+  return 1;
+}
+
+/* Lua: sys.read(path) -> string | nil, msg */
+static int sys_read(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  char *buf = hs_fs_read_all(path, &len);
+  if (!buf) return fail_errno(L, "cannot read", path);
+  lua_pushlstring(L, buf, len);
+  free(buf);
+  return 1;
+}
+
+/* Lua: sys.sha256_file(path) -> hex | nil, msg */
+static int sys_sha256_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char hex[65];
+  if (sha256_file(path, hex) != 0) return fail_errno(L, "cannot read", path);
+  lua_pushstring(L, hex);
+  return 1;
+}
+
+/* Lua: sys.sha256(string) -> hex */
+static int sys_sha256(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  struct sha256 st;
+  char hex[65];
+  sha256_init(&st);
+  sha256_update(&st, s, len);
+  sha256_final_hex(&st, hex);
+  lua_pushstring(L, hex);
+  return 1;
+}
+
+/* Lua: sys.isatty(fd) -> bool */
+static int sys_isatty(lua_State *L) {
+  lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
+/* Lua: sys.clock() -> seconds from a monotonic clock (for progress and benches) */
+static int sys_clock(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec * 1e-9);
+  return 1;
+}
+
+/* Lua: sys.stderr(text): diagnostics go to stderr, results to stdout */
+static int sys_stderr(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  fwrite(s, 1, len, stderr);
+  fflush(stderr);
+  return 0;
+}
+
+/* Lua: sys.stdout(text) */
+static int sys_stdout(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  fwrite(s, 1, len, stdout);
+  fflush(stdout);
+  return 0;
+}
+
+/* Lua: sys.versions() -> {csceval=, lua=, gsl=} */
+static int sys_versions(lua_State *L) {
+  lua_createtable(L, 0, 3);
+  lua_pushstring(L, CSC_VERSION);
+  lua_setfield(L, -2, "csceval");
+  lua_pushstring(L, LUA_RELEASE);
+  lua_setfield(L, -2, "lua");
+  lua_pushstring(L, GSL_VERSION);
+  lua_setfield(L, -2, "gsl");
+  return 1;
+}
+
+/* Lua: sys.set_memory_limit(bytes): cap Lua's own memory (0 = no cap) */
+static int sys_set_memory_limit(lua_State *L) {
+  lua_Integer n = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, n >= 0, 1, "memory limit must be 0 or more bytes");
+  void *ud;
+  lua_getallocf(L, &ud);
+  struct hs_mem *m = ud;
+  m->limit = (size_t)n;
+  return 0;
+}
+
+/* Lua: sys.memory() -> used, peak (bytes of Lua memory) */
+static int sys_memory(lua_State *L) {
+  void *ud;
+  lua_getallocf(L, &ud);
+  const struct hs_mem *m = ud;
+  lua_pushinteger(L, (lua_Integer)m->used);
+  lua_pushinteger(L, (lua_Integer)m->peak);
+  return 2;
+}
+
+/* Lua: sys.listdir(path) -> {name, ...} (unsorted; nil, msg if unreadable) */
+static int sys_listdir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  DIR *d = opendir(path);
+  if (!d) return fail_errno(L, "cannot list folder", path);
+  lua_newtable(L);
+  lua_Integer k = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    lua_pushstring(L, e->d_name);   /* may raise on OOM: d leaks then, acceptable */
+    lua_rawseti(L, -2, ++k);
+  }
+  closedir(d);
+  return 1;
+}
+
+static const luaL_Reg sys_funcs[] = {
+  {"listdir", sys_listdir},
+  {"set_memory_limit", sys_set_memory_limit}, {"memory", sys_memory},
+  {"write_atomic", sys_write_atomic}, {"mkdirs", sys_mkdirs}, {"rmdir_flat", sys_rmdir_flat},
+  {"swap_dir", sys_swap_dir}, {"canonical", sys_canonical}, {"is_within", sys_is_within},
+  {"kind", sys_kind}, {"read", sys_read}, {"sha256_file", sys_sha256_file},
+  {"sha256", sys_sha256}, {"isatty", sys_isatty}, {"clock", sys_clock},
+  {"stderr", sys_stderr}, {"stdout", sys_stdout}, {"versions", sys_versions},
+  {NULL, NULL}};
+
+int luaopen_host_sys(lua_State *L) {
+  luaL_newlib(L, sys_funcs);
+  return 1;
+}

@@ -1,0 +1,199 @@
+--- The command line: csceval run | check | describe | test, --help, --version.
+-- Parses arguments, dispatches, prints results to stdout and diagnostics to
+-- stderr, and returns the exit code (docs/cli.md lists them).
+-- @module csc.cli
+local errors = require("csc.errors")
+local sys = require("host.sys")
+
+local M = {}
+
+M.usage = [[
+Usage:
+  csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
+                        [--format md,csv,json] [--quiet] [--trusted] [--memory MB]
+  csceval check RECIPE... [--data NAME=PATH]...
+  csceval describe FILE.csv [--type COLUMN=TYPE]...
+  csceval test SCRIPT.lua [ARGS...]
+  csceval --help | --version
+
+Commands:
+  run       run each recipe and write out/<id>/report.md, results.json and CSV tables
+  check     validate the recipe and its input data without running the analysis
+  describe  first look at a CSV file: types, missing values by reason, ranges, levels
+  test      run a trusted Lua test script with the csceval library (used by make check)
+
+Options:
+  --out DIR          output folder (default out)
+  --data NAME=PATH   read input NAME from PATH instead of the recipe's file (e.g. the real data)
+  --seed N           random seed (default: the recipe's seed)
+  --format LIST      which outputs to write: md, csv, json (default all)
+  --quiet            print nothing but errors
+  --trusted          run recipes without the sandbox (full Lua standard library)
+  --memory MB        cap on Lua memory per run (default 4096)
+
+Exit codes: 0 ok, 1 internal error, 2 usage or recipe error, 3 data error,
+4 analysis error, 5 output could not be written.
+See `man csceval` and docs/ for the recipe reference.
+]]
+
+local function parse(argv)
+  local o = { cmd = nil, files = {}, data = {}, types = {}, formats = nil, rest = {} }
+  local i = 1
+  local function value(flag)
+    i = i + 1
+    local v = argv[i]
+    if v == nil then errors.raise("usage", flag .. " needs a value (see csceval --help)") end
+    return v
+  end
+  while i <= #argv do
+    local a = argv[i]
+    if o.cmd == "test" and #o.files > 0 then o.rest[#o.rest + 1] = a
+    elseif a == "--help" or a == "-h" then o.help = true
+    elseif a == "--version" then o.version = true
+    elseif a == "--out" then o.out = value(a)
+    elseif a == "--data" then o.data[#o.data + 1] = value(a)
+    elseif a == "--type" then o.types[#o.types + 1] = value(a)
+    elseif a == "--seed" then
+      local v = value(a)
+      o.seed = math.tointeger(tonumber(v))
+      if not o.seed or o.seed < 0 then errors.raise("usage", "--seed " .. v .. ": expected a whole number 0 or more") end
+    elseif a == "--format" then
+      o.formats = {}
+      for f in value(a):gmatch("[^,]+") do
+        if f ~= "md" and f ~= "csv" and f ~= "json" then
+          errors.raise("usage", "--format: unknown format " .. f .. " (use md, csv, json, comma-separated)")
+        end
+        o.formats[#o.formats + 1] = f
+      end
+    elseif a == "--quiet" or a == "-q" then o.quiet = true
+    elseif a == "--trusted" then o.trusted = true
+    elseif a == "--memory" then
+      local v = value(a)
+      o.memory = tonumber(v)
+      if not o.memory or o.memory <= 0 then errors.raise("usage", "--memory " .. v .. ": expected a size in MB") end
+    elseif a:sub(1, 1) == "-" and a ~= "-" then
+      errors.raise("usage", "unknown option " .. a .. " (see csceval --help)")
+    elseif not o.cmd then
+      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" then
+        errors.raise("usage", "unknown command " .. a .. " (use run, check, describe or test; see csceval --help)")
+      end
+      o.cmd = a
+    else
+      o.files[#o.files + 1] = a
+    end
+    i = i + 1
+  end
+  return o
+end
+
+local function command_string(argv)
+  local parts = { "csceval" }
+  for _, a in ipairs(argv) do
+    parts[#parts + 1] = a:match("^[%w_%-%./=,:]+$") and a or ("'" .. a:gsub("'", "'\\''") .. "'")
+  end
+  return table.concat(parts, " ")
+end
+
+local function describe(o)
+  if #o.files ~= 1 then errors.raise("usage", "describe takes one CSV file: csceval describe FILE.csv") end
+  local path = o.files[1]
+  if sys.kind(path) ~= "file" then errors.raise("data", path .. ": no such file") end
+  local types = {}
+  for _, t in ipairs(o.types) do
+    local c, ty = t:match("^(.-)=(.+)$")
+    if not c then errors.raise("usage", "--type " .. t .. ": expected COLUMN=TYPE") end
+    types[c] = ty
+  end
+  local hframe = require("host.frame")
+  local ok, f, msg = pcall(hframe.read_csv, path, { types = types, origin = "with --type" })
+  if not ok then errors.raise("usage", tostring(f)) end
+  if not f then errors.raise("data", msg) end
+  sys.stdout(hframe.describe(f, path))
+  return 0
+end
+
+local function run(o, argv)
+  if #o.files == 0 then errors.raise("usage", "run needs at least one recipe: csceval run recipes/NAME.lua") end
+  local runner = require("csc.runner")
+  local index = require("csc.index")
+  sys.set_memory_limit(math.floor((o.memory or 4096) * 1024 * 1024))
+  local summaries = {}
+  local progress = require("csc.progress").new(#o.files, o.quiet)
+  for k, path in ipairs(o.files) do
+    progress:step(k - 1, path)
+    local s = runner.run(path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
+      trusted = o.trusted, command = command_string(argv) })
+    summaries[#summaries + 1] = s
+    if not o.quiet then
+      sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
+        s.id, #s.estimates, s.nwithin, #s.published, s.dir))
+    end
+  end
+  progress:done()
+  index.write(o.out or "out")
+  if not o.quiet then sys.stdout(string.format("reports: %s/index.md\n", o.out or "out")) end
+  return 0
+end
+
+local function check(o)
+  if #o.files == 0 then errors.raise("usage", "check needs at least one recipe: csceval check recipes/NAME.lua") end
+  local runner = require("csc.runner")
+  for _, path in ipairs(o.files) do
+    local s = runner.check(path, { data = o.data, trusted = o.trusted })
+    if not o.quiet then
+      sys.stdout(string.format("%s: ok (%s)\n", path, table.concat(s.inputs, "; ")))
+    end
+  end
+  return 0
+end
+
+local function test(o)
+  if #o.files ~= 1 then errors.raise("usage", "test takes one script: csceval test tests/lua/run.lua") end
+  local chunk, err = loadfile(o.files[1], "t")
+  if not chunk then errors.raise("usage", err) end
+  arg = o.rest
+  local code = chunk(table.unpack(o.rest))
+  return math.tointeger(code) or 0
+end
+
+local function main(argv)
+  local o = parse(argv)
+  if o.version then
+    local v = sys.versions()
+    sys.stdout(string.format("csceval %s (%s, GSL %s)\n", v.csceval, v.lua, v.gsl))
+    return 0
+  end
+  if o.help or not o.cmd then
+    if o.help then sys.stdout(M.usage); return 0 end
+    sys.stderr(M.usage)
+    return errors.codes.usage
+  end
+  if o.cmd == "describe" then return describe(o)
+  elseif o.cmd == "run" then return run(o, argv)
+  elseif o.cmd == "check" then return check(o)
+  else return test(o) end
+end
+
+--- Entry point called by host/main.c.  Returns the exit code.
+function M.main(argv)
+  local ok, res = xpcall(main, function(e)
+    if errors.is(e) then return e end
+    return errors.wrap(debug.traceback(tostring(e), 2), "internal")
+  end, argv)
+  if ok then return res end
+  if not errors.is(res) then
+    -- Lua raises out-of-memory without calling the message handler
+    if res == "not enough memory" then
+      res = errors.wrap("out of memory: the run needed more Lua memory than its cap; "
+        .. "raise the cap with --memory MB (default 4096) or reduce the data the recipe keeps", "analysis")
+    else
+      res = errors.wrap(tostring(res), "internal")
+    end
+  end
+  local msg = res.msg
+  if res.kind == "internal" then msg = "internal error (please report it): " .. msg end
+  sys.stderr("csceval: " .. msg .. "\n")
+  return errors.codes[res.kind] or 1
+end
+
+return M

@@ -1,0 +1,188 @@
+--- The object a recipe's design (and any recipe function) works through.
+-- It holds the loaded data and collects what the run produces: estimates,
+-- result tables, charts, notes, warnings, extra files and row drops.  The
+-- runner turns these into report.md, report.html, results.json, CSV and SVG
+-- files.
+-- @module csc.context
+local errors = require("csc.errors")
+local util = require("csc.util")
+
+local M = {}
+local Ctx = {}
+Ctx.__index = Ctx
+
+--- New context for recipe r with loaded data.
+function M.new(r, data, prov, opts)
+  return setmetatable({
+    recipe = r.spec, path = r.path, id = r.id, data = data, provenance = prov,
+    seed = opts.seed or r.spec.seed or 20260101, alpha = r.spec.alpha or 0.05,
+    estimates = {}, estimate_index = {}, tables = {}, table_index = {},
+    notes = {}, warnings = {}, files = {}, drops = {}, sections = {}, charts = {},
+    methods = {}, chart_index = {},
+    -- evidence: a design's own sentence on how strong its evidence is (set
+    -- ctx.evidence = "..."); shown in the report and in out/index.html.
+    evidence = nil,
+    -- output options that are not recipe content (--png); read by csc.output
+    png = opts.png or nil,
+  }, Ctx)
+end
+
+local function num_or_nil(v, what, level)
+  if v ~= nil and type(v) ~= "number" then
+    error(string.format("%s must be a number, got %s", what, type(v)), level + 1)
+  end
+  return v
+end
+
+--- Record an estimate.  Fields: label (unique), value, and optionally se,
+-- ci = {low, high}, p, n, df, unit, method, group; headline = true marks the
+-- one figure out/index.md shows; detail = true keeps it out of the report's
+-- results list (it is still in results.json, usually shown in a table).
+function Ctx:estimate(e)
+  if type(e) ~= "table" or type(e.label) ~= "string" then
+    error("ctx:estimate{label = \"...\", value = ...}: label must be a string", 2)
+  end
+  if self.estimate_index[e.label] then
+    error(string.format("ctx:estimate: the label %q is used twice; labels must be unique", e.label), 2)
+  end
+  num_or_nil(e.value, "estimate " .. e.label .. ": value", 2)
+  num_or_nil(e.se, "estimate " .. e.label .. ": se", 2)
+  num_or_nil(e.p, "estimate " .. e.label .. ": p", 2)
+  local rec = {
+    label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
+    ci = e.ci and { e.ci[1], e.ci[2] } or nil, unit = e.unit, method = e.method, group = e.group,
+    headline = e.headline or nil, detail = e.detail or nil,
+  }
+  self.estimates[#self.estimates + 1] = rec
+  self.estimate_index[e.label] = rec
+  return rec
+end
+
+--- Record a result table.  t is a host.Frame or {columns = {...}, rows = {{...}, ...}}.
+-- opts: caption, digits (number or per-column table), csv (default true).
+function Ctx:table(name, t, opts)
+  if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
+    error("ctx:table(name, ...): name must be letters, digits, _ or - (it becomes name.csv)", 2)
+  end
+  if self.table_index[name] then error(string.format("ctx:table: %q is used twice", name), 2) end
+  local cols, rows
+  if type(t) == "userdata" then
+    cols = t:names()
+    local data = {}
+    for j, c in ipairs(cols) do data[j] = t:column(c) end
+    rows = {}
+    for i = 1, t:nrow() do
+      local row = {}
+      for j = 1, #cols do row[j] = data[j][i] end
+      rows[i] = row
+    end
+  elseif type(t) == "table" and type(t.columns) == "table" and type(t.rows) == "table" then
+    cols, rows = t.columns, t.rows
+  else
+    error("ctx:table: expected a frame or {columns = {...}, rows = {...}}", 2)
+  end
+  local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
+                digits = opts and opts.digits, csv = not (opts and opts.csv == false),
+                note = opts and opts.note }
+  self.tables[#self.tables + 1] = rec
+  self.table_index[name] = rec
+  return rec
+end
+
+--- A sentence for the report's notes.
+function Ctx:note(text) self.notes[#self.notes + 1] = tostring(text) end
+
+--- A diagnostic or caveat in plain words ("pre-period trends differ (p = 0.03)").
+function Ctx:warn(text) self.warnings[#self.warnings + 1] = tostring(text) end
+
+--- Describe the method (shown under "Method"); may be called several times.
+function Ctx:method(text) self.methods[#self.methods + 1] = tostring(text) end
+
+--- An extra report section: title and Markdown body.
+function Ctx:section(title, body) self.sections[#self.sections + 1] = { title = title, body = body } end
+
+-- Raw SVG from a recipe is inlined into report.html, so refuse anything
+-- that could run code or fetch a file: the page must stay self-contained.
+local UNSAFE_SVG = {
+  { "<script", "a <script> element" }, { "<foreignobject", "a <foreignObject> element" },
+  { "%son[%a]+%s*=", "an event handler attribute (on...=)" }, { "javascript:", "a javascript: link" },
+  { "href%s*=%s*[\"']%s*[^#\"'%s]", "a link to another file or site (only #id links are allowed)" },
+  { "url%(%s*[\"']?%s*[^#\"'%s%)]", "a url() that is not a #id reference" },
+  { "<!doctype", "a DOCTYPE" }, { "<!entity", "an ENTITY declaration" },
+  { "<%?xml%-stylesheet", "an xml-stylesheet instruction" }, { "@import", "an @import rule" },
+}
+
+--- Register a chart.  Fields: name (plain, becomes name.svg), title and
+-- desc (required: they are the chart's accessible name and description),
+-- and either kind = "benchmark" | "its" | "love" | "overlap" | "funnel" |
+-- "bars" | "tornado" | "lines" | "plot" with that kind's fields (see
+-- lua/csc/svg.lua), or svg = "<svg ...>...</svg>" drawn by hand.
+-- table = "name" shows the chart right after that result table.
+function Ctx:chart(c)
+  if type(c) ~= "table" then
+    error("ctx:chart{name = ..., title = ..., desc = ..., kind = ... or svg = ...}: expected a table", 2)
+  end
+  if type(c.name) ~= "string" or not c.name:match("^[%w_%-]+$") then
+    error("ctx:chart: name must be letters, digits, _ or - (it becomes name.svg)", 2)
+  end
+  if self.chart_index[c.name] then error(string.format("ctx:chart: %q is used twice", c.name), 2) end
+  for _, k in ipairs({ "title", "desc" }) do
+    if type(c[k]) ~= "string" or c[k] == "" then
+      error(string.format("ctx:chart %s: %s must be a non-empty string (it is what a screen reader "
+        .. "says for the chart)", c.name, k), 2)
+    end
+  end
+  local text
+  if c.svg ~= nil then
+    if type(c.svg) ~= "string" or not c.svg:match("^%s*<svg[%s>]") then
+      error(string.format("ctx:chart %s: svg must be a string holding one <svg> element", c.name), 2)
+    end
+    local lower = c.svg:lower()
+    for _, rule in ipairs(UNSAFE_SVG) do
+      if lower:find(rule[1]) then
+        error(string.format("ctx:chart %s: the SVG holds %s; reports must be self-contained and run no code",
+          c.name, rule[2]), 2)
+      end
+    end
+    text = c.svg
+  else
+    local svg = require("csc.svg")
+    local f = svg.kinds[c.kind]
+    if not f then
+      error(string.format("ctx:chart %s: kind %s is not a chart kind (use %s), or give svg = \"<svg ...>\"",
+        c.name, tostring(c.kind), table.concat(util.sorted_keys(svg.kinds), ", ")), 2)
+    end
+    local spec = {}
+    for k, v in pairs(c) do spec[k] = v end
+    spec.id, spec.name, spec.kind, spec.table = "chart-" .. c.name, nil, nil, nil
+    local ok, res = pcall(f, spec)
+    if not ok then error(string.format("ctx:chart %s: %s", c.name, tostring(res)), 2) end
+    text = res
+  end
+  local rec = { name = c.name, title = c.title, desc = c.desc, svg = text, table = c.table, kind = c.kind,
+                own_ids = c.svg == nil }
+  self.charts[#self.charts + 1] = rec
+  self.chart_index[c.name] = rec
+  return rec
+end
+
+--- Record that n rows of an input were dropped, and why (for provenance).
+function Ctx:drop(input, n, reason)
+  self.drops[#self.drops + 1] = { input = input, n = n, reason = reason }
+end
+
+--- Write an extra output file inside this recipe's output folder only.
+function Ctx:write(name, text)
+  if type(name) ~= "string" or not name:match("^[%w_%-][%w_%-%.]*$") or name:find("..", 1, true) then
+    error(string.format("ctx:write: %q is not a plain file name; recipes may write only inside their "
+      .. "own output folder (use a name like \"extra.csv\", no folders or '..')", tostring(name)), 2)
+  end
+  if type(text) ~= "string" then error("ctx:write(name, text): text must be a string", 2) end
+  self.files[name] = text
+end
+
+--- Look up an estimate by label (nil if absent).
+function Ctx:get(label) return self.estimate_index[label] end
+
+M.Ctx = Ctx
+return M

@@ -1,0 +1,77 @@
+--- Reading a recipe's declared inputs.
+-- Paths are taken as written, relative to the folder csceval runs in
+-- (normally the project root), or replaced with --data NAME=PATH.  Each file
+-- is hashed for the report's provenance section.  Recipes never open files
+-- themselves: they receive frames through ctx.data.
+-- @module csc.data
+local errors = require("csc.errors")
+local hframe = require("host.frame")
+local recipe = require("csc.recipe")
+local sys = require("host.sys")
+local util = require("csc.util")
+
+local M = {}
+
+--- Parse --data NAME=PATH arguments into a map, checking names exist.
+function M.overrides(r, list)
+  local out = {}
+  for _, item in ipairs(list or {}) do
+    local name, path = item:match("^([^=]+)=(.+)$")
+    if not name then
+      errors.raise("usage", string.format("--data %s: expected NAME=PATH, e.g. --data pupils=real/pupils.csv", item))
+    end
+    if not r.spec.inputs[name] then
+      errors.raise("usage", string.format("--data %s: the recipe %s has no input named %q%s (its inputs: %s)",
+        item, r.path, name, util.hint(name, util.sorted_keys(r.spec.inputs)),
+        table.concat(util.sorted_keys(r.spec.inputs), ", ")))
+    end
+    out[name] = path
+  end
+  return out
+end
+
+--- Load every input.  Returns data (name -> frame) and provenance records.
+function M.load_inputs(r, overrides)
+  local data, prov = {}, {}
+  for _, name in ipairs(util.sorted_keys(r.spec.inputs)) do
+    local inp = r.spec.inputs[name]
+    local path = overrides[name] or inp.path
+    local where = recipe.where(r, "inputs." .. name .. ".path")
+    if sys.kind(path) ~= "file" then
+      local hint
+      if overrides[name] then hint = "check the path given with --data " .. name .. "=..."
+      elseif path:match("^%.%./shared/") then
+        hint = "this recipe reads the shared public data folder ../shared/; run csceval from the project root with that folder beside it, or pass --data " .. name .. "=PATH"
+      elseif inp.generator then
+        hint = "make it with the generator " .. inp.generator .. " (see the recipe's data note), or pass --data " .. name .. "=PATH"
+      else hint = "pass --data " .. name .. "=PATH" end
+      errors.raise("data", string.format("%sfile %s not found; %s", where, path, hint))
+    end
+    local f, msg = hframe.read_csv(path, { types = inp.types })
+    if not f then errors.raise("data", msg .. " (input \"" .. name .. "\" of " .. r.path .. ")") end
+    data[name] = f
+    prov[#prov + 1] = {
+      name = name, path = path, sha256 = sys.sha256_file(path),
+      rows = f:nrow(), columns = f:ncol(),
+      synthetic = (inp.synthetic and not overrides[name]) or false,
+      replaced = overrides[name] ~= nil,
+      description = inp.description,
+    }
+  end
+  return data, prov
+end
+
+--- Missing values in the named columns of f, by reason, e.g. {c = 12, x = 3}.
+function M.suppression(f, cols)
+  local out = {}
+  for _, c in ipairs(cols) do
+    if f:has(c) then
+      for reason, n in pairs(f:na_counts(c)) do
+        if reason ~= "present" then out[reason] = (out[reason] or 0) + n end
+      end
+    end
+  end
+  return out
+end
+
+return M

@@ -1,0 +1,202 @@
+--- Design "benchmark": an authority against its statistical neighbours and
+-- England, year by year, on measures built from Explore Education Statistics
+-- tidy files (time_period, geographic_level, old_la_code, ...).
+-- A measure is numerator / denominator * per, where the denominator is a
+-- column of the same file or of another input (e.g. ONS child population,
+-- with a year lag: the mid-2017 estimate for 2017/18).  Neighbours' figure
+-- is the unweighted mean of their rates, with the range, as the DfE's
+-- LA Interactive Tool shows it.
+-- @module csc.designs.benchmark
+local S = require("csc.schema")
+local util = require("csc.util")
+
+local M = {}
+local NA = require("host.frame").NA
+
+local function input_of_measure(root, parent) return parent.input end
+
+local denominator = S.either({
+  S.column({ input = input_of_measure }),
+  S.record({
+    input = S.string({ required = true }),
+    column = S.string({ required = true }),
+    year_lag = S.integer({ min = 0, doc = "denominator year = time_period - year_lag" }),
+    where = S.string({ doc = "filter expression for the denominator rows" }),
+  }),
+})
+
+local measure = S.record({
+  name = S.string({ required = true, pattern = "^[%w_]+$", pattern_doc = "letters, digits and _" }),
+  label = S.string({ required = true }),
+  input = S.string({ required = true }),
+  numerator = S.column({ required = true, input = "input" }),
+  denominator = denominator,
+  per = S.number({ doc = "multiplier: 100 for a percentage, 10000 for a rate per 10,000" }),
+  where = S.string({ doc = "filter expression for the numerator rows, e.g. category == \"...\"" }),
+  digits = S.integer({ min = 0 }),
+  peak = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }),
+})
+
+M.schema = S.record({
+  authority = S.either({ S.integer(), S.string() }, { required = true, doc = "old_la_code of the authority" }),
+  authority_name = S.string({ required = true }),
+  neighbours = S.record({
+    input = S.string({ required = true }),
+    code_column = S.string({ required = true }),
+    columns = S.list(S.string()),
+    model = S.string(),
+  }, { required = true }),
+  years = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }, { required = true }),
+  code_column = S.string({ doc = "column holding the authority code (default old_la_code)" }),
+  measures = S.list(measure, { required = true, min_items = 1 }),
+})
+
+local function year_label(y) return string.format("%d/%02d", y - 1, y % 100) end
+
+function M.describe(d)
+  local lines = {
+    string.format("Benchmarking: %s against its statistical neighbours (%s) and England, %s to %s.",
+      d.authority_name, d.neighbours.model or "neighbour list", year_label(d.years.from), year_label(d.years.to)),
+    "Years are financial years ending 31 March (2018 = 2017/18).",
+    "The neighbours' figure is the unweighted mean of their rates, shown with their range.",
+  }
+  return table.concat(lines, " ")
+end
+
+--- Neighbour codes of the authority, in order.
+local function neighbour_codes(ctx, d)
+  local f = ctx.data[d.neighbours.input]
+  local codecol = d.neighbours.code_column
+  local cols = d.neighbours.columns
+  if not cols then
+    cols = {}
+    for _, n in ipairs(f:names()) do if n:match("^SN_?%d+$") then cols[#cols + 1] = n end end
+  end
+  local codes = f:column(codecol)
+  for i = 1, #codes do
+    if tostring(codes[i]) == tostring(d.authority) then
+      local out = {}
+      for _, c in ipairs(cols) do
+        local v = f:value(i, c)
+        if v ~= NA then out[#out + 1] = v end
+      end
+      return out
+    end
+  end
+  error(string.format("design.authority: %s is not in the neighbour list %q (column %q)",
+    tostring(d.authority), d.neighbours.input, codecol), 0)
+end
+
+--- Index rows of an EES frame: key "level|code|year" -> row value of column.
+-- A missing value is kept as a reason string ("c", "x", ...) in why[key], so
+-- the report can tell a suppressed figure from a row that is not there.
+local function index(f, col, where, codecol)
+  if where then f = f:filter(where) end
+  local lev, code, year, val = f:column("geographic_level"), f:column(codecol), f:column("time_period"), f:column(col)
+  local t, why = {}, {}
+  for i = 1, #lev do
+    local key
+    if lev[i] == "National" then key = "E|" .. tostring(year[i])
+    elseif lev[i] == "Local authority" and code[i] ~= NA then key = tostring(code[i]) .. "|" .. tostring(year[i]) end
+    if key then
+      t[key] = val[i]
+      if val[i] == NA then why[key] = f:na_reason(i, col) end
+    end
+  end
+  return t, why
+end
+
+--- Why code's figure for year y is missing, in words.
+local function missing_reason(num, numwhy, den, denwhy, key, denkey)
+  if num[key] == nil then return "no row" end
+  if numwhy[key] then return numwhy[key] == "" and "blank" or ("\"" .. numwhy[key] .. "\"") end
+  if den and den[denkey] == nil then return "no denominator row" end
+  if den and denwhy[denkey] then return "denominator " .. (denwhy[denkey] == "" and "blank" or ("\"" .. denwhy[denkey] .. "\"")) end
+  return "denominator 0"
+end
+
+local function ratio(num, den, per)
+  if num == nil or den == nil or num == NA or den == NA or den == 0 then return nil end
+  return num / den * per
+end
+
+function M.run(ctx, d)
+  local codecol = d.code_column or "old_la_code"
+  local sn = neighbour_codes(ctx, d)
+  local auth = tostring(d.authority)
+  ctx:method(string.format("Neighbours of %s (%s): %d authorities, old LA codes %s.",
+    d.authority_name, d.neighbours.model or d.neighbours.input, #sn, table.concat(util.copy(sn), ", ")))
+  for _, m in ipairs(d.measures) do
+    local per = m.per or 1
+    local num, numwhy = index(ctx.data[m.input], m.numerator, m.where, codecol)
+    local den, denwhy, lag = nil, {}, 0
+    if type(m.denominator) == "string" then
+      den, denwhy = index(ctx.data[m.input], m.denominator, m.where, codecol)
+    elseif type(m.denominator) == "table" then
+      den, denwhy = index(ctx.data[m.denominator.input], m.denominator.column, m.denominator.where, codecol)
+      lag = m.denominator.year_lag or 0
+      ctx:method(string.format("%s: %s / %s (%s) × %s; the denominator for year ending March Y is %s's figure for %s.",
+        m.label, m.numerator, m.denominator.column, m.denominator.input, util.fmt_number(per),
+        m.denominator.input, lag == 0 and "Y" or ("Y − " .. lag)))
+    end
+    if type(m.denominator) == "string" then
+      ctx:method(string.format("%s: %s / %s × %s.", m.label, m.numerator, m.denominator, util.fmt_number(per)))
+    end
+    local rows = {}
+    local series = {}
+    local missing_sn = {}
+    for y = d.years.from, d.years.to do
+      local function val(code)
+        if den == nil then
+          local v = num[code .. "|" .. y]
+          return (v ~= nil and v ~= NA) and v or nil
+        end
+        return ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
+      end
+      local a = val(auth)
+      local e = val("E")
+      local vals = {}
+      for _, c in ipairs(sn) do
+        local v = val(tostring(c))
+        if v then vals[#vals + 1] = v else
+          local key = tostring(c) .. "|" .. y
+          missing_sn[#missing_sn + 1] = string.format("%s in %s: %s", c, year_label(y),
+            missing_reason(num, numwhy, den, denwhy, key, tostring(c) .. "|" .. (y - lag)))
+        end
+      end
+      local mean, lo, hi
+      if #vals > 0 then
+        local s = 0
+        lo, hi = math.huge, -math.huge
+        for _, v in ipairs(vals) do s = s + v; lo = math.min(lo, v); hi = math.max(hi, v) end
+        mean = s / #vals
+      end
+      rows[#rows + 1] = { year_label(y), a or NA, mean or NA, lo or NA, hi or NA, #vals, e or NA }
+      series[y] = a
+      if a then ctx:estimate({ label = string.format("%s.authority.%d", m.name, y), value = a, unit = m.label, group = m.name, detail = true }) end
+      if mean then ctx:estimate({ label = string.format("%s.neighbours_mean.%d", m.name, y), value = mean, n = #vals, unit = m.label, group = m.name, detail = true }) end
+      if e then ctx:estimate({ label = string.format("%s.england.%d", m.name, y), value = e, unit = m.label, group = m.name, detail = true }) end
+    end
+    ctx:table(m.name, {
+      columns = { "year", d.authority_name, "neighbours_mean", "neighbours_min", "neighbours_max", "neighbours_n", "England" },
+      rows = rows,
+    }, { caption = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England", digits = m.digits or 1 })
+    if #missing_sn > 0 then
+      ctx:warn(string.format("%s: no figure for %d neighbour-years (%s); the neighbours' mean uses those available.",
+        m.label, #missing_sn, table.concat(missing_sn, ", ", 1, math.min(#missing_sn, 6)) .. (#missing_sn > 6 and ", …" or "")))
+    end
+    if m.peak then
+      local best, by
+      for y = m.peak.from, m.peak.to do
+        if series[y] and (not best or series[y] > best) then best, by = series[y], y end
+      end
+      if best then
+        ctx:estimate({ label = m.name .. ".authority.peak_year", value = by, group = m.name })
+        ctx:estimate({ label = m.name .. ".authority.peak_value", value = best, unit = m.label, group = m.name,
+          headline = true })
+      end
+    end
+  end
+end
+
+return M

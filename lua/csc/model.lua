@@ -1,0 +1,535 @@
+--- Regression recipes: OLS/WLS and GLMs (logit, probit, Poisson) on a frame,
+-- regression with AR(1) errors (Prais-Winsten, Cochrane-Orcutt) and
+-- time-series diagnostics (Durbin-Watson, Breusch-Godfrey, ACF/PACF,
+-- Box-Pierce/Ljung-Box, varsoc lag selection).
+-- The numerics run in C (host.model on GSL; see docs/methods/regression.md,
+-- docs/methods/glm.md and docs/methods/timeseries.md); this module checks
+-- the recipe's fields, naming the one that is wrong, and returns a result
+-- object with a tidy coefficient table and `:lincom{}`, `:wald{}`,
+-- `:predict(newdata)`, and for OLS `:dwtest{}` and `:bgtest{}`.
+--
+-- Time series: rows are taken in frame order, which must be time order
+-- (give `time = <column>` to have that checked, with even spacing); rows
+-- missing a used value may only be dropped at the ends of the series.
+--
+-- Missing values: rows missing any used value (outcome, covariates,
+-- weights, offset, cluster) are dropped and counted in `n_dropped`.
+-- Argument errors are raised with `error(msg, level)` at the recipe line.
+-- @module csc.model
+local hmodel = require("host.model")
+local util = require("csc.util")
+
+-- Test results print like R's htest when csc.stats is there (it is, in
+-- the host; it may be absent when this module is tested on its own).
+local ok_stats, cstats = pcall(require, "csc.stats")
+local Htest = ok_stats and type(cstats) == "table" and cstats.Htest or nil
+
+local M = {}
+
+-- The recipe's spec behind each OLS result, for :dwtest / :bgtest (which
+-- refit on the same rows).  Weak keys: it goes when the result goes.
+local fit_spec = setmetatable({}, { __mode = "k" })
+
+--- Metatable of every model result.
+local Model = {}
+Model.__index = Model
+M.Model = Model
+
+local function fmt(x)
+  if type(x) ~= "number" then return tostring(x) end
+  if x ~= x then return "NaN" end
+  return string.format("%.6g", x)
+end
+
+function Model.__tostring(r)
+  local out = { string.format("%s, n = %d (%d dropped), vcov = %s", r.method, r.n, r.n_dropped,
+    r.vcov_type) }
+  out[#out + 1] = string.format("%-16s %12s %12s %9s %10s", "term", "estimate", "std_error",
+    r.dist == "t" and "t" or "z", "p_value")
+  for _, row in ipairs(r.coefficients) do
+    out[#out + 1] = string.format("%-16s %12s %12s %9s %10s", row.term, fmt(row.estimate),
+      fmt(row.std_error), fmt(row.statistic), fmt(row.p_value))
+  end
+  if r.rho ~= nil then
+    out[#out + 1] = string.format("rho = %s (%s), Durbin-Watson original %s, transformed %s",
+      fmt(r.rho), r.twostep and "two-step" or string.format("%d iterations", r.iter),
+      fmt(r.dw_original), fmt(r.dw_transformed))
+  end
+  return table.concat(out, "\n")
+end
+
+-- ===== Checks =====
+-- Raise at level 3: helper -> csc.model function -> recipe line.
+
+local function need_table(fn, spec)
+  if type(spec) ~= "table" then
+    error(string.format("model.%s: expected a table of fields {data = ..., y = ..., x = {...}}, got %s",
+      fn, type(spec)), 3)
+  end
+end
+
+local function check_name(fn, spec, field, required)
+  local v = spec[field]
+  if v == nil then
+    if required then error(string.format("model.%s: field '%s' is required (a column name)", fn, field), 3) end
+    return
+  end
+  if type(v) ~= "string" then
+    error(string.format("model.%s: field '%s' must be a column name (string), got %s", fn, field,
+      type(v)), 3)
+  end
+end
+
+local function check_common(fn, spec)
+  need_table(fn, spec)
+  if spec.data == nil then error(string.format("model.%s: field 'data' is required (a frame)", fn), 3) end
+  check_name(fn, spec, "y", true)
+  local x = spec.x
+  if x == nil then x = {} end
+  if type(x) == "string" then x = { x } end
+  if type(x) ~= "table" then
+    error(string.format("model.%s: field 'x' must be an array of column names, got %s", fn, type(x)), 3)
+  end
+  for i, name in ipairs(x) do
+    if type(name) ~= "string" then
+      error(string.format("model.%s: x[%d] must be a column name (string), got %s", fn, i, type(name)), 3)
+    end
+    if name == spec.y then
+      error(string.format("model.%s: x[%d] '%s' is also the outcome y", fn, i, name), 3)
+    end
+  end
+  for _, f in ipairs({ "weights", "cluster", "offset", "time" }) do check_name(fn, spec, f, false) end
+  if spec.lag ~= nil and math.type(spec.lag) ~= "integer" then
+    error(string.format("model.%s: field 'lag' must be an integer, got %s", fn, fmt(spec.lag)), 3)
+  end
+  if spec.level ~= nil and (type(spec.level) ~= "number" or spec.level <= 0 or spec.level >= 1) then
+    error(string.format("model.%s: field 'level' must be a number in (0, 1)", fn), 3)
+  end
+  return x
+end
+
+-- Quantile of t(df) or N(0,1) for the intervals, via lincom on each term:
+-- the C side owns the distribution functions.
+local function shape(r, level)
+  r.level = level
+  r.dist = r.df == math.huge and "z" or "t"
+  r.coefficients = {}
+  local k = #r.coef
+  for j = 1, k do
+    local c = {}
+    for i = 1, k do c[i] = (i == j) and 1 or 0 end
+    local lc = hmodel.lincom(r, c, 0, level)
+    r.coefficients[j] = {
+      term = r.terms[j], estimate = r.coef[j], std_error = r.se[j], statistic = r.statistic[j],
+      p_value = r.p_value[j], conf_low = lc.conf_low, conf_high = lc.conf_high,
+    }
+  end
+  return setmetatable(r, Model)
+end
+
+local function host_opts(spec)
+  return {
+    weights = spec.weights, cluster = spec.cluster, offset = spec.offset, lag = spec.lag,
+    vcov = spec.vcov, intercept = spec.intercept ~= false, family = spec.family,
+    link = spec.link, maxit = spec.maxit, epsilon = spec.epsilon,
+  }
+end
+
+--- Least squares, as R `lm()` (weights: analytic weights, Stata aweights).
+-- @tparam table spec `data` (frame), `y`, `x` (array of names), optional
+--   `weights`, `vcov` ("classical", "HC0".."HC3", "CR1" with `cluster`,
+--   "HAC" with `lag`), `intercept` (default true), `level` (0.95)
+-- @treturn csc.model.Model fields: coefficients (term, estimate, std_error,
+--   statistic, p_value, conf_low, conf_high), coef, se, vcov, r2, adj_r2,
+--   sigma, df_resid, fitted, resid, n, n_dropped, aic, bic, loglik
+-- @usage local fit = model.ols{data = d, y = "score", x = {"treat", "age"}, vcov = "HC1"}
+function M.ols(spec)
+  local x = check_common("ols", spec)
+  if spec.vcov == "CR1" or spec.vcov == "cluster" then
+    if spec.cluster == nil then error("model.ols: vcov = \"CR1\" needs field 'cluster' (a column name)", 2) end
+  end
+  if (spec.vcov == "HAC" or spec.vcov == "newey") and spec.lag == nil then
+    error("model.ols: vcov = \"HAC\" needs field 'lag' (an integer)", 2)
+  end
+  local r = hmodel.ols(spec.data, spec.y, x, host_opts(spec))
+  fit_spec[r] = { data = spec.data, y = spec.y, x = x, intercept = spec.intercept,
+    time = spec.time, weights = spec.weights }
+  return shape(r, spec.level or 0.95)
+end
+
+--- Generalised linear model by IRLS, as R `glm()`.
+-- @tparam table spec as `ols`, plus `family` ("binomial" or "poisson"),
+--   `link` ("logit", "probit"; "log"), `offset`, `maxit`, `epsilon`;
+--   `vcov` one of "classical", "HC0", "HC1", "CR1" (cluster as Stata logit)
+-- @treturn csc.model.Model with deviance, null_deviance, iter too
+function M.glm(spec)
+  local x = check_common("glm", spec)
+  if spec.family ~= nil and spec.family ~= "binomial" and spec.family ~= "poisson" then
+    error(string.format("model.glm: field 'family' must be \"binomial\" or \"poisson\", got %s",
+      fmt(spec.family)), 2)
+  end
+  local r = hmodel.glm(spec.data, spec.y, x, host_opts(spec))
+  return shape(r, spec.level or 0.95)
+end
+
+--- Shorthands for `glm` with a family and link.
+function M.logit(spec) spec.family, spec.link = "binomial", "logit"; return M.glm(spec) end
+function M.probit(spec) spec.family, spec.link = "binomial", "probit"; return M.glm(spec) end
+function M.poisson(spec) spec.family, spec.link = "poisson", "log"; return M.glm(spec) end
+
+-- A weight vector in term order from {term = weight, ...}.
+local function weights_of(r, fn, w)
+  if type(w) ~= "table" then
+    error(string.format("%s: expected a table {term = weight, ...}, got %s", fn, type(w)), 3)
+  end
+  local c, known = {}, {}
+  for j, t in ipairs(r.terms) do c[j] = 0; known[t] = j end
+  for t, v in pairs(w) do
+    if type(t) == "string" then
+      if known[t] == nil then
+        error(string.format("%s: no term '%s' in the model (terms: %s)", fn, t,
+          table.concat(r.terms, ", ")), 3)
+      end
+      if type(v) ~= "number" then error(string.format("%s: weight for '%s' must be a number", fn, t), 3) end
+      c[known[t]] = v
+    end
+  end
+  return c
+end
+
+--- Linear combination of coefficients, as Stata `lincom`.
+-- @tparam table spec `{term = weight, ...}`, optional `value` (c0, default 0)
+--   and `level`
+-- @treturn table estimate, std_error, statistic, df, p_value, conf_low, conf_high
+-- @usage fit:lincom{treat = 1, ["treat:post"] = 1}
+function Model:lincom(spec)
+  local w = {}
+  for t, v in pairs(spec) do if t ~= "value" and t ~= "level" then w[t] = v end end
+  local c = weights_of(self, "lincom", w)
+  local r = hmodel.lincom(self, c, spec.value or 0, spec.level or self.level or 0.95)
+  r.std_error, r.se = r.se, nil
+  return r
+end
+
+--- Wald test that several combinations are zero (Stata `test`).
+-- @tparam table rows array of `{term = weight, ...}`; `values` optional array
+-- @treturn table chi2, p_chi2, F, df1, df2, p_F
+function Model:wald(rows, values)
+  if type(rows) ~= "table" or #rows == 0 then
+    error("wald: expected an array of restrictions {{term = weight, ...}, ...}", 2)
+  end
+  local R = {}
+  for i, row in ipairs(rows) do R[i] = weights_of(self, "wald", row) end
+  return hmodel.wald(self, R, values)
+end
+
+--- Linear predictions with standard errors for the rows of a frame
+-- (Stata `predict, xb` and `stdp`; for GLMs on the link scale).
+-- @treturn table `fit` and `se` arrays
+function Model:predict(newdata)
+  if newdata == nil then error("predict: expected a frame of new data", 2) end
+  return hmodel.predict(self, newdata)
+end
+
+-- ===== Time series =====
+
+-- C failures come back as "fn: message" without a position; re-raise them
+-- at the recipe line (level 3: call -> csc.model function -> recipe).
+local function call(f, ...)
+  local ok, r = pcall(f, ...)
+  if not ok then error(r, 3) end
+  return r
+end
+
+-- Refuse fields the function does not know, suggesting the one meant.
+-- Raises at `level` (default 3: helper -> csc.model function -> recipe).
+local function known_fields(fn, spec, allowed, level)
+  local names = {}
+  for k in pairs(allowed) do names[#names + 1] = k end
+  table.sort(names)
+  for k in pairs(spec) do
+    if not allowed[k] then
+      error(string.format("model.%s: unknown field '%s'%s (fields: %s)", fn, tostring(k),
+        util.hint(tostring(k), names), table.concat(names, ", ")), level or 3)
+    end
+  end
+end
+
+local function set(...)
+  local t = {}
+  for _, k in ipairs({ ... }) do t[k] = true end
+  return t
+end
+
+local function check_int(fn, spec, field, lo)
+  local v = spec[field]
+  if v ~= nil and (math.type(v) ~= "integer" or v < lo) then
+    error(string.format("model.%s: field '%s' must be a whole number >= %d, got %s", fn, field,
+      lo, fmt(v)), 3)
+  end
+end
+
+local function check_bool(fn, spec, field)
+  local v = spec[field]
+  if v ~= nil and type(v) ~= "boolean" then
+    error(string.format("model.%s: field '%s' must be true or false, got %s", fn, field,
+      fmt(v)), 3)
+  end
+end
+
+local function check_choice(fn, spec, field, choices)
+  local v = spec[field]
+  if v == nil then return end
+  for _, c in ipairs(choices) do if v == c then return end end
+  local q = {}
+  for i, c in ipairs(choices) do q[i] = '"' .. c .. '"' end
+  error(string.format("model.%s: field '%s' must be one of %s, got %s%s", fn, field,
+    table.concat(q, ", "), fmt(v), util.hint(tostring(v), choices)), 3)
+end
+
+local function htest(t)
+  return Htest and setmetatable(t, Htest) or t
+end
+
+local TS_FIELDS = { "data", "y", "x", "time", "intercept" }
+local function ts_fields(...)
+  local t = set(table.unpack(TS_FIELDS))
+  for _, k in ipairs({ ... }) do t[k] = true end
+  return t
+end
+
+--- Linear regression with AR(1) errors by feasible GLS, as Stata `prais`:
+-- Prais-Winsten (default) or Cochrane-Orcutt (`method = "corc"`), rho from
+-- the regression of the residual on its lag, iterated until rho changes
+-- by less than `tol` (1e-6), or one round with `twostep = true`.
+-- @tparam table spec `data`, `y`, `x`, optional `method` ("prais" or
+--   "corc"), `twostep`, `vcov` ("classical" or "HC0".."HC3"; "robust" is
+--   HC1, Stata's vce(robust)), `time` (column to check the order),
+--   `tol`, `maxit` (100), `intercept`, `level`
+-- @treturn csc.model.Model as `ols` plus rho, rho_ols, iter, twostep,
+--   dw_original, dw_transformed, resid_transformed, n_used
+-- @usage local fit = model.prais{data = d, y = "rate", x = {"year"}, time = "year"}
+function M.prais(spec)
+  local x = check_common("prais", spec)
+  known_fields("prais", spec, ts_fields("method", "twostep", "vcov", "tol", "maxit", "level"))
+  check_choice("prais", spec, "method", { "prais", "corc" })
+  check_choice("prais", spec, "vcov", { "classical", "HC0", "HC1", "HC2", "HC3", "robust" })
+  check_bool("prais", spec, "twostep")
+  check_int("prais", spec, "maxit", 1)
+  if spec.tol ~= nil and (type(spec.tol) ~= "number" or not (spec.tol > 0)) then
+    error(string.format("model.prais: field 'tol' must be a positive number, got %s", fmt(spec.tol)), 2)
+  end
+  local r = call(hmodel.prais, spec.data, spec.y, x, {
+    method = spec.method, twostep = spec.twostep, vcov = spec.vcov, tol = spec.tol,
+    maxit = spec.maxit, time = spec.time, intercept = spec.intercept ~= false,
+  })
+  return shape(r, spec.level or 0.95)
+end
+
+--- Durbin-Watson test of the OLS residuals, as R `lmtest::dwtest`: exact
+-- p-value (Pan's algorithm) when n < 100, else the normal approximation.
+-- @tparam table spec `data`, `y`, `x`, optional `alternative` ("greater":
+--   positive autocorrelation, the default; "two.sided"; "less"), `exact`
+--   (true, false or "auto"), `iterations` (Pan's nodes, 15), `time`,
+--   `intercept`
+-- @treturn table statistic (d), p_value, alternative, exact, method, n
+-- @usage local dw = model.dwtest{data = d, y = "rate", x = {"year"}}
+function M.dwtest(spec)
+  local x = check_common("dwtest", spec)
+  known_fields("dwtest", spec, ts_fields("alternative", "exact", "iterations"))
+  check_choice("dwtest", spec, "alternative", { "greater", "two.sided", "two-sided", "less" })
+  check_int("dwtest", spec, "iterations", 1)
+  if spec.exact ~= nil and spec.exact ~= "auto" and type(spec.exact) ~= "boolean" then
+    error(string.format('model.dwtest: field \'exact\' must be true, false or "auto", got %s',
+      fmt(spec.exact)), 2)
+  end
+  local alt = spec.alternative == "two-sided" and "two.sided" or spec.alternative
+  local r = call(hmodel.dwtest, spec.data, spec.y, x, {
+    alternative = alt, exact = spec.exact, iterations = spec.iterations, time = spec.time,
+    intercept = spec.intercept ~= false,
+  })
+  r.statistic_name = "DW"
+  r.method = "Durbin-Watson test" .. (r.exact and " (exact p-value, Pan's algorithm)"
+    or " (normal approximation)")
+  return htest(r)
+end
+
+--- Breusch-Godfrey LM test for serial correlation up to `order`, as R
+-- `lmtest::bgtest` (lagged residuals filled with 0 at the start).
+-- @tparam table spec `data`, `y`, `x`, optional `order` (1), `type`
+--   ("Chisq", the default, or "F": which one `statistic` and `p_value`
+--   hold; both are always returned), `time`, `intercept`
+-- @treturn table statistic, parameter, p_value, lm, p_lm, F, df1, df2, p_F,
+--   order, n
+function M.bgtest(spec)
+  local x = check_common("bgtest", spec)
+  known_fields("bgtest", spec, ts_fields("order", "type"))
+  check_int("bgtest", spec, "order", 1)
+  check_choice("bgtest", spec, "type", { "Chisq", "F" })
+  local r = call(hmodel.bgtest, spec.data, spec.y, x, {
+    order = spec.order, time = spec.time, intercept = spec.intercept ~= false,
+  })
+  if spec.type == "F" then
+    r.statistic, r.statistic_name, r.p_value = r.F, "F", r.p_F
+    r.parameter = { df1 = r.df1, df2 = r.df2 }
+  else
+    r.statistic, r.statistic_name, r.p_value = r.lm, "LM", r.p_lm
+    r.parameter = { df = r.order }
+  end
+  r.method = string.format("Breusch-Godfrey test for serial correlation of order up to %d", r.order)
+  return htest(r)
+end
+
+-- For :dwtest / :bgtest: the OLS fit's own data, y, x and intercept.
+local function refit_spec(self, fn, o)
+  local s = fit_spec[self]
+  if s == nil then
+    error(string.format("%s: needs a result of model.ols (this is %s)", fn,
+      tostring(self.method)), 3)
+  end
+  if s.weights ~= nil then
+    error(string.format("%s: the fit is weighted; the test is for unweighted OLS (as lmtest)", fn), 3)
+  end
+  if o ~= nil and type(o) ~= "table" then
+    error(string.format("%s: options must be a table, got %s", fn, type(o)), 3)
+  end
+  local spec = { data = s.data, y = s.y, x = s.x, intercept = s.intercept, time = s.time }
+  for k, v in pairs(o or {}) do spec[k] = v end
+  return spec
+end
+
+--- Durbin-Watson test on this OLS fit (`alternative`, `exact`, ...; see `dwtest`).
+function Model:dwtest(o) return M.dwtest(refit_spec(self, "dwtest", o)) end
+
+--- Breusch-Godfrey test on this OLS fit (`order`, `type`; see `bgtest`).
+function Model:bgtest(o) return M.bgtest(refit_spec(self, "bgtest", o)) end
+
+-- The series of a spec: `series` (array of numbers) or `data` + `y`
+-- (a column).  Returns the two leading arguments of the host function.
+-- Raises at level 4: series_of -> csc.model function -> recipe.
+local function series_of(fn, spec, extra)
+  local function fail(msg, ...) error(string.format("model.%s: " .. msg, fn, ...), 4) end
+  if type(spec) ~= "table" then
+    fail("expected a table of fields {series = {...}} or {data = ..., y = ...}, got %s", type(spec))
+  end
+  local allowed = set("series", "data", "y", "time")
+  for _, k in ipairs(extra) do allowed[k] = true end
+  known_fields(fn, spec, allowed, 4)
+  if spec.time ~= nil and type(spec.time) ~= "string" then
+    fail("field 'time' must be a column name (string), got %s", type(spec.time))
+  end
+  if spec.series ~= nil then
+    if spec.data ~= nil or spec.y ~= nil then fail("give either 'series' or 'data' with 'y', not both") end
+    if type(spec.series) ~= "table" then
+      fail("field 'series' must be an array of numbers, got %s", type(spec.series))
+    end
+    if spec.time ~= nil then fail("field 'time' needs 'data' (a frame), not 'series'") end
+    return spec.series, nil
+  end
+  if spec.data == nil then fail("give 'series' (an array of numbers) or 'data' (a frame) with 'y'") end
+  if type(spec.y) ~= "string" then
+    fail("field 'y' must be the series' column name (string), got %s", type(spec.y))
+  end
+  return spec.data, spec.y
+end
+
+local Acf = {}
+Acf.__index = Acf
+M.Acf = Acf
+
+function Acf.__tostring(r)
+  local out = { string.format("%5s %9s %9s %9s %9s %9s", "lag", "acf", "band_ma", "pacf", "Q", "Prob>Q") }
+  for l = 1, #r.lag do
+    out[#out + 1] = string.format("%5d %9.4f %9.4f %9.4f %9.4f %9.4f", r.lag[l], r.acf[l],
+      r.band_ma[l], r.pacf[l], r.q[l], r.q_p[l])
+  end
+  out[#out + 1] = string.format("n = %d; white-noise band +-%.4f (%g%%)", r.n, r.band, 100 * r.level)
+  return table.concat(out, "\n")
+end
+
+--- Autocorrelations and partial autocorrelations, as R `acf` and `pacf`,
+-- with Ljung-Box Q up to each lag (Stata `corrgram`).
+-- @tparam table spec `series` (array) or `data` + `y`; optional `lag_max`
+--   (R's default floor(10 log10 n)), `level` (0.95), `time`
+-- @treturn table lag, acf, pacf, band (white noise, +-z/sqrt(n)), band_ma
+--   (Bartlett), q, q_p, n, level
+-- @usage print(model.acf{series = fit.resid, lag_max = 6})
+function M.acf(spec)
+  local a, b = series_of("acf", spec, { "lag_max", "level" })
+  check_int("acf", spec, "lag_max", 1)
+  if spec.level ~= nil and (type(spec.level) ~= "number" or spec.level <= 0 or spec.level >= 1) then
+    error("model.acf: field 'level' must be a number in (0, 1)", 2)
+  end
+  local r = call(hmodel.acf, a, b, { lag_max = spec.lag_max, level = spec.level, time = spec.time })
+  return setmetatable(r, Acf)
+end
+
+--- Box-Pierce or Ljung-Box portmanteau test, as R `Box.test` (default
+-- type "Box-Pierce", lag 1, as R).
+-- @tparam table spec `series` or `data` + `y`; optional `lag`, `type`
+--   ("Box-Pierce" or "Ljung-Box"), `fitdf` (ARMA parameters fitted: df =
+--   lag - fitdf), `time`
+-- @treturn table statistic, parameter.df, p_value, method, n
+function M.box_test(spec)
+  local a, b = series_of("box_test", spec, { "lag", "type", "fitdf" })
+  check_int("box_test", spec, "lag", 1)
+  check_int("box_test", spec, "fitdf", 0)
+  check_choice("box_test", spec, "type", { "Box-Pierce", "Ljung-Box" })
+  local r = call(hmodel.box_test, a, b, { lag = spec.lag, type = spec.type, fitdf = spec.fitdf,
+    time = spec.time })
+  r.statistic_name = "X-squared"
+  r.parameter = { df = r.df }
+  r.method = r.type == "Ljung-Box" and "Box-Ljung test" or "Box-Pierce test"
+  return htest(r)
+end
+
+--- Ljung-Box test: `box_test` with type "Ljung-Box" (Stata `wntestq`).
+function M.ljung_box(spec)
+  if type(spec) ~= "table" then
+    error(string.format("model.ljung_box: expected a table of fields {series = {...}, lag = ...}, got %s",
+      type(spec)), 2)
+  end
+  if spec.type ~= nil then
+    error("model.ljung_box: field 'type' is fixed; use model.box_test to choose it", 2)
+  end
+  local s = {}
+  for k, v in pairs(spec) do s[k] = v end
+  s.type = "Ljung-Box"
+  return M.box_test(s)
+end
+
+local Varsoc = {}
+Varsoc.__index = Varsoc
+M.Varsoc = Varsoc
+
+function Varsoc.__tostring(r)
+  local out = { string.format("Lag-order selection, n = %d (common sample)", r.n),
+    string.format("%4s %11s %9s %3s %7s %10s %9s %9s %9s", "lag", "LL", "LR", "df", "p", "FPE",
+      "AIC", "HQIC", "SBIC") }
+  local function star(c, p) return r.selected[c] == p and "*" or " " end
+  for _, row in ipairs(r.rows) do
+    local p = row.lag
+    out[#out + 1] = string.format("%4d %11.4f %8s%s %3s %7s %9.4g%s %8.4f%s %8.4f%s %8.4f%s", p,
+      row.ll, row.lr and string.format("%.3f", row.lr) or "", star("lr", p),
+      row.df and tostring(math.tointeger(row.df) or row.df) or "",
+      row.p and string.format("%.3f", row.p) or "", row.fpe, star("fpe", p), row.aic,
+      star("aic", p), row.hqic, star("hqic", p), row.sbic, star("sbic", p))
+  end
+  return table.concat(out, "\n")
+end
+
+--- Lag-order selection for an autoregression with a constant, as Stata
+-- `varsoc` on one series: LL, sequential LR, FPE, AIC, HQIC and SBIC for
+-- lags 0..maxlag on the common sample; `selected` holds each criterion's
+-- choice (LR: the largest lag whose test rejects at 5%).
+-- @tparam table spec `series` or `data` + `y`; optional `maxlag` (4), `time`
+-- @treturn table rows ({lag, ll, lr, df, p, fpe, aic, hqic, sbic}),
+--   selected ({lr, fpe, aic, hqic, sbic}), n, maxlag
+function M.varsoc(spec)
+  local a, b = series_of("varsoc", spec, { "maxlag" })
+  check_int("varsoc", spec, "maxlag", 0)
+  local r = call(hmodel.varsoc, a, b, { maxlag = spec.maxlag, time = spec.time })
+  return setmetatable(r, Varsoc)
+end
+
+return M

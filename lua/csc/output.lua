@@ -1,0 +1,99 @@
+--- Turning a finished run into files: results.json, report.md and one CSV
+-- per result table.  Everything is rendered in memory first and written by
+-- the runner through a staging folder, so a failed run leaves nothing behind.
+-- @module csc.output
+local json = require("csc.json")
+local report = require("csc.report")
+local util = require("csc.util")
+
+local M = {}
+
+local NA = require("host.frame").NA
+
+local function csv_field(v)
+  if v == nil or v == NA then return "" end
+  local s
+  if type(v) == "number" then s = util.fmt_number(v) else s = tostring(v) end
+  if s:find('[,"\r\n]') or s:match("^%s") or s:match("%s$") then
+    s = '"' .. s:gsub('"', '""') .. '"'
+  end
+  return s
+end
+
+--- CSV text for a table record {columns, rows}.
+function M.csv(t)
+  local out = {}
+  local head = {}
+  for j, c in ipairs(t.columns) do head[j] = csv_field(c) end
+  out[1] = table.concat(head, ",")
+  for i, row in ipairs(t.rows) do
+    local f = {}
+    for j = 1, #t.columns do f[j] = csv_field(row[j]) end
+    out[i + 1] = table.concat(f, ",")
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function clean(v)
+  if v == NA then return json.null end
+  return v
+end
+
+--- The results.json document.
+function M.results(ctx, r, published, stamp)
+  local est = json.array()
+  for _, e in ipairs(ctx.estimates) do
+    est[#est + 1] = {
+      label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
+      ci = e.ci and json.array({ e.ci[1], e.ci[2] }) or nil, unit = e.unit,
+      method = e.method, group = e.group, headline = e.headline, detail = e.detail,
+    }
+  end
+  local tables = json.array()
+  for _, t in ipairs(ctx.tables) do
+    local rows = json.array()
+    for i, row in ipairs(t.rows) do
+      local o = json.array()
+      for j = 1, #t.columns do o[j] = clean(row[j]) == nil and json.null or clean(row[j]) end
+      rows[i] = o
+    end
+    tables[#tables + 1] = { name = t.name, caption = t.caption, columns = json.array(util.copy(t.columns)), rows = rows }
+  end
+  local inputs = json.array()
+  for _, p in ipairs(ctx.provenance) do
+    inputs[#inputs + 1] = { name = p.name, path = p.path, sha256 = p.sha256, rows = p.rows,
+      columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced }
+  end
+  local pub = json.array()
+  for _, p in ipairs(published) do
+    pub[#pub + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
+      tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source }
+  end
+  local s = r.spec
+  return json.encode({
+    recipe = { id = ctx.id, title = s.title, question = s.question, design = s.design.type,
+      source = { report = s.source.report, tables = json.array(util.copy(s.source.tables)),
+                 reference = s.source.reference } },
+    estimates = est, published = pub, tables = tables, inputs = inputs,
+    warnings = json.array(util.copy(ctx.warnings)),
+    stamp = stamp,
+  }) .. "\n"
+end
+
+--- All files of one run: name -> content.
+function M.render(ctx, r, published, stamp, formats)
+  local files = {}
+  local want = {}
+  for _, f in ipairs(formats or { "md", "csv", "json" }) do want[f] = true end
+  if want.json then files["results.json"] = M.results(ctx, r, published, stamp) end
+  if want.md then files["report.md"] = report.markdown(ctx, r, published, stamp) end
+  if want.csv then
+    for _, t in ipairs(ctx.tables) do
+      if t.csv then files[t.name .. ".csv"] = M.csv(t) end
+    end
+  end
+  for name, text in pairs(ctx.files) do files[name] = text end
+  return files
+end
+
+return M

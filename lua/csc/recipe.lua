@@ -1,0 +1,178 @@
+--- Loading and validating recipes.
+-- A recipe is a Lua file that returns a table describing one evaluation.
+-- This module loads it in the sandbox (text only, no bytecode), checks it
+-- against the schema below and the design's own schema, and reports every
+-- mistake as `recipes/x.lua:14: design.covariates[3]: what is wrong`.
+-- @module csc.recipe
+local S = require("csc.schema")
+local errors = require("csc.errors")
+local sandbox = require("csc.sandbox")
+local srcmap = require("csc.srcmap")
+local sys = require("host.sys")
+local util = require("csc.util")
+
+local M = {}
+
+--- Designs csceval knows, by recipe `design.type`.  Each is a module in
+-- lua/csc/designs/ exporting `schema` (fields besides `type`), `describe`
+-- and `run`; adding a design is adding a file there.
+local function find_designs()
+  local here = package.searchpath("csc.designs.custom", package.path)
+  local names = {}
+  if here then
+    for _, f in ipairs(sys.listdir(here:match("^(.*)[/\\]") or ".")) do
+      local n = f:match("^([%w_]+)%.lua$")
+      if n then names[#names + 1] = n end
+    end
+  end
+  table.sort(names)
+  return #names > 0 and names or { "benchmark", "custom" }
+end
+M.designs = find_designs()
+
+local input_schema = S.record({
+  path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\"" }),
+  description = S.string(),
+  types = S.map(S.string()),
+  synthetic = S.boolean(),
+  generator = S.string(),
+  real_data = S.string({ doc = "what the real file is and who holds it" }),
+  columns = S.list(S.string()),
+})
+
+M.schema = S.record({
+  id = S.string({ pattern = "^[%w_%-]+$", pattern_doc = "letters, digits, _ and -" }),
+  title = S.string({ required = true }),
+  question = S.string({ required = true, doc = "the evaluation question in plain English" }),
+  source = S.record({
+    report = S.string({ required = true }),
+    authors = S.string(), publisher = S.string(), year = S.integer(), reference = S.string(),
+    file = S.string(), url = S.string(),
+    tables = S.list(S.string(), { required = true, min_items = 1,
+      doc = "the tables or figures of the report this recipe reruns" }),
+  }, { required = true }),
+  inputs = S.map(input_schema, { required = true }),
+  design = S.record({
+    type = S.enum(M.designs, { required = true }),
+  }, { required = true, open = true }),
+  published = S.list(S.record({
+    label = S.string({ required = true }),
+    value = S.number({ required = true }),
+    tolerance = S.number({ required = true, min = 0 }),
+    estimate = S.string(),
+    unit = S.string(),
+    source = S.string(),
+    note = S.string(),
+  })),
+  outputs = S.record({
+    formats = S.list(S.enum({ "md", "csv", "json" })),
+  }),
+  seed = S.integer({ min = 0 }),
+  alpha = S.number({ min = 0, max = 1 }),
+  limitations = S.list(S.string()),
+  data_note = S.string(),
+})
+
+--- Design module for a type name.
+function M.design_module(t)
+  return require("csc.designs." .. t)
+end
+
+--- Raise a recipe error listing every mistake with file:line.
+local function fail(path, map, errs)
+  local lines = {}
+  for _, e in ipairs(errs) do
+    local where = e.path ~= "" and (e.path .. ": ") or ""
+    lines[#lines + 1] = string.format("%s:%d: %s%s", path, srcmap.line(map, e.path), where, e.msg)
+  end
+  errors.raise("recipe", table.concat(lines, "\n"))
+end
+
+--- Load a recipe file.
+-- @tparam string path recipe file as given on the command line
+-- @tparam table opts {trusted = bool, printer = function}
+-- @treturn table {path, id, spec (the returned table), map (field lines), source, sha256}
+function M.load(path, opts)
+  opts = opts or {}
+  if sys.kind(path) ~= "file" then
+    errors.raise("usage", string.format("%s: no such recipe file (give the path to a .lua recipe, e.g. recipes/lincs_benchmarks.lua)", path))
+  end
+  local src, rerr = sys.read(path)
+  if not src then errors.raise("usage", rerr) end
+  local env = opts.trusted and setmetatable({}, { __index = _G })
+      or sandbox.env(path, opts.printer or function(s) sys.stderr(s) end)
+  local chunk, lerr = load(src, "@" .. path, "t", env)
+  if not chunk then
+    if lerr:match("binary chunk") then
+      errors.raise("recipe", string.format("%s:1: recipes must be Lua source text; precompiled bytecode is not accepted", path))
+    end
+    errors.raise("recipe", lerr .. " (a Lua syntax error: check the line named and the one before it)")
+  end
+  local ok, spec = pcall(chunk)
+  if not ok then
+    errors.raise("recipe", errors.is(spec) and spec.msg or tostring(spec))
+  end
+  if type(spec) ~= "table" then
+    errors.raise("recipe", string.format("%s:1: a recipe must return a table describing the evaluation, it returned %s",
+      path, type(spec)))
+  end
+  local map = srcmap.build(src)
+  local r = { path = path, spec = spec, map = map, source = src, sha256 = sys.sha256(src), env = env }
+  r.id = spec.id or util.stem(path)
+  return r
+end
+
+--- Validate the recipe's structure (not yet its columns).
+function M.validate(r)
+  local errs = {}
+  local ctx = S.validate(M.schema, r.spec, "", errs)
+  local design = r.spec.design
+  if type(design) == "table" and type(design.type) == "string" then
+    local okm, mod = pcall(M.design_module, design.type)
+    if okm and mod.schema then
+      local fields = util.copy(mod.schema.fields)
+      fields.type = S.string()
+      local ds = S.record(fields, { check = mod.schema.check })
+      S.validate(ds, design, "design", errs, ctx)
+    end
+  end
+  -- published[i].estimate defaults to the label; checked after the run
+  if #errs > 0 then fail(r.path, r.map, errs) end
+  r.columns = ctx.columns
+  return r
+end
+
+--- Check every column the recipe names against the loaded inputs.
+-- @tparam table r loaded and validated recipe
+-- @tparam table data input name -> frame
+function M.check_columns(r, data)
+  local errs = {}
+  for _, c in ipairs(r.columns or {}) do
+    local input = c.s.input
+    if type(input) == "function" then input = input(r.spec, c.parent)
+    elseif type(input) == "string" and c.parent then input = c.parent[input] or r.spec.design[input] end
+    local f = input and data[input]
+    if input and not f then
+      errs[#errs + 1] = { path = c.path, msg = string.format("refers to data %q, which is not among the inputs", tostring(input)) }
+    elseif f and not f:has(c.column) then
+      errs[#errs + 1] = { path = c.path, msg = string.format("no column %q in data %q%s",
+        c.column, input, util.hint(c.column, f:names())) }
+    end
+  end
+  for name, inp in pairs(r.spec.inputs) do
+    for i, col in ipairs(inp.columns or {}) do
+      if data[name] and not data[name]:has(col) then
+        errs[#errs + 1] = { path = string.format("inputs.%s.columns[%d]", name, i),
+          msg = string.format("no column %q in data %q%s", col, name, util.hint(col, data[name]:names())) }
+      end
+    end
+  end
+  if #errs > 0 then fail(r.path, r.map, errs) end
+end
+
+--- file:line: prefix for a field path (for errors raised while running).
+function M.where(r, path)
+  return string.format("%s:%d: %s: ", r.path, srcmap.line(r.map, path), path)
+end
+
+return M

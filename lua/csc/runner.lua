@@ -1,0 +1,135 @@
+--- Running one recipe from file to finished output folder.
+-- load -> validate -> read inputs -> check columns -> run the design ->
+-- compare with the published figures -> render -> write atomically.
+-- @module csc.runner
+local context = require("csc.context")
+local data = require("csc.data")
+local errors = require("csc.errors")
+local output = require("csc.output")
+local recipe = require("csc.recipe")
+local sys = require("host.sys")
+local util = require("csc.util")
+
+local M = {}
+
+--- Message handler for code that runs recipe functions: errors that do not
+-- already name the recipe get the innermost recipe line as their prefix
+-- (errors raised in C carry no position of their own).
+local function locator(rpath)
+  return function(e)
+    if errors.is(e) then return e end
+    local msg = tostring(e)
+    if msg:sub(1, #rpath + 1) == rpath .. ":" then return errors.wrap(msg, "analysis") end
+    for level = 2, 60 do
+      local info = debug.getinfo(level, "Sl")
+      if not info then break end
+      if info.short_src == rpath and info.currentline and info.currentline > 0 then
+        return errors.wrap(string.format("%s:%d: %s", rpath, info.currentline, msg), "analysis")
+      end
+    end
+    return errors.wrap(msg .. "\n" .. debug.traceback("", 2), "internal")
+  end
+end
+
+--- Call f(...) turning failures into analysis errors that point at the recipe.
+function M.call(r, f, ...)
+  local res = table.pack(xpcall(f, locator(r.path), ...))
+  if not res[1] then
+    if res[2] == "not enough memory" then   -- raised without the message handler
+      errors.raise("analysis", r.path .. ": out of memory: the recipe needed more Lua memory than its cap; "
+        .. "raise the cap with --memory MB (default 4096) or keep less data in Lua tables")
+    end
+    error(res[2], 0)
+  end
+  return table.unpack(res, 2, res.n)
+end
+
+--- Load, validate and read inputs (shared by run and check).
+function M.prepare(path, opts)
+  local r = recipe.load(path, { trusted = opts.trusted })
+  recipe.validate(r)
+  local ov = data.overrides(r, opts.data)
+  local d, prov = data.load_inputs(r, ov)
+  recipe.check_columns(r, d)
+  local mod = recipe.design_module(r.spec.design.type)
+  if mod.check then M.call(r, mod.check, r, d) end
+  return r, d, prov, mod
+end
+
+--- Compare published figures with the run's estimates.
+local function compare(ctx, r)
+  local out = {}
+  for i, p in ipairs(r.spec.published or {}) do
+    local label = p.estimate or p.label
+    local e = ctx.estimate_index[label]
+    if not e then
+      local labels = {}
+      for _, x in ipairs(ctx.estimates) do labels[#labels + 1] = x.label end
+      errors.raise("recipe", string.format("%sno estimate labelled %q was produced%s; the run produced: %s",
+        recipe.where(r, string.format("published[%d]", i)), label, util.hint(label, labels),
+        #labels > 0 and table.concat(labels, "; ") or "(none)"))
+    end
+    local rep = e.value
+    out[#out + 1] = {
+      label = p.label, published = p.value, reproduced = rep, tolerance = p.tolerance,
+      within = rep ~= nil and math.abs(rep - p.value) <= p.tolerance + 1e-12,
+      unit = p.unit, source = p.source,
+    }
+  end
+  return out
+end
+
+--- Write files (name -> text) as out_dir/id/, atomically as a folder.
+local function write_outputs(out_dir, id, files)
+  local ok, err = sys.mkdirs(out_dir)
+  if not ok then errors.raise("output", err) end
+  local final = out_dir .. "/" .. id
+  local staging = out_dir .. "/." .. id .. ".partial"
+  sys.rmdir_flat(staging)
+  ok, err = sys.mkdirs(staging)
+  if not ok then errors.raise("output", err) end
+  for _, name in ipairs(util.sorted_keys(files)) do
+    local target = staging .. "/" .. name
+    if not sys.is_within(target, staging) then
+      sys.rmdir_flat(staging)
+      errors.raise("output", string.format("refusing to write %q outside the output folder", name))
+    end
+    ok, err = sys.write_atomic(target, files[name])
+    if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
+  end
+  ok, err = sys.swap_dir(staging, final)
+  if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
+  return final
+end
+
+--- Run one recipe.  opts: out, data (list of NAME=PATH), seed, formats,
+-- trusted, command (string for the stamp).  Returns a summary table.
+function M.run(path, opts)
+  local r, d, prov, mod = M.prepare(path, opts)
+  local ctx = context.new(r, d, prov, opts)
+  if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
+  M.call(r, mod.run, ctx, r.spec.design, r.spec)
+  local published = compare(ctx, r)
+  local v = sys.versions()
+  local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
+    recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
+  local files = output.render(ctx, r, published, stamp, opts.formats)
+  local dir = write_outputs(opts.out or "out", r.id, files)
+  local nwithin = 0
+  for _, p in ipairs(published) do if p.within then nwithin = nwithin + 1 end end
+  return { id = r.id, title = r.spec.title, dir = dir, published = published, nwithin = nwithin,
+           estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
+           design = r.spec.design.type }
+end
+
+--- Validate a recipe and its data without running the analysis.
+function M.check(path, opts)
+  local r, d = M.prepare(path, opts)
+  local rows = {}
+  for _, name in ipairs(util.sorted_keys(d)) do
+    rows[#rows + 1] = string.format("%s (%d rows, %d columns)", name, d[name]:nrow(), d[name]:ncol())
+  end
+  return { id = r.id, inputs = rows }
+end
+
+return M

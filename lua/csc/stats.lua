@@ -1,0 +1,657 @@
+--- Hypothesis tests, small-sample tests and the bootstrap for recipes.
+-- The numerics run in C (host.stats, on GSL; see docs/methods/tests.md and
+-- docs/methods/bootstrap.md); this module checks arguments, naming the one
+-- that is wrong, and returns results shaped like R's htest objects:
+-- `statistic`, `statistic_name`, `parameter`, `p_value`, `conf_int`
+-- (`{lo, hi, level = }`), `estimate` (a table of named values),
+-- `null_value`, `alternative`, `method`, `n`, and `warnings` where R warns.
+--
+-- Missing values (the csc.NA sentinel) are refused, never dropped, so the
+-- n reported is always the n used: remove them explicitly first.
+-- Argument errors are raised with `error(msg, level)` at the recipe line
+-- that called the function.
+-- @module csc.stats
+local hstats = require("host.stats")
+local util = require("csc.util")
+
+-- The NA sentinel, only to name it in messages (host.frame may be absent
+-- when host.stats is tested on its own).
+local ok_frame, hframe = pcall(require, "host.frame")
+local NA = ok_frame and type(hframe) == "table" and hframe.NA or nil
+
+local M = {}
+
+--- Metatable shared by every test result: printing looks like R's.
+local Htest = {}
+Htest.__index = Htest
+M.Htest = Htest
+
+local function fmt(x)
+  if type(x) ~= "number" then return tostring(x) end
+  if x ~= x then return "NaN" end
+  if x == math.huge then return "Inf" end
+  if x == -math.huge then return "-Inf" end
+  return string.format("%.6g", x)
+end
+
+function Htest.__tostring(r)
+  local out = { r.method }
+  local line = {}
+  if r.statistic then line[#line + 1] = (r.statistic_name or "statistic") .. " = " .. fmt(r.statistic) end
+  for k, v in pairs(r.parameter or {}) do line[#line + 1] = k .. " = " .. fmt(v) end
+  if r.p_value then line[#line + 1] = "p-value = " .. fmt(r.p_value) end
+  if #line > 0 then out[#out + 1] = table.concat(line, ", ") end
+  if r.alternative then out[#out + 1] = "alternative: " .. r.alternative end
+  if r.conf_int then
+    out[#out + 1] = string.format("%g%% confidence interval: [%s, %s]", 100 * r.conf_int.level,
+      fmt(r.conf_int[1]), fmt(r.conf_int[2]))
+  end
+  if r.estimate then
+    local e = {}
+    for _, k in ipairs(util.sorted_keys(r.estimate)) do e[#e + 1] = k .. " = " .. fmt(r.estimate[k]) end
+    out[#out + 1] = "estimate: " .. table.concat(e, ", ")
+  end
+  for _, w in ipairs(r.warnings or {}) do out[#out + 1] = "warning: " .. w end
+  return table.concat(out, "\n")
+end
+
+local function htest(t)
+  if t.warnings and #t.warnings == 0 then t.warnings = nil end
+  return setmetatable(t, Htest)
+end
+
+-- ===== Argument checks =====
+-- Helpers raise at level 3: helper -> csc.stats function -> recipe line.
+
+local function describe(v)
+  if NA ~= nil and rawequal(v, NA) then return "NA" end
+  return type(v)
+end
+
+--- A Lua array of finite numbers with at least min_n elements.
+local function numbers(fn, v, name, min_n, allow_nonfinite)
+  if type(v) ~= "table" then
+    error(string.format("%s: %s must be an array of numbers, got %s", fn, name, describe(v)), 3)
+  end
+  local n = #v
+  for k in pairs(v) do
+    if math.type(k) ~= "integer" or k < 1 or k > n then
+      error(string.format("%s: %s must be an array of numbers (it has key %s)", fn, name,
+        tostring(k)), 3)
+    end
+  end
+  for i = 1, n do
+    local x = v[i]
+    if type(x) ~= "number" then
+      if NA ~= nil and rawequal(x, NA) then
+        error(string.format("%s: %s[%d] is NA; csc.stats refuses missing values, drop them first",
+          fn, name, i), 3)
+      end
+      error(string.format("%s: %s[%d] is %s, expected a number", fn, name, i, type(x)), 3)
+    end
+    if not allow_nonfinite and (x ~= x or x == math.huge or x == -math.huge) then
+      error(string.format("%s: %s[%d] is %s, expected a finite number", fn, name, i, fmt(x)), 3)
+    end
+  end
+  if n < (min_n or 0) then
+    error(string.format("%s: %s needs at least %d values, got %d", fn, name, min_n, n), 3)
+  end
+  return n
+end
+
+--- Check an options table against the allowed keys; returns it (or {}).
+local function options(fn, opts, allowed)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error(string.format("%s: options must be a table, got %s", fn, describe(opts)), 3)
+  end
+  local names = {}
+  for k in pairs(allowed) do names[#names + 1] = k end
+  table.sort(names)
+  for k in pairs(opts) do
+    if not allowed[k] then
+      error(string.format("%s: unknown option %s%s (options: %s)", fn, tostring(k),
+        util.hint(tostring(k), names), table.concat(names, ", ")), 3)
+    end
+  end
+  return opts
+end
+
+local ALTS = { ["two.sided"] = "two.sided", ["two-sided"] = "two.sided", less = "less",
+  greater = "greater" }
+
+local function alternative(fn, a)
+  if a == nil then return "two.sided" end
+  local v = ALTS[a]
+  if not v then
+    error(string.format('%s: alternative must be "two.sided", "less" or "greater", got %s', fn,
+      tostring(a)), 3)
+  end
+  return v
+end
+
+local function conf_level(fn, c)
+  if c == nil then return 0.95 end
+  if type(c) ~= "number" or not (c > 0 and c < 1) then
+    error(string.format("%s: conf_level must be a number between 0 and 1, got %s", fn,
+      tostring(c)), 3)
+  end
+  return c
+end
+
+local function number_opt(fn, v, name, default)
+  if v == nil then return default end
+  if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+    error(string.format("%s: %s must be a finite number, got %s", fn, name, tostring(v)), 3)
+  end
+  return v
+end
+
+local function bool_opt(fn, v, name, default)
+  if v == nil then return default end
+  if type(v) ~= "boolean" then
+    error(string.format("%s: %s must be true or false, got %s", fn, name, tostring(v)), 3)
+  end
+  return v
+end
+
+local function exact_opt(fn, v)
+  if v == nil or v == "auto" then return "auto" end
+  if type(v) ~= "boolean" then
+    error(string.format('%s: exact must be true, false or "auto", got %s', fn, tostring(v)), 3)
+  end
+  return v
+end
+
+--- An array of rows of non-negative counts -> flat row-major cells, nr, nc.
+local function table_cells(fn, tab, name)
+  if type(tab) ~= "table" or #tab < 2 then
+    error(string.format("%s: %s must be an array of at least 2 rows", fn, name), 3)
+  end
+  local cells, nc = {}, nil
+  for i, row in ipairs(tab) do
+    if type(row) ~= "table" then
+      error(string.format("%s: %s[%d] must be a row (an array of counts), got %s", fn, name, i,
+        describe(row)), 3)
+    end
+    nc = nc or #row
+    if #row ~= nc then
+      error(string.format("%s: %s[%d] has %d columns, row 1 has %d", fn, name, i, #row, nc), 3)
+    end
+    for j = 1, nc do
+      local x = row[j]
+      if type(x) ~= "number" or x ~= x or x < 0 or x == math.huge then
+        error(string.format("%s: %s[%d][%d] is %s, expected a non-negative count", fn, name, i, j,
+          type(x) == "number" and fmt(x) or describe(x)), 3)
+      end
+      cells[#cells + 1] = x
+    end
+  end
+  if nc < 2 then error(string.format("%s: %s needs at least 2 columns", fn, name), 3) end
+  return cells, #tab, nc
+end
+
+-- C failures come back as "fn: message" without a position; re-raise them
+-- at the recipe line (level 3 from the local helper).
+local function call(f, ...)
+  local ok, r = pcall(f, ...)
+  if not ok then error(r, 3) end
+  return r
+end
+
+-- A table called as the second argument with only named keys is options.
+local function split_y(y, opts)
+  if opts == nil and type(y) == "table" and #y == 0 and next(y) ~= nil then return nil, y end
+  return y, opts
+end
+
+-- ===== Tests =====
+
+--- t-test: one-sample, paired or two-sample (Welch by default); should
+-- match R `t.test(x, y, mu =, paired =, var.equal =, alternative =, conf.level =)`.
+-- @tparam {number,...} x sample (differences' first member when paired)
+-- @tparam[opt] {number,...} y second sample; nil for a one-sample test
+-- @tparam[opt] table opts `mu` (0), `paired` (false), `var_equal` (false),
+--   `alternative` ("two.sided"), `conf_level` (0.95)
+-- @treturn Htest statistic t, parameter.df, estimate mean / mean_difference /
+--   mean_x, mean_y, plus `se`
+-- @usage local r = stats.t_test(treated, control)
+function M.t_test(x, y, opts)
+  y, opts = split_y(y, opts)
+  local fn = "t_test"
+  opts = options(fn, opts, { mu = true, paired = true, var_equal = true, alternative = true,
+    conf_level = true })
+  local mu = number_opt(fn, opts.mu, "mu", 0)
+  local paired = bool_opt(fn, opts.paired, "paired", false)
+  local var_equal = bool_opt(fn, opts.var_equal, "var_equal", false)
+  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
+  local nx, ny, method, estimate
+  if y == nil then
+    if paired then error("t_test: paired = true needs y", 2) end
+    nx = numbers(fn, x, "x", 2)
+    method = "One Sample t-test"
+  elseif paired then
+    nx = numbers(fn, x, "x", 2)
+    ny = numbers(fn, y, "y", 2)
+    if nx ~= ny then error(string.format("t_test: paired x and y differ in length (%d and %d)", nx, ny), 2) end
+    method = "Paired t-test"
+  else
+    local need = var_equal and 1 or 2
+    nx = numbers(fn, x, "x", need)
+    ny = numbers(fn, y, "y", need)
+    if var_equal and nx + ny < 3 then error("t_test: need at least 3 observations in all", 2) end
+    method = var_equal and "Two Sample t-test" or "Welch Two Sample t-test"
+  end
+  local r = call(hstats.t_test, x, y, mu, paired, var_equal, alt, conf)
+  if y == nil then estimate = { mean = r.estimate1 }
+  elseif paired then estimate = { mean_difference = r.estimate1 }
+  else estimate = { mean_x = r.estimate1, mean_y = r.estimate2 } end
+  return htest {
+    method = method, statistic = r.statistic, statistic_name = "t",
+    parameter = { df = r.df }, p_value = r.p_value,
+    conf_int = { r.conf_lo, r.conf_hi, level = conf }, estimate = estimate,
+    null_value = mu, alternative = alt, se = r.se,
+    n = (y == nil or paired) and { nx } or { nx, ny },
+  }
+end
+
+--- Pearson chi-square test of independence on an r x c table; should match
+-- R `chisq.test(x, correct =)` (Yates' correction, capped as R caps it, for
+-- 2 x 2 tables only).
+-- @tparam {{number,...},...} tab rows of counts
+-- @tparam[opt] table opts `correct` (true)
+-- @treturn Htest statistic X-squared, parameter.df, `expected` (rows)
+function M.chisq_test(tab, opts)
+  local fn = "chisq_test"
+  opts = options(fn, opts, { correct = true })
+  local correct = bool_opt(fn, opts.correct, "correct", true)
+  local cells, nr, nc = table_cells(fn, tab, "tab")
+  local r = call(hstats.chisq_test, cells, nr, nc, correct)
+  local expected = {}
+  for i = 1, nr do
+    local row = {}
+    for j = 1, nc do row[j] = r.expected[(i - 1) * nc + j] end
+    expected[i] = row
+  end
+  local total = 0
+  for _, c in ipairs(cells) do total = total + c end
+  return htest {
+    method = "Pearson's Chi-squared test" ..
+      (r.yates > 0 and " with Yates' continuity correction" or ""),
+    statistic = r.statistic, statistic_name = "X-squared", parameter = { df = r.df },
+    p_value = r.p_value, expected = expected, n = { total },
+    warnings = { r.min_expected < 5 and "Chi-squared approximation may be incorrect" or nil },
+  }
+end
+
+--- Fisher's exact test; should match R `fisher.test(x, or =, alternative =,
+-- conf.level =)`.  2 x 2: conditional MLE odds ratio and interval (R's
+-- root finder and tolerance).  Larger tables: two-sided p-value only, by an
+-- exact network search (errors if the table is too large for it).
+-- @tparam {{number,...},...} tab rows of whole-number counts
+-- @tparam[opt] table opts `alternative`, `conf_level`, `or` (1) -- 2 x 2 only
+-- @treturn Htest p_value; estimate.odds_ratio and conf_int for 2 x 2
+function M.fisher_test(tab, opts)
+  local fn = "fisher_test"
+  opts = options(fn, opts, { alternative = true, conf_level = true, ["or"] = true })
+  local cells, nr, nc = table_cells(fn, tab, "tab")
+  for i, c in ipairs(cells) do
+    if c ~= math.floor(c) then
+      error(string.format("fisher_test: tab[%d][%d] is %s, expected a whole number",
+        (i - 1) // nc + 1, (i - 1) % nc + 1, fmt(c)), 2)
+    end
+  end
+  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
+  local orn = number_opt(fn, opts["or"], "or", 1)
+  if orn < 0 then error("fisher_test: or must not be negative", 2) end
+  local two = nr == 2 and nc == 2
+  if not two and (alt ~= "two.sided" or orn ~= 1) then
+    error("fisher_test: tables larger than 2 x 2 have only the two-sided test of independence", 2)
+  end
+  local r = call(hstats.fisher_test, cells, nr, nc, orn, alt, conf)
+  local total = 0
+  for _, c in ipairs(cells) do total = total + c end
+  return htest {
+    method = "Fisher's Exact Test for Count Data", p_value = r.p_value,
+    estimate = two and { odds_ratio = r.estimate } or nil,
+    conf_int = two and { r.conf_lo, r.conf_hi, level = conf } or nil,
+    null_value = two and orn or nil, alternative = alt, n = { total },
+  }
+end
+
+--- Wilcoxon rank-sum (Mann-Whitney) or signed-rank test; should match R
+-- `wilcox.test(x, y, mu =, paired =, alternative =, exact =, correct =)`:
+-- exact when samples have fewer than 50 values and no ties (or zeros),
+-- else the normal approximation with tie and continuity corrections.
+-- @tparam {number,...} x sample
+-- @tparam[opt] {number,...} y second sample; nil for the signed-rank test on x - mu
+-- @tparam[opt] table opts `mu` (0), `paired` (false), `alternative`,
+--   `exact` ("auto" | true | false), `correct` (true)
+-- @treturn Htest statistic W (rank sum) or V (signed rank), p_value, `exact`
+function M.wilcox_test(x, y, opts)
+  y, opts = split_y(y, opts)
+  local fn = "wilcox_test"
+  opts = options(fn, opts, { mu = true, paired = true, alternative = true, exact = true,
+    correct = true })
+  local mu = number_opt(fn, opts.mu, "mu", 0)
+  local paired = bool_opt(fn, opts.paired, "paired", false)
+  local alt = alternative(fn, opts.alternative)
+  local exact = exact_opt(fn, opts.exact)
+  local correct = bool_opt(fn, opts.correct, "correct", true)
+  local nx, ny = numbers(fn, x, "x", 1), nil
+  if y ~= nil then ny = numbers(fn, y, "y", 1) end
+  if paired then
+    if y == nil then error("wilcox_test: paired = true needs y", 2) end
+    if nx ~= ny then error(string.format("wilcox_test: paired x and y differ in length (%d and %d)", nx, ny), 2) end
+  end
+  local r = call(hstats.wilcox_test, x, y, mu, paired, alt, exact, correct)
+  local signed = y == nil or paired
+  local method = signed and "Wilcoxon signed rank" or "Wilcoxon rank sum"
+  if r.exact then method = method .. " exact test"
+  elseif r.correction ~= 0 then method = method .. " test with continuity correction"
+  else method = method .. " test" end
+  -- R's rule: an exact test was wanted (asked, or small samples) but could not be had
+  local wanted = exact == true or (exact == "auto" and r.n1 < 50 and (signed or r.n2 < 50))
+  local warnings = {}
+  if wanted and r.ties then warnings[#warnings + 1] = "cannot compute exact p-value with ties" end
+  if wanted and r.zeros then warnings[#warnings + 1] = "cannot compute exact p-value with zeroes" end
+  return htest {
+    method = method, statistic = r.statistic, statistic_name = signed and "V" or "W",
+    p_value = r.p_value, null_value = mu, alternative = alt, exact = r.exact, z = r.z,
+    n = signed and { r.n1 } or { r.n1, r.n2 }, warnings = warnings,
+  }
+end
+
+local function counts(fn, x, n)
+  local two = type(x) == "table"
+  local xs = two and x or { x }
+  local ns = type(n) == "table" and n or { n }
+  if #xs < 1 or #xs > 2 or #ns ~= #xs then
+    error(fn .. ": x and n must both be numbers (one sample) or both arrays of 2 (two samples)", 3)
+  end
+  for i = 1, #xs do
+    local xi, ni = xs[i], ns[i]
+    if type(xi) ~= "number" or type(ni) ~= "number" or not (ni > 0) or xi < 0 or xi > ni
+      or ni == math.huge then
+      error(string.format("%s: need 0 <= x <= n and n > 0, got x = %s, n = %s", fn,
+        describe(xi) == "number" and fmt(xi) or describe(xi),
+        describe(ni) == "number" and fmt(ni) or describe(ni)), 3)
+    end
+  end
+  return xs, ns
+end
+
+--- Test of one or two proportions; should match R `prop.test(x, n, p =,
+-- alternative =, conf.level =, correct =)`: score chi-square (Yates'
+-- correction capped as R), Wilson score interval for one sample, Wald
+-- interval for p1 - p2.
+-- @tparam number|{number,number} x successes
+-- @tparam number|{number,number} n trials
+-- @tparam[opt] table opts `p` (0.5, one sample only), `alternative`,
+--   `conf_level`, `correct` (true)
+-- @treturn Htest statistic X-squared, parameter.df, estimate p or prop_1, prop_2
+function M.prop_test(x, n, opts)
+  local fn = "prop_test"
+  opts = options(fn, opts, { p = true, alternative = true, conf_level = true, correct = true })
+  local xs, ns = counts(fn, x, n)
+  local two = #xs == 2
+  if two and opts.p ~= nil then error("prop_test: p applies to one sample only", 2) end
+  local p0 = number_opt(fn, opts.p, "p", 0.5)
+  if not (p0 > 0 and p0 < 1) then error("prop_test: p must lie strictly between 0 and 1", 2) end
+  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
+  local correct = bool_opt(fn, opts.correct, "correct", true)
+  local r = call(hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, correct, false)
+  local with = r.yates > 0 and "with" or "without"
+  return htest {
+    method = two and ("2-sample test for equality of proportions " .. with .. " continuity correction")
+      or ("1-sample proportions test " .. with .. " continuity correction"),
+    statistic = r.statistic, statistic_name = "X-squared", parameter = { df = r.df },
+    p_value = r.p_value, conf_int = { r.conf_lo, r.conf_hi, level = conf },
+    estimate = two and { prop_1 = r.estimate1, prop_2 = r.estimate2 } or { p = r.estimate1 },
+    null_value = not two and p0 or nil, alternative = alt, n = ns,
+    warnings = { r.min_expected < 5 and "Chi-squared approximation may be incorrect" or nil },
+  }
+end
+
+--- z test of one or two proportions with Wald interval, as Stata `prtest`
+-- (two samples: pooled standard error for the test; z^2 equals
+-- `prop.test(correct = FALSE)`'s statistic).
+-- @tparam number|{number,number} x successes
+-- @tparam number|{number,number} n trials
+-- @tparam[opt] table opts `p` (0.5, one sample only), `alternative`, `conf_level`
+-- @treturn Htest statistic z
+function M.prop_z_test(x, n, opts)
+  local fn = "prop_z_test"
+  opts = options(fn, opts, { p = true, alternative = true, conf_level = true })
+  local xs, ns = counts(fn, x, n)
+  local two = #xs == 2
+  if two and opts.p ~= nil then error("prop_z_test: p applies to one sample only", 2) end
+  local p0 = number_opt(fn, opts.p, "p", 0.5)
+  if not (p0 > 0 and p0 < 1) then error("prop_z_test: p must lie strictly between 0 and 1", 2) end
+  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
+  local r = call(hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, false, true)
+  return htest {
+    method = two and "Two-sample z test of proportions (pooled SE; Stata prtest)"
+      or "One-sample z test of a proportion (Stata prtest)",
+    statistic = r.statistic, statistic_name = "z", p_value = r.p_value,
+    conf_int = { r.conf_lo, r.conf_hi, level = conf },
+    estimate = two and { prop_1 = r.estimate1, prop_2 = r.estimate2 } or { p = r.estimate1 },
+    null_value = not two and p0 or nil, alternative = alt, n = ns,
+  }
+end
+
+--- Correlation test; should match R `cor.test(x, y, method =, alternative =,
+-- conf.level =, exact =)`.  Pearson: t test, Fisher-z interval (n > 3).
+-- Spearman: R's AS 89 p-value (exact for n <= 9, Edgeworth series to
+-- n = 1290) without ties, else the t approximation; no interval.
+-- @tparam {number,...} x
+-- @tparam {number,...} y same length as x
+-- @tparam[opt] table opts `method` ("pearson" | "spearman"), `alternative`,
+--   `conf_level`, `exact` (Spearman: "auto" | true | false)
+-- @treturn Htest estimate cor or rho; statistic t or S
+function M.cor_test(x, y, opts)
+  local fn = "cor_test"
+  opts = options(fn, opts, { method = true, alternative = true, conf_level = true, exact = true })
+  local method = opts.method or "pearson"
+  if method ~= "pearson" and method ~= "spearman" then
+    error('cor_test: method must be "pearson" or "spearman", got ' .. tostring(method), 2)
+  end
+  local pearson = method == "pearson"
+  local nx = numbers(fn, x, "x", pearson and 3 or 2)
+  local ny = numbers(fn, y, "y", pearson and 3 or 2)
+  if nx ~= ny then error(string.format("cor_test: x and y differ in length (%d and %d)", nx, ny), 2) end
+  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
+  local exact = exact_opt(fn, opts.exact)
+  local r = call(hstats.cor_test, x, y, method, alt, conf, exact)
+  local res = {
+    method = pearson and "Pearson's product-moment correlation" or "Spearman's rank correlation rho",
+    statistic = r.statistic, statistic_name = pearson and "t" or "S",
+    parameter = pearson and { df = r.df } or nil, p_value = r.p_value,
+    estimate = pearson and { cor = r.estimate } or { rho = r.estimate },
+    null_value = 0, alternative = alt, n = { nx }, warnings = {},
+  }
+  if pearson and nx > 3 then res.conf_int = { r.conf_lo, r.conf_hi, level = conf } end
+  if not pearson then
+    res.exact = r.exact
+    if r.ties and exact ~= false then
+      res.warnings[1] = "Cannot compute exact p-value with ties"
+    end
+  end
+  return htest(res)
+end
+
+--- Cronbach's alpha of a multi-item scale, by the formulas of R
+-- `psych::alpha`: raw_alpha from the item covariances, std_alpha from the
+-- correlations, average_r the mean inter-item correlation.
+-- @tparam {{number,...},...} items one row per respondent, one column per item
+--   (complete cases only)
+-- @treturn table raw_alpha, std_alpha, average_r, n_items, n_obs, method
+function M.cronbach_alpha(items)
+  local fn = "cronbach_alpha"
+  if type(items) ~= "table" or #items < 2 then
+    error("cronbach_alpha: items must be an array of at least 2 respondents (rows)", 2)
+  end
+  local cells, k = {}, nil
+  for i, row in ipairs(items) do
+    if type(row) ~= "table" then
+      error(string.format("cronbach_alpha: items[%d] must be a row of item scores, got %s", i,
+        describe(row)), 2)
+    end
+    k = k or #row
+    if #row ~= k then
+      error(string.format("cronbach_alpha: items[%d] has %d items, row 1 has %d", i, #row, k), 2)
+    end
+    for j = 1, k do
+      local v = row[j]
+      if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+        error(string.format("cronbach_alpha: items[%d][%d] is %s, expected a finite number%s", i,
+          j, type(v) == "number" and fmt(v) or describe(v),
+          describe(v) == "NA" and " (complete cases only: drop missing rows first)" or ""), 2)
+      end
+      cells[#cells + 1] = v
+    end
+  end
+  if k < 2 then error("cronbach_alpha: need at least 2 items", 2) end
+  local r = call(hstats.cronbach_alpha, cells, #items, k)
+  return {
+    method = "Cronbach's alpha (psych::alpha raw_alpha and std.alpha)",
+    raw_alpha = r.raw_alpha, std_alpha = r.std_alpha, average_r = r.average_r,
+    n_items = k, n_obs = #items,
+  }
+end
+
+local PADJ = { bonferroni = true, holm = true, hochberg = true, BH = true, fdr = true,
+  BY = true, none = true }
+
+--- Adjust p-values for multiple comparisons; should match R `p.adjust(p,
+-- method, n)`.  NA entries stay NA and are not counted in n.
+-- @tparam {number|NA,...} p p-values in [0, 1]
+-- @tparam[opt] string method "holm" (default, as R), "hochberg", "BH" (or
+--   "fdr"), "BY", "bonferroni", "none"
+-- @tparam[opt] integer n number of tests (default: non-missing p)
+-- @treturn {number|NA,...} adjusted p-values, same order
+function M.p_adjust(p, method, n)
+  local fn = "p_adjust"
+  method = method or "holm"
+  if not PADJ[method] then
+    local names = util.sorted_keys(PADJ)
+    error(string.format("p_adjust: unknown method %s%s (methods: %s)", tostring(method),
+      util.hint(tostring(method), names), table.concat(names, ", ")), 2)
+  end
+  if type(p) ~= "table" then error("p_adjust: p must be an array of p-values", 2) end
+  local vals, m = {}, 0
+  for i = 1, #p do
+    local v = p[i]
+    if NA ~= nil and rawequal(v, NA) then
+      vals[i] = 0 / 0
+    elseif type(v) ~= "number" or not (v >= 0 and v <= 1) then
+      error(string.format("p_adjust: p[%d] is %s, expected a p-value in [0, 1]", i,
+        type(v) == "number" and fmt(v) or describe(v)), 2)
+    else
+      vals[i] = v
+      m = m + 1
+    end
+  end
+  if n ~= nil and (math.type(n) ~= "integer" or n < m) then
+    error(string.format("p_adjust: n must be an integer >= the number of p-values (%d)", m), 2)
+  end
+  local out = call(hstats.p_adjust, vals, method, n)
+  for i = 1, #p do
+    if NA ~= nil and rawequal(p[i], NA) then out[i] = NA end
+  end
+  return out
+end
+
+-- ===== Bootstrap =====
+
+--- Nonparametric bootstrap interval with case or cluster resampling.
+-- Replicates are drawn with GSL's MT19937 seeded with `seed` (the same seed
+-- gives the same replicates everywhere); percentile and BCa intervals are
+-- computed as R `boot::boot.ci(type = c("perc", "bca"))` with the BCa
+-- acceleration from the jackknife (over clusters when clustered), i.e.
+-- `L = empinf(b, type = "jack")`.  See docs/methods/bootstrap.md.
+-- @tparam table spec
+--   `data` array of observations (numbers or row tables), required;
+--   `statistic` function(sample) -> number, required; `sample` is an array of
+--     observations drawn from data (NaN marks an undefined replicate, dropped);
+--   `seed` integer 1 .. 2^32-1, required;
+--   `reps` (2000); `type` "bca" (default) | "perc" | "both";
+--   `conf_level` (0.95);
+--   `cluster` array of cluster ids (numbers or strings), one per
+--     observation, to resample whole clusters (also accepted as data.cluster)
+-- @treturn table estimate.statistic, conf_int, bias, std_error, perc, bca,
+--   z0, acceleration, reps, replicates_used, seed, n, replicates, method
+-- @usage local b = stats.bootstrap{data = rows, statistic = ratio, seed = 2024}
+function M.bootstrap(spec)
+  local fn = "bootstrap"
+  if type(spec) ~= "table" then error("bootstrap: expected a table {data =, statistic =, seed =}", 2) end
+  options(fn, spec, { data = true, statistic = true, seed = true, reps = true, type = true,
+    conf_level = true, cluster = true })
+  local data = spec.data
+  if type(data) ~= "table" then error("bootstrap: data must be an array of observations", 2) end
+  local n = #data
+  if n < 2 then error("bootstrap: data needs at least 2 observations, got " .. n, 2) end
+  if type(spec.statistic) ~= "function" then
+    error("bootstrap: statistic must be a function(sample) returning a number", 2)
+  end
+  local seed = spec.seed
+  if math.type(seed) ~= "integer" or seed < 1 or seed > 4294967295 then
+    error("bootstrap: seed must be an integer 1 .. 2^32-1 (it makes the result reproducible), got "
+      .. tostring(seed), 2)
+  end
+  local reps = spec.reps or 2000
+  if math.type(reps) ~= "integer" or reps < 2 then
+    error("bootstrap: reps must be an integer >= 2, got " .. tostring(reps), 2)
+  end
+  local btype = spec.type or "bca"
+  if btype ~= "bca" and btype ~= "perc" and btype ~= "both" then
+    error('bootstrap: type must be "bca", "perc" or "both", got ' .. tostring(btype), 2)
+  end
+  local conf = conf_level(fn, spec.conf_level)
+  local cluster = spec.cluster
+  if cluster == nil and type(data.cluster) == "table" then cluster = data.cluster end
+  local cl, g = nil, nil
+  if cluster ~= nil then
+    if type(cluster) ~= "table" or #cluster ~= n then
+      error(string.format("bootstrap: cluster must be an array with one id per observation (%d)", n), 2)
+    end
+    local seen = {}
+    cl, g = {}, 0
+    for i = 1, n do
+      local id = cluster[i]
+      if (type(id) ~= "number" and type(id) ~= "string") or id ~= id then
+        error(string.format("bootstrap: cluster[%d] is %s, expected a cluster id (number or string)",
+          i, describe(id)), 2)
+      end
+      if not seen[id] then g = g + 1; seen[id] = g end
+      cl[i] = seen[id]
+    end
+    if g < 2 then error("bootstrap: need at least 2 clusters", 2) end
+  end
+  local values = {}
+  for i = 1, n do values[i] = data[i] end   -- the array part only
+  local r = call(hstats.bootstrap, values, cl, g, spec.statistic, reps, seed, conf)
+  if btype == "bca" and r.bca_error then error("bootstrap: " .. r.bca_error, 2) end
+  local use_bca = btype ~= "perc" and not r.bca_error
+  local warnings = {}
+  if r.extreme then warnings[#warnings + 1] = "extreme order statistics used as endpoints" end
+  if r.used < r.reps then
+    warnings[#warnings + 1] = string.format("%d of %d replicates were not finite and were dropped",
+      r.reps - r.used, r.reps)
+  end
+  if btype == "both" and r.bca_error then warnings[#warnings + 1] = r.bca_error end
+  return htest {
+    method = string.format("Nonparametric %s bootstrap, %s interval",
+      cl and "cluster" or "case", use_bca and "BCa" or "percentile"),
+    estimate = { statistic = r.t0 },
+    conf_int = use_bca and { r.bca_lo, r.bca_hi, level = conf } or { r.perc_lo, r.perc_hi, level = conf },
+    perc = { r.perc_lo, r.perc_hi, level = conf },
+    bca = not r.bca_error and { r.bca_lo, r.bca_hi, level = conf } or nil,
+    bias = r.bias, std_error = r.se, z0 = r.z0, acceleration = r.a,
+    reps = r.reps, replicates_used = r.used, seed = seed, type = btype,
+    n = cl and { observations = n, clusters = g } or { n },
+    replicates = r.t, warnings = warnings,
+  }
+end
+
+return M

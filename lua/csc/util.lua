@@ -1,0 +1,94 @@
+--- Small helpers shared by the csceval library: names, numbers, tables.
+-- @module csc.util
+local M = {}
+
+--- Levenshtein distance between two strings (for "did you mean" hints).
+function M.edit_distance(a, b)
+  local la, lb = #a, #b
+  if la > 64 or lb > 64 then return math.huge end
+  local prev = {}
+  for j = 0, lb do prev[j] = j end
+  for i = 1, la do
+    local cur = { [0] = i }
+    local ai = a:byte(i)
+    for j = 1, lb do
+      local cost = (ai == b:byte(j)) and 0 or 1
+      cur[j] = math.min(prev[j - 1] + cost, prev[j] + 1, cur[j - 1] + 1)
+    end
+    prev = cur
+  end
+  return prev[lb]
+end
+
+--- The candidate closest to name within two edits, or nil.
+function M.suggest(name, candidates)
+  local best, bestd = nil, 3
+  for _, c in ipairs(candidates) do
+    local d = M.edit_distance(name, c)
+    if d < bestd then best, bestd = c, d end
+  end
+  return best
+end
+
+--- ' (did you mean "x"?)' or "".
+function M.hint(name, candidates)
+  local s = M.suggest(name, candidates)
+  return s and string.format(' (did you mean "%s"?)', s) or ""
+end
+
+--- Sorted keys of a table (strings before numbers, each in natural order).
+function M.sorted_keys(t)
+  local ks = {}
+  for k in pairs(t) do ks[#ks + 1] = k end
+  table.sort(ks, function(x, y)
+    local tx, ty = type(x), type(y)
+    if tx ~= ty then return tx == "string" end
+    return x < y
+  end)
+  return ks
+end
+
+--- Shortest decimal that reads back as the same double (up to 17 digits),
+-- so outputs are exact and byte-identical across runs.
+function M.fmt_number(x)
+  if x ~= x then return "NaN" end
+  if x == math.huge then return "Inf" end
+  if x == -math.huge then return "-Inf" end
+  if math.type(x) == "integer" then return string.format("%d", x) end
+  if x == math.floor(x) and math.abs(x) < 2^53 then return string.format("%.0f", x) end
+  for p = 15, 17 do
+    local s = string.format("%." .. p .. "g", x)
+    if tonumber(s) == x then return s end
+  end
+  return string.format("%.17g", x)
+end
+
+--- Round for display: d digits after the point, "" for nil.
+function M.fmt_fixed(x, d)
+  if x == nil then return "" end
+  if type(x) ~= "number" then return tostring(x) end
+  if x ~= x then return "NaN" end
+  local s = string.format("%." .. (d or 2) .. "f", x)
+  if s:match("^%-0%.?0*$") then s = s:sub(2) end   -- no "-0.00"
+  return s
+end
+
+--- Stem of a path: "recipes/lincs_benchmarks.lua" -> "lincs_benchmarks".
+function M.stem(path)
+  local base = path:match("([^/]+)$") or path
+  return (base:gsub("%.[^.]*$", ""))
+end
+
+--- Folder part of a path ("." when none).
+function M.dirname(path)
+  return path:match("^(.*)/[^/]*$") or "."
+end
+
+--- Shallow copy.
+function M.copy(t)
+  local o = {}
+  for k, v in pairs(t) do o[k] = v end
+  return o
+end
+
+return M

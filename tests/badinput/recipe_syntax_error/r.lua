@@ -1,0 +1,4 @@
+return {
+  title = "t",
+  question = "q" "oops",
+}

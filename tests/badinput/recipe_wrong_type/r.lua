@@ -1,0 +1,8 @@
+return {
+  title = "t",
+  question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = "d.csv" } },
+  seed = "twelve",
+  design = { type = "custom", analyse = function() end },
+}

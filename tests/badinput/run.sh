@@ -1,0 +1,44 @@
+#!/bin/sh
+# Bad-input corpus: every folder under tests/badinput/ is one case.
+#   cmd      the csceval arguments (one line; $OUT is an output folder)
+#   expect   line 1: the exit code; each further line: text stderr must contain
+#   gen      optional shell script that writes large or binary inputs
+#   other files: inputs, copied to a scratch folder where the case runs
+# Each case must fail with its code and message, print no internal error or
+# sanitizer report, leave its inputs unchanged and leave no partial output.
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(pwd)
+pass=0; fail=0
+for dir in tests/badinput/*/; do
+  name=$(basename "$dir")
+  [ -f "$dir/cmd" ] || continue
+  work=$(mktemp -d)
+  cp -r "$dir"/. "$work"/
+  ( cd "$work" && [ -f gen ] && sh gen ) || true
+  before=$(cd "$work" && find . -type f ! -name expect ! -name cmd -exec sha256sum {} + | sort)
+  OUT="$work/out"
+  args=$(sed "s#\$OUT#$OUT#g" "$dir/cmd")
+  ( cd "$work" && eval "\"$bin\" $args" ) >"$work/.stdout" 2>"$work/.stderr"
+  code=$?
+  want=$(head -n 1 "$dir/expect")
+  ok=1; why=""
+  if [ "$code" != "$want" ]; then ok=0; why="exit code $code, expected $want"; fi
+  tail -n +2 "$dir/expect" | while IFS= read -r line; do
+    [ -z "$line" ] && continue
+    grep -qF -- "$line" "$work/.stderr" || { echo "missing: $line"; exit 1; }
+  done > "$work/.missing" || { ok=0; why="$why; stderr lacks: $(cat "$work/.missing")"; }
+  if grep -qE 'internal error|AddressSanitizer|runtime error:|LeakSanitizer|Segmentation' "$work/.stderr"; then
+    ok=0; why="$why; crash or internal error"
+  fi
+  after=$(cd "$work" && find . -type f ! -name expect ! -name cmd ! -path './out/*' ! -name '.std*' ! -name '.missing' -exec sha256sum {} + | sort)
+  if [ "$before" != "$after" ]; then ok=0; why="$why; an input file was changed or created"; fi
+  if [ -d "$OUT" ] && find "$OUT" -name '*.partial' | grep -q .; then ok=0; why="$why; partial output left behind"; fi
+  if [ "$ok" = 1 ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL badinput/$name: $why"; sed 's/^/    /' "$work/.stderr" | head -5
+  fi
+  rm -rf "$work"
+done
+mkdir -p "$root/tests/out"
+echo "badinput $pass $fail" >> "$root/tests/out/summary.txt"
+echo "bad-input cases: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,893 @@
+/* tests/c/test_frameops.c -- cmocka tests for the relational frame
+ * operations (host/frameops*.c) on hand-built frames: select, rename, sort
+ * (stability, missing last, text by string), aggregate (every function,
+ * missing values, quantile type 7 and sd against R), joins (many-to-many,
+ * suffixes, key types, missing keys), pivots (round trip, promotion,
+ * duplicates) and bind_rows (promotion, merged dictionaries), and every
+ * error message.  Expected values were worked by hand or with R 4.x. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frameops.h"
+
+/* ===== building frames ===== */
+
+#define NI INT64_MIN   /* a missing int64 in the builders below */
+
+static struct frame_col *new_col(const char *name, enum frame_type t, size_t n) {
+  struct frame_col *c = frame_col_new(name, t, n, NULL);
+  assert_non_null(c);
+  assert_int_equal(frame_col_resize(c, n), 0);
+  return c;
+}
+
+static struct frame_col *mk_f64(const char *name, size_t n, const double *v) {
+  struct frame_col *c = new_col(name, FRAME_F64, n);
+  for (size_t i = 0; i < n; i++) {
+    c->v.f64[i] = v[i];
+    if (isnan(v[i])) assert_int_equal(frame_col_set_na(c, i, NA_NA), 0);
+  }
+  return c;
+}
+
+static struct frame_col *mk_i64(const char *name, size_t n, const int64_t *v) {
+  struct frame_col *c = new_col(name, FRAME_I64, n);
+  for (size_t i = 0; i < n; i++) {
+    c->v.i64[i] = v[i] == NI ? 0 : v[i];
+    if (v[i] == NI) assert_int_equal(frame_col_set_na(c, i, NA_NA), 0);
+  }
+  return c;
+}
+
+static struct frame_col *mk_bool(const char *name, size_t n, const int *v) {
+  struct frame_col *c = new_col(name, FRAME_BOOL, n);
+  for (size_t i = 0; i < n; i++) {
+    c->v.b[i] = v[i] == 1;
+    if (v[i] < 0) assert_int_equal(frame_col_set_na(c, i, NA_NA), 0);
+  }
+  return c;
+}
+
+static struct frame_col *mk_cat(const char *name, size_t n, const char *const *s) {
+  struct frame_col *c = new_col(name, FRAME_CAT, n);
+  for (size_t i = 0; i < n; i++) {
+    if (!s[i]) { c->v.cat[i] = 0; assert_int_equal(frame_col_set_na(c, i, NA_C), 0); continue; }
+    c->v.cat[i] = frame_dict_intern(c->dict, s[i], strlen(s[i]));
+    assert_true(c->v.cat[i] >= 0);
+  }
+  return c;
+}
+
+static struct frame_col *mk_date(const char *name, size_t n, const char *const *s) {
+  struct frame_col *c = new_col(name, FRAME_DATE, n);
+  for (size_t i = 0; i < n; i++) {
+    if (!s[i]) { c->v.date[i] = 0; assert_int_equal(frame_col_set_na(c, i, NA_BLANK), 0); continue; }
+    assert_int_equal(frame_date_parse(s[i], strlen(s[i]), &c->v.date[i]), 0);
+  }
+  return c;
+}
+
+#define COUNT(T, ...) (sizeof((T[]){__VA_ARGS__}) / sizeof(T))
+#define F64(name, ...) mk_f64(name, COUNT(double, __VA_ARGS__), (double[]){__VA_ARGS__})
+#define I64(name, ...) mk_i64(name, COUNT(int64_t, __VA_ARGS__), (int64_t[]){__VA_ARGS__})
+#define BOOL(name, ...) mk_bool(name, COUNT(int, __VA_ARGS__), (int[]){__VA_ARGS__})
+#define CAT(name, ...) \
+  mk_cat(name, COUNT(const char *, __VA_ARGS__), (const char *[]){__VA_ARGS__})
+#define DATE(name, ...) \
+  mk_date(name, COUNT(const char *, __VA_ARGS__), (const char *[]){__VA_ARGS__})
+#define FRAME(...) mk_frame(__VA_ARGS__, NULL)
+#define NAMES(...) (const char *[]){__VA_ARGS__}
+
+static struct frame *mk_frame(struct frame_col *first, ...) {
+  struct frame *f = frame_new();
+  assert_non_null(f);
+  va_list ap;
+  va_start(ap, first);
+  for (struct frame_col *c = first; c; c = va_arg(ap, struct frame_col *))
+    assert_int_equal(frame_add(f, c), 0);
+  va_end(ap);
+  return f;
+}
+
+/* ===== reading results ===== */
+
+static const struct frame_col *col(const struct frame *f, const char *name) {
+  int j = frame_find(f, name);
+  if (j < 0) fail_msg("no column \"%s\"", name);
+  return f->col[j];
+}
+
+/* Reason a value is missing (NA_CALC for a bare NaN), or NA_NONE. */
+static int na(const struct frame *f, const char *name, size_t i) {
+  const struct frame_col *c = col(f, name);
+  assert_true(i < c->n);
+  if (c->na && c->na[i]) return c->na[i];
+  if (c->type == FRAME_F64 && isnan(c->v.f64[i])) return NA_CALC;
+  return NA_NONE;
+}
+
+static double fv(const struct frame *f, const char *name, size_t i) {
+  const struct frame_col *c = col(f, name);
+  if (na(f, name, i)) fail_msg("%s[%zu] is missing", name, i);
+  assert_int_equal(c->type, FRAME_F64);
+  return c->v.f64[i];
+}
+
+static int64_t iv(const struct frame *f, const char *name, size_t i) {
+  const struct frame_col *c = col(f, name);
+  if (na(f, name, i)) fail_msg("%s[%zu] is missing", name, i);
+  assert_int_equal(c->type, FRAME_I64);
+  return c->v.i64[i];
+}
+
+static const char *sv(const struct frame *f, const char *name, size_t i) {
+  const struct frame_col *c = col(f, name);
+  if (na(f, name, i)) fail_msg("%s[%zu] is missing", name, i);
+  assert_int_equal(c->type, FRAME_CAT);
+  return c->dict->str[c->v.cat[i]];
+}
+
+static void assert_names(const struct frame *f, const char *want) {
+  char got[512] = "";
+  for (size_t j = 0; j < f->ncol; j++) {
+    if (j) strcat(got, ",");
+    strcat(got, f->col[j]->name);
+  }
+  assert_string_equal(got, want);
+}
+
+/* The int64 column as "1,2,NA" */
+static void assert_ints(const struct frame *f, const char *name, const char *want) {
+  char got[1024] = "";
+  const struct frame_col *c = col(f, name);
+  assert_int_equal(c->type, FRAME_I64);
+  for (size_t i = 0; i < c->n; i++) {
+    char b[32];
+    if (na(f, name, i)) snprintf(b, sizeof b, "%sNA", i ? "," : "");
+    else snprintf(b, sizeof b, "%s%lld", i ? "," : "", (long long)c->v.i64[i]);
+    strcat(got, b);
+  }
+  assert_string_equal(got, want);
+}
+
+static void assert_strs(const struct frame *f, const char *name, const char *want) {
+  char got[1024] = "";
+  const struct frame_col *c = col(f, name);
+  assert_int_equal(c->type, FRAME_CAT);
+  for (size_t i = 0; i < c->n; i++) {
+    if (i) strcat(got, ",");
+    strcat(got, na(f, name, i) ? "NA" : c->dict->str[c->v.cat[i]]);
+  }
+  assert_string_equal(got, want);
+}
+
+static void expect_fail(struct frame *r, const char *err, const char *want) {
+  if (r) { frame_free(r); fail_msg("expected the error: %s", want); }
+  assert_string_equal(err, want);
+}
+
+/* Relative 1e-12 (absolute below 1). */
+static void near_(double got, double want, int line) {
+  if (!(fabs(got - want) <= 1e-12 * (fabs(want) > 1 ? fabs(want) : 1)))
+    fail_msg("line %d: got %.17g, needed %.17g", line, got, want);
+}
+#define NEAR(a, b) near_((a), (b), __LINE__)
+
+/* ===== select, rename ===== */
+
+static void test_select_orders_and_copies_columns(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("a", 1, 2, NI), CAT("b", "x", NULL, "y"), F64("c", 0.5, 1.5, 2.5));
+  char err[256] = "";
+  struct frame *o = frameops_select(f, NAMES("c", "a"), 2, err, sizeof err);
+  assert_non_null(o);
+  assert_names(o, "c,a");
+  assert_int_equal(o->nrow, 3);
+  assert_ints(o, "a", "1,2,NA");
+  assert_int_equal(na(o, "a", 2), NA_NA);
+  assert_true(col(o, "a") != col(f, "a"));        /* a copy, not shared storage */
+  frame_free(o);
+  o = frameops_select(f, NULL, 0, err, sizeof err);
+  assert_non_null(o);
+  assert_int_equal(o->ncol, 0);
+  assert_int_equal(o->nrow, 3);
+  frame_free(o);
+  assert_names(f, "a,b,c");
+  frame_free(f);
+}
+
+static void test_select_errors(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("year", 1), I64("rate", 2));
+  char err[256];
+  expect_fail(frameops_select(f, NAMES("yeer"), 1, err, sizeof err), err,
+              "select: no column \"yeer\" (did you mean \"year\"?)");
+  expect_fail(frameops_select(f, NAMES("population"), 1, err, sizeof err), err,
+              "select: no column \"population\"");
+  expect_fail(frameops_select(f, NAMES("rate", "year", "rate"), 3, err, sizeof err), err,
+              "select: column \"rate\" given twice");
+  frame_free(f);
+}
+
+static void test_rename_keeps_order_and_allows_swaps(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("a", 1), I64("b", 2), I64("c", 3));
+  char err[256];
+  struct frame *o = frameops_rename(f, NAMES("c", "a"), NAMES("z", "x"), 2, err, sizeof err);
+  assert_non_null(o);
+  assert_names(o, "x,b,z");
+  assert_int_equal(iv(o, "z", 0), 3);
+  frame_free(o);
+  o = frameops_rename(f, NAMES("a", "b"), NAMES("b", "a"), 2, err, sizeof err);
+  assert_non_null(o);
+  assert_names(o, "b,a,c");
+  assert_int_equal(iv(o, "b", 0), 1);
+  frame_free(o);
+  assert_names(f, "a,b,c");
+  frame_free(f);
+}
+
+static void test_rename_errors(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("la_code", 1), I64("b", 2));
+  char err[256];
+  expect_fail(frameops_rename(f, NAMES("la_cod"), NAMES("x"), 1, err, sizeof err), err,
+              "rename: no column \"la_cod\" (did you mean \"la_code\"?)");
+  expect_fail(frameops_rename(f, NAMES("b"), NAMES("la_code"), 1, err, sizeof err), err,
+              "rename: renaming \"b\" to \"la_code\" would give two columns called \"la_code\"");
+  expect_fail(frameops_rename(f, NAMES("b", "b"), NAMES("x", "y"), 2, err, sizeof err), err,
+              "rename: column \"b\" given twice");
+  expect_fail(frameops_rename(f, NAMES("b"), NAMES(""), 1, err, sizeof err), err,
+              "rename: the new name for \"b\" is empty");
+  frame_free(f);
+}
+
+/* ===== sort ===== */
+
+static struct frame *sort_frame(void) {
+  /* dictionary order b, a, c: sorting must use the strings, not the codes */
+  return FRAME(CAT("g", "b", "a", "c", "a", "b", NULL), I64("x", 2, 5, 1, 5, NI, 3),
+               I64("id", 1, 2, 3, 4, 5, 6));
+}
+
+static void check_sort(const struct frame *f, const char *const *keys, const int *desc,
+                       size_t nk, const char *want) {
+  char err[256] = "";
+  struct frame *o = frameops_sort(f, keys, desc, nk, err, sizeof err);
+  if (!o) fail_msg("sort failed: %s", err);
+  assert_ints(o, "id", want);
+  frame_free(o);
+}
+
+static void test_sort_text_by_string_missing_last(void **state) {
+  (void)state;
+  struct frame *f = sort_frame();
+  check_sort(f, NAMES("g"), NULL, 1, "2,4,1,5,3,6");
+  check_sort(f, NAMES("g"), (int[]){1}, 1, "3,1,5,2,4,6");      /* missing still last */
+  check_sort(f, NAMES("x"), (int[]){1}, 1, "2,4,6,1,3,5");      /* ties 2,4 keep order */
+  check_sort(f, NAMES("x"), (int[]){0}, 1, "3,1,6,2,4,5");
+  check_sort(f, NAMES("g", "x"), (int[]){0, 1}, 2, "2,4,1,5,3,6");
+  check_sort(f, NAMES("x", "g"), (int[]){1, 1}, 2, "2,4,6,1,3,5");
+  check_sort(f, NULL, NULL, 0, "1,2,3,4,5,6");
+  assert_ints(f, "id", "1,2,3,4,5,6");                          /* input untouched */
+  frame_free(f);
+}
+
+static void test_sort_float_dates_bools_and_bare_nan(void **state) {
+  (void)state;
+  struct frame *f = FRAME(F64("v", 2.5, -1, 0.0, 7), DATE("d", "2020-03-01", NULL, "01/01/2019", "2021-01-01"),
+                          BOOL("b", 1, 0, -1, 0), I64("id", 1, 2, 3, 4));
+  struct frame_col *v = f->col[0];
+  v->v.f64[3] = NAN;          /* NaN without a reason counts as missing */
+  check_sort(f, NAMES("v"), NULL, 1, "2,3,1,4");
+  check_sort(f, NAMES("v"), (int[]){1}, 1, "1,3,2,4");
+  check_sort(f, NAMES("d"), NULL, 1, "3,1,4,2");
+  check_sort(f, NAMES("b", "id"), (int[]){0, 1}, 2, "4,2,1,3");
+  frame_free(f);
+}
+
+static void test_sort_is_stable_on_many_rows(void **state) {
+  (void)state;
+  enum { N = 1000 };
+  int64_t k[N], id[N];
+  for (int i = 0; i < N; i++) { k[i] = (i * 7919) % 13; id[i] = i; }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_i64("id", N, id));
+  char err[256];
+  struct frame *o = frameops_sort(f, NAMES("k"), NULL, 1, err, sizeof err);
+  assert_non_null(o);
+  for (size_t i = 1; i < N; i++) {
+    int64_t a = iv(o, "k", i - 1), b = iv(o, "k", i);
+    assert_true(a <= b);
+    if (a == b) assert_true(iv(o, "id", i - 1) < iv(o, "id", i));
+  }
+  frame_free(o);
+  o = frameops_sort(f, NAMES("k"), (int[]){1}, 1, err, sizeof err);
+  assert_non_null(o);
+  for (size_t i = 1; i < N; i++) {
+    int64_t a = iv(o, "k", i - 1), b = iv(o, "k", i);
+    assert_true(a >= b);
+    if (a == b) assert_true(iv(o, "id", i - 1) < iv(o, "id", i));
+  }
+  frame_free(o);
+  frame_free(f);
+}
+
+static void test_sort_errors(void **state) {
+  (void)state;
+  struct frame *f = sort_frame();
+  char err[256];
+  expect_fail(frameops_sort(f, NAMES("id", "gg"), NULL, 2, err, sizeof err), err,
+              "sort: no column \"gg\" (did you mean \"g\"?)");
+  frame_free(f);
+}
+
+/* ===== aggregate ===== */
+
+static struct frame *agg_frame(void) {
+  return FRAME(CAT("la", "E2", "E1", "E1", "E2", "E1", NULL, "E1", "E3"),
+               I64("yr", 2020, 2020, 2021, 2020, 2020, 2020, 2020, 2020),
+               F64("v", 1, 2, 3, NAN, 4, 5, 6, NAN));
+}
+
+static void test_aggregate_every_function_skips_missing(void **state) {
+  (void)state;
+  struct frame *f = agg_frame();
+  const struct frameops_aggspec a[] = {
+    {FRAMEOPS_COUNT, NULL, "count", 0}, {FRAMEOPS_N, "v", "n", 0},
+    {FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0},
+    {FRAMEOPS_SD, "v", "sd", 0}, {FRAMEOPS_VAR, "v", "var", 0},
+    {FRAMEOPS_MIN, "v", "min", 0}, {FRAMEOPS_MAX, "v", "max", 0},
+    {FRAMEOPS_MEDIAN, "v", "median", 0}, {FRAMEOPS_QUANTILE, "v", "q25", 0.25},
+    {FRAMEOPS_FIRST, "v", "first", 0}, {FRAMEOPS_LAST, "v", "last", 0},
+    {FRAMEOPS_N_DISTINCT, "v", "nd", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NAMES("la", "yr"), 2, a, 13, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_names(o, "la,yr,count,n,sum,mean,sd,var,min,max,median,q25,first,last,nd");
+  assert_int_equal(o->nrow, 5);
+  /* groups sorted by key, the missing la last, keeping its reason */
+  assert_strs(o, "la", "E1,E1,E2,E3,NA");
+  assert_int_equal(na(o, "la", 4), NA_C);
+  assert_ints(o, "yr", "2020,2021,2020,2020,2020");
+  assert_ints(o, "count", "3,1,2,1,1");
+  assert_ints(o, "n", "3,1,1,0,1");
+  assert_ints(o, "nd", "3,1,1,0,1");
+  /* E1 2020: 2, 4, 6 */
+  NEAR(fv(o, "sum", 0), 12); NEAR(fv(o, "mean", 0), 4); NEAR(fv(o, "sd", 0), 2);
+  NEAR(fv(o, "var", 0), 4); NEAR(fv(o, "min", 0), 2); NEAR(fv(o, "max", 0), 6);
+  NEAR(fv(o, "median", 0), 4); NEAR(fv(o, "q25", 0), 3);
+  NEAR(fv(o, "first", 0), 2); NEAR(fv(o, "last", 0), 6);
+  /* one value: sd and var missing; E2 2020 has 1 and a missing value */
+  assert_int_equal(na(o, "sd", 1), NA_CALC);
+  assert_int_equal(na(o, "var", 2), NA_CALC);
+  NEAR(fv(o, "mean", 2), 1);
+  NEAR(fv(o, "last", 2), 1);
+  /* E3: no values at all: sum 0, the rest missing (calculated) */
+  NEAR(fv(o, "sum", 3), 0);
+  const char *empty_na[] = {"mean", "sd", "var", "min", "max", "median", "q25", "first", "last"};
+  for (size_t k = 0; k < sizeof empty_na / sizeof empty_na[0]; k++)
+    assert_int_equal(na(o, empty_na[k], 3), NA_CALC);
+  NEAR(fv(o, "sum", 4), 5);
+  frame_free(o);
+  frame_free(f);
+}
+
+static void test_aggregate_quantile_type7_and_sd_match_r(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("x", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+  const struct frameops_aggspec a[] = {
+    {FRAMEOPS_QUANTILE, "x", "q90", 0.9}, {FRAMEOPS_QUANTILE, "x", "q25", 0.25},
+    {FRAMEOPS_QUANTILE, "x", "q0", 0}, {FRAMEOPS_QUANTILE, "x", "q1", 1},
+    {FRAMEOPS_MEDIAN, "x", "med", 0}, {FRAMEOPS_SD, "x", "sd", 0}, {FRAMEOPS_VAR, "x", "var", 0},
+    {FRAMEOPS_SUM, "x", "sum", 0}, {FRAMEOPS_MEAN, "x", "mean", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NULL, 0, a, 9, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_int_equal(o->nrow, 1);
+  NEAR(fv(o, "q90", 0), 9.1);                 /* R: quantile(1:10, 0.9) */
+  NEAR(fv(o, "q25", 0), 3.25);
+  NEAR(fv(o, "q0", 0), 1);
+  NEAR(fv(o, "q1", 0), 10);
+  NEAR(fv(o, "med", 0), 5.5);
+  NEAR(fv(o, "sd", 0), 3.0276503540974917);   /* R: sd(1:10) */
+  NEAR(fv(o, "var", 0), 9.1666666666666667);
+  assert_int_equal(iv(o, "sum", 0), 55);      /* int64 in, int64 out */
+  NEAR(fv(o, "mean", 0), 5.5);
+  frame_free(o);
+  frame_free(f);
+
+  /* large offset: a one-pass sum of squares would lose every digit */
+  f = FRAME(F64("x", 1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16), F64("y", 2, 4, 4, 4),
+            F64("z", 5, 5, 7, 9));
+  const struct frameops_aggspec b[] = {
+    {FRAMEOPS_VAR, "x", "var", 0}, {FRAMEOPS_SD, "y", "sd", 0}, {FRAMEOPS_MEDIAN, "z", "med", 0},
+    {FRAMEOPS_QUANTILE, "z", "q", 0.1}};
+  o = frameops_aggregate(f, NULL, 0, b, 4, err, sizeof err);
+  assert_non_null(o);
+  NEAR(fv(o, "var", 0), 30);
+  NEAR(fv(o, "sd", 0), 1);                    /* R: sd(c(2, 4, 4, 4)) */
+  NEAR(fv(o, "med", 0), 6);
+  NEAR(fv(o, "q", 0), 5);                     /* R: quantile(c(5,5,7,9), 0.1) */
+  frame_free(o);
+  frame_free(f);
+}
+
+static void test_aggregate_types_text_min_max_bool_sum(void **state) {
+  (void)state;
+  struct frame *f = FRAME(CAT("s", "b", "a", "c", NULL), BOOL("t", 1, 1, -1, 0),
+                          F64("z", 0.0, -0.0, 1, NAN), DATE("d", "2020-01-02", "2019-05-06", NULL, "2021-01-01"));
+  const struct frameops_aggspec a[] = {
+    {FRAMEOPS_MIN, "s", "smin", 0}, {FRAMEOPS_MAX, "s", "smax", 0},
+    {FRAMEOPS_FIRST, "s", "sfirst", 0}, {FRAMEOPS_N_DISTINCT, "s", "snd", 0},
+    {FRAMEOPS_SUM, "t", "tsum", 0}, {FRAMEOPS_MEAN, "t", "tmean", 0},
+    {FRAMEOPS_N_DISTINCT, "z", "znd", 0}, {FRAMEOPS_MIN, "d", "dmin", 0},
+    {FRAMEOPS_MAX, "d", "dmax", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NULL, 0, a, 9, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_string_equal(sv(o, "smin", 0), "a");
+  assert_string_equal(sv(o, "smax", 0), "c");
+  assert_string_equal(sv(o, "sfirst", 0), "b");
+  assert_true(col(o, "smin")->dict == col(f, "s")->dict);   /* dictionary shared */
+  assert_int_equal(iv(o, "snd", 0), 3);
+  assert_int_equal(iv(o, "tsum", 0), 2);
+  NEAR(fv(o, "tmean", 0), 2.0 / 3.0);
+  assert_int_equal(iv(o, "znd", 0), 2);                      /* -0 and 0 are one value */
+  char buf[16];
+  assert_int_equal(col(o, "dmin")->type, FRAME_DATE);
+  frame_date_format(col(o, "dmin")->v.date[0], buf);
+  assert_string_equal(buf, "2019-05-06");
+  frame_date_format(col(o, "dmax")->v.date[0], buf);
+  assert_string_equal(buf, "2021-01-01");
+  frame_free(o);
+  frame_free(f);
+}
+
+static void test_aggregate_empty_frames(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("k", 1), F64("v", 1));
+  struct frame *e = frame_take(f, NULL, 0);
+  const struct frameops_aggspec a[] = {
+    {FRAMEOPS_COUNT, NULL, "n", 0}, {FRAMEOPS_SUM, "v", "s", 0}, {FRAMEOPS_MEAN, "v", "m", 0}};
+  char err[256];
+  struct frame *o = frameops_aggregate(e, NULL, 0, a, 3, err, sizeof err);   /* no keys: one row */
+  assert_non_null(o);
+  assert_int_equal(o->nrow, 1);
+  assert_int_equal(iv(o, "n", 0), 0);
+  NEAR(fv(o, "s", 0), 0);
+  assert_int_equal(na(o, "m", 0), NA_CALC);
+  frame_free(o);
+  o = frameops_aggregate(e, NAMES("k"), 1, a, 3, err, sizeof err);           /* keys: no rows */
+  assert_non_null(o);
+  assert_int_equal(o->nrow, 0);
+  assert_names(o, "k,n,s,m");
+  frame_free(o);
+  o = frameops_aggregate(f, NAMES("k"), 1, NULL, 0, err, sizeof err);        /* distinct keys */
+  assert_non_null(o);
+  assert_names(o, "k");
+  assert_int_equal(o->nrow, 1);
+  frame_free(o);
+  frame_free(e);
+  frame_free(f);
+}
+
+static void test_aggregate_many_groups_uses_hash(void **state) {
+  (void)state;
+  enum { N = 5000, G = 777 };
+  int64_t k[N];
+  double v[N];
+  for (int i = 0; i < N; i++) { k[i] = (G - 1) - i % G; v[i] = i; }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_COUNT, NULL, "n", 0}, {FRAMEOPS_FIRST, "v", "first", 0}};
+  char err[256];
+  struct frame *o = frameops_aggregate(f, NAMES("k"), 1, a, 2, err, sizeof err);
+  assert_non_null(o);
+  assert_int_equal(o->nrow, G);
+  for (size_t g = 0; g < G; g++) {
+    assert_int_equal(iv(o, "k", g), (int64_t)g);
+    size_t first = G - 1 - g;                   /* row where k == g first appears */
+    assert_int_equal(iv(o, "n", g), first < N % G ? 7 : 6);
+    NEAR(fv(o, "first", g), (double)first);
+  }
+  frame_free(o);
+  frame_free(f);
+}
+
+static void test_aggregate_errors(void **state) {
+  (void)state;
+  struct frame *f = agg_frame();
+  char err[256];
+  struct frameops_aggspec a = {FRAMEOPS_MEAN, "v", "m", 0};
+  expect_fail(frameops_aggregate(f, NAMES("laa"), 1, &a, 1, err, sizeof err), err,
+              "aggregate: no column \"laa\" (did you mean \"la\"?)");
+  expect_fail(frameops_aggregate(f, NAMES("la", "la"), 2, &a, 1, err, sizeof err), err,
+              "aggregate: group key \"la\" given twice");
+  a.column = "vv";
+  expect_fail(frameops_aggregate(f, NAMES("la"), 1, &a, 1, err, sizeof err), err,
+              "aggregate: no column \"vv\" (did you mean \"v\"?)");
+  a.column = "la";
+  expect_fail(frameops_aggregate(f, NULL, 0, &a, 1, err, sizeof err), err,
+              "aggregate: \"m\": mean needs a number column, and \"la\" is text");
+  a = (struct frameops_aggspec){FRAMEOPS_QUANTILE, "v", "q", 1.5};
+  expect_fail(frameops_aggregate(f, NULL, 0, &a, 1, err, sizeof err), err,
+              "aggregate: \"q\": quantile probability 1.5 is not between 0 and 1");
+  a = (struct frameops_aggspec){FRAMEOPS_SUM, NULL, "s", 0};
+  expect_fail(frameops_aggregate(f, NULL, 0, &a, 1, err, sizeof err), err,
+              "aggregate: \"s\" (sum) needs a column");
+  a = (struct frameops_aggspec){FRAMEOPS_SUM, "v", "la", 0};
+  expect_fail(frameops_aggregate(f, NAMES("la"), 1, &a, 1, err, sizeof err), err,
+              "aggregate: output column \"la\" is also a group key");
+  struct frameops_aggspec two[] = {{FRAMEOPS_SUM, "v", "x", 0}, {FRAMEOPS_COUNT, NULL, "x", 0}};
+  expect_fail(frameops_aggregate(f, NULL, 0, two, 2, err, sizeof err), err,
+              "aggregate: output column \"x\" given twice");
+  a = (struct frameops_aggspec){FRAMEOPS_SUM, "v", "", 0};
+  expect_fail(frameops_aggregate(f, NULL, 0, &a, 1, err, sizeof err), err,
+              "aggregate: aggregate 1 (sum) has no output name");
+  a = (struct frameops_aggspec){FRAMEOPS_NAGG, "v", "z", 0};
+  expect_fail(frameops_aggregate(f, NULL, 0, &a, 1, err, sizeof err), err,
+              "aggregate: aggregate 1 has an unknown function");
+  frame_free(f);
+
+  f = FRAME(I64("big", INT64_MAX, 1));
+  a = (struct frameops_aggspec){FRAMEOPS_SUM, "big", "s", 0};
+  expect_fail(frameops_aggregate(f, NULL, 0, &a, 1, err, sizeof err), err,
+              "aggregate: the sum of \"big\" for \"s\" overflows int64 in group 1; convert the "
+              "column to float64 first");
+  frame_free(f);
+}
+
+static void test_aggregate_function_names(void **state) {
+  (void)state;
+  enum frameops_agg fn;
+  for (int k = 0; k < FRAMEOPS_NAGG; k++) {
+    assert_int_equal(frameops_agg_parse(frameops_agg_name((enum frameops_agg)k), &fn), 0);
+    assert_int_equal(fn, k);
+  }
+  assert_int_equal(frameops_agg_parse("avg", &fn), -1);
+  assert_string_equal(frameops_agg_suggest("meen"), "mean");
+  assert_string_equal(frameops_agg_suggest("ndistinct"), "n_distinct");
+  assert_null(frameops_agg_suggest("percentile"));
+}
+
+/* ===== join ===== */
+
+static struct frame *join_left(void) {
+  return FRAME(I64("id", 1, 2, 3, NI, 2), CAT("lv", "a", "b", "c", "d", "e"),
+               F64("v", 10, 20, 30, 40, 50));
+}
+static struct frame *join_right(void) {
+  /* float64 key against the int64 left key; a missing key that must not match */
+  return FRAME(F64("id", 2, 1, 2, NAN, 4), I64("v", 200, 100, 201, 999, 400),
+               CAT("rv", "p", "q", "r", "s", "t"));
+}
+
+static void test_join_left_many_to_many_in_dplyr_order(void **state) {
+  (void)state;
+  struct frame *l = join_left(), *r = join_right();
+  char err[256] = "";
+  struct frame *o = frameops_join(l, r, NAMES("id"), NAMES("id"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_names(o, "id,lv,v.x,v.y,rv");
+  assert_ints(o, "id", "1,2,2,3,NA,2,2");
+  assert_strs(o, "lv", "a,b,b,c,d,e,e");
+  assert_ints(o, "v.y", "100,200,201,NA,NA,200,201");
+  assert_strs(o, "rv", "q,p,r,NA,NA,p,r");
+  assert_int_equal(na(o, "v.y", 3), NA_CALC);       /* unmatched */
+  assert_int_equal(na(o, "rv", 4), NA_CALC);        /* missing key never matches */
+  assert_int_equal(na(o, "id", 4), NA_NA);          /* the left value keeps its reason */
+  NEAR(fv(o, "v.x", 2), 20);
+  frame_free(o);
+  o = frameops_join(l, r, NAMES("id"), NAMES("id"), 1, FRAMEOPS_INNER, NULL, err, sizeof err);
+  assert_non_null(o);
+  assert_ints(o, "id", "1,2,2,2,2");
+  assert_ints(o, "v.y", "100,200,201,200,201");
+  frame_free(o);
+  /* inputs untouched */
+  assert_names(l, "id,lv,v");
+  assert_names(r, "id,v,rv");
+  assert_int_equal(l->nrow, 5);
+  frame_free(l);
+  frame_free(r);
+}
+
+static void test_join_suffixes_and_names(void **state) {
+  (void)state;
+  struct frame *l = join_left(), *r = join_right();
+  char err[256] = "";
+  struct frameops_join_opts opt = {"_la", "_nat"};
+  struct frame *o = frameops_join(l, r, NAMES("id"), NAMES("id"), 1, FRAMEOPS_INNER, &opt, err, sizeof err);
+  assert_non_null(o);
+  assert_names(o, "id,lv,v_la,v_nat,rv");
+  frame_free(o);
+  frame_free(r);
+  /* right key named differently; a right non-key column named like the left key */
+  r = FRAME(I64("code", 1, 2), I64("id", 7, 8));
+  o = frameops_join(l, r, NAMES("id"), NAMES("code"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err);
+  assert_non_null(o);
+  assert_names(o, "id,lv,v,id.y");
+  assert_ints(o, "id.y", "7,8,NA,NA,8");
+  frame_free(o);
+  frame_free(r);
+  /* a suffixed name that already exists */
+  r = FRAME(I64("id", 1), I64("lv", 1));
+  struct frame *l2 = FRAME(I64("id", 1), I64("lv", 2), I64("lv.x", 3));
+  expect_fail(frameops_join(l2, r, NAMES("id"), NAMES("id"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err),
+              err, "join: two result columns would be called \"lv.x\"; rename a column or choose "
+              "other suffixes");
+  frame_free(l2);
+  frame_free(r);
+  frame_free(l);
+}
+
+static void test_join_text_keys_with_different_dictionaries_and_two_keys(void **state) {
+  (void)state;
+  /* each builder column has its own dictionary: E1 is code 0 on the left, 1 on the right */
+  struct frame *l = FRAME(CAT("la", "E1", "E2", "E3", "E1"), I64("yr", 2020, 2020, 2020, 2021),
+                          I64("n", 1, 2, 3, 4));
+  struct frame *r = FRAME(CAT("code", "E3", "E1", "E1", "E2"), I64("year", 2020, 2021, 2020, 2019),
+                          F64("rate", 0.3, 0.11, 0.1, 0.2));
+  assert_true(col(l, "la")->v.cat[0] != col(r, "code")->v.cat[2]);   /* E1: different codes */
+  char err[256] = "";
+  struct frame *o = frameops_join(l, r, NAMES("la", "yr"), NAMES("code", "year"), 2, FRAMEOPS_LEFT,
+                                  NULL, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_names(o, "la,yr,n,rate");
+  NEAR(fv(o, "rate", 0), 0.1);
+  assert_int_equal(na(o, "rate", 1), NA_CALC);     /* E2 2020: right has only 2019 */
+  NEAR(fv(o, "rate", 2), 0.3);
+  NEAR(fv(o, "rate", 3), 0.11);
+  frame_free(o);
+  frame_free(l);
+  frame_free(r);
+}
+
+static void test_join_numeric_keys_compare_by_value(void **state) {
+  (void)state;
+  struct frame *l = FRAME(F64("k", 1.0, 1.5, -0.0, 3e15), I64("a", 1, 2, 3, 4));
+  struct frame *r = FRAME(I64("k", 0, 1, 3000000000000000), I64("b", 10, 11, 12));
+  char err[256];
+  struct frame *o = frameops_join(l, r, NAMES("k"), NAMES("k"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err);
+  assert_non_null(o);
+  assert_ints(o, "b", "11,NA,10,12");
+  assert_int_equal(col(o, "k")->type, FRAME_F64);   /* the left key's type */
+  frame_free(o);
+  frame_free(l);
+  frame_free(r);
+}
+
+static void test_join_errors(void **state) {
+  (void)state;
+  struct frame *l = join_left();
+  struct frame *r = FRAME(CAT("name", "a"), DATE("d", "2020-01-01"));
+  char err[256];
+  expect_fail(frameops_join(l, r, NAMES("id"), NAMES("name"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err),
+              err, "join: key \"id\" is int64 in the left frame but \"name\" is text in the right "
+              "frame; convert one so they have the same type");
+  expect_fail(frameops_join(l, r, NAMES("lv"), NAMES("nme"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err),
+              err, "join: no column \"nme\" in the right frame (did you mean \"name\"?)");
+  expect_fail(frameops_join(l, r, NAMES("idd"), NAMES("name"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err),
+              err, "join: no column \"idd\" in the left frame (did you mean \"id\"?)");
+  expect_fail(frameops_join(l, r, NULL, NULL, 0, FRAMEOPS_LEFT, NULL, err, sizeof err), err,
+              "join: at least one key column is needed");
+  expect_fail(frameops_join(l, r, NAMES("lv", "lv"), NAMES("name", "d"), 2, FRAMEOPS_LEFT, NULL,
+                            err, sizeof err), err, "join: left key \"lv\" given twice");
+  expect_fail(frameops_join(l, r, NAMES("lv"), NAMES("name"), 1, (enum frameops_how)7, NULL, err,
+                            sizeof err), err, "join: unknown kind of join (use left or inner)");
+  frame_free(l);
+  frame_free(r);
+}
+
+/* ===== pivots ===== */
+
+static void test_pivot_longer_promotes_and_keeps_missing(void **state) {
+  (void)state;
+  struct frame *f = FRAME(CAT("la", "E1", "E2"), I64("y2019", 1, NI), F64("y2020", 2.5, 3.5));
+  char err[256] = "";
+  struct frame *o = frameops_pivot_longer(f, NULL, 0, NAMES("y2019", "y2020"), 2, "year", "rate",
+                                          err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_names(o, "la,year,rate");
+  assert_int_equal(o->nrow, 4);
+  assert_strs(o, "la", "E1,E1,E2,E2");
+  assert_strs(o, "year", "y2019,y2020,y2019,y2020");
+  assert_int_equal(col(o, "rate")->type, FRAME_F64);
+  NEAR(fv(o, "rate", 0), 1);
+  NEAR(fv(o, "rate", 1), 2.5);
+  assert_int_equal(na(o, "rate", 2), NA_NA);
+  NEAR(fv(o, "rate", 3), 3.5);
+  frame_free(o);
+  /* explicit (empty) id list */
+  o = frameops_pivot_longer(f, NAMES(NULL), 0, NAMES("y2020"), 1, "year", "rate", err, sizeof err);
+  assert_non_null(o);
+  assert_names(o, "year,rate");
+  frame_free(o);
+  frame_free(f);
+}
+
+static void test_pivot_round_trip(void **state) {
+  (void)state;
+  struct frame *f = FRAME(CAT("la", "E1", "E2", "E3"), I64("pop", 5, 6, 7),
+                          F64("y2020", 1.5, NAN, 3), F64("y2019", 4, 5, 6));
+  char err[256] = "";
+  struct frame *lo = frameops_pivot_longer(f, NAMES("la", "pop"), 2, NAMES("y2020", "y2019"), 2,
+                                           "year", "rate", err, sizeof err);
+  assert_non_null(lo);
+  struct frame *w = frameops_pivot_wider(lo, NAMES("la", "pop"), 2, "year", "rate", err, sizeof err);
+  if (!w) fail_msg("%s", err);
+  assert_names(w, "la,pop,y2019,y2020");     /* new columns in sorted order */
+  assert_strs(w, "la", "E1,E2,E3");
+  assert_ints(w, "pop", "5,6,7");
+  for (size_t i = 0; i < 3; i++) {
+    NEAR(fv(w, "y2019", i), fv(f, "y2019", i));
+    if (i == 1) assert_int_equal(na(w, "y2020", i), NA_NA);    /* reason survives */
+    else NEAR(fv(w, "y2020", i), fv(f, "y2020", i));
+  }
+  frame_free(w);
+  /* id defaults to every other column */
+  w = frameops_pivot_wider(lo, NULL, 0, "year", "rate", err, sizeof err);
+  assert_non_null(w);
+  assert_names(w, "la,pop,y2019,y2020");
+  frame_free(w);
+  frame_free(lo);
+  frame_free(f);
+}
+
+static void test_pivot_wider_int_names_and_missing_cells(void **state) {
+  (void)state;
+  struct frame *f = FRAME(CAT("la", "E2", "E1", "E1", "E2"), I64("year", 2021, 2019, 2021, 2020),
+                          I64("n", 1, 2, 3, 4));
+  char err[256] = "";
+  struct frame *w = frameops_pivot_wider(f, NAMES("la"), 1, "year", "n", err, sizeof err);
+  if (!w) fail_msg("%s", err);
+  assert_names(w, "la,2019,2020,2021");
+  assert_strs(w, "la", "E2,E1");             /* order of first appearance */
+  assert_ints(w, "2019", "NA,2");
+  assert_ints(w, "2020", "4,NA");
+  assert_ints(w, "2021", "1,3");
+  assert_int_equal(na(w, "2019", 0), NA_CALC);
+  frame_free(w);
+  frame_free(f);
+}
+
+static void test_pivot_errors(void **state) {
+  (void)state;
+  struct frame *f = FRAME(CAT("la", "E1", "E2", "E1"), I64("year", 2019, 2019, 2019),
+                          F64("rate", 1, 2, 3), DATE("d", "2020-01-01", NULL, NULL),
+                          CAT("t", "a", "b", "c"));
+  char err[256];
+  expect_fail(frameops_pivot_wider(f, NAMES("la"), 1, "year", "rate", err, sizeof err), err,
+              "pivot_wider: rows 1 and 3 have the same id (la=\"E1\") and year = 2019; aggregate "
+              "them first so each id has one value per name");
+  expect_fail(frameops_pivot_wider(f, NAMES("la"), 1, "rate", "year", err, sizeof err), err,
+              "pivot_wider: names_from column \"rate\" is float64; it must be text or int64");
+  expect_fail(frameops_pivot_wider(f, NAMES("la", "year"), 2, "year", "rate", err, sizeof err), err,
+              "pivot_wider: \"year\" cannot be an id column as well");
+  expect_fail(frameops_pivot_wider(f, NAMES("la"), 1, "yeer", "rate", err, sizeof err), err,
+              "pivot_wider: no column \"yeer\" (did you mean \"year\"?)");
+  expect_fail(frameops_pivot_wider(f, NAMES("la"), 1, "year", "year", err, sizeof err), err,
+              "pivot_wider: names_from and values_from are both \"year\"");
+  expect_fail(frameops_pivot_longer(f, NAMES("la"), 1, NAMES("t", "d"), 2, "k", "v", err, sizeof err),
+              err, "pivot_longer: value columns \"t\" (text) and \"d\" (date) cannot share one column");
+  expect_fail(frameops_pivot_longer(f, NAMES("la", "rate"), 2, NAMES("rate"), 1, "k", "v", err,
+                                    sizeof err), err, "pivot_longer: \"rate\" cannot be an id column as well");
+  expect_fail(frameops_pivot_longer(f, NAMES("la"), 1, NAMES("rate"), 1, "la", "v", err, sizeof err),
+              err, "pivot_longer: \"la\" is an id column; choose another name for names_to");
+  expect_fail(frameops_pivot_longer(f, NAMES("la"), 1, NAMES("rate"), 1, "k", "k", err, sizeof err),
+              err, "pivot_longer: names_to and values_to are both \"k\"");
+  expect_fail(frameops_pivot_longer(f, NULL, 0, NULL, 0, "k", "v", err, sizeof err), err,
+              "pivot_longer: no value columns given");
+  expect_fail(frameops_pivot_longer(f, NULL, 0, NAMES("rat"), 1, "k", "v", err, sizeof err), err,
+              "pivot_longer: no column \"rat\" (did you mean \"rate\"?)");
+  frame_free(f);
+  f = FRAME(CAT("la", "E1", "E2"), CAT("nm", "la", NULL), I64("v", 1, 2));
+  expect_fail(frameops_pivot_wider(f, NAMES("la"), 1, "nm", "v", err, sizeof err), err,
+              "pivot_wider: names_from column \"nm\" is missing in row 2; drop or fill those rows first");
+  frame_free(f);
+  f = FRAME(CAT("la", "E1"), CAT("nm", "la"), I64("v", 1));
+  expect_fail(frameops_pivot_wider(f, NAMES("la"), 1, "nm", "v", err, sizeof err), err,
+              "pivot_wider: the new column \"la\" (from \"nm\") would have the name of an id column");
+  frame_free(f);
+}
+
+/* ===== bind_rows ===== */
+
+static void test_bind_rows_matches_names_and_promotes(void **state) {
+  (void)state;
+  struct frame *a = FRAME(I64("a", 1, 2), CAT("b", "x", "y"));
+  struct frame *b = FRAME(CAT("b", "z", "y"), F64("a", 2.5, NAN), DATE("c", "2020-01-01", "2021-02-03"));
+  struct frame *c = FRAME(F64("c", NAN), CAT("b", NULL));    /* all-missing float64 "c" fits a date */
+  const struct frame *in[] = {a, b, c};
+  char err[256] = "";
+  struct frame *o = frameops_bind_rows(in, 3, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_names(o, "a,b,c");
+  assert_int_equal(o->nrow, 5);
+  assert_int_equal(col(o, "a")->type, FRAME_F64);
+  NEAR(fv(o, "a", 0), 1);
+  NEAR(fv(o, "a", 2), 2.5);
+  assert_int_equal(na(o, "a", 3), NA_NA);
+  assert_int_equal(na(o, "a", 4), NA_CALC);     /* frame 3 has no "a" */
+  assert_strs(o, "b", "x,y,z,y,NA");
+  assert_int_equal(na(o, "b", 4), NA_C);
+  assert_int_equal(col(o, "c")->type, FRAME_DATE);
+  assert_int_equal(na(o, "c", 0), NA_CALC);
+  char buf[16];
+  frame_date_format(col(o, "c")->v.date[3], buf);
+  assert_string_equal(buf, "2021-02-03");
+  assert_int_equal(na(o, "c", 4), NA_NA);
+  frame_free(o);
+  /* same dictionary everywhere: shared, not copied */
+  struct frame *a2 = frame_take(a, NULL, 2);
+  const struct frame *in2[] = {a, a2};
+  o = frameops_bind_rows(in2, 2, err, sizeof err);
+  assert_non_null(o);
+  assert_true(col(o, "b")->dict == col(a, "b")->dict);
+  assert_ints(o, "a", "1,2,1,2");
+  frame_free(o);
+  o = frameops_bind_rows(NULL, 0, err, sizeof err);
+  assert_non_null(o);
+  assert_int_equal(o->ncol, 0);
+  assert_int_equal(o->nrow, 0);
+  frame_free(o);
+  frame_free(a2);
+  frame_free(a);
+  frame_free(b);
+  frame_free(c);
+}
+
+static void test_bind_rows_errors(void **state) {
+  (void)state;
+  struct frame *a = FRAME(I64("n", 1));
+  struct frame *b = FRAME(DATE("c", "2020-01-01"));
+  struct frame *c = FRAME(CAT("c", "x"));
+  const struct frame *in[] = {a, b, c};
+  char err[256];
+  expect_fail(frameops_bind_rows(in, 3, err, sizeof err), err,
+              "bind_rows: column \"c\" is date in frame 2 and text in frame 3; convert one so they "
+              "have the same type");
+  const struct frame *in2[] = {a, NULL};
+  expect_fail(frameops_bind_rows(in2, 2, err, sizeof err), err, "bind_rows: frame 2 is missing (NULL)");
+  frame_free(a);
+  frame_free(b);
+  frame_free(c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_select_orders_and_copies_columns),
+    cmocka_unit_test(test_select_errors),
+    cmocka_unit_test(test_rename_keeps_order_and_allows_swaps),
+    cmocka_unit_test(test_rename_errors),
+    cmocka_unit_test(test_sort_text_by_string_missing_last),
+    cmocka_unit_test(test_sort_float_dates_bools_and_bare_nan),
+    cmocka_unit_test(test_sort_is_stable_on_many_rows),
+    cmocka_unit_test(test_sort_errors),
+    cmocka_unit_test(test_aggregate_every_function_skips_missing),
+    cmocka_unit_test(test_aggregate_quantile_type7_and_sd_match_r),
+    cmocka_unit_test(test_aggregate_types_text_min_max_bool_sum),
+    cmocka_unit_test(test_aggregate_empty_frames),
+    cmocka_unit_test(test_aggregate_many_groups_uses_hash),
+    cmocka_unit_test(test_aggregate_errors),
+    cmocka_unit_test(test_aggregate_function_names),
+    cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
+    cmocka_unit_test(test_join_suffixes_and_names),
+    cmocka_unit_test(test_join_text_keys_with_different_dictionaries_and_two_keys),
+    cmocka_unit_test(test_join_numeric_keys_compare_by_value),
+    cmocka_unit_test(test_join_errors),
+    cmocka_unit_test(test_pivot_longer_promotes_and_keeps_missing),
+    cmocka_unit_test(test_pivot_round_trip),
+    cmocka_unit_test(test_pivot_wider_int_names_and_missing_cells),
+    cmocka_unit_test(test_pivot_errors),
+    cmocka_unit_test(test_bind_rows_matches_names_and_promotes),
+    cmocka_unit_test(test_bind_rows_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

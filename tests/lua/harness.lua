@@ -1,0 +1,76 @@
+-- A small test harness for lua/ (run by `csceval test tests/lua/run.lua`).
+-- eq(got, want [, rtol]) compares numbers with a relative tolerance and
+-- tables deeply; raises(pattern, f, ...) expects an error matching a plain
+-- substring.  Failures print file:line with got and needed.
+local H = { passed = 0, failed = 0, current = "?" }
+
+local function where(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  return info and (info.short_src .. ":" .. info.currentline) or "?"
+end
+
+local function show(v)
+  if type(v) == "table" then
+    local ok, json = pcall(require, "csc.json")
+    if ok then local ok2, s = pcall(json.encode, v, true); if ok2 then return s end end
+  end
+  return tostring(v)
+end
+
+local function deep_eq(a, b, rtol)
+  if type(a) == "number" and type(b) == "number" then
+    if a == b then return true end
+    if a ~= a and b ~= b then return true end
+    return math.abs(a - b) <= (rtol or 0) * math.max(math.abs(a), math.abs(b))
+  end
+  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
+  for k, v in pairs(a) do if not deep_eq(v, b[k], rtol) then return false end end
+  for k in pairs(b) do if a[k] == nil then return false end end
+  return true
+end
+
+function H.fail(msg, level)
+  error({ harness = true, msg = where((level or 1) + 1) .. ": " .. msg }, 0)
+end
+
+function H.eq(got, want, rtol)
+  if not deep_eq(got, want, rtol) then
+    H.fail(string.format("got: %s\n    needed: %s%s", show(got), show(want),
+      rtol and string.format(" (rtol %g)", rtol) or ""), 2)
+  end
+end
+
+function H.ok(cond, msg)
+  if not cond then H.fail(msg or "expected a true value", 2) end
+end
+
+--- Expect f(...) to raise an error whose message contains `text` (plain).
+function H.raises(text, f, ...)
+  local ok, e = pcall(f, ...)
+  if ok then H.fail("expected an error containing: " .. text, 2) end
+  local msg = type(e) == "table" and (e.msg or tostring(e)) or tostring(e)
+  if not msg:find(text, 1, true) then
+    H.fail(string.format("error message\n    got: %s\n    needed to contain: %s", msg, text), 2)
+  end
+  return msg
+end
+
+function H.case(name, f)
+  H.current = name
+  local ok, e = xpcall(f, function(err)
+    if type(err) == "table" and err.harness then return err.msg end
+    return debug.traceback(tostring(type(err) == "table" and (err.msg or err) or err), 2)
+  end)
+  if ok then H.passed = H.passed + 1
+  else
+    H.failed = H.failed + 1
+    io.stderr:write("FAIL ", name, "\n    ", tostring(e), "\n")
+  end
+end
+
+function H.skip(name, why)
+  H.skipped = (H.skipped or 0) + 1
+  io.stdout:write("skipped: ", name, ": ", why, "\n")
+end
+
+return H

@@ -1,0 +1,252 @@
+-- csc.model through host.model: the Lua surface of the regression and
+-- time-series code, against the R reference values in
+-- tests/reference/models/expected.csv (make_models.R).  The C tests
+-- (tests/c/test_linreg.c, test_glm.c, test_prais.c, test_tsdiag.c) check
+-- the numerics in depth; here the point is that the right numbers reach
+-- the recipe and that mistakes are reported naming the field.
+-- Tolerance 1e-8 relative throughout (closed form, or the C test shows the
+-- iterative fits agree with R to 1e-13), except GLMs: 1e-6 (iterative).
+local H = ...
+local model = require("csc.model")
+local hframe = require("host.frame")
+
+local DIR = "tests/reference/models/"
+
+-- expected.csv as ref[case][quantity] = {values in index order}.
+local ref = {}
+do
+  local fh = assert(io.open(DIR .. "expected.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, _, v = line:match("^([^,]*),([^,]*),([^,]*),([^,]*)$")
+    if c then
+      ref[c] = ref[c] or {}
+      ref[c][q] = ref[c][q] or {}
+      local t = ref[c][q]
+      t[#t + 1] = v == "NA" and 0 / 0 or v == "TRUE" and 1 or v == "FALSE" and 0 or tonumber(v)
+    end
+  end
+  fh:close()
+end
+
+local function load(name) return hframe.read_csv(DIR .. name .. ".csv") end
+local ts18, ar2 = load("ts18"), load("ar2")
+
+local function se_of(case, k)
+  local V, se = ref[case].vcov or ref[case].vcov_classical, {}
+  for j = 1, k do se[j] = math.sqrt(V[(j - 1) * k + j]) end
+  return se
+end
+
+-- ===== OLS and GLM =====
+
+H.case("model.ols on ts18 matches lm() and keeps the terms in order", function()
+  local fit = model.ols{ data = ts18, y = "y", x = { "x" } }
+  H.eq(fit.terms, { "(Intercept)", "x" })
+  H.eq(fit.coef, ref.ts18.coef, 1e-8)
+  H.eq(fit.se, se_of("ts18", 2), 1e-8)
+  H.eq(fit.r2, ref.ts18.r2[1], 1e-8)
+  H.eq(fit.coefficients[2].term, "x")
+  H.eq(fit.n, 18)
+end)
+
+H.case("model.ols with vcov = HAC matches NeweyWest(lag = 2)", function()
+  local fit = model.ols{ data = ts18, y = "y", x = { "x" }, vcov = "HAC", lag = 2 }
+  H.eq({ fit.vcov[1][1], fit.vcov[1][2], fit.vcov[2][1], fit.vcov[2][2] }, ref.ts18.vcov_NW2, 1e-8)
+  local lc = fit:lincom{ x = 1, value = 1 }
+  H.eq({ lc.estimate, lc.std_error, lc.statistic, lc.p_value, lc.conf_low, lc.conf_high },
+    ref.ts18.lincom, 1e-8)
+end)
+
+H.case("model.logit matches glm(binomial)", function()
+  local fit = model.logit{ data = load("logit"), y = "y", x = { "x1", "x2", "d" } }
+  H.eq(fit.coef, ref.logit.coef, 1e-6)
+  H.eq(fit.iter, ref.logit.iter[1])
+  H.eq(fit.dist, "z")
+end)
+
+H.case("model.ols names the collinear column", function()
+  local f = hframe.new{ names = { "y", "a", "b" },
+    columns = { { 1, 2, 3, 5, 4 }, { 1, 2, 3, 4, 5 }, { 2, 4, 6, 8, 10 } } }
+  H.raises("column 'b' is a linear combination of earlier columns",
+    model.ols, { data = f, y = "y", x = { "a", "b" } })
+end)
+
+-- ===== Prais-Winsten and Cochrane-Orcutt =====
+
+local function check_prais(case, spec)
+  spec.data, spec.y, spec.x = ts18, "y", { "x" }
+  local fit = model.prais(spec)
+  H.eq(fit.rho, ref[case].rho[1], 1e-8)
+  H.eq(fit.coef, ref[case].coef, 1e-8)
+  H.eq(fit.se, se_of(case, 2), 1e-8)
+  H.eq(fit.sigma, ref[case].sigma[1], 1e-8)
+  H.eq(fit.dw_transformed, ref[case].dw_transformed[1], 1e-8)
+  H.eq(fit.dw_original, ref[case].dw_original[1], 1e-8)
+  H.eq(fit.df, fit.n_used - 2)
+  return fit
+end
+
+H.case("model.prais matches Stata prais (iterated)", function()
+  local fit = check_prais("prais", {})
+  H.eq(fit.method, "Prais-Winsten AR(1)")
+  H.eq(fit.n_used, 18)
+  H.ok(fit.iter > 2)
+  H.ok(tostring(fit):find("rho = 0.549753", 1, true), tostring(fit))
+end)
+
+H.case("model.prais twostep and corc variants", function()
+  H.eq(check_prais("prais_twostep", { twostep = true }).iter, 1)
+  H.eq(check_prais("corc", { method = "corc" }).n_used, 17)
+  check_prais("corc_twostep", { method = "corc", twostep = true })
+end)
+
+H.case("model.prais with time checks the order and robust SEs give HC1", function()
+  local fit = model.prais{ data = ts18, y = "y", x = { "x" }, time = "year", vcov = "robust" }
+  H.eq(fit.vcov_type, "HC1")
+  H.eq(fit.coef, ref.prais.coef, 1e-8)      -- the covariance changes, not the estimate
+  H.ok(fit.se[2] ~= se_of("prais", 2)[2])
+end)
+
+H.case("model.prais reports mistakes naming the field", function()
+  H.raises("field 'method' must be one of \"prais\", \"corc\", got cor (did you mean \"corc\"?)",
+    model.prais, { data = ts18, y = "y", x = { "x" }, method = "cor" })
+  H.raises("unknown field 'weights'",
+    model.prais, { data = ts18, y = "y", x = { "x" }, weights = "x" })
+  H.raises("unknown field 'twostpe' (did you mean \"twostep\"?)",
+    model.prais, { data = ts18, y = "y", x = { "x" }, twostpe = true })
+  H.raises("field 'vcov' must be one of",
+    model.prais, { data = ts18, y = "y", x = { "x" }, vcov = "CR1" })
+  H.raises("rho did not settle in 2 iterations",
+    model.prais, { data = ts18, y = "y", x = { "x" }, maxit = 2 })
+end)
+
+H.case("time-series models refuse a hole inside the series", function()
+  local NA = hframe.NA
+  local f = hframe.new{ names = { "t", "y", "x" }, columns = {
+    { 1, 2, 3, 4, 5, 6, 7, 8 }, { 1, 3, 2, 5, NA, 6, 8, 7 }, { 1, 2, 3, 4, 5, 6, 7, 9 } } }
+  H.raises("row 5 is missing a used value inside the series",
+    model.prais, { data = f, y = "y", x = { "x" } })
+  -- At the ends it is only trimming: fine.
+  local g = hframe.new{ names = { "y", "x" }, columns = {
+    { NA, 3, 2, 5, 4, 6, 8, 7, 9, 8 }, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 11 } } }
+  local fit = model.prais{ data = g, y = "y", x = { "x" }, twostep = true }
+  H.eq(fit.n, 9)
+  H.eq(fit.n_dropped, 1)
+end)
+
+H.case("time = column must rise by an even step", function()
+  local f = hframe.new{ names = { "year", "y", "x" }, columns = {
+    { 2001, 2002, 2003, 2005, 2006, 2007 }, { 1, 3, 2, 5, 4, 6 }, { 1, 2, 3, 4, 5, 7 } } }
+  H.raises("time column 'year' steps by 2 at row 4 but by 1 before",
+    model.dwtest, { data = f, y = "y", x = { "x" }, time = "year" })
+  local g = hframe.new{ names = { "year", "y", "x" }, columns = {
+    { 2001, 2003, 2002, 2004, 2005, 2006 }, { 1, 3, 2, 5, 4, 6 }, { 1, 2, 3, 4, 5, 7 } } }
+  H.raises("time column 'year' does not increase at row 3; sort the frame by it first",
+    model.bgtest, { data = g, y = "y", x = { "x" }, time = "year" })
+end)
+
+-- ===== Durbin-Watson and Breusch-Godfrey =====
+
+H.case("model.dwtest matches lmtest::dwtest (exact, n = 18)", function()
+  local r = model.dwtest{ data = ts18, y = "y", x = { "x" } }
+  H.eq({ r.statistic, r.p_value }, ref.ts18.dw, 1e-8)
+  H.eq(r.exact, true)
+  H.eq(r.alternative, "greater")
+  H.eq(model.dwtest{ data = ts18, y = "y", x = { "x" }, alternative = "two-sided" }.p_value,
+    ref.ts18.dw_two_sided[1], 1e-8)
+  H.eq(model.dwtest{ data = ts18, y = "y", x = { "x" }, alternative = "less" }.p_value,
+    ref.ts18.dw_less[1], 1e-8)
+end)
+
+H.case("model.dwtest uses the normal approximation from n = 100", function()
+  local r = model.dwtest{ data = load("ts120"), y = "y", x = { "x" } }
+  H.eq(r.exact, false)
+  H.eq({ r.statistic, r.p_value }, ref.ts120.dw, 1e-8)
+  H.ok(r.method:find("normal approximation", 1, true))
+end)
+
+H.case("fit:dwtest and fit:bgtest refit the OLS fit's own rows", function()
+  local fit = model.ols{ data = ts18, y = "y", x = { "x" }, vcov = "HC1" }
+  H.eq(fit:dwtest().p_value, ref.ts18.dw[2], 1e-8)
+  for p = 1, 3 do
+    local chi = fit:bgtest{ order = p }
+    local want = ref.ts18["bg" .. p]
+    H.eq({ chi.statistic, chi.p_value }, { want[1], want[2] }, 1e-8)
+    H.eq(chi.parameter.df, p)
+    local F = fit:bgtest{ order = p, type = "F" }
+    H.eq({ F.statistic, F.parameter.df1, F.parameter.df2, F.p_value },
+      { want[3], want[4], want[5], want[6] }, 1e-8)
+  end
+end)
+
+H.case("dwtest refuses weights and non-OLS fits", function()
+  local w = load("wls")
+  local fit = model.ols{ data = w, y = "y", x = { "x1" }, weights = "w" }
+  H.raises("the fit is weighted", fit.dwtest, fit)
+  local pw = model.prais{ data = ts18, y = "y", x = { "x" } }
+  H.raises("needs a result of model.ols", pw.bgtest, pw)
+  H.raises("field 'exact' must be true, false or \"auto\"",
+    model.dwtest, { data = ts18, y = "y", x = { "x" }, exact = "yes" })
+  H.raises("order 16 leaves no degrees of freedom",
+    model.bgtest, { data = ts18, y = "y", x = { "x" }, order = 16 })
+end)
+
+-- ===== ACF, PACF, portmanteau tests, varsoc =====
+
+H.case("model.acf matches R acf/pacf on the OLS residuals", function()
+  local fit = model.ols{ data = ts18, y = "y", x = { "x" } }
+  local a = model.acf{ series = fit.resid, lag_max = 6 }
+  H.eq(a.acf, ref.ts18.acf, 1e-8)
+  H.eq(a.pacf, ref.ts18.pacf, 1e-8)
+  H.eq(a.band, 1.959963984540054 / math.sqrt(18), 1e-12)
+  H.eq(a.q[1], ref.ts18.ljungbox1[1], 1e-8)
+  H.eq(a.q_p[4], ref.ts18.ljungbox4[3], 1e-8)
+  H.eq(#a.lag, 6)
+  H.ok(tostring(a):find("Prob>Q", 1, true))
+  -- R's default lag.max: floor(10 log10 18) = 12, capped at n - 1.
+  H.eq(#model.acf{ series = fit.resid }.acf, 12)
+end)
+
+H.case("model.ljung_box and box_test match Box.test", function()
+  local fit = model.ols{ data = ts18, y = "y", x = { "x" } }
+  local lb = model.ljung_box{ series = fit.resid, lag = 4 }
+  H.eq({ lb.statistic, lb.parameter.df, lb.p_value }, ref.ts18.ljungbox4, 1e-8)
+  H.eq(lb.method, "Box-Ljung test")
+  local bp = model.box_test{ series = fit.resid, lag = 4, fitdf = 1 }
+  H.eq(bp.method, "Box-Pierce test")
+  H.eq(bp.parameter.df, 3)
+  local s = 0
+  for l = 1, 4 do s = s + ref.ts18.acf[l] ^ 2 end
+  H.eq(bp.statistic, 18 * s, 1e-8)
+end)
+
+H.case("model.varsoc matches Stata varsoc's formulas", function()
+  local v = model.varsoc{ data = ar2, y = "y", maxlag = 4, time = "t" }
+  H.eq(v.n, 56)
+  for p = 0, 4 do
+    local row, want = v.rows[p + 1], ref.varsoc["p" .. p]
+    H.eq({ row.ll, row.aic, row.sbic, row.hqic, row.fpe }, want, 1e-8)
+    if p > 0 then
+      H.eq({ row.lr, row.p }, { ref.varsoc.lr[p], ref.varsoc.lr_p[p] }, 1e-8)
+    else
+      H.eq(row.lr, nil)
+    end
+  end
+  H.eq(v.selected, { lr = 2, fpe = 2, aic = 2, hqic = 2, sbic = 2 })
+  H.ok(tostring(v):find("SBIC", 1, true))
+end)
+
+H.case("series functions report bad input naming the field or row", function()
+  local NA = hframe.NA
+  local f = hframe.new{ names = { "y" }, columns = { { 1, 2, NA, 4, 5 } } }
+  H.raises("column 'y' is missing or not finite in row 3", model.acf, { data = f, y = "y" })
+  H.raises("series[2] is string, expected a finite number", model.acf, { series = { 1, "a", 3 } })
+  H.raises("give 'series' (an array of numbers) or 'data' (a frame) with 'y'", model.acf, {})
+  H.raises("unknown field 'lags' (did you mean \"lag\"?)", model.box_test, { series = { 1, 2, 3 }, lags = 2 })
+  H.raises("fitdf (2) must be below lag (2)", model.box_test, { series = { 1, 3, 2, 4 }, lag = 2, fitdf = 2 })
+  H.raises("the series is constant", model.acf, { series = { 2, 2, 2, 2 } })
+  H.raises("maxlag 4 needs at least 10 values, the series has 5",
+    model.varsoc, { series = { 1, 3, 2, 5, 4 } })
+  H.raises("field 'type' is fixed", model.ljung_box, { series = { 1, 2, 3 }, type = "Box-Pierce" })
+end)

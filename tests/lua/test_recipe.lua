@@ -1,0 +1,136 @@
+-- Recipe loading, validation messages and the sandbox.
+local H = ...
+local recipe = require("csc.recipe")
+local sys = require("host.sys")
+local errors = require("csc.errors")
+
+local dir = os.getenv("TMPDIR") or "/tmp"
+dir = dir .. "/csceval-test-recipe-" .. tostring(os.time()) .. "-" .. tostring(math.random(1e6))
+sys.mkdirs(dir)
+
+local HEAD = [[
+return {
+  title = "t",
+  question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = "d.csv" } },
+]]
+
+local function write(name, text)
+  local p = dir .. "/" .. name
+  assert(sys.write_atomic(p, text))
+  return p
+end
+
+local function load_validate(text, opts)
+  local p = write("r.lua", text)
+  local r = recipe.load(p, opts)
+  recipe.validate(r)
+  return r, p
+end
+
+local function custom(body)
+  return HEAD .. "  design = { type = \"custom\", analyse = function(ctx)\n" .. body .. "\n  end },\n}\n"
+end
+
+H.case("a valid recipe loads and its id defaults to the file stem", function()
+  local r = load_validate(custom(""))
+  H.eq(r.id, "r")
+  H.eq(r.spec.title, "t")
+end)
+
+H.case("a recipe's own id wins over the stem", function()
+  local r = load_validate((custom(""):gsub("title = \"t\",", "id = \"my_eval\", title = \"t\",")))
+  H.eq(r.id, "my_eval")
+end)
+
+H.case("every mistake is reported with file:line and field path", function()
+  local text = HEAD .. [[
+  seed = "x",
+  design = { type = "custom", analyse = function() end },
+  published = { { label = "a", value = 1 } },
+}
+]]
+  local msg = H.raises("seed", load_validate, text)
+  H.ok(msg:find("r.lua:6: seed:", 1, true), msg)
+  H.ok(msg:find("r.lua:8: published[1].tolerance: is required", 1, true), msg)
+end)
+
+H.case("recipe errors carry the recipe exit code", function()
+  local ok, e = pcall(load_validate, "return {}\n")
+  H.ok(not ok and errors.is(e))
+  H.eq(errors.codes[e.kind], 2)
+end)
+
+H.case("a typo in a field name gets a suggestion", function()
+  H.raises('desing: unknown field (did you mean "design"?)', load_validate,
+    HEAD .. "  desing = { type = \"custom\" },\n}\n")
+end)
+
+H.case("an unknown design lists the known ones", function()
+  local msg = H.raises("design.type", load_validate, HEAD .. "  design = { type = \"rdd\" },\n}\n")
+  H.ok(msg:find("benchmark", 1, true) and msg:find("custom", 1, true), msg)
+end)
+
+H.case("a syntax error names the line", function()
+  H.raises(":2:", load_validate, "return {\n  title = = 1 }\n")
+end)
+
+H.case("precompiled bytecode is refused", function()
+  local p = dir .. "/b.lua"
+  assert(sys.write_atomic(p, string.dump(function() return {} end)))
+  H.raises("bytecode", recipe.load, p)
+end)
+
+H.case("the sandbox has no os, io, debug, package, load or dofile", function()
+  for _, g in ipairs({ "os", "io", "debug", "package", "load", "dofile", "loadfile", "collectgarbage" }) do
+    H.raises("recipes cannot use '" .. g .. "'", load_validate, "local x = " .. g .. "\nreturn {}\n")
+  end
+end)
+
+H.case("string.dump and math.random are not in the sandbox", function()
+  H.raises("field 'dump'", load_validate, "local ok = string.dump(print)\nreturn {}\n")
+  local r = load_validate(custom(""))
+  H.eq(r.env.string.dump, nil)
+  H.eq(r.env.math.random, nil)
+end)
+
+H.case("library tables are read-only in the sandbox", function()
+  H.raises("read-only", load_validate, "string.upper = nil\nreturn {}\n")
+end)
+
+H.case("undeclared globals are errors, both ways", function()
+  H.raises("undefined global 'undefined_thing'", load_validate, "local x = undefined_thing\nreturn {}\n")
+  H.raises("undeclared global 'y'", load_validate, "y = 1\nreturn {}\n")
+end)
+
+H.case("only public modules may be required", function()
+  H.raises('not "host.sys"', load_validate, "local s = require('host.sys')\nreturn {}\n")
+  local r = load_validate("local st = require('csc.stats')\nlocal f = require('csc.frame')\n" .. custom(""))
+  H.ok(r)
+end)
+
+H.case("--trusted lifts the sandbox", function()
+  local r = load_validate("local t = os.time()\n" .. custom(""), { trusted = true })
+  H.eq(r.id, "r")
+end)
+
+H.case("ctx:write keeps files inside the output folder", function()
+  local context = require("csc.context")
+  local ctx = context.new({ spec = {}, path = "r.lua", id = "r" }, {}, {}, {})
+  for _, bad in ipairs({ "../x.txt", "/tmp/x.txt", "a/b.txt", "..", ".hidden/../x" }) do
+    H.raises("own output folder", ctx.write, ctx, bad, "text")
+  end
+  ctx:write("extra.csv", "a,b\n")
+  H.eq(ctx.files["extra.csv"], "a,b\n")
+end)
+
+H.case("estimates must have unique labels and numeric values", function()
+  local context = require("csc.context")
+  local ctx = context.new({ spec = {}, path = "r.lua", id = "r" }, {}, {}, {})
+  ctx:estimate({ label = "a", value = 1 })
+  H.raises("used twice", ctx.estimate, ctx, { label = "a", value = 2 })
+  H.raises("must be a number", ctx.estimate, ctx, { label = "b", value = "1" })
+end)
+
+sys.rmdir_flat(dir)
