@@ -113,13 +113,23 @@ struct frame_col *frame_col_new(const char *name, enum frame_type type, size_t c
 
 void frame_col_free(struct frame_col *c) {
   if (!c) return;
-  free(c->name); free(c->v.raw); free(c->na);
+  free(c->name);
+  if (c->shared && --*c->shared > 0) {       /* others still read the storage */
+    frame_dict_release(c->dict);
+    free(c);
+    return;
+  }
+  free(c->shared); free(c->v.raw); free(c->na);
   frame_dict_release(c->dict);
   free(c);
 }
 
+/* True when other columns read c's storage, so it must not change. */
+static int col_readonly(const struct frame_col *c) { return c->shared && *c->shared > 1; }
+
 int frame_col_reserve(struct frame_col *c, size_t cap) {
   if (cap <= c->cap) return 0;
+  if (col_readonly(c)) return -1;
   size_t sz = type_size(c->type);
   if (cap > SIZE_MAX / sz) return -1;
   void *p = realloc(c->v.raw, cap * sz);
@@ -136,13 +146,14 @@ int frame_col_reserve(struct frame_col *c, size_t cap) {
 }
 
 int frame_col_resize(struct frame_col *c, size_t n) {
-  if (frame_col_reserve(c, n) != 0) return -1;
+  if (col_readonly(c) || frame_col_reserve(c, n) != 0) return -1;
   if (c->na && n > c->n) memset(c->na + c->n, 0, n - c->n);
   c->n = n;
   return 0;
 }
 
 int frame_col_set_na(struct frame_col *c, size_t i, enum frame_na why) {
+  if (col_readonly(c)) return -1;
   if (!c->na) {
     if (why == NA_NONE) return 0;
     c->na = calloc(c->cap ? c->cap : 1, 1);
@@ -152,8 +163,32 @@ int frame_col_set_na(struct frame_col *c, size_t i, enum frame_na why) {
   return 0;
 }
 
+/* All rows: a new column header over the same storage.  The sharer count
+ * lives in its own allocation so the source (const to callers, who see no
+ * change in its values) can be counted too. */
+static struct frame_col *col_share(const struct frame_col *c, const char *newname) {
+  struct frame_col *src = (struct frame_col *)c;   /* only the sharer count changes */
+  if (!src->shared) {
+    if (!(src->shared = malloc(sizeof *src->shared))) return NULL;
+    *src->shared = 1;
+  }
+  struct frame_col *o = calloc(1, sizeof *o);
+  if (!o) return NULL;
+  const char *nm = newname ? newname : c->name;
+  size_t len = strlen(nm);
+  if (!(o->name = malloc(len + 1))) { free(o); return NULL; }
+  memcpy(o->name, nm, len + 1);
+  o->type = c->type; o->n = c->n; o->cap = c->cap; o->v = c->v; o->na = c->na;
+  o->dict = c->dict;
+  if (o->dict) frame_dict_retain(o->dict);
+  o->shared = src->shared;
+  ++*o->shared;
+  return o;
+}
+
 struct frame_col *frame_col_take(const struct frame_col *c, const size_t *idx, size_t m,
                                  const char *newname) {
+  if (!idx && m == c->n && m > 0) return col_share(c, newname);
   struct frame_col *o = frame_col_new(newname ? newname : c->name, c->type, m, c->dict);
   if (!o) return NULL;
   size_t sz = type_size(c->type);

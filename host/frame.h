@@ -60,6 +60,12 @@ struct frame_col {
   } v;
   uint8_t *na;                /* NULL when nothing is missing; else enum frame_na per row */
   struct frame_dict *dict;    /* FRAME_CAT only; one reference owned */
+  /* Non-NULL when v and na are shared with other columns (made by
+   * frame_col_take of all rows): a count of the sharers.  Shared storage is
+   * read-only; reserve, resize and set_na refuse it.  Frames reachable from
+   * Lua are never modified in place, so whole-column copies (select,
+   * rename, mutate) cost nothing. */
+  int *shared;
 };
 
 struct frame {
@@ -92,7 +98,8 @@ int frame_col_set_na(struct frame_col *c, size_t i, enum frame_na why);
 static inline int frame_col_isna(const struct frame_col *c, size_t i) {
   return c->na != NULL && c->na[i] != NA_NONE;
 }
-/* Deep copy of the rows idx[0..m-1] (idx NULL: all rows).  New name if non-NULL. */
+/* Copy of the rows idx[0..m-1] (idx NULL: all rows, sharing the storage
+ * read-only instead of copying it).  New name if non-NULL. */
 struct frame_col *frame_col_take(const struct frame_col *c, const size_t *idx, size_t m,
                                  const char *newname);
 /* Value as double (i64, bool, date converted); NaN when missing or categorical. */
