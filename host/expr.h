@@ -1,8 +1,7 @@
 /* host/expr.h -- filter and derived-column expressions over a frame.
  * The language (Lua-like: `age >= 10 and sex == "F"`) is documented in
- * docs/expressions.md.  Pure C, no Lua, no global state.  A compiled
- * expression is never modified by evaluation, so one may be evaluated from
- * several threads at once.
+ * docs/expressions.md.  Pure C, no Lua, no global state.  Evaluation never
+ * modifies the compiled expression: its scratch space is per call.
  * Implementation: expr_parse.c (lexer, parser), expr_check.c (types, nodes),
  * expr_eval.c (block-wise evaluation), sharing the private expr_int.h. */
 #ifndef CSC_EXPR_H

@@ -436,6 +436,10 @@ struct expr_node *expr_mk_cmp(struct expr_cc *cc, enum expr_op op, struct expr_n
   else if (b->kind == EK_STR && a->type == EV_DATE) b = str_to_date(cc, b);
   else if (a->kind == EK_STR && b->kind == EK_STR) { a = str_to_cat(cc, a); b = str_to_cat(cc, b); }
   if (!a || !b) return NULL;
+  if (a->kind == EK_CONST && b->kind != EK_CONST) {   /* constant on the right: a faster loop */
+    struct expr_node *t = a; a = b; b = t;
+    op = cmp_flip(op);
+  }
   if (is_num(a->type) && is_num(b->type)) {
     if (a->type == EV_I64 && b->type == EV_I64)
       return mk_bin(cc, EK_CMP, EV_BOOL, op, CM_I64, a, b, pos);
@@ -640,6 +644,11 @@ static struct expr_node *fn_minmax(struct expr_cc *cc, const struct fninfo *fi,
       r = mk_bin(cc, EK_MINMAX, both ? EV_I64 : EV_F64, fi->id, 0, a, b, pos);
     } else if (a->type == EV_DATE && b->type == EV_DATE) {
       r = mk_bin(cc, EK_MINMAX, EV_DATE, fi->id, 0, a, b, pos);
+    } else if ((is_num(a->type) || a->type == EV_DATE) && (is_num(b->type) || b->type == EV_DATE)) {
+      char da[128], db[128];
+      expr_error(cc, b->pos, "%s(): cannot compare %s with %s", fi->name,
+                 describe(cc, a, da, sizeof da), describe(cc, b, db, sizeof db));
+      return NULL;
     } else {
       return arg_error(cc, fi->name, "numbers or dates", !is_num(a->type) && a->type != EV_DATE
                                                         ? a : b);

@@ -4,8 +4,8 @@
  * Rows are taken EXPR_BLOCK at a time.  Each node turns its children's
  * vectors for the block into its own vector: values plus a missing-reason
  * array, or NULL when nothing in the block is missing (the common case, which
- * keeps the inner loops free of missing-value tests).  Column references cost
- * nothing: their vector points into the column.  Other results live in
+ * keeps the inner loops free of missing-value tests).  Column values are read
+ * in place: their vector points into the column.  Other results live in
  * "slots", scratch buffers of one block each: a node evaluated in slot s puts
  * its k-th child in slot s+1+k, so a tree of depth d needs at most ~3d slots
  * and the working set stays in cache however many rows there are.
@@ -67,28 +67,101 @@ static const uint8_t *na_flag(uint8_t *dst, const uint8_t *na, const uint8_t *ba
   return dst;
 }
 
-/* Float results that are not finite numbers (inf, NaN) are missing (calc). */
+/* Float results that are not finite numbers (inf, NaN) are missing (calc).
+ * x - x is 0 for a finite x and NaN otherwise, and a NaN stays in a sum, so
+ * one pass of adds (two sums, for instruction-level parallelism) finds out
+ * whether the block has any; only then are rows marked.  When the block
+ * already has missing rows (whose values are often NaN) it goes straight to
+ * the marking pass. */
 static const uint8_t *na_finite(uint8_t *dst, const uint8_t *na, const double *r, size_t n) {
-  int any = 0;
-  for (size_t i = 0; i < n; i++) any |= !(r[i] - r[i] == 0);   /* false for inf and NaN */
-  if (!any) return na;
-  if (!na) memset(dst, 0, n);
-  for (size_t i = 0; i < n; i++) if (!dst[i] && !(r[i] - r[i] == 0)) dst[i] = NA_CALC;
+  if (!na) {
+    double s0 = 0, s1 = 0;
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) { s0 += r[i] - r[i]; s1 += r[i + 1] - r[i + 1]; }
+    if (i < n) s0 += r[i] - r[i];
+    if (s0 + s1 == 0) return NULL;
+    memset(dst, 0, n);
+  }
+  for (size_t i = 0; i < n; i++) dst[i] = dst[i] ? dst[i] : r[i] - r[i] == 0 ? 0 : NA_CALC;
   return dst;
+}
+
+/* ===== byte loops the compiler can vectorize =====
+ * GCC at -O2 (the "very cheap" cost model) vectorizes a loop only when it
+ * needs no scalar epilogue and no run-time alias check.  So these take
+ * restrict pointers and run a main loop over a multiple of 32 rows, then the
+ * few rows left; and they are kept out of line, because once inlined into a
+ * large caller GCC no longer vectorizes them. */
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+#define VEC_FOR(n, BODY)                                                                 \
+  do {                                                                                   \
+    size_t m_ = (n) & ~(size_t)31, i;                                                    \
+    for (i = 0; i < m_; i++) { BODY; }                                                   \
+    for (; i < (n); i++) { BODY; }                                                       \
+  } while (0)
+
+NOINLINE static void bytes_and(const uint8_t *restrict x, const uint8_t *restrict y,
+                      uint8_t *restrict r, size_t n) {
+  VEC_FOR(n, r[i] = (uint8_t)((x[i] != 0) & (y[i] != 0)));
+}
+
+NOINLINE static void bytes_or(const uint8_t *restrict x, const uint8_t *restrict y,
+                     uint8_t *restrict r, size_t n) {
+  VEC_FOR(n, r[i] = (uint8_t)((x[i] != 0) | (y[i] != 0)));
+}
+
+/* 1 if every x[i] is 0 (want_zero) or every x[i] is non-zero (!want_zero). */
+NOINLINE static int bytes_all(const uint8_t *restrict x, size_t n, int want_zero) {
+  unsigned any_set = 0, any_clear = 0;
+  VEC_FOR(n, any_set |= x[i] != 0; any_clear |= x[i] == 0);
+  return want_zero ? !any_set : !any_clear;
+}
+
+NOINLINE static void codes_eq(const int32_t *restrict x, int32_t k, uint8_t *restrict r, size_t n) {
+  VEC_FOR(n, r[i] = x[i] == k);
+}
+
+NOINLINE static void codes_ne(const int32_t *restrict x, int32_t k, uint8_t *restrict r, size_t n) {
+  VEC_FOR(n, r[i] = x[i] != k);
 }
 
 /* ===== leaves ===== */
 
-static void ev_col(const struct expr_node *n, const struct ectx *cx, size_t off,
-                   struct vec *out) {
+/* A float64 column's NaN with no reason attached counts as missing (calc),
+ * as everywhere else in csceval (docs/frames.md). */
+static const uint8_t *col_nan(uint8_t *dst, const uint8_t *na, const double *x, size_t n) {
+  if (!na) {
+    unsigned any = 0;
+    for (size_t i = 0; i < n; i++) any |= x[i] != x[i];
+    if (!any) return NULL;
+    for (size_t i = 0; i < n; i++) dst[i] = x[i] != x[i] ? NA_CALC : 0;
+    return dst;
+  }
+  for (size_t i = 0; i < n; i++) dst[i] = na[i] ? na[i] : x[i] != x[i] ? NA_CALC : 0;
+  return dst;
+}
+
+/* Column values are read in place; only the missing reasons may be copied. */
+static void ev_col(const struct expr_node *n, const struct ectx *cx, size_t off, size_t len,
+                   int s, struct vec *out) {
   const struct frame_col *c = cx->f->col[n->col];
+  const uint8_t *na = c->na ? c->na + off : NULL;
   switch (c->type) {
-  case FRAME_F64: out->v = c->v.f64 + off; break;
+  case FRAME_F64:
+    out->v = c->v.f64 + off;
+    na = col_nan(slot_na(cx, s), na, c->v.f64 + off, len);
+    break;
   case FRAME_I64: out->v = c->v.i64 + off; break;
   case FRAME_BOOL: out->v = c->v.b + off; break;
   default: out->v = c->v.cat + off; break;   /* date and text: int32 */
   }
-  out->na = c->na ? c->na + off : NULL;
+  out->na = na;
 }
 
 static void ev_const(const struct expr_node *n, void *r, size_t len, struct vec *out) {
@@ -236,6 +309,16 @@ static void cmp_i64(int op, const int64_t *a, const int64_t *b, uint8_t *r, size
 static void cmp_i32(int op, const int32_t *a, const int32_t *b, uint8_t *r, size_t n) {
   CMP_LOOPS(a[i], b[i])
 }
+/* against a constant (the usual `age >= 10`): no block of copies to read */
+static void cmp_f64_k(int op, const double *a, double k, uint8_t *r, size_t n) {
+  CMP_LOOPS(a[i], k)
+}
+static void cmp_i64_k(int op, const int64_t *a, int64_t k, uint8_t *r, size_t n) {
+  CMP_LOOPS(a[i], k)
+}
+static void cmp_i32_k(int op, const int32_t *a, int32_t k, uint8_t *r, size_t n) {
+  CMP_LOOPS(a[i], k)
+}
 static void cmp_bool(int op, const uint8_t *a, const uint8_t *b, uint8_t *r, size_t n) {
   CMP_LOOPS(a[i] != 0, b[i] != 0)
 }
@@ -256,18 +339,25 @@ static void ev_cmp(const struct expr_node *n, struct ectx *cx, size_t off, size_
                    struct vec *out) {
   struct vec a, b = {NULL, NULL};
   ev(n->a, cx, off, len, s + 1, &a);
-  if (n->b) ev(n->b, cx, off, len, s + 2, &b);
   uint8_t *r = slot_v(cx, s);
+  out->v = r;
+  const struct expr_node *k = n->b;
+  if (k && k->kind == EK_CONST && (n->mode == CM_F64 || n->mode == CM_I64 || n->mode == CM_DATE)) {
+    if (n->mode == CM_F64) cmp_f64_k(n->op, a.v, k->k.f, r, len);
+    else if (n->mode == CM_I64) cmp_i64_k(n->op, a.v, k->k.i, r, len);
+    else cmp_i32_k(n->op, a.v, (int32_t)k->k.i, r, len);
+    out->na = na_copy(slot_na(cx, s), a.na, len);
+    return;
+  }
+  if (n->b) ev(n->b, cx, off, len, s + 2, &b);
   switch (n->mode) {
   case CM_F64: cmp_f64(n->op, a.v, b.v, r, len); break;
   case CM_I64: cmp_i64(n->op, a.v, b.v, r, len); break;
   case CM_DATE: case CM_CATSAME: cmp_i32(n->op, a.v, b.v, r, len); break;
   case CM_BOOL: cmp_bool(n->op, a.v, b.v, r, len); break;
   case CM_CATCODE: {   /* the literal's code was looked up at compile time */
-    const int32_t *x = a.v;
-    int32_t k = n->code;
-    if (n->op == EO_EQ) for (size_t i = 0; i < len; i++) r[i] = x[i] == k;
-    else for (size_t i = 0; i < len; i++) r[i] = x[i] != k;
+    if (n->op == EO_EQ) codes_eq(a.v, n->code, r, len);
+    else codes_ne(a.v, n->code, r, len);
     break;
   }
   case CM_CATLUT: {
@@ -278,7 +368,6 @@ static void ev_cmp(const struct expr_node *n, struct ectx *cx, size_t off, size_
   }
   default: cmp_text(n, a.v, b.v, r, len); break;
   }
-  out->v = r;
   out->na = na_merge(slot_na(cx, s), a.na, b.na, len);
 }
 
@@ -290,8 +379,8 @@ static const uint8_t *kleene(int is_and, struct vec a, struct vec b, uint8_t *r,
                              size_t n) {
   const uint8_t *x = a.v, *y = b.v;
   if (!a.na && !b.na) {
-    if (is_and) for (size_t i = 0; i < n; i++) r[i] = (x[i] != 0) & (y[i] != 0);
-    else for (size_t i = 0; i < n; i++) r[i] = (x[i] != 0) | (y[i] != 0);
+    if (is_and) bytes_and(x, y, r, n);
+    else bytes_or(x, y, r, n);
     return NULL;
   }
   for (size_t i = 0; i < n; i++) {
@@ -314,11 +403,7 @@ static void ev_logic(const struct expr_node *n, struct ectx *cx, size_t off, siz
   ev(n->a, cx, off, len, s + 1, &a);
   out->v = r;
   if (!a.na) {   /* short cut: a block where the left side alone decides */
-    const uint8_t *x = a.v;
-    int all = 1;
-    if (is_and) for (size_t i = 0; i < len; i++) all &= x[i] == 0;
-    else for (size_t i = 0; i < len; i++) all &= x[i] != 0;
-    if (all) { memset(r, !is_and, len); out->na = NULL; return; }
+    if (bytes_all(a.v, len, is_and)) { memset(r, !is_and, len); out->na = NULL; return; }
   }
   ev(n->b, cx, off, len, s + 2, &b);
   out->na = kleene(is_and, a, b, r, slot_na(cx, s), len);
@@ -614,7 +699,7 @@ static void ev_dictmap(const struct expr_node *n, struct ectx *cx, size_t off, s
 static void ev(const struct expr_node *n, struct ectx *cx, size_t off, size_t len, int s,
                struct vec *out) {
   switch (n->kind) {
-  case EK_COL: ev_col(n, cx, off, out); break;
+  case EK_COL: ev_col(n, cx, off, len, s, out); break;
   case EK_CONST: ev_const(n, slot_v(cx, s), len, out); break;
   case EK_TOF64: ev_tof64(n, cx, off, len, s, out); break;
   case EK_NEG: ev_neg(n, cx, off, len, s, out); break;

@@ -63,7 +63,10 @@ void expr_oom(struct expr_cc *cc, int pos) { expr_error(cc, pos, "not enough mem
 static void tok_show(const struct parser *ps, const struct token *t, char *buf, size_t len) {
   if (t->t == T_EOF) { snprintf(buf, len, "the end of the expression"); return; }
   size_t n = (size_t)(t->end - t->pos), o = 0;
-  if (n > 24) n = 24;
+  if (n > 24) {   /* shorten, but not in the middle of a UTF-8 character */
+    n = 24;
+    while (n > 0 && ((unsigned char)ps->cc.src[t->pos + (int)n] & 0xC0) == 0x80) n--;
+  }
   buf[o++] = '"';
   for (size_t i = 0; i < n && o + 6 < len; i++) {
     unsigned char ch = (unsigned char)ps->cc.src[t->pos + (int)i];
@@ -219,8 +222,8 @@ static void lex_op(struct parser *ps, struct token *t) {
     t->t = T_NE; two = 2; break;
   case '<': if (d == '=') { t->t = T_LE; two = 2; } else t->t = T_LT; break;
   case '>': if (d == '=') { t->t = T_GE; two = 2; } else t->t = T_GT; break;
-  case '&': lex_error(ps, t->pos, "use \"and\" instead of \"&\""); return;
-  case '|': lex_error(ps, t->pos, "use \"or\" instead of \"|\""); return;
+  case '&': lex_error(ps, t->pos, d == '&' ? "use \"and\" instead of \"&&\"" : "use \"and\" instead of \"&\""); return;
+  case '|': lex_error(ps, t->pos, d == '|' ? "use \"or\" instead of \"||\"" : "use \"or\" instead of \"|\""); return;
   default: {
     char msg[64];
     if (c < 32 || c == 127) snprintf(msg, sizeof msg, "unexpected character \\x%02X", (unsigned)c);

@@ -316,6 +316,24 @@ static void test_calc_missing(void **state) {
            R(NA_CALC, NA_CALC, NA_CALC, NA_CALC, NA_CALC, NA_CALC));
 }
 
+/* A NaN stored in a float64 column without a reason is missing (calc). */
+static void test_nan_values(void **state) {
+  (void)state;
+  static const double v[4] = {1, NAN, 3, NAN};
+  static const uint8_t na[4] = {0, 0, 0, NA_C};
+  struct frame *f = frame_new();
+  add(f, col_f64("v", 4, v, na));
+  add(f, col_f64("w", 4, v, NULL));
+  want_bool(f, "v > 0", "1C1c");
+  want_bool(f, "w > 0", "1C1C");
+  want_bool(f, "is_missing(w, \"calc\")", "0101");
+  want_rows(f, "not is_missing(w)", "0 2");
+  struct frame_col *c = eval_ok(f, "w");
+  assert_int_equal(na_of(c, 1), NA_CALC);
+  frame_col_free(c);
+  frame_free(f);
+}
+
 static void test_comparisons(void **state) {
   const struct frame *f = *state;
   want_bool(f, "age > 10", "011c10");
@@ -575,9 +593,10 @@ static void test_errors(void **state) {
   want_error(f, "", "at column 1: the expression is empty");
   want_error(f, "  \t ", "the expression is empty");
   want_error(f, "age = 1", "at column 5: use \"==\" to compare");
-  want_error(f, "age > 1 && flag", "use \"and\" instead of \"&\"");
+  want_error(f, "age > 1 && flag", "at column 9: use \"and\" instead of \"&&\"");
   want_error(f, "x & 1", "use \"and\"");
-  want_error(f, "age > 1 || flag", "use \"or\" instead of \"|\"");
+  want_error(f, "age > 1 || flag", "use \"or\" instead of \"||\"");
+  want_error(f, "age > 1 | flag", "use \"or\" instead of \"|\"");
   want_error(f, "!flag", "use \"not\" instead of \"!\"");
   want_error(f, "~flag", "use \"not\" or \"~=\"");
   want_error(f, "1 < age < 3", "at column 9: comparisons cannot be chained");
@@ -637,7 +656,8 @@ static void test_errors(void **state) {
   want_error(f, "log(sex)", "log() needs a number, found text column \"sex\"");
   want_error(f, "abs(dob)", "abs() needs a number, found date column \"dob\"");
   want_error(f, "min(sex, 1)", "min() needs numbers or dates, found text column \"sex\"");
-  want_error(f, "max(dob, 1)", "max() needs numbers or dates, found the number 1");
+  want_error(f, "max(dob, 1)", "at column 10: max(): cannot compare date column \"dob\" with the number 1");
+  want_error(f, "max(flag, 1)", "max() needs numbers or dates, found true/false column \"flag\"");
   want_error(f, "to_number(\"abc\")", "to_number(): \"abc\" is not a number");
   want_error(f, "to_number(dob)", "to_number() needs text, a number or true/false, found date column \"dob\"");
   want_error(f, "age in {\"a\"}", "at column 9: the list after \"in\" holds the text \"a\", which cannot be compared with number column \"age\"");
@@ -838,22 +858,102 @@ static const char *const fuzz_tok[] = {
   "`", "\"", "'", "\\", "=", "!", "~", "&", "|", ".", "..", "e", "@", "\n", "\xc3\xa9", "\xff",
 };
 
-/* Compile (and when it compiles, evaluate) random token soup and random
- * bytes; the only requirement is no crash, no leak, no sanitizer report. */
+/* Random expression trees over the sample's columns: many are type errors,
+ * many compile, and those exercise evaluation with odd combinations. */
+static void gen_expr(uint64_t *seed, int depth, char *buf, size_t cap, size_t *o) {
+  static const char *const leaf[] = {
+    "age", "x", "sex", "la_name", "flag", "dob", "ref", "fsm", "nums", "dtxt", "`odd name`",
+    "1", "0", "-3", "2.5", "1e300", "9223372036854775807", "\"F\"", "'Kent'", "\"2020-01-01\"",
+    "true", "false", "date(\"2020-02-29\")"};
+  static const char *const binop[] = {
+    " + ", " - ", " * ", " / ", " ^ ", " % ", " == ", " ~= ", " < ", " <= ", " > ", " >= ",
+    " and ", " or "};
+  static const char *const fn1[] = {
+    "log", "exp", "logit", "inv_logit", "sqrt", "abs", "round", "floor", "ceil", "year",
+    "month", "day", "weekday", "to_number", "date", "is_missing"};
+  static const char *const fn2[] = {"min", "max", "coalesce", "days_between", "round", "is_missing"};
+#define PUT(str) do { const char *s_ = (str); size_t l_ = strlen(s_); if (*o + l_ < cap) { memcpy(buf + *o, s_, l_); *o += l_; } } while (0)
+  unsigned pick = depth <= 0 ? 0 : (unsigned)(rng_next(seed) % 9);
+  switch (pick) {
+  case 0: PUT(leaf[rng_next(seed) % (sizeof leaf / sizeof leaf[0])]); break;
+  case 1: PUT("-"); gen_expr(seed, depth - 1, buf, cap, o); break;
+  case 2: PUT("not "); gen_expr(seed, depth - 1, buf, cap, o); break;
+  case 3: PUT("("); gen_expr(seed, depth - 1, buf, cap, o); PUT(")"); break;
+  case 4: case 5:
+    gen_expr(seed, depth - 1, buf, cap, o);
+    PUT(binop[rng_next(seed) % (sizeof binop / sizeof binop[0])]);
+    gen_expr(seed, depth - 1, buf, cap, o);
+    break;
+  case 6:
+    PUT(fn1[rng_next(seed) % (sizeof fn1 / sizeof fn1[0])]); PUT("(");
+    gen_expr(seed, depth - 1, buf, cap, o); PUT(")");
+    break;
+  case 7:
+    if (rng_next(seed) % 2) {
+      PUT("if_else("); gen_expr(seed, depth - 1, buf, cap, o); PUT(", ");
+    } else {
+      PUT(fn2[rng_next(seed) % (sizeof fn2 / sizeof fn2[0])]); PUT("(");
+    }
+    gen_expr(seed, depth - 1, buf, cap, o); PUT(", ");
+    gen_expr(seed, depth - 1, buf, cap, o); PUT(")");
+    break;
+  default:
+    gen_expr(seed, depth - 1, buf, cap, o);
+    PUT(rng_next(seed) % 2 ? " in {" : " not in {");
+    for (int k = (int)(rng_next(seed) % 4); k > 0; k--) {
+      PUT(leaf[rng_next(seed) % (sizeof leaf / sizeof leaf[0])]);
+      if (k > 1) PUT(", ");
+    }
+    PUT("}");
+    break;
+  }
+#undef PUT
+}
+
+/* Compile, and when it compiles evaluate and filter; nothing may crash, leak
+ * or trip the sanitizers, and every error must carry a position. */
+static int fuzz_one(const struct frame *f, const char *src) {
+  char err[256];
+  struct expr *e = expr_compile(src, f, err, sizeof err);
+  if (!e) {
+    if (strncmp(err, "at column ", 10) != 0) fail_msg("\"%s\": message without position: %s", src, err);
+    return 0;
+  }
+  struct frame_col *c = expr_eval(e, f, "z", err, sizeof err);
+  if (!c) fail_msg("\"%s\" compiled but did not evaluate: %s", src, err);
+  assert_int_equal(c->n, f->nrow);
+  size_t m;
+  size_t *idx = expr_filter(e, f, &m, err, sizeof err);
+  assert_true((idx != NULL) == (c->type == FRAME_BOOL));
+  if (idx) {   /* the filter keeps exactly the rows the value says are true */
+    size_t k = 0;
+    for (size_t i = 0; i < c->n; i++) {
+      if (na_of(c, i) || !c->v.b[i]) continue;
+      if (k >= m || idx[k] != i) fail_msg("\"%s\": filter and eval disagree at row %zu", src, i);
+      k++;
+    }
+    assert_int_equal(k, m);
+    free(idx);
+  }
+  frame_col_free(c);
+  expr_free(e);
+  return 1;
+}
+
 static void test_fuzz(void **state) {
   const struct frame *f = *state;
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
-  char src[512], err[256];
-  int compiled = 0;
+  char src[1024];
+  int compiled = 0, tried = 0;
   const size_t ntok = sizeof fuzz_tok / sizeof fuzz_tok[0];
-  for (int it = 0; it < 30000; it++) {
+  /* token soup and random bytes */
+  for (int it = 0; it < 20000; it++) {
     size_t o = 0;
     int ntoks = (int)(rng_next(&seed) % 24) + 1;
     int bytes = it % 5 == 4;
     for (int t = 0; t < ntoks && o < sizeof src - 40; t++) {
       if (bytes) {
-        unsigned char ch = (unsigned char)(rng_next(&seed) % 255 + 1);
-        src[o++] = (char)ch;
+        src[o++] = (char)(rng_next(&seed) % 255 + 1);
       } else {
         const char *tk = fuzz_tok[rng_next(&seed) % ntok];
         size_t l = strlen(tk);
@@ -863,30 +963,45 @@ static void test_fuzz(void **state) {
       }
     }
     src[o] = '\0';
-    struct expr *e = expr_compile(src, f, err, sizeof err);
-    if (!e) { assert_true(strncmp(err, "at column ", 10) == 0); continue; }
-    compiled++;
-    struct frame_col *c = expr_eval(e, f, "z", err, sizeof err);
-    assert_non_null(c);
-    frame_col_free(c);
-    size_t m;
-    size_t *idx = expr_filter(e, f, &m, err, sizeof err);
-    if (idx) { assert_true(m <= f->nrow); free(idx); }
-    expr_free(e);
+    compiled += fuzz_one(f, src);
+    tried++;
   }
-  assert_true(compiled > 100);   /* the soup is not all syntax errors */
+  /* generated trees, then the same with one byte changed, dropped or added */
+  for (int it = 0; it < 20000; it++) {
+    size_t o = 0;
+    gen_expr(&seed, (int)(rng_next(&seed) % 6) + 1, src, sizeof src - 2, &o);
+    src[o] = '\0';
+    compiled += fuzz_one(f, src);
+    if (o == 0) continue;
+    size_t at = rng_next(&seed) % o;
+    switch (rng_next(&seed) % 3) {
+    case 0: src[at] = fuzz_tok[rng_next(&seed) % ntok][0]; break;
+    case 1: memmove(src + at, src + at + 1, o - at); break;
+    default: memmove(src + at + 1, src + at, o - at + 1); src[at] = (char)(rng_next(&seed) % 94 + 33); break;
+    }
+    compiled += fuzz_one(f, src);
+    tried += 2;
+  }
+  print_message("fuzz: %d of %d inputs compiled\n", compiled, tried);
+  assert_true(compiled > 2000);   /* the generator is not producing only errors */
   /* long and deep inputs */
   size_t big = 200000;
   char *s = malloc(big + 1);
   assert_non_null(s);
-  const char *fill[] = {"(", "-", "not ", "1+", "2^", "{", "\"", "`", "abs(", "a"};
+  const char *fill[] = {"(", "-", "not ", "1+", "2^", "{", "\"", "`", "abs(", "a", "age in {1,", "1 and "};
   for (size_t k = 0; k < sizeof fill / sizeof fill[0]; k++) {
     size_t l = strlen(fill[k]), o = 0;
     while (o + l < big) { memcpy(s + o, fill[k], l); o += l; }
     s[o] = '\0';
+    char err[256];
     struct expr *e = expr_compile(s, f, err, sizeof err);
     assert_null(e);
   }
+  /* a long flat list is fine: it is not nesting */
+  size_t o = (size_t)snprintf(s, big, "age in {");
+  for (int k = 0; k < 10000; k++) o += (size_t)snprintf(s + o, big - o, "%d,", k);
+  snprintf(s + o, big - o, "}");
+  assert_int_equal(fuzz_one(f, s), 1);
   free(s);
 }
 
@@ -895,6 +1010,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_arithmetic, setup, teardown),
     cmocka_unit_test_setup_teardown(test_calc_missing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_comparisons, setup, teardown),
+    cmocka_unit_test(test_nan_values),
     cmocka_unit_test(test_kleene),
     cmocka_unit_test_setup_teardown(test_in, setup, teardown),
     cmocka_unit_test_setup_teardown(test_text, setup, teardown),
