@@ -28,7 +28,7 @@ HOST_OBJ := $(HOST_SRC:host/%.c=$(BUILD)/host/%.o)
 TEST_SRC := $(wildcard tests/c/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check deps test-unit test-lua test-bad test-golden test-asan bench \
+.PHONY: all run check deps test-unit test-lua test-bad test-golden test-asan test-browser bench \
         install clean
 
 all: csceval
@@ -72,6 +72,15 @@ test-bad: csceval
 test-golden: csceval
 	@sh tests/golden/run.sh ./csceval
 
+# Every report in headless Chromium (tests/browser/run.sh); skipped with a
+# message when Chromium or node is missing.  npm ci installs the pinned
+# playwright-core from tests/browser/package-lock.json on first use.
+test-browser: csceval
+	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ] && command -v npm >/dev/null 2>&1 && \
+	  [ ! -d tests/browser/node_modules/playwright-core ]; then \
+	  cd tests/browser && npm ci --no-audit --no-fund --loglevel=error; fi
+	@sh tests/browser/run.sh ./csceval
+
 # The unit and bad-input tests again under AddressSanitizer and UBSan.
 test-asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
@@ -83,7 +92,7 @@ test-asan:
 check: deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) csceval $(TEST_BIN)
-	$(MAKE) test-unit test-lua test-bad test-golden
+	$(MAKE) test-unit test-lua test-bad test-golden test-browser
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh
 

@@ -10,14 +10,16 @@ local M = {}
 M.usage = [[
 Usage:
   csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
-                        [--format md,csv,json] [--quiet] [--trusted] [--memory MB]
+                        [--format md,csv,json,html] [--png] [--quiet] [--trusted]
+                        [--memory MB] [--timeout SECONDS]
   csceval check RECIPE... [--data NAME=PATH]...
   csceval describe FILE.csv [--type COLUMN=TYPE]...
   csceval test SCRIPT.lua [ARGS...]
   csceval --help | --version
 
 Commands:
-  run       run each recipe and write out/<id>/report.md, results.json and CSV tables
+  run       run each recipe and write out/<id>/report.md, report.html, results.json,
+            CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
   describe  first look at a CSV file: types, missing values by reason, ranges, levels
   test      run a trusted Lua test script with the csceval library (used by make check)
@@ -26,10 +28,12 @@ Options:
   --out DIR          output folder (default out)
   --data NAME=PATH   read input NAME from PATH instead of the recipe's file (e.g. the real data)
   --seed N           random seed (default: the recipe's seed)
-  --format LIST      which outputs to write: md, csv, json (default all)
+  --format LIST      which outputs to write: md, csv, json, html (default all)
+  --png              also write each chart as a PNG (for pasting into Word)
   --quiet            print nothing but errors
   --trusted          run recipes without the sandbox (full Lua standard library)
   --memory MB        cap on Lua memory per run (default 4096)
+  --timeout SECONDS  stop a recipe whose Lua code runs longer than this (default 3600)
 
 Exit codes: 0 ok, 1 internal error, 2 usage or recipe error, 3 data error,
 4 analysis error, 5 output could not be written.
@@ -60,17 +64,22 @@ local function parse(argv)
     elseif a == "--format" then
       o.formats = {}
       for f in value(a):gmatch("[^,]+") do
-        if f ~= "md" and f ~= "csv" and f ~= "json" then
-          errors.raise("usage", "--format: unknown format " .. f .. " (use md, csv, json, comma-separated)")
+        if f ~= "md" and f ~= "csv" and f ~= "json" and f ~= "html" then
+          errors.raise("usage", "--format: unknown format " .. f .. " (use md, csv, json, html, comma-separated)")
         end
         o.formats[#o.formats + 1] = f
       end
+    elseif a == "--png" then o.png = true
     elseif a == "--quiet" or a == "-q" then o.quiet = true
     elseif a == "--trusted" then o.trusted = true
     elseif a == "--memory" then
       local v = value(a)
       o.memory = tonumber(v)
       if not o.memory or o.memory <= 0 then errors.raise("usage", "--memory " .. v .. ": expected a size in MB") end
+    elseif a == "--timeout" then
+      local v = value(a)
+      o.timeout = tonumber(v)
+      if not o.timeout or o.timeout <= 0 then errors.raise("usage", "--timeout " .. v .. ": expected seconds") end
     elseif a:sub(1, 1) == "-" and a ~= "-" then
       errors.raise("usage", "unknown option " .. a .. " (see csceval --help)")
     elseif not o.cmd then
@@ -122,7 +131,7 @@ local function run(o, argv)
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local s = runner.run(path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      trusted = o.trusted, command = command_string(argv) })
+      png = o.png, trusted = o.trusted, timeout = o.timeout, command = command_string(argv) })
     summaries[#summaries + 1] = s
     if not o.quiet then
       sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
@@ -131,7 +140,7 @@ local function run(o, argv)
   end
   progress:done()
   index.write(o.out or "out")
-  if not o.quiet then sys.stdout(string.format("reports: %s/index.md\n", o.out or "out")) end
+  if not o.quiet then sys.stdout(string.format("reports: %s/index.html and %s/index.md\n", o.out or "out", o.out or "out")) end
   return 0
 end
 

@@ -18,8 +18,9 @@ local esc = M.escape
 -- only followed when clicked, so it fetches nothing on load); anything else
 -- (javascript:, data:) is shown as text.
 local function safe_href(u)
-  if u:match("^#") or u:match("^https?://") or (u:match("^[%w_%-%./]+$") and not u:find("..", 1, true)) then return u end
-  return nil
+  if u:match("^https?://") then return u end
+  if u:match("^[^/?#]*:") then return nil end   -- any other scheme
+  return u
 end
 
 --- Inline Markdown to HTML: `code`, **bold**, *em*, [text](link).  Text is
@@ -67,7 +68,8 @@ local function html_cell(v)
   if type(v) == "table" then
     if v.code then
       if v.full then return '<code class="hash">' .. esc(v.full) .. "</code>" end
-      return "<code>" .. esc(v.code) .. "</code>"
+      -- paths may break after a slash, and nowhere else, on narrow screens
+      return "<code>" .. esc(v.code):gsub("/", "/<wbr>") .. "</code>"
     end
     if v.mark ~= nil then
       return v.mark and '<span class="mark yes" aria-hidden="true">✓</span><span class="visually-hidden">yes</span>'
@@ -84,11 +86,15 @@ local function table_html(b, ids, md_cells)
   local cid = ids("table-" .. (b.name or b.caption))
   local o = {}
   o[#o + 1] = string.format('<div class="table-wrap" role="region" aria-labelledby="%s" tabindex="0">', cid)
-  o[#o + 1] = string.format('<table>\n<caption id="%s">%s</caption>', cid, esc(b.caption))
+  -- many columns: printed smaller so the table fits the width of A4
+  o[#o + 1] = string.format('<table%s>\n<caption id="%s">%s</caption>', #b.columns >= 8 and ' class="wide"' or "",
+    cid, esc(b.caption))
   o[#o + 1] = "<thead><tr>"
   for j, c in ipairs(b.columns) do
     local cls = (b.align and b.align[j] == "right") and ' class="num"' or ""
-    o[#o + 1] = string.format('<th scope="col"%s>%s</th>', cls, md_cells and inline(c) or esc(c))
+    -- column names such as neighbours_mean may break after an underscore
+    o[#o + 1] = string.format('<th scope="col"%s>%s</th>', cls,
+      md_cells and inline(c) or (esc(c):gsub("_", "_<wbr>")))
   end
   o[#o + 1] = "</tr></thead>\n<tbody>"
   for _, row in ipairs(b.rows) do
@@ -112,7 +118,8 @@ end
 --- Block Markdown to HTML for section bodies: paragraphs, "-" lists,
 -- "|" tables, "#" headings (never above level 3: sections are h2),
 -- ``` code blocks and ">" call-outs.
-function M.markdown(md, ids)
+function M.markdown(md, ids, title)
+  local ntab = 0
   local lines = {}
   for line in (tostring(md) .. "\n"):gmatch("(.-)\r?\n") do lines[#lines + 1] = line end
   local o, i = {}, 1
@@ -137,7 +144,9 @@ function M.markdown(md, ids)
       for k = 3, #rows do body[#body + 1] = rows[k] end
       local is_sep = rows[2] and table.concat(rows[2]):match("^[%s:%-]*$")
       if not is_sep then body = {}; for k = 2, #rows do body[#body + 1] = rows[k] end end
-      o[#o + 1] = table_html({ caption = "Table", columns = rows[1], rows = body }, ids, true)
+      ntab = ntab + 1
+      o[#o + 1] = table_html({ caption = string.format("%s: table %d", title or "Table", ntab), columns = rows[1],
+        rows = body }, ids, true)
     elseif line:match("^%s*[%-%*]%s") then
       local items = {}
       while i <= #lines and (lines[i]:match("^%s*[%-%*]%s") or (lines[i]:match("^%s%s+%S") and #items > 0)) do
@@ -183,7 +192,7 @@ local function namespace_ids(svg, prefix)
   return svg
 end
 
-local function chart_html(c, links)
+local function chart_html(c, links, ids)
   local svg = c.svg:gsub("%s+$", "")
   if not c.own_ids then
     svg = namespace_ids(svg, "chart-" .. c.name .. "-")
@@ -197,7 +206,7 @@ local function chart_html(c, links)
     files[#files + 1] = string.format('<a href="%s.%s">%s</a>', esc(c.name), ext, ext:upper())
   end
   return table.concat({
-    string.format('<figure class="chart-figure" id="figure-%s">', esc(c.name)),
+    string.format('<figure class="chart-figure" id="%s">', ids("figure-" .. c.name)),
     string.format('<div class="chart" role="region" aria-label="%s" tabindex="0">', esc("Chart: " .. c.title)),
     svg,
     "</div>",
@@ -248,7 +257,8 @@ a:focus, [tabindex="0"]:focus { outline: 3px solid transparent; background-color
 .table-wrap:focus, .chart:focus { background-color: transparent; box-shadow: 0 0 0 3px #fd0, 0 0 0 6px #0b0c0c; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.875em;
   background: #f3f2f1; padding: 0 0.2em; overflow-wrap: anywhere; }
-code.hash { word-break: break-all; }
+td code, th code { overflow-wrap: normal; word-break: normal; }
+td code.hash { word-break: break-all; display: inline-block; min-width: 9em; }
 pre { background: #f3f2f1; padding: 0.75rem; overflow-x: auto; max-width: 100%; }
 pre code { padding: 0; }
 .lead p { font-size: 1.125em; }
@@ -258,7 +268,9 @@ pre code { padding: 0; }
 .contents li::before { content: "— "; }
 .inset { border-left: 10px solid #b1b4b6; padding: 1rem; margin: 0 0 1.5rem; max-width: 42em; }
 .inset.warning { border-left-color: #d4351c; }
-.table-wrap { overflow-x: auto; margin: 0 0 1.5rem; max-width: 100%; }
+/* position: relative keeps visually hidden cell text inside the scroll box;
+   without it that text widens the page on a phone */
+.table-wrap { overflow-x: auto; margin: 0 0 1.5rem; max-width: 100%; position: relative; }
 table { border-collapse: collapse; border-spacing: 0; width: 100%; font-size: 1rem; }
 caption { text-align: left; font-weight: 700; font-size: 1.1875rem; margin-bottom: 0.75rem; }
 th, td { padding: 0.5rem 1.25rem 0.5rem 0; border-bottom: 1px solid #b1b4b6; text-align: left; vertical-align: top; }
@@ -270,7 +282,7 @@ th:last-child, td:last-child { padding-right: 0; }
 .mark.no { color: #d4351c; font-weight: 700; }
 .table-note { font-size: 1rem; color: #505a5f; }
 .chart-figure { margin: 0 0 2rem; }
-.chart { overflow-x: auto; max-width: 100%; }
+.chart { overflow-x: auto; max-width: 100%; position: relative; }
 .chart svg { display: block; width: 100%; height: auto; min-width: 30rem; max-width: 48rem; }
 figcaption { font-size: 1rem; color: #505a5f; margin-top: 0.5rem; max-width: 42em; }
 .summary { margin: 0 0 2rem; padding: 0; }
@@ -291,6 +303,15 @@ footer { border-top: 1px solid #b1b4b6; padding: 1.5rem 0 2rem; font-size: 1rem;
   a, a:visited { color: #000; }
   .table-wrap, .chart { overflow: visible; }
   table { font-size: 9pt; break-inside: auto; }
+  /* paper cannot scroll: paths and hashes wrap anywhere, column names at
+     their underscores (<wbr>), numbers between words */
+  th, td { padding: 3pt 6pt 3pt 0; }
+  td code, th code, td code.hash { word-break: break-all; min-width: 0; }
+  .num { white-space: normal; }
+  figcaption, .table-note { font-size: 9pt; }
+  table.wide { font-size: 7.5pt; }
+  table.wide th, table.wide td { padding-right: 4pt; }
+  table.wide thead th { overflow-wrap: anywhere; }
   thead { display: table-header-group; }
   tr, th, td, .inset { break-inside: avoid; page-break-inside: avoid; }
   .chart-figure { break-inside: avoid; page-break-inside: avoid; }
@@ -341,7 +362,7 @@ local function id_maker()
   end
 end
 
-local function block_html(b, ids, chart_links)
+local function block_html(b, ids, chart_links, title)
   if b.kind == "p" then return "<p>" .. inline(b.text) .. "</p>"
   elseif b.kind == "inset" then return '<div class="inset warning">' .. inline(b.text) .. "</div>"
   elseif b.kind == "list" then
@@ -349,8 +370,8 @@ local function block_html(b, ids, chart_links)
     for _, it in ipairs(b.items) do li[#li + 1] = "<li>" .. inline(it) .. "</li>" end
     return '<ul class="list">\n' .. table.concat(li, "\n") .. "\n</ul>"
   elseif b.kind == "table" then return table_html(b, ids)
-  elseif b.kind == "markdown" then return M.markdown(b.text, ids)
-  elseif b.kind == "chart" then return chart_html(b.chart, chart_links)
+  elseif b.kind == "markdown" then return M.markdown(b.text, ids, title)
+  elseif b.kind == "chart" then return chart_html(b.chart, chart_links, ids)
   end
   error("html: unknown block kind " .. tostring(b.kind))
 end
@@ -372,7 +393,7 @@ function M.report(doc, opts)
   o[#o + 1] = "</ol></nav>"
   for _, sec in ipairs(doc.sections) do
     o[#o + 1] = string.format('<section aria-labelledby="%s">\n<h2 id="%s">%s</h2>', sec.id, sec.id, esc(sec.title))
-    for _, b in ipairs(sec.blocks) do o[#o + 1] = block_html(b, ids, opts.chart_links or {}) end
+    for _, b in ipairs(sec.blocks) do o[#o + 1] = block_html(b, ids, opts.chart_links or {}, sec.title) end
     o[#o + 1] = "</section>"
   end
   local st = doc.stamp or {}

@@ -1,7 +1,10 @@
---- Turning a finished run into files: results.json, report.md and one CSV
--- per result table.  Everything is rendered in memory first and written by
--- the runner through a staging folder, so a failed run leaves nothing behind.
+--- Turning a finished run into files: results.json, report.md,
+-- report.html, one CSV per result table and one SVG (and, when asked, PNG)
+-- per chart.  Everything is rendered in memory first and written by the
+-- runner through a staging folder, so a failed run leaves nothing behind.
 -- @module csc.output
+local errors = require("csc.errors")
+local html = require("csc.html")
 local json = require("csc.json")
 local report = require("csc.report")
 local util = require("csc.util")
@@ -76,17 +79,47 @@ function M.results(ctx, r, published, stamp)
                  reference = s.source.reference } },
     estimates = est, published = pub, tables = tables, inputs = inputs,
     warnings = json.array(util.copy(ctx.warnings)),
+    evidence = ctx.evidence,
     stamp = stamp,
   }) .. "\n"
 end
 
---- All files of one run: name -> content.
+--- Formats written when neither --format nor the recipe's outputs.formats says.
+M.default_formats = { "md", "csv", "json", "html" }
+
+--- PNG bytes of a chart, at twice the SVG's size (sharp when pasted into
+-- Word).  Rendered by librsvg and cairo through host.png.
+function M.png(svg_text, name)
+  local ok, res = pcall(require("host.png").from_svg, svg_text, 2)
+  if not ok then
+    -- a hand-made SVG librsvg cannot draw is a problem with this output, not a crash
+    errors.raise("output", string.format("chart %s: cannot make %s.png: %s", name, name,
+      (tostring(res):gsub("^png%.from_svg: ", ""))))
+  end
+  return res
+end
+
+--- All files of one run: name -> content.  formats: the --format list, else
+-- the recipe's outputs.formats, else M.default_formats.  PNG charts are made
+-- when --png (ctx.png) or outputs.png asks.
 function M.render(ctx, r, published, stamp, formats)
   local files = {}
   local want = {}
-  for _, f in ipairs(formats or { "md", "csv", "json" }) do want[f] = true end
+  local outputs = r.spec.outputs or {}
+  for _, f in ipairs(formats or outputs.formats or M.default_formats) do want[f] = true end
   if want.json then files["results.json"] = M.results(ctx, r, published, stamp) end
-  if want.md then files["report.md"] = report.markdown(ctx, r, published, stamp) end
+  local doc
+  if want.md or want.html then doc = report.model(ctx, r, published, stamp) end
+  if want.md then files["report.md"] = report.render_markdown(doc) end
+  local png = ctx.png or outputs.png
+  for _, c in ipairs(ctx.charts or {}) do
+    -- the reports link to name.svg; PNGs are made whenever asked for
+    if want.md or want.html then files[c.name .. ".svg"] = c.svg end
+    if png then files[c.name .. ".png"] = M.png(c.svg, c.name) end
+  end
+  if want.html then
+    files["report.html"] = html.report(doc, { home = "../index.html", chart_links = png and { "svg", "png" } or { "svg" } })
+  end
   if want.csv then
     for _, t in ipairs(ctx.tables) do
       if t.csv then files[t.name .. ".csv"] = M.csv(t) end

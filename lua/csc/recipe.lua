@@ -65,7 +65,8 @@ M.schema = S.record({
     note = S.string(),
   })),
   outputs = S.record({
-    formats = S.list(S.enum({ "md", "csv", "json" })),
+    formats = S.list(S.enum({ "md", "csv", "json", "html" })),
+    png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
   }),
   seed = S.integer({ min = 0 }),
   alpha = S.number({ min = 0, max = 1 }),

@@ -31,9 +31,27 @@ local function locator(rpath)
   end
 end
 
+--- A debug hook that stops recipe code running past its time limit, so a
+-- recipe stuck in a loop ends with a message instead of hanging.  Checked
+-- every million VM instructions: cheap, and C work (a long fit) is never cut
+-- off midway.
+local function set_deadline(seconds)
+  if not seconds then return debug.sethook() end
+  local stop = sys.clock() + seconds
+  debug.sethook(function()
+    if sys.clock() > stop then
+      debug.sethook()
+      error(string.format("the recipe ran for more than %g s and was stopped (is a loop never ending? "
+        .. "raise the limit with --timeout SECONDS)", seconds), 2)
+    end
+  end, "", 1000000)
+end
+
 --- Call f(...) turning failures into analysis errors that point at the recipe.
 function M.call(r, f, ...)
+  set_deadline(r.timeout or 3600)
   local res = table.pack(xpcall(f, locator(r.path), ...))
+  set_deadline(nil)
   if not res[1] then
     if res[2] == "not enough memory" then   -- raised without the message handler
       errors.raise("analysis", r.path .. ": out of memory: the recipe needed more Lua memory than its cap; "
@@ -106,6 +124,7 @@ end
 -- trusted, command (string for the stamp).  Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
+  r.timeout = opts.timeout
   local ctx = context.new(r, d, prov, opts)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)

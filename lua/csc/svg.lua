@@ -33,6 +33,9 @@
 --   svg.bars(spec)       grouped horizontal bars (cross-tabs)
 --   svg.tornado(spec)    tornado chart for one-way sensitivity analysis
 --   svg.kinds            kind name -> function (used by ctx:chart{kind = ...})
+--   svg.chart(spec)      a chart built step by step: c:band, c:line, c:points,
+--                        c:vline, c:render() (see "Builder API" below; the API
+--                        the ITS designs of issue 5 were written against)
 --   svg.nice_ticks(lo, hi, n) -> ticks, lo, hi, step
 --   svg.num(x), svg.escape(s), svg.palette, svg.dashes, svg.markers
 -- @module csc.svg
@@ -355,7 +358,8 @@ end
 --   vbar   {x0, x1, from, to}             histogram-style bars
 --   text   {x, y, text, anchor}
 -- Shared layer fields: style (series number), name (legend label), dash,
--- marker, colour, hatch (striped fill for bars), clip (clip to the plot).
+-- marker, colour, hatch (striped fill for bars), clip (clip to the plot),
+-- key_order (legend position; default: drawing order).
 -- spec.y.categories makes y categorical (rows top to bottom), as in bar
 -- charts and love plots.
 function M.plot(spec)
@@ -364,9 +368,14 @@ function M.plot(spec)
   local xo, yo = spec.x or {}, spec.y or {}
   local cats = yo.categories
 
-  -- legend entries from named layers
-  for _, l in ipairs(layers) do
-    if l.name then
+  -- legend entries from named layers, in key_order where given (a series
+  -- drawn last, on top, can still come first in the legend)
+  local named = {}
+  for i, l in ipairs(layers) do if l.name then named[#named + 1] = { l = l, k = l.key_order or 1000, i = i } end end
+  table.sort(named, function(p, q) if p.k ~= q.k then return p.k < q.k end return p.i < q.i end)
+  for _, nl in ipairs(named) do
+    local l = nl.l
+    do
       local st = style(l.style)
       local colour = l.colour or st.colour
       local kind = "line"
@@ -376,7 +385,7 @@ function M.plot(spec)
       c:key({ label = l.name, kind = kind, colour = colour,
         dash = (l.type == "vline" or l.type == "hline") and (l.dash or "4 3") or (l.dash or st.dash),
         marker = (l.type == "points" or (l.type == "line" and l.markers)) and (l.marker or st.marker) or nil,
-        open = l.open, hatch = l.hatch, opacity = l.type == "band" and 0.25 or nil })
+        open = l.open, hatch = l.hatch, opacity = l.type == "band" and num(l.opacity or 0.25) or nil })
     end
   end
   local top = c:header_height()
@@ -407,7 +416,14 @@ function M.plot(spec)
   else
     ylo, yhi = domain(yo, collect(layers, "y", {}))
     local t, lo, hi, st = M.nice_ticks(ylo, yhi, yo.nticks or 5)
-    if yo.ticks then yticks = yo.ticks else yticks, ylo, yhi = t, lo, hi end
+    if yo.ticks then yticks = yo.ticks
+    else
+      -- nice ticks widen the range, except where the caller fixed an end
+      local a, b = yo.min or lo, yo.max or hi
+      yticks = {}
+      for _, v in ipairs(t) do if v >= a - 1e-9 and v <= b + 1e-9 then yticks[#yticks + 1] = v end end
+      ylo, yhi = a, b
+    end
     yfmt = yo.format or tick_format(st)
     local maxw = 0
     for _, v in ipairs(yticks) do maxw = math.max(maxw, text_w(yfmt(v), TICK_FS)) end
@@ -448,7 +464,13 @@ function M.plot(spec)
     end
   else
     for i, s in ipairs(cats) do
-      c:add(text(left - 8, sy(i) + 4, s, ' text-anchor="end" font-size="' .. TICK_FS .. '" fill="' .. M.ink .. '"'))
+      -- long labels take two lines, the second cut with an ellipsis
+      local lines = wrap(s, left - 14, TICK_FS)
+      if #lines > 2 then lines = { lines[1], lines[2] .. "…" } end
+      for k, line in ipairs(lines) do
+        c:add(text(left - 8, sy(i) + 4 + (k - (#lines + 1) / 2) * 13, line,
+          ' text-anchor="end" font-size="' .. TICK_FS .. '" fill="' .. M.ink .. '"'))
+      end
     end
     for _, v in ipairs(xticks) do
       c:add(string.format('<path d="M%s %sV%s" stroke="%s" stroke-width="1"/>', num(sx(v)), num(top), num(top + ph), M.grid))
@@ -483,8 +505,8 @@ function M.plot(spec)
         local d = {}
         for k, i in ipairs(r) do d[#d + 1] = (k == 1 and "M" or "L") .. num(sx(l.x[i])) .. " " .. num(sy(l.hi[i])) end
         for k = #r, 1, -1 do local i = r[k]; d[#d + 1] = "L" .. num(sx(l.x[i])) .. " " .. num(sy(l.lo[i])) end
-        c:add(string.format('<path d="%sZ" fill="%s" fill-opacity="0.25" stroke="%s" stroke-width="1" stroke-dasharray="2 2"%s/>',
-          table.concat(d), colour, colour, clip))
+        c:add(string.format('<path d="%sZ" fill="%s" fill-opacity="%s" stroke="%s" stroke-width="1" stroke-dasharray="2 2"%s/>',
+          table.concat(d), colour, num(l.opacity or 0.25), colour, clip))
       end
     elseif l.type == "line" or l.type == "points" then
       if l.type == "line" then
@@ -550,8 +572,9 @@ function M.plot(spec)
         end
       end
     elseif l.type == "text" then
-      c:add(text(sx(l.x), sy(l.y), l.text, ' text-anchor="' .. (l.anchor or "start") .. '" font-size="'
-        .. TICK_FS .. '" fill="' .. M.ink .. '"'))
+      -- a white halo keeps a label legible over points and lines
+      c:add(text(sx(l.x), sy(l.y) + 4, l.text, ' text-anchor="' .. (l.anchor or "start") .. '" font-size="'
+        .. TICK_FS .. '" fill="' .. M.ink .. '" stroke="#ffffff" stroke-width="3" paint-order="stroke"'))
     else
       error("svg.plot: unknown layer type " .. tostring(l.type), 0)
     end
@@ -717,7 +740,7 @@ function M.benchmark(spec)
   end
   local a = spec.authority or {}
   layers[#layers + 1] = { type = "line", x = x, y = list(a.values, "authority.values", "svg.benchmark"), style = 1,
-    markers = true, marker = "circle", name = a.name or "Authority" }
+    markers = true, marker = "circle", name = a.name or "Authority", key_order = 1 }
   local fmt = spec.xformat or function(v) return string.format("%d", v) end
   return M.plot(copy_common(spec, { layers = layers, x = { ticks = x, format = fmt, pad = 0.03 },
     y = spec.y or { include = spec.zero and { 0 } or nil } }))
@@ -843,6 +866,117 @@ function M.tornado(spec)
   }
   return M.plot(copy_common(spec, { layers = layers, y = { categories = cats },
     x = spec.x or { include = { lo - room, hi + room } } }))
+end
+
+-- ===== Builder API (for the ITS designs, issue 5) =====
+--
+--   local c = svg.chart{ width = 720, height = 400, title = "...", desc = "...",
+--     id = "...", x_label = "...", y_label = "...",
+--     x_ticks = {{2015, "2014/15"}, ...},   -- optional; else nice numbers
+--     y_min = 0, y_max = 100,               -- optional; else from the data
+--     y_zero = false }                      -- true: the y range includes 0
+--   c:band{ x = {...}, lo = {...}, hi = {...}, color = ..., opacity = 0.15, label = "95% CI" }
+--   c:line{ x = {...}, y = {...}, color = ..., width = 2, dashed = false, label = "..." }
+--   c:points{ x = {...}, y = {...}, color = ..., hollow = false, radius = 3, label = "..." }
+--   c:vline{ x = 2018.5, label = "Early Help", color = ..., dashed = true }
+--   local text = c:render()
+--
+-- Bands are drawn first, then lines, points and vertical markers, whatever
+-- the call order, so a band never hides data; each label appears once in
+-- the legend.  It renders through svg.plot, so these charts share the
+-- others' look, accessible name and description and determinism.  Named
+-- colours for it are in svg.palette (treated, comparator, ...), alongside
+-- the numbered series colours.
+
+M.palette.treated = M.palette[1]
+M.palette.comparator = M.muted       -- 7:1 on white: de-emphasised, still readable
+M.palette.counterfactual = M.palette[4]
+M.palette.band = M.palette[4]
+M.palette.marker = M.ink
+M.palette.excluded = M.muted         -- drawn hollow, so it differs from the solid points
+
+local Builder = {}
+Builder.__index = Builder
+M.Chart = Builder
+
+--- A new chart built step by step (fields above).
+function M.chart(spec)
+  return setmetatable({ spec = spec or {}, layers = { band = {}, line = {}, points = {}, vline = {} }, seen = {} }, Builder)
+end
+
+local function check_xy(fn, x, y, yname)
+  if type(x) ~= "table" or type(y) ~= "table" then
+    error(string.format("svg %s: x and %s must be arrays", fn, yname), 3)
+  end
+  if #x ~= #y then
+    error(string.format("svg %s: x has %d values but %s has %d", fn, #x, yname, #y), 3)
+  end
+end
+
+local function once(self, label)
+  if label and not self.seen[label] then self.seen[label] = true; return label end
+  return nil
+end
+
+--- A shaded band between lo and hi.
+function Builder:band(o)
+  check_xy("band", o.x, o.lo, "lo")
+  check_xy("band", o.x, o.hi, "hi")
+  local t = self.layers.band
+  t[#t + 1] = { type = "band", x = o.x, lo = o.lo, hi = o.hi, colour = o.color or M.palette.band,
+    opacity = o.opacity or 0.15, name = once(self, o.label) }
+  return self
+end
+
+--- A polyline (dashed = true for a counterfactual).
+function Builder:line(o)
+  check_xy("line", o.x, o.y, "y")
+  local t = self.layers.line
+  t[#t + 1] = { type = "line", x = o.x, y = o.y, colour = o.color or M.palette.treated,
+    width = o.width or 2, dash = o.dashed and "8 4" or "", name = once(self, o.label) }
+  return self
+end
+
+--- Markers at (x, y); hollow = true draws rings (e.g. excluded periods).
+function Builder:points(o)
+  check_xy("points", o.x, o.y, "y")
+  local t = self.layers.points
+  t[#t + 1] = { type = "points", x = o.x, y = o.y, colour = o.color or M.palette.treated,
+    open = o.hollow, size = o.radius or 3.5, marker = "circle", name = once(self, o.label) }
+  return self
+end
+
+--- A vertical line across the plot at x, labelled at the top.
+function Builder:vline(o)
+  if not ok(o.x) then error("svg vline: x must be a number", 2) end
+  local t = self.layers.vline
+  t[#t + 1] = { type = "vline", x = o.x, label = o.label, colour = o.color or M.palette.marker,
+    dash = o.dashed == false and "" or "4 3" }
+  return self
+end
+
+--- The SVG document.
+function Builder:render()
+  local s = self.spec
+  local layers = {}
+  for _, kind in ipairs({ "band", "line", "points", "vline" }) do
+    local group = self.layers[kind]
+    for _, l in ipairs(group) do layers[#layers + 1] = l end
+  end
+  local x = { pad = 0.02 }
+  if s.x_ticks then
+    local vals, labels = {}, {}
+    for i, t in ipairs(s.x_ticks) do vals[i] = t[1]; labels[i] = t[2] or tostring(t[1]) end
+    x.ticks = vals
+    x.format = function(v)
+      for i, tv in ipairs(vals) do if tv == v then return labels[i] end end
+      return tostring(v)
+    end
+  end
+  return M.plot({ id = s.id, title = s.title or "Chart", desc = s.desc or s.title or "Chart",
+    width = s.width or 720, plot_height = math.max(120, (s.height or 400) - 150),
+    xlabel = s.x_label, ylabel = s.y_label, x = x,
+    y = { min = s.y_min, max = s.y_max, include = s.y_zero and { 0 } or nil }, layers = layers })
 end
 
 --- Chart kinds by name, for ctx:chart{kind = ...}.

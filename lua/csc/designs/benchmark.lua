@@ -181,6 +181,21 @@ function M.run(ctx, d)
       columns = { "year", d.authority_name, "neighbours_mean", "neighbours_min", "neighbours_max", "neighbours_n", "England" },
       rows = rows,
     }, { caption = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England", digits = m.digits or 1 })
+    local years, col = {}, { {}, {}, {}, {}, {}, {}, {} }
+    for y = d.years.from, d.years.to do years[#years + 1] = y end
+    for i, row in ipairs(rows) do for j = 2, 7 do col[j][i] = row[j] end end
+    ctx:chart({
+      name = m.name, kind = "benchmark", table = m.name,
+      title = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England",
+      desc = string.format("Line chart of %s by year, %s to %s: %s (solid line, circles), the mean of its "
+        .. "statistical neighbours (dashed line, squares) with their range shaded, and England (dotted line, "
+        .. "triangles). The figures are in the table above.", m.label:lower(), year_label(d.years.from),
+        year_label(d.years.to), d.authority_name),
+      x = years, xformat = year_label, ylabel = m.label,
+      authority = { name = d.authority_name, values = col[2] },
+      neighbours = { name = "Statistical neighbours", mean = col[3], min = col[4], max = col[5] },
+      england = { name = "England", values = col[7] },
+    })
     if #missing_sn > 0 then
       ctx:warn(string.format("%s: no figure for %d neighbour-years (%s); the neighbours' mean uses those available.",
         m.label, #missing_sn, table.concat(missing_sn, ", ", 1, math.min(#missing_sn, 6)) .. (#missing_sn > 6 and ", …" or "")))
