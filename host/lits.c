@@ -6,6 +6,7 @@
  * and host/lintest.c (lincom).  Only lua/csc/its.lua requires this module.
  * Exports luaopen_host_its alone. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,9 +135,12 @@ static int its_panel_new(lua_State *L) {
     for (size_t i = 0; i < U * P; i++) {
       double r = b->raw[i] / scale;
       if (isnan(r)) { b->Y[i] = NAN; continue; }
-      if (!(r > 0 && r < 1))
-        return luaL_error(L, "its.panel: unit %d, period %d: %g is not strictly between 0 and %g, "
-                          "so it has no logit", (int)(i / P) + 1, (int)(i % P) + 1, b->raw[i], scale);
+      if (!(r > 0 && r < 1)) {
+        char msg[160];   /* lua_pushfstring has no %g */
+        snprintf(msg, sizeof msg, "its.panel: unit %d, period %d: %g is not strictly between 0 and "
+                 "%g, so it has no logit", (int)(i / P) + 1, (int)(i % P) + 1, b->raw[i], scale);
+        return luaL_error(L, "%s", msg);
+      }
       b->Y[i] = log(r / (1 - r));
     }
   }
@@ -431,12 +435,13 @@ static void push_lines(lua_State *L, const struct pbox *b, const struct its_spec
 /* Lua: panel:fit{treated = i, comparators = {j, ...}, single = false,
  *   combine = "pool" | "mean", breaks = {{t = T, label = "2014", level = true,
  *   slope = true}, ...}, use = {bool per period}, lag = 0, hac = "rows" | "time",
- *   dist = "t" | "z", level = 0.95, lines = true, at = period}
+ *   dist = "t" | "z", level = 0.95, lines = true, at = period, detail = true}
  *   -> {terms, coef, se, statistic, p_value, conf_low, conf_high, vcov, df,
  *       df_resid, n, k, units, sigma, r2, rss, resid, row_unit, row_period,
  *       lines = {name = {one value per period}}, at = {name = value}}
  * lines (unless lines = false) and at (when at is given) hold the values
- * listed above period_lines.
+ * listed above period_lines; detail = false leaves out vcov, resid,
+ * row_unit and row_period (for placebo loops).
  * Units and periods are 1-based.  Errors name the field. */
 static int panel_fit(lua_State *L) {
   struct pbox *b = checkpanel(L, 1);
@@ -519,6 +524,7 @@ static int panel_fit(lua_State *L) {
   lua_pop(L, 1);
   if (!(level > 0 && level < 1)) return luaL_error(L, "its fit: level must be in (0, 1)");
   int want_lines = optflag(L, 2, "lines", 1);
+  int detail = optflag(L, 2, "detail", 1);
   int at = optint(L, 2, "at", 0);
   if (at < 0 || (size_t)at > b->P) return luaL_error(L, "its fit: at must be a period 1..%d", (int)b->P);
 
@@ -566,12 +572,14 @@ static int panel_fit(lua_State *L) {
   lua_setfield(L, -4, "p_value");
   lua_setfield(L, -3, "statistic");
   lua_setfield(L, -2, "se");
-  lua_createtable(L, (int)k, 0);
-  for (size_t a = 0; a < k; a++) {
-    pushvec(L, f->V + a * k, k);   /* symmetric: column a = row a */
-    lua_rawseti(L, -2, (lua_Integer)a + 1);
+  if (detail) {
+    lua_createtable(L, (int)k, 0);
+    for (size_t a = 0; a < k; a++) {
+      pushvec(L, f->V + a * k, k);   /* symmetric: column a = row a */
+      lua_rawseti(L, -2, (lua_Integer)a + 1);
+    }
+    lua_setfield(L, -2, "vcov");
   }
-  lua_setfield(L, -2, "vcov");
   setnum(L, "df", df);
   setnum(L, "df_resid", f->df_resid);
   setnum(L, "sigma", sqrt(f->sigma2));
@@ -584,18 +592,20 @@ static int panel_fit(lua_State *L) {
   lua_setfield(L, -2, "k");
   lua_pushinteger(L, (lua_Integer)fb->d.nunits);
   lua_setfield(L, -2, "units");
-  pushvec(L, f->resid, n);
-  lua_setfield(L, -2, "resid");
-  lua_createtable(L, (int)n, 0);
-  lua_createtable(L, (int)n, 0);
-  for (size_t i = 0; i < n; i++) {
-    lua_pushinteger(L, (lua_Integer)fb->d.unit[i]);
-    lua_rawseti(L, -3, (lua_Integer)i + 1);
-    lua_pushinteger(L, (lua_Integer)fb->d.period[i] + 1);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  if (detail) {
+    pushvec(L, f->resid, n);
+    lua_setfield(L, -2, "resid");
+    lua_createtable(L, (int)n, 0);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+      lua_pushinteger(L, (lua_Integer)fb->d.unit[i]);
+      lua_rawseti(L, -3, (lua_Integer)i + 1);
+      lua_pushinteger(L, (lua_Integer)fb->d.period[i] + 1);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -3, "row_period");
+    lua_setfield(L, -2, "row_unit");
   }
-  lua_setfield(L, -3, "row_period");
-  lua_setfield(L, -2, "row_unit");
   if (want_lines) {
     push_lines(L, b, &s, f, (size_t)treated - 1, comp, ncomp, df, level, -1);
     lua_setfield(L, -2, "lines");

@@ -11,6 +11,7 @@ local M = {}
 --- Modules a recipe may require.
 M.public_modules = {
   ["csc.frame"] = true, ["csc.stats"] = true, ["csc.model"] = true, ["csc.util"] = true,
+  ["csc.its"] = true, ["csc.match"] = true,
 }
 
 local function readonly(name, src, drop)

@@ -1,0 +1,144 @@
+--- Design "did": difference-in-differences on a unit x period panel: the
+-- 2x2 regression and two-way fixed effects with standard errors clustered
+-- by unit, an event study with leads and lags and a joint pre-trend test,
+-- and optionally a placebo-in-space ranking.  Numerics: csc.its (did,
+-- event_study) through csc.model.  Reference: docs/its.md.
+-- @module csc.designs.did
+local S = require("csc.schema")
+local its = require("csc.its")
+local D = require("csc.its_design")
+local util = require("csc.util")
+
+local M = {}
+local NA = require("host.frame").NA
+
+local code = S.either({ S.integer(), S.string() })
+
+local outcome = S.record({
+  name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" }),
+  column = S.column({ required = true, input = D.data_input }),
+  label = S.string(),
+  unit = S.string(),
+  digits = S.integer({ min = 0 }),
+})
+
+local fields = D.source_fields()
+fields.unit = S.column({ required = true, input = D.data_input })
+fields.name = S.column({ input = D.data_input })
+fields.treated = S.either({ code, S.list(code) }, { required = true })
+fields.comparators = S.list(code, { doc = "default: every other unit" })
+fields.start = S.any({ required = true, doc = "the first period of the intervention" })
+fields.outcomes = S.list(outcome, { required = true, min_items = 1 })
+fields.event_study = S.either({ S.boolean(), S.record({ leads = S.integer({ min = 1 }),
+  lags = S.integer({ min = 0 }), reference = S.integer(), bin = S.boolean() }) })
+fields.vcov = S.enum({ "CR1", "HC1", "classical" })
+fields.cluster_df = S.enum({ "clusters", "residual" })
+fields.placebo = S.boolean()
+M.schema = S.record(fields, { check = D.check_source })
+
+function M.describe(d)
+  if d.summary then return d.summary end
+  local names = {}
+  for _, o in ipairs(d.outcomes) do names[#names + 1] = o.label or o.name end
+  return string.format("Difference-in-differences of %s from %s: the change in the treated unit%s "
+    .. "minus the change in the comparison units, as a 2x2 regression and with unit and period "
+    .. "fixed effects, standard errors clustered by unit%s.", table.concat(names, " and "),
+    tostring(d.start), type(d.treated) == "table" and "s" or "",
+    d.event_study ~= false and "; an event study checks the trends before the start" or "")
+end
+
+function M.check(r) D.remember(r) end
+
+local function run_outcome(ctx, d, i, o, f)
+  local base = string.format("design.outcomes[%d]", i)
+  local N, label = o.name, o.label or o.name
+  local digits = o.digits or 2
+  local P = D.call(d, "design", { value = base .. ".column" }, its.panel,
+    { data = f, unit = d.unit, time = d.time, value = o.column, name = d.name,
+      frequency = d.frequency, format = d.format })
+  local spec = { panel = P, treated = d.treated, comparators = d.comparators, start = d.start,
+    exclude = d.exclude, from = d.from, to = d.to, level = d.level, vcov = d.vcov,
+    cluster_df = d.cluster_df, placebo = d.placebo }
+  local res = D.call(d, "design", nil, its.did, spec)
+  D.estimate(ctx, N .. ".did_2x2", res.two_by_two, { group = N, unit = o.unit, headline = (i == 1) or nil,
+    method = "2x2 difference-in-differences" })
+  D.estimate(ctx, N .. ".did_twfe", res.twfe, { group = N, unit = o.unit, method = "two-way fixed effects" })
+  ctx:table(N .. "_means", { columns = { "group", "before", "from_start", "change" }, rows = {
+    { "treated", res.means.treated_pre, res.means.treated_post, res.means.treated_post - res.means.treated_pre },
+    { "comparators", res.means.comparators_pre, res.means.comparators_post,
+      res.means.comparators_post - res.means.comparators_pre },
+  } }, { caption = label .. ": means before and from " .. res.start, digits = digits })
+  D.coef_table(ctx, N .. "_did_2x2", res.fit_2x2, label .. ": 2x2 regression (clustered by unit)")
+  ctx:method(string.format("%s (%s): %d rows, %d units; standard errors %s, tests on %s degrees "
+    .. "of freedom.", label, o.column, res.n, res.clusters,
+    res.vcov == "CR1" and "clustered by unit (CR1; two-way fixed effects with Stata xtreg, fe's small-sample factor)"
+      or res.vcov, util.fmt_number(res.twfe.df)))
+  for _, n in ipairs(res.notes) do ctx:warn(label .. ": " .. n) end
+  if d.event_study ~= false then
+    local es_opts = type(d.event_study) == "table" and d.event_study or {}
+    local es_spec = util.copy(spec)
+    es_spec.placebo = nil
+    es_spec.leads, es_spec.lags, es_spec.reference, es_spec.bin = es_opts.leads, es_opts.lags,
+      es_opts.reference, es_opts.bin
+    local es = D.call(d, "design.event_study", nil, its.event_study, es_spec)
+    local rows = {}
+    for _, row in ipairs(es.rows) do
+      rows[#rows + 1] = { row.k, row.term, row.estimate, row.std_error, row.p_value, row.conf_low, row.conf_high }
+      D.estimate(ctx, string.format("%s.event.%d", N, row.k), row, { group = N, unit = o.unit, detail = true })
+    end
+    ctx:table(N .. "_event_study", { columns = { "k", "term", "estimate", "std_error", "p_value",
+      "conf_low", "conf_high" }, rows = rows }, { caption = string.format("%s: event study (k = "
+      .. "periods from %s, k = %d the reference%s)", label, res.start, es.reference,
+      es_opts.bin == false and "" or "; the end dummies take the periods beyond them"), digits = digits })
+    if es.pretrend and es.pretrend.p_value then
+      ctx:estimate{ label = N .. ".pretrend_F", value = es.pretrend.F, p = es.pretrend.p_value,
+        df = es.pretrend.df2, group = N, method = string.format("F(%d, %s): every lead = 0",
+          es.pretrend.df1, util.fmt_number(es.pretrend.df2)) }
+      ctx:estimate{ label = N .. ".pretrend_p", value = es.pretrend.p_value, group = N }
+      if es.pretrend.p_value < ctx.alpha then
+        ctx:warn(string.format("%s: the leads of the event study differ jointly from 0 (%s): the "
+          .. "groups' trends were not parallel before %s.", label, D.pw(es.pretrend.p_value), res.start))
+      end
+    elseif es.pretrend then
+      ctx:note(label .. ": " .. es.pretrend.note)
+    end
+    if d.chart ~= false then
+      local x, y, lo, hi = {}, {}, {}, {}
+      for _, row in ipairs(es.rows) do
+        x[#x + 1], y[#y + 1], lo[#lo + 1], hi[#hi + 1] = row.k, row.estimate, row.conf_low, row.conf_high
+      end
+      table.insert(x, 1, es.reference); table.insert(y, 1, 0); table.insert(lo, 1, NA); table.insert(hi, 1, NA)
+      local order = {}
+      for j = 1, #x do order[j] = j end
+      table.sort(order, function(a, b) return x[a] < x[b] end)
+      local sx, sy, slo, shi = {}, {}, {}, {}
+      for j, k in ipairs(order) do sx[j], sy[j], slo[j], shi[j] = x[k], y[k], lo[k], hi[k] end
+      ctx:chart{ name = N .. "_event_study", kind = "plot", table = N .. "_event_study",
+        title = label .. ": event study",
+        desc = string.format("Event-study coefficients of %s by period relative to %s (k = 0 is the "
+          .. "first period of the intervention, k = %d the reference, fixed at 0), with 95%% "
+          .. "confidence intervals as a band.", label, res.start, es.reference),
+        layers = { { type = "band", x = sx, lo = slo, hi = shi, name = "95% confidence interval" },
+          { type = "line", x = sx, y = sy, markers = true, name = "estimate" },
+          { type = "hline", y = 0 }, { type = "vline", x = -0.5, label = "start" } },
+        xlabel = "periods from the start", ylabel = o.unit }
+    end
+  end
+  if res.placebo then
+    local rows = {}
+    for _, r in ipairs(res.placebo.rows) do
+      rows[#rows + 1] = { r.code, r.name, r.treated and "treated" or "placebo", D.v(r.estimate) }
+    end
+    ctx:table(N .. "_placebo", { columns = { "code", "name", "role", "did_2x2" }, rows = rows },
+      { caption = label .. ": placebo-in-space, each comparator as if treated (2x2 estimate)", digits = digits })
+    ctx:estimate{ label = N .. ".placebo_p", value = res.placebo.p_two, n = res.placebo.n, group = N }
+    ctx:estimate{ label = N .. ".placebo_rank", value = res.placebo.rank, n = res.placebo.n, group = N }
+  end
+end
+
+function M.run(ctx, d)
+  local f = D.frame(ctx.data, d)
+  for i, o in ipairs(d.outcomes) do run_outcome(ctx, d, i, o, f) end
+end
+
+return M

@@ -1,0 +1,389 @@
+-- Interrupted time series (csc.its, host.its, the its/cits/did designs)
+-- against R values in tests/reference/its/expected.csv, written by
+-- make_its.R with the data sets beside it.  Tolerances, relative to each
+-- value (elements of a vector or matrix near zero are held to the
+-- tolerance times 1% of the largest element, because cancellation leaves
+-- them the absolute error of the large ones):
+--   CLOSED 1e-8  closed-form least squares and sandwich covariances: R and
+--                csceval both solve by Householder QR (forward error about
+--                cond(X) eps, cond < 1e4 here), so 1e-8 leaves five digits
+--                of room and still catches a wrong formula;
+--   ITER   1e-6  iterative fits (Prais-Winsten's rho iteration stops at
+--                |change| < 1e-6 in csceval, as Stata, and 1e-10 in the R
+--                reference; Poisson IRLS stops at R's 1e-8 deviance
+--                change) and Pan's exact Durbin-Watson p (numerical
+--                quadrature on both sides).
+--   QUASI  1e-4  quasi-Poisson dispersion: R's summary.glm takes it from the
+--                working weights of the last IRLS iteration, which lag the
+--                final fit by one step (so they differ from the final means
+--                by about the convergence tolerance); csceval uses the
+--                Pearson statistic at the final means.  Measured: 7e-6.
+local H = ...
+local its = require("csc.its")
+local hits = require("host.its")
+local hframe = require("host.frame")
+local NA = hframe.NA
+
+local CLOSED, ITER, QUASI = 1e-8, 1e-6, 1e-4
+local DIR = "tests/reference/its/"
+
+-- ===== The reference file =====
+
+local REF = {}
+do
+  local fh = assert(io.open(DIR .. "expected.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, i, v = line:match("^([^,]+),([^,]+),(%d+),(.+)$")
+    REF[c] = REF[c] or {}
+    REF[c][q] = REF[c][q] or {}
+    REF[c][q][tonumber(i)] = v == "NA" and (0 / 0) or tonumber(v)
+  end
+  fh:close()
+end
+
+local function ref(case, q)
+  local v = REF[case] and REF[case][q]
+  if not v then H.fail("no reference value " .. case .. "/" .. q, 2) end
+  return v
+end
+
+local function flat(m)
+  if type(m[1]) ~= "table" then return m end
+  local out = {}
+  for a = 1, #m do for c = 1, #m[a] do out[#out + 1] = m[a][c] end end
+  return out
+end
+
+--- got and want (numbers, vectors or matrices) within rtol, each element
+-- relative to max(|want_i|, 1% of the largest |want|).
+local function close(got, want, rtol, what)
+  if type(want) == "number" then want = { want } end
+  if type(got) == "number" then got = { got } end
+  got, want = flat(got), flat(want)
+  if #got ~= #want then H.fail(string.format("%s: %d values, need %d", what, #got, #want), 2) end
+  local big = 0
+  for _, w in ipairs(want) do big = math.max(big, math.abs(w)) end
+  for i = 1, #want do
+    local g, w = got[i], want[i]
+    local scale = math.max(math.abs(w), 0.01 * big)
+    if type(g) ~= "number" or not (math.abs(g - w) <= rtol * scale) then
+      H.fail(string.format("%s[%d]: got %.17g, needed %.17g (rtol %g)", what, i, tostring(g) == g and 0 / 0 or g, w, rtol), 2)
+    end
+  end
+end
+
+local function read(name)
+  return hframe.read_csv(DIR .. name .. ".csv")
+end
+
+local function lc_vec(r)
+  return { r.estimate, r.std_error, r.statistic, r.p_value, r.conf_low, r.conf_high }
+end
+
+-- ===== Single series =====
+
+local series = read("its_series")
+
+H.case("its: segmented OLS matches lm (coefficients, classical covariance)", function()
+  local r = its.segmented{ data = series, time = "month", y = "y", interruption = "2018-04-01",
+    autocorrelation = "none" }
+  close(r.fit.coef, ref("its", "coef"), CLOSED, "coef")
+  close(r.fit.vcov, ref("its", "vcov_classical"), CLOSED, "vcov")
+  H.eq(r.fit.terms, { "(Intercept)", "_t", "_x2018m4", "_x_t2018m4" })
+  -- the counterfactual is the pre-period line projected (classical covariance)
+  local post = 0
+  for _, row in ipairs(r.periods) do
+    if row.post then
+      local w = ref("its", "cf_classical_" .. post)
+      close({ row.counterfactual, row.counterfactual_se }, { w[1], w[2] }, CLOSED, "cf " .. row.label)
+      post = post + 1
+    end
+  end
+  H.eq(post, 12)
+end)
+
+H.case("its: Newey-West lag 2 matches sandwich::NeweyWest(prewhite = FALSE, adjust = TRUE)", function()
+  local r = its.segmented{ data = series, time = "month", y = "y", interruption = "2018-04-01",
+    autocorrelation = { method = "newey", lag = 2 } }
+  close(r.fit.vcov, ref("its", "vcov_NW2"), CLOSED, "vcov NW2")
+  H.eq(r.choice.method, "newey")
+  local post = 0
+  for _, row in ipairs(r.periods) do
+    if row.post then
+      local w = ref("its", "effect_NW2_" .. post)
+      close({ row.effect, row.effect_se, row.effect_p, row.effect_lo, row.effect_hi },
+        { w[1], w[2], w[4], w[5], w[6] }, CLOSED, "effect " .. row.label)
+      post = post + 1
+    end
+  end
+end)
+
+H.case("its: the within-unit HAC of host.its with one series is NeweyWest", function()
+  local y = series:column("y")
+  local t = {}
+  for i = 1, #y do t[i] = i - 1 end
+  local p = hits.panel{ Y = { y }, t = t }
+  local r = p:fit{ treated = 1, single = true, breaks = { { t = 24 } }, lag = 2, lines = false }
+  close(r.vcov, ref("its", "vcov_NW2"), CLOSED, "host HAC")
+  close(r.vcov, ref("its", "vcov_NW2_panel"), CLOSED, "R panel formula")
+end)
+
+H.case("its: Durbin-Watson, Breusch-Godfrey, Ljung-Box and PACF match lmtest and stats", function()
+  local r = its.segmented{ data = series, time = "month", y = "y", interruption = "2018-04-01",
+    max_lag = 6 }
+  local d = r.diagnostics
+  close({ d.dw.statistic, d.dw.p_value }, ref("its", "dw"), ITER, "dwtest")
+  close({ d.bg[1].statistic, d.bg[1].p_value }, ref("its", "bg1"), CLOSED, "bgtest order 1")
+  close({ d.bg[3].statistic, d.bg[3].p_value }, ref("its", "bg3"), CLOSED, "bgtest order 3")
+  close({ d.ljung_box.statistic, d.ljung_box.p_value }, ref("its", "ljungbox6"), CLOSED, "Ljung-Box")
+  close(d.acf.pacf, ref("its", "pacf"), CLOSED, "pacf")
+  H.ok(type(r.choice.reason) == "string" and #r.choice.reason > 40, "the choice is explained")
+end)
+
+H.case("its: Prais-Winsten matches Stata prais (iterated, rhotype(regress))", function()
+  local r = its.segmented{ data = series, time = "month", y = "y", interruption = "2018-04-01",
+    autocorrelation = "prais" }
+  close(r.fit.rho, ref("its_prais", "rho"), ITER, "rho")
+  close(r.fit.coef, ref("its_prais", "coef"), ITER, "coef")
+  close(r.fit.vcov, ref("its_prais", "vcov"), ITER, "vcov")
+end)
+
+H.case("its: Poisson and quasi-Poisson match glm", function()
+  local r = its.segmented{ data = series, time = "month", y = "count", interruption = "2018-04-01",
+    family = "poisson", dispersion = "fixed" }
+  close(r.fit.coef, ref("its_poisson", "coef"), ITER, "coef")
+  close(r.fit.se, ref("its_poisson", "se"), ITER, "se")
+  local q = its.segmented{ data = series, time = "month", y = "count", interruption = "2018-04-01",
+    family = "poisson" }
+  close(q.fit.se, ref("its_quasipoisson", "se"), QUASI, "quasi se")
+  close(q.dispersion, ref("its_quasipoisson", "dispersion"), QUASI, "dispersion")
+  close(q.fit.p_value, ref("its_quasipoisson", "p"), QUASI, "quasi p")
+  -- rate ratio = exp(level + slope (t - T)) at each post period
+  for _, row in ipairs(q.periods) do
+    if row.post then H.ok(row.ratio > 0 and row.ratio_lo < row.ratio and row.ratio < row.ratio_hi) end
+  end
+end)
+
+H.case("its: a single post period estimates the level change only, and says so", function()
+  local short = series:head(25)
+  local r = its.segmented{ data = short, time = "month", y = "y", interruption = "2018-04-01" }
+  H.eq(r.fit.terms, { "(Intercept)", "_t", "_x2018m4" })
+  H.ok(r.notes[1]:find("only a change in level", 1, true))
+  H.ok(r.warnings[1]:find("Short series", 1, true))
+end)
+
+H.case("its: errors name the field", function()
+  H.raises("its.segmented: interruption: 1 observed period(s) before", its.segmented,
+    { data = series, time = "month", y = "y", interruption = "2016-05-01" })
+  H.raises("its.segmented: y: no column \"yy\" in the data (did you mean \"y\"?)", its.segmented,
+    { data = series, time = "month", y = "yy", interruption = "2018-04-01" })
+  H.raises("its.segmented: unknown field 'interuption' (did you mean \"interruption\"?)", its.segmented,
+    { data = series, time = "month", y = "y", interuption = "2018-04-01" })
+  H.raises("exclude[1]: no period 2030-01 in the data", its.segmented,
+    { data = series, time = "month", y = "y", interruption = "2018-04-01", exclude = { "2030-01-01" } })
+  H.raises("Newey-West and Prais-Winsten are for the gaussian family", its.segmented,
+    { data = series, time = "month", y = "count", interruption = "2018-04-01", family = "poisson",
+      autocorrelation = "prais" })
+end)
+
+-- ===== Comparative ITS =====
+
+local cpanel = read("cits_panel")
+local P = its.panel{ data = cpanel, unit = "unit", time = "year", value = "pct", weight = "population" }
+
+H.case("cits: itsa terms, pooled comparators, Newey-West within series (lags 0 and 2)", function()
+  for _, L in ipairs({ 0, 2 }) do
+    local r = P:cits{ treated = 801, comparators = { 802, 803, 804 }, interruption = 2015,
+      definition_change = 2014, exclude = { 2018 }, lag = L }
+    H.eq(r.terms, { "(Intercept)", "_t", "_z", "_z_t", "_x2015", "_x_t2015", "_z_x2015", "_z_x_t2015", "_def2014" })
+    close(r.coef, ref("cits_pool", "coef"), CLOSED, "coef")
+    close(r.vcov, ref("cits_pool", "vcov_rows" .. L), CLOSED, "vcov lag " .. L)
+    close(r.df_resid, ref("cits_pool", "df_resid")[1], CLOSED, "df")
+    close(lc_vec(r.impact), ref("cits_pool", "impact2019_rows" .. L .. "_t"), CLOSED, "impact t")
+    local z = P:cits{ treated = 801, comparators = { 802, 803, 804 }, interruption = 2015,
+      definition_change = 2014, exclude = { 2018 }, lag = L, inference = "z" }
+    close(lc_vec(z.impact), ref("cits_pool", "impact2019_rows" .. L .. "_z"), CLOSED, "impact z")
+  end
+  local rt = P:cits{ treated = 801, comparators = { 802, 803, 804 }, interruption = 2015,
+    definition_change = 2014, exclude = { 2018 }, lag = 2, hac = "time" }
+  close(rt.vcov, ref("cits_pool", "vcov_time2"), CLOSED, "vcov lag 2, lags in years")
+end)
+
+H.case("cits: comparators averaged with population weights", function()
+  local r = P:cits{ treated = 801, comparators = { 802, 803, 804 }, interruption = 2015,
+    exclude = { 2018 }, lag = 1, combine = "weighted" }
+  close(r.coef, ref("cits_weighted", "coef"), CLOSED, "coef")
+  close(r.vcov, ref("cits_weighted", "vcov_rows1"), CLOSED, "vcov")
+  close(lc_vec(r.impact), ref("cits_weighted", "impact2019_t"), CLOSED, "impact")
+end)
+
+H.case("cits: logit sensitivity, impact back on the percentage scale by the delta method", function()
+  local r = P:cits{ treated = 801, comparators = { 802, 803, 804 }, interruption = 2015,
+    definition_change = 2014, exclude = { 2018 }, lag = 2, logit = true, scale = 100 }
+  close(lc_vec(r.impact), ref("cits_logit", "impact2019_logit"), CLOSED, "logit impact")
+  local o = r.impact.original
+  close({ o.estimate, o.std_error, o.p_value, o.conf_low, o.conf_high }, ref("cits_logit", "impact2019_orig"),
+    CLOSED, "impact in percentage points")
+end)
+
+H.case("cits: the impact is the lincom of _z_x and _z_x_t, and 0 before the interruption", function()
+  local r = P:cits{ treated = 801, comparators = { 802, 803, 804 }, interruption = 2015, lag = 1 }
+  local lc = r:lincom{ _z_x2015 = 1, _z_x_t2015 = 4 }
+  close({ lc.estimate, lc.std_error }, { r.impact.estimate, r.impact.std_error }, 1e-12, "lincom")
+  for _, row in ipairs(r.periods) do
+    if not row.post then H.eq(row.impact, 0) end
+  end
+end)
+
+H.case("match: level and trend differences as itsamatch", function()
+  local m = P:match{ treated = 801, before = 2015, lag = 1, threshold = 0.05 }
+  H.eq(#m.rows, 3)
+  for _, row in ipairs(m.rows) do
+    local w = ref("match", "cand" .. row.code)
+    close({ row.level_diff, row.level_p, row.trend_diff, row.trend_p }, w, CLOSED, "candidate " .. row.code)
+    H.eq(row.kept, row.level_p > 0.05 and row.trend_p > 0.05)
+    H.ok(type(row.reason) == "string" and (row.reason:match("^kept") or row.reason:match("^dropped")))
+  end
+  local d = P:match{ treated = 801, before = 2015, method = "distance", n = 2 }
+  H.eq(#d.kept, 2)
+  H.ok(d.rows[1].distance ~= nil)
+end)
+
+H.case("pool: statistical neighbours and region", function()
+  local f = hframe.new{ names = { "code", "year", "v", "region" },
+    columns = { { 1, 1, 2, 2, 3, 3, 4, 4 }, { 1, 2, 1, 2, 1, 2, 1, 2 }, { 1, 2, 3, 4, 5, 6, 7, 8 },
+      { "A", "A", "A", "A", "B", "B", "A", "A" } } }
+  local Q = its.panel{ data = f, unit = "code", time = "year", value = "v", region = "region" }
+  H.eq(its.pool{ panel = Q, treated = 1, neighbours = { 2, 3 } }.codes, { "2", "3" })
+  H.eq(its.pool{ panel = Q, treated = 1, region = "same" }.codes, { "2", "4" })
+  H.eq(its.pool{ panel = Q, treated = 1, neighbours = { 2, 3 }, region = "same" }.codes, { "2" })
+  H.eq(its.pool{ panel = Q, treated = 1, neighbours = { 3 }, region = "same", combine = "either" }.codes,
+    { "2", "3", "4" })
+end)
+
+-- A panel where unit 1 has a clear impact and 11 others none: placebo rank 1.
+local function placebo_panel()
+  local u, t, v = {}, {}, {}
+  for unit = 1, 12 do
+    for y = 2010, 2022 do
+      u[#u + 1], t[#t + 1] = unit, y
+      v[#v + 1] = 50 + unit + 0.5 * (y - 2010) + ((unit == 1 and y >= 2018) and 10 or 0)
+        + math.sin(unit * 1.3 + y * 0.7)
+    end
+  end
+  return its.panel{ data = hframe.new{ names = { "u", "y", "v" }, columns = { u, t, v } },
+    unit = "u", time = "y", value = "v" }
+end
+
+H.case("placebo: the treated unit ranks first and p = 1/N", function()
+  local Q = placebo_panel()
+  local r = Q:placebo{ treated = 1, interruption = 2018, combine = "mean" }
+  H.eq(r.n, 12)
+  H.eq(r.rank, 1)
+  close(r.p_two, 1 / 12, 1e-15, "p")
+  local rs = Q:placebo{ treated = 1, comparators = { 2, 3, 4 }, comparators_rule = "same",
+    interruption = 2018, statistic = "t" }
+  H.eq(rs.rank, 1)
+  -- the same call gives the same bytes of result
+  local again = Q:placebo{ treated = 1, interruption = 2018, combine = "mean" }
+  for i, row in ipairs(r.rows) do H.eq(again.rows[i].estimate, row.estimate) end
+end)
+
+H.case("cits: errors name the field", function()
+  H.raises("its.cits: comparators[2]: unit 999 is not in the data", P.cits, P,
+    { treated = 801, comparators = { 802, 999 }, interruption = 2015 })
+  H.raises("its.cits: comparators[1]: 801 is the treated unit", P.cits, P,
+    { treated = 801, comparators = { 801 }, interruption = 2015 })
+  H.raises("its.cits: effect_at: 2012 is before the interruption (2015)", P.cits, P,
+    { treated = 801, comparators = { 802 }, interruption = 2015, effect_at = 2012 })
+  H.raises("has no logit", P.cits, its.panel{ data = hframe.new{ names = { "u", "y", "v" },
+      columns = { { 1, 1, 1, 2, 2, 2 }, { 1, 2, 3, 1, 2, 3 }, { 10, 100, 20, 30, 40, 50 } } },
+      unit = "u", time = "y", value = "v" },
+    { treated = 1, comparators = { 2 }, interruption = 3, logit = true })
+end)
+
+-- ===== Difference-in-differences =====
+
+local dpanel = read("did_panel")
+local DP = its.panel{ data = dpanel, unit = "unit", time = "year", value = "y" }
+local treated6 = { 1, 2, 3, 4, 5, 6 }
+
+H.case("did: 2x2 with CR1 (vcovCL HC1) and tests on G - 1 df", function()
+  local r = its.did{ panel = DP, treated = treated6, start = 2019 }
+  close(r.fit_2x2.coef, ref("did_2x2", "coef"), CLOSED, "coef")
+  close(r.fit_2x2.vcov, ref("did_2x2", "vcov_CR1"), CLOSED, "vcov")
+  close(r.two_by_two.p_value, ref("did_2x2", "p_G1")[1], CLOSED, "p on G - 1 df")
+  H.eq(r.two_by_two.df, 19)
+  close({ r.twfe.estimate, r.twfe.std_error, r.twfe.p_value },
+    { ref("did_twfe", "coef")[1], ref("did_twfe", "se")[1], ref("did_twfe", "p_G1")[1] }, CLOSED, "twfe")
+end)
+
+H.case("event study: coefficients, clustered SEs and the joint pre-trend test", function()
+  local r = its.event_study{ panel = DP, treated = treated6, start = 2019, leads = 3, lags = 2 }
+  local est, se = {}, {}
+  for i, row in ipairs(r.rows) do est[i], se[i] = row.estimate, row.std_error end
+  H.eq({ r.rows[1].k, r.rows[2].k, r.rows[3].k }, { -3, -2, 0 })
+  close(est, ref("event", "coef"), CLOSED, "coef")
+  close(se, ref("event", "se"), CLOSED, "se")
+  close({ r.pretrend.F, r.pretrend.df1, r.pretrend.df2, r.pretrend.p_value }, ref("event", "pretrend"),
+    CLOSED, "pretrend")
+end)
+
+H.case("did: one treated unit gets the single-cluster warning", function()
+  local r = its.did{ panel = DP, treated = 1, start = 2019 }
+  H.ok(r.notes[1]:find("one treated unit", 1, true))
+end)
+
+-- ===== The designs, through a recipe =====
+
+local sys = require("host.sys")
+local runner = require("csc.runner")
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-its-" .. tostring(os.time()) .. "-"
+  .. tostring(math.random(1e6))
+sys.mkdirs(tmp)
+
+local function recipe(name, design)
+  local p = tmp .. "/" .. name .. ".lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  inputs = { panel = { path = "%scits_panel.csv" }, series = { path = "%sits_series.csv" } },
+  design = %s,
+}
+]], DIR, DIR, design)))
+  return p
+end
+
+H.case("cits design: estimates, tables and a chart; errors point at the field", function()
+  local p = recipe("cits_ok", [[{ type = "cits", data = "panel", unit = "unit", time = "year",
+    treated = 801, interruption = 2015, definition_change = 2014, exclude = { 2018 },
+    outcomes = { { name = "pct", column = "pct", comparators = { 802, 803, 804 }, lag = 2, logit = true } },
+    placebo = true }]])
+  local res = runner.run(p, { out = tmp .. "/out", formats = { "md", "csv", "json" } })
+  local by = {}
+  for _, e in ipairs(res.estimates) do by[e.label] = e end
+  local w = ref("cits_pool", "impact2019_rows2_t")
+  close({ by["pct.impact"].value, by["pct.impact"].se }, { w[1], w[2] }, CLOSED, "design impact")
+  H.ok(by["pct.impact_logit_pp"] and by["pct.placebo_p"], "sensitivity and placebo estimates")
+  H.ok(sys.read(tmp .. "/out/cits_ok/pct.svg"), "the chart is written")
+  local bad = recipe("cits_bad", [[{ type = "cits", data = "panel", unit = "unit", time = "year",
+    treated = 801, interruption = 2015,
+    comparators = { 802,
+      999 },
+    outcomes = { { name = "pct", column = "pct" } } }]])
+  local msg = H.raises("design.comparators[2]: unit 999 is not in the data", runner.run, bad,
+    { out = tmp .. "/out" })
+  H.ok(msg:find("cits_bad.lua:7:", 1, true), "the message names the recipe line: " .. msg)
+end)
+
+H.case("its design: runs on a monthly series and explains the standard errors", function()
+  local p = recipe("its_ok", [[{ type = "its", data = "series", time = "month", interruption = "2018-04-01",
+    outcomes = { { name = "y", column = "y" }, { name = "count", column = "count", family = "poisson" } } }]])
+  local res = runner.run(p, { out = tmp .. "/out", formats = { "md" } })
+  local by = {}
+  for _, e in ipairs(res.estimates) do by[e.label] = e end
+  H.ok(by["y.level_change"] and by["y.slope_change"] and by["count.level_ratio"])
+  local md = sys.read(tmp .. "/out/its_ok/report.md")
+  H.ok(md:find("## Standard errors: y", 1, true), "a section explains the choice")
+end)
