@@ -199,7 +199,7 @@ function Panel:match(spec)
     local h = P:host{}
     local ok, r = pcall(h.fit, h, { treated = tu, comparators = { u }, breaks = {}, use = use,
       lag = lag, hac = hac, dist = inference, lines = false, detail = false })
-    if not ok then return nil, (tostring(r):gsub("^its fit: ", "")) end
+    if not ok then return nil, (util.plain_error(r):gsub("^its fit: ", "")) end
     return { level = r.coef[3], level_p = r.p_value[3], trend = r.coef[4], trend_p = r.p_value[4] }
   end
   local rows = {}
@@ -346,7 +346,7 @@ function Panel:placebo(spec)
     else
       local ok, r = pcall(self.fit_host, self, cfg, u, comps, { lines = false, at = p_at, detail = false })
       if not ok then
-        row.note = (tostring(r):gsub("^its fit: ", ""))
+        row.note = (util.plain_error(r):gsub("^its fit: ", ""))
       else
         local a = cfg.logit and { est = r.at.impact_orig, se = r.at.impact_orig_se }
           or { est = r.at.impact, se = r.at.impact_se }

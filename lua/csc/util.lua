@@ -91,4 +91,12 @@ function M.copy(t)
   return o
 end
 
+--- An error message without the "file.lua:LINE: " position Lua adds, for
+-- showing a caught failure in a result table: the position names a file of
+-- this checkout, and results must not depend on where csceval is installed.
+function M.plain_error(e)
+  local msg = type(e) == "table" and (e.msg or tostring(e)) or tostring(e)
+  return (msg:gsub("^[^\n]-%.lua:%d+: ", ""))
+end
+
 return M

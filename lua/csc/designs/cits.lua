@@ -413,7 +413,7 @@ local function run_outcome(ctx, d, i, o, f)
     local okd, did = pcall(D.call, d, "design.did", { treated = "design.treated" }, its.did, dspec)
     if not okd then
       ctx:warn(string.format("%s: the difference-in-differences sensitivity run could not be "
-        .. "computed: %s", label, tostring(type(did) == "table" and did.msg or did)))
+        .. "computed: %s", label, util.plain_error(did)))
     else
       D.estimate(ctx, N .. ".did_2x2", did.two_by_two, { group = N, unit = o.unit, method = "2x2 DiD, clustered by unit" })
       D.estimate(ctx, N .. ".did_twfe", did.twfe, { group = N, unit = o.unit, method = "two-way fixed effects DiD, clustered by unit" })
@@ -423,7 +423,7 @@ local function run_outcome(ctx, d, i, o, f)
       local oke, es = pcall(D.call, d, "design.did", { treated = "design.treated" }, its.event_study, es_spec)
       if not oke then
         ctx:warn(string.format("%s: the event study could not be computed: %s", label,
-          tostring(type(es) == "table" and es.msg or es)))
+          util.plain_error(es)))
       else
         local erows = {}
         for _, row in ipairs(es.rows) do
