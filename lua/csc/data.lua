@@ -37,6 +37,13 @@ function M.load_inputs(r, overrides)
     local inp = r.spec.inputs[name]
     local path = overrides[name] or inp.path
     local where = recipe.where(r, "inputs." .. name .. ".path")
+    if sys.kind(path) ~= "file" and inp.optional and not overrides[name] then
+      -- an optional input (context figures, say) that is not here: the
+      -- recipe runs without it and the report says so
+      prov[#prov + 1] = { name = name, path = path, missing = true, rows = 0, columns = 0,
+        synthetic = false, replaced = false, description = inp.description }
+      goto continue
+    end
     if sys.kind(path) ~= "file" then
       local hint
       if overrides[name] then hint = "check the path given with --data " .. name .. "=..."
@@ -57,6 +64,7 @@ function M.load_inputs(r, overrides)
       replaced = overrides[name] ~= nil,
       description = inp.description,
     }
+    ::continue::
   end
   return data, prov
 end

@@ -65,12 +65,14 @@ function M.results(ctx, r, published, stamp)
   local inputs = json.array()
   for _, p in ipairs(ctx.provenance) do
     inputs[#inputs + 1] = { name = p.name, path = p.path, sha256 = p.sha256, rows = p.rows,
-      columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced }
+      columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced,
+      missing = p.missing or nil }
   end
   local pub = json.array()
   for _, p in ipairs(published) do
     pub[#pub + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
-      tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source }
+      tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
+      estimate = p.estimate, field = p.field }
   end
   local s = r.spec
   return json.encode({

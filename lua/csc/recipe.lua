@@ -38,6 +38,7 @@ local input_schema = S.record({
   generator = S.string(),
   real_data = S.string({ doc = "what the real file is and who holds it" }),
   columns = S.list(S.string()),
+  optional = S.boolean({ doc = "run without this input when its file is absent (the recipe checks ctx.data)" }),
 })
 
 M.schema = S.record({
@@ -60,6 +61,8 @@ M.schema = S.record({
     value = S.number({ required = true }),
     tolerance = S.number({ required = true, min = 0 }),
     estimate = S.string(),
+    field = S.enum({ "value", "se", "p", "ci_low", "ci_high", "n", "df" },
+      { doc = "which part of the estimate the report printed (default value)" }),
     unit = S.string(),
     source = S.string(),
     note = S.string(),

@@ -98,7 +98,7 @@ function M.model(ctx, r, published, stamp)
   if #synthetic > 0 then
     block({ kind = "inset", text = "**These results use synthetic data.** The input(s) " .. table.concat(synthetic, ", ")
       .. " were generated to match the published descriptives, because the original records are "
-      .. "confidential. To run on the real file: `csceval run " .. r.path .. " --data NAME=PATH`." })
+      .. "not public (confidential or unpublished). To run on the real file: `csceval run " .. r.path .. " --data NAME=PATH`." })
   end
   if s.data_note then p(s.data_note) end
 
@@ -108,8 +108,12 @@ function M.model(ctx, r, published, stamp)
   section("Data")
   local prov_rows = {}
   for _, pv in ipairs(ctx.provenance) do
-    prov_rows[#prov_rows + 1] = { pv.name, { code = pv.path }, string.format("%d", pv.rows), string.format("%d", pv.columns),
-      { code = pv.sha256:sub(1, 16) .. "…", full = pv.sha256 }, pv.synthetic and "yes" or "no" }
+    if pv.missing then
+      prov_rows[#prov_rows + 1] = { pv.name, { code = pv.path }, "–", "–", "not found (optional input; left out)", "no" }
+    else
+      prov_rows[#prov_rows + 1] = { pv.name, { code = pv.path }, string.format("%d", pv.rows), string.format("%d", pv.columns),
+        { code = pv.sha256:sub(1, 16) .. "…", full = pv.sha256 }, pv.synthetic and "yes" or "no" }
+    end
   end
   block({ kind = "table", caption = "Input files", columns = { "input", "file", "rows", "columns", "SHA-256", "synthetic" },
     rows = prov_rows, align = { "left", "left", "right", "right", "left", "left" } })
@@ -155,10 +159,23 @@ function M.model(ctx, r, published, stamp)
 
   if #published > 0 then
     section("Published against reproduced")
+    -- Published figures and tolerances appear as the recipe wrote them; the
+    -- reproduced value gets one decimal more than either, so a reader sees
+    -- where it falls inside the tolerance (0.234 ± 0.003 against 0.2354).
+    local function decimals(x)
+      local t = util.fmt_number(x)
+      if t:find("e") then return 3 end
+      local frac = t:match("%.(%d+)$")
+      return frac and #frac or 0
+    end
     local rows = {}
     for _, pb in ipairs(published) do
-      rows[#rows + 1] = { pb.label, pb.source or "–", cell(pb.published), cell(pb.reproduced),
-        "±" .. cell(pb.tolerance), { mark = pb.within and true or false } }
+      local d = math.max(decimals(pb.published), decimals(pb.tolerance))
+      rows[#rows + 1] = { pb.label, pb.source or "–", util.fmt_number(pb.published),
+        pb.reproduced == nil and "–"
+          or (d == 0 and pb.reproduced == math.floor(pb.reproduced)) and util.fmt_number(pb.reproduced)
+          or util.fmt_fixed(pb.reproduced, math.min(d + 1, 6)),
+        "±" .. util.fmt_number(pb.tolerance), { mark = pb.within and true or false } }
     end
     block({ kind = "table", caption = "Published figures against reproduced ones",
       columns = { "figure", "source", "published", "reproduced", "tolerance", "within" },

@@ -87,11 +87,22 @@ local function compare(ctx, r)
         recipe.where(r, string.format("published[%d]", i)), label, util.hint(label, labels),
         #labels > 0 and table.concat(labels, "; ") or "(none)"))
     end
-    local rep = e.value
+    -- published[i].field picks which part of the estimate the report printed
+    local field = p.field or "value"
+    local rep
+    if field == "ci_low" or field == "ci_high" then
+      rep = e.ci and e.ci[field == "ci_low" and 1 or 2]
+    else
+      rep = e[field]
+    end
+    if rep == nil then
+      errors.raise("recipe", string.format("%sthe estimate %q has no %s to compare with",
+        recipe.where(r, string.format("published[%d].field", i)), label, field))
+    end
     out[#out + 1] = {
       label = p.label, published = p.value, reproduced = rep, tolerance = p.tolerance,
       within = rep ~= nil and math.abs(rep - p.value) <= p.tolerance + 1e-12,
-      unit = p.unit, source = p.source,
+      unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
     }
   end
   return out

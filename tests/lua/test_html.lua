@@ -183,7 +183,7 @@ H.case("report.md keeps its layout: every block then a blank line", function()
     "**Question.** Q?", "",
     "**Source.** R (RR1). Reruns: Table 1.", "",
     "> **These results use synthetic data.** The input(s) d were generated to match the published descriptives, "
-      .. "because the original records are confidential. To run on the real file: `csceval run recipes/x.lua --data NAME=PATH`.", "",
+      .. "because the original records are not public (confidential or unpublished). To run on the real file: `csceval run recipes/x.lua --data NAME=PATH`.", "",
     "## Design", "", "Design: custom.", "",
     "## Data", "",
     "| input | file | rows | columns | SHA-256 | synthetic |", "|---|---|---|---|---|---|",
@@ -197,7 +197,7 @@ H.case("report.md keeps its layout: every block then a blank line", function()
     "![Y by g](c.svg)", "",
     "## Published against reproduced", "",
     "| figure | source | published | reproduced | tolerance | within |", "|---|---|---|---|---|---|",
-    "| m | Table 1 | 2.50 | 2.50 | ±0.10 | ✓ |", "",
+    "| m | Table 1 | 2.5 | 2.50 | ±0.1 | ✓ |", "",
     "## Diagnostics and warnings", "", "- pre-period trends differ (p = 0.03)", "",
     "## Limitations", "", "- L.", "",
     "## Reproducibility", "",

@@ -1,0 +1,87 @@
+-- csc.runner end to end on small recipes: published fields, optional
+-- inputs, atomic output folders.
+local H = ...
+local runner = require("csc.runner")
+local json = require("csc.json")
+local sys = require("host.sys")
+
+local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-runner-" .. tostring(os.time()) .. "-"
+  .. tostring(math.random(1e6))
+sys.mkdirs(dir)
+assert(sys.write_atomic(dir .. "/d.csv", "g,y\na,1\nb,3\n"))
+
+local function recipe(name, extra_inputs, published)
+  local text = string.format([[
+return {
+  title = "t", question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = %q }%s },
+  design = { type = "custom", analyse = function(ctx)
+    ctx:estimate{ label = "diff", value = 2, se = 0.5, p = 0.0312, ci = { 1.02, 2.98 }, n = 2 }
+    ctx:estimate{ label = "has_context", value = ctx.data.context and 1 or 0 }
+  end },
+  published = { %s },
+}
+]], dir .. "/d.csv", extra_inputs or "", published or "")
+  local p = dir .. "/" .. name .. ".lua"
+  assert(sys.write_atomic(p, text))
+  return p
+end
+
+local function results(id)
+  return json.decode(assert(sys.read(dir .. "/out/" .. id .. "/results.json")))
+end
+
+H.case("published entries compare any field of an estimate", function()
+  local p = recipe("fields", nil, [[
+    { label = "difference", estimate = "diff", value = 2, tolerance = 0 },
+    { label = "p", estimate = "diff", field = "p", value = 0.031, tolerance = 0.001 },
+    { label = "lower", estimate = "diff", field = "ci_low", value = 1, tolerance = 0.01 },
+    { label = "upper", estimate = "diff", field = "ci_high", value = 3.1, tolerance = 0.05 },
+  ]])
+  runner.run(p, { out = dir .. "/out", formats = { "json" } })
+  local pub = results("fields").published
+  H.eq(#pub, 4)
+  H.eq(pub[2].reproduced, 0.0312)
+  H.eq(pub[2].field, "p")
+  H.eq(pub[2].within, true)
+  H.eq(pub[3].reproduced, 1.02)
+  H.eq(pub[3].within, false)          -- 1.02 is 0.02 from 1, over the 0.01 allowed
+  H.eq(pub[4].within, false)
+end)
+
+H.case("a field the estimate lacks is a recipe error naming the entry", function()
+  local p = recipe("nofield", nil, [[
+    { label = "n", estimate = "has_context", field = "se", value = 1, tolerance = 0 },
+  ]])
+  H.raises('published[1].field: the estimate "has_context" has no se', runner.run, p,
+    { out = dir .. "/out", formats = { "json" } })
+end)
+
+H.case("an optional input that is absent is left out and recorded", function()
+  local p = recipe("optional", string.format(", context = { path = %q, optional = true }", dir .. "/absent.csv"))
+  runner.run(p, { out = dir .. "/out", formats = { "json", "md" } })
+  local res = results("optional")
+  local by = {}
+  for _, e in ipairs(res.estimates) do by[e.label] = e.value end
+  H.eq(by.has_context, 0)
+  local ctx_in
+  for _, i in ipairs(res.inputs) do if i.name == "context" then ctx_in = i end end
+  H.eq(ctx_in.missing, true)
+  H.ok(sys.read(dir .. "/out/optional/report.md"):find("not found (optional input; left out)", 1, true))
+end)
+
+H.case("an input that is not optional must exist", function()
+  local p = recipe("required", string.format(", context = { path = %q }", dir .. "/absent.csv"))
+  H.raises("absent.csv not found", runner.run, p, { out = dir .. "/out", formats = { "json" } })
+end)
+
+H.case("a failed run leaves the earlier output folder as it was", function()
+  local p = recipe("keep")
+  runner.run(p, { out = dir .. "/out", formats = { "json" } })
+  local before = sys.read(dir .. "/out/keep/results.json")
+  local bad = recipe("keep", nil, [[ { label = "x", estimate = "nothing", value = 1, tolerance = 0 }, ]])
+  H.raises("no estimate labelled", runner.run, bad, { out = dir .. "/out", formats = { "json" } })
+  H.eq(sys.read(dir .. "/out/keep/results.json"), before)
+  for _, f in ipairs(sys.listdir(dir .. "/out")) do H.ok(not f:find("partial", 1, true), f) end
+end)
