@@ -282,12 +282,14 @@ return {
     accommodation = {
       path = "../shared/data/ees/la_care_leavers_accommodation_suitability.csv",
       description = "Care leavers' accommodation, suitable or not, by age, 2021-2025 (DfE; context only)",
+      optional = true,
       columns = { "time_period", "geographic_level", "old_la_code", "la_name", "care_leaver_age", "breakdown",
         "care_leaver_percent" },
     },
     activity = {
       path = "../shared/data/ees/la_care_leavers_activity.csv",
       description = "Care leavers' activity (EET, NEET) by age, 2021-2025 (DfE; context only)",
+      optional = true,
       columns = { "time_period", "geographic_level", "old_la_code", "la_name", "care_leaver_age", "breakdown",
         "care_leaver_percent" },
     },

@@ -30,7 +30,7 @@ mkdir -p "$out" "$shots"
 recipes=""
 for r in recipes/*.lua; do
   [ -f "$r" ] || continue
-  if grep -q '\.\./shared/' "$r" && [ ! -d ../shared/data ]; then
+  if [ ! -d ../shared/data ] && ! "$bin" check "$r" >/dev/null 2>&1; then
     echo "skip browser/$(basename "$r" .lua): needs ../shared/data, not found"; continue
   fi
   recipes="$recipes $r"
