@@ -59,6 +59,8 @@ struct match_result {
   size_t *mm;          /* n1 x ratio row-major: mm[i * ratio + j] is the row of
                           treated[i]'s j-th control or MATCH_NONE (MatchIt's
                           match.matrix; j is the round without replacement) */
+  double *dist;        /* n1 x ratio: distance of each pair (|score difference|
+                          or Mahalanobis distance), NaN where mm is MATCH_NONE */
   double *weights;     /* n: matching weights as MatchIt (see match.c) */
   size_t *subclass;    /* n: 1..nsub, 0 unmatched; NULL with replacement */
   size_t nsub;
@@ -80,6 +82,17 @@ void match_result_fini(struct match_result *r);
 /* MatchIt's default order for a spec: DATA with replacement or without a
  * score, else LARGEST (SMALLEST for the ATC, where the caller flips treat). */
 enum match_order match_default_order(const struct match_spec *s, int atc);
+
+/* Common support on the score, as MatchIt's discard option: mark in
+ * discarded[] (n) the rows outside the overlap of the two groups' score
+ * ranges: MATCH_DISCARD_BOTH drops both groups' rows outside
+ * [max of the minima, min of the maxima]; _CONTROL drops controls outside the
+ * treated range; _TREATED drops treated outside the control range.  Returns
+ * how many rows were marked. */
+enum match_discard { MATCH_DISCARD_NONE = 0, MATCH_DISCARD_BOTH, MATCH_DISCARD_CONTROL,
+                     MATCH_DISCARD_TREATED };
+size_t match_discard(const double *score, const unsigned char *treat, size_t n,
+                     enum match_discard how, unsigned char *discarded);
 
 /* Sample standard deviation (n - 1) of x over rows not discarded: R sd(). */
 double match_sd(const double *x, size_t n, const unsigned char *discarded);

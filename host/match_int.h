@@ -55,6 +55,7 @@ struct match_kd_node {
 struct match_kd {
   size_t dim, m, nnode, capnode;
   const double *z;         /* n x dim row-major coordinates of all rows */
+  double *zc;              /* m x dim: the points' coordinates in leaf order */
   size_t *pt;              /* m rows in leaf order */
   unsigned char *alive;    /* m, by position in pt */
   size_t *leaf_of;         /* m: leaf node of each position */

@@ -131,8 +131,19 @@ int match_kd_build(struct match_kd *kd, const double *z, size_t dim, const size_
   memset(kd->alive, 1, m);
   size_t root;
   int st = build(kd, 0, m, (size_t)-1, &root);
-  if (st != GSL_SUCCESS) match_kd_free(kd);
-  return st;
+  if (st != GSL_SUCCESS) {
+    match_kd_free(kd);
+    return st;
+  }
+  /* The points' coordinates again in leaf order, so a leaf is scanned
+   * from contiguous memory. */
+  kd->zc = malloc((dim > 0 ? m * dim : 1) * sizeof *kd->zc);
+  if (kd->zc == NULL) {
+    match_kd_free(kd);
+    return GSL_ENOMEM;
+  }
+  for (size_t p = 0; p < m; p++) memcpy(kd->zc + p * dim, z + kd->pt[p] * dim, dim * sizeof *z);
+  return GSL_SUCCESS;
 }
 
 void match_kd_free(struct match_kd *kd) {
@@ -141,6 +152,7 @@ void match_kd_free(struct match_kd *kd) {
   free(kd->leaf_of);
   free(kd->node);
   free(kd->boxes);
+  free(kd->zc);
   memset(kd, 0, sizeof *kd);
 }
 
@@ -163,25 +175,28 @@ struct knn {
   double *d2;
 };
 
-/* Squared distance from the query to a node's box. */
-static double box_d2(const struct match_kd *kd, size_t i, const double *zt) {
+/* Squared distance from the query to a node's box, stopping early once it
+ * exceeds lim (the result is then only known to be > lim). */
+static double box_d2(const struct match_kd *kd, size_t i, const double *zt, double lim) {
   const double *b = node_box(kd, i);
+  const size_t dim = kd->dim;
   double s = 0;
-  for (size_t a = 0; a < kd->dim; a++) {
-    double d = zt[a] < b[a] ? b[a] - zt[a] : zt[a] > b[kd->dim + a] ? zt[a] - b[kd->dim + a] : 0;
+  for (size_t a = 0; a < dim; a++) {
+    double d = zt[a] < b[a] ? b[a] - zt[a] : zt[a] > b[dim + a] ? zt[a] - b[dim + a] : 0;
     s += d * d;
+    if (s > lim) break;
   }
   return s;
 }
 
-/* Can something at squared tree distance lb still beat the current k-th?
- * The tree coordinates carry rounding the exact distance does not, so the
- * bound is relaxed by the margin (kd->margin, set from the coordinates'
- * magnitude) and a relative 1e-9. */
-static int may_beat(const struct knn *q, double lb) {
-  if (q->found < q->k) return 1;
+/* The largest tree distance that can still beat the current k-th: the
+ * tree coordinates carry rounding the exact distance does not, so the bound
+ * is relaxed by the margin (kd->margin, set from the coordinates' magnitude)
+ * and a relative 1e-9. */
+static double bound(const struct knn *q) {
+  if (q->found < q->k) return INFINITY;
   double worst = q->d2[q->k - 1];
-  return lb <= worst + 1e-9 * worst + q->kd->margin;
+  return worst + 1e-9 * worst + q->kd->margin;
 }
 
 static void offer(struct knn *q, size_t pos) {
@@ -208,30 +223,35 @@ static void offer(struct knn *q, size_t pos) {
   }
 }
 
-static void visit(struct knn *q, size_t i) {
+/* Visit node i whose box lies at squared distance lb from the query:
+ * nearer child first, each only while it can still hold a winner. */
+static void visit(struct knn *q, size_t i, double lb) {
   const struct match_kd *kd = q->kd;
   const struct match_kd_node *nd = &kd->node[i];
-  if (nd->live == 0 || !may_beat(q, box_d2(kd, i, q->zt))) return;
+  if (nd->live == 0 || lb > bound(q)) return;
   if (nd->left == 0) {
+    const size_t dim = kd->dim;
     for (size_t p = nd->lo; p < nd->hi; p++) {
       if (!kd->alive[p]) continue;
-      const double *z = kd->z + kd->pt[p] * kd->dim;
-      double s = 0;
-      for (size_t a = 0; a < kd->dim; a++) {
+      const double *z = kd->zc + p * dim;
+      double lim = bound(q), s = 0;
+      for (size_t a = 0; a < dim && s <= lim; a++) {
         double d = z[a] - q->zt[a];
         s += d * d;
       }
-      if (may_beat(q, s)) offer(q, p);
+      if (s <= lim) offer(q, p);
     }
     return;
   }
-  double dl = box_d2(kd, nd->left, q->zt), dr = box_d2(kd, nd->right, q->zt);
+  double lim = bound(q);
+  double dl = kd->node[nd->left].live ? box_d2(kd, nd->left, q->zt, lim) : INFINITY;
+  double dr = kd->node[nd->right].live ? box_d2(kd, nd->right, q->zt, lim) : INFINITY;
   if (dl <= dr) {
-    visit(q, nd->left);
-    visit(q, nd->right);
+    visit(q, nd->left, dl);
+    visit(q, nd->right, dr);
   } else {
-    visit(q, nd->right);
-    visit(q, nd->left);
+    visit(q, nd->right, dr);
+    visit(q, nd->left, dl);
   }
 }
 
@@ -239,6 +259,6 @@ size_t match_kd_knn(const struct match_kd *kd, size_t t, size_t k, match_kd_dist
                     match_kd_filter filter, const void *ctx, size_t *out_pos, double *out_d2) {
   if (kd->m == 0 || k == 0) return 0;
   struct knn q = {kd, t, k, 0, kd->z + t * kd->dim, dist, filter, ctx, out_pos, out_d2};
-  visit(&q, 0);
+  visit(&q, 0, box_d2(kd, 0, q.zt, INFINITY));
   return q.found;
 }

@@ -73,6 +73,7 @@ int match_nn_stratum(const struct match_work *w, const size_t *units, size_t nu,
         if (match_kd_knn(&kd, t, 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2) == 0)
           continue;
         r->mm[w->tix[t] * K + round] = kd.pt[pos[0]];
+        r->dist[w->tix[t] * K + round] = sqrt(d2[0]);
         match_kd_kill(&kd, pos[0]);
         live--;
       }
@@ -82,12 +83,17 @@ int match_nn_stratum(const struct match_work *w, const size_t *units, size_t nu,
       if (s->discarded && s->discarded[t]) continue;
       size_t got = match_kd_knn(&kd, t, K + 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2);
       size_t *row = r->mm + w->tix[t] * K;
+      double *dist = r->dist + w->tix[t] * K;
       if (got <= K) {
         /* No more eligible controls than places: all of them, in row order. */
         for (size_t j = 0; j < got; j++) row[j] = kd.pt[pos[j]];
         qsort(row, got, sizeof *row, cmp_size);
+        for (size_t j = 0; j < got; j++) dist[j] = sqrt(nn_dist(&ctx, t, row[j]));
       } else {
-        for (size_t j = 0; j < K; j++) row[j] = kd.pt[pos[j]];
+        for (size_t j = 0; j < K; j++) {
+          row[j] = kd.pt[pos[j]];
+          dist[j] = sqrt(d2[j]);
+        }
       }
     }
   }

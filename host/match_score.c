@@ -1,13 +1,16 @@
 /* host/match_score.c -- nearest-neighbour matching on a scalar score (the
- * propensity score or its linear predictor) with MatchIt 4.5.1's exact
- * semantics (nn_matchC_vec): the stratum's units are sorted by score
- * (stably, so equal scores stay in row order); in each round, each treated
- * unit in matching order takes the nearest usable control to its left and
- * to its right in that order, and keeps the left one when it is at least as
- * close.  Used controls, treated and discarded units are skipped with two
- * union-find "nearest live position" arrays (path halving), so a search
- * costs near O(1) amortised instead of a walk over used units: 1:1 matching
- * of a million rows is one sort plus linear work.  Pure C, no Lua. */
+ * propensity score or its linear predictor): in each round, each treated
+ * unit in matching order takes the eligible control with the smallest
+ * |score difference|, ties going to the lowest row -- MatchIt 4.5.1's
+ * general algorithm (nn_matchC) applied to the score.  (MatchIt 4.5.1-4.5.3's
+ * own sorted-score path truncates differences to integers, MatchIt issue
+ * #163; see docs/methods/matching.md.)  The search does not scan the
+ * controls: units are sorted by score once (stable radix sort), the nearest
+ * live control on each side is found through two union-find "nearest live
+ * position" arrays (path halving) that skip used, treated and discarded
+ * units, and equal scores form runs whose lowest row is the first live
+ * position of the run.  So 1:1 matching of a million rows is one sort plus
+ * near-linear work.  Pure C, no Lua. */
 #include "match_int.h"
 
 #include <math.h>
@@ -80,25 +83,49 @@ static int in_row(const size_t *row, size_t upto, size_t c) {
   return 0;
 }
 
+/* Eligibility of the control at sorted position q for treated row t in
+ * this round (alive is checked by the caller): not already among t's
+ * controls (with replacement), within the covariate calipers. */
+static int eligible(const struct match_work *w, size_t t, const size_t *row, size_t round,
+                    size_t c) {
+  if (round > 0 && in_row(row, round, c)) return 0;
+  return w->s->ncal == 0 || match_cal_ok(w, t, c);
+}
+
+/* Lowest-row eligible live control in the run of equal scores holding
+ * sorted position q (runs are in row order, so it is the first one found
+ * walking right from the run's start); nu when none. */
+static size_t run_lowest(const struct match_work *w, size_t *rt, const size_t *srt,
+                         const size_t *run0, size_t nu, size_t q, size_t t, const size_t *row,
+                         size_t round) {
+  double v = w->s->score[srt[q]];
+  for (size_t k = find_right(rt, run0[q]); k < nu && w->s->score[srt[k]] == v;
+       k = find_right(rt, k + 1))
+    if (eligible(w, t, row, round, srt[k])) return k;
+  return nu;
+}
+
 int match_score_stratum(const struct match_work *w, const size_t *units, size_t nu,
                         const size_t *ord, size_t nord) {
   const struct match_spec *s = w->s;
   struct match_result *r = w->r;
   const double *score = s->score;
-  size_t *srt = malloc((nu ? nu : 1) * sizeof *srt), *pos = NULL;
+  size_t *srt = malloc((nu ? nu : 1) * sizeof *srt), *pos = NULL, *run0 = NULL;
   size_t *lf = malloc((nu + 1) * sizeof *lf), *rt = malloc((nu + 1) * sizeof *rt);
   int st = GSL_ENOMEM;
   if (!srt || !lf || !rt) goto done;
   memcpy(srt, units, nu * sizeof *srt);
   if ((st = sort_by_score(score, srt, nu)) != GSL_SUCCESS) goto done;
-  /* pos: sorted position of each treated unit of the stratum (by index in ord). */
   pos = malloc((nord ? nord : 1) * sizeof *pos);
+  run0 = malloc((nu ? nu : 1) * sizeof *run0);
   st = GSL_ENOMEM;
-  if (!pos) goto done;
+  if (!pos || !run0) goto done;
   /* w->tpos (n1 entries, shared by the strata) maps a treated index to its
    * sorted position. */
-  for (size_t q = 0; q < nu; q++)
+  for (size_t q = 0; q < nu; q++) {
     if (s->treat[srt[q]]) w->tpos[w->tix[srt[q]]] = q;
+    run0[q] = q > 0 && score[srt[q]] == score[srt[q - 1]] ? run0[q - 1] : q;
+  }
   for (size_t i = 0; i < nord; i++) pos[i] = w->tpos[w->tix[ord[i]]];
   size_t live = 0;
   lf[0] = 0;
@@ -119,33 +146,28 @@ int match_score_stratum(const struct match_work *w, const size_t *units, size_t 
       size_t *row = r->mm + ti * K;
       size_t ii = pos[i];
       double dt = score[t];
-      /* Left: the nearest usable control below ii in sorted order. */
+      /* The nearest eligible live control on each side in sorted order;
+       * beyond the caliper nothing further out can qualify. */
       ptrdiff_t kl = find_left(lf, (ptrdiff_t)ii - 1);
-      while (kl >= 0) {
-        size_t c = srt[kl];
-        if (round > 0 && in_row(row, round, c)) { kl = find_left(lf, kl - 1); continue; }
-        if (has_cal && fabs(dt - score[c]) > w->caliper) { kl = -1; break; }
-        if (s->ncal && !match_cal_ok(w, t, c)) { kl = find_left(lf, kl - 1); continue; }
-        break;
+      while (kl >= 0 && !eligible(w, t, row, round, srt[kl])) kl = find_left(lf, kl - 1);
+      if (kl >= 0 && has_cal && !(fabs(dt - score[srt[kl]]) <= w->caliper)) kl = -1;
+      size_t kr = find_right(rt, ii + 1);
+      while (kr < nu && !eligible(w, t, row, round, srt[kr])) kr = find_right(rt, kr + 1);
+      if (kr < nu && has_cal && !(fabs(score[srt[kr]] - dt) <= w->caliper)) kr = nu;
+      if (kl < 0 && kr >= nu) continue;
+      double dl = kl >= 0 ? fabs(dt - score[srt[kl]]) : INFINITY;
+      double dr = kr < nu ? fabs(score[srt[kr]] - dt) : INFINITY;
+      /* Every control at the smallest distance is in the run of kl or kr
+       * (or both, when both equal the treated unit's score): take the
+       * lowest row among them. */
+      size_t k = nu;
+      if (dl <= dr) k = run_lowest(w, rt, srt, run0, nu, (size_t)kl, t, row, round);
+      if (dr <= dl) {
+        size_t k2 = run_lowest(w, rt, srt, run0, nu, kr, t, row, round);
+        if (k == nu || (k2 < nu && srt[k2] < srt[k])) k = k2;
       }
-      size_t kr = find_right(rt, ii + 1 <= nu ? ii + 1 : nu);
-      while (kr < nu) {
-        size_t c = srt[kr];
-        if (round > 0 && in_row(row, round, c)) { kr = find_right(rt, kr + 1); continue; }
-        if (has_cal && fabs(dt - score[c]) > w->caliper) { kr = nu; break; }
-        if (s->ncal && !match_cal_ok(w, t, c)) { kr = find_right(rt, kr + 1); continue; }
-        break;
-      }
-      size_t k;
-      if (kl >= 0 && kr < nu)
-        k = fabs(score[srt[kl]] - dt) <= fabs(score[srt[kr]] - dt) ? (size_t)kl : kr;
-      else if (kl >= 0)
-        k = (size_t)kl;
-      else if (kr < nu)
-        k = kr;
-      else
-        continue;
       row[round] = srt[k];
+      r->dist[ti * K + round] = fabs(score[srt[k]] - dt);
       if (!s->replace) {
         /* Used once: dead for every later search. */
         lf[k + 1] = k;
@@ -158,6 +180,7 @@ int match_score_stratum(const struct match_work *w, const size_t *units, size_t 
 done:
   free(srt);
   free(pos);
+  free(run0);
   free(lf);
   free(rt);
   return st;

@@ -1,0 +1,193 @@
+--- Design "matching": a programme group against a comparison group built by
+-- nearest-neighbour matching (Mahalanobis or propensity score, as R
+-- MatchIt), with balance tables before and after matching and effect
+-- estimates whose standard errors respect the matched sets.  One matching
+-- per analysis: an evaluation that matched separately for each outcome (No
+-- Wrong Door: 10 neighbours for absences, 4 for exclusions) lists them in
+-- `analyses`, each inheriting the top-level fields.  Numerics: csc.match.
+-- Reference: docs/matching.md, docs/methods/matching.md.
+-- @module csc.designs.matching
+local S = require("csc.schema")
+local match = require("csc.match")
+local D = require("csc.match_design")
+local util = require("csc.util")
+
+local M = {}
+
+local col = D.col
+
+-- Fields an analysis may set (and the top level gives defaults for).
+local function analysis_fields()
+  return {
+    covariates = S.list(col(), { doc = "matching covariates (Mahalanobis), or the propensity model's" }),
+    distance = S.enum({ "mahalanobis", "logit", "probit", "linear.logit", "linear.probit" }),
+    weights = S.map(S.number({ min = 0 }), { doc = "covariate -> weight of a weighted Mahalanobis distance" }),
+    ps_covariates = S.list(col(), { doc = "the propensity model, when it differs from covariates" }),
+    ratio = S.integer({ min = 1 }),
+    replace = S.boolean(),
+    exact = S.list(col()),
+    caliper = S.either({ S.number({ min = 0 }), S.map(S.number({ min = 0 })) },
+      { doc = "SDs of the score, or {column = SDs}" }),
+    std_caliper = S.boolean(),
+    order = S.enum({ "data", "largest", "smallest", "random" }),
+    discard = S.enum({ "none", "both", "control", "treated" }),
+    estimand = S.enum({ "ATT", "ATC" }),
+    balance = D.balance,
+    outcomes = S.list(D.outcome),
+  }
+end
+
+local analysis = (function()
+  local f = analysis_fields()
+  f.name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" })
+  f.label = S.string()
+  return S.record(f)
+end)()
+
+local fields = D.common_fields()
+for k, v in pairs(analysis_fields()) do fields[k] = v end
+fields.analyses = S.list(analysis, { min_items = 1 })
+
+local function check(d)
+  local msg, sub = D.check_source(d)
+  if msg then return msg, sub end
+  local list = d.analyses or { d }
+  for i, a in ipairs(list) do
+    local covs = a.covariates or d.covariates
+    if covs == nil or #covs == 0 then
+      return "give the matching covariates", d.analyses and string.format("analyses[%d].covariates", i) or "covariates"
+    end
+    local outs = a.outcomes or d.outcomes
+    if outs == nil or #outs == 0 then
+      return "give at least one outcome", d.analyses and string.format("analyses[%d].outcomes", i) or "outcomes"
+    end
+    local w = a.weights or d.weights
+    if w then
+      local set = {}
+      for _, c in ipairs(covs) do set[c] = true end
+      for k in pairs(w) do
+        if not set[k] then
+          return string.format("%q is not one of the matching covariates%s", tostring(k), util.hint(tostring(k), covs)),
+            (d.analyses and string.format("analyses[%d].", i) or "") .. "weights." .. tostring(k)
+        end
+      end
+    end
+  end
+end
+
+M.schema = S.record(fields, { check = check })
+
+function M.check(r) D.remember(r) end
+
+local KEYS = { "covariates", "distance", "weights", "ps_covariates", "ratio", "replace", "exact",
+  "caliper", "std_caliper", "order", "discard", "estimand", "balance", "outcomes" }
+
+-- The analyses with the top-level defaults filled in, each with its design path.
+local function analyses(d)
+  if not d.analyses then
+    local a = {}
+    for _, k in ipairs(KEYS) do a[k] = d[k] end
+    a.path, a.prefix = "design", ""
+    return { a }
+  end
+  local out = {}
+  for i, x in ipairs(d.analyses) do
+    local a = {}
+    for _, k in ipairs(KEYS) do
+      if x[k] ~= nil then a[k] = x[k] else a[k] = d[k] end
+    end
+    a.name, a.label = x.name, x.label
+    a.path = string.format("design.analyses[%d]", i)
+    a.prefix = x.name .. "."
+    out[i] = a
+  end
+  return out
+end
+
+local function words(a)
+  local n = a.ratio or 1
+  local s = string.format("%d nearest neighbour%s %s replacement", n, n == 1 and "" or "s",
+    a.replace and "with" or "without")
+  local dist = a.distance or "mahalanobis"
+  if dist == "mahalanobis" then
+    s = s .. string.format(" on the %sMahalanobis distance (pooled within-group covariance)",
+      a.weights and "weighted " or "")
+  else
+    s = s .. string.format(" on the %s propensity score", dist)
+  end
+  if a.exact then s = s .. ", exactly on " .. table.concat(a.exact, ", ") end
+  if a.caliper then s = s .. ", within a caliper" end
+  return s
+end
+
+function M.describe(d)
+  if d.summary then return d.summary end
+  local parts = {}
+  for _, a in ipairs(analyses(d)) do
+    parts[#parts + 1] = (a.label or a.name or "Matching") .. ": " .. words(a)
+  end
+  return "Each programme unit is matched to comparison units by " .. table.concat(parts, "; ") .. ". "
+    .. "Balance is shown before and after matching; effects are weighted differences in means in "
+    .. "the matched sample, with standard errors clustered on the matched sets."
+end
+
+-- The weights of a weighted Mahalanobis distance in covariate order.
+local function weight_list(a)
+  if not a.weights then return nil end
+  local w = {}
+  for i, c in ipairs(a.covariates) do w[i] = a.weights[c] or 1 end
+  return w
+end
+
+local function run_analysis(ctx, d, f, a, first)
+  local pre, path = a.prefix, a.path
+  local caliper = a.caliper
+  local paths = { covariates = path .. ".covariates", weights = path .. ".weights",
+    ps_covariates = path .. ".ps_covariates", exact = path .. ".exact", caliper = path .. ".caliper",
+    ratio = path .. ".ratio", order = path .. ".order", treat = "design.treat", distance = path .. ".distance" }
+  local m = D.call(d, path, paths, match.nearest, {
+    data = f, treat = d.treat, covariates = a.covariates, distance = a.distance or "mahalanobis",
+    weights = weight_list(a), ps_covariates = a.ps_covariates, ratio = a.ratio or 1,
+    replace = a.replace, exact = a.exact, caliper = caliper, std_caliper = a.std_caliper,
+    order = a.order, seed = a.order == "random" and ctx.seed or nil, discard = a.discard,
+    estimand = a.estimand,
+  })
+  local info = m.info
+  local name = a.label or a.name
+  ctx:method(string.format("%s%s (MatchIt's nearest-neighbour rules; ties go to the lower row). "
+    .. "%d of %d programme units matched to %d comparison units.", name and (name .. ": ") or "",
+    (m.method:gsub("^%l", string.upper)), info.n_matched_treated, info.n_treated, info.n_matched_control))
+  D.drops(ctx, d, info, "missing values in the treatment or matching variables" .. (name and (" (" .. name .. ")") or ""))
+  local unmatched = (a.estimand == "ATC" and info.n_control or info.n_treated) - info.n_matched_focal
+  if unmatched > 0 then
+    ctx:warn(string.format("%s%d of %d %s units found no match%s; the estimate is for the matched units only.",
+      name and (name .. ": ") or "", unmatched, info.n_focal, a.estimand == "ATC" and "comparison" or "programme",
+      (caliper or a.exact) and " within the caliper or exact strata" or ""))
+  end
+  for _, kx in ipairs({ { "n_treated", info.n_treated }, { "n_matched_treated", info.n_matched_treated },
+    { "n_matched_comparison", info.n_matched_control } }) do
+    ctx:estimate({ label = pre .. kx[1], value = kx[2], group = pre .. "sample", detail = true })
+  end
+  local bopt = a.balance or {}
+  local b = D.call(d, path .. ".balance", { covariates = path .. ".balance.covariates" }, function(s)
+    return m:balance(s)
+  end, { covariates = bopt.covariates, sd = bopt.sd, variance = bopt.variance, binary = bopt.binary,
+    threshold = bopt.threshold, labels = d.labels })
+  D.report_balance(ctx, d, b, pre, "matching",
+    string.format("Balance before and after matching%s", name and (" (" .. name .. ")") or ""), name)
+  local level = d.level or (1 - ctx.alpha)
+  D.report_effects(ctx, d, a.outcomes, pre, function(o, opath)
+    return D.call(d, opath, { adjust = opath .. ".adjust", outcome = opath .. ".column" }, function(s)
+      return m:effect(s)
+    end, { outcome = o.column, adjust = o.adjust, interact = o.interact,
+      rescale_control = o.rescale_control, vcov = o.vcov, level = level })
+  end, path .. ".outcomes", string.format("Effects in the matched sample%s", name and (" (" .. name .. ")") or ""),
+    first)
+end
+
+function M.run(ctx, d)
+  local f = D.frame(ctx.data, d)
+  for i, a in ipairs(analyses(d)) do run_analysis(ctx, d, f, a, i == 1) end
+end
+
+return M

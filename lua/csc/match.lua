@@ -1,0 +1,662 @@
+--- Matched and weighted comparison groups for recipes: nearest-neighbour
+-- matching (Mahalanobis or propensity score, as R MatchIt), inverse
+-- probability weighting, balance tables, effect estimates with design-based
+-- standard errors, and cohort helpers for event-level data.
+--
+-- The numerics run in C (host.match; definitions and the R commands they
+-- match in docs/methods/matching.md); this module checks the fields,
+-- naming the one that is wrong at the recipe line, and returns result
+-- objects.  The API reference with examples is docs/matching.md.
+--
+-- Missing values: rows missing any value a step uses (treatment,
+-- covariates, exact variables, calipers, score; outcome, weights, cluster
+-- for effects) are left out of that step and counted in `n_dropped`; their
+-- weights are 0 and their subclass missing.
+-- @module csc.match
+local hmatch = require("host.match")
+local util = require("csc.util")
+
+local M = {}
+
+-- ===== checks =====
+-- Helpers raise at `lvl` levels above themselves; public functions pass 3
+-- (helper -> public function -> recipe line).
+
+local function fail(fn, msg, lvl)
+  error(string.format("match.%s: %s", fn, msg), lvl + 1)
+end
+
+local function need_table(fn, spec, lvl)
+  if type(spec) ~= "table" then
+    fail(fn, string.format("expected a table of fields {data = ..., treat = ...}, got %s", type(spec)), lvl + 1)
+  end
+end
+
+local function need_frame(fn, spec, field, lvl)
+  local f = spec[field]
+  if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
+    fail(fn, string.format("field '%s' must be a data frame (ctx.data.<input>), got %s", field, type(f)), lvl + 1)
+  end
+  return f
+end
+
+local function need_column(fn, f, field, name, lvl, required)
+  if name == nil then
+    if required then fail(fn, string.format("field '%s' is required (a column name)", field), lvl + 1) end
+    return nil
+  end
+  if type(name) ~= "string" then
+    fail(fn, string.format("field '%s' must be a column name (string), got %s", field, type(name)), lvl + 1)
+  end
+  if not f:has(name) then
+    fail(fn, string.format("%s: no column %q in the data%s", field, name, util.hint(name, f:names())), lvl + 1)
+  end
+  return name
+end
+
+local function column_list(fn, f, field, v, lvl)
+  if v == nil then return {} end
+  if type(v) == "string" then v = { v } end
+  if type(v) ~= "table" then
+    fail(fn, string.format("field '%s' must be a list of column names, got %s", field, type(v)), lvl + 1)
+  end
+  local out = {}
+  for i, name in ipairs(v) do
+    need_column(fn, f, string.format("%s[%d]", field, i), name, lvl + 1, true)
+    out[i] = name
+  end
+  return out
+end
+
+local function one_of(fn, field, v, choices, dflt, lvl)
+  if v == nil then return dflt end
+  for _, c in ipairs(choices) do if v == c then return v end end
+  local q = {}
+  for _, c in ipairs(choices) do q[#q + 1] = string.format("%q", c) end
+  fail(fn, string.format("field '%s' must be one of %s, got %s%s", field, table.concat(q, ", "),
+    tostring(v), type(v) == "string" and util.hint(v, choices) or ""), lvl + 1)
+end
+
+local function number_in(fn, field, v, lo, hi, lvl)
+  if v == nil then return nil end
+  if type(v) ~= "number" or v ~= v or v < lo or v > hi then
+    fail(fn, string.format("field '%s' must be a number from %s to %s, got %s", field, lo, hi, tostring(v)), lvl + 1)
+  end
+  return v
+end
+
+local function known_fields(fn, spec, fields, lvl)
+  for k in pairs(spec) do
+    if type(k) ~= "string" or not fields[k] then
+      local names = {}
+      for name in pairs(fields) do names[#names + 1] = name end
+      table.sort(names)
+      fail(fn, string.format("unknown field '%s'%s", tostring(k), type(k) == "string" and util.hint(k, names) or ""), lvl + 1)
+    end
+  end
+end
+
+-- Call a host.match function; its errors (data problems: "match.nearest:
+-- propensity model: ... separation ...") are re-raised at the recipe line
+-- that called the public function, without this file's position.
+local function host(f, ...)
+  local res = table.pack(pcall(f, ...))
+  if res[1] then return table.unpack(res, 2, res.n) end
+  local msg = tostring(res[2]):gsub("^[^\n]-%.lua:%d+: ", "")
+  error(msg, 3)
+end
+
+local function set_of(list)
+  local s = {}
+  for _, k in ipairs(list) do s[k] = true end
+  return s
+end
+
+local function fmt(x)
+  if type(x) ~= "number" then return tostring(x) end
+  if x ~= x then return "NaN" end
+  return string.format("%.4g", x)
+end
+
+-- ===== nearest-neighbour matching =====
+
+local NEAREST_FIELDS = set_of({
+  "data", "treat", "covariates", "distance", "weights", "ps_covariates", "score", "ratio",
+  "replace", "exact", "caliper", "std_caliper", "order", "seed", "discard", "estimand", "names",
+})
+
+--- A matching result.  Fields: `data` (the input frame plus the columns
+-- `weights`, `subclass` (without replacement) and `distance` (when there is
+-- a score)), `pairs` (a frame: treated_row, control_row, slot, subclass,
+-- distance; rows are 1-based rows of the input), `info` (counts: n, n_used,
+-- n_dropped, n_treated, n_control, n_matched_treated, n_matched_control,
+-- caliper_raw, cal_raw, order, ...), `spec` (the options in force).
+local Matched = {}
+Matched.__index = Matched
+M.Matched = Matched
+
+function Matched.__tostring(m)
+  local i = m.info
+  return string.format("%s: %d of %d treated matched to %d controls (%d rows, %d dropped for missing values)",
+    m.method, i.n_matched_treated, i.n_treated, i.n_matched_control, i.n, i.n_dropped)
+end
+
+local function xweights_of(fn, covs, w, lvl)
+  if w == nil then return nil end
+  if type(w) ~= "table" then
+    fail(fn, "field 'weights' must be a table {covariate = weight, ...} or a list in covariate order", lvl + 1)
+  end
+  local out = {}
+  if #w > 0 then
+    if #w ~= #covs then
+      fail(fn, string.format("field 'weights' lists %d weights for %d covariates", #w, #covs), lvl + 1)
+    end
+    for i = 1, #covs do out[i] = w[i] end
+  else
+    local idx = {}
+    for i, c in ipairs(covs) do idx[c] = i; out[i] = 1 end
+    for k, v in pairs(w) do
+      if not idx[k] then
+        fail(fn, string.format("weights.%s: not one of the covariates%s", tostring(k), util.hint(tostring(k), covs)), lvl + 1)
+      end
+      out[idx[k]] = v
+    end
+  end
+  for i, v in ipairs(out) do
+    if type(v) ~= "number" or not (v >= 0) or v == math.huge then
+      fail(fn, string.format("weight of covariate '%s' must be a number >= 0", covs[i]), lvl + 1)
+    end
+  end
+  return out
+end
+
+--- Nearest-neighbour matching, as R `MatchIt::matchit(method = "nearest")`.
+-- @tparam table spec
+--   `data` (frame), `treat` (0/1 column),
+--   `distance`: "mahalanobis" (default when `covariates` are given and no
+--     score), "logit", "probit", "linear.logit", "linear.probit" (propensity
+--     score from a glm on `ps_covariates`, default `covariates`), or "score"
+--     (a column of precomputed scores, named by `score`);
+--   `covariates` (Mahalanobis covariates), `weights` (per-covariate weights
+--     for a weighted Mahalanobis distance: `{fsm = 2, ...}` or a list),
+--   `ps_covariates` (with "mahalanobis": also fit a propensity score, for
+--     the caliper and the order, as MatchIt's `mahvars`),
+--   `ratio` (controls per treated unit, default 1), `replace` (false),
+--   `exact` (columns to match exactly), `caliper` (a number: on the score,
+--     in SDs; and/or `{column = width, ...}` on covariates, in SDs),
+--   `std_caliper` (true: widths in SDs), `order` ("data", "largest",
+--     "smallest", "random"; default as MatchIt), `seed` (for "random": R's
+--     set.seed), `discard` ("none", "both", "control", "treated"),
+--   `estimand` ("ATT" or "ATC"), `names` ({weights =, subclass =, distance =}).
+-- @treturn csc.match.Matched
+-- @usage local m = match.nearest{data = d, treat = "bot", covariates = {"year", "fsm", "absences"},
+--   weights = {absences = 4}, ratio = 10, exact = {"gender"}}
+function M.nearest(spec)
+  local fn = "nearest"
+  need_table(fn, spec, 2)
+  known_fields(fn, spec, NEAREST_FIELDS, 2)
+  local f = need_frame(fn, spec, "data", 2)
+  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
+  local covs = column_list(fn, f, "covariates", spec.covariates, 2)
+  local pscov = column_list(fn, f, "ps_covariates", spec.ps_covariates, 2)
+  local dflt = (spec.score and "score") or "mahalanobis"
+  local dist = one_of(fn, "distance", spec.distance,
+    { "mahalanobis", "logit", "probit", "linear.logit", "linear.probit", "score" }, dflt, 2)
+  if dist == "mahalanobis" and #covs == 0 then fail(fn, "Mahalanobis matching needs 'covariates'", 2) end
+  if dist ~= "mahalanobis" and dist ~= "score" and #covs == 0 and #pscov == 0 then
+    fail(fn, "a propensity score needs 'ps_covariates' (or 'covariates')", 2)
+  end
+  local score = dist == "score" and need_column(fn, f, "score", spec.score, 2, true) or nil
+  local xw = dist == "mahalanobis" and xweights_of(fn, covs, spec.weights, 2) or nil
+  if spec.weights ~= nil and dist ~= "mahalanobis" then
+    fail(fn, "'weights' (per-covariate weights) apply to the Mahalanobis distance only", 2)
+  end
+  local ratio = spec.ratio or 1
+  if math.type(ratio) ~= "integer" or ratio < 1 then
+    fail(fn, string.format("field 'ratio' must be a whole number >= 1, got %s", tostring(ratio)), 2)
+  end
+  local exact = column_list(fn, f, "exact", spec.exact, 2)
+  local cal, cal_names, cal_widths = nil, {}, {}
+  if type(spec.caliper) == "number" then
+    cal = number_in(fn, "caliper", spec.caliper, 0, math.huge, 2)
+  elseif type(spec.caliper) == "table" then
+    for _, k in ipairs(util.sorted_keys(spec.caliper)) do
+      local v = spec.caliper[k]
+      if type(k) == "number" and k == 1 then
+        cal = number_in(fn, "caliper[1]", v, 0, math.huge, 2)   -- {0.2, age = 1}: score caliper first
+      else
+        need_column(fn, f, "caliper." .. tostring(k), k, 2, true)
+        number_in(fn, "caliper." .. k, v, 0, math.huge, 2)
+        cal_names[#cal_names + 1] = k
+        cal_widths[#cal_widths + 1] = v
+      end
+    end
+  elseif spec.caliper ~= nil then
+    fail(fn, "field 'caliper' must be a number (on the score) or {column = width, ...}", 2)
+  end
+  if cal and dist == "mahalanobis" and #pscov == 0 then
+    fail(fn, "a caliper on the distance needs a propensity score: give 'ps_covariates' too, or "
+      .. "calipers on covariates {column = width}", 2)
+  end
+  local order = one_of(fn, "order", spec.order, { "data", "largest", "smallest", "random" }, nil, 2)
+  if order == "random" and math.type(spec.seed) ~= "integer" then
+    fail(fn, "order = \"random\" needs 'seed' (a whole number, as R's set.seed)", 2)
+  end
+  local estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATC" }, "ATT", 2)
+  local names = spec.names or {}
+  local hs = {
+    treat = treat, distance = dist, covariates = covs, xweights = xw, ps_covariates = pscov,
+    score = score, ratio = ratio, replace = spec.replace == true, exact = exact, caliper = cal,
+    std_caliper = spec.std_caliper ~= false, cal_names = cal_names, cal_widths = cal_widths,
+    cal_std = spec.std_caliper ~= false, order = order, seed = spec.seed,
+    discard = one_of(fn, "discard", spec.discard, { "none", "both", "control", "treated" }, "none", 2),
+    estimand = estimand, weights_name = names.weights or "weights",
+    subclass_name = names.subclass or "subclass", distance_name = names.distance or "distance",
+  }
+  local info, data, pairs_ = host(hmatch.nearest, f, hs)
+  local m = setmetatable({ data = data, pairs = pairs_, info = info, spec = hs }, Matched)
+  m.method = string.format("%d:1 nearest-neighbour matching %s replacement on %s", ratio,
+    hs.replace and "with" or "without", M.distance_words(hs))
+  return m
+end
+
+--- The distance in words, for Method sections.
+function M.distance_words(hs)
+  local d = hs.distance
+  if d == "mahalanobis" then
+    local w = hs.xweights and " weighted" or ""
+    local s = string.format("the%s Mahalanobis distance (pooled within-group covariance) on %s", w,
+      table.concat(hs.covariates, ", "))
+    if #hs.ps_covariates > 0 then s = s .. ", within a propensity-score caliper" end
+    return s
+  elseif d == "score" then
+    return "the score in column " .. hs.score
+  end
+  local lin = d:match("^linear%.") and "the linear predictor of " or ""
+  return string.format("%sa %s propensity score (%s)", lin, (d:gsub("^linear%.", "")),
+    table.concat(#hs.ps_covariates > 0 and hs.ps_covariates or hs.covariates, ", "))
+end
+
+--- Units with positive weight (the matched sample, as MatchIt's match.data()).
+function Matched:matched()
+  return self.data:filter(string.format("%s > 0", self.spec.weights_name))
+end
+
+--- Balance before and after matching (see match.balance); covariates
+-- default to the matching and propensity covariates.
+function Matched:balance(opts)
+  opts = opts or {}
+  local covs = opts.covariates
+  if covs == nil then
+    local seen = {}
+    covs = {}
+    for _, c in ipairs(self.spec.covariates) do if not seen[c] then covs[#covs + 1] = c; seen[c] = true end end
+    for _, c in ipairs(self.spec.ps_covariates) do if not seen[c] then covs[#covs + 1] = c; seen[c] = true end end
+  end
+  local b = {}
+  for k, v in pairs(opts) do b[k] = v end
+  b.data, b.treat, b.covariates = self.data, self.spec.treat, covs
+  b.weights = self.spec.weights_name
+  b.estimand = b.estimand or self.spec.estimand
+  return M.balance(b)
+end
+
+--- Effect in the matched sample (see match.effect).  Standard errors are
+-- clustered on the matched sets without replacement (MatchIt's vignette:
+-- lm + sandwich::vcovCL(cluster = ~subclass)); HC3 with replacement (its
+-- advice for matching with replacement).
+function Matched:effect(opts)
+  opts = opts or {}
+  local e = {}
+  for k, v in pairs(opts) do e[k] = v end
+  e.data, e.treat, e.weights = self.data, self.spec.treat, self.spec.weights_name
+  if not self.spec.replace then e.subclass = e.subclass or self.spec.subclass_name end
+  e.vcov = e.vcov or (self.spec.replace and "HC3" or "cluster")
+  e.estimand = e.estimand or self.spec.estimand
+  return M.effect(e)
+end
+
+-- ===== inverse probability weighting =====
+
+local IPW_FIELDS = set_of({
+  "data", "treat", "covariates", "link", "score", "estimand", "stabilize", "trim", "truncate",
+  "bins", "names",
+})
+
+--- An IPW result: `data` (input plus `weights` and `ps`), `histogram` (a
+-- frame: bin_lo, bin_hi, n_treated, n_control, share_treated,
+-- share_control, weighted_share_treated, weighted_share_control), `info`
+-- (treated / control: n, n_kept, sum_w, ess, w_min, w_max, ps_min, ps_max,
+-- n_outside_support, n_truncated; support_lo, support_hi, n_trimmed, ...).
+local Weighted = {}
+Weighted.__index = Weighted
+M.Weighted = Weighted
+
+function Weighted.__tostring(w)
+  local i = w.info
+  return string.format("%s; effective sample sizes: treated %.1f of %d, control %.1f of %d",
+    w.method, i.treated.ess, i.treated.n_kept, i.control.ess, i.control.n_kept)
+end
+
+local function pair_of(fn, field, v, lvl, upper_default)
+  if v == nil then return nil, nil end
+  if type(v) == "number" then
+    number_in(fn, field, v, 0, 1, lvl + 1)
+    if upper_default then return nil, v end
+    return v, 1 - v
+  end
+  if type(v) ~= "table" then fail(fn, string.format("field '%s' must be a number or {lo, hi}", field), lvl + 1) end
+  return number_in(fn, field .. "[1]", v[1], 0, 1, lvl + 1), number_in(fn, field .. "[2]", v[2], 0, 1, lvl + 1)
+end
+
+--- Inverse probability of treatment weights (WeightIt/cobalt conventions;
+-- R: glm() then weights by hand, see docs/methods/matching.md).
+-- @tparam table spec `data`, `treat`, `covariates` (propensity model) or
+--   `score` (a column of scores), `link` ("logit"), `estimand` ("ATT",
+--   "ATE", "ATC"), `stabilize` (false), `trim` (q: drop units with scores
+--   below the q or above the 1 - q quantile; or {lo, hi}), `truncate` (q:
+--   cap each group's weights at its q quantile; or {lo, hi}), `bins` (20),
+--   `names` ({weights =, ps =}).
+-- @treturn csc.match.Weighted
+function M.ipw(spec)
+  local fn = "ipw"
+  need_table(fn, spec, 2)
+  known_fields(fn, spec, IPW_FIELDS, 2)
+  local f = need_frame(fn, spec, "data", 2)
+  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
+  local covs = column_list(fn, f, "covariates", spec.covariates, 2)
+  local score = need_column(fn, f, "score", spec.score, 2, false)
+  if not score and #covs == 0 then fail(fn, "give 'covariates' (the propensity model) or 'score'", 2) end
+  local tlo, thi = pair_of(fn, "trim", spec.trim, 2, false)
+  local ulo, uhi = pair_of(fn, "truncate", spec.truncate, 2, true)
+  local bins = spec.bins or 20
+  if math.type(bins) ~= "integer" or bins < 0 then fail(fn, "field 'bins' must be a whole number >= 0", 2) end
+  local names = spec.names or {}
+  local hs = {
+    treat = treat, ps_covariates = covs, score = score,
+    link = one_of(fn, "link", spec.link, { "logit", "probit" }, "logit", 2),
+    estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT", 2),
+    stabilize = spec.stabilize == true, trim_lo = tlo, trim_hi = thi, trunc_lo = ulo,
+    trunc_hi = uhi, bins = bins, weights_name = names.weights or "weights", ps_name = names.ps or "ps",
+  }
+  local info, data, hist = host(hmatch.ipw, f, hs)
+  local w = setmetatable({ data = data, histogram = hist, info = info, spec = hs }, Weighted)
+  w.method = string.format("inverse probability weighting for the %s on %s", hs.estimand,
+    score and ("the score in column " .. score)
+      or string.format("a %s propensity score (%s)", hs.link, table.concat(covs, ", ")))
+  return w
+end
+
+--- Balance before and after weighting (see match.balance).
+function Weighted:balance(opts)
+  opts = opts or {}
+  local b = {}
+  for k, v in pairs(opts) do b[k] = v end
+  b.data, b.treat, b.weights = self.data, self.spec.treat, self.spec.weights_name
+  b.covariates = b.covariates or self.spec.ps_covariates
+  b.estimand = b.estimand or self.spec.estimand
+  return M.balance(b)
+end
+
+--- Effect under the weights (see match.effect); survey::svyglm's
+-- standard error by default.
+function Weighted:effect(opts)
+  opts = opts or {}
+  local e = {}
+  for k, v in pairs(opts) do e[k] = v end
+  e.data, e.treat, e.weights = self.data, self.spec.treat, self.spec.weights_name
+  e.vcov = e.vcov or "svyglm"
+  e.estimand = e.estimand or self.spec.estimand
+  return M.effect(e)
+end
+
+-- ===== balance =====
+
+local BALANCE_FIELDS = set_of({
+  "data", "treat", "covariates", "weights", "base_weights", "estimand", "sd", "variance",
+  "binary", "threshold", "labels",
+})
+
+--- A balance table: `rows` (one per covariate: covariate, label, binary,
+-- n_treated, n_control, mean_treated, mean_control, sd_denom, smd,
+-- var_ratio, and after adjustment mean_treated_adj, mean_control_adj,
+-- smd_adj, var_ratio_adj, ess_treated_adj, ess_control_adj), `threshold`,
+-- `adjusted` (whether there are adjusted columns).
+local Balance = {}
+Balance.__index = Balance
+M.Balance = Balance
+
+--- Balance of covariates between groups, before and (given `weights`)
+-- after matching or weighting; cobalt::bal.tab's conventions by default.
+-- @tparam table spec `data`, `treat`, `covariates`, `weights` (a column
+--   of matching or IPW weights), `base_weights`, `estimand` (sets the SD:
+--   "ATT" treated, "ATC" control, "ATE" pooled), `sd` ("treated",
+--   "control", "pooled": overrides), `variance` ("cobalt": p(1 - p) for
+--   binaries; "sample": n - 1 for all, as Stata), `binary` ("std" or "raw"),
+--   `threshold` (0.1), `labels` ({column = "label"}).
+-- @treturn csc.match.Balance
+function M.balance(spec)
+  local fn = "balance"
+  need_table(fn, spec, 2)
+  known_fields(fn, spec, BALANCE_FIELDS, 2)
+  local f = need_frame(fn, spec, "data", 2)
+  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
+  local covs = column_list(fn, f, "covariates", spec.covariates, 2)
+  if #covs == 0 then fail(fn, "field 'covariates' is required (a list of column names)", 2) end
+  local w = need_column(fn, f, "weights", spec.weights, 2, false)
+  local bw = need_column(fn, f, "base_weights", spec.base_weights, 2, false)
+  local est = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT", 2)
+  local sd = one_of(fn, "sd", spec.sd, { "treated", "control", "pooled" },
+    est == "ATT" and "treated" or est == "ATC" and "control" or "pooled", 2)
+  local threshold = number_in(fn, "threshold", spec.threshold, 0, math.huge, 2) or 0.1
+  local rows = host(hmatch.balance, f, {
+    treat = treat, covariates = covs, weights = w, base_weights = bw, sd = sd,
+    variance = one_of(fn, "variance", spec.variance, { "cobalt", "sample" }, "cobalt", 2),
+    binary = one_of(fn, "binary", spec.binary, { "std", "raw" }, "std", 2),
+  })
+  local labels = spec.labels or {}
+  for _, r in ipairs(rows) do r.label = labels[r.covariate] or r.covariate end
+  return setmetatable({ rows = rows, threshold = threshold, adjusted = w ~= nil, sd = sd,
+    variance = spec.variance or "cobalt", estimand = est }, Balance)
+end
+
+--- Rows over the threshold (|SMD|): after adjustment, or before when
+-- `before` is true or there is no adjustment.
+function Balance:unbalanced(before)
+  local out = {}
+  for _, r in ipairs(self.rows) do
+    local v = (before or not self.adjusted) and r.smd or r.smd_adj
+    if v == v and math.abs(v) > self.threshold then out[#out + 1] = r end
+  end
+  return out
+end
+
+--- Plain-words diagnostics for ctx:warn: one sentence per covariate still
+-- over the threshold after adjustment.
+function Balance:warnings(what)
+  local out = {}
+  what = what or (self.adjusted and "after adjustment" or "before adjustment")
+  for _, r in ipairs(self:unbalanced()) do
+    local v = self.adjusted and r.smd_adj or r.smd
+    out[#out + 1] = string.format("%s, %s is still unbalanced (SMD %.2f, threshold %.2g)", what,
+      r.label, v, self.threshold)
+  end
+  return out
+end
+
+--- {columns, rows} for ctx:table: covariate, means, SMD (and adjusted),
+-- variance ratios, and a flag column "over" (|SMD| above the threshold).
+function Balance:table()
+  local cols = { "covariate", "mean_treated", "mean_control", "smd", "var_ratio" }
+  if self.adjusted then
+    for _, c in ipairs({ "mean_treated_adj", "mean_control_adj", "smd_adj", "var_ratio_adj" }) do
+      cols[#cols + 1] = c
+    end
+  end
+  cols[#cols + 1] = "over_threshold"
+  local NA = require("host.frame").NA
+  local rows = {}
+  for i, r in ipairs(self.rows) do
+    local row = {}
+    for j, c in ipairs(cols) do
+      local v = c == "covariate" and r.label or r[c]
+      if c == "over_threshold" then
+        local s = self.adjusted and r.smd_adj or r.smd
+        v = (s == s and math.abs(s) > self.threshold) and "yes" or "no"
+      end
+      if type(v) == "number" and v ~= v then v = NA end
+      row[j] = v == nil and NA or v
+    end
+    rows[i] = row
+  end
+  return { columns = cols, rows = rows }
+end
+
+function Balance.__tostring(b)
+  local out = { string.format("balance (SD: %s, threshold %.2g)", b.sd, b.threshold) }
+  for _, r in ipairs(b.rows) do
+    out[#out + 1] = string.format("%-24s %10s %10s smd %8s%s", r.label, fmt(r.mean_treated),
+      fmt(r.mean_control), fmt(r.smd), b.adjusted and ("  adj smd " .. fmt(r.smd_adj)) or "")
+  end
+  return table.concat(out, "\n")
+end
+
+-- ===== effect =====
+
+local EFFECT_FIELDS = set_of({
+  "data", "outcome", "treat", "weights", "subclass", "adjust", "interact", "estimand", "vcov",
+  "rescale_control", "level", "normal",
+})
+
+--- An effect estimate: estimate, se, statistic, df, p_value, conf_low,
+-- conf_high, level, mean_treated, mean_control (weighted, after
+-- rescaling), n_used, n_treated, n_control, n_clusters, n_dropped, vcov,
+-- method.
+local Effect = {}
+Effect.__index = Effect
+M.Effect = Effect
+
+function Effect.__tostring(e)
+  return string.format("%s: %s (se %s, %d%% CI %s to %s, p = %s)", e.method, fmt(e.estimate),
+    fmt(e.se), math.floor(e.level * 100 + 0.5), fmt(e.conf_low), fmt(e.conf_high), fmt(e.p_value))
+end
+
+local VCOV_WORDS = {
+  cluster = "cluster-robust on matched sets (CR1, as sandwich::vcovCL)",
+  HC0 = "heteroskedasticity-robust (HC0)", HC1 = "heteroskedasticity-robust (HC1)",
+  HC3 = "heteroskedasticity-robust (HC3)", svyglm = "robust, as survey::svyglm",
+  classical = "classical (lm)",
+}
+
+--- Treatment effect: the weighted difference in means, adjusted for
+-- covariates by regression when `adjust` is given (R: lm(y ~ treat + adjust,
+-- weights)); standard error by `vcov`: "cluster" (on `subclass`), "HC0",
+-- "HC1", "HC3", "svyglm", "classical".
+-- @tparam table spec `data`, `outcome`, `treat`, `weights`, `subclass`,
+--   `adjust` (columns), `interact` (treat x centred covariates: the
+--   g-computation effect for `estimand`), `estimand` ("ATT", "ATE", "ATC"),
+--   `vcov`, `rescale_control` (multiply the comparison group's outcome,
+--   e.g. a time-trend ratio 1.28), `level` (0.95), `normal` (z instead of t).
+-- @treturn csc.match.Effect
+function M.effect(spec)
+  local fn = "effect"
+  need_table(fn, spec, 2)
+  known_fields(fn, spec, EFFECT_FIELDS, 2)
+  local f = need_frame(fn, spec, "data", 2)
+  local y = need_column(fn, f, "outcome", spec.outcome, 2, true)
+  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
+  local w = need_column(fn, f, "weights", spec.weights, 2, false)
+  local sub = need_column(fn, f, "subclass", spec.subclass, 2, false)
+  local adjust = column_list(fn, f, "adjust", spec.adjust, 2)
+  local vcov = one_of(fn, "vcov", spec.vcov, { "cluster", "HC0", "HC1", "HC3", "svyglm", "classical" },
+    sub and "cluster" or "HC1", 2)
+  if vcov == "cluster" and not sub then fail(fn, "vcov = \"cluster\" needs 'subclass' (the matched sets)", 2) end
+  local rescale = spec.rescale_control or 1
+  if type(rescale) ~= "number" or not (rescale > 0) or rescale == math.huge then
+    fail(fn, "field 'rescale_control' must be a positive number", 2)
+  end
+  local level = number_in(fn, "level", spec.level, 0, 1, 2) or 0.95
+  local est = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT", 2)
+  local r = host(hmatch.effect, f, {
+    outcome = y, treat = treat, weights = w, cluster = vcov == "cluster" and sub or nil,
+    adjust = adjust, interact = spec.interact == true, target = est, vcov = vcov,
+    rescale_control = rescale, level = level, normal = spec.normal == true,
+  })
+  r.level = level
+  r.estimand = est
+  local parts = { w and "weighted difference in means" or "difference in means" }
+  if #adjust > 0 then
+    parts[#parts + 1] = string.format("adjusted by regression on %s%s", table.concat(adjust, ", "),
+      spec.interact and " (interacted with treatment, g-computation)" or "")
+  end
+  if rescale ~= 1 then
+    parts[#parts + 1] = string.format("comparison outcomes multiplied by %s", util.fmt_number(rescale))
+  end
+  r.method = table.concat(parts, ", ") .. "; standard error " .. VCOV_WORDS[vcov]
+  return setmetatable(r, Effect)
+end
+
+-- ===== cohorts from event-level data =====
+
+--- Each person's first event date plus an offset: the pseudo start date of
+-- a historical comparator (Future4Me: first offence + 47 days).
+-- @tparam table spec `data` (events), `id`, `date` (a date column),
+--   `offset_days` (0), `name` (output column, "start"), `where` (a filter
+--   expression on the events first, e.g. 'type == "offence"').
+-- @treturn frame one row per id (increasing): id and the start date
+function M.first_event(spec)
+  local fn = "first_event"
+  need_table(fn, spec, 2)
+  known_fields(fn, spec, set_of({ "data", "id", "date", "offset_days", "name", "where" }), 2)
+  local f = need_frame(fn, spec, "data", 2)
+  local id = need_column(fn, f, "id", spec.id, 2, true)
+  local date = need_column(fn, f, "date", spec.date, 2, true)
+  if f:type(date) ~= "date" then fail(fn, string.format("column %q is %s, not a date", date, f:type(date)), 2) end
+  local off = spec.offset_days or 0
+  if math.type(off) ~= "integer" then fail(fn, "field 'offset_days' must be a whole number", 2) end
+  if spec.where ~= nil then f = f:filter(spec.where) end
+  return host(hmatch.first_event, f, { id = id, date = date, offset_days = off, name = spec.name or "start" })
+end
+
+--- Counts of each person's events in windows of days around their start.
+-- @tparam table spec `events` (frame), `people` (frame), `id` (events' id
+--   column), `person_id` (people's, default `id`), `date` (events' date),
+--   `start` (people's start date column, "start"), `type` and `types`
+--   (count each listed type separately too), `windows`
+--   ({name = {from, to}, ...} or a list of {name =, from =, to =}; days
+--   relative to the start, both ends included: before = {-365, -1},
+--   after = {0, 364}).
+-- @treturn frame the people's id, then per window `<name>` and `<name>_<type>`
+function M.window_counts(spec)
+  local fn = "window_counts"
+  need_table(fn, spec, 2)
+  known_fields(fn, spec, set_of({ "events", "people", "id", "person_id", "date", "start", "type",
+    "types", "windows" }), 2)
+  local ev = need_frame(fn, spec, "events", 2)
+  local pp = need_frame(fn, spec, "people", 2)
+  local id = need_column(fn, ev, "id", spec.id, 2, true)
+  local pid = need_column(fn, pp, "person_id", spec.person_id or id, 2, true)
+  local date = need_column(fn, ev, "date", spec.date, 2, true)
+  local start = need_column(fn, pp, "start", spec.start or "start", 2, true)
+  local typ = need_column(fn, ev, "type", spec.type, 2, false)
+  local types = {}
+  for i, t in ipairs(spec.types or {}) do types[i] = tostring(t) end
+  if #types > 0 and not typ then fail(fn, "'types' need 'type' (the event type column)", 2) end
+  local wins = {}
+  if type(spec.windows) ~= "table" then fail(fn, "field 'windows' is required: {name = {from, to}, ...}", 2) end
+  if #spec.windows > 0 then
+    for i, w in ipairs(spec.windows) do wins[i] = w end
+  else
+    for _, name in ipairs(util.sorted_keys(spec.windows)) do
+      local w = spec.windows[name]
+      if type(w) ~= "table" or math.type(w[1]) ~= "integer" or math.type(w[2]) ~= "integer" then
+        fail(fn, string.format("windows.%s must be {from, to} in whole days", tostring(name)), 2)
+      end
+      wins[#wins + 1] = { name = name, from = w[1], to = w[2] }
+    end
+  end
+  return host(hmatch.window_counts, ev, pp, { id = id, person_id = pid, date = date, start = start,
+    type = typ, types = types, windows = wins })
+end
+
+return M

@@ -1,0 +1,258 @@
+-- csc.match: the Lua API on R references (tests/reference/matching/), its
+-- checks and messages, and the cohort helpers.
+-- Tolerances: matched sets exactly; weights 1e-12 relative (MatchIt sums
+-- and rescales in its own order); effects 1e-10 (least squares by QR here
+-- and in R, then sandwich estimators); IPW weights 1e-12 (closed form).
+local H = ...
+local hframe = require("host.frame")
+local match = require("csc.match")
+
+local DIR = "tests/reference/matching/"
+local function read(name) return hframe.read_csv(DIR .. name) end
+
+local medium = read("data_medium.csv")
+local discrete = read("data_discrete.csv")
+local effects = read("effects_data.csv")
+local ref_m = read("matches.csv")
+local ref_w = read("weights.csv")
+local ref_e = read("effects_expected.csv")
+
+-- Reference rows of one case as "treated:slot:control" strings, sorted.
+local function ref_pairs(case)
+  local c, t, s, k = ref_m:column("case"), ref_m:column("treated"), ref_m:column("slot"), ref_m:column("control")
+  local out = {}
+  for i = 1, #c do if c[i] == case then out[#out + 1] = string.format("%d:%d:%d", t[i], s[i], k[i]) end end
+  table.sort(out)
+  return out
+end
+
+local function our_pairs(m)
+  local t, s, k = m.pairs:column("treated_row"), m.pairs:column("slot"), m.pairs:column("control_row")
+  local out = {}
+  for i = 1, #t do out[i] = string.format("%d:%d:%d", t[i], s[i], k[i]) end
+  table.sort(out)
+  return out
+end
+
+local function ref_values(case, qty)
+  local c, q, v = ref_e:column("case"), ref_e:column("quantity"), ref_e:column("value")
+  local out = {}
+  for i = 1, #c do if c[i] == case and q[i] == qty then out[#out + 1] = v[i] end end
+  return out
+end
+
+H.case("match.nearest: 4:1 Mahalanobis equals MatchIt's matched sets and weights", function()
+  local m = match.nearest{ data = medium, treat = "t", covariates = { "x1", "x2", "x3", "x4" }, ratio = 4 }
+  H.eq(our_pairs(m), ref_pairs("maha_med_k4"))
+  local c, r, w = ref_w:column("case"), ref_w:column("row"), ref_w:column("weight")
+  local ours = m.data:column("weights")
+  for i = 1, #c do
+    if c[i] == "maha_med_k4" then H.eq(ours[r[i]], w[i], 1e-12) end
+  end
+  H.eq(m.info.n_matched_treated, 238)
+  H.eq(m.info.order, "data")
+end)
+
+H.case("match.nearest: weighted Mahalanobis 10:1 equals MatchIt on a distance matrix", function()
+  local m = match.nearest{ data = discrete, treat = "t", ratio = 10,
+    covariates = { "year", "gender", "ehcp", "sen", "fsm", "absences" },
+    weights = { gender = 2, fsm = 2, absences = 4 } }
+  H.eq(our_pairs(m), ref_pairs("wmaha_disc_k10"))
+end)
+
+H.case("match.nearest: logit score, exact strata and calipers equal MatchIt", function()
+  local covs = { "x1", "x2", "x3", "x4", "b1", "b2" }
+  local m = match.nearest{ data = medium, treat = "t", distance = "logit", covariates = covs }
+  H.eq(our_pairs(m), ref_pairs("ps_med_1"))
+  H.eq(m.info.order, "largest")
+  m = match.nearest{ data = medium, treat = "t", distance = "logit", covariates = covs, ratio = 2,
+    exact = { "b1", "g" } }
+  H.eq(our_pairs(m), ref_pairs("ps_med_k2_exact"))
+  m = match.nearest{ data = medium, treat = "t", distance = "logit", covariates = covs, ratio = 2,
+    caliper = { x1 = 0.1, x3 = 0.25 } }
+  H.eq(our_pairs(m), ref_pairs("ps_med_calcov"))
+  m = match.nearest{ data = medium, treat = "t", distance = "linear.probit", covariates = covs, caliper = 0.02 }
+  H.eq(our_pairs(m), ref_pairs("ps_med_lprobit_cal"))
+  m = match.nearest{ data = medium, treat = "t", distance = "logit", covariates = covs, ratio = 2,
+    order = "random", seed = 20260101 }
+  H.eq(our_pairs(m), ref_pairs("ps_med_random"))
+end)
+
+H.case("match.nearest: rows with missing values are left out and counted", function()
+  local f = hframe.new{ names = { "t", "x" }, columns = {
+    { 1, 0, 0, 1, 0, 0, hframe.NA }, { 1.0, 1.1, 5, 4.9, 2, hframe.NA, 3 } } }
+  local m = match.nearest{ data = f, treat = "t", covariates = { "x" } }
+  H.eq(m.info.n_dropped, 2)
+  local w = m.data:column("weights")
+  H.eq(w[6], 0)
+  H.eq(m.data:value(6, "subclass"), hframe.NA)
+end)
+
+H.case("match.nearest: mistakes are named at the field", function()
+  local covs = { "x1", "x2" }
+  H.raises("match.nearest: covariates[2]: no column \"x22\" in the data (did you mean \"x2\"?)",
+    match.nearest, { data = medium, treat = "t", covariates = { "x1", "x22" } })
+  H.raises("unknown field 'ratoi' (did you mean \"ratio\"?)",
+    match.nearest, { data = medium, treat = "t", covariates = covs, ratoi = 2 })
+  H.raises("field 'ratio' must be a whole number >= 1",
+    match.nearest, { data = medium, treat = "t", covariates = covs, ratio = 0 })
+  H.raises("order = \"random\" needs 'seed'",
+    match.nearest, { data = medium, treat = "t", covariates = covs, order = "random" })
+  H.raises("a caliper on the distance needs a propensity score",
+    match.nearest, { data = medium, treat = "t", covariates = covs, caliper = 0.2 })
+  H.raises("weights.x9: not one of the covariates",
+    match.nearest, { data = medium, treat = "t", covariates = covs, weights = { x9 = 1 } })
+  H.raises("order \"largest\" needs a propensity score",
+    match.nearest, { data = medium, treat = "t", covariates = covs, order = "largest" })
+  H.raises("caliper variable 1 is binary",
+    match.nearest, { data = medium, treat = "t", covariates = covs, caliper = { b1 = 0.5 } })
+end)
+
+H.case("match.balance: cobalt's conventions, as MatchIt's summary() for the ATT", function()
+  local b = match.balance{ data = effects, treat = "t", covariates = { "x1", "x3", "b1" }, weights = "w_m4" }
+  for i, v in ipairs({ "x1", "x3", "b1" }) do
+    local u, a = ref_values("bal_m4_" .. v, "unadj"), ref_values("bal_m4_" .. v, "adj")
+    local r = b.rows[i]
+    H.eq({ r.mean_treated, r.mean_control, r.sd_denom, r.smd }, { u[1], u[2], u[3], u[4] }, 1e-12)
+    H.eq({ r.mean_treated_adj, r.mean_control_adj }, { a[1], a[2] }, 1e-12)
+    H.eq(math.abs(r.smd_adj - a[3]) <= 1e-12 * math.max(math.abs(u[1]), 1), true)
+  end
+  H.eq(b.rows[3].binary, true)
+  H.eq(b.rows[3].var_ratio ~= b.rows[3].var_ratio, true)   -- NaN for binaries
+  local t = b:table()
+  H.eq(t.columns[#t.columns], "over_threshold")
+end)
+
+H.case("match.balance: pooled SD for the ATE, flags and plain-words warnings", function()
+  local b = match.balance{ data = effects, treat = "t", covariates = { "x1", "x3", "b1" },
+    weights = "w_ate", estimand = "ATE", labels = { x1 = "prior absences" } }
+  local u = ref_values("bal_ate_x1", "unadj")
+  H.eq(b.rows[1].sd_denom, u[3], 1e-12)
+  H.eq(b.rows[1].label, "prior absences")
+  local w = b:warnings("after weighting")
+  for _, s in ipairs(w) do H.ok(s:match("^after weighting, .+ is still unbalanced %(SMD %-?%d"), s) end
+end)
+
+H.case("match.effect: lm + vcovCL on matched sets, with adjustment", function()
+  local e = match.effect{ data = effects, outcome = "y", treat = "t", weights = "w_m4",
+    subclass = "sub_m4", adjust = { "x1", "b1" } }
+  local want = ref_values("eff_m4_adj", "effect")
+  H.eq({ e.estimate, e.se, e.statistic, e.df, e.p_value, e.conf_low, e.conf_high }, want, 1e-10)
+  H.eq(e.vcov, "cluster")
+end)
+
+H.case("match.effect: trend ratio on the comparison outcome, 90% interval", function()
+  local e = match.effect{ data = effects, outcome = "y", treat = "t", weights = "w_m4",
+    subclass = "sub_m4", adjust = { "x1" }, rescale_control = 1.28, level = 0.9 }
+  H.eq({ e.estimate, e.se, e.conf_low, e.conf_high }, (function()
+    local w = ref_values("eff_m4_rescale", "effect"); return { w[1], w[2], w[6], w[7] } end)(), 1e-10)
+  H.ok(e.method:find("multiplied by 1.28", 1, true), e.method)
+end)
+
+H.case("match.ipw: ATE weights, trimming, svyglm standard error", function()
+  local w = match.ipw{ data = effects, treat = "t", score = "ps", estimand = "ATE" }
+  H.eq(w.data:column("weights"), ref_values("ipw_ate", "weights"), 1e-12)
+  local tr = match.ipw{ data = effects, treat = "t", score = "ps", estimand = "ATE", trim = { 0.02, 0.98 } }
+  H.eq(tr.data:column("weights"), ref_values("ipw_ate_trim", "weights"), 1e-12)
+  H.eq(w.histogram:nrow(), 20)
+  local e = match.effect{ data = effects, outcome = "y", treat = "t", weights = "w_ate",
+    adjust = { "x3" }, vcov = "svyglm" }
+  H.eq({ e.estimate, e.se }, (function() local r = ref_values("eff_ate_svy_adj", "effect"); return { r[1], r[2] } end)(), 1e-10)
+end)
+
+H.case("match.first_event and window_counts: pseudo start dates and counts", function()
+  local ev = hframe.new{ names = { "pid", "date", "type" }, types = { date = "date" }, columns = {
+    { 7, 3, 7, 7 }, { "2016-03-01", "2015-12-31", "2016-01-10", "2016-05-01" },
+    { "drugs", "theft", "violence", "drugs" } } }
+  local st = match.first_event{ data = ev, id = "pid", date = "date", offset_days = 47 }
+  H.eq(st:column("pid"), { 3, 7 })
+  H.eq(st:column("start"), { "2016-02-16", "2016-02-26" })
+  local wc = match.window_counts{ events = ev, people = st, id = "pid", date = "date", type = "type",
+    types = { "drugs" }, windows = { before = { -365, -1 }, after = { 0, 364 } } }
+  H.eq(wc:names(), { "pid", "after", "after_drugs", "before", "before_drugs" })
+  H.eq(wc:column("after_drugs"), { 0, 2 })
+  H.eq(wc:column("before"), { 1, 1 })
+  H.raises("match.first_event: column \"type\" is text, not a date",
+    match.first_event, { data = ev, id = "pid", date = "type" })
+end)
+
+H.case("csc.match is among the modules a recipe may require", function()
+  local sandbox = require("csc.sandbox")
+  H.eq(sandbox.public_modules["csc.match"], true)
+end)
+
+-- ===== the designs "matching" and "ipw" =====
+
+local runner = require("csc.runner")
+local sys = require("host.sys")
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-match-" .. tostring(os.time()) .. "-"
+  .. tostring(math.random(1e6))
+sys.mkdirs(tmp)
+
+local function recipe_file(name, design)
+  local p = tmp .. "/" .. name .. ".lua"
+  assert(sys.write_atomic(p, [[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "Table 1" } },
+  inputs = { pupils = { path = "tests/reference/matching/data_discrete.csv" },
+             people = { path = "tests/reference/matching/data_medium.csv" } },
+  design = ]] .. design .. [[,
+}
+]]))
+  return p
+end
+
+local NWD = [[{
+    type = "matching", data = "pupils", treat = "t",
+    labels = { fsm = "FSM status" },
+    analyses = {
+      { name = "absences", ratio = 10, covariates = { "year", "gender", "ehcp", "sen", "fsm", "absences" },
+        weights = { gender = 2, fsm = 2, absences = 4 },
+        outcomes = { { name = "abs", column = "absences", adjust = { "year" }, rescale_control = 1.28 } } },
+      { name = "exclusions", ratio = 4, covariates = { "year", "gender", "sen", "fsm" },
+        balance = { sd = "pooled", variance = "sample" },
+        outcomes = { { name = "fsm", column = "fsm", scale = 100 } } },
+    },
+  }]]
+
+H.case("design matching: one matching per analysis, estimates as csc.match gives", function()
+  local res = runner.run(recipe_file("nwd", NWD), { out = tmp .. "/out", formats = { "md", "csv", "json" } })
+  local byl = {}
+  for _, e in ipairs(res.estimates) do byl[e.label] = e end
+  local m = match.nearest{ data = discrete, treat = "t", ratio = 10,
+    covariates = { "year", "gender", "ehcp", "sen", "fsm", "absences" }, weights = { 1, 2, 1, 1, 2, 4 } }
+  local e = m:effect{ outcome = "absences", adjust = { "year" }, rescale_control = 1.28 }
+  H.eq(byl["absences.abs.effect"].value, e.estimate, 1e-12)
+  H.eq(byl["absences.abs.effect"].ci, { e.conf_low, e.conf_high }, 1e-12)
+  H.ok(byl["exclusions.balance.fsm.smd_after"], "balance estimates are recorded")
+  H.eq(byl["absences.n_matched_comparison"].value, 1120)
+  H.ok(sys.read(tmp .. "/out/nwd/exclusions_balance.csv"), "the balance table is written")
+  local md = sys.read(tmp .. "/out/nwd/report.md")
+  H.ok(md:find("after matching (absences), FSM status is still unbalanced (SMD", 1, true), "plain-words warning")
+end)
+
+H.case("design matching: a column typo and a stray weight are named at their lines", function()
+  local bad = NWD:gsub('"ehcp"', '"ehpc"')
+  local msg = H.raises('design.analyses[1].covariates[3]: no column "ehpc" in data "pupils" (did you mean "ehcp"?)',
+    runner.run, recipe_file("bad1", bad), { out = tmp .. "/out" })
+  H.ok(msg:find("bad1.lua:%d+:"), msg)
+  bad = NWD:gsub("absences = 4 }", "absence = 4 }")
+  H.raises('design.analyses[1].weights.absence: "absence" is not one of the matching covariates (did you mean "absences"?)',
+    runner.run, recipe_file("bad2", bad), { out = tmp .. "/out" })
+end)
+
+H.case("design ipw: weights, support and balance tables, effect under the weights", function()
+  local res = runner.run(recipe_file("f4m", [[{
+    type = "ipw", data = "people", treat = "t", covariates = { "x1", "x2", "x3", "b1" },
+    estimand = "ATT", trim = { 0.01, 0.99 },
+    outcomes = { { name = "b2", column = "b2", scale = 100, label = "b2 (%)" } },
+  }]]), { out = tmp .. "/out", formats = { "md", "csv" } })
+  local byl = {}
+  for _, e in ipairs(res.estimates) do byl[e.label] = e end
+  local w = match.ipw{ data = medium, treat = "t", covariates = { "x1", "x2", "x3", "b1" }, trim = { 0.01, 0.99 } }
+  local e = w:effect{ outcome = "b2" }
+  H.eq(byl["b2.effect"].value, 100 * e.estimate, 1e-12)
+  H.eq(byl["b2.effect"].se, 100 * e.se, 1e-12)
+  H.ok(sys.read(tmp .. "/out/f4m/weights.csv"), "the weights table is written")
+  H.ok(sys.read(tmp .. "/out/f4m/score_overlap.svg"), "the overlap chart is written")
+end)
