@@ -156,25 +156,6 @@ static struct expr_node *str_to_date(struct expr_cc *cc, struct expr_node *n) {
 
 /* ===== leaves ===== */
 
-int expr_edit_distance(const char *a, size_t la, const char *b, size_t lb) {
-  if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > 2) return 3;
-  int row[65];
-  for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
-  for (size_t i = 1; i <= la; i++) {
-    int diag = row[0];
-    row[0] = (int)i;
-    for (size_t j = 1; j <= lb; j++) {
-      int up = row[j];
-      int best = diag + (a[i - 1] != b[j - 1]);
-      if (up + 1 < best) best = up + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
-    }
-  }
-  return row[lb];
-}
-
 static int is_function_name(const char *s);
 
 static void unknown_column(struct expr_cc *cc, const char *name, size_t len, int pos) {
@@ -183,7 +164,7 @@ static void unknown_column(struct expr_cc *cc, const char *name, size_t len, int
   const char *sugg = NULL;
   for (size_t j = 0; j < f->ncol; j++) {
     const char *cn = f->col[j]->name;
-    int d = expr_edit_distance(name, len, cn, strlen(cn));
+    int d = (int)frame_edit_distance(name, len, cn, strlen(cn));
     if (d < best && (size_t)d < len) { best = d; sugg = cn; }   /* "NA" is not a typo of "x" */
   }
   char hint[320] = "";
@@ -578,7 +559,7 @@ static void unknown_function(struct expr_cc *cc, const char *name, size_t len, i
   const char *sugg = NULL;
   for (size_t i = 0; i < NFNS; i++) {
     o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", fns[i].name);
-    int d = expr_edit_distance(name, len, fns[i].name, strlen(fns[i].name));
+    int d = (int)frame_edit_distance(name, len, fns[i].name, strlen(fns[i].name));
     if (d < best && (size_t)d < len) { best = d; sugg = fns[i].name; }
   }
   char hint[64] = "";

@@ -153,7 +153,6 @@ struct expr_node *expr_mk_call(struct expr_cc *cc, const char *name, size_t len,
 /* The finished tree: text literals become constants, sizes are checked. */
 struct expr_node *expr_finish(struct expr_cc *cc, struct expr_node *root);
 /* Levenshtein distance, or a value > 2 when clearly further apart. */
-int expr_edit_distance(const char *a, size_t la, const char *b, size_t lb);
 
 const char *expr_type_noun(enum expr_vtype t);   /* "a number", "text", ... */
 

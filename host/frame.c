@@ -412,3 +412,34 @@ void frame_date_format(int32_t days, char *buf) {
   buf[7] = '-'; buf[8] = (char)('0' + d / 10); buf[9] = (char)('0' + d % 10);
   buf[10] = '\0';
 }
+
+/* ===== suggestions ===== */
+
+size_t frame_edit_distance(const char *a, size_t la, const char *b, size_t lb) {
+  if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > 2) return 3;
+  size_t row[65];   /* one row of the dynamic programme, updated in place */
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+const char *frame_suggest(const struct frame *f, const char *name) {
+  const char *best = NULL;
+  size_t bestd = 3, len = strlen(name);
+  for (size_t j = 0; j < f->ncol; j++) {
+    const char *cn = f->col[j]->name;
+    size_t d = frame_edit_distance(name, len, cn, strlen(cn));
+    if (d < bestd && d < len) { bestd = d; best = cn; }
+  }
+  return best;
+}

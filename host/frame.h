@@ -122,6 +122,13 @@ int frame_find(const struct frame *f, const char *name);
 struct frame *frame_take(const struct frame *f, const size_t *idx, size_t m);
 
 /* ===== names ===== */
+/* Levenshtein distance between a[0..la) and b[0..lb).  Names longer than 64
+ * bytes, or lengths more than two apart, are never close: the result is
+ * then 3 (every caller suggests only within two edits). */
+size_t frame_edit_distance(const char *a, size_t la, const char *b, size_t lb);
+/* The column of f within two edits of name (closer than name's own
+ * length, so "NA" is not a typo of "x"), for "did you mean"; or NULL. */
+const char *frame_suggest(const struct frame *f, const char *name);
 const char *frame_type_name(enum frame_type t);           /* "float64", ... */
 int frame_type_parse(const char *s, enum frame_type *out); /* 0 ok, -1 unknown */
 const char *frame_na_symbol(enum frame_na why);           /* "c", "NA", "" ... */

@@ -37,40 +37,12 @@ void *fo_oom(char *err, size_t errlen, const char *op) {
   return fo_nerr(err, errlen, "%s: not enough memory", op);
 }
 
-/* Levenshtein distance; long names are never close enough to suggest. */
-static size_t edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 64 || lb > 64) return 99;
-  size_t prev[65], cur[65];
-  for (size_t j = 0; j <= lb; j++) prev[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-      cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-    }
-    memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-  }
-  return prev[lb];
-}
-
-static const char *suggest(const struct frame *f, const char *name) {
-  const char *best = NULL;
-  size_t bestd = 3;   /* within two edits */
-  for (size_t j = 0; j < f->ncol; j++) {
-    size_t d = edit_distance(name, f->col[j]->name);
-    if (d < bestd) { bestd = d; best = f->col[j]->name; }
-  }
-  return best;
-}
-
 int fo_col(const struct frame *f, const char *name, const char *op, const char *where,
            char *err, size_t errlen) {
   if (!name) return fo_err(err, errlen, "%s: a column name is missing (NULL)", op);
   int j = frame_find(f, name);
   if (j >= 0) return j;
-  const char *s = suggest(f, name);
+  const char *s = frame_suggest(f, name);
   return fo_err(err, errlen, "%s: no column \"%s\"%s%s%s%s%s%s", op, name,
                 where ? " in the " : "", where ? where : "", where ? " frame" : "",
                 s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");

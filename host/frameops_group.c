@@ -24,23 +24,11 @@ int frameops_agg_parse(const char *s, enum frameops_agg *out) {
 }
 
 const char *frameops_agg_suggest(const char *s) {
-  /* within two edits: cheap Levenshtein on these short names */
   const char *best = NULL;
-  size_t bestd = 3, ls = strlen(s);
-  if (ls > 32) return NULL;
+  size_t bestd = 3, ls = strlen(s);   /* within two edits */
   for (int k = 0; k < FRAMEOPS_NAGG; k++) {
-    const char *t = agg_names[k];
-    size_t lt = strlen(t), prev[33], cur[33];
-    for (size_t j = 0; j <= lt; j++) prev[j] = j;
-    for (size_t i = 1; i <= ls; i++) {
-      cur[0] = i;
-      for (size_t j = 1; j <= lt; j++) {
-        size_t a = prev[j - 1] + (s[i - 1] != t[j - 1]), b = prev[j] + 1, c = cur[j - 1] + 1;
-        cur[j] = a < b ? (a < c ? a : c) : (b < c ? b : c);
-      }
-      memcpy(prev, cur, (lt + 1) * sizeof prev[0]);
-    }
-    if (prev[lt] < bestd) { bestd = prev[lt]; best = t; }
+    size_t d = frame_edit_distance(s, ls, agg_names[k], strlen(agg_names[k]));
+    if (d < bestd) { bestd = d; best = agg_names[k]; }
   }
   return best;
 }

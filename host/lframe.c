@@ -58,32 +58,8 @@ static int frame_tostring(lua_State *L) {
 
 /* ===== column lookup with suggestions ===== */
 
-/* Levenshtein distance, capped: only small distances are worth suggesting. */
-static size_t edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 64 || lb > 64) return 99;
-  size_t prev[65], cur[65];
-  for (size_t j = 0; j <= lb; j++) prev[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-      cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-    }
-    memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-  }
-  return prev[lb];
-}
-
 const char *lframe_suggest(const struct frame *f, const char *name) {
-  const char *best = NULL;
-  size_t bestd = 3;   /* suggest only within two edits */
-  for (size_t j = 0; j < f->ncol; j++) {
-    size_t d = edit_distance(name, f->col[j]->name);
-    if (d < bestd) { bestd = d; best = f->col[j]->name; }
-  }
-  return best;
+  return frame_suggest(f, name);
 }
 
 int lframe_nocolumn(lua_State *L, const struct frame *f, const char *name) {

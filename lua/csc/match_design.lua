@@ -4,6 +4,7 @@
 -- estimates, warnings and charts both report.  Not a public module:
 -- recipes use csc.match.
 -- @module csc.match_design
+local DI = require("csc.design_input")
 local errors = require("csc.errors")
 local recipe = require("csc.recipe")
 local S = require("csc.schema")
@@ -108,30 +109,9 @@ function M.common_fields()
   }
 end
 
-function M.check_source(d)
-  if d.data == nil and d.prepare == nil then return "give data = \"<input>\" or prepare = function(data) ... end", "data" end
-  if d.data ~= nil and d.prepare ~= nil then return "give data or prepare, not both", "prepare" end
-end
-
---- The frame to analyse: prepare(data) or data[design.data], filtered by where.
-function M.frame(data, design)
-  local f
-  if design.prepare then
-    f = design.prepare(data)
-    if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
-      M.raise(design, "design.prepare", "must return a data frame, it returned " .. type(f))
-    end
-  else
-    f = data[design.data]
-    if f == nil then M.raise(design, "design.data", string.format("%q is not among the inputs", tostring(design.data))) end
-  end
-  if design.where then
-    local ok, g = pcall(f.filter, f, design.where)
-    if not ok then M.raise(design, "design.where", (tostring(g):gsub("^[^\n]-%.lua:%d+: ", ""))) end
-    f = g
-  end
-  return f
-end
+-- Which frame to analyse: shared with the other designs (csc.design_input).
+M.check_source = DI.check_source
+function M.frame(data, design) return DI.frame(data, design, M.raise) end
 
 -- ===== formatting =====
 

@@ -187,6 +187,22 @@ static void test_type_names(void **state) {
   assert_int_equal(frame_type_parse("complex", &t), -1);
 }
 
+static void test_suggestions(void **state) {
+  (void)state;
+  assert_int_equal(frame_edit_distance("fsmm", 4, "fsm", 3), 1);
+  assert_int_equal(frame_edit_distance("kitten", 6, "sitting", 7), 3);   /* capped: 3 means "far" */
+  assert_int_equal(frame_edit_distance("abc", 3, "abc", 3), 0);
+  const double v[1] = {0};
+  struct frame *f = frame_new();
+  assert_int_equal(frame_add(f, f64_col("fsm", v, 1)), 0);
+  assert_int_equal(frame_add(f, f64_col("age", v, 1)), 0);
+  assert_string_equal(frame_suggest(f, "fsmm"), "fsm");
+  assert_string_equal(frame_suggest(f, "Age"), "age");
+  assert_null(frame_suggest(f, "x"));          /* one letter is no typo of "age" */
+  assert_null(frame_suggest(f, "ethnicity"));
+  frame_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_dict_interns_once),
@@ -198,6 +214,7 @@ int main(void) {
     cmocka_unit_test(test_frame_add_rejects_duplicates_and_mismatch),
     cmocka_unit_test(test_dates),
     cmocka_unit_test(test_type_names),
+    cmocka_unit_test(test_suggestions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
