@@ -1,10 +1,11 @@
 /* tests/bench/csv_load.c -- time csvtab_read on one file and print seconds.
- * Built by hand (not by make):
- *   python3 tests/bench/gen_csv_1m.py /tmp/csceval_1m.csv
- *   gcc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Ihost host/frame.c host/csvtab.c \
- *       tests/bench/csv_load.c -o /tmp/csv_load -lcsv -lm
- *   /tmp/csv_load /tmp/csceval_1m.csv 5      # best of 5 loads; peak RSS: /usr/bin/time -v
- * The comparison is R data.table::fread(file, nThread = 1), 0.43 s there. */
+ * Built by hand (not by make), with make's flags:
+ *   python3 tests/bench/gen_csv_1m.py /tmp/csceval-bench/csv_1m.csv
+ *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/frame.c host/csvtab.c \
+ *       host/csvtab_col.c host/csvtab_fast.c tests/bench/csv_load.c -o /tmp/csv_load -lcsv -lm
+ *   /tmp/csv_load /tmp/csceval-bench/csv_1m.csv 5   # best of 5; peak RSS: /usr/bin/time -v
+ * The comparison, in the same run: Rscript tests/bench/peer_fread.R load FILE 5
+ * (data.table::fread with nThread = 1).  Figures: docs/data.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

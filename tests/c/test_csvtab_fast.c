@@ -1,0 +1,705 @@
+/* tests/c/test_csvtab_fast.c -- cmocka tests for the CSV loader's fast path
+ * and typed column store (host/csvtab_fast.c, host/csvtab_col.c).  Plain
+ * records are split without libcsv, in batches, and stored column by column;
+ * every way a file can move between that path and libcsv, and every point
+ * where a column changes type, is loaded three ways (libcsv alone, the SSE2
+ * splitter, the portable splitter) and must give the same frame or the same
+ * error, besides the values checked by hand.  The last test does the same on
+ * generated files from a fixed seed.  Run from the repo root. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvtab.h"
+#include "csvtab_int.h"
+
+/* ===== helpers ===== */
+
+struct buf { char *p; size_t n, cap; };
+
+static void add(struct buf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    b->cap = (b->n + n + 1) * 2;
+    b->p = realloc(b->p, b->cap);
+    assert_non_null(b->p);
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+static void adds(struct buf *b, const char *s) { add(b, s, strlen(s)); }
+
+static void addf(struct buf *b, const char *fmt, ...) {
+  char tmp[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  add(b, tmp, (size_t)n);
+}
+
+/* Two frames equal in every name, type, value (bit for bit), missing reason
+ * and dictionary entry, in order.  0 when equal, else why in msg. */
+static int frame_diff(const struct frame *a, const struct frame *b, char *msg, size_t cap) {
+  if (a->nrow != b->nrow || a->ncol != b->ncol) {
+    snprintf(msg, cap, "%zu x %zu vs %zu x %zu", a->nrow, a->ncol, b->nrow, b->ncol);
+    return 1;
+  }
+  for (size_t j = 0; j < a->ncol; j++) {
+    const struct frame_col *x = a->col[j], *y = b->col[j];
+    if (strcmp(x->name, y->name) || x->type != y->type || !x->na != !y->na) {
+      snprintf(msg, cap, "column %zu: %s/%d vs %s/%d", j, x->name, x->type, y->name, y->type);
+      return 1;
+    }
+    size_t sz = x->type == FRAME_F64 || x->type == FRAME_I64 ? 8 : x->type == FRAME_BOOL ? 1 : 4;
+    for (size_t i = 0; i < a->nrow; i++) {
+      if ((x->na && x->na[i] != y->na[i]) ||
+          memcmp((const char *)x->v.raw + i * sz, (const char *)y->v.raw + i * sz, sz)) {
+        snprintf(msg, cap, "column %s, row %zu", x->name, i);
+        return 1;
+      }
+    }
+    if (x->type == FRAME_CAT) {
+      if (x->dict->n != y->dict->n) {
+        snprintf(msg, cap, "column %s: %zu vs %zu labels", x->name, x->dict->n, y->dict->n);
+        return 1;
+      }
+      for (size_t k = 0; k < x->dict->n; k++)
+        if (x->dict->len[k] != y->dict->len[k] ||
+            memcmp(x->dict->str[k], y->dict->str[k], x->dict->len[k])) {
+          snprintf(msg, cap, "column %s: label %zu", x->name, k);
+          return 1;
+        }
+    }
+  }
+  return 0;
+}
+
+/* Load len bytes with libcsv alone and with both splitters; all three must
+ * agree (frame or error).  Returns the libcsv-only frame (NULL on error,
+ * with *e filled), which the caller frees. */
+static struct frame *load3(const char *csv, size_t len, const struct csvtab_opts *o,
+                           struct csvtab_error *e) {
+  struct csvtab_error e0, e1;
+  struct frame *f0 = csvtab_read_mem_ex(csv, len, "t.csv", o, &e0, CSVTAB_FAST_OFF);
+  for (int mode = CSVTAB_FAST_ON; mode <= CSVTAB_FAST_PORTABLE; mode++) {
+    struct frame *f1 = csvtab_read_mem_ex(csv, len, "t.csv", o, &e1, mode);
+    char why[160] = "";
+    if (!f0 != !f1)
+      fail_msg("fast path %d: %s, libcsv alone: %s", mode, f1 ? "loads" : e1.msg,
+               f0 ? "loads" : e0.msg);
+    if (f0 && frame_diff(f0, f1, why, sizeof why))
+      fail_msg("fast path %d differs from libcsv alone: %s", mode, why);
+    if (!f0 && (strcmp(e0.msg, e1.msg) || e0.line != e1.line || e0.column != e1.column ||
+                strcmp(e0.colname, e1.colname)))
+      fail_msg("fast path %d: \"%s\", libcsv alone: \"%s\"", mode, e1.msg, e0.msg);
+    frame_free(f1);
+  }
+  if (e) *e = e0;
+  return f0;
+}
+
+static struct frame *ok3(const char *csv, const struct csvtab_opts *o) {
+  struct csvtab_error e;
+  struct frame *f = load3(csv, strlen(csv), o, &e);
+  if (!f) fail_msg("unexpected error: %s", e.msg);
+  return f;
+}
+
+static void err3_len(const char *csv, size_t len, const struct csvtab_opts *o, const char *msg,
+                     size_t line, size_t column) {
+  struct csvtab_error e;
+  struct frame *f = load3(csv, len, o, &e);
+  if (f) { frame_free(f); fail_msg("expected the error: %s", msg); }
+  assert_string_equal(e.msg, msg);
+  assert_int_equal(e.line, line);
+  assert_int_equal(e.column, column);
+}
+
+static void err3(const char *csv, const struct csvtab_opts *o, const char *msg, size_t line,
+                 size_t column) {
+  err3_len(csv, strlen(csv), o, msg, line, column);
+}
+
+static const struct frame_col *col(const struct frame *f, const char *name) {
+  int j = frame_find(f, name);
+  if (j < 0) fail_msg("no column \"%s\"", name);
+  return f->col[j];
+}
+
+static void assert_cat(const struct frame_col *c, size_t i, const char *want) {
+  const char *got = frame_col_gets(c, i);
+  if (!got) fail_msg("row %zu of %s is missing, wanted \"%s\"", i, c->name, want);
+  assert_string_equal(got, want);
+}
+
+/* ===== moving between the fast path and libcsv ===== */
+
+static void test_quoted_records_between_plain_ones(void **state) {
+  (void)state;
+  struct frame *f = ok3("id,txt,n\n1,a,2\n2,\"b,c\",3\n3,d,4\n4,\"multi\nline\",5\n5,e,6\n"
+                        "6,\"say \"\"hi\"\"\",7\n7,f,8\n", NULL);
+  assert_int_equal(f->nrow, 7);
+  const struct frame_col *t = col(f, "txt");
+  assert_cat(t, 1, "b,c");                    /* the delimiter inside quotes */
+  assert_cat(t, 3, "multi\nline");
+  assert_cat(t, 5, "say \"hi\"");
+  assert_cat(t, 6, "f");
+  assert_int_equal(col(f, "n")->v.i64[6], 8);
+  frame_free(f);
+  f = ok3("a,b\n\"1\",\"2\"\n3,4\n", NULL);   /* a quoted number is a number */
+  assert_int_equal(col(f, "a")->type, FRAME_I64);
+  assert_int_equal(col(f, "b")->v.i64[0], 2);
+  frame_free(f);
+}
+
+static void test_crlf_and_lone_cr(void **state) {
+  (void)state;
+  struct frame *f = ok3("a,b\r\n1,p \r\n2,y\r\n", NULL);
+  assert_cat(col(f, "b"), 0, "p");            /* spaces before the CR trimmed */
+  assert_cat(col(f, "b"), 1, "y");
+  frame_free(f);
+  f = ok3("a,b\n1,x\r2,y\n3,z\r\r\n4,w\r", NULL);   /* lone CRs among LFs */
+  assert_int_equal(f->nrow, 4);
+  assert_cat(col(f, "b"), 3, "w");
+  frame_free(f);
+  f = ok3("a,b\r1,2\r3,4", NULL);             /* old Mac: every record through libcsv */
+  assert_int_equal(col(f, "a")->v.i64[1], 3);
+  frame_free(f);
+  /* a CR at the end of a 16-byte block, its LF at the start of the next */
+  for (size_t pad = 0; pad < 20; pad++) {
+    struct buf b = {0};
+    adds(&b, "a,b\n");
+    for (size_t k = 0; k < pad; k++) adds(&b, "x");
+    adds(&b, ",1\r\n2,3\r\n");
+    f = ok3(b.p, NULL);
+    assert_int_equal(f->nrow, 2);
+    assert_int_equal(col(f, "b")->v.i64[1], 3);
+    frame_free(f);
+    free(b.p);
+  }
+  err3("a,b\r\n1,2\r\n3\r\n", NULL, "t.csv:3:2 (column \"b\"): expected 2 fields like the "
+       "header, found 1", 3, 2);
+}
+
+static void test_blank_lines_as_libcsv_skips_them(void **state) {
+  (void)state;
+  struct frame *f = ok3("a,b\n\n1,2\n   \n\t\n \t \r\n3,4\n\n", NULL);
+  assert_int_equal(f->nrow, 2);
+  frame_free(f);
+  struct csvtab_opts o;
+  csvtab_opts_init(&o);
+  o.delim = '\t';                             /* a tab separates: "\t" is two empty fields */
+  f = ok3("a\tb\n1\t2\n  \n\t\n", &o);
+  assert_int_equal(f->nrow, 2);
+  assert_int_equal(col(f, "b")->na[1], NA_BLANK);
+  frame_free(f);
+  o.delim = ' ';                              /* a space separates: "  " is three fields, */
+  f = ok3("a b\n1 2\n  \n", &o);             /* the third blank, so allowed */
+  assert_int_equal(f->nrow, 2);
+  assert_int_equal(col(f, "a")->na[1], NA_BLANK);
+  frame_free(f);
+  err3("a b\n1 2\n  3\n", &o, "t.csv:3:3 (after column \"b\"): expected 2 fields like the "
+       "header, found 3 (is there a comma inside a value that is not in quotes?)", 3, 3);
+}
+
+static void test_spaces_and_tabs_trimmed_like_libcsv(void **state) {
+  (void)state;
+  struct frame *f = ok3("a , b\n 1 ,\tx y\t\n2,\" q \"\n", NULL);
+  assert_string_equal(f->col[0]->name, "a");
+  assert_int_equal(col(f, "a")->v.i64[0], 1);
+  assert_cat(col(f, "b"), 0, "x y");
+  assert_cat(col(f, "b"), 1, " q ");          /* quoted: kept */
+  frame_free(f);
+  struct csvtab_opts o;
+  csvtab_opts_init(&o);
+  o.delim = '\t';
+  f = ok3("a\tb\n 1 \t p\n", &o);             /* tab-separated: only spaces trimmed */
+  assert_int_equal(col(f, "a")->v.i64[0], 1);
+  assert_cat(col(f, "b"), 0, "p");
+  frame_free(f);
+  o.delim = ' ';                              /* space-separated: tabs trimmed */
+  f = ok3("a b\n\t1 p\t\n", &o);
+  assert_int_equal(col(f, "a")->v.i64[0], 1);
+  assert_cat(col(f, "b"), 0, "p");
+  frame_free(f);
+}
+
+static void test_last_line_without_newline(void **state) {
+  (void)state;
+  struct frame *f = ok3("a,b\n1,x\n2,\"y,z\"", NULL);
+  assert_cat(col(f, "b"), 1, "y,z");
+  frame_free(f);
+  err3("a,b\n1,x\n2,y\"z", NULL, "t.csv:3:2 (column \"b\"): a \" inside a field that does not "
+       "start with one; quote the whole field and double the inner quote (\"a \"\"b\"\" c\")",
+       3, 2);
+  err3("a,b\n1,x\n2,\"y", NULL, "t.csv:3:2 (column \"b\"): unterminated quoted field (a \" "
+       "opened here is never closed)", 3, 2);
+}
+
+static void test_nul_found_on_the_way(void **state) {
+  (void)state;
+  struct buf b = {0};
+  adds(&b, "a,b\n");
+  for (int i = 0; i < 600; i++) addf(&b, "%d,x\n", i);
+  add(&b, "7,y\0z\n8,w\n", 10);
+  err3_len(b.p, b.n, NULL, "t.csv:602:2 (column \"b\"): contains a NUL byte: this looks like a "
+           "binary file, not CSV text", 602, 2);
+  b.n = 0;                                    /* an earlier error, the NUL far after it */
+  adds(&b, "a,b\n1,2,3\n");
+  for (int i = 0; i < 600; i++) addf(&b, "%d,x\n", i);
+  add(&b, "\0", 1);
+  err3_len(b.p, b.n, NULL, "t.csv:603: contains a NUL byte: this looks like a binary file, "
+           "not CSV text", 603, 0);
+  free(b.p);
+}
+
+/* Fields near max_field, plain and quoted, and lines longer than libcsv's
+ * 256 KiB feed. */
+static void test_long_fields(void **state) {
+  (void)state;
+  size_t big = (size_t)10 << 20;
+  char *csv = malloc(big + 64);
+  assert_non_null(csv);
+  strcpy(csv, "a,b\n1,");
+  size_t o = strlen(csv);
+  memset(csv + o, 'x', big);
+  memcpy(csv + o + big, "\n2,y\n", 6);
+  const char *msg = "t.csv:2:2 (column \"b\"): field longer than the limit of 1048576 bytes; "
+                    "is a closing quote missing?";
+  err3_len(csv, o + big + 5, NULL, msg, 2, 2);          /* plain: the fast path */
+  struct csvtab_opts opt;
+  csvtab_opts_init(&opt);
+  opt.max_field = (size_t)16 << 20;
+  struct frame *f = load3(csv, o + big + 5, &opt, NULL);  /* under a higher limit it loads */
+  assert_non_null(f);
+  assert_int_equal(f->col[1]->dict->len[0], big);
+  frame_free(f);
+  csv[o - 1] = ',';                           /* quoted, 300 KiB: libcsv across feeds */
+  memcpy(csv + o, "\"", 1);
+  memcpy(csv + o + 300000, "\"\n2,y\n", 7);
+  f = load3(csv, o + 300000 + 6, NULL, NULL);
+  assert_non_null(f);
+  assert_int_equal(f->col[1]->dict->len[0], 300000 - 1);
+  frame_free(f);
+  free(csv);
+}
+
+/* libcsv is fed a line at a time now, but an open field is still measured
+ * against max_field only at 256 KiB boundaries and at the end, as when the
+ * whole file went through libcsv in 256 KiB pieces: a quote error later in
+ * the same piece is still the one reported. */
+static void test_open_field_measured_where_it_always_was(void **state) {
+  (void)state;
+  struct csvtab_opts o;
+  csvtab_opts_init(&o);
+  o.max_field = 6;
+  err3("a,b\n1,\"aaaa\nbbbb\ncccc\"x\n2,3\n", &o, "t.csv:4:2 (column \"b\"): unexpected "
+       "character \"x\" after a closing quote (a quoted field must end at a comma or the end of "
+       "the line)", 4, 2);
+  err3("a,b\n1,\"aaaa\nbbbb\ncccc\n2,3\n", &o, "t.csv:2:2 (column \"b\"): field longer than "
+       "the limit of 6 bytes; is a closing quote missing?", 2, 2);
+}
+
+/* ===== batches and the column store ===== */
+
+/* Quoted records and field-count problems at and around the batch edges
+ * (256 records), and a file wider than a batch of fields. */
+static void test_batch_edges(void **state) {
+  (void)state;
+  const int at[] = {1, 254, 255, 256, 257, 511, 512, 513};
+  for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+    struct buf b = {0};
+    adds(&b, "id,t,v\n");
+    for (int i = 1; i <= 700; i++) {
+      if (i == at[k]) addf(&b, "%d,\"q,%d\",%d.5\n", i, i, i);
+      else addf(&b, "%d,t%d,%d\n", i, i % 7, i);
+    }
+    struct frame *f = ok3(b.p, NULL);
+    assert_int_equal(f->nrow, 700);
+    assert_int_equal(col(f, "v")->type, FRAME_F64);
+    assert_true(col(f, "v")->v.f64[at[k] - 1] == at[k] + 0.5);
+    assert_true(col(f, "v")->v.f64[699] == 700.0);
+    frame_free(f);
+    b.n = 0;
+    adds(&b, "id,t,v\n");
+    for (int i = 1; i <= 700; i++) addf(&b, i == at[k] ? "%d,x\n" : "%d,x,%d\n", i, i);
+    char want[160];
+    snprintf(want, sizeof want, "t.csv:%d:3 (column \"v\"): expected 3 fields like the header, "
+             "found 2", at[k] + 1);
+    err3(b.p, NULL, want, (size_t)at[k] + 1, 3);
+    free(b.p);
+  }
+  struct buf b = {0};                         /* 5000 columns: a batch of one record */
+  for (int j = 0; j < 5000; j++) addf(&b, j ? ",c%d" : "c%d", j);
+  for (int r = 0; r < 3; r++) {
+    adds(&b, "\n");
+    for (int j = 0; j < 5000; j++) addf(&b, j ? ",%d" : "%d", r * j);
+  }
+  adds(&b, "\n");
+  struct frame *f = ok3(b.p, NULL);
+  assert_int_equal(f->ncol, 5000);
+  assert_int_equal(col(f, "c4999")->v.i64[2], 2 * 4999);
+  frame_free(f);
+  free(b.p);
+}
+
+/* A column that turns text after typed values gets their strings back as
+ * written, and its labels in order of first appearance. */
+static void test_late_text_keeps_values_as_written(void **state) {
+  (void)state;
+  struct buf b = {0};
+  adds(&b, "n,x,d,b,k\n");
+  const char *nums[] = {"007", "1.50", "-0", "+3", "1e2", "c", ""};
+  const char *dates[] = {"2021-03-31", "31/03/2021", "x"};
+  const char *bools[] = {"TRUE", "false", "True"};
+  for (int i = 0; i < 900; i++)
+    addf(&b, "%s,%d,%s,%s,%d\n", nums[i % 7], i % 5, dates[i % 3], bools[i % 3], i);
+  adds(&b, "zz,new,later,maybe,9\n");
+  struct frame *f = ok3(b.p, NULL);
+  const struct frame_col *n = col(f, "n"), *x = col(f, "x"), *d = col(f, "d"), *bo = col(f, "b");
+  assert_int_equal(n->type, FRAME_CAT);
+  assert_cat(n, 0, "007");
+  assert_cat(n, 1, "1.50");
+  assert_cat(n, 2, "-0");
+  assert_cat(n, 3, "+3");
+  assert_cat(n, 4, "1e2");
+  assert_int_equal(n->na[5], NA_C);
+  assert_int_equal(n->na[6], NA_BLANK);
+  assert_cat(n, 900, "zz");
+  const char *order[] = {"007", "1.50", "-0", "+3", "1e2", "zz"};
+  assert_int_equal(n->dict->n, 6);
+  for (size_t k = 0; k < 6; k++) assert_string_equal(n->dict->str[k], order[k]);
+  assert_int_equal(x->type, FRAME_CAT);
+  assert_string_equal(x->dict->str[0], "0");
+  assert_string_equal(x->dict->str[5], "new");
+  assert_cat(d, 1, "31/03/2021");             /* both date forms, as written */
+  assert_int_equal(d->na[2], NA_X);
+  assert_cat(bo, 0, "TRUE");
+  assert_cat(bo, 900, "maybe");
+  assert_int_equal(col(f, "k")->type, FRAME_I64);
+  frame_free(f);
+  free(b.p);
+}
+
+static void test_int_column_turning_float_keeps_negative_zero(void **state) {
+  (void)state;
+  struct buf b = {0};
+  adds(&b, "v\n");
+  for (int i = 0; i < 600; i++) adds(&b, i == 3 ? "-0\n" : i == 4 ? "-00\n" : i == 7 ? "c\n" : "5\n");
+  adds(&b, "9223372036854775807\n2.5\n");
+  struct frame *f = ok3(b.p, NULL);
+  const struct frame_col *v = col(f, "v");
+  assert_int_equal(v->type, FRAME_F64);
+  assert_true(v->v.f64[3] == 0.0 && signbit(v->v.f64[3]));
+  assert_true(signbit(v->v.f64[4]));
+  assert_false(signbit(v->v.f64[5]));
+  assert_true(isnan(v->v.f64[7]));
+  assert_int_equal(v->na[7], NA_C);
+  assert_true(v->v.f64[600] == 9223372036854775807.0);
+  assert_true(v->v.f64[601] == 2.5);
+  frame_free(f);
+  free(b.p);
+}
+
+/* A column that is missing for a long time, then typed; missing first in a
+ * batch, then later rows. */
+static void test_missing_first_then_typed(void **state) {
+  (void)state;
+  struct buf b = {0};
+  adds(&b, "a,b,c\n");
+  for (int i = 0; i < 700; i++) addf(&b, "%s,%d,%s\n", i < 400 ? "x" : "2024-02-29", i,
+                                     i < 650 ? "" : "1.25");
+  struct frame *f = ok3(b.p, NULL);
+  assert_int_equal(col(f, "a")->type, FRAME_DATE);
+  assert_int_equal(col(f, "a")->na[399], NA_X);
+  assert_int_equal(col(f, "a")->v.date[399], 0);
+  int32_t d;
+  assert_int_equal(frame_date_parse("2024-02-29", 10, &d), 0);
+  assert_int_equal(col(f, "a")->v.date[400], d);
+  assert_int_equal(col(f, "c")->type, FRAME_F64);
+  assert_true(isnan(col(f, "c")->v.f64[0]));
+  assert_true(col(f, "c")->v.f64[699] == 1.25);
+  frame_free(f);
+  free(b.p);
+}
+
+/* Within one batch the first error in file order is reported, whichever
+ * column meets its problem first. */
+static void test_first_error_in_file_order_within_a_batch(void **state) {
+  (void)state;
+  const char *nm[] = {"n"};
+  enum frame_type ti[] = {FRAME_I64};
+  struct csvtab_opts o;
+  csvtab_opts_init(&o);
+  o.override_names = nm; o.override_types = ti; o.noverride = 1;
+  for (int swap = 0; swap < 2; swap++) {
+    struct buf b = {0};
+    adds(&b, "t,a,n\n");
+    int bad_utf8 = swap ? 40 : 60, bad_int = swap ? 60 : 40;
+    for (int i = 1; i <= 200; i++)
+      addf(&b, "%s,%d,%s\n", i == bad_utf8 ? "Caf\xE9" : "ok", i, i == bad_int ? "1.5" : "7");
+    if (!swap)
+      err3(b.p, &o, "t.csv:41:3 (column \"n\"): \"1.5\" is not a whole number; the column was "
+           "given type int64 in the recipe", 41, 3);
+    else
+      err3(b.p, &o, "t.csv:41:1 (column \"t\"): value \"Caf\\xE9\" is not valid UTF-8 (byte "
+           "0xE9 at offset 3); save the file as UTF-8", 41, 1);
+    free(b.p);
+  }
+}
+
+/* Inline day counting against frame_date_parse, day by day, both forms. */
+static void test_dates_match_frame_date_parse(void **state) {
+  (void)state;
+  const int years[] = {1, 4, 100, 400, 1582, 1900, 1969, 1970, 2000, 2023, 2024, 9999};
+  for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
+    struct buf b = {0};
+    adds(&b, "iso,uk\n");
+    int32_t want[400];
+    size_t n = 0;
+    for (int m = 1; m <= 12; m++)
+      for (int d = 1; d <= 31; d++) {
+        char v[16];
+        snprintf(v, sizeof v, "%04d-%02d-%02d", years[y], m, d);
+        if (frame_date_parse(v, 10, &want[n]) != 0) continue;
+        addf(&b, "%s,%02d/%02d/%04d\n", v, d, m, years[y]);
+        n++;
+      }
+    struct frame *f = ok3(b.p, NULL);
+    assert_int_equal(f->nrow, n);
+    for (size_t i = 0; i < n; i++) {
+      assert_int_equal(col(f, "iso")->v.date[i], want[i]);
+      assert_int_equal(col(f, "uk")->v.date[i], want[i]);
+    }
+    frame_free(f);
+    b.n = 0;                                  /* 29 February only in leap years */
+    addf(&b, "d\n%04d-03-01\n%04d-02-29\n", years[y], years[y]);
+    int32_t day;
+    int leap = frame_date_parse(b.p + 13, 10, &day) == 0;
+    f = ok3(b.p, NULL);
+    assert_int_equal(f->col[0]->type, leap ? FRAME_DATE : FRAME_CAT);
+    frame_free(f);
+    free(b.p);
+  }
+}
+
+/* Decimals of 16 and 17 digits are past the one-division fast path (their
+ * mantissa is not an exact double): each must still be strtod's double. */
+static void test_long_decimals_are_strtods_double(void **state) {
+  (void)state;
+  const char *v[] = {"760814.81663070076", "8309922775893937.2", "775.62173011156661",
+                     "95638.42549843149", "8959593857.1015899", "4218619129.5531467",
+                     "0.1234567890123456789", "123456789012345.6", "1.5"};
+  size_t n = sizeof v / sizeof v[0];
+  struct buf b = {0};
+  adds(&b, "x\n");
+  for (int rep = 0; rep < 40; rep++)          /* past a batch, so both passes see them */
+    for (size_t k = 0; k < n; k++) addf(&b, "%s\n", v[k]);
+  struct frame *f = ok3(b.p, NULL);
+  for (size_t i = 0; i < f->nrow; i++) {
+    double want = strtod(v[i % n], NULL);
+    if (memcmp(&want, &f->col[0]->v.f64[i], sizeof want))
+      fail_msg("\"%s\": %.17g, strtod %.17g", v[i % n], f->col[0]->v.f64[i], want);
+  }
+  frame_free(f);
+  free(b.p);
+}
+
+/* A file on disk is mapped, and its pages behind the parse are given back
+ * every 4 MiB; a replay (a column turning text at the end) and an error
+ * report (a bad last row) must read them back correctly. */
+static void test_big_file_on_disk_after_pages_are_released(void **state) {
+  (void)state;
+  char path[] = "/tmp/test_csvtab_fast_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *fp = fdopen(fd, "w");
+  assert_non_null(fp);
+  fputs("id,code,v\n", fp);
+  size_t rows = 700000;                        /* about 20 MB */
+  for (size_t i = 0; i < rows; i++) fprintf(fp, "%zu,%03zu,%zu.25\n", i, i % 1000, i % 97);
+  fputs("0,n/a,1\n", fp);                      /* code turns text on the last row */
+  fclose(fp);
+  struct csvtab_error e;
+  struct frame *f = csvtab_read(path, NULL, &e);
+  if (!f) fail_msg("%s", e.msg);
+  const struct frame_col *code = col(f, "code");
+  assert_int_equal(code->type, FRAME_CAT);
+  assert_cat(code, 0, "000");
+  assert_cat(code, 7, "007");
+  assert_cat(code, rows - 1, "999");
+  assert_cat(code, rows, "n/a");
+  assert_int_equal(code->dict->n, 1001);
+  assert_true(col(f, "v")->v.f64[rows - 1] == (double)((rows - 1) % 97) + 0.25);
+  frame_free(f);
+  fp = fopen(path, "a");                       /* now a bad last row */
+  assert_non_null(fp);
+  fputs("1,2,3,4\n", fp);
+  fclose(fp);
+  assert_null(csvtab_read(path, NULL, &e));
+  char want[300];
+  snprintf(want, sizeof want, "%s:%zu:4 (after column \"v\"): expected 3 fields like the "
+           "header, found 4 (is there a comma inside a value that is not in quotes?)", path,
+           rows + 3);
+  assert_string_equal(e.msg, want);
+  unlink(path);
+}
+
+/* ===== generated files ===== */
+
+static uint64_t rs;
+
+static unsigned rnd(unsigned n) {
+  rs = rs * 6364136223846793005ull + 1442695040888963407ull;
+  return (unsigned)((rs >> 33) % n);
+}
+
+static const char *pick(int kind) {
+  static const char *v[][17] = {
+    {"0", "-0", "007", "+5", "12", "-3", "9223372036854775807", "-9223372036854775808",
+     "9223372036854775808", "123456789012345678", "99999999999999999999", "42", "1", "2"},
+    {"1.5", ".5", "1.", "-0.0", "1e5", "6.02E+23", "1e-400", "0.1234567890123456789", "2.25",
+     "0.47", "3", "123456789012345.6", "1234567890123456.7", "+.5", "00.10", "-7.125", "9"},
+    {"true", "TRUE", "True", "false", "FALSE", "False"},
+    {"2021-03-31", "31/12/1999", "2020-02-29", "2021-02-29", "0000-01-01", "9999-12-31",
+     "2021-13-01", "01/01/0001"},
+    {"abc", "Close", "x y", "caf\xC3\xA9", "1,000", "inf", "0x10", "a\"b", "two\nlines",
+     "cr\rhere", "Ann", "-", "1e", "1.2.3", "a\tb", "Caf\xE9"},
+    {"", "c", "x", "z", "k", "u", "low", ":", "NA", "N/A", "NaN", "."}};
+  static const unsigned count[] = {14, 17, 6, 8, 16, 12};
+  return v[kind][rnd(count[kind])];
+}
+
+/* One field: plain, padded with spaces or tabs, quoted, or badly quoted. */
+static void gen_field(struct buf *b, const char *v, char delim, int rough) {
+  int needq = strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r') || strchr(v, delim);
+  unsigned r = rnd(20);
+  if (needq && rough && rnd(30) == 0) needq = 0;
+  if (needq || r == 0) {
+    if (rnd(8) == 0) adds(b, " ");
+    adds(b, "\"");
+    for (const char *p = v; *p; p++) { if (*p == '"') adds(b, "\""); add(b, p, 1); }
+    adds(b, "\"");
+    if (rnd(10) == 0) adds(b, rnd(2) ? " " : "\t");
+    if (rough && rnd(200) == 0) adds(b, "z");
+  } else {
+    if (r == 1) adds(b, rnd(2) ? " " : "\t");
+    adds(b, v);
+    if (r == 2) adds(b, rnd(2) ? "  " : " \t");
+  }
+}
+
+static const char *gen_eol(void) {
+  unsigned r = rnd(20);
+  return r < 14 ? "\n" : r < 18 ? "\r\n" : "\r";
+}
+
+/* A file with every feature the loader has rules for, sometimes broken. */
+static void gen_file(struct buf *b, struct csvtab_opts *o, int big, char onames[3][8],
+                     const char **oname, enum frame_type *otype) {
+  static const char *names[] = {"a", "b", "a", "", "SNP", " id ", "V2", "\"q,x\""};
+  char delim = rnd(6) == 0 ? '\t' : rnd(8) == 0 ? ';' : rnd(12) == 0 ? ' ' : ',';
+  int rough = rnd(4) == 0, H = 1 + (int)rnd(6), kinds[6];
+  b->n = 0;
+  adds(b, "");
+  csvtab_opts_init(o);
+  o->delim = delim;
+  o->max_field = rnd(15) == 0 ? 1 + rnd(12) : 0;
+  o->override_names = oname;
+  o->override_types = otype;
+  o->noverride = 0;
+  if (rnd(10) == 0) adds(b, "\xEF\xBB\xBF");
+  if (rnd(10) == 0) adds(b, rnd(2) ? "\n" : "  \r\n");
+  for (int j = 0; j < H; j++) {
+    kinds[j] = (int)rnd(5);
+    if (j) add(b, &delim, 1);
+    char nm[16];
+    if (rnd(2)) snprintf(nm, sizeof nm, "h%d", j);
+    else snprintf(nm, sizeof nm, "%s", names[rnd(8)]);
+    if ((delim != ',' && strchr(nm, ',')) || (delim == ' ' && strchr(nm, ' '))) strcpy(nm, "q");
+    adds(b, nm);
+    if (rnd(12) == 0 && o->noverride < 3) {
+      snprintf(onames[o->noverride], 8, "h%d", j);
+      oname[o->noverride] = onames[o->noverride];
+      otype[o->noverride++] = (enum frame_type)rnd(5);
+    }
+  }
+  int trail = rnd(8) == 0, rows = big ? 1500 + (int)rnd(3000) : (int)rnd(25);
+  int last_eol = rnd(5) != 0;
+  for (int i = 0; i < rows; i++) {
+    adds(b, gen_eol());
+    if (rnd(25) == 0) { adds(b, rnd(2) ? "" : "   "); adds(b, gen_eol()); }
+    int n = H + (rough && rnd(60) == 0 ? (rnd(2) ? 1 : -1) : 0);
+    for (int j = 0; j < n; j++) {
+      if (j) add(b, &delim, 1);
+      int kind = j < H ? kinds[j] : 4;
+      unsigned r = rnd(100);
+      if (big && i > rows - 3 && rnd(3) == 0) kind = 4;   /* late type changes */
+      if (r < 8) kind = 5;
+      else if (r < 10) kind = (int)rnd(5);
+      const char *v = pick(kind);
+      if (!rough && !strcmp(v, "Caf\xE9")) v = "ok";   /* invalid UTF-8 only in rough files */
+      if (delim == ' ' && strchr(v, ' ') && !strchr(v, '"')) v = "ab";
+      gen_field(b, v, delim, rough);
+    }
+    if (trail && rnd(3)) add(b, &delim, 1);
+  }
+  if (rows && last_eol) adds(b, gen_eol());
+  if (rough && rnd(20) == 0 && b->n) b->p[rnd((unsigned)b->n)] = '\0';
+  if (rough && rnd(20) == 0) adds(b, "\"open");
+}
+
+/* Generated files, fixed seed: the fast paths must agree with libcsv alone
+ * on every frame and every error. */
+static void test_generated_files_agree_with_libcsv_alone(void **state) {
+  (void)state;
+  struct buf b = {0};
+  char onames[3][8];
+  const char *oname[3];
+  enum frame_type otype[3];
+  size_t loaded = 0;
+  rs = 20260101;
+  for (int t = 0; t < 3000; t++) {
+    struct csvtab_opts o;
+    gen_file(&b, &o, t % 60 == 0, onames, oname, otype);
+    struct csvtab_error e;
+    struct frame *f = load3(b.p, b.n, &o, &e);
+    if (f) loaded++;
+    frame_free(f);
+  }
+  assert_true(loaded > 1000 && loaded < 2900);  /* both outcomes well exercised */
+  free(b.p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_quoted_records_between_plain_ones),
+    cmocka_unit_test(test_crlf_and_lone_cr),
+    cmocka_unit_test(test_blank_lines_as_libcsv_skips_them),
+    cmocka_unit_test(test_spaces_and_tabs_trimmed_like_libcsv),
+    cmocka_unit_test(test_last_line_without_newline),
+    cmocka_unit_test(test_nul_found_on_the_way),
+    cmocka_unit_test(test_long_fields),
+    cmocka_unit_test(test_open_field_measured_where_it_always_was),
+    cmocka_unit_test(test_batch_edges),
+    cmocka_unit_test(test_late_text_keeps_values_as_written),
+    cmocka_unit_test(test_int_column_turning_float_keeps_negative_zero),
+    cmocka_unit_test(test_missing_first_then_typed),
+    cmocka_unit_test(test_first_error_in_file_order_within_a_batch),
+    cmocka_unit_test(test_dates_match_frame_date_parse),
+    cmocka_unit_test(test_long_decimals_are_strtods_double),
+    cmocka_unit_test(test_big_file_on_disk_after_pages_are_released),
+    cmocka_unit_test(test_generated_files_agree_with_libcsv_alone),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
