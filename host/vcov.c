@@ -11,6 +11,8 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "linreg.h"
+
 #define VBLOCK 256
 
 int vcov_sandwich(const double *B, const double *M, size_t k, double *V) {
@@ -77,43 +79,6 @@ static int finish_sandwich(const struct vcov_data *d, const double *M, double *V
   return GSL_SUCCESS;
 }
 
-/* M += sum_i omega_i x_i x_i' over all rows, blockwise: the weighted block
- * omega_i x_ia is formed once, then each (a, c) pair is a contiguous dot. */
-static int meat_diag(const struct vcov_data *d, const double *omega, double *M) {
-  const size_t n = d->n, k = d->k;
-  double *xb = malloc(2 * VBLOCK * k * sizeof *xb);
-  if (xb == NULL) return GSL_ENOMEM;
-  double *blk = xb + VBLOCK * k;
-  memset(M, 0, k * k * sizeof *M);
-  for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = n - i0 < VBLOCK ? n - i0 : VBLOCK;
-    design_block(d, i0, m, xb);
-    for (size_t a = 0; a < k; a++) {
-      const double *xa = xb + a * VBLOCK;
-      double *ba = blk + a * VBLOCK;
-      for (size_t i = 0; i < m; i++) ba[i] = omega[i0 + i] * xa[i];
-    }
-    for (size_t a = 0; a < k; a++) {
-      const double *xa = xb + a * VBLOCK;
-      for (size_t c = a; c < k; c++) {
-        const double *bc = blk + c * VBLOCK;
-        double s0 = 0, s1 = 0;
-        size_t i = 0;
-        for (; i + 2 <= m; i += 2) {
-          s0 += xa[i] * bc[i];
-          s1 += xa[i + 1] * bc[i + 1];
-        }
-        if (i < m) s0 += xa[i] * bc[i];
-        M[a + c * k] += s0 + s1;
-      }
-    }
-  }
-  for (size_t a = 0; a < k; a++)
-    for (size_t c = a + 1; c < k; c++) M[c + a * k] = M[a + c * k];
-  free(xb);
-  return GSL_SUCCESS;
-}
-
 /* Classical: V = sigma^2 (X'WX)^-1. */
 int vcov_classical(const struct vcov_data *d, double sigma2, double *V) {
   for (size_t i = 0; i < d->k * d->k; i++) V[i] = sigma2 * d->xtxi[i];
@@ -125,36 +90,105 @@ int vcov_classical(const struct vcov_data *d, double sigma2, double *V) {
  *   HC1  omega_i = u_i^2 n/(n-k)               (Stata vce(robust))
  *   HC2  omega_i = u_i^2 / (1 - h_i)           (Stata vce(hc2))
  *   HC3  omega_i = u_i^2 / (1 - h_i)^2         (Stata vce(hc3), MacKinnon-White)
- * sandwich::vcovHC's meatHC computes exactly these with h = hatvalues(fit). */
-int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V) {
-  const size_t n = d->n, k = d->k;
-  if ((type == VCOV_HC2 || type == VCOV_HC3) && d->hat == NULL) return GSL_EINVAL;
-  double *omega = malloc(n * sizeof *omega), *M = malloc(k * k * sizeof *M);
-  int st = GSL_ENOMEM;
-  if (omega == NULL || M == NULL) goto done;
-  for (size_t i = 0; i < n; i++) {
-    double u = (d->w != NULL ? d->w[i] : 1) * d->e[i];
-    double om = u * u;
-    if (type == VCOV_HC2 || type == VCOV_HC3) {
-      double q = 1 - d->hat[i];
-      if (!(q > 0)) {
-        st = GSL_EDOM;
-        goto done;
+ * sandwich::vcovHC's meatHC computes exactly these with h = hatvalues(fit).
+ *
+ * The meat is never summed as outer products: M = X' Omega X = R_w' R_w
+ * where R_w is the triangle of the Householder QR of the rows
+ * sqrt(omega_i) x_i, reduced by the same blocked TSQR as the fit, chunk by
+ * chunk on threads (linreg.h): one pass over X at the speed of the fit,
+ * and no squaring of the scaled rows.  In the basis of the fit's R,
+ * M_q = R^-T M R^-1 = G'G with G = R_w R^-1, and V = R^-1 M_q R^-T. */
+struct hc_chunk {
+  const struct vcov_data *d;
+  enum vcov_hc type;
+  size_t lo, hi;
+  struct linreg_qr *q;
+  int bad;                 /* a leverage of 1 (HC2, HC3) */
+};
+
+static int hc_chunk(void *arg) {
+  struct hc_chunk *p = arg;
+  const struct vcov_data *d = p->d;
+  const size_t n = d->n, k = d->k, B = LINREG_BLOCK;
+  double s[LINREG_BLOCK];
+  linreg_qr_reset(p->q);
+  p->bad = 0;
+  for (size_t i0 = p->lo; i0 < p->hi; i0 += B) {
+    size_t m = p->hi - i0 < B ? p->hi - i0 : B;
+    for (size_t i = 0; i < m; i++) {
+      size_t r = i0 + i;
+      double u = fabs((d->w != NULL ? d->w[r] : 1) * d->e[r]);
+      if (p->type == VCOV_HC2 || p->type == VCOV_HC3) {
+        double q = 1 - d->hat[r];
+        if (!(q > 0)) {
+          p->bad = 1;
+          return 0;
+        }
+        u = p->type == VCOV_HC2 ? u / sqrt(q) : u / q;
       }
-      om /= type == VCOV_HC2 ? q : q * q;
+      s[i] = u;
     }
-    omega[i] = om;
+    for (size_t j = 0; j < k; j++) {
+      linreg_prefetch(d->X + j * n, n, i0, m);
+      linreg_qr_put(p->q, j, d->X + j * n + i0, s, 1, m);
+    }
+    linreg_qr_absorb(p->q, m);
   }
-  st = meat_diag(d, omega, M);
-  if (st == GSL_SUCCESS) st = finish_sandwich(d, M, V);
+  return 0;
+}
+
+int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V) {
+  const size_t n = d->n, k = d->k, nc = linreg_nchunks(n);
+  if ((type == VCOV_HC2 || type == VCOV_HC3) && d->hat == NULL) return GSL_EINVAL;
+  struct linreg_qr *q = calloc(nc, sizeof *q);
+  struct hc_chunk *pt = malloc(nc * sizeof *pt);
+  void **arg = malloc(nc * sizeof *arg);
+  double *M = malloc(k * k * sizeof *M), *G = malloc(k * k * sizeof *G);
+  int st = GSL_ENOMEM;
+  if (q == NULL || pt == NULL || arg == NULL || M == NULL || G == NULL) goto done;
+  if (linreg_qr_init(q, nc, k) != GSL_SUCCESS) goto done;
+  for (size_t c = 0; c < nc; c++) {
+    struct hc_chunk z = {d, type, n * c / nc, n * (c + 1) / nc, &q[c], 0};
+    pt[c] = z;
+    arg[c] = &pt[c];
+  }
+  linreg_run_chunks(hc_chunk, arg, nc);
+  st = GSL_EDOM;
+  for (size_t c = 0; c < nc; c++)
+    if (pt[c].bad) goto done;
+  for (size_t c = 1; c < nc; c++) linreg_qr_merge(&q[0], &q[c]);
+  const double *Rw = q[0].R;
+  if (d->rinv != NULL) {
+    /* G = R_w R^-1, upper triangular: G_ac = sum_{a<=l<=c} Rw_al rinv_lc. */
+    for (size_t c = 0; c < k; c++)
+      for (size_t a = 0; a < k; a++) {
+        double t = 0;
+        for (size_t l = a; l <= c; l++) t += Rw[a + l * k] * d->rinv[l + c * k];
+        G[a + c * k] = a <= c ? t : 0;
+      }
+  } else {
+    memcpy(G, Rw, k * k * sizeof *G);
+  }
+  /* M = G'G: M_ac = sum_{l <= min(a, c)} G_la G_lc. */
+  for (size_t a = 0; a < k; a++)
+    for (size_t c = a; c < k; c++) {
+      double t = 0;
+      for (size_t l = 0; l <= a; l++) t += G[l + a * k] * G[l + c * k];
+      M[a + c * k] = M[c + a * k] = t;
+    }
+  st = finish_sandwich(d, M, V);
   if (st != GSL_SUCCESS) goto done;
   if (type == VCOV_HC1) {
     double f = (double)n / ((double)n - (double)k);
     for (size_t i = 0; i < k * k; i++) V[i] *= f;
   }
 done:
-  free(omega);
+  if (q != NULL) linreg_qr_fini(q, nc);
+  free(q);
+  free(pt);
+  free(arg);
   free(M);
+  free(G);
   return st;
 }
 

@@ -25,11 +25,13 @@ struct vcov_data {
                           sqrt(W) X), or NULL; see below */
 };
 
-/* When rinv is given the meat is accumulated in the orthogonal basis
- * q_i = R^-T x_i and V = R^-1 M_q R^-T, instead of B M B with the raw x_i.
- * Same quantity in exact arithmetic, but the rounding error drops from
- * ~cond(X)^2 eps to ~cond(X) eps: on nearly collinear designs (x2 = x1 +
- * 1e-5 noise) B M B loses five digits, which R's sandwich also loses. */
+/* When rinv is given the meat is taken in the orthogonal basis
+ * q_i = R^-T x_i and V = R^-1 M_q R^-T, instead of B M B with the raw x_i
+ * (HC: M_q = G'G, G = R_w R^-1, R_w the triangle of the QR of the rows
+ * sqrt(omega_i) x_i; cluster and HAC: summed from the q_i).  Same quantity
+ * in exact arithmetic, but the rounding error drops from ~cond(X)^2 eps to
+ * ~cond(X) eps: on nearly collinear designs (x2 = x1 + 1e-5 noise) B M B
+ * loses five digits, which R's sandwich also loses. */
 
 enum vcov_hc { VCOV_HC0 = 0, VCOV_HC1, VCOV_HC2, VCOV_HC3 };
 

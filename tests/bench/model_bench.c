@@ -1,12 +1,18 @@
 /* tests/bench/model_bench.c -- time the regression core on 1,000,000 x 7:
  * logit by IRLS (host/glm.c) and OLS with HC1 standard errors (host/linreg.c
  * + host/vcov.c), best of N runs, and print the ratio to statsmodels' times.
- * Built by hand (not by make):
- *   python3 tests/bench/gen_model_data.py /tmp/model_1m.csv
+ * Both sides may use every core (csceval: C11 threads over fixed row chunks;
+ * statsmodels: numpy's multithreaded BLAS); run the peer in the same session
+ * as this, as tests/bench/run.sh does, since other load moves both.  Every
+ * run must give the same bytes as the first (fixed chunks, fixed reduction
+ * order); a difference is reported and fails the benchmark.
+ * Built by hand (not by make), as in tests/bench/run.sh:
+ *   python3 tests/bench/gen_model_data.py /tmp/csceval-bench/model_1m.csv
  *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/linreg.c host/vcov.c host/glm.c \
  *       tests/bench/model_bench.c -o /tmp/model_bench $(pkg-config --cflags --libs gsl) -lm
- *   /usr/bin/python3 tests/bench/peer_statsmodels.py /tmp/model_1m.csv   # prints two times
- *   /tmp/model_bench /tmp/model_1m.csv 5 LOGIT_PEER_S OLS_PEER_S */
+ *   /usr/bin/python3 tests/bench/peer_statsmodels.py /tmp/csceval-bench/model_1m.csv 5
+ *       # prints "peer logit_1m S" and "peer ols_hc1_1m S"
+ *   /tmp/model_bench /tmp/csceval-bench/model_1m.csv 5 LOGIT_PEER_S OLS_PEER_S */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +69,9 @@ int main(int argc, char **argv) {
   free(rows);
 
   double best_logit = INFINITY, best_ols = INFINITY, V[64];
-  int iters = 0;
+  /* The first run's results, to check that every run gives the same bytes. */
+  double first[2 + 8 + 64 + 8 + 64];
+  int same = 1;
   for (int r = 0; r < runs; r++) {
     struct glm_opts o = glm_opts_default(GLM_BINOMIAL, GLM_LOGIT);
     struct glm_fit g;
@@ -71,8 +79,12 @@ int main(int argc, char **argv) {
     int st = glm_fit(X, n, k, yb, NULL, NULL, 1, &o, &g);
     double t1 = now();
     if (st != GSL_SUCCESS) return 1;
-    iters = g.iter;
     if (r == 0) printf("logit b1 = %.6f, iterations %d\n", g.coef[1], g.iter);
+    double got[2 + 8 + 64 + 8 + 64];
+    got[0] = g.deviance;
+    got[1] = g.iter;
+    memcpy(got + 2, g.coef, k * sizeof *got);
+    memcpy(got + 10, g.xtxi, k * k * sizeof *got);
     glm_fini(&g);
     best_logit = t1 - t0 < best_logit ? t1 - t0 : best_logit;
 
@@ -84,10 +96,17 @@ int main(int argc, char **argv) {
     t1 = now();
     if (st != GSL_SUCCESS) return 1;
     if (r == 0) printf("ols b1 = %.6f, HC1 se(b1) = %.6g\n", fit.coef[1], sqrt(V[1 + k]));
+    memcpy(got + 74, fit.coef, k * sizeof *got);
+    memcpy(got + 82, V, k * k * sizeof *got);
     linreg_fini(&fit);
     best_ols = t1 - t0 < best_ols ? t1 - t0 : best_ols;
+    if (r == 0)
+      memcpy(first, got, sizeof got);
+    else if (memcmp(first, got, sizeof got) != 0)
+      same = 0;
   }
-  (void)iters;
+  printf("same bytes on every run: %s\n", same ? "yes" : "NO");
+  if (!same) return 1;
   printf("bench logit_1m: csceval %.3f s, statsmodels %.3f s, ratio %.3f\n", best_logit,
          peer_logit, best_logit / peer_logit);
   printf("bench ols_hc1_1m: csceval %.3f s, statsmodels %.3f s, ratio %.3f\n", best_ols, peer_ols,

@@ -148,11 +148,133 @@ static const struct glm_case CASES[] = {
     {"poisson_w", "poisson", {"x1", "d"}, 2, GLM_POISSON, GLM_LOG, "w", "exposure", NULL},
 };
 
+/* Large n: every row of a reference set repeated REP times (80,000 logit
+ * rows, 60,000 Poisson rows: more than one chunk of host/linreg.h, so the
+ * rows are reduced on several threads and the triangles merged).  The
+ * maximum likelihood estimate is unchanged, deviance and log-likelihood
+ * scale by REP, (X'WX)^-1 and the HC0 sandwich by 1/REP; R's iteration
+ * count still holds.  A second fit must give the same bytes (fixed
+ * chunks, fixed reduction order, whatever the thread timing). */
+#define REP 200
+
+static double *repeat_rows(const double *v, size_t n, size_t cols) {
+  double *r = malloc(REP * n * cols * sizeof *r);
+  assert_non_null(r);
+  for (size_t j = 0; j < cols; j++)
+    for (size_t t = 0; t < REP; t++) memcpy(r + j * REP * n + t * n, v + j * n, n * sizeof *r);
+  return r;
+}
+
+static void scaled_check(const char *c, const char *q, const double *got, size_t m,
+                         double factor) {
+  double *g = malloc(m * sizeof *g);
+  assert_non_null(g);
+  for (size_t i = 0; i < m; i++) g[i] = got[i] / factor;
+  check_vec(c, q, g, m, TOL_ITER);
+  free(g);
+}
+
+static void run_glm_case_repeated(const struct glm_case *gc) {
+  struct ref_data d = refcsv_data(gc->data);
+  size_t n0 = d.nrow, n = REP * n0, k;
+  double *X0 = ref_design(&d, 1, gc->cols, gc->ncols, &k);
+  double *X = repeat_rows(X0, n0, k), *y = repeat_rows(ref_col(&d, "y"), n0, 1);
+  double *w = gc->w ? repeat_rows(ref_col(&d, gc->w), n0, 1) : NULL, *off = NULL;
+  if (gc->off) {
+    off = repeat_rows(ref_col(&d, gc->off), n0, 1);
+    for (size_t i = 0; i < n; i++) off[i] = log(off[i]);
+  }
+  struct glm_opts o = glm_opts_default(gc->fam, gc->link);
+  struct glm_fit fit, again;
+  assert_int_equal(glm_fit(X, n, k, y, w, off, 1, &o, &fit), GSL_SUCCESS);
+  assert_true(fit.converged);
+  assert_int_equal(fit.iter, (int)ref_scalar(&REF, gc->name, "iter"));
+  check_vec(gc->name, "coef", fit.coef, k, TOL_ITER);
+  scaled_check(gc->name, "vcov_classical", fit.xtxi, k * k, 1.0 / REP);
+  scaled_check(gc->name, "deviance", &fit.deviance, 1, REP);
+  scaled_check(gc->name, "null_deviance", &fit.null_deviance, 1, REP);
+  scaled_check(gc->name, "loglik", &fit.loglik, 1, REP);
+  check_vec(gc->name, "fitted", fit.mu, n0, TOL_ITER);
+  check_vec(gc->name, "fitted", fit.mu + (REP - 1) * n0, n0, TOL_ITER);
+  double V[16];
+  struct vcov_data vd = {X, n, k, fit.wres, fit.wwt, fit.xtxi, NULL, fit.rinv};
+  assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
+  scaled_check(gc->name, "vcov_HC0", V, k * k, 1.0 / REP);
+
+  assert_int_equal(glm_fit(X, n, k, y, w, off, 1, &o, &again), GSL_SUCCESS);
+  assert_int_equal(again.iter, fit.iter);
+  assert_memory_equal(again.coef, fit.coef, k * sizeof *fit.coef);
+  assert_memory_equal(again.xtxi, fit.xtxi, k * k * sizeof *fit.xtxi);
+  assert_memory_equal(again.mu, fit.mu, n * sizeof *fit.mu);
+  assert_memory_equal(again.wwt, fit.wwt, n * sizeof *fit.wwt);
+  assert_memory_equal(&again.deviance, &fit.deviance, sizeof fit.deviance);
+  assert_memory_equal(&again.aic, &fit.aic, sizeof fit.aic);
+  double V2[16];
+  struct vcov_data vd2 = {X, n, k, again.wres, again.wwt, again.xtxi, NULL, again.rinv};
+  assert_int_equal(vcov_hc(&vd2, VCOV_HC0, V2), GSL_SUCCESS);
+  assert_memory_equal(V2, V, k * k * sizeof *V);
+  glm_fini(&again);
+  glm_fini(&fit);
+  free(X0);
+  free(X);
+  free(y);
+  free(w);
+  free(off);
+  refcsv_data_free(&d);
+}
+
 static void test_logit_matches_r(void **s) { (void)s; run_glm_case(&CASES[0]); }
 static void test_probit_matches_r(void **s) { (void)s; run_glm_case(&CASES[1]); }
 static void test_weighted_logit_matches_r(void **s) { (void)s; run_glm_case(&CASES[2]); }
 static void test_poisson_with_offset_matches_r(void **s) { (void)s; run_glm_case(&CASES[3]); }
 static void test_weighted_poisson_with_offset_matches_r(void **s) { (void)s; run_glm_case(&CASES[4]); }
+static void test_large_n_logit_matches_r(void **s) { (void)s; run_glm_case_repeated(&CASES[0]); }
+static void test_large_n_probit_matches_r(void **s) { (void)s; run_glm_case_repeated(&CASES[1]); }
+static void test_large_n_weighted_logit_matches_r(void **s) {
+  (void)s;
+  run_glm_case_repeated(&CASES[2]);
+}
+static void test_large_n_weighted_poisson_with_offset_matches_r(void **s) {
+  (void)s;
+  run_glm_case_repeated(&CASES[4]);
+}
+
+/* The first bad value is reported by row and column whichever chunk
+ * (thread) finds it: a bad outcome beats a non-finite x later in the data,
+ * and among non-finite x the first column wins, then the first row. */
+static void test_large_n_bad_values_are_located(void **s) {
+  (void)s;
+  size_t n = 100000, k = 3;
+  double *X = malloc(n * k * sizeof *X), *y = malloc(n * sizeof *y);
+  assert_non_null(X);
+  assert_non_null(y);
+  for (size_t i = 0; i < n; i++) {
+    X[i] = 1;
+    X[n + i] = (double)(i % 17) - 8;
+    X[2 * n + i] = (double)(i % 5);
+    y[i] = (i % 3) == 0;
+  }
+  X[2 * n + 90000] = NAN;
+  X[n + 95000] = INFINITY;
+  X[2 * n + 40000] = INFINITY;
+  y[99999] = 2;
+  struct glm_opts o = glm_opts_default(GLM_BINOMIAL, GLM_LOGIT);
+  struct glm_fit fit;
+  assert_int_equal(glm_fit(X, n, k, y, NULL, NULL, 1, &o, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, k);
+  assert_int_equal(fit.bad_row, 99999);
+  y[99999] = 1;
+  assert_int_equal(glm_fit(X, n, k, y, NULL, NULL, 1, &o, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 1);
+  assert_int_equal(fit.bad_row, 95000);
+  X[n + 95000] = 0;
+  assert_int_equal(glm_fit(X, n, k, y, NULL, NULL, 1, &o, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 2);
+  assert_int_equal(fit.bad_row, 40000);
+  glm_fini(&fit);
+  free(X);
+  free(y);
+}
 
 /* Every d = 1 row has y = 1: quasi-complete separation by d, found from the
  * data even though R's glm converges without a warning here. */
@@ -233,6 +355,11 @@ int main(void) {
       cmocka_unit_test(test_weighted_logit_matches_r),
       cmocka_unit_test(test_poisson_with_offset_matches_r),
       cmocka_unit_test(test_weighted_poisson_with_offset_matches_r),
+      cmocka_unit_test(test_large_n_logit_matches_r),
+      cmocka_unit_test(test_large_n_probit_matches_r),
+      cmocka_unit_test(test_large_n_weighted_logit_matches_r),
+      cmocka_unit_test(test_large_n_weighted_poisson_with_offset_matches_r),
+      cmocka_unit_test(test_large_n_bad_values_are_located),
       cmocka_unit_test(test_quasi_complete_separation_names_the_column),
       cmocka_unit_test(test_complete_separation_is_reported),
       cmocka_unit_test(test_glm_rank_deficiency_and_bad_outcomes),

@@ -171,6 +171,71 @@ static const struct lm_case LM_CASES[] = {
     {"ts18", "ts18", {"x"}, 1, "y", NULL, NULL, {1, 2}, TOL_CLOSED, 0},
 };
 
+/* Large n: every row of a reference set repeated REP times (80,000 rows
+ * for Longley: more than one chunk of host/linreg.h, so the rows are
+ * reduced on several threads and the triangles merged).  Coefficients,
+ * fitted values and residuals are unchanged; the residual sum of squares
+ * scales by REP, (X'WX)^-1 and the HC0 sandwich by 1/REP.  A second fit
+ * must give the same bytes (fixed chunks, fixed reduction order). */
+#define REP 5000
+
+static double *repeat_rows(const double *v, size_t n, size_t cols) {
+  double *r = malloc(REP * n * cols * sizeof *r);
+  assert_non_null(r);
+  for (size_t j = 0; j < cols; j++)
+    for (size_t t = 0; t < REP; t++) memcpy(r + j * REP * n + t * n, v + j * n, n * sizeof *r);
+  return r;
+}
+
+static void run_lm_case_repeated(const struct lm_case *lc) {
+  struct ref_data d = refcsv_data(lc->data);
+  size_t n0 = d.nrow, n = REP * n0, k;
+  double *X0 = ref_design(&d, 1, lc->cols, lc->ncols, &k);
+  double *X = repeat_rows(X0, n0, k), *y = repeat_rows(ref_col(&d, lc->y), n0, 1);
+  double *w = lc->w ? repeat_rows(ref_col(&d, lc->w), n0, 1) : NULL;
+  struct linreg_fit fit, again;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_SUCCESS);
+  double tol = lc->tol;
+  check_vec(lc->name, "coef", fit.coef, k, tol);
+  check_vec(lc->name, "fitted", fit.fitted, n0, tol);
+  check_vec(lc->name, "resid", fit.resid + (REP - 1) * n0, n0, tol);
+  double sigma = ref_scalar(&REF, lc->name, "sigma");
+  double rss0 = sigma * sigma * ((double)n0 - (double)k), rss = fit.rss / REP;
+  ref_check("rss / REP", &rss, &rss0, 1, tol, 0);
+  double *V = malloc(k * k * sizeof *V), *want = malloc(k * k * sizeof *want);
+  assert_non_null(V);
+  assert_non_null(want);
+  assert_int_equal(ref_get(&REF, lc->name, "vcov_classical", want, k * k), k * k);
+  for (size_t i = 0; i < k * k; i++) V[i] = fit.xtxi[i] * REP * sigma * sigma;
+  ref_check("xtxi REP sigma^2", V, want, k * k, tol, 0.01 * vmax(want, k * k));
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
+  for (size_t i = 0; i < k * k; i++) V[i] *= REP;
+  assert_int_equal(ref_get(lc->hiprec ? &HIPREC : &REF, lc->name, "vcov_HC0", want, k * k),
+                   k * k);
+  ref_check("HC0 REP", V, want, k * k, lc->hiprec ? TOL_CLOSED : tol, 0.01 * vmax(want, k * k));
+
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &again), GSL_SUCCESS);
+  assert_memory_equal(again.coef, fit.coef, k * sizeof *fit.coef);
+  assert_memory_equal(again.xtxi, fit.xtxi, k * k * sizeof *fit.xtxi);
+  assert_memory_equal(again.resid, fit.resid, n * sizeof *fit.resid);
+  assert_memory_equal(&again.rss, &fit.rss, sizeof fit.rss);
+  assert_memory_equal(&again.mss, &fit.mss, sizeof fit.mss);
+  struct vcov_data vd2 = {X, n, k, again.resid, w, again.xtxi, NULL, again.rinv};
+  assert_int_equal(vcov_hc(&vd2, VCOV_HC0, want), GSL_SUCCESS);
+  for (size_t i = 0; i < k * k; i++) want[i] *= REP;
+  assert_memory_equal(want, V, k * k * sizeof *V);
+  linreg_fini(&again);
+  linreg_fini(&fit);
+  free(V);
+  free(want);
+  free(X0);
+  free(X);
+  free(y);
+  free(w);
+  refcsv_data_free(&d);
+}
+
 static void test_ols_longley_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[0]); }
 static void test_ols_raw_quadratic_in_year_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[1]); }
 static void test_ols_nearly_collinear_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[2]); }
@@ -178,6 +243,85 @@ static void test_ols_five_rows_matches_r(void **s) { (void)s; run_lm_case(&LM_CA
 static void test_wls_with_singleton_clusters_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[4]); }
 static void test_ols_cluster_cr1_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[5]); }
 static void test_ols_newey_west_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[6]); }
+static void test_large_n_ols_longley_matches_r(void **s) {
+  (void)s;
+  run_lm_case_repeated(&LM_CASES[0]);
+}
+static void test_large_n_ols_nearly_collinear_matches_r(void **s) {
+  (void)s;
+  run_lm_case_repeated(&LM_CASES[2]);
+}
+static void test_large_n_wls_matches_r(void **s) { (void)s; run_lm_case_repeated(&LM_CASES[4]); }
+
+/* The 2-wide and (where the processor has AVX2) 4-wide QR kernels give
+ * the same bytes: the same operations on the same lanes, summed in the
+ * same order.  Block sizes 1..LINREG_BLOCK, columns 1..19 (so every
+ * sweep width is used), the first column zero in some blocks (H = I). */
+static void test_qr_kernels_agree_bytewise(void **s) {
+  (void)s;
+  unsigned long long st = 42;
+  for (size_t K = 1; K < 20; K++) {
+    struct linreg_qr q[2];
+    assert_int_equal(linreg_qr_init(q, 2, K), GSL_SUCCESS);
+    linreg_qr_wide(&q[0], 0);
+    linreg_qr_wide(&q[1], 1);
+    for (size_t m = 1; m <= LINREG_BLOCK; m += 13) {
+      for (size_t j = 0; j < K; j++)
+        for (size_t i = 0; i < m; i++) {
+          st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+          double v = (double)(st >> 11) / 9007199254740992.0 - 0.5;
+          if (j == 0 && m % 2 == 0) v = 0;
+          q[0].blk[i + j * LINREG_BLOCK] = q[1].blk[i + j * LINREG_BLOCK] = v;
+        }
+      linreg_qr_absorb(&q[0], m);
+      linreg_qr_absorb(&q[1], m);
+    }
+    assert_memory_equal(q[0].R, q[1].R, K * K * sizeof *q[0].R);
+    assert_memory_equal(q[0].ss, q[1].ss, K * sizeof *q[0].ss);
+    linreg_qr_fini(q, 2);
+  }
+}
+
+/* With many chunks the reports still name the first bad value in a serial
+ * scan's order (columns in order, rows in order, then the weights), and a
+ * collinear column is still found. */
+static void test_large_n_bad_values_and_collinearity_are_located(void **s) {
+  (void)s;
+  size_t n = 100000, k = 3;
+  double *X = malloc(n * k * sizeof *X), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
+  assert_non_null(X);
+  assert_non_null(y);
+  assert_non_null(w);
+  for (size_t i = 0; i < n; i++) {
+    X[i] = 1;
+    X[n + i] = (double)(i % 17);
+    X[2 * n + i] = 2 * X[n + i] + 1;     /* collinear: 2 x1 + intercept */
+    y[i] = (double)(i % 7);
+    w[i] = 1;
+  }
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, y, NULL, 1, &fit), GSL_ESING);
+  assert_int_equal(fit.bad_col, 2);
+  w[70000] = 0;
+  X[2 * n + 90000] = NAN;
+  X[n + 95000] = INFINITY;
+  X[2 * n + 40000] = -INFINITY;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 1);
+  assert_int_equal(fit.bad_row, 95000);
+  X[n + 95000] = 0;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 2);
+  assert_int_equal(fit.bad_row, 40000);
+  X[2 * n + 40000] = X[2 * n + 90000] = 0;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, k + 1);
+  assert_int_equal(fit.bad_row, 70000);
+  linreg_fini(&fit);
+  free(X);
+  free(y);
+  free(w);
+}
 
 /* R aliases year3 in y ~ year + year2 + year3 (rank 3): csceval must refuse
  * and name column 3 (0-based; R's aliased index is 4, 1-based). */
@@ -470,6 +614,11 @@ int main(void) {
       cmocka_unit_test(test_wls_with_singleton_clusters_matches_r),
       cmocka_unit_test(test_ols_cluster_cr1_matches_r),
       cmocka_unit_test(test_ols_newey_west_matches_r),
+      cmocka_unit_test(test_large_n_ols_longley_matches_r),
+      cmocka_unit_test(test_large_n_ols_nearly_collinear_matches_r),
+      cmocka_unit_test(test_large_n_wls_matches_r),
+      cmocka_unit_test(test_large_n_bad_values_and_collinearity_are_located),
+      cmocka_unit_test(test_qr_kernels_agree_bytewise),
       cmocka_unit_test(test_raw_cubic_in_year_is_reported_collinear),
       cmocka_unit_test(test_exact_duplicate_column_is_named),
       cmocka_unit_test(test_bad_weights_and_values_are_located),
