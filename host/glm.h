@@ -2,7 +2,8 @@
  * probit (binomial) and log-linear Poisson, with prior weights, offsets,
  * and detection of separation, non-convergence and rank deficiency.  Each
  * IRLS step is a weighted least squares solved by the blocked Householder
- * QR of host/linreg.h.  Pure C on GSL, no Lua.  Bound by host/lmodel.c. */
+ * QR of host/linreg.h, in fixed row chunks on all cores (the same bytes on
+ * every run).  Pure C on GSL, no Lua.  Bound by host/lmodel.c. */
 #ifndef CSC_GLM_H
 #define CSC_GLM_H
 
