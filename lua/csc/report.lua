@@ -93,12 +93,26 @@ function M.model(ctx, r, published, stamp)
   p("**Question.** " .. s.question)
   p(string.format("**Source.** %s%s. Reruns: %s.", s.source.report,
     s.source.reference and (" (" .. s.source.reference .. ")") or "", table.concat(s.source.tables, ", ")))
-  local synthetic = {}
-  for _, pv in ipairs(ctx.provenance) do if pv.synthetic then synthetic[#synthetic + 1] = pv.name end end
+  -- Each synthetic input is named with its generator and what the real file
+  -- is, and the command that runs the recipe on the real files.
+  local synthetic, names, opts = {}, {}, {}
+  for _, pv in ipairs(ctx.provenance) do
+    if pv.synthetic then
+      local inp = (s.inputs or {})[pv.name] or {}
+      local what = {}
+      if inp.generator then what[#what + 1] = "made by `" .. inp.generator .. "`" end
+      if inp.real_data then what[#what + 1] = "the real data: " .. inp.real_data:gsub("%.$", "") end
+      synthetic[#synthetic + 1] = pv.name .. (#what > 0 and (" (" .. table.concat(what, "; ") .. ")") or "")
+      names[#names + 1] = pv.name
+      opts[#opts + 1] = "--data " .. pv.name .. "=PATH"
+    end
+  end
   if #synthetic > 0 then
-    block({ kind = "inset", text = "**These results use synthetic data.** The input(s) " .. table.concat(synthetic, ", ")
-      .. " were generated to match the published descriptives, because the original records are "
-      .. "not public (confidential or unpublished). To run on the real file: `csceval run " .. r.path .. " --data NAME=PATH`." })
+    block({ kind = "inset", text = "**These results use synthetic data.** The input" .. (#names > 1 and "s " or " ")
+      .. table.concat(synthetic, ", ") .. (#names > 1 and " were" or " was")
+      .. " generated to match the published descriptives, because the original records are "
+      .. "not public (confidential or unpublished). To run on the real "
+      .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(opts, " ") .. "`." })
   end
   if s.data_note then p(s.data_note) end
 

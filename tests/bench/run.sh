@@ -18,7 +18,7 @@ CC=${CC:-cc}
 
 line() {  # name csceval_s peer peer_s
   awk -v n="$1" -v a="$2" -v p="$3" -v b="$4" \
-    'BEGIN { printf "bench %s: csceval %.3f s, %s %.3f s, ratio %.3f\n", n, a, p, b, a / b }'
+    'BEGIN { printf "bench %s: csceval %.4f s, %s %.4f s, ratio %.3f\n", n, a, p, b, a / b }'
 }
 
 # --- loading a CSV: csceval's read_csv (through Lua) against fread(nThread = 1)

@@ -182,8 +182,8 @@ H.case("report.md keeps its layout: every block then a blank line", function()
     "# T", "",
     "**Question.** Q?", "",
     "**Source.** R (RR1). Reruns: Table 1.", "",
-    "> **These results use synthetic data.** The input(s) d were generated to match the published descriptives, "
-      .. "because the original records are not public (confidential or unpublished). To run on the real file: `csceval run recipes/x.lua --data NAME=PATH`.", "",
+    "> **These results use synthetic data.** The input d was generated to match the published descriptives, "
+      .. "because the original records are not public (confidential or unpublished). To run on the real file: `csceval run recipes/x.lua --data d=PATH`.", "",
     "## Design", "", "Design: custom.", "",
     "## Data", "",
     "| input | file | rows | columns | SHA-256 | synthetic |", "|---|---|---|---|---|---|",
