@@ -69,21 +69,11 @@ end
 local function say(...) io.stderr:write(string.format(...), "\n") end
 require("host.sys").mkdirs(OUTDIR)
 
--- ===== random numbers: splitmix64 =====
+-- ===== random numbers: splitmix64 (data/lib/splitmix.lua) =====
 
-local Rng = {}
-Rng.__index = Rng
-local function rng(seed) return setmetatable({ s = seed }, Rng) end
-function Rng:next()
-  self.s = self.s + 0x9E3779B97F4A7C15
-  local z = self.s
-  z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
-  z = (z ~ (z >> 27)) * 0x94D049BB133111EB
-  return z ~ (z >> 31)
-end
-function Rng:unif() return ((self:next() >> 11) + 0.5) / 9007199254740992.0 end
-function Rng:int(n) return 1 + math.floor(self:unif() * n) end
-function Rng:bern(p) return self:unif() < p end
+local splitmix = dofile((debug.getinfo(1, "S").source:match("^@(.*)[/\\]") or ".") .. "/../lib/splitmix.lua")
+local Rng = splitmix.Rng
+local rng = splitmix.new
 function Rng:pick(weights)             -- index by weight
   local s = 0
   for _, w in ipairs(weights) do s = s + w end

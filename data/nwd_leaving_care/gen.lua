@@ -131,18 +131,13 @@ local TARGET = {
 -- ("worse than predicted" for accommodation, "not a marked change" for EET).
 local COMP_2019 = { acc = -3.0, eet = -0.5 }
 
--- ===== Deterministic random numbers (splitmix64) =====
+-- ===== Deterministic random numbers (splitmix64: data/lib/splitmix.lua) =====
+
+local splitmix = dofile((debug.getinfo(1, "S").source:match("^@(.*)[/\\]") or ".") .. "/../lib/splitmix.lua")
 
 local function rng(seed)
-  local s = seed
-  local function u()
-    s = s + 0x9E3779B97F4A7C15
-    local z = s
-    z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
-    z = (z ~ (z >> 27)) * 0x94D049BB133111EB
-    z = z ~ (z >> 31)
-    return ((z >> 11) + 0.5) * 2.0 ^ -53
-  end
+  local stream = splitmix.new(seed)
+  local function u() return stream:unif() end
   local spare
   return {
     u = u,

@@ -68,6 +68,19 @@ function H.case(name, f)
   end
 end
 
+--- Run a Lua script (a data generator, say) in this state with its
+-- messages to stderr silenced; returns what it returns, raises its error.
+function H.run_script(script, ...)
+  local chunk = assert(loadfile(script, "t"))
+  local saved = io.stderr
+  io.stderr = assert(io.open("/dev/null", "w"))
+  local ok, rc = pcall(chunk, ...)
+  io.stderr:close()
+  io.stderr = saved
+  if not ok then error(rc, 0) end
+  return rc
+end
+
 function H.skip(name, why)
   H.skipped = (H.skipped or 0) + 1
   io.stdout:write("skipped: ", name, ": ", why, "\n")

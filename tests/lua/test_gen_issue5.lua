@@ -19,16 +19,7 @@ local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-gen5-" .. tostring
 sys.mkdirs(tmp)
 
 -- Run a generator script in this Lua state with its messages silenced.
-local function generate(script, ...)
-  local chunk = assert(loadfile(script, "t"))
-  local saved = io.stderr
-  io.stderr = assert(io.open("/dev/null", "w"))
-  local ok, rc = pcall(chunk, ...)
-  io.stderr:close()
-  io.stderr = saved
-  if not ok then error(rc, 0) end
-  return rc
-end
+local generate = H.run_script
 
 local function bytes(path) return assert(sys.read(path)) end
 
