@@ -63,7 +63,7 @@ return {
 
   published = {
     { label = "Referrals per 10,000 children, Lincolnshire 2017/18 (the peak)", source = "Figure 7 text",
-      estimate = "referral_rate.authority.2018", value = 510, tolerance = 5,
+      estimate = "referral_rate.authority.peak_value", value = 510, tolerance = 5,
       note = "published figure rounded; population year not stated in the report" },
     { label = "Year of the peak in referrals per 10,000, 2012/13 to 2019/20", source = "Figure 7 text",
       estimate = "referral_rate.authority.peak_year", value = 2018, tolerance = 0 },

@@ -63,6 +63,10 @@ function M.load_inputs(r, overrides)
       synthetic = (inp.synthetic and not overrides[name]) or false,
       replaced = overrides[name] ~= nil,
       description = inp.description,
+      -- missing values by reason in the columns the recipe declares using
+      -- (all columns when it declares none), for the provenance section
+      missing_values = M.suppression(f, inp.columns or f:names()),
+      columns_checked = inp.columns and #inp.columns or f:ncol(),
     }
     ::continue::
   end

@@ -37,6 +37,15 @@ function M.headline(doc)
   return doc.estimates and doc.estimates[1]
 end
 
+--- A headline estimate's name for readers: the label of the published
+-- figure it is compared with, when there is one, else its own label.
+local function headline_name(doc, head)
+  for _, p in ipairs(doc.published or {}) do
+    if p.estimate == head.label and (p.field == nil or p.field == "value") then return p.label end
+  end
+  return head.label
+end
+
 --- Strength of evidence as sentences: published figures reproduced within
 -- tolerance (n of m), diagnostics raised, and the design's own note.
 function M.evidence(doc)
@@ -80,24 +89,26 @@ function M.write(out_dir)
   local rows, cards = {}, {}
   for _, en in ipairs(entries) do
     local doc, name = en.doc, en.name
-    local ev, within, total = M.evidence(doc)
+    local ev = M.evidence(doc)
     local head = M.headline(doc)
-    rows[#rows + 1] = string.format("| [%s](%s/report.md) | %s | %s | %s | %d of %d |",
-      doc.recipe.title or name, name, (doc.recipe.question or ""):gsub("|", "/"), doc.recipe.design or "",
-      head and (head.label .. ": " .. util.fmt_fixed(head.value, 2)) or "–", within, total)
+    local dname = doc.recipe.design_label or design_name(doc.recipe.design)
+    local headline = head and string.format("%s: %s%s", headline_name(doc, head),
+      report.cell(type(head.value) == "number" and head.value or nil),
+      type(head.unit) == "string" and (" " .. head.unit) or "") or "–"
+    rows[#rows + 1] = string.format("| [%s](%s/report.md) | %s | %s | %s | %s |",
+      doc.recipe.title or name, name, (doc.recipe.question or ""):gsub("|", "/"), dname,
+      headline:gsub("|", "/"), (table.concat(ev, " "):gsub("|", "/")))
     local has_html = sys.kind(out_dir .. "/" .. name .. "/report.html") == "file"
     cards[#cards + 1] = {
       href = name .. (has_html and "/report.html" or "/report.md"),
       title = doc.recipe.title or name,
       question = doc.recipe.question or "",
-      design = design_name(doc.recipe.design),
-      headline = head and string.format("%s: %s%s", head.label,
-        report.cell(type(head.value) == "number" and head.value or nil),
-        type(head.unit) == "string" and (" " .. head.unit) or "") or "–",
+      design = dname,
+      headline = headline,
       evidence = ev,
     }
   end
-  local text = "# csceval results\n\n| recipe | question | design | headline | published reproduced |\n|---|---|---|---|---|\n"
+  local text = "# csceval results\n\n| recipe | question | design | headline | strength of evidence |\n|---|---|---|---|---|\n"
       .. table.concat(rows, "\n") .. "\n"
   local ok, err = sys.write_atomic(out_dir .. "/index.md", text)
   if ok then ok, err = sys.write_atomic(out_dir .. "/index.html", html.index(cards)) end

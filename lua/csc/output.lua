@@ -77,6 +77,7 @@ function M.results(ctx, r, published, stamp)
   local s = r.spec
   return json.encode({
     recipe = { id = ctx.id, title = s.title, question = s.question, design = s.design.type,
+      design_label = s.design.label,
       source = { report = s.source.report, tables = json.array(util.copy(s.source.tables)),
                  reference = s.source.reference } },
     estimates = est, published = pub, tables = tables, inputs = inputs,

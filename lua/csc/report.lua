@@ -131,11 +131,31 @@ function M.model(ctx, r, published, stamp)
   end
   block({ kind = "table", caption = "Input files", columns = { "input", "file", "rows", "columns", "SHA-256", "synthetic" },
     rows = prov_rows, align = { "left", "left", "right", "right", "left", "left" } })
-  if #ctx.drops > 0 then
-    local items = {}
-    for _, d in ipairs(ctx.drops) do items[#items + 1] = string.format("%s: %d rows not used: %s.", d.input, d.n, d.reason) end
-    block({ kind = "list", items = items })
+  -- What is missing, and why, in the columns each input is used for; then
+  -- the rows the analysis left out and the reason.
+  local WHY = { blank = "blank", NA = "NA", c = "suppressed (c)", x = "not available (x)",
+    z = "not applicable (z)", k = "fewer than 0.5 (k)", u = "low reliability (u)", low = "low",
+    [":"] = "not available (:)", calculated = "not calculable" }
+  local items = {}
+  for _, pv in ipairs(ctx.provenance) do
+    local mv = pv.missing_values
+    if mv and next(mv) then
+      local parts = {}
+      for _, reason in ipairs(util.sorted_keys(mv)) do
+        parts[#parts + 1] = string.format("%d %s", mv[reason], WHY[reason] or reason)
+      end
+      items[#items + 1] = string.format("%s: missing values in the %d column%s used: %s.", pv.name,
+        pv.columns_checked, pv.columns_checked == 1 and "" or "s", table.concat(parts, ", "))
+    end
   end
+  for _, d in ipairs(ctx.drops) do items[#items + 1] = string.format("%s: %d rows not used: %s.", d.input, d.n, d.reason) end
+  for _, pv in ipairs(ctx.provenance) do
+    if pv.replaced then
+      items[#items + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
+        .. "where the recipe's notes describe the synthetic data, they do not apply to this input.", pv.name)
+    end
+  end
+  if #items > 0 then block({ kind = "list", items = items }) end
 
   if #ctx.methods > 0 then
     section("Method")

@@ -85,3 +85,25 @@ H.case("a failed run leaves the earlier output folder as it was", function()
   H.eq(sys.read(dir .. "/out/keep/results.json"), before)
   for _, f in ipairs(sys.listdir(dir .. "/out")) do H.ok(not f:find("partial", 1, true), f) end
 end)
+
+H.case("the data section counts missing values by reason and names replaced inputs", function()
+  assert(sys.write_atomic(dir .. "/s.csv", "g,y\na,1\nb,c\ne,x\nf,\n"))
+  local text = string.format([[
+return {
+  title = "t", question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = %q, columns = { "g", "y" }, synthetic = true, generator = "data/gen.lua" } },
+  design = { type = "custom", label = "Test design", analyse = function(ctx)
+    ctx:estimate{ label = "n", value = ctx.data.d:nrow() }
+  end },
+}
+]], dir .. "/d.csv")
+  local p = dir .. "/suppr.lua"
+  assert(sys.write_atomic(p, text))
+  runner.run(p, { out = dir .. "/out", formats = { "md", "json" }, data = { "d=" .. dir .. "/s.csv" } })
+  local md = sys.read(dir .. "/out/suppr/report.md")
+  H.ok(md:find("d: missing values in the 2 columns used: 1 blank, 1 suppressed (c), 1 not available (x).", 1, true), md)
+  H.ok(md:find("d: read from the file given with --data", 1, true), md)
+  H.ok(not md:find("These results use synthetic data", 1, true), md)   -- replaced: not synthetic any more
+  H.eq(results("suppr").recipe.design_label, "Test design")
+end)

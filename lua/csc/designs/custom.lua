@@ -9,6 +9,7 @@ local M = {}
 M.schema = S.record({
   analyse = S.func({ required = true, doc = "function(ctx) that computes the results" }),
   summary = S.string({ doc = "the design in plain English, for the report" }),
+  label = S.string({ doc = "a short name of the design for out/index (e.g. \"Weighted Mahalanobis matching\")" }),
 })
 
 function M.describe(design)
