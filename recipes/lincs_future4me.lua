@@ -5,8 +5,8 @@
 -- group's average gap), weighted by the inverse probability of treatment on
 -- age and offences before the start, and compared on reoffending.
 --
--- The records are synthetic (data/lincs_future4me/gen.lua): the real
--- Future4Me dataset is confidential.  With the real files:
+-- The recipe's own input files are synthetic (data/lincs_future4me/gen.lua):
+-- the real Future4Me dataset is confidential.  With the real files:
 --   ./csceval run recipes/lincs_future4me.lua --data people=PATH --data offences=PATH
 
 local match = require("csc.match")
@@ -120,6 +120,13 @@ local function analyse(ctx)
     .. "(the average treatment effect), so both groups are weighted towards the whole sample. Table 1's after-"
     .. "weighting treatment means and \"Sample\" differ from before, which weights of 1 for the treated (the "
     .. "effect on the treated) could not do; \"Sample\" is read as Kish's effective sample size.")
+  ctx:method("Propensity model: `logit p_i = a + b1·age_i + b2·pre_i + b3·pre_violent_i + b4·pre_drugs_i` "
+    .. "(T_i = 1 for Future4Me, 0 for a comparator; maximum likelihood). Weights for the average treatment "
+    .. "effect: `w_i = T_i/p_i + (1 − T_i)/(1 − p_i)`. Effective sample size of a group: `(Σw_i)²/Σw_i²`.")
+  ctx:method("Balance (Table 1): weighted means `Σw_i·x_i/Σw_i`; standardised mean difference "
+    .. "`SMD = (mean_T − mean_C)/√((s²_T + s²_C)/2)`, s² the groups' variances before weighting (n − 1), the "
+    .. "same denominator after weighting (cobalt's convention for the ATE); variance ratio `s²_T/s²_C`, "
+    .. "weighted after weighting. A covariate is flagged when |SMD| after weighting exceeds 0.1.")
   local b = w:balance({ sd = "pooled", labels = LABELS })
   local info = w.info
   local e = w:effect({ outcome = "reoffended" })
@@ -135,14 +142,21 @@ local function analyse(ctx)
   est("table1.sample.before.comparator", info.control.n)
   est("table1.sample.after.treatment", info.treated.ess, { method = "Kish effective sample size" })
   est("table1.sample.after.comparator", info.control.ess, { method = "Kish effective sample size" })
-  rows[#rows + 1] = { "Sample", info.treated.n, info.control.n, info.treated.ess, info.control.ess }
+  rows[#rows + 1] = { "Sample", info.treated.n, info.control.n, info.treated.ess, info.control.ess, NA, NA, NA, NA,
+    NA }
   local love_v, love_b, love_a = {}, {}, {}
   for _, r in ipairs(b.rows) do
     est("table1." .. r.covariate .. ".before.treatment", r.mean_treated)
     est("table1." .. r.covariate .. ".before.comparator", r.mean_control)
     est("table1." .. r.covariate .. ".after.treatment", r.mean_treated_adj)
     est("table1." .. r.covariate .. ".after.comparator", r.mean_control_adj)
-    rows[#rows + 1] = { LABELS[r.covariate], r.mean_treated, r.mean_control, r.mean_treated_adj, r.mean_control_adj }
+    est("table1." .. r.covariate .. ".smd.before", r.smd, { method = "standardised mean difference, pooled SD" })
+    est("table1." .. r.covariate .. ".smd.after", r.smd_adj, { method = "standardised mean difference, pooled SD "
+      .. "of the unweighted groups" })
+    local vr, vr_adj = r.var_ratio == r.var_ratio and r.var_ratio or NA,
+      r.var_ratio_adj == r.var_ratio_adj and r.var_ratio_adj or NA
+    rows[#rows + 1] = { LABELS[r.covariate], r.mean_treated, r.mean_control, r.mean_treated_adj, r.mean_control_adj,
+      r.smd, r.smd_adj, vr, vr_adj, math.abs(r.smd_adj) > b.threshold and "yes" or "no" }
     love_v[#love_v + 1], love_b[#love_b + 1], love_a[#love_a + 1] = LABELS[r.covariate], r.smd, r.smd_adj
   end
   -- reoffending before weighting (not published) and after
@@ -154,22 +168,33 @@ local function analyse(ctx)
   est("table1.reoffending.after.treatment", e.mean_treated * 100, { unit = "%" })
   est("table1.reoffending.after.comparator", e.mean_control * 100, { unit = "%" })
   rows[#rows + 1] = { "Proportion reoffending post-intervention (%)", raw_rate[1], raw_rate[0], e.mean_treated * 100,
-    e.mean_control * 100 }
+    e.mean_control * 100, NA, NA, NA, NA, NA }
   ctx:table("table1", { columns = { "group", "before weighting: treatment", "before weighting: comparator",
-    "after weighting: treatment", "after weighting: comparator" }, rows = rows },
-    { digits = 2, caption = "Table 1: results from inverse probability weighting analysis of Future4Me and "
+    "after weighting: treatment", "after weighting: comparator", "SMD before weighting", "SMD after weighting",
+    "variance ratio before weighting", "variance ratio after weighting", "over 0.1 after weighting" },
+    rows = rows },
+    { digits = { ["before weighting: treatment"] = 2, ["before weighting: comparator"] = 2,
+      ["after weighting: treatment"] = 2, ["after weighting: comparator"] = 2, ["SMD before weighting"] = 3,
+      ["SMD after weighting"] = 3, ["variance ratio before weighting"] = 2, ["variance ratio after weighting"] = 2 },
+      caption = "Table 1: results from inverse probability weighting analysis of Future4Me and "
       .. "pre-Future4Me cases",
-      note = "\"Sample\" after weighting: Kish's effective sample size. Reoffending before weighting is not in the "
-        .. "report; it is shown for reference." })
+      note = "The four columns after \"group\" are the report's. \"Sample\" after weighting: Kish's effective "
+        .. "sample size. "
+        .. "Reoffending before weighting is not in the report; it is shown for reference. Added (not in the "
+        .. "report): standardised mean difference (treatment mean − comparator mean) / √((s²_T + s²_C)/2), with "
+        .. "the groups' unweighted variances (n − 1) as denominator before and after weighting; variance ratio "
+        .. "s²_T / s²_C (weighted after weighting); \"over 0.1 after weighting\" flags an absolute SMD above 0.1 "
+        .. "after weighting." })
 
   ctx:estimate({ label = "reoffending.difference", value = e.estimate * 100, se = e.se * 100,
     ci = { e.conf_low * 100, e.conf_high * 100 }, p = e.p_value, n = e.n_used, unit = "percentage points",
     method = e.method, headline = true })
   ctx:estimate({ label = "reoffending.significant", value = e.p_value < ctx.alpha and 1 or 0,
     method = string.format("1 when the p-value of the weighted difference is below %s", fmt(ctx.alpha, 2)) })
-  ctx:method(string.format("Reoffending: the weighted difference in the share who reoffended (a weighted linear "
-    .. "probability model on the Future4Me indicator), with survey::svyglm's robust standard error, a t interval "
-    .. "and p-value on %d residual degrees of freedom.", math.tointeger(e.df) or 0))
+  ctx:method(string.format("Reoffending: the weighted difference in the share who reoffended, τ in the weighted "
+    .. "linear probability model `y_i = a + τ·T_i + e_i` (y_i = 1 if the young person reoffended; weights w_i), "
+    .. "with survey::svyglm's robust standard error (`HC0·n/(n − 1)`), a t interval and p-value on %d residual "
+    .. "degrees of freedom.", math.tointeger(e.df) or 0))
 
   -- The weights and the overlap of the scores.
   local wrows = {}
@@ -195,10 +220,20 @@ local function analyse(ctx)
     variables = love_v, before = love_b, after = love_a, before_name = "Before weighting",
     after_name = "After weighting" })
   for _, msg in ipairs(b:warnings("after weighting")) do ctx:warn(msg) end
-  if info.treated.n_outside_support + info.control.n_outside_support > 0 then
-    ctx:note(string.format("%d Future4Me and %d comparison young people have scores outside the other group's "
-      .. "range (common support); they are kept, as the report does not mention trimming.",
-      info.treated.n_outside_support, info.control.n_outside_support))
+  -- Diagnostics of the weights, as the ipw design raises them.
+  for _, g in ipairs({ { "Future4Me", "young person", "young people", info.treated },
+                       { "comparator", "young person", "young people", info.control } }) do
+    local x = g[4]
+    if x.n_outside_support > 0 then
+      ctx:warn(string.format("%d %s %s %s a propensity score outside the other group's range (no common "
+        .. "support); %s kept, as the report does not mention trimming.", x.n_outside_support, g[1],
+        x.n_outside_support == 1 and g[2] or g[3], x.n_outside_support == 1 and "has" or "have",
+        x.n_outside_support == 1 and "it is" or "they are"))
+    end
+    if x.ess < 0.5 * x.n_kept then
+      ctx:warn(string.format("the weights leave the %s group an effective sample size of %.0f of %d young people "
+        .. "(a few young people carry much of the weight)", g[1], x.ess, x.n_kept))
+    end
   end
   ctx:note(string.format("Weighted reoffending %s%% against %s%%: %s percentage points (95%% CI %s to %s, p = %s).",
     fmt(e.mean_treated * 100, 1), fmt(e.mean_control * 100, 1), fmt(e.estimate * 100, 1), fmt(e.conf_low * 100, 1),
@@ -221,8 +256,10 @@ return {
     file = "../shared/seeds/001_30498599e8c141ff.txt",
     tables = { "Table 1" },
   },
-  data_note = "The records are synthetic. They were made by data/lincs_future4me/gen.lua to match Table 1 and the "
-    .. "text (so agreement with them is by construction, not a finding); the real records are the bespoke "
+  data_note = "The recipe's own input files (data/lincs_future4me/) are synthetic, made by "
+    .. "data/lincs_future4me/gen.lua to match Table 1 and the text, so agreement with the report on them is by "
+    .. "construction, not a finding; the Data table shows whether this run read them or files given with --data. "
+    .. "The real records are the bespoke "
     .. "Future4Me dataset built by Lincolnshire County Council from its Youth Offending Service and Children's "
     .. "Services records (young people supported by Future4Me, and historical cases who would have been eligible), "
     .. "held by the council and analysed by Ecorys. With that dataset as two files, one row per young person "
@@ -266,9 +303,9 @@ return {
   published = published,
 
   limitations = {
-    "The data are synthetic and were generated to reproduce Table 1, so every ✓ here shows that the recipe "
-      .. "computes what the report describes, not that the report's findings hold. Run it on the real dataset "
-      .. "with --data to check them.",
+    "On the recipe's own synthetic files, which were generated to reproduce Table 1, every ✓ shows that the "
+      .. "recipe computes what the report describes, not that the report's findings hold; only a run on the real "
+      .. "dataset (--data) checks them.",
     "The report does not say which weights it used. Table 1's treated group changes after weighting (236 to "
       .. "195, age 15.93 to 15.56), so the recipe uses weights for the average treatment effect (1/p and "
       .. "1/(1 - p)) and reads \"Sample\" as Kish's effective sample size; the report's own description (higher "

@@ -6,8 +6,8 @@
 -- and the impact is estimated with regression adjustment and the time-trend
 -- ratio as in Table 3.
 --
--- The pupil records are synthetic (data/nwd_back_on_track/gen.lua): the real
--- school census extract is confidential.  With the real extract:
+-- The recipe's own input files are synthetic (data/nwd_back_on_track/gen.lua):
+-- the real school census extract is confidential.  With the real extract:
 --   ./csceval run recipes/nwd_back_on_track.lua --data pupils=PATH --data year8=PATH
 
 -- ===== the published figures =====
@@ -178,7 +178,36 @@ local function balance_rows(ctx, name, model, ratio, m, before)
       .. "in the table above.", model),
     variables = love_vars, before = love_b, after = love_a, before_name = "Before matching",
     after_name = "After matching" })
+  -- The diagnostics table: SMD, variance ratio and flag, by csc.match.balance.
+  local drows = {}
+  for _, r in ipairs(after.rows) do
+    local vr, vr_adj = r.var_ratio == r.var_ratio and r.var_ratio or NA,
+      r.var_ratio_adj == r.var_ratio_adj and r.var_ratio_adj or NA
+    drows[#drows + 1] = { LABELS[r.covariate], r.smd, r.smd_adj, vr, vr_adj,
+      math.abs(r.smd_adj) > after.threshold and "yes" or "no" }
+  end
+  ctx:table(name .. "_balance", { columns = { "pre-intervention characteristic", "SMD before matching",
+    "SMD after matching", "variance ratio before matching", "variance ratio after matching",
+    "over 0.1 after matching" }, rows = drows },
+    { digits = { ["SMD before matching"] = 3, ["SMD after matching"] = 3, ["variance ratio before matching"] = 2,
+      ["variance ratio after matching"] = 2 },
+      caption = string.format("Balance diagnostics for %s (%s; %d:1): not in the report",
+        name == "table9" and "Table 9" or "Table 10", model, ratio),
+      note = "csc.match.balance with sd = \"pooled\", variance = \"sample\": SMD (intervention mean − comparison "
+        .. "mean) / √((s²_T + s²_C)/2), s² the sample variances (n − 1) of the unmatched groups, the same "
+        .. "denominator after matching, so the SMDs are those of the table above. Variance ratio s²_T / s²_C "
+        .. "(after matching with the matching weights), for the continuous characteristics only (– for 0/1 "
+        .. "ones). \"over 0.1 after matching\" flags an absolute SMD above 0.1 after matching." })
   for _, w in ipairs(after:warnings("after matching")) do ctx:warn(w) end
+  local info = m.info
+  if info.n_matched_treated < info.n_treated then
+    ctx:warn(string.format("%s: %d of %d Back on Track pupils found no comparison pupil; the estimates are for the "
+      .. "matched pupils only.", model, info.n_treated - info.n_matched_treated, info.n_treated))
+  end
+  if info.n_matched_control < ratio * info.n_matched_treated then
+    ctx:warn(string.format("%s: %d comparison pupils matched, fewer than %d for each of the %d matched Back on "
+      .. "Track pupils.", model, info.n_matched_control, ratio, info.n_matched_treated))
+  end
   return after
 end
 
@@ -231,10 +260,20 @@ local function analyse(ctx)
     caption = "Year 8 unauthorised absence in North Yorkshire (the time-trend ratio)" })
   -- the comparison cohort's own Year 8 pupils in 2015/16 (Year 6 in 2013/14)
   local own = d:filter("bot == 0 and ncyear_pre == 6"):aggregate(nil, { { "n", "count" }, { "m", "mean", "ua_post" } })
-  ctx:note(string.format("The 2015/16 Year 8 figure of the trend file (%s sessions per pupil, %d pupils) against "
-    .. "the comparison cohort's own Year 8 pupils of 2015/16 in the pupil file (Year 6 in 2013/14): %s "
-    .. "sessions per pupil, %d pupils.", fmt(per["2015/16"], 4), math.tointeger(y8:filter('academic_year == "2015/16"'):value(1, "year8_pupils")),
-    fmt(own:value(1, "m"), 4), own:value(1, "n")))
+  local y8_1516 = math.tointeger(y8:filter('academic_year == "2015/16"'):value(1, "year8_pupils"))
+  local check = string.format("The 2015/16 Year 8 figure of the trend file (%s sessions per pupil, %d pupils) "
+    .. "against the comparison cohort's own Year 8 pupils of 2015/16 in the pupil file (Year 6 in 2013/14): %s "
+    .. "sessions per pupil, %d pupils.", fmt(per["2015/16"], 4), y8_1516, fmt(own:value(1, "m"), 4), own:value(1, "n"))
+  -- The two should describe the same pupils; when they disagree by more than
+  -- 5% the trend ratio may not fit the comparison cohort.
+  local own_m, own_n = own:value(1, "m"), own:value(1, "n")
+  if own_n == 0 or own_m ~= own_m or math.abs(own_m - per["2015/16"]) > 0.05 * per["2015/16"]
+      or math.abs(own_n - y8_1516) > 0.05 * y8_1516 then
+    ctx:warn(check .. " They differ by more than 5%: the trend file may not describe the comparison cohort, and "
+      .. "the time-trend ratio applied to its absences may not fit.")
+  else
+    ctx:note(check)
+  end
 
   -- Balance before matching, and the covariate weights.
   local covs_all = { "ua_pre", "fx_pre", "ncyear_pre", "boy", "ehc", "sen_support", "fsm" }
@@ -265,6 +304,10 @@ local function analyse(ctx)
     .. "school year, gender, EHC plan, SEN support, FSM and unauthorised absence sessions for the absence "
     .. "outcome; 4 neighbours on the same with fixed-exclusion sessions for the exclusion outcome. All "
     .. "characteristics are from the year before the cohort year (2016/17 and 2013/14).")
+  ctx:method("Distance between a Back on Track pupil i and a comparison pupil j: `d²(i, j) = uᵀ W^½ S⁻¹ W^½ u`, "
+    .. "with u = x_i − x_j the difference in the matching characteristics (each standardised by its SD over all "
+    .. "pupils), S their pooled within-group covariance (each group centred on its own mean, cross-products "
+    .. "summed and divided by n − 2) and W = diag(w_1, …, w_6) the covariate weights.")
   ctx:method("Weights: the report weighted each characteristic \"to reflect different degrees of pre-matching "
     .. "imbalances\" but does not give the weights; here each weight is the characteristic's absolute "
     .. "standardised difference before matching (table below).")
@@ -290,6 +333,15 @@ local function analyse(ctx)
     .. "unauthorised absences multiplied by the time-trend ratio %s first (not the exclusions: no trend, as the "
     .. "report says). Standard errors clustered on the matched sets (CR1, as sandwich::vcovCL); normal 95%% "
     .. "intervals and p-values, which the report's printed intervals and p-values imply.", fmt(ratio, 4)))
+  ctx:method("Impact model, fitted by least squares on the matched sample (each Back on Track pupil with weight 1, "
+    .. "each comparison pupil with its matching weight w_i): `y_i = a + τ·T_i + b′x_i + e_i`, with T_i = 1 for "
+    .. "Back on Track, x_i the adjustment characteristics and τ the impact; for absences the comparison pupils' "
+    .. "y_i is `r·y_i`, with the time-trend ratio `r = (sessions per Year 8 pupil, 2018/19) / (sessions per Year 8 "
+    .. "pupil, 2015/16)`. Standard error of τ clustered on the G matched sets: "
+    .. "`V = G/(G − 1)·(n − 1)/(n − k)·(XᵀWX)⁻¹ [Σ_g X_gᵀ W_g e_g e_gᵀ W_g X_g] (XᵀWX)⁻¹`; interval τ ± 1.96·SE.")
+  ctx:method("Balance (Tables 9 and 10): `SMD = (mean_T − mean_C)/√((s²_T + s²_C)/2)`, s² the sample variances "
+    .. "(n − 1) of the unmatched groups, the same denominator after matching (means then weighted by the "
+    .. "matching weights); variance ratio `s²_T/s²_C`.")
   local t3 = {}
   for _, e in ipairs({ { "absences", "The number of unauthorised absences", eA, mA },
                        { "exclusions", "The number of sessions missed due to fixed exclusions", eX, mX } }) do
@@ -345,9 +397,10 @@ return {
     file = "../shared/seeds/000_8ff97da3c18f70f3.txt",
     tables = { "Table 3", "Table 8", "Table 9", "Table 10" },
   },
-  data_note = "The pupil records are synthetic. They were made by data/nwd_back_on_track/gen.lua to match every "
-    .. "figure of Tables 3, 8, 9 and 10 (so agreement with those tables is by construction, not a finding); the "
-    .. "real records are North Yorkshire County Council's pupil-level school census extract for 2013/14 to "
+  data_note = "The recipe's own input files (data/nwd_back_on_track/) are synthetic, made by "
+    .. "data/nwd_back_on_track/gen.lua to match every figure of Tables 3, 8, 9 and 10, so agreement with those "
+    .. "tables on them is by construction, not a finding; the Data table shows whether this run read them or "
+    .. "files given with --data. The real records are North Yorkshire County Council's pupil-level school census extract for 2013/14 to "
     .. "2018/19 linked to the Back on Track cohort list, held by the council and shared with the evaluators "
     .. "(NatCen) under a data-sharing agreement. With that extract as one row per pupil (columns cohort, "
     .. "back_on_track, ncyear_pre, gender, sen as N/K/E, fsm, ua_pre, fx_pre, px_pre, ua_post, fx_post) and the "
@@ -393,9 +446,9 @@ return {
   published = published,
 
   limitations = {
-    "The data are synthetic and were generated to reproduce the published tables, so every ✓ here shows that the "
-      .. "recipe computes what the report describes, not that the report's findings hold. Run it on the real "
-      .. "extract with --data to check them.",
+    "On the recipe's own synthetic files, which were generated to reproduce the published tables, every ✓ shows "
+      .. "that the recipe computes what the report describes, not that the report's findings hold; only a run on "
+      .. "the real extract (--data) checks them.",
     "The report does not publish its covariate weights. The recipe weights each characteristic by its absolute "
       .. "standardised difference before matching (one reading of \"a certain weight to reflect different degrees "
       .. "of pre-matching imbalances\"); on the real extract the evaluators' own weights would give other matched "
@@ -413,6 +466,6 @@ return {
       .. "the recipe follows Appendix 3.",
     "Mean school year of the Back on Track pupils in 2016/17 is 5.79, below the Years 6 to 8 that pupils in "
       .. "Years 7 to 9 in 2017/18 would have been in; some supported pupils were younger (the report's preventative "
-      .. "work with pupils moving from primary school). The synthetic data follow the printed mean.",
+      .. "work with pupils moving from primary school). The recipe's synthetic files follow the printed mean.",
   },
 }

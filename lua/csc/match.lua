@@ -282,20 +282,61 @@ function Matched:matched()
   return self.data:filter(string.format("%s > 0", self.spec.weights_name))
 end
 
+-- The exact-matching variables as balance covariates: a number column as it
+-- is; a text column as one 0/1 indicator per value (as cobalt splits a
+-- factor), named <column>_<value> (letters, digits and _ only) and labelled
+-- "<label>: <value>".  Returns the data with the indicators, the covariate
+-- names and their labels.
+local function exact_covariates(data, exact, labels, taken)
+  local covs, labs = {}, {}
+  for _, c in ipairs(exact) do
+    if data:type(c) == "text" then
+      local lv = data:filter(string.format("not is_missing(%s)", c)):aggregate(c, { { "n", "count" } }):column(c)
+      for _, v in ipairs(lv) do
+        local name = (c .. "_" .. tostring(v)):gsub("[^%w_]", "_")
+        while taken[name] or data:has(name) do name = name .. "_" end
+        local lit = tostring(v):gsub("\\", "\\\\"):gsub('"', '\\"')
+        data = data:mutate(name, string.format('if_else(%s == "%s", 1, 0)', c, lit))
+        taken[name] = true
+        covs[#covs + 1] = name
+        labs[name] = string.format("%s: %s", labels[c] or c, tostring(v))
+      end
+    elseif not taken[c] then
+      taken[c] = true
+      covs[#covs + 1] = c
+    end
+  end
+  return data, covs, labs
+end
+
 --- Balance before and after matching (see match.balance); covariates
--- default to the matching and propensity covariates.
+-- default to the matching and propensity covariates and the exact-matching
+-- variables (text ones as an indicator per value).  After exact matching
+-- the SMD of an exact variable is 0: the table shows that the strata held.
 function Matched:balance(opts)
   opts = opts or {}
   local covs = opts.covariates
+  local data, labels = self.data, opts.labels
   if covs == nil then
     local seen = {}
     covs = {}
     for _, c in ipairs(self.spec.covariates) do if not seen[c] then covs[#covs + 1] = c; seen[c] = true end end
     for _, c in ipairs(self.spec.ps_covariates) do if not seen[c] then covs[#covs + 1] = c; seen[c] = true end end
+    if #self.spec.exact > 0 then
+      local ecovs, elabs
+      data, ecovs, elabs = exact_covariates(data, self.spec.exact, labels or {}, seen)
+      for _, c in ipairs(ecovs) do covs[#covs + 1] = c end
+      if next(elabs) then
+        local l = {}
+        for k, v in pairs(labels or {}) do l[k] = v end
+        for k, v in pairs(elabs) do l[k] = v end
+        labels = l
+      end
+    end
   end
   local b = {}
   for k, v in pairs(opts) do b[k] = v end
-  b.data, b.treat, b.covariates = self.data, self.spec.treat, covs
+  b.data, b.treat, b.covariates, b.labels = data, self.spec.treat, covs, labels
   b.weights = self.spec.weights_name
   b.estimand = b.estimand or self.spec.estimand
   return M.balance(b)

@@ -109,10 +109,28 @@ local function compare(ctx, r)
 end
 
 --- Write files (name -> text) as out_dir/id/, atomically as a folder.
+--- Every output folder carries this file, so a rerun replaces only a folder
+-- csceval wrote: a folder of the same name holding anything else (the
+-- recipe's own inputs, say) is never deleted.
+M.MARKER = ".csceval-output"
+
 local function write_outputs(out_dir, id, files)
+  if not id:match("^[%w_%-][%w_%-%.]*$") or id:find("..", 1, true) then
+    errors.raise("recipe", string.format("the recipe id %q is not a plain folder name; set id = \"...\" "
+      .. "(letters, digits, _ and -) in the recipe", id))
+  end
   local ok, err = sys.mkdirs(out_dir)
   if not ok then errors.raise("output", err) end
   local final = out_dir .. "/" .. id
+  local kind = sys.kind(final)
+  local ours = kind == "dir" and (sys.kind(final .. "/" .. M.MARKER) == "file"
+    -- folders from before the marker existed
+    or sys.kind(final .. "/results.json") == "file" or sys.kind(final .. "/report.md") == "file")
+  if kind == "file" or (kind == "dir" and not ours and #(sys.listdir(final) or {}) > 0) then
+    errors.raise("output", string.format("%s already exists and was not written by csceval; nothing was "
+      .. "changed. Choose another --out folder, or move that %s away", final, kind == "file" and "file" or "folder"))
+  end
+  files[M.MARKER] = "This folder was written by csceval; a rerun of the recipe replaces it.\n"
   local staging = out_dir .. "/." .. id .. ".partial"
   sys.rmdir_flat(staging)
   ok, err = sys.mkdirs(staging)

@@ -26,9 +26,40 @@ local function readonly(name, src, drop)
   })
 end
 
+--- A read-only view of a library module.  Recipes of one run share the
+-- host's module tables, so a recipe that could assign to them could change
+-- what the next recipe does (where it writes, what it reports).  Nested
+-- plain tables are wrapped on access; tables with a metatable (sentinels
+-- such as NA, objects) are passed through so identity checks still work.
+local function deep_readonly(name, src, cache)
+  if cache[src] then return cache[src] end
+  local function wrap(k, v)
+    if type(v) == "table" and getmetatable(v) == nil then
+      return deep_readonly(name .. "." .. tostring(k), v, cache)
+    end
+    return v
+  end
+  local proxy = setmetatable({}, {
+    __index = function(_, k) return wrap(k, src[k]) end,
+    __newindex = function(_, k)
+      error(string.format("recipe tried to change %s.%s; library tables are read-only", name, tostring(k)), 2)
+    end,
+    __pairs = function()
+      return function(_, k)
+        local nk, nv = next(src, k)
+        return nk, nk ~= nil and wrap(nk, nv) or nil
+      end, nil, nil
+    end,
+    __len = function() return #src end,
+    __metatable = false,
+  })
+  cache[src] = proxy
+  return proxy
+end
+
 local safe_globals = {
   "assert", "error", "ipairs", "next", "pairs", "pcall", "xpcall", "select",
-  "tonumber", "tostring", "type", "rawequal", "rawlen", "rawget", "setmetatable", "getmetatable",
+  "tonumber", "tostring", "type", "rawequal", "rawlen", "rawget",
 }
 
 --- A fresh sandboxed _ENV for one recipe.
@@ -36,6 +67,7 @@ local safe_globals = {
 -- @tparam function printer receives print()'s text (diagnostics go to stderr)
 function M.env(chunkname, printer)
   local allowed = {}
+  local ro_cache = setmetatable({}, { __mode = "k" })
   for _, name in ipairs(safe_globals) do allowed[name] = _G[name] end
   allowed.string = readonly("string", string, { dump = true })
   allowed.table = readonly("table", table)
@@ -54,7 +86,26 @@ function M.env(chunkname, printer)
       error(string.format("recipes may require only csceval's public modules (%s), not %q",
         table.concat(names, ", "), tostring(name)), 2)
     end
-    return require(name)
+    return deep_readonly(name, require(name), ro_cache)
+  end
+  -- Metatables: a recipe sees and changes only those it set itself, so it
+  -- cannot reach the string library through getmetatable("") or rewrite
+  -- the methods of frames and other library objects.
+  local owned = setmetatable({}, { __mode = "k" })
+  allowed.getmetatable = function(v)
+    local mt = getmetatable(v)
+    if mt ~= nil and owned[mt] then return mt end
+    return nil
+  end
+  allowed.setmetatable = function(t, mt)
+    if type(t) ~= "table" then error("setmetatable: expected a table", 2) end
+    local cur = getmetatable(t)
+    if cur ~= nil and not owned[cur] then
+      error("setmetatable: this table belongs to csceval's library; recipes may set metatables only on "
+        .. "tables they made", 2)
+    end
+    if mt ~= nil then owned[mt] = true end
+    return setmetatable(t, mt)
   end
   allowed.NA = require("host.frame").NA
   local env = {}

@@ -14,6 +14,7 @@ local H = ...
 local sys = require("host.sys")
 local frame = require("host.frame")
 local runner = require("csc.runner")
+local json = require("csc.json")
 
 local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-gen4-" .. tostring(os.time()) .. "-"
   .. tostring(math.random(1e6))
@@ -64,7 +65,7 @@ H.case("nwd_back_on_track: the compact file and the one-row-per-pupil file give 
   local level = nwd .. "/pupil_level.csv"
   H.ok(sys.kind(level) == "file", "the generator wrote the pupil-level file")
   local a = runner.run("recipes/nwd_back_on_track.lua", { out = tmp .. "/o1", formats = { "json" } })
-  local b = runner.run("recipes/nwd_back_on_track.lua", { out = tmp .. "/o2", formats = { "json" },
+  local b = runner.run("recipes/nwd_back_on_track.lua", { out = tmp .. "/o2", formats = { "json", "md" },
     data = { "pupils=" .. level } })
   H.eq(#a.published, 95)
   H.eq(a.nwithin, #a.published)
@@ -72,6 +73,31 @@ H.case("nwd_back_on_track: the compact file and the one-row-per-pupil file give 
   for i, e in ipairs(a.estimates) do
     H.eq(b.estimates[i].label, e.label)
     H.eq(b.estimates[i].value, e.value)
+  end
+  -- with --data the report must not assert that the pupil records are synthetic
+  local md = bytes(tmp .. "/o2/nwd_back_on_track/report.md")
+  H.ok(not md:find("records are synthetic", 1, true) and not md:find("The data are synthetic", 1, true),
+    "the recipe's own text asserts synthetic data although pupils was given with --data")
+  -- formulas in Method; a balance diagnostics table per analysis (SMD, variance ratio, flag)
+  for _, f in ipairs({ "`d²(i, j) = uᵀ W^½ S⁻¹ W^½ u`", "`y_i = a + τ·T_i + b′x_i + e_i`",
+                       "`SMD = (mean_T − mean_C)/√((s²_T + s²_C)/2)`" }) do
+    H.ok(md:find(f, 1, true), "Method gives the formula " .. f)
+  end
+  local res = json.decode(bytes(tmp .. "/o1/nwd_back_on_track/results.json"))
+  local tabs = {}
+  for _, t in ipairs(res.tables) do tabs[t.name] = t end
+  for _, n in ipairs({ "table9", "table10" }) do
+    local t = tabs[n .. "_balance"]
+    H.ok(t, n .. "_balance: the diagnostics table is written")
+    H.eq(t.columns, { "pre-intervention characteristic", "SMD before matching", "SMD after matching",
+      "variance ratio before matching", "variance ratio after matching", "over 0.1 after matching" })
+    H.eq(#t.rows, 6)
+    -- its SMDs are the published layout's (same denominator)
+    for i, row in ipairs(t.rows) do
+      H.eq(row[2], tabs[n].rows[i][4], 1e-12)
+      H.eq(row[3], tabs[n].rows[i][7], 1e-12)
+    end
+    H.ok(type(t.rows[1][5]) == "number", "variance ratio of the continuous characteristic")
   end
 end)
 
@@ -99,13 +125,37 @@ H.case("lincs_future4me data: groups, start dates, offences before the start", f
 end)
 
 H.case("lincs_future4me: every published figure within tolerance", function()
-  local r = runner.run("recipes/lincs_future4me.lua", { out = tmp .. "/o3", formats = { "json" } })
+  local r = runner.run("recipes/lincs_future4me.lua", { out = tmp .. "/o3", formats = { "json", "md" } })
   H.eq(#r.published, 25)
   H.eq(r.nwithin, #r.published)
 end)
 
+H.case("lincs_future4me: common support is a warning; SMDs and variance ratios in Table 1; formulas", function()
+  local r = runner.run("recipes/lincs_future4me.lua", { out = tmp .. "/o4", formats = { "json", "md" },
+    data = { "people=data/lincs_future4me/people.csv" } })
+  local w = table.concat(r.warnings, "\n")
+  H.ok(w:find("22 Future4Me young people have a propensity score outside the other group's range", 1, true), w)
+  H.ok(w:find("5 comparator young people have a propensity score outside the other group's range", 1, true), w)
+  local res = json.decode(bytes(tmp .. "/o4/lincs_future4me/results.json"))
+  local t1
+  for _, t in ipairs(res.tables) do if t.name == "table1" then t1 = t end end
+  H.eq(t1.columns, { "group", "before weighting: treatment", "before weighting: comparator",
+    "after weighting: treatment", "after weighting: comparator", "SMD before weighting", "SMD after weighting",
+    "variance ratio before weighting", "variance ratio after weighting", "over 0.1 after weighting" })
+  H.eq(t1.rows[2][1], "Average age")
+  H.ok(math.abs(t1.rows[2][6]) > 0.1 and math.abs(t1.rows[2][7]) < 0.1, "age: SMD before and after weighting")
+  H.eq(t1.rows[2][10], "no")
+  local md = bytes(tmp .. "/o4/lincs_future4me/report.md")
+  for _, f in ipairs({ "`w_i = T_i/p_i + (1 − T_i)/(1 − p_i)`", "`y_i = a + τ·T_i + e_i`",
+                       "`logit p_i = a + b1·age_i + b2·pre_i + b3·pre_violent_i + b4·pre_drugs_i`" }) do
+    H.ok(md:find(f, 1, true), "Method gives the formula " .. f)
+  end
+  H.ok(not md:find("records are synthetic", 1, true) and not md:find("The data are synthetic", 1, true),
+    "the recipe's own text asserts synthetic data although people was given with --data")
+end)
+
 -- clean up (each folder holds files only)
 for _, d in ipairs({ nwd, f4m, tmp .. "/o1/nwd_back_on_track", tmp .. "/o1", tmp .. "/o2/nwd_back_on_track", tmp .. "/o2",
-                     tmp .. "/o3/lincs_future4me", tmp .. "/o3", tmp }) do
+                     tmp .. "/o3/lincs_future4me", tmp .. "/o3", tmp .. "/o4/lincs_future4me", tmp .. "/o4", tmp }) do
   sys.rmdir_flat(d)
 end

@@ -256,3 +256,41 @@ H.case("design ipw: weights, support and balance tables, effect under the weight
   H.ok(sys.read(tmp .. "/out/f4m/weights.csv"), "the weights table is written")
   H.ok(sys.read(tmp .. "/out/f4m/score_overlap.svg"), "the overlap chart is written")
 end)
+
+-- ===== exact-matching variables in the balance table; formulas in Method =====
+
+H.case("Matched:balance includes the exact-matching variables (text ones by value), SMD 0 after", function()
+  local f = medium:mutate("gt", 'if_else(g == 1, "one", if_else(g == 2, "two", "three"))')
+  local m = match.nearest{ data = f, treat = "t", covariates = { "x1", "x2" }, ratio = 2, exact = { "b1", "gt" } }
+  local b = m:balance{ labels = { gt = "Group" } }
+  local byc = {}
+  for _, r in ipairs(b.rows) do byc[r.covariate] = r end
+  H.eq(#b.rows, 6)
+  for _, c in ipairs({ "b1", "gt_one", "gt_two", "gt_three" }) do
+    H.ok(byc[c], "exact variable " .. c .. " is in the balance table")
+    H.eq(byc[c].smd_adj, 0, 1e-12)
+  end
+  H.eq(byc.gt_two.label, "Group: two")
+  H.ok(math.abs(byc.gt_two.smd) > 0.1, "before matching the strata differ")
+  -- given covariates are kept as given
+  H.eq(#m:balance{ covariates = { "x1" } }.rows, 1)
+end)
+
+H.case("design matching: exact variables in the balance table; distance and effect formulas in Method", function()
+  runner.run(recipe_file("exact", [[{
+    type = "matching", data = "people", treat = "t", covariates = { "x1", "x2" }, exact = { "b1" },
+    weights = { x1 = 2 }, ratio = 2, outcomes = { { name = "b2", column = "b2" } },
+  }]]), { out = tmp .. "/out", formats = { "md", "csv" } })
+  local csv = sys.read(tmp .. "/out/exact/balance.csv")
+  H.ok(csv and csv:find("\nb1,", 1, true), "b1 (exact) is a row of the balance table")
+  local md = sys.read(tmp .. "/out/exact/report.md")
+  H.ok(md:find("`d²(i, j) = uᵀ W^½ S⁻¹ W^½ u`", 1, true), "weighted Mahalanobis formula")
+  H.ok(md:find("`y_i = a + τ·T_i + b′z_i + e_i`", 1, true), "effect model formula")
+  runner.run(recipe_file("ipwf", [[{
+    type = "ipw", data = "people", treat = "t", covariates = { "x1", "x2" }, estimand = "ATE",
+    outcomes = { { name = "b2", column = "b2" } },
+  }]]), { out = tmp .. "/out", formats = { "md" } })
+  md = sys.read(tmp .. "/out/ipwf/report.md")
+  H.ok(md:find("`logit p_i = a + b′x_i`", 1, true), "propensity model formula")
+  H.ok(md:find("`w_i = T_i/p_i + (1 − T_i)/(1 − p_i)`", 1, true), "ATE weights formula")
+end)

@@ -133,4 +133,37 @@ H.case("estimates must have unique labels and numeric values", function()
   H.raises("must be a number", ctx.estimate, ctx, { label = "b", value = "1" })
 end)
 
+
+H.case("library modules are read-only to recipes, nested tables too", function()
+  local r = load_validate("local u = require('csc.util')\n" .. custom(""))
+  local env = r.env
+  local util = env.require("csc.util")
+  H.raises("read-only", function() util.stem = function() return "../victim" end end)
+  H.eq(type(util.stem), "function")
+  local n = 0
+  for _ in pairs(util) do n = n + 1 end
+  H.ok(n > 3, "pairs over a module proxy sees its functions")
+  local model = env.require("csc.model")
+  for k, v in pairs(model) do
+    if type(v) == "table" then
+      H.raises("read-only", function() v.x = 1 end)
+      break
+    end
+  end
+  H.eq(require("csc.util").stem("recipes/x.lua"), "x")   -- the host's copy is untouched
+end)
+
+H.case("recipes cannot reach library metatables", function()
+  local r = load_validate(custom(""))
+  local env = r.env
+  H.eq(env.getmetatable(""), nil)                          -- no way to the real string table
+  H.eq(env.getmetatable(env.require("csc.util")), nil)
+  H.raises("belongs to csceval's library", env.setmetatable, env.NA, {})
+  local mine = {}
+  local mt = { __index = function() return 1 end }
+  env.setmetatable(mine, mt)
+  H.eq(env.getmetatable(mine), mt)                         -- its own metatables work as usual
+  H.eq(mine.anything, 1)
+end)
+
 sys.rmdir_flat(dir)

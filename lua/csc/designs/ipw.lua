@@ -41,6 +41,26 @@ function M.describe(d)
     est == "ATT" and "programme group" or est == "ATC" and "comparison group" or "whole sample")
 end
 
+-- The weights under each estimand (T = 1 for the programme group).
+local WEIGHTS = {
+  ATE = "w_i = T_i/p_i + (1 − T_i)/(1 − p_i)",
+  ATT = "w_i = T_i + (1 − T_i)·p_i/(1 − p_i)",
+  ATC = "w_i = T_i·(1 − p_i)/p_i + (1 − T_i)",
+}
+
+--- The propensity model, the weights and the effect model as formulas, for
+-- the Method section.
+function M.formula(d)
+  local est = d.estimand or "ATT"
+  local lhs = d.link == "probit" and "Φ⁻¹(p_i)" or "logit p_i"
+  return string.format("Propensity model: `%s = a + b′x_i` (x_i: %s). Weights for the %s: `%s`%s; "
+    .. "effective sample size of a group `(Σw)²/Σw²`. Effect τ from the weighted least-squares fit "
+    .. "`y_i = a + τ·T_i + b′z_i + e_i` (T_i = 1 for the programme group; z_i the outcome's adjustment "
+    .. "columns, none for the weighted difference in means), robust standard errors as survey::svyglm "
+    .. "unless the outcome sets vcov.", lhs, table.concat(d.covariates, ", "), est, WEIGHTS[est],
+    d.stabilize and ", each group's multiplied by its share of the units (stabilised)" or "")
+end
+
 local function pair(v)
   if type(v) == "table" then return { v[1], v[2] } end
   return v
@@ -56,6 +76,7 @@ function M.run(ctx, d)
   })
   local info = w.info
   ctx:method((w.method:gsub("^%l", string.upper)) .. "." .. (d.stabilize and " Weights are stabilised." or ""))
+  ctx:method(M.formula(d))
   D.drops(ctx, d, info, "missing values in the treatment or propensity-model variables")
   -- Weights and common support.
   local groups = { { "programme", info.treated }, { "comparison", info.control } }

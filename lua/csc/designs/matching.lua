@@ -139,6 +139,36 @@ local function weight_list(a)
   return w
 end
 
+--- The distance and the effect model of one analysis as formulas, for the
+-- Method section.
+function M.formula(a)
+  local dist = a.distance or "mahalanobis"
+  local parts = {}
+  if dist == "mahalanobis" then
+    if a.weights then
+      parts[1] = "distance `d²(i, j) = uᵀ W^½ S⁻¹ W^½ u`, with u = x_i − x_j the difference in the matching "
+        .. "covariates (each standardised by its SD), S their pooled within-group covariance (each group "
+        .. "centred on its own mean, divided by n − 2) and W = diag(w_1, …, w_k) the covariate weights"
+    else
+      parts[1] = "distance `d²(i, j) = uᵀ S⁻¹ u`, with u = x_i − x_j the difference in the matching covariates "
+        .. "(each standardised by its SD) and S their pooled within-group covariance (each group centred on "
+        .. "its own mean, divided by n − 2)"
+    end
+  else
+    local link = dist:gsub("^linear%.", "")
+    local lhs = link == "probit" and "Φ⁻¹(p_i)" or "logit p_i"
+    parts[1] = string.format("propensity model `%s = a + b′x_i` (x_i the propensity covariates); distance "
+      .. "`d(i, j) = %s`", lhs, dist:match("^linear") and "|η_i − η_j|` with η_i = a + b′x_i the linear predictor"
+      or "|p_i − p_j|`")
+  end
+  parts[#parts + 1] = "effect τ from the least-squares fit `y_i = a + τ·T_i + b′z_i + e_i` on the matched units, "
+    .. "weighted by the matching weights (T_i = 1 for the programme group; z_i the outcome's adjustment "
+    .. "columns, none for a plain difference in means), standard errors "
+    .. (a.replace and "heteroskedasticity-robust (HC3)" or "clustered on the matched sets (CR1)")
+    .. " unless the outcome sets vcov"
+  return (table.concat(parts, "; "):gsub("^%l", string.upper)) .. "."
+end
+
 local function run_analysis(ctx, d, f, a, first)
   local pre, path = a.prefix, a.path
   local caliper = a.caliper
@@ -157,6 +187,7 @@ local function run_analysis(ctx, d, f, a, first)
   ctx:method(string.format("%s%s (MatchIt's nearest-neighbour rules; ties go to the lower row). "
     .. "%d of %d programme units matched to %d comparison units.", name and (name .. ": ") or "",
     (m.method:gsub("^%l", string.upper)), info.n_matched_treated, info.n_treated, info.n_matched_control))
+  ctx:method((name and (name .. ": ") or "") .. M.formula(a))
   D.drops(ctx, d, info, "missing values in the treatment or matching variables" .. (name and (" (" .. name .. ")") or ""))
   local unmatched = (a.estimand == "ATC" and info.n_control or info.n_treated) - info.n_matched_focal
   if unmatched > 0 then
