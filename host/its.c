@@ -62,13 +62,13 @@ void its_design_fini(struct its_design *d) {
 
 static int in_use(const struct its_spec *s, size_t p) { return s->use == NULL || s->use[p]; }
 
-/* Weighted mean of the comparators present at period p; NaN if none. */
-static double comp_mean(const struct its_panel *pn, const size_t *comp, size_t ncomp, size_t p) {
+double its_comp_mean(const struct its_panel *pn, const size_t *comp, size_t ncomp, size_t p,
+                     int weighted) {
   double sw = 0, sy = 0;
   for (size_t c = 0; c < ncomp; c++) {
     double v = pn->Y[comp[c] * pn->P + p];
     if (isnan(v)) continue;
-    double w = pn->W != NULL ? pn->W[comp[c] * pn->P + p] : 1;
+    double w = (weighted && pn->W != NULL) ? pn->W[comp[c] * pn->P + p] : 1;
     sw += w;
     sy += w * v;
   }
@@ -88,6 +88,12 @@ int its_design(const struct its_panel *pn, const struct its_spec *s, size_t trea
     return GSL_EINVAL;
   }
   if (s->single) ncomp = 0;
+  const int averaged = s->combine == ITS_MEAN || s->combine == ITS_WMEAN;
+  const int weighted = s->combine == ITS_WMEAN;
+  if (weighted && ncomp > 0 && pn->W == NULL) {
+    snprintf(err, errlen, "a weighted mean of the comparators needs weights (W)");
+    return GSL_EINVAL;
+  }
   for (size_t c = 0; c < ncomp; c++) {
     if (comp[c] >= pn->U || comp[c] == treated) {
       snprintf(err, errlen, "comparator %zu (unit %zu) %s", c + 1, comp[c] + 1,
@@ -99,7 +105,7 @@ int its_design(const struct its_panel *pn, const struct its_spec *s, size_t trea
         snprintf(err, errlen, "comparator unit %zu is listed twice", comp[c] + 1);
         return GSL_EINVAL;
       }
-    if (pn->W != NULL && s->combine == ITS_MEAN)
+    if (weighted)
       for (size_t p = 0; p < P; p++) {
         double w = pn->W[comp[c] * P + p];
         if (in_use(s, p) && !isnan(pn->Y[comp[c] * P + p]) && !(w > 0 && isfinite(w))) {
@@ -114,9 +120,9 @@ int its_design(const struct its_panel *pn, const struct its_spec *s, size_t trea
   for (size_t p = 0; p < P; p++)
     if (in_use(s, p) && !isnan(pn->Y[treated * P + p])) n++;
   size_t ntreated = n;
-  if (s->combine == ITS_MEAN) {
+  if (averaged) {
     for (size_t p = 0; p < P && ncomp > 0; p++)
-      if (in_use(s, p) && !isnan(comp_mean(pn, comp, ncomp, p))) n++;
+      if (in_use(s, p) && !isnan(its_comp_mean(pn, comp, ncomp, p, weighted))) n++;
   } else {
     for (size_t c = 0; c < ncomp; c++)
       for (size_t p = 0; p < P; p++)
@@ -143,14 +149,14 @@ int its_design(const struct its_panel *pn, const struct its_spec *s, size_t trea
     return GSL_ENOMEM;
   }
   size_t i = 0;
-  size_t nseries = s->combine == ITS_MEAN ? (ncomp > 0 ? 2 : 1) : 1 + ncomp;
+  size_t nseries = averaged ? (ncomp > 0 ? 2 : 1) : 1 + ncomp;
   for (size_t g = 0; g < nseries; g++) {
     size_t within = 0;
     for (size_t p = 0; p < P; p++) {
       if (!in_use(s, p)) continue;
       double v;
       if (g == 0) v = pn->Y[treated * P + p];
-      else if (s->combine == ITS_MEAN) v = comp_mean(pn, comp, ncomp, p);
+      else if (averaged) v = its_comp_mean(pn, comp, ncomp, p, weighted);
       else v = pn->Y[comp[g - 1] * P + p];
       if (isnan(v)) continue;
       its_xrow(pn, s, p, g == 0, 0, x);

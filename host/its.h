@@ -30,7 +30,8 @@ struct its_panel {
 
 enum its_combine {
   ITS_POOL = 0,  /* each comparator's rows enter the regression (itsa with several controls) */
-  ITS_MEAN       /* comparators are first averaged into one series (weighted by W) */
+  ITS_MEAN,      /* comparators are first averaged into one series, unweighted (W ignored) */
+  ITS_WMEAN      /* comparators are first averaged into one series, weighted by W (required) */
 };
 
 /* One interruption at time T (on the tt axis): _x = [t >= T] and
@@ -78,18 +79,26 @@ struct its_design {
 };
 
 /* Rows of the treated unit (z = 1) and of the comparators comp[0..ncomp-1]
- * (z = 0; pooled, or averaged per period over those present, weighted by
- * W) in the periods in use with a value.  Returns 0, or
+ * (z = 0; pooled, or averaged per period over those present: unweighted
+ * for ITS_MEAN, weighted by W for ITS_WMEAN) in the periods in use with a
+ * value.  Returns 0, or
  *   GSL_EINVAL   treated or a comparator index out of range, or treated
  *                among the comparators, or listed twice, or ncomp == 0 for a
- *                comparative spec, or a comparator value without a positive
- *                weight when averaging by W (err says which);
+ *                comparative spec, or ITS_WMEAN without W, or a comparator
+ *                value without a positive weight under ITS_WMEAN (err says
+ *                which);
  *   GSL_EBADLEN  no more rows than coefficients;
  *   GSL_ENOMEM.
  * Pair with its_design_fini (safe on a zeroed design). */
 int its_design(const struct its_panel *p, const struct its_spec *s, size_t treated,
                const size_t *comp, size_t ncomp, struct its_design *d, char *err, size_t errlen);
 void its_design_fini(struct its_design *d);
+
+/* Mean of the comparators present at period p (NaN if none): weighted by
+ * p->W when weighted (and W is given), unweighted otherwise.  The design's
+ * averaged comparator series and the observed comparator line both use it. */
+double its_comp_mean(const struct its_panel *p, const size_t *comp, size_t ncomp, size_t period,
+                     int weighted);
 
 /* The design row of group z (1 treated, 0 comparator) at period p (any
  * period, in the sample or not), with the interruption terms set to 0 when

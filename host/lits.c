@@ -305,7 +305,8 @@ static void period_lines(const struct pbox *b, const struct its_spec *s, const s
     for (size_t j = 0; j < ncomp; j++) {
       double v = b->Y[comp[j] * P + p];
       if (isnan(v)) continue;
-      double w = (s->combine == ITS_MEAN && b->has_w) ? b->W[comp[j] * P + p] : 1;
+      /* The same mean the design fits: weighted only under ITS_WMEAN. */
+      double w = (s->combine == ITS_WMEAN && b->has_w) ? b->W[comp[j] * P + p] : 1;
       sw += w;
       sy += w * v;
       sr += w * b->raw[comp[j] * P + p];
@@ -433,7 +434,7 @@ static void push_lines(lua_State *L, const struct pbox *b, const struct its_spec
 }
 
 /* Lua: panel:fit{treated = i, comparators = {j, ...}, single = false,
- *   combine = "pool" | "mean", breaks = {{t = T, label = "2014", level = true,
+ *   combine = "pool" | "mean" | "weighted", breaks = {{t = T, label = "2014", level = true,
  *   slope = true}, ...}, use = {bool per period}, lag = 0, hac = "rows" | "time",
  *   dist = "t" | "z", level = 0.95, lines = true, at = period, detail = true}
  *   -> {terms, coef, se, statistic, p_value, conf_low, conf_high, vcov, df,
@@ -469,7 +470,7 @@ static int panel_fit(lua_State *L) {
     return luaL_error(L, "its fit: comparators = {...} is required unless single = true");
   }
   lua_getfield(L, 2, "combine");
-  static const char *const combines[] = {"pool", "mean", NULL};
+  static const char *const combines[] = {"pool", "mean", "weighted", NULL};
   s.combine = (enum its_combine)luaL_checkoption(L, -1, "pool", combines);
   lua_pop(L, 1);
   char lab[ITS_MAXBREAK][NAMELEN];

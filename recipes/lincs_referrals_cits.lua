@@ -109,11 +109,13 @@ return {
       .. "Nottinghamshire, Staffordshire and Norfolk. The candidates table shows each neighbour's p-values "
       .. "and distance rank. A level difference is what the comparative model's _z term absorbs; a trend "
       .. "difference is the more serious mismatch.",
-    "Six annual points before the interruption (2012/13 to 2017/18) give imprecise pre-period trends.",
+    "Six annual points before the interruption (2012/13 to 2017/18) give imprecise pre-period trends; "
+      .. "Cornwall (2013/14) and Norfolk (2012/13) have five, their sixth being suppressed (x) in the "
+      .. "statistics, so the model uses 76 of 78 authority-years (see Diagnostics).",
     "The difference-in-differences runs ignore the difference in pre-period trends that the comparative "
       .. "ITS models (Lincolnshire's rate rose faster before 2018/19), so their sign can differ from the "
-      .. "ITS impact; the event study's joint test of the leads rests on one treated cluster and is "
-      .. "unreliable (see Diagnostics). Read the placebo-in-space ranking for inference.",
+      .. "ITS impact; the event study's joint test of the leads is not defined with one treated cluster, "
+      .. "so none is reported (see Diagnostics). Read the placebo-in-space ranking for inference.",
     "The statistical neighbours are the April 2021 model, the earliest in the shared data; in 2018 "
       .. "Lincolnshire's list was the one LAIT then used.",
     "The Early Help offer is one of several changes: Lincolnshire's PiP programme (from August 2017), "

@@ -66,7 +66,8 @@ end
 
 -- Chart: North Yorkshire and the comparators' mean, observed and fitted;
 -- North Yorkshire's counterfactual in 2019 (its projected trend shifted by
--- the comparators' own departure, which is what the impact nets out) as a
+-- the comparators' own departure, which is what the impact nets out: the
+-- table's ny_counterfactual, csc.its's periods[].counterfactual) as a
 -- dashed line from 2017 with the impact's 95% interval.
 local function chart(ctx, o, P, r)
   -- fitted lines in two pieces, before and from the 2014 change of definition
@@ -85,7 +86,7 @@ local function chart(ctx, o, P, r)
       if row.post then at = row end
     end
   end
-  local cf_end = at.fit_t - at.impact
+  local cf_end = at.counterfactual
   local ticks = {}
   for y = 2002, 2017, 3 do if y >= x[1] then ticks[#ticks + 1] = y end end
   ticks[#ticks + 1] = at.time
@@ -95,15 +96,16 @@ local function chart(ctx, o, P, r)
       .. "North Yorkshire (first series) and the mean of its %d comparison authorities (%s; second series), "
       .. "observed values as points and the fitted pre-2019 lines of the comparative ITS, with the fall at "
       .. "the 2014 change of definition. The dashed line runs from the fitted 2017 value to North "
-      .. "Yorkshire's counterfactual for 2019 (%s), with the impact's 95%% confidence interval shaded; "
+      .. "Yorkshire's counterfactual for 2019 (%s: its projected trend plus the comparators' departure "
+      .. "from theirs, column ny_counterfactual), with the impact's 95%% confidence interval shaded; "
       .. "the observed 2019 value is %s. A second dashed line projects the comparators' trend to 2019 "
       .. "(%s; observed mean %s).", o.label, #o.comparators, names(P, o.comparators), fmt(cf_end, 1),
       fmt(at.obs_t, 1), fmt(at.cf_c, 1), fmt(at.obs_c, 1)),
     series = {
       { name = "North Yorkshire", x = x, y = yt, fitted = ft,
         counterfactual = { x = { last_pre.time, at.time }, y = { last_pre.fit_t, cf_end } },
-        band = { x = { last_pre.time, at.time }, lo = { last_pre.fit_t, at.fit_t - at.impact_hi },
-          hi = { last_pre.fit_t, at.fit_t - at.impact_lo } } },
+        band = { x = { last_pre.time, at.time }, lo = { last_pre.fit_t, at.counterfactual_lo },
+          hi = { last_pre.fit_t, at.counterfactual_hi } } },
       { name = "Comparison authorities (mean)", x = x, y = yc, fitted = fc,
         counterfactual = { x = { last_pre.time, at.time }, y = { last_pre.fit_c, at.cf_c } } },
     },
@@ -181,13 +183,17 @@ local function analyse_outcome(ctx, f, o)
   local rows = {}
   for _, row in ipairs(r.periods) do
     rows[#rows + 1] = { row.label, row.included and "yes" or "no", row.post and "post" or "pre",
-      row.obs_t or NA, row.fit_t or NA, row.cf_t or NA, row.obs_c or NA, row.fit_c or NA, row.cf_c or NA,
-      row.post and row.impact or NA }
+      row.obs_t or NA, row.fit_t or NA, row.cf_t or NA, row.post and row.counterfactual or NA,
+      row.obs_c or NA, row.fit_c or NA, row.cf_c or NA, row.post and row.impact or NA }
   end
   ctx:table(N .. "_periods", { columns = { "year", "in_model", "segment", "north_yorkshire", "ny_fitted",
-    "ny_projected", "comparators_mean", "comparators_fitted", "comparators_projected", "impact" }, rows = rows },
-    { caption = o.label .. ": North Yorkshire and the comparators' mean, observed, fitted and projected (years ending 31 March)",
-      digits = 2 })
+    "ny_projected", "ny_counterfactual", "comparators_mean", "comparators_fitted", "comparators_projected",
+    "impact" }, rows = rows },
+    { caption = o.label .. ": North Yorkshire and the comparators' mean, observed, fitted, projected and "
+      .. "counterfactual (years ending 31 March)", digits = 2,
+      note = "projected: the pre-2019 line carried forward. ny_counterfactual = ny_projected + "
+        .. "(comparators_fitted - comparators_projected), the dashed line of the chart; impact = "
+        .. "ny_fitted - ny_counterfactual (itsa's impact)." })
   local coef = {}
   for _, c in ipairs(r.coefficients) do
     coef[#coef + 1] = { c.term, c.estimate, c.std_error, c.statistic, c.p_value, c.conf_low, c.conf_high }

@@ -110,6 +110,90 @@ end
 
 function M.v(x) if x == nil then return NA end return x end
 
+--- Is column name c a p-value column ("p", "p_value", "impact_p",
+-- "level_p", ...)?
+function M.is_p_column(c)
+  return c == "p" or c == "p_value" or c:match("_p$") ~= nil
+end
+
+--- Per-column digits for a result table: p-value columns always get 3
+-- decimals (they are p-values, whatever the outcome's `digits`), the
+-- other columns `digits`.
+function M.digits(columns, digits)
+  local out = {}
+  for _, c in ipairs(columns) do out[c] = M.is_p_column(c) and 3 or digits end
+  return out
+end
+
+--- The missing values behind rows a comparative fit could not use: one
+-- warning per unit in plain words and one ctx:drop per unit, naming the
+-- periods and why each value is missing (the frame's reason).  units are
+-- panel positions; use marks the periods in the sample.
+function M.report_missing(ctx, d, P, label, units, use)
+  for _, u in ipairs(units) do
+    local miss = P:missing(u, use)
+    if #miss > 0 then
+      local k = P.units[u]
+      local words = P:missing_words(miss)
+      local nuse = 0
+      for p = 1, #P.times do if use == nil or use[p] then nuse = nuse + 1 end end
+      ctx:warn(string.format("%s: %s (%s) has no value for %d of the %d periods in the model (%s); "
+        .. "%s left out of the fit, which uses the other %d.", label, P.names[k] or k, k,
+        #miss, nuse, words, #miss == 1 and "that row is" or "those rows are", nuse - #miss))
+      ctx:drop(d.data or "prepared data", #miss, string.format("%s: %s (%s), %s", label,
+        P.names[k] or k, k, words))
+    end
+  end
+end
+
+--- Report an event study's joint pre-trend test: as an estimate (F with its
+-- p-value) and, when p < alpha, a warning in words; when the test is not
+-- defined (too few treated clusters for clustered errors), a warning that
+-- says so and why, and no p-value.
+function M.pretrend(ctx, N, label, es, start)
+  local pt = es.pretrend
+  if pt == nil then return end
+  if pt.defined and pt.p_value then
+    ctx:estimate{ label = N .. ".pretrend_F", value = pt.F, p = pt.p_value, df = pt.df2, group = N,
+      method = string.format("joint test that every lead is 0: F(%d, %s)", pt.df1,
+        util.fmt_number(pt.df2)) }
+    ctx:estimate{ label = N .. ".pretrend_p", value = pt.p_value, group = N, detail = true,
+      method = "p-value of the joint pre-trend test" }
+    if pt.p_value < ctx.alpha then
+      ctx:warn(string.format("%s: pre-period trends differ (%s): the event study's leads differ "
+        .. "jointly from 0 (F(%d, %s) = %s), so the groups' trends were not parallel before %s.",
+        label, M.pw(pt.p_value), pt.df1, util.fmt_number(pt.df2), util.fmt_fixed(pt.F, 2), start))
+    end
+  else
+    ctx:warn(string.format("%s (event study): %s No p-value is reported for it.", label, pt.note))
+  end
+end
+
+--- The event-study chart: coefficients by period from the start, the
+-- reference period fixed at 0, 95% intervals as a band.
+function M.event_chart(ctx, N, label, es, start, unit, level)
+  local x, y, lo, hi = {}, {}, {}, {}
+  for _, row in ipairs(es.rows) do
+    x[#x + 1], y[#y + 1], lo[#lo + 1], hi[#hi + 1] = row.k, row.estimate, row.conf_low, row.conf_high
+  end
+  table.insert(x, 1, es.reference); table.insert(y, 1, 0); table.insert(lo, 1, NA); table.insert(hi, 1, NA)
+  local order = {}
+  for j = 1, #x do order[j] = j end
+  table.sort(order, function(a, b) return x[a] < x[b] end)
+  local sx, sy, slo, shi = {}, {}, {}, {}
+  for j, k in ipairs(order) do sx[j], sy[j], slo[j], shi[j] = x[k], y[k], lo[k], hi[k] end
+  local pct = util.fmt_number(100 * (level or 0.95))
+  ctx:chart{ name = N .. "_event_study", kind = "plot", table = N .. "_event_study",
+    title = label .. ": event study",
+    desc = string.format("Event-study coefficients of %s by period relative to %s (k = 0 is the "
+      .. "first period of the intervention, k = %d the reference, fixed at 0), with %s%% "
+      .. "confidence intervals as a band.", label, start, es.reference, pct),
+    layers = { { type = "band", x = sx, lo = slo, hi = shi, name = pct .. "% confidence interval" },
+      { type = "line", x = sx, y = sy, markers = true, name = "estimate" },
+      { type = "hline", y = 0 }, { type = "vline", x = -0.5, label = "start" } },
+    xlabel = "periods from the start", ylabel = unit }
+end
+
 --- An estimate from a {estimate, std_error, conf_low, conf_high, p_value, df} row.
 function M.estimate(ctx, label, r, extra)
   if r == nil or r.estimate == nil then return end

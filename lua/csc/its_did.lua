@@ -250,11 +250,14 @@ end
 -- relative to the start (k = -leads..lags, k = reference left out; with
 -- `bin` the end dummies also take the periods beyond them), standard
 -- errors clustered by unit, and the joint Wald test that every lead
--- (k < reference... k <= -2) is zero: the pre-trend test.
+-- (k < reference... k <= -2) is zero: the pre-trend test.  With CR1 and no
+-- more treated units than leads the test is not defined and is not
+-- computed (pretrend.defined = false, with the reason in words).
 -- @tparam table spec as `did`, plus `leads` (3), `lags` (3), `reference`
 --   (-1), `bin` (true)
 -- @treturn table rows ({k, term, estimate, std_error, p_value, conf_low,
---   conf_high}), pretrend ({F, df1, df2, p_value, chi2, p_chi2}), fit
+--   conf_high}), pretrend ({defined = true, F, df1, df2, p_value, chi2,
+--   p_chi2}, or {defined = false, reason, note}), fit
 function M.event_study(spec)
   local S = did_setup("event_study", spec)
   local leads, lags, ref = spec.leads or 3, spec.lags or 3, spec.reference or -1
@@ -295,16 +298,30 @@ function M.event_study(spec)
   end
   local pre
   if #R > 0 then
-    local ok, w = pcall(fit.wald, fit, R)
+    -- With clustered errors the leads are treated-only terms: their joint
+    -- covariance rests on the treated clusters, so with no more treated
+    -- clusters than leads the Wald test is not defined.  Rounding can still
+    -- make the matrix invertible and give a (meaningless) F and p, so the
+    -- test is refused up front rather than when the inversion fails.
+    local ok, w
+    if S.vcov == "CR1" and #S.treated <= #R then
+      ok, w = false, nil
+    else
+      ok, w = pcall(fit.wald, fit, R)
+    end
     if ok then
-      pre = { F = w.F, df1 = w.df1, df2 = w.df2, p_value = w.p_F, chi2 = w.chi2, p_chi2 = w.p_chi2 }
+      pre = { F = w.F, df1 = w.df1, df2 = w.df2, p_value = w.p_F, chi2 = w.chi2, p_chi2 = w.p_chi2,
+        defined = true }
     elseif S.vcov == "CR1" and #S.treated <= #R then
-      pre = { note = string.format("The joint pre-trend test is not defined: the clustered "
+      pre = { defined = false, reason = string.format("%d treated cluster%s for %d lead terms",
+          #S.treated, #S.treated == 1 and "" or "s", #R),
+        note = string.format("The joint pre-trend test is not defined: the clustered "
         .. "covariance of the %d lead terms rests on %d treated cluster%s, so it has rank %d at "
         .. "most. Use fewer leads, vcov = \"HC1\", or the placebo-in-space ranking.", #R,
         #S.treated, #S.treated == 1 and "" or "s", #S.treated) }
     else
-      pre = { note = string.format("The joint pre-trend test could not be computed (%s): with %d "
+      pre = { defined = false, reason = "the clustered covariance is singular",
+        note = string.format("The joint pre-trend test could not be computed (%s): with %d "
         .. "clusters for %d coefficients the clustered covariance has rank %d at most.",
         (tostring(w):gsub("^.-wald: ", "")), fit.n_clusters, #fit.coef, fit.n_clusters - 1) }
     end

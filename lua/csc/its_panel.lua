@@ -84,7 +84,7 @@ function M.panel(spec)
   axis:fix(times)
   local pidx = {}
   for p, x in ipairs(times) do pidx[x] = p end
-  local function grid(col, what)
+  local function grid(col, what, name, why)
     local G = {}
     for u = 1, #units do
       local row = {}
@@ -107,13 +107,20 @@ function M.panel(spec)
           fail("panel", string.format("%s: row %d: %s is not a number", what, i, tostring(col[i])), 3)
         end
         G[u][p] = v or 0 / 0
+        if why and col[i] == NA then why[u][p] = f:na_reason(i, name) or "NA" end
       end
     end
     return G
   end
+  -- Why each missing outcome value is missing: the frame's reason symbol
+  -- ("x", "c", "NaN", ...) for a row whose value is missing; no entry when
+  -- the data has no row for that unit and period.
+  local why = {}
+  for u = 1, #units do why[u] = {} end
   local P = setmetatable({
     units = units, index = index, names = names, regions = regions, times = times, axis = axis,
-    Y = grid(vcol, "value"), W = wcol and grid(wcol, "weight") or nil, value = spec.value,
+    Y = grid(vcol, "value", spec.value, why), W = wcol and grid(wcol, "weight") or nil, value = spec.value,
+    why = why,
     covariates = {}, cache = {},
   }, Panel)
   P.labels = {}
@@ -150,6 +157,43 @@ end
 
 --- Number of units and periods.
 function Panel:size() return #self.units, #self.times end
+
+-- Words for a frame's missing-value symbol (see docs/frames.md).
+local WHY_WORDS = { x = "suppressed x", c = "suppressed c", k = "suppressed k", u = "low reliability u",
+  z = "not applicable z", low = "low", [":"] = "not available :", NA = "NA", [""] = "blank",
+  NaN = "not calculable" }
+
+--- The periods where unit u has no value, among those with use[p] true
+-- (every period when use is nil): a list of {p = position, label = period,
+-- reason = words ("suppressed x", "no row in the data", ...)}.
+function Panel:missing(u, use)
+  local out = {}
+  for p = 1, #self.times do
+    if (use == nil or use[p]) and isnan(self.Y[u][p]) then
+      local sym = self.why and self.why[u] and self.why[u][p]
+      out[#out + 1] = { p = p, label = self.labels[p],
+        reason = sym == nil and "no row in the data" or (WHY_WORDS[sym] or ("missing " .. sym)) }
+    end
+  end
+  return out
+end
+
+--- The list from Panel:missing in words: "suppressed x in 2013/14; no row
+-- in the data for 2019/20 to 2024/25" (runs of consecutive periods with
+-- one reason are joined), or nil when nothing is missing.
+function Panel:missing_words(list)
+  if #list == 0 then return nil end
+  local parts, i = {}, 1
+  while i <= #list do
+    local j = i
+    while j < #list and list[j + 1].reason == list[i].reason and list[j + 1].p == list[j].p + 1 do j = j + 1 end
+    local when = i == j and list[i].label or (list[i].label .. " to " .. list[j].label)
+    parts[#parts + 1] = string.format("%s %s %s", list[i].reason,
+      list[i].reason == "no row in the data" and "for" or "in", when)
+    i = j + 1
+  end
+  return table.concat(parts, "; ")
+end
 
 --- The host panel for a transform and set of period covariates, cached.
 -- @local
@@ -240,7 +284,7 @@ end
 function Panel:fit_host(cfg, u, comps, opts)
   opts = opts or {}
   return cfg.host:fit{ treated = u, comparators = comps, single = comps == nil,
-    combine = cfg.combine == "pool" and "pool" or "mean", breaks = host_breaks(cfg.brks),
+    combine = cfg.combine, breaks = host_breaks(cfg.brks),
     use = cfg.use, lag = cfg.lag, hac = cfg.hac, dist = cfg.inference, level = cfg.level,
     lines = opts.lines ~= false, at = opts.at, detail = opts.detail ~= false }
 end
@@ -325,6 +369,23 @@ function Panel:cits_run(cfg, tu, comps, spec)
     local row = { time = x, label = self.labels[p], included = cfg.use[p] and not isnan(self.Y[tu][p]),
       in_sample = cfg.use[p], post = x >= first - 1e-9 }
     for name, arr in pairs(L) do row[name] = num_or_nil(arr[p]) end
+    -- The treated unit's counterfactual: its own pre-intervention line
+    -- projected (cf_t) plus the comparators' departure from theirs
+    -- (fit_c - cf_c), so that impact = fitted - counterfactual, the impact
+    -- itsa reports.  Before the interruption it is the fitted line.
+    if row.fit_t and row.impact then
+      row.counterfactual = row.fit_t - row.impact
+      if row.impact_lo and row.impact_hi then
+        row.counterfactual_lo, row.counterfactual_hi = row.fit_t - row.impact_hi, row.fit_t - row.impact_lo
+      end
+    end
+    if row.fit_t_orig and row.impact_orig then
+      row.counterfactual_orig = row.fit_t_orig - row.impact_orig
+      if row.impact_orig_lo and row.impact_orig_hi then
+        row.counterfactual_orig_lo = row.fit_t_orig - row.impact_orig_hi
+        row.counterfactual_orig_hi = row.fit_t_orig - row.impact_orig_lo
+      end
+    end
     r.periods[p] = row
   end
   -- The impact at the named post period.

@@ -194,13 +194,16 @@ function Panel:match(spec)
     local npre = 0
     for p = 1, #P.times do if use[p] and not isnan(P.Y[u][p]) then npre = npre + 1 end end
     if npre < 3 then
-      return nil, string.format("%d pre-intervention value%s; at least 3 are needed", npre, npre == 1 and "" or "s")
+      local gaps = P:missing_words(P:missing(u, use))
+      return nil, string.format("%d pre-intervention value%s; at least 3 are needed%s", npre,
+        npre == 1 and "" or "s", gaps and ("; missing data: " .. gaps) or "")
     end
     local h = P:host{}
     local ok, r = pcall(h.fit, h, { treated = tu, comparators = { u }, breaks = {}, use = use,
       lag = lag, hac = hac, dist = inference, lines = false, detail = false })
     if not ok then return nil, (util.plain_error(r):gsub("^its fit: ", "")) end
-    return { level = r.coef[3], level_p = r.p_value[3], trend = r.coef[4], trend_p = r.p_value[4] }
+    return { level = r.coef[3], level_p = r.p_value[3], trend = r.coef[4], trend_p = r.p_value[4],
+      npre = npre }
   end
   local rows = {}
   for _, u in ipairs(cands) do
@@ -213,6 +216,12 @@ function Panel:match(spec)
       row.kept = false
     else
       row.level_diff, row.level_p, row.trend_diff, row.trend_p = c.level, c.level_p, c.trend, c.trend_p
+      row.pre_periods = c.npre
+      -- The candidate's own gaps: pre-period values it lacks where the
+      -- treated unit has one (a period missing for both is no loss).
+      local tuse = {}
+      for p = 1, #self.times do tuse[p] = use[p] and not isnan(self.Y[tu][p]) end
+      row.missing = self:missing_words(self:missing(u, tuse))
       row.distance = math.sqrt((c.level + c.trend * tbar) ^ 2 + (c.trend * span) ^ 2)
       if not (c.level_p > threshold) then fails[#fails + 1] = "pre-period level differs (" .. pw(c.level_p) .. ")" end
       if not (c.trend_p > threshold) then fails[#fails + 1] = "pre-period trend differs (" .. pw(c.trend_p) .. ")" end
@@ -244,6 +253,13 @@ function Panel:match(spec)
     return a.code < b.code
   end)
   for i, row in ipairs(ranked) do row.rank = i end
+  -- A candidate compared on fewer pre-intervention periods than the
+  -- treated unit has says which are missing and why.
+  local function gap_words(row)
+    if not row.missing then return "" end
+    return string.format("; compared on %d of %d pre-intervention periods (%s)", row.pre_periods,
+      #tpre, row.missing)
+  end
   local kept, nk = {}, 0
   for _, row in ipairs(ranked) do
     if row.kept then
@@ -259,7 +275,10 @@ function Panel:match(spec)
       end
     end
   end
-  local columns = { "code", "name", "level_diff", "level_p", "trend_diff", "trend_p" }
+  for _, row in ipairs(rows) do
+    if row.reason and row.pre_periods then row.reason = row.reason .. gap_words(row) end
+  end
+  local columns = { "code", "name", "pre_periods", "level_diff", "level_p", "trend_diff", "trend_p" }
   for _, name in ipairs(covs) do
     columns[#columns + 1] = name .. "_level_p"
     columns[#columns + 1] = name .. "_trend_p"
@@ -267,8 +286,8 @@ function Panel:match(spec)
   for _, c in ipairs({ "distance", "rank", "kept", "reason" }) do columns[#columns + 1] = c end
   local trows = {}
   for i, row in ipairs(rows) do
-    local r = { row.code, row.name, row.level_diff or NA, row.level_p or NA, row.trend_diff or NA,
-      row.trend_p or NA }
+    local r = { row.code, row.name, row.pre_periods or NA, row.level_diff or NA, row.level_p or NA,
+      row.trend_diff or NA, row.trend_p or NA }
     for _, name in ipairs(covs) do
       local cv = row.cov[name] or {}
       r[#r + 1] = cv.level_p or NA
@@ -345,9 +364,14 @@ function Panel:placebo(spec)
       row.note = "no comparators left"
     else
       local ok, r = pcall(self.fit_host, self, cfg, u, comps, { lines = false, at = p_at, detail = false })
+      local gaps = self:missing_words(self:missing(u, cfg.use))
       if not ok then
-        row.note = (util.plain_error(r):gsub("^its fit: ", ""))
+        -- A unit with gaps in its series usually fails for that reason
+        -- (no post-period rows, say, so a term is collinear): say so.
+        local msg = (util.plain_error(r):gsub("^its fit: ", ""))
+        row.note = gaps and string.format("missing data (%s): the model cannot be estimated", gaps) or msg
       else
+        if gaps then row.note = string.format("estimated without the missing periods (%s)", gaps) end
         local a = cfg.logit and { est = r.at.impact_orig, se = r.at.impact_orig_se }
           or { est = r.at.impact, se = r.at.impact_se }
         row.estimate, row.std_error = num_or_nil(a.est), num_or_nil(a.se)

@@ -232,7 +232,7 @@ function M.segmented(spec)
   local all = {}
   for p = 1, #times do all[p] = p end
   local res = { terms = terms, notes = notes, warnings = warnings, dropped = dropped, breaks = brks,
-    axis = axis, family = family, n = #used, n_pre = npre, n_post = npost }
+    axis = axis, family = family, n = #used, n_pre = npre, n_post = npost, xnames = xnames }
   local fit
   local ac = spec.autocorrelation or "auto"
   if family == "gaussian" then

@@ -183,6 +183,56 @@ static void test_errors_name_the_unit(void **state) {
   assert_non_null(strstr(err, "need more rows than coefficients"));
 }
 
+/* combine: ITS_MEAN is the unweighted mean of the comparators present,
+ * whatever W holds; ITS_WMEAN weights by W and needs it.  (A regression
+ * test: ITS_MEAN once used W whenever the panel had one.) */
+static void test_mean_ignores_weights_wmean_uses_them(void **state) {
+  (void)state;
+  enum { U = 3, P = 10 };
+  double Y[U * P], W[U * P], tt[P];
+  for (size_t p = 0; p < P; p++) {
+    tt[p] = (double)p;
+    for (size_t u = 0; u < U; u++) {
+      Y[u * P + p] = val(u, p);
+      W[u * P + p] = u == 1 ? 1.0 : 9.0;   /* unit 2 counts 9 times unit 1 */
+    }
+  }
+  Y[1 * P + 4] = NAN;                      /* a comparator missing in one period */
+  struct its_panel pn = {U, P, Y, tt, tt, 0, NULL, W};
+  struct its_spec s;
+  memset(&s, 0, sizeof s);
+  s.m = 1;
+  s.brk[0] = (struct its_break){6, 1, 1};
+  size_t comp[2] = {1, 2};
+  struct its_design d;
+  char err[128];
+  s.combine = ITS_MEAN;
+  assert_int_equal(its_design(&pn, &s, 0, comp, 2, &d, err, sizeof err), GSL_SUCCESS);
+  assert_int_equal(d.n, 2 * P);
+  for (size_t i = P; i < d.n; i++) {
+    size_t p = d.period[i];
+    double want = p == 4 ? Y[2 * P + p] : 0.5 * (Y[1 * P + p] + Y[2 * P + p]);
+    assert_float_equal(d.y[i], want, TOL);
+    assert_float_equal(its_comp_mean(&pn, comp, 2, p, 0), want, TOL);
+  }
+  its_design_fini(&d);
+  s.combine = ITS_WMEAN;
+  assert_int_equal(its_design(&pn, &s, 0, comp, 2, &d, err, sizeof err), GSL_SUCCESS);
+  for (size_t i = P; i < d.n; i++) {
+    size_t p = d.period[i];
+    double want = p == 4 ? Y[2 * P + p] : (Y[1 * P + p] + 9 * Y[2 * P + p]) / 10;
+    assert_float_equal(d.y[i], want, TOL);
+    assert_float_equal(its_comp_mean(&pn, comp, 2, p, 1), want, TOL);
+  }
+  its_design_fini(&d);
+  pn.W = NULL;
+  assert_int_equal(its_design(&pn, &s, 0, comp, 2, &d, err, sizeof err), GSL_EINVAL);
+  assert_non_null(strstr(err, "needs weights"));
+  s.combine = ITS_MEAN;
+  assert_int_equal(its_design(&pn, &s, 0, comp, 2, &d, err, sizeof err), GSL_SUCCESS);
+  its_design_fini(&d);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -191,6 +241,7 @@ int main(void) {
       cmocka_unit_test(test_lags_stay_within_units),
       cmocka_unit_test(test_time_lags_skip_a_gap),
       cmocka_unit_test(test_errors_name_the_unit),
+      cmocka_unit_test(test_mean_ignores_weights_wmean_uses_them),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -387,3 +387,189 @@ H.case("its design: runs on a monthly series and explains the standard errors", 
   local md = sys.read(tmp .. "/out/its_ok/report.md")
   H.ok(md:find("## Standard errors: y", 1, true), "a section explains the choice")
 end)
+
+-- ===== Regression tests for the audit of the panel designs =====
+
+-- A fit on a panel whose only comparator is the given series.
+local function fit_on_series(Pw, series, opts)
+  local u, t, v = {}, {}, {}
+  for p, x in ipairs(Pw.times) do
+    u[#u + 1], t[#t + 1], v[#v + 1] = 1, x, Pw.Y[Pw.index["801"]][p]
+    u[#u + 1], t[#t + 1], v[#v + 1] = 2, x, series[p]
+  end
+  local Q = its.panel{ data = hframe.new{ names = { "u", "y", "v" }, columns = { u, t, v } },
+    unit = "u", time = "y", value = "v" }
+  local spec = { treated = 1, comparators = { 2 } }
+  for k, x in pairs(opts) do spec[k] = x end
+  return Q:cits(spec)
+end
+
+H.case("cits: combine = \"mean\" is unweighted even when the panel has weights; \"weighted\" uses them", function()
+  local opts = { interruption = 2015, exclude = { 2018 }, lag = 1 }
+  local cu = { 802, 803, 804 }
+  local mean, wmean = {}, {}
+  for p = 1, #P.times do
+    local s, sw, sy = 0, 0, 0
+    for _, c in ipairs(cu) do
+      local u = P.index[tostring(c)]
+      s = s + P.Y[u][p]
+      sw, sy = sw + P.W[u][p], sy + P.W[u][p] * P.Y[u][p]
+    end
+    mean[p], wmean[p] = s / #cu, sy / sw
+  end
+  local spec = { treated = 801, comparators = cu, combine = "mean" }
+  for k, x in pairs(opts) do spec[k] = x end
+  local rm = P:cits(spec)
+  close(rm.coef, fit_on_series(P, mean, opts).coef, 1e-10, "mean = fit on the unweighted mean")
+  spec.combine = "weighted"
+  local rw = P:cits(spec)
+  close(rw.coef, fit_on_series(P, wmean, opts).coef, 1e-10, "weighted = fit on the weighted mean")
+  H.ok(math.abs(rm.coef[3] - rw.coef[3]) > 1e-6, "the two modes differ on this panel")
+  -- the observed comparator line is the same mean as the fitted one
+  for p, row in ipairs(rm.periods) do close(row.obs_c, mean[p], 1e-12, "obs_c mean") end
+  for p, row in ipairs(rw.periods) do close(row.obs_c, wmean[p], 1e-12, "obs_c weighted") end
+end)
+
+H.case("cits: the counterfactual is the projection moved by the comparators' departure", function()
+  local r = P:cits{ treated = 801, comparators = { 802, 803, 804 }, interruption = 2015, lag = 1 }
+  for _, row in ipairs(r.periods) do
+    if row.post then
+      close(row.counterfactual, row.cf_t + (row.fit_c - row.cf_c), 1e-12, "counterfactual " .. row.label)
+      close(row.fit_t - row.counterfactual, row.impact, 1e-10, "impact = fitted - counterfactual")
+      close({ row.counterfactual_lo, row.counterfactual_hi }, { row.fit_t - row.impact_hi, row.fit_t - row.impact_lo },
+        1e-12, "band")
+    end
+  end
+end)
+
+H.case("event study: with one treated cluster the joint pre-trend test is not defined (no p-value)", function()
+  local r = its.event_study{ panel = DP, treated = 1, start = 2019, leads = 3, lags = 2 }
+  H.eq(r.pretrend.defined, false)
+  H.eq(r.pretrend.p_value, nil)
+  H.ok(r.pretrend.note:find("not defined", 1, true))
+  local ok = its.event_study{ panel = DP, treated = treated6, start = 2019, leads = 3, lags = 2 }
+  H.eq(ok.pretrend.defined, true)
+end)
+
+-- A panel with suppressed values and a unit that stops: the design says so.
+local function write_gappy_panel(path)
+  local lines = { "unit,year,rate" }
+  for unit = 1, 8 do
+    for y = 2010, 2022 do
+      local v = 50 + 3 * unit + 0.7 * (y - 2010) + ((unit == 1 and y >= 2017) and 4 or 0)
+        + 1.5 * math.sin(unit * 1.9 + y * 0.8)
+      local cell = string.format("%.3f", v)
+      if unit == 3 and y == 2012 then cell = "x" end
+      if unit == 5 and y == 2014 then cell = "c" end
+      if not (unit == 8 and y >= 2016) then lines[#lines + 1] = string.format("%d,%d,%s", unit, y, cell) end
+    end
+  end
+  assert(sys.write_atomic(path, table.concat(lines, "\n") .. "\n"))
+end
+
+H.case("cits design: missing values are named (unit, period, reason); counts, p-values, formula, charts", function()
+  write_gappy_panel(tmp .. "/gappy.csv")
+  local p = tmp .. "/cits_gaps.lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  inputs = { panel = { path = "%s/gappy.csv" } },
+  design = { type = "cits", data = "panel", unit = "unit", time = "year", treated = 1,
+    interruption = 2017, lag = 1,
+    select = { candidates = { 2, 3, 4, 5, 6, 7 }, method = "distance", n = 3 },
+    outcomes = { { name = "rate", column = "rate", digits = 1 } },
+    placebo = { units = "all", statistic = "t" },
+    did = { leads = 3, lags = 2, comparators = "selected" } },
+}
+]], tmp)))
+  local res = runner.run(p, { out = tmp .. "/out", formats = { "md", "csv", "json" } })
+  local md = assert(sys.read(tmp .. "/out/cits_gaps/report.md"))
+  local warn = table.concat(res.warnings, "\n")
+  -- 1. the candidates table counts each candidate's periods and says which are missing
+  local cand = assert(sys.read(tmp .. "/out/cits_gaps/rate_candidates.csv"))
+  H.ok(cand:find("pre_periods", 1, true), "a pre_periods column")
+  H.ok(cand:find("\n3,[^\n]*,6,[^\n]*compared on 6 of 7 pre%-intervention periods %(suppressed x in 2012%)"),
+    "candidate 3 is compared on 6 periods and says why:\n" .. cand)
+  H.ok(not md:find("the 7 pre-intervention periods", 1, true), "no claim that every candidate has 7 periods")
+  -- 2. the method does not invent a threshold for method = "distance"
+  H.ok(not md:find("threshold p >", 1, true), "no p-value threshold for method = distance")
+  H.ok(md:find("no p-value threshold is applied", 1, true))
+  -- 3. a comparator's missing value is a warning and a drop, with the reason
+  local chosen = {}
+  for _, e in ipairs(res.estimates) do chosen[e.label] = e end
+  local json = require("csc.json").decode(assert(sys.read(tmp .. "/out/cits_gaps/results.json")))
+  local used3 = false
+  for _, t in ipairs(json.tables) do
+    if t.name == "rate_candidates" then
+      for _, row in ipairs(t.rows) do if row[1] == "3" and row[#row - 1] == "yes" then used3 = true end end
+    end
+  end
+  H.ok(used3, "candidate 3 is among the three nearest (the test relies on it)")
+  if used3 then
+    H.ok(warn:find("(3) has no value for 1 of the 13 periods in the model (suppressed x in 2012)", 1, true),
+      "the warning names unit, period and reason:\n" .. warn)
+    H.ok(md:find("rows not used: rate: 3 (3), suppressed x in 2012", 1, true), "ctx:drop is recorded")
+  end
+  -- 4. a placebo unit that cannot be fitted because of missing data says so, not "collinear"
+  local pl = assert(sys.read(tmp .. "/out/cits_gaps/rate_placebo.csv"))
+  H.ok(pl:find("missing data (no row in the data for 2016 to 2022)", 1, true), "placebo note:\n" .. pl)
+  H.ok(not pl:find("collinear", 1, true), "no 'collinear' for a unit with missing data")
+  H.ok(pl:find("estimated without the missing periods (suppressed c in 2014)", 1, true))
+  -- 5. p-value columns are p-values (3 decimals), whatever the outcome's digits
+  local ptab = md:match("impact_p |\n|[^\n]*\n(.-)\n\n")
+  H.ok(ptab and ptab:find("| %d%.%d%d%d |\n") or ptab:find("| < 0%.001 |\n"), "impact_p with 3 decimals:\n" .. tostring(ptab))
+  -- 6. the pre-trend test with one treated cluster: not defined, no p-value, in words
+  H.eq(chosen["rate.pretrend_p"], nil)
+  H.eq(chosen["rate.pretrend_F"], nil)
+  H.ok(warn:find("joint pre-trend test is not defined", 1, true), warn)
+  -- 7. the DiD sensitivity run draws the event-study chart
+  H.ok(sys.read(tmp .. "/out/cits_gaps/rate_event_study.svg"), "event-study chart")
+  -- 8. the method states the model
+  H.ok(md:find("Y_it = b0 + b1 _t + b2 _z + b3 _z_t + b4 _x + b5 _x_t + b6 _z_x + b7 _z_x_t + e_it", 1, true))
+  -- 9. chart and table show the same counterfactual under the same name
+  H.ok(md:find("treated_counterfactual | comparators_observed", 1, true))
+  H.ok(md:find("treated_projected", 1, true))
+end)
+
+H.case("did design: a valid pre-trend test below alpha warns \"pre-period trends differ (p = ...)\"", function()
+  local lines = { "unit,year,y" }
+  for unit = 1, 12 do
+    for y = 2012, 2022 do
+      local v = 100 + unit + (unit <= 6 and 2.5 * (y - 2012) or 0.2 * (y - 2012)) + math.sin(unit * 2.1 + y * 1.3)
+      lines[#lines + 1] = string.format("%d,%d,%.4f", unit, y, v)
+    end
+  end
+  assert(sys.write_atomic(tmp .. "/trend.csv", table.concat(lines, "\n") .. "\n"))
+  local p = tmp .. "/did_trend.lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  inputs = { panel = { path = "%s/trend.csv" } },
+  design = { type = "did", data = "panel", unit = "unit", time = "year", treated = { 1, 2, 3, 4, 5, 6 },
+    start = 2019, event_study = { leads = 3, lags = 2 }, outcomes = { { name = "y", column = "y", digits = 1 } } },
+}
+]], tmp)))
+  local res = runner.run(p, { out = tmp .. "/out", formats = { "md" } })
+  local by = {}
+  for _, e in ipairs(res.estimates) do by[e.label] = e end
+  H.ok(by["y.pretrend_F"] and by["y.pretrend_F"].p < 0.05, "the test is defined and rejects")
+  local warn = table.concat(res.warnings, "\n")
+  H.ok(warn:find("pre-period trends differ (p ", 1, true), warn)
+  H.ok(sys.read(tmp .. "/out/did_trend/y_event_study.svg"), "event-study chart")
+end)
+
+H.case("its design: the method states the segmented model", function()
+  local p = recipe("its_formula", [[{ type = "its", data = "series", time = "month", interruption = "2018-04-01",
+    outcomes = { { name = "y", column = "y", digits = 1 } } }]])
+  runner.run(p, { out = tmp .. "/out", formats = { "md" } })
+  local md = sys.read(tmp .. "/out/its_formula/report.md")
+  H.ok(md:find("Y_t = b0 + b1 t + b2 x_t + b3 (t - T0) x_t + e_t", 1, true), "formula in the method")
+  local post = md:match("\n(|[^\n]*| post |[^\n]*)\n")
+  H.ok(post and (post:match("| %d%.%d%d%d |$") or post:match("| < 0%.001 |$")), "effect_p has 3 decimals: " .. tostring(post))
+end)
+
+H.case("its_design: p-value columns get 3 decimals whatever the outcome's digits", function()
+  local D = require("csc.its_design")
+  local dg = D.digits({ "period", "impact", "impact_p", "p_value", "level_p", "step" }, 1)
+  H.eq(dg, { period = 1, impact = 1, impact_p = 3, p_value = 3, level_p = 3, step = 1 })
+end)

@@ -161,22 +161,35 @@ local function selection(ctx, d, P, N, label, base, used)
     { treated = d.treated, candidates = pool.codes, before = first_break(d), covariates = sel.covariates,
       exclude = d.exclude, from = d.from, lag = lag, hac = d.hac, inference = d.inference,
       threshold = sel.threshold, method = sel.method, n = sel.n })
+  local tname = P.names[its.key(d.treated)] or its.key(d.treated)
   ctx:table(N .. "_candidates", { columns = m.columns, rows = m.table_rows }, {
     caption = string.format("%s: candidate comparison units (%d in the pool), their pre-period "
       .. "differences from the treated unit, and whether each was kept", label, #pool.codes),
-    digits = 3,
-    note = string.format("level_diff and trend_diff: coefficients of _z and _z_t in a regression of "
-      .. "the %d pre-intervention periods on the treated unit and the candidate (Newey-West lag %d); "
-      .. "p-values test each difference against 0. itsamatch keeps a candidate when every p-value "
-      .. "exceeds %s. distance = sqrt((level difference at the middle of the pre-period)^2 + "
-      .. "(trend difference x pre-period length)^2), in outcome units.", m.pre_periods, lag,
-      util.fmt_number(m.threshold)) })
-  ctx:method(string.format("%s: comparison units %s from %d candidates by %s (threshold p > %s%s%s): %s.",
+    digits = D.digits(m.columns, 3),
+    note = string.format("pre_periods: the candidate's pre-intervention periods with a value (%s has "
+      .. "%d). level_diff and trend_diff: coefficients of _z and _z_t in a regression of the "
+      .. "pre-intervention periods of the treated unit and the candidate (Newey-West lag %d); "
+      .. "p-values test each difference against 0%s. distance = sqrt((level difference at the middle "
+      .. "of the pre-period)^2 + (trend difference x pre-period length)^2), in outcome units.",
+      tname, m.pre_periods, lag, m.method == "distance"
+        and string.format(" and are shown for reference only: method = \"distance\" applies no p-value "
+          .. "threshold (itsamatch would keep a candidate when every p-value exceeds %s)", util.fmt_number(m.threshold))
+        or string.format("; itsamatch keeps a candidate when every p-value exceeds %s", util.fmt_number(m.threshold))) })
+  local rule
+  if m.method == "itsamatch" then
+    rule = string.format("by Stata itsamatch's rule (kept when the p-values of the pre-period level "
+      .. "and trend differences all exceed %s)", util.fmt_number(m.threshold))
+  elseif m.method == "distance" then
+    rule = string.format("as the %d nearest by distance on pre-period level and trend (no p-value "
+      .. "threshold is applied; itsamatch's p-values are shown in the table for reference)", m.n)
+  else
+    rule = string.format("by itsamatch's rule (every p-value of the pre-period level and trend "
+      .. "differences above %s), then %s by distance on pre-period level and trend",
+      util.fmt_number(m.threshold), m.n and string.format("the %d nearest", m.n) or "all of those, ranked")
+  end
+  ctx:method(string.format("%s: comparison units %s from %d candidates %s%s: %s.",
     label, used and "chosen" or "that would be chosen (shown for comparison; the analysis uses the given comparators)",
-    #pool.codes, m.method == "itsamatch" and "Stata itsamatch's rule"
-      or (m.method == "distance" and "distance on pre-period level and trend" or "itsamatch's rule, then distance"),
-    util.fmt_number(m.threshold), m.n and string.format(", the %d nearest", m.n) or "",
-    sel.covariates and (", covariates " .. table.concat(sel.covariates, ", ")) or "",
+    #pool.codes, rule, sel.covariates and (", covariates " .. table.concat(sel.covariates, ", ")) or "",
     #m.kept > 0 and unit_names(P, m.kept) or "none"))
   ctx:estimate{ label = N .. ".candidates_n", value = #pool.codes, group = N, detail = true }
   ctx:estimate{ label = N .. ".selected_n", value = #m.kept, group = N, detail = true }
@@ -202,29 +215,34 @@ local function chart(ctx, d, P, N, label, r, unit)
     ft[seg].x[#ft[seg].x + 1], ft[seg].y[#ft[seg].y + 1] = row.time, row.fit_t
     fc[seg].x[#fc[seg].x + 1], fc[seg].y[#fc[seg].y + 1] = row.time, row.fit_c
     if row.post then
-      -- The treated counterfactual: its own pre-period line projected, plus
-      -- the comparators' departure from theirs (what itsa's impact nets out).
+      -- The treated counterfactual, the same quantity as the periods table's
+      -- treated_counterfactual: its own pre-period line projected plus the
+      -- comparators' departure from theirs (fitted - impact).
+      local cf = r.logit and row.counterfactual_orig or row.counterfactual
       cfx[#cfx + 1] = row.time
-      cfy[#cfy + 1] = row.fit_t - (row.impact or 0)
-      lo[#lo + 1] = row.impact_hi and (row.fit_t - row.impact_hi) or NA
-      hi[#hi + 1] = row.impact_lo and (row.fit_t - row.impact_lo) or NA
+      cfy[#cfy + 1] = cf or NA
+      lo[#lo + 1] = (r.logit and row.counterfactual_orig_lo or row.counterfactual_lo) or NA
+      hi[#hi + 1] = (r.logit and row.counterfactual_orig_hi or row.counterfactual_hi) or NA
     end
   end
   local iv = {}
   for _, b in ipairs(r.breaks) do iv[#iv + 1] = { x = b.x - 0.5 * P.axis.step, label = b.name } end
   ctx:chart{
     name = N, kind = "its", table = N .. "_periods", title = label,
-    desc = string.format("%s, %s to %s: the treated unit %s (first series) and the mean of its %d "
+    desc = string.format("%s, %s to %s: the treated unit %s (first series) and the %s of its %d "
       .. "comparison units (second series), observed values as points and the fitted lines of the "
       .. "comparative ITS model before and after %s. The dashed line is the treated unit's "
-      .. "counterfactual: its projected pre-intervention trend shifted by the comparators' own "
-      .. "departure from theirs, with the impact's 95%% confidence interval as a band.",
+      .. "counterfactual (column treated_counterfactual of the table): its projected "
+      .. "pre-intervention trend plus the comparators' own departure from theirs, so the gap between "
+      .. "the fitted line and it is the impact; the band is the impact's %s%% confidence interval.",
       label, r.periods[1].label, r.periods[#r.periods].label, P.names[r.treated] or r.treated,
-      #r.comparators, r.breaks[1].name),
+      r.combine == "weighted" and "weighted mean" or "mean", #r.comparators, r.breaks[1].name,
+      util.fmt_number(100 * r.level)),
     series = {
       { name = P.names[r.treated] or r.treated, x = x, y = yt, fitted = { ft[1], ft[2] },
         counterfactual = { x = cfx, y = cfy }, band = { x = cfx, lo = lo, hi = hi } },
-      { name = "Comparators (mean)", x = x, y = yc, fitted = { fc[1], fc[2] } },
+      { name = r.combine == "weighted" and "Comparators (weighted mean)" or "Comparators (mean)", x = x,
+        y = yc, fitted = { fc[1], fc[2] } },
     },
     intervention = iv, x = D.x_axis(P.axis, P.times), ylabel = unit,
   }
@@ -238,6 +256,32 @@ local function inference_words(r)
   return string.format("Tests and intervals use the t distribution on the residual degrees of "
     .. "freedom (%d), as Stata's newey and itsa before its 2024 revision; inference = \"z\" gives "
     .. "the normal-distribution version itsa reports now.", math.tointeger(r.df_resid) or r.df_resid)
+end
+
+-- The model in symbols, with its terms defined, for the Method section.
+local function model_formula(label, r)
+  local lines = {}
+  local nb = #r.breaks
+  local b = nb == 1 and "" or "_j"
+  local sum = nb == 1 and "" or "sum_j "
+  local terms = string.format("%s(b4%s _x%s + b5%s _x_t%s + b6%s _z_x%s + b7%s _z_x_t%s)", sum, b, b, b, b, b, b, b, b)
+  local extra = ""
+  if r.xnames and #r.xnames > 0 then extra = " + " .. table.concat(r.xnames, " + ") .. " terms" end
+  lines[#lines + 1] = string.format("%s, the model (Stata itsa's): Y_it = b0 + b1 _t + b2 _z + b3 _z_t + %s%s + e_it%s, "
+    .. "where _t is time in %s from the first period (0, 1, 2, ...), _z = 1 for the treated unit and 0 for a "
+    .. "comparator, _x = 1 from the interruption (%s) on, _x_t = _x (_t - T) counts periods since the "
+    .. "interruption (0 in its first period), and _z_t, _z_x, _z_x_t are the products. b2 and b3 are the "
+    .. "treated unit's pre-intervention differences in level and trend; b4 and b5 the comparators' changes "
+    .. "in level and trend at the interruption; b6 and b7 the treated unit's changes beyond the "
+    .. "comparators'. The impact at period t is b6 + b7 (t - T), (fitted - projected) for the treated unit "
+    .. "minus the same for the comparators.",
+    label, terms:gsub("^%((.*)%)$", "%1"), extra, nb > 1 and " (one set of b4..b7 for each interruption j)" or "",
+    "periods", table.concat((function()
+      local out = {}
+      for _, br in ipairs(r.breaks) do out[#out + 1] = br.name end
+      return out
+    end)(), ", "))
+  return lines[1]
 end
 
 local function run_outcome(ctx, d, i, o, f)
@@ -284,11 +328,19 @@ local function run_outcome(ctx, d, i, o, f)
     .. "Newey-West standard errors, lag %d (lags counted %s, within each series). %s%s",
     label, o.column, P.names[tkey] or tkey, tkey, unit_names(P, r.comparators),
     r.combine == "pool" and "each comparator's series in the regression (as itsa)"
-      or (r.combine == "mean" and "the comparators averaged per period" or "the comparators averaged per period weighted by " .. tostring(d.weight)),
+      or (r.combine == "mean" and "the comparators averaged per period, unweighted (each comparator counts equally)"
+        or "the comparators averaged per period, weighted by " .. tostring(d.weight)),
     r.n, r.units, r.lag, r.hac == "rows" and "in observations, as Stata newey with force and R NeweyWest" or "in periods",
     inference_words(r),
     #r.dropped > 0 and (" Left out: " .. table.concat(r.dropped, ", ") .. ".") or ""))
+  ctx:method(model_formula(label, r))
   for _, n in ipairs(r.notes) do ctx:note(label .. ": " .. n) end
+  -- Rows the fit could not use because a value is missing, unit by unit.
+  local used_units = { P.index[tkey] }
+  for _, c in ipairs(r.comparators) do used_units[#used_units + 1] = P.index[c] end
+  local in_sample = {}
+  for p, row in ipairs(r.periods) do in_sample[p] = row.in_sample end
+  D.report_missing(ctx, d, P, label, used_units, in_sample)
   -- Estimates.
   D.estimate(ctx, N .. ".impact", r.impact, { group = N, unit = o.unit, headline = (i == 1) or nil,
     method = "comparative ITS (itsa), impact at " .. r.impact.label })
@@ -315,16 +367,22 @@ local function run_outcome(ctx, d, i, o, f)
         p_value = row.impact_p, df = r.df ~= math.huge and r.df or nil }, { group = N, unit = o.unit, detail = true })
     end
     prows[#prows + 1] = { row.label, row.in_sample and "yes" or "no", row.post and "post" or "pre",
-      D.v(row.obs_t), D.v(row.fit_t), D.v(row.cf_t), D.v(row.obs_c), D.v(row.fit_c), D.v(row.cf_c),
+      D.v(row.obs_t), D.v(row.fit_t), D.v(row.cf_t), D.v(row.post and row.counterfactual or nil),
+      D.v(row.obs_c), D.v(row.fit_c), D.v(row.cf_c),
       D.v(row.post and row.impact or nil), D.v(row.post and row.impact_se or nil), D.v(row.impact_lo),
       D.v(row.impact_hi), D.v(row.impact_p) }
   end
-  ctx:table(N .. "_periods", { columns = { "period", "in_model", "segment", "treated_observed",
-    "treated_fitted", "treated_counterfactual", "comparators_observed", "comparators_fitted",
-    "comparators_counterfactual", "impact", "impact_se", "impact_low", "impact_high", "impact_p" },
-    rows = prows }, { caption = label .. ": observed, fitted and counterfactual lines and the impact by period",
-    digits = digits, note = "impact = (treated fitted - treated counterfactual) - (comparators fitted - "
-      .. "comparators counterfactual); the counterfactual is each group's pre-intervention line projected." })
+  local pcols = { "period", "in_model", "segment", "treated_observed", "treated_fitted",
+    "treated_projected", "treated_counterfactual", "comparators_observed", "comparators_fitted",
+    "comparators_projected", "impact", "impact_se", "impact_low", "impact_high", "impact_p" }
+  ctx:table(N .. "_periods", { columns = pcols, rows = prows },
+    { caption = label .. ": observed, fitted, projected and counterfactual lines and the impact by period",
+    digits = D.digits(pcols, digits), note = "projected: each group's pre-intervention line carried "
+      .. "forward. treated_counterfactual = treated_projected + (comparators_fitted - "
+      .. "comparators_projected): the treated unit's projection moved by the comparators' own change "
+      .. "after the interruption (the dashed line of the chart). impact = treated_fitted - "
+      .. "treated_counterfactual = (treated fitted - treated projected) - (comparators fitted - "
+      .. "comparators projected), as itsa." })
   D.coef_table(ctx, N .. "_coefficients", r, label .. ": comparative ITS coefficients (itsa terms)")
   local trows = {}
   for _, t in ipairs(r.trends) do
@@ -385,12 +443,15 @@ local function run_outcome(ctx, d, i, o, f)
       if ra ~= rb then return ra < rb end
       return a[1] < b[1]
     end)
-    ctx:table(N .. "_placebo", { columns = { "code", "name", "role", "impact", "impact_se",
-      res.statistic == "t" and "impact_t" or "ranked_value", "rank", "note" }, rows = rows },
+    local plcols = { "code", "name", "role", "impact", "impact_se",
+      res.statistic == "t" and "impact_t" or "ranked_value", "rank", "note" }
+    local pldig = D.digits(plcols, digits)
+    if res.statistic == "t" then pldig.impact_t = 2 end
+    ctx:table(N .. "_placebo", { columns = plcols, rows = rows },
       { caption = string.format("%s: placebo-in-space, each unit as if treated (impact at %s)", label, res.effect_at),
-        digits = digits })
+        digits = pldig })
     ctx:estimate{ label = N .. ".placebo_rank", value = res.rank, n = res.n, group = N }
-    ctx:estimate{ label = N .. ".placebo_p", value = res.p_two, n = res.n, group = N,
+    ctx:estimate{ label = N .. ".placebo_p", value = res.p_two, p = res.p_two, n = res.n, group = N,
       method = "share of units with an impact at least as large in absolute value (treated included)" }
     ctx:estimate{ label = N .. ".placebo_p_one_sided", value = res.p_one, n = res.n, group = N, detail = true }
     ctx:method(string.format("%s, placebo-in-space: the same model with each of %d units as if it "
@@ -430,17 +491,12 @@ local function run_outcome(ctx, d, i, o, f)
           erows[#erows + 1] = { row.k, row.term, row.estimate, row.std_error, row.p_value, row.conf_low, row.conf_high }
           D.estimate(ctx, string.format("%s.event.%d", N, row.k), row, { group = N, unit = o.unit, detail = true })
         end
-        ctx:table(N .. "_event_study", { columns = { "k", "term", "estimate", "std_error", "p_value",
-          "conf_low", "conf_high" }, rows = erows }, { caption = string.format("%s: event study "
+        local ecols = { "k", "term", "estimate", "std_error", "p_value", "conf_low", "conf_high" }
+        ctx:table(N .. "_event_study", { columns = ecols, rows = erows }, { caption = string.format("%s: event study "
           .. "(two-way fixed effects; k = periods from %s; k = %d is the reference)", label, did.start, es.reference),
-          digits = digits })
-        if es.pretrend and es.pretrend.p_value then
-          ctx:estimate{ label = N .. ".pretrend_p", value = es.pretrend.p_value, group = N,
-            method = string.format("joint test that every lead is 0: F(%d, %s) = %.3f", es.pretrend.df1,
-              util.fmt_number(es.pretrend.df2), es.pretrend.F) }
-        elseif es.pretrend then
-          ctx:note(label .. ": " .. es.pretrend.note)
-        end
+          digits = D.digits(ecols, digits) })
+        D.pretrend(ctx, N, label, es, did.start)
+        if d.chart ~= false then D.event_chart(ctx, N, label, es, did.start, o.unit, d.level) end
       end
       ctx:method(string.format("%s, sensitivity: difference-in-differences from %s against %d "
         .. "comparison units (%s; 2x2: %s; two-way fixed effects: %s)%s, standard errors clustered by unit.",

@@ -86,43 +86,13 @@ local function run_outcome(ctx, d, i, o, f)
       rows[#rows + 1] = { row.k, row.term, row.estimate, row.std_error, row.p_value, row.conf_low, row.conf_high }
       D.estimate(ctx, string.format("%s.event.%d", N, row.k), row, { group = N, unit = o.unit, detail = true })
     end
-    ctx:table(N .. "_event_study", { columns = { "k", "term", "estimate", "std_error", "p_value",
-      "conf_low", "conf_high" }, rows = rows }, { caption = string.format("%s: event study (k = "
-      .. "periods from %s, k = %d the reference%s)", label, res.start, es.reference,
-      es_opts.bin == false and "" or "; the end dummies take the periods beyond them"), digits = digits })
-    if es.pretrend and es.pretrend.p_value then
-      ctx:estimate{ label = N .. ".pretrend_F", value = es.pretrend.F, p = es.pretrend.p_value,
-        df = es.pretrend.df2, group = N, method = string.format("F(%d, %s): every lead = 0",
-          es.pretrend.df1, util.fmt_number(es.pretrend.df2)) }
-      ctx:estimate{ label = N .. ".pretrend_p", value = es.pretrend.p_value, group = N }
-      if es.pretrend.p_value < ctx.alpha then
-        ctx:warn(string.format("%s: the leads of the event study differ jointly from 0 (%s): the "
-          .. "groups' trends were not parallel before %s.", label, D.pw(es.pretrend.p_value), res.start))
-      end
-    elseif es.pretrend then
-      ctx:note(label .. ": " .. es.pretrend.note)
-    end
-    if d.chart ~= false then
-      local x, y, lo, hi = {}, {}, {}, {}
-      for _, row in ipairs(es.rows) do
-        x[#x + 1], y[#y + 1], lo[#lo + 1], hi[#hi + 1] = row.k, row.estimate, row.conf_low, row.conf_high
-      end
-      table.insert(x, 1, es.reference); table.insert(y, 1, 0); table.insert(lo, 1, NA); table.insert(hi, 1, NA)
-      local order = {}
-      for j = 1, #x do order[j] = j end
-      table.sort(order, function(a, b) return x[a] < x[b] end)
-      local sx, sy, slo, shi = {}, {}, {}, {}
-      for j, k in ipairs(order) do sx[j], sy[j], slo[j], shi[j] = x[k], y[k], lo[k], hi[k] end
-      ctx:chart{ name = N .. "_event_study", kind = "plot", table = N .. "_event_study",
-        title = label .. ": event study",
-        desc = string.format("Event-study coefficients of %s by period relative to %s (k = 0 is the "
-          .. "first period of the intervention, k = %d the reference, fixed at 0), with 95%% "
-          .. "confidence intervals as a band.", label, res.start, es.reference),
-        layers = { { type = "band", x = sx, lo = slo, hi = shi, name = "95% confidence interval" },
-          { type = "line", x = sx, y = sy, markers = true, name = "estimate" },
-          { type = "hline", y = 0 }, { type = "vline", x = -0.5, label = "start" } },
-        xlabel = "periods from the start", ylabel = o.unit }
-    end
+    local ecols = { "k", "term", "estimate", "std_error", "p_value", "conf_low", "conf_high" }
+    ctx:table(N .. "_event_study", { columns = ecols, rows = rows }, { caption = string.format("%s: "
+      .. "event study (k = periods from %s, k = %d the reference%s)", label, res.start, es.reference,
+      es_opts.bin == false and "" or "; the end dummies take the periods beyond them"),
+      digits = D.digits(ecols, digits) })
+    D.pretrend(ctx, N, label, es, res.start)
+    if d.chart ~= false then D.event_chart(ctx, N, label, es, res.start, o.unit, d.level) end
   end
   if res.placebo then
     local rows = {}

@@ -132,6 +132,38 @@ local function chart(ctx, name, label, res, unit)
   }
 end
 
+-- The segmented regression in symbols, with its terms defined, for the
+-- Method section.
+local function model_formula(label, res, o)
+  local parts, defs = { "b0", "b1 t" }, {}
+  local k = 2
+  for j, b in ipairs(res.breaks) do
+    local T = #res.breaks == 1 and "T0" or ("T" .. j)
+    local x = #res.breaks == 1 and "x_t" or string.format("x%d_t", j)
+    if b.level then parts[#parts + 1] = string.format("b%d %s", k, x); k = k + 1 end
+    if b.slope then parts[#parts + 1] = string.format("b%d (t - %s) %s", k, T, x); k = k + 1 end
+    defs[#defs + 1] = string.format("%s = 1 from %s (%s = %s on the t scale) on and 0 before", x, b.name, T,
+      util.fmt_number(b.t))
+  end
+  local xs = res.xnames or {}
+  local season, other = 0, {}
+  for _, n in ipairs(xs) do
+    if n:match("^_def") then other[#other + 1] = n else season = season + 1 end
+  end
+  if season > 0 then parts[#parts + 1] = string.format("seasonal terms (%d)", season) end
+  for _, n in ipairs(other) do parts[#parts + 1] = "c " .. n end
+  local lhs = res.family == "poisson" and "log E[Y_t]" or "Y_t"
+  local rhs = table.concat(parts, " + ")
+  if res.family == "poisson" and o.exposure then rhs = rhs .. " + log(" .. o.exposure .. "_t)" end
+  return string.format("%s, the model: %s = %s%s, where t counts periods from the first (0, 1, 2, "
+    .. "...), %s%s%s. The level change is the coefficient of the step and the slope change that of "
+    .. "the ramp (t - T); the counterfactual is the same model with the step and ramp set to 0 (the "
+    .. "pre-intervention line projected), and the effect at a post period is fitted - counterfactual.",
+    label, lhs, rhs, res.family == "poisson" and "" or " + e_t", table.concat(defs, "; "),
+    season > 0 and "; the seasonal terms are month dummies or harmonics shared by every year" or "",
+    #other > 0 and ("; " .. table.concat(other, ", ") .. " is 1 from the change of definition on") or "")
+end
+
 local function run_outcome(ctx, d, i, o, f)
   local base = string.format("design.outcomes[%d]", i)
   local spec = {
@@ -153,6 +185,7 @@ local function run_outcome(ctx, d, i, o, f)
   ctx:method(string.format("%s (%s): %s; %d observed periods, %d before and %d from %s.%s", label,
     o.column, res.method, res.n, res.n_pre, res.n_post, res.breaks[1].name,
     #res.dropped > 0 and (" Left out as transition periods: " .. table.concat(res.dropped, ", ") .. ".") or ""))
+  ctx:method(model_formula(label, res, o))
   for _, n in ipairs(res.notes) do ctx:note(label .. ": " .. n) end
   for _, w in ipairs(res.warnings) do ctx:warn(label .. ": " .. w) end
   -- Estimates: changes at each interruption, slopes, effects per period.
@@ -201,10 +234,10 @@ local function run_outcome(ctx, d, i, o, f)
   end
   if n_pre > 0 then ctx:estimate{ label = N .. ".mean_pre", value = sum_pre / n_pre, n = n_pre, unit = o.unit, group = N } end
   if n_post > 0 then ctx:estimate{ label = N .. ".mean_post", value = sum_post / n_post, n = n_post, unit = o.unit, group = N } end
-  ctx:table(N .. "_periods", { columns = { "period", "observed", "in_model", "segment", "fitted",
-    "counterfactual", "cf_low", "cf_high", "effect", "effect_se", "effect_low", "effect_high",
-    "effect_p" }, rows = rows }, { caption = label .. ": observed, fitted and counterfactual by period",
-    digits = digits })
+  local pcols = { "period", "observed", "in_model", "segment", "fitted", "counterfactual", "cf_low",
+    "cf_high", "effect", "effect_se", "effect_low", "effect_high", "effect_p" }
+  ctx:table(N .. "_periods", { columns = pcols, rows = rows },
+    { caption = label .. ": observed, fitted and counterfactual by period", digits = D.digits(pcols, digits) })
   D.coef_table(ctx, N .. "_coefficients", fit, label .. ": segmented regression (" .. res.method .. ")")
   -- Diagnostics: the tests behind the choice of standard errors.
   local dg = res.diagnostics
