@@ -128,19 +128,38 @@ local function run(o, argv)
   sys.set_memory_limit(math.floor((o.memory or 4096) * 1024 * 1024))
   local summaries = {}
   local progress = require("csc.progress").new(#o.files, o.quiet)
+  -- A recipe that fails is reported and the others still run (one broken
+  -- recipe should not hide the rest of `make run`); the exit code is that
+  -- of the first failure.
+  local first_failure
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
-    local s = runner.run(path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, trusted = o.trusted, timeout = o.timeout, command = command_string(argv) })
-    summaries[#summaries + 1] = s
-    if not o.quiet then
-      sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
-        s.id, #s.estimates, s.nwithin, #s.published, s.dir))
+    local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
+      png = o.png, trusted = o.trusted, timeout = o.timeout, command = command_string(argv),
+      tick = function() progress:step(k - 1, path) end })
+    progress:clear()
+    if ok then
+      summaries[#summaries + 1] = s
+      if not o.quiet then
+        sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
+          s.id, #s.estimates, s.nwithin, #s.published, s.dir))
+      end
+    else
+      if #o.files == 1 then error(s, 0) end   -- one recipe: fail exactly as before
+      local e = errors.is(s) and s or errors.wrap(s, "internal")
+      sys.stderr("csceval: " .. (e.kind == "internal" and "internal error (please report it): " or "") .. e.msg .. "\n")
+      first_failure = first_failure or e
     end
   end
   progress:done()
-  index.write(o.out or "out")
-  if not o.quiet then sys.stdout(string.format("reports: %s/index.html and %s/index.md\n", o.out or "out", o.out or "out")) end
+  if #summaries > 0 then index.write(o.out or "out") end
+  if not o.quiet and #summaries > 0 then
+    sys.stdout(string.format("reports: %s/index.html and %s/index.md\n", o.out or "out", o.out or "out"))
+  end
+  if first_failure then
+    sys.stderr(string.format("csceval: %d of %d recipes failed\n", #o.files - #summaries, #o.files))
+    return errors.codes[first_failure.kind] or 1
+  end
   return 0
 end
 

@@ -6,6 +6,7 @@
 -- @module csc.context
 local errors = require("csc.errors")
 local util = require("csc.util")
+local NA = require("host.frame").NA
 
 local M = {}
 local Ctx = {}
@@ -48,6 +49,21 @@ function Ctx:estimate(e)
   num_or_nil(e.value, "estimate " .. e.label .. ": value", 2)
   num_or_nil(e.se, "estimate " .. e.label .. ": se", 2)
   num_or_nil(e.p, "estimate " .. e.label .. ": p", 2)
+  num_or_nil(e.n, "estimate " .. e.label .. ": n", 2)
+  num_or_nil(e.df, "estimate " .. e.label .. ": df", 2)
+  if e.p ~= nil and not (e.p >= 0 and e.p <= 1) then
+    error(string.format("estimate %s: p must be between 0 and 1, got %s", e.label, tostring(e.p)), 2)
+  end
+  if e.ci ~= nil then
+    if type(e.ci) ~= "table" or type(e.ci[1]) ~= "number" or type(e.ci[2]) ~= "number" then
+      error(string.format("estimate %s: ci must be {low, high} with two numbers", e.label), 2)
+    end
+  end
+  for _, k in ipairs({ "unit", "method", "group" }) do
+    if e[k] ~= nil and type(e[k]) ~= "string" then
+      error(string.format("estimate %s: %s must be a string, got %s", e.label, k, type(e[k])), 2)
+    end
+  end
   local rec = {
     label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
     ci = e.ci and { e.ci[1], e.ci[2] } or nil, unit = e.unit, method = e.method, group = e.group,
@@ -80,6 +96,19 @@ function Ctx:table(name, t, opts)
     cols, rows = t.columns, t.rows
   else
     error("ctx:table: expected a frame or {columns = {...}, rows = {...}}", 2)
+  end
+  -- cells are numbers, strings, booleans or NA: anything else cannot be
+  -- written to CSV or JSON the same way twice
+  for i, row in ipairs(rows) do
+    if type(row) ~= "table" then error(string.format("ctx:table %q: row %d is not a list of cells", name, i), 2) end
+    for j = 1, #cols do
+      local v = row[j]
+      local tv = type(v)
+      if not (v == nil or v == NA or tv == "number" or tv == "string" or tv == "boolean") then
+        error(string.format("ctx:table %q: row %d, column %q holds a %s; cells must be numbers, text, "
+          .. "true/false or NA", name, i, tostring(cols[j]), tv), 2)
+      end
+    end
   end
   local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
                 digits = opts and opts.digits, csv = not (opts and opts.csv == false),

@@ -56,6 +56,10 @@ function M.load_inputs(r, overrides)
     end
     local f, msg = hframe.read_csv(path, { types = inp.types })
     if not f then errors.raise("data", msg .. " (input \"" .. name .. "\" of " .. r.path .. ")") end
+    if f:nrow() == 0 then
+      errors.raise("data", string.format("%s%s has a header but no data rows; check that the file is the "
+        .. "complete extract", where, path))
+    end
     data[name] = f
     prov[#prov + 1] = {
       name = name, path = path, sha256 = sys.sha256_file(path),

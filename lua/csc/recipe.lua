@@ -33,7 +33,8 @@ M.designs = find_designs()
 local input_schema = S.record({
   path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\"" }),
   description = S.string(),
-  types = S.map(S.string()),
+  types = S.map(S.enum({ "float64", "float", "number", "double", "int64", "int", "integer", "bool", "boolean",
+    "date", "text", "string", "categorical", "cat" }), { doc = "column -> type, e.g. {code = \"text\"}" }),
   synthetic = S.boolean(),
   generator = S.string(),
   real_data = S.string({ doc = "what the real file is and who holds it" }),

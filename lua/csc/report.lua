@@ -47,6 +47,8 @@ local function digits_for(t, c)
 end
 
 --- A table block from a ctx table record {name, columns, rows, digits, caption, note}.
+M.MAX_ROWS = 500
+
 function M.table_block(t, heading)
   local rows, align = {}, {}
   for j, c in ipairs(t.columns) do
@@ -56,13 +58,31 @@ function M.table_block(t, heading)
       if v ~= nil and v ~= NA then align[j] = type(v) == "number" and "right" or "left"; break end
     end
   end
-  for i, row in ipairs(t.rows) do
-    local cells = {}
-    for j, c in ipairs(t.columns) do cells[j] = cell(row[j], digits_for(t, c)) end
+  -- A report shows at most M.MAX_ROWS rows of a table; the CSV and
+  -- results.json keep every row.  A reader cannot use a page of a million
+  -- rows, and building one would cost minutes and gigabytes.
+  local shown = math.min(#t.rows, M.MAX_ROWS)
+  -- p-value columns (p, p_value, impact_p, ...) read as p-values: "< 0.001"
+  local pcol = {}
+  for j, c in ipairs(t.columns) do
+    local l = tostring(c):lower()
+    pcol[j] = l == "p" or l == "pvalue" or l:match("[_%s]p$") ~= nil or l:match("p[_%s]?value$") ~= nil
+  end
+  for i = 1, shown do
+    local row, cells = t.rows[i], {}
+    for j, c in ipairs(t.columns) do
+      cells[j] = (pcol[j] and type(row[j]) == "number") and fmt_p(row[j]) or cell(row[j], digits_for(t, c))
+    end
     rows[i] = cells
   end
+  local note = t.note
+  if shown < #t.rows then
+    local more = string.format("The first %d of %d rows are shown; every row is in %s.csv and results.json.",
+      shown, #t.rows, t.name)
+    note = note and (note .. " " .. more) or more
+  end
   return { kind = "table", name = t.name, caption = t.caption or t.name, heading = heading,
-           columns = t.columns, rows = rows, align = align, note = t.note }
+           columns = t.columns, rows = rows, align = align, note = note }
 end
 
 local function slug(s, used)

@@ -15,11 +15,17 @@ local M = {}
 --- Message handler for code that runs recipe functions: errors that do not
 -- already name the recipe get the innermost recipe line as their prefix
 -- (errors raised in C carry no position of their own).
+-- Kinds: an error raised at a line of the recipe itself (a Lua mistake, a
+-- sandbox refusal, a misused ctx method) is a recipe error (exit 2); one
+-- raised inside csceval's numerics or data code (a singular design,
+-- separation) is an analysis error (exit 4), located at the recipe line that
+-- called it, with the library's own file position removed.
 local function locator(rpath)
   return function(e)
     if errors.is(e) then return e end
     local msg = tostring(e)
-    if msg:sub(1, #rpath + 1) == rpath .. ":" then return errors.wrap(msg, "analysis") end
+    if msg:sub(1, #rpath + 1) == rpath .. ":" then return errors.wrap(msg, "recipe") end
+    msg = msg:gsub("^[^\n]-[/\\]csc[/\\][%w_/\\]+%.lua:%d+: ", "")
     for level = 2, 60 do
       local info = debug.getinfo(level, "Sl")
       if not info then break end
@@ -35,21 +41,25 @@ end
 -- recipe stuck in a loop ends with a message instead of hanging.  Checked
 -- every million VM instructions: cheap, and C work (a long fit) is never cut
 -- off midway.
-local function set_deadline(seconds)
+local function set_deadline(seconds, tick)
   if not seconds then return debug.sethook() end
   local stop = sys.clock() + seconds
   debug.sethook(function()
+    if tick then tick() end   -- the progress bar, during one long recipe
     if sys.clock() > stop then
       debug.sethook()
-      error(string.format("the recipe ran for more than %g s and was stopped (is a loop never ending? "
-        .. "raise the limit with --timeout SECONDS)", seconds), 2)
+      local info = debug.getinfo(2, "Sl")
+      local where = info and info.currentline and info.currentline > 0
+        and string.format("%s:%d: ", info.short_src, info.currentline) or ""
+      errors.raise("analysis", string.format("%sthe recipe ran for more than %g s and was stopped (is a "
+        .. "loop never ending? raise the limit with --timeout SECONDS)", where, seconds))
     end
   end, "", 1000000)
 end
 
 --- Call f(...) turning failures into analysis errors that point at the recipe.
 function M.call(r, f, ...)
-  set_deadline(r.timeout or 3600)
+  set_deadline(r.timeout or 3600, r.tick)
   local res = table.pack(xpcall(f, locator(r.path), ...))
   set_deadline(nil)
   if not res[1] then
@@ -153,7 +163,7 @@ end
 -- trusted, command (string for the stamp).  Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
-  r.timeout = opts.timeout
+  r.timeout, r.tick = opts.timeout, opts.tick
   local ctx = context.new(r, d, prov, opts)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)

@@ -1,0 +1,7 @@
+return {
+  title = "t",
+  question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = "d.csv", types = { n = "complex" } } },
+  design = { type = "custom", analyse = function(ctx) end },
+}
