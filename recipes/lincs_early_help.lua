@@ -201,6 +201,7 @@ return {
 
   design = {
     type = "custom",
+    label = "Interrupted time series (segmented regression), two monthly series",
     summary = "Single-group interrupted time series (segmented regression) of two monthly series, "
       .. "April 2017 to March 2019, each with a change in level and a change in slope in April 2018, "
       .. "when the Early Help offer began, as in the report. Following the report's footnote 6, each "

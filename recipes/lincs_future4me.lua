@@ -293,6 +293,7 @@ return {
 
   design = {
     type = "custom",
+    label = "Inverse probability weighting against a historical comparison group",
     summary = "Historical comparators get a pseudo start date (first recorded offence plus the treated group's "
       .. "average gap, 47 days); offences before the start are counted by type; inverse probability weights for "
       .. "the average treatment effect from a logistic model on age and prior offences (all, violent, drugs); "

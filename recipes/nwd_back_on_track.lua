@@ -435,6 +435,7 @@ return {
 
   design = {
     type = "custom",
+    label = "Weighted Mahalanobis matching with regression adjustment",
     summary = "Weighted Mahalanobis nearest-neighbour matching without replacement of the 47 Back on Track pupils "
       .. "of 2017/18 to North Yorkshire pupils of 2014/15 (10 neighbours for unauthorised absences, 4 for "
       .. "fixed-exclusion sessions), balance before and after matching (Tables 9 and 10), and the impact on the "

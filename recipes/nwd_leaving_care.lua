@@ -311,6 +311,7 @@ return {
 
   design = {
     type = "custom",
+    label = "Comparative interrupted time series (itsa), two outcomes",
     summary = "Comparative interrupted time series as Stata's itsa, one per outcome: North Yorkshire against "
       .. "the comparison authorities the report chose, years ending March 2002 to 2019 with 2018 left out "
       .. "(neither before nor after the project began in April 2017), a dummy for the 2014 change of "
