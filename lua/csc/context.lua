@@ -51,6 +51,13 @@ function Ctx:estimate(e)
   num_or_nil(e.p, "estimate " .. e.label .. ": p", 2)
   num_or_nil(e.n, "estimate " .. e.label .. ": n", 2)
   num_or_nil(e.df, "estimate " .. e.label .. ": df", 2)
+  for _, k in ipairs({ "value", "se" }) do
+    local v = e[k]
+    if v ~= nil and (v ~= v or v == math.huge or v == -math.huge) then
+      error(string.format("estimate %s: %s is not a finite number (%s); leave it out, or record why in "
+        .. "ctx:warn", e.label, k, tostring(v)), 2)
+    end
+  end
   if e.p ~= nil and not (e.p >= 0 and e.p <= 1) then
     error(string.format("estimate %s: p must be between 0 and 1, got %s", e.label, tostring(e.p)), 2)
   end

@@ -26,6 +26,7 @@ function M.cell(v, digits)
   if v == nil or v == NA then return "–" end
   if type(v) == "number" then
     if math.type(v) == "integer" then return tostring(v) end
+    if v ~= v or v == math.huge or v == -math.huge then return "–" end   -- null in results.json too
     if digits then return util.fmt_fixed(v, digits) end
     if v == math.floor(v) and math.abs(v) < 1e15 then return string.format("%.0f", v) end
     return util.fmt_fixed(v, math.abs(v) >= 100 and 1 or 2)
