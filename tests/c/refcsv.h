@@ -170,4 +170,24 @@ static void ref_check(const char *label, const double *got, const double *want, 
                got[i], want[i], fabs(got[i] - want[i]) / fabs(want[i]), tol);
 }
 
+/* Largest |v[i]|: the scale for an absolute floor on near-zero elements. */
+static inline double ref_vmax(const double *v, size_t m) {
+  double a = 0;
+  for (size_t i = 0; i < m; i++) a = fabs(v[i]) > a ? fabs(v[i]) : a;
+  return a;
+}
+
+/* Compare got[0..m) with the reference vector (case c, quantity q), relative
+ * tol with a floor of 1% of the vector's largest element (near-zero entries
+ * of a vector are judged on the vector's scale, not their own). */
+static inline void ref_check_vec(const struct ref_table *ref, const char *c, const char *q,
+                                 const double *got, size_t m, double tol) {
+  double want[16];
+  assert_true(m <= 16);
+  assert_int_equal(ref_get(ref, c, q, want, 16), m);
+  char label[96];
+  snprintf(label, sizeof label, "%s/%s", c, q);
+  ref_check(label, got, want, m, tol, 0.01 * ref_vmax(want, m));
+}
+
 #endif

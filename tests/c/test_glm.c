@@ -33,11 +33,6 @@
 
 static struct ref_table REF;
 
-static double vmax(const double *v, size_t m) {
-  double a = 0;
-  for (size_t i = 0; i < m; i++) a = fabs(v[i]) > a ? fabs(v[i]) : a;
-  return a;
-}
 
 static void check_vec(const char *c, const char *q, const double *got, size_t m, double tol) {
   double *want = malloc(m * sizeof *want);
@@ -45,7 +40,7 @@ static void check_vec(const char *c, const char *q, const double *got, size_t m,
   assert_int_equal(ref_get(&REF, c, q, want, m), m);
   char label[96];
   snprintf(label, sizeof label, "%s/%s", c, q);
-  ref_check(label, got, want, m, tol, 0.01 * vmax(want, m));
+  ref_check(label, got, want, m, tol, 0.01 * ref_vmax(want, m));
   free(want);
 }
 

@@ -48,11 +48,6 @@
 
 static struct ref_table REF, HIPREC;   /* read-only after main loads them */
 
-static double vmax(const double *v, size_t m) {
-  double a = 0;
-  for (size_t i = 0; i < m; i++) a = fabs(v[i]) > a ? fabs(v[i]) : a;
-  return a;
-}
 
 /* Compare m values of (case, qty) with tol, vector-scaled floor. */
 static void check_vec(const char *c, const char *q, const double *got, size_t m, double tol) {
@@ -62,7 +57,7 @@ static void check_vec(const char *c, const char *q, const double *got, size_t m,
   assert_int_equal(have, m);
   char label[96];
   snprintf(label, sizeof label, "%s/%s", c, q);
-  ref_check(label, got, want, m, tol, 0.01 * vmax(want, m));
+  ref_check(label, got, want, m, tol, 0.01 * ref_vmax(want, m));
   free(want);
 }
 
@@ -133,7 +128,7 @@ static void run_lm_case(const struct lm_case *lc) {
     if (lc->hiprec) {
       double want[64];
       assert_int_equal(ref_get(&HIPREC, lc->name, hcname[t], want, 64), k * k);
-      ref_check(hcname[t], V, want, k * k, TOL_CLOSED, 0.01 * vmax(want, k * k));
+      ref_check(hcname[t], V, want, k * k, TOL_CLOSED, 0.01 * ref_vmax(want, k * k));
       check_vec(lc->name, hcname[t], V, k * k, TOL_R_SANDWICH);
     } else {
       check_vec(lc->name, hcname[t], V, k * k, tol);
@@ -207,13 +202,13 @@ static void run_lm_case_repeated(const struct lm_case *lc) {
   assert_non_null(want);
   assert_int_equal(ref_get(&REF, lc->name, "vcov_classical", want, k * k), k * k);
   for (size_t i = 0; i < k * k; i++) V[i] = fit.xtxi[i] * REP * sigma * sigma;
-  ref_check("xtxi REP sigma^2", V, want, k * k, tol, 0.01 * vmax(want, k * k));
+  ref_check("xtxi REP sigma^2", V, want, k * k, tol, 0.01 * ref_vmax(want, k * k));
   struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
   assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
   for (size_t i = 0; i < k * k; i++) V[i] *= REP;
   assert_int_equal(ref_get(lc->hiprec ? &HIPREC : &REF, lc->name, "vcov_HC0", want, k * k),
                    k * k);
-  ref_check("HC0 REP", V, want, k * k, lc->hiprec ? TOL_CLOSED : tol, 0.01 * vmax(want, k * k));
+  ref_check("HC0 REP", V, want, k * k, lc->hiprec ? TOL_CLOSED : tol, 0.01 * ref_vmax(want, k * k));
 
   assert_int_equal(linreg_fit(X, n, k, y, w, 1, &again), GSL_SUCCESS);
   assert_memory_equal(again.coef, fit.coef, k * sizeof *fit.coef);

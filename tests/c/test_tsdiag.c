@@ -39,19 +39,8 @@
 
 static struct ref_table REF;
 
-static double vmax(const double *v, size_t m) {
-  double a = 0;
-  for (size_t i = 0; i < m; i++) a = fabs(v[i]) > a ? fabs(v[i]) : a;
-  return a;
-}
-
 static void check_vec(const char *c, const char *q, const double *got, size_t m, double tol) {
-  double want[16];
-  assert_true(m <= 16);
-  assert_int_equal(ref_get(&REF, c, q, want, 16), m);
-  char label[96];
-  snprintf(label, sizeof label, "%s/%s", c, q);
-  ref_check(label, got, want, m, tol, 0.01 * vmax(want, m));
+  ref_check_vec(&REF, c, q, got, m, tol);
 }
 
 static void check_scalar(const char *c, const char *q, double got, double tol) {
