@@ -58,7 +58,6 @@ deps:
 run: deps
 	$(MAKE) csceval
 	./csceval run recipes/*.lua --out out
-	@echo "reports: out/index.html (and index.md); each recipe in out/<recipe>/report.html and report.md"
 
 test-unit: $(TEST_BIN)
 	@sh tests/tools/run_unit.sh $(TEST_BIN)
