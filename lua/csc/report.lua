@@ -199,7 +199,7 @@ function M.model(ctx, r, published, stamp)
       rows = rows, align = { "left", "right", "right", "right", "right", "right" } })
   end
   if hidden > 0 then
-    p(string.format("%d further estimates (one per row of the tables below) are in results.json.", hidden))
+    p(string.format("%d further estimates (the figures behind the tables below) are in results.json.", hidden))
   end
   local placed = {}
   for _, t in ipairs(ctx.tables) do

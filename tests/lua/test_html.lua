@@ -192,7 +192,7 @@ H.case("report.md keeps its layout: every block then a blank line", function()
     "## Results", "",
     "| estimate | value | SE | 95% CI | p | n |", "|---|---|---|---|---|---|",
     "| mean | 2.50 | 0.50 | 1.50 to 3.50 | < 0.001 | 3 |", "",
-    "1 further estimates (one per row of the tables below) are in results.json.", "",
+    "1 further estimates (the figures behind the tables below) are in results.json.", "",
     "### Y by g", "", "| g | y |", "|---|---|", "| a | 1.2 |", "| b\\|c | – |", "",
     "![Y by g](c.svg)", "",
     "## Published against reproduced", "",

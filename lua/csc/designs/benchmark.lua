@@ -3,9 +3,11 @@
 -- tidy files (time_period, geographic_level, old_la_code, ...).
 -- A measure is numerator / denominator * per, where the denominator is a
 -- column of the same file or of another input (e.g. ONS child population,
--- with a year lag: the mid-2017 estimate for 2017/18).  Neighbours' figure
+-- with a year lag: the mid-2017 estimate for 2017/18); without a denominator
+-- the numerator column is the value (a published rate).  Neighbours' figure
 -- is the unweighted mean of their rates, with the range, as the DfE's
--- LA Interactive Tool shows it.
+-- LA Interactive Tool shows it.  Each year also says whether the authority
+-- was below the neighbours' mean and below England (1 or 0).
 -- @module csc.designs.benchmark
 local S = require("csc.schema")
 local util = require("csc.util")
@@ -46,18 +48,25 @@ M.schema = S.record({
     columns = S.list(S.string()),
     model = S.string(),
   }, { required = true }),
-  years = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }, { required = true }),
+  years = S.record({
+    from = S.integer({ required = true }),
+    to = S.integer({ required = true }),
+    ending = S.string({ doc = "when the year ends if not 31 March, e.g. \"30 September\"; years are then labelled 2017, not 2016/17" }),
+  }, { required = true }),
   code_column = S.string({ doc = "column holding the authority code (default old_la_code)" }),
   measures = S.list(measure, { required = true, min_items = 1 }),
 })
 
-local function year_label(y) return string.format("%d/%02d", y - 1, y % 100) end
+local function financial_label(y) return string.format("%d/%02d", y - 1, y % 100) end
+local function plain_label(y) return string.format("%d", y) end
 
 function M.describe(d)
+  local year_label = d.years.ending and plain_label or financial_label
   local lines = {
     string.format("Benchmarking: %s against its statistical neighbours (%s) and England, %s to %s.",
       d.authority_name, d.neighbours.model or "neighbour list", year_label(d.years.from), year_label(d.years.to)),
-    "Years are financial years ending 31 March (2018 = 2017/18).",
+    d.years.ending and string.format("Years end on %s: 2018 is the year to, or the count at, %s 2018.", d.years.ending, d.years.ending)
+      or "Years are financial years ending 31 March (2018 = 2017/18).",
     "The neighbours' figure is the unweighted mean of their rates, shown with their range.",
   }
   return table.concat(lines, " ")
@@ -121,6 +130,7 @@ local function ratio(num, den, per)
 end
 
 function M.run(ctx, d)
+  local year_label = d.years.ending and plain_label or financial_label
   local codecol = d.code_column or "old_la_code"
   local sn = neighbour_codes(ctx, d)
   local auth = tostring(d.authority)
@@ -141,6 +151,8 @@ function M.run(ctx, d)
     end
     if type(m.denominator) == "string" then
       ctx:method(string.format("%s: %s / %s × %s.", m.label, m.numerator, m.denominator, util.fmt_number(per)))
+    elseif m.denominator == nil then
+      ctx:method(string.format("%s: the published column %s (%s), as it stands.", m.label, m.numerator, m.input))
     end
     local rows = {}
     local series = {}
@@ -176,6 +188,11 @@ function M.run(ctx, d)
       if a then ctx:estimate({ label = string.format("%s.authority.%d", m.name, y), value = a, unit = m.label, group = m.name, detail = true }) end
       if mean then ctx:estimate({ label = string.format("%s.neighbours_mean.%d", m.name, y), value = mean, n = #vals, unit = m.label, group = m.name, detail = true }) end
       if e then ctx:estimate({ label = string.format("%s.england.%d", m.name, y), value = e, unit = m.label, group = m.name, detail = true }) end
+      -- 1 when the authority is strictly below the comparator, 0 otherwise
+      if a and mean then ctx:estimate({ label = string.format("%s.below_neighbours.%d", m.name, y), value = a < mean and 1 or 0,
+        unit = "1 = below the neighbours' mean", group = m.name, detail = true }) end
+      if a and e then ctx:estimate({ label = string.format("%s.below_england.%d", m.name, y), value = a < e and 1 or 0,
+        unit = "1 = below England", group = m.name, detail = true }) end
     end
     ctx:table(m.name, {
       columns = { "year", d.authority_name, "neighbours_mean", "neighbours_min", "neighbours_max", "neighbours_n", "England" },
