@@ -71,6 +71,9 @@ int hs_fs_mkdirs(const char *path) {
 }
 
 int hs_fs_rmdir_flat(const char *path) {
+  /* never through a symbolic link: it could point at a folder of the user's */
+  struct stat lst;
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) { errno = ELOOP; return -1; }
   DIR *d = opendir(path);
   if (!d) return errno == ENOENT ? 0 : -1;
   struct dirent *e;
@@ -176,6 +179,11 @@ int hs_fs_is_within(const char *p, const char *dir) {
   size_t n = strlen(dir);
   if (n == 1 && dir[0] == '/') return 1;
   return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+int hs_fs_is_link(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 int hs_fs_kind(const char *path) {

@@ -24,6 +24,8 @@ char *hs_fs_canonical(const char *path);
 int hs_fs_is_within(const char *p, const char *dir);
 /* 1 if path names an existing regular file, 2 a folder, 0 otherwise. */
 int hs_fs_kind(const char *path);
+/* 1 when path itself is a symbolic link (not followed), else 0. */
+int hs_fs_is_link(const char *path);
 /* Read a whole file into a malloc'd buffer (NUL-terminated); NULL with errno. */
 char *hs_fs_read_all(const char *path, size_t *len);
 

@@ -403,8 +403,8 @@ int luaopen_host_frame(lua_State *L) {
   int meta = lua_gettop(L);
   lua_pushcfunction(L, frame_gc);
   lua_setfield(L, meta, "__gc");
-  lua_pushcfunction(L, frame_gc);
-  lua_setfield(L, meta, "__close");
+  /* no __close: a recipe could close a frame from a metamethod that C code
+   * calls while it still holds the frame's pointer */
   lua_pushcfunction(L, frame_tostring);
   lua_setfield(L, meta, "__tostring");
 

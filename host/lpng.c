@@ -36,7 +36,7 @@ static int png_from_svg(lua_State *L) {
 
 static const luaL_Reg png_funcs[] = {{"from_svg", png_from_svg}, {NULL, NULL}};
 
-static const luaL_Reg buffer_meta[] = {{"__gc", buffer_gc}, {"__close", buffer_gc}, {NULL, NULL}};
+static const luaL_Reg buffer_meta[] = {{"__gc", buffer_gc}, {NULL, NULL}};
 
 int luaopen_host_png(lua_State *L) {
   if (luaL_newmetatable(L, BUFFER_TYPE)) luaL_setfuncs(L, buffer_meta, 0);

@@ -9,6 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <gsl/gsl_version.h>
 #include <lauxlib.h>
@@ -78,6 +82,75 @@ static int sys_is_within(lua_State *L) {
   int ok = p && d && hs_fs_is_within(p, d);
   free(p); free(d);
   lua_pushboolean(L, ok);
+  return 1;
+}
+
+extern char **environ;
+
+/* Lua: sys.spawn({program, arg, ...}) -> exit status of the child (128 + signal
+ * when it was killed).  Used to run each recipe of a multi-recipe run in its
+ * own process, so nothing one recipe does can reach the next. */
+static int sys_spawn(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_len(L, 1);
+  luaL_argcheck(L, n >= 1 && n < 4096, 1, "expected {program, args...}");
+  char **argv = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *argv, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, i);
+    const char *a = lua_tostring(L, -1);
+    luaL_argcheck(L, a != NULL, 1, "every argument must be a string");
+    argv[i - 1] = (char *)a;   /* anchored: the strings stay in the table */
+    lua_pop(L, 1);
+  }
+  argv[n] = NULL;
+  pid_t pid;
+  int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
+  if (rc != 0) return luaL_error(L, "cannot start %s: %s", argv[0], strerror(rc));
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return luaL_error(L, "waiting for %s: %s", argv[0], strerror(errno));
+  lua_pushinteger(L, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  return 1;
+}
+
+/* Lua: sys.exe() -> the running csceval binary's path */
+static int sys_exe(lua_State *L) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return luaL_error(L, "cannot find the csceval binary: %s", strerror(errno));
+  lua_pushlstring(L, buf, (size_t)n);
+  return 1;
+}
+
+/* The hard time limit: a recipe stuck inside C (a pattern match, a huge
+ * join) never returns to the Lua hook that enforces --timeout, so the
+ * process ends itself.  The message is a constant: a signal handler may
+ * only call async-signal-safe functions. */
+static void alarm_handler(int sig) {
+  (void)sig;
+  static const char msg[] = "csceval: the run was stopped: a step went on past the time limit "
+                            "(--timeout plus a minute's grace) without returning\n";
+  ssize_t w = write(2, msg, sizeof msg - 1);
+  (void)w;
+  _exit(4);
+}
+
+/* Lua: sys.set_alarm(seconds): end the process after that many seconds (0 = off) */
+static int sys_set_alarm(lua_State *L) {
+  lua_Integer s = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, s >= 0, 1, "seconds must be 0 or more");
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = alarm_handler;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGALRM, &sa, NULL) != 0) return luaL_error(L, "cannot set the time limit: %s", strerror(errno));
+  alarm((unsigned)(s > 1000000 ? 1000000 : s));
+  return 0;
+}
+
+/* Lua: sys.is_link(path) -> true when path itself is a symbolic link */
+static int sys_is_link(lua_State *L) {
+  lua_pushboolean(L, hs_fs_is_link(luaL_checkstring(L, 1)));
   return 1;
 }
 
@@ -210,7 +283,8 @@ static const luaL_Reg sys_funcs[] = {
   {"set_memory_limit", sys_set_memory_limit}, {"memory", sys_memory},
   {"write_atomic", sys_write_atomic}, {"mkdirs", sys_mkdirs}, {"rmdir_flat", sys_rmdir_flat},
   {"swap_dir", sys_swap_dir}, {"canonical", sys_canonical}, {"is_within", sys_is_within},
-  {"kind", sys_kind}, {"read", sys_read}, {"sha256_file", sys_sha256_file},
+  {"kind", sys_kind}, {"is_link", sys_is_link}, {"spawn", sys_spawn}, {"exe", sys_exe},
+  {"set_alarm", sys_set_alarm}, {"read", sys_read}, {"sha256_file", sys_sha256_file},
   {"sha256", sys_sha256}, {"isatty", sys_isatty}, {"clock", sys_clock},
   {"stderr", sys_stderr}, {"stdout", sys_stdout}, {"versions", sys_versions},
   {NULL, NULL}};

@@ -80,6 +80,8 @@ local function parse(argv)
       local v = value(a)
       o.timeout = tonumber(v)
       if not o.timeout or o.timeout <= 0 then errors.raise("usage", "--timeout " .. v .. ": expected seconds") end
+    -- internal: how a multi-recipe run starts each recipe in its own process
+    elseif a == "--one-of-many" then o.child = value(a)
     elseif a:sub(1, 1) == "-" and a ~= "-" then
       errors.raise("usage", "unknown option " .. a .. " (see csceval --help)")
     elseif not o.cmd then
@@ -121,6 +123,39 @@ local function describe(o)
   return 0
 end
 
+--- Run each recipe as `csceval run RECIPE --one-of-many COMMAND ...` with the
+-- same options, then write the index over all of them.
+local function run_each(o, argv)
+  local exe = sys.exe()
+  local common = {}
+  local function add(...) for _, v in ipairs({ ... }) do common[#common + 1] = v end end
+  add("--out", o.out or "out", "--one-of-many", command_string(argv))
+  for _, d in ipairs(o.data) do add("--data", d) end
+  if o.seed then add("--seed", tostring(o.seed)) end
+  if o.formats then add("--format", table.concat(o.formats, ",")) end
+  if o.png then add("--png") end
+  if o.quiet then add("--quiet") end
+  if o.trusted then add("--trusted") end
+  if o.memory then add("--memory", tostring(o.memory)) end
+  if o.timeout then add("--timeout", tostring(o.timeout)) end
+  local first, failed = nil, 0
+  for _, path in ipairs(o.files) do
+    local cmd = { exe, "run", path }
+    for _, v in ipairs(common) do cmd[#cmd + 1] = v end
+    local code = sys.spawn(cmd)
+    if code ~= 0 then failed = failed + 1; first = first or code end
+  end
+  local out = o.out or "out"
+  local ok, err = require("csc.index").write(out)
+  if not ok then errors.raise("output", err) end
+  if not o.quiet then sys.stdout(string.format("reports: %s/index.html and %s/index.md\n", out, out)) end
+  if first then
+    sys.stderr(string.format("csceval: %d of %d recipes failed\n", failed, #o.files))
+    return first
+  end
+  return 0
+end
+
 local function run(o, argv)
   if #o.files == 0 then errors.raise("usage", "run needs at least one recipe: csceval run recipes/NAME.lua") end
   local runner = require("csc.runner")
@@ -128,14 +163,18 @@ local function run(o, argv)
   sys.set_memory_limit(math.floor((o.memory or 4096) * 1024 * 1024))
   local summaries = {}
   local progress = require("csc.progress").new(#o.files, o.quiet)
-  -- A recipe that fails is reported and the others still run (one broken
-  -- recipe should not hide the rest of `make run`); the exit code is that
-  -- of the first failure.
+  -- Several recipes: each runs in its own csceval process, so nothing one
+  -- recipe does (to library tables, memory, the clock) can reach the next.
+  -- A recipe that fails is reported and the others still run; the exit code
+  -- is that of the first failure.
+  if #o.files > 1 and not o.child then return run_each(o, argv) end
+  -- the hard limit on one recipe's wall-clock time (see sys.set_alarm)
+  sys.set_alarm(math.floor((o.timeout or 3600) + 60))
   local first_failure
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, trusted = o.trusted, timeout = o.timeout, command = command_string(argv),
+      png = o.png, trusted = o.trusted, timeout = o.timeout, command = o.child or command_string(argv),
       tick = function() progress:step(k - 1, path) end })
     progress:clear()
     if ok then
@@ -152,6 +191,8 @@ local function run(o, argv)
     end
   end
   progress:done()
+  sys.set_alarm(0)
+  if o.child then return first_failure and (errors.codes[first_failure.kind] or 1) or 0 end
   if #summaries > 0 then index.write(o.out or "out") end
   if not o.quiet and #summaries > 0 then
     sys.stdout(string.format("reports: %s/index.html and %s/index.md\n", o.out or "out", o.out or "out"))

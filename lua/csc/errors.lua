@@ -30,7 +30,9 @@ end
 
 --- True when e is a csceval error table.
 function M.is(e)
-  return type(e) == "table" and e.csc_error == true
+  -- by metatable, not by fields: a recipe can raise a table that looks like
+  -- one (kind = "ok") but cannot give it this metatable
+  return type(e) == "table" and rawequal(getmetatable(e), Err)
 end
 
 --- Convert any caught error into a csceval error of `kind`, keeping csceval

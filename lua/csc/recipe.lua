@@ -5,6 +5,7 @@
 -- mistake as `recipes/x.lua:14: design.covariates[3]: what is wrong`.
 -- @module csc.recipe
 local S = require("csc.schema")
+local deadline = require("csc.deadline")
 local errors = require("csc.errors")
 local sandbox = require("csc.sandbox")
 local srcmap = require("csc.srcmap")
@@ -113,7 +114,10 @@ function M.load(path, opts)
     end
     errors.raise("recipe", lerr .. " (a Lua syntax error: check the line named and the one before it)")
   end
+  -- top-level code of the recipe runs under the same time limit as its design
+  deadline.set(opts.timeout or 3600)
   local ok, spec = pcall(chunk)
+  deadline.set(nil)
   if not ok then
     errors.raise("recipe", errors.is(spec) and spec.msg or tostring(spec))
   end

@@ -3,6 +3,7 @@
 -- compare with the published figures -> render -> write atomically.
 -- @module csc.runner
 local context = require("csc.context")
+local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
 local output = require("csc.output")
@@ -23,6 +24,11 @@ local M = {}
 local function locator(rpath)
   return function(e)
     if errors.is(e) then return e end
+    local kind = "analysis"
+    if type(e) ~= "string" and type(e) ~= "number" then
+      -- error() with a table or other value: never call its metamethods here
+      e, kind = string.format("error() was called with a %s; give it a message (a string)", type(e)), "recipe"
+    end
     local msg = tostring(e)
     if msg:sub(1, #rpath + 1) == rpath .. ":" then return errors.wrap(msg, "recipe") end
     msg = msg:gsub("^[^\n]-[/\\]csc[/\\][%w_/\\]+%.lua:%d+: ", "")
@@ -30,38 +36,18 @@ local function locator(rpath)
       local info = debug.getinfo(level, "Sl")
       if not info then break end
       if info.short_src == rpath and info.currentline and info.currentline > 0 then
-        return errors.wrap(string.format("%s:%d: %s", rpath, info.currentline, msg), "analysis")
+        return errors.wrap(string.format("%s:%d: %s", rpath, info.currentline, msg), kind)
       end
     end
     return errors.wrap(msg .. "\n" .. debug.traceback("", 2), "internal")
   end
 end
 
---- A debug hook that stops recipe code running past its time limit, so a
--- recipe stuck in a loop ends with a message instead of hanging.  Checked
--- every million VM instructions: cheap, and C work (a long fit) is never cut
--- off midway.
-local function set_deadline(seconds, tick)
-  if not seconds then return debug.sethook() end
-  local stop = sys.clock() + seconds
-  debug.sethook(function()
-    if tick then tick() end   -- the progress bar, during one long recipe
-    if sys.clock() > stop then
-      debug.sethook()
-      local info = debug.getinfo(2, "Sl")
-      local where = info and info.currentline and info.currentline > 0
-        and string.format("%s:%d: ", info.short_src, info.currentline) or ""
-      errors.raise("analysis", string.format("%sthe recipe ran for more than %g s and was stopped (is a "
-        .. "loop never ending? raise the limit with --timeout SECONDS)", where, seconds))
-    end
-  end, "", 1000000)
-end
-
 --- Call f(...) turning failures into analysis errors that point at the recipe.
 function M.call(r, f, ...)
-  set_deadline(r.timeout or 3600, r.tick)
+  deadline.set(r.timeout or 3600, r.tick)
   local res = table.pack(xpcall(f, locator(r.path), ...))
-  set_deadline(nil)
+  deadline.set(nil)
   if not res[1] then
     if res[2] == "not enough memory" then   -- raised without the message handler
       errors.raise("analysis", r.path .. ": out of memory: the recipe needed more Lua memory than its cap; "
@@ -74,7 +60,7 @@ end
 
 --- Load, validate and read inputs (shared by run and check).
 function M.prepare(path, opts)
-  local r = recipe.load(path, { trusted = opts.trusted })
+  local r = recipe.load(path, { trusted = opts.trusted, timeout = opts.timeout })
   recipe.validate(r)
   local ov = data.overrides(r, opts.data)
   local d, prov = data.load_inputs(r, ov)
@@ -125,23 +111,34 @@ end
 M.MARKER = ".csceval-output"
 
 local function write_outputs(out_dir, id, files)
-  if not id:match("^[%w_%-][%w_%-%.]*$") or id:find("..", 1, true) then
+  if not id:match("^[%w_%-]+$") then
     errors.raise("recipe", string.format("the recipe id %q is not a plain folder name; set id = \"...\" "
       .. "(letters, digits, _ and -) in the recipe", id))
   end
   local ok, err = sys.mkdirs(out_dir)
   if not ok then errors.raise("output", err) end
   local final = out_dir .. "/" .. id
+  local staging = out_dir .. "/." .. id .. ".partial"
+  for _, p in ipairs({ final, staging, final .. ".old" }) do
+    if sys.is_link(p) then
+      errors.raise("output", string.format("%s is a symbolic link; csceval never writes or deletes through "
+        .. "one. Remove the link or choose another --out folder", p))
+    end
+  end
   local kind = sys.kind(final)
-  local ours = kind == "dir" and (sys.kind(final .. "/" .. M.MARKER) == "file"
-    -- folders from before the marker existed
-    or sys.kind(final .. "/results.json") == "file" or sys.kind(final .. "/report.md") == "file")
+  local ours = kind == "dir" and sys.kind(final .. "/" .. M.MARKER) == "file"
   if kind == "file" or (kind == "dir" and not ours and #(sys.listdir(final) or {}) > 0) then
     errors.raise("output", string.format("%s already exists and was not written by csceval; nothing was "
       .. "changed. Choose another --out folder, or move that %s away", final, kind == "file" and "file" or "folder"))
   end
+  -- names are checked again here: a recipe could add to ctx.files directly
+  for name in pairs(files) do
+    if type(name) ~= "string" or not name:match("^[%w_%-][%w_%-%.]*$") or name:find("..", 1, true)
+        or name == M.MARKER then
+      errors.raise("output", string.format("refusing to write %q: output files have plain names", tostring(name)))
+    end
+  end
   files[M.MARKER] = "This folder was written by csceval; a rerun of the recipe replaces it.\n"
-  local staging = out_dir .. "/." .. id .. ".partial"
   sys.rmdir_flat(staging)
   ok, err = sys.mkdirs(staging)
   if not ok then errors.raise("output", err) end

@@ -104,7 +104,16 @@ function M.env(chunkname, printer)
       error("setmetatable: this table belongs to csceval's library; recipes may set metatables only on "
         .. "tables they made", 2)
     end
-    if mt ~= nil then owned[mt] = true end
+    if mt ~= nil then
+      if type(mt) ~= "table" then error("setmetatable: the metatable must be a table", 2) end
+      -- finalizers run with hooks off and outside the recipe's time limit
+      if rawget(mt, "__gc") ~= nil then error("setmetatable: recipes cannot set __gc finalizers", 2) end
+      local cur_mt = getmetatable(mt)
+      if cur_mt ~= nil and not owned[cur_mt] then
+        error("setmetatable: that metatable belongs to csceval's library", 2)
+      end
+      owned[mt] = true
+    end
     return setmetatable(t, mt)
   end
   allowed.NA = require("host.frame").NA

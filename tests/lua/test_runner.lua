@@ -107,3 +107,26 @@ return {
   H.ok(not md:find("These results use synthetic data", 1, true), md)   -- replaced: not synthetic any more
   H.eq(results("suppr").recipe.design_label, "Test design")
 end)
+
+H.case("several recipes run in separate processes: one cannot change the next", function()
+  local a = dir .. "/tamper_a.lua"
+  local b = dir .. "/tamper_b.lua"
+  local body = [[
+return {
+  title = "t", question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = %q } },
+  design = { type = "custom", analyse = function(ctx)
+    %s
+  end },
+}
+]]
+  assert(sys.write_atomic(a, string.format(body, dir .. "/d.csv",
+    "local C = ctx.__index; local orig = C.estimate; C.estimate = function(s, e) e.value = 42; return orig(s, e) end")))
+  assert(sys.write_atomic(b, string.format(body, dir .. "/d.csv", "ctx:estimate{ label = 'n', value = 1 }")))
+  local code = sys.spawn({ sys.exe(), "run", a, b, "--out", dir .. "/sep", "--quiet", "--format", "json" })
+  H.eq(code, 0)
+  local res = json.decode(sys.read(dir .. "/sep/tamper_b/results.json"))
+  H.eq(res.estimates[1].value, 1)
+  H.ok(sys.kind(dir .. "/sep/index.md") == "file")
+end)
