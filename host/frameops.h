@@ -90,6 +90,10 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
 enum frameops_how { FRAMEOPS_LEFT, FRAMEOPS_INNER };
 
 /* Suffixes for non-key columns present in both frames (NULL: ".x", ".y"). */
+/* Largest join result, in rows: beyond it frameops_join fails with a message
+ * (a repeated key on both sides) instead of allocating gigabytes. */
+#define FRAMEOPS_JOIN_MAX_ROWS ((size_t)100000000)
+
 struct frameops_join_opts {
   const char *suffix_x;
   const char *suffix_y;

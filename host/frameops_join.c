@@ -134,6 +134,15 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
     }
     m += add;
   }
+  /* A many-to-many join on a repeated key grows as the product of the
+   * groups; stop before allocating gigabytes for what is almost always a
+   * missing key column. */
+  if (ok && m > FRAMEOPS_JOIN_MAX_ROWS) {
+    fo_err(err, errlen, "join: the result would have %zu rows (more than %zu): is a key repeated in "
+           "both frames? join on all the key columns, or aggregate one side first", m,
+           (size_t)FRAMEOPS_JOIN_MAX_ROWS);
+    ok = 0, msg = 1;
+  }
   if (ok) {
     lidx = malloc((m ? m : 1) * sizeof *lidx);
     ridx = malloc((m ? m : 1) * sizeof *ridx);

@@ -598,6 +598,23 @@ static void test_join_left_many_to_many_in_dplyr_order(void **state) {
   frame_free(r);
 }
 
+/* 20,000 rows sharing one key joined to themselves would be 400 million
+ * rows: refused with a message, before any large allocation. */
+static void test_join_refuses_an_exploding_result(void **state) {
+  (void)state;
+  size_t n = 20000;
+  int64_t *k = calloc(n, sizeof *k);
+  assert_non_null(k);
+  struct frame *f = mk_frame(mk_i64("k", n, k), NULL);
+  free(k);
+  char err[256] = "";
+  struct frame *o = frameops_join(f, f, NAMES("k"), NAMES("k"), 1, FRAMEOPS_INNER, NULL, err, sizeof err);
+  assert_null(o);
+  assert_non_null(strstr(err, "400000000 rows"));
+  assert_non_null(strstr(err, "repeated in both frames"));
+  frame_free(f);
+}
+
 static void test_join_suffixes_and_names(void **state) {
   (void)state;
   struct frame *l = join_left(), *r = join_right();
@@ -878,6 +895,7 @@ int main(void) {
     cmocka_unit_test(test_aggregate_errors),
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
+    cmocka_unit_test(test_join_refuses_an_exploding_result),
     cmocka_unit_test(test_join_suffixes_and_names),
     cmocka_unit_test(test_join_text_keys_with_different_dictionaries_and_two_keys),
     cmocka_unit_test(test_join_numeric_keys_compare_by_value),
