@@ -15,6 +15,7 @@
 #include <lua.h>
 
 #include "its.h"
+#include "lhelp.h"
 #include "lintest.h"
 
 #define PANEL_META "host.its.Panel"
@@ -205,11 +206,6 @@ static struct fitbox *newfitbox(lua_State *L) {
   }
   lua_setmetatable(L, -2);
   return fb;
-}
-
-static void setnum(lua_State *L, const char *k, double v) {
-  lua_pushnumber(L, v);
-  lua_setfield(L, -2, k);
 }
 
 static void pushvec(lua_State *L, const double *v, size_t n) {
@@ -581,12 +577,12 @@ static int panel_fit(lua_State *L) {
     }
     lua_setfield(L, -2, "vcov");
   }
-  setnum(L, "df", df);
-  setnum(L, "df_resid", f->df_resid);
-  setnum(L, "sigma", sqrt(f->sigma2));
-  setnum(L, "r2", f->r2);
-  setnum(L, "rss", f->rss);
-  setnum(L, "level", level);
+  lh_setnum(L, "df", df);
+  lh_setnum(L, "df_resid", f->df_resid);
+  lh_setnum(L, "sigma", sqrt(f->sigma2));
+  lh_setnum(L, "r2", f->r2);
+  lh_setnum(L, "rss", f->rss);
+  lh_setnum(L, "level", level);
   lua_pushinteger(L, (lua_Integer)n);
   lua_setfield(L, -2, "n");
   lua_pushinteger(L, (lua_Integer)k);

@@ -16,6 +16,7 @@
 
 #include "frame.h"
 #include "lframe.h"
+#include "lhelp.h"
 #include "lmatch_int.h"
 #include "match.h"
 
@@ -97,7 +98,7 @@ static int match_nearest_lua(lua_State *L) {
   /* Columns, and the rows where every used value is present. */
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
   size_t ntot = ncov + nps + nex + ncal + 1;
-  const struct frame_col **all = lm_scratch(L, ntot * sizeof *all);
+  const struct frame_col **all = lh_scratch(L, ntot * sizeof *all);
   const struct frame_col **cc = all, **pc = all + ncov, **ec = pc + nps, **kc = ec + nex;
   for (size_t j = 0; j < ncov; j++) cc[j] = lm_numcol(L, f, fn, "covariate", cov[j]);
   for (size_t j = 0; j < nps; j++) pc[j] = lm_numcol(L, f, fn, "propensity covariate", pscov[j]);
@@ -106,7 +107,7 @@ static int match_nearest_lua(lua_State *L) {
   const struct frame_col *sc = score_name ? lm_numcol(L, f, fn, "score", score_name) : NULL;
   all[ntot - 1] = sc ? sc : tc;
   size_t N = f->nrow, m = 0;
-  size_t *keep = lm_scratch(L, (N ? N : 1) * sizeof *keep);
+  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
   for (size_t i = 0; i < N; i++) {
     int miss = lm_missing(tc, i);
     for (size_t j = 0; j < ntot && !miss; j++) miss = lm_missing(all[j], i);
@@ -125,7 +126,7 @@ static int match_nearest_lua(lua_State *L) {
   /* ATC: the controls are the focal group (MatchIt flips the indicator). */
   unsigned char *focal = treat;
   if (atc) {
-    focal = lm_scratch(L, m);
+    focal = lh_scratch(L, m);
     for (size_t j = 0; j < m; j++) focal[j] = !treat[j];
   }
 
@@ -135,7 +136,7 @@ static int match_nearest_lua(lua_State *L) {
   s.treat = focal;
   s.score = score;
   if (maha) {
-    double *X = lm_scratch(L, m * ncov * sizeof *X);
+    double *X = lh_scratch(L, m * ncov * sizeof *X);
     for (size_t c = 0; c < ncov; c++)
       for (size_t j = 0; j < m; j++) X[j + m * c] = frame_col_getd(cc[c], keep[j]);
     s.X = X;
@@ -145,7 +146,7 @@ static int match_nearest_lua(lua_State *L) {
       int wi = lua_gettop(L);
       if (!lua_istable(L, wi) || (size_t)luaL_len(L, wi) != ncov)
         return luaL_error(L, "%s: xweights must hold one number per covariate (%d)", fn, (int)ncov);
-      double *xw = lm_scratch(L, ncov * sizeof *xw);
+      double *xw = lh_scratch(L, ncov * sizeof *xw);
       for (size_t c = 0; c < ncov; c++) {
         lua_rawgeti(L, wi, (lua_Integer)c + 1);
         xw[c] = lua_tonumber(L, -1);
@@ -167,8 +168,8 @@ static int match_nearest_lua(lua_State *L) {
   const char *ord = lm_optstring(L, 2, "order", NULL);
   s.order = ord ? (enum match_order)choice(L, fn, "order", ord, ORDERS) : match_default_order(&s, atc);
   if (ncal > 0) {
-    double *calX = lm_scratch(L, m * ncal * sizeof *calX), *calw = lm_scratch(L, ncal * sizeof *calw);
-    unsigned char *cstd = lm_scratch(L, ncal);
+    double *calX = lh_scratch(L, m * ncal * sizeof *calX), *calw = lh_scratch(L, ncal * sizeof *calw);
+    unsigned char *cstd = lh_scratch(L, ncal);
     int std = lm_optbool(L, 2, "cal_std", 1);
     lua_getfield(L, 2, "cal_widths");
     int wi = lua_gettop(L);
@@ -191,7 +192,7 @@ static int match_nearest_lua(lua_State *L) {
   if (dk != MATCH_DISCARD_NONE) {
     if (score == NULL)
       return luaL_error(L, "%s: discard = \"%s\" needs a propensity score", fn, DISCARDS[dk]);
-    disc = lm_scratch(L, m);
+    disc = lh_scratch(L, m);
     match_discard(score, focal, m, (enum match_discard)dk, disc);
     s.discarded = disc;
   }
@@ -205,46 +206,46 @@ static int match_nearest_lua(lua_State *L) {
   /* info */
   lua_createtable(L, 0, 20);
   int info = lua_gettop(L);
-  lm_setint(L, "n", (lua_Integer)N);
-  lm_setint(L, "n_used", (lua_Integer)m);
-  lm_setint(L, "n_dropped", (lua_Integer)(N - m));
+  lh_setint(L, "n", (lua_Integer)N);
+  lh_setint(L, "n_used", (lua_Integer)m);
+  lh_setint(L, "n_dropped", (lua_Integer)(N - m));
   size_t n1 = r->n1, nt = 0;
   for (size_t j = 0; j < m; j++) nt += treat[j];
-  lm_setint(L, "n_treated", (lua_Integer)nt);
-  lm_setint(L, "n_control", (lua_Integer)(m - nt));
-  lm_setint(L, "n_focal", (lua_Integer)n1);
-  lm_setint(L, "n_matched_focal", (lua_Integer)r->n1_matched);
-  lm_setint(L, "n_matched_other", (lua_Integer)r->n0_matched);
-  lm_setint(L, "n_matched_treated", (lua_Integer)(atc ? r->n0_matched : r->n1_matched));
-  lm_setint(L, "n_matched_control", (lua_Integer)(atc ? r->n1_matched : r->n0_matched));
-  lm_setint(L, "n_subclasses", (lua_Integer)r->nsub);
+  lh_setint(L, "n_treated", (lua_Integer)nt);
+  lh_setint(L, "n_control", (lua_Integer)(m - nt));
+  lh_setint(L, "n_focal", (lua_Integer)n1);
+  lh_setint(L, "n_matched_focal", (lua_Integer)r->n1_matched);
+  lh_setint(L, "n_matched_other", (lua_Integer)r->n0_matched);
+  lh_setint(L, "n_matched_treated", (lua_Integer)(atc ? r->n0_matched : r->n1_matched));
+  lh_setint(L, "n_matched_control", (lua_Integer)(atc ? r->n1_matched : r->n0_matched));
+  lh_setint(L, "n_subclasses", (lua_Integer)r->nsub);
   if (disc) {
     size_t nd = 0;
     for (size_t j = 0; j < m; j++) nd += disc[j];
-    lm_setint(L, "n_discarded", (lua_Integer)nd);
+    lh_setint(L, "n_discarded", (lua_Integer)nd);
   }
-  if (!isnan(r->caliper)) lm_setnum(L, "caliper_raw", r->caliper);
+  if (!isnan(r->caliper)) lh_setnum(L, "caliper_raw", r->caliper);
   if (ncal > 0) {
     lua_createtable(L, 0, (int)ncal);
-    for (size_t c = 0; c < ncal; c++) lm_setnum(L, caln[c], r->cal_raw[c]);
+    for (size_t c = 0; c < ncal; c++) lh_setnum(L, caln[c], r->cal_raw[c]);
     lua_setfield(L, info, "cal_raw");
   }
   if (maha) {
-    lm_setint(L, "maha_rank", (lua_Integer)r->maha_rank);
-    lm_setint(L, "maha_dropped", (lua_Integer)r->maha_dropped);
+    lh_setint(L, "maha_rank", (lua_Integer)r->maha_rank);
+    lh_setint(L, "maha_dropped", (lua_Integer)r->maha_dropped);
     lua_pushboolean(L, r->maha_pinv);
     lua_setfield(L, info, "maha_pinv");
   }
-  if (fit_ps) lm_setint(L, "ps_iter", ps_iter);
+  if (fit_ps) lh_setint(L, "ps_iter", ps_iter);
   lua_pushstring(L, ORDERS[s.replace ? MATCH_DATA : s.order]);
   lua_setfield(L, info, "order");
   lua_pushstring(L, est);
   lua_setfield(L, info, "estimand");
 
   /* data with weights, subclass, distance */
-  double *w = lm_scratch(L, m * sizeof *w);
-  int64_t *sub = lm_scratch(L, m * sizeof *sub);
-  unsigned char *subna = lm_scratch(L, m);
+  double *w = lh_scratch(L, m * sizeof *w);
+  int64_t *sub = lh_scratch(L, m * sizeof *sub);
+  unsigned char *subna = lh_scratch(L, m);
   for (size_t j = 0; j < m; j++) {
     w[j] = r->weights[j];
     sub[j] = r->subclass ? (int64_t)r->subclass[j] : 0;

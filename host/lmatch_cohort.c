@@ -10,6 +10,7 @@
 #include "cohort.h"
 #include "frame.h"
 #include "lframe.h"
+#include "lhelp.h"
 #include "lmatch_int.h"
 
 /* Lua: match.first_event(events, {id =, date =, offset_days =, name =}) -> frame
@@ -50,7 +51,7 @@ static int match_window_counts_lua(lua_State *L) {
   if (!lua_istable(L, wi) || luaL_len(L, wi) == 0)
     return luaL_error(L, "%s: windows must be a list of {name =, from =, to =}", fn);
   size_t nw = (size_t)luaL_len(L, wi);
-  struct cohort_window *win = lm_scratch(L, nw * sizeof *win);
+  struct cohort_window *win = lh_scratch(L, nw * sizeof *win);
   for (size_t w = 0; w < nw; w++) {
     if (lua_rawgeti(L, wi, (lua_Integer)w + 1) != LUA_TTABLE)
       return luaL_error(L, "%s: windows[%d] must be {name =, from =, to =}", fn, (int)w + 1);

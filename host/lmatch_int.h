@@ -13,7 +13,6 @@
 #include "frame.h"
 
 /* GC-owned scratch memory: a raised error cannot leak it.  [-0, +1, m] */
-void *lm_scratch(lua_State *L, size_t bytes);
 
 /* Options from the spec table at index t.  [-0, +0, e] */
 const char *lm_optstring(lua_State *L, int t, const char *key, const char *dflt);
@@ -69,8 +68,6 @@ struct lm_newcol {
 void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep, size_t m,
                         const struct lm_newcol *cols, size_t ncols, const char *fn);
 
-void lm_setnum(lua_State *L, const char *k, double v);
-void lm_setint(lua_State *L, const char *k, lua_Integer v);
 
 /* Registration of the other binding files' functions into the module table
  * at the top of the stack. */

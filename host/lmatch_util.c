@@ -13,9 +13,8 @@
 #include "frame.h"
 #include "glm.h"
 #include "lframe.h"
+#include "lhelp.h"
 #include "lmatch_int.h"
-
-void *lm_scratch(lua_State *L, size_t bytes) { return lua_newuserdatauv(L, bytes ? bytes : 1, 0); }
 
 const char *lm_optstring(lua_State *L, int t, const char *key, const char *dflt) {
   lua_getfield(L, t, key);
@@ -48,13 +47,13 @@ size_t lm_names(lua_State *L, int t, const char *key, const char ***out) {
   lua_getfield(L, t, key);
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
-    *out = lm_scratch(L, sizeof **out);
+    *out = lh_scratch(L, sizeof **out);
     return 0;
   }
   if (!lua_istable(L, -1)) luaL_error(L, "option '%s' must be an array of column names", key);
   size_t k = (size_t)luaL_len(L, -1);
   int arr = lua_gettop(L);
-  const char **names = lm_scratch(L, (k ? k : 1) * sizeof *names);
+  const char **names = lh_scratch(L, (k ? k : 1) * sizeof *names);
   for (size_t j = 0; j < k; j++) {
     if (lua_rawgeti(L, arr, (lua_Integer)j + 1) != LUA_TSTRING)
       luaL_error(L, "%s[%d] must be a column name", key, (int)j + 1);
@@ -95,7 +94,7 @@ unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *k
   if (c->type == FRAME_CAT)
     luaL_error(L, "%s: the treatment column '%s' is text; it must hold 0/1 or true/false", fn,
                c->name);
-  unsigned char *t = lm_scratch(L, m);
+  unsigned char *t = lh_scratch(L, m);
   for (size_t j = 0; j < m; j++) {
     double v = frame_col_getd(c, keep[j]);
     if (v != 0 && v != 1)
@@ -107,7 +106,7 @@ unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *k
 }
 
 double *lm_values(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m) {
-  double *x = lm_scratch(L, m * sizeof *x);
+  double *x = lh_scratch(L, m * sizeof *x);
   for (size_t j = 0; j < m; j++) x[j] = frame_col_getd(c, keep[j]);
   return x;
 }
@@ -154,8 +153,8 @@ static void msort(const struct strata_ctx *s, size_t *idx, size_t *tmp, size_t n
 
 int32_t *lm_strata(lua_State *L, const struct frame_col *const *cols, size_t nc,
                    const size_t *keep, size_t m) {
-  int32_t *code = lm_scratch(L, m * sizeof *code);
-  size_t *pos = lm_scratch(L, m * sizeof *pos), *tmp = lm_scratch(L, m * sizeof *tmp);
+  int32_t *code = lh_scratch(L, m * sizeof *code);
+  size_t *pos = lh_scratch(L, m * sizeof *pos), *tmp = lh_scratch(L, m * sizeof *tmp);
   struct strata_ctx s = {cols, nc, keep};
   for (size_t j = 0; j < m; j++) pos[j] = j;
   msort(&s, pos, tmp, m);
@@ -189,7 +188,7 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
   if (m <= k)
     luaL_error(L, "%s: %d usable rows for a propensity model with %d coefficients", fn, (int)m,
                (int)k);
-  double *X = lm_scratch(L, m * k * sizeof *X), *y = lm_scratch(L, m * sizeof *y);
+  double *X = lh_scratch(L, m * k * sizeof *X), *y = lh_scratch(L, m * sizeof *y);
   for (size_t j = 0; j < m; j++) {
     X[j] = 1;
     y[j] = treat[j];
@@ -222,7 +221,7 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
                  g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete", names[j - 1]);
   if (!g->converged)
     luaL_error(L, "%s: the propensity model did not converge in %d iterations", fn, o.maxit);
-  double *ps = lm_scratch(L, m * sizeof *ps);
+  double *ps = lh_scratch(L, m * sizeof *ps);
   memcpy(ps, linear ? g->eta : g->mu, m * sizeof *ps);
   if (iter) *iter = g->iter;
   glm_fini(g);
@@ -278,12 +277,3 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
   }
 }
 
-void lm_setnum(lua_State *L, const char *k, double v) {
-  lua_pushnumber(L, v);
-  lua_setfield(L, -2, k);
-}
-
-void lm_setint(lua_State *L, const char *k, lua_Integer v) {
-  lua_pushinteger(L, v);
-  lua_setfield(L, -2, k);
-}

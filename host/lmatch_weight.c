@@ -14,6 +14,7 @@
 #include "frame.h"
 #include "ipw.h"
 #include "lframe.h"
+#include "lhelp.h"
 #include "lmatch_int.h"
 
 static int ipwbox_gc(lua_State *L) {
@@ -34,16 +35,16 @@ static struct ipw_result *new_ipwbox(lua_State *L) {
 
 static void push_group(lua_State *L, const struct ipw_group *g) {
   lua_createtable(L, 0, 11);
-  lm_setint(L, "n", (lua_Integer)g->n);
-  lm_setint(L, "n_kept", (lua_Integer)g->n_kept);
-  lm_setnum(L, "sum_w", g->sum_w);
-  lm_setnum(L, "ess", g->ess);
-  lm_setnum(L, "w_min", g->w_min);
-  lm_setnum(L, "w_max", g->w_max);
-  lm_setnum(L, "ps_min", g->ps_min);
-  lm_setnum(L, "ps_max", g->ps_max);
-  lm_setint(L, "n_outside_support", (lua_Integer)g->n_outside);
-  lm_setint(L, "n_truncated", (lua_Integer)g->n_truncated);
+  lh_setint(L, "n", (lua_Integer)g->n);
+  lh_setint(L, "n_kept", (lua_Integer)g->n_kept);
+  lh_setnum(L, "sum_w", g->sum_w);
+  lh_setnum(L, "ess", g->ess);
+  lh_setnum(L, "w_min", g->w_min);
+  lh_setnum(L, "w_max", g->w_max);
+  lh_setnum(L, "ps_min", g->ps_min);
+  lh_setnum(L, "ps_max", g->ps_max);
+  lh_setint(L, "n_outside_support", (lua_Integer)g->n_outside);
+  lh_setint(L, "n_truncated", (lua_Integer)g->n_truncated);
 }
 
 /* Lua: match.ipw(frame, spec) -> info, frame, histogram
@@ -66,11 +67,11 @@ static int match_ipw_lua(lua_State *L) {
   if (!score_name && nps == 0)
     return luaL_error(L, "%s: give ps_covariates (for the propensity model) or score", fn);
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
-  const struct frame_col **pc = lm_scratch(L, (nps ? nps : 1) * sizeof *pc);
+  const struct frame_col **pc = lh_scratch(L, (nps ? nps : 1) * sizeof *pc);
   for (size_t j = 0; j < nps; j++) pc[j] = lm_numcol(L, f, fn, "propensity covariate", pscov[j]);
   const struct frame_col *sc = score_name ? lm_numcol(L, f, fn, "score", score_name) : NULL;
   size_t N = f->nrow, m = 0;
-  size_t *keep = lm_scratch(L, (N ? N : 1) * sizeof *keep);
+  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
   for (size_t i = 0; i < N; i++) {
     int miss = lm_missing(tc, i) || (sc && lm_missing(sc, i));
     for (size_t j = 0; j < nps && !miss && !sc; j++) miss = lm_missing(pc[j], i);
@@ -105,21 +106,21 @@ static int match_ipw_lua(lua_State *L) {
 
   lua_createtable(L, 0, 16);
   int info = lua_gettop(L);
-  lm_setint(L, "n", (lua_Integer)N);
-  lm_setint(L, "n_used", (lua_Integer)m);
-  lm_setint(L, "n_dropped", (lua_Integer)(N - m));
+  lh_setint(L, "n", (lua_Integer)N);
+  lh_setint(L, "n_used", (lua_Integer)m);
+  lh_setint(L, "n_dropped", (lua_Integer)(N - m));
   push_group(L, &r->g[1]);
   lua_setfield(L, info, "treated");
   push_group(L, &r->g[0]);
   lua_setfield(L, info, "control");
-  lm_setnum(L, "support_lo", r->support_lo);
-  lm_setnum(L, "support_hi", r->support_hi);
-  lm_setnum(L, "trim_ps_lo", r->trim_ps_lo);
-  lm_setnum(L, "trim_ps_hi", r->trim_ps_hi);
+  lh_setnum(L, "support_lo", r->support_lo);
+  lh_setnum(L, "support_hi", r->support_hi);
+  lh_setnum(L, "trim_ps_lo", r->trim_ps_lo);
+  lh_setnum(L, "trim_ps_hi", r->trim_ps_hi);
   size_t ntrim = 0;
   for (size_t j = 0; j < m; j++) ntrim += r->trimmed[j];
-  lm_setint(L, "n_trimmed", (lua_Integer)ntrim);
-  if (iter) lm_setint(L, "ps_iter", iter);
+  lh_setint(L, "n_trimmed", (lua_Integer)ntrim);
+  if (iter) lh_setint(L, "ps_iter", iter);
   lua_pushstring(L, est);
   lua_setfield(L, info, "estimand");
 
@@ -163,7 +164,7 @@ static int match_ipw_lua(lua_State *L) {
 static double *weights_of(lua_State *L, const struct frame *f, const char *fn, const char *name,
                           const size_t *keep, size_t m) {
   const struct frame_col *c = lm_numcol(L, f, fn, "weights", name);
-  double *w = lm_scratch(L, m * sizeof *w);
+  double *w = lh_scratch(L, m * sizeof *w);
   for (size_t j = 0; j < m; j++) {
     w[j] = lm_missing(c, keep[j]) ? 0.0 : frame_col_getd(c, keep[j]);
     if (w[j] < 0 || !isfinite(w[j]))
@@ -189,7 +190,7 @@ static int match_balance_lua(lua_State *L) {
   if (ncov == 0) return luaL_error(L, "%s: no covariates", fn);
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
   size_t N = f->nrow, m = 0;
-  size_t *keep = lm_scratch(L, (N ? N : 1) * sizeof *keep);
+  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
   for (size_t i = 0; i < N; i++)
     if (!lm_missing(tc, i)) keep[m++] = i;
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
@@ -209,7 +210,7 @@ static int match_balance_lua(lua_State *L) {
   if (strcmp(bin, "std") != 0 && strcmp(bin, "raw") != 0)
     return luaL_error(L, "%s: binary must be \"std\" or \"raw\"", fn);
   o.binary_raw = strcmp(bin, "raw") == 0;
-  double *x = lm_scratch(L, (m ? m : 1) * sizeof *x);
+  double *x = lh_scratch(L, (m ? m : 1) * sizeof *x);
   lua_createtable(L, (int)ncov, 0);
   for (size_t c = 0; c < ncov; c++) {
     const struct frame_col *col = lm_numcol(L, f, fn, "covariate", cov[c]);
@@ -223,26 +224,26 @@ static int match_balance_lua(lua_State *L) {
     lua_setfield(L, -2, "covariate");
     lua_pushboolean(L, b.binary);
     lua_setfield(L, -2, "binary");
-    lm_setint(L, "n_treated", (lua_Integer)b.n[1]);
-    lm_setint(L, "n_control", (lua_Integer)b.n[0]);
-    lm_setnum(L, "mean_treated", b.mean[1]);
-    lm_setnum(L, "mean_control", b.mean[0]);
-    lm_setnum(L, "var_treated", b.var[1]);
-    lm_setnum(L, "var_control", b.var[0]);
-    lm_setnum(L, "sd_denom", b.sd_denom);
-    lm_setnum(L, "diff", b.diff);
-    lm_setnum(L, "smd", b.smd);
-    lm_setnum(L, "var_ratio", b.vr);
+    lh_setint(L, "n_treated", (lua_Integer)b.n[1]);
+    lh_setint(L, "n_control", (lua_Integer)b.n[0]);
+    lh_setnum(L, "mean_treated", b.mean[1]);
+    lh_setnum(L, "mean_control", b.mean[0]);
+    lh_setnum(L, "var_treated", b.var[1]);
+    lh_setnum(L, "var_control", b.var[0]);
+    lh_setnum(L, "sd_denom", b.sd_denom);
+    lh_setnum(L, "diff", b.diff);
+    lh_setnum(L, "smd", b.smd);
+    lh_setnum(L, "var_ratio", b.vr);
     if (adj) {
-      lm_setnum(L, "mean_treated_adj", b.mean_adj[1]);
-      lm_setnum(L, "mean_control_adj", b.mean_adj[0]);
-      lm_setnum(L, "var_treated_adj", b.var_adj[1]);
-      lm_setnum(L, "var_control_adj", b.var_adj[0]);
-      lm_setnum(L, "diff_adj", b.diff_adj);
-      lm_setnum(L, "smd_adj", b.smd_adj);
-      lm_setnum(L, "var_ratio_adj", b.vr_adj);
-      lm_setnum(L, "ess_treated_adj", b.ess_adj[1]);
-      lm_setnum(L, "ess_control_adj", b.ess_adj[0]);
+      lh_setnum(L, "mean_treated_adj", b.mean_adj[1]);
+      lh_setnum(L, "mean_control_adj", b.mean_adj[0]);
+      lh_setnum(L, "var_treated_adj", b.var_adj[1]);
+      lh_setnum(L, "var_control_adj", b.var_adj[0]);
+      lh_setnum(L, "diff_adj", b.diff_adj);
+      lh_setnum(L, "smd_adj", b.smd_adj);
+      lh_setnum(L, "var_ratio_adj", b.vr_adj);
+      lh_setnum(L, "ess_treated_adj", b.ess_adj[1]);
+      lh_setnum(L, "ess_control_adj", b.ess_adj[0]);
     }
     lua_rawseti(L, -2, (lua_Integer)c + 1);
   }
@@ -268,10 +269,10 @@ static int match_effect_lua(lua_State *L) {
   const struct frame_col *yc = lm_numcol(L, f, fn, "outcome", yn), *tc = lm_col(L, f, fn, "treatment", tn);
   const struct frame_col *wc = wn ? lm_numcol(L, f, fn, "weights", wn) : NULL;
   const struct frame_col *cc = cn ? lm_col(L, f, fn, "cluster", cn) : NULL;
-  const struct frame_col **zc = lm_scratch(L, (q ? q : 1) * sizeof *zc);
+  const struct frame_col **zc = lh_scratch(L, (q ? q : 1) * sizeof *zc);
   for (size_t c = 0; c < q; c++) zc[c] = lm_numcol(L, f, fn, "adjustment covariate", adj[c]);
   size_t N = f->nrow, m = 0;
-  size_t *keep = lm_scratch(L, (N ? N : 1) * sizeof *keep);
+  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
   for (size_t i = 0; i < N; i++) {
     int miss = lm_missing(yc, i) || lm_missing(tc, i) || (wc && lm_missing(wc, i)) ||
                (cc && lm_missing(cc, i));
@@ -286,7 +287,7 @@ static int match_effect_lua(lua_State *L) {
   s.treat = lm_treat(L, tc, keep, m, fn);
   if (wc) s.w = weights_of(L, f, fn, wn, keep, m);
   if (q > 0) {
-    double *Z = lm_scratch(L, m * q * sizeof *Z);
+    double *Z = lh_scratch(L, m * q * sizeof *Z);
     for (size_t c = 0; c < q; c++)
       for (size_t j = 0; j < m; j++) Z[j + m * c] = frame_col_getd(zc[c], keep[j]);
     s.Z = Z;
@@ -308,7 +309,7 @@ static int match_effect_lua(lua_State *L) {
   if (cc) {
     const struct frame_col *one[1] = {cc};
     int32_t *code = lm_strata(L, one, 1, keep, m);
-    size_t *cl = lm_scratch(L, m * sizeof *cl), G = 0;
+    size_t *cl = lh_scratch(L, m * sizeof *cl), G = 0;
     for (size_t j = 0; j < m; j++) {
       cl[j] = (size_t)code[j];
       if (cl[j] + 1 > G) G = cl[j] + 1;
@@ -334,23 +335,23 @@ static int match_effect_lua(lua_State *L) {
   }
   if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, err);
   lua_createtable(L, 0, 20);
-  lm_setnum(L, "estimate", r.estimate);
-  lm_setnum(L, "se", r.se);
-  lm_setnum(L, "statistic", r.statistic);
-  lm_setnum(L, "df", r.df);
-  lm_setnum(L, "p_value", r.p_value);
-  lm_setnum(L, "conf_low", r.conf_low);
-  lm_setnum(L, "conf_high", r.conf_high);
-  lm_setnum(L, "mean_treated", r.mean[1]);
-  lm_setnum(L, "mean_control", r.mean[0]);
-  lm_setnum(L, "sum_w_treated", r.sum_w[1]);
-  lm_setnum(L, "sum_w_control", r.sum_w[0]);
-  lm_setint(L, "n_used", (lua_Integer)r.n_used);
-  lm_setint(L, "n_treated", (lua_Integer)r.n_group[1]);
-  lm_setint(L, "n_control", (lua_Integer)r.n_group[0]);
-  lm_setint(L, "n_dropped", (lua_Integer)(N - m));
-  lm_setint(L, "k", (lua_Integer)r.k);
-  if (s.vcov == EFFECT_CR1) lm_setint(L, "n_clusters", (lua_Integer)r.G_used);
+  lh_setnum(L, "estimate", r.estimate);
+  lh_setnum(L, "se", r.se);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "conf_low", r.conf_low);
+  lh_setnum(L, "conf_high", r.conf_high);
+  lh_setnum(L, "mean_treated", r.mean[1]);
+  lh_setnum(L, "mean_control", r.mean[0]);
+  lh_setnum(L, "sum_w_treated", r.sum_w[1]);
+  lh_setnum(L, "sum_w_control", r.sum_w[0]);
+  lh_setint(L, "n_used", (lua_Integer)r.n_used);
+  lh_setint(L, "n_treated", (lua_Integer)r.n_group[1]);
+  lh_setint(L, "n_control", (lua_Integer)r.n_group[0]);
+  lh_setint(L, "n_dropped", (lua_Integer)(N - m));
+  lh_setint(L, "k", (lua_Integer)r.k);
+  if (s.vcov == EFFECT_CR1) lh_setint(L, "n_clusters", (lua_Integer)r.G_used);
   lua_pushstring(L, VCOVS[vi]);
   lua_setfield(L, -2, "vcov");
   return 1;

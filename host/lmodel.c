@@ -18,6 +18,7 @@
 #include "frame.h"
 #include "glm.h"
 #include "lframe.h"
+#include "lhelp.h"
 #include "linreg.h"
 #include "lintest.h"
 #include "prais.h"
@@ -26,13 +27,7 @@
 
 #include "lmodel_int.h"
 
-/* ===== Scratch and fit boxes ===== */
-
-/* GC-owned lmodel_scratch: a raised error cannot leak it.  [-0, +1, m] */
-void *lmodel_scratch(lua_State *L, size_t bytes) {
-  return lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);
-}
-
+/* ===== Fit boxes ===== */
 
 static int fitbox_gc(lua_State *L) {
   struct fitbox *b = lua_touserdata(L, 1);
@@ -97,7 +92,7 @@ static int cmp_pair(const void *a, const void *b) {
  * 0..G-1, by sorting (value, row) pairs.  Scratch pushed.  [-0, +1, m] */
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                            size_t *G) {
-  size_t *id = lmodel_scratch(L, n * sizeof *id);
+  size_t *id = lh_scratch(L, n * sizeof *id);
   double *pr = malloc(2 * n * sizeof *pr);
   if (pr == NULL) luaL_error(L, "not enough memory");
   for (size_t i = 0; i < n; i++) {
@@ -131,7 +126,7 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   d->intercept = lmodel_optbool(L, 4, "intercept", 1);
   size_t k = (size_t)nx + (d->intercept ? 1 : 0);
   if (k == 0) luaL_error(L, "%s: no covariates and no intercept", fn);
-  const struct frame_col **xc = lmodel_scratch(L, (k + 4) * sizeof *xc);
+  const struct frame_col **xc = lh_scratch(L, (k + 4) * sizeof *xc);
   for (lua_Integer j = 1; j <= nx; j++) {
     if (lua_rawgeti(L, 3, j) != LUA_TSTRING)
       luaL_error(L, "%s: covariate %d must be a column name, got %s", fn, (int)j,
@@ -155,7 +150,7 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   }
   /* Keep the rows where every used value is present. */
   size_t N = f->nrow, n = 0;
-  size_t *keep = lmodel_scratch(L, N * sizeof *keep);
+  size_t *keep = lh_scratch(L, N * sizeof *keep);
   for (size_t i = 0; i < N; i++) {
     int miss = lmodel_row_missing(yc, i) || (wc && lmodel_row_missing(wc, i)) || (oc && lmodel_row_missing(oc, i)) ||
                (cc && lmodel_row_missing(cc, i));
@@ -169,8 +164,8 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   if (n <= k)
     luaL_error(L, "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
                "need more rows than coefficients", fn, (int)n, (int)(N - n), (int)k);
-  d->X = lmodel_scratch(L, n * k * sizeof *d->X);
-  d->y = lmodel_scratch(L, n * sizeof *d->y);
+  d->X = lh_scratch(L, n * k * sizeof *d->X);
+  d->y = lh_scratch(L, n * sizeof *d->y);
   size_t j0 = 0;
   if (d->intercept) {
     for (size_t i = 0; i < n; i++) d->X[i] = 1;
@@ -181,11 +176,11 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   for (size_t i = 0; i < n; i++) d->y[i] = frame_col_getd(yc, keep[i]);
   d->w = d->off = NULL;
   if (wc) {
-    d->w = lmodel_scratch(L, n * sizeof *d->w);
+    d->w = lh_scratch(L, n * sizeof *d->w);
     for (size_t i = 0; i < n; i++) d->w[i] = frame_col_getd(wc, keep[i]);
   }
   if (oc) {
-    d->off = lmodel_scratch(L, n * sizeof *d->off);
+    d->off = lh_scratch(L, n * sizeof *d->off);
     for (size_t i = 0; i < n; i++) d->off[i] = frame_col_getd(oc, keep[i]);
   }
   d->cl = NULL;
@@ -233,11 +228,6 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
 }
 
 /* ===== Pushing results ===== */
-
-void lmodel_setnum(lua_State *L, const char *k, double v) {
-  lua_pushnumber(L, v);
-  lua_setfield(L, -2, k);
-}
 
 void lmodel_pushvec(lua_State *L, const double *v, size_t m) {
   lua_createtable(L, (int)m, 0);
@@ -288,7 +278,7 @@ void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, co
   lua_setfield(L, -2, "se");
   pushmat(L, V, k);
   lua_setfield(L, -2, "vcov");
-  lmodel_setnum(L, "df", df);
+  lh_setnum(L, "df", df);
 }
 
 const char *const lmodel_vcov_names[] = {"classical", "HC0", "HC1", "HC2", "HC3", "CR1", "HAC",
@@ -361,9 +351,9 @@ static int model_ols(lua_State *L) {
   int st = linreg_fit(d.X, d.n, d.k, d.y, d.w, d.intercept, &box->lin);
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->lin.bad_col, box->lin.bad_row);
   struct linreg_fit *fit = &box->lin;
-  double *h = NULL, *V = lmodel_scratch(L, d.k * d.k * sizeof *V);
+  double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
   if (vt == 3 || vt == 4) {
-    h = lmodel_scratch(L, d.n * sizeof *h);
+    h = lh_scratch(L, d.n * sizeof *h);
     linreg_leverage(d.X, d.n, d.k, d.w, fit->rinv, h);
   }
   struct vcov_data vd = {d.X, d.n, d.k, fit->resid, d.w, fit->xtxi, h, fit->rinv};
@@ -376,17 +366,17 @@ static int model_ols(lua_State *L) {
   lua_setfield(L, -2, "fitted");
   lmodel_pushvec(L, fit->resid, d.n);
   lua_setfield(L, -2, "resid");
-  lmodel_setnum(L, "df_resid", fit->df_resid);
-  lmodel_setnum(L, "sigma", sqrt(fit->sigma2));
-  lmodel_setnum(L, "r2", fit->r2);
-  lmodel_setnum(L, "adj_r2", fit->adj_r2);
-  lmodel_setnum(L, "fstat", fit->fstat);
-  lmodel_setnum(L, "f_df1", fit->f_df1);
-  lmodel_setnum(L, "f_df2", fit->f_df2);
-  lmodel_setnum(L, "f_p", fit->f_p);
-  lmodel_setnum(L, "loglik", fit->loglik);
-  lmodel_setnum(L, "aic", fit->aic);
-  lmodel_setnum(L, "bic", fit->bic);
+  lh_setnum(L, "df_resid", fit->df_resid);
+  lh_setnum(L, "sigma", sqrt(fit->sigma2));
+  lh_setnum(L, "r2", fit->r2);
+  lh_setnum(L, "adj_r2", fit->adj_r2);
+  lh_setnum(L, "fstat", fit->fstat);
+  lh_setnum(L, "f_df1", fit->f_df1);
+  lh_setnum(L, "f_df2", fit->f_df2);
+  lh_setnum(L, "f_p", fit->f_p);
+  lh_setnum(L, "loglik", fit->loglik);
+  lh_setnum(L, "aic", fit->aic);
+  lh_setnum(L, "bic", fit->bic);
   lua_pushinteger(L, (lua_Integer)d.n);
   lua_setfield(L, -2, "n");
   lua_pushinteger(L, (lua_Integer)d.dropped);
@@ -473,7 +463,7 @@ static int model_glm(lua_State *L) {
     return luaL_error(L, "%s: did not converge in %d iterations (deviance still changing)%s%s",
                       fn, o.maxit, any ? "; coefficients still moving: " : "", cols);
   }
-  double *h = NULL, *V = lmodel_scratch(L, d.k * d.k * sizeof *V);
+  double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
   struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, 1.0, 0, 0, V);
   lua_createtable(L, 0, 24);
@@ -484,13 +474,13 @@ static int model_glm(lua_State *L) {
   lua_setfield(L, -2, "fitted");
   lmodel_pushvec(L, g->eta, d.n);
   lua_setfield(L, -2, "linear_predictor");
-  lmodel_setnum(L, "deviance", g->deviance);
-  lmodel_setnum(L, "null_deviance", g->null_deviance);
-  lmodel_setnum(L, "df_resid", g->df_resid);
-  lmodel_setnum(L, "df_null", g->df_null);
-  lmodel_setnum(L, "loglik", g->loglik);
-  lmodel_setnum(L, "aic", g->aic);
-  lmodel_setnum(L, "bic", g->bic);
+  lh_setnum(L, "deviance", g->deviance);
+  lh_setnum(L, "null_deviance", g->null_deviance);
+  lh_setnum(L, "df_resid", g->df_resid);
+  lh_setnum(L, "df_null", g->df_null);
+  lh_setnum(L, "loglik", g->loglik);
+  lh_setnum(L, "aic", g->aic);
+  lh_setnum(L, "bic", g->bic);
   lua_pushinteger(L, g->iter);
   lua_setfield(L, -2, "iter");
   lua_pushinteger(L, (lua_Integer)d.n);
@@ -514,8 +504,8 @@ static size_t result_bv(lua_State *L, int res, double **b, double **V, double *d
   lua_getfield(L, res, "coef");
   luaL_argexpected(L, lua_istable(L, -1), res, "model result with coef");
   size_t k = (size_t)luaL_len(L, -1);
-  *b = lmodel_scratch(L, k * sizeof **b);
-  *V = lmodel_scratch(L, k * k * sizeof **V);
+  *b = lh_scratch(L, k * sizeof **b);
+  *V = lh_scratch(L, k * k * sizeof **V);
   for (size_t j = 0; j < k; j++) {
     lua_rawgeti(L, -3, (lua_Integer)j + 1);
     (*b)[j] = lua_tonumber(L, -1);
@@ -548,7 +538,7 @@ static int model_lincom(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   if ((size_t)luaL_len(L, 2) != k)
     luaL_argerror(L, 2, lua_pushfstring(L, "need %d weights, one per term", (int)k));
-  double *c = lmodel_scratch(L, k * sizeof *c);
+  double *c = lh_scratch(L, k * sizeof *c);
   for (size_t j = 0; j < k; j++) {
     lua_rawgeti(L, 2, (lua_Integer)j + 1);
     c[j] = luaL_checknumber(L, -1);
@@ -560,13 +550,13 @@ static int model_lincom(lua_State *L) {
   if (lintest_lincom(b, V, k, c, c0, df, level, &r) != GSL_SUCCESS)
     return luaL_error(L, "lincom: the covariance gives a negative variance for this combination");
   lua_createtable(L, 0, 7);
-  lmodel_setnum(L, "estimate", r.estimate);
-  lmodel_setnum(L, "se", r.se);
-  lmodel_setnum(L, "statistic", r.statistic);
-  lmodel_setnum(L, "df", r.df);
-  lmodel_setnum(L, "p_value", r.p_value);
-  lmodel_setnum(L, "conf_low", r.conf_low);
-  lmodel_setnum(L, "conf_high", r.conf_high);
+  lh_setnum(L, "estimate", r.estimate);
+  lh_setnum(L, "se", r.se);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "conf_low", r.conf_low);
+  lh_setnum(L, "conf_high", r.conf_high);
   return 1;
 }
 
@@ -578,7 +568,7 @@ static int model_wald(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   size_t q = (size_t)luaL_len(L, 2);
   luaL_argcheck(L, q > 0, 2, "need at least one restriction");
-  double *Rm = lmodel_scratch(L, q * k * sizeof *Rm), *r = lmodel_scratch(L, q * sizeof *r);
+  double *Rm = lh_scratch(L, q * k * sizeof *Rm), *r = lh_scratch(L, q * sizeof *r);
   for (size_t i = 0; i < q; i++) {
     lua_rawgeti(L, 2, (lua_Integer)i + 1);
     luaL_argcheck(L, lua_istable(L, -1) && (size_t)luaL_len(L, -1) == k, 2,
@@ -603,12 +593,12 @@ static int model_wald(lua_State *L) {
                       "coefficient with zero variance)");
   if (st != GSL_SUCCESS) return luaL_error(L, "wald: %s", gsl_strerror(st));
   lua_createtable(L, 0, 6);
-  lmodel_setnum(L, "chi2", w.chi2);
-  lmodel_setnum(L, "p_chi2", w.p_chi2);
-  lmodel_setnum(L, "F", w.F);
-  lmodel_setnum(L, "df1", w.df1);
-  lmodel_setnum(L, "df2", w.df2);
-  lmodel_setnum(L, "p_F", w.p_F);
+  lh_setnum(L, "chi2", w.chi2);
+  lh_setnum(L, "p_chi2", w.p_chi2);
+  lh_setnum(L, "F", w.F);
+  lh_setnum(L, "df1", w.df1);
+  lh_setnum(L, "df2", w.df2);
+  lh_setnum(L, "p_F", w.p_F);
   return 1;
 }
 
@@ -620,7 +610,7 @@ static int model_predict(lua_State *L) {
   size_t k = result_bv(L, 1, &b, &V, &df);
   const struct frame *f = lframe_check(L, 2);
   size_t m = f->nrow;
-  double *X0 = lmodel_scratch(L, (m > 0 ? m : 1) * k * sizeof *X0);
+  double *X0 = lh_scratch(L, (m > 0 ? m : 1) * k * sizeof *X0);
   lua_getfield(L, 1, "terms");
   luaL_argexpected(L, lua_istable(L, -1), 1, "model result with terms");
   for (size_t j = 0; j < k; j++) {
@@ -639,7 +629,7 @@ static int model_predict(lua_State *L) {
     }
     lua_pop(L, 1);
   }
-  double *fit = lmodel_scratch(L, (m > 0 ? m : 1) * sizeof *fit), *se = lmodel_scratch(L, (m > 0 ? m : 1) * sizeof *se);
+  double *fit = lh_scratch(L, (m > 0 ? m : 1) * sizeof *fit), *se = lh_scratch(L, (m > 0 ? m : 1) * sizeof *se);
   lintest_predict(b, V, k, X0, m, fit, se);
   lua_createtable(L, 0, 2);
   lmodel_pushvec(L, fit, m);

@@ -14,6 +14,7 @@
 
 #include "frame.h"
 #include "lframe.h"
+#include "lhelp.h"
 #include "linreg.h"
 #include "lintest.h"
 #include "lmodel_int.h"
@@ -29,16 +30,6 @@ static const char *numstr(lua_State *L, double v) {
   snprintf(buf, sizeof buf, "%.6g", v);
   lua_pushstring(L, buf);
   return lua_tostring(L, -1);
-}
-
-static void setint(lua_State *L, const char *k, lua_Integer v) {
-  lua_pushinteger(L, v);
-  lua_setfield(L, -2, k);
-}
-
-static void setbool(lua_State *L, const char *k, int v) {
-  lua_pushboolean(L, v);
-  lua_setfield(L, -2, k);
 }
 
 /* opts[key] as an integer in [lo, hi], or dflt.  [-0, +0, e] */
@@ -118,7 +109,7 @@ static double *checkseries(lua_State *L, const char *fn, int arg, int opts, size
     const char *nm = luaL_checkstring(L, arg + 1);
     const struct frame_col *c = lmodel_numcol(L, fn, f, "series", nm);
     *n = f->nrow;
-    x = lmodel_scratch(L, *n * sizeof *x);
+    x = lh_scratch(L, *n * sizeof *x);
     for (size_t i = 0; i < *n; i++) {
       x[i] = frame_col_getd(c, i);
       if (lmodel_row_missing(c, i) || !isfinite(x[i]))
@@ -130,7 +121,7 @@ static double *checkseries(lua_State *L, const char *fn, int arg, int opts, size
   }
   luaL_argexpected(L, lua_istable(L, arg), arg, "frame or array of numbers");
   *n = (size_t)luaL_len(L, arg);
-  x = lmodel_scratch(L, *n * sizeof *x);
+  x = lh_scratch(L, *n * sizeof *x);
   for (size_t i = 0; i < *n; i++) {
     lua_rawgeti(L, arg, (lua_Integer)i + 1);
     int isnum = 0;
@@ -189,9 +180,9 @@ int lmodel_prais(lua_State *L) {
     return luaL_error(L, "%s: rho did not settle in %d iterations (last estimate %s); raise "
                       "maxit or use twostep = true", fn, pr->iter, numstr(L, pr->rho));
   size_t k = d.k, nt = pr->nt;
-  double *h = NULL, *V = lmodel_scratch(L, k * k * sizeof *V);
+  double *h = NULL, *V = lh_scratch(L, k * k * sizeof *V);
   if (vt == 3 || vt == 4) {
-    h = lmodel_scratch(L, nt * sizeof *h);
+    h = lh_scratch(L, nt * sizeof *h);
     linreg_leverage(pr->Xs, nt, k, NULL, pr->lin.rinv, h);
   }
   struct vcov_data vd = {pr->Xs, nt, k, pr->lin.resid, NULL, pr->lin.xtxi, h, pr->lin.rinv};
@@ -206,17 +197,17 @@ int lmodel_prais(lua_State *L) {
   lua_setfield(L, -2, "resid");
   lmodel_pushvec(L, pr->lin.resid, nt);
   lua_setfield(L, -2, "resid_transformed");
-  lmodel_setnum(L, "rho", pr->rho);
-  lmodel_setnum(L, "rho_ols", pr->rho_ols);
-  setint(L, "iter", pr->iter);
-  setbool(L, "twostep", o.twostep);
-  lmodel_setnum(L, "dw_original", pr->dw_original);
-  lmodel_setnum(L, "dw_transformed", pr->dw_transformed);
-  lmodel_setnum(L, "sigma", sqrt(pr->lin.sigma2));
-  lmodel_setnum(L, "df_resid", pr->lin.df_resid);
-  setint(L, "n", (lua_Integer)d.n);
-  setint(L, "n_used", (lua_Integer)nt);
-  setint(L, "n_dropped", (lua_Integer)d.dropped);
+  lh_setnum(L, "rho", pr->rho);
+  lh_setnum(L, "rho_ols", pr->rho_ols);
+  lh_setint(L, "iter", pr->iter);
+  lh_setbool(L, "twostep", o.twostep);
+  lh_setnum(L, "dw_original", pr->dw_original);
+  lh_setnum(L, "dw_transformed", pr->dw_transformed);
+  lh_setnum(L, "sigma", sqrt(pr->lin.sigma2));
+  lh_setnum(L, "df_resid", pr->lin.df_resid);
+  lh_setint(L, "n", (lua_Integer)d.n);
+  lh_setint(L, "n_used", (lua_Integer)nt);
+  lh_setint(L, "n_dropped", (lua_Integer)d.dropped);
   lua_pushstring(L, o.method == PRAIS_PW ? "Prais-Winsten AR(1)" : "Cochrane-Orcutt AR(1)");
   lua_setfield(L, -2, "method");
   return 1;
@@ -265,17 +256,17 @@ int lmodel_dwtest(lua_State *L) {
   if (st == GSL_EDOM) return luaL_error(L, "%s: the residuals are all zero (an exact fit)", fn);
   if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, gsl_strerror(st));
   lua_createtable(L, 0, 10);
-  lmodel_setnum(L, "statistic", r.dw);
-  lmodel_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "statistic", r.dw);
+  lh_setnum(L, "p_value", r.p_value);
   lua_pushstring(L, alts[alt]);
   lua_setfield(L, -2, "alternative");
-  setbool(L, "exact", r.exact);
+  lh_setbool(L, "exact", r.exact);
   if (!r.exact) {
-    lmodel_setnum(L, "null_mean", r.mean);
-    lmodel_setnum(L, "null_var", r.var);
+    lh_setnum(L, "null_mean", r.mean);
+    lh_setnum(L, "null_var", r.var);
   }
-  setint(L, "n", (lua_Integer)d.n);
-  setint(L, "n_dropped", (lua_Integer)d.dropped);
+  lh_setint(L, "n", (lua_Integer)d.n);
+  lh_setint(L, "n_dropped", (lua_Integer)d.dropped);
   return 1;
 }
 
@@ -298,15 +289,15 @@ int lmodel_bgtest(lua_State *L) {
                       "the order", fn);
   if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, gsl_strerror(st));
   lua_createtable(L, 0, 9);
-  lmodel_setnum(L, "lm", r.lm);
-  lmodel_setnum(L, "p_lm", r.p_lm);
-  lmodel_setnum(L, "F", r.F);
-  lmodel_setnum(L, "df1", r.df1);
-  lmodel_setnum(L, "df2", r.df2);
-  lmodel_setnum(L, "p_F", r.p_F);
-  setint(L, "order", (lua_Integer)order);
-  setint(L, "n", (lua_Integer)d.n);
-  setint(L, "n_dropped", (lua_Integer)d.dropped);
+  lh_setnum(L, "lm", r.lm);
+  lh_setnum(L, "p_lm", r.p_lm);
+  lh_setnum(L, "F", r.F);
+  lh_setnum(L, "df1", r.df1);
+  lh_setnum(L, "df2", r.df2);
+  lh_setnum(L, "p_F", r.p_F);
+  lh_setint(L, "order", (lua_Integer)order);
+  lh_setint(L, "n", (lua_Integer)d.n);
+  lh_setint(L, "n_dropped", (lua_Integer)d.dropped);
   return 1;
 }
 
@@ -339,7 +330,7 @@ int lmodel_acf(lua_State *L) {
     lua_pop(L, 1);
   }
   if (!(level > 0 && level < 1)) return luaL_error(L, "%s: level must be in (0, 1)", fn);
-  double *a = lmodel_scratch(L, 5 * L_ * sizeof *a), *p = a + L_, *bm = p + L_, *q = bm + L_,
+  double *a = lh_scratch(L, 5 * L_ * sizeof *a), *p = a + L_, *bm = p + L_, *q = bm + L_,
          *qp = q + L_;
   int st = tsdiag_acf(x, n, L_, a);
   if (st != GSL_SUCCESS) series_error(L, fn, st, n);
@@ -365,15 +356,15 @@ int lmodel_acf(lua_State *L) {
   lua_setfield(L, -2, "acf");
   lmodel_pushvec(L, p, L_);
   lua_setfield(L, -2, "pacf");
-  lmodel_setnum(L, "band", z / sqrt((double)n));
+  lh_setnum(L, "band", z / sqrt((double)n));
   lmodel_pushvec(L, bm, L_);
   lua_setfield(L, -2, "band_ma");
   lmodel_pushvec(L, q, L_);
   lua_setfield(L, -2, "q");
   lmodel_pushvec(L, qp, L_);
   lua_setfield(L, -2, "q_p");
-  setint(L, "n", (lua_Integer)n);
-  lmodel_setnum(L, "level", level);
+  lh_setint(L, "n", (lua_Integer)n);
+  lh_setnum(L, "level", level);
   return 1;
 }
 
@@ -399,12 +390,12 @@ int lmodel_box_test(lua_State *L) {
                       (lua_Integer)lag);
   if (st != GSL_SUCCESS) series_error(L, fn, st, n);
   lua_createtable(L, 0, 5);
-  lmodel_setnum(L, "statistic", r.stat);
-  lmodel_setnum(L, "df", r.df);
-  lmodel_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "statistic", r.stat);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
   lua_pushstring(L, types[ty]);
   lua_setfield(L, -2, "type");
-  setint(L, "n", (lua_Integer)n);
+  lh_setint(L, "n", (lua_Integer)n);
   return 1;
 }
 
@@ -423,7 +414,7 @@ int lmodel_varsoc(lua_State *L) {
   if (T < 2 * pmax + 2)
     return luaL_error(L, "%s: maxlag %d needs at least %d values, the series has %d", fn,
                       (int)pmax, (int)(2 * pmax + 2), (int)T);
-  struct tsdiag_varsoc *rows = lmodel_scratch(L, (pmax + 1) * sizeof *rows);
+  struct tsdiag_varsoc *rows = lh_scratch(L, (pmax + 1) * sizeof *rows);
   size_t sel[TSDIAG_NSEL];
   int st = tsdiag_varsoc(y, T, pmax, rows, sel);
   if (st == GSL_EDOM) return luaL_error(L, "%s: an autoregression fits the series exactly", fn);
@@ -434,25 +425,25 @@ int lmodel_varsoc(lua_State *L) {
   for (size_t p = 0; p <= pmax; p++) {
     const struct tsdiag_varsoc *r = &rows[p];
     lua_createtable(L, 0, 9);
-    setint(L, "lag", (lua_Integer)p);
-    lmodel_setnum(L, "ll", r->ll);
+    lh_setint(L, "lag", (lua_Integer)p);
+    lh_setnum(L, "ll", r->ll);
     if (p > 0) {   /* no LR test at lag 0: fields absent rather than NaN */
-      lmodel_setnum(L, "lr", r->lr);
-      lmodel_setnum(L, "df", r->df);
-      lmodel_setnum(L, "p", r->p_lr);
+      lh_setnum(L, "lr", r->lr);
+      lh_setnum(L, "df", r->df);
+      lh_setnum(L, "p", r->p_lr);
     }
-    lmodel_setnum(L, "fpe", r->fpe);
-    lmodel_setnum(L, "aic", r->aic);
-    lmodel_setnum(L, "hqic", r->hqic);
-    lmodel_setnum(L, "sbic", r->sbic);
+    lh_setnum(L, "fpe", r->fpe);
+    lh_setnum(L, "aic", r->aic);
+    lh_setnum(L, "hqic", r->hqic);
+    lh_setnum(L, "sbic", r->sbic);
     lua_rawseti(L, -2, (lua_Integer)p + 1);
   }
   lua_setfield(L, -2, "rows");
   lua_createtable(L, 0, TSDIAG_NSEL);
-  for (int c = 0; c < TSDIAG_NSEL; c++) setint(L, crit[c], (lua_Integer)sel[c]);
+  for (int c = 0; c < TSDIAG_NSEL; c++) lh_setint(L, crit[c], (lua_Integer)sel[c]);
   lua_setfield(L, -2, "selected");
-  setint(L, "n", (lua_Integer)(T - pmax));
-  setint(L, "maxlag", (lua_Integer)pmax);
+  lh_setint(L, "n", (lua_Integer)(T - pmax));
+  lh_setint(L, "maxlag", (lua_Integer)pmax);
   return 1;
 }
 

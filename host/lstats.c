@@ -14,6 +14,7 @@
 
 #include "boot.h"
 #include "ctab.h"
+#include "lhelp.h"
 #include "padjust.h"
 #include "prop.h"
 #include "ranktest.h"
@@ -77,21 +78,6 @@ static int checkexact(lua_State *L, int arg) {
   return lua_toboolean(L, arg);
 }
 
-static void setnum(lua_State *L, const char *k, double v) {
-  lua_pushnumber(L, v);
-  lua_setfield(L, -2, k);
-}
-
-static void setbool(lua_State *L, const char *k, int v) {
-  lua_pushboolean(L, v);
-  lua_setfield(L, -2, k);
-}
-
-static void setint(lua_State *L, const char *k, size_t v) {
-  lua_pushinteger(L, (lua_Integer)v);
-  lua_setfield(L, -2, k);
-}
-
 /* Raise "fn: <domain message>" for a failed status; domain messages per
  * status come from the caller, gsl_strerror is the fallback. */
 static int fail(lua_State *L, const char *fn, int status, const char *einval,
@@ -126,14 +112,14 @@ static int stats_t_test(lua_State *L) {
     return fail(L, "t_test", st, "not enough observations (or a non-finite value)",
                 "data are essentially constant");
   lua_createtable(L, 0, 9);
-  setnum(L, "statistic", r.statistic);
-  setnum(L, "df", r.df);
-  setnum(L, "p_value", r.p_value);
-  setnum(L, "conf_lo", r.conf_int[0]);
-  setnum(L, "conf_hi", r.conf_int[1]);
-  setnum(L, "estimate1", r.estimate[0]);
-  setnum(L, "estimate2", r.estimate[1]);
-  setnum(L, "se", r.se);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "conf_lo", r.conf_int[0]);
+  lh_setnum(L, "conf_hi", r.conf_int[1]);
+  lh_setnum(L, "estimate1", r.estimate[0]);
+  lh_setnum(L, "estimate2", r.estimate[1]);
+  lh_setnum(L, "se", r.se);
   return 1;
 }
 
@@ -152,11 +138,11 @@ static int stats_chisq_test(lua_State *L) {
     return fail(L, "chisq_test", st, "counts must be finite and non-negative",
                 "a row or column total is 0");
   lua_createtable(L, 0, 6);
-  setnum(L, "statistic", r.statistic);
-  setnum(L, "df", r.df);
-  setnum(L, "p_value", r.p_value);
-  setnum(L, "yates", r.yates);
-  setnum(L, "min_expected", r.min_expected);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "yates", r.yates);
+  lh_setnum(L, "min_expected", r.min_expected);
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
     lua_pushnumber(L, e[i]);
@@ -187,11 +173,11 @@ static int stats_fisher_test(lua_State *L) {
                 "with odds ratio 1 only)",
                 NULL);
   lua_createtable(L, 0, 5);
-  setnum(L, "p_value", r.p_value);
-  setnum(L, "estimate", r.estimate);
-  setnum(L, "conf_lo", r.conf_int[0]);
-  setnum(L, "conf_hi", r.conf_int[1]);
-  setbool(L, "two_by_two", r.two_by_two);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "estimate", r.estimate);
+  lh_setnum(L, "conf_lo", r.conf_int[0]);
+  lh_setnum(L, "conf_hi", r.conf_int[1]);
+  lh_setbool(L, "two_by_two", r.two_by_two);
   return 1;
 }
 
@@ -217,29 +203,29 @@ static int stats_wilcox_test(lua_State *L) {
     return fail(L, "wilcox_test", st, "not enough observations (or a non-finite value)",
                 "all values are tied (or all differences are zero)");
   lua_createtable(L, 0, 9);
-  setnum(L, "statistic", r.statistic);
-  setnum(L, "p_value", r.p_value);
-  setnum(L, "z", r.z);
-  setnum(L, "correction", r.correction);
-  setbool(L, "exact", r.exact);
-  setbool(L, "ties", r.ties);
-  setbool(L, "zeros", r.zeros);
-  setint(L, "n1", r.n[0]);
-  setint(L, "n2", r.n[1]);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "z", r.z);
+  lh_setnum(L, "correction", r.correction);
+  lh_setbool(L, "exact", r.exact);
+  lh_setbool(L, "ties", r.ties);
+  lh_setbool(L, "zeros", r.zeros);
+  lh_setint(L, "n1", r.n[0]);
+  lh_setint(L, "n2", r.n[1]);
   return 1;
 }
 
 static void push_prop(lua_State *L, const struct prop_result *r) {
   lua_createtable(L, 0, 9);
-  setnum(L, "statistic", r->statistic);
-  setnum(L, "df", r->df);
-  setnum(L, "p_value", r->p_value);
-  setnum(L, "conf_lo", r->conf_int[0]);
-  setnum(L, "conf_hi", r->conf_int[1]);
-  setnum(L, "estimate1", r->estimate[0]);
-  setnum(L, "estimate2", r->estimate[1]);
-  setnum(L, "yates", r->yates);
-  setnum(L, "min_expected", r->min_expected);
+  lh_setnum(L, "statistic", r->statistic);
+  lh_setnum(L, "df", r->df);
+  lh_setnum(L, "p_value", r->p_value);
+  lh_setnum(L, "conf_lo", r->conf_int[0]);
+  lh_setnum(L, "conf_hi", r->conf_int[1]);
+  lh_setnum(L, "estimate1", r->estimate[0]);
+  lh_setnum(L, "estimate2", r->estimate[1]);
+  lh_setnum(L, "yates", r->yates);
+  lh_setnum(L, "min_expected", r->min_expected);
 }
 
 /* Lua: stats.prop_test(x1, n1, x2|nil, n2|nil, p0, alt, conf, correct, z)
@@ -289,14 +275,14 @@ static int stats_cor_test(lua_State *L) {
     return fail(L, "cor_test", st, "not enough observations (or a non-finite value)",
                 "x or y is constant (or n = 2 with ties)");
   lua_createtable(L, 0, 8);
-  setnum(L, "estimate", r.estimate);
-  setnum(L, "statistic", r.statistic);
-  setnum(L, "df", r.df);
-  setnum(L, "p_value", r.p_value);
-  setnum(L, "conf_lo", r.conf_int[0]);
-  setnum(L, "conf_hi", r.conf_int[1]);
-  setbool(L, "exact", r.exact);
-  setbool(L, "ties", r.ties);
+  lh_setnum(L, "estimate", r.estimate);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "conf_lo", r.conf_int[0]);
+  lh_setnum(L, "conf_hi", r.conf_int[1]);
+  lh_setbool(L, "exact", r.exact);
+  lh_setbool(L, "ties", r.ties);
   return 1;
 }
 
@@ -314,9 +300,9 @@ static int stats_cronbach_alpha(lua_State *L) {
                 "need at least 2 items and 2 respondents, all values finite",
                 "an item has zero variance");
   lua_createtable(L, 0, 3);
-  setnum(L, "raw_alpha", a.raw_alpha);
-  setnum(L, "std_alpha", a.std_alpha);
-  setnum(L, "average_r", a.average_r);
+  lh_setnum(L, "raw_alpha", a.raw_alpha);
+  lh_setnum(L, "std_alpha", a.std_alpha);
+  lh_setnum(L, "average_r", a.average_r);
   return 1;
 }
 
@@ -451,18 +437,18 @@ static int stats_bootstrap(lua_State *L) {
     return fail(L, "bootstrap", st, "fewer than 2 replicates gave a finite statistic", NULL);
 
   lua_createtable(L, 0, 16);
-  setnum(L, "t0", res.t0);
-  setnum(L, "bias", res.bias);
-  setnum(L, "se", res.se);
-  setnum(L, "perc_lo", res.perc[0]);
-  setnum(L, "perc_hi", res.perc[1]);
-  setnum(L, "bca_lo", res.bca[0]);
-  setnum(L, "bca_hi", res.bca[1]);
-  setnum(L, "z0", res.z0);
-  setnum(L, "a", res.a);
-  setint(L, "reps", res.reps);
-  setint(L, "used", res.used);
-  setbool(L, "extreme", res.extreme);
+  lh_setnum(L, "t0", res.t0);
+  lh_setnum(L, "bias", res.bias);
+  lh_setnum(L, "se", res.se);
+  lh_setnum(L, "perc_lo", res.perc[0]);
+  lh_setnum(L, "perc_hi", res.perc[1]);
+  lh_setnum(L, "bca_lo", res.bca[0]);
+  lh_setnum(L, "bca_hi", res.bca[1]);
+  lh_setnum(L, "z0", res.z0);
+  lh_setnum(L, "a", res.a);
+  lh_setint(L, "reps", res.reps);
+  lh_setint(L, "used", res.used);
+  lh_setbool(L, "extreme", res.extreme);
   if (res.bca_status) {
     lua_pushstring(L, res.bca_status == GSL_EDOM
                           ? "BCa not available: every replicate falls on one side of the "
