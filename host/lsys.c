@@ -129,7 +129,7 @@ static int sys_exe(lua_State *L) {
 static void alarm_handler(int sig) {
   (void)sig;
   static const char msg[] = "csceval: the run was stopped: a step went on past the time limit "
-                            "(--timeout plus a minute's grace) without returning\n";
+                            "(--timeout and a grace period) without returning\n";
   ssize_t w = write(2, msg, sizeof msg - 1);
   (void)w;
   _exit(4);

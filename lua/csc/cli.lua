@@ -169,7 +169,9 @@ local function run(o, argv)
   -- is that of the first failure.
   if #o.files > 1 and not o.child then return run_each(o, argv) end
   -- the hard limit on one recipe's wall-clock time (see sys.set_alarm)
-  sys.set_alarm(math.floor((o.timeout or 3600) + 60))
+  -- grace: as long again as the limit, at most a minute
+  local limit = o.timeout or 3600
+  sys.set_alarm(math.ceil(limit + math.min(limit, 60)))
   local first_failure
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
