@@ -192,11 +192,8 @@ static int sys_sha256_file(lua_State *L) {
 static int sys_sha256(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  struct sha256 st;
   char hex[65];
-  sha256_init(&st);
-  sha256_update(&st, s, len);
-  sha256_final_hex(&st, hex);
+  sha256_hex(s, len, hex);
   lua_pushstring(L, hex);
   return 1;
 }
