@@ -1,10 +1,10 @@
 --- Choosing comparison units (statistical neighbours, pools, Stata
 -- itsamatch and a distance ranking) and placebo-in-space, as methods of
 -- csc.its panels.  Not a public module; recipes use csc.its.
--- @module csc.its_select
+-- @module csc.its.selection
 local hframe = require("host.frame")
 local util = require("csc.util")
-local C = require("csc.its_core")
+local C = require("csc.its.core")
 local isnan = C.isnan
 local num_or_nil = C.num_or_nil
 local fail = C.fail
@@ -17,7 +17,7 @@ local check_col = C.check_col
 local sample_mask = C.sample_mask
 local check_segments = C.check_segments
 local pw = C.pw
-local P_ = require("csc.its_panel")
+local P_ = require("csc.its.panel")
 local Panel = P_.Panel
 local CITS_FIELDS, comparator_positions, observed_times =
   P_.CITS_FIELDS, P_.comparator_positions, P_.observed_times

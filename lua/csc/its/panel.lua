@@ -1,12 +1,12 @@
 --- Panels and comparative interrupted time series (Stata itsa) for
 -- csc.its: reading a unit x period panel from a frame, and panel:cits.
 -- The numerics run in host.its.  Not a public module; recipes use csc.its.
--- @module csc.its_panel
+-- @module csc.its.panel
 local hits = require("host.its")
 local hframe = require("host.frame")
 local model = require("csc.model")
 local util = require("csc.util")
-local C = require("csc.its_core")
+local C = require("csc.its.core")
 local isnan = C.isnan
 local num_or_nil = C.num_or_nil
 local fail = C.fail

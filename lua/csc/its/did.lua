@@ -1,10 +1,10 @@
 --- Difference-in-differences (2x2, two-way fixed effects) and the event
 -- study, on csc.its panels; fits through csc.model.  Not a public module;
 -- recipes use csc.its.
--- @module csc.its_did
+-- @module csc.its.did
 local hframe = require("host.frame")
 local model = require("csc.model")
-local C = require("csc.its_core")
+local C = require("csc.its.core")
 local isnan = C.isnan
 local fail = C.fail
 local need_table = C.need_table
@@ -13,7 +13,7 @@ local set = C.set
 local choice = C.choice
 local sample_mask = C.sample_mask
 local reinfer = C.reinfer
-local Panel = require("csc.its_panel").Panel
+local Panel = require("csc.its.panel").Panel
 
 local M = {}
 

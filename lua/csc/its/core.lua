@@ -1,8 +1,8 @@
---- Internals shared by csc.its's parts (its_panel, its_select,
--- its_series, its_did): field checks, the time axis, the estimation
+--- Internals shared by csc.its's parts (panel, selection,
+-- series, did): field checks, the time axis, the estimation
 -- sample, interruptions, period covariates, and re-inference on a model
 -- result.  Not a public module; recipes use csc.its.
--- @module csc.its_core
+-- @module csc.its.core
 local hmodel = require("host.model")
 local hframe = require("host.frame")
 local util = require("csc.util")

@@ -3,8 +3,8 @@
 -- design field and its recipe line, and the balance and effect tables,
 -- estimates, warnings and charts both report.  Not a public module:
 -- recipes use csc.match.
--- @module csc.match_design
-local DI = require("csc.design_input")
+-- @module csc.match.design
+local DI = require("csc.designs.base")
 local errors = require("csc.errors")
 local recipe = require("csc.recipe")
 local S = require("csc.schema")
@@ -109,7 +109,7 @@ function M.common_fields()
   }
 end
 
--- Which frame to analyse: shared with the other designs (csc.design_input).
+-- Which frame to analyse: shared with the other designs (csc.designs.base).
 M.check_source = DI.check_source
 function M.frame(data, design) return DI.frame(data, design, M.raise) end
 

@@ -2,8 +2,8 @@
 -- reading the design's data, turning csc.its errors into recipe errors
 -- that name the field and its line, and the tables and charts the three
 -- report.  Not a public module: recipes use csc.its.
--- @module csc.its_design
-local DI = require("csc.design_input")
+-- @module csc.its.design
+local DI = require("csc.designs.base")
 local errors = require("csc.errors")
 local its = require("csc.its")
 local recipe = require("csc.recipe")
@@ -85,7 +85,7 @@ function M.source_fields()
   }
 end
 
--- Which frame to analyse: shared with the other designs (csc.design_input).
+-- Which frame to analyse: shared with the other designs (csc.designs.base).
 M.check_source = DI.check_source
 function M.frame(data, design) return DI.frame(data, design, M.raise) end
 

@@ -1,11 +1,11 @@
 --- Single-series interrupted time series (segmented regression) with the
 -- guided autocorrelation workflow, for csc.its.  Fits go through
 -- csc.model.  Not a public module; recipes use csc.its.
--- @module csc.its_series
+-- @module csc.its.series
 local hframe = require("host.frame")
 local model = require("csc.model")
 local util = require("csc.util")
-local C = require("csc.its_core")
+local C = require("csc.its.core")
 local fail = C.fail
 local need_table = C.need_table
 local known = C.known
