@@ -99,7 +99,11 @@ end
 function M.call(fn, f, ...)
   local res = table.pack(pcall(f, ...))
   if res[1] then return table.unpack(res, 2, res.n) end
-  error(errors.from_host(res[2], fn), 0)
+  local e = errors.from_host(res[2], fn)
+  if e.fn == fn and e.detail:sub(1, #fn + 2) == fn .. ": " then
+    e.detail, e.named = e.detail:sub(#fn + 3), true   -- C wrote "fn: ..." itself
+  end
+  error(e, 0)
 end
 
 return M
