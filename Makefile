@@ -107,11 +107,10 @@ bench: deps csceval
 	@sh tests/bench/run.sh
 
 install: csceval
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs \
-	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 csceval $(DESTDIR)$(PREFIX)/bin/csceval
-	install -m 644 lua/csc/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/
-	install -m 644 lua/csc/designs/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs/
+	cd lua && find csc -type d -exec install -d $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \; \
+	  && find csc -type f -name '*.lua' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \;
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
 
 clean:

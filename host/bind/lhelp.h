@@ -10,6 +10,7 @@
 #ifndef CSC_LHELP_H
 #define CSC_LHELP_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <lua.h>
@@ -73,5 +74,22 @@ int lh_optbool(lua_State *L, int t, const char *key, int dflt);
 lua_Integer lh_optint(lua_State *L, int t, const char *fn, const char *key, lua_Integer dflt,
                       lua_Integer lo, lua_Integer hi);
 size_t lh_optnames(lua_State *L, int t, const char *key, const char ***out);
+
+/* Raise an error with a kind the Lua side reads (csc.errors.untag): one of
+ * "recipe", "data", "analysis", "output", "internal", optionally followed by
+ * ":reason" (a word a caller may test, e.g. "analysis:negative_variance").
+ * The message starts with the tag "\x1f<kind>\x1f"; csc.errors strips it
+ * and takes the exit code from the kind, never from the message's words.
+ * Untagged errors (luaL_error) count as "analysis".  Free C memory first.
+ * [-0, +0, v] */
+static inline int lh_error(lua_State *L, const char *kind, const char *fmt, ...) {
+  va_list ap;
+  lua_pushfstring(L, "\x1f%s\x1f", kind);
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
 
 #endif

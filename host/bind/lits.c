@@ -501,18 +501,18 @@ static int panel_fit(lua_State *L) {
   struct fitbox *fb = newfitbox(L);
   char err[256];
   int st = its_design(&pn, &s, (size_t)treated - 1, comp, ncomp, &fb->d, err, sizeof err);
-  if (st != GSL_SUCCESS) return luaL_error(L, "its fit: %s", err);
+  if (st != GSL_SUCCESS) return lh_error(L, st == GSL_EINVAL ? "recipe" : "analysis", "its fit: %s", err);
   st = its_fit(&fb->d, &s, &fb->f);
   if (st == GSL_ESING) {
     push_terms(L, b, &s, lab);
     lua_rawgeti(L, -1, (lua_Integer)fb->f.bad_col + 1);
-    return luaL_error(L, "its fit: term '%s' is a linear combination of earlier terms (collinear); "
+    return lh_error(L, "analysis", "its fit: term '%s' is a linear combination of earlier terms (collinear); "
                       "typically an interruption with no period after it in the sample, a slope "
                       "change with a single post period, or a covariate constant over the sample",
                       lua_tostring(L, -1));
   }
-  if (st == GSL_EDOM) return luaL_error(L, "its fit: a value is not finite");
-  if (st != GSL_SUCCESS) return luaL_error(L, "its fit: %s", gsl_strerror(st));
+  if (st == GSL_EDOM) return lh_error(L, "analysis", "its fit: a value is not finite");
+  if (st != GSL_SUCCESS) return lh_error(L, "analysis", "its fit: %s", gsl_strerror(st));
   const struct its_fit *f = &fb->f;
   const size_t k = f->k, n = f->n;
   double df = zdist ? INFINITY : f->df_resid;

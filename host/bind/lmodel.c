@@ -130,7 +130,7 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   d->dropped = N - n;
   d->keep = keep;
   if (n <= k)
-    luaL_error(L, "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
+    lh_error(L, "analysis", "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
                "need more rows than coefficients", fn, (int)n, (int)(N - n), (int)k);
   d->X = lh_scratch(L, n * k * sizeof *d->X);
   d->y = lh_scratch(L, n * sizeof *d->y);
@@ -173,8 +173,8 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
     const char *nm = lua_tostring(L, -1);
     int allzero = 1;
     for (size_t i = 0; i < d->n && allzero; i++) allzero = d->X[i + d->n * bad_col] == 0;
-    if (allzero) return luaL_error(L, "%s: column '%s' is all zero in the rows used", fn, nm);
-    return luaL_error(L, "%s: column '%s' is a linear combination of earlier columns "
+    if (allzero) return lh_error(L, "analysis", "%s: column '%s' is all zero in the rows used", fn, nm);
+    return lh_error(L, "analysis", "%s: column '%s' is a linear combination of earlier columns "
                       "(collinear); drop it or one of the columns it repeats", fn, nm);
   }
   if (st == GSL_EDOM) {
@@ -506,7 +506,8 @@ static int model_lincom(lua_State *L) {
   luaL_argcheck(L, level > 0 && level < 1, 4, "level must be in (0, 1)");
   struct lintest_lincom r;
   if (lintest_lincom(b, V, k, c, c0, df, level, &r) != GSL_SUCCESS)
-    return luaL_error(L, "lincom: the covariance gives a negative variance for this combination");
+    return lh_error(L, "analysis:negative_variance",
+                    "lincom: the covariance gives a negative variance for this combination");
   lua_createtable(L, 0, 7);
   lh_setnum(L, "estimate", r.estimate);
   lh_setnum(L, "se", r.se);

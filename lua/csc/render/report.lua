@@ -1,5 +1,5 @@
 --- The report of one recipe run, as one section model that both report.md
--- (here) and report.html (csc.html) render, so the two never disagree.
+-- (here) and report.html (csc.render.html) render, so the two never disagree.
 -- Sections follow docs/reports.md: question and design, data provenance,
 -- method, results, published against reproduced, diagnostics, limitations
 -- and a reproducibility stamp.
@@ -14,7 +14,7 @@
 --            cells are literal strings, {code = s [, full = s]} or {mark = bool}
 --   markdown {text}                 a Markdown body from ctx:section
 --   chart    {chart = ctx chart record}
--- @module csc.report
+-- @module csc.render.report
 local util = require("csc.util")
 
 local M = {}

@@ -8,10 +8,10 @@
 -- OLS, Prais-Winsten, Poisson GLM and the time-series diagnostics); the
 -- panel designs through host.its (design matrix, QR fit, Newey-West within
 -- units, counterfactual lines and impacts).  This module checks fields,
--- names the one that is wrong, and shapes results.  It gathers its parts:
--- csc.its_core (checks, time axis, sample), csc.its_panel (panels, cits),
--- csc.its_select (neighbours, pool, match, placebo), csc.its_series
--- (segmented), csc.its_did (did, event_study).
+-- names the one that is wrong, and shapes results.  It gathers its parts
+-- in lua/csc/its/: core (checks, time axis, sample), panel (panels, cits),
+-- selection (neighbours, pool, match), placebo, series (segmented) and did
+-- (did, event_study).
 --
 -- Summary of the API (all functions take one table of fields):
 --
@@ -29,18 +29,19 @@
 -- a recipe that calls these directly gets its own line prefixed by the
 -- runner, and the designs in csc/designs/ point at the recipe field.
 -- @module csc.its
-local C = require("csc.its_core")
-local P = require("csc.its_panel")
-local S = require("csc.its_select")
-local R = require("csc.its_series")
-local D = require("csc.its_did")
+local C = require("csc.its.core")
+local P = require("csc.its.panel")
+local S = require("csc.its.selection")
+local R = require("csc.its.series")
+local D = require("csc.its.did")
 
 local M = {}
 
-M.key, M.axis, M.Axis = C.key, C.axis, C.Axis
-M.sample_mask, M.parse_breaks, M.reinfer = C.sample_mask, C.parse_breaks, C.reinfer
-M.panel, M.Panel, M.Cits = P.panel, P.Panel, P.Cits
-M.neighbours, M.pool = S.neighbours, S.pool          -- Panel:match and Panel:placebo too
+-- The public functions only; panels carry their methods (cits, match,
+-- placebo) with them.
+M.key, M.axis = C.key, C.axis
+M.panel = P.panel
+M.neighbours, M.pool = S.neighbours, S.pool
 M.segmented = R.segmented
 M.did, M.event_study = D.did, D.event_study
 

@@ -38,7 +38,7 @@
 --                        the ITS designs of issue 5 were written against)
 --   svg.nice_ticks(lo, hi, n) -> ticks, lo, hi, step
 --   svg.num(x), svg.escape(s), svg.palette, svg.dashes, svg.markers
--- @module csc.svg
+-- @module csc.render.svg
 
 local M = {}
 

@@ -3,8 +3,8 @@
 -- Policy of default-src 'none' makes the browser refuse any attempt).
 -- The style follows GOV.UK's (system fonts, black on white, blue links,
 -- yellow focus), aims at WCAG 2.1 AA, and prints on A4.  The report's
--- content comes from csc.report's section model, shared with report.md.
--- @module csc.html
+-- content comes from csc.render.report's section model, shared with report.md.
+-- @module csc.render.html
 local M = {}
 
 --- HTML text escaping (also safe inside double-quoted attributes).
@@ -376,7 +376,7 @@ local function block_html(b, ids, chart_links, title)
   error("html: unknown block kind " .. tostring(b.kind))
 end
 
---- report.html from csc.report's model.  opts.chart_links: file types
+--- report.html from csc.render.report's model.  opts.chart_links: file types
 -- written beside each chart ({"svg", "png"}), linked under it.
 function M.report(doc, opts)
   opts = opts or {}

@@ -2,11 +2,11 @@
 -- report.html, one CSV per result table and one SVG (and, when asked, PNG)
 -- per chart.  Everything is rendered in memory first and written by the
 -- runner through a staging folder, so a failed run leaves nothing behind.
--- @module csc.output
+-- @module csc.render.output
 local errors = require("csc.errors")
-local html = require("csc.html")
+local html = require("csc.render.html")
 local json = require("csc.json")
-local report = require("csc.report")
+local report = require("csc.render.report")
 local util = require("csc.util")
 
 local M = {}

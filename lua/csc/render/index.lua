@@ -2,10 +2,10 @@
 -- output folder, with its question, design, headline result and strength of
 -- evidence.  Rebuilt from the results.json files after each run, so the
 -- index also lists recipes run earlier into the same folder.
--- @module csc.index
-local html = require("csc.html")
+-- @module csc.render.index
+local html = require("csc.render.html")
 local json = require("csc.json")
-local report = require("csc.report")
+local report = require("csc.render.report")
 local sys = require("host.sys")
 local util = require("csc.util")
 

@@ -1,7 +1,7 @@
 --- The frame a design analyses, shared by the designs that take one: a
 -- recipe names an input (`data = "pupils"`) or builds the frame itself
 -- (`prepare = function(data) ... end`), optionally filtered by `where`.
--- @module csc.design_input
+-- @module csc.designs.base
 local util = require("csc.util")
 
 local M = {}
