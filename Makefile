@@ -6,8 +6,8 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := lua5.4 gsl librsvg-2.0
-DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev pkg-config
+PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0
+DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev pkg-config
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,16 +19,18 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 \
-              -DCSC_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+              -DCSC_VERSION='"$(VERSION)"' -Ihost $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS   := $(PKG_LIBS) $(CSV_LIBS) -lm
 
 BUILD    ?= build
-HOST_SRC := $(filter-out host/main.c,$(wildcard host/*.c))
+# host/ is arranged by layer (docs/host.md): app, bind, data, num, match, render
+HOST_SRC := $(filter-out host/app/main.c,$(wildcard host/*/*.c))
 HOST_OBJ := $(HOST_SRC:host/%.c=$(BUILD)/host/%.o)
+HOST_HDR := $(wildcard host/*/*.h)
 TEST_SRC := $(wildcard tests/c/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check deps test-unit test-lua test-bad test-golden test-asan test-browser bench \
+.PHONY: all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
         install clean
 
 all: csceval
@@ -36,7 +38,7 @@ all: csceval
 csceval: $(BUILD)/csceval
 	cp $< $@
 
-$(BUILD)/host/%.o: host/%.c $(wildcard host/*.h) Makefile
+$(BUILD)/host/%.o: host/%.c $(HOST_HDR) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -44,12 +46,12 @@ $(BUILD)/libcsceval.a: $(HOST_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/csceval: $(BUILD)/host/main.o $(BUILD)/libcsceval.a
+$(BUILD)/csceval: $(BUILD)/host/app/main.o $(BUILD)/libcsceval.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihost -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS)
 
 # Install any missing Debian package (needs root; prints what to run otherwise).
 deps:
@@ -58,6 +60,11 @@ deps:
 run: deps
 	$(MAKE) csceval
 	./csceval run recipes/*.lua --out out
+
+# Only host/app and host/bind include Lua headers; each layer includes only
+# the layers below it (tests/tools/lint_layers.sh, docs/host.md "Layers").
+lint-layers:
+	@sh tests/tools/lint_layers.sh
 
 test-unit: $(TEST_BIN)
 	@sh tests/tools/run_unit.sh $(TEST_BIN)
@@ -90,6 +97,7 @@ test-asan:
 
 check: deps
 	@rm -f tests/out/summary.txt
+	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
 	$(MAKE) test-unit test-lua test-bad test-golden test-browser
 	$(MAKE) test-asan

@@ -1,0 +1,57 @@
+/* host/num/ols.h -- ordinary and weighted least squares by Householder QR
+ * (never the normal equations), as R lm() / Stata regress.  Pure C on GSL
+ * status codes, no Lua.  The QR accumulator it
+ * runs on is host/num/qr.h, the row chunks host/num/chunks.h. */
+#ifndef CSC_OLS_H
+#define CSC_OLS_H
+
+#include <stddef.h>
+
+/* Matrices: X is n x k column-major (element (i, j) at X[i + j*n]), so a
+ * frame column copies straight in.  k x k results are symmetric or upper
+ * triangular and stored column-major too. */
+
+/* ===== Least squares fit ===== */
+
+struct linreg_fit {
+  size_t n, k;
+  int intercept;     /* X has a constant column: R^2 is about the mean */
+  double *coef;      /* k */
+  double *rinv;      /* k x k upper triangular R^-1, R from QR of sqrt(W) X */
+  double *xtxi;      /* k x k (X'WX)^-1 = R^-1 R^-T, "unscaled covariance" */
+  double *fitted;    /* n, X b */
+  double *resid;     /* n, y - X b (raw, not weighted) */
+  double rss;        /* sum w e^2 */
+  double df_resid;   /* n - k */
+  double sigma2;     /* rss / df_resid */
+  double mss;        /* explained sum of squares (about the weighted mean if intercept) */
+  double r2, adj_r2;
+  double fstat, f_df1, f_df2, f_p;  /* overall F as R summary.lm (classical) */
+  double loglik, aic, bic;          /* as R logLik.lm / AIC / BIC (df = k + 1) */
+  size_t bad_col;    /* on GSL_ESING: first collinear column; on GSL_EDOM
+                        (non-finite value): its column, k for y, k+1 for w */
+  size_t bad_row;    /* on GSL_EDOM: the row */
+};
+
+/* Fit y = X b by (weighted) least squares.  w may be NULL (OLS); else the
+ * analytic weights, which must be finite and > 0 (R lm weights, Stata
+ * aweights: coefficients and covariances are unchanged by rescaling w).
+ * Returns 0, or
+ *   GSL_EBADLEN  n <= k (no residual degrees of freedom) or k == 0;
+ *   GSL_EDOM     a non-finite value in X or y, or a weight <= 0 or
+ *                non-finite (bad_col, bad_row say where);
+ *   GSL_ESING    rank deficient (bad_col: a linear combination of earlier
+ *                columns);
+ *   GSL_ENOMEM.
+ * Pair with linreg_fini (safe on a zeroed or failed fit). */
+int linreg_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
+               int intercept, struct linreg_fit *fit);
+void linreg_fini(struct linreg_fit *fit);
+
+/* Leverages h_i = w_i ||R^-T x_i||^2 for the n rows of X (w NULL: 1), from
+ * the upper triangular rinv = R^-1. */
+void linreg_leverage(const double *X, size_t n, size_t k, const double *w,
+                     const double *rinv, double *h);
+
+#endif
+
