@@ -59,6 +59,7 @@ M.schema = S.record({
     type = S.enum(M.designs, { required = true }),
   }, { required = true, open = true }),
   published = require("csc.published").schema,
+  evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
   checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html" })),

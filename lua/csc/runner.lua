@@ -137,6 +137,7 @@ function M.run(path, opts)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
   -- the recipe's own assertions and derived figures, on what the design recorded
+  if r.spec.evidence then ctx.evidence = r.spec.evidence end
   if r.spec.checks then M.call(r, r.spec.checks, ctx) end
   local pub = compare(ctx, r)
   local v = sys.versions()

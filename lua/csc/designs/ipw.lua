@@ -67,7 +67,7 @@ local function pair(v)
 end
 
 function M.run(ctx, d)
-  local f = D.frame(ctx.data, d)
+  local f = D.frame(ctx.data, d, ctx)
   local est = d.estimand or "ATT"
   local w = D.call(d, "design", { covariates = "design.covariates", trim = "design.trim",
     truncate = "design.truncate", treat = "design.treat" }, match.ipw, {
@@ -140,7 +140,8 @@ function M.run(ctx, d)
     return D.call(d, opath, { adjust = opath .. ".adjust", outcome = opath .. ".column" }, function(s)
       return w:effect(s)
     end, { outcome = o.column, adjust = o.adjust, interact = o.interact,
-      rescale_control = o.rescale_control, vcov = o.vcov, level = level })
+      rescale_control = D.rescale(ctx, d, o, "", opath), vcov = o.vcov, level = level,
+      normal = o.inference == "z" })
   end, "design.outcomes", "Effects under the weights", true)
 end
 
