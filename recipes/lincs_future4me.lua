@@ -178,9 +178,6 @@ return {
   },
 
   limitations = {
-    "On the recipe's own synthetic files, which were generated to reproduce Table 1, every ✓ shows that the "
-      .. "recipe computes what the report describes, not that the report's findings hold; only a run on the real "
-      .. "dataset (--data) checks them.",
     "The report does not say which weights it used. Table 1's treated group changes after weighting (236 to "
       .. "195, age 15.93 to 15.56), so the recipe uses weights for the average treatment effect (1/p and "
       .. "1/(1 - p)) and reads \"Sample\" as Kish's effective sample size; the report's own description (higher "

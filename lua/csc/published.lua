@@ -75,7 +75,7 @@ end
 
 -- Is header name h a key column (named in the label or estimate template)?
 local function named_key(p, h)
-  for _, t in ipairs({ p.label, p.estimate }) do
+  for _, t in ipairs({ p.label, p.estimate, p.source or "" }) do
     for _, name in ipairs(placeholders(t)) do if name == h then return true end end
   end
   return false
@@ -89,11 +89,10 @@ local function check_table(p)
     if type(h) ~= "string" then return "column names are strings", string.format("rows[1][%d]", j) end
     named[h] = true
   end
-  for _, t in ipairs({ p.label, p.estimate }) do
-    for _, name in ipairs(placeholders(t)) do
+  for _, f in ipairs({ "label", "estimate", "source" }) do
+    for _, name in ipairs(placeholders(p[f] or "")) do
       if name ~= "column" and not named[name] then
-        return string.format("{%s} is not a column of the header row%s", name, util.hint(name, header)),
-          t == p.label and "label" or "estimate"
+        return string.format("{%s} is not a column of the header row%s", name, util.hint(name, header)), f
       end
     end
   end
@@ -124,7 +123,7 @@ M.table_entry = S.record({
   tolerance = S.number({ min = 0, doc = "for cells given as numbers" }),
   field = S.enum(FIELDS),
   unit = S.string(),
-  source = S.string(),
+  source = S.string({ doc = "where in the report; may name key columns, e.g. \"{table}\"" }),
   note = S.string(),
 }, { check = check_table })
 
@@ -160,7 +159,8 @@ function M.expand(list)
               label = o.label or fill(p.label, words), estimate = fill(p.estimate, vars),
               value = type(c) == "number" and c or o.value or v, printed = pr,
               tolerance = o.tolerance or (pr and half) or p.tolerance,
-              field = field or p.field, unit = p.unit, source = p.source, note = o.note or p.note,
+              field = field or p.field, unit = p.unit, source = p.source and fill(p.source, keys),
+              note = o.note or p.note,
               path = string.format("%s.rows[%d][%d]", path, r, j),
             }
           end

@@ -36,9 +36,12 @@ H.case("a table entry stands for one figure a cell, keys from the templates", fu
         { "n", "Pupils", 47, { printed = "4", tolerance = 0.05, note = "read as 4.0" }, ".128" },
       } },
     { label = "one", printed = "1.28" },
+    { source = "{tab}", label = "{tab}: {k}", estimate = "x.{k}.{column}", rows = {
+      { "tab", "k", "mean" }, { "Table 9", "a", "1.5" }, { "Table 10", "b", "2.5" } } },
     { label = "two", estimate = "x", value = 3, tolerance = 1 },
   })
-  H.eq(#list, 7)
+  H.eq(#list, 9)
+  H.eq(list[7].source, "Table 9"); H.eq(list[8].source, "Table 10"); H.eq(list[8].label, "Table 10: b")
   H.eq(list[1].label, "Table 9: Age, mean_before")
   H.eq(list[1].estimate, "m.age.mean_before")
   H.eq(list[1].value, 15.93); H.eq(list[1].tolerance, 0.005, 1e-12); H.eq(list[1].printed, "15.93")
@@ -49,7 +52,8 @@ H.case("a table entry stands for one figure a cell, keys from the templates", fu
   H.eq(list[5].estimate, "m.n.effect"); H.eq(list[5].field, "p"); H.eq(list[5].value, 0.128)
   H.eq(list[5].path, "published[1].rows[3][5]")
   H.eq(list[6].estimate, "one"); H.eq(list[6].tolerance, 0.005, 1e-12)
-  H.eq(list[7].tolerance, 1)
+  H.eq(list[7].tolerance, 0.05, 1e-12); H.eq(list[7].estimate, "x.a.mean")
+  H.eq(list[9].tolerance, 1)
 end)
 
 local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-published-" .. tostring(os.time()) .. "-"
