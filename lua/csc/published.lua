@@ -96,9 +96,21 @@ local function check_table(p)
       end
     end
   end
+  for key in pairs(p.columns or {}) do
+    if not named[key] or named_key(p, key) then
+      local figs = {}
+      for _, h in ipairs(header) do if not named_key(p, h) then figs[#figs + 1] = h end end
+      return string.format("%q is not a figure column of the header row%s", tostring(key),
+        util.hint(tostring(key), figs)), "columns." .. tostring(key)
+    end
+  end
   for i = 2, #p.rows do
     local row = p.rows[i]
     if type(row) ~= "table" then return "each row is a list of cells", string.format("rows[%d]", i) end
+    if #row ~= #header then
+      return string.format("has %d cells and the header row %d (write false for a figure the report did not "
+        .. "print)", #row, #header), string.format("rows[%d]", i)
+    end
     for j = 1, #header do
       local c = row[j]
       if type(c) == "string" and not named_key(p, header[j]) and M.parse_printed(c) == nil then

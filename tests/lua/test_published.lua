@@ -108,6 +108,12 @@ H.case("published mistakes name the entry or cell", function()
   H.raises("published[1].label: {kk} is not a column of the header row (did you mean \"k\"?)",
     runner.run, recipe("badkey", [[ { label = "{kk}", estimate = "m.{k}.mean",
       rows = { { "k", "mean" }, { "a", "1" } } }, ]]), { out = dir .. "/out" })
+  H.raises("published[1].rows[3]: has 1 cells and the header row 2",
+    runner.run, recipe("shortrow", [[ { label = "{k}", estimate = "m.{k}.mean",
+      rows = { { "k", "mean" }, { "a", "1" }, { "b" } } }, ]]), { out = dir .. "/out" })
+  H.raises("published[1].columns.maen: \"maen\" is not a figure column of the header row (did you mean \"mean\"?)",
+    runner.run, recipe("badwords", [[ { label = "{k}", estimate = "m.{k}.mean", columns = { maen = "Mean" },
+      rows = { { "k", "mean" }, { "a", "1" } } }, ]]), { out = dir .. "/out" })
   H.raises("published[1].rows[2][2]: no estimate labelled \"m.c.mean\"",
     runner.run, recipe("badcell", [[ { label = "{k}", estimate = "m.{k}.mean",
       rows = { { "k", "mean" }, { "c", "1" } } }, ]]), { out = dir .. "/out", formats = { "json" } })
