@@ -104,6 +104,8 @@ install: csceval
 	install -m 755 csceval $(DESTDIR)$(PREFIX)/bin/csceval
 	install -m 644 lua/csc/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/
 	install -m 644 lua/csc/designs/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs/
+	install -d $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/econ
+	install -m 644 lua/csc/econ/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/econ/
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
 
 clean:
