@@ -12,6 +12,7 @@
 -- in docs/economic.md.
 -- @module csc.designs.economic
 local S = require("csc.schema")
+local errors = require("csc.errors")
 local F = require("csc.econ.formulas")
 local util = require("csc.util")
 
@@ -71,6 +72,16 @@ local derived = S.record({
   note = S.string(),
 })
 
+local check = S.record({
+  name = S.string(NAME),
+  label = S.string({ required = true }),
+  left = ref,
+  relation = S.enum({ "<=", "<", ">=", ">", "==" }, { required = true }),
+  right = ref,
+  tolerance = S.number({ min = 0, doc = "for ==: how far apart the two may be" }),
+  claim = S.string({ doc = "the report's words that the relation states, quoted" }),
+})
+
 local break_even = S.record({
   name = S.string(NAME),
   label = S.string({ required = true }),
@@ -127,6 +138,7 @@ M.schema = S.record({
   savings = S.list(saving),
   appraisals = S.list(appraisal),
   sensitivity = S.list(sensitivity),
+  checks = S.list(check, { doc = "relations the report states between its figures, each checked" }),
   label = S.string(),
 }, {
   check = function(d)
@@ -184,19 +196,20 @@ M.money = money
 
 --- Run the design.
 function M.run(ctx, d)
+  local function bad(msg) errors.raise("recipe", ctx.path .. ": " .. msg) end
   local cur = d.currency or "£"
   local env, src, what = {}, {}, {}   -- name -> value, source text, label
   local function where(path) return "design." .. path end
   local function define(name, v, source, label, path)
-    if env[name] ~= nil then error(string.format("%s: the name %q is used twice", where(path), name), 0) end
+    if env[name] ~= nil then bad(string.format("%s: the name %q is used twice", where(path), name)) end
     env[name], src[name], what[name] = v, source, label
   end
   local function value(x, path)
     if type(x) == "number" then return x end
     local v = env[x]
     if v == nil then
-      error(string.format("%s: %q is not a cost table, figure, unit cost or derived quantity defined above it%s",
-        where(path), tostring(x), util.hint(x, util.sorted_keys(env))), 0)
+      bad(string.format("%s: %q is not a cost table, figure, unit cost or derived quantity defined above it%s",
+        where(path), tostring(x), util.hint(x, util.sorted_keys(env))))
     end
     return v
   end
@@ -303,8 +316,8 @@ function M.run(ctx, d)
     end
     local missing = util.sorted_keys(want)
     if #missing > 0 then
-      error(string.format("design.unit_costs.names: %s not in the unit-cost library %q", table.concat(missing, ", "),
-        ucs.input), 0)
+      bad(string.format("design.unit_costs.names: %s not in the unit-cost library %q", table.concat(missing, ", "),
+        ucs.input))
     end
     ucs = list
   end
@@ -312,7 +325,7 @@ function M.run(ctx, d)
     local rows = {}
     for i, u in ipairs(ucs) do
       local v = u.value
-      if type(v) ~= "number" then error(string.format("unit cost %s: value is not a number", tostring(u.name)), 0) end
+      if type(v) ~= "number" then bad(string.format("unit cost %s: value is not a number", tostring(u.name))) end
       local base = v
       if d.base_year and d.deflators and u.price_year ~= d.base_year then
         base = F.rebase(v, u.price_year, d.base_year, d.deflators.index)
@@ -343,8 +356,8 @@ function M.run(ctx, d)
       elseif q.op == "difference" then v = xs[1]; for j = 2, #xs do v = v - xs[j] end
       elseif q.op == "product" or q.op == "share" then v = 1; for j = 1, #xs do v = v * xs[j] end
       elseif q.op == "ratio" then
-        if #xs ~= 2 then error(string.format("design.%s.of: a ratio takes two quantities, got %d", path, #xs), 0) end
-        if xs[2] == 0 then error(string.format("design.%s: the denominator %s is 0", path, names[2]), 0) end
+        if #xs ~= 2 then bad(string.format("design.%s.of: a ratio takes two quantities, got %d", path, #xs)) end
+        if xs[2] == 0 then bad(string.format("design.%s: the denominator %s is 0", path, names[2])) end
         v = xs[1] / xs[2]
       end
       define(q.name, v, "derived", q.label, path)
@@ -356,6 +369,34 @@ function M.run(ctx, d)
       { caption = "Quantities derived from the report's figures", digits = 2 })
   end
 
+  -- ===== checks: relations the report states between its figures =====
+  if d.checks and #d.checks > 0 then
+    local rows = {}
+    local rel = {
+      ["<="] = function(a, b) return a <= b end, ["<"] = function(a, b) return a < b end,
+      [">="] = function(a, b) return a >= b end, [">"] = function(a, b) return a > b end,
+    }
+    for i, c in ipairs(d.checks) do
+      local path = string.format("checks[%d]", i)
+      local a, b = value(c.left, path .. ".left"), value(c.right, path .. ".right")
+      local holds
+      if c.relation == "==" then holds = math.abs(a - b) <= (c.tolerance or 0) + 1e-12
+      else holds = rel[c.relation](a, b) end
+      ctx:estimate({ label = "check." .. c.name, value = holds and 1 or 0, unit = "1 = holds", group = "checks",
+        detail = true })
+      local ln = type(c.left) == "string" and (what[c.left] or c.left) or util.fmt_number(c.left)
+      local rn = type(c.right) == "string" and (what[c.right] or c.right) or util.fmt_number(c.right)
+      rows[#rows + 1] = { c.label, string.format("%s %s %s", ln, c.relation, rn), a, b, holds and "holds" or "FAILS",
+        c.claim or "" }
+      if not holds then
+        ctx:warn(string.format("%s: the report's figures do not satisfy %s %s %s (%s against %s)%s.", c.label, ln,
+          c.relation, rn, util.fmt_number(a), util.fmt_number(b), c.claim and (", although it says " .. c.claim) or ""))
+      end
+    end
+    ctx:table("checks", { columns = { "check", "relation", "left", "right", "result", "the report's words" }, rows = rows },
+      { caption = "Relations the report states between its figures", digits = 2 })
+  end
+
   -- ===== break-even =====
   local be_inputs = {}
   if d.break_even and #d.break_even > 0 then
@@ -365,8 +406,8 @@ function M.run(ctx, d)
       local cost = value(b.cost, path .. ".cost")
       local sh = b.setup_share == nil and 0 or value(b.setup_share, path .. ".setup_share")
       local uv = value(b.unit_value, path .. ".unit_value")
-      if sh < 0 or sh > 1 then error(string.format("design.%s.setup_share: must be between 0 and 1, got %s", path, util.fmt_number(sh)), 0) end
-      if uv <= 0 then error(string.format("design.%s.unit_value: the value per outcome avoided must be positive, got %s", path, util.fmt_number(uv)), 0) end
+      if sh < 0 or sh > 1 then bad(string.format("design.%s.setup_share: must be between 0 and 1, got %s", path, util.fmt_number(sh))) end
+      if uv <= 0 then bad(string.format("design.%s.unit_value: the value per outcome avoided must be positive, got %s", path, util.fmt_number(uv))) end
       local run = F.running_cost(cost, sh)
       local x, up = F.break_even(run, uv)
       be_inputs[b.name] = { cost = cost, setup_share = sh, unit_value = uv }
@@ -407,7 +448,7 @@ function M.run(ctx, d)
       local ch, uc = value(s.change, path .. ".change"), value(s.unit_cost, path .. ".unit_cost")
       local at = s.attribution == nil and 1 or value(s.attribution, path .. ".attribution")
       local ok, v = pcall(F.savings, ch, uc, at)
-      if not ok then error(string.format("design.%s: %s", path, tostring(v):gsub("^.-:%d+: ", "")), 0) end
+      if not ok then bad(string.format("design.%s: %s", path, tostring(v):gsub("^.-:%d+: ", ""))) end
       define(s.name, v, "savings", s.label, path)
       ctx:estimate({ label = "saving." .. s.name, value = v, unit = cur, group = "savings",
         method = "outcome change × unit cost × attribution share" })
@@ -423,8 +464,8 @@ function M.run(ctx, d)
     local path = string.format("appraisals[%d]", i)
     local n = #a.years
     if #a.costs ~= n or #a.benefits ~= n then
-      error(string.format("design.%s: years, costs and benefits must have the same length (%d, %d, %d)", path,
-        n, #a.costs, #a.benefits), 0)
+      bad(string.format("design.%s: years, costs and benefits must have the same length (%d, %d, %d)", path,
+        n, #a.costs, #a.benefits))
     end
     local c, b = {}, {}
     for j = 1, n do
@@ -486,22 +527,22 @@ function M.run(ctx, d)
       end
       outlabel = m == "bcr" and "benefit-cost ratio" or "net present value"
     else
-      error(string.format("design.%s.target: %q is not a break_even or appraisals entry%s", path, s.target,
-        util.hint(s.target, util.sorted_keys(be_inputs))), 0)
+      bad(string.format("design.%s.target: %q is not a break_even or appraisals entry%s", path, s.target,
+        util.hint(s.target, util.sorted_keys(be_inputs))))
     end
     local ranges = {}
     for j, inp in ipairs(s.inputs) do
       if base[inp.name] == nil then
-        error(string.format("design.%s.inputs[%d].name: %q is not an input of %s (use %s)", path, j, inp.name, s.target,
-          table.concat(util.sorted_keys(base), ", ")), 0)
+        bad(string.format("design.%s.inputs[%d].name: %q is not an input of %s (use %s)", path, j, inp.name, s.target,
+          table.concat(util.sorted_keys(base), ", ")))
       end
       if inp.low > inp.high then
-        error(string.format("design.%s.inputs[%d]: low (%s) is above high (%s)", path, j, util.fmt_number(inp.low), util.fmt_number(inp.high)), 0)
+        bad(string.format("design.%s.inputs[%d]: low (%s) is above high (%s)", path, j, util.fmt_number(inp.low), util.fmt_number(inp.high)))
       end
       ranges[j] = { name = inp.name, label = inp.label or inp.name, low = inp.low, high = inp.high }
     end
     local ok, b, res = pcall(F.one_way, f, base, ranges)
-    if not ok then error(string.format("design.%s: %s", path, tostring(b):gsub("^.-:%d+: ", "")), 0) end
+    if not ok then bad(string.format("design.%s: %s", path, tostring(b):gsub("^.-:%d+: ", ""))) end
     local rows, items = {}, {}
     for j, r in ipairs(res) do
       local src_note = s.inputs[j].source or ""
