@@ -303,6 +303,14 @@ return {
 
   published = published,
 
+  strength = {
+    level = "stronger", result = "positive",
+    result_label = "Some positive impact: reoffending lower than in the weighted historical comparison group",
+    reason = "Inverse probability weighting against a historical comparison group, with a test of significance; the "
+      .. "comparison group is from before the programme, which the limitations discuss.",
+    basis = { comparator = true, significance = true },
+  },
+
   limitations = {
     "On the recipe's own synthetic files, which were generated to reproduce Table 1, every ✓ shows that the "
       .. "recipe computes what the report describes, not that the report's findings hold; only a run on the real "

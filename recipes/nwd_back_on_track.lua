@@ -446,6 +446,14 @@ return {
 
   published = published,
 
+  strength = {
+    level = "stronger", result = "none",
+    result_label = "No impact found: differences in absences and exclusions not statistically significant",
+    reason = "Mahalanobis matching against a historical comparison group from the same authority, with regression "
+      .. "adjustment and significance tests.",
+    basis = { comparator = true, significance = true },
+  },
+
   limitations = {
     "On the recipe's own synthetic files, which were generated to reproduce the published tables, every ✓ shows "
       .. "that the recipe computes what the report describes, not that the report's findings hold; only a run on "
