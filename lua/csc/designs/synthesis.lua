@@ -249,6 +249,12 @@ function M.tabulate(ctx, rows, d)
   cols[#cols + 1] = "positive of those assessed"
   local series = {}
   for _, lv in ipairs(E.levels) do series[#series + 1] = { name = lv.short, values = {} } end
+  local slugs, used = {}, {}
+  for _, g in ipairs(groups) do
+    local s, k = slug(g), 2
+    while used[s] do s = slug(g) .. "_" .. k; k = k + 1 end
+    used[s], slugs[g] = true, s
+  end
   for gi, g in ipairs(groups) do
     local row, tot, ass, gp = { g }, 0, 0, 0
     for li, lv in ipairs(E.levels) do
@@ -257,12 +263,12 @@ function M.tabulate(ctx, rows, d)
       if lv.outcomes then row[#row + 1] = gx[g].p[k]; ass = ass + gx[g].n[k]; gp = gp + gx[g].p[k] end
       tot = tot + gx[g].n[k]
       series[li].values[gi] = gx[g].n[k]
-      ctx:estimate({ label = string.format("group.%s.%s", slug(g), k), value = gx[g].n[k], group = "by group", detail = true })
+      ctx:estimate({ label = string.format("group.%s.%s", slugs[g], k), value = gx[g].n[k], group = "by group", detail = true })
     end
     row[#row + 1] = tot
     row[#row + 1] = string.format("%d of %d", gp, ass)
-    ctx:estimate({ label = string.format("group.%s.positive", slug(g)), value = gp, group = "by group", detail = true })
-    ctx:estimate({ label = string.format("group.%s.assessed", slug(g)), value = ass, group = "by group", detail = true })
+    ctx:estimate({ label = string.format("group.%s.positive", slugs[g]), value = gp, group = "by group", detail = true })
+    ctx:estimate({ label = string.format("group.%s.assessed", slugs[g]), value = ass, group = "by group", detail = true })
     rows[#rows + 1] = row
   end
   ctx:table("by_group", { columns = cols, rows = rows },
