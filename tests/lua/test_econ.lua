@@ -134,3 +134,51 @@ H.case("econ: bad inputs are refused with the reason", function()
   H.raises("costs have 2 years and benefits 3", F.appraise, { 1, 2 }, { 1, 2, 3 })
   H.raises("must be a finite number", F.sum, { 1, 0 / 0 })
 end)
+
+H.case("economic design: unit costs rebased, set-up rows, savings, appraisal and its sensitivity", function()
+  local runner = require("csc.runner")
+  local sys = require("host.sys")
+  local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-econ-" .. tostring(os.time())
+  sys.mkdirs(dir)
+  local path = dir .. "/econ_design.lua"
+  local fh = assert(io.open(path, "w"))
+  fh:write([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T1" } }, inputs = {},
+  design = { type = "economic", base_year = "2019",
+    deflators = { source = "test index", index = { ["2010"] = 88.4, ["2019"] = 100 } },
+    cost_tables = { { name = "c", label = "C", source = "T", years = { "2019", "2020" },
+      rows = { { category = "set-up", values = { 100, 0 }, setup = true },
+               { category = "running", values = { 300, 600 } } }, printed_total = 1001 } },
+    unit_costs = { { name = "u", label = "U", value = 100, source = "S", price_year = "2010", perspective = "local authority" } },
+    savings = { { name = "s", label = "S", change = 10, unit_cost = "u", attribution = 0.5 } },
+    appraisals = {
+      { name = "a", label = "A", years = { "0", "1", "2", "3", "4" },
+        costs = { 100000, 20000, 20000, 20000, 20000 }, benefits = { 0, 40000, 50000, 60000, 60000 }, rate = 0.035 },
+      { name = "ob", label = "OB", years = { "0", "1" }, costs = { 100, 0 }, benefits = { 0, 150 },
+        rate = 0.035, optimism_bias = 0.2 } },
+    sensitivity = { { target = "a", measure = "npv", inputs = { { name = "rate", low = 0, high = 0.10 } } } } },
+  strength = { level = "none" },
+}
+]])
+  fh:close()
+  local res = runner.run(path, { out = dir .. "/out", formats = { "json" } })
+  local E = {}
+  for _, e in ipairs(res.estimates) do E[e.label] = e.value end
+  H.eq(E["cost.c.total"], 1000)
+  H.eq(E["cost.c.printed_minus_sum"], 1)             -- printed 1001 against cells 1000: reported
+  H.eq(E["cost.c.setup_share"], 0.1)
+  H.eq(E["unit_cost.u"], ref("rebase", "value"), 1e-12)
+  H.eq(E["saving.s"], 10 * ref("rebase", "value") * 0.5, 1e-12)
+  for _, q in ipairs({ "pv_costs", "pv_benefits", "npv", "bcr", "roi", "payback" }) do
+    H.eq(E["appraisal.a." .. q], ref("A_3.5", q), 1e-12)
+  end
+  H.eq(E["appraisal.a.irr"], ref("A", "irr"), 1e-9)
+  H.eq(E["sensitivity.a.rate.low"], ref("A_0", "npv"), 1e-12)
+  H.eq(E["sensitivity.a.rate.high"], ref("A_10", "npv"), 1e-12)
+  -- optimism bias: cost 100 × 1.2; benefit 150 / 1.035
+  H.eq(E["appraisal.ob.npv"], 150 / 1.035 - 120, 1e-12)
+  local warned = false
+  for _, w in ipairs(res.warnings) do if w:find("printed total £1,001", 1, true) then warned = true end end
+  H.ok(warned, "a printed total that differs from its cells is a warning")
+end)
