@@ -40,6 +40,14 @@ return {
           .. "significant impact yet)." },
     },
 
+    -- Ratings the report's own text puts in doubt (kept as rated).
+    flags = {
+      { id = "Calderdale", note = "Rated 'moderate' (no measure of statistical significance), yet the text says "
+          .. "'a significantly greater proportion (68%)' remained at home, against 37% of the retrospective cohort." },
+      { id = "Barnardo's NFGMC", note = "Rated 'Some positive changes', yet the text reports 'no observable increase "
+          .. "in referrals' during the evaluation period." },
+    },
+
     -- The cost-benefit figures of the 'Cost benefits' section, typed in,
     -- and what follows from them.
     costs = {
@@ -82,6 +90,18 @@ return {
         { name = "break_net_low", label = "Break: indicative net savings, low", value = 70356, unit = "£", source = "same" },
         { name = "break_net_high", label = "Break: indicative net savings, high", value = 140710, unit = "£", source = "same" },
         { name = "break_placement", label = "Break: placement cost savings", value = 1614736, unit = "£", source = "same" },
+        { name = "io_missing_baseline", label = "Inside Out: missing episodes a year at baseline (baseline section)",
+          value = 33.6, source = "'Children's social care baselines' ('an average at baseline of 33.6')" },
+        { name = "io_missing_impact", label = "Inside Out: missing episodes at baseline (impact section)", value = 34,
+          source = "'Impact and outcomes' ('from 34 to 6 a year later')" },
+        { name = "rsw_las", label = "Reclaiming Social Work: local authorities in the project", value = 5,
+          source = "Appendix 2 ('in 5 local authorities')" },
+        { name = "rsw_reported", label = "Reclaiming Social Work: authorities 'for which data were reported'", value = 4,
+          source = "Appendix 2 (CIN, CPP and LAC: '2 out of the 4')" },
+        { name = "rsw_rereferral_down", label = "Reclaiming Social Work: re-referrals decreased in", value = 1,
+          source = "Appendix 2" },
+        { name = "rsw_rereferral_up", label = "Reclaiming Social Work: re-referrals increased in ('the other 4')", value = 4,
+          source = "Appendix 2" },
       },
       derived = {
         { name = "slough_daarr_cost", label = "Slough DAARR: delivery cost (saving + net cost)", op = "sum",
@@ -123,10 +143,19 @@ return {
           of = { "break_cost", "break_net_low" }, unit = "£" },
         { name = "break_gross_high", label = "Break: gross savings implied, high (cost + net)", op = "sum",
           of = { "break_cost", "break_net_high" }, unit = "£" },
+        { name = "rsw_rereferral_las", label = "Reclaiming Social Work: authorities counted for re-referrals", op = "sum",
+          of = { "rsw_rereferral_down", "rsw_rereferral_up" } },
         { name = "break_high_over_low", label = "Break: high net savings over low", op = "ratio",
           of = { "break_net_high", "break_net_low" }, note = "2.000: a 50% and a 100% attribution scenario, perhaps" },
       },
       checks = {
+        { name = "io_missing_rounding", label = "Inside Out: 34 missing episodes is 33.6 rounded", left = "io_missing_impact",
+          relation = "==", right = "io_missing_baseline", tolerance = 0.5,
+          claim = "33.6 in the baseline section, 34 in the impact sections" },
+        { name = "rsw_denominator", label = "Reclaiming Social Work: re-referral counts cover the project's authorities",
+          left = "rsw_rereferral_las", relation = "==", right = "rsw_las",
+          claim = "'2 out of the 4 local authorities for which data were reported' and, for re-referrals, 1 decreased and "
+            .. "'the other 4 saw increases'" },
         { name = "break_placement_in_total", label = "Break: placement savings are part of the total savings",
           left = "break_placement", relation = "<=", right = "break_gross_high",
           claim = "'Placement cost savings (£1,614,736) accounted for the majority of the total indicative savings'" },
@@ -161,6 +190,13 @@ return {
         .. "(£1,186,576) plus net savings (£70,356 to £140,710) gives total savings of £1,256,932 to £1,327,286, less than "
         .. "the placement savings alone. Either other components were negative or the figures are on different bases; "
         .. "the report does not say." },
+    { label = "Reclaiming Social Work: re-referral counts (1 + 4) cover its 5 authorities (1 = yes)",
+      source = "Appendix 2", estimate = "check.rsw_denominator", value = 1, tolerance = 0,
+      note = "1 + 4 = 5 for re-referrals and agency rates and 2 + 3 = 5 for turnover, but the sentence before counts '2 "
+        .. "out of the 4 local authorities for which data were reported' for children in need, on plans or looked after: "
+        .. "read as data for 4 authorities on those indicators only; the report does not say which is missing." },
+    { label = "Inside Out: baseline missing episodes, 34 in the impact text against 33.6 (1 = consistent)",
+      source = "Baselines and Impact sections", estimate = "check.io_missing_rounding", value = 1, tolerance = 0 },
     { label = "Newham NewDAY at a net cost (1 = yes)", source = "Cost benefits, 'Domestic violence and abuse services'",
       estimate = "check.newday_net_cost", value = 1, tolerance = 0 },
     { label = "Slough DAARR without net savings (1 = yes)", source = "same", estimate = "check.dva_no_net_benefit", value = 1, tolerance = 0 },

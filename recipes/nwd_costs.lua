@@ -26,6 +26,10 @@ return {
     },
   },
 
+  data_note = "Every figure is typed in from the report with its table and page. The Back on Track counts of young "
+    .. "people (2, 6, 10, 19) are shown as the report published them: they are its own cohort-level figures, not "
+    .. "computed here from records about children, so no small-count suppression applies.",
+
   design = {
     type = "economic",
     currency = "£",

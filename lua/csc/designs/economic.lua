@@ -112,7 +112,8 @@ local appraisal = S.record({
 
 local sensitivity = S.record({
   target = S.string({ required = true, doc = "the name of a break_even, saving or appraisal entry" }),
-  measure = S.enum({ "ratio", "rounded", "npv", "bcr", "value" }),
+  measure = S.enum({ "ratio", "rounded", "npv", "bcr" },
+    { doc = "break-even: ratio (default) or rounded; appraisal: npv (default) or bcr" }),
   inputs = S.list(S.record({
     name = S.string({ required = true }),
     label = S.string(),
@@ -508,6 +509,11 @@ function M.run(ctx, d)
   for si, s in ipairs(d.sensitivity or {}) do
     local path = string.format("sensitivity[%d]", si)
     local f, base, outlabel
+    local for_be = { ratio = true, rounded = true }
+    if s.measure and (be_inputs[s.target] and not for_be[s.measure] or app_inputs[s.target] and for_be[s.measure]) then
+      bad(string.format("design.%s.measure: %q does not apply to %s (a break-even takes ratio or rounded, an "
+        .. "appraisal npv or bcr)", path, s.measure, s.target))
+    end
     if be_inputs[s.target] then
       base = util.copy(be_inputs[s.target])
       local rounded = s.measure == "rounded"

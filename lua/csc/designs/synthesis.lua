@@ -73,6 +73,10 @@ M.schema = S.record({
     result_class = S.enum(E.results),
     reason = S.string({ required = true, doc = "why, with the report's own words (e.g. its footnote)" }),
   })),
+  flags = S.list(S.record({
+    id = S.string({ required = true }),
+    note = S.string({ required = true, doc = "what in the report does not fit the rating, in its words" }),
+  }), { doc = "ratings the report's own text puts in doubt; shown beside the evaluation and as warnings" }),
   groups = S.list(S.string(), { doc = "order of the groups in the cross-tab" }),
   costs = S.any({ doc = "an economic design's fields, run alongside (see docs/economic.md)" }),
   label = S.string(),
@@ -132,7 +136,7 @@ function M.tabulate(ctx, rows, d)
   local rrules = d.results or M.default_results
   local over = {}
   for i, o in ipairs(d.overrides or {}) do over[o.id] = { o = o, i = i, used = false } end
-  local rated, unrated = {}, {}
+  local rated, unrated, flagged = {}, {}, {}
   for i, r in ipairs(rows) do
     local level, result = r.level, r.result_class
     local how = r.level and "declared" or nil
@@ -147,12 +151,19 @@ function M.tabulate(ctx, rows, d)
       else result = rate(r.result, rrules, "class") end
     end
     local note = ""
+    for _, fl in ipairs(d.flags or {}) do
+      if fl.id == r.id then
+        flagged[fl] = true
+        note = note ~= "" and (note .. " " .. fl.note) or fl.note
+        ctx:warn(string.format("%s: %s", r.id, fl.note))
+      end
+    end
     local ov = over[r.id]
     if ov then
       ov.used = true
       if ov.o.level then level = ov.o.level; how = "override" end
       if ov.o.result_class then result = ov.o.result_class end
-      note = ov.o.reason
+      note = note ~= "" and (ov.o.reason .. " " .. note) or ov.o.reason
     end
     if not level or not result then
       unrated[#unrated + 1] = string.format("%s (row %d): %s %q", r.id, i, not level and "analysis" or "result",
@@ -166,6 +177,9 @@ function M.tabulate(ctx, rows, d)
     bad(string.format("design: %d evaluation%s could not be rated by the rules: %s. Add a rule to design.levels or "
       .. "design.results, or an override {id = ..., level = ..., result_class = ..., reason = ...}", #unrated,
       #unrated == 1 and "" or "s", table.concat(unrated, "; ")))
+  end
+  for i, fl in ipairs(d.flags or {}) do
+    if not flagged[fl] then bad(string.format("design.flags[%d].id: %q is not among the evaluations", i, fl.id)) end
   end
   for id, ov in pairs(over) do
     if not ov.used then
