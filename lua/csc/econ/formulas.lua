@@ -7,11 +7,17 @@
 -- docs/methods/economic.md; tests/lua/test_econ.lua checks them by hand
 -- and against R (tests/reference/econ/).
 -- @module csc.econ.formulas
+local errors = require("csc.errors")
+
 local M = {}
+
+--- Every failure is a structured recipe error (the numbers came from the
+-- recipe): "econ: what is wrong".
+local function fail(msg) errors.throw({ kind = "recipe", fn = "econ", detail = msg }) end
 
 local function num(v, what)
   if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
-    error(string.format("%s must be a finite number, got %s", what, tostring(v)), 3)
+    fail(string.format("%s must be a finite number, got %s", what, tostring(v)))
   end
   return v
 end
@@ -19,13 +25,13 @@ end
 local function share(v, what)
   num(v, what)
   if v < 0 or v > 1 then
-    error(string.format("%s must be a share between 0 and 1, got %s", what, tostring(v)), 3)
+    fail(string.format("%s must be a share between 0 and 1, got %s", what, tostring(v)))
   end
   return v
 end
 
 local function flows(v, what)
-  if type(v) ~= "table" or #v == 0 then error(what .. " must be a non-empty list of numbers", 3) end
+  if type(v) ~= "table" or #v == 0 then fail(what .. " must be a non-empty list of numbers") end
   for i = 1, #v do num(v[i], string.format("%s[%d]", what, i)) end
   return v
 end
@@ -77,8 +83,8 @@ end
 function M.break_even(cost, unit_value)
   num(cost, "cost")
   num(unit_value, "value per outcome avoided")
-  if unit_value <= 0 then error("value per outcome avoided must be positive, got " .. tostring(unit_value), 2) end
-  if cost < 0 then error("cost must not be negative, got " .. tostring(cost), 2) end
+  if unit_value <= 0 then fail("value per outcome avoided must be positive, got " .. tostring(unit_value)) end
+  if cost < 0 then fail("cost must not be negative, got " .. tostring(cost)) end
   local x = cost / unit_value
   -- a ratio within 1e-9 of a whole number is that number (floating error)
   local r = math.floor(x + 0.5)
@@ -98,7 +104,7 @@ end
 function M.optimism_bias(cost, uplift)
   num(cost, "cost")
   num(uplift, "optimism bias uplift")
-  if uplift < 0 then error("optimism bias uplift must not be negative, got " .. tostring(uplift), 2) end
+  if uplift < 0 then fail("optimism bias uplift must not be negative, got " .. tostring(uplift)) end
   return cost * (1 + uplift)
 end
 
@@ -107,9 +113,9 @@ end
 function M.rebase(value, price_year, base_year, deflators)
   num(value, "value")
   local dp, db = deflators[price_year], deflators[base_year]
-  if type(dp) ~= "number" then error(string.format("no deflator for the price year %s", tostring(price_year)), 2) end
-  if type(db) ~= "number" then error(string.format("no deflator for the base year %s", tostring(base_year)), 2) end
-  if dp <= 0 or db <= 0 then error("deflators must be positive", 2) end
+  if type(dp) ~= "number" then fail(string.format("no deflator for the price year %s", tostring(price_year))) end
+  if type(db) ~= "number" then fail(string.format("no deflator for the base year %s", tostring(base_year))) end
+  if dp <= 0 or db <= 0 then fail("deflators must be positive") end
   return value * db / dp
 end
 
@@ -125,13 +131,13 @@ M.GREEN_BOOK = { { 30, 0.035 }, { 75, 0.030 }, { 125, 0.025 }, { 200, 0.020 }, {
 -- when rate is a schedule {{last_year, rate}, ...}, the product of
 -- 1 / (1 + r_k) over years 1..t with each year's own rate.
 function M.discount_factor(rate, t)
-  if math.type(t) ~= "integer" or t < 0 then error("year must be a whole number 0 or more, got " .. tostring(t), 2) end
+  if math.type(t) ~= "integer" or t < 0 then fail("year must be a whole number 0 or more, got " .. tostring(t)) end
   if type(rate) == "number" then
     num(rate, "discount rate")
-    if rate < 0 then error("discount rate must not be negative, got " .. tostring(rate), 2) end
+    if rate < 0 then fail("discount rate must not be negative, got " .. tostring(rate)) end
     return 1 / (1 + rate) ^ t
   end
-  if type(rate) ~= "table" then error("discount rate must be a number or a schedule {{last_year, rate}, ...}", 2) end
+  if type(rate) ~= "table" then fail("discount rate must be a number or a schedule {{last_year, rate}, ...}") end
   local f, k = 1.0, 1
   for y = 1, t do
     while rate[k] and y > rate[k][1] do k = k + 1 end
@@ -162,7 +168,7 @@ function M.appraise(costs, benefits, rate)
   flows(costs, "costs")
   flows(benefits, "benefits")
   if #costs ~= #benefits then
-    error(string.format("costs have %d years and benefits %d; give both for the same years", #costs, #benefits), 2)
+    fail(string.format("costs have %d years and benefits %d; give both for the same years", #costs, #benefits))
   end
   rate = rate == nil and 0.035 or rate
   local pc, pb = M.present_value(costs, rate), M.present_value(benefits, rate)
@@ -226,7 +232,7 @@ function M.one_way(f, base, ranges)
   local b = f(base)
   local out = {}
   for i, r in ipairs(ranges) do
-    if base[r.name] == nil then error(string.format("sensitivity input %q has no base value", tostring(r.name)), 2) end
+    if base[r.name] == nil then fail(string.format("sensitivity input %q has no base value", tostring(r.name))) end
     local v = {}
     for k, x in pairs(base) do v[k] = x end
     v[r.name] = r.low
