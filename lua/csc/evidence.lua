@@ -98,7 +98,7 @@ function M.check(s, dtype)
   elseif lv.comparator and not b.comparator then why = "it has no comparison group or area"
   elseif lv.significance and not b.significance then why = "it reports no measure of statistical significance" end
   if why then
-    return string.format("%q cannot be claimed for a %s design: %s. The most it supports is %q (%s)", s.level, dtype, why,
+    return string.format("%q cannot be claimed for a design of type %q: %s. The most it supports is %q (%s)", s.level, dtype, why,
       M.max_level(b), M.by_key[M.max_level(b)].label), "level"
   end
   if s.level == "none" and s.result and s.result ~= "not applicable" then

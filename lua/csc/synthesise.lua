@@ -87,7 +87,11 @@ function M.run(o, command)
   end
   local r = { path = "synthesis", spec = spec, map = srcmap.build(""), source = "",
               sha256 = sys.sha256(table.concat(o.files, "\n") .. (o.table or "")), id = "synthesis" }
-  return require("csc.runner").run_spec(r, { out = o.out, formats = o.formats, command = command })
+  local res = require("csc.runner").run_spec(r, { out = o.out, formats = o.formats, command = command })
+  -- the synthesis is listed in the output folder's index like a recipe
+  local ok, err = require("csc.render.index").write(o.out or "out")
+  if not ok then errors.raise("output", err) end
+  return res
 end
 
 return M
