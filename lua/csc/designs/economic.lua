@@ -437,7 +437,7 @@ function M.run(ctx, d)
       desc = string.format("Line chart: the value of %s avoided (rising line, %s each) against the running cost "
         .. "(flat line, %s). The lines cross at %s; rounded up, %d.", first.outcome or "outcomes", money(cur, bi.unit_value),
         money(cur, run), util.fmt_fixed(run / bi.unit_value, 2), up),
-      xlabel = "Number of " .. (first.outcome or "outcomes") .. " avoided", ylabel = "Pounds",
+      xlabel = first.outcome and ("Number of " .. first.outcome) or "Number of outcomes avoided", ylabel = "Pounds",
       series = { { name = "Value of outcomes avoided", x = xs, y = sv }, { name = "Running cost", x = xs, y = rc } } })
   end
 
