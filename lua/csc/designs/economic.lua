@@ -185,6 +185,23 @@ end
 -- an outcome analysis of its own (csc.evidence).
 M.evidence = { comparator = false, significance = false, outcomes = false }
 
+--- A design mistake found while running: "recipes/x.lua:LINE: design.field: what",
+-- the line found from the recipe's own text (csc.srcmap) when it can be read.
+function M.raiser(ctx)
+  return function(msg)
+    local field = msg:match("^(design[%w_%.%[%]]*):")
+    local prefix = ctx.path .. ": "
+    if field then
+      local ok, src = pcall(require("host.sys").read, ctx.path)
+      if ok and type(src) == "string" then
+        local srcmap = require("csc.srcmap")
+        prefix = string.format("%s:%d: ", ctx.path, srcmap.line(srcmap.build(src), field))
+      end
+    end
+    errors.raise("recipe", prefix .. msg)
+  end
+end
+
 local function money(cur, x)
   if x == nil then return "–" end
   local neg = x < 0
@@ -197,7 +214,7 @@ M.money = money
 
 --- Run the design.
 function M.run(ctx, d)
-  local function bad(msg) errors.raise("recipe", ctx.path .. ": " .. msg) end
+  local bad = M.raiser(ctx)
   local cur = d.currency or "£"
   local env, src, what = {}, {}, {}   -- name -> value, source text, label
   local function where(path) return "design." .. path end

@@ -130,7 +130,7 @@ local function slug(s) return (s:lower():gsub("[^%w]+", "_"):gsub("^_", ""):gsub
 --- Rate rows {id, group, analysis, result, level?, result_class?} and
 -- tabulate them into ctx.  Returns the rated rows.
 function M.tabulate(ctx, rows, d)
-  local function bad(msg) errors.raise("recipe", ctx.path .. ": " .. msg) end
+  local bad = require("csc.designs.economic").raiser(ctx)
   d = d or {}
   local lrules = d.levels or M.default_levels
   local rrules = d.results or M.default_results
