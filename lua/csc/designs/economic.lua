@@ -546,7 +546,10 @@ function M.run(ctx, d)
       f = function(v)
         local c, b = {}, {}
         for j = 1, #ai.costs do c[j] = ai.costs[j] * v.cost_scale; b[j] = ai.benefits[j] * v.benefit_scale end
-        return F.appraise(c, b, v.rate)[m]
+        -- under the Green Book schedule the base case keeps the schedule;
+        -- a rate moved in the sensitivity is a constant rate
+        local rate = (type(ai.rate) == "table" and v.rate == base.rate) and ai.rate or v.rate
+        return F.appraise(c, b, rate)[m]
       end
       outlabel = m == "bcr" and "benefit-cost ratio" or "net present value"
     else
