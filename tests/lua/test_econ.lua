@@ -182,3 +182,32 @@ return {
   for _, w in ipairs(res.warnings) do if w:find("printed total £1,001", 1, true) then warned = true end end
   H.ok(warned, "a printed total that differs from its cells is a warning")
 end)
+
+H.case("economic design: a Green Book appraisal and its sensitivity's base case use the declining rates", function()
+  local runner = require("csc.runner")
+  local sys = require("host.sys")
+  local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-econ-gb-" .. tostring(os.time())
+  sys.mkdirs(dir)
+  local fl = FLOWS.D
+  local years = {}
+  for i = 1, #fl.costs do years[i] = string.format("%q", tostring(i - 1)) end
+  local path = dir .. "/gb.lua"
+  local fh = assert(io.open(path, "w"))
+  fh:write(string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T1" } }, inputs = {},
+  design = { type = "economic",
+    appraisals = { { name = "g", label = "G", years = { %s }, costs = { %s }, benefits = { %s }, schedule = "green_book" } },
+    sensitivity = { { target = "g", inputs = { { name = "benefit_scale", low = 0.5, high = 1.5 } } } } },
+  strength = { level = "none" },
+}
+]], table.concat(years, ", "), table.concat(fl.costs, ", "), table.concat(fl.benefits, ", ")))
+  fh:close()
+  local res = runner.run(path, { out = dir .. "/out", formats = { "json" } })
+  local E = {}
+  for _, e in ipairs(res.estimates) do E[e.label] = e.value end
+  H.eq(E["appraisal.g.npv"], ref("D_greenbook", "npv"), 1e-12)
+  H.eq(E["appraisal.g.payback"], ref("D_greenbook", "payback"), 1e-12)
+  -- half the benefits: 0.5 × PV(benefits) − PV(costs), under the same schedule
+  H.eq(E["sensitivity.g.benefit_scale.low"], 0.5 * ref("D_greenbook", "pv_benefits") - ref("D_greenbook", "pv_costs"), 1e-12)
+end)
