@@ -145,6 +145,20 @@ end
 -- trusted, command (string for the stamp).  Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
+  return M.run_loaded(r, d, prov, mod, opts)
+end
+
+--- Run a recipe built in memory (csceval synthesise): r = {path, spec,
+-- map, sha256, id}.  Validated and its inputs read as a file's would be.
+function M.run_spec(r, opts)
+  recipe.validate(r)
+  local d, prov = data.load_inputs(r, {})
+  recipe.check_columns(r, d)
+  return M.run_loaded(r, d, prov, recipe.design_module(r.spec.design.type), opts)
+end
+
+--- The rest of a run, once the recipe is loaded and its inputs read.
+function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end

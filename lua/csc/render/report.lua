@@ -136,6 +136,7 @@ function M.model(ctx, r, published, stamp)
       .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(opts, " ") .. "`." })
   end
   if s.data_note then p(s.data_note) end
+  if s.strength then p(require("csc.evidence").paragraph(s.strength)) end
 
   section("Design")
   p(ctx.design_text or ("Design: " .. s.design.type .. "."))
@@ -237,6 +238,18 @@ function M.model(ctx, r, published, stamp)
     block({ kind = "table", caption = "Published figures against reproduced ones",
       columns = { "figure", "source", "published", "reproduced", "tolerance", "within" },
       rows = rows, align = { "left", "left", "right", "right", "right", "left" } })
+    -- every ✗ is explained: the recipe's note on that figure, or a plain
+    -- statement that the recipe gives none
+    local why = {}
+    for _, pb in ipairs(published) do
+      if not pb.within then
+        why[#why + 1] = string.format("✗ %s: %s", pb.label, pb.note or "no explanation recorded in the recipe.")
+      end
+    end
+    if #why > 0 then
+      p("**Why figures differ.**")
+      block({ kind = "list", items = why })
+    end
   end
 
   for _, sec in ipairs(ctx.sections) do
