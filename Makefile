@@ -60,6 +60,7 @@ deps:
 run: deps
 	$(MAKE) csceval
 	./csceval run recipes/*.lua --out out
+	./csceval synthesise recipes/*.lua --out out
 
 # Only host/app and host/bind include Lua headers; each layer includes only
 # the layers below it (tests/tools/lint_layers.sh, docs/host.md "Layers").

@@ -77,6 +77,13 @@ return {
       note = "published value covered April 2019 to January 2020 only" },
   },
 
+  strength = {
+    level = "moderate", qualifiers = { "limited comparison" }, result = "positive",
+    result_label = "Referrals and the no-further-action share fell after the 2017/18 peak, against neighbours and England",
+    reason = "Descriptive benchmarking against statistical neighbours and England, with no test of significance and no "
+      .. "counterfactual: a comparison, but a limited one.",
+  },
+
   limitations = {
     "The report's 2019/20 figures covered ten months to January 2020 and were annualised; the published "
       .. "statistics used here cover the full year, so small differences are expected.",
