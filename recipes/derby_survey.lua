@@ -64,6 +64,8 @@ return {
       },
     },
     small_group = 10,
+    -- the group sizes (5 to 32) are printed in the report's Tables 4 to 6
+    small_counts = { threshold = 5, show = "the group sizes are published in Tables 4 to 6 of the report" },
     analyses = {
       { kind = "score", name = "table5", input = "responses", instrument = "health", id = "respondent",
         wave = "wave", group = "group", digits = 1, source = "Table 5",

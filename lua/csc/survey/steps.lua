@@ -652,8 +652,10 @@ local function run_proportions(ctx, state, a)
     ctx:estimate({ label = base .. ".a_pct", value = 100 * r.p1, n = c.a.n, unit = "%", group = a.name, detail = true })
     ctx:estimate({ label = base .. ".b_pct", value = 100 * r.p2, n = c.b.n, unit = "%", group = a.name, detail = true })
     ctx:estimate({ label = base .. ".difference", value = 100 * r.diff, unit = "percentage points (second minus first)",
-      ci = r.prop and { -100 * r.prop.conf_int[2], -100 * r.prop.conf_int[1] } or nil, group = a.name, detail = true })
+      ci = r.prop and { 100 * r.prop.conf_int[1], 100 * r.prop.conf_int[2] } or nil, group = a.name, detail = true })
     if r.fisher then ctx:estimate({ label = base .. ".fisher_p", value = r.fisher.p_value, p = r.fisher.p_value, method = r.fisher.method, group = a.name, detail = true }) end
+    if r.fisher then ctx:estimate({ label = base .. ".significant", value = r.fisher.p_value < (1 - state.conf_level) and 1 or 0,
+      unit = "1 = Fisher's exact p below " .. util.fmt_number(1 - state.conf_level), group = a.name, detail = true }) end
     if r.chisq then ctx:estimate({ label = base .. ".chisq_p", value = r.chisq.p_value, p = r.chisq.p_value, method = r.chisq.method, group = a.name, detail = true }) end
     local mc
     if c.paired then
@@ -661,7 +663,7 @@ local function run_proportions(ctx, state, a)
       ctx:estimate({ label = base .. ".mcnemar_p", value = mc.p_value, p = mc.p_value, method = mc.method, group = a.name, detail = true })
     end
     rows[#rows + 1] = { c.label, la, xa .. (ia and "*" or ""), c.a.n, 100 * r.p1, lb, xb .. (ib and "*" or ""), c.b.n, 100 * r.p2,
-      100 * r.diff, r.prop and -100 * r.prop.conf_int[2] or NA, r.prop and -100 * r.prop.conf_int[1] or NA,
+      100 * r.diff, r.prop and 100 * r.prop.conf_int[1] or NA, r.prop and 100 * r.prop.conf_int[2] or NA,
       r.fisher and r.fisher.p_value or NA, r.chisq and r.chisq.p_value or NA, mc and mc.p_value or NA }
     for _, w in ipairs(r.warnings) do ctx:warn(c.label .. ": " .. w .. ".") end
     if ia or ib then
