@@ -99,6 +99,7 @@ local function compare(ctx, r)
       label = p.label, published = p.value, reproduced = rep, tolerance = p.tolerance,
       within = rep ~= nil and math.abs(rep - p.value) <= p.tolerance + 1e-12,
       unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
+      note = p.note,
     }
   end
   return out

@@ -90,6 +90,13 @@ function M.run(ctx, d)
     state.path = string.format("design.analyses[%d]", i)
     state.results[a.name] = steps.run(ctx, state, a)
   end
+  -- the recipe's notes on its published figures (documented differences
+  -- from the report, rounding, tie orders), where a reader looks for them
+  local lines = {}
+  for _, p in ipairs(ctx.recipe.published or {}) do
+    if p.note then lines[#lines + 1] = string.format("- **%s** (%s): %s", p.label, p.source or "report", p.note) end
+  end
+  if #lines > 0 then ctx:section("Notes on the published figures", table.concat(lines, "\n")) end
 end
 
 return M

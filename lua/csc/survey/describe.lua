@@ -64,7 +64,12 @@ end
 function M.rank(entries, ties, decimals)
   ties = ties or "first"
   local e = {}
-  for i, x in ipairs(entries) do e[i] = { id = x.id, value = x.value, label = x.label, order = i, n = x.n } end
+  for i, x in ipairs(entries) do
+    local c = {}
+    for k, v in pairs(x) do c[k] = v end
+    c.order = i
+    e[i] = c
+  end
   local function key(v) return decimals and math.floor(v * 10 ^ decimals + 0.5) or v end
   table.sort(e, function(a, b)
     if key(a.value) ~= key(b.value) then return key(a.value) > key(b.value) end

@@ -46,6 +46,7 @@ M.schemas = {
     })),
     compare = S.record({ by = S.string({ required = true }), within = S.string(), groups = S.list(S.string()) }),
     digits = S.integer({ min = 0 }),
+    per_unit = S.list(S.string(), { doc = "scales whose score is recorded for each respondent (by id) as <name>.<scale>.<id>" }),
   }),
   items = rec({ from = S.string({ required = true }), items = S.any(), area = S.string(),
     rank = S.record({ top = S.integer({ min = 1 }), bottom = S.integer({ min = 1 }),
@@ -199,6 +200,21 @@ local function run_score(ctx, state, a)
       c[sid] = vals
     end
   end
+  for _, sid in ipairs(a.per_unit or {}) do
+    if not inst.scale_index[sid] then fail(state, "per_unit", "no scale " .. sid) end
+    local rowsu = {}
+    for i, s in ipairs(scored) do
+      local who = ids and ids[i] or tostring(i)
+      local v = s.scales[sid]
+      if v ~= nil then
+        ctx:estimate({ label = key(a.name) .. "." .. key(sid) .. "." .. key(who), value = v, unit = inst.scale_index[sid].label or sid,
+          group = a.name, detail = true })
+      end
+      rowsu[#rowsu + 1] = { who, v or NA, s.info[sid].answered or NA, s.info[sid].reason or "" }
+    end
+    ctx:table(a.name .. "_" .. sid, { columns = { "respondent", sid, "items_answered", "not_scored_because" }, rows = rowsu },
+      { caption = (inst.scale_index[sid].label or sid) .. " of each respondent", digits = 2 })
+  end
   ctx:table(a.name, { columns = { "scale", "wave", "group", "respondents", "scored", "not_scored", "excluded", "mean", "sd",
     "ci_low", "ci_high", "min", "max" }, rows = tabrows },
     { caption = (a.caption or ("Scale scores by " .. ((a.wave and a.group) and "wave and group" or (a.group and "group" or (a.wave and "wave" or "respondent"))))) .. source_of(a),
@@ -340,6 +356,8 @@ local function run_reliability(ctx, state, a)
       ctx:estimate({ label = base .. ".alpha", value = res.raw_alpha, n = res.n, ci = res.ci, group = a.name,
         method = "Cronbach's alpha (raw), Feldt interval", detail = true })
       ctx:estimate({ label = base .. ".std_alpha", value = res.std_alpha, n = res.n, group = a.name, detail = true })
+      ctx:estimate({ label = base .. ".acceptable", value = res.raw_alpha >= thr and 1 or 0,
+        unit = "1 = alpha at least " .. util.fmt_number(thr), group = a.name, detail = true })
       rows[#rows + 1] = { sc.label or sid, res.k, res.n, res.raw_alpha, res.ci and res.ci[1] or NA, res.ci and res.ci[2] or NA,
         res.std_alpha, res.average_r, res.raw_alpha >= thr and "yes" or "no" }
       for _, id in ipairs(sc.item_ids) do
