@@ -57,6 +57,18 @@ function M.check(r, data)
   local seen = {}
   for i, a in ipairs(d.analyses) do
     if seen[a.name] then errs[#errs + 1] = { path = string.format("design.analyses[%d].name", i), msg = "the name " .. a.name .. " is used twice" } end
+    if a.from ~= nil and not seen[a.from] then
+      local earlier = {}
+      for n in pairs(seen) do earlier[#earlier + 1] = n end
+      table.sort(earlier)
+      errs[#errs + 1] = { path = string.format("design.analyses[%d].from", i), msg = string.format(
+        "no earlier step named %q%s (earlier steps: %s)", tostring(a.from), require("csc.util").hint(tostring(a.from), earlier),
+        #earlier > 0 and table.concat(earlier, ", ") or "none") }
+    end
+    if a.instrument ~= nil and not (d.instruments and d.instruments[a.instrument]) then
+      errs[#errs + 1] = { path = string.format("design.analyses[%d].instrument", i), msg = string.format(
+        "%q is not a key of design.instruments", tostring(a.instrument)) }
+    end
     seen[a.name] = true
   end
   if #errs > 0 then
@@ -83,7 +95,7 @@ function M.describe(d)
 end
 
 function M.run(ctx, d)
-  local state = { instruments = M.instruments(d), results = {}, design = d,
+  local state = { instruments = M.instruments(d), results = {}, design = d, recipe_path = ctx.path,
     small_group = d.small_group or 10, conf_level = d.conf_level or 0.95,
     small_counts = d.small_counts or { threshold = 5 } }
   for i, a in ipairs(d.analyses) do

@@ -11,8 +11,16 @@ local util = require("csc.util")
 
 local M = {}
 
---- Folder searched for instruments named by id.
-M.dir = "data/instruments"
+--- Folder searched for instruments named by id: data/instruments/ beside
+-- the lua/ folder this module was loaded from (the project root in a
+-- checkout, share/csceval/ when installed), so recipes find them from any
+-- working folder.
+local function default_dir()
+  local here = package.searchpath("csc.survey.instrument", package.path)
+  local root = here and here:match("^(.*)[/\\]lua[/\\]csc[/\\]survey[/\\]instrument%.lua$")
+  return (root and root ~= "" and (root .. "/") or "") .. "data/instruments"
+end
+M.dir = default_dir()
 
 local function bad(where, msg) errors.raise("recipe", where .. ": " .. msg) end
 
@@ -158,6 +166,7 @@ function M.load(spec, where)
   if not src then
     local names = {}
     for _, f in ipairs(sys.listdir(M.dir) or {}) do names[#names + 1] = f:match("^(.*)%.lua$") end
+    table.sort(names)
     bad(where, string.format("no instrument %q (%s)%s; instruments in %s: %s", spec, tostring(err),
       util.hint(spec, names), M.dir, table.concat(names, ", ")))
   end

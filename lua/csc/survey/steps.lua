@@ -83,7 +83,11 @@ M.schemas = {
 
 local function key(s) return (tostring(s):lower():gsub("[^%w]+", "_"):gsub("^_+", ""):gsub("_+$", "")) end
 
-local function fail(state, field, msg) errors.raise("analysis", string.format("%s%s: %s", state.path, field and ("." .. field) or "", msg)) end
+-- A step that names something the instrument or data do not have is a
+-- recipe mistake (exit 2), named by file and field.
+local function fail(state, field, msg)
+  errors.raise("recipe", string.format("%s: %s%s: %s", state.recipe_path or "recipe", state.path, field and ("." .. field) or "", msg))
+end
 
 local function known(v) return type(v) == "number" end
 
