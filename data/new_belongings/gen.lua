@@ -62,7 +62,7 @@ local COL = { 135, 130, 139, 138, 119, 134, 141, 117, 101, 138 }
 local function self_scores(rng)
   local M, miss = {}, {}
   for _, la in ipairs(ORDER) do M[la] = {}; miss[la] = {} end
-  for a, las in pairs(MISSING) do for _, la in ipairs(las) do miss[la][a] = true end end
+  for _, a in ipairs({ 8, 9 }) do for _, la in ipairs(MISSING[a]) do miss[la][a] = true end end
   for _, la in ipairs(ORDER) do
     local present = 0
     for a = 1, 10 do if not miss[la][a] then present = present + 1 end end
@@ -122,7 +122,11 @@ local function items(rng)
   for _, la in ipairs(ORDER) do X[la] = {} end
   -- who leaves the four published items with n < 19 blank
   local blanks = {}
-  for id, p in pairs(PUB) do
+  local pubids = {}
+  for id in pairs(PUB) do pubids[#pubids + 1] = id end
+  table.sort(pubids)   -- a fixed order: pairs() order differs between Lua states
+  for _, id in ipairs(pubids) do
+    local p = PUB[id]
     if p[2] < 19 then
       local pool = { 3, 4, 14, 18, 27, 1, 6 }
       local who = {}

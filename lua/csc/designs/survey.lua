@@ -39,7 +39,10 @@ M.schema = S.record({
 function M.instruments(d)
   local out = {}
   if d.instrument ~= nil then out.default = instrument.load(d.instrument, "design.instrument") end
-  for k, v in pairs(d.instruments or {}) do out[k] = instrument.load(v, "design.instruments." .. k) end
+  local names = {}
+  for k in pairs(d.instruments or {}) do names[#names + 1] = k end
+  table.sort(names)
+  for _, k in ipairs(names) do out[k] = instrument.load(d.instruments[k], "design.instruments." .. k) end
   return out
 end
 

@@ -11,7 +11,11 @@ local M = {}
 -- @treturn table n, mean, sd, sum, ci {lo, hi} (n >= 2 and sd > 0), min, max
 function M.mean(values, conf_level)
   local xs = {}
-  for _, v in pairs(values) do if type(v) == "number" then xs[#xs + 1] = v end end
+  -- values may have holes (nil = missing): walk the indices in order, so
+  -- the sums (and the output bytes) do not depend on table iteration order
+  local top = 0
+  for k in pairs(values) do if math.type(k) == "integer" and k > top then top = k end end
+  for i = 1, top do local v = values[i]; if type(v) == "number" then xs[#xs + 1] = v end end
   local n = #xs
   local r = { n = n }
   if n == 0 then return r end

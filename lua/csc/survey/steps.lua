@@ -132,7 +132,8 @@ local function run_score(ctx, state, a)
   local scored = score.all(inst, rows)
   local ids = cells(f, a.id)
   local groups, waves = cells(f, a.group), cells(f, a.wave)
-  for field, v in pairs({ id = ids, group = groups, wave = waves }) do
+  for _, fv in ipairs({ { "id", ids }, { "group", groups }, { "wave", waves } }) do
+    local field, v = fv[1], fv[2]
     if v == false then fail(state, field, string.format("no column %q in input %q", a[field], a.input)) end
   end
   local scales = a.scales or {}
@@ -198,7 +199,8 @@ local function run_score(ctx, state, a)
         ctx:note(string.format("%s, %s: %s; the mean is %s without the exclusion and %s with it (n %d and %d).",
           sc.label or sid, ck, exclnote, util.fmt_fixed(mall.mean, digits), util.fmt_fixed(m.mean, digits), mall.n, m.n))
       end
-      for why, n in pairs(reasons) do
+      for _, why in ipairs(util.sorted_keys(reasons)) do
+        local n = reasons[why]
         ctx:note(string.format("%s, %s: %d respondent(s) not scored: %s.", sc.label or sid, ck, n, why))
       end
       c[sid] = vals
