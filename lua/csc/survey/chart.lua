@@ -3,7 +3,7 @@
 -- two ends with lighter steps toward the middle; every segment carries a
 -- <title> with its label and share, so the chart reads without colour.
 -- @module csc.survey.chart
-local svg = require("csc.svg")
+local svg = require("csc.render.svg")
 
 local M = {}
 local esc, num = svg.escape, svg.num

@@ -1,12 +1,12 @@
 /* host/lsurvey.c -- Lua module "host.survey": the survey numerics that
  * csc.stats does not already provide.  Argument checks and result pushing
- * only; the numerics are in host/alphaci.c.  Required only by
+ * only; the numerics are in host/num/alphaci.c.  Required only by
  * lua/csc/survey/reliability.lua. */
 #include <gsl/gsl_errno.h>
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "alphaci.h"
+#include "num/alphaci.h"
 
 /* Lua: survey.alpha_feldt(alpha, n, k, conf_level) -> lo, hi */
 static int survey_alpha_feldt(lua_State *L) {
