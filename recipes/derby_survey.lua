@@ -64,6 +64,7 @@ return {
       },
     },
     small_group = 10,
+    headline = "table6.metric.wave_2_intervention.mean",
     -- the group sizes (5 to 32) are printed in the report's Tables 4 to 6
     small_counts = { threshold = 5, show = "the group sizes are published in Tables 4 to 6 of the report" },
     analyses = {

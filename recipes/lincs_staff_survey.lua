@@ -30,6 +30,7 @@ return {
   design = {
     type = "survey",
     small_counts = { threshold = 5, show = "the counts are published in the report" },
+    headline = "survey.training_satisfaction_change",
     analyses = {
       { kind = "figures", name = "survey", source = "staff survey text and limitations",
         figures = {

@@ -31,6 +31,7 @@ M.schema = S.record({
     show = S.string({ doc = "why small counts may be shown (e.g. they are published aggregates)" }),
   }),
   conf_level = S.number({ min = 0, max = 1 }),
+  headline = S.string({ doc = "label of the estimate out/index shows for this recipe" }),
   summary = S.string(),
   label = S.string(),
 })
@@ -107,6 +108,19 @@ function M.run(ctx, d)
   end
   -- the recipe's notes on its published figures (documented differences
   -- from the report, rounding, tie orders), where a reader looks for them
+  if d.headline then
+    local e = ctx.estimate_index[d.headline]
+    if not e then
+      errors.raise("recipe", string.format("%s: design.headline: no estimate labelled %q was produced", ctx.path, d.headline))
+    end
+    e.headline, e.detail = true, nil
+  end
+  local syn = {}
+  for _, pv in ipairs(ctx.provenance or {}) do if pv.synthetic then syn[#syn + 1] = pv.name end end
+  if #syn > 0 then
+    ctx.evidence = string.format("Synthetic %s (%s), made to reproduce the report's tables: agreement with them "
+      .. "is by construction, not a finding.", #syn == 1 and "input" or "inputs", table.concat(syn, ", "))
+  end
   local lines = {}
   for _, p in ipairs(ctx.recipe.published or {}) do
     if p.note then lines[#lines + 1] = string.format("- **%s** (%s): %s", p.label, p.source or "report", p.note) end

@@ -127,7 +127,10 @@ local function run_score(ctx, state, a)
   local f = ctx.data[a.input]
   local inst = inst_of(state, a.instrument)
   local file = ctx.recipe.inputs[a.input].path
-  for _, pv in ipairs(ctx.provenance or {}) do if pv.name == a.input then file = pv.path end end
+  local synthetic = false
+  for _, pv in ipairs(ctx.provenance or {}) do
+    if pv.name == a.input then file = pv.path; synthetic = pv.synthetic end
+  end
   local rows = score.items(inst, f, { file = file, input = a.input })
   local scored = score.all(inst, rows)
   local ids = cells(f, a.id)
@@ -267,7 +270,7 @@ local function run_score(ctx, state, a)
     end
   end
   return { kind = "score", inst = inst, rows = rows, scored = scored, ids = ids, groups = groups, waves = waves,
-    excluded = excluded }
+    excluded = excluded, synthetic = synthetic }
 end
 
 -- ===== items =====
@@ -331,8 +334,10 @@ local function run_items(ctx, state, a)
   if a.chart then
     local cats, vals = {}, {}
     for _, e in ipairs(ranked) do cats[#cats + 1] = e.it.short or e.id; vals[#vals + 1] = e.m.mean or NA end
-    ctx:chart({ name = a.name, kind = "bars", table = a.name, title = a.caption or "Item means",
-      desc = "Horizontal bars of the mean score of each item, highest first; the values are in the table above.",
+    local syn = r.synthetic and " (synthetic data, made to reproduce the published figures)" or ""
+    ctx:chart({ name = a.name, kind = "bars", table = a.name, title = (a.caption or "Item means") .. syn,
+      desc = "Horizontal bars of the mean score of each item, highest first; the values are in the table above."
+        .. (r.synthetic and " The answers behind them are synthetic." or ""),
       categories = cats, series = { { name = "Mean", values = vals } } })
   end
   return { kind = "items", ranked = ranked }
