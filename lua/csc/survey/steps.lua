@@ -199,7 +199,7 @@ local function run_score(ctx, state, a)
         local mall = describe.mean(all_vals, state.conf_level)
         ctx:estimate({ label = base .. ".mean_without_exclusion", value = mall.mean, n = mall.n, unit = sc.label or sid,
           group = a.name, detail = true })
-        ctx:note(string.format("%s, %s: %s; the mean is %s without the exclusion and %s with it (n %d and %d).",
+        ctx:note(string.format("%s, %s: %s; the mean is %s with every score and %s after leaving it out (n %d and %d).",
           sc.label or sid, ck, exclnote, util.fmt_fixed(mall.mean, digits), util.fmt_fixed(m.mean, digits), mall.n, m.n))
       end
       for _, why in ipairs(util.sorted_keys(reasons)) do
