@@ -55,7 +55,7 @@ return {
     { id = "i1g", area = "a1", text = "Where complaints have identified deficiencies or gaps in services this has led to positive changes in delivery of service." },
     { id = "i1h", area = "a1", text = "Care leavers are involved in the recruitment, selection and training of staff and carers." },
     { id = "i1i", area = "a1", text = "We have robust management information, which meets Annex A. (Ofsted) and SSDA903 return requirements and allows managers to track individual young people and also identify collective needs and concerns." },
-    { id = "self1", area_rating = "a1", responses = "rating10", text = "We would rate our current performance in ensuring services are responsive to views of care leavers as: / 10 [score out of 10]" },
+    { id = "self1", area_rating = "a1", short = "Area 1: Services responsive to views of care leavers", responses = "rating10", text = "We would rate our current performance in ensuring services are responsive to views of care leavers as: / 10 [score out of 10]" },
     -- Area 2: Being informed and supported
     { id = "i2a", area = "a2", text = "We have information (in a range of formats for all ages/levels of ability) explaining what it means to be a care leaver available to young people, staff and carers." },
     { id = "i2b", area = "a2", text = "Care leavers are aware of the Care Leavers Charter (and/or local pledge) and involved in the design, updating and scrutiny of it." },
@@ -69,7 +69,7 @@ return {
     { id = "i2j", area = "a2", text = "All of our care leavers are provided with all the key documents they need to begin their lives as young adults, e.g. national insurance numbers, birth certificates and passports." },
     { id = "i2k", area = "a2", text = "We help care leavers understand the reasons why they were in care." },
     { id = "i2l", area = "a2", text = "Care leavers report that they are happy with the information they receive about services and know their entitlements." },
-    { id = "self2", area_rating = "a2", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are informed and supported as: / 10 [score out of 10]" },
+    { id = "self2", area_rating = "a2", short = "Area 2: Being informed and supported", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are informed and supported as: / 10 [score out of 10]" },
     -- Area 3: Educated (to their potential)
     { id = "i3a", area = "a3", text = "All care leavers are encouraged, supported and funded to achieve their potential in education." },
     { id = "i3b", area = "a3", text = "Evidence shows that the local authority education performance data for care leavers improves year on year." },
@@ -80,7 +80,7 @@ return {
     { id = "i3g", area = "a3", text = "We have a clear financial policy outlining the support we offer care leavers attending FE and HE." },
     { id = "i3h", area = "a3", text = "Education professionals contribute to the Pathway Planning process (assessment, review and actions)." },
     { id = "i3i", area = "a3", text = "Feedback from care leavers shows they are satisfied with the support for education that they receive." },
-    { id = "self3", area_rating = "a3", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are educated to their potential as: / 10 [score out of 10]" },
+    { id = "self3", area_rating = "a3", short = "Area 3: Educated (to their potential)", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are educated to their potential as: / 10 [score out of 10]" },
     -- Area 4: Helped into work (employability)
     { id = "i4a", area = "a4", text = "Our local authority provides care leavers with in-house opportunities for work experience, training and employment as well as finding opportunities with partner agencies and local employers." },
     { id = "i4b", area = "a4", text = "There are clear processes in place to ensure all care leavers receive career planning and support." },
@@ -90,7 +90,7 @@ return {
     { id = "i4f", area = "a4", text = "Care leavers, staff and carers understand the support (including financial) available to them in regards to help with employment." },
     { id = "i4g", area = "a4", text = "We have effective local partnership arrangements with Job Centre Plus colleagues." },
     { id = "i4h", area = "a4", text = "Feedback from care leavers shows they are satisfied with the support for help into work that they receive." },
-    { id = "self4", area_rating = "a4", responses = "rating10", text = "We would rate our current performance in helping care leavers into work as: / 10 [score out of 10]" },
+    { id = "self4", area_rating = "a4", short = "Area 4: Helped into work (employability)", responses = "rating10", text = "We would rate our current performance in helping care leavers into work as: / 10 [score out of 10]" },
     -- Area 5: Having good health and wellbeing
     { id = "i5a", area = "a5", text = "Support is given to care leavers about promoting healthy lifestyles and to take part in healthy activities." },
     { id = "i5b", area = "a5", text = "Effective partnership agreements and protocols have been established between health services and our local authority." },
@@ -102,7 +102,7 @@ return {
     { id = "i5h", area = "a5", text = "Care leavers have access to a designated nurse (or equivalent)." },
     { id = "i5i", area = "a5", text = "Joint protocols are in place to provide support for those care leavers transferring to adult services." },
     { id = "i5j", area = "a5", text = "Feedback from care leavers shows that they are satisfied with the support they receive to meet their health and wellbeing needs." },
-    { id = "self5", area_rating = "a5", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are supported with their health and wellbeing as: / 10 [score out of 10]" },
+    { id = "self5", area_rating = "a5", short = "Area 5: Having good health and wellbeing", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are supported with their health and wellbeing as: / 10 [score out of 10]" },
     -- Area 6: Being in safe and settled accommodation
     { id = "i6a", area = "a6", text = "Care leavers tell us they have enough information about where they will be living, the options available to them and how they will get help in the future." },
     { id = "i6b", area = "a6", text = "Structures and processes are in place to ensure that all accommodation offered to care leavers is safe and suitable including risk assessments conducted on unregulated accommodation." },
@@ -117,7 +117,7 @@ return {
     { id = "i6k", area = "a6", text = "Our Staying Put policy is working well and embedded across our authority." },
     { id = "i6l", area = "a6", text = "Staying Put in residential care is available in our authority." },
     { id = "i6m", area = "a6", text = "Services work together to avoid care leavers becoming 'intentionally' homeless." },
-    { id = "self6", area_rating = "a6", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are living in safe and settled accommodation as: / 10 [score out of 10]" },
+    { id = "self6", area_rating = "a6", short = "Area 6: Being in safe and settled accommodation", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are living in safe and settled accommodation as: / 10 [score out of 10]" },
     -- Area 7: Having an adequate level of income
     { id = "i7a", area = "a7", text = "Our local authority has in place clear written policies and procedures on the financial assistance available to care leavers." },
     { id = "i7b", area = "a7", text = "Care leavers pathway assessments and plans include a comprehensive assessment of financial needs and how these needs will be met." },
@@ -129,7 +129,7 @@ return {
     { id = "i7h", area = "a7", text = "Young people leaving care receive support to manage their money (e.g. to develop their budgeting and financial management skills)." },
     { id = "i7i", area = "a7", text = "Financial assistance is provided to young people when they are in a crisis." },
     { id = "i7j", area = "a7", text = "Generally, care leavers say they are happy with the support they receive with managing their finances." },
-    { id = "self7", area_rating = "a7", responses = "rating10", text = "We would rate our current performance in ensuring care leavers have an adequate level of income as: / 10 [score out of 10]" },
+    { id = "self7", area_rating = "a7", short = "Area 7: Having an adequate level of income", responses = "rating10", text = "We would rate our current performance in ensuring care leavers have an adequate level of income as: / 10 [score out of 10]" },
     -- Area 8: Having people to count on for emotional support
     { id = "i8a", area = "a8", text = "Care leavers are supported to maintain relationships that are significant to them (e.g. with birth parents, siblings, former carers)." },
     { id = "i8b", area = "a8", text = "All care leavers have a named allocated worker" },
@@ -144,7 +144,7 @@ return {
     { id = "i8k", area = "a8", text = "We monitor worker 'case loads' to ensure staff have capacity to develop meaningful relationships." },
     { id = "i8l", area = "a8", text = "Young people have someone to call 'out of hours'." },
     { id = "i8m", area = "a8", text = "Care leavers tell us that they trust our staff and feel they care for them and know them well." },
-    { id = "self8", area_rating = "a8", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are have people available for emotional support as: / 10 [score out of 10]" },
+    { id = "self8", area_rating = "a8", short = "Area 8: Having people to count on for emotional support", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are have people available for emotional support as: / 10 [score out of 10]" },
     -- Area 9: Being able to manage day to day life
     { id = "i9a", area = "a9", text = "Young people are supported to develop the skills and confidence they need to maximise their chances of successful maturity to adulthood whilst in foster care, children's homes' or supported accommodation." },
     { id = "i9b", area = "a9", text = "We are confident that by the time they leave care, our care leavers are well prepared in a way that reflects their needs." },
@@ -153,7 +153,7 @@ return {
     { id = "i9e", area = "a9", text = "Young people have a Pathway Plan that complies with regulations and guidance and that is regularly reviewed and quality assured." },
     { id = "i9f", area = "a9", text = "Generally young people report that they find pathway planning helpful in supporting them day to day." },
     { id = "i9g", area = "a9", text = "Young people can return to a more supported environment if they wish." },
-    { id = "self9", area_rating = "a9", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are able to manage day to day life as: / 10 [score out of 10]" },
+    { id = "self9", area_rating = "a9", short = "Area 9: Being able to manage day to day life", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are able to manage day to day life as: / 10 [score out of 10]" },
     -- Area 10: Services more responsive to vulnerable groups
     { id = "i10a", area = "a10", text = "Every care leaver receives a service that values diversity, promotes fairness and challenges discrimination." },
     { id = "i10b", area = "a10", text = "We work with young people to actively mitigate discrimination and dispel myths about being in care." },
@@ -162,7 +162,7 @@ return {
     { id = "i10e", area = "a10", text = "Our staff receives appropriate training and support to recognise and engage with care leavers with complex needs." },
     { id = "i10f", area = "a10", text = "We have information on the number and experiences of care leavers who run away, go missing or are at risk of sexual exploitation." },
     { id = "i10g", area = "a10", text = "We undertake multi-agency risk assessment on all care leavers, involving all agencies where necessary and have arrangements to escalate concerns to senior managers and DCS" },
-    { id = "self10", area_rating = "a10", responses = "rating10", text = "We would rate our current performance in ensuring vulnerable groups are supported as: / 10 [score out of 10]" },
+    { id = "self10", area_rating = "a10", short = "Area 10: Services more responsive to vulnerable groups", responses = "rating10", text = "We would rate our current performance in ensuring vulnerable groups are supported as: / 10 [score out of 10]" },
   },
   scales = {
     { id = "area1", label = "Area 1: Services responsive to views of care leavers", area = "a1", method = "sum", missing = { rule = "prorate", max_missing = 3 } },

@@ -305,3 +305,41 @@ H.case("survey: Lincolnshire staff survey: arithmetic exact, and the three 'not 
   H.eq(e["survey.unique_respondents"].value, 355)
   H.eq(e["changes.restorative_practice_always.significant"].value, 1)
 end)
+
+H.case("survey: answer distributions from data hide small counts unless the recipe says why", function()
+  local dir = tmp .. "/dist"
+  sys.mkdirs(dir)
+  local fh = assert(io.open(dir .. "/a.csv", "w"))
+  fh:write("id,q1,q2\n")
+  for i = 1, 12 do fh:write(string.format("%d,%s,%s\n", i, i <= 9 and "Agree" or "Disagree", i <= 2 and "" or "Strongly agree")) end
+  fh:close()
+  local function recipe(show)
+    local src = string.format([[
+return { title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  inputs = { a = { path = %q } },
+  design = { type = "survey", %s
+    instruments = { s = { extends = "likert5_agree", id = "s", title = "s",
+      items = { { id = "q1", text = "one" }, { id = "q2", text = "two", reverse = true } } } },
+    analyses = { { kind = "score", name = "sc", input = "a", instrument = "s", id = "id" },
+                 { kind = "distribution", name = "dist", from = "sc", top_box = 2 } } } }]], dir .. "/a.csv",
+      show and 'small_counts = { threshold = 5, show = "test" },' or "")
+    local p = dir .. "/r" .. (show and "1" or "0") .. ".lua"
+    local f = assert(io.open(p, "w")); f:write(src); f:close()
+    local res = runner.run(p, { out = dir .. "/out", formats = { "json" } })
+    return json.decode(assert(sys.read(res.dir .. "/results.json"))), res
+  end
+  local doc = recipe(false)
+  local e = {}
+  for _, x in ipairs(doc.estimates) do e[x.label] = x end
+  -- q1: 9 agree, 3 disagree (a small count); q2 reverse-scored: "Strongly agree" counted as chosen
+  H.eq(e["dist.q1.n"].value, 12)
+  H.eq(e["dist.q1.4.percent"].value, 75)
+  H.eq(e["dist.q1.2.percent"], nil)
+  H.eq(e["dist.q2.n"].value, 10)
+  H.eq(e["dist.q2.5.percent"].value, 100)
+  H.eq(e["dist.q1.top_share"].value, 75)
+  local doc2 = recipe(true)
+  local e2 = {}
+  for _, x in ipairs(doc2.estimates) do e2[x.label] = x end
+  H.eq(e2["dist.q1.2.percent"].value, 25)
+end)

@@ -62,9 +62,10 @@ M.schemas = {
     input = S.string(), id = S.string(), before = S.string(), after = S.string(), status = S.string() }),
   response_rates = rec({ rows = S.list(S.record({ label = S.string({ required = true }), returned = count, sent = count }),
     { required = true }), denominator = S.string({ doc = "what the denominator counts" }) }),
-  distribution = rec({ scores = S.list(S.number(), { required = true }), labels = S.list(S.string()),
-    rows = S.list(S.record({ label = S.string({ required = true }), counts = S.list(S.number(), { required = true }) }),
-      { required = true }), top_box = S.integer({ min = 1 }), digits = S.integer({ min = 0 }) }),
+  distribution = rec({ scores = S.list(S.number()), labels = S.list(S.string()),
+    rows = S.list(S.record({ label = S.string({ required = true }), counts = S.list(S.number(), { required = true }) })),
+    from = S.string({ doc = "a score step: count the answers to its items instead of typed rows" }),
+    items = S.list(S.string()), top_box = S.integer({ min = 1 }), digits = S.integer({ min = 0 }) }),
   crosstab = rec({ categories = S.list(S.string(), { required = true }), groups = S.list(S.string(), { required = true }),
     counts = S.list(S.list(S.number()), { required = true, doc = "one list per category, one count per group" }),
     combine = S.list(S.record({ label = S.string({ required = true }), categories = S.list(S.string(), { required = true }) })) }),
@@ -332,13 +333,22 @@ local function run_items(ctx, state, a)
   ctx:table(a.name, { columns = cols, rows = rows },
     { caption = (a.caption or "Item means, highest first") .. source_of(a), digits = a.digits or 3 })
   if a.chart then
-    local cats, vals = {}, {}
-    for _, e in ipairs(ranked) do cats[#cats + 1] = e.it.short or e.id; vals[#vals + 1] = e.m.mean or NA end
+    -- dot plot: each item's mean with its 95% t interval, highest first
+    local cats, means, lo, hi, idx = {}, {}, {}, {}, {}
+    for k, e in ipairs(ranked) do
+      cats[k] = e.it.short or e.id; idx[k] = k
+      means[k] = e.m.mean or NA
+      lo[k] = e.m.ci and e.m.ci[1] or NA; hi[k] = e.m.ci and e.m.ci[2] or NA
+    end
     local syn = r.synthetic and " (synthetic data, made to reproduce the published figures)" or ""
-    ctx:chart({ name = a.name, kind = "bars", table = a.name, title = (a.caption or "Item means") .. syn,
-      desc = "Horizontal bars of the mean score of each item, highest first; the values are in the table above."
-        .. (r.synthetic and " The answers behind them are synthetic." or ""),
-      categories = cats, series = { { name = "Mean", values = vals } } })
+    ctx:chart({ name = a.name, kind = "plot", table = a.name, title = (a.caption or "Item means") .. syn,
+      desc = "Dot plot of the mean score of each item, highest first, with a bar for its 95% confidence interval; "
+        .. "the values are in the table above." .. (r.synthetic and " The answers behind them are synthetic." or ""),
+      y = { categories = cats }, xlabel = "Mean score",
+      layers = {
+        { type = "hbar", y = idx, from = lo, to = hi, slot = 3, slots = 6, style = 4, name = "95% interval" },
+        { type = "points", x = means, y = idx, style = 1, name = "Mean" },
+      } })
   end
   return { kind = "items", ranked = ranked }
 end
@@ -569,6 +579,38 @@ end
 
 local function run_distribution(ctx, state, a)
   local base = key(a.name)
+  local from_data = false
+  if a.from then
+    -- counts of each option of the items, from the scored answers
+    local r = result_of(state, a, "score")
+    local ids = a.items or item_ids(r.inst, a)
+    local first = r.inst.item_index[ids[1]]
+    if not first or not first.set.options then fail(state, "items", "items must have scored response options") end
+    local scores, labels = {}, {}
+    for j, o in ipairs(first.set.options) do scores[j] = o.score; labels[j] = o.label end
+    local order = {}
+    for j = 1, #scores do order[j] = j end
+    table.sort(order, function(p, q) return scores[p] < scores[q] end)
+    local ss, ll = {}, {}
+    for j, o in ipairs(order) do ss[j] = scores[o]; ll[j] = labels[o] end
+    local rows = {}
+    for _, id in ipairs(ids) do
+      local it = r.inst.item_index[id]
+      if not it or it.set ~= first.set then fail(state, "items", "item " .. tostring(id) .. " is not on the same response options as " .. ids[1]) end
+      local vals = {}
+      for i, row in ipairs(r.rows) do vals[i] = row[id] end
+      -- reverse-scored answers count under the option the respondent chose
+      if it.reverse then for i, v in pairs(vals) do vals[i] = it.set.min + it.set.max - v end end
+      local d = describe.distribution(vals, ss, nil, #r.rows)
+      local counts = {}
+      for j, sc in ipairs(ss) do counts[j] = d.counts[sc] or 0 end
+      rows[#rows + 1] = { label = it.short or it.id, counts = counts }
+    end
+    a = setmetatable({ scores = ss, labels = a.labels or ll, rows = rows }, { __index = a })
+    from_data = r.synthetic and "synthetic" or "data"
+  elseif not (a.scores and a.rows) then
+    fail(state, nil, "give scores and rows (typed counts), or from (a score step)")
+  end
   local cols = { "item", "n" }
   for j, s in ipairs(a.scores) do cols[#cols + 1] = (a.labels and a.labels[j] or util.fmt_number(s)) .. " (%)" end
   cols[#cols + 1] = "mean"
@@ -583,6 +625,9 @@ local function run_distribution(ctx, state, a)
     ctx:estimate({ label = rk .. ".n", value = n, group = a.name, detail = true })
     for j, c in ipairs(r.counts) do
       local pct = n > 0 and 100 * c / n or nil
+      if from_data and c > 0 and c < (state.small_counts.threshold or 5) and not state.small_counts.show then
+        pct = nil   -- a share of a small count would reveal it
+      end
       row[#row + 1] = pct or NA
       if pct then ctx:estimate({ label = rk .. "." .. key(util.fmt_number(a.scores[j])) .. ".percent", value = pct, n = n, unit = "%", group = a.name, detail = true }) end
     end
@@ -599,10 +644,23 @@ local function run_distribution(ctx, state, a)
   ctx:table(a.name, { columns = cols, rows = rows }, { caption = (a.caption or "Distribution of answers") .. source_of(a), digits = a.digits or 1 })
   -- diverging stacked bars: the lower half of the scale to the left of 0, the upper to the right
   local svg = require("csc.survey.chart")
-  ctx:chart({ name = a.name, table = a.name, title = a.caption or "Distribution of answers",
+  local syn = from_data == "synthetic" and " (synthetic data)" or ""
+  local hidden = false
+  if from_data and not state.small_counts.show then
+    for _, r in ipairs(a.rows) do
+      for _, c in ipairs(r.counts) do if c > 0 and c < (state.small_counts.threshold or 5) then hidden = true end end
+    end
+  end
+  if hidden then
+    ctx:note(string.format("%s: shares resting on fewer than %d answers are not shown, and the chart is left out, "
+      .. "because the answers are records about people (set design.small_counts.show to say why they may be shown).",
+      a.name, state.small_counts.threshold or 5))
+    return { kind = "distribution" }
+  end
+  ctx:chart({ name = a.name, table = a.name, title = (a.caption or "Distribution of answers") .. syn,
     desc = "Diverging stacked bars: for each item, the share of answers below the middle of the scale extends left of "
       .. "zero and the share above it extends right; the middle answer is split evenly. The percentages are in the table above.",
-    svg = svg.diverging({ id = "chart-" .. a.name, title = a.caption or "Distribution of answers", scores = a.scores, labels = a.labels,
+    svg = svg.diverging({ id = "chart-" .. a.name, title = (a.caption or "Distribution of answers") .. syn, scores = a.scores, labels = a.labels,
       rows = a.rows }) })
   return { kind = "distribution" }
 end
