@@ -1,5 +1,5 @@
---- Comparisons of small groups and waves: Welch t and Mann-Whitney for
--- scores, Fisher's exact and chi-square for counts, paired t, Wilcoxon
+--- Comparisons of small groups and waves: Welch t, Mann-Whitney and an exact
+-- permutation test for scores, Fisher's exact and chi-square for counts, paired t, Wilcoxon
 -- signed-rank and the exact sign test for panels, McNemar's exact test for
 -- paired yes/no answers.  Each result carries plain-word warnings when a
 -- group is too small to support the comparison.  The tests are csc.stats
@@ -47,6 +47,76 @@ function M.binom_p(k, n, p)
   return math.min(1, s)
 end
 
+--- Exact permutation test of a difference in means between two groups
+-- (Fisher-Pitman; R coin::oneway_test(distribution = "exact"), which uses
+-- the same shift algorithm): under the null every split of the pooled
+-- values into groups of n1 and n2 is equally likely.  The number of splits
+-- giving each group-1 sum is counted exactly by dynamic programming over
+-- (group size, sum) on the values scaled to integers (up to 4 decimals);
+-- the two-sided p-value is the share of splits whose sum is at least as
+-- far from its mean as the observed one (relative tolerance 1e-7, as R's
+-- tests use for ties).  Returns nil and a reason when the values are not on
+-- a grid of 4 decimals or the table would be too large.
+-- @treturn number|nil p_value  @treturn string|nil why not
+function M.permutation(x, y)
+  local n1, n = #x, #x + #y
+  if n1 == 0 or #y == 0 then return nil, "a group is empty" end
+  local all = {}
+  for _, v in ipairs(x) do all[#all + 1] = v end
+  for _, v in ipairs(y) do all[#all + 1] = v end
+  local scale
+  for d = 0, 4 do
+    local ok = true
+    for _, v in ipairs(all) do
+      local w = v * 10 ^ d
+      if math.abs(w - math.floor(w + 0.5)) > 1e-6 then ok = false; break end
+    end
+    if ok then scale = 10 ^ d; break end
+  end
+  if not scale then return nil, "values not on a grid of 4 decimals" end
+  local lo = math.huge
+  local iv = {}
+  for i, v in ipairs(all) do iv[i] = math.floor(v * scale + 0.5); lo = math.min(lo, iv[i]) end
+  local range = 0
+  for i = 1, n do iv[i] = iv[i] - lo; range = range + iv[i] end   -- shift to >= 0: same splits
+  local maxs = 0
+  do
+    local sorted = {}
+    for i = 1, n do sorted[i] = iv[i] end
+    table.sort(sorted, function(a, b) return a > b end)
+    for i = 1, n1 do maxs = maxs + sorted[i] end
+  end
+  if (n1 + 1) * (maxs + 1) > 4e6 then return nil, "too many distinct sums for the exact count" end
+  -- count[k][s]: splits of the values seen so far with k in group 1 summing to s
+  local count = {}
+  for k = 0, n1 do count[k] = {} end
+  count[0][0] = 1
+  for i = 1, n do
+    local v = iv[i]
+    for k = math.min(i, n1), 1, -1 do
+      local from, to = count[k - 1], count[k]
+      for s, c in pairs(from) do
+        local t = s + v
+        if t <= maxs then to[t] = (to[t] or 0) + c end
+      end
+    end
+  end
+  local obs = 0
+  for i = 1, n1 do obs = obs + iv[i] end
+  local total, mean = 0, 0
+  for s, c in pairs(count[n1]) do total = total + c; mean = mean + s * c end
+  mean = mean / total
+  local d = math.abs(obs - mean) * (1 - 1e-7)
+  local extreme = 0
+  local sums = {}
+  for s in pairs(count[n1]) do sums[#sums + 1] = s end
+  table.sort(sums)   -- a fixed order of addition: the same bytes every run
+  for _, s in ipairs(sums) do
+    if math.abs(s - mean) >= d then extreme = extreme + count[n1][s] end
+  end
+  return math.min(1, extreme / total)
+end
+
 --- Two independent groups of scores.
 -- @treturn table n {nx, ny}, mean {x, y}, diff, welch (Htest or nil),
 --   mann_whitney (Htest or nil), warnings
@@ -65,6 +135,9 @@ function M.scores(x, y, labels)
     if ok then r.welch = t else r.warnings[#r.warnings + 1] = "Welch t-test not possible: " .. tostring(t) end
   end
   if #x >= 1 and #y >= 1 then
+    local p, why = M.permutation(x, y)
+    r.permutation = p and { p_value = p, method = "Exact permutation test of the difference in means (Fisher-Pitman)" } or nil
+    if not p then r.warnings[#r.warnings + 1] = "no exact permutation test: " .. why end
     local ok, w = pcall(stats.wilcox_test, x, y)
     if ok then
       r.mann_whitney = w

@@ -256,18 +256,21 @@ local function run_score(ctx, state, a)
           local base = key(a.name) .. "." .. key(sid) .. "." .. key(w) .. ".compare"
           if r.diff then ctx:estimate({ label = base .. ".difference", value = r.diff, unit = cs[1].group .. " minus " .. cs[2].group, group = a.name, detail = true }) end
           if r.welch then ctx:estimate({ label = base .. ".welch_p", value = r.welch.statistic, p = r.welch.p_value, ci = { r.welch.conf_int[1], r.welch.conf_int[2] }, df = r.welch.parameter.df, method = r.welch.method, group = a.name, detail = true }) end
+          if r.permutation then ctx:estimate({ label = base .. ".permutation_p", value = r.permutation.p_value, p = r.permutation.p_value, method = r.permutation.method, group = a.name, detail = true }) end
           if r.mann_whitney then ctx:estimate({ label = base .. ".mann_whitney_p", value = r.mann_whitney.statistic, p = r.mann_whitney.p_value, method = r.mann_whitney.method, group = a.name, detail = true }) end
           crow[#crow + 1] = { sid, w, cs[1].group .. " vs " .. cs[2].group, #x, #y, r.diff or NA,
             r.welch and r.welch.conf_int[1] or NA, r.welch and r.welch.conf_int[2] or NA,
-            r.welch and r.welch.p_value or NA, r.mann_whitney and r.mann_whitney.p_value or NA }
+            r.welch and r.welch.p_value or NA, r.permutation and r.permutation.p_value or NA,
+            r.mann_whitney and r.mann_whitney.p_value or NA }
           for _, wmsg in ipairs(r.warnings) do ctx:warn(string.format("%s, %s: %s.", sid, w, wmsg)) end
         end
       end
     end
     if #crow > 0 then
       ctx:table(a.name .. "_compare", { columns = { "scale", "wave", "groups", "n_1", "n_2", "difference", "ci_low", "ci_high",
-        "welch_p", "mann_whitney_p" }, rows = crow },
-        { caption = "Group comparisons of scale scores: Welch t (95% interval of the difference) and Mann-Whitney", digits = 3 })
+        "welch_p", "permutation_p", "mann_whitney_p" }, rows = crow },
+        { caption = "Group comparisons of scale scores: Welch t (95% interval of the difference), exact permutation test "
+          .. "of the difference in means, and Mann-Whitney", digits = 3 })
     end
   end
   return { kind = "score", inst = inst, rows = rows, scored = scored, ids = ids, groups = groups, waves = waves,

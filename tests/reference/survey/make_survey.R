@@ -70,6 +70,23 @@ wt2 <- t.test(g1, g2); put("small.welch_t", wt2$statistic); put("small.welch_p",
 put("small.welch_df", wt2$parameter)
 mw <- suppressWarnings(wilcox.test(g1, g2)); put("small.mw_W", mw$statistic); put("small.mw_p", mw$p.value)
 
+# exact permutation test of a difference in means: by enumerating every split
+# (combn) and, where installed, coin::oneway_test(distribution = "exact")
+perm_brute <- function(x, y) {
+  all <- c(x, y); sums <- combn(all, length(x), sum); mu <- mean(sums)
+  mean(abs(sums - mu) >= abs(sum(x) - mu) * (1 - 1e-7))
+}
+put("perm.small", perm_brute(g1, g2))
+put("perm.tiny", perm_brute(c(1, 2), c(3, 4, 5)))
+w1i <- c(4, 5, 3, 6, 4, 5, 4, 3, 6, 5, 4, 4, 6)
+w1c <- c(3, 2, 3, 4, 2, 3, 3, 2, 4, 3, 1, 3, 2, 3, 4, 3, 2, 3, 3, 2, 4, 3, 3, 2, 3, 4, 3, 2, 3, 3, 2, 4)
+if (requireNamespace("coin", quietly = TRUE)) {
+  d <- data.frame(v = c(g1, g2), g = factor(rep(c("a", "b"), c(length(g1), length(g2)))))
+  put("coin.small", coin::pvalue(coin::oneway_test(v ~ g, data = d, distribution = "exact")))
+  d2 <- data.frame(v = c(w1i, w1c), g = factor(rep(c("a", "b"), c(length(w1i), length(w1c)))))
+  put("coin.likert", coin::pvalue(coin::oneway_test(v ~ g, data = d2, distribution = "exact")))
+}
+
 # Ofsted ratings (New Belongings Table 2): NB LAs against England
 of <- cbind(c(1, 5, 10, 3, 9), c(2, 31, 49, 12, 58))
 put("ofsted.fisher_p", fisher.test(t(of))$p.value)
