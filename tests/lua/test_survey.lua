@@ -206,6 +206,8 @@ H.case("survey: two-group tests on small groups match R and warn in plain words"
   local r = compare.scores(g1, g2, { "Wave 2 intervention", "Wave 2 comparison" })
   H.eq({ r.welch.statistic, r.welch.p_value, r.welch.parameter.df }, { ref["small.welch_t"], ref["small.welch_p"], ref["small.welch_df"] }, 1e-10)
   H.eq({ r.mann_whitney.statistic, r.mann_whitney.p_value }, { ref["small.mw_W"], ref["small.mw_p"] }, 1e-10)
+  local m = describe.mean(g2)
+  H.eq(m.ci, { ref["small.mean_ci_lo"], ref["small.mean_ci_hi"] }, 1e-8)
   local text = table.concat(r.warnings, " | ")
   H.ok(text:find("Wave 2 intervention has only 5 respondents", 1, true), text)
   H.ok(text:find("not evidence of no difference", 1, true), text)

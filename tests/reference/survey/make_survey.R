@@ -4,8 +4,11 @@
 # dropped, Feldt's interval (psych::alpha.ci), the exact binomial p-values of
 # the sign and McNemar tests (binom.test), and the group tests the survey
 # recipes run (t.test, wilcox.test, fisher.test, chisq.test, prop.test,
-# cor.test) on the figures the recipes test.  Writes expected.csv
-# (name,value) and sessionInfo.txt.
+# cor.test), the t interval of a mean, and the exact permutation test
+# (enumeration; coin::oneway_test where installed) on the figures the
+# recipes test.  psych and coin are optional (Debian r-cran-psych,
+# r-cran-coin): without them their rows are left out and the Lua tests skip
+# those comparisons.  Writes expected.csv (name,value) and sessionInfo.txt.
 options(digits = 17)
 out <- list()
 put <- function(name, v) out[[name]] <<- unname(v)
@@ -68,6 +71,7 @@ g1 <- c(19.25, 17.98, 20.73, 16.88, 21.54)
 g2 <- c(23.21, 22.35, 24.11, 21.54, 25.03, 26.02, 19.98, 23.21, 27.03, 22.35)
 wt2 <- t.test(g1, g2); put("small.welch_t", wt2$statistic); put("small.welch_p", wt2$p.value)
 put("small.welch_df", wt2$parameter)
+ci1 <- t.test(g2)$conf.int; put("small.mean_ci_lo", ci1[1]); put("small.mean_ci_hi", ci1[2])
 mw <- suppressWarnings(wilcox.test(g1, g2)); put("small.mw_W", mw$statistic); put("small.mw_p", mw$p.value)
 
 # exact permutation test of a difference in means: by enumerating every split
