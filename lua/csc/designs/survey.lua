@@ -122,7 +122,8 @@ function M.run(ctx, d)
       .. "is by construction, not a finding.", #syn == 1 and "input" or "inputs", table.concat(syn, ", "))
   end
   local lines = {}
-  for _, p in ipairs(ctx.recipe.published or {}) do
+  local okp, list = pcall(require("csc.published").expand, ctx.recipe.published or {})
+  for _, p in ipairs(okp and list or {}) do
     if p.note then lines[#lines + 1] = string.format("- **%s** (%s): %s", p.label, p.source or "report", p.note) end
   end
   if #lines > 0 then ctx:section("Notes on the published figures", table.concat(lines, "\n")) end
