@@ -60,51 +60,141 @@ local function determined(eqs, nvars, k)
   return true
 end
 
---- The equations of a grid with optional totals, over the suppressed
--- entries.  grid: {nr, nc, row_total (bool), col_total (bool)}; entries are
--- addressed (i, j) with i = nr + 1 the total row and j = nc + 1 the total
--- column.  Returns eqs and vars (list of {i, j}) for the suppressed set.
-local function equations(g, sup)
+--- Cells of the equation system that are determined by the equations.
+-- values: array of counts (nil = not a count); eqs: list of {parts = {i,...},
+-- total = i} (the parts sum to the total); sup[i] truthy when cell i is
+-- suppressed.  Returns the list of suppressed cells that can be recovered.
+function M.recoverable_cells(n, eqs, sup)
   local vars, index = {}, {}
-  local R = g.nr + (g.col_total and 1 or 0)
-  local C = g.nc + (g.row_total and 1 or 0)
-  for i = 1, R do for j = 1, C do
-    if sup[i][j] then vars[#vars + 1] = { i, j }; index[i * 100000 + j] = #vars end
-  end end
-  local eqs = {}
-  local function line(cells, total)
-    local e, any = {}, false
-    for _, c in ipairs(cells) do
-      local k = index[c[1] * 100000 + c[2]]
-      if k then e[k] = 1; any = true end
-    end
-    local k = index[total[1] * 100000 + total[2]]
-    if k then e[k] = -1; any = true end
-    if any then eqs[#eqs + 1] = e end
+  for i = 1, n do if sup[i] then vars[#vars + 1] = i; index[i] = #vars end end
+  local rows = {}
+  for _, e in ipairs(eqs) do
+    local r, any = {}, false
+    for _, c in ipairs(e.parts) do if index[c] then r[index[c]] = (r[index[c]] or 0) + 1; any = true end end
+    if index[e.total] then r[index[e.total]] = (r[index[e.total]] or 0) - 1; any = true end
+    if any then rows[#rows + 1] = r end
   end
-  if g.row_total then
-    for i = 1, R do
-      local cells = {}
-      for j = 1, g.nc do cells[#cells + 1] = { i, j } end
-      line(cells, { i, g.nc + 1 })
-    end
+  local out = {}
+  for k, cell in ipairs(vars) do
+    if determined(rows, #vars, k) then out[#out + 1] = cell end
   end
-  if g.col_total then
-    for j = 1, C do
-      local cells = {}
-      for i = 1, g.nr do cells[#cells + 1] = { i, j } end
-      line(cells, { g.nr + 1, j })
-    end
-  end
-  return eqs, vars
+  return out
 end
 
---- Suppressed entries that can be recovered from the totals ({i, j} list).
+--- Protect cells tied by equations.  values[i] a count or nil; eqs as in
+-- recoverable_cells; opts.threshold (5); opts.suppressed: cells already
+-- suppressed.  Returns sup[i] = "primary" | "secondary" | nil.
+function M.protect(values, eqs, opts)
+  local threshold = opts and opts.threshold or M.DEFAULT_THRESHOLD
+  local n = #values
+  for _, e in ipairs(eqs) do
+    for _, c in ipairs(e.parts) do if c > n then n = c end end
+    if e.total > n then n = e.total end
+  end
+  local sup = {}
+  for i, why in pairs(opts and opts.suppressed or {}) do sup[i] = why end
+  local is_total = {}
+  for _, e in ipairs(eqs) do is_total[e.total] = true end
+  for i = 1, n do
+    local v = values[i]
+    if type(v) == "number" and v > 0 and v < threshold then sup[i] = "primary" end
+  end
+  local function nsup(e)
+    local k = sup[e.total] and 1 or 0
+    for _, c in ipairs(e.parts) do if sup[c] then k = k + 1 end end
+    return k
+  end
+  for _ = 1, n do
+    local rec = M.recoverable_cells(n, eqs, sup)
+    if #rec == 0 then break end
+    -- the equations through a recoverable cell; work first on one that
+    -- holds a single suppressed entry (that equation gives the cell away)
+    local target, teqs
+    for _, cell in ipairs(rec) do
+      local through = {}
+      for _, e in ipairs(eqs) do
+        local inside = e.total == cell
+        for _, c in ipairs(e.parts) do if c == cell then inside = true end end
+        if inside then through[#through + 1] = e end
+      end
+      local single = false
+      for _, e in ipairs(through) do if nsup(e) == 1 then single = true end end
+      if single or not target then target, teqs = cell, through end
+      if single then break end
+    end
+    -- candidates: shown counts in those equations.  Preferred, in order: a
+    -- cell over a total; an equation with fewer suppressed entries; a
+    -- candidate that sits in another equation already holding a suppressed
+    -- entry (closing a rectangle); then the smallest count.
+    local best, bi
+    for _, e in ipairs(teqs) do
+      local en = nsup(e)
+      local members = { e.total }
+      for _, c in ipairs(e.parts) do members[#members + 1] = c end
+      for _, c in ipairs(members) do
+        local v = values[c]
+        if c ~= target and not sup[c] and type(v) == "number" then
+          local other = 0
+          for _, f in ipairs(eqs) do
+            if f ~= e then
+              local inside = f.total == c
+              for _, x in ipairs(f.parts) do if x == c then inside = true end end
+              if inside and nsup(f) > 0 then other = 1 end
+            end
+          end
+          local key = (is_total[c] and 1e15 or 0) + en * 1e12 + (other > 0 and 0 or 1e10) + v
+          if not best or key < best then best, bi = key, c end
+        end
+      end
+    end
+    if not bi then
+      for i = 1, n do
+        if not sup[i] and type(values[i]) == "number" and (not best or values[i] < best) then best, bi = values[i], i end
+      end
+    end
+    if not bi then break end
+    sup[bi] = "secondary"
+  end
+  if #M.recoverable_cells(n, eqs, sup) > 0 then
+    -- never expected; if it happens, show nothing rather than something recoverable
+    for i = 1, n do if type(values[i]) == "number" and not sup[i] then sup[i] = "secondary" end end
+  end
+  return sup
+end
+
+--- The equations of an R x C grid whose last column (row_total) and/or last
+-- row (col_total) hold totals; cell (i, j) is number (i - 1) * C + j.
+local function grid_equations(R, C, row_total, col_total)
+  local eqs = {}
+  local function id(i, j) return (i - 1) * C + j end
+  if row_total then
+    for i = 1, R do
+      local parts = {}
+      for j = 1, C - 1 do parts[#parts + 1] = id(i, j) end
+      eqs[#eqs + 1] = { parts = parts, total = id(i, C) }
+    end
+  end
+  if col_total then
+    for j = 1, C do
+      local parts = {}
+      for i = 1, R - 1 do parts[#parts + 1] = id(i, j) end
+      eqs[#eqs + 1] = { parts = parts, total = id(R, j) }
+    end
+  end
+  return eqs, id
+end
+
+--- Suppressed entries of a grid that can be recovered from its totals.
+-- g = {nr, nc, row_total, col_total} (nr, nc without the totals); sup[i][j].
 function M.recoverable(g, sup)
-  local eqs, vars = equations(g, sup)
+  local R = g.nr + (g.col_total and 1 or 0)
+  local C = g.nc + (g.row_total and 1 or 0)
+  local eqs, id = grid_equations(R, C, g.row_total, g.col_total)
+  local flat = {}
+  for i = 1, R do for j = 1, C do if sup[i] and sup[i][j] then flat[id(i, j)] = true end end end
   local out = {}
-  for k, v in ipairs(vars) do
-    if determined(eqs, #vars, k) then out[#out + 1] = v end
+  for _, cell in ipairs(M.recoverable_cells(R * C, eqs, flat)) do
+    out[#out + 1] = { (cell - 1) // C + 1, (cell - 1) % C + 1 }
   end
   return out
 end
@@ -114,55 +204,15 @@ end
 -- row_total, col_total (the last column / row holds totals).
 -- Returns sup[i][j] = "primary" | "secondary" | nil.
 function M.protect_grid(values, opts)
-  local threshold = opts.threshold or M.DEFAULT_THRESHOLD
-  local R = #values
-  local C = #values[1]
-  local g = { nr = R - (opts.col_total and 1 or 0), nc = C - (opts.row_total and 1 or 0),
-    row_total = opts.row_total, col_total = opts.col_total }
+  local R, C = #values, #values[1]
+  local eqs, id = grid_equations(R, C, opts.row_total, opts.col_total)
+  local flat = {}
+  for i = 1, R do for j = 1, C do flat[id(i, j)] = values[i][j] end end
+  local fs = M.protect(flat, eqs, { threshold = opts.threshold })
   local sup = {}
   for i = 1, R do
     sup[i] = {}
-    for j = 1, C do
-      local v = values[i][j]
-      if type(v) == "number" and v > 0 and v < threshold then sup[i][j] = "primary" end
-    end
-  end
-  local function is_total(i, j) return (g.col_total and i == R) or (g.row_total and j == C) end
-  for _ = 1, R * C do
-    local rec = M.recoverable(g, sup)
-    if #rec == 0 then break end
-    local function nsup_row(i) local n = 0 for j = 1, C do if sup[i][j] then n = n + 1 end end return n end
-    local function nsup_col(j) local n = 0 for i = 1, R do if sup[i][j] then n = n + 1 end end return n end
-    -- work first on a recoverable cell alone in its row or column: that
-    -- line's equation is what gives it away
-    local i0, j0 = rec[1][1], rec[1][2]
-    for _, r in ipairs(rec) do
-      if (g.row_total and nsup_row(r[1]) == 1) or (g.col_total and nsup_col(r[2]) == 1) then i0, j0 = r[1], r[2]; break end
-    end
-    -- candidates: shown entries in the cell's row or column.  Preferred, in
-    -- order: a cell over a total; a line (row or column) of the cell with
-    -- fewer suppressed entries; a candidate whose other line already holds a
-    -- suppressed entry (closing a rectangle); then the smallest count.
-    local best, bi, bj
-    local function consider(i, j, line_n, other_n)
-      local v = values[i][j]
-      if sup[i][j] or type(v) ~= "number" then return end
-      local key = (is_total(i, j) and 1e15 or 0) + line_n * 1e12 + (other_n > 0 and 0 or 1e10) + v
-      if not best or key < best then best, bi, bj = key, i, j end
-    end
-    local rn, cn = nsup_row(i0), nsup_col(j0)
-    for j = 1, C do if j ~= j0 then consider(i0, j, rn, nsup_col(j)) end end
-    for i = 1, R do if i ~= i0 then consider(i, j0, cn, nsup_row(i)) end end
-    if not bi then
-      -- nothing in its row or column: suppress any shown entry (never reached for grids of 2 x 2 or more)
-      for i = 1, R do for j = 1, C do if not bi then consider(i, j, 0, 0) end end end
-    end
-    if not bi then break end
-    sup[bi][bj] = "secondary"
-  end
-  if #M.recoverable(g, sup) > 0 then
-    -- never expected; if it happens, show nothing rather than something recoverable
-    for i = 1, R do for j = 1, C do if type(values[i][j]) == "number" and not sup[i][j] then sup[i][j] = "secondary" end end end
+    for j = 1, C do sup[i][j] = fs[id(i, j)] end
   end
   return sup
 end
