@@ -9,6 +9,7 @@
 #include "data/expr.h"
 #include "lframe.h"
 #include "lframe_int.h"
+#include "lhelp.h"
 
 /* Compile src against f; raise with the expression text on error.  The
  * compiled expression is parked in a userdata with __gc so an error during
@@ -22,13 +23,7 @@ static int expr_box_gc(lua_State *L) {
 }
 
 static struct expr *compile_or_raise(lua_State *L, const struct frame *f, const char *src) {
-  struct expr_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->e = NULL;
-  if (luaL_newmetatable(L, "host.Expr")) {
-    lua_pushcfunction(L, expr_box_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  struct expr_box *b = lh_newbox(L, sizeof *b, "host.Expr", expr_box_gc);
   char err[512];
   b->e = expr_compile(src, f, err, sizeof err);
   if (!b->e) luaL_error(L, "in expression \"%s\": %s", src, err);
