@@ -1,8 +1,9 @@
 --- A recipe input in SSDA903 form: `format = "ssda903"` with `path` a folder
 -- of CSV extracts and `years` the collection years (years ending 31 March)
 -- to read.  The file of table T for year Y is PATH/<prefix>T.csv where
--- prefix is the input's `prefix` with "{year}" replaced by Y (default
--- "{year}-": 2018-episodes.csv).  Each year is read and validated
+-- prefix is the input's `prefix` with "{year}" replaced by Y and "{start}"
+-- by Y - 1, the year the collection starts (default "{year}-":
+-- 2018-episodes.csv).  Each year is read and validated
 -- (csc.ssda903.read, csc.ssda903.validate); the recipe receives a table
 -- {kind = "ssda903", years = {...}, returns = {[Y] = return}, failures = n}.
 -- Nothing is dropped: a record that breaks a rule is kept and its failure
@@ -26,7 +27,7 @@ function M.load(name, inp, path, raise)
   local obj = { kind = "ssda903", years = {}, returns = {}, failures = 0 }
   local hashes, rows, nfiles = {}, 0, 0
   for _, y in ipairs(years) do
-    local prefix = (inp.prefix or "{year}-"):gsub("{year}", tostring(y))
+    local prefix = (inp.prefix or "{year}-"):gsub("{year}", tostring(y)):gsub("{start}", tostring(y - 1))
     local ret, err = read.read_903({ dir = path, prefix = prefix, year = y, quiet_extra = true })
     if not ret then raise(err) end
     validate.validate(ret)
