@@ -44,7 +44,7 @@ function M.load_inputs(r, overrides)
         synthetic = false, replaced = false, description = inp.description }
       goto continue
     end
-    if inp.format == "ssda903" and sys.kind(path) == "dir" then
+    if inp.format == "ssda903" then
       local obj, pv = require("csc.ssda903.input").load(name, inp, path, function(msg)
         errors.raise("data", string.format("%s%s (input \"%s\" of %s)", where, msg, name, r.path))
       end)

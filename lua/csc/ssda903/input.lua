@@ -19,6 +19,9 @@ local M = {}
 -- Returns the object and a provenance record, or raises a data error via
 -- raise(msg).
 function M.load(name, inp, path, raise)
+  if sys.kind(path) == nil then
+    raise(string.format("folder %s not found; pass --data %s=FOLDER (the folder of the return's CSV files)", path, name))
+  end
   if sys.kind(path) ~= "dir" then
     raise(string.format("%s is not a folder; an ssda903 input's path is the folder holding the return's CSV files", path))
   end
@@ -30,6 +33,14 @@ function M.load(name, inp, path, raise)
     local prefix = (inp.prefix or "{year}-"):gsub("{year}", tostring(y)):gsub("{start}", tostring(y - 1))
     local ret, err = read.read_903({ dir = path, prefix = prefix, year = y, quiet_extra = true })
     if not ret then raise(err) end
+    -- a table that cannot be read at all, or a return without its header or
+    -- episodes, is a data error: the analysis would silently lose children
+    for _, f in ipairs(ret.failures) do
+      if f.rule == "FILE" then
+        raise(string.format("SSDA903 %d (files %s*.csv): %s%s; fix or replace the file and run again", y, prefix,
+          f.file and (f.file .. " ") or "", f.message))
+      end
+    end
     validate.validate(ret)
     obj.years[#obj.years + 1] = y
     obj.returns[y] = ret
