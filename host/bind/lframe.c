@@ -28,9 +28,9 @@ struct frame *lframe_check(lua_State *L, int arg) {
 
 static int frame_gc(lua_State *L);
 
-void lframe_push(lua_State *L, struct frame *f) {
+struct frame *lframe_fill(lua_State *L, struct frame **slot, struct frame *f) {
   if (!f) luaL_error(L, "not enough memory for the new frame");
-  *lframe_newbox(L) = f;
+  return *slot = f;
 }
 
 /* Push a userdata that owns nothing yet, so an error before the frame is

@@ -255,8 +255,8 @@ static int match_nearest_lua(lua_State *L) {
   /* pairs: one row per (focal unit, match) */
   size_t K = r->ratio, np = 0;
   for (size_t i = 0; i < n1 * K; i++) np += r->mm[i] != MATCH_NONE;
-  struct frame *pf = frame_new();
-  lframe_push(L, pf);
+  struct frame **pslot = lframe_newbox(L);
+  struct frame *pf = lframe_fill(L, pslot, frame_new());
   static const char *const pn[] = {"treated_row", "control_row", "slot", "subclass"};
   struct frame_col *pcol[5];
   for (int c = 0; c < 4; c++) {

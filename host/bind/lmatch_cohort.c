@@ -23,11 +23,11 @@ static int match_first_event_lua(lua_State *L) {
   if (!id || !date) return luaL_error(L, "%s: id and date (column names) are required", fn);
   double off = lh_optnumber(L, 2, "offset_days", 0);
   if (off != (double)(int32_t)off) return luaL_error(L, "%s: offset_days must be a whole number", fn);
+  const char *name = lh_optstring(L, 2, "name", "start", "a string");
   char err[512];
-  struct frame *out = cohort_first_event(ev, id, date, (int32_t)off,
-                                         lh_optstring(L, 2, "name", "start", "a string"), err, sizeof err);
-  if (!out) return luaL_error(L, "%s: %s", fn, err);
-  lframe_push(L, out);
+  struct frame **slot = lframe_newbox(L);
+  *slot = cohort_first_event(ev, id, date, (int32_t)off, name, err, sizeof err);
+  if (!*slot) return luaL_error(L, "%s: %s", fn, err);
   return 1;
 }
 
@@ -65,10 +65,10 @@ static int match_window_counts_lua(lua_State *L) {
     lua_pop(L, 1);   /* the strings stay alive in the spec table */
   }
   char err[512];
-  struct frame *out = cohort_window_counts(ev, id, date, type, types, nt, pp, pid, start, win, nw,
-                                           err, sizeof err);
-  if (!out) return luaL_error(L, "%s: %s", fn, err);
-  lframe_push(L, out);
+  struct frame **slot = lframe_newbox(L);
+  *slot = cohort_window_counts(ev, id, date, type, types, nt, pp, pid, start, win, nw, err,
+                               sizeof err);
+  if (!*slot) return luaL_error(L, "%s: %s", fn, err);
   return 1;
 }
 

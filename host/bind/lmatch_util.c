@@ -180,9 +180,8 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     if (frame_find(f, cols[c].name) >= 0)
       luaL_error(L, "%s: the data already have a column '%s'; choose another name with the "
                  "option %s", fn, cols[c].name, cols[c].option);
-  struct frame *o = frame_take(f, NULL, f->nrow);
-  if (o == NULL) luaL_error(L, "not enough memory");
-  lframe_push(L, o);   /* owned by Lua from here: an error below cannot leak it */
+  struct frame **slot = lframe_newbox(L);   /* an error below cannot leak the frame */
+  struct frame *o = lframe_fill(L, slot, frame_take(f, NULL, f->nrow));
   size_t n = f->nrow;
   for (size_t c = 0; c < ncols; c++) {
     const struct lm_newcol *nc = &cols[c];

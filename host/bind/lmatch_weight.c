@@ -123,8 +123,8 @@ static int match_ipw_lua(lua_State *L) {
 
   /* histogram: bins of the score by group */
   size_t B = o.nbins;
-  struct frame *hf = frame_new();
-  lframe_push(L, hf);
+  struct frame **hslot = lframe_newbox(L);
+  struct frame *hf = lframe_fill(L, hslot, frame_new());
   static const char *const hn[] = {"bin_lo", "bin_hi", "n_treated", "n_control", "share_treated",
                                    "share_control", "weighted_share_treated",
                                    "weighted_share_control"};

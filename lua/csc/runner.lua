@@ -174,7 +174,7 @@ end
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
-  local ctx = context.new(r, d, prov, opts)
+  local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
   local published = compare(ctx, r)

@@ -31,7 +31,8 @@ H.case("benchmark LAIT measures agree with the independent computation (3 author
       local d = { authority = tonumber(auth), authority_name = "A" .. auth,
         neighbours = { input = "neighbours", code_column = "LA num" }, years = { from = 2015, to = 2025 },
         measures = { { name = "m", label = m, input = "lait", lait = m, polarity = pol } } }
-      local ctx = context.new({ spec = { inputs = {} }, path = "test", id = "t" }, { lait = lait, neighbours = sn }, {}, {})
+      local ctx = context.new({ spec = { inputs = {} }, path = "test", id = "t" }, { lait = lait, neighbours = sn }, {}, {},
+        require("csc.render.svg").kinds)
       bench.run(ctx, d)
       done[key] = ctx
     end
