@@ -90,3 +90,30 @@ H.case("LAIT and the EES looked-after rates agree where both have a figure (2021
   H.ok(both >= 700, "compared " .. both .. " authority-years")
   H.eq(agree, both)
 end)
+
+H.case("benchmark joins a successor authority to its predecessor before a reorganisation, flagged", function()
+  local d = { authority = 940, authority_name = "North Northamptonshire", join_predecessors = true,
+    neighbours = { input = "neighbours", code_column = "LA num" }, years = { from = 2019, to = 2023 },
+    measures = { { name = "lac", label = "LAC", input = "lait", lait = "LAC", polarity = "low" } } }
+  local ctx = context.new({ spec = { inputs = {} }, path = "test", id = "t" }, { lait = lait, neighbours = sn }, {}, {},
+    require("csc.render.svg").kinds)
+  bench.run(ctx, d)
+  -- Northamptonshire (928) in LAIT, read independently from the raw column
+  local ms, ly, lc, lv = lait:column("measure_short"), lait:column("year"), lait:column("la_number"), lait:column("value")
+  local n928, n940 = {}, {}
+  for i = 1, #ms do
+    if ms[i] == "LAC" and lc[i] == 928 then n928[ly[i]] = tonumber(lv[i]) end
+    if ms[i] == "LAC" and lc[i] == 940 then n940[ly[i]] = tonumber(lv[i]) end
+  end
+  for y = 2019, 2021 do
+    H.eq(ctx:get("lac.authority." .. y).value, n928[y])
+    H.eq(ctx:get("lac.joined_predecessor." .. y).value, 928)
+  end
+  for y = 2022, 2023 do
+    H.eq(ctx:get("lac.authority." .. y).value, n940[y])
+    H.eq(ctx:get("lac.joined_predecessor." .. y), nil)
+  end
+  local warned = false
+  for _, w in ipairs(ctx.warnings) do if w:find("predecessor Northamptonshire (928)", 1, true) then warned = true end end
+  H.ok(warned, "the join is flagged in the report")
+end)

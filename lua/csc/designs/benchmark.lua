@@ -20,6 +20,7 @@ local util = require("csc.util")
 local M = {}
 local NA = require("host.frame").NA
 local lait = require("csc.benchmark.lait")
+local reorg = require("csc.benchmark.reorg")
 
 local function input_of_measure(root, parent) return parent.input end
 
@@ -67,6 +68,7 @@ M.schema = S.record({
     ending = S.string({ doc = "when the year ends if not 31 March, e.g. \"30 September\"; years are then labelled 2017, not 2016/17" }),
   }, { required = true }),
   code_column = S.string({ doc = "column holding the authority code (default old_la_code)" }),
+  join_predecessors = S.boolean({ doc = "before a reorganisation, show the predecessor's figures for a successor authority (flagged; csc.benchmark.reorg)" }),
   measures = S.list(measure, { required = true, min_items = 1 }),
   checks = S.list(S.record({
     name = S.string({ required = true, pattern = "^[%w_]+$", pattern_doc = "letters, digits and _" }),
@@ -207,6 +209,7 @@ function M.run(ctx, d)
     end
     local rows = {}
     local series = {}
+    local joined = {}
     local missing_sn = {}
     for y = d.years.from, d.years.to do
       local function val(code)
@@ -217,6 +220,13 @@ function M.run(ctx, d)
         return ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
       end
       local a = val(auth)
+      if a == nil and d.join_predecessors then
+        local pc, info = reorg.code_for(auth, y)
+        if info then
+          a = val(pc)
+          if a then joined[#joined + 1] = { y = y, info = info } end
+        end
+      end
       local e = val("E")
       local vals = {}
       for _, c in ipairs(sn) do
@@ -267,6 +277,22 @@ function M.run(ctx, d)
       neighbours = { name = "Statistical neighbours", mean = col[3], min = col[4], max = col[5] },
       england = { name = "England", values = col[7] },
     })
+    if #joined > 0 then
+      local ys = {}
+      for _, j in ipairs(joined) do ys[#ys + 1] = year_label(j.y) end
+      ctx:warn(string.format("%s: %s's figures for %s are those of its predecessor %s (%s), the whole area before the %s; "
+        .. "they are not comparable one for one with the later figures.", m.label, d.authority_name, table.concat(ys, ", "),
+        joined[1].info.name, joined[1].info.predecessor, joined[1].info.event))
+      for _, j in ipairs(joined) do
+        ctx:estimate({ label = string.format("%s.joined_predecessor.%d", m.name, j.y), value = tonumber(j.info.predecessor),
+          unit = "old LA code of the predecessor whose figure is shown", group = m.name, detail = true })
+      end
+    end
+    local cont = reorg.continuing[auth]
+    if cont and d.years.to >= cont.first then
+      ctx:warn(string.format("%s: %s from %s on: %s; the series continues under the same code.", m.label,
+        d.authority_name, year_label(cont.first), cont.event))
+    end
     if #missing_sn > 0 then
       ctx:warn(string.format("%s: no figure for %d neighbour-years (%s); the neighbours' mean uses those available.",
         m.label, #missing_sn, table.concat(missing_sn, ", ", 1, math.min(#missing_sn, 6)) .. (#missing_sn > 6 and ", …" or "")))
