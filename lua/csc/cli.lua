@@ -188,8 +188,10 @@ local function run(o, argv)
     if ok then
       summaries[#summaries + 1] = s
       if not o.quiet then
-        sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
-          s.id, #s.estimates, s.nwithin, #s.published, s.dir))
+        sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d%s -> %s/\n",
+          s.id, #s.estimates, s.nwithin, #s.published,
+          s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ") .. ": agreement by construction)") or "",
+          s.dir))
       end
     else
       if #o.files == 1 then error(s, 0) end   -- one recipe: fail exactly as before

@@ -34,7 +34,11 @@ end
 M.designs = find_designs()
 
 local input_schema = S.record({
-  path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\"" }),
+  path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\" (for format = \"ssda903\", the folder of the return's CSV files)" }),
+  format = S.enum({ "csv", "ssda903" }, { doc = "csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)" }),
+  years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
+  prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
+  record_level = S.boolean({ doc = "the file holds one row per child (or per event): outputs get disclosure control" }),
   description = S.string(),
   types = S.map(S.enum({ "float64", "float", "number", "double", "int64", "int", "integer", "bool", "boolean",
     "date", "text", "string", "categorical", "cat" }), { doc = "column -> type, e.g. {code = \"text\"}" }),
@@ -70,6 +74,11 @@ M.schema = S.record({
   seed = S.integer({ min = 0 }),
   alpha = S.number({ min = 0, max = 1 }),
   limitations = S.list(S.string()),
+  disclosure = S.record({
+    threshold = S.integer({ min = 1, doc = "counts from 1 to threshold - 1 are suppressed (default 5)" }),
+    round = S.integer({ min = 1, doc = "round every shown count to this base (e.g. 5)" }),
+    allow_small = S.string({ doc = "why this report may show small counts (e.g. to compare with a published table); the report shows a notice" }),
+  }, { doc = "disclosure control for outputs built from record-level input (on by default for such input)" }),
   data_note = S.string(),
   -- strength of evidence on the Innovation Programme's scale (csc.evidence)
   strength = S.record({

@@ -174,7 +174,9 @@ function M.run_loaded(r, d, prov, mod, opts)
   local dir = write_outputs(opts.out or "out", r.id, files)
   local nwithin = 0
   for _, p in ipairs(pub) do if p.within then nwithin = nwithin + 1 end end
-  return { id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin,
+  local synthetic = {}
+  for _, pv in ipairs(prov) do if pv.synthetic then synthetic[#synthetic + 1] = pv.name end end
+  return { synthetic = #synthetic > 0 and synthetic or nil, id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
            design = r.spec.design.type }
 end
