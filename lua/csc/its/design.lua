@@ -59,12 +59,14 @@ function M.source_fields()
     exclude = S.list(S.any(), { doc = "times left out (transition periods): values or {from = ..., to = ...}" }),
     level = S.number({ min = 0.5, max = 0.999 }),
     summary = S.string({ doc = "the design in plain English, for the report" }),
+    label = S.string({ doc = "a short name of the design for out/index (e.g. \"Weighted Mahalanobis matching\")" }),
     chart = S.boolean({ doc = "draw the ITS charts (default true)" }),
   }
 end
 
 -- Which frame to analyse: shared with the other designs (csc.designs.base).
-M.check_source, M.frame = DI.check_source, DI.frame
+M.check_source = DI.check_source
+function M.frame(data, design, ctx) return DI.frame(data, design, nil, ctx) end
 
 --- Schema check shared by the its and cits designs: a data source and at
 -- least one interruption.  Returns message, field.
