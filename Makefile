@@ -60,6 +60,7 @@ deps:
 run: deps
 	$(MAKE) csceval
 	./csceval run recipes/*.lua --out out
+	./csceval synthesise recipes/*.lua --out out
 
 # Only host/app and host/bind include Lua headers; each layer includes only
 # the layers below it (tests/tools/lint_layers.sh, docs/host.md "Layers").
@@ -112,6 +113,8 @@ install: csceval
 	cd lua && find csc -type d -exec install -d $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \; \
 	  && find csc -type f -name '*.lua' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \;
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
+	install -d $(DESTDIR)$(PREFIX)/share/csceval/data/instruments
+	install -m 644 data/instruments/*.lua $(DESTDIR)$(PREFIX)/share/csceval/data/instruments/
 
 clean:
 	rm -rf build build-asan csceval out tests/out

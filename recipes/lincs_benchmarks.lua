@@ -115,6 +115,13 @@ return {
       note = "published value covered April 2019 to January 2020 only" },
   },
 
+  strength = {
+    level = "moderate", qualifiers = { "limited comparison" }, result = "positive",
+    result_label = "Referrals and the no-further-action share fell after the 2017/18 peak, against neighbours and England",
+    reason = "Descriptive benchmarking against statistical neighbours and England, with no test of significance and no "
+      .. "counterfactual: a comparison, but a limited one.",
+  },
+
   limitations = {
     "Figures 1 to 3 print no values; the text's claims (below neighbours and England) are checked as yes/no figures. "
       .. "Figure 1 does not say whether it shows counts or rates; rates per 10,000 children are used, as comparisons "

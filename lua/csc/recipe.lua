@@ -7,6 +7,7 @@
 local S = require("csc.schema")
 local deadline = require("csc.deadline")
 local errors = require("csc.errors")
+local evidence = require("csc.evidence")
 local sandbox = require("csc.sandbox")
 local srcmap = require("csc.srcmap")
 local sys = require("host.sys")
@@ -63,17 +64,9 @@ M.schema = S.record({
   design = S.record({
     type = S.enum(M.designs, { required = true }),
   }, { required = true, open = true }),
-  published = S.list(S.record({
-    label = S.string({ required = true }),
-    value = S.number({ required = true }),
-    tolerance = S.number({ required = true, min = 0 }),
-    estimate = S.string(),
-    field = S.enum({ "value", "se", "p", "ci_low", "ci_high", "n", "df" },
-      { doc = "which part of the estimate the report printed (default value)" }),
-    unit = S.string(),
-    source = S.string(),
-    note = S.string(),
-  })),
+  published = require("csc.published").schema,
+  evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
+  checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html" })),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
@@ -87,6 +80,16 @@ M.schema = S.record({
     allow_small = S.string({ doc = "why this report may show small counts (e.g. to compare with a published table); the report shows a notice" }),
   }, { doc = "disclosure control for outputs built from record-level input (on by default for such input)" }),
   data_note = S.string(),
+  -- strength of evidence on the Innovation Programme's scale (csc.evidence)
+  strength = S.record({
+    level = S.enum(evidence.keys, { required = true }),
+    qualifiers = S.list(S.enum(evidence.qualifiers)),
+    result = S.enum(evidence.results),
+    result_label = S.string({ doc = "the result as the report words it, e.g. \"Some positive impact\"" }),
+    reason = S.string(),
+    basis = S.record({ comparator = S.boolean(), significance = S.boolean(), outcomes = S.boolean() },
+      { doc = "what the analysis has; required for a custom design" }),
+  }, { doc = "strength of evidence on the Innovation Programme's scale; see docs/synthesis.md" }),
 })
 
 --- Design module for a type name.
@@ -154,6 +157,12 @@ function M.validate(r)
       local ds = S.record(fields, { check = mod.schema.check })
       S.validate(ds, design, "design", errs, ctx)
     end
+  end
+  -- a strength claim the design cannot support is refused
+  local st = r.spec.strength
+  if #errs == 0 and type(st) == "table" and type(design) == "table" then
+    local msg, sub = evidence.check(st, design.type)
+    if msg then errs[#errs + 1] = { path = "strength." .. sub, msg = msg } end
   end
   -- published[i].estimate defaults to the label; checked after the run
   if #errs > 0 then fail(r.path, r.map, errs) end

@@ -74,7 +74,7 @@ function M.results(ctx, r, published, stamp)
   end
   local pub = json.array()
   for _, p in ipairs(published) do
-    pub[#pub + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
+    pub[#pub + 1] = { label = p.label, published = p.published, printed = p.printed, reproduced = p.reproduced,
       tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
       estimate = p.estimate, field = p.field }
   end
@@ -87,6 +87,9 @@ function M.results(ctx, r, published, stamp)
     estimates = est, published = pub, tables = tables, inputs = inputs,
     warnings = json.array(util.copy(ctx.warnings)),
     evidence = ctx.evidence,
+    strength = s.strength and { level = s.strength.level, summary = require("csc.evidence").summary(s.strength),
+      qualifiers = s.strength.qualifiers and json.array(util.copy(s.strength.qualifiers)) or nil,
+      result = s.strength.result, result_label = s.strength.result_label, reason = s.strength.reason } or nil,
     stamp = stamp,
   }) .. "\n"
 end

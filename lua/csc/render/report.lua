@@ -155,6 +155,7 @@ function M.model(ctx, r, published, stamp)
     end
   end
   if s.data_note then p(s.data_note) end
+  if s.strength then p(require("csc.evidence").paragraph(s.strength)) end
 
   section("Design")
   p(ctx.design_text or ("Design: " .. s.design.type .. "."))
@@ -244,8 +245,10 @@ function M.model(ctx, r, published, stamp)
     end
     local rows = {}
     for _, pb in ipairs(published) do
-      local d = math.max(decimals(pb.published), decimals(pb.tolerance))
-      rows[#rows + 1] = { pb.label, pb.source or "–", util.fmt_number(pb.published),
+      -- a figure given as printed is shown as printed (".5601378")
+      local d = math.max(pb.printed and #(pb.printed:match("%.(%d+)") or "") or decimals(pb.published),
+        decimals(pb.tolerance))
+      rows[#rows + 1] = { pb.label, pb.source or "–", pb.printed or util.fmt_number(pb.published),
         pb.reproduced == nil and "–"
           or (d == 0 and pb.reproduced == math.floor(pb.reproduced)) and util.fmt_number(pb.reproduced)
           or util.fmt_fixed(pb.reproduced, math.min(d + 1, 6)),
@@ -254,6 +257,18 @@ function M.model(ctx, r, published, stamp)
     block({ kind = "table", caption = "Published figures against reproduced ones",
       columns = { "figure", "source", "published", "reproduced", "tolerance", "within" },
       rows = rows, align = { "left", "left", "right", "right", "right", "left" } })
+    -- every ✗ is explained: the recipe's note on that figure, or a plain
+    -- statement that the recipe gives none
+    local why = {}
+    for _, pb in ipairs(published) do
+      if not pb.within then
+        why[#why + 1] = string.format("✗ %s: %s", pb.label, pb.note or "no explanation recorded in the recipe.")
+      end
+    end
+    if #why > 0 then
+      p("**Why figures differ.**")
+      block({ kind = "list", items = why })
+    end
   end
 
   for _, sec in ipairs(ctx.sections) do
