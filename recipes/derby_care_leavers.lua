@@ -112,6 +112,14 @@ return {
     { label = "Staying put, England 2019 (%)", source = "Section 2 text", estimate = "staying_put.england.2019", value = 26, tolerance = 0.5 },
   },
 
+  strength = {
+    level = "moderate", qualifiers = { "limited comparison" }, result = "none",
+    result_label = "No improvement on the national care-leaver indicators in 2017 to 2019: EET 53% to 47%, NEET 41% to 49%, "
+      .. "below England on EET in 2019",
+    reason = "Descriptive benchmarking against statistical neighbours and England, with no test of significance and no "
+      .. "counterfactual; the report itself gave the comparison little weight.",
+  },
+
   limitations = {
     "LAIT publishes these indicators as whole-number percentages; the report's counts (10 of 130 and so on) are "
       .. "not in the statistics except the base, so the counts are checked only against the report's own percentages "

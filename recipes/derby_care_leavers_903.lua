@@ -117,6 +117,13 @@ return {
     .. "fictional young people, so every count agrees with Tables 7 to 9 by construction. The rerun checks the "
     .. "reader, the validation and the definitions on data of the report's shape; it is not evidence about Derby.",
 
+  strength = {
+    level = "none", result = "not applicable",
+    result_label = "Descriptive tables of the supported, declined and all care leavers; no outcome analysis",
+    reason = "The report's SSDA903 tables describe the groups without comparison or test, and this rerun runs on "
+      .. "synthetic records made to reproduce them.",
+  },
+
   limitations = {
     "Agreement is by construction: the data were made from the printed tables.",
     "Table 7, 2016/17: the report prints 179 in touch and 13 not in touch, while its activity and accommodation rows "

@@ -54,6 +54,8 @@ M.designs = {
   matching = { comparator = true, significance = true, outcomes = true },
   ipw = { comparator = true, significance = true, outcomes = true },
   benchmark = { comparator = true, significance = false, outcomes = true },
+  -- descriptive summaries of records by year and group: no comparison, no test
+  ssda903 = { comparator = false, significance = false, outcomes = true },
   economic = { comparator = false, significance = false, outcomes = false },
   synthesis = { comparator = false, significance = false, outcomes = false },
 }
