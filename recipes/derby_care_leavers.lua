@@ -113,11 +113,10 @@ return {
   },
 
   strength = {
-    level = "moderate", qualifiers = { "limited comparison" }, result = "none",
-    result_label = "No improvement on the national care-leaver indicators in 2017 to 2019: EET 53% to 47%, NEET 41% to 49%, "
-      .. "below England on EET in 2019",
-    reason = "Descriptive benchmarking against statistical neighbours and England, with no test of significance and no "
-      .. "counterfactual; the report itself gave the comparison little weight.",
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed or limited evidence: Derby's care-leaver indicators against neighbours and England",
+    reason = "Descriptive indicators for the authority against neighbours and England, with no counterfactual for "
+      .. "the care leavers Coordinators supported (the Round 2 report rates the evaluation the same way, Table 4 row 28).",
   },
 
   limitations = {

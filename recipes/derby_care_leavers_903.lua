@@ -118,10 +118,10 @@ return {
     .. "reader, the validation and the definitions on data of the report's shape; it is not evidence about Derby.",
 
   strength = {
-    level = "none", result = "not applicable",
-    result_label = "Descriptive tables of the supported, declined and all care leavers; no outcome analysis",
-    reason = "The report's SSDA903 tables describe the groups without comparison or test, and this rerun runs on "
-      .. "synthetic records made to reproduce them.",
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed or limited evidence: supported and declined care leavers described side by side",
+    reason = "Profiles of care leavers who took up Coordinators' support and those who declined, with no adjustment "
+      .. "for who chose support and no test of significance (Round 2 report, Table 4 row 28).",
   },
 
   limitations = {
