@@ -112,6 +112,12 @@ return {
     { label = "Staying put, England 2019 (%)", source = "Section 2 text", estimate = "staying_put.england.2019", value = 26, tolerance = 0.5 },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed/limited evidence",
+    reason = "Descriptive benchmarking of the national care-leaver indicators against neighbours and England, with no "
+      .. "test; Table 4 of the Round 2 final report (RR1012) rates the Derby evaluation 'Changes in outcomes (limited comparison, limited outcomes evidence)', 'Mixed/limited evidence', and this rerun claims no more." },
+
   limitations = {
     "LAIT publishes these indicators as whole-number percentages; the report's counts (10 of 130 and so on) are "
       .. "not in the statistics except the base, so the counts are checked only against the report's own percentages "

@@ -117,6 +117,11 @@ return {
     .. "fictional young people, so every count agrees with Tables 7 to 9 by construction. The rerun checks the "
     .. "reader, the validation and the definitions on data of the report's shape; it is not evidence about Derby.",
 
+  strength = {
+    level = "none",
+    reason = "Who the care leavers were, by group, on synthetic returns made to the report's tables: a description, "
+      .. "not an outcome analysis, and agreement with the report is by construction." },
+
   limitations = {
     "Agreement is by construction: the data were made from the printed tables.",
     "Table 7, 2016/17: the report prints 179 in touch and 13 not in touch, while its activity and accommodation rows "

@@ -133,6 +133,12 @@ return {
     { label = "SWEMWBS converted score, Wave 2 comparison", source = "Table 6", estimate = "table6.metric.wave_2_comparison.mean", value = 23.9, tolerance = 0.05 },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed/limited evidence",
+    reason = "Two waves of a small survey of different young people, intervention against comparison, without tests in "
+      .. "the report; Table 4 of the Round 2 final report (RR1012) rates the Derby evaluation 'Changes in outcomes (limited comparison, limited outcomes evidence)', 'Mixed/limited evidence'." },
+
   limitations = {
     "The respondent-level answers are synthetic, made to reproduce Tables 5 and 6; agreement with them is by "
       .. "construction. Pass the real survey file with --data responses=PATH.",

@@ -81,6 +81,11 @@ return {
       note = "\"not a statistically significant change\"; tested with Fisher's exact test at 0.05" },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "no comparator" }, result = "none",
+    result_label = "No statistically significant change in the shares agreeing, 2018 to 2020",
+    reason = "Two waves of a staff survey in one authority, tested against each other, with no comparison authority." },
+
   limitations = {
     "The report prints no bases for its percentages or counts; the recipe takes the full waves (242 and 204) as "
       .. "the bases, so the counts it tests are implied, not published. \"The majority of staff (61)\" suggests the "

@@ -243,6 +243,12 @@ return {
 
   published = published,
 
+  strength = {
+    level = "changes", qualifiers = { "no comparator" }, result = "positive",
+    result_label = "Self-ratings rose at follow-up (9 of the 10 authorities with both)",
+    reason = "Authorities' self-ratings before and after, with paired tests added here; no comparison group, so the "
+      .. "rise cannot be told from regression to the mean or self-rating drift, and the baseline returns are synthetic." },
+
   limitations = {
     "The 19 baseline returns are synthetic, made to reproduce Tables 5 to 8, the rank comparison and footnote 7; "
       .. "agreement with them is by construction. Pass the real returns with --data baseline=PATH.",
