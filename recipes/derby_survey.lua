@@ -133,6 +133,15 @@ return {
     { label = "SWEMWBS converted score, Wave 2 comparison", source = "Table 6", estimate = "table6.metric.wave_2_comparison.mean", value = 23.9, tolerance = 0.05 },
   },
 
+  strength = {
+    level = "moderate", qualifiers = { "limited comparison" }, result = "none",
+    result_label = "No benefit shown: the supported care leavers reported worse health, happiness and wellbeing than "
+      .. "the comparison group at both waves, in small unmatched groups",
+    reason = "An unmatched comparison group of care leavers not in contact with a Coordinator, two non-longitudinal "
+      .. "waves of 5 to 32 respondents per group, and no test of significance in the report.",
+    basis = { comparator = true, significance = false },
+  },
+
   limitations = {
     "The respondent-level answers are synthetic, made to reproduce Tables 5 and 6; agreement with them is by "
       .. "construction. Pass the real survey file with --data responses=PATH.",

@@ -81,6 +81,15 @@ return {
       note = "\"not a statistically significant change\"; tested with Fisher's exact test at 0.05" },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "no comparator" }, result = "mixed",
+    result_label = "Staff views of retention, recruitment and turnover did not change significantly; satisfaction with "
+      .. "training fell and use of restorative practice rose",
+    reason = "Two waves of a staff survey in one authority with no comparison group; the report calls three changes "
+      .. "not significant without naming the test.",
+    basis = { comparator = false, significance = true },
+  },
+
   limitations = {
     "The report prints no bases for its percentages or counts; the recipe takes the full waves (242 and 204) as "
       .. "the bases, so the counts it tests are implied, not published. \"The majority of staff (61)\" suggests the "

@@ -243,6 +243,15 @@ return {
 
   published = published,
 
+  strength = {
+    level = "changes", qualifiers = { "no comparator", "limited outcomes evidence" }, result = "positive",
+    result_label = "Self-ratings of leaving care services rose from baseline to follow-up in 9 of the 10 LAs that returned both",
+    reason = "Change in the LAs' own ratings of their services, with no comparison group and no independent measure of "
+      .. "outcomes for care leavers; the report ran no test (the paired tests added here cannot separate improvement "
+      .. "from regression to the mean).",
+    basis = { comparator = false, significance = false },
+  },
+
   limitations = {
     "The 19 baseline returns are synthetic, made to reproduce Tables 5 to 8, the rank comparison and footnote 7; "
       .. "agreement with them is by construction. Pass the real returns with --data baseline=PATH.",
