@@ -134,12 +134,10 @@ return {
   },
 
   strength = {
-    level = "moderate", qualifiers = { "limited comparison" }, result = "none",
-    result_label = "No benefit shown: the supported care leavers reported worse health, happiness and wellbeing than "
-      .. "the comparison group at both waves, in small unmatched groups",
-    reason = "An unmatched comparison group of care leavers not in contact with a Coordinator, two non-longitudinal "
-      .. "waves of 5 to 32 respondents per group, and no test of significance in the report.",
-    basis = { comparator = true, significance = false },
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed or limited evidence: small non-longitudinal survey waves",
+    reason = "Two cross-sections of 5 to 30 respondents a group, intervention against comparison, with no baseline "
+      .. "matching and an unstated outlier rule (Round 2 report, Table 4 row 28).",
   },
 
   limitations = {

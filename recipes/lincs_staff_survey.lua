@@ -83,10 +83,8 @@ return {
 
   strength = {
     level = "changes", qualifiers = { "no comparator" }, result = "mixed",
-    result_label = "Staff views of retention, recruitment and turnover did not change significantly; satisfaction with "
-      .. "training fell and use of restorative practice rose",
-    reason = "Two waves of a staff survey in one authority with no comparison group; the report calls three changes "
-      .. "not significant without naming the test.",
+    result_label = "Some changes in staff views, the tested ones not statistically significant",
+    reason = "Two waves of one authority's staff survey and a 91-person panel, with no comparison authority.",
     basis = { comparator = false, significance = true },
   },
 

@@ -244,11 +244,10 @@ return {
   published = published,
 
   strength = {
-    level = "changes", qualifiers = { "no comparator", "limited outcomes evidence" }, result = "positive",
-    result_label = "Self-ratings of leaving care services rose from baseline to follow-up in 9 of the 10 LAs that returned both",
-    reason = "Change in the LAs' own ratings of their services, with no comparison group and no independent measure of "
-      .. "outcomes for care leavers; the report ran no test (the paired tests added here cannot separate improvement "
-      .. "from regression to the mean).",
+    level = "changes", qualifiers = { "no comparator", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Self-assessed improvement in leaving care services, with no comparison",
+    reason = "Authorities' self-assessment and surveys at baseline and follow-up, with no comparison group and no "
+      .. "test of significance.",
     basis = { comparator = false, significance = false },
   },
 
