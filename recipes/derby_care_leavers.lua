@@ -114,9 +114,10 @@ return {
 
   strength = {
     level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
-    result_label = "Mixed/limited evidence",
-    reason = "Descriptive benchmarking of the national care-leaver indicators against neighbours and England, with no "
-      .. "test; Table 4 of the Round 2 final report (RR1012) rates the Derby evaluation 'Changes in outcomes (limited comparison, limited outcomes evidence)', 'Mixed/limited evidence', and this rerun claims no more." },
+    result_label = "Mixed or limited evidence: Derby's care-leaver indicators against neighbours and England",
+    reason = "Descriptive indicators for the authority against neighbours and England, with no counterfactual for "
+      .. "the care leavers Coordinators supported (the Round 2 report rates the evaluation the same way, Table 4 row 28).",
+  },
 
   limitations = {
     "LAIT publishes these indicators as whole-number percentages; the report's counts (10 of 130 and so on) are "

@@ -118,9 +118,11 @@ return {
     .. "reader, the validation and the definitions on data of the report's shape; it is not evidence about Derby.",
 
   strength = {
-    level = "none",
-    reason = "Who the care leavers were, by group, on synthetic returns made to the report's tables: a description, "
-      .. "not an outcome analysis, and agreement with the report is by construction." },
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed or limited evidence: supported and declined care leavers described side by side",
+    reason = "Profiles of care leavers who took up Coordinators' support and those who declined, with no adjustment "
+      .. "for who chose support and no test of significance (Round 2 report, Table 4 row 28).",
+  },
 
   limitations = {
     "Agreement is by construction: the data were made from the printed tables.",

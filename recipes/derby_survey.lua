@@ -135,9 +135,10 @@ return {
 
   strength = {
     level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
-    result_label = "Mixed/limited evidence",
-    reason = "Two waves of a small survey of different young people, intervention against comparison, without tests in "
-      .. "the report; Table 4 of the Round 2 final report (RR1012) rates the Derby evaluation 'Changes in outcomes (limited comparison, limited outcomes evidence)', 'Mixed/limited evidence'." },
+    result_label = "Mixed or limited evidence: small non-longitudinal survey waves",
+    reason = "Two cross-sections of 5 to 30 respondents a group, intervention against comparison, with no baseline "
+      .. "matching and an unstated outlier rule (Round 2 report, Table 4 row 28).",
+  },
 
   limitations = {
     "The respondent-level answers are synthetic, made to reproduce Tables 5 and 6; agreement with them is by "

@@ -82,9 +82,11 @@ return {
   },
 
   strength = {
-    level = "changes", qualifiers = { "no comparator" }, result = "none",
-    result_label = "No statistically significant change in the shares agreeing, 2018 to 2020",
-    reason = "Two waves of a staff survey in one authority, tested against each other, with no comparison authority." },
+    level = "changes", qualifiers = { "no comparator" }, result = "mixed",
+    result_label = "Some changes in staff views, the tested ones not statistically significant",
+    reason = "Two waves of one authority's staff survey and a 91-person panel, with no comparison authority.",
+    basis = { comparator = false, significance = true },
+  },
 
   limitations = {
     "The report prints no bases for its percentages or counts; the recipe takes the full waves (242 and 204) as "

@@ -244,10 +244,12 @@ return {
   published = published,
 
   strength = {
-    level = "changes", qualifiers = { "no comparator" }, result = "positive",
-    result_label = "Self-ratings rose at follow-up (9 of the 10 authorities with both)",
-    reason = "Authorities' self-ratings before and after, with paired tests added here; no comparison group, so the "
-      .. "rise cannot be told from regression to the mean or self-rating drift, and the baseline returns are synthetic." },
+    level = "changes", qualifiers = { "no comparator", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Self-assessed improvement in leaving care services, with no comparison",
+    reason = "Authorities' self-assessment and surveys at baseline and follow-up, with no comparison group and no "
+      .. "test of significance.",
+    basis = { comparator = false, significance = false },
+  },
 
   limitations = {
     "The 19 baseline returns are synthetic, made to reproduce Tables 5 to 8, the rank comparison and footnote 7; "
