@@ -1,4 +1,4 @@
-/* host/lsurvey.c -- Lua module "host.survey": the survey numerics that
+/* host/bind/lsurvey.c -- Lua module "host.survey": the survey numerics that
  * csc.stats does not already provide.  Argument checks and result pushing
  * only; the numerics are in host/num/alphaci.c.  Required only by
  * lua/csc/survey/reliability.lua. */

@@ -1,4 +1,4 @@
-/* host/lyaml.c -- Lua module "host.yaml": read a YAML file with libyaml
+/* host/bind/lyaml.c -- Lua module "host.yaml": read a YAML file with libyaml
  * (Debian's libyaml-dev) into Lua tables.  Used for the SSDA903 field
  * specifications (lua/csc/ssda903/spec.lua).  Mappings become tables keyed
  * by the scalar text, sequences become arrays, scalars stay strings (no

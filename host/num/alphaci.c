@@ -1,4 +1,4 @@
-/* host/alphaci.c -- Feldt's F interval for Cronbach's alpha (see
+/* host/num/alphaci.c -- Feldt's F interval for Cronbach's alpha (see
  * alphaci.h).  Plain C on GSL's F quantile; no Lua. */
 #include "alphaci.h"
 

@@ -1,4 +1,4 @@
-/* host/alphaci.h -- confidence interval for Cronbach's alpha by Feldt's F
+/* host/num/alphaci.h -- confidence interval for Cronbach's alpha by Feldt's F
  * method (Feldt, Woodruff & Salih 1987), as psych::alpha.ci and the
  * formula in base R (tests/reference/survey/make_survey.R).  Pure C on
  * GSL, no Lua. */
