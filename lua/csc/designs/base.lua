@@ -62,9 +62,9 @@ end
 
 --- The frame to analyse: prepare(data, ctx) or data[design.data], filtered
 -- by design.where.  raise(design, field, message) reports a mistake with the
--- recipe's line (default M.raise).  With ctx (the run context), rows
--- `where` leaves out are recorded as dropped, and prepare may record its own
--- drops and notes.
+-- recipe's line (default M.raise).  With ctx (the run context), rows `where`
+-- leaves out are recorded as dropped, and prepare may record its own drops
+-- and notes.
 function M.frame(data, design, raise, ctx)
   raise = raise or M.raise
   local f
