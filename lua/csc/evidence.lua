@@ -54,6 +54,8 @@ M.designs = {
   matching = { comparator = true, significance = true, outcomes = true },
   ipw = { comparator = true, significance = true, outcomes = true },
   benchmark = { comparator = true, significance = false, outcomes = true },
+  survey = { comparator = true, significance = true, outcomes = true },     -- small-group comparisons and tests
+  ssda903 = { comparator = true, significance = false, outcomes = true },   -- descriptive, by group
   economic = { comparator = false, significance = false, outcomes = false },
   synthesis = { comparator = false, significance = false, outcomes = false },
 }
