@@ -100,10 +100,12 @@ bench: deps csceval
 
 install: csceval
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs \
+	  $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/cli \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 csceval $(DESTDIR)$(PREFIX)/bin/csceval
 	install -m 644 lua/csc/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/
 	install -m 644 lua/csc/designs/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs/
+	install -m 644 lua/csc/cli/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/cli/
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
 
 clean:

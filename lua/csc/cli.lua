@@ -7,13 +7,21 @@ local sys = require("host.sys")
 
 local M = {}
 
+--- Commands that live in their own modules (lua/csc/cli/NAME.lua), each
+-- exporting main(o) -> exit code.
+M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explain", show = "csc.cli.show" }
+
 M.usage = [[
 Usage:
   csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
                         [--format md,csv,json,html] [--png] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS]
   csceval check RECIPE... [--data NAME=PATH]...
-  csceval describe FILE.csv [--type COLUMN=TYPE]...
+  csceval describe FILE.csv [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+  csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
+  csceval la NAME|CODE... [--shared DIR]
+  csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
+  csceval explain [TOPIC]
   csceval test SCRIPT.lua [ARGS...]
   csceval --help | --version
 
@@ -22,6 +30,11 @@ Commands:
             CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
   describe  first look at a CSV file: types, missing values by reason, ranges, levels
+  show      print the rows of a CSV file (optionally filtered) as an aligned table
+  la        a local authority's codes, region, years and statistical neighbours
+  new       write a commented starting recipe for a design (benchmark, its, cits,
+            did, matching, ipw, custom)
+  explain   explain a recipe field, design, estimate name, diagnostic or exit code
   test      run a trusted Lua test script with the csceval library (used by make check)
 
 Options:
@@ -34,6 +47,11 @@ Options:
   --trusted          run recipes without the sandbox (full Lua standard library)
   --memory MB        cap on Lua memory per run (default 4096)
   --timeout SECONDS  stop a recipe whose Lua code runs longer than this (default 3600)
+  --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
+  --columns A,B      describe, show: only these columns
+  --rows N           show: at most N rows (default 20)
+  --shared DIR       la, new: the shared public data folder (default ../shared/data)
+  --la CODE          new: the authority to analyse (old code, ONS code or name)
 
 Exit codes: 0 ok, 1 internal error, 2 usage or recipe error, 3 data error,
 4 analysis error, 5 output could not be written.
@@ -57,6 +75,14 @@ local function parse(argv)
     elseif a == "--out" then o.out = value(a)
     elseif a == "--data" then o.data[#o.data + 1] = value(a)
     elseif a == "--type" then o.types[#o.types + 1] = value(a)
+    elseif a == "--where" then o.where = value(a)
+    elseif a == "--columns" then o.columns = value(a)
+    elseif a == "--rows" then
+      local v = value(a)
+      o.rows = math.tointeger(tonumber(v))
+      if not o.rows or o.rows < 0 then errors.raise("usage", "--rows " .. v .. ": expected a whole number") end
+    elseif a == "--shared" then o.shared = value(a)
+    elseif a == "--la" then o.la = value(a)
     elseif a == "--seed" then
       local v = value(a)
       o.seed = math.tointeger(tonumber(v))
@@ -85,8 +111,12 @@ local function parse(argv)
     elseif a:sub(1, 1) == "-" and a ~= "-" then
       errors.raise("usage", "unknown option " .. a .. " (see csceval --help)")
     elseif not o.cmd then
-      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" then
-        errors.raise("usage", "unknown command " .. a .. " (use run, check, describe or test; see csceval --help)")
+      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" and not M.commands[a] then
+        local all = { "run", "check", "describe", "test" }
+        for k in pairs(M.commands) do all[#all + 1] = k end
+        table.sort(all)
+        errors.raise("usage", "unknown command " .. a .. require("csc.util").hint(a, all)
+          .. " (use " .. table.concat(all, ", ") .. "; see csceval --help)")
       end
       o.cmd = a
     else
@@ -239,6 +269,7 @@ local function main(argv)
     sys.stderr(M.usage)
     return errors.codes.usage
   end
+  if M.commands[o.cmd] then return require(M.commands[o.cmd]).main(o) end
   if o.cmd == "describe" then return describe(o)
   elseif o.cmd == "run" then return run(o, argv)
   elseif o.cmd == "check" then return check(o)
