@@ -243,6 +243,8 @@ local function check(o)
     local s = runner.check(path, { data = o.data, trusted = o.trusted })
     if not o.quiet then
       sys.stdout(string.format("%s: ok (%s)\n", path, table.concat(s.inputs, "; ")))
+      for _, line in ipairs(s.info or {}) do sys.stdout("  " .. line .. "\n") end
+      for _, line in ipairs(s.warnings or {}) do sys.stdout("  warning: " .. line .. "\n") end
     end
   end
   return 0

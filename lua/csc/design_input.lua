@@ -6,6 +6,10 @@ local util = require("csc.util")
 
 local M = {}
 
+--- Frames already made by design.prepare (the runner calls it once, before
+-- the analysis, so `check` runs it too), by design table.
+M.prepared = setmetatable({}, { __mode = "k" })
+
 --- Schema check: exactly one of data and prepare.  Returns message, field.
 function M.check_source(d)
   if d.data == nil and d.prepare == nil then return "give data = \"<input>\" or prepare = function(data) ... end", "data" end
@@ -17,7 +21,9 @@ end
 -- recipe's line.
 function M.frame(data, design, raise)
   local f
-  if design.prepare then
+  if M.prepared[design] then
+    f = M.prepared[design]
+  elseif design.prepare then
     f = design.prepare(data)
     if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
       raise(design, "design.prepare", "must return a data frame, it returned " .. type(f))

@@ -2,7 +2,9 @@
 -- load -> validate -> read inputs -> check columns -> run the design ->
 -- compare with the published figures -> render -> write atomically.
 -- @module csc.runner
+local check = require("csc.check")
 local context = require("csc.context")
+local DI = require("csc.design_input")
 local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
@@ -61,13 +63,41 @@ end
 --- Load, validate and read inputs (shared by run and check).
 function M.prepare(path, opts)
   local r = recipe.load(path, { trusted = opts.trusted, timeout = opts.timeout })
+  check.read_year_text(r)
   recipe.validate(r)
   local ov = data.overrides(r, opts.data)
   local d, prov = data.load_inputs(r, ov)
   recipe.check_columns(r, d)
+  local frame = M.prepared(r, d)
+  if frame then recipe.check_columns(r, d, frame) end
+  r.time = check.read_years(r, d, frame)
   local mod = recipe.design_module(r.spec.design.type)
   if mod.check then M.call(r, mod.check, r, d) end
-  return r, d, prov, mod
+  return r, d, prov, mod, frame
+end
+
+--- Run the design's data preparation (`design.prepare`) once, before the
+-- analysis, so its mistakes are found by `check` too; the design then
+-- analyses the same frame.  A failure is the recipe's (exit 2): a
+-- misspelt column, a bad expression, a join on the wrong keys.
+function M.prepared(r, d)
+  local design = r.spec.design
+  if type(design.prepare) ~= "function" then return nil end
+  local ok, f = pcall(M.call, r, design.prepare, d)
+  if not ok then
+    local e = errors.is(f) and f or errors.wrap(f, "recipe")
+    if e.kind == "analysis" then
+      e = errors.wrap(e.msg .. "\n(in design.prepare: the data preparation failed; fix the line named, "
+        .. "then run csceval check again)", "recipe")
+    end
+    error(e, 0)
+  end
+  if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
+    errors.raise("recipe", recipe.where(r, "design.prepare") .. "must return a data frame (end it with "
+      .. "return <frame>), it returned " .. type(f))
+  end
+  DI.prepared[design] = f
+  return f
 end
 
 --- Compare published figures with the run's estimates.
@@ -179,12 +209,13 @@ end
 
 --- Validate a recipe and its data without running the analysis.
 function M.check(path, opts)
-  local r, d = M.prepare(path, opts)
+  local r, d, _, _, frame = M.prepare(path, opts)
   local rows = {}
   for _, name in ipairs(util.sorted_keys(d)) do
     rows[#rows + 1] = string.format("%s (%d rows, %d columns)", name, d[name]:nrow(), d[name]:ncol())
   end
-  return { id = r.id, inputs = rows }
+  local info, warn = check.deep(r, d, frame, r.time)
+  return { id = r.id, inputs = rows, info = info, warnings = warn }
 end
 
 return M

@@ -1,0 +1,63 @@
+-- Years written the ways people write them, and the recipes `check` passes
+-- (tests/newcomer/: the same recipes the bad-input newcomer cases break).
+local H = ...
+local Y = require("csc.years")
+local sys = require("host.sys")
+
+H.case("years: financial and academic years written many ways", function()
+  for _, s in ipairs({ "2018/19", "2018-19", "2018/2019", "2018-2019", "2018 to 2019", "FY2018/19", "FY 2018-19",
+      "2018/19 financial year", "AY 2018/19", "academic year 2018/19", "201819" }) do
+    H.eq(Y.read(s), 2019)
+    H.eq(Y.read(s, "six"), 201819)
+  end
+  H.eq(Y.read("1999/00"), 2000)
+  H.eq(Y.read(2019, "end"), 2019)
+  H.eq(Y.read(201819, "six"), 201819)
+  local y, why = Y.read(201819, "end")
+  H.eq(y, nil); H.ok(why:find('write "2018/19" or 2019', 1, true), why)
+  y, why = Y.read("2018-04-01", "end")
+  H.eq(y, nil); H.ok(why:find('falls in 2018/19', 1, true), why)
+  y, why = Y.read("2018-03-31", "end")
+  H.ok(why:find('falls in 2017/18', 1, true), why)
+  y, why = Y.read("2018/20")
+  H.eq(y, nil); H.ok(why:find("the second year must follow the first", 1, true), why)
+  y, why = Y.read(2019, "six")
+  H.eq(y, nil); H.ok(why:find("ambiguous", 1, true), why)
+  H.eq(Y.label(2019), "2018/19")
+  H.eq(Y.label(201819), "2018/19")
+  H.eq(Y.label(2000), "1999/00")
+  H.eq(Y.style({ 2013, 2014 }), "end")
+  H.eq(Y.style({ 201213, 201314 }), "six")
+  H.eq(Y.style({ "2018-04-01" }), "date")
+  H.eq(#Y.dates_in("began in April 2018 and ended Sept 2019"), 2)
+end)
+
+local function cli(args, dir)
+  local tmp = os.tmpname()
+  local cmd = "cd " .. dir .. " && " .. sys.exe()
+  for _, a in ipairs(args) do cmd = cmd .. " '" .. a .. "'" end
+  local ok, _, code = os.execute(cmd .. " >" .. tmp .. ".out 2>" .. tmp .. ".err")
+  local function slurp(p) local f = io.open(p); local s = f:read("a"); f:close(); os.remove(p); return s end
+  os.remove(tmp)
+  return ok and 0 or code, slurp(tmp .. ".out"), slurp(tmp .. ".err")
+end
+
+H.case("check: the newcomer recipes pass, name the authorities and the years", function()
+  local dir = "tests/newcomer"
+  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-" .. tostring(os.time())
+  for _, f in ipairs({ "its.lua", "its_text_year.lua", "cits.lua", "benchmark.lua" }) do
+    local code, o, e = cli({ "check", f }, dir)
+    H.eq(code, 0)
+    H.ok(o:find(f .. ": ok", 1, true), o .. e)
+    H.ok(o:find("2012/13 to 2024/25", 1, true), o)
+    H.ok(o:find("831 Derby", 1, true) or o:find("series: Derby", 1, true), o)
+    code, o, e = cli({ "run", f, "--out", out, "--quiet" }, dir)
+    H.eq(code, 0)
+    H.eq(e, "")
+  end
+  local _, o = cli({ "check", "its_text_year.lua" }, dir)
+  H.ok(o:find("design.interruption = 2019: 2018/19", 1, true), o)
+  local _, o2 = cli({ "check", "cits.lua" }, dir)
+  H.ok(o2:find("comparator: 874 Peterborough", 1, true), o2)
+  os.execute("rm -rf '" .. out .. "'")
+end)
