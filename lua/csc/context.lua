@@ -23,7 +23,7 @@ function M.new(r, data, prov, opts)
     -- evidence: a design's own sentence on how strong its evidence is (set
     -- ctx.evidence = "..."); shown in the report and in out/index.html.
     evidence = nil,
-    -- output options that are not recipe content (--png); read by csc.output
+    -- output options that are not recipe content (--png); read by csc.render.output
     png = opts.png or nil,
   }, Ctx)
 end
@@ -152,7 +152,7 @@ local UNSAFE_SVG = {
 -- desc (required: they are the chart's accessible name and description),
 -- and either kind = "benchmark" | "its" | "love" | "overlap" | "funnel" |
 -- "bars" | "tornado" | "lines" | "plot" with that kind's fields (see
--- lua/csc/svg.lua), or svg = "<svg ...>...</svg>" drawn by hand.
+-- lua/csc/render/svg.lua), or svg = "<svg ...>...</svg>" drawn by hand.
 -- table = "name" shows the chart right after that result table.
 function Ctx:chart(c)
   if type(c) ~= "table" then
@@ -182,7 +182,7 @@ function Ctx:chart(c)
     end
     text = c.svg
   else
-    local svg = require("csc.svg")
+    local svg = require("csc.render.svg")
     local f = svg.kinds[c.kind]
     if not f then
       error(string.format("ctx:chart %s: kind %s is not a chart kind (use %s), or give svg = \"<svg ...>\"",

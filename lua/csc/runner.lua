@@ -4,11 +4,11 @@
 -- @module csc.runner
 local check = require("csc.check")
 local context = require("csc.context")
-local DI = require("csc.design_input")
+local DI = require("csc.designs.base")
 local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
-local output = require("csc.output")
+local output = require("csc.render.output")
 local recipe = require("csc.recipe")
 local sys = require("host.sys")
 local util = require("csc.util")
