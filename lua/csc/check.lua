@@ -414,9 +414,10 @@ function M.deep(r, data, frame, t)
   local n = 0
   for line in (r.source .. "\n"):gmatch("([^\n]*)\n") do
     n = n + 1
-    local todo = line:match("TODO:?%s*(.*)")
-    if todo then
-      warn[#warn + 1] = string.format("unfilled (line %d): %s", n, todo ~= "" and todo:gsub("[\"',%s]+$", "") or line)
+    if line:find("TODO:", 1, true) then
+      local text = line:gsub("^%s+", ""):gsub("%s+$", "")
+      if #text > 110 then text = text:sub(1, 107) .. "..." end
+      warn[#warn + 1] = string.format("unfilled (line %d): %s", n, text)
     end
   end
   if #errs > 0 then fail(r, errs) end
