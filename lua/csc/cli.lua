@@ -137,19 +137,8 @@ end
 
 local function describe(o)
   if #o.files ~= 1 then errors.raise("usage", "describe takes one CSV file: csceval describe FILE.csv") end
-  local path = o.files[1]
-  if sys.kind(path) ~= "file" then errors.raise("data", path .. ": no such file") end
-  local types = {}
-  for _, t in ipairs(o.types) do
-    local c, ty = t:match("^(.-)=(.+)$")
-    if not c then errors.raise("usage", "--type " .. t .. ": expected COLUMN=TYPE") end
-    types[c] = ty
-  end
-  local hframe = require("host.frame")
-  local ok, f, msg = pcall(hframe.read_csv, path, { types = types, origin = "with --type" })
-  if not ok then errors.raise("usage", tostring(f)) end
-  if not f then errors.raise("data", msg) end
-  sys.stdout(hframe.describe(f, path))
+  local f, label = require("csc.frame_text").read_view(o.files[1], o, errors, sys)
+  sys.stdout(require("host.frame").describe(f, label))
   return 0
 end
 
@@ -260,6 +249,7 @@ local function test(o)
 end
 
 local function main(argv)
+  require("csc.frame_text").install()
   local o = parse(argv)
   if o.version then
     local v = sys.versions()

@@ -61,3 +61,25 @@ H.case("check: the newcomer recipes pass, name the authorities and the years", f
   H.ok(o2:find("comparator: 874 Peterborough", 1, true), o2)
   os.execute("rm -rf '" .. out .. "'")
 end)
+
+H.case("frames print as aligned tables; describe --where, show", function()
+  local hframe = require("host.frame")
+  require("csc.frame_text").install()
+  local f = hframe.new({ names = { "la", "rate" }, columns = { { "Derby", "Bolton", "Leeds" }, { 1.5, hframe.NA, 12 } } })
+  H.eq(tostring(f:head(2)), "2 rows, 2 columns\n   la      rate\n1  Derby    1.5\n2  Bolton    NA")
+  local s = tostring(f)
+  H.ok(s:find("3 rows, 2 columns", 1, true), s)
+  local code, out = cli({ "show", "referrals.csv", "--where", "old_la_code == 831 and time_period >= 2024",
+    "--columns", "time_period,la_name,referral_count" }, "tests/newcomer")
+  H.eq(code, 0)
+  H.ok(out:find("rows where old_la_code == 831 and time_period >= 2024: 2 rows, 3 columns", 1, true), out)
+  H.ok(out:find("2025  Derby", 1, true), out)
+  code, out = cli({ "describe", "referrals.csv", "--where", 'la_name == "Derby"', "--columns", "referral_count" },
+    "tests/newcomer")
+  H.eq(code, 0)
+  H.ok(out:find("13 rows, 1 column", 1, true), out)
+  local err
+  code, _, err = cli({ "show", "referrals.csv", "--columns", "referal_count" }, "tests/newcomer")
+  H.eq(code, 2)
+  H.ok(err:find('did you mean "referral_count"', 1, true), err)
+end)
