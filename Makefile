@@ -30,7 +30,11 @@ HOST_HDR := $(wildcard host/*/*.h)
 TEST_SRC := $(wildcard tests/c/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
+# docs/explain.md is generated from lua/csc/explain.lua (a Lua test fails when they differ).
+docs: csceval
+	./csceval explain docs > docs/explain.md
+
+.PHONY: docs all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
         install clean
 
 all: csceval

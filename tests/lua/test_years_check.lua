@@ -83,3 +83,22 @@ H.case("frames print as aligned tables; describe --where, show", function()
   H.eq(code, 2)
   H.ok(err:find('did you mean "referral_count"', 1, true), err)
 end)
+
+H.case("cits: a warning when fewer comparators are chosen than select.n asks; the placebo table names its comparison set", function()
+  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-sel-" .. tostring(os.time())
+  local code, o = cli({ "check", "cits_select.lua" }, "tests/newcomer")
+  H.eq(code, 0)
+  H.ok(o:find("warning: select.n = 5 but only 3 neighbours have data", 1, true), o)
+  code = cli({ "run", "cits_select.lua", "--out", out, "--quiet" }, "tests/newcomer")
+  H.eq(code, 0)
+  local res = require("csc.json").decode(io.open(out .. "/cits_select/results.json"):read("a"))
+  local found = false
+  for _, w in ipairs(res.warnings) do
+    if w:find("select.n asks for 5 comparison units but only", 1, true) then found = true end
+  end
+  H.ok(found, "warning about too few comparators")
+  local cap
+  for _, t in ipairs(res.tables) do if t.name == "rate_placebo" then cap = t.caption end end
+  H.ok(cap and cap:find("not with the chosen comparators", 1, true), tostring(cap))
+  os.execute("rm -rf '" .. out .. "'")
+end)
