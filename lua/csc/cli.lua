@@ -201,8 +201,13 @@ local function run(o, argv)
     if ok then
       summaries[#summaries + 1] = s
       if not o.quiet then
-        sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
-          s.id, #s.estimates, s.nwithin, #s.published, s.dir))
+        if #s.published == 0 then
+          sys.stdout(string.format("%s: %d estimates; a new analysis (no published figures to compare with) -> %s/\n",
+            s.id, #s.estimates, s.dir))
+        else
+          sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
+            s.id, #s.estimates, s.nwithin, #s.published, s.dir))
+        end
       end
     else
       if #o.files == 1 then error(s, 0) end   -- one recipe: fail exactly as before

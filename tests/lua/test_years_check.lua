@@ -55,6 +55,16 @@ H.case("check: the newcomer recipes pass, name the authorities and the years", f
     H.eq(code, 0)
     H.eq(e, "")
   end
+  -- no published figures: a new analysis, not "0 of 0"; the series is named
+  local code, o = cli({ "run", "its.lua", "--out", out }, dir)
+  H.eq(code, 0)
+  H.ok(o:find("its: %d+ estimates; a new analysis %(no published figures to compare with%)"), o)
+  local md = io.open(out .. "/its/report.md"):read("a")
+  H.ok(md:find("**A new analysis:** there are no published figures to compare with", 1, true), md)
+  H.ok(not md:find("Reruns:", 1, true), "no 'Reruns:' line")
+  H.ok(md:find("The series analysed: Derby (la_name).", 1, true), "names the authority")
+  local index = io.open(out .. "/index.md"):read("a")
+  H.ok(index:find("A new analysis: no published figures to compare with.", 1, true), index)
   local _, o = cli({ "check", "its_text_year.lua" }, dir)
   H.ok(o:find("design.interruption = 2019: 2018/19", 1, true), o)
   local _, o2 = cli({ "check", "cits.lua" }, dir)

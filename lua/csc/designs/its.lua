@@ -270,8 +270,25 @@ local function run_outcome(ctx, d, i, o, f)
   if d.chart ~= false then chart(ctx, N, label, res, o.unit) end
 end
 
+-- The series analysed, by name, when the frame says (a name column with
+-- one value: la_name = "Derby"), so the report names the authority.
+local function series_name(f)
+  for _, c in ipairs(f:names()) do
+    local lc = c:lower()
+    if lc:match("name$") and not lc:match("region") and not lc:match("country") and f:type(c) == "text" then
+      local seen, list = {}, {}
+      for _, v in ipairs(f:column(c)) do
+        if v ~= NA and not seen[v] then seen[v] = true; list[#list + 1] = v end
+      end
+      if #list == 1 then return list[1], c end
+    end
+  end
+end
+
 function M.run(ctx, d)
   local f = D.frame(ctx.data, d)
+  local name, col = series_name(f)
+  if name then ctx:method(string.format("The series analysed: %s (%s).", name, col)) end
   for i, o in ipairs(d.outcomes) do run_outcome(ctx, d, i, o, f) end
 end
 
