@@ -82,7 +82,17 @@ end
 -- misspelt column, a bad expression, a join on the wrong keys.
 function M.prepared(r, d)
   local design = r.spec.design
-  if type(design.prepare) ~= "function" then return nil end
+  if type(design.prepare) ~= "function" then
+    -- rates (design.rates) are added to the design's input once, here
+    if type(design.rates) == "table" and type(design.data) == "string" and d[design.data] then
+      local f = DI.add_rates(d[design.data], design, d, function(_, path, msg)
+        errors.raise("recipe", recipe.where(r, path) .. msg)
+      end)
+      DI.prepared[design] = f
+      return f
+    end
+    return nil
+  end
   local ok, f = pcall(M.call, r, design.prepare, d)
   if not ok then
     local e = errors.is(f) and f or errors.wrap(f, "recipe")
@@ -95,6 +105,11 @@ function M.prepared(r, d)
   if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
     errors.raise("recipe", recipe.where(r, "design.prepare") .. "must return a data frame (end it with "
       .. "return <frame>), it returned " .. type(f))
+  end
+  if type(design.rates) == "table" then
+    f = DI.add_rates(f, design, d, function(_, path, msg)
+      errors.raise("recipe", recipe.where(r, path) .. msg)
+    end)
   end
   DI.prepared[design] = f
   return f

@@ -112,3 +112,19 @@ H.case("cits: a warning when fewer comparators are chosen than select.n asks; th
   H.ok(cap and cap:find("not with the chosen comparators", 1, true), tostring(cap))
   os.execute("rm -rf '" .. out .. "'")
 end)
+
+H.case("its: design.rates with year_lag gives the same analysis as the hand-written preparation", function()
+  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-rates-" .. tostring(os.time())
+  for _, f in ipairs({ "its.lua", "its_rates.lua" }) do
+    local code = cli({ "run", f, "--out", out, "--quiet", "--format", "json" }, "tests/newcomer")
+    H.eq(code, 0)
+  end
+  local json = require("csc.json")
+  local a = json.decode(io.open(out .. "/its/results.json"):read("a"))
+  local b = json.decode(io.open(out .. "/its_rates/results.json"):read("a"))
+  local eb = {}
+  for _, e in ipairs(b.estimates) do eb[e.label] = e.value end
+  H.ok(#a.estimates > 10, "estimates")
+  for _, e in ipairs(a.estimates) do H.eq(eb[e.label], e.value, 1e-12) end
+  os.execute("rm -rf '" .. out .. "'")
+end)
