@@ -12,9 +12,13 @@ local M = {}
 local Ctx = {}
 Ctx.__index = Ctx
 
---- New context for recipe r with loaded data.
-function M.new(r, data, prov, opts)
+--- New context for recipe r with loaded data.  `kinds` maps a chart kind
+-- to the function that draws it (csc.render.svg.kinds, passed in by the
+-- runner): the context records results and never requires rendering
+-- itself, so what an analysis computes cannot depend on how it is drawn.
+function M.new(r, data, prov, opts, kinds)
   return setmetatable({
+    chart_kinds = kinds or {},
     recipe = r.spec, path = r.path, id = r.id, data = data, provenance = prov,
     seed = opts.seed or r.spec.seed or 20260101, alpha = r.spec.alpha or 0.05,
     estimates = {}, estimate_index = {}, tables = {}, table_index = {},
@@ -182,11 +186,10 @@ function Ctx:chart(c)
     end
     text = c.svg
   else
-    local svg = require("csc.render.svg")
-    local f = svg.kinds[c.kind]
+    local f = self.chart_kinds[c.kind]
     if not f then
       error(string.format("ctx:chart %s: kind %s is not a chart kind (use %s), or give svg = \"<svg ...>\"",
-        c.name, tostring(c.kind), table.concat(util.sorted_keys(svg.kinds), ", ")), 2)
+        c.name, tostring(c.kind), table.concat(util.sorted_keys(self.chart_kinds), ", ")), 2)
     end
     local spec = {}
     for k, v in pairs(c) do spec[k] = v end

@@ -13,6 +13,10 @@ local M = {}
 
 local NA = require("host.frame").NA
 
+--- The chart kinds a recipe or design may ask ctx:chart for, with the
+-- functions that draw them (handed to the context by the runner).
+M.chart_kinds = require("csc.render.svg").kinds
+
 local function csv_field(v)
   if v == nil or v == NA then return "" end
   local s
