@@ -34,7 +34,7 @@ TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 docs: csceval
 	./csceval explain docs > docs/explain.md
 
-.PHONY: docs all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
+.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
         install clean
 
 all: csceval
@@ -79,6 +79,10 @@ test-lua: csceval
 test-bad: csceval
 	@sh tests/badinput/run.sh ./csceval
 
+# docs/tutorial.md: every command and recipe in it, and the numbers it quotes.
+test-tutorial: csceval
+	./csceval test tests/tools/tutorial.lua
+
 test-golden: csceval
 	@sh tests/golden/run.sh ./csceval
 
@@ -103,7 +107,7 @@ check: deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
-	$(MAKE) test-unit test-lua test-bad test-golden test-browser
+	$(MAKE) test-unit test-lua test-bad test-golden test-tutorial test-browser
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh
 

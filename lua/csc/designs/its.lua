@@ -65,7 +65,9 @@ local function break_names(d)
   local list = d.interruptions or { d.interruption }
   local out = {}
   for _, b in ipairs(list) do
-    out[#out + 1] = type(b) == "table" and (b.label or tostring(b.at)) or tostring(b)
+    local at = type(b) == "table" and b.at or b
+    local shown = (d.format == "fy" and math.type(at) == "integer") and require("csc.years").label(at) or tostring(at)
+    out[#out + 1] = type(b) == "table" and (b.label or shown) or shown
   end
   return table.concat(out, ", ")
 end
