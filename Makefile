@@ -30,9 +30,12 @@ HOST_HDR := $(wildcard host/*/*.h)
 TEST_SRC := $(wildcard tests/c/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 
-# docs/explain.md is generated from lua/csc/explain.lua (a Lua test fails when they differ).
+# Generated documentation (a Lua test fails when any of it differs from the code):
+# docs/explain.md from lua/csc/explain.lua; the field tables of docs/recipes.md and the
+# LuaLS annotations lua/meta/recipe.lua from the recipe and design schemas.
 docs: csceval
 	./csceval explain docs > docs/explain.md
+	./csceval test tests/tools/gen_docs.lua
 
 .PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
         install clean

@@ -29,3 +29,14 @@ H.case("explain: topics, aliases, fields and suggestions", function()
   -- every topic named in the index exists
   for _, n in ipairs(E.order) do H.ok(E.topics[n], n) end
 end)
+
+H.case("docs/recipes.md's field tables and lua/meta/recipe.lua are generated from the schemas (run make docs)", function()
+  local D = require("csc.schema_doc")
+  local md = assert(io.open("docs/recipes.md")):read("a")
+  H.ok(md == D.recipes_md(md), "docs/recipes.md's 'Every field' section differs from the schemas: run make docs")
+  local meta = assert(io.open("lua/meta/recipe.lua")):read("a")
+  H.ok(meta == D.luals(), "lua/meta/recipe.lua differs from the schemas: run make docs")
+  -- every field of every design appears, with its doc string
+  H.ok(md:find("| `design.rates.NAME.denominator.year_lag` | whole number |", 1, true), "year_lag row")
+  H.ok(meta:find("---@class csc.Design.Its", 1, true) and meta:find("---@field interruption? any", 1, true), "its class")
+end)

@@ -1,0 +1,430 @@
+---@meta
+-- LuaLS annotations for csceval recipes, generated from the schemas by `make docs`; do not edit.
+-- Editors with the Lua language server complete and check a recipe annotated as
+--   ---@type csc.Recipe
+--   local recipe = { ... }
+--   return recipe
+-- (add lua/meta to the workspace library in .luarc.json: {"workspace.library": ["lua/meta"]})
+
+---@class csc.Recipe
+---@field alpha? number
+---@field data_note? string
+---@field id? string
+---@field inputs table<string, csc.Recipe.Inputs>
+---@field limitations? string[]
+---@field outputs? csc.Recipe.Outputs
+---@field published? csc.Recipe.Published[]
+---@field question string the evaluation question in plain English
+---@field seed? integer
+---@field source csc.Recipe.Source
+---@field title string
+---@field design csc.Design.Benchmark|csc.Design.Cits|csc.Design.Custom|csc.Design.Did|csc.Design.Ipw|csc.Design.Its|csc.Design.Matching the design: its type and fields
+
+---@class csc.Design.Benchmark
+---@field authority integer|string old_la_code of the authority
+---@field authority_name string
+---@field code_column? string column holding the authority code (default old_la_code)
+---@field measures csc.Design.Benchmark.Measures[]
+---@field neighbours csc.Design.Benchmark.Neighbours
+---@field years csc.Design.Benchmark.Years
+---@field type "benchmark"
+
+---@class csc.Design.Cits
+---@field chart? boolean draw the ITS charts (default true)
+---@field combine? "pool"|"mean"|"weighted"
+---@field comparators? (integer|string)[]
+---@field data? string the input holding the data (one row per period, or per unit and period)
+---@field definition_change? any
+---@field did? boolean|csc.Design.Cits.Did
+---@field effect_at? any
+---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}
+---@field format? "fy" "fy": show 2018 as 2017/18
+---@field frequency? "month"|"quarter"|"year"|number
+---@field from? any first time in the sample
+---@field hac? "rows"|"time"
+---@field inference? "t"|"z"
+---@field interruption? any
+---@field interruptions? any[]
+---@field lag? integer
+---@field level? number
+---@field logit_sensitivity? boolean
+---@field name? string a readable unit name column
+---@field outcomes csc.Design.Cits.Outcomes[]
+---@field placebo? boolean|csc.Design.Cits.Placebo
+---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field rates? table<string, csc.Design.Cits.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
+---@field region? string a region column (for select.region)
+---@field season? csc.Design.Cits.Season
+---@field select? csc.Design.Cits.Select
+---@field summary? string the design in plain English, for the report
+---@field time string the time column
+---@field to? any last time in the sample
+---@field treated any the treated unit's code
+---@field unit string the unit code column
+---@field weight? string weights for combine = "weighted" (child population)
+---@field where? string filter expression applied to the frame first
+---@field type "cits"
+
+---@class csc.Design.Custom
+---@field analyse function function(ctx) that computes the results
+---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
+---@field summary? string the design in plain English, for the report
+---@field type "custom"
+
+---@class csc.Design.Did
+---@field chart? boolean draw the ITS charts (default true)
+---@field cluster_df? "clusters"|"residual"
+---@field comparators? (integer|string)[] default: every other unit
+---@field data? string the input holding the data (one row per period, or per unit and period)
+---@field event_study? boolean|csc.Design.Did.Event_study
+---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}
+---@field format? "fy" "fy": show 2018 as 2017/18
+---@field frequency? "month"|"quarter"|"year"|number
+---@field from? any first time in the sample
+---@field level? number
+---@field name? string
+---@field outcomes csc.Design.Did.Outcomes[]
+---@field placebo? boolean
+---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field rates? table<string, csc.Design.Did.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
+---@field start any the first period of the intervention
+---@field summary? string the design in plain English, for the report
+---@field time string the time column
+---@field to? any last time in the sample
+---@field treated integer|string|(integer|string)[]
+---@field unit string
+---@field vcov? "CR1"|"HC1"|"classical"
+---@field where? string filter expression applied to the frame first
+---@field type "did"
+
+---@class csc.Design.Ipw
+---@field balance? csc.Design.Ipw.Balance
+---@field bins? integer
+---@field charts? boolean draw the love plot and the score overlap (default true)
+---@field covariates string[] the propensity model
+---@field data? string the input holding one row per unit
+---@field estimand? "ATT"|"ATE"|"ATC"
+---@field labels? table<string, string> column -> label for tables
+---@field level? number
+---@field link? "logit"|"probit"
+---@field min_ess? number warn when a group's effective sample size falls below this share of its size (default 0.5)
+---@field outcomes csc.Design.Ipw.Outcomes[]
+---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field stabilize? boolean
+---@field summary? string the design in plain English, for the report
+---@field treat string 0/1 (or true/false) column: 1 for the programme group
+---@field trim? number|number[]
+---@field truncate? number|number[]
+---@field where? string filter expression applied to the frame first
+---@field type "ipw"
+
+---@class csc.Design.Its
+---@field autocorrelation? any
+---@field chart? boolean draw the ITS charts (default true)
+---@field data? string the input holding the data (one row per period, or per unit and period)
+---@field definition_change? any time(s) from which a 0/1 dummy is added
+---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}
+---@field format? "fy" "fy": show 2018 as 2017/18
+---@field frequency? "month"|"quarter"|"year"|number
+---@field from? any first time in the sample
+---@field inference? "t"|"z"
+---@field interruption? any the time the intervention began
+---@field interruptions? any[] times, or {at = time, label = "...", level = true, slope = true}
+---@field level? number
+---@field max_lag? integer
+---@field outcomes csc.Design.Its.Outcomes[]
+---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field rates? table<string, csc.Design.Its.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
+---@field season? csc.Design.Its.Season
+---@field summary? string the design in plain English, for the report
+---@field time string the time column
+---@field to? any last time in the sample
+---@field where? string filter expression applied to the frame first
+---@field type "its"
+
+---@class csc.Design.Matching
+---@field analyses? csc.Design.Matching.Analyses[]
+---@field balance? csc.Design.Matching.Balance
+---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
+---@field charts? boolean draw the love plot and the score overlap (default true)
+---@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field data? string the input holding one row per unit
+---@field discard? "none"|"both"|"control"|"treated"
+---@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
+---@field estimand? "ATT"|"ATC"
+---@field exact? string[]
+---@field labels? table<string, string> column -> label for tables
+---@field level? number
+---@field order? "data"|"largest"|"smallest"|"random"
+---@field outcomes? csc.Design.Matching.Outcomes[]
+---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ratio? integer
+---@field replace? boolean
+---@field std_caliper? boolean
+---@field summary? string the design in plain English, for the report
+---@field treat string 0/1 (or true/false) column: 1 for the programme group
+---@field weights? table<string, number> covariate -> weight of a weighted Mahalanobis distance
+---@field where? string filter expression applied to the frame first
+---@field type "matching"
+
+---@class csc.Recipe.Inputs
+---@field columns? string[]
+---@field description? string
+---@field generator? string
+---@field optional? boolean run without this input when its file is absent (the recipe checks ctx.data)
+---@field path string the CSV file to read, e.g. "../shared/data/ees/x.csv"
+---@field real_data? string what the real file is and who holds it
+---@field synthetic? boolean
+---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
+
+---@class csc.Recipe.Outputs
+---@field formats? ("md"|"csv"|"json"|"html")[]
+---@field png? boolean also write each chart as a PNG (like --png)
+
+---@class csc.Recipe.Published
+---@field estimate? string
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df" which part of the estimate the report printed (default value)
+---@field label string
+---@field note? string
+---@field source? string
+---@field tolerance number
+---@field unit? string
+---@field value number
+
+---@class csc.Recipe.Source
+---@field authors? string
+---@field file? string
+---@field publisher? string
+---@field reference? string
+---@field report string
+---@field tables string[] the tables or figures of the report this recipe reruns
+---@field url? string
+---@field year? integer
+
+---@class csc.Design.Benchmark.Measures
+---@field denominator? string|csc.Design.Benchmark.Measures.Denominator
+---@field digits? integer
+---@field input string
+---@field label string
+---@field name string
+---@field numerator string
+---@field peak? csc.Design.Benchmark.Measures.Peak
+---@field per? number multiplier: 100 for a percentage, 10000 for a rate per 10,000
+---@field where? string filter expression for the numerator rows, e.g. category == "..."
+
+---@class csc.Design.Benchmark.Neighbours
+---@field code_column string
+---@field columns? string[]
+---@field input string
+---@field model? string
+
+---@class csc.Design.Benchmark.Years
+---@field ending? string when the year ends if not 31 March, e.g. "30 September"; years are then labelled 2017, not 2016/17
+---@field from integer
+---@field to integer
+
+---@class csc.Design.Cits.Did
+---@field comparators? "selected"|"pool"
+---@field lags? integer
+---@field leads? integer
+---@field start? any
+---@field vcov? "CR1"|"HC1"|"classical"
+
+---@class csc.Design.Cits.Outcomes
+---@field column string
+---@field combine? "pool"|"mean"|"weighted"
+---@field comparators? (integer|string)[]
+---@field digits? integer
+---@field effect_at? any
+---@field label? string
+---@field lag? integer
+---@field logit? boolean run the logit-transform sensitivity analysis (percentages)
+---@field name string
+---@field scale? number 100 for a percentage (logit of y / scale)
+---@field unit? string
+
+---@class csc.Design.Cits.Placebo
+---@field comparators_rule? "rest"|"same"
+---@field statistic? "estimate"|"t"
+---@field units? "pool"|"all"
+
+---@class csc.Design.Cits.Rates
+---@field by? string the key joining numerator and denominator rows (default the unit column, else old_la_code)
+---@field denominator csc.Design.Cits.Rates.Denominator
+---@field numerator string the count column of the design's data
+---@field per? number multiplier: 10000 for a rate per 10,000
+
+---@class csc.Design.Cits.Season
+---@field harmonics? integer
+---@field period? integer
+---@field type "months"|"harmonics"
+
+---@class csc.Design.Cits.Select
+---@field candidates? (integer|string)[] an explicit candidate pool
+---@field combine? "both"|"either"
+---@field covariates? string[]
+---@field exclude? (integer|string)[] units never used as comparators
+---@field lag? integer
+---@field method? "itsamatch"|"distance"|"both"
+---@field n? integer
+---@field neighbours? csc.Design.Cits.Select.Neighbours
+---@field region? string|string[] "same", a region name or names (needs design.region)
+---@field report_only? boolean show the selection table but use the given comparators
+---@field threshold? number
+
+---@class csc.Design.Did.Event_study
+---@field bin? boolean
+---@field lags? integer
+---@field leads? integer
+---@field reference? integer
+
+---@class csc.Design.Did.Outcomes
+---@field column string
+---@field digits? integer
+---@field label? string
+---@field name string
+---@field unit? string
+
+---@class csc.Design.Did.Rates
+---@field by? string the key joining numerator and denominator rows (default the unit column, else old_la_code)
+---@field denominator csc.Design.Did.Rates.Denominator
+---@field numerator string the count column of the design's data
+---@field per? number multiplier: 10000 for a rate per 10,000
+
+---@class csc.Design.Ipw.Balance
+---@field binary? "std"|"raw"
+---@field covariates? string[]
+---@field sd? "treated"|"control"|"pooled"
+---@field threshold? number
+---@field variance? "cobalt"|"sample"
+
+---@class csc.Design.Ipw.Outcomes
+---@field adjust? string[] covariates for regression adjustment
+---@field column string
+---@field digits? integer
+---@field interact? boolean interact the adjustment with treatment (g-computation)
+---@field label? string
+---@field name string
+---@field rescale_control? number multiply the comparison group's outcome (a time-trend ratio)
+---@field scale? number multiply estimates for the report: 100 gives percentage points
+---@field unit? string
+---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
+
+---@class csc.Design.Its.Outcomes
+---@field autocorrelation? any "auto", "none", "newey", "prais", "corc" or {method = ..., lag = ...}
+---@field bounds? number[] {0, 100} for a percentage
+---@field column string
+---@field digits? integer
+---@field dispersion? "pearson"|"fixed"
+---@field exposure? string Poisson: column whose log is the offset
+---@field family? "gaussian"|"poisson"
+---@field label? string readable name, for tables and charts
+---@field name string
+---@field season? csc.Design.Its.Outcomes.Season
+---@field unit? string unit of the outcome, e.g. "referrals" or "%"
+
+---@class csc.Design.Its.Rates
+---@field by? string the key joining numerator and denominator rows (default the unit column, else old_la_code)
+---@field denominator csc.Design.Its.Rates.Denominator
+---@field numerator string the count column of the design's data
+---@field per? number multiplier: 10000 for a rate per 10,000
+
+---@class csc.Design.Its.Season
+---@field harmonics? integer
+---@field period? integer
+---@field type "months"|"harmonics"
+
+---@class csc.Design.Matching.Analyses
+---@field balance? csc.Design.Matching.Analyses.Balance
+---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
+---@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field discard? "none"|"both"|"control"|"treated"
+---@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
+---@field estimand? "ATT"|"ATC"
+---@field exact? string[]
+---@field label? string
+---@field name string
+---@field order? "data"|"largest"|"smallest"|"random"
+---@field outcomes? csc.Design.Matching.Analyses.Outcomes[]
+---@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ratio? integer
+---@field replace? boolean
+---@field std_caliper? boolean
+---@field weights? table<string, number> covariate -> weight of a weighted Mahalanobis distance
+
+---@class csc.Design.Matching.Balance
+---@field binary? "std"|"raw"
+---@field covariates? string[]
+---@field sd? "treated"|"control"|"pooled"
+---@field threshold? number
+---@field variance? "cobalt"|"sample"
+
+---@class csc.Design.Matching.Outcomes
+---@field adjust? string[] covariates for regression adjustment
+---@field column string
+---@field digits? integer
+---@field interact? boolean interact the adjustment with treatment (g-computation)
+---@field label? string
+---@field name string
+---@field rescale_control? number multiply the comparison group's outcome (a time-trend ratio)
+---@field scale? number multiply estimates for the report: 100 gives percentage points
+---@field unit? string
+---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
+
+---@class csc.Design.Benchmark.Measures.Denominator
+---@field column string
+---@field input string
+---@field where? string filter expression for the denominator rows
+---@field year_lag? integer denominator year = time_period - year_lag
+
+---@class csc.Design.Benchmark.Measures.Peak
+---@field from integer
+---@field to integer
+
+---@class csc.Design.Cits.Rates.Denominator
+---@field column string
+---@field input string the input holding the denominator (e.g. population)
+---@field where? string filter expression for the denominator rows
+---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
+
+---@class csc.Design.Cits.Select.Neighbours
+---@field code_column string
+---@field columns? string[]
+---@field input string the statistical-neighbour groupings input
+
+---@class csc.Design.Did.Rates.Denominator
+---@field column string
+---@field input string the input holding the denominator (e.g. population)
+---@field where? string filter expression for the denominator rows
+---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
+
+---@class csc.Design.Its.Outcomes.Season
+---@field harmonics? integer
+---@field period? integer
+---@field type "months"|"harmonics"
+
+---@class csc.Design.Its.Rates.Denominator
+---@field column string
+---@field input string the input holding the denominator (e.g. population)
+---@field where? string filter expression for the denominator rows
+---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
+
+---@class csc.Design.Matching.Analyses.Balance
+---@field binary? "std"|"raw"
+---@field covariates? string[]
+---@field sd? "treated"|"control"|"pooled"
+---@field threshold? number
+---@field variance? "cobalt"|"sample"
+
+---@class csc.Design.Matching.Analyses.Outcomes
+---@field adjust? string[] covariates for regression adjustment
+---@field column string
+---@field digits? integer
+---@field interact? boolean interact the adjustment with treatment (g-computation)
+---@field label? string
+---@field name string
+---@field rescale_control? number multiply the comparison group's outcome (a time-trend ratio)
+---@field scale? number multiply estimates for the report: 100 gives percentage points
+---@field unit? string
+---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
