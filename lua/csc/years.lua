@@ -23,6 +23,13 @@ function M.label(y, style)
   return tostring(y)
 end
 
+--- A time value as messages show it: 2018/19 for a year of a design with
+-- format = "fy", else as written.
+function M.show(v, format)
+  if format == "fy" and math.type(v) == "integer" then return M.label(v) end
+  return tostring(v)
+end
+
 --- The start year of a year written as text, or nil.  Accepts 2018/19,
 -- 2018-19, 2018/2019, 2018-2019, 2018 to 2019, 201819 (as text), with FY,
 -- AY, "financial year" or "academic year" around it.  Returns start, and a

@@ -118,7 +118,7 @@ function M.describe(d)
     .. "departure from theirs, with Newey-West standard errors.",
     table.concat(names, " and "), tostring(d.treated),
     d.select and not d.select.report_only and "comparison units chosen by their pre-intervention similarity"
-      or "the given comparison units", tostring(first_break(d)))
+      or "the given comparison units", require("csc.years").show(first_break(d), d.format))
 end
 
 function M.check(r)

@@ -66,7 +66,7 @@ local function break_names(d)
   local out = {}
   for _, b in ipairs(list) do
     local at = type(b) == "table" and b.at or b
-    local shown = (d.format == "fy" and math.type(at) == "integer") and require("csc.years").label(at) or tostring(at)
+    local shown = require("csc.years").show(at, d.format)
     out[#out + 1] = type(b) == "table" and (b.label or shown) or shown
   end
   return table.concat(out, ", ")
