@@ -392,12 +392,16 @@ function M.deep(r, data, frame, t)
     end
   end
   -- published estimate names: the first part is an outcome or measure name
+  -- (the time-series and benchmark designs name every estimate this way;
+  -- matching and weighting also record unprefixed ones, and a label with
+  -- {...} is a template the recipe fills in)
   local prefixes = estimate_prefixes(d)
-  if #prefixes > 0 then
+  local prefixed = { its = true, cits = true, did = true, benchmark = true }
+  if #prefixes > 0 and prefixed[d.type] then
     for i, p in ipairs(type(r.spec.published) == "table" and r.spec.published or {}) do
       local label = p.estimate or p.label
       local head = type(label) == "string" and label:match("^([^%.]+)%.")
-      local ok = false
+      local ok = type(label) ~= "string" or label:find("{", 1, true) ~= nil
       for _, x in ipairs(prefixes) do if head == x then ok = true end end
       if not ok then
         err(string.format("published[%d]%s", i, p.estimate and ".estimate" or ".label"),

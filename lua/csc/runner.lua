@@ -9,6 +9,7 @@ local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
 local output = require("csc.render.output")
+local published = require("csc.published")
 local recipe = require("csc.recipe")
 local sys = require("host.sys")
 local util = require("csc.util")
@@ -81,19 +82,27 @@ function M.prepare(path, opts)
   local ov = data.overrides(r, opts.data)
   local d, prov = data.load_inputs(r, ov)
   recipe.check_columns(r, d)
-  local frame = M.prepared(r, d)
-  if frame then recipe.check_columns(r, d, frame) end
-  r.time = check.read_years(r, d, frame)
   local mod = recipe.design_module(r.spec.design.type)
   if mod.check then M.call(r, mod.check, r, d) end
-  return r, d, prov, mod, frame
+  return r, d, prov, mod
+end
+
+--- The data preparation, with the run context (prepare may record drops,
+-- notes and estimates through it), then the design's columns in the frame
+-- it made and the year fields against the data (shared by run and check;
+-- check passes a context whose records are thrown away).
+function M.prepare_data(r, d, ctx)
+  local frame = M.prepared(r, d, ctx)
+  if frame then recipe.check_columns(r, d, frame) end
+  r.time = check.read_years(r, d, frame)
+  return frame
 end
 
 --- Run the design's data preparation (`design.prepare`) once, before the
 -- analysis, so its mistakes are found by `check` too; the design then
 -- analyses the same frame.  A failure is the recipe's (exit 2): a
 -- misspelt column, a bad expression, a join on the wrong keys.
-function M.prepared(r, d)
+function M.prepared(r, d, ctx)
   local design = r.spec.design
   if type(design.prepare) ~= "function" then
     -- rates (design.rates) are added to the design's input once, here
@@ -106,7 +115,7 @@ function M.prepared(r, d)
     end
     return nil
   end
-  local ok, f = pcall(M.call, r, design.prepare, d)
+  local ok, f = pcall(M.call, r, design.prepare, d, ctx)
   if not ok then
     local e = errors.is(f) and f or errors.wrap(f, "recipe")
     if e.kind == "analysis" then
@@ -128,38 +137,9 @@ function M.prepared(r, d)
   return f
 end
 
---- Compare published figures with the run's estimates.
+--- Compare published figures with the run's estimates (csc.published).
 local function compare(ctx, r)
-  local out = {}
-  for i, p in ipairs(r.spec.published or {}) do
-    local label = p.estimate or p.label
-    local e = ctx.estimate_index[label]
-    if not e then
-      local labels = {}
-      for _, x in ipairs(ctx.estimates) do labels[#labels + 1] = x.label end
-      errors.raise("recipe", string.format("%sno estimate labelled %q was produced%s; the run produced: %s",
-        recipe.where(r, string.format("published[%d]", i)), label, util.hint(label, labels),
-        #labels > 0 and table.concat(labels, "; ") or "(none)"))
-    end
-    -- published[i].field picks which part of the estimate the report printed
-    local field = p.field or "value"
-    local rep
-    if field == "ci_low" or field == "ci_high" then
-      rep = e.ci and e.ci[field == "ci_low" and 1 or 2]
-    else
-      rep = e[field]
-    end
-    if rep == nil then
-      errors.raise("recipe", string.format("%sthe estimate %q has no %s to compare with",
-        recipe.where(r, string.format("published[%d].field", i)), label, field))
-    end
-    out[#out + 1] = {
-      label = p.label, published = p.value, reproduced = rep, tolerance = p.tolerance,
-      within = rep ~= nil and math.abs(rep - p.value) <= p.tolerance + 1e-12,
-      unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
-    }
-  end
-  return out
+  return published.compare(ctx, r.spec.published, function(path) return recipe.where(r, path) end)
 end
 
 --- Write files (name -> text) as out_dir/id/, atomically as a folder.
@@ -220,24 +200,29 @@ function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
+  M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
-  local published = compare(ctx, r)
+  -- the recipe's own assertions and derived figures, on what the design recorded
+  if r.spec.evidence then ctx.evidence = r.spec.evidence end
+  if r.spec.checks then M.call(r, r.spec.checks, ctx) end
+  local pub = compare(ctx, r)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
     recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
-  local files = output.render(ctx, r, published, stamp, opts.formats)
+  local files = output.render(ctx, r, pub, stamp, opts.formats)
   local dir = write_outputs(opts.out or "out", r.id, files)
   local nwithin = 0
-  for _, p in ipairs(published) do if p.within then nwithin = nwithin + 1 end end
-  return { id = r.id, title = r.spec.title, dir = dir, published = published, nwithin = nwithin,
+  for _, p in ipairs(pub) do if p.within then nwithin = nwithin + 1 end end
+  return { id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
            design = r.spec.design.type }
 end
 
 --- Validate a recipe and its data without running the analysis.
 function M.check(path, opts)
-  local r, d, _, _, frame = M.prepare(path, opts)
+  local r, d, prov = M.prepare(path, opts)
+  local frame = M.prepare_data(r, d, context.new(r, d, prov, {}, output.chart_kinds))
   local rows = {}
   for _, name in ipairs(util.sorted_keys(d)) do
     rows[#rows + 1] = string.format("%s (%d rows, %d columns)", name, d[name]:nrow(), d[name]:ncol())

@@ -38,6 +38,13 @@ function M.parse_text(s)
   local t = s:lower():gsub("^%s+", ""):gsub("%s+$", "")
   t = t:gsub("^fy%s*", ""):gsub("^ay%s*", ""):gsub("^financial year%s*", ""):gsub("^academic year%s*", "")
   t = t:gsub("%s*financial year$", ""):gsub("%s*academic year$", ""):gsub("%s*fy$", "")
+  -- 2018-04 is a month, not a year: with a hyphen the second part must be
+  -- the following year (2018-19, 2018-2019) to be read as one
+  local ha, hb = t:match("^(%d%d%d%d)%s*%-%s*(%d%d%d?%d?)$")
+  if ha then
+    local n1, n2 = tonumber(ha), tonumber(hb)
+    if not ((#hb == 2 and n2 == (n1 + 1) % 100) or (#hb == 4 and n2 == n1 + 1)) then return nil end
+  end
   local a, b = t:match("^(%d%d%d%d)%s*[/%-]%s*(%d%d%d?%d?)$")
   if not a then a, b = t:match("^(%d%d%d%d)%s+to%s+(%d%d%d?%d?)$") end
   if not a then a, b = t:match("^(%d%d%d%d)(%d%d)$") end

@@ -8,12 +8,14 @@
 
 ---@class csc.Recipe
 ---@field alpha? number
+---@field checks? function function(ctx) run after the design: the recipe's own assertions and derived figures
 ---@field data_note? string
+---@field evidence? string the strength of the evidence in a sentence, for the report and out/index
 ---@field id? string
 ---@field inputs table<string, csc.Recipe.Inputs>
 ---@field limitations? string[]
 ---@field outputs? csc.Recipe.Outputs
----@field published? csc.Recipe.Published[]
+---@field published? (csc.Recipe.Published|csc.Recipe.Published2)[]
 ---@field question string the evaluation question in plain English
 ---@field seed? integer
 ---@field source csc.Recipe.Source
@@ -45,6 +47,7 @@
 ---@field inference? "t"|"z"
 ---@field interruption? any
 ---@field interruptions? any[]
+---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
 ---@field lag? integer
 ---@field level? number
 ---@field logit_sensitivity? boolean
@@ -81,6 +84,7 @@
 ---@field format? "fy" "fy": show 2018 as 2017/18
 ---@field frequency? "month"|"quarter"|"year"|number
 ---@field from? any first time in the sample
+---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
 ---@field level? number
 ---@field name? string
 ---@field outcomes csc.Design.Did.Outcomes[]
@@ -104,6 +108,7 @@
 ---@field covariates string[] the propensity model
 ---@field data? string the input holding one row per unit
 ---@field estimand? "ATT"|"ATE"|"ATC"
+---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
 ---@field labels? table<string, string> column -> label for tables
 ---@field level? number
 ---@field link? "logit"|"probit"
@@ -130,6 +135,7 @@
 ---@field inference? "t"|"z"
 ---@field interruption? any the time the intervention began
 ---@field interruptions? any[] times, or {at = time, label = "...", level = true, slope = true}
+---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
 ---@field level? number
 ---@field max_lag? integer
 ---@field outcomes csc.Design.Its.Outcomes[]
@@ -153,6 +159,7 @@
 ---@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
 ---@field estimand? "ATT"|"ATC"
 ---@field exact? string[]
+---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
 ---@field labels? table<string, string> column -> label for tables
 ---@field level? number
 ---@field order? "data"|"largest"|"smallest"|"random"
@@ -164,7 +171,7 @@
 ---@field std_caliper? boolean
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
----@field weights? table<string, number> covariate -> weight of a weighted Mahalanobis distance
+---@field weights? "smd"|table<string, number> covariate -> weight of a weighted Mahalanobis distance, or "smd": each covariate's absolute standardised difference before matching
 ---@field where? string filter expression applied to the frame first
 ---@field type "matching"
 
@@ -183,14 +190,26 @@
 ---@field png? boolean also write each chart as a PNG (like --png)
 
 ---@class csc.Recipe.Published
+---@field columns? table<string, string> figure column -> words for {column} in the label
+---@field estimate string template, e.g. "absences.balance.{covariate}.{column}"
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field label string template, e.g. "Table 9: {characteristic}, {column}"
+---@field note? string
+---@field rows ((string|number|boolean|csc.Recipe.Published.Rows)[])[]
+---@field source? string where in the report; may name key columns, e.g. "{table}"
+---@field tolerance? number for cells given as numbers
+---@field unit? string
+
+---@class csc.Recipe.Published2
 ---@field estimate? string
 ---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df" which part of the estimate the report printed (default value)
 ---@field label string
 ---@field note? string
+---@field printed? string the figure as the report printed it, e.g. ".5601378"; the tolerance is then half a unit of its last digit unless given
 ---@field source? string
----@field tolerance number
+---@field tolerance? number
 ---@field unit? string
----@field value number
+---@field value? number
 
 ---@class csc.Recipe.Source
 ---@field authors? string
@@ -268,7 +287,7 @@
 ---@field lag? integer
 ---@field method? "itsamatch"|"distance"|"both"
 ---@field n? integer
----@field neighbours? csc.Design.Cits.Select.Neighbours
+---@field neighbours? csc.Design.Cits.Select.Neighbours|(integer|string)[] the treated unit's statistical neighbours: {input, code_column, columns} (a groupings file) or a list of codes
 ---@field region? string|string[] "same", a region name or names (needs design.region)
 ---@field report_only? boolean show the selection table but use the given comparators
 ---@field threshold? number
@@ -303,10 +322,11 @@
 ---@field adjust? string[] covariates for regression adjustment
 ---@field column string
 ---@field digits? integer
+---@field inference? "t"|"z" "z": normal intervals and p-values
 ---@field interact? boolean interact the adjustment with treatment (g-computation)
 ---@field label? string
 ---@field name string
----@field rescale_control? number multiply the comparison group's outcome (a time-trend ratio)
+---@field rescale_control? number|csc.Design.Ipw.Outcomes.Rescale_control multiply the comparison group's outcome: a number, or {data, time, value, per, from, to}, the ratio of a series' rate in `to` over `from` (a time-trend ratio)
 ---@field scale? number multiply estimates for the report: 100 gives percentage points
 ---@field unit? string
 ---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
@@ -351,7 +371,7 @@
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
----@field weights? table<string, number> covariate -> weight of a weighted Mahalanobis distance
+---@field weights? "smd"|table<string, number> covariate -> weight of a weighted Mahalanobis distance, or "smd": each covariate's absolute standardised difference before matching
 
 ---@class csc.Design.Matching.Balance
 ---@field binary? "std"|"raw"
@@ -364,13 +384,21 @@
 ---@field adjust? string[] covariates for regression adjustment
 ---@field column string
 ---@field digits? integer
+---@field inference? "t"|"z" "z": normal intervals and p-values
 ---@field interact? boolean interact the adjustment with treatment (g-computation)
 ---@field label? string
 ---@field name string
----@field rescale_control? number multiply the comparison group's outcome (a time-trend ratio)
+---@field rescale_control? number|csc.Design.Matching.Outcomes.Rescale_control multiply the comparison group's outcome: a number, or {data, time, value, per, from, to}, the ratio of a series' rate in `to` over `from` (a time-trend ratio)
 ---@field scale? number multiply estimates for the report: 100 gives percentage points
 ---@field unit? string
 ---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
+
+---@class csc.Recipe.Published.Rows
+---@field label? string
+---@field note? string
+---@field printed? string the figure as the report printed it, e.g. ".5601378"; the tolerance is then half a unit of its last digit unless given
+---@field tolerance? number
+---@field value? number
 
 ---@class csc.Design.Benchmark.Measures.Denominator
 ---@field column string
@@ -399,6 +427,15 @@
 ---@field where? string filter expression for the denominator rows
 ---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
 
+---@class csc.Design.Ipw.Outcomes.Rescale_control
+---@field data string the input holding the series
+---@field from any the comparison group's outcome period
+---@field label? string what the rate is, for the report
+---@field per? string divide by this (e.g. pupils): the rate per unit
+---@field time string
+---@field to any the programme group's outcome period
+---@field value string the total (e.g. sessions)
+
 ---@class csc.Design.Its.Outcomes.Season
 ---@field harmonics? integer
 ---@field period? integer
@@ -421,10 +458,29 @@
 ---@field adjust? string[] covariates for regression adjustment
 ---@field column string
 ---@field digits? integer
+---@field inference? "t"|"z" "z": normal intervals and p-values
 ---@field interact? boolean interact the adjustment with treatment (g-computation)
 ---@field label? string
 ---@field name string
----@field rescale_control? number multiply the comparison group's outcome (a time-trend ratio)
+---@field rescale_control? number|csc.Design.Matching.Analyses.Outcomes.Rescale_control multiply the comparison group's outcome: a number, or {data, time, value, per, from, to}, the ratio of a series' rate in `to` over `from` (a time-trend ratio)
 ---@field scale? number multiply estimates for the report: 100 gives percentage points
 ---@field unit? string
 ---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
+
+---@class csc.Design.Matching.Outcomes.Rescale_control
+---@field data string the input holding the series
+---@field from any the comparison group's outcome period
+---@field label? string what the rate is, for the report
+---@field per? string divide by this (e.g. pupils): the rate per unit
+---@field time string
+---@field to any the programme group's outcome period
+---@field value string the total (e.g. sessions)
+
+---@class csc.Design.Matching.Analyses.Outcomes.Rescale_control
+---@field data string the input holding the series
+---@field from any the comparison group's outcome period
+---@field label? string what the rate is, for the report
+---@field per? string divide by this (e.g. pupils): the rate per unit
+---@field time string
+---@field to any the programme group's outcome period
+---@field value string the total (e.g. sessions)

@@ -11,6 +11,8 @@ H.case("years: financial and academic years written many ways", function()
     H.eq(Y.read(s, "six"), 201819)
   end
   H.eq(Y.read("1999/00"), 2000)
+  H.eq(Y.parse_text("2018-04"), nil)        -- a month, left to the data's own time column
+  H.eq(Y.parse_text("2018-2019"), 2018)
   H.eq(Y.read(2019, "end"), 2019)
   H.eq(Y.read(201819, "six"), 201819)
   local y, why = Y.read(201819, "end")

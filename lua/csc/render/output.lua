@@ -74,7 +74,7 @@ function M.results(ctx, r, published, stamp)
   end
   local pub = json.array()
   for _, p in ipairs(published) do
-    pub[#pub + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
+    pub[#pub + 1] = { label = p.label, published = p.published, printed = p.printed, reproduced = p.reproduced,
       tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
       estimate = p.estimate, field = p.field }
   end

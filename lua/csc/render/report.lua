@@ -233,8 +233,10 @@ function M.model(ctx, r, published, stamp)
     end
     local rows = {}
     for _, pb in ipairs(published) do
-      local d = math.max(decimals(pb.published), decimals(pb.tolerance))
-      rows[#rows + 1] = { pb.label, pb.source or "–", util.fmt_number(pb.published),
+      -- a figure given as printed is shown as printed (".5601378")
+      local d = math.max(pb.printed and #(pb.printed:match("%.(%d+)") or "") or decimals(pb.published),
+        decimals(pb.tolerance))
+      rows[#rows + 1] = { pb.label, pb.source or "–", pb.printed or util.fmt_number(pb.published),
         pb.reproduced == nil and "–"
           or (d == 0 and pb.reproduced == math.floor(pb.reproduced)) and util.fmt_number(pb.reproduced)
           or util.fmt_fixed(pb.reproduced, math.min(d + 1, 6)),
