@@ -22,6 +22,7 @@ Usage:
   csceval la NAME|CODE... [--shared DIR]
   csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
   csceval explain [TOPIC]
+  csceval synthesise RECIPE... | --table FILE.csv [--out DIR]
   csceval test SCRIPT.lua [ARGS...]
   csceval --help | --version
 
@@ -35,6 +36,9 @@ Commands:
   new       write a commented starting recipe for a design (benchmark, its, cits,
             did, matching, ipw, custom)
   explain   explain a recipe field, design, estimate name, diagnostic or exit code
+  synthesise  tabulate evaluations by strength of evidence and result (the recipes'
+            own declarations, or a CSV with project, group, analysis, result) into
+            out/synthesis/
   test      run a trusted Lua test script with the csceval library (used by make check)
 
 Options:
@@ -96,6 +100,7 @@ local function parse(argv)
         o.formats[#o.formats + 1] = f
       end
     elseif a == "--png" then o.png = true
+    elseif a == "--table" then o.table = value(a)
     elseif a == "--quiet" or a == "-q" then o.quiet = true
     elseif a == "--trusted" then o.trusted = true
     elseif a == "--memory" then
@@ -111,8 +116,10 @@ local function parse(argv)
     elseif a:sub(1, 1) == "-" and a ~= "-" then
       errors.raise("usage", "unknown option " .. a .. " (see csceval --help)")
     elseif not o.cmd then
-      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" and not M.commands[a] then
-        local all = { "run", "check", "describe", "test" }
+      if a == "synthesize" then a = "synthesise" end
+      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" and a ~= "synthesise"
+          and not M.commands[a] then
+        local all = { "run", "check", "describe", "test", "synthesise" }
         for k in pairs(M.commands) do all[#all + 1] = k end
         table.sort(all)
         errors.raise("usage", "unknown command " .. a .. require("csc.util").hint(a, all)
@@ -201,12 +208,14 @@ local function run(o, argv)
     if ok then
       summaries[#summaries + 1] = s
       if not o.quiet then
+        local syn = s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ")
+          .. ": agreement by construction)") or ""
         if #s.published == 0 then
-          sys.stdout(string.format("%s: %d estimates; a new analysis (no published figures to compare with) -> %s/\n",
-            s.id, #s.estimates, s.dir))
+          sys.stdout(string.format("%s: %d estimates; a new analysis (no published figures to compare with)%s -> %s/\n",
+            s.id, #s.estimates, syn, s.dir))
         else
-          sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d -> %s/\n",
-            s.id, #s.estimates, s.nwithin, #s.published, s.dir))
+          sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d%s -> %s/\n",
+            s.id, #s.estimates, s.nwithin, #s.published, syn, s.dir))
         end
       end
     else
@@ -270,6 +279,10 @@ local function main(argv)
   if o.cmd == "describe" then return describe(o)
   elseif o.cmd == "run" then return run(o, argv)
   elseif o.cmd == "check" then return check(o)
+  elseif o.cmd == "synthesise" then
+    local s = require("csc.synthesise").run(o, command_string(argv))
+    if not o.quiet then sys.stdout(string.format("synthesis: %d estimates -> %s/\n", #s.estimates, s.dir)) end
+    return 0
   else return test(o) end
 end
 

@@ -17,7 +17,17 @@ Ctx.__index = Ctx
 -- runner): the context records results and never requires rendering
 -- itself, so what an analysis computes cannot depend on how it is drawn.
 function M.new(r, data, prov, opts, kinds)
+  -- disclosure control is on when any input holds records about children
+  local dspec = r.spec.disclosure or {}
+  local record_level = false
+  for _, pv in ipairs(prov or {}) do
+    local inp = (r.spec.inputs or {})[pv.name] or {}
+    if pv.record_level or inp.record_level then record_level = true end
+  end
+  local disclosure = { on = record_level, threshold = dspec.threshold or 5, round = dspec.round,
+    allow_small = dspec.allow_small, log = {} }
   return setmetatable({
+    disclosure = disclosure,
     chart_kinds = kinds or {},
     recipe = r.spec, path = r.path, id = r.id, data = data, provenance = prov,
     seed = opts.seed or r.spec.seed or 20260101, alpha = r.spec.alpha or 0.05,
@@ -121,9 +131,28 @@ function Ctx:table(name, t, opts)
       end
     end
   end
+  -- disclosure control on the count columns of a table built from records
+  -- about children (opts.counts, with opts.row_total and opts.total_row)
+  local note = opts and opts.note
+  local dc = self.disclosure
+  if opts and opts.counts and dc and dc.on and not dc.allow_small then
+    local D = require("csc.disclosure")
+    local log
+    rows, log = D.protect_table(cols, rows, { counts = opts.counts, row_total = opts.row_total,
+      total_row = opts.total_row, threshold = dc.threshold, round = dc.round })
+    for _, e in ipairs(log) do
+      dc.log[#dc.log + 1] = { table = name, row = e.row, column = e.column, rule = e.rule, why = e.why }
+    end
+    local np, ns = 0, 0
+    for _, e in ipairs(log) do if e.rule == "primary" then np = np + 1 else ns = ns + 1 end end
+    local say = string.format("Disclosure control: %d cell(s) with counts from 1 to %d suppressed (c)%s%s.", np,
+      dc.threshold - 1, ns > 0 and string.format(", and %d more so that no total reveals them", ns) or "",
+      dc.round and string.format("; counts rounded to the nearest %d", dc.round) or "")
+    note = note and (note .. " " .. say) or say
+  end
   local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
                 digits = opts and opts.digits, csv = not (opts and opts.csv == false),
-                note = opts and opts.note }
+                note = note, counts = opts and opts.counts }
   self.tables[#self.tables + 1] = rec
   self.table_index[name] = rec
   return rec

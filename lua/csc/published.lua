@@ -217,6 +217,7 @@ function M.compare(ctx, list, where)
       label = p.label, published = p.value, printed = p.printed, reproduced = rep, tolerance = p.tolerance,
       within = math.abs(rep - p.value) <= p.tolerance + 1e-12,
       unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
+      note = p.note,
     }
   end
   return out

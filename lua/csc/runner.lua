@@ -198,6 +198,20 @@ end
 -- trusted, command (string for the stamp).  Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
+  return M.run_loaded(r, d, prov, mod, opts)
+end
+
+--- Run a recipe built in memory (csceval synthesise): r = {path, spec,
+-- map, sha256, id}.  Validated and its inputs read as a file's would be.
+function M.run_spec(r, opts)
+  recipe.validate(r)
+  local d, prov = data.load_inputs(r, {})
+  recipe.check_columns(r, d)
+  return M.run_loaded(r, d, prov, recipe.design_module(r.spec.design.type), opts)
+end
+
+--- The rest of a run, once the recipe is loaded and its inputs read.
+function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   M.prepare_data(r, d, ctx)
@@ -214,7 +228,9 @@ function M.run(path, opts)
   local dir = write_outputs(opts.out or "out", r.id, files)
   local nwithin = 0
   for _, p in ipairs(pub) do if p.within then nwithin = nwithin + 1 end end
-  return { id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin,
+  local synthetic = {}
+  for _, pv in ipairs(prov) do if pv.synthetic then synthetic[#synthetic + 1] = pv.name end end
+  return { synthetic = #synthetic > 0 and synthetic or nil, id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
            design = r.spec.design.type }
 end
@@ -222,11 +238,16 @@ end
 --- Validate a recipe and its data without running the analysis.
 function M.check(path, opts)
   local r, d, prov = M.prepare(path, opts)
-  local frame = M.prepare_data(r, d, context.new(r, d, prov, {}, output.chart_kinds))
   local rows = {}
   for _, name in ipairs(util.sorted_keys(d)) do
-    rows[#rows + 1] = string.format("%s (%d rows, %d columns)", name, d[name]:nrow(), d[name]:ncol())
+    local f = d[name]
+    if type(f) == "userdata" and type(f.nrow) == "function" then
+      rows[#rows + 1] = string.format("%s (%d rows, %d columns)", name, f:nrow(), f:ncol())
+    elseif type(f) == "table" then
+      rows[#rows + 1] = string.format("%s (%d files)", name, #util.sorted_keys(f))
+    end
   end
+  local frame = M.prepare_data(r, d, context.new(r, d, prov, {}, output.chart_kinds))
   local info, warn = check.deep(r, d, frame, r.time)
   return { id = r.id, inputs = rows, info = info, warnings = warn }
 end

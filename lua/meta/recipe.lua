@@ -10,6 +10,7 @@
 ---@field alpha? number
 ---@field checks? function function(ctx) run after the design: the recipe's own assertions and derived figures
 ---@field data_note? string
+---@field disclosure? csc.Recipe.Disclosure disclosure control for outputs built from record-level input (on by default for such input)
 ---@field evidence? string the strength of the evidence in a sentence, for the report and out/index
 ---@field id? string
 ---@field inputs table<string, csc.Recipe.Inputs>
@@ -19,13 +20,16 @@
 ---@field question string the evaluation question in plain English
 ---@field seed? integer
 ---@field source csc.Recipe.Source
+---@field strength? csc.Recipe.Strength strength of evidence on the Innovation Programme's scale; see docs/synthesis.md
 ---@field title string
----@field design csc.Design.Benchmark|csc.Design.Cits|csc.Design.Custom|csc.Design.Did|csc.Design.Ipw|csc.Design.Its|csc.Design.Matching the design: its type and fields
+---@field design csc.Design.Benchmark|csc.Design.Cits|csc.Design.Custom|csc.Design.Did|csc.Design.Economic|csc.Design.Ipw|csc.Design.Its|csc.Design.Matching|csc.Design.Ssda903|csc.Design.Survey|csc.Design.Synthesis the design: its type and fields
 
 ---@class csc.Design.Benchmark
 ---@field authority integer|string old_la_code of the authority
 ---@field authority_name string
+---@field checks? csc.Design.Benchmark.Checks[] arithmetic checks of a printed table: each printed percentage against 100 x count / base
 ---@field code_column? string column holding the authority code (default old_la_code)
+---@field join_predecessors? boolean before a reorganisation, show the predecessor's figures for a successor authority (flagged; csc.benchmark.reorg)
 ---@field measures csc.Design.Benchmark.Measures[]
 ---@field neighbours csc.Design.Benchmark.Neighbours
 ---@field years csc.Design.Benchmark.Years
@@ -101,6 +105,22 @@
 ---@field where? string filter expression applied to the frame first
 ---@field type "did"
 
+---@class csc.Design.Economic
+---@field appraisals? csc.Design.Economic.Appraisals[]
+---@field base_year? string the price year every unit cost is brought to
+---@field break_even? csc.Design.Economic.Break_even[]
+---@field checks? csc.Design.Economic.Checks[] relations the report states between its figures, each checked
+---@field cost_tables? csc.Design.Economic.Cost_tables[]
+---@field currency? string symbol shown with money (default £)
+---@field deflators? csc.Design.Economic.Deflators
+---@field derived? csc.Design.Economic.Derived[]
+---@field figures? csc.Design.Economic.Figures[]
+---@field label? string
+---@field savings? csc.Design.Economic.Savings[]
+---@field sensitivity? csc.Design.Economic.Sensitivity[]
+---@field unit_costs? csc.Design.Economic.Unit_costs[]|csc.Design.Economic.Unit_costs a list, or {input = "unit_costs"} to read a unit-cost library
+---@field type "economic"
+
 ---@class csc.Design.Ipw
 ---@field balance? csc.Design.Ipw.Balance
 ---@field bins? integer
@@ -175,15 +195,58 @@
 ---@field where? string filter expression applied to the frame first
 ---@field type "matching"
 
+---@class csc.Design.Ssda903
+---@field all_label? string caption name of the whole cohort (default "all")
+---@field area? csc.Design.Ssda903.Area
+---@field cohort "care_leavers"|"looked_after" care_leavers: young people with an OC3 row in the year's return; looked_after: children looked after at 31 March
+---@field groups? csc.Design.Ssda903.Groups
+---@field input string an input with format = "ssda903"
+---@field white? string Lua pattern of ETHNIC codes counted as White (default "^W")
+---@field type "ssda903"
+
+---@class csc.Design.Survey
+---@field analyses csc.Design.Survey.Analyses[]
+---@field conf_level? number
+---@field headline? string label of the estimate out/index shows for this recipe
+---@field instrument? any instrument name in data/instruments/, a path, or a table
+---@field instruments? table<string, any> several instruments by name, for steps that name theirs
+---@field label? string
+---@field small_counts? csc.Design.Survey.Small_counts
+---@field small_group? integer groups smaller than this get a plain-word warning (default 10)
+---@field summary? string
+---@field type "survey"
+
+---@class csc.Design.Synthesis
+---@field columns? csc.Design.Synthesis.Columns
+---@field costs? any an economic design's fields, run alongside (see docs/economic.md)
+---@field evaluations? csc.Design.Synthesis.Evaluations[] evaluations given directly instead of an input
+---@field flags? csc.Design.Synthesis.Flags[] ratings the report's own text puts in doubt; shown beside the evaluation and as warnings
+---@field groups? string[] order of the groups in the cross-tab
+---@field input? string the input with one row per evaluation
+---@field label? string
+---@field levels? csc.Design.Synthesis.Levels[] rules rating the analysis words; default: Table 4's wording
+---@field overrides? csc.Design.Synthesis.Overrides[]
+---@field results? csc.Design.Synthesis.Results[] rules classing the result words; default: as Table 3 counts them
+---@field type "synthesis"
+
+---@class csc.Recipe.Disclosure
+---@field allow_small? string why this report may show small counts (e.g. to compare with a published table); the report shows a notice
+---@field round? integer round every shown count to this base (e.g. 5)
+---@field threshold? integer counts from 1 to threshold - 1 are suppressed (default 5)
+
 ---@class csc.Recipe.Inputs
 ---@field columns? string[]
 ---@field description? string
+---@field format? "csv"|"ssda903" csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)
 ---@field generator? string
 ---@field optional? boolean run without this input when its file is absent (the recipe checks ctx.data)
----@field path string the CSV file to read, e.g. "../shared/data/ees/x.csv"
+---@field path string the CSV file to read, e.g. "../shared/data/ees/x.csv" (for format = "ssda903", the folder of the return's CSV files)
+---@field prefix? string ssda903: file name prefix, "{year}" replaced by each year and "{start}" by the year before (default "{year}-")
 ---@field real_data? string what the real file is and who holds it
+---@field record_level? boolean the file holds one row per child (or per event): outputs get disclosure control
 ---@field synthetic? boolean
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
+---@field years? integer[] ssda903: the collection years (ending 31 March) to read
 
 ---@class csc.Recipe.Outputs
 ---@field formats? ("md"|"csv"|"json"|"html")[]
@@ -221,15 +284,33 @@
 ---@field url? string
 ---@field year? integer
 
+---@class csc.Recipe.Strength
+---@field basis? csc.Recipe.Strength.Basis what the analysis has; required for a custom design
+---@field level "stronger"|"moderate"|"compromised"|"changes"|"none"
+---@field qualifiers? ("limited comparison"|"no comparator"|"limited outcomes evidence"|"mixed")[]
+---@field reason? string
+---@field result? "positive"|"mixed"|"none"|"not applicable"
+---@field result_label? string the result as the report words it, e.g. "Some positive impact"
+
+---@class csc.Design.Benchmark.Checks
+---@field base number the printed base (denominator)
+---@field count number the printed count
+---@field label string
+---@field name string
+---@field printed number the printed percentage
+---@field tolerance? number percentage points within which the printed figure counts as consistent (default 0.5: a whole-number percentage)
+
 ---@class csc.Design.Benchmark.Measures
 ---@field denominator? string|csc.Design.Benchmark.Measures.Denominator
 ---@field digits? integer
 ---@field input string
 ---@field label string
+---@field lait? string a LAIT measure code (measure_short), e.g. "CareLeaverEET"; the input is the LAIT long file
 ---@field name string
----@field numerator string
+---@field numerator? string required unless the measure names a LAIT indicator (lait)
 ---@field peak? csc.Design.Benchmark.Measures.Peak
 ---@field per? number multiplier: 100 for a percentage, 10000 for a rate per 10,000
+---@field polarity? "high"|"low" for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)
 ---@field where? string filter expression for the numerator rows, e.g. category == "..."
 
 ---@class csc.Design.Benchmark.Neighbours
@@ -310,6 +391,87 @@
 ---@field denominator csc.Design.Did.Rates.Denominator
 ---@field numerator string the count column of the design's data
 ---@field per? number multiplier: 10000 for a rate per 10,000
+
+---@class csc.Design.Economic.Appraisals
+---@field benefits (number|string)[]
+---@field costs (number|string)[]
+---@field label string
+---@field name string
+---@field optimism_bias? number uplift to costs, e.g. 0.2 for 20%
+---@field rate? number discount rate (default 0.035, the Green Book rate)
+---@field schedule? "constant"|"green_book" green_book: the declining long-term rates
+---@field years string[]
+
+---@class csc.Design.Economic.Break_even
+---@field cost number|string a number, or the name of a cost table, figure, unit cost or derived quantity
+---@field label string
+---@field name string
+---@field outcome? string what is avoided, e.g. "young people becoming NEET"
+---@field setup_share? number|string share of the cost that was set-up, left out of the running cost (default 0)
+---@field unit_value number|string a number, or the name of a cost table, figure, unit cost or derived quantity
+
+---@class csc.Design.Economic.Checks
+---@field claim? string the report's words that the relation states, quoted
+---@field label string
+---@field left number|string a number, or the name of a cost table, figure, unit cost or derived quantity
+---@field name string
+---@field relation "<="|"<"|">="|">"|"=="
+---@field right number|string a number, or the name of a cost table, figure, unit cost or derived quantity
+---@field tolerance? number for ==: how far apart the two may be
+
+---@class csc.Design.Economic.Cost_tables
+---@field label string
+---@field name string
+---@field note? string
+---@field price_year? string
+---@field printed_total? number the total printed in the report, checked against the sum of the cells
+---@field quoted_totals? csc.Design.Economic.Cost_tables.Quoted_totals[] the same total as quoted elsewhere (e.g. in the text), each checked against the sum
+---@field rows csc.Design.Economic.Cost_tables.Rows[]
+---@field setup_share? number share of the total that was set-up cost, when not given by rows
+---@field source string table and page of the report, e.g. "Table 6, p. 42"
+---@field years string[] column labels, e.g. {"2017-18", ...}
+
+---@class csc.Design.Economic.Deflators
+---@field index table<string, number> price year -> deflator index
+---@field source string
+
+---@class csc.Design.Economic.Derived
+---@field digits? integer
+---@field label string
+---@field name string
+---@field note? string
+---@field of (number|string)[]
+---@field op "sum"|"difference"|"product"|"ratio"|"mean"|"share"
+---@field unit? string
+
+---@class csc.Design.Economic.Figures
+---@field label string
+---@field name string
+---@field note? string
+---@field source string
+---@field unit? string
+---@field value number
+
+---@class csc.Design.Economic.Savings
+---@field attribution? number|string
+---@field change number|string a number, or the name of a cost table, figure, unit cost or derived quantity
+---@field label string
+---@field name string
+---@field unit_cost number|string a number, or the name of a cost table, figure, unit cost or derived quantity
+
+---@class csc.Design.Economic.Sensitivity
+---@field inputs csc.Design.Economic.Sensitivity.Inputs[]
+---@field measure? "ratio"|"rounded"|"npv"|"bcr" break-even: ratio (default) or rounded; appraisal: npv (default) or bcr
+---@field target string the name of a break_even, saving or appraisal entry
+
+---@class csc.Design.Economic.Unit_costs
+---@field label string
+---@field name string
+---@field note? string
+---@field perspective string who bears the cost, e.g. "local authority", "wider public sector"
+---@field price_year string
+---@field source string
+---@field value number
 
 ---@class csc.Design.Ipw.Balance
 ---@field binary? "std"|"raw"
@@ -393,12 +555,73 @@
 ---@field unit? string
 ---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
 
+---@class csc.Design.Ssda903.Area
+---@field name string
+---@field postcodes string Lua pattern of the area's postcodes, e.g. "^DE%d"
+
+---@class csc.Design.Ssda903.Groups
+---@field child_column? string default CHILD
+---@field group_column? string default group
+---@field input string a CSV file with the year, the child and the group
+---@field labels? table<string, string>
+---@field order string[] the groups to tabulate, in order
+---@field status_column? string a further column counted in its own block (e.g. relationship status)
+---@field status_order? string[]
+---@field year_column? string default year
+
+---@class csc.Design.Survey.Analyses
+---@field kind "score"|"items"|"reliability"|"bands"|"rank_agreement"|"change"|"response_rates"|"distribution"|"crosstab"|"proportions"|"figures"
+---@field name string
+
+---@class csc.Design.Survey.Small_counts
+---@field show? string why small counts may be shown (e.g. they are published aggregates)
+---@field threshold? integer counts below this are shown as "<threshold" (default 5)
+
+---@class csc.Design.Synthesis.Columns
+---@field analysis string
+---@field group? string
+---@field id string
+---@field result string
+
+---@class csc.Design.Synthesis.Evaluations
+---@field analysis? string
+---@field group? string
+---@field id string
+---@field level? "stronger"|"moderate"|"compromised"|"changes"|"none"
+---@field qualifiers? string[]
+---@field result? string
+---@field result_class? "positive"|"mixed"|"none"|"not applicable"
+---@field source? string
+
+---@class csc.Design.Synthesis.Flags
+---@field id string
+---@field note string what in the report does not fit the rating, in its words
+
+---@class csc.Design.Synthesis.Levels
+---@field level "stronger"|"moderate"|"compromised"|"changes"|"none"
+---@field match string
+
+---@class csc.Design.Synthesis.Overrides
+---@field id string
+---@field level? "stronger"|"moderate"|"compromised"|"changes"|"none"
+---@field reason string why, with the report's own words (e.g. its footnote)
+---@field result_class? "positive"|"mixed"|"none"|"not applicable"
+
+---@class csc.Design.Synthesis.Results
+---@field class "positive"|"mixed"|"none"|"not applicable"
+---@field match string
+
 ---@class csc.Recipe.Published.Rows
 ---@field label? string
 ---@field note? string
 ---@field printed? string the figure as the report printed it, e.g. ".5601378"; the tolerance is then half a unit of its last digit unless given
 ---@field tolerance? number
 ---@field value? number
+
+---@class csc.Recipe.Strength.Basis
+---@field comparator? boolean
+---@field outcomes? boolean
+---@field significance? boolean
 
 ---@class csc.Design.Benchmark.Measures.Denominator
 ---@field column string
@@ -426,6 +649,22 @@
 ---@field input string the input holding the denominator (e.g. population)
 ---@field where? string filter expression for the denominator rows
 ---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
+
+---@class csc.Design.Economic.Cost_tables.Quoted_totals
+---@field source string
+---@field value number
+
+---@class csc.Design.Economic.Cost_tables.Rows
+---@field category string
+---@field setup? boolean true for a row of set-up costs
+---@field values number[]
+
+---@class csc.Design.Economic.Sensitivity.Inputs
+---@field high number
+---@field label? string
+---@field low number
+---@field name string
+---@field source? string why these bounds
 
 ---@class csc.Design.Ipw.Outcomes.Rescale_control
 ---@field data string the input holding the series

@@ -8,6 +8,7 @@
 -- report).  Numerics: csc.its.segmented.  Reference: docs/its.md.
 -- @module csc.designs.its
 local S = require("csc.schema")
+local base = require("csc.designs.base")
 local its = require("csc.its")
 local D = require("csc.its.design")
 local util = require("csc.util")
@@ -74,16 +75,12 @@ end
 
 function M.describe(d)
   if d.summary then return d.summary end
-  local names = {}
-  for _, o in ipairs(d.outcomes) do names[#names + 1] = o.label or o.name end
   return string.format("Interrupted time series (segmented regression) of %s, with a change in level "
     .. "and in slope at %s. Each series is checked for autocorrelation and the standard errors are "
-    .. "chosen accordingly (see each outcome's section).", table.concat(names, " and "), break_names(d))
+    .. "chosen accordingly (see each outcome's section).", base.outcome_names(d), break_names(d))
 end
 
-function M.check(r)
-  D.remember(r)
-end
+M.check = base.check
 
 -- The chart: observed points (excluded periods hollow), fitted segments,
 -- the dashed counterfactual with its confidence band, the intervention line.
@@ -306,11 +303,12 @@ local function series_name(f)
   end
 end
 
+local run_each = base.each_outcome(run_outcome)
+
 function M.run(ctx, d)
-  local f = D.frame(ctx.data, d)
-  local name, col = series_name(f)
+  local name, col = series_name(base.frame(ctx.data, d))
   if name then ctx:method(string.format("The series analysed: %s (%s).", name, col)) end
-  for i, o in ipairs(d.outcomes) do run_outcome(ctx, d, i, o, f) end
+  return run_each(ctx, d)
 end
 
 return M

@@ -55,6 +55,9 @@ function M.evidence(doc)
     if p.within == true then within = within + 1 end
   end
   local out = {}
+  if type(doc.strength) == "table" and type(doc.strength.summary) == "string" then
+    out[#out + 1] = "Innovation Programme scale: " .. doc.strength.summary .. "."
+  end
   if total > 0 then
     out[#out + 1] = string.format("Published figures reproduced within tolerance: %d of %d.", within, total)
   else

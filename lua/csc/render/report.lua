@@ -143,7 +143,27 @@ function M.model(ctx, r, published, stamp)
       .. "not public (confidential or unpublished). To run on the real "
       .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(opts, " ") .. "`." })
   end
+  -- disclosure control: a visible notice when small counts are shown on
+  -- purpose, otherwise what was suppressed and by which rule
+  local dc = ctx.disclosure
+  if dc and dc.on then
+    if dc.allow_small then
+      block({ kind = "inset", text = "**Small counts are shown.** This report is built from record-level data, and "
+        .. "disclosure control is off at the recipe's request: " .. dc.allow_small:gsub("%.$", "") .. "." })
+    else
+      local by = {}
+      for _, e in ipairs(dc.log) do by[e.table] = (by[e.table] or 0) + 1 end
+      local parts = {}
+      for _, t in ipairs(util.sorted_keys(by)) do parts[#parts + 1] = string.format("%s (%d)", t, by[t]) end
+      p(string.format("**Disclosure control.** This report is built from record-level data about children. "
+        .. "Counts from 1 to %d are suppressed (shown as `c`), and further cells are suppressed where a row, column "
+        .. "or grand total would reveal a suppressed one%s. %s", dc.threshold - 1,
+        dc.round and string.format("; shown counts are rounded to the nearest %d", dc.round) or "",
+        #parts > 0 and ("Suppressed cells by table: " .. table.concat(parts, ", ") .. ".") or "No cell needed suppression."))
+    end
+  end
   if s.data_note then p(s.data_note) end
+  if s.strength then p(require("csc.evidence").paragraph(s.strength)) end
 
   section("Design")
   p(ctx.design_text or ("Design: " .. s.design.type .. "."))
@@ -245,6 +265,18 @@ function M.model(ctx, r, published, stamp)
     block({ kind = "table", caption = "Published figures against reproduced ones",
       columns = { "figure", "source", "published", "reproduced", "tolerance", "within" },
       rows = rows, align = { "left", "left", "right", "right", "right", "left" } })
+    -- every ✗ is explained: the recipe's note on that figure, or a plain
+    -- statement that the recipe gives none
+    local why = {}
+    for _, pb in ipairs(published) do
+      if not pb.within then
+        why[#why + 1] = string.format("✗ %s: %s", pb.label, pb.note or "no explanation recorded in the recipe.")
+      end
+    end
+    if #why > 0 then
+      p("**Why figures differ.**")
+      block({ kind = "list", items = why })
+    end
   end
 
   for _, sec in ipairs(ctx.sections) do
