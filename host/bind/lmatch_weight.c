@@ -2,6 +2,7 @@
  * effect(): argument checks, row selection and result tables; numerics in
  * ipw.c, balance.c and effect.c.  Registered by lmatch.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,21 @@ static double *weights_of(lua_State *L, const struct frame *f, const char *fn, c
   return w;
 }
 
+/* A covariate's balance before (sfx "") or after (sfx "_adj") adjustment:
+ * mean_treated, mean_control, var_treated, var_control, diff, smd and
+ * var_ratio, each name followed by sfx.  [-0, +0, m] */
+static void set_balance(lua_State *L, const char *sfx, const double mean[2], const double var[2],
+                        double diff, double smd, double vr) {
+  static const char *const names[] = {"mean_treated", "mean_control", "var_treated",
+                                      "var_control",  "diff",         "smd", "var_ratio"};
+  const double v[] = {mean[1], mean[0], var[1], var[0], diff, smd, vr};
+  char key[32];
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    snprintf(key, sizeof key, "%s%s", names[i], sfx);
+    lh_setnum(L, key, v[i]);
+  }
+}
+
 /* Lua: match.balance(frame, spec) -> {row, ...}
  * spec: treat, covariates, weights (adjustment weights column), base_weights,
  * sd ("treated"/"control"/"pooled"), variance ("cobalt"/"sample"), binary
@@ -210,22 +226,10 @@ static int match_balance_lua(lua_State *L) {
     lua_setfield(L, -2, "binary");
     lh_setint(L, "n_treated", (lua_Integer)b.n[1]);
     lh_setint(L, "n_control", (lua_Integer)b.n[0]);
-    lh_setnum(L, "mean_treated", b.mean[1]);
-    lh_setnum(L, "mean_control", b.mean[0]);
-    lh_setnum(L, "var_treated", b.var[1]);
-    lh_setnum(L, "var_control", b.var[0]);
     lh_setnum(L, "sd_denom", b.sd_denom);
-    lh_setnum(L, "diff", b.diff);
-    lh_setnum(L, "smd", b.smd);
-    lh_setnum(L, "var_ratio", b.vr);
+    set_balance(L, "", b.mean, b.var, b.diff, b.smd, b.vr);
     if (adj) {
-      lh_setnum(L, "mean_treated_adj", b.mean_adj[1]);
-      lh_setnum(L, "mean_control_adj", b.mean_adj[0]);
-      lh_setnum(L, "var_treated_adj", b.var_adj[1]);
-      lh_setnum(L, "var_control_adj", b.var_adj[0]);
-      lh_setnum(L, "diff_adj", b.diff_adj);
-      lh_setnum(L, "smd_adj", b.smd_adj);
-      lh_setnum(L, "var_ratio_adj", b.vr_adj);
+      set_balance(L, "_adj", b.mean_adj, b.var_adj, b.diff_adj, b.smd_adj, b.vr_adj);
       lh_setnum(L, "ess_treated_adj", b.ess_adj[1]);
       lh_setnum(L, "ess_control_adj", b.ess_adj[0]);
     }

@@ -61,25 +61,40 @@ static int fail(lua_State *L, const char *fn, int status, const char *einval,
   return luaL_error(L, "%s: %s", fn, msg);
 }
 
+/* The data of a one-sample, paired or two-sample test: x (argument 1), y
+ * (argument 2; nil for one sample), mu (argument 3) and paired (argument
+ * 4); paired samples must have the same length.  [-0, +1|2, v] */
+struct samples {
+  const double *x, *y;
+  size_t nx, ny;
+  double mu;
+};
+enum samples_kind { ONE_SAMPLE, PAIRED, TWO_SAMPLES };
+
+static enum samples_kind checksamples(lua_State *L, struct samples *s) {
+  s->x = lh_checkvector(L, 1, &s->nx);
+  s->y = lh_optvector(L, 2, &s->ny);
+  s->mu = luaL_optnumber(L, 3, 0);
+  if (!s->y) return ONE_SAMPLE;
+  if (!lua_toboolean(L, 4)) return TWO_SAMPLES;
+  luaL_argcheck(L, s->nx == s->ny, 2, "paired samples must have the same length");
+  return PAIRED;
+}
+
 /* ===== Tests ===== */
 
 /* Lua: stats.t_test(x, y|nil, mu, paired, var_equal, alt, conf) -> table
  * (cf. R t.test) */
 static int stats_t_test(lua_State *L) {
-  size_t nx, ny;
-  const double *x = lh_checkvector(L, 1, &nx);
-  const double *y = lh_optvector(L, 2, &ny);
-  double mu = luaL_optnumber(L, 3, 0);
-  int paired = lua_toboolean(L, 4), var_equal = lua_toboolean(L, 5);
+  struct samples s;
+  enum samples_kind kind = checksamples(L, &s);
+  int var_equal = lua_toboolean(L, 5);
   enum stats_alt alt = checkalt(L, 6);
   double conf = checkconf(L, 7);
   struct ttest_result r;
-  int st;
-  if (!y) st = ttest_one(x, nx, mu, alt, conf, &r);
-  else if (paired) {
-    luaL_argcheck(L, nx == ny, 2, "paired samples must have the same length");
-    st = ttest_paired(x, y, nx, mu, alt, conf, &r);
-  } else st = ttest_two(x, nx, y, ny, mu, var_equal, alt, conf, &r);
+  int st = kind == ONE_SAMPLE ? ttest_one(s.x, s.nx, s.mu, alt, conf, &r)
+           : kind == PAIRED   ? ttest_paired(s.x, s.y, s.nx, s.mu, alt, conf, &r)
+                              : ttest_two(s.x, s.nx, s.y, s.ny, s.mu, var_equal, alt, conf, &r);
   if (st)
     return fail(L, "t_test", st, "not enough observations (or a non-finite value)",
                 "data are essentially constant");
@@ -152,21 +167,15 @@ static int stats_fisher_test(lua_State *L) {
 /* Lua: stats.wilcox_test(x, y|nil, mu, paired, alt, exact, correct) -> table
  * (cf. R wilcox.test) */
 static int stats_wilcox_test(lua_State *L) {
-  size_t nx, ny;
-  const double *x = lh_checkvector(L, 1, &nx);
-  const double *y = lh_optvector(L, 2, &ny);
-  double mu = luaL_optnumber(L, 3, 0);
-  int paired = lua_toboolean(L, 4);
+  struct samples s;
+  enum samples_kind kind = checksamples(L, &s);
   enum stats_alt alt = checkalt(L, 5);
   int exact = checkexact(L, 6);
   int correct = lua_isnoneornil(L, 7) ? 1 : lua_toboolean(L, 7);
   struct ranktest_result r;
-  int st;
-  if (!y) st = ranktest_signed(x, nx, mu, alt, exact, correct, &r);
-  else if (paired) {
-    luaL_argcheck(L, nx == ny, 2, "paired samples must have the same length");
-    st = ranktest_paired(x, y, nx, mu, alt, exact, correct, &r);
-  } else st = ranktest_ranksum(x, nx, y, ny, mu, alt, exact, correct, &r);
+  int st = kind == ONE_SAMPLE ? ranktest_signed(s.x, s.nx, s.mu, alt, exact, correct, &r)
+           : kind == PAIRED   ? ranktest_paired(s.x, s.y, s.nx, s.mu, alt, exact, correct, &r)
+                              : ranktest_ranksum(s.x, s.nx, s.y, s.ny, s.mu, alt, exact, correct, &r);
   if (st)
     return fail(L, "wilcox_test", st, "not enough observations (or a non-finite value)",
                 "all values are tied (or all differences are zero)");

@@ -212,23 +212,20 @@ static int sys_clock(lua_State *L) {
   return 1;
 }
 
-/* Lua: sys.stderr(text): diagnostics go to stderr, results to stdout */
-static int sys_stderr(lua_State *L) {
+/* Write the text argument to fp and flush it. */
+static int write_flush(lua_State *L, FILE *fp) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  fwrite(s, 1, len, stderr);
-  fflush(stderr);
+  fwrite(s, 1, len, fp);
+  fflush(fp);
   return 0;
 }
 
+/* Lua: sys.stderr(text): diagnostics go to stderr, results to stdout */
+static int sys_stderr(lua_State *L) { return write_flush(L, stderr); }
+
 /* Lua: sys.stdout(text) */
-static int sys_stdout(lua_State *L) {
-  size_t len;
-  const char *s = luaL_checklstring(L, 1, &len);
-  fwrite(s, 1, len, stdout);
-  fflush(stdout);
-  return 0;
-}
+static int sys_stdout(lua_State *L) { return write_flush(L, stdout); }
 
 /* Lua: sys.versions() -> {csceval=, lua=, gsl=} */
 static int sys_versions(lua_State *L) {

@@ -454,10 +454,9 @@ static int note_negz(struct ctx *c, struct colbuf *b, size_t i) {
   return 0;
 }
 
-static void put_missing(struct ctx *c, struct colbuf *b, size_t i, enum frame_na na) {
-  b->nmiss++;
-  b->nblank += na == NA_BLANK;
-  if (!b->na && !(b->na = calloc(c->cap, 1))) { c->err = E_OOM; return; }
+/* Row i of a typed (not text) column is missing for reason na: the reason,
+ * and the placeholder value a missing row holds (0, or NaN for float64). */
+static void mark_missing(struct colbuf *b, size_t i, enum frame_na na) {
   b->na[i] = (uint8_t)na;
   switch (b->mode) {
   case M_INT: ((int64_t *)b->val)[i] = 0; break;
@@ -466,6 +465,13 @@ static void put_missing(struct ctx *c, struct colbuf *b, size_t i, enum frame_na
   case M_DATE: ((int32_t *)b->val)[i] = 0; break;
   default: break;
   }
+}
+
+static void put_missing(struct ctx *c, struct colbuf *b, size_t i, enum frame_na na) {
+  b->nmiss++;
+  b->nblank += na == NA_BLANK;
+  if (!b->na && !(b->na = calloc(c->cap, 1))) { c->err = E_OOM; return; }
+  mark_missing(b, i, na);
 }
 
 /* The common cases inline, for the fast path: a plain number in a numeric
@@ -592,14 +598,7 @@ static inline int quick_missing(struct colbuf *b, size_t i, const char *s, size_
   if (b->mode == M_TEXT) ((int32_t *)b->val)[i] = -(int32_t)na;
   else if (!b->na) return 0;
   else {
-    b->na[i] = (uint8_t)na;
-    switch (b->mode) {
-    case M_INT: ((int64_t *)b->val)[i] = 0; break;
-    case M_F64: ((double *)b->val)[i] = NAN; break;
-    case M_BOOL: ((uint8_t *)b->val)[i] = 0; break;
-    case M_DATE: ((int32_t *)b->val)[i] = 0; break;
-    default: break;
-    }
+    mark_missing(b, i, na);
   }
   b->nmiss++;
   b->nblank += na == NA_BLANK;

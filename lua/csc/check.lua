@@ -89,8 +89,7 @@ end
 --- A set {name = true} from a list of names.
 function M.set(list)
   local t = {}
-  for _, k in ipairs(list) do t[k] = true end
-  return t
+  for _, k in ipairs(list) do t[k] = true end return t
 end
 
 --- Call a C function (host.*); a failure is re-raised as a structured error

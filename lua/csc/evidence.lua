@@ -54,12 +54,10 @@ M.designs = {
   matching = { comparator = true, significance = true, outcomes = true },
   ipw = { comparator = true, significance = true, outcomes = true },
   benchmark = { comparator = true, significance = false, outcomes = true },
+  survey = { comparator = true, significance = true, outcomes = true },     -- small-group comparisons and tests
+  ssda903 = { comparator = true, significance = false, outcomes = true },   -- descriptive, by group
   economic = { comparator = false, significance = false, outcomes = false },
   synthesis = { comparator = false, significance = false, outcomes = false },
-  -- survey designs may compare groups with tests; ssda903 profiles groups
-  -- side by side without a test
-  survey = { comparator = true, significance = true, outcomes = true },
-  ssda903 = { comparator = true, significance = false, outcomes = true },
 }
 
 --- The highest level an analysis with basis b can claim.

@@ -37,11 +37,7 @@ local Model = {}
 Model.__index = Model
 M.Model = Model
 
-local function fmt(x)
-  if type(x) ~= "number" then return tostring(x) end
-  if x ~= x then return "NaN" end
-  return string.format("%.6g", x)
-end
+local fmt = util.fmt_g
 
 function Model.__tostring(r)
   local out = { string.format("%s, n = %d (%d dropped), vcov = %s", r.method, r.n, r.n_dropped,

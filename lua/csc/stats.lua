@@ -29,13 +29,7 @@ local Htest = {}
 Htest.__index = Htest
 M.Htest = Htest
 
-local function fmt(x)
-  if type(x) ~= "number" then return tostring(x) end
-  if x ~= x then return "NaN" end
-  if x == math.huge then return "Inf" end
-  if x == -math.huge then return "-Inf" end
-  return string.format("%.6g", x)
-end
+local fmt = util.fmt_g
 
 function Htest.__tostring(r)
   local out = { r.method }

@@ -67,6 +67,16 @@ function M.fmt_number(x)
   return string.format("%.17g", x)
 end
 
+--- A number for messages and printed results: 6 significant digits, NaN,
+-- Inf and -Inf spelt as R prints them; anything else as tostring.
+function M.fmt_g(x)
+  if type(x) ~= "number" then return tostring(x) end
+  if x ~= x then return "NaN" end
+  if x == math.huge then return "Inf" end
+  if x == -math.huge then return "-Inf" end
+  return string.format("%.6g", x)
+end
+
 --- Round for display: d digits after the point, "" for nil.
 function M.fmt_fixed(x, d)
   if x == nil then return "" end

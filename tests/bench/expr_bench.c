@@ -1,5 +1,5 @@
 /* tests/bench/expr_bench.c -- time the expression compiler and evaluator
- * (host/expr*.c) on 1,000,000 generated rows (seeded, so every run sees the
+ * (host/data/expr*.c) on 1,000,000 generated rows (seeded, so every run sees the
  * same data): a filter and a derived column, best of N runs, compile
  * included.  Built by hand (not by make):
  *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/data/frame.c host/data/expr_parse.c \

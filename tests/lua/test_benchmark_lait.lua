@@ -117,3 +117,22 @@ H.case("benchmark joins a successor authority to its predecessor before a reorga
   for _, w in ipairs(ctx.warnings) do if w:find("predecessor Northamptonshire (928)", 1, true) then warned = true end end
   H.ok(warned, "the join is flagged in the report")
 end)
+
+H.case("benchmark flags a run of zeros as a possible recording artefact", function()
+  local f = frame.new({ names = { "time_period", "geographic_level", "old_la_code", "nfa" },
+    columns = {
+      { 2016, 2017, 2018, 2019, 2016, 2017, 2018, 2019, 2016, 2017, 2018, 2019 },
+      { "Local authority", "Local authority", "Local authority", "Local authority", "Local authority", "Local authority",
+        "Local authority", "Local authority", "National", "National", "National", "National" },
+      { 1, 1, 1, 1, 2, 2, 2, 2, frame.NA, frame.NA, frame.NA, frame.NA },
+      { 0, 0, 0, 5, 3, 0, 0, 4, 100, 110, 120, 130 } },
+    types = { old_la_code = "int64" } })
+  local nb = frame.new({ names = { "LA num", "SN1" }, columns = { { 1 }, { 2 } } })
+  local ctx = context.new({ spec = { inputs = {} }, path = "test", id = "t" }, { d = f, nb = nb }, {}, {},
+    require("csc.render.svg").kinds)
+  bench.run(ctx, { authority = 1, authority_name = "A", neighbours = { input = "nb", code_column = "LA num" },
+    years = { from = 2016, to = 2019 }, measures = { { name = "nfa", label = "NFA", input = "d", numerator = "nfa" } } })
+  H.eq(ctx:get("nfa.zero_runs").value, 1)   -- authority 1: 2016-2018; authority 2 has only two zero years
+  local w = table.concat(ctx.warnings, "\n")
+  H.ok(w:find("1 2015/16 to 2017/18", 1, true), w)
+end)

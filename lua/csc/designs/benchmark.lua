@@ -277,6 +277,29 @@ function M.run(ctx, d)
       neighbours = { name = "Statistical neighbours", mean = col[3], min = col[4], max = col[5] },
       england = { name = "England", values = col[7] },
     })
+    -- zero runs: a count of 0 in three or more consecutive years looks like a
+    -- recording artefact (a field not filled in) rather than a true zero
+    local runs = {}
+    for _, c in ipairs({ auth, table.unpack(sn) }) do
+      local len, start = 0, nil
+      for y = d.years.from, d.years.to + 1 do
+        local v = y <= d.years.to and num[tostring(c) .. "|" .. y] or nil
+        if v == 0 then
+          len = len + 1
+          start = start or y
+        else
+          if len >= 3 then runs[#runs + 1] = string.format("%s %s to %s", tostring(c), year_label(start), year_label(y - 1)) end
+          len, start = 0, nil
+        end
+      end
+    end
+    if #runs > 0 then
+      ctx:warn(string.format("%s: %s is 0 in three or more consecutive years for %s; a run of zeros is often a field "
+        .. "not recorded rather than none happening, so check these before reading them as zero.", m.label,
+        m.lait or m.numerator, table.concat(runs, "; ")))
+      ctx:estimate({ label = m.name .. ".zero_runs", value = #runs, unit = "authorities with 3+ consecutive zero years",
+        group = m.name, detail = true })
+    end
     if #joined > 0 then
       local ys = {}
       for _, j in ipairs(joined) do ys[#ys + 1] = year_label(j.y) end

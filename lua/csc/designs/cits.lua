@@ -37,19 +37,14 @@ local select_schema = S.record({
   report_only = S.boolean({ doc = "show the selection table but use the given comparators" }),
 })
 
-local outcome = S.record({
-  name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" }),
-  column = S.column({ required = true, input = D.data_input }),
-  label = S.string(),
-  unit = S.string(),
-  digits = S.integer({ min = 0 }),
+local outcome = S.record(D.outcome_fields({
   comparators = S.list(code),
   lag = S.integer({ min = 0 }),
   logit = S.boolean({ doc = "run the logit-transform sensitivity analysis (percentages)" }),
   scale = S.number({ min = 0, doc = "100 for a percentage (logit of y / scale)" }),
   effect_at = S.any(),
   combine = S.enum({ "pool", "mean", "weighted" }),
-})
+}))
 
 local fields = D.source_fields()
 fields.unit = S.column({ required = true, input = D.data_input, doc = "the unit code column" })
@@ -80,11 +75,8 @@ fields.did = S.either({ S.boolean(), S.record({ start = S.any(), leads = S.integ
 
 M.schema = S.record(fields, {
   check = function(d)
-    local msg, sub = D.check_source(d)
+    local msg, sub = D.check_breaks(d)
     if msg then return msg, sub end
-    if d.interruption == nil and d.interruptions == nil then
-      return "give interruption = <time> or interruptions = {...}", "interruption"
-    end
     local sel = type(d.select) == "table" and d.select or nil
     local any_cmp = d.comparators ~= nil
     for _, o in ipairs(type(d.outcomes) == "table" and d.outcomes or {}) do
@@ -516,12 +508,7 @@ local function run_outcome(ctx, d, i, o, f)
         ctx:warn(string.format("%s: the event study could not be computed: %s", label,
           util.plain_error(es)))
       else
-        local erows = {}
-        for _, row in ipairs(es.rows) do
-          erows[#erows + 1] = { row.k, row.term, row.estimate, row.std_error, row.p_value, row.conf_low, row.conf_high }
-          D.estimate(ctx, string.format("%s.event.%d", N, row.k), row, { group = N, unit = o.unit, detail = true })
-        end
-        local ecols = { "k", "term", "estimate", "std_error", "p_value", "conf_low", "conf_high" }
+        local erows, ecols = D.event_rows(ctx, N, es, o.unit)
         ctx:table(N .. "_event_study", { columns = ecols, rows = erows }, { caption = string.format("%s: event study "
           .. "(two-way fixed effects; k = periods from %s; k = %d is the reference)", label, did.start, es.reference),
           digits = D.digits(ecols, digits) })

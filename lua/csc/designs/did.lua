@@ -15,13 +15,7 @@ local NA = require("host.frame").NA
 
 local code = S.either({ S.integer(), S.string() })
 
-local outcome = S.record({
-  name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" }),
-  column = S.column({ required = true, input = D.data_input }),
-  label = S.string(),
-  unit = S.string(),
-  digits = S.integer({ min = 0 }),
-})
+local outcome = S.record(D.outcome_fields())
 
 local fields = D.source_fields()
 fields.unit = S.column({ required = true, input = D.data_input })
@@ -80,12 +74,7 @@ local function run_outcome(ctx, d, i, o, f)
     es_spec.leads, es_spec.lags, es_spec.reference, es_spec.bin = es_opts.leads, es_opts.lags,
       es_opts.reference, es_opts.bin
     local es = D.call(d, "design.event_study", nil, its.event_study, es_spec)
-    local rows = {}
-    for _, row in ipairs(es.rows) do
-      rows[#rows + 1] = { row.k, row.term, row.estimate, row.std_error, row.p_value, row.conf_low, row.conf_high }
-      D.estimate(ctx, string.format("%s.event.%d", N, row.k), row, { group = N, unit = o.unit, detail = true })
-    end
-    local ecols = { "k", "term", "estimate", "std_error", "p_value", "conf_low", "conf_high" }
+    local rows, ecols = D.event_rows(ctx, N, es, o.unit)
     ctx:table(N .. "_event_study", { columns = ecols, rows = rows }, { caption = string.format("%s: "
       .. "event study (k = periods from %s, k = %d the reference%s)", label, res.start, es.reference,
       es_opts.bin == false and "" or "; the end dummies take the periods beyond them"),

@@ -47,11 +47,8 @@ fields.max_lag = S.integer({ min = 1 })
 fields.inference = S.enum({ "t", "z" })
 M.schema = S.record(fields, {
   check = function(d)
-    local msg, sub = D.check_source(d)
+    local msg, sub = D.check_breaks(d)
     if msg then return msg, sub end
-    if d.interruption == nil and d.interruptions == nil then
-      return "give interruption = <time> or interruptions = {...}", "interruption"
-    end
     local seen = {}
     for _, o in ipairs(type(d.outcomes) == "table" and d.outcomes or {}) do
       if type(o) == "table" and o.name then

@@ -96,14 +96,22 @@ function Axis:num(v)
   return nil, string.format("%s is not a time (a number or a date YYYY-MM-DD)", tostring(v))
 end
 
+-- A dated axis value as text: `month` or `quarter` is the format of
+-- (year, month) or (year, quarter); nil when the axis is not dated.
+local function dated(self, x, month, quarter)
+  if self.dates and (self.frequency == nil or self.frequency == "month") then
+    return string.format(month, x // 12, x % 12 + 1)
+  elseif self.dates and self.frequency == "quarter" then
+    return string.format(quarter, x // 4, x % 4 + 1)
+  end
+end
+
 --- How a number on the axis is shown: "2018-04" (monthly dates), "2018 Q2",
 -- "2017/18" (format "fy") or the number.
 function Axis:label(x)
-  if self.dates and (self.frequency == nil or self.frequency == "month") then
-    return string.format("%04d-%02d", x // 12, x % 12 + 1)
-  elseif self.dates and self.frequency == "quarter" then
-    return string.format("%d Q%d", x // 4, x % 4 + 1)
-  elseif self.format == "fy" then
+  local s = dated(self, x, "%04d-%02d", "%d Q%d")
+  if s then return s end
+  if self.format == "fy" then
     return string.format("%d/%02d", math.tointeger(x) - 1, math.tointeger(x) % 100)
   end
   return util.fmt_number(x)
@@ -111,12 +119,7 @@ end
 
 --- Stata-style suffix for term names: 2015, 2018m4, 2018q2.
 function Axis:suffix(x)
-  if self.dates and (self.frequency == nil or self.frequency == "month") then
-    return string.format("%dm%d", x // 12, x % 12 + 1)
-  elseif self.dates and self.frequency == "quarter" then
-    return string.format("%dq%d", x // 4, x % 4 + 1)
-  end
-  return (util.fmt_number(x):gsub("[^%w]", "_"))
+  return dated(self, x, "%dm%d", "%dq%d") or (util.fmt_number(x):gsub("[^%w]", "_"))
 end
 
 --- Fix the axis from the numbers seen: first value and step.

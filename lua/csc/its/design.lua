@@ -32,6 +32,19 @@ end
 --- Input name holding the design's data (for column checks).
 function M.data_input(root) return root.design and root.design.data end
 
+--- The fields every outcome of the cits and did designs has, plus `extra`.
+function M.outcome_fields(extra)
+  local f = {
+    name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" }),
+    column = S.column({ required = true, input = M.data_input }),
+    label = S.string(),
+    unit = S.string(),
+    digits = S.integer({ min = 0 }),
+  }
+  for k, v in pairs(extra or {}) do f[k] = v end
+  return f
+end
+
 --- Fields every panel or series design shares.
 function M.source_fields()
   return {
@@ -63,7 +76,29 @@ function M.source_fields()
 end
 
 -- Which frame to analyse: shared with the other designs (csc.designs.base).
-M.check_source, M.frame = DI.check_source, DI.frame
+M.check_source = DI.check_source
+function M.frame(data, design, ctx) return DI.frame(data, design, nil, ctx) end
+
+--- Schema check shared by the its and cits designs: a data source and at
+-- least one interruption.  Returns message, field.
+function M.check_breaks(d)
+  local msg, sub = DI.check_source(d)
+  if msg then return msg, sub end
+  if d.interruption == nil and d.interruptions == nil then
+    return "give interruption = <time> or interruptions = {...}", "interruption"
+  end
+end
+
+--- An event study's rows as a result table's rows (with its columns), each
+-- also recorded as a detail estimate "<N>.event.<k>".
+function M.event_rows(ctx, N, es, unit)
+  local rows = {}
+  for _, row in ipairs(es.rows) do
+    rows[#rows + 1] = { row.k, row.term, row.estimate, row.std_error, row.p_value, row.conf_low, row.conf_high }
+    M.estimate(ctx, string.format("%s.event.%d", N, row.k), row, { group = N, unit = unit, detail = true })
+  end
+  return rows, { "k", "term", "estimate", "std_error", "p_value", "conf_low", "conf_high" }
+end
 
 -- ===== Formatting =====
 

@@ -130,7 +130,7 @@ local function did_fit(fn, S, frame_, xs, fe)
     cluster = S.vcov == "CR1" and "_cluster" or nil, level = S.level, intercept = not fe })
   if not ok then
     local e = errors.from_host(fit, "model.ols")
-    if S.vcov == "CR1" and e.negative_variance then
+    if S.vcov == "CR1" and e.reason == "negative_variance" then
       C.fail(fn, "comparators", string.format("the clustered covariance is degenerate with %d units "
         .. "(clusters) for %d coefficients; use more comparison units or vcov = \"HC1\"",
         #S.units, #xs + (fe and 0 or 1)))

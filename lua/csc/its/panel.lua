@@ -330,6 +330,21 @@ local function observed_times(self, cfg, u)
   return xs
 end
 
+--- Unit positions other than `tu`: those of the codes in `list` (each
+-- checked, an unknown one named fn's field[i]), or every unit.
+function Panel:others(list, tu, fn, field)
+  local out = {}
+  if list ~= nil then
+    for i, c in ipairs(list) do
+      local u = self:unit(c, fn, string.format("%s[%d]", field, i))
+      if u ~= tu then out[#out + 1] = u end
+    end
+  else
+    for u = 1, #self.units do if u ~= tu then out[#out + 1] = u end end
+  end
+  return out
+end
+
 --- Comparison units chosen as Stata itsamatch does, ranked by distance
 -- (csc.its.selection; fields in docs/its.md).
 function Panel:match(spec) return require("csc.its.selection").match(self, spec) end

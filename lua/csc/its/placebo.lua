@@ -48,15 +48,7 @@ function M.placebo(self, spec)
   else
     for p = #self.times, 1, -1 do if cfg.use[p] then p_at = p; break end end
   end
-  local units = {}
-  if spec.units ~= nil then
-    for i, c in ipairs(spec.units) do
-      local u = self:unit(c, "placebo", string.format("units[%d]", i))
-      if u ~= tu then units[#units + 1] = u end
-    end
-  else
-    for u = 1, #self.units do if u ~= tu then units[#units + 1] = u end end
-  end
+  local units = self:others(spec.units, tu, "placebo", "units")
   local function comps_for(u)
     local out = {}
     if rule == "same" then

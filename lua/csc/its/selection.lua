@@ -168,15 +168,7 @@ function M.match(self, spec)
         .. "its.panel{covariates = {...}})", tostring(c)))
     end
   end
-  local cands = {}
-  if spec.candidates ~= nil then
-    for i, c in ipairs(spec.candidates) do
-      local u = self:unit(c, "match", string.format("candidates[%d]", i))
-      if u ~= tu then cands[#cands + 1] = u end
-    end
-  else
-    for u = 1, #self.units do if u ~= tu then cands[#cands + 1] = u end end
-  end
+  local cands = self:others(spec.candidates, tu, "match", "candidates")
   local function compare(P, u)
     local npre = 0
     for p = 1, #P.times do if use[p] and not C.isnan(P.Y[u][p]) then npre = npre + 1 end end
