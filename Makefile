@@ -30,7 +30,14 @@ HOST_HDR := $(wildcard host/*/*.h)
 TEST_SRC := $(wildcard tests/c/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
+# Generated documentation (a Lua test fails when any of it differs from the code):
+# docs/explain.md from lua/csc/explain.lua; the field tables of docs/recipes.md and the
+# LuaLS annotations lua/meta/recipe.lua from the recipe and design schemas.
+docs: csceval
+	./csceval explain docs > docs/explain.md
+	./csceval test tests/tools/gen_docs.lua
+
+.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
         install clean
 
 all: csceval
@@ -76,6 +83,10 @@ test-lua: csceval
 test-bad: csceval
 	@sh tests/badinput/run.sh ./csceval
 
+# docs/tutorial.md: every command and recipe in it, and the numbers it quotes.
+test-tutorial: csceval
+	./csceval test tests/tools/tutorial.lua
+
 test-golden: csceval
 	@sh tests/golden/run.sh ./csceval
 
@@ -100,7 +111,7 @@ check: deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
-	$(MAKE) test-unit test-lua test-bad test-golden test-browser
+	$(MAKE) test-unit test-lua test-bad test-golden test-tutorial test-browser
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh
 

@@ -7,13 +7,21 @@ local sys = require("host.sys")
 
 local M = {}
 
+--- Commands that live in their own modules (lua/csc/cli/NAME.lua), each
+-- exporting main(o) -> exit code.
+M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explain", show = "csc.cli.show" }
+
 M.usage = [[
 Usage:
   csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
                         [--format md,csv,json,html] [--png] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS]
   csceval check RECIPE... [--data NAME=PATH]...
-  csceval describe FILE.csv [--type COLUMN=TYPE]...
+  csceval describe FILE.csv [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+  csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
+  csceval la NAME|CODE... [--shared DIR]
+  csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
+  csceval explain [TOPIC]
   csceval synthesise RECIPE... | --table FILE.csv [--out DIR]
   csceval test SCRIPT.lua [ARGS...]
   csceval --help | --version
@@ -23,6 +31,11 @@ Commands:
             CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
   describe  first look at a CSV file: types, missing values by reason, ranges, levels
+  show      print the rows of a CSV file (optionally filtered) as an aligned table
+  la        a local authority's codes, region, years and statistical neighbours
+  new       write a commented starting recipe for a design (benchmark, its, cits,
+            did, matching, ipw, custom)
+  explain   explain a recipe field, design, estimate name, diagnostic or exit code
   synthesise  tabulate evaluations by strength of evidence and result (the recipes'
             own declarations, or a CSV with project, group, analysis, result) into
             out/synthesis/
@@ -38,6 +51,11 @@ Options:
   --trusted          run recipes without the sandbox (full Lua standard library)
   --memory MB        cap on Lua memory per run (default 4096)
   --timeout SECONDS  stop a recipe whose Lua code runs longer than this (default 3600)
+  --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
+  --columns A,B      describe, show: only these columns
+  --rows N           show: at most N rows (default 20)
+  --shared DIR       la, new: the shared public data folder (default ../shared/data)
+  --la CODE          new: the authority to analyse (old code, ONS code or name)
 
 Exit codes: 0 ok, 1 internal error, 2 usage or recipe error, 3 data error,
 4 analysis error, 5 output could not be written.
@@ -61,6 +79,14 @@ local function parse(argv)
     elseif a == "--out" then o.out = value(a)
     elseif a == "--data" then o.data[#o.data + 1] = value(a)
     elseif a == "--type" then o.types[#o.types + 1] = value(a)
+    elseif a == "--where" then o.where = value(a)
+    elseif a == "--columns" then o.columns = value(a)
+    elseif a == "--rows" then
+      local v = value(a)
+      o.rows = math.tointeger(tonumber(v))
+      if not o.rows or o.rows < 0 then errors.raise("usage", "--rows " .. v .. ": expected a whole number") end
+    elseif a == "--shared" then o.shared = value(a)
+    elseif a == "--la" then o.la = value(a)
     elseif a == "--seed" then
       local v = value(a)
       o.seed = math.tointeger(tonumber(v))
@@ -91,8 +117,13 @@ local function parse(argv)
       errors.raise("usage", "unknown option " .. a .. " (see csceval --help)")
     elseif not o.cmd then
       if a == "synthesize" then a = "synthesise" end
-      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" and a ~= "synthesise" then
-        errors.raise("usage", "unknown command " .. a .. " (use run, check, describe, synthesise or test; see csceval --help)")
+      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" and a ~= "synthesise"
+          and not M.commands[a] then
+        local all = { "run", "check", "describe", "test", "synthesise" }
+        for k in pairs(M.commands) do all[#all + 1] = k end
+        table.sort(all)
+        errors.raise("usage", "unknown command " .. a .. require("csc.util").hint(a, all)
+          .. " (use " .. table.concat(all, ", ") .. "; see csceval --help)")
       end
       o.cmd = a
     else
@@ -113,19 +144,8 @@ end
 
 local function describe(o)
   if #o.files ~= 1 then errors.raise("usage", "describe takes one CSV file: csceval describe FILE.csv") end
-  local path = o.files[1]
-  if sys.kind(path) ~= "file" then errors.raise("data", path .. ": no such file") end
-  local types = {}
-  for _, t in ipairs(o.types) do
-    local c, ty = t:match("^(.-)=(.+)$")
-    if not c then errors.raise("usage", "--type " .. t .. ": expected COLUMN=TYPE") end
-    types[c] = ty
-  end
-  local hframe = require("host.frame")
-  local ok, f, msg = pcall(hframe.read_csv, path, { types = types, origin = "with --type" })
-  if not ok then errors.raise("usage", tostring(f)) end
-  if not f then errors.raise("data", msg) end
-  sys.stdout(hframe.describe(f, path))
+  local f, label = require("csc.frame_text").read_view(o.files[1], o, errors, sys)
+  sys.stdout(require("host.frame").describe(f, label))
   return 0
 end
 
@@ -188,10 +208,15 @@ local function run(o, argv)
     if ok then
       summaries[#summaries + 1] = s
       if not o.quiet then
-        sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d%s -> %s/\n",
-          s.id, #s.estimates, s.nwithin, #s.published,
-          s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ") .. ": agreement by construction)") or "",
-          s.dir))
+        local syn = s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ")
+          .. ": agreement by construction)") or ""
+        if #s.published == 0 then
+          sys.stdout(string.format("%s: %d estimates; a new analysis (no published figures to compare with)%s -> %s/\n",
+            s.id, #s.estimates, syn, s.dir))
+        else
+          sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d%s -> %s/\n",
+            s.id, #s.estimates, s.nwithin, #s.published, syn, s.dir))
+        end
       end
     else
       if #o.files == 1 then error(s, 0) end   -- one recipe: fail exactly as before
@@ -221,6 +246,8 @@ local function check(o)
     local s = runner.check(path, { data = o.data, trusted = o.trusted })
     if not o.quiet then
       sys.stdout(string.format("%s: ok (%s)\n", path, table.concat(s.inputs, "; ")))
+      for _, line in ipairs(s.info or {}) do sys.stdout("  " .. line .. "\n") end
+      for _, line in ipairs(s.warnings or {}) do sys.stdout("  warning: " .. line .. "\n") end
     end
   end
   return 0
@@ -236,6 +263,7 @@ local function test(o)
 end
 
 local function main(argv)
+  require("csc.frame_text").install()
   local o = parse(argv)
   if o.version then
     local v = sys.versions()
@@ -247,6 +275,7 @@ local function main(argv)
     sys.stderr(M.usage)
     return errors.codes.usage
   end
+  if M.commands[o.cmd] then return require(M.commands[o.cmd]).main(o) end
   if o.cmd == "describe" then return describe(o)
   elseif o.cmd == "run" then return run(o, argv)
   elseif o.cmd == "check" then return check(o)

@@ -107,6 +107,48 @@ local function fail(path, map, errs)
   errors.raise("recipe", table.concat(lines, "\n"))
 end
 
+--- A sentence after a Lua syntax error saying what to write.  Lua's own
+-- messages name the token it choked on; newcomers need the fix.
+function M.syntax_hint(lerr, src)
+  local generic = " (a Lua syntax error: check the line named and the one before it)"
+  local line = tonumber(lerr:match(":(%d+):"))
+  if lerr:match("unexpected symbol near '{'") and line then
+    local n, text = 0, nil
+    for l in (src .. "\n"):gmatch("([^\n]*)\n") do
+      n = n + 1
+      if n == line then text = l end
+    end
+    if text and text:match("^%s*{") then
+      return "; a recipe is one table after the word return: write `return {` where the table starts"
+    end
+  end
+  if lerr:match("'then' expected near '='") or lerr:match("'do' expected near '='")
+      or lerr:match("'%)' expected near '='") or lerr:match("'}' expected near '='")
+      or lerr:match("'end' expected near '='") then
+    return "; `=` assigns a value: to compare two values write `==` (and `~=` for not equal), "
+      .. "e.g. if x == 1 then ... end"
+  end
+  local what, at = lerr:match("'end' expected %(to close '(%a+)' at line (%d+)%)")
+  if what then
+    return string.format("; the %s that starts at line %s has no matching `end`: write `end` after its last "
+      .. "statement%s", what, at, what == "function" and " (before the `,` or `}` that follows it in a table)" or "")
+  end
+  local close, open = lerr:match("'(%p)' expected %(to close '(%p)' at line (%d+)%)")
+  at = lerr:match("to close '%p' at line (%d+)")
+  if close then
+    return string.format("; the %s opened at line %s is not closed: add `%s` where it ends (and a `,` between "
+      .. "fields)", open == "{" and "table" or ("`" .. open .. "`"), at, close)
+  end
+  if lerr:match("near <eof>") then
+    return "; the file ends inside a table or function: check that every `{` has its `}` and every "
+      .. "function, if and for has its `end`"
+  end
+  if lerr:match("'}' expected") or (lerr:match("unexpected symbol") and line) then
+    return generic .. "; between fields of a table write a comma: { a = 1, b = 2 }"
+  end
+  return generic
+end
+
 --- Load a recipe file.
 -- @tparam string path recipe file as given on the command line
 -- @tparam table opts {trusted = bool, printer = function}
@@ -125,7 +167,7 @@ function M.load(path, opts)
     if lerr:match("binary chunk") then
       errors.raise("recipe", string.format("%s:1: recipes must be Lua source text; precompiled bytecode is not accepted", path))
     end
-    errors.raise("recipe", lerr .. " (a Lua syntax error: check the line named and the one before it)")
+    errors.raise("recipe", lerr .. M.syntax_hint(lerr, src))
   end
   -- top-level code of the recipe runs under the same time limit as its design
   deadline.set(opts.timeout or 3600)
@@ -135,8 +177,9 @@ function M.load(path, opts)
     errors.raise("recipe", errors.is(spec) and spec.msg or tostring(spec))
   end
   if type(spec) ~= "table" then
-    errors.raise("recipe", string.format("%s:1: a recipe must return a table describing the evaluation, it returned %s",
-      path, type(spec)))
+    errors.raise("recipe", string.format("%s:1: a recipe must return a table describing the evaluation, it returned %s%s",
+      path, type(spec), spec == nil and "; write return before the table's opening brace, `return {`, "
+        .. "(or end the file with `return r` when you built the table as `local r = {...}`)" or ""))
   end
   local map = srcmap.build(src)
   local r = { path = path, spec = spec, map = map, source = src, sha256 = sys.sha256(src), env = env }
@@ -173,21 +216,32 @@ end
 --- Check every column the recipe names against the loaded inputs.
 -- @tparam table r loaded and validated recipe
 -- @tparam table data input name -> frame
-function M.check_columns(r, data)
+function M.check_columns(r, data, prepared)
   local errs = {}
   for _, c in ipairs(r.columns or {}) do
     local input = c.s.input
     if type(input) == "function" then input = input(r.spec, c.parent)
     elseif type(input) == "string" and c.parent then input = c.parent[input] or r.spec.design[input] end
     local f = input and data[input]
-    if input and not f then
+    local rates = type(r.spec.design) == "table" and type(r.spec.design.rates) == "table" and r.spec.design.rates
+    if not prepared and rates and rates[c.column] and input == r.spec.design.data then
+      f = nil; input = nil   -- made by design.rates: checked in the second pass
+    end
+    if prepared then
+      -- second pass: only the columns of the frame design.prepare made
+      if (input == nil or input == r.spec.design.data) and type(c.s.input) == "function" and not prepared:has(c.column) then
+        errs[#errs + 1] = { path = c.path, msg = string.format("no column %q in the frame design.prepare "
+          .. "returns%s; its columns: %s", c.column, util.hint(c.column, prepared:names()),
+          table.concat(prepared:names(), ", ")) }
+      end
+    elseif input and not f then
       errs[#errs + 1] = { path = c.path, msg = string.format("refers to data %q, which is not among the inputs", tostring(input)) }
     elseif f and not f:has(c.column) then
       errs[#errs + 1] = { path = c.path, msg = string.format("no column %q in data %q%s",
         c.column, input, util.hint(c.column, f:names())) }
     end
   end
-  for name, inp in pairs(r.spec.inputs) do
+  for name, inp in pairs(prepared and {} or r.spec.inputs) do
     for i, col in ipairs(inp.columns or {}) do
       if data[name] and not data[name]:has(col) then
         errs[#errs + 1] = { path = string.format("inputs.%s.columns[%d]", name, i),

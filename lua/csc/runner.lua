@@ -2,7 +2,9 @@
 -- load -> validate -> read inputs -> check columns -> run the design ->
 -- compare with the published figures -> render -> write atomically.
 -- @module csc.runner
+local check = require("csc.recipe_check")
 local context = require("csc.context")
+local DI = require("csc.designs.base")
 local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
@@ -75,6 +77,7 @@ end
 --- Load, validate and read inputs (shared by run and check).
 function M.prepare(path, opts)
   local r = recipe.load(path, { trusted = opts.trusted, timeout = opts.timeout })
+  check.read_year_text(r)
   recipe.validate(r)
   local ov = data.overrides(r, opts.data)
   local d, prov = data.load_inputs(r, ov)
@@ -82,6 +85,56 @@ function M.prepare(path, opts)
   local mod = recipe.design_module(r.spec.design.type)
   if mod.check then M.call(r, mod.check, r, d) end
   return r, d, prov, mod
+end
+
+--- The data preparation, with the run context (prepare may record drops,
+-- notes and estimates through it), then the design's columns in the frame
+-- it made and the year fields against the data (shared by run and check;
+-- check passes a context whose records are thrown away).
+function M.prepare_data(r, d, ctx)
+  local frame = M.prepared(r, d, ctx)
+  if frame then recipe.check_columns(r, d, frame) end
+  r.time = check.read_years(r, d, frame)
+  return frame
+end
+
+--- Run the design's data preparation (`design.prepare`) once, before the
+-- analysis, so its mistakes are found by `check` too; the design then
+-- analyses the same frame.  A failure is the recipe's (exit 2): a
+-- misspelt column, a bad expression, a join on the wrong keys.
+function M.prepared(r, d, ctx)
+  local design = r.spec.design
+  if type(design.prepare) ~= "function" then
+    -- rates (design.rates) are added to the design's input once, here
+    if type(design.rates) == "table" and type(design.data) == "string" and d[design.data] then
+      local f = DI.add_rates(d[design.data], design, d, function(_, path, msg)
+        errors.raise("recipe", recipe.where(r, path) .. msg)
+      end)
+      DI.prepared[design] = f
+      return f
+    end
+    return nil
+  end
+  local ok, f = pcall(M.call, r, design.prepare, d, ctx)
+  if not ok then
+    local e = errors.is(f) and f or errors.wrap(f, "recipe")
+    if e.kind == "analysis" then
+      e = errors.wrap(e.msg .. "\n(in design.prepare: the data preparation failed; fix the line named, "
+        .. "then run csceval check again)", "recipe")
+    end
+    error(e, 0)
+  end
+  if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
+    errors.raise("recipe", recipe.where(r, "design.prepare") .. "must return a data frame (end it with "
+      .. "return <frame>), it returned " .. type(f))
+  end
+  if type(design.rates) == "table" then
+    f = DI.add_rates(f, design, d, function(_, path, msg)
+      errors.raise("recipe", recipe.where(r, path) .. msg)
+    end)
+  end
+  DI.prepared[design] = f
+  return f
 end
 
 --- Compare published figures with the run's estimates (csc.published).
@@ -161,6 +214,7 @@ end
 function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
+  M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
   -- the recipe's own assertions and derived figures, on what the design recorded
@@ -183,12 +237,19 @@ end
 
 --- Validate a recipe and its data without running the analysis.
 function M.check(path, opts)
-  local r, d = M.prepare(path, opts)
+  local r, d, prov = M.prepare(path, opts)
   local rows = {}
   for _, name in ipairs(util.sorted_keys(d)) do
-    rows[#rows + 1] = string.format("%s (%d rows, %d columns)", name, d[name]:nrow(), d[name]:ncol())
+    local f = d[name]
+    if type(f) == "userdata" and type(f.nrow) == "function" then
+      rows[#rows + 1] = string.format("%s (%d rows, %d columns)", name, f:nrow(), f:ncol())
+    elseif type(f) == "table" then
+      rows[#rows + 1] = string.format("%s (%d files)", name, #util.sorted_keys(f))
+    end
   end
-  return { id = r.id, inputs = rows }
+  local frame = M.prepare_data(r, d, context.new(r, d, prov, {}, output.chart_kinds))
+  local info, warn = check.deep(r, d, frame, r.time)
+  return { id = r.id, inputs = rows, info = info, warnings = warn }
 end
 
 return M

@@ -22,6 +22,10 @@ end
 
 --- The candidate closest to name within two edits, or nil.
 function M.suggest(name, candidates)
+  -- the same name in other capitals ("ITS" for "its") first
+  for _, c in ipairs(candidates) do
+    if type(c) == "string" and type(name) == "string" and c ~= name and c:lower() == name:lower() then return c end
+  end
   local best, bestd = nil, 3
   for _, c in ipairs(candidates) do
     local d = M.edit_distance(name, c)

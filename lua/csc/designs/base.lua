@@ -11,6 +11,10 @@ local util = require("csc.util")
 
 local M = {}
 
+--- Frames already made by design.prepare (the runner calls it once, before
+-- the analysis, so `check` runs it too), by design table.
+M.prepared = setmetatable({}, { __mode = "k" })
+
 -- ===== Where errors point =====
 
 -- design table -> loaded recipe, set by each design's check, which the
@@ -68,7 +72,9 @@ end
 function M.frame(data, design, raise, ctx)
   raise = raise or M.raise
   local f
-  if design.prepare then
+  if M.prepared[design] then
+    f = M.prepared[design]
+  elseif design.prepare then
     f = design.prepare(data, ctx)
     if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
       raise(design, "design.prepare", "must return a data frame, it returned " .. type(f))
@@ -84,6 +90,59 @@ function M.frame(data, design, raise, ctx)
       ctx:drop(design.data or "prepared data", f:nrow() - g:nrow(), "outside the design's where: " .. design.where)
     end
     f = g
+  end
+  return f
+end
+
+--- Rates built from a numerator column of the design's frame and a
+-- denominator from another input, a number of years earlier, as the
+-- benchmark design's `year_lag` does:
+--   rates = { referral_rate = { numerator = "referral_count",
+--     denominator = { input = "population", column = "population_estimate", year_lag = 1,
+--       where = 'geographic_level == "Local authority"' }, per = 10000 } }
+-- adds the column referral_rate = referral_count / population(year - 1) x per,
+-- joined on `by` (default the design's unit column, else old_la_code) and
+-- the design's time column.  Returns the new frame.
+function M.add_rates(f, design, data, raise)
+  local names = {}
+  for k in pairs(design.rates) do names[#names + 1] = k end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    local r = design.rates[name]
+    local path = "design.rates." .. name
+    local den = r.denominator
+    local by = r.by or design.unit or "old_la_code"
+    local time = design.time
+    local src = data[den.input]
+    if not src then raise(design, path .. ".denominator.input", string.format("%q is not among the inputs", tostring(den.input))) end
+    for _, c in ipairs({ by, time, den.column }) do
+      if not src:has(c) then
+        raise(design, path .. ".denominator", string.format("no column %q in input %q%s", c, den.input,
+          util.hint(c, src:names())))
+      end
+    end
+    for _, c in ipairs({ by, time, r.numerator }) do
+      if not f:has(c) then
+        raise(design, path, string.format("no column %q in the design's data%s", c, util.hint(c, f:names())))
+      end
+    end
+    if den.where then
+      local ok, g = pcall(src.filter, src, den.where)
+      if not ok then raise(design, path .. ".denominator.where", util.plain_error(g)) end
+      src = g
+    end
+    local tmp_t, tmp_d = "_rate_time_" .. name, "_rate_den_" .. name
+    local lag = den.year_lag or 0
+    local d2 = src:mutate(tmp_t, string.format("`%s` + %d", time, lag)):select({ by, tmp_t, den.column })
+      :rename({ [den.column] = tmp_d })
+    local keys = { by }
+    keys[time] = tmp_t
+    local ok, j = pcall(f.join, f, d2, keys, "left")
+    if not ok then raise(design, path, util.plain_error(j)) end
+    j = j:mutate(name, string.format("`%s` / `%s` * %s", r.numerator, tmp_d, util.fmt_number(r.per or 1)))
+    local keep = {}
+    for _, c in ipairs(j:names()) do if c ~= tmp_d then keep[#keep + 1] = c end end
+    f = j:select(keep)
   end
   return f
 end

@@ -110,7 +110,7 @@ function M.describe(d)
     .. "departure from theirs, with Newey-West standard errors.",
     base.outcome_names(d), tostring(d.treated),
     d.select and not d.select.report_only and "comparison units chosen by their pre-intervention similarity"
-      or "the given comparison units", tostring(first_break(d)))
+      or "the given comparison units", require("csc.years").show(first_break(d), d.format))
 end
 
 M.check = base.check
@@ -184,6 +184,11 @@ local function selection(ctx, d, P, N, label, base, used, olag)
     label, used and "chosen" or "that would be chosen (shown for comparison; the analysis uses the given comparators)",
     #pool.codes, rule, sel.covariates and (", covariates " .. table.concat(sel.covariates, ", ")) or "",
     #m.kept > 0 and unit_names(P, m.kept) or "none"))
+  if used and m.n and #m.kept < m.n then
+    ctx:warn(string.format("%s: select.n asks for %d comparison units but only %d %s chosen (%s); the "
+      .. "counterfactual rests on fewer authorities than planned (see the candidates table)", label, m.n, #m.kept,
+      #m.kept == 1 and "was" or "were", #m.kept > 0 and unit_names(P, m.kept) or "none"))
+  end
   ctx:estimate{ label = N .. ".candidates_n", value = #pool.codes, group = N, detail = true }
   ctx:estimate{ label = N .. ".selected_n", value = #m.kept, group = N, detail = true }
   return m.kept, pool.codes
@@ -461,7 +466,11 @@ local function run_outcome(ctx, d, i, o, f)
     local pldig = D.digits(plcols, digits)
     if res.statistic == "t" then pldig.impact_t = 2 end
     ctx:table(N .. "_placebo", { columns = plcols, rows = rows },
-      { caption = string.format("%s: placebo-in-space, each unit as if treated (impact at %s)", label, res.effect_at),
+      { caption = string.format("%s: placebo-in-space, each unit as if treated (impact at %s; %s)", label,
+          res.effect_at, res.comparators_rule == "same"
+            and "every run uses the design's comparators, less the unit itself"
+            or "every run, the treated unit's included, compares the unit with all the other eligible units, "
+              .. "not with the chosen comparators, so the treated unit's impact here can differ from the headline"),
         digits = pldig })
     ctx:estimate{ label = N .. ".placebo_rank", value = res.rank, n = res.n, group = N }
     ctx:estimate{ label = N .. ".placebo_p", value = res.p_two, p = res.p_two, n = res.n, group = N,

@@ -36,7 +36,7 @@ function M.describe(d)
   return string.format("Difference-in-differences of %s from %s: the change in the treated unit%s "
     .. "minus the change in the comparison units, as a 2x2 regression and with unit and period "
     .. "fixed effects, standard errors clustered by unit%s.", base.outcome_names(d),
-    tostring(d.start), type(d.treated) == "table" and "s" or "",
+    require("csc.years").show(d.start, d.format), type(d.treated) == "table" and "s" or "",
     d.event_study ~= false and "; an event study checks the trends before the start" or "")
 end
 

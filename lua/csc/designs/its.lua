@@ -63,7 +63,9 @@ local function break_names(d)
   local list = d.interruptions or { d.interruption }
   local out = {}
   for _, b in ipairs(list) do
-    out[#out + 1] = type(b) == "table" and (b.label or tostring(b.at)) or tostring(b)
+    local at = type(b) == "table" and b.at or b
+    local shown = require("csc.years").show(at, d.format)
+    out[#out + 1] = type(b) == "table" and (b.label or shown) or shown
   end
   return table.concat(out, ", ")
 end
@@ -283,6 +285,27 @@ local function run_outcome(ctx, d, i, o, f)
   if d.chart ~= false then chart(ctx, N, label, res, o.unit) end
 end
 
-M.run = base.each_outcome(run_outcome)
+-- The series analysed, by name, when the frame says (a name column with
+-- one value: la_name = "Derby"), so the report names the authority.
+local function series_name(f)
+  for _, c in ipairs(f:names()) do
+    local lc = c:lower()
+    if lc:match("name$") and not lc:match("region") and not lc:match("country") and f:type(c) == "text" then
+      local seen, list = {}, {}
+      for _, v in ipairs(f:column(c)) do
+        if v ~= NA and not seen[v] then seen[v] = true; list[#list + 1] = v end
+      end
+      if #list == 1 then return list[1], c end
+    end
+  end
+end
+
+local run_each = base.each_outcome(run_outcome)
+
+function M.run(ctx, d)
+  local name, col = series_name(base.frame(ctx.data, d))
+  if name then ctx:method(string.format("The series analysed: %s (%s).", name, col)) end
+  return run_each(ctx, d)
+end
 
 return M

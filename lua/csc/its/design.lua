@@ -61,6 +61,17 @@ function M.source_fields()
     summary = S.string({ doc = "the design in plain English, for the report" }),
     label = S.string({ doc = "a short name of the design for out/index (e.g. \"Weighted Mahalanobis matching\")" }),
     chart = S.boolean({ doc = "draw the ITS charts (default true)" }),
+    rates = S.map(S.record({
+      numerator = S.string({ required = true, doc = "the count column of the design's data" }),
+      denominator = S.record({
+        input = S.string({ required = true, doc = "the input holding the denominator (e.g. population)" }),
+        column = S.string({ required = true }),
+        year_lag = S.integer({ min = 0, doc = "denominator year = time - year_lag (1: the mid-2017 population for 2017/18)" }),
+        where = S.string({ doc = "filter expression for the denominator rows" }),
+      }, { required = true }),
+      per = S.number({ doc = "multiplier: 10000 for a rate per 10,000" }),
+      by = S.string({ doc = "the key joining numerator and denominator rows (default the unit column, else old_la_code)" }),
+    }), { doc = "columns to make: name = {numerator, denominator = {input, column, year_lag}, per}" }),
   }
 end
 

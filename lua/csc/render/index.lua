@@ -61,7 +61,7 @@ function M.evidence(doc)
   if total > 0 then
     out[#out + 1] = string.format("Published figures reproduced within tolerance: %d of %d.", within, total)
   else
-    out[#out + 1] = "No published figures to compare with."
+    out[#out + 1] = "A new analysis: no published figures to compare with."
   end
   local nw = #(doc.warnings or {})
   out[#out + 1] = nw == 0 and "No diagnostics raised." or

@@ -112,8 +112,16 @@ function M.model(ctx, r, published, stamp)
   local function p(text) block({ kind = "p", text = text }) end
 
   p("**Question.** " .. s.question)
-  p(string.format("**Source.** %s%s. Reruns: %s.", s.source.report,
-    s.source.reference and (" (" .. s.source.reference .. ")") or "", table.concat(s.source.tables, ", ")))
+  if #published > 0 then
+    p(string.format("**Source.** %s%s. Reruns: %s.", s.source.report,
+      s.source.reference and (" (" .. s.source.reference .. ")") or "", table.concat(s.source.tables, ", ")))
+  else
+    -- nothing published to compare with: a new analysis, not "0 of 0"
+    p(string.format("**Source.** %s%s. **A new analysis:** there are no published figures to compare with%s.",
+      s.source.report, s.source.reference and (" (" .. s.source.reference .. ")") or "",
+      (#s.source.tables > 0 and s.source.tables[1]:lower() ~= "none")
+        and ("; context: " .. table.concat(s.source.tables, ", ")) or ""))
+  end
   -- Each synthetic input is named with its generator and what the real file
   -- is, and the command that runs the recipe on the real files.
   local synthetic, names, opts = {}, {}, {}

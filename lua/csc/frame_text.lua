@@ -1,0 +1,112 @@
+--- Frames as text: the first rows as an aligned table, the way R prints a
+-- data frame.  `print(frame)` in a recipe, `frame:head(n)`, `csceval show`
+-- and `describe --where` use it.
+-- @module csc.frame_text
+local hframe = require("host.frame")
+local util = require("csc.util")
+
+local M = {}
+local NA = hframe.NA
+
+local function cell(f, i, c)
+  local v = f:value(i, c)
+  if v == NA then
+    local why = f:na_reason(i, c)
+    return (why == nil or why == "" or why == "NA") and "NA" or ("NA(" .. why .. ")")
+  end
+  if type(v) == "number" then
+    if math.type(v) == "integer" then return string.format("%d", v) end
+    local s = string.format("%.6g", v)
+    return s
+  end
+  return tostring(v)
+end
+
+--- Text of the first n rows (default 10) of f, columns aligned (numbers to
+-- the right), with the frame's size and how many rows are not shown.
+function M.table(f, n, title)
+  n = n or 10
+  local names = f:names()
+  local nrow = f:nrow()
+  local m = math.min(n, nrow)
+  local cols, width, right = {}, {}, {}
+  for j, c in ipairs(names) do
+    local t = f:type(c)
+    right[j] = t == "float64" or t == "int64" or t == "number" or t == "integer"
+    cols[j] = {}
+    width[j] = utf8.len(c) or #c
+    for i = 1, m do
+      local s = cell(f, i, c)
+      if (utf8.len(s) or #s) > 40 then s = s:sub(1, 37) .. "..." end
+      cols[j][i] = s
+      width[j] = math.max(width[j], utf8.len(s) or #s)
+    end
+  end
+  local function pad(s, w, r)
+    local gap = string.rep(" ", w - (utf8.len(s) or #s))
+    return r and (gap .. s) or (s .. gap)
+  end
+  local out = {}
+  out[#out + 1] = string.format("%s%d rows, %d columns%s", title and (title .. ": ") or "", nrow, #names,
+    m < nrow and string.format(" (first %d shown)", m) or "")
+  local rn = #tostring(m)
+  local line = { string.rep(" ", rn) }
+  for j, c in ipairs(names) do line[#line + 1] = pad(c, width[j], right[j]) end
+  out[#out + 1] = table.concat(line, "  ")
+  for i = 1, m do
+    line = { pad(tostring(i), rn, true) }
+    for j = 1, #names do line[#line + 1] = pad(cols[j][i], width[j], right[j]) end
+    out[#out + 1] = (table.concat(line, "  "):gsub("%s+$", ""))
+  end
+  if m < nrow then out[#out + 1] = string.format("... %d more rows", nrow - m) end
+  return table.concat(out, "\n")
+end
+
+--- Make tostring(frame) (and so print(frame)) show the first rows.
+function M.install()
+  local probe = hframe.new({ names = { "x" }, columns = { { 1 } } })
+  local mt = debug.getmetatable(probe)
+  if mt and not mt.csc_text then
+    mt.__tostring = function(f)
+      local ok, s = pcall(M.table, f, 10)
+      if ok then return s end
+      return string.format("host.Frame (%d rows, %d columns)", f:nrow(), f:ncol())
+    end
+    mt.csc_text = true
+  end
+end
+
+--- Read FILE for describe/show with --where and --columns applied.
+function M.read_view(path, o, errors, sys)
+  if sys.kind(path) ~= "file" then errors.raise("data", path .. ": no such file") end
+  local types = {}
+  for _, t in ipairs(o.types or {}) do
+    local c, ty = t:match("^(.-)=(.+)$")
+    if not c then errors.raise("usage", "--type " .. t .. ": expected COLUMN=TYPE") end
+    types[c] = ty
+  end
+  local ok, f, msg = pcall(hframe.read_csv, path, { types = types, origin = "with --type" })
+  if not ok then errors.raise("usage", tostring(f)) end
+  if not f then errors.raise("data", msg) end
+  local label = path
+  if o.where then
+    local okf, g = pcall(f.filter, f, o.where)
+    if not okf then errors.raise("usage", "--where: " .. util.plain_error(g)) end
+    f = g
+    label = string.format("%s, rows where %s", path, o.where)
+  end
+  if o.columns then
+    local list = {}
+    for c in o.columns:gmatch("[^,]+") do
+      c = c:gsub("^%s+", ""):gsub("%s+$", "")
+      if not f:has(c) then
+        errors.raise("usage", string.format("--columns: no column %q in %s%s", c, path, util.hint(c, f:names())))
+      end
+      list[#list + 1] = c
+    end
+    f = f:select(list)
+  end
+  return f, label
+end
+
+return M

@@ -1,0 +1,181 @@
+--- Documentation generated from the recipe schemas (lua/csc/recipe.lua and
+-- each design's schema): the field tables at the end of docs/recipes.md and
+-- the LuaLS annotations in lua/meta/recipe.lua, so editors complete and
+-- check recipes.  `make docs` writes both; tests/lua/test_explain.lua fails
+-- when either differs from what the schemas say.
+-- @module csc.schema_doc
+local recipe = require("csc.recipe")
+local util = require("csc.util")
+
+local M = {}
+
+local function typename(s)
+  local k = s.kind
+  if k == "string" then return "text" end
+  if k == "column" then return "column name" end
+  if k == "number" then return "number" end
+  if k == "integer" then return "whole number" end
+  if k == "boolean" then return "true/false" end
+  if k == "function" then return "function" end
+  if k == "any" then return "any" end
+  if k == "enum" then
+    local v = {}
+    for i, x in ipairs(s.values) do v[i] = string.format("`\"%s\"`", x) end
+    return "one of " .. table.concat(v, ", ")
+  end
+  if k == "list" then return "list of " .. typename(s.item) end
+  if k == "map" then return "table NAME = " .. typename(s.item) end
+  if k == "record" then return "table" end
+  if k == "either" then
+    local v = {}
+    for i, a in ipairs(s.alts) do v[i] = typename(a) end
+    return table.concat(v, " or ")
+  end
+  return k
+end
+
+-- rows {path, type, required, doc} of a schema, depth first, fields sorted
+local function rows(s, path, out)
+  if s.kind == "record" then
+    for _, k in ipairs(util.sorted_keys(s.fields)) do
+      local f = s.fields[k]
+      local p = path == "" and k or (path .. "." .. k)
+      out[#out + 1] = { p, typename(f), f.required and "yes" or "", f.doc or "" }
+      rows(f, p, out)
+    end
+  elseif s.kind == "list" then rows(s.item, path .. "[i]", out)
+  elseif s.kind == "map" then rows(s.item, path .. ".NAME", out)
+  elseif s.kind == "either" then
+    for _, a in ipairs(s.alts) do if a.kind == "record" then rows(a, path, out) end end
+  end
+  return out
+end
+
+local function md_table(list)
+  local out = { "| field | type | required | meaning |", "|---|---|---|---|" }
+  for _, r in ipairs(list) do
+    out[#out + 1] = string.format("| `%s` | %s | %s | %s |", r[1], r[2]:gsub("|", "\\|"), r[3], r[4]:gsub("|", "\\|"))
+  end
+  return table.concat(out, "\n")
+end
+
+M.BEGIN = "<!-- fields:begin (generated from the schemas by `make docs`; do not edit by hand) -->"
+M.END = "<!-- fields:end -->"
+
+--- The generated block of docs/recipes.md.
+function M.markdown()
+  local out = { M.BEGIN, "", "## Every field", "",
+    "Generated from the schemas, so it lists exactly what `csceval check` accepts. `csceval explain FIELD` "
+      .. "prints a field's entry.", "", "### The recipe", "", md_table(rows(recipe.schema, "", {})), "" }
+  for _, d in ipairs(recipe.designs) do
+    local ok, mod = pcall(recipe.design_module, d)
+    if ok and mod.schema then
+      out[#out + 1] = string.format("### `design` of type `%s`", d)
+      out[#out + 1] = ""
+      out[#out + 1] = md_table(rows(mod.schema, "design", {}))
+      out[#out + 1] = ""
+    end
+  end
+  out[#out + 1] = M.END
+  return table.concat(out, "\n")
+end
+
+--- docs/recipes.md with its generated block replaced (or appended).
+function M.recipes_md(text)
+  local a = text:find(M.BEGIN, 1, true)
+  local b = text:find(M.END, 1, true)
+  if a and b then return text:sub(1, a - 1) .. M.markdown() .. text:sub(b + #M.END) end
+  return text:gsub("\n*$", "\n\n") .. M.markdown() .. "\n"
+end
+
+-- ===== LuaLS annotations =====
+
+local function luatype(s, classname, classes)
+  local k = s.kind
+  if k == "string" or k == "column" then return "string" end
+  if k == "number" then return "number" end
+  if k == "integer" then return "integer" end
+  if k == "boolean" then return "boolean" end
+  if k == "function" then return "function" end
+  if k == "any" then return "any" end
+  if k == "enum" then
+    local v = {}
+    for i, x in ipairs(s.values) do v[i] = string.format("%q", x) end
+    return table.concat(v, "|")
+  end
+  if k == "list" then
+    local t = luatype(s.item, classname, classes)
+    return t:find("|", 1, true) and ("(" .. t .. ")[]") or (t .. "[]")
+  end
+  if k == "map" then return "table<string, " .. luatype(s.item, classname, classes) .. ">" end
+  if k == "record" then
+    classes[#classes + 1] = { name = classname, s = s }
+    return classname
+  end
+  if k == "either" then
+    local v = {}
+    local nrec = 0
+    for _, a in ipairs(s.alts) do if a.kind == "record" then nrec = nrec + 1 end end
+    for i, a in ipairs(s.alts) do v[i] = luatype(a, classname .. ((nrec > 1 and i > 1) and tostring(i) or ""), classes) end
+    return table.concat(v, "|")
+  end
+  return "any"
+end
+
+local function class_text(name, s, classes, extra)
+  local out = { "---@class " .. name }
+  for _, k in ipairs(util.sorted_keys(s.fields)) do
+    local f = s.fields[k]
+    local sub = name .. "." .. k:gsub("^%l", string.upper)
+    local t = luatype(f, sub, classes)
+    out[#out + 1] = string.format("---@field %s%s %s%s", k, f.required and "" or "?", t,
+      f.doc and (" " .. f.doc:gsub("\n", " ")) or "")
+  end
+  for _, l in ipairs(extra or {}) do out[#out + 1] = l end
+  return table.concat(out, "\n")
+end
+
+--- lua/meta/recipe.lua: ---@class annotations for recipes.
+function M.luals()
+  local blocks = { table.concat({ "---@meta",
+    "-- LuaLS annotations for csceval recipes, generated from the schemas by `make docs`; do not edit.",
+    "-- Editors with the Lua language server complete and check a recipe annotated as",
+    "--   ---@type csc.Recipe",
+    "--   local recipe = { ... }",
+    "--   return recipe",
+    "-- (add lua/meta to the workspace library in .luarc.json: {\"workspace.library\": [\"lua/meta\"]})" }, "\n") }
+  local designs = {}
+  for _, d in ipairs(recipe.designs) do
+    local ok, mod = pcall(recipe.design_module, d)
+    if ok and mod.schema then designs[#designs + 1] = { name = d, s = mod.schema } end
+  end
+  local classes = {}
+  local dnames = {}
+  for _, d in ipairs(designs) do dnames[#dnames + 1] = "csc.Design." .. d.name:gsub("^%l", string.upper) end
+  -- the recipe, with design as the union of the designs
+  local top = util.copy(recipe.schema.fields)
+  top.design = nil
+  local rec = { kind = "record", fields = top }
+  local queue = {}
+  blocks[#blocks + 1] = class_text("csc.Recipe", rec, queue,
+    { "---@field design " .. table.concat(dnames, "|") .. " the design: its type and fields" })
+  for _, d in ipairs(designs) do
+    local cname = "csc.Design." .. d.name:gsub("^%l", string.upper)
+    blocks[#blocks + 1] = class_text(cname, d.s, queue,
+      { string.format("---@field type %q", d.name) })
+  end
+  -- nested record classes, breadth first, each once
+  local seen = {}
+  local i = 1
+  while i <= #queue do
+    local c = queue[i]
+    if not seen[c.name] then
+      seen[c.name] = true
+      blocks[#blocks + 1] = class_text(c.name, c.s, queue)
+    end
+    i = i + 1
+  end
+  return table.concat(blocks, "\n\n") .. "\n"
+end
+
+return M

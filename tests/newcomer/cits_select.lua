@@ -1,0 +1,26 @@
+return {
+  title = "Referrals per 10,000 children in Derby",
+  question = "Did Derby's referral rate change level or trend after the Early Help offer began in April 2018?",
+  source = { report = "New analysis", tables = { "none" } },
+  inputs = {
+    referrals = { path = "referrals.csv" },
+    population = { path = "population.csv" },
+    neighbours = { path = "neighbours.csv" },
+  },
+  design = {
+    type = "cits",
+    prepare = function(data)
+      local pop = data.population:mutate("rate_year", "time_period + 1")
+        :select{ "rate_year", "old_la_code", "population_estimate" }
+      return data.referrals:filter('geographic_level == "Local authority"')
+        :join(pop, { "old_la_code", time_period = "rate_year" }, "left")
+        :mutate("rate", "referral_count / population_estimate * 10000")
+    end,
+    unit = "old_la_code", time = "time_period", name = "la_name", format = "fy",
+    treated = 831,
+    select = { neighbours = { input = "neighbours", code_column = "LA num", columns = { "SN1", "SN2", "SN3" } }, method = "itsamatch", n = 5 },
+    placebo = true,
+    interruption = 2019,
+    outcomes = { { name = "rate", column = "rate" } },
+  },
+}
