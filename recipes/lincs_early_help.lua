@@ -228,7 +228,7 @@ return {
       end
       ctx:table("annual", { columns = { "financial_year", "referrals", "no_further_action", "nfa_pct" },
         rows = trows }, { caption = "The monthly series added up by financial year (compare the census counts "
-          .. "under Published against reproduced)", digits = 2 })
+          .. "under Input checks)", digits = 2 })
       f = f:mutate("nfa_pct", "no_further_action_count / referral_count * 100")
       local fits = {}
       for _, o in ipairs(OUTCOMES) do fits[o.name] = analyse_outcome(ctx, f, o) end
@@ -243,50 +243,51 @@ return {
   },
 
   published = {
-    -- The census counts the synthetic months must add up to.
+    -- Input checks, not figures of the report: the census counts the
+    -- synthetic months must add up to.
     { label = "Referrals in 2017/18, Lincolnshire (children in need census)", source = "DfE CiN census, table C1",
-      estimate = "annual.referrals.2018", value = 7377, tolerance = 0,
+      estimate = "annual.referrals.2018", input_check = true, value = 7377, tolerance = 0,
       note = "not from the report: the real annual count the synthetic months add up to" },
     { label = "Referrals with no further action in 2017/18", source = "DfE CiN census, table C1",
-      estimate = "annual.nfa.2018", value = 746, tolerance = 0 },
+      estimate = "annual.nfa.2018", input_check = true, value = 746, tolerance = 0 },
     { label = "Referrals in 2018/19, Lincolnshire (children in need census)", source = "DfE CiN census, table C1",
-      estimate = "annual.referrals.2019", value = 7022, tolerance = 0 },
+      estimate = "annual.referrals.2019", input_check = true, value = 7022, tolerance = 0 },
     { label = "Referrals with no further action in 2018/19", source = "DfE CiN census, table C1",
-      estimate = "annual.nfa.2019", value = 575, tolerance = 0 },
+      estimate = "annual.nfa.2019", input_check = true, value = 575, tolerance = 0 },
     -- Figure 6.
     { label = "Referrals: direction of the 2017/18 trend (-1 = downward)", source = "Figure 6 text",
-      estimate = "referrals.pre_trend_direction", value = -1, tolerance = 0,
+      estimate = "referrals.pre_trend_direction", synthetic = "designed", value = -1, tolerance = 0,
       note = "\"a downward trend in the number of monthly referrals\"; designed into the synthetic data" },
     { label = "Referrals: direction of the 2018/19 trend (+1 = rising)", source = "Figure 6 text",
-      estimate = "referrals.post_trend_direction", value = 1, tolerance = 0,
+      estimate = "referrals.post_trend_direction", synthetic = "designed", value = 1, tolerance = 0,
       note = "\"levels off to a slight increase over time\"; designed into the synthetic data" },
     { label = "Referrals: months vary less around the 2018/19 line than the 2017/18 one (1 = yes)",
-      source = "Figure 6 text", estimate = "referrals.post_less_variable", value = 1, tolerance = 0,
+      source = "Figure 6 text", estimate = "referrals.post_less_variable", synthetic = "designed", value = 1, tolerance = 0,
       note = "\"monthly referrals fluctuate to a lesser degree\"; designed into the synthetic data" },
     { label = "Referrals: change in level statistically significant at 5% (1 = yes, 0 = no)",
-      source = "Figure 6 text", estimate = "referrals.level_change_significant", value = 0, tolerance = 0,
+      source = "Figure 6 text", estimate = "referrals.level_change_significant", synthetic = "found", value = 0, tolerance = 0,
       note = "\"not statistically significant\"; no p-value was published (the p-value is in the results)" },
     { label = "Referrals: change in slope statistically significant at 5% (1 = yes, 0 = no)",
-      source = "Figure 6 text", estimate = "referrals.slope_change_significant", value = 0, tolerance = 0,
+      source = "Figure 6 text", estimate = "referrals.slope_change_significant", synthetic = "found", value = 0, tolerance = 0,
       note = "\"not statistically significant\"" },
     -- Figure 8.
     { label = "NFA share: level of the 2017/18 line (%)", source = "Figure 8 text",
-      estimate = "nfa.fitted_pre_mean", value = 10, tolerance = 0.5, unit = "%",
+      estimate = "nfa.fitted_pre_mean", synthetic = "designed", value = 10, tolerance = 0.5, unit = "%",
       note = "\"a flat trend of around 10%\"; whole percentages read from a chart, hence +/-0.5" },
     { label = "NFA share: slope of the 2017/18 line (percentage points per month)", source = "Figure 8 text",
-      estimate = "nfa.pre_slope", value = 0, tolerance = 0.1,
+      estimate = "nfa.pre_slope", synthetic = "designed", value = 0, tolerance = 0.1,
       note = "\"flat\": taken as less than 0.1 point a month (1.2 points over the year)" },
     { label = "NFA share: fitted value in April 2018 (%)", source = "Figure 8 text",
-      estimate = "nfa.fitted_first_post", value = 9, tolerance = 0.5, unit = "%",
+      estimate = "nfa.fitted_first_post", synthetic = "designed", value = 9, tolerance = 0.5, unit = "%",
       note = "\"a drop to around 9%\"" },
     { label = "NFA share: fitted value in March 2019 (%)", source = "Figure 8 text",
-      estimate = "nfa.fitted_end", value = 7, tolerance = 0.5, unit = "%",
+      estimate = "nfa.fitted_end", synthetic = "designed", value = 7, tolerance = 0.5, unit = "%",
       note = "\"a downward trend ending at approximately 7%\"" },
     { label = "NFA share: change in level statistically significant at 5% (1 = yes, 0 = no)",
-      source = "Figure 8 text", estimate = "nfa.level_change_significant", value = 0, tolerance = 0,
+      source = "Figure 8 text", estimate = "nfa.level_change_significant", synthetic = "found", value = 0, tolerance = 0,
       note = "\"the results ... were not statistically significant\"" },
     { label = "NFA share: change in slope statistically significant at 5% (1 = yes, 0 = no)",
-      source = "Figure 8 text", estimate = "nfa.slope_change_significant", value = 0, tolerance = 0,
+      source = "Figure 8 text", estimate = "nfa.slope_change_significant", synthetic = "found", value = 0, tolerance = 0,
       note = "\"the results ... were not statistically significant\"" },
   },
 

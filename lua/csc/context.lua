@@ -10,11 +10,19 @@ local NA = require("host.frame").NA
 
 local M = {}
 local Ctx = {}
+
+--- The mark every chart carries, inside the image, when the data are synthetic.
+M.SYNTHETIC_CHART_NOTE = "SYNTHETIC DATA: made to match the published figures, so agreement is by construction, not a finding."
 Ctx.__index = Ctx
 
 --- New context for recipe r with loaded data.
 function M.new(r, data, prov, opts)
+  local synthetic = false
+  for _, pv in ipairs(prov or {}) do if pv.synthetic then synthetic = true end end
   return setmetatable({
+    -- true when any input is synthetic (and not replaced with --data): every
+    -- output, chart images included, then says so
+    synthetic = synthetic,
     recipe = r.spec, path = r.path, id = r.id, data = data, provenance = prov,
     seed = opts.seed or r.spec.seed or 20260101, alpha = r.spec.alpha or 0.05,
     estimates = {}, estimate_index = {}, tables = {}, table_index = {},
@@ -36,7 +44,8 @@ local function num_or_nil(v, what, level)
 end
 
 --- Record an estimate.  Fields: label (unique), value, and optionally se,
--- ci = {low, high}, p, n, df, unit, method, group; headline = true marks the
+-- ci = {low, high}, p, n, df, unit, method, group, title (the estimate in
+-- words for readers; csc.labels makes one when absent); headline = true marks the
 -- one figure out/index.md shows; detail = true keeps it out of the report's
 -- results list (it is still in results.json, usually shown in a table).
 function Ctx:estimate(e)
@@ -66,7 +75,7 @@ function Ctx:estimate(e)
       error(string.format("estimate %s: ci must be {low, high} with two numbers", e.label), 2)
     end
   end
-  for _, k in ipairs({ "unit", "method", "group" }) do
+  for _, k in ipairs({ "unit", "method", "group", "title" }) do
     if e[k] ~= nil and type(e[k]) ~= "string" then
       error(string.format("estimate %s: %s must be a string, got %s", e.label, k, type(e[k])), 2)
     end
@@ -74,7 +83,7 @@ function Ctx:estimate(e)
   local rec = {
     label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
     ci = e.ci and { e.ci[1], e.ci[2] } or nil, unit = e.unit, method = e.method, group = e.group,
-    headline = e.headline or nil, detail = e.detail or nil,
+    headline = e.headline or nil, detail = e.detail or nil, title = e.title,
   }
   self.estimates[#self.estimates + 1] = rec
   self.estimate_index[e.label] = rec
@@ -82,7 +91,8 @@ function Ctx:estimate(e)
 end
 
 --- Record a result table.  t is a host.Frame or {columns = {...}, rows = {{...}, ...}}.
--- opts: caption, digits (number or per-column table), csv (default true).
+-- opts: caption, digits (number or per-column table), csv (default true),
+-- labels (column name -> words for the report; csc.labels makes the rest).
 function Ctx:table(name, t, opts)
   if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
     error("ctx:table(name, ...): name must be letters, digits, _ or - (it becomes name.csv)", 2)
@@ -119,7 +129,7 @@ function Ctx:table(name, t, opts)
   end
   local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
                 digits = opts and opts.digits, csv = not (opts and opts.csv == false),
-                note = opts and opts.note }
+                note = opts and opts.note, labels = opts and opts.labels }
   self.tables[#self.tables + 1] = rec
   self.table_index[name] = rec
   return rec
@@ -195,6 +205,16 @@ function Ctx:chart(c)
     if not ok then error(string.format("ctx:chart %s: %s", c.name, tostring(res)), 2) end
     text = res
   end
+  -- Inside the image, where it travels with a pasted PNG: where the figures
+  -- come from and, on synthetic data, that agreement is by construction.
+  local src = self.recipe and self.recipe.source
+  local foot = {}
+  if type(src) == "table" and type(src.report) == "string" then
+    foot[#foot + 1] = { text = "Source: csceval rerun of " .. src.report
+      .. (src.reference and (" (" .. src.reference .. ")") or "") .. "." }
+  end
+  if self.synthetic then foot[#foot + 1] = { text = M.SYNTHETIC_CHART_NOTE, strong = true } end
+  text = require("csc.svg").footnote(text, foot)
   local rec = { name = c.name, title = c.title, desc = c.desc, svg = text, table = c.table, kind = c.kind,
                 own_ids = c.svg == nil }
   self.charts[#self.charts + 1] = rec

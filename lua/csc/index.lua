@@ -55,10 +55,18 @@ function M.evidence(doc)
     if p.within == true then within = within + 1 end
   end
   local out = {}
+  if doc.synthetic == true then
+    out[#out + 1] = "Agreement by construction: synthetic data (made to match the published figures)."
+  end
   if total > 0 then
     out[#out + 1] = string.format("Published figures reproduced within tolerance: %d of %d.", within, total)
   else
     out[#out + 1] = "No published figures to compare with."
+  end
+  local checks, checks_ok = #(doc.input_checks or {}), 0
+  for _, p in ipairs(doc.input_checks or {}) do if p.within == true then checks_ok = checks_ok + 1 end end
+  if checks > 0 then
+    out[#out + 1] = string.format("Input checks passed: %d of %d.", checks_ok, checks)
   end
   local nw = #(doc.warnings or {})
   out[#out + 1] = nw == 0 and "No diagnostics raised." or
@@ -106,6 +114,7 @@ function M.write(out_dir)
       design = dname,
       headline = headline,
       evidence = ev,
+      synthetic = doc.synthetic == true,
     }
   end
   local text = "# csceval results\n\n| recipe | question | design | headline | strength of evidence |\n|---|---|---|---|---|\n"

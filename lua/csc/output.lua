@@ -68,11 +68,18 @@ function M.results(ctx, r, published, stamp)
       columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced,
       missing = p.missing or nil }
   end
-  local pub = json.array()
+  -- Figures printed in the source report, and apart from them the checks
+  -- of the inputs against other sources (not counted as reproduced figures).
+  -- On synthetic data each says how it relates to the data: calibrated into
+  -- them, designed into their shape, or found by the analysis.
+  local pub, checks = json.array(), json.array()
   for _, p in ipairs(published) do
-    pub[#pub + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
+    local list = p.input_check and checks or pub
+    list[#list + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
       tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
-      estimate = p.estimate, field = p.field }
+      estimate = p.estimate, field = p.field, note = p.note, synthetic_data = p.synthetic,
+      by_construction = nil }
+    if p.synthetic then list[#list].by_construction = p.synthetic ~= "found" end
   end
   local s = r.spec
   return json.encode({
@@ -80,7 +87,10 @@ function M.results(ctx, r, published, stamp)
       design_label = s.design.label,
       source = { report = s.source.report, tables = json.array(util.copy(s.source.tables)),
                  reference = s.source.reference } },
-    estimates = est, published = pub, tables = tables, inputs = inputs,
+    estimates = est, published = pub, input_checks = checks, tables = tables, inputs = inputs,
+    synthetic = ctx.synthetic,
+    synthetic_note = ctx.synthetic and ("Synthetic data: the inputs marked synthetic were made to match the "
+      .. "published figures, so agreement with them is by construction, not a finding.") or nil,
     warnings = json.array(util.copy(ctx.warnings)),
     evidence = ctx.evidence,
     stamp = stamp,
@@ -112,7 +122,9 @@ function M.render(ctx, r, published, stamp, formats)
   for _, f in ipairs(formats or outputs.formats or M.default_formats) do want[f] = true end
   if want.json then files["results.json"] = M.results(ctx, r, published, stamp) end
   local doc
-  if want.md or want.html then doc = report.model(ctx, r, published, stamp) end
+  if want.md or want.html then
+    doc = report.model(ctx, r, published, stamp, { csv = want.csv, json = want.json, md = want.md })
+  end
   if want.md then files["report.md"] = report.render_markdown(doc) end
   local png = ctx.png or outputs.png
   for _, c in ipairs(ctx.charts or {}) do

@@ -68,6 +68,10 @@ M.schema = S.record({
     unit = S.string(),
     source = S.string(),
     note = S.string(),
+    synthetic = S.enum({ "calibrated", "designed", "found" }, { doc = "on synthetic data: the figure was "
+      .. "calibrated into the data, designed into their shape, or found by the analysis (default calibrated)" }),
+    input_check = S.boolean({ doc = "a check of the input data against another source, not a figure of the "
+      .. "report: listed apart from the published figures and not counted with them" }),
   })),
   outputs = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html" })),
@@ -77,6 +81,8 @@ M.schema = S.record({
   alpha = S.number({ min = 0, max = 1 }),
   limitations = S.list(S.string()),
   data_note = S.string(),
+  labels = S.map(S.string(), { doc = "estimate keys (or their leading parts) and column names in plain "
+    .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.labels)" }),
 })
 
 --- Design module for a type name.

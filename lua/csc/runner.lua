@@ -99,6 +99,10 @@ local function compare(ctx, r)
       label = p.label, published = p.value, reproduced = rep, tolerance = p.tolerance,
       within = rep ~= nil and math.abs(rep - p.value) <= p.tolerance + 1e-12,
       unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
+      note = p.note, input_check = p.input_check or nil,
+      -- on synthetic data every figure is taken as calibrated into the data
+      -- (agreement by construction) unless the recipe says otherwise
+      synthetic = ctx.synthetic and (p.synthetic or "calibrated") or nil,
     }
   end
   return out
@@ -165,14 +169,19 @@ function M.run(path, opts)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
   local published = compare(ctx, r)
+  require("csc.report").add_forest(ctx, r, published)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
     recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, published, stamp, opts.formats)
   local dir = write_outputs(opts.out or "out", r.id, files)
-  local nwithin = 0
-  for _, p in ipairs(published) do if p.within then nwithin = nwithin + 1 end end
-  return { id = r.id, title = r.spec.title, dir = dir, published = published, nwithin = nwithin,
+  local nwithin, npub, nchecks, nchecks_ok = 0, 0, 0, 0
+  for _, p in ipairs(published) do
+    if p.input_check then nchecks = nchecks + 1; if p.within then nchecks_ok = nchecks_ok + 1 end
+    else npub = npub + 1; if p.within then nwithin = nwithin + 1 end end
+  end
+  return { id = r.id, title = r.spec.title, dir = dir, published = published, nwithin = nwithin, npublished = npub,
+           ninput_checks = nchecks, ninput_checks_ok = nchecks_ok, synthetic = ctx.synthetic,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
            design = r.spec.design.type }
 end

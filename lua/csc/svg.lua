@@ -204,6 +204,52 @@ local function dash_attr(d)
   return ""
 end
 
+--- Add lines of small print at the foot of a finished SVG, inside the image
+-- (so they travel with the SVG and its PNG): the chart's source, and the
+-- synthetic-data mark.  lines: {{text = s, strong = bool}, ...}.  The
+-- height (viewBox and height attribute) grows to make room; an SVG without
+-- a viewBox or numeric width and height is returned unchanged.
+function M.footnote(svg, lines)
+  if not lines or #lines == 0 then return svg end
+  local open_tag = svg:match("^%s*(<svg[^>]*>)")
+  if not open_tag then return svg end
+  local x0, y0, w, h = open_tag:match('viewBox%s*=%s*"%s*([%-%d.]+)[%s,]+([%-%d.]+)[%s,]+([%d.]+)[%s,]+([%d.]+)%s*"')
+  x0, y0, w, h = tonumber(x0), tonumber(y0), tonumber(w), tonumber(h)
+  local aw = tonumber(open_tag:match('%swidth%s*=%s*"([%d.]+)"'))
+  local ah = tonumber(open_tag:match('%sheight%s*=%s*"([%d.]+)"'))
+  if not w then
+    if not (aw and ah) then return svg end
+    x0, y0, w, h = 0, 0, aw, ah
+  end
+  local size = 11
+  local body = {}
+  local y = y0 + h + 4
+  for _, l in ipairs(lines) do
+    for _, line in ipairs(wrap(l.text, w - 16, size)) do
+      y = y + size + 3
+      body[#body + 1] = text(x0 + 8, y, line, string.format(' font-size="%d"%s fill="%s"', size,
+        l.strong and ' font-weight="bold"' or "", l.strong and M.ink or M.muted))
+    end
+  end
+  local extra = y + 6 - (y0 + h)
+  local nh = h + extra
+  local tag = open_tag:gsub('(viewBox%s*=%s*")[^"]*(")', function(a, b)
+    return a .. string.format("%s %s %s %s", num(x0), num(y0), num(w), num(nh)) .. b
+  end, 1)
+  if not open_tag:match("viewBox") then
+    tag = tag:gsub("^<svg", string.format('<svg viewBox="%s %s %s %s"', num(x0), num(y0), num(w), num(nh)), 1)
+  end
+  if ah then
+    tag = tag:gsub('(%sheight%s*=%s*")[%d.]+(")', function(a, b) return a .. num(ah * nh / h) .. b end, 1)
+  end
+  local close = svg:find("</svg>%s*$")
+  if not close then return svg end
+  local head_start, head_end = svg:find(open_tag, 1, true)
+  return svg:sub(1, head_start - 1) .. tag .. svg:sub(head_end + 1, close - 1)
+    .. string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff"/>\n', num(x0), num(y0 + h), num(w), num(extra))
+    .. table.concat(body, "\n") .. "\n</svg>\n"
+end
+
 -- ===== The canvas: header, title, legend, defs =====
 
 local Canvas = {}
@@ -838,6 +884,32 @@ end
 --- Tornado chart.  base = outcome at the base case; items = {{label, low,
 -- high}, ...}: the outcome with each input at its low and high value.
 -- Rows are sorted by the width of their swing, widest first.
+--- Forest plot: one row per estimate, its point and 95% interval, and a
+-- line at the value of no effect (spec.null, default 0).
+-- items = {{label, value, low, high}}; estimates should share one unit.
+function M.forest(spec)
+  req(spec, "svg.forest")
+  local items = list(spec.items, "items", "svg.forest")
+  local null = spec.null or 0
+  local cats, layers, xs, ys = {}, {}, {}, {}
+  local lo, hi = null, null
+  for i, it in ipairs(items) do
+    cats[i] = it.label
+    if ok(it.low) and ok(it.high) then
+      layers[#layers + 1] = { type = "line", x = { it.low, it.high }, y = { i, i }, style = 1, dash = "",
+        name = i == 1 and "95% confidence interval" or nil }
+      lo, hi = math.min(lo, it.low), math.max(hi, it.high)
+    end
+    if ok(it.value) then xs[#xs + 1] = it.value; ys[#ys + 1] = i; lo, hi = math.min(lo, it.value), math.max(hi, it.value) end
+  end
+  layers[#layers + 1] = { type = "points", x = xs, y = ys, style = 1, marker = "diamond", name = "Estimate" }
+  layers[#layers + 1] = { type = "vline", x = null, dash = "4 3", colour = M.ink,
+    label = spec.null_label or ("No effect (" .. num(null) .. ")") }
+  local room = (hi - lo) * 0.05 + 1e-9
+  return M.plot(copy_common(spec, { layers = layers, y = { categories = cats },
+    x = spec.x or { include = { lo - room, hi + room } } }))
+end
+
 function M.tornado(spec)
   req(spec, "svg.tornado")
   local base = spec.base
@@ -981,6 +1053,7 @@ end
 
 --- Chart kinds by name, for ctx:chart{kind = ...}.
 M.kinds = {
+  forest = M.forest,
   plot = M.plot, lines = M.lines, its = M.its, love = M.love, overlap = M.overlap,
   benchmark = M.benchmark, funnel = M.funnel, bars = M.bars, tornado = M.tornado,
 }
