@@ -19,16 +19,18 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 \
-              -DCSC_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+              -DCSC_VERSION='"$(VERSION)"' -Ihost $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS   := $(PKG_LIBS) $(CSV_LIBS) -lm
 
 BUILD    ?= build
-HOST_SRC := $(filter-out host/main.c,$(wildcard host/*.c))
+# host/ is arranged by layer (docs/host.md): app, bind, data, num, match, render
+HOST_SRC := $(filter-out host/app/main.c,$(wildcard host/*/*.c))
 HOST_OBJ := $(HOST_SRC:host/%.c=$(BUILD)/host/%.o)
+HOST_HDR := $(wildcard host/*/*.h)
 TEST_SRC := $(wildcard tests/c/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check deps test-unit test-lua test-bad test-golden test-asan test-browser bench \
+.PHONY: all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
         install clean
 
 all: csceval
@@ -36,7 +38,7 @@ all: csceval
 csceval: $(BUILD)/csceval
 	cp $< $@
 
-$(BUILD)/host/%.o: host/%.c $(wildcard host/*.h) Makefile
+$(BUILD)/host/%.o: host/%.c $(HOST_HDR) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -44,12 +46,12 @@ $(BUILD)/libcsceval.a: $(HOST_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/csceval: $(BUILD)/host/main.o $(BUILD)/libcsceval.a
+$(BUILD)/csceval: $(BUILD)/host/app/main.o $(BUILD)/libcsceval.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihost -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS)
 
 # Install any missing Debian package (needs root; prints what to run otherwise).
 deps:
@@ -58,6 +60,11 @@ deps:
 run: deps
 	$(MAKE) csceval
 	./csceval run recipes/*.lua --out out
+
+# Only host/app and host/bind include Lua headers; each layer includes only
+# the layers below it (tests/tools/lint_layers.sh, docs/host.md "Layers").
+lint-layers:
+	@sh tests/tools/lint_layers.sh
 
 test-unit: $(TEST_BIN)
 	@sh tests/tools/run_unit.sh $(TEST_BIN)
@@ -90,6 +97,7 @@ test-asan:
 
 check: deps
 	@rm -f tests/out/summary.txt
+	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
 	$(MAKE) test-unit test-lua test-bad test-golden test-browser
 	$(MAKE) test-asan
@@ -99,11 +107,10 @@ bench: deps csceval
 	@sh tests/bench/run.sh
 
 install: csceval
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs \
-	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 csceval $(DESTDIR)$(PREFIX)/bin/csceval
-	install -m 644 lua/csc/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/
-	install -m 644 lua/csc/designs/*.lua $(DESTDIR)$(PREFIX)/share/csceval/lua/csc/designs/
+	cd lua && find csc -type d -exec install -d $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \; \
+	  && find csc -type f -name '*.lua' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \;
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
 
 clean:

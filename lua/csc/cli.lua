@@ -161,7 +161,7 @@ local function run_each(o, argv)
     if code ~= 0 then failed = failed + 1; first = first or code end
   end
   local out = o.out or "out"
-  local ok, err = require("csc.index").write(out)
+  local ok, err = require("csc.render.index").write(out)
   if not ok then errors.raise("output", err) end
   if not o.quiet then sys.stdout(string.format("reports: %s/index.html and %s/index.md\n", out, out)) end
   if first then
@@ -174,7 +174,7 @@ end
 local function run(o, argv)
   if #o.files == 0 then errors.raise("usage", "run needs at least one recipe: csceval run recipes/NAME.lua") end
   local runner = require("csc.runner")
-  local index = require("csc.index")
+  local index = require("csc.render.index")
   sys.set_memory_limit(math.floor((o.memory or 4096) * 1024 * 1024))
   local summaries = {}
   local progress = require("csc.progress").new(#o.files, o.quiet)

@@ -31,7 +31,7 @@ function M.new(r, data, prov, opts)
     -- evidence: a design's own sentence on how strong its evidence is (set
     -- ctx.evidence = "..."); shown in the report and in out/index.html.
     evidence = nil,
-    -- output options that are not recipe content (--png); read by csc.output
+    -- output options that are not recipe content (--png); read by csc.render.output
     png = opts.png or nil,
   }, Ctx)
 end
@@ -45,7 +45,7 @@ end
 
 --- Record an estimate.  Fields: label (unique), value, and optionally se,
 -- ci = {low, high}, p, n, df, unit, method, group, title (the estimate in
--- words for readers; csc.labels makes one when absent); headline = true marks the
+-- words for readers; csc.render.labels makes one when absent); headline = true marks the
 -- one figure out/index.md shows; detail = true keeps it out of the report's
 -- results list (it is still in results.json, usually shown in a table).
 function Ctx:estimate(e)
@@ -92,7 +92,7 @@ end
 
 --- Record a result table.  t is a host.Frame or {columns = {...}, rows = {{...}, ...}}.
 -- opts: caption, digits (number or per-column table), csv (default true),
--- labels (column name -> words for the report; csc.labels makes the rest).
+-- labels (column name -> words for the report; csc.render.labels makes the rest).
 function Ctx:table(name, t, opts)
   if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
     error("ctx:table(name, ...): name must be letters, digits, _ or - (it becomes name.csv)", 2)
@@ -162,7 +162,7 @@ local UNSAFE_SVG = {
 -- desc (required: they are the chart's accessible name and description),
 -- and either kind = "benchmark" | "its" | "love" | "overlap" | "funnel" |
 -- "bars" | "tornado" | "lines" | "plot" with that kind's fields (see
--- lua/csc/svg.lua), or svg = "<svg ...>...</svg>" drawn by hand.
+-- lua/csc/render/svg.lua), or svg = "<svg ...>...</svg>" drawn by hand.
 -- table = "name" shows the chart right after that result table.
 function Ctx:chart(c)
   if type(c) ~= "table" then
@@ -192,7 +192,7 @@ function Ctx:chart(c)
     end
     text = c.svg
   else
-    local svg = require("csc.svg")
+    local svg = require("csc.render.svg")
     local f = svg.kinds[c.kind]
     if not f then
       error(string.format("ctx:chart %s: kind %s is not a chart kind (use %s), or give svg = \"<svg ...>\"",
@@ -214,7 +214,7 @@ function Ctx:chart(c)
       .. (src.reference and (" (" .. src.reference .. ")") or "") .. "." }
   end
   if self.synthetic then foot[#foot + 1] = { text = M.SYNTHETIC_CHART_NOTE, strong = true } end
-  text = require("csc.svg").footnote(text, foot)
+  text = require("csc.render.svg").footnote(text, foot)
   local rec = { name = c.name, title = c.title, desc = c.desc, svg = text, table = c.table, kind = c.kind,
                 own_ids = c.svg == nil }
   self.charts[#self.charts + 1] = rec

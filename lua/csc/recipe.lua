@@ -16,14 +16,15 @@ local M = {}
 
 --- Designs csceval knows, by recipe `design.type`.  Each is a module in
 -- lua/csc/designs/ exporting `schema` (fields besides `type`), `describe`
--- and `run`; adding a design is adding a file there.
+-- and `run`; adding a design is adding a file there (designs/base.lua is the
+-- skeleton they share, not a design).
 local function find_designs()
   local here = package.searchpath("csc.designs.custom", package.path)
   local names = {}
   if here then
     for _, f in ipairs(sys.listdir(here:match("^(.*)[/\\]") or ".")) do
       local n = f:match("^([%w_]+)%.lua$")
-      if n then names[#names + 1] = n end
+      if n and n ~= "base" then names[#names + 1] = n end
     end
   end
   table.sort(names)
@@ -82,7 +83,7 @@ M.schema = S.record({
   limitations = S.list(S.string()),
   data_note = S.string(),
   labels = S.map(S.string(), { doc = "estimate keys (or their leading parts) and column names in plain "
-    .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.labels)" }),
+    .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.render.labels)" }),
 })
 
 --- Design module for a type name.

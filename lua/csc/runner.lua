@@ -6,7 +6,7 @@ local context = require("csc.context")
 local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
-local output = require("csc.output")
+local output = require("csc.render.output")
 local recipe = require("csc.recipe")
 local sys = require("host.sys")
 local util = require("csc.util")
@@ -169,7 +169,7 @@ function M.run(path, opts)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
   local published = compare(ctx, r)
-  require("csc.report").add_forest(ctx, r, published)
+  require("csc.render.report").add_forest(ctx, r, published)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
     recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }

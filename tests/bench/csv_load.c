@@ -1,8 +1,8 @@
 /* tests/bench/csv_load.c -- time csvtab_read on one file and print seconds.
  * Built by hand (not by make), with make's flags:
  *   python3 tests/bench/gen_csv_1m.py /tmp/csceval-bench/csv_1m.csv
- *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/frame.c host/csvtab.c \
- *       host/csvtab_col.c host/csvtab_fast.c tests/bench/csv_load.c -o /tmp/csv_load -lcsv -lm
+ *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/data/frame.c host/data/csvtab.c \
+ *       host/data/csvtab_col.c host/data/csvtab_fast.c tests/bench/csv_load.c -o /tmp/csv_load -lcsv -lm
  *   /tmp/csv_load /tmp/csceval-bench/csv_1m.csv 5   # best of 5; peak RSS: /usr/bin/time -v
  * The comparison, in the same run: Rscript tests/bench/peer_fread.R load FILE 5
  * (data.table::fread with nThread = 1).  Figures: docs/data.md. */
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "csvtab.h"
+#include "data/csvtab.h"
 
 static double now(void) {
   struct timespec t;

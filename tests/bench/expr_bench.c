@@ -2,8 +2,8 @@
  * (host/expr*.c) on 1,000,000 generated rows (seeded, so every run sees the
  * same data): a filter and a derived column, best of N runs, compile
  * included.  Built by hand (not by make):
- *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/frame.c host/expr_parse.c \
- *       host/expr_check.c host/expr_eval.c tests/bench/expr_bench.c -o /tmp/expr_bench -lm
+ *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/data/frame.c host/data/expr_parse.c \
+ *       host/data/expr_check.c host/data/expr_eval.c tests/bench/expr_bench.c -o /tmp/expr_bench -lm
  *   /tmp/expr_bench [ROWS] [RUNS]      # defaults 1000000 and 5
  * values/s is rows evaluated per second (one result value per row). */
 #include <math.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "expr.h"
-#include "frame.h"
+#include "data/expr.h"
+#include "data/frame.h"
 
 static double now(void) {
   struct timespec t;

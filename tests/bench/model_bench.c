@@ -1,6 +1,6 @@
 /* tests/bench/model_bench.c -- time the regression core on 1,000,000 x 7:
- * logit by IRLS (host/glm.c) and OLS with HC1 standard errors (host/linreg.c
- * + host/vcov.c), best of N runs, and print the ratio to statsmodels' times.
+ * logit by IRLS (host/num/glm.c) and OLS with HC1 standard errors (host/num/ols.c
+ * + host/num/vcov.c), best of N runs, and print the ratio to statsmodels' times.
  * Both sides may use every core (csceval: C11 threads over fixed row chunks;
  * statsmodels: numpy's multithreaded BLAS); run the peer in the same session
  * as this, as tests/bench/run.sh does, since other load moves both.  Every
@@ -8,7 +8,7 @@
  * order); a difference is reported and fails the benchmark.
  * Built by hand (not by make), as in tests/bench/run.sh:
  *   python3 tests/bench/gen_model_data.py /tmp/csceval-bench/model_1m.csv
- *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/linreg.c host/vcov.c host/glm.c \
+ *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/vcov.c host/num/glm.c \
  *       tests/bench/model_bench.c -o /tmp/model_bench $(pkg-config --cflags --libs gsl) -lm
  *   /usr/bin/python3 tests/bench/peer_statsmodels.py /tmp/csceval-bench/model_1m.csv 5
  *       # prints "peer logit_1m S" and "peer ols_hc1_1m S"
@@ -21,9 +21,9 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "glm.h"
-#include "linreg.h"
-#include "vcov.h"
+#include "num/glm.h"
+#include "num/ols.h"
+#include "num/vcov.h"
 
 static double now(void) {
   struct timespec t;

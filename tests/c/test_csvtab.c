@@ -1,5 +1,5 @@
-/* tests/c/test_csvtab.c -- cmocka tests for the CSV loader (host/csvtab.c)
- * and the describe summary (host/describe.c): each format rule from
+/* tests/c/test_csvtab.c -- cmocka tests for the CSV loader (host/data/csvtab.c)
+ * and the describe summary (host/data/describe.c): each format rule from
  * in-memory strings, every error message with its file:line:column and
  * column name, inference, missing reasons and overrides; then, when
  * ../shared/data/ees exists, the real EES files against counts and values
@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csvtab.h"
-#include "describe.h"
+#include "data/csvtab.h"
+#include "data/describe.h"
 
 #define EES "../shared/data/ees"
 

@@ -1,5 +1,5 @@
 /* tests/c/test_csvtab_fast.c -- cmocka tests for the CSV loader's fast path
- * and typed column store (host/csvtab_fast.c, host/csvtab_col.c).  Plain
+ * and typed column store (host/data/csvtab_fast.c, host/data/csvtab_col.c).  Plain
  * records are split without libcsv, in batches, and stored column by column;
  * every way a file can move between that path and libcsv, and every point
  * where a column changes type, is loaded three ways (libcsv alone, the SSE2
@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvtab.h"
-#include "csvtab_int.h"
+#include "data/csvtab.h"
+#include "data/csvtab_int.h"
 
 /* ===== helpers ===== */
 

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
-#include "frame.h"
+#include "data/expr.h"
+#include "data/frame.h"
 
 /* ===== building frames ===== */
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "frame.h"
+#include "data/frame.h"
 
 static struct frame_col *f64_col(const char *name, const double *v, size_t n) {
   struct frame_col *c = frame_col_new(name, FRAME_F64, n, NULL);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frameops.h"
+#include "data/frameops.h"
 
 /* ===== building frames ===== */
 

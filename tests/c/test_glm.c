@@ -16,10 +16,10 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "glm.h"
-#include "linreg.h"
-#include "lintest.h"
-#include "vcov.h"
+#include "num/glm.h"
+#include "num/ols.h"
+#include "num/lincom.h"
+#include "num/vcov.h"
 #include "refcsv.h"
 
 /* TOL_ITER: iterative fits.  csceval repeats glm.fit's iterations exactly
@@ -144,7 +144,7 @@ static const struct glm_case CASES[] = {
 };
 
 /* Large n: every row of a reference set repeated REP times (80,000 logit
- * rows, 60,000 Poisson rows: more than one chunk of host/linreg.h, so the
+ * rows, 60,000 Poisson rows: more than one chunk of host/num/ols.h, so the
  * rows are reduced on several threads and the triangles merged).  The
  * maximum likelihood estimate is unchanged, deviance and log-likelihood
  * scale by REP, (X'WX)^-1 and the HC0 sandwich by 1/REP; R's iteration

@@ -1,6 +1,6 @@
-/* tests/c/test_its.c -- cmocka tests for host/its.c on its own: the design
+/* tests/c/test_its.c -- cmocka tests for host/num/its.c on its own: the design
  * rows (itsa's terms), the Newey-West covariance within units against
- * host/vcov.c's single-series estimator, lags across a gap, and the errors
+ * host/num/vcov.c's single-series estimator, lags across a gap, and the errors
  * that name a unit.  The R comparisons are in tests/lua/test_its.lua. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,9 +14,9 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "its.h"
-#include "linreg.h"
-#include "vcov.h"
+#include "num/its.h"
+#include "num/ols.h"
+#include "num/vcov.h"
 
 #define TOL 1e-12   /* the same arithmetic in a different order: rounding only */
 

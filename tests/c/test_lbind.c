@@ -1,5 +1,5 @@
 /* tests/c/test_lbind.c -- the Lua bindings seen from C: a real csceval
- * state (hs_state.c), the host.* modules preloaded, values crossing the
+ * state (host/app/state.c), the host.* modules preloaded, values crossing the
  * boundary, errors raised with messages instead of crashes, the memory
  * cap, and no leaks when a binding raises halfway (ASan checks that). */
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "hs_state.h"
+#include "app/state.h"
 
 struct fixture {
   struct hs_mem mem;

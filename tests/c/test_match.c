@@ -18,9 +18,9 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "glm.h"
-#include "match.h"
-#include "match_int.h"
+#include "num/glm.h"
+#include "match/match.h"
+#include "match/match_int.h"
 #include "refmatch.h"
 
 /* Matched sets are compared exactly (same control rows for every treated

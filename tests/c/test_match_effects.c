@@ -1,9 +1,9 @@
 /* tests/c/test_match_effects.c -- cmocka tests for inverse probability
- * weights (host/ipw.c), balance tables (host/balance.c) and effect
- * estimates (host/effect.c) against R in tests/reference/matching/
+ * weights (host/match/ipw.c), balance tables (host/match/balance.c) and effect
+ * estimates (host/match/effect.c) against R in tests/reference/matching/
  * (make_effects.R: weights by definition, cobalt's balance formulas checked
  * against MatchIt's summary(), lm + sandwich/survey), and for the cohort
- * helpers (host/cohort.c) on small hand-made frames.  Run from the
+ * helpers (host/data/cohort.c) on small hand-made frames.  Run from the
  * repository root. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,11 +18,11 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "balance.h"
-#include "cohort.h"
-#include "effect.h"
-#include "frame.h"
-#include "ipw.h"
+#include "match/balance.h"
+#include "data/cohort.h"
+#include "match/effect.h"
+#include "data/frame.h"
+#include "match/ipw.h"
 #include "refmatch.h"
 
 /* Tolerances.  Weights, ESS and balance are closed forms of the same

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "pngsvg.h"
+#include "render/pngsvg.h"
 
 /* Width and height from the IHDR chunk, which follows the 8-byte signature. */
 static uint32_t be32(const unsigned char *p) {

@@ -17,9 +17,9 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "linreg.h"
-#include "prais.h"
-#include "vcov.h"
+#include "num/ols.h"
+#include "num/prais.h"
+#include "num/vcov.h"
 #include "refcsv.h"
 
 /* TOL_ITER: the iterated fits.  prais.c repeats make_models.R's loop step

@@ -17,13 +17,13 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
-#include "boot.h"
-#include "ctab.h"
-#include "padjust.h"
-#include "prop.h"
-#include "ranktest.h"
-#include "scale.h"
-#include "ttest.h"
+#include "num/boot.h"
+#include "num/ctab.h"
+#include "num/padjust.h"
+#include "num/prop.h"
+#include "num/ranktest.h"
+#include "num/scale.h"
+#include "num/ttest.h"
 
 #define REF_PATH "tests/reference/stats/expected.csv"
 

@@ -18,8 +18,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
-#include "linreg.h"
-#include "tsdiag.h"
+#include "num/ols.h"
+#include "num/tsdiag.h"
 #include "refcsv.h"
 
 /* TOL_CLOSED, 1e-8 relative (the issue's bar for closed-form results):

@@ -1,4 +1,4 @@
--- host.frame relational methods (host/lframe_rel.c over host/frameops*.c):
+-- host.frame relational methods (host/bind/lframe_rel.c over host/frameops*.c):
 -- select, rename, sort, aggregate, join, pivot_longer, pivot_wider,
 -- frame.bind_rows, and their argument errors.
 local H = ...

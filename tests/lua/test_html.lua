@@ -1,9 +1,9 @@
 -- Reports: the shared section model, report.md's format, report.html and
 -- index.html, SVG charts, PNG export, ctx:chart, and byte-identical reruns.
 local H = ...
-local svg = require("csc.svg")
-local html = require("csc.html")
-local report = require("csc.report")
+local svg = require("csc.render.svg")
+local html = require("csc.render.html")
+local report = require("csc.render.report")
 local context = require("csc.context")
 local json = require("csc.json")
 local sys = require("host.sys")
@@ -305,7 +305,7 @@ H.case("PNG export: librsvg renders a chart; same SVG, same bytes; bad SVG is an
 end)
 
 H.case("a chart librsvg cannot draw is an output error naming the chart", function()
-  local output = require("csc.output")
+  local output = require("csc.render.output")
   local ctx, r, published, stamp = fake_run(function(ctx)
     ctx:chart({ name = "broken", title = "t", desc = "d", svg = "<svg><rect></svg>" })
     ctx.png = true
@@ -320,7 +320,7 @@ end)
 -- ===== whole runs: determinism, formats, index =====
 
 local runner = require("csc.runner")
-local index = require("csc.index")
+local index = require("csc.render.index")
 
 local function files_of(dir)
   local t = {}

@@ -569,7 +569,7 @@ H.case("its design: the method states the segmented model", function()
 end)
 
 H.case("its_design: p-value columns get 3 decimals whatever the outcome's digits", function()
-  local D = require("csc.its_design")
+  local D = require("csc.its.design")
   local dg = D.digits({ "period", "impact", "impact_p", "p_value", "level_p", "step" }, 1)
   H.eq(dg, { period = 1, impact = 1, impact_p = 3, p_value = 3, level_p = 3, step = 1 })
 end)

@@ -6,7 +6,7 @@
 -- @module csc.designs.did
 local S = require("csc.schema")
 local its = require("csc.its")
-local D = require("csc.its_design")
+local D = require("csc.its.design")
 local util = require("csc.util")
 
 local M = {}

@@ -7,7 +7,7 @@
 -- @module csc.designs.ipw
 local S = require("csc.schema")
 local match = require("csc.match")
-local D = require("csc.match_design")
+local D = require("csc.match.design")
 
 local M = {}
 local NA = require("host.frame").NA

@@ -9,7 +9,7 @@
 -- @module csc.designs.its
 local S = require("csc.schema")
 local its = require("csc.its")
-local D = require("csc.its_design")
+local D = require("csc.its.design")
 local util = require("csc.util")
 
 local M = {}

@@ -9,7 +9,7 @@
 -- @module csc.designs.matching
 local S = require("csc.schema")
 local match = require("csc.match")
-local D = require("csc.match_design")
+local D = require("csc.match.design")
 local util = require("csc.util")
 
 local M = {}

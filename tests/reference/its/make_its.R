@@ -1,7 +1,7 @@
 # Run as: Rscript tests/reference/its/make_its.R
 #
 # Reference values for the interrupted time series designs: csc.its
-# (lua/csc/its.lua) and host/its.c.  Writes the data sets beside this script
+# (lua/csc/its.lua) and host/num/its.c.  Writes the data sets beside this script
 # (its_series.csv, cits_panel.csv, did_panel.csv), the expected values to
 # expected.csv (columns case,quantity,index,value; vectors indexed 1..k in
 # coefficient order, k x k matrices row-major) and sessionInfo.txt.  The Lua

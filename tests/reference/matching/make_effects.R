@@ -1,6 +1,6 @@
 # Run as: Rscript make_effects.R   (from tests/reference/matching/, after make_matching.R)
 #
-# References for host/ipw.c, host/balance.c and host/effect.c, used by
+# References for host/match/ipw.c, host/match/balance.c and host/match/effect.c, used by
 # tests/c/test_match_effects.c.  Writes
 #   effects_data.csv   the medium data set with an outcome y and the
 #                      weights/subclasses the cases use (computed here)

@@ -1,0 +1,217 @@
+/* host/app/fs.c -- output files written atomically, folder handling, and
+ * canonical paths for the sandbox's "inside the output folder" check.
+ * A failed run must leave no partial report, so every write goes through a
+ * temporary file and rename(2), which POSIX makes atomic within a filesystem. */
+#include "fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+int hs_fs_write_atomic(const char *path, const void *data, size_t len) {
+  size_t n = strlen(path);
+  char *tmp = malloc(n + 16);
+  if (!tmp) return -1;
+  memcpy(tmp, path, n);
+  memcpy(tmp + n, ".tmp.XXXXXX", 12);
+  int fd = mkstemp(tmp);
+  if (fd < 0) { free(tmp); return -1; }
+  const char *p = data;
+  size_t left = len;
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      goto fail;
+    }
+    p += w; left -= (size_t)w;
+  }
+  if (fsync(fd) != 0 && errno != EINVAL) goto fail;
+  /* mkstemp makes 0600; outputs are ordinary shareable files */
+  if (fchmod(fd, 0644) != 0) goto fail;
+  if (close(fd) != 0) { fd = -1; goto fail; }
+  fd = -1;
+  if (rename(tmp, path) != 0) goto fail;
+  free(tmp);
+  return 0;
+fail: {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    unlink(tmp);
+    free(tmp);
+    errno = e;
+    return -1;
+  }
+}
+
+int hs_fs_mkdirs(const char *path) {
+  size_t n = strlen(path);
+  char *buf = malloc(n + 1);
+  if (!buf) return -1;
+  memcpy(buf, path, n + 1);
+  for (size_t i = 1; i <= n; i++) {
+    if (buf[i] == '/' || buf[i] == '\0') {
+      char c = buf[i];
+      buf[i] = '\0';
+      if (mkdir(buf, 0755) != 0 && errno != EEXIST) { int e = errno; free(buf); errno = e; return -1; }
+      buf[i] = c;
+    }
+  }
+  free(buf);
+  struct stat st;
+  if (stat(path, &st) != 0) return -1;
+  if (!S_ISDIR(st.st_mode)) { errno = ENOTDIR; return -1; }
+  return 0;
+}
+
+int hs_fs_rmdir_flat(const char *path) {
+  /* never through a symbolic link: it could point at a folder of the user's */
+  struct stat lst;
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) { errno = ELOOP; return -1; }
+  DIR *d = opendir(path);
+  if (!d) return errno == ENOENT ? 0 : -1;
+  struct dirent *e;
+  size_t n = strlen(path);
+  int rc = 0;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    size_t m = strlen(e->d_name);
+    char *p = malloc(n + m + 2);
+    if (!p) { rc = -1; break; }
+    memcpy(p, path, n); p[n] = '/'; memcpy(p + n + 1, e->d_name, m + 1);
+    if (unlink(p) != 0) rc = -1;
+    free(p);
+  }
+  closedir(d);
+  if (rc == 0 && rmdir(path) != 0) rc = -1;
+  return rc;
+}
+
+int hs_fs_swap_dir(const char *src, const char *dst) {
+  size_t n = strlen(dst);
+  char *old = malloc(n + 8);
+  if (!old) return -1;
+  memcpy(old, dst, n); memcpy(old + n, ".old", 5);
+  hs_fs_rmdir_flat(old);
+  int had = hs_fs_kind(dst) == 2;
+  if (had && rename(dst, old) != 0) { free(old); return -1; }
+  if (rename(src, dst) != 0) {
+    int e = errno;
+    if (had) rename(old, dst);   /* put the previous report back */
+    free(old); errno = e;
+    return -1;
+  }
+  if (had) hs_fs_rmdir_flat(old);
+  free(old);
+  return 0;
+}
+
+/* Lexical normalisation of an absolute path: drops "." and empty parts,
+ * resolves ".." against what precedes it. */
+static void normalise(char *p) {
+  char *out = p, *in = p;
+  while (*in) {
+    while (*in == '/') in++;
+    if (!*in) break;
+    char *seg = in;
+    while (*in && *in != '/') in++;
+    size_t len = (size_t)(in - seg);
+    if (len == 1 && seg[0] == '.') continue;
+    if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+      while (out > p && *(out - 1) != '/') out--;
+      if (out > p) out--;
+      continue;
+    }
+    *out++ = '/';
+    memmove(out, seg, len);
+    out += len;
+  }
+  if (out == p) *out++ = '/';
+  *out = '\0';
+}
+
+char *hs_fs_canonical(const char *path) {
+  char cwd[PATH_MAX];
+  size_t n = strlen(path);
+  char *abs;
+  if (path[0] == '/') {
+    abs = malloc(n + 1);
+    if (!abs) return NULL;
+    memcpy(abs, path, n + 1);
+  } else {
+    if (!getcwd(cwd, sizeof cwd)) return NULL;
+    size_t m = strlen(cwd);
+    abs = malloc(m + n + 2);
+    if (!abs) return NULL;
+    memcpy(abs, cwd, m); abs[m] = '/'; memcpy(abs + m + 1, path, n + 1);
+  }
+  normalise(abs);
+  /* Follow symlinks in the longest existing prefix, so a link inside the
+   * output folder cannot point outside it unnoticed. */
+  size_t len = strlen(abs);
+  for (size_t cut = len; cut > 0; cut--) {
+    if (cut != len && abs[cut] != '/') continue;
+    char save = abs[cut];
+    abs[cut] = '\0';
+    char *real = realpath(abs, NULL);
+    abs[cut] = save;
+    if (real) {
+      size_t rl = strlen(real), tail = len - cut;
+      char *res = malloc(rl + tail + 2);
+      if (!res) { free(real); free(abs); return NULL; }
+      memcpy(res, real, rl);
+      memcpy(res + rl, abs + cut, tail + 1);
+      free(real); free(abs);
+      normalise(res);
+      return res;
+    }
+  }
+  return abs;
+}
+
+int hs_fs_is_within(const char *p, const char *dir) {
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/') return 1;
+  return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+int hs_fs_is_link(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+int hs_fs_kind(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return 0;
+  if (S_ISREG(st.st_mode)) return 1;
+  if (S_ISDIR(st.st_mode)) return 2;
+  return 0;
+}
+
+char *hs_fs_read_all(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap + 1);
+  if (!buf) { fclose(fp); return NULL; }
+  for (;;) {
+    size_t r = fread(buf + n, 1, cap - n, fp);
+    n += r;
+    if (n < cap) break;
+    cap *= 2;
+    char *nb = realloc(buf, cap + 1);
+    if (!nb) { free(buf); fclose(fp); errno = ENOMEM; return NULL; }
+    buf = nb;
+  }
+  if (ferror(fp)) { int e = errno; free(buf); fclose(fp); errno = e ? e : EIO; return NULL; }
+  fclose(fp);
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}

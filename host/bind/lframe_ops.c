@@ -1,0 +1,104 @@
+/* host/bind/lframe_ops.c -- host.Frame methods that make new frames: filter and
+ * derived columns from compiled expressions (expr.c), and the relational
+ * operations of frameops.c.  Inputs are never modified. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "data/expr.h"
+#include "lframe.h"
+#include "lframe_int.h"
+
+/* Compile src against f; raise with the expression text on error.  The
+ * compiled expression is parked in a userdata with __gc so an error during
+ * evaluation cannot leak it. */
+struct expr_box { struct expr *e; };
+
+static int expr_box_gc(lua_State *L) {
+  struct expr_box *b = lua_touserdata(L, 1);
+  if (b && b->e) { expr_free(b->e); b->e = NULL; }
+  return 0;
+}
+
+static struct expr *compile_or_raise(lua_State *L, const struct frame *f, const char *src) {
+  struct expr_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->e = NULL;
+  if (luaL_newmetatable(L, "host.Expr")) {
+    lua_pushcfunction(L, expr_box_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  char err[512];
+  b->e = expr_compile(src, f, err, sizeof err);
+  if (!b->e) luaL_error(L, "in expression \"%s\": %s", src, err);
+  return b->e;
+}
+
+/* Lua: f:filter(expr) -> rows where expr is true (missing counts as false) */
+static int frame_filter(lua_State *L) {
+  const struct frame *f = lframe_check(L, 1);
+  const char *src = luaL_checkstring(L, 2);
+  struct expr *e = compile_or_raise(L, f, src);
+  char err[512];
+  size_t m = 0;
+  size_t *idx = expr_filter(e, f, &m, err, sizeof err);
+  if (!idx) return luaL_error(L, "in filter \"%s\": %s", src, err);
+  struct frame **slot = lframe_newbox(L);
+  *slot = frame_take(f, idx, m);
+  free(idx);
+  if (!*slot) return luaL_error(L, "not enough memory");
+  return 1;
+}
+
+/* Lua: f:mutate(name, expr) -> new frame with column name set to expr
+ * (replacing a column of that name, else appended) */
+static int frame_mutate(lua_State *L) {
+  const struct frame *f = lframe_check(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  const char *src = luaL_checkstring(L, 3);
+  struct expr *e = compile_or_raise(L, f, src);
+  char err[512];
+  struct frame **slot = lframe_newbox(L);
+  *slot = frame_take(f, NULL, f->nrow);
+  if (!*slot) return luaL_error(L, "not enough memory");
+  struct frame_col *c = expr_eval(e, f, name, err, sizeof err);
+  if (!c) return luaL_error(L, "in derived column \"%s\" = %s: %s", name, src, err);
+  struct frame *o = *slot;
+  int j = frame_find(o, name);
+  if (j >= 0) {
+    frame_col_free(o->col[j]);
+    o->col[j] = c;
+  } else if (frame_add(o, c) != 0) {
+    frame_col_free(c);
+    return luaL_error(L, "not enough memory");
+  }
+  return 1;
+}
+
+/* Lua: f:eval(expr) -> array of values (for checks and small summaries) */
+static int frame_eval(lua_State *L) {
+  const struct frame *f = lframe_check(L, 1);
+  const char *src = luaL_checkstring(L, 2);
+  struct expr *e = compile_or_raise(L, f, src);
+  char err[512];
+  struct frame_col *c = expr_eval(e, f, "value", err, sizeof err);
+  if (!c) return luaL_error(L, "in expression \"%s\": %s", src, err);
+  lua_createtable(L, (int)c->n, 0);
+  for (size_t i = 0; i < c->n; i++) {
+    lframe_pushvalue(L, c, i);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  frame_col_free(c);
+  return 1;
+}
+
+static const luaL_Reg ops_methods[] = {
+  {"filter", frame_filter}, {"mutate", frame_mutate}, {"eval", frame_eval}, {NULL, NULL}};
+
+void lframe_ops_register(lua_State *L, int methods, int na) {
+  lua_pushvalue(L, methods);
+  lua_pushvalue(L, na);
+  luaL_setfuncs(L, ops_methods, 1);
+  lua_pop(L, 1);
+}

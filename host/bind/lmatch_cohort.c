@@ -1,0 +1,79 @@
+/* host/bind/lmatch_cohort.c -- host.match functions first_event() and
+ * window_counts(): argument checks only; the work is in cohort.c.
+ * Registered by lmatch.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "data/cohort.h"
+#include "data/frame.h"
+#include "lframe.h"
+#include "lhelp.h"
+#include "lmatch_int.h"
+
+/* Lua: match.first_event(events, {id =, date =, offset_days =, name =}) -> frame
+ * One row per id: the id and name (default "start") = first date + offset. */
+static int match_first_event_lua(lua_State *L) {
+  const char *fn = "match.first_event";
+  const struct frame *ev = lframe_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *id = lm_optstring(L, 2, "id", NULL), *date = lm_optstring(L, 2, "date", NULL);
+  if (!id || !date) return luaL_error(L, "%s: id and date (column names) are required", fn);
+  double off = lm_optnumber(L, 2, "offset_days", 0);
+  if (off != (double)(int32_t)off) return luaL_error(L, "%s: offset_days must be a whole number", fn);
+  char err[512];
+  struct frame *out = cohort_first_event(ev, id, date, (int32_t)off,
+                                         lm_optstring(L, 2, "name", "start"), err, sizeof err);
+  if (!out) return luaL_error(L, "%s: %s", fn, err);
+  lframe_push(L, out);
+  return 1;
+}
+
+/* Lua: match.window_counts(events, people, {id =, date =, type =, types =,
+ *   person_id =, start =, windows = {{name =, from =, to =}, ...}}) -> frame
+ * Counts of each person's events in day windows around their start. */
+static int match_window_counts_lua(lua_State *L) {
+  const char *fn = "match.window_counts";
+  luaL_checkstack(L, 20, fn);
+  const struct frame *ev = lframe_check(L, 1), *pp = lframe_check(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  const char *id = lm_optstring(L, 3, "id", NULL), *date = lm_optstring(L, 3, "date", NULL);
+  const char *type = lm_optstring(L, 3, "type", NULL);
+  const char *pid = lm_optstring(L, 3, "person_id", id), *start = lm_optstring(L, 3, "start", "start");
+  if (!id || !date) return luaL_error(L, "%s: id and date (column names) are required", fn);
+  const char **types;
+  size_t nt = lm_names(L, 3, "types", &types);
+  if (nt > 0 && !type) return luaL_error(L, "%s: types need type (the event type column)", fn);
+  lua_getfield(L, 3, "windows");
+  int wi = lua_gettop(L);
+  if (!lua_istable(L, wi) || luaL_len(L, wi) == 0)
+    return luaL_error(L, "%s: windows must be a list of {name =, from =, to =}", fn);
+  size_t nw = (size_t)luaL_len(L, wi);
+  struct cohort_window *win = lh_scratch(L, nw * sizeof *win);
+  for (size_t w = 0; w < nw; w++) {
+    if (lua_rawgeti(L, wi, (lua_Integer)w + 1) != LUA_TTABLE)
+      return luaL_error(L, "%s: windows[%d] must be {name =, from =, to =}", fn, (int)w + 1);
+    int t = lua_gettop(L);
+    win[w].name = lm_optstring(L, t, "name", NULL);
+    double from = lm_optnumber(L, t, "from", 0.5), to = lm_optnumber(L, t, "to", 0.5);
+    if (!win[w].name || from != (double)(int32_t)from || to != (double)(int32_t)to)
+      return luaL_error(L, "%s: windows[%d] needs name and whole-day from and to", fn, (int)w + 1);
+    win[w].from = (int32_t)from;
+    win[w].to = (int32_t)to;
+    lua_pop(L, 1);   /* the strings stay alive in the spec table */
+  }
+  char err[512];
+  struct frame *out = cohort_window_counts(ev, id, date, type, types, nt, pp, pid, start, win, nw,
+                                           err, sizeof err);
+  if (!out) return luaL_error(L, "%s: %s", fn, err);
+  lframe_push(L, out);
+  return 1;
+}
+
+static const luaL_Reg cohort_funcs[] = {
+    {"first_event", match_first_event_lua}, {"window_counts", match_window_counts_lua},
+    {NULL, NULL}};
+
+void lmatch_cohort_register(lua_State *L) { luaL_setfuncs(L, cohort_funcs, 0); }

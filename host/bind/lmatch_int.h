@@ -1,0 +1,77 @@
+/* host/bind/lmatch_int.h -- shared between the host.match binding files
+ * (lmatch.c: module table and nearest(); lmatch_weight.c: ipw, balance,
+ * effect; lmatch_cohort.c: first_event, window_counts; lmatch_util.c: the
+ * helpers below).  Not for other modules. */
+#ifndef CSC_LMATCH_INT_H
+#define CSC_LMATCH_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "data/frame.h"
+
+/* GC-owned scratch memory: a raised error cannot leak it.  [-0, +1, m] */
+
+/* Options from the spec table at index t.  [-0, +0, e] */
+const char *lm_optstring(lua_State *L, int t, const char *key, const char *dflt);
+double lm_optnumber(lua_State *L, int t, const char *key, double dflt);
+int lm_optbool(lua_State *L, int t, const char *key, int dflt);
+/* Names in the array field key (absent: 0).  The strings stay alive while
+ * the spec table does.  Array in scratch.  [-0, +1, e] */
+size_t lm_names(lua_State *L, int t, const char *key, const char ***out);
+
+/* Column by name or raise "<fn>: no <role> column "x" (did you mean "y"?)". */
+const struct frame_col *lm_col(lua_State *L, const struct frame *f, const char *fn,
+                               const char *role, const char *name);
+/* As lm_col, and raise when the column is text. */
+const struct frame_col *lm_numcol(lua_State *L, const struct frame *f, const char *fn,
+                                  const char *role, const char *name);
+/* Missing: marked with a reason, or NaN. */
+int lm_missing(const struct frame_col *c, size_t i);
+
+/* Treatment indicator over rows keep[0..m-1]: 0/1 numbers or booleans, else
+ * raise naming the row.  Scratch.  [-0, +1, e] */
+unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m,
+                        const char *fn);
+
+/* Column values over rows keep[] as doubles.  Scratch.  [-0, +1, m] */
+double *lm_values(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m);
+
+/* Exact strata: codes 0..G-1 numbering the distinct combinations of the
+ * columns over rows keep[], in increasing order (numbers numerically, text
+ * by bytes).  Scratch.  [-0, +1, e] */
+int32_t *lm_strata(lua_State *L, const struct frame_col *const *cols, size_t nc,
+                   const size_t *keep, size_t m);
+
+/* Propensity score by glm() (binomial; logit or probit link) on [1, cols]
+ * over rows keep[] with outcome treat: fitted probabilities, or the linear
+ * predictor when linear.  Raises with domain words on separation,
+ * non-convergence or collinearity.  Scratch.  [-0, +1, e]
+ * The number of IRLS iterations goes to *iter (may be NULL). */
+double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *cols,
+                  const char *const *names, size_t nc, const size_t *keep, size_t m,
+                  const unsigned char *treat, int probit, int linear, int *iter);
+
+/* A copy of f sharing its columns, plus new float64/int64 columns built
+ * from values over keep[] (other rows missing, NA_CALC).  names must not
+ * exist in f (raises naming the option that sets them).  [-0, +1, m] */
+struct lm_newcol {
+  const char *name;
+  const char *option;     /* for the error message */
+  const double *f64;      /* m values, or NULL */
+  const int64_t *i64;     /* m values (with i64_na[j] set: missing), or NULL */
+  const unsigned char *i64_na;
+  double f64_fill;        /* value for rows not kept (NaN: missing) */
+};
+void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep, size_t m,
+                        const struct lm_newcol *cols, size_t ncols, const char *fn);
+
+
+/* Registration of the other binding files' functions into the module table
+ * at the top of the stack. */
+void lmatch_weight_register(lua_State *L);
+void lmatch_cohort_register(lua_State *L);
+
+#endif

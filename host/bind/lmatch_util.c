@@ -1,0 +1,279 @@
+/* host/bind/lmatch_util.c -- helpers shared by the host.match binding files:
+ * options from spec tables, columns by name, the treatment indicator,
+ * exact strata codes, the propensity-score fit, and frames with added
+ * columns.  Lua-facing glue only; numerics are in glm.c and match*.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "data/frame.h"
+#include "num/glm.h"
+#include "lframe.h"
+#include "lhelp.h"
+#include "lmatch_int.h"
+
+const char *lm_optstring(lua_State *L, int t, const char *key, const char *dflt) {
+  lua_getfield(L, t, key);
+  const char *s = lua_isnil(L, -1) ? dflt : lua_tostring(L, -1);
+  if (!lua_isnil(L, -1) && (s == NULL || lua_type(L, -1) != LUA_TSTRING))
+    luaL_error(L, "option '%s' must be a string", key);
+  lua_pop(L, 1);   /* a string from the table stays alive with the table */
+  return s;
+}
+
+double lm_optnumber(lua_State *L, int t, const char *key, double dflt) {
+  lua_getfield(L, t, key);
+  double v = dflt;
+  if (!lua_isnil(L, -1)) {
+    if (!lua_isnumber(L, -1)) luaL_error(L, "option '%s' must be a number", key);
+    v = lua_tonumber(L, -1);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+int lm_optbool(lua_State *L, int t, const char *key, int dflt) {
+  lua_getfield(L, t, key);
+  int v = lua_isnil(L, -1) ? dflt : lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+size_t lm_names(lua_State *L, int t, const char *key, const char ***out) {
+  lua_getfield(L, t, key);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    *out = lh_scratch(L, sizeof **out);
+    return 0;
+  }
+  if (!lua_istable(L, -1)) luaL_error(L, "option '%s' must be an array of column names", key);
+  size_t k = (size_t)luaL_len(L, -1);
+  int arr = lua_gettop(L);
+  const char **names = lh_scratch(L, (k ? k : 1) * sizeof *names);
+  for (size_t j = 0; j < k; j++) {
+    if (lua_rawgeti(L, arr, (lua_Integer)j + 1) != LUA_TSTRING)
+      luaL_error(L, "%s[%d] must be a column name", key, (int)j + 1);
+    names[j] = lua_tostring(L, -1);   /* alive: held by the array in the spec */
+    lua_pop(L, 1);
+  }
+  lua_remove(L, arr);
+  *out = names;
+  return k;
+}
+
+const struct frame_col *lm_col(lua_State *L, const struct frame *f, const char *fn,
+                               const char *role, const char *name) {
+  int j = frame_find(f, name);
+  if (j >= 0) return f->col[j];
+  lua_pushstring(L, name);
+  (void)fn;
+  (void)role;
+  return lframe_checkcol(L, f, lua_gettop(L));   /* raises with a suggestion */
+}
+
+const struct frame_col *lm_numcol(lua_State *L, const struct frame *f, const char *fn,
+                                  const char *role, const char *name) {
+  const struct frame_col *c = lm_col(L, f, fn, role, name);
+  if (c->type == FRAME_CAT)
+    luaL_error(L, "%s: %s column '%s' is text; make 0/1 indicator columns for it%s", fn, role,
+               name, strcmp(role, "covariate") == 0 ? " or use it for exact matching" : "");
+  return c;
+}
+
+int lm_missing(const struct frame_col *c, size_t i) {
+  if (frame_col_isna(c, i)) return 1;
+  return c->type == FRAME_F64 && isnan(c->v.f64[i]);
+}
+
+unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m,
+                        const char *fn) {
+  if (c->type == FRAME_CAT)
+    luaL_error(L, "%s: the treatment column '%s' is text; it must hold 0/1 or true/false", fn,
+               c->name);
+  unsigned char *t = lh_scratch(L, m);
+  for (size_t j = 0; j < m; j++) {
+    double v = frame_col_getd(c, keep[j]);
+    if (v != 0 && v != 1)
+      luaL_error(L, "%s: the treatment column '%s' must hold 0/1 or true/false; row %d holds %f",
+                 fn, c->name, (int)keep[j] + 1, v);   /* lua_pushfstring knows %f, not %g */
+    t[j] = (unsigned char)(v == 1);
+  }
+  return t;
+}
+
+double *lm_values(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m) {
+  double *x = lh_scratch(L, m * sizeof *x);
+  for (size_t j = 0; j < m; j++) x[j] = frame_col_getd(c, keep[j]);
+  return x;
+}
+
+/* ===== exact strata ===== */
+
+struct strata_ctx {
+  const struct frame_col *const *cols;
+  size_t nc;
+  const size_t *keep;
+};
+
+/* Compare kept positions a and b on the columns (no missing values here). */
+static int pos_cmp(const struct strata_ctx *s, size_t a, size_t b) {
+  size_t ra = s->keep[a], rb = s->keep[b];
+  for (size_t j = 0; j < s->nc; j++) {
+    const struct frame_col *c = s->cols[j];
+    if (c->type == FRAME_CAT) {
+      int32_t ca = c->v.cat[ra], cb = c->v.cat[rb];
+      if (ca == cb) continue;
+      size_t la = c->dict->len[ca], lb = c->dict->len[cb], l = la < lb ? la : lb;
+      int r = memcmp(c->dict->str[ca], c->dict->str[cb], l);
+      if (r) return r;
+      return la < lb ? -1 : 1;
+    }
+    double va = frame_col_getd(c, ra), vb = frame_col_getd(c, rb);
+    if (va != vb) return va < vb ? -1 : 1;
+  }
+  return 0;
+}
+
+/* Merge sort of positions by pos_cmp. */
+static void msort(const struct strata_ctx *s, size_t *idx, size_t *tmp, size_t n) {
+  if (n < 2) return;
+  size_t h = n / 2;
+  msort(s, idx, tmp, h);
+  msort(s, idx + h, tmp, n - h);
+  size_t i = 0, j = h, k = 0;
+  while (i < h && j < n) tmp[k++] = pos_cmp(s, idx[i], idx[j]) <= 0 ? idx[i++] : idx[j++];
+  while (i < h) tmp[k++] = idx[i++];
+  while (j < n) tmp[k++] = idx[j++];
+  memcpy(idx, tmp, n * sizeof *idx);
+}
+
+int32_t *lm_strata(lua_State *L, const struct frame_col *const *cols, size_t nc,
+                   const size_t *keep, size_t m) {
+  int32_t *code = lh_scratch(L, m * sizeof *code);
+  size_t *pos = lh_scratch(L, m * sizeof *pos), *tmp = lh_scratch(L, m * sizeof *tmp);
+  struct strata_ctx s = {cols, nc, keep};
+  for (size_t j = 0; j < m; j++) pos[j] = j;
+  msort(&s, pos, tmp, m);
+  int32_t k = -1;
+  for (size_t a = 0; a < m; a++) {
+    if (a == 0 || pos_cmp(&s, pos[a - 1], pos[a]) != 0) k++;
+    code[pos[a]] = k;
+  }
+  lua_pop(L, 2);   /* pos, tmp: code stays on the stack */
+  return code;
+}
+
+/* ===== propensity score ===== */
+
+struct glmbox {
+  struct glm_fit fit;
+  int live;
+};
+
+static int glmbox_gc(lua_State *L) {
+  struct glmbox *b = lua_touserdata(L, 1);
+  if (b->live) glm_fini(&b->fit);
+  b->live = 0;
+  return 0;
+}
+
+double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *cols,
+                  const char *const *names, size_t nc, const size_t *keep, size_t m,
+                  const unsigned char *treat, int probit, int linear, int *iter) {
+  size_t k = nc + 1;
+  if (m <= k)
+    luaL_error(L, "%s: %d usable rows for a propensity model with %d coefficients", fn, (int)m,
+               (int)k);
+  double *X = lh_scratch(L, m * k * sizeof *X), *y = lh_scratch(L, m * sizeof *y);
+  for (size_t j = 0; j < m; j++) {
+    X[j] = 1;
+    y[j] = treat[j];
+  }
+  for (size_t c = 0; c < nc; c++)
+    for (size_t j = 0; j < m; j++) X[j + m * (c + 1)] = frame_col_getd(cols[c], keep[j]);
+  struct glmbox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, "host.match.glmbox")) {
+    lua_pushcfunction(L, glmbox_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  struct glm_opts o = glm_opts_default(GLM_BINOMIAL, probit ? GLM_PROBIT : GLM_LOGIT);
+  b->live = 1;
+  int st = glm_fit(X, m, k, y, NULL, NULL, 1, &o, &b->fit);
+  struct glm_fit *g = &b->fit;
+  if (st == GSL_ESING) {
+    size_t bc = g->bad_col;
+    luaL_error(L, "%s: propensity model: %s is %s; drop it", fn,
+               bc == 0 ? "the intercept" : names[bc - 1],
+               "a linear combination of earlier covariates (collinear) or constant");
+  }
+  if (st != GSL_SUCCESS) luaL_error(L, "%s: the propensity model failed (%s)", fn, gsl_strerror(st));
+  for (size_t j = 1; j < k; j++)
+    if (g->sep[j] != GLM_SEP_NONE)
+      luaL_error(L, "%s: propensity model: %s separation on '%s' (a threshold on it splits "
+                 "treated from controls), so its coefficient is infinite and the scores are 0 "
+                 "or 1; drop it, or match exactly on it", fn,
+                 g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete", names[j - 1]);
+  if (!g->converged)
+    luaL_error(L, "%s: the propensity model did not converge in %d iterations", fn, o.maxit);
+  double *ps = lh_scratch(L, m * sizeof *ps);
+  memcpy(ps, linear ? g->eta : g->mu, m * sizeof *ps);
+  if (iter) *iter = g->iter;
+  glm_fini(g);
+  b->live = 0;
+  lua_remove(L, -2);   /* the box; ps stays */
+  lua_remove(L, -2);   /* y */
+  lua_remove(L, -2);   /* X */
+  return ps;
+}
+
+/* ===== frames with added columns ===== */
+
+void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep, size_t m,
+                        const struct lm_newcol *cols, size_t ncols, const char *fn) {
+  for (size_t c = 0; c < ncols; c++)
+    if (frame_find(f, cols[c].name) >= 0)
+      luaL_error(L, "%s: the data already have a column '%s'; choose another name with the "
+                 "option %s", fn, cols[c].name, cols[c].option);
+  struct frame *o = frame_take(f, NULL, f->nrow);
+  if (o == NULL) luaL_error(L, "not enough memory");
+  lframe_push(L, o);   /* owned by Lua from here: an error below cannot leak it */
+  size_t n = f->nrow;
+  for (size_t c = 0; c < ncols; c++) {
+    const struct lm_newcol *nc = &cols[c];
+    struct frame_col *col = frame_col_new(nc->name, nc->f64 ? FRAME_F64 : FRAME_I64, n, NULL);
+    if (col == NULL || frame_col_resize(col, n) != 0) {
+      frame_col_free(col);
+      luaL_error(L, "not enough memory");
+    }
+    int bad = 0;
+    if (nc->f64) {
+      for (size_t i = 0; i < n; i++) col->v.f64[i] = nc->f64_fill;
+      if (isnan(nc->f64_fill))
+        for (size_t i = 0; i < n && !bad; i++) bad = frame_col_set_na(col, i, NA_CALC) != 0;
+      for (size_t j = 0; j < m; j++) {
+        col->v.f64[keep[j]] = nc->f64[j];
+        if (col->na) col->na[keep[j]] = isnan(nc->f64[j]) ? NA_CALC : NA_NONE;
+      }
+    } else {
+      for (size_t i = 0; i < n && !bad; i++) {
+        col->v.i64[i] = 0;
+        bad = frame_col_set_na(col, i, NA_CALC) != 0;
+      }
+      for (size_t j = 0; j < m && !bad; j++) {
+        col->v.i64[keep[j]] = nc->i64[j];
+        if (!(nc->i64_na && nc->i64_na[j])) col->na[keep[j]] = NA_NONE;
+      }
+    }
+    if (bad || frame_add(o, col) != 0) {
+      frame_col_free(col);
+      luaL_error(L, "not enough memory");
+    }
+  }
+}
+

@@ -1,0 +1,364 @@
+/* host/bind/lmatch_weight.c -- host.match functions ipw(), balance() and
+ * effect(): argument checks, row selection and result tables; numerics in
+ * ipw.c, balance.c and effect.c.  Registered by lmatch.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "match/balance.h"
+#include "match/effect.h"
+#include "data/frame.h"
+#include "match/ipw.h"
+#include "lframe.h"
+#include "lhelp.h"
+#include "lmatch_int.h"
+
+static int ipwbox_gc(lua_State *L) {
+  ipw_result_fini(lua_touserdata(L, 1));
+  return 0;
+}
+
+static struct ipw_result *new_ipwbox(lua_State *L) {
+  struct ipw_result *r = lua_newuserdatauv(L, sizeof *r, 0);
+  memset(r, 0, sizeof *r);
+  if (luaL_newmetatable(L, "host.match.ipw")) {
+    lua_pushcfunction(L, ipwbox_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return r;
+}
+
+static void push_group(lua_State *L, const struct ipw_group *g) {
+  lua_createtable(L, 0, 11);
+  lh_setint(L, "n", (lua_Integer)g->n);
+  lh_setint(L, "n_kept", (lua_Integer)g->n_kept);
+  lh_setnum(L, "sum_w", g->sum_w);
+  lh_setnum(L, "ess", g->ess);
+  lh_setnum(L, "w_min", g->w_min);
+  lh_setnum(L, "w_max", g->w_max);
+  lh_setnum(L, "ps_min", g->ps_min);
+  lh_setnum(L, "ps_max", g->ps_max);
+  lh_setint(L, "n_outside_support", (lua_Integer)g->n_outside);
+  lh_setint(L, "n_truncated", (lua_Integer)g->n_truncated);
+}
+
+/* Lua: match.ipw(frame, spec) -> info, frame, histogram
+ * spec: treat, ps_covariates, link ("logit"/"probit") or score (a column of
+ * scores), estimand ("ATT"/"ATE"/"ATC"), stabilize, trim_lo, trim_hi,
+ * trunc_lo, trunc_hi, bins, weights_name, ps_name.  See host/match/ipw.h. */
+static int match_ipw_lua(lua_State *L) {
+  const char *fn = "match.ipw";
+  luaL_checkstack(L, 40, fn);
+  const struct frame *f = lframe_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *treat_name = lm_optstring(L, 2, "treat", NULL);
+  if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
+  const char *score_name = lm_optstring(L, 2, "score", NULL);
+  const char *link = lm_optstring(L, 2, "link", "logit");
+  if (strcmp(link, "logit") != 0 && strcmp(link, "probit") != 0)
+    return luaL_error(L, "%s: link must be \"logit\" or \"probit\"", fn);
+  const char **pscov;
+  size_t nps = lm_names(L, 2, "ps_covariates", &pscov);
+  if (!score_name && nps == 0)
+    return luaL_error(L, "%s: give ps_covariates (for the propensity model) or score", fn);
+  const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
+  const struct frame_col **pc = lh_scratch(L, (nps ? nps : 1) * sizeof *pc);
+  for (size_t j = 0; j < nps; j++) pc[j] = lm_numcol(L, f, fn, "propensity covariate", pscov[j]);
+  const struct frame_col *sc = score_name ? lm_numcol(L, f, fn, "score", score_name) : NULL;
+  size_t N = f->nrow, m = 0;
+  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
+  for (size_t i = 0; i < N; i++) {
+    int miss = lm_missing(tc, i) || (sc && lm_missing(sc, i));
+    for (size_t j = 0; j < nps && !miss && !sc; j++) miss = lm_missing(pc[j], i);
+    if (!miss) keep[m++] = i;
+  }
+  if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
+  unsigned char *treat = lm_treat(L, tc, keep, m, fn);
+  int iter = 0;
+  double *ps = sc ? lm_values(L, sc, keep, m)
+                  : lm_pscore(L, fn, pc, pscov, nps, keep, m, treat, strcmp(link, "probit") == 0,
+                              0, &iter);
+  struct ipw_opts o;
+  memset(&o, 0, sizeof o);
+  const char *est = lm_optstring(L, 2, "estimand", "ATT");
+  if (strcmp(est, "ATT") == 0) o.estimand = IPW_ATT;
+  else if (strcmp(est, "ATE") == 0) o.estimand = IPW_ATE;
+  else if (strcmp(est, "ATC") == 0) o.estimand = IPW_ATC;
+  else return luaL_error(L, "%s: estimand must be \"ATT\", \"ATE\" or \"ATC\"", fn);
+  o.stabilize = lm_optbool(L, 2, "stabilize", 0);
+  o.trim_lo = lm_optnumber(L, 2, "trim_lo", NAN);
+  o.trim_hi = lm_optnumber(L, 2, "trim_hi", NAN);
+  o.trunc_lo = lm_optnumber(L, 2, "trunc_lo", NAN);
+  o.trunc_hi = lm_optnumber(L, 2, "trunc_hi", NAN);
+  lua_Number bins = lm_optnumber(L, 2, "bins", 20);
+  if (!(bins >= 0 && bins <= 10000)) return luaL_error(L, "%s: bins must be in 0..10000", fn);
+  o.nbins = (size_t)bins;
+  struct ipw_result *r = new_ipwbox(L);
+  char err[512];
+  int st = ipw_weights(ps, treat, m, &o, r, err, sizeof err);
+  if (st == GSL_ENOMEM) return luaL_error(L, "%s: not enough memory", fn);
+  if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, err);
+
+  lua_createtable(L, 0, 16);
+  int info = lua_gettop(L);
+  lh_setint(L, "n", (lua_Integer)N);
+  lh_setint(L, "n_used", (lua_Integer)m);
+  lh_setint(L, "n_dropped", (lua_Integer)(N - m));
+  push_group(L, &r->g[1]);
+  lua_setfield(L, info, "treated");
+  push_group(L, &r->g[0]);
+  lua_setfield(L, info, "control");
+  lh_setnum(L, "support_lo", r->support_lo);
+  lh_setnum(L, "support_hi", r->support_hi);
+  lh_setnum(L, "trim_ps_lo", r->trim_ps_lo);
+  lh_setnum(L, "trim_ps_hi", r->trim_ps_hi);
+  size_t ntrim = 0;
+  for (size_t j = 0; j < m; j++) ntrim += r->trimmed[j];
+  lh_setint(L, "n_trimmed", (lua_Integer)ntrim);
+  if (iter) lh_setint(L, "ps_iter", iter);
+  lua_pushstring(L, est);
+  lua_setfield(L, info, "estimand");
+
+  struct lm_newcol nc[2] = {
+      {lm_optstring(L, 2, "weights_name", "weights"), "weights_name", r->w, NULL, NULL, 0.0},
+      {lm_optstring(L, 2, "ps_name", "ps"), "ps_name", ps, NULL, NULL, NAN}};
+  lm_push_frame_with(L, f, keep, m, nc, sc ? 1 : 2, fn);
+
+  /* histogram: bins of the score by group */
+  size_t B = o.nbins;
+  struct frame *hf = frame_new();
+  lframe_push(L, hf);
+  static const char *const hn[] = {"bin_lo", "bin_hi", "n_treated", "n_control", "share_treated",
+                                   "share_control", "weighted_share_treated",
+                                   "weighted_share_control"};
+  struct frame_col *hc[8];
+  for (int c = 0; c < 8; c++) {
+    hc[c] = frame_col_new(hn[c], c == 2 || c == 3 ? FRAME_I64 : FRAME_F64, B, NULL);
+    if (!hc[c] || frame_col_resize(hc[c], B) != 0 || frame_add(hf, hc[c]) != 0) {
+      frame_col_free(hc[c]);
+      return luaL_error(L, "not enough memory");
+    }
+  }
+  hf->nrow = B;
+  for (size_t b = 0; b < B; b++) {
+    hc[0]->v.f64[b] = (double)b / (double)B;
+    hc[1]->v.f64[b] = (double)(b + 1) / (double)B;
+    hc[2]->v.i64[b] = (int64_t)r->bin_n[1][b];
+    hc[3]->v.i64[b] = (int64_t)r->bin_n[0][b];
+    hc[4]->v.f64[b] = (double)r->bin_n[1][b] / (double)r->g[1].n;
+    hc[5]->v.f64[b] = (double)r->bin_n[0][b] / (double)r->g[0].n;
+    hc[6]->v.f64[b] = r->bin_w[1][b];
+    hc[7]->v.f64[b] = r->bin_w[0][b];
+  }
+  lua_pushvalue(L, info);
+  lua_insert(L, -3);
+  return 3;
+}
+
+/* Weights column over rows keep[]: missing counts as 0 (left out). */
+static double *weights_of(lua_State *L, const struct frame *f, const char *fn, const char *name,
+                          const size_t *keep, size_t m) {
+  const struct frame_col *c = lm_numcol(L, f, fn, "weights", name);
+  double *w = lh_scratch(L, m * sizeof *w);
+  for (size_t j = 0; j < m; j++) {
+    w[j] = lm_missing(c, keep[j]) ? 0.0 : frame_col_getd(c, keep[j]);
+    if (w[j] < 0 || !isfinite(w[j]))
+      luaL_error(L, "%s: weights column '%s' has %f in row %d; weights must be finite and >= 0",
+                 fn, name, w[j], (int)keep[j] + 1);
+  }
+  return w;
+}
+
+/* Lua: match.balance(frame, spec) -> {row, ...}
+ * spec: treat, covariates, weights (adjustment weights column), base_weights,
+ * sd ("treated"/"control"/"pooled"), variance ("cobalt"/"sample"), binary
+ * ("std"/"raw").  One row per covariate; see host/match/balance.h. */
+static int match_balance_lua(lua_State *L) {
+  const char *fn = "match.balance";
+  luaL_checkstack(L, 40, fn);
+  const struct frame *f = lframe_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *treat_name = lm_optstring(L, 2, "treat", NULL);
+  if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
+  const char **cov;
+  size_t ncov = lm_names(L, 2, "covariates", &cov);
+  if (ncov == 0) return luaL_error(L, "%s: no covariates", fn);
+  const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
+  size_t N = f->nrow, m = 0;
+  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
+  for (size_t i = 0; i < N; i++)
+    if (!lm_missing(tc, i)) keep[m++] = i;
+  unsigned char *treat = lm_treat(L, tc, keep, m, fn);
+  const char *wn = lm_optstring(L, 2, "weights", NULL), *bn = lm_optstring(L, 2, "base_weights", NULL);
+  double *adj = wn ? weights_of(L, f, fn, wn, keep, m) : NULL;
+  double *base = bn ? weights_of(L, f, fn, bn, keep, m) : NULL;
+  struct balance_opts o;
+  const char *sd = lm_optstring(L, 2, "sd", "treated"), *var = lm_optstring(L, 2, "variance", "cobalt");
+  const char *bin = lm_optstring(L, 2, "binary", "std");
+  if (strcmp(sd, "treated") == 0) o.sd = BALANCE_SD_TREATED;
+  else if (strcmp(sd, "control") == 0) o.sd = BALANCE_SD_CONTROL;
+  else if (strcmp(sd, "pooled") == 0) o.sd = BALANCE_SD_POOLED;
+  else return luaL_error(L, "%s: sd must be \"treated\", \"control\" or \"pooled\"", fn);
+  if (strcmp(var, "cobalt") == 0) o.var = BALANCE_VAR_COBALT;
+  else if (strcmp(var, "sample") == 0) o.var = BALANCE_VAR_SAMPLE;
+  else return luaL_error(L, "%s: variance must be \"cobalt\" or \"sample\"", fn);
+  if (strcmp(bin, "std") != 0 && strcmp(bin, "raw") != 0)
+    return luaL_error(L, "%s: binary must be \"std\" or \"raw\"", fn);
+  o.binary_raw = strcmp(bin, "raw") == 0;
+  double *x = lh_scratch(L, (m ? m : 1) * sizeof *x);
+  lua_createtable(L, (int)ncov, 0);
+  for (size_t c = 0; c < ncov; c++) {
+    const struct frame_col *col = lm_numcol(L, f, fn, "covariate", cov[c]);
+    for (size_t j = 0; j < m; j++) x[j] = lm_missing(col, keep[j]) ? NAN : frame_col_getd(col, keep[j]);
+    struct balance_stat b;
+    char err[256];
+    if (balance_covariate(x, treat, base, adj, m, &o, &b, err, sizeof err) != GSL_SUCCESS)
+      return luaL_error(L, "%s: covariate '%s': %s", fn, cov[c], err);
+    lua_createtable(L, 0, 20);
+    lua_pushstring(L, cov[c]);
+    lua_setfield(L, -2, "covariate");
+    lua_pushboolean(L, b.binary);
+    lua_setfield(L, -2, "binary");
+    lh_setint(L, "n_treated", (lua_Integer)b.n[1]);
+    lh_setint(L, "n_control", (lua_Integer)b.n[0]);
+    lh_setnum(L, "mean_treated", b.mean[1]);
+    lh_setnum(L, "mean_control", b.mean[0]);
+    lh_setnum(L, "var_treated", b.var[1]);
+    lh_setnum(L, "var_control", b.var[0]);
+    lh_setnum(L, "sd_denom", b.sd_denom);
+    lh_setnum(L, "diff", b.diff);
+    lh_setnum(L, "smd", b.smd);
+    lh_setnum(L, "var_ratio", b.vr);
+    if (adj) {
+      lh_setnum(L, "mean_treated_adj", b.mean_adj[1]);
+      lh_setnum(L, "mean_control_adj", b.mean_adj[0]);
+      lh_setnum(L, "var_treated_adj", b.var_adj[1]);
+      lh_setnum(L, "var_control_adj", b.var_adj[0]);
+      lh_setnum(L, "diff_adj", b.diff_adj);
+      lh_setnum(L, "smd_adj", b.smd_adj);
+      lh_setnum(L, "var_ratio_adj", b.vr_adj);
+      lh_setnum(L, "ess_treated_adj", b.ess_adj[1]);
+      lh_setnum(L, "ess_control_adj", b.ess_adj[0]);
+    }
+    lua_rawseti(L, -2, (lua_Integer)c + 1);
+  }
+  return 1;
+}
+
+static const char *const VCOVS[] = {"cluster", "HC0", "HC1", "HC3", "svyglm", "classical", NULL};
+
+/* Lua: match.effect(frame, spec) -> {estimate, se, statistic, df, p_value,
+ *   conf_low, conf_high, mean_treated, mean_control, n_used, ...}
+ * spec: outcome, treat, weights, adjust, interact, target, cluster, vcov,
+ * rescale_control, level, normal.  See host/match/effect.h. */
+static int match_effect_lua(lua_State *L) {
+  const char *fn = "match.effect";
+  luaL_checkstack(L, 40, fn);
+  const struct frame *f = lframe_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *yn = lm_optstring(L, 2, "outcome", NULL), *tn = lm_optstring(L, 2, "treat", NULL);
+  if (!yn || !tn) return luaL_error(L, "%s: spec.outcome and spec.treat are required", fn);
+  const char *wn = lm_optstring(L, 2, "weights", NULL), *cn = lm_optstring(L, 2, "cluster", NULL);
+  const char **adj;
+  size_t q = lm_names(L, 2, "adjust", &adj);
+  const struct frame_col *yc = lm_numcol(L, f, fn, "outcome", yn), *tc = lm_col(L, f, fn, "treatment", tn);
+  const struct frame_col *wc = wn ? lm_numcol(L, f, fn, "weights", wn) : NULL;
+  const struct frame_col *cc = cn ? lm_col(L, f, fn, "cluster", cn) : NULL;
+  const struct frame_col **zc = lh_scratch(L, (q ? q : 1) * sizeof *zc);
+  for (size_t c = 0; c < q; c++) zc[c] = lm_numcol(L, f, fn, "adjustment covariate", adj[c]);
+  size_t N = f->nrow, m = 0;
+  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
+  for (size_t i = 0; i < N; i++) {
+    int miss = lm_missing(yc, i) || lm_missing(tc, i) || (wc && lm_missing(wc, i)) ||
+               (cc && lm_missing(cc, i));
+    for (size_t c = 0; c < q && !miss; c++) miss = lm_missing(zc[c], i);
+    if (!miss) keep[m++] = i;
+  }
+  if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
+  struct effect_spec s;
+  memset(&s, 0, sizeof s);
+  s.n = m;
+  s.y = lm_values(L, yc, keep, m);
+  s.treat = lm_treat(L, tc, keep, m, fn);
+  if (wc) s.w = weights_of(L, f, fn, wn, keep, m);
+  if (q > 0) {
+    double *Z = lh_scratch(L, m * q * sizeof *Z);
+    for (size_t c = 0; c < q; c++)
+      for (size_t j = 0; j < m; j++) Z[j + m * c] = frame_col_getd(zc[c], keep[j]);
+    s.Z = Z;
+    s.q = q;
+  }
+  s.interact = lm_optbool(L, 2, "interact", 0);
+  const char *target = lm_optstring(L, 2, "target", "ATT");
+  if (strcmp(target, "ATT") == 0) s.target = EFFECT_ATT;
+  else if (strcmp(target, "ATE") == 0) s.target = EFFECT_ATE;
+  else if (strcmp(target, "ATC") == 0) s.target = EFFECT_ATC;
+  else return luaL_error(L, "%s: target must be \"ATT\", \"ATE\" or \"ATC\"", fn);
+  const char *vc = lm_optstring(L, 2, "vcov", cc ? "cluster" : "HC1");
+  int vi = -1;
+  for (int i = 0; VCOVS[i]; i++)
+    if (strcmp(vc, VCOVS[i]) == 0) vi = i;
+  if (vi < 0)
+    return luaL_error(L, "%s: unknown vcov \"%s\" (cluster, HC0, HC1, HC3, svyglm, classical)", fn, vc);
+  s.vcov = (enum effect_vcov)vi;
+  if (cc) {
+    const struct frame_col *one[1] = {cc};
+    int32_t *code = lm_strata(L, one, 1, keep, m);
+    size_t *cl = lh_scratch(L, m * sizeof *cl), G = 0;
+    for (size_t j = 0; j < m; j++) {
+      cl[j] = (size_t)code[j];
+      if (cl[j] + 1 > G) G = cl[j] + 1;
+    }
+    s.cluster = cl;
+    s.G = G;
+  }
+  s.rescale_control = lm_optnumber(L, 2, "rescale_control", 1.0);
+  s.level = lm_optnumber(L, 2, "level", 0.95);
+  s.normal = lm_optbool(L, 2, "normal", 0);
+  struct effect_result r;
+  char err[512];
+  int st = effect_estimate(&s, &r, err, sizeof err);
+  if (st == GSL_ENOMEM) return luaL_error(L, "%s: not enough memory", fn);
+  if (st == GSL_ESING) {
+    size_t b = r.bad_col;
+    if (b == 1) return luaL_error(L, "%s: the treatment is collinear with the intercept in the rows used", fn);
+    if (b >= 2 && b < 2 + q)
+      return luaL_error(L, "%s: adjustment covariate '%s' is a linear combination of the treatment and "
+                        "earlier covariates (collinear) in the rows used; drop it", fn, adj[b - 2]);
+    return luaL_error(L, "%s: the interaction of the treatment with '%s' is collinear; drop it or "
+                      "set interact = false", fn, b >= 2 + q ? adj[b - 2 - q] : "?");
+  }
+  if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, err);
+  lua_createtable(L, 0, 20);
+  lh_setnum(L, "estimate", r.estimate);
+  lh_setnum(L, "se", r.se);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "conf_low", r.conf_low);
+  lh_setnum(L, "conf_high", r.conf_high);
+  lh_setnum(L, "mean_treated", r.mean[1]);
+  lh_setnum(L, "mean_control", r.mean[0]);
+  lh_setnum(L, "sum_w_treated", r.sum_w[1]);
+  lh_setnum(L, "sum_w_control", r.sum_w[0]);
+  lh_setint(L, "n_used", (lua_Integer)r.n_used);
+  lh_setint(L, "n_treated", (lua_Integer)r.n_group[1]);
+  lh_setint(L, "n_control", (lua_Integer)r.n_group[0]);
+  lh_setint(L, "n_dropped", (lua_Integer)(N - m));
+  lh_setint(L, "k", (lua_Integer)r.k);
+  if (s.vcov == EFFECT_CR1) lh_setint(L, "n_clusters", (lua_Integer)r.G_used);
+  lua_pushstring(L, VCOVS[vi]);
+  lua_setfield(L, -2, "vcov");
+  return 1;
+}
+
+static const luaL_Reg weight_funcs[] = {
+    {"ipw", match_ipw_lua}, {"balance", match_balance_lua}, {"effect", match_effect_lua},
+    {NULL, NULL}};
+
+void lmatch_weight_register(lua_State *L) { luaL_setfuncs(L, weight_funcs, 0); }

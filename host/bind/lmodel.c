@@ -1,0 +1,651 @@
+/* host/bind/lmodel.c -- Lua module "host.model": regression, GLMs and inference
+ * on a host.Frame; the time-series functions are in lmodel_ts.c and share
+ * the design-building helpers declared in lmodel_int.h.  Argument checks,
+ * row selection (rows missing any used value are dropped and counted; for
+ * time series only at the ends) and result tables only; the numerics live
+ * in host/num/ols.c, vcov.c, lincom.c, glm.c, prais.c and tsdiag.c (plain
+ * C + GSL).  Only lua/csc/model.lua requires this module. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "data/frame.h"
+#include "num/glm.h"
+#include "lframe.h"
+#include "lhelp.h"
+#include "num/ols.h"
+#include "num/lincom.h"
+#include "num/prais.h"
+#include "num/tsdiag.h"
+#include "num/vcov.h"
+
+#include "lmodel_int.h"
+
+/* ===== Fit boxes ===== */
+
+static int fitbox_gc(lua_State *L) {
+  struct fitbox *b = lua_touserdata(L, 1);
+  if (b->kind == 1) linreg_fini(&b->lin);
+  if (b->kind == 2) glm_fini(&b->glm);
+  if (b->kind == 3) prais_fini(&b->pr);
+  b->kind = 0;
+  return 0;
+}
+
+/* [-0, +1, m] */
+struct fitbox *lmodel_newfitbox(lua_State *L) {
+  struct fitbox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, "host.model.fitbox")) {
+    lua_pushcfunction(L, fitbox_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+/* ===== Building the design from a frame ===== */
+
+
+/* Numeric column or raise naming it (categorical columns are not numbers). */
+const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct frame *f,
+                                      const char *role, const char *name) {
+  lua_pushstring(L, name);
+  const struct frame_col *c = lframe_checkcol(L, f, lua_gettop(L));
+  lua_pop(L, 1);
+  if (c->type == FRAME_CAT)
+    luaL_error(L, "%s: %s column '%s' is categorical; make 0/1 indicator columns for it", fn,
+               role, name);
+  return c;
+}
+
+/* opts[key] as a column name, or NULL.  [-0, +0, e] */
+const char *lmodel_optname(lua_State *L, int opts, const char *key) {
+  if (lua_isnoneornil(L, opts)) return NULL;
+  lua_getfield(L, opts, key);
+  const char *s = lua_isnil(L, -1) ? NULL : lua_tostring(L, -1);
+  if (!lua_isnil(L, -1) && s == NULL) luaL_error(L, "option '%s' must be a column name", key);
+  lua_pop(L, 1);   /* the string stays alive: it is stored in the opts table */
+  return s;
+}
+
+int lmodel_optbool(lua_State *L, int opts, const char *key, int dflt) {
+  if (lua_isnoneornil(L, opts)) return dflt;
+  lua_getfield(L, opts, key);
+  int v = lua_isnil(L, -1) ? dflt : lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+static int cmp_pair(const void *a, const void *b) {
+  const double *x = a, *y = b;
+  return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/* Map a cluster column (numbers or categories) over the kept rows to
+ * 0..G-1, by sorting (value, row) pairs.  Scratch pushed.  [-0, +1, m] */
+static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
+                           size_t *G) {
+  size_t *id = lh_scratch(L, n * sizeof *id);
+  double *pr = malloc(2 * n * sizeof *pr);
+  if (pr == NULL) luaL_error(L, "not enough memory");
+  for (size_t i = 0; i < n; i++) {
+    pr[2 * i] = c->type == FRAME_CAT ? (double)c->v.cat[keep[i]] : frame_col_getd(c, keep[i]);
+    pr[2 * i + 1] = (double)i;
+  }
+  qsort(pr, n, 2 * sizeof *pr, cmp_pair);
+  *G = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && pr[2 * i] != pr[2 * i - 2]) (*G)++;
+    id[(size_t)pr[2 * i + 1]] = *G;
+  }
+  if (n > 0) (*G)++;
+  free(pr);
+  return id;
+}
+
+int lmodel_row_missing(const struct frame_col *c, size_t i) {
+  if (c->type == FRAME_CAT) return frame_col_isna(c, i);
+  return frame_col_isna(c, i) || isnan(frame_col_getd(c, i));
+}
+
+/* Args: frame at 1, y name at 2, array of x names at 3, options at 4.
+ * Pushes lmodel_scratch userdata (several).  Names the first bad column. */
+void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster) {
+  const struct frame *f = lframe_check(L, 1);
+  const char *yname = luaL_checkstring(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  if (!lua_isnoneornil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
+  lua_Integer nx = luaL_len(L, 3);
+  d->intercept = lmodel_optbool(L, 4, "intercept", 1);
+  size_t k = (size_t)nx + (d->intercept ? 1 : 0);
+  if (k == 0) luaL_error(L, "%s: no covariates and no intercept", fn);
+  const struct frame_col **xc = lh_scratch(L, (k + 4) * sizeof *xc);
+  for (lua_Integer j = 1; j <= nx; j++) {
+    if (lua_rawgeti(L, 3, j) != LUA_TSTRING)
+      luaL_error(L, "%s: covariate %d must be a column name, got %s", fn, (int)j,
+                 luaL_typename(L, -1));
+    const char *nm = lua_tostring(L, -1);
+    xc[j - 1] = lmodel_numcol(L, fn, f, "covariate", nm);
+    lua_pop(L, 1);
+  }
+  const struct frame_col *yc = lmodel_numcol(L, fn, f, "outcome", yname);
+  const char *wn = lmodel_optname(L, 4, "weights"), *on = lmodel_optname(L, 4, "offset"),
+             *cn = lmodel_optname(L, 4, "cluster");
+  const struct frame_col *wc = wn ? lmodel_numcol(L, fn, f, "weights", wn) : NULL;
+  const struct frame_col *oc = on ? lmodel_numcol(L, fn, f, "offset", on) : NULL;
+  const struct frame_col *cc = NULL;
+  if (cn != NULL) {
+    lua_pushstring(L, cn);
+    cc = lframe_checkcol(L, f, lua_gettop(L));
+    lua_pop(L, 1);
+  } else if (need_cluster) {
+    luaL_error(L, "%s: vcov = \"CR1\" needs the option cluster = <column name>", fn);
+  }
+  /* Keep the rows where every used value is present. */
+  size_t N = f->nrow, n = 0;
+  size_t *keep = lh_scratch(L, N * sizeof *keep);
+  for (size_t i = 0; i < N; i++) {
+    int miss = lmodel_row_missing(yc, i) || (wc && lmodel_row_missing(wc, i)) || (oc && lmodel_row_missing(oc, i)) ||
+               (cc && lmodel_row_missing(cc, i));
+    for (lua_Integer j = 0; !miss && j < nx; j++) miss = lmodel_row_missing(xc[j], i);
+    if (!miss) keep[n++] = i;
+  }
+  d->n = n;
+  d->k = k;
+  d->dropped = N - n;
+  d->keep = keep;
+  if (n <= k)
+    luaL_error(L, "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
+               "need more rows than coefficients", fn, (int)n, (int)(N - n), (int)k);
+  d->X = lh_scratch(L, n * k * sizeof *d->X);
+  d->y = lh_scratch(L, n * sizeof *d->y);
+  size_t j0 = 0;
+  if (d->intercept) {
+    for (size_t i = 0; i < n; i++) d->X[i] = 1;
+    j0 = 1;
+  }
+  for (lua_Integer j = 0; j < nx; j++)
+    for (size_t i = 0; i < n; i++) d->X[i + n * (j0 + (size_t)j)] = frame_col_getd(xc[j], keep[i]);
+  for (size_t i = 0; i < n; i++) d->y[i] = frame_col_getd(yc, keep[i]);
+  d->w = d->off = NULL;
+  if (wc) {
+    d->w = lh_scratch(L, n * sizeof *d->w);
+    for (size_t i = 0; i < n; i++) d->w[i] = frame_col_getd(wc, keep[i]);
+  }
+  if (oc) {
+    d->off = lh_scratch(L, n * sizeof *d->off);
+    for (size_t i = 0; i < n; i++) d->off[i] = frame_col_getd(oc, keep[i]);
+  }
+  d->cl = NULL;
+  d->G = 0;
+  if (cc) d->cl = cluster_ids(L, cc, keep, n, &d->G);
+}
+
+/* Name of design column j: "(Intercept)" or the covariate name.  [-0, +1, -] */
+static void pushterm(lua_State *L, const struct design *d, size_t j) {
+  if (d->intercept && j == 0)
+    lua_pushliteral(L, "(Intercept)");
+  else
+    lua_rawgeti(L, 3, (lua_Integer)(j - (d->intercept ? 1 : 0) + 1));
+}
+
+/* Domain words for a failed fit; frees the fit first (via the box). */
+int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int st, size_t bad_col,
+                     size_t bad_row) {
+  const char *what = "numerical failure";
+  if (st == GSL_ESING) {
+    pushterm(L, d, bad_col);
+    const char *nm = lua_tostring(L, -1);
+    int allzero = 1;
+    for (size_t i = 0; i < d->n && allzero; i++) allzero = d->X[i + d->n * bad_col] == 0;
+    if (allzero) return luaL_error(L, "%s: column '%s' is all zero in the rows used", fn, nm);
+    return luaL_error(L, "%s: column '%s' is a linear combination of earlier columns "
+                      "(collinear); drop it or one of the columns it repeats", fn, nm);
+  }
+  if (st == GSL_EDOM) {
+    const char *role = bad_col < d->k ? "covariate" : bad_col == d->k ? "outcome"
+                       : bad_col == d->k + 1 ? "weights" : "offset";
+    if (bad_col < d->k) {
+      pushterm(L, d, bad_col);
+      return luaL_error(L, "%s: covariate '%s' has a non-finite value in used row %d", fn,
+                        lua_tostring(L, -1), (int)bad_row + 1);
+    }
+    return luaL_error(L, "%s: the %s has an invalid value in used row %d (%s)", fn, role,
+                      (int)bad_row + 1,
+                      bad_col == d->k + 1 ? "weights must be finite and > 0"
+                                          : "outside the family's range, or not finite");
+  }
+  if (st == GSL_EFAILED) what = "no finite deviance even after step halving";
+  if (st == GSL_ENOMEM) what = "not enough memory";
+  return luaL_error(L, "%s: %s", fn, what);
+}
+
+/* ===== Pushing results ===== */
+
+void lmodel_pushvec(lua_State *L, const double *v, size_t m) {
+  lua_createtable(L, (int)m, 0);
+  for (size_t i = 0; i < m; i++) {
+    lua_pushnumber(L, v[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static void pushmat(lua_State *L, const double *V, size_t k) {
+  lua_createtable(L, (int)k, 0);
+  for (size_t a = 0; a < k; a++) {
+    lua_createtable(L, (int)k, 0);
+    for (size_t c = 0; c < k; c++) {
+      lua_pushnumber(L, V[a + c * k]);
+      lua_rawseti(L, -2, (lua_Integer)c + 1);
+    }
+    lua_rawseti(L, -2, (lua_Integer)a + 1);
+  }
+}
+
+/* terms, coef, se, statistic, p_value, vcov on the table at the top. */
+void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, const double *V,
+                       double df) {
+  size_t k = d->k;
+  lua_createtable(L, (int)k, 0);
+  for (size_t j = 0; j < k; j++) {
+    pushterm(L, d, j);
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  lua_setfield(L, -2, "terms");
+  lmodel_pushvec(L, b, k);
+  lua_setfield(L, -2, "coef");
+  lua_createtable(L, (int)k, 0);
+  lua_createtable(L, (int)k, 0);
+  lua_createtable(L, (int)k, 0);
+  for (size_t j = 0; j < k; j++) {
+    double se = sqrt(V[j + j * k]), t = b[j] / se;
+    lua_pushnumber(L, se);
+    lua_rawseti(L, -4, (lua_Integer)j + 1);
+    lua_pushnumber(L, t);
+    lua_rawseti(L, -3, (lua_Integer)j + 1);
+    lua_pushnumber(L, lintest_p_two(t, df));
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  lua_setfield(L, -4, "p_value");
+  lua_setfield(L, -3, "statistic");
+  lua_setfield(L, -2, "se");
+  pushmat(L, V, k);
+  lua_setfield(L, -2, "vcov");
+  lh_setnum(L, "df", df);
+}
+
+const char *const lmodel_vcov_names[] = {"classical", "HC0", "HC1", "HC2", "HC3", "CR1", "HAC",
+                                         NULL};
+
+/* Covariance of the requested type; raise with domain words on failure. */
+void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct design *d,
+                         struct vcov_data *vd, double sigma2, size_t lag, int cl_adjust,
+                         double *V) {
+  int st;
+  switch (type) {
+  case 0: st = vcov_classical(vd, sigma2, V); break;
+  case 1: case 2: case 3: case 4: st = vcov_hc(vd, (enum vcov_hc)(type - 1), V); break;
+  case 5:
+    if (d->G < 2) luaL_error(L, "%s: the cluster column has %d cluster; need at least 2", fn,
+                             (int)d->G);
+    st = vcov_cluster(vd, d->cl, d->G, cl_adjust, V);
+    break;
+  default:
+    if (lag >= d->n) luaL_error(L, "%s: lag %d must be below the %d rows used", fn, (int)lag,
+                                (int)d->n);
+    st = vcov_hac(vd, lag, V);
+  }
+  if (st == GSL_EDOM)
+    luaL_error(L, "%s: a row has leverage 1, so HC2/HC3 are undefined; use HC1", fn);
+  if (st != GSL_SUCCESS) luaL_error(L, "%s: %s", fn, gsl_strerror(st));
+}
+
+static size_t optlag(lua_State *L, int opts) {
+  if (lua_isnoneornil(L, opts)) return 0;
+  lua_getfield(L, opts, "lag");
+  lua_Integer lag = lua_isnil(L, -1) ? 0 : luaL_checkinteger(L, -1);
+  lua_pop(L, 1);
+  if (lag < 0) luaL_error(L, "option 'lag' must be >= 0");
+  return (size_t)lag;
+}
+
+/* opts.vcov as an index into lmodel_vcov_names (aliases: robust = HC1,
+ * cluster = CR1, newey = HAC). */
+int lmodel_optvcov(lua_State *L, int opts, const char *fn) {
+  const char *v = NULL;
+  if (!lua_isnoneornil(L, opts)) {
+    lua_getfield(L, opts, "vcov");
+    v = lua_isnil(L, -1) ? NULL : lua_tostring(L, -1);
+    if (!lua_isnil(L, -1) && v == NULL) luaL_error(L, "%s: option vcov must be a string", fn);
+    lua_pop(L, 1);
+  }
+  if (v == NULL) return 0;
+  if (strcmp(v, "robust") == 0) return 2;
+  if (strcmp(v, "cluster") == 0) return 5;
+  if (strcmp(v, "newey") == 0) return 6;
+  for (int i = 0; lmodel_vcov_names[i] != NULL; i++)
+    if (strcmp(v, lmodel_vcov_names[i]) == 0) return i;
+  return luaL_error(L, "%s: unknown vcov \"%s\" (classical, HC0, HC1, HC2, HC3, CR1, HAC)",
+                    fn, v);
+}
+
+/* Lua: model.ols(frame, y, {x...}, {weights=, vcov=, cluster=, lag=, intercept=})
+ *   -> {terms, coef, se, statistic, p_value, vcov, df, fitted, resid, sigma, r2, ...}
+ * OLS/WLS as R lm(); vcov as sandwich/Stata (see host/num/vcov.h). */
+static int model_ols(lua_State *L) {
+  const char *fn = "ols";
+  int vt = lmodel_optvcov(L, 4, fn);
+  size_t lag = optlag(L, 4);
+  struct design d;
+  lmodel_build_design(L, fn, &d, vt == 5);
+  if (vt == 5 && d.cl == NULL) luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
+  struct fitbox *box = lmodel_newfitbox(L);
+  box->kind = 1;
+  int st = linreg_fit(d.X, d.n, d.k, d.y, d.w, d.intercept, &box->lin);
+  if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->lin.bad_col, box->lin.bad_row);
+  struct linreg_fit *fit = &box->lin;
+  double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
+  if (vt == 3 || vt == 4) {
+    h = lh_scratch(L, d.n * sizeof *h);
+    linreg_leverage(d.X, d.n, d.k, d.w, fit->rinv, h);
+  }
+  struct vcov_data vd = {d.X, d.n, d.k, fit->resid, d.w, fit->xtxi, h, fit->rinv};
+  lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
+  lua_createtable(L, 0, 24);
+  lmodel_push_coefs(L, &d, fit->coef, V, fit->df_resid);
+  lua_pushstring(L, lmodel_vcov_names[vt]);
+  lua_setfield(L, -2, "vcov_type");
+  lmodel_pushvec(L, fit->fitted, d.n);
+  lua_setfield(L, -2, "fitted");
+  lmodel_pushvec(L, fit->resid, d.n);
+  lua_setfield(L, -2, "resid");
+  lh_setnum(L, "df_resid", fit->df_resid);
+  lh_setnum(L, "sigma", sqrt(fit->sigma2));
+  lh_setnum(L, "r2", fit->r2);
+  lh_setnum(L, "adj_r2", fit->adj_r2);
+  lh_setnum(L, "fstat", fit->fstat);
+  lh_setnum(L, "f_df1", fit->f_df1);
+  lh_setnum(L, "f_df2", fit->f_df2);
+  lh_setnum(L, "f_p", fit->f_p);
+  lh_setnum(L, "loglik", fit->loglik);
+  lh_setnum(L, "aic", fit->aic);
+  lh_setnum(L, "bic", fit->bic);
+  lua_pushinteger(L, (lua_Integer)d.n);
+  lua_setfield(L, -2, "n");
+  lua_pushinteger(L, (lua_Integer)d.dropped);
+  lua_setfield(L, -2, "n_dropped");
+  if (d.cl != NULL) {
+    lua_pushinteger(L, (lua_Integer)d.G);
+    lua_setfield(L, -2, "n_clusters");
+  }
+  lua_pushstring(L, d.w ? "WLS" : "OLS");
+  lua_setfield(L, -2, "method");
+  return 1;
+}
+
+/* Lua: model.glm(frame, y, {x...}, {family=, link=, weights=, offset=, vcov=,
+ *   cluster=, maxit=, epsilon=, intercept=}) -> result table as ols plus
+ * deviance, null_deviance, iter, converged.  R glm() conventions; cluster
+ * as Stata logit/poisson vce(cluster) (factor G/(G-1)). */
+static int model_glm(lua_State *L) {
+  const char *fn = "glm";
+  static const char *const fams[] = {"binomial", "poisson", NULL};
+  static const char *const links[] = {"logit", "probit", "log", NULL};
+  enum glm_family fam = GLM_BINOMIAL;
+  enum glm_link link = GLM_LOGIT;
+  struct glm_opts o = glm_opts_default(fam, link);
+  if (!lua_isnoneornil(L, 4)) {
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_getfield(L, 4, "family");
+    fam = (enum glm_family)luaL_checkoption(L, lua_gettop(L), "binomial", fams);
+    lua_getfield(L, 4, "link");
+    link = (enum glm_link)luaL_checkoption(L, lua_gettop(L), fam == GLM_POISSON ? "log" : "logit",
+                                           links);
+    lua_getfield(L, 4, "maxit");
+    o.maxit = (int)luaL_optinteger(L, -1, 25);
+    lua_getfield(L, 4, "epsilon");
+    o.epsilon = luaL_optnumber(L, -1, 1e-8);
+    lua_pop(L, 4);
+  }
+  if ((fam == GLM_POISSON) != (link == GLM_LOG))
+    luaL_error(L, "%s: link '%s' does not go with family '%s' (binomial: logit or probit; "
+               "poisson: log)", fn, links[link], fams[fam]);
+  o.family = fam;
+  o.link = link;
+  int vt = lmodel_optvcov(L, 4, fn);
+  if (vt > 5) luaL_error(L, "%s: vcov \"%s\" is for least squares only", fn, lmodel_vcov_names[vt]);
+  if (vt == 3 || vt == 4) luaL_error(L, "%s: vcov HC2/HC3 are not offered for GLMs; use HC0 or HC1", fn);
+  struct design d;
+  lmodel_build_design(L, fn, &d, vt == 5);
+  struct fitbox *box = lmodel_newfitbox(L);
+  box->kind = 2;
+  int st = glm_fit(d.X, d.n, d.k, d.y, d.w, d.off, d.intercept, &o, &box->glm);
+  if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->glm.bad_col, box->glm.bad_row);
+  struct glm_fit *g = &box->glm;
+  /* Separation and divergence are errors: the estimates would be meaningless. */
+  for (size_t j = 0; j < d.k; j++)
+    if (g->sep[j] != GLM_SEP_NONE) {
+      pushterm(L, &d, j);
+      return luaL_error(L, "%s: %s separation: column '%s' alone predicts the outcome exactly "
+                        "(a threshold on it splits y = 0 from y = 1), so its coefficient is "
+                        "infinite; drop it or combine categories", fn,
+                        g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete",
+                        lua_tostring(L, -1));
+    }
+  if (g->n_boundary > 0 || !g->converged) {
+    luaL_Buffer B;
+    luaL_buffinit(L, &B);
+    int any = 0;
+    for (size_t j = 0; j < d.k; j++)
+      if (g->drift[j]) {
+        pushterm(L, &d, j);
+        luaL_addstring(&B, any ? ", '" : "'");
+        luaL_addstring(&B, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        luaL_addchar(&B, '\'');
+        any = 1;
+      }
+    luaL_pushresult(&B);
+    const char *cols = lua_tostring(L, -1);
+    if (g->n_boundary > 0)
+      return luaL_error(L, "%s: %d fitted %s numerically %s: the outcome is (nearly) perfectly "
+                        "predicted%s%s; the estimates are not finite", fn, (int)g->n_boundary,
+                        fam == GLM_BINOMIAL ? "probabilities are" : "rates are",
+                        fam == GLM_BINOMIAL ? "0 or 1" : "0", any ? " by a combination of " : "",
+                        cols);
+    return luaL_error(L, "%s: did not converge in %d iterations (deviance still changing)%s%s",
+                      fn, o.maxit, any ? "; coefficients still moving: " : "", cols);
+  }
+  double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
+  struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};
+  lmodel_compute_vcov(L, fn, vt, &d, &vd, 1.0, 0, 0, V);
+  lua_createtable(L, 0, 24);
+  lmodel_push_coefs(L, &d, g->coef, V, INFINITY);
+  lua_pushstring(L, lmodel_vcov_names[vt]);
+  lua_setfield(L, -2, "vcov_type");
+  lmodel_pushvec(L, g->mu, d.n);
+  lua_setfield(L, -2, "fitted");
+  lmodel_pushvec(L, g->eta, d.n);
+  lua_setfield(L, -2, "linear_predictor");
+  lh_setnum(L, "deviance", g->deviance);
+  lh_setnum(L, "null_deviance", g->null_deviance);
+  lh_setnum(L, "df_resid", g->df_resid);
+  lh_setnum(L, "df_null", g->df_null);
+  lh_setnum(L, "loglik", g->loglik);
+  lh_setnum(L, "aic", g->aic);
+  lh_setnum(L, "bic", g->bic);
+  lua_pushinteger(L, g->iter);
+  lua_setfield(L, -2, "iter");
+  lua_pushinteger(L, (lua_Integer)d.n);
+  lua_setfield(L, -2, "n");
+  lua_pushinteger(L, (lua_Integer)d.dropped);
+  lua_setfield(L, -2, "n_dropped");
+  if (d.cl != NULL) {
+    lua_pushinteger(L, (lua_Integer)d.G);
+    lua_setfield(L, -2, "n_clusters");
+  }
+  lua_pushfstring(L, "GLM %s(%s)", fams[fam], links[link]);
+  lua_setfield(L, -2, "method");
+  return 1;
+}
+
+/* ===== Inference on a result ===== */
+
+/* result.coef, result.vcov and result.df as C arrays.  [-0, +2, e] */
+static size_t result_bv(lua_State *L, int res, double **b, double **V, double *df) {
+  luaL_checktype(L, res, LUA_TTABLE);
+  lua_getfield(L, res, "coef");
+  luaL_argexpected(L, lua_istable(L, -1), res, "model result with coef");
+  size_t k = (size_t)luaL_len(L, -1);
+  *b = lh_scratch(L, k * sizeof **b);
+  *V = lh_scratch(L, k * k * sizeof **V);
+  for (size_t j = 0; j < k; j++) {
+    lua_rawgeti(L, -3, (lua_Integer)j + 1);
+    (*b)[j] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_getfield(L, res, "vcov");
+  luaL_argexpected(L, lua_istable(L, -1), res, "model result with vcov");
+  for (size_t a = 0; a < k; a++) {
+    lua_rawgeti(L, -1, (lua_Integer)a + 1);
+    for (size_t c = 0; c < k; c++) {
+      lua_rawgeti(L, -1, (lua_Integer)c + 1);
+      (*V)[a + c * k] = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, res, "df");
+  *df = luaL_optnumber(L, -1, INFINITY);
+  lua_pop(L, 1);
+  lua_remove(L, -3);   /* coef table; leaves the two lmodel_scratch boxes */
+  return k;
+}
+
+/* Lua: model.lincom(result, c [, c0 [, level]]) -> {estimate, se, statistic,
+ *   df, p_value, conf_low, conf_high}   (Stata lincom; c in term order) */
+static int model_lincom(lua_State *L) {
+  double *b, *V, df;
+  size_t k = result_bv(L, 1, &b, &V, &df);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if ((size_t)luaL_len(L, 2) != k)
+    luaL_argerror(L, 2, lua_pushfstring(L, "need %d weights, one per term", (int)k));
+  double *c = lh_scratch(L, k * sizeof *c);
+  for (size_t j = 0; j < k; j++) {
+    lua_rawgeti(L, 2, (lua_Integer)j + 1);
+    c[j] = luaL_checknumber(L, -1);
+    lua_pop(L, 1);
+  }
+  double c0 = luaL_optnumber(L, 3, 0), level = luaL_optnumber(L, 4, 0.95);
+  luaL_argcheck(L, level > 0 && level < 1, 4, "level must be in (0, 1)");
+  struct lintest_lincom r;
+  if (lintest_lincom(b, V, k, c, c0, df, level, &r) != GSL_SUCCESS)
+    return luaL_error(L, "lincom: the covariance gives a negative variance for this combination");
+  lua_createtable(L, 0, 7);
+  lh_setnum(L, "estimate", r.estimate);
+  lh_setnum(L, "se", r.se);
+  lh_setnum(L, "statistic", r.statistic);
+  lh_setnum(L, "df", r.df);
+  lh_setnum(L, "p_value", r.p_value);
+  lh_setnum(L, "conf_low", r.conf_low);
+  lh_setnum(L, "conf_high", r.conf_high);
+  return 1;
+}
+
+/* Lua: model.wald(result, {{row}...} [, r]) -> {chi2, p_chi2, F, df1, df2, p_F}
+ *   (Stata test: F after least squares, chi-square after GLMs) */
+static int model_wald(lua_State *L) {
+  double *b, *V, df;
+  size_t k = result_bv(L, 1, &b, &V, &df);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  size_t q = (size_t)luaL_len(L, 2);
+  luaL_argcheck(L, q > 0, 2, "need at least one restriction");
+  double *Rm = lh_scratch(L, q * k * sizeof *Rm), *r = lh_scratch(L, q * sizeof *r);
+  for (size_t i = 0; i < q; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    luaL_argcheck(L, lua_istable(L, -1) && (size_t)luaL_len(L, -1) == k, 2,
+                  "each restriction is an array with one weight per term");
+    for (size_t j = 0; j < k; j++) {
+      lua_rawgeti(L, -1, (lua_Integer)j + 1);
+      Rm[i * k + j] = luaL_checknumber(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    r[i] = 0;
+    if (lua_istable(L, 3)) {
+      lua_rawgeti(L, 3, (lua_Integer)i + 1);
+      r[i] = luaL_optnumber(L, -1, 0);
+      lua_pop(L, 1);
+    }
+  }
+  struct lintest_wald w;
+  int st = lintest_wald(b, V, k, Rm, r, q, df, &w);
+  if (st == GSL_EDOM)
+    return luaL_error(L, "wald: the restrictions are linearly dependent (or involve a "
+                      "coefficient with zero variance)");
+  if (st != GSL_SUCCESS) return luaL_error(L, "wald: %s", gsl_strerror(st));
+  lua_createtable(L, 0, 6);
+  lh_setnum(L, "chi2", w.chi2);
+  lh_setnum(L, "p_chi2", w.p_chi2);
+  lh_setnum(L, "F", w.F);
+  lh_setnum(L, "df1", w.df1);
+  lh_setnum(L, "df2", w.df2);
+  lh_setnum(L, "p_F", w.p_F);
+  return 1;
+}
+
+/* Lua: model.predict(result, frame) -> {fit = {...}, se = {...}}
+ * Linear predictor x0'b with se sqrt(x0'V x0) for every row of frame
+ * (Stata predict, xb / stdp).  Rows missing a covariate raise. */
+static int model_predict(lua_State *L) {
+  double *b, *V, df;
+  size_t k = result_bv(L, 1, &b, &V, &df);
+  const struct frame *f = lframe_check(L, 2);
+  size_t m = f->nrow;
+  double *X0 = lh_scratch(L, (m > 0 ? m : 1) * k * sizeof *X0);
+  lua_getfield(L, 1, "terms");
+  luaL_argexpected(L, lua_istable(L, -1), 1, "model result with terms");
+  for (size_t j = 0; j < k; j++) {
+    lua_rawgeti(L, -1, (lua_Integer)j + 1);
+    const char *nm = lua_tostring(L, -1);
+    if (nm != NULL && strcmp(nm, "(Intercept)") == 0) {
+      for (size_t i = 0; i < m; i++) X0[i + m * j] = 1;
+    } else {
+      const struct frame_col *c = lmodel_numcol(L, "predict", f, "covariate", nm ? nm : "?");
+      for (size_t i = 0; i < m; i++) {
+        if (lmodel_row_missing(c, i))
+          return luaL_error(L, "predict: covariate '%s' is missing in row %d of the new data",
+                            nm, (int)i + 1);
+        X0[i + m * j] = frame_col_getd(c, i);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  double *fit = lh_scratch(L, (m > 0 ? m : 1) * sizeof *fit), *se = lh_scratch(L, (m > 0 ? m : 1) * sizeof *se);
+  lintest_predict(b, V, k, X0, m, fit, se);
+  lua_createtable(L, 0, 2);
+  lmodel_pushvec(L, fit, m);
+  lua_setfield(L, -2, "fit");
+  lmodel_pushvec(L, se, m);
+  lua_setfield(L, -2, "se");
+  return 1;
+}
+
+static const luaL_Reg model_funcs[] = {
+    {"ols", model_ols},       {"glm", model_glm},         {"lincom", model_lincom},
+    {"wald", model_wald},     {"predict", model_predict}, {"prais", lmodel_prais},
+    {"dwtest", lmodel_dwtest}, {"bgtest", lmodel_bgtest},   {"acf", lmodel_acf},
+    {"box_test", lmodel_box_test}, {"varsoc", lmodel_varsoc}, {NULL, NULL}};
+
+int luaopen_host_model(lua_State *L) {
+  luaL_newlib(L, model_funcs);
+  return 1;
+}

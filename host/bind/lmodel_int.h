@@ -1,0 +1,57 @@
+/* host/bind/lmodel_int.h -- shared between the host.model binding files
+ * (lmodel.c: regression, GLMs, inference; lmodel_ts.c: time series).
+ * Not for other modules. */
+#ifndef CSC_LMODEL_INT_H
+#define CSC_LMODEL_INT_H
+
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "data/frame.h"
+#include "num/glm.h"
+#include "num/ols.h"
+#include "num/prais.h"
+#include "num/vcov.h"
+
+/* A fit whose arrays are malloc'ed by linreg/glm, freed by __gc even if a
+ * later push raises.  Created zeroed (a zeroed fit is safe to finalise). */
+struct fitbox {
+  int kind;                /* 0 none, 1 linreg, 2 glm, 3 prais */
+  struct linreg_fit lin;
+  struct glm_fit glm;
+  struct prais_fit pr;
+};
+
+struct design {
+  size_t n, k, dropped;  /* rows used, columns (intercept included), rows dropped */
+  double *X, *y, *w, *off;
+  size_t *cl, G;
+  size_t *keep;          /* frame row of each used row */
+  int intercept;
+};
+
+/* Names of the covariance types, indexed as vcov.h's enum, NULL-terminated. */
+extern const char *const lmodel_vcov_names[];
+
+struct fitbox *lmodel_newfitbox(lua_State *L);
+const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct frame *f, const char *role, const char *name);
+const char *lmodel_optname(lua_State *L, int opts, const char *key);
+int lmodel_optbool(lua_State *L, int opts, const char *key, int dflt);
+int lmodel_row_missing(const struct frame_col *c, size_t i);
+void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster);
+int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int st, size_t bad_col, size_t bad_row);
+void lmodel_pushvec(lua_State *L, const double *v, size_t m);
+void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, const double *V, double df);
+void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct design *d, struct vcov_data *vd, double sigma2, size_t lag, int cl_adjust, double *V);
+int lmodel_optvcov(lua_State *L, int opts, const char *fn);
+
+/* Time-series functions of host.model (lmodel_ts.c). */
+int lmodel_prais(lua_State *L);
+int lmodel_dwtest(lua_State *L);
+int lmodel_bgtest(lua_State *L);
+int lmodel_acf(lua_State *L);
+int lmodel_box_test(lua_State *L);
+int lmodel_varsoc(lua_State *L);
+
+#endif

@@ -1,0 +1,49 @@
+/* host/data/csvtab.h -- CSV file -> struct frame, on libcsv.  Pure C (no Lua).
+ * Infers one type per column over all rows, keeps the reason a value is
+ * missing ("c", "x", blank, ...), and reports malformed input as
+ * FILE:LINE:COLUMN (column "name"): what was expected.  Rules: docs/data.md,
+ * "How csceval reads CSV files".  Bound to Lua in host/bind/lframe_io.c. */
+#ifndef CSC_CSVTAB_H
+#define CSC_CSVTAB_H
+
+#include <stddef.h>
+
+#include "frame.h"
+
+struct csvtab_opts {
+  /* per-column type overrides by name: override_names[i] -> override_types[i].
+   * Names are matched after duplicates are renamed (SNP, SNP_2, ...). */
+  const char *const *override_names;
+  const enum frame_type *override_types;
+  size_t noverride;
+  char delim;               /* field separator; 0 means ',' */
+  size_t max_field;         /* longest field accepted, in bytes; 0 means 1 MiB */
+  /* Where the overrides came from, finishing the sentence "the column was given
+   * type int64 ..." in error messages; NULL means "in the recipe". */
+  const char *override_origin;
+};
+
+#define CSVTAB_MAX_FIELD_DEFAULT ((size_t)1 << 20)
+
+struct csvtab_error {
+  char msg[512];            /* whole message, "FILE:LINE:COL (column "x"): ..." */
+  size_t line;              /* 1-based physical line; 0 when not about one line */
+  size_t column;            /* 1-based field number; 0 when not about one field */
+  char colname[128];        /* header name of that field; "" when unknown */
+};
+
+/* Fill o with the defaults (no overrides, ',', 1 MiB). */
+void csvtab_opts_init(struct csvtab_opts *o);
+
+/* Load the file at path (opts may be NULL for the defaults).  Returns a new
+ * frame that the caller frees with frame_free, or NULL with err filled
+ * (err may be NULL).  Never keeps a reference to opts. */
+struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
+                          struct csvtab_error *err);
+
+/* The same for len bytes at buf (not NUL-terminated, not retained); label
+ * stands in for the file name in messages. */
+struct frame *csvtab_read_mem(const char *buf, size_t len, const char *label,
+                              const struct csvtab_opts *opts, struct csvtab_error *err);
+
+#endif

@@ -1,0 +1,360 @@
+/* host/data/frameops_group.c -- grouped aggregation (dplyr's group_by +
+ * summarise, data.table's keyby).  Groups are found with a hash table on the
+ * key values (frameops.c), so the cost is linear in the rows plus a sort of
+ * the groups; each aggregate then runs over the rows of each group.
+ * Missing values are skipped by every aggregate (na.rm = TRUE). */
+#include "frameops_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const agg_names[FRAMEOPS_NAGG] = {
+  "count", "n", "sum", "mean", "sd", "var", "min", "max",
+  "median", "quantile", "first", "last", "n_distinct"};
+
+const char *frameops_agg_name(enum frameops_agg fn) {
+  return (unsigned)fn < FRAMEOPS_NAGG ? agg_names[fn] : "?";
+}
+
+int frameops_agg_parse(const char *s, enum frameops_agg *out) {
+  for (int k = 0; k < FRAMEOPS_NAGG; k++)
+    if (strcmp(s, agg_names[k]) == 0) { *out = (enum frameops_agg)k; return 0; }
+  return -1;
+}
+
+const char *frameops_agg_suggest(const char *s) {
+  const char *best = NULL;
+  size_t bestd = 3, ls = strlen(s);   /* within two edits */
+  for (int k = 0; k < FRAMEOPS_NAGG; k++) {
+    size_t d = frame_edit_distance(s, ls, agg_names[k], strlen(agg_names[k]));
+    if (d < bestd) { bestd = d; best = agg_names[k]; }
+  }
+  return best;
+}
+
+static int numeric_fn(enum frameops_agg fn) {
+  return fn == FRAMEOPS_SUM || fn == FRAMEOPS_MEAN || fn == FRAMEOPS_SD || fn == FRAMEOPS_VAR ||
+         fn == FRAMEOPS_MEDIAN || fn == FRAMEOPS_QUANTILE;
+}
+
+static int numeric_type(enum frame_type t) {
+  return t == FRAME_F64 || t == FRAME_I64 || t == FRAME_BOOL;
+}
+
+/* The rows of each group: group g (in output order) has rows
+ * list[start[g] .. start[g+1]-1], in row order. */
+struct grouping {
+  size_t ng;
+  size_t *start, *list;
+  size_t *rep;        /* first row of each group, output order */
+};
+
+/* ===== numeric helpers ===== */
+
+/* Neumaier's compensated sum (an improved Kahan summation). */
+struct nsum { double s, c; };
+static void nsum_add(struct nsum *a, double x) {
+  double t = a->s + x;
+  if (fabs(a->s) >= fabs(x)) a->c += (a->s - t) + x;
+  else a->c += (x - t) + a->s;
+  a->s = t;
+}
+static double nsum_get(const struct nsum *a) { return a->s + a->c; }
+
+/* Mean of x[0..n-1] (n > 0) as R's mean(): the sum over n, then one
+ * refinement pass adding the mean of the residuals. */
+static double mean_of(const double *x, size_t n) {
+  struct nsum s = {0, 0}, r = {0, 0};
+  for (size_t i = 0; i < n; i++) nsum_add(&s, x[i]);
+  double m = nsum_get(&s) / (double)n;
+  if (!isfinite(m)) return m;
+  for (size_t i = 0; i < n; i++) nsum_add(&r, x[i] - m);
+  return m + nsum_get(&r) / (double)n;
+}
+
+/* Sample variance (n - 1 denominator) by the corrected two-pass algorithm
+ * (Chan, Golub & LeVeque 1983): pass 1 the mean, pass 2 the squared
+ * deviations less the square of their (rounding-error) sum over n. */
+static double var_of(const double *x, size_t n) {
+  double m = mean_of(x, n), ss = 0, comp = 0;
+  for (size_t i = 0; i < n; i++) {
+    double d = x[i] - m;
+    ss += d * d;
+    comp += d;
+  }
+  double v = (ss - comp * comp / (double)n) / (double)(n - 1);
+  return v < 0 ? 0 : v;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Quantile of sorted x[0..n-1] (n > 0) by R's type 7 (the default of R's
+ * quantile(), numpy's "linear"): index h = (n - 1) p, then linear
+ * interpolation between x[floor h] and x[ceil h], computed exactly as R
+ * does ((1 - f) lo + f hi, only when the two differ). */
+static double quantile7(const double *x, size_t n, double p) {
+  double h = (double)(n - 1) * p;
+  size_t lo = (size_t)floor(h), hi = (size_t)ceil(h);
+  if (hi >= n) hi = n - 1;
+  if (lo >= n) lo = n - 1;
+  double q = x[lo];
+  if (h > (double)lo && x[hi] != q) {
+    double f = h - (double)lo;
+    q = (1 - f) * q + f * x[hi];
+  }
+  return q;
+}
+
+static uint64_t distinct_key(const struct frame_col *c, size_t i) {
+  switch (c->type) {
+  case FRAME_F64: {
+    double d = c->v.f64[i] == 0 ? 0.0 : c->v.f64[i];   /* -0 and 0 are one value */
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+  }
+  case FRAME_I64: return (uint64_t)c->v.i64[i];
+  case FRAME_BOOL: return c->v.b[i];
+  case FRAME_DATE: return (uint64_t)(int64_t)c->v.date[i];
+  case FRAME_CAT: return (uint64_t)c->v.cat[i];
+  default: return 0;
+  }
+}
+
+/* ===== one aggregate column ===== */
+
+static struct frame_col *agg_column(const struct frameops_aggspec *a, const struct frame_col *c,
+                                    const struct grouping *gr, double *xs, uint64_t *us,
+                                    size_t *pick, char *err, size_t errlen) {
+  const char *op = "aggregate";
+  size_t ng = gr->ng;
+  enum frameops_agg fn = a->fn;
+  struct frame_col *o = NULL;
+
+  if (fn == FRAMEOPS_MIN || fn == FRAMEOPS_MAX || fn == FRAMEOPS_FIRST || fn == FRAMEOPS_LAST) {
+    struct fo_key k;
+    if (fo_key_init(&k, c, 0) != 0) return fo_oom(err, errlen, op);
+    for (size_t g = 0; g < ng; g++) {
+      size_t best = FO_NONE;
+      for (size_t r = gr->start[g]; r < gr->start[g + 1]; r++) {
+        size_t i = gr->list[r];
+        if (fo_missing(c, i)) continue;
+        if (best == FO_NONE || fn == FRAMEOPS_LAST) { best = i; if (fn == FRAMEOPS_FIRST) break; continue; }
+        int d = fo_cmp_rows(&k, 1, i, best);
+        if ((fn == FRAMEOPS_MIN && d < 0) || (fn == FRAMEOPS_MAX && d > 0)) best = i;
+      }
+      pick[g] = best;
+    }
+    fo_key_free(&k);
+    o = fo_take(c, pick, ng, a->name, NA_CALC);
+    return o ? o : fo_oom(err, errlen, op);
+  }
+
+  int int_out = fn == FRAMEOPS_COUNT || fn == FRAMEOPS_N || fn == FRAMEOPS_N_DISTINCT ||
+                (fn == FRAMEOPS_SUM && c->type != FRAME_F64);
+  o = fo_col_alloc(a->name, int_out ? FRAME_I64 : FRAME_F64, ng, NULL);
+  if (!o) return fo_oom(err, errlen, op);
+
+  for (size_t g = 0; g < ng; g++) {
+    size_t r0 = gr->start[g], r1 = gr->start[g + 1], m = 0;
+    if (fn == FRAMEOPS_N_DISTINCT) {
+      for (size_t r = r0; r < r1; r++)
+        if (!fo_missing(c, gr->list[r])) us[m++] = distinct_key(c, gr->list[r]);
+      qsort(us, m, sizeof *us, cmp_u64);
+      int64_t nd = 0;
+      for (size_t i = 0; i < m; i++) nd += i == 0 || us[i] != us[i - 1];
+      o->v.i64[g] = nd;
+      continue;
+    }
+    if (int_out && fn == FRAMEOPS_SUM) {        /* int64 or bool: exact, overflow checked */
+      int64_t s = 0;
+      for (size_t r = r0; r < r1; r++) {
+        size_t i = gr->list[r];
+        if (fo_missing(c, i)) continue;
+        int64_t v = c->type == FRAME_BOOL ? c->v.b[i] : c->v.i64[i];
+        if ((v > 0 && s > INT64_MAX - v) || (v < 0 && s < INT64_MIN - v)) {
+          frame_col_free(o);
+          return fo_nerr(err, errlen, "%s: the sum of \"%s\" for \"%s\" overflows int64 in "
+                         "group %zu; convert the column to float64 first", op, c->name,
+                         a->name, g + 1);
+        }
+        s += v;
+      }
+      o->v.i64[g] = s;
+      continue;
+    }
+    for (size_t r = r0; r < r1; r++) {
+      size_t i = gr->list[r];
+      if (!fo_missing(c, i)) xs[m++] = frame_col_getd(c, i);
+    }
+    if (fn == FRAMEOPS_N) { o->v.i64[g] = (int64_t)m; continue; }
+    double v = NAN;
+    switch (fn) {
+    case FRAMEOPS_SUM: {
+      struct nsum s = {0, 0};
+      for (size_t i = 0; i < m; i++) nsum_add(&s, xs[i]);
+      v = nsum_get(&s);                          /* 0 for no values */
+      break;
+    }
+    case FRAMEOPS_MEAN: if (m > 0) v = mean_of(xs, m); break;
+    case FRAMEOPS_VAR: if (m > 1) v = var_of(xs, m); break;
+    case FRAMEOPS_SD: if (m > 1) v = sqrt(var_of(xs, m)); break;
+    case FRAMEOPS_MEDIAN:
+    case FRAMEOPS_QUANTILE:
+      if (m > 0) {
+        qsort(xs, m, sizeof *xs, cmp_double);
+        if (fn == FRAMEOPS_QUANTILE) v = quantile7(xs, m, a->p);
+        else v = m % 2 ? xs[m / 2] : 0.5 * xs[m / 2 - 1] + 0.5 * xs[m / 2];
+      }
+      break;
+    default: break;
+    }
+    if (isnan(v)) {
+      if (fo_set_missing(o, g, NA_CALC) != 0) { frame_col_free(o); return fo_oom(err, errlen, op); }
+    } else {
+      o->v.f64[g] = v;
+    }
+  }
+  return o;
+}
+
+/* ===== checking the request ===== */
+
+static int check_aggs(const struct frame *f, const char *const *keys, size_t nkeys,
+                      const struct frameops_aggspec *aggs, size_t naggs, char *err, size_t errlen) {
+  const char *op = "aggregate";
+  if (fo_distinct_names(keys, nkeys, op, "group key", err, errlen) != 0) return -1;
+  for (size_t k = 0; k < nkeys; k++)
+    if (fo_col(f, keys[k], op, NULL, err, errlen) < 0) return -1;
+  for (size_t a = 0; a < naggs; a++) {
+    const struct frameops_aggspec *s = &aggs[a];
+    if ((unsigned)s->fn >= FRAMEOPS_NAGG)
+      return fo_err(err, errlen, "%s: aggregate %zu has an unknown function", op, a + 1);
+    if (!s->name || !s->name[0])
+      return fo_err(err, errlen, "%s: aggregate %zu (%s) has no output name", op, a + 1,
+                    agg_names[s->fn]);
+    for (size_t k = 0; k < nkeys; k++)
+      if (strcmp(s->name, keys[k]) == 0)
+        return fo_err(err, errlen, "%s: output column \"%s\" is also a group key", op, s->name);
+    for (size_t b = 0; b < a; b++)
+      if (strcmp(s->name, aggs[b].name) == 0)
+        return fo_err(err, errlen, "%s: output column \"%s\" given twice", op, s->name);
+    if (s->fn == FRAMEOPS_COUNT) continue;
+    if (!s->column)
+      return fo_err(err, errlen, "%s: \"%s\" (%s) needs a column", op, s->name, agg_names[s->fn]);
+    int j = fo_col(f, s->column, op, NULL, err, errlen);
+    if (j < 0) return -1;
+    enum frame_type t = f->col[j]->type;
+    if (numeric_fn(s->fn) && !numeric_type(t))
+      return fo_err(err, errlen, "%s: \"%s\": %s needs a number column, and \"%s\" is %s", op,
+                    s->name, agg_names[s->fn], s->column, frame_type_name(t));
+    if (s->fn == FRAMEOPS_QUANTILE && !(s->p >= 0 && s->p <= 1))
+      return fo_err(err, errlen, "%s: \"%s\": quantile probability %g is not between 0 and 1",
+                    op, s->name, s->p);
+  }
+  return 0;
+}
+
+/* ===== the operation ===== */
+
+struct frame *frameops_aggregate(const struct frame *f, const char *const *keys, size_t nkeys,
+                                 const struct frameops_aggspec *aggs, size_t naggs,
+                                 char *err, size_t errlen) {
+  const char *op = "aggregate";
+  if (check_aggs(f, keys, nkeys, aggs, naggs, err, errlen) != 0) return NULL;
+  size_t n = f->nrow, n1 = n ? n : 1;
+  struct fo_key *kk = calloc(nkeys ? nkeys : 1, sizeof *kk);
+  struct fo_groups gs;
+  int have_gs = 0;
+  struct grouping gr = {0, NULL, NULL, NULL};
+  size_t *gid = malloc(n1 * sizeof *gid), *pos = NULL, *fill = NULL, *pick = NULL;
+  double *xs = malloc(n1 * sizeof *xs);
+  uint64_t *us = malloc(n1 * sizeof *us);
+  struct frame *o = NULL;
+  int ok = kk && gid && xs && us;
+
+  for (size_t k = 0; ok && k < nkeys; k++)
+    ok = fo_key_init(&kk[k], f->col[frame_find(f, keys[k])], 0) == 0;
+
+  /* group ids in order of first appearance */
+  if (ok && nkeys > 0) {
+    ok = fo_groups_init(&gs) == 0;
+    have_gs = ok;
+    for (size_t i = 0; ok && i < n; i++) ok = fo_groups_add(&gs, kk, nkeys, i, &gid[i]) == 0;
+    gr.ng = ok ? gs.n : 0;
+  } else if (ok) {
+    for (size_t i = 0; i < n; i++) gid[i] = 0;
+    gr.ng = 1;                                   /* one group, even with no rows */
+  }
+  size_t ng1 = gr.ng ? gr.ng : 1;
+  if (ok) {
+    gr.rep = malloc(ng1 * sizeof *gr.rep);
+    gr.start = calloc(ng1 + 1, sizeof *gr.start);
+    gr.list = malloc(n1 * sizeof *gr.list);
+    pos = malloc(ng1 * sizeof *pos);
+    fill = malloc(ng1 * sizeof *fill);
+    pick = malloc(ng1 * sizeof *pick);
+    ok = gr.rep && gr.start && gr.list && pos && fill && pick;
+  }
+  /* output order: groups sorted by their key values (missing last) */
+  if (ok && nkeys > 0) {
+    if (gr.ng) memcpy(gr.rep, gs.rep, gr.ng * sizeof *gr.rep);
+    ok = fo_sort_idx(gr.rep, gr.ng, kk, nkeys) == 0;
+    for (size_t g = 0; ok && g < gr.ng; g++) pos[gid[gr.rep[g]]] = g;
+  } else if (ok) {
+    gr.rep[0] = 0;
+    pos[0] = 0;
+  }
+  /* rows of each group, by a counting sort that keeps row order */
+  if (ok) {
+    for (size_t i = 0; i < n; i++) gr.start[pos[gid[i]] + 1]++;
+    for (size_t g = 0; g < gr.ng; g++) gr.start[g + 1] += gr.start[g];
+    memcpy(fill, gr.start, gr.ng * sizeof *fill);
+    for (size_t i = 0; i < n; i++) gr.list[fill[pos[gid[i]]]++] = i;
+  }
+  if (ok) {
+    o = frame_new();
+    ok = o != NULL;
+  }
+  if (ok) o->nrow = gr.ng;
+  for (size_t k = 0; ok && k < nkeys; k++) {
+    struct frame_col *c = frame_col_take(kk[k].c, gr.rep, gr.ng, NULL);
+    ok = c && frame_add(o, c) == 0;
+    if (!ok) frame_col_free(c);
+  }
+  int failed_msg = 0;
+  for (size_t a = 0; ok && a < naggs; a++) {
+    const struct frame_col *c = aggs[a].fn == FRAMEOPS_COUNT
+      ? NULL : f->col[frame_find(f, aggs[a].column)];
+    struct frame_col *oc;
+    if (!c) {
+      oc = fo_col_alloc(aggs[a].name, FRAME_I64, gr.ng, NULL);
+      for (size_t g = 0; oc && g < gr.ng; g++) oc->v.i64[g] = (int64_t)(gr.start[g + 1] - gr.start[g]);
+    } else {
+      oc = agg_column(&aggs[a], c, &gr, xs, us, pick, err, errlen);
+      if (!oc) failed_msg = 1;
+    }
+    ok = oc && frame_add(o, oc) == 0;
+    if (!ok) frame_col_free(oc);
+  }
+
+  for (size_t k = 0; kk && k < nkeys; k++) fo_key_free(&kk[k]);
+  free(kk);
+  if (have_gs) fo_groups_free(&gs);
+  free(gid); free(pos); free(fill); free(pick); free(xs); free(us);
+  free(gr.rep); free(gr.start); free(gr.list);
+  if (!ok) {
+    frame_free(o);
+    return failed_msg ? NULL : fo_oom(err, errlen, op);
+  }
+  return o;
+}

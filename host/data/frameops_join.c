@@ -1,0 +1,186 @@
+/* host/data/frameops_join.c -- left and inner joins.  A hash table of the right
+ * frame's distinct keys (frameops.c) points to the right rows holding each
+ * key, in right order; every left row then looks its keys up once.  The cost
+ * is linear in the rows of both frames plus the rows produced. */
+#include "frameops_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int keys_compatible(enum frame_type a, enum frame_type b) {
+  if (a == b) return 1;
+  return (a == FRAME_I64 && b == FRAME_F64) || (a == FRAME_F64 && b == FRAME_I64);
+}
+
+static char *with_suffix(const char *name, const char *suffix) {
+  size_t a = strlen(name), b = strlen(suffix);
+  char *s = malloc(a + b + 1);
+  if (!s) return NULL;
+  memcpy(s, name, a);
+  memcpy(s + a, suffix, b + 1);
+  return s;
+}
+
+/* Result column names: left columns, then right non-key columns.  owned[k]
+ * holds the suffixed names (freed by the caller); names[k] points to the
+ * name in use.  Returns the count, or FO_NONE after writing err. */
+static size_t result_names(const struct frame *l, const struct frame *r, const int *lkey,
+                           const int *rkey, const char *sx, const char *sy,
+                           const char **names, char **owned, char *err, size_t errlen) {
+  size_t m = 0;
+  for (size_t j = 0; j < l->ncol; j++, m++) {
+    const char *nm = l->col[j]->name;
+    names[m] = nm;
+    int jr = frame_find(r, nm);
+    if (!lkey[j] && jr >= 0 && !rkey[jr]) {
+      if (!(owned[m] = with_suffix(nm, sx))) { fo_oom(err, errlen, "join"); return FO_NONE; }
+      names[m] = owned[m];
+    }
+  }
+  for (size_t j = 0; j < r->ncol; j++) {
+    if (rkey[j]) continue;
+    const char *nm = r->col[j]->name;
+    names[m] = nm;
+    if (frame_find(l, nm) >= 0) {
+      if (!(owned[m] = with_suffix(nm, sy))) { fo_oom(err, errlen, "join"); return FO_NONE; }
+      names[m] = owned[m];
+    }
+    m++;
+  }
+  for (size_t a = 0; a < m; a++)
+    for (size_t b = 0; b < a; b++)
+      if (strcmp(names[a], names[b]) == 0) {
+        fo_err(err, errlen, "join: two result columns would be called \"%s\"; rename a column "
+               "or choose other suffixes", names[a]);
+        return FO_NONE;
+      }
+  return m;
+}
+
+struct frame *frameops_join(const struct frame *left, const struct frame *right,
+                            const char *const *keys_left, const char *const *keys_right,
+                            size_t nkeys, enum frameops_how how,
+                            const struct frameops_join_opts *opts, char *err, size_t errlen) {
+  const char *op = "join";
+  if (nkeys == 0) return fo_nerr(err, errlen, "join: at least one key column is needed");
+  if (how != FRAMEOPS_LEFT && how != FRAMEOPS_INNER)
+    return fo_nerr(err, errlen, "join: unknown kind of join (use left or inner)");
+  if (fo_distinct_names(keys_left, nkeys, op, "left key", err, errlen) != 0 ||
+      fo_distinct_names(keys_right, nkeys, op, "right key", err, errlen) != 0)
+    return NULL;
+  for (size_t k = 0; k < nkeys; k++) {
+    int jl = fo_col(left, keys_left[k], op, "left", err, errlen);
+    if (jl < 0) return NULL;
+    int jr = fo_col(right, keys_right[k], op, "right", err, errlen);
+    if (jr < 0) return NULL;
+    enum frame_type tl = left->col[jl]->type, tr = right->col[jr]->type;
+    if (!keys_compatible(tl, tr))
+      return fo_nerr(err, errlen, "join: key \"%s\" is %s in the left frame but \"%s\" is %s in "
+                     "the right frame; convert one so they have the same type", keys_left[k],
+                     frame_type_name(tl), keys_right[k], frame_type_name(tr));
+  }
+  const char *sx = opts && opts->suffix_x ? opts->suffix_x : ".x";
+  const char *sy = opts && opts->suffix_y ? opts->suffix_y : ".y";
+
+  size_t nl = left->nrow, nr = right->nrow, ncl = left->ncol, ncr = right->ncol;
+  size_t nco = ncl + ncr;
+  int *lkey = calloc(ncl ? ncl : 1, sizeof *lkey), *rkey = calloc(ncr ? ncr : 1, sizeof *rkey);
+  const char **names = calloc(nco ? nco : 1, sizeof *names);
+  char **owned = calloc(nco ? nco : 1, sizeof *owned);
+  struct fo_key *kl = calloc(nkeys, sizeof *kl), *kr = calloc(nkeys, sizeof *kr);
+  size_t *rgid = malloc((nr ? nr : 1) * sizeof *rgid), *lg = malloc((nl ? nl : 1) * sizeof *lg);
+  size_t *start = NULL, *fill = NULL, *list = NULL, *lidx = NULL, *ridx = NULL;
+  struct fo_groups gs;
+  int have_gs = 0, msg = 0;
+  struct frame *o = NULL;
+  size_t nout = 0, m = 0;
+  int ok = lkey && rkey && names && owned && kl && kr && rgid && lg;
+
+  for (size_t k = 0; ok && k < nkeys; k++) {
+    int jl = frame_find(left, keys_left[k]), jr = frame_find(right, keys_right[k]);
+    lkey[jl] = rkey[jr] = 1;
+    ok = fo_key_init(&kl[k], left->col[jl], 0) == 0 && fo_key_init(&kr[k], right->col[jr], 0) == 0;
+  }
+  if (ok) {
+    nout = result_names(left, right, lkey, rkey, sx, sy, names, owned, err, errlen);
+    if (nout == FO_NONE) ok = 0, msg = 1;
+  }
+  /* distinct right keys and the right rows of each, in right order */
+  if (ok) ok = have_gs = fo_groups_init(&gs) == 0;
+  for (size_t i = 0; ok && i < nr; i++) {
+    if (fo_any_missing(kr, nkeys, i)) rgid[i] = FO_NONE;   /* never matches */
+    else ok = fo_groups_add(&gs, kr, nkeys, i, &rgid[i]) == 0;
+  }
+  if (ok) {
+    start = calloc(gs.n + 1, sizeof *start);
+    fill = malloc((gs.n ? gs.n : 1) * sizeof *fill);
+    list = malloc((nr ? nr : 1) * sizeof *list);
+    ok = start && fill && list;
+  }
+  if (ok) {
+    for (size_t i = 0; i < nr; i++) if (rgid[i] != FO_NONE) start[rgid[i] + 1]++;
+    for (size_t g = 0; g < gs.n; g++) start[g + 1] += start[g];
+    memcpy(fill, start, gs.n * sizeof *fill);
+    for (size_t i = 0; i < nr; i++) if (rgid[i] != FO_NONE) list[fill[rgid[i]]++] = i;
+  }
+  /* look every left row up; count the result rows */
+  for (size_t i = 0; ok && i < nl; i++) {
+    lg[i] = fo_groups_find(&gs, kr, kl, nkeys, i);
+    size_t add = lg[i] == FO_NONE ? (how == FRAMEOPS_LEFT) : start[lg[i] + 1] - start[lg[i]];
+    if (m > SIZE_MAX / sizeof(size_t) - add) {
+      fo_err(err, errlen, "join: the result would have too many rows (is a key repeated in "
+             "both frames?)");
+      ok = 0, msg = 1;
+    }
+    m += add;
+  }
+  /* A many-to-many join on a repeated key grows as the product of the
+   * groups; stop before allocating gigabytes for what is almost always a
+   * missing key column. */
+  if (ok && m > FRAMEOPS_JOIN_MAX_ROWS) {
+    fo_err(err, errlen, "join: the result would have %zu rows (more than %zu): is a key repeated in "
+           "both frames? join on all the key columns, or aggregate one side first", m,
+           (size_t)FRAMEOPS_JOIN_MAX_ROWS);
+    ok = 0, msg = 1;
+  }
+  if (ok) {
+    lidx = malloc((m ? m : 1) * sizeof *lidx);
+    ridx = malloc((m ? m : 1) * sizeof *ridx);
+    ok = lidx && ridx;
+  }
+  if (ok) {
+    size_t p = 0;
+    for (size_t i = 0; i < nl; i++) {
+      if (lg[i] == FO_NONE) {
+        if (how == FRAMEOPS_LEFT) { lidx[p] = i; ridx[p++] = FO_NONE; }
+        continue;
+      }
+      for (size_t r = start[lg[i]]; r < start[lg[i] + 1]; r++) { lidx[p] = i; ridx[p++] = list[r]; }
+    }
+    ok = (o = frame_new()) != NULL;
+  }
+  if (ok) o->nrow = m;
+  size_t q = 0;
+  for (size_t j = 0; ok && j < ncl; j++, q++) {
+    struct frame_col *c = frame_col_take(left->col[j], lidx, m, names[q]);
+    ok = c && frame_add(o, c) == 0;
+    if (!ok) frame_col_free(c);
+  }
+  for (size_t j = 0; ok && j < ncr; j++) {
+    if (rkey[j]) continue;
+    struct frame_col *c = fo_take(right->col[j], ridx, m, names[q++], NA_CALC);
+    ok = c && frame_add(o, c) == 0;
+    if (!ok) frame_col_free(c);
+  }
+
+  for (size_t k = 0; k < nkeys && kl && kr; k++) { fo_key_free(&kl[k]); fo_key_free(&kr[k]); }
+  for (size_t k = 0; owned && k < nco; k++) free(owned[k]);
+  if (have_gs) fo_groups_free(&gs);
+  free(lkey); free(rkey); free(names); free(owned); free(kl); free(kr);
+  free(rgid); free(lg); free(start); free(fill); free(list); free(lidx); free(ridx);
+  if (!ok) {
+    frame_free(o);
+    return msg ? NULL : fo_oom(err, errlen, op);
+  }
+  return o;
+}

@@ -1,0 +1,187 @@
+/* host/match/match_score.c -- nearest-neighbour matching on a scalar score (the
+ * propensity score or its linear predictor): in each round, each treated
+ * unit in matching order takes the eligible control with the smallest
+ * |score difference|, ties going to the lowest row -- MatchIt 4.5.1's
+ * general algorithm (nn_matchC) applied to the score.  (MatchIt 4.5.1-4.5.3's
+ * own sorted-score path truncates differences to integers, MatchIt issue
+ * #163; see docs/methods/matching.md.)  The search does not scan the
+ * controls: units are sorted by score once (stable radix sort), the nearest
+ * live control on each side is found through two union-find "nearest live
+ * position" arrays (path halving) that skip used, treated and discarded
+ * units, and equal scores form runs whose lowest row is the first live
+ * position of the run.  So 1:1 matching of a million rows is one sort plus
+ * near-linear work.  Pure C, no Lua. */
+#include "match_int.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+/* Sort key of a double: unsigned order equals numeric order (-0 as +0). */
+static uint64_t dkey(double x) {
+  uint64_t u;
+  if (x == 0) x = 0;   /* -0.0 == 0.0 in R's comparisons */
+  memcpy(&u, &x, sizeof u);
+  return (u & 0x8000000000000000ull) ? ~u : (u | 0x8000000000000000ull);
+}
+
+/* idx[0..m-1] (rows, increasing) stably sorted by score: LSD radix sort on
+ * 16-bit digits, stable, so ties keep row order as R's sort.list(). */
+static int sort_by_score(const double *score, size_t *idx, size_t m) {
+  uint64_t *key = malloc(m * sizeof *key), *key2 = malloc(m * sizeof *key2);
+  size_t *tmp = malloc(m * sizeof *tmp), *cnt = malloc(65537 * sizeof *cnt);
+  if (!key || !key2 || !tmp || !cnt) {
+    free(key); free(key2); free(tmp); free(cnt);
+    return GSL_ENOMEM;
+  }
+  for (size_t i = 0; i < m; i++) key[i] = dkey(score[idx[i]]);
+  for (int pass = 0; pass < 4; pass++) {
+    int sh = 16 * pass;
+    memset(cnt, 0, 65537 * sizeof *cnt);
+    for (size_t i = 0; i < m; i++) cnt[((key[i] >> sh) & 0xffffu) + 1]++;
+    if (cnt[1] == m) continue;   /* every key has the same digit: nothing to do */
+    for (size_t d = 1; d <= 65536; d++) cnt[d] += cnt[d - 1];
+    for (size_t i = 0; i < m; i++) {
+      size_t to = cnt[(key[i] >> sh) & 0xffffu]++;
+      tmp[to] = idx[i];
+      key2[to] = key[i];
+    }
+    memcpy(idx, tmp, m * sizeof *idx);
+    uint64_t *kt = key; key = key2; key2 = kt;
+  }
+  free(key); free(key2); free(tmp); free(cnt);
+  return GSL_SUCCESS;
+}
+
+/* Nearest live position <= i in lf (offset by one: lf[0] is the sentinel
+ * for "none", position i lives at lf[i + 1]); -1 when none. */
+static ptrdiff_t find_left(size_t *lf, ptrdiff_t i) {
+  size_t x = (size_t)(i + 1);
+  while (lf[x] != x) {
+    lf[x] = lf[lf[x]];
+    x = lf[x];
+  }
+  return (ptrdiff_t)x - 1;
+}
+
+/* Nearest live position >= i in rt (rt[m] is the sentinel); m when none. */
+static size_t find_right(size_t *rt, size_t i) {
+  size_t x = i;
+  while (rt[x] != x) {
+    rt[x] = rt[rt[x]];
+    x = rt[x];
+  }
+  return x;
+}
+
+static int in_row(const size_t *row, size_t upto, size_t c) {
+  for (size_t j = 0; j < upto; j++)
+    if (row[j] == c) return 1;
+  return 0;
+}
+
+/* Eligibility of the control at sorted position q for treated row t in
+ * this round (alive is checked by the caller): not already among t's
+ * controls (with replacement), within the covariate calipers. */
+static int eligible(const struct match_work *w, size_t t, const size_t *row, size_t round,
+                    size_t c) {
+  if (round > 0 && in_row(row, round, c)) return 0;
+  return w->s->ncal == 0 || match_cal_ok(w, t, c);
+}
+
+/* Lowest-row eligible live control in the run of equal scores holding
+ * sorted position q (runs are in row order, so it is the first one found
+ * walking right from the run's start); nu when none. */
+static size_t run_lowest(const struct match_work *w, size_t *rt, const size_t *srt,
+                         const size_t *run0, size_t nu, size_t q, size_t t, const size_t *row,
+                         size_t round) {
+  double v = w->s->score[srt[q]];
+  for (size_t k = find_right(rt, run0[q]); k < nu && w->s->score[srt[k]] == v;
+       k = find_right(rt, k + 1))
+    if (eligible(w, t, row, round, srt[k])) return k;
+  return nu;
+}
+
+int match_score_stratum(const struct match_work *w, const size_t *units, size_t nu,
+                        const size_t *ord, size_t nord) {
+  const struct match_spec *s = w->s;
+  struct match_result *r = w->r;
+  const double *score = s->score;
+  size_t *srt = malloc((nu ? nu : 1) * sizeof *srt), *pos = NULL, *run0 = NULL;
+  size_t *lf = malloc((nu + 1) * sizeof *lf), *rt = malloc((nu + 1) * sizeof *rt);
+  int st = GSL_ENOMEM;
+  if (!srt || !lf || !rt) goto done;
+  memcpy(srt, units, nu * sizeof *srt);
+  if ((st = sort_by_score(score, srt, nu)) != GSL_SUCCESS) goto done;
+  pos = malloc((nord ? nord : 1) * sizeof *pos);
+  run0 = malloc((nu ? nu : 1) * sizeof *run0);
+  st = GSL_ENOMEM;
+  if (!pos || !run0) goto done;
+  /* w->tpos (n1 entries, shared by the strata) maps a treated index to its
+   * sorted position. */
+  for (size_t q = 0; q < nu; q++) {
+    if (s->treat[srt[q]]) w->tpos[w->tix[srt[q]]] = q;
+    run0[q] = q > 0 && score[srt[q]] == score[srt[q - 1]] ? run0[q - 1] : q;
+  }
+  for (size_t i = 0; i < nord; i++) pos[i] = w->tpos[w->tix[ord[i]]];
+  size_t live = 0;
+  lf[0] = 0;
+  for (size_t q = 0; q < nu; q++) {
+    size_t row = srt[q];
+    int ok = !s->treat[row] && !(s->discarded && s->discarded[row]);
+    lf[q + 1] = ok ? q + 1 : q;
+    rt[q] = ok ? q : q + 1;
+    live += (size_t)ok;
+  }
+  rt[nu] = nu;
+  const size_t K = r->ratio;
+  int has_cal = !isnan(w->caliper);
+  for (size_t round = 0; round < K && live > 0; round++) {
+    for (size_t i = 0; i < nord && live > 0; i++) {
+      size_t t = ord[i], ti = w->tix[t];
+      if (s->discarded && s->discarded[t]) continue;
+      size_t *row = r->mm + ti * K;
+      size_t ii = pos[i];
+      double dt = score[t];
+      /* The nearest eligible live control on each side in sorted order;
+       * beyond the caliper nothing further out can qualify. */
+      ptrdiff_t kl = find_left(lf, (ptrdiff_t)ii - 1);
+      while (kl >= 0 && !eligible(w, t, row, round, srt[kl])) kl = find_left(lf, kl - 1);
+      if (kl >= 0 && has_cal && !(fabs(dt - score[srt[kl]]) <= w->caliper)) kl = -1;
+      size_t kr = find_right(rt, ii + 1);
+      while (kr < nu && !eligible(w, t, row, round, srt[kr])) kr = find_right(rt, kr + 1);
+      if (kr < nu && has_cal && !(fabs(score[srt[kr]] - dt) <= w->caliper)) kr = nu;
+      if (kl < 0 && kr >= nu) continue;
+      double dl = kl >= 0 ? fabs(dt - score[srt[kl]]) : INFINITY;
+      double dr = kr < nu ? fabs(score[srt[kr]] - dt) : INFINITY;
+      /* Every control at the smallest distance is in the run of kl or kr
+       * (or both, when both equal the treated unit's score): take the
+       * lowest row among them. */
+      size_t k = nu;
+      if (dl <= dr) k = run_lowest(w, rt, srt, run0, nu, (size_t)kl, t, row, round);
+      if (dr <= dl) {
+        size_t k2 = run_lowest(w, rt, srt, run0, nu, kr, t, row, round);
+        if (k == nu || (k2 < nu && srt[k2] < srt[k])) k = k2;
+      }
+      row[round] = srt[k];
+      r->dist[ti * K + round] = fabs(score[srt[k]] - dt);
+      if (!s->replace) {
+        /* Used once: dead for every later search. */
+        lf[k + 1] = k;
+        rt[k] = k + 1;
+        live--;
+      }
+    }
+  }
+  st = GSL_SUCCESS;
+done:
+  free(srt);
+  free(pos);
+  free(run0);
+  free(lf);
+  free(rt);
+  return st;
+}

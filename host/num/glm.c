@@ -1,0 +1,827 @@
+/* host/num/glm.c -- logit, probit and Poisson GLMs by iteratively reweighted
+ * least squares, step for step as R's glm.fit (R 4.2): same start
+ * (mustart), same link clamps (R's C family code), deviance test
+ * |dev - devold|/(|dev| + 0.1) < epsilon, step halving on a non-finite
+ * deviance.  Each step's weighted least squares is a blocked Householder
+ * QR (host/num/ols.c), never the normal equations.  Pure C + GSL. */
+#include "glm.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
+
+#include "ols.h"
+
+#define EPS DBL_EPSILON
+#define THRESH 30.0            /* R's logit clamp (family.c) */
+#define PROBIT_THRESH 8.125890664701906   /* -qnorm(.Machine$double.eps) */
+
+struct glm_opts glm_opts_default(enum glm_family family, enum glm_link link) {
+  struct glm_opts o = {family, link, 1e-8, 25};
+  return o;
+}
+
+/* ===== Families (R's binomial()/poisson() with their C helpers) ===== */
+
+/* mu = linkinv(eta) and dmu/deta, with R's clamps. */
+static inline void linkinv(enum glm_link link, double eta, double *mu, double *mueta) {
+  switch (link) {
+  case GLM_LOGIT:
+    if (eta < -THRESH || eta > THRESH) {
+      double t = eta < -THRESH ? EPS : 1 / EPS;
+      *mu = t / (1 + t);
+      *mueta = EPS;
+    } else {
+      double t = exp(eta), op = 1 + t;
+      *mu = t / op;
+      *mueta = t / (op * op);
+    }
+    return;
+  case GLM_PROBIT: {
+    double e = eta < -PROBIT_THRESH ? -PROBIT_THRESH : (eta > PROBIT_THRESH ? PROBIT_THRESH : eta);
+    *mu = gsl_cdf_ugaussian_P(e);
+    double d = exp(-0.5 * eta * eta) / sqrt(2 * M_PI);
+    *mueta = d > EPS ? d : EPS;
+    return;
+  }
+  case GLM_LOG:
+  default: {
+    double m = exp(eta);
+    *mu = m > EPS ? m : EPS;
+    *mueta = *mu;
+    return;
+  }
+  }
+}
+
+static double linkfun(enum glm_link link, double mu) {
+  switch (link) {
+  case GLM_LOGIT: return log(mu / (1 - mu));
+  case GLM_PROBIT: return gsl_cdf_ugaussian_Pinv(mu);
+  case GLM_LOG:
+  default: return log(mu);
+  }
+}
+
+static inline double variance(enum glm_family f, double mu) {
+  return f == GLM_BINOMIAL ? mu * (1 - mu) : mu;
+}
+
+/* Unit deviance times the prior weight (binomial_dev_resids / poisson). */
+static inline double devres(enum glm_family f, double y, double mu, double w) {
+  if (f == GLM_BINOMIAL) {
+    double a = y != 0 ? y * log(y / mu) : 0;
+    double b = y != 1 ? (1 - y) * log((1 - y) / (1 - mu)) : 0;
+    return 2 * w * (a + b);
+  }
+  double a = y != 0 ? y * log(y / mu) : 0;
+  return 2 * w * (a - (y - mu));
+}
+
+/* log(v!) = lgamma(v + 1).  The C library's lgamma writes the global
+ * signgam, so it must not run on several threads at once: the passes use
+ * a table of log(i!) for small whole i, filled by lgamma on the calling
+ * thread before they start, and GSL's lngamma (which keeps no state) for
+ * anything else. */
+#define LFACT_N 1024
+
+static void lfact_table(double *t) {
+  for (size_t i = 0; i < LFACT_N; i++) t[i] = lgamma((double)i + 1);
+}
+
+static double lfact(const double *t, double v) {
+  if (v >= 0 && v < LFACT_N && v == floor(v)) return t[(size_t)v];
+  return gsl_sf_lngamma(v + 1);
+}
+
+/* -2 log-likelihood as R's family$aic (binomial: dbinom(round(w y),
+ * round(w), mu); Poisson: w dpois(y, mu)); lf is lfact_table's. */
+static double aic_family(enum glm_family f, const double *y, const double *mu, const double *w,
+                         size_t n, const double *lf) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++) {
+    double wi = w != NULL ? w[i] : 1;
+    if (f == GLM_BINOMIAL) {
+      double m = round(wi), x = round(wi * y[i]);
+      double l = x == 0 || x == m ? 0 : lfact(lf, m) - lfact(lf, x) - lfact(lf, m - x);
+      l += (x > 0 ? x * log(mu[i]) : 0) + (m - x > 0 ? (m - x) * log1p(-mu[i]) : 0);
+      s += l;
+    } else {
+      s += wi * (y[i] * log(mu[i]) - mu[i] - lfact(lf, y[i]));
+    }
+  }
+  return -2 * s;
+}
+
+/* ===== IRLS ===== */
+
+void glm_fini(struct glm_fit *fit) {
+  free(fit->coef);
+  free(fit->rinv);
+  free(fit->xtxi);
+  free(fit->eta);
+  free(fit->mu);
+  free(fit->wres);
+  free(fit->wwt);
+  free(fit->sep);
+  free(fit->drift);
+  fit->coef = fit->rinv = fit->xtxi = fit->eta = fit->mu = fit->wres = fit->wwt = NULL;
+  fit->sep = NULL;
+  fit->drift = NULL;
+}
+
+/* Binomial only: does a threshold on a column split y = 0 from y = 1?
+ * Rows with 0 < y < 1 belong to both sides.  Tracked as running extremes
+ * of x within each side, by adding 0 or inf rather than branching: y is
+ * unpredictable, and mispredicted branches cost more than the scan. */
+struct sepscan {
+  double max0, min0, max1, min1;
+};
+
+static enum glm_sep sep_verdict(const struct sepscan *s) {
+  if (isinf(s->max0) || isinf(s->max1)) return GLM_SEP_NONE;   /* y constant */
+  if (s->max0 < s->min1 || s->max1 < s->min0) return GLM_SEP_COMPLETE;
+  if (s->max0 == s->min1 || s->max1 == s->min0) return GLM_SEP_QUASI;
+  return GLM_SEP_NONE;
+}
+
+/* Spread of each column for the drift test (shifted sums: the spread only
+ * scales a heuristic).  Needed only when the fit ends at the boundary or
+ * unconverged, so computed only then. */
+static void spreads(const double *X, size_t n, size_t k, double *sd) {
+  for (size_t j = 0; j < k; j++) {
+    const double *c = X + j * n;
+    double s1 = 0, s2 = 0, x0 = c[0];
+    for (size_t i = 0; i < n; i++) {
+      double d = c[i] - x0;
+      s1 += d;
+      s2 += d * d;
+    }
+    double v = s2 / (double)n - (s1 / (double)n) * (s1 / (double)n);
+    sd[j] = v > 0 ? sqrt(v) : 0;
+  }
+}
+
+/* ===== Two rows at a time =====
+ * The row loops below handle two rows per instruction where it pays; the
+ * same operations as one row at a time, so the same values. */
+
+typedef linreg_v2 v2;
+
+static inline v2 ld2(const double *p) {
+  v2 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline void st2(double *p, v2 v) { memcpy(p, &v, sizeof v); }
+static inline v2 splat(double x) { return (v2){x, x}; }
+/* Both square roots at once, and lane-wise x > a ? x : a and x < a ? x : a
+ * (a NaN x leaves a): SSE2's sqrtpd, maxpd and minpd where there are
+ * those (the same values as the plain C). */
+#if defined(__GNUC__) && defined(__SSE2__)
+static inline v2 sqrt2(v2 x) { return __builtin_ia32_sqrtpd(x); }
+static inline v2 max2(v2 x, v2 a) { return __builtin_ia32_maxpd(x, a); }
+static inline v2 min2(v2 x, v2 a) { return __builtin_ia32_minpd(x, a); }
+#else
+static inline v2 sqrt2(v2 x) { return (v2){sqrt(x[0]), sqrt(x[1])}; }
+static inline v2 max2(v2 x, v2 a) { return (v2){x[0] > a[0] ? x[0] : a[0], x[1] > a[1] ? x[1] : a[1]}; }
+static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] < a[1] ? x[1] : a[1]}; }
+#endif
+
+/* ===== The passes over the rows, in fixed chunks =====
+ * Each pass cuts the rows into linreg_nchunks(n) contiguous chunks (about
+ * 32768 rows each) that C11 threads take in turn (linreg_run_chunks); the
+ * partial sums are combined in chunk order and each chunk's triangle
+ * joins chunk 0's by linreg_qr_merge (TSQR: the QR of the stacked
+ * triangles is the QR of all the rows).  The cut depends on n only, so
+ * every run gives the same bytes.
+ *
+ * One pass over the data per IRLS step: for each block of rows, the
+ * linear predictor at the new coefficients b_t, mu, mu.eta and the
+ * deviance, and -- while the block of X is still in cache -- the working
+ * weights and response at b_t and the block's reduction into the weighted
+ * QR that gives b_{t+1}.  glm.fit's loop, solve / predict / test, becomes
+ * solve / pass / test: the same arithmetic, one read of X and y per step
+ * instead of two and no stored mu.eta.  When the test says converged, the
+ * QR just formed is not used, and the reported working weights are those
+ * of the step before (two buffers, used in turn), as R's fit$weights.
+ *
+ * The common case -- binomial (logit, probit), 0/1 outcomes, no prior
+ * weights ("binary") -- has exact shortcuts: the start values take two
+ * values only; the deviance is -2 sum log q_i with q_i = mu_i (y = 1) or
+ * 1 - mu_i (y = 0), summed as the log of products of 16 factors q_i
+ * (R's clamps keep q_i >= 2^-53, so a product stays above 2^-848, clear of
+ * underflow: one log per 16 rows, and no division, with the rounding of 16
+ * products, the same order as summing 16 logs); and -2 log-likelihood is
+ * the deviance itself (the saturated model of 0/1 data has likelihood 1). */
+
+struct pass {
+  const double *X, *y, *w, *off, *b, *scale;
+  size_t n, k;
+  enum glm_family fam;
+  enum glm_link link;
+  int binary;                   /* binomial (logit, probit), every y 0 or 1, w NULL */
+  int start;                    /* eta from mustart, not X b */
+  int qr;                       /* also reduce the weighted rows into the chunk's QR */
+  double *eta, *mu, *wres;      /* at the pass's b */
+  double *wwt;                  /* working weights at the pass's b (with qr) */
+  int null_simple, intercept;   /* null deviance from wtdmu / linkinv(offset) */
+  double wtdmu;
+  const double *lfact;          /* lfact_table, for aic_family */
+};
+
+struct chunk {
+  const struct pass *ps;
+  size_t lo, hi;
+  struct linreg_qr *q;
+  double dev, aic, nulldev;
+  size_t nb;
+  /* prep_chunk */
+  size_t ybad_row, ybad_col;    /* first bad y, w or offset (SIZE_MAX: none) */
+  size_t xbad_col, xbad_row;    /* first non-finite x */
+  int binary;                   /* this chunk's y are all 0 or 1 */
+  double sw, swy;
+  struct sepscan *sc;           /* k: running extremes per side (amax from them) */
+  double *z;                    /* k: sum of x - x, non-zero on a non-finite x */
+};
+
+/* Running extremes of column values c[0..m-1] within each side of y, and
+ * z += x - x (NaN once a value is NaN or infinite).  Binomial: pen0[i] and
+ * pen1[i] are 0 when row i is on side 0 (y < 1) or side 1 (y > 0), else
+ * inf, and adding or subtracting them moves a row off the other side's
+ * extremes; otherwise (pen0 NULL) every row counts as side 1.  Four rows
+ * per step in two pairs of lanes, so that each compare waits only on the
+ * previous one of its lane; extremes do not depend on the order. */
+static void scan_block(const double *c, const double *pen0, const double *pen1, size_t m,
+                       struct sepscan *sc, double *z) {
+  v2 mx0 = splat(sc->max0), mn0 = splat(sc->min0), mx1 = splat(sc->max1), mn1 = splat(sc->min1);
+  v2 nx0 = mx0, nn0 = mn0, nx1 = mx1, nn1 = mn1, za = splat(0), zb = za;
+  size_t i = 0;
+  if (pen0 != NULL) {
+    for (; i + 4 <= m; i += 4) {
+      v2 x = ld2(c + i), u = ld2(c + i + 2);
+      v2 p0 = ld2(pen0 + i), p1 = ld2(pen1 + i), q0 = ld2(pen0 + i + 2), q1 = ld2(pen1 + i + 2);
+      mx0 = max2(x - p0, mx0);
+      mn0 = min2(x + p0, mn0);
+      mx1 = max2(x - p1, mx1);
+      mn1 = min2(x + p1, mn1);
+      nx0 = max2(u - q0, nx0);
+      nn0 = min2(u + q0, nn0);
+      nx1 = max2(u - q1, nx1);
+      nn1 = min2(u + q1, nn1);
+      za += x - x;
+      zb += u - u;
+    }
+  } else {
+    for (; i + 4 <= m; i += 4) {
+      v2 x = ld2(c + i), u = ld2(c + i + 2);
+      mx1 = max2(x, mx1);
+      mn1 = min2(x, mn1);
+      nx1 = max2(u, nx1);
+      nn1 = min2(u, nn1);
+      za += x - x;
+      zb += u - u;
+    }
+  }
+  mx0 = max2(nx0, mx0);
+  mn0 = min2(nn0, mn0);
+  mx1 = max2(nx1, mx1);
+  mn1 = min2(nn1, mn1);
+  struct sepscan r = {mx0[1] > mx0[0] ? mx0[1] : mx0[0], mn0[1] < mn0[0] ? mn0[1] : mn0[0],
+                      mx1[1] > mx1[0] ? mx1[1] : mx1[0], mn1[1] < mn1[0] ? mn1[1] : mn1[0]};
+  double zt = (za[0] + za[1]) + (zb[0] + zb[1]);
+  for (; i < m; i++) {
+    double x = c[i], p0 = pen0 != NULL ? pen0[i] : INFINITY, p1 = pen0 != NULL ? pen1[i] : 0;
+    double a0 = x - p0, b0 = x + p0, a1 = x - p1, b1 = x + p1;
+    r.max0 = a0 > r.max0 ? a0 : r.max0;
+    r.min0 = b0 < r.min0 ? b0 : r.min0;
+    r.max1 = a1 > r.max1 ? a1 : r.max1;
+    r.min1 = b1 < r.min1 ? b1 : r.min1;
+    zt += x - x;
+  }
+  *sc = r;
+  *z += zt;
+}
+
+#define SCAN_ROWS 256
+
+/* Checks and sums for rows lo..hi-1: y, w and offset in range (first bad
+ * row), whether y is 0/1, sum w and sum w y (for the null model), and each
+ * column's extremes per side and finiteness. */
+static int prep_chunk(void *arg) {
+  struct chunk *pt = arg;
+  const struct pass *p = pt->ps;
+  const double *y = p->y, *w = p->w, *off = p->off;
+  const int binom = p->fam == GLM_BINOMIAL;
+  pt->ybad_row = pt->ybad_col = pt->xbad_col = pt->xbad_row = SIZE_MAX;
+  int binary = 1;
+  double sw = 0, swy = 0;
+  for (size_t i = pt->lo; i < pt->hi; i++) {
+    double yi = y[i], wi = w != NULL ? w[i] : 1;
+    int bad = !isfinite(yi) || yi < 0 || (binom && yi > 1);
+    size_t col = p->k;
+    if (!bad && w != NULL && (!(wi > 0) || !isfinite(wi))) bad = 1, col = p->k + 1;
+    if (!bad && off != NULL && !isfinite(off[i])) bad = 1, col = p->k + 2;
+    if (bad) {
+      pt->ybad_row = i;
+      pt->ybad_col = col;
+      return 0;
+    }
+    binary &= (yi == 0) | (yi == 1);
+    sw += wi;
+    swy += wi * yi;
+  }
+  pt->binary = binary && binom && w == NULL && p->link != GLM_LOG;
+  pt->sw = sw;
+  pt->swy = swy;
+  /* The columns a block of rows at a time, so that each row's side (a
+   * compare and a lookup) is worked out once for all columns. */
+  const struct sepscan none = {-INFINITY, INFINITY, -INFINITY, INFINITY};
+  const double pen[2] = {INFINITY, 0};
+  double pen0[SCAN_ROWS], pen1[SCAN_ROWS], *z = pt->z;
+  for (size_t j = 0; j < p->k; j++) {
+    pt->sc[j] = none;
+    z[j] = 0;
+  }
+  for (size_t i0 = pt->lo; i0 < pt->hi; i0 += SCAN_ROWS) {
+    size_t m = pt->hi - i0 < SCAN_ROWS ? pt->hi - i0 : SCAN_ROWS;
+    if (binom)
+      for (size_t i = 0; i < m; i++) {
+        pen0[i] = pen[y[i0 + i] < 1];
+        pen1[i] = pen[y[i0 + i] > 0];
+      }
+    for (size_t j = 0; j < p->k; j++) {
+      linreg_prefetch(p->X + j * p->n, p->n, i0, m);
+      scan_block(p->X + j * p->n + i0, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
+    }
+  }
+  for (size_t j = 0; j < p->k && pt->xbad_col == SIZE_MAX; j++)
+    if (z[j] != 0)          /* NaN compares unequal too */
+      for (size_t i = pt->lo; i < pt->hi; i++)
+        if (!isfinite(p->X[j * p->n + i])) {
+          pt->xbad_col = j;
+          pt->xbad_row = i;
+          break;
+        }
+  return 0;
+}
+
+/* Start as glm.fit: mustart = (w y + 0.5)/(w + 1) (binomial), y + 0.1
+ * (Poisson); eta = linkfun(mustart) (no offset); mu, mu.eta and the
+ * deviance at that eta. */
+static double start_row(const struct pass *p, double y, double w, double *eta, double *mu,
+                        double *me) {
+  double m0 = p->fam == GLM_BINOMIAL ? (w * y + 0.5) / (w + 1) : y + 0.1;
+  *eta = linkfun(p->link, m0);
+  linkinv(p->link, *eta, mu, me);
+  return devres(p->fam, y, *mu, w);
+}
+
+/* Start values for rows i0..i0+m-1; returns their deviance.  Binary:
+ * mustart is 1/4 (y = 0) or 3/4 (y = 1), so two rows' worth of work. */
+static double start_block(const struct pass *p, size_t i0, size_t m, double *eta, double *mu,
+                          double *me) {
+  const double *y = p->y + i0;
+  double dev = 0;
+  if (p->binary) {
+    double te[2], tm[2], tme[2], td[2];
+    for (size_t c = 0; c < 2; c++) td[c] = start_row(p, (double)c, 1, &te[c], &tm[c], &tme[c]);
+    for (size_t i = 0; i < m; i++) {
+      size_t c = y[i] != 0;
+      eta[i] = te[c];
+      mu[i] = tm[c];
+      me[i] = tme[c];
+      dev += td[c];
+    }
+  } else {
+    for (size_t i = 0; i < m; i++)
+      dev += start_row(p, y[i], p->w != NULL ? p->w[i0 + i] : 1, &eta[i], &mu[i], &me[i]);
+  }
+  return dev;
+}
+
+/* eta = offset + X b for rows i0..i0+m-1, asking for the rows ahead. */
+static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta) {
+  const size_t n = p->n;
+  if (p->off != NULL)
+    memcpy(eta, p->off + i0, m * sizeof *eta);
+  else
+    memset(eta, 0, m * sizeof *eta);
+  for (size_t j = 0; j < p->k; j++) {
+    const double *xj = p->X + j * n + i0;
+    v2 bj = splat(p->b[j]);
+    size_t i = 0;
+    linreg_prefetch(p->X + j * n, n, i0, m);
+    for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + ld2(xj + i) * bj);
+    for (; i < m; i++) eta[i] += xj[i] * p->b[j];
+  }
+}
+
+/* exp of both lanes, for |x| <= 30 (the logit's unclamped range; other
+ * values give garbage, NaN gives NaN): fdlibm's __ieee754_exp (Sun 1993;
+ * also FreeBSD's and musl's), error below 1 ulp -- within 0.9 ulp of the
+ * exact value on 2e7 points of [-30, 30], and equal to glibc's exp() in
+ * 90% of them, one ulp apart in the rest.  x = k ln2 + r, |r| <= ln2/2:
+ * k by rounding x/ln2 (adding 1.5 2^52 leaves k in the low bits), ln2
+ * split into hi + lo so that k ln2_hi is exact; exp(r) = 1 + 2r/(2 - c)
+ * rearranged, c = r - r^2 P(r^2) from a Remez fit; 2^k put straight into
+ * the exponent bits.  Two rows take a third of glibc's time per row. */
+typedef unsigned long long v2u __attribute__((vector_size(16)));
+
+static v2 exp2v(v2 x) {
+  const double shift = 0x1.8p52;
+  const v2 one = splat(1);
+  v2 kf = x * splat(1.44269504088896338700e+00) + splat(shift);
+  v2 k = kf - splat(shift);
+  v2 hi = x - k * splat(6.93147180369123816490e-01);
+  v2 lo = k * splat(1.90821492927058770002e-10);
+  v2 r = hi - lo, t = r * r;
+  v2 c = r - t * (splat(1.66666666666666019037e-01) +
+                  t * (splat(-2.77777777770155933842e-03) +
+                       t * (splat(6.61375632143793436117e-05) +
+                            t * (splat(-1.65339022054652515390e-06) +
+                                 t * splat(4.13813679705723846039e-08)))));
+  v2 y = one - ((lo - (r * c) / (splat(2) - c)) - hi);
+  unsigned long long sb;
+  v2u kb;
+  memcpy(&sb, &shift, sizeof sb);
+  memcpy(&kb, &kf, sizeof kb);
+  kb = (kb - (v2u){sb, sb} + (v2u){1023, 1023}) << 52;     /* the bits of 2^k */
+  v2 s;
+  memcpy(&s, &kb, sizeof s);
+  return y * s;
+}
+
+/* mu and mu.eta from eta.  Logit as R's C code: t = exp(eta) (clamped at
+ * |eta| > 30), mu = t/(1+t), mu.eta = t/(1+t)^2 (EPS where clamped), two
+ * rows at a time with exp2v (a lone last row too, as the pair (x, x), so
+ * that every row gets the same exp); other links row by row. */
+static void linkinv_block(enum glm_link link, const double *eta, double *mu, double *me,
+                          size_t m) {
+  size_t i;
+  if (link != GLM_LOGIT) {
+    for (i = 0; i < m; i++) linkinv(link, eta[i], &mu[i], &me[i]);
+    return;
+  }
+  const v2 one = splat(1);
+  int clamped = 0;
+  for (i = 0; i < m; i++) clamped |= (eta[i] < -THRESH) | (eta[i] > THRESH);
+  for (i = 0; i + 2 <= m; i += 2) {
+    v2 t = exp2v(ld2(eta + i)), op = one + t;
+    st2(mu + i, t / op);
+    st2(me + i, t / (op * op));
+  }
+  if (i < m) {
+    double t = exp2v(splat(eta[i]))[0], op = 1 + t;
+    mu[i] = t / op;
+    me[i] = t / (op * op);
+  }
+  if (clamped)
+    for (i = 0; i < m; i++)
+      if (eta[i] < -THRESH || eta[i] > THRESH) {
+        double t = eta[i] < -THRESH ? EPS : 1 / EPS;
+        mu[i] = t / (1 + t);
+        me[i] = EPS;
+      }
+}
+
+/* -2 sum_i log q_i for the binary case (see above): q_i = y mu + (1 - y)(1 - mu)
+ * is exact for y in {0, 1}; products of 16 in four lanes. */
+static double binary_dev(const double *y, const double *mu, size_t m) {
+  double ll = 0;
+  size_t i = 0;
+  const v2 one = splat(1);
+  for (; i + 16 <= m; i += 16) {
+    v2 pa = one, pb = one;
+    for (size_t l = i; l < i + 16; l += 4) {
+      v2 ya = ld2(y + l), ma = ld2(mu + l), yb = ld2(y + l + 2), mb = ld2(mu + l + 2);
+      pa *= ya * ma + (one - ya) * (one - ma);
+      pb *= yb * mb + (one - yb) * (one - mb);
+    }
+    ll += log((pa[0] * pa[1]) * (pb[0] * pb[1]));
+  }
+  double pr = 1;
+  for (; i < m; i++) pr *= y[i] * mu[i] + (1 - y[i]) * (1 - mu[i]);
+  return -2 * (ll + log(pr));
+}
+
+/* One IRLS pass over rows lo..hi-1 in blocks (see above): eta, mu and
+ * the working residuals (y - mu)/mu.eta at the pass's b (or the start),
+ * the deviance; with qr, the working weights W = w mu.eta^2 / V(mu) and
+ * the block of sqrt(W) [X z], z = eta - offset + (y - mu)/mu.eta, reduced
+ * into the chunk's QR.  Two rows at a time where it pays, the same
+ * operations as one row at a time. */
+static int irls_chunk(void *arg) {
+  struct chunk *pt = arg;
+  const struct pass *p = pt->ps;
+  const size_t n = p->n, k = p->k, B = LINREG_BLOCK;
+  const int binom = p->fam == GLM_BINOMIAL;
+  const v2 one = splat(1), zero = splat(0);
+  struct linreg_qr *q = pt->q;
+  double me[LINREG_BLOCK], sw[LINREG_BLOCK], *zc = q->blk + k * B, dev = 0;
+  if (p->qr) linreg_qr_reset(q);
+  for (size_t i0 = pt->lo; i0 < pt->hi; i0 += B) {
+    size_t m = pt->hi - i0 < B ? pt->hi - i0 : B, i;
+    double *eta = p->eta + i0, *mu = p->mu + i0, *wres = p->wres + i0;
+    const double *y = p->y + i0, *w = p->w != NULL ? p->w + i0 : NULL;
+    const double *off = p->off != NULL ? p->off + i0 : NULL;
+    if (p->start) {
+      dev += start_block(p, i0, m, eta, mu, me);
+    } else {
+      linpred_block(p, i0, m, eta);
+      linkinv_block(p->link, eta, mu, me, m);
+      if (p->binary) {
+        dev += binary_dev(y, mu, m);
+      } else {
+        for (i = 0; i < m; i++) dev += devres(p->fam, y[i], mu[i], w != NULL ? w[i] : 1);
+      }
+    }
+    for (i = 0; i + 2 <= m; i += 2) st2(wres + i, (ld2(y + i) - ld2(mu + i)) / ld2(me + i));
+    for (; i < m; i++) wres[i] = (y[i] - mu[i]) / me[i];
+    if (!p->qr) continue;
+    double *wwt = p->wwt + i0;
+    for (i = 0; i + 2 <= m; i += 2) {
+      v2 mv = ld2(mu + i), mev = ld2(me + i);
+      v2 wv = w != NULL ? ld2(w + i) : one, ov = off != NULL ? ld2(off + i) : zero;
+      v2 wt = wv * mev * mev / (binom ? mv * (one - mv) : mv);
+      v2 sv = sqrt2(wt);
+      st2(wwt + i, wt);
+      st2(sw + i, sv);
+      st2(zc + i, (ld2(eta + i) - ov + ld2(wres + i)) * sv);
+    }
+    for (; i < m; i++) {
+      double wt = (w != NULL ? w[i] : 1) * me[i] * me[i] / variance(p->fam, mu[i]);
+      wwt[i] = wt;
+      sw[i] = sqrt(wt);
+      zc[i] = (eta[i] - (off != NULL ? off[i] : 0) + wres[i]) * sw[i];
+    }
+    for (size_t j = 0; j < k; j++) {
+      if (p->start) linreg_prefetch(p->X + j * n, n, i0, m);   /* else read just above */
+      linreg_qr_put(q, j, p->X + j * n + i0, sw, p->scale[j], m);
+    }
+    linreg_qr_absorb(q, m);
+  }
+  pt->dev = dev;
+  return 0;
+}
+
+/* After convergence: fitted values at the boundary, the family's -2
+ * log-likelihood (binary: the deviance) and the null deviance. */
+static int final_chunk(void *arg) {
+  struct chunk *pt = arg;
+  const struct pass *p = pt->ps;
+  size_t nb = 0;
+  double nd = 0;
+  const int binom = p->fam == GLM_BINOMIAL;
+  for (size_t i = pt->lo; i < pt->hi; i++) {
+    double m = p->mu[i];
+    nb += binom ? (m < 10 * EPS || m > 1 - 10 * EPS) : m < 10 * EPS;
+  }
+  if (p->null_simple && p->intercept && p->binary) {
+    double d01[2] = {devres(p->fam, 0, p->wtdmu, 1), devres(p->fam, 1, p->wtdmu, 1)};
+    for (size_t i = pt->lo; i < pt->hi; i++) nd += d01[p->y[i] != 0];
+  } else if (p->null_simple) {
+    for (size_t i = pt->lo; i < pt->hi; i++) {
+      double m0 = p->wtdmu, me;
+      if (!p->intercept) linkinv(p->link, p->off != NULL ? p->off[i] : 0, &m0, &me);
+      nd += devres(p->fam, p->y[i], m0, p->w != NULL ? p->w[i] : 1);
+    }
+  }
+  pt->nb = nb;
+  pt->nulldev = nd;
+  pt->aic = p->binary ? 0
+                      : aic_family(p->fam, p->y + pt->lo, p->mu + pt->lo,
+                                   p->w != NULL ? p->w + pt->lo : NULL, pt->hi - pt->lo, p->lfact);
+  return 0;
+}
+
+/* One pass over all rows (irls_chunk); the deviance, and with ps->qr the
+ * merged triangle in chunk 0's accumulator. */
+static double irls_pass(struct chunk *pt, void *const *arg, size_t nc) {
+  linreg_run_chunks(irls_chunk, arg, nc);
+  double dev = 0;
+  for (size_t c = 0; c < nc; c++) dev += pt[c].dev;
+  if (pt[0].ps->qr)
+    for (size_t c = 1; c < nc; c++) linreg_qr_merge(pt[0].q, pt[c].q);
+  return dev;
+}
+
+int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
+            const double *offset, int intercept, const struct glm_opts *o,
+            struct glm_fit *fit) {
+  memset(fit, 0, sizeof *fit);
+  fit->n = n;
+  fit->k = k;
+  fit->intercept = intercept;
+  if (k == 0 || n <= k) return GSL_EBADLEN;
+  const size_t nc = linreg_nchunks(n);
+  struct linreg_qr *q = calloc(nc, sizeof *q);
+  struct chunk *pt = calloc(nc, sizeof *pt);
+  void **arg = malloc(nc * sizeof *arg);
+  double *scale = malloc((k + 1) * sizeof *scale), *sd = malloc(k * sizeof *sd);
+  double *bold = malloc(k * sizeof *bold), *wwt2 = malloc(n * sizeof *wwt2);
+  struct sepscan *sc = malloc(nc * k * sizeof *sc);
+  double *zs = malloc(nc * k * sizeof *zs);
+  int st = GSL_ENOMEM;
+  if (q == NULL || pt == NULL || arg == NULL || scale == NULL || sd == NULL || bold == NULL ||
+      wwt2 == NULL || sc == NULL || zs == NULL)
+    goto done;
+  fit->coef = calloc(k, sizeof *fit->coef);
+  fit->rinv = malloc(k * k * sizeof *fit->rinv);
+  fit->xtxi = malloc(k * k * sizeof *fit->xtxi);
+  fit->eta = malloc(n * sizeof *fit->eta);
+  fit->mu = malloc(n * sizeof *fit->mu);
+  fit->wres = malloc(n * sizeof *fit->wres);
+  fit->wwt = malloc(n * sizeof *fit->wwt);
+  fit->sep = calloc(k, sizeof *fit->sep);
+  fit->drift = calloc(k, 1);
+  if (fit->coef == NULL || fit->rinv == NULL || fit->xtxi == NULL || fit->eta == NULL ||
+      fit->mu == NULL || fit->wres == NULL || fit->wwt == NULL || fit->sep == NULL ||
+      fit->drift == NULL)
+    goto done;
+  if (linreg_qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
+  struct pass ps = {X, y, w, offset, fit->coef, scale, n, k, o->family, o->link, 0, 1, 1,
+                    fit->eta, fit->mu, fit->wres, fit->wwt,
+                    !(offset != NULL && intercept), intercept, 0, NULL};
+  for (size_t c = 0; c < nc; c++) {
+    arg[c] = &pt[c];
+    pt[c].ps = &ps;
+    pt[c].lo = n * c / nc;
+    pt[c].hi = n * (c + 1) / nc;
+    pt[c].q = &q[c];
+    pt[c].sc = sc + c * k;
+    pt[c].z = zs + c * k;
+  }
+
+  /* Checks, scales and separation, in one pass. */
+  linreg_run_chunks(prep_chunk, arg, nc);
+  for (size_t c = 0; c < nc; c++)      /* the first bad y, w or offset in row order */
+    if (pt[c].ybad_row != SIZE_MAX) {
+      fit->bad_col = pt[c].ybad_col;
+      fit->bad_row = pt[c].ybad_row;
+      st = GSL_EDOM;
+      goto done;
+    }
+  size_t bc = SIZE_MAX;
+  for (size_t c = 0; c < nc; c++)      /* then the first non-finite x, column by column */
+    if (pt[c].xbad_col < bc) bc = pt[c].xbad_col, fit->bad_row = pt[c].xbad_row;
+  if (bc != SIZE_MAX) {
+    fit->bad_col = bc;
+    st = GSL_EDOM;
+    goto done;
+  }
+  ps.binary = 1;
+  double sw = 0, swy = 0;
+  for (size_t c = 0; c < nc; c++) {
+    ps.binary &= pt[c].binary;
+    sw += pt[c].sw;
+    swy += pt[c].swy;
+  }
+  for (size_t j = 0; j < k; j++) {
+    struct sepscan s = sc[j];
+    for (size_t c = 1; c < nc; c++) {
+      const struct sepscan *t = &sc[c * k + j];
+      s.max0 = t->max0 > s.max0 ? t->max0 : s.max0;
+      s.min0 = t->min0 < s.min0 ? t->min0 : s.min0;
+      s.max1 = t->max1 > s.max1 ? t->max1 : s.max1;
+      s.min1 = t->min1 < s.min1 ? t->min1 : s.min1;
+    }
+    /* Every row is on at least one side, so the extremes give max |x|. */
+    double hi = s.max0 > s.max1 ? s.max0 : s.max1, lo = s.min0 < s.min1 ? s.min0 : s.min1;
+    scale[j] = linreg_pow2_scale(fabs(hi) > fabs(lo) ? fabs(hi) : fabs(lo));
+    fit->sep[j] = o->family == GLM_BINOMIAL && hi > lo ? sep_verdict(&s) : GLM_SEP_NONE;
+  }
+  scale[k] = 1;
+
+  /* The start pass: deviance at mustart and the first weighted QR. */
+  double devold = irls_pass(pt, arg, nc), dev = 0;
+  double *wqr = fit->wwt;     /* the weights of the QR in q[0] */
+  double *wused = fit->wwt;   /* the weights of the last QR solved */
+  int have_old = 0, guess_ok = 1;
+  double rel1 = INFINITY, rel2 = INFINITY;   /* the last two relative changes */
+  double rtol = 1e-7 < o->epsilon / 1000 ? 1e-7 : o->epsilon / 1000;
+  ps.start = 0;
+  for (fit->iter = 1; fit->iter <= o->maxit; fit->iter++) {
+    st = linreg_qr_solve(&q[0], scale, rtol, fit->coef, fit->rinv, &fit->bad_col);
+    if (st != GSL_SUCCESS) goto done;
+    wused = wqr;
+    wqr = ps.wwt = wused == fit->wwt ? wwt2 : fit->wwt;
+    /* The QR formed in the pass is wasted if this step converges.  IRLS
+     * converges quadratically near the optimum (the relative change about
+     * squares from one step to the next), so when the last change was
+     * below sqrt(epsilon/10) and 100 times smaller than the one before,
+     * this step is expected to pass the test: predict only, and if the
+     * guess was wrong, make the weighted QR in a second pass (the same
+     * arithmetic, so the same bytes either way) and stop guessing. */
+    ps.qr = !(guess_ok && rel1 < sqrt(o->epsilon / 10) && rel1 < 0.01 * rel2);
+    dev = irls_pass(pt, arg, nc);
+    /* Step halving towards the previous coefficients, as glm.fit; then
+     * the weighted QR at the accepted coefficients. */
+    if (!isfinite(dev) && have_old) {
+      ps.qr = 0;
+      for (int h = 0; !isfinite(dev) && h < o->maxit; h++) {
+        for (size_t j = 0; j < k; j++) fit->coef[j] = 0.5 * (fit->coef[j] + bold[j]);
+        dev = irls_pass(pt, arg, nc);
+      }
+      if (isfinite(dev)) {
+        ps.qr = 1;
+        dev = irls_pass(pt, arg, nc);
+      }
+    }
+    if (!isfinite(dev)) {
+      st = GSL_EFAILED;
+      goto done;
+    }
+    double rel = fabs(dev - devold) / (fabs(dev) + 0.1);
+    if (rel < o->epsilon) {
+      fit->converged = 1;
+      break;
+    }
+    if (!ps.qr) {
+      guess_ok = 0;
+      ps.qr = 1;
+      dev = irls_pass(pt, arg, nc);
+    }
+    rel2 = rel1;
+    rel1 = rel;
+    devold = dev;
+    memcpy(bold, fit->coef, k * sizeof *bold);
+    have_old = 1;
+  }
+  if (fit->iter > o->maxit) fit->iter = o->maxit;
+  if (wused != fit->wwt) {             /* report the weights of the last QR solved */
+    wwt2 = fit->wwt;
+    fit->wwt = wused;
+  }
+  fit->deviance = dev;
+  linreg_rinv_to_xtxi(fit->rinv, k, fit->xtxi);
+  /* Null deviance as glm(): at the weighted mean (intercept) or at
+   * linkinv(offset); with both an offset and an intercept R refits the
+   * intercept-only model. */
+  ps.wtdmu = swy / sw;
+  double lft[LFACT_N];
+  if (!ps.binary) {
+    lfact_table(lft);
+    ps.lfact = lft;
+  }
+  linreg_run_chunks(final_chunk, arg, nc);
+  double a = 0, nd = 0;
+  for (size_t c = 0; c < nc; c++) {
+    fit->n_boundary += pt[c].nb;
+    a += pt[c].aic;
+    nd += pt[c].nulldev;
+  }
+  if (ps.binary) a = dev;
+  if (have_old && (fit->n_boundary > 0 || !fit->converged)) {
+    spreads(X, n, k, sd);
+    for (size_t j = 0; j < k; j++)
+      fit->drift[j] = fabs(fit->coef[j] - bold[j]) * (sd[j] > 0 ? sd[j] : 1) > 1e-3;
+  }
+  if (ps.null_simple) {
+    fit->null_deviance = nd;
+  } else if (k == 1) {
+    fit->null_deviance = dev;              /* the model is its own null model */
+  } else {
+    double *one = malloc(n * sizeof *one);
+    struct glm_fit f0;
+    st = GSL_ENOMEM;
+    if (one == NULL) goto done;
+    for (size_t i = 0; i < n; i++) one[i] = 1;
+    st = glm_fit(one, n, 1, y, w, offset, 1, o, &f0);
+    fit->null_deviance = f0.deviance;
+    glm_fini(&f0);
+    free(one);
+    if (st != GSL_SUCCESS) goto done;
+  }
+  double dn = (double)n, dk = (double)k;
+  fit->df_resid = dn - dk;
+  fit->df_null = dn - (intercept ? 1 : 0);
+  fit->loglik = -a / 2;
+  fit->aic = a + 2 * dk;
+  fit->bic = a + log(dn) * dk;
+  st = GSL_SUCCESS;
+done:
+  if (q != NULL) linreg_qr_fini(q, nc);
+  free(q);
+  free(pt);
+  free(arg);
+  free(scale);
+  free(sd);
+  free(bold);
+  free(wwt2);
+  free(sc);
+  free(zs);
+  if (st != GSL_SUCCESS) {
+    size_t bc0 = fit->bad_col, br = fit->bad_row;
+    glm_fini(fit);
+    fit->bad_col = bc0;
+    fit->bad_row = br;
+  }
+  return st;
+}

@@ -1,0 +1,74 @@
+/* host/num/glm.h -- generalised linear models by IRLS as R glm(): logit and
+ * probit (binomial) and log-linear Poisson, with prior weights, offsets,
+ * and detection of separation, non-convergence and rank deficiency.  Each
+ * IRLS step is a weighted least squares solved by the blocked Householder
+ * QR of host/num/ols.h, in fixed row chunks on all cores (the same bytes on
+ * every run).  Pure C on GSL, no Lua.  Bound by host/bind/lmodel.c. */
+#ifndef CSC_GLM_H
+#define CSC_GLM_H
+
+#include <stddef.h>
+
+enum glm_family { GLM_BINOMIAL = 0, GLM_POISSON };
+enum glm_link { GLM_LOGIT = 0, GLM_PROBIT, GLM_LOG };
+
+struct glm_opts {
+  enum glm_family family;
+  enum glm_link link;
+  double epsilon;   /* R glm.control: 1e-8 */
+  int maxit;        /* R glm.control: 25 */
+};
+
+/* How column j relates to a binary outcome (binomial only), from the
+ * data alone: some threshold on x_j splits rows with y = 0 from rows with
+ * y = 1 exactly (complete) or with ties at the threshold (quasi-complete).
+ * Either way the maximum likelihood estimate of b_j is infinite. */
+enum glm_sep { GLM_SEP_NONE = 0, GLM_SEP_QUASI, GLM_SEP_COMPLETE };
+
+struct glm_fit {
+  size_t n, k;
+  int intercept;
+  double *coef;        /* k */
+  double *rinv;        /* k x k, R^-1 of the last weighted QR */
+  double *xtxi;        /* k x k, (X'WX)^-1 = R's summary()$cov.unscaled */
+  double *eta;         /* n, linear predictor (offset included) */
+  double *mu;          /* n, fitted means */
+  double *wres;        /* n, working residuals (y - mu)/(dmu/deta) at the final eta */
+  double *wwt;         /* n, working weights of the last WLS step (R's fit$weights) */
+  double deviance, null_deviance;
+  double df_resid, df_null;
+  double loglik, aic, bic;   /* as R logLik/AIC/BIC on the glm */
+  int iter, converged;
+  size_t n_boundary;   /* fitted values within 10 eps of 0 or 1 (binomial),
+                          of 0 (Poisson): R's "fitted probabilities
+                          numerically 0 or 1 occurred" */
+  enum glm_sep *sep;   /* k, per column (binomial only; else all NONE) */
+  unsigned char *drift;/* k, 1 where the last IRLS step still moved b_j by
+                          more than 1e-3 in units of x_j's spread: the
+                          coefficients running off to infinity */
+  size_t bad_col, bad_row;
+};
+
+/* Fit.  X is n x k column-major (ols.h).  y: binomial 0 <= y <= 1
+ * (proportions, with w as the number of trials), Poisson y >= 0.  w (prior
+ * weights, NULL: 1) must be > 0 and finite; offset may be NULL.  intercept
+ * says whether X has a constant column (null deviance).  Returns 0 (check
+ * converged, n_boundary, sep and drift), or
+ *   GSL_EBADLEN  n <= k or k == 0;
+ *   GSL_EDOM     a non-finite value, an outcome outside its range, or a bad
+ *                weight (bad_col: j < k column, k y, k+1 w, k+2 offset;
+ *                bad_row);
+ *   GSL_ESING    rank deficient (bad_col: first collinear column; R's glm
+ *                tolerance min(1e-7, epsilon/1000));
+ *   GSL_EFAILED  no finite deviance even after step halving;
+ *   GSL_ENOMEM.
+ * Pair with glm_fini (safe on a zeroed or failed fit). */
+int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
+            const double *offset, int intercept, const struct glm_opts *opts,
+            struct glm_fit *fit);
+void glm_fini(struct glm_fit *fit);
+
+/* R glm.control defaults for a family and link. */
+struct glm_opts glm_opts_default(enum glm_family family, enum glm_link link);
+
+#endif

@@ -1,0 +1,280 @@
+/* host/num/vcov.c -- sandwich covariance estimators V = B M B, B = (X'WX)^-1,
+ * for OLS/WLS and GLMs: classical, HC0-HC3, cluster (CR1), Newey-West.
+ * Formulas follow R sandwich 3.0 (vcovHC, vcovCL, NeweyWest) and Stata 17
+ * (regress vce(robust|hc2|hc3|cluster), newey).  Pure C, no Lua; the meat
+ * is accumulated in one pass over the rows, in cache-sized blocks. */
+#include "vcov.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "ols.h"
+
+#define VBLOCK 256
+
+int vcov_sandwich(const double *B, const double *M, size_t k, double *V) {
+  /* V = B (M B): k^3, small.  Symmetrised so V is exactly symmetric. */
+  double *t = malloc(k * k * sizeof *t);
+  if (t == NULL) return GSL_ENOMEM;
+  for (size_t a = 0; a < k; a++)
+    for (size_t c = 0; c < k; c++) {
+      double s = 0;
+      for (size_t l = 0; l < k; l++) s += M[a + l * k] * B[l + c * k];
+      t[a + c * k] = s;
+    }
+  for (size_t a = 0; a < k; a++)
+    for (size_t c = a; c < k; c++) {
+      double s1 = 0, s2 = 0;
+      for (size_t l = 0; l < k; l++) {
+        s1 += B[a + l * k] * t[l + c * k];
+        s2 += B[c + l * k] * t[l + a * k];
+      }
+      V[a + c * k] = V[c + a * k] = 0.5 * (s1 + s2);
+    }
+  free(t);
+  return GSL_SUCCESS;
+}
+
+/* Rows i0..i0+m-1 of the design in the basis used for the meat, into
+ * out[i + a*VBLOCK]: x_ia itself, or q_ia = sum_{l<=a} x_il rinv_la. */
+static void design_block(const struct vcov_data *d, size_t i0, size_t m, double *out) {
+  const size_t n = d->n, k = d->k;
+  for (size_t a = 0; a < k; a++) {
+    double *oa = out + a * VBLOCK;
+    if (d->rinv == NULL) {
+      memcpy(oa, d->X + a * n + i0, m * sizeof *oa);
+      continue;
+    }
+    for (size_t i = 0; i < m; i++) oa[i] = 0;
+    for (size_t l = 0; l <= a; l++) {
+      const double *xl = d->X + l * n + i0;
+      double r = d->rinv[l + a * k];
+      for (size_t i = 0; i < m; i++) oa[i] += xl[i] * r;
+    }
+  }
+}
+
+/* V = R^-1 M R^-T (rinv upper triangular) or xtxi M xtxi. */
+static int finish_sandwich(const struct vcov_data *d, const double *M, double *V) {
+  const size_t k = d->k;
+  if (d->rinv == NULL) return vcov_sandwich(d->xtxi, M, k, V);
+  double *t = malloc(k * k * sizeof *t);
+  if (t == NULL) return GSL_ENOMEM;
+  for (size_t a = 0; a < k; a++)           /* t = M R^-T:  t_ac = sum_l M_al rinv_cl */
+    for (size_t c = 0; c < k; c++) {
+      double s = 0;
+      for (size_t l = c; l < k; l++) s += M[a + l * k] * d->rinv[c + l * k];
+      t[a + c * k] = s;
+    }
+  for (size_t a = 0; a < k; a++)
+    for (size_t c = a; c < k; c++) {
+      double s = 0;
+      for (size_t l = a; l < k; l++) s += d->rinv[a + l * k] * t[l + c * k];
+      V[a + c * k] = V[c + a * k] = s;
+    }
+  free(t);
+  return GSL_SUCCESS;
+}
+
+/* Classical: V = sigma^2 (X'WX)^-1. */
+int vcov_classical(const struct vcov_data *d, double sigma2, double *V) {
+  for (size_t i = 0; i < d->k * d->k; i++) V[i] = sigma2 * d->xtxi[i];
+  return GSL_SUCCESS;
+}
+
+/* HC: M = sum_i omega_i x_i x_i' with u_i = w_i e_i and
+ *   HC0  omega_i = u_i^2                       (White 1980)
+ *   HC1  omega_i = u_i^2 n/(n-k)               (Stata vce(robust))
+ *   HC2  omega_i = u_i^2 / (1 - h_i)           (Stata vce(hc2))
+ *   HC3  omega_i = u_i^2 / (1 - h_i)^2         (Stata vce(hc3), MacKinnon-White)
+ * sandwich::vcovHC's meatHC computes exactly these with h = hatvalues(fit).
+ *
+ * The meat is never summed as outer products: M = X' Omega X = R_w' R_w
+ * where R_w is the triangle of the Householder QR of the rows
+ * sqrt(omega_i) x_i, reduced by the same blocked TSQR as the fit, chunk by
+ * chunk on threads (ols.h): one pass over X at the speed of the fit,
+ * and no squaring of the scaled rows.  In the basis of the fit's R,
+ * M_q = R^-T M R^-1 = G'G with G = R_w R^-1, and V = R^-1 M_q R^-T. */
+struct hc_chunk {
+  const struct vcov_data *d;
+  enum vcov_hc type;
+  size_t lo, hi;
+  struct linreg_qr *q;
+  int bad;                 /* a leverage of 1 (HC2, HC3) */
+};
+
+static int hc_chunk(void *arg) {
+  struct hc_chunk *p = arg;
+  const struct vcov_data *d = p->d;
+  const size_t n = d->n, k = d->k, B = LINREG_BLOCK;
+  double s[LINREG_BLOCK];
+  linreg_qr_reset(p->q);
+  p->bad = 0;
+  for (size_t i0 = p->lo; i0 < p->hi; i0 += B) {
+    size_t m = p->hi - i0 < B ? p->hi - i0 : B;
+    for (size_t i = 0; i < m; i++) {
+      size_t r = i0 + i;
+      double u = fabs((d->w != NULL ? d->w[r] : 1) * d->e[r]);
+      if (p->type == VCOV_HC2 || p->type == VCOV_HC3) {
+        double q = 1 - d->hat[r];
+        if (!(q > 0)) {
+          p->bad = 1;
+          return 0;
+        }
+        u = p->type == VCOV_HC2 ? u / sqrt(q) : u / q;
+      }
+      s[i] = u;
+    }
+    for (size_t j = 0; j < k; j++) {
+      linreg_prefetch(d->X + j * n, n, i0, m);
+      linreg_qr_put(p->q, j, d->X + j * n + i0, s, 1, m);
+    }
+    linreg_qr_absorb(p->q, m);
+  }
+  return 0;
+}
+
+int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V) {
+  const size_t n = d->n, k = d->k, nc = linreg_nchunks(n);
+  if ((type == VCOV_HC2 || type == VCOV_HC3) && d->hat == NULL) return GSL_EINVAL;
+  struct linreg_qr *q = calloc(nc, sizeof *q);
+  struct hc_chunk *pt = malloc(nc * sizeof *pt);
+  void **arg = malloc(nc * sizeof *arg);
+  double *M = malloc(k * k * sizeof *M), *G = malloc(k * k * sizeof *G);
+  int st = GSL_ENOMEM;
+  if (q == NULL || pt == NULL || arg == NULL || M == NULL || G == NULL) goto done;
+  if (linreg_qr_init(q, nc, k) != GSL_SUCCESS) goto done;
+  for (size_t c = 0; c < nc; c++) {
+    struct hc_chunk z = {d, type, n * c / nc, n * (c + 1) / nc, &q[c], 0};
+    pt[c] = z;
+    arg[c] = &pt[c];
+  }
+  linreg_run_chunks(hc_chunk, arg, nc);
+  st = GSL_EDOM;
+  for (size_t c = 0; c < nc; c++)
+    if (pt[c].bad) goto done;
+  for (size_t c = 1; c < nc; c++) linreg_qr_merge(&q[0], &q[c]);
+  const double *Rw = q[0].R;
+  if (d->rinv != NULL) {
+    /* G = R_w R^-1, upper triangular: G_ac = sum_{a<=l<=c} Rw_al rinv_lc. */
+    for (size_t c = 0; c < k; c++)
+      for (size_t a = 0; a < k; a++) {
+        double t = 0;
+        for (size_t l = a; l <= c; l++) t += Rw[a + l * k] * d->rinv[l + c * k];
+        G[a + c * k] = a <= c ? t : 0;
+      }
+  } else {
+    memcpy(G, Rw, k * k * sizeof *G);
+  }
+  /* M = G'G: M_ac = sum_{l <= min(a, c)} G_la G_lc. */
+  for (size_t a = 0; a < k; a++)
+    for (size_t c = a; c < k; c++) {
+      double t = 0;
+      for (size_t l = 0; l <= a; l++) t += G[l + a * k] * G[l + c * k];
+      M[a + c * k] = M[c + a * k] = t;
+    }
+  st = finish_sandwich(d, M, V);
+  if (st != GSL_SUCCESS) goto done;
+  if (type == VCOV_HC1) {
+    double f = (double)n / ((double)n - (double)k);
+    for (size_t i = 0; i < k * k; i++) V[i] *= f;
+  }
+done:
+  if (q != NULL) linreg_qr_fini(q, nc);
+  free(q);
+  free(pt);
+  free(arg);
+  free(M);
+  free(G);
+  return st;
+}
+
+/* Cluster: U_g = sum_{i in g} w_i e_i x_i, M = sum_g U_g U_g', and
+ *   V = c B M B,  c = G/(G-1) [ (n-1)/(n-k) if df_adjust ].
+ * (Stata's regress manual, "Methods and formulas"; sandwich::meatCL with
+ * cadjust = TRUE, type HC1 or HC0.) */
+int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int df_adjust,
+                 double *V) {
+  const size_t n = d->n, k = d->k;
+  if (G < 2) return GSL_EINVAL;
+  double *U = calloc(G * k, sizeof *U), *M = calloc(k * k, sizeof *M);
+  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  int st = GSL_ENOMEM;
+  if (U == NULL || M == NULL || xb == NULL) goto done;
+  for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
+    size_t m = n - i0 < VBLOCK ? n - i0 : VBLOCK;
+    design_block(d, i0, m, xb);
+    for (size_t i = 0; i < m; i++) {
+      double u = (d->w != NULL ? d->w[i0 + i] : 1) * d->e[i0 + i];
+      double *ug = U + cluster[i0 + i] * k;
+      for (size_t a = 0; a < k; a++) ug[a] += u * xb[i + a * VBLOCK];
+    }
+  }
+  for (size_t g = 0; g < G; g++) {
+    const double *ug = U + g * k;
+    for (size_t a = 0; a < k; a++)
+      for (size_t c = a; c < k; c++) M[a + c * k] += ug[a] * ug[c];
+  }
+  for (size_t a = 0; a < k; a++)
+    for (size_t c = a + 1; c < k; c++) M[c + a * k] = M[a + c * k];
+  st = finish_sandwich(d, M, V);
+  if (st != GSL_SUCCESS) goto done;
+  double dg = (double)G, dn = (double)n, dk = (double)k;
+  double f = dg / (dg - 1) * (df_adjust ? (dn - 1) / (dn - dk) : 1);
+  for (size_t i = 0; i < k * k; i++) V[i] *= f;
+  st = GSL_SUCCESS;
+done:
+  free(U);
+  free(M);
+  free(xb);
+  return st;
+}
+
+/* Newey-West: with psi_t = w_t e_t x_t in time order,
+ *   M = n/(n-k) [ sum_t psi_t psi_t'
+ *                 + sum_{l=1}^{L} (1 - l/(L+1)) sum_{t=l+1}^{n} (psi_t psi_{t-l}' + psi_{t-l} psi_t') ]
+ * and V = B M B.  This is Stata newey's X'Omega X (its manual writes the
+ * n/(n-k) on both terms) and sandwich's meatHAC with Bartlett weights,
+ * prewhite = FALSE, times adjust = TRUE's n/(n-k). */
+int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
+  const size_t n = d->n, k = d->k;
+  if (lag >= n) return GSL_EINVAL;
+  double *P = malloc(n * k * sizeof *P), *M = calloc(k * k, sizeof *M);
+  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  int st = GSL_ENOMEM;
+  if (P == NULL || M == NULL || xb == NULL) goto done;
+  for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
+    size_t m = n - i0 < VBLOCK ? n - i0 : VBLOCK;
+    design_block(d, i0, m, xb);
+    for (size_t a = 0; a < k; a++)
+      for (size_t i = 0; i < m; i++)
+        P[i0 + i + a * n] = (d->w != NULL ? d->w[i0 + i] : 1) * d->e[i0 + i] * xb[i + a * VBLOCK];
+  }
+  for (size_t l = 0; l <= lag; l++) {
+    double wl = 1 - (double)l / ((double)lag + 1);
+    for (size_t a = 0; a < k; a++)
+      for (size_t c = 0; c < k; c++) {
+        const double *pa = P + a * n, *pc = P + c * n;
+        double s = 0;
+        for (size_t t = l; t < n; t++) s += pa[t] * pc[t - l];   /* Gamma_l[a, c] */
+        if (l == 0) {
+          M[a + c * k] += s;
+        } else {
+          M[a + c * k] += wl * s;
+          M[c + a * k] += wl * s;
+        }
+      }
+  }
+  st = finish_sandwich(d, M, V);
+  if (st != GSL_SUCCESS) goto done;
+  double f = (double)n / ((double)n - (double)k);
+  for (size_t i = 0; i < k * k; i++) V[i] *= f;
+done:
+  free(P);
+  free(M);
+  free(xb);
+  return st;
+}

@@ -1,0 +1,415 @@
+--- Internals shared by csc.its's parts (panel, selection,
+-- series, did): field checks, the time axis, the estimation
+-- sample, interruptions, period covariates, and re-inference on a model
+-- result.  Not a public module; recipes use csc.its.
+-- @module csc.its.core
+local hmodel = require("host.model")
+local hframe = require("host.frame")
+local util = require("csc.util")
+
+local M = {}
+local NA = hframe.NA
+
+-- ===== Small helpers =====
+
+local function isnan(x) return x ~= x end
+local function num_or_nil(x) if type(x) ~= "number" or isnan(x) then return nil end return x end
+
+--- Raise "its.fn: msg" without a position of its own: these errors come
+-- from helpers at varying depths below the public function, so a fixed
+-- error level would point at the wrong line as often as the right one.
+-- When a recipe function is running, the runner prefixes the recipe line
+-- that called (docs/recipes.md, "Error messages"); the designs prefix the
+-- recipe field's line.  (The level argument is kept for readers: it says
+-- how deep the call sits.)
+local function fail(fn, msg, level)
+  local _ = level
+  error(string.format("its.%s: %s", fn, msg), 0)
+end
+
+local function need_table(fn, spec)
+  if type(spec) ~= "table" then fail(fn, "expected a table of fields, got " .. type(spec), 2) end
+end
+
+-- Refuse unknown fields (typos), suggesting the one meant.
+local function known(fn, spec, fields)
+  local names = {}
+  for k in pairs(fields) do names[#names + 1] = k end
+  table.sort(names)
+  for k in pairs(spec) do
+    if not fields[k] then
+      fail(fn, string.format("unknown field '%s'%s (fields: %s)", tostring(k),
+        util.hint(tostring(k), names), table.concat(names, ", ")), 2)
+    end
+  end
+end
+
+local function set(list)
+  local t = {}
+  for _, k in ipairs(list) do t[k] = true end
+  return t
+end
+
+local function choice(fn, field, v, options, dflt)
+  if v == nil then return dflt end
+  for _, o in ipairs(options) do if v == o then return v end end
+  local q = {}
+  for i, o in ipairs(options) do q[i] = string.format("%q", o) end
+  fail(fn, string.format("%s: %s is not one of %s%s", field, tostring(v),
+    table.concat(q, ", "), util.hint(tostring(v), options)), 2)
+end
+
+--- Key of a unit code: 925, 925.0 and "925" are the same authority.
+function M.key(v)
+  if type(v) == "number" and v == math.floor(v) and math.abs(v) < 2^53 then
+    return string.format("%d", v)
+  end
+  return tostring(v)
+end
+
+-- ===== Time axes =====
+-- Times arrive as numbers (2018, a month index) or ISO dates ("2018-04-01",
+-- also "2018-04").  On the axis every time is a number: dates become
+-- year * 12 + month - 1 (monthly) or year * 4 + quarter - 1 (quarterly), so
+-- one step is one period.  itsa's _t is (time - first) / step.
+
+local Axis = {}
+Axis.__index = Axis
+M.Axis = Axis
+
+local function date_parts(v)
+  if type(v) ~= "string" then return nil end
+  local y, m = v:match("^(%d%d%d%d)%-(%d%d)")
+  if y then return tonumber(y), tonumber(m) end
+  return nil
+end
+
+--- A time axis.
+-- @tparam table spec `frequency` ("year", "quarter", "month" or a number:
+--   the step between periods; default "month" for dates, else the
+--   smallest gap between the numbers), `format` ("fy": 2018 is shown
+--   "2017/18"; default plain), `first` (the time of _t = 0; default the
+--   smallest value seen by `axis:add`)
+function M.axis(spec)
+  spec = spec or {}
+  local a = setmetatable({ frequency = spec.frequency, format = spec.format, values = {},
+    seen = {} }, Axis)
+  return a
+end
+
+--- The number on the axis for a time value, or nil and a reason.
+function Axis:num(v)
+  local y, m = date_parts(v)
+  if y then
+    if self.frequency == nil or self.frequency == "month" then return y * 12 + (m - 1) end
+    if self.frequency == "quarter" then return y * 4 + (m - 1) // 3 end
+    if self.frequency == "year" then return y end
+    return nil, string.format("%q is a date but the frequency is %s", v, tostring(self.frequency))
+  end
+  if type(v) == "number" and not isnan(v) then return v end
+  if type(v) == "string" and tonumber(v) then return tonumber(v) end
+  return nil, string.format("%s is not a time (a number or a date YYYY-MM-DD)", tostring(v))
+end
+
+--- How a number on the axis is shown: "2018-04" (monthly dates), "2018 Q2",
+-- "2017/18" (format "fy") or the number.
+function Axis:label(x)
+  if self.dates and (self.frequency == nil or self.frequency == "month") then
+    return string.format("%04d-%02d", x // 12, x % 12 + 1)
+  elseif self.dates and self.frequency == "quarter" then
+    return string.format("%d Q%d", x // 4, x % 4 + 1)
+  elseif self.format == "fy" then
+    return string.format("%d/%02d", math.tointeger(x) - 1, math.tointeger(x) % 100)
+  end
+  return util.fmt_number(x)
+end
+
+--- Stata-style suffix for term names: 2015, 2018m4, 2018q2.
+function Axis:suffix(x)
+  if self.dates and (self.frequency == nil or self.frequency == "month") then
+    return string.format("%dm%d", x // 12, x % 12 + 1)
+  elseif self.dates and self.frequency == "quarter" then
+    return string.format("%dq%d", x // 4, x % 4 + 1)
+  end
+  return (util.fmt_number(x):gsub("[^%w]", "_"))
+end
+
+--- Fix the axis from the numbers seen: first value and step.
+function Axis:fix(nums)
+  local sorted = {}
+  for _, x in ipairs(nums) do sorted[#sorted + 1] = x end
+  table.sort(sorted)
+  self.first = self.first or sorted[1]
+  local step = type(self.frequency) == "number" and self.frequency or nil
+  if step == nil and (self.dates or self.frequency == "year") then step = 1 end
+  if step == nil then
+    for i = 2, #sorted do
+      local d = sorted[i] - sorted[i - 1]
+      if d > 0 and (step == nil or d < step) then step = d end
+    end
+  end
+  self.step = step or 1
+  return self
+end
+
+--- itsa's _t: (x - first) / step.
+function Axis:t(x) return (x - self.first) / self.step end
+
+-- ===== Reading a series or a panel from a frame =====
+
+local function check_frame(fn, f, field)
+  if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
+    fail(fn, string.format("%s must be a data frame, got %s", field, type(f)), 3)
+  end
+end
+
+local function check_col(fn, f, col, field)
+  if type(col) ~= "string" then fail(fn, string.format("%s must be a column name, got %s", field, type(col)), 3) end
+  if not f:has(col) then
+    fail(fn, string.format("%s: no column %q in the data%s", field, col, util.hint(col, f:names())), 3)
+  end
+end
+
+local function numeric(v)
+  if v == NA or v == nil then return nil end
+  if type(v) == "number" then return not isnan(v) and v or nil end
+  if type(v) == "boolean" then return v and 1 or 0 end
+  return nil
+end
+
+-- ===== Pieces shared by the designs =====
+
+-- The periods in the estimation sample: within `from`..`to` and not
+-- `exclude`d (an array of times, or of {from = a, to = b} ranges).
+-- Returns use[p] and the labels of the periods left out by `exclude`.
+local function sample_mask(fn, axis, times, spec)
+  local function num(v, field)
+    local x, why = axis:num(v)
+    if x == nil then fail(fn, field .. ": " .. why, 4) end
+    return x
+  end
+  local lo = spec.from ~= nil and num(spec.from, "from") or nil
+  local hi = spec.to ~= nil and num(spec.to, "to") or nil
+  local use = {}
+  for p, x in ipairs(times) do
+    use[p] = (lo == nil or x >= lo - 1e-9) and (hi == nil or x <= hi + 1e-9)
+  end
+  local dropped = {}
+  if spec.exclude ~= nil and type(spec.exclude) ~= "table" then
+    fail(fn, "exclude: expected a list of times or {from = ..., to = ...} ranges", 4)
+  end
+  for i, e in ipairs(spec.exclude or {}) do
+    local a, b
+    if type(e) == "table" then
+      a, b = num(e.from, string.format("exclude[%d].from", i)), num(e.to, string.format("exclude[%d].to", i))
+    else
+      a = num(e, string.format("exclude[%d]", i))
+      b = a
+    end
+    local hit = false
+    for p, x in ipairs(times) do
+      if x >= a - 1e-9 and x <= b + 1e-9 then
+        if use[p] then dropped[#dropped + 1] = axis:label(x) end
+        use[p] = false
+        hit = true
+      end
+    end
+    if not hit then
+      fail(fn, string.format("exclude[%d]: no period %s in the data", i,
+        type(e) == "table" and (axis:label(a) .. " to " .. axis:label(b)) or axis:label(a)), 4)
+    end
+  end
+  return use, dropped
+end
+
+-- Interruptions from `interruption = time` or `interruptions = {time or
+-- {at = time, label = "...", level = true, slope = true}, ...}`, in time
+-- order: {x, t, level, slope, name, suffix}.
+local function parse_breaks(fn, axis, spec)
+  local list = spec.interruptions
+  if list == nil and spec.interruption ~= nil then list = { spec.interruption } end
+  if type(list) ~= "table" or #list == 0 then
+    fail(fn, "interruptions: give the time the intervention began (interruption = 2015, or "
+      .. "interruptions = {...})", 4)
+  end
+  local out = {}
+  for i, b in ipairs(list) do
+    local at, level, slope, label = b, true, true, nil
+    if type(b) == "table" then
+      at, label = b.at, b.label
+      level, slope = b.level ~= false, b.slope ~= false
+    end
+    local field = spec.interruptions and string.format("interruptions[%d]", i) or "interruption"
+    local x, why = axis:num(at)
+    if x == nil then fail(fn, string.format("%s: %s", field, why or "needs at = <time>"), 4) end
+    out[i] = { x = x, t = axis:t(x), level = level, slope = slope,
+      name = label or axis:label(x), suffix = axis:suffix(x), field = field }
+  end
+  table.sort(out, function(a, b) return a.x < b.x end)
+  for i = 2, #out do
+    if out[i].x == out[i - 1].x then fail(fn, "interruptions: the same time is given twice", 4) end
+  end
+  return out
+end
+
+-- Drop a slope change that cannot be estimated: an interruption followed
+-- by fewer than two periods of the treated series before the next one
+-- (a single post point has no slope).  Raises when a segment is empty.
+-- Returns notes in plain words.
+local function check_segments(fn, brks, xs_used)
+  local notes = {}
+  for j, b in ipairs(brks) do
+    local nxt = brks[j + 1] and brks[j + 1].x or math.huge
+    local n = 0
+    for _, x in ipairs(xs_used) do if x >= b.x - 1e-9 and x < nxt - 1e-9 then n = n + 1 end end
+    if n == 0 then
+      fail(fn, string.format("%s: no observed period from %s to the next "
+        .. "interruption or the end of the series, so its effect cannot be estimated", b.field, b.name), 4)
+    end
+    if n == 1 and b.slope then
+      b.slope = false
+      notes[#notes + 1] = string.format("Only one observed period follows the interruption at %s, "
+        .. "so only a change in level is estimated there (a slope needs at least two points).", b.name)
+    end
+  end
+  local pre = 0
+  for _, x in ipairs(xs_used) do if x < brks[1].x - 1e-9 then pre = pre + 1 end end
+  if pre < 2 then
+    fail(fn, string.format("%s: %d observed period(s) before %s; at least 2 are needed "
+      .. "to estimate a pre-intervention trend (8 or more is the usual advice)", brks[1].field, pre,
+      brks[1].name), 4)
+  end
+  return notes, pre
+end
+
+-- Period-level covariates shared by every unit: season dummies or
+-- harmonics, and definition-change dummies.  Returns columns (arrays over
+-- the given times), names and plain-words notes.
+local function period_covariates(fn, axis, times, use, spec)
+  local cols, names = {}, {}
+  local season = spec.season
+  if season ~= nil then
+    if type(season) ~= "table" then fail(fn, "season: expected {type = \"months\"} or {type = \"harmonics\", harmonics = 2}", 4) end
+    local period = season.period or 12
+    if math.type(period) ~= "integer" or period < 2 then fail(fn, "season.period must be a whole number >= 2", 4) end
+    local kind = choice(fn, "season.type", season.type, { "months", "harmonics" }, "months")
+    if kind == "months" then
+      -- One dummy per season (month) present in the sample, the first one
+      -- seen being the reference.
+      local present, order = {}, {}
+      for p, x in ipairs(times) do
+        local m = math.tointeger(x % period) or (x % period)
+        if use[p] and not present[m] then present[m] = true; order[#order + 1] = m end
+      end
+      table.sort(order)
+      for i = 2, #order do
+        local m = order[i]
+        local c = {}
+        for p, x in ipairs(times) do c[p] = ((x % period) == m) and 1 or 0 end
+        cols[#cols + 1] = c
+        names[#names + 1] = string.format("season%d", (math.tointeger(m) or m) + 1)
+      end
+    else
+      local K = season.harmonics or 1
+      if math.type(K) ~= "integer" or K < 1 or 2 * K > period then
+        fail(fn, string.format("season.harmonics must be a whole number from 1 to %d", period // 2), 4)
+      end
+      for h = 1, K do
+        local sn, cs = {}, {}
+        for p, x in ipairs(times) do
+          sn[p] = math.sin(2 * math.pi * h * x / period)
+          cs[p] = math.cos(2 * math.pi * h * x / period)
+        end
+        cols[#cols + 1] = sn
+        names[#names + 1] = "sin" .. h
+        if 2 * h < period then   -- cos(pi x) at h = period/2 duplicates nothing, sin(pi x) is 0
+          cols[#cols + 1] = cs
+          names[#names + 1] = "cos" .. h
+        end
+      end
+    end
+  end
+  local dc = spec.definition_change
+  if dc ~= nil then
+    if type(dc) ~= "table" then dc = { dc } end
+    for i, v in ipairs(dc) do
+      local x, why = axis:num(v)
+      if x == nil then fail(fn, string.format("definition_change[%d]: %s", i, why), 4) end
+      local c = {}
+      for p, t in ipairs(times) do c[p] = t >= x - 1e-9 and 1 or 0 end
+      cols[#cols + 1] = c
+      names[#names + 1] = "_def" .. axis:suffix(x)
+    end
+  end
+  return cols, names
+end
+
+
+-- "p = 0.123" or "p < 0.001", for reasons and explanations.
+local function pw(p)
+  if p == nil then return "p not defined" end
+  if p < 0.001 then return "p < 0.001" end
+  return string.format("p = %.3f", p)
+end
+
+
+-- A copy of a model result with its covariance scaled and/or its reference
+-- law changed (df = math.huge: normal), coefficient table recomputed.
+local function reinfer(fit, scale, df)
+  local r = setmetatable({}, getmetatable(fit))
+  for key, v in pairs(fit) do r[key] = v end
+  local k = #fit.coef
+  if scale ~= nil and scale ~= 1 then
+    local V = {}
+    for a = 1, k do
+      V[a] = {}
+      for c = 1, k do V[a][c] = fit.vcov[a][c] * scale end
+    end
+    r.vcov = V
+  end
+  if df ~= nil then r.df = df end
+  r.dist = r.df == math.huge and "z" or "t"
+  r.se, r.statistic, r.p_value, r.coefficients = {}, {}, {}, {}
+  for j = 1, k do
+    local c = {}
+    for i = 1, k do c[i] = (i == j) and 1 or 0 end
+    local lc = hmodel.lincom(r, c, 0, r.level or 0.95)
+    r.se[j], r.statistic[j], r.p_value[j] = lc.se, lc.statistic, lc.p_value
+    r.coefficients[j] = { term = r.terms[j], estimate = r.coef[j], std_error = lc.se,
+      statistic = lc.statistic, p_value = lc.p_value, conf_low = lc.conf_low, conf_high = lc.conf_high }
+  end
+  return r
+end
+
+-- c'b with its SE, test and interval from C, for a weight vector c in term
+-- order, with the estimate replaced by `value` when given: the delta method
+-- passes its gradient as c (se = sqrt(c'Vc)) and its own estimate (c0 is
+-- set so that c'b - c0 = value).
+local function lincom_vec(fit, c, value)
+  local cb = 0
+  for j = 1, #c do cb = cb + c[j] * fit.coef[j] end
+  local r = hmodel.lincom(fit, c, value ~= nil and (cb - value) or 0, fit.level or 0.95)
+  return { estimate = value ~= nil and value or r.estimate, std_error = r.se,
+    statistic = r.statistic, p_value = r.p_value, conf_low = r.conf_low, conf_high = r.conf_high }
+end
+
+M.isnan = isnan
+M.num_or_nil = num_or_nil
+M.fail = fail
+M.need_table = need_table
+M.known = known
+M.set = set
+M.choice = choice
+M.date_parts = date_parts
+M.check_frame = check_frame
+M.check_col = check_col
+M.numeric = numeric
+M.sample_mask = sample_mask
+M.parse_breaks = parse_breaks
+M.check_segments = check_segments
+M.period_covariates = period_covariates
+M.pw = pw
+M.reinfer = reinfer
+M.lincom_vec = lincom_vec
+
+return M

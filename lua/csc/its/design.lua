@@ -1,0 +1,238 @@
+--- Helpers shared by the designs "its", "cits" and "did" (lua/csc/designs/):
+-- reading the design's data, turning csc.its errors into recipe errors
+-- that name the field and its line, and the tables and charts the three
+-- report.  Not a public module: recipes use csc.its.
+-- @module csc.its.design
+local DI = require("csc.designs.base")
+local errors = require("csc.errors")
+local its = require("csc.its")
+local recipe = require("csc.recipe")
+local S = require("csc.schema")
+local util = require("csc.util")
+
+local M = {}
+local NA = require("host.frame").NA
+
+-- ===== Where errors point =====
+
+-- design table -> recipe (for recipe.where).  Set by each design's check,
+-- which the runner calls with the loaded recipe before run.  Weak keys.
+local recipe_of = setmetatable({}, { __mode = "k" })
+
+function M.remember(r) recipe_of[r.spec.design] = r end
+
+--- "recipes/x.lua:LINE: design.field: " for a field path under design.
+function M.where(design, path)
+  local r = recipe_of[design]
+  if r then return recipe.where(r, path) end
+  return path .. ": "
+end
+
+--- Raise a recipe (or analysis) error naming design field `path`.
+function M.raise(design, path, msg, kind)
+  errors.raise(kind or "recipe", M.where(design, path) .. msg)
+end
+
+-- Messages from a fit that are about the data and the model, not about
+-- how the recipe is written: exit code 4 (analysis).
+local ANALYSIS = { "collinear", "rows", "cannot be estimated", "not finite", "observed period",
+  "pre-intervention value", "could not", "no estimate", "no logit" }
+
+--- Call f(...) (a csc.its function) and re-raise its errors at the design
+-- field they are about: "its.cits: comparators[2]: ..." becomes
+-- "recipes/x.lua:12: design.outcomes[1].comparators[2]: ...".  `base` is
+-- the design path the call's fields live under ("design" or
+-- "design.outcomes[1]"); `fields` maps a csc.its field name to the design
+-- path it came from when that differs.
+function M.call(design, base, fields, f, ...)
+  local res = table.pack(pcall(f, ...))
+  if res[1] then return table.unpack(res, 2, res.n) end
+  local e = res[2]
+  if errors.is(e) then error(e, 0) end
+  local msg = tostring(e):gsub("^[^\n]-%.lua:%d+: ", "")
+  local body = msg:gsub("^its%.[%w_]+: ", "")
+  local field, rest = body:match("^([%w_]+[%w_%.%[%]]*): (.*)$")
+  local kind = "recipe"
+  for _, w in ipairs(ANALYSIS) do if body:find(w, 1, true) then kind = "analysis" end end
+  if field and not field:find(" ") then
+    local head = field:match("^([%w_]+)")
+    local path = (fields and fields[head]) and (fields[head] .. field:sub(#head + 1)) or (base .. "." .. field)
+    M.raise(design, path, rest, kind)
+  end
+  M.raise(design, base, body, kind)
+end
+
+-- ===== Schema pieces =====
+
+--- Input name holding the design's data (for column checks).
+function M.data_input(root) return root.design and root.design.data end
+
+--- Fields every panel or series design shares.
+function M.source_fields()
+  return {
+    data = S.string({ doc = "the input holding the data (one row per period, or per unit and period)" }),
+    prepare = S.func({ doc = "function(data) returning the frame to analyse; data.NAME is each input" }),
+    where = S.string({ doc = "filter expression applied to the frame first" }),
+    time = S.column({ required = true, input = M.data_input, doc = "the time column" }),
+    frequency = S.either({ S.enum({ "month", "quarter", "year" }), S.number({ min = 0 }) }),
+    format = S.enum({ "fy" }, { doc = "\"fy\": show 2018 as 2017/18" }),
+    from = S.any({ doc = "first time in the sample" }),
+    to = S.any({ doc = "last time in the sample" }),
+    exclude = S.list(S.any(), { doc = "times left out (transition periods): values or {from = ..., to = ...}" }),
+    level = S.number({ min = 0.5, max = 0.999 }),
+    summary = S.string({ doc = "the design in plain English, for the report" }),
+    chart = S.boolean({ doc = "draw the ITS charts (default true)" }),
+  }
+end
+
+-- Which frame to analyse: shared with the other designs (csc.designs.base).
+M.check_source = DI.check_source
+function M.frame(data, design) return DI.frame(data, design, M.raise) end
+
+-- ===== Formatting =====
+
+function M.p(p)
+  if p == nil then return "–" end
+  if p < 0.001 then return "< 0.001" end
+  return string.format("%.3f", p)
+end
+
+function M.pw(p)
+  if p == nil then return "p not defined" end
+  if p < 0.001 then return "p < 0.001" end
+  return string.format("p = %.3f", p)
+end
+
+function M.num(x, d)
+  if x == nil then return "–" end
+  return util.fmt_fixed(x, d or 2)
+end
+
+function M.v(x) if x == nil then return NA end return x end
+
+--- Is column name c a p-value column ("p", "p_value", "impact_p",
+-- "level_p", ...)?
+function M.is_p_column(c)
+  return c == "p" or c == "p_value" or c:match("_p$") ~= nil
+end
+
+--- Per-column digits for a result table: p-value columns always get 3
+-- decimals (they are p-values, whatever the outcome's `digits`), the
+-- other columns `digits`.
+function M.digits(columns, digits)
+  local out = {}
+  for _, c in ipairs(columns) do out[c] = M.is_p_column(c) and 3 or digits end
+  return out
+end
+
+--- The missing values behind rows a comparative fit could not use: one
+-- warning per unit in plain words and one ctx:drop per unit, naming the
+-- periods and why each value is missing (the frame's reason).  units are
+-- panel positions; use marks the periods in the sample.
+function M.report_missing(ctx, d, P, label, units, use)
+  for _, u in ipairs(units) do
+    local miss = P:missing(u, use)
+    if #miss > 0 then
+      local k = P.units[u]
+      local words = P:missing_words(miss)
+      local nuse = 0
+      for p = 1, #P.times do if use == nil or use[p] then nuse = nuse + 1 end end
+      ctx:warn(string.format("%s: %s (%s) has no value for %d of the %d periods in the model (%s); "
+        .. "%s left out of the fit, which uses the other %d.", label, P.names[k] or k, k,
+        #miss, nuse, words, #miss == 1 and "that row is" or "those rows are", nuse - #miss))
+      ctx:drop(d.data or "prepared data", #miss, string.format("%s: %s (%s), %s", label,
+        P.names[k] or k, k, words))
+    end
+  end
+end
+
+--- Report an event study's joint pre-trend test: as an estimate (F with its
+-- p-value) and, when p < alpha, a warning in words; when the test is not
+-- defined (too few treated clusters for clustered errors), a warning that
+-- says so and why, and no p-value.
+function M.pretrend(ctx, N, label, es, start)
+  local pt = es.pretrend
+  if pt == nil then return end
+  if pt.defined and pt.p_value then
+    ctx:estimate{ label = N .. ".pretrend_F", value = pt.F, p = pt.p_value, df = pt.df2, group = N,
+      method = string.format("joint test that every lead is 0: F(%d, %s)", pt.df1,
+        util.fmt_number(pt.df2)) }
+    ctx:estimate{ label = N .. ".pretrend_p", value = pt.p_value, group = N, detail = true,
+      method = "p-value of the joint pre-trend test" }
+    if pt.p_value < ctx.alpha then
+      ctx:warn(string.format("%s: pre-period trends differ (%s): the event study's leads differ "
+        .. "jointly from 0 (F(%d, %s) = %s), so the groups' trends were not parallel before %s.",
+        label, M.pw(pt.p_value), pt.df1, util.fmt_number(pt.df2), util.fmt_fixed(pt.F, 2), start))
+    end
+  else
+    ctx:warn(string.format("%s (event study): %s No p-value is reported for it.", label, pt.note))
+  end
+end
+
+--- The event-study chart: coefficients by period from the start, the
+-- reference period fixed at 0, 95% intervals as a band.
+function M.event_chart(ctx, N, label, es, start, unit, level)
+  local x, y, lo, hi = {}, {}, {}, {}
+  for _, row in ipairs(es.rows) do
+    x[#x + 1], y[#y + 1], lo[#lo + 1], hi[#hi + 1] = row.k, row.estimate, row.conf_low, row.conf_high
+  end
+  table.insert(x, 1, es.reference); table.insert(y, 1, 0); table.insert(lo, 1, NA); table.insert(hi, 1, NA)
+  local order = {}
+  for j = 1, #x do order[j] = j end
+  table.sort(order, function(a, b) return x[a] < x[b] end)
+  local sx, sy, slo, shi = {}, {}, {}, {}
+  for j, k in ipairs(order) do sx[j], sy[j], slo[j], shi[j] = x[k], y[k], lo[k], hi[k] end
+  local pct = util.fmt_number(100 * (level or 0.95))
+  ctx:chart{ name = N .. "_event_study", kind = "plot", table = N .. "_event_study",
+    title = label .. ": event study",
+    desc = string.format("Event-study coefficients of %s by period relative to %s (k = 0 is the "
+      .. "first period of the intervention, k = %d the reference, fixed at 0), with %s%% "
+      .. "confidence intervals as a band.", label, start, es.reference, pct),
+    layers = { { type = "band", x = sx, lo = slo, hi = shi, name = pct .. "% confidence interval" },
+      { type = "line", x = sx, y = sy, markers = true, name = "estimate" },
+      { type = "hline", y = 0 }, { type = "vline", x = -0.5, label = "start" } },
+    xlabel = "periods from the start", ylabel = unit }
+end
+
+--- An estimate from a {estimate, std_error, conf_low, conf_high, p_value, df} row.
+function M.estimate(ctx, label, r, extra)
+  if r == nil or r.estimate == nil then return end
+  local e = { label = label, value = r.estimate, se = r.std_error, p = r.p_value, df = r.df,
+    ci = (r.conf_low and r.conf_high) and { r.conf_low, r.conf_high } or nil }
+  for k, v in pairs(extra or {}) do e[k] = v end
+  return ctx:estimate(e)
+end
+
+--- A coefficient table for the report.
+function M.coef_table(ctx, name, fit, caption, digits)
+  local rows = {}
+  for _, c in ipairs(fit.coefficients) do
+    rows[#rows + 1] = { c.term, c.estimate, c.std_error, c.statistic, c.p_value, c.conf_low, c.conf_high }
+  end
+  ctx:table(name, { columns = { "term", "estimate", "std_error", fit.dist == "z" and "z" or "t",
+    "p_value", "conf_low", "conf_high" }, rows = rows }, { caption = caption, digits = digits or 3 })
+end
+
+-- ===== Charts =====
+
+--- Ticks for a time axis: at most about 10, on round steps of periods.
+function M.ticks(axis, times)
+  local n = #times
+  local step = 1
+  for _, s in ipairs({ 1, 2, 3, 4, 6, 12, 24, 60 }) do
+    step = s
+    if n / s <= 10 then break end
+  end
+  local out = {}
+  for i, x in ipairs(times) do
+    if (i - 1) % step == 0 then out[#out + 1] = x end
+  end
+  return out
+end
+
+--- Chart spec fields for a time axis.
+function M.x_axis(axis, times)
+  return { ticks = M.ticks(axis, times), format = function(v) return axis:label(v) end }
+end
+
+return M

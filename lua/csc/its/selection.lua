@@ -1,0 +1,416 @@
+--- Choosing comparison units (statistical neighbours, pools, Stata
+-- itsamatch and a distance ranking) and placebo-in-space, as methods of
+-- csc.its panels.  Not a public module; recipes use csc.its.
+-- @module csc.its.selection
+local hframe = require("host.frame")
+local util = require("csc.util")
+local C = require("csc.its.core")
+local isnan = C.isnan
+local num_or_nil = C.num_or_nil
+local fail = C.fail
+local need_table = C.need_table
+local known = C.known
+local set = C.set
+local choice = C.choice
+local check_frame = C.check_frame
+local check_col = C.check_col
+local sample_mask = C.sample_mask
+local check_segments = C.check_segments
+local pw = C.pw
+local P_ = require("csc.its.panel")
+local Panel = P_.Panel
+local CITS_FIELDS, comparator_positions, observed_times =
+  P_.CITS_FIELDS, P_.comparator_positions, P_.observed_times
+
+local M = {}
+local NA = hframe.NA
+
+-- ===== Choosing comparison units =====
+
+--- Statistical neighbours of a unit from a groupings frame (one row per
+-- authority, its neighbours' codes in columns SN1..SN10 or given ones).
+-- @tparam table spec `data` (frame), `code_column`, `unit` (code),
+--   optional `columns` (default every column named SN1..SN99 or SN_1..)
+-- @treturn {string,...} the neighbours' codes, in order
+function M.neighbours(spec)
+  need_table("neighbours", spec)
+  known("neighbours", spec, set({ "data", "code_column", "unit", "columns" }))
+  local f = spec.data
+  check_frame("neighbours", f, "data")
+  check_col("neighbours", f, spec.code_column, "code_column")
+  local cols = spec.columns
+  if cols == nil then
+    cols = {}
+    for _, n in ipairs(f:names()) do if n:match("^SN_?%d+$") then cols[#cols + 1] = n end end
+    if #cols == 0 then fail("neighbours", "columns: no SN1..SN10 columns in the groupings; name them", 2) end
+  end
+  for i, c in ipairs(cols) do check_col("neighbours", f, c, string.format("columns[%d]", i)) end
+  local codes = f:column(spec.code_column)
+  for i = 1, #codes do
+    if codes[i] ~= NA and C.key(codes[i]) == C.key(spec.unit) then
+      local out = {}
+      for _, c in ipairs(cols) do
+        local v = f:value(i, c)
+        if v ~= NA and v ~= nil then out[#out + 1] = C.key(v) end
+      end
+      return out
+    end
+  end
+  fail("neighbours", string.format("unit: %s is not in the groupings (column %q)", C.key(spec.unit),
+    spec.code_column), 2)
+end
+
+--- The candidate pool for comparison units: every unit of the panel but
+-- the treated one, restricted to the statistical neighbours, to a region,
+-- or both.
+-- @tparam table spec `panel`, `treated`, optional `neighbours` (codes),
+--   `region` ("same": the treated unit's region; a region name; or a list
+--   of names; needs its.panel{region = ...}), `combine` ("both": in both
+--   lists, the default; "either": in either), `exclude` (codes never to
+--   use, e.g. authorities with their own reform)
+-- @treturn table codes (in panel order) and rows {code, name, region,
+--   neighbour, in_region, in_pool, reason}
+function M.pool(spec)
+  need_table("pool", spec)
+  known("pool", spec, set({ "panel", "treated", "neighbours", "region", "combine", "exclude" }))
+  local P = spec.panel
+  if getmetatable(P) ~= Panel then fail("pool", "panel must be an its.panel{...}", 2) end
+  local tu = P:unit(spec.treated, "pool", "treated")
+  local tkey = P.units[tu]
+  local combine = choice("pool", "combine", spec.combine, { "both", "either" }, "both")
+  local nb
+  if spec.neighbours ~= nil then
+    nb = {}
+    for _, c in ipairs(spec.neighbours) do nb[C.key(c)] = true end
+  end
+  local regions
+  if spec.region ~= nil then
+    regions = {}
+    local list = spec.region
+    if list == "same" then
+      local r = P.regions[tkey]
+      if r == nil then fail("pool", "region: \"same\" needs its.panel{region = <column>} and a region for the treated unit", 2) end
+      list = { r }
+    elseif type(list) == "string" then
+      list = { list }
+    end
+    for _, r in ipairs(list) do regions[r] = true end
+  end
+  local excl = {}
+  for _, c in ipairs(spec.exclude or {}) do excl[C.key(c)] = true end
+  local codes, rows = {}, {}
+  for _, k in ipairs(P.units) do
+    if k ~= tkey then
+      local in_nb = nb == nil or nb[k] == true
+      local in_reg = regions == nil or (P.regions[k] ~= nil and regions[P.regions[k]] == true)
+      local ok
+      if nb ~= nil and regions ~= nil and combine == "either" then ok = (nb[k] == true) or in_reg
+      else ok = in_nb and in_reg end
+      local reason
+      if excl[k] then ok, reason = false, "excluded by the recipe"
+      elseif ok then reason = "in the pool"
+      elseif not in_nb and not in_reg then reason = "neither a statistical neighbour nor in the region"
+      elseif not in_nb then reason = "not a statistical neighbour"
+      else reason = "not in the region" end
+      if ok then codes[#codes + 1] = k end
+      rows[#rows + 1] = { code = k, name = P.names[k], region = P.regions[k],
+        neighbour = nb ~= nil and nb[k] == true or nil,
+        in_region = regions ~= nil and in_reg or nil, in_pool = ok, reason = reason }
+    end
+  end
+  return { codes = codes, rows = rows }
+end
+
+local MATCH_FIELDS = set({ "treated", "candidates", "before", "interruption", "covariates",
+  "exclude", "from", "lag", "hac", "inference", "threshold", "method", "n" })
+
+--- Choose comparison units as Stata's `itsamatch`, and rank them by
+-- distance.  For each candidate c, over the pre-intervention periods only,
+-- the two-series regression
+--   y = b0 + b1 _t + b2 _z + b3 _z_t     (treated _z = 1, candidate _z = 0)
+-- is fitted with Newey-West errors; b2 is the difference in level at the
+-- start of the series and b3 the difference in trend.  The same is done
+-- for each covariate (as the outcome).  itsamatch keeps c when every such
+-- p-value exceeds the threshold.  The distance is
+--   d = sqrt( (b2 + b3 tbar)^2 + (b3 span)^2 )
+-- the level difference at the middle of the pre-period (tbar) and the
+-- trend difference accumulated over the pre-period (span = last - first
+-- pre _t), both in outcome units.
+-- @tparam table spec `treated`, optional `candidates` (codes; default all
+--   other units), `before` or `interruption` (the first post period: the
+--   pre-period is every time before it), `covariates` (names of panel
+--   covariates, see its.panel), `exclude`, `from`, `lag` (0), `hac`,
+--   `inference` ("t"), `threshold` (0.05; itsamatch's pr()), `method`
+--   ("itsamatch": keep all that pass; "distance": the n nearest; "both":
+--   the n nearest of those that pass, the default), `n`
+-- @treturn table rows (one per candidate: code, name, level_diff, level_p,
+--   trend_diff, trend_p, covariate p-values, distance, rank, kept, reason),
+--   kept (codes, nearest first), columns (for a report table)
+function Panel:match(spec)
+  need_table("match", spec)
+  known("match", spec, MATCH_FIELDS)
+  local tu = self:unit(spec.treated, "match", "treated")
+  local before = spec.before or spec.interruption
+  if before == nil then fail("match", "before: give the first post-intervention time (before = 2015)", 2) end
+  local bx, why = self.axis:num(before)
+  if bx == nil then fail("match", "before: " .. why, 2) end
+  local use = sample_mask("match", self.axis, self.times, { exclude = spec.exclude, from = spec.from })
+  local tpre = {}
+  for p, x in ipairs(self.times) do
+    if x >= bx - 1e-9 then use[p] = false end
+    if use[p] and not isnan(self.Y[tu][p]) then tpre[#tpre + 1] = self.axis:t(x) end
+  end
+  if #tpre < 3 then
+    fail("match", string.format("treated: %s has %d pre-intervention values; at least 3 are needed "
+      .. "to compare levels and trends", self.units[tu], #tpre), 2)
+  end
+  local tbar, span = 0, tpre[#tpre] - tpre[1]
+  for _, t in ipairs(tpre) do tbar = tbar + t / #tpre end
+  local threshold = spec.threshold or 0.05
+  local method = choice("match", "method", spec.method, { "itsamatch", "distance", "both" }, "both")
+  local n = spec.n
+  if method == "distance" and n == nil then fail("match", "n: method \"distance\" keeps the n nearest; give n", 2) end
+  if n ~= nil and (math.type(n) ~= "integer" or n < 1) then fail("match", "n must be a whole number >= 1", 2) end
+  local lag = spec.lag or 0
+  local inference = choice("match", "inference", spec.inference, { "t", "z" }, "t")
+  local hac = choice("match", "hac", spec.hac, { "rows", "time" }, "rows")
+  local covs = spec.covariates or {}
+  for i, c in ipairs(covs) do
+    if not self.covariates[c] then
+      fail("match", string.format("covariates[%d]: %q is not a covariate of the panel (give it in "
+        .. "its.panel{covariates = {...}})", i, tostring(c)), 2)
+    end
+  end
+  local cands = {}
+  if spec.candidates ~= nil then
+    for i, c in ipairs(spec.candidates) do
+      local u = self:unit(c, "match", string.format("candidates[%d]", i))
+      if u ~= tu then cands[#cands + 1] = u end
+    end
+  else
+    for u = 1, #self.units do if u ~= tu then cands[#cands + 1] = u end end
+  end
+  local function compare(P, u)
+    local npre = 0
+    for p = 1, #P.times do if use[p] and not isnan(P.Y[u][p]) then npre = npre + 1 end end
+    if npre < 3 then
+      local gaps = P:missing_words(P:missing(u, use))
+      return nil, string.format("%d pre-intervention value%s; at least 3 are needed%s", npre,
+        npre == 1 and "" or "s", gaps and ("; missing data: " .. gaps) or "")
+    end
+    local h = P:host{}
+    local ok, r = pcall(h.fit, h, { treated = tu, comparators = { u }, breaks = {}, use = use,
+      lag = lag, hac = hac, dist = inference, lines = false, detail = false })
+    if not ok then return nil, (util.plain_error(r):gsub("^its fit: ", "")) end
+    return { level = r.coef[3], level_p = r.p_value[3], trend = r.coef[4], trend_p = r.p_value[4],
+      npre = npre }
+  end
+  local rows = {}
+  for _, u in ipairs(cands) do
+    local k = self.units[u]
+    local row = { code = k, name = self.names[k], cov = {} }
+    local c, err = compare(self, u)
+    local fails = {}
+    if not c then
+      row.reason = "dropped: cannot be compared (" .. err .. ")"
+      row.kept = false
+    else
+      row.level_diff, row.level_p, row.trend_diff, row.trend_p = c.level, c.level_p, c.trend, c.trend_p
+      row.pre_periods = c.npre
+      -- The candidate's own gaps: pre-period values it lacks where the
+      -- treated unit has one (a period missing for both is no loss).
+      local tuse = {}
+      for p = 1, #self.times do tuse[p] = use[p] and not isnan(self.Y[tu][p]) end
+      row.missing = self:missing_words(self:missing(u, tuse))
+      row.distance = math.sqrt((c.level + c.trend * tbar) ^ 2 + (c.trend * span) ^ 2)
+      if not (c.level_p > threshold) then fails[#fails + 1] = "pre-period level differs (" .. pw(c.level_p) .. ")" end
+      if not (c.trend_p > threshold) then fails[#fails + 1] = "pre-period trend differs (" .. pw(c.trend_p) .. ")" end
+      for _, name in ipairs(covs) do
+        local cc, cerr = compare(self.covariates[name], u)
+        if not cc then
+          row.cov[name] = {}
+          fails[#fails + 1] = name .. " cannot be compared (" .. cerr .. ")"
+        else
+          row.cov[name] = { level_p = cc.level_p, trend_p = cc.trend_p }
+          if not (cc.level_p > threshold) then fails[#fails + 1] = name .. " level differs (" .. pw(cc.level_p) .. ")" end
+          if not (cc.trend_p > threshold) then fails[#fails + 1] = name .. " trend differs (" .. pw(cc.trend_p) .. ")" end
+        end
+      end
+      row.passes = #fails == 0
+      if method == "distance" then row.kept = true
+      else
+        row.kept = row.passes
+        if not row.passes then row.reason = "dropped: " .. table.concat(fails, "; ") end
+      end
+    end
+    rows[#rows + 1] = row
+  end
+  -- Rank by distance (ties by code, so the order never depends on input order).
+  local ranked = {}
+  for _, row in ipairs(rows) do if row.distance then ranked[#ranked + 1] = row end end
+  table.sort(ranked, function(a, b)
+    if a.distance ~= b.distance then return a.distance < b.distance end
+    return a.code < b.code
+  end)
+  for i, row in ipairs(ranked) do row.rank = i end
+  -- A candidate compared on fewer pre-intervention periods than the
+  -- treated unit has says which are missing and why.
+  local function gap_words(row)
+    if not row.missing then return "" end
+    return string.format("; compared on %d of %d pre-intervention periods (%s)", row.pre_periods,
+      #tpre, row.missing)
+  end
+  local kept, nk = {}, 0
+  for _, row in ipairs(ranked) do
+    if row.kept then
+      if n ~= nil and nk >= n then
+        row.kept = false
+        row.reason = string.format("dropped: not among the %d nearest (distance rank %d)", n, row.rank)
+      else
+        nk = nk + 1
+        kept[#kept + 1] = row.code
+        row.reason = method == "distance" and string.format("kept: distance rank %d", row.rank)
+          or string.format("kept: every p > %s%s", util.fmt_number(threshold),
+            n and string.format(", distance rank %d", row.rank) or "")
+      end
+    end
+  end
+  for _, row in ipairs(rows) do
+    if row.reason and row.pre_periods then row.reason = row.reason .. gap_words(row) end
+  end
+  local columns = { "code", "name", "pre_periods", "level_diff", "level_p", "trend_diff", "trend_p" }
+  for _, name in ipairs(covs) do
+    columns[#columns + 1] = name .. "_level_p"
+    columns[#columns + 1] = name .. "_trend_p"
+  end
+  for _, c in ipairs({ "distance", "rank", "kept", "reason" }) do columns[#columns + 1] = c end
+  local trows = {}
+  for i, row in ipairs(rows) do
+    local r = { row.code, row.name, row.pre_periods or NA, row.level_diff or NA, row.level_p or NA,
+      row.trend_diff or NA, row.trend_p or NA }
+    for _, name in ipairs(covs) do
+      local cv = row.cov[name] or {}
+      r[#r + 1] = cv.level_p or NA
+      r[#r + 1] = cv.trend_p or NA
+    end
+    r[#r + 1] = row.distance or NA
+    r[#r + 1] = row.rank or NA
+    r[#r + 1] = row.kept and "yes" or "no"
+    r[#r + 1] = row.reason
+    trows[i] = r
+  end
+  return { rows = rows, kept = kept, columns = columns, table_rows = trows, threshold = threshold,
+    method = method, n = n, pre_periods = #tpre }
+end
+
+-- ===== Placebo in space =====
+
+--- Placebo-in-space: rerun the comparative design with each eligible unit
+-- as if it were treated, and see where the real treated unit's impact
+-- falls among them.
+-- @tparam table spec the fields of `panel:cits` (treated, comparators,
+--   interruption(s), ...), plus `units` (codes eligible as placebo-treated;
+--   default every unit with data but the treated one), `comparators_rule`
+--   ("rest": every other eligible unit, pooled or averaged as `combine`
+--   says, the usual placebo-in-space; "same": the design's comparators,
+--   less the placebo unit itself), `statistic` ("estimate": rank the
+--   impacts, the default; "t": rank impact / SE, which discounts noisy units)
+-- @treturn table rows ({code, name, estimate, std_error, statistic,
+--   treated, rank, note}), rank (of the treated unit, 1 = most extreme),
+--   n (units ranked), p_two (share of units at least as extreme, treated
+--   included), p_one (the same in the direction of the treated impact)
+function Panel:placebo(spec)
+  need_table("placebo", spec)
+  local fields = util.copy(CITS_FIELDS)
+  fields.units, fields.comparators_rule, fields.statistic = true, true, true
+  known("placebo", spec, fields)
+  local tu = self:unit(spec.treated, "placebo", "treated")
+  local rule = choice("placebo", "comparators_rule", spec.comparators_rule, { "rest", "same" }, "rest")
+  local stat = choice("placebo", "statistic", spec.statistic, { "estimate", "t" }, "estimate")
+  local same
+  if rule == "same" then same = comparator_positions(self, "placebo", spec.comparators, tu) end
+  local cfg = self:prepare_cits(spec, "placebo")
+  check_segments("placebo", cfg.brks, observed_times(self, cfg, tu))
+  local p_at
+  if spec.effect_at ~= nil then
+    p_at = self:period(spec.effect_at)
+    if not p_at then fail("placebo", "effect_at: no period " .. tostring(spec.effect_at) .. " in the data", 2) end
+  else
+    for p = #self.times, 1, -1 do if cfg.use[p] then p_at = p; break end end
+  end
+  local units = {}
+  if spec.units ~= nil then
+    for i, c in ipairs(spec.units) do
+      local u = self:unit(c, "placebo", string.format("units[%d]", i))
+      if u ~= tu then units[#units + 1] = u end
+    end
+  else
+    for u = 1, #self.units do if u ~= tu then units[#units + 1] = u end end
+  end
+  local function comps_for(u)
+    local out = {}
+    if rule == "same" then
+      for _, c in ipairs(same) do if c ~= u then out[#out + 1] = c end end
+    else
+      for _, c in ipairs(units) do if c ~= u then out[#out + 1] = c end end
+    end
+    return out
+  end
+  local rows = {}
+  local function run(u, comps, is_treated)
+    local k = self.units[u]
+    local row = { code = k, name = self.names[k], treated = is_treated }
+    if #comps == 0 then
+      row.note = "no comparators left"
+    else
+      local ok, r = pcall(self.fit_host, self, cfg, u, comps, { lines = false, at = p_at, detail = false })
+      local gaps = self:missing_words(self:missing(u, cfg.use))
+      if not ok then
+        -- A unit with gaps in its series usually fails for that reason
+        -- (no post-period rows, say, so a term is collinear): say so.
+        local msg = (util.plain_error(r):gsub("^its fit: ", ""))
+        row.note = gaps and string.format("missing data (%s): the model cannot be estimated", gaps) or msg
+      else
+        if gaps then row.note = string.format("estimated without the missing periods (%s)", gaps) end
+        local a = cfg.logit and { est = r.at.impact_orig, se = r.at.impact_orig_se }
+          or { est = r.at.impact, se = r.at.impact_se }
+        row.estimate, row.std_error = num_or_nil(a.est), num_or_nil(a.se)
+        if row.estimate and row.std_error and row.std_error > 0 then
+          row.statistic = stat == "t" and row.estimate / row.std_error or row.estimate
+        else
+          row.note = "no estimate"
+        end
+      end
+    end
+    rows[#rows + 1] = row
+    return row
+  end
+  local trow = run(tu, rule == "same" and same or comps_for(tu), true)
+  if not trow.statistic then
+    fail("placebo", "treated: the design cannot be estimated for the treated unit (" .. tostring(trow.note) .. ")", 2)
+  end
+  for _, u in ipairs(units) do run(u, comps_for(u), false) end
+  -- Rank by |statistic| (1 = most extreme); ties share the worse rank, so
+  -- the p-value is never flattering.
+  local ranked = {}
+  for _, row in ipairs(rows) do if row.statistic then ranked[#ranked + 1] = row end end
+  local t0 = trow.statistic
+  local ge_two, ge_one = 0, 0
+  for _, row in ipairs(ranked) do
+    if math.abs(row.statistic) >= math.abs(t0) - 1e-12 * math.abs(t0) then ge_two = ge_two + 1 end
+    if (t0 >= 0 and row.statistic >= t0 - 1e-12 * math.abs(t0))
+        or (t0 < 0 and row.statistic <= t0 + 1e-12 * math.abs(t0)) then ge_one = ge_one + 1 end
+  end
+  table.sort(ranked, function(a, b)
+    local x, y = math.abs(a.statistic), math.abs(b.statistic)
+    if x ~= y then return x > y end
+    return a.code < b.code
+  end)
+  for i, row in ipairs(ranked) do row.rank = i end
+  return { rows = rows, treated = trow, rank = ge_two, n = #ranked, p_two = ge_two / #ranked,
+    p_one = ge_one / #ranked, statistic = stat, comparators_rule = rule,
+    effect_at = self.labels[p_at], skipped = #rows - #ranked }
+end
+
+
+return M

@@ -1,0 +1,434 @@
+--- Single-series interrupted time series (segmented regression) with the
+-- guided autocorrelation workflow, for csc.its.  Fits go through
+-- csc.model.  Not a public module; recipes use csc.its.
+-- @module csc.its.series
+local hframe = require("host.frame")
+local model = require("csc.model")
+local util = require("csc.util")
+local C = require("csc.its.core")
+local fail = C.fail
+local need_table = C.need_table
+local known = C.known
+local set = C.set
+local choice = C.choice
+local date_parts = C.date_parts
+local check_frame = C.check_frame
+local check_col = C.check_col
+local numeric = C.numeric
+local sample_mask = C.sample_mask
+local parse_breaks = C.parse_breaks
+local check_segments = C.check_segments
+local period_covariates = C.period_covariates
+local pw = C.pw
+local reinfer = C.reinfer
+local lincom_vec = C.lincom_vec
+
+local M = {}
+local NA = hframe.NA
+
+local SEG_FIELDS = set({ "data", "time", "y", "frequency", "format", "interruption",
+  "interruptions", "exclude", "from", "to", "season", "definition_change", "family", "exposure",
+  "dispersion", "autocorrelation", "max_lag", "inference", "level", "alpha", "bounds" })
+
+
+-- The guided autocorrelation workflow on an OLS fit: Durbin-Watson,
+-- Breusch-Godfrey of orders 1..max_lag, ACF/PACF and Ljung-Box of the
+-- residuals.  Autocorrelation is "found" when the Breusch-Godfrey test of
+-- order 1 or of order max_lag, or the Ljung-Box test up to max_lag,
+-- rejects at alpha (three tests, not one per order: testing every order
+-- at alpha would find autocorrelation in white noise far too often).
+-- Durbin-Watson is reported beside them.  The lag L*: when autocorrelation
+-- is found, the highest lag whose partial autocorrelation is outside the
+-- 95% band (at least 1), capped at the Newey-West (1994) rule of thumb
+-- floor(4 (n/100)^(2/9)) (at least 1) because a long lag on a short
+-- series makes the covariance erratic; else 0.  (Linden's advice for itsa
+-- is the highest lag with significant autocorrelation, tested lag by lag;
+-- a cumulative Breusch-Godfrey test of order q rejects at every q once lag
+-- 1 is strong, so it cannot pick the lag.)
+local function diagnose(ols, max_lag, alpha)
+  local d = { max_lag = max_lag, alpha = alpha, bg = {} }
+  local okdw, dw = pcall(ols.dwtest, ols, {})
+  d.dw = okdw and dw or nil
+  local bg_any = false
+  for l = 1, max_lag do
+    local ok, bg = pcall(ols.bgtest, ols, { order = l })
+    if ok then
+      d.bg[#d.bg + 1] = { order = l, statistic = bg.lm, p_value = bg.p_lm, F = bg.F, p_F = bg.p_F }
+      if (l == 1 or l == max_lag) and bg.p_lm < alpha then bg_any = true end
+    end
+  end
+  local oka, acf = pcall(model.acf, { series = ols.resid, lag_max = max_lag })
+  d.acf = oka and acf or nil
+  local okl, lb = pcall(model.ljung_box, { series = ols.resid, lag = max_lag })
+  d.ljung_box = okl and lb or nil
+  d.any = bg_any or (d.ljung_box ~= nil and d.ljung_box.p_value < alpha)
+  d.lstar = 0
+  if d.acf then
+    -- AR(1) signature: the PACF has a spike at lag 1 and none beyond it.
+    local band = d.acf.band
+    for l = 1, #d.acf.pacf do if math.abs(d.acf.pacf[l]) > band then d.lstar = l end end
+    d.ar1 = math.abs(d.acf.pacf[1]) > band and d.lstar == 1
+  end
+  if d.any and d.lstar == 0 then d.lstar = 1 end
+  if not d.any then d.lstar = 0 end
+  d.lag_cap = math.max(1, math.floor(4 * (#ols.resid / 100) ^ (2 / 9)))
+  d.lag_wanted = d.lstar
+  if d.lstar > d.lag_cap then d.lstar = d.lag_cap end
+  return d
+end
+
+-- A sentence on the diagnostics, for the report.
+local function diag_words(d)
+  local parts = {}
+  if d.dw then
+    parts[#parts + 1] = string.format("Durbin-Watson d = %.2f (%s for positive autocorrelation)",
+      d.dw.statistic, pw(d.dw.p_value))
+  end
+  if #d.bg > 0 then
+    parts[#parts + 1] = string.format("Breusch-Godfrey order 1 %s, order %d %s",
+      pw(d.bg[1].p_value), d.bg[#d.bg].order, pw(d.bg[#d.bg].p_value))
+  end
+  if d.ljung_box then
+    parts[#parts + 1] = string.format("Ljung-Box Q(%d) = %.2f, %s", d.max_lag,
+      d.ljung_box.statistic, pw(d.ljung_box.p_value))
+  end
+  if d.acf then
+    local sig = {}
+    for l = 1, #d.acf.pacf do
+      if math.abs(d.acf.pacf[l]) > d.acf.band then sig[#sig + 1] = tostring(l) end
+    end
+    parts[#parts + 1] = #sig == 0 and "no partial autocorrelation outside the 95% band"
+      or ("partial autocorrelation outside the 95% band at lag(s) " .. table.concat(sig, ", "))
+  end
+  return table.concat(parts, "; ")
+end
+
+--- Single-series interrupted time series by segmented regression:
+--   y_t = b0 + b1 _t + sum_j (b2j _x_j + b3j _x_t_j) + season + e_t
+-- with _x_j = 1 from interruption j on and _x_t_j = _x_j (_t - T_j), so b2j
+-- is the change in level at T_j and b3j the change in slope.  Gaussian
+-- outcomes follow the guided autocorrelation workflow (OLS, then
+-- Durbin-Watson, Breusch-Godfrey, ACF/PACF, Ljung-Box, then OLS, OLS with
+-- Newey-West errors, or Prais-Winsten); counts can use a Poisson model
+-- with a log link (quasi-Poisson errors by default).
+-- @tparam table spec `data` (frame), `time`, `y` (columns), the
+--   interruption(s), optional `frequency`, `format`, `exclude` (transition
+--   periods), `from`, `to`, `season` ({type = "months"} or {type =
+--   "harmonics", harmonics = K, period = 12}), `definition_change`,
+--   `family` ("gaussian" or "poisson"; a negative binomial model is not
+--   offered), `exposure` (Poisson: a column whose log is the offset),
+--   `dispersion` (Poisson: "pearson", quasi-Poisson as R, the default; or
+--   "fixed" at 1), `autocorrelation` ("auto", the default; "none": OLS
+--   errors; "newey": Newey-West at the diagnosed lag; "prais";
+--   {method = "newey", lag = L}; {method = "prais" | "corc"}), `max_lag`
+--   (diagnostics), `inference` ("t" or "z"), `level`, `alpha` (0.05, for
+--   the diagnostics), `bounds` ({0, 100}: warn when a counterfactual leaves them)
+-- @treturn table fit (the final csc.model result), ols, method, choice
+--   ({method, lag, reason}), diagnostics, periods (one row per period:
+--   time, label, observed, included, post, fitted, fitted_se,
+--   counterfactual, counterfactual_se, effect, effect_se, effect_lo,
+--   effect_hi, effect_p; Poisson adds ratio, ratio_lo, ratio_hi), changes
+--   (level and slope change per interruption), trends, notes, warnings
+function M.segmented(spec)
+  need_table("segmented", spec)
+  known("segmented", spec, SEG_FIELDS)
+  local f = spec.data
+  check_frame("segmented", f, "data")
+  check_col("segmented", f, spec.time, "time")
+  check_col("segmented", f, spec.y, "y")
+  if spec.exposure ~= nil then check_col("segmented", f, spec.exposure, "exposure") end
+  local family = choice("segmented", "family", spec.family, { "gaussian", "poisson" }, "gaussian")
+  local inference = choice("segmented", "inference", spec.inference, { "t", "z" }, "t")
+  local level = spec.level or 0.95
+  local alpha = spec.alpha or 0.05
+  local axis = C.axis{ frequency = spec.frequency, format = spec.format }
+  -- The series, in time order.
+  local tc, yc = f:column(spec.time), f:column(spec.y)
+  local ec = spec.exposure and f:column(spec.exposure)
+  local rows, seen = {}, {}
+  for i = 1, #tc do
+    local x, why = axis:num(tc[i])
+    if x == nil then fail("segmented", string.format("time: row %d: %s", i, why), 2) end
+    if date_parts(tc[i]) then axis.dates = true end
+    if seen[x] then
+      fail("segmented", string.format("time: rows %d and %d have the same time %s; one row per "
+        .. "period is needed", seen[x], i, tostring(tc[i])), 2)
+    end
+    seen[x] = i
+    local v = numeric(yc[i])
+    if yc[i] ~= NA and v == nil then fail("segmented", string.format("y: row %d: %s is not a number", i, tostring(yc[i])), 2) end
+    local e = ec and numeric(ec[i])
+    if ec and e ~= nil and e <= 0 then fail("segmented", string.format("exposure: row %d: %s must be positive", i, tostring(ec[i])), 2) end
+    rows[#rows + 1] = { x = x, y = v, e = e }
+  end
+  table.sort(rows, function(a, b) return a.x < b.x end)
+  local times = {}
+  for i, r in ipairs(rows) do times[i] = r.x end
+  if #times == 0 then fail("segmented", "data: no rows", 2) end
+  axis:fix(times)
+  local use, dropped = sample_mask("segmented", axis, times, spec)
+  local brks = parse_breaks("segmented", axis, spec)
+  local used = {}
+  for p, r in ipairs(rows) do
+    if use[p] and r.y ~= nil and (ec == nil or r.e ~= nil) then used[#used + 1] = p end
+  end
+  local xs_used = {}
+  for i, p in ipairs(used) do xs_used[i] = times[p] end
+  local notes, npre = check_segments("segmented", brks, xs_used)
+  local X, xnames = period_covariates("segmented", axis, times, use, spec)
+  local warnings = {}
+  local npost = #used - npre
+  if npre < 8 or npost < 8 then
+    warnings[#warnings + 1] = string.format("Short series: %d observed periods before the interruption "
+      .. "and %d after. With fewer than about 8 on either side, trends and autocorrelation are "
+      .. "estimated imprecisely and the tests have little power.", npre, npost)
+  end
+  -- Design columns over all periods; `full` with the interruption terms,
+  -- `cf` with them at 0 (the counterfactual).
+  local terms, full, cf = { "_t" }, { {} }, { {} }
+  for p, x in ipairs(times) do full[1][p] = axis:t(x); cf[1][p] = axis:t(x) end
+  local bterm = {}   -- term -> {break, kind}
+  for _, b in ipairs(brks) do
+    local xcol, tcol = {}, {}
+    for p, x in ipairs(times) do
+      local post = x >= b.x - 1e-9 and 1 or 0
+      xcol[p] = post
+      tcol[p] = post * (axis:t(x) - b.t)
+    end
+    local zero = {}
+    for p = 1, #times do zero[p] = 0 end
+    if b.level then
+      terms[#terms + 1] = "_x" .. b.suffix
+      full[#full + 1], cf[#cf + 1] = xcol, zero
+      bterm[#terms] = { b = b, kind = "level" }
+    end
+    if b.slope then
+      terms[#terms + 1] = "_x_t" .. b.suffix
+      full[#full + 1], cf[#cf + 1] = tcol, zero
+      bterm[#terms] = { b = b, kind = "slope" }
+    end
+  end
+  for j, c in ipairs(X) do
+    terms[#terms + 1] = xnames[j]
+    full[#full + 1], cf[#cf + 1] = c, c
+  end
+  local function make_frame(cols, rowset, with_y)
+    local names, columns = {}, {}
+    for j, t in ipairs(terms) do
+      names[j] = t
+      local col = {}
+      for i, p in ipairs(rowset) do col[i] = cols[j][p] end
+      columns[j] = col
+    end
+    if with_y then
+      local yv, off = {}, {}
+      for i, p in ipairs(rowset) do yv[i] = rows[p].y; off[i] = rows[p].e and math.log(rows[p].e) or 0 end
+      names[#names + 1], columns[#columns + 1] = "_y", yv
+      names[#names + 1], columns[#columns + 1] = "_offset", off
+    end
+    return hframe.new{ names = names, columns = columns }
+  end
+  local est = make_frame(full, used, true)
+  local all = {}
+  for p = 1, #times do all[p] = p end
+  local res = { terms = terms, notes = notes, warnings = warnings, dropped = dropped, breaks = brks,
+    axis = axis, family = family, n = #used, n_pre = npre, n_post = npost, xnames = xnames }
+  local fit
+  local ac = spec.autocorrelation or "auto"
+  if family == "gaussian" then
+    local ols = model.ols{ data = est, y = "_y", x = terms, level = level }
+    res.ols = ols
+    local max_lag = spec.max_lag
+    if max_lag == nil then
+      local cap = (axis.dates and (axis.frequency == nil or axis.frequency == "month")) and 12
+        or (axis.frequency == "quarter" and 4) or 3
+      max_lag = math.max(1, math.min(cap, #used // 4, #used - #terms - 2))
+    end
+    local d = diagnose(ols, max_lag, alpha)
+    res.diagnostics = d
+    local words = diag_words(d)
+    local method, lag, reason
+    local want = type(ac) == "table" and ac.method or ac
+    want = choice("segmented", "autocorrelation", want, { "auto", "none", "newey", "prais", "corc" }, "auto")
+    if want == "auto" then
+      if not d.any then
+        method, lag = "ols", 0
+        reason = "The OLS residuals show no sign of autocorrelation (" .. words .. "), so ordinary "
+          .. "least-squares standard errors are used."
+      elseif d.ar1 and d.lstar <= 1 then
+        method = "prais"
+        reason = "The OLS residuals are autocorrelated with the pattern of first-order "
+          .. "autoregressive errors: the partial autocorrelation has a single spike at lag 1 ("
+          .. words .. "). The model is therefore refitted by Prais-Winsten, which estimates "
+          .. "that correlation (rho) and allows for it in both the coefficients and their standard errors."
+      else
+        lag = math.max(d.lstar, 1)
+        method = "newey"
+        reason = string.format("The OLS residuals are autocorrelated (%s). Newey-West standard "
+          .. "errors with lag %d are used: the coefficients stay those of OLS, and their standard "
+          .. "errors allow for correlation between residuals up to %d period%s apart (the lag is "
+          .. "the highest lag at which the residuals' partial autocorrelation is significant, "
+          .. "following Linden's advice for itsa%s).",
+          words, lag, lag, lag == 1 and "" or "s", d.lag_wanted > lag and string.format(", capped "
+          .. "at %d by the Newey-West rule of thumb for %d observations: the partial "
+          .. "autocorrelation reaches lag %d", d.lag_cap, #ols.resid, d.lag_wanted) or "")
+      end
+    elseif want == "none" then
+      method, lag = "ols", 0
+      reason = "Ordinary least-squares standard errors, as the recipe asks (" .. words .. ")."
+    elseif want == "newey" then
+      method = "newey"
+      lag = type(ac) == "table" and ac.lag or math.max(d.lstar, 1)
+      if math.type(lag) ~= "integer" or lag < 0 then fail("segmented", "autocorrelation.lag must be a whole number >= 0", 2) end
+      reason = string.format("Newey-West standard errors with lag %d, as the recipe asks (%s).", lag, words)
+    else
+      method = want
+      reason = (want == "corc" and "Cochrane-Orcutt" or "Prais-Winsten")
+        .. " estimation with AR(1) errors, as the recipe asks (" .. words .. ")."
+    end
+    if method == "ols" then
+      fit, res.method = ols, "OLS"
+    elseif method == "newey" then
+      fit = model.ols{ data = est, y = "_y", x = terms, vcov = "HAC", lag = lag, level = level }
+      res.method = string.format("OLS with Newey-West standard errors (lag %d)", lag)
+    else
+      fit = model.prais{ data = est, y = "_y", x = terms, method = method == "corc" and "corc" or "prais",
+        level = level }
+      res.method = (method == "corc" and "Cochrane-Orcutt" or "Prais-Winsten")
+        .. string.format(" (rho = %.3f)", fit.rho)
+    end
+    res.choice = { method = method, lag = lag, reason = reason }
+    if d.any and method == "ols" then
+      warnings[#warnings + 1] = "The residuals look autocorrelated but OLS standard errors were "
+        .. "asked for; they are then too small."
+    end
+  else
+    if type(ac) == "table" or (ac ~= "auto" and ac ~= "none") then
+      fail("segmented", "autocorrelation: Newey-West and Prais-Winsten are for the gaussian family; "
+        .. "a Poisson model here uses quasi-Poisson errors (dispersion = \"pearson\")", 2)
+    end
+    local disp = choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
+    local g = model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }
+    local yv, chi2 = est:column("_y"), 0
+    for i = 1, #yv do chi2 = chi2 + (yv[i] - g.fitted[i]) ^ 2 / g.fitted[i] end
+    local phi = chi2 / g.df_resid
+    res.dispersion = phi
+    local pr = {}
+    for i = 1, #yv do pr[i] = (yv[i] - g.fitted[i]) / math.sqrt(g.fitted[i]) end
+    local max_lag = spec.max_lag or math.max(1, math.min(12, #used // 4))
+    local oka, acf = pcall(model.acf, { series = pr, lag_max = max_lag })
+    local okl, lb = pcall(model.ljung_box, { series = pr, lag = max_lag })
+    res.diagnostics = { acf = oka and acf or nil, ljung_box = okl and lb or nil, max_lag = max_lag,
+      alpha = alpha, bg = {}, dispersion = phi }
+    if disp == "pearson" then
+      fit = reinfer(g, phi, g.df_resid)
+      res.method = string.format("quasi-Poisson regression, log link (dispersion %.2f)", phi)
+    else
+      fit = g
+      res.method = "Poisson regression, log link"
+      if phi > 1.5 then
+        warnings[#warnings + 1] = string.format("The counts are overdispersed (Pearson dispersion %.2f): "
+          .. "Poisson standard errors are too small; use dispersion = \"pearson\".", phi)
+      end
+    end
+    local lbw = okl and string.format("Ljung-Box Q(%d) of the Pearson residuals %s", max_lag, pw(lb.p_value)) or "no Ljung-Box test"
+    res.choice = { method = "poisson", lag = 0, reason = string.format("Counts are modelled with a "
+      .. "log-linear Poisson regression%s. Pearson dispersion %.2f; %s. Newey-West and Prais-Winsten "
+      .. "are not offered for counts, and a negative binomial model is not offered: "
+      .. "quasi-Poisson errors allow for overdispersion with the same mean model.",
+      spec.exposure and (" with log(" .. spec.exposure .. ") as offset") or "", phi, lbw) }
+    if okl and lb.p_value < alpha then
+      warnings[#warnings + 1] = string.format("The Pearson residuals are autocorrelated (%s): the "
+        .. "Poisson standard errors ignore this. Consider modelling the rate with family = \"gaussian\".", lbw)
+    end
+  end
+  if inference == "z" and fit.df ~= math.huge then fit = reinfer(fit, nil, math.huge) end
+  if inference == "t" and fit.df == math.huge and family == "gaussian" then fit = reinfer(fit, nil, #used - #terms - 1) end
+  res.fit = fit
+  res.dist = fit.df == math.huge and "z" or "t"
+  -- Lines: fitted and counterfactual for every period, effect after the interruption.
+  local k = #fit.coef
+  local function row_vec(cols, p)
+    local c = { 1 }
+    for j = 1, #terms do c[j + 1] = cols[j][p] end
+    return c
+  end
+  res.periods = {}
+  for p, x in ipairs(times) do
+    local r = rows[p]
+    local xf, xc = row_vec(full, p), row_vec(cf, p)
+    local off = (family == "poisson" and r.e) and math.log(r.e) or 0
+    local lf, lc = lincom_vec(fit, xf), lincom_vec(fit, xc)
+    local row = { time = x, label = axis:label(x), observed = r.y, included = use[p] and r.y ~= nil,
+      post = x >= brks[1].x - 1e-9 }
+    local dvec = {}
+    for j = 1, k do dvec[j] = xf[j] - xc[j] end
+    if family == "gaussian" then
+      row.fitted, row.fitted_se = lf.estimate, lf.std_error
+      row.counterfactual, row.counterfactual_se = lc.estimate, lc.std_error
+      row.counterfactual_lo, row.counterfactual_hi = lc.conf_low, lc.conf_high
+      if row.post then
+        local e = lincom_vec(fit, dvec)
+        row.effect, row.effect_se, row.effect_lo, row.effect_hi, row.effect_p =
+          e.estimate, e.std_error, e.conf_low, e.conf_high, e.p_value
+      end
+    else
+      -- Counts: exp of the linear predictor plus the offset; the effect is
+      -- fitted - counterfactual by the delta method, the ratio exp(c'b).
+      local mf, mc = math.exp(lf.estimate + off), math.exp(lc.estimate + off)
+      row.fitted, row.counterfactual = mf, mc
+      row.fitted_se, row.counterfactual_se = mf * lf.std_error, mc * lc.std_error
+      row.counterfactual_lo = math.exp(lc.conf_low + off)
+      row.counterfactual_hi = math.exp(lc.conf_high + off)
+      if row.post then
+        local g = {}
+        for j = 1, k do g[j] = mf * xf[j] - mc * xc[j] end
+        local e = lincom_vec(fit, g, mf - mc)
+        row.effect, row.effect_se, row.effect_lo, row.effect_hi, row.effect_p =
+          e.estimate, e.std_error, e.conf_low, e.conf_high, e.p_value
+        local lr = lincom_vec(fit, dvec)
+        row.ratio, row.ratio_lo, row.ratio_hi = math.exp(lr.estimate), math.exp(lr.conf_low), math.exp(lr.conf_high)
+        row.ratio_p = lr.p_value
+      end
+    end
+    res.periods[p] = row
+  end
+  -- Level and slope changes, and the slope of each segment (itsa posttrend).
+  res.changes, res.trends = {}, {}
+  for j, t in ipairs(terms) do
+    local bt = bterm[j]
+    if bt then
+      local c = fit.coefficients[j + 1]
+      res.changes[#res.changes + 1] = { interruption = bt.b.name, kind = bt.kind, term = t,
+        estimate = c.estimate, std_error = c.std_error, statistic = c.statistic, p_value = c.p_value,
+        conf_low = c.conf_low, conf_high = c.conf_high }
+    end
+  end
+  local w = { _t = 1 }
+  local function trend(name)
+    local lc = fit:lincom(util.copy(w))
+    res.trends[#res.trends + 1] = { segment = name, estimate = lc.estimate, std_error = lc.std_error,
+      p_value = lc.p_value, conf_low = lc.conf_low, conf_high = lc.conf_high }
+  end
+  trend("before " .. brks[1].name)
+  for _, b in ipairs(brks) do
+    if b.slope then w["_x_t" .. b.suffix] = 1 end
+    trend("from " .. b.name)
+  end
+  if spec.bounds ~= nil then
+    local lo, hi = spec.bounds[1], spec.bounds[2]
+    for _, row in ipairs(res.periods) do
+      if row.post and row.counterfactual and ((lo and row.counterfactual_lo < lo) or (hi and row.counterfactual_hi > hi)) then
+        warnings[#warnings + 1] = string.format("The counterfactual's confidence interval leaves the "
+          .. "range %s to %s from %s on: a straight-line projection of a bounded measure is not "
+          .. "credible that far; read the later effects with care (or model the logit).",
+          util.fmt_number(lo), util.fmt_number(hi), row.label)
+        break
+      end
+    end
+  end
+  return res
+end
+
+
+return M

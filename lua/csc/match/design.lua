@@ -1,0 +1,210 @@
+--- Helpers shared by the designs "matching" and "ipw" (lua/csc/designs/):
+-- schema pieces, the frame to analyse, csc.match errors re-raised at the
+-- design field and its recipe line, and the balance and effect tables,
+-- estimates, warnings and charts both report.  Not a public module:
+-- recipes use csc.match.
+-- @module csc.match.design
+local DI = require("csc.designs.base")
+local errors = require("csc.errors")
+local recipe = require("csc.recipe")
+local S = require("csc.schema")
+local util = require("csc.util")
+
+local M = {}
+local NA = require("host.frame").NA
+
+-- ===== where errors point =====
+
+-- design table -> loaded recipe, set by each design's check (weak keys).
+local recipe_of = setmetatable({}, { __mode = "k" })
+
+function M.remember(r) recipe_of[r.spec.design] = r end
+
+local function where(design, path)
+  local r = recipe_of[design]
+  if r then return recipe.where(r, path) end
+  return path .. ": "
+end
+
+--- Raise a recipe (or analysis) error naming design field `path`.
+function M.raise(design, path, msg, kind)
+  errors.raise(kind or "recipe", where(design, path) .. msg)
+end
+
+-- Messages about the data rather than the recipe's wording: exit code 4.
+local ANALYSIS = { "no treated unit found", "separation", "did not converge", "collinear",
+  "no row has", "no exact stratum", "strictly between 0 and 1", "trimming left", "positive weight",
+  "at least 2", "no value", "leverage", "not enough" }
+
+--- Call f(spec) (a csc.match function) and re-raise its errors at the
+-- design field they name: "match.nearest: covariates[2]: no column ..."
+-- becomes "recipes/x.lua:12: design.covariates[2]: no column ...".
+-- `paths` maps a csc.match field to its design path; others go to `base`.
+function M.call(design, base, paths, f, spec)
+  local res = table.pack(pcall(f, spec))
+  if res[1] then return table.unpack(res, 2, res.n) end
+  local e = res[2]
+  if errors.is(e) then error(e, 0) end
+  local body = tostring(e):gsub("^[^\n]-%.lua:%d+: ", ""):gsub("^match%.[%w_]+: ", "")
+  local kind = "recipe"
+  for _, w in ipairs(ANALYSIS) do if body:find(w, 1, true) then kind = "analysis" end end
+  local field, rest = body:match("^([%w_]+[%w_%.%[%]]*): (.*)$")
+  if field and not field:find(" ") then
+    local head = field:match("^([%w_]+)")
+    if paths[head] then M.raise(design, paths[head] .. field:sub(#head + 1), rest, kind) end
+  end
+  local quoted = body:match("^field '([%w_]+)'")
+  if quoted and paths[quoted] then M.raise(design, paths[quoted], body, kind) end
+  M.raise(design, base, body, kind)
+end
+
+-- ===== schema pieces =====
+
+--- The input holding the design's data (for column checks before the run).
+function M.data_input(root) return root.design and root.design.data end
+
+local function col(o)
+  o = o or {}
+  o.input = M.data_input
+  return S.column(o)
+end
+M.col = col
+
+M.VCOVS = { "cluster", "HC0", "HC1", "HC3", "svyglm", "classical" }
+
+--- An outcome to estimate the effect on.
+M.outcome = S.record({
+  name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" }),
+  column = col({ required = true }),
+  label = S.string(),
+  adjust = S.list(col(), { doc = "covariates for regression adjustment" }),
+  interact = S.boolean({ doc = "interact the adjustment with treatment (g-computation)" }),
+  rescale_control = S.number({ min = 0, doc = "multiply the comparison group's outcome (a time-trend ratio)" }),
+  vcov = S.enum(M.VCOVS),
+  scale = S.number({ doc = "multiply estimates for the report: 100 gives percentage points" }),
+  unit = S.string(),
+  digits = S.integer({ min = 0 }),
+})
+
+--- Balance options.
+M.balance = S.record({
+  covariates = S.list(col()),
+  sd = S.enum({ "treated", "control", "pooled" }),
+  variance = S.enum({ "cobalt", "sample" }),
+  binary = S.enum({ "std", "raw" }),
+  threshold = S.number({ min = 0 }),
+})
+
+--- Fields shared by both designs.
+function M.common_fields()
+  return {
+    data = S.string({ doc = "the input holding one row per unit" }),
+    prepare = S.func({ doc = "function(data) returning the frame to analyse; data.NAME is each input" }),
+    where = S.string({ doc = "filter expression applied to the frame first" }),
+    treat = col({ required = true, doc = "0/1 (or true/false) column: 1 for the programme group" }),
+    labels = S.map(S.string(), { doc = "column -> label for tables" }),
+    summary = S.string({ doc = "the design in plain English, for the report" }),
+    level = S.number({ min = 0.5, max = 0.999 }),
+    charts = S.boolean({ doc = "draw the love plot and the score overlap (default true)" }),
+  }
+end
+
+-- Which frame to analyse: shared with the other designs (csc.designs.base).
+M.check_source = DI.check_source
+function M.frame(data, design) return DI.frame(data, design, M.raise) end
+
+-- ===== formatting =====
+
+local function v(x) if x == nil or x ~= x then return NA end return x end
+M.v = v
+
+function M.pw(p)
+  if p == nil then return "p not defined" end
+  if p < 0.001 then return "p < 0.001" end
+  return string.format("p = %.3f", p)
+end
+
+local function label_of(labels, c) return (labels and labels[c]) or c end
+
+-- ===== balance =====
+
+--- Balance table, estimates, warnings and love plot.  `b` is a
+-- csc.match.Balance with adjustment; `pre` prefixes labels and names;
+-- `what` is "matching" or "weighting"; `name` names the analysis in warnings.
+function M.report_balance(ctx, design, b, pre, what, caption, name)
+  local rows = {}
+  for _, r in ipairs(b.rows) do
+    rows[#rows + 1] = { r.label, v(r.mean_treated), v(r.mean_control), v(r.smd), v(r.var_ratio),
+      v(r.mean_treated_adj), v(r.mean_control_adj), v(r.smd_adj), v(r.var_ratio_adj),
+      (r.smd_adj == r.smd_adj and math.abs(r.smd_adj) > b.threshold) and "yes" or "no" }
+    local base = pre .. "balance." .. r.covariate
+    for _, kx in ipairs({ { "mean_treated_before", r.mean_treated }, { "mean_comparison_before", r.mean_control },
+      { "smd_before", r.smd }, { "mean_treated_after", r.mean_treated_adj },
+      { "mean_comparison_after", r.mean_control_adj }, { "smd_after", r.smd_adj } }) do
+      local x = kx[2]
+      if x == x then ctx:estimate({ label = base .. "." .. kx[1], value = x, group = pre .. "balance", detail = true }) end
+    end
+  end
+  local tname = (pre:gsub("%.", "_")) .. "balance"
+  ctx:table(tname, {
+    columns = { "covariate", "treated_before", "comparison_before", "smd_before", "variance_ratio_before",
+      "treated_after", "comparison_after", "smd_after", "variance_ratio_after", "over_threshold" },
+    rows = rows,
+  }, { caption = caption, digits = 3, note = string.format(
+    "SMD: difference in means divided by the %s standard deviation before %s (%s variances), "
+      .. "the same denominator after; over_threshold marks |SMD| above %s after %s.",
+    b.sd == "pooled" and "pooled" or b.sd == "treated" and "programme group's" or "comparison group's",
+    what, b.variance == "sample" and "n - 1" or "cobalt's", util.fmt_number(b.threshold), what) })
+  for _, w in ipairs(b:warnings("after " .. what .. (name and (" (" .. name .. ")") or ""))) do ctx:warn(w) end
+  if design.charts ~= false then
+    local vars, before, after = {}, {}, {}
+    for i, r in ipairs(b.rows) do vars[i], before[i], after[i] = r.label, r.smd, r.smd_adj end
+    ctx:chart({
+      name = tname .. "_love", kind = "love", table = tname,
+      title = "Standardised mean differences before and after " .. what,
+      desc = string.format("Dot plot of the absolute standardised mean difference of each of %d covariates "
+        .. "before (open circles) and after (diamonds) %s, with the %s threshold marked. The figures are "
+        .. "in the table above.", #vars, what, util.fmt_number(b.threshold)),
+      variables = vars, before = before, after = after, threshold = b.threshold,
+      before_name = "Before " .. what, after_name = "After " .. what,
+    })
+  end
+end
+
+-- ===== effects =====
+
+--- Effects of one set of outcomes: estimates, table.  `fit(o)` returns the
+-- csc.match.Effect for outcome record o; `base` is its design path.
+function M.report_effects(ctx, design, outcomes, pre, fit, base, caption, headline)
+  local rows = {}
+  for i, o in ipairs(outcomes) do
+    local e = fit(o, string.format("%s[%d]", base, i))
+    local sc = o.scale or 1
+    local lab = pre .. o.name
+    ctx:estimate({ label = lab .. ".effect", value = e.estimate * sc, se = e.se * sc,
+      ci = { e.conf_low * sc, e.conf_high * sc }, p = e.p_value, df = e.df ~= math.huge and e.df or nil,
+      n = e.n_used, unit = o.unit, method = e.method, group = pre .. "effects",
+      headline = headline and i == 1 or nil })
+    ctx:estimate({ label = lab .. ".mean_treated", value = e.mean_treated * sc, unit = o.unit,
+      group = pre .. "effects", detail = true })
+    ctx:estimate({ label = lab .. ".mean_comparison", value = e.mean_control * sc, unit = o.unit,
+      group = pre .. "effects", detail = true })
+    rows[#rows + 1] = { o.label or o.name, e.mean_treated * sc, e.mean_control * sc, e.estimate * sc,
+      e.se * sc, e.conf_low * sc, e.conf_high * sc, e.p_value, e.n_treated, e.n_control }
+    ctx:method(string.format("%s: %s.", o.label or o.name, e.method))
+  end
+  local tname = (pre:gsub("%.", "_")) .. "effects"
+  ctx:table(tname, { columns = { "outcome", "programme", "comparison", "difference", "std_error",
+    "conf_low", "conf_high", "p_value", "n_programme", "n_comparison" }, rows = rows },
+    { caption = caption, digits = 2 })
+end
+
+--- The rows dropped for missing values, for the provenance section.
+function M.drops(ctx, design, info, why)
+  if info.n_dropped and info.n_dropped > 0 then
+    ctx:drop(design.data or "prepared data", info.n_dropped, why)
+  end
+end
+
+M.label_of = label_of
+return M

@@ -1,0 +1,127 @@
+--- out/index.md and out/index.html: every recipe whose results are in the
+-- output folder, with its question, design, headline result and strength of
+-- evidence.  Rebuilt from the results.json files after each run, so the
+-- index also lists recipes run earlier into the same folder.
+-- @module csc.render.index
+local html = require("csc.render.html")
+local json = require("csc.json")
+local report = require("csc.render.report")
+local sys = require("host.sys")
+local util = require("csc.util")
+
+local M = {}
+
+--- Plain-English names of the designs; a design module may instead set
+-- `label` itself (lua/csc/designs/<type>.lua).
+M.design_names = {
+  benchmark = "Benchmarking against statistical neighbours and England",
+  custom = "Custom analysis written in the recipe",
+  its = "Interrupted time series",
+  cits = "Comparative interrupted time series",
+  did = "Difference in differences",
+  matching = "Matched comparison group",
+}
+
+local function design_name(t)
+  if type(t) ~= "string" then return "–" end
+  local ok, mod = pcall(require, "csc.designs." .. t)
+  local name = (ok and type(mod) == "table" and type(mod.label) == "string" and mod.label) or M.design_names[t]
+  return name and string.format("%s (%s)", name, t) or t
+end
+
+--- The headline estimate: the one flagged headline = true, else the first.
+function M.headline(doc)
+  for _, e in ipairs(doc.estimates or {}) do
+    if e.headline == true then return e end
+  end
+  return doc.estimates and doc.estimates[1]
+end
+
+--- A headline estimate's name for readers: the label of the published
+-- figure it is compared with, when there is one, else its own label.
+local function headline_name(doc, head)
+  for _, p in ipairs(doc.published or {}) do
+    if p.estimate == head.label and (p.field == nil or p.field == "value") then return p.label end
+  end
+  return head.label
+end
+
+--- Strength of evidence as sentences: published figures reproduced within
+-- tolerance (n of m), diagnostics raised, and the design's own note.
+function M.evidence(doc)
+  local within, total = 0, 0
+  for _, p in ipairs(doc.published or {}) do
+    total = total + 1
+    if p.within == true then within = within + 1 end
+  end
+  local out = {}
+  if doc.synthetic == true then
+    out[#out + 1] = "Agreement by construction: synthetic data (made to match the published figures)."
+  end
+  if total > 0 then
+    out[#out + 1] = string.format("Published figures reproduced within tolerance: %d of %d.", within, total)
+  else
+    out[#out + 1] = "No published figures to compare with."
+  end
+  local checks, checks_ok = #(doc.input_checks or {}), 0
+  for _, p in ipairs(doc.input_checks or {}) do if p.within == true then checks_ok = checks_ok + 1 end end
+  if checks > 0 then
+    out[#out + 1] = string.format("Input checks passed: %d of %d.", checks_ok, checks)
+  end
+  local nw = #(doc.warnings or {})
+  out[#out + 1] = nw == 0 and "No diagnostics raised." or
+    string.format("%d %s raised (see the report).", nw, nw == 1 and "diagnostic" or "diagnostics")
+  if type(doc.evidence) == "string" and doc.evidence ~= "" then out[#out + 1] = doc.evidence end
+  return out, within, total
+end
+
+--- Read every out_dir/<id>/results.json, in name order.
+function M.entries(out_dir)
+  local list = sys.listdir and sys.listdir(out_dir) or {}
+  table.sort(list)
+  local entries = {}
+  for _, name in ipairs(list) do
+    local path = out_dir .. "/" .. name .. "/results.json"
+    if name:sub(1, 1) ~= "." and sys.kind(path) == "file" then
+      local ok, doc = pcall(json.decode, sys.read(path))
+      if ok and type(doc) == "table" and doc.recipe then
+        entries[#entries + 1] = { name = name, doc = doc }
+      end
+    end
+  end
+  return entries
+end
+
+function M.write(out_dir)
+  local entries = M.entries(out_dir)
+  local rows, cards = {}, {}
+  for _, en in ipairs(entries) do
+    local doc, name = en.doc, en.name
+    local ev = M.evidence(doc)
+    local head = M.headline(doc)
+    local dname = doc.recipe.design_label or design_name(doc.recipe.design)
+    local headline = head and string.format("%s: %s%s", headline_name(doc, head),
+      report.cell(type(head.value) == "number" and head.value or nil),
+      type(head.unit) == "string" and (" " .. head.unit) or "") or "–"
+    rows[#rows + 1] = string.format("| [%s](%s/report.md) | %s | %s | %s | %s |",
+      doc.recipe.title or name, name, (doc.recipe.question or ""):gsub("|", "/"), dname,
+      headline:gsub("|", "/"), (table.concat(ev, " "):gsub("|", "/")))
+    local has_html = sys.kind(out_dir .. "/" .. name .. "/report.html") == "file"
+    cards[#cards + 1] = {
+      href = name .. (has_html and "/report.html" or "/report.md"),
+      title = doc.recipe.title or name,
+      question = doc.recipe.question or "",
+      design = dname,
+      headline = headline,
+      evidence = ev,
+      synthetic = doc.synthetic == true,
+    }
+  end
+  local text = "# csceval results\n\n| recipe | question | design | headline | strength of evidence |\n|---|---|---|---|---|\n"
+      .. table.concat(rows, "\n") .. "\n"
+  local ok, err = sys.write_atomic(out_dir .. "/index.md", text)
+  if ok then ok, err = sys.write_atomic(out_dir .. "/index.html", html.index(cards)) end
+  return ok, err
+end
+
+return M

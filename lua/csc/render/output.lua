@@ -1,0 +1,147 @@
+--- Turning a finished run into files: results.json, report.md,
+-- report.html, one CSV per result table and one SVG (and, when asked, PNG)
+-- per chart.  Everything is rendered in memory first and written by the
+-- runner through a staging folder, so a failed run leaves nothing behind.
+-- @module csc.render.output
+local errors = require("csc.errors")
+local html = require("csc.render.html")
+local json = require("csc.json")
+local report = require("csc.render.report")
+local util = require("csc.util")
+
+local M = {}
+
+local NA = require("host.frame").NA
+
+local function csv_field(v)
+  if v == nil or v == NA then return "" end
+  local s
+  if type(v) == "number" then s = util.fmt_number(v) else s = tostring(v) end
+  if s:find('[,"\r\n]') or s:match("^%s") or s:match("%s$") then
+    s = '"' .. s:gsub('"', '""') .. '"'
+  end
+  return s
+end
+
+--- CSV text for a table record {columns, rows}.
+function M.csv(t)
+  local out = {}
+  local head = {}
+  for j, c in ipairs(t.columns) do head[j] = csv_field(c) end
+  out[1] = table.concat(head, ",")
+  for i, row in ipairs(t.rows) do
+    local f = {}
+    for j = 1, #t.columns do f[j] = csv_field(row[j]) end
+    out[i + 1] = table.concat(f, ",")
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function clean(v)
+  if v == NA then return json.null end
+  return v
+end
+
+--- The results.json document.
+function M.results(ctx, r, published, stamp)
+  local est = json.array()
+  for _, e in ipairs(ctx.estimates) do
+    est[#est + 1] = {
+      label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
+      ci = e.ci and json.array({ e.ci[1], e.ci[2] }) or nil, unit = e.unit,
+      method = e.method, group = e.group, headline = e.headline, detail = e.detail,
+    }
+  end
+  local tables = json.array()
+  for _, t in ipairs(ctx.tables) do
+    local rows = json.array()
+    for i, row in ipairs(t.rows) do
+      local o = json.array()
+      for j = 1, #t.columns do o[j] = clean(row[j]) == nil and json.null or clean(row[j]) end
+      rows[i] = o
+    end
+    tables[#tables + 1] = { name = t.name, caption = t.caption, columns = json.array(util.copy(t.columns)), rows = rows }
+  end
+  local inputs = json.array()
+  for _, p in ipairs(ctx.provenance) do
+    inputs[#inputs + 1] = { name = p.name, path = p.path, sha256 = p.sha256, rows = p.rows,
+      columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced,
+      missing = p.missing or nil }
+  end
+  -- Figures printed in the source report, and apart from them the checks
+  -- of the inputs against other sources (not counted as reproduced figures).
+  -- On synthetic data each says how it relates to the data: calibrated into
+  -- them, designed into their shape, or found by the analysis.
+  local pub, checks = json.array(), json.array()
+  for _, p in ipairs(published) do
+    local list = p.input_check and checks or pub
+    list[#list + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
+      tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
+      estimate = p.estimate, field = p.field, note = p.note, synthetic_data = p.synthetic,
+      by_construction = nil }
+    if p.synthetic then list[#list].by_construction = p.synthetic ~= "found" end
+  end
+  local s = r.spec
+  return json.encode({
+    recipe = { id = ctx.id, title = s.title, question = s.question, design = s.design.type,
+      design_label = s.design.label,
+      source = { report = s.source.report, tables = json.array(util.copy(s.source.tables)),
+                 reference = s.source.reference } },
+    estimates = est, published = pub, input_checks = checks, tables = tables, inputs = inputs,
+    synthetic = ctx.synthetic,
+    synthetic_note = ctx.synthetic and ("Synthetic data: the inputs marked synthetic were made to match the "
+      .. "published figures, so agreement with them is by construction, not a finding.") or nil,
+    warnings = json.array(util.copy(ctx.warnings)),
+    evidence = ctx.evidence,
+    stamp = stamp,
+  }) .. "\n"
+end
+
+--- Formats written when neither --format nor the recipe's outputs.formats says.
+M.default_formats = { "md", "csv", "json", "html" }
+
+--- PNG bytes of a chart, at twice the SVG's size (sharp when pasted into
+-- Word).  Rendered by librsvg and cairo through host.png.
+function M.png(svg_text, name)
+  local ok, res = pcall(require("host.png").from_svg, svg_text, 2)
+  if not ok then
+    -- a hand-made SVG librsvg cannot draw is a problem with this output, not a crash
+    errors.raise("output", string.format("chart %s: cannot make %s.png: %s", name, name,
+      (tostring(res):gsub("^png%.from_svg: ", ""))))
+  end
+  return res
+end
+
+--- All files of one run: name -> content.  formats: the --format list, else
+-- the recipe's outputs.formats, else M.default_formats.  PNG charts are made
+-- when --png (ctx.png) or outputs.png asks.
+function M.render(ctx, r, published, stamp, formats)
+  local files = {}
+  local want = {}
+  local outputs = r.spec.outputs or {}
+  for _, f in ipairs(formats or outputs.formats or M.default_formats) do want[f] = true end
+  if want.json then files["results.json"] = M.results(ctx, r, published, stamp) end
+  local doc
+  if want.md or want.html then
+    doc = report.model(ctx, r, published, stamp, { csv = want.csv, json = want.json, md = want.md })
+  end
+  if want.md then files["report.md"] = report.render_markdown(doc) end
+  local png = ctx.png or outputs.png
+  for _, c in ipairs(ctx.charts or {}) do
+    -- the reports link to name.svg; PNGs are made whenever asked for
+    if want.md or want.html then files[c.name .. ".svg"] = c.svg end
+    if png then files[c.name .. ".png"] = M.png(c.svg, c.name) end
+  end
+  if want.html then
+    files["report.html"] = html.report(doc, { home = "../index.html", chart_links = png and { "svg", "png" } or { "svg" } })
+  end
+  if want.csv then
+    for _, t in ipairs(ctx.tables) do
+      if t.csv then files[t.name .. ".csv"] = M.csv(t) end
+    end
+  end
+  for name, text in pairs(ctx.files) do files[name] = text end
+  return files
+end
+
+return M

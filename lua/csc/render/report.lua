@@ -1,0 +1,536 @@
+--- The report of one recipe run, as one section model that both report.md
+-- (here) and report.html (csc.render.html) render, so the two never disagree.
+-- Sections follow docs/reports.md: question and design, data provenance,
+-- method, results, published against reproduced, diagnostics, limitations
+-- and a reproducibility stamp.
+--
+-- The model: { title, lead = {block...}, sections = {{id, title, blocks}} }.
+-- Block kinds (text fields hold inline Markdown: `code`, **bold**, *em*):
+--   p        {text}
+--   inset    {text}                 a call-out (synthetic data)
+--   list     {items = {text...}}
+--   table    {caption, heading (md shows the caption as a ### heading),
+--             columns, rows, align = {"left"|"right"...}, note, name}
+--            cells are literal strings, {code = s [, full = s]} or {mark = bool}
+--   markdown {text}                 a Markdown body from ctx:section
+--   chart    {chart = ctx chart record}
+-- @module csc.render.report
+local labels = require("csc.render.labels")
+local util = require("csc.util")
+
+local M = {}
+local NA = require("host.frame").NA
+
+--- A value as report text: "–" for missing, integers as they are, other
+-- numbers with `digits` decimals (or 1 from 100 up, else 2).
+function M.cell(v, digits)
+  if v == nil or v == NA then return "–" end
+  if type(v) == "number" then
+    if math.type(v) == "integer" then return tostring(v) end
+    if v ~= v or v == math.huge or v == -math.huge then return "–" end   -- null in results.json too
+    if digits then return util.fmt_fixed(v, digits) end
+    if v == math.floor(v) and math.abs(v) < 1e15 then return string.format("%.0f", v) end
+    return util.fmt_fixed(v, math.abs(v) >= 100 and 1 or 2)
+  end
+  return tostring(v)
+end
+local cell = M.cell
+
+local function fmt_p(p)
+  if p == nil then return "–" end
+  if p < 0.001 then return "< 0.001" end
+  return util.fmt_fixed(p, 3)
+end
+
+local function digits_for(t, c)
+  if type(t.digits) == "table" then return t.digits[c] end
+  if type(t.digits) == "number" then return t.digits end
+  return nil
+end
+
+--- A table block from a ctx table record {name, columns, rows, digits, caption, note}.
+M.MAX_ROWS = 500
+
+--- Tables longer than this show their first M.SUMMARY_ROWS rows in the
+-- report when the full table is linked as CSV.
+M.LONG_TABLE = 25
+M.SUMMARY_ROWS = 15
+
+function M.table_block(t, heading, opts)
+  opts = opts or {}
+  local rows, align = {}, {}
+  for j, c in ipairs(t.columns) do
+    align[j] = "left"
+    for _, row in ipairs(t.rows) do
+      local v = row[j]
+      if v ~= nil and v ~= NA then align[j] = type(v) == "number" and "right" or "left"; break end
+    end
+  end
+  -- A report shows at most M.MAX_ROWS rows of a table; the CSV and
+  -- results.json keep every row.  A reader cannot use a page of a million
+  -- rows, and building one would cost minutes and gigabytes.
+  local shown = math.min(#t.rows, M.MAX_ROWS)
+  local csv = opts.csv and t.csv ~= false and t.name and (t.name .. ".csv") or nil
+  if csv and #t.rows > M.LONG_TABLE then shown = M.SUMMARY_ROWS end
+  -- p-value columns (p, p_value, impact_p, ...) read as p-values: "< 0.001"
+  local pcol = {}
+  for j, c in ipairs(t.columns) do
+    local l = tostring(c):lower()
+    pcol[j] = l == "p" or l == "pvalue" or l:match("[_%s]p$") ~= nil or l:match("p[_%s]?value$") ~= nil
+  end
+  local termcol = {}
+  for j, c in ipairs(t.columns) do termcol[j] = tostring(c):lower() == "term" end
+  for i = 1, shown do
+    local row, cells = t.rows[i], {}
+    for j, c in ipairs(t.columns) do
+      cells[j] = (pcol[j] and type(row[j]) == "number") and fmt_p(row[j]) or cell(row[j], digits_for(t, c))
+      -- model terms in words, the code name on hover
+      local words = termcol[j] and type(row[j]) == "string" and labels.term(row[j])
+      if words then cells[j] = { text = words, key = row[j] } end
+    end
+    rows[i] = cells
+  end
+  local note = t.note
+  if shown < #t.rows then
+    local more = csv and string.format("The first %d of %d rows are shown; every row is in [%s](%s).",
+      shown, #t.rows, csv, csv)
+      or string.format("The first %d of %d rows are shown; every row is in results.json.", shown, #t.rows)
+    note = note and (note .. " " .. more) or more
+  end
+  local cols = {}
+  for j, c in ipairs(t.columns) do
+    local words = labels.column(c, t.labels or opts.labels)
+    cols[j] = words ~= tostring(c) and { text = words, key = tostring(c) } or tostring(c)
+  end
+  return { kind = "table", name = t.name, caption = t.caption or t.name, heading = heading,
+           columns = cols, rows = rows, align = align, note = note, csv = csv }
+end
+
+local function slug(s, used)
+  local base = s:lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  if base == "" then base = "section" end
+  local id, k = base, 1
+  while used[id] do k = k + 1; id = base .. "-" .. k end
+  used[id] = true
+  return id
+end
+
+--- A published or input-check comparison as a table row: the label in
+-- words, values at their printed precision, the difference, the tolerance
+-- in words, ✓/✗, and the note (with how the figure relates to synthetic data).
+local SYNTH_WORDS = {
+  calibrated = "Calibrated into the synthetic data: agreement by construction.",
+  designed = "Designed into the synthetic data's shape: agreement by construction.",
+  found = "Found by the analysis (not calibrated into the synthetic data).",
+}
+
+local function decimals(x)
+  local t = util.fmt_number(x)
+  if t:find("e") then return 3 end
+  local frac = t:match("%.(%d+)$")
+  return frac and #frac or 0
+end
+
+local function comparison_rows(list, anchor_prefix)
+  -- mismatches first, each linked to its explanation below the table
+  local order, k = {}, 0
+  for _, pb in ipairs(list) do if not pb.within then order[#order + 1] = pb end end
+  for _, pb in ipairs(list) do if pb.within then order[#order + 1] = pb end end
+  local rows, explain = {}, {}
+  for _, pb in ipairs(order) do
+    local label, codes = labels.strip_code(pb.label)
+    local d = math.max(decimals(pb.published), decimals(pb.tolerance))
+    local function show(v)
+      if v == nil then return "–" end
+      local w = labels.coded(v, codes)
+      if w then return w end
+      if d == 0 and v == math.floor(v) then return util.fmt_number(v) end
+      return util.fmt_fixed(v, math.min(d + 1, 6))
+    end
+    local pub = labels.coded(pb.published, codes) or util.fmt_number(pb.published)
+    local diff = "–"
+    if pb.reproduced ~= nil and not codes then
+      local dv = pb.reproduced - pb.published
+      diff = (dv > 0 and "+" or "") .. util.fmt_fixed(dv, math.min(d + 1, 6))
+      if tonumber(diff) == 0 then diff = "0" end
+    elseif pb.reproduced ~= nil then
+      diff = pb.within and "same" or "differs"
+    end
+    local notes = {}
+    if pb.synthetic then notes[#notes + 1] = SYNTH_WORDS[pb.synthetic] end
+    if pb.note then notes[#notes + 1] = (pb.note:gsub("^%l", string.upper)) end
+    local note = #notes > 0 and table.concat(notes, " ") or "–"
+    local first = label .. (pb.source and (" (" .. pb.source .. ")") or "")
+    if not pb.within then
+      k = k + 1
+      local id = anchor_prefix .. "-differs-" .. k
+      explain[#explain + 1] = { id = id, text = string.format("**%s**: published %s, reproduced %s. %s",
+        label, pub, show(pb.reproduced), pb.note and (pb.note:gsub("^%l", string.upper)) or "The recipe gives no explanation.") }
+      first = { text = first, href = "#" .. id }
+    end
+    rows[#rows + 1] = { first, pub, show(pb.reproduced), diff, labels.tolerance(pb.tolerance, util.fmt_number),
+      { mark = pb.within and true or false }, note }
+  end
+  return rows, explain
+end
+
+--- An estimate in words for the findings box: "Label: 7.2 pp (95% CI -4.8
+-- to 19.2); not statistically significant (p = 0.234)."
+local function finding(e, name, alpha)
+  local s = string.format("**%s**: %s%s", name, cell(e.value), e.unit and (" " .. e.unit) or "")
+  if e.ci then s = s .. string.format(" (95%% CI %s to %s)", cell(e.ci[1]), cell(e.ci[2])) end
+  if e.p then
+    s = s .. string.format("; %s (p %s)", e.p < alpha and "statistically significant at 5%"
+      or "not statistically significant", e.p < 0.001 and "< 0.001" or ("= " .. util.fmt_fixed(e.p, 3)))
+  end
+  return s .. "."
+end
+
+--- Add a forest plot of the report's estimates with intervals when two or
+-- more share a unit (estimates in different units cannot share an axis; the
+-- largest group is drawn).  Called by the runner after the design has run.
+function M.add_forest(ctx, r, published)
+  local groups, order = {}, {}
+  for _, e in ipairs(ctx.estimates) do
+    if not e.detail and e.ci and type(e.value) == "number" then
+      local u = e.unit or ""
+      if not groups[u] then groups[u] = {}; order[#order + 1] = u end
+      table.insert(groups[u], e)
+    end
+  end
+  local best
+  for _, u in ipairs(order) do if not best or #groups[u] > #groups[best] then best = u end end
+  if not best or #groups[best] < 2 then return nil end
+  local name = "forest"
+  while ctx.chart_index[name] do name = name .. "_estimates" end
+  local items = {}
+  for _, e in ipairs(groups[best]) do
+    items[#items + 1] = { label = e.title or labels.estimate(e.label, { labels = r.spec.labels, published = published }),
+      value = e.value, low = e.ci[1], high = e.ci[2] }
+  end
+  local unit = best ~= "" and best or nil
+  local rec = ctx:chart{ name = name, kind = "forest", items = items,
+    title = "Estimates with their 95% confidence intervals" .. (unit and (" (" .. unit .. ")") or ""),
+    desc = string.format("Forest plot of %d estimates%s: each point is the estimate and its line the 95%% "
+      .. "confidence interval; the dashed line marks no effect (0). The figures are in the Estimates table.",
+      #items, unit and (" in " .. unit) or ""),
+    xlabel = unit }
+  rec.forest = true
+  return rec
+end
+
+--- The report's content, independent of output format.
+-- opts.csv: the result tables are written as CSV files (linked under each).
+function M.model(ctx, r, published, stamp, opts)
+  opts = opts or {}
+  local s = r.spec
+  local doc = { title = s.title, lead = {}, sections = {} }
+  local used = { main = true, contents = true, ["key-findings"] = true }
+  local cur
+  local function section(title)
+    cur = { id = slug(title, used), title = title, blocks = {} }
+    doc.sections[#doc.sections + 1] = cur
+  end
+  local function block(b)
+    local list = cur and cur.blocks or doc.lead
+    list[#list + 1] = b
+  end
+  local function p(text) block({ kind = "p", text = text }) end
+  local function chart_block(c)
+    return { kind = "chart", chart = c,
+      synthetic = ctx.synthetic and "Synthetic data: agreement with the published figures is by construction." or nil }
+  end
+  local function name_of(e)
+    return e.title or labels.estimate(e.label, { labels = s.labels, published = published })
+  end
+  local pubs, checks = {}, {}
+  for _, pb in ipairs(published) do
+    if pb.input_check then checks[#checks + 1] = pb else pubs[#pubs + 1] = pb end
+  end
+
+  -- Key findings first: the headline estimates in words, the strength of
+  -- evidence, one line on published against reproduced, and the synthetic mark.
+  local items = {}
+  if ctx.synthetic then
+    items[#items + 1] = "**Synthetic data: agreement by construction.** The inputs were made to match the "
+      .. "published figures, so reproducing them is not a finding (see below)."
+  end
+  local heads = {}
+  for _, e in ipairs(ctx.estimates) do if e.headline then heads[#heads + 1] = e end end
+  if #heads == 0 then
+    for _, e in ipairs(ctx.estimates) do
+      if not e.detail and e.ci and #heads < 4 then heads[#heads + 1] = e end
+    end
+  end
+  if #heads == 0 then
+    for _, e in ipairs(ctx.estimates) do if not e.detail then heads[1] = e; break end end
+  end
+  for _, e in ipairs(heads) do items[#items + 1] = finding(e, name_of(e), ctx.alpha or 0.05) end
+  if ctx.evidence then items[#items + 1] = "**Strength of evidence.** " .. tostring(ctx.evidence) end
+  if #ctx.warnings > 0 then
+    items[#items + 1] = string.format("%d diagnostic%s raised: see [Diagnostics and warnings](#diagnostics-and-warnings).",
+      #ctx.warnings, #ctx.warnings == 1 and "" or "s")
+  end
+  if #pubs > 0 then
+    local nw = 0
+    for _, pb in ipairs(pubs) do if pb.within then nw = nw + 1 end end
+    local differ = #pubs - nw
+    items[#items + 1] = string.format("**Published against reproduced:** %d of %d within tolerance%s: "
+      .. "[see the table](#published-against-reproduced).", nw, #pubs,
+      differ > 0 and string.format("; %d differ%s", differ, differ == 1 and "s" or "") or "")
+  else
+    items[#items + 1] = "The source report printed no figures this recipe compares with."
+  end
+  if #checks > 0 then
+    local nw = 0
+    for _, pb in ipairs(checks) do if pb.within then nw = nw + 1 end end
+    items[#items + 1] = string.format("**Input checks** (the data against other sources, not figures of the "
+      .. "report): %d of %d passed.", nw, #checks)
+  end
+  block({ kind = "findings", title = "Key findings", items = items })
+
+  p("**Question.** " .. s.question)
+  p(string.format("**Source.** %s%s. Reruns: %s.", s.source.report,
+    s.source.reference and (" (" .. s.source.reference .. ")") or "", table.concat(s.source.tables, ", ")))
+  -- Each synthetic input is named with its generator and what the real file
+  -- is, and the command that runs the recipe on the real files.
+  local synthetic, names, dopts = {}, {}, {}
+  for _, pv in ipairs(ctx.provenance) do
+    if pv.synthetic then
+      local inp = (s.inputs or {})[pv.name] or {}
+      local what = {}
+      if inp.generator then what[#what + 1] = "made by `" .. inp.generator .. "`" end
+      if inp.real_data then what[#what + 1] = "the real data: " .. inp.real_data:gsub("%.$", "") end
+      synthetic[#synthetic + 1] = pv.name .. (#what > 0 and (" (" .. table.concat(what, "; ") .. ")") or "")
+      names[#names + 1] = pv.name
+      dopts[#dopts + 1] = "--data " .. pv.name .. "=PATH"
+    end
+  end
+  if #synthetic > 0 then
+    block({ kind = "inset", text = "**These results use synthetic data.** The input" .. (#names > 1 and "s " or " ")
+      .. table.concat(synthetic, ", ") .. (#names > 1 and " were" or " was")
+      .. " generated to match the published descriptives, because the original records are "
+      .. "not public (confidential or unpublished). To run on the real "
+      .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(dopts, " ") .. "`." })
+  end
+  if s.data_note then p(s.data_note) end
+  local files = {}
+  if opts.json then files[#files + 1] = "[results.json](results.json) (every figure, with its code name)" end
+  if opts.md then files[#files + 1] = "[report.md](report.md)" end
+  if #files > 0 then p("**Files.** " .. table.concat(files, ", ") .. (opts.csv and "; each table links its CSV." or ".")) end
+
+  section("Design")
+  p(ctx.design_text or ("Design: " .. s.design.type .. "."))
+
+  section("Data")
+  local prov_rows = {}
+  for _, pv in ipairs(ctx.provenance) do
+    if pv.missing then
+      prov_rows[#prov_rows + 1] = { pv.name, pv.synthetic and "yes" or "no", { code = pv.path }, "–", "–",
+        "not found (optional input; left out)" }
+    else
+      prov_rows[#prov_rows + 1] = { pv.name, pv.synthetic and "yes" or "no", { code = pv.path },
+        string.format("%d", pv.rows), string.format("%d", pv.columns),
+        { code = pv.sha256:sub(1, 16) .. "…", full = pv.sha256 } }
+    end
+  end
+  block({ kind = "table", caption = "Input files", columns = { "input", "synthetic", "file", "rows", "columns", "SHA-256" },
+    rows = prov_rows, align = { "left", "left", "left", "right", "right", "left" }, stack = true })
+  -- What is missing, and why, in the columns each input is used for; then
+  -- the rows the analysis left out and the reason.
+  local WHY = { blank = "blank", NA = "NA", c = "suppressed (c)", x = "not available (x)",
+    z = "not applicable (z)", k = "fewer than 0.5 (k)", u = "low reliability (u)", low = "low",
+    [":"] = "not available (:)", calculated = "not calculable" }
+  local dropped = {}
+  for _, pv in ipairs(ctx.provenance) do
+    local mv = pv.missing_values
+    if mv and next(mv) then
+      local parts = {}
+      for _, reason in ipairs(util.sorted_keys(mv)) do
+        parts[#parts + 1] = string.format("%d %s", mv[reason], WHY[reason] or reason)
+      end
+      dropped[#dropped + 1] = string.format("%s: missing values in the %d column%s used: %s.", pv.name,
+        pv.columns_checked, pv.columns_checked == 1 and "" or "s", table.concat(parts, ", "))
+    end
+  end
+  for _, d in ipairs(ctx.drops) do
+    dropped[#dropped + 1] = string.format("%s: %d row%s not used: %s.", d.input, d.n, d.n == 1 and "" or "s", d.reason)
+  end
+  for _, pv in ipairs(ctx.provenance) do
+    if pv.replaced then
+      dropped[#dropped + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
+        .. "where the recipe's notes describe the synthetic data, they do not apply to this input.", pv.name)
+    end
+  end
+  if #dropped > 0 then block({ kind = "list", items = dropped }) end
+
+  if #ctx.methods > 0 then
+    section("Method")
+    for _, m in ipairs(ctx.methods) do p(m) end
+  end
+
+  section("Results")
+  local shown, hidden = {}, 0
+  for _, e in ipairs(ctx.estimates) do
+    if e.detail then hidden = hidden + 1 else shown[#shown + 1] = e end
+  end
+  -- the forest plot of the estimates (M.add_forest) comes first
+  for _, c in ipairs(ctx.charts or {}) do if c.forest then block(chart_block(c)) end end
+  if #shown > 0 then
+    local rows = {}
+    for _, e in ipairs(shown) do
+      rows[#rows + 1] = { { text = name_of(e), key = e.label }, cell(e.value) .. (e.unit and (" " .. e.unit) or ""), cell(e.se),
+        e.ci and string.format("%s to %s", cell(e.ci[1]), cell(e.ci[2])) or "–", fmt_p(e.p),
+        e.n and tostring(e.n) or "–" }
+    end
+    block({ kind = "table", caption = "Estimates", columns = { "estimate", "value", "SE", "95% CI", "p", "n" },
+      rows = rows, align = { "left", "right", "right", "right", "right", "right" } })
+  end
+  if hidden > 0 then
+    p(string.format("%d further estimate%s (the figures behind the tables below) %s in results.json.", hidden,
+      hidden == 1 and "" or "s", hidden == 1 and "is" or "are"))
+  end
+  -- each chart comes before the table it is drawn from
+  local placed = {}
+  for _, t in ipairs(ctx.tables) do
+    for _, c in ipairs(ctx.charts or {}) do
+      if c.table == t.name and not c.forest then block(chart_block(c)); placed[c] = true end
+    end
+    block(M.table_block(t, true, { csv = opts.csv, labels = s.labels }))
+  end
+  for _, c in ipairs(ctx.charts or {}) do
+    if not placed[c] and not c.forest then block(chart_block(c)) end
+  end
+
+  if #pubs > 0 then
+    section("Published against reproduced")
+    p("Each figure the source report printed, with the value csceval reproduced, the difference, and the "
+      .. "tolerance the recipe allows (with its reason in the note). Published figures and tolerances are shown "
+      .. "as printed; the reproduced value has one decimal more. Figures that differ come first.")
+    local rows, explain = comparison_rows(pubs, "published")
+    block({ kind = "table", caption = "Published figures against reproduced ones",
+      columns = { "figure", "published", "reproduced", "difference", "tolerance", "within", "note" },
+      rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
+    if #explain > 0 then block({ kind = "explain", items = explain }) end
+  end
+  if #checks > 0 then
+    section("Input checks")
+    p("Checks of the input data against other sources. They are not figures of the source report and are "
+      .. "not counted among the published figures reproduced.")
+    local rows, explain = comparison_rows(checks, "check")
+    block({ kind = "table", caption = "Input data checked against other sources",
+      columns = { "check", "expected", "found", "difference", "tolerance", "within", "note" },
+      rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
+    if #explain > 0 then block({ kind = "explain", items = explain }) end
+  end
+
+  for _, sec in ipairs(ctx.sections) do
+    section(sec.title)
+    block({ kind = "markdown", text = sec.body })
+  end
+
+  section("Diagnostics and warnings")
+  if ctx.evidence then p("**Strength of evidence.** " .. tostring(ctx.evidence)) end
+  if #ctx.warnings == 0 then p("None raised.")
+  else block({ kind = "list", items = util.copy(ctx.warnings) }) end
+  if #ctx.notes > 0 then
+    section("Notes")
+    block({ kind = "list", items = util.copy(ctx.notes) })
+  end
+  section("Limitations")
+  if s.limitations and #s.limitations > 0 then block({ kind = "list", items = util.copy(s.limitations) })
+  else block({ kind = "list", items = { "None recorded in the recipe." } }) end
+  section("Reproducibility")
+  p(string.format("csceval %s, Lua %s, GSL %s. Recipe `%s`, SHA-256 `%s`. Seed %d.",
+    stamp.csceval, (stamp.lua:gsub("^Lua ", "")), stamp.gsl, r.path, stamp.recipe_sha256, stamp.seed))
+  p("Command: `" .. stamp.command .. "`")
+  if #files > 0 then p("Files: " .. table.concat(files, ", ") .. ".") end
+  doc.stamp = stamp
+  return doc
+end
+
+-- ===== Markdown =====
+
+local function md_cell(v)
+  if type(v) == "table" then
+    if v.code then return "`" .. v.code .. "`" end
+    if v.mark ~= nil then return v.mark and "✓" or "✗" end
+    if v.text then
+      local t = tostring(v.text):gsub("|", "\\|"):gsub("\n", " ")
+      return v.href and ("[" .. t .. "](" .. v.href .. ")") or t
+    end
+  end
+  return (tostring(v):gsub("|", "\\|"):gsub("\n", " "))
+end
+
+local function md_table_lines(b)
+  local out = {}
+  local head = {}
+  for j, c in ipairs(b.columns) do head[j] = md_cell(c) end
+  out[#out + 1] = "| " .. table.concat(head, " | ") .. " |"
+  local sep = {}
+  for j = 1, #b.columns do sep[j] = "---" end
+  out[#out + 1] = "|" .. table.concat(sep, "|") .. "|"
+  for _, row in ipairs(b.rows) do
+    local cells = {}
+    for j = 1, #b.columns do cells[j] = md_cell(row[j]) end
+    out[#out + 1] = "| " .. table.concat(cells, " | ") .. " |"
+  end
+  return table.concat(out, "\n")
+end
+
+--- A Markdown table from {columns, rows, digits, caption, note} (rows of raw values).
+function M.md_table(t)
+  local b = M.table_block(t, false)
+  local out = {}
+  if t.caption then out[#out + 1] = "*" .. t.caption .. "*\n" end
+  out[#out + 1] = md_table_lines(b)
+  if t.note then out[#out + 1] = "\n" .. t.note end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function md_block(b)
+  if b.kind == "p" or b.kind == "markdown" then return b.text
+  elseif b.kind == "inset" then return "> " .. b.text
+  elseif b.kind == "findings" then
+    local out = { "> **" .. b.title .. "**", ">" }
+    for _, it in ipairs(b.items) do out[#out + 1] = "> - " .. it end
+    return table.concat(out, "\n")
+  elseif b.kind == "explain" then
+    local out = {}
+    for _, it in ipairs(b.items) do out[#out + 1] = '- <a id="' .. it.id .. '"></a>' .. it.text end
+    return table.concat(out, "\n")
+  elseif b.kind == "list" then
+    local out = {}
+    for _, it in ipairs(b.items) do out[#out + 1] = "- " .. it end
+    return table.concat(out, "\n")
+  elseif b.kind == "table" then
+    local s = md_table_lines(b)
+    if b.heading then s = "### " .. b.caption .. "\n\n" .. s end
+    if b.note then s = s .. "\n\n" .. b.note end
+    if b.csv then s = s .. "\n\nFull table: [" .. b.csv .. "](" .. b.csv .. ")" end
+    return s
+  elseif b.kind == "chart" then
+    return string.format("![%s](%s.svg)%s", (b.chart.title:gsub("[%[%]]", "")), b.chart.name,
+      b.synthetic and ("\n\n*" .. b.synthetic .. "*") or "")
+  end
+  error("report: unknown block kind " .. tostring(b.kind))
+end
+
+--- report.md from the model: each block is followed by a blank line.
+function M.render_markdown(doc)
+  local o = { "# " .. doc.title .. "\n" }
+  for _, b in ipairs(doc.lead) do o[#o + 1] = md_block(b) .. "\n" end
+  for _, sec in ipairs(doc.sections) do
+    o[#o + 1] = "## " .. sec.title .. "\n"
+    for _, b in ipairs(sec.blocks) do o[#o + 1] = md_block(b) .. "\n" end
+  end
+  return table.concat(o, "\n")
+end
+
+--- report.md for a finished run.
+function M.markdown(ctx, r, published, stamp)
+  return M.render_markdown(M.model(ctx, r, published, stamp))
+end
+
+return M

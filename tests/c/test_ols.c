@@ -1,0 +1,633 @@
+/* tests/c/test_linreg.c -- cmocka tests for OLS/WLS (host/num/ols), the
+ * covariance estimators (host/vcov) and lincom/Wald/predict (host/num/lincom)
+ * against R values in tests/reference/models/expected.csv (written by
+ * make_models.R with its data sets) and the NIST StRD certified values for
+ * Longley and Wampler1/2 typed in below.  Run from the repository root. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "num/ols.h"
+#include "num/lincom.h"
+#include "num/vcov.h"
+#include "refcsv.h"
+
+/* Tolerances, relative; a vector's elements near zero (residuals, small
+ * covariances) are held to TOL times 1% of the vector's largest element,
+ * because cancellation leaves them the absolute error of the large ones.
+ * TOL_CLOSED: closed-form least squares.  R (LINPACK dqrdc2) and csceval
+ *   (blocked Householder) both solve by QR, whose forward error is about
+ *   cond(X) eps; for the well-conditioned sets that is far below 1e-8.
+ * TOL_ILLCOND: the raw quadratic in 1990..2020 (cond(X) ~ 2e11 unscaled,
+ *   ~1e7 after column scaling): two backward-stable QRs may differ by
+ *   cond x eps ~ 1e-9 relative to the coefficient vector; 1e-6 leaves
+ *   room and still catches a normal-equations solve (error ~ cond^2 eps).
+ * TOL_NIST: the certified values have 15 digits; QR on Longley (cond of the
+ *   scaled X ~ 1e4..1e5 after scaling, ~1e8 raw) reaches ~1e-10.  Wampler
+ *   1/2 (degree-5 polynomials, cond ~ 5e13 raw) are held to 1e-6, NIST's own
+ *   "at least 6 digits" bar for the higher-difficulty sets. */
+#define TOL_CLOSED 1e-8
+/* TOL_R_SANDWICH: R's sandwich on the ill-conditioned sets.  R forms
+ *   B M B with B = (X'X)^-1 and loses ~cond(X)^2 eps: 1.2e-8 on Longley,
+ *   up to 1.1e-5 on nearcol, 2.6e-6 on poly2 (measured against 60-digit
+ *   values from make_hiprec.py).  csceval is held to TOL_CLOSED against
+ *   those exact values and only to 1e-4 against R. */
+#define TOL_R_SANDWICH 1e-4
+#define TOL_ILLCOND 1e-6
+#define TOL_NIST 1e-8
+#define TOL_WAMPLER 1e-6
+
+static struct ref_table REF, HIPREC;   /* read-only after main loads them */
+
+
+/* Compare m values of (case, qty) with tol, vector-scaled floor. */
+static void check_vec(const char *c, const char *q, const double *got, size_t m, double tol) {
+  double *want = malloc(m * sizeof *want);
+  assert_non_null(want);
+  size_t have = ref_get(&REF, c, q, want, m);
+  assert_int_equal(have, m);
+  char label[96];
+  snprintf(label, sizeof label, "%s/%s", c, q);
+  ref_check(label, got, want, m, tol, 0.01 * ref_vmax(want, m));
+  free(want);
+}
+
+static void check_scalar(const char *c, const char *q, double got, double tol) {
+  check_vec(c, q, &got, 1, tol);
+}
+
+struct lm_case {
+  const char *name, *data;
+  const char *cols[8];
+  size_t ncols;
+  const char *y, *w, *cl;
+  size_t nw[2];   /* Newey-West lags with references (0: none) */
+  double tol;
+  int hiprec;     /* HC references in expected_hiprec.csv (ill-conditioned) */
+};
+
+static size_t *cluster_index(const double *cl, size_t n, size_t *G) {
+  /* Map cluster labels to 0..G-1 in order of first appearance (O(n G); tests are small). */
+  size_t *idx = malloc(n * sizeof *idx);
+  double *seen = malloc(n * sizeof *seen);
+  assert_non_null(idx);
+  assert_non_null(seen);
+  *G = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t g = 0;
+    while (g < *G && seen[g] != cl[i]) g++;
+    if (g == *G) seen[(*G)++] = cl[i];
+    idx[i] = g;
+  }
+  free(seen);
+  return idx;
+}
+
+/* Fit one R reference model and compare every reported quantity. */
+static void run_lm_case(const struct lm_case *lc) {
+  struct ref_data d = refcsv_data(lc->data);
+  size_t n = d.nrow, k;
+  double *X = ref_design(&d, 1, lc->cols, lc->ncols, &k);
+  const double *y = ref_col(&d, lc->y), *w = lc->w ? ref_col(&d, lc->w) : NULL;
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_SUCCESS);
+  double tol = lc->tol;
+  check_vec(lc->name, "coef", fit.coef, k, tol);
+  check_vec(lc->name, "fitted", fit.fitted, n, tol);
+  check_vec(lc->name, "resid", fit.resid, n, tol);
+  check_scalar(lc->name, "sigma", sqrt(fit.sigma2), tol);
+  check_scalar(lc->name, "df_resid", fit.df_resid, 0);
+  check_scalar(lc->name, "r2", fit.r2, tol);
+  check_scalar(lc->name, "adj_r2", fit.adj_r2, tol);
+  check_scalar(lc->name, "fstat", fit.fstat, tol);
+  check_scalar(lc->name, "f_p", fit.f_p, tol);
+  check_scalar(lc->name, "loglik", fit.loglik, tol);
+  check_scalar(lc->name, "aic", fit.aic, tol);
+  check_scalar(lc->name, "bic", fit.bic, tol);
+
+  double *h = malloc(n * sizeof *h), *V = malloc(k * k * sizeof *V);
+  assert_non_null(h);
+  assert_non_null(V);
+  linreg_leverage(X, n, k, w, fit.rinv, h);
+  check_vec(lc->name, "hat", h, n, tol);
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, h, fit.rinv};
+  assert_int_equal(vcov_classical(&vd, fit.sigma2, V), GSL_SUCCESS);
+  check_vec(lc->name, "vcov_classical", V, k * k, tol);
+  static const char *const hcname[] = {"vcov_HC0", "vcov_HC1", "vcov_HC2", "vcov_HC3"};
+  for (int t = 0; t < 4; t++) {
+    assert_int_equal(vcov_hc(&vd, (enum vcov_hc)t, V), GSL_SUCCESS);
+    if (lc->hiprec) {
+      double want[64];
+      assert_int_equal(ref_get(&HIPREC, lc->name, hcname[t], want, 64), k * k);
+      ref_check(hcname[t], V, want, k * k, TOL_CLOSED, 0.01 * ref_vmax(want, k * k));
+      check_vec(lc->name, hcname[t], V, k * k, TOL_R_SANDWICH);
+    } else {
+      check_vec(lc->name, hcname[t], V, k * k, tol);
+    }
+  }
+  if (lc->cl != NULL) {
+    size_t G;
+    size_t *ci = cluster_index(ref_col(&d, lc->cl), n, &G);
+    assert_int_equal(vcov_cluster(&vd, ci, G, 1, V), GSL_SUCCESS);
+    check_vec(lc->name, "vcov_CR1", V, k * k, tol);
+    free(ci);
+  }
+  for (int l = 0; l < 2; l++)
+    if (lc->nw[l] > 0) {
+      char q[32];
+      snprintf(q, sizeof q, "vcov_NW%zu", lc->nw[l]);
+      assert_int_equal(vcov_hac(&vd, lc->nw[l], V), GSL_SUCCESS);
+      check_vec(lc->name, q, V, k * k, tol);
+    }
+  free(h);
+  free(V);
+  linreg_fini(&fit);
+  free(X);
+  refcsv_data_free(&d);
+}
+
+static const struct lm_case LM_CASES[] = {
+    {"longley", "longley", {"deflator", "gnp", "unemployed", "armed", "population", "year"}, 6,
+     "employed", NULL, NULL, {0, 0}, TOL_CLOSED, 1},
+    {"poly2", "poly", {"year", "year2"}, 2, "y", NULL, NULL, {0, 0}, TOL_ILLCOND, 1},
+    {"nearcol", "nearcol", {"x1", "x2", "x3"}, 3, "y", NULL, NULL, {0, 0}, TOL_CLOSED, 1},
+    {"tiny", "tiny", {"x", "z"}, 2, "y", NULL, NULL, {0, 0}, TOL_CLOSED, 0},
+    {"wls", "wls", {"x1", "x2"}, 2, "y", "w", "cl", {0, 0}, TOL_CLOSED, 0},
+    {"ols_cl", "wls", {"x1", "x2"}, 2, "y", NULL, "cl", {0, 0}, TOL_CLOSED, 0},
+    {"ts18", "ts18", {"x"}, 1, "y", NULL, NULL, {1, 2}, TOL_CLOSED, 0},
+};
+
+/* Large n: every row of a reference set repeated REP times (80,000 rows
+ * for Longley: more than one chunk of host/num/ols.h, so the rows are
+ * reduced on several threads and the triangles merged).  Coefficients,
+ * fitted values and residuals are unchanged; the residual sum of squares
+ * scales by REP, (X'WX)^-1 and the HC0 sandwich by 1/REP.  A second fit
+ * must give the same bytes (fixed chunks, fixed reduction order). */
+#define REP 5000
+
+static double *repeat_rows(const double *v, size_t n, size_t cols) {
+  double *r = malloc(REP * n * cols * sizeof *r);
+  assert_non_null(r);
+  for (size_t j = 0; j < cols; j++)
+    for (size_t t = 0; t < REP; t++) memcpy(r + j * REP * n + t * n, v + j * n, n * sizeof *r);
+  return r;
+}
+
+static void run_lm_case_repeated(const struct lm_case *lc) {
+  struct ref_data d = refcsv_data(lc->data);
+  size_t n0 = d.nrow, n = REP * n0, k;
+  double *X0 = ref_design(&d, 1, lc->cols, lc->ncols, &k);
+  double *X = repeat_rows(X0, n0, k), *y = repeat_rows(ref_col(&d, lc->y), n0, 1);
+  double *w = lc->w ? repeat_rows(ref_col(&d, lc->w), n0, 1) : NULL;
+  struct linreg_fit fit, again;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_SUCCESS);
+  double tol = lc->tol;
+  check_vec(lc->name, "coef", fit.coef, k, tol);
+  check_vec(lc->name, "fitted", fit.fitted, n0, tol);
+  check_vec(lc->name, "resid", fit.resid + (REP - 1) * n0, n0, tol);
+  double sigma = ref_scalar(&REF, lc->name, "sigma");
+  double rss0 = sigma * sigma * ((double)n0 - (double)k), rss = fit.rss / REP;
+  ref_check("rss / REP", &rss, &rss0, 1, tol, 0);
+  double *V = malloc(k * k * sizeof *V), *want = malloc(k * k * sizeof *want);
+  assert_non_null(V);
+  assert_non_null(want);
+  assert_int_equal(ref_get(&REF, lc->name, "vcov_classical", want, k * k), k * k);
+  for (size_t i = 0; i < k * k; i++) V[i] = fit.xtxi[i] * REP * sigma * sigma;
+  ref_check("xtxi REP sigma^2", V, want, k * k, tol, 0.01 * ref_vmax(want, k * k));
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
+  for (size_t i = 0; i < k * k; i++) V[i] *= REP;
+  assert_int_equal(ref_get(lc->hiprec ? &HIPREC : &REF, lc->name, "vcov_HC0", want, k * k),
+                   k * k);
+  ref_check("HC0 REP", V, want, k * k, lc->hiprec ? TOL_CLOSED : tol, 0.01 * ref_vmax(want, k * k));
+
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &again), GSL_SUCCESS);
+  assert_memory_equal(again.coef, fit.coef, k * sizeof *fit.coef);
+  assert_memory_equal(again.xtxi, fit.xtxi, k * k * sizeof *fit.xtxi);
+  assert_memory_equal(again.resid, fit.resid, n * sizeof *fit.resid);
+  assert_memory_equal(&again.rss, &fit.rss, sizeof fit.rss);
+  assert_memory_equal(&again.mss, &fit.mss, sizeof fit.mss);
+  struct vcov_data vd2 = {X, n, k, again.resid, w, again.xtxi, NULL, again.rinv};
+  assert_int_equal(vcov_hc(&vd2, VCOV_HC0, want), GSL_SUCCESS);
+  for (size_t i = 0; i < k * k; i++) want[i] *= REP;
+  assert_memory_equal(want, V, k * k * sizeof *V);
+  linreg_fini(&again);
+  linreg_fini(&fit);
+  free(V);
+  free(want);
+  free(X0);
+  free(X);
+  free(y);
+  free(w);
+  refcsv_data_free(&d);
+}
+
+static void test_ols_longley_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[0]); }
+static void test_ols_raw_quadratic_in_year_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[1]); }
+static void test_ols_nearly_collinear_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[2]); }
+static void test_ols_five_rows_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[3]); }
+static void test_wls_with_singleton_clusters_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[4]); }
+static void test_ols_cluster_cr1_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[5]); }
+static void test_ols_newey_west_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[6]); }
+static void test_large_n_ols_longley_matches_r(void **s) {
+  (void)s;
+  run_lm_case_repeated(&LM_CASES[0]);
+}
+static void test_large_n_ols_nearly_collinear_matches_r(void **s) {
+  (void)s;
+  run_lm_case_repeated(&LM_CASES[2]);
+}
+static void test_large_n_wls_matches_r(void **s) { (void)s; run_lm_case_repeated(&LM_CASES[4]); }
+
+/* The 2-wide and (where the processor has AVX2) 4-wide QR kernels give
+ * the same bytes: the same operations on the same lanes, summed in the
+ * same order.  Block sizes 1..LINREG_BLOCK, columns 1..19 (so every
+ * sweep width is used), the first column zero in some blocks (H = I). */
+static void test_qr_kernels_agree_bytewise(void **s) {
+  (void)s;
+  unsigned long long st = 42;
+  for (size_t K = 1; K < 20; K++) {
+    struct linreg_qr q[2];
+    assert_int_equal(linreg_qr_init(q, 2, K), GSL_SUCCESS);
+    linreg_qr_wide(&q[0], 0);
+    linreg_qr_wide(&q[1], 1);
+    for (size_t m = 1; m <= LINREG_BLOCK; m += 13) {
+      for (size_t j = 0; j < K; j++)
+        for (size_t i = 0; i < m; i++) {
+          st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+          double v = (double)(st >> 11) / 9007199254740992.0 - 0.5;
+          if (j == 0 && m % 2 == 0) v = 0;
+          q[0].blk[i + j * LINREG_BLOCK] = q[1].blk[i + j * LINREG_BLOCK] = v;
+        }
+      linreg_qr_absorb(&q[0], m);
+      linreg_qr_absorb(&q[1], m);
+    }
+    assert_memory_equal(q[0].R, q[1].R, K * K * sizeof *q[0].R);
+    assert_memory_equal(q[0].ss, q[1].ss, K * sizeof *q[0].ss);
+    linreg_qr_fini(q, 2);
+  }
+}
+
+/* With many chunks the reports still name the first bad value in a serial
+ * scan's order (columns in order, rows in order, then the weights), and a
+ * collinear column is still found. */
+static void test_large_n_bad_values_and_collinearity_are_located(void **s) {
+  (void)s;
+  size_t n = 100000, k = 3;
+  double *X = malloc(n * k * sizeof *X), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
+  assert_non_null(X);
+  assert_non_null(y);
+  assert_non_null(w);
+  for (size_t i = 0; i < n; i++) {
+    X[i] = 1;
+    X[n + i] = (double)(i % 17);
+    X[2 * n + i] = 2 * X[n + i] + 1;     /* collinear: 2 x1 + intercept */
+    y[i] = (double)(i % 7);
+    w[i] = 1;
+  }
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, y, NULL, 1, &fit), GSL_ESING);
+  assert_int_equal(fit.bad_col, 2);
+  w[70000] = 0;
+  X[2 * n + 90000] = NAN;
+  X[n + 95000] = INFINITY;
+  X[2 * n + 40000] = -INFINITY;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 1);
+  assert_int_equal(fit.bad_row, 95000);
+  X[n + 95000] = 0;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 2);
+  assert_int_equal(fit.bad_row, 40000);
+  X[2 * n + 40000] = X[2 * n + 90000] = 0;
+  assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, k + 1);
+  assert_int_equal(fit.bad_row, 70000);
+  linreg_fini(&fit);
+  free(X);
+  free(y);
+  free(w);
+}
+
+/* R aliases year3 in y ~ year + year2 + year3 (rank 3): csceval must refuse
+ * and name column 3 (0-based; R's aliased index is 4, 1-based). */
+static void test_raw_cubic_in_year_is_reported_collinear(void **s) {
+  (void)s;
+  struct ref_data d = refcsv_data("poly");
+  static const char *const cols[] = {"year", "year2", "year3"};
+  size_t k;
+  double *X = ref_design(&d, 1, cols, 3, &k);
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, d.nrow, k, ref_col(&d, "y"), NULL, 1, &fit), GSL_ESING);
+  assert_int_equal(fit.bad_col + 1, (size_t)ref_scalar(&REF, "poly3", "aliased"));
+  linreg_fini(&fit);
+  free(X);
+  refcsv_data_free(&d);
+}
+
+static void test_exact_duplicate_column_is_named(void **s) {
+  (void)s;
+  double X[] = {1, 1, 1, 1, 1, 1, 2, 3, 5, 7, 2, 3, 4, 5, 6, 4, 6, 8, 12, 16};  /* col 3 = 2 col 1 */
+  double y[] = {1, 2, 2, 4, 5};
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, 5, 4, y, NULL, 1, &fit), GSL_ESING);
+  assert_int_equal(fit.bad_col, 3);
+  linreg_fini(&fit);
+}
+
+static void test_bad_weights_and_values_are_located(void **s) {
+  (void)s;
+  double X[] = {1, 1, 1, 1, 1, 2, 3, 5};
+  double y[] = {1, 2, 2, 4}, w[] = {1, 2, 0, 1};
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, 4, 2, y, w, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 3);   /* k + 1: the weights */
+  assert_int_equal(fit.bad_row, 2);
+  y[1] = NAN;
+  assert_int_equal(linreg_fit(X, 4, 2, y, NULL, 1, &fit), GSL_EDOM);
+  assert_int_equal(fit.bad_col, 2);   /* k: the response */
+  assert_int_equal(fit.bad_row, 1);
+  assert_int_equal(linreg_fit(X, 2, 2, y, NULL, 1, &fit), GSL_EBADLEN);
+  linreg_fini(&fit);
+}
+
+/* lincom, Wald and predict for one case, using the covariance R used. */
+static void run_inference(const char *name, const char *data, const char *const *cols,
+                          size_t ncols, const char *wname, const char *vtype, size_t lag) {
+  struct ref_data d = refcsv_data(data);
+  size_t n = d.nrow, k;
+  double *X = ref_design(&d, 1, cols, ncols, &k);
+  const double *w = wname ? ref_col(&d, wname) : NULL;
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "y"), w, 1, &fit), GSL_SUCCESS);
+  double V[64], Vc[64], c[8], c0, want[6];
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  vcov_classical(&vd, fit.sigma2, Vc);
+  if (strcmp(vtype, "HC1") == 0) {
+    assert_int_equal(vcov_hc(&vd, VCOV_HC1, V), GSL_SUCCESS);
+  } else if (strcmp(vtype, "CR1") == 0) {
+    size_t G;
+    size_t *ci = cluster_index(ref_col(&d, "cl"), n, &G);
+    assert_int_equal(vcov_cluster(&vd, ci, G, 1, V), GSL_SUCCESS);
+    free(ci);
+  } else {
+    assert_int_equal(vcov_hac(&vd, lag, V), GSL_SUCCESS);
+  }
+  assert_int_equal(ref_get(&REF, name, "lincom_c", c, 8), k);
+  c0 = ref_scalar(&REF, name, "lincom_c0");
+  struct lintest_lincom lc;
+  assert_int_equal(lintest_lincom(fit.coef, V, k, c, c0, fit.df_resid, 0.95, &lc), GSL_SUCCESS);
+  double got[6] = {lc.estimate, lc.se, lc.statistic, lc.p_value, lc.conf_low, lc.conf_high};
+  ref_get(&REF, name, "lincom", want, 6);
+  ref_check(name, got, want, 6, TOL_CLOSED, 0);
+  /* agreement: the interval bound is where the test of that value has p = 0.05 */
+  struct lintest_lincom at;
+  lintest_lincom(fit.coef, V, k, c, c0 + lc.conf_low, fit.df_resid, 0.95, &at);
+  assert_true(fabs(at.p_value - 0.05) < 1e-9);
+  free(X);
+  linreg_fini(&fit);
+  refcsv_data_free(&d);
+}
+
+static void test_lincom_matches_r(void **s) {
+  (void)s;
+  static const char *const lg[] = {"deflator", "gnp", "unemployed", "armed", "population", "year"};
+  static const char *const wl[] = {"x1", "x2"};
+  static const char *const ts[] = {"x"};
+  /* longley's response is "employed": alias it through a renamed copy */
+  (void)lg;
+  run_inference("wls", "wls", wl, 2, "w", "CR1", 0);
+  run_inference("ts18", "ts18", ts, 1, NULL, "NW", 2);
+}
+
+static void test_longley_lincom_wald_predict_match_r(void **s) {
+  (void)s;
+  struct ref_data d = refcsv_data("longley");
+  static const char *const cols[] = {"deflator", "gnp", "unemployed", "armed", "population", "year"};
+  size_t n = d.nrow, k;
+  double *X = ref_design(&d, 1, cols, 6, &k);
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "employed"), NULL, 1, &fit), GSL_SUCCESS);
+  double V[49], Vc[49], c[7], want[6];
+  struct vcov_data vd = {X, n, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv};
+  vcov_hc(&vd, VCOV_HC1, V);
+  vcov_classical(&vd, fit.sigma2, Vc);
+  ref_get(&REF, "longley", "lincom_c", c, 7);
+  struct lintest_lincom lc;
+  lintest_lincom(fit.coef, V, k, c, 0, fit.df_resid, 0.95, &lc);
+  double got[6] = {lc.estimate, lc.se, lc.statistic, lc.p_value, lc.conf_low, lc.conf_high};
+  ref_get(&REF, "longley", "lincom", want, 6);
+  ref_check("longley lincom", got, want, 6, TOL_CLOSED, 0);
+  double Rm[14], r[2];
+  ref_get(&REF, "longley", "wald_R", Rm, 14);
+  ref_get(&REF, "longley", "wald_r", r, 2);
+  struct lintest_wald wt;
+  assert_int_equal(lintest_wald(fit.coef, Vc, k, Rm, r, 2, fit.df_resid, &wt), GSL_SUCCESS);
+  double gw[4] = {wt.chi2, wt.p_chi2, wt.F, wt.p_F};
+  ref_get(&REF, "longley", "wald", want, 4);
+  ref_check("longley wald", gw, want, 4, TOL_CLOSED, 0);
+  /* predictions at data rows 1, 8, 16 */
+  double rows[3], X0[21], pf[3], ps[3];
+  ref_get(&REF, "longley", "predict_rows", rows, 3);
+  for (size_t i = 0; i < 3; i++)
+    for (size_t j = 0; j < k; j++) X0[i + 3 * j] = X[(size_t)rows[i] - 1 + n * j];
+  lintest_predict(fit.coef, Vc, k, X0, 3, pf, ps);
+  check_vec("longley", "predict_fit", pf, 3, TOL_CLOSED);
+  check_vec("longley", "predict_se", ps, 3, TOL_CLOSED);
+  free(X);
+  linreg_fini(&fit);
+  refcsv_data_free(&d);
+}
+
+static void test_wls_wald_and_predict_match_r(void **s) {
+  (void)s;
+  struct ref_data d = refcsv_data("wls");
+  static const char *const cols[] = {"x1", "x2"};
+  size_t n = d.nrow, k;
+  double *X = ref_design(&d, 1, cols, 2, &k);
+  const double *w = ref_col(&d, "w");
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "y"), w, 1, &fit), GSL_SUCCESS);
+  double V[9], Vc[9], Rm[6], r[2], want[4];
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  vcov_hc(&vd, VCOV_HC1, V);
+  vcov_classical(&vd, fit.sigma2, Vc);
+  ref_get(&REF, "wls", "wald_R", Rm, 6);
+  ref_get(&REF, "wls", "wald_r", r, 2);
+  struct lintest_wald wt;
+  assert_int_equal(lintest_wald(fit.coef, V, k, Rm, r, 2, fit.df_resid, &wt), GSL_SUCCESS);
+  double gw[4] = {wt.chi2, wt.p_chi2, wt.F, wt.p_F};
+  ref_get(&REF, "wls", "wald", want, 4);
+  ref_check("wls wald", gw, want, 4, TOL_CLOSED, 0);
+  double X0[9] = {1, 1, 1, -1, 0, 1.5, 2, 5, 9}, pf[3], ps[3];
+  lintest_predict(fit.coef, Vc, k, X0, 3, pf, ps);
+  check_vec("wls", "predict_fit", pf, 3, TOL_CLOSED);
+  check_vec("wls", "predict_se", ps, 3, TOL_CLOSED);
+  free(X);
+  linreg_fini(&fit);
+  refcsv_data_free(&d);
+}
+
+static void test_tiny_predict_matches_r(void **s) {
+  (void)s;
+  struct ref_data d = refcsv_data("tiny");
+  static const char *const cols[] = {"x", "z"};
+  size_t k;
+  double *X = ref_design(&d, 1, cols, 2, &k);
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, d.nrow, k, ref_col(&d, "y"), NULL, 1, &fit), GSL_SUCCESS);
+  double Vc[9], X0[6] = {1, 1, 0, 2.5, 1, 3}, pf[2], ps[2];
+  struct vcov_data vd = {X, d.nrow, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv};
+  vcov_classical(&vd, fit.sigma2, Vc);
+  lintest_predict(fit.coef, Vc, k, X0, 2, pf, ps);
+  check_vec("tiny", "predict_fit", pf, 2, TOL_CLOSED);
+  check_vec("tiny", "predict_se", ps, 2, TOL_CLOSED);
+  free(X);
+  linreg_fini(&fit);
+  refcsv_data_free(&d);
+}
+
+static void test_dependent_restrictions_are_refused(void **s) {
+  (void)s;
+  double b[2] = {1, 2}, V[4] = {1, 0.2, 0.2, 2}, Rm[4] = {0, 1, 0, 2};
+  struct lintest_wald wt;
+  assert_int_equal(lintest_wald(b, V, 2, Rm, NULL, 2, 10, &wt), GSL_EDOM);
+}
+
+/* ===== NIST StRD certified values ===== */
+
+/* Longley (NIST: y = total employment in persons; R's longley has it in
+ * thousands, so y = 1000 employed, rounded to the integer NIST lists). */
+static void test_nist_longley_certified(void **s) {
+  (void)s;
+  static const double b[7] = {-3482258.63459582, 15.0618722713733, -0.358191792925910e-01,
+                              -2.02022980381683, -1.03322686717359, -0.511041056535807e-01,
+                              1829.15146461355};
+  static const double se[7] = {890420.383607373, 84.9149257747669, 0.334910077722432e-01,
+                               0.488399681651699, 0.214274163161675, 0.226073200069370,
+                               455.478499142212};
+  struct ref_data d = refcsv_data("longley");
+  static const char *const cols[] = {"deflator", "gnp", "unemployed", "armed", "population", "year"};
+  size_t n = d.nrow, k;
+  double *X = ref_design(&d, 1, cols, 6, &k);
+  /* NIST lists GNP and population x1000, unemployed and armed forces x10,
+   * and employment x1000 relative to R's longley; all are integers there,
+   * so rounding recovers NIST's data exactly. */
+  double y[16];
+  const double *emp = ref_col(&d, "employed");
+  static const double unit[7] = {1, 1, 1000, 10, 10, 1000, 1};
+  for (size_t j = 1; j < k; j++)
+    for (size_t i = 0; i < n; i++)
+      if (unit[j] != 1) X[i + n * j] = round(unit[j] * X[i + n * j]);
+  for (size_t i = 0; i < n; i++) y[i] = round(1000 * emp[i]);
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, y, NULL, 1, &fit), GSL_SUCCESS);
+  double gse[7];
+  for (size_t j = 0; j < k; j++) gse[j] = sqrt(fit.sigma2 * fit.xtxi[j + j * k]);
+  ref_check("NIST Longley coef", fit.coef, b, 7, TOL_NIST, 0);
+  ref_check("NIST Longley se", gse, se, 7, TOL_NIST, 0);
+  double sd = sqrt(fit.sigma2), want_sd = 304.854073561965, want_r2 = 0.995479004577296;
+  ref_check("NIST Longley residual sd", &sd, &want_sd, 1, TOL_NIST, 0);
+  ref_check("NIST Longley R2", &fit.r2, &want_r2, 1, TOL_NIST, 0);
+  free(X);
+  linreg_fini(&fit);
+  refcsv_data_free(&d);
+}
+
+/* Wampler1: y = 1 + x + ... + x^5, Wampler2: y = 1 + 0.1 x + ... + 1e-5 x^5,
+ * x = 0..20, exact fits; certified b as below, residual sd 0, R2 1. */
+static void test_nist_wampler_certified(void **s) {
+  (void)s;
+  double X[21 * 6], y1[21], y2[21];
+  for (size_t i = 0; i < 21; i++) {
+    double x = (double)i, p = 1, s1 = 0, s2 = 0, c = 1;
+    for (size_t j = 0; j < 6; j++) {
+      X[i + 21 * j] = p;
+      s1 += p;
+      s2 += c * p;
+      p *= x;
+      c *= 0.1;
+    }
+    y1[i] = s1;
+    y2[i] = s2;
+  }
+  /* NIST lists y2 to the digits printed, which the sums above reproduce. */
+  struct linreg_fit fit;
+  static const double b1[6] = {1, 1, 1, 1, 1, 1};
+  static const double b2[6] = {1, 0.1, 0.01, 0.001, 0.0001, 0.00001};
+  assert_int_equal(linreg_fit(X, 21, 6, y1, NULL, 1, &fit), GSL_SUCCESS);
+  ref_check("NIST Wampler1 coef", fit.coef, b1, 6, TOL_WAMPLER, 0);
+  assert_true(fit.r2 > 1 - 1e-12);
+  linreg_fini(&fit);
+  assert_int_equal(linreg_fit(X, 21, 6, y2, NULL, 1, &fit), GSL_SUCCESS);
+  ref_check("NIST Wampler2 coef", fit.coef, b2, 6, TOL_WAMPLER, 0);
+  linreg_fini(&fit);
+}
+
+/* Agreement: HAC with lag 0 is HC1; a single cluster per row with the
+ * CR1 factor gives n/(n-1) (n-1)/(n-k) HC0 = HC1. */
+static void test_estimators_agree_in_limits(void **s) {
+  (void)s;
+  struct ref_data d = refcsv_data("ts18");
+  static const char *const cols[] = {"x"};
+  size_t n = d.nrow, k;
+  double *X = ref_design(&d, 1, cols, 1, &k);
+  struct linreg_fit fit;
+  assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "y"), NULL, 1, &fit), GSL_SUCCESS);
+  struct vcov_data vd = {X, n, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv};
+  double A[4], B[4], C[4];
+  size_t ci[18];
+  for (size_t i = 0; i < n; i++) ci[i] = i;
+  vcov_hc(&vd, VCOV_HC1, A);
+  vcov_hac(&vd, 0, B);
+  vcov_cluster(&vd, ci, n, 1, C);
+  ref_check("HAC lag 0 = HC1", B, A, 4, 1e-13, 0);
+  ref_check("CR1 singletons = HC1", C, A, 4, 1e-13, 0);
+  free(X);
+  linreg_fini(&fit);
+  refcsv_data_free(&d);
+}
+
+int main(void) {
+  gsl_set_error_handler_off();
+  REF = refcsv_load("expected.csv");
+  HIPREC = refcsv_load("expected_hiprec.csv");
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ols_longley_matches_r),
+      cmocka_unit_test(test_ols_raw_quadratic_in_year_matches_r),
+      cmocka_unit_test(test_ols_nearly_collinear_matches_r),
+      cmocka_unit_test(test_ols_five_rows_matches_r),
+      cmocka_unit_test(test_wls_with_singleton_clusters_matches_r),
+      cmocka_unit_test(test_ols_cluster_cr1_matches_r),
+      cmocka_unit_test(test_ols_newey_west_matches_r),
+      cmocka_unit_test(test_large_n_ols_longley_matches_r),
+      cmocka_unit_test(test_large_n_ols_nearly_collinear_matches_r),
+      cmocka_unit_test(test_large_n_wls_matches_r),
+      cmocka_unit_test(test_large_n_bad_values_and_collinearity_are_located),
+      cmocka_unit_test(test_qr_kernels_agree_bytewise),
+      cmocka_unit_test(test_raw_cubic_in_year_is_reported_collinear),
+      cmocka_unit_test(test_exact_duplicate_column_is_named),
+      cmocka_unit_test(test_bad_weights_and_values_are_located),
+      cmocka_unit_test(test_lincom_matches_r),
+      cmocka_unit_test(test_longley_lincom_wald_predict_match_r),
+      cmocka_unit_test(test_wls_wald_and_predict_match_r),
+      cmocka_unit_test(test_tiny_predict_matches_r),
+      cmocka_unit_test(test_dependent_restrictions_are_refused),
+      cmocka_unit_test(test_nist_longley_certified),
+      cmocka_unit_test(test_nist_wampler_certified),
+      cmocka_unit_test(test_estimators_agree_in_limits),
+  };
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  refcsv_free(&REF);
+  refcsv_free(&HIPREC);
+  return rc;
+}
