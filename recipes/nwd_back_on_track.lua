@@ -193,7 +193,7 @@ local function balance_rows(ctx, name, model, ratio, m, before)
       ["variance ratio after matching"] = 2 },
       caption = string.format("Balance diagnostics for %s (%s; %d:1): not in the report",
         name == "table9" and "Table 9" or "Table 10", model, ratio),
-      note = "csc.match.balance with sd = \"pooled\", variance = \"sample\": SMD (intervention mean − comparison "
+      note = "Balance with the pooled standard deviation and sample variances: SMD (intervention mean − comparison "
         .. "mean) / √((s²_T + s²_C)/2), s² the sample variances (n − 1) of the unmatched groups, the same "
         .. "denominator after matching, so the SMDs are those of the table above. Variance ratio s²_T / s²_C "
         .. "(after matching with the matching weights), for the continuous characteristics only (– for 0/1 "

@@ -105,7 +105,7 @@ local function min_width(b)
       local word, all = text_len(row[j] == nil and "" or row[j])
       w = math.max(w, (b.align and b.align[j] == "right") and all or word)
     end
-    total = total + w * 8.5 + 20
+    total = total + w * 10 + 24
   end
   return total
 end
@@ -120,8 +120,10 @@ local function table_html(b, ids, md_cells)
   local cid = ids("table-" .. (b.name or b.caption))
   local o = {}
   local minw = min_width(b)
-  local narrow = minw > 360            -- wider than a phone's screen
-  local stack = b.stack and narrow
+  local narrow = minw > 300            -- may be wider than a phone's screen
+  -- on a phone, tables of up to 7 columns stack their rows; wider ones
+  -- scroll inside their box, with a cue
+  local stack = narrow and (b.stack or #b.columns <= 7)
   o[#o + 1] = string.format('<div class="table-block%s">', stack and " stack" or "")
   o[#o + 1] = string.format('<p class="caption" id="%s">%s</p>', cid, esc(b.caption))
   if narrow and not stack then
@@ -131,6 +133,7 @@ local function table_html(b, ids, md_cells)
   -- many columns: printed smaller so the table fits the width of A4
   local cls = {}
   if #b.columns >= 8 or minw > 680 then cls[#cls + 1] = "wide" end
+  if #b.columns >= 9 then cls[#cls + 1] = "xwide" end
   if stack then cls[#cls + 1] = "stack" end
   o[#o + 1] = string.format('<table%s>\n<caption class="visually-hidden">%s</caption>',
     #cls > 0 and (' class="' .. table.concat(cls, " ") .. '"') or "", esc(b.caption))
@@ -358,6 +361,13 @@ thead th { font-weight: 700; }
 tbody th { font-weight: 400; }
 th:last-child, td:last-child { padding-right: 0; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* column names wrap between words; only the numbers under them do not */
+thead th.num { white-space: normal; }
+/* tables of many columns: a smaller type and tighter columns, so that they
+   fit the width of a desktop screen without scrolling */
+table.wide { font-size: 0.875rem; }
+table.wide th, table.wide td { padding-right: 0.6rem; }
+@media (max-width: 40.0525em) { td code, th code { overflow-wrap: anywhere; } }
 .mark.yes { color: #00703c; font-weight: 700; }
 .mark.no { color: #d4351c; font-weight: 700; }
 .table-note { font-size: 1rem; color: #505a5f; }
@@ -390,8 +400,10 @@ footer { border-top: 1px solid #b1b4b6; padding: 1.5rem 0 2rem; font-size: 1rem;
   td code, th code, td code.hash { word-break: break-all; min-width: 0; }
   .num { white-space: normal; }
   figcaption, .table-note { font-size: 9pt; }
-  table.wide { font-size: 7.5pt; }
-  table.wide th, table.wide td { padding-right: 4pt; }
+  table.wide { font-size: 7pt; }
+  table.wide th, table.wide td { padding-right: 3pt; }
+  table.xwide { font-size: 6pt; }
+  table.xwide th, table.xwide td { padding-right: 2pt; }
   /* headers wrap between words only: never "impac t" */
   th, td { hyphens: manual; word-break: normal; overflow-wrap: normal; }
   .table-wrap { background: none; }

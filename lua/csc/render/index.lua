@@ -4,6 +4,7 @@
 -- index also lists recipes run earlier into the same folder.
 -- @module csc.render.index
 local html = require("csc.render.html")
+local labels = require("csc.render.labels")
 local json = require("csc.json")
 local report = require("csc.render.report")
 local sys = require("host.sys")
@@ -40,10 +41,10 @@ end
 --- A headline estimate's name for readers: the label of the published
 -- figure it is compared with, when there is one, else its own label.
 local function headline_name(doc, head)
-  for _, p in ipairs(doc.published or {}) do
-    if p.estimate == head.label and (p.field == nil or p.field == "value") then return p.label end
-  end
-  return head.label
+  if type(head.title) == "string" then return head.title end
+  local pubs = {}
+  for _, p in ipairs(doc.published or {}) do pubs[#pubs + 1] = p end
+  return labels.estimate(head.label, { published = pubs, labels = doc.recipe and doc.recipe.labels })
 end
 
 --- Strength of evidence as sentences: published figures reproduced within

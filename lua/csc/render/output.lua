@@ -49,7 +49,7 @@ function M.results(ctx, r, published, stamp)
     est[#est + 1] = {
       label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
       ci = e.ci and json.array({ e.ci[1], e.ci[2] }) or nil, unit = e.unit,
-      method = e.method, group = e.group, headline = e.headline, detail = e.detail,
+      method = e.method, group = e.group, headline = e.headline, detail = e.detail, title = e.title,
     }
   end
   local tables = json.array()
@@ -100,6 +100,35 @@ end
 --- Formats written when neither --format nor the recipe's outputs.formats says.
 M.default_formats = { "md", "csv", "json", "html" }
 
+-- CRC-32 (ISO 3309, as PNG chunks use), table-driven.
+local CRC = {}
+for i = 0, 255 do
+  local c = i
+  for _ = 1, 8 do c = (c & 1) ~= 0 and (0xEDB88320 ~ (c >> 1)) or (c >> 1) end
+  CRC[i] = c
+end
+local function crc32(s)
+  local c = 0xFFFFFFFF
+  for i = 1, #s do c = CRC[(c ~ s:byte(i)) & 0xFF] ~ (c >> 8) end
+  return c ~ 0xFFFFFFFF
+end
+
+--- Add tEXt chunks (keyword -> Latin-1 text) to PNG bytes, after IHDR, so
+-- the chart's title, source and synthetic-data mark travel in the file's
+-- text layer as well as in its pixels.  keys: list of {keyword, text}.
+function M.png_text(png, keys)
+  if png:sub(1, 8) ~= "\137PNG\r\n\26\n" or png:sub(13, 16) ~= "IHDR" then return png end
+  local ihdr_end = 8 + 8 + string.unpack(">I4", png, 9) + 4
+  local chunks = {}
+  for _, kv in ipairs(keys) do
+    -- PNG text is Latin-1: other characters become "?"
+    local text = kv[2]:gsub("[\xC0-\xFF][\x80-\xBF]*", "?")
+    local data = "tEXt" .. kv[1] .. "\0" .. text
+    chunks[#chunks + 1] = string.pack(">I4", #data - 4) .. data .. string.pack(">I4", crc32(data))
+  end
+  return png:sub(1, ihdr_end) .. table.concat(chunks) .. png:sub(ihdr_end + 1)
+end
+
 --- PNG bytes of a chart, at twice the SVG's size (sharp when pasted into
 -- Word).  Rendered by librsvg and cairo through host.png.
 function M.png(svg_text, name)
@@ -130,7 +159,13 @@ function M.render(ctx, r, published, stamp, formats)
   for _, c in ipairs(ctx.charts or {}) do
     -- the reports link to name.svg; PNGs are made whenever asked for
     if want.md or want.html then files[c.name .. ".svg"] = c.svg end
-    if png then files[c.name .. ".png"] = M.png(c.svg, c.name) end
+    if png then
+      local keys = { { "Title", c.title } }
+      local src = r.spec.source and r.spec.source.report
+      if src then keys[#keys + 1] = { "Source", "csceval rerun of " .. src } end
+      if ctx.synthetic then keys[#keys + 1] = { "Comment", require("csc.context").SYNTHETIC_CHART_NOTE } end
+      files[c.name .. ".png"] = M.png_text(M.png(c.svg, c.name), keys)
+    end
   end
   if want.html then
     files["report.html"] = html.report(doc, { home = "../index.html", chart_links = png and { "svg", "png" } or { "svg" } })

@@ -165,7 +165,7 @@ local function comparison_rows(list, anchor_prefix)
       k = k + 1
       local id = anchor_prefix .. "-differs-" .. k
       explain[#explain + 1] = { id = id, text = string.format("**%s**: published %s, reproduced %s. %s",
-        label, pub, show(pb.reproduced), pb.note and (pb.note:gsub("^%l", string.upper)) or "The recipe gives no explanation.") }
+        label, pub, show(pb.reproduced), pb.note and ((pb.note:gsub("^%l", string.upper):gsub("([^%.])$", "%1."))) or "The recipe gives no explanation.") }
       first = { text = first, href = "#" .. id }
     end
     rows[#rows + 1] = { first, pub, show(pb.reproduced), diff, labels.tolerance(pb.tolerance, util.fmt_number),
@@ -379,7 +379,15 @@ function M.model(ctx, r, published, stamp, opts)
   if #shown > 0 then
     local rows = {}
     for _, e in ipairs(shown) do
-      rows[#rows + 1] = { { text = name_of(e), key = e.label }, cell(e.value) .. (e.unit and (" " .. e.unit) or ""), cell(e.se),
+      -- a yes/no or coded figure (the published label says "1 = yes") in words
+      local codes
+      for _, pb in ipairs(published) do
+        if pb.estimate == e.label and (pb.field == nil or pb.field == "value") then
+          codes = select(2, labels.strip_code(pb.label))
+        end
+      end
+      local value = labels.coded(e.value, codes) or (cell(e.value) .. (e.unit and (" " .. e.unit) or ""))
+      rows[#rows + 1] = { { text = name_of(e), key = e.label }, value, cell(e.se),
         e.ci and string.format("%s to %s", cell(e.ci[1]), cell(e.ci[2])) or "–", fmt_p(e.p),
         e.n and tostring(e.n) or "–" }
     end

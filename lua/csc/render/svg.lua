@@ -204,6 +204,18 @@ local function dash_attr(d)
   return ""
 end
 
+local MONTHS = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }
+--- A month written as a code ("2017-04", "2017m4") in words ("Apr 2017");
+-- any other text is returned as it is.
+function M.month_label(s)
+  s = tostring(s)
+  local y, m = s:match("^(%d%d%d%d)%-(%d%d)$")
+  if not y then y, m = s:match("^(%d%d%d%d)m(%d%d?)$") end
+  local k = m and tonumber(m)
+  if k and k >= 1 and k <= 12 then return MONTHS[k] .. " " .. y end
+  return s
+end
+
 --- Add lines of small print at the foot of a finished SVG, inside the image
 -- (so they travel with the SVG and its PNG): the chart's source, and the
 -- synthetic-data mark.  lines: {{text = s, strong = bool}, ...}.  The
@@ -451,6 +463,11 @@ function M.plot(spec)
   if xhi <= xlo then xhi = xlo + 1 end
   xlo, xhi = xlo - pad, xhi + pad
   local xfmt = xo.format or tick_format(xstep or 1)
+  do
+    -- months read as "Apr 2017", not "2017-04" or "2017m4"
+    local raw = xfmt
+    xfmt = function(v) return M.month_label(raw(v)) end
+  end
 
   -- y scale
   local ylo, yhi, yticks, yfmt
