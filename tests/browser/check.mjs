@@ -113,7 +113,14 @@ function containers(allowScroll) {
   for (const el of document.body.querySelectorAll('*')) {
     if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
     const st = getComputedStyle(el);
-    if (st.display === 'none' || st.position === 'absolute' || st.position === 'fixed') continue;
+    if (st.display === 'none') continue;
+    // out of the flow (visually hidden headers, the skip link): skipped with everything inside
+    let outOfFlow = false;
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      const pos = getComputedStyle(a).position;
+      if (pos === 'absolute' || pos === 'fixed') { outOfFlow = true; break; }
+    }
+    if (outOfFlow) continue;
     const r = el.getBoundingClientRect();
     if (r.width <= 1 && r.height <= 1) continue;
     const scrolls = (st.overflowX === 'auto' || st.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1;
