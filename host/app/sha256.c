@@ -1,96 +1,52 @@
-/* host/app/sha256.c -- SHA-256 as specified in FIPS 180-4, section 6.2.
- * Used to stamp every input file's digest into a report, so a reader can
- * check that a rerun used the same data.  Pure C, no state outside the struct. */
+/* host/app/sha256.c -- SHA-256 digests on GLib's GChecksum (G_CHECKSUM_SHA256),
+ * used to stamp every input file's digest into a report, so a reader can
+ * check that a rerun used the same data. */
 #include "sha256.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-static const uint32_t K[64] = {
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+#include <glib.h>
 
-#define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void compress(uint32_t h[8], const unsigned char *p) {
-  uint32_t w[64];
-  for (int i = 0; i < 16; i++)
-    w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-           (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-  for (int i = 16; i < 64; i++) {
-    uint32_t s0 = ROTR(w[i - 15], 7) ^ ROTR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = ROTR(w[i - 2], 17) ^ ROTR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-  for (int i = 0; i < 64; i++) {
-    uint32_t t1 = hh + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-    uint32_t t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-  }
-  h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
-}
-
-void sha256_init(struct sha256 *s) {
-  static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  memcpy(s->h, h0, sizeof h0);
-  s->len = 0;
-  s->nbuf = 0;
-}
-
-void sha256_update(struct sha256 *s, const void *data, size_t n) {
+/* Feed n bytes in pieces GChecksum's gssize length can hold. */
+static void update(GChecksum *c, const void *data, size_t n) {
   const unsigned char *p = data;
-  s->len += n;
-  if (s->nbuf) {
-    size_t take = 64 - s->nbuf < n ? 64 - s->nbuf : n;
-    memcpy(s->buf + s->nbuf, p, take);
-    s->nbuf += take; p += take; n -= take;
-    if (s->nbuf < 64) return;
-    compress(s->h, s->buf);
-    s->nbuf = 0;
+  while (n > 0) {
+    size_t m = n < ((size_t)1 << 30) ? n : ((size_t)1 << 30);
+    g_checksum_update(c, p, (gssize)m);
+    p += m;
+    n -= m;
   }
-  for (; n >= 64; p += 64, n -= 64) compress(s->h, p);
-  memcpy(s->buf, p, n);
-  s->nbuf = n;
 }
 
-void sha256_final_hex(struct sha256 *s, char hex[65]) {
-  uint64_t bits = s->len * 8;
-  unsigned char pad = 0x80;
-  sha256_update(s, &pad, 1);
-  unsigned char zero = 0;
-  while (s->nbuf != 56) sha256_update(s, &zero, 1);
-  unsigned char lenb[8];
-  for (int i = 0; i < 8; i++) lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
-  sha256_update(s, lenb, 8);
-  static const char digits[] = "0123456789abcdef";
-  for (int i = 0; i < 8; i++)
-    for (int j = 0; j < 4; j++) {
-      unsigned byte = (s->h[i] >> (24 - 8 * j)) & 0xff;
-      hex[8 * i + 2 * j] = digits[byte >> 4];
-      hex[8 * i + 2 * j + 1] = digits[byte & 15];
-    }
+static void finish(GChecksum *c, char hex[65]) {
+  const gchar *s = g_checksum_get_string(c);   /* 64 lowercase hex digits */
+  memcpy(hex, s, 64);
   hex[64] = '\0';
+  g_checksum_free(c);
+}
+
+void sha256_hex(const void *data, size_t n, char hex[65]) {
+  GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+  update(c, data, n);
+  finish(c, hex);
 }
 
 int sha256_file(const char *path, char hex[65]) {
   FILE *fp = fopen(path, "rb");
   if (!fp) return -1;
-  struct sha256 s;
-  sha256_init(&s);
+  GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
   unsigned char buf[65536];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, fp)) > 0) sha256_update(&s, buf, n);
-  int bad = ferror(fp);
+  while ((n = fread(buf, 1, sizeof buf, fp)) > 0) update(c, buf, n);
+  int bad = ferror(fp), err = errno;
   fclose(fp);
-  if (bad) return -1;
-  sha256_final_hex(&s, hex);
+  if (bad) {
+    g_checksum_free(c);
+    errno = err;
+    return -1;
+  }
+  finish(c, hex);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <lauxlib.h>
 
 #include "lframe_int.h"
+#include "lhelp.h"
 
 struct lframe_box {
   struct frame *f;   /* NULL once closed */
@@ -25,20 +26,17 @@ struct frame *lframe_check(lua_State *L, int arg) {
   return b->f;
 }
 
-void lframe_push(lua_State *L, struct frame *f) {
+static int frame_gc(lua_State *L);
+
+struct frame *lframe_fill(lua_State *L, struct frame **slot, struct frame *f) {
   if (!f) luaL_error(L, "not enough memory for the new frame");
-  struct lframe_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->f = NULL;
-  luaL_setmetatable(L, LFRAME_META);
-  b->f = f;
+  return *slot = f;
 }
 
 /* Push a userdata that owns nothing yet, so an error before the frame is
  * complete cannot leak it (liolib's "closed handle first" pattern). */
 struct frame **lframe_newbox(lua_State *L) {
-  struct lframe_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->f = NULL;
-  luaL_setmetatable(L, LFRAME_META);
+  struct lframe_box *b = lh_newbox(L, sizeof *b, LFRAME_META, frame_gc);
   return &b->f;
 }
 

@@ -6,8 +6,6 @@
 #include <lua.h>
 #include "data/frame.h"
 
-/* Push an empty host.Frame box; store the frame in *slot when built. [-0, +1, m] */
-struct frame **lframe_newbox(lua_State *L);
 /* Push row i of c (NA sentinel, upvalue 1 of the calling C function, when missing). */
 void lframe_pushvalue(lua_State *L, const struct frame_col *c, size_t i);
 /* Closest column name within two edits, or NULL. */

@@ -12,6 +12,7 @@
 #include "data/describe.h"
 #include "lframe.h"
 #include "lframe_int.h"
+#include "lhelp.h"
 
 /* Lua: frame.read_csv(path [, {types = {col = "int64", ...}}])
  *   -> frame | nil, message, line, column, column_name */
@@ -67,14 +68,14 @@ static int frame_read_csv(lua_State *L) {
 static int frame_describe(lua_State *L) {
   const struct frame *f = lframe_check(L, 1);
   const char *label = luaL_optstring(L, 2, "frame");
-  char *buf = NULL;
+  void **buf = lh_newmem(L);   /* frees the text if pushing it raises */
   size_t len = 0;
-  FILE *mem = open_memstream(&buf, &len);
+  FILE *mem = open_memstream((char **)buf, &len);
   if (!mem) return luaL_error(L, "not enough memory");
   describe_frame(mem, f, label);
-  fclose(mem);
-  lua_pushlstring(L, buf, len);
-  free(buf);
+  if (fclose(mem) != 0) return luaL_error(L, "not enough memory");
+  lua_pushlstring(L, *buf, len);
+  lh_freemem(buf);
   return 1;
 }
 

@@ -9,6 +9,7 @@
 #include "data/expr.h"
 #include "lframe.h"
 #include "lframe_int.h"
+#include "lhelp.h"
 
 /* Compile src against f; raise with the expression text on error.  The
  * compiled expression is parked in a userdata with __gc so an error during
@@ -21,14 +22,18 @@ static int expr_box_gc(lua_State *L) {
   return 0;
 }
 
+/* A column being read into Lua, freed by __gc if that raises. */
+struct col_box { struct frame_col *c; };
+
+static int col_box_gc(lua_State *L) {
+  struct col_box *b = lua_touserdata(L, 1);
+  frame_col_free(b->c);
+  b->c = NULL;
+  return 0;
+}
+
 static struct expr *compile_or_raise(lua_State *L, const struct frame *f, const char *src) {
-  struct expr_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->e = NULL;
-  if (luaL_newmetatable(L, "host.Expr")) {
-    lua_pushcfunction(L, expr_box_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  struct expr_box *b = lh_newbox(L, sizeof *b, "host.Expr", expr_box_gc);
   char err[512];
   b->e = expr_compile(src, f, err, sizeof err);
   if (!b->e) luaL_error(L, "in expression \"%s\": %s", src, err);
@@ -42,11 +47,12 @@ static int frame_filter(lua_State *L) {
   struct expr *e = compile_or_raise(L, f, src);
   char err[512];
   size_t m = 0;
-  size_t *idx = expr_filter(e, f, &m, err, sizeof err);
-  if (!idx) return luaL_error(L, "in filter \"%s\": %s", src, err);
+  void **idx = lh_newmem(L);   /* frees the row list if a later step raises */
+  *idx = expr_filter(e, f, &m, err, sizeof err);
+  if (!*idx) return luaL_error(L, "in filter \"%s\": %s", src, err);
   struct frame **slot = lframe_newbox(L);
-  *slot = frame_take(f, idx, m);
-  free(idx);
+  *slot = frame_take(f, *idx, m);
+  lh_freemem(idx);
   if (!*slot) return luaL_error(L, "not enough memory");
   return 1;
 }
@@ -82,14 +88,16 @@ static int frame_eval(lua_State *L) {
   const char *src = luaL_checkstring(L, 2);
   struct expr *e = compile_or_raise(L, f, src);
   char err[512];
-  struct frame_col *c = expr_eval(e, f, "value", err, sizeof err);
+  struct col_box *b = lh_newbox(L, sizeof *b, "host.Column", col_box_gc);
+  struct frame_col *c = b->c = expr_eval(e, f, "value", err, sizeof err);
   if (!c) return luaL_error(L, "in expression \"%s\": %s", src, err);
-  lua_createtable(L, (int)c->n, 0);
+  lua_createtable(L, (int)c->n, 0);   /* may raise: the box frees c */
   for (size_t i = 0; i < c->n; i++) {
     lframe_pushvalue(L, c, i);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   frame_col_free(c);
+  b->c = NULL;
   return 1;
 }
 

@@ -1,12 +1,21 @@
-/* host/bind/lhelp.h -- small helpers every binding file uses to build result
- * tables and scratch space.  Binding files only; pure-C files never include
- * Lua headers. */
+/* host/bind/lhelp.h -- the helpers every binding file shares: result-table
+ * setters, GC-owned scratch space, userdata boxes that free what they own
+ * when collected, and checkers for numeric vectors and option tables
+ * (lhelp.c).  Binding files only; pure-C files never include Lua headers.
+ *
+ * Memory rule: luaL_error and every luaL_check* longjmp, so C memory that
+ * is live across a call that may raise is owned by a box (lh_newbox,
+ * lh_newmem) pushed before the memory is acquired; __gc frees it whether
+ * the binding returns or raises. */
 #ifndef CSC_LHELP_H
 #define CSC_LHELP_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <lua.h>
+
+#include "data/frame.h"
 
 /* t[k] = v on the table at the top of the stack.  [-0, +0, m] */
 static inline void lh_setnum(lua_State *L, const char *k, double v) {
@@ -27,6 +36,60 @@ static inline void lh_setbool(lua_State *L, const char *k, int v) {
 /* GC-owned scratch memory: a raised error cannot leak it.  [-0, +1, m] */
 static inline void *lh_scratch(lua_State *L, size_t bytes) {
   return lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);
+}
+
+/* A zeroed full userdata of size bytes whose metatable tname (made on
+ * first use) has __gc = gc, which must cope with a zeroed box.  [-0, +1, m] */
+void *lh_newbox(lua_State *L, size_t size, const char *tname, lua_CFunction gc);
+/* A box holding one malloc'ed pointer (NULL at first), freed by __gc;
+ * lh_freemem frees it early (then NULL).  [-0, +1, m] */
+void **lh_newmem(lua_State *L);
+void lh_freemem(void **box);
+
+/* Lua array of numbers at arg -> GC-owned double[] (scratch pushed); raises
+ * naming the first element that is not a number.  NaN is allowed: the
+ * numerics reject it where it is not meaningful.  lh_optvector: nil gives
+ * NULL, n = 0 and pushes nothing.  [-0, +1, v] */
+double *lh_checkvector(lua_State *L, int arg, size_t *n);
+double *lh_optvector(lua_State *L, int arg, size_t *n);
+/* v[0..n-1] as a Lua array.  [-0, +1, m] */
+void lh_pushvector(lua_State *L, const double *v, size_t n);
+
+/* The complete rows of a frame of nrow rows over the used columns
+ * cols[0..ncols-1] (NULL entries skipped), by frame_complete_rows's one
+ * missing-value rule (data/frame.h): positions in scratch, count in *m.
+ * [-0, +1, m] */
+size_t *lh_complete_rows(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                         size_t nrow, size_t *m);
+
+/* Options from the table at index t (none or nil: every option takes its
+ * default).  lh_optstring raises "option 'key' must be <what>" for a
+ * non-string; the string stays alive with the table.  lh_optint raises
+ * unless a whole number in [lo, hi].  lh_optnames reads an array of column
+ * names (nil: none), pushing it as scratch.  [-0, +0|+1, e] */
+const char *lh_optstring(lua_State *L, int t, const char *key, const char *dflt,
+                         const char *what);
+double lh_optnumber(lua_State *L, int t, const char *key, double dflt);
+int lh_optbool(lua_State *L, int t, const char *key, int dflt);
+lua_Integer lh_optint(lua_State *L, int t, const char *fn, const char *key, lua_Integer dflt,
+                      lua_Integer lo, lua_Integer hi);
+size_t lh_optnames(lua_State *L, int t, const char *key, const char ***out);
+
+/* Raise an error with a kind the Lua side reads (csc.errors.untag): one of
+ * "recipe", "data", "analysis", "output", "internal", optionally followed by
+ * ":reason" (a word a caller may test, e.g. "analysis:negative_variance").
+ * The message starts with the tag "\x1f<kind>\x1f"; csc.errors strips it
+ * and takes the exit code from the kind, never from the message's words.
+ * Untagged errors (luaL_error) count as "analysis".  Free C memory first.
+ * [-0, +0, v] */
+static inline int lh_error(lua_State *L, const char *kind, const char *fmt, ...) {
+  va_list ap;
+  lua_pushfstring(L, "\x1f%s\x1f", kind);
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 2);
+  return lua_error(L);
 }
 
 #endif

@@ -5,6 +5,7 @@
  * tables only; the numerics live in host/num/its.c (design, fit, panel HAC)
  * and host/num/lincom.c (lincom).  Only lua/csc/its.lua requires this module.
  * Exports luaopen_host_its alone. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,36 +199,7 @@ static int fitbox_gc(lua_State *L) {
 
 /* [-0, +1, m] */
 static struct fitbox *newfitbox(lua_State *L) {
-  struct fitbox *fb = lua_newuserdatauv(L, sizeof *fb, 0);
-  memset(fb, 0, sizeof *fb);
-  if (luaL_newmetatable(L, "host.its.fitbox")) {
-    lua_pushcfunction(L, fitbox_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return fb;
-}
-
-static void pushvec(lua_State *L, const double *v, size_t n) {
-  lua_createtable(L, (int)n, 0);
-  for (size_t i = 0; i < n; i++) {
-    lua_pushnumber(L, v[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-}
-
-static int optint(lua_State *L, int t, const char *k, int dflt) {
-  lua_getfield(L, t, k);
-  int v = lua_isnil(L, -1) ? dflt : (int)luaL_checkinteger(L, -1);
-  lua_pop(L, 1);
-  return v;
-}
-
-static int optflag(lua_State *L, int t, const char *k, int dflt) {
-  lua_getfield(L, t, k);
-  int v = lua_isnil(L, -1) ? dflt : lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
+  return lh_newbox(L, sizeof(struct fitbox), "host.its.fitbox", fitbox_gc);
 }
 
 /* Names of the coefficients in its_xrow's order, as a Lua array. */
@@ -445,8 +417,8 @@ static int panel_fit(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   struct its_spec s;
   memset(&s, 0, sizeof s);
-  s.single = optflag(L, 2, "single", 0);
-  int treated = optint(L, 2, "treated", 0);
+  s.single = lh_optbool(L, 2, "single", 0);
+  int treated = (int)lh_optint(L, 2, "its", "treated", 0, INT_MIN, INT_MAX);
   if (treated < 1 || (size_t)treated > b->U)
     return luaL_error(L, "its fit: treated must be a unit number 1..%d, got %d", (int)b->U, treated);
   size_t ncomp = 0, *comp = NULL;
@@ -482,8 +454,8 @@ static int panel_fit(lua_State *L) {
       if (lua_type(L, -1) != LUA_TNUMBER) return luaL_error(L, "its fit: breaks[%d].t must be a number", (int)j + 1);
       s.brk[j].T = lua_tonumber(L, -1);
       lua_pop(L, 1);
-      s.brk[j].level = optflag(L, ib, "level", 1);
-      s.brk[j].slope = optflag(L, ib, "slope", 1);
+      s.brk[j].level = lh_optbool(L, ib, "level", 1);
+      s.brk[j].slope = lh_optbool(L, ib, "slope", 1);
       lua_getfield(L, ib, "label");
       const char *lb = lua_tostring(L, -1);
       if (lb != NULL) snprintf(lab[j], NAMELEN, "%s", lb);
@@ -505,7 +477,7 @@ static int panel_fit(lua_State *L) {
   }
   lua_pop(L, 1);
   s.use = use;
-  int lag = optint(L, 2, "lag", 0);
+  int lag = (int)lh_optint(L, 2, "its", "lag", 0, INT_MIN, INT_MAX);
   if (lag < 0) return luaL_error(L, "its fit: lag must be >= 0, got %d", lag);
   s.lag = (size_t)lag;
   lua_getfield(L, 2, "hac");
@@ -520,27 +492,27 @@ static int panel_fit(lua_State *L) {
   double level = luaL_optnumber(L, -1, 0.95);
   lua_pop(L, 1);
   if (!(level > 0 && level < 1)) return luaL_error(L, "its fit: level must be in (0, 1)");
-  int want_lines = optflag(L, 2, "lines", 1);
-  int detail = optflag(L, 2, "detail", 1);
-  int at = optint(L, 2, "at", 0);
+  int want_lines = lh_optbool(L, 2, "lines", 1);
+  int detail = lh_optbool(L, 2, "detail", 1);
+  int at = (int)lh_optint(L, 2, "its", "at", 0, INT_MIN, INT_MAX);
   if (at < 0 || (size_t)at > b->P) return luaL_error(L, "its fit: at must be a period 1..%d", (int)b->P);
 
   struct its_panel pn = view(b);
   struct fitbox *fb = newfitbox(L);
   char err[256];
   int st = its_design(&pn, &s, (size_t)treated - 1, comp, ncomp, &fb->d, err, sizeof err);
-  if (st != GSL_SUCCESS) return luaL_error(L, "its fit: %s", err);
+  if (st != GSL_SUCCESS) return lh_error(L, st == GSL_EINVAL ? "recipe" : "analysis", "its fit: %s", err);
   st = its_fit(&fb->d, &s, &fb->f);
   if (st == GSL_ESING) {
     push_terms(L, b, &s, lab);
     lua_rawgeti(L, -1, (lua_Integer)fb->f.bad_col + 1);
-    return luaL_error(L, "its fit: term '%s' is a linear combination of earlier terms (collinear); "
+    return lh_error(L, "analysis", "its fit: term '%s' is a linear combination of earlier terms (collinear); "
                       "typically an interruption with no period after it in the sample, a slope "
                       "change with a single post period, or a covariate constant over the sample",
                       lua_tostring(L, -1));
   }
-  if (st == GSL_EDOM) return luaL_error(L, "its fit: a value is not finite");
-  if (st != GSL_SUCCESS) return luaL_error(L, "its fit: %s", gsl_strerror(st));
+  if (st == GSL_EDOM) return lh_error(L, "analysis", "its fit: a value is not finite");
+  if (st != GSL_SUCCESS) return lh_error(L, "analysis", "its fit: %s", gsl_strerror(st));
   const struct its_fit *f = &fb->f;
   const size_t k = f->k, n = f->n;
   double df = zdist ? INFINITY : f->df_resid;
@@ -548,7 +520,7 @@ static int panel_fit(lua_State *L) {
   lua_createtable(L, 0, 24);
   push_terms(L, b, &s, lab);
   lua_setfield(L, -2, "terms");
-  pushvec(L, f->coef, k);
+  lh_pushvector(L, f->coef, k);
   lua_setfield(L, -2, "coef");
   lua_createtable(L, (int)k, 0);   /* se */
   lua_createtable(L, (int)k, 0);   /* statistic */
@@ -572,7 +544,7 @@ static int panel_fit(lua_State *L) {
   if (detail) {
     lua_createtable(L, (int)k, 0);
     for (size_t a = 0; a < k; a++) {
-      pushvec(L, f->V + a * k, k);   /* symmetric: column a = row a */
+      lh_pushvector(L, f->V + a * k, k);   /* symmetric: column a = row a */
       lua_rawseti(L, -2, (lua_Integer)a + 1);
     }
     lua_setfield(L, -2, "vcov");
@@ -590,7 +562,7 @@ static int panel_fit(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)fb->d.nunits);
   lua_setfield(L, -2, "units");
   if (detail) {
-    pushvec(L, f->resid, n);
+    lh_pushvector(L, f->resid, n);
     lua_setfield(L, -2, "resid");
     lua_createtable(L, (int)n, 0);
     lua_createtable(L, (int)n, 0);

@@ -27,14 +27,7 @@ static int resbox_gc(lua_State *L) {
 }
 
 static struct match_result *new_resbox(lua_State *L) {
-  struct match_result *r = lua_newuserdatauv(L, sizeof *r, 0);
-  memset(r, 0, sizeof *r);
-  if (luaL_newmetatable(L, "host.match.result")) {
-    lua_pushcfunction(L, resbox_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return r;
+  return lh_newbox(L, sizeof(struct match_result), "host.match.result", resbox_gc);
 }
 
 static const char *const ORDERS[] = {"data", "largest", "smallest", "random", NULL};
@@ -69,9 +62,9 @@ static int match_nearest_lua(lua_State *L) {
   luaL_checkstack(L, 60, fn);
   const struct frame *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *treat_name = lm_optstring(L, 2, "treat", NULL);
+  const char *treat_name = lh_optstring(L, 2, "treat", NULL, "a string");
   if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
-  const char *dist = lm_optstring(L, 2, "distance", "mahalanobis");
+  const char *dist = lh_optstring(L, 2, "distance", "mahalanobis", "a string");
   int maha = strcmp(dist, "mahalanobis") == 0, user_score = strcmp(dist, "score") == 0;
   int linear = strncmp(dist, "linear.", 7) == 0;
   const char *link = linear ? dist + 7 : dist;
@@ -80,10 +73,10 @@ static int match_nearest_lua(lua_State *L) {
     return luaL_error(L, "%s: unknown distance \"%s\" (mahalanobis, logit, probit, linear.logit, "
                       "linear.probit, score)", fn, dist);
   const char **cov, **pscov, **exn, **caln;
-  size_t ncov = lm_names(L, 2, "covariates", &cov);
-  size_t nps = lm_names(L, 2, "ps_covariates", &pscov);
-  size_t nex = lm_names(L, 2, "exact", &exn);
-  size_t ncal = lm_names(L, 2, "cal_names", &caln);
+  size_t ncov = lh_optnames(L, 2, "covariates", &cov);
+  size_t nps = lh_optnames(L, 2, "ps_covariates", &pscov);
+  size_t nex = lh_optnames(L, 2, "exact", &exn);
+  size_t ncal = lh_optnames(L, 2, "cal_names", &caln);
   int fit_ps = !maha && !user_score ? 1 : maha && nps > 0;
   if (!maha && !user_score && nps == 0) {   /* the propensity model defaults to the covariates */
     pscov = cov;
@@ -91,31 +84,27 @@ static int match_nearest_lua(lua_State *L) {
   }
   if (maha && ncov == 0) return luaL_error(L, "%s: Mahalanobis matching needs covariates", fn);
   if (fit_ps && nps == 0) return luaL_error(L, "%s: the propensity model needs covariates", fn);
-  const char *score_name = user_score ? lm_optstring(L, 2, "score", NULL) : NULL;
+  const char *score_name = user_score ? lh_optstring(L, 2, "score", NULL, "a string") : NULL;
   if (user_score && !score_name)
     return luaL_error(L, "%s: distance = \"score\" needs spec.score (a column name)", fn);
 
   /* Columns, and the rows where every used value is present. */
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
   size_t ntot = ncov + nps + nex + ncal + 1;
-  const struct frame_col **all = lh_scratch(L, ntot * sizeof *all);
+  const struct frame_col **all = lh_scratch(L, (ntot + 1) * sizeof *all);
   const struct frame_col **cc = all, **pc = all + ncov, **ec = pc + nps, **kc = ec + nex;
   for (size_t j = 0; j < ncov; j++) cc[j] = lm_numcol(L, f, fn, "covariate", cov[j]);
   for (size_t j = 0; j < nps; j++) pc[j] = lm_numcol(L, f, fn, "propensity covariate", pscov[j]);
   for (size_t j = 0; j < nex; j++) ec[j] = lm_col(L, f, fn, "exact", exn[j]);
   for (size_t j = 0; j < ncal; j++) kc[j] = lm_numcol(L, f, fn, "caliper", caln[j]);
   const struct frame_col *sc = score_name ? lm_numcol(L, f, fn, "score", score_name) : NULL;
-  all[ntot - 1] = sc ? sc : tc;
-  size_t N = f->nrow, m = 0;
-  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
-  for (size_t i = 0; i < N; i++) {
-    int miss = lm_missing(tc, i);
-    for (size_t j = 0; j < ntot && !miss; j++) miss = lm_missing(all[j], i);
-    if (!miss) keep[m++] = i;
-  }
+  all[ntot - 1] = sc;
+  all[ntot] = tc;
+  size_t N = f->nrow, m;
+  size_t *keep = lh_complete_rows(L, all, ntot + 1, N, &m);
   if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
-  const char *est = lm_optstring(L, 2, "estimand", "ATT");
+  const char *est = lh_optstring(L, 2, "estimand", "ATT", "a string");
   int atc = strcmp(est, "ATC") == 0;
   if (!atc && strcmp(est, "ATT") != 0)
     return luaL_error(L, "%s: estimand must be \"ATT\" or \"ATC\" for nearest-neighbour matching", fn);
@@ -158,19 +147,19 @@ static int match_nearest_lua(lua_State *L) {
     }
   }
   if (nex > 0) s.exact = lm_strata(L, ec, nex, keep, m);
-  lua_Integer ratio = (lua_Integer)lm_optnumber(L, 2, "ratio", 1);
+  lua_Integer ratio = (lua_Integer)lh_optnumber(L, 2, "ratio", 1);
   if (ratio < 1) return luaL_error(L, "%s: ratio must be at least 1", fn);
   s.ratio = (size_t)ratio;
-  s.replace = lm_optbool(L, 2, "replace", 0);
-  s.seed = (uint32_t)(int64_t)lm_optnumber(L, 2, "seed", 0);
-  s.caliper = lm_optnumber(L, 2, "caliper", NAN);
-  s.caliper_std = lm_optbool(L, 2, "std_caliper", 1);
-  const char *ord = lm_optstring(L, 2, "order", NULL);
+  s.replace = lh_optbool(L, 2, "replace", 0);
+  s.seed = (uint32_t)(int64_t)lh_optnumber(L, 2, "seed", 0);
+  s.caliper = lh_optnumber(L, 2, "caliper", NAN);
+  s.caliper_std = lh_optbool(L, 2, "std_caliper", 1);
+  const char *ord = lh_optstring(L, 2, "order", NULL, "a string");
   s.order = ord ? (enum match_order)choice(L, fn, "order", ord, ORDERS) : match_default_order(&s, atc);
   if (ncal > 0) {
     double *calX = lh_scratch(L, m * ncal * sizeof *calX), *calw = lh_scratch(L, ncal * sizeof *calw);
     unsigned char *cstd = lh_scratch(L, ncal);
-    int std = lm_optbool(L, 2, "cal_std", 1);
+    int std = lh_optbool(L, 2, "cal_std", 1);
     lua_getfield(L, 2, "cal_widths");
     int wi = lua_gettop(L);
     if (!lua_istable(L, wi) || (size_t)luaL_len(L, wi) != ncal)
@@ -188,7 +177,7 @@ static int match_nearest_lua(lua_State *L) {
     s.cal_std = cstd;
   }
   unsigned char *disc = NULL;
-  int dk = choice(L, fn, "discard", lm_optstring(L, 2, "discard", "none"), DISCARDS);
+  int dk = choice(L, fn, "discard", lh_optstring(L, 2, "discard", "none", "a string"), DISCARDS);
   if (dk != MATCH_DISCARD_NONE) {
     if (score == NULL)
       return luaL_error(L, "%s: discard = \"%s\" needs a propensity score", fn, DISCARDS[dk]);
@@ -253,21 +242,21 @@ static int match_nearest_lua(lua_State *L) {
   }
   struct lm_newcol nc[3];
   size_t nnc = 0;
-  nc[nnc++] = (struct lm_newcol){lm_optstring(L, 2, "weights_name", "weights"), "weights_name", w,
+  nc[nnc++] = (struct lm_newcol){lh_optstring(L, 2, "weights_name", "weights", "a string"), "weights_name", w,
                                  NULL, NULL, 0.0};
   if (r->subclass)
-    nc[nnc++] = (struct lm_newcol){lm_optstring(L, 2, "subclass_name", "subclass"),
+    nc[nnc++] = (struct lm_newcol){lh_optstring(L, 2, "subclass_name", "subclass", "a string"),
                                    "subclass_name", NULL, sub, subna, 0.0};
   if (score)
-    nc[nnc++] = (struct lm_newcol){lm_optstring(L, 2, "distance_name", "distance"),
+    nc[nnc++] = (struct lm_newcol){lh_optstring(L, 2, "distance_name", "distance", "a string"),
                                    "distance_name", score, NULL, NULL, NAN};
   lm_push_frame_with(L, f, keep, m, nc, nnc, fn);
 
   /* pairs: one row per (focal unit, match) */
   size_t K = r->ratio, np = 0;
   for (size_t i = 0; i < n1 * K; i++) np += r->mm[i] != MATCH_NONE;
-  struct frame *pf = frame_new();
-  lframe_push(L, pf);
+  struct frame **pslot = lframe_newbox(L);
+  struct frame *pf = lframe_fill(L, pslot, frame_new());
   static const char *const pn[] = {"treated_row", "control_row", "slot", "subclass"};
   struct frame_col *pcol[5];
   for (int c = 0; c < 4; c++) {

@@ -12,15 +12,7 @@
 
 #include "data/frame.h"
 
-/* GC-owned scratch memory: a raised error cannot leak it.  [-0, +1, m] */
-
-/* Options from the spec table at index t.  [-0, +0, e] */
-const char *lm_optstring(lua_State *L, int t, const char *key, const char *dflt);
-double lm_optnumber(lua_State *L, int t, const char *key, double dflt);
-int lm_optbool(lua_State *L, int t, const char *key, int dflt);
-/* Names in the array field key (absent: 0).  The strings stay alive while
- * the spec table does.  Array in scratch.  [-0, +1, e] */
-size_t lm_names(lua_State *L, int t, const char *key, const char ***out);
+/* Options and names: lh_opt* in lhelp.h. */
 
 /* Column by name or raise "<fn>: no <role> column "x" (did you mean "y"?)". */
 const struct frame_col *lm_col(lua_State *L, const struct frame *f, const char *fn,
@@ -29,7 +21,6 @@ const struct frame_col *lm_col(lua_State *L, const struct frame *f, const char *
 const struct frame_col *lm_numcol(lua_State *L, const struct frame *f, const char *fn,
                                   const char *role, const char *name);
 /* Missing: marked with a reason, or NaN. */
-int lm_missing(const struct frame_col *c, size_t i);
 
 /* Treatment indicator over rows keep[0..m-1]: 0/1 numbers or booleans, else
  * raise naming the row.  Scratch.  [-0, +1, e] */

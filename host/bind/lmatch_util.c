@@ -16,55 +16,6 @@
 #include "lhelp.h"
 #include "lmatch_int.h"
 
-const char *lm_optstring(lua_State *L, int t, const char *key, const char *dflt) {
-  lua_getfield(L, t, key);
-  const char *s = lua_isnil(L, -1) ? dflt : lua_tostring(L, -1);
-  if (!lua_isnil(L, -1) && (s == NULL || lua_type(L, -1) != LUA_TSTRING))
-    luaL_error(L, "option '%s' must be a string", key);
-  lua_pop(L, 1);   /* a string from the table stays alive with the table */
-  return s;
-}
-
-double lm_optnumber(lua_State *L, int t, const char *key, double dflt) {
-  lua_getfield(L, t, key);
-  double v = dflt;
-  if (!lua_isnil(L, -1)) {
-    if (!lua_isnumber(L, -1)) luaL_error(L, "option '%s' must be a number", key);
-    v = lua_tonumber(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
-int lm_optbool(lua_State *L, int t, const char *key, int dflt) {
-  lua_getfield(L, t, key);
-  int v = lua_isnil(L, -1) ? dflt : lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
-}
-
-size_t lm_names(lua_State *L, int t, const char *key, const char ***out) {
-  lua_getfield(L, t, key);
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    *out = lh_scratch(L, sizeof **out);
-    return 0;
-  }
-  if (!lua_istable(L, -1)) luaL_error(L, "option '%s' must be an array of column names", key);
-  size_t k = (size_t)luaL_len(L, -1);
-  int arr = lua_gettop(L);
-  const char **names = lh_scratch(L, (k ? k : 1) * sizeof *names);
-  for (size_t j = 0; j < k; j++) {
-    if (lua_rawgeti(L, arr, (lua_Integer)j + 1) != LUA_TSTRING)
-      luaL_error(L, "%s[%d] must be a column name", key, (int)j + 1);
-    names[j] = lua_tostring(L, -1);   /* alive: held by the array in the spec */
-    lua_pop(L, 1);
-  }
-  lua_remove(L, arr);
-  *out = names;
-  return k;
-}
-
 const struct frame_col *lm_col(lua_State *L, const struct frame *f, const char *fn,
                                const char *role, const char *name) {
   int j = frame_find(f, name);
@@ -82,11 +33,6 @@ const struct frame_col *lm_numcol(lua_State *L, const struct frame *f, const cha
     luaL_error(L, "%s: %s column '%s' is text; make 0/1 indicator columns for it%s", fn, role,
                name, strcmp(role, "covariate") == 0 ? " or use it for exact matching" : "");
   return c;
-}
-
-int lm_missing(const struct frame_col *c, size_t i) {
-  if (frame_col_isna(c, i)) return 1;
-  return c->type == FRAME_F64 && isnan(c->v.f64[i]);
 }
 
 unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m,
@@ -195,13 +141,7 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
   }
   for (size_t c = 0; c < nc; c++)
     for (size_t j = 0; j < m; j++) X[j + m * (c + 1)] = frame_col_getd(cols[c], keep[j]);
-  struct glmbox *b = lua_newuserdatauv(L, sizeof *b, 0);
-  memset(b, 0, sizeof *b);
-  if (luaL_newmetatable(L, "host.match.glmbox")) {
-    lua_pushcfunction(L, glmbox_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  struct glmbox *b = lh_newbox(L, sizeof *b, "host.match.glmbox", glmbox_gc);
   struct glm_opts o = glm_opts_default(GLM_BINOMIAL, probit ? GLM_PROBIT : GLM_LOGIT);
   b->live = 1;
   int st = glm_fit(X, m, k, y, NULL, NULL, 1, &o, &b->fit);
@@ -240,9 +180,8 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     if (frame_find(f, cols[c].name) >= 0)
       luaL_error(L, "%s: the data already have a column '%s'; choose another name with the "
                  "option %s", fn, cols[c].name, cols[c].option);
-  struct frame *o = frame_take(f, NULL, f->nrow);
-  if (o == NULL) luaL_error(L, "not enough memory");
-  lframe_push(L, o);   /* owned by Lua from here: an error below cannot leak it */
+  struct frame **slot = lframe_newbox(L);   /* an error below cannot leak the frame */
+  struct frame *o = lframe_fill(L, slot, frame_take(f, NULL, f->nrow));
   size_t n = f->nrow;
   for (size_t c = 0; c < ncols; c++) {
     const struct lm_newcol *nc = &cols[c];

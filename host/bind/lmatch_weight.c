@@ -23,14 +23,7 @@ static int ipwbox_gc(lua_State *L) {
 }
 
 static struct ipw_result *new_ipwbox(lua_State *L) {
-  struct ipw_result *r = lua_newuserdatauv(L, sizeof *r, 0);
-  memset(r, 0, sizeof *r);
-  if (luaL_newmetatable(L, "host.match.ipw")) {
-    lua_pushcfunction(L, ipwbox_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return r;
+  return lh_newbox(L, sizeof(struct ipw_result), "host.match.ipw", ipwbox_gc);
 }
 
 static void push_group(lua_State *L, const struct ipw_group *g) {
@@ -56,27 +49,26 @@ static int match_ipw_lua(lua_State *L) {
   luaL_checkstack(L, 40, fn);
   const struct frame *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *treat_name = lm_optstring(L, 2, "treat", NULL);
+  const char *treat_name = lh_optstring(L, 2, "treat", NULL, "a string");
   if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
-  const char *score_name = lm_optstring(L, 2, "score", NULL);
-  const char *link = lm_optstring(L, 2, "link", "logit");
+  const char *score_name = lh_optstring(L, 2, "score", NULL, "a string");
+  const char *link = lh_optstring(L, 2, "link", "logit", "a string");
   if (strcmp(link, "logit") != 0 && strcmp(link, "probit") != 0)
     return luaL_error(L, "%s: link must be \"logit\" or \"probit\"", fn);
   const char **pscov;
-  size_t nps = lm_names(L, 2, "ps_covariates", &pscov);
+  size_t nps = lh_optnames(L, 2, "ps_covariates", &pscov);
   if (!score_name && nps == 0)
     return luaL_error(L, "%s: give ps_covariates (for the propensity model) or score", fn);
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
-  const struct frame_col **pc = lh_scratch(L, (nps ? nps : 1) * sizeof *pc);
+  /* used columns: treatment, score, and the propensity covariates when no
+   * score is given */
+  const struct frame_col **use = lh_scratch(L, (nps + 2) * sizeof *use), **pc = use + 2;
   for (size_t j = 0; j < nps; j++) pc[j] = lm_numcol(L, f, fn, "propensity covariate", pscov[j]);
   const struct frame_col *sc = score_name ? lm_numcol(L, f, fn, "score", score_name) : NULL;
-  size_t N = f->nrow, m = 0;
-  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
-  for (size_t i = 0; i < N; i++) {
-    int miss = lm_missing(tc, i) || (sc && lm_missing(sc, i));
-    for (size_t j = 0; j < nps && !miss && !sc; j++) miss = lm_missing(pc[j], i);
-    if (!miss) keep[m++] = i;
-  }
+  use[0] = tc;
+  use[1] = sc;
+  size_t N = f->nrow, m;
+  size_t *keep = lh_complete_rows(L, use, sc ? 2 : nps + 2, N, &m);
   if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
   int iter = 0;
@@ -85,17 +77,17 @@ static int match_ipw_lua(lua_State *L) {
                               0, &iter);
   struct ipw_opts o;
   memset(&o, 0, sizeof o);
-  const char *est = lm_optstring(L, 2, "estimand", "ATT");
+  const char *est = lh_optstring(L, 2, "estimand", "ATT", "a string");
   if (strcmp(est, "ATT") == 0) o.estimand = IPW_ATT;
   else if (strcmp(est, "ATE") == 0) o.estimand = IPW_ATE;
   else if (strcmp(est, "ATC") == 0) o.estimand = IPW_ATC;
   else return luaL_error(L, "%s: estimand must be \"ATT\", \"ATE\" or \"ATC\"", fn);
-  o.stabilize = lm_optbool(L, 2, "stabilize", 0);
-  o.trim_lo = lm_optnumber(L, 2, "trim_lo", NAN);
-  o.trim_hi = lm_optnumber(L, 2, "trim_hi", NAN);
-  o.trunc_lo = lm_optnumber(L, 2, "trunc_lo", NAN);
-  o.trunc_hi = lm_optnumber(L, 2, "trunc_hi", NAN);
-  lua_Number bins = lm_optnumber(L, 2, "bins", 20);
+  o.stabilize = lh_optbool(L, 2, "stabilize", 0);
+  o.trim_lo = lh_optnumber(L, 2, "trim_lo", NAN);
+  o.trim_hi = lh_optnumber(L, 2, "trim_hi", NAN);
+  o.trunc_lo = lh_optnumber(L, 2, "trunc_lo", NAN);
+  o.trunc_hi = lh_optnumber(L, 2, "trunc_hi", NAN);
+  lua_Number bins = lh_optnumber(L, 2, "bins", 20);
   if (!(bins >= 0 && bins <= 10000)) return luaL_error(L, "%s: bins must be in 0..10000", fn);
   o.nbins = (size_t)bins;
   struct ipw_result *r = new_ipwbox(L);
@@ -125,14 +117,14 @@ static int match_ipw_lua(lua_State *L) {
   lua_setfield(L, info, "estimand");
 
   struct lm_newcol nc[2] = {
-      {lm_optstring(L, 2, "weights_name", "weights"), "weights_name", r->w, NULL, NULL, 0.0},
-      {lm_optstring(L, 2, "ps_name", "ps"), "ps_name", ps, NULL, NULL, NAN}};
+      {lh_optstring(L, 2, "weights_name", "weights", "a string"), "weights_name", r->w, NULL, NULL, 0.0},
+      {lh_optstring(L, 2, "ps_name", "ps", "a string"), "ps_name", ps, NULL, NULL, NAN}};
   lm_push_frame_with(L, f, keep, m, nc, sc ? 1 : 2, fn);
 
   /* histogram: bins of the score by group */
   size_t B = o.nbins;
-  struct frame *hf = frame_new();
-  lframe_push(L, hf);
+  struct frame **hslot = lframe_newbox(L);
+  struct frame *hf = lframe_fill(L, hslot, frame_new());
   static const char *const hn[] = {"bin_lo", "bin_hi", "n_treated", "n_control", "share_treated",
                                    "share_control", "weighted_share_treated",
                                    "weighted_share_control"};
@@ -166,7 +158,7 @@ static double *weights_of(lua_State *L, const struct frame *f, const char *fn, c
   const struct frame_col *c = lm_numcol(L, f, fn, "weights", name);
   double *w = lh_scratch(L, m * sizeof *w);
   for (size_t j = 0; j < m; j++) {
-    w[j] = lm_missing(c, keep[j]) ? 0.0 : frame_col_getd(c, keep[j]);
+    w[j] = frame_col_missing(c, keep[j]) ? 0.0 : frame_col_getd(c, keep[j]);
     if (w[j] < 0 || !isfinite(w[j]))
       luaL_error(L, "%s: weights column '%s' has %f in row %d; weights must be finite and >= 0",
                  fn, name, w[j], (int)keep[j] + 1);
@@ -183,23 +175,21 @@ static int match_balance_lua(lua_State *L) {
   luaL_checkstack(L, 40, fn);
   const struct frame *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *treat_name = lm_optstring(L, 2, "treat", NULL);
+  const char *treat_name = lh_optstring(L, 2, "treat", NULL, "a string");
   if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
   const char **cov;
-  size_t ncov = lm_names(L, 2, "covariates", &cov);
+  size_t ncov = lh_optnames(L, 2, "covariates", &cov);
   if (ncov == 0) return luaL_error(L, "%s: no covariates", fn);
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
-  size_t N = f->nrow, m = 0;
-  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
-  for (size_t i = 0; i < N; i++)
-    if (!lm_missing(tc, i)) keep[m++] = i;
+  size_t m;
+  size_t *keep = lh_complete_rows(L, &tc, 1, f->nrow, &m);
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
-  const char *wn = lm_optstring(L, 2, "weights", NULL), *bn = lm_optstring(L, 2, "base_weights", NULL);
+  const char *wn = lh_optstring(L, 2, "weights", NULL, "a string"), *bn = lh_optstring(L, 2, "base_weights", NULL, "a string");
   double *adj = wn ? weights_of(L, f, fn, wn, keep, m) : NULL;
   double *base = bn ? weights_of(L, f, fn, bn, keep, m) : NULL;
   struct balance_opts o;
-  const char *sd = lm_optstring(L, 2, "sd", "treated"), *var = lm_optstring(L, 2, "variance", "cobalt");
-  const char *bin = lm_optstring(L, 2, "binary", "std");
+  const char *sd = lh_optstring(L, 2, "sd", "treated", "a string"), *var = lh_optstring(L, 2, "variance", "cobalt", "a string");
+  const char *bin = lh_optstring(L, 2, "binary", "std", "a string");
   if (strcmp(sd, "treated") == 0) o.sd = BALANCE_SD_TREATED;
   else if (strcmp(sd, "control") == 0) o.sd = BALANCE_SD_CONTROL;
   else if (strcmp(sd, "pooled") == 0) o.sd = BALANCE_SD_POOLED;
@@ -214,7 +204,7 @@ static int match_balance_lua(lua_State *L) {
   lua_createtable(L, (int)ncov, 0);
   for (size_t c = 0; c < ncov; c++) {
     const struct frame_col *col = lm_numcol(L, f, fn, "covariate", cov[c]);
-    for (size_t j = 0; j < m; j++) x[j] = lm_missing(col, keep[j]) ? NAN : frame_col_getd(col, keep[j]);
+    for (size_t j = 0; j < m; j++) x[j] = frame_col_missing(col, keep[j]) ? NAN : frame_col_getd(col, keep[j]);
     struct balance_stat b;
     char err[256];
     if (balance_covariate(x, treat, base, adj, m, &o, &b, err, sizeof err) != GSL_SUCCESS)
@@ -261,24 +251,22 @@ static int match_effect_lua(lua_State *L) {
   luaL_checkstack(L, 40, fn);
   const struct frame *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  const char *yn = lm_optstring(L, 2, "outcome", NULL), *tn = lm_optstring(L, 2, "treat", NULL);
+  const char *yn = lh_optstring(L, 2, "outcome", NULL, "a string"), *tn = lh_optstring(L, 2, "treat", NULL, "a string");
   if (!yn || !tn) return luaL_error(L, "%s: spec.outcome and spec.treat are required", fn);
-  const char *wn = lm_optstring(L, 2, "weights", NULL), *cn = lm_optstring(L, 2, "cluster", NULL);
+  const char *wn = lh_optstring(L, 2, "weights", NULL, "a string"), *cn = lh_optstring(L, 2, "cluster", NULL, "a string");
   const char **adj;
-  size_t q = lm_names(L, 2, "adjust", &adj);
+  size_t q = lh_optnames(L, 2, "adjust", &adj);
   const struct frame_col *yc = lm_numcol(L, f, fn, "outcome", yn), *tc = lm_col(L, f, fn, "treatment", tn);
   const struct frame_col *wc = wn ? lm_numcol(L, f, fn, "weights", wn) : NULL;
   const struct frame_col *cc = cn ? lm_col(L, f, fn, "cluster", cn) : NULL;
-  const struct frame_col **zc = lh_scratch(L, (q ? q : 1) * sizeof *zc);
+  const struct frame_col **use = lh_scratch(L, (q + 4) * sizeof *use), **zc = use + 4;
   for (size_t c = 0; c < q; c++) zc[c] = lm_numcol(L, f, fn, "adjustment covariate", adj[c]);
-  size_t N = f->nrow, m = 0;
-  size_t *keep = lh_scratch(L, (N ? N : 1) * sizeof *keep);
-  for (size_t i = 0; i < N; i++) {
-    int miss = lm_missing(yc, i) || lm_missing(tc, i) || (wc && lm_missing(wc, i)) ||
-               (cc && lm_missing(cc, i));
-    for (size_t c = 0; c < q && !miss; c++) miss = lm_missing(zc[c], i);
-    if (!miss) keep[m++] = i;
-  }
+  use[0] = yc;
+  use[1] = tc;
+  use[2] = wc;
+  use[3] = cc;
+  size_t N = f->nrow, m;
+  size_t *keep = lh_complete_rows(L, use, q + 4, N, &m);
   if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
   struct effect_spec s;
   memset(&s, 0, sizeof s);
@@ -293,13 +281,13 @@ static int match_effect_lua(lua_State *L) {
     s.Z = Z;
     s.q = q;
   }
-  s.interact = lm_optbool(L, 2, "interact", 0);
-  const char *target = lm_optstring(L, 2, "target", "ATT");
+  s.interact = lh_optbool(L, 2, "interact", 0);
+  const char *target = lh_optstring(L, 2, "target", "ATT", "a string");
   if (strcmp(target, "ATT") == 0) s.target = EFFECT_ATT;
   else if (strcmp(target, "ATE") == 0) s.target = EFFECT_ATE;
   else if (strcmp(target, "ATC") == 0) s.target = EFFECT_ATC;
   else return luaL_error(L, "%s: target must be \"ATT\", \"ATE\" or \"ATC\"", fn);
-  const char *vc = lm_optstring(L, 2, "vcov", cc ? "cluster" : "HC1");
+  const char *vc = lh_optstring(L, 2, "vcov", cc ? "cluster" : "HC1", "a string");
   int vi = -1;
   for (int i = 0; VCOVS[i]; i++)
     if (strcmp(vc, VCOVS[i]) == 0) vi = i;
@@ -317,9 +305,9 @@ static int match_effect_lua(lua_State *L) {
     s.cluster = cl;
     s.G = G;
   }
-  s.rescale_control = lm_optnumber(L, 2, "rescale_control", 1.0);
-  s.level = lm_optnumber(L, 2, "level", 0.95);
-  s.normal = lm_optbool(L, 2, "normal", 0);
+  s.rescale_control = lh_optnumber(L, 2, "rescale_control", 1.0);
+  s.level = lh_optnumber(L, 2, "level", 0.95);
+  s.normal = lh_optbool(L, 2, "normal", 0);
   struct effect_result r;
   char err[512];
   int st = effect_estimate(&s, &r, err, sizeof err);

@@ -40,14 +40,7 @@ static int fitbox_gc(lua_State *L) {
 
 /* [-0, +1, m] */
 struct fitbox *lmodel_newfitbox(lua_State *L) {
-  struct fitbox *b = lua_newuserdatauv(L, sizeof *b, 0);
-  memset(b, 0, sizeof *b);
-  if (luaL_newmetatable(L, "host.model.fitbox")) {
-    lua_pushcfunction(L, fitbox_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return b;
+  return lh_newbox(L, sizeof(struct fitbox), "host.model.fitbox", fitbox_gc);
 }
 
 /* ===== Building the design from a frame ===== */
@@ -63,24 +56,6 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
     luaL_error(L, "%s: %s column '%s' is categorical; make 0/1 indicator columns for it", fn,
                role, name);
   return c;
-}
-
-/* opts[key] as a column name, or NULL.  [-0, +0, e] */
-const char *lmodel_optname(lua_State *L, int opts, const char *key) {
-  if (lua_isnoneornil(L, opts)) return NULL;
-  lua_getfield(L, opts, key);
-  const char *s = lua_isnil(L, -1) ? NULL : lua_tostring(L, -1);
-  if (!lua_isnil(L, -1) && s == NULL) luaL_error(L, "option '%s' must be a column name", key);
-  lua_pop(L, 1);   /* the string stays alive: it is stored in the opts table */
-  return s;
-}
-
-int lmodel_optbool(lua_State *L, int opts, const char *key, int dflt) {
-  if (lua_isnoneornil(L, opts)) return dflt;
-  lua_getfield(L, opts, key);
-  int v = lua_isnil(L, -1) ? dflt : lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
 }
 
 static int cmp_pair(const void *a, const void *b) {
@@ -110,11 +85,6 @@ static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t
   return id;
 }
 
-int lmodel_row_missing(const struct frame_col *c, size_t i) {
-  if (c->type == FRAME_CAT) return frame_col_isna(c, i);
-  return frame_col_isna(c, i) || isnan(frame_col_getd(c, i));
-}
-
 /* Args: frame at 1, y name at 2, array of x names at 3, options at 4.
  * Pushes lmodel_scratch userdata (several).  Names the first bad column. */
 void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster) {
@@ -123,7 +93,7 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   luaL_checktype(L, 3, LUA_TTABLE);
   if (!lua_isnoneornil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
   lua_Integer nx = luaL_len(L, 3);
-  d->intercept = lmodel_optbool(L, 4, "intercept", 1);
+  d->intercept = lh_optbool(L, 4, "intercept", 1);
   size_t k = (size_t)nx + (d->intercept ? 1 : 0);
   if (k == 0) luaL_error(L, "%s: no covariates and no intercept", fn);
   const struct frame_col **xc = lh_scratch(L, (k + 4) * sizeof *xc);
@@ -136,8 +106,8 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
     lua_pop(L, 1);
   }
   const struct frame_col *yc = lmodel_numcol(L, fn, f, "outcome", yname);
-  const char *wn = lmodel_optname(L, 4, "weights"), *on = lmodel_optname(L, 4, "offset"),
-             *cn = lmodel_optname(L, 4, "cluster");
+  const char *wn = lh_optstring(L, 4, "weights", NULL, "a column name"), *on = lh_optstring(L, 4, "offset", NULL, "a column name"),
+             *cn = lh_optstring(L, 4, "cluster", NULL, "a column name");
   const struct frame_col *wc = wn ? lmodel_numcol(L, fn, f, "weights", wn) : NULL;
   const struct frame_col *oc = on ? lmodel_numcol(L, fn, f, "offset", on) : NULL;
   const struct frame_col *cc = NULL;
@@ -149,20 +119,18 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
     luaL_error(L, "%s: vcov = \"CR1\" needs the option cluster = <column name>", fn);
   }
   /* Keep the rows where every used value is present. */
-  size_t N = f->nrow, n = 0;
-  size_t *keep = lh_scratch(L, N * sizeof *keep);
-  for (size_t i = 0; i < N; i++) {
-    int miss = lmodel_row_missing(yc, i) || (wc && lmodel_row_missing(wc, i)) || (oc && lmodel_row_missing(oc, i)) ||
-               (cc && lmodel_row_missing(cc, i));
-    for (lua_Integer j = 0; !miss && j < nx; j++) miss = lmodel_row_missing(xc[j], i);
-    if (!miss) keep[n++] = i;
-  }
+  size_t N = f->nrow, n;
+  xc[nx] = yc;
+  xc[nx + 1] = wc;
+  xc[nx + 2] = oc;
+  xc[nx + 3] = cc;
+  size_t *keep = lh_complete_rows(L, xc, (size_t)nx + 4, N, &n);
   d->n = n;
   d->k = k;
   d->dropped = N - n;
   d->keep = keep;
   if (n <= k)
-    luaL_error(L, "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
+    lh_error(L, "analysis", "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
                "need more rows than coefficients", fn, (int)n, (int)(N - n), (int)k);
   d->X = lh_scratch(L, n * k * sizeof *d->X);
   d->y = lh_scratch(L, n * sizeof *d->y);
@@ -205,8 +173,8 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
     const char *nm = lua_tostring(L, -1);
     int allzero = 1;
     for (size_t i = 0; i < d->n && allzero; i++) allzero = d->X[i + d->n * bad_col] == 0;
-    if (allzero) return luaL_error(L, "%s: column '%s' is all zero in the rows used", fn, nm);
-    return luaL_error(L, "%s: column '%s' is a linear combination of earlier columns "
+    if (allzero) return lh_error(L, "analysis", "%s: column '%s' is all zero in the rows used", fn, nm);
+    return lh_error(L, "analysis", "%s: column '%s' is a linear combination of earlier columns "
                       "(collinear); drop it or one of the columns it repeats", fn, nm);
   }
   if (st == GSL_EDOM) {
@@ -225,16 +193,6 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
   if (st == GSL_EFAILED) what = "no finite deviance even after step halving";
   if (st == GSL_ENOMEM) what = "not enough memory";
   return luaL_error(L, "%s: %s", fn, what);
-}
-
-/* ===== Pushing results ===== */
-
-void lmodel_pushvec(lua_State *L, const double *v, size_t m) {
-  lua_createtable(L, (int)m, 0);
-  for (size_t i = 0; i < m; i++) {
-    lua_pushnumber(L, v[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
 }
 
 static void pushmat(lua_State *L, const double *V, size_t k) {
@@ -259,7 +217,7 @@ void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, co
     lua_rawseti(L, -2, (lua_Integer)j + 1);
   }
   lua_setfield(L, -2, "terms");
-  lmodel_pushvec(L, b, k);
+  lh_pushvector(L, b, k);
   lua_setfield(L, -2, "coef");
   lua_createtable(L, (int)k, 0);
   lua_createtable(L, (int)k, 0);
@@ -362,9 +320,9 @@ static int model_ols(lua_State *L) {
   lmodel_push_coefs(L, &d, fit->coef, V, fit->df_resid);
   lua_pushstring(L, lmodel_vcov_names[vt]);
   lua_setfield(L, -2, "vcov_type");
-  lmodel_pushvec(L, fit->fitted, d.n);
+  lh_pushvector(L, fit->fitted, d.n);
   lua_setfield(L, -2, "fitted");
-  lmodel_pushvec(L, fit->resid, d.n);
+  lh_pushvector(L, fit->resid, d.n);
   lua_setfield(L, -2, "resid");
   lh_setnum(L, "df_resid", fit->df_resid);
   lh_setnum(L, "sigma", sqrt(fit->sigma2));
@@ -470,9 +428,9 @@ static int model_glm(lua_State *L) {
   lmodel_push_coefs(L, &d, g->coef, V, INFINITY);
   lua_pushstring(L, lmodel_vcov_names[vt]);
   lua_setfield(L, -2, "vcov_type");
-  lmodel_pushvec(L, g->mu, d.n);
+  lh_pushvector(L, g->mu, d.n);
   lua_setfield(L, -2, "fitted");
-  lmodel_pushvec(L, g->eta, d.n);
+  lh_pushvector(L, g->eta, d.n);
   lua_setfield(L, -2, "linear_predictor");
   lh_setnum(L, "deviance", g->deviance);
   lh_setnum(L, "null_deviance", g->null_deviance);
@@ -548,7 +506,8 @@ static int model_lincom(lua_State *L) {
   luaL_argcheck(L, level > 0 && level < 1, 4, "level must be in (0, 1)");
   struct lintest_lincom r;
   if (lintest_lincom(b, V, k, c, c0, df, level, &r) != GSL_SUCCESS)
-    return luaL_error(L, "lincom: the covariance gives a negative variance for this combination");
+    return lh_error(L, "analysis:negative_variance",
+                    "lincom: the covariance gives a negative variance for this combination");
   lua_createtable(L, 0, 7);
   lh_setnum(L, "estimate", r.estimate);
   lh_setnum(L, "se", r.se);
@@ -621,7 +580,7 @@ static int model_predict(lua_State *L) {
     } else {
       const struct frame_col *c = lmodel_numcol(L, "predict", f, "covariate", nm ? nm : "?");
       for (size_t i = 0; i < m; i++) {
-        if (lmodel_row_missing(c, i))
+        if (frame_col_missing(c, i))
           return luaL_error(L, "predict: covariate '%s' is missing in row %d of the new data",
                             nm, (int)i + 1);
         X0[i + m * j] = frame_col_getd(c, i);
@@ -632,9 +591,9 @@ static int model_predict(lua_State *L) {
   double *fit = lh_scratch(L, (m > 0 ? m : 1) * sizeof *fit), *se = lh_scratch(L, (m > 0 ? m : 1) * sizeof *se);
   lintest_predict(b, V, k, X0, m, fit, se);
   lua_createtable(L, 0, 2);
-  lmodel_pushvec(L, fit, m);
+  lh_pushvector(L, fit, m);
   lua_setfield(L, -2, "fit");
-  lmodel_pushvec(L, se, m);
+  lh_pushvector(L, se, m);
   lua_setfield(L, -2, "se");
   return 1;
 }

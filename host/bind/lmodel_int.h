@@ -36,12 +36,8 @@ extern const char *const lmodel_vcov_names[];
 
 struct fitbox *lmodel_newfitbox(lua_State *L);
 const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct frame *f, const char *role, const char *name);
-const char *lmodel_optname(lua_State *L, int opts, const char *key);
-int lmodel_optbool(lua_State *L, int opts, const char *key, int dflt);
-int lmodel_row_missing(const struct frame_col *c, size_t i);
 void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster);
 int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int st, size_t bad_col, size_t bad_row);
-void lmodel_pushvec(lua_State *L, const double *v, size_t m);
 void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, const double *V, double df);
 void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct design *d, struct vcov_data *vd, double sigma2, size_t lag, int cl_adjust, double *V);
 int lmodel_optvcov(lua_State *L, int opts, const char *fn);

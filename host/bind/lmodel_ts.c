@@ -32,36 +32,19 @@ static const char *numstr(lua_State *L, double v) {
   return lua_tostring(L, -1);
 }
 
-/* opts[key] as an integer in [lo, hi], or dflt.  [-0, +0, e] */
-static lua_Integer optint(lua_State *L, int opts, const char *fn, const char *key,
-                          lua_Integer dflt, lua_Integer lo, lua_Integer hi) {
-  if (lua_isnoneornil(L, opts)) return dflt;
-  lua_getfield(L, opts, key);
-  lua_Integer v = dflt;
-  if (!lua_isnil(L, -1)) {
-    int isint = 0;
-    v = lua_tointegerx(L, -1, &isint);
-    if (!isint) luaL_error(L, "%s: option '%s' must be a whole number", fn, key);
-  }
-  lua_pop(L, 1);
-  if (v < lo || v > hi)
-    luaL_error(L, "%s: option '%s' must be between %I and %I, got %I", fn, key, lo, hi, v);
-  return v;
-}
-
 /* When opts.time names a column, the used rows (keep[0..n-1], NULL: all)
  * must step forward by one constant period, so that row t-1 is the period
  * before t.  Dates get 3 days of slack once the period is a month or more,
  * for months and years of unequal length. */
 static void check_time(lua_State *L, const char *fn, const struct frame *f, int opts,
                        const size_t *keep, size_t n) {
-  const char *tn = lmodel_optname(L, opts, "time");
+  const char *tn = lh_optstring(L, opts, "time", NULL, "a column name");
   if (tn == NULL) return;
   const struct frame_col *c = lmodel_numcol(L, fn, f, "time", tn);
   double step = 0, slack = 0;
   for (size_t i = 0; i < n; i++) {
     size_t r = keep ? keep[i] : i;
-    if (lmodel_row_missing(c, r))
+    if (frame_col_missing(c, r))
       luaL_error(L, "%s: time column '%s' is missing in row %d", fn, tn, (int)r + 1);
     if (i == 0) continue;
     double d = frame_col_getd(c, r) - frame_col_getd(c, keep ? keep[i - 1] : i - 1);
@@ -112,7 +95,7 @@ static double *checkseries(lua_State *L, const char *fn, int arg, int opts, size
     x = lh_scratch(L, *n * sizeof *x);
     for (size_t i = 0; i < *n; i++) {
       x[i] = frame_col_getd(c, i);
-      if (lmodel_row_missing(c, i) || !isfinite(x[i]))
+      if (frame_col_missing(c, i) || !isfinite(x[i]))
         luaL_error(L, "%s: column '%s' is missing or not finite in row %d; a series must be "
                    "complete (fill the value or shorten the series)", fn, nm, (int)i + 1);
     }
@@ -154,8 +137,8 @@ int lmodel_prais(lua_State *L) {
     lua_getfield(L, 4, "tol");
     o.tol = luaL_optnumber(L, -1, o.tol);
     lua_pop(L, 2);
-    o.twostep = lmodel_optbool(L, 4, "twostep", 0);
-    o.maxit = (int)optint(L, 4, fn, "maxit", o.maxit, 1, 100000);
+    o.twostep = lh_optbool(L, 4, "twostep", 0);
+    o.maxit = (int)lh_optint(L, 4, fn, "maxit", o.maxit, 1, 100000);
     if (!(o.tol > 0)) luaL_error(L, "%s: option 'tol' must be > 0", fn);
   }
   struct design d;
@@ -191,11 +174,11 @@ int lmodel_prais(lua_State *L) {
   lmodel_push_coefs(L, &d, pr->lin.coef, V, pr->lin.df_resid);
   lua_pushstring(L, lmodel_vcov_names[vt]);
   lua_setfield(L, -2, "vcov_type");
-  lmodel_pushvec(L, pr->fitted, d.n);
+  lh_pushvector(L, pr->fitted, d.n);
   lua_setfield(L, -2, "fitted");
-  lmodel_pushvec(L, pr->resid, d.n);
+  lh_pushvector(L, pr->resid, d.n);
   lua_setfield(L, -2, "resid");
-  lmodel_pushvec(L, pr->lin.resid, nt);
+  lh_pushvector(L, pr->lin.resid, nt);
   lua_setfield(L, -2, "resid_transformed");
   lh_setnum(L, "rho", pr->rho);
   lh_setnum(L, "rho_ols", pr->rho_ols);
@@ -240,7 +223,7 @@ int lmodel_dwtest(lua_State *L) {
                                      strcmp(lua_tostring(L, -1), "auto") == 0))
       luaL_error(L, "%s: option 'exact' must be true, false or \"auto\"", fn);
     lua_pop(L, 2);
-    nterms = (int)optint(L, 4, fn, "iterations", 15, 1, 10000);
+    nterms = (int)lh_optint(L, 4, fn, "iterations", 15, 1, 10000);
   }
   struct design d;
   build_ts_design(L, fn, &d);
@@ -274,7 +257,7 @@ int lmodel_dwtest(lua_State *L) {
  *   {lm, p_lm, F, df1, df2, p_F, order, n}   (lmtest::bgtest, fill = 0) */
 int lmodel_bgtest(lua_State *L) {
   const char *fn = "bgtest";
-  size_t order = (size_t)optint(L, 4, fn, "order", 1, 1, LUA_MAXINTEGER);
+  size_t order = (size_t)lh_optint(L, 4, fn, "order", 1, 1, LUA_MAXINTEGER);
   struct design d;
   build_ts_design(L, fn, &d);
   struct linreg_fit *fit = ts_ols(L, fn, &d);
@@ -321,7 +304,7 @@ int lmodel_acf(lua_State *L) {
   lua_Integer dflt = (lua_Integer)floor(10 * log10((double)n));
   if (dflt > (lua_Integer)n - 1) dflt = (lua_Integer)n - 1;
   if (dflt < 1) dflt = 1;
-  size_t L_ = (size_t)optint(L, 3, fn, "lag_max", dflt, 1, LUA_MAXINTEGER);
+  size_t L_ = (size_t)lh_optint(L, 3, fn, "lag_max", dflt, 1, LUA_MAXINTEGER);
   if (L_ >= n) series_error(L, fn, GSL_EBADLEN, n);
   double level = 0.95;
   if (!lua_isnoneornil(L, 3)) {
@@ -352,16 +335,16 @@ int lmodel_acf(lua_State *L) {
     lua_rawseti(L, -2, (lua_Integer)l);
   }
   lua_setfield(L, -2, "lag");
-  lmodel_pushvec(L, a, L_);
+  lh_pushvector(L, a, L_);
   lua_setfield(L, -2, "acf");
-  lmodel_pushvec(L, p, L_);
+  lh_pushvector(L, p, L_);
   lua_setfield(L, -2, "pacf");
   lh_setnum(L, "band", z / sqrt((double)n));
-  lmodel_pushvec(L, bm, L_);
+  lh_pushvector(L, bm, L_);
   lua_setfield(L, -2, "band_ma");
-  lmodel_pushvec(L, q, L_);
+  lh_pushvector(L, q, L_);
   lua_setfield(L, -2, "q");
-  lmodel_pushvec(L, qp, L_);
+  lh_pushvector(L, qp, L_);
   lua_setfield(L, -2, "q_p");
   lh_setint(L, "n", (lua_Integer)n);
   lh_setnum(L, "level", level);
@@ -381,8 +364,8 @@ int lmodel_box_test(lua_State *L) {
     ty = (enum tsdiag_box_type)luaL_checkoption(L, lua_gettop(L), "Box-Pierce", types);
     lua_pop(L, 1);
   }
-  size_t lag = (size_t)optint(L, 3, fn, "lag", 1, 1, LUA_MAXINTEGER);
-  size_t fitdf = (size_t)optint(L, 3, fn, "fitdf", 0, 0, LUA_MAXINTEGER);
+  size_t lag = (size_t)lh_optint(L, 3, fn, "lag", 1, 1, LUA_MAXINTEGER);
+  size_t fitdf = (size_t)lh_optint(L, 3, fn, "fitdf", 0, 0, LUA_MAXINTEGER);
   struct tsdiag_box r;
   int st = tsdiag_box_test(x, n, lag, fitdf, ty, &r);
   if (st == GSL_EINVAL)
@@ -407,7 +390,7 @@ int lmodel_varsoc(lua_State *L) {
   static const char *const crit[TSDIAG_NSEL] = {"lr", "fpe", "aic", "hqic", "sbic"};
   size_t T;
   double *y = checkseries(L, fn, 1, 3, &T);
-  size_t pmax = (size_t)optint(L, 3, fn, "maxlag", 4, 0, LUA_MAXINTEGER);
+  size_t pmax = (size_t)lh_optint(L, 3, fn, "maxlag", 4, 0, LUA_MAXINTEGER);
   if (pmax >= T)   /* before the lmodel_scratch, which a huge maxlag would overflow */
     return luaL_error(L, "%s: maxlag %I needs at least 2 maxlag + 2 values, the series has %d",
                       fn, (lua_Integer)pmax, (int)T);

@@ -6,6 +6,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "lhelp.h"
 #include "render/pngsvg.h"
 
 #define BUFFER_TYPE "host.PngBuffer"
@@ -23,9 +24,7 @@ static int png_from_svg(lua_State *L) {
   const char *svg = luaL_checklstring(L, 1, &len);
   double scale = luaL_optnumber(L, 2, 2.0);
   luaL_argcheck(L, scale > 0 && scale <= 8, 2, "scale must be more than 0 and at most 8");
-  struct pngsvg_buf *b = lua_newuserdatauv(L, sizeof *b, 0);   /* [-0, +1, m] */
-  memset(b, 0, sizeof *b);
-  luaL_setmetatable(L, BUFFER_TYPE);
+  struct pngsvg_buf *b = lh_newbox(L, sizeof *b, BUFFER_TYPE, buffer_gc);
   char err[256];
   if (pngsvg_render(svg, len, scale, b, err, sizeof err) != 0)
     return luaL_error(L, "png.from_svg: %s", err);
@@ -36,11 +35,7 @@ static int png_from_svg(lua_State *L) {
 
 static const luaL_Reg png_funcs[] = {{"from_svg", png_from_svg}, {NULL, NULL}};
 
-static const luaL_Reg buffer_meta[] = {{"__gc", buffer_gc}, {NULL, NULL}};
-
 int luaopen_host_png(lua_State *L) {
-  if (luaL_newmetatable(L, BUFFER_TYPE)) luaL_setfuncs(L, buffer_meta, 0);
-  lua_pop(L, 1);
   luaL_newlib(L, png_funcs);
   return 1;
 }

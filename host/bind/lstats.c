@@ -23,34 +23,6 @@
 
 /* ===== Helpers ===== */
 
-/* Lua array of numbers at arg -> GC-owned double[] (a userdata pushed on
- * the stack, so a later error cannot leak it).  NaN is allowed here; the
- * numerics reject it where it is not meaningful.  [-0, +1, v] */
-static double *checkvector(lua_State *L, int arg, size_t *n) {
-  luaL_checktype(L, arg, LUA_TTABLE);
-  lua_Integer len = luaL_len(L, arg);
-  double *v = lua_newuserdatauv(L, (len > 0 ? (size_t)len : 1) * sizeof *v, 0);
-  for (lua_Integer i = 1; i <= len; i++) {
-    int t = lua_rawgeti(L, arg, i);
-    if (t != LUA_TNUMBER)
-      luaL_argerror(L, arg, lua_pushfstring(L, "element %I is %s, expected a number", i,
-                                            luaL_typename(L, -1)));
-    v[i - 1] = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-  }
-  *n = (size_t)len;
-  return v;
-}
-
-/* Optional vector: nil gives NULL.  [-0, +(0|1), v] */
-static double *optvector(lua_State *L, int arg, size_t *n) {
-  if (lua_isnoneornil(L, arg)) {
-    *n = 0;
-    return NULL;
-  }
-  return checkvector(L, arg, n);
-}
-
 static enum stats_alt checkalt(lua_State *L, int arg) {
   static const char *const names[] = {"two.sided", "two-sided", "less", "greater", NULL};
   static const enum stats_alt alts[] = {STATS_TWO_SIDED, STATS_TWO_SIDED, STATS_LESS,
@@ -95,8 +67,8 @@ static int fail(lua_State *L, const char *fn, int status, const char *einval,
  * (cf. R t.test) */
 static int stats_t_test(lua_State *L) {
   size_t nx, ny;
-  const double *x = checkvector(L, 1, &nx);
-  const double *y = optvector(L, 2, &ny);
+  const double *x = lh_checkvector(L, 1, &nx);
+  const double *y = lh_optvector(L, 2, &ny);
   double mu = luaL_optnumber(L, 3, 0);
   int paired = lua_toboolean(L, 4), var_equal = lua_toboolean(L, 5);
   enum stats_alt alt = checkalt(L, 6);
@@ -127,7 +99,7 @@ static int stats_t_test(lua_State *L) {
  * (row-major array) (cf. R chisq.test) */
 static int stats_chisq_test(lua_State *L) {
   size_t n;
-  const double *x = checkvector(L, 1, &n);
+  const double *x = lh_checkvector(L, 1, &n);
   size_t nr = checksize(L, 2), nc = checksize(L, 3);
   luaL_argcheck(L, nr >= 2 && nc >= 2 && nr * nc == n, 1, "need an r x c table, r, c >= 2");
   int correct = lua_isnoneornil(L, 4) ? 1 : lua_toboolean(L, 4);
@@ -156,7 +128,7 @@ static int stats_chisq_test(lua_State *L) {
  * (cf. R fisher.test) */
 static int stats_fisher_test(lua_State *L) {
   size_t n;
-  const double *x = checkvector(L, 1, &n);
+  const double *x = lh_checkvector(L, 1, &n);
   size_t nr = checksize(L, 2), nc = checksize(L, 3);
   luaL_argcheck(L, nr >= 2 && nc >= 2 && nr * nc == n, 1, "need an r x c table, r, c >= 2");
   double orn = luaL_optnumber(L, 4, 1);
@@ -185,8 +157,8 @@ static int stats_fisher_test(lua_State *L) {
  * (cf. R wilcox.test) */
 static int stats_wilcox_test(lua_State *L) {
   size_t nx, ny;
-  const double *x = checkvector(L, 1, &nx);
-  const double *y = optvector(L, 2, &ny);
+  const double *x = lh_checkvector(L, 1, &nx);
+  const double *y = lh_optvector(L, 2, &ny);
   double mu = luaL_optnumber(L, 3, 0);
   int paired = lua_toboolean(L, 4);
   enum stats_alt alt = checkalt(L, 5);
@@ -260,8 +232,8 @@ static int stats_prop_test(lua_State *L) {
  * (cf. R cor.test, method "pearson" or "spearman") */
 static int stats_cor_test(lua_State *L) {
   size_t nx, ny;
-  const double *x = checkvector(L, 1, &nx);
-  const double *y = checkvector(L, 2, &ny);
+  const double *x = lh_checkvector(L, 1, &nx);
+  const double *y = lh_checkvector(L, 2, &ny);
   luaL_argcheck(L, nx == ny, 2, "x and y must have the same length");
   static const char *const methods[] = {"pearson", "spearman", NULL};
   int method = luaL_checkoption(L, 3, "pearson", methods);
@@ -290,7 +262,7 @@ static int stats_cor_test(lua_State *L) {
  * (cf. psych::alpha raw_alpha, std.alpha, average_r) */
 static int stats_cronbach_alpha(lua_State *L) {
   size_t n;
-  const double *x = checkvector(L, 1, &n);
+  const double *x = lh_checkvector(L, 1, &n);
   size_t nobs = checksize(L, 2), nitems = checksize(L, 3);
   luaL_argcheck(L, nobs * nitems == n, 1, "cells must hold n_obs x n_items values");
   struct scale_alpha a;
@@ -309,7 +281,7 @@ static int stats_cronbach_alpha(lua_State *L) {
 /* Lua: stats.p_adjust(p, method, n) -> array (NaN = missing; cf. R p.adjust) */
 static int stats_p_adjust(lua_State *L) {
   size_t n;
-  const double *p = checkvector(L, 1, &n);
+  const double *p = lh_checkvector(L, 1, &n);
   static const char *const names[] = {"bonferroni", "holm", "hochberg", "BH", "fdr", "BY",
                                       "none", NULL};
   static const enum padjust_method ms[] = {PADJUST_BONFERRONI, PADJUST_HOLM, PADJUST_HOCHBERG,
@@ -389,7 +361,7 @@ static int stats_bootstrap(lua_State *L) {
   size_t *cl = NULL;
   if (!lua_isnoneornil(L, 2)) {
     size_t ncl;
-    const double *c = checkvector(L, 2, &ncl);   /* stays at the top, below */
+    const double *c = lh_checkvector(L, 2, &ncl);   /* stays at the top, below */
     luaL_argcheck(L, ncl == n, 2, "cluster must have one entry per observation");
     g = checksize(L, 3);
     luaL_argcheck(L, g >= 2, 3, "need at least 2 clusters");

@@ -21,6 +21,7 @@
 #include "app/fs.h"
 #include "app/state.h"
 #include "app/sha256.h"
+#include "lhelp.h"
 
 static int fail_errno(lua_State *L, const char *what, const char *path) {
   int e = errno;
@@ -68,19 +69,22 @@ static int sys_swap_dir(lua_State *L) {
 /* Lua: sys.canonical(path) -> absolute path */
 static int sys_canonical(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  char *c = hs_fs_canonical(path);
-  if (!c) return fail_errno(L, "cannot resolve path", path);
-  lua_pushstring(L, c);
-  free(c);
+  void **c = lh_newmem(L);   /* frees the path if pushing it raises */
+  *c = hs_fs_canonical(path);
+  if (!*c) return fail_errno(L, "cannot resolve path", path);
+  lua_pushstring(L, *c);
+  lh_freemem(c);
   return 1;
 }
 
 /* Lua: sys.is_within(path, dir) -> bool (both canonicalised here) */
 static int sys_is_within(lua_State *L) {
-  char *p = hs_fs_canonical(luaL_checkstring(L, 1));
-  char *d = hs_fs_canonical(luaL_checkstring(L, 2));
+  const char *path = luaL_checkstring(L, 1), *dir = luaL_checkstring(L, 2);
+  char *p = hs_fs_canonical(path);   /* nothing raises until both are freed */
+  char *d = hs_fs_canonical(dir);
   int ok = p && d && hs_fs_is_within(p, d);
-  free(p); free(d);
+  free(p);
+  free(d);
   lua_pushboolean(L, ok);
   return 1;
 }
@@ -167,10 +171,11 @@ static int sys_kind(lua_State *L) {
 static int sys_read(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   size_t len;
-  char *buf = hs_fs_read_all(path, &len);
-  if (!buf) return fail_errno(L, "cannot read", path);
-  lua_pushlstring(L, buf, len);
-  free(buf);
+  void **buf = lh_newmem(L);   /* frees the contents if pushing them raises */
+  *buf = hs_fs_read_all(path, &len);
+  if (!*buf) return fail_errno(L, "cannot read", path);
+  lua_pushlstring(L, *buf, len);
+  lh_freemem(buf);
   return 1;
 }
 
@@ -187,11 +192,8 @@ static int sys_sha256_file(lua_State *L) {
 static int sys_sha256(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  struct sha256 st;
   char hex[65];
-  sha256_init(&st);
-  sha256_update(&st, s, len);
-  sha256_final_hex(&st, hex);
+  sha256_hex(s, len, hex);
   lua_pushstring(L, hex);
   return 1;
 }

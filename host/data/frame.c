@@ -443,3 +443,21 @@ const char *frame_suggest(const struct frame *f, const char *name) {
   }
   return best;
 }
+
+/* ===== complete rows ===== */
+
+int frame_col_missing(const struct frame_col *c, size_t i) {
+  if (frame_col_isna(c, i)) return 1;
+  return c->type == FRAME_F64 && isnan(c->v.f64[i]);
+}
+
+size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, size_t nrow,
+                           size_t *keep) {
+  size_t m = 0;
+  for (size_t i = 0; i < nrow; i++) {
+    int miss = 0;
+    for (size_t j = 0; j < ncols && !miss; j++) miss = cols[j] != NULL && frame_col_missing(cols[j], i);
+    if (!miss) keep[m++] = i;
+  }
+  return m;
+}

@@ -109,6 +109,17 @@ const char *frame_col_gets(const struct frame_col *c, size_t i);
 /* Count of missing values by reason: counts[NA_NREASONS], counts[0] = present. */
 void frame_col_na_counts(const struct frame_col *c, size_t counts[NA_NREASONS]);
 
+/* The one missing-value rule every analysis uses when it selects rows: a
+ * value is missing when the column marks it missing (for any reason: "c",
+ * "NA", blank, ...) or, in a float64 column, when it is NaN (a value
+ * computed as NaN, such as 0/0, counts as missing). */
+int frame_col_missing(const struct frame_col *c, size_t i);
+/* The complete rows: positions i < nrow at which no column of
+ * cols[0..ncols-1] is missing (NULL entries, for options not given, are
+ * skipped), in increasing order into keep (room for nrow); returns how many. */
+size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, size_t nrow,
+                           size_t *keep);
+
 /* ===== frames ===== */
 struct frame *frame_new(void);
 void frame_free(struct frame *f);

@@ -16,6 +16,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 
+#include "zeroin.h"
+
 /* ===== Chi-square test of independence ===== */
 
 /* X^2 = sum (|O - E| - c)^2 / E, E = row total * column total / n, on
@@ -61,61 +63,6 @@ int ctab_chisq(const double *x, size_t nr, size_t nc, int correct,
   r->yates = yates;
   r->min_expected = emin;
   return GSL_SUCCESS;
-}
-
-/* ===== Brent's root finder, as R uniroot() ===== */
-
-/* Forsythe, Malcolm & Moler (1977) zeroin: bisection combined with secant
- * and inverse quadratic interpolation on [a, b] where f(a), f(b) bracket a
- * root.  R's uniroot() runs the same algorithm with tol = eps^0.25 (about
- * 1.2e-4) and maxiter = 1000; fisher.test() uses those defaults, so the
- * odds-ratio estimate and interval are only that accurate in R.  We use
- * the same tolerance on purpose: the aim is to reproduce R's printed values,
- * not to improve on them (docs/methods/tests.md). */
-typedef double (*root_fn)(double t, void *ctx);
-
-static double zeroin(double a, double b, double fa, double fb, root_fn f, void *ctx) {
-  const double tol = pow(DBL_EPSILON, 0.25);
-  if (fa == 0) return a;
-  if (fb == 0) return b;
-  double c = a, fc = fa;
-  for (int it = 0; it <= 1000; it++) {
-    double prev = b - a;
-    if (fabs(fc) < fabs(fb)) {   /* keep b the best guess, c on the other side */
-      a = b; b = c; c = a;
-      fa = fb; fb = fc; fc = fa;
-    }
-    double tol_act = 2 * DBL_EPSILON * fabs(b) + tol / 2;
-    double step = (c - b) / 2;
-    if (fabs(step) <= tol_act || fb == 0) return b;
-    if (fabs(prev) >= tol_act && fabs(fa) > fabs(fb)) {
-      double p, q, cb = c - b;
-      if (a == c) {              /* secant */
-        double t1 = fb / fa;
-        p = cb * t1;
-        q = 1 - t1;
-      } else {                   /* inverse quadratic interpolation */
-        double qa = fa / fc, t1 = fb / fc, t2 = fb / fa;
-        p = t2 * (cb * qa * (qa - t1) - (b - a) * (t1 - 1));
-        q = (qa - 1) * (t1 - 1) * (t2 - 1);
-      }
-      if (p > 0) q = -q;
-      else p = -p;
-      /* accept the interpolated point only if it falls well inside [b, c]
-       * and shrinks faster than the step before last; else bisect */
-      if (p < 0.75 * cb * q - fabs(tol_act * q) / 2 && p < fabs(prev * q / 2)) step = p / q;
-    }
-    if (fabs(step) < tol_act) step = step > 0 ? tol_act : -tol_act;
-    a = b;
-    fa = fb;
-    b += step;
-    fb = f(b, ctx);
-    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
-      c = a;
-      fc = fa;
-    }
-  }
-  return b;
 }
 
 /* ===== Fisher's exact test, 2 x 2 ===== */
@@ -183,7 +130,12 @@ static double root_f(double t, void *vctx) {
 static double solve(struct hyper *h, enum root_kind kind, int invert, double target) {
   struct root_ctx c = {h, kind, invert, target};
   double lo = invert ? DBL_EPSILON : 0;
-  double t = zeroin(lo, 1, root_f(lo, &c), root_f(1, &c), root_f, &c);
+  /* R's uniroot() tolerance, which fisher.test() keeps, so the odds-ratio
+   * estimate and interval are only as accurate as R's: the aim is to
+   * reproduce R's printed values, not to improve on them
+   * (docs/methods/tests.md). */
+  double t = zeroin(lo, 1, root_f(lo, &c), root_f(1, &c), ZEROIN_R_TOL, ZEROIN_R_MAXITER, root_f,
+                    &c);
   return invert ? 1 / t : t;
 }
 

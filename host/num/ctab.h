@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "ttest.h"   /* enum stats_alt */
+#include "alt.h"
 
 /* Tables are nr x nc, stored row-major: x[i * nc + j] is row i, column j. */
 

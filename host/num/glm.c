@@ -16,7 +16,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 
-#include "ols.h"
+#include "chunks.h"
+#include "qr.h"
+#include "simd.h"
 
 #define EPS DBL_EPSILON
 #define THRESH 30.0            /* R's logit clamp (family.c) */
@@ -172,15 +174,6 @@ static void spreads(const double *X, size_t n, size_t k, double *sd) {
  * The row loops below handle two rows per instruction where it pays; the
  * same operations as one row at a time, so the same values. */
 
-typedef linreg_v2 v2;
-
-static inline v2 ld2(const double *p) {
-  v2 v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline void st2(double *p, v2 v) { memcpy(p, &v, sizeof v); }
-static inline v2 splat(double x) { return (v2){x, x}; }
 /* Both square roots at once, and lane-wise x > a ? x : a and x < a ? x : a
  * (a NaN x leaves a): SSE2's sqrtpd, maxpd and minpd where there are
  * those (the same values as the plain C). */
@@ -195,10 +188,10 @@ static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] 
 #endif
 
 /* ===== The passes over the rows, in fixed chunks =====
- * Each pass cuts the rows into linreg_nchunks(n) contiguous chunks (about
- * 32768 rows each) that C11 threads take in turn (linreg_run_chunks); the
+ * Each pass cuts the rows into chunks_count(n) contiguous chunks (about
+ * 32768 rows each) that C11 threads take in turn (chunks_run); the
  * partial sums are combined in chunk order and each chunk's triangle
- * joins chunk 0's by linreg_qr_merge (TSQR: the QR of the stacked
+ * joins chunk 0's by qr_merge (TSQR: the QR of the stacked
  * triangles is the QR of all the rows).  The cut depends on n only, so
  * every run gives the same bytes.
  *
@@ -239,7 +232,7 @@ struct pass {
 struct chunk {
   const struct pass *ps;
   size_t lo, hi;
-  struct linreg_qr *q;
+  struct qr_acc *q;
   double dev, aic, nulldev;
   size_t nb;
   /* prep_chunk */
@@ -357,7 +350,7 @@ static int prep_chunk(void *arg) {
         pen1[i] = pen[y[i0 + i] > 0];
       }
     for (size_t j = 0; j < p->k; j++) {
-      linreg_prefetch(p->X + j * p->n, p->n, i0, m);
+      simd_prefetch(p->X + j * p->n, p->n, i0, m);
       scan_block(p->X + j * p->n + i0, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
     }
   }
@@ -417,7 +410,7 @@ static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta
     const double *xj = p->X + j * n + i0;
     v2 bj = splat(p->b[j]);
     size_t i = 0;
-    linreg_prefetch(p->X + j * n, n, i0, m);
+    simd_prefetch(p->X + j * n, n, i0, m);
     for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + ld2(xj + i) * bj);
     for (; i < m; i++) eta[i] += xj[i] * p->b[j];
   }
@@ -520,12 +513,12 @@ static double binary_dev(const double *y, const double *mu, size_t m) {
 static int irls_chunk(void *arg) {
   struct chunk *pt = arg;
   const struct pass *p = pt->ps;
-  const size_t n = p->n, k = p->k, B = LINREG_BLOCK;
+  const size_t n = p->n, k = p->k, B = QR_BLOCK;
   const int binom = p->fam == GLM_BINOMIAL;
   const v2 one = splat(1), zero = splat(0);
-  struct linreg_qr *q = pt->q;
-  double me[LINREG_BLOCK], sw[LINREG_BLOCK], *zc = q->blk + k * B, dev = 0;
-  if (p->qr) linreg_qr_reset(q);
+  struct qr_acc *q = pt->q;
+  double me[QR_BLOCK], sw[QR_BLOCK], *zc = q->blk + k * B, dev = 0;
+  if (p->qr) qr_reset(q);
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += B) {
     size_t m = pt->hi - i0 < B ? pt->hi - i0 : B, i;
     double *eta = p->eta + i0, *mu = p->mu + i0, *wres = p->wres + i0;
@@ -562,10 +555,10 @@ static int irls_chunk(void *arg) {
       zc[i] = (eta[i] - (off != NULL ? off[i] : 0) + wres[i]) * sw[i];
     }
     for (size_t j = 0; j < k; j++) {
-      if (p->start) linreg_prefetch(p->X + j * n, n, i0, m);   /* else read just above */
-      linreg_qr_put(q, j, p->X + j * n + i0, sw, p->scale[j], m);
+      if (p->start) simd_prefetch(p->X + j * n, n, i0, m);   /* else read just above */
+      qr_put(q, j, p->X + j * n + i0, sw, p->scale[j], m);
     }
-    linreg_qr_absorb(q, m);
+    qr_absorb(q, m);
   }
   pt->dev = dev;
   return 0;
@@ -604,11 +597,11 @@ static int final_chunk(void *arg) {
 /* One pass over all rows (irls_chunk); the deviance, and with ps->qr the
  * merged triangle in chunk 0's accumulator. */
 static double irls_pass(struct chunk *pt, void *const *arg, size_t nc) {
-  linreg_run_chunks(irls_chunk, arg, nc);
+  chunks_run(irls_chunk, arg, nc);
   double dev = 0;
   for (size_t c = 0; c < nc; c++) dev += pt[c].dev;
   if (pt[0].ps->qr)
-    for (size_t c = 1; c < nc; c++) linreg_qr_merge(pt[0].q, pt[c].q);
+    for (size_t c = 1; c < nc; c++) qr_merge(pt[0].q, pt[c].q);
   return dev;
 }
 
@@ -620,8 +613,8 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   fit->k = k;
   fit->intercept = intercept;
   if (k == 0 || n <= k) return GSL_EBADLEN;
-  const size_t nc = linreg_nchunks(n);
-  struct linreg_qr *q = calloc(nc, sizeof *q);
+  const size_t nc = chunks_count(n);
+  struct qr_acc *q = calloc(nc, sizeof *q);
   struct chunk *pt = calloc(nc, sizeof *pt);
   void **arg = malloc(nc * sizeof *arg);
   double *scale = malloc((k + 1) * sizeof *scale), *sd = malloc(k * sizeof *sd);
@@ -645,7 +638,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
       fit->mu == NULL || fit->wres == NULL || fit->wwt == NULL || fit->sep == NULL ||
       fit->drift == NULL)
     goto done;
-  if (linreg_qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
+  if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
   struct pass ps = {X, y, w, offset, fit->coef, scale, n, k, o->family, o->link, 0, 1, 1,
                     fit->eta, fit->mu, fit->wres, fit->wwt,
                     !(offset != NULL && intercept), intercept, 0, NULL};
@@ -660,7 +653,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   }
 
   /* Checks, scales and separation, in one pass. */
-  linreg_run_chunks(prep_chunk, arg, nc);
+  chunks_run(prep_chunk, arg, nc);
   for (size_t c = 0; c < nc; c++)      /* the first bad y, w or offset in row order */
     if (pt[c].ybad_row != SIZE_MAX) {
       fit->bad_col = pt[c].ybad_col;
@@ -694,7 +687,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     }
     /* Every row is on at least one side, so the extremes give max |x|. */
     double hi = s.max0 > s.max1 ? s.max0 : s.max1, lo = s.min0 < s.min1 ? s.min0 : s.min1;
-    scale[j] = linreg_pow2_scale(fabs(hi) > fabs(lo) ? fabs(hi) : fabs(lo));
+    scale[j] = qr_pow2_scale(fabs(hi) > fabs(lo) ? fabs(hi) : fabs(lo));
     fit->sep[j] = o->family == GLM_BINOMIAL && hi > lo ? sep_verdict(&s) : GLM_SEP_NONE;
   }
   scale[k] = 1;
@@ -708,7 +701,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   double rtol = 1e-7 < o->epsilon / 1000 ? 1e-7 : o->epsilon / 1000;
   ps.start = 0;
   for (fit->iter = 1; fit->iter <= o->maxit; fit->iter++) {
-    st = linreg_qr_solve(&q[0], scale, rtol, fit->coef, fit->rinv, &fit->bad_col);
+    st = qr_solve(&q[0], scale, rtol, fit->coef, fit->rinv, &fit->bad_col);
     if (st != GSL_SUCCESS) goto done;
     wused = wqr;
     wqr = ps.wwt = wused == fit->wwt ? wwt2 : fit->wwt;
@@ -760,7 +753,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     fit->wwt = wused;
   }
   fit->deviance = dev;
-  linreg_rinv_to_xtxi(fit->rinv, k, fit->xtxi);
+  qr_rinv_to_xtxi(fit->rinv, k, fit->xtxi);
   /* Null deviance as glm(): at the weighted mean (intercept) or at
    * linkinv(offset); with both an offset and an intercept R refits the
    * intercept-only model. */
@@ -770,7 +763,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     lfact_table(lft);
     ps.lfact = lft;
   }
-  linreg_run_chunks(final_chunk, arg, nc);
+  chunks_run(final_chunk, arg, nc);
   double a = 0, nd = 0;
   for (size_t c = 0; c < nc; c++) {
     fit->n_boundary += pt[c].nb;
@@ -807,7 +800,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   fit->bic = a + log(dn) * dk;
   st = GSL_SUCCESS;
 done:
-  if (q != NULL) linreg_qr_fini(q, nc);
+  if (q != NULL) qr_fini(q, nc);
   free(q);
   free(pt);
   free(arg);

@@ -2,7 +2,7 @@
  * probit (binomial) and log-linear Poisson, with prior weights, offsets,
  * and detection of separation, non-convergence and rank deficiency.  Each
  * IRLS step is a weighted least squares solved by the blocked Householder
- * QR of host/num/ols.h, in fixed row chunks on all cores (the same bytes on
+ * QR of host/num/qr.h, in fixed row chunks on all cores (the same bytes on
  * every run).  Pure C on GSL, no Lua.  Bound by host/bind/lmodel.c. */
 #ifndef CSC_GLM_H
 #define CSC_GLM_H

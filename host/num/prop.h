@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "ttest.h"   /* enum stats_alt */
+#include "alt.h"
 
 struct prop_result {
   double statistic;     /* X-squared for prop.test, z for the z tests */

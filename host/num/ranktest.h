@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "ttest.h"   /* enum stats_alt */
+#include "alt.h"
 
 /* exact: RANKTEST_AUTO is R's exact = NULL (exact when every sample has
  * fewer than 50 values); an exact request falls back to the normal

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "ttest.h"   /* enum stats_alt */
+#include "alt.h"
 
 struct scale_alpha {
   double raw_alpha;   /* k/(k-1) (1 - sum var_i / var(total)) from covariances */

@@ -1,14 +1,11 @@
 /* host/num/ttest.h -- t-tests as R t.test(): one-sample, paired, and
- * two-sample (Welch or pooled variance).  Pure C on GSL, no Lua.
- * Also home of enum stats_alt, the alternative shared by every test
- * in host/ (ctab, ranktest, prop, scale include this header for it). */
+ * two-sample (Welch or pooled variance).  Pure C on GSL, no Lua. */
 #ifndef CSC_TTEST_H
 #define CSC_TTEST_H
 
 #include <stddef.h>
 
-/* R's alternative = "two.sided" | "less" | "greater". */
-enum stats_alt { STATS_TWO_SIDED = 0, STATS_LESS = 1, STATS_GREATER = 2 };
+#include "alt.h"
 
 /* One t-test.  Fields follow R's htest; the open side of a one-sided
  * interval is -INFINITY or +INFINITY. */

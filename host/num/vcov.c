@@ -11,7 +11,9 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "ols.h"
+#include "chunks.h"
+#include "qr.h"
+#include "simd.h"
 
 #define VBLOCK 256
 
@@ -95,23 +97,23 @@ int vcov_classical(const struct vcov_data *d, double sigma2, double *V) {
  * The meat is never summed as outer products: M = X' Omega X = R_w' R_w
  * where R_w is the triangle of the Householder QR of the rows
  * sqrt(omega_i) x_i, reduced by the same blocked TSQR as the fit, chunk by
- * chunk on threads (ols.h): one pass over X at the speed of the fit,
+ * chunk on threads (chunks.h): one pass over X at the speed of the fit,
  * and no squaring of the scaled rows.  In the basis of the fit's R,
  * M_q = R^-T M R^-1 = G'G with G = R_w R^-1, and V = R^-1 M_q R^-T. */
 struct hc_chunk {
   const struct vcov_data *d;
   enum vcov_hc type;
   size_t lo, hi;
-  struct linreg_qr *q;
+  struct qr_acc *q;
   int bad;                 /* a leverage of 1 (HC2, HC3) */
 };
 
 static int hc_chunk(void *arg) {
   struct hc_chunk *p = arg;
   const struct vcov_data *d = p->d;
-  const size_t n = d->n, k = d->k, B = LINREG_BLOCK;
-  double s[LINREG_BLOCK];
-  linreg_qr_reset(p->q);
+  const size_t n = d->n, k = d->k, B = QR_BLOCK;
+  double s[QR_BLOCK];
+  qr_reset(p->q);
   p->bad = 0;
   for (size_t i0 = p->lo; i0 < p->hi; i0 += B) {
     size_t m = p->hi - i0 < B ? p->hi - i0 : B;
@@ -129,34 +131,34 @@ static int hc_chunk(void *arg) {
       s[i] = u;
     }
     for (size_t j = 0; j < k; j++) {
-      linreg_prefetch(d->X + j * n, n, i0, m);
-      linreg_qr_put(p->q, j, d->X + j * n + i0, s, 1, m);
+      simd_prefetch(d->X + j * n, n, i0, m);
+      qr_put(p->q, j, d->X + j * n + i0, s, 1, m);
     }
-    linreg_qr_absorb(p->q, m);
+    qr_absorb(p->q, m);
   }
   return 0;
 }
 
 int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V) {
-  const size_t n = d->n, k = d->k, nc = linreg_nchunks(n);
+  const size_t n = d->n, k = d->k, nc = chunks_count(n);
   if ((type == VCOV_HC2 || type == VCOV_HC3) && d->hat == NULL) return GSL_EINVAL;
-  struct linreg_qr *q = calloc(nc, sizeof *q);
+  struct qr_acc *q = calloc(nc, sizeof *q);
   struct hc_chunk *pt = malloc(nc * sizeof *pt);
   void **arg = malloc(nc * sizeof *arg);
   double *M = malloc(k * k * sizeof *M), *G = malloc(k * k * sizeof *G);
   int st = GSL_ENOMEM;
   if (q == NULL || pt == NULL || arg == NULL || M == NULL || G == NULL) goto done;
-  if (linreg_qr_init(q, nc, k) != GSL_SUCCESS) goto done;
+  if (qr_init(q, nc, k) != GSL_SUCCESS) goto done;
   for (size_t c = 0; c < nc; c++) {
     struct hc_chunk z = {d, type, n * c / nc, n * (c + 1) / nc, &q[c], 0};
     pt[c] = z;
     arg[c] = &pt[c];
   }
-  linreg_run_chunks(hc_chunk, arg, nc);
+  chunks_run(hc_chunk, arg, nc);
   st = GSL_EDOM;
   for (size_t c = 0; c < nc; c++)
     if (pt[c].bad) goto done;
-  for (size_t c = 1; c < nc; c++) linreg_qr_merge(&q[0], &q[c]);
+  for (size_t c = 1; c < nc; c++) qr_merge(&q[0], &q[c]);
   const double *Rw = q[0].R;
   if (d->rinv != NULL) {
     /* G = R_w R^-1, upper triangular: G_ac = sum_{a<=l<=c} Rw_al rinv_lc. */
@@ -183,7 +185,7 @@ int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V) {
     for (size_t i = 0; i < k * k; i++) V[i] *= f;
   }
 done:
-  if (q != NULL) linreg_qr_fini(q, nc);
+  if (q != NULL) qr_fini(q, nc);
   free(q);
   free(pt);
   free(arg);

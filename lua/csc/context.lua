@@ -11,15 +11,17 @@ local NA = require("host.frame").NA
 local M = {}
 local Ctx = {}
 
---- The mark every chart carries, inside the image, when the data are synthetic.
-M.SYNTHETIC_CHART_NOTE = "SYNTHETIC DATA: made to match the published figures, so agreement is by construction, not a finding."
 Ctx.__index = Ctx
 
---- New context for recipe r with loaded data.
-function M.new(r, data, prov, opts)
+--- New context for recipe r with loaded data.  `kinds` maps a chart kind
+-- to the function that draws it (csc.render.svg.kinds, passed in by the
+-- runner): the context records results and never requires rendering
+-- itself, so what an analysis computes cannot depend on how it is drawn.
+function M.new(r, data, prov, opts, kinds)
   local synthetic = false
   for _, pv in ipairs(prov or {}) do if pv.synthetic then synthetic = true end end
   return setmetatable({
+    chart_kinds = kinds or {},
     -- true when any input is synthetic (and not replaced with --data): every
     -- output, chart images included, then says so
     synthetic = synthetic,
@@ -192,11 +194,10 @@ function Ctx:chart(c)
     end
     text = c.svg
   else
-    local svg = require("csc.render.svg")
-    local f = svg.kinds[c.kind]
+    local f = self.chart_kinds[c.kind]
     if not f then
       error(string.format("ctx:chart %s: kind %s is not a chart kind (use %s), or give svg = \"<svg ...>\"",
-        c.name, tostring(c.kind), table.concat(util.sorted_keys(svg.kinds), ", ")), 2)
+        c.name, tostring(c.kind), table.concat(util.sorted_keys(self.chart_kinds), ", ")), 2)
     end
     local spec = {}
     for k, v in pairs(c) do spec[k] = v end
@@ -205,16 +206,6 @@ function Ctx:chart(c)
     if not ok then error(string.format("ctx:chart %s: %s", c.name, tostring(res)), 2) end
     text = res
   end
-  -- Inside the image, where it travels with a pasted PNG: where the figures
-  -- come from and, on synthetic data, that agreement is by construction.
-  local src = self.recipe and self.recipe.source
-  local foot = {}
-  if type(src) == "table" and type(src.report) == "string" then
-    foot[#foot + 1] = { text = "Source: csceval rerun of " .. src.report
-      .. (src.reference and (" (" .. src.reference .. ")") or "") .. "." }
-  end
-  if self.synthetic then foot[#foot + 1] = { text = M.SYNTHETIC_CHART_NOTE, strong = true } end
-  text = require("csc.render.svg").footnote(text, foot)
   local rec = { name = c.name, title = c.title, desc = c.desc, svg = text, table = c.table, kind = c.kind,
                 own_ids = c.svg == nil }
   self.charts[#self.charts + 1] = rec

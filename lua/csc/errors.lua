@@ -1,6 +1,12 @@
 --- Structured errors with exit codes.
--- Every error a user can cause is raised as a table {kind, msg}; the command
--- line prints msg and exits with the code of its kind (docs/cli.md).
+-- Every error a user can cause is raised where the problem is found as a
+-- table {kind, fn, field, detail, msg}: `kind` (recipe, data, analysis,
+-- output, internal; usage for the command line) chooses the exit code
+-- (docs/cli.md), `fn` is the function that found it ("model.ols"), `field`
+-- the option or recipe field it is about ("vcov", "comparators[2]"), `detail`
+-- what is wrong with that field, and `msg` the whole message the command line
+-- prints.  The exit code comes from the kind, never from the message's words.
+-- Errors raised in C carry their kind as a tag (`M.from_host`, host/lhelp.h).
 -- Anything else that reaches the top is an internal error (exit 1).
 -- @module csc.errors
 local M = {}
@@ -26,6 +32,60 @@ Err.__tostring = function(e) return e.msg end
 function M.raise(kind, msg)
   assert(M.codes[kind], "unknown error kind " .. tostring(kind))
   error(setmetatable({ kind = kind, msg = msg, csc_error = true }, Err), 0)
+end
+
+--- Raise a structured error found in function `fn` about `field`.
+-- The message reads "fn: field: detail"; with `named` true the detail
+-- already names the field ("fn: detail").  Never returns.
+-- @tparam table t {kind =, fn =, field =, detail =, named =}
+function M.throw(t)
+  local kind = t.kind or "recipe"
+  assert(M.codes[kind], "unknown error kind " .. tostring(kind))
+  local msg = t.detail
+  if t.field ~= nil and not t.named then msg = t.field .. ": " .. msg end
+  if t.fn ~= nil then msg = t.fn .. ": " .. msg end
+  error(setmetatable({ kind = kind, fn = t.fn, field = t.field, detail = t.detail, msg = msg,
+    named = t.named, reason = t.reason, csc_error = true }, Err), 0)
+end
+
+--- The same error with its message prefixed (a recipe line, say); the kind,
+-- function and field stay.
+function M.prefixed(e, prefix)
+  local o = {}
+  for k, v in pairs(e) do o[k] = v end
+  o.msg, o.located = prefix .. e.msg, true
+  return setmetatable(o, Err)
+end
+
+-- Errors raised by the C modules (host.*) are strings; host/lhelp.h's
+-- lh_error puts the kind, and optionally a reason a caller can test, in a
+-- tag at the start: "\31analysis\31message", "\31analysis:negative_variance\31...".
+
+--- The kind tagged on a message (nil when untagged), the message without
+-- the tag (and without a Lua position in front of it), and the reason.
+function M.untag(msg)
+  local pos, kind, reason, rest = msg:match("^([^\n]-)\31(%a+):?([%w_]*)\31(.*)$")
+  if kind and M.codes[kind] and (pos == "" or pos:match("%.lua:%d+: $")) then
+    return kind, rest, reason ~= "" and reason or nil
+  end
+  return nil, msg
+end
+
+--- A caught error as a structured one: csceval errors as they are, string
+-- errors (from C) with the kind of their tag or `default` ("analysis": the
+-- data and the model could not be fitted), attributed to `fn`.
+function M.from_host(e, fn, default)
+  if M.is(e) then return e end
+  local kind, msg, reason = M.untag(tostring(e))
+  if not kind then msg = msg:gsub("^[^\n]-%.lua:%d+: ", "") end
+  return setmetatable({ kind = kind or default or "analysis", fn = fn, detail = msg, msg = msg,
+    reason = reason, csc_error = true }, Err)
+end
+
+--- Exit code for a caught error: its kind's, or 1 (internal).
+function M.code(e)
+  if M.is(e) then return M.codes[e.kind] or 1 end
+  return 1
 end
 
 --- True when e is a csceval error table.

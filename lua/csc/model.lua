@@ -14,10 +14,12 @@
 --
 -- Missing values: rows missing any used value (outcome, covariates,
 -- weights, offset, cluster) are dropped and counted in `n_dropped`.
--- Argument errors are raised with `error(msg, level)` at the recipe line.
+-- Argument errors are structured errors (csc.check): kind, function, field;
+-- the runner adds the recipe line.
 -- @module csc.model
 local hmodel = require("host.model")
 local util = require("csc.util")
+local check = require("csc.check")
 
 -- Test results print like R's htest when csc.stats is there (it is, in
 -- the host; it may be absent when this module is tested on its own).
@@ -59,51 +61,64 @@ function Model.__tostring(r)
 end
 
 -- ===== Checks =====
--- Raise at level 3: helper -> csc.model function -> recipe line.
+-- Failures are structured errors (csc.check) of model.<fn> about a field;
+-- the runner adds the recipe line that called.
 
-local function need_table(fn, spec)
-  if type(spec) ~= "table" then
-    error(string.format("model.%s: expected a table of fields {data = ..., y = ..., x = {...}}, got %s",
-      fn, type(spec)), 3)
-  end
+local function failn(fn, field, text, kind) check.fail_named("model." .. fn, field, text, kind) end
+
+local VCOVS = { "classical", "HC0", "HC1", "HC2", "HC3", "CR1", "HAC", "robust", "cluster", "newey" }
+local FIT_FIELDS = { "data", "y", "x", "weights", "vcov", "cluster", "lag", "intercept", "level", "time" }
+local GLM_FIELDS = { "offset", "maxit", "epsilon" }
+for _, f in ipairs(FIT_FIELDS) do GLM_FIELDS[#GLM_FIELDS + 1] = f end
+
+--- Declare model.<fn>'s fields (csc.check); `options` checks a call's table.
+local function declare(fn, list, extra)
+  local all = {}
+  for _, f in ipairs(list) do all[#all + 1] = f end
+  for _, f in ipairs(extra or {}) do all[#all + 1] = f end
+  return check.signature("model." .. fn, all, { what = "{data = ..., y = ..., x = {...}}" })
 end
+declare("ols", FIT_FIELDS)
+declare("glm", GLM_FIELDS, { "family", "link" })
+for _, fn in ipairs({ "logit", "probit", "poisson" }) do declare(fn, GLM_FIELDS) end
+
+local function options(fn, spec) return check.options(check.signatures["model." .. fn], spec) end
 
 local function check_name(fn, spec, field, required)
   local v = spec[field]
   if v == nil then
-    if required then error(string.format("model.%s: field '%s' is required (a column name)", fn, field), 3) end
+    if required then failn(fn, field, string.format("field '%s' is required (a column name)", field)) end
     return
   end
   if type(v) ~= "string" then
-    error(string.format("model.%s: field '%s' must be a column name (string), got %s", fn, field,
-      type(v)), 3)
+    failn(fn, field, string.format("field '%s' must be a column name (string), got %s", field, type(v)))
   end
 end
 
 local function check_common(fn, spec)
-  need_table(fn, spec)
-  if spec.data == nil then error(string.format("model.%s: field 'data' is required (a frame)", fn), 3) end
+  options(fn, spec)
+  if spec.data == nil then failn(fn, "data", "field 'data' is required (a frame)") end
   check_name(fn, spec, "y", true)
   local x = spec.x
   if x == nil then x = {} end
   if type(x) == "string" then x = { x } end
   if type(x) ~= "table" then
-    error(string.format("model.%s: field 'x' must be an array of column names, got %s", fn, type(x)), 3)
+    failn(fn, "x", string.format("field 'x' must be an array of column names, got %s", type(x)))
   end
   for i, name in ipairs(x) do
     if type(name) ~= "string" then
-      error(string.format("model.%s: x[%d] must be a column name (string), got %s", fn, i, type(name)), 3)
+      failn(fn, "x", string.format("x[%d] must be a column name (string), got %s", i, type(name)))
     end
     if name == spec.y then
-      error(string.format("model.%s: x[%d] '%s' is also the outcome y", fn, i, name), 3)
+      failn(fn, "x", string.format("x[%d] '%s' is also the outcome y", i, name))
     end
   end
   for _, f in ipairs({ "weights", "cluster", "offset", "time" }) do check_name(fn, spec, f, false) end
   if spec.lag ~= nil and math.type(spec.lag) ~= "integer" then
-    error(string.format("model.%s: field 'lag' must be an integer, got %s", fn, fmt(spec.lag)), 3)
+    failn(fn, "lag", string.format("field 'lag' must be an integer, got %s", fmt(spec.lag)))
   end
   if spec.level ~= nil and (type(spec.level) ~= "number" or spec.level <= 0 or spec.level >= 1) then
-    error(string.format("model.%s: field 'level' must be a number in (0, 1)", fn), 3)
+    failn(fn, "level", "field 'level' must be a number in (0, 1)")
   end
   return x
 end
@@ -145,13 +160,14 @@ end
 -- @usage local fit = model.ols{data = d, y = "score", x = {"treat", "age"}, vcov = "HC1"}
 function M.ols(spec)
   local x = check_common("ols", spec)
+  check.choice("model.ols", "vcov", spec.vcov, VCOVS)
   if spec.vcov == "CR1" or spec.vcov == "cluster" then
-    if spec.cluster == nil then error("model.ols: vcov = \"CR1\" needs field 'cluster' (a column name)", 2) end
+    if spec.cluster == nil then failn("ols", nil, "vcov = \"CR1\" needs field 'cluster' (a column name)") end
   end
   if (spec.vcov == "HAC" or spec.vcov == "newey") and spec.lag == nil then
-    error("model.ols: vcov = \"HAC\" needs field 'lag' (an integer)", 2)
+    failn("ols", nil, "vcov = \"HAC\" needs field 'lag' (an integer)")
   end
-  local r = hmodel.ols(spec.data, spec.y, x, host_opts(spec))
+  local r = check.call("model.ols", hmodel.ols, spec.data, spec.y, x, host_opts(spec))
   fit_spec[r] = { data = spec.data, y = spec.y, x = x, intercept = spec.intercept,
     time = spec.time, weights = spec.weights }
   return shape(r, spec.level or 0.95)
@@ -165,32 +181,42 @@ end
 function M.glm(spec)
   local x = check_common("glm", spec)
   if spec.family ~= nil and spec.family ~= "binomial" and spec.family ~= "poisson" then
-    error(string.format("model.glm: field 'family' must be \"binomial\" or \"poisson\", got %s",
-      fmt(spec.family)), 2)
+    failn("glm", "family", string.format("field 'family' must be \"binomial\" or \"poisson\", got %s",
+      fmt(spec.family)))
   end
-  local r = hmodel.glm(spec.data, spec.y, x, host_opts(spec))
+  check.choice("model.glm", "vcov", spec.vcov, VCOVS)
+  local r = check.call("model.glm", hmodel.glm, spec.data, spec.y, x, host_opts(spec))
   return shape(r, spec.level or 0.95)
 end
 
---- Shorthands for `glm` with a family and link.
-function M.logit(spec) spec.family, spec.link = "binomial", "logit"; return M.glm(spec) end
-function M.probit(spec) spec.family, spec.link = "binomial", "probit"; return M.glm(spec) end
-function M.poisson(spec) spec.family, spec.link = "poisson", "log"; return M.glm(spec) end
+--- Shorthands for `glm` with a family and link (the caller's table is not
+-- changed).
+local function glm_as(fn, family, link)
+  return function(spec)
+    options(fn, spec)
+    local s = util.copy(spec)
+    s.family, s.link = family, link
+    return M.glm(s)
+  end
+end
+M.logit = glm_as("logit", "binomial", "logit")
+M.probit = glm_as("probit", "binomial", "probit")
+M.poisson = glm_as("poisson", "poisson", "log")
 
 -- A weight vector in term order from {term = weight, ...}.
 local function weights_of(r, fn, w)
   if type(w) ~= "table" then
-    error(string.format("%s: expected a table {term = weight, ...}, got %s", fn, type(w)), 3)
+    check.fail_named(fn, nil, string.format("expected a table {term = weight, ...}, got %s", type(w)))
   end
   local c, known = {}, {}
   for j, t in ipairs(r.terms) do c[j] = 0; known[t] = j end
   for t, v in pairs(w) do
     if type(t) == "string" then
       if known[t] == nil then
-        error(string.format("%s: no term '%s' in the model (terms: %s)", fn, t,
-          table.concat(r.terms, ", ")), 3)
+        check.fail_named(fn, t, string.format("no term '%s' in the model%s (terms: %s)", t,
+          util.hint(t, r.terms), table.concat(r.terms, ", ")))
       end
-      if type(v) ~= "number" then error(string.format("%s: weight for '%s' must be a number", fn, t), 3) end
+      if type(v) ~= "number" then check.fail_named(fn, t, string.format("weight for '%s' must be a number", t)) end
       c[known[t]] = v
     end
   end
@@ -206,7 +232,7 @@ function Model:lincom(spec)
   local w = {}
   for t, v in pairs(spec) do if t ~= "value" and t ~= "level" then w[t] = v end end
   local c = weights_of(self, "lincom", w)
-  local r = hmodel.lincom(self, c, spec.value or 0, spec.level or self.level or 0.95)
+  local r = check.call("lincom", hmodel.lincom, self, c, spec.value or 0, spec.level or self.level or 0.95)
   r.std_error, r.se = r.se, nil
   return r
 end
@@ -216,87 +242,49 @@ end
 -- @treturn table chi2, p_chi2, F, df1, df2, p_F
 function Model:wald(rows, values)
   if type(rows) ~= "table" or #rows == 0 then
-    error("wald: expected an array of restrictions {{term = weight, ...}, ...}", 2)
+    check.fail_named("wald", nil, "expected an array of restrictions {{term = weight, ...}, ...}")
   end
   local R = {}
   for i, row in ipairs(rows) do R[i] = weights_of(self, "wald", row) end
-  return hmodel.wald(self, R, values)
+  return check.call("wald", hmodel.wald, self, R, values)
 end
 
 --- Linear predictions with standard errors for the rows of a frame
 -- (Stata `predict, xb` and `stdp`; for GLMs on the link scale).
 -- @treturn table `fit` and `se` arrays
 function Model:predict(newdata)
-  if newdata == nil then error("predict: expected a frame of new data", 2) end
-  return hmodel.predict(self, newdata)
+  if newdata == nil then check.fail_named("predict", nil, "expected a frame of new data") end
+  return check.call("predict", hmodel.predict, self, newdata)
 end
 
 -- ===== Time series =====
 
--- C failures come back as "fn: message" without a position; re-raise them
--- at the recipe line (level 3: call -> csc.model function -> recipe).
-local function call(f, ...)
-  local ok, r = pcall(f, ...)
-  if not ok then error(r, 3) end
-  return r
-end
-
--- Refuse fields the function does not know, suggesting the one meant.
--- Raises at `level` (default 3: helper -> csc.model function -> recipe).
-local function known_fields(fn, spec, allowed, level)
-  local names = {}
-  for k in pairs(allowed) do names[#names + 1] = k end
-  table.sort(names)
-  for k in pairs(spec) do
-    if not allowed[k] then
-      error(string.format("model.%s: unknown field '%s'%s (fields: %s)", fn, tostring(k),
-        util.hint(tostring(k), names), table.concat(names, ", ")), level or 3)
-    end
-  end
-end
-
-local function set(...)
-  local t = {}
-  for _, k in ipairs({ ... }) do t[k] = true end
-  return t
-end
+local set = check.set
 
 local function check_int(fn, spec, field, lo)
   local v = spec[field]
   if v ~= nil and (math.type(v) ~= "integer" or v < lo) then
-    error(string.format("model.%s: field '%s' must be a whole number >= %d, got %s", fn, field,
-      lo, fmt(v)), 3)
+    failn(fn, field, string.format("field '%s' must be a whole number >= %d, got %s", field, lo, fmt(v)))
   end
 end
 
 local function check_bool(fn, spec, field)
   local v = spec[field]
   if v ~= nil and type(v) ~= "boolean" then
-    error(string.format("model.%s: field '%s' must be true or false, got %s", fn, field,
-      fmt(v)), 3)
+    failn(fn, field, string.format("field '%s' must be true or false, got %s", field, fmt(v)))
   end
 end
 
-local function check_choice(fn, spec, field, choices)
-  local v = spec[field]
-  if v == nil then return end
-  for _, c in ipairs(choices) do if v == c then return end end
-  local q = {}
-  for i, c in ipairs(choices) do q[i] = '"' .. c .. '"' end
-  error(string.format("model.%s: field '%s' must be one of %s, got %s%s", fn, field,
-    table.concat(q, ", "), fmt(v), util.hint(tostring(v), choices)), 3)
-end
+local function check_choice(fn, spec, field, choices) check.choice("model." .. fn, field, spec[field], choices) end
 
 local function htest(t)
   return Htest and setmetatable(t, Htest) or t
 end
 
 local TS_FIELDS = { "data", "y", "x", "time", "intercept" }
-local function ts_fields(...)
-  local t = set(table.unpack(TS_FIELDS))
-  for _, k in ipairs({ ... }) do t[k] = true end
-  return t
-end
+declare("prais", TS_FIELDS, { "method", "twostep", "vcov", "tol", "maxit", "level" })
+declare("dwtest", TS_FIELDS, { "alternative", "exact", "iterations" })
+declare("bgtest", TS_FIELDS, { "order", "type" })
 
 --- Linear regression with AR(1) errors by feasible GLS, as Stata `prais`:
 -- Prais-Winsten (default) or Cochrane-Orcutt (`method = "corc"`), rho from
@@ -311,15 +299,14 @@ end
 -- @usage local fit = model.prais{data = d, y = "rate", x = {"year"}, time = "year"}
 function M.prais(spec)
   local x = check_common("prais", spec)
-  known_fields("prais", spec, ts_fields("method", "twostep", "vcov", "tol", "maxit", "level"))
   check_choice("prais", spec, "method", { "prais", "corc" })
   check_choice("prais", spec, "vcov", { "classical", "HC0", "HC1", "HC2", "HC3", "robust" })
   check_bool("prais", spec, "twostep")
   check_int("prais", spec, "maxit", 1)
   if spec.tol ~= nil and (type(spec.tol) ~= "number" or not (spec.tol > 0)) then
-    error(string.format("model.prais: field 'tol' must be a positive number, got %s", fmt(spec.tol)), 2)
+    failn("prais", "tol", string.format("field 'tol' must be a positive number, got %s", fmt(spec.tol)))
   end
-  local r = call(hmodel.prais, spec.data, spec.y, x, {
+  local r = check.call("model.prais", hmodel.prais, spec.data, spec.y, x, {
     method = spec.method, twostep = spec.twostep, vcov = spec.vcov, tol = spec.tol,
     maxit = spec.maxit, time = spec.time, intercept = spec.intercept ~= false,
   })
@@ -336,15 +323,13 @@ end
 -- @usage local dw = model.dwtest{data = d, y = "rate", x = {"year"}}
 function M.dwtest(spec)
   local x = check_common("dwtest", spec)
-  known_fields("dwtest", spec, ts_fields("alternative", "exact", "iterations"))
   check_choice("dwtest", spec, "alternative", { "greater", "two.sided", "two-sided", "less" })
   check_int("dwtest", spec, "iterations", 1)
   if spec.exact ~= nil and spec.exact ~= "auto" and type(spec.exact) ~= "boolean" then
-    error(string.format('model.dwtest: field \'exact\' must be true, false or "auto", got %s',
-      fmt(spec.exact)), 2)
+    failn("dwtest", nil, string.format('field \'exact\' must be true, false or "auto", got %s', fmt(spec.exact)))
   end
   local alt = spec.alternative == "two-sided" and "two.sided" or spec.alternative
-  local r = call(hmodel.dwtest, spec.data, spec.y, x, {
+  local r = check.call("model.dwtest", hmodel.dwtest, spec.data, spec.y, x, {
     alternative = alt, exact = spec.exact, iterations = spec.iterations, time = spec.time,
     intercept = spec.intercept ~= false,
   })
@@ -363,10 +348,9 @@ end
 --   order, n
 function M.bgtest(spec)
   local x = check_common("bgtest", spec)
-  known_fields("bgtest", spec, ts_fields("order", "type"))
   check_int("bgtest", spec, "order", 1)
   check_choice("bgtest", spec, "type", { "Chisq", "F" })
-  local r = call(hmodel.bgtest, spec.data, spec.y, x, {
+  local r = check.call("model.bgtest", hmodel.bgtest, spec.data, spec.y, x, {
     order = spec.order, time = spec.time, intercept = spec.intercept ~= false,
   })
   if spec.type == "F" then
@@ -384,15 +368,12 @@ end
 local function refit_spec(self, fn, o)
   local s = fit_spec[self]
   if s == nil then
-    error(string.format("%s: needs a result of model.ols (this is %s)", fn,
-      tostring(self.method)), 3)
+    failn(fn, nil, string.format("needs a result of model.ols (this is %s)", tostring(self.method)))
   end
   if s.weights ~= nil then
-    error(string.format("%s: the fit is weighted; the test is for unweighted OLS (as lmtest)", fn), 3)
+    failn(fn, nil, "the fit is weighted; the test is for unweighted OLS (as lmtest)")
   end
-  if o ~= nil and type(o) ~= "table" then
-    error(string.format("%s: options must be a table, got %s", fn, type(o)), 3)
-  end
+  if o ~= nil and type(o) ~= "table" then failn(fn, nil, "options must be a table, got " .. type(o)) end
   local spec = { data = s.data, y = s.y, x = s.x, intercept = s.intercept, time = s.time }
   for k, v in pairs(o or {}) do spec[k] = v end
   return spec
@@ -406,29 +387,28 @@ function Model:bgtest(o) return M.bgtest(refit_spec(self, "bgtest", o)) end
 
 -- The series of a spec: `series` (array of numbers) or `data` + `y`
 -- (a column).  Returns the two leading arguments of the host function.
--- Raises at level 4: series_of -> csc.model function -> recipe.
-local function series_of(fn, spec, extra)
-  local function fail(msg, ...) error(string.format("model.%s: " .. msg, fn, ...), 4) end
-  if type(spec) ~= "table" then
-    fail("expected a table of fields {series = {...}} or {data = ..., y = ...}, got %s", type(spec))
-  end
-  local allowed = set("series", "data", "y", "time")
-  for _, k in ipairs(extra) do allowed[k] = true end
-  known_fields(fn, spec, allowed, 4)
+local SERIES_FIELDS = { "series", "data", "y", "time" }
+for fn, extra in pairs({ acf = { "lag_max", "level" }, box_test = { "lag", "type", "fitdf" },
+    ljung_box = { "lag", "fitdf" }, varsoc = { "maxlag" } }) do
+  declare(fn, SERIES_FIELDS, extra)
+end
+local function series_of(fn, spec)
+  local function fail(field, msg, ...) failn(fn, field, string.format(msg, ...)) end
+  options(fn, spec)
   if spec.time ~= nil and type(spec.time) ~= "string" then
-    fail("field 'time' must be a column name (string), got %s", type(spec.time))
+    fail("time", "field 'time' must be a column name (string), got %s", type(spec.time))
   end
   if spec.series ~= nil then
-    if spec.data ~= nil or spec.y ~= nil then fail("give either 'series' or 'data' with 'y', not both") end
+    if spec.data ~= nil or spec.y ~= nil then fail("series", "give either 'series' or 'data' with 'y', not both") end
     if type(spec.series) ~= "table" then
-      fail("field 'series' must be an array of numbers, got %s", type(spec.series))
+      fail("series", "field 'series' must be an array of numbers, got %s", type(spec.series))
     end
-    if spec.time ~= nil then fail("field 'time' needs 'data' (a frame), not 'series'") end
+    if spec.time ~= nil then fail("time", "field 'time' needs 'data' (a frame), not 'series'") end
     return spec.series, nil
   end
-  if spec.data == nil then fail("give 'series' (an array of numbers) or 'data' (a frame) with 'y'") end
+  if spec.data == nil then fail("data", "give 'series' (an array of numbers) or 'data' (a frame) with 'y'") end
   if type(spec.y) ~= "string" then
-    fail("field 'y' must be the series' column name (string), got %s", type(spec.y))
+    fail("y", "field 'y' must be the series' column name (string), got %s", type(spec.y))
   end
   return spec.data, spec.y
 end
@@ -458,9 +438,9 @@ function M.acf(spec)
   local a, b = series_of("acf", spec, { "lag_max", "level" })
   check_int("acf", spec, "lag_max", 1)
   if spec.level ~= nil and (type(spec.level) ~= "number" or spec.level <= 0 or spec.level >= 1) then
-    error("model.acf: field 'level' must be a number in (0, 1)", 2)
+    failn("acf", "level", "field 'level' must be a number in (0, 1)")
   end
-  local r = call(hmodel.acf, a, b, { lag_max = spec.lag_max, level = spec.level, time = spec.time })
+  local r = check.call("model.acf", hmodel.acf, a, b, { lag_max = spec.lag_max, level = spec.level, time = spec.time })
   return setmetatable(r, Acf)
 end
 
@@ -475,7 +455,7 @@ function M.box_test(spec)
   check_int("box_test", spec, "lag", 1)
   check_int("box_test", spec, "fitdf", 0)
   check_choice("box_test", spec, "type", { "Box-Pierce", "Ljung-Box" })
-  local r = call(hmodel.box_test, a, b, { lag = spec.lag, type = spec.type, fitdf = spec.fitdf,
+  local r = check.call("model.box_test", hmodel.box_test, a, b, { lag = spec.lag, type = spec.type, fitdf = spec.fitdf,
     time = spec.time })
   r.statistic_name = "X-squared"
   r.parameter = { df = r.df }
@@ -486,14 +466,13 @@ end
 --- Ljung-Box test: `box_test` with type "Ljung-Box" (Stata `wntestq`).
 function M.ljung_box(spec)
   if type(spec) ~= "table" then
-    error(string.format("model.ljung_box: expected a table of fields {series = {...}, lag = ...}, got %s",
-      type(spec)), 2)
+    failn("ljung_box", nil, string.format("expected a table of fields {series = {...}, lag = ...}, got %s", type(spec)))
   end
   if spec.type ~= nil then
-    error("model.ljung_box: field 'type' is fixed; use model.box_test to choose it", 2)
+    failn("ljung_box", "type", "field 'type' is fixed; use model.box_test to choose it")
   end
-  local s = {}
-  for k, v in pairs(spec) do s[k] = v end
+  options("ljung_box", spec)
+  local s = util.copy(spec)
   s.type = "Ljung-Box"
   return M.box_test(s)
 end
@@ -528,7 +507,7 @@ end
 function M.varsoc(spec)
   local a, b = series_of("varsoc", spec, { "maxlag" })
   check_int("varsoc", spec, "maxlag", 0)
-  local r = call(hmodel.varsoc, a, b, { maxlag = spec.maxlag, time = spec.time })
+  local r = check.call("model.varsoc", hmodel.varsoc, a, b, { maxlag = spec.maxlag, time = spec.time })
   return setmetatable(r, Varsoc)
 end
 

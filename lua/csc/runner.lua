@@ -21,9 +21,24 @@ local M = {}
 -- raised inside csceval's numerics or data code (a singular design,
 -- separation) is an analysis error (exit 4), located at the recipe line that
 -- called it, with the library's own file position removed.
+-- A structured error a library function raised (e.fn) keeps its kind and
+-- field and gets the recipe line that called the function.
+local function recipe_line(rpath)
+  for level = 3, 60 do
+    local info = debug.getinfo(level, "Sl")
+    if not info then break end
+    if info.short_src == rpath and info.currentline and info.currentline > 0 then
+      return string.format("%s:%d: ", rpath, info.currentline)
+    end
+  end
+end
+
 local function locator(rpath)
   return function(e)
-    if errors.is(e) then return e end
+    if errors.is(e) then
+      local at = e.fn and not e.located and recipe_line(rpath)
+      return at and errors.prefixed(e, at) or e
+    end
     local kind = "analysis"
     if type(e) ~= "string" and type(e) ~= "number" then
       -- error() with a table or other value: never call its metamethods here
@@ -32,13 +47,11 @@ local function locator(rpath)
     local msg = tostring(e)
     if msg:sub(1, #rpath + 1) == rpath .. ":" then return errors.wrap(msg, "recipe") end
     msg = msg:gsub("^[^\n]-[/\\]csc[/\\][%w_/\\]+%.lua:%d+: ", "")
-    for level = 2, 60 do
-      local info = debug.getinfo(level, "Sl")
-      if not info then break end
-      if info.short_src == rpath and info.currentline and info.currentline > 0 then
-        return errors.wrap(string.format("%s:%d: %s", rpath, info.currentline, msg), kind)
-      end
-    end
+    local tagged
+    tagged, msg = errors.untag(msg)           -- a kind C gave the error (host/lhelp.h)
+    kind = tagged or kind
+    local at = recipe_line(rpath)
+    if at then return errors.wrap(at .. msg, kind) end
     return errors.wrap(msg .. "\n" .. debug.traceback("", 2), "internal")
   end
 end
@@ -165,7 +178,7 @@ end
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
-  local ctx = context.new(r, d, prov, opts)
+  local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
   local published = compare(ctx, r)

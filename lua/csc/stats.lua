@@ -8,11 +8,14 @@
 --
 -- Missing values (the csc.NA sentinel) are refused, never dropped, so the
 -- n reported is always the n used: remove them explicitly first.
--- Argument errors are raised with `error(msg, level)` at the recipe line
--- that called the function.
+-- Argument errors are structured errors (csc.check: kind, function,
+-- field); the runner adds the recipe line that called the function.
 -- @module csc.stats
 local hstats = require("host.stats")
 local util = require("csc.util")
+local check = require("csc.check")
+
+local function failn(fn, field, text, kind) check.fail_named("stats." .. fn, field, text, kind) end
 
 -- The NA sentinel, only to name it in messages (host.frame may be absent
 -- when host.stats is tested on its own).
@@ -71,51 +74,48 @@ end
 --- A Lua array of finite numbers with at least min_n elements.
 local function numbers(fn, v, name, min_n, allow_nonfinite)
   if type(v) ~= "table" then
-    error(string.format("%s: %s must be an array of numbers, got %s", fn, name, describe(v)), 3)
+    failn(fn, name, string.format("%s must be an array of numbers, got %s", name, describe(v)))
   end
   local n = #v
   for k in pairs(v) do
     if math.type(k) ~= "integer" or k < 1 or k > n then
-      error(string.format("%s: %s must be an array of numbers (it has key %s)", fn, name,
-        tostring(k)), 3)
+      failn(fn, name, string.format("%s must be an array of numbers (it has key %s)", name, tostring(k)))
     end
   end
   for i = 1, n do
     local x = v[i]
     if type(x) ~= "number" then
       if NA ~= nil and rawequal(x, NA) then
-        error(string.format("%s: %s[%d] is NA; csc.stats refuses missing values, drop them first",
-          fn, name, i), 3)
+        failn(fn, name, string.format("%s[%d] is NA; csc.stats refuses missing values, drop them first", name, i))
       end
-      error(string.format("%s: %s[%d] is %s, expected a number", fn, name, i, type(x)), 3)
+      failn(fn, name, string.format("%s[%d] is %s, expected a number", name, i, type(x)))
     end
     if not allow_nonfinite and (x ~= x or x == math.huge or x == -math.huge) then
-      error(string.format("%s: %s[%d] is %s, expected a finite number", fn, name, i, fmt(x)), 3)
+      failn(fn, name, string.format("%s[%d] is %s, expected a finite number", name, i, fmt(x)))
     end
   end
   if n < (min_n or 0) then
-    error(string.format("%s: %s needs at least %d values, got %d", fn, name, min_n, n), 3)
+    failn(fn, name, string.format("%s needs at least %d values, got %d", name, min_n, n))
   end
   return n
 end
 
---- Check an options table against the allowed keys; returns it (or {}).
-local function options(fn, opts, allowed)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then
-    error(string.format("%s: options must be a table, got %s", fn, describe(opts)), 3)
-  end
-  local names = {}
-  for k in pairs(allowed) do names[#names + 1] = k end
-  table.sort(names)
-  for k in pairs(opts) do
-    if not allowed[k] then
-      error(string.format("%s: unknown option %s%s (options: %s)", fn, tostring(k),
-        util.hint(tostring(k), names), table.concat(names, ", ")), 3)
-    end
-  end
-  return opts
+--- Check an options table against the fields declared for stats.<fn>
+-- (csc.check); returns it (or {} when absent).
+local function options(fn, opts)
+  return check.options(check.signatures["stats." .. fn], opts)
 end
+
+local function declare(fn, list) check.signature("stats." .. fn, list, { optional = true }) end
+declare("t_test", { "mu", "paired", "var_equal", "alternative", "conf_level" })
+declare("chisq_test", { "correct" })
+declare("fisher_test", { "alternative", "conf_level", "or" })
+declare("wilcox_test", { "mu", "paired", "alternative", "exact", "correct" })
+declare("prop_test", { "p", "alternative", "conf_level", "correct" })
+declare("prop_z_test", { "p", "alternative", "conf_level" })
+declare("cor_test", { "method", "alternative", "conf_level", "exact" })
+check.signature("stats.bootstrap", { "data", "statistic", "seed", "reps", "type", "conf_level", "cluster" },
+  { what = "{data =, statistic =, seed =}" })
 
 local ALTS = { ["two.sided"] = "two.sided", ["two-sided"] = "two.sided", less = "less",
   greater = "greater" }
@@ -124,8 +124,7 @@ local function alternative(fn, a)
   if a == nil then return "two.sided" end
   local v = ALTS[a]
   if not v then
-    error(string.format('%s: alternative must be "two.sided", "less" or "greater", got %s', fn,
-      tostring(a)), 3)
+    failn(fn, "alternative", string.format('alternative must be "two.sided", "less" or "greater", got %s', tostring(a)))
   end
   return v
 end
@@ -133,8 +132,7 @@ end
 local function conf_level(fn, c)
   if c == nil then return 0.95 end
   if type(c) ~= "number" or not (c > 0 and c < 1) then
-    error(string.format("%s: conf_level must be a number between 0 and 1, got %s", fn,
-      tostring(c)), 3)
+    failn(fn, "conf_level", string.format("conf_level must be a number between 0 and 1, got %s", tostring(c)))
   end
   return c
 end
@@ -142,7 +140,7 @@ end
 local function number_opt(fn, v, name, default)
   if v == nil then return default end
   if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
-    error(string.format("%s: %s must be a finite number, got %s", fn, name, tostring(v)), 3)
+    failn(fn, name, string.format("%s must be a finite number, got %s", name, tostring(v)))
   end
   return v
 end
@@ -150,7 +148,7 @@ end
 local function bool_opt(fn, v, name, default)
   if v == nil then return default end
   if type(v) ~= "boolean" then
-    error(string.format("%s: %s must be true or false, got %s", fn, name, tostring(v)), 3)
+    failn(fn, name, string.format("%s must be true or false, got %s", name, tostring(v)))
   end
   return v
 end
@@ -158,7 +156,7 @@ end
 local function exact_opt(fn, v)
   if v == nil or v == "auto" then return "auto" end
   if type(v) ~= "boolean" then
-    error(string.format('%s: exact must be true, false or "auto", got %s', fn, tostring(v)), 3)
+    failn(fn, "exact", string.format('exact must be true, false or "auto", got %s', tostring(v)))
   end
   return v
 end
@@ -166,37 +164,27 @@ end
 --- An array of rows of non-negative counts -> flat row-major cells, nr, nc.
 local function table_cells(fn, tab, name)
   if type(tab) ~= "table" or #tab < 2 then
-    error(string.format("%s: %s must be an array of at least 2 rows", fn, name), 3)
+    failn(fn, name, string.format("%s must be an array of at least 2 rows", name))
   end
   local cells, nc = {}, nil
   for i, row in ipairs(tab) do
     if type(row) ~= "table" then
-      error(string.format("%s: %s[%d] must be a row (an array of counts), got %s", fn, name, i,
-        describe(row)), 3)
+      failn(fn, name, string.format("%s[%d] must be a row (an array of counts), got %s", name, i, describe(row)))
     end
     nc = nc or #row
     if #row ~= nc then
-      error(string.format("%s: %s[%d] has %d columns, row 1 has %d", fn, name, i, #row, nc), 3)
+      failn(fn, name, string.format("%s[%d] has %d columns, row 1 has %d", name, i, #row, nc))
     end
     for j = 1, nc do
       local x = row[j]
       if type(x) ~= "number" or x ~= x or x < 0 or x == math.huge then
-        error(string.format("%s: %s[%d][%d] is %s, expected a non-negative count", fn, name, i, j,
-          type(x) == "number" and fmt(x) or describe(x)), 3)
+        failn(fn, name, string.format("%s[%d][%d] is %s, expected a non-negative count", name, i, j, type(x) == "number" and fmt(x) or describe(x)))
       end
       cells[#cells + 1] = x
     end
   end
-  if nc < 2 then error(string.format("%s: %s needs at least 2 columns", fn, name), 3) end
+  if nc < 2 then failn(fn, name, string.format("%s needs at least 2 columns", name)) end
   return cells, #tab, nc
-end
-
--- C failures come back as "fn: message" without a position; re-raise them
--- at the recipe line (level 3 from the local helper).
-local function call(f, ...)
-  local ok, r = pcall(f, ...)
-  if not ok then error(r, 3) end
-  return r
 end
 
 -- A table called as the second argument with only named keys is options.
@@ -219,30 +207,29 @@ end
 function M.t_test(x, y, opts)
   y, opts = split_y(y, opts)
   local fn = "t_test"
-  opts = options(fn, opts, { mu = true, paired = true, var_equal = true, alternative = true,
-    conf_level = true })
+  opts = options(fn, opts)
   local mu = number_opt(fn, opts.mu, "mu", 0)
   local paired = bool_opt(fn, opts.paired, "paired", false)
   local var_equal = bool_opt(fn, opts.var_equal, "var_equal", false)
   local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
   local nx, ny, method, estimate
   if y == nil then
-    if paired then error("t_test: paired = true needs y", 2) end
+    if paired then failn("t_test", nil, "paired = true needs y") end
     nx = numbers(fn, x, "x", 2)
     method = "One Sample t-test"
   elseif paired then
     nx = numbers(fn, x, "x", 2)
     ny = numbers(fn, y, "y", 2)
-    if nx ~= ny then error(string.format("t_test: paired x and y differ in length (%d and %d)", nx, ny), 2) end
+    if nx ~= ny then failn("t_test", nil, string.format("paired x and y differ in length (%d and %d)", nx, ny)) end
     method = "Paired t-test"
   else
     local need = var_equal and 1 or 2
     nx = numbers(fn, x, "x", need)
     ny = numbers(fn, y, "y", need)
-    if var_equal and nx + ny < 3 then error("t_test: need at least 3 observations in all", 2) end
+    if var_equal and nx + ny < 3 then failn("t_test", nil, "need at least 3 observations in all") end
     method = var_equal and "Two Sample t-test" or "Welch Two Sample t-test"
   end
-  local r = call(hstats.t_test, x, y, mu, paired, var_equal, alt, conf)
+  local r = check.call("stats.t_test", hstats.t_test, x, y, mu, paired, var_equal, alt, conf)
   if y == nil then estimate = { mean = r.estimate1 }
   elseif paired then estimate = { mean_difference = r.estimate1 }
   else estimate = { mean_x = r.estimate1, mean_y = r.estimate2 } end
@@ -263,10 +250,10 @@ end
 -- @treturn Htest statistic X-squared, parameter.df, `expected` (rows)
 function M.chisq_test(tab, opts)
   local fn = "chisq_test"
-  opts = options(fn, opts, { correct = true })
+  opts = options(fn, opts)
   local correct = bool_opt(fn, opts.correct, "correct", true)
   local cells, nr, nc = table_cells(fn, tab, "tab")
-  local r = call(hstats.chisq_test, cells, nr, nc, correct)
+  local r = check.call("stats.chisq_test", hstats.chisq_test, cells, nr, nc, correct)
   local expected = {}
   for i = 1, nr do
     local row = {}
@@ -293,22 +280,21 @@ end
 -- @treturn Htest p_value; estimate.odds_ratio and conf_int for 2 x 2
 function M.fisher_test(tab, opts)
   local fn = "fisher_test"
-  opts = options(fn, opts, { alternative = true, conf_level = true, ["or"] = true })
+  opts = options(fn, opts)
   local cells, nr, nc = table_cells(fn, tab, "tab")
   for i, c in ipairs(cells) do
     if c ~= math.floor(c) then
-      error(string.format("fisher_test: tab[%d][%d] is %s, expected a whole number",
-        (i - 1) // nc + 1, (i - 1) % nc + 1, fmt(c)), 2)
+      failn("fisher_test", "tab", string.format("tab[%d][%d] is %s, expected a whole number", (i - 1) // nc + 1, (i - 1) % nc + 1, fmt(c)))
     end
   end
   local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
   local orn = number_opt(fn, opts["or"], "or", 1)
-  if orn < 0 then error("fisher_test: or must not be negative", 2) end
+  if orn < 0 then failn("fisher_test", "or", "or must not be negative") end
   local two = nr == 2 and nc == 2
   if not two and (alt ~= "two.sided" or orn ~= 1) then
-    error("fisher_test: tables larger than 2 x 2 have only the two-sided test of independence", 2)
+    failn("fisher_test", nil, "tables larger than 2 x 2 have only the two-sided test of independence")
   end
-  local r = call(hstats.fisher_test, cells, nr, nc, orn, alt, conf)
+  local r = check.call("stats.fisher_test", hstats.fisher_test, cells, nr, nc, orn, alt, conf)
   local total = 0
   for _, c in ipairs(cells) do total = total + c end
   return htest {
@@ -331,8 +317,7 @@ end
 function M.wilcox_test(x, y, opts)
   y, opts = split_y(y, opts)
   local fn = "wilcox_test"
-  opts = options(fn, opts, { mu = true, paired = true, alternative = true, exact = true,
-    correct = true })
+  opts = options(fn, opts)
   local mu = number_opt(fn, opts.mu, "mu", 0)
   local paired = bool_opt(fn, opts.paired, "paired", false)
   local alt = alternative(fn, opts.alternative)
@@ -341,10 +326,10 @@ function M.wilcox_test(x, y, opts)
   local nx, ny = numbers(fn, x, "x", 1), nil
   if y ~= nil then ny = numbers(fn, y, "y", 1) end
   if paired then
-    if y == nil then error("wilcox_test: paired = true needs y", 2) end
-    if nx ~= ny then error(string.format("wilcox_test: paired x and y differ in length (%d and %d)", nx, ny), 2) end
+    if y == nil then failn("wilcox_test", nil, "paired = true needs y") end
+    if nx ~= ny then failn("wilcox_test", nil, string.format("paired x and y differ in length (%d and %d)", nx, ny)) end
   end
-  local r = call(hstats.wilcox_test, x, y, mu, paired, alt, exact, correct)
+  local r = check.call("stats.wilcox_test", hstats.wilcox_test, x, y, mu, paired, alt, exact, correct)
   local signed = y == nil or paired
   local method = signed and "Wilcoxon signed rank" or "Wilcoxon rank sum"
   if r.exact then method = method .. " exact test"
@@ -367,15 +352,13 @@ local function counts(fn, x, n)
   local xs = two and x or { x }
   local ns = type(n) == "table" and n or { n }
   if #xs < 1 or #xs > 2 or #ns ~= #xs then
-    error(fn .. ": x and n must both be numbers (one sample) or both arrays of 2 (two samples)", 3)
+    failn(fn, nil, "x and n must both be numbers (one sample) or both arrays of 2 (two samples)")
   end
   for i = 1, #xs do
     local xi, ni = xs[i], ns[i]
     if type(xi) ~= "number" or type(ni) ~= "number" or not (ni > 0) or xi < 0 or xi > ni
       or ni == math.huge then
-      error(string.format("%s: need 0 <= x <= n and n > 0, got x = %s, n = %s", fn,
-        describe(xi) == "number" and fmt(xi) or describe(xi),
-        describe(ni) == "number" and fmt(ni) or describe(ni)), 3)
+      failn(fn, nil, string.format("need 0 <= x <= n and n > 0, got x = %s, n = %s", describe(xi) == "number" and fmt(xi) or describe(xi), describe(ni) == "number" and fmt(ni) or describe(ni)))
     end
   end
   return xs, ns
@@ -392,15 +375,15 @@ end
 -- @treturn Htest statistic X-squared, parameter.df, estimate p or prop_1, prop_2
 function M.prop_test(x, n, opts)
   local fn = "prop_test"
-  opts = options(fn, opts, { p = true, alternative = true, conf_level = true, correct = true })
+  opts = options(fn, opts)
   local xs, ns = counts(fn, x, n)
   local two = #xs == 2
-  if two and opts.p ~= nil then error("prop_test: p applies to one sample only", 2) end
+  if two and opts.p ~= nil then failn("prop_test", nil, "p applies to one sample only") end
   local p0 = number_opt(fn, opts.p, "p", 0.5)
-  if not (p0 > 0 and p0 < 1) then error("prop_test: p must lie strictly between 0 and 1", 2) end
+  if not (p0 > 0 and p0 < 1) then failn("prop_test", "p", "p must lie strictly between 0 and 1") end
   local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
   local correct = bool_opt(fn, opts.correct, "correct", true)
-  local r = call(hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, correct, false)
+  local r = check.call("stats.prop_test", hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, correct, false)
   local with = r.yates > 0 and "with" or "without"
   return htest {
     method = two and ("2-sample test for equality of proportions " .. with .. " continuity correction")
@@ -422,14 +405,14 @@ end
 -- @treturn Htest statistic z
 function M.prop_z_test(x, n, opts)
   local fn = "prop_z_test"
-  opts = options(fn, opts, { p = true, alternative = true, conf_level = true })
+  opts = options(fn, opts)
   local xs, ns = counts(fn, x, n)
   local two = #xs == 2
-  if two and opts.p ~= nil then error("prop_z_test: p applies to one sample only", 2) end
+  if two and opts.p ~= nil then failn("prop_z_test", nil, "p applies to one sample only") end
   local p0 = number_opt(fn, opts.p, "p", 0.5)
-  if not (p0 > 0 and p0 < 1) then error("prop_z_test: p must lie strictly between 0 and 1", 2) end
+  if not (p0 > 0 and p0 < 1) then failn("prop_z_test", "p", "p must lie strictly between 0 and 1") end
   local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
-  local r = call(hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, false, true)
+  local r = check.call("stats.prop_test", hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, false, true)
   return htest {
     method = two and "Two-sample z test of proportions (pooled SE; Stata prtest)"
       or "One-sample z test of a proportion (Stata prtest)",
@@ -451,18 +434,18 @@ end
 -- @treturn Htest estimate cor or rho; statistic t or S
 function M.cor_test(x, y, opts)
   local fn = "cor_test"
-  opts = options(fn, opts, { method = true, alternative = true, conf_level = true, exact = true })
+  opts = options(fn, opts)
   local method = opts.method or "pearson"
   if method ~= "pearson" and method ~= "spearman" then
-    error('cor_test: method must be "pearson" or "spearman", got ' .. tostring(method), 2)
+    failn("cor_test", "method", 'method must be "pearson" or "spearman", got ' .. tostring(method))
   end
   local pearson = method == "pearson"
   local nx = numbers(fn, x, "x", pearson and 3 or 2)
   local ny = numbers(fn, y, "y", pearson and 3 or 2)
-  if nx ~= ny then error(string.format("cor_test: x and y differ in length (%d and %d)", nx, ny), 2) end
+  if nx ~= ny then failn("cor_test", nil, string.format("x and y differ in length (%d and %d)", nx, ny)) end
   local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
   local exact = exact_opt(fn, opts.exact)
-  local r = call(hstats.cor_test, x, y, method, alt, conf, exact)
+  local r = check.call("stats.cor_test", hstats.cor_test, x, y, method, alt, conf, exact)
   local res = {
     method = pearson and "Pearson's product-moment correlation" or "Spearman's rank correlation rho",
     statistic = r.statistic, statistic_name = pearson and "t" or "S",
@@ -489,30 +472,27 @@ end
 function M.cronbach_alpha(items)
   local fn = "cronbach_alpha"
   if type(items) ~= "table" or #items < 2 then
-    error("cronbach_alpha: items must be an array of at least 2 respondents (rows)", 2)
+    failn("cronbach_alpha", "items", "items must be an array of at least 2 respondents (rows)")
   end
   local cells, k = {}, nil
   for i, row in ipairs(items) do
     if type(row) ~= "table" then
-      error(string.format("cronbach_alpha: items[%d] must be a row of item scores, got %s", i,
-        describe(row)), 2)
+      failn("cronbach_alpha", "items", string.format("items[%d] must be a row of item scores, got %s", i, describe(row)))
     end
     k = k or #row
     if #row ~= k then
-      error(string.format("cronbach_alpha: items[%d] has %d items, row 1 has %d", i, #row, k), 2)
+      failn("cronbach_alpha", "items", string.format("items[%d] has %d items, row 1 has %d", i, #row, k))
     end
     for j = 1, k do
       local v = row[j]
       if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
-        error(string.format("cronbach_alpha: items[%d][%d] is %s, expected a finite number%s", i,
-          j, type(v) == "number" and fmt(v) or describe(v),
-          describe(v) == "NA" and " (complete cases only: drop missing rows first)" or ""), 2)
+        failn("cronbach_alpha", "items", string.format("items[%d][%d] is %s, expected a finite number%s", i, j, type(v) == "number" and fmt(v) or describe(v), describe(v) == "NA" and " (complete cases only: drop missing rows first)" or ""))
       end
       cells[#cells + 1] = v
     end
   end
-  if k < 2 then error("cronbach_alpha: need at least 2 items", 2) end
-  local r = call(hstats.cronbach_alpha, cells, #items, k)
+  if k < 2 then failn("cronbach_alpha", nil, "need at least 2 items") end
+  local r = check.call("stats.cronbach_alpha", hstats.cronbach_alpha, cells, #items, k)
   return {
     method = "Cronbach's alpha (psych::alpha raw_alpha and std.alpha)",
     raw_alpha = r.raw_alpha, std_alpha = r.std_alpha, average_r = r.average_r,
@@ -535,27 +515,25 @@ function M.p_adjust(p, method, n)
   method = method or "holm"
   if not PADJ[method] then
     local names = util.sorted_keys(PADJ)
-    error(string.format("p_adjust: unknown method %s%s (methods: %s)", tostring(method),
-      util.hint(tostring(method), names), table.concat(names, ", ")), 2)
+    failn("p_adjust", nil, string.format("unknown method %s%s (methods: %s)", tostring(method), util.hint(tostring(method), names), table.concat(names, ", ")))
   end
-  if type(p) ~= "table" then error("p_adjust: p must be an array of p-values", 2) end
+  if type(p) ~= "table" then failn("p_adjust", "p", "p must be an array of p-values") end
   local vals, m = {}, 0
   for i = 1, #p do
     local v = p[i]
     if NA ~= nil and rawequal(v, NA) then
       vals[i] = 0 / 0
     elseif type(v) ~= "number" or not (v >= 0 and v <= 1) then
-      error(string.format("p_adjust: p[%d] is %s, expected a p-value in [0, 1]", i,
-        type(v) == "number" and fmt(v) or describe(v)), 2)
+      failn("p_adjust", "p", string.format("p[%d] is %s, expected a p-value in [0, 1]", i, type(v) == "number" and fmt(v) or describe(v)))
     else
       vals[i] = v
       m = m + 1
     end
   end
   if n ~= nil and (math.type(n) ~= "integer" or n < m) then
-    error(string.format("p_adjust: n must be an integer >= the number of p-values (%d)", m), 2)
+    failn("p_adjust", "n", string.format("n must be an integer >= the number of p-values (%d)", m))
   end
-  local out = call(hstats.p_adjust, vals, method, n)
+  local out = check.call("stats.p_adjust", hstats.p_adjust, vals, method, n)
   for i = 1, #p do
     if NA ~= nil and rawequal(p[i], NA) then out[i] = NA end
   end
@@ -584,28 +562,27 @@ end
 -- @usage local b = stats.bootstrap{data = rows, statistic = ratio, seed = 2024}
 function M.bootstrap(spec)
   local fn = "bootstrap"
-  if type(spec) ~= "table" then error("bootstrap: expected a table {data =, statistic =, seed =}", 2) end
-  options(fn, spec, { data = true, statistic = true, seed = true, reps = true, type = true,
-    conf_level = true, cluster = true })
+  if type(spec) ~= "table" then failn("bootstrap", nil, "expected a table {data =, statistic =, seed =}") end
+  options(fn, spec)
   local data = spec.data
-  if type(data) ~= "table" then error("bootstrap: data must be an array of observations", 2) end
+  if type(data) ~= "table" then failn("bootstrap", "data", "data must be an array of observations") end
   local n = #data
-  if n < 2 then error("bootstrap: data needs at least 2 observations, got " .. n, 2) end
+  if n < 2 then failn("bootstrap", "data", "data needs at least 2 observations, got " .. n) end
   if type(spec.statistic) ~= "function" then
-    error("bootstrap: statistic must be a function(sample) returning a number", 2)
+    failn("bootstrap", "statistic", "statistic must be a function(sample) returning a number")
   end
   local seed = spec.seed
   if math.type(seed) ~= "integer" or seed < 1 or seed > 4294967295 then
-    error("bootstrap: seed must be an integer 1 .. 2^32-1 (it makes the result reproducible), got "
-      .. tostring(seed), 2)
+    failn("bootstrap", "seed", "seed must be an integer 1 .. 2^32-1 (it makes the result reproducible), got "
+      .. tostring(seed))
   end
   local reps = spec.reps or 2000
   if math.type(reps) ~= "integer" or reps < 2 then
-    error("bootstrap: reps must be an integer >= 2, got " .. tostring(reps), 2)
+    failn("bootstrap", "reps", "reps must be an integer >= 2, got " .. tostring(reps))
   end
   local btype = spec.type or "bca"
   if btype ~= "bca" and btype ~= "perc" and btype ~= "both" then
-    error('bootstrap: type must be "bca", "perc" or "both", got ' .. tostring(btype), 2)
+    failn("bootstrap", "type", 'type must be "bca", "perc" or "both", got ' .. tostring(btype))
   end
   local conf = conf_level(fn, spec.conf_level)
   local cluster = spec.cluster
@@ -613,25 +590,24 @@ function M.bootstrap(spec)
   local cl, g = nil, nil
   if cluster ~= nil then
     if type(cluster) ~= "table" or #cluster ~= n then
-      error(string.format("bootstrap: cluster must be an array with one id per observation (%d)", n), 2)
+      failn("bootstrap", "cluster", string.format("cluster must be an array with one id per observation (%d)", n))
     end
     local seen = {}
     cl, g = {}, 0
     for i = 1, n do
       local id = cluster[i]
       if (type(id) ~= "number" and type(id) ~= "string") or id ~= id then
-        error(string.format("bootstrap: cluster[%d] is %s, expected a cluster id (number or string)",
-          i, describe(id)), 2)
+        failn("bootstrap", "cluster", string.format("cluster[%d] is %s, expected a cluster id (number or string)", i, describe(id)))
       end
       if not seen[id] then g = g + 1; seen[id] = g end
       cl[i] = seen[id]
     end
-    if g < 2 then error("bootstrap: need at least 2 clusters", 2) end
+    if g < 2 then failn("bootstrap", nil, "need at least 2 clusters") end
   end
   local values = {}
   for i = 1, n do values[i] = data[i] end   -- the array part only
-  local r = call(hstats.bootstrap, values, cl, g, spec.statistic, reps, seed, conf)
-  if btype == "bca" and r.bca_error then error("bootstrap: " .. r.bca_error, 2) end
+  local r = check.call("stats.bootstrap", hstats.bootstrap, values, cl, g, spec.statistic, reps, seed, conf)
+  if btype == "bca" and r.bca_error then failn("bootstrap", "type", r.bca_error, "analysis") end
   local use_bca = btype ~= "perc" and not r.bca_error
   local warnings = {}
   if r.extreme then warnings[#warnings + 1] = "extreme order statistics used as endpoints" end

@@ -96,7 +96,8 @@ end
 -- this checkout, and results must not depend on where csceval is installed.
 function M.plain_error(e)
   local msg = type(e) == "table" and (e.msg or tostring(e)) or tostring(e)
-  return (msg:gsub("^[^\n]-%.lua:%d+: ", ""))
+  local _, untagged = require("csc.errors").untag(msg)   -- the kind C tagged it with
+  return (untagged:gsub("^[^\n]-%.lua:%d+: ", ""))
 end
 
 return M

@@ -203,6 +203,56 @@ static void test_suggestions(void **state) {
   frame_free(f);
 }
 
+/* The one missing-value rule (frame_col_missing) and the complete rows it
+ * selects: a value is missing when marked missing for any reason or, in a
+ * float64 column, NaN; int64, date and text columns are missing only when
+ * marked; NULL columns (options not given) are skipped. */
+static void test_complete_rows_one_rule(void **state) {
+  (void)state;
+  const double x[6] = {1, NAN, 3, 4, 5, 6};
+  struct frame_col *a = f64_col("a", x, 6);
+  assert_int_equal(frame_col_set_na(a, 4, NA_C), 0);          /* suppressed */
+  struct frame_col *b = frame_col_new("b", FRAME_I64, 6, NULL);
+  assert_non_null(b);
+  assert_int_equal(frame_col_resize(b, 6), 0);
+  for (size_t i = 0; i < 6; i++) b->v.i64[i] = (int64_t)i;
+  assert_int_equal(frame_col_set_na(b, 2, NA_BLANK), 0);      /* blank */
+  struct frame_dict *d = frame_dict_new();
+  assert_non_null(d);
+  struct frame_col *t = frame_col_new("t", FRAME_CAT, 6, d);
+  frame_dict_release(d);
+  assert_non_null(t);
+  assert_int_equal(frame_col_resize(t, 6), 0);
+  for (size_t i = 0; i < 6; i++) t->v.cat[i] = frame_dict_intern(t->dict, i % 2 ? "F" : "M", 1);
+  assert_int_equal(frame_col_set_na(t, 5, NA_NA), 0);         /* "NA" */
+
+  assert_false(frame_col_missing(a, 0));
+  assert_true(frame_col_missing(a, 1));    /* NaN in a float64 column */
+  assert_true(frame_col_missing(a, 4));
+  assert_true(frame_col_missing(b, 2));
+  assert_false(frame_col_missing(b, 0));   /* 0 is a value, not missing */
+  assert_true(frame_col_missing(t, 5));
+  assert_false(frame_col_missing(t, 1));
+
+  size_t keep[6], m;
+  const struct frame_col *all[4] = {a, NULL, b, t};
+  m = frame_complete_rows(all, 4, 6, keep);
+  assert_int_equal(m, 2);
+  assert_int_equal(keep[0], 0);
+  assert_int_equal(keep[1], 3);
+  const struct frame_col *only_b[1] = {b};
+  m = frame_complete_rows(only_b, 1, 6, keep);
+  assert_int_equal(m, 5);
+  assert_int_equal(keep[2], 3);
+  m = frame_complete_rows(all, 0, 6, keep);   /* no columns: every row */
+  assert_int_equal(m, 6);
+  assert_int_equal(keep[5], 5);
+  assert_int_equal(frame_complete_rows(all, 4, 0, keep), 0);
+  frame_col_free(a);
+  frame_col_free(b);
+  frame_col_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_dict_interns_once),
@@ -215,6 +265,7 @@ int main(void) {
     cmocka_unit_test(test_dates),
     cmocka_unit_test(test_type_names),
     cmocka_unit_test(test_suggestions),
+    cmocka_unit_test(test_complete_rows_one_rule),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

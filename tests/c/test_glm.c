@@ -144,7 +144,7 @@ static const struct glm_case CASES[] = {
 };
 
 /* Large n: every row of a reference set repeated REP times (80,000 logit
- * rows, 60,000 Poisson rows: more than one chunk of host/num/ols.h, so the
+ * rows, 60,000 Poisson rows: more than one chunk of host/num/chunks.h, so the
  * rows are reduced on several threads and the triangles merged).  The
  * maximum likelihood estimate is unchanged, deviance and log-likelihood
  * scale by REP, (X'WX)^-1 and the HC0 sandwich by 1/REP; R's iteration

@@ -18,6 +18,7 @@
 
 #include "num/ols.h"
 #include "num/lincom.h"
+#include "num/qr.h"
 #include "num/vcov.h"
 #include "refcsv.h"
 
@@ -167,7 +168,7 @@ static const struct lm_case LM_CASES[] = {
 };
 
 /* Large n: every row of a reference set repeated REP times (80,000 rows
- * for Longley: more than one chunk of host/num/ols.h, so the rows are
+ * for Longley: more than one chunk of host/num/chunks.h, so the rows are
  * reduced on several threads and the triangles merged).  Coefficients,
  * fitted values and residuals are unchanged; the residual sum of squares
  * scales by REP, (X'WX)^-1 and the HC0 sandwich by 1/REP.  A second fit
@@ -250,30 +251,30 @@ static void test_large_n_wls_matches_r(void **s) { (void)s; run_lm_case_repeated
 
 /* The 2-wide and (where the processor has AVX2) 4-wide QR kernels give
  * the same bytes: the same operations on the same lanes, summed in the
- * same order.  Block sizes 1..LINREG_BLOCK, columns 1..19 (so every
+ * same order.  Block sizes 1..QR_BLOCK, columns 1..19 (so every
  * sweep width is used), the first column zero in some blocks (H = I). */
 static void test_qr_kernels_agree_bytewise(void **s) {
   (void)s;
   unsigned long long st = 42;
   for (size_t K = 1; K < 20; K++) {
-    struct linreg_qr q[2];
-    assert_int_equal(linreg_qr_init(q, 2, K), GSL_SUCCESS);
-    linreg_qr_wide(&q[0], 0);
-    linreg_qr_wide(&q[1], 1);
-    for (size_t m = 1; m <= LINREG_BLOCK; m += 13) {
+    struct qr_acc q[2];
+    assert_int_equal(qr_init(q, 2, K), GSL_SUCCESS);
+    qr_wide(&q[0], 0);
+    qr_wide(&q[1], 1);
+    for (size_t m = 1; m <= QR_BLOCK; m += 13) {
       for (size_t j = 0; j < K; j++)
         for (size_t i = 0; i < m; i++) {
           st = st * 6364136223846793005ULL + 1442695040888963407ULL;
           double v = (double)(st >> 11) / 9007199254740992.0 - 0.5;
           if (j == 0 && m % 2 == 0) v = 0;
-          q[0].blk[i + j * LINREG_BLOCK] = q[1].blk[i + j * LINREG_BLOCK] = v;
+          q[0].blk[i + j * QR_BLOCK] = q[1].blk[i + j * QR_BLOCK] = v;
         }
-      linreg_qr_absorb(&q[0], m);
-      linreg_qr_absorb(&q[1], m);
+      qr_absorb(&q[0], m);
+      qr_absorb(&q[1], m);
     }
     assert_memory_equal(q[0].R, q[1].R, K * K * sizeof *q[0].R);
     assert_memory_equal(q[0].ss, q[1].ss, K * sizeof *q[0].ss);
-    linreg_qr_fini(q, 2);
+    qr_fini(q, 2);
   }
 }
 

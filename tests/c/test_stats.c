@@ -24,6 +24,7 @@
 #include "num/ranktest.h"
 #include "num/scale.h"
 #include "num/ttest.h"
+#include "num/zeroin.h"
 
 #define REF_PATH "tests/reference/stats/expected.csv"
 
@@ -822,6 +823,26 @@ static void test_boot_cluster_resamples_whole_clusters(void **state) {
   assert_int_equal(boot_design_new(3, bad, 3, &d), GSL_EINVAL);
 }
 
+/* Brent's root finder (host/num/zeroin.c) on roots known in closed form or
+ * to full precision: sqrt(2) and the fixed point of cos (Dottie number
+ * 0.739085133215160641655...).  With R's tolerance the error is within
+ * tol (the bracket is narrower than 2 eps |b| + tol / 2 when it stops);
+ * with tol 1e-14 within a few ulps. */
+static double f_sq2(double t, void *ctx) { (void)ctx; return t * t - 2; }
+static double f_dottie(double t, void *ctx) { (void)ctx; return cos(t) - t; }
+
+static void test_zeroin_finds_known_roots(void **state) {
+  (void)state;
+  double r = zeroin(0, 2, -2, 2, ZEROIN_R_TOL, ZEROIN_R_MAXITER, f_sq2, NULL);
+  assert_true(fabs(r - M_SQRT2) <= ZEROIN_R_TOL);
+  r = zeroin(0, 2, -2, 2, 1e-14, ZEROIN_R_MAXITER, f_sq2, NULL);
+  assert_true(fabs(r - M_SQRT2) <= 1e-14);
+  r = zeroin(0, 1, f_dottie(0, NULL), f_dottie(1, NULL), 1e-14, ZEROIN_R_MAXITER, f_dottie, NULL);
+  assert_true(fabs(r - 0.739085133215160641655) <= 1e-14);
+  /* an end point that is a root is returned as it is */
+  assert_true(zeroin(-1, 3, 0, 5, ZEROIN_R_TOL, ZEROIN_R_MAXITER, f_sq2, NULL) == -1);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -846,6 +867,7 @@ int main(void) {
     cmocka_unit_test(test_boot_same_seed_gives_identical_bytes),
     cmocka_unit_test(test_boot_percentile_by_hand),
     cmocka_unit_test(test_boot_cluster_resamples_whole_clusters),
+    cmocka_unit_test(test_zeroin_finds_known_roots),
   };
   return cmocka_run_group_tests(tests, ref_setup, ref_teardown);
 }

@@ -159,7 +159,7 @@ end)
 local function fake_run(extra)
   local ctx = context.new({ spec = {}, path = "recipes/x.lua", id = "x" }, {}, {
     { name = "d", path = "data/d.csv", rows = 3, columns = 2, sha256 = string.rep("ab", 32), synthetic = true },
-  }, {})
+  }, {}, svg.kinds)
   ctx:method("Mean of y.")
   ctx:estimate({ label = "mean", value = 2.5, se = 0.5, ci = { 1.5, 3.5 }, p = 0.0001, n = 3, headline = true })
   ctx:estimate({ label = "detail", value = 1, detail = true })
@@ -251,7 +251,7 @@ end)
 -- ===== ctx:chart =====
 
 H.case("ctx:chart checks names, descriptions, kinds and hand-made SVG", function()
-  local ctx = context.new({ spec = {}, path = "r.lua", id = "r" }, {}, {}, {})
+  local ctx = context.new({ spec = {}, path = "r.lua", id = "r" }, {}, {}, {}, svg.kinds)
   local good = { name = "a", title = "t", desc = "d", kind = "bars", categories = { "x" }, series = { { values = { 1 } } } }
   ctx:chart(good)
   H.raises('"a" is used twice', ctx.chart, ctx, good)

@@ -109,13 +109,13 @@ H.case("model.prais with time checks the order and robust SEs give HC1", functio
 end)
 
 H.case("model.prais reports mistakes naming the field", function()
-  H.raises("field 'method' must be one of \"prais\", \"corc\", got cor (did you mean \"corc\"?)",
+  H.raises("method: cor is not one of \"prais\", \"corc\" (did you mean \"corc\"?)",
     model.prais, { data = ts18, y = "y", x = { "x" }, method = "cor" })
   H.raises("unknown field 'weights'",
     model.prais, { data = ts18, y = "y", x = { "x" }, weights = "x" })
   H.raises("unknown field 'twostpe' (did you mean \"twostep\"?)",
     model.prais, { data = ts18, y = "y", x = { "x" }, twostpe = true })
-  H.raises("field 'vcov' must be one of",
+  H.raises("vcov: CR1 is not one of",
     model.prais, { data = ts18, y = "y", x = { "x" }, vcov = "CR1" })
   H.raises("rho did not settle in 2 iterations",
     model.prais, { data = ts18, y = "y", x = { "x" }, maxit = 2 })

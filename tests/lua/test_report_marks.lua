@@ -15,7 +15,6 @@ local H = ...
 local sys = require("host.sys")
 local json = require("csc.json")
 local recipe = require("csc.recipe")
-local context = require("csc.context")
 
 local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-marks-" .. tostring(os.time()) .. "-"
   .. tostring(math.random(1e6))
@@ -49,7 +48,7 @@ local function png_text(png)
   return out
 end
 
-local NOTE = context.SYNTHETIC_CHART_NOTE
+local NOTE = require("csc.render.output").SYNTHETIC_CHART_NOTE
 
 H.case("a synthetic-data recipe is marked in the CLI line, index, results.json, report.md, every SVG and PNG", function()
   local out = tmp .. "/synthetic"

@@ -84,7 +84,7 @@ end)
 
 H.case("csc.stats names the argument at fault", function()
   H.raises("t_test: x[2] is NA", stats.t_test, { 1, NA, 3 }, { 2, 3, 4 })
-  H.raises("unknown option alternativ", stats.t_test, { 1, 2, 3 }, { alternativ = "less" })
+  H.raises("unknown field 'alternativ' (did you mean \"alternative\"?)", stats.t_test, { 1, 2, 3 }, { alternativ = "less" })
   H.raises('did you mean "BH"', stats.p_adjust, { 0.1, 0.2 }, "BJ")
   H.raises("p_adjust: p[2] is 1.5", stats.p_adjust, { 0.1, 1.5 })
 end)

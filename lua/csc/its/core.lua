@@ -6,6 +6,7 @@
 local hmodel = require("host.model")
 local hframe = require("host.frame")
 local util = require("csc.util")
+local check = require("csc.check")
 
 local M = {}
 local NA = hframe.NA
@@ -15,49 +16,32 @@ local NA = hframe.NA
 local function isnan(x) return x ~= x end
 local function num_or_nil(x) if type(x) ~= "number" or isnan(x) then return nil end return x end
 
---- Raise "its.fn: msg" without a position of its own: these errors come
--- from helpers at varying depths below the public function, so a fixed
--- error level would point at the wrong line as often as the right one.
--- When a recipe function is running, the runner prefixes the recipe line
--- that called (docs/recipes.md, "Error messages"); the designs prefix the
--- recipe field's line.  (The level argument is kept for readers: it says
--- how deep the call sits.)
-local function fail(fn, msg, level)
-  local _ = level
-  error(string.format("its.%s: %s", fn, msg), 0)
+--- Raise a structured error (csc.check) from its.fn about `field`:
+-- "its.fn: field: detail".  No position of its own: these errors come from
+-- helpers at varying depths below the public function.  When a recipe
+-- function is running, the runner prefixes the recipe line that called
+-- (docs/recipes.md, "Error messages"); the designs re-raise at the recipe
+-- field (csc.its.design.call).  `kind` is "recipe" unless given.
+local function fail(fn, field, detail, kind) check.fail("its." .. fn, field, detail, kind) end
+
+--- The same where the text already names the field: "its.fn: text".
+local function failn(fn, field, text, kind) check.fail_named("its." .. fn, field, text, kind) end
+
+--- Declare the fields of its.fn's option table (csc.check.signature);
+-- returns them as a set.
+local function declare(fn, list)
+  check.signature("its." .. fn, list)
+  return check.set(list)
 end
 
-local function need_table(fn, spec)
-  if type(spec) ~= "table" then fail(fn, "expected a table of fields, got " .. type(spec), 2) end
+--- Check the option table of its.fn: a table, every field declared.
+local function options(fn, spec)
+  return check.options(check.signatures["its." .. fn], spec)
 end
 
--- Refuse unknown fields (typos), suggesting the one meant.
-local function known(fn, spec, fields)
-  local names = {}
-  for k in pairs(fields) do names[#names + 1] = k end
-  table.sort(names)
-  for k in pairs(spec) do
-    if not fields[k] then
-      fail(fn, string.format("unknown field '%s'%s (fields: %s)", tostring(k),
-        util.hint(tostring(k), names), table.concat(names, ", ")), 2)
-    end
-  end
-end
+local set = check.set
 
-local function set(list)
-  local t = {}
-  for _, k in ipairs(list) do t[k] = true end
-  return t
-end
-
-local function choice(fn, field, v, options, dflt)
-  if v == nil then return dflt end
-  for _, o in ipairs(options) do if v == o then return v end end
-  local q = {}
-  for i, o in ipairs(options) do q[i] = string.format("%q", o) end
-  fail(fn, string.format("%s: %s is not one of %s%s", field, tostring(v),
-    table.concat(q, ", "), util.hint(tostring(v), options)), 2)
-end
+local function choice(fn, field, v, opts, dflt) return check.choice("its." .. fn, field, v, opts, dflt) end
 
 --- Key of a unit code: 925, 925.0 and "925" are the same authority.
 function M.key(v)
@@ -90,9 +74,10 @@ end
 --   smallest gap between the numbers), `format` ("fy": 2018 is shown
 --   "2017/18"; default plain), `first` (the time of _t = 0; default the
 --   smallest value seen by `axis:add`)
+declare("axis", { "frequency", "format", "first" })
 function M.axis(spec)
-  spec = spec or {}
-  local a = setmetatable({ frequency = spec.frequency, format = spec.format, values = {},
+  spec = spec == nil and {} or options("axis", spec)
+  local a = setmetatable({ frequency = spec.frequency, format = spec.format, first = spec.first, values = {},
     seen = {} }, Axis)
   return a
 end
@@ -159,14 +144,14 @@ function Axis:t(x) return (x - self.first) / self.step end
 
 local function check_frame(fn, f, field)
   if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
-    fail(fn, string.format("%s must be a data frame, got %s", field, type(f)), 3)
+    failn(fn, field, string.format("%s must be a data frame, got %s", field, type(f)))
   end
 end
 
 local function check_col(fn, f, col, field)
-  if type(col) ~= "string" then fail(fn, string.format("%s must be a column name, got %s", field, type(col)), 3) end
+  if type(col) ~= "string" then failn(fn, field, string.format("%s must be a column name, got %s", field, type(col))) end
   if not f:has(col) then
-    fail(fn, string.format("%s: no column %q in the data%s", field, col, util.hint(col, f:names())), 3)
+    fail(fn, field, string.format("no column %q in the data%s", col, util.hint(col, f:names())))
   end
 end
 
@@ -185,7 +170,7 @@ end
 local function sample_mask(fn, axis, times, spec)
   local function num(v, field)
     local x, why = axis:num(v)
-    if x == nil then fail(fn, field .. ": " .. why, 4) end
+    if x == nil then fail(fn, field, why) end
     return x
   end
   local lo = spec.from ~= nil and num(spec.from, "from") or nil
@@ -196,7 +181,7 @@ local function sample_mask(fn, axis, times, spec)
   end
   local dropped = {}
   if spec.exclude ~= nil and type(spec.exclude) ~= "table" then
-    fail(fn, "exclude: expected a list of times or {from = ..., to = ...} ranges", 4)
+    fail(fn, "exclude", "expected a list of times or {from = ..., to = ...} ranges")
   end
   for i, e in ipairs(spec.exclude or {}) do
     local a, b
@@ -215,8 +200,8 @@ local function sample_mask(fn, axis, times, spec)
       end
     end
     if not hit then
-      fail(fn, string.format("exclude[%d]: no period %s in the data", i,
-        type(e) == "table" and (axis:label(a) .. " to " .. axis:label(b)) or axis:label(a)), 4)
+      fail(fn, string.format("exclude[%d]", i), string.format("no period %s in the data",
+        type(e) == "table" and (axis:label(a) .. " to " .. axis:label(b)) or axis:label(a)))
     end
   end
   return use, dropped
@@ -229,8 +214,8 @@ local function parse_breaks(fn, axis, spec)
   local list = spec.interruptions
   if list == nil and spec.interruption ~= nil then list = { spec.interruption } end
   if type(list) ~= "table" or #list == 0 then
-    fail(fn, "interruptions: give the time the intervention began (interruption = 2015, or "
-      .. "interruptions = {...})", 4)
+    fail(fn, "interruptions", "give the time the intervention began (interruption = 2015, or "
+      .. "interruptions = {...})")
   end
   local out = {}
   for i, b in ipairs(list) do
@@ -241,13 +226,13 @@ local function parse_breaks(fn, axis, spec)
     end
     local field = spec.interruptions and string.format("interruptions[%d]", i) or "interruption"
     local x, why = axis:num(at)
-    if x == nil then fail(fn, string.format("%s: %s", field, why or "needs at = <time>"), 4) end
+    if x == nil then fail(fn, field, why or "needs at = <time>") end
     out[i] = { x = x, t = axis:t(x), level = level, slope = slope,
       name = label or axis:label(x), suffix = axis:suffix(x), field = field }
   end
   table.sort(out, function(a, b) return a.x < b.x end)
   for i = 2, #out do
-    if out[i].x == out[i - 1].x then fail(fn, "interruptions: the same time is given twice", 4) end
+    if out[i].x == out[i - 1].x then fail(fn, "interruptions", "the same time is given twice") end
   end
   return out
 end
@@ -263,8 +248,8 @@ local function check_segments(fn, brks, xs_used)
     local n = 0
     for _, x in ipairs(xs_used) do if x >= b.x - 1e-9 and x < nxt - 1e-9 then n = n + 1 end end
     if n == 0 then
-      fail(fn, string.format("%s: no observed period from %s to the next "
-        .. "interruption or the end of the series, so its effect cannot be estimated", b.field, b.name), 4)
+      fail(fn, b.field, string.format("no observed period from %s to the next "
+        .. "interruption or the end of the series, so its effect cannot be estimated", b.name), "analysis")
     end
     if n == 1 and b.slope then
       b.slope = false
@@ -275,9 +260,9 @@ local function check_segments(fn, brks, xs_used)
   local pre = 0
   for _, x in ipairs(xs_used) do if x < brks[1].x - 1e-9 then pre = pre + 1 end end
   if pre < 2 then
-    fail(fn, string.format("%s: %d observed period(s) before %s; at least 2 are needed "
-      .. "to estimate a pre-intervention trend (8 or more is the usual advice)", brks[1].field, pre,
-      brks[1].name), 4)
+    fail(fn, brks[1].field, string.format("%d observed period(s) before %s; at least 2 are needed "
+      .. "to estimate a pre-intervention trend (8 or more is the usual advice)", pre,
+      brks[1].name), "analysis")
   end
   return notes, pre
 end
@@ -289,9 +274,9 @@ local function period_covariates(fn, axis, times, use, spec)
   local cols, names = {}, {}
   local season = spec.season
   if season ~= nil then
-    if type(season) ~= "table" then fail(fn, "season: expected {type = \"months\"} or {type = \"harmonics\", harmonics = 2}", 4) end
+    if type(season) ~= "table" then fail(fn, "season", "expected {type = \"months\"} or {type = \"harmonics\", harmonics = 2}") end
     local period = season.period or 12
-    if math.type(period) ~= "integer" or period < 2 then fail(fn, "season.period must be a whole number >= 2", 4) end
+    if math.type(period) ~= "integer" or period < 2 then failn(fn, "season.period", "season.period must be a whole number >= 2") end
     local kind = choice(fn, "season.type", season.type, { "months", "harmonics" }, "months")
     if kind == "months" then
       -- One dummy per season (month) present in the sample, the first one
@@ -312,7 +297,7 @@ local function period_covariates(fn, axis, times, use, spec)
     else
       local K = season.harmonics or 1
       if math.type(K) ~= "integer" or K < 1 or 2 * K > period then
-        fail(fn, string.format("season.harmonics must be a whole number from 1 to %d", period // 2), 4)
+        failn(fn, "season.harmonics", string.format("season.harmonics must be a whole number from 1 to %d", period // 2))
       end
       for h = 1, K do
         local sn, cs = {}, {}
@@ -334,7 +319,7 @@ local function period_covariates(fn, axis, times, use, spec)
     if type(dc) ~= "table" then dc = { dc } end
     for i, v in ipairs(dc) do
       local x, why = axis:num(v)
-      if x == nil then fail(fn, string.format("definition_change[%d]: %s", i, why), 4) end
+      if x == nil then fail(fn, string.format("definition_change[%d]", i), why) end
       local c = {}
       for p, t in ipairs(times) do c[p] = t >= x - 1e-9 and 1 or 0 end
       cols[#cols + 1] = c
@@ -396,8 +381,9 @@ end
 M.isnan = isnan
 M.num_or_nil = num_or_nil
 M.fail = fail
-M.need_table = need_table
-M.known = known
+M.failn = failn
+M.declare = declare
+M.options = options
 M.set = set
 M.choice = choice
 M.date_parts = date_parts

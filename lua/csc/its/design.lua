@@ -33,33 +33,27 @@ function M.raise(design, path, msg, kind)
   errors.raise(kind or "recipe", M.where(design, path) .. msg)
 end
 
--- Messages from a fit that are about the data and the model, not about
--- how the recipe is written: exit code 4 (analysis).
-local ANALYSIS = { "collinear", "rows", "cannot be estimated", "not finite", "observed period",
-  "pre-intervention value", "could not", "no estimate", "no logit" }
-
 --- Call f(...) (a csc.its function) and re-raise its errors at the design
--- field they are about: "its.cits: comparators[2]: ..." becomes
+-- field they are about: its.cits's error on field "comparators[2]" becomes
 -- "recipes/x.lua:12: design.outcomes[1].comparators[2]: ...".  `base` is
 -- the design path the call's fields live under ("design" or
 -- "design.outcomes[1]"); `fields` maps a csc.its field name to the design
--- path it came from when that differs.
+-- path it came from when that differs.  The kind (exit code) is the one the
+-- error was raised with; an error with no field (or whose text names the
+-- field itself) is raised at `base`.
 function M.call(design, base, fields, f, ...)
   local res = table.pack(pcall(f, ...))
   if res[1] then return table.unpack(res, 2, res.n) end
   local e = res[2]
-  if errors.is(e) then error(e, 0) end
-  local msg = tostring(e):gsub("^[^\n]-%.lua:%d+: ", "")
-  local body = msg:gsub("^its%.[%w_]+: ", "")
-  local field, rest = body:match("^([%w_]+[%w_%.%[%]]*): (.*)$")
-  local kind = "recipe"
-  for _, w in ipairs(ANALYSIS) do if body:find(w, 1, true) then kind = "analysis" end end
-  if field and not field:find(" ") then
-    local head = field:match("^([%w_]+)")
+  if errors.is(e) and (e.located or not e.fn) then error(e, 0) end   -- already says where
+  e = errors.from_host(e)
+  local field = not e.named and e.field
+  if field then
+    local head = field:match("^([%w_]+)") or field
     local path = (fields and fields[head]) and (fields[head] .. field:sub(#head + 1)) or (base .. "." .. field)
-    M.raise(design, path, rest, kind)
+    M.raise(design, path, e.detail, e.kind)
   end
-  M.raise(design, base, body, kind)
+  M.raise(design, base, e.detail, e.kind)
 end
 
 -- ===== Schema pieces =====

@@ -7,8 +7,9 @@ local model = require("csc.model")
 local C = require("csc.its.core")
 local isnan = C.isnan
 local fail = C.fail
-local need_table = C.need_table
-local known = C.known
+local failn = C.failn
+local declare = C.declare
+local options = C.options
 local set = C.set
 local choice = C.choice
 local sample_mask = C.sample_mask
@@ -19,17 +20,18 @@ local M = {}
 
 -- ===== Difference-in-differences =====
 
-local DID_FIELDS = set({ "panel", "treated", "start", "comparators", "exclude", "from", "to",
-  "level", "cluster_df", "leads", "lags", "reference", "bin", "placebo", "vcov" })
+local DID_LIST = { "panel", "treated", "start", "comparators", "exclude", "from", "to",
+  "level", "cluster_df", "leads", "lags", "reference", "bin", "placebo", "vcov" }
+declare("did", DID_LIST)
+declare("event_study", DID_LIST)
 
 -- Units, rows and dummies shared by did and event_study.
 local function did_setup(fn, spec)
-  need_table(fn, spec)
-  known(fn, spec, DID_FIELDS)
+  options(fn, spec)
   local P = spec.panel
-  if getmetatable(P) ~= Panel then fail(fn, "panel must be an its.panel{...}", 3) end
+  if getmetatable(P) ~= Panel then failn(fn, "panel", "panel must be an its.panel{...}") end
   local tlist = type(spec.treated) == "table" and spec.treated or { spec.treated }
-  if #tlist == 0 then fail(fn, "treated: give the treated unit's code", 3) end
+  if #tlist == 0 then fail(fn, "treated", "give the treated unit's code") end
   local treated, tset = {}, {}
   for i, c in ipairs(tlist) do
     local u = P:unit(c, fn, type(spec.treated) == "table" and string.format("treated[%d]", i) or "treated")
@@ -40,16 +42,16 @@ local function did_setup(fn, spec)
   if spec.comparators ~= nil then
     for i, c in ipairs(spec.comparators) do
       local u = P:unit(c, fn, string.format("comparators[%d]", i))
-      if tset[u] then fail(fn, string.format("comparators[%d]: %s is treated", i, C.key(c)), 3) end
+      if tset[u] then fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is treated") end
       comps[#comps + 1] = u
     end
   else
     for u = 1, #P.units do if not tset[u] then comps[#comps + 1] = u end end
   end
-  if #comps == 0 then fail(fn, "comparators: no comparison units", 3) end
-  if spec.start == nil then fail(fn, "start: give the first period of the intervention (start = 2019)", 3) end
+  if #comps == 0 then fail(fn, "comparators", "no comparison units") end
+  if spec.start == nil then fail(fn, "start", "give the first period of the intervention (start = 2019)") end
   local sx, why = P.axis:num(spec.start)
-  if sx == nil then fail(fn, "start: " .. why, 3) end
+  if sx == nil then fail(fn, "start", why) end
   local use = sample_mask(fn, P.axis, P.times, spec)
   local units = {}
   for _, u in ipairs(treated) do units[#units + 1] = u end
@@ -68,8 +70,8 @@ local function did_setup(fn, spec)
     end
   end
   if npre == 0 or npost == 0 then
-    fail(fn, string.format("start: the treated unit has %d observed periods before %s and %d from it; "
-      .. "both are needed", npre, P.axis:label(sx), npost), 3)
+    fail(fn, "start", string.format("the treated unit has %d observed periods before %s and %d from it; "
+      .. "both are needed", npre, P.axis:label(sx), npost), "analysis")
   end
   local cdf = choice(fn, "cluster_df", spec.cluster_df, { "clusters", "residual" }, "clusters")
   local vcov = choice(fn, "vcov", spec.vcov, { "CR1", "HC1", "classical" }, "CR1")
@@ -136,13 +138,13 @@ local function did_fit(fn, S, frame_, xs, fe)
   local ok, fit = pcall(model.ols, { data = frame_, y = "_y", x = xs, vcov = S.vcov,
     cluster = S.vcov == "CR1" and "_cluster" or nil, level = S.level, intercept = not fe })
   if not ok then
-    local msg = tostring(fit):gsub("^[^\n]-%.lua:%d+: ", "")
-    if S.vcov == "CR1" and msg:find("negative variance", 1, true) then
-      fail(fn, string.format("comparators: the clustered covariance is degenerate with %d units "
+    local e = errors.from_host(fit, "model.ols")
+    if S.vcov == "CR1" and e.negative_variance then
+      fail(fn, "comparators", string.format("the clustered covariance is degenerate with %d units "
         .. "(clusters) for %d coefficients; use more comparison units or vcov = \"HC1\"",
-        #S.units, #xs + (fe and 0 or 1)), 3)
+        #S.units, #xs + (fe and 0 or 1)))
     end
-    fail(fn, msg, 3)
+    failn(fn, nil, e.msg, e.kind)
   end
   local G = fit.n_clusters or #S.units
   local n, kw = fit.n, #xs
@@ -261,10 +263,10 @@ end
 function M.event_study(spec)
   local S = did_setup("event_study", spec)
   local leads, lags, ref = spec.leads or 3, spec.lags or 3, spec.reference or -1
-  if math.type(leads) ~= "integer" or leads < 1 then fail("event_study", "leads must be a whole number >= 1", 2) end
-  if math.type(lags) ~= "integer" or lags < 0 then fail("event_study", "lags must be a whole number >= 0", 2) end
+  if math.type(leads) ~= "integer" or leads < 1 then failn("event_study", "leads", "leads must be a whole number >= 1") end
+  if math.type(lags) ~= "integer" or lags < 0 then failn("event_study", "lags", "lags must be a whole number >= 0") end
   if math.type(ref) ~= "integer" or ref < -leads or ref > lags then
-    fail("event_study", "reference must be a whole number between -leads and lags", 2)
+    failn("event_study", "reference", "reference must be a whole number between -leads and lags")
   end
   local bin = spec.bin ~= false
   if not bin then

@@ -37,10 +37,11 @@ local D = require("csc.its.did")
 
 local M = {}
 
-M.key, M.axis, M.Axis = C.key, C.axis, C.Axis
-M.sample_mask, M.parse_breaks, M.reinfer = C.sample_mask, C.parse_breaks, C.reinfer
-M.panel, M.Panel, M.Cits = P.panel, P.Panel, P.Cits
-M.neighbours, M.pool = S.neighbours, S.pool          -- Panel:match and Panel:placebo too
+-- The public functions only; panels carry their methods (cits, match,
+-- placebo) with them.
+M.key, M.axis = C.key, C.axis
+M.panel = P.panel
+M.neighbours, M.pool = S.neighbours, S.pool
 M.segmented = R.segmented
 M.did, M.event_study = D.did, D.event_study
 

@@ -10,8 +10,9 @@ local C = require("csc.its.core")
 local isnan = C.isnan
 local num_or_nil = C.num_or_nil
 local fail = C.fail
-local need_table = C.need_table
-local known = C.known
+local failn = C.failn
+local declare = C.declare
+local options = C.options
 local set = C.set
 local choice = C.choice
 local date_parts = C.date_parts
@@ -32,6 +33,9 @@ local Panel = {}
 Panel.__index = Panel
 M.Panel = Panel
 
+declare("panel", { "data", "unit", "time", "value", "weight", "name", "region",
+    "frequency", "format", "covariates" })
+
 --- A unit x period panel from a long frame (one row per unit and period).
 -- @tparam table spec `data` (frame), `unit` (code column), `time`, `value`
 --   (the outcome column), optional `weight` (e.g. child population, for
@@ -45,9 +49,7 @@ M.Panel = Panel
 --   covariates (name -> Panel)
 -- @usage local p = its.panel{data = d, unit = "old_la_code", time = "time_period", value = "rate"}
 function M.panel(spec)
-  need_table("panel", spec)
-  known("panel", spec, set({ "data", "unit", "time", "value", "weight", "name", "region",
-    "frequency", "format", "covariates" }))
+  options("panel", spec)
   local f = spec.data
   check_frame("panel", f, "data")
   for _, field in ipairs({ "unit", "time", "value" }) do check_col("panel", f, spec[field], field) end
@@ -64,7 +66,7 @@ function M.panel(spec)
   for i = 1, #ucol do
     if ucol[i] ~= NA then
       local x, why = axis:num(tcol[i])
-      if x == nil then fail("panel", string.format("time: row %d: %s", i, why), 2) end
+      if x == nil then fail("panel", "time", string.format("row %d: %s", i, why)) end
       if date_parts(tcol[i]) then axis.dates = true end
       tnum[i] = x
       if not tset[x] then tset[x] = true end
@@ -80,7 +82,7 @@ function M.panel(spec)
   local times = {}
   for x in pairs(tset) do times[#times + 1] = x end
   table.sort(times)
-  if #times == 0 then fail("panel", "data: no rows with a unit code", 2) end
+  if #times == 0 then fail("panel", "data", "no rows with a unit code", "analysis") end
   axis:fix(times)
   local pidx = {}
   for p, x in ipairs(times) do pidx[x] = p end
@@ -97,14 +99,14 @@ function M.panel(spec)
         local u, p = index[C.key(ucol[i])], pidx[tnum[i]]
         local key = u * 100000 + p
         if seen[key] and what == "value" then
-          fail("panel", string.format("unit %s has two rows for time %s (rows %d and %d); one row "
+          failn("panel", "unit", string.format("unit %s has two rows for time %s (rows %d and %d); one row "
             .. "per unit and period is needed (filter the data with where = ...)",
-            units[u], axis:label(tnum[i]), seen[key], i), 3)
+            units[u], axis:label(tnum[i]), seen[key], i), "analysis")
         end
         seen[key] = i
         local v = numeric(col[i])
         if col[i] ~= NA and v == nil and type(col[i]) ~= "number" then
-          fail("panel", string.format("%s: row %d: %s is not a number", what, i, tostring(col[i])), 3)
+          fail("panel", what, string.format("row %d: %s is not a number", i, tostring(col[i])))
         end
         G[u][p] = v or 0 / 0
         if why and col[i] == NA then why[u][p] = f:na_reason(i, name) or "NA" end
@@ -149,8 +151,8 @@ end
 function Panel:unit(code, fn, field)
   local u = self.index[C.key(code)]
   if not u then
-    fail(fn or "panel", string.format("%s: unit %s is not in the data%s", field or "unit",
-      C.key(code), util.hint(C.key(code), self.units)), 3)
+    fail(fn or "panel", field or "unit", string.format("unit %s is not in the data%s",
+      C.key(code), util.hint(C.key(code), self.units)))
   end
   return u
 end
@@ -241,9 +243,10 @@ function Cits.__tostring(r)
   return table.concat(out, "\n")
 end
 
-local CITS_FIELDS = set({ "treated", "comparators", "combine", "interruption", "interruptions",
+local CITS_LIST = { "treated", "comparators", "combine", "interruption", "interruptions",
   "definition_change", "season", "exclude", "from", "to", "lag", "hac", "inference", "level",
-  "logit", "scale", "effect_at" })
+  "logit", "scale", "effect_at" }
+local CITS_FIELDS = declare("cits", CITS_LIST)
 
 -- Everything about a comparative fit that does not depend on which unit is
 -- treated: the host panel, sample, interruptions and options.
@@ -255,16 +258,16 @@ function Panel:prepare_cits(spec, fn)
   local X, xnames = period_covariates(fn, axis, times, use, spec)
   local combine = choice(fn, "combine", spec.combine, { "pool", "mean", "weighted" }, "pool")
   if combine == "weighted" and self.W == nil then
-    fail(fn, "combine: \"weighted\" needs a weight column (its.panel{weight = ...}, e.g. the child population)", 3)
+    fail(fn, "combine", "\"weighted\" needs a weight column (its.panel{weight = ...}, e.g. the child population)")
   end
   local lag = spec.lag or 0
-  if math.type(lag) ~= "integer" or lag < 0 then fail(fn, "lag must be a whole number >= 0", 3) end
+  if math.type(lag) ~= "integer" or lag < 0 then failn(fn, "lag", "lag must be a whole number >= 0") end
   local inference = choice(fn, "inference", spec.inference, { "t", "z" }, "t")
   local hac = choice(fn, "hac", spec.hac, { "rows", "time" }, "rows")
   local level = spec.level or 0.95
-  if type(level) ~= "number" or level <= 0 or level >= 1 then fail(fn, "level must be in (0, 1)", 3) end
+  if type(level) ~= "number" or level <= 0 or level >= 1 then failn(fn, "level", "level must be in (0, 1)") end
   local scale = spec.scale or 100
-  if spec.logit and (type(scale) ~= "number" or scale <= 0) then fail(fn, "scale must be a positive number", 3) end
+  if spec.logit and (type(scale) ~= "number" or scale <= 0) then failn(fn, "scale", "scale must be a positive number") end
   local host = self:host{ X = #X > 0 and X or nil, xnames = xnames,
     transform = spec.logit and "logit" or nil, scale = spec.logit and scale or nil }
   return { host = host, use = use, dropped = dropped, brks = brks, xnames = xnames,
@@ -291,13 +294,13 @@ end
 
 local function comparator_positions(self, fn, list, treated_u)
   if type(list) ~= "table" or #list == 0 then
-    fail(fn, "comparators: give the comparison units' codes, e.g. comparators = {925, 860}", 3)
+    fail(fn, "comparators", "give the comparison units' codes, e.g. comparators = {925, 860}")
   end
   local out, seen = {}, {}
   for i, c in ipairs(list) do
     local u = self:unit(c, fn, string.format("comparators[%d]", i))
-    if u == treated_u then fail(fn, string.format("comparators[%d]: %s is the treated unit", i, C.key(c)), 3) end
-    if seen[u] then fail(fn, string.format("comparators[%d]: %s is listed twice", i, C.key(c)), 3) end
+    if u == treated_u then fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is the treated unit") end
+    if seen[u] then fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is listed twice") end
     seen[u] = true
     out[#out + 1] = u
   end
@@ -327,8 +330,7 @@ end
 --   periods (one row per period), impact (at effect_at), trends (pre and
 --   post slopes), notes
 function Panel:cits(spec)
-  need_table("cits", spec)
-  known("cits", spec, CITS_FIELDS)
+  options("cits", spec)
   local tu = self:unit(spec.treated, "cits", "treated")
   local comps = comparator_positions(self, "cits", spec.comparators, tu)
   local cfg = self:prepare_cits(spec, "cits")
@@ -344,11 +346,21 @@ local function observed_times(self, cfg, u)
   return xs
 end
 
+--- Comparison units chosen as Stata itsamatch does, ranked by distance
+-- (csc.its.selection; fields in docs/its.md).
+function Panel:match(spec) return require("csc.its.selection").match(self, spec) end
+
+--- Placebo-in-space (csc.its.placebo; fields in docs/its.md).
+function Panel:placebo(spec) return require("csc.its.placebo").placebo(self, spec) end
+
 function Panel:cits_run(cfg, tu, comps, spec)
   local fn = cfg.fn
   local notes = check_segments(fn, cfg.brks, observed_times(self, cfg, tu))
   local ok, r = pcall(self.fit_host, self, cfg, tu, comps)
-  if not ok then fail(fn, (tostring(r):gsub("^its fit: ", "")), 3) end
+  if not ok then
+    local e = errors.from_host(r)
+    failn(fn, e.field, (e.detail:gsub("^its fit: ", "")), e.kind)
+  end
   r.method = "Comparative ITS (itsa), OLS"
   r.dist, r.lag, r.hac, r.combine, r.logit, r.scale = cfg.inference, cfg.lag, cfg.hac, cfg.combine, cfg.logit, cfg.scale
   r.notes, r.dropped, r.breaks, r.xnames = notes, cfg.dropped, cfg.brks, cfg.xnames
@@ -393,12 +405,12 @@ function Panel:cits_run(cfg, tu, comps, spec)
   local p_at
   if at ~= nil then
     p_at = self:period(at)
-    if not p_at then fail(fn, string.format("effect_at: no period %s in the data", tostring(at)), 3) end
+    if not p_at then fail(fn, "effect_at", string.format("no period %s in the data", tostring(at))) end
   else
     for p = #self.times, 1, -1 do if cfg.use[p] then p_at = p; break end end
   end
   if self.times[p_at] < first - 1e-9 then
-    fail(fn, string.format("effect_at: %s is before the interruption (%s)", self.labels[p_at], cfg.brks[1].name), 3)
+    fail(fn, "effect_at", string.format("%s is before the interruption (%s)", self.labels[p_at], cfg.brks[1].name))
   end
   local row = r.periods[p_at]
   r.impact = { time = self.times[p_at], label = self.labels[p_at], estimate = row.impact,
@@ -435,6 +447,6 @@ function Panel:cits_run(cfg, tu, comps, spec)
 end
 
 
-M.CITS_FIELDS, M.comparator_positions, M.observed_times = CITS_FIELDS, comparator_positions, observed_times
+M.CITS_LIST, M.comparator_positions, M.observed_times = CITS_LIST, comparator_positions, observed_times
 
 return M

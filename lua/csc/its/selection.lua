@@ -1,6 +1,6 @@
---- Choosing comparison units (statistical neighbours, pools, Stata
--- itsamatch and a distance ranking) and placebo-in-space, as methods of
--- csc.its panels.  Not a public module; recipes use csc.its.
+--- Choosing comparison units: statistical neighbours, pools, and Stata
+-- itsamatch with a distance ranking (`panel:match`, which csc.its.panel
+-- delegates here).  Not a public module; recipes use csc.its.
 -- @module csc.its.selection
 local hframe = require("host.frame")
 local util = require("csc.util")
@@ -8,8 +8,9 @@ local C = require("csc.its.core")
 local isnan = C.isnan
 local num_or_nil = C.num_or_nil
 local fail = C.fail
-local need_table = C.need_table
-local known = C.known
+local failn = C.failn
+local declare = C.declare
+local options = C.options
 local set = C.set
 local choice = C.choice
 local check_frame = C.check_frame
@@ -19,8 +20,8 @@ local check_segments = C.check_segments
 local pw = C.pw
 local P_ = require("csc.its.panel")
 local Panel = P_.Panel
-local CITS_FIELDS, comparator_positions, observed_times =
-  P_.CITS_FIELDS, P_.comparator_positions, P_.observed_times
+local CITS_LIST, comparator_positions, observed_times =
+  P_.CITS_LIST, P_.comparator_positions, P_.observed_times
 
 local M = {}
 local NA = hframe.NA
@@ -32,9 +33,9 @@ local NA = hframe.NA
 -- @tparam table spec `data` (frame), `code_column`, `unit` (code),
 --   optional `columns` (default every column named SN1..SN99 or SN_1..)
 -- @treturn {string,...} the neighbours' codes, in order
+declare("neighbours", { "data", "code_column", "unit", "columns" })
 function M.neighbours(spec)
-  need_table("neighbours", spec)
-  known("neighbours", spec, set({ "data", "code_column", "unit", "columns" }))
+  options("neighbours", spec)
   local f = spec.data
   check_frame("neighbours", f, "data")
   check_col("neighbours", f, spec.code_column, "code_column")
@@ -42,7 +43,7 @@ function M.neighbours(spec)
   if cols == nil then
     cols = {}
     for _, n in ipairs(f:names()) do if n:match("^SN_?%d+$") then cols[#cols + 1] = n end end
-    if #cols == 0 then fail("neighbours", "columns: no SN1..SN10 columns in the groupings; name them", 2) end
+    if #cols == 0 then fail("neighbours", "columns", "no SN1..SN10 columns in the groupings; name them") end
   end
   for i, c in ipairs(cols) do check_col("neighbours", f, c, string.format("columns[%d]", i)) end
   local codes = f:column(spec.code_column)
@@ -56,8 +57,8 @@ function M.neighbours(spec)
       return out
     end
   end
-  fail("neighbours", string.format("unit: %s is not in the groupings (column %q)", C.key(spec.unit),
-    spec.code_column), 2)
+  fail("neighbours", "unit", string.format("%s is not in the groupings (column %q)", C.key(spec.unit),
+    spec.code_column))
 end
 
 --- The candidate pool for comparison units: every unit of the panel but
@@ -70,11 +71,11 @@ end
 --   use, e.g. authorities with their own reform)
 -- @treturn table codes (in panel order) and rows {code, name, region,
 --   neighbour, in_region, in_pool, reason}
+declare("pool", { "panel", "treated", "neighbours", "region", "combine", "exclude" })
 function M.pool(spec)
-  need_table("pool", spec)
-  known("pool", spec, set({ "panel", "treated", "neighbours", "region", "combine", "exclude" }))
+  options("pool", spec)
   local P = spec.panel
-  if getmetatable(P) ~= Panel then fail("pool", "panel must be an its.panel{...}", 2) end
+  if getmetatable(P) ~= Panel then failn("pool", "panel", "panel must be an its.panel{...}") end
   local tu = P:unit(spec.treated, "pool", "treated")
   local tkey = P.units[tu]
   local combine = choice("pool", "combine", spec.combine, { "both", "either" }, "both")
@@ -89,7 +90,7 @@ function M.pool(spec)
     local list = spec.region
     if list == "same" then
       local r = P.regions[tkey]
-      if r == nil then fail("pool", "region: \"same\" needs its.panel{region = <column>} and a region for the treated unit", 2) end
+      if r == nil then fail("pool", "region", "\"same\" needs its.panel{region = <column>} and a region for the treated unit") end
       list = { r }
     elseif type(list) == "string" then
       list = { list }
@@ -121,7 +122,7 @@ function M.pool(spec)
   return { codes = codes, rows = rows }
 end
 
-local MATCH_FIELDS = set({ "treated", "candidates", "before", "interruption", "covariates",
+local MATCH_FIELDS = declare("match", { "treated", "candidates", "before", "interruption", "covariates",
   "exclude", "from", "lag", "hac", "inference", "threshold", "method", "n" })
 
 --- Choose comparison units as Stata's `itsamatch`, and rank them by
@@ -146,14 +147,13 @@ local MATCH_FIELDS = set({ "treated", "candidates", "before", "interruption", "c
 -- @treturn table rows (one per candidate: code, name, level_diff, level_p,
 --   trend_diff, trend_p, covariate p-values, distance, rank, kept, reason),
 --   kept (codes, nearest first), columns (for a report table)
-function Panel:match(spec)
-  need_table("match", spec)
-  known("match", spec, MATCH_FIELDS)
+function M.match(self, spec)
+  options("match", spec)
   local tu = self:unit(spec.treated, "match", "treated")
   local before = spec.before or spec.interruption
-  if before == nil then fail("match", "before: give the first post-intervention time (before = 2015)", 2) end
+  if before == nil then fail("match", "before", "give the first post-intervention time (before = 2015)") end
   local bx, why = self.axis:num(before)
-  if bx == nil then fail("match", "before: " .. why, 2) end
+  if bx == nil then fail("match", "before", why) end
   local use = sample_mask("match", self.axis, self.times, { exclude = spec.exclude, from = spec.from })
   local tpre = {}
   for p, x in ipairs(self.times) do
@@ -161,24 +161,24 @@ function Panel:match(spec)
     if use[p] and not isnan(self.Y[tu][p]) then tpre[#tpre + 1] = self.axis:t(x) end
   end
   if #tpre < 3 then
-    fail("match", string.format("treated: %s has %d pre-intervention values; at least 3 are needed "
-      .. "to compare levels and trends", self.units[tu], #tpre), 2)
+    fail("match", "treated", string.format("%s has %d pre-intervention values; at least 3 are needed "
+      .. "to compare levels and trends", self.units[tu], #tpre), "analysis")
   end
   local tbar, span = 0, tpre[#tpre] - tpre[1]
   for _, t in ipairs(tpre) do tbar = tbar + t / #tpre end
   local threshold = spec.threshold or 0.05
   local method = choice("match", "method", spec.method, { "itsamatch", "distance", "both" }, "both")
   local n = spec.n
-  if method == "distance" and n == nil then fail("match", "n: method \"distance\" keeps the n nearest; give n", 2) end
-  if n ~= nil and (math.type(n) ~= "integer" or n < 1) then fail("match", "n must be a whole number >= 1", 2) end
+  if method == "distance" and n == nil then fail("match", "n", "method \"distance\" keeps the n nearest; give n") end
+  if n ~= nil and (math.type(n) ~= "integer" or n < 1) then failn("match", "n", "n must be a whole number >= 1") end
   local lag = spec.lag or 0
   local inference = choice("match", "inference", spec.inference, { "t", "z" }, "t")
   local hac = choice("match", "hac", spec.hac, { "rows", "time" }, "rows")
   local covs = spec.covariates or {}
   for i, c in ipairs(covs) do
     if not self.covariates[c] then
-      fail("match", string.format("covariates[%d]: %q is not a covariate of the panel (give it in "
-        .. "its.panel{covariates = {...}})", i, tostring(c)), 2)
+      fail("match", string.format("covariates[%d]", i), string.format("%q is not a covariate of the panel (give it in "
+        .. "its.panel{covariates = {...}})", tostring(c)))
     end
   end
   local cands = {}
@@ -302,115 +302,5 @@ function Panel:match(spec)
   return { rows = rows, kept = kept, columns = columns, table_rows = trows, threshold = threshold,
     method = method, n = n, pre_periods = #tpre }
 end
-
--- ===== Placebo in space =====
-
---- Placebo-in-space: rerun the comparative design with each eligible unit
--- as if it were treated, and see where the real treated unit's impact
--- falls among them.
--- @tparam table spec the fields of `panel:cits` (treated, comparators,
---   interruption(s), ...), plus `units` (codes eligible as placebo-treated;
---   default every unit with data but the treated one), `comparators_rule`
---   ("rest": every other eligible unit, pooled or averaged as `combine`
---   says, the usual placebo-in-space; "same": the design's comparators,
---   less the placebo unit itself), `statistic` ("estimate": rank the
---   impacts, the default; "t": rank impact / SE, which discounts noisy units)
--- @treturn table rows ({code, name, estimate, std_error, statistic,
---   treated, rank, note}), rank (of the treated unit, 1 = most extreme),
---   n (units ranked), p_two (share of units at least as extreme, treated
---   included), p_one (the same in the direction of the treated impact)
-function Panel:placebo(spec)
-  need_table("placebo", spec)
-  local fields = util.copy(CITS_FIELDS)
-  fields.units, fields.comparators_rule, fields.statistic = true, true, true
-  known("placebo", spec, fields)
-  local tu = self:unit(spec.treated, "placebo", "treated")
-  local rule = choice("placebo", "comparators_rule", spec.comparators_rule, { "rest", "same" }, "rest")
-  local stat = choice("placebo", "statistic", spec.statistic, { "estimate", "t" }, "estimate")
-  local same
-  if rule == "same" then same = comparator_positions(self, "placebo", spec.comparators, tu) end
-  local cfg = self:prepare_cits(spec, "placebo")
-  check_segments("placebo", cfg.brks, observed_times(self, cfg, tu))
-  local p_at
-  if spec.effect_at ~= nil then
-    p_at = self:period(spec.effect_at)
-    if not p_at then fail("placebo", "effect_at: no period " .. tostring(spec.effect_at) .. " in the data", 2) end
-  else
-    for p = #self.times, 1, -1 do if cfg.use[p] then p_at = p; break end end
-  end
-  local units = {}
-  if spec.units ~= nil then
-    for i, c in ipairs(spec.units) do
-      local u = self:unit(c, "placebo", string.format("units[%d]", i))
-      if u ~= tu then units[#units + 1] = u end
-    end
-  else
-    for u = 1, #self.units do if u ~= tu then units[#units + 1] = u end end
-  end
-  local function comps_for(u)
-    local out = {}
-    if rule == "same" then
-      for _, c in ipairs(same) do if c ~= u then out[#out + 1] = c end end
-    else
-      for _, c in ipairs(units) do if c ~= u then out[#out + 1] = c end end
-    end
-    return out
-  end
-  local rows = {}
-  local function run(u, comps, is_treated)
-    local k = self.units[u]
-    local row = { code = k, name = self.names[k], treated = is_treated }
-    if #comps == 0 then
-      row.note = "no comparators left"
-    else
-      local ok, r = pcall(self.fit_host, self, cfg, u, comps, { lines = false, at = p_at, detail = false })
-      local gaps = self:missing_words(self:missing(u, cfg.use))
-      if not ok then
-        -- A unit with gaps in its series usually fails for that reason
-        -- (no post-period rows, say, so a term is collinear): say so.
-        local msg = (util.plain_error(r):gsub("^its fit: ", ""))
-        row.note = gaps and string.format("missing data (%s): the model cannot be estimated", gaps) or msg
-      else
-        if gaps then row.note = string.format("estimated without the missing periods (%s)", gaps) end
-        local a = cfg.logit and { est = r.at.impact_orig, se = r.at.impact_orig_se }
-          or { est = r.at.impact, se = r.at.impact_se }
-        row.estimate, row.std_error = num_or_nil(a.est), num_or_nil(a.se)
-        if row.estimate and row.std_error and row.std_error > 0 then
-          row.statistic = stat == "t" and row.estimate / row.std_error or row.estimate
-        else
-          row.note = "no estimate"
-        end
-      end
-    end
-    rows[#rows + 1] = row
-    return row
-  end
-  local trow = run(tu, rule == "same" and same or comps_for(tu), true)
-  if not trow.statistic then
-    fail("placebo", "treated: the design cannot be estimated for the treated unit (" .. tostring(trow.note) .. ")", 2)
-  end
-  for _, u in ipairs(units) do run(u, comps_for(u), false) end
-  -- Rank by |statistic| (1 = most extreme); ties share the worse rank, so
-  -- the p-value is never flattering.
-  local ranked = {}
-  for _, row in ipairs(rows) do if row.statistic then ranked[#ranked + 1] = row end end
-  local t0 = trow.statistic
-  local ge_two, ge_one = 0, 0
-  for _, row in ipairs(ranked) do
-    if math.abs(row.statistic) >= math.abs(t0) - 1e-12 * math.abs(t0) then ge_two = ge_two + 1 end
-    if (t0 >= 0 and row.statistic >= t0 - 1e-12 * math.abs(t0))
-        or (t0 < 0 and row.statistic <= t0 + 1e-12 * math.abs(t0)) then ge_one = ge_one + 1 end
-  end
-  table.sort(ranked, function(a, b)
-    local x, y = math.abs(a.statistic), math.abs(b.statistic)
-    if x ~= y then return x > y end
-    return a.code < b.code
-  end)
-  for i, row in ipairs(ranked) do row.rank = i end
-  return { rows = rows, treated = trow, rank = ge_two, n = #ranked, p_two = ge_two / #ranked,
-    p_one = ge_one / #ranked, statistic = stat, comparators_rule = rule,
-    effect_at = self.labels[p_at], skipped = #rows - #ranked }
-end
-
 
 return M

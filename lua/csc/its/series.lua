@@ -7,8 +7,9 @@ local model = require("csc.model")
 local util = require("csc.util")
 local C = require("csc.its.core")
 local fail = C.fail
-local need_table = C.need_table
-local known = C.known
+local failn = C.failn
+local declare = C.declare
+local options = C.options
 local set = C.set
 local choice = C.choice
 local date_parts = C.date_parts
@@ -26,7 +27,7 @@ local lincom_vec = C.lincom_vec
 local M = {}
 local NA = hframe.NA
 
-local SEG_FIELDS = set({ "data", "time", "y", "frequency", "format", "interruption",
+local SEG_FIELDS = declare("segmented", { "data", "time", "y", "frequency", "format", "interruption",
   "interruptions", "exclude", "from", "to", "season", "definition_change", "family", "exposure",
   "dispersion", "autocorrelation", "max_lag", "inference", "level", "alpha", "bounds" })
 
@@ -130,8 +131,7 @@ end
 --   effect_hi, effect_p; Poisson adds ratio, ratio_lo, ratio_hi), changes
 --   (level and slope change per interruption), trends, notes, warnings
 function M.segmented(spec)
-  need_table("segmented", spec)
-  known("segmented", spec, SEG_FIELDS)
+  options("segmented", spec)
   local f = spec.data
   check_frame("segmented", f, "data")
   check_col("segmented", f, spec.time, "time")
@@ -148,23 +148,23 @@ function M.segmented(spec)
   local rows, seen = {}, {}
   for i = 1, #tc do
     local x, why = axis:num(tc[i])
-    if x == nil then fail("segmented", string.format("time: row %d: %s", i, why), 2) end
+    if x == nil then fail("segmented", "time", string.format("row %d: %s", i, why)) end
     if date_parts(tc[i]) then axis.dates = true end
     if seen[x] then
-      fail("segmented", string.format("time: rows %d and %d have the same time %s; one row per "
-        .. "period is needed", seen[x], i, tostring(tc[i])), 2)
+      fail("segmented", "time", string.format("rows %d and %d have the same time %s; one row per "
+        .. "period is needed", seen[x], i, tostring(tc[i])), "analysis")
     end
     seen[x] = i
     local v = numeric(yc[i])
-    if yc[i] ~= NA and v == nil then fail("segmented", string.format("y: row %d: %s is not a number", i, tostring(yc[i])), 2) end
+    if yc[i] ~= NA and v == nil then fail("segmented", "y", string.format("row %d: %s is not a number", i, tostring(yc[i]))) end
     local e = ec and numeric(ec[i])
-    if ec and e ~= nil and e <= 0 then fail("segmented", string.format("exposure: row %d: %s must be positive", i, tostring(ec[i])), 2) end
+    if ec and e ~= nil and e <= 0 then fail("segmented", "exposure", string.format("row %d: %s must be positive", i, tostring(ec[i]))) end
     rows[#rows + 1] = { x = x, y = v, e = e }
   end
   table.sort(rows, function(a, b) return a.x < b.x end)
   local times = {}
   for i, r in ipairs(rows) do times[i] = r.x end
-  if #times == 0 then fail("segmented", "data: no rows", 2) end
+  if #times == 0 then fail("segmented", "data", "no rows", "analysis") end
   axis:fix(times)
   local use, dropped = sample_mask("segmented", axis, times, spec)
   local brks = parse_breaks("segmented", axis, spec)
@@ -279,7 +279,7 @@ function M.segmented(spec)
     elseif want == "newey" then
       method = "newey"
       lag = type(ac) == "table" and ac.lag or math.max(d.lstar, 1)
-      if math.type(lag) ~= "integer" or lag < 0 then fail("segmented", "autocorrelation.lag must be a whole number >= 0", 2) end
+      if math.type(lag) ~= "integer" or lag < 0 then failn("segmented", "autocorrelation.lag", "autocorrelation.lag must be a whole number >= 0") end
       reason = string.format("Newey-West standard errors with lag %d, as the recipe asks (%s).", lag, words)
     else
       method = want
@@ -304,8 +304,8 @@ function M.segmented(spec)
     end
   else
     if type(ac) == "table" or (ac ~= "auto" and ac ~= "none") then
-      fail("segmented", "autocorrelation: Newey-West and Prais-Winsten are for the gaussian family; "
-        .. "a Poisson model here uses quasi-Poisson errors (dispersion = \"pearson\")", 2)
+      fail("segmented", "autocorrelation", "Newey-West and Prais-Winsten are for the gaussian family; "
+        .. "a Poisson model here uses quasi-Poisson errors (dispersion = \"pearson\")")
     end
     local disp = choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
     local g = model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }

@@ -31,31 +31,22 @@ function M.raise(design, path, msg, kind)
   errors.raise(kind or "recipe", where(design, path) .. msg)
 end
 
--- Messages about the data rather than the recipe's wording: exit code 4.
-local ANALYSIS = { "no treated unit found", "separation", "did not converge", "collinear",
-  "no row has", "no exact stratum", "strictly between 0 and 1", "trimming left", "positive weight",
-  "at least 2", "no value", "leverage", "not enough" }
-
 --- Call f(spec) (a csc.match function) and re-raise its errors at the
--- design field they name: "match.nearest: covariates[2]: no column ..."
--- becomes "recipes/x.lua:12: design.covariates[2]: no column ...".
+-- design field they are about: match.nearest's error on field
+-- "covariates[2]" becomes "recipes/x.lua:12: design.covariates[2]: ...".
 -- `paths` maps a csc.match field to its design path; others go to `base`.
+-- The kind (exit code) is the one the error was raised with.
 function M.call(design, base, paths, f, spec)
   local res = table.pack(pcall(f, spec))
   if res[1] then return table.unpack(res, 2, res.n) end
   local e = res[2]
-  if errors.is(e) then error(e, 0) end
-  local body = tostring(e):gsub("^[^\n]-%.lua:%d+: ", ""):gsub("^match%.[%w_]+: ", "")
-  local kind = "recipe"
-  for _, w in ipairs(ANALYSIS) do if body:find(w, 1, true) then kind = "analysis" end end
-  local field, rest = body:match("^([%w_]+[%w_%.%[%]]*): (.*)$")
-  if field and not field:find(" ") then
-    local head = field:match("^([%w_]+)")
-    if paths[head] then M.raise(design, paths[head] .. field:sub(#head + 1), rest, kind) end
+  if errors.is(e) and (e.located or not e.fn) then error(e, 0) end   -- already says where
+  e = errors.from_host(e)
+  local head = e.field and e.field:match("^([%w_]+)")
+  if head and paths[head] then
+    M.raise(design, e.named and paths[head] or (paths[head] .. e.field:sub(#head + 1)), e.detail, e.kind)
   end
-  local quoted = body:match("^field '([%w_]+)'")
-  if quoted and paths[quoted] then M.raise(design, paths[quoted], body, kind) end
-  M.raise(design, base, body, kind)
+  M.raise(design, base, (e.field and not e.named) and (e.field .. ": " .. e.detail) or e.detail, e.kind)
 end
 
 -- ===== schema pieces =====

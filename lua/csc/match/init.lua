@@ -15,102 +15,73 @@
 -- @module csc.match
 local hmatch = require("host.match")
 local util = require("csc.util")
+local check = require("csc.check")
 
 local M = {}
 
 -- ===== checks =====
--- Helpers raise at `lvl` levels above themselves; public functions pass 3
--- (helper -> public function -> recipe line).
+-- Failures are structured errors (csc.check) of match.<fn> about a field;
+-- the runner adds the recipe line, the designs the recipe field.
 
-local function fail(fn, msg, lvl)
-  error(string.format("match.%s: %s", fn, msg), lvl + 1)
+local function fail(fn, field, detail, kind) check.fail("match." .. fn, field, detail, kind) end
+local function failn(fn, field, text, kind) check.fail_named("match." .. fn, field, text, kind) end
+
+-- Declare match.<fn>'s fields (csc.check); `options` checks a call's table.
+local function declare(fn, list)
+  check.signature("match." .. fn, list, { what = "{data = ..., treat = ...}" })
+  return check.set(list)
 end
+local function options(fn, spec) return check.options(check.signatures["match." .. fn], spec) end
 
-local function need_table(fn, spec, lvl)
-  if type(spec) ~= "table" then
-    fail(fn, string.format("expected a table of fields {data = ..., treat = ...}, got %s", type(spec)), lvl + 1)
-  end
-end
-
-local function need_frame(fn, spec, field, lvl)
+local function need_frame(fn, spec, field)
   local f = spec[field]
   if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
-    fail(fn, string.format("field '%s' must be a data frame (ctx.data.<input>), got %s", field, type(f)), lvl + 1)
+    failn(fn, field, string.format("field '%s' must be a data frame (ctx.data.<input>), got %s", field, type(f)))
   end
   return f
 end
 
-local function need_column(fn, f, field, name, lvl, required)
+local function need_column(fn, f, field, name, required)
   if name == nil then
-    if required then fail(fn, string.format("field '%s' is required (a column name)", field), lvl + 1) end
+    if required then failn(fn, field, string.format("field '%s' is required (a column name)", field)) end
     return nil
   end
   if type(name) ~= "string" then
-    fail(fn, string.format("field '%s' must be a column name (string), got %s", field, type(name)), lvl + 1)
+    failn(fn, field, string.format("field '%s' must be a column name (string), got %s", field, type(name)))
   end
   if not f:has(name) then
-    fail(fn, string.format("%s: no column %q in the data%s", field, name, util.hint(name, f:names())), lvl + 1)
+    fail(fn, field, string.format("no column %q in the data%s", name, util.hint(name, f:names())))
   end
   return name
 end
 
-local function column_list(fn, f, field, v, lvl)
+local function column_list(fn, f, field, v)
   if v == nil then return {} end
   if type(v) == "string" then v = { v } end
   if type(v) ~= "table" then
-    fail(fn, string.format("field '%s' must be a list of column names, got %s", field, type(v)), lvl + 1)
+    failn(fn, field, string.format("field '%s' must be a list of column names, got %s", field, type(v)))
   end
   local out = {}
   for i, name in ipairs(v) do
-    need_column(fn, f, string.format("%s[%d]", field, i), name, lvl + 1, true)
+    need_column(fn, f, string.format("%s[%d]", field, i), name, true)
     out[i] = name
   end
   return out
 end
 
-local function one_of(fn, field, v, choices, dflt, lvl)
-  if v == nil then return dflt end
-  for _, c in ipairs(choices) do if v == c then return v end end
-  local q = {}
-  for _, c in ipairs(choices) do q[#q + 1] = string.format("%q", c) end
-  fail(fn, string.format("field '%s' must be one of %s, got %s%s", field, table.concat(q, ", "),
-    tostring(v), type(v) == "string" and util.hint(v, choices) or ""), lvl + 1)
-end
+local function one_of(fn, field, v, choices, dflt) return check.choice("match." .. fn, field, v, choices, dflt) end
 
-local function number_in(fn, field, v, lo, hi, lvl)
+local function number_in(fn, field, v, lo, hi)
   if v == nil then return nil end
   if type(v) ~= "number" or v ~= v or v < lo or v > hi then
-    fail(fn, string.format("field '%s' must be a number from %s to %s, got %s", field, lo, hi, tostring(v)), lvl + 1)
+    failn(fn, field, string.format("field '%s' must be a number from %s to %s, got %s", field, lo, hi, tostring(v)))
   end
   return v
 end
 
-local function known_fields(fn, spec, fields, lvl)
-  for k in pairs(spec) do
-    if type(k) ~= "string" or not fields[k] then
-      local names = {}
-      for name in pairs(fields) do names[#names + 1] = name end
-      table.sort(names)
-      fail(fn, string.format("unknown field '%s'%s", tostring(k), type(k) == "string" and util.hint(k, names) or ""), lvl + 1)
-    end
-  end
-end
-
--- Call a host.match function; its errors (data problems: "match.nearest:
--- propensity model: ... separation ...") are re-raised at the recipe line
--- that called the public function, without this file's position.
-local function host(f, ...)
-  local res = table.pack(pcall(f, ...))
-  if res[1] then return table.unpack(res, 2, res.n) end
-  local msg = tostring(res[2]):gsub("^[^\n]-%.lua:%d+: ", "")
-  error(msg, 3)
-end
-
-local function set_of(list)
-  local s = {}
-  for _, k in ipairs(list) do s[k] = true end
-  return s
-end
+-- Call a host.match function: its failures (data problems: "match.nearest:
+-- propensity model: ... separation ...") keep the kind C gave them.
+local function host(fn, f, ...) return check.call("match." .. fn, f, ...) end
 
 local function fmt(x)
   if type(x) ~= "number" then return tostring(x) end
@@ -120,7 +91,7 @@ end
 
 -- ===== nearest-neighbour matching =====
 
-local NEAREST_FIELDS = set_of({
+local NEAREST_FIELDS = declare("nearest", {
   "data", "treat", "covariates", "distance", "weights", "ps_covariates", "score", "ratio",
   "replace", "exact", "caliper", "std_caliper", "order", "seed", "discard", "estimand", "names",
 })
@@ -141,15 +112,15 @@ function Matched.__tostring(m)
     m.method, i.n_matched_treated, i.n_treated, i.n_matched_control, i.n, i.n_dropped)
 end
 
-local function xweights_of(fn, covs, w, lvl)
+local function xweights_of(fn, covs, w)
   if w == nil then return nil end
   if type(w) ~= "table" then
-    fail(fn, "field 'weights' must be a table {covariate = weight, ...} or a list in covariate order", lvl + 1)
+    failn(fn, "weights", "field 'weights' must be a table {covariate = weight, ...} or a list in covariate order")
   end
   local out = {}
   if #w > 0 then
     if #w ~= #covs then
-      fail(fn, string.format("field 'weights' lists %d weights for %d covariates", #w, #covs), lvl + 1)
+      failn(fn, "weights", string.format("field 'weights' lists %d weights for %d covariates", #w, #covs))
     end
     for i = 1, #covs do out[i] = w[i] end
   else
@@ -157,14 +128,14 @@ local function xweights_of(fn, covs, w, lvl)
     for i, c in ipairs(covs) do idx[c] = i; out[i] = 1 end
     for k, v in pairs(w) do
       if not idx[k] then
-        fail(fn, string.format("weights.%s: not one of the covariates%s", tostring(k), util.hint(tostring(k), covs)), lvl + 1)
+        fail(fn, "weights." .. tostring(k), "not one of the covariates" .. util.hint(tostring(k), covs))
       end
       out[idx[k]] = v
     end
   end
   for i, v in ipairs(out) do
     if type(v) ~= "number" or not (v >= 0) or v == math.huge then
-      fail(fn, string.format("weight of covariate '%s' must be a number >= 0", covs[i]), lvl + 1)
+      failn(fn, nil, string.format("weight of covariate '%s' must be a number >= 0", covs[i]))
     end
   end
   return out
@@ -193,67 +164,66 @@ end
 --   weights = {absences = 4}, ratio = 10, exact = {"gender"}}
 function M.nearest(spec)
   local fn = "nearest"
-  need_table(fn, spec, 2)
-  known_fields(fn, spec, NEAREST_FIELDS, 2)
-  local f = need_frame(fn, spec, "data", 2)
-  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
-  local covs = column_list(fn, f, "covariates", spec.covariates, 2)
-  local pscov = column_list(fn, f, "ps_covariates", spec.ps_covariates, 2)
+  options(fn, spec)
+  local f = need_frame(fn, spec, "data")
+  local treat = need_column(fn, f, "treat", spec.treat, true)
+  local covs = column_list(fn, f, "covariates", spec.covariates)
+  local pscov = column_list(fn, f, "ps_covariates", spec.ps_covariates)
   local dflt = (spec.score and "score") or "mahalanobis"
   local dist = one_of(fn, "distance", spec.distance,
-    { "mahalanobis", "logit", "probit", "linear.logit", "linear.probit", "score" }, dflt, 2)
-  if dist == "mahalanobis" and #covs == 0 then fail(fn, "Mahalanobis matching needs 'covariates'", 2) end
+    { "mahalanobis", "logit", "probit", "linear.logit", "linear.probit", "score" }, dflt)
+  if dist == "mahalanobis" and #covs == 0 then failn(fn, "covariates", "Mahalanobis matching needs 'covariates'") end
   if dist ~= "mahalanobis" and dist ~= "score" and #covs == 0 and #pscov == 0 then
-    fail(fn, "a propensity score needs 'ps_covariates' (or 'covariates')", 2)
+    failn(fn, "ps_covariates", "a propensity score needs 'ps_covariates' (or 'covariates')")
   end
-  local score = dist == "score" and need_column(fn, f, "score", spec.score, 2, true) or nil
-  local xw = dist == "mahalanobis" and xweights_of(fn, covs, spec.weights, 2) or nil
+  local score = dist == "score" and need_column(fn, f, "score", spec.score, true) or nil
+  local xw = dist == "mahalanobis" and xweights_of(fn, covs, spec.weights) or nil
   if spec.weights ~= nil and dist ~= "mahalanobis" then
-    fail(fn, "'weights' (per-covariate weights) apply to the Mahalanobis distance only", 2)
+    failn(fn, "weights", "'weights' (per-covariate weights) apply to the Mahalanobis distance only")
   end
   local ratio = spec.ratio or 1
   if math.type(ratio) ~= "integer" or ratio < 1 then
-    fail(fn, string.format("field 'ratio' must be a whole number >= 1, got %s", tostring(ratio)), 2)
+    failn(fn, "ratio", string.format("field 'ratio' must be a whole number >= 1, got %s", tostring(ratio)))
   end
-  local exact = column_list(fn, f, "exact", spec.exact, 2)
+  local exact = column_list(fn, f, "exact", spec.exact)
   local cal, cal_names, cal_widths = nil, {}, {}
   if type(spec.caliper) == "number" then
-    cal = number_in(fn, "caliper", spec.caliper, 0, math.huge, 2)
+    cal = number_in(fn, "caliper", spec.caliper, 0, math.huge)
   elseif type(spec.caliper) == "table" then
     for _, k in ipairs(util.sorted_keys(spec.caliper)) do
       local v = spec.caliper[k]
       if type(k) == "number" and k == 1 then
-        cal = number_in(fn, "caliper[1]", v, 0, math.huge, 2)   -- {0.2, age = 1}: score caliper first
+        cal = number_in(fn, "caliper[1]", v, 0, math.huge)   -- {0.2, age = 1}: score caliper first
       else
-        need_column(fn, f, "caliper." .. tostring(k), k, 2, true)
-        number_in(fn, "caliper." .. k, v, 0, math.huge, 2)
+        need_column(fn, f, "caliper." .. tostring(k), k, true)
+        number_in(fn, "caliper." .. k, v, 0, math.huge)
         cal_names[#cal_names + 1] = k
         cal_widths[#cal_widths + 1] = v
       end
     end
   elseif spec.caliper ~= nil then
-    fail(fn, "field 'caliper' must be a number (on the score) or {column = width, ...}", 2)
+    failn(fn, "caliper", "field 'caliper' must be a number (on the score) or {column = width, ...}")
   end
   if cal and dist == "mahalanobis" and #pscov == 0 then
-    fail(fn, "a caliper on the distance needs a propensity score: give 'ps_covariates' too, or "
-      .. "calipers on covariates {column = width}", 2)
+    failn(fn, "ps_covariates", "a caliper on the distance needs a propensity score: give 'ps_covariates' too, or "
+      .. "calipers on covariates {column = width}")
   end
-  local order = one_of(fn, "order", spec.order, { "data", "largest", "smallest", "random" }, nil, 2)
+  local order = one_of(fn, "order", spec.order, { "data", "largest", "smallest", "random" }, nil)
   if order == "random" and math.type(spec.seed) ~= "integer" then
-    fail(fn, "order = \"random\" needs 'seed' (a whole number, as R's set.seed)", 2)
+    failn(fn, nil, "order = \"random\" needs 'seed' (a whole number, as R's set.seed)")
   end
-  local estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATC" }, "ATT", 2)
+  local estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATC" }, "ATT")
   local names = spec.names or {}
   local hs = {
     treat = treat, distance = dist, covariates = covs, xweights = xw, ps_covariates = pscov,
     score = score, ratio = ratio, replace = spec.replace == true, exact = exact, caliper = cal,
     std_caliper = spec.std_caliper ~= false, cal_names = cal_names, cal_widths = cal_widths,
     cal_std = spec.std_caliper ~= false, order = order, seed = spec.seed,
-    discard = one_of(fn, "discard", spec.discard, { "none", "both", "control", "treated" }, "none", 2),
+    discard = one_of(fn, "discard", spec.discard, { "none", "both", "control", "treated" }, "none"),
     estimand = estimand, weights_name = names.weights or "weights",
     subclass_name = names.subclass or "subclass", distance_name = names.distance or "distance",
   }
-  local info, data, pairs_ = host(hmatch.nearest, f, hs)
+  local info, data, pairs_ = host(fn, hmatch.nearest, f, hs)
   local m = setmetatable({ data = data, pairs = pairs_, info = info, spec = hs }, Matched)
   m.method = string.format("%d:1 nearest-neighbour matching %s replacement on %s", ratio,
     hs.replace and "with" or "without", M.distance_words(hs))
@@ -359,7 +329,7 @@ end
 
 -- ===== inverse probability weighting =====
 
-local IPW_FIELDS = set_of({
+local IPW_FIELDS = declare("ipw", {
   "data", "treat", "covariates", "link", "score", "estimand", "stabilize", "trim", "truncate",
   "bins", "names",
 })
@@ -379,15 +349,15 @@ function Weighted.__tostring(w)
     w.method, i.treated.ess, i.treated.n_kept, i.control.ess, i.control.n_kept)
 end
 
-local function pair_of(fn, field, v, lvl, upper_default)
+local function pair_of(fn, field, v, upper_default)
   if v == nil then return nil, nil end
   if type(v) == "number" then
-    number_in(fn, field, v, 0, 1, lvl + 1)
+    number_in(fn, field, v, 0, 1)
     if upper_default then return nil, v end
     return v, 1 - v
   end
-  if type(v) ~= "table" then fail(fn, string.format("field '%s' must be a number or {lo, hi}", field), lvl + 1) end
-  return number_in(fn, field .. "[1]", v[1], 0, 1, lvl + 1), number_in(fn, field .. "[2]", v[2], 0, 1, lvl + 1)
+  if type(v) ~= "table" then failn(fn, field, string.format("field '%s' must be a number or {lo, hi}", field)) end
+  return number_in(fn, field .. "[1]", v[1], 0, 1), number_in(fn, field .. "[2]", v[2], 0, 1)
 end
 
 --- Inverse probability of treatment weights (WeightIt/cobalt conventions;
@@ -401,26 +371,25 @@ end
 -- @treturn csc.match.Weighted
 function M.ipw(spec)
   local fn = "ipw"
-  need_table(fn, spec, 2)
-  known_fields(fn, spec, IPW_FIELDS, 2)
-  local f = need_frame(fn, spec, "data", 2)
-  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
-  local covs = column_list(fn, f, "covariates", spec.covariates, 2)
-  local score = need_column(fn, f, "score", spec.score, 2, false)
-  if not score and #covs == 0 then fail(fn, "give 'covariates' (the propensity model) or 'score'", 2) end
-  local tlo, thi = pair_of(fn, "trim", spec.trim, 2, false)
-  local ulo, uhi = pair_of(fn, "truncate", spec.truncate, 2, true)
+  options(fn, spec)
+  local f = need_frame(fn, spec, "data")
+  local treat = need_column(fn, f, "treat", spec.treat, true)
+  local covs = column_list(fn, f, "covariates", spec.covariates)
+  local score = need_column(fn, f, "score", spec.score, false)
+  if not score and #covs == 0 then failn(fn, "covariates", "give 'covariates' (the propensity model) or 'score'") end
+  local tlo, thi = pair_of(fn, "trim", spec.trim, false)
+  local ulo, uhi = pair_of(fn, "truncate", spec.truncate, true)
   local bins = spec.bins or 20
-  if math.type(bins) ~= "integer" or bins < 0 then fail(fn, "field 'bins' must be a whole number >= 0", 2) end
+  if math.type(bins) ~= "integer" or bins < 0 then failn(fn, "bins", "field 'bins' must be a whole number >= 0") end
   local names = spec.names or {}
   local hs = {
     treat = treat, ps_covariates = covs, score = score,
-    link = one_of(fn, "link", spec.link, { "logit", "probit" }, "logit", 2),
-    estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT", 2),
+    link = one_of(fn, "link", spec.link, { "logit", "probit" }, "logit"),
+    estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT"),
     stabilize = spec.stabilize == true, trim_lo = tlo, trim_hi = thi, trunc_lo = ulo,
     trunc_hi = uhi, bins = bins, weights_name = names.weights or "weights", ps_name = names.ps or "ps",
   }
-  local info, data, hist = host(hmatch.ipw, f, hs)
+  local info, data, hist = host(fn, hmatch.ipw, f, hs)
   local w = setmetatable({ data = data, histogram = hist, info = info, spec = hs }, Weighted)
   w.method = string.format("inverse probability weighting for the %s on %s", hs.estimand,
     score and ("the score in column " .. score)
@@ -453,7 +422,7 @@ end
 
 -- ===== balance =====
 
-local BALANCE_FIELDS = set_of({
+local BALANCE_FIELDS = declare("balance", {
   "data", "treat", "covariates", "weights", "base_weights", "estimand", "sd", "variance",
   "binary", "threshold", "labels",
 })
@@ -478,22 +447,21 @@ M.Balance = Balance
 -- @treturn csc.match.Balance
 function M.balance(spec)
   local fn = "balance"
-  need_table(fn, spec, 2)
-  known_fields(fn, spec, BALANCE_FIELDS, 2)
-  local f = need_frame(fn, spec, "data", 2)
-  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
-  local covs = column_list(fn, f, "covariates", spec.covariates, 2)
-  if #covs == 0 then fail(fn, "field 'covariates' is required (a list of column names)", 2) end
-  local w = need_column(fn, f, "weights", spec.weights, 2, false)
-  local bw = need_column(fn, f, "base_weights", spec.base_weights, 2, false)
-  local est = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT", 2)
+  options(fn, spec)
+  local f = need_frame(fn, spec, "data")
+  local treat = need_column(fn, f, "treat", spec.treat, true)
+  local covs = column_list(fn, f, "covariates", spec.covariates)
+  if #covs == 0 then failn(fn, "covariates", "field 'covariates' is required (a list of column names)") end
+  local w = need_column(fn, f, "weights", spec.weights, false)
+  local bw = need_column(fn, f, "base_weights", spec.base_weights, false)
+  local est = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT")
   local sd = one_of(fn, "sd", spec.sd, { "treated", "control", "pooled" },
-    est == "ATT" and "treated" or est == "ATC" and "control" or "pooled", 2)
-  local threshold = number_in(fn, "threshold", spec.threshold, 0, math.huge, 2) or 0.1
-  local rows = host(hmatch.balance, f, {
+    est == "ATT" and "treated" or est == "ATC" and "control" or "pooled")
+  local threshold = number_in(fn, "threshold", spec.threshold, 0, math.huge) or 0.1
+  local rows = host(fn, hmatch.balance, f, {
     treat = treat, covariates = covs, weights = w, base_weights = bw, sd = sd,
-    variance = one_of(fn, "variance", spec.variance, { "cobalt", "sample" }, "cobalt", 2),
-    binary = one_of(fn, "binary", spec.binary, { "std", "raw" }, "std", 2),
+    variance = one_of(fn, "variance", spec.variance, { "cobalt", "sample" }, "cobalt"),
+    binary = one_of(fn, "binary", spec.binary, { "std", "raw" }, "std"),
   })
   local labels = spec.labels or {}
   for _, r in ipairs(rows) do r.label = labels[r.covariate] or r.covariate end
@@ -564,7 +532,7 @@ end
 
 -- ===== effect =====
 
-local EFFECT_FIELDS = set_of({
+local EFFECT_FIELDS = declare("effect", {
   "data", "outcome", "treat", "weights", "subclass", "adjust", "interact", "estimand", "vcov",
   "rescale_control", "level", "normal",
 })
@@ -601,24 +569,23 @@ local VCOV_WORDS = {
 -- @treturn csc.match.Effect
 function M.effect(spec)
   local fn = "effect"
-  need_table(fn, spec, 2)
-  known_fields(fn, spec, EFFECT_FIELDS, 2)
-  local f = need_frame(fn, spec, "data", 2)
-  local y = need_column(fn, f, "outcome", spec.outcome, 2, true)
-  local treat = need_column(fn, f, "treat", spec.treat, 2, true)
-  local w = need_column(fn, f, "weights", spec.weights, 2, false)
-  local sub = need_column(fn, f, "subclass", spec.subclass, 2, false)
-  local adjust = column_list(fn, f, "adjust", spec.adjust, 2)
+  options(fn, spec)
+  local f = need_frame(fn, spec, "data")
+  local y = need_column(fn, f, "outcome", spec.outcome, true)
+  local treat = need_column(fn, f, "treat", spec.treat, true)
+  local w = need_column(fn, f, "weights", spec.weights, false)
+  local sub = need_column(fn, f, "subclass", spec.subclass, false)
+  local adjust = column_list(fn, f, "adjust", spec.adjust)
   local vcov = one_of(fn, "vcov", spec.vcov, { "cluster", "HC0", "HC1", "HC3", "svyglm", "classical" },
-    sub and "cluster" or "HC1", 2)
-  if vcov == "cluster" and not sub then fail(fn, "vcov = \"cluster\" needs 'subclass' (the matched sets)", 2) end
+    sub and "cluster" or "HC1")
+  if vcov == "cluster" and not sub then failn(fn, nil, "vcov = \"cluster\" needs 'subclass' (the matched sets)") end
   local rescale = spec.rescale_control or 1
   if type(rescale) ~= "number" or not (rescale > 0) or rescale == math.huge then
-    fail(fn, "field 'rescale_control' must be a positive number", 2)
+    failn(fn, "rescale_control", "field 'rescale_control' must be a positive number")
   end
-  local level = number_in(fn, "level", spec.level, 0, 1, 2) or 0.95
-  local est = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT", 2)
-  local r = host(hmatch.effect, f, {
+  local level = number_in(fn, "level", spec.level, 0, 1) or 0.95
+  local est = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT")
+  local r = host(fn, hmatch.effect, f, {
     outcome = y, treat = treat, weights = w, cluster = vcov == "cluster" and sub or nil,
     adjust = adjust, interact = spec.interact == true, target = est, vcov = vcov,
     rescale_control = rescale, level = level, normal = spec.normal == true,
@@ -645,18 +612,18 @@ end
 --   `offset_days` (0), `name` (output column, "start"), `where` (a filter
 --   expression on the events first, e.g. 'type == "offence"').
 -- @treturn frame one row per id (increasing): id and the start date
+declare("first_event", { "data", "id", "date", "offset_days", "name", "where" })
 function M.first_event(spec)
   local fn = "first_event"
-  need_table(fn, spec, 2)
-  known_fields(fn, spec, set_of({ "data", "id", "date", "offset_days", "name", "where" }), 2)
-  local f = need_frame(fn, spec, "data", 2)
-  local id = need_column(fn, f, "id", spec.id, 2, true)
-  local date = need_column(fn, f, "date", spec.date, 2, true)
-  if f:type(date) ~= "date" then fail(fn, string.format("column %q is %s, not a date", date, f:type(date)), 2) end
+  options(fn, spec)
+  local f = need_frame(fn, spec, "data")
+  local id = need_column(fn, f, "id", spec.id, true)
+  local date = need_column(fn, f, "date", spec.date, true)
+  if f:type(date) ~= "date" then failn(fn, nil, string.format("column %q is %s, not a date", date, f:type(date))) end
   local off = spec.offset_days or 0
-  if math.type(off) ~= "integer" then fail(fn, "field 'offset_days' must be a whole number", 2) end
+  if math.type(off) ~= "integer" then failn(fn, "offset_days", "field 'offset_days' must be a whole number") end
   if spec.where ~= nil then f = f:filter(spec.where) end
-  return host(hmatch.first_event, f, { id = id, date = date, offset_days = off, name = spec.name or "start" })
+  return host(fn, hmatch.first_event, f, { id = id, date = date, offset_days = off, name = spec.name or "start" })
 end
 
 --- Counts of each person's events in windows of days around their start.
@@ -668,35 +635,35 @@ end
 --   relative to the start, both ends included: before = {-365, -1},
 --   after = {0, 364}).
 -- @treturn frame the people's id, then per window `<name>` and `<name>_<type>`
+declare("window_counts", { "events", "people", "id", "person_id", "date", "start", "type",
+  "types", "windows" })
 function M.window_counts(spec)
   local fn = "window_counts"
-  need_table(fn, spec, 2)
-  known_fields(fn, spec, set_of({ "events", "people", "id", "person_id", "date", "start", "type",
-    "types", "windows" }), 2)
-  local ev = need_frame(fn, spec, "events", 2)
-  local pp = need_frame(fn, spec, "people", 2)
-  local id = need_column(fn, ev, "id", spec.id, 2, true)
-  local pid = need_column(fn, pp, "person_id", spec.person_id or id, 2, true)
-  local date = need_column(fn, ev, "date", spec.date, 2, true)
-  local start = need_column(fn, pp, "start", spec.start or "start", 2, true)
-  local typ = need_column(fn, ev, "type", spec.type, 2, false)
+  options(fn, spec)
+  local ev = need_frame(fn, spec, "events")
+  local pp = need_frame(fn, spec, "people")
+  local id = need_column(fn, ev, "id", spec.id, true)
+  local pid = need_column(fn, pp, "person_id", spec.person_id or id, true)
+  local date = need_column(fn, ev, "date", spec.date, true)
+  local start = need_column(fn, pp, "start", spec.start or "start", true)
+  local typ = need_column(fn, ev, "type", spec.type, false)
   local types = {}
   for i, t in ipairs(spec.types or {}) do types[i] = tostring(t) end
-  if #types > 0 and not typ then fail(fn, "'types' need 'type' (the event type column)", 2) end
+  if #types > 0 and not typ then failn(fn, "types", "'types' need 'type' (the event type column)") end
   local wins = {}
-  if type(spec.windows) ~= "table" then fail(fn, "field 'windows' is required: {name = {from, to}, ...}", 2) end
+  if type(spec.windows) ~= "table" then failn(fn, "windows", "field 'windows' is required: {name = {from, to}, ...}") end
   if #spec.windows > 0 then
     for i, w in ipairs(spec.windows) do wins[i] = w end
   else
     for _, name in ipairs(util.sorted_keys(spec.windows)) do
       local w = spec.windows[name]
       if type(w) ~= "table" or math.type(w[1]) ~= "integer" or math.type(w[2]) ~= "integer" then
-        fail(fn, string.format("windows.%s must be {from, to} in whole days", tostring(name)), 2)
+        failn(fn, "windows", string.format("windows.%s must be {from, to} in whole days", tostring(name)))
       end
       wins[#wins + 1] = { name = name, from = w[1], to = w[2] }
     end
   end
-  return host(hmatch.window_counts, ev, pp, { id = id, person_id = pid, date = date, start = start,
+  return host(fn, hmatch.window_counts, ev, pp, { id = id, person_id = pid, date = date, start = start,
     type = typ, types = types, windows = wins })
 end
 

@@ -7,11 +7,16 @@ local errors = require("csc.errors")
 local html = require("csc.render.html")
 local json = require("csc.json")
 local report = require("csc.render.report")
+local svg = require("csc.render.svg")
 local util = require("csc.util")
 
 local M = {}
 
 local NA = require("host.frame").NA
+
+--- The chart kinds a recipe or design may ask ctx:chart for, with the
+-- functions that draw them (handed to the context by the runner).
+M.chart_kinds = require("csc.render.svg").kinds
 
 local function csv_field(v)
   if v == nil or v == NA then return "" end
@@ -141,6 +146,26 @@ function M.png(svg_text, name)
   return res
 end
 
+--- The mark every chart carries, inside the image, when the data are synthetic.
+M.SYNTHETIC_CHART_NOTE = "SYNTHETIC DATA: made to match the published figures, so agreement is by "
+  .. "construction, not a finding."
+
+--- Inside each chart's image, where it travels with a pasted SVG or PNG:
+-- where the figures come from and, on synthetic data, that agreement is by
+-- construction (svg.footnote).  Done once per chart.
+function M.chart_footnotes(ctx, r)
+  local src = r.spec.source
+  local foot = {}
+  if type(src) == "table" and type(src.report) == "string" then
+    foot[#foot + 1] = { text = "Source: csceval rerun of " .. src.report
+      .. (src.reference and (" (" .. src.reference .. ")") or "") .. "." }
+  end
+  if ctx.synthetic then foot[#foot + 1] = { text = M.SYNTHETIC_CHART_NOTE, strong = true } end
+  for _, c in ipairs(ctx.charts or {}) do
+    if not c.footnoted then c.svg = svg.footnote(c.svg, foot); c.footnoted = true end
+  end
+end
+
 --- All files of one run: name -> content.  formats: the --format list, else
 -- the recipe's outputs.formats, else M.default_formats.  PNG charts are made
 -- when --png (ctx.png) or outputs.png asks.
@@ -150,6 +175,7 @@ function M.render(ctx, r, published, stamp, formats)
   local outputs = r.spec.outputs or {}
   for _, f in ipairs(formats or outputs.formats or M.default_formats) do want[f] = true end
   if want.json then files["results.json"] = M.results(ctx, r, published, stamp) end
+  M.chart_footnotes(ctx, r)
   local doc
   if want.md or want.html then
     doc = report.model(ctx, r, published, stamp, { csv = want.csv, json = want.json, md = want.md })
@@ -163,7 +189,7 @@ function M.render(ctx, r, published, stamp, formats)
       local keys = { { "Title", c.title } }
       local src = r.spec.source and r.spec.source.report
       if src then keys[#keys + 1] = { "Source", "csceval rerun of " .. src } end
-      if ctx.synthetic then keys[#keys + 1] = { "Comment", require("csc.context").SYNTHETIC_CHART_NOTE } end
+      if ctx.synthetic then keys[#keys + 1] = { "Comment", M.SYNTHETIC_CHART_NOTE } end
       files[c.name .. ".png"] = M.png_text(M.png(c.svg, c.name), keys)
     end
   end

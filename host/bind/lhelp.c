@@ -1,0 +1,152 @@
+/* host/bind/lhelp.c -- helpers the binding files share (lhelp.h): userdata
+ * boxes that free what they own when collected, and the checkers for
+ * numeric vectors and option tables. */
+#include "lhelp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+/* ===== Boxes ===== */
+
+void *lh_newbox(lua_State *L, size_t size, const char *tname, lua_CFunction gc) {
+  void *b = lua_newuserdatauv(L, size > 0 ? size : 1, 0);
+  memset(b, 0, size > 0 ? size : 1);
+  if (luaL_newmetatable(L, tname)) {
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+static int membox_gc(lua_State *L) {
+  void **p = lua_touserdata(L, 1);
+  free(*p);
+  *p = NULL;
+  return 0;
+}
+
+void **lh_newmem(lua_State *L) {
+  return lh_newbox(L, sizeof(void *), "host.mem", membox_gc);
+}
+
+void lh_freemem(void **box) {
+  free(*box);
+  *box = NULL;
+}
+
+/* ===== Numeric vectors ===== */
+
+double *lh_checkvector(lua_State *L, int arg, size_t *n) {
+  luaL_checktype(L, arg, LUA_TTABLE);
+  lua_Integer len = luaL_len(L, arg);
+  double *v = lh_scratch(L, (len > 0 ? (size_t)len : 1) * sizeof *v);
+  for (lua_Integer i = 1; i <= len; i++) {
+    int t = lua_rawgeti(L, arg, i);
+    if (t != LUA_TNUMBER)
+      luaL_argerror(L, arg, lua_pushfstring(L, "element %I is %s, expected a number", i,
+                                            luaL_typename(L, -1)));
+    v[i - 1] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  *n = (size_t)len;
+  return v;
+}
+
+double *lh_optvector(lua_State *L, int arg, size_t *n) {
+  if (lua_isnoneornil(L, arg)) {
+    *n = 0;
+    return NULL;
+  }
+  return lh_checkvector(L, arg, n);
+}
+
+void lh_pushvector(lua_State *L, const double *v, size_t n) {
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushnumber(L, v[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* ===== Rows ===== */
+
+size_t *lh_complete_rows(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                         size_t nrow, size_t *m) {
+  size_t *keep = lh_scratch(L, nrow * sizeof *keep);
+  *m = frame_complete_rows(cols, ncols, nrow, keep);
+  return keep;
+}
+
+/* ===== Option tables ===== */
+
+const char *lh_optstring(lua_State *L, int t, const char *key, const char *dflt,
+                         const char *what) {
+  if (lua_isnoneornil(L, t)) return dflt;
+  lua_getfield(L, t, key);
+  const char *s = lua_isnil(L, -1) ? dflt : lua_tostring(L, -1);
+  if (!lua_isnil(L, -1) && (s == NULL || lua_type(L, -1) != LUA_TSTRING))
+    luaL_error(L, "option '%s' must be %s", key, what);
+  lua_pop(L, 1);   /* a string from the table stays alive with the table */
+  return s;
+}
+
+double lh_optnumber(lua_State *L, int t, const char *key, double dflt) {
+  if (lua_isnoneornil(L, t)) return dflt;
+  lua_getfield(L, t, key);
+  double v = dflt;
+  if (!lua_isnil(L, -1)) {
+    if (!lua_isnumber(L, -1)) luaL_error(L, "option '%s' must be a number", key);
+    v = lua_tonumber(L, -1);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+int lh_optbool(lua_State *L, int t, const char *key, int dflt) {
+  if (lua_isnoneornil(L, t)) return dflt;
+  lua_getfield(L, t, key);
+  int v = lua_isnil(L, -1) ? dflt : lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+lua_Integer lh_optint(lua_State *L, int t, const char *fn, const char *key, lua_Integer dflt,
+                      lua_Integer lo, lua_Integer hi) {
+  if (lua_isnoneornil(L, t)) return dflt;
+  lua_getfield(L, t, key);
+  lua_Integer v = dflt;
+  if (!lua_isnil(L, -1)) {
+    int isint = 0;
+    v = lua_tointegerx(L, -1, &isint);
+    if (!isint) luaL_error(L, "%s: option '%s' must be a whole number", fn, key);
+  }
+  lua_pop(L, 1);
+  if (v < lo || v > hi)
+    luaL_error(L, "%s: option '%s' must be between %I and %I, got %I", fn, key, lo, hi, v);
+  return v;
+}
+
+size_t lh_optnames(lua_State *L, int t, const char *key, const char ***out) {
+  lua_getfield(L, t, key);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    *out = lh_scratch(L, sizeof **out);
+    return 0;
+  }
+  if (!lua_istable(L, -1)) luaL_error(L, "option '%s' must be an array of column names", key);
+  size_t k = (size_t)luaL_len(L, -1);
+  int arr = lua_gettop(L);
+  const char **names = lh_scratch(L, (k ? k : 1) * sizeof *names);
+  for (size_t j = 0; j < k; j++) {
+    if (lua_rawgeti(L, arr, (lua_Integer)j + 1) != LUA_TSTRING)
+      luaL_error(L, "%s[%d] must be a column name", key, (int)j + 1);
+    names[j] = lua_tostring(L, -1);   /* alive: held by the array in the spec */
+    lua_pop(L, 1);
+  }
+  lua_remove(L, arr);
+  *out = names;
+  return k;
+}

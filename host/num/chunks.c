@@ -1,0 +1,44 @@
+/* host/num/chunks.c -- the fixed-chunk thread runner (chunks.h). */
+#include "chunks.h"
+
+#include <stdatomic.h>
+#include <threads.h>
+#include <unistd.h>
+
+size_t chunks_count(size_t n) {
+  size_t nc = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+  return nc < 1 ? 1 : (nc > CHUNK_MAX ? CHUNK_MAX : nc);
+}
+
+struct chunk_queue {
+  int (*fn)(void *);
+  void *const *arg;
+  size_t nc;
+  atomic_size_t next;
+};
+
+static int chunk_worker(void *p) {
+  struct chunk_queue *cq = p;
+  for (size_t c; (c = atomic_fetch_add(&cq->next, 1)) < cq->nc;) cq->fn(cq->arg[c]);
+  return 0;
+}
+
+void chunks_run(int (*fn)(void *), void *const *arg, size_t nc) {
+  if (nc <= 1) {
+    if (nc == 1) fn(arg[0]);
+    return;
+  }
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t nt = cpus > 1 ? (size_t)cpus : 1;
+  nt = nt < nc ? nt : nc;
+  nt = nt < CHUNK_MAX_THREADS ? nt : CHUNK_MAX_THREADS;
+  struct chunk_queue cq = {fn, arg, nc, 0};
+  atomic_init(&cq.next, 0);
+  thrd_t th[CHUNK_MAX_THREADS];
+  int started[CHUNK_MAX_THREADS] = {0};
+  for (size_t t = 1; t < nt; t++)
+    started[t] = thrd_create(&th[t], chunk_worker, &cq) == thrd_success;
+  chunk_worker(&cq);
+  for (size_t t = 1; t < nt; t++)
+    if (started[t]) thrd_join(th[t], NULL);
+}

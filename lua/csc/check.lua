@@ -1,0 +1,109 @@
+--- Argument checks for the public library functions (csc.stats, csc.model,
+-- csc.match, csc.its), built on csc.schema: one way to say "this function
+-- takes a table of these fields", to refuse a field it does not know with a
+-- "did you mean", to check a choice among strings, and to call a C function
+-- so that its failure keeps the kind C gave it.  Every failure is a
+-- structured error (csc.errors) with the function, the field and a kind.
+--
+--   local sig = check.signature("model.ols", {"data", "y", "x", ...})
+--   local spec = check.options(sig, spec)        -- table, no unknown field
+--   local v = check.choice(sig.fn, "vcov", spec.vcov, {"classical", "HC1"}, "classical")
+--   check.fail(sig.fn, "lag", "must be a whole number >= 0")
+--   local r = check.call(sig.fn, hmodel.ols, ...)
+--
+-- `check.signatures` lists every signature declared, so a test can call each
+-- public function with a misspelt field (tests/lua/test_check.lua).
+-- @module csc.check
+local errors = require("csc.errors")
+local S = require("csc.schema")
+local util = require("csc.util")
+
+local M = {}
+
+--- Every declared signature, by function name ("model.ols").
+M.signatures = {}
+
+--- Declare the fields function `fn` takes in its option table.  `fields` is
+-- a list of names or a csc.schema record; `opts.optional` says the table
+-- may be absent (stats tests: `t_test(x, y)`), `opts.what` shows what the
+-- table holds in the "expected a table" message.
+function M.signature(fn, fields, opts)
+  local schema = fields
+  if fields.kind ~= "record" then
+    local f = {}
+    for _, name in ipairs(fields) do f[name] = S.any() end
+    schema = S.record(f)
+  end
+  local names = util.sorted_keys(schema.fields)
+  local sig = { fn = fn, schema = schema, names = names, optional = opts and opts.optional,
+    what = opts and opts.what }
+  M.signatures[fn] = sig
+  return sig
+end
+
+--- Raise a recipe error (or `kind`) found in `fn` about `field`:
+-- "fn: field: detail".  Never returns.
+function M.fail(fn, field, detail, kind)
+  errors.throw({ kind = kind or "recipe", fn = fn, field = field, detail = detail })
+end
+
+--- The same, where `text` already names the field: "fn: text".
+function M.fail_named(fn, field, text, kind)
+  errors.throw({ kind = kind or "recipe", fn = fn, field = field, detail = text, named = true })
+end
+
+--- Check an option table against a signature: a table (or nil when the
+-- signature says optional: then {}), every field known, and the field
+-- types the schema gives.  Returns the table.
+function M.options(sig, spec)
+  if spec == nil and sig.optional then return {} end
+  if type(spec) ~= "table" then
+    M.fail_named(sig.fn, nil, string.format("expected a table of fields%s, got %s",
+      sig.what and (" " .. sig.what) or "", type(spec)))
+  end
+  local errs = {}
+  S.validate(sig.schema, spec, "", errs)
+  local e = errs[1]
+  if e then
+    if e.msg:sub(1, 13) == "unknown field" then
+      local k = e.path
+      M.fail_named(sig.fn, k, string.format("unknown field '%s'%s (fields: %s)", k, util.hint(k, sig.names),
+        table.concat(sig.names, ", ")))
+    end
+    M.fail(sig.fn, e.path, e.msg)
+  end
+  return spec
+end
+
+--- `v` if it is one of `options` (strings), `default` if nil; otherwise a
+-- recipe error naming `field` with the options and a "did you mean".
+function M.choice(fn, field, v, options, default)
+  if v == nil then return default end
+  for _, o in ipairs(options) do if v == o then return v end end
+  local q = {}
+  for i, o in ipairs(options) do q[i] = string.format("%q", o) end
+  M.fail(fn, field, string.format("%s is not one of %s%s", tostring(v), table.concat(q, ", "),
+    util.hint(tostring(v), options)))
+end
+
+--- A set {name = true} from a list of names.
+function M.set(list)
+  local t = {}
+  for _, k in ipairs(list) do t[k] = true end
+  return t
+end
+
+--- Call a C function (host.*); a failure is re-raised as a structured error
+-- of the kind C tagged it with (default "analysis": the data and the model
+-- could not be fitted), attributed to `fn`.  The message is C's, unchanged.
+function M.call(fn, f, ...)
+  local res = table.pack(pcall(f, ...))
+  if res[1] then return table.unpack(res, 2, res.n) end
+  local e = errors.from_host(res[2], fn)
+  if e.fn == fn and e.detail:sub(1, #fn + 2) == fn .. ": " then
+    e.detail, e.named = e.detail:sub(#fn + 3), true   -- C wrote "fn: ..." itself
+  end
+  error(e, 0)
+end
+
+return M
