@@ -362,8 +362,9 @@ H.case("the benchmark design draws one chart per measure", function()
   run_into(b, "recipes/lincs_benchmarks.lua")
   local fa, fb = files_of(a .. "/lincs_benchmarks"), files_of(b .. "/lincs_benchmarks")
   H.ok(fa["referral_rate.svg"] and fa["nfa_share.svg"], "two charts")
-  H.ok(fa["report.md"]:find("![Referrals per 10,000 children: Lincolnshire, statistical neighbours and England]"
-    .. "(referral_rate.svg)", 1, true))
+  H.ok(fa["report.md"]:find("![Referrals per 10,000 children: Lincolnshire, statistical neighbours and England "
+    .. "(2024/25: Lincolnshire ranks ", 1, true), "the chart's title gives the latest rank among the neighbours")
+  H.ok(fa["report.md"]:find("(referral_rate.svg)", 1, true))
   H.ok(fa["report.html"]:find('aria-labelledby="chart-referral_rate-title chart-referral_rate-desc"', 1, true))
   for k, v in pairs(fa) do H.ok(fb[k] == v, k .. " differs between two runs") end
 end)

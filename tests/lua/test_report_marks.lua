@@ -232,3 +232,25 @@ H.case("lincs_early_help: census totals are input checks; only significance is '
   H.eq(#doc.published, 11)
   H.eq(#doc.input_checks, 4)
 end)
+
+H.case("benchmark tables give the authority's rank and quartile among its neighbours", function()
+  if sys.kind("../shared/data/ees") ~= "dir" then
+    return H.skip("benchmark rank", "needs ../shared/data (the public statistics beside this checkout)")
+  end
+  local frame = require("host.frame")
+  local out = tmp .. "/rank"
+  run_cli({ "run", "recipes/lincs_benchmarks.lua", "--out", out, "--format", "csv" })
+  local f = assert(frame.read_csv(out .. "/lincs_benchmarks/referral_rate.csv", { types = { rank = "string" } }))
+  local a, lo, hi, n = f:column("Lincolnshire"), f:column("neighbours_min"), f:column("neighbours_max"), f:column("neighbours_n")
+  local rank, quart = f:column("rank"), f:column("quartile")
+  H.ok(f:nrow() >= 10)
+  for i = 1, f:nrow() do
+    local r, of = tostring(rank[i]):match("^(%d+) of (%d+)$")
+    r, of = tonumber(r), tonumber(of)
+    H.eq(of, n[i] + 1)
+    -- above every neighbour: first; below every one: last; else in between
+    if a[i] > hi[i] then H.eq(r, 1) elseif a[i] < lo[i] then H.eq(r, of)
+    else H.ok(r >= 1 and r <= of) end
+    H.eq(quart[i], math.min(4, math.floor(4 * (r - 1) / of) + 1))
+  end
+end)

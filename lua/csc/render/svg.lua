@@ -686,7 +686,7 @@ function M.its(spec)
   for i, s in ipairs(series) do
     if s.counterfactual then
       layers[#layers + 1] = { type = "line", x = s.counterfactual.x, y = s.counterfactual.y, style = i,
-        dash = cdash[(i - 1) % 2 + 1], width = 2, name = nm(s, "counterfactual (no intervention)") }
+        dash = cdash[(i - 1) % 2 + 1], width = 2, name = nm(s, s.counterfactual_name or "counterfactual (no intervention)") }
     end
     for k, seg in ipairs(s.fitted or {}) do
       layers[#layers + 1] = { type = "line", x = seg.x, y = seg.y, style = i, dash = fdash[(i - 1) % 2 + 1],
@@ -715,8 +715,23 @@ function M.love(spec)
   local thr = spec.threshold or 0.1
   local absolute = spec.absolute ~= false
   local function f(v) if ok(v) and absolute then return math.abs(v) end return v end
-  local idx, b, a = {}, {}, {}
-  for i = 1, #vars do idx[i] = i; b[i] = f(spec.before[i]); a[i] = f(spec.after[i]) end
+  -- sorted by imbalance before adjustment, largest first (sort = false keeps
+  -- the given order); variance ratios after adjustment, when given, are
+  -- written beside each name
+  local order = {}
+  for i = 1, #vars do order[i] = i end
+  if spec.sort ~= false then
+    local function key(i) local v = spec.before[i]; return ok(v) and math.abs(v) or -1 end
+    table.sort(order, function(p, q) if key(p) ~= key(q) then return key(p) > key(q) end return p < q end)
+  end
+  local vr = spec.variance_ratios
+  local names, idx, b, a = {}, {}, {}, {}
+  for k, i in ipairs(order) do
+    idx[k] = k; b[k] = f(spec.before[i]); a[k] = f(spec.after[i])
+    names[k] = tostring(vars[i])
+    if vr and ok(vr[i]) then names[k] = names[k] .. string.format(" (variance ratio %.2f)", vr[i]) end
+  end
+  vars = names
   local layers = {}
   for i = 1, #vars do   -- a faint line from before to after shows the movement
     if ok(b[i]) and ok(a[i]) then
