@@ -57,6 +57,9 @@ M.font = "Arial, Helvetica, sans-serif"
 
 local FS = 13         -- body text size in viewBox units
 local TICK_FS = 12
+-- legends are compact: smaller type and rows, so they take little of the chart
+local LEGEND_FS = 12
+local LEGEND_ROW = 18
 
 local function style(i)
   i = ((i or 1) - 1) % #M.palette + 1
@@ -297,7 +300,7 @@ function Canvas:key(e) self.legend[#self.legend + 1] = e end
 function Canvas:legend_layout()
   local rows, x, row = {}, 8, {}
   for _, e in ipairs(self.legend) do
-    local iw = 36 + text_w(e.label) + 18
+    local iw = 34 + text_w(e.label, LEGEND_FS) + 14
     if #row > 0 and x + iw > self.w - 8 then rows[#rows + 1] = row; row = {}; x = 8 end
     row[#row + 1] = { e = e, x = x }
     x = x + iw
@@ -309,12 +312,12 @@ end
 --- Height used above the plot area: title and legend.
 function Canvas:header_height()
   self.legend_rows = self:legend_layout()
-  return 10 + #self.title_lines * 20 + #self.legend_rows * 22 + 6
+  return 10 + #self.title_lines * 20 + #self.legend_rows * LEGEND_ROW + 6
 end
 
 function Canvas:draw_legend(y0)
   for r, row in ipairs(self.legend_rows) do
-    local y = y0 + (r - 1) * 22 + 11
+    local y = y0 + (r - 1) * LEGEND_ROW + 9
     for _, it in ipairs(row) do
       local e, x = it.e, it.x
       if e.kind == "box" then
@@ -327,7 +330,7 @@ function Canvas:draw_legend(y0)
         end
         if e.marker then self:add(marker(e.marker, x + 14, y, e.colour, e.open)) end
       end
-      self:add(text(x + 36, y + 4.5, e.label, ' fill="' .. M.ink .. '"'))
+      self:add(text(x + 34, y + 4, e.label, ' font-size="' .. LEGEND_FS .. '" fill="' .. M.ink .. '"'))
     end
   end
 end
