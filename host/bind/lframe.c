@@ -231,6 +231,25 @@ static int frame_head(lua_State *L) {
   return 1;
 }
 
+/* Lua: f:uncount(name) -> each row repeated by its count in column name
+ * (whole numbers, 0 drops the row), in order, without that column */
+static int frame_uncount_rows(lua_State *L) {
+  const struct frame *f = lframe_check(L, 1);
+  const struct frame_col *c = lframe_checkcol(L, f, 2);
+  size_t j = 0;
+  while (f->col[j] != c) j++;
+  struct frame **slot = lframe_newbox(L);
+  size_t bad;
+  const char *why;
+  *slot = frame_uncount(f, j, &bad, &why);
+  if (!*slot) {
+    if (bad != SIZE_MAX)
+      return luaL_error(L, "uncount: column \"%s\", row %d: %s", c->name, (int)(bad + 1), why);
+    return luaL_error(L, "uncount: column \"%s\": %s", c->name, why);
+  }
+  return 1;
+}
+
 /* ===== building a frame from Lua ===== */
 
 static int is_na(lua_State *L, int idx) {
@@ -377,7 +396,7 @@ static const luaL_Reg frame_methods[] = {
   {"nrow", frame_nrow}, {"ncol", frame_ncol}, {"names", frame_names}, {"has", frame_has},
   {"type", frame_type}, {"column", frame_column}, {"value", frame_value},
   {"na_reason", frame_na_reason}, {"na_counts", frame_na_counts},
-  {"take", frame_take_rows}, {"head", frame_head},
+  {"take", frame_take_rows}, {"head", frame_head}, {"uncount", frame_uncount_rows},
   {NULL, NULL}};
 
 static const luaL_Reg frame_funcs[] = {{"new", frame_new_lua}, {NULL, NULL}};

@@ -289,6 +289,43 @@ struct frame *frame_take(const struct frame *f, const size_t *idx, size_t m) {
   return o;
 }
 
+struct frame *frame_uncount(const struct frame *f, size_t count, size_t *bad_row, const char **why) {
+  const struct frame_col *cc = f->col[count];
+  *bad_row = SIZE_MAX;
+  *why = NULL;
+  if (cc->type != FRAME_I64 && cc->type != FRAME_F64) {
+    *why = "the count column must be numeric (whole numbers of rows)";
+    return NULL;
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < f->nrow; i++) {
+    double k = frame_col_getd(cc, i);
+    if (frame_col_isna(cc, i) || k != k) { *bad_row = i; *why = "the count is missing"; return NULL; }
+    if (k < 0 || k != floor(k)) { *bad_row = i; *why = "the count is not a whole number of 0 or more"; return NULL; }
+    if (k > 1e8 || total + (size_t)k > 100000000u) {
+      *bad_row = i; *why = "the counts add up to more than 100 million rows"; return NULL;
+    }
+    total += (size_t)k;
+  }
+  size_t *idx = malloc((total ? total : 1) * sizeof *idx);
+  if (!idx) { *why = "not enough memory"; return NULL; }
+  size_t m = 0;
+  for (size_t i = 0; i < f->nrow; i++)
+    for (size_t k = (size_t)frame_col_getd(cc, i); k > 0; k--) idx[m++] = i;
+  struct frame *o = frame_new();
+  if (!o) { free(idx); *why = "not enough memory"; return NULL; }
+  o->nrow = m;
+  for (size_t j = 0; j < f->ncol; j++) {
+    if (j == count) continue;
+    struct frame_col *c = frame_col_take(f->col[j], idx, m, NULL);
+    if (!c || frame_add(o, c) != 0) {
+      frame_col_free(c); frame_free(o); free(idx); *why = "not enough memory"; return NULL;
+    }
+  }
+  free(idx);
+  return o;
+}
+
 /* ===== names ===== */
 
 static const char *const type_names[FRAME_NTYPES] = {"float64", "int64", "bool", "date", "text"};

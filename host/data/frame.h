@@ -131,6 +131,12 @@ int frame_add(struct frame *f, struct frame_col *col);
 int frame_find(const struct frame *f, const char *name);
 /* New frame holding rows idx[0..m-1] of every column (idx NULL: all rows). */
 struct frame *frame_take(const struct frame *f, const size_t *idx, size_t m);
+/* Each row repeated as often as the whole number in column `count` says (0
+ * drops it), rows in order, the count column left out: the inverse of
+ * counting identical rows (tidyr::uncount).  NULL on a bad count or out of
+ * memory; then *why is a static message and *bad_row the 0-based row
+ * (SIZE_MAX when no row is to blame). */
+struct frame *frame_uncount(const struct frame *f, size_t count, size_t *bad_row, const char **why);
 
 /* ===== names ===== */
 /* Levenshtein distance between a[0..la) and b[0..lb).  Names longer than 64

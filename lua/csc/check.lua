@@ -100,8 +100,13 @@ function M.call(fn, f, ...)
   local res = table.pack(pcall(f, ...))
   if res[1] then return table.unpack(res, 2, res.n) end
   local e = errors.from_host(res[2], fn)
-  if e.fn == fn and e.detail:sub(1, #fn + 2) == fn .. ": " then
-    e.detail, e.named = e.detail:sub(#fn + 3), true   -- C wrote "fn: ..." itself
+  -- C names the function itself ("match.nearest: ...", "ols: ..."): the
+  -- detail is what follows
+  for _, name in ipairs({ fn, fn:match("[^.]+$") }) do
+    if e.fn == fn and e.detail:sub(1, #name + 2) == name .. ": " then
+      e.detail, e.named = e.detail:sub(#name + 3), true
+      break
+    end
   end
   error(e, 0)
 end

@@ -7,6 +7,7 @@
 -- it touches.
 -- @module csc.frame
 local hframe = require("host.frame")
+local check = require("csc.check")
 
 local M = {}
 
@@ -14,7 +15,12 @@ local M = {}
 M.NA = hframe.NA
 
 --- A frame from Lua columns: frame.new{names = {...}, columns = {{...}, ...}, types = {...}}.
-M.new = hframe.new
+local NEW = check.signature("frame.new", { "names", "columns", "types" },
+  { what = "{names = {...}, columns = {{...}, ...}}" })
+function M.new(spec)
+  check.options(NEW, spec)
+  return check.call("frame.new", hframe.new, spec)
+end
 
 --- Text summary of a frame (as `csceval describe` prints).
 M.describe = hframe.describe

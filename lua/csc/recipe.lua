@@ -59,21 +59,9 @@ M.schema = S.record({
   design = S.record({
     type = S.enum(M.designs, { required = true }),
   }, { required = true, open = true }),
-  published = S.list(S.record({
-    label = S.string({ required = true }),
-    value = S.number({ required = true }),
-    tolerance = S.number({ required = true, min = 0 }),
-    estimate = S.string(),
-    field = S.enum({ "value", "se", "p", "ci_low", "ci_high", "n", "df" },
-      { doc = "which part of the estimate the report printed (default value)" }),
-    unit = S.string(),
-    source = S.string(),
-    note = S.string(),
-    synthetic = S.enum({ "calibrated", "designed", "found" }, { doc = "on synthetic data: the figure was "
-      .. "calibrated into the data, designed into their shape, or found by the analysis (default calibrated)" }),
-    input_check = S.boolean({ doc = "a check of the input data against another source, not a figure of the "
-      .. "report: listed apart from the published figures and not counted with them" }),
-  })),
+  published = require("csc.published").schema,
+  evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
+  checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html" })),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),

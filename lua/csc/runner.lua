@@ -7,6 +7,7 @@ local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
 local output = require("csc.render.output")
+local published = require("csc.published")
 local recipe = require("csc.recipe")
 local sys = require("host.sys")
 local util = require("csc.util")
@@ -83,42 +84,9 @@ function M.prepare(path, opts)
   return r, d, prov, mod
 end
 
---- Compare published figures with the run's estimates.
+--- Compare published figures with the run's estimates (csc.published).
 local function compare(ctx, r)
-  local out = {}
-  for i, p in ipairs(r.spec.published or {}) do
-    local label = p.estimate or p.label
-    local e = ctx.estimate_index[label]
-    if not e then
-      local labels = {}
-      for _, x in ipairs(ctx.estimates) do labels[#labels + 1] = x.label end
-      errors.raise("recipe", string.format("%sno estimate labelled %q was produced%s; the run produced: %s",
-        recipe.where(r, string.format("published[%d]", i)), label, util.hint(label, labels),
-        #labels > 0 and table.concat(labels, "; ") or "(none)"))
-    end
-    -- published[i].field picks which part of the estimate the report printed
-    local field = p.field or "value"
-    local rep
-    if field == "ci_low" or field == "ci_high" then
-      rep = e.ci and e.ci[field == "ci_low" and 1 or 2]
-    else
-      rep = e[field]
-    end
-    if rep == nil then
-      errors.raise("recipe", string.format("%sthe estimate %q has no %s to compare with",
-        recipe.where(r, string.format("published[%d].field", i)), label, field))
-    end
-    out[#out + 1] = {
-      label = p.label, published = p.value, reproduced = rep, tolerance = p.tolerance,
-      within = rep ~= nil and math.abs(rep - p.value) <= p.tolerance + 1e-12,
-      unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
-      note = p.note, input_check = p.input_check or nil,
-      -- on synthetic data every figure is taken as calibrated into the data
-      -- (agreement by construction) unless the recipe says otherwise
-      synthetic = ctx.synthetic and (p.synthetic or "calibrated") or nil,
-    }
-  end
-  return out
+  return published.compare(ctx, r.spec.published, function(path) return recipe.where(r, path) end)
 end
 
 --- Write files (name -> text) as out_dir/id/, atomically as a folder.
@@ -181,19 +149,22 @@ function M.run(path, opts)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
-  local published = compare(ctx, r)
-  require("csc.render.report").add_forest(ctx, r, published)
+  -- the recipe's own assertions and derived figures, on what the design recorded
+  if r.spec.evidence then ctx.evidence = r.spec.evidence end
+  if r.spec.checks then M.call(r, r.spec.checks, ctx) end
+  local pub = compare(ctx, r)
+  require("csc.render.report").add_forest(ctx, r, pub)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
     recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
-  local files = output.render(ctx, r, published, stamp, opts.formats)
+  local files = output.render(ctx, r, pub, stamp, opts.formats)
   local dir = write_outputs(opts.out or "out", r.id, files)
   local nwithin, npub, nchecks, nchecks_ok = 0, 0, 0, 0
-  for _, p in ipairs(published) do
+  for _, p in ipairs(pub) do
     if p.input_check then nchecks = nchecks + 1; if p.within then nchecks_ok = nchecks_ok + 1 end
     else npub = npub + 1; if p.within then nwithin = nwithin + 1 end end
   end
-  return { id = r.id, title = r.spec.title, dir = dir, published = published, nwithin = nwithin, npublished = npub,
+  return { id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin, npublished = npub,
            ninput_checks = nchecks, ninput_checks_ok = nchecks_ok, synthetic = ctx.synthetic,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
            design = r.spec.design.type }

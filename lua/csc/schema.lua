@@ -33,7 +33,8 @@ function S.record(fields, o) local s = mk("record", o); s.fields = fields; retur
 --- A column name in one of the recipe's inputs.  `input` names a sibling
 -- field holding the input's name, or is a function(root, parent) -> name.
 function S.column(o) return mk("column", o) end
---- Either of several schemas (first that matches without errors wins).
+--- Either of several schemas (first that matches without errors wins; with
+-- o.pick = function(v) -> index, the one it names).
 function S.either(alts, o) local s = mk("either", o); s.alts = alts; return s end
 
 local function typename(v)
@@ -126,6 +127,9 @@ function S.validate(s, v, path, errs, ctx)
       if msg then errs[#errs + 1] = { path = sub and join(path, sub) or path, msg = msg } end
     end
   elseif k == "either" then
+    -- pick(v) names the alternative outright, so its own mistakes are shown
+    local i = s.pick and s.pick(v)
+    if i then return S.validate(s.alts[i], v, path, errs, ctx) end
     local best
     for _, alt in ipairs(s.alts) do
       local e = {}

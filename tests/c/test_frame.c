@@ -100,6 +100,40 @@ static void test_take_copies_rows_and_reasons(void **state) {
   frame_col_free(c);
 }
 
+static void test_uncount_repeats_rows_and_drops_the_count(void **state) {
+  (void)state;
+  const double x[3] = {1.5, 2.5, 3.5}, n[3] = {2, 0, 3};
+  struct frame *f = frame_new();
+  assert_non_null(f);
+  f->nrow = 3;
+  assert_int_equal(frame_add(f, f64_col("x", x, 3)), 0);
+  struct frame_col *nc = f64_col("n", n, 3);
+  assert_int_equal(frame_add(f, nc), 0);
+  size_t bad;
+  const char *why;
+  struct frame *g = frame_uncount(f, 1, &bad, &why);
+  assert_non_null(g);
+  assert_int_equal(g->nrow, 5);
+  assert_int_equal(g->ncol, 1);
+  assert_string_equal(g->col[0]->name, "x");
+  const double want[5] = {1.5, 1.5, 3.5, 3.5, 3.5};
+  for (size_t i = 0; i < 5; i++) assert_true(g->col[0]->v.f64[i] == want[i]);
+  frame_free(g);
+  /* a fractional, negative or missing count names its row */
+  nc->v.f64[1] = 0.5;
+  assert_null(frame_uncount(f, 1, &bad, &why));
+  assert_int_equal(bad, 1);
+  assert_non_null(why);
+  nc->v.f64[1] = -1;
+  assert_null(frame_uncount(f, 1, &bad, &why));
+  assert_int_equal(bad, 1);
+  nc->v.f64[1] = 1;
+  assert_int_equal(frame_col_set_na(nc, 2, NA_C), 0);
+  assert_null(frame_uncount(f, 1, &bad, &why));
+  assert_int_equal(bad, 2);
+  frame_free(f);
+}
+
 static void test_whole_column_copy_shares_read_only(void **state) {
   (void)state;
   const double v[3] = {1, 2, 3};
@@ -262,6 +296,7 @@ int main(void) {
     cmocka_unit_test(test_whole_column_copy_shares_read_only),
     cmocka_unit_test(test_shared_categorical_keeps_dictionary),
     cmocka_unit_test(test_frame_add_rejects_duplicates_and_mismatch),
+    cmocka_unit_test(test_uncount_repeats_rows_and_drops_the_count),
     cmocka_unit_test(test_dates),
     cmocka_unit_test(test_type_names),
     cmocka_unit_test(test_suggestions),

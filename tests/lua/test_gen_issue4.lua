@@ -78,25 +78,22 @@ H.case("nwd_back_on_track: the compact file and the one-row-per-pupil file give 
   local md = bytes(tmp .. "/o2/nwd_back_on_track/report.md")
   H.ok(not md:find("records are synthetic", 1, true) and not md:find("The data are synthetic", 1, true),
     "the recipe's own text asserts synthetic data although pupils was given with --data")
-  -- formulas in Method; a balance diagnostics table per analysis (SMD, variance ratio, flag)
-  for _, f in ipairs({ "`d²(i, j) = uᵀ W^½ S⁻¹ W^½ u`", "`y_i = a + τ·T_i + b′x_i + e_i`",
+  -- formulas in Method; a balance table per analysis (SMD, variance ratio, flag)
+  for _, f in ipairs({ "`d²(i, j) = uᵀ W^½ S⁻¹ W^½ u`", "`y_i = a + τ·T_i + b′z_i + e_i`",
                        "`SMD = (mean_T − mean_C)/√((s²_T + s²_C)/2)`" }) do
     H.ok(md:find(f, 1, true), "Method gives the formula " .. f)
   end
   local res = json.decode(bytes(tmp .. "/o1/nwd_back_on_track/results.json"))
   local tabs = {}
   for _, t in ipairs(res.tables) do tabs[t.name] = t end
-  for _, n in ipairs({ "table9", "table10" }) do
+  for _, n in ipairs({ "absences", "exclusions" }) do
     local t = tabs[n .. "_balance"]
-    H.ok(t, n .. "_balance: the diagnostics table is written")
-    H.eq(t.columns, { "pre-intervention characteristic", "SMD before matching", "SMD after matching",
-      "variance ratio before matching", "variance ratio after matching", "over 0.1 after matching" })
+    H.ok(t, n .. "_balance: the balance table is written")
+    H.eq(t.columns, { "covariate", "treated_before", "comparison_before", "smd_before", "variance_ratio_before",
+      "treated_after", "comparison_after", "smd_after", "variance_ratio_after", "over_threshold" })
     H.eq(#t.rows, 6)
-    -- its SMDs are the published layout's (same denominator)
-    for i, row in ipairs(t.rows) do
-      H.eq(row[2], tabs[n].rows[i][4], 1e-12)
-      H.eq(row[3], tabs[n].rows[i][7], 1e-12)
-    end
+    -- weights = "smd": each covariate weighs its |SMD| before matching
+    for i, row in ipairs(t.rows) do H.eq(tabs[n .. "_weights"].rows[i][3], math.abs(row[4]), 1e-12) end
     H.ok(type(t.rows[1][5]) == "number", "variance ratio of the continuous characteristic")
   end
 end)
@@ -130,24 +127,23 @@ H.case("lincs_future4me: every published figure within tolerance", function()
   H.eq(r.nwithin, #r.published)
 end)
 
-H.case("lincs_future4me: common support is a warning; SMDs and variance ratios in Table 1; formulas", function()
+H.case("lincs_future4me: common support is a warning; SMDs and variance ratios in the balance table; formulas", function()
   local r = runner.run("recipes/lincs_future4me.lua", { out = tmp .. "/o4", formats = { "json", "md" },
     data = { "people=data/lincs_future4me/people.csv" } })
   local w = table.concat(r.warnings, "\n")
-  H.ok(w:find("22 Future4Me young people have a propensity score outside the other group's range", 1, true), w)
-  H.ok(w:find("5 comparator young people have a propensity score outside the other group's range", 1, true), w)
+  H.ok(w:find("22 programme units have a propensity score outside the other group's range", 1, true), w)
+  H.ok(w:find("5 comparison units have a propensity score outside the other group's range", 1, true), w)
   local res = json.decode(bytes(tmp .. "/o4/lincs_future4me/results.json"))
-  local t1
-  for _, t in ipairs(res.tables) do if t.name == "table1" then t1 = t end end
-  H.eq(t1.columns, { "group", "before weighting: treatment", "before weighting: comparator",
-    "after weighting: treatment", "after weighting: comparator", "SMD before weighting", "SMD after weighting",
-    "variance ratio before weighting", "variance ratio after weighting", "over 0.1 after weighting" })
-  H.eq(t1.rows[2][1], "Average age")
-  H.ok(math.abs(t1.rows[2][6]) > 0.1 and math.abs(t1.rows[2][7]) < 0.1, "age: SMD before and after weighting")
-  H.eq(t1.rows[2][10], "no")
+  local bal
+  for _, t in ipairs(res.tables) do if t.name == "balance" then bal = t end end
+  H.eq(bal.columns, { "covariate", "treated_before", "comparison_before", "smd_before", "variance_ratio_before",
+    "treated_after", "comparison_after", "smd_after", "variance_ratio_after", "over_threshold" })
+  H.eq(bal.rows[1][1], "Average age")
+  H.ok(math.abs(bal.rows[1][4]) > 0.1 and math.abs(bal.rows[1][8]) < 0.1, "age: SMD before and after weighting")
+  H.eq(bal.rows[1][10], "no")
   local md = bytes(tmp .. "/o4/lincs_future4me/report.md")
-  for _, f in ipairs({ "`w_i = T_i/p_i + (1 − T_i)/(1 − p_i)`", "`y_i = a + τ·T_i + e_i`",
-                       "`logit p_i = a + b1·age_i + b2·pre_i + b3·pre_violent_i + b4·pre_drugs_i`" }) do
+  for _, f in ipairs({ "`w_i = T_i/p_i + (1 − T_i)/(1 − p_i)`", "`y_i = a + τ·T_i + b′z_i + e_i`",
+                       "`logit p_i = a + b′x_i`", "`SMD = (mean_T − mean_C)/√((s²_T + s²_C)/2)`" }) do
     H.ok(md:find(f, 1, true), "Method gives the formula " .. f)
   end
   H.ok(not md:find("records are synthetic", 1, true) and not md:find("The data are synthetic", 1, true),

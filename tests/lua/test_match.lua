@@ -294,3 +294,50 @@ H.case("design matching: exact variables in the balance table; distance and effe
   H.ok(md:find("`logit p_i = a + b′x_i`", 1, true), "propensity model formula")
   H.ok(md:find("`w_i = T_i/p_i + (1 − T_i)/(1 − p_i)`", 1, true), "ATE weights formula")
 end)
+
+-- ===== weights = "smd", a trend ratio from another input, where drops =====
+
+H.case("design matching: weights = \"smd\" are |SMD| before matching; a trend ratio rescales the comparison outcome", function()
+  assert(sys.write_atomic(tmp .. "/trend.csv", "year,sessions,pupils\n2015,100,50\n2016,120,55\n2018,150,60\n"))
+  local function write(name, rescale, where)
+    local p = tmp .. "/" .. name .. ".lua"
+    assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "Table 1" } },
+  inputs = { pupils = { path = "tests/reference/matching/data_discrete.csv" }, trend = { path = %q } },
+  design = { type = "matching", data = "pupils", treat = "t", ratio = 4, weights = "smd", %s
+    balance = { sd = "pooled", variance = "sample" },
+    covariates = { "year", "gender", "sen", "fsm", "absences" },
+    outcomes = { { name = "abs", column = "absences", adjust = { "year" }, rescale_control = %s } } },
+}
+]], tmp .. "/trend.csv", where or "", rescale)))
+    return p
+  end
+  local res = runner.run(write("smd", '{ data = "trend", time = "year", value = "sessions", per = "pupils", '
+    .. 'from = 2015, to = 2018 }'), { out = tmp .. "/out", formats = { "json" } })
+  local byl = {}
+  for _, e in ipairs(res.estimates) do byl[e.label] = e end
+  -- the ratio by hand: (150/60) / (100/50) = 1.25
+  H.eq(byl["abs.trend_ratio"].value, 1.25, 1e-15)
+  -- the weights: |SMD| of csc.match.balance before matching, same conventions
+  local covs = { "year", "gender", "sen", "fsm", "absences" }
+  local b = match.balance{ data = discrete, treat = "t", covariates = covs, sd = "pooled", variance = "sample" }
+  local w = {}
+  for i, r in ipairs(b.rows) do
+    H.eq(byl["weight." .. r.covariate].value, math.abs(r.smd), 1e-15)
+    w[i] = math.abs(r.smd)
+  end
+  -- and the match and effect are those of csc.match given the same weights and ratio
+  local m = match.nearest{ data = discrete, treat = "t", ratio = 4, covariates = covs, weights = w }
+  local e = m:effect{ outcome = "absences", adjust = { "year" }, rescale_control = 1.25 }
+  H.eq(byl["abs.effect"].value, e.estimate, 1e-12)
+  H.eq(byl["abs.mean_comparison_adjusted"].value, e.mean_treated - e.estimate, 1e-12)
+  -- a missing year of the series is an analysis error naming the field
+  H.raises("design.outcomes[1].rescale_control.to: input \"trend\" has no row with year 2019",
+    runner.run, write("smd2", '{ data = "trend", time = "year", value = "sessions", from = 2015, to = 2019 }'),
+    { out = tmp .. "/out", formats = { "json" } })
+  -- rows a design's where leaves out are recorded as dropped
+  runner.run(write("smd3", "1.1", 'where = "year > 3",'), { out = tmp .. "/out", formats = { "md" } })
+  local md = sys.read(tmp .. "/out/smd3/report.md")
+  H.ok(md:find("outside the design's where: year > 3", 1, true), "the where drop is listed")
+end)

@@ -12,13 +12,14 @@ function M.check_source(d)
   if d.data ~= nil and d.prepare ~= nil then return "give data or prepare, not both", "prepare" end
 end
 
---- The frame to analyse: prepare(data) or data[design.data], filtered by
--- design.where.  raise(design, field, message) reports a mistake with the
--- recipe's line.
-function M.frame(data, design, raise)
+--- The frame to analyse: prepare(data, ctx) or data[design.data], filtered
+-- by design.where.  raise(design, field, message) reports a mistake with the
+-- recipe's line.  With ctx (the run context), rows `where` leaves out are
+-- recorded as dropped, and prepare may record its own drops and notes.
+function M.frame(data, design, raise, ctx)
   local f
   if design.prepare then
-    f = design.prepare(data)
+    f = design.prepare(data, ctx)
     if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
       raise(design, "design.prepare", "must return a data frame, it returned " .. type(f))
     end
@@ -29,6 +30,9 @@ function M.frame(data, design, raise)
   if design.where then
     local ok, g = pcall(f.filter, f, design.where)
     if not ok then raise(design, "design.where", util.plain_error(g)) end
+    if ctx and g:nrow() < f:nrow() then
+      ctx:drop(design.data or "prepared data", f:nrow() - g:nrow(), "outside the design's where: " .. design.where)
+    end
     f = g
   end
   return f

@@ -18,11 +18,12 @@ local NA = require("host.frame").NA
 local code = S.either({ S.integer(), S.string() })
 
 local select_schema = S.record({
-  neighbours = S.record({
+  neighbours = S.either({ S.record({
     input = S.string({ required = true, doc = "the statistical-neighbour groupings input" }),
     code_column = S.string({ required = true }),
     columns = S.list(S.string()),
-  }),
+  }), S.list(code) }, { pick = function(v) return type(v) == "table" and v[1] ~= nil and 2 or 1 end,
+    doc = "the treated unit's statistical neighbours: {input, code_column, columns} (a groupings file) or a list of codes" }),
   region = S.either({ S.string(), S.list(S.string()) }, { doc = "\"same\", a region name or names (needs design.region)" }),
   combine = S.enum({ "both", "either" }),
   candidates = S.list(code, { doc = "an explicit candidate pool" }),
@@ -134,7 +135,7 @@ local function unit_names(P, codes)
 end
 
 -- The candidate pool and the selection table; returns the kept codes.
-local function selection(ctx, d, P, N, label, base, used)
+local function selection(ctx, d, P, N, label, base, used, olag)
   local sel = d.select
   local pool
   if sel.candidates then
@@ -142,7 +143,10 @@ local function selection(ctx, d, P, N, label, base, used)
     for _, c in ipairs(sel.candidates) do pool.codes[#pool.codes + 1] = its.key(c) end
   else
     local nb
-    if sel.neighbours then
+    if sel.neighbours and sel.neighbours[1] ~= nil then
+      nb = {}
+      for k, c in ipairs(sel.neighbours) do nb[k] = its.key(c) end
+    elseif sel.neighbours then
       local g = ctx.data[sel.neighbours.input]
       if g == nil then D.raise(d, "design.select.neighbours.input", string.format("%q is not among the inputs", sel.neighbours.input)) end
       nb = D.call(d, "design.select.neighbours", { unit = "design.treated" }, its.neighbours,
@@ -155,7 +159,7 @@ local function selection(ctx, d, P, N, label, base, used)
         exclude = sel.exclude })
   end
   if #pool.codes == 0 then D.raise(d, "design.select", "the candidate pool is empty", "analysis") end
-  local lag = sel.lag or d.lag or 0
+  local lag = sel.lag or olag or d.lag or 0
   local m = D.call(d, "design.select", { treated = "design.treated", exclude = "design.exclude",
     from = "design.from", before = "design.interruption" }, P.match, P,
     { treated = d.treated, candidates = pool.codes, before = first_break(d), covariates = sel.covariates,
@@ -308,7 +312,17 @@ local function run_outcome(ctx, d, i, o, f)
     -- The selection table is shown whenever select is given; its result is
     -- used unless comparators are given (for this outcome) or report_only.
     local kept
-    kept, pool = selection(ctx, d, P, N, label, base, not sel.report_only and not o.comparators)
+    kept, pool = selection(ctx, d, P, N, label, base, not sel.report_only and not o.comparators, o.lag)
+    if comps then
+      -- the given comparators against the ones the selection would choose
+      local a, b = {}, {}
+      for k, c in ipairs(kept) do a[k] = its.key(c) end
+      for k, c in ipairs(comps) do b[k] = its.key(c) end
+      table.sort(a); table.sort(b)
+      ctx:estimate{ label = N .. ".selection_matches", value = table.concat(a, ",") == table.concat(b, ",") and 1 or 0,
+        group = N, detail = true, method = "1 if the selection keeps exactly the given comparators; it keeps "
+          .. (#kept > 0 and unit_names(P, kept) or "none") }
+    end
     if not sel.report_only and not o.comparators then
       comps, cbase = kept, "design.select"
       if #comps == 0 then
@@ -363,6 +377,16 @@ local function run_outcome(ctx, d, i, o, f)
   coef("_z_x" .. b1, N .. ".level_change", "_z_x: change in level, treated relative to comparators")
   coef("_z_x_t" .. b1, N .. ".slope_change", "_z_x_t: change in slope, treated relative to comparators")
   ctx:estimate{ label = N .. ".comparators_n", value = #r.comparators, group = N, detail = true }
+  -- The two halves of the impact at effect_at: each group's observed value
+  -- minus its own projected pre-intervention line.
+  for _, row in ipairs(r.periods) do
+    if row.post and row.label == r.impact.label and row.obs_t and row.obs_c then
+      ctx:estimate{ label = N .. ".treated_departure", value = row.obs_t - row.cf_t, group = N, unit = o.unit,
+        method = "the treated unit's observed value at " .. row.label .. " minus its projected trend" }
+      ctx:estimate{ label = N .. ".comparators_departure", value = row.obs_c - row.cf_c, group = N, unit = o.unit,
+        method = "the comparators' mean observed value at " .. row.label .. " minus their projected trend" }
+    end
+  end
   local prows = {}
   for _, row in ipairs(r.periods) do
     if row.post and row.impact then

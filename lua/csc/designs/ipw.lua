@@ -67,7 +67,7 @@ local function pair(v)
 end
 
 function M.run(ctx, d)
-  local f = D.frame(ctx.data, d)
+  local f = D.frame(ctx.data, d, ctx)
   local est = d.estimand or "ATT"
   local w = D.call(d, "design", { covariates = "design.covariates", trim = "design.trim",
     truncate = "design.truncate", treat = "design.treat" }, match.ipw, {
@@ -85,6 +85,7 @@ function M.run(ctx, d)
     local x = g[2]
     rows[#rows + 1] = { g[1], x.n, x.n_kept, x.sum_w, x.ess, x.w_min, x.w_max, x.ps_min, x.ps_max,
       x.n_outside_support, x.n_truncated }
+    ctx:estimate({ label = "n_" .. g[1], value = x.n_kept, group = "weights", detail = true })
     ctx:estimate({ label = "ess_" .. g[1], value = x.ess, n = x.n_kept, group = "weights", detail = true })
   end
   ctx:table("weights", { columns = { "group", "n", "n_kept", "sum_weights", "effective_n", "min_weight",
@@ -140,7 +141,8 @@ function M.run(ctx, d)
     return D.call(d, opath, { adjust = opath .. ".adjust", outcome = opath .. ".column" }, function(s)
       return w:effect(s)
     end, { outcome = o.column, adjust = o.adjust, interact = o.interact,
-      rescale_control = o.rescale_control, vcov = o.vcov, level = level })
+      rescale_control = D.rescale(ctx, d, o, "", opath), vcov = o.vcov, level = level,
+      normal = o.inference == "z" })
   end, "design.outcomes", "Effects under the weights", true)
 end
 

@@ -202,15 +202,26 @@ local function run_outcome(ctx, d, i, o, f)
     end
   end
   local su = res.family == "poisson" and "log rate per period" or (o.unit and (o.unit .. " per period"))
-  D.estimate(ctx, N .. ".pre_slope", res.trends[1], { unit = su, group = N })
-  D.estimate(ctx, N .. ".post_slope", res.trends[#res.trends], { unit = su, group = N })
+  local df = fit.df ~= math.huge and fit.df or nil
+  D.estimate(ctx, N .. ".pre_slope", res.trends[1], { unit = su, group = N, df = df })
+  D.estimate(ctx, N .. ".post_slope", res.trends[#res.trends], { unit = su, group = N, df = df })
   local last, sum_pre, n_pre, sum_post, n_post
   sum_pre, n_pre, sum_post, n_post = 0, 0, 0, 0
   local rows = {}
+  -- residual spread around the fitted line before the first and after the
+  -- last interruption (each segment has its own level and slope: n - 2 df)
+  local ss = { pre = { 0, 0 }, post = { 0, 0 } }
+  local last_break = res.breaks[#res.breaks].x
   for _, row in ipairs(res.periods) do
     if row.included then
       if row.post then sum_post, n_post = sum_post + row.observed, n_post + 1
       else sum_pre, n_pre = sum_pre + row.observed, n_pre + 1 end
+      local seg = not row.post and ss.pre or (row.time >= last_break - 1e-9 and ss.post) or nil
+      if seg and row.fitted then seg[1], seg[2] = seg[1] + (row.observed - row.fitted) ^ 2, seg[2] + 1 end
+    end
+    if row.fitted then
+      D.estimate(ctx, string.format("%s.fitted.%s", N, row.label), { estimate = row.fitted,
+        std_error = row.fitted_se }, { unit = o.unit, group = N, detail = true })
     end
     if row.post then
       last = row
@@ -233,6 +244,14 @@ local function run_outcome(ctx, d, i, o, f)
       { unit = o.unit, group = N, method = "effect at " .. last.label .. " (fitted - counterfactual)" })
   end
   if n_pre > 0 then ctx:estimate{ label = N .. ".mean_pre", value = sum_pre / n_pre, n = n_pre, unit = o.unit, group = N } end
+  for _, k in ipairs({ "pre", "post" }) do
+    if ss[k][2] > 2 then
+      ctx:estimate{ label = N .. ".residual_sd_" .. k, value = math.sqrt(ss[k][1] / (ss[k][2] - 2)), n = ss[k][2],
+        unit = o.unit, group = N, detail = true, method = string.format("standard deviation of the observed "
+          .. "values around the fitted line %s (n - 2 df)", k == "pre" and "before the first interruption"
+          or "after the last interruption") }
+    end
+  end
   if n_post > 0 then ctx:estimate{ label = N .. ".mean_post", value = sum_post / n_post, n = n_post, unit = o.unit, group = N } end
   local pcols = { "period", "observed", "in_model", "segment", "fitted", "counterfactual", "cf_low",
     "cf_high", "effect", "effect_se", "effect_low", "effect_high", "effect_p" }

@@ -21,7 +21,9 @@ local function analysis_fields()
   return {
     covariates = S.list(col(), { doc = "matching covariates (Mahalanobis), or the propensity model's" }),
     distance = S.enum({ "mahalanobis", "logit", "probit", "linear.logit", "linear.probit" }),
-    weights = S.map(S.number({ min = 0 }), { doc = "covariate -> weight of a weighted Mahalanobis distance" }),
+    weights = S.either({ S.enum({ "smd" }), S.map(S.number({ min = 0 })) },
+      { doc = "covariate -> weight of a weighted Mahalanobis distance, or \"smd\": each covariate's absolute "
+        .. "standardised difference before matching" }),
     ps_covariates = S.list(col(), { doc = "the propensity model, when it differs from covariates" }),
     ratio = S.integer({ min = 1 }),
     replace = S.boolean(),
@@ -62,7 +64,7 @@ local function check(d)
       return "give at least one outcome", d.analyses and string.format("analyses[%d].outcomes", i) or "outcomes"
     end
     local w = a.weights or d.weights
-    if w then
+    if type(w) == "table" then
       local set = {}
       for _, c in ipairs(covs) do set[c] = true end
       for k in pairs(w) do
@@ -131,11 +133,49 @@ function M.describe(d)
     .. "the matched sample, with standard errors clustered on the matched sets."
 end
 
+-- weights = "smd": each matching covariate weighs its absolute
+-- standardised difference before matching, under the analysis's balance
+-- conventions (sd, variance, binary), on the rows matching will use (those
+-- with the treatment and every covariate present).  The weights and the
+-- differences behind them go to a table and detail estimates.
+local function smd_weights(ctx, d, f, a)
+  local bopt = a.balance or {}
+  local need = { d.treat }
+  for _, c in ipairs(a.covariates) do need[#need + 1] = c end
+  local cond = {}
+  for i, c in ipairs(need) do cond[i] = "not is_missing(" .. c .. ")" end
+  local g = f:filter(table.concat(cond, " and "))
+  local b = D.call(d, a.path, { covariates = a.path .. ".covariates", treat = "design.treat" }, match.balance, {
+    data = g, treat = d.treat, covariates = a.covariates, sd = bopt.sd, variance = bopt.variance,
+    binary = bopt.binary, estimand = a.estimand or "ATT", labels = d.labels })
+  local w, rows = {}, {}
+  for _, r in ipairs(b.rows) do
+    if r.smd ~= r.smd then
+      D.raise(d, a.path .. ".weights", string.format("the standardised difference of %q before matching is not "
+        .. "defined (no variation in either group), so it cannot weigh the covariate; give the weights", r.covariate),
+        "analysis")
+    end
+    w[r.covariate] = math.abs(r.smd)
+    rows[#rows + 1] = { r.label, r.smd, w[r.covariate] }
+    ctx:estimate({ label = a.prefix .. "weight." .. r.covariate, value = w[r.covariate], group = a.prefix .. "weights",
+      detail = true, method = "absolute standardised difference before matching" })
+  end
+  local name = a.label or a.name
+  ctx:table((a.prefix:gsub("%.", "_")) .. "weights", { columns = { "covariate", "smd_before", "weight" }, rows = rows },
+    { digits = 4, caption = string.format("Covariate weights of the Mahalanobis distance%s: each covariate's "
+      .. "absolute standardised difference before matching", name and (" (" .. name .. ")") or "") })
+  ctx:method(string.format("%sCovariate weights: each matching covariate weighs its absolute standardised "
+    .. "difference before matching (%s SD, %s variances), so the covariates least alike before matching count "
+    .. "most in the distance.", name and (name .. ": ") or "", b.sd, b.variance == "sample" and "n − 1" or "cobalt's"))
+  return w
+end
+
 -- The weights of a weighted Mahalanobis distance in covariate order.
-local function weight_list(a)
-  if not a.weights then return nil end
+local function weight_list(a, given)
+  given = given or a.weights
+  if not given then return nil end
   local w = {}
-  for i, c in ipairs(a.covariates) do w[i] = a.weights[c] or 1 end
+  for i, c in ipairs(a.covariates) do w[i] = given[c] or 1 end
   return w
 end
 
@@ -175,9 +215,10 @@ local function run_analysis(ctx, d, f, a, first)
   local paths = { covariates = path .. ".covariates", weights = path .. ".weights",
     ps_covariates = path .. ".ps_covariates", exact = path .. ".exact", caliper = path .. ".caliper",
     ratio = path .. ".ratio", order = path .. ".order", treat = "design.treat", distance = path .. ".distance" }
+  local given = a.weights == "smd" and smd_weights(ctx, d, f, a) or a.weights
   local m = D.call(d, path, paths, match.nearest, {
     data = f, treat = d.treat, covariates = a.covariates, distance = a.distance or "mahalanobis",
-    weights = weight_list(a), ps_covariates = a.ps_covariates, ratio = a.ratio or 1,
+    weights = weight_list(a, given), ps_covariates = a.ps_covariates, ratio = a.ratio or 1,
     replace = a.replace, exact = a.exact, caliper = caliper, std_caliper = a.std_caliper,
     order = a.order, seed = a.order == "random" and ctx.seed or nil, discard = a.discard,
     estimand = a.estimand,
@@ -211,13 +252,14 @@ local function run_analysis(ctx, d, f, a, first)
     return D.call(d, opath, { adjust = opath .. ".adjust", outcome = opath .. ".column" }, function(s)
       return m:effect(s)
     end, { outcome = o.column, adjust = o.adjust, interact = o.interact,
-      rescale_control = o.rescale_control, vcov = o.vcov, level = level })
+      rescale_control = D.rescale(ctx, d, o, pre, opath), vcov = o.vcov, level = level,
+      normal = o.inference == "z" })
   end, path .. ".outcomes", string.format("Effects in the matched sample%s", name and (" (" .. name .. ")") or ""),
     first)
 end
 
 function M.run(ctx, d)
-  local f = D.frame(ctx.data, d)
+  local f = D.frame(ctx.data, d, ctx)
   for i, a in ipairs(analyses(d)) do run_analysis(ctx, d, f, a, i == 1) end
 end
 

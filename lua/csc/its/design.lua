@@ -75,6 +75,7 @@ function M.source_fields()
     exclude = S.list(S.any(), { doc = "times left out (transition periods): values or {from = ..., to = ...}" }),
     level = S.number({ min = 0.5, max = 0.999 }),
     summary = S.string({ doc = "the design in plain English, for the report" }),
+    label = S.string({ doc = "a short name of the design for out/index (e.g. \"Weighted Mahalanobis matching\")" }),
     chart = S.boolean({ doc = "draw the ITS charts (default true)" }),
   }
 end

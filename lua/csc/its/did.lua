@@ -5,15 +5,6 @@
 local hframe = require("host.frame")
 local model = require("csc.model")
 local C = require("csc.its.core")
-local isnan = C.isnan
-local fail = C.fail
-local failn = C.failn
-local declare = C.declare
-local options = C.options
-local set = C.set
-local choice = C.choice
-local sample_mask = C.sample_mask
-local reinfer = C.reinfer
 local Panel = require("csc.its.panel").Panel
 
 local M = {}
@@ -22,16 +13,16 @@ local M = {}
 
 local DID_LIST = { "panel", "treated", "start", "comparators", "exclude", "from", "to",
   "level", "cluster_df", "leads", "lags", "reference", "bin", "placebo", "vcov" }
-declare("did", DID_LIST)
-declare("event_study", DID_LIST)
+C.declare("did", DID_LIST)
+C.declare("event_study", DID_LIST)
 
 -- Units, rows and dummies shared by did and event_study.
 local function did_setup(fn, spec)
-  options(fn, spec)
+  C.options(fn, spec)
   local P = spec.panel
-  if getmetatable(P) ~= Panel then failn(fn, "panel", "panel must be an its.panel{...}") end
+  if getmetatable(P) ~= Panel then C.failn(fn, "panel", "panel must be an its.panel{...}") end
   local tlist = type(spec.treated) == "table" and spec.treated or { spec.treated }
-  if #tlist == 0 then fail(fn, "treated", "give the treated unit's code") end
+  if #tlist == 0 then C.fail(fn, "treated", "give the treated unit's code") end
   local treated, tset = {}, {}
   for i, c in ipairs(tlist) do
     local u = P:unit(c, fn, type(spec.treated) == "table" and string.format("treated[%d]", i) or "treated")
@@ -42,17 +33,17 @@ local function did_setup(fn, spec)
   if spec.comparators ~= nil then
     for i, c in ipairs(spec.comparators) do
       local u = P:unit(c, fn, string.format("comparators[%d]", i))
-      if tset[u] then fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is treated") end
+      if tset[u] then C.fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is treated") end
       comps[#comps + 1] = u
     end
   else
     for u = 1, #P.units do if not tset[u] then comps[#comps + 1] = u end end
   end
-  if #comps == 0 then fail(fn, "comparators", "no comparison units") end
-  if spec.start == nil then fail(fn, "start", "give the first period of the intervention (start = 2019)") end
+  if #comps == 0 then C.fail(fn, "comparators", "no comparison units") end
+  if spec.start == nil then C.fail(fn, "start", "give the first period of the intervention (start = 2019)") end
   local sx, why = P.axis:num(spec.start)
-  if sx == nil then fail(fn, "start", why) end
-  local use = sample_mask(fn, P.axis, P.times, spec)
+  if sx == nil then C.fail(fn, "start", why) end
+  local use = C.sample_mask(fn, P.axis, P.times, spec)
   local units = {}
   for _, u in ipairs(treated) do units[#units + 1] = u end
   for _, u in ipairs(comps) do units[#units + 1] = u end
@@ -60,7 +51,7 @@ local function did_setup(fn, spec)
   local npre, npost = 0, 0
   for _, u in ipairs(units) do
     for p, x in ipairs(P.times) do
-      if use[p] and not isnan(P.Y[u][p]) then
+      if use[p] and not C.isnan(P.Y[u][p]) then
         rows[#rows + 1] = { u = u, p = p, y = P.Y[u][p], treat = tset[u] and 1 or 0,
           post = x >= sx - 1e-9 and 1 or 0, rel = math.floor(P.axis:t(x) - P.axis:t(sx) + 0.5) }
         if tset[u] then
@@ -70,11 +61,11 @@ local function did_setup(fn, spec)
     end
   end
   if npre == 0 or npost == 0 then
-    fail(fn, "start", string.format("the treated unit has %d observed periods before %s and %d from it; "
+    C.fail(fn, "start", string.format("the treated unit has %d observed periods before %s and %d from it; "
       .. "both are needed", npre, P.axis:label(sx), npost), "analysis")
   end
-  local cdf = choice(fn, "cluster_df", spec.cluster_df, { "clusters", "residual" }, "clusters")
-  local vcov = choice(fn, "vcov", spec.vcov, { "CR1", "HC1", "classical" }, "CR1")
+  local cdf = C.choice(fn, "cluster_df", spec.cluster_df, { "clusters", "residual" }, "clusters")
+  local vcov = C.choice(fn, "vcov", spec.vcov, { "CR1", "HC1", "classical" }, "CR1")
   local notes = {}
   if vcov == "CR1" and #treated == 1 then
     notes[#notes + 1] = "There is one treated unit, so every clustered standard error of a "
@@ -140,11 +131,11 @@ local function did_fit(fn, S, frame_, xs, fe)
   if not ok then
     local e = errors.from_host(fit, "model.ols")
     if S.vcov == "CR1" and e.negative_variance then
-      fail(fn, "comparators", string.format("the clustered covariance is degenerate with %d units "
+      C.fail(fn, "comparators", string.format("the clustered covariance is degenerate with %d units "
         .. "(clusters) for %d coefficients; use more comparison units or vcov = \"HC1\"",
         #S.units, #xs + (fe and 0 or 1)))
     end
-    failn(fn, nil, e.msg, e.kind)
+    C.failn(fn, nil, e.msg, e.kind)
   end
   local G = fit.n_clusters or #S.units
   local n, kw = fit.n, #xs
@@ -158,7 +149,7 @@ local function did_fit(fn, S, frame_, xs, fe)
     df = df_full
   end
   if S.vcov == "CR1" and S.cluster_df == "clusters" then df = G - 1 end
-  if scale ~= 1 or df ~= nil then fit = reinfer(fit, scale, df or fit.df) end
+  if scale ~= 1 or df ~= nil then fit = C.reinfer(fit, scale, df or fit.df) end
   fit.n_clusters = G
   return fit
 end
@@ -263,10 +254,10 @@ end
 function M.event_study(spec)
   local S = did_setup("event_study", spec)
   local leads, lags, ref = spec.leads or 3, spec.lags or 3, spec.reference or -1
-  if math.type(leads) ~= "integer" or leads < 1 then failn("event_study", "leads", "leads must be a whole number >= 1") end
-  if math.type(lags) ~= "integer" or lags < 0 then failn("event_study", "lags", "lags must be a whole number >= 0") end
+  if math.type(leads) ~= "integer" or leads < 1 then C.failn("event_study", "leads", "leads must be a whole number >= 1") end
+  if math.type(lags) ~= "integer" or lags < 0 then C.failn("event_study", "lags", "lags must be a whole number >= 0") end
   if math.type(ref) ~= "integer" or ref < -leads or ref > lags then
-    failn("event_study", "reference", "reference must be a whole number between -leads and lags")
+    C.failn("event_study", "reference", "reference must be a whole number between -leads and lags")
   end
   local bin = spec.bin ~= false
   if not bin then

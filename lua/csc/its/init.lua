@@ -34,6 +34,7 @@ local P = require("csc.its.panel")
 local S = require("csc.its.selection")
 local R = require("csc.its.series")
 local D = require("csc.its.did")
+require("csc.its.placebo")   -- panel:placebo (declares its fields)
 
 local M = {}
 

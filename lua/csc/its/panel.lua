@@ -7,22 +7,6 @@ local hframe = require("host.frame")
 local model = require("csc.model")
 local util = require("csc.util")
 local C = require("csc.its.core")
-local isnan = C.isnan
-local num_or_nil = C.num_or_nil
-local fail = C.fail
-local failn = C.failn
-local declare = C.declare
-local options = C.options
-local set = C.set
-local choice = C.choice
-local date_parts = C.date_parts
-local check_frame = C.check_frame
-local check_col = C.check_col
-local numeric = C.numeric
-local sample_mask = C.sample_mask
-local parse_breaks = C.parse_breaks
-local check_segments = C.check_segments
-local period_covariates = C.period_covariates
 
 local M = {}
 local NA = hframe.NA
@@ -33,7 +17,7 @@ local Panel = {}
 Panel.__index = Panel
 M.Panel = Panel
 
-declare("panel", { "data", "unit", "time", "value", "weight", "name", "region",
+C.declare("panel", { "data", "unit", "time", "value", "weight", "name", "region",
     "frequency", "format", "covariates" })
 
 --- A unit x period panel from a long frame (one row per unit and period).
@@ -49,12 +33,12 @@ declare("panel", { "data", "unit", "time", "value", "weight", "name", "region",
 --   covariates (name -> Panel)
 -- @usage local p = its.panel{data = d, unit = "old_la_code", time = "time_period", value = "rate"}
 function M.panel(spec)
-  options("panel", spec)
+  C.options("panel", spec)
   local f = spec.data
-  check_frame("panel", f, "data")
-  for _, field in ipairs({ "unit", "time", "value" }) do check_col("panel", f, spec[field], field) end
+  C.check_frame("panel", f, "data")
+  for _, field in ipairs({ "unit", "time", "value" }) do C.check_col("panel", f, spec[field], field) end
   for _, field in ipairs({ "weight", "name", "region" }) do
-    if spec[field] ~= nil then check_col("panel", f, spec[field], field) end
+    if spec[field] ~= nil then C.check_col("panel", f, spec[field], field) end
   end
   local axis = C.axis{ frequency = spec.frequency, format = spec.format }
   local ucol, tcol, vcol = f:column(spec.unit), f:column(spec.time), f:column(spec.value)
@@ -66,8 +50,8 @@ function M.panel(spec)
   for i = 1, #ucol do
     if ucol[i] ~= NA then
       local x, why = axis:num(tcol[i])
-      if x == nil then fail("panel", "time", string.format("row %d: %s", i, why)) end
-      if date_parts(tcol[i]) then axis.dates = true end
+      if x == nil then C.fail("panel", "time", string.format("row %d: %s", i, why)) end
+      if C.date_parts(tcol[i]) then axis.dates = true end
       tnum[i] = x
       if not tset[x] then tset[x] = true end
       local k = C.key(ucol[i])
@@ -82,7 +66,7 @@ function M.panel(spec)
   local times = {}
   for x in pairs(tset) do times[#times + 1] = x end
   table.sort(times)
-  if #times == 0 then fail("panel", "data", "no rows with a unit code", "analysis") end
+  if #times == 0 then C.fail("panel", "data", "no rows with a unit code", "analysis") end
   axis:fix(times)
   local pidx = {}
   for p, x in ipairs(times) do pidx[x] = p end
@@ -99,14 +83,14 @@ function M.panel(spec)
         local u, p = index[C.key(ucol[i])], pidx[tnum[i]]
         local key = u * 100000 + p
         if seen[key] and what == "value" then
-          failn("panel", "unit", string.format("unit %s has two rows for time %s (rows %d and %d); one row "
+          C.failn("panel", "unit", string.format("unit %s has two rows for time %s (rows %d and %d); one row "
             .. "per unit and period is needed (filter the data with where = ...)",
             units[u], axis:label(tnum[i]), seen[key], i), "analysis")
         end
         seen[key] = i
-        local v = numeric(col[i])
+        local v = C.numeric(col[i])
         if col[i] ~= NA and v == nil and type(col[i]) ~= "number" then
-          fail("panel", what, string.format("row %d: %s is not a number", i, tostring(col[i])))
+          C.fail("panel", what, string.format("row %d: %s is not a number", i, tostring(col[i])))
         end
         G[u][p] = v or 0 / 0
         if why and col[i] == NA then why[u][p] = f:na_reason(i, name) or "NA" end
@@ -128,7 +112,7 @@ function M.panel(spec)
   P.labels = {}
   for p, x in ipairs(times) do P.labels[p] = axis:label(x) end
   for i, c in ipairs(spec.covariates or {}) do
-    check_col("panel", f, c, string.format("covariates[%d]", i))
+    C.check_col("panel", f, c, string.format("covariates[%d]", i))
     local cp = setmetatable({ units = units, index = index, names = names, regions = regions,
       times = times, axis = axis, labels = P.labels, Y = grid(f:column(c), c), value = c,
       covariates = {}, cache = {} }, Panel)
@@ -151,7 +135,7 @@ end
 function Panel:unit(code, fn, field)
   local u = self.index[C.key(code)]
   if not u then
-    fail(fn or "panel", field or "unit", string.format("unit %s is not in the data%s",
+    C.fail(fn or "panel", field or "unit", string.format("unit %s is not in the data%s",
       C.key(code), util.hint(C.key(code), self.units)))
   end
   return u
@@ -171,7 +155,7 @@ local WHY_WORDS = { x = "suppressed x", c = "suppressed c", k = "suppressed k", 
 function Panel:missing(u, use)
   local out = {}
   for p = 1, #self.times do
-    if (use == nil or use[p]) and isnan(self.Y[u][p]) then
+    if (use == nil or use[p]) and C.isnan(self.Y[u][p]) then
       local sym = self.why and self.why[u] and self.why[u][p]
       out[#out + 1] = { p = p, label = self.labels[p],
         reason = sym == nil and "no row in the data" or (WHY_WORDS[sym] or ("missing " .. sym)) }
@@ -221,7 +205,7 @@ M.Cits = Cits
 
 local function fmt6(x)
   if type(x) ~= "number" then return tostring(x) end
-  if isnan(x) then return "NaN" end
+  if C.isnan(x) then return "NaN" end
   return string.format("%.6g", x)
 end
 
@@ -246,28 +230,28 @@ end
 local CITS_LIST = { "treated", "comparators", "combine", "interruption", "interruptions",
   "definition_change", "season", "exclude", "from", "to", "lag", "hac", "inference", "level",
   "logit", "scale", "effect_at" }
-local CITS_FIELDS = declare("cits", CITS_LIST)
+local CITS_FIELDS = C.declare("cits", CITS_LIST)
 
 -- Everything about a comparative fit that does not depend on which unit is
 -- treated: the host panel, sample, interruptions and options.
 function Panel:prepare_cits(spec, fn)
   fn = fn or "cits"
   local axis, times = self.axis, self.times
-  local use, dropped = sample_mask(fn, axis, times, spec)
-  local brks = parse_breaks(fn, axis, spec)
-  local X, xnames = period_covariates(fn, axis, times, use, spec)
-  local combine = choice(fn, "combine", spec.combine, { "pool", "mean", "weighted" }, "pool")
+  local use, dropped = C.sample_mask(fn, axis, times, spec)
+  local brks = C.parse_breaks(fn, axis, spec)
+  local X, xnames = C.period_covariates(fn, axis, times, use, spec)
+  local combine = C.choice(fn, "combine", spec.combine, { "pool", "mean", "weighted" }, "pool")
   if combine == "weighted" and self.W == nil then
-    fail(fn, "combine", "\"weighted\" needs a weight column (its.panel{weight = ...}, e.g. the child population)")
+    C.fail(fn, "combine", "\"weighted\" needs a weight column (its.panel{weight = ...}, e.g. the child population)")
   end
   local lag = spec.lag or 0
-  if math.type(lag) ~= "integer" or lag < 0 then failn(fn, "lag", "lag must be a whole number >= 0") end
-  local inference = choice(fn, "inference", spec.inference, { "t", "z" }, "t")
-  local hac = choice(fn, "hac", spec.hac, { "rows", "time" }, "rows")
+  if math.type(lag) ~= "integer" or lag < 0 then C.failn(fn, "lag", "lag must be a whole number >= 0") end
+  local inference = C.choice(fn, "inference", spec.inference, { "t", "z" }, "t")
+  local hac = C.choice(fn, "hac", spec.hac, { "rows", "time" }, "rows")
   local level = spec.level or 0.95
-  if type(level) ~= "number" or level <= 0 or level >= 1 then failn(fn, "level", "level must be in (0, 1)") end
+  if type(level) ~= "number" or level <= 0 or level >= 1 then C.failn(fn, "level", "level must be in (0, 1)") end
   local scale = spec.scale or 100
-  if spec.logit and (type(scale) ~= "number" or scale <= 0) then failn(fn, "scale", "scale must be a positive number") end
+  if spec.logit and (type(scale) ~= "number" or scale <= 0) then C.failn(fn, "scale", "scale must be a positive number") end
   local host = self:host{ X = #X > 0 and X or nil, xnames = xnames,
     transform = spec.logit and "logit" or nil, scale = spec.logit and scale or nil }
   return { host = host, use = use, dropped = dropped, brks = brks, xnames = xnames,
@@ -294,13 +278,13 @@ end
 
 local function comparator_positions(self, fn, list, treated_u)
   if type(list) ~= "table" or #list == 0 then
-    fail(fn, "comparators", "give the comparison units' codes, e.g. comparators = {925, 860}")
+    C.fail(fn, "comparators", "give the comparison units' codes, e.g. comparators = {925, 860}")
   end
   local out, seen = {}, {}
   for i, c in ipairs(list) do
     local u = self:unit(c, fn, string.format("comparators[%d]", i))
-    if u == treated_u then fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is the treated unit") end
-    if seen[u] then fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is listed twice") end
+    if u == treated_u then C.fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is the treated unit") end
+    if seen[u] then C.fail(fn, string.format("comparators[%d]", i), C.key(c) .. " is listed twice") end
     seen[u] = true
     out[#out + 1] = u
   end
@@ -330,7 +314,7 @@ end
 --   periods (one row per period), impact (at effect_at), trends (pre and
 --   post slopes), notes
 function Panel:cits(spec)
-  options("cits", spec)
+  C.options("cits", spec)
   local tu = self:unit(spec.treated, "cits", "treated")
   local comps = comparator_positions(self, "cits", spec.comparators, tu)
   local cfg = self:prepare_cits(spec, "cits")
@@ -341,7 +325,7 @@ end
 local function observed_times(self, cfg, u)
   local xs = {}
   for p, x in ipairs(self.times) do
-    if cfg.use[p] and not isnan(self.Y[u][p]) then xs[#xs + 1] = x end
+    if cfg.use[p] and not C.isnan(self.Y[u][p]) then xs[#xs + 1] = x end
   end
   return xs
 end
@@ -355,11 +339,11 @@ function Panel:placebo(spec) return require("csc.its.placebo").placebo(self, spe
 
 function Panel:cits_run(cfg, tu, comps, spec)
   local fn = cfg.fn
-  local notes = check_segments(fn, cfg.brks, observed_times(self, cfg, tu))
+  local notes = C.check_segments(fn, cfg.brks, observed_times(self, cfg, tu))
   local ok, r = pcall(self.fit_host, self, cfg, tu, comps)
   if not ok then
     local e = errors.from_host(r)
-    failn(fn, e.field, (e.detail:gsub("^its fit: ", "")), e.kind)
+    C.failn(fn, e.field, (e.detail:gsub("^its fit: ", "")), e.kind)
   end
   r.method = "Comparative ITS (itsa), OLS"
   r.dist, r.lag, r.hac, r.combine, r.logit, r.scale = cfg.inference, cfg.lag, cfg.hac, cfg.combine, cfg.logit, cfg.scale
@@ -378,9 +362,9 @@ function Panel:cits_run(cfg, tu, comps, spec)
   r.periods = {}
   local first = cfg.brks[1].x
   for p, x in ipairs(self.times) do
-    local row = { time = x, label = self.labels[p], included = cfg.use[p] and not isnan(self.Y[tu][p]),
+    local row = { time = x, label = self.labels[p], included = cfg.use[p] and not C.isnan(self.Y[tu][p]),
       in_sample = cfg.use[p], post = x >= first - 1e-9 }
-    for name, arr in pairs(L) do row[name] = num_or_nil(arr[p]) end
+    for name, arr in pairs(L) do row[name] = C.num_or_nil(arr[p]) end
     -- The treated unit's counterfactual: its own pre-intervention line
     -- projected (cf_t) plus the comparators' departure from theirs
     -- (fit_c - cf_c), so that impact = fitted - counterfactual, the impact
@@ -405,12 +389,12 @@ function Panel:cits_run(cfg, tu, comps, spec)
   local p_at
   if at ~= nil then
     p_at = self:period(at)
-    if not p_at then fail(fn, "effect_at", string.format("no period %s in the data", tostring(at))) end
+    if not p_at then C.fail(fn, "effect_at", string.format("no period %s in the data", tostring(at))) end
   else
     for p = #self.times, 1, -1 do if cfg.use[p] then p_at = p; break end end
   end
   if self.times[p_at] < first - 1e-9 then
-    fail(fn, "effect_at", string.format("%s is before the interruption (%s)", self.labels[p_at], cfg.brks[1].name))
+    C.fail(fn, "effect_at", string.format("%s is before the interruption (%s)", self.labels[p_at], cfg.brks[1].name))
   end
   local row = r.periods[p_at]
   r.impact = { time = self.times[p_at], label = self.labels[p_at], estimate = row.impact,

@@ -5,19 +5,6 @@
 local hframe = require("host.frame")
 local util = require("csc.util")
 local C = require("csc.its.core")
-local isnan = C.isnan
-local num_or_nil = C.num_or_nil
-local fail = C.fail
-local failn = C.failn
-local declare = C.declare
-local options = C.options
-local set = C.set
-local choice = C.choice
-local check_frame = C.check_frame
-local check_col = C.check_col
-local sample_mask = C.sample_mask
-local check_segments = C.check_segments
-local pw = C.pw
 local P_ = require("csc.its.panel")
 local Panel = P_.Panel
 local CITS_LIST, comparator_positions, observed_times =
@@ -33,19 +20,19 @@ local NA = hframe.NA
 -- @tparam table spec `data` (frame), `code_column`, `unit` (code),
 --   optional `columns` (default every column named SN1..SN99 or SN_1..)
 -- @treturn {string,...} the neighbours' codes, in order
-declare("neighbours", { "data", "code_column", "unit", "columns" })
+C.declare("neighbours", { "data", "code_column", "unit", "columns" })
 function M.neighbours(spec)
-  options("neighbours", spec)
+  C.options("neighbours", spec)
   local f = spec.data
-  check_frame("neighbours", f, "data")
-  check_col("neighbours", f, spec.code_column, "code_column")
+  C.check_frame("neighbours", f, "data")
+  C.check_col("neighbours", f, spec.code_column, "code_column")
   local cols = spec.columns
   if cols == nil then
     cols = {}
     for _, n in ipairs(f:names()) do if n:match("^SN_?%d+$") then cols[#cols + 1] = n end end
-    if #cols == 0 then fail("neighbours", "columns", "no SN1..SN10 columns in the groupings; name them") end
+    if #cols == 0 then C.fail("neighbours", "columns", "no SN1..SN10 columns in the groupings; name them") end
   end
-  for i, c in ipairs(cols) do check_col("neighbours", f, c, string.format("columns[%d]", i)) end
+  for i, c in ipairs(cols) do C.check_col("neighbours", f, c, string.format("columns[%d]", i)) end
   local codes = f:column(spec.code_column)
   for i = 1, #codes do
     if codes[i] ~= NA and C.key(codes[i]) == C.key(spec.unit) then
@@ -57,7 +44,7 @@ function M.neighbours(spec)
       return out
     end
   end
-  fail("neighbours", "unit", string.format("%s is not in the groupings (column %q)", C.key(spec.unit),
+  C.fail("neighbours", "unit", string.format("%s is not in the groupings (column %q)", C.key(spec.unit),
     spec.code_column))
 end
 
@@ -71,14 +58,14 @@ end
 --   use, e.g. authorities with their own reform)
 -- @treturn table codes (in panel order) and rows {code, name, region,
 --   neighbour, in_region, in_pool, reason}
-declare("pool", { "panel", "treated", "neighbours", "region", "combine", "exclude" })
+C.declare("pool", { "panel", "treated", "neighbours", "region", "combine", "exclude" })
 function M.pool(spec)
-  options("pool", spec)
+  C.options("pool", spec)
   local P = spec.panel
-  if getmetatable(P) ~= Panel then failn("pool", "panel", "panel must be an its.panel{...}") end
+  if getmetatable(P) ~= Panel then C.failn("pool", "panel", "panel must be an its.panel{...}") end
   local tu = P:unit(spec.treated, "pool", "treated")
   local tkey = P.units[tu]
-  local combine = choice("pool", "combine", spec.combine, { "both", "either" }, "both")
+  local combine = C.choice("pool", "combine", spec.combine, { "both", "either" }, "both")
   local nb
   if spec.neighbours ~= nil then
     nb = {}
@@ -90,7 +77,7 @@ function M.pool(spec)
     local list = spec.region
     if list == "same" then
       local r = P.regions[tkey]
-      if r == nil then fail("pool", "region", "\"same\" needs its.panel{region = <column>} and a region for the treated unit") end
+      if r == nil then C.fail("pool", "region", "\"same\" needs its.panel{region = <column>} and a region for the treated unit") end
       list = { r }
     elseif type(list) == "string" then
       list = { list }
@@ -122,7 +109,7 @@ function M.pool(spec)
   return { codes = codes, rows = rows }
 end
 
-local MATCH_FIELDS = declare("match", { "treated", "candidates", "before", "interruption", "covariates",
+local MATCH_FIELDS = C.declare("match", { "treated", "candidates", "before", "interruption", "covariates",
   "exclude", "from", "lag", "hac", "inference", "threshold", "method", "n" })
 
 --- Choose comparison units as Stata's `itsamatch`, and rank them by
@@ -148,36 +135,36 @@ local MATCH_FIELDS = declare("match", { "treated", "candidates", "before", "inte
 --   trend_diff, trend_p, covariate p-values, distance, rank, kept, reason),
 --   kept (codes, nearest first), columns (for a report table)
 function M.match(self, spec)
-  options("match", spec)
+  C.options("match", spec)
   local tu = self:unit(spec.treated, "match", "treated")
   local before = spec.before or spec.interruption
-  if before == nil then fail("match", "before", "give the first post-intervention time (before = 2015)") end
+  if before == nil then C.fail("match", "before", "give the first post-intervention time (before = 2015)") end
   local bx, why = self.axis:num(before)
-  if bx == nil then fail("match", "before", why) end
-  local use = sample_mask("match", self.axis, self.times, { exclude = spec.exclude, from = spec.from })
+  if bx == nil then C.fail("match", "before", why) end
+  local use = C.sample_mask("match", self.axis, self.times, { exclude = spec.exclude, from = spec.from })
   local tpre = {}
   for p, x in ipairs(self.times) do
     if x >= bx - 1e-9 then use[p] = false end
-    if use[p] and not isnan(self.Y[tu][p]) then tpre[#tpre + 1] = self.axis:t(x) end
+    if use[p] and not C.isnan(self.Y[tu][p]) then tpre[#tpre + 1] = self.axis:t(x) end
   end
   if #tpre < 3 then
-    fail("match", "treated", string.format("%s has %d pre-intervention values; at least 3 are needed "
+    C.fail("match", "treated", string.format("%s has %d pre-intervention values; at least 3 are needed "
       .. "to compare levels and trends", self.units[tu], #tpre), "analysis")
   end
   local tbar, span = 0, tpre[#tpre] - tpre[1]
   for _, t in ipairs(tpre) do tbar = tbar + t / #tpre end
   local threshold = spec.threshold or 0.05
-  local method = choice("match", "method", spec.method, { "itsamatch", "distance", "both" }, "both")
+  local method = C.choice("match", "method", spec.method, { "itsamatch", "distance", "both" }, "both")
   local n = spec.n
-  if method == "distance" and n == nil then fail("match", "n", "method \"distance\" keeps the n nearest; give n") end
-  if n ~= nil and (math.type(n) ~= "integer" or n < 1) then failn("match", "n", "n must be a whole number >= 1") end
+  if method == "distance" and n == nil then C.fail("match", "n", "method \"distance\" keeps the n nearest; give n") end
+  if n ~= nil and (math.type(n) ~= "integer" or n < 1) then C.failn("match", "n", "n must be a whole number >= 1") end
   local lag = spec.lag or 0
-  local inference = choice("match", "inference", spec.inference, { "t", "z" }, "t")
-  local hac = choice("match", "hac", spec.hac, { "rows", "time" }, "rows")
+  local inference = C.choice("match", "inference", spec.inference, { "t", "z" }, "t")
+  local hac = C.choice("match", "hac", spec.hac, { "rows", "time" }, "rows")
   local covs = spec.covariates or {}
   for i, c in ipairs(covs) do
     if not self.covariates[c] then
-      fail("match", string.format("covariates[%d]", i), string.format("%q is not a covariate of the panel (give it in "
+      C.fail("match", string.format("covariates[%d]", i), string.format("%q is not a covariate of the panel (give it in "
         .. "its.panel{covariates = {...}})", tostring(c)))
     end
   end
@@ -192,7 +179,7 @@ function M.match(self, spec)
   end
   local function compare(P, u)
     local npre = 0
-    for p = 1, #P.times do if use[p] and not isnan(P.Y[u][p]) then npre = npre + 1 end end
+    for p = 1, #P.times do if use[p] and not C.isnan(P.Y[u][p]) then npre = npre + 1 end end
     if npre < 3 then
       local gaps = P:missing_words(P:missing(u, use))
       return nil, string.format("%d pre-intervention value%s; at least 3 are needed%s", npre,
@@ -220,11 +207,11 @@ function M.match(self, spec)
       -- The candidate's own gaps: pre-period values it lacks where the
       -- treated unit has one (a period missing for both is no loss).
       local tuse = {}
-      for p = 1, #self.times do tuse[p] = use[p] and not isnan(self.Y[tu][p]) end
+      for p = 1, #self.times do tuse[p] = use[p] and not C.isnan(self.Y[tu][p]) end
       row.missing = self:missing_words(self:missing(u, tuse))
       row.distance = math.sqrt((c.level + c.trend * tbar) ^ 2 + (c.trend * span) ^ 2)
-      if not (c.level_p > threshold) then fails[#fails + 1] = "pre-period level differs (" .. pw(c.level_p) .. ")" end
-      if not (c.trend_p > threshold) then fails[#fails + 1] = "pre-period trend differs (" .. pw(c.trend_p) .. ")" end
+      if not (c.level_p > threshold) then fails[#fails + 1] = "pre-period level differs (" .. C.pw(c.level_p) .. ")" end
+      if not (c.trend_p > threshold) then fails[#fails + 1] = "pre-period trend differs (" .. C.pw(c.trend_p) .. ")" end
       for _, name in ipairs(covs) do
         local cc, cerr = compare(self.covariates[name], u)
         if not cc then
@@ -232,8 +219,8 @@ function M.match(self, spec)
           fails[#fails + 1] = name .. " cannot be compared (" .. cerr .. ")"
         else
           row.cov[name] = { level_p = cc.level_p, trend_p = cc.trend_p }
-          if not (cc.level_p > threshold) then fails[#fails + 1] = name .. " level differs (" .. pw(cc.level_p) .. ")" end
-          if not (cc.trend_p > threshold) then fails[#fails + 1] = name .. " trend differs (" .. pw(cc.trend_p) .. ")" end
+          if not (cc.level_p > threshold) then fails[#fails + 1] = name .. " level differs (" .. C.pw(cc.level_p) .. ")" end
+          if not (cc.trend_p > threshold) then fails[#fails + 1] = name .. " trend differs (" .. C.pw(cc.trend_p) .. ")" end
         end
       end
       row.passes = #fails == 0

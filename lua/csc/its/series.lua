@@ -6,28 +6,11 @@ local hframe = require("host.frame")
 local model = require("csc.model")
 local util = require("csc.util")
 local C = require("csc.its.core")
-local fail = C.fail
-local failn = C.failn
-local declare = C.declare
-local options = C.options
-local set = C.set
-local choice = C.choice
-local date_parts = C.date_parts
-local check_frame = C.check_frame
-local check_col = C.check_col
-local numeric = C.numeric
-local sample_mask = C.sample_mask
-local parse_breaks = C.parse_breaks
-local check_segments = C.check_segments
-local period_covariates = C.period_covariates
-local pw = C.pw
-local reinfer = C.reinfer
-local lincom_vec = C.lincom_vec
 
 local M = {}
 local NA = hframe.NA
 
-local SEG_FIELDS = declare("segmented", { "data", "time", "y", "frequency", "format", "interruption",
+local SEG_FIELDS = C.declare("segmented", { "data", "time", "y", "frequency", "format", "interruption",
   "interruptions", "exclude", "from", "to", "season", "definition_change", "family", "exposure",
   "dispersion", "autocorrelation", "max_lag", "inference", "level", "alpha", "bounds" })
 
@@ -83,15 +66,15 @@ local function diag_words(d)
   local parts = {}
   if d.dw then
     parts[#parts + 1] = string.format("Durbin-Watson d = %.2f (%s for positive autocorrelation)",
-      d.dw.statistic, pw(d.dw.p_value))
+      d.dw.statistic, C.pw(d.dw.p_value))
   end
   if #d.bg > 0 then
     parts[#parts + 1] = string.format("Breusch-Godfrey order 1 %s, order %d %s",
-      pw(d.bg[1].p_value), d.bg[#d.bg].order, pw(d.bg[#d.bg].p_value))
+      C.pw(d.bg[1].p_value), d.bg[#d.bg].order, C.pw(d.bg[#d.bg].p_value))
   end
   if d.ljung_box then
     parts[#parts + 1] = string.format("Ljung-Box Q(%d) = %.2f, %s", d.max_lag,
-      d.ljung_box.statistic, pw(d.ljung_box.p_value))
+      d.ljung_box.statistic, C.pw(d.ljung_box.p_value))
   end
   if d.acf then
     local sig = {}
@@ -131,14 +114,14 @@ end
 --   effect_hi, effect_p; Poisson adds ratio, ratio_lo, ratio_hi), changes
 --   (level and slope change per interruption), trends, notes, warnings
 function M.segmented(spec)
-  options("segmented", spec)
+  C.options("segmented", spec)
   local f = spec.data
-  check_frame("segmented", f, "data")
-  check_col("segmented", f, spec.time, "time")
-  check_col("segmented", f, spec.y, "y")
-  if spec.exposure ~= nil then check_col("segmented", f, spec.exposure, "exposure") end
-  local family = choice("segmented", "family", spec.family, { "gaussian", "poisson" }, "gaussian")
-  local inference = choice("segmented", "inference", spec.inference, { "t", "z" }, "t")
+  C.check_frame("segmented", f, "data")
+  C.check_col("segmented", f, spec.time, "time")
+  C.check_col("segmented", f, spec.y, "y")
+  if spec.exposure ~= nil then C.check_col("segmented", f, spec.exposure, "exposure") end
+  local family = C.choice("segmented", "family", spec.family, { "gaussian", "poisson" }, "gaussian")
+  local inference = C.choice("segmented", "inference", spec.inference, { "t", "z" }, "t")
   local level = spec.level or 0.95
   local alpha = spec.alpha or 0.05
   local axis = C.axis{ frequency = spec.frequency, format = spec.format }
@@ -148,34 +131,34 @@ function M.segmented(spec)
   local rows, seen = {}, {}
   for i = 1, #tc do
     local x, why = axis:num(tc[i])
-    if x == nil then fail("segmented", "time", string.format("row %d: %s", i, why)) end
-    if date_parts(tc[i]) then axis.dates = true end
+    if x == nil then C.fail("segmented", "time", string.format("row %d: %s", i, why)) end
+    if C.date_parts(tc[i]) then axis.dates = true end
     if seen[x] then
-      fail("segmented", "time", string.format("rows %d and %d have the same time %s; one row per "
+      C.fail("segmented", "time", string.format("rows %d and %d have the same time %s; one row per "
         .. "period is needed", seen[x], i, tostring(tc[i])), "analysis")
     end
     seen[x] = i
-    local v = numeric(yc[i])
-    if yc[i] ~= NA and v == nil then fail("segmented", "y", string.format("row %d: %s is not a number", i, tostring(yc[i]))) end
-    local e = ec and numeric(ec[i])
-    if ec and e ~= nil and e <= 0 then fail("segmented", "exposure", string.format("row %d: %s must be positive", i, tostring(ec[i]))) end
+    local v = C.numeric(yc[i])
+    if yc[i] ~= NA and v == nil then C.fail("segmented", "y", string.format("row %d: %s is not a number", i, tostring(yc[i]))) end
+    local e = ec and C.numeric(ec[i])
+    if ec and e ~= nil and e <= 0 then C.fail("segmented", "exposure", string.format("row %d: %s must be positive", i, tostring(ec[i]))) end
     rows[#rows + 1] = { x = x, y = v, e = e }
   end
   table.sort(rows, function(a, b) return a.x < b.x end)
   local times = {}
   for i, r in ipairs(rows) do times[i] = r.x end
-  if #times == 0 then fail("segmented", "data", "no rows", "analysis") end
+  if #times == 0 then C.fail("segmented", "data", "no rows", "analysis") end
   axis:fix(times)
-  local use, dropped = sample_mask("segmented", axis, times, spec)
-  local brks = parse_breaks("segmented", axis, spec)
+  local use, dropped = C.sample_mask("segmented", axis, times, spec)
+  local brks = C.parse_breaks("segmented", axis, spec)
   local used = {}
   for p, r in ipairs(rows) do
     if use[p] and r.y ~= nil and (ec == nil or r.e ~= nil) then used[#used + 1] = p end
   end
   local xs_used = {}
   for i, p in ipairs(used) do xs_used[i] = times[p] end
-  local notes, npre = check_segments("segmented", brks, xs_used)
-  local X, xnames = period_covariates("segmented", axis, times, use, spec)
+  local notes, npre = C.check_segments("segmented", brks, xs_used)
+  local X, xnames = C.period_covariates("segmented", axis, times, use, spec)
   local warnings = {}
   local npost = #used - npre
   if npre < 8 or npost < 8 then
@@ -249,7 +232,7 @@ function M.segmented(spec)
     local words = diag_words(d)
     local method, lag, reason
     local want = type(ac) == "table" and ac.method or ac
-    want = choice("segmented", "autocorrelation", want, { "auto", "none", "newey", "prais", "corc" }, "auto")
+    want = C.choice("segmented", "autocorrelation", want, { "auto", "none", "newey", "prais", "corc" }, "auto")
     if want == "auto" then
       if not d.any then
         method, lag = "ols", 0
@@ -279,7 +262,7 @@ function M.segmented(spec)
     elseif want == "newey" then
       method = "newey"
       lag = type(ac) == "table" and ac.lag or math.max(d.lstar, 1)
-      if math.type(lag) ~= "integer" or lag < 0 then failn("segmented", "autocorrelation.lag", "autocorrelation.lag must be a whole number >= 0") end
+      if math.type(lag) ~= "integer" or lag < 0 then C.failn("segmented", "autocorrelation.lag", "autocorrelation.lag must be a whole number >= 0") end
       reason = string.format("Newey-West standard errors with lag %d, as the recipe asks (%s).", lag, words)
     else
       method = want
@@ -304,10 +287,10 @@ function M.segmented(spec)
     end
   else
     if type(ac) == "table" or (ac ~= "auto" and ac ~= "none") then
-      fail("segmented", "autocorrelation", "Newey-West and Prais-Winsten are for the gaussian family; "
+      C.fail("segmented", "autocorrelation", "Newey-West and Prais-Winsten are for the gaussian family; "
         .. "a Poisson model here uses quasi-Poisson errors (dispersion = \"pearson\")")
     end
-    local disp = choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
+    local disp = C.choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
     local g = model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }
     local yv, chi2 = est:column("_y"), 0
     for i = 1, #yv do chi2 = chi2 + (yv[i] - g.fitted[i]) ^ 2 / g.fitted[i] end
@@ -321,7 +304,7 @@ function M.segmented(spec)
     res.diagnostics = { acf = oka and acf or nil, ljung_box = okl and lb or nil, max_lag = max_lag,
       alpha = alpha, bg = {}, dispersion = phi }
     if disp == "pearson" then
-      fit = reinfer(g, phi, g.df_resid)
+      fit = C.reinfer(g, phi, g.df_resid)
       res.method = string.format("quasi-Poisson regression, log link (dispersion %.2f)", phi)
     else
       fit = g
@@ -331,7 +314,7 @@ function M.segmented(spec)
           .. "Poisson standard errors are too small; use dispersion = \"pearson\".", phi)
       end
     end
-    local lbw = okl and string.format("Ljung-Box Q(%d) of the Pearson residuals %s", max_lag, pw(lb.p_value)) or "no Ljung-Box test"
+    local lbw = okl and string.format("Ljung-Box Q(%d) of the Pearson residuals %s", max_lag, C.pw(lb.p_value)) or "no Ljung-Box test"
     res.choice = { method = "poisson", lag = 0, reason = string.format("Counts are modelled with a "
       .. "log-linear Poisson regression%s. Pearson dispersion %.2f; %s. Newey-West and Prais-Winsten "
       .. "are not offered for counts, and a negative binomial model is not offered: "
@@ -342,8 +325,8 @@ function M.segmented(spec)
         .. "Poisson standard errors ignore this. Consider modelling the rate with family = \"gaussian\".", lbw)
     end
   end
-  if inference == "z" and fit.df ~= math.huge then fit = reinfer(fit, nil, math.huge) end
-  if inference == "t" and fit.df == math.huge and family == "gaussian" then fit = reinfer(fit, nil, #used - #terms - 1) end
+  if inference == "z" and fit.df ~= math.huge then fit = C.reinfer(fit, nil, math.huge) end
+  if inference == "t" and fit.df == math.huge and family == "gaussian" then fit = C.reinfer(fit, nil, #used - #terms - 1) end
   res.fit = fit
   res.dist = fit.df == math.huge and "z" or "t"
   -- Lines: fitted and counterfactual for every period, effect after the interruption.
@@ -358,7 +341,7 @@ function M.segmented(spec)
     local r = rows[p]
     local xf, xc = row_vec(full, p), row_vec(cf, p)
     local off = (family == "poisson" and r.e) and math.log(r.e) or 0
-    local lf, lc = lincom_vec(fit, xf), lincom_vec(fit, xc)
+    local lf, lc = C.lincom_vec(fit, xf), C.lincom_vec(fit, xc)
     local row = { time = x, label = axis:label(x), observed = r.y, included = use[p] and r.y ~= nil,
       post = x >= brks[1].x - 1e-9 }
     local dvec = {}
@@ -368,7 +351,7 @@ function M.segmented(spec)
       row.counterfactual, row.counterfactual_se = lc.estimate, lc.std_error
       row.counterfactual_lo, row.counterfactual_hi = lc.conf_low, lc.conf_high
       if row.post then
-        local e = lincom_vec(fit, dvec)
+        local e = C.lincom_vec(fit, dvec)
         row.effect, row.effect_se, row.effect_lo, row.effect_hi, row.effect_p =
           e.estimate, e.std_error, e.conf_low, e.conf_high, e.p_value
       end
@@ -383,10 +366,10 @@ function M.segmented(spec)
       if row.post then
         local g = {}
         for j = 1, k do g[j] = mf * xf[j] - mc * xc[j] end
-        local e = lincom_vec(fit, g, mf - mc)
+        local e = C.lincom_vec(fit, g, mf - mc)
         row.effect, row.effect_se, row.effect_lo, row.effect_hi, row.effect_p =
           e.estimate, e.std_error, e.conf_low, e.conf_high, e.p_value
-        local lr = lincom_vec(fit, dvec)
+        local lr = C.lincom_vec(fit, dvec)
         row.ratio, row.ratio_lo, row.ratio_hi = math.exp(lr.estimate), math.exp(lr.conf_low), math.exp(lr.conf_high)
         row.ratio_p = lr.p_value
       end

@@ -63,6 +63,20 @@ M.col = col
 
 M.VCOVS = { "cluster", "HC0", "HC1", "HC3", "svyglm", "classical" }
 
+--- A trend ratio: the rate in `to` over the rate in `from` of a series in
+-- another input (e.g. Year 8 unauthorised absence sessions per pupil,
+-- 2018/19 over 2015/16), by which a historical comparison group's outcome
+-- is brought to the programme group's period.
+M.trend = S.record({
+  data = S.string({ required = true, doc = "the input holding the series" }),
+  time = S.column({ required = true, input = "data" }),
+  value = S.column({ required = true, input = "data", doc = "the total (e.g. sessions)" }),
+  per = S.column({ input = "data", doc = "divide by this (e.g. pupils): the rate per unit" }),
+  from = S.any({ required = true, doc = "the comparison group's outcome period" }),
+  to = S.any({ required = true, doc = "the programme group's outcome period" }),
+  label = S.string({ doc = "what the rate is, for the report" }),
+})
+
 --- An outcome to estimate the effect on.
 M.outcome = S.record({
   name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" }),
@@ -70,7 +84,11 @@ M.outcome = S.record({
   label = S.string(),
   adjust = S.list(col(), { doc = "covariates for regression adjustment" }),
   interact = S.boolean({ doc = "interact the adjustment with treatment (g-computation)" }),
-  rescale_control = S.number({ min = 0, doc = "multiply the comparison group's outcome (a time-trend ratio)" }),
+  rescale_control = S.either({ S.number({ min = 0 }), M.trend }, {
+    pick = function(v) return type(v) == "table" and 2 or 1 end,
+    doc = "multiply the comparison group's outcome: a number, or {data, time, value, per, from, to}, the "
+      .. "ratio of a series' rate in `to` over `from` (a time-trend ratio)" }),
+  inference = S.enum({ "t", "z" }, { doc = "\"z\": normal intervals and p-values" }),
   vcov = S.enum(M.VCOVS),
   scale = S.number({ doc = "multiply estimates for the report: 100 gives percentage points" }),
   unit = S.string(),
@@ -95,6 +113,7 @@ function M.common_fields()
     treat = col({ required = true, doc = "0/1 (or true/false) column: 1 for the programme group" }),
     labels = S.map(S.string(), { doc = "column -> label for tables" }),
     summary = S.string({ doc = "the design in plain English, for the report" }),
+    label = S.string({ doc = "a short name of the design for out/index (e.g. \"Weighted Mahalanobis matching\")" }),
     level = S.number({ min = 0.5, max = 0.999 }),
     charts = S.boolean({ doc = "draw the love plot and the score overlap (default true)" }),
   }
@@ -102,7 +121,65 @@ end
 
 -- Which frame to analyse: shared with the other designs (csc.designs.base).
 M.check_source = DI.check_source
-function M.frame(data, design) return DI.frame(data, design, M.raise) end
+function M.frame(data, design, ctx) return DI.frame(data, design, M.raise, ctx) end
+
+-- ===== rescaling by a trend ratio =====
+
+local function same_time(a, b)
+  if type(a) == "number" and type(b) == "number" then return a == b end
+  return tostring(a) == tostring(b)
+end
+
+--- The factor for outcome o's rescale_control: the number given, or the
+-- trend ratio it describes (recorded as estimate PRE NAME.trend_ratio with
+-- the series as table PRE NAME_trend).  `path` is the outcome's design path.
+function M.rescale(ctx, design, o, pre, path)
+  local t = o.rescale_control
+  if type(t) ~= "table" then return t end
+  local tp = path .. ".rescale_control"
+  local f = ctx.data[t.data]
+  if f == nil then M.raise(design, tp .. ".data", string.format("%q is not among the inputs", tostring(t.data))) end
+  local times, vals = f:column(t.time), f:column(t.value)
+  local pers = t.per and f:column(t.per)
+  local rows, rate = {}, {}
+  for i = 1, #times do
+    local r = NA
+    if vals[i] ~= NA and (not pers or (pers[i] ~= NA and pers[i] ~= 0)) then r = vals[i] / (pers and pers[i] or 1) end
+    rows[#rows + 1] = pers and { times[i], vals[i], pers[i], r } or { times[i], vals[i], r }
+    for _, k in ipairs({ "from", "to" }) do
+      if same_time(times[i], t[k]) then
+        if rate[k] ~= nil then
+          M.raise(design, tp .. "." .. k, string.format("input %q has more than one row for %s %s", t.data, t.time,
+            tostring(t[k])), "analysis")
+        end
+        rate[k] = r
+      end
+    end
+  end
+  for _, k in ipairs({ "from", "to" }) do
+    if rate[k] == nil then
+      M.raise(design, tp .. "." .. k, string.format("input %q has no row with %s %s", t.data, t.time, tostring(t[k])),
+        "analysis")
+    end
+    if rate[k] == NA or rate[k] == 0 then
+      M.raise(design, tp .. "." .. k, string.format("the rate of input %q in %s is missing or 0, so no trend ratio "
+        .. "can be formed", t.data, tostring(t[k])), "analysis")
+    end
+  end
+  local ratio = rate.to / rate.from
+  local what = t.label or (t.per and (t.value .. " per " .. t.per) or t.value)
+  local lab = pre .. o.name
+  ctx:estimate({ label = lab .. ".trend_ratio", value = ratio, unit = "ratio", group = pre .. "effects",
+    method = string.format("%s, %s over %s", what, tostring(t.to), tostring(t.from)) })
+  ctx:table((lab:gsub("%.", "_")) .. "_trend", { columns = pers and { t.time, t.value, t.per, "rate" }
+    or { t.time, t.value, "rate" }, rows = rows }, { digits = { rate = 3 },
+    caption = string.format("%s: the time-trend ratio of %s (%s over %s)", o.label or o.name, what,
+      tostring(t.to), tostring(t.from)) })
+  ctx:method(string.format("%s: the comparison group's outcome is multiplied by the time-trend ratio %s = "
+    .. "(%s in %s) / (%s in %s), to bring it to the programme group's period.", o.label or o.name,
+    util.fmt_fixed(ratio, 4), what, tostring(t.to), what, tostring(t.from)))
+  return ratio
+end
 
 -- ===== formatting =====
 
@@ -146,6 +223,10 @@ function M.report_balance(ctx, design, b, pre, what, caption, name)
       .. "the same denominator after; over_threshold marks |SMD| above %s after %s.",
     b.sd == "pooled" and "pooled" or b.sd == "treated" and "programme group's" or "comparison group's",
     what, b.variance == "sample" and "n - 1" or "cobalt's", util.fmt_number(b.threshold), what) })
+  local formula = b.sd == "pooled" and "√((s²_T + s²_C)/2)" or b.sd == "treated" and "s_T" or "s_C"
+  ctx:method(string.format("%sBalance: `SMD = (mean_T − mean_C)/%s`, s² the %s variances of the groups before "
+    .. "%s, the same denominator after (means then weighted by the %s weights); variance ratio `s²_T/s²_C`.",
+    name and (name .. ": ") or "", formula, b.variance == "sample" and "sample (n − 1)" or "cobalt's", what, what))
   for _, w in ipairs(b:warnings("after " .. what .. (name and (" (" .. name .. ")") or ""))) do ctx:warn(w) end
   if design.charts ~= false then
     local vars, before, after, vr = {}, {}, {}, {}
@@ -184,6 +265,12 @@ function M.report_effects(ctx, design, outcomes, pre, fit, base, caption, headli
       group = pre .. "effects", detail = true })
     ctx:estimate({ label = lab .. ".mean_comparison", value = e.mean_control * sc, unit = o.unit,
       group = pre .. "effects", detail = true })
+    if o.adjust then
+      -- the programme mean less the adjusted effect: the comparison mean a
+      -- report prints beside an adjusted effect, so the two differ by it
+      ctx:estimate({ label = lab .. ".mean_comparison_adjusted", value = (e.mean_treated - e.estimate) * sc,
+        unit = o.unit, group = pre .. "effects", detail = true })
+    end
     rows[#rows + 1] = { o.label or o.name, e.mean_treated * sc, e.mean_control * sc, e.estimate * sc,
       e.se * sc, e.conf_low * sc, e.conf_high * sc, e.p_value, e.n_treated, e.n_control }
     ctx:method(string.format("%s: %s.", o.label or o.name, e.method))

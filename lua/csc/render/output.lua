@@ -80,7 +80,7 @@ function M.results(ctx, r, published, stamp)
   local pub, checks = json.array(), json.array()
   for _, p in ipairs(published) do
     local list = p.input_check and checks or pub
-    list[#list + 1] = { label = p.label, published = p.published, reproduced = p.reproduced,
+    list[#list + 1] = { label = p.label, published = p.published, printed = p.printed, reproduced = p.reproduced,
       tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
       estimate = p.estimate, field = p.field, note = p.note, synthetic_data = p.synthetic,
       by_construction = nil }

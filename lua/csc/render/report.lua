@@ -139,7 +139,9 @@ local function comparison_rows(list, anchor_prefix)
   local rows, explain = {}, {}
   for _, pb in ipairs(order) do
     local label, codes = labels.strip_code(pb.label)
-    local d = math.max(decimals(pb.published), decimals(pb.tolerance))
+    -- a figure given as printed is shown as printed (".5601378")
+    local d = math.max(pb.printed and #(pb.printed:match("%.(%d+)") or "") or decimals(pb.published),
+      decimals(pb.tolerance))
     local function show(v)
       if v == nil then return "–" end
       local w = labels.coded(v, codes)
@@ -147,7 +149,7 @@ local function comparison_rows(list, anchor_prefix)
       if d == 0 and v == math.floor(v) then return util.fmt_number(v) end
       return util.fmt_fixed(v, math.min(d + 1, 6))
     end
-    local pub = labels.coded(pb.published, codes) or util.fmt_number(pb.published)
+    local pub = labels.coded(pb.published, codes) or pb.printed or util.fmt_number(pb.published)
     local diff = "–"
     if pb.reproduced ~= nil and not codes then
       local dv = pb.reproduced - pb.published

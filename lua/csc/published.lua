@@ -1,0 +1,241 @@
+--- Published figures: the recipe's `published` list, expanded and set
+-- beside the run's estimates.  An entry is one figure ({label, value,
+-- tolerance} or {label, printed}); a table entry ({rows = {header, row...}})
+-- types in a table as the report printed it and stands for one entry per
+-- cell.  A figure given as printed text (".5601378") carries its own
+-- tolerance: half a unit of its last printed digit, the largest difference
+-- that still rounds to it.  Reference: docs/recipes.md ("Published figures").
+-- @module csc.published
+local S = require("csc.schema")
+local errors = require("csc.errors")
+local util = require("csc.util")
+
+local M = {}
+
+local FIELDS = { "value", "se", "p", "ci_low", "ci_high", "n", "df" }
+
+--- On synthetic data, how a figure relates to the data: calibrated into
+-- them, designed into their shape, or found by the analysis.
+M.SYNTHETIC = { "calibrated", "designed", "found" }
+M.SYNTHETIC_DOC = "on synthetic data: the figure was calibrated into the data, designed into their shape, "
+  .. "or found by the analysis (default calibrated: agreement by construction)"
+M.INPUT_CHECK_DOC = "a check of the input data against another source, not a figure of the report: listed "
+  .. "apart from the published figures and not counted with them"
+
+--- The number a printed figure stands for, and half a unit of its last
+-- digit; nil when the text is not a plain number.  "-.0031752" -> -0.0031752,
+-- 5e-8; "4" -> 4, 0.5; "1,234" -> 1234, 0.5.
+function M.parse_printed(s)
+  if type(s) ~= "string" then return nil end
+  local t = s:gsub("^%s+", ""):gsub("%s+$", ""):gsub("^−", "-")
+  local sign, int, frac = t:match("^([+-]?)([%d,]*)%.?(%d*)$")
+  if not sign or (int == "" and frac == "") or int:find(",,", 1, true) or int:match("^,") then return nil end
+  if t:find(".", 1, true) and frac == "" then return nil end
+  local v = tonumber(sign .. (int == "" and "0" or int:gsub(",", "")) .. (frac ~= "" and ("." .. frac) or ""))
+  if not v then return nil end
+  return v, 0.5 * 10 ^ -#frac
+end
+
+local printed = S.string({ doc = "the figure as the report printed it, e.g. \".5601378\"; the tolerance is "
+  .. "then half a unit of its last digit unless given" })
+
+local function check_printed(p)
+  if p.printed ~= nil and M.parse_printed(p.printed) == nil then
+    return string.format("%q is not a number as printed (digits, an optional sign, point and thousands commas)",
+      p.printed), "printed"
+  end
+end
+
+--- One published figure.
+M.entry = S.record({
+  label = S.string({ required = true }),
+  value = S.number(),
+  printed = printed,
+  tolerance = S.number({ min = 0 }),
+  estimate = S.string(),
+  field = S.enum(FIELDS, { doc = "which part of the estimate the report printed (default value)" }),
+  unit = S.string(),
+  source = S.string(),
+  note = S.string(),
+  synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC }),
+  input_check = S.boolean({ doc = M.INPUT_CHECK_DOC }),
+}, { check = function(p)
+  local msg, sub = check_printed(p)
+  if msg then return msg, sub end
+  if p.value == nil and p.printed == nil then return "give value (with tolerance) or printed", "value" end
+  if p.value ~= nil and p.printed ~= nil then return "give value or printed, not both", "printed" end
+  if p.value ~= nil and p.tolerance == nil then
+    return "is required with value: the largest difference counted as reproduced (or give printed = \"...\")",
+      "tolerance"
+  end
+end })
+
+-- A cell of a table entry: printed text, a number (with the entry's
+-- tolerance), false (not printed), or a table overriding the entry.
+local cell = S.either({ S.string(), S.number(), S.boolean(), S.record({
+  printed = printed, value = S.number(), tolerance = S.number({ min = 0 }), note = S.string(),
+  label = S.string(), synthetic = S.enum(M.SYNTHETIC),
+}) })
+
+local function placeholders(s)
+  local out = {}
+  for name in tostring(s):gmatch("{([%w_]+)}") do out[#out + 1] = name end
+  return out
+end
+
+-- Is header name h a key column (named in the label or estimate template)?
+local function named_key(p, h)
+  for _, t in ipairs({ p.label, p.estimate, p.source or "" }) do
+    for _, name in ipairs(placeholders(t)) do if name == h then return true end end
+  end
+  return false
+end
+
+local function check_table(p)
+  local header = p.rows[1]
+  if type(header) ~= "table" then return "the first row names the columns", "rows[1]" end
+  local named = {}
+  for j, h in ipairs(header) do
+    if type(h) ~= "string" then return "column names are strings", string.format("rows[1][%d]", j) end
+    named[h] = true
+  end
+  for _, f in ipairs({ "label", "estimate", "source" }) do
+    for _, name in ipairs(placeholders(p[f] or "")) do
+      if name ~= "column" and not named[name] then
+        return string.format("{%s} is not a column of the header row%s", name, util.hint(name, header)), f
+      end
+    end
+  end
+  for key in pairs(p.columns or {}) do
+    if not named[key] or named_key(p, key) then
+      local figs = {}
+      for _, h in ipairs(header) do if not named_key(p, h) then figs[#figs + 1] = h end end
+      return string.format("%q is not a figure column of the header row%s", tostring(key),
+        util.hint(tostring(key), figs)), "columns." .. tostring(key)
+    end
+  end
+  for i = 2, #p.rows do
+    local row = p.rows[i]
+    if type(row) ~= "table" then return "each row is a list of cells", string.format("rows[%d]", i) end
+    if #row ~= #header then
+      return string.format("has %d cells and the header row %d (write false for a figure the report did not "
+        .. "print)", #row, #header), string.format("rows[%d]", i)
+    end
+    for j = 1, #header do
+      local c = row[j]
+      if type(c) == "string" and not named_key(p, header[j]) and M.parse_printed(c) == nil then
+        return string.format("%q is not a number as printed", c), string.format("rows[%d][%d]", i, j)
+      end
+      if type(c) == "number" and p.tolerance == nil then
+        return "a number needs the entry's tolerance (or type it as printed text)", string.format("rows[%d][%d]", i, j)
+      end
+    end
+  end
+end
+
+--- A published table: rows[1] names the columns; a column named in the
+-- label or estimate template ({name}) holds a key of each row, every other
+-- column holds figures.  A figure column's name is the estimate's last part
+-- ({column}), optionally with ":field" (e.g. "impact:p").
+M.table_entry = S.record({
+  rows = S.list(S.list(cell), { required = true, min_items = 2 }),
+  label = S.string({ required = true, doc = "template, e.g. \"Table 9: {characteristic}, {column}\"" }),
+  estimate = S.string({ required = true, doc = "template, e.g. \"absences.balance.{covariate}.{column}\"" }),
+  columns = S.map(S.string(), { doc = "figure column -> words for {column} in the label" }),
+  tolerance = S.number({ min = 0, doc = "for cells given as numbers" }),
+  field = S.enum(FIELDS),
+  unit = S.string(),
+  source = S.string({ doc = "where in the report; may name key columns, e.g. \"{table}\"" }),
+  note = S.string(),
+  synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC }),
+  input_check = S.boolean({ doc = M.INPUT_CHECK_DOC }),
+}, { check = check_table })
+
+M.schema = S.list(S.either({ M.table_entry, M.entry },
+  { pick = function(v) return type(v) == "table" and (v.rows ~= nil and 1 or 2) or nil end }))
+
+local function fill(t, vars)
+  return (t:gsub("{([%w_]+)}", function(k) return vars[k] ~= nil and tostring(vars[k]) or "{" .. k .. "}" end))
+end
+
+--- The flat list of figures: {label, value, tolerance, printed, estimate,
+-- field, unit, source, note, path} (path: the recipe field, for errors).
+function M.expand(list)
+  local out = {}
+  for i, p in ipairs(list or {}) do
+    local path = string.format("published[%d]", i)
+    if p.rows then
+      local header = p.rows[1]
+      for r = 2, #p.rows do
+        local row, keys = p.rows[r], {}
+        for j, h in ipairs(header) do if named_key(p, h) then keys[h] = row[j] end end
+        for j, h in ipairs(header) do
+          local c = row[j]
+          if not named_key(p, h) and c ~= nil and c ~= false then
+            local o = type(c) == "table" and c or {}
+            local col, field = h:match("^([^:]+):(.+)$")
+            col = col or h
+            local vars = setmetatable({ column = col }, { __index = keys })
+            local words = setmetatable({ column = (p.columns and p.columns[h]) or col }, { __index = keys })
+            local pr = type(c) == "string" and c or o.printed
+            local v, half = M.parse_printed(pr)
+            out[#out + 1] = {
+              label = o.label or fill(p.label, words), estimate = fill(p.estimate, vars),
+              value = type(c) == "number" and c or o.value or v, printed = pr,
+              tolerance = o.tolerance or (pr and half) or p.tolerance,
+              field = field or p.field, unit = p.unit, source = p.source and fill(p.source, keys),
+              note = o.note or p.note, synthetic = o.synthetic or p.synthetic, input_check = p.input_check,
+              path = string.format("%s.rows[%d][%d]", path, r, j),
+            }
+          end
+        end
+      end
+    else
+      local v, half = M.parse_printed(p.printed)
+      out[#out + 1] = { label = p.label, estimate = p.estimate or p.label, value = p.value or v,
+        printed = p.printed, tolerance = p.tolerance or half, field = p.field, unit = p.unit,
+        source = p.source, note = p.note, synthetic = p.synthetic, input_check = p.input_check, path = path }
+    end
+  end
+  return out
+end
+
+--- Compare the recipe's published figures with ctx's estimates.
+-- `where(path)` gives the "file:line: path: " prefix for errors.
+function M.compare(ctx, list, where)
+  local out = {}
+  for _, p in ipairs(M.expand(list)) do
+    local label = p.estimate
+    local e = ctx.estimate_index[label]
+    if not e then
+      local labels = {}
+      for _, x in ipairs(ctx.estimates) do labels[#labels + 1] = x.label end
+      errors.raise("recipe", string.format("%sno estimate labelled %q was produced%s; the run produced: %s",
+        where(p.path), label, util.hint(label, labels), #labels > 0 and table.concat(labels, "; ") or "(none)"))
+    end
+    -- field picks which part of the estimate the report printed
+    local field = p.field or "value"
+    local rep
+    if field == "ci_low" or field == "ci_high" then
+      rep = e.ci and e.ci[field == "ci_low" and 1 or 2]
+    else
+      rep = e[field]
+    end
+    if rep == nil then
+      errors.raise("recipe", string.format("%sthe estimate %q has no %s to compare with",
+        where(p.path .. (p.path:find("rows") and "" or ".field")), label, field))
+    end
+    out[#out + 1] = {
+      label = p.label, published = p.value, printed = p.printed, reproduced = rep, tolerance = p.tolerance,
+      within = math.abs(rep - p.value) <= p.tolerance + 1e-12,
+      unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
+      note = p.note, input_check = p.input_check or nil,
+      -- on synthetic data every figure is taken as calibrated into the data
+      -- (agreement by construction) unless the recipe says otherwise
+      synthetic = ctx.synthetic and (p.synthetic or "calibrated") or nil,
+    }
+  end
+  return out
+end
+
+return M

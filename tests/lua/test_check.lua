@@ -1,0 +1,256 @@
+-- Argument checks and structured errors (csc.check, csc.errors):
+-- every public function of the modules a recipe may require refuses a
+-- misspelt option with a "did you mean" and exit code 2; and the exit code
+-- of an engine failure comes from its kind, not from its words.
+local H = ...
+local check = require("csc.check")
+local errors = require("csc.errors")
+local runner = require("csc.runner")
+local sandbox = require("csc.sandbox")
+local sys = require("host.sys")
+local frame = require("csc.frame")
+local stats = require("csc.stats")
+local model = require("csc.model")
+local its = require("csc.its")
+local match = require("csc.match")
+local util = require("csc.util")
+
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-check-" .. tostring(os.time()) .. "-"
+  .. tostring(math.random(1e6))
+sys.mkdirs(tmp)
+
+-- ===== Small data every function can take =====
+
+-- 3 units x 8 years; t (treated) is unit 1; x overlaps between groups.
+local names = { "unit", "year", "y", "x", "t", "date" }
+local cols = { {}, {}, {}, {}, {}, {} }
+for u = 1, 3 do
+  for yr = 2010, 2017 do
+    local i = #cols[1] + 1
+    cols[1][i], cols[2][i] = u, yr
+    cols[3][i] = 10 + u + 0.3 * (yr - 2010) + ((i * 7) % 5) / 10
+    cols[4][i] = ((i * 3) % 7) + 0.5 * u
+    cols[5][i] = (i % 3 == 0) and 1 or 0
+    cols[6][i] = string.format("%d-0%d-01", yr, u)
+  end
+end
+local d = frame.new({ names = names, columns = cols, types = { date = "date" } })
+local P = its.panel({ data = d, unit = "unit", time = "year", value = "y" })
+local fit = model.ols({ data = d, y = "y", x = { "x" } })
+local matched = match.nearest({ data = d, treat = "t", covariates = { "x" } })
+local weighted = match.ipw({ data = d, treat = "t", covariates = { "x" } })
+
+-- ===== Every public function that takes options =====
+
+-- signature name -> how to call the function with an option table `o`.
+local calls = {
+  ["frame.new"] = function(o) return frame.new(o) end,
+  ["stats.t_test"] = function(o) return stats.t_test({ 1, 2, 3 }, { 2, 3, 5 }, o) end,
+  ["stats.chisq_test"] = function(o) return stats.chisq_test({ { 3, 4 }, { 5, 6 } }, o) end,
+  ["stats.fisher_test"] = function(o) return stats.fisher_test({ { 3, 4 }, { 5, 6 } }, o) end,
+  ["stats.wilcox_test"] = function(o) return stats.wilcox_test({ 1, 2, 3 }, { 2, 3, 5 }, o) end,
+  ["stats.prop_test"] = function(o) return stats.prop_test(3, 10, o) end,
+  ["stats.prop_z_test"] = function(o) return stats.prop_z_test(3, 10, o) end,
+  ["stats.cor_test"] = function(o) return stats.cor_test({ 1, 2, 3, 4 }, { 2, 3, 5, 4 }, o) end,
+  ["stats.bootstrap"] = function(o) return stats.bootstrap(o) end,
+  ["model.ols"] = function(o) return model.ols(o) end,
+  ["model.glm"] = function(o) return model.glm(o) end,
+  ["model.logit"] = function(o) return model.logit(o) end,
+  ["model.probit"] = function(o) return model.probit(o) end,
+  ["model.poisson"] = function(o) return model.poisson(o) end,
+  ["model.prais"] = function(o) return model.prais(o) end,
+  ["model.dwtest"] = function(o) return model.dwtest(o) end,
+  ["model.bgtest"] = function(o) return model.bgtest(o) end,
+  ["model.acf"] = function(o) return model.acf(o) end,
+  ["model.box_test"] = function(o) return model.box_test(o) end,
+  ["model.ljung_box"] = function(o) return model.ljung_box(o) end,
+  ["model.varsoc"] = function(o) return model.varsoc(o) end,
+  ["its.axis"] = function(o) return its.axis(o) end,
+  ["its.segmented"] = function(o) return its.segmented(o) end,
+  ["its.panel"] = function(o) return its.panel(o) end,
+  ["its.neighbours"] = function(o) return its.neighbours(o) end,
+  ["its.pool"] = function(o) return its.pool(o) end,
+  ["its.did"] = function(o) return its.did(o) end,
+  ["its.event_study"] = function(o) return its.event_study(o) end,
+  ["its.cits"] = function(o) return P:cits(o) end,
+  ["its.match"] = function(o) return P:match(o) end,
+  ["its.placebo"] = function(o) return P:placebo(o) end,
+  ["match.nearest"] = function(o) return match.nearest(o) end,
+  ["match.ipw"] = function(o) return match.ipw(o) end,
+  ["match.balance"] = function(o) return match.balance(o) end,
+  ["match.effect"] = function(o) return match.effect(o) end,
+  ["match.first_event"] = function(o) return match.first_event(o) end,
+  ["match.window_counts"] = function(o) return match.window_counts(o) end,
+}
+
+-- Methods of results take their options through the same signatures.
+local methods = {
+  { "Model:dwtest", "model.dwtest", function(o) return fit:dwtest(o) end },
+  { "Model:bgtest", "model.bgtest", function(o) return fit:bgtest(o) end },
+  { "Matched:balance", "match.balance", function(o) return matched:balance(o) end },
+  { "Matched:effect", "match.effect", function(o) return matched:effect(o) end },
+  { "Weighted:balance", "match.balance", function(o) return weighted:balance(o) end },
+  { "Weighted:effect", "match.effect", function(o) return weighted:effect(o) end },
+}
+
+-- Public functions without an option table (their arguments are values).
+local no_options = {
+  ["frame.describe"] = true, ["frame.bind_rows"] = true, ["stats.p_adjust"] = true,
+  ["stats.cronbach_alpha"] = true, ["its.key"] = true, ["match.distance_words"] = true,
+}
+
+-- A misspelling of one of the fields: the longest name with one letter
+-- changed, which is not itself a field.
+local function misspell(sig)
+  local best
+  for _, n in ipairs(sig.names) do if not best or #n > #best then best = n end end
+  local known = check.set(sig.names)
+  for i = #best, 1, -1 do
+    for _, c in ipairs({ "q", "z", "x" }) do
+      local m = best:sub(1, i - 1) .. c .. best:sub(i + 1)
+      if m ~= best and not known[m] then return m, best end
+    end
+  end
+end
+
+local function expect_typo(label, sig, f)
+  local typo, meant = misspell(sig)
+  local ok, e = pcall(f, { [typo] = true })
+  H.ok(not ok, label .. " accepted the misspelt option " .. typo)
+  H.ok(errors.is(e), label .. ": not a structured error: " .. tostring(e))
+  H.eq({ label = label, kind = e.kind, code = errors.code(e), field = e.field },
+    { label = label, kind = "recipe", code = 2, field = typo })
+  local msg = tostring(e)
+  H.ok(msg:find(string.format('did you mean "%s"?', meant), 1, true), label .. ": " .. msg)
+  H.ok(msg:find(sig.fn .. ": unknown field '" .. typo .. "'", 1, true), label .. ": " .. msg)
+end
+
+H.case("every public function refuses a misspelt option: exit code 2 and a did-you-mean", function()
+  -- every function of every module a recipe may require is either checked
+  -- here or takes no option table
+  for mod in pairs(sandbox.public_modules) do
+    local short = mod:match("^csc%.(.+)$")
+    if short ~= "util" then   -- csc.util: helpers on plain values
+      for k, v in pairs(require(mod)) do
+        if type(v) == "function" then
+          local name = short .. "." .. k
+          H.ok(calls[name] or no_options[name], name .. " is neither checked here nor listed as taking no options")
+        end
+      end
+    end
+  end
+  -- every declared signature is called, and every call has a signature
+  for name in pairs(check.signatures) do H.ok(calls[name], "no call for signature " .. name) end
+  local n = 0
+  for name, f in pairs(calls) do
+    local sig = check.signatures[name]
+    H.ok(sig, name .. " declares no signature")
+    expect_typo(name, sig, f)
+    n = n + 1
+  end
+  for _, m in ipairs(methods) do expect_typo(m[1], check.signatures[m[2]], m[3]) end
+  H.ok(n >= 35, "functions checked: " .. n)
+end)
+
+H.case("model.ols{vcv = \"HC1\"} fails instead of giving classical standard errors", function()
+  H.raises('model.ols: unknown field \'vcv\' (did you mean "vcov"?)', model.ols,
+    { data = d, y = "y", x = { "x" }, vcv = "HC1" })
+  H.raises('model.ols: vcov: HC4 is not one of', model.ols, { data = d, y = "y", x = { "x" }, vcov = "HC4" })
+end)
+
+-- ===== Through a recipe and the command line =====
+
+local function write_recipe(name, design)
+  local p = tmp .. "/" .. name .. ".lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  inputs = { s = { path = %q } },
+  design = %s,
+}
+]], tmp .. "/s.csv", design)))
+  return p
+end
+
+local series = { "year,y,x,t" }
+for yr = 2008, 2021 do
+  series[#series + 1] = string.format("%d,%.3f,%d,%d", yr, 10 + 0.5 * (yr - 2008) + ((yr * 7) % 5) / 10,
+    yr % 4, yr >= 2015 and 1 or 0)
+end
+assert(sys.write_atomic(tmp .. "/s.csv", table.concat(series, "\n") .. "\n"))
+
+local function run_error(p)
+  local ok, e = pcall(runner.run, p, { out = tmp .. "/out", formats = { "md" } })
+  H.ok(not ok, p .. " ran")
+  H.ok(errors.is(e), "not a structured error: " .. tostring(e))
+  return e
+end
+
+H.case("a misspelt option in recipe code is a recipe error at the recipe line, exit code 2", function()
+  local p = write_recipe("typo", [[{ type = "custom", analyse = function(ctx)
+    local model = require("csc.model")
+    model.ols{ data = ctx.data.s, y = "y", x = { "x" }, vcv = "HC1" }
+  end }]])
+  local e = run_error(p)
+  H.eq({ e.kind, errors.code(e), e.field }, { "recipe", 2, "vcv" })
+  H.ok(tostring(e):find(p .. ":6: model.ols: unknown field 'vcv'", 1, true), tostring(e))
+  -- the command line exits with that code
+  local _, how, code = os.execute(string.format("./csceval run %s --out %s/cli >/dev/null 2>&1", p, tmp))
+  H.eq({ how, code }, { "exit", 2 })
+end)
+
+-- ===== Engine errors: the kind decides the exit code, not the words =====
+
+-- Replace host module function `name` by one that rewords every word of
+-- the message its C code raises, keeping only the kind C tagged it with.
+local function reworded(mod, name)
+  local t = require(mod)
+  local orig = t[name]
+  t[name] = function(...)
+    local r = table.pack(pcall(orig, ...))
+    if r[1] then return table.unpack(r, 2, r.n) end
+    local raw = tostring(r[2])
+    local tag, text = raw:match("^(\31[^\31]*\31)(.*)$")
+    error((tag or "") .. (text or raw):gsub("%a+", function(w) return w:upper():reverse() end), 0)
+  end
+  return function() t[name] = orig end
+end
+
+local function engine_case(label, mod, name, p, word)
+  local before = run_error(p)
+  H.ok(tostring(before):find(word, 1, true), label .. ": the engine's own words: " .. tostring(before))
+  local restore = reworded(mod, name)
+  local ok, after = pcall(run_error, p)
+  restore()
+  if not ok then error(after, 0) end
+  H.ok(not tostring(after):find(word, 1, true) and tostring(after):find(word:upper():reverse(), 1, true),
+    label .. ": the message was reworded: " .. tostring(after))
+  H.eq({ label, after.kind, errors.code(after) }, { label, before.kind, errors.code(before) })
+  H.eq(errors.code(before), 4)
+end
+
+H.case("rewording an engine error message does not change the exit code", function()
+  -- its design: a definition change at the interruption repeats its level
+  -- dummy, so host.model's QR finds the columns collinear
+  engine_case("its design", "host.model", "ols", write_recipe("engine_its", [[{ type = "its", data = "s",
+    time = "year", interruption = 2015, definition_change = 2015, outcomes = { { name = "y", column = "y" } } }]]),
+    "collinear")
+  -- recipe code calling csc.model directly (the runner's message handler)
+  engine_case("custom", "host.model", "ols", write_recipe("engine_custom", [[{ type = "custom",
+    analyse = function(ctx) require("csc.model").ols{ data = ctx.data.s, y = "y", x = { "t", "t" } } end }]]),
+    "collinear")
+  -- ipw design: the treatment is a step in time, perfectly predicted by year
+  engine_case("ipw design", "host.match", "ipw", write_recipe("engine_ipw", [[{ type = "ipw", data = "s",
+    treat = "t", covariates = { "year" }, outcomes = { { name = "y", column = "y" } } }]]), "separation")
+end)
+
+H.case("C errors carry a kind tag that csc.errors reads and strips", function()
+  local kind, msg, reason = errors.untag("\31analysis:negative_variance\31lincom: negative")
+  H.eq({ kind, msg, reason }, { "analysis", "lincom: negative", "negative_variance" })
+  H.eq({ errors.untag("x.lua:3: \31data\31bad") }, { "data", "bad" })
+  H.eq({ errors.untag("plain message") }, { nil, "plain message" })
+  H.eq({ errors.untag("\31nonsense\31text") }, { nil, "\31nonsense\31text" })
+  local e = errors.from_host("\31recipe\31its fit: comparators[1] must be a unit")
+  H.eq({ e.kind, e.msg, errors.code(e) }, { "recipe", "its fit: comparators[1] must be a unit", 2 })
+  H.eq(util.plain_error("\31analysis\31ols: column 'x' is all zero"), "ols: column 'x' is all zero")
+end)
