@@ -178,21 +178,21 @@ return {
     { label = "Suitable accommodation: itsamatch picks Lincolnshire, Staffordshire, Wakefield (1 = yes)",
       source = "Appendix 2", estimate = "accommodation.selection_matches", value = 1, tolerance = 0,
       synthetic = "designed",
-      note = "designed: the generator puts these authorities close to North Yorkshire and the rest apart, "
+      note = "the generator puts these authorities close to North Yorkshire and the rest apart, "
         .. "and keeps the first seed whose panel makes the selection pick them, so this shows the selection "
         .. "runs as described, not that the report's choice was right" },
     { label = "EET: itsamatch picks Leeds, Lincolnshire, North Tyneside, Northamptonshire, Staffordshire, Wakefield (1 = yes)",
       source = "Appendix 2", estimate = "eet.selection_matches", value = 1, tolerance = 0, synthetic = "designed",
-      note = "designed, as above" },
+      note = "as above" },
     { label = "Suitable accommodation: North Yorkshire above its trend in 2019 (+1 = above)",
       source = "Appendix 2, footnote 12", estimate = "accommodation.treated_departure_direction", synthetic = "designed", value = 1, tolerance = 0,
-      note = "\"a rise in NY curve in 2019\"; designed into the synthetic panel" },
+      note = "\"a rise in NY curve in 2019\"" },
     { label = "Suitable accommodation: comparators below their trend in 2019 (-1 = below)",
       source = "Appendix 2, footnote 12", estimate = "accommodation.comparators_departure_direction", synthetic = "designed", value = -1,
-      tolerance = 0, note = "\"a negative deviation from the baseline trend in 2019\"; designed into the synthetic panel" },
+      tolerance = 0, note = "\"a negative deviation from the baseline trend in 2019\"" },
     { label = "EET: North Yorkshire above its trend in 2019 (+1 = above)",
       source = "Appendix 2", estimate = "eet.treated_departure_direction", synthetic = "designed", value = 1, tolerance = 0,
-      note = "\"North Yorkshire registered a positive deviation\"; designed" },
+      note = "\"North Yorkshire registered a positive deviation\"" },
     -- "a positive non-significant impact was identified for both outcome variables"; the
     -- logit run is not tuned
     { source = "Appendix 2, sensitivity analysis", label = "{outcome}, logit sensitivity run: {column}",

@@ -258,3 +258,15 @@ H.case("benchmark tables give the authority's rank and quartile among its neighb
     H.eq(quart[i], math.min(4, math.floor(4 * (r - 1) / of) + 1))
   end
 end)
+
+H.case("two charts with the same title get distinct region names (axe-core: landmark-unique)", function()
+  local html = require("csc.render.html")
+  local svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
+  local doc = { title = "T", lead = {}, sections = { { id = "s", title = "S", blocks = {
+    { kind = "chart", chart = { name = "a", title = "Balance", desc = "d", svg = svg } },
+    { kind = "chart", chart = { name = "b", title = "Balance", desc = "d", svg = svg } },
+  } } } }
+  local page = html.report(doc, {})
+  H.ok(page:find('aria-label="Chart: Balance"', 1, true), page)
+  H.ok(page:find('aria-label="Chart 2: Balance"', 1, true), page)
+end)

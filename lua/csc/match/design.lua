@@ -236,7 +236,8 @@ function M.report_balance(ctx, design, b, pre, what, caption, name)
     end
     ctx:chart({
       name = tname .. "_love", kind = "love", table = tname,
-      title = "Standardised mean differences before and after " .. what,
+      -- named after its analysis, so two love plots in one report differ
+      title = "Standardised mean differences before and after " .. what .. (name and (": " .. name) or ""),
       desc = string.format("Dot plot of the absolute standardised mean difference of each of %d covariates "
         .. "before (open circles) and after (diamonds) %s, largest imbalance first, with the %s threshold "
         .. "marked and each covariate's variance ratio after %s beside its name. The figures are in the "

@@ -247,6 +247,15 @@ local function namespace_ids(svg, prefix)
   return svg
 end
 
+-- A chart region's name, unique in the page (landmarks need distinct
+-- names): a second chart with the same title is "Chart 2: title".
+local function region_label(ids, title)
+  local base = ("chartname-" .. title):lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  local got = ids("chartname-" .. title)
+  local n = got ~= base and got:sub(#base + 2)
+  return n and n ~= "" and ("Chart " .. n .. ": " .. title) or ("Chart: " .. title)
+end
+
 local function chart_html(c, links, ids, synthetic)
   local svg = c.svg:gsub("%s+$", "")
   if not c.own_ids then
@@ -262,7 +271,7 @@ local function chart_html(c, links, ids, synthetic)
   end
   return table.concat({
     string.format('<figure class="chart-figure" id="%s">', ids("figure-" .. c.name)),
-    string.format('<div class="chart" role="region" aria-label="%s" tabindex="0">', esc("Chart: " .. c.title)),
+    string.format('<div class="chart" role="region" aria-label="%s" tabindex="0">', esc(region_label(ids, c.title))),
     svg,
     "</div>",
     "<figcaption>" .. (synthetic and ('<strong class="synthetic-tag">' .. esc(synthetic) .. "</strong> ") or "")
