@@ -6,8 +6,8 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0
-DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev pkg-config
+PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0 yaml-0.1
+DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev libyaml-dev pkg-config
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -71,6 +71,7 @@ browser-deps:
 run: deps
 	$(MAKE) csceval
 	./csceval run recipes/*.lua --out out
+	./csceval synthesise recipes/*.lua --out out
 
 # Only host/app and host/bind include Lua headers; each layer includes only
 # the layers below it (tests/tools/lint_layers.sh, docs/host.md "Layers").
@@ -123,6 +124,8 @@ install: csceval
 	cd lua && find csc -type d -exec install -d $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \; \
 	  && find csc -type f -name '*.lua' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/share/csceval/lua/{} \;
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
+	install -d $(DESTDIR)$(PREFIX)/share/csceval/data/instruments
+	install -m 644 data/instruments/*.lua $(DESTDIR)$(PREFIX)/share/csceval/data/instruments/
 
 clean:
 	rm -rf build build-asan csceval out tests/out

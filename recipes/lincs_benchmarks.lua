@@ -1,6 +1,8 @@
--- Lincolnshire Partners in Practice: contextual benchmarking (Figures 7 and 9).
+-- Lincolnshire Partners in Practice: contextual benchmarking (Figures 1-3, 7 and 9).
 -- Reruns the referral figures quoted around Figures 7 and 9 of the final
--- evaluation report on the real children-in-need and population statistics.
+-- evaluation report on the real children-in-need and population statistics,
+-- and Figures 1 to 3 (looked-after children, child protection plans, 3 or
+-- more placements) on DfE's LAIT statistics.
 return {
   title = "Lincolnshire referrals and no-further-action share against statistical neighbours and England",
   question = "How did referrals to Lincolnshire's children's social care, and the share closed with "
@@ -11,7 +13,7 @@ return {
     reference = "RR1029",
     year = 2020,
     file = "../shared/seeds/001_30498599e8c141ff.txt",
-    tables = { "Figure 7", "Figure 9" },
+    tables = { "Figure 1", "Figure 2", "Figure 3", "Figure 7", "Figure 9" },
   },
 
   inputs = {
@@ -24,6 +26,12 @@ return {
       path = "../shared/data/ees/ons_mid-year_population_estimates_2012_to_2024.csv",
       description = "ONS mid-year estimates of children aged 0 to 17",
       columns = { "time_period", "geographic_level", "old_la_code", "population_estimate" },
+    },
+    lait = {
+      path = "../shared/data/lait/lait_csc_key_measures_2015_2025_long.csv",
+      description = "DfE Local Authority Interactive Tool: children's social care indicators 2015-2025 (looked-after "
+        .. "children and child protection plans per 10,000, 3 or more placements)",
+      columns = { "measure_short", "year", "la_number", "area_name", "region", "value" },
     },
     neighbours = {
       path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
@@ -58,10 +66,40 @@ return {
         per = 100,
         digits = 1,
       },
+      -- Figures 1 to 3, from LAIT (2015 on; 3 or more placements from 2016)
+      { name = "lac_rate", label = "Children looked after at 31 March per 10,000 children", input = "lait",
+        lait = "LAC", polarity = "low", digits = 0 },
+      { name = "cpp_rate", label = "Children on a child protection plan at 31 March per 10,000 children", input = "lait",
+        lait = "CPP_rate", polarity = "low", digits = 1 },
+      { name = "placements_3plus", label = "Children looked after with 3 or more placements in the year (%)", input = "lait",
+        lait = "LACStable_2016on", polarity = "low", digits = 0 },
     },
   },
 
   published = {
+    { label = "Looked-after children per 10,000 below the neighbours' mean, 2016/17 (1 = yes)", source = "Figure 1 text",
+      estimate = "lac_rate.below_neighbours.2017", value = 1, tolerance = 0,
+      note = "the report says Lincolnshire \"has low numbers of looked after children compared to statistical neighbours and national figures\"" },
+    { label = "Looked-after children per 10,000 below England, 2016/17 (1 = yes)", source = "Figure 1 text",
+      estimate = "lac_rate.below_england.2017", value = 1, tolerance = 0 },
+    { label = "Looked-after children per 10,000 below the neighbours' mean, 2018/19 (1 = yes)", source = "Figure 1 text",
+      estimate = "lac_rate.below_neighbours.2019", value = 1, tolerance = 0 },
+    { label = "Looked-after children per 10,000 below England, 2018/19 (1 = yes)", source = "Figure 1 text",
+      estimate = "lac_rate.below_england.2019", value = 1, tolerance = 0 },
+    { label = "Child protection plans per 10,000 below the neighbours' mean, 2018/19 (1 = yes)", source = "Figure 2 text",
+      estimate = "cpp_rate.below_neighbours.2019", value = 1, tolerance = 0 },
+    { label = "Child protection plans per 10,000 below England, 2018/19 (1 = yes)", source = "Figure 2 text",
+      estimate = "cpp_rate.below_england.2019", value = 1, tolerance = 0 },
+    { label = "Looked-after children with 3 or more placements, Lincolnshire 2017/18 (%, the peak)", source = "Figure 3 text",
+      estimate = "placements_3plus.authority.2018", value = 10, tolerance = 0.5,
+      note = "the report's figure is from the authority's own SSDA903 data; LAIT publishes whole percentages" },
+    { label = "Looked-after children with 3 or more placements, Lincolnshire 2019/20 (%)", source = "Figure 3 text",
+      estimate = "placements_3plus.authority.2020", value = 7, tolerance = 0.5,
+      note = "the report's figure covered April 2019 to January 2020 only; LAIT's is the full year" },
+    { label = "3 or more placements below the neighbours' mean, 2017/18 (1 = yes)", source = "Figure 3 text",
+      estimate = "placements_3plus.below_neighbours.2018", value = 1, tolerance = 0 },
+    { label = "3 or more placements below England, 2017/18 (1 = yes)", source = "Figure 3 text",
+      estimate = "placements_3plus.below_england.2018", value = 1, tolerance = 0 },
     { label = "Referrals per 10,000 children, Lincolnshire 2017/18 (the peak)", source = "Figure 7 text",
       estimate = "referral_rate.authority.peak_value", value = 510, tolerance = 5,
       note = "published figure rounded; population year not stated in the report" },
@@ -77,7 +115,20 @@ return {
       note = "published value covered April 2019 to January 2020 only" },
   },
 
+  strength = {
+    level = "moderate", qualifiers = { "limited comparison" }, result = "positive",
+    result_label = "Referrals and the no-further-action share fell after the 2017/18 peak, against neighbours and England",
+    reason = "Descriptive benchmarking against statistical neighbours and England, with no test of significance and no "
+      .. "counterfactual: a comparison, but a limited one.",
+  },
+
   limitations = {
+    "Figures 1 to 3 print no values; the text's claims (below neighbours and England) are checked as yes/no figures. "
+      .. "Figure 1 does not say whether it shows counts or rates; rates per 10,000 children are used, as comparisons "
+      .. "between authorities need them.",
+    "LAIT's placement stability measure (3 or more placements) starts in 2015/16, so the years before are shown as "
+      .. "missing; the report's 2019/20 figure (7%) covered ten months to January 2020 from the authority's own data, "
+      .. "while LAIT's 2019/20 figure is the full year.",
     "The report's 2019/20 figures covered ten months to January 2020 and were annualised; the published "
       .. "statistics used here cover the full year, so small differences are expected.",
     "The report compared with its own statistical neighbour group at the time; this rerun uses the "

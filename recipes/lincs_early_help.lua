@@ -153,6 +153,13 @@ return {
     } },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "no comparator" }, result = "none",
+    result_label = "No statistically significant change in the level or slope of referrals",
+    reason = "A single-series interrupted time series: it tests for change, but against no comparison area.",
+    basis = { comparator = false, significance = true },
+  },
+
   limitations = {
     "The monthly data are synthetic: only their annual totals are real. The shapes the report describes "
       .. "(the downward 2017/18 trend, the levelling off, the steadier 2018/19 months, the NFA share's "

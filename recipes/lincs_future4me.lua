@@ -177,6 +177,14 @@ return {
       estimate = "pseudo_start.offset_days", printed = "47", source = "Analytical approach text" },
   },
 
+  strength = {
+    level = "stronger", result = "positive",
+    result_label = "Some positive impact: reoffending lower than in the weighted historical comparison group",
+    reason = "Inverse probability weighting against a historical comparison group, with a test of significance; the "
+      .. "comparison group is from before the programme, which the limitations discuss.",
+    basis = { comparator = true, significance = true },
+  },
+
   limitations = {
     "The report does not say which weights it used. Table 1's treated group changes after weighting (236 to "
       .. "195, age 15.93 to 15.56), so the recipe uses weights for the average treatment effect (1/p and "

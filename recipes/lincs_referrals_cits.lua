@@ -97,6 +97,13 @@ return {
     did = { leads = 4, lags = 6, comparators = "selected" },
   },
 
+  strength = {
+    level = "stronger", result = "none",
+    result_label = "No impact found: the departure from trend relative to the neighbours is not significant (p = 0.41)",
+    reason = "A comparative interrupted time series against statistical neighbours, with significance tests and a "
+      .. "placebo ranking.",
+  },
+
   limitations = {
     "No published figures: the evaluation ran no comparative analysis, so this recipe has nothing to "
       .. "reproduce. Its Lincolnshire rates are the ones recipes/lincs_benchmarks.lua compares with the "

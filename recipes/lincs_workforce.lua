@@ -97,6 +97,12 @@ return {
       note = "the report states this in words without figures" },
   },
 
+  strength = {
+    level = "moderate", qualifiers = { "limited comparison" }, result = "positive",
+    result_label = "Turnover and agency rates below the neighbours and England from 2017/18 (turnover not in 2017 on today's figures)",
+    reason = "Descriptive benchmarking against statistical neighbours and England, with no test of significance.",
+  },
+
   limitations = {
     "The report states the comparison in words only; its charts print no values, so the rerun checks whether "
       .. "Lincolnshire was below (1) or not (0) in each year, not by how much.",

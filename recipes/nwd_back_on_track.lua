@@ -222,6 +222,14 @@ return {
       estimate = "absences.next_year.trend_ratio", printed = "1.28", source = "Appendix 3 text" },
   },
 
+  strength = {
+    level = "stronger", result = "none",
+    result_label = "No impact found: differences in absences and exclusions not statistically significant",
+    reason = "Mahalanobis matching against a historical comparison group from the same authority, with regression "
+      .. "adjustment and significance tests.",
+    basis = { comparator = true, significance = true },
+  },
+
   limitations = {
     "The report does not publish its covariate weights. The recipe weights each characteristic by its absolute "
       .. "standardised difference before matching (one reading of \"a certain weight to reflect different degrees "

@@ -204,6 +204,14 @@ return {
     } },
   },
 
+  strength = {
+    level = "stronger", result = "none",
+    result_label = "No impact found: positive but not statistically significant differences in accommodation and EET",
+    reason = "A comparative interrupted time series against authorities chosen by itsamatch, with significance tests; "
+      .. "one post-intervention year only.",
+    basis = { comparator = true, significance = true },
+  },
+
   limitations = {
     "The 2002-2019 panel is synthetic and calibrated to Table 5: the impacts and confidence intervals agree "
       .. "by construction. What the rerun shows is that the report's specification, run as described, gives "

@@ -10,6 +10,8 @@ int luaopen_host_model(lua_State *L);
 int luaopen_host_png(lua_State *L);
 int luaopen_host_its(lua_State *L);
 int luaopen_host_match(lua_State *L);
+int luaopen_host_survey(lua_State *L);
+int luaopen_host_yaml(lua_State *L);
 
 const struct hs_module hs_modules[] = {
   {"host.sys", luaopen_host_sys},
@@ -19,4 +21,6 @@ const struct hs_module hs_modules[] = {
   {"host.png", luaopen_host_png},
   {"host.its", luaopen_host_its},
   {"host.match", luaopen_host_match},
+  {"host.survey", luaopen_host_survey},
+  {"host.yaml", luaopen_host_yaml},
   {NULL, NULL}};

@@ -8,6 +8,32 @@
 
 #include <lauxlib.h>
 
+/* ===== Result fields ===== */
+
+void lh_set_estimate(lua_State *L, double estimate, double se, double statistic, double df,
+                     double p_value, double conf_low, double conf_high) {
+  lh_setnum(L, "estimate", estimate);
+  lh_setnum(L, "se", se);
+  lh_setnum(L, "statistic", statistic);
+  lh_setnum(L, "df", df);
+  lh_setnum(L, "p_value", p_value);
+  lh_setnum(L, "conf_low", conf_low);
+  lh_setnum(L, "conf_high", conf_high);
+}
+
+void lh_set_ftest(lua_State *L, double F, double df1, double df2, double p_F) {
+  lh_setnum(L, "F", F);
+  lh_setnum(L, "df1", df1);
+  lh_setnum(L, "df2", df2);
+  lh_setnum(L, "p_F", p_F);
+}
+
+void lh_set_rows(lua_State *L, size_t n, size_t used) {
+  lh_setint(L, "n", (lua_Integer)n);
+  lh_setint(L, "n_used", (lua_Integer)used);
+  lh_setint(L, "n_dropped", (lua_Integer)(n - used));
+}
+
 /* ===== Boxes ===== */
 
 void *lh_newbox(lua_State *L, size_t size, const char *tname, lua_CFunction gc) {

@@ -33,6 +33,16 @@ static inline void lh_setbool(lua_State *L, const char *k, int v) {
   lua_setfield(L, -2, k);
 }
 
+/* The fields every estimate with inference carries: estimate, se,
+ * statistic, df, p_value, conf_low, conf_high.  [-0, +0, m] */
+void lh_set_estimate(lua_State *L, double estimate, double se, double statistic, double df,
+                     double p_value, double conf_low, double conf_high);
+/* An F test's fields: F, df1, df2, p_F.  [-0, +0, m] */
+void lh_set_ftest(lua_State *L, double F, double df1, double df2, double p_F);
+/* The row counts of an analysis on n rows of which used were complete: n,
+ * n_used, n_dropped.  [-0, +0, m] */
+void lh_set_rows(lua_State *L, size_t n, size_t used);
+
 /* GC-owned scratch memory: a raised error cannot leak it.  [-0, +1, m] */
 static inline void *lh_scratch(lua_State *L, size_t bytes) {
   return lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);

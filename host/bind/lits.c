@@ -242,6 +242,12 @@ enum { L_OBS_T, L_OBS_C, L_FIT_T, L_FIT_T_SE, L_CF_T, L_CF_T_SE, L_FIT_C, L_FIT_
        L_OBS_T_O, L_OBS_C_O, L_FIT_T_O, L_CF_T_O, L_FIT_C_O, L_CF_C_O, L_EFF_T_O, L_EFF_T_O_SE,
        L_EFF_T_O_LO, L_EFF_T_O_HI, L_EFF_T_O_P, L_IMP_O, L_IMP_O_SE, L_IMP_O_LO, L_IMP_O_HI,
        L_IMP_O_P, L_NLINES };
+/* group_lines writes a group's fit, fit_se, cf, cf_se and its effect's
+ * estimate, se, lo, hi, p as consecutive lines. */
+_Static_assert(L_CF_T_SE == L_FIT_T + 3 && L_CF_C_SE == L_FIT_C + 3 && L_EFF_T_P == L_EFF_T + 4 &&
+                   L_EFF_C_P == L_EFF_C + 4 && L_EFF_T_O_P == L_EFF_T_O + 4 &&
+                   L_IMP_O_P == L_IMP_O + 4,
+               "a group's lines are consecutive");
 static const char *const LINE_NAMES[L_NLINES] = {
   "obs_t", "obs_c", "fit_t", "fit_t_se", "cf_t", "cf_t_se", "fit_c", "fit_c_se", "cf_c",
   "cf_c_se", "eff_t", "eff_t_se", "eff_t_lo", "eff_t_hi", "eff_t_p", "eff_c", "eff_c_se",
@@ -255,6 +261,42 @@ static double dot(const double *a, const double *b, size_t k) {
   double s = 0;
   for (size_t j = 0; j < k; j++) s += a[j] * b[j];
   return s;
+}
+
+/* One group's lines at period p, from its design row x and the row xc
+ * without the interruptions: fit[0..3] = fitted, its se, counterfactual,
+ * its se; eff[0..4] = the effect fitted - counterfactual, its se and, where
+ * the se is positive, its interval and p-value.  c: k doubles of scratch. */
+static void group_lines(const struct its_fit *f, const double *x, const double *xc, double df,
+                        double level, double *c, double *fit, double *eff) {
+  const size_t k = f->k;
+  fit[0] = dot(x, f->coef, k);
+  fit[1] = its_quad_se(x, f->V, k);
+  fit[2] = dot(xc, f->coef, k);
+  fit[3] = its_quad_se(xc, f->V, k);
+  struct lintest_lincom r;
+  for (size_t j = 0; j < k; j++) c[j] = x[j] - xc[j];
+  if (lintest_lincom(f->coef, f->V, k, c, 0, df, level, &r) == GSL_SUCCESS) {
+    eff[0] = r.estimate;
+    eff[1] = r.se;
+    if (r.se > 0) {
+      eff[2] = r.conf_low;
+      eff[3] = r.conf_high;
+      eff[4] = r.p_value;
+    }
+  }
+}
+
+/* An estimate d on the original scale with its delta-method se: out[0..4]
+ * = d, se and, where se is positive, d -+ crit se and the two-sided p. */
+static void delta_lines(double d, double se, double crit, double df, double *out) {
+  out[0] = d;
+  out[1] = se;
+  if (se > 0) {
+    out[2] = d - crit * se;
+    out[3] = d + crit * se;
+    out[4] = lintest_p_two(d / se, df);
+  }
 }
 
 /* The L_NLINES values of period p into out (NaN where not applicable).
@@ -286,38 +328,12 @@ static void period_lines(const struct pbox *b, const struct its_spec *s, const s
   }
   its_xrow(&pn, s, p, 1, 0, x1);
   its_xrow(&pn, s, p, 1, 1, x1c);
-  out[L_FIT_T] = dot(x1, f->coef, k);
-  out[L_FIT_T_SE] = its_quad_se(x1, f->V, k);
-  out[L_CF_T] = dot(x1c, f->coef, k);
-  out[L_CF_T_SE] = its_quad_se(x1c, f->V, k);
+  group_lines(f, x1, x1c, df, level, c, out + L_FIT_T, out + L_EFF_T);
   struct lintest_lincom r;
-  for (size_t j = 0; j < k; j++) c[j] = x1[j] - x1c[j];
-  if (lintest_lincom(f->coef, f->V, k, c, 0, df, level, &r) == GSL_SUCCESS) {
-    out[L_EFF_T] = r.estimate;
-    out[L_EFF_T_SE] = r.se;
-    if (r.se > 0) {
-      out[L_EFF_T_LO] = r.conf_low;
-      out[L_EFF_T_HI] = r.conf_high;
-      out[L_EFF_T_P] = r.p_value;
-    }
-  }
   if (!s->single) {
     its_xrow(&pn, s, p, 0, 0, x0);
     its_xrow(&pn, s, p, 0, 1, x0c);
-    out[L_FIT_C] = dot(x0, f->coef, k);
-    out[L_FIT_C_SE] = its_quad_se(x0, f->V, k);
-    out[L_CF_C] = dot(x0c, f->coef, k);
-    out[L_CF_C_SE] = its_quad_se(x0c, f->V, k);
-    for (size_t j = 0; j < k; j++) c[j] = x0[j] - x0c[j];
-    if (lintest_lincom(f->coef, f->V, k, c, 0, df, level, &r) == GSL_SUCCESS) {
-      out[L_EFF_C] = r.estimate;
-      out[L_EFF_C_SE] = r.se;
-      if (r.se > 0) {
-        out[L_EFF_C_LO] = r.conf_low;
-        out[L_EFF_C_HI] = r.conf_high;
-        out[L_EFF_C_P] = r.p_value;
-      }
-    }
+    group_lines(f, x0, x0c, df, level, c, out + L_FIT_C, out + L_EFF_C);
     /* The impact: (fitted - counterfactual) treated minus the same in the comparators. */
     for (size_t j = 0; j < k; j++) c[j] = (x1[j] - x1c[j]) - (x0[j] - x0c[j]);
   } else {
@@ -343,14 +359,7 @@ static void period_lines(const struct pbox *b, const struct its_spec *s, const s
   out[L_CF_T_O] = S * m1c;
   double d1 = S * (m1 - m1c);
   for (size_t j = 0; j < k; j++) g[j] = S * (m1 * (1 - m1) * x1[j] - m1c * (1 - m1c) * x1c[j]);
-  double se1 = its_quad_se(g, f->V, k);
-  out[L_EFF_T_O] = d1;
-  out[L_EFF_T_O_SE] = se1;
-  if (se1 > 0) {
-    out[L_EFF_T_O_LO] = d1 - crit * se1;
-    out[L_EFF_T_O_HI] = d1 + crit * se1;
-    out[L_EFF_T_O_P] = lintest_p_two(d1 / se1, df);
-  }
+  delta_lines(d1, its_quad_se(g, f->V, k), crit, df, out + L_EFF_T_O);
   double dimp = d1;
   if (!s->single) {
     double m0 = expit(out[L_FIT_C]), m0c = expit(out[L_CF_C]);
@@ -359,14 +368,7 @@ static void period_lines(const struct pbox *b, const struct its_spec *s, const s
     dimp = d1 - S * (m0 - m0c);
     for (size_t j = 0; j < k; j++) g[j] -= S * (m0 * (1 - m0) * x0[j] - m0c * (1 - m0c) * x0c[j]);
   }
-  double se = its_quad_se(g, f->V, k);
-  out[L_IMP_O] = dimp;
-  out[L_IMP_O_SE] = se;
-  if (se > 0) {
-    out[L_IMP_O_LO] = dimp - crit * se;
-    out[L_IMP_O_HI] = dimp + crit * se;
-    out[L_IMP_O_P] = lintest_p_two(dimp / se, df);
-  }
+  delta_lines(dimp, its_quad_se(g, f->V, k), crit, df, out + L_IMP_O);
 }
 
 /* lines = {name = {P values}} for every period, or (at >= 0) a table

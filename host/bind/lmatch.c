@@ -60,10 +60,8 @@ static int choice(lua_State *L, const char *fn, const char *what, const char *s,
 static int match_nearest_lua(lua_State *L) {
   const char *fn = "match.nearest";
   luaL_checkstack(L, 60, fn);
-  const struct frame *f = lframe_check(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  const char *treat_name = lh_optstring(L, 2, "treat", NULL, "a string");
-  if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
+  const struct frame *f;
+  const char *treat_name = lm_spec(L, fn, &f);
   const char *dist = lh_optstring(L, 2, "distance", "mahalanobis", "a string");
   int maha = strcmp(dist, "mahalanobis") == 0, user_score = strcmp(dist, "score") == 0;
   int linear = strncmp(dist, "linear.", 7) == 0;
@@ -195,9 +193,7 @@ static int match_nearest_lua(lua_State *L) {
   /* info */
   lua_createtable(L, 0, 20);
   int info = lua_gettop(L);
-  lh_setint(L, "n", (lua_Integer)N);
-  lh_setint(L, "n_used", (lua_Integer)m);
-  lh_setint(L, "n_dropped", (lua_Integer)(N - m));
+  lh_set_rows(L, N, m);
   size_t n1 = r->n1, nt = 0;
   for (size_t j = 0; j < m; j++) nt += treat[j];
   lh_setint(L, "n_treated", (lua_Integer)nt);

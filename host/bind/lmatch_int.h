@@ -14,6 +14,11 @@
 
 /* Options and names: lh_opt* in lhelp.h. */
 
+/* The frame (argument 1) and the spec table (argument 2) every matching
+ * and weighting function takes; returns spec.treat, the treatment column's
+ * name, raising when it is missing.  [-0, +0, v] */
+const char *lm_spec(lua_State *L, const char *fn, const struct frame **f);
+
 /* Column by name or raise "<fn>: no <role> column "x" (did you mean "y"?)". */
 const struct frame_col *lm_col(lua_State *L, const struct frame *f, const char *fn,
                                const char *role, const char *name);

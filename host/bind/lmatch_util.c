@@ -16,6 +16,14 @@
 #include "lhelp.h"
 #include "lmatch_int.h"
 
+const char *lm_spec(lua_State *L, const char *fn, const struct frame **f) {
+  *f = lframe_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  const char *treat = lh_optstring(L, 2, "treat", NULL, "a string");
+  if (!treat) luaL_error(L, "%s: spec.treat (a column name) is required", fn);
+  return treat;
+}
+
 const struct frame_col *lm_col(lua_State *L, const struct frame *f, const char *fn,
                                const char *role, const char *name) {
   int j = frame_find(f, name);

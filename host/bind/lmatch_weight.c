@@ -47,10 +47,8 @@ static void push_group(lua_State *L, const struct ipw_group *g) {
 static int match_ipw_lua(lua_State *L) {
   const char *fn = "match.ipw";
   luaL_checkstack(L, 40, fn);
-  const struct frame *f = lframe_check(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  const char *treat_name = lh_optstring(L, 2, "treat", NULL, "a string");
-  if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
+  const struct frame *f;
+  const char *treat_name = lm_spec(L, fn, &f);
   const char *score_name = lh_optstring(L, 2, "score", NULL, "a string");
   const char *link = lh_optstring(L, 2, "link", "logit", "a string");
   if (strcmp(link, "logit") != 0 && strcmp(link, "probit") != 0)
@@ -98,9 +96,7 @@ static int match_ipw_lua(lua_State *L) {
 
   lua_createtable(L, 0, 16);
   int info = lua_gettop(L);
-  lh_setint(L, "n", (lua_Integer)N);
-  lh_setint(L, "n_used", (lua_Integer)m);
-  lh_setint(L, "n_dropped", (lua_Integer)(N - m));
+  lh_set_rows(L, N, m);
   push_group(L, &r->g[1]);
   lua_setfield(L, info, "treated");
   push_group(L, &r->g[0]);
@@ -173,10 +169,8 @@ static double *weights_of(lua_State *L, const struct frame *f, const char *fn, c
 static int match_balance_lua(lua_State *L) {
   const char *fn = "match.balance";
   luaL_checkstack(L, 40, fn);
-  const struct frame *f = lframe_check(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  const char *treat_name = lh_optstring(L, 2, "treat", NULL, "a string");
-  if (!treat_name) return luaL_error(L, "%s: spec.treat (a column name) is required", fn);
+  const struct frame *f;
+  const char *treat_name = lm_spec(L, fn, &f);
   const char **cov;
   size_t ncov = lh_optnames(L, 2, "covariates", &cov);
   if (ncov == 0) return luaL_error(L, "%s: no covariates", fn);
@@ -323,13 +317,7 @@ static int match_effect_lua(lua_State *L) {
   }
   if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, err);
   lua_createtable(L, 0, 20);
-  lh_setnum(L, "estimate", r.estimate);
-  lh_setnum(L, "se", r.se);
-  lh_setnum(L, "statistic", r.statistic);
-  lh_setnum(L, "df", r.df);
-  lh_setnum(L, "p_value", r.p_value);
-  lh_setnum(L, "conf_low", r.conf_low);
-  lh_setnum(L, "conf_high", r.conf_high);
+  lh_set_estimate(L, r.estimate, r.se, r.statistic, r.df, r.p_value, r.conf_low, r.conf_high);
   lh_setnum(L, "mean_treated", r.mean[1]);
   lh_setnum(L, "mean_control", r.mean[0]);
   lh_setnum(L, "sum_w_treated", r.sum_w[1]);

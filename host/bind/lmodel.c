@@ -276,6 +276,23 @@ static size_t optlag(lua_State *L, int opts) {
 
 /* opts.vcov as an index into lmodel_vcov_names (aliases: robust = HC1,
  * cluster = CR1, newey = HAC). */
+void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const double *b, const double *V,
+                        double df, int vt, const double *fitted) {
+  lua_createtable(L, 0, nrec);
+  lmodel_push_coefs(L, d, b, V, df);
+  lua_pushstring(L, lmodel_vcov_names[vt]);
+  lua_setfield(L, -2, "vcov_type");
+  lh_pushvector(L, fitted, d->n);
+  lua_setfield(L, -2, "fitted");
+}
+
+/* n, n_dropped and, with a cluster option, n_clusters.  [-0, +0, m] */
+static void lmodel_set_rows(lua_State *L, const struct design *d) {
+  lh_setint(L, "n", (lua_Integer)d->n);
+  lh_setint(L, "n_dropped", (lua_Integer)d->dropped);
+  if (d->cl != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
+}
+
 int lmodel_optvcov(lua_State *L, int opts, const char *fn) {
   const char *v = NULL;
   if (!lua_isnoneornil(L, opts)) {
@@ -316,12 +333,7 @@ static int model_ols(lua_State *L) {
   }
   struct vcov_data vd = {d.X, d.n, d.k, fit->resid, d.w, fit->xtxi, h, fit->rinv};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
-  lua_createtable(L, 0, 24);
-  lmodel_push_coefs(L, &d, fit->coef, V, fit->df_resid);
-  lua_pushstring(L, lmodel_vcov_names[vt]);
-  lua_setfield(L, -2, "vcov_type");
-  lh_pushvector(L, fit->fitted, d.n);
-  lua_setfield(L, -2, "fitted");
+  lmodel_push_result(L, 24, &d, fit->coef, V, fit->df_resid, vt, fit->fitted);
   lh_pushvector(L, fit->resid, d.n);
   lua_setfield(L, -2, "resid");
   lh_setnum(L, "df_resid", fit->df_resid);
@@ -335,14 +347,7 @@ static int model_ols(lua_State *L) {
   lh_setnum(L, "loglik", fit->loglik);
   lh_setnum(L, "aic", fit->aic);
   lh_setnum(L, "bic", fit->bic);
-  lua_pushinteger(L, (lua_Integer)d.n);
-  lua_setfield(L, -2, "n");
-  lua_pushinteger(L, (lua_Integer)d.dropped);
-  lua_setfield(L, -2, "n_dropped");
-  if (d.cl != NULL) {
-    lua_pushinteger(L, (lua_Integer)d.G);
-    lua_setfield(L, -2, "n_clusters");
-  }
+  lmodel_set_rows(L, &d);
   lua_pushstring(L, d.w ? "WLS" : "OLS");
   lua_setfield(L, -2, "method");
   return 1;
@@ -424,12 +429,7 @@ static int model_glm(lua_State *L) {
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
   struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, 1.0, 0, 0, V);
-  lua_createtable(L, 0, 24);
-  lmodel_push_coefs(L, &d, g->coef, V, INFINITY);
-  lua_pushstring(L, lmodel_vcov_names[vt]);
-  lua_setfield(L, -2, "vcov_type");
-  lh_pushvector(L, g->mu, d.n);
-  lua_setfield(L, -2, "fitted");
+  lmodel_push_result(L, 24, &d, g->coef, V, INFINITY, vt, g->mu);
   lh_pushvector(L, g->eta, d.n);
   lua_setfield(L, -2, "linear_predictor");
   lh_setnum(L, "deviance", g->deviance);
@@ -441,14 +441,7 @@ static int model_glm(lua_State *L) {
   lh_setnum(L, "bic", g->bic);
   lua_pushinteger(L, g->iter);
   lua_setfield(L, -2, "iter");
-  lua_pushinteger(L, (lua_Integer)d.n);
-  lua_setfield(L, -2, "n");
-  lua_pushinteger(L, (lua_Integer)d.dropped);
-  lua_setfield(L, -2, "n_dropped");
-  if (d.cl != NULL) {
-    lua_pushinteger(L, (lua_Integer)d.G);
-    lua_setfield(L, -2, "n_clusters");
-  }
+  lmodel_set_rows(L, &d);
   lua_pushfstring(L, "GLM %s(%s)", fams[fam], links[link]);
   lua_setfield(L, -2, "method");
   return 1;
@@ -509,13 +502,7 @@ static int model_lincom(lua_State *L) {
     return lh_error(L, "analysis:negative_variance",
                     "lincom: the covariance gives a negative variance for this combination");
   lua_createtable(L, 0, 7);
-  lh_setnum(L, "estimate", r.estimate);
-  lh_setnum(L, "se", r.se);
-  lh_setnum(L, "statistic", r.statistic);
-  lh_setnum(L, "df", r.df);
-  lh_setnum(L, "p_value", r.p_value);
-  lh_setnum(L, "conf_low", r.conf_low);
-  lh_setnum(L, "conf_high", r.conf_high);
+  lh_set_estimate(L, r.estimate, r.se, r.statistic, r.df, r.p_value, r.conf_low, r.conf_high);
   return 1;
 }
 
@@ -554,10 +541,7 @@ static int model_wald(lua_State *L) {
   lua_createtable(L, 0, 6);
   lh_setnum(L, "chi2", w.chi2);
   lh_setnum(L, "p_chi2", w.p_chi2);
-  lh_setnum(L, "F", w.F);
-  lh_setnum(L, "df1", w.df1);
-  lh_setnum(L, "df2", w.df2);
-  lh_setnum(L, "p_F", w.p_F);
+  lh_set_ftest(L, w.F, w.df1, w.df2, w.p_F);
   return 1;
 }
 

@@ -41,6 +41,10 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
 void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, const double *V, double df);
 void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct design *d, struct vcov_data *vd, double sigma2, size_t lag, int cl_adjust, double *V);
 int lmodel_optvcov(lua_State *L, int opts, const char *fn);
+/* The start every model result shares: a new table (room for nrec fields) with the coefficient
+ * rows (lmodel_push_coefs), vcov_type and fitted (d->n values).  [-0, +1, m] */
+void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const double *b, const double *V,
+                        double df, int vt, const double *fitted);
 
 /* Time-series functions of host.model (lmodel_ts.c). */
 int lmodel_prais(lua_State *L);

@@ -170,12 +170,7 @@ int lmodel_prais(lua_State *L) {
   }
   struct vcov_data vd = {pr->Xs, nt, k, pr->lin.resid, NULL, pr->lin.xtxi, h, pr->lin.rinv};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, pr->lin.sigma2, 0, 0, V);
-  lua_createtable(L, 0, 28);
-  lmodel_push_coefs(L, &d, pr->lin.coef, V, pr->lin.df_resid);
-  lua_pushstring(L, lmodel_vcov_names[vt]);
-  lua_setfield(L, -2, "vcov_type");
-  lh_pushvector(L, pr->fitted, d.n);
-  lua_setfield(L, -2, "fitted");
+  lmodel_push_result(L, 28, &d, pr->lin.coef, V, pr->lin.df_resid, vt, pr->fitted);
   lh_pushvector(L, pr->resid, d.n);
   lua_setfield(L, -2, "resid");
   lh_pushvector(L, pr->lin.resid, nt);
@@ -274,10 +269,7 @@ int lmodel_bgtest(lua_State *L) {
   lua_createtable(L, 0, 9);
   lh_setnum(L, "lm", r.lm);
   lh_setnum(L, "p_lm", r.p_lm);
-  lh_setnum(L, "F", r.F);
-  lh_setnum(L, "df1", r.df1);
-  lh_setnum(L, "df2", r.df2);
-  lh_setnum(L, "p_F", r.p_F);
+  lh_set_ftest(L, r.F, r.df1, r.df2, r.p_F);
   lh_setint(L, "order", (lua_Integer)order);
   lh_setint(L, "n", (lua_Integer)d.n);
   lh_setint(L, "n_dropped", (lua_Integer)d.dropped);

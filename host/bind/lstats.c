@@ -103,7 +103,7 @@ static int stats_chisq_test(lua_State *L) {
   size_t nr = checksize(L, 2), nc = checksize(L, 3);
   luaL_argcheck(L, nr >= 2 && nc >= 2 && nr * nc == n, 1, "need an r x c table, r, c >= 2");
   int correct = lua_isnoneornil(L, 4) ? 1 : lua_toboolean(L, 4);
-  double *e = lua_newuserdatauv(L, n * sizeof *e, 0);
+  double *e = lh_scratch(L, n * sizeof *e);
   struct ctab_chisq_result r;
   int st = ctab_chisq(x, nr, nc, correct, &r, e);
   if (st)
@@ -115,11 +115,7 @@ static int stats_chisq_test(lua_State *L) {
   lh_setnum(L, "p_value", r.p_value);
   lh_setnum(L, "yates", r.yates);
   lh_setnum(L, "min_expected", r.min_expected);
-  lua_createtable(L, (int)n, 0);
-  for (size_t i = 0; i < n; i++) {
-    lua_pushnumber(L, e[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  lh_pushvector(L, e, n);
   lua_setfield(L, -2, "expected");
   return 1;
 }

@@ -157,17 +157,28 @@ static double norm_inter(const double *s, size_t R, double alpha, int *extreme) 
   return s[ki - 1] + (z - zk) / (zk1 - zk) * (s[ki] - s[ki - 1]);
 }
 
-int boot_ci_percentile(const double *t, size_t reps, double conf_level, double ci[2],
-                       size_t *used, int *extreme) {
+/* The sorted finite replicates an interval is read from (*used of them),
+ * in *s (the caller frees it): GSL_EINVAL for a confidence level outside
+ * (0, 1) or fewer than 2 finite replicates, GSL_ENOMEM. */
+static int interval_replicates(const double *t, size_t reps, double conf_level, double **s,
+                               size_t *R, size_t *used) {
   if (!(conf_level > 0 && conf_level < 1)) return GSL_EINVAL;
-  size_t R;
-  double *s = sorted_finite(t, reps, &R);
-  if (!s) return GSL_ENOMEM;
-  *used = R;
-  if (R < 2) {
-    free(s);
+  *s = sorted_finite(t, reps, R);
+  if (!*s) return GSL_ENOMEM;
+  *used = *R;
+  if (*R < 2) {
+    free(*s);
     return GSL_EINVAL;
   }
+  return GSL_SUCCESS;
+}
+
+int boot_ci_percentile(const double *t, size_t reps, double conf_level, double ci[2],
+                       size_t *used, int *extreme) {
+  size_t R;
+  double *s;
+  int st = interval_replicates(t, reps, conf_level, &s, &R, used);
+  if (st != GSL_SUCCESS) return st;
   *extreme = 0;
   ci[0] = norm_inter(s, R, (1 - conf_level) / 2, extreme);
   ci[1] = norm_inter(s, R, (1 + conf_level) / 2, extreme);
@@ -180,15 +191,10 @@ int boot_ci_percentile(const double *t, size_t reps, double conf_level, double c
  * for alpha = (1 -+ conf)/2, read off by norm_inter. */
 int boot_ci_bca(const double *t, size_t reps, double t0, double a, double conf_level,
                 double ci[2], double *z0, size_t *used, int *extreme) {
-  if (!(conf_level > 0 && conf_level < 1)) return GSL_EINVAL;
   size_t R;
-  double *s = sorted_finite(t, reps, &R);
-  if (!s) return GSL_ENOMEM;
-  *used = R;
-  if (R < 2) {
-    free(s);
-    return GSL_EINVAL;
-  }
+  double *s;
+  int st = interval_replicates(t, reps, conf_level, &s, &R, used);
+  if (st != GSL_SUCCESS) return st;
   size_t below = 0;
   while (below < R && s[below] < t0) below++;
   double w = gsl_cdf_ugaussian_Pinv((double)below / (double)R);

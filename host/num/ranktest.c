@@ -230,13 +230,16 @@ static int signed_core(double *d, size_t n, enum stats_alt alt, int exact, int c
   return GSL_SUCCESS;
 }
 
-int ranktest_signed(const double *x, size_t n, double mu, enum stats_alt alt,
-                    int exact, int correct, struct ranktest_result *r) {
+/* The signed-rank test on d_i = x_i - mu, or (y not NULL) on
+ * d_i = (x_i - y_i) - mu as R (x <- x - y, then x - mu). */
+static int signed_on_differences(const double *x, const double *y, size_t n, double mu,
+                                 enum stats_alt alt, int exact, int correct,
+                                 struct ranktest_result *r) {
   if (n < 1 || !isfinite(mu)) return GSL_EINVAL;
   double *d = malloc(n * sizeof *d);
   if (!d) return GSL_ENOMEM;
   for (size_t i = 0; i < n; i++) {
-    d[i] = x[i] - mu;
+    d[i] = y ? (x[i] - y[i]) - mu : x[i] - mu;
     if (!isfinite(d[i])) {
       free(d);
       return GSL_EINVAL;
@@ -247,21 +250,13 @@ int ranktest_signed(const double *x, size_t n, double mu, enum stats_alt alt,
   return st;
 }
 
+int ranktest_signed(const double *x, size_t n, double mu, enum stats_alt alt,
+                    int exact, int correct, struct ranktest_result *r) {
+  return signed_on_differences(x, NULL, n, mu, alt, exact, correct, r);
+}
+
 int ranktest_paired(const double *x, const double *y, size_t n, double mu,
                     enum stats_alt alt, int exact, int correct,
                     struct ranktest_result *r) {
-  if (n < 1 || !isfinite(mu)) return GSL_EINVAL;
-  double *d = malloc(n * sizeof *d);
-  if (!d) return GSL_ENOMEM;
-  /* R: x <- x - y, then x - mu */
-  for (size_t i = 0; i < n; i++) {
-    d[i] = (x[i] - y[i]) - mu;
-    if (!isfinite(d[i])) {
-      free(d);
-      return GSL_EINVAL;
-    }
-  }
-  int st = signed_core(d, n, alt, exact, correct, r);
-  free(d);
-  return st;
+  return signed_on_differences(x, y, n, mu, alt, exact, correct, r);
 }

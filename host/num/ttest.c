@@ -70,13 +70,10 @@ static int check_common(double mu, double conf_level) {
   return GSL_SUCCESS;
 }
 
-int ttest_one(const double *x, size_t n, double mu, enum stats_alt alt,
-              double conf_level, struct ttest_result *r) {
-  int st = check_common(mu, conf_level);
-  if (st) return st;
-  if (n < 2) return GSL_EINVAL;
-  double m, v;
-  if ((st = moments(x, n, &m, &v))) return st;
+/* The one-sample test from the mean m and variance v of n values (also the
+ * paired test, on the differences). */
+static int one_sample(double m, double v, size_t n, double mu, enum stats_alt alt,
+                      double conf_level, struct ttest_result *r) {
   double se = sqrt(v / (double)n);
   /* R: stop("data are essentially constant") */
   if (se < 10 * DBL_EPSILON * fabs(m) || se == 0) return GSL_EDOM;
@@ -84,6 +81,16 @@ int ttest_one(const double *x, size_t n, double mu, enum stats_alt alt,
   r->estimate[1] = NAN;
   finish(m, mu, se, (double)(n - 1), alt, conf_level, r);
   return GSL_SUCCESS;
+}
+
+int ttest_one(const double *x, size_t n, double mu, enum stats_alt alt,
+              double conf_level, struct ttest_result *r) {
+  int st = check_common(mu, conf_level);
+  if (st) return st;
+  if (n < 2) return GSL_EINVAL;
+  double m, v;
+  if ((st = moments(x, n, &m, &v))) return st;
+  return one_sample(m, v, n, mu, alt, conf_level, r);
 }
 
 int ttest_paired(const double *x, const double *y, size_t n, double mu,
@@ -107,13 +114,7 @@ int ttest_paired(const double *x, const double *y, size_t n, double mu,
     long double d = (x[i] - y[i]) - s;
     ss += d * d;
   }
-  double m = (double)s, v = (double)(ss / (long double)(n - 1));
-  double se = sqrt(v / (double)n);
-  if (se < 10 * DBL_EPSILON * fabs(m) || se == 0) return GSL_EDOM;
-  r->estimate[0] = m;
-  r->estimate[1] = NAN;
-  finish(m, mu, se, (double)(n - 1), alt, conf_level, r);
-  return GSL_SUCCESS;
+  return one_sample((double)s, (double)(ss / (long double)(n - 1)), n, mu, alt, conf_level, r);
 }
 
 /* Welch: se^2 = vx/nx + vy/ny, df by Welch-Satterthwaite

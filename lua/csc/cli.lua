@@ -14,6 +14,7 @@ Usage:
                         [--memory MB] [--timeout SECONDS]
   csceval check RECIPE... [--data NAME=PATH]...
   csceval describe FILE.csv [--type COLUMN=TYPE]...
+  csceval synthesise RECIPE... | --table FILE.csv [--out DIR]
   csceval test SCRIPT.lua [ARGS...]
   csceval --help | --version
 
@@ -22,6 +23,9 @@ Commands:
             CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
   describe  first look at a CSV file: types, missing values by reason, ranges, levels
+  synthesise  tabulate evaluations by strength of evidence and result (the recipes'
+            own declarations, or a CSV with project, group, analysis, result) into
+            out/synthesis/
   test      run a trusted Lua test script with the csceval library (used by make check)
 
 Options:
@@ -70,6 +74,7 @@ local function parse(argv)
         o.formats[#o.formats + 1] = f
       end
     elseif a == "--png" then o.png = true
+    elseif a == "--table" then o.table = value(a)
     elseif a == "--quiet" or a == "-q" then o.quiet = true
     elseif a == "--trusted" then o.trusted = true
     elseif a == "--memory" then
@@ -85,8 +90,9 @@ local function parse(argv)
     elseif a:sub(1, 1) == "-" and a ~= "-" then
       errors.raise("usage", "unknown option " .. a .. " (see csceval --help)")
     elseif not o.cmd then
-      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" then
-        errors.raise("usage", "unknown command " .. a .. " (use run, check, describe or test; see csceval --help)")
+      if a == "synthesize" then a = "synthesise" end
+      if a ~= "run" and a ~= "check" and a ~= "describe" and a ~= "test" and a ~= "synthesise" then
+        errors.raise("usage", "unknown command " .. a .. " (use run, check, describe, synthesise or test; see csceval --help)")
       end
       o.cmd = a
     else
@@ -200,7 +206,8 @@ local function run(o, argv)
         sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d%s%s -> %s/\n",
           s.id, #s.estimates, s.nwithin, s.npublished,
           s.ninput_checks > 0 and string.format("; input checks passed: %d of %d", s.ninput_checks_ok, s.ninput_checks) or "",
-          s.synthetic and " [SYNTHETIC DATA: agreement by construction]" or "", s.dir))
+          s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ") .. ": agreement by construction)") or "",
+          s.dir))
       end
     else
       if #o.files == 1 then error(s, 0) end   -- one recipe: fail exactly as before
@@ -259,6 +266,10 @@ local function main(argv)
   if o.cmd == "describe" then return describe(o)
   elseif o.cmd == "run" then return run(o, argv)
   elseif o.cmd == "check" then return check(o)
+  elseif o.cmd == "synthesise" then
+    local s = require("csc.synthesise").run(o, command_string(argv))
+    if not o.quiet then sys.stdout(string.format("synthesis: %d estimates -> %s/\n", #s.estimates, s.dir)) end
+    return 0
   else return test(o) end
 end
 

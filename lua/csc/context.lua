@@ -20,7 +20,17 @@ Ctx.__index = Ctx
 function M.new(r, data, prov, opts, kinds)
   local synthetic = false
   for _, pv in ipairs(prov or {}) do if pv.synthetic then synthetic = true end end
+  -- disclosure control is on when any input holds records about children
+  local dspec = r.spec.disclosure or {}
+  local record_level = false
+  for _, pv in ipairs(prov or {}) do
+    local inp = (r.spec.inputs or {})[pv.name] or {}
+    if pv.record_level or inp.record_level then record_level = true end
+  end
+  local disclosure = { on = record_level, threshold = dspec.threshold or 5, round = dspec.round,
+    allow_small = dspec.allow_small, log = {} }
   return setmetatable({
+    disclosure = disclosure,
     chart_kinds = kinds or {},
     -- true when any input is synthetic (and not replaced with --data): every
     -- output, chart images included, then says so
@@ -129,9 +139,28 @@ function Ctx:table(name, t, opts)
       end
     end
   end
+  -- disclosure control on the count columns of a table built from records
+  -- about children (opts.counts, with opts.row_total and opts.total_row)
+  local note = opts and opts.note
+  local dc = self.disclosure
+  if opts and opts.counts and dc and dc.on and not dc.allow_small then
+    local D = require("csc.disclosure")
+    local log
+    rows, log = D.protect_table(cols, rows, { counts = opts.counts, row_total = opts.row_total,
+      total_row = opts.total_row, threshold = dc.threshold, round = dc.round })
+    for _, e in ipairs(log) do
+      dc.log[#dc.log + 1] = { table = name, row = e.row, column = e.column, rule = e.rule, why = e.why }
+    end
+    local np, ns = 0, 0
+    for _, e in ipairs(log) do if e.rule == "primary" then np = np + 1 else ns = ns + 1 end end
+    local say = string.format("Disclosure control: %d cell(s) with counts from 1 to %d suppressed (c)%s%s.", np,
+      dc.threshold - 1, ns > 0 and string.format(", and %d more so that no total reveals them", ns) or "",
+      dc.round and string.format("; counts rounded to the nearest %d", dc.round) or "")
+    note = note and (note .. " " .. say) or say
+  end
   local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
                 digits = opts and opts.digits, csv = not (opts and opts.csv == false),
-                note = opts and opts.note, labels = opts and opts.labels }
+                note = note, counts = opts and opts.counts, labels = opts and opts.labels }
   self.tables[#self.tables + 1] = rec
   self.table_index[name] = rec
   return rec

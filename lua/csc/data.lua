@@ -44,6 +44,16 @@ function M.load_inputs(r, overrides)
         synthetic = false, replaced = false, description = inp.description }
       goto continue
     end
+    if inp.format == "ssda903" then
+      local obj, pv = require("csc.ssda903.input").load(name, inp, path, function(msg)
+        errors.raise("data", string.format("%s%s (input \"%s\" of %s)", where, msg, name, r.path))
+      end)
+      pv.synthetic = (inp.synthetic and not overrides[name]) or false
+      pv.replaced = overrides[name] ~= nil
+      data[name] = obj
+      prov[#prov + 1] = pv
+      goto continue
+    end
     if sys.kind(path) ~= "file" then
       local hint
       if overrides[name] then hint = "check the path given with --data " .. name .. "=..."

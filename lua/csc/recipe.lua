@@ -7,6 +7,7 @@
 local S = require("csc.schema")
 local deadline = require("csc.deadline")
 local errors = require("csc.errors")
+local evidence = require("csc.evidence")
 local sandbox = require("csc.sandbox")
 local srcmap = require("csc.srcmap")
 local sys = require("host.sys")
@@ -33,7 +34,11 @@ end
 M.designs = find_designs()
 
 local input_schema = S.record({
-  path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\"" }),
+  path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\" (for format = \"ssda903\", the folder of the return's CSV files)" }),
+  format = S.enum({ "csv", "ssda903" }, { doc = "csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)" }),
+  years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
+  prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
+  record_level = S.boolean({ doc = "the file holds one row per child (or per event): outputs get disclosure control" }),
   description = S.string(),
   types = S.map(S.enum({ "float64", "float", "number", "double", "int64", "int", "integer", "bool", "boolean",
     "date", "text", "string", "categorical", "cat" }), { doc = "column -> type, e.g. {code = \"text\"}" }),
@@ -69,9 +74,24 @@ M.schema = S.record({
   seed = S.integer({ min = 0 }),
   alpha = S.number({ min = 0, max = 1 }),
   limitations = S.list(S.string()),
+  disclosure = S.record({
+    threshold = S.integer({ min = 1, doc = "counts from 1 to threshold - 1 are suppressed (default 5)" }),
+    round = S.integer({ min = 1, doc = "round every shown count to this base (e.g. 5)" }),
+    allow_small = S.string({ doc = "why this report may show small counts (e.g. to compare with a published table); the report shows a notice" }),
+  }, { doc = "disclosure control for outputs built from record-level input (on by default for such input)" }),
   data_note = S.string(),
   labels = S.map(S.string(), { doc = "estimate keys (or their leading parts) and column names in plain "
     .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.render.labels)" }),
+  -- strength of evidence on the Innovation Programme's scale (csc.evidence)
+  strength = S.record({
+    level = S.enum(evidence.keys, { required = true }),
+    qualifiers = S.list(S.enum(evidence.qualifiers)),
+    result = S.enum(evidence.results),
+    result_label = S.string({ doc = "the result as the report words it, e.g. \"Some positive impact\"" }),
+    reason = S.string(),
+    basis = S.record({ comparator = S.boolean(), significance = S.boolean(), outcomes = S.boolean() },
+      { doc = "what the analysis has; required for a custom design" }),
+  }, { doc = "strength of evidence on the Innovation Programme's scale; see docs/synthesis.md" }),
 })
 
 --- Design module for a type name.
@@ -139,6 +159,12 @@ function M.validate(r)
       local ds = S.record(fields, { check = mod.schema.check })
       S.validate(ds, design, "design", errs, ctx)
     end
+  end
+  -- a strength claim the design cannot support is refused
+  local st = r.spec.strength
+  if #errs == 0 and type(st) == "table" and type(design) == "table" then
+    local msg, sub = evidence.check(st, design.type)
+    if msg then errs[#errs + 1] = { path = "strength." .. sub, msg = msg } end
   end
   -- published[i].estimate defaults to the label; checked after the run
   if #errs > 0 then fail(r.path, r.map, errs) end

@@ -145,6 +145,20 @@ end
 -- trusted, command (string for the stamp).  Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
+  return M.run_loaded(r, d, prov, mod, opts)
+end
+
+--- Run a recipe built in memory (csceval synthesise): r = {path, spec,
+-- map, sha256, id}.  Validated and its inputs read as a file's would be.
+function M.run_spec(r, opts)
+  recipe.validate(r)
+  local d, prov = data.load_inputs(r, {})
+  recipe.check_columns(r, d)
+  return M.run_loaded(r, d, prov, recipe.design_module(r.spec.design.type), opts)
+end
+
+--- The rest of a run, once the recipe is loaded and its inputs read.
+function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
@@ -164,8 +178,11 @@ function M.run(path, opts)
     if p.input_check then nchecks = nchecks + 1; if p.within then nchecks_ok = nchecks_ok + 1 end
     else npub = npub + 1; if p.within then nwithin = nwithin + 1 end end
   end
-  return { id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin, npublished = npub,
-           ninput_checks = nchecks, ninput_checks_ok = nchecks_ok, synthetic = ctx.synthetic,
+  local synthetic = {}
+  for _, pv in ipairs(prov) do if pv.synthetic then synthetic[#synthetic + 1] = pv.name end end
+  return { synthetic = #synthetic > 0 and synthetic or nil, id = r.id, title = r.spec.title, dir = dir,
+           published = pub, nwithin = nwithin, npublished = npub,
+           ninput_checks = nchecks, ninput_checks_ok = nchecks_ok,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
            design = r.spec.design.type }
 end

@@ -53,7 +53,7 @@ local NOTE = require("csc.render.output").SYNTHETIC_CHART_NOTE
 H.case("a synthetic-data recipe is marked in the CLI line, index, results.json, report.md, every SVG and PNG", function()
   local out = tmp .. "/synthetic"
   local stdout = run_cli({ "run", "recipes/nwd_leaving_care.lua", "--out", out, "--png" })
-  H.ok(stdout:find("nwd_leaving_care: .-%[SYNTHETIC DATA: agreement by construction%]"), "CLI line:\n" .. stdout)
+  H.ok(stdout:find("nwd_leaving_care: .-SYNTHETIC data in panel: agreement by construction"), "CLI line:\n" .. stdout)
   local dir = out .. "/nwd_leaving_care"
   local index = assert(sys.read(out .. "/index.html"))
   H.ok(index:find("Agreement by construction: synthetic data.", 1, true), "index.html card")
@@ -244,9 +244,9 @@ H.case("benchmark tables give the authority's rank and quartile among its neighb
   local frame = require("host.frame")
   local out = tmp .. "/rank"
   run_cli({ "run", "recipes/lincs_benchmarks.lua", "--out", out, "--format", "csv" })
-  local f = assert(frame.read_csv(out .. "/lincs_benchmarks/referral_rate.csv", { types = { rank = "string" } }))
+  local f = assert(frame.read_csv(out .. "/lincs_benchmarks/referral_rate.csv", { types = { rank_among_neighbours = "string" } }))
   local a, lo, hi, n = f:column("Lincolnshire"), f:column("neighbours_min"), f:column("neighbours_max"), f:column("neighbours_n")
-  local rank, quart = f:column("rank"), f:column("quartile")
+  local rank, quart = f:column("rank_among_neighbours"), f:column("quartile_among_neighbours")
   H.ok(f:nrow() >= 10)
   for i = 1, f:nrow() do
     local r, of = tostring(rank[i]):match("^(%d+) of (%d+)$")

@@ -8,12 +8,19 @@
 -- is the unweighted mean of their rates, with the range, as the DfE's
 -- LA Interactive Tool shows it.  Each year also says whether the authority
 -- was below the neighbours' mean and below England (1 or 0).
+-- A measure may instead name a LAIT indicator (lait = "CareLeaverEET"): its
+-- input is DfE's LAIT long file (measure_short, year, la_number, area_name,
+-- region, value; England is 970, the regions 980-990, "-" is missing).
+-- Such a measure also gets the authority's region and its rank and quartile
+-- among all authorities with a value that year (csc.benchmark.lait).
 -- @module csc.designs.benchmark
 local S = require("csc.schema")
 local util = require("csc.util")
 
 local M = {}
 local NA = require("host.frame").NA
+local lait = require("csc.benchmark.lait")
+local reorg = require("csc.benchmark.reorg")
 
 local function input_of_measure(root, parent) return parent.input end
 
@@ -31,13 +38,20 @@ local measure = S.record({
   name = S.string({ required = true, pattern = "^[%w_]+$", pattern_doc = "letters, digits and _" }),
   label = S.string({ required = true }),
   input = S.string({ required = true }),
-  numerator = S.column({ required = true, input = "input" }),
+  numerator = S.column({ input = "input", doc = "required unless the measure names a LAIT indicator (lait)" }),
+  lait = S.string({ doc = "a LAIT measure code (measure_short), e.g. \"CareLeaverEET\"; the input is the LAIT long file" }),
+  polarity = S.enum({ "high", "low" }, { doc = "for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)" }),
   denominator = denominator,
   per = S.number({ doc = "multiplier: 100 for a percentage, 10000 for a rate per 10,000" }),
   where = S.string({ doc = "filter expression for the numerator rows, e.g. category == \"...\"" }),
   digits = S.integer({ min = 0 }),
   peak = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }),
-})
+}, { check = function(m)
+  if m.lait == nil and m.numerator == nil then return "needs a numerator column, or lait = \"MEASURE\" for a LAIT indicator", "numerator" end
+  if m.lait ~= nil and (m.numerator ~= nil or m.denominator ~= nil) then
+    return "a LAIT measure is the published value; leave out numerator and denominator", "lait"
+  end
+end })
 
 M.schema = S.record({
   authority = S.either({ S.integer(), S.string() }, { required = true, doc = "old_la_code of the authority" }),
@@ -54,7 +68,16 @@ M.schema = S.record({
     ending = S.string({ doc = "when the year ends if not 31 March, e.g. \"30 September\"; years are then labelled 2017, not 2016/17" }),
   }, { required = true }),
   code_column = S.string({ doc = "column holding the authority code (default old_la_code)" }),
+  join_predecessors = S.boolean({ doc = "before a reorganisation, show the predecessor's figures for a successor authority (flagged; csc.benchmark.reorg)" }),
   measures = S.list(measure, { required = true, min_items = 1 }),
+  checks = S.list(S.record({
+    name = S.string({ required = true, pattern = "^[%w_]+$", pattern_doc = "letters, digits and _" }),
+    label = S.string({ required = true }),
+    count = S.number({ required = true, doc = "the printed count" }),
+    base = S.number({ required = true, doc = "the printed base (denominator)" }),
+    printed = S.number({ required = true, doc = "the printed percentage" }),
+    tolerance = S.number({ min = 0, doc = "percentage points within which the printed figure counts as consistent (default 0.5: a whole-number percentage)" }),
+  }), { doc = "arithmetic checks of a printed table: each printed percentage against 100 x count / base" }),
 })
 
 local function financial_label(y) return string.format("%d/%02d", y - 1, y % 100) end
@@ -129,7 +152,28 @@ local function ratio(num, den, per)
   return num / den * per
 end
 
+--- Arithmetic checks of the printed table: each printed percentage against
+-- the one recomputed from the printed count and base.
+local function printed_checks(ctx, d)
+  local rows, bad = {}, {}
+  for _, c in ipairs(d.checks) do
+    local pct = c.base ~= 0 and 100 * c.count / c.base or nil
+    local tol = c.tolerance or 0.5
+    local ok = pct ~= nil and math.abs(pct - c.printed) <= tol + 1e-9
+    rows[#rows + 1] = { c.label, c.count, c.base, pct or NA, c.printed, ok and "yes" or "no" }
+    if pct then ctx:estimate({ label = "check." .. c.name, value = pct, unit = "% recomputed from the printed count", group = "checks", detail = true }) end
+    if not ok then bad[#bad + 1] = string.format("%s: %g of %g is %.1f%%, printed %g%%", c.label, c.count, c.base, pct or 0 / 0, c.printed) end
+  end
+  ctx:table("printed_checks", { columns = { "figure", "printed_count", "printed_base", "recomputed_percent", "printed_percent", "consistent" },
+    rows = rows }, { caption = "The printed table's arithmetic: percentages recomputed from its own counts", digits = 1 })
+  if #bad > 0 then
+    ctx:warn(string.format("%d printed percentage(s) do not follow from the printed counts (beyond rounding): %s. "
+      .. "The report's figures are reproduced as printed and these are flagged, not corrected.", #bad, table.concat(bad, "; ")))
+  end
+end
+
 function M.run(ctx, d)
+  if d.checks then printed_checks(ctx, d) end
   local year_label = d.years.ending and plain_label or financial_label
   local codecol = d.code_column or "old_la_code"
   local sn = neighbour_codes(ctx, d)
@@ -138,7 +182,16 @@ function M.run(ctx, d)
     d.authority_name, d.neighbours.model or d.neighbours.input, #sn, table.concat(util.copy(sn), ", ")))
   for _, m in ipairs(d.measures) do
     local per = m.per or 1
-    local num, numwhy = index(ctx.data[m.input], m.numerator, m.where, codecol)
+    local num, numwhy, extra
+    if m.lait then
+      num, numwhy, extra = lait.index(ctx.data[m.input], m.lait)
+      if not next(num) then
+        error(string.format("design.measures: the LAIT input %q has no rows for the measure %q", m.input, m.lait), 0)
+      end
+      ctx:method(string.format("%s: the LAIT indicator %s as published (England is LAIT code 970).", m.label, m.lait))
+    else
+      num, numwhy = index(ctx.data[m.input], m.numerator, m.where, codecol)
+    end
     local den, denwhy, lag = nil, {}, 0
     if type(m.denominator) == "string" then
       den, denwhy = index(ctx.data[m.input], m.denominator, m.where, codecol)
@@ -151,11 +204,12 @@ function M.run(ctx, d)
     end
     if type(m.denominator) == "string" then
       ctx:method(string.format("%s: %s / %s × %s.", m.label, m.numerator, m.denominator, util.fmt_number(per)))
-    elseif m.denominator == nil then
+    elseif m.denominator == nil and not m.lait then
       ctx:method(string.format("%s: the published column %s (%s), as it stands.", m.label, m.numerator, m.input))
     end
     local rows = {}
     local series = {}
+    local joined = {}
     local missing_sn = {}
     local last_rank
     for y = d.years.from, d.years.to do
@@ -167,6 +221,13 @@ function M.run(ctx, d)
         return ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
       end
       local a = val(auth)
+      if a == nil and d.join_predecessors then
+        local pc, info = reorg.code_for(auth, y)
+        if info then
+          a = val(pc)
+          if a then joined[#joined + 1] = { y = y, info = info } end
+        end
+      end
       local e = val("E")
       local vals = {}
       for _, c in ipairs(sn) do
@@ -193,7 +254,10 @@ function M.run(ctx, d)
         quart = math.min(4, math.floor(4 * above / (#vals + 1)) + 1)
         last_rank = { year = year_label(y), rank = rank, quartile = quart }
       end
-      rows[#rows + 1] = { year_label(y), a or NA, mean or NA, lo or NA, hi or NA, #vals, e or NA, rank, quart }
+      rows[#rows + 1] = { year_label(y), a or NA, mean or NA, lo or NA, hi or NA, #vals, e or NA }
+      if extra then lait.add_year(ctx, m, extra, auth, y, rows[#rows], a) end
+      table.insert(rows[#rows], rank)
+      table.insert(rows[#rows], quart)
       series[y] = a
       if a then ctx:estimate({ label = string.format("%s.authority.%d", m.name, y), value = a, unit = m.label, group = m.name, detail = true }) end
       if mean then ctx:estimate({ label = string.format("%s.neighbours_mean.%d", m.name, y), value = mean, n = #vals, unit = m.label, group = m.name, detail = true }) end
@@ -204,12 +268,16 @@ function M.run(ctx, d)
       if a and e then ctx:estimate({ label = string.format("%s.below_england.%d", m.name, y), value = a < e and 1 or 0,
         unit = "1 = below England", group = m.name, detail = true }) end
     end
+    local columns = { "year", d.authority_name, "neighbours_mean", "neighbours_min", "neighbours_max", "neighbours_n", "England" }
+    if extra then lait.add_columns(columns, extra, auth) end
+    columns[#columns + 1] = "rank_among_neighbours"
+    columns[#columns + 1] = "quartile_among_neighbours"
     ctx:table(m.name, {
-      columns = { "year", d.authority_name, "neighbours_mean", "neighbours_min", "neighbours_max", "neighbours_n", "England",
-        "rank", "quartile" },
+      columns = columns,
       rows = rows,
     }, { caption = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England", digits = m.digits or 1,
-      labels = { rank = "rank among neighbours (1 = highest)", quartile = "quartile (1 = highest)" } })
+      labels = { rank_among_neighbours = "rank among neighbours (1 = highest)",
+        quartile_among_neighbours = "quartile among neighbours (1 = highest)" } })
     local years, col = {}, { {}, {}, {}, {}, {}, {}, {} }
     for y = d.years.from, d.years.to do years[#years + 1] = y end
     for i, row in ipairs(rows) do for j = 2, 7 do col[j][i] = row[j] end end
@@ -227,6 +295,22 @@ function M.run(ctx, d)
       neighbours = { name = "Statistical neighbours", mean = col[3], min = col[4], max = col[5] },
       england = { name = "England", values = col[7] },
     })
+    if #joined > 0 then
+      local ys = {}
+      for _, j in ipairs(joined) do ys[#ys + 1] = year_label(j.y) end
+      ctx:warn(string.format("%s: %s's figures for %s are those of its predecessor %s (%s), the whole area before the %s; "
+        .. "they are not comparable one for one with the later figures.", m.label, d.authority_name, table.concat(ys, ", "),
+        joined[1].info.name, joined[1].info.predecessor, joined[1].info.event))
+      for _, j in ipairs(joined) do
+        ctx:estimate({ label = string.format("%s.joined_predecessor.%d", m.name, j.y), value = tonumber(j.info.predecessor),
+          unit = "old LA code of the predecessor whose figure is shown", group = m.name, detail = true })
+      end
+    end
+    local cont = reorg.continuing[auth]
+    if cont and d.years.to >= cont.first then
+      ctx:warn(string.format("%s: %s from %s on: %s; the series continues under the same code.", m.label,
+        d.authority_name, year_label(cont.first), cont.event))
+    end
     if #missing_sn > 0 then
       ctx:warn(string.format("%s: no figure for %d neighbour-years (%s); the neighbours' mean uses those available.",
         m.label, #missing_sn, table.concat(missing_sn, ", ", 1, math.min(#missing_sn, 6)) .. (#missing_sn > 6 and ", …" or "")))

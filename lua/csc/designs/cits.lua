@@ -8,6 +8,7 @@
 -- sensitivity run.  Numerics: csc.its (host.its).  Reference: docs/its.md.
 -- @module csc.designs.cits
 local S = require("csc.schema")
+local base = require("csc.designs.base")
 local its = require("csc.its")
 local D = require("csc.its.design")
 local util = require("csc.util")
@@ -110,21 +111,17 @@ end
 
 function M.describe(d)
   if d.summary then return d.summary end
-  local names = {}
-  for _, o in ipairs(d.outcomes) do names[#names + 1] = o.label or o.name end
   return string.format("Comparative interrupted time series of %s: %s against %s, interrupted at %s. "
     .. "Each series has its own level and trend before the interruption and a change in level and "
     .. "in trend after it (Stata itsa's model); the impact at a post-intervention period is the "
     .. "treated unit's departure from its projected pre-intervention trend minus the comparators' "
     .. "departure from theirs, with Newey-West standard errors.",
-    table.concat(names, " and "), tostring(d.treated),
+    base.outcome_names(d), tostring(d.treated),
     d.select and not d.select.report_only and "comparison units chosen by their pre-intervention similarity"
       or "the given comparison units", tostring(first_break(d)))
 end
 
-function M.check(r)
-  D.remember(r)
-end
+M.check = base.check
 
 -- ===== Pieces =====
 
@@ -568,9 +565,6 @@ local function run_outcome(ctx, d, i, o, f)
   if d.chart ~= false then chart(ctx, d, P, N, label, r, o.unit) end
 end
 
-function M.run(ctx, d)
-  local f = D.frame(ctx.data, d)
-  for i, o in ipairs(d.outcomes) do run_outcome(ctx, d, i, o, f) end
-end
+M.run = base.each_outcome(run_outcome)
 
 return M

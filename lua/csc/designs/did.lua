@@ -5,6 +5,7 @@
 -- event_study) through csc.model.  Reference: docs/its.md.
 -- @module csc.designs.did
 local S = require("csc.schema")
+local base = require("csc.designs.base")
 local its = require("csc.its")
 local D = require("csc.its.design")
 local util = require("csc.util")
@@ -38,16 +39,14 @@ M.schema = S.record(fields, { check = D.check_source })
 
 function M.describe(d)
   if d.summary then return d.summary end
-  local names = {}
-  for _, o in ipairs(d.outcomes) do names[#names + 1] = o.label or o.name end
   return string.format("Difference-in-differences of %s from %s: the change in the treated unit%s "
     .. "minus the change in the comparison units, as a 2x2 regression and with unit and period "
-    .. "fixed effects, standard errors clustered by unit%s.", table.concat(names, " and "),
+    .. "fixed effects, standard errors clustered by unit%s.", base.outcome_names(d),
     tostring(d.start), type(d.treated) == "table" and "s" or "",
     d.event_study ~= false and "; an event study checks the trends before the start" or "")
 end
 
-function M.check(r) D.remember(r) end
+M.check = base.check
 
 local function run_outcome(ctx, d, i, o, f)
   local base = string.format("design.outcomes[%d]", i)
@@ -106,9 +105,6 @@ local function run_outcome(ctx, d, i, o, f)
   end
 end
 
-function M.run(ctx, d)
-  local f = D.frame(ctx.data, d)
-  for i, o in ipairs(d.outcomes) do run_outcome(ctx, d, i, o, f) end
-end
+M.run = base.each_outcome(run_outcome)
 
 return M

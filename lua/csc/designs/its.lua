@@ -8,6 +8,7 @@
 -- report).  Numerics: csc.its.segmented.  Reference: docs/its.md.
 -- @module csc.designs.its
 local S = require("csc.schema")
+local base = require("csc.designs.base")
 local its = require("csc.its")
 local D = require("csc.its.design")
 local util = require("csc.util")
@@ -72,16 +73,12 @@ end
 
 function M.describe(d)
   if d.summary then return d.summary end
-  local names = {}
-  for _, o in ipairs(d.outcomes) do names[#names + 1] = o.label or o.name end
   return string.format("Interrupted time series (segmented regression) of %s, with a change in level "
     .. "and in slope at %s. Each series is checked for autocorrelation and the standard errors are "
-    .. "chosen accordingly (see each outcome's section).", table.concat(names, " and "), break_names(d))
+    .. "chosen accordingly (see each outcome's section).", base.outcome_names(d), break_names(d))
 end
 
-function M.check(r)
-  D.remember(r)
-end
+M.check = base.check
 
 -- The chart: observed points (excluded periods hollow), fitted segments,
 -- the dashed counterfactual with its confidence band, the intervention line.
@@ -289,9 +286,6 @@ local function run_outcome(ctx, d, i, o, f)
   if d.chart ~= false then chart(ctx, N, label, res, o.unit) end
 end
 
-function M.run(ctx, d)
-  local f = D.frame(ctx.data, d)
-  for i, o in ipairs(d.outcomes) do run_outcome(ctx, d, i, o, f) end
-end
+M.run = base.each_outcome(run_outcome)
 
 return M

@@ -79,7 +79,7 @@ end
 
 M.schema = S.record(fields, { check = check })
 
-function M.check(r) D.remember(r) end
+M.check = require("csc.designs.base").check
 
 local KEYS = { "covariates", "distance", "weights", "ps_covariates", "ratio", "replace", "exact",
   "caliper", "std_caliper", "order", "discard", "estimand", "balance", "outcomes" }

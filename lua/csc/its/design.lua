@@ -4,9 +4,7 @@
 -- report.  Not a public module: recipes use csc.its.
 -- @module csc.its.design
 local DI = require("csc.designs.base")
-local errors = require("csc.errors")
 local its = require("csc.its")
-local recipe = require("csc.recipe")
 local S = require("csc.schema")
 local util = require("csc.util")
 
@@ -14,46 +12,19 @@ local M = {}
 local NA = require("host.frame").NA
 
 -- ===== Where errors point =====
+-- The designs' shared skeleton (csc.designs.base): remember the recipe,
+-- name the field and its line, keep the kind.
 
--- design table -> recipe (for recipe.where).  Set by each design's check,
--- which the runner calls with the loaded recipe before run.  Weak keys.
-local recipe_of = setmetatable({}, { __mode = "k" })
-
-function M.remember(r) recipe_of[r.spec.design] = r end
-
---- "recipes/x.lua:LINE: design.field: " for a field path under design.
-function M.where(design, path)
-  local r = recipe_of[design]
-  if r then return recipe.where(r, path) end
-  return path .. ": "
-end
-
---- Raise a recipe (or analysis) error naming design field `path`.
-function M.raise(design, path, msg, kind)
-  errors.raise(kind or "recipe", M.where(design, path) .. msg)
-end
+M.remember, M.check, M.where, M.raise = DI.remember, DI.check, DI.where, DI.raise
 
 --- Call f(...) (a csc.its function) and re-raise its errors at the design
--- field they are about: its.cits's error on field "comparators[2]" becomes
+-- field they are about: its.cits's error on "comparators[2]" becomes
 -- "recipes/x.lua:12: design.outcomes[1].comparators[2]: ...".  `base` is
 -- the design path the call's fields live under ("design" or
 -- "design.outcomes[1]"); `fields` maps a csc.its field name to the design
--- path it came from when that differs.  The kind (exit code) is the one the
--- error was raised with; an error with no field (or whose text names the
--- field itself) is raised at `base`.
+-- path it came from when that differs.
 function M.call(design, base, fields, f, ...)
-  local res = table.pack(pcall(f, ...))
-  if res[1] then return table.unpack(res, 2, res.n) end
-  local e = res[2]
-  if errors.is(e) and (e.located or not e.fn) then error(e, 0) end   -- already says where
-  e = errors.from_host(e)
-  local field = not e.named and e.field
-  if field then
-    local head = field:match("^([%w_]+)") or field
-    local path = (fields and fields[head]) and (fields[head] .. field:sub(#head + 1)) or (base .. "." .. field)
-    M.raise(design, path, e.detail, e.kind)
-  end
-  M.raise(design, base, e.detail, e.kind)
+  return DI.call(design, base, function(name) return (fields and fields[name]) or (base .. "." .. name) end, f, ...)
 end
 
 -- ===== Schema pieces =====
@@ -81,8 +52,7 @@ function M.source_fields()
 end
 
 -- Which frame to analyse: shared with the other designs (csc.designs.base).
-M.check_source = DI.check_source
-function M.frame(data, design) return DI.frame(data, design, M.raise) end
+M.check_source, M.frame = DI.check_source, DI.frame
 
 -- ===== Formatting =====
 

@@ -5,8 +5,6 @@
 -- recipes use csc.match.
 -- @module csc.match.design
 local DI = require("csc.designs.base")
-local errors = require("csc.errors")
-local recipe = require("csc.recipe")
 local S = require("csc.schema")
 local util = require("csc.util")
 
@@ -14,39 +12,17 @@ local M = {}
 local NA = require("host.frame").NA
 
 -- ===== where errors point =====
+-- The designs' shared skeleton (csc.designs.base): remember the recipe,
+-- name the field and its line, keep the kind.
 
--- design table -> loaded recipe, set by each design's check (weak keys).
-local recipe_of = setmetatable({}, { __mode = "k" })
-
-function M.remember(r) recipe_of[r.spec.design] = r end
-
-local function where(design, path)
-  local r = recipe_of[design]
-  if r then return recipe.where(r, path) end
-  return path .. ": "
-end
-
---- Raise a recipe (or analysis) error naming design field `path`.
-function M.raise(design, path, msg, kind)
-  errors.raise(kind or "recipe", where(design, path) .. msg)
-end
+M.remember, M.check, M.raise = DI.remember, DI.check, DI.raise
 
 --- Call f(spec) (a csc.match function) and re-raise its errors at the
--- design field they are about: match.nearest's error on field
--- "covariates[2]" becomes "recipes/x.lua:12: design.covariates[2]: ...".
--- `paths` maps a csc.match field to its design path; others go to `base`.
--- The kind (exit code) is the one the error was raised with.
+-- design field they are about: match.nearest's error on "covariates[2]"
+-- becomes "recipes/x.lua:12: design.covariates[2]: ...".  `paths` maps a
+-- csc.match field to its design path; others go to `base`.
 function M.call(design, base, paths, f, spec)
-  local res = table.pack(pcall(f, spec))
-  if res[1] then return table.unpack(res, 2, res.n) end
-  local e = res[2]
-  if errors.is(e) and (e.located or not e.fn) then error(e, 0) end   -- already says where
-  e = errors.from_host(e)
-  local head = e.field and e.field:match("^([%w_]+)")
-  if head and paths[head] then
-    M.raise(design, e.named and paths[head] or (paths[head] .. e.field:sub(#head + 1)), e.detail, e.kind)
-  end
-  M.raise(design, base, (e.field and not e.named) and (e.field .. ": " .. e.detail) or e.detail, e.kind)
+  return DI.call(design, base, function(name) return paths[name] end, f, spec)
 end
 
 -- ===== schema pieces =====

@@ -59,6 +59,9 @@ function M.evidence(doc)
   if doc.synthetic == true then
     out[#out + 1] = "Agreement by construction: synthetic data (made to match the published figures)."
   end
+  if type(doc.strength) == "table" and type(doc.strength.summary) == "string" then
+    out[#out + 1] = "Innovation Programme scale: " .. doc.strength.summary .. "."
+  end
   if total > 0 then
     out[#out + 1] = string.format("Published figures reproduced within tolerance: %d of %d.", within, total)
   else

@@ -98,6 +98,9 @@ function M.results(ctx, r, published, stamp)
       .. "published figures, so agreement with them is by construction, not a finding.") or nil,
     warnings = json.array(util.copy(ctx.warnings)),
     evidence = ctx.evidence,
+    strength = s.strength and { level = s.strength.level, summary = require("csc.evidence").summary(s.strength),
+      qualifiers = s.strength.qualifiers and json.array(util.copy(s.strength.qualifiers)) or nil,
+      result = s.strength.result, result_label = s.strength.result_label, reason = s.strength.reason } or nil,
     stamp = stamp,
   }) .. "\n"
 end

@@ -315,7 +315,27 @@ function M.model(ctx, r, published, stamp, opts)
       .. "not public (confidential or unpublished). To run on the real "
       .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(dopts, " ") .. "`." })
   end
+  -- disclosure control: a visible notice when small counts are shown on
+  -- purpose, otherwise what was suppressed and by which rule
+  local dc = ctx.disclosure
+  if dc and dc.on then
+    if dc.allow_small then
+      block({ kind = "inset", text = "**Small counts are shown.** This report is built from record-level data, and "
+        .. "disclosure control is off at the recipe's request: " .. dc.allow_small:gsub("%.$", "") .. "." })
+    else
+      local by = {}
+      for _, e in ipairs(dc.log) do by[e.table] = (by[e.table] or 0) + 1 end
+      local parts = {}
+      for _, t in ipairs(util.sorted_keys(by)) do parts[#parts + 1] = string.format("%s (%d)", t, by[t]) end
+      p(string.format("**Disclosure control.** This report is built from record-level data about children. "
+        .. "Counts from 1 to %d are suppressed (shown as `c`), and further cells are suppressed where a row, column "
+        .. "or grand total would reveal a suppressed one%s. %s", dc.threshold - 1,
+        dc.round and string.format("; shown counts are rounded to the nearest %d", dc.round) or "",
+        #parts > 0 and ("Suppressed cells by table: " .. table.concat(parts, ", ") .. ".") or "No cell needed suppression."))
+    end
+  end
   if s.data_note then p(s.data_note) end
+  if s.strength then p(require("csc.evidence").paragraph(s.strength)) end
   local files = {}
   if opts.json then files[#files + 1] = "[results.json](results.json) (every figure, with its code name)" end
   if opts.md then files[#files + 1] = "[report.md](report.md)" end
@@ -421,7 +441,7 @@ function M.model(ctx, r, published, stamp, opts)
     block({ kind = "table", caption = "Published figures against reproduced ones",
       columns = { "figure", "published", "reproduced", "difference", "tolerance", "within", "note" },
       rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
-    if #explain > 0 then block({ kind = "explain", items = explain }) end
+    if #explain > 0 then p("**Why figures differ.**"); block({ kind = "explain", items = explain }) end
   end
   if #checks > 0 then
     section("Input checks")
@@ -431,7 +451,7 @@ function M.model(ctx, r, published, stamp, opts)
     block({ kind = "table", caption = "Input data checked against other sources",
       columns = { "check", "expected", "found", "difference", "tolerance", "within", "note" },
       rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
-    if #explain > 0 then block({ kind = "explain", items = explain }) end
+    if #explain > 0 then p("**Why figures differ.**"); block({ kind = "explain", items = explain }) end
   end
 
   for _, sec in ipairs(ctx.sections) do

@@ -1,0 +1,215 @@
+-- The Baker & Dixon Leaving Care Services Self-Assessment Framework (New
+-- Belongings), as used in the evaluation of New Belongings Phase 2.
+-- Items and wording are transcribed word for word from Appendix 2 of the
+-- report (typos kept); scores as the report's section 2.4.1 uses them:
+-- agree at present 4, mostly agree 3, mostly disagree 2, disagree at
+-- present 1 (Appendix 2 lists the same options numbered 1 to 4 from Agree:
+-- those are list numbers, not scores).  Each area also has a self-score
+-- out of 10.  Area scores are item sums (cumulative scores), the total is
+-- out of 392 and is banded as Table 8 bands it.  The follow-up form asks
+-- only for a new self-score out of 10 per area (Stage 2).
+return {
+  id = "new_belongings",
+  title = "Leaving Care Services Self-Assessment Framework (New Belongings gold standard areas)",
+  version = "Phase 2, 2015 (baseline form and follow-up form)",
+  source = {
+    citation = "Dixon, J. and Baker, C. (2016) New Belongings: an evaluation. Department for Education, "
+      .. "research report DFE-RR616, Appendix 2 (the framework) and section 2.4.1 (scoring)",
+    authors = "Dr Claire Baker and Jo Dixon",
+    note = "Baker & Dixon Leaving Care Services Self-Assessment Framework, based on the New Belongings 10 "
+      .. "'gold standard' areas (Stein, 2012)",
+  },
+  instructions = "Thinking about how your leaving care service is operating at present, please indicate how far "
+    .. "you agree with the following statements: please tick",
+  default_responses = "agree4",
+  responses = {
+    agree4 = { options = {
+      { score = 4, label = "Agree at present", guidance = "you are confident that there is strong evidence that this is in place in the leaving care service/ local authority at present." },
+      { score = 3, label = "Mostly agree", guidance = "though not fully in place, there is evidence that this is happening in the leaving care service /local authority at present." },
+      { score = 2, label = "Mostly disagree", guidance = "on balance there is insufficient / limited good evidence to show that this is happening in the leaving care service/local authority at present." },
+      { score = 1, label = "Disagree at present", guidance = "all things considered, there is little or no evidence that this is happening in the leaving care service/local authority at present." },
+    } },
+    -- "We would rate our current performance in ... as: / 10 [score out of 10]"
+    rating10 = { min = 0, max = 10, step = 0.5, label = "score out of 10" },
+  },
+  areas = {
+    { id = "a1", title = "1. Services responsive to the views of care leavers (as individuals and a group).", row_label = "Services responsive to views of care leavers" },
+    { id = "a2", title = "2. Being informed and supported.", row_label = "Being informed and supported" },
+    { id = "a3", title = "3. Educated (to their potential).", row_label = "Educated (to their potential)" },
+    { id = "a4", title = "4. Helped into work (employability).", row_label = "Helped into work (employability)" },
+    { id = "a5", title = "5. Having good health and wellbeing.", row_label = "Having good health and wellbeing" },
+    { id = "a6", title = "6. Being in safe and settled accommodation.", row_label = "Being in safe and settled accommodation" },
+    { id = "a7", title = "7. Having an adequate level of income.", row_label = "Having an adequate level of income" },
+    { id = "a8", title = "8. Having people to count on for emotional support.", row_label = "Having people to count on for emotional support" },
+    { id = "a9", title = "9. Being able to manage day to day life.", row_label = "Being able to manage day to day life" },
+    { id = "a10", title = "10. Services that are used by more vulnerable care leavers (for example: disabled care leavers; young people who have been homeless; in the youth justice system; living out of area; UASC).", row_label = "Services more responsive to vulnerable groups" },
+  },
+  items = {
+    -- Area 1: Services responsive to views of care leavers
+    { id = "i1a", area = "a1", text = "There is clear commitment from strategic leaders to improving leaving care services." },
+    { id = "i1b", area = "a1", text = "Care leavers are pivotal in shaping services and influencing how support is delivered." },
+    { id = "i1c", area = "a1", text = "We have various mechanisms for seeking feedback from care leavers about the support they receive." },
+    { id = "i1d", area = "a1", text = "There are opportunities for elected members to meet, listen to and work alongside care leavers." },
+    { id = "i1e", area = "a1", text = "Our children in care council (or similar) has strong care leaver representation and we have examples of the impact they have made." },
+    { id = "i1f", area = "a1", text = "Our local authority has ways to celebrate care leavers' achievements." },
+    { id = "i1g", area = "a1", text = "Where complaints have identified deficiencies or gaps in services this has led to positive changes in delivery of service." },
+    { id = "i1h", area = "a1", text = "Care leavers are involved in the recruitment, selection and training of staff and carers." },
+    { id = "i1i", area = "a1", text = "We have robust management information, which meets Annex A. (Ofsted) and SSDA903 return requirements and allows managers to track individual young people and also identify collective needs and concerns." },
+    { id = "self1", area_rating = "a1", short = "Area 1: Services responsive to views of care leavers", responses = "rating10", text = "We would rate our current performance in ensuring services are responsive to views of care leavers as: / 10 [score out of 10]" },
+    -- Area 2: Being informed and supported
+    { id = "i2a", area = "a2", text = "We have information (in a range of formats for all ages/levels of ability) explaining what it means to be a care leaver available to young people, staff and carers." },
+    { id = "i2b", area = "a2", text = "Care leavers are aware of the Care Leavers Charter (and/or local pledge) and involved in the design, updating and scrutiny of it." },
+    { id = "i2c", area = "a2", text = "Care leavers have opportunities to get support from, and give support to, other care leavers." },
+    { id = "i2d", area = "a2", text = "Processes and support are in place for those care leavers who wish to access their files." },
+    { id = "i2e", area = "a2", text = "Care leavers have clear information on how to make a complaint." },
+    { id = "i2f", area = "a2", text = "We have developed a range of social media platforms to engage and inform care leavers." },
+    { id = "i2g", area = "a2", text = "We support care leavers to build networks so that they do not feel alone and experience loneliness." },
+    { id = "i2h", area = "a2", text = "Care leavers are given and take up opportunities for volunteering in the local authority and community." },
+    { id = "i2i", area = "a2", text = "We have a high quality advocacy service accessible to all care leavers." },
+    { id = "i2j", area = "a2", text = "All of our care leavers are provided with all the key documents they need to begin their lives as young adults, e.g. national insurance numbers, birth certificates and passports." },
+    { id = "i2k", area = "a2", text = "We help care leavers understand the reasons why they were in care." },
+    { id = "i2l", area = "a2", text = "Care leavers report that they are happy with the information they receive about services and know their entitlements." },
+    { id = "self2", area_rating = "a2", short = "Area 2: Being informed and supported", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are informed and supported as: / 10 [score out of 10]" },
+    -- Area 3: Educated (to their potential)
+    { id = "i3a", area = "a3", text = "All care leavers are encouraged, supported and funded to achieve their potential in education." },
+    { id = "i3b", area = "a3", text = "Evidence shows that the local authority education performance data for care leavers improves year on year." },
+    { id = "i3c", area = "a3", text = "Our virtual school head takes responsibility for maximising the learning opportunities for all care leavers up to 25." },
+    { id = "i3d", area = "a3", text = "We are confident that all of our care leavers understand the support (including financial) available to them in regards to help with education." },
+    { id = "i3e", area = "a3", text = "We have protocols with local FE Colleges and Universities and have named lead contacts." },
+    { id = "i3f", area = "a3", text = "All care leavers, staff and carers are given clear information about how to request support if they wish to return for support with education or training after age 21 [PA to 25 duties]." },
+    { id = "i3g", area = "a3", text = "We have a clear financial policy outlining the support we offer care leavers attending FE and HE." },
+    { id = "i3h", area = "a3", text = "Education professionals contribute to the Pathway Planning process (assessment, review and actions)." },
+    { id = "i3i", area = "a3", text = "Feedback from care leavers shows they are satisfied with the support for education that they receive." },
+    { id = "self3", area_rating = "a3", short = "Area 3: Educated (to their potential)", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are educated to their potential as: / 10 [score out of 10]" },
+    -- Area 4: Helped into work (employability)
+    { id = "i4a", area = "a4", text = "Our local authority provides care leavers with in-house opportunities for work experience, training and employment as well as finding opportunities with partner agencies and local employers." },
+    { id = "i4b", area = "a4", text = "There are clear processes in place to ensure all care leavers receive career planning and support." },
+    { id = "i4c", area = "a4", text = "Employability professionals contribute to the Pathway Planning process (assessment, review and actions)." },
+    { id = "i4d", area = "a4", text = "We track and monitor the needs of our care leaver cohort and actively seek out opportunities to match the needs and aspirations of the group." },
+    { id = "i4e", area = "a4", text = "We have approaches and services to support young people who are less academically able or lacking in motivation." },
+    { id = "i4f", area = "a4", text = "Care leavers, staff and carers understand the support (including financial) available to them in regards to help with employment." },
+    { id = "i4g", area = "a4", text = "We have effective local partnership arrangements with Job Centre Plus colleagues." },
+    { id = "i4h", area = "a4", text = "Feedback from care leavers shows they are satisfied with the support for help into work that they receive." },
+    { id = "self4", area_rating = "a4", short = "Area 4: Helped into work (employability)", responses = "rating10", text = "We would rate our current performance in helping care leavers into work as: / 10 [score out of 10]" },
+    -- Area 5: Having good health and wellbeing
+    { id = "i5a", area = "a5", text = "Support is given to care leavers about promoting healthy lifestyles and to take part in healthy activities." },
+    { id = "i5b", area = "a5", text = "Effective partnership agreements and protocols have been established between health services and our local authority." },
+    { id = "i5c", area = "a5", text = "Care leavers have access to services to help with substance misuse, sexual health and teenage pregnancy." },
+    { id = "i5d", area = "a5", text = "Links are established with CAMHS and community mental health services to ensure care leavers are given priority access to targeted services." },
+    { id = "i5e", area = "a5", text = "Health professionals contribute to the Pathway Planning process (assessment, review and actions)." },
+    { id = "i5f", area = "a5", text = "Care leavers have access to, and understand, their full health history." },
+    { id = "i5g", area = "a5", text = "We have robust systems in place to help care leavers to recover and heal from past harm and to promote resilience and emotional wellbeing." },
+    { id = "i5h", area = "a5", text = "Care leavers have access to a designated nurse (or equivalent)." },
+    { id = "i5i", area = "a5", text = "Joint protocols are in place to provide support for those care leavers transferring to adult services." },
+    { id = "i5j", area = "a5", text = "Feedback from care leavers shows that they are satisfied with the support they receive to meet their health and wellbeing needs." },
+    { id = "self5", area_rating = "a5", short = "Area 5: Having good health and wellbeing", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are supported with their health and wellbeing as: / 10 [score out of 10]" },
+    -- Area 6: Being in safe and settled accommodation
+    { id = "i6a", area = "a6", text = "Care leavers tell us they have enough information about where they will be living, the options available to them and how they will get help in the future." },
+    { id = "i6b", area = "a6", text = "Structures and processes are in place to ensure that all accommodation offered to care leavers is safe and suitable including risk assessments conducted on unregulated accommodation." },
+    { id = "i6c", area = "a6", text = "We offer a range of accommodation to our care leavers matched to the needs of our care leaver population." },
+    { id = "i6d", area = "a6", text = "All relevant services and stakeholders (including young people) have contributed to a detailed accommodation needs analysis." },
+    { id = "i6e", area = "a6", text = "Our housing allocation policy prioritises care leavers" },
+    { id = "i6f", area = "a6", text = "Joint protocols and agreements are in place between children's services and housing partners." },
+    { id = "i6g", area = "a6", text = "We never use B&B accommodation." },
+    { id = "i6h", area = "a6", text = "Strategies to identify and address risks of tenancy breakdown are in place." },
+    { id = "i6i", area = "a6", text = "Accommodation is financially sustainable for young people." },
+    { id = "i6j", area = "a6", text = "Housing professionals contribute to the Pathway Planning process (assessment, review and actions)." },
+    { id = "i6k", area = "a6", text = "Our Staying Put policy is working well and embedded across our authority." },
+    { id = "i6l", area = "a6", text = "Staying Put in residential care is available in our authority." },
+    { id = "i6m", area = "a6", text = "Services work together to avoid care leavers becoming 'intentionally' homeless." },
+    { id = "self6", area_rating = "a6", short = "Area 6: Being in safe and settled accommodation", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are living in safe and settled accommodation as: / 10 [score out of 10]" },
+    -- Area 7: Having an adequate level of income
+    { id = "i7a", area = "a7", text = "Our local authority has in place clear written policies and procedures on the financial assistance available to care leavers." },
+    { id = "i7b", area = "a7", text = "Care leavers pathway assessments and plans include a comprehensive assessment of financial needs and how these needs will be met." },
+    { id = "i7c", area = "a7", text = "Care leavers, staff and carers are aware of the financial support policies." },
+    { id = "i7d", area = "a7", text = "Care leavers receive a 'setting up home' allowance that is sufficient to ensure they have all the essentials they need." },
+    { id = "i7e", area = "a7", text = "Care leavers have choice and flexibility in how and when they receive & spend their setting up home allowance." },
+    { id = "i7f", area = "a7", text = "We open savings accounts for children in care and encourage use of these as the child grows." },
+    { id = "i7g", area = "a7", text = "Young people and staff have access to expert advice to help maximise income and financial support." },
+    { id = "i7h", area = "a7", text = "Young people leaving care receive support to manage their money (e.g. to develop their budgeting and financial management skills)." },
+    { id = "i7i", area = "a7", text = "Financial assistance is provided to young people when they are in a crisis." },
+    { id = "i7j", area = "a7", text = "Generally, care leavers say they are happy with the support they receive with managing their finances." },
+    { id = "self7", area_rating = "a7", short = "Area 7: Having an adequate level of income", responses = "rating10", text = "We would rate our current performance in ensuring care leavers have an adequate level of income as: / 10 [score out of 10]" },
+    -- Area 8: Having people to count on for emotional support
+    { id = "i8a", area = "a8", text = "Care leavers are supported to maintain relationships that are significant to them (e.g. with birth parents, siblings, former carers)." },
+    { id = "i8b", area = "a8", text = "All care leavers have a named allocated worker" },
+    { id = "i8c", area = "a8", text = "We have good support in place for care leavers who return home." },
+    { id = "i8d", area = "a8", text = "Our local authority is more than the resources we provide, we are a source of social and emotional support for care leavers." },
+    { id = "i8e", area = "a8", text = "We visit care leavers regularly and when they ask." },
+    { id = "i8f", area = "a8", text = "We value the expertise of older care leavers who may act as 'peer supporters'/role models." },
+    { id = "i8g", area = "a8", text = "Elected members, staff and carers are trained and supported to carry out their roles as corporate parents." },
+    { id = "i8h", area = "a8", text = "Care leavers report that they find it easy to get in touch with their worker or others who know them." },
+    { id = "i8i", area = "a8", text = "Our local authority is proactive in keeping in touch with all care leavers and we have a very low proportion with whom we are not in touch." },
+    { id = "i8j", area = "a8", text = "Our leaving care service operates from a venue that encourages care leavers to drop in and attend activities." },
+    { id = "i8k", area = "a8", text = "We monitor worker 'case loads' to ensure staff have capacity to develop meaningful relationships." },
+    { id = "i8l", area = "a8", text = "Young people have someone to call 'out of hours'." },
+    { id = "i8m", area = "a8", text = "Care leavers tell us that they trust our staff and feel they care for them and know them well." },
+    { id = "self8", area_rating = "a8", short = "Area 8: Having people to count on for emotional support", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are have people available for emotional support as: / 10 [score out of 10]" },
+    -- Area 9: Being able to manage day to day life
+    { id = "i9a", area = "a9", text = "Young people are supported to develop the skills and confidence they need to maximise their chances of successful maturity to adulthood whilst in foster care, children's homes' or supported accommodation." },
+    { id = "i9b", area = "a9", text = "We are confident that by the time they leave care, our care leavers are well prepared in a way that reflects their needs." },
+    { id = "i9c", area = "a9", text = "Training flats (or equivalent) are available to provide a supportive environment to 'test out' independence and skills." },
+    { id = "i9d", area = "a9", text = "Our preparation support is designed and run either by, or with, young people who have experience of leaving care." },
+    { id = "i9e", area = "a9", text = "Young people have a Pathway Plan that complies with regulations and guidance and that is regularly reviewed and quality assured." },
+    { id = "i9f", area = "a9", text = "Generally young people report that they find pathway planning helpful in supporting them day to day." },
+    { id = "i9g", area = "a9", text = "Young people can return to a more supported environment if they wish." },
+    { id = "self9", area_rating = "a9", short = "Area 9: Being able to manage day to day life", responses = "rating10", text = "We would rate our current performance in ensuring care leavers are able to manage day to day life as: / 10 [score out of 10]" },
+    -- Area 10: Services more responsive to vulnerable groups
+    { id = "i10a", area = "a10", text = "Every care leaver receives a service that values diversity, promotes fairness and challenges discrimination." },
+    { id = "i10b", area = "a10", text = "We work with young people to actively mitigate discrimination and dispel myths about being in care." },
+    { id = "i10c", area = "a10", text = "We have strategies in place to ensure that we offer the same level of support to care leavers living out of authority." },
+    { id = "i10d", area = "a10", text = "We have policies and procedures which specifically address the particular needs of 'vulnerable groups'." },
+    { id = "i10e", area = "a10", text = "Our staff receives appropriate training and support to recognise and engage with care leavers with complex needs." },
+    { id = "i10f", area = "a10", text = "We have information on the number and experiences of care leavers who run away, go missing or are at risk of sexual exploitation." },
+    { id = "i10g", area = "a10", text = "We undertake multi-agency risk assessment on all care leavers, involving all agencies where necessary and have arrangements to escalate concerns to senior managers and DCS" },
+    { id = "self10", area_rating = "a10", short = "Area 10: Services more responsive to vulnerable groups", responses = "rating10", text = "We would rate our current performance in ensuring vulnerable groups are supported as: / 10 [score out of 10]" },
+  },
+  scales = {
+    { id = "area1", label = "Area 1: Services responsive to views of care leavers", area = "a1", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area2", label = "Area 2: Being informed and supported", area = "a2", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area3", label = "Area 3: Educated (to their potential)", area = "a3", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area4", label = "Area 4: Helped into work (employability)", area = "a4", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area5", label = "Area 5: Having good health and wellbeing", area = "a5", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area6", label = "Area 6: Being in safe and settled accommodation", area = "a6", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area7", label = "Area 7: Having an adequate level of income", area = "a7", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area8", label = "Area 8: Having people to count on for emotional support", area = "a8", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area9", label = "Area 9: Being able to manage day to day life", area = "a9", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    { id = "area10", label = "Area 10: Services more responsive to vulnerable groups", area = "a10", method = "sum", missing = { rule = "prorate", max_missing = 3 } },
+    -- overall score out of 392 and its bands (Table 8); the report states
+    -- the bands as whole numbers (Good 392-294, Ok 293-197, Poor 196-1): a
+    -- prorated total between two whole numbers takes the band of its
+    -- lower bound (bands are closed below)
+    { id = "total", label = "Overall score (out of 392)", scales = { "area1", "area2", "area3", "area4", "area5",
+        "area6", "area7", "area8", "area9", "area10" },
+      bands = {
+        { label = "Good performance", min = 294, max = 392, description = "local authority mostly in agreement with every statement (e.g. 4 or 3)" },
+        { label = "Ok performance", min = 197, max = 293, description = "local authority mixed responses" },
+        { label = "Poor performance", min = 1, max = 196, description = "local authority disagreed with every statement (e.g. 2 or 1)." },
+      } },
+    -- the ten self-scores out of 10, summed to a score out of 100
+    { id = "self_total", label = "Self-scores summed (out of 100)", items = { "self1", "self2", "self3", "self4", "self5",
+        "self6", "self7", "self8", "self9", "self10" }, method = "sum", missing = { rule = "prorate", max_missing = 2 } },
+  },
+  forms = {
+    -- "Baker & Dixon Follow up Self-Assessment Framework for Leaving Care Services."
+    follow_up = {
+      title = "Baker & Dixon Follow up Self-Assessment Framework for Leaving Care Services",
+      columns = { "Gold standard area:", "Stage 1 Score (Score out of 10) Fill in original score",
+        "Stage 2 Score Score out of 10", "Comments - What helped - Barriers - Next steps" },
+      responses = "rating10",
+      total = "Total score /100",
+      rows = {
+        { area = "a1", text = "1. Responsive to views of care leavers (feedback from CL; elected members; CiCC inc. CL; achievements; complaints processes)" },
+        { area = "a2", text = "2. Care leavers are Informed & supported (aware Charter; info for CL; access files; social media; volunteering; advocacy)" },
+        { area = "a3", text = "3. Educated (to potential) (CL data improving; VSH up to 25; info on PA to 25; protocols with FE/HE)" },
+        { area = "a4", text = "4. Employability (helped into work) (CL opps re: work exp, apprenticeships; career planning; JCP links)" },
+        { area = "a5", text = "5. Having good health & wellbeing (promoting healthy lifestyles; access to health services; CAMHS links; access designated nurse; joint protocols with adult services)" },
+        { area = "a6", text = "6. Safe & settled accommodation (risk assess on accomm; range available; housing allocation policy prioritise CL; SP working well)" },
+        { area = "a7", text = "7. Adequate level of income (clear policies on finance; staff aware of policies; saving account; advice)" },
+        { area = "a8", text = "8. People to count on emotional support (support to maintain relationships; support for CL return home; peer support; train corporate parent; out of hours)" },
+        { area = "a9", text = "9. Manage day to day life (YP develop skills need; training flats; prep support involves YP)" },
+        { area = "a10", text = "10. Responsive to more vulnerable CL (support to out of area CL; policies on vulnerable YP; info on missing/CSE; risk assessments)" },
+      },
+    },
+  },
+}

@@ -1,0 +1,131 @@
+--- Strength of evidence on the Children's Social Care Innovation
+-- Programme's scale (Round 2 final report, DfE RR1012, Table 3 and Table 4):
+-- the levels, their qualifiers, the result classes, and the check that a
+-- recipe's declared level is one its design can support.
+--
+-- A recipe declares
+--   strength = { level = "stronger", qualifiers = {...}, result = "positive",
+--                result_label = "Some positive impact", reason = "...",
+--                basis = { comparator = true, significance = true } }
+-- `basis` says what the analysis has; designs that know it (cits, did,
+-- matching, ipw, its, benchmark, economic, synthesis) supply it themselves
+-- and a recipe may not claim more; a custom design must state it.
+-- @module csc.evidence
+local M = {}
+
+--- The scale, strongest first.  `comparator` and `significance` are what a
+-- level requires of the analysis.
+M.levels = {
+  { key = "stronger", short = "Stronger",
+    label = "'Stronger' comparative analysis including measures of statistical significance",
+    comparator = true, significance = true, outcomes = true },
+  { key = "moderate", short = "Moderate",
+    label = "'Moderate' comparative analysis not including measures of statistical significance",
+    comparator = true, significance = false, outcomes = true },
+  { key = "compromised", short = "Compromised",
+    label = "'Compromised' comparative analysis including measures of statistical significance, which cannot rule "
+      .. "out selection bias and therefore has compromised validity",
+    comparator = true, significance = true, outcomes = true },
+  { key = "changes", short = "Changes in outcomes",
+    label = "Analysis of changes in outcomes among the target population but no comparative analysis",
+    comparator = false, significance = false, outcomes = true },
+  { key = "none", short = "No outcome analysis",
+    label = "No analysis of quantitative outcomes or impact",
+    comparator = false, significance = false, outcomes = false },
+}
+M.by_key = {}
+for i, l in ipairs(M.levels) do l.rank = i; M.by_key[l.key] = l end
+M.keys = {}
+for i, l in ipairs(M.levels) do M.keys[i] = l.key end
+
+--- Qualifiers Table 4 attaches to a level.
+M.qualifiers = { "limited comparison", "no comparator", "limited outcomes evidence", "mixed" }
+
+--- Result classes, as Table 3 counts them ("Of these, positive results").
+M.results = { "positive", "mixed", "none", "not applicable" }
+
+--- What each design type can support without the recipe saying more.
+-- comparator: the analysis compares with a group or area without the
+-- intervention; significance: it reports a test or confidence interval.
+M.designs = {
+  its = { comparator = false, significance = true, outcomes = true },
+  cits = { comparator = true, significance = true, outcomes = true },
+  did = { comparator = true, significance = true, outcomes = true },
+  matching = { comparator = true, significance = true, outcomes = true },
+  ipw = { comparator = true, significance = true, outcomes = true },
+  benchmark = { comparator = true, significance = false, outcomes = true },
+  economic = { comparator = false, significance = false, outcomes = false },
+  synthesis = { comparator = false, significance = false, outcomes = false },
+}
+
+--- The highest level an analysis with basis b can claim.
+function M.max_level(b)
+  if not b.outcomes then return "none" end
+  if not b.comparator then return "changes" end
+  if not b.significance then return "moderate" end
+  return "stronger"
+end
+
+--- Check a declaration against the design.  Returns nil when it is
+-- supported, or a message and the sub-field to blame.
+-- @tparam table s the recipe's strength table
+-- @tparam string dtype the design type
+function M.check(s, dtype)
+  local lv = M.by_key[s.level]
+  if not lv then return nil end   -- the schema reports an unknown level
+  local known = M.designs[dtype]
+  local b = known
+  if not b then
+    if type(s.basis) ~= "table" then
+      return string.format("a %s design must say what its analysis has: basis = {comparator = true|false, "
+        .. "significance = true|false}", dtype), "basis"
+    end
+    b = { comparator = s.basis.comparator == true, significance = s.basis.significance == true,
+          outcomes = s.basis.outcomes ~= false }
+  elseif type(s.basis) == "table" then
+    for _, k in ipairs({ "comparator", "significance", "outcomes" }) do
+      if s.basis[k] == true and not known[k] then
+        return string.format("basis.%s = true, but a %s design has no %s", k, dtype,
+          ({ comparator = "comparison group or area", significance = "significance test",
+             outcomes = "outcome analysis" })[k]), "basis." .. k
+      end
+    end
+    b = { comparator = s.basis.comparator ~= false and known.comparator, significance = s.basis.significance ~= false
+          and known.significance, outcomes = s.basis.outcomes ~= false and known.outcomes }
+  end
+  local why
+  if lv.outcomes and not b.outcomes then why = "it analyses no outcome"
+  elseif lv.comparator and not b.comparator then why = "it has no comparison group or area"
+  elseif lv.significance and not b.significance then why = "it reports no measure of statistical significance" end
+  if why then
+    return string.format("%q cannot be claimed for a design of type %q: %s. The most it supports is %q (%s)", s.level, dtype, why,
+      M.max_level(b), M.by_key[M.max_level(b)].label), "level"
+  end
+  if s.level == "none" and s.result and s.result ~= "not applicable" then
+    return string.format("result %q needs an outcome analysis; with level \"none\" the result is \"not applicable\"",
+      s.result), "result"
+  end
+  return nil
+end
+
+--- One line for reports and the index: "Moderate (limited comparison); result: positive".
+function M.summary(s)
+  if type(s) ~= "table" or not M.by_key[s.level] then return nil end
+  local t = M.by_key[s.level].short
+  if s.qualifiers and #s.qualifiers > 0 then t = t .. " (" .. table.concat(s.qualifiers, ", ") .. ")" end
+  if s.result_label then t = t .. "; result: " .. s.result_label
+  elseif s.result then t = t .. "; result: " .. s.result end
+  return t
+end
+
+--- Paragraph for the report.
+function M.paragraph(s)
+  local lv = M.by_key[s.level]
+  local t = string.format("**Strength of evidence (Innovation Programme scale).** %s.", lv.label)
+  if s.qualifiers and #s.qualifiers > 0 then t = t .. " Qualified: " .. table.concat(s.qualifiers, ", ") .. "." end
+  if s.result_label or s.result then t = t .. " Result: " .. (s.result_label or s.result) .. "." end
+  if s.reason then t = t .. " " .. s.reason end
+  return t
+end
+
+return M

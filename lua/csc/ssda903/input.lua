@@ -1,0 +1,66 @@
+--- A recipe input in SSDA903 form: `format = "ssda903"` with `path` a folder
+-- of CSV extracts and `years` the collection years (years ending 31 March)
+-- to read.  The file of table T for year Y is PATH/<prefix>T.csv where
+-- prefix is the input's `prefix` with "{year}" replaced by Y and "{start}"
+-- by Y - 1, the year the collection starts (default "{year}-":
+-- 2018-episodes.csv).  Each year is read and validated
+-- (csc.ssda903.read, csc.ssda903.validate); the recipe receives a table
+-- {kind = "ssda903", years = {...}, returns = {[Y] = return}, failures = n}.
+-- Nothing is dropped: a record that breaks a rule is kept and its failure
+-- is carried into the report.
+-- @module csc.ssda903.input
+local read = require("csc.ssda903.read")
+local validate = require("csc.ssda903.validate")
+local sys = require("host.sys")
+
+local M = {}
+
+--- Load input `name` (recipe input table inp) from folder `path`.
+-- Returns the object and a provenance record, or raises a data error via
+-- raise(msg).
+function M.load(name, inp, path, raise)
+  if sys.kind(path) == nil then
+    raise(string.format("folder %s not found; pass --data %s=FOLDER (the folder of the return's CSV files)", path, name))
+  end
+  if sys.kind(path) ~= "dir" then
+    raise(string.format("%s is not a folder; an ssda903 input's path is the folder holding the return's CSV files", path))
+  end
+  local years = inp.years or (inp.year and { inp.year })
+  if not years or #years == 0 then raise("an ssda903 input needs years = {...} (collection years ending 31 March)") end
+  local obj = { kind = "ssda903", years = {}, returns = {}, failures = 0 }
+  local hashes, rows, nfiles = {}, 0, 0
+  for _, y in ipairs(years) do
+    local prefix = (inp.prefix or "{year}-"):gsub("{year}", tostring(y)):gsub("{start}", tostring(y - 1))
+    local ret, err = read.read_903({ dir = path, prefix = prefix, year = y, quiet_extra = true })
+    if not ret then raise(err) end
+    -- a table that cannot be read at all, or a return without its header or
+    -- episodes, is a data error: the analysis would silently lose children
+    for _, f in ipairs(ret.failures) do
+      if f.rule == "FILE" then
+        raise(string.format("SSDA903 %d (files %s*.csv): %s%s; fix or replace the file and run again", y, prefix,
+          f.file and (f.file .. " ") or "", f.message))
+      end
+    end
+    validate.validate(ret)
+    obj.years[#obj.years + 1] = y
+    obj.returns[y] = ret
+    obj.failures = obj.failures + #ret.failures
+    for _, t in ipairs(read.tables) do
+      local tab = ret.tables[t]
+      if tab then
+        nfiles = nfiles + 1
+        rows = rows + #tab.rows
+        hashes[#hashes + 1] = tab.file .. " " .. (sys.sha256_file(tab.file) or "?")
+      end
+    end
+  end
+  local prov = {
+    name = name, path = path, sha256 = sys.sha256(table.concat(hashes, "\n")),
+    rows = rows, columns = nfiles, synthetic = inp.synthetic or false, replaced = false,
+    description = inp.description, record_level = true,
+    files = hashes,
+  }
+  return setmetatable(obj, { __name = "csc.ssda903.Input" }), prov
+end
+
+return M
