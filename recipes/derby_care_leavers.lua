@@ -112,6 +112,13 @@ return {
     { label = "Staying put, England 2019 (%)", source = "Section 2 text", estimate = "staying_put.england.2019", value = 26, tolerance = 0.5 },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed or limited evidence: Derby's care-leaver indicators against neighbours and England",
+    reason = "Descriptive indicators for the authority against neighbours and England, with no counterfactual for "
+      .. "the care leavers Coordinators supported (the Round 2 report rates the evaluation the same way, Table 4 row 28).",
+  },
+
   limitations = {
     "LAIT publishes these indicators as whole-number percentages; the report's counts (10 of 130 and so on) are "
       .. "not in the statistics except the base, so the counts are checked only against the report's own percentages "

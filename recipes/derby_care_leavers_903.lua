@@ -117,6 +117,13 @@ return {
     .. "fictional young people, so every count agrees with Tables 7 to 9 by construction. The rerun checks the "
     .. "reader, the validation and the definitions on data of the report's shape; it is not evidence about Derby.",
 
+  strength = {
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed or limited evidence: supported and declined care leavers described side by side",
+    reason = "Profiles of care leavers who took up Coordinators' support and those who declined, with no adjustment "
+      .. "for who chose support and no test of significance (Round 2 report, Table 4 row 28).",
+  },
+
   limitations = {
     "Agreement is by construction: the data were made from the printed tables.",
     "Table 7, 2016/17: the report prints 179 in touch and 13 not in touch, while its activity and accommodation rows "

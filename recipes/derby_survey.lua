@@ -133,6 +133,13 @@ return {
     { label = "SWEMWBS converted score, Wave 2 comparison", source = "Table 6", estimate = "table6.metric.wave_2_comparison.mean", value = 23.9, tolerance = 0.05 },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Mixed or limited evidence: small non-longitudinal survey waves",
+    reason = "Two cross-sections of 5 to 30 respondents a group, intervention against comparison, with no baseline "
+      .. "matching and an unstated outlier rule (Round 2 report, Table 4 row 28).",
+  },
+
   limitations = {
     "The respondent-level answers are synthetic, made to reproduce Tables 5 and 6; agreement with them is by "
       .. "construction. Pass the real survey file with --data responses=PATH.",

@@ -81,6 +81,13 @@ return {
       note = "\"not a statistically significant change\"; tested with Fisher's exact test at 0.05" },
   },
 
+  strength = {
+    level = "changes", qualifiers = { "no comparator" }, result = "mixed",
+    result_label = "Some changes in staff views, the tested ones not statistically significant",
+    reason = "Two waves of one authority's staff survey and a 91-person panel, with no comparison authority.",
+    basis = { comparator = false, significance = true },
+  },
+
   limitations = {
     "The report prints no bases for its percentages or counts; the recipe takes the full waves (242 and 204) as "
       .. "the bases, so the counts it tests are implied, not published. \"The majority of staff (61)\" suggests the "

@@ -243,6 +243,14 @@ return {
 
   published = published,
 
+  strength = {
+    level = "changes", qualifiers = { "no comparator", "limited outcomes evidence" }, result = "mixed",
+    result_label = "Self-assessed improvement in leaving care services, with no comparison",
+    reason = "Authorities' self-assessment and surveys at baseline and follow-up, with no comparison group and no "
+      .. "test of significance.",
+    basis = { comparator = false, significance = false },
+  },
+
   limitations = {
     "The 19 baseline returns are synthetic, made to reproduce Tables 5 to 8, the rank comparison and footnote 7; "
       .. "agreement with them is by construction. Pass the real returns with --data baseline=PATH.",

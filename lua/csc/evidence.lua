@@ -56,6 +56,10 @@ M.designs = {
   benchmark = { comparator = true, significance = false, outcomes = true },
   economic = { comparator = false, significance = false, outcomes = false },
   synthesis = { comparator = false, significance = false, outcomes = false },
+  -- survey designs may compare groups with tests; ssda903 profiles groups
+  -- side by side without a test
+  survey = { comparator = true, significance = true, outcomes = true },
+  ssda903 = { comparator = true, significance = false, outcomes = true },
 }
 
 --- The highest level an analysis with basis b can claim.
