@@ -118,6 +118,12 @@ end
 -- outside the scroll box, so it never scrolls with the table.
 local function table_html(b, ids, md_cells)
   local cid = ids("table-" .. (b.name or b.caption))
+  -- a second table with the same caption is numbered, so each scroll
+  -- region has its own name (axe-core: landmark-unique)
+  local base = ("tablecaption-" .. b.caption):lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  local got = ids("tablecaption-" .. b.caption)
+  local n = got:sub(1, #base + 1) == base .. "-" and got:sub(#base + 2):match("^(%d+)$")
+  if n then b = setmetatable({ caption = b.caption .. " (" .. n .. ")" }, { __index = b }) end
   local o = {}
   local minw = min_width(b)
   local narrow = minw > 300            -- may be wider than a phone's screen
@@ -252,8 +258,8 @@ end
 local function region_label(ids, title)
   local base = ("chartname-" .. title):lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
   local got = ids("chartname-" .. title)
-  local n = got ~= base and got:sub(#base + 2)
-  return n and n ~= "" and ("Chart " .. n .. ": " .. title) or ("Chart: " .. title)
+  local n = got:sub(1, #base + 1) == base .. "-" and got:sub(#base + 2):match("^(%d+)$")
+  return n and ("Chart " .. n .. ": " .. title) or ("Chart: " .. title)
 end
 
 local function chart_html(c, links, ids, synthetic)
