@@ -64,6 +64,17 @@ $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
 deps:
 	@sh tests/tools/deps.sh $(DEBS)
 
+# The browser tests' packages: Debian's chromium, and node with npm when
+# there is no npm yet.  Installed as root like DEBS; without root the
+# browser tests are skipped with a message instead of failing the build.
+BROWSER_DEBS := chromium
+browser-deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  sh tests/tools/deps.sh $(BROWSER_DEBS) && \
+	  { command -v npm >/dev/null 2>&1 || sh tests/tools/deps.sh nodejs npm; }; \
+	else sh tests/tools/deps.sh $(BROWSER_DEBS) 2>/dev/null || \
+	  echo "note: not root, so chromium is not installed; the browser tests will be skipped"; fi
+
 run: deps
 	$(MAKE) csceval
 	./csceval run recipes/*.lua --out out
@@ -107,7 +118,7 @@ test-asan:
 	@sh tests/tools/run_unit.sh $(TEST_SRC:tests/c/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 sh tests/badinput/run.sh build-asan/csceval
 
-check: deps
+check: deps browser-deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)

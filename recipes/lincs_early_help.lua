@@ -88,7 +88,7 @@ return {
     end
     ctx:table("annual", t:mutate("nfa_pct", "no_further_action / referrals * 100"), { digits = 2,
       caption = "The monthly series added up by financial year ending March (compare the census counts under "
-        .. "Published against reproduced)" })
+        .. "Input checks)" })
     local p = {}
     for _, n in ipairs({ "referrals", "nfa" }) do
       for _, k in ipairs({ "level", "slope" }) do
@@ -114,9 +114,10 @@ return {
   end,
 
   published = {
-    -- The census counts the synthetic months must add up to (not from the report).
+    -- Input checks, not figures of the report: the census counts the
+    -- synthetic months must add up to.
     { source = "DfE CiN census, table C1", label = "{column} in {year}, Lincolnshire (children in need census)",
-      estimate = "annual.{column}.{time_period}", tolerance = 0,
+      estimate = "annual.{column}.{time_period}", tolerance = 0, input_check = true,
       columns = { referrals = "Referrals", nfa = "Referrals with no further action" }, rows = {
       { "time_period", "year", "referrals", "nfa" },
       { 2018, "2017/18", 7377, 746 },
@@ -124,28 +125,28 @@ return {
     } },
     -- Figure 6; the shapes were designed into the synthetic data.
     { label = "Referrals: direction of the 2017/18 trend (-1 = downward)", source = "Figure 6 text",
-      estimate = "referrals.pre_trend_direction", value = -1, tolerance = 0,
+      estimate = "referrals.pre_trend_direction", synthetic = "designed", value = -1, tolerance = 0,
       note = "\"a downward trend in the number of monthly referrals\"" },
     { label = "Referrals: direction of the 2018/19 trend (+1 = rising)", source = "Figure 6 text",
-      estimate = "referrals.post_trend_direction", value = 1, tolerance = 0,
+      estimate = "referrals.post_trend_direction", synthetic = "designed", value = 1, tolerance = 0,
       note = "\"levels off to a slight increase over time\"" },
     { label = "Referrals: months vary less around the 2018/19 line than the 2017/18 one (1 = yes)",
-      source = "Figure 6 text", estimate = "referrals.post_less_variable", value = 1, tolerance = 0,
+      source = "Figure 6 text", estimate = "referrals.post_less_variable", synthetic = "designed", value = 1, tolerance = 0,
       note = "\"monthly referrals fluctuate to a lesser degree\"" },
     -- Figure 8: whole percentages read from a chart, hence +/-0.5.
     { label = "NFA share: level of the 2017/18 line (%)", source = "Figure 8 text",
-      estimate = "nfa.mean_pre", value = 10, tolerance = 0.5, unit = "%", note = "\"a flat trend of around 10%\"" },
+      estimate = "nfa.mean_pre", synthetic = "designed", value = 10, tolerance = 0.5, unit = "%", note = "\"a flat trend of around 10%\"" },
     { label = "NFA share: slope of the 2017/18 line (percentage points per month)", source = "Figure 8 text",
-      estimate = "nfa.pre_slope", value = 0, tolerance = 0.1,
+      estimate = "nfa.pre_slope", synthetic = "designed", value = 0, tolerance = 0.1,
       note = "\"flat\": taken as less than 0.1 point a month (1.2 points over the year)" },
     { label = "NFA share: fitted value in April 2018 (%)", source = "Figure 8 text",
-      estimate = "nfa.fitted.2018-04", value = 9, tolerance = 0.5, unit = "%", note = "\"a drop to around 9%\"" },
+      estimate = "nfa.fitted.2018-04", synthetic = "designed", value = 9, tolerance = 0.5, unit = "%", note = "\"a drop to around 9%\"" },
     { label = "NFA share: fitted value in March 2019 (%)", source = "Figure 8 text",
-      estimate = "nfa.fitted.2019-03", value = 7, tolerance = 0.5, unit = "%",
+      estimate = "nfa.fitted.2019-03", synthetic = "designed", value = 7, tolerance = 0.5, unit = "%",
       note = "\"a downward trend ending at approximately 7%\"" },
     -- "not statistically significant": no p-value was published (the p-values are in the results).
     { source = "{figure} text", label = "{series}: change in {column} statistically significant at 5% (1 = yes, 0 = no)",
-      estimate = "{name}.{column}_change_significant", tolerance = 0, rows = {
+      estimate = "{name}.{column}_change_significant", tolerance = 0, synthetic = "found", rows = {
       { "figure", "name", "series", "level", "slope" },
       { "Figure 6", "referrals", "Referrals", 0, 0 },
       { "Figure 8", "nfa", "NFA share", 0, 0 },

@@ -142,6 +142,21 @@ local function command_string(argv)
   return table.concat(parts, " ")
 end
 
+--- The command that reruns one recipe of a run, and only that one: the
+-- report's Reproducibility section shows it (a run of several recipes still
+-- gives each report its own command).
+local function rerun_command(o, path)
+  local argv = { "run", path }
+  local function add(...) for _, v in ipairs({ ... }) do argv[#argv + 1] = v end end
+  if o.out then add("--out", o.out) end
+  for _, d in ipairs(o.data) do add("--data", d) end
+  if o.seed then add("--seed", tostring(o.seed)) end
+  if o.formats then add("--format", table.concat(o.formats, ",")) end
+  if o.png then add("--png") end
+  if o.trusted then add("--trusted") end
+  return command_string(argv)
+end
+
 local function describe(o)
   if #o.files ~= 1 then errors.raise("usage", "describe takes one CSV file: csceval describe FILE.csv") end
   local f, label = require("csc.frame_text").read_view(o.files[1], o, errors, sys)
@@ -202,7 +217,7 @@ local function run(o, argv)
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, trusted = o.trusted, timeout = o.timeout, command = o.child or command_string(argv),
+      png = o.png, trusted = o.trusted, timeout = o.timeout, command = rerun_command(o, path),
       tick = function() progress:step(k - 1, path) end })
     progress:clear()
     if ok then
@@ -210,12 +225,14 @@ local function run(o, argv)
       if not o.quiet then
         local syn = s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ")
           .. ": agreement by construction)") or ""
-        if #s.published == 0 then
-          sys.stdout(string.format("%s: %d estimates; a new analysis (no published figures to compare with)%s -> %s/\n",
-            s.id, #s.estimates, syn, s.dir))
+        local checks = s.ninput_checks > 0
+          and string.format("; input checks passed: %d of %d", s.ninput_checks_ok, s.ninput_checks) or ""
+        if s.npublished == 0 then
+          sys.stdout(string.format("%s: %d estimates; a new analysis (no published figures to compare with)%s%s -> %s/\n",
+            s.id, #s.estimates, checks, syn, s.dir))
         else
-          sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d%s -> %s/\n",
-            s.id, #s.estimates, s.nwithin, #s.published, syn, s.dir))
+          sys.stdout(string.format("%s: %d estimates; published figures within tolerance: %d of %d%s%s -> %s/\n",
+            s.id, #s.estimates, s.nwithin, s.npublished, checks, syn, s.dir))
         end
       end
     else

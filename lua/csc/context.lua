@@ -10,6 +10,7 @@ local NA = require("host.frame").NA
 
 local M = {}
 local Ctx = {}
+
 Ctx.__index = Ctx
 
 --- New context for recipe r with loaded data.  `kinds` maps a chart kind
@@ -17,6 +18,8 @@ Ctx.__index = Ctx
 -- runner): the context records results and never requires rendering
 -- itself, so what an analysis computes cannot depend on how it is drawn.
 function M.new(r, data, prov, opts, kinds)
+  local synthetic = false
+  for _, pv in ipairs(prov or {}) do if pv.synthetic then synthetic = true end end
   -- disclosure control is on when any input holds records about children
   local dspec = r.spec.disclosure or {}
   local record_level = false
@@ -29,6 +32,9 @@ function M.new(r, data, prov, opts, kinds)
   return setmetatable({
     disclosure = disclosure,
     chart_kinds = kinds or {},
+    -- true when any input is synthetic (and not replaced with --data): every
+    -- output, chart images included, then says so
+    synthetic = synthetic,
     recipe = r.spec, path = r.path, id = r.id, data = data, provenance = prov,
     seed = opts.seed or r.spec.seed or 20260101, alpha = r.spec.alpha or 0.05,
     estimates = {}, estimate_index = {}, tables = {}, table_index = {},
@@ -50,7 +56,8 @@ local function num_or_nil(v, what, level)
 end
 
 --- Record an estimate.  Fields: label (unique), value, and optionally se,
--- ci = {low, high}, p, n, df, unit, method, group; headline = true marks the
+-- ci = {low, high}, p, n, df, unit, method, group, title (the estimate in
+-- words for readers; csc.render.labels makes one when absent); headline = true marks the
 -- one figure out/index.md shows; detail = true keeps it out of the report's
 -- results list (it is still in results.json, usually shown in a table).
 function Ctx:estimate(e)
@@ -80,7 +87,7 @@ function Ctx:estimate(e)
       error(string.format("estimate %s: ci must be {low, high} with two numbers", e.label), 2)
     end
   end
-  for _, k in ipairs({ "unit", "method", "group" }) do
+  for _, k in ipairs({ "unit", "method", "group", "title" }) do
     if e[k] ~= nil and type(e[k]) ~= "string" then
       error(string.format("estimate %s: %s must be a string, got %s", e.label, k, type(e[k])), 2)
     end
@@ -88,7 +95,7 @@ function Ctx:estimate(e)
   local rec = {
     label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
     ci = e.ci and { e.ci[1], e.ci[2] } or nil, unit = e.unit, method = e.method, group = e.group,
-    headline = e.headline or nil, detail = e.detail or nil,
+    headline = e.headline or nil, detail = e.detail or nil, title = e.title,
   }
   self.estimates[#self.estimates + 1] = rec
   self.estimate_index[e.label] = rec
@@ -96,7 +103,8 @@ function Ctx:estimate(e)
 end
 
 --- Record a result table.  t is a host.Frame or {columns = {...}, rows = {{...}, ...}}.
--- opts: caption, digits (number or per-column table), csv (default true).
+-- opts: caption, digits (number or per-column table), csv (default true),
+-- labels (column name -> words for the report; csc.render.labels makes the rest).
 function Ctx:table(name, t, opts)
   if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
     error("ctx:table(name, ...): name must be letters, digits, _ or - (it becomes name.csv)", 2)
@@ -152,7 +160,7 @@ function Ctx:table(name, t, opts)
   end
   local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
                 digits = opts and opts.digits, csv = not (opts and opts.csv == false),
-                note = note, counts = opts and opts.counts }
+                note = note, counts = opts and opts.counts, labels = opts and opts.labels }
   self.tables[#self.tables + 1] = rec
   self.table_index[name] = rec
   return rec

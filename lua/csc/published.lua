@@ -14,6 +14,14 @@ local M = {}
 
 local FIELDS = { "value", "se", "p", "ci_low", "ci_high", "n", "df" }
 
+--- On synthetic data, how a figure relates to the data: calibrated into
+-- them, designed into their shape, or found by the analysis.
+M.SYNTHETIC = { "calibrated", "designed", "found" }
+M.SYNTHETIC_DOC = "on synthetic data: the figure was calibrated into the data, designed into their shape, "
+  .. "or found by the analysis (default calibrated: agreement by construction)"
+M.INPUT_CHECK_DOC = "a check of the input data against another source, not a figure of the report: listed "
+  .. "apart from the published figures and not counted with them"
+
 --- The number a printed figure stands for, and half a unit of its last
 -- digit; nil when the text is not a plain number.  "-.0031752" -> -0.0031752,
 -- 5e-8; "4" -> 4, 0.5; "1,234" -> 1234, 0.5.
@@ -49,6 +57,8 @@ M.entry = S.record({
   unit = S.string(),
   source = S.string(),
   note = S.string(),
+  synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC }),
+  input_check = S.boolean({ doc = M.INPUT_CHECK_DOC }),
 }, { check = function(p)
   local msg, sub = check_printed(p)
   if msg then return msg, sub end
@@ -64,7 +74,7 @@ end })
 -- tolerance), false (not printed), or a table overriding the entry.
 local cell = S.either({ S.string(), S.number(), S.boolean(), S.record({
   printed = printed, value = S.number(), tolerance = S.number({ min = 0 }), note = S.string(),
-  label = S.string(),
+  label = S.string(), synthetic = S.enum(M.SYNTHETIC),
 }) })
 
 local function placeholders(s)
@@ -137,6 +147,8 @@ M.table_entry = S.record({
   unit = S.string(),
   source = S.string({ doc = "where in the report; may name key columns, e.g. \"{table}\"" }),
   note = S.string(),
+  synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC }),
+  input_check = S.boolean({ doc = M.INPUT_CHECK_DOC }),
 }, { check = check_table })
 
 M.schema = S.list(S.either({ M.table_entry, M.entry },
@@ -172,7 +184,7 @@ function M.expand(list)
               value = type(c) == "number" and c or o.value or v, printed = pr,
               tolerance = o.tolerance or (pr and half) or p.tolerance,
               field = field or p.field, unit = p.unit, source = p.source and fill(p.source, keys),
-              note = o.note or p.note,
+              note = o.note or p.note, synthetic = o.synthetic or p.synthetic, input_check = p.input_check,
               path = string.format("%s.rows[%d][%d]", path, r, j),
             }
           end
@@ -182,7 +194,7 @@ function M.expand(list)
       local v, half = M.parse_printed(p.printed)
       out[#out + 1] = { label = p.label, estimate = p.estimate or p.label, value = p.value or v,
         printed = p.printed, tolerance = p.tolerance or half, field = p.field, unit = p.unit,
-        source = p.source, note = p.note, path = path }
+        source = p.source, note = p.note, synthetic = p.synthetic, input_check = p.input_check, path = path }
     end
   end
   return out
@@ -217,7 +229,10 @@ function M.compare(ctx, list, where)
       label = p.label, published = p.value, printed = p.printed, reproduced = rep, tolerance = p.tolerance,
       within = math.abs(rep - p.value) <= p.tolerance + 1e-12,
       unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
-      note = p.note,
+      note = p.note, input_check = p.input_check or nil,
+      -- on synthetic data every figure is taken as calibrated into the data
+      -- (agreement by construction) unless the recipe says otherwise
+      synthetic = ctx.synthetic and (p.synthetic or "calibrated") or nil,
     }
   end
   return out

@@ -80,6 +80,8 @@ M.schema = S.record({
     allow_small = S.string({ doc = "why this report may show small counts (e.g. to compare with a published table); the report shows a notice" }),
   }, { doc = "disclosure control for outputs built from record-level input (on by default for such input)" }),
   data_note = S.string(),
+  labels = S.map(S.string(), { doc = "estimate keys (or their leading parts) and column names in plain "
+    .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.render.labels)" }),
   -- strength of evidence on the Innovation Programme's scale (csc.evidence)
   strength = S.record({
     level = S.enum(evidence.keys, { required = true }),

@@ -221,16 +221,22 @@ function M.run_loaded(r, d, prov, mod, opts)
   if r.spec.evidence then ctx.evidence = r.spec.evidence end
   if r.spec.checks then M.call(r, r.spec.checks, ctx) end
   local pub = compare(ctx, r)
+  require("csc.render.report").add_forest(ctx, r, pub)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
     recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, pub, stamp, opts.formats)
   local dir = write_outputs(opts.out or "out", r.id, files)
-  local nwithin = 0
-  for _, p in ipairs(pub) do if p.within then nwithin = nwithin + 1 end end
+  local nwithin, npub, nchecks, nchecks_ok = 0, 0, 0, 0
+  for _, p in ipairs(pub) do
+    if p.input_check then nchecks = nchecks + 1; if p.within then nchecks_ok = nchecks_ok + 1 end
+    else npub = npub + 1; if p.within then nwithin = nwithin + 1 end end
+  end
   local synthetic = {}
   for _, pv in ipairs(prov) do if pv.synthetic then synthetic[#synthetic + 1] = pv.name end end
-  return { synthetic = #synthetic > 0 and synthetic or nil, id = r.id, title = r.spec.title, dir = dir, published = pub, nwithin = nwithin,
+  return { synthetic = #synthetic > 0 and synthetic or nil, id = r.id, title = r.spec.title, dir = dir,
+           published = pub, nwithin = nwithin, npublished = npub,
+           ninput_checks = nchecks, ninput_checks_ok = nchecks_ok,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
            design = r.spec.design.type }
 end

@@ -14,6 +14,7 @@
 ---@field evidence? string the strength of the evidence in a sentence, for the report and out/index
 ---@field id? string
 ---@field inputs table<string, csc.Recipe.Inputs>
+---@field labels? table<string, string> estimate keys (or their leading parts) and column names in plain words for the report, e.g. labels = { referrals = "Referrals per month" } (csc.render.labels)
 ---@field limitations? string[]
 ---@field outputs? csc.Recipe.Outputs
 ---@field published? (csc.Recipe.Published|csc.Recipe.Published2)[]
@@ -256,20 +257,24 @@
 ---@field columns? table<string, string> figure column -> words for {column} in the label
 ---@field estimate string template, e.g. "absences.balance.{covariate}.{column}"
 ---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field label string template, e.g. "Table 9: {characteristic}, {column}"
 ---@field note? string
 ---@field rows ((string|number|boolean|csc.Recipe.Published.Rows)[])[]
 ---@field source? string where in the report; may name key columns, e.g. "{table}"
+---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
 ---@field tolerance? number for cells given as numbers
 ---@field unit? string
 
 ---@class csc.Recipe.Published2
 ---@field estimate? string
 ---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df" which part of the estimate the report printed (default value)
+---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field label string
 ---@field note? string
 ---@field printed? string the figure as the report printed it, e.g. ".5601378"; the tolerance is then half a unit of its last digit unless given
 ---@field source? string
+---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
 ---@field tolerance? number
 ---@field unit? string
 ---@field value? number
@@ -615,6 +620,7 @@
 ---@field label? string
 ---@field note? string
 ---@field printed? string the figure as the report printed it, e.g. ".5601378"; the tolerance is then half a unit of its last digit unless given
+---@field synthetic? "calibrated"|"designed"|"found"
 ---@field tolerance? number
 ---@field value? number
 

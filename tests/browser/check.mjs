@@ -3,8 +3,13 @@
 //   - no console errors and no page errors;
 //   - no request but the page itself (every other request is recorded and
 //     aborted, so nothing leaves the machine even when a report is wrong);
-//   - no horizontal overflow at 375 and 1280 px (scrollWidth <= innerWidth:
-//     wide tables and charts must scroll inside their own box);
+//   - no horizontal overflow at 390 and 1366 px (scrollWidth <= innerWidth),
+//     and no element wider than its container: at 1366 px nothing scrolls
+//     sideways at all; at 390 px a table may scroll inside its own box only
+//     when a visible cue says so (.scroll-cue);
+//   - zero axe-core violations (axe-core pinned in package-lock.json);
+//   - no estimate code name (word.word.word) in the text a reader sees,
+//     except in small print (.key, small) and links to results.json;
 //   - screenshots at both widths, and an A4 PDF, saved under --shots;
 //   - structure for WCAG 2.1 AA: lang, title, one h1, no skipped heading
 //     levels, captions on tables, named and described SVG charts, unique ids,
@@ -14,7 +19,8 @@
 // Usage: node check.mjs --shots DIR --summary FILE page.html...
 //        node check.mjs --expect-fail fixture.html   (the checker must catch it)
 // Appends "browser <passed> <failed>" to the summary file.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -56,9 +62,15 @@ function shortName(file) {
   return b === 'report' ? basename(dirname(file)) : b;
 }
 
-async function openPage(file, width, media) {
+const WIDTHS = [390, 1366];
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function openPage(file, width, media, bypassCSP) {
   const url = pathToFileURL(resolve(file)).href;
-  const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  // bypassCSP only for the axe-core run: the reports' policy forbids every
+  // script, and axe is injected as one
+  const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1,
+    bypassCSP: !!bypassCSP });
   const page = await context.newPage();
   const errors = [];
   const external = [];
@@ -88,6 +100,79 @@ async function overflow(page) {
     }
     return `page is ${sw} px wide in a ${iw} px window` + (worst ? ` (widest: <${worst.tag} class="${worst.cls}">)` : '');
   });
+}
+
+// No element wider than its container.  A box that scrolls sideways
+// (overflow-x auto or scroll, content wider than it) is allowed only when
+// allowScroll is true and a visible .scroll-cue sits just before it; at
+// desktop width nothing may scroll.  Inside SVG charts nothing is measured
+// (they scale as one image).
+function containers(allowScroll) {
+  const problems = [];
+  const name = (el) => `<${el.tagName.toLowerCase()}${el.id ? ' id="' + el.id + '"' : ''}${el.className && typeof el.className === 'string' ? ' class="' + el.className + '"' : ''}>`;
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
+    const st = getComputedStyle(el);
+    if (st.display === 'none') continue;
+    // out of the flow (visually hidden headers, the skip link): skipped with everything inside
+    let outOfFlow = false;
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      const pos = getComputedStyle(a).position;
+      if (pos === 'absolute' || pos === 'fixed') { outOfFlow = true; break; }
+    }
+    if (outOfFlow) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 && r.height <= 1) continue;
+    const scrolls = (st.overflowX === 'auto' || st.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+    if (scrolls) {
+      const cue = el.previousElementSibling;
+      const cueShown = cue && cue.classList.contains('scroll-cue') && getComputedStyle(cue).display !== 'none';
+      if (!allowScroll) problems.push(`${name(el)} scrolls sideways (${el.scrollWidth} px of content in ${el.clientWidth} px)`);
+      else if (!cueShown) problems.push(`${name(el)} scrolls sideways with no visible cue`);
+      continue;
+    }
+    const parent = el.parentElement;
+    if (!parent || parent === document.documentElement) continue;
+    const ps = getComputedStyle(parent);
+    if (ps.overflowX === 'auto' || ps.overflowX === 'scroll') continue;   // inside a scroll box
+    if (ps.display === 'inline' || ps.display === 'contents') continue;
+    const pr = parent.getBoundingClientRect();
+    if (r.right > pr.right + 1 || r.left < pr.left - 1) {
+      problems.push(`${name(el)} (${Math.round(r.width)} px) is wider than its container ${name(parent)} (${Math.round(pr.width)} px)`);
+    }
+  }
+  return problems;
+}
+
+// Estimate code names (referrals.level_change.x: word.word.word) in what a
+// reader sees; small print (.key, small), links to results.json, code
+// elements holding file paths and hidden text do not count.
+function codeNames() {
+  const problems = [];
+  const re = /\b[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\.[a-z0-9_]+\b/i;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const m = node.textContent.match(re);
+    if (!m) continue;
+    const el = node.parentElement;
+    if (!el || el.closest('.key, small, a[href$="results.json"]')) continue;
+    if (/^(www\.|[\w-]+\.(gov|org|co|ac)\.uk)/i.test(m[0])) continue;    // a web address, not a code name
+    problems.push(`"${m[0]}" in "${node.textContent.trim().slice(0, 80)}"`);
+  }
+  return problems;
+}
+
+async function axe(file, width) {
+  const { page, context } = await openPage(file, width, null, true);
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} - ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join('; ')}`);
+  });
+  await context.close();
+  return res;
 }
 
 // Structure checks run in the page; they return a list of problems.
@@ -212,19 +297,23 @@ async function checkPage(file, quiet) {
   let total = 0;
   let bad = 0;
   const count = (ok) => { total++; if (!ok) bad++; };
-  for (const width of [375, 1280]) {
+  for (const width of WIDTHS) {
     const { page, context, errors, external } = await openPage(file, width);
     const problems = [...errors, ...external.map((u) => `request to ${u}`)];
     count(result(`${name}@${width}: no console errors, no requests`, problems, quiet));
     const ov = await overflow(page);
     count(result(`${name}@${width}: no horizontal overflow`, ov ? [ov] : [], quiet));
+    count(result(`${name}@${width}: no element wider than its container`,
+      await page.evaluate(containers, width < 600), quiet));
     if (!quiet) await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
-    if (width === 375) count(result(`${name}@375: keyboard`, await keyboard(page), quiet));
-    if (width === 1280) {
+    if (width === WIDTHS[0]) count(result(`${name}@${width}: keyboard`, await keyboard(page), quiet));
+    if (width === WIDTHS[1]) {
       count(result(`${name}: structure`, await page.evaluate(structure), quiet));
       count(result(`${name}: contrast`, await page.evaluate(contrast), quiet));
+      count(result(`${name}: no estimate code names in the text`, await page.evaluate(codeNames), quiet));
     }
     await context.close();
+    count(result(`${name}@${width}: axe-core, zero violations`, await axe(file, width), quiet));
   }
   // Print: A4 is 210 mm wide; less 15 mm margins each side leaves 180 mm = 680 px.
   const { page, context } = await openPage(file, 680, 'print');

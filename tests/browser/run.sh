@@ -1,8 +1,8 @@
 #!/bin/sh
 # Browser tests: run the recipes and the chart gallery into tests/out/browser/,
 # then open every report.html and index.html in headless Chromium
-# (tests/browser/check.mjs, on playwright-core).  Screenshots at 375 and
-# 1280 px and an A4 PDF of each page go to tests/out/screenshots/.
+# (tests/browser/check.mjs, on playwright-core).  Screenshots at 390 and
+# 1366 px and an A4 PDF of each page go to tests/out/screenshots/.
 #   sh tests/browser/run.sh ./csceval
 # Installs nothing: `make test-browser` runs `npm ci` here first.  Skipped,
 # with a message, when Chromium or node is absent (.ci/run installs them).

@@ -180,24 +180,34 @@ H.case("report.md keeps its layout: every block then a blank line", function()
   local md = report.markdown(fake_run())
   H.eq(md, table.concat({
     "# T", "",
+    "> **Key findings**", ">",
+    "> - **Synthetic data: agreement by construction.** The inputs were made to match the published figures, "
+      .. "so reproducing them is not a finding (see below).",
+    "> - **Mean**: 2.50 (95% CI 1.50 to 3.50); statistically significant at 5% (p < 0.001).",
+    "> - 1 diagnostic raised: see [Diagnostics and warnings](#diagnostics-and-warnings).",
+    "> - **Published against reproduced:** 1 of 1 within tolerance: [see the table](#published-against-reproduced).", "",
     "**Question.** Q?", "",
     "**Source.** R (RR1). Reruns: Table 1.", "",
     "> **These results use synthetic data.** The input d was generated to match the published descriptives, "
       .. "because the original records are not public (confidential or unpublished). To run on the real file: `csceval run recipes/x.lua --data d=PATH`.", "",
     "## Design", "", "Design: custom.", "",
     "## Data", "",
-    "| input | file | rows | columns | SHA-256 | synthetic |", "|---|---|---|---|---|---|",
-    "| d | `data/d.csv` | 3 | 2 | `abababababababab…` | yes |", "",
+    "| input | synthetic | file | rows | columns | SHA-256 |", "|---|---|---|---|---|---|",
+    "| d | yes | `data/d.csv` | 3 | 2 | `abababababababab…` |", "",
     "## Method", "", "Mean of y.", "",
     "## Results", "",
     "| estimate | value | SE | 95% CI | p | n |", "|---|---|---|---|---|---|",
-    "| mean | 2.50 | 0.50 | 1.50 to 3.50 | < 0.001 | 3 |", "",
-    "1 further estimates (the figures behind the tables below) are in results.json.", "",
-    "### Y by g", "", "| g | y |", "|---|---|", "| a | 1.2 |", "| b\\|c | – |", "",
+    "| Mean | 2.50 | 0.50 | 1.50 to 3.50 | < 0.001 | 3 |", "",
+    "1 further estimate (the figures behind the tables below) is in results.json.", "",
     "![Y by g](c.svg)", "",
+    "*Synthetic data: agreement with the published figures is by construction.*", "",
+    "### Y by g", "", "| g | y |", "|---|---|", "| a | 1.2 |", "| b\\|c | – |", "",
     "## Published against reproduced", "",
-    "| figure | source | published | reproduced | tolerance | within |", "|---|---|---|---|---|---|",
-    "| m | Table 1 | 2.5 | 2.50 | ±0.1 | ✓ |", "",
+    "Each figure the source report printed, with the value csceval reproduced, the difference, and the tolerance "
+      .. "the recipe allows (with its reason in the note). Published figures and tolerances are shown as printed; "
+      .. "the reproduced value has one decimal more. Figures that differ come first.", "",
+    "| figure | published | reproduced | difference | tolerance | within | note |", "|---|---|---|---|---|---|---|",
+    "| m (Table 1) | 2.5 | 2.50 | 0 | ± 0.1 | ✓ | – |", "",
     "## Diagnostics and warnings", "", "- pre-period trends differ (p = 0.03)", "",
     "## Limitations", "", "- L.", "",
     "## Reproducibility", "",
@@ -352,8 +362,9 @@ H.case("the benchmark design draws one chart per measure", function()
   run_into(b, "recipes/lincs_benchmarks.lua")
   local fa, fb = files_of(a .. "/lincs_benchmarks"), files_of(b .. "/lincs_benchmarks")
   H.ok(fa["referral_rate.svg"] and fa["nfa_share.svg"], "two charts")
-  H.ok(fa["report.md"]:find("![Referrals per 10,000 children: Lincolnshire, statistical neighbours and England]"
-    .. "(referral_rate.svg)", 1, true))
+  H.ok(fa["report.md"]:find("![Referrals per 10,000 children: Lincolnshire, statistical neighbours and England "
+    .. "(2024/25: Lincolnshire ranks ", 1, true), "the chart's title gives the latest rank among the neighbours")
+  H.ok(fa["report.md"]:find("(referral_rate.svg)", 1, true))
   H.ok(fa["report.html"]:find('aria-labelledby="chart-referral_rate-title chart-referral_rate-desc"', 1, true))
   for k, v in pairs(fa) do H.ok(fb[k] == v, k .. " differs between two runs") end
 end)
@@ -386,9 +397,12 @@ H.case("index.html lists each recipe with its headline and strength of evidence"
   H.ok(page:find("<dt>Headline result</dt><dd>Level change: -6.02 referrals per 10,000</dd>", 1, true), page)
   H.ok(page:find("Published figures reproduced within tolerance: 1 of 2. 2 diagnostics raised (see the report). "
     .. "Made-up data: this report only shows what the charts look like.", 1, true))
+  -- the gallery's input is marked synthetic: its card says so
+  H.ok(page:find("Agreement by construction: synthetic data.", 1, true), "synthetic mark on the index card")
   H.ok(page:find("Custom analysis written in the recipe (custom)", 1, true))
   local md = sys.read(out .. "/index.md")
-  H.ok(md:find("| Published figures reproduced within tolerance: 1 of 2. 2 diagnostics raised (see the report). "
+  H.ok(md:find("| Agreement by construction: synthetic data (made to match the published figures). "
+    .. "Published figures reproduced within tolerance: 1 of 2. 2 diagnostics raised (see the report). "
     .. "Made-up data: this report only shows what the charts look like. |", 1, true), md)
   local doc = json.decode(sys.read(out .. "/gallery/results.json"))
   H.eq(doc.evidence, "Made-up data: this report only shows what the charts look like.")

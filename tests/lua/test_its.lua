@@ -508,7 +508,7 @@ return {
   if used3 then
     H.ok(warn:find("(3) has no value for 1 of the 13 periods in the model (suppressed x in 2012)", 1, true),
       "the warning names unit, period and reason:\n" .. warn)
-    H.ok(md:find("rows not used: rate: 3 (3), suppressed x in 2012", 1, true), "ctx:drop is recorded")
+    H.ok(md:find("row not used: rate: 3 (3), suppressed x in 2012", 1, true), "ctx:drop is recorded")
   end
   -- 4. a placebo unit that cannot be fitted because of missing data says so, not "collinear"
   local pl = assert(sys.read(tmp .. "/out/cits_gaps/rate_placebo.csv"))
@@ -516,7 +516,7 @@ return {
   H.ok(not pl:find("collinear", 1, true), "no 'collinear' for a unit with missing data")
   H.ok(pl:find("estimated without the missing periods (suppressed c in 2014)", 1, true))
   -- 5. p-value columns are p-values (3 decimals), whatever the outcome's digits
-  local ptab = md:match("impact_p |\n|[^\n]*\n(.-)\n\n")
+  local ptab = md:match("impact p |\n|[^\n]*\n(.-)\n\n")
   H.ok(ptab and ptab:find("| %d%.%d%d%d |\n") or ptab:find("| < 0%.001 |\n"), "impact_p with 3 decimals:\n" .. tostring(ptab))
   -- 6. the pre-trend test with one treated cluster: not defined, no p-value, in words
   H.eq(chosen["rate.pretrend_p"], nil)
@@ -527,7 +527,7 @@ return {
   -- 8. the method states the model
   H.ok(md:find("Y_it = b0 + b1 _t + b2 _z + b3 _z_t + b4 _x + b5 _x_t + b6 _z_x + b7 _z_x_t + e_it", 1, true))
   -- 9. chart and table show the same counterfactual under the same name
-  H.ok(md:find("treated_counterfactual | comparators_observed", 1, true))
+  H.ok(md:find("treated counterfactual | comparators observed", 1, true))
   H.ok(md:find("treated_projected", 1, true))
 end)
 

@@ -211,6 +211,7 @@ function M.run(ctx, d)
     local series = {}
     local joined = {}
     local missing_sn = {}
+    local last_rank
     for y = d.years.from, d.years.to do
       local function val(code)
         if den == nil then
@@ -244,8 +245,19 @@ function M.run(ctx, d)
         for _, v in ipairs(vals) do s = s + v; lo = math.min(lo, v); hi = math.max(hi, v) end
         mean = s / #vals
       end
+      -- rank among the authority and its neighbours (1 = highest) and quartile
+      local rank, quart = NA, NA
+      if a and #vals > 0 then
+        local above = 0
+        for _, v in ipairs(vals) do if v > a then above = above + 1 end end
+        rank = string.format("%d of %d", above + 1, #vals + 1)
+        quart = math.min(4, math.floor(4 * above / (#vals + 1)) + 1)
+        last_rank = { year = year_label(y), rank = rank, quartile = quart }
+      end
       rows[#rows + 1] = { year_label(y), a or NA, mean or NA, lo or NA, hi or NA, #vals, e or NA }
       if extra then lait.add_year(ctx, m, extra, auth, y, rows[#rows], a) end
+      table.insert(rows[#rows], rank)
+      table.insert(rows[#rows], quart)
       series[y] = a
       if a then ctx:estimate({ label = string.format("%s.authority.%d", m.name, y), value = a, unit = m.label, group = m.name, detail = true }) end
       if mean then ctx:estimate({ label = string.format("%s.neighbours_mean.%d", m.name, y), value = mean, n = #vals, unit = m.label, group = m.name, detail = true }) end
@@ -258,20 +270,26 @@ function M.run(ctx, d)
     end
     local columns = { "year", d.authority_name, "neighbours_mean", "neighbours_min", "neighbours_max", "neighbours_n", "England" }
     if extra then lait.add_columns(columns, extra, auth) end
+    columns[#columns + 1] = "rank_among_neighbours"
+    columns[#columns + 1] = "quartile_among_neighbours"
     ctx:table(m.name, {
       columns = columns,
       rows = rows,
-    }, { caption = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England", digits = m.digits or 1 })
+    }, { caption = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England", digits = m.digits or 1,
+      labels = { rank_among_neighbours = "rank among neighbours (1 = highest)",
+        quartile_among_neighbours = "quartile among neighbours (1 = highest)" } })
     local years, col = {}, { {}, {}, {}, {}, {}, {}, {} }
     for y = d.years.from, d.years.to do years[#years + 1] = y end
     for i, row in ipairs(rows) do for j = 2, 7 do col[j][i] = row[j] end end
     ctx:chart({
       name = m.name, kind = "benchmark", table = m.name,
-      title = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England",
+      title = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England"
+        .. (last_rank and string.format(" (%s: %s ranks %s with its neighbours, quartile %d; 1 = highest)",
+          last_rank.year, d.authority_name, last_rank.rank, last_rank.quartile) or ""),
       desc = string.format("Line chart of %s by year, %s to %s: %s (solid line, circles), the mean of its "
         .. "statistical neighbours (dashed line, squares) with their range shaded, and England (dotted line, "
-        .. "triangles). The figures are in the table above.", m.label:lower(), year_label(d.years.from),
-        year_label(d.years.to), d.authority_name),
+        .. "triangles). Its rank and quartile among its neighbours each year are in the table.",
+        m.label:lower(), year_label(d.years.from), year_label(d.years.to), d.authority_name),
       x = years, xformat = year_label, ylabel = m.label,
       authority = { name = d.authority_name, values = col[2] },
       neighbours = { name = "Statistical neighbours", mean = col[3], min = col[4], max = col[5] },

@@ -198,6 +198,7 @@ local function chart(ctx, d, P, N, label, r, unit)
   local x, yt, yc = {}, {}, {}
   local ft, fc = { {}, {} }, { {}, {} }
   local cfx, cfy, lo, hi = {}, {}, {}, {}
+  local ccx, ccy = {}, {}
   local first = r.breaks[1].x
   for p, row in ipairs(r.periods) do
     x[p] = row.time
@@ -221,6 +222,8 @@ local function chart(ctx, d, P, N, label, r, unit)
       cfy[#cfy + 1] = cf or NA
       lo[#lo + 1] = (r.logit and row.counterfactual_orig_lo or row.counterfactual_lo) or NA
       hi[#hi + 1] = (r.logit and row.counterfactual_orig_hi or row.counterfactual_hi) or NA
+      -- the comparators' own pre-period line projected (column comparators_projected)
+      if not r.logit then ccx[#ccx + 1] = row.time; ccy[#ccy + 1] = row.cf_c or NA end
     end
   end
   local iv = {}
@@ -240,7 +243,8 @@ local function chart(ctx, d, P, N, label, r, unit)
       { name = P.names[r.treated] or r.treated, x = x, y = yt, fitted = { ft[1], ft[2] },
         counterfactual = { x = cfx, y = cfy }, band = { x = cfx, lo = lo, hi = hi } },
       { name = r.combine == "weighted" and "Comparators (weighted mean)" or "Comparators (mean)", x = x,
-        y = yc, fitted = { fc[1], fc[2] } },
+        y = yc, fitted = { fc[1], fc[2] }, counterfactual = #ccx > 0 and { x = ccx, y = ccy } or nil,
+        counterfactual_name = "projected pre-period trend" },
     },
     intervention = iv, x = D.x_axis(P.axis, P.times), ylabel = unit,
   }
@@ -472,6 +476,38 @@ local function run_outcome(ctx, d, i, o, f)
             or "every run, the treated unit's included, compares the unit with all the other eligible units, "
               .. "not with the chosen comparators, so the treated unit's impact here can differ from the headline"),
         digits = pldig })
+    -- The placebo distribution: every unit's impact as if treated, sorted,
+    -- with the treated unit marked.
+    local vals = {}
+    for _, row in ipairs(res.rows) do
+      if type(row.estimate) == "number" and row.estimate == row.estimate then
+        vals[#vals + 1] = { v = row.estimate, treated = row.treated, name = row.name or row.code }
+      end
+    end
+    table.sort(vals, function(a, b) if a.v ~= b.v then return a.v < b.v end return tostring(a.name) < tostring(b.name) end)
+    if #vals >= 3 then
+      local px, py, tx, ty, tname = {}, {}, {}, {}, nil
+      for k, e in ipairs(vals) do
+        if e.treated then tx[1], ty[1], tname = k, e.v, e.name else px[#px + 1], py[#py + 1] = k, e.v end
+      end
+      local layers = {
+        { type = "hline", y = 0, dash = "", colour = "#505a5f" },
+        { type = "points", x = px, y = py, style = 2, marker = "circle", open = true,
+          name = "Placebo units (each as if treated)" },
+      }
+      if tx[1] then
+        layers[#layers + 1] = { type = "points", x = tx, y = ty, style = 1, marker = "diamond", size = 7,
+          name = string.format("%s (treated): rank %d of %d", tostring(tname), res.rank, res.n) }
+      end
+      ctx:chart{ name = N .. "_placebo", kind = "plot", table = N .. "_placebo",
+        title = string.format("%s: placebo distribution of the impact at %s", label, res.effect_at),
+        desc = string.format("The impact at %s for each of %d units as if it were treated, sorted from lowest "
+          .. "to highest (open circles), with the treated unit marked (diamond), which ranks %d of %d "
+          .. "(permutation p = %s, two-sided). The figures are in the placebo table.", res.effect_at, #vals,
+          res.rank, res.n, util.fmt_fixed(res.p_two, 3)),
+        layers = layers, xlabel = "units, sorted by impact", ylabel = o.unit,
+        x = { ticks = {}, include = { 0, #vals + 1 } } }
+    end
     ctx:estimate{ label = N .. ".placebo_rank", value = res.rank, n = res.n, group = N }
     ctx:estimate{ label = N .. ".placebo_p", value = res.p_two, p = res.p_two, n = res.n, group = N,
       method = "share of units with an impact at least as large in absolute value (treated included)" }

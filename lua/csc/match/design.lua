@@ -205,15 +205,20 @@ function M.report_balance(ctx, design, b, pre, what, caption, name)
     name and (name .. ": ") or "", formula, b.variance == "sample" and "sample (n − 1)" or "cobalt's", what, what))
   for _, w in ipairs(b:warnings("after " .. what .. (name and (" (" .. name .. ")") or ""))) do ctx:warn(w) end
   if design.charts ~= false then
-    local vars, before, after = {}, {}, {}
-    for i, r in ipairs(b.rows) do vars[i], before[i], after[i] = r.label, r.smd, r.smd_adj end
+    local vars, before, after, vr = {}, {}, {}, {}
+    for i, r in ipairs(b.rows) do
+      vars[i], before[i], after[i] = r.label, r.smd, r.smd_adj
+      vr[i] = (r.var_ratio_adj == r.var_ratio_adj) and r.var_ratio_adj or nil
+    end
     ctx:chart({
       name = tname .. "_love", kind = "love", table = tname,
-      title = "Standardised mean differences before and after " .. what,
+      -- named after its analysis, so two love plots in one report differ
+      title = "Standardised mean differences before and after " .. what .. (name and (": " .. name) or ""),
       desc = string.format("Dot plot of the absolute standardised mean difference of each of %d covariates "
-        .. "before (open circles) and after (diamonds) %s, with the %s threshold marked. The figures are "
-        .. "in the table above.", #vars, what, util.fmt_number(b.threshold)),
-      variables = vars, before = before, after = after, threshold = b.threshold,
+        .. "before (open circles) and after (diamonds) %s, largest imbalance first, with the %s threshold "
+        .. "marked and each covariate's variance ratio after %s beside its name. The figures are in the "
+        .. "table.", #vars, what, util.fmt_number(b.threshold), what),
+      variables = vars, before = before, after = after, threshold = b.threshold, variance_ratios = vr,
       before_name = "Before " .. what, after_name = "After " .. what,
     })
   end

@@ -71,6 +71,13 @@ local function html_cell(v)
       -- paths may break after a slash, and nowhere else, on narrow screens
       return "<code>" .. esc(v.code):gsub("/", "/<wbr>") .. "</code>"
     end
+    if v.text then
+      -- words for the reader; the code name (results.json) on hover
+      local t = esc(v.text)
+      if v.key then t = string.format('<span title="%s">%s</span>', esc(v.key), t) end
+      if v.href then t = string.format('<a href="%s">%s</a>', esc(v.href), t) end
+      return t
+    end
     if v.mark ~= nil then
       return v.mark and '<span class="mark yes" aria-hidden="true">✓</span><span class="visually-hidden">yes</span>'
         or '<span class="mark no" aria-hidden="true">✗</span><span class="visually-hidden">no</span>'
@@ -79,37 +86,91 @@ local function html_cell(v)
   return esc(v)
 end
 
---- A table inside a focusable, labelled scroll region: wide tables scroll
--- sideways inside the page instead of widening it (WCAG 1.4.10 reflow).
--- `ids` makes the caption id unique in the page.
+-- Approximate width in px of a cell's text (16 px type, 0.5 em a character),
+-- to tell which tables will need to scroll on a phone.
+local function text_len(v)
+  if type(v) == "table" then v = v.text or v.code or (v.mark ~= nil and "yes") or "" end
+  local longest = 0
+  for w in tostring(v):gmatch("%S+") do longest = math.max(longest, utf8.len(w) or #w) end
+  return longest, utf8.len(tostring(v)) or #tostring(v)
+end
+
+--- The narrowest a table can be: each column as wide as its longest word
+-- (headers) or its longest cell (numbers do not wrap), plus padding.
+local function min_width(b)
+  local total = 0
+  for j, c in ipairs(b.columns) do
+    local w = text_len(c)
+    for _, row in ipairs(b.rows) do
+      local word, all = text_len(row[j] == nil and "" or row[j])
+      w = math.max(w, (b.align and b.align[j] == "right") and all or word)
+    end
+    total = total + w * 10 + 24
+  end
+  return total
+end
+
+--- A table inside a focusable, labelled scroll region.  The layout is wide
+-- enough that no table scrolls at desktop widths; on a phone a table too
+-- wide for the screen either stacks its rows (b.stack: each cell under its
+-- column name) or scrolls inside its box with a visible cue, so the page
+-- itself never scrolls sideways (WCAG 1.4.10 reflow).  The caption sits
+-- outside the scroll box, so it never scrolls with the table.
 local function table_html(b, ids, md_cells)
   local cid = ids("table-" .. (b.name or b.caption))
+  -- a second table with the same caption is numbered, so each scroll
+  -- region has its own name (axe-core: landmark-unique)
+  local base = ("tablecaption-" .. b.caption):lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  local got = ids("tablecaption-" .. b.caption)
+  local n = got:sub(1, #base + 1) == base .. "-" and got:sub(#base + 2):match("^(%d+)$")
+  if n then b = setmetatable({ caption = b.caption .. " (" .. n .. ")" }, { __index = b }) end
   local o = {}
+  local minw = min_width(b)
+  local narrow = minw > 300            -- may be wider than a phone's screen
+  -- on a phone, tables of up to 7 columns stack their rows; wider ones
+  -- scroll inside their box, with a cue
+  local stack = narrow and (b.stack or #b.columns <= 7)
+  o[#o + 1] = string.format('<div class="table-block%s">', stack and " stack" or "")
+  o[#o + 1] = string.format('<p class="caption" id="%s">%s</p>', cid, esc(b.caption))
+  if narrow and not stack then
+    o[#o + 1] = '<p class="scroll-cue" aria-hidden="true">Scroll sideways to see every column →</p>'
+  end
   o[#o + 1] = string.format('<div class="table-wrap" role="region" aria-labelledby="%s" tabindex="0">', cid)
   -- many columns: printed smaller so the table fits the width of A4
-  o[#o + 1] = string.format('<table%s>\n<caption id="%s">%s</caption>', #b.columns >= 8 and ' class="wide"' or "",
-    cid, esc(b.caption))
+  local cls = {}
+  if #b.columns >= 8 or minw > 680 then cls[#cls + 1] = "wide" end
+  if #b.columns >= 9 then cls[#cls + 1] = "xwide" end
+  if stack then cls[#cls + 1] = "stack" end
+  o[#o + 1] = string.format('<table%s>\n<caption class="visually-hidden">%s</caption>',
+    #cls > 0 and (' class="' .. table.concat(cls, " ") .. '"') or "", esc(b.caption))
   o[#o + 1] = "<thead><tr>"
+  local heads = {}
   for j, c in ipairs(b.columns) do
-    local cls = (b.align and b.align[j] == "right") and ' class="num"' or ""
-    -- column names such as neighbours_mean may break after an underscore
-    o[#o + 1] = string.format('<th scope="col"%s>%s</th>', cls,
-      md_cells and inline(c) or (esc(c):gsub("_", "_<wbr>")))
+    local cls2 = (b.align and b.align[j] == "right") and ' class="num"' or ""
+    heads[j] = type(c) == "table" and (c.text or "") or tostring(c)
+    o[#o + 1] = string.format('<th scope="col"%s>%s</th>', cls2,
+      (md_cells and type(c) == "string") and inline(c) or html_cell(c))
   end
   o[#o + 1] = "</tr></thead>\n<tbody>"
   for _, row in ipairs(b.rows) do
     local cells = {}
     for j = 1, #b.columns do
-      local cls = (b.align and b.align[j] == "right") and ' class="num"' or ""
+      local cls2 = (b.align and b.align[j] == "right") and ' class="num"' or ""
       local v = row[j]
       local content = (md_cells and type(v) == "string") and inline(v) or html_cell(v == nil and "" or v)
-      if j == 1 then cells[j] = string.format('<th scope="row"%s>%s</th>', cls, content)
-      else cells[j] = string.format("<td%s>%s</td>", cls, content) end
+      local label = stack and j > 1 and string.format(' data-label="%s"', esc(heads[j])) or ""
+      if j == 1 then cells[j] = string.format('<th scope="row"%s>%s</th>', cls2, content)
+      else cells[j] = string.format("<td%s%s>%s</td>", cls2, label, content) end
     end
     o[#o + 1] = "<tr>" .. table.concat(cells) .. "</tr>"
   end
   o[#o + 1] = "</tbody>\n</table>\n</div>"
   if b.note then o[#o + 1] = '<p class="table-note">' .. inline(b.note) .. "</p>" end
+  if b.csv then
+    o[#o + 1] = string.format('<p class="table-note"><a href="%s">Download this table as CSV</a> (%s).</p>',
+      esc(b.csv), esc(b.csv))
+  end
+  o[#o + 1] = "</div>"
   return table.concat(o, "\n")
 end
 
@@ -192,7 +253,16 @@ local function namespace_ids(svg, prefix)
   return svg
 end
 
-local function chart_html(c, links, ids)
+-- A chart region's name, unique in the page (landmarks need distinct
+-- names): a second chart with the same title is "Chart 2: title".
+local function region_label(ids, title)
+  local base = ("chartname-" .. title):lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  local got = ids("chartname-" .. title)
+  local n = got:sub(1, #base + 1) == base .. "-" and got:sub(#base + 2):match("^(%d+)$")
+  return n and ("Chart " .. n .. ": " .. title) or ("Chart: " .. title)
+end
+
+local function chart_html(c, links, ids, synthetic)
   local svg = c.svg:gsub("%s+$", "")
   if not c.own_ids then
     svg = namespace_ids(svg, "chart-" .. c.name .. "-")
@@ -207,10 +277,11 @@ local function chart_html(c, links, ids)
   end
   return table.concat({
     string.format('<figure class="chart-figure" id="%s">', ids("figure-" .. c.name)),
-    string.format('<div class="chart" role="region" aria-label="%s" tabindex="0">', esc("Chart: " .. c.title)),
+    string.format('<div class="chart" role="region" aria-label="%s" tabindex="0">', esc(region_label(ids, c.title))),
     svg,
     "</div>",
-    "<figcaption>" .. esc(c.desc) .. (#files > 0 and (" Download: " .. table.concat(files, ", ") .. ".") or "")
+    "<figcaption>" .. (synthetic and ('<strong class="synthetic-tag">' .. esc(synthetic) .. "</strong> ") or "")
+      .. esc(c.desc) .. (#files > 0 and (" Download: " .. table.concat(files, ", ") .. ".") or "")
       .. "</figcaption>",
     "</figure>",
   }, "\n")
@@ -231,9 +302,11 @@ body { margin: 0; background: #fff; color: #0b0c0c;
 .visually-hidden { position: absolute !important; width: 1px !important; height: 1px !important; margin: 0 !important;
   padding: 0 !important; overflow: hidden !important; clip: rect(0 0 0 0) !important;
   clip-path: inset(50%) !important; border: 0 !important; white-space: nowrap !important; }
-.width-container { max-width: 960px; margin: 0 15px; }
+/* wide enough that result tables fit at desktop widths; running text keeps
+   a readable measure (p, ul: 42em) */
+.width-container { max-width: 1240px; margin: 0 15px; }
 @media (min-width: 40.0625em) { .width-container { margin: 0 30px; } }
-@media (min-width: 1020px) { .width-container { margin: 0 auto; } }
+@media (min-width: 1300px) { .width-container { margin: 0 auto; } }
 .masthead { background: #0b0c0c; color: #fff; border-bottom: 10px solid #1d70b8; }
 .masthead .width-container { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: baseline; padding: 10px 0; }
 .masthead-name { font-weight: 700; font-size: 1.25rem; }
@@ -268,22 +341,55 @@ pre code { padding: 0; }
 .contents li::before { content: "— "; }
 .inset { border-left: 10px solid #b1b4b6; padding: 1rem; margin: 0 0 1.5rem; max-width: 42em; }
 .inset.warning { border-left-color: #d4351c; }
+.findings { border: 5px solid #1d70b8; padding: 1rem 1.25rem 0.25rem; margin: 0 0 2rem; max-width: 48em; }
+.findings h2 { margin-top: 0; padding-top: 0; border-top: 0; font-size: 1.5rem; }
+.findings ul { margin-bottom: 0.75rem; }
+.tag-synthetic { border-left: 10px solid #d4351c; padding: 0.5rem 1rem; }
+.synthetic-tag { color: #0b0c0c; }
+.explain li:target { background: #fff7bf; }
 /* position: relative keeps visually hidden cell text inside the scroll box;
    without it that text widens the page on a phone */
-.table-wrap { overflow-x: auto; margin: 0 0 1.5rem; max-width: 100%; position: relative; }
+.table-block { margin: 0 0 1.5rem; }
+/* a scroll box shows that it scrolls: a shadow at the edge that hides more
+   columns (the covers move with the content), and a line of text above */
+.table-wrap { overflow-x: auto; margin: 0 0 0.5rem; max-width: 100%; position: relative;
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 40px 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 40px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) left / 14px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) right / 14px 100% no-repeat scroll; }
+.scroll-cue { display: none; font-size: 1rem; color: #505a5f; margin: 0 0 0.25rem; }
+@media (max-width: 40.0525em) { .scroll-cue { display: block; } }
 table { border-collapse: collapse; border-spacing: 0; width: 100%; font-size: 1rem; }
-caption { text-align: left; font-weight: 700; font-size: 1.1875rem; margin-bottom: 0.75rem; }
+.caption { text-align: left; font-weight: 700; font-size: 1.1875rem; margin: 0 0 0.75rem; max-width: 48em; }
+/* on a phone, tables marked to stack show each row as a block, each cell
+   under its column's name */
+@media (max-width: 40.0525em) {
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.stack, table.stack tbody, table.stack tr, table.stack th, table.stack td { display: block; width: 100%; }
+  table.stack tr { border-bottom: 2px solid #b1b4b6; padding: 0.5rem 0; }
+  table.stack th, table.stack td { border: 0; padding: 0.15rem 0; text-align: left; white-space: normal; }
+  table.stack tbody th { font-weight: 700; }
+  table.stack td::before { content: attr(data-label) ": "; font-weight: 700; }
+}
 th, td { padding: 0.5rem 1.25rem 0.5rem 0; border-bottom: 1px solid #b1b4b6; text-align: left; vertical-align: top; }
 thead th { font-weight: 700; }
 tbody th { font-weight: 400; }
 th:last-child, td:last-child { padding-right: 0; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* column names wrap between words; only the numbers under them do not */
+thead th.num { white-space: normal; }
+/* tables of many columns: a smaller type and tighter columns, so that they
+   fit the width of a desktop screen without scrolling */
+table.wide { font-size: 0.875rem; }
+table.wide th, table.wide td { padding-right: 0.6rem; }
+@media (max-width: 40.0525em) { td code, th code { overflow-wrap: anywhere; } }
 .mark.yes { color: #00703c; font-weight: 700; }
 .mark.no { color: #d4351c; font-weight: 700; }
 .table-note { font-size: 1rem; color: #505a5f; }
 .chart-figure { margin: 0 0 2rem; }
 .chart { overflow-x: auto; max-width: 100%; position: relative; }
-.chart svg { display: block; width: 100%; height: auto; min-width: 30rem; max-width: 48rem; }
+/* charts scale to the width: never cropped, never scrolled */
+.chart svg { display: block; width: 100%; height: auto; max-width: 48rem; }
 figcaption { font-size: 1rem; color: #505a5f; margin-top: 0.5rem; max-width: 42em; }
 .summary { margin: 0 0 2rem; padding: 0; }
 .summary div { border-bottom: 1px solid #b1b4b6; padding: 0.5rem 0; }
@@ -309,9 +415,18 @@ footer { border-top: 1px solid #b1b4b6; padding: 1.5rem 0 2rem; font-size: 1rem;
   td code, th code, td code.hash { word-break: break-all; min-width: 0; }
   .num { white-space: normal; }
   figcaption, .table-note { font-size: 9pt; }
-  table.wide { font-size: 7.5pt; }
-  table.wide th, table.wide td { padding-right: 4pt; }
-  table.wide thead th { overflow-wrap: anywhere; }
+  table.wide { font-size: 7pt; }
+  table.wide th, table.wide td { padding-right: 3pt; }
+  table.xwide { font-size: 6pt; }
+  table.xwide th, table.xwide td { padding-right: 2pt; }
+  /* headers wrap between words only: never "impac t" */
+  th, td { hyphens: manual; word-break: normal; overflow-wrap: normal; }
+  .table-wrap { background: none; }
+  .scroll-cue { display: none; }
+  /* a table is not split across pages (long tables are summarised, their
+     rows in the CSV) */
+  .table-block, .findings { break-inside: avoid; page-break-inside: avoid; }
+  .caption { break-after: avoid; page-break-after: avoid; font-size: 11pt; }
   thead { display: table-header-group; }
   tr, th, td, .inset { break-inside: avoid; page-break-inside: avoid; }
   .chart-figure { break-inside: avoid; page-break-inside: avoid; }
@@ -369,9 +484,18 @@ local function block_html(b, ids, chart_links, title)
     local li = {}
     for _, it in ipairs(b.items) do li[#li + 1] = "<li>" .. inline(it) .. "</li>" end
     return '<ul class="list">\n' .. table.concat(li, "\n") .. "\n</ul>"
+  elseif b.kind == "findings" then
+    local li = {}
+    for _, it in ipairs(b.items) do li[#li + 1] = "<li>" .. inline(it) .. "</li>" end
+    return string.format('<div class="findings" role="region" aria-labelledby="key-findings">\n'
+      .. '<h2 id="key-findings">%s</h2>\n<ul class="list">\n%s\n</ul>\n</div>', esc(b.title), table.concat(li, "\n"))
+  elseif b.kind == "explain" then
+    local li = {}
+    for _, it in ipairs(b.items) do li[#li + 1] = string.format('<li id="%s">%s</li>', esc(it.id), inline(it.text)) end
+    return '<ul class="list explain">\n' .. table.concat(li, "\n") .. "\n</ul>"
   elseif b.kind == "table" then return table_html(b, ids)
   elseif b.kind == "markdown" then return M.markdown(b.text, ids, title)
-  elseif b.kind == "chart" then return chart_html(b.chart, chart_links, ids)
+  elseif b.kind == "chart" then return chart_html(b.chart, chart_links, ids, b.synthetic)
   end
   error("html: unknown block kind " .. tostring(b.kind))
 end
@@ -414,6 +538,10 @@ function M.index(entries)
   for _, e in ipairs(entries) do
     o[#o + 1] = "<section>"
     o[#o + 1] = string.format('<h2><a href="%s">%s</a></h2>', esc(e.href), esc(e.title))
+    if e.synthetic then
+      o[#o + 1] = '<p class="tag-synthetic"><strong>Agreement by construction: synthetic data.</strong> '
+        .. "The inputs were made to match the published figures, so reproducing them is not a finding.</p>"
+    end
     o[#o + 1] = '<dl class="summary">'
     local function row(k, v)
       o[#o + 1] = string.format("<div><dt>%s</dt><dd>%s</dd></div>", esc(k), v)

@@ -4,6 +4,7 @@
 -- index also lists recipes run earlier into the same folder.
 -- @module csc.render.index
 local html = require("csc.render.html")
+local labels = require("csc.render.labels")
 local json = require("csc.json")
 local report = require("csc.render.report")
 local sys = require("host.sys")
@@ -40,10 +41,10 @@ end
 --- A headline estimate's name for readers: the label of the published
 -- figure it is compared with, when there is one, else its own label.
 local function headline_name(doc, head)
-  for _, p in ipairs(doc.published or {}) do
-    if p.estimate == head.label and (p.field == nil or p.field == "value") then return p.label end
-  end
-  return head.label
+  if type(head.title) == "string" then return head.title end
+  local pubs = {}
+  for _, p in ipairs(doc.published or {}) do pubs[#pubs + 1] = p end
+  return labels.estimate(head.label, { published = pubs, labels = doc.recipe and doc.recipe.labels })
 end
 
 --- Strength of evidence as sentences: published figures reproduced within
@@ -55,6 +56,9 @@ function M.evidence(doc)
     if p.within == true then within = within + 1 end
   end
   local out = {}
+  if doc.synthetic == true then
+    out[#out + 1] = "Agreement by construction: synthetic data (made to match the published figures)."
+  end
   if type(doc.strength) == "table" and type(doc.strength.summary) == "string" then
     out[#out + 1] = "Innovation Programme scale: " .. doc.strength.summary .. "."
   end
@@ -62,6 +66,11 @@ function M.evidence(doc)
     out[#out + 1] = string.format("Published figures reproduced within tolerance: %d of %d.", within, total)
   else
     out[#out + 1] = "A new analysis: no published figures to compare with."
+  end
+  local checks, checks_ok = #(doc.input_checks or {}), 0
+  for _, p in ipairs(doc.input_checks or {}) do if p.within == true then checks_ok = checks_ok + 1 end end
+  if checks > 0 then
+    out[#out + 1] = string.format("Input checks passed: %d of %d.", checks_ok, checks)
   end
   local nw = #(doc.warnings or {})
   out[#out + 1] = nw == 0 and "No diagnostics raised." or
@@ -109,6 +118,7 @@ function M.write(out_dir)
       design = dname,
       headline = headline,
       evidence = ev,
+      synthetic = doc.synthetic == true,
     }
   end
   local text = "# csceval results\n\n| recipe | question | design | headline | strength of evidence |\n|---|---|---|---|---|\n"

@@ -7,6 +7,7 @@ local errors = require("csc.errors")
 local html = require("csc.render.html")
 local json = require("csc.json")
 local report = require("csc.render.report")
+local svg = require("csc.render.svg")
 local util = require("csc.util")
 
 local M = {}
@@ -53,7 +54,7 @@ function M.results(ctx, r, published, stamp)
     est[#est + 1] = {
       label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
       ci = e.ci and json.array({ e.ci[1], e.ci[2] }) or nil, unit = e.unit,
-      method = e.method, group = e.group, headline = e.headline, detail = e.detail,
+      method = e.method, group = e.group, headline = e.headline, detail = e.detail, title = e.title,
     }
   end
   local tables = json.array()
@@ -72,11 +73,18 @@ function M.results(ctx, r, published, stamp)
       columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced,
       missing = p.missing or nil }
   end
-  local pub = json.array()
+  -- Figures printed in the source report, and apart from them the checks
+  -- of the inputs against other sources (not counted as reproduced figures).
+  -- On synthetic data each says how it relates to the data: calibrated into
+  -- them, designed into their shape, or found by the analysis.
+  local pub, checks = json.array(), json.array()
   for _, p in ipairs(published) do
-    pub[#pub + 1] = { label = p.label, published = p.published, printed = p.printed, reproduced = p.reproduced,
+    local list = p.input_check and checks or pub
+    list[#list + 1] = { label = p.label, published = p.published, printed = p.printed, reproduced = p.reproduced,
       tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
-      estimate = p.estimate, field = p.field }
+      estimate = p.estimate, field = p.field, note = p.note, synthetic_data = p.synthetic,
+      by_construction = nil }
+    if p.synthetic then list[#list].by_construction = p.synthetic ~= "found" end
   end
   local s = r.spec
   return json.encode({
@@ -84,7 +92,10 @@ function M.results(ctx, r, published, stamp)
       design_label = s.design.label,
       source = { report = s.source.report, tables = json.array(util.copy(s.source.tables)),
                  reference = s.source.reference } },
-    estimates = est, published = pub, tables = tables, inputs = inputs,
+    estimates = est, published = pub, input_checks = checks, tables = tables, inputs = inputs,
+    synthetic = ctx.synthetic,
+    synthetic_note = ctx.synthetic and ("Synthetic data: the inputs marked synthetic were made to match the "
+      .. "published figures, so agreement with them is by construction, not a finding.") or nil,
     warnings = json.array(util.copy(ctx.warnings)),
     evidence = ctx.evidence,
     strength = s.strength and { level = s.strength.level, summary = require("csc.evidence").summary(s.strength),
@@ -96,6 +107,35 @@ end
 
 --- Formats written when neither --format nor the recipe's outputs.formats says.
 M.default_formats = { "md", "csv", "json", "html" }
+
+-- CRC-32 (ISO 3309, as PNG chunks use), table-driven.
+local CRC = {}
+for i = 0, 255 do
+  local c = i
+  for _ = 1, 8 do c = (c & 1) ~= 0 and (0xEDB88320 ~ (c >> 1)) or (c >> 1) end
+  CRC[i] = c
+end
+local function crc32(s)
+  local c = 0xFFFFFFFF
+  for i = 1, #s do c = CRC[(c ~ s:byte(i)) & 0xFF] ~ (c >> 8) end
+  return c ~ 0xFFFFFFFF
+end
+
+--- Add tEXt chunks (keyword -> Latin-1 text) to PNG bytes, after IHDR, so
+-- the chart's title, source and synthetic-data mark travel in the file's
+-- text layer as well as in its pixels.  keys: list of {keyword, text}.
+function M.png_text(png, keys)
+  if png:sub(1, 8) ~= "\137PNG\r\n\26\n" or png:sub(13, 16) ~= "IHDR" then return png end
+  local ihdr_end = 8 + 8 + string.unpack(">I4", png, 9) + 4
+  local chunks = {}
+  for _, kv in ipairs(keys) do
+    -- PNG text is Latin-1: other characters become "?"
+    local text = kv[2]:gsub("[\xC0-\xFF][\x80-\xBF]*", "?")
+    local data = "tEXt" .. kv[1] .. "\0" .. text
+    chunks[#chunks + 1] = string.pack(">I4", #data - 4) .. data .. string.pack(">I4", crc32(data))
+  end
+  return png:sub(1, ihdr_end) .. table.concat(chunks) .. png:sub(ihdr_end + 1)
+end
 
 --- PNG bytes of a chart, at twice the SVG's size (sharp when pasted into
 -- Word).  Rendered by librsvg and cairo through host.png.
@@ -109,6 +149,26 @@ function M.png(svg_text, name)
   return res
 end
 
+--- The mark every chart carries, inside the image, when the data are synthetic.
+M.SYNTHETIC_CHART_NOTE = "SYNTHETIC DATA: made to match the published figures, so agreement is by "
+  .. "construction, not a finding."
+
+--- Inside each chart's image, where it travels with a pasted SVG or PNG:
+-- where the figures come from and, on synthetic data, that agreement is by
+-- construction (svg.footnote).  Done once per chart.
+function M.chart_footnotes(ctx, r)
+  local src = r.spec.source
+  local foot = {}
+  if type(src) == "table" and type(src.report) == "string" then
+    foot[#foot + 1] = { text = "Source: csceval rerun of " .. src.report
+      .. (src.reference and (" (" .. src.reference .. ")") or "") .. "." }
+  end
+  if ctx.synthetic then foot[#foot + 1] = { text = M.SYNTHETIC_CHART_NOTE, strong = true } end
+  for _, c in ipairs(ctx.charts or {}) do
+    if not c.footnoted then c.svg = svg.footnote(c.svg, foot); c.footnoted = true end
+  end
+end
+
 --- All files of one run: name -> content.  formats: the --format list, else
 -- the recipe's outputs.formats, else M.default_formats.  PNG charts are made
 -- when --png (ctx.png) or outputs.png asks.
@@ -118,14 +178,23 @@ function M.render(ctx, r, published, stamp, formats)
   local outputs = r.spec.outputs or {}
   for _, f in ipairs(formats or outputs.formats or M.default_formats) do want[f] = true end
   if want.json then files["results.json"] = M.results(ctx, r, published, stamp) end
+  M.chart_footnotes(ctx, r)
   local doc
-  if want.md or want.html then doc = report.model(ctx, r, published, stamp) end
+  if want.md or want.html then
+    doc = report.model(ctx, r, published, stamp, { csv = want.csv, json = want.json, md = want.md })
+  end
   if want.md then files["report.md"] = report.render_markdown(doc) end
   local png = ctx.png or outputs.png
   for _, c in ipairs(ctx.charts or {}) do
     -- the reports link to name.svg; PNGs are made whenever asked for
     if want.md or want.html then files[c.name .. ".svg"] = c.svg end
-    if png then files[c.name .. ".png"] = M.png(c.svg, c.name) end
+    if png then
+      local keys = { { "Title", c.title } }
+      local src = r.spec.source and r.spec.source.report
+      if src then keys[#keys + 1] = { "Source", "csceval rerun of " .. src } end
+      if ctx.synthetic then keys[#keys + 1] = { "Comment", M.SYNTHETIC_CHART_NOTE } end
+      files[c.name .. ".png"] = M.png_text(M.png(c.svg, c.name), keys)
+    end
   end
   if want.html then
     files["report.html"] = html.report(doc, { home = "../index.html", chart_links = png and { "svg", "png" } or { "svg" } })

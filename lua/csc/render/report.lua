@@ -15,6 +15,7 @@
 --   markdown {text}                 a Markdown body from ctx:section
 --   chart    {chart = ctx chart record}
 -- @module csc.render.report
+local labels = require("csc.render.labels")
 local util = require("csc.util")
 
 local M = {}
@@ -50,7 +51,13 @@ end
 --- A table block from a ctx table record {name, columns, rows, digits, caption, note}.
 M.MAX_ROWS = 500
 
-function M.table_block(t, heading)
+--- Tables longer than this show their first M.SUMMARY_ROWS rows in the
+-- report when the full table is linked as CSV.
+M.LONG_TABLE = 25
+M.SUMMARY_ROWS = 15
+
+function M.table_block(t, heading, opts)
+  opts = opts or {}
   local rows, align = {}, {}
   for j, c in ipairs(t.columns) do
     align[j] = "left"
@@ -63,27 +70,40 @@ function M.table_block(t, heading)
   -- results.json keep every row.  A reader cannot use a page of a million
   -- rows, and building one would cost minutes and gigabytes.
   local shown = math.min(#t.rows, M.MAX_ROWS)
+  local csv = opts.csv and t.csv ~= false and t.name and (t.name .. ".csv") or nil
+  if csv and #t.rows > M.LONG_TABLE then shown = M.SUMMARY_ROWS end
   -- p-value columns (p, p_value, impact_p, ...) read as p-values: "< 0.001"
   local pcol = {}
   for j, c in ipairs(t.columns) do
     local l = tostring(c):lower()
     pcol[j] = l == "p" or l == "pvalue" or l:match("[_%s]p$") ~= nil or l:match("p[_%s]?value$") ~= nil
   end
+  local termcol = {}
+  for j, c in ipairs(t.columns) do termcol[j] = tostring(c):lower() == "term" end
   for i = 1, shown do
     local row, cells = t.rows[i], {}
     for j, c in ipairs(t.columns) do
       cells[j] = (pcol[j] and type(row[j]) == "number") and fmt_p(row[j]) or cell(row[j], digits_for(t, c))
+      -- model terms in words, the code name on hover
+      local words = termcol[j] and type(row[j]) == "string" and labels.term(row[j])
+      if words then cells[j] = { text = words, key = row[j] } end
     end
     rows[i] = cells
   end
   local note = t.note
   if shown < #t.rows then
-    local more = string.format("The first %d of %d rows are shown; every row is in %s.csv and results.json.",
-      shown, #t.rows, t.name)
+    local more = csv and string.format("The first %d of %d rows are shown; every row is in [%s](%s).",
+      shown, #t.rows, csv, csv)
+      or string.format("The first %d of %d rows are shown; every row is in results.json.", shown, #t.rows)
     note = note and (note .. " " .. more) or more
   end
+  local cols = {}
+  for j, c in ipairs(t.columns) do
+    local words = labels.column(c, t.labels or opts.labels)
+    cols[j] = words ~= tostring(c) and { text = words, key = tostring(c) } or tostring(c)
+  end
   return { kind = "table", name = t.name, caption = t.caption or t.name, heading = heading,
-           columns = t.columns, rows = rows, align = align, note = note }
+           columns = cols, rows = rows, align = align, note = note, csv = csv }
 end
 
 local function slug(s, used)
@@ -95,11 +115,119 @@ local function slug(s, used)
   return id
 end
 
+--- A published or input-check comparison as a table row: the label in
+-- words, values at their printed precision, the difference, the tolerance
+-- in words, ✓/✗, and the note (with how the figure relates to synthetic data).
+local SYNTH_WORDS = {
+  calibrated = "Calibrated into the synthetic data: agreement by construction.",
+  designed = "Designed into the synthetic data's shape: agreement by construction.",
+  found = "Found by the analysis (not calibrated into the synthetic data).",
+}
+
+local function decimals(x)
+  local t = util.fmt_number(x)
+  if t:find("e") then return 3 end
+  local frac = t:match("%.(%d+)$")
+  return frac and #frac or 0
+end
+
+local function comparison_rows(list, anchor_prefix)
+  -- mismatches first, each linked to its explanation below the table
+  local order, k = {}, 0
+  for _, pb in ipairs(list) do if not pb.within then order[#order + 1] = pb end end
+  for _, pb in ipairs(list) do if pb.within then order[#order + 1] = pb end end
+  local rows, explain = {}, {}
+  for _, pb in ipairs(order) do
+    local label, codes = labels.strip_code(pb.label)
+    -- a figure given as printed is shown as printed (".5601378")
+    local d = math.max(pb.printed and #(pb.printed:match("%.(%d+)") or "") or decimals(pb.published),
+      decimals(pb.tolerance))
+    local function show(v)
+      if v == nil then return "–" end
+      local w = labels.coded(v, codes)
+      if w then return w end
+      if d == 0 and v == math.floor(v) then return util.fmt_number(v) end
+      return util.fmt_fixed(v, math.min(d + 1, 6))
+    end
+    local pub = labels.coded(pb.published, codes) or pb.printed or util.fmt_number(pb.published)
+    local diff = "–"
+    if pb.reproduced ~= nil and not codes then
+      local dv = pb.reproduced - pb.published
+      diff = (dv > 0 and "+" or "") .. util.fmt_fixed(dv, math.min(d + 1, 6))
+      if tonumber(diff) == 0 then diff = "0" end
+    elseif pb.reproduced ~= nil then
+      diff = pb.within and "same" or "differs"
+    end
+    local notes = {}
+    if pb.synthetic then notes[#notes + 1] = SYNTH_WORDS[pb.synthetic] end
+    if pb.note then notes[#notes + 1] = (pb.note:gsub("^%l", string.upper)) end
+    local note = #notes > 0 and table.concat(notes, " ") or "–"
+    local first = label .. (pb.source and (" (" .. pb.source .. ")") or "")
+    if not pb.within then
+      k = k + 1
+      local id = anchor_prefix .. "-differs-" .. k
+      explain[#explain + 1] = { id = id, text = string.format("**%s**: published %s, reproduced %s. %s",
+        label, pub, show(pb.reproduced), pb.note and ((pb.note:gsub("^%l", string.upper):gsub("([^%.])$", "%1."))) or "The recipe gives no explanation.") }
+      first = { text = first, href = "#" .. id }
+    end
+    rows[#rows + 1] = { first, pub, show(pb.reproduced), diff, labels.tolerance(pb.tolerance, util.fmt_number),
+      { mark = pb.within and true or false }, note }
+  end
+  return rows, explain
+end
+
+--- An estimate in words for the findings box: "Label: 7.2 pp (95% CI -4.8
+-- to 19.2); not statistically significant (p = 0.234)."
+local function finding(e, name, alpha)
+  local s = string.format("**%s**: %s%s", name, cell(e.value), e.unit and (" " .. e.unit) or "")
+  if e.ci then s = s .. string.format(" (95%% CI %s to %s)", cell(e.ci[1]), cell(e.ci[2])) end
+  if e.p then
+    s = s .. string.format("; %s (p %s)", e.p < alpha and "statistically significant at 5%"
+      or "not statistically significant", e.p < 0.001 and "< 0.001" or ("= " .. util.fmt_fixed(e.p, 3)))
+  end
+  return s .. "."
+end
+
+--- Add a forest plot of the report's estimates with intervals when two or
+-- more share a unit (estimates in different units cannot share an axis; the
+-- largest group is drawn).  Called by the runner after the design has run.
+function M.add_forest(ctx, r, published)
+  local groups, order = {}, {}
+  for _, e in ipairs(ctx.estimates) do
+    if not e.detail and e.ci and type(e.value) == "number" then
+      local u = e.unit or ""
+      if not groups[u] then groups[u] = {}; order[#order + 1] = u end
+      table.insert(groups[u], e)
+    end
+  end
+  local best
+  for _, u in ipairs(order) do if not best or #groups[u] > #groups[best] then best = u end end
+  if not best or #groups[best] < 2 then return nil end
+  local name = "forest"
+  while ctx.chart_index[name] do name = name .. "_estimates" end
+  local items = {}
+  for _, e in ipairs(groups[best]) do
+    items[#items + 1] = { label = e.title or labels.estimate(e.label, { labels = r.spec.labels, published = published }),
+      value = e.value, low = e.ci[1], high = e.ci[2] }
+  end
+  local unit = best ~= "" and best or nil
+  local rec = ctx:chart{ name = name, kind = "forest", items = items,
+    title = "Estimates with their 95% confidence intervals" .. (unit and (" (" .. unit .. ")") or ""),
+    desc = string.format("Forest plot of %d estimates%s: each point is the estimate and its line the 95%% "
+      .. "confidence interval; the dashed line marks no effect (0). The figures are in the Estimates table.",
+      #items, unit and (" in " .. unit) or ""),
+    xlabel = unit }
+  rec.forest = true
+  return rec
+end
+
 --- The report's content, independent of output format.
-function M.model(ctx, r, published, stamp)
+-- opts.csv: the result tables are written as CSV files (linked under each).
+function M.model(ctx, r, published, stamp, opts)
+  opts = opts or {}
   local s = r.spec
   local doc = { title = s.title, lead = {}, sections = {} }
-  local used = { main = true, contents = true }
+  local used = { main = true, contents = true, ["key-findings"] = true }
   local cur
   local function section(title)
     cur = { id = slug(title, used), title = title, blocks = {} }
@@ -110,6 +238,58 @@ function M.model(ctx, r, published, stamp)
     list[#list + 1] = b
   end
   local function p(text) block({ kind = "p", text = text }) end
+  local function chart_block(c)
+    return { kind = "chart", chart = c,
+      synthetic = ctx.synthetic and "Synthetic data: agreement with the published figures is by construction." or nil }
+  end
+  local function name_of(e)
+    return e.title or labels.estimate(e.label, { labels = s.labels, published = published })
+  end
+  local pubs, checks = {}, {}
+  for _, pb in ipairs(published) do
+    if pb.input_check then checks[#checks + 1] = pb else pubs[#pubs + 1] = pb end
+  end
+
+  -- Key findings first: the headline estimates in words, the strength of
+  -- evidence, one line on published against reproduced, and the synthetic mark.
+  local items = {}
+  if ctx.synthetic then
+    items[#items + 1] = "**Synthetic data: agreement by construction.** The inputs were made to match the "
+      .. "published figures, so reproducing them is not a finding (see below)."
+  end
+  local heads = {}
+  for _, e in ipairs(ctx.estimates) do if e.headline then heads[#heads + 1] = e end end
+  if #heads == 0 then
+    for _, e in ipairs(ctx.estimates) do
+      if not e.detail and e.ci and #heads < 4 then heads[#heads + 1] = e end
+    end
+  end
+  if #heads == 0 then
+    for _, e in ipairs(ctx.estimates) do if not e.detail then heads[1] = e; break end end
+  end
+  for _, e in ipairs(heads) do items[#items + 1] = finding(e, name_of(e), ctx.alpha or 0.05) end
+  if ctx.evidence then items[#items + 1] = "**Strength of evidence.** " .. tostring(ctx.evidence) end
+  if #ctx.warnings > 0 then
+    items[#items + 1] = string.format("%d diagnostic%s raised: see [Diagnostics and warnings](#diagnostics-and-warnings).",
+      #ctx.warnings, #ctx.warnings == 1 and "" or "s")
+  end
+  if #pubs > 0 then
+    local nw = 0
+    for _, pb in ipairs(pubs) do if pb.within then nw = nw + 1 end end
+    local differ = #pubs - nw
+    items[#items + 1] = string.format("**Published against reproduced:** %d of %d within tolerance%s: "
+      .. "[see the table](#published-against-reproduced).", nw, #pubs,
+      differ > 0 and string.format("; %d differ%s", differ, differ == 1 and "s" or "") or "")
+  else
+    items[#items + 1] = "The source report printed no figures this recipe compares with."
+  end
+  if #checks > 0 then
+    local nw = 0
+    for _, pb in ipairs(checks) do if pb.within then nw = nw + 1 end end
+    items[#items + 1] = string.format("**Input checks** (the data against other sources, not figures of the "
+      .. "report): %d of %d passed.", nw, #checks)
+  end
+  block({ kind = "findings", title = "Key findings", items = items })
 
   p("**Question.** " .. s.question)
   if #published > 0 then
@@ -124,7 +304,7 @@ function M.model(ctx, r, published, stamp)
   end
   -- Each synthetic input is named with its generator and what the real file
   -- is, and the command that runs the recipe on the real files.
-  local synthetic, names, opts = {}, {}, {}
+  local synthetic, names, dopts = {}, {}, {}
   for _, pv in ipairs(ctx.provenance) do
     if pv.synthetic then
       local inp = (s.inputs or {})[pv.name] or {}
@@ -133,7 +313,7 @@ function M.model(ctx, r, published, stamp)
       if inp.real_data then what[#what + 1] = "the real data: " .. inp.real_data:gsub("%.$", "") end
       synthetic[#synthetic + 1] = pv.name .. (#what > 0 and (" (" .. table.concat(what, "; ") .. ")") or "")
       names[#names + 1] = pv.name
-      opts[#opts + 1] = "--data " .. pv.name .. "=PATH"
+      dopts[#dopts + 1] = "--data " .. pv.name .. "=PATH"
     end
   end
   if #synthetic > 0 then
@@ -141,7 +321,7 @@ function M.model(ctx, r, published, stamp)
       .. table.concat(synthetic, ", ") .. (#names > 1 and " were" or " was")
       .. " generated to match the published descriptives, because the original records are "
       .. "not public (confidential or unpublished). To run on the real "
-      .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(opts, " ") .. "`." })
+      .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(dopts, " ") .. "`." })
   end
   -- disclosure control: a visible notice when small counts are shown on
   -- purpose, otherwise what was suppressed and by which rule
@@ -164,6 +344,10 @@ function M.model(ctx, r, published, stamp)
   end
   if s.data_note then p(s.data_note) end
   if s.strength then p(require("csc.evidence").paragraph(s.strength)) end
+  local files = {}
+  if opts.json then files[#files + 1] = "[results.json](results.json) (every figure, with its code name)" end
+  if opts.md then files[#files + 1] = "[report.md](report.md)" end
+  if #files > 0 then p("**Files.** " .. table.concat(files, ", ") .. (opts.csv and "; each table links its CSV." or ".")) end
 
   section("Design")
   p(ctx.design_text or ("Design: " .. s.design.type .. "."))
@@ -172,20 +356,22 @@ function M.model(ctx, r, published, stamp)
   local prov_rows = {}
   for _, pv in ipairs(ctx.provenance) do
     if pv.missing then
-      prov_rows[#prov_rows + 1] = { pv.name, { code = pv.path }, "–", "–", "not found (optional input; left out)", "no" }
+      prov_rows[#prov_rows + 1] = { pv.name, pv.synthetic and "yes" or "no", { code = pv.path }, "–", "–",
+        "not found (optional input; left out)" }
     else
-      prov_rows[#prov_rows + 1] = { pv.name, { code = pv.path }, string.format("%d", pv.rows), string.format("%d", pv.columns),
-        { code = pv.sha256:sub(1, 16) .. "…", full = pv.sha256 }, pv.synthetic and "yes" or "no" }
+      prov_rows[#prov_rows + 1] = { pv.name, pv.synthetic and "yes" or "no", { code = pv.path },
+        string.format("%d", pv.rows), string.format("%d", pv.columns),
+        { code = pv.sha256:sub(1, 16) .. "…", full = pv.sha256 } }
     end
   end
-  block({ kind = "table", caption = "Input files", columns = { "input", "file", "rows", "columns", "SHA-256", "synthetic" },
-    rows = prov_rows, align = { "left", "left", "right", "right", "left", "left" } })
+  block({ kind = "table", caption = "Input files", columns = { "input", "synthetic", "file", "rows", "columns", "SHA-256" },
+    rows = prov_rows, align = { "left", "left", "left", "right", "right", "left" }, stack = true })
   -- What is missing, and why, in the columns each input is used for; then
   -- the rows the analysis left out and the reason.
   local WHY = { blank = "blank", NA = "NA", c = "suppressed (c)", x = "not available (x)",
     z = "not applicable (z)", k = "fewer than 0.5 (k)", u = "low reliability (u)", low = "low",
     [":"] = "not available (:)", calculated = "not calculable" }
-  local items = {}
+  local dropped = {}
   for _, pv in ipairs(ctx.provenance) do
     local mv = pv.missing_values
     if mv and next(mv) then
@@ -193,18 +379,20 @@ function M.model(ctx, r, published, stamp)
       for _, reason in ipairs(util.sorted_keys(mv)) do
         parts[#parts + 1] = string.format("%d %s", mv[reason], WHY[reason] or reason)
       end
-      items[#items + 1] = string.format("%s: missing values in the %d column%s used: %s.", pv.name,
+      dropped[#dropped + 1] = string.format("%s: missing values in the %d column%s used: %s.", pv.name,
         pv.columns_checked, pv.columns_checked == 1 and "" or "s", table.concat(parts, ", "))
     end
   end
-  for _, d in ipairs(ctx.drops) do items[#items + 1] = string.format("%s: %d rows not used: %s.", d.input, d.n, d.reason) end
+  for _, d in ipairs(ctx.drops) do
+    dropped[#dropped + 1] = string.format("%s: %d row%s not used: %s.", d.input, d.n, d.n == 1 and "" or "s", d.reason)
+  end
   for _, pv in ipairs(ctx.provenance) do
     if pv.replaced then
-      items[#items + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
+      dropped[#dropped + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
         .. "where the recipe's notes describe the synthetic data, they do not apply to this input.", pv.name)
     end
   end
-  if #items > 0 then block({ kind = "list", items = items }) end
+  if #dropped > 0 then block({ kind = "list", items = dropped }) end
 
   if #ctx.methods > 0 then
     section("Method")
@@ -216,10 +404,20 @@ function M.model(ctx, r, published, stamp)
   for _, e in ipairs(ctx.estimates) do
     if e.detail then hidden = hidden + 1 else shown[#shown + 1] = e end
   end
+  -- the forest plot of the estimates (M.add_forest) comes first
+  for _, c in ipairs(ctx.charts or {}) do if c.forest then block(chart_block(c)) end end
   if #shown > 0 then
     local rows = {}
     for _, e in ipairs(shown) do
-      rows[#rows + 1] = { e.label, cell(e.value) .. (e.unit and (" " .. e.unit) or ""), cell(e.se),
+      -- a yes/no or coded figure (the published label says "1 = yes") in words
+      local codes
+      for _, pb in ipairs(published) do
+        if pb.estimate == e.label and (pb.field == nil or pb.field == "value") then
+          codes = select(2, labels.strip_code(pb.label))
+        end
+      end
+      local value = labels.coded(e.value, codes) or (cell(e.value) .. (e.unit and (" " .. e.unit) or ""))
+      rows[#rows + 1] = { { text = name_of(e), key = e.label }, value, cell(e.se),
         e.ci and string.format("%s to %s", cell(e.ci[1]), cell(e.ci[2])) or "–", fmt_p(e.p),
         e.n and tostring(e.n) or "–" }
     end
@@ -227,56 +425,41 @@ function M.model(ctx, r, published, stamp)
       rows = rows, align = { "left", "right", "right", "right", "right", "right" } })
   end
   if hidden > 0 then
-    p(string.format("%d further estimates (the figures behind the tables below) are in results.json.", hidden))
+    p(string.format("%d further estimate%s (the figures behind the tables below) %s in results.json.", hidden,
+      hidden == 1 and "" or "s", hidden == 1 and "is" or "are"))
   end
+  -- each chart comes before the table it is drawn from
   local placed = {}
   for _, t in ipairs(ctx.tables) do
-    block(M.table_block(t, true))
     for _, c in ipairs(ctx.charts or {}) do
-      if c.table == t.name then block({ kind = "chart", chart = c }); placed[c] = true end
+      if c.table == t.name and not c.forest then block(chart_block(c)); placed[c] = true end
     end
+    block(M.table_block(t, true, { csv = opts.csv, labels = s.labels }))
   end
   for _, c in ipairs(ctx.charts or {}) do
-    if not placed[c] then block({ kind = "chart", chart = c }) end
+    if not placed[c] and not c.forest then block(chart_block(c)) end
   end
 
-  if #published > 0 then
+  if #pubs > 0 then
     section("Published against reproduced")
-    -- Published figures and tolerances appear as the recipe wrote them; the
-    -- reproduced value gets one decimal more than either, so a reader sees
-    -- where it falls inside the tolerance (0.234 ± 0.003 against 0.2354).
-    local function decimals(x)
-      local t = util.fmt_number(x)
-      if t:find("e") then return 3 end
-      local frac = t:match("%.(%d+)$")
-      return frac and #frac or 0
-    end
-    local rows = {}
-    for _, pb in ipairs(published) do
-      -- a figure given as printed is shown as printed (".5601378")
-      local d = math.max(pb.printed and #(pb.printed:match("%.(%d+)") or "") or decimals(pb.published),
-        decimals(pb.tolerance))
-      rows[#rows + 1] = { pb.label, pb.source or "–", pb.printed or util.fmt_number(pb.published),
-        pb.reproduced == nil and "–"
-          or (d == 0 and pb.reproduced == math.floor(pb.reproduced)) and util.fmt_number(pb.reproduced)
-          or util.fmt_fixed(pb.reproduced, math.min(d + 1, 6)),
-        "±" .. util.fmt_number(pb.tolerance), { mark = pb.within and true or false } }
-    end
+    p("Each figure the source report printed, with the value csceval reproduced, the difference, and the "
+      .. "tolerance the recipe allows (with its reason in the note). Published figures and tolerances are shown "
+      .. "as printed; the reproduced value has one decimal more. Figures that differ come first.")
+    local rows, explain = comparison_rows(pubs, "published")
     block({ kind = "table", caption = "Published figures against reproduced ones",
-      columns = { "figure", "source", "published", "reproduced", "tolerance", "within" },
-      rows = rows, align = { "left", "left", "right", "right", "right", "left" } })
-    -- every ✗ is explained: the recipe's note on that figure, or a plain
-    -- statement that the recipe gives none
-    local why = {}
-    for _, pb in ipairs(published) do
-      if not pb.within then
-        why[#why + 1] = string.format("✗ %s: %s", pb.label, pb.note or "no explanation recorded in the recipe.")
-      end
-    end
-    if #why > 0 then
-      p("**Why figures differ.**")
-      block({ kind = "list", items = why })
-    end
+      columns = { "figure", "published", "reproduced", "difference", "tolerance", "within", "note" },
+      rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
+    if #explain > 0 then p("**Why figures differ.**"); block({ kind = "explain", items = explain }) end
+  end
+  if #checks > 0 then
+    section("Input checks")
+    p("Checks of the input data against other sources. They are not figures of the source report and are "
+      .. "not counted among the published figures reproduced.")
+    local rows, explain = comparison_rows(checks, "check")
+    block({ kind = "table", caption = "Input data checked against other sources",
+      columns = { "check", "expected", "found", "difference", "tolerance", "within", "note" },
+      rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
+    if #explain > 0 then p("**Why figures differ.**"); block({ kind = "explain", items = explain }) end
   end
 
   for _, sec in ipairs(ctx.sections) do
@@ -299,6 +482,7 @@ function M.model(ctx, r, published, stamp)
   p(string.format("csceval %s, Lua %s, GSL %s. Recipe `%s`, SHA-256 `%s`. Seed %d.",
     stamp.csceval, (stamp.lua:gsub("^Lua ", "")), stamp.gsl, r.path, stamp.recipe_sha256, stamp.seed))
   p("Command: `" .. stamp.command .. "`")
+  if #files > 0 then p("Files: " .. table.concat(files, ", ") .. ".") end
   doc.stamp = stamp
   return doc
 end
@@ -309,13 +493,19 @@ local function md_cell(v)
   if type(v) == "table" then
     if v.code then return "`" .. v.code .. "`" end
     if v.mark ~= nil then return v.mark and "✓" or "✗" end
+    if v.text then
+      local t = tostring(v.text):gsub("|", "\\|"):gsub("\n", " ")
+      return v.href and ("[" .. t .. "](" .. v.href .. ")") or t
+    end
   end
   return (tostring(v):gsub("|", "\\|"):gsub("\n", " "))
 end
 
 local function md_table_lines(b)
   local out = {}
-  out[#out + 1] = "| " .. table.concat(b.columns, " | ") .. " |"
+  local head = {}
+  for j, c in ipairs(b.columns) do head[j] = md_cell(c) end
+  out[#out + 1] = "| " .. table.concat(head, " | ") .. " |"
   local sep = {}
   for j = 1, #b.columns do sep[j] = "---" end
   out[#out + 1] = "|" .. table.concat(sep, "|") .. "|"
@@ -340,6 +530,14 @@ end
 local function md_block(b)
   if b.kind == "p" or b.kind == "markdown" then return b.text
   elseif b.kind == "inset" then return "> " .. b.text
+  elseif b.kind == "findings" then
+    local out = { "> **" .. b.title .. "**", ">" }
+    for _, it in ipairs(b.items) do out[#out + 1] = "> - " .. it end
+    return table.concat(out, "\n")
+  elseif b.kind == "explain" then
+    local out = {}
+    for _, it in ipairs(b.items) do out[#out + 1] = '- <a id="' .. it.id .. '"></a>' .. it.text end
+    return table.concat(out, "\n")
   elseif b.kind == "list" then
     local out = {}
     for _, it in ipairs(b.items) do out[#out + 1] = "- " .. it end
@@ -348,9 +546,11 @@ local function md_block(b)
     local s = md_table_lines(b)
     if b.heading then s = "### " .. b.caption .. "\n\n" .. s end
     if b.note then s = s .. "\n\n" .. b.note end
+    if b.csv then s = s .. "\n\nFull table: [" .. b.csv .. "](" .. b.csv .. ")" end
     return s
   elseif b.kind == "chart" then
-    return string.format("![%s](%s.svg)", (b.chart.title:gsub("[%[%]]", "")), b.chart.name)
+    return string.format("![%s](%s.svg)%s", (b.chart.title:gsub("[%[%]]", "")), b.chart.name,
+      b.synthetic and ("\n\n*" .. b.synthetic .. "*") or "")
   end
   error("report: unknown block kind " .. tostring(b.kind))
 end

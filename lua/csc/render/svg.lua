@@ -57,6 +57,9 @@ M.font = "Arial, Helvetica, sans-serif"
 
 local FS = 13         -- body text size in viewBox units
 local TICK_FS = 12
+-- legends are compact: smaller type and rows, so they take little of the chart
+local LEGEND_FS = 12
+local LEGEND_ROW = 18
 
 local function style(i)
   i = ((i or 1) - 1) % #M.palette + 1
@@ -204,6 +207,64 @@ local function dash_attr(d)
   return ""
 end
 
+local MONTHS = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }
+--- A month written as a code ("2017-04", "2017m4") in words ("Apr 2017");
+-- any other text is returned as it is.
+function M.month_label(s)
+  s = tostring(s)
+  local y, m = s:match("^(%d%d%d%d)%-(%d%d)$")
+  if not y then y, m = s:match("^(%d%d%d%d)m(%d%d?)$") end
+  local k = m and tonumber(m)
+  if k and k >= 1 and k <= 12 then return MONTHS[k] .. " " .. y end
+  return s
+end
+
+--- Add lines of small print at the foot of a finished SVG, inside the image
+-- (so they travel with the SVG and its PNG): the chart's source, and the
+-- synthetic-data mark.  lines: {{text = s, strong = bool}, ...}.  The
+-- height (viewBox and height attribute) grows to make room; an SVG without
+-- a viewBox or numeric width and height is returned unchanged.
+function M.footnote(svg, lines)
+  if not lines or #lines == 0 then return svg end
+  local open_tag = svg:match("^%s*(<svg[^>]*>)")
+  if not open_tag then return svg end
+  local x0, y0, w, h = open_tag:match('viewBox%s*=%s*"%s*([%-%d.]+)[%s,]+([%-%d.]+)[%s,]+([%d.]+)[%s,]+([%d.]+)%s*"')
+  x0, y0, w, h = tonumber(x0), tonumber(y0), tonumber(w), tonumber(h)
+  local aw = tonumber(open_tag:match('%swidth%s*=%s*"([%d.]+)"'))
+  local ah = tonumber(open_tag:match('%sheight%s*=%s*"([%d.]+)"'))
+  if not w then
+    if not (aw and ah) then return svg end
+    x0, y0, w, h = 0, 0, aw, ah
+  end
+  local size = 11
+  local body = {}
+  local y = y0 + h + 4
+  for _, l in ipairs(lines) do
+    for _, line in ipairs(wrap(l.text, w - 16, size)) do
+      y = y + size + 3
+      body[#body + 1] = text(x0 + 8, y, line, string.format(' font-size="%d"%s fill="%s"', size,
+        l.strong and ' font-weight="bold"' or "", l.strong and M.ink or M.muted))
+    end
+  end
+  local extra = y + 6 - (y0 + h)
+  local nh = h + extra
+  local tag = open_tag:gsub('(viewBox%s*=%s*")[^"]*(")', function(a, b)
+    return a .. string.format("%s %s %s %s", num(x0), num(y0), num(w), num(nh)) .. b
+  end, 1)
+  if not open_tag:match("viewBox") then
+    tag = tag:gsub("^<svg", string.format('<svg viewBox="%s %s %s %s"', num(x0), num(y0), num(w), num(nh)), 1)
+  end
+  if ah then
+    tag = tag:gsub('(%sheight%s*=%s*")[%d.]+(")', function(a, b) return a .. num(ah * nh / h) .. b end, 1)
+  end
+  local close = svg:find("</svg>%s*$")
+  if not close then return svg end
+  local head_start, head_end = svg:find(open_tag, 1, true)
+  return svg:sub(1, head_start - 1) .. tag .. svg:sub(head_end + 1, close - 1)
+    .. string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="#ffffff"/>\n', num(x0), num(y0 + h), num(w), num(extra))
+    .. table.concat(body, "\n") .. "\n</svg>\n"
+end
+
 -- ===== The canvas: header, title, legend, defs =====
 
 local Canvas = {}
@@ -239,7 +300,7 @@ function Canvas:key(e) self.legend[#self.legend + 1] = e end
 function Canvas:legend_layout()
   local rows, x, row = {}, 8, {}
   for _, e in ipairs(self.legend) do
-    local iw = 36 + text_w(e.label) + 18
+    local iw = 34 + text_w(e.label, LEGEND_FS) + 14
     if #row > 0 and x + iw > self.w - 8 then rows[#rows + 1] = row; row = {}; x = 8 end
     row[#row + 1] = { e = e, x = x }
     x = x + iw
@@ -251,12 +312,12 @@ end
 --- Height used above the plot area: title and legend.
 function Canvas:header_height()
   self.legend_rows = self:legend_layout()
-  return 10 + #self.title_lines * 20 + #self.legend_rows * 22 + 6
+  return 10 + #self.title_lines * 20 + #self.legend_rows * LEGEND_ROW + 6
 end
 
 function Canvas:draw_legend(y0)
   for r, row in ipairs(self.legend_rows) do
-    local y = y0 + (r - 1) * 22 + 11
+    local y = y0 + (r - 1) * LEGEND_ROW + 9
     for _, it in ipairs(row) do
       local e, x = it.e, it.x
       if e.kind == "box" then
@@ -269,7 +330,7 @@ function Canvas:draw_legend(y0)
         end
         if e.marker then self:add(marker(e.marker, x + 14, y, e.colour, e.open)) end
       end
-      self:add(text(x + 36, y + 4.5, e.label, ' fill="' .. M.ink .. '"'))
+      self:add(text(x + 34, y + 4, e.label, ' font-size="' .. LEGEND_FS .. '" fill="' .. M.ink .. '"'))
     end
   end
 end
@@ -405,6 +466,11 @@ function M.plot(spec)
   if xhi <= xlo then xhi = xlo + 1 end
   xlo, xhi = xlo - pad, xhi + pad
   local xfmt = xo.format or tick_format(xstep or 1)
+  do
+    -- months read as "Apr 2017", not "2017-04" or "2017m4"
+    local raw = xfmt
+    xfmt = function(v) return M.month_label(raw(v)) end
+  end
 
   -- y scale
   local ylo, yhi, yticks, yfmt
@@ -623,7 +689,7 @@ function M.its(spec)
   for i, s in ipairs(series) do
     if s.counterfactual then
       layers[#layers + 1] = { type = "line", x = s.counterfactual.x, y = s.counterfactual.y, style = i,
-        dash = cdash[(i - 1) % 2 + 1], width = 2, name = nm(s, "counterfactual (no intervention)") }
+        dash = cdash[(i - 1) % 2 + 1], width = 2, name = nm(s, s.counterfactual_name or "counterfactual (no intervention)") }
     end
     for k, seg in ipairs(s.fitted or {}) do
       layers[#layers + 1] = { type = "line", x = seg.x, y = seg.y, style = i, dash = fdash[(i - 1) % 2 + 1],
@@ -652,8 +718,23 @@ function M.love(spec)
   local thr = spec.threshold or 0.1
   local absolute = spec.absolute ~= false
   local function f(v) if ok(v) and absolute then return math.abs(v) end return v end
-  local idx, b, a = {}, {}, {}
-  for i = 1, #vars do idx[i] = i; b[i] = f(spec.before[i]); a[i] = f(spec.after[i]) end
+  -- sorted by imbalance before adjustment, largest first (sort = false keeps
+  -- the given order); variance ratios after adjustment, when given, are
+  -- written beside each name
+  local order = {}
+  for i = 1, #vars do order[i] = i end
+  if spec.sort ~= false then
+    local function key(i) local v = spec.before[i]; return ok(v) and math.abs(v) or -1 end
+    table.sort(order, function(p, q) if key(p) ~= key(q) then return key(p) > key(q) end return p < q end)
+  end
+  local vr = spec.variance_ratios
+  local names, idx, b, a = {}, {}, {}, {}
+  for k, i in ipairs(order) do
+    idx[k] = k; b[k] = f(spec.before[i]); a[k] = f(spec.after[i])
+    names[k] = tostring(vars[i])
+    if vr and ok(vr[i]) then names[k] = names[k] .. string.format(" (variance ratio %.2f)", vr[i]) end
+  end
+  vars = names
   local layers = {}
   for i = 1, #vars do   -- a faint line from before to after shows the movement
     if ok(b[i]) and ok(a[i]) then
@@ -838,6 +919,32 @@ end
 --- Tornado chart.  base = outcome at the base case; items = {{label, low,
 -- high}, ...}: the outcome with each input at its low and high value.
 -- Rows are sorted by the width of their swing, widest first.
+--- Forest plot: one row per estimate, its point and 95% interval, and a
+-- line at the value of no effect (spec.null, default 0).
+-- items = {{label, value, low, high}}; estimates should share one unit.
+function M.forest(spec)
+  req(spec, "svg.forest")
+  local items = list(spec.items, "items", "svg.forest")
+  local null = spec.null or 0
+  local cats, layers, xs, ys = {}, {}, {}, {}
+  local lo, hi = null, null
+  for i, it in ipairs(items) do
+    cats[i] = it.label
+    if ok(it.low) and ok(it.high) then
+      layers[#layers + 1] = { type = "line", x = { it.low, it.high }, y = { i, i }, style = 1, dash = "",
+        name = i == 1 and "95% confidence interval" or nil }
+      lo, hi = math.min(lo, it.low), math.max(hi, it.high)
+    end
+    if ok(it.value) then xs[#xs + 1] = it.value; ys[#ys + 1] = i; lo, hi = math.min(lo, it.value), math.max(hi, it.value) end
+  end
+  layers[#layers + 1] = { type = "points", x = xs, y = ys, style = 1, marker = "diamond", name = "Estimate" }
+  layers[#layers + 1] = { type = "vline", x = null, dash = "4 3", colour = M.ink,
+    label = spec.null_label or ("No effect (" .. num(null) .. ")") }
+  local room = (hi - lo) * 0.05 + 1e-9
+  return M.plot(copy_common(spec, { layers = layers, y = { categories = cats },
+    x = spec.x or { include = { lo - room, hi + room } } }))
+end
+
 function M.tornado(spec)
   req(spec, "svg.tornado")
   local base = spec.base
@@ -981,6 +1088,7 @@ end
 
 --- Chart kinds by name, for ctx:chart{kind = ...}.
 M.kinds = {
+  forest = M.forest,
   plot = M.plot, lines = M.lines, its = M.its, love = M.love, overlap = M.overlap,
   benchmark = M.benchmark, funnel = M.funnel, bars = M.bars, tornado = M.tornado,
 }
