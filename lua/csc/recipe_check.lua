@@ -51,6 +51,7 @@ local function year_fields(d)
       add("design.years.from", d.years, "from", "from")
       add("design.years.to", d.years, "to", "to")
     end
+    if type(d.marker) == "table" then add("design.marker.at", d.marker, "at", "break") end
     for i, m in ipairs(type(d.measures) == "table" and d.measures or {}) do
       if type(m) == "table" and type(m.peak) == "table" then
         add(string.format("design.measures[%d].peak.from", i), m.peak, "from", "from")

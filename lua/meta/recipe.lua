@@ -31,7 +31,9 @@
 ---@field checks? csc.Design.Benchmark.Checks[] arithmetic checks of a printed table: each printed percentage against 100 x count / base
 ---@field code_column? string column holding the authority code (default old_la_code)
 ---@field join_predecessors? boolean before a reorganisation, show the predecessor's figures for a successor authority (flagged; csc.benchmark.reorg)
+---@field marker? csc.Design.Benchmark.Marker an intervention-year marker: a dashed vertical line on each chart before year `at`
 ---@field measures csc.Design.Benchmark.Measures[]
+---@field neighbour_lines? boolean draw each neighbour's own line (thin, grey) behind the summary lines
 ---@field neighbours csc.Design.Benchmark.Neighbours
 ---@field years csc.Design.Benchmark.Years
 ---@field type "benchmark"
@@ -304,6 +306,10 @@
 ---@field name string
 ---@field printed number the printed percentage
 ---@field tolerance? number percentage points within which the printed figure counts as consistent (default 0.5: a whole-number percentage)
+
+---@class csc.Design.Benchmark.Marker
+---@field at integer the programme's first year, as in `years` (2019 = 2018/19)
+---@field label? string the line's label (default "Programme began")
 
 ---@class csc.Design.Benchmark.Measures
 ---@field denominator? string|csc.Design.Benchmark.Measures.Denominator

@@ -68,6 +68,11 @@ M.schema = S.record({
     ending = S.string({ doc = "when the year ends if not 31 March, e.g. \"30 September\"; years are then labelled 2017, not 2016/17" }),
   }, { required = true }),
   code_column = S.string({ doc = "column holding the authority code (default old_la_code)" }),
+  marker = S.record({
+    at = S.integer({ required = true, doc = "the programme's first year, as in `years` (2019 = 2018/19)" }),
+    label = S.string({ doc = "the line's label (default \"Programme began\")" }),
+  }, { doc = "an intervention-year marker: a dashed vertical line on each chart before year `at`" }),
+  neighbour_lines = S.boolean({ doc = "draw each neighbour's own line (thin, grey) behind the summary lines" }),
   join_predecessors = S.boolean({ doc = "before a reorganisation, show the predecessor's figures for a successor authority (flagged; csc.benchmark.reorg)" }),
   measures = S.list(measure, { required = true, min_items = 1 }),
   checks = S.list(S.record({
@@ -178,6 +183,10 @@ function M.run(ctx, d)
   local codecol = d.code_column or "old_la_code"
   local sn = neighbour_codes(ctx, d)
   local auth = tostring(d.authority)
+  if d.marker and (d.marker.at < d.years.from or d.marker.at > d.years.to) then
+    error(string.format("design.marker.at: %s is outside the years shown (%s to %s); give the programme's first "
+      .. "year within design.years", year_label(d.marker.at), year_label(d.years.from), year_label(d.years.to)), 0)
+  end
   ctx:method(string.format("Neighbours of %s (%s): %d authorities, old LA codes %s.",
     d.authority_name, d.neighbours.model or d.neighbours.input, #sn, table.concat(util.copy(sn), ", ")))
   for _, m in ipairs(d.measures) do
@@ -212,6 +221,8 @@ function M.run(ctx, d)
     local joined = {}
     local missing_sn = {}
     local last_rank
+    local nbl = {}   -- each neighbour's value by year, for neighbour_lines
+    for j = 1, #sn do nbl[j] = {} end
     for y = d.years.from, d.years.to do
       local function val(code)
         if den == nil then
@@ -230,8 +241,9 @@ function M.run(ctx, d)
       end
       local e = val("E")
       local vals = {}
-      for _, c in ipairs(sn) do
+      for j, c in ipairs(sn) do
         local v = val(tostring(c))
+        nbl[j][#rows + 1] = v or NA
         if v then vals[#vals + 1] = v else
           local key = tostring(c) .. "|" .. y
           missing_sn[#missing_sn + 1] = string.format("%s in %s: %s", c, year_label(y),
@@ -288,11 +300,16 @@ function M.run(ctx, d)
           last_rank.year, d.authority_name, last_rank.rank, last_rank.quartile) or ""),
       desc = string.format("Line chart of %s by year, %s to %s: %s (solid line, circles), the mean of its "
         .. "statistical neighbours (dashed line, squares) with their range shaded, and England (dotted line, "
-        .. "triangles). Its rank and quartile among its neighbours each year are in the table.",
-        m.label:lower(), year_label(d.years.from), year_label(d.years.to), d.authority_name),
+        .. "triangles).%s%s Its rank and quartile among its neighbours each year are in the table.",
+        m.label:lower(), year_label(d.years.from), year_label(d.years.to), d.authority_name,
+        d.neighbour_lines and string.format(" Each of the %d neighbours' own figures is a thin grey line behind them.", #sn) or "",
+        d.marker and string.format(" A dashed vertical line before %s marks %s.", year_label(d.marker.at),
+          (d.marker.label or "Programme began"):lower()) or ""),
+      marker = d.marker and { x = d.marker.at - 0.5, label = d.marker.label or "Programme began" } or nil,
       x = years, xformat = year_label, ylabel = m.label,
       authority = { name = d.authority_name, values = col[2] },
-      neighbours = { name = "Statistical neighbours", mean = col[3], min = col[4], max = col[5] },
+      neighbours = { name = "Statistical neighbours", mean = col[3], min = col[4], max = col[5],
+        lines = d.neighbour_lines and nbl or nil },
       england = { name = "England", values = col[7] },
     })
     -- zero runs: a count of 0 in three or more consecutive years looks like a

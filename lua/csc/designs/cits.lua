@@ -238,7 +238,7 @@ local function chart(ctx, d, P, N, label, r, unit)
       .. "the fitted line and it is the impact; the band is the impact's %s%% confidence interval.",
       label, r.periods[1].label, r.periods[#r.periods].label, P.names[r.treated] or r.treated,
       r.combine == "weighted" and "weighted mean" or "mean", #r.comparators, r.breaks[1].name,
-      util.fmt_number(100 * r.level)),
+      util.fmt_number(100 * r.level)) .. D.definition_words(d.definition_change),
     series = {
       { name = P.names[r.treated] or r.treated, x = x, y = yt, fitted = { ft[1], ft[2] },
         counterfactual = { x = cfx, y = cfy }, band = { x = cfx, lo = lo, hi = hi } },
@@ -246,7 +246,7 @@ local function chart(ctx, d, P, N, label, r, unit)
         y = yc, fitted = { fc[1], fc[2] }, counterfactual = #ccx > 0 and { x = ccx, y = ccy } or nil,
         counterfactual_name = "projected pre-period trend" },
     },
-    intervention = iv, x = D.x_axis(P.axis, P.times), ylabel = unit,
+    intervention = iv, markers = D.definition_markers(d.definition_change, P.axis), x = D.x_axis(P.axis, P.times), ylabel = unit,
   }
 end
 

@@ -81,7 +81,7 @@ M.check = base.check
 
 -- The chart: observed points (excluded periods hollow), fitted segments,
 -- the dashed counterfactual with its confidence band, the intervention line.
-local function chart(ctx, name, label, res, unit)
+local function chart(ctx, name, label, res, unit, definition_change)
   local axis = res.axis
   local x, y, fx, fy = {}, {}, {}, {}
   local segs = {}
@@ -121,10 +121,11 @@ local function chart(ctx, name, label, res, unit)
       .. "pre-intervention trend (dashed) with its 95%% confidence interval (shaded).%s", label,
       axis.frequency == "year" and "year" or "period", res.periods[1].label,
       res.periods[#res.periods].label, res.breaks[1].name,
-      #excluded > 0 and (" Periods left out of the model: " .. table.concat(excluded, ", ") .. ".") or ""),
+      #excluded > 0 and (" Periods left out of the model: " .. table.concat(excluded, ", ") .. ".") or "")
+      .. D.definition_words(definition_change),
     series = { { name = label, x = x, y = y, fitted = fitted,
       counterfactual = { x = cfx, y = cfy }, band = { x = cfx, lo = blo, hi = bhi } } },
-    intervention = iv, x = D.x_axis(axis, times), ylabel = unit,
+    intervention = iv, markers = D.definition_markers(definition_change, axis), x = D.x_axis(axis, times), ylabel = unit,
   }
 end
 
@@ -282,7 +283,7 @@ local function run_outcome(ctx, d, i, o, f)
   end
   if fit.rho then ctx:estimate{ label = N .. ".rho", value = fit.rho, group = N, detail = true } end
   ctx:section("Standard errors: " .. label, res.choice.reason)
-  if d.chart ~= false then chart(ctx, N, label, res, o.unit) end
+  if d.chart ~= false then chart(ctx, N, label, res, o.unit, d.definition_change) end
 end
 
 -- The series analysed, by name, when the frame says (a name column with

@@ -246,4 +246,28 @@ function M.x_axis(axis, times)
   return { ticks = M.ticks(axis, times), format = function(v) return axis:label(v) end }
 end
 
+--- Chart markers for definition breaks: a definition_change time (or list)
+-- -> {{x, label}} for svg.its, each drawn half a step before the first
+-- period under the new definition, like the intervention line.
+function M.definition_markers(dc, axis)
+  if dc == nil then return nil end
+  if type(dc) ~= "table" then dc = { dc } end
+  local out = {}
+  for _, v in ipairs(dc) do
+    local x = axis:num(v)
+    if x then out[#out + 1] = { x = x - 0.5 * axis.step, label = "definition change" } end
+  end
+  return #out > 0 and out or nil
+end
+
+--- The chart description's sentence for definition breaks ("" without).
+function M.definition_words(dc)
+  if dc == nil then return "" end
+  if type(dc) ~= "table" then dc = { dc } end
+  local t = {}
+  for _, v in ipairs(dc) do t[#t + 1] = tostring(v) end
+  return string.format(" A dotted vertical line labelled \"definition change\" marks where the measure's "
+    .. "definition changed (from %s).", table.concat(t, ", "))
+end
+
 return M

@@ -579,7 +579,8 @@ function M.plot(spec)
         for _, r in ipairs(runs(l.x, l.y)) do
           local d = {}
           for k, i in ipairs(r) do d[#d + 1] = (k == 1 and "M" or "L") .. num(sx(l.x[i])) .. " " .. num(sy(l.y[i])) end
-          c:add(string.format('<path d="%s" fill="none" stroke="%s" stroke-width="%s" stroke-linejoin="round"%s%s/>',
+          c:add(string.format('<path%s d="%s" fill="none" stroke="%s" stroke-width="%s" stroke-linejoin="round"%s%s/>',
+            l.class and (' class="' .. M.escape(l.class) .. '"') or "",
             table.concat(d), colour, num(l.width or 2.5), dash_attr(l.dash or st.dash), clip))
         end
       end
@@ -594,7 +595,15 @@ function M.plot(spec)
       local x = sx(l.x)
       c:add(string.format('<path d="M%s %sV%s" stroke="%s" stroke-width="1.5"%s/>', num(x), num(top), num(top + ph),
         l.colour or M.ink, dash_attr(l.dash or "4 3")))
-      if l.label then
+      if l.label and l.inside then
+        -- inside the plot, beside the line near its top, on a white halo,
+        -- so it does not collide with an intervention label above the plot
+        local lw = text_w(l.label, TICK_FS)
+        local anchor, tx = "start", x + 4
+        if x + 4 + lw > left + pw then anchor, tx = "end", x - 4 end
+        c:add(text(tx, top + 14, l.label, ' text-anchor="' .. anchor .. '" font-size="' .. TICK_FS .. '" fill="'
+          .. M.ink .. '" stroke="#ffffff" stroke-width="3" paint-order="stroke"'))
+      elseif l.label then
         local lw, anchor, tx = text_w(l.label, TICK_FS), "middle", x
         if x + lw / 2 > c.w - 4 then anchor, tx = "end", x + 4
         elseif x - lw / 2 < 4 then anchor, tx = "start", x - 4 end
@@ -707,6 +716,14 @@ function M.its(spec)
   for _, v in ipairs(iv or {}) do
     layers[#layers + 1] = { type = "vline", x = v.x, label = v.label or "Intervention" }
   end
+  -- definition breaks: dotted, labelled inside the plot
+  for i, m in ipairs(list(spec.markers or {}, "markers", "svg.its")) do
+    if type(m) ~= "table" or type(m.x) ~= "number" then
+      error(string.format("svg.its: markers[%d] needs a numeric x", i), 0)
+    end
+    layers[#layers + 1] = { type = "vline", x = m.x, label = m.label or "definition change", dash = m.dash or "2 3",
+      colour = M.muted, inside = true }
+  end
   return M.plot(copy_common(spec, { layers = layers }))
 end
 
@@ -799,7 +816,9 @@ end
 
 --- Benchmarking lines.  x = {years}, xformat = function(year) -> label,
 -- authority = {name, values}, neighbours = {name, mean, min, max},
--- england = {name, values}.
+-- england = {name, values}; optional neighbours.lines = {{name, values}, ...}
+-- (each neighbour's own line, thin and grey) and marker = {x, label} (a dashed
+-- vertical line, e.g. at the programme's first year - 0.5).
 function M.benchmark(spec)
   req(spec, "svg.benchmark")
   local x = list(spec.x, "x", "svg.benchmark")
@@ -809,6 +828,13 @@ function M.benchmark(spec)
     local nname = nb.name or "Statistical neighbours"
     if nb.min and nb.max then
       layers[#layers + 1] = { type = "band", x = x, lo = nb.min, hi = nb.max, style = 2, name = nname .. ": range" }
+    end
+    -- each neighbour's own line: thin, grey, behind the summary lines, one
+    -- legend entry for them all
+    for i, v in ipairs(list(nb.lines or {}, "neighbours.lines", "svg.benchmark")) do
+      layers[#layers + 1] = { type = "line", x = x, y = list(v.values or v, "neighbours.lines[" .. i .. "]", "svg.benchmark"),
+        colour = "#8e9599", width = 1, dash = "", class = "neighbour-line",
+        name = i == 1 and "Each neighbour" or nil, key_order = 1001 }
     end
     if nb.mean then
       layers[#layers + 1] = { type = "line", x = x, y = nb.mean, style = 2, markers = true, marker = "square",
@@ -822,6 +848,13 @@ function M.benchmark(spec)
   local a = spec.authority or {}
   layers[#layers + 1] = { type = "line", x = x, y = list(a.values, "authority.values", "svg.benchmark"), style = 1,
     markers = true, marker = "circle", name = a.name or "Authority", key_order = 1 }
+  -- the intervention year: a dashed line before the first year of the
+  -- programme (x = that year - 0.5), labelled above the plot
+  if spec.marker then
+    local m = spec.marker
+    if type(m.x) ~= "number" then error("svg.benchmark: marker needs a numeric x", 0) end
+    layers[#layers + 1] = { type = "vline", x = m.x, label = m.label or "Intervention", dash = "6 3", colour = M.ink }
+  end
   local fmt = spec.xformat or function(v) return string.format("%d", v) end
   return M.plot(copy_common(spec, { layers = layers, x = { ticks = x, format = fmt, pad = 0.03 },
     y = spec.y or { include = spec.zero and { 0 } or nil } }))
