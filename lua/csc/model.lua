@@ -162,7 +162,7 @@ end
 --   statistic, p_value, conf_low, conf_high), coef, se, vcov, r2, adj_r2,
 --   sigma, df_resid, fitted, resid, n, n_dropped, aic, bic, loglik
 -- @usage local fit = model.ols{data = d, y = "score", x = {"treat", "age"}, vcov = "HC1"}
----@param spec table data, y, x, vcov, cluster, weights, ...
+---@param spec csc.model.FitSpec
 ---@return csc.model.Model
 function M.ols(spec)
   local x = check_common("ols", spec)
@@ -184,7 +184,7 @@ end
 --   `link` ("logit", "probit"; "log"), `offset`, `maxit`, `epsilon`;
 --   `vcov` one of "classical", "HC0", "HC1", "CR1" (cluster as Stata logit)
 -- @treturn csc.model.Model with deviance, null_deviance, iter too
----@param spec table data, y, x, family, link, offset, vcov, ...
+---@param spec csc.model.GlmSpec
 ---@return csc.model.Model
 function M.glm(spec)
   local x = check_common("glm", spec)
@@ -207,11 +207,11 @@ local function glm_as(fn, family, link)
     return M.glm(s)
   end
 end
----@type fun(spec: table): csc.model.Model
+---@type fun(spec: csc.model.GlmSpec): csc.model.Model
 M.logit = glm_as("logit", "binomial", "logit")
----@type fun(spec: table): csc.model.Model
+---@type fun(spec: csc.model.GlmSpec): csc.model.Model
 M.probit = glm_as("probit", "binomial", "probit")
----@type fun(spec: table): csc.model.Model
+---@type fun(spec: csc.model.GlmSpec): csc.model.Model
 M.poisson = glm_as("poisson", "poisson", "log")
 
 -- A weight vector in term order from {term = weight, ...}.
@@ -308,7 +308,7 @@ declare("bgtest", TS_FIELDS, { "order", "type" })
 -- @treturn csc.model.Model as `ols` plus rho, rho_ols, iter, twostep,
 --   dw_original, dw_transformed, resid_transformed, n_used
 -- @usage local fit = model.prais{data = d, y = "rate", x = {"year"}, time = "year"}
----@param spec table data, y, x, time, ...
+---@param spec csc.model.PraisSpec
 ---@return csc.model.Model
 function M.prais(spec)
   local x = check_common("prais", spec)

@@ -329,7 +329,7 @@ end
 -- @treturn Htest statistic W (rank sum) or V (signed rank), p_value, `exact`
 ---@param x number[]
 ---@param y? number[]
----@param opts? {mu?: number, paired?: boolean, alternative?: csc.Alternative, exact?: boolean|'auto', correct?: boolean, conf_int?: boolean, conf_level?: number}
+---@param opts? {mu?: number, paired?: boolean, alternative?: csc.Alternative, exact?: boolean|'auto', correct?: boolean}
 ---@return csc.stats.Htest
 function M.wilcox_test(x, y, opts)
   y, opts = split_y(y, opts)
@@ -595,7 +595,7 @@ end
 -- @treturn table estimate.statistic, conf_int, bias, std_error, perc, bca,
 --   z0, acceleration, reps, replicates_used, seed, n, replicates, method
 -- @usage local b = stats.bootstrap{data = rows, statistic = ratio, seed = 2024}
----@param spec table data, statistic (function), seed, reps, conf_level, ...
+---@param spec {data: any, statistic: function, seed?: integer, reps?: integer, type?: string, conf_level?: number, cluster?: string}
 ---@return table result
 function M.bootstrap(spec)
   local fn = "bootstrap"

@@ -164,7 +164,7 @@ end
 -- @treturn csc.match.Matched
 -- @usage local m = match.nearest{data = d, treat = "bot", covariates = {"year", "fsm", "absences"},
 --   weights = {absences = 4}, ratio = 10, exact = {"gender"}}
----@param spec table data, treat, covariates, distance, ratio, caliper, exact, replace, seed, ...
+---@param spec csc.match.NearestSpec
 ---@return csc.match.Matched
 function M.nearest(spec)
   local fn = "nearest"
@@ -376,7 +376,7 @@ end
 --   cap each group's weights at its q quantile; or {lo, hi}), `bins` (20),
 --   `names` ({weights =, ps =}).
 -- @treturn csc.match.Weighted
----@param spec table data, treat, covariates, estimand, trim, bins, names
+---@param spec csc.match.IpwSpec
 ---@return csc.match.Weighted
 function M.ipw(spec)
   local fn = "ipw"
@@ -455,7 +455,7 @@ M.Balance = Balance
 --   binaries; "sample": n - 1 for all, as Stata), `binary` ("std" or "raw"),
 --   `threshold` (0.1), `labels` ({column = "label"}).
 -- @treturn csc.match.Balance
----@param spec table data, treat, covariates, weights, sd, binary, threshold, labels
+---@param spec csc.match.BalanceSpec
 ---@return csc.match.Balance
 function M.balance(spec)
   local fn = "balance"
@@ -580,7 +580,7 @@ local VCOV_WORDS = {
 --   `vcov`, `rescale_control` (multiply the comparison group's outcome,
 --   e.g. a time-trend ratio 1.28), `level` (0.95), `normal` (z instead of t).
 -- @treturn csc.match.Effect
----@param spec table data, treat, outcome, weights, vcov, rescale_control, level, normal
+---@param spec csc.match.EffectSpec
 ---@return csc.match.Effect
 function M.effect(spec)
   local fn = "effect"
