@@ -31,7 +31,14 @@
 ---@field maxit? integer
 ---@field epsilon? number
 
----@class csc.model.PraisSpec: csc.model.FitSpec
+---@class csc.model.PraisSpec
+---@field data csc.Frame
+---@field y string
+---@field x string[]
+---@field time? string
+---@field intercept? boolean
+---@field vcov? string
+---@field level? number
 ---@field method? string
 ---@field twostep? boolean
 ---@field tol? number

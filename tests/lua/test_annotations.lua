@@ -100,3 +100,39 @@ H.case("the meta files are annotations only: ---@meta, and no module requires th
   H.ok(package.loaded["meta.frame"] == nil and package.loaded["meta.recipe"] == nil,
     "a meta file was loaded at run time")
 end)
+
+-- The option-table classes in lua/meta/csc.lua list exactly the fields the
+-- function declares with csc.check (misspelt or new options cannot drift).
+H.case("option-table classes in lua/meta/csc.lua match the declared signatures", function()
+  local check = require("csc.check")
+  require("csc.model"); require("csc.match")
+  local meta = table.concat(lines_of("lua/meta/csc.lua"), "\n") .. "\n"
+  local function fields_of(class)
+    local out, parent = {}, nil
+    local head = meta:match("\n%-%-%-@class " .. escape(class) .. "([^\n]*)\n")
+    H.ok(head, "lua/meta/csc.lua has no class " .. class)
+    parent = head and head:match("^: *([%w_.]+)")
+    local body = meta:match("\n%-%-%-@class " .. escape(class) .. "[^\n]*\n(.-)\n[^-]")
+      or meta:match("\n%-%-%-@class " .. escape(class) .. "[^\n]*\n(.*)$")
+    for f in (body or ""):gmatch("%-%-%-@field ([%w_]+)") do out[f] = true end
+    if parent then for f in pairs(fields_of(parent)) do out[f] = true end end
+    return out
+  end
+  local PAIRS = {
+    ["model.ols"] = "csc.model.FitSpec", ["model.glm"] = "csc.model.GlmSpec",
+    ["model.prais"] = "csc.model.PraisSpec", ["match.nearest"] = "csc.match.NearestSpec",
+    ["match.ipw"] = "csc.match.IpwSpec", ["match.balance"] = "csc.match.BalanceSpec",
+    ["match.effect"] = "csc.match.EffectSpec",
+  }
+  for fn, class in pairs(PAIRS) do
+    local sig = check.signatures[fn]
+    H.ok(sig, fn .. " declares no signature")
+    local have = fields_of(class)
+    local want = {}
+    for _, n in ipairs(sig and sig.names or {}) do
+      want[n] = true
+      H.ok(have[n], class .. " lacks field " .. n .. " that " .. fn .. " takes")
+    end
+    for n in pairs(have) do H.ok(want[n], class .. " has field " .. n .. " that " .. fn .. " does not take") end
+  end
+end)
