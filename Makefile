@@ -103,10 +103,12 @@ test-golden: csceval
 
 # Every report in headless Chromium (tests/browser/run.sh); skipped with a
 # message when Chromium or node is missing.  npm ci installs the pinned
-# playwright-core from tests/browser/package-lock.json on first use.
+# playwright-core and axe-core from tests/browser/package-lock.json on first
+# use and again whenever the lock file is newer than the installed tree.
 test-browser: csceval
 	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ] && command -v npm >/dev/null 2>&1 && \
-	  [ ! -d tests/browser/node_modules/playwright-core ]; then \
+	  { [ ! -f tests/browser/node_modules/.package-lock.json ] || \
+	    [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; }; then \
 	  cd tests/browser && npm ci --no-audit --no-fund --loglevel=error; fi
 	@sh tests/browser/run.sh ./csceval
 

@@ -18,6 +18,7 @@ local errors = require("csc.errors")
 local S = require("csc.schema")
 local util = require("csc.util")
 
+---@class csc.check
 local M = {}
 
 --- Every declared signature, by function name ("model.ols").
@@ -27,6 +28,10 @@ M.signatures = {}
 -- a list of names or a csc.schema record; `opts.optional` says the table
 -- may be absent (stats tests: `t_test(x, y)`), `opts.what` shows what the
 -- table holds in the "expected a table" message.
+---@param fn string
+---@param fields string[]|table names or a csc.schema record
+---@param opts? {optional?: boolean, what?: string}
+---@return table sig
 function M.signature(fn, fields, opts)
   local schema = fields
   if fields.kind ~= "record" then
@@ -43,11 +48,21 @@ end
 
 --- Raise a recipe error (or `kind`) found in `fn` about `field`:
 -- "fn: field: detail".  Never returns.
+---@param fn string
+---@param field string
+---@param detail string
+---@param kind? string default "recipe"
+---@return nil
 function M.fail(fn, field, detail, kind)
   errors.throw({ kind = kind or "recipe", fn = fn, field = field, detail = detail })
 end
 
 --- The same, where `text` already names the field: "fn: text".
+---@param fn string
+---@param field string
+---@param text string
+---@param kind? string
+---@return nil
 function M.fail_named(fn, field, text, kind)
   errors.throw({ kind = kind or "recipe", fn = fn, field = field, detail = text, named = true })
 end
@@ -55,6 +70,9 @@ end
 --- Check an option table against a signature: a table (or nil when the
 -- signature says optional: then {}), every field known, and the field
 -- types the schema gives.  Returns the table.
+---@param sig table from check.signature
+---@param spec table?
+---@return table spec
 function M.options(sig, spec)
   if spec == nil and sig.optional then return {} end
   if type(spec) ~= "table" then
@@ -77,6 +95,12 @@ end
 
 --- `v` if it is one of `options` (strings), `default` if nil; otherwise a
 -- recipe error naming `field` with the options and a "did you mean".
+---@param fn string
+---@param field string
+---@param v string?
+---@param options string[]
+---@param default? string
+---@return string
 function M.choice(fn, field, v, options, default)
   if v == nil then return default end
   for _, o in ipairs(options) do if v == o then return v end end
@@ -87,6 +111,8 @@ function M.choice(fn, field, v, options, default)
 end
 
 --- A set {name = true} from a list of names.
+---@param list string[]
+---@return table<string, true>
 function M.set(list)
   local t = {}
   for _, k in ipairs(list) do t[k] = true end return t
@@ -95,6 +121,10 @@ end
 --- Call a C function (host.*); a failure is re-raised as a structured error
 -- of the kind C tagged it with (default "analysis": the data and the model
 -- could not be fitted), attributed to `fn`.  The message is C's, unchanged.
+---@param fn string
+---@param f function a host.* function
+---@param ... any
+---@return any ...
 function M.call(fn, f, ...)
   local res = table.pack(pcall(f, ...))
   if res[1] then return table.unpack(res, 2, res.n) end

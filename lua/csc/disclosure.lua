@@ -11,6 +11,7 @@
 -- Zeros are shown: a zero cell reveals no individual.  Optional rounding
 -- to a base (e.g. 5) applies to every shown count afterwards.
 -- @module csc.disclosure
+---@class csc.disclosure
 local M = {}
 
 M.DEFAULT_THRESHOLD = 5
@@ -64,6 +65,10 @@ end
 -- values: array of counts (nil = not a count); eqs: list of {parts = {i,...},
 -- total = i} (the parts sum to the total); sup[i] truthy when cell i is
 -- suppressed.  Returns the list of suppressed cells that can be recovered.
+---@param n integer
+---@param eqs {parts: integer[], total: integer}[]
+---@param sup table<integer, any>
+---@return integer[]
 function M.recoverable_cells(n, eqs, sup)
   local vars, index = {}, {}
   for i = 1, n do if sup[i] then vars[#vars + 1] = i; index[i] = #vars end end
@@ -84,6 +89,10 @@ end
 --- Protect cells tied by equations.  values[i] a count or nil; eqs as in
 -- recoverable_cells; opts.threshold (5); opts.suppressed: cells already
 -- suppressed.  Returns sup[i] = "primary" | "secondary" | nil.
+---@param values (number?)[]
+---@param eqs {parts: integer[], total: integer}[]
+---@param opts? {threshold?: number, suppressed?: table<integer, any>}
+---@return table<integer, 'primary'|'secondary'>
 function M.protect(values, eqs, opts)
   local threshold = opts and opts.threshold or M.DEFAULT_THRESHOLD
   local n = #values
@@ -186,6 +195,9 @@ end
 
 --- Suppressed entries of a grid that can be recovered from its totals.
 -- g = {nr, nc, row_total, col_total} (nr, nc without the totals); sup[i][j].
+---@param g {nr: integer, nc: integer, row_total?: boolean, col_total?: boolean}
+---@param sup table[]
+---@return table[]
 function M.recoverable(g, sup)
   local R = g.nr + (g.col_total and 1 or 0)
   local C = g.nc + (g.row_total and 1 or 0)
@@ -203,6 +215,9 @@ end
 -- C include the total row / column when present.  opts: threshold (5),
 -- row_total, col_total (the last column / row holds totals).
 -- Returns sup[i][j] = "primary" | "secondary" | nil.
+---@param values (number?)[][]
+---@param opts? {threshold?: number, row_total?: boolean, col_total?: boolean}
+---@return table[]
 function M.protect_grid(values, opts)
   local R, C = #values, #values[1]
   local eqs, id = grid_equations(R, C, opts.row_total, opts.col_total)
@@ -227,6 +242,11 @@ M.SYMBOL = "c"
 --   threshold  (5), round (nil or a base such as 5)
 -- Returns the new rows (suppressed cells hold "c") and a list of
 -- {row =, column =, rule = "primary" | "secondary", why = text}.
+---@param columns string[]
+---@param rows table[]
+---@param spec table
+---@return table[] rows
+---@return {row: integer, column: string, rule: string, why: string}[] suppressed
 function M.protect_table(columns, rows, spec)
   local threshold = spec.threshold or M.DEFAULT_THRESHOLD
   local colidx = {}
@@ -271,6 +291,9 @@ function M.protect_table(columns, rows, spec)
 end
 
 --- Round v to the nearest multiple of base (halves away from zero).
+---@param v number
+---@param base number
+---@return number
 function M.round(v, base)
   if type(v) ~= "number" or not base or base <= 1 then return v end
   return math.floor(v / base + 0.5) * base

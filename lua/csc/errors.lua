@@ -9,6 +9,7 @@
 -- Errors raised in C carry their kind as a tag (`M.from_host`, host/lhelp.h).
 -- Anything else that reaches the top is an internal error (exit 1).
 -- @module csc.errors
+---@class csc.errors
 local M = {}
 
 --- Exit codes, one per kind of failure.
@@ -29,6 +30,9 @@ Err.__tostring = function(e) return e.msg end
 --- Raise an error of the given kind.  Never returns.
 -- @tparam string kind one of the keys of `codes`
 -- @tparam string msg the full message, already prefixed with file:line where known
+---@param kind string
+---@param msg string
+---@return nil
 function M.raise(kind, msg)
   assert(M.codes[kind], "unknown error kind " .. tostring(kind))
   error(setmetatable({ kind = kind, msg = msg, csc_error = true }, Err), 0)
@@ -38,6 +42,8 @@ end
 -- The message reads "fn: field: detail"; with `named` true the detail
 -- already names the field ("fn: detail").  Never returns.
 -- @tparam table t {kind =, fn =, field =, detail =, named =}
+---@param t {kind: string, fn?: string, field?: string, detail: string, named?: boolean}
+---@return nil
 function M.throw(t)
   local kind = t.kind or "recipe"
   assert(M.codes[kind], "unknown error kind " .. tostring(kind))
@@ -50,6 +56,9 @@ end
 
 --- The same error with its message prefixed (a recipe line, say); the kind,
 -- function and field stay.
+---@param e csc.Error
+---@param prefix string
+---@return csc.Error
 function M.prefixed(e, prefix)
   local o = {}
   for k, v in pairs(e) do o[k] = v end
@@ -63,6 +72,10 @@ end
 
 --- The kind tagged on a message (nil when untagged), the message without
 -- the tag (and without a Lua position in front of it), and the reason.
+---@param msg string
+---@return string? kind
+---@return string message
+---@return string? reason
 function M.untag(msg)
   local pos, kind, reason, rest = msg:match("^([^\n]-)\31(%a+):?([%w_]*)\31(.*)$")
   if kind and M.codes[kind] and (pos == "" or pos:match("%.lua:%d+: $")) then
@@ -74,6 +87,10 @@ end
 --- A caught error as a structured one: csceval errors as they are, string
 -- errors (from C) with the kind of their tag or `default` ("analysis": the
 -- data and the model could not be fitted), attributed to `fn`.
+---@param e any caught error
+---@param fn string
+---@param default? string kind
+---@return csc.Error
 function M.from_host(e, fn, default)
   if M.is(e) then return e end
   local kind, msg, reason = M.untag(tostring(e))
@@ -83,12 +100,16 @@ function M.from_host(e, fn, default)
 end
 
 --- Exit code for a caught error: its kind's, or 1 (internal).
+---@param e any
+---@return integer
 function M.code(e)
   if M.is(e) then return M.codes[e.kind] or 1 end
   return 1
 end
 
 --- True when e is a csceval error table.
+---@param e any
+---@return boolean
 function M.is(e)
   -- by metatable, not by fields: a recipe can raise a table that looks like
   -- one (kind = "ok") but cannot give it this metatable
@@ -97,6 +118,9 @@ end
 
 --- Convert any caught error into a csceval error of `kind`, keeping csceval
 -- errors as they are.  Lua string errors keep their "file:line:" prefix.
+---@param e any
+---@param kind string
+---@return csc.Error
 function M.wrap(e, kind)
   if M.is(e) then return e end
   return setmetatable({ kind = kind, msg = tostring(e), csc_error = true }, Err)

@@ -9,6 +9,8 @@
 local hframe = require("host.frame")
 local check = require("csc.check")
 
+---@class csc.frame
+---@field NA any the missing-value sentinel
 local M = {}
 
 --- The missing-value sentinel (also the global NA inside recipes).
@@ -17,15 +19,19 @@ M.NA = hframe.NA
 --- A frame from Lua columns: frame.new{names = {...}, columns = {{...}, ...}, types = {...}}.
 local NEW = check.signature("frame.new", { "names", "columns", "types" },
   { what = "{names = {...}, columns = {{...}, ...}}" })
+---@param spec {names: string[], columns: any[][], types?: csc.ColumnType[]}
+---@return csc.Frame
 function M.new(spec)
   check.options(NEW, spec)
   return check.call("frame.new", hframe.new, spec)
 end
 
 --- Text summary of a frame (as `csceval describe` prints).
+---@type fun(f: csc.Frame, label?: string): string
 M.describe = hframe.describe
 
 --- Stack frames by column name (present once the relational operations are built in).
+---@type fun(frames: csc.Frame[]|csc.Frame, ...: csc.Frame): csc.Frame
 M.bind_rows = hframe.bind_rows
 
 return M

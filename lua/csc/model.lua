@@ -26,6 +26,7 @@ local check = require("csc.check")
 local ok_stats, cstats = pcall(require, "csc.stats")
 local Htest = ok_stats and type(cstats) == "table" and cstats.Htest or nil
 
+---@class csc.model
 local M = {}
 
 -- The recipe's spec behind each OLS result, for :dwtest / :bgtest (which
@@ -33,6 +34,13 @@ local M = {}
 local fit_spec = setmetatable({}, { __mode = "k" })
 
 --- Metatable of every model result.
+---@class csc.model.Model
+---@field coef number[]
+---@field se number[]
+---@field vcov number[][]
+---@field n integer
+---@field fitted number[]
+---@field resid number[]
 local Model = {}
 Model.__index = Model
 M.Model = Model
@@ -154,6 +162,8 @@ end
 --   statistic, p_value, conf_low, conf_high), coef, se, vcov, r2, adj_r2,
 --   sigma, df_resid, fitted, resid, n, n_dropped, aic, bic, loglik
 -- @usage local fit = model.ols{data = d, y = "score", x = {"treat", "age"}, vcov = "HC1"}
+---@param spec csc.model.FitSpec
+---@return csc.model.Model
 function M.ols(spec)
   local x = check_common("ols", spec)
   check.choice("model.ols", "vcov", spec.vcov, VCOVS)
@@ -174,6 +184,8 @@ end
 --   `link` ("logit", "probit"; "log"), `offset`, `maxit`, `epsilon`;
 --   `vcov` one of "classical", "HC0", "HC1", "CR1" (cluster as Stata logit)
 -- @treturn csc.model.Model with deviance, null_deviance, iter too
+---@param spec csc.model.GlmSpec
+---@return csc.model.Model
 function M.glm(spec)
   local x = check_common("glm", spec)
   if spec.family ~= nil and spec.family ~= "binomial" and spec.family ~= "poisson" then
@@ -195,8 +207,11 @@ local function glm_as(fn, family, link)
     return M.glm(s)
   end
 end
+---@type fun(spec: csc.model.GlmSpec): csc.model.Model
 M.logit = glm_as("logit", "binomial", "logit")
+---@type fun(spec: csc.model.GlmSpec): csc.model.Model
 M.probit = glm_as("probit", "binomial", "probit")
+---@type fun(spec: csc.model.GlmSpec): csc.model.Model
 M.poisson = glm_as("poisson", "poisson", "log")
 
 -- A weight vector in term order from {term = weight, ...}.
@@ -293,6 +308,8 @@ declare("bgtest", TS_FIELDS, { "order", "type" })
 -- @treturn csc.model.Model as `ols` plus rho, rho_ols, iter, twostep,
 --   dw_original, dw_transformed, resid_transformed, n_used
 -- @usage local fit = model.prais{data = d, y = "rate", x = {"year"}, time = "year"}
+---@param spec csc.model.PraisSpec
+---@return csc.model.Model
 function M.prais(spec)
   local x = check_common("prais", spec)
   check_choice("prais", spec, "method", { "prais", "corc" })
@@ -317,6 +334,8 @@ end
 --   `intercept`
 -- @treturn table statistic (d), p_value, alternative, exact, method, n
 -- @usage local dw = model.dwtest{data = d, y = "rate", x = {"year"}}
+---@param spec table data, y, x, alternative, exact, time, intercept
+---@return table result statistic, p_value, ...
 function M.dwtest(spec)
   local x = check_common("dwtest", spec)
   check_choice("dwtest", spec, "alternative", { "greater", "two.sided", "two-sided", "less" })
@@ -342,6 +361,8 @@ end
 --   hold; both are always returned), `time`, `intercept`
 -- @treturn table statistic, parameter, p_value, lm, p_lm, F, df1, df2, p_F,
 --   order, n
+---@param spec table data, y, x, order, time, intercept
+---@return table result statistic, p_value, lm, F, ...
 function M.bgtest(spec)
   local x = check_common("bgtest", spec)
   check_int("bgtest", spec, "order", 1)
@@ -430,6 +451,8 @@ end
 -- @treturn table lag, acf, pacf, band (white noise, +-z/sqrt(n)), band_ma
 --   (Bartlett), q, q_p, n, level
 -- @usage print(model.acf{series = fit.resid, lag_max = 6})
+---@param spec table series (or data + y), lag_max, level
+---@return table result lag, acf, pacf, band, q, q_p, ...
 function M.acf(spec)
   local a, b = series_of("acf", spec, { "lag_max", "level" })
   check_int("acf", spec, "lag_max", 1)
@@ -446,6 +469,8 @@ end
 --   ("Box-Pierce" or "Ljung-Box"), `fitdf` (ARMA parameters fitted: df =
 --   lag - fitdf), `time`
 -- @treturn table statistic, parameter.df, p_value, method, n
+---@param spec table series (or data + y), lag, type, fitdf, time
+---@return table result statistic, parameter.df, p_value, ...
 function M.box_test(spec)
   local a, b = series_of("box_test", spec, { "lag", "type", "fitdf" })
   check_int("box_test", spec, "lag", 1)
@@ -460,6 +485,8 @@ function M.box_test(spec)
 end
 
 --- Ljung-Box test: `box_test` with type "Ljung-Box" (Stata `wntestq`).
+---@param spec table as box_test
+---@return table result
 function M.ljung_box(spec)
   if type(spec) ~= "table" then
     failn("ljung_box", nil, string.format("expected a table of fields {series = {...}, lag = ...}, got %s", type(spec)))
@@ -500,6 +527,8 @@ end
 -- @tparam table spec `series` or `data` + `y`; optional `maxlag` (4), `time`
 -- @treturn table rows ({lag, ll, lr, df, p, fpe, aic, hqic, sbic}),
 --   selected ({lr, fpe, aic, hqic, sbic}), n, maxlag
+---@param spec table series (or data + y), maxlag, time
+---@return table result rows, selected, n, maxlag
 function M.varsoc(spec)
   local a, b = series_of("varsoc", spec, { "maxlag" })
   check_int("varsoc", spec, "maxlag", 0)

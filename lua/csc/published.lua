@@ -10,6 +10,7 @@ local S = require("csc.schema")
 local errors = require("csc.errors")
 local util = require("csc.util")
 
+---@class csc.published
 local M = {}
 
 local FIELDS = { "value", "se", "p", "ci_low", "ci_high", "n", "df" }
@@ -25,6 +26,9 @@ M.INPUT_CHECK_DOC = "a check of the input data against another source, not a fig
 --- The number a printed figure stands for, and half a unit of its last
 -- digit; nil when the text is not a plain number.  "-.0031752" -> -0.0031752,
 -- 5e-8; "4" -> 4, 0.5; "1,234" -> 1234, 0.5.
+---@param s string
+---@return number? value
+---@return number? tolerance
 function M.parse_printed(s)
   if type(s) ~= "string" then return nil end
   local t = s:gsub("^%s+", ""):gsub("%s+$", ""):gsub("^−", "-")
@@ -160,6 +164,8 @@ end
 
 --- The flat list of figures: {label, value, tolerance, printed, estimate,
 -- field, unit, source, note, path} (path: the recipe field, for errors).
+---@param list table[] the recipe's published list
+---@return table[] figures
 function M.expand(list)
   local out = {}
   for i, p in ipairs(list or {}) do
@@ -202,6 +208,10 @@ end
 
 --- Compare the recipe's published figures with ctx's estimates.
 -- `where(path)` gives the "file:line: path: " prefix for errors.
+---@param ctx table
+---@param list table[]
+---@param where fun(path: string): string
+---@return table[] rows
 function M.compare(ctx, list, where)
   local out = {}
   for _, p in ipairs(M.expand(list)) do

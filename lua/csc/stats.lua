@@ -22,9 +22,18 @@ local function failn(fn, field, text, kind) check.fail_named("stats." .. fn, fie
 local ok_frame, hframe = pcall(require, "host.frame")
 local NA = ok_frame and type(hframe) == "table" and hframe.NA or nil
 
+---@class csc.stats
 local M = {}
 
 --- Metatable shared by every test result: printing looks like R's.
+---@class csc.stats.Htest
+---@field statistic? number
+---@field parameter? table
+---@field p_value number
+---@field conf_int? number[]
+---@field estimate? table<string, number>
+---@field method string
+---@field alternative? string
 local Htest = {}
 Htest.__index = Htest
 M.Htest = Htest
@@ -198,6 +207,10 @@ end
 -- @treturn Htest statistic t, parameter.df, estimate mean / mean_difference /
 --   mean_x, mean_y, plus `se`
 -- @usage local r = stats.t_test(treated, control)
+---@param x number[]
+---@param y? number[] second sample (nil: one-sample)
+---@param opts? {mu?: number, paired?: boolean, var_equal?: boolean, alternative?: csc.Alternative, conf_level?: number}
+---@return csc.stats.Htest
 function M.t_test(x, y, opts)
   y, opts = split_y(y, opts)
   local fn = "t_test"
@@ -242,6 +255,9 @@ end
 -- @tparam {{number,...},...} tab rows of counts
 -- @tparam[opt] table opts `correct` (true)
 -- @treturn Htest statistic X-squared, parameter.df, `expected` (rows)
+---@param tab number[][] rows of counts
+---@param opts? {correct?: boolean}
+---@return csc.stats.Htest
 function M.chisq_test(tab, opts)
   local fn = "chisq_test"
   opts = options(fn, opts)
@@ -272,6 +288,9 @@ end
 -- @tparam {{number,...},...} tab rows of whole-number counts
 -- @tparam[opt] table opts `alternative`, `conf_level`, `or` (1) -- 2 x 2 only
 -- @treturn Htest p_value; estimate.odds_ratio and conf_int for 2 x 2
+---@param tab integer[][] rows of whole-number counts
+---@param opts? {alternative?: csc.Alternative, conf_level?: number, ['or']?: number}
+---@return csc.stats.Htest
 function M.fisher_test(tab, opts)
   local fn = "fisher_test"
   opts = options(fn, opts)
@@ -308,6 +327,10 @@ end
 -- @tparam[opt] table opts `mu` (0), `paired` (false), `alternative`,
 --   `exact` ("auto" | true | false), `correct` (true)
 -- @treturn Htest statistic W (rank sum) or V (signed rank), p_value, `exact`
+---@param x number[]
+---@param y? number[]
+---@param opts? {mu?: number, paired?: boolean, alternative?: csc.Alternative, exact?: boolean|'auto', correct?: boolean}
+---@return csc.stats.Htest
 function M.wilcox_test(x, y, opts)
   y, opts = split_y(y, opts)
   local fn = "wilcox_test"
@@ -367,6 +390,10 @@ end
 -- @tparam[opt] table opts `p` (0.5, one sample only), `alternative`,
 --   `conf_level`, `correct` (true)
 -- @treturn Htest statistic X-squared, parameter.df, estimate p or prop_1, prop_2
+---@param x number|number[] successes
+---@param n number|number[] trials
+---@param opts? {p?: number, alternative?: csc.Alternative, conf_level?: number, correct?: boolean}
+---@return csc.stats.Htest
 function M.prop_test(x, n, opts)
   local fn = "prop_test"
   opts = options(fn, opts)
@@ -397,6 +424,10 @@ end
 -- @tparam number|{number,number} n trials
 -- @tparam[opt] table opts `p` (0.5, one sample only), `alternative`, `conf_level`
 -- @treturn Htest statistic z
+---@param x number|number[] successes
+---@param n number|number[] trials
+---@param opts? {p?: number, alternative?: csc.Alternative, conf_level?: number}
+---@return csc.stats.Htest
 function M.prop_z_test(x, n, opts)
   local fn = "prop_z_test"
   opts = options(fn, opts)
@@ -426,6 +457,10 @@ end
 -- @tparam[opt] table opts `method` ("pearson" | "spearman"), `alternative`,
 --   `conf_level`, `exact` (Spearman: "auto" | true | false)
 -- @treturn Htest estimate cor or rho; statistic t or S
+---@param x number[]
+---@param y number[]
+---@param opts? {method?: 'pearson'|'spearman', alternative?: csc.Alternative, conf_level?: number, exact?: boolean|'auto'}
+---@return csc.stats.Htest
 function M.cor_test(x, y, opts)
   local fn = "cor_test"
   opts = options(fn, opts)
@@ -463,6 +498,8 @@ end
 -- @tparam {{number,...},...} items one row per respondent, one column per item
 --   (complete cases only)
 -- @treturn table raw_alpha, std_alpha, average_r, n_items, n_obs, method
+---@param items number[][] one row per respondent, one column per item
+---@return {raw_alpha: number, std_alpha: number, average_r: number, n_items: integer, n_obs: integer, method: string}
 function M.cronbach_alpha(items)
   local fn = "cronbach_alpha"
   if type(items) ~= "table" or #items < 2 then
@@ -504,6 +541,10 @@ local PADJ = { bonferroni = true, holm = true, hochberg = true, BH = true, fdr =
 --   "fdr"), "BY", "bonferroni", "none"
 -- @tparam[opt] integer n number of tests (default: non-missing p)
 -- @treturn {number|NA,...} adjusted p-values, same order
+---@param p number[]
+---@param method? 'holm'|'hochberg'|'hommel'|'BH'|'fdr'|'BY'|'bonferroni'|'none'
+---@param n? integer
+---@return number[] adjusted
 function M.p_adjust(p, method, n)
   local fn = "p_adjust"
   method = method or "holm"
@@ -554,6 +595,8 @@ end
 -- @treturn table estimate.statistic, conf_int, bias, std_error, perc, bca,
 --   z0, acceleration, reps, replicates_used, seed, n, replicates, method
 -- @usage local b = stats.bootstrap{data = rows, statistic = ratio, seed = 2024}
+---@param spec {data: any, statistic: function, seed?: integer, reps?: integer, type?: string, conf_level?: number, cluster?: string}
+---@return table result
 function M.bootstrap(spec)
   local fn = "bootstrap"
   if type(spec) ~= "table" then failn("bootstrap", nil, "expected a table {data =, statistic =, seed =}") end

@@ -36,14 +36,26 @@ local R = require("csc.its.series")
 local D = require("csc.its.did")
 require("csc.its.placebo")   -- panel:placebo (declares its fields)
 
+---@class csc.its
 local M = {}
 
 -- The public functions only; panels carry their methods (cits, match,
 -- placebo) with them.
-M.key, M.axis = C.key, C.axis
+---@type fun(v: integer|number|string): string
+M.key = C.key
+---@type fun(spec: {frequency?: string, format?: string, first?: number}): table
+M.axis = C.axis
+---@type fun(spec: {data: csc.Frame, unit: string, time: string, value: string}|table): table
 M.panel = P.panel
-M.neighbours, M.pool = S.neighbours, S.pool
+---@type fun(spec: {data: csc.Frame, code_column: string, unit: string|integer, columns?: string[]}): string[]
+M.neighbours = S.neighbours
+---@type fun(spec: table): table
+M.pool = S.pool
+---@type fun(spec: table): table
 M.segmented = R.segmented
-M.did, M.event_study = D.did, D.event_study
+---@type fun(spec: table): table
+M.did = D.did
+---@type fun(spec: table): table
+M.event_study = D.event_study
 
 return M

@@ -17,6 +17,7 @@ local hmatch = require("host.match")
 local util = require("csc.util")
 local check = require("csc.check")
 
+---@class csc.match
 local M = {}
 
 -- ===== checks =====
@@ -102,6 +103,7 @@ local NEAREST_FIELDS = declare("nearest", {
 -- distance; rows are 1-based rows of the input), `info` (counts: n, n_used,
 -- n_dropped, n_treated, n_control, n_matched_treated, n_matched_control,
 -- caliper_raw, cal_raw, order, ...), `spec` (the options in force).
+---@class csc.match.Matched
 local Matched = {}
 Matched.__index = Matched
 M.Matched = Matched
@@ -162,6 +164,8 @@ end
 -- @treturn csc.match.Matched
 -- @usage local m = match.nearest{data = d, treat = "bot", covariates = {"year", "fsm", "absences"},
 --   weights = {absences = 4}, ratio = 10, exact = {"gender"}}
+---@param spec csc.match.NearestSpec
+---@return csc.match.Matched
 function M.nearest(spec)
   local fn = "nearest"
   options(fn, spec)
@@ -231,6 +235,8 @@ function M.nearest(spec)
 end
 
 --- The distance in words, for Method sections.
+---@param hs table
+---@return string
 function M.distance_words(hs)
   local d = hs.distance
   if d == "mahalanobis" then
@@ -339,6 +345,7 @@ local IPW_FIELDS = declare("ipw", {
 -- share_control, weighted_share_treated, weighted_share_control), `info`
 -- (treated / control: n, n_kept, sum_w, ess, w_min, w_max, ps_min, ps_max,
 -- n_outside_support, n_truncated; support_lo, support_hi, n_trimmed, ...).
+---@class csc.match.Weighted
 local Weighted = {}
 Weighted.__index = Weighted
 M.Weighted = Weighted
@@ -369,6 +376,8 @@ end
 --   cap each group's weights at its q quantile; or {lo, hi}), `bins` (20),
 --   `names` ({weights =, ps =}).
 -- @treturn csc.match.Weighted
+---@param spec csc.match.IpwSpec
+---@return csc.match.Weighted
 function M.ipw(spec)
   local fn = "ipw"
   options(fn, spec)
@@ -432,6 +441,7 @@ local BALANCE_FIELDS = declare("balance", {
 -- var_ratio, and after adjustment mean_treated_adj, mean_control_adj,
 -- smd_adj, var_ratio_adj, ess_treated_adj, ess_control_adj), `threshold`,
 -- `adjusted` (whether there are adjusted columns).
+---@class csc.match.Balance
 local Balance = {}
 Balance.__index = Balance
 M.Balance = Balance
@@ -445,6 +455,8 @@ M.Balance = Balance
 --   binaries; "sample": n - 1 for all, as Stata), `binary` ("std" or "raw"),
 --   `threshold` (0.1), `labels` ({column = "label"}).
 -- @treturn csc.match.Balance
+---@param spec csc.match.BalanceSpec
+---@return csc.match.Balance
 function M.balance(spec)
   local fn = "balance"
   options(fn, spec)
@@ -541,6 +553,7 @@ local EFFECT_FIELDS = declare("effect", {
 -- conf_high, level, mean_treated, mean_control (weighted, after
 -- rescaling), n_used, n_treated, n_control, n_clusters, n_dropped, vcov,
 -- method.
+---@class csc.match.Effect
 local Effect = {}
 Effect.__index = Effect
 M.Effect = Effect
@@ -567,6 +580,8 @@ local VCOV_WORDS = {
 --   `vcov`, `rescale_control` (multiply the comparison group's outcome,
 --   e.g. a time-trend ratio 1.28), `level` (0.95), `normal` (z instead of t).
 -- @treturn csc.match.Effect
+---@param spec csc.match.EffectSpec
+---@return csc.match.Effect
 function M.effect(spec)
   local fn = "effect"
   options(fn, spec)
@@ -613,6 +628,8 @@ end
 --   expression on the events first, e.g. 'type == "offence"').
 -- @treturn frame one row per id (increasing): id and the start date
 declare("first_event", { "data", "id", "date", "offset_days", "name", "where" })
+---@param spec {data: csc.Frame, id: string, date: string, offset_days?: integer, name?: string, where?: string}
+---@return csc.Frame
 function M.first_event(spec)
   local fn = "first_event"
   options(fn, spec)
@@ -637,6 +654,8 @@ end
 -- @treturn frame the people's id, then per window `<name>` and `<name>_<type>`
 declare("window_counts", { "events", "people", "id", "person_id", "date", "start", "type",
   "types", "windows" })
+---@param spec table events, people, id, person_id, date, start, type, types, windows
+---@return csc.Frame
 function M.window_counts(spec)
   local fn = "window_counts"
   options(fn, spec)

@@ -1,0 +1,104 @@
+---@meta
+-- LuaLS annotations shared by the csc.* modules; read by editors only, never
+-- loaded at run time.
+
+---@alias csc.Alternative "two.sided"|"less"|"greater"
+
+---A structured csceval error (csc.errors): its kind gives the exit code (docs/cli.md).
+---@class csc.Error
+---@field kind string
+---@field msg string
+---@field fn? string
+---@field field? string
+
+---Fields of model.ols (csc.model); the other fitters add their own.
+---@class csc.model.FitSpec
+---@field data csc.Frame
+---@field y string outcome column
+---@field x string[] regressor columns (or expressions)
+---@field weights? string
+---@field vcov? "classical"|"HC0"|"HC1"|"HC2"|"HC3"|"CR1"|"HAC"|"robust"|"cluster"|"newey"
+---@field cluster? string
+---@field lag? integer HAC lag
+---@field intercept? boolean
+---@field level? number
+---@field time? string
+
+---@class csc.model.GlmSpec: csc.model.FitSpec
+---@field family? "binomial"|"poisson"|"gaussian"
+---@field link? "logit"|"probit"|"log"|"identity"
+---@field offset? string
+---@field maxit? integer
+---@field epsilon? number
+
+---@class csc.model.PraisSpec
+---@field data csc.Frame
+---@field y string
+---@field x string[]
+---@field time? string
+---@field intercept? boolean
+---@field vcov? string
+---@field level? number
+---@field method? string
+---@field twostep? boolean
+---@field tol? number
+---@field maxit? integer
+
+---@class csc.match.NearestSpec
+---@field data csc.Frame
+---@field treat string
+---@field covariates string[]
+---@field distance? string
+---@field weights? table<string, number>
+---@field ps_covariates? string[]
+---@field score? string
+---@field ratio? integer
+---@field replace? boolean
+---@field exact? string[]
+---@field caliper? number
+---@field std_caliper? boolean
+---@field order? string
+---@field seed? integer
+---@field discard? string
+---@field estimand? string
+---@field names? table
+
+---@class csc.match.IpwSpec
+---@field data csc.Frame
+---@field treat string
+---@field covariates string[]
+---@field link? string
+---@field score? string
+---@field estimand? string
+---@field stabilize? boolean
+---@field trim? number|number[]
+---@field truncate? number|number[]
+---@field bins? integer
+---@field names? {weights?: string, ps?: string}
+
+---@class csc.match.BalanceSpec
+---@field data csc.Frame
+---@field treat string
+---@field covariates string[]
+---@field weights? string
+---@field base_weights? string
+---@field estimand? string
+---@field sd? string
+---@field variance? boolean
+---@field binary? "std"|"raw"
+---@field threshold? number
+---@field labels? table<string, string>
+
+---@class csc.match.EffectSpec
+---@field data csc.Frame
+---@field outcome string
+---@field treat string
+---@field weights? string
+---@field subclass? string
+---@field adjust? string[]
+---@field interact? boolean
+---@field estimand? string
+---@field vcov? string
+---@field rescale_control? number
+---@field level? number
+---@field normal? boolean
