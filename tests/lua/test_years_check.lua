@@ -64,6 +64,8 @@ H.case("check: the newcomer recipes pass, name the authorities and the years", f
   local md = io.open(out .. "/its/report.md"):read("a")
   H.ok(md:find("**A new analysis:** there are no published figures to compare with", 1, true), md)
   H.ok(not md:find("Reruns:", 1, true), "no 'Reruns:' line")
+  -- the source says only "New analysis": it is not printed again before the notice
+  H.ok(not md:find("New analysis. **A new analysis", 1, true), "new analysis said twice")
   H.ok(md:find("The series analysed: Derby (la_name).", 1, true), "names the authority")
   local index = io.open(out .. "/index.md"):read("a")
   H.ok(index:find("A new analysis: no published figures to compare with.", 1, true), index)

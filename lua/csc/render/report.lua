@@ -297,8 +297,11 @@ function M.model(ctx, r, published, stamp, opts)
       s.source.reference and (" (" .. s.source.reference .. ")") or "", table.concat(s.source.tables, ", ")))
   else
     -- nothing published to compare with: a new analysis, not "0 of 0"
-    p(string.format("**Source.** %s%s. **A new analysis:** there are no published figures to compare with%s.",
-      s.source.report, s.source.reference and (" (" .. s.source.reference .. ")") or "",
+    -- a source that only says "New analysis" is not repeated before the notice
+    local rep = s.source.report
+    local src = rep:lower():match("^%s*a?%s*new analysis[%s%.]*$") and ""
+      or string.format("**Source.** %s%s. ", rep, s.source.reference and (" (" .. s.source.reference .. ")") or "")
+    p(string.format("%s**A new analysis:** there are no published figures to compare with%s.", src,
       (#s.source.tables > 0 and s.source.tables[1]:lower() ~= "none")
         and ("; context: " .. table.concat(s.source.tables, ", ")) or ""))
   end
