@@ -222,7 +222,13 @@ function M.run(ctx, d)
       local t = {}
       local ch = derive.children(ret)
       local status_in = set.members and set.members[y]
-      for id, c in pairs(ch) do
+      -- children in sorted order: the years-in-care sum is floating point, so
+      -- pairs' order (seeded per run) would change its last bits between runs
+      local ids = {}
+      for id in pairs(ch) do ids[#ids + 1] = id end
+      table.sort(ids)
+      for _, id in ipairs(ids) do
+        local c = ch[id]
         local inc
         if d.cohort == "care_leavers" then inc = c.oc3 ~= nil else inc = derive.looked_after_at(c, ret.stop) end
         if inc and set.members then inc = status_in and status_in[id] ~= nil end
