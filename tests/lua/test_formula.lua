@@ -1,0 +1,204 @@
+-- csc.formula: parsing (with caret errors), model matrices against R's
+-- model.matrix and fits against lm()/glm() on the same formulas
+-- (tests/reference/formulas/make_formulas.R wrote the references).
+-- Tolerances: dummies, products and plain columns are exact; expression
+-- columns (log, exp, sqrt, x^2) agree to 1e-13, the last bits of libm;
+-- poly() columns 1e-10 absolute (R takes them from a Householder QR,
+-- csceval from the three-term recurrence: equal up to rounding, on columns
+-- of unit length); lm() coefficients and SEs 1e-8 relative (the OLS tests'
+-- tolerance), glm() 1e-6 (iterative fit, as in test_model.lua).
+local H = ...
+local formula = require("csc.formula")
+local model = require("csc.model")
+local hframe = require("host.frame")
+local NA = hframe.NA
+
+local DIR = "tests/reference/formulas/"
+local d = assert(hframe.read_csv(DIR .. "data.csv"))
+local forms = assert(hframe.read_csv(DIR .. "formulas.csv", { types = { ref = "text" } }))
+local ids, ftext = forms:column("id"), forms:column("formula")
+
+-- mm[id][column][row] = value, and mm_cols[id] = columns in R's order.
+-- Read line by line: a column called "x" or "z" is a value here, and the
+-- CSV reader would take those for the suppression symbols.
+local mm, mm_cols = {}, {}
+do
+  local fh = assert(io.open(DIR .. "mm.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local id, row, col, val = line:match('^"([^"]*)",(%d+),"(.*)",([^,]+)$')
+    assert(id, line)
+    col = col:gsub('""', '"')
+    if not mm[id] then mm[id], mm_cols[id] = {}, {} end
+    local m = mm[id]
+    if not m[col] then m[col] = {}; mm_cols[id][#mm_cols[id] + 1] = col end
+    m[col][tonumber(row)] = tonumber(val)
+  end
+  fh:close()
+end
+
+local function close(a, b, atol)
+  return math.abs(a - b) <= atol * math.max(1, math.abs(b))
+end
+
+H.case("formulas: at least 15 model matrices are checked against R", function()
+  H.ok(#ids >= 15, "only " .. #ids .. " formulas")
+end)
+
+for k = 1, #ids do
+  local id, text = ids[k], ftext[k]
+  H.case("formula " .. id .. " (" .. text .. ") gives R's model.matrix", function()
+    local b = formula.model_frame(text, d)
+    local want = mm[id]
+    H.ok(want ~= nil, "no reference for " .. id)
+    -- the same columns, in R's order
+    local names = {}
+    if b.intercept then names[1] = "(Intercept)" end
+    for _, x in ipairs(b.x) do names[#names + 1] = x end
+    local rnames = mm_cols[id]
+    H.eq(names, rnames)
+    -- the same complete rows and values
+    local y = b.data:column(b.y)
+    local cols = {}
+    for j, x in ipairs(b.x) do cols[j] = b.data:column(x) end
+    local rrows = want[rnames[1]]
+    local atol = text:find("poly(", 1, true) and 1e-10 or 1e-13
+    for r = 1, #y do
+      local complete = y[r] ~= NA
+      for j = 1, #cols do if cols[j][r] == NA then complete = false end end
+      H.ok(complete == (rrows[r] ~= nil), string.format("row %d: complete here %s, in R %s", r,
+        tostring(complete), tostring(rrows[r] ~= nil)))
+      if complete then
+        for j, x in ipairs(b.x) do
+          if not close(cols[j][r], want[x][r], atol) then
+            H.fail(string.format("%s row %d: %.17g, R %.17g", x, r, cols[j][r], want[x][r]))
+          end
+        end
+      end
+    end
+  end)
+end
+
+-- fits.csv: ref[id][model] = {term = {estimate, se}, order = {...}}
+local fits = {}
+do
+  local id, mdl, term, est, se = {}, {}, {}, {}, {}
+  local fh = assert(io.open(DIR .. "fits.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local a, b, c, e, s = line:match('^"([^"]*)","([^"]*)","(.*)",([^,]+),([^,]+)$')
+    assert(a, line)
+    id[#id + 1], mdl[#mdl + 1], term[#term + 1] = a, b, c:gsub('""', '"'), nil
+    est[#est + 1], se[#se + 1] = tonumber(e), tonumber(s)
+  end
+  fh:close()
+  for i = 1, #id do
+    fits[id[i]] = fits[id[i]] or {}
+    local t = fits[id[i]][mdl[i]] or { order = {} }
+    fits[id[i]][mdl[i]] = t
+    t.order[#t.order + 1] = term[i]
+    t[term[i]] = { est[i], se[i] }
+  end
+end
+
+local function ftext_of(id)
+  for k = 1, #ids do if ids[k] == id then return ftext[k] end end
+end
+
+local function check_fit(fit, ref, rtol)
+  H.eq(fit.terms, ref.order)
+  for j, t in ipairs(fit.terms) do
+    H.eq({ fit.coef[j], fit.se[j] }, ref[t], rtol)
+  end
+end
+
+for _, id in ipairs({ "mixed", "star_text", "poly3", "functions", "ref_text", "power", "stata",
+  "no_intercept", "slopes_only" }) do
+  H.case("model.ols{formula = " .. ftext_of(id) .. "} matches lm()", function()
+    local fit = model.ols{ data = d, formula = ftext_of(id) }
+    check_fit(fit, fits[id].ols, 1e-8)
+    H.eq(fit.formula, ftext_of(id))
+    H.eq(fit.n + fit.n_dropped, d:nrow())
+  end)
+end
+
+for _, id in ipairs({ "square", "ref_text", "poly_z", "star_bool" }) do
+  local rhs = ftext_of(id):gsub("^y ", "")
+  H.case("model.logit and model.poisson with formula " .. rhs .. " match glm()", function()
+    check_fit(model.logit{ data = d, formula = "bin " .. rhs }, fits[id].logit, 1e-6)
+    check_fit(model.poisson{ data = d, formula = "count " .. rhs }, fits[id].poisson, 1e-6)
+  end)
+end
+
+H.case("a one-sided formula takes the outcome from y", function()
+  local a = model.ols{ data = d, y = "y", formula = "~ x + region" }
+  local b = model.ols{ data = d, formula = "y ~ x + region" }
+  H.eq(a.coef, b.coef)
+  H.eq(a.terms, b.terms)
+end)
+
+H.case("predict on new rows reuses the fit's levels and poly() basis", function()
+  local fit = model.ols{ data = d, formula = "y ~ poly(z, 2) + factor(region, ref = \"North\")" }
+  local new = d:take{ 1, 2, 3 }
+  local p = fit:predict(new)
+  -- rows 1 to 3 are complete, so they are the fit's first three fitted
+  -- values: the same columns were rebuilt on three rows alone
+  H.eq(p.fit, { fit.fitted[1], fit.fitted[2], fit.fitted[3] }, 1e-10)
+end)
+
+H.case("formula errors are recipe errors with a caret under the bad token", function()
+  local function err(text)
+    local ok, e = pcall(model.ols, { data = d, formula = text })
+    H.ok(not ok, "expected an error for " .. text)
+    H.eq(e.kind, "recipe")
+    return e.msg
+  end
+  H.eq(err("y ~ x + regoin"), 'model.ols: formula: unknown column "regoin" (did you mean "region"?)\n'
+    .. "  y ~ x + regoin\n"
+    .. "          ^")
+  H.eq(err("y ~ x z"), 'model.ols: formula: expected "+", "-", "*", ":" or the end of the formula, '
+    .. 'found "z" (terms are joined by "+")\n  y ~ x z\n        ^')
+  H.eq(err("y ~ x +"), "model.ols: formula: expected a term (a column, a call such as I(x^2), or 1/0), "
+    .. "found the end of the formula\n  y ~ x +\n         ^")
+  H.eq(err("y ~ I(x + region)"), 'model.ols: formula: cannot add text column "region" to a number\n'
+    .. "  y ~ I(x + region)\n            ^")
+  H.eq(err("y ~ (x + z"), 'model.ols: formula: expected ")", found the end of the formula\n'
+    .. "  y ~ (x + z\n            ^")
+  H.eq(err('y ~ factor(region, ref = "Nord")'), 'model.ols: formula: reference level "Nord" does not '
+    .. 'occur in region (levels: East, North, South, West)\n  y ~ factor(region, ref = "Nord")\n      ^')
+  H.eq(err("y ~ x + 2"), "model.ols: formula: a number in a formula must be 0 or 1 (the intercept), found 2; "
+    .. "write I(2 * x) for a scaled term\n  y ~ x + 2\n          ^")
+  H.eq(err("y ~ poly(x)"), "model.ols: formula: poly() takes a variable and a degree: poly(x, 2)\n  y ~ poly(x)\n      ^")
+  H.eq(err("y ~ k.x"), 'model.ols: formula: unknown prefix "k." (Stata prefixes are i., ib<level>. and c.)\n'
+    .. "  y ~ k.x\n       ^")
+  H.eq(err("y ~ x ~ z"), 'model.ols: formula: a formula has one "~"\n  y ~ x ~ z\n        ^')
+  H.eq(err("y ~ `x"), "model.ols: formula: name in backticks is not closed (missing `)\n  y ~ `x\n      ^")
+  H.eq(err("y ~ x - z"), "model.ols: formula: this term is removed but was not in the formula before it\n"
+    .. "  y ~ x - z\n          ^")
+end)
+
+H.case("formula and x together, or a contradicting intercept, are refused", function()
+  H.raises("give either 'formula' or 'x'", model.ols, { data = d, formula = "y ~ x", x = { "z" } })
+  H.raises("disagrees with the formula", model.ols, { data = d, formula = "y ~ x - 1", intercept = true })
+end)
+
+H.case("parse: expansion, order and intercept as R's terms()", function()
+  local function labels(text)
+    local fm = formula.parse(text)
+    local out = {}
+    for _, t in ipairs(fm.terms) do
+      local keys = {}
+      for _, vi in ipairs(t) do keys[#keys + 1] = fm.vars[vi].key end
+      out[#out + 1] = table.concat(keys, ":")
+    end
+    return out, fm.intercept
+  end
+  H.eq({ labels("y ~ a*b*c - a:b:c") }, { { "a", "b", "c", "a:b", "a:c", "b:c" }, true })
+  H.eq({ labels("y ~ b:a + a") }, { { "a", "b:a" }, true })
+  H.eq({ labels("y ~ (a + b + c)^2 - 1") }, { { "a", "b", "c", "a:b", "a:c", "b:c" }, false })
+  H.eq({ labels("y ~ x + 0") }, { { "x" }, false })
+  H.eq({ labels("y ~ poly(x,2) + I(x^2/3) + log( x +1 )") },
+    { { "poly(x, 2)", "I(x^2/3)", "log(x + 1)" }, true })
+  H.eq({ labels("y i.a##c.b ib3.c") }, { { "factor(a)", "b", "factor(c)", "factor(a):b" }, true })
+  H.eq({ labels("y ~ `odd name` + x") }, { { "`odd name`", "x" }, true })
+end)
