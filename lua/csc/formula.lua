@@ -35,7 +35,7 @@ end
 -- A recipe error (exit 2) of `fn` about `field`, the formula printed with a
 -- caret under position `pos`.
 local function fail_at(ctx, pos, msg)
-  check.fail_named(ctx.fn, ctx.field, string.format("%s: %s%s", ctx.field, msg, caret_text(ctx.text, pos)))
+  check.fail(ctx.fn, ctx.field, msg .. caret_text(ctx.text, pos))
 end
 
 -- ===== Tokens =====
@@ -773,7 +773,7 @@ function M.build(fm, f, extra, fixed)
     base[k] = base_of(v)
     used[#used + 1] = base[k]
   end
-  for _, c in ipairs(extra or {}) do if c and g:has(c) then used[#used + 1] = c end end
+  for _, c in pairs(extra or {}) do if type(c) == "string" and g:has(c) then used[#used + 1] = c end end
   -- 2. complete rows (as the fitters drop them): poly() and the factor
   -- levels are taken over these rows, as R's model.frame does
   local keep
@@ -1000,8 +1000,32 @@ function M.build(fm, f, extra, fixed)
       g = g:mutate(c.name, table.concat(prod, " * "))
     end
   end
+  -- the working columns go; the frame keeps its own and the model's
+  local keep = {}
+  for _, name in ipairs(g:names()) do
+    if not name:match("^%.formula%.%d+$") then keep[#keep + 1] = name end
+  end
+  if #keep < #g:names() then g = g:select(keep) end
   return { data = g, y = yname, x = xnames, intercept = fm.intercept, fixed = newfixed, formula = fm.text,
     terms = labels, parsed = fm }
+end
+
+--- Covariates given as a one-sided formula ("~ age + factor(region)"), for
+-- matching, weighting and adjustment sets: the model-matrix columns without
+-- the intercept (a factor's reference level left out).  Returns the
+-- column names and the frame with them added.
+-- @tparam string text the formula
+-- @tparam userdata f the frame
+-- @tparam table opts fn, field (for errors), extra (columns whose missing
+--   values drop a row: the treatment, say)
+function M.covariates(text, f, opts)
+  local fm = M.parse(text, { fn = opts.fn, field = opts.field, one_sided = true })
+  if not fm.intercept then
+    fail_at(fm.ctx, 1, "a covariate formula has no intercept to remove (leave out -1 and + 0)")
+  end
+  if #fm.terms == 0 then fail_at(fm.ctx, 1, "the formula has no terms") end
+  local mm = M.build(fm, f, opts.extra)
+  return mm.x, mm.data, mm
 end
 
 --- Parse and build in one step (see `parse` and `build`).

@@ -128,7 +128,7 @@
 ---@field balance? csc.Design.Ipw.Balance
 ---@field bins? integer
 ---@field charts? boolean draw the love plot and the score overlap (default true)
----@field covariates string[] the propensity model
+---@field covariates string[]|string the propensity model; or a one-sided formula
 ---@field data? string the input holding one row per unit
 ---@field estimand? "ATT"|"ATE"|"ATC"
 ---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
@@ -176,7 +176,7 @@
 ---@field balance? csc.Design.Matching.Balance
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
 ---@field charts? boolean draw the love plot and the score overlap (default true)
----@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field covariates? string[]|string matching covariates (Mahalanobis), or the propensity model's; or a one-sided formula
 ---@field data? string the input holding one row per unit
 ---@field discard? "none"|"both"|"control"|"treated"
 ---@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
@@ -188,7 +188,7 @@
 ---@field order? "data"|"largest"|"smallest"|"random"
 ---@field outcomes? csc.Design.Matching.Outcomes[]
 ---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
----@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ps_covariates? string[]|string the propensity model, when it differs from covariates; or a one-sided formula
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
@@ -486,13 +486,13 @@
 
 ---@class csc.Design.Ipw.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Ipw.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values
@@ -531,7 +531,7 @@
 ---@class csc.Design.Matching.Analyses
 ---@field balance? csc.Design.Matching.Analyses.Balance
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
----@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field covariates? string[]|string matching covariates (Mahalanobis), or the propensity model's; or a one-sided formula
 ---@field discard? "none"|"both"|"control"|"treated"
 ---@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
 ---@field estimand? "ATT"|"ATC"
@@ -540,7 +540,7 @@
 ---@field name string
 ---@field order? "data"|"largest"|"smallest"|"random"
 ---@field outcomes? csc.Design.Matching.Analyses.Outcomes[]
----@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ps_covariates? string[]|string the propensity model, when it differs from covariates; or a one-sided formula
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
@@ -548,13 +548,13 @@
 
 ---@class csc.Design.Matching.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Matching.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values
@@ -700,13 +700,13 @@
 
 ---@class csc.Design.Matching.Analyses.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Matching.Analyses.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values

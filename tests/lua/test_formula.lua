@@ -202,3 +202,58 @@ H.case("parse: expansion, order and intercept as R's terms()", function()
   H.eq({ labels("y i.a##c.b ib3.c") }, { { "factor(a)", "b", "factor(c)", "factor(a):b" }, true })
   H.eq({ labels("y ~ `odd name` + x") }, { { "`odd name`", "x" }, true })
 end)
+
+-- ===== covariates of matching and weighting =====
+
+local match = require("csc.match")
+
+H.case("match.ipw with a covariate formula: propensity scores equal glm() with it", function()
+  local w = match.ipw{ data = d, treat = "bin", covariates = "~ x + factor(region) + poly(z, 2)" }
+  local ps = w.data:column("ps")
+  local fh = assert(io.open(DIR .. "ps.csv"))
+  fh:read("l")
+  local n = 0
+  for line in fh:lines() do
+    local r, p = line:match("^(%d+),(.+)$")
+    H.eq(ps[tonumber(r)], tonumber(p), 1e-6)   -- IRLS to glm()'s convergence
+    n = n + 1
+  end
+  fh:close()
+  H.eq(n, 37)
+  H.eq(w.info.n_dropped, 3)
+  H.ok(w.method:find("~ x + factor(region) + poly(z, 2)", 1, true), w.method)
+end)
+
+-- The same columns made by hand with mutate: the formula must give the
+-- same matching, balance and effect.
+local hand = d:mutate("rN", 'if_else(region == "North", 1.0, 0.0)')
+  :mutate("rS", 'if_else(region == "South", 1.0, 0.0)'):mutate("rW", 'if_else(region == "West", 1.0, 0.0)')
+  :mutate("x2", "x ^ 2")
+
+H.case("match.nearest with covariate formulas matches as the same columns made by hand", function()
+  local a = match.nearest{ data = d, treat = "bin", covariates = "~ x + I(x^2) + region",
+    ps_covariates = "~ x + region", distance = "logit" }
+  local b = match.nearest{ data = hand, treat = "bin", covariates = { "x", "x2", "rN", "rS", "rW" },
+    ps_covariates = { "x", "rN", "rS", "rW" }, distance = "logit" }
+  H.eq(a.pairs:column("control_row"), b.pairs:column("control_row"))
+  H.eq(a.data:column("distance"), b.data:column("distance"), 1e-12)
+  H.eq(a.spec.covariates, { "x", "I(x^2)", "regionNorth", "regionSouth", "regionWest" })
+  local m = match.nearest{ data = d, treat = "bin", covariates = "~ x + I(x^2) + region" }
+  local mb = match.nearest{ data = hand, treat = "bin", covariates = { "x", "x2", "rN", "rS", "rW" } }
+  H.eq(m.pairs:column("control_row"), mb.pairs:column("control_row"))
+  H.ok(m.method:find("the columns of ~ x + I(x^2) + region", 1, true), m.method)
+  -- balance on the formula's columns, by their R names
+  local bal = m:balance()
+  H.eq(bal.rows[2].covariate, "I(x^2)")
+  local bal2 = match.balance{ data = d, treat = "bin", covariates = "~ factor(region, ref = \"West\")" }
+  H.eq(bal2.rows[1].covariate, "factor(region)East")
+end)
+
+H.case("match.effect with an adjustment formula equals the same columns made by hand", function()
+  local a = match.effect{ data = d, outcome = "y", treat = "bin", adjust = "~ x + region" }
+  local b = match.effect{ data = hand, outcome = "y", treat = "bin", adjust = { "x", "rN", "rS", "rW" } }
+  H.eq({ a.estimate, a.se, a.n_used }, { b.estimate, b.se, b.n_used }, 1e-12)
+  H.eq(a.n_used, 37)
+  H.raises("start it with \"~\"", match.effect, { data = d, outcome = "y", treat = "bin", adjust = "y ~ x" })
+  H.raises("no intercept to remove", match.ipw, { data = d, treat = "bin", covariates = "~ x - 1" })
+end)

@@ -115,4 +115,13 @@ for (id in c("square", "ref_text", "poly_z", "star_bool")) {
   put_fit(id, "poisson", glm(as.formula(paste("count", rhs(f[3]))), family = poisson, data = prep(f[4], f[3])))
 }
 write.csv(do.call(rbind, fits), file.path(here, "fits.csv"), row.names = FALSE, quote = c(1, 2, 3))
+
+
+# Propensity scores for match.ipw{covariates = "~ x + factor(region) + poly(z, 2)"}:
+# glm() on the rows complete in bin, x, region and z; row is the row of data.csv.
+pf <- bin ~ x + factor(region) + poly(z, 2)
+dd <- prep("", "bin ~ x + region + z")
+ps <- fitted(glm(pf, family = binomial, data = dd))
+write.csv(data.frame(row = as.integer(names(ps)), ps = sprintf("%.17g", ps)),
+          file.path(here, "ps.csv"), row.names = FALSE, quote = FALSE)
 writeLines(capture.output(sessionInfo()), file.path(here, "sessionInfo.txt"))
