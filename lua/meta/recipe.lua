@@ -149,6 +149,7 @@
 ---@class csc.Design.Its
 ---@field autocorrelation? any
 ---@field chart? boolean draw the ITS charts (default true)
+---@field covariates? string[]|string an adjustment set: time-varying covariates entered in the model: a list of columns or a one-sided formula "~ x + factor(g)"
 ---@field data? string the input holding the data (one row per period, or per unit and period)
 ---@field definition_change? any time(s) from which a 0/1 dummy is added
 ---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}

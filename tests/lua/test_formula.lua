@@ -257,3 +257,38 @@ H.case("match.effect with an adjustment formula equals the same columns made by 
   H.raises("start it with \"~\"", match.effect, { data = d, outcome = "y", treat = "bin", adjust = "y ~ x" })
   H.raises("no intercept to remove", match.ipw, { data = d, treat = "bin", covariates = "~ x - 1" })
 end)
+
+-- ===== adjustment sets of the time-series designs =====
+
+local its = require("csc.its")
+
+H.case("its.segmented with covariates = \"~ z1 + factor(q)\" matches lm() with the same terms", function()
+  local s = assert(hframe.read_csv(DIR .. "series.csv"))
+  local res = its.segmented{ data = s, time = "time", y = "y", interruption = 16, autocorrelation = "none",
+    covariates = "~ z1 + factor(q)" }
+  local want, order = {}, {}
+  local fh = assert(io.open(DIR .. "series_fit.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local t, e, se = line:match('^"(.*)",([^,]+),([^,]+)$')
+    order[#order + 1] = t
+    want[#want + 1] = { tonumber(e), tonumber(se) }
+  end
+  fh:close()
+  H.eq(#res.fit.coef, #want)
+  for j = 1, #want do
+    H.eq({ res.fit.coef[j], res.fit.se[j] }, want[j], 1e-8)
+  end
+  H.eq({ res.fit.terms[6], res.fit.terms[8] }, { "factor(q)Q2", "factor(q)Q4" })
+  H.eq(res.covariates_formula, "~ z1 + factor(q)")
+  -- the same with a list of columns
+  local s2 = s:mutate("q2", 'if_else(q == "Q2", 1.0, 0.0)'):mutate("q3", 'if_else(q == "Q3", 1.0, 0.0)')
+    :mutate("q4", 'if_else(q == "Q4", 1.0, 0.0)')
+  local res2 = its.segmented{ data = s2, time = "time", y = "y", interruption = 16, autocorrelation = "none",
+    covariates = { "z1", "q2", "q3", "q4" } }
+  H.eq(res2.fit.coef, res.fit.coef, 1e-12)
+  -- a covariate missing in a period is an analysis error naming it
+  local s3 = s:mutate("z1", "if_else(time == 20, z1 / 0, z1)")
+  H.raises("covariate z1 is missing or not a number at time 20", its.segmented, { data = s3, time = "time", y = "y",
+    interruption = 16, autocorrelation = "none", covariates = "~ z1" })
+end)

@@ -124,4 +124,21 @@ dd <- prep("", "bin ~ x + region + z")
 ps <- fitted(glm(pf, family = binomial, data = dd))
 write.csv(data.frame(row = as.integer(names(ps)), ps = sprintf("%.17g", ps)),
           file.path(here, "ps.csv"), row.names = FALSE, quote = FALSE)
+
+# An interrupted series with an adjustment set, for
+# its.segmented{covariates = "~ z1 + factor(q)"}: OLS of y on the period
+# t (0 from the first), the step from period 16 and the ramp (t - 15) after
+# it, and the covariates; coefficients and classical SEs.
+set.seed(7)
+s <- data.frame(time = 1:30, z1 = round(rnorm(30, 5, 2), 3),
+                q = rep(c("Q1", "Q2", "Q3", "Q4"), length.out = 30), stringsAsFactors = FALSE)
+s$y <- round(10 + 0.3 * (s$time - 1) + 2 * (s$time >= 16) + 0.8 * s$z1 + (s$q == "Q3") + rnorm(30), 3)
+write.csv(s, file.path(here, "series.csv"), row.names = FALSE)
+s$t <- s$time - 1
+s$x <- as.numeric(s$time >= 16)
+s$x_t <- s$x * (s$t - 15)
+fit <- summary(lm(y ~ t + x + x_t + z1 + factor(q), data = s))$coefficients
+write.csv(data.frame(term = rownames(fit), estimate = sprintf("%.17g", fit[, 1]),
+                     std_error = sprintf("%.17g", fit[, 2])),
+          file.path(here, "series_fit.csv"), row.names = FALSE, quote = c(1))
 writeLines(capture.output(sessionInfo()), file.path(here, "sessionInfo.txt"))
