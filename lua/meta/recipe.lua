@@ -85,6 +85,7 @@
 ---@field chart? boolean draw the ITS charts (default true)
 ---@field cluster_df? "clusters"|"residual"
 ---@field comparators? (integer|string)[] default: every other unit
+---@field covariates? string[]|string an adjustment set entered in the 2x2, two-way fixed-effects and event-study regressions: a list of columns or a one-sided formula "~ x + factor(g)"
 ---@field data? string the input holding the data (one row per period, or per unit and period)
 ---@field event_study? boolean|csc.Design.Did.Event_study
 ---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}

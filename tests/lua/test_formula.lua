@@ -292,3 +292,60 @@ H.case("its.segmented with covariates = \"~ z1 + factor(q)\" matches lm() with t
   H.raises("covariate z1 is missing or not a number at time 20", its.segmented, { data = s3, time = "time", y = "y",
     interruption = 16, autocorrelation = "none", covariates = "~ z1" })
 end)
+
+H.case("its.did with covariates from \"~ z + factor(q)\" matches lm() for the 2x2 and two-way FE fits", function()
+  local pd = assert(hframe.read_csv(DIR .. "did_panel.csv"))
+  local names, g = formula.covariates("~ z + factor(q)", pd, { fn = "test", field = "covariates" })
+  H.eq(names, { "z", "factor(q)lo", "factor(q)mid" })
+  local P = its.panel{ data = g, unit = "unit", time = "year", value = "y", covariates = names }
+  local res = its.did{ panel = P, treated = { 1, 2 }, start = 2019, vcov = "classical", covariates = names }
+  local want = {}
+  local fh = assert(io.open(DIR .. "did_fit.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local m, t, e, se = line:match('^"(.-)","(.-)",([^,]+),([^,]+)$')
+    want[m] = want[m] or {}
+    want[m][#want[m] + 1] = { tonumber(e), tonumber(se) }
+  end
+  fh:close()
+  local function pick(fit)
+    local idx = {}
+    for j, t in ipairs(fit.terms) do idx[t] = j end
+    local out = {}
+    for k, t in ipairs({ "_treat_post", "z", "factor(q)lo", "factor(q)mid" }) do
+      out[k] = { fit.coef[idx[t]], fit.se[idx[t]] }
+    end
+    return out
+  end
+  H.eq(pick(res.fit_2x2), want["2x2"], 1e-8)
+  H.eq(pick(res.fit_twfe), want.twfe, 1e-8)
+  H.eq(res.n, 71)   -- 72 rows, one missing z
+  H.raises("covariates[1]: w is not a covariate of the panel", its.did, { panel = P, treated = 1, start = 2019,
+    covariates = { "w" } })
+end)
+
+H.case("design did: covariates = \"~ z + factor(q)\" gives lm()'s adjusted effects and is in the method", function()
+  local sys = require("host.sys")
+  local runner = require("csc.runner")
+  local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-formula-" .. tostring(os.time()) .. "-"
+    .. tostring(math.random(1e6))
+  sys.mkdirs(tmp)
+  local p = tmp .. "/didf.lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  inputs = { panel = { path = "%sdid_panel.csv" } },
+  design = { type = "did", data = "panel", unit = "unit", time = "year", treated = { 1, 2 }, start = 2019,
+    vcov = "classical", event_study = false, covariates = "~ z + factor(q)",
+    outcomes = { { name = "y", column = "y" } } },
+}
+]], DIR)))
+  local res = runner.run(p, { out = tmp .. "/out", formats = { "md" } })
+  local by = {}
+  for _, e in ipairs(res.estimates) do by[e.label] = e end
+  H.eq(by["y.did_2x2"].value, 1.8575112257292665, 1e-8)   -- did_fit.csv, 2x2 I(treat * post)
+  H.eq(by["y.did_twfe"].value, 1.8368856569693215, 1e-8)  -- did_fit.csv, twfe
+  local md = sys.read(tmp .. "/out/didf/report.md")
+  H.ok(md:find("adjust for the columns of the formula `~ z + factor(q)` (z, factor(q)lo, factor(q)mid)", 1, true),
+    "the formula is in the method")
+end)

@@ -141,4 +141,29 @@ fit <- summary(lm(y ~ t + x + x_t + z1 + factor(q), data = s))$coefficients
 write.csv(data.frame(term = rownames(fit), estimate = sprintf("%.17g", fit[, 1]),
                      std_error = sprintf("%.17g", fit[, 2])),
           file.path(here, "series_fit.csv"), row.names = FALSE, quote = c(1))
+
+# A unit x year panel with an adjustment set, for its.did{covariates = ...}
+# after its.panel{covariates = the columns of "~ z + factor(q)"}: the 2x2
+# regression and two-way fixed effects (unit and year dummies) with the
+# covariates, classical SEs.  Units 1 and 2 are treated from 2019.
+set.seed(11)
+pd <- expand.grid(year = 2014:2022, unit = 1:8)
+pd$z <- round(rnorm(nrow(pd), 3, 1), 3)
+pd$q <- sample(c("lo", "mid", "hi"), nrow(pd), replace = TRUE)
+pd$treat <- as.numeric(pd$unit <= 2)
+pd$post <- as.numeric(pd$year >= 2019)
+pd$y <- round(5 + 0.5 * pd$unit + 0.2 * (pd$year - 2014) + 1.5 * pd$treat * pd$post + 0.7 * pd$z +
+  (pd$q == "hi") + rnorm(nrow(pd), 0, 0.5), 3)
+pd$z[7] <- NA
+write.csv(pd[, c("unit", "year", "z", "q", "y")], file.path(here, "did_panel.csv"), row.names = FALSE, na = "")
+put_did <- function(model, fit, terms) {
+  s <- summary(fit)$coefficients[terms, , drop = FALSE]
+  data.frame(model = model, term = terms, estimate = sprintf("%.17g", s[, 1]), std_error = sprintf("%.17g", s[, 2]))
+}
+pd$q <- relevel(factor(pd$q), ref = "hi")
+f22 <- lm(y ~ treat + post + I(treat * post) + z + q, data = pd)
+ffe <- lm(y ~ I(treat * post) + z + q + factor(unit) + factor(year), data = pd)
+write.csv(rbind(put_did("2x2", f22, c("I(treat * post)", "z", "qlo", "qmid")),
+                put_did("twfe", ffe, c("I(treat * post)", "z", "qlo", "qmid"))),
+          file.path(here, "did_fit.csv"), row.names = FALSE, quote = c(1, 2))
 writeLines(capture.output(sessionInfo()), file.path(here, "sessionInfo.txt"))
