@@ -293,6 +293,20 @@ static void lmodel_set_rows(lua_State *L, const struct design *d) {
   if (d->cl != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
 }
 
+/* The rank tolerance opts[field] (ols.h), dflt when absent. */
+double lmodel_opttol(lua_State *L, int opts, const char *field, double dflt) {
+  if (lua_isnoneornil(L, opts)) return dflt;
+  lua_getfield(L, opts, field);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return dflt;
+  }
+  double t = luaL_checknumber(L, -1);
+  lua_pop(L, 1);
+  if (!(t > 0 && t < 1)) luaL_error(L, "option '%s' (rank tolerance) must be in (0, 1)", field);
+  return t;
+}
+
 int lmodel_optvcov(lua_State *L, int opts, const char *fn) {
   const char *v = NULL;
   if (!lua_isnoneornil(L, opts)) {
@@ -323,7 +337,8 @@ static int model_ols(lua_State *L) {
   if (vt == 5 && d.cl == NULL) luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
   struct fitbox *box = lmodel_newfitbox(L);
   box->kind = 1;
-  int st = linreg_fit(d.X, d.n, d.k, d.y, d.w, d.intercept, &box->lin);
+  int st = linreg_fit_tol(d.X, d.n, d.k, d.y, d.w, d.intercept, lmodel_opttol(L, 4, "tol", LINREG_TOL),
+                          &box->lin);
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->lin.bad_col, box->lin.bad_row);
   struct linreg_fit *fit = &box->lin;
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
@@ -376,6 +391,7 @@ static int model_glm(lua_State *L) {
     lua_getfield(L, 4, "epsilon");
     o.epsilon = luaL_optnumber(L, -1, 1e-8);
     lua_pop(L, 4);
+    o.tol = lmodel_opttol(L, 4, "tol", 0);
   }
   if ((fam == GLM_POISSON) != (link == GLM_LOG))
     luaL_error(L, "%s: link '%s' does not go with family '%s' (binomial: logit or probit; "

@@ -71,7 +71,7 @@ end
 local function failn(fn, field, text, kind) check.fail_named("model." .. fn, field, text, kind) end
 
 local VCOVS = { "classical", "HC0", "HC1", "HC2", "HC3", "CR1", "HAC", "robust", "cluster", "newey" }
-local FIT_FIELDS = { "data", "y", "x", "weights", "vcov", "cluster", "lag", "intercept", "level", "time" }
+local FIT_FIELDS = { "data", "y", "x", "weights", "vcov", "cluster", "lag", "intercept", "level", "time", "tol" }
 local GLM_FIELDS = { "offset", "maxit", "epsilon" }
 for _, f in ipairs(FIT_FIELDS) do GLM_FIELDS[#GLM_FIELDS + 1] = f end
 
@@ -124,6 +124,14 @@ local function check_common(fn, spec)
   if spec.level ~= nil and (type(spec.level) ~= "number" or spec.level <= 0 or spec.level >= 1) then
     failn(fn, "level", "field 'level' must be a number in (0, 1)")
   end
+  -- the rank tolerance (prais: rank_tol, since its tol is rho's)
+  local tf = fn == "prais" and "rank_tol" or "tol"
+  local tv = spec[tf]
+  if fn ~= "prais" or tf == "rank_tol" then
+    if tv ~= nil and (type(tv) ~= "number" or not (tv > 0 and tv < 1)) then
+      failn(fn, tf, string.format("field '%s' (rank tolerance) must be a number in (0, 1), got %s", tf, fmt(tv)))
+    end
+  end
   return x
 end
 
@@ -150,14 +158,15 @@ local function host_opts(spec)
   return {
     weights = spec.weights, cluster = spec.cluster, offset = spec.offset, lag = spec.lag,
     vcov = spec.vcov, intercept = spec.intercept ~= false, family = spec.family,
-    link = spec.link, maxit = spec.maxit, epsilon = spec.epsilon,
+    link = spec.link, maxit = spec.maxit, epsilon = spec.epsilon, tol = spec.tol,
   }
 end
 
 --- Least squares, as R `lm()` (weights: analytic weights, Stata aweights).
 -- @tparam table spec `data` (frame), `y`, `x` (array of names), optional
 --   `weights`, `vcov` ("classical", "HC0".."HC3", "CR1" with `cluster`,
---   "HAC" with `lag`), `intercept` (default true), `level` (0.95)
+--   "HAC" with `lag`), `intercept` (default true), `level` (0.95), `tol`
+--   (rank tolerance, default 1e-9: docs/methods/regression.md)
 -- @treturn csc.model.Model fields: coefficients (term, estimate, std_error,
 --   statistic, p_value, conf_low, conf_high), coef, se, vcov, r2, adj_r2,
 --   sigma, df_resid, fitted, resid, n, n_dropped, aic, bic, loglik
@@ -293,7 +302,7 @@ local function htest(t)
 end
 
 local TS_FIELDS = { "data", "y", "x", "time", "intercept" }
-declare("prais", TS_FIELDS, { "method", "twostep", "vcov", "tol", "maxit", "level" })
+declare("prais", TS_FIELDS, { "method", "twostep", "vcov", "tol", "maxit", "level", "rank_tol" })
 declare("dwtest", TS_FIELDS, { "alternative", "exact", "iterations" })
 declare("bgtest", TS_FIELDS, { "order", "type" })
 
@@ -322,6 +331,7 @@ function M.prais(spec)
   local r = check.call("model.prais", hmodel.prais, spec.data, spec.y, x, {
     method = spec.method, twostep = spec.twostep, vcov = spec.vcov, tol = spec.tol,
     maxit = spec.maxit, time = spec.time, intercept = spec.intercept ~= false,
+    rank_tol = spec.rank_tol,
   })
   return shape(r, spec.level or 0.95)
 end

@@ -72,6 +72,44 @@ H.case("model.ols names the collinear column", function()
     model.ols, { data = f, y = "y", x = { "a", "b" } })
 end)
 
+-- NIST StRD Filip (tests/reference/nist/Filip.dat, certified values in the
+-- file): the degree-10 polynomial built with mutate, as a recipe would.
+-- Default settings give 7 correct digits of every coefficient and SE
+-- (tests/c/test_nist.c has all eleven sets); R's lm() tolerance refuses x10.
+local function nist_filip()
+  local ys, xs, cert, cse = {}, {}, {}, {}
+  local ln = 0
+  for line in io.lines("tests/reference/nist/Filip.dat") do
+    ln = ln + 1
+    local j, b, s = line:match("^%s*B(%d+)%s+(%S+)%s+(%S+)")
+    if j and ln < 61 then cert[tonumber(j) + 1], cse[tonumber(j) + 1] = tonumber(b), tonumber(s) end
+    local y, x = line:match("^%s*(%S+)%s+(%S+)%s*$")
+    if ln >= 61 and y then ys[#ys + 1], xs[#xs + 1] = tonumber(y), tonumber(x) end
+  end
+  local f = hframe.new{ names = { "y", "x" }, columns = { ys, xs } }
+  local names = { "x" }
+  for d = 2, 10 do
+    f = f:mutate("x" .. d, "x ^ " .. d)
+    names[#names + 1] = "x" .. d
+  end
+  return f, names, cert, cse
+end
+
+H.case("model.ols reaches 7 digits on NIST Filip by default; tol = 1e-7 refuses x10 as R does", function()
+  local f, names, cert, cse = nist_filip()
+  H.eq(f:nrow(), 82)
+  local fit = model.ols{ data = f, y = "y", x = names }
+  for j = 1, 11 do
+    local lb = -math.log(math.abs(fit.coef[j] - cert[j]) / math.abs(cert[j]), 10)
+    local ls = -math.log(math.abs(fit.se[j] - cse[j]) / cse[j], 10)
+    H.ok(lb >= 7 and ls >= 7, string.format("B%d: LRE %.2f, se LRE %.2f", j - 1, lb, ls))
+  end
+  H.raises("column 'x10' is a linear combination of earlier columns",
+    model.ols, { data = f, y = "y", x = names, tol = 1e-7 })
+  H.raises("model.ols: field 'tol' (rank tolerance) must be a number in (0, 1)",
+    model.ols, { data = f, y = "y", x = names, tol = 0 })
+end)
+
 -- ===== Prais-Winsten and Cochrane-Orcutt =====
 
 local function check_prais(case, spec)
