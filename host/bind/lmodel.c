@@ -403,6 +403,23 @@ static int model_glm(lua_State *L) {
   if (vt == 3 || vt == 4) luaL_error(L, "%s: vcov HC2/HC3 are not offered for GLMs; use HC0 or HC1", fn);
   struct design d;
   lmodel_build_design(L, fn, &d, vt == 5);
+  /* A constant outcome has no finite maximum likelihood estimate: every y
+   * 0 or every y 1 (binomial), every y 0 (Poisson).  R's glm() iterates
+   * until the intercept is about 25 with a standard error near 1e5 and
+   * says nothing; this is an analysis error. */
+  {
+    int all0 = 1, all1 = 1;
+    for (size_t i = 0; i < d.n && (all0 || all1); i++) {
+      all0 &= d.y[i] == 0;
+      all1 &= d.y[i] == 1;
+    }
+    if (all0 || (all1 && fam == GLM_BINOMIAL))
+      return lh_error(L, "analysis", "%s: the outcome '%s' is %s in all %d rows used, so a %s "
+                      "model has no finite estimates (the intercept would be %s infinity); "
+                      "check the outcome and the rows selected", fn, lua_tostring(L, 2),
+                      all0 ? "0" : "1", (int)d.n, fam == GLM_BINOMIAL ? links[link] : "Poisson",
+                      all0 ? "minus" : "plus");
+  }
   struct fitbox *box = lmodel_newfitbox(L);
   box->kind = 2;
   int st = glm_fit(d.X, d.n, d.k, d.y, d.w, d.off, d.intercept, &o, &box->glm);
@@ -412,7 +429,7 @@ static int model_glm(lua_State *L) {
   for (size_t j = 0; j < d.k; j++)
     if (g->sep[j] != GLM_SEP_NONE) {
       pushterm(L, &d, j);
-      return luaL_error(L, "%s: %s separation: column '%s' alone predicts the outcome exactly "
+      return lh_error(L, "analysis", "%s: %s separation: column '%s' alone predicts the outcome exactly "
                         "(a threshold on it splits y = 0 from y = 1), so its coefficient is "
                         "infinite; drop it or combine categories", fn,
                         g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete",
@@ -434,13 +451,14 @@ static int model_glm(lua_State *L) {
     luaL_pushresult(&B);
     const char *cols = lua_tostring(L, -1);
     if (g->n_boundary > 0)
-      return luaL_error(L, "%s: %d fitted %s numerically %s: the outcome is (nearly) perfectly "
+      return lh_error(L, "analysis", "%s: %d fitted %s numerically %s: the outcome is (nearly) perfectly "
                         "predicted%s%s; the estimates are not finite", fn, (int)g->n_boundary,
                         fam == GLM_BINOMIAL ? "probabilities are" : "rates are",
                         fam == GLM_BINOMIAL ? "0 or 1" : "0", any ? " by a combination of " : "",
                         cols);
-    return luaL_error(L, "%s: did not converge in %d iterations (deviance still changing)%s%s",
-                      fn, o.maxit, any ? "; coefficients still moving: " : "", cols);
+    return lh_error(L, "analysis", "%s: did not converge in %d iterations (deviance still changing)%s%s; "
+                    "raise maxit or simplify the model", fn, o.maxit,
+                    any ? "; coefficients still moving: " : "", cols);
   }
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
   struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};

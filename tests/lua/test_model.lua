@@ -110,6 +110,45 @@ H.case("model.ols reaches 7 digits on NIST Filip by default; tol = 1e-7 refuses 
     model.ols, { data = f, y = "y", x = names, tol = 0 })
 end)
 
+-- Degenerate GLMs: R's glm() returns numbers for each (degenerate.csv, from
+-- make_degenerate.R: an intercept of 25.6 with SE 1e5 and no warning for a
+-- constant outcome); csceval stops with an analysis error (exit code 4)
+-- naming the cause.
+H.case("degenerate GLMs are analysis errors naming the cause, where R returns numbers", function()
+  local errors = require("csc.errors")
+  local dref = {}
+  local fh = assert(io.open(DIR .. "degenerate.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, v = line:match('^"?([^,"]*)"?,"?([^,"]*)"?,"?(.-)"?$')
+    dref[c] = dref[c] or {}
+    dref[c][q] = tonumber(v) or v
+  end
+  fh:close()
+  -- what R does (the reason for the errors below)
+  H.ok(dref.all1.intercept > 20 and dref.all1.intercept_se > 1e4 and dref.all1.warned == "none",
+    "R fits the constant outcome silently")
+  H.ok(dref.all0.intercept < -20 and dref.all0.warned == "none", "R fits the all-zero count silently")
+  H.ok(dref.separate.warned:find("numerically 0 or 1", 1, true), "R warns of separation")
+  H.eq(dref.maxit2.converged, 0)
+  local d = load("degenerate_data")
+  local function fails(spec, fnc, text)
+    local ok, e = pcall(fnc, spec)
+    H.ok(not ok, text .. ": fitted")
+    H.eq({ kind = e.kind, code = errors.code(e) }, { kind = "analysis", code = 4 })
+    H.ok(tostring(e):find(text, 1, true), tostring(e))
+  end
+  fails({ data = d, y = "one", x = { "x" } }, model.logit,
+    "the outcome 'one' is 1 in all 20 rows used, so a logit model has no finite estimates")
+  fails({ data = d, y = "zero", x = { "x" } }, model.poisson,
+    "the outcome 'zero' is 0 in all 20 rows used, so a Poisson model has no finite estimates")
+  fails({ data = d, y = "one", x = { "x" } }, model.probit, "is 1 in all 20 rows used, so a probit model")
+  fails({ data = d, y = "sep", x = { "x" } }, model.logit, "complete separation: column 'x' alone predicts")
+  fails({ data = d, y = "ovl", x = { "x" }, maxit = 2 }, model.logit, "did not converge in 2 iterations")
+  -- the same data converge with the default maxit, as in R
+  H.ok(model.logit{ data = d, y = "ovl", x = { "x" } }.coef[1] < 0)
+end)
+
 -- ===== Prais-Winsten and Cochrane-Orcutt =====
 
 local function check_prais(case, spec)
