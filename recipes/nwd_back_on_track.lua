@@ -99,8 +99,10 @@ return {
     where = '(cohort == "2017/18" and back_on_track == 1) or cohort == "2014/15"',
     treat = "bot",
     labels = LABELS,
-    -- the report's "Standard deviation" column: sample variances, pooled SD
-    balance = { sd = "pooled", variance = "sample" },
+    -- the report's "Standard deviation" column: sample variances, pooled SD,
+    -- 0/1 characteristics standardised too (Stata's convention; cobalt's
+    -- default would give their raw difference in proportions)
+    balance = { sd = "pooled", variance = "sample", binary = "std" },
     -- The report's covariate weights are not published.  With the evaluators'
     -- own: weights = { ua_pre = 3, fsm = 2, ... } (others weigh 1).
     weights = "smd",

@@ -179,7 +179,7 @@
 ---@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
 ---@field data? string the input holding one row per unit
 ---@field discard? "none"|"both"|"control"|"treated"
----@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
+---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
 ---@field estimand? "ATT"|"ATC"
 ---@field exact? string[]
 ---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
@@ -533,7 +533,7 @@
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
 ---@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
 ---@field discard? "none"|"both"|"control"|"treated"
----@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
+---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
 ---@field estimand? "ATT"|"ATC"
 ---@field exact? string[]
 ---@field label? string

@@ -118,7 +118,7 @@ function M.run(ctx, d)
         .. "the groups can be compared.",
       groups = (function()
         -- the scores of each group (the overlap chart bins them itself)
-        local t, ps = w.data:column(d.treat), w.data:column("ps")
+        local t, ps = w.data:column(d.treat), w.data:column(w.spec.ps_name)
         local a, b = {}, {}
         for i = 1, #t do
           if ps[i] ~= NA and t[i] ~= NA then

@@ -102,7 +102,9 @@ local NEAREST_FIELDS = declare("nearest", {
 -- a score)), `pairs` (a frame: treated_row, control_row, slot, subclass,
 -- distance; rows are 1-based rows of the input), `info` (counts: n, n_used,
 -- n_dropped, n_treated, n_control, n_matched_treated, n_matched_control,
--- caliper_raw, cal_raw, order, ...), `spec` (the options in force).
+-- n_fewer_than_ratio, n_discarded (0 without `discard`), caliper_raw (0
+-- without a caliper), cal_raw, order, ...), `spec` (the options in force),
+-- `warnings` (sentences: matched units with fewer than `ratio` matches).
 ---@class csc.match.Matched
 local Matched = {}
 Matched.__index = Matched
@@ -147,7 +149,8 @@ end
 -- @tparam table spec
 --   `data` (frame), `treat` (0/1 column),
 --   `distance`: "mahalanobis" (default when `covariates` are given and no
---     score), "logit", "probit", "linear.logit", "linear.probit" (propensity
+--     score), "logit" (or "glm", MatchIt's name for it), "probit",
+--     "linear.logit", "linear.probit" (propensity
 --     score from a glm on `ps_covariates`, default `covariates`), or "score"
 --     (a column of precomputed scores, named by `score`);
 --   `covariates` (Mahalanobis covariates), `weights` (per-covariate weights
@@ -174,7 +177,9 @@ function M.nearest(spec)
   local covs = column_list(fn, f, "covariates", spec.covariates)
   local pscov = column_list(fn, f, "ps_covariates", spec.ps_covariates)
   local dflt = (spec.score and "score") or "mahalanobis"
-  local dist = one_of(fn, "distance", spec.distance,
+  -- "glm" is MatchIt's name for the logistic regression score (its
+  -- default link, "logit")
+  local dist = one_of(fn, "distance", spec.distance == "glm" and "logit" or spec.distance,
     { "mahalanobis", "logit", "probit", "linear.logit", "linear.probit", "score" }, dflt)
   if dist == "mahalanobis" and #covs == 0 then failn(fn, "covariates", "Mahalanobis matching needs 'covariates'") end
   if dist ~= "mahalanobis" and dist ~= "score" and #covs == 0 and #pscov == 0 then
@@ -228,9 +233,19 @@ function M.nearest(spec)
     subclass_name = names.subclass or "subclass", distance_name = names.distance or "distance",
   }
   local info, data, pairs_ = host(fn, hmatch.nearest, f, hs)
-  local m = setmetatable({ data = data, pairs = pairs_, info = info, spec = hs }, Matched)
+  local m = setmetatable({ data = data, pairs = pairs_, info = info, spec = hs, warnings = {} }, Matched)
   m.method = string.format("%d:1 nearest-neighbour matching %s replacement on %s", ratio,
     hs.replace and "with" or "without", M.distance_words(hs))
+  -- as MatchIt: "Not all treated units will get <ratio> matches"
+  if info.n_fewer_than_ratio > 0 then
+    local focal = estimand == "ATC" and "control" or "treated"
+    m.warnings[#m.warnings + 1] = string.format(
+      "%d of %d matched %s units got fewer than %d matches (too few %s units%s); MatchIt warns "
+        .. "the same way (\"Not all %s units will get %d matches\")",
+      info.n_fewer_than_ratio, info.n_matched_focal, focal, ratio,
+      estimand == "ATC" and "treated" or "control",
+      (cal or #cal_names > 0 or #exact > 0) and " within the caliper or exact strata" or "", focal, ratio)
+  end
   return m
 end
 
@@ -340,7 +355,8 @@ local IPW_FIELDS = declare("ipw", {
   "bins", "names",
 })
 
---- An IPW result: `data` (input plus `weights` and `ps`), `histogram` (a
+--- An IPW result: `data` (input plus `weights` and `distance`, the
+-- propensity score, named as in `nearest`), `histogram` (a
 -- frame: bin_lo, bin_hi, n_treated, n_control, share_treated,
 -- share_control, weighted_share_treated, weighted_share_control), `info`
 -- (treated / control: n, n_kept, sum_w, ess, w_min, w_max, ps_min, ps_max,
@@ -374,7 +390,8 @@ end
 --   "ATE", "ATC"), `stabilize` (false), `trim` (q: drop units with scores
 --   below the q or above the 1 - q quantile; or {lo, hi}), `truncate` (q:
 --   cap each group's weights at its q quantile; or {lo, hi}), `bins` (20),
---   `names` ({weights =, ps =}).
+--   `names` ({weights =, distance =}; `ps =` is the older name of
+--   `distance =`, still accepted).
 -- @treturn csc.match.Weighted
 ---@param spec csc.match.IpwSpec
 ---@return csc.match.Weighted
@@ -396,7 +413,8 @@ function M.ipw(spec)
     link = one_of(fn, "link", spec.link, { "logit", "probit" }, "logit"),
     estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT"),
     stabilize = spec.stabilize == true, trim_lo = tlo, trim_hi = thi, trunc_lo = ulo,
-    trunc_hi = uhi, bins = bins, weights_name = names.weights or "weights", ps_name = names.ps or "ps",
+    trunc_hi = uhi, bins = bins, weights_name = names.weights or "weights",
+    ps_name = names.distance or names.ps or "distance",
   }
   local info, data, hist = host(fn, hmatch.ipw, f, hs)
   local w = setmetatable({ data = data, histogram = hist, info = info, spec = hs }, Weighted)
@@ -452,7 +470,8 @@ M.Balance = Balance
 --   of matching or IPW weights), `base_weights`, `estimand` (sets the SD:
 --   "ATT" treated, "ATC" control, "ATE" pooled), `sd` ("treated",
 --   "control", "pooled": overrides), `variance` ("cobalt": p(1 - p) for
---   binaries; "sample": n - 1 for all, as Stata), `binary` ("std" or "raw"),
+--   binaries; "sample": n - 1 for all, as Stata), `binary` ("raw", cobalt's
+--   default: the difference in proportions; or "std": standardised too),
 --   `threshold` (0.1), `labels` ({column = "label"}).
 -- @treturn csc.match.Balance
 ---@param spec csc.match.BalanceSpec
@@ -473,12 +492,12 @@ function M.balance(spec)
   local rows = host(fn, hmatch.balance, f, {
     treat = treat, covariates = covs, weights = w, base_weights = bw, sd = sd,
     variance = one_of(fn, "variance", spec.variance, { "cobalt", "sample" }, "cobalt"),
-    binary = one_of(fn, "binary", spec.binary, { "std", "raw" }, "std"),
+    binary = one_of(fn, "binary", spec.binary, { "std", "raw" }, "raw"),
   })
   local labels = spec.labels or {}
   for _, r in ipairs(rows) do r.label = labels[r.covariate] or r.covariate end
   return setmetatable({ rows = rows, threshold = threshold, adjusted = w ~= nil, sd = sd,
-    variance = spec.variance or "cobalt", estimand = est }, Balance)
+    variance = spec.variance or "cobalt", binary = spec.binary or "raw", estimand = est }, Balance)
 end
 
 --- Rows over the threshold (|SMD|): after adjustment, or before when
