@@ -129,6 +129,19 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   d->k = k;
   d->dropped = N - n;
   d->keep = keep;
+  d->drop_row = lh_scratch(L, (N - n + 1) * sizeof *d->drop_row);
+  d->drop_why = lh_scratch(L, N - n + 1);
+  for (size_t i = 0, u = 0, nd = 0; i < N; i++) {
+    if (u < n && keep[u] == i) {
+      u++;
+      continue;
+    }
+    enum frame_na why = NA_NONE;
+    for (size_t j = 0; j < (size_t)nx + 4 && why == NA_NONE; j++)
+      if (xc[j] != NULL) why = frame_col_reason(xc[j], i);
+    d->drop_row[nd] = i;
+    d->drop_why[nd++] = (unsigned char)why;
+  }
   if (n <= k)
     lh_error(L, "analysis", "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
                "need more rows than coefficients", fn, (int)n, (int)(N - n), (int)k);
@@ -286,10 +299,34 @@ void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const do
   lua_setfield(L, -2, "fitted");
 }
 
-/* n, n_dropped and, with a cluster option, n_clusters.  [-0, +0, m] */
+/* n, n_dropped, dropped (by reason: {reason, n, rows}, rows 1-based frame
+ * rows in order; reason "not a finite number" for NaN or Inf whether read
+ * or calculated) and, with a cluster option, n_clusters.  [-0, +0, m] */
 static void lmodel_set_rows(lua_State *L, const struct design *d) {
   lh_setint(L, "n", (lua_Integer)d->n);
   lh_setint(L, "n_dropped", (lua_Integer)d->dropped);
+  lua_createtable(L, 2, 0);
+  int ng = 0;
+  for (int r = 0; r < NA_NREASONS; r++) {
+    size_t cnt = 0;
+    for (size_t i = 0; i < d->dropped; i++) cnt += d->drop_why[i] == r;
+    if (cnt == 0) continue;
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, r == NA_CALC ? "not a finite number (Inf, NaN, or a calculation such as log(0))"
+                      : r == NA_NONE ? "missing" : frame_na_describe((enum frame_na)r));
+    lua_setfield(L, -2, "reason");
+    lh_setint(L, "n", (lua_Integer)cnt);
+    lua_createtable(L, (int)cnt, 0);
+    lua_Integer t = 0;
+    for (size_t i = 0; i < d->dropped; i++)
+      if (d->drop_why[i] == r) {
+        lua_pushinteger(L, (lua_Integer)d->drop_row[i] + 1);
+        lua_rawseti(L, -2, ++t);
+      }
+    lua_setfield(L, -2, "rows");
+    lua_rawseti(L, -2, ++ng);
+  }
+  lua_setfield(L, -2, "dropped");
   if (d->cl != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
 }
 

@@ -29,6 +29,10 @@ struct design {
   size_t *cl, G;
   size_t *keep;          /* frame row of each used row */
   int intercept;
+  /* rows dropped, grouped by the reason of the first missing value used
+   * (covariates in order, then outcome, weights, offset, cluster) */
+  size_t *drop_row;      /* dropped frame rows, in frame order */
+  unsigned char *drop_why;   /* enum frame_na of each */
 };
 
 /* Names of the covariance types, indexed as vcov.h's enum, NULL-terminated. */

@@ -56,12 +56,35 @@ function Model.__tostring(r)
     out[#out + 1] = string.format("%-16s %12s %12s %9s %10s", row.term, fmt(row.estimate),
       fmt(row.std_error), fmt(row.statistic), fmt(row.p_value))
   end
+  for _, line in ipairs(Model.drop_lines(r)) do out[#out + 1] = line end
   if r.rho ~= nil then
     out[#out + 1] = string.format("rho = %s (%s), Durbin-Watson original %s, transformed %s",
       fmt(r.rho), r.twostep and "two-step" or string.format("%d iterations", r.iter),
       fmt(r.dw_original), fmt(r.dw_transformed))
   end
   return table.concat(out, "\n")
+end
+
+--- The rows dropped, one sentence per reason ("2 rows dropped: not a finite
+-- number (...): rows 1, 8"), listing at most 20 row numbers each.
+---@return string[]
+function Model.drop_lines(r)
+  local out = {}
+  for _, d in ipairs(r.dropped or {}) do
+    local rows = {}
+    for i = 1, math.min(#d.rows, 20) do rows[i] = tostring(d.rows[i]) end
+    out[#out + 1] = string.format("%d row%s dropped, %s: row%s %s%s", d.n, d.n == 1 and "" or "s", d.reason,
+      d.n == 1 and "" or "s", table.concat(rows, ", "), d.n > 20 and ", ..." or "")
+  end
+  return out
+end
+
+--- Record the rows the fit dropped in the report, one line per reason
+-- (ctx:drop), naming the rows: `fit:record_drops(ctx, "pupils")`.
+function Model:record_drops(ctx, input)
+  for i, line in ipairs(Model.drop_lines(self)) do
+    ctx:drop(input, self.dropped[i].n, (line:gsub("^%d+ rows? dropped, ", "")))
+  end
 end
 
 -- ===== Checks =====

@@ -149,6 +149,68 @@ H.case("degenerate GLMs are analysis errors naming the cause, where R returns nu
   H.ok(model.logit{ data = d, y = "ovl", x = { "x" } }.coef[1] < 0)
 end)
 
+H.case("a value that is not a finite number is dropped the same way whether an expression made it or it was read", function()
+  local y = { 1, 3, 2, 5, 4, 6, 8, 7 }
+  local f = hframe.new{ names = { "y", "x" }, columns = { y, { 4, 6, 7, 8, 9, 10, 12, 3 } } }
+  local g = f:mutate("lx", "log(x - 5)")   -- x = 4 and 3: log of a negative number
+  local lx = {}
+  for i, x in ipairs({ 4, 6, 7, 8, 9, 10, 12, 3 }) do lx[i] = x > 5 and math.log(x - 5) or nil end
+  lx[1], lx[8] = -math.huge, 0 / 0         -- Inf and NaN stored in the column
+  local h = hframe.new{ names = { "y", "lx" }, columns = { y, lx } }
+  local a = model.ols{ data = g, y = "y", x = { "lx" } }
+  local b = model.ols{ data = h, y = "y", x = { "lx" } }
+  H.eq({ a.n, a.n_dropped }, { 6, 2 })
+  H.eq(b.coef, a.coef, 1e-15)
+  for _, r in ipairs({ a, b }) do
+    H.eq(#r.dropped, 1)
+    H.eq(r.dropped[1].rows, { 1, 8 })
+    H.ok(r.dropped[1].reason:find("not a finite number", 1, true), r.dropped[1].reason)
+  end
+  H.ok(tostring(a):find("2 rows dropped, not a finite number", 1, true), tostring(a))
+  -- a missing outcome is dropped for its own reason, listed separately
+  local y2 = { 1, 3, 2, 5, hframe.NA, 6, 8, 7 }
+  local c = model.ols{ data = hframe.new{ names = { "y", "lx" }, columns = { y2, lx } }, y = "y", x = { "lx" } }
+  H.eq(c.n_dropped, 3)
+  H.eq(#c.dropped, 2)
+  H.eq(c.dropped[2].rows, { 1, 8 })
+  H.eq(c.dropped[1].rows, { 5 })
+  H.ok(not c.dropped[1].reason:find("finite", 1, true), c.dropped[1].reason)
+  local recorded = {}
+  c:record_drops({ drop = function(_, input, n, why) recorded[#recorded + 1] = { input, n, why } end }, "d")
+  H.eq(#recorded, 2)
+  H.eq({ recorded[2][1], recorded[2][2] }, { "d", 2 })
+  H.ok(recorded[2][3]:find("not a finite number (Inf, NaN, or a calculation such as log(0)): rows 1, 8", 1, true),
+    recorded[2][3])
+end)
+
+-- GLMs on the raw cubic in calendar year (condition number ~1e17 before
+-- scaling): R fits the same model on poly(year, 3), so the fitted values and
+-- the deviance, which do not depend on the basis, check csceval's centred
+-- and scaled IRLS on the raw columns (make_glm_illcond.R).  Tolerance 1e-8:
+-- both converge to epsilon 1e-12; the centred, scaled design has condition
+-- number ~1e6, so ~1e-10 is expected.
+H.case("logit and Poisson on a raw cubic in year agree with R's fit on poly(year, 3)", function()
+  local d = load("glm_illcond_data")
+  local want = {}
+  local fh = assert(io.open(DIR .. "glm_illcond.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, _, v = line:match("^([^,]*),([^,]*),([^,]*),([^,]*)$")
+    want[c] = want[c] or {}
+    want[c][q] = want[c][q] or {}
+    local t = want[c][q]
+    t[#t + 1] = tonumber(v)
+  end
+  fh:close()
+  local x = { "year", "year2", "year3" }
+  local lg = model.logit{ data = d, y = "y", x = x, epsilon = 1e-12 }
+  H.eq(lg.fitted, want.logit3.fitted, 1e-8)
+  H.eq(lg.deviance, want.logit3.deviance[1], 1e-8)
+  local ps = model.poisson{ data = d, y = "count", x = x, epsilon = 1e-12 }
+  H.eq(ps.fitted, want.poisson3.fitted, 1e-8)
+  H.eq(ps.deviance, want.poisson3.deviance[1], 1e-8)
+end)
+
 -- ===== Prais-Winsten and Cochrane-Orcutt =====
 
 local function check_prais(case, spec)
