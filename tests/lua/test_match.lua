@@ -396,4 +396,8 @@ H.case("distance = \"glm\" is MatchIt's name for the logit score; the score colu
   -- names = {ps = ...}: the older name of names = {distance = ...}, still accepted
   H.ok(match.ipw{ data = medium, treat = "t", covariates = covs, names = { ps = "score" } }.data:has("score"))
   H.ok(match.ipw{ data = medium, treat = "t", covariates = covs, names = { distance = "p" } }.data:has("p"))
+  H.raises('names.distanse: not an output column of match.ipw (did you mean "distance"?)',
+    match.ipw, { data = medium, treat = "t", covariates = covs, names = { distanse = "p" } })
+  H.raises('names.subclas: not an output column of match.nearest (did you mean "subclass"?)',
+    match.nearest, { data = medium, treat = "t", covariates = covs, names = { subclas = "s" } })
 end)

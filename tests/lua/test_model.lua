@@ -114,6 +114,23 @@ end)
 -- make_degenerate.R: an intercept of 25.6 with SE 1e5 and no warning for a
 -- constant outcome); csceval stops with an analysis error (exit code 4)
 -- naming the cause.
+H.case("the rank tolerance is an option of glm (tol) and prais (rank_tol, as its tol is rho's)", function()
+  local d = load("glm_illcond_data")
+  local x = { "year", "year2", "year3" }
+  -- centred, year3 keeps about 5e-6 of its norm: refused at 1e-5, fitted by default
+  H.raises("column 'year3' is a linear combination of earlier columns",
+    model.logit, { data = d, y = "y", x = x, tol = 1e-5 })
+  local b3 = model.logit{ data = d, y = "y", x = x }.coef[4]
+  H.ok(b3 == b3 and math.abs(b3) < math.huge, "the default tolerance fits year3: " .. tostring(b3))
+  H.raises("field 'tol' (rank tolerance) must be a number in (0, 1)", model.logit, { data = d, y = "y", x = x, tol = 1 })
+  -- prais: the same test on each least squares fit; an absurd tolerance
+  -- refuses the regressor, the default fits (check_prais below)
+  H.raises("column 'x' is a linear combination of earlier columns",
+    model.prais, { data = ts18, y = "y", x = { "x" }, rank_tol = 0.9999 })
+  H.raises("field 'rank_tol' (rank tolerance) must be a number in (0, 1)",
+    model.prais, { data = ts18, y = "y", x = { "x" }, rank_tol = 0 })
+end)
+
 H.case("degenerate GLMs are analysis errors naming the cause, where R returns numbers", function()
   local errors = require("csc.errors")
   local dref = {}

@@ -70,6 +70,24 @@ local function column_list(fn, f, field, v)
   return out
 end
 
+-- spec.names: a table of output column names with the given keys only.
+local function names_of(fn, v, keys)
+  if v == nil then return {} end
+  if type(v) ~= "table" then
+    failn(fn, "names", string.format("field 'names' must be a table {%s = \"column\", ...}", keys[1]))
+  end
+  local ok = check.set(keys)
+  for k, name in pairs(v) do
+    if not ok[k] then
+      fail(fn, "names." .. tostring(k), "not an output column of match." .. fn .. util.hint(tostring(k), keys))
+    end
+    if type(name) ~= "string" then
+      failn(fn, "names." .. k, string.format("names.%s must be a column name (string), got %s", k, type(name)))
+    end
+  end
+  return v
+end
+
 local function one_of(fn, field, v, choices, dflt) return check.choice("match." .. fn, field, v, choices, dflt) end
 
 local function number_in(fn, field, v, lo, hi)
@@ -222,7 +240,7 @@ function M.nearest(spec)
     failn(fn, nil, "order = \"random\" needs 'seed' (a whole number, as R's set.seed)")
   end
   local estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATC" }, "ATT")
-  local names = spec.names or {}
+  local names = names_of(fn, spec.names, { "weights", "subclass", "distance" })
   local hs = {
     treat = treat, distance = dist, covariates = covs, xweights = xw, ps_covariates = pscov,
     score = score, ratio = ratio, replace = spec.replace == true, exact = exact, caliper = cal,
@@ -407,7 +425,7 @@ function M.ipw(spec)
   local ulo, uhi = pair_of(fn, "truncate", spec.truncate, true)
   local bins = spec.bins or 20
   if math.type(bins) ~= "integer" or bins < 0 then failn(fn, "bins", "field 'bins' must be a whole number >= 0") end
-  local names = spec.names or {}
+  local names = names_of(fn, spec.names, { "weights", "distance", "ps" })
   local hs = {
     treat = treat, ps_covariates = covs, score = score,
     link = one_of(fn, "link", spec.link, { "logit", "probit" }, "logit"),
