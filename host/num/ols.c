@@ -140,11 +140,11 @@ static int acc_chunk(void *arg) {
 
 /* One pass of the refinement: the residual r = (y - m_y) - sum_j (x_j - m_j) b_j
  * of the centred problem and g_j = sum_i w_i (x_ij - m_j) r_i, all in long
- * double (acc[0..k-1] = g). */
+ * double (acc[0..k-1] = g, acc[k] = sum w r^2). */
 static int refine_chunk(void *arg) {
   struct ls_chunk *p = arg;
   const size_t k = p->k, n = p->n;
-  long double r[256];
+  long double r[256], rss = 0;
   for (size_t j = 0; j < k; j++) p->acc[j] = 0;
   for (size_t i0 = p->lo; i0 < p->hi; i0 += 256) {
     size_t m = p->hi - i0 < 256 ? p->hi - i0 : 256;
@@ -154,8 +154,14 @@ static int refine_chunk(void *arg) {
       long double bj = p->b[j], mj = p->shift[j];
       for (size_t i = 0; i < m; i++) r[i] -= ((long double)xj[i] - mj) * bj;
     }
-    if (p->w != NULL)
-      for (size_t i = 0; i < m; i++) r[i] *= p->w[i0 + i];
+    if (p->w != NULL) {
+      for (size_t i = 0; i < m; i++) {
+        rss += r[i] * r[i] * p->w[i0 + i];
+        r[i] *= p->w[i0 + i];
+      }
+    } else {
+      for (size_t i = 0; i < m; i++) rss += r[i] * r[i];
+    }
     for (size_t j = 0; j < k; j++) {
       const double *xj = p->X + j * n + i0;
       long double mj = p->shift[j], s = 0;
@@ -163,6 +169,7 @@ static int refine_chunk(void *arg) {
       p->acc[j] += s;
     }
   }
+  p->acc[k] = rss;
   return 0;
 }
 
@@ -283,15 +290,28 @@ static void finish(struct ls_chunk *pt, void *const *arg, size_t np, struct linr
  * solution of the data as given, rather than to one a few digits off when
  * X is ill-conditioned or the residuals are large (NIST's Wampler5).  A
  * step is taken only while the corrections shrink at least fourfold; at
- * most LS_REFINE steps. */
+ * most LS_REFINE steps, each kept only if the residual sum of squares,
+ * recomputed in long double, did not rise. */
 #define LS_REFINE 4
 #define LS_REFINE_BELOW 1e-13
 static void refine(struct ls_chunk *pt, void *const *arg, size_t nc, const double *rinv,
                    const double *scale, double *b, size_t k) {
   long double g[k], t[k], d[k];
-  long double prev = INFINITY;
-  for (int it = 0; it < LS_REFINE; it++) {
+  double bprev[k];
+  long double prev = INFINITY, rss_prev = INFINITY;
+  for (int it = 0; it <= LS_REFINE; it++) {
     chunks_run(refine_chunk, arg, nc);
+    long double rss = 0;
+    for (size_t c = 0; c < nc; c++) rss += pt[c].acc[k];
+    /* A step that raised the residual sum of squares was no correction
+     * (the seminormal equations of a very ill-conditioned triangle can
+     * give one): undo it and stop. */
+    if (it > 0 && !(rss <= rss_prev * (1 + 8 * LDBL_EPSILON))) {
+      memcpy(b, bprev, k * sizeof *b);
+      break;
+    }
+    if (it == LS_REFINE) break;
+    rss_prev = rss;
     for (size_t j = 0; j < k; j++) {
       g[j] = 0;
       for (size_t c = 0; c < nc; c++) g[j] += pt[c].acc[j];
@@ -313,6 +333,7 @@ static void refine(struct ls_chunk *pt, void *const *arg, size_t nc, const doubl
     }
     if (!(nd < prev / 16) || !isfinite(nd)) break;
     prev = nd;
+    memcpy(bprev, b, k * sizeof *b);
     for (size_t j = 0; j < k; j++) b[j] = (double)(b[j] + d[j]);
     if (nd <= 1e-36L * nb) break;
   }
@@ -322,10 +343,9 @@ static void refine(struct ls_chunk *pt, void *const *arg, size_t nc, const doubl
  * then reduced by the blocked QR into its own triangle, and the triangles
  * are merged in chunk order (TSQR).
  * Centring: when X's first column is constant (an intercept), every other
- * column and y have their weighted mean subtracted before the QR (the
- * subtraction happens as the rows are fed; X is not copied).  The fit on
- * the centred columns has the same slopes, and b_0 = b0c + (m_y - sum_j
- * m_j b_j)/c; in matrix terms X = Xc U with U = I + e_0 u', u_j = m_j/c,
+ * column and y have the midpoint of their range subtracted before the QR
+ * (as the rows are fed; X is not copied).  The fit on the centred columns
+ * has the same slopes, and b_0 = b0c + (m_y - sum_j m_j b_j)/c; in matrix terms X = Xc U with U = I + e_0 u', u_j = m_j/c,
  * so b = U^-1 bc, R^-1 = U^-1 Rc^-1 (still upper triangular) and
  * (X'WX)^-1 = U^-1 (Xc'WXc)^-1 U^-T. */
 int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
