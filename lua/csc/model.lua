@@ -41,6 +41,7 @@ local fit_spec = setmetatable({}, { __mode = "k" })
 ---@field n integer
 ---@field fitted number[]
 ---@field resid number[]
+---@field dropped {reason: string, n: integer, rows: integer[]}[] rows dropped, by reason
 local Model = {}
 Model.__index = Model
 M.Model = Model
