@@ -114,6 +114,20 @@ end)
 -- make_degenerate.R: an intercept of 25.6 with SE 1e5 and no warning for a
 -- constant outcome); csceval stops with an analysis error (exit code 4)
 -- naming the cause.
+-- degenerate.csv (make_degenerate.R) as ref[case][quantity] = value.
+local function degenerate_ref()
+  local dref = {}
+  local fh = assert(io.open(DIR .. "degenerate.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, v = line:match('^"?([^,"]*)"?,"?([^,"]*)"?,"?(.-)"?$')
+    dref[c] = dref[c] or {}
+    dref[c][q] = tonumber(v) or v
+  end
+  fh:close()
+  return dref
+end
+
 H.case("the rank tolerance is an option of glm (tol) and prais (rank_tol, as its tol is rho's)", function()
   local d = load("glm_illcond_data")
   local x = { "year", "year2", "year3" }
@@ -133,15 +147,7 @@ end)
 
 H.case("degenerate GLMs are analysis errors naming the cause, where R returns numbers", function()
   local errors = require("csc.errors")
-  local dref = {}
-  local fh = assert(io.open(DIR .. "degenerate.csv"))
-  fh:read("l")
-  for line in fh:lines() do
-    local c, q, v = line:match('^"?([^,"]*)"?,"?([^,"]*)"?,"?(.-)"?$')
-    dref[c] = dref[c] or {}
-    dref[c][q] = tonumber(v) or v
-  end
-  fh:close()
+  local dref = degenerate_ref()
   -- what R does (the reason for the errors below)
   H.ok(dref.all1.intercept > 20 and dref.all1.intercept_se > 1e4 and dref.all1.warned == "none",
     "R fits the constant outcome silently")
@@ -178,6 +184,10 @@ H.case("a value that is not a finite number is dropped the same way whether an e
   local b = model.ols{ data = h, y = "y", x = { "lx" } }
   H.eq({ a.n, a.n_dropped }, { 6, 2 })
   H.eq(b.coef, a.coef, 1e-15)
+  -- R's lm(y ~ log(x - 5)) drops the same two rows (NaN, with a warning)
+  local r = degenerate_ref().nonfinite
+  H.eq(a.coef, { r.intercept, r.slope }, 1e-12)
+  H.eq(a.n, r.n)
   for _, r in ipairs({ a, b }) do
     H.eq(#r.dropped, 1)
     H.eq(r.dropped[1].rows, { 1, 8 })

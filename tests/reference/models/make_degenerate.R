@@ -8,6 +8,8 @@
 #   all0      Poisson, outcome 0 in every row: intercept ~ -25, SE ~1e5
 #   separate  logit with y = (x > 10): "fitted probabilities numerically 0 or 1"
 #   maxit2    logit on overlapping data with maxit = 2: "did not converge"
+#   nonfinite lm(y ~ log(x - 5)) on 8 rows, two with x <= 5: R makes NaN,
+#             which lm drops as NA (an Inf in the column would stop lm)
 d <- data.frame(x = 1:20)
 d$one <- 1
 d$zero <- 0
@@ -32,5 +34,9 @@ add("all1", run(glm(one ~ x, family = binomial, data = d)))
 add("all0", run(glm(zero ~ x, family = poisson, data = d)))
 add("separate", run(glm(sep ~ x, family = binomial, data = d)))
 add("maxit2", run(glm(ovl ~ x, family = binomial, data = d, control = glm.control(maxit = 2))))
+nf <- data.frame(y = c(1, 3, 2, 5, 4, 6, 8, 7), x = c(4, 6, 7, 8, 9, 10, 12, 3))
+r <- run(lm(y ~ log(x - 5), data = nf))
+out <- rbind(out, data.frame(case = "nonfinite", quantity = c("intercept", "slope", "n", "warned"),
+  value = c(format(coef(r$fit)[1], digits = 17), format(coef(r$fit)[2], digits = 17), nobs(r$fit), r$warned)))
 write.csv(out, "tests/reference/models/degenerate.csv", row.names = FALSE)
 print(out)
