@@ -355,7 +355,7 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
   fit->k = k;
   fit->intercept = intercept;
   if (k == 0 || n <= k) return GSL_EBADLEN;
-  if (!(tol >= 0) || !(tol < 1)) tol = LINREG_TOL;
+  if (!(tol > 0 && tol < 1)) tol = LINREG_TOL;   /* 0 (a zeroed option struct): the default */
   const size_t nc = chunks_count(n);
   double *scale = malloc((k + 1) * (3 * nc + 2) * sizeof *scale);
   long double *acc = malloc((k + 2) * nc * sizeof *acc);

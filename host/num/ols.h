@@ -58,7 +58,7 @@ struct linreg_fit {
  * Pair with linreg_fini (safe on a zeroed or failed fit). */
 int linreg_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
                int intercept, struct linreg_fit *fit);
-/* The same with the rank tolerance tol (LINREG_TOL when not in [0, 1)).
+/* The same with the rank tolerance tol (LINREG_TOL when not in (0, 1), so 0 is the default).
  * Accuracy: when X's first column is constant (an intercept), the other
  * columns and y are centred on their weighted means; every column is then
  * scaled by a power of two, the QR solution is refined with residuals
