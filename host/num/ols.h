@@ -58,12 +58,13 @@ struct linreg_fit {
  * Pair with linreg_fini (safe on a zeroed or failed fit). */
 int linreg_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
                int intercept, struct linreg_fit *fit);
-/* The same with the rank tolerance tol (LINREG_TOL when not in (0, 1), so 0 is the default).
- * Accuracy: when X's first column is constant (an intercept), the other
- * columns and y are centred on their weighted means; every column is then
- * scaled by a power of two, the QR solution is refined with residuals
- * accumulated in long double, and coef, rinv and xtxi are transformed back
- * to X's own columns. */
+/* The same with the rank tolerance tol (LINREG_TOL when not in (0, 1), so
+ * 0 is the default).  Accuracy: when X's first column is constant (an
+ * intercept), the other columns and y are centred on the midpoints of
+ * their ranges; every column is then scaled by a power of two; when the
+ * error bound says digits may be lost, the QR solution is refined with
+ * residuals accumulated in long double; coef, rinv and xtxi are
+ * transformed back to X's own columns.  cond is set on success. */
 int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
                    int intercept, double tol, struct linreg_fit *fit);
 void linreg_fini(struct linreg_fit *fit);
