@@ -345,9 +345,10 @@ static void refine(struct ls_chunk *pt, void *const *arg, size_t nc, const doubl
  * Centring: when X's first column is constant (an intercept), every other
  * column and y have the midpoint of their range subtracted before the QR
  * (as the rows are fed; X is not copied).  The fit on the centred columns
- * has the same slopes, and b_0 = b0c + (m_y - sum_j m_j b_j)/c; in matrix terms X = Xc U with U = I + e_0 u', u_j = m_j/c,
- * so b = U^-1 bc, R^-1 = U^-1 Rc^-1 (still upper triangular) and
- * (X'WX)^-1 = U^-1 (Xc'WXc)^-1 U^-T. */
+ * has the same slopes, and b_0 = b0c + (m_y - sum_j m_j b_j)/c; in matrix
+ * terms X = Xc U with U = I + e_0 u', u_j = m_j/c, so b = U^-1 bc,
+ * R^-1 = U^-1 Rc^-1 (still upper triangular) and
+ * (X'WX)^-1 = U^-1 (Xc'WXc)^-1 U^-T (qr_uncentre). */
 int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
                    int intercept, double tol, struct linreg_fit *fit) {
   memset(fit, 0, sizeof *fit);
@@ -429,7 +430,7 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
   double *b = fit->coef;
   st = qr_solve(&q[0], scale, tol, b, rinv_c, &fit->bad_col);
   if (st != GSL_SUCCESS) goto done;
-  /* qr_solve divided b by y's scale; refinement works on y's own units */
+  /* b and rinv_c are now those of the centred, unscaled columns */
   for (size_t c = 0; c < nc; c++) pt[c].b = b;
   /* Refine (and accumulate the residuals in long double) only where the
    * QR solution may have lost digits: the least squares forward error
