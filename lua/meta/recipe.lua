@@ -312,13 +312,18 @@
 ---@field label? string the line's label (default "Programme began")
 
 ---@class csc.Design.Benchmark.Measures
+---@field base? string for a LAIT proportion: the LAIT measure holding its denominator (e.g. "NoCareLeavers"); a rate without base has the population its published rate implies
+---@field count? string for a LAIT measure: the LAIT measure holding its numerator count (e.g. "LACnum" for "LAC"), for intervals and the funnel plot
 ---@field denominator? string|csc.Design.Benchmark.Measures.Denominator
 ---@field digits? integer
+---@field funnel? boolean|integer a funnel plot of every authority around England: true for the last year, or a year; needs counts
 ---@field input string
+---@field interval? "wilson"|"exact"|"byar"|"none" 95% interval of the authority's figure: wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)
 ---@field label string
 ---@field lait? string a LAIT measure code (measure_short), e.g. "CareLeaverEET"; the input is the LAIT long file
 ---@field name string
 ---@field numerator? string required unless the measure names a LAIT indicator (lait)
+---@field part_year? csc.Design.Benchmark.Measures.Part_year annualise a part-year: the numerator counts of that year are scaled by 12 / months (a flow such as referrals; flagged in the report)
 ---@field peak? csc.Design.Benchmark.Measures.Peak
 ---@field per? number multiplier: 100 for a percentage, 10000 for a rate per 10,000
 ---@field polarity? "high"|"low" for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)
@@ -640,6 +645,10 @@
 ---@field input string
 ---@field where? string filter expression for the denominator rows
 ---@field year_lag? integer denominator year = time_period - year_lag
+
+---@class csc.Design.Benchmark.Measures.Part_year
+---@field months integer how many months they cover (1 to 11)
+---@field year integer the year whose figures cover part of the year
 
 ---@class csc.Design.Benchmark.Measures.Peak
 ---@field from integer
