@@ -249,6 +249,7 @@
 ---@field record_level? boolean the file holds one row per child (or per event): outputs get disclosure control
 ---@field synthetic? boolean
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
+---@field xml? string ssda903: read the XML form of the return instead, one file per year in the folder, "{year}" and "{start}" replaced (e.g. "{year}.xml")
 ---@field years? integer[] ssda903: the collection years (ending 31 March) to read
 
 ---@class csc.Recipe.Outputs

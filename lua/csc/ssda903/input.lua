@@ -6,6 +6,9 @@
 -- 2018-episodes.csv).  Each year is read and validated
 -- (csc.ssda903.read, csc.ssda903.validate); the recipe receives a table
 -- {kind = "ssda903", years = {...}, returns = {[Y] = return}, failures = n}.
+-- With `xml = "{year}.xml"` each year is instead the XML form of the return,
+-- PATH/<xml> with {year} and {start} replaced (csc.ssda903.xml); a folder
+-- without the year's CSV extracts but with Y.xml is read that way too.
 -- Nothing is dropped: a record that breaks a rule is kept and its failure
 -- is carried into the report.
 -- @module csc.ssda903.input
@@ -31,7 +34,21 @@ function M.load(name, inp, path, raise)
   local hashes, rows, nfiles = {}, 0, 0
   for _, y in ipairs(years) do
     local prefix = (inp.prefix or "{year}-"):gsub("{year}", tostring(y)):gsub("{start}", tostring(y - 1))
-    local ret, err = read.read_903({ dir = path, prefix = prefix, year = y, quiet_extra = true })
+    local ret, err
+    local xml = inp.xml
+    -- a folder with no CSV extracts for the year but a file Y.xml holds XML
+    -- returns: read them, so --data returns=FOLDER works with either form
+    if not xml and sys.kind(path .. "/" .. prefix .. "header.csv") == nil
+        and sys.kind(path .. "/" .. prefix .. "episodes.csv") == nil and sys.kind(path .. "/" .. y .. ".xml") == "file" then
+      xml = "{year}.xml"
+    end
+    if xml then
+      -- the XML form: one file per year, PATH/<xml> with {year} and {start} replaced
+      local file = path .. "/" .. xml:gsub("{year}", tostring(y)):gsub("{start}", tostring(y - 1))
+      ret, err = read.read_903({ xml = file, year = y })
+    else
+      ret, err = read.read_903({ dir = path, prefix = prefix, year = y, quiet_extra = true })
+    end
     if not ret then raise(err) end
     -- a table that cannot be read at all, or a return without its header or
     -- episodes, is a data error: the analysis would silently lose children
@@ -45,12 +62,16 @@ function M.load(name, inp, path, raise)
     obj.years[#obj.years + 1] = y
     obj.returns[y] = ret
     obj.failures = obj.failures + #ret.failures
+    local hashed = {}
     for _, t in ipairs(read.tables) do
       local tab = ret.tables[t]
       if tab then
-        nfiles = nfiles + 1
         rows = rows + #tab.rows
-        hashes[#hashes + 1] = tab.file .. " " .. (sys.sha256_file(tab.file) or "?")
+        if not hashed[tab.file] then
+          hashed[tab.file] = true
+          nfiles = nfiles + 1
+          hashes[#hashes + 1] = tab.file .. " " .. (sys.sha256_file(tab.file) or "?")
+        end
       end
     end
   end
