@@ -156,7 +156,8 @@ function Ctx:table(name, t, opts)
     local say = string.format("Disclosure control: %d cell(s) with counts from 1 to %d suppressed (c)%s%s.", np,
       dc.threshold - 1, ns > 0 and string.format(", and %d more so that no total reveals them", ns) or "",
       dc.round and string.format("; counts rounded to the nearest %d", dc.round) or "")
-    note = note and (note .. " " .. say) or say
+    -- the report's header says when nothing needed suppression
+    if np + ns > 0 or dc.round then note = note and (note .. " " .. say) or say end
   end
   local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
                 digits = opts and opts.digits, csv = not (opts and opts.csv == false),

@@ -91,6 +91,8 @@ function M.run(ctx, d)
   ctx:table("weights", { columns = { "group", "n", "n_kept", "sum_weights", "effective_n", "min_weight",
     "max_weight", "min_score", "max_score", "outside_support", "truncated" }, rows = rows },
     { caption = "Weights, effective sample sizes (Kish) and common support", digits = 3,
+      -- counts of children: disclosure control applies to them on record-level input
+      counts = { "n", "n_kept", "outside_support", "truncated" },
       note = string.format("Common support: scores from %.3f to %.3f (the overlap of the two groups' ranges).",
         info.support_lo, info.support_hi) })
   local min_ess = d.min_ess or 0.5
