@@ -335,6 +335,7 @@
 ---@field columns? string[]
 ---@field input string
 ---@field model? string
+---@field name_column? string the column of authority names (default "LA Name" or "la_name" when the file has one)
 
 ---@class csc.Design.Benchmark.Years
 ---@field ending? string when the year ends if not 31 March, e.g. "30 September"; years are then labelled 2017, not 2016/17

@@ -58,6 +58,13 @@ H.case("benchmark: Wilson and exact Poisson intervals of the authority's figure,
   local t = ctx.table_index.share
   H.eq(t.columns[#t.columns - 1], "ci_low")
   H.eq(t.columns[#t.columns], "ci_high")
+  -- each neighbour's own figure, year by year
+  local nt = ctx.table_index.share_neighbours
+  H.eq(nt.columns, { "year", "2", "4" })
+  for i, y in ipairs({ 2018, 2019, 2020 }) do
+    H.eq(nt.rows[i][2], 100 * (80 + (y - 2018) * 3) / 220, 1e-14)
+    H.eq(nt.rows[i][3], 100 * (160 + (y - 2018) * 3) / 420, 1e-14)
+  end
 end)
 
 H.case("benchmark: a funnel plot of every authority around England, with the authority marked", function()

@@ -87,6 +87,7 @@ M.schema = S.record({
     code_column = S.string({ required = true }),
     columns = S.list(S.string()),
     model = S.string(),
+    name_column = S.string({ doc = "the column of authority names (default \"LA Name\" or \"la_name\" when the file has one)" }),
   }, { required = true }),
   years = S.record({
     from = S.integer({ required = true }),
@@ -148,6 +149,21 @@ local function neighbour_codes(ctx, d)
   end
   error(string.format("design.authority: %s is not in the neighbour list %q (column %q)",
     tostring(d.authority), d.neighbours.input, codecol), 0)
+end
+
+--- Neighbour names by code from the groupings file's name column (when it
+-- has one), for the table of each neighbour's figures.
+local function neighbour_names(ctx, d)
+  local f = ctx.data[d.neighbours.input]
+  local col = d.neighbours.name_column
+  if not col then
+    for _, c in ipairs({ "LA Name", "la_name", "LA name", "name" }) do if f:has(c) then col = c; break end end
+  end
+  local out = {}
+  if not col or not f:has(col) then return out end
+  local codes, names = f:column(d.neighbours.code_column), f:column(col)
+  for i = 1, #codes do if codes[i] ~= NA and names[i] ~= NA then out[tostring(codes[i])] = tostring(names[i]) end end
+  return out
 end
 
 --- Index rows of an EES frame: key "level|code|year" -> row value of column.
@@ -376,6 +392,19 @@ function M.run(ctx, d)
         quartile_among_neighbours = "quartile among neighbours (1 = highest)",
         ci_low = "95% interval: low", ci_high = "95% interval: high",
         note = "note on " .. d.authority_name .. "'s figure" } })
+    -- each neighbour's own figure, year by year (missing stays missing)
+    local nnames = neighbour_names(ctx, d)
+    local ncols, nrows = { "year" }, {}
+    for _, c in ipairs(sn) do
+      ncols[#ncols + 1] = nnames[tostring(c)] and string.format("%s (%s)", nnames[tostring(c)], tostring(c)) or tostring(c)
+    end
+    for i, row in ipairs(rows) do
+      local r = { row[1] }
+      for j = 1, #sn do r[#r + 1] = nbl[j][i] end
+      nrows[i] = r
+    end
+    ctx:table(m.name .. "_neighbours", { columns = ncols, rows = nrows },
+      { caption = m.label .. ": each statistical neighbour of " .. d.authority_name, digits = m.digits or 1 })
     local years, col = {}, { {}, {}, {}, {}, {}, {}, {} }
     for y = d.years.from, d.years.to do years[#years + 1] = y end
     for i, row in ipairs(rows) do for j = 2, 7 do col[j][i] = row[j] end end
