@@ -319,7 +319,7 @@
 ---@field digits? integer
 ---@field funnel? boolean|integer a funnel plot of every authority around England: true for the last year, or a year; needs counts
 ---@field input string
----@field interval? "wilson"|"exact"|"byar"|"none" 95% interval of the authority's figure: wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)
+---@field interval? "wilson"|"exact"|"byar"|"none" 95% interval of the authority's figure (table NAME_authority): wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)
 ---@field label string
 ---@field lait? string a LAIT measure code (measure_short), e.g. "CareLeaverEET"; the input is the LAIT long file
 ---@field name string

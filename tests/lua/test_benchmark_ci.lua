@@ -55,9 +55,10 @@ H.case("benchmark: Wilson and exact Poisson intervals of the authority's figure,
     local b = stats.poisson_ci(k, { method = "byar" })
     H.eq(ctx:get("rate_byar.authority." .. y).ci, { b[1] / 20000 * 1e4, b[2] / 20000 * 1e4 }, 1e-14)
   end
-  local t = ctx.table_index.share
-  H.eq(t.columns[#t.columns - 1], "ci_low")
-  H.eq(t.columns[#t.columns], "ci_high")
+  local t = ctx.table_index.share_authority
+  H.eq(t.columns, { "year", "A", "count", "denominator", "ci_low", "ci_high", "note" })
+  H.eq(t.rows[1][3], 40)
+  H.eq(t.rows[1][4], 120)
   -- each neighbour's own figure, year by year
   local nt = ctx.table_index.share_neighbours
   H.eq(nt.columns, { "year", "2", "4" })
@@ -124,11 +125,14 @@ H.case("benchmark: missing and suppressed figures are said in a note, never show
   bench.run(ctx, { authority = 3, authority_name = "C", neighbours = { input = "nb", code_column = "LA num" },
     years = { from = 2018, to = 2020 }, measures = {
       { name = "share", label = "Share (%)", input = "d", numerator = "events", denominator = "children", per = 100 } } })
-  local t = ctx.table_index.share
+  local t = ctx.table_index.share_authority
   H.eq(t.columns[#t.columns], "note")
   local row = t.rows[2]
   H.eq(row[2], NA)
   H.ok(tostring(row[#row]):find('"c"', 1, true), "the note gives the published symbol: " .. tostring(row[#row]))
+  local main = ctx.table_index.share
+  H.eq(main.rows[2][2], NA)
+  H.ok(main.note:find('2018/19: no figure: "c"', 1, true), main.note)
   H.eq(ctx:get("share.authority.2019"), nil)
 end)
 
@@ -145,7 +149,7 @@ H.case("benchmark: a part-year is annualised (× 12 / months) and flagged", func
   H.eq(ctx:get("rate.authority.2020").ci, { p[1] * 1.2 / 2, p[2] * 1.2 / 2 }, 1e-14)
   local w = table.concat(ctx.warnings, "\n")
   H.ok(w:find("annualised from 10 months", 1, true), w)
-  local t = ctx.table_index.rate
+  local t = ctx.table_index.rate_authority
   H.eq(t.rows[3][#t.rows[3]], "annualised from 10 months")
 end)
 
@@ -204,7 +208,7 @@ H.case("benchmark on LAIT: in a year joined to the predecessor, rank and region 
     H.eq(r.n, n)
     H.ok(ctx:get("lac.region." .. y) ~= nil, "a region figure in " .. y)
   end
-  local t = ctx.table_index.lac
+  local t = ctx.table_index.lac_authority
   H.eq(t.columns[#t.columns], "note")
   H.ok(t.rows[1][#t.rows[1]]:find("predecessor 928", 1, true), t.rows[1][#t.rows[1]])
 end)

@@ -49,7 +49,7 @@ local measure = S.record({
   peak = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }),
   count = S.string({ doc = "for a LAIT measure: the LAIT measure holding its numerator count (e.g. \"LACnum\" for \"LAC\"), for intervals and the funnel plot" }),
   base = S.string({ doc = "for a LAIT proportion: the LAIT measure holding its denominator (e.g. \"NoCareLeavers\"); a rate without base has the population its published rate implies" }),
-  interval = S.enum({ "wilson", "exact", "byar", "none" }, { doc = "95% interval of the authority's figure: wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)" }),
+  interval = S.enum({ "wilson", "exact", "byar", "none" }, { doc = "95% interval of the authority's figure (table NAME_authority): wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)" }),
   funnel = S.either({ S.boolean(), S.integer() }, { doc = "a funnel plot of every authority around England: true for the last year, or a year; needs counts" }),
   part_year = S.record({
     year = S.integer({ required = true, doc = "the year whose figures cover part of the year" }),
@@ -276,7 +276,7 @@ function M.run(ctx, d)
         .. "year, not a count of it.", m.label, year_label(py.year), py.months, py.months))
     end
     local rows = {}
-    local notes = {}
+    local notes, arows = {}, {}
     local offcount = {}
     local series = {}
     local joined = {}
@@ -309,9 +309,9 @@ function M.run(ctx, d)
         note = string.format("predecessor %s (%s)", acode, reorg.successors[auth].name)
       end
       if py and y == py.year then note = (note and (note .. "; ") or "") .. string.format("annualised from %d months", py.months) end
-      local ci
+      local ci, k, b
       if ikind and a then
-        local k, b = counts(acode, y, a / scale(y))
+        k, b = counts(acode, y, a / scale(y))
         if k then
           local lo, hi = intervals.ci(ikind, k, b, per)
           ci = { lo * scale(y), hi * scale(y) }
@@ -354,10 +354,9 @@ function M.run(ctx, d)
       if extra then lait.add_year(ctx, m, extra, acode, y, rows[#rows], a) end
       table.insert(rows[#rows], rank)
       table.insert(rows[#rows], quart)
-      if ikind then
-        table.insert(rows[#rows], ci and ci[1] or NA)
-        table.insert(rows[#rows], ci and ci[2] or NA)
-      end
+      -- the authority's figure with its counts, interval and a note on why it
+      -- is missing or whose it is
+      arows[#rows] = { year_label(y), a or NA, k or NA, b or NA, ci and ci[1] or NA, ci and ci[2] or NA, note or "" }
       notes[#rows] = note
       series[y] = a
       if a then ctx:estimate({ label = string.format("%s.authority.%d", m.name, y), value = a, ci = ci, unit = m.label, group = m.name, detail = true,
@@ -374,24 +373,44 @@ function M.run(ctx, d)
     if extra then lait.add_columns(columns, extra, auth) end
     columns[#columns + 1] = "rank_among_neighbours"
     columns[#columns + 1] = "quartile_among_neighbours"
-    if ikind then
-      columns[#columns + 1] = "ci_low"
-      columns[#columns + 1] = "ci_high"
+    -- years without a figure for the authority, by reason: said under the
+    -- table, never shown as zeros
+    local why, order = {}, {}
+    for i = 1, #rows do
+      local n = notes[i]
+      if n then
+        if not why[n] then why[n] = {}; order[#order + 1] = n end
+        why[n][#why[n] + 1] = rows[i][1]
+      end
     end
-    -- why the authority has no figure, or whose figure it is: missing and
-    -- suppressed values are said, never shown as zeros
-    if next(notes) then
-      columns[#columns + 1] = "note"
-      for i, row in ipairs(rows) do row[#row + 1] = notes[i] or "" end
-    end
+    local said = {}
+    for _, n in ipairs(order) do said[#said + 1] = table.concat(why[n], ", ") .. ": " .. n end
     ctx:table(m.name, {
       columns = columns,
       rows = rows,
     }, { caption = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England", digits = m.digits or 1,
+      note = #said > 0 and (d.authority_name .. ": " .. table.concat(said, "; ") .. ". A missing figure is blank, never 0.") or nil,
       labels = { rank_among_neighbours = "rank among neighbours (1 = highest)",
-        quartile_among_neighbours = "quartile among neighbours (1 = highest)",
-        ci_low = "95% interval: low", ci_high = "95% interval: high",
-        note = "note on " .. d.authority_name .. "'s figure" } })
+        quartile_among_neighbours = "quartile among neighbours (1 = highest)" } })
+    -- the authority's own figures: counts and 95% interval (with counts),
+    -- and a note on each missing, suppressed, joined or annualised year
+    if ikind or #said > 0 then
+      local acols = { "year", d.authority_name, "count", "denominator", "ci_low", "ci_high", "note" }
+      local keep = ikind and { 1, 2, 3, 4, 5, 6, 7 } or { 1, 2, 7 }
+      local cols2, rows2 = {}, {}
+      for _, j in ipairs(keep) do cols2[#cols2 + 1] = acols[j] end
+      for i, r in ipairs(arows) do
+        local r2 = {}
+        for _, j in ipairs(keep) do r2[#r2 + 1] = r[j] end
+        rows2[i] = r2
+      end
+      ctx:table(m.name .. "_authority", { columns = cols2, rows = rows2 }, {
+        caption = m.label .. ": " .. d.authority_name .. (ikind and "'s figures with their counts and 95% intervals"
+          or "'s figures, with why any is missing"), digits = m.digits or 1,
+        note = ikind and (intervals.method_name[ikind] .. ".") or nil,
+        labels = { ci_low = "95% interval: low", ci_high = "95% interval: high",
+          note = "note on " .. d.authority_name .. "'s figure" } })
+    end
     -- each neighbour's own figure, year by year (missing stays missing)
     local nnames = neighbour_names(ctx, d)
     local ncols, nrows = { "year" }, {}
