@@ -242,6 +242,7 @@
 ---@field description? string
 ---@field format? "csv"|"ssda903" csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)
 ---@field generator? string
+---@field last_year_rules? boolean ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)
 ---@field optional? boolean run without this input when its file is absent (the recipe checks ctx.data)
 ---@field path string the CSV file to read, e.g. "../shared/data/ees/x.csv" (for format = "ssda903", the folder of the return's CSV files)
 ---@field prefix? string ssda903: file name prefix, "{year}" replaced by each year and "{start}" by the year before (default "{year}-")

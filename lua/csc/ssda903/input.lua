@@ -10,7 +10,9 @@
 -- PATH/<xml> with {year} and {start} replaced (csc.ssda903.xml); a folder
 -- without the year's CSV extracts but with Y.xml is read that way too.
 -- Nothing is dropped: a record that breaks a rule is kept and its failure
--- is carried into the report.
+-- is carried into the report.  Each year whose previous year is also read
+-- is checked against it too (csc.ssda903.validate_last), unless the input
+-- says last_year_rules = false.
 -- @module csc.ssda903.input
 local read = require("csc.ssda903.read")
 local validate = require("csc.ssda903.validate")
@@ -73,6 +75,17 @@ function M.load(name, inp, path, raise)
           hashes[#hashes + 1] = tab.file .. " " .. (sys.sha256_file(tab.file) or "?")
         end
       end
+    end
+  end
+  -- the rules that compare a return with the year before, for each year
+  -- whose previous year is in the input too
+  local VL = require("csc.ssda903.validate_last")
+  for _, y in ipairs(obj.years) do
+    local ret, last = obj.returns[y], obj.returns[y - 1]
+    if last and inp.last_year_rules ~= false then
+      local before = #ret.failures
+      VL.validate_last(ret, last)
+      obj.failures = obj.failures + #ret.failures - before
     end
   end
   local prov = {
