@@ -81,3 +81,29 @@ H.case("disclosure: the IPW design's counts are suppressed when under the thresh
   local report = sys.read(res.dir .. "/report.md")
   H.ok(report:find("counts from 1 to 24 suppressed", 1, true), "the table says what was suppressed")
 end)
+
+H.case("disclosure: small counts among the estimates and in running text are not shown", function()
+  local context = require("csc.context")
+  local function ctx_with(dspec)
+    return context.new({ spec = { inputs = { d = { record_level = true } }, disclosure = dspec }, path = "t", id = "t" },
+      {}, { { name = "d", record_level = true } }, {}, {})
+  end
+  local ctx = ctx_with(nil)
+  ctx:estimate({ label = "n_small", value = 3, count = true })
+  ctx:estimate({ label = "n_big", value = 12, count = true })
+  ctx:estimate({ label = "mean", value = 2.5, n = 4 })
+  ctx:estimate({ label = "zero", value = 0, count = true })
+  H.eq(ctx:get("n_small").value, nil)
+  H.eq(ctx:get("n_small").suppressed, true)
+  H.eq(ctx:get("n_big").value, 12)
+  H.eq(ctx:get("mean").value, 2.5)   -- not a count: kept
+  H.eq(ctx:get("mean").n, nil)       -- its n of 4 children is not shown
+  H.eq(ctx:get("zero").value, 0)     -- a zero reveals no one
+  H.eq(#ctx.disclosure.log, 2)
+  H.eq(ctx:count(3), "fewer than 5")
+  H.eq(ctx:count(7), "7")
+  local open = ctx_with({ allow_small = "a published table" })
+  open:estimate({ label = "n_small", value = 3, count = true })
+  H.eq(open:get("n_small").value, 3)
+  H.eq(open:count(3), "3")
+end)

@@ -85,7 +85,7 @@ function M.run(ctx, d)
     local x = g[2]
     rows[#rows + 1] = { g[1], x.n, x.n_kept, x.sum_w, x.ess, x.w_min, x.w_max, x.ps_min, x.ps_max,
       x.n_outside_support, x.n_truncated }
-    ctx:estimate({ label = "n_" .. g[1], value = x.n_kept, group = "weights", detail = true })
+    ctx:estimate({ label = "n_" .. g[1], value = x.n_kept, group = "weights", detail = true, count = true })
     ctx:estimate({ label = "ess_" .. g[1], value = x.ess, n = x.n_kept, group = "weights", detail = true })
   end
   ctx:table("weights", { columns = { "group", "n", "n_kept", "sum_weights", "effective_n", "min_weight",
