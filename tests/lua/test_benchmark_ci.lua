@@ -212,3 +212,31 @@ H.case("benchmark on LAIT: in a year joined to the predecessor, rank and region 
   H.eq(t.columns[#t.columns], "note")
   H.ok(t.rows[1][#t.rows[1]]:find("predecessor 928", 1, true), t.rows[1][#t.rows[1]])
 end)
+
+H.case("benchmark: on synthetic data the funnel plot carries the synthetic mark like every chart", function()
+  ees()   -- writes tests/out/benchmark_ci.csv
+  local nbpath = "tests/out/benchmark_ci_nb.csv"
+  local fh = assert(io.open(nbpath, "w"))
+  fh:write("LA num,SN1,SN2\n1,2,4\n")
+  fh:close()
+  local rpath = "tests/out/benchmark_ci_recipe.lua"
+  fh = assert(io.open(rpath, "w"))
+  fh:write([[
+return {
+  id = "benchmark_ci_synthetic", title = "Synthetic benchmark with a funnel plot", question = "q",
+  source = { report = "none: a test of the funnel plot's marks", tables = { "none" } },
+  inputs = {
+    d = { path = "tests/out/benchmark_ci.csv", synthetic = true, description = "made-up counts" },
+    nb = { path = "tests/out/benchmark_ci_nb.csv", description = "made-up neighbours" },
+  },
+  design = { type = "benchmark", authority = 1, authority_name = "Alpha", neighbours = { input = "nb", code_column = "LA num" },
+    years = { from = 2018, to = 2020 }, measures = { { name = "share", label = "Share (%)", input = "d",
+      numerator = "events", denominator = "children", per = 100, funnel = true } } },
+}
+]])
+  fh:close()
+  local res = require("csc.runner").run(rpath, { out = "tests/out/benchmark_ci_run", trusted = true, data = {} })
+  local svg = assert(sys.read(res.dir .. "/share_funnel.svg"))
+  local note = require("csc.render.output").SYNTHETIC_CHART_NOTE
+  H.ok(svg:find(">" .. note:gsub("%p", "%%%0") .. "</text>"), "the funnel plot shows the synthetic note")
+end)
