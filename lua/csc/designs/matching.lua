@@ -236,13 +236,13 @@ local function run_analysis(ctx, d, f, a, first)
   for _, w in ipairs(m.warnings) do ctx:warn((name and (name .. ": ") or "") .. w) end
   local unmatched = (a.estimand == "ATC" and info.n_control or info.n_treated) - info.n_matched_focal
   if unmatched > 0 then
-    ctx:warn(string.format("%s%d of %d %s units found no match%s; the estimate is for the matched units only.",
-      name and (name .. ": ") or "", unmatched, info.n_focal, a.estimand == "ATC" and "comparison" or "programme",
+    ctx:warn(string.format("%s%s of %s %s units found no match%s; the estimate is for the matched units only.",
+      name and (name .. ": ") or "", ctx:count(unmatched), ctx:count(info.n_focal), a.estimand == "ATC" and "comparison" or "programme",
       (caliper or a.exact) and " within the caliper or exact strata" or ""))
   end
   for _, kx in ipairs({ { "n_treated", info.n_treated }, { "n_matched_treated", info.n_matched_treated },
     { "n_matched_comparison", info.n_matched_control } }) do
-    ctx:estimate({ label = pre .. kx[1], value = kx[2], group = pre .. "sample", detail = true })
+    ctx:estimate({ label = pre .. kx[1], value = kx[2], group = pre .. "sample", detail = true, count = true })
   end
   local bopt = a.balance or {}
   local b = D.call(d, path .. ".balance", { covariates = path .. ".balance.covariates" }, function(s)

@@ -259,7 +259,7 @@ function M.report_effects(ctx, design, outcomes, pre, fit, base, caption, headli
   local tname = (pre:gsub("%.", "_")) .. "effects"
   ctx:table(tname, { columns = { "outcome", "programme", "comparison", "difference", "std_error",
     "conf_low", "conf_high", "p_value", "n_programme", "n_comparison" }, rows = rows },
-    { caption = caption, digits = 2 })
+    { caption = caption, digits = 2, counts = { "n_programme", "n_comparison" } })
 end
 
 --- The rows dropped for missing values, for the provenance section.
