@@ -29,10 +29,12 @@ for n in "$@"; do
   # check at great cost; their leaks are looked for when make check replays
   # the corpus (LeakSanitizer at exit) instead
   leaks=""; case " $LUA_HARNESSES " in *" $n "*) leaks="-detect_leaks=0" ;; esac
-  # -timeout: an input that runs longer is a finding (a hang); -rss_limit_mb:
-  # so is one that needs more memory (libFuzzer's default, written out)
+  # -timeout: an input that runs longer is a finding (a hang); it is wall
+  # time, and at nice 19 on a loaded machine an input may wait minutes for
+  # the CPU, so it is generous.  -rss_limit_mb: an input that needs more
+  # memory is a finding too (libFuzzer's default, written out)
   ( start=$(date +%s)
-    nice -n 19 "build-fuzz/fuzz/$n" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 \
+    nice -n 19 "build-fuzz/fuzz/$n" -max_total_time="$secs" -timeout=300 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$out/$n-" $dict $quiet $leaks \
       "$out/corpus/$n" "tests/fuzz/corpus/$n" >"$out/$n.log" 2>&1
     rc=$?
