@@ -2,6 +2,7 @@
  * canonical paths for the sandbox's "inside the output folder" check.
  * A failed run must leave no partial report, so every write goes through a
  * temporary file and rename(2), which POSIX makes atomic within a filesystem. */
+#define _GNU_SOURCE 1          /* renameat2 and RENAME_EXCHANGE, flock */
 #include "fs.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -93,23 +95,45 @@ int hs_fs_rmdir_flat(const char *path) {
   return rc;
 }
 
-int hs_fs_swap_dir(const char *src, const char *dst) {
-  size_t n = strlen(dst);
-  char *old = malloc(n + 8);
-  if (!old) return -1;
-  memcpy(old, dst, n); memcpy(old + n, ".old", 5);
-  hs_fs_rmdir_flat(old);
-  int had = hs_fs_kind(dst) == 2;
-  if (had && rename(dst, old) != 0) { free(old); return -1; }
+int hs_fs_swap_dir(const char *src, const char *dst, const char *aside) {
+  if (hs_fs_kind(dst) != 2) return rename(src, dst);
+  /* One atomic step where the file system allows it: the two folders trade
+   * names, so at every instant dst is the complete old or the complete new
+   * report, whenever the process is killed.  src then holds the old report. */
+  if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) return hs_fs_rmdir_flat(src) == 0 ? 0 : 1;
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return -1;
+  /* Two renames otherwise; a kill between them leaves the old report at
+   * `aside`, which the next run moves back (lua/csc/runner.lua). */
+  if (rename(dst, aside) != 0) return -1;
   if (rename(src, dst) != 0) {
     int e = errno;
-    if (had) rename(old, dst);   /* put the previous report back */
-    free(old); errno = e;
+    rename(aside, dst);   /* put the previous report back */
+    errno = e;
     return -1;
   }
-  if (had) hs_fs_rmdir_flat(old);
-  free(old);
-  return 0;
+  return hs_fs_rmdir_flat(aside) == 0 ? 0 : 1;
+}
+
+int hs_fs_lock(const char *path, const char *info, char *holder, size_t cap) {
+  if (cap) holder[0] = '\0';
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int e = errno;
+    if (e == EWOULDBLOCK && cap > 1) {
+      ssize_t n = pread(fd, holder, cap - 1, 0);
+      holder[n > 0 ? n : 0] = '\0';
+      char *nl = strchr(holder, '\n');
+      if (nl) *nl = '\0';
+    }
+    close(fd);
+    errno = e == EWOULDBLOCK ? EBUSY : e;
+    return -1;
+  }
+  /* who holds it, for the message another run prints */
+  size_t n = strlen(info);
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, info, n, 0) != (ssize_t)n) { /* the lock holds regardless */ }
+  return fd;   /* kept open: the kernel releases the lock when the process ends, however it ends */
 }
 
 /* Lexical normalisation of an absolute path: drops "." and empty parts,
@@ -191,7 +215,9 @@ int hs_fs_kind(const char *path) {
   if (stat(path, &st) != 0) return 0;
   if (S_ISREG(st.st_mode)) return 1;
   if (S_ISDIR(st.st_mode)) return 2;
-  return 0;
+  if (S_ISFIFO(st.st_mode)) return 3;
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return 4;
+  return 5;
 }
 
 char *hs_fs_read_all(const char *path, size_t *len) {
