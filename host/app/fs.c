@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -114,25 +115,53 @@ int hs_fs_swap_dir(const char *src, const char *dst, const char *aside) {
   return hs_fs_rmdir_flat(aside) == 0 ? 0 : 1;
 }
 
-int hs_fs_lock(const char *path, const char *info, char *holder, size_t cap) {
+/* Who holds a flock on the file with this device and inode: its pid from
+ * /proc/locks and its command line from /proc/PID/cmdline, into out.  Linux
+ * only; elsewhere out stays "". */
+static void lock_holder(dev_t dev, ino_t ino, char *out, size_t cap) {
+  FILE *fp = fopen("/proc/locks", "r");
+  if (!fp || cap < 2) { if (fp) fclose(fp); return; }
+  char line[256];
+  long pid = 0;
+  while (fgets(line, sizeof line, fp)) {
+    char kind[16];
+    long p;
+    unsigned maj, min;
+    unsigned long long in;
+    /* "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF" (a "->" marks a waiter) */
+    if (strstr(line, "->")) continue;
+    if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%llu", kind, &p, &maj, &min, &in) == 5 &&
+        strcmp(kind, "FLOCK") == 0 && in == (unsigned long long)ino &&
+        maj == major(dev) && min == minor(dev)) { pid = p; break; }
+  }
+  fclose(fp);
+  if (pid <= 0) return;
+  int n = snprintf(out, cap, "pid %ld", pid);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+  FILE *cf = fopen(path, "r");
+  if (!cf || n < 0 || (size_t)n + 3 >= cap) { if (cf) fclose(cf); return; }
+  memcpy(out + n, ": ", 2);
+  size_t o = (size_t)n + 2;
+  size_t r = fread(out + o, 1, cap - o - 1, cf);
+  fclose(cf);
+  for (size_t i = 0; i < r; i++) if (out[o + i] == '\0') out[o + i] = ' ';
+  while (r > 0 && out[o + r - 1] == ' ') r--;
+  out[o + r] = '\0';
+}
+
+int hs_fs_lock_dir(const char *path, char *holder, size_t cap) {
   if (cap) holder[0] = '\0';
-  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return -1;
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int e = errno;
-    if (e == EWOULDBLOCK && cap > 1) {
-      ssize_t n = pread(fd, holder, cap - 1, 0);
-      holder[n > 0 ? n : 0] = '\0';
-      char *nl = strchr(holder, '\n');
-      if (nl) *nl = '\0';
-    }
+    struct stat st;
+    if (e == EWOULDBLOCK && fstat(fd, &st) == 0) lock_holder(st.st_dev, st.st_ino, holder, cap);
     close(fd);
     errno = e == EWOULDBLOCK ? EBUSY : e;
     return -1;
   }
-  /* who holds it, for the message another run prints */
-  size_t n = strlen(info);
-  if (ftruncate(fd, 0) != 0 || pwrite(fd, info, n, 0) != (ssize_t)n) { /* the lock holds regardless */ }
   return fd;   /* kept open: the kernel releases the lock when the process ends, however it ends */
 }
 

@@ -19,11 +19,11 @@ int hs_fs_rmdir_flat(const char *path);
  * 1 when the new folder is in place but the old one could not be removed,
  * -1 with errno (dst unchanged). */
 int hs_fs_swap_dir(const char *src, const char *dst, const char *aside);
-/* Take an exclusive lock on the file at path (created if absent) without
- * waiting, and write info into it.  Returns the open descriptor, which holds
- * the lock until it is closed or the process ends; -1 with errno (EBUSY when
- * another process holds it, with its info copied into holder). */
-int hs_fs_lock(const char *path, const char *info, char *holder, size_t cap);
+/* Take an exclusive lock (flock) on the folder at path without waiting.
+ * Returns the open descriptor, which holds the lock until it is closed or the
+ * process ends, however it ends; -1 with errno (EBUSY when another process
+ * holds it, with "pid N: its command line" in holder when Linux says). */
+int hs_fs_lock_dir(const char *path, char *holder, size_t cap);
 /* Canonical absolute form of path, resolving "." and ".." lexically against
  * the current folder and following symlinks for the part that exists.
  * Returns a malloc'd string or NULL. */

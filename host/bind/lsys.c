@@ -72,13 +72,13 @@ static int sys_swap_dir(lua_State *L) {
   return 2;
 }
 
-/* Lua: sys.lock(path, info) -> true | nil, msg, holder
- * An exclusive lock held until the process ends (however it ends). */
-static int sys_lock(lua_State *L) {
+/* Lua: sys.lock_dir(path) -> true | nil, msg, holder
+ * An exclusive lock on a folder, held until the process ends (however it
+ * ends); holder names the process that has it, when another one does. */
+static int sys_lock_dir(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  const char *info = lua_pushfstring(L, "pid %d: %s\n", (int)getpid(), luaL_checkstring(L, 2));
   char holder[512];
-  int fd = hs_fs_lock(path, info, holder, sizeof holder);
+  int fd = hs_fs_lock_dir(path, holder, sizeof holder);
   if (fd < 0) {
     int e = errno;
     luaL_pushfail(L);
@@ -138,6 +138,36 @@ static int sys_spawn(lua_State *L) {
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return luaL_error(L, "waiting for %s: %s", argv[0], strerror(errno));
   lua_pushinteger(L, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  return 1;
+}
+
+/* Lua: sys.write_plain(path, data) -> true | nil, msg
+ * Created (or emptied) and written in place, not through a temporary file:
+ * for a marker, whose existence is what counts, and for files a kill may
+ * leave half-written without harm. */
+static int sys_write_plain(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  const char *data = luaL_checklstring(L, 2, &len);
+  FILE *fp = fopen(path, "wb");
+  if (!fp) return fail_errno(L, "cannot write", path);
+  size_t w = fwrite(data, 1, len, fp);
+  if (fclose(fp) != 0 || w != len) return fail_errno(L, "cannot write", path);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Lua: sys.pid() -> this process's id */
+static int sys_pid(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)getpid());
+  return 1;
+}
+
+/* Lua: sys.remove(path) -> true | nil, msg (one file) */
+static int sys_remove(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (unlink(path) != 0) return fail_errno(L, "cannot remove", path);
+  lua_pushboolean(L, 1);
   return 1;
 }
 
@@ -359,7 +389,7 @@ static const luaL_Reg sys_funcs[] = {
   {"listdir", sys_listdir},
   {"set_memory_limit", sys_set_memory_limit}, {"memory", sys_memory},
   {"write_atomic", sys_write_atomic}, {"mkdirs", sys_mkdirs}, {"rmdir_flat", sys_rmdir_flat},
-  {"swap_dir", sys_swap_dir}, {"lock", sys_lock}, {"canonical", sys_canonical}, {"is_within", sys_is_within},
+  {"swap_dir", sys_swap_dir}, {"lock_dir", sys_lock_dir}, {"pid", sys_pid}, {"write_plain", sys_write_plain}, {"remove", sys_remove}, {"canonical", sys_canonical}, {"is_within", sys_is_within},
   {"kind", sys_kind}, {"is_link", sys_is_link}, {"spawn", sys_spawn}, {"exe", sys_exe},
   {"set_alarm", sys_set_alarm}, {"read", sys_read}, {"sha256_file", sys_sha256_file},
   {"sha256", sys_sha256}, {"isatty", sys_isatty}, {"clock", sys_clock},

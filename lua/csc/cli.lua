@@ -216,6 +216,8 @@ end
 -- same options, then write the index over all of them.
 local function run_each(o, argv)
   local exe = sys.exe()
+  -- the children write under this process's lock on the output folder
+  require("csc.runner").lock(o.out or "out", command_string(argv))
   local common = {}
   local function add(...) for _, v in ipairs({ ... }) do common[#common + 1] = v end end
   add("--out", o.out or "out", "--one-of-many", command_string(argv))
@@ -258,6 +260,7 @@ local function run(o, argv)
   -- A recipe that fails is reported and the others still run; the exit code
   -- is that of the first failure.
   if #o.files > 1 and not o.child then return run_each(o, argv) end
+  runner.covered = o.child ~= nil
   -- the hard limit on one recipe's wall-clock time (see sys.set_alarm)
   -- grace: as long again as the limit, at most a minute
   local limit = o.timeout or 3600
@@ -360,12 +363,38 @@ local function main(argv)
   else return test(o) end
 end
 
+--- A message as it is printed: bytes that are not UTF-8 shown as \xNN, and
+-- any run of more than 300 characters without a space (a 100 KB file name)
+-- cut in the middle, saying how long it was.
+function M.printable(msg)
+  local out, i, n = {}, 1, #msg
+  while i <= n do
+    local ok, len = pcall(utf8.len, msg, i, i)   -- the character starting at i
+    local c = msg:byte(i)
+    if ok and len == 1 then
+      local j = i + (c < 0x80 and 1 or c < 0xE0 and 2 or c < 0xF0 and 3 or 4)
+      out[#out + 1] = msg:sub(i, j - 1)
+      i = j
+    else
+      out[#out + 1] = string.format("\\x%02X", c)
+      i = i + 1
+    end
+  end
+  return (table.concat(out):gsub("[^%s]+", function(word)
+    if #word <= 300 then return word end
+    local head = word:sub(1, 120):gsub("[\128-\191]+$", ""):gsub("[\192-\255]$", "")
+    local tail = word:sub(-60):gsub("^[\128-\191]+", "")
+    return string.format("%s...[%d bytes]...%s", head, #word, tail)
+  end))
+end
+
 --- Entry point called by host/main.c.  Returns the exit code.
 function M.main(argv)
   local ok, res = xpcall(main, function(e)
     if errors.is(e) then return e end
     return errors.wrap(debug.traceback(tostring(e), 2), "internal")
   end, argv)
+  if package.loaded["csc.runner"] then pcall(package.loaded["csc.runner"].unlock_all) end
   if ok then return res end
   if not errors.is(res) then
     -- Lua raises out-of-memory without calling the message handler
@@ -378,7 +407,7 @@ function M.main(argv)
   end
   local msg = res.msg
   if res.kind == "internal" then msg = "internal error (please report it): " .. msg end
-  sys.stderr("csceval: " .. msg .. "\n")
+  sys.stderr("csceval: " .. M.printable(msg) .. "\n")
   return errors.codes[res.kind] or 1
 end
 

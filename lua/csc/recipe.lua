@@ -157,8 +157,10 @@ end
 -- @treturn table {path, id, spec (the returned table), map (field lines), source, sha256}
 function M.load(path, opts)
   opts = opts or {}
-  if sys.kind(path) ~= "file" then
-    errors.raise("usage", string.format("%s: no such recipe file (give the path to a .lua recipe, e.g. recipes/lincs_benchmarks.lua)", path))
+  local problem = require("csc.files").problem(path)
+  if problem then
+    errors.raise("usage", string.format("%s: %s (give the path to a .lua recipe, e.g. recipes/lincs_benchmarks.lua)",
+      path, problem == "no such file" and "no such recipe file" or problem))
   end
   local src, rerr = sys.read(path)
   if not src then errors.raise("usage", rerr) end
@@ -209,10 +211,34 @@ function M.validate(r)
     local msg, sub = evidence.check(st, design.type)
     if msg then errs[#errs + 1] = { path = "strength." .. sub, msg = msg } end
   end
+  -- every text of the recipe goes into reports, which are UTF-8
+  M.check_utf8(r.spec, "", errs, {})
   -- published[i].estimate defaults to the label; checked after the run
   if #errs > 0 then fail(r.path, r.map, errs) end
   r.columns = ctx.columns
   return r
+end
+
+--- Strings in the recipe table (keys and values, nested tables) that are
+-- not UTF-8 text, as schema errors at their field.
+function M.check_utf8(t, path, errs, seen)
+  if seen[t] then return end
+  seen[t] = true
+  for k, v in pairs(t) do
+    local p = type(k) == "number" and string.format("%s[%d]", path, k)
+        or (path == "" and tostring(k) or path .. "." .. tostring(k))
+    for _, s in ipairs({ k, v }) do
+      if type(s) == "string" then
+        local ok, at = utf8.len(s)
+        if not ok then
+          errs[#errs + 1] = { path = p, msg = string.format("the text is not UTF-8 (byte 0x%02X at position %d); "
+            .. "save the recipe as UTF-8", s:byte(at), at) }
+          break
+        end
+      end
+    end
+    if type(v) == "table" and getmetatable(v) == nil and #errs < 50 then M.check_utf8(v, p, errs, seen) end
+  end
 end
 
 --- Check every column the recipe names against the loaded inputs.

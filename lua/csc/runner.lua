@@ -151,32 +151,56 @@ M.MARKER = ".csceval-output"
 --- The limits on what one run writes (--max-files, --max-output).
 M.MAX_FILES, M.MAX_OUTPUT_MB = 10000, 1024
 
-local held = {}   -- lock files this process holds (a second flock of one file would fail)
+local held = {}   -- output folders this process has locked (a second flock would fail)
 
 local function output_error(fmt, ...) errors.raise("output", string.format(fmt, ...)) end
 
---- Lock DIR/.<id>.lock for this process, so two runs never write one
--- recipe's folder at once.  The kernel drops the lock when the process ends,
--- however it ends, so a killed run never leaves a stale lock.
-function M.lock(out_dir, id, command)
-  local path = out_dir .. "/." .. id .. ".lock"
-  if held[path] then return end
+--- The file in a locked output folder that names the run holding it, for
+-- the message another run prints; removed when the run ends (a killed run
+-- leaves it, and the next run overwrites it).
+M.RUN_FILE = ".csceval-run"
+
+--- Lock the output folder for this process, so two runs never write into
+-- one folder at once; the second is refused at once, naming the first.
+-- The lock is flock(2) on the folder itself: the kernel drops it when the
+-- process ends, however it ends, so a killed run never leaves a stale lock.
+-- A recipe of a multi-recipe run (M.covered) runs under its parent's lock.
+function M.lock(out_dir, command)
+  local key = sys.canonical(out_dir) or out_dir
+  if held[key] or M.covered then return end
   local ok, err = sys.mkdirs(out_dir)
   if not ok then errors.raise("output", err) end
-  if sys.is_link(path) then
-    output_error("%s is a symbolic link; csceval never writes or deletes through one. Remove the link or "
-      .. "choose another --out folder", path)
-  end
-  local got, msg, holder = sys.lock(path, command or ("csceval run " .. id))
+  local got, msg, holder = sys.lock_dir(out_dir)
   if not got then
     if holder then
-      output_error("%s/%s is being written by another csceval run (%s); nothing was changed. Wait for that "
-        .. "run to finish, or give this one another --out folder", out_dir, id,
+      if holder == "" then holder = (sys.read(out_dir .. "/" .. M.RUN_FILE) or ""):match("^[^\n]*") end
+      output_error("the output folder %s is in use by another csceval run (%s); nothing was changed. Wait for "
+        .. "that run to finish, or give this one another --out folder", out_dir,
         holder ~= "" and holder or "it has only just started")
     end
     errors.raise("output", msg)
   end
-  held[path] = true
+  local info = string.format("pid %d: %s\n", sys.pid(), command or "csceval")
+  if not sys.is_link(out_dir .. "/" .. M.RUN_FILE) then sys.write_plain(out_dir .. "/" .. M.RUN_FILE, info) end
+  held[key] = { dir = out_dir, info = info }
+  -- temporary files of the index's atomic writes that a killed run left
+  -- (csceval's own names: index.html.tmp.XXXXXX); nothing else is touched
+  for _, name in ipairs(sys.listdir(out_dir) or {}) do
+    if name:match("^index%.html%.tmp%.%w%w%w%w%w%w$") or name:match("^index%.md%.tmp%.%w%w%w%w%w%w$") then
+      if sys.kind(out_dir .. "/" .. name) == "file" and not sys.is_link(out_dir .. "/" .. name) then
+        sys.remove(out_dir .. "/" .. name)
+      end
+    end
+  end
+end
+
+--- At the end of the process: remove the run files this process wrote.
+function M.unlock_all()
+  for _, h in pairs(held) do
+    local path = h.dir .. "/" .. M.RUN_FILE
+    if not sys.is_link(path) and sys.read(path) == h.info then sys.remove(path) end
+  end
+  held = {}
 end
 
 local function has_marker(dir) return sys.kind(dir .. "/" .. M.MARKER) == "file" end
@@ -202,7 +226,7 @@ local function bad_utf8(text)
   local ok, at = utf8.len(text)
   if ok then return nil end
   local a = math.max(1, at - 30)
-  local around = text:sub(a, at + 10):gsub("[%z\1-\31\127-\255]", function(c)
+  local around = text:sub(a, at + 10):gsub("%c+", " "):gsub("[\128-\255]", function(c)
     return string.format("\\x%02X", c:byte())
   end)
   return at, around
@@ -212,12 +236,12 @@ end
 -- as out_dir/.id.partial (marked first), then exchanged with the old
 -- folder in one rename, so out_dir/id is at every instant the complete
 -- previous report or the complete new one.
-local function write_outputs(out_dir, id, files, command)
+local function write_outputs(out_dir, id, files)
   if not id:match("^[%w_%-]+$") then
     errors.raise("recipe", string.format("the recipe id %q is not a plain folder name; set id = \"...\" "
       .. "(letters, digits, _ and -) in the recipe", id))
   end
-  M.lock(out_dir, id, command)
+  M.lock(out_dir)
   local final = out_dir .. "/" .. id
   local staging = out_dir .. "/." .. id .. ".partial"
   local aside = out_dir .. "/." .. id .. ".previous"
@@ -272,7 +296,7 @@ local function write_outputs(out_dir, id, files, command)
   local ok, err = sys.mkdirs(staging)
   if not ok then errors.raise("output", err) end
   -- the marker first: a staging folder killed half-written is still known as csceval's
-  ok, err = sys.write_atomic(staging .. "/" .. M.MARKER,
+  ok, err = sys.write_plain(staging .. "/" .. M.MARKER,
     "This folder was written by csceval; a rerun of the recipe replaces it.\n")
   if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
   for _, name in ipairs(util.sorted_keys(files)) do
@@ -313,7 +337,7 @@ function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
   -- the output folder is locked before the analysis: a second run on the
   -- same folder is told at once, not after an hour's work
-  if r.id:match("^[%w_%-]+$") then M.lock(opts.out or "out", r.id, opts.command) end
+  M.lock(opts.out or "out", opts.command)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
@@ -328,7 +352,7 @@ function M.run_loaded(r, d, prov, mod, opts)
     recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, pub, stamp, opts.formats)
   M.current_path = r.path
-  local dir = write_outputs(opts.out or "out", r.id, files, opts.command)
+  local dir = write_outputs(opts.out or "out", r.id, files)
   local nwithin, npub, nchecks, nchecks_ok = 0, 0, 0, 0
   for _, p in ipairs(pub) do
     if p.input_check then nchecks = nchecks + 1; if p.within then nchecks_ok = nchecks_ok + 1 end

@@ -29,8 +29,8 @@ M.denied = {
   setfenv = "way round the checks on globals (Lua 5.1's setfenv)",
   getfenv = "way round the checks on globals (Lua 5.1's getfenv)",
   ["string.dump"] = "way to turn functions into bytecode",
-  ["math.random"] = "unseeded random numbers (use the run's seeded generator, ctx.rng)",
-  ["math.randomseed"] = "unseeded random numbers (use the run's seeded generator, ctx.rng)",
+  ["math.random"] = "unseeded random numbers (the library's bootstrap and permutation steps use the run's seed, ctx.seed)",
+  ["math.randomseed"] = "unseeded random numbers (the library's bootstrap and permutation steps use the run's seed, ctx.seed)",
 }
 
 --- Old Lua names with their Lua 5.4 spelling.
