@@ -178,6 +178,12 @@ function M.load(path, opts)
   local ok, spec = pcall(chunk)
   deadline.set(nil)
   if not ok then
+    -- stopped by the time limit: an analysis error (exit 4), as in the design
+    if errors.is(spec) and spec.kind == "analysis" then error(spec, 0) end
+    if spec == "not enough memory" then
+      errors.raise("analysis", path .. ": out of memory at the top level of the recipe; raise the cap with "
+        .. "--memory MB (default 4096)")
+    end
     errors.raise("recipe", errors.is(spec) and spec.msg or tostring(spec))
   end
   if type(spec) ~= "table" then

@@ -97,7 +97,10 @@ function M.protect_strings()
   if M.string_methods and mt.__index == M.string_methods then return end
   local methods = {}
   for k, v in pairs(string) do if k ~= "dump" then methods[k] = v end end
-  M.string_methods = methods
+  M.string_methods = setmetatable(methods, {
+    __index = function(_, k) if k == "dump" then refuse("string.dump", 2) end end,
+    __metatable = false,
+  })
   mt.__index = methods
 end
 

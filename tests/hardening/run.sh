@@ -4,7 +4,9 @@
 #     moment; after each, out/small is the complete previous report or the
 #     complete new one (every file present, all naming one run's seed);
 #   concurrency test: 8 runs started at once on one --out; each completes or
-#     is refused with the lock message (exit 5), and the folder is consistent.
+#     is refused with the lock message (exit 5), and the folder is consistent;
+#   truncation test: a 20 MB CSV truncated while csceval reads it, 10 times;
+#     each read succeeds or fails with a data error (exit 3), never a signal.
 # Usage: bash tests/hardening/run.sh ./csceval [RUNS]
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -73,8 +75,24 @@ case "$s" in 1000[0-9][0-9]) ;; *) bad "after the concurrent runs out/small is $
 left=$(ls -A out | grep -v -e '^small$' -e '^index\.html$' -e '^index\.md$' | tr '\n' ' ')
 [ -z "$left" ] || bad "left in the output folder after the concurrent runs: $left"
 
+# a file truncated under the reader
+awk 'BEGIN { print "a,b,c"; for (i = 0; i < 1000000; i++) print i ",x" i "," i * 0.5 }' > big.csv
+cp big.csv big.orig
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  cp big.orig big.csv
+  "$bin" describe big.csv >/dev/null 2>"terr" &
+  pid=$!
+  sleep "0.0$(printf '%02d' $((RANDOM % 60)))"
+  : > big.csv
+  wait "$pid"; rc=$?
+  case "$rc" in
+    0|3) ;;
+    *) bad "truncated while read: exit $rc: $(head -c 300 terr)";;
+  esac
+done
+
 cd "$root"
 mkdir -p tests/out
 echo "hardening $((fail == 0 ? 1 : 0)) $fail" >> tests/out/summary.txt
-if [ "$fail" = 0 ]; then echo "hardening: kill test ($runs runs) and concurrency test passed"; fi
+if [ "$fail" = 0 ]; then echo "hardening: kill test ($runs runs), concurrency test and truncation test passed"; fi
 [ "$fail" = 0 ]
