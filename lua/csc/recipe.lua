@@ -68,7 +68,7 @@ M.schema = S.record({
   evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
   checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
-    formats = S.list(S.enum({ "md", "csv", "json", "html" })),
+    formats = S.list(S.enum({ "md", "csv", "json", "html" }), { min_items = 1 }),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
   }),
   seed = S.integer({ min = 0 }),
