@@ -44,7 +44,7 @@ docs: csceval
 	./csceval test tests/tools/gen_docs.lua
 
 .PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
-        install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind
+        install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening
 
 all: csceval
 
@@ -138,6 +138,11 @@ test-lua: csceval
 test-bad: csceval
 	@sh tests/badinput/run.sh ./csceval
 
+# Transactional output: SIGKILL at random moments in 200 runs, and 8 runs at
+# once on one --out (tests/hardening/run.sh; about 20 s).
+test-hardening: csceval
+	@bash tests/hardening/run.sh ./csceval 200
+
 # docs/tutorial.md: every command and recipe in it, and the numbers it quotes.
 test-tutorial: csceval
 	./csceval test tests/tools/tutorial.lua
@@ -177,7 +182,7 @@ check: deps browser-deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
-	$(MAKE) test-unit test-lua test-bad test-golden test-tutorial test-browser
+	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh
 
