@@ -195,6 +195,9 @@ function M.segmented(spec)
     terms[#terms + 1] = xnames[j]
     full[#full + 1], cf[#cf + 1] = c, c
   end
+  -- Any design column constant over the rows fitted is collinear with the
+  -- intercept (csc.its.core.check_constant).
+  C.check_constant("segmented", terms, full, used)
   local function make_frame(cols, rowset, with_y)
     local names, columns = {}, {}
     for j, t in ipairs(terms) do

