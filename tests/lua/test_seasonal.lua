@@ -114,3 +114,35 @@ H.case("its: a near-constant design column is refused as collinear", function()
   H.raises("the design column '_def2012m1' is constant", its.segmented, { data = series, time = "month",
     y = "y", interruption = "2015-01-01", definition_change = "2012-01-01", autocorrelation = "none" })
 end)
+
+-- ===== Quasi-Poisson in csc.model =====
+
+H.case("model.poisson{dispersion = \"pearson\"} with an offset matches glm(quasipoisson)", function()
+  local f = series:mutate("lpop", "log(pop)"):mutate("x", "if_else(t >= 36, 1, 0)")
+    :mutate("xt", "if_else(t >= 36, t - 36, 0)")
+  local q = model.poisson{ data = f, y = "count", x = { "t", "x", "xt" }, offset = "lpop",
+    dispersion = "pearson" }
+  close(q.coef, ref("quasipoisson", "coef"), ITER, "coef")
+  close(q.dispersion, ref("quasipoisson", "pearson_dispersion"), ITER, "dispersion")
+  close(q.se, ref("quasipoisson", "se_pearson"), ITER, "se")
+  H.eq(q.df, ref("quasipoisson", "df_resid")[1])
+  H.eq(q.dist, "t")
+  local lo, hi, p = {}, {}, {}
+  for j, c in ipairs(q.coefficients) do lo[j], hi[j], p[j] = c.conf_low, c.conf_high, c.p_value end
+  close(lo, ref("quasipoisson", "conf_low"), ITER, "conf_low")
+  close(hi, ref("quasipoisson", "conf_high"), ITER, "conf_high")
+  close(p, ref("quasipoisson", "p"), 1e-4, "p")   -- p inherits the dispersion's 1e-7 lag in R
+  H.ok(q.aic == nil and q.method:find("quasipoisson", 1, true), "no AIC for a quasi-likelihood")
+  -- the plain Poisson fit: same coefficients, dispersion 1, z tests
+  local p0 = model.poisson{ data = f, y = "count", x = { "t", "x", "xt" }, offset = "lpop" }
+  close(p0.coef, q.coef, CLOSED, "same coefficients")
+  H.eq(p0.dispersion, 1)
+  H.eq(p0.dist, "z")
+  close(p0.se[2] * math.sqrt(q.dispersion), q.se[2], CLOSED, "se scaled by sqrt(phi)")
+  H.raises("dispersion = \"pearson\" (quasi-Poisson) is for the Poisson family", model.logit,
+    { data = f, y = "x", x = { "t" }, dispersion = "pearson" })
+  H.raises("vcov = \"HC1\" already allows for overdispersion", model.poisson,
+    { data = f, y = "count", x = { "t" }, dispersion = "pearson", vcov = "HC1" })
+  H.raises("quasi is not one of \"fixed\", \"pearson\"", model.poisson,
+    { data = f, y = "count", x = { "t" }, dispersion = "quasi" })
+end)

@@ -295,9 +295,8 @@ function M.segmented(spec)
     end
     local disp = C.choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
     local g = model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }
-    local yv, chi2 = est:column("_y"), 0
-    for i = 1, #yv do chi2 = chi2 + (yv[i] - g.fitted[i]) ^ 2 / g.fitted[i] end
-    local phi = chi2 / g.df_resid
+    local yv = est:column("_y")
+    local phi = g.pearson_chi2 / g.df_resid   -- as model.poisson{dispersion = "pearson"}
     res.dispersion = phi
     local pr = {}
     for i = 1, #yv do pr[i] = (yv[i] - g.fitted[i]) / math.sqrt(g.fitted[i]) end
