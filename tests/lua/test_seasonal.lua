@@ -146,3 +146,45 @@ H.case("model.poisson{dispersion = \"pearson\"} with an offset matches glm(quasi
   H.raises("quasi is not one of \"fixed\", \"pearson\"", model.poisson,
     { data = f, y = "count", x = { "t" }, dispersion = "quasi" })
 end)
+
+-- ===== Stable names for the level and slope changes =====
+
+H.case("its: level and slope changes under stable names at two interruptions (lm)", function()
+  local r = its.segmented{ data = series, time = "month", y = "y", autocorrelation = "none",
+    interruptions = { "2015-01-01", "2014-01-01" } }   -- given out of order: named in time order
+  local coef, se = ref("two_breaks", "coef"), ref("two_breaks", "se")
+  -- R's order: (Intercept), t, x1, xt1, x, xt
+  local want = { level_change_1 = 3, slope_change_1 = 4, level_change_2 = 5, slope_change_2 = 6 }
+  for name, j in pairs(want) do
+    H.ok(r[name] ~= nil, "no " .. name)
+    close(r[name].estimate, coef[j], CLOSED, name)
+    close(r[name].std_error, se[j], CLOSED, name .. " se")
+    H.eq(r[name].name, name)
+  end
+  H.ok(r.level_change == r.level_change_1 and r.slope_change == r.slope_change_1)
+  H.eq(r.level_change_1.term, "_x2014m1")
+  H.eq(r.slope_change_2.term, "_x_t2015m1")
+  local names = {}
+  for _, c in ipairs(r.fit.coefficients) do if c.name then names[#names + 1] = c.name end end
+  H.eq(names, { "level_change_1", "slope_change_1", "level_change_2", "slope_change_2" })
+end)
+
+H.case("its: a change left out keeps the other interruptions' names", function()
+  local r = its.segmented{ data = series, time = "month", y = "y", autocorrelation = "none",
+    interruptions = { { at = "2014-01-01", level = false }, "2015-01-01" } }
+  H.ok(r.level_change_1 == nil and r.level_change == nil, "interruption 1 has no level change")
+  H.ok(r.slope_change_1 ~= nil and r.level_change_2 ~= nil and r.slope_change_2 ~= nil)
+  H.eq(r.level_change_2.term, "_x2015m1")
+end)
+
+H.case("cits: the treated unit's changes under stable names", function()
+  local panel = hframe.read_csv(DIR .. "panel.csv")
+  local P = its.panel{ data = panel, unit = "code", time = "year", value = "rate", name = "name" }
+  local r = P:cits{ treated = 101, comparators = { 201, 202, 203, 204 }, interruptions = { 2015, 2018 } }
+  H.eq(r.level_change_1.term, "_z_x2015")
+  H.eq(r.slope_change_2.term, "_z_x_t2018")
+  H.ok(r.level_change == r.level_change_1)
+  for _, c in ipairs(r.coefficients) do
+    if c.term == "_z_x2018" then H.eq(c.name, "level_change_2"); close(r.level_change_2.estimate, c.estimate, 0, "same") end
+  end
+end)

@@ -234,6 +234,7 @@ local function parse_breaks(fn, axis, spec)
       name = label or axis:label(x), suffix = axis:suffix(x), field = field }
   end
   table.sort(out, function(a, b) return a.x < b.x end)
+  for j, b in ipairs(out) do b.index = j end   -- stable names: level_change_<index>
   for i = 2, #out do
     if out[i].x == out[i - 1].x then fail(fn, "interruptions", "the same time is given twice") end
   end
@@ -440,6 +441,20 @@ local function lincom_vec(fit, c, value)
   local r = hmodel.lincom(fit, c, value ~= nil and (cb - value) or 0, fit.level or 0.95)
   return { estimate = value ~= nil and value or r.estimate, std_error = r.se,
     statistic = r.statistic, p_value = r.p_value, conf_low = r.conf_low, conf_high = r.conf_high }
+end
+
+--- Stable names for the interruption terms (term -> name) and the change
+-- rows: "level_change_j" and "slope_change_j" for interruption j (in time
+-- order), whatever the term names (which carry the time: _x2018m4).  `rows`
+-- ({term, kind, index, ...}) get `name`; the result `res` gets res[name] = row
+-- and, for the first interruption, res.level_change and res.slope_change.
+function M.name_changes(res, rows)
+  for _, row in ipairs(rows) do
+    row.name = string.format("%s_change_%d", row.kind, row.index)
+    res[row.name] = row
+    if row.index == 1 then res[row.kind .. "_change"] = row end
+  end
+  return rows
 end
 
 M.isnan = isnan

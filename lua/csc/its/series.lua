@@ -112,7 +112,12 @@ end
 --   time, label, observed, included, post, fitted, fitted_se,
 --   counterfactual, counterfactual_se, effect, effect_se, effect_lo,
 --   effect_hi, effect_p; Poisson adds ratio, ratio_lo, ratio_hi), changes
---   (level and slope change per interruption), trends, notes, warnings
+--   (level and slope change per interruption: interruption, kind, term,
+--   name, estimate, std_error, statistic, p_value, conf_low, conf_high),
+--   the same rows under stable names (level_change_1, slope_change_1,
+--   level_change_2, ...; level_change and slope_change are interruption
+--   1's; fit.coefficients rows of those terms carry `name` too), trends,
+--   notes, warnings
 function M.segmented(spec)
   C.options("segmented", spec)
   local f = spec.data
@@ -386,9 +391,11 @@ function M.segmented(spec)
       local c = fit.coefficients[j + 1]
       res.changes[#res.changes + 1] = { interruption = bt.b.name, kind = bt.kind, term = t,
         estimate = c.estimate, std_error = c.std_error, statistic = c.statistic, p_value = c.p_value,
-        conf_low = c.conf_low, conf_high = c.conf_high }
+        conf_low = c.conf_low, conf_high = c.conf_high, index = bt.b.index }
+      c.name = string.format("%s_change_%d", bt.kind, bt.b.index)
     end
   end
+  C.name_changes(res, res.changes)
   local w = { _t = 1 }
   local function trend(name)
     local lc = fit:lincom(util.copy(w))
