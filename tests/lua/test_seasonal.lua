@@ -188,3 +188,32 @@ H.case("cits: the treated unit's changes under stable names", function()
     if c.term == "_z_x2018" then H.eq(c.name, "level_change_2"); close(r.level_change_2.estimate, c.estimate, 0, "same") end
   end
 end)
+
+-- ===== DiD placebo with several treated units =====
+
+H.case("did: the placebo ranks the treated units' average among the comparators'", function()
+  local panel = hframe.read_csv(DIR .. "panel.csv")
+  local P = its.panel{ data = panel, unit = "code", time = "year", value = "rate", name = "name" }
+  local r = its.did{ panel = P, treated = { 101, 102 }, start = 2018, placebo = true }
+  local pl = r.placebo
+  close(pl.estimate, ref("did_placebo", "treated_estimate"), CLOSED, "average treated estimate")
+  close(r.two_by_two.estimate, pl.estimate, CLOSED, "the 2x2 estimate is that average")
+  local each, plac = {}, {}
+  for _, row in ipairs(pl.rows) do
+    if row.role == "treated unit" then each[#each + 1] = row.estimate; H.ok(not row.ranked) end
+    if row.role == "placebo" then plac[#plac + 1] = row.estimate; H.ok(row.ranked) end
+  end
+  close(each, ref("did_placebo", "treated_each"), CLOSED, "each treated unit")
+  close(plac, ref("did_placebo", "placebo"), CLOSED, "placebo estimates")
+  H.eq(pl.rank, ref("did_placebo", "rank")[1])
+  H.eq(pl.n, ref("did_placebo", "n")[1])
+  close(pl.p_two, ref("did_placebo", "p_two"), CLOSED, "p")
+  H.eq(pl.n_treated, 2)
+  H.ok(pl.note:find("conservative", 1, true), "the note says the ranking is conservative")
+  -- one treated unit: its own estimate is the one ranked, as before
+  local one = its.did{ panel = P, treated = 101, start = 2018, placebo = true }
+  H.eq(one.placebo.rows[1].role, "treated")
+  H.ok(one.placebo.rows[1].ranked)
+  H.eq(one.placebo.estimate, one.placebo.rows[1].estimate)
+  H.eq(one.placebo.n, 10)   -- the treated unit and the other 9 units
+end)
