@@ -209,7 +209,7 @@ local match = require("csc.match")
 
 H.case("match.ipw with a covariate formula: propensity scores equal glm() with it", function()
   local w = match.ipw{ data = d, treat = "bin", covariates = "~ x + factor(region) + poly(z, 2)" }
-  local ps = w.data:column("ps")
+  local ps = w.data:column("distance")
   local fh = assert(io.open(DIR .. "ps.csv"))
   fh:read("l")
   local n = 0
