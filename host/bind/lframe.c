@@ -340,6 +340,8 @@ static void fill_from_lua(lua_State *L, struct frame_col *c, int arr, size_t n) 
  * Builds a frame from Lua arrays (all the same length). */
 static int frame_new_lua(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
+  static const char *const fields[] = {"names", "columns", "types", NULL};
+  lh_checkopts(L, 1, "frame.new", fields, 0);
   lua_getfield(L, 1, "names");
   int inames = lua_gettop(L);
   luaL_argexpected(L, lua_istable(L, inames), 1, "table with a 'names' array");
