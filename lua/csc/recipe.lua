@@ -54,8 +54,11 @@ M.schema = S.record({
   title = S.string({ required = true }),
   question = S.string({ required = true, doc = "the evaluation question in plain English" }),
   source = S.record({
-    report = S.string({ required = true }),
-    authors = S.string(), publisher = S.string(), year = S.integer(), reference = S.string(),
+    report = S.string({ required = true, doc = "the report's title; taken from data/reports.csv when reference "
+      .. "names a report there (csc.sources)" }),
+    reference = S.string({ doc = "the report's reference, e.g. \"RR1030\": a report listed in data/reports.csv "
+      .. "takes its title, authors, publisher, year and file from there" }),
+    authors = S.string(), publisher = S.string(), year = S.integer(),
     file = S.string(), url = S.string(),
     tables = S.list(S.string(), { required = true, min_items = 1,
       doc = "the tables or figures of the report this recipe reruns" }),
@@ -183,6 +186,10 @@ function M.load(path, opts)
       path, type(spec), spec == nil and "; write return before the table's opening brace, `return {`, "
         .. "(or end the file with `return r` when you built the table as `local r = {...}`)" or ""))
   end
+  -- the report's record (csc.sources) and the published figures typed in
+  -- files beside the recipe
+  require("csc.sources").fill(spec.source)
+  require("csc.published").load_files(spec.published, util.dirname(path))
   local map = srcmap.build(src)
   local r = { path = path, spec = spec, map = map, source = src, sha256 = sys.sha256(src), env = env }
   r.id = spec.id or util.stem(path)

@@ -399,16 +399,25 @@ function M.deep(r, data, frame, t)
   local prefixes = estimate_prefixes(d)
   local prefixed = { its = true, cits = true, did = true, benchmark = true }
   if #prefixes > 0 and prefixed[d.type] then
-    for i, p in ipairs(type(r.spec.published) == "table" and r.spec.published or {}) do
+    local function check_name(p, path)
       local label = p.estimate or p.label
       local head = type(label) == "string" and label:match("^([^%.]+)%.")
       local ok = type(label) ~= "string" or label:find("{", 1, true) ~= nil
       for _, x in ipairs(prefixes) do if head == x then ok = true end end
       if not ok then
-        err(string.format("published[%d]%s", i, p.estimate and ".estimate" or ".label"),
-          string.format("%q cannot be an estimate of this design: its estimates are named OUTCOME.WHAT, "
-            .. "where OUTCOME is one of %s%s (csceval explain estimates lists the names)", tostring(label),
-            table.concat(prefixes, ", "), head and util.hint(head, prefixes) or ""))
+        err(path .. (p.estimate and ".estimate" or ".label"),
+          string.format("%s%q cannot be an estimate of this design: its estimates are named OUTCOME.WHAT, "
+            .. "where OUTCOME is one of %s%s (csceval explain estimates lists the names)",
+            p.at and (p.at .. ": ") or "", tostring(label), table.concat(prefixes, ", "),
+            head and util.hint(head, prefixes) or ""))
+      end
+    end
+    for i, p in ipairs(type(r.spec.published) == "table" and r.spec.published or {}) do
+      local path = string.format("published[%d]", i)
+      if type(p) == "table" and p.file then
+        for _, f in ipairs(require("csc.published").file_figures(p)) do check_name(f, path) end
+      else
+        check_name(p, path)
       end
     end
   end

@@ -17,7 +17,7 @@
 ---@field labels? table<string, string> estimate keys (or their leading parts) and column names in plain words for the report, e.g. labels = { referrals = "Referrals per month" } (csc.render.labels)
 ---@field limitations? string[]
 ---@field outputs? csc.Recipe.Outputs
----@field published? (csc.Recipe.Published|csc.Recipe.Published2)[]
+---@field published? (csc.Recipe.Published|csc.Recipe.Published2|csc.Recipe.Published3)[]
 ---@field question string the evaluation question in plain English
 ---@field seed? integer
 ---@field source csc.Recipe.Source
@@ -281,12 +281,22 @@
 ---@field unit? string
 ---@field value? number
 
+---@class csc.Recipe.Published3
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field file string a CSV file of figures, relative to the recipe's folder, e.g. "published/my_recipe.csv"; columns: label, printed, value, tolerance, estimate, field, unit, source, note, synthetic, input_check
+---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
+---@field note? string
+---@field source? string for rows that give none
+---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
+---@field tolerance? number for rows that give value without tolerance
+---@field unit? string
+
 ---@class csc.Recipe.Source
 ---@field authors? string
 ---@field file? string
 ---@field publisher? string
----@field reference? string
----@field report string
+---@field reference? string the report's reference, e.g. "RR1030": a report listed in data/reports.csv takes its title, authors, publisher, year and file from there
+---@field report string the report's title; taken from data/reports.csv when reference names a report there (csc.sources)
 ---@field tables string[] the tables or figures of the report this recipe reruns
 ---@field url? string
 ---@field year? integer
