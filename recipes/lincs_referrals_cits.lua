@@ -22,12 +22,9 @@ return {
   question = "Did Lincolnshire's rate of referrals to children's social care per 10,000 children depart "
     .. "from its pre-2018/19 trend, relative to similar authorities, after the Early Help offer began in April 2018?",
   source = {
+    reference = "RR1029",   -- the report (data/reports.csv)
     report = "Lincolnshire Partners in Practice (PiP) Programme Evaluation, final report (Ecorys, March 2020): "
       .. "context only; this comparative analysis is new",
-    publisher = "Department for Education",
-    reference = "RR1029",
-    year = 2020,
-    file = "../shared/seeds/001_30498599e8c141ff.txt",
     tables = { "Figure 6 (extended: annual rate, comparison authorities)", "Figure 7 (context)" },
   },
 
