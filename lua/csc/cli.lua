@@ -71,6 +71,16 @@ local function parse(argv)
     if v == nil then errors.raise("usage", flag .. " needs a value (see csceval --help)") end
     return v
   end
+  -- a numeric option's value: a whole number 0 or more (whole) or a number
+  -- above 0; otherwise "FLAG VALUE: expected WHAT"
+  local function number(flag, whole, what)
+    local v = value(flag)
+    local n = whole and math.tointeger(tonumber(v)) or tonumber(v)
+    if not n or (whole and n < 0) or (not whole and n <= 0) then
+      errors.raise("usage", flag .. " " .. v .. ": expected " .. what)
+    end
+    return n
+  end
   while i <= #argv do
     local a = argv[i]
     if o.cmd == "test" and #o.files > 0 then o.rest[#o.rest + 1] = a
@@ -81,16 +91,10 @@ local function parse(argv)
     elseif a == "--type" then o.types[#o.types + 1] = value(a)
     elseif a == "--where" then o.where = value(a)
     elseif a == "--columns" then o.columns = value(a)
-    elseif a == "--rows" then
-      local v = value(a)
-      o.rows = math.tointeger(tonumber(v))
-      if not o.rows or o.rows < 0 then errors.raise("usage", "--rows " .. v .. ": expected a whole number") end
+    elseif a == "--rows" then o.rows = number(a, true, "a whole number")
     elseif a == "--shared" then o.shared = value(a)
     elseif a == "--la" then o.la = value(a)
-    elseif a == "--seed" then
-      local v = value(a)
-      o.seed = math.tointeger(tonumber(v))
-      if not o.seed or o.seed < 0 then errors.raise("usage", "--seed " .. v .. ": expected a whole number 0 or more") end
+    elseif a == "--seed" then o.seed = number(a, true, "a whole number 0 or more")
     elseif a == "--format" then
       o.formats = {}
       for f in value(a):gmatch("[^,]+") do
@@ -103,14 +107,8 @@ local function parse(argv)
     elseif a == "--table" then o.table = value(a)
     elseif a == "--quiet" or a == "-q" then o.quiet = true
     elseif a == "--trusted" then o.trusted = true
-    elseif a == "--memory" then
-      local v = value(a)
-      o.memory = tonumber(v)
-      if not o.memory or o.memory <= 0 then errors.raise("usage", "--memory " .. v .. ": expected a size in MB") end
-    elseif a == "--timeout" then
-      local v = value(a)
-      o.timeout = tonumber(v)
-      if not o.timeout or o.timeout <= 0 then errors.raise("usage", "--timeout " .. v .. ": expected seconds") end
+    elseif a == "--memory" then o.memory = number(a, false, "a size in MB")
+    elseif a == "--timeout" then o.timeout = number(a, false, "seconds")
     -- internal: how a multi-recipe run starts each recipe in its own process
     elseif a == "--one-of-many" then o.child = value(a)
     elseif a:sub(1, 1) == "-" and a ~= "-" then

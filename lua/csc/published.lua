@@ -143,19 +143,26 @@ end
 -- label or estimate template ({name}) holds a key of each row, every other
 -- column holds figures.  A figure column's name is the estimate's last part
 -- ({column}), optionally with ":field" (e.g. "impact:p").
-M.table_entry = S.record({
+-- The fields a table or file entry gives every figure it stands for, with
+-- the words the two kinds of entry need for tolerance and source.
+local function shared_fields(fields, tolerance_doc, source_doc)
+  fields.tolerance = S.number({ min = 0, doc = tolerance_doc })
+  fields.source = S.string({ doc = source_doc })
+  fields.field = S.enum(FIELDS)
+  fields.unit = S.string()
+  fields.note = S.string()
+  fields.synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC })
+  fields.input_check = S.boolean({ doc = M.INPUT_CHECK_DOC })
+  return fields
+end
+
+M.table_entry = S.record(shared_fields({
   rows = S.list(S.list(cell), { required = true, min_items = 2 }),
   label = S.string({ required = true, doc = "template, e.g. \"Table 9: {characteristic}, {column}\"" }),
   estimate = S.string({ required = true, doc = "template, e.g. \"absences.balance.{covariate}.{column}\"" }),
   columns = S.map(S.string(), { doc = "figure column -> words for {column} in the label" }),
-  tolerance = S.number({ min = 0, doc = "for cells given as numbers" }),
-  field = S.enum(FIELDS),
-  unit = S.string(),
-  source = S.string({ doc = "where in the report; may name key columns, e.g. \"{table}\"" }),
-  note = S.string(),
-  synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC }),
-  input_check = S.boolean({ doc = M.INPUT_CHECK_DOC }),
-}, { check = check_table })
+}, "for cells given as numbers", "where in the report; may name key columns, e.g. \"{table}\""),
+  { check = check_table })
 
 --- Figures typed in a CSV file beside the recipe, one a row as the report
 -- printed them: {file = "published/x.csv"}.  The header names fields of a
@@ -164,17 +171,10 @@ M.table_entry = S.record({
 M.FILE_COLUMNS = { "label", "printed", "value", "tolerance", "estimate", "field", "unit", "source", "note",
   "synthetic", "input_check" }
 
-M.file_entry = S.record({
+M.file_entry = S.record(shared_fields({
   file = S.string({ required = true, doc = "a CSV file of figures, relative to the recipe's folder, e.g. "
     .. "\"published/my_recipe.csv\"; columns: " .. table.concat(M.FILE_COLUMNS, ", ") }),
-  tolerance = S.number({ min = 0, doc = "for rows that give value without tolerance" }),
-  field = S.enum(FIELDS),
-  unit = S.string(),
-  source = S.string({ doc = "for rows that give none" }),
-  note = S.string(),
-  synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC }),
-  input_check = S.boolean({ doc = M.INPUT_CHECK_DOC }),
-})
+}, "for rows that give value without tolerance", "for rows that give none"))
 
 M.schema = S.list(S.either({ M.table_entry, M.entry, M.file_entry },
   { pick = function(v)

@@ -305,16 +305,8 @@ function M.deep(r, data, frame, t)
           .. "per period, so keep one authority (e.g. where = 'old_la_code == 831') or add the rows up with "
           .. "aggregate", d.time, t and ylab(dup, t) or tostring(dup)))
     end
-    for _, c in ipairs(f:names()) do
-      local lc = c:lower()
-      if lc:match("name$") and not lc:match("region") and not lc:match("country") and f:type(c) == "text" then
-        local vals, list = {}, {}
-        for _, v in ipairs(f:column(c)) do
-          if v ~= NA and not vals[v] then vals[v] = true; list[#list + 1] = v end
-        end
-        if #list == 1 then info[#info + 1] = string.format("series: %s (%s)", list[1], c) end
-      end
-    end
+    local name, col = require("csc.designs.its").series_name(f)
+    if name then info[#info + 1] = string.format("series: %s (%s)", name, col) end
   end
   -- the treated authority and the comparators
   if f and f:nrow() > 0 and type(d.unit) == "string" and f:has(d.unit) then

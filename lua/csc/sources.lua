@@ -13,14 +13,8 @@ local util = require("csc.util")
 
 local M = {}
 
---- data/reports.csv beside the lua/ folder this module was loaded from
--- (the project root in a checkout, share/csceval/ when installed).
-local function default_path()
-  local here = package.searchpath("csc.sources", package.path)
-  local root = here and here:match("^(.*)[/\\]lua[/\\]csc[/\\]sources%.lua$")
-  return (root and root ~= "" and (root .. "/") or "") .. "data/reports.csv"
-end
-M.path = default_path()
+--- data/reports.csv of csceval's data folder (csc.util.data_path).
+M.path = util.data_path("reports.csv")
 
 local FIELDS = { "reference", "report", "authors", "publisher", "year", "file", "url" }
 local cache

@@ -167,6 +167,33 @@ function M.csv_rows(text)
   return rows
 end
 
+--- A file of csceval's data folder: data/<name> beside the lua/ folder the
+-- library was loaded from (the project root in a checkout, share/csceval/
+-- when installed), so it is found from any working folder.
+---@param name string e.g. "reports.csv"
+---@return string
+function M.data_path(name)
+  local here = package.searchpath("csc.util", package.path)
+  local root = here and here:match("^(.*)[/\\]lua[/\\]csc[/\\]util%.lua$")
+  return (root and root ~= "" and (root .. "/") or "") .. "data/" .. name
+end
+
+--- A unique id for s among the ids in `used` (which it joins): lower
+-- case, runs of other characters as "-", "-2", "-3" ... on a repeat, and
+-- `empty` when nothing is left.
+---@param s string
+---@param used table<string, true>
+---@param empty string
+---@return string
+function M.slug(s, used, empty)
+  local base = s:lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  if base == "" then base = empty end
+  local id, k = base, 1
+  while used[id] do k = k + 1; id = base .. "-" .. k end
+  used[id] = true
+  return id
+end
+
 --- Shallow copy.
 function M.copy(t)
   local o = {}
