@@ -139,7 +139,7 @@ install: csceval
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
 	install -d $(DESTDIR)$(PREFIX)/share/csceval/data/instruments
 	install -m 644 data/instruments/*.lua $(DESTDIR)$(PREFIX)/share/csceval/data/instruments/
-	install -m 644 data/reports.csv $(DESTDIR)$(PREFIX)/share/csceval/data/reports.csv
+	install -m 644 data/reports.csv data/datasets.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
 
 clean:
 	rm -rf build build-asan csceval out tests/out

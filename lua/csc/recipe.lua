@@ -35,6 +35,8 @@ M.designs = find_designs()
 
 local input_schema = S.record({
   path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\" (for format = \"ssda903\", the folder of the return's CSV files)" }),
+  dataset = S.string({ doc = "a shared data set listed in data/datasets.csv, e.g. \"statistical_neighbours_2021\": "
+    .. "its path, description and columns come from there (csc.sources)" }),
   format = S.enum({ "csv", "ssda903" }, { doc = "csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)" }),
   years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
   prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
@@ -189,6 +191,7 @@ function M.load(path, opts)
   -- the report's record (csc.sources) and the published figures typed in
   -- files beside the recipe
   require("csc.sources").fill(spec.source)
+  require("csc.sources").fill_inputs(spec.inputs)
   require("csc.published").load_files(spec.published, util.dirname(path))
   local map = srcmap.build(src)
   local r = { path = path, spec = spec, map = map, source = src, sha256 = sys.sha256(src), env = env }

@@ -239,6 +239,7 @@
 
 ---@class csc.Recipe.Inputs
 ---@field columns? string[]
+---@field dataset? string a shared data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description and columns come from there (csc.sources)
 ---@field description? string
 ---@field format? "csv"|"ssda903" csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)
 ---@field generator? string

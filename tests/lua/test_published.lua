@@ -187,7 +187,7 @@ H.case("csv_rows reads quoted fields, doubled quotes and line breaks as written"
   H.eq({ util.csv_rows('a,"b"c\n') }, { nil, 'text after a closing quote (write "" for a quote inside a quoted field)', 1 })
 end)
 
-H.case("a source that names its report by reference takes the record from data/reports.csv", function()
+H.case("a source names its report by reference, an input its data set by name (data/reports.csv, data/datasets.csv)", function()
   local sources = require("csc.sources")
   local s = { reference = "RR1030", tables = { "Table 4" } }
   sources.fill(s)
@@ -199,6 +199,16 @@ H.case("a source that names its report by reference takes the record from data/r
   local new = { reference = "XYZ1", tables = { "T" } }
   sources.fill(new)
   H.eq(new.report, nil)                                      -- not listed: left as written
+  -- an input that names a shared data set takes its path, description and columns
+  local inputs = { sn = { dataset = "statistical_neighbours_2021" },
+    lait = { dataset = "lait_key_measures", description = "mine", optional = true }, own = { path = "x.csv" } }
+  sources.fill_inputs(inputs)
+  H.eq(inputs.sn.path, "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv")
+  H.eq({ inputs.lait.description, inputs.lait.optional, inputs.lait.columns[1] }, { "mine", true, "measure_short" })
+  H.eq(inputs.own, { path = "x.csv" })
+  if sys.kind("../shared/data") == "dir" then
+    for name, rec in pairs(sources.datasets()) do H.ok(sys.kind(rec.path) == "file", name .. ": " .. rec.path) end
+  end
   -- every record names a seed report that exists beside the checkout
   for ref, rec in pairs(sources.catalogue()) do
     H.ok(rec.report and rec.publisher and rec.year, ref)
