@@ -15,15 +15,8 @@ return {
   },
 
   inputs = {
-    lait = {
-      path = "../shared/data/lait/lait_csc_key_measures_2015_2025_long.csv",
-      description = "DfE Local Authority Interactive Tool: children's social care indicators 2015-2025, every authority, region and England",
-      columns = { "measure_short", "year", "la_number", "area_name", "region", "value" },
-    },
-    neighbours = {
-      path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
-      description = "Statistical neighbour groupings, April 2021 model (ten neighbours per authority)",
-    },
+    lait = { dataset = "lait_key_measures" },
+    neighbours = { dataset = "statistical_neighbours_2021" },
   },
 
   design = {

@@ -13,26 +13,10 @@ return {
   },
 
   inputs = {
-    referrals = {
-      path = "../shared/data/ees/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
-      description = "Children in need census: referrals and referrals with no further action, by authority and year",
-      columns = { "time_period", "geographic_level", "old_la_code", "referral_count", "no_further_action_count" },
-    },
-    population = {
-      path = "../shared/data/ees/ons_mid-year_population_estimates_2012_to_2024.csv",
-      description = "ONS mid-year estimates of children aged 0 to 17",
-      columns = { "time_period", "geographic_level", "old_la_code", "population_estimate" },
-    },
-    lait = {
-      path = "../shared/data/lait/lait_csc_key_measures_2015_2025_long.csv",
-      description = "DfE Local Authority Interactive Tool: children's social care indicators 2015-2025 (looked-after "
-        .. "children and child protection plans per 10,000, 3 or more placements)",
-      columns = { "measure_short", "year", "la_number", "area_name", "region", "value" },
-    },
-    neighbours = {
-      path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
-      description = "Statistical neighbour groupings, April 2021 model (ten neighbours per authority)",
-    },
+    referrals = { dataset = "cin_referrals" },
+    population = { dataset = "ons_child_population" },
+    lait = { dataset = "lait_key_measures" },
+    neighbours = { dataset = "statistical_neighbours_2021" },
   },
 
   design = {

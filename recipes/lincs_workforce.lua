@@ -18,10 +18,7 @@ return {
       description = "Children's social work workforce: turnover and agency rates (FTE), by authority, at 30 September",
       columns = { "time_period", "geographic_level", "old_la_code", "turnover_rate_fte", "agency_rate_fte" },
     },
-    neighbours = {
-      path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
-      description = "Statistical neighbour groupings, April 2021 model (ten neighbours per authority)",
-    },
+    neighbours = { dataset = "statistical_neighbours_2021" },
   },
 
   data_note = "Real public statistics (the DfE's children's social work workforce series, as published on "

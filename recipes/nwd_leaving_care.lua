@@ -77,20 +77,8 @@ return {
         .. "accommodation and in EET, and the ONS Annual Population Survey employment rate (16-64); one row "
         .. "per authority and year ending 31 March with the same columns",
     },
-    accommodation = {
-      path = "../shared/data/ees/la_care_leavers_accommodation_suitability.csv",
-      description = "Care leavers' accommodation, suitable or not, by age, 2021-2025 (DfE; context only)",
-      optional = true,
-      columns = { "time_period", "geographic_level", "old_la_code", "la_name", "care_leaver_age", "breakdown",
-        "care_leaver_percent" },
-    },
-    activity = {
-      path = "../shared/data/ees/la_care_leavers_activity.csv",
-      description = "Care leavers' activity (EET, NEET) by age, 2021-2025 (DfE; context only)",
-      optional = true,
-      columns = { "time_period", "geographic_level", "old_la_code", "la_name", "care_leaver_age", "breakdown",
-        "care_leaver_percent" },
-    },
+    accommodation = { dataset = "care_leavers_accommodation", optional = true },
+    activity = { dataset = "care_leavers_activity", optional = true },
   },
 
   data_note = "The 2002-2019 authority panel is synthetic. The authorities, regions, years, the 2014 change of "
