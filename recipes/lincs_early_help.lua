@@ -134,7 +134,6 @@ return {
     level = "changes", qualifiers = { "no comparator" }, result = "none",
     result_label = "No statistically significant change in the level or slope of referrals",
     reason = "A single-series interrupted time series: it tests for change, but against no comparison area.",
-    basis = { comparator = false, significance = true },
   },
 
   limitations = {

@@ -176,7 +176,6 @@ return {
     result_label = "No impact found: positive but not statistically significant differences in accommodation and EET",
     reason = "A comparative interrupted time series against authorities chosen by itsamatch, with significance tests; "
       .. "one post-intervention year only.",
-    basis = { comparator = true, significance = true },
   },
 
   limitations = {
