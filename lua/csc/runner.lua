@@ -194,8 +194,9 @@ local function write_outputs(out_dir, id, files)
   return final
 end
 
---- Run one recipe.  opts: out, data (list of NAME=PATH), seed, formats,
--- trusted, command (string for the stamp).  Returns a summary table.
+--- Run one recipe.  opts: out, data (list of [RECIPE:]NAME=PATH), seed, formats,
+-- trusted, command (string for the stamp, or a function(r) giving it).
+-- Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
   return M.run_loaded(r, d, prov, mod, opts)
@@ -224,7 +225,8 @@ function M.run_loaded(r, d, prov, mod, opts)
   require("csc.render.report").add_forest(ctx, r, pub)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
-    recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
+    recipe_sha256 = r.sha256, seed = ctx.seed, command = (type(opts.command) == "function" and opts.command(r)) or opts.command
+      or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, pub, stamp, opts.formats)
   local dir = write_outputs(opts.out or "out", r.id, files)
   local nwithin, npub, nchecks, nchecks_ok = 0, 0, 0, 0
