@@ -13,10 +13,10 @@ M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explai
 
 M.usage = [[
 Usage:
-  csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
+  csceval run RECIPE... [--out DIR] [--data [RECIPE:]NAME=PATH]... [--seed N]
                         [--format md,csv,json,html] [--png] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS] [LIMITS]
-  csceval check RECIPE... [--data NAME=PATH]... [--timeout SECONDS] [LIMITS]
+  csceval check RECIPE... [--data [RECIPE:]NAME=PATH]... [--timeout SECONDS] [LIMITS]
   csceval describe FILE.csv [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
   csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
   csceval la NAME|CODE... [--shared DIR]
@@ -43,7 +43,8 @@ Commands:
 
 Options:
   --out DIR          output folder (default out)
-  --data NAME=PATH   read input NAME from PATH instead of the recipe's file (e.g. the real data)
+  --data NAME=PATH   read input NAME from PATH instead of the recipe's file (e.g. the real data);
+                     RECIPE:NAME=PATH does so for that recipe only (its id or file name)
   --seed N           random seed (default: the recipe's seed)
   --format LIST      which outputs to write: md, csv, json, html (default all)
   --png              also write each chart as a PNG (for pasting into Word)
@@ -197,16 +198,35 @@ end
 --- The command that reruns one recipe of a run, and only that one: the
 -- report's Reproducibility section shows it (a run of several recipes still
 -- gives each report its own command).
-local function rerun_command(o, path)
+local function rerun_command(o, path, r)
   local argv = { "run", path }
   local function add(...) for _, v in ipairs({ ... }) do argv[#argv + 1] = v end end
   if o.out then add("--out", o.out) end
-  for _, d in ipairs(o.data) do add("--data", d) end
+  -- the --data arguments that apply to this recipe (RECIPE:NAME=PATH for
+  -- another recipe of the run is left out)
+  for _, d in ipairs(o.data) do
+    if r == nil or require("csc.data").applies(d, r) then add("--data", d) end
+  end
   if o.seed then add("--seed", tostring(o.seed)) end
   if o.formats then add("--format", table.concat(o.formats, ",")) end
   if o.png then add("--png") end
   if o.trusted then add("--trusted") end
   return command_string(argv)
+end
+
+-- Every --data RECIPE:NAME=PATH must name a recipe of the run: by file
+-- stem, else by id (the recipes are then loaded to read their ids).
+local function check_data_recipes(o)
+  local data, util = require("csc.data"), require("csc.util")
+  local any = false
+  for _, d in ipairs(o.data) do if data.parse_override(d) ~= nil then any = true end end
+  if not any then return end
+  local recipes = {}
+  for _, path in ipairs(o.files) do
+    local ok, r = pcall(require("csc.recipe").load, path, { trusted = o.trusted })
+    recipes[#recipes + 1] = { id = ok and r.id or util.stem(path), path = path }
+  end
+  data.check_qualified(o.data, recipes)
 end
 
 local function describe(o)
@@ -263,6 +283,7 @@ local function run(o, argv)
   -- recipe does (to library tables, memory, the clock) can reach the next.
   -- A recipe that fails is reported and the others still run; the exit code
   -- is that of the first failure.
+  if not o.child then check_data_recipes(o) end
   if #o.files > 1 and not o.child then return run_each(o, argv) end
   runner.covered = o.child ~= nil
   -- the hard limit on one recipe's wall-clock time (see sys.set_alarm)
@@ -273,7 +294,8 @@ local function run(o, argv)
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, trusted = o.trusted, timeout = o.timeout, command = rerun_command(o, path),
+      png = o.png, trusted = o.trusted, timeout = o.timeout,
+      command = function(r) return rerun_command(o, path, r) end,
       tick = function() progress:step(k - 1, path) end })
     progress:clear()
     if ok then
@@ -317,6 +339,7 @@ local function check(o)
   local runner = require("csc.runner")
   sys.set_memory_limit(math.floor((o.memory or 4096) * 1024 * 1024))
   local limit = o.timeout or M.CHECK_TIMEOUT
+  check_data_recipes(o)
   for _, path in ipairs(o.files) do
     -- the same hard limit as run (sys.set_alarm), per recipe
     sys.set_alarm(math.ceil(limit + math.min(limit, 60)), path)

@@ -316,8 +316,9 @@ end
 --- Limits set from the command line (csc.cli): max_files, max_output (MB).
 M.limits = {}
 
---- Run one recipe.  opts: out, data (list of NAME=PATH), seed, formats,
--- trusted, command (string for the stamp).  Returns a summary table.
+--- Run one recipe.  opts: out, data (list of [RECIPE:]NAME=PATH), seed, formats,
+-- trusted, command (string for the stamp, or a function(r) giving it).
+-- Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
   return M.run_loaded(r, d, prov, mod, opts)
@@ -335,9 +336,12 @@ end
 --- The rest of a run, once the recipe is loaded and its inputs read.
 function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
+  -- the rerun command (csc.cli gives a function of the loaded recipe)
+  local command = opts.command
+  if type(command) == "function" then command = command(r) end
   -- the output folder is locked before the analysis: a second run on the
   -- same folder is told at once, not after an hour's work
-  M.lock(opts.out or "out", opts.command)
+  M.lock(opts.out or "out", command)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
@@ -349,7 +353,7 @@ function M.run_loaded(r, d, prov, mod, opts)
   require("csc.render.report").add_forest(ctx, r, pub)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
-    recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
+    recipe_sha256 = r.sha256, seed = ctx.seed, command = command or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, pub, stamp, opts.formats)
   M.current_path = r.path
   local dir = write_outputs(opts.out or "out", r.id, files)
