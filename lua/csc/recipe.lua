@@ -38,6 +38,8 @@ local input_schema = S.record({
   format = S.enum({ "csv", "ssda903" }, { doc = "csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)" }),
   years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
   prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
+  last_year_rules = S.boolean({ doc = "ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)" }),
+  xml = S.string({ doc = "ssda903: read the XML form of the return instead, one file per year in the folder, \"{year}\" and \"{start}\" replaced (e.g. \"{year}.xml\")" }),
   record_level = S.boolean({ doc = "the file holds one row per child (or per event): outputs get disclosure control" }),
   description = S.string(),
   types = S.map(S.enum({ "float64", "float", "number", "double", "int64", "int", "integer", "bool", "boolean",

@@ -362,6 +362,7 @@ function M.run_loaded(r, d, prov, mod, opts)
            published = pub, nwithin = nwithin, npublished = npub,
            ninput_checks = nchecks, ninput_checks_ok = nchecks_ok,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
+           tables = ctx.tables, disclosure = ctx.disclosure,
            design = r.spec.design.type }
 end
 

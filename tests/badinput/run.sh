@@ -8,6 +8,8 @@
 #   other files: inputs, copied to a scratch folder where the case runs
 # Each case must fail with its code and message, print no internal error or
 # sanitizer report, leave its inputs unchanged and leave no partial output.
+# CSCEVAL_WRAP, when set, is a command csceval runs under (make valgrind sets
+# tests/tools/valgrind.sh; a valgrind error also fails the case).
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(pwd)
 pass=0; fail=0
@@ -20,7 +22,7 @@ for dir in tests/badinput/*/; do
   before=$(cd "$work" && find . -type f ! -name expect ! -name cmd ! -path './out/*' -exec sha256sum {} + | sort)
   OUT="$work/out"
   args=$(sed "s#\$OUT#$OUT#g" "$dir/cmd")
-  ( cd "$work" && eval "\"$bin\" $args" ) >"$work/.stdout" 2>"$work/.stderr"
+  ( cd "$work" && eval "$CSCEVAL_WRAP \"$bin\" $args" ) >"$work/.stdout" 2>"$work/.stderr"
   code=$?
   want=$(head -n 1 "$dir/expect")
   ok=1; why=""
@@ -29,7 +31,7 @@ for dir in tests/badinput/*/; do
     [ -z "$line" ] && continue
     grep -qF -- "$line" "$work/.stderr" || { echo "missing: $line"; exit 1; }
   done > "$work/.missing" || { ok=0; why="$why; stderr lacks: $(cat "$work/.missing")"; }
-  if grep -qE 'internal error|AddressSanitizer|runtime error:|LeakSanitizer|Segmentation' "$work/.stderr"; then
+  if grep -qE 'internal error|AddressSanitizer|runtime error:|LeakSanitizer|Segmentation|ERROR SUMMARY: [1-9]|definitely lost: [1-9]' "$work/.stderr"; then
     ok=0; why="$why; crash or internal error"
   fi
   after=$(cd "$work" && find . -type f ! -name expect ! -name cmd ! -path './out/*' ! -name '.std*' ! -name '.missing' ! -name '.after' -exec sha256sum {} + | sort)
