@@ -170,18 +170,16 @@ function M.lock(out_dir, command)
   if held[key] or M.covered then return end
   local ok, err = sys.mkdirs(out_dir)
   if not ok then errors.raise("output", err) end
-  local got, msg, holder = sys.lock_dir(out_dir)
+  local info = string.format("pid %d: %s\n", sys.pid(), command or "csceval")
+  local got, msg, holder = sys.lock_dir(out_dir, M.RUN_FILE, info)
   if not got then
     if holder then
-      if holder == "" then holder = (sys.read(out_dir .. "/" .. M.RUN_FILE) or ""):match("^[^\n]*") end
       output_error("the output folder %s is in use by another csceval run (%s); nothing was changed. Wait for "
         .. "that run to finish, or give this one another --out folder", out_dir,
         holder ~= "" and holder or "it has only just started")
     end
     errors.raise("output", msg)
   end
-  local info = string.format("pid %d: %s\n", sys.pid(), command or "csceval")
-  if not sys.is_link(out_dir .. "/" .. M.RUN_FILE) then sys.write_plain(out_dir .. "/" .. M.RUN_FILE, info) end
   held[key] = { dir = out_dir, info = info }
   -- temporary files of the index's atomic writes that a killed run left
   -- (csceval's own names: index.html.tmp.XXXXXX); nothing else is touched
