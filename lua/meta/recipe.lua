@@ -85,6 +85,7 @@
 ---@field chart? boolean draw the ITS charts (default true)
 ---@field cluster_df? "clusters"|"residual"
 ---@field comparators? (integer|string)[] default: every other unit
+---@field covariates? string[]|string an adjustment set entered in the 2x2, two-way fixed-effects and event-study regressions: a list of columns or a one-sided formula "~ x + factor(g)"
 ---@field data? string the input holding the data (one row per period, or per unit and period)
 ---@field event_study? boolean|csc.Design.Did.Event_study
 ---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}
@@ -128,7 +129,7 @@
 ---@field balance? csc.Design.Ipw.Balance
 ---@field bins? integer
 ---@field charts? boolean draw the love plot and the score overlap (default true)
----@field covariates string[] the propensity model
+---@field covariates string[]|string the propensity model; or a one-sided formula
 ---@field data? string the input holding one row per unit
 ---@field estimand? "ATT"|"ATE"|"ATC"
 ---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
@@ -149,6 +150,7 @@
 ---@class csc.Design.Its
 ---@field autocorrelation? any
 ---@field chart? boolean draw the ITS charts (default true)
+---@field covariates? string[]|string an adjustment set: time-varying covariates entered in the model: a list of columns or a one-sided formula "~ x + factor(g)"
 ---@field data? string the input holding the data (one row per period, or per unit and period)
 ---@field definition_change? any time(s) from which a 0/1 dummy is added
 ---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}
@@ -176,7 +178,7 @@
 ---@field balance? csc.Design.Matching.Balance
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
 ---@field charts? boolean draw the love plot and the score overlap (default true)
----@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field covariates? string[]|string matching covariates (Mahalanobis), or the propensity model's; or a one-sided formula
 ---@field data? string the input holding one row per unit
 ---@field discard? "none"|"both"|"control"|"treated"
 ---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
@@ -188,7 +190,7 @@
 ---@field order? "data"|"largest"|"smallest"|"random"
 ---@field outcomes? csc.Design.Matching.Outcomes[]
 ---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
----@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ps_covariates? string[]|string the propensity model, when it differs from covariates; or a one-sided formula
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
@@ -505,13 +507,13 @@
 
 ---@class csc.Design.Ipw.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Ipw.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values
@@ -550,7 +552,7 @@
 ---@class csc.Design.Matching.Analyses
 ---@field balance? csc.Design.Matching.Analyses.Balance
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
----@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field covariates? string[]|string matching covariates (Mahalanobis), or the propensity model's; or a one-sided formula
 ---@field discard? "none"|"both"|"control"|"treated"
 ---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
 ---@field estimand? "ATT"|"ATC"
@@ -559,7 +561,7 @@
 ---@field name string
 ---@field order? "data"|"largest"|"smallest"|"random"
 ---@field outcomes? csc.Design.Matching.Analyses.Outcomes[]
----@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ps_covariates? string[]|string the propensity model, when it differs from covariates; or a one-sided formula
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
@@ -567,13 +569,13 @@
 
 ---@class csc.Design.Matching.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Matching.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values
@@ -723,13 +725,13 @@
 
 ---@class csc.Design.Matching.Analyses.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Matching.Analyses.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values
