@@ -7,20 +7,23 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0 yaml-0.1
-DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev libyaml-dev pkg-config
+DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev libyaml-dev pkg-config \
+           libreadstat-dev
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libcsv ships no .pc file
 CSV_LIBS   := -lcsv
+# nor does ReadStat (Stata, SPSS and SAS files)
+READSTAT_LIBS := -lreadstat
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 \
               -DCSC_VERSION='"$(VERSION)"' -Ihost $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS   := $(PKG_LIBS) $(CSV_LIBS) -lm
+LDLIBS   := $(PKG_LIBS) $(CSV_LIBS) $(READSTAT_LIBS) -lm
 
 BUILD    ?= build
 # host/ is arranged by layer (docs/host.md): app, bind, data, num, match, render

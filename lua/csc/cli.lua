@@ -17,7 +17,7 @@ Usage:
                         [--format md,csv,json,html] [--png] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS]
   csceval check RECIPE... [--data NAME=PATH]...
-  csceval describe FILE.csv [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+  csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
   csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
   csceval la NAME|CODE... [--shared DIR]
   csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
@@ -30,7 +30,8 @@ Commands:
   run       run each recipe and write out/<id>/report.md, report.html, results.json,
             CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
-  describe  first look at a CSV file: types, missing values by reason, ranges, levels
+  describe  first look at a data file (CSV, .dta, .sav, .por, .sas7bdat): types, labels,
+            missing values by reason, ranges, levels
   show      print the rows of a CSV file (optionally filtered) as an aligned table
   la        a local authority's codes, region, years and statistical neighbours
   new       write a commented starting recipe for a design (benchmark, its, cits,
@@ -158,7 +159,7 @@ local function rerun_command(o, path)
 end
 
 local function describe(o)
-  if #o.files ~= 1 then errors.raise("usage", "describe takes one CSV file: csceval describe FILE.csv") end
+  if #o.files ~= 1 then errors.raise("usage", "describe takes one data file: csceval describe FILE.csv (or .dta, .sav, .por, .sas7bdat)") end
   local f, label = require("csc.frame_text").read_view(o.files[1], o, errors, sys)
   sys.stdout(require("host.frame").describe(f, label))
   return 0

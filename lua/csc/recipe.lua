@@ -34,7 +34,7 @@ end
 M.designs = find_designs()
 
 local input_schema = S.record({
-  path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\" (for format = \"ssda903\", the folder of the return's CSV files)" }),
+  path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files" }),
   format = S.enum({ "csv", "ssda903" }, { doc = "csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)" }),
   years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
   prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
@@ -42,6 +42,8 @@ local input_schema = S.record({
   description = S.string(),
   types = S.map(S.enum({ "float64", "float", "number", "double", "int64", "int", "integer", "bool", "boolean",
     "date", "text", "string", "categorical", "cat" }), { doc = "column -> type, e.g. {code = \"text\"}" }),
+  labels = S.either({ S.enum({ "auto", "text", "codes" }), S.map(S.enum({ "auto", "text", "codes" })) },
+    { doc = "Stata, SPSS and SAS files: value-labelled columns as \"text\" (the labels), \"codes\" (numbers, labels kept) or \"auto\" (text when every value has a label); one word for all, or {column = ..., default = ...}" }),
   synthetic = S.boolean(),
   generator = S.string(),
   real_data = S.string({ doc = "what the real file is and who holds it" }),
