@@ -6,9 +6,10 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0 yaml-0.1
+PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0 yaml-0.1 \
+           libzip libxml-2.0
 DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev libyaml-dev pkg-config \
-           libreadstat-dev
+           libreadstat-dev libzip-dev libxml2-dev
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 
 #include "data/statfile.h"
+#include "data/workbook.h"
 #include "lframe.h"
 #include "lframe_int.h"
 
@@ -67,6 +68,105 @@ static int frame_read_stat(lua_State *L) {
     lua_pushstring(L, err.msg);
     return 2;
   }
+  return 1;
+}
+
+/* The types option ({column = "int64", ...}) into o; the table and its
+ * GC-owned arrays stay on the stack.  [-0, +0|+3, e] */
+static void check_types(lua_State *L, int opts, struct csvtab_opts *o) {
+  csvtab_opts_init(o);
+  if (!lua_istable(L, opts)) return;
+  if (lua_getfield(L, opts, "types") != LUA_TTABLE) { lua_pop(L, 1); return; }
+  int tt = lua_gettop(L);
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, tt)) { n++; lua_pop(L, 1); }
+  const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
+  enum frame_type *types = lua_newuserdatauv(L, (n ? n : 1) * sizeof *types, 0);
+  size_t k = 0;
+  lua_pushnil(L);
+  while (lua_next(L, tt)) {
+    const char *tn = lua_tostring(L, -1);
+    if (lua_type(L, -2) != LUA_TSTRING || !tn || frame_type_parse(tn, &types[k]) != 0)
+      luaL_error(L, "types.%s: unknown type \"%s\" (use float64, int64, bool, date or text)",
+                 lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?", tn ? tn : "?");
+    names[k++] = lua_tostring(L, -2);   /* anchored: the key stays in the table */
+    lua_pop(L, 1);
+  }
+  o->override_names = names;            /* the table and the scratch stay on the stack */
+  o->override_types = types;
+  o->noverride = n;
+}
+
+/* Lua: frame.read_workbook(path [, {sheet = name|position, header_row = n,
+ *        header_rows = 1|2, types = {...}}]) -> frame | nil, message
+ * Lua: frame.read_survey_csv(path [, {header_row = n, types = {...}}]) -> the same */
+static int read_table(lua_State *L, int csv) {
+  const char *path = luaL_checkstring(L, 1);
+  struct workbook_opts o;
+  workbook_opts_init(&o);
+  struct csvtab_opts co;
+  check_types(L, 2, &co);
+  if (lua_istable(L, 2) && lua_getfield(L, 2, "origin") == LUA_TSTRING) co.override_origin = lua_tostring(L, -1);
+  o.csv = &co;
+  if (csv) o.header_rows = 2;
+  if (lua_istable(L, 2)) {
+    int t = lua_getfield(L, 2, "sheet");
+    if (t == LUA_TNUMBER) {
+      lua_Integer k = lua_tointeger(L, -1);
+      luaL_argcheck(L, k >= 1, 2, "sheet: a position counts from 1");
+      o.sheet_pos = (size_t)k;
+    } else if (t == LUA_TSTRING) {
+      o.sheet_name = lua_tostring(L, -1);   /* anchored in the options table */
+    } else if (t != LUA_TNIL) {
+      return luaL_error(L, "sheet: expected a sheet name or a position (1 is the first sheet)");
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 2, "header_row") == LUA_TNUMBER) {
+      lua_Integer k = lua_tointeger(L, -1);
+      luaL_argcheck(L, k >= 1, 2, "header_row: rows count from 1");
+      o.header_row = (size_t)k;
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 2, "header_rows") == LUA_TNUMBER) {
+      lua_Integer k = lua_tointeger(L, -1);
+      luaL_argcheck(L, k == 1 || k == 2, 2, "header_rows: 1, or 2 for a survey export (question, then option)");
+      o.header_rows = (int)k;
+    }
+    lua_pop(L, 1);
+  }
+  struct frame **slot = lframe_newbox(L);
+  struct workbook_error err;
+  *slot = csv ? workbook_read_survey_csv(path, &o, &err) : workbook_read(path, &o, &err);
+  if (!*slot) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err.msg);
+    return 2;
+  }
+  return 1;
+}
+
+static int frame_read_workbook(lua_State *L) { return read_table(L, 0); }
+static int frame_read_survey_csv(lua_State *L) { return read_table(L, 1); }
+
+/* Lua: frame.sheets(path) -> {name, ...} | nil, message */
+static int frame_sheets(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct workbook_error err;
+  char **names = NULL;
+  size_t n = 0;
+  if (workbook_sheets(path, &names, &n, &err) != 0) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err.msg);
+    return 2;
+  }
+  /* copy into Lua first, then free: pushing may raise only on memory */
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushstring(L, names[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  workbook_sheets_free(names, n);
   return 1;
 }
 
@@ -137,7 +237,8 @@ static const luaL_Reg read_methods[] = {
   {"meta", frame_meta}, {"labels", frame_labels}, {"user_code", frame_user_code}, {NULL, NULL}};
 
 static const luaL_Reg read_funcs[] = {
-  {"read_stat", frame_read_stat}, {NULL, NULL}};
+  {"read_stat", frame_read_stat}, {"read_workbook", frame_read_workbook},
+  {"read_survey_csv", frame_read_survey_csv}, {"sheets", frame_sheets}, {NULL, NULL}};
 
 void lframe_read_register(lua_State *L, int methods, int na) {
   lua_pushvalue(L, methods);

@@ -18,6 +18,7 @@ Usage:
                         [--memory MB] [--timeout SECONDS]
   csceval check RECIPE... [--data NAME=PATH]...
   csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+                   [--sheet NAME|N] [--survey]
   csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
   csceval la NAME|CODE... [--shared DIR]
   csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
@@ -30,7 +31,7 @@ Commands:
   run       run each recipe and write out/<id>/report.md, report.html, results.json,
             CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
-  describe  first look at a data file (CSV, .dta, .sav, .por, .sas7bdat): types, labels,
+  describe  first look at a data file (CSV, .dta, .sav, .por, .sas7bdat, .xlsx, .ods): types, labels,
             missing values by reason, ranges, levels
   show      print the rows of a CSV file (optionally filtered) as an aligned table
   la        a local authority's codes, region, years and statistical neighbours
@@ -54,6 +55,8 @@ Options:
   --timeout SECONDS  stop a recipe whose Lua code runs longer than this (default 3600)
   --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
   --columns A,B      describe, show: only these columns
+  --sheet NAME|N     describe, show: the workbook sheet (.xlsx, .ods), by name or position
+  --survey           describe, show: a survey export (two header rows: question, option)
   --rows N           show: at most N rows (default 20)
   --shared DIR       la, new: the shared public data folder (default ../shared/data)
   --la CODE          new: the authority to analyse (old code, ONS code or name)
@@ -82,6 +85,10 @@ local function parse(argv)
     elseif a == "--type" then o.types[#o.types + 1] = value(a)
     elseif a == "--where" then o.where = value(a)
     elseif a == "--columns" then o.columns = value(a)
+    elseif a == "--sheet" then
+      local v = value(a)
+      o.sheet = math.tointeger(tonumber(v)) or v
+    elseif a == "--survey" then o.survey = true
     elseif a == "--rows" then
       local v = value(a)
       o.rows = math.tointeger(tonumber(v))
@@ -159,7 +166,7 @@ local function rerun_command(o, path)
 end
 
 local function describe(o)
-  if #o.files ~= 1 then errors.raise("usage", "describe takes one data file: csceval describe FILE.csv (or .dta, .sav, .por, .sas7bdat)") end
+  if #o.files ~= 1 then errors.raise("usage", "describe takes one data file: csceval describe FILE.csv (or .dta, .sav, .por, .sas7bdat, .xlsx, .ods)") end
   local f, label = require("csc.frame_text").read_view(o.files[1], o, errors, sys)
   sys.stdout(require("host.frame").describe(f, label))
   return 0

@@ -64,7 +64,8 @@ function M.load_inputs(r, overrides)
       else hint = "pass --data " .. name .. "=PATH" end
       errors.raise("data", string.format("%sfile %s not found; %s", where, path, hint))
     end
-    local f, msg = read.read(path, { types = inp.types, labels = inp.labels })
+    local f, msg = read.read(path, { types = inp.types, labels = inp.labels, sheet = inp.sheet,
+      header_row = inp.header_row, format = inp.format })
     if not f then errors.raise("data", msg .. " (input \"" .. name .. "\" of " .. r.path .. ")") end
     if f:nrow() == 0 then
       errors.raise("data", string.format("%s%s has a header but no data rows; check that the file is the "
