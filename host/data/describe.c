@@ -170,8 +170,29 @@ static void put_meta(FILE *out, const struct frame_col *c) {
 }
 
 /* SPSS user-missing codes found, with their counts and labels:
- *   user-missing codes: -9 "Refused" 3, -8 "Don't know" 1 */
+ *   user-missing codes: -9 "Refused" 3, -8 "Don't know" 1
+ * (in a column read as text, the codes' labels: "Refused" 3) */
+static void put_user_missing_text(FILE *out, const struct frame_col *c) {
+  size_t *cnt = calloc(c->dict->n ? c->dict->n : 1, sizeof *cnt);
+  if (!cnt) return;
+  size_t any = 0;
+  for (size_t i = 0; i < c->n; i++)
+    if (c->na[i] == NA_USER) { cnt[c->v.cat[i]]++; any++; }
+  if (any) {
+    fputs("      user-missing codes: ", out);
+    for (size_t k = 0, shown = 0; k < c->dict->n; k++) {
+      if (!cnt[k]) continue;
+      if (shown++) fputs(", ", out);
+      put_level(out, c->dict->str[k], c->dict->len[k]);
+      fprintf(out, " %zu", cnt[k]);
+    }
+    fputc('\n', out);
+  }
+  free(cnt);
+}
+
 static void put_user_missing(FILE *out, const struct frame_col *c) {
+  if (c->na && c->type == FRAME_CAT) { put_user_missing_text(out, c); return; }
   if (!c->na || (c->type != FRAME_I64 && c->type != FRAME_F64)) return;
   double codes[8];
   size_t cnt[8], nc = 0, other = 0;

@@ -74,7 +74,14 @@ static int grow_var(struct sf_var *v, size_t from, size_t cap) {
 
 static int sf_variable(int index, readstat_variable_t *var, const char *labelset, void *p) {
   struct sf_ctx *c = p;
-  if (index < 0 || index >= c->nvar) return READSTAT_HANDLER_ABORT;
+  if (index < 0 || index >= 1 << 20) return READSTAT_HANDLER_ABORT;
+  if (index >= c->nvar) {                   /* the file did not say how many variables */
+    struct sf_var *nv = realloc(c->var, (size_t)(index + 1) * sizeof *nv);
+    if (!nv) { c->oom = 1; return READSTAT_HANDLER_ABORT; }
+    memset(nv + c->nvar, 0, (size_t)(index + 1 - c->nvar) * sizeof *nv);
+    c->var = nv;
+    c->nvar = index + 1;
+  }
   struct sf_var *v = &c->var[index];
   v->is_string = readstat_variable_get_type_class(var) == READSTAT_TYPE_CLASS_STRING;
   v->name = strdup(readstat_variable_get_name(var) ? readstat_variable_get_name(var) : "");

@@ -318,6 +318,13 @@ static int store(struct wb_grid *g, const struct xl_book *b, struct xl_cell *x, 
   if (!strcmp(x->t, "b"))
     return wb_grid_set(g, x->r, x->c, v[0] == '1' ? "TRUE" : "FALSE", v[0] == '1' ? 4 : 5, WB_BOOL);
   if (!strcmp(x->t, "e")) return wb_grid_set(g, x->r, x->c, v, strlen(v), WB_ERROR);
+  if (!strcmp(x->t, "d")) {                          /* an ISO 8601 date cell (strict OOXML) */
+    const char *tm = strchr(v, 'T');
+    if (strlen(v) < 10) { snprintf(msg, cap, "cell %s: \"%s\" is not an ISO 8601 date", cell, v); return -1; }
+    if (tm && strncmp(tm, "T00:00:00", 9) != 0) snprintf(buf, sizeof buf, "%.10s %.8s", v, tm + 1);
+    else snprintf(buf, sizeof buf, "%.10s", v);
+    return wb_grid_set(g, x->r, x->c, buf, strlen(buf), WB_DATE);
+  }
   if (!v[0]) return 0;                                /* a formula with no cached value */
   char *end;
   double d = strtod(v, &end);

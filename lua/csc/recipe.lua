@@ -36,8 +36,8 @@ M.designs = find_designs()
 local input_schema = S.record({
   path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files" }),
   format = S.enum({ "csv", "ssda903", "survey" }, { doc = "csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)" }),
-  sheet = S.either({ S.string(), S.integer() }, { doc = "workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)" }),
-  header_row = S.integer({ doc = "workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)" }),
+  sheet = S.either({ S.string(), S.integer({ min = 1 }) }, { doc = "workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)" }),
+  header_row = S.integer({ min = 1, doc = "workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)" }),
   years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
   prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
   record_level = S.boolean({ doc = "the file holds one row per child (or per event): outputs get disclosure control" }),

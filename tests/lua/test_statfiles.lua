@@ -137,6 +137,8 @@ H.case("statfile describe shows the variable and value labels and the user-missi
   H.ok(text:find('value labels: 1 = "Girl", 2 = "Boy", -9 = "Refused"', 1, true), text)
   H.ok(text:find('user-missing codes: -9 "Refused" 1', 1, true), text)
   H.ok(text:find("1 NA, 1 user-missing", 1, true), text)
+  local t = frame.describe(assert(read.read(dir .. "children.sav")), "children.sav")   -- sex as text
+  H.ok(t:find('user-missing codes: "Refused" 1', 1, true), t)
   local d = frame.describe(assert(read.read(dir .. "children.dta")), "children.dta")
   H.ok(d:find('.a = "Not asked"', 1, true), d)
   H.ok(d:find("1 missing (.a)", 1, true), d)

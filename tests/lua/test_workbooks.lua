@@ -56,14 +56,17 @@ H.case("workbook sheet by position, header row given or found, the same table", 
   H.eq(a:nrow(), b:nrow())
   local c = assert(read.read(dir .. "outcomes.xlsx"))     -- sheet 1, the cover: its one line is the table
   H.eq(c:names(), { "Children in need: outcomes by authority" })
+  local d = assert(read.read(dir .. "outcomes.xlsx", { sheet = "As at" }))   -- ISO 8601 date cells
+  H.eq(d:type("as_at"), "date")
+  H.eq(d:column("as_at"), { "2025-03-31", "2025-06-30" })
 end)
 
 H.case("workbook errors name the file, the sheet and the cell", function()
   local f, msg = read.read(dir .. "outcomes.xlsx", { sheet = "Tabel 1" })
   H.eq(f, nil)
-  H.eq(msg, dir .. 'outcomes.xlsx: no sheet "Tabel 1" (its sheets: "Cover", "Table 1")')
-  f, msg = read.read(dir .. "outcomes.xlsx", { sheet = 3 })
-  H.eq(msg, dir .. 'outcomes.xlsx: sheet 3 asked for, but the workbook has 2 sheets ("Cover", "Table 1")')
+  H.eq(msg, dir .. 'outcomes.xlsx: no sheet "Tabel 1" (its sheets: "Cover", "Table 1", "As at")')
+  f, msg = read.read(dir .. "outcomes.xlsx", { sheet = 4 })
+  H.eq(msg, dir .. 'outcomes.xlsx: sheet 4 asked for, but the workbook has 3 sheets ("Cover", "Table 1", "As at")')
   f, msg = read.read(dir .. "outcomes.xlsx", { sheet = "Table 1", types = { rate = "int64" } })
   H.eq(msg, dir .. 'outcomes.xlsx: sheet "Table 1", cell D5 (column "rate"): "512.25" is not a whole number; '
     .. "the column was given type int64 in the recipe")

@@ -10,7 +10,8 @@
 #                  dates in a built-in and a custom format, a date-time, booleans,
 #                  formulas with their cached results, an error (#DIV/0!), the
 #                  suppression code "c", a region merged down two rows.  A
-#                  cover sheet comes first, so the table is not sheet 1.
+#                  cover sheet comes first, so the table is not sheet 1; a
+#                  third sheet holds ISO 8601 date cells (t="d").
 #   survey.xlsx,   a SurveyMonkey-style export: row 1 the questions (merged
 #   survey.csv     across their options in the .xlsx, blank after the first in
 #                  the .csv), row 2 "Response" or the answer option; a
@@ -79,6 +80,8 @@ class Book:
                 elif kind == "f":        # formula, cached value, style
                     st = f' s="{rest[2]}"' if len(rest) > 2 else ""
                     out.append(f'<c r="{a}"{st}><f>{escape(rest[0])}</f><v>{rest[1]!r}</v></c>')
+                elif kind == "d":        # an ISO 8601 date cell, as strict OOXML writes them
+                    out.append(f'<c r="{a}" t="d"><v>{rest[0]}</v></c>')
                 elif kind == "b":
                     out.append(f'<c r="{a}" t="b"><v>{rest[0]}</v></c>')
                 elif kind == "e":
@@ -194,6 +197,8 @@ for i, row in enumerate(rows):
         cells[(r, 11)] = ("f", f"D{r + 1}/E{r + 1}", rate / refs)
 # East Midlands merged down the rows of Derby and Derbyshire; the title across the table
 b.sheet("Table 1", cells, merges=["A1:L1", "C5:C6"])
+b.sheet("As at", {(0, 0): ("s", "as_at"), (1, 0): ("d", "2025-03-31T00:00:00"),
+                  (2, 0): ("d", "2025-06-30T00:00:00")})
 b.save(os.path.join(D, "outcomes.xlsx"))
 
 # ===== survey.xlsx and survey.csv =====
