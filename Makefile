@@ -2,14 +2,18 @@
 #   make run      install missing Debian packages, build, run every recipe
 #   make check    build and run every test (unit, Lua, bad input, golden, sanitizers)
 #   make bench    install the peers and run the benchmarks in tests/bench/
+#   make fuzz     build the libFuzzer harnesses (clang) and run each for FUZZ_SECONDS
+#   make valgrind every recipe and the bad-input corpus under valgrind
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
 CC      ?= cc
 PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0 yaml-0.1 \
-           libzip libxml-2.0
+           libxml-2.0 libzip
 DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev libyaml-dev pkg-config \
-           libreadstat-dev libzip-dev libxml2-dev
+           libxml2-dev libreadstat-dev libzip-dev
+# fuzzing (libFuzzer comes with clang's runtime libraries) and valgrind
+DEBS    += clang libclang-rt-14-dev valgrind
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -42,7 +46,7 @@ docs: csceval
 	./csceval test tests/tools/gen_docs.lua
 
 .PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
-        install clean
+        install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening
 
 all: csceval
 
@@ -63,6 +67,44 @@ $(BUILD)/csceval: $(BUILD)/host/app/main.o $(BUILD)/libcsceval.a
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS)
+
+# Fuzz harnesses (tests/fuzz/, docs/testing.md "Fuzzing").  Each is linked
+# with libFuzzer for `make fuzz` (clang, build-fuzz/) or with
+# tests/fuzz/replay.c, which replays the committed corpus, for `make check`
+# (the ASan/UBSan build, build-asan/).  The Lua harnesses are one C file,
+# tests/fuzz/lua.c, built once per tests/fuzz/NAME.lua.
+FUZZ_C      := csv csv_diff expr svg
+FUZZ_LUA    := recipe ssda903 json
+FUZZ_ALL    := $(FUZZ_C) $(FUZZ_LUA)
+FUZZ_DRIVER ?= tests/fuzz/replay.c
+FUZZ_LINK   ?=
+FUZZ_HDR    := tests/fuzz/fuzz.h tests/fuzz/frame_check.h
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
+
+$(FUZZ_C:%=$(BUILD)/fuzz/%): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_HDR) $(BUILD)/libcsceval.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(FUZZ_LINK) -o $@ $< $(FUZZ_DRIVER) $(BUILD)/libcsceval.a $(LDLIBS)
+
+$(FUZZ_LUA:%=$(BUILD)/fuzz/%): $(BUILD)/fuzz/%: tests/fuzz/lua.c tests/fuzz/%.lua $(FUZZ_HDR) $(BUILD)/libcsceval.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -DFUZZ_LUA='"$*"' -DFUZZ_ROOT='"$(CURDIR)"' $(FUZZ_LINK) -o $@ $< \
+	  $(FUZZ_DRIVER) $(BUILD)/libcsceval.a $(LDLIBS)
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" FUZZ_DRIVER= FUZZ_LINK=-fsanitize=fuzzer \
+	  $(FUZZ_ALL:%=build-fuzz/fuzz/%)
+
+# Every harness at once, each for FUZZ_SECONDS, at the lowest priority;
+# logs, new inputs and any finding under tests/out/fuzz/ (tests/fuzz/run.sh).
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_ALL)
+
+# The committed corpus replayed through every harness (ASan/UBSan build).
+test-fuzz:
+	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="$(ASAN_CFLAGS)" $(FUZZ_ALL:%=build-asan/fuzz/%)
+	@sh tests/fuzz/replay.sh build-asan/fuzz $(FUZZ_ALL)
 
 # Install any missing Debian package (needs root; prints what to run otherwise).
 deps:
@@ -98,6 +140,11 @@ test-lua: csceval
 test-bad: csceval
 	@sh tests/badinput/run.sh ./csceval
 
+# Transactional output: SIGKILL at random moments in 200 runs, and 8 runs at
+# once on one --out (tests/hardening/run.sh; about 20 s).
+test-hardening: csceval
+	@bash tests/hardening/run.sh ./csceval 200
+
 # docs/tutorial.md: every command and recipe in it, and the numbers it quotes.
 test-tutorial: csceval
 	./csceval test tests/tools/tutorial.lua
@@ -116,19 +163,28 @@ test-browser: csceval
 	  cd tests/browser && npm ci --no-audit --no-fund --loglevel=error; fi
 	@sh tests/browser/run.sh ./csceval
 
-# The unit and bad-input tests again under AddressSanitizer and UBSan.
+# The unit and bad-input tests, every recipe and the fuzz corpus again under
+# AddressSanitizer and UBSan (any UBSan report stops the run).
+ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 test-asan:
-	$(MAKE) BUILD=build-asan OPT=-O1 \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="$(ASAN_CFLAGS)" \
 	  build-asan/csceval $(TEST_SRC:tests/c/%.c=build-asan/tests/%)
 	@sh tests/tools/run_unit.sh $(TEST_SRC:tests/c/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1 sh tests/badinput/run.sh build-asan/csceval
+	@sh tests/tools/run_recipes.sh asan build-asan/csceval
+	$(MAKE) test-fuzz
+
+# Every recipe and the bad-input corpus under valgrind (memcheck): no error
+# and no definite leak (tests/tools/run_recipes.sh, docs/testing.md).
+valgrind: csceval
+	@sh tests/tools/run_recipes.sh valgrind ./csceval
+	@CSCEVAL_WRAP="sh $(CURDIR)/tests/tools/valgrind.sh" sh tests/badinput/run.sh ./csceval
 
 check: deps browser-deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
-	$(MAKE) test-unit test-lua test-bad test-golden test-tutorial test-browser
+	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh
 

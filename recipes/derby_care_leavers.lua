@@ -42,8 +42,12 @@ return {
       { name = "not_in_touch", label = "Care leavers aged 19-21 not in touch with the authority (%)", input = "lait",
         lait = "CareLeavers_LA_NotInTouch", polarity = "low", digits = 0 },
       { name = "suitable", label = "Care leavers aged 19-21 in suitable accommodation (%)", input = "lait", lait = "CareLeaverAcc", digits = 0 },
-      { name = "eet", label = "Care leavers aged 19-21 in education, employment or training (%)", input = "lait", lait = "CareLeaverEET", digits = 0 },
-      { name = "higher_education", label = "Care leavers aged 19-21 in higher education (%)", input = "lait", lait = "LAC_19_HE", digits = 0 },
+      -- count and base: the LAIT measures of numerator and denominator, for the
+      -- 95% interval and the funnel plot
+      { name = "eet", label = "Care leavers aged 19-21 in education, employment or training (%)", input = "lait",
+        lait = "CareLeaverEET", count = "CareLeaverEETNum", base = "NoCareLeavers", per = 100, funnel = 2019, digits = 0 },
+      { name = "higher_education", label = "Care leavers aged 19-21 in higher education (%)", input = "lait",
+        lait = "LAC_19_HE", count = "LAC_19_HE_Num", base = "NoCareLeavers", per = 100, digits = 0 },
       { name = "neet", label = "Care leavers aged 19-21 not in education, employment or training (%)", input = "lait",
         lait = "CareLeaversNEET", polarity = "low", digits = 0 },
       { name = "staying_put", label = "Care leavers aged 18-20 staying with former foster carers (%)", input = "lait", lait = "StayingPut", digits = 0 },

@@ -78,6 +78,9 @@ return {
       path = "data/derby_care_leavers",
       years = { 2017, 2018, 2019 },
       prefix = "{year}-",
+      -- the synthetic extracts hold each young person in one year only, so the
+      -- rules comparing a year with the one before do not apply to them
+      last_year_rules = false,
       synthetic = true,
       generator = "data/derby_care_leavers/gen.lua",
       real_data = "Derby City Council's SSDA903 extracts for 2016/17 to 2018/19 (header, episodes, OC3), held by the council",

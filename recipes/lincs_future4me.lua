@@ -98,6 +98,7 @@ return {
         .. "(blank for comparators)",
       columns = { "person_id", "group", "date_of_birth", "start_date" },
       types = { person_id = "text", group = "text", date_of_birth = "date", start_date = "date" },
+      record_level = true,   -- one row per young person: disclosure control on the outputs
       synthetic = true,
       generator = "data/lincs_future4me/gen.lua",
       real_data = "Lincolnshire County Council's Future4Me dataset (Youth Offending Service and Children's "
@@ -108,6 +109,7 @@ return {
       description = "One row per recorded offence: young person, date, type (violent, drugs or other)",
       columns = { "person_id", "offence_date", "offence_type" },
       types = { person_id = "text", offence_date = "date", offence_type = "text" },
+      record_level = true,
       synthetic = true,
       generator = "data/lincs_future4me/gen.lua",
       real_data = "the offence records of the same dataset (Youth Offending Service), held by the council",

@@ -59,6 +59,7 @@ return {
       columns = { "cohort", "back_on_track", "ncyear_pre", "gender", "sen", "fsm", "ua_pre", "fx_pre", "px_pre",
                   "ua_post", "fx_post" },
       types = { cohort = "text", gender = "text", sen = "text" },
+      record_level = true,   -- one row per pupil: disclosure control on the outputs
       synthetic = true,
       generator = "data/nwd_back_on_track/gen.lua",
       real_data = "North Yorkshire County Council's pupil-level school census extract (2013/14 to 2018/19) linked "
@@ -99,8 +100,10 @@ return {
     where = '(cohort == "2017/18" and back_on_track == 1) or cohort == "2014/15"',
     treat = "bot",
     labels = LABELS,
-    -- the report's "Standard deviation" column: sample variances, pooled SD
-    balance = { sd = "pooled", variance = "sample" },
+    -- the report's "Standard deviation" column: sample variances, pooled SD,
+    -- 0/1 characteristics standardised too (Stata's convention; cobalt's
+    -- default would give their raw difference in proportions)
+    balance = { sd = "pooled", variance = "sample", binary = "std" },
     -- The report's covariate weights are not published.  With the evaluators'
     -- own: weights = { ua_pre = 3, fsm = 2, ... } (others weigh 1).
     weights = "smd",
@@ -146,7 +149,7 @@ return {
       rows[#rows + 1] = { g[1] .. " group", ay(y - 1), ay(y), ay(y + 1), sub:nrow() }
     end
     ctx:table("table8", { columns = { "group", "data used for matching", "matched cohort", "outcome data", "pupils" },
-      rows = rows }, { caption = "Table 8: the logic of the Back on Track matching process" })
+      rows = rows }, { caption = "Table 8: the logic of the Back on Track matching process", counts = { "pupils" } })
     local y8 = ctx.data.year8:filter('academic_year == "2015/16"')
     local rate, n8 = y8:value(1, "ua_sessions") / y8:value(1, "year8_pupils"), y8:value(1, "year8_pupils")
     local own = d:filter('cohort == "2014/15" and ncyear_pre == 6'):aggregate(nil, { { "n", "count" },

@@ -802,7 +802,7 @@ local MCOV_X = { "ncyear_pre", "boy", "ehc", "sen_support", "fsm", "fx_pre" }
 
 -- Match as the recipe does; returns the matched frame and owner -> {pool index...}
 local function match(f, covs, ratio)
-  local b = cmatch.balance({ data = f, treat = "back_on_track", covariates = covs, variance = "sample", sd = "pooled" })
+  local b = cmatch.balance({ data = f, treat = "back_on_track", covariates = covs, variance = "sample", sd = "pooled", binary = "std" })
   local w = {}
   for _, row in ipairs(b.rows) do w[row.covariate] = math.abs(row.smd) end
   local m = cmatch.nearest({ data = f, treat = "back_on_track", covariates = covs, weights = w, ratio = ratio })
@@ -1055,7 +1055,7 @@ local mX, setsX = match(f, MCOV_X, 4)
 check_sets(setsA, "A", 10)
 check_sets(setsX, "X", 4)
 local function means_ok(m, want, covs, n)
-  local b = m:balance({ variance = "sample", sd = "pooled" })
+  local b = m:balance({ variance = "sample", sd = "pooled", binary = "std" })
   for _, row in ipairs(b.rows) do
     local key = ({ ncyear_pre = "year", boy = "male", ehc = "ehc", sen_support = "sup", fsm = "fsm",
                    ua_pre = "ua", fx_pre = "fx" })[row.covariate]
@@ -1070,7 +1070,7 @@ do
     ua_pre = { "1.067981", ".5601378" }, fx_pre = { ".0934189", ".90775" } }
   local function half(s) return 0.5 * 10 ^ -#(s:match("%.(%d+)")) end
   for _, covs in ipairs({ MCOV_A, MCOV_X }) do
-    local b = cmatch.balance({ data = f, treat = "back_on_track", covariates = covs, variance = "sample", sd = "pooled" })
+    local b = cmatch.balance({ data = f, treat = "back_on_track", covariates = covs, variance = "sample", sd = "pooled", binary = "std" })
     for _, row in ipairs(b.rows) do
       local pm, ps = printed[row.covariate][1], printed[row.covariate][2]
       assert(math.abs(row.mean_control - tonumber(pm)) <= half(pm) and math.abs(row.smd - tonumber(ps)) <= half(ps),

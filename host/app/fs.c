@@ -2,6 +2,7 @@
  * canonical paths for the sandbox's "inside the output folder" check.
  * A failed run must leave no partial report, so every write goes through a
  * temporary file and rename(2), which POSIX makes atomic within a filesystem. */
+#define _GNU_SOURCE 1          /* renameat2 and RENAME_EXCHANGE, flock */
 #include "fs.h"
 
 #include <errno.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -93,23 +96,73 @@ int hs_fs_rmdir_flat(const char *path) {
   return rc;
 }
 
-int hs_fs_swap_dir(const char *src, const char *dst) {
-  size_t n = strlen(dst);
-  char *old = malloc(n + 8);
-  if (!old) return -1;
-  memcpy(old, dst, n); memcpy(old + n, ".old", 5);
-  hs_fs_rmdir_flat(old);
-  int had = hs_fs_kind(dst) == 2;
-  if (had && rename(dst, old) != 0) { free(old); return -1; }
+int hs_fs_swap_dir(const char *src, const char *dst, const char *aside) {
+  if (hs_fs_kind(dst) != 2) return rename(src, dst);
+  /* One atomic step where the file system allows it: the two folders trade
+   * names, so at every instant dst is the complete old or the complete new
+   * report, whenever the process is killed.  src then holds the old report. */
+  if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) return hs_fs_rmdir_flat(src) == 0 ? 0 : 1;
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return -1;
+  /* Two renames otherwise; a kill between them leaves the old report at
+   * `aside`, which the next run moves back (lua/csc/runner.lua). */
+  if (rename(dst, aside) != 0) return -1;
   if (rename(src, dst) != 0) {
     int e = errno;
-    if (had) rename(old, dst);   /* put the previous report back */
-    free(old); errno = e;
+    rename(aside, dst);   /* put the previous report back */
+    errno = e;
     return -1;
   }
-  if (had) hs_fs_rmdir_flat(old);
-  free(old);
-  return 0;
+  return hs_fs_rmdir_flat(aside) == 0 ? 0 : 1;
+}
+
+/* Who holds a flock on the file with this device and inode: its pid from
+ * /proc/locks and its command line from /proc/PID/cmdline, into out.  Linux
+ * only; elsewhere out stays "". */
+static void lock_holder(dev_t dev, ino_t ino, char *out, size_t cap) {
+  FILE *fp = fopen("/proc/locks", "r");
+  if (!fp || cap < 2) { if (fp) fclose(fp); return; }
+  char line[256];
+  long pid = 0;
+  while (fgets(line, sizeof line, fp)) {
+    char kind[16];
+    long p;
+    unsigned maj, min;
+    unsigned long long in;
+    /* "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF" (a "->" marks a waiter) */
+    if (strstr(line, "->")) continue;
+    if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%llu", kind, &p, &maj, &min, &in) == 5 &&
+        strcmp(kind, "FLOCK") == 0 && in == (unsigned long long)ino &&
+        maj == major(dev) && min == minor(dev)) { pid = p; break; }
+  }
+  fclose(fp);
+  if (pid <= 0) return;
+  int n = snprintf(out, cap, "pid %ld", pid);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+  FILE *cf = fopen(path, "r");
+  if (!cf || n < 0 || (size_t)n + 3 >= cap) { if (cf) fclose(cf); return; }
+  memcpy(out + n, ": ", 2);
+  size_t o = (size_t)n + 2;
+  size_t r = fread(out + o, 1, cap - o - 1, cf);
+  fclose(cf);
+  for (size_t i = 0; i < r; i++) if (out[o + i] == '\0') out[o + i] = ' ';
+  while (r > 0 && out[o + r - 1] == ' ') r--;
+  out[o + r] = '\0';
+}
+
+int hs_fs_lock_dir(const char *path, char *holder, size_t cap) {
+  if (cap) holder[0] = '\0';
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int e = errno;
+    struct stat st;
+    if (e == EWOULDBLOCK && fstat(fd, &st) == 0) lock_holder(st.st_dev, st.st_ino, holder, cap);
+    close(fd);
+    errno = e == EWOULDBLOCK ? EBUSY : e;
+    return -1;
+  }
+  return fd;   /* kept open: the kernel releases the lock when the process ends, however it ends */
 }
 
 /* Lexical normalisation of an absolute path: drops "." and empty parts,
@@ -191,7 +244,9 @@ int hs_fs_kind(const char *path) {
   if (stat(path, &st) != 0) return 0;
   if (S_ISREG(st.st_mode)) return 1;
   if (S_ISDIR(st.st_mode)) return 2;
-  return 0;
+  if (S_ISFIFO(st.st_mode)) return 3;
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return 4;
+  return 5;
 }
 
 char *hs_fs_read_all(const char *path, size_t *len) {

@@ -13,16 +13,25 @@ int hs_fs_mkdirs(const char *path);
 /* Remove a folder and the regular files directly inside it (outputs never
  * nest deeper).  0 ok or absent, -1 with errno. */
 int hs_fs_rmdir_flat(const char *path);
-/* Replace folder `dst` by folder `src`: dst is renamed aside, src renamed in,
- * the old one removed.  0 ok, -1 with errno. */
-int hs_fs_swap_dir(const char *src, const char *dst);
+/* Replace folder `dst` by folder `src`.  Where the file system can, the two
+ * are exchanged in one atomic rename (RENAME_EXCHANGE) and the old report,
+ * now at src, removed; otherwise dst is renamed to `aside` first.  0 ok,
+ * 1 when the new folder is in place but the old one could not be removed,
+ * -1 with errno (dst unchanged). */
+int hs_fs_swap_dir(const char *src, const char *dst, const char *aside);
+/* Take an exclusive lock (flock) on the folder at path without waiting.
+ * Returns the open descriptor, which holds the lock until it is closed or the
+ * process ends, however it ends; -1 with errno (EBUSY when another process
+ * holds it, with "pid N: its command line" in holder when Linux says). */
+int hs_fs_lock_dir(const char *path, char *holder, size_t cap);
 /* Canonical absolute form of path, resolving "." and ".." lexically against
  * the current folder and following symlinks for the part that exists.
  * Returns a malloc'd string or NULL. */
 char *hs_fs_canonical(const char *path);
 /* 1 if canonical path p is dir itself or inside it. */
 int hs_fs_is_within(const char *p, const char *dir);
-/* 1 if path names an existing regular file, 2 a folder, 0 otherwise. */
+/* 1 if path names an existing regular file, 2 a folder, 3 a FIFO, 4 a
+ * device, 5 anything else that exists (a socket), 0 when nothing is there. */
 int hs_fs_kind(const char *path);
 /* 1 when path itself is a symbolic link (not followed), else 0. */
 int hs_fs_is_link(const char *path);

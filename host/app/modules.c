@@ -12,6 +12,7 @@ int luaopen_host_its(lua_State *L);
 int luaopen_host_match(lua_State *L);
 int luaopen_host_survey(lua_State *L);
 int luaopen_host_yaml(lua_State *L);
+int luaopen_host_xml(lua_State *L);
 
 const struct hs_module hs_modules[] = {
   {"host.sys", luaopen_host_sys},
@@ -23,4 +24,5 @@ const struct hs_module hs_modules[] = {
   {"host.match", luaopen_host_match},
   {"host.survey", luaopen_host_survey},
   {"host.yaml", luaopen_host_yaml},
+  {"host.xml", luaopen_host_xml},
   {NULL, NULL}};

@@ -14,6 +14,44 @@
 #include "lframe_int.h"
 #include "lhelp.h"
 
+/* The loader's limits for this state: set once from the command line by
+ * frame.set_limits, kept in the registry (no C globals), and overridable per
+ * call in read_csv's options. */
+#define LIMITS_KEY "csceval.csv_limits"
+
+static size_t limit_of(lua_State *L, int opts, const char *key) {
+  size_t v = 0;
+  if (lua_istable(L, opts) && lua_getfield(L, opts, key) == LUA_TNUMBER) {
+    lua_Number n = lua_tonumber(L, -1);
+    if (n >= 1) v = n >= 0x1p62 ? (size_t)1 << 62 : (size_t)n;
+  } else {
+    if (lua_istable(L, opts)) lua_pop(L, 1);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, LIMITS_KEY) == LUA_TTABLE) {
+      if (lua_getfield(L, -1, key) == LUA_TNUMBER) {
+        lua_Number n = lua_tonumber(L, -1);
+        if (n >= 1) v = n >= 0x1p62 ? (size_t)1 << 62 : (size_t)n;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  return v;   /* 0: the loader's default */
+}
+
+/* Lua: frame.set_limits({max_field =, max_columns =, max_rows =, max_bytes =}) */
+static int frame_set_limits(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_createtable(L, 0, 4);
+  static const char *const keys[] = {"max_field", "max_columns", "max_rows", "max_bytes", NULL};
+  for (int i = 0; keys[i]; i++) {
+    if (lua_getfield(L, 1, keys[i]) != LUA_TNIL && !lua_isnumber(L, -1))
+      return luaL_error(L, "set_limits: %s must be a number", keys[i]);
+    lua_setfield(L, -2, keys[i]);
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, LIMITS_KEY);
+  return 0;
+}
+
 /* Lua: frame.read_csv(path [, {types = {col = "int64", ...}}])
  *   -> frame | nil, message, line, column, column_name */
 static int frame_read_csv(lua_State *L) {
@@ -42,8 +80,10 @@ static int frame_read_csv(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  if (lua_istable(L, 2) && lua_getfield(L, 2, "max_field") == LUA_TNUMBER)
-    opts.max_field = (size_t)lua_tointeger(L, -1);
+  opts.max_field = limit_of(L, 2, "max_field");
+  opts.max_columns = limit_of(L, 2, "max_columns");
+  opts.max_rows = limit_of(L, 2, "max_rows");
+  opts.max_bytes = limit_of(L, 2, "max_bytes");
   if (lua_istable(L, 2) && lua_getfield(L, 2, "origin") == LUA_TSTRING)
     opts.override_origin = lua_tostring(L, -1);   /* anchored on the stack */
   opts.override_names = names;
@@ -80,7 +120,8 @@ static int frame_describe(lua_State *L) {
 }
 
 static const luaL_Reg io_funcs[] = {
-  {"read_csv", frame_read_csv}, {"describe", frame_describe}, {NULL, NULL}};
+  {"read_csv", frame_read_csv}, {"describe", frame_describe}, {"set_limits", frame_set_limits},
+  {NULL, NULL}};
 
 void lframe_io_register(lua_State *L, int methods, int na) {
   (void)L; (void)methods; (void)na;

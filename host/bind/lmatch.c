@@ -204,12 +204,20 @@ static int match_nearest_lua(lua_State *L) {
   lh_setint(L, "n_matched_treated", (lua_Integer)(atc ? r->n0_matched : r->n1_matched));
   lh_setint(L, "n_matched_control", (lua_Integer)(atc ? r->n1_matched : r->n0_matched));
   lh_setint(L, "n_subclasses", (lua_Integer)r->nsub);
-  if (disc) {
-    size_t nd = 0;
+  /* counts and widths that do not apply are 0, not missing */
+  size_t nd = 0;
+  if (disc)
     for (size_t j = 0; j < m; j++) nd += disc[j];
-    lh_setint(L, "n_discarded", (lua_Integer)nd);
+  lh_setint(L, "n_discarded", (lua_Integer)nd);
+  lh_setnum(L, "caliper_raw", isnan(r->caliper) ? 0 : r->caliper);
+  /* focal units matched, but to fewer than ratio units (MatchIt warns) */
+  size_t nshort = 0;
+  for (size_t i = 0; i < n1; i++) {
+    size_t got = 0;
+    for (size_t s2 = 0; s2 < r->ratio; s2++) got += r->mm[i * r->ratio + s2] != MATCH_NONE;
+    nshort += got > 0 && got < s.ratio;
   }
-  if (!isnan(r->caliper)) lh_setnum(L, "caliper_raw", r->caliper);
+  lh_setint(L, "n_fewer_than_ratio", (lua_Integer)nshort);
   if (ncal > 0) {
     lua_createtable(L, 0, (int)ncal);
     for (size_t c = 0; c < ncal; c++) lh_setnum(L, caln[c], r->cal_raw[c]);

@@ -129,6 +129,19 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   d->k = k;
   d->dropped = N - n;
   d->keep = keep;
+  d->drop_row = lh_scratch(L, (N - n + 1) * sizeof *d->drop_row);
+  d->drop_why = lh_scratch(L, N - n + 1);
+  for (size_t i = 0, u = 0, nd = 0; i < N; i++) {
+    if (u < n && keep[u] == i) {
+      u++;
+      continue;
+    }
+    enum frame_na why = NA_NONE;
+    for (size_t j = 0; j < (size_t)nx + 4 && why == NA_NONE; j++)
+      if (xc[j] != NULL) why = frame_col_reason(xc[j], i);
+    d->drop_row[nd] = i;
+    d->drop_why[nd++] = (unsigned char)why;
+  }
   if (n <= k)
     lh_error(L, "analysis", "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
                "need more rows than coefficients", fn, (int)n, (int)(N - n), (int)k);
@@ -286,11 +299,49 @@ void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const do
   lua_setfield(L, -2, "fitted");
 }
 
-/* n, n_dropped and, with a cluster option, n_clusters.  [-0, +0, m] */
+/* n, n_dropped, dropped (by reason: {reason, n, rows}, rows 1-based frame
+ * rows in order; reason "not a finite number" for NaN or Inf whether read
+ * or calculated) and, with a cluster option, n_clusters.  [-0, +0, m] */
 static void lmodel_set_rows(lua_State *L, const struct design *d) {
   lh_setint(L, "n", (lua_Integer)d->n);
   lh_setint(L, "n_dropped", (lua_Integer)d->dropped);
+  lua_createtable(L, 2, 0);
+  int ng = 0;
+  for (int r = 0; r < NA_NREASONS; r++) {
+    size_t cnt = 0;
+    for (size_t i = 0; i < d->dropped; i++) cnt += d->drop_why[i] == r;
+    if (cnt == 0) continue;
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, r == NA_CALC ? "not a finite number (Inf, NaN, or a calculation such as log(0))"
+                      : r == NA_NONE ? "missing" : frame_na_describe((enum frame_na)r));
+    lua_setfield(L, -2, "reason");
+    lh_setint(L, "n", (lua_Integer)cnt);
+    lua_createtable(L, (int)cnt, 0);
+    lua_Integer t = 0;
+    for (size_t i = 0; i < d->dropped; i++)
+      if (d->drop_why[i] == r) {
+        lua_pushinteger(L, (lua_Integer)d->drop_row[i] + 1);
+        lua_rawseti(L, -2, ++t);
+      }
+    lua_setfield(L, -2, "rows");
+    lua_rawseti(L, -2, ++ng);
+  }
+  lua_setfield(L, -2, "dropped");
   if (d->cl != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
+}
+
+/* The rank tolerance opts[field] (ols.h), dflt when absent. */
+double lmodel_opttol(lua_State *L, int opts, const char *field, double dflt) {
+  if (lua_isnoneornil(L, opts)) return dflt;
+  lua_getfield(L, opts, field);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return dflt;
+  }
+  double t = luaL_checknumber(L, -1);
+  lua_pop(L, 1);
+  if (!(t > 0 && t < 1)) luaL_error(L, "option '%s' (rank tolerance) must be in (0, 1)", field);
+  return t;
 }
 
 int lmodel_optvcov(lua_State *L, int opts, const char *fn) {
@@ -323,7 +374,8 @@ static int model_ols(lua_State *L) {
   if (vt == 5 && d.cl == NULL) luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
   struct fitbox *box = lmodel_newfitbox(L);
   box->kind = 1;
-  int st = linreg_fit(d.X, d.n, d.k, d.y, d.w, d.intercept, &box->lin);
+  int st = linreg_fit_tol(d.X, d.n, d.k, d.y, d.w, d.intercept, lmodel_opttol(L, 4, "tol", LINREG_TOL),
+                          &box->lin);
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->lin.bad_col, box->lin.bad_row);
   struct linreg_fit *fit = &box->lin;
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
@@ -376,6 +428,7 @@ static int model_glm(lua_State *L) {
     lua_getfield(L, 4, "epsilon");
     o.epsilon = luaL_optnumber(L, -1, 1e-8);
     lua_pop(L, 4);
+    o.tol = lmodel_opttol(L, 4, "tol", 0);
   }
   if ((fam == GLM_POISSON) != (link == GLM_LOG))
     luaL_error(L, "%s: link '%s' does not go with family '%s' (binomial: logit or probit; "
@@ -387,6 +440,23 @@ static int model_glm(lua_State *L) {
   if (vt == 3 || vt == 4) luaL_error(L, "%s: vcov HC2/HC3 are not offered for GLMs; use HC0 or HC1", fn);
   struct design d;
   lmodel_build_design(L, fn, &d, vt == 5);
+  /* A constant outcome has no finite maximum likelihood estimate: every y
+   * 0 or every y 1 (binomial), every y 0 (Poisson).  R's glm() iterates
+   * until the intercept is about 25 with a standard error near 1e5 and
+   * says nothing; this is an analysis error. */
+  {
+    int all0 = 1, all1 = 1;
+    for (size_t i = 0; i < d.n && (all0 || all1); i++) {
+      all0 &= d.y[i] == 0;
+      all1 &= d.y[i] == 1;
+    }
+    if (all0 || (all1 && fam == GLM_BINOMIAL))
+      return lh_error(L, "analysis", "%s: the outcome '%s' is %s in all %d rows used, so a %s "
+                      "model has no finite estimates (the intercept would be %s infinity); "
+                      "check the outcome and the rows selected", fn, lua_tostring(L, 2),
+                      all0 ? "0" : "1", (int)d.n, fam == GLM_BINOMIAL ? links[link] : "Poisson",
+                      all0 ? "minus" : "plus");
+  }
   struct fitbox *box = lmodel_newfitbox(L);
   box->kind = 2;
   int st = glm_fit(d.X, d.n, d.k, d.y, d.w, d.off, d.intercept, &o, &box->glm);
@@ -396,7 +466,7 @@ static int model_glm(lua_State *L) {
   for (size_t j = 0; j < d.k; j++)
     if (g->sep[j] != GLM_SEP_NONE) {
       pushterm(L, &d, j);
-      return luaL_error(L, "%s: %s separation: column '%s' alone predicts the outcome exactly "
+      return lh_error(L, "analysis", "%s: %s separation: column '%s' alone predicts the outcome exactly "
                         "(a threshold on it splits y = 0 from y = 1), so its coefficient is "
                         "infinite; drop it or combine categories", fn,
                         g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete",
@@ -418,13 +488,14 @@ static int model_glm(lua_State *L) {
     luaL_pushresult(&B);
     const char *cols = lua_tostring(L, -1);
     if (g->n_boundary > 0)
-      return luaL_error(L, "%s: %d fitted %s numerically %s: the outcome is (nearly) perfectly "
+      return lh_error(L, "analysis", "%s: %d fitted %s numerically %s: the outcome is (nearly) perfectly "
                         "predicted%s%s; the estimates are not finite", fn, (int)g->n_boundary,
                         fam == GLM_BINOMIAL ? "probabilities are" : "rates are",
                         fam == GLM_BINOMIAL ? "0 or 1" : "0", any ? " by a combination of " : "",
                         cols);
-    return luaL_error(L, "%s: did not converge in %d iterations (deviance still changing)%s%s",
-                      fn, o.maxit, any ? "; coefficients still moving: " : "", cols);
+    return lh_error(L, "analysis", "%s: did not converge in %d iterations (deviance still changing)%s%s; "
+                    "raise maxit or simplify the model", fn, o.maxit,
+                    any ? "; coefficients still moving: " : "", cols);
   }
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
   struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};

@@ -29,6 +29,10 @@ struct design {
   size_t *cl, G;
   size_t *keep;          /* frame row of each used row */
   int intercept;
+  /* rows dropped, grouped by the reason of the first missing value used
+   * (covariates in order, then outcome, weights, offset, cluster) */
+  size_t *drop_row;      /* dropped frame rows, in frame order */
+  unsigned char *drop_why;   /* enum frame_na of each */
 };
 
 /* Names of the covariance types, indexed as vcov.h's enum, NULL-terminated. */
@@ -40,6 +44,7 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
 int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int st, size_t bad_col, size_t bad_row);
 void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, const double *V, double df);
 void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct design *d, struct vcov_data *vd, double sigma2, size_t lag, int cl_adjust, double *V);
+double lmodel_opttol(lua_State *L, int opts, const char *field, double dflt);
 int lmodel_optvcov(lua_State *L, int opts, const char *fn);
 /* The start every model result shares: a new table (room for nrec fields) with the coefficient
  * rows (lmodel_push_coefs), vcov_type and fitted (d->n values).  [-0, +1, m] */

@@ -139,6 +139,7 @@ int lmodel_prais(lua_State *L) {
     lua_pop(L, 2);
     o.twostep = lh_optbool(L, 4, "twostep", 0);
     o.maxit = (int)lh_optint(L, 4, fn, "maxit", o.maxit, 1, 100000);
+    o.rank_tol = lmodel_opttol(L, 4, "rank_tol", LINREG_TOL);
     if (!(o.tol > 0)) luaL_error(L, "%s: option 'tol' must be > 0", fn);
   }
   struct design d;

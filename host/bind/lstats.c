@@ -18,6 +18,7 @@
 #include "num/padjust.h"
 #include "num/prop.h"
 #include "num/ranktest.h"
+#include "num/rateci.h"
 #include "num/scale.h"
 #include "num/ttest.h"
 
@@ -231,6 +232,48 @@ static int stats_prop_test(lua_State *L) {
                 "the pooled proportion is 0 or 1, so an expected count is 0");
   push_prop(L, &r);
   return 1;
+}
+
+/* Lua: stats.rate_ci(x, method, conf) -> lo, hi
+ * (interval for a Poisson mean; method "exact" as R poisson.test(x), or "byar") */
+static int stats_rate_ci(lua_State *L) {
+  double x = luaL_checknumber(L, 1);
+  static const char *const methods[] = {"exact", "byar", NULL};
+  int m = luaL_checkoption(L, 2, "exact", methods);
+  double conf = checkconf(L, 3), lo, hi;
+  int st = rateci_poisson(x, m == 0 ? RATECI_EXACT : RATECI_BYAR, conf, &lo, &hi);
+  if (st) return fail(L, "rate_ci", st, "need a count x >= 0", NULL);
+  lua_pushnumber(L, lo);
+  lua_pushnumber(L, hi);
+  return 2;
+}
+
+/* Lua: stats.wilson_ci(x, n, conf) -> lo, hi
+ * (Wilson score interval, as R prop.test(x, n, correct = FALSE)$conf.int) */
+static int stats_wilson_ci(lua_State *L) {
+  double x = luaL_checknumber(L, 1), n = luaL_checknumber(L, 2);
+  double conf = checkconf(L, 3), lo, hi;
+  int st = rateci_wilson(x, n, conf, &lo, &hi);
+  if (st) return fail(L, "wilson_ci", st, "need 0 <= x <= n and n > 0", NULL);
+  lua_pushnumber(L, lo);
+  lua_pushnumber(L, hi);
+  return 2;
+}
+
+/* Lua: stats.funnel_limits(model, centre, n, conf) -> lo, hi
+ * (control limits at denominator n; model "proportion" or "rate") */
+static int stats_funnel_limits(lua_State *L) {
+  static const char *const models[] = {"proportion", "rate", NULL};
+  int m = luaL_checkoption(L, 1, NULL, models);
+  double centre = luaL_checknumber(L, 2), n = luaL_checknumber(L, 3);
+  double conf = checkconf(L, 4), lo, hi;
+  int st = rateci_funnel(m == 0, centre, n, conf, &lo, &hi);
+  if (st)
+    return fail(L, "funnel_limits", st,
+                "need n > 0 and a centre within [0, 1] (proportion) or >= 0 (rate)", NULL);
+  lua_pushnumber(L, lo);
+  lua_pushnumber(L, hi);
+  return 2;
 }
 
 /* Lua: stats.cor_test(x, y, method, alt, conf, exact) -> table
@@ -448,6 +491,9 @@ static const luaL_Reg stats_funcs[] = {
   {"fisher_test", stats_fisher_test},
   {"wilcox_test", stats_wilcox_test},
   {"prop_test", stats_prop_test},
+  {"rate_ci", stats_rate_ci},
+  {"wilson_ci", stats_wilson_ci},
+  {"funnel_limits", stats_funnel_limits},
   {"cor_test", stats_cor_test},
   {"cronbach_alpha", stats_cronbach_alpha},
   {"p_adjust", stats_p_adjust},

@@ -3,6 +3,7 @@
  * Trusted code only: recipes never see this module; lua/csc/sandbox.lua
  * decides which paths a recipe may read or write before calling it. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +58,34 @@ static int sys_rmdir_flat(lua_State *L) {
   return 1;
 }
 
-/* Lua: sys.swap_dir(src, dst) -> true | nil, msg */
+/* Lua: sys.swap_dir(src, dst, aside) -> true [, "kept"] | nil, msg
+ * ("kept": the new folder is in place, the old one could not be removed) */
 static int sys_swap_dir(lua_State *L) {
   const char *src = luaL_checkstring(L, 1);
   const char *dst = luaL_checkstring(L, 2);
-  if (hs_fs_swap_dir(src, dst) != 0) return fail_errno(L, "cannot move output folder into place", dst);
+  const char *aside = luaL_checkstring(L, 3);
+  int rc = hs_fs_swap_dir(src, dst, aside);
+  if (rc < 0) return fail_errno(L, "cannot move output folder into place", dst);
+  lua_pushboolean(L, 1);
+  if (rc == 0) return 1;
+  lua_pushliteral(L, "kept");
+  return 2;
+}
+
+/* Lua: sys.lock_dir(path) -> true | nil, msg, holder
+ * An exclusive lock on a folder, held until the process ends (however it
+ * ends); holder names the process that has it, when another one does. */
+static int sys_lock_dir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char holder[512];
+  int fd = hs_fs_lock_dir(path, holder, sizeof holder);
+  if (fd < 0) {
+    int e = errno;
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: cannot lock (%s)", path, strerror(e));
+    if (e == EBUSY) lua_pushstring(L, holder); else lua_pushnil(L);
+    return 3;
+  }
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -117,6 +141,36 @@ static int sys_spawn(lua_State *L) {
   return 1;
 }
 
+/* Lua: sys.write_plain(path, data) -> true | nil, msg
+ * Created (or emptied) and written in place, not through a temporary file:
+ * for a marker, whose existence is what counts, and for files a kill may
+ * leave half-written without harm. */
+static int sys_write_plain(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  const char *data = luaL_checklstring(L, 2, &len);
+  FILE *fp = fopen(path, "wb");
+  if (!fp) return fail_errno(L, "cannot write", path);
+  size_t w = fwrite(data, 1, len, fp);
+  if (fclose(fp) != 0 || w != len) return fail_errno(L, "cannot write", path);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Lua: sys.pid() -> this process's id */
+static int sys_pid(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)getpid());
+  return 1;
+}
+
+/* Lua: sys.remove(path) -> true | nil, msg (one file) */
+static int sys_remove(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (unlink(path) != 0) return fail_errno(L, "cannot remove", path);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* Lua: sys.exe() -> the running csceval binary's path */
 static int sys_exe(lua_State *L) {
   char buf[PATH_MAX];
@@ -128,27 +182,80 @@ static int sys_exe(lua_State *L) {
 
 /* The hard time limit: a recipe stuck inside C (a pattern match, a huge
  * join) never returns to the Lua hook that enforces --timeout, so the
- * process ends itself.  The message is a constant: a signal handler may
- * only call async-signal-safe functions. */
-static void alarm_handler(int sig) {
+ * process ends itself.  The handler names the recipe line that called the
+ * stuck step by walking the Lua stack (lua_getstack and lua_getinfo with
+ * "Sl" only read it); should the stack be mid-change, a fault while reading
+ * it still ends the process with the message, without the line.  Only
+ * async-signal-safe calls otherwise (write, _exit).  The state and recipe
+ * are process-wide by nature: a signal handler has no other way in. */
+static lua_State *alarm_state;
+static char alarm_source[1024];       /* "@recipes/x.lua": the recipe's chunk name */
+
+static const char alarm_msg[] = "the run was stopped: a step went on past the time limit "
+                                "(--timeout and a grace period) without returning; raise it "
+                                "with --timeout SECONDS, or make the step smaller\n";
+
+static void put(const char *s, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(2, s, n);
+    if (w <= 0) return;
+    s += w; n -= (size_t)w;
+  }
+}
+
+static void alarm_fault(int sig) {
   (void)sig;
-  static const char msg[] = "csceval: the run was stopped: a step went on past the time limit "
-                            "(--timeout and a grace period) without returning\n";
-  ssize_t w = write(2, msg, sizeof msg - 1);
-  (void)w;
+  put("csceval: ", 9);
+  put(alarm_msg, sizeof alarm_msg - 1);
   _exit(4);
 }
 
-/* Lua: sys.set_alarm(seconds): end the process after that many seconds (0 = off) */
+static void alarm_handler(int sig) {
+  (void)sig;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = alarm_fault;
+  sigaction(SIGSEGV, &sa, NULL);
+  sigaction(SIGBUS, &sa, NULL);
+  put("csceval: ", 9);
+  lua_Debug ar;
+  for (int level = 0; alarm_state && alarm_source[0] && level < 200 &&
+                      lua_getstack(alarm_state, level, &ar); level++) {
+    if (!lua_getinfo(alarm_state, "Sl", &ar)) break;
+    if (ar.currentline > 0 && ar.source && strcmp(ar.source, alarm_source) == 0) {
+      char num[24];
+      size_t k = sizeof num;
+      unsigned long v = (unsigned long)ar.currentline;
+      do { num[--k] = (char)('0' + v % 10); v /= 10; } while (v && k > 0);
+      const char *src = alarm_source + 1;
+      size_t n = strlen(src);
+      if (n > 200) { src += n - 200; n = 200; put("...", 3); }
+      put(src, n);
+      put(":", 1);
+      put(num + k, sizeof num - k);
+      put(": ", 2);
+      break;
+    }
+  }
+  put(alarm_msg, sizeof alarm_msg - 1);
+  _exit(4);
+}
+
+/* Lua: sys.set_alarm(seconds [, recipe_path]): end the process after that
+ * many seconds (0 = off), naming the line of recipe_path that was running */
 static int sys_set_alarm(lua_State *L) {
-  lua_Integer s = luaL_checkinteger(L, 1);
-  luaL_argcheck(L, s >= 0, 1, "seconds must be 0 or more");
+  lua_Number s = luaL_checknumber(L, 1);
+  luaL_argcheck(L, s >= 0, 1, "seconds must be 0 or more");   /* NaN fails too */
+  const char *rp = luaL_optstring(L, 2, NULL);
+  alarm_state = L;
+  if (rp) snprintf(alarm_source, sizeof alarm_source, "@%s", rp);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = alarm_handler;
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGALRM, &sa, NULL) != 0) return luaL_error(L, "cannot set the time limit: %s", strerror(errno));
-  alarm((unsigned)(s > 1000000 ? 1000000 : s));
+  /* alarm(2) counts whole seconds; a limit beyond ~11 days is no limit in practice */
+  alarm(s > 1000000 ? 1000000u : (unsigned)ceil(s));
   return 0;
 }
 
@@ -158,11 +265,11 @@ static int sys_is_link(lua_State *L) {
   return 1;
 }
 
-/* Lua: sys.kind(path) -> "file" | "dir" | nil */
+/* Lua: sys.kind(path) -> "file" | "dir" | "fifo" | "device" | "other" | nil (absent) */
 static int sys_kind(lua_State *L) {
+  static const char *const names[] = {NULL, "file", "dir", "fifo", "device", "other"};
   int k = hs_fs_kind(luaL_checkstring(L, 1));
-  if (k == 1) lua_pushliteral(L, "file");
-  else if (k == 2) lua_pushliteral(L, "dir");
+  if (k > 0 && k < 6) lua_pushstring(L, names[k]);
   else lua_pushnil(L);
   return 1;
 }
@@ -239,14 +346,15 @@ static int sys_versions(lua_State *L) {
   return 1;
 }
 
-/* Lua: sys.set_memory_limit(bytes): cap Lua's own memory (0 = no cap) */
+/* Lua: sys.set_memory_limit(bytes): cap Lua's own memory (0 = no cap; a
+ * cap beyond what the machine could address is no cap) */
 static int sys_set_memory_limit(lua_State *L) {
-  lua_Integer n = luaL_checkinteger(L, 1);
-  luaL_argcheck(L, n >= 0, 1, "memory limit must be 0 or more bytes");
+  lua_Number n = luaL_checknumber(L, 1);
+  luaL_argcheck(L, n >= 0, 1, "memory limit must be 0 or more bytes");   /* NaN fails too */
   void *ud;
   lua_getallocf(L, &ud);
   struct hs_mem *m = ud;
-  m->limit = (size_t)n;
+  m->limit = n >= 0x1p62 ? 0 : (size_t)n;
   return 0;
 }
 
@@ -281,7 +389,7 @@ static const luaL_Reg sys_funcs[] = {
   {"listdir", sys_listdir},
   {"set_memory_limit", sys_set_memory_limit}, {"memory", sys_memory},
   {"write_atomic", sys_write_atomic}, {"mkdirs", sys_mkdirs}, {"rmdir_flat", sys_rmdir_flat},
-  {"swap_dir", sys_swap_dir}, {"canonical", sys_canonical}, {"is_within", sys_is_within},
+  {"swap_dir", sys_swap_dir}, {"lock_dir", sys_lock_dir}, {"pid", sys_pid}, {"write_plain", sys_write_plain}, {"remove", sys_remove}, {"canonical", sys_canonical}, {"is_within", sys_is_within},
   {"kind", sys_kind}, {"is_link", sys_is_link}, {"spawn", sys_spawn}, {"exe", sys_exe},
   {"set_alarm", sys_set_alarm}, {"read", sys_read}, {"sha256_file", sys_sha256_file},
   {"sha256", sys_sha256}, {"isatty", sys_isatty}, {"clock", sys_clock},

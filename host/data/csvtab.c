@@ -132,7 +132,20 @@ void csvtab_check_utf8(struct ctx *c, const char *s, size_t len) {
 
 void csvtab_fail_long(struct ctx *c) {
   csvtab_fail(c, c->rec, c->fld, "field longer than the limit of %zu bytes; "
-              "is a closing quote missing?", c->maxf);
+              "is a closing quote missing? (the limit on field length is set with --max-field BYTES)",
+              c->maxf);
+}
+
+static void fail_columns(struct ctx *c) {
+  csvtab_fail(c, c->rec, c->fld, "more than %zu fields on this line, the limit on columns "
+              "(raise it with --max-columns N if the file really is that wide)", c->maxcols);
+  c->err_name = NOIDX;
+}
+
+static void fail_rows(struct ctx *c) {
+  csvtab_fail(c, c->rec, 0, "more than %zu data rows, the limit on rows "
+              "(raise it with --max-rows N)", c->maxrows);
+  c->err_col = NOIDX; c->err_name = NOIDX;
 }
 
 /* ===== records ===== */
@@ -157,6 +170,7 @@ static void header_field(struct ctx *c, const char *s, size_t len) {
 /* One field, from libcsv or the fast path. */
 static inline void put_field(struct ctx *c, const char *s, size_t len) {
   if (len > c->maxf) { csvtab_fail_long(c); return; }
+  if (c->fld >= c->maxcols) { fail_columns(c); return; }
   if (c->rec == 0) {
     header_field(c, s, len);
     if (!c->err) c->fld++;
@@ -192,6 +206,7 @@ static void end_row(struct ctx *c) {
       c->err_name = H - 1; c->err_how = "after column";
       return;
     }
+    if (c->nrow >= c->maxrows) { fail_rows(c); return; }
     c->nrow++;
   }
   c->rec++;
@@ -246,8 +261,10 @@ static int on_records(void *data, const struct csvtab_span *f, const size_t *n, 
       f += n[r++];
       continue;
     }
+    if (c->nrow >= c->maxrows) { fail_rows(c); return 1; }
     size_t q = r + 1;
     while (q < nrec && n[q] == c->H) q++;
+    if (q - r > c->maxrows - c->nrow) q = r + (c->maxrows - c->nrow);
     if (csvtab_put_rows(c, f, q - r) != 0) return 1;
     f += (q - r) * c->H;
     r = q;
@@ -469,6 +486,8 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
   c.label = label; c.o = &o;
   c.maxf = o.max_field ? o.max_field : CSVTAB_MAX_FIELD_DEFAULT;
   if (c.maxf > UINT32_MAX - 1) c.maxf = UINT32_MAX - 1;   /* the limit messages have always shown */
+  c.maxcols = o.max_columns ? o.max_columns : CSVTAB_MAX_COLUMNS_DEFAULT;
+  c.maxrows = o.max_rows ? o.max_rows : CSVTAB_MAX_ROWS_DEFAULT;
   c.buf = src->buf; c.len = src->len;
   c.map = src->map;                            /* NULL unless we mapped the file ourselves */
   if (c.len >= 3 && !memcmp(c.buf, "\xEF\xBB\xBF", 3)) { c.buf += 3; c.len -= 3; }
@@ -476,7 +495,7 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
   /* NUL bytes mean binary data: parse only up to the first one, then say
    * where.  The driver finds it on the way (no separate pass over the file). */
   struct csvtab_drv d = {.buf = c.buf, .stop = c.len, .delim = (unsigned char)o.delim,
-                         .fast = fast, .maxf = c.maxf, .field = on_field,
+                         .fast = fast, .maxf = c.maxf, .maxcols = c.maxcols, .field = on_field,
                          .row = on_row, .records = on_records, .u = &c, .halt = &c.err};
   c.pos = &d.pos;
   int rc = csvtab_drive(&d);
@@ -577,54 +596,66 @@ struct frame *csvtab_read_mem(const char *buf, size_t len, const char *label,
   return csvtab_read_mem_ex(buf, len, label, opts, err, 1);
 }
 
+/* The kind of a file that is not a regular one, for the message. */
+static const char *not_regular(mode_t m) {
+  if (S_ISDIR(m)) return "is a directory, not a CSV file";
+  if (S_ISFIFO(m)) return "is a named pipe (FIFO), not a regular file; save what it gives to a file and read that";
+  if (S_ISCHR(m) || S_ISBLK(m)) return "is a device, not a regular file";
+  return "is not a regular file (a socket?)";
+}
+
 struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
                           struct csvtab_error *err) {
   struct csvtab_error dummy;
   if (!err) err = &dummy;
   memset(err, 0, sizeof *err);
   struct src s = {NULL, 0, NULL, 0, NULL};
-  int fd = open(path, O_RDONLY);
+  size_t maxb = opts && opts->max_bytes ? opts->max_bytes : CSVTAB_MAX_BYTES_DEFAULT;
+  /* O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) {
     set_plain(err, "%s: cannot open: %s", path, strerror(errno));
     if (fd >= 0) close(fd);
     return NULL;
   }
-  if (S_ISDIR(st.st_mode)) {
-    set_plain(err, "%s: is a directory, not a CSV file", path);
+  if (!S_ISREG(st.st_mode)) {
+    set_plain(err, "%s: %s", path, not_regular(st.st_mode));
     close(fd);
     return NULL;
   }
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {   /* map it: no copy, pages read on demand */
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (m != MAP_FAILED) {
-      posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
-      s.map = m; s.maplen = (size_t)st.st_size;
-      s.buf = m; s.len = (size_t)st.st_size;
-    }
+  if ((uintmax_t)st.st_size > (uintmax_t)maxb) {
+    set_plain(err, "%s: the file is %.0f MB, over the limit on input size of %.0f MB "
+              "(raise it with --max-input MB)", path, (double)st.st_size / 1048576.0,
+              (double)maxb / 1048576.0);
+    close(fd);
+    return NULL;
   }
-  if (!s.map) {                                   /* pipes, or mmap refused: read it all */
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
-    char *b = malloc(cap);
-    for (;;) {
-      if (!b) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
-      if (n == cap) {
-        char *nb = realloc(b, cap * 2);
-        if (!nb) { free(b); b = NULL; continue; }
-        b = nb; cap *= 2;
-      }
-      ssize_t r = read(fd, b + n, cap - n);
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0) {
-        set_plain(err, "%s: cannot read: %s", path, strerror(errno));
-        free(b); close(fd);
-        return NULL;
-      }
-      if (r == 0) break;
-      n += (size_t)r;
+  /* Read, not mapped: a mapping faults (SIGBUS) when another process
+   * truncates the file; a read just returns less, which is checked. */
+  size_t want = (size_t)st.st_size, n = 0;
+  char *b = malloc(want + 1);
+  if (!b) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
+  for (;;) {
+    ssize_t r = read(fd, b + n, want + 1 - n);   /* one byte more: a file that grew is seen */
+    if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (r < 0) {
+      set_plain(err, "%s: cannot read: %s", path, strerror(errno));
+      free(b); close(fd);
+      return NULL;
     }
-    s.heap = b; s.buf = b; s.len = n;
+    if (r == 0 || (n += (size_t)r) > want) break;
   }
+  struct stat st2;
+  int changed = fstat(fd, &st2) != 0 || n != want || st2.st_size != st.st_size ||
+                st2.st_mtim.tv_sec != st.st_mtim.tv_sec || st2.st_mtim.tv_nsec != st.st_mtim.tv_nsec;
   close(fd);
+  if (changed) {
+    set_plain(err, "%s: the file changed while it was read (%zu bytes expected, %zu read); "
+              "read it again when nothing else is writing to it", path, want, n);
+    free(b);
+    return NULL;
+  }
+  s.heap = b; s.buf = b; s.len = n;
   return load(&s, path, opts, err, 1);
 }

@@ -18,12 +18,19 @@ struct csvtab_opts {
   size_t noverride;
   char delim;               /* field separator; 0 means ',' */
   size_t max_field;         /* longest field accepted, in bytes; 0 means 1 MiB */
+  size_t max_columns;       /* most fields on a line; 0 means CSVTAB_MAX_COLUMNS_DEFAULT */
+  size_t max_rows;          /* most data rows; 0 means CSVTAB_MAX_ROWS_DEFAULT */
+  size_t max_bytes;         /* largest file read, in bytes; 0 means CSVTAB_MAX_BYTES_DEFAULT */
   /* Where the overrides came from, finishing the sentence "the column was given
    * type int64 ..." in error messages; NULL means "in the recipe". */
   const char *override_origin;
 };
 
 #define CSVTAB_MAX_FIELD_DEFAULT ((size_t)1 << 20)
+/* Excel's column limit: no spreadsheet export is wider */
+#define CSVTAB_MAX_COLUMNS_DEFAULT ((size_t)16384)
+#define CSVTAB_MAX_ROWS_DEFAULT ((size_t)100000000)
+#define CSVTAB_MAX_BYTES_DEFAULT ((size_t)4096 << 20)
 
 struct csvtab_error {
   char msg[512];            /* whole message, "FILE:LINE:COL (column "x"): ..." */
@@ -37,7 +44,10 @@ void csvtab_opts_init(struct csvtab_opts *o);
 
 /* Load the file at path (opts may be NULL for the defaults).  Returns a new
  * frame that the caller frees with frame_free, or NULL with err filled
- * (err may be NULL).  Never keeps a reference to opts. */
+ * (err may be NULL).  Never keeps a reference to opts.  Only regular files
+ * are read, with read(2) into memory (never mapped: a file truncated under
+ * a mapping would raise SIGBUS); a file whose size or modification time
+ * changes while it is read is refused. */
 struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
                           struct csvtab_error *err);
 

@@ -118,7 +118,24 @@ static int conv_f64(const char *s, size_t len, double *out) {
   tmp[len] = '\0';
   *out = strtod(tmp, NULL);
   if (tmp != small) free(tmp);
-  return 0;
+  return isinf(*out) ? -2 : 0;                 /* "1e400": beyond float64, not infinity */
+}
+
+/* conv_f64 into *out, or the error: out of memory, or a number too large
+ * for float64, which is refused rather than read as infinity.  0 ok. */
+static int f64_into(struct ctx *c, const char *s, size_t len, double *out) {
+  int rc = conv_f64(s, len, out);
+  if (rc == -1) c->err = E_OOM;
+  else if (rc == -2) {
+    char v[64];
+    size_t n = len < 40 ? len : 40;
+    memcpy(v, s, n);
+    v[n] = '\0';
+    csvtab_fail(c, c->rec, c->fld, "\"%s%s\" is beyond the range of a 64-bit number (about 1.8e308); "
+                "correct the value, or read the column as text (types = { col = \"text\" })",
+                v, len > n ? "..." : "");
+  }
+  return rc;
 }
 
 /* true/false in the three usual spellings.  0 ok, -1 not a boolean. */
@@ -543,13 +560,13 @@ void csvtab_put_value(struct ctx *c, struct colbuf *b, size_t i, const char *s, 
     }
     if (m && !b->forced) {                     /* a decimal: the column is float64 */
       int_to_f64(b, i);
-      if (conv_f64(s, len, &((double *)b->val)[i]) != 0) c->err = E_OOM;
+      f64_into(c, s, len, &((double *)b->val)[i]);
       return;
     }
     break;
   case M_F64:
     if (csvtab_scan_number(s, len)) {
-      if (conv_f64(s, len, &((double *)b->val)[i]) != 0) c->err = E_OOM;
+      f64_into(c, s, len, &((double *)b->val)[i]);
       return;
     }
     break;
@@ -567,7 +584,7 @@ void csvtab_put_value(struct ctx *c, struct colbuf *b, size_t i, const char *s, 
     }
     if (m) {
       if (set_mode(c, b, M_F64, i) != 0) return;
-      if (conv_f64(s, len, &dv) != 0) { c->err = E_OOM; return; }
+      if (f64_into(c, s, len, &dv) != 0) return;
       ((double *)b->val)[i] = dv;
       return;
     }

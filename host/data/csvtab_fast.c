@@ -39,6 +39,7 @@ struct splitter {
   unsigned char space1, space2;   /* the bytes trimmed; '\n' (never in a line) for none */
   struct csvtab_span *f;    /* the batch's fields, record after record */
   size_t cap;
+  size_t maxcols;           /* a longer line is left to libcsv (the loader stops it) */
   size_t cnt[BATCH_RECS];   /* fields per record of the batch */
 };
 
@@ -111,6 +112,7 @@ static size_t split_scalar(struct splitter *sp, size_t base, const unsigned char
     any |= k;
     if (!(k & (C_DELIM | C_LIBCSV))) continue;
     if (k & C_LIBCSV) return SPLIT_LIBCSV;
+    if (n >= sp->maxcols) return SPLIT_LIBCSV;
     if (room_spans(sp, base + n + 1) != 0) return SPLIT_ENOMEM;
     sp->f[base + n].s = (const char *)s + a;
     sp->f[base + n].len = i - a;
@@ -160,6 +162,7 @@ static size_t split_sse2(struct splitter *sp, size_t base, const unsigned char *
       unsigned q = (unsigned)__builtin_ctz(mcr);
       if (p + q + 1 >= e || p[q + 1] != '\n') return SPLIT_LIBCSV;
     }
+    if (n > sp->maxcols) return SPLIT_LIBCSV;
     /* at most 16 fields end in this block: one capacity check for all */
     if (room_spans(sp, base + n + 17) != 0) return SPLIT_ENOMEM;
     struct csvtab_span *f = sp->f + base;
@@ -227,6 +230,7 @@ int csvtab_drive(struct csvtab_drv *d) {
   struct splitter sp;
   csvtab_parser_init(&p, d->delim);
   splitter_init(&sp, d->delim);
+  sp.maxcols = d->maxcols ? d->maxcols : (size_t)-1;
   const int boundary = p.pstate;                /* libcsv's state between records */
   size_t pos = 0, stop = d->stop;
   int rc = CSVTAB_DRV_OK;

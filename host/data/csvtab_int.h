@@ -48,6 +48,7 @@ struct csvtab_drv {
   unsigned char delim;
   int fast;                 /* CSVTAB_FAST_*: 0 = every record goes through libcsv */
   size_t maxf;              /* longest field; a longer open field stops the run */
+  size_t maxcols;           /* a line with more fields goes to libcsv, whose callbacks stop it */
   void (*field)(void *s, size_t len, void *u);    /* libcsv callbacks */
   void (*row)(int term, void *u);
   /* Plain records, in order: record r has n[r] >= 1 fields, all of them one
@@ -117,7 +118,7 @@ struct ctx {
   size_t dropped;           /* map[0, dropped) has been given back (drop_behind) */
   const size_t *pos;        /* where the driver is, for the row estimate */
   const struct csvtab_opts *o;
-  size_t maxf;
+  size_t maxf, maxcols, maxrows;
   size_t rec, fld;          /* current record (0 = header) and field within it */
   size_t nrow;
   size_t cap;               /* rows every column has room for */

@@ -550,7 +550,12 @@ const char *frame_suggest(const struct frame *f, const char *name) {
 
 int frame_col_missing(const struct frame_col *c, size_t i) {
   if (frame_col_isna(c, i)) return 1;
-  return c->type == FRAME_F64 && isnan(c->v.f64[i]);
+  return c->type == FRAME_F64 && !isfinite(c->v.f64[i]);
+}
+
+enum frame_na frame_col_reason(const struct frame_col *c, size_t i) {
+  if (frame_col_isna(c, i)) return c->na[i] < NA_NREASONS ? (enum frame_na)c->na[i] : NA_CALC;
+  return c->type == FRAME_F64 && !isfinite(c->v.f64[i]) ? NA_CALC : NA_NONE;
 }
 
 size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, size_t nrow,

@@ -156,9 +156,13 @@ void frame_col_na_counts(const struct frame_col *c, size_t counts[NA_NREASONS]);
 
 /* The one missing-value rule every analysis uses when it selects rows: a
  * value is missing when the column marks it missing (for any reason: "c",
- * "NA", blank, ...) or, in a float64 column, when it is NaN (a value
- * computed as NaN, such as 0/0, counts as missing). */
+ * "NA", blank, ...) or, in a float64 column, when it is not a finite number
+ * (NaN or +-Inf stored in the column count as missing for reason NA_CALC,
+ * exactly as an expression's log(0) or 0/0 does, whichever way the value
+ * got there). */
 int frame_col_missing(const struct frame_col *c, size_t i);
+/* Why value i is missing under that rule (NA_NONE when it is not). */
+enum frame_na frame_col_reason(const struct frame_col *c, size_t i);
 /* The complete rows: positions i < nrow at which no column of
  * cols[0..ncols-1] is missing (NULL entries, for options not given, are
  * skipped), in increasing order into keep (room for nrow); returns how many. */

@@ -25,7 +25,7 @@
 #define PROBIT_THRESH 8.125890664701906   /* -qnorm(.Machine$double.eps) */
 
 struct glm_opts glm_opts_default(enum glm_family family, enum glm_link link) {
-  struct glm_opts o = {family, link, 1e-8, 25};
+  struct glm_opts o = {family, link, 1e-8, 25, 0};
   return o;
 }
 
@@ -216,6 +216,7 @@ static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] 
 
 struct pass {
   const double *X, *y, *w, *off, *b, *scale;
+  const double *shift;          /* k: subtracted from column j before the QR (0: none) */
   size_t n, k;
   enum glm_family fam;
   enum glm_link link;
@@ -556,7 +557,7 @@ static int irls_chunk(void *arg) {
     }
     for (size_t j = 0; j < k; j++) {
       if (p->start) simd_prefetch(p->X + j * n, n, i0, m);   /* else read just above */
-      qr_put(q, j, p->X + j * n + i0, sw, p->scale[j], m);
+      qr_put_shift(q, j, p->X + j * n + i0, sw, p->shift[j], p->scale[j], m);
     }
     qr_absorb(q, m);
   }
@@ -617,13 +618,13 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   struct qr_acc *q = calloc(nc, sizeof *q);
   struct chunk *pt = calloc(nc, sizeof *pt);
   void **arg = malloc(nc * sizeof *arg);
-  double *scale = malloc((k + 1) * sizeof *scale), *sd = malloc(k * sizeof *sd);
+  double *scale = malloc(2 * (k + 1) * sizeof *scale), *sd = malloc(k * sizeof *sd);
   double *bold = malloc(k * sizeof *bold), *wwt2 = malloc(n * sizeof *wwt2);
   struct sepscan *sc = malloc(nc * k * sizeof *sc);
-  double *zs = malloc(nc * k * sizeof *zs);
+  double *zs = malloc(nc * k * sizeof *zs), *lo_hi = malloc(2 * k * sizeof *lo_hi);
   int st = GSL_ENOMEM;
   if (q == NULL || pt == NULL || arg == NULL || scale == NULL || sd == NULL || bold == NULL ||
-      wwt2 == NULL || sc == NULL || zs == NULL)
+      wwt2 == NULL || sc == NULL || zs == NULL || lo_hi == NULL)
     goto done;
   fit->coef = calloc(k, sizeof *fit->coef);
   fit->rinv = malloc(k * k * sizeof *fit->rinv);
@@ -639,7 +640,9 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
       fit->drift == NULL)
     goto done;
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
-  struct pass ps = {X, y, w, offset, fit->coef, scale, n, k, o->family, o->link, 0, 1, 1,
+  double *shift = scale + (k + 1);
+  for (size_t j = 0; j <= k; j++) shift[j] = 0;
+  struct pass ps = {X, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1,
                     fit->eta, fit->mu, fit->wres, fit->wwt,
                     !(offset != NULL && intercept), intercept, 0, NULL};
   for (size_t c = 0; c < nc; c++) {
@@ -687,8 +690,22 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     }
     /* Every row is on at least one side, so the extremes give max |x|. */
     double hi = s.max0 > s.max1 ? s.max0 : s.max1, lo = s.min0 < s.min1 ? s.min0 : s.min1;
-    scale[j] = qr_pow2_scale(fabs(hi) > fabs(lo) ? fabs(hi) : fabs(lo));
+    lo_hi[2 * j] = lo;
+    lo_hi[2 * j + 1] = hi;
     fit->sep[j] = o->family == GLM_BINOMIAL && hi > lo ? sep_verdict(&s) : GLM_SEP_NONE;
+  }
+  /* Centring, as in ols.c but on the midpoint of each column's range (the
+   * working weights that a weighted mean would need change with every
+   * step): when column 0 is constant and not zero, column j >= 1 enters
+   * each weighted QR as x_j - (min + max)/2, and every solution is taken
+   * back to X's own columns by qr_uncentre.  Then each column is scaled by
+   * a power of two. */
+  int centre = lo_hi[0] == lo_hi[1] && lo_hi[0] != 0;
+  for (size_t j = 0; j < k; j++) {
+    double lo = lo_hi[2 * j], hi = lo_hi[2 * j + 1];
+    shift[j] = centre && j > 0 ? lo + (hi - lo) / 2 : 0;
+    double a = fabs(hi - shift[j]) > fabs(lo - shift[j]) ? fabs(hi - shift[j]) : fabs(lo - shift[j]);
+    scale[j] = qr_pow2_scale(a);
   }
   scale[k] = 1;
 
@@ -699,10 +716,12 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   int have_old = 0, guess_ok = 1;
   double rel1 = INFINITY, rel2 = INFINITY;   /* the last two relative changes */
   double rtol = 1e-7 < o->epsilon / 1000 ? 1e-7 : o->epsilon / 1000;
+  if (o->tol > 0 && o->tol < 1) rtol = o->tol;
   ps.start = 0;
   for (fit->iter = 1; fit->iter <= o->maxit; fit->iter++) {
     st = qr_solve(&q[0], scale, rtol, fit->coef, fit->rinv, &fit->bad_col);
     if (st != GSL_SUCCESS) goto done;
+    if (centre) qr_uncentre(k, shift, lo_hi[0], 0, fit->coef, NULL, NULL);
     wused = wqr;
     wqr = ps.wwt = wused == fit->wwt ? wwt2 : fit->wwt;
     /* The QR formed in the pass is wasted if this step converges.  IRLS
@@ -754,6 +773,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   }
   fit->deviance = dev;
   qr_rinv_to_xtxi(fit->rinv, k, fit->xtxi);
+  if (centre) qr_uncentre(k, shift, lo_hi[0], 0, NULL, fit->rinv, fit->xtxi);
   /* Null deviance as glm(): at the weighted mean (intercept) or at
    * linkinv(offset); with both an offset and an intercept R refits the
    * intercept-only model. */
@@ -810,6 +830,7 @@ done:
   free(wwt2);
   free(sc);
   free(zs);
+  free(lo_hi);
   if (st != GSL_SUCCESS) {
     size_t bc0 = fit->bad_col, br = fit->bad_row;
     glm_fini(fit);

@@ -17,6 +17,8 @@ struct glm_opts {
   enum glm_link link;
   double epsilon;   /* R glm.control: 1e-8 */
   int maxit;        /* R glm.control: 25 */
+  double tol;       /* rank tolerance of each weighted QR (ols.h); 0: R's
+                       glm.fit, min(1e-7, epsilon/1000) */
 };
 
 /* How column j relates to a binary outcome (binomial only), from the

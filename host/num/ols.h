@@ -28,10 +28,22 @@ struct linreg_fit {
   double r2, adj_r2;
   double fstat, f_df1, f_df2, f_p;  /* overall F as R summary.lm (classical) */
   double loglik, aic, bic;          /* as R logLik.lm / AIC / BIC (df = k + 1) */
+  double cond;       /* ||R||_F ||R^-1||_F of the centred, scaled design */
   size_t bad_col;    /* on GSL_ESING: first collinear column; on GSL_EDOM
                         (non-finite value): its column, k for y, k+1 for w */
   size_t bad_row;    /* on GSL_EDOM: the row */
 };
+
+/* Default rank tolerance (linreg_fit_tol): column j is refused as a linear
+ * combination of the columns before it when the part of it (centred and
+ * scaled) that they leave unexplained has norm below tol times its own.
+ * R's lm() uses 1e-7 on the raw columns; on centred columns, with the
+ * solution refined in long double, a column with 1e-9 of its own is still
+ * worth keeping: the condition number of the scaled design is then at most
+ * about 1e9 sqrt(k), and coefficients and standard errors keep about 7
+ * correct digits (NIST StRD's Filip, the hardest of its linear problems,
+ * has 6e-8 and reaches 7.6 digits; docs/methods/regression.md). */
+#define LINREG_TOL 1e-9
 
 /* Fit y = X b by (weighted) least squares.  w may be NULL (OLS); else the
  * analytic weights, which must be finite and > 0 (R lm weights, Stata
@@ -46,6 +58,15 @@ struct linreg_fit {
  * Pair with linreg_fini (safe on a zeroed or failed fit). */
 int linreg_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
                int intercept, struct linreg_fit *fit);
+/* The same with the rank tolerance tol (LINREG_TOL when not in (0, 1), so
+ * 0 is the default).  Accuracy: when X's first column is constant (an
+ * intercept), the other columns and y are centred on the midpoints of
+ * their ranges; every column is then scaled by a power of two; when the
+ * error bound says digits may be lost, the QR solution is refined with
+ * residuals accumulated in long double; coef, rinv and xtxi are
+ * transformed back to X's own columns.  cond is set on success. */
+int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
+                   int intercept, double tol, struct linreg_fit *fit);
 void linreg_fini(struct linreg_fit *fit);
 
 /* Leverages h_i = w_i ||R^-T x_i||^2 for the n rows of X (w NULL: 1), from

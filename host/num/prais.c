@@ -16,7 +16,7 @@
 #include "tsdiag.h"
 
 struct prais_opts prais_opts_default(void) {
-  struct prais_opts o = {PRAIS_PW, 0, 1e-6, 100};
+  struct prais_opts o = {PRAIS_PW, 0, 1e-6, 100, LINREG_TOL};
   return o;
 }
 
@@ -65,11 +65,12 @@ static void transform(const double *X, size_t n, size_t k, const double *y, doub
 
 /* The transformed regression for this rho, replacing the previous one.
  * intercept = 0: after the transform the constant is no longer constant. */
-static int refit(const double *X, const double *y, double rho, int pw, struct prais_fit *fit) {
+static int refit(const double *X, const double *y, double rho, int pw, double tol,
+                 struct prais_fit *fit) {
   if (pw && !(fabs(rho) < 1)) return GSL_ERANGE;
   linreg_fini(&fit->lin);
   transform(X, fit->n, fit->k, y, rho, pw, fit->Xs, fit->ys, fit->nt);
-  int st = linreg_fit(fit->Xs, fit->nt, fit->k, fit->ys, NULL, 0, &fit->lin);
+  int st = linreg_fit_tol(fit->Xs, fit->nt, fit->k, fit->ys, NULL, 0, tol, &fit->lin);
   if (st != GSL_SUCCESS) {
     fit->bad_col = fit->lin.bad_col;
     fit->bad_row = fit->lin.bad_row;
@@ -86,7 +87,7 @@ static int iterate(const double *X, const double *y, const struct prais_opts *o,
   fit->converged = o->twostep;
   for (;;) {
     fit->rho = rho;
-    int st = refit(X, y, rho, pw, fit);
+    int st = refit(X, y, rho, pw, o->rank_tol, fit);
     if (st != GSL_SUCCESS || o->twostep) return st;
     double rnew = rho_of(X, fit->n, fit->k, y, fit->lin.coef, fit->fitted, fit->resid);
     if (!isfinite(rnew)) return GSL_EZERODIV;
@@ -95,7 +96,7 @@ static int iterate(const double *X, const double *y, const struct prais_opts *o,
     if (fit->converged || fit->iter >= o->maxit) {
       /* One more fit with the newest rho, so b and rho are a pair. */
       fit->rho = rnew;
-      return refit(X, y, rnew, pw, fit);
+      return refit(X, y, rnew, pw, o->rank_tol, fit);
     }
     rho = rnew;
   }
@@ -112,7 +113,7 @@ int prais_fit(const double *X, size_t n, size_t k, const double *y, const struct
   fit->nt = pw ? n : n - 1;
   if (fit->nt <= k) return GSL_EBADLEN;
   struct linreg_fit ols;
-  int st = linreg_fit(X, n, k, y, NULL, 0, &ols);
+  int st = linreg_fit_tol(X, n, k, y, NULL, 0, o->rank_tol, &ols);
   if (st != GSL_SUCCESS) {
     fit->bad_col = ols.bad_col;
     fit->bad_row = ols.bad_row;

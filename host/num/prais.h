@@ -20,6 +20,7 @@ struct prais_opts {
   int twostep;     /* stop after the first transformed regression (Stata twostep) */
   double tol;      /* stop when |rho_new - rho| < tol (Stata tolerance(): 1e-6) */
   int maxit;       /* at most this many rho estimates (Stata iterate(): 100 here) */
+  double rank_tol; /* rank tolerance of every least squares fit (ols.h LINREG_TOL) */
 };
 
 /* PW, iterated, tol 1e-6, maxit 100. */

@@ -137,6 +137,24 @@ void qr_put(struct qr_acc *q, size_t j, const double *c, const double *sw, doubl
   }
 }
 
+void qr_put_shift(struct qr_acc *q, size_t j, const double *c, const double *sw, double shift,
+                  double s, size_t m) {
+  if (shift == 0) {
+    qr_put(q, j, c, sw, s, m);
+    return;
+  }
+  double *d = q->blk + j * LB;
+  v2 S = splat(s), M = splat(shift);
+  size_t i = 0;
+  if (sw != NULL) {
+    for (; i + 2 <= m; i += 2) st2(d + i, (ld2(c + i) - M) * ld2(sw + i) * S);
+    for (; i < m; i++) d[i] = (c[i] - shift) * sw[i] * s;
+  } else {
+    for (; i + 2 <= m; i += 2) st2(d + i, (ld2(c + i) - M) * S);
+    for (; i < m; i++) d[i] = (c[i] - shift) * s;
+  }
+}
+
 double qr_pow2_scale(double amax) {
   if (!(amax > 0) || !isfinite(amax)) return 1;
   int e;
@@ -182,6 +200,36 @@ int qr_solve(const struct qr_acc *q, const double *scale, double tol, double *b,
       for (size_t l = 0; l <= j; l++) rinv[l + j * kx] *= scale[l];
   }
   return GSL_SUCCESS;
+}
+
+void qr_uncentre(size_t k, const double *shift, double c0, double ymean, double *b,
+                 double *rinv, double *xtxi) {
+  if (b != NULL) {
+    long double s = ymean;
+    for (size_t j = 1; j < k; j++) s -= (long double)shift[j] * b[j];
+    b[0] = (double)(b[0] + s / c0);
+  }
+  if (rinv != NULL)
+    for (size_t l = 0; l < k; l++) {      /* row 0 of U^-1 is (1, -u) */
+      long double r = rinv[l * k];
+      for (size_t j = 1; j <= l; j++) r -= (long double)shift[j] / c0 * rinv[j + l * k];
+      rinv[l * k] = (double)r;
+    }
+  if (xtxi != NULL) {
+    double *V = xtxi;
+    long double v00 = V[0];
+    for (size_t j = 1; j < k; j++) {
+      long double uj = (long double)shift[j] / c0;
+      v00 -= 2 * uj * V[j];
+      for (size_t l = 1; l < k; l++) v00 += uj * ((long double)shift[l] / c0) * V[j + l * k];
+    }
+    for (size_t l = 1; l < k; l++) {
+      long double r = V[l * k];
+      for (size_t j = 1; j < k; j++) r -= (long double)shift[j] / c0 * V[j + l * k];
+      V[l * k] = V[l] = (double)r;
+    }
+    V[0] = (double)v00;
+  }
 }
 
 void qr_rinv_to_xtxi(const double *rinv, size_t k, double *xtxi) {

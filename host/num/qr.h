@@ -62,6 +62,9 @@ void qr_absorb(struct qr_acc *q, size_t m);
 /* Put m rows of column c, times sw[i] (NULL: 1) and s, into block column j. */
 void qr_put(struct qr_acc *q, size_t j, const double *c, const double *sw, double s,
                    size_t m);
+/* The same for the centred column: (c[i] - shift) sw[i] s. */
+void qr_put_shift(struct qr_acc *q, size_t j, const double *c, const double *sw, double shift,
+                  double s, size_t m);
 /* Absorb everything q1 was fed into q0 (same k): q1's triangle joins q0 as
  * k more rows, and q0's row count and sums of squares become those of the
  * union.  q1 is left unchanged. */
@@ -75,6 +78,14 @@ void qr_merge(struct qr_acc *q0, const struct qr_acc *q1);
  * that is a linear combination of earlier ones (rank test above). */
 int qr_solve(const struct qr_acc *q, const double *scale, double tol, double *b,
                     double *rinv, size_t *bad);
+/* Back from centred columns.  The fit was of Xc, whose column 0 is X's
+ * constant column (every value c0) and whose column j >= 1 is x_j -
+ * shift[j], and of y - ymean.  With X = Xc U, U = I + e_0 u', u_j =
+ * shift[j]/c0: b = U^-1 bc plus ymean/c0 on b_0, R^-1 = U^-1 Rc^-1 (still
+ * upper triangular) and (X'WX)^-1 = U^-1 (Xc'WXc)^-1 U^-T, all in long
+ * double; b, rinv or xtxi may be NULL (k x k, column-major). */
+void qr_uncentre(size_t k, const double *shift, double c0, double ymean, double *b,
+                 double *rinv, double *xtxi);
 /* xtxi = rinv rinv' = (X'WX)^-1 from the upper triangular rinv (k x k). */
 void qr_rinv_to_xtxi(const double *rinv, size_t k, double *xtxi);
 /* Power-of-two scale for a column whose largest |value| is amax, so that

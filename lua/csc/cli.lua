@@ -15,8 +15,8 @@ M.usage = [[
 Usage:
   csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
                         [--format md,csv,json,html] [--png] [--quiet] [--trusted]
-                        [--memory MB] [--timeout SECONDS]
-  csceval check RECIPE... [--data NAME=PATH]...
+                        [--memory MB] [--timeout SECONDS] [LIMITS]
+  csceval check RECIPE... [--data NAME=PATH]... [--timeout SECONDS] [LIMITS]
   csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
                    [--sheet NAME|N] [--survey]
   csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
@@ -52,7 +52,15 @@ Options:
   --quiet            print nothing but errors
   --trusted          run recipes without the sandbox (full Lua standard library)
   --memory MB        cap on Lua memory per run (default 4096)
-  --timeout SECONDS  stop a recipe whose Lua code runs longer than this (default 3600)
+  --timeout SECONDS  stop a recipe whose Lua code runs longer than this (default 3600;
+                     for check 600)
+LIMITS (run, check, describe, show; each refused with a message naming it):
+  --max-input MB     largest input file read (default 4096)
+  --max-columns N    most columns (fields on a line) in an input (default 16384)
+  --max-rows N       most data rows in an input (default 100000000)
+  --max-field BYTES  longest field in an input (default 1048576)
+  --max-files N      most files one recipe writes (default 10000)
+  --max-output MB    most bytes one recipe writes (default 1024)
   --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
   --columns A,B      describe, show: only these columns
   --sheet NAME|N     describe, show: the workbook sheet (.xlsx, .ods), by name or position
@@ -65,6 +73,46 @@ Exit codes: 0 ok, 1 internal error, 2 usage or recipe error, 3 data error,
 4 analysis error, 5 output could not be written.
 See `man csceval` and docs/ for the recipe reference.
 ]]
+
+--- The resource limits a run or check takes from the command line: each
+-- has a default, a range and the words its message uses (docs/cli.md,
+-- "Limits").  whole: a whole number is expected.
+M.limits = {
+  ["--memory"] = { key = "memory", default = 4096, min = 1, max = 16777216, unit = "a size in MB" },
+  ["--timeout"] = { key = "timeout", default = 3600, min = 0.001, max = 1000000, unit = "a number of seconds" },
+  ["--max-input"] = { key = "max_input", default = 4096, min = 1, max = 4194304, unit = "a size in MB" },
+  ["--max-columns"] = { key = "max_columns", default = 16384, min = 1, max = 1e9, whole = true,
+    unit = "a whole number of columns" },
+  ["--max-rows"] = { key = "max_rows", default = 100000000, min = 1, max = 1e15, whole = true,
+    unit = "a whole number of rows" },
+  ["--max-field"] = { key = "max_field", default = 1048576, min = 1, max = 4294967294, whole = true,
+    unit = "a whole number of bytes" },
+  ["--max-files"] = { key = "max_files", default = 10000, min = 1, max = 1e9, whole = true,
+    unit = "a whole number of files" },
+  ["--max-output"] = { key = "max_output", default = 1024, min = 1, max = 4194304, unit = "a size in MB" },
+}
+
+--- check's own default time limit: it runs no estimation, so a recipe whose
+-- top level or data preparation takes longer is stuck.
+M.CHECK_TIMEOUT = 600
+
+local function limit_value(flag, v, lim)
+  local n = tonumber(v)
+  local bad = not n or n ~= n or n < lim.min or n > lim.max or (lim.whole and n ~= math.floor(n))
+  if bad then
+    errors.raise("usage", string.format("%s %s: expected %s from %s to %s (default %s)", flag, v, lim.unit,
+      lim.whole and string.format("%d", lim.min) or string.format("%g", lim.min), string.format("%.0f", lim.max),
+      string.format("%.0f", lim.default)))
+  end
+  return n
+end
+
+--- The loader's limits (host.frame.set_limits) from the options.
+local function csv_limits(o)
+  require("host.frame").set_limits({
+    max_bytes = (o.max_input or M.limits["--max-input"].default) * 1048576,
+    max_columns = o.max_columns, max_rows = o.max_rows, max_field = o.max_field })
+end
 
 local function parse(argv)
   local o = { cmd = nil, files = {}, data = {}, types = {}, formats = nil, rest = {} }
@@ -101,7 +149,12 @@ local function parse(argv)
       if not o.seed or o.seed < 0 then errors.raise("usage", "--seed " .. v .. ": expected a whole number 0 or more") end
     elseif a == "--format" then
       o.formats = {}
-      for f in value(a):gmatch("[^,]+") do
+      local list = value(a)
+      if not list:find("[^,%s]") then
+        errors.raise("usage", "--format " .. string.format("%q", list) .. ": give at least one of md, csv, json, "
+          .. "html, comma-separated (leave --format out for all four)")
+      end
+      for f in list:gmatch("[^,]+") do
         if f ~= "md" and f ~= "csv" and f ~= "json" and f ~= "html" then
           errors.raise("usage", "--format: unknown format " .. f .. " (use md, csv, json, html, comma-separated)")
         end
@@ -111,14 +164,9 @@ local function parse(argv)
     elseif a == "--table" then o.table = value(a)
     elseif a == "--quiet" or a == "-q" then o.quiet = true
     elseif a == "--trusted" then o.trusted = true
-    elseif a == "--memory" then
-      local v = value(a)
-      o.memory = tonumber(v)
-      if not o.memory or o.memory <= 0 then errors.raise("usage", "--memory " .. v .. ": expected a size in MB") end
-    elseif a == "--timeout" then
-      local v = value(a)
-      o.timeout = tonumber(v)
-      if not o.timeout or o.timeout <= 0 then errors.raise("usage", "--timeout " .. v .. ": expected seconds") end
+    elseif M.limits[a] then
+      local lim = M.limits[a]
+      o[lim.key] = limit_value(a, value(a), lim)
     -- internal: how a multi-recipe run starts each recipe in its own process
     elseif a == "--one-of-many" then o.child = value(a)
     elseif a:sub(1, 1) == "-" and a ~= "-" then
@@ -176,6 +224,8 @@ end
 -- same options, then write the index over all of them.
 local function run_each(o, argv)
   local exe = sys.exe()
+  -- the children write under this process's lock on the output folder
+  require("csc.runner").lock(o.out or "out", command_string(argv))
   local common = {}
   local function add(...) for _, v in ipairs({ ... }) do common[#common + 1] = v end end
   add("--out", o.out or "out", "--one-of-many", command_string(argv))
@@ -185,8 +235,9 @@ local function run_each(o, argv)
   if o.png then add("--png") end
   if o.quiet then add("--quiet") end
   if o.trusted then add("--trusted") end
-  if o.memory then add("--memory", tostring(o.memory)) end
-  if o.timeout then add("--timeout", tostring(o.timeout)) end
+  for flag, lim in pairs(M.limits) do
+    if o[lim.key] then add(flag, string.format("%.17g", o[lim.key])) end
+  end
   local first, failed = nil, 0
   for _, path in ipairs(o.files) do
     local cmd = { exe, "run", path }
@@ -217,10 +268,11 @@ local function run(o, argv)
   -- A recipe that fails is reported and the others still run; the exit code
   -- is that of the first failure.
   if #o.files > 1 and not o.child then return run_each(o, argv) end
+  runner.covered = o.child ~= nil
   -- the hard limit on one recipe's wall-clock time (see sys.set_alarm)
   -- grace: as long again as the limit, at most a minute
   local limit = o.timeout or 3600
-  sys.set_alarm(math.ceil(limit + math.min(limit, 60)))
+  sys.set_alarm(math.ceil(limit + math.min(limit, 60)), #o.files == 1 and o.files[1] or nil)
   local first_failure
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
@@ -267,8 +319,13 @@ end
 local function check(o)
   if #o.files == 0 then errors.raise("usage", "check needs at least one recipe: csceval check recipes/NAME.lua") end
   local runner = require("csc.runner")
+  sys.set_memory_limit(math.floor((o.memory or 4096) * 1024 * 1024))
+  local limit = o.timeout or M.CHECK_TIMEOUT
   for _, path in ipairs(o.files) do
-    local s = runner.check(path, { data = o.data, trusted = o.trusted })
+    -- the same hard limit as run (sys.set_alarm), per recipe
+    sys.set_alarm(math.ceil(limit + math.min(limit, 60)), path)
+    local s = runner.check(path, { data = o.data, trusted = o.trusted, timeout = limit })
+    sys.set_alarm(0)
     if not o.quiet then
       sys.stdout(string.format("%s: ok (%s)\n", path, table.concat(s.inputs, "; ")))
       for _, line in ipairs(s.info or {}) do sys.stdout("  " .. line .. "\n") end
@@ -290,6 +347,9 @@ end
 local function main(argv)
   require("csc.frame_text").install()
   local o = parse(argv)
+  csv_limits(o)
+  local runner_limits = require("csc.runner").limits
+  runner_limits.max_files, runner_limits.max_output = o.max_files, o.max_output
   if o.version then
     local v = sys.versions()
     sys.stdout(string.format("csceval %s (%s, GSL %s)\n", v.csceval, v.lua, v.gsl))
@@ -311,12 +371,38 @@ local function main(argv)
   else return test(o) end
 end
 
+--- A message as it is printed: bytes that are not UTF-8 shown as \xNN, and
+-- any run of more than 300 characters without a space (a 100 KB file name)
+-- cut in the middle, saying how long it was.
+function M.printable(msg)
+  local out, i, n = {}, 1, #msg
+  while i <= n do
+    local ok, len = pcall(utf8.len, msg, i, i)   -- the character starting at i
+    local c = msg:byte(i)
+    if ok and len == 1 then
+      local j = i + (c < 0x80 and 1 or c < 0xE0 and 2 or c < 0xF0 and 3 or 4)
+      out[#out + 1] = msg:sub(i, j - 1)
+      i = j
+    else
+      out[#out + 1] = string.format("\\x%02X", c)
+      i = i + 1
+    end
+  end
+  return (table.concat(out):gsub("[^%s]+", function(word)
+    if #word <= 300 then return word end
+    local head = word:sub(1, 120):gsub("[\128-\191]+$", ""):gsub("[\192-\255]$", "")
+    local tail = word:sub(-60):gsub("^[\128-\191]+", "")
+    return string.format("%s...[%d bytes]...%s", head, #word, tail)
+  end))
+end
+
 --- Entry point called by host/main.c.  Returns the exit code.
 function M.main(argv)
   local ok, res = xpcall(main, function(e)
     if errors.is(e) then return e end
     return errors.wrap(debug.traceback(tostring(e), 2), "internal")
   end, argv)
+  if package.loaded["csc.runner"] then pcall(package.loaded["csc.runner"].unlock_all) end
   if ok then return res end
   if not errors.is(res) then
     -- Lua raises out-of-memory without calling the message handler
@@ -329,7 +415,7 @@ function M.main(argv)
   end
   local msg = res.msg
   if res.kind == "internal" then msg = "internal error (please report it): " .. msg end
-  sys.stderr("csceval: " .. msg .. "\n")
+  sys.stderr("csceval: " .. M.printable(msg) .. "\n")
   return errors.codes[res.kind] or 1
 end
 

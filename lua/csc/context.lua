@@ -92,8 +92,25 @@ function Ctx:estimate(e)
       error(string.format("estimate %s: %s must be a string, got %s", e.label, k, type(e[k])), 2)
     end
   end
+  -- disclosure control: a count of children (count = true), or the n of an
+  -- estimate, from 1 to threshold - 1 is not shown on record-level input
+  local dc = self.disclosure
+  local value, n = e.value, e.n
+  if dc and dc.on and not dc.allow_small then
+    local function small(v) return type(v) == "number" and v > 0 and v < dc.threshold end
+    if e.count and small(value) then
+      value = nil
+      dc.log[#dc.log + 1] = { table = "results.json", row = e.label, column = "value", rule = "primary",
+        why = string.format("a count from 1 to %d", dc.threshold - 1) }
+    end
+    if small(n) then
+      n = nil
+      dc.log[#dc.log + 1] = { table = "results.json", row = e.label, column = "n", rule = "primary",
+        why = string.format("a count from 1 to %d", dc.threshold - 1) }
+    end
+  end
   local rec = {
-    label = e.label, value = e.value, se = e.se, p = e.p, n = e.n, df = e.df,
+    label = e.label, value = value, se = e.se, p = e.p, n = n, df = e.df, suppressed = (value == nil and e.value ~= nil) or nil,
     ci = e.ci and { e.ci[1], e.ci[2] } or nil, unit = e.unit, method = e.method, group = e.group,
     headline = e.headline or nil, detail = e.detail or nil, title = e.title,
   }
@@ -156,7 +173,8 @@ function Ctx:table(name, t, opts)
     local say = string.format("Disclosure control: %d cell(s) with counts from 1 to %d suppressed (c)%s%s.", np,
       dc.threshold - 1, ns > 0 and string.format(", and %d more so that no total reveals them", ns) or "",
       dc.round and string.format("; counts rounded to the nearest %d", dc.round) or "")
-    note = note and (note .. " " .. say) or say
+    -- the report's header says when nothing needed suppression
+    if np + ns > 0 or dc.round then note = note and (note .. " " .. say) or say end
   end
   local rec = { name = name, columns = cols, rows = rows, caption = opts and opts.caption,
                 digits = opts and opts.digits, csv = not (opts and opts.csv == false),
@@ -164,6 +182,16 @@ function Ctx:table(name, t, opts)
   self.tables[#self.tables + 1] = rec
   self.table_index[name] = rec
   return rec
+end
+
+--- A count of children for running text: the number, or "fewer than T"
+-- when disclosure control is on and it is from 1 to T - 1.
+function Ctx:count(n)
+  local dc = self.disclosure
+  if dc and dc.on and not dc.allow_small and type(n) == "number" and n > 0 and n < dc.threshold then
+    return "fewer than " .. dc.threshold
+  end
+  return tostring(math.tointeger(n) or n)
 end
 
 --- A sentence for the report's notes.

@@ -54,7 +54,11 @@ function M.load_inputs(r, overrides)
       prov[#prov + 1] = pv
       goto continue
     end
-    if sys.kind(path) ~= "file" then
+    local problem = require("csc.files").problem(path)
+    if problem and problem ~= "no such file" then
+      errors.raise("data", string.format("%s%s %s (input \"%s\")", where, path, problem, name))
+    end
+    if problem then
       local hint
       if overrides[name] then hint = "check the path given with --data " .. name .. "=..."
       elseif path:match("^%.%./shared/") then

@@ -78,7 +78,8 @@ end
 
 --- Read FILE for describe/show with --where and --columns applied.
 function M.read_view(path, o, errors, sys)
-  if sys.kind(path) ~= "file" then errors.raise("data", path .. ": no such file") end
+  local problem = require("csc.files").problem(path)
+  if problem then errors.raise("data", path .. ": " .. problem) end
   local types = {}
   for _, t in ipairs(o.types or {}) do
     local c, ty = t:match("^(.-)=(.+)$")

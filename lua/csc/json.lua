@@ -82,12 +82,21 @@ function M.encode(v, compact)
   return table.concat(out)
 end
 
---- Minimal decoder (for tests and golden comparisons).
+--- Decoder (for tests, golden comparisons and the report index, which reads
+-- results.json files back).  A document it cannot read raises
+-- "json: WHAT at byte N"; nothing else.  Nesting is limited to the 64 levels
+-- the encoder writes, so a hostile file cannot exhaust the stack.
 function M.decode(s)
   local pos = 1
   local function ws() pos = s:find("[^ \t\r\n]", pos) or #s + 1 end
   local function err(what) error(string.format("json: %s at byte %d", what, pos), 0) end
+  local map = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
   local value
+  local function hex4(at)
+    local h = s:match("^%x%x%x%x", at)
+    if not h then err("a \\u escape needs four hexadecimal digits") end
+    return tonumber(h, 16)
+  end
   local function str()
     local out = {}
     pos = pos + 1
@@ -97,16 +106,26 @@ function M.decode(s)
       if c == '"' then pos = pos + 1; break end
       if c == "\\" then
         local e = s:sub(pos + 1, pos + 1)
-        local map = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t", ['"'] = '"', ["\\"] = "\\", ["/"] = "/" }
         if e == "u" then
-          out[#out + 1] = utf8.char(tonumber(s:sub(pos + 2, pos + 5), 16)); pos = pos + 6
+          local cp = hex4(pos + 2)
+          pos = pos + 6
+          if cp >= 0xD800 and cp <= 0xDBFF and s:sub(pos, pos + 1) == "\\u" then
+            local lo = hex4(pos + 2)
+            if lo >= 0xDC00 and lo <= 0xDFFF then
+              cp = 0x10000 + (cp - 0xD800) * 0x400 + (lo - 0xDC00)
+              pos = pos + 6
+            end
+          end
+          if cp >= 0xD800 and cp <= 0xDFFF then err("a \\u escape of half a surrogate pair") end
+          out[#out + 1] = utf8.char(cp)
         elseif map[e] then out[#out + 1] = map[e]; pos = pos + 2
         else err("bad escape") end
       else out[#out + 1] = c; pos = pos + 1 end
     end
     return table.concat(out)
   end
-  function value()
+  function value(depth)
+    if depth > 64 then err("nesting deeper than 64") end
     ws()
     local c = s:sub(pos, pos)
     if c == "{" then
@@ -119,33 +138,41 @@ function M.decode(s)
         local k = str(); ws()
         if s:sub(pos, pos) ~= ":" then err("expected ':'") end
         pos = pos + 1
-        t[k] = value(); ws()
+        t[k] = value(depth + 1); ws()
         local d = s:sub(pos, pos); pos = pos + 1
         if d == "}" then return t end
-        if d ~= "," then err("expected ',' or '}'") end
+        if d ~= "," then pos = pos - 1; err("expected ',' or '}'") end
       end
     elseif c == "[" then
       local t = M.array({})
       pos = pos + 1; ws()
       if s:sub(pos, pos) == "]" then pos = pos + 1; return t end
       while true do
-        t[#t + 1] = value(); ws()
+        t[#t + 1] = value(depth + 1); ws()
         local d = s:sub(pos, pos); pos = pos + 1
         if d == "]" then return t end
-        if d ~= "," then err("expected ',' or ']'") end
+        if d ~= "," then pos = pos - 1; err("expected ',' or ']'") end
       end
     elseif c == '"' then return str()
     elseif s:sub(pos, pos + 3) == "true" then pos = pos + 4; return true
     elseif s:sub(pos, pos + 4) == "false" then pos = pos + 5; return false
     elseif s:sub(pos, pos + 3) == "null" then pos = pos + 4; return M.null
     else
-      local num = s:match("^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
-      if not num or num == "" then err("unexpected character") end
-      pos = pos + #num
-      return tonumber(num)
+      -- RFC 8259 numbers: -?int frac? exp?
+      local num = s:match("^-?%d+", pos)
+      if not num then err("unexpected character") end
+      local rest = pos + #num
+      local frac = s:match("^%.%d+", rest)
+      if frac then rest = rest + #frac end
+      local exp = s:match("^[eE][-+]?%d+", rest)
+      if exp then rest = rest + #exp end
+      local v = tonumber(s:sub(pos, rest - 1))
+      if v == nil then err("bad number") end
+      pos = rest
+      return v
     end
   end
-  local v = value(); ws()
+  local v = value(1); ws()
   if pos <= #s then err("trailing characters") end
   return v
 end

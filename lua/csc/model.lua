@@ -41,6 +41,7 @@ local fit_spec = setmetatable({}, { __mode = "k" })
 ---@field n integer
 ---@field fitted number[]
 ---@field resid number[]
+---@field dropped {reason: string, n: integer, rows: integer[]}[] rows dropped, by reason
 local Model = {}
 Model.__index = Model
 M.Model = Model
@@ -56,12 +57,35 @@ function Model.__tostring(r)
     out[#out + 1] = string.format("%-16s %12s %12s %9s %10s", row.term, fmt(row.estimate),
       fmt(row.std_error), fmt(row.statistic), fmt(row.p_value))
   end
+  for _, line in ipairs(Model.drop_lines(r)) do out[#out + 1] = line end
   if r.rho ~= nil then
     out[#out + 1] = string.format("rho = %s (%s), Durbin-Watson original %s, transformed %s",
       fmt(r.rho), r.twostep and "two-step" or string.format("%d iterations", r.iter),
       fmt(r.dw_original), fmt(r.dw_transformed))
   end
   return table.concat(out, "\n")
+end
+
+--- The rows dropped, one sentence per reason ("2 rows dropped: not a finite
+-- number (...): rows 1, 8"), listing at most 20 row numbers each.
+---@return string[]
+function Model.drop_lines(r)
+  local out = {}
+  for _, d in ipairs(r.dropped or {}) do
+    local rows = {}
+    for i = 1, math.min(#d.rows, 20) do rows[i] = tostring(d.rows[i]) end
+    out[#out + 1] = string.format("%d row%s dropped, %s: row%s %s%s", d.n, d.n == 1 and "" or "s", d.reason,
+      d.n == 1 and "" or "s", table.concat(rows, ", "), d.n > 20 and ", ..." or "")
+  end
+  return out
+end
+
+--- Record the rows the fit dropped in the report, one line per reason
+-- (ctx:drop), naming the rows: `fit:record_drops(ctx, "pupils")`.
+function Model:record_drops(ctx, input)
+  for i, line in ipairs(Model.drop_lines(self)) do
+    ctx:drop(input, self.dropped[i].n, (line:gsub("^%d+ rows? dropped, ", "")))
+  end
 end
 
 -- ===== Checks =====
@@ -71,7 +95,7 @@ end
 local function failn(fn, field, text, kind) check.fail_named("model." .. fn, field, text, kind) end
 
 local VCOVS = { "classical", "HC0", "HC1", "HC2", "HC3", "CR1", "HAC", "robust", "cluster", "newey" }
-local FIT_FIELDS = { "data", "y", "x", "weights", "vcov", "cluster", "lag", "intercept", "level", "time" }
+local FIT_FIELDS = { "data", "y", "x", "weights", "vcov", "cluster", "lag", "intercept", "level", "time", "tol" }
 local GLM_FIELDS = { "offset", "maxit", "epsilon" }
 for _, f in ipairs(FIT_FIELDS) do GLM_FIELDS[#GLM_FIELDS + 1] = f end
 
@@ -124,6 +148,14 @@ local function check_common(fn, spec)
   if spec.level ~= nil and (type(spec.level) ~= "number" or spec.level <= 0 or spec.level >= 1) then
     failn(fn, "level", "field 'level' must be a number in (0, 1)")
   end
+  -- the rank tolerance (prais: rank_tol, since its tol is rho's)
+  local tf = fn == "prais" and "rank_tol" or "tol"
+  local tv = spec[tf]
+  if fn ~= "prais" or tf == "rank_tol" then
+    if tv ~= nil and (type(tv) ~= "number" or not (tv > 0 and tv < 1)) then
+      failn(fn, tf, string.format("field '%s' (rank tolerance) must be a number in (0, 1), got %s", tf, fmt(tv)))
+    end
+  end
   return x
 end
 
@@ -150,14 +182,15 @@ local function host_opts(spec)
   return {
     weights = spec.weights, cluster = spec.cluster, offset = spec.offset, lag = spec.lag,
     vcov = spec.vcov, intercept = spec.intercept ~= false, family = spec.family,
-    link = spec.link, maxit = spec.maxit, epsilon = spec.epsilon,
+    link = spec.link, maxit = spec.maxit, epsilon = spec.epsilon, tol = spec.tol,
   }
 end
 
 --- Least squares, as R `lm()` (weights: analytic weights, Stata aweights).
 -- @tparam table spec `data` (frame), `y`, `x` (array of names), optional
 --   `weights`, `vcov` ("classical", "HC0".."HC3", "CR1" with `cluster`,
---   "HAC" with `lag`), `intercept` (default true), `level` (0.95)
+--   "HAC" with `lag`), `intercept` (default true), `level` (0.95), `tol`
+--   (rank tolerance, default 1e-9: docs/methods/regression.md)
 -- @treturn csc.model.Model fields: coefficients (term, estimate, std_error,
 --   statistic, p_value, conf_low, conf_high), coef, se, vcov, r2, adj_r2,
 --   sigma, df_resid, fitted, resid, n, n_dropped, aic, bic, loglik
@@ -293,7 +326,7 @@ local function htest(t)
 end
 
 local TS_FIELDS = { "data", "y", "x", "time", "intercept" }
-declare("prais", TS_FIELDS, { "method", "twostep", "vcov", "tol", "maxit", "level" })
+declare("prais", TS_FIELDS, { "method", "twostep", "vcov", "tol", "maxit", "level", "rank_tol" })
 declare("dwtest", TS_FIELDS, { "alternative", "exact", "iterations" })
 declare("bgtest", TS_FIELDS, { "order", "type" })
 
@@ -322,6 +355,7 @@ function M.prais(spec)
   local r = check.call("model.prais", hmodel.prais, spec.data, spec.y, x, {
     method = spec.method, twostep = spec.twostep, vcov = spec.vcov, tol = spec.tol,
     maxit = spec.maxit, time = spec.time, intercept = spec.intercept ~= false,
+    rank_tol = spec.rank_tol,
   })
   return shape(r, spec.level or 0.95)
 end

@@ -40,6 +40,8 @@ local input_schema = S.record({
   header_row = S.integer({ min = 1, doc = "workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)" }),
   years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
   prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
+  last_year_rules = S.boolean({ doc = "ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)" }),
+  xml = S.string({ doc = "ssda903: read the XML form of the return instead, one file per year in the folder, \"{year}\" and \"{start}\" replaced (e.g. \"{year}.xml\")" }),
   record_level = S.boolean({ doc = "the file holds one row per child (or per event): outputs get disclosure control" }),
   description = S.string(),
   types = S.map(S.enum({ "float64", "float", "number", "double", "int64", "int", "integer", "bool", "boolean",
@@ -72,7 +74,7 @@ M.schema = S.record({
   evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
   checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
-    formats = S.list(S.enum({ "md", "csv", "json", "html" })),
+    formats = S.list(S.enum({ "md", "csv", "json", "html" }), { min_items = 1 }),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
   }),
   seed = S.integer({ min = 0 }),
@@ -161,8 +163,10 @@ end
 -- @treturn table {path, id, spec (the returned table), map (field lines), source, sha256}
 function M.load(path, opts)
   opts = opts or {}
-  if sys.kind(path) ~= "file" then
-    errors.raise("usage", string.format("%s: no such recipe file (give the path to a .lua recipe, e.g. recipes/lincs_benchmarks.lua)", path))
+  local problem = require("csc.files").problem(path)
+  if problem then
+    errors.raise("usage", string.format("%s: %s (give the path to a .lua recipe, e.g. recipes/lincs_benchmarks.lua)",
+      path, problem == "no such file" and "no such recipe file" or problem))
   end
   local src, rerr = sys.read(path)
   if not src then errors.raise("usage", rerr) end
@@ -180,6 +184,12 @@ function M.load(path, opts)
   local ok, spec = pcall(chunk)
   deadline.set(nil)
   if not ok then
+    -- stopped by the time limit: an analysis error (exit 4), as in the design
+    if errors.is(spec) and spec.kind == "analysis" then error(spec, 0) end
+    if spec == "not enough memory" then
+      errors.raise("analysis", path .. ": out of memory at the top level of the recipe; raise the cap with "
+        .. "--memory MB (default 4096)")
+    end
     errors.raise("recipe", errors.is(spec) and spec.msg or tostring(spec))
   end
   if type(spec) ~= "table" then
@@ -213,10 +223,34 @@ function M.validate(r)
     local msg, sub = evidence.check(st, design.type)
     if msg then errs[#errs + 1] = { path = "strength." .. sub, msg = msg } end
   end
+  -- every text of the recipe goes into reports, which are UTF-8
+  M.check_utf8(r.spec, "", errs, {})
   -- published[i].estimate defaults to the label; checked after the run
   if #errs > 0 then fail(r.path, r.map, errs) end
   r.columns = ctx.columns
   return r
+end
+
+--- Strings in the recipe table (keys and values, nested tables) that are
+-- not UTF-8 text, as schema errors at their field.
+function M.check_utf8(t, path, errs, seen)
+  if seen[t] then return end
+  seen[t] = true
+  for k, v in pairs(t) do
+    local p = type(k) == "number" and string.format("%s[%d]", path, k)
+        or (path == "" and tostring(k) or path .. "." .. tostring(k))
+    for _, s in ipairs({ k, v }) do
+      if type(s) == "string" then
+        local ok, at = utf8.len(s)
+        if not ok then
+          errs[#errs + 1] = { path = p, msg = string.format("the text is not UTF-8 (byte 0x%02X at position %d); "
+            .. "save the recipe as UTF-8", s:byte(at), at) }
+          break
+        end
+      end
+    end
+    if type(v) == "table" and getmetatable(v) == nil and #errs < 50 then M.check_utf8(v, p, errs, seen) end
+  end
 end
 
 --- Check every column the recipe names against the loaded inputs.

@@ -77,6 +77,7 @@ end
 --- Load, validate and read inputs (shared by run and check).
 function M.prepare(path, opts)
   local r = recipe.load(path, { trusted = opts.trusted, timeout = opts.timeout })
+  r.timeout = opts.timeout
   check.read_year_text(r)
   recipe.validate(r)
   local ov = data.overrides(r, opts.data)
@@ -142,57 +143,178 @@ local function compare(ctx, r)
   return published.compare(ctx, r.spec.published, function(path) return recipe.where(r, path) end)
 end
 
---- Write files (name -> text) as out_dir/id/, atomically as a folder.
 --- Every output folder carries this file, so a rerun replaces only a folder
 -- csceval wrote: a folder of the same name holding anything else (the
 -- recipe's own inputs, say) is never deleted.
 M.MARKER = ".csceval-output"
 
+--- The limits on what one run writes (--max-files, --max-output).
+M.MAX_FILES, M.MAX_OUTPUT_MB = 10000, 1024
+
+local held = {}   -- output folders this process has locked (a second flock would fail)
+
+local function output_error(fmt, ...) errors.raise("output", string.format(fmt, ...)) end
+
+--- The file in a locked output folder that names the run holding it, for
+-- the message another run prints; removed when the run ends (a killed run
+-- leaves it, and the next run overwrites it).
+M.RUN_FILE = ".csceval-run"
+
+--- Lock the output folder for this process, so two runs never write into
+-- one folder at once; the second is refused at once, naming the first.
+-- The lock is flock(2) on the folder itself: the kernel drops it when the
+-- process ends, however it ends, so a killed run never leaves a stale lock.
+-- A recipe of a multi-recipe run (M.covered) runs under its parent's lock.
+function M.lock(out_dir, command)
+  local key = sys.canonical(out_dir) or out_dir
+  if held[key] or M.covered then return end
+  local ok, err = sys.mkdirs(out_dir)
+  if not ok then errors.raise("output", err) end
+  local got, msg, holder = sys.lock_dir(out_dir)
+  if not got then
+    if holder then
+      if holder == "" then holder = (sys.read(out_dir .. "/" .. M.RUN_FILE) or ""):match("^[^\n]*") end
+      output_error("the output folder %s is in use by another csceval run (%s); nothing was changed. Wait for "
+        .. "that run to finish, or give this one another --out folder", out_dir,
+        holder ~= "" and holder or "it has only just started")
+    end
+    errors.raise("output", msg)
+  end
+  local info = string.format("pid %d: %s\n", sys.pid(), command or "csceval")
+  if not sys.is_link(out_dir .. "/" .. M.RUN_FILE) then sys.write_plain(out_dir .. "/" .. M.RUN_FILE, info) end
+  held[key] = { dir = out_dir, info = info }
+  -- temporary files of the index's atomic writes that a killed run left
+  -- (csceval's own names: index.html.tmp.XXXXXX); nothing else is touched
+  for _, name in ipairs(sys.listdir(out_dir) or {}) do
+    if name:match("^index%.html%.tmp%.%w%w%w%w%w%w$") or name:match("^index%.md%.tmp%.%w%w%w%w%w%w$") then
+      if sys.kind(out_dir .. "/" .. name) == "file" and not sys.is_link(out_dir .. "/" .. name) then
+        sys.remove(out_dir .. "/" .. name)
+      end
+    end
+  end
+end
+
+--- At the end of the process: remove the run files this process wrote.
+function M.unlock_all()
+  for _, h in pairs(held) do
+    local path = h.dir .. "/" .. M.RUN_FILE
+    if not sys.is_link(path) and sys.read(path) == h.info then sys.remove(path) end
+  end
+  held = {}
+end
+
+local function has_marker(dir) return sys.kind(dir .. "/" .. M.MARKER) == "file" end
+
+--- Remove a folder csceval left behind (a staging folder, or a previous
+-- report moved aside) only when it carries the marker or is empty: a
+-- folder of that name holding anything else is the user's.
+local function remove_ours(path, what)
+  local kind = sys.kind(path)
+  if kind == nil then return end
+  if kind == "dir" and (has_marker(path) or #(sys.listdir(path) or { 1 }) == 0) then
+    local ok, err = sys.rmdir_flat(path)
+    if ok then return end
+    output_error("cannot remove %s, %s left by an earlier run (%s); remove it by hand", path, what, err)
+  end
+  output_error("%s is in the way of %s and was not made by csceval; nothing was changed. Move it away or "
+    .. "choose another --out folder", path, what)
+end
+
+--- The first byte that is not UTF-8 in text, with what surrounds it; nil
+-- when it is all UTF-8.
+local function bad_utf8(text)
+  local ok, at = utf8.len(text)
+  if ok then return nil end
+  local a = math.max(1, at - 30)
+  local around = text:sub(a, at + 10):gsub("%c+", " "):gsub("[\128-\255]", function(c)
+    return string.format("\\x%02X", c:byte())
+  end)
+  return at, around
+end
+
+--- Write files (name -> text) as out_dir/id/, atomically as a folder: built
+-- as out_dir/.id.partial (marked first), then exchanged with the old
+-- folder in one rename, so out_dir/id is at every instant the complete
+-- previous report or the complete new one.
 local function write_outputs(out_dir, id, files)
   if not id:match("^[%w_%-]+$") then
     errors.raise("recipe", string.format("the recipe id %q is not a plain folder name; set id = \"...\" "
       .. "(letters, digits, _ and -) in the recipe", id))
   end
-  local ok, err = sys.mkdirs(out_dir)
-  if not ok then errors.raise("output", err) end
+  M.lock(out_dir)
   local final = out_dir .. "/" .. id
   local staging = out_dir .. "/." .. id .. ".partial"
-  for _, p in ipairs({ final, staging, final .. ".old" }) do
+  local aside = out_dir .. "/." .. id .. ".previous"
+  for _, p in ipairs({ final, staging, aside }) do
     if sys.is_link(p) then
-      errors.raise("output", string.format("%s is a symbolic link; csceval never writes or deletes through "
-        .. "one. Remove the link or choose another --out folder", p))
+      output_error("%s is a symbolic link; csceval never writes or deletes through one. Remove the link or "
+        .. "choose another --out folder", p)
     end
+  end
+  -- a run killed between the two renames of a swap (file systems without
+  -- an atomic exchange) left the previous report aside: put it back first
+  if sys.kind(final) == nil and sys.kind(aside) == "dir" and has_marker(aside) then
+    local ok, err = sys.swap_dir(aside, final, aside)
+    if not ok then errors.raise("output", err) end
   end
   local kind = sys.kind(final)
-  local ours = kind == "dir" and sys.kind(final .. "/" .. M.MARKER) == "file"
-  if kind == "file" or (kind == "dir" and not ours and #(sys.listdir(final) or {}) > 0) then
-    errors.raise("output", string.format("%s already exists and was not written by csceval; nothing was "
-      .. "changed. Choose another --out folder, or move that %s away", final, kind == "file" and "file" or "folder"))
+  local ours = kind == "dir" and has_marker(final)
+  if (kind and kind ~= "dir") or (kind == "dir" and not ours and #(sys.listdir(final) or {}) > 0) then
+    output_error("%s already exists and was not written by csceval; nothing was changed. Choose another --out "
+      .. "folder, or move that %s away", final, kind == "dir" and "folder" or kind)
   end
   -- names are checked again here: a recipe could add to ctx.files directly
-  for name in pairs(files) do
+  local nfiles, nbytes = 0, 0
+  for name, text in pairs(files) do
     if type(name) ~= "string" or not name:match("^[%w_%-][%w_%-%.]*$") or name:find("..", 1, true)
         or name == M.MARKER then
-      errors.raise("output", string.format("refusing to write %q: output files have plain names", tostring(name)))
+      output_error("refusing to write %q: output files have plain names", tostring(name))
+    end
+    if type(text) ~= "string" then output_error("output file %s: its content is a %s, not text", name, type(text)) end
+    nfiles, nbytes = nfiles + 1, nbytes + #text
+    -- every text output is UTF-8: a label or value that is not is the recipe's mistake
+    if not name:match("%.png$") then
+      local at, around = bad_utf8(text)
+      if at then
+        errors.raise("recipe", string.format("%s: a label or value for %s is not UTF-8 text (byte %d, near "
+          .. "\"%s\"); write the recipe's text in UTF-8 (data files are checked as they are read)",
+          M.current_path or id, name, at, around))
+      end
     end
   end
-  files[M.MARKER] = "This folder was written by csceval; a rerun of the recipe replaces it.\n"
-  sys.rmdir_flat(staging)
-  ok, err = sys.mkdirs(staging)
+  local max_files, max_mb = M.limits.max_files or M.MAX_FILES, M.limits.max_output or M.MAX_OUTPUT_MB
+  if nfiles + 1 > max_files then
+    output_error("%s: the run would write %d files, over the limit on output files of %d; nothing was changed "
+      .. "(raise it with --max-files N)", final, nfiles + 1, max_files)
+  end
+  if nbytes > max_mb * 1048576 then
+    output_error("%s: the run would write %.1f MB, over the limit on output size of %g MB; nothing was changed "
+      .. "(raise it with --max-output MB)", final, nbytes / 1048576, max_mb)
+  end
+  remove_ours(staging, "this run's staging folder")
+  if kind == "dir" then remove_ours(aside, "the previous report's place while it is replaced") end
+  local ok, err = sys.mkdirs(staging)
   if not ok then errors.raise("output", err) end
+  -- the marker first: a staging folder killed half-written is still known as csceval's
+  ok, err = sys.write_plain(staging .. "/" .. M.MARKER,
+    "This folder was written by csceval; a rerun of the recipe replaces it.\n")
+  if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
   for _, name in ipairs(util.sorted_keys(files)) do
     local target = staging .. "/" .. name
     if not sys.is_within(target, staging) then
       sys.rmdir_flat(staging)
-      errors.raise("output", string.format("refusing to write %q outside the output folder", name))
+      output_error("refusing to write %q outside the output folder", name)
     end
     ok, err = sys.write_atomic(target, files[name])
     if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
   end
-  ok, err = sys.swap_dir(staging, final)
+  ok, err = sys.swap_dir(staging, final, aside)
   if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
   return final
 end
+
+--- Limits set from the command line (csc.cli): max_files, max_output (MB).
+M.limits = {}
 
 --- Run one recipe.  opts: out, data (list of NAME=PATH), seed, formats,
 -- trusted, command (string for the stamp).  Returns a summary table.
@@ -213,6 +335,9 @@ end
 --- The rest of a run, once the recipe is loaded and its inputs read.
 function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
+  -- the output folder is locked before the analysis: a second run on the
+  -- same folder is told at once, not after an hour's work
+  M.lock(opts.out or "out", opts.command)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
@@ -226,6 +351,7 @@ function M.run_loaded(r, d, prov, mod, opts)
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
     recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, pub, stamp, opts.formats)
+  M.current_path = r.path
   local dir = write_outputs(opts.out or "out", r.id, files)
   local nwithin, npub, nchecks, nchecks_ok = 0, 0, 0, 0
   for _, p in ipairs(pub) do
@@ -238,6 +364,7 @@ function M.run_loaded(r, d, prov, mod, opts)
            published = pub, nwithin = nwithin, npublished = npub,
            ninput_checks = nchecks, ninput_checks_ok = nchecks_ok,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,
+           tables = ctx.tables, disclosure = ctx.disclosure,
            design = r.spec.design.type }
 end
 

@@ -14,11 +14,42 @@ M.public_modules = {
   ["csc.its"] = true, ["csc.match"] = true,
 }
 
+--- Names the sandbox leaves out, each with what it would give a recipe: a
+-- recipe that uses one is told so by name (docs/recipes.md, "The sandbox").
+M.denied = {
+  os = "file, system or debug access", io = "file, system or debug access",
+  debug = "file, system or debug access", package = "file, system or debug access",
+  dofile = "file, system or debug access", loadfile = "file, system or debug access",
+  require_raw = "file, system or debug access",
+  load = "way to compile code at run time", loadstring = "way to compile code at run time",
+  collectgarbage = "control of the Lua runtime", warn = "control of the Lua runtime",
+  coroutine = "coroutines (the time limit could not follow them)",
+  rawset = "way round the checks on globals and library tables",
+  _G = "global table (use the names themselves)",
+  setfenv = "way round the checks on globals (Lua 5.1's setfenv)",
+  getfenv = "way round the checks on globals (Lua 5.1's getfenv)",
+  ["string.dump"] = "way to turn functions into bytecode",
+  ["math.random"] = "unseeded random numbers (the library's bootstrap and permutation steps use the run's seed, ctx.seed)",
+  ["math.randomseed"] = "unseeded random numbers (the library's bootstrap and permutation steps use the run's seed, ctx.seed)",
+}
+
+--- Old Lua names with their Lua 5.4 spelling.
+M.renamed = { unpack = "table.unpack", module = "a local table returned from the file" }
+
+local function refuse(name, level)
+  error(string.format("recipes cannot use '%s' (the recipe sandbox has no %s; declare files under inputs, "
+    .. "write with ctx:write, or run with --trusted a recipe you wrote yourself)", name, M.denied[name]), level + 1)
+end
+
 local function readonly(name, src, drop)
   local t = {}
   for k, v in pairs(src) do if not (drop and drop[k]) then t[k] = v end end
   return setmetatable({}, {
-    __index = t,
+    __index = function(_, k)
+      local v = t[k]
+      if v == nil and drop and drop[k] then refuse(name .. "." .. k, 2) end
+      return v
+    end,
     __newindex = function(_, k)
       error(string.format("recipe tried to change %s.%s; library tables are read-only", name, tostring(k)), 2)
     end,
@@ -57,6 +88,22 @@ local function deep_readonly(name, src, cache)
   return proxy
 end
 
+--- The string methods ("x"):upper() reaches: the string library without
+-- dump, in a table no recipe can reach (getmetatable("") is nil to it).
+-- Installed for the whole process once a sandbox exists: library code
+-- calls string.dump by its name, never as a method.
+function M.protect_strings()
+  local mt = getmetatable("")
+  if M.string_methods and mt.__index == M.string_methods then return end
+  local methods = {}
+  for k, v in pairs(string) do if k ~= "dump" then methods[k] = v end end
+  M.string_methods = setmetatable(methods, {
+    __index = function(_, k) if k == "dump" then refuse("string.dump", 2) end end,
+    __metatable = false,
+  })
+  mt.__index = methods
+end
+
 local safe_globals = {
   "assert", "error", "ipairs", "next", "pairs", "pcall", "xpcall", "select",
   "tonumber", "tostring", "type", "rawequal", "rawlen", "rawget",
@@ -70,6 +117,7 @@ function M.env(chunkname, printer)
   local ro_cache = setmetatable({}, { __mode = "k" })
   for _, name in ipairs(safe_globals) do allowed[name] = _G[name] end
   allowed.string = readonly("string", string, { dump = true })
+  M.protect_strings()
   allowed.table = readonly("table", table)
   allowed.math = readonly("math", math, { random = true, randomseed = true })
   allowed.utf8 = readonly("utf8", utf8)
@@ -118,18 +166,14 @@ function M.env(chunkname, printer)
   end
   allowed.NA = require("host.frame").NA
   local env = {}
-  local denied = {
-    os = "os", io = "io", debug = "debug", package = "package", load = "load",
-    loadfile = "loadfile", dofile = "dofile", collectgarbage = "collectgarbage",
-    loadstring = "loadstring", require_raw = "require",
-  }
+  M.allowed_names = allowed
   return setmetatable(env, {
     __index = function(_, k)
       local v = allowed[k]
       if v ~= nil then return v end
-      if denied[k] then
-        error(string.format("recipes cannot use '%s' (the recipe sandbox has no file, system or "
-          .. "debug access; declare files under inputs, write with ctx:write, or run with --trusted)", k), 2)
+      if M.denied[k] then refuse(k, 2) end
+      if M.renamed[k] then
+        error(string.format("recipe read '%s', a name from older Lua; in Lua 5.4 use %s", k, M.renamed[k]), 2)
       end
       error(string.format("recipe read the undefined global '%s' (a typo, or a missing 'local'?)", tostring(k)), 2)
     end,

@@ -117,6 +117,9 @@ declare("wilcox_test", { "mu", "paired", "alternative", "exact", "correct" })
 declare("prop_test", { "p", "alternative", "conf_level", "correct" })
 declare("prop_z_test", { "p", "alternative", "conf_level" })
 declare("cor_test", { "method", "alternative", "conf_level", "exact" })
+declare("poisson_ci", { "method", "conf_level" })
+declare("wilson_ci", { "conf_level" })
+declare("funnel_limits", { "conf_level" })
 check.signature("stats.bootstrap", { "data", "statistic", "seed", "reps", "type", "conf_level", "cluster" },
   { what = "{data =, statistic =, seed =}" })
 
@@ -446,6 +449,78 @@ function M.prop_z_test(x, n, opts)
     estimate = two and { prop_1 = r.estimate1, prop_2 = r.estimate2 } or { p = r.estimate1 },
     null_value = not two and p0 or nil, alternative = alt, n = ns,
   }
+end
+
+--- Confidence interval for the mean of a Poisson count, and so for a rate
+-- built on it.  "exact" (default) is Garwood's interval from chi-square
+-- quantiles and should match R `poisson.test(x)$conf.int`; "byar" is
+-- Byar's approximation (Breslow and Day 1987), close to exact from about 10
+-- events.  A rate's interval is the count's scaled by rate / count.
+-- @tparam number x the count (>= 0)
+-- @tparam[opt] table opts `method` ("exact" | "byar"), `conf_level` (0.95)
+-- @treturn {number,number,level=number,method=string}
+---@param x number
+---@param opts? {method?: 'exact'|'byar', conf_level?: number}
+---@return {[1]: number, [2]: number, level: number, method: string}
+function M.poisson_ci(x, opts)
+  local fn = "poisson_ci"
+  opts = options(fn, opts)
+  local method = opts.method or "exact"
+  if method ~= "exact" and method ~= "byar" then
+    failn(fn, "method", 'method must be "exact" or "byar", got ' .. tostring(method))
+  end
+  if type(x) ~= "number" or not (x >= 0) or x == math.huge then
+    failn(fn, nil, "x must be a count of 0 or more, got " .. describe(x))
+  end
+  local conf = conf_level(fn, opts.conf_level)
+  local lo, hi = check.call("stats.poisson_ci", hstats.rate_ci, x, method, conf)
+  return { lo, hi, level = conf, method = method == "exact" and "exact Poisson (Garwood)" or "Byar's approximation" }
+end
+
+--- Wilson score interval for a proportion x / n, without continuity
+-- correction; should match R `prop.test(x, n, correct = FALSE)$conf.int`.
+-- @tparam number x successes
+-- @tparam number n trials (x <= n)
+-- @tparam[opt] table opts `conf_level` (0.95)
+-- @treturn {number,number,level=number,method=string} bounds as proportions (0..1)
+---@param x number
+---@param n number
+---@param opts? {conf_level?: number}
+---@return {[1]: number, [2]: number, level: number, method: string}
+function M.wilson_ci(x, n, opts)
+  local fn = "wilson_ci"
+  opts = options(fn, opts)
+  local xs, ns = counts(fn, x, n)
+  local conf = conf_level(fn, opts.conf_level)
+  local lo, hi = check.call("stats.wilson_ci", hstats.wilson_ci, xs[1], ns[1], conf)
+  return { lo, hi, level = conf, method = "Wilson score" }
+end
+
+--- Funnel-plot control limits at denominator n around a centre value:
+-- model "proportion" (centre 0..1; the Wilson form) or "rate" (centre per
+-- unit of n; exact Poisson limits for the expected count centre * n), as
+-- Spiegelhalter (2005) and the APHO funnel plot tools.
+-- @tparam string model "proportion" | "rate"
+-- @tparam number centre the target (e.g. England's value, as a proportion or rate per unit)
+-- @tparam number n the denominator
+-- @tparam[opt] table opts `conf_level` (0.95; 0.998 for the outer limits)
+-- @treturn number,number lower and upper limit
+---@param model 'proportion'|'rate'
+---@param centre number
+---@param n number
+---@param opts? {conf_level?: number}
+---@return number lo
+---@return number hi
+function M.funnel_limits(model, centre, n, opts)
+  local fn = "funnel_limits"
+  opts = options(fn, opts)
+  if model ~= "proportion" and model ~= "rate" then
+    failn(fn, "model", 'model must be "proportion" or "rate", got ' .. tostring(model))
+  end
+  if type(centre) ~= "number" or type(n) ~= "number" then
+    failn(fn, nil, "centre and n must be numbers, got " .. describe(centre) .. " and " .. describe(n))
+  end
+  return check.call("stats.funnel_limits", hstats.funnel_limits, model, centre, n, conf_level(fn, opts.conf_level))
 end
 
 --- Correlation test; should match R `cor.test(x, y, method =, alternative =,

@@ -23,6 +23,7 @@
 ---@field intercept? boolean
 ---@field level? number
 ---@field time? string
+---@field tol? number rank tolerance (default 1e-9 for ols; R's glm.fit's for glm)
 
 ---@class csc.model.GlmSpec: csc.model.FitSpec
 ---@field family? "binomial"|"poisson"|"gaussian"
@@ -43,6 +44,7 @@
 ---@field twostep? boolean
 ---@field tol? number
 ---@field maxit? integer
+---@field rank_tol? number rank tolerance of each least squares fit (default 1e-9)
 
 ---@class csc.match.NearestSpec
 ---@field data csc.Frame

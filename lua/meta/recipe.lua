@@ -179,7 +179,7 @@
 ---@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
 ---@field data? string the input holding one row per unit
 ---@field discard? "none"|"both"|"control"|"treated"
----@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
+---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
 ---@field estimand? "ATT"|"ATC"
 ---@field exact? string[]
 ---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
@@ -244,6 +244,7 @@
 ---@field generator? string
 ---@field header_row? integer workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)
 ---@field labels? "auto"|"text"|"codes"|table<string, "auto"|"text"|"codes"> Stata, SPSS and SAS files: value-labelled columns as "text" (the labels), "codes" (numbers, labels kept) or "auto" (text when every value has a label); one word for all, or {column = ..., default = ...}
+---@field last_year_rules? boolean ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)
 ---@field optional? boolean run without this input when its file is absent (the recipe checks ctx.data)
 ---@field path string the file to read, e.g. "../shared/data/ees/x.csv"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = "ssda903", the folder of the return's CSV files
 ---@field prefix? string ssda903: file name prefix, "{year}" replaced by each year and "{start}" by the year before (default "{year}-")
@@ -252,6 +253,7 @@
 ---@field sheet? string|integer workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)
 ---@field synthetic? boolean
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
+---@field xml? string ssda903: read the XML form of the return instead, one file per year in the folder, "{year}" and "{start}" replaced (e.g. "{year}.xml")
 ---@field years? integer[] ssda903: the collection years (ending 31 March) to read
 
 ---@class csc.Recipe.Outputs
@@ -315,13 +317,18 @@
 ---@field label? string the line's label (default "Programme began")
 
 ---@class csc.Design.Benchmark.Measures
+---@field base? string for a LAIT proportion: the LAIT measure holding its denominator (e.g. "NoCareLeavers"); a rate without base has the population its published rate implies
+---@field count? string for a LAIT measure: the LAIT measure holding its numerator count (e.g. "LACnum" for "LAC"), for intervals and the funnel plot
 ---@field denominator? string|csc.Design.Benchmark.Measures.Denominator
 ---@field digits? integer
+---@field funnel? boolean|integer a funnel plot of every authority around England: true for the last year, or a year; needs counts
 ---@field input string
+---@field interval? "wilson"|"exact"|"byar"|"none" 95% interval of the authority's figure (table NAME_authority): wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)
 ---@field label string
 ---@field lait? string a LAIT measure code (measure_short), e.g. "CareLeaverEET"; the input is the LAIT long file
 ---@field name string
 ---@field numerator? string required unless the measure names a LAIT indicator (lait)
+---@field part_year? csc.Design.Benchmark.Measures.Part_year annualise a part-year: the numerator counts of that year are scaled by 12 / months (a flow such as referrals; flagged in the report)
 ---@field peak? csc.Design.Benchmark.Measures.Peak
 ---@field per? number multiplier: 100 for a percentage, 10000 for a rate per 10,000
 ---@field polarity? "high"|"low" for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)
@@ -332,6 +339,7 @@
 ---@field columns? string[]
 ---@field input string
 ---@field model? string
+---@field name_column? string the column of authority names (default "LA Name" or "la_name" when the file has one)
 
 ---@class csc.Design.Benchmark.Years
 ---@field ending? string when the year ends if not 31 March, e.g. "30 September"; years are then labelled 2017, not 2016/17
@@ -536,7 +544,7 @@
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
 ---@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
 ---@field discard? "none"|"both"|"control"|"treated"
----@field distance? "mahalanobis"|"logit"|"probit"|"linear.logit"|"linear.probit"
+---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
 ---@field estimand? "ATT"|"ATC"
 ---@field exact? string[]
 ---@field label? string
@@ -643,6 +651,10 @@
 ---@field input string
 ---@field where? string filter expression for the denominator rows
 ---@field year_lag? integer denominator year = time_period - year_lag
+
+---@class csc.Design.Benchmark.Measures.Part_year
+---@field months integer how many months they cover (1 to 11)
+---@field year integer the year whose figures cover part of the year
 
 ---@class csc.Design.Benchmark.Measures.Peak
 ---@field from integer

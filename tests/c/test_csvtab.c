@@ -203,7 +203,10 @@ static void test_makes_duplicate_header_names_unique(void **state) {
   csv[2 * n - 1] = '\n';
   csv[4 * n - 1] = '\n';
   csv[4 * n] = '\0';
-  f = rd(csv);
+  struct csvtab_opts wide;
+  csvtab_opts_init(&wide);
+  wide.max_columns = n;                       /* over the default limit of 16384 */
+  f = rd_opts(csv, &wide);
   assert_int_equal(f->ncol, n);
   assert_string_equal(f->col[n - 1]->name, "x_20000");
   free(csv);
@@ -398,6 +401,7 @@ static void test_float_parsing_matches_strtod_bit_for_bit(void **state) {
     if ((r >> 10) % 3 == 0) k += (size_t)snprintf(v + k, sizeof v - k, "e%d", (int)((r >> 12) % 700) - 350);
     else if (dot == 0) v[k++] = '.', v[k++] = '5';   /* keep it non-integer */
     v[k] = '\0';
+    if (isinf(strtod(v, NULL))) { i--; continue; }   /* beyond float64: an error (below) */
     vals[i] = strdup(v);
     o += (size_t)snprintf(csv + o, cap - o, "%s\n", v);
   }
@@ -412,6 +416,42 @@ static void test_float_parsing_matches_strtod_bit_for_bit(void **state) {
   }
   free(vals);
   free(csv);
+  frame_free(f);
+}
+
+/* A number beyond float64 is an error naming it, never a silent infinity;
+ * the smallest subnormals still read as strtod reads them. */
+static void test_float_overflow_is_an_error(void **state) {
+  (void)state;
+  expect_err("x\n1.5\n1e400\n", NULL, "t.csv:3:1 (column \"x\"): \"1e400\" is beyond the range of a 64-bit "
+             "number (about 1.8e308); correct the value, or read the column as text (types = { col = \"text\" })",
+             3, 1, "x");
+  expect_err("x\n-1.7976931348623159e308\n", NULL, "t.csv:2:1 (column \"x\"): \"-1.7976931348623159e308\" is "
+             "beyond the range of a 64-bit number (about 1.8e308); correct the value, or read the column as text "
+             "(types = { col = \"text\" })", 2, 1, "x");
+  struct frame *f = rd("x\n1.7976931348623157e308\n4.9e-324\n1e-400\n");
+  assert_true(f->col[0]->v.f64[0] == 1.7976931348623157e308);
+  assert_true(f->col[0]->v.f64[1] == 4.9e-324);
+  assert_true(f->col[0]->v.f64[2] == 0.0);
+  frame_free(f);
+}
+
+/* The limits on columns and rows stop at the first line over, naming the option. */
+static void test_column_and_row_limits(void **state) {
+  (void)state;
+  struct csvtab_opts o;
+  csvtab_opts_init(&o);
+  o.max_columns = 3;
+  expect_err("a,b,c,d\n1,2,3,4\n", &o, "t.csv:1:4: more than 3 fields on this line, the limit on columns "
+             "(raise it with --max-columns N if the file really is that wide)", 1, 4, "");
+  expect_err("a,b,c\n1,2,3\n1,2,3,4,5\n", &o, "t.csv:3:4: more than 3 fields on this line, the limit on "
+             "columns (raise it with --max-columns N if the file really is that wide)", 3, 4, "");
+  csvtab_opts_init(&o);
+  o.max_rows = 2;
+  expect_err("a,b\n1,2\n3,4\n5,6\n", &o, "t.csv:4: more than 2 data rows, the limit on rows "
+             "(raise it with --max-rows N)", 4, 0, "");
+  struct frame *f = rd_opts("a,b\n1,2\n3,4\n", &o);
+  assert_int_equal(f->nrow, 2);
   frame_free(f);
 }
 
@@ -587,7 +627,7 @@ static void test_huge_field_is_an_error_naming_the_limit(void **state) {
   o += big;
   strcpy(csv + o, "\"\n");
   const char *msg = "t.csv:2:2 (column \"b\"): field longer than the limit of 1048576 bytes; "
-                    "is a closing quote missing?";
+                    "is a closing quote missing? (the limit on field length is set with --max-field BYTES)";
   expect_err_len(csv, o + 2, NULL, msg, 2, 2, "b");
   expect_err_len(csv, o, NULL, msg, 2, 2, "b");   /* runaway quote, never closed */
   csv[6] = 'x';                                    /* unquoted */
@@ -597,7 +637,7 @@ static void test_huge_field_is_an_error_naming_the_limit(void **state) {
   csvtab_opts_init(&opt);
   opt.max_field = 4;
   expect_err("a,b\n1,12345\n", &opt, "t.csv:2:2 (column \"b\"): field longer than the limit of 4 "
-             "bytes; is a closing quote missing?", 2, 2, "b");
+             "bytes; is a closing quote missing? (the limit on field length is set with --max-field BYTES)", 2, 2, "b");
 }
 
 static void test_binary_junk_never_crashes(void **state) {
@@ -818,6 +858,8 @@ int main(void) {
     cmocka_unit_test(test_column_of_only_missing_tokens_is_float64),
     cmocka_unit_test(test_records_every_missing_reason),
     cmocka_unit_test(test_float_parsing_matches_strtod_bit_for_bit),
+    cmocka_unit_test(test_float_overflow_is_an_error),
+    cmocka_unit_test(test_column_and_row_limits),
     cmocka_unit_test(test_override_to_text_keeps_values_as_written),
     cmocka_unit_test(test_override_int_column_to_float64_and_date_column),
     cmocka_unit_test(test_override_value_that_does_not_parse_is_an_error),

@@ -275,7 +275,7 @@ static void test_long_fields(void **state) {
   memset(csv + o, 'x', big);
   memcpy(csv + o + big, "\n2,y\n", 6);
   const char *msg = "t.csv:2:2 (column \"b\"): field longer than the limit of 1048576 bytes; "
-                    "is a closing quote missing?";
+                    "is a closing quote missing? (the limit on field length is set with --max-field BYTES)";
   err3_len(csv, o + big + 5, NULL, msg, 2, 2);          /* plain: the fast path */
   struct csvtab_opts opt;
   csvtab_opts_init(&opt);
@@ -307,7 +307,7 @@ static void test_open_field_measured_where_it_always_was(void **state) {
        "character \"x\" after a closing quote (a quoted field must end at a comma or the end of "
        "the line)", 4, 2);
   err3("a,b\n1,\"aaaa\nbbbb\ncccc\n2,3\n", &o, "t.csv:2:2 (column \"b\"): field longer than "
-       "the limit of 6 bytes; is a closing quote missing?", 2, 2);
+       "the limit of 6 bytes; is a closing quote missing? (the limit on field length is set with --max-field BYTES)", 2, 2);
 }
 
 /* ===== batches and the column store ===== */

@@ -59,11 +59,29 @@ static void test_rejects_bad_documents(void **state) {
   pngsvg_buf_free(&b);
 }
 
+/* Entities can expand without bound (and a malformed declaration leaked in
+ * libxml2, found by tests/fuzz/svg.c): a DOCTYPE is refused before parsing. */
+static void test_refuses_document_type_declarations(void **state) {
+  (void)state;
+  struct pngsvg_buf b = {0};
+  char err[256] = "";
+  const char *bomb = "<!DOCTYPE svg [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+                     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><text>&b;</text></svg>";
+  assert_int_equal(pngsvg_render(bomb, strlen(bomb), 1.0, &b, err, sizeof err), -1);
+  assert_non_null(strstr(err, "document type declaration"));
+  assert_int_equal(b.len, 0);
+  const char *bare = "0<!DOCTYPE svg [<!ENTITY a \"aaaa\">]>0";
+  assert_int_equal(pngsvg_render(bare, strlen(bare), 1.0, &b, err, sizeof err), -1);
+  assert_non_null(strstr(err, "document type declaration"));
+  pngsvg_buf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_renders_png_at_scale),
     cmocka_unit_test(test_same_bytes_twice),
     cmocka_unit_test(test_rejects_bad_documents),
+    cmocka_unit_test(test_refuses_document_type_declarations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,3 +31,19 @@ end)
 H.case("json decode reports the byte of a syntax error", function()
   H.raises("at byte", json.decode, '{"a": [1, 2}')
 end)
+
+H.case("json decode refuses bad escapes, numbers and deep nesting with a json: message", function()
+  for _, s in ipairs({ '"\\u00zz"', '"\\u12"', '"\\ud83d"', '1e', '1+2', '-', '01x', '[1,2',
+    string.rep("[", 65) .. string.rep("]", 65) }) do
+    local ok, e = pcall(json.decode, s)
+    H.eq(ok, false)
+    H.ok(type(e) == "string" and e:match("^json: .+ at byte %d+$"), tostring(e))
+  end
+  H.eq(json.decode(string.rep("[", 64) .. string.rep("]", 64))[1] ~= nil, true)
+end)
+
+H.case("json decode joins surrogate pairs and reads RFC 8259 numbers", function()
+  H.eq(json.decode('"\\ud83d\\ude00"'), "\u{1F600}")
+  H.eq(json.decode('[-0.5e2, 1E+2, 12]')[1], -50.0)
+  H.eq(json.decode('[-0.5e2, 1E+2, 12]')[3], 12)
+end)

@@ -109,7 +109,9 @@ H.case("match.nearest: mistakes are named at the field", function()
 end)
 
 H.case("match.balance: cobalt's conventions, as MatchIt's summary() for the ATT", function()
-  local b = match.balance{ data = effects, treat = "t", covariates = { "x1", "x3", "b1" }, weights = "w_m4" }
+  -- MatchIt's summary() standardises binary covariates too: binary = "std"
+  local b = match.balance{ data = effects, treat = "t", covariates = { "x1", "x3", "b1" }, weights = "w_m4",
+    binary = "std" }
   for i, v in ipairs({ "x1", "x3", "b1" }) do
     local u, a = ref_values("bal_m4_" .. v, "unadj"), ref_values("bal_m4_" .. v, "adj")
     local r = b.rows[i]
@@ -121,6 +123,14 @@ H.case("match.balance: cobalt's conventions, as MatchIt's summary() for the ATT"
   H.eq(b.rows[3].var_ratio ~= b.rows[3].var_ratio, true)   -- NaN for binaries
   local t = b:table()
   H.eq(t.columns[#t.columns], "over_threshold")
+  -- the default is cobalt's bal.tab (binary = "raw"): a 0/1 covariate's
+  -- difference is the raw difference in proportions, before and after
+  -- (the means are MatchIt's, above); continuous ones are unchanged
+  local d = match.balance{ data = effects, treat = "t", covariates = { "x1", "x3", "b1" }, weights = "w_m4" }
+  local u, a = ref_values("bal_m4_b1", "unadj"), ref_values("bal_m4_b1", "adj")
+  H.eq({ d.rows[3].smd, d.rows[3].smd_adj }, { u[1] - u[2], a[1] - a[2] }, 1e-12)
+  H.eq({ d.rows[1].smd, d.rows[2].smd }, { b.rows[1].smd, b.rows[2].smd }, 1e-15)
+  H.eq(d.binary, "raw")
 end)
 
 H.case("match.balance: pooled SD for the ATE, flags and plain-words warnings", function()
@@ -271,7 +281,9 @@ H.case("Matched:balance includes the exact-matching variables (text ones by valu
     H.eq(byc[c].smd_adj, 0, 1e-12)
   end
   H.eq(byc.gt_two.label, "Group: two")
-  H.ok(math.abs(byc.gt_two.smd) > 0.1, "before matching the strata differ")
+  -- before matching the strata differ (a raw difference in proportions, cobalt's default)
+  H.eq(byc.gt_two.smd, byc.gt_two.mean_treated - byc.gt_two.mean_control, 1e-12)
+  H.ok(math.abs(byc.gt_two.smd) > 0.05, "before matching the strata differ: " .. byc.gt_two.smd)
   -- given covariates are kept as given
   H.eq(#m:balance{ covariates = { "x1" } }.rows, 1)
 end)
@@ -340,4 +352,52 @@ return {
   runner.run(write("smd3", "1.1", 'where = "year > 3",'), { out = tmp .. "/out", formats = { "md" } })
   local md = sys.read(tmp .. "/out/smd3/report.md")
   H.ok(md:find("outside the design's where: year > 3", 1, true), "the where drop is listed")
+end)
+
+-- ===== ratio edges, counts, names (tests/reference/matching/make_edges.R) =====
+
+H.case("3:1 matching with too few controls: MatchIt's matched sets and its warning", function()
+  local small = read("data_small.csv")
+  local edges = read("edges.csv")
+  local c, q, v = edges:column("case"), edges:column("quantity"), edges:column("value")
+  local want, rv = {}, {}
+  for i = 1, #c do
+    if c[i] == "ratio3_pair" then
+      local t, s = q[i]:match("^(%d+):(%d+)$")
+      want[#want + 1] = string.format("%d:%d:%d", tonumber(t), tonumber(s), tonumber(v[i]))
+    else
+      rv[q[i]] = v[i]
+    end
+  end
+  table.sort(want)
+  local m = match.nearest{ data = small, treat = "t", covariates = { "x1", "x2", "x3" }, ratio = 3 }
+  H.eq(our_pairs(m), want)
+  H.eq(m.info.n_fewer_than_ratio, tonumber(rv.n_fewer_than_ratio))
+  H.eq(m.info.n_focal - m.info.n_matched_focal, tonumber(rv.n_unmatched))
+  H.eq(#m.warnings, 1)
+  H.ok(m.warnings[1]:find("29 of 29 matched treated units got fewer than 3 matches", 1, true), m.warnings[1])
+  H.ok(m.warnings[1]:find(rv.warning:gsub("%.$", ""), 1, true), m.warnings[1])
+  -- enough controls: no warning
+  H.eq(#match.nearest{ data = small, treat = "t", covariates = { "x1", "x2", "x3" } }.warnings, 0)
+  -- counts that do not apply are 0, not nil
+  H.eq({ m.info.n_discarded, m.info.caliper_raw }, { 0, 0 })
+end)
+
+H.case("distance = \"glm\" is MatchIt's name for the logit score; the score column is 'distance' in nearest and ipw", function()
+  local covs = { "x1", "x2", "x3", "b1" }
+  local a = match.nearest{ data = medium, treat = "t", ps_covariates = covs, distance = "logit" }
+  local g = match.nearest{ data = medium, treat = "t", ps_covariates = covs, distance = "glm" }
+  H.eq(our_pairs(g), our_pairs(a))
+  H.eq(g.data:column("distance"), a.data:column("distance"))
+  H.eq(g.spec.distance, "logit")
+  local w = match.ipw{ data = medium, treat = "t", covariates = covs }
+  H.eq(w.data:column("distance"), a.data:column("distance"), 1e-15)   -- the same glm
+  H.ok(not w.data:has("ps"), "ipw's score column is 'distance', as in nearest")
+  -- names = {ps = ...}: the older name of names = {distance = ...}, still accepted
+  H.ok(match.ipw{ data = medium, treat = "t", covariates = covs, names = { ps = "score" } }.data:has("score"))
+  H.ok(match.ipw{ data = medium, treat = "t", covariates = covs, names = { distance = "p" } }.data:has("p"))
+  H.raises('names.distanse: not an output column of match.ipw (did you mean "distance"?)',
+    match.ipw, { data = medium, treat = "t", covariates = covs, names = { distanse = "p" } })
+  H.raises('names.subclas: not an output column of match.nearest (did you mean "subclass"?)',
+    match.nearest, { data = medium, treat = "t", covariates = covs, names = { subclas = "s" } })
 end)

@@ -72,6 +72,172 @@ H.case("model.ols names the collinear column", function()
     model.ols, { data = f, y = "y", x = { "a", "b" } })
 end)
 
+-- NIST StRD Filip (tests/reference/nist/Filip.dat, certified values in the
+-- file): the degree-10 polynomial built with mutate, as a recipe would.
+-- Default settings give 7 correct digits of every coefficient and SE
+-- (tests/c/test_nist.c has all eleven sets); R's lm() tolerance refuses x10.
+local function nist_filip()
+  local ys, xs, cert, cse = {}, {}, {}, {}
+  local ln = 0
+  for line in io.lines("tests/reference/nist/Filip.dat") do
+    ln = ln + 1
+    local j, b, s = line:match("^%s*B(%d+)%s+(%S+)%s+(%S+)")
+    if j and ln < 61 then cert[tonumber(j) + 1], cse[tonumber(j) + 1] = tonumber(b), tonumber(s) end
+    local y, x = line:match("^%s*(%S+)%s+(%S+)%s*$")
+    if ln >= 61 and y then ys[#ys + 1], xs[#xs + 1] = tonumber(y), tonumber(x) end
+  end
+  local f = hframe.new{ names = { "y", "x" }, columns = { ys, xs } }
+  local names = { "x" }
+  for d = 2, 10 do
+    f = f:mutate("x" .. d, "x ^ " .. d)
+    names[#names + 1] = "x" .. d
+  end
+  return f, names, cert, cse
+end
+
+H.case("model.ols reaches 7 digits on NIST Filip by default; tol = 1e-7 refuses x10 as R does", function()
+  local f, names, cert, cse = nist_filip()
+  H.eq(f:nrow(), 82)
+  local fit = model.ols{ data = f, y = "y", x = names }
+  for j = 1, 11 do
+    local lb = -math.log(math.abs(fit.coef[j] - cert[j]) / math.abs(cert[j]), 10)
+    local ls = -math.log(math.abs(fit.se[j] - cse[j]) / cse[j], 10)
+    H.ok(lb >= 7 and ls >= 7, string.format("B%d: LRE %.2f, se LRE %.2f", j - 1, lb, ls))
+  end
+  H.raises("column 'x10' is a linear combination of earlier columns",
+    model.ols, { data = f, y = "y", x = names, tol = 1e-7 })
+  H.raises("model.ols: field 'tol' (rank tolerance) must be a number in (0, 1)",
+    model.ols, { data = f, y = "y", x = names, tol = 0 })
+end)
+
+-- Degenerate GLMs: R's glm() returns numbers for each (degenerate.csv, from
+-- make_degenerate.R: an intercept of 25.6 with SE 1e5 and no warning for a
+-- constant outcome); csceval stops with an analysis error (exit code 4)
+-- naming the cause.
+-- degenerate.csv (make_degenerate.R) as ref[case][quantity] = value.
+local function degenerate_ref()
+  local dref = {}
+  local fh = assert(io.open(DIR .. "degenerate.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, v = line:match('^"?([^,"]*)"?,"?([^,"]*)"?,"?(.-)"?$')
+    dref[c] = dref[c] or {}
+    dref[c][q] = tonumber(v) or v
+  end
+  fh:close()
+  return dref
+end
+
+H.case("the rank tolerance is an option of glm (tol) and prais (rank_tol, as its tol is rho's)", function()
+  local d = load("glm_illcond_data")
+  local x = { "year", "year2", "year3" }
+  -- centred, year3 keeps about 5e-6 of its norm: refused at 1e-5, fitted by default
+  H.raises("column 'year3' is a linear combination of earlier columns",
+    model.logit, { data = d, y = "y", x = x, tol = 1e-5 })
+  local b3 = model.logit{ data = d, y = "y", x = x }.coef[4]
+  H.ok(b3 == b3 and math.abs(b3) < math.huge, "the default tolerance fits year3: " .. tostring(b3))
+  H.raises("field 'tol' (rank tolerance) must be a number in (0, 1)", model.logit, { data = d, y = "y", x = x, tol = 1 })
+  -- prais: the same test on each least squares fit; an absurd tolerance
+  -- refuses the regressor, the default fits (check_prais below)
+  H.raises("column 'x' is a linear combination of earlier columns",
+    model.prais, { data = ts18, y = "y", x = { "x" }, rank_tol = 0.9999 })
+  H.raises("field 'rank_tol' (rank tolerance) must be a number in (0, 1)",
+    model.prais, { data = ts18, y = "y", x = { "x" }, rank_tol = 0 })
+end)
+
+H.case("degenerate GLMs are analysis errors naming the cause, where R returns numbers", function()
+  local errors = require("csc.errors")
+  local dref = degenerate_ref()
+  -- what R does (the reason for the errors below)
+  H.ok(dref.all1.intercept > 20 and dref.all1.intercept_se > 1e4 and dref.all1.warned == "none",
+    "R fits the constant outcome silently")
+  H.ok(dref.all0.intercept < -20 and dref.all0.warned == "none", "R fits the all-zero count silently")
+  H.ok(dref.separate.warned:find("numerically 0 or 1", 1, true), "R warns of separation")
+  H.eq(dref.maxit2.converged, 0)
+  local d = load("degenerate_data")
+  local function fails(spec, fnc, text)
+    local ok, e = pcall(fnc, spec)
+    H.ok(not ok, text .. ": fitted")
+    H.eq({ kind = e.kind, code = errors.code(e) }, { kind = "analysis", code = 4 })
+    H.ok(tostring(e):find(text, 1, true), tostring(e))
+  end
+  fails({ data = d, y = "one", x = { "x" } }, model.logit,
+    "the outcome 'one' is 1 in all 20 rows used, so a logit model has no finite estimates")
+  fails({ data = d, y = "zero", x = { "x" } }, model.poisson,
+    "the outcome 'zero' is 0 in all 20 rows used, so a Poisson model has no finite estimates")
+  fails({ data = d, y = "one", x = { "x" } }, model.probit, "is 1 in all 20 rows used, so a probit model")
+  fails({ data = d, y = "sep", x = { "x" } }, model.logit, "complete separation: column 'x' alone predicts")
+  fails({ data = d, y = "ovl", x = { "x" }, maxit = 2 }, model.logit, "did not converge in 2 iterations")
+  -- the same data converge with the default maxit, as in R
+  H.ok(model.logit{ data = d, y = "ovl", x = { "x" } }.coef[1] < 0)
+end)
+
+H.case("a value that is not a finite number is dropped the same way whether an expression made it or it was read", function()
+  local y = { 1, 3, 2, 5, 4, 6, 8, 7 }
+  local f = hframe.new{ names = { "y", "x" }, columns = { y, { 4, 6, 7, 8, 9, 10, 12, 3 } } }
+  local g = f:mutate("lx", "log(x - 5)")   -- x = 4 and 3: log of a negative number
+  local lx = {}
+  for i, x in ipairs({ 4, 6, 7, 8, 9, 10, 12, 3 }) do lx[i] = x > 5 and math.log(x - 5) or nil end
+  lx[1], lx[8] = -math.huge, 0 / 0         -- Inf and NaN stored in the column
+  local h = hframe.new{ names = { "y", "lx" }, columns = { y, lx } }
+  local a = model.ols{ data = g, y = "y", x = { "lx" } }
+  local b = model.ols{ data = h, y = "y", x = { "lx" } }
+  H.eq({ a.n, a.n_dropped }, { 6, 2 })
+  H.eq(b.coef, a.coef, 1e-15)
+  -- R's lm(y ~ log(x - 5)) drops the same two rows (NaN, with a warning)
+  local r = degenerate_ref().nonfinite
+  H.eq(a.coef, { r.intercept, r.slope }, 1e-12)
+  H.eq(a.n, r.n)
+  for _, r in ipairs({ a, b }) do
+    H.eq(#r.dropped, 1)
+    H.eq(r.dropped[1].rows, { 1, 8 })
+    H.ok(r.dropped[1].reason:find("not a finite number", 1, true), r.dropped[1].reason)
+  end
+  H.ok(tostring(a):find("2 rows dropped, not a finite number", 1, true), tostring(a))
+  -- a missing outcome is dropped for its own reason, listed separately
+  local y2 = { 1, 3, 2, 5, hframe.NA, 6, 8, 7 }
+  local c = model.ols{ data = hframe.new{ names = { "y", "lx" }, columns = { y2, lx } }, y = "y", x = { "lx" } }
+  H.eq(c.n_dropped, 3)
+  H.eq(#c.dropped, 2)
+  H.eq(c.dropped[2].rows, { 1, 8 })
+  H.eq(c.dropped[1].rows, { 5 })
+  H.ok(not c.dropped[1].reason:find("finite", 1, true), c.dropped[1].reason)
+  local recorded = {}
+  c:record_drops({ drop = function(_, input, n, why) recorded[#recorded + 1] = { input, n, why } end }, "d")
+  H.eq(#recorded, 2)
+  H.eq({ recorded[2][1], recorded[2][2] }, { "d", 2 })
+  H.ok(recorded[2][3]:find("not a finite number (Inf, NaN, or a calculation such as log(0)): rows 1, 8", 1, true),
+    recorded[2][3])
+end)
+
+-- GLMs on the raw cubic in calendar year (condition number ~1e17 before
+-- scaling): R fits the same model on poly(year, 3), so the fitted values and
+-- the deviance, which do not depend on the basis, check csceval's centred
+-- and scaled IRLS on the raw columns (make_glm_illcond.R).  Tolerance 1e-8:
+-- both converge to epsilon 1e-12; the centred, scaled design has condition
+-- number ~1e6, so ~1e-10 is expected.
+H.case("logit and Poisson on a raw cubic in year agree with R's fit on poly(year, 3)", function()
+  local d = load("glm_illcond_data")
+  local want = {}
+  local fh = assert(io.open(DIR .. "glm_illcond.csv"))
+  fh:read("l")
+  for line in fh:lines() do
+    local c, q, _, v = line:match("^([^,]*),([^,]*),([^,]*),([^,]*)$")
+    want[c] = want[c] or {}
+    want[c][q] = want[c][q] or {}
+    local t = want[c][q]
+    t[#t + 1] = tonumber(v)
+  end
+  fh:close()
+  local x = { "year", "year2", "year3" }
+  local lg = model.logit{ data = d, y = "y", x = x, epsilon = 1e-12 }
+  H.eq(lg.fitted, want.logit3.fitted, 1e-8)
+  H.eq(lg.deviance, want.logit3.deviance[1], 1e-8)
+  local ps = model.poisson{ data = d, y = "count", x = x, epsilon = 1e-12 }
+  H.eq(ps.fitted, want.poisson3.fitted, 1e-8)
+  H.eq(ps.deviance, want.poisson3.deviance[1], 1e-8)
+end)
+
 -- ===== Prais-Winsten and Cochrane-Orcutt =====
 
 local function check_prais(case, spec)

@@ -88,11 +88,23 @@ H.case("the sandbox has no os, io, debug, package, load or dofile", function()
   end
 end)
 
-H.case("string.dump and math.random are not in the sandbox", function()
-  H.raises("field 'dump'", load_validate, "local ok = string.dump(print)\nreturn {}\n")
+H.case("string.dump and math.random are not in the sandbox, nor through the string metatable", function()
+  H.raises("recipes cannot use 'string.dump'", load_validate, "local ok = string.dump(print)\nreturn {}\n")
+  H.raises("recipes cannot use 'math.random'", load_validate, "local x = math.random()\nreturn {}\n")
+  H.raises("recipes cannot use 'string.dump'", load_validate, "local ok = (''):dump()\nreturn {}\n")
+  H.raises("recipes cannot use 'string.dump'", load_validate, "local ok = ('').dump(print)\nreturn {}\n")
   local r = load_validate(custom(""))
-  H.eq(r.env.string.dump, nil)
-  H.eq(r.env.math.random, nil)
+  H.eq(rawget(getmetatable("").__index, "dump"), nil)
+  H.eq(getmetatable("").__index.upper, string.upper)
+  H.ok(r)
+end)
+
+H.case("every absent library gets the sandbox's message", function()
+  for _, g in ipairs({ "coroutine", "rawset", "warn", "_G", "loadstring", "setfenv", "getfenv" }) do
+    H.raises("recipes cannot use '" .. g .. "' (the recipe sandbox has no", load_validate,
+      "local x = " .. g .. "\nreturn {}\n")
+  end
+  H.raises("in Lua 5.4 use table.unpack", load_validate, "local x = unpack\nreturn {}\n")
 end)
 
 H.case("library tables are read-only in the sandbox", function()

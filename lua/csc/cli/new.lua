@@ -326,7 +326,8 @@ end
 -- analyst, the preparation left to them.
 local function from_file(design, path)
   local hframe = require("host.frame")
-  if sys.kind(path) ~= "file" then errors.raise("data", "new --data " .. path .. ": no such file") end
+  local problem = require("csc.files").problem(path)
+  if problem then errors.raise("data", "new --data " .. path .. ": " .. problem) end
   local f, msg = hframe.read_csv(path, {})
   if not f then errors.raise("data", msg) end
   local cols = {}

@@ -21,6 +21,7 @@ local M = {}
 local NA = require("host.frame").NA
 local lait = require("csc.benchmark.lait")
 local reorg = require("csc.benchmark.reorg")
+local intervals = require("csc.benchmark.intervals")
 
 local function input_of_measure(root, parent) return parent.input end
 
@@ -46,10 +47,35 @@ local measure = S.record({
   where = S.string({ doc = "filter expression for the numerator rows, e.g. category == \"...\"" }),
   digits = S.integer({ min = 0 }),
   peak = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }),
+  count = S.string({ doc = "for a LAIT measure: the LAIT measure holding its numerator count (e.g. \"LACnum\" for \"LAC\"), for intervals and the funnel plot" }),
+  base = S.string({ doc = "for a LAIT proportion: the LAIT measure holding its denominator (e.g. \"NoCareLeavers\"); a rate without base has the population its published rate implies" }),
+  interval = S.enum({ "wilson", "exact", "byar", "none" }, { doc = "95% interval of the authority's figure (table NAME_authority): wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)" }),
+  funnel = S.either({ S.boolean(), S.integer() }, { doc = "a funnel plot of every authority around England: true for the last year, or a year; needs counts" }),
+  part_year = S.record({
+    year = S.integer({ required = true, doc = "the year whose figures cover part of the year" }),
+    months = S.integer({ required = true, min = 1, doc = "how many months they cover (1 to 11)" }),
+  }, { doc = "annualise a part-year: the numerator counts of that year are scaled by 12 / months (a flow such as referrals; flagged in the report)" }),
 }, { check = function(m)
   if m.lait == nil and m.numerator == nil then return "needs a numerator column, or lait = \"MEASURE\" for a LAIT indicator", "numerator" end
   if m.lait ~= nil and (m.numerator ~= nil or m.denominator ~= nil) then
     return "a LAIT measure is the published value; leave out numerator and denominator", "lait"
+  end
+  if m.lait == nil and (m.count ~= nil or m.base ~= nil) then
+    return "count and base name LAIT measures; an EES measure's counts are its numerator and denominator", m.count and "count" or "base"
+  end
+  if m.lait ~= nil and m.count ~= nil and m.per == nil then
+    return "a LAIT measure with count needs per (100 for a percentage, 10000 for a rate per 10,000) to turn counts into its units", "per"
+  end
+  if m.base ~= nil and m.count == nil then return "base needs count (the LAIT measure of the numerator)", "base" end
+  if m.funnel ~= nil and m.funnel ~= false and not intervals.kind({ lait = m.lait, count = m.count, denominator = m.denominator, per = m.per }) then
+    return "a funnel plot needs counts: a denominator, or count = \"...\" for a LAIT measure", "funnel"
+  end
+  if m.part_year then
+    if m.lait then return "a LAIT figure is published for the whole year; part_year applies to counts read from a file", "part_year" end
+    if type(m.denominator) == "string" then
+      return "the numerator and denominator come from the same part-year file, so the share needs no annualising", "part_year"
+    end
+    if m.part_year.months > 11 then return "months must be 1 to 11 (12 is a whole year)", "part_year" end
   end
 end })
 
@@ -61,6 +87,7 @@ M.schema = S.record({
     code_column = S.string({ required = true }),
     columns = S.list(S.string()),
     model = S.string(),
+    name_column = S.string({ doc = "the column of authority names (default \"LA Name\" or \"la_name\" when the file has one)" }),
   }, { required = true }),
   years = S.record({
     from = S.integer({ required = true }),
@@ -122,6 +149,21 @@ local function neighbour_codes(ctx, d)
   end
   error(string.format("design.authority: %s is not in the neighbour list %q (column %q)",
     tostring(d.authority), d.neighbours.input, codecol), 0)
+end
+
+--- Neighbour names by code from the groupings file's name column (when it
+-- has one), for the table of each neighbour's figures.
+local function neighbour_names(ctx, d)
+  local f = ctx.data[d.neighbours.input]
+  local col = d.neighbours.name_column
+  if not col then
+    for _, c in ipairs({ "LA Name", "la_name", "LA name", "name" }) do if f:has(c) then col = c; break end end
+  end
+  local out = {}
+  if not col or not f:has(col) then return out end
+  local codes, names = f:column(d.neighbours.code_column), f:column(col)
+  for i = 1, #codes do if codes[i] ~= NA and names[i] ~= NA then out[tostring(codes[i])] = tostring(names[i]) end end
+  return out
 end
 
 --- Index rows of an EES frame: key "level|code|year" -> row value of column.
@@ -216,7 +258,26 @@ function M.run(ctx, d)
     elseif m.denominator == nil and not m.lait then
       ctx:method(string.format("%s: the published column %s (%s), as it stands.", m.label, m.numerator, m.input))
     end
+    local ikind = intervals.kind(m)
+    local counts = (ikind or m.funnel) and intervals.counter(ctx, m, num, den, lag) or nil
+    if ikind then
+      ctx:method(string.format("%s: 95%% interval of %s's figure: %s.", m.label, d.authority_name, intervals.method_name[ikind]
+        .. (m.lait and not m.base and ikind ~= "wilson" and string.format("; the population is the one the published rate "
+          .. "implies (%s × %s / rate)", m.count, util.fmt_number(per)) or "")))
+    end
+    -- a part-year: the numerator of that year covers `months` months and is
+    -- annualised (× 12 / months), assuming the same rate through the year
+    local py = m.part_year
+    local function scale(y) return (py and y == py.year) and 12 / py.months or 1 end
+    if py then
+      ctx:method(string.format("%s: the %s figures cover %d months and are annualised (× 12/%d), assuming the "
+        .. "same rate over the rest of the year.", m.label, year_label(py.year), py.months, py.months))
+      ctx:warn(string.format("%s: %s is annualised from %d months of figures (× 12/%d); it is an estimate of the full "
+        .. "year, not a count of it.", m.label, year_label(py.year), py.months, py.months))
+    end
     local rows = {}
+    local notes, arows = {}, {}
+    local offcount = {}
     local series = {}
     local joined = {}
     local missing_sn = {}
@@ -227,16 +288,38 @@ function M.run(ctx, d)
       local function val(code)
         if den == nil then
           local v = num[code .. "|" .. y]
-          return (v ~= nil and v ~= NA) and v or nil
+          return (v ~= nil and v ~= NA) and v * scale(y) or nil
         end
-        return ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
+        local r = ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
+        return r and r * scale(y)
       end
       local a = val(auth)
+      local acode = auth   -- the code whose figure stands for the authority this year
       if a == nil and d.join_predecessors then
         local pc, info = reorg.code_for(auth, y)
         if info then
           a = val(pc)
-          if a then joined[#joined + 1] = { y = y, info = info } end
+          if a then joined[#joined + 1] = { y = y, info = info }; acode = pc end
+        end
+      end
+      local note
+      if a == nil then
+        note = "no figure: " .. missing_reason(num, numwhy, den, denwhy, auth .. "|" .. y, auth .. "|" .. (y - lag))
+      elseif acode ~= auth then
+        note = string.format("predecessor %s (%s)", acode, reorg.successors[auth].name)
+      end
+      if py and y == py.year then note = (note and (note .. "; ") or "") .. string.format("annualised from %d months", py.months) end
+      local ci, k, b
+      if ikind and a then
+        k, b = counts(acode, y, a / scale(y))
+        if k then
+          local lo, hi = intervals.ci(ikind, k, b, per)
+          ci = { lo * scale(y), hi * scale(y) }
+          -- a published figure that does not follow from its own counts
+          if m.base and math.abs(k / b * per - a) > 1 then
+            offcount[#offcount + 1] = string.format("%s: %s of %s is %.1f, published %s", year_label(y),
+              util.fmt_number(k), util.fmt_number(b), k / b * per, util.fmt_number(a))
+          end
         end
       end
       local e = val("E")
@@ -267,11 +350,17 @@ function M.run(ctx, d)
         last_rank = { year = year_label(y), rank = rank, quartile = quart }
       end
       rows[#rows + 1] = { year_label(y), a or NA, mean or NA, lo or NA, hi or NA, #vals, e or NA }
-      if extra then lait.add_year(ctx, m, extra, auth, y, rows[#rows], a) end
+      -- in a joined year the rank and region are the predecessor's
+      if extra then lait.add_year(ctx, m, extra, acode, y, rows[#rows], a) end
       table.insert(rows[#rows], rank)
       table.insert(rows[#rows], quart)
+      -- the authority's figure with its counts, interval and a note on why it
+      -- is missing or whose it is
+      arows[#rows] = { year_label(y), a or NA, k or NA, b or NA, ci and ci[1] or NA, ci and ci[2] or NA, note or "" }
+      notes[#rows] = note
       series[y] = a
-      if a then ctx:estimate({ label = string.format("%s.authority.%d", m.name, y), value = a, unit = m.label, group = m.name, detail = true }) end
+      if a then ctx:estimate({ label = string.format("%s.authority.%d", m.name, y), value = a, ci = ci, unit = m.label, group = m.name, detail = true,
+        method = ci and intervals.method_name[ikind] or nil }) end
       if mean then ctx:estimate({ label = string.format("%s.neighbours_mean.%d", m.name, y), value = mean, n = #vals, unit = m.label, group = m.name, detail = true }) end
       if e then ctx:estimate({ label = string.format("%s.england.%d", m.name, y), value = e, unit = m.label, group = m.name, detail = true }) end
       -- 1 when the authority is strictly below the comparator, 0 otherwise
@@ -284,12 +373,57 @@ function M.run(ctx, d)
     if extra then lait.add_columns(columns, extra, auth) end
     columns[#columns + 1] = "rank_among_neighbours"
     columns[#columns + 1] = "quartile_among_neighbours"
+    -- years without a figure for the authority, by reason: said under the
+    -- table, never shown as zeros
+    local why, order = {}, {}
+    for i = 1, #rows do
+      local n = notes[i]
+      if n then
+        if not why[n] then why[n] = {}; order[#order + 1] = n end
+        why[n][#why[n] + 1] = rows[i][1]
+      end
+    end
+    local said = {}
+    for _, n in ipairs(order) do said[#said + 1] = table.concat(why[n], ", ") .. ": " .. n end
     ctx:table(m.name, {
       columns = columns,
       rows = rows,
     }, { caption = m.label .. ": " .. d.authority_name .. ", statistical neighbours and England", digits = m.digits or 1,
+      note = #said > 0 and (d.authority_name .. ": " .. table.concat(said, "; ") .. ". A missing figure is blank, never 0.") or nil,
       labels = { rank_among_neighbours = "rank among neighbours (1 = highest)",
         quartile_among_neighbours = "quartile among neighbours (1 = highest)" } })
+    -- the authority's own figures: counts and 95% interval (with counts),
+    -- and a note on each missing, suppressed, joined or annualised year
+    if ikind or #said > 0 then
+      local acols = { "year", d.authority_name, "count", "denominator", "ci_low", "ci_high", "note" }
+      local keep = ikind and { 1, 2, 3, 4, 5, 6, 7 } or { 1, 2, 7 }
+      local cols2, rows2 = {}, {}
+      for _, j in ipairs(keep) do cols2[#cols2 + 1] = acols[j] end
+      for i, r in ipairs(arows) do
+        local r2 = {}
+        for _, j in ipairs(keep) do r2[#r2 + 1] = r[j] end
+        rows2[i] = r2
+      end
+      ctx:table(m.name .. "_authority", { columns = cols2, rows = rows2 }, {
+        caption = m.label .. ": " .. d.authority_name .. (ikind and "'s figures with their counts and 95% intervals"
+          or "'s figures, with why any is missing"), digits = m.digits or 1,
+        note = ikind and (intervals.method_name[ikind] .. ".") or nil,
+        labels = { ci_low = "95% interval: low", ci_high = "95% interval: high",
+          note = "note on " .. d.authority_name .. "'s figure" } })
+    end
+    -- each neighbour's own figure, year by year (missing stays missing)
+    local nnames = neighbour_names(ctx, d)
+    local ncols, nrows = { "year" }, {}
+    for _, c in ipairs(sn) do
+      ncols[#ncols + 1] = nnames[tostring(c)] and string.format("%s (%s)", nnames[tostring(c)], tostring(c)) or tostring(c)
+    end
+    for i, row in ipairs(rows) do
+      local r = { row[1] }
+      for j = 1, #sn do r[#r + 1] = nbl[j][i] end
+      nrows[i] = r
+    end
+    ctx:table(m.name .. "_neighbours", { columns = ncols, rows = nrows },
+      { caption = m.label .. ": each statistical neighbour of " .. d.authority_name, digits = m.digits or 1 })
     local years, col = {}, { {}, {}, {}, {}, {}, {}, {} }
     for y = d.years.from, d.years.to do years[#years + 1] = y end
     for i, row in ipairs(rows) do for j = 2, 7 do col[j][i] = row[j] end end
@@ -312,6 +446,38 @@ function M.run(ctx, d)
         lines = d.neighbour_lines and nbl or nil },
       england = { name = "England", values = col[7] },
     })
+    if #offcount > 0 then
+      ctx:warn(string.format("%s: the published figure differs by more than 1 from %s / %s in %d year(s) (%s); the "
+        .. "interval is that of the counts, so it is centred on the counts' figure, not the published one.", m.label,
+        m.count, m.base, #offcount, table.concat(offcount, "; ")))
+    end
+    if m.funnel then
+      local fy = m.funnel == true and d.years.to or m.funnel
+      if fy < d.years.from or fy > d.years.to then
+        error(string.format("design.measures: %s's funnel year %s is outside design.years", m.name, year_label(fy)), 0)
+      end
+      local units, names = {}, {}
+      local codes = {}
+      for key in pairs(num) do
+        local c, yy = key:match("^(%d+)|(%d+)$")
+        if c and tonumber(yy) == fy and (not m.lait or tonumber(c) < lait.ENGLAND) then codes[#codes + 1] = c end
+      end
+      table.sort(codes, function(p, q) return tonumber(p) < tonumber(q) end)
+      for _, c in ipairs(codes) do
+        local v
+        if den == nil then v = num[c .. "|" .. fy]; v = (v ~= nil and v ~= NA) and v * scale(fy) or nil
+        else v = ratio(num[c .. "|" .. fy], den[c .. "|" .. (fy - lag)], per); v = v and v * scale(fy) end
+        local k, b = nil, nil
+        if v then k, b = counts(c, fy, v / scale(fy)) end
+        if k then units[#units + 1] = { code = c, value = v, n = b, name = c == auth and d.authority_name or nil } end
+      end
+      for _, u in ipairs(units) do if u.code == auth then names[#names + 1] = d.authority_name end end
+      local ev = num["E|" .. fy]
+      local centre
+      if den == nil then centre = (ev ~= nil and ev ~= NA) and ev or nil
+      else centre = ratio(num["E|" .. fy], den["E|" .. (fy - lag)], per) end
+      intervals.funnel(ctx, d, m, fy, units, centre and centre * scale(fy), year_label, names[1])
+    end
     -- zero runs: a count of 0 in three or more consecutive years looks like a
     -- recording artefact (a field not filled in) rather than a true zero
     local runs = {}

@@ -85,12 +85,14 @@ function M.run(ctx, d)
     local x = g[2]
     rows[#rows + 1] = { g[1], x.n, x.n_kept, x.sum_w, x.ess, x.w_min, x.w_max, x.ps_min, x.ps_max,
       x.n_outside_support, x.n_truncated }
-    ctx:estimate({ label = "n_" .. g[1], value = x.n_kept, group = "weights", detail = true })
+    ctx:estimate({ label = "n_" .. g[1], value = x.n_kept, group = "weights", detail = true, count = true })
     ctx:estimate({ label = "ess_" .. g[1], value = x.ess, n = x.n_kept, group = "weights", detail = true })
   end
   ctx:table("weights", { columns = { "group", "n", "n_kept", "sum_weights", "effective_n", "min_weight",
     "max_weight", "min_score", "max_score", "outside_support", "truncated" }, rows = rows },
     { caption = "Weights, effective sample sizes (Kish) and common support", digits = 3,
+      -- counts of children: disclosure control applies to them on record-level input
+      counts = { "n", "n_kept", "outside_support", "truncated" },
       note = string.format("Common support: scores from %.3f to %.3f (the overlap of the two groups' ranges).",
         info.support_lo, info.support_hi) })
   local min_ess = d.min_ess or 0.5
@@ -118,7 +120,7 @@ function M.run(ctx, d)
         .. "the groups can be compared.",
       groups = (function()
         -- the scores of each group (the overlap chart bins them itself)
-        local t, ps = w.data:column(d.treat), w.data:column("ps")
+        local t, ps = w.data:column(d.treat), w.data:column(w.spec.ps_name)
         local a, b = {}, {}
         for i = 1, #t do
           if ps[i] ~= NA and t[i] ~= NA then

@@ -20,7 +20,8 @@ local col = D.col
 local function analysis_fields()
   return {
     covariates = S.list(col(), { doc = "matching covariates (Mahalanobis), or the propensity model's" }),
-    distance = S.enum({ "mahalanobis", "logit", "probit", "linear.logit", "linear.probit" }),
+    distance = S.enum({ "mahalanobis", "logit", "glm", "probit", "linear.logit", "linear.probit" },
+      { doc = "\"glm\" is MatchIt's name for \"logit\"" }),
     weights = S.either({ S.enum({ "smd" }), S.map(S.number({ min = 0 })) },
       { doc = "covariate -> weight of a weighted Mahalanobis distance, or \"smd\": each covariate's absolute "
         .. "standardised difference before matching" }),
@@ -111,6 +112,7 @@ local function words(a)
   local s = string.format("%d nearest neighbour%s %s replacement", n, n == 1 and "" or "s",
     a.replace and "with" or "without")
   local dist = a.distance or "mahalanobis"
+  if dist == "glm" then dist = "logit" end
   if dist == "mahalanobis" then
     s = s .. string.format(" on the %sMahalanobis distance (pooled within-group covariance)",
       a.weights and "weighted " or "")
@@ -183,6 +185,7 @@ end
 -- Method section.
 function M.formula(a)
   local dist = a.distance or "mahalanobis"
+  if dist == "glm" then dist = "logit" end
   local parts = {}
   if dist == "mahalanobis" then
     if a.weights then
@@ -230,15 +233,16 @@ local function run_analysis(ctx, d, f, a, first)
     (m.method:gsub("^%l", string.upper)), info.n_matched_treated, info.n_treated, info.n_matched_control))
   ctx:method((name and (name .. ": ") or "") .. M.formula(a))
   D.drops(ctx, d, info, "missing values in the treatment or matching variables" .. (name and (" (" .. name .. ")") or ""))
+  for _, w in ipairs(m.warnings) do ctx:warn((name and (name .. ": ") or "") .. w) end
   local unmatched = (a.estimand == "ATC" and info.n_control or info.n_treated) - info.n_matched_focal
   if unmatched > 0 then
-    ctx:warn(string.format("%s%d of %d %s units found no match%s; the estimate is for the matched units only.",
-      name and (name .. ": ") or "", unmatched, info.n_focal, a.estimand == "ATC" and "comparison" or "programme",
+    ctx:warn(string.format("%s%s of %s %s units found no match%s; the estimate is for the matched units only.",
+      name and (name .. ": ") or "", ctx:count(unmatched), ctx:count(info.n_focal), a.estimand == "ATC" and "comparison" or "programme",
       (caliper or a.exact) and " within the caliper or exact strata" or ""))
   end
   for _, kx in ipairs({ { "n_treated", info.n_treated }, { "n_matched_treated", info.n_matched_treated },
     { "n_matched_comparison", info.n_matched_control } }) do
-    ctx:estimate({ label = pre .. kx[1], value = kx[2], group = pre .. "sample", detail = true })
+    ctx:estimate({ label = pre .. kx[1], value = kx[2], group = pre .. "sample", detail = true, count = true })
   end
   local bopt = a.balance or {}
   local b = D.call(d, path .. ".balance", { covariates = path .. ".balance.covariates" }, function(s)

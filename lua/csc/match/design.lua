@@ -196,13 +196,17 @@ function M.report_balance(ctx, design, b, pre, what, caption, name)
     rows = rows,
   }, { caption = caption, digits = 3, note = string.format(
     "SMD: difference in means divided by the %s standard deviation before %s (%s variances), "
-      .. "the same denominator after; over_threshold marks |SMD| above %s after %s.",
+      .. "the same denominator after%s; over_threshold marks |SMD| above %s after %s.",
     b.sd == "pooled" and "pooled" or b.sd == "treated" and "programme group's" or "comparison group's",
-    what, b.variance == "sample" and "n - 1" or "cobalt's", util.fmt_number(b.threshold), what) })
+    what, b.variance == "sample" and "n - 1" or "cobalt's",
+    b.binary == "raw" and "; for 0/1 covariates the raw difference in proportions (cobalt's default)" or
+      "; 0/1 covariates standardised too", util.fmt_number(b.threshold), what) })
   local formula = b.sd == "pooled" and "√((s²_T + s²_C)/2)" or b.sd == "treated" and "s_T" or "s_C"
   ctx:method(string.format("%sBalance: `SMD = (mean_T − mean_C)/%s`, s² the %s variances of the groups before "
-    .. "%s, the same denominator after (means then weighted by the %s weights); variance ratio `s²_T/s²_C`.",
-    name and (name .. ": ") or "", formula, b.variance == "sample" and "sample (n − 1)" or "cobalt's", what, what))
+    .. "%s, the same denominator after (means then weighted by the %s weights)%s; variance ratio `s²_T/s²_C`.",
+    name and (name .. ": ") or "", formula, b.variance == "sample" and "sample (n − 1)" or "cobalt's", what, what,
+    b.binary == "raw" and "; for 0/1 covariates the raw difference in proportions, as cobalt's default" or
+      "; 0/1 covariates standardised in the same way"))
   for _, w in ipairs(b:warnings("after " .. what .. (name and (" (" .. name .. ")") or ""))) do ctx:warn(w) end
   if design.charts ~= false then
     local vars, before, after, vr = {}, {}, {}, {}
@@ -255,7 +259,7 @@ function M.report_effects(ctx, design, outcomes, pre, fit, base, caption, headli
   local tname = (pre:gsub("%.", "_")) .. "effects"
   ctx:table(tname, { columns = { "outcome", "programme", "comparison", "difference", "std_error",
     "conf_low", "conf_high", "p_value", "n_programme", "n_comparison" }, rows = rows },
-    { caption = caption, digits = 2 })
+    { caption = caption, digits = 2, counts = { "n_programme", "n_comparison" } })
 end
 
 --- The rows dropped for missing values, for the provenance section.

@@ -70,6 +70,24 @@ local function column_list(fn, f, field, v)
   return out
 end
 
+-- spec.names: a table of output column names with the given keys only.
+local function names_of(fn, v, keys)
+  if v == nil then return {} end
+  if type(v) ~= "table" then
+    failn(fn, "names", string.format("field 'names' must be a table {%s = \"column\", ...}", keys[1]))
+  end
+  local ok = check.set(keys)
+  for k, name in pairs(v) do
+    if not ok[k] then
+      fail(fn, "names." .. tostring(k), "not an output column of match." .. fn .. util.hint(tostring(k), keys))
+    end
+    if type(name) ~= "string" then
+      failn(fn, "names." .. k, string.format("names.%s must be a column name (string), got %s", k, type(name)))
+    end
+  end
+  return v
+end
+
 local function one_of(fn, field, v, choices, dflt) return check.choice("match." .. fn, field, v, choices, dflt) end
 
 local function number_in(fn, field, v, lo, hi)
@@ -102,7 +120,9 @@ local NEAREST_FIELDS = declare("nearest", {
 -- a score)), `pairs` (a frame: treated_row, control_row, slot, subclass,
 -- distance; rows are 1-based rows of the input), `info` (counts: n, n_used,
 -- n_dropped, n_treated, n_control, n_matched_treated, n_matched_control,
--- caliper_raw, cal_raw, order, ...), `spec` (the options in force).
+-- n_fewer_than_ratio, n_discarded (0 without `discard`), caliper_raw (0
+-- without a caliper), cal_raw, order, ...), `spec` (the options in force),
+-- `warnings` (sentences: matched units with fewer than `ratio` matches).
 ---@class csc.match.Matched
 local Matched = {}
 Matched.__index = Matched
@@ -147,7 +167,8 @@ end
 -- @tparam table spec
 --   `data` (frame), `treat` (0/1 column),
 --   `distance`: "mahalanobis" (default when `covariates` are given and no
---     score), "logit", "probit", "linear.logit", "linear.probit" (propensity
+--     score), "logit" (or "glm", MatchIt's name for it), "probit",
+--     "linear.logit", "linear.probit" (propensity
 --     score from a glm on `ps_covariates`, default `covariates`), or "score"
 --     (a column of precomputed scores, named by `score`);
 --   `covariates` (Mahalanobis covariates), `weights` (per-covariate weights
@@ -174,7 +195,9 @@ function M.nearest(spec)
   local covs = column_list(fn, f, "covariates", spec.covariates)
   local pscov = column_list(fn, f, "ps_covariates", spec.ps_covariates)
   local dflt = (spec.score and "score") or "mahalanobis"
-  local dist = one_of(fn, "distance", spec.distance,
+  -- "glm" is MatchIt's name for the logistic regression score (its
+  -- default link, "logit")
+  local dist = one_of(fn, "distance", spec.distance == "glm" and "logit" or spec.distance,
     { "mahalanobis", "logit", "probit", "linear.logit", "linear.probit", "score" }, dflt)
   if dist == "mahalanobis" and #covs == 0 then failn(fn, "covariates", "Mahalanobis matching needs 'covariates'") end
   if dist ~= "mahalanobis" and dist ~= "score" and #covs == 0 and #pscov == 0 then
@@ -217,7 +240,7 @@ function M.nearest(spec)
     failn(fn, nil, "order = \"random\" needs 'seed' (a whole number, as R's set.seed)")
   end
   local estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATC" }, "ATT")
-  local names = spec.names or {}
+  local names = names_of(fn, spec.names, { "weights", "subclass", "distance" })
   local hs = {
     treat = treat, distance = dist, covariates = covs, xweights = xw, ps_covariates = pscov,
     score = score, ratio = ratio, replace = spec.replace == true, exact = exact, caliper = cal,
@@ -228,9 +251,19 @@ function M.nearest(spec)
     subclass_name = names.subclass or "subclass", distance_name = names.distance or "distance",
   }
   local info, data, pairs_ = host(fn, hmatch.nearest, f, hs)
-  local m = setmetatable({ data = data, pairs = pairs_, info = info, spec = hs }, Matched)
+  local m = setmetatable({ data = data, pairs = pairs_, info = info, spec = hs, warnings = {} }, Matched)
   m.method = string.format("%d:1 nearest-neighbour matching %s replacement on %s", ratio,
     hs.replace and "with" or "without", M.distance_words(hs))
+  -- as MatchIt: "Not all treated units will get <ratio> matches"
+  if info.n_fewer_than_ratio > 0 then
+    local focal = estimand == "ATC" and "control" or "treated"
+    m.warnings[#m.warnings + 1] = string.format(
+      "%d of %d matched %s units got fewer than %d matches (too few %s units%s); MatchIt warns "
+        .. "the same way (\"Not all %s units will get %d matches\")",
+      info.n_fewer_than_ratio, info.n_matched_focal, focal, ratio,
+      estimand == "ATC" and "treated" or "control",
+      (cal or #cal_names > 0 or #exact > 0) and " within the caliper or exact strata" or "", focal, ratio)
+  end
   return m
 end
 
@@ -340,7 +373,8 @@ local IPW_FIELDS = declare("ipw", {
   "bins", "names",
 })
 
---- An IPW result: `data` (input plus `weights` and `ps`), `histogram` (a
+--- An IPW result: `data` (input plus `weights` and `distance`, the
+-- propensity score, named as in `nearest`), `histogram` (a
 -- frame: bin_lo, bin_hi, n_treated, n_control, share_treated,
 -- share_control, weighted_share_treated, weighted_share_control), `info`
 -- (treated / control: n, n_kept, sum_w, ess, w_min, w_max, ps_min, ps_max,
@@ -374,7 +408,8 @@ end
 --   "ATE", "ATC"), `stabilize` (false), `trim` (q: drop units with scores
 --   below the q or above the 1 - q quantile; or {lo, hi}), `truncate` (q:
 --   cap each group's weights at its q quantile; or {lo, hi}), `bins` (20),
---   `names` ({weights =, ps =}).
+--   `names` ({weights =, distance =}; `ps =` is the older name of
+--   `distance =`, still accepted).
 -- @treturn csc.match.Weighted
 ---@param spec csc.match.IpwSpec
 ---@return csc.match.Weighted
@@ -390,13 +425,14 @@ function M.ipw(spec)
   local ulo, uhi = pair_of(fn, "truncate", spec.truncate, true)
   local bins = spec.bins or 20
   if math.type(bins) ~= "integer" or bins < 0 then failn(fn, "bins", "field 'bins' must be a whole number >= 0") end
-  local names = spec.names or {}
+  local names = names_of(fn, spec.names, { "weights", "distance", "ps" })
   local hs = {
     treat = treat, ps_covariates = covs, score = score,
     link = one_of(fn, "link", spec.link, { "logit", "probit" }, "logit"),
     estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT"),
     stabilize = spec.stabilize == true, trim_lo = tlo, trim_hi = thi, trunc_lo = ulo,
-    trunc_hi = uhi, bins = bins, weights_name = names.weights or "weights", ps_name = names.ps or "ps",
+    trunc_hi = uhi, bins = bins, weights_name = names.weights or "weights",
+    ps_name = names.distance or names.ps or "distance",
   }
   local info, data, hist = host(fn, hmatch.ipw, f, hs)
   local w = setmetatable({ data = data, histogram = hist, info = info, spec = hs }, Weighted)
@@ -452,7 +488,8 @@ M.Balance = Balance
 --   of matching or IPW weights), `base_weights`, `estimand` (sets the SD:
 --   "ATT" treated, "ATC" control, "ATE" pooled), `sd` ("treated",
 --   "control", "pooled": overrides), `variance` ("cobalt": p(1 - p) for
---   binaries; "sample": n - 1 for all, as Stata), `binary` ("std" or "raw"),
+--   binaries; "sample": n - 1 for all, as Stata), `binary` ("raw", cobalt's
+--   default: the difference in proportions; or "std": standardised too),
 --   `threshold` (0.1), `labels` ({column = "label"}).
 -- @treturn csc.match.Balance
 ---@param spec csc.match.BalanceSpec
@@ -473,12 +510,12 @@ function M.balance(spec)
   local rows = host(fn, hmatch.balance, f, {
     treat = treat, covariates = covs, weights = w, base_weights = bw, sd = sd,
     variance = one_of(fn, "variance", spec.variance, { "cobalt", "sample" }, "cobalt"),
-    binary = one_of(fn, "binary", spec.binary, { "std", "raw" }, "std"),
+    binary = one_of(fn, "binary", spec.binary, { "std", "raw" }, "raw"),
   })
   local labels = spec.labels or {}
   for _, r in ipairs(rows) do r.label = labels[r.covariate] or r.covariate end
   return setmetatable({ rows = rows, threshold = threshold, adjusted = w ~= nil, sd = sd,
-    variance = spec.variance or "cobalt", estimand = est }, Balance)
+    variance = spec.variance or "cobalt", binary = spec.binary or "raw", estimand = est }, Balance)
 end
 
 --- Rows over the threshold (|SMD|): after adjustment, or before when

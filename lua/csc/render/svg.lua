@@ -863,7 +863,9 @@ end
 --- Funnel plot.  units = {{label, n, value}, ...} (value per `per`);
 -- model = "proportion" (binomial) or "rate" (Poisson); centre (default the
 -- pooled value); highlight = label or {labels}.  Limits use the normal
--- approximation: centre ± z·sqrt(p(1−p)/n) or ± z·sqrt(p/n), z = 1.96 and 3.09.
+-- approximation: centre ± z·sqrt(p(1−p)/n) or ± z·sqrt(p/n), z = 1.96 and 3.09,
+-- unless limits = function(n, level) -> lo, hi (level 0.95 or 0.998, in the
+-- units of value) gives them.
 function M.funnel(spec)
   req(spec, "svg.funnel")
   local units = list(spec.units, "units", "svg.funnel")
@@ -889,8 +891,15 @@ function M.funnel(spec)
   local function lim(z, sign)
     local t = {}
     for i, n in ipairs(lx) do
-      local se = model == "rate" and math.sqrt(math.max(p, 0) / n) or math.sqrt(math.max(p * (1 - p), 0) / n)
-      local v = (p + sign * z * se) * per
+      local v
+      if spec.limits then
+        -- limits computed by the caller (e.g. exact Poisson or Wilson form)
+        local lo, hi = spec.limits(n, z > 3 and 0.998 or 0.95)
+        v = sign > 0 and hi or lo
+      else
+        local se = model == "rate" and math.sqrt(math.max(p, 0) / n) or math.sqrt(math.max(p * (1 - p), 0) / n)
+        v = (p + sign * z * se) * per
+      end
       if v < 0 then v = 0 end
       if model ~= "rate" and v > per then v = per end
       t[i] = v

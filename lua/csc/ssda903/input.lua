@@ -6,8 +6,13 @@
 -- 2018-episodes.csv).  Each year is read and validated
 -- (csc.ssda903.read, csc.ssda903.validate); the recipe receives a table
 -- {kind = "ssda903", years = {...}, returns = {[Y] = return}, failures = n}.
+-- With `xml = "{year}.xml"` each year is instead the XML form of the return,
+-- PATH/<xml> with {year} and {start} replaced (csc.ssda903.xml); a folder
+-- without the year's CSV extracts but with Y.xml is read that way too.
 -- Nothing is dropped: a record that breaks a rule is kept and its failure
--- is carried into the report.
+-- is carried into the report.  Each year whose previous year is also read
+-- is checked against it too (csc.ssda903.validate_last), unless the input
+-- says last_year_rules = false.
 -- @module csc.ssda903.input
 local read = require("csc.ssda903.read")
 local validate = require("csc.ssda903.validate")
@@ -31,7 +36,21 @@ function M.load(name, inp, path, raise)
   local hashes, rows, nfiles = {}, 0, 0
   for _, y in ipairs(years) do
     local prefix = (inp.prefix or "{year}-"):gsub("{year}", tostring(y)):gsub("{start}", tostring(y - 1))
-    local ret, err = read.read_903({ dir = path, prefix = prefix, year = y, quiet_extra = true })
+    local ret, err
+    local xml = inp.xml
+    -- a folder with no CSV extracts for the year but a file Y.xml holds XML
+    -- returns: read them, so --data returns=FOLDER works with either form
+    if not xml and sys.kind(path .. "/" .. prefix .. "header.csv") == nil
+        and sys.kind(path .. "/" .. prefix .. "episodes.csv") == nil and sys.kind(path .. "/" .. y .. ".xml") == "file" then
+      xml = "{year}.xml"
+    end
+    if xml then
+      -- the XML form: one file per year, PATH/<xml> with {year} and {start} replaced
+      local file = path .. "/" .. xml:gsub("{year}", tostring(y)):gsub("{start}", tostring(y - 1))
+      ret, err = read.read_903({ xml = file, year = y })
+    else
+      ret, err = read.read_903({ dir = path, prefix = prefix, year = y, quiet_extra = true })
+    end
     if not ret then raise(err) end
     -- a table that cannot be read at all, or a return without its header or
     -- episodes, is a data error: the analysis would silently lose children
@@ -45,13 +64,28 @@ function M.load(name, inp, path, raise)
     obj.years[#obj.years + 1] = y
     obj.returns[y] = ret
     obj.failures = obj.failures + #ret.failures
+    local hashed = {}
     for _, t in ipairs(read.tables) do
       local tab = ret.tables[t]
       if tab then
-        nfiles = nfiles + 1
         rows = rows + #tab.rows
-        hashes[#hashes + 1] = tab.file .. " " .. (sys.sha256_file(tab.file) or "?")
+        if not hashed[tab.file] then
+          hashed[tab.file] = true
+          nfiles = nfiles + 1
+          hashes[#hashes + 1] = tab.file .. " " .. (sys.sha256_file(tab.file) or "?")
+        end
       end
+    end
+  end
+  -- the rules that compare a return with the year before, for each year
+  -- whose previous year is in the input too
+  local VL = require("csc.ssda903.validate_last")
+  for _, y in ipairs(obj.years) do
+    local ret, last = obj.returns[y], obj.returns[y - 1]
+    if last and inp.last_year_rules ~= false then
+      local before = #ret.failures
+      VL.validate_last(ret, last)
+      obj.failures = obj.failures + #ret.failures - before
     end
   end
   local prov = {

@@ -141,8 +141,8 @@ end
 
 --- Check rows (tables of field -> text, blanks absent) of table `name`
 -- against the specification and store them as ret.tables[name].  Row i is
--- line i + 1 of `path`.
-function M.check_rows(ret, name, path, names, rows)
+-- line i + 1 of `path`, or lines[i] when given (an XML element's line).
+function M.check_rows(ret, name, path, names, rows, lines)
   local spec = ret.spec
   local sname = spec_mod.table_names[name]
   local spec_t = spec.tables[sname]
@@ -165,11 +165,11 @@ function M.check_rows(ret, name, path, names, rows)
     end
   end
   for i, rec in ipairs(rows) do
-    rec._line, rec._table, rec._d = i + 1, name, {}
+    rec._line, rec._table, rec._d = lines and lines[i] or i + 1, name, {}
     if spec_t then
       for _, n in ipairs(names) do
         if rec[n] == "" then rec[n] = nil end
-        check_value(ret, name, spec_t, rule_t, rec, n, rec[n], path, i + 1)
+        check_value(ret, name, spec_t, rule_t, rec, n, rec[n], path, rec._line)
       end
     end
   end
@@ -214,6 +214,7 @@ end
 --   dir    folder holding the CSV files, with optional prefix (e.g. "2018-"):
 --          each table is dir/<prefix><table>.csv when present
 --   files  {table = path, ...} instead of (or on top of) dir
+--   xml    the XML form of the return instead (csc.ssda903.xml): one file
 --   spec_dir  folder of the YAML specifications (default ../shared/data/ssda903/spec)
 -- Returns the return (a table) or nil and a message when nothing could be read.
 function M.read_903(opts)
@@ -223,6 +224,15 @@ function M.read_903(opts)
   local spec, err = spec_mod.load(opts.spec_year or spec_mod.year_for(year), opts.spec_dir)
   if not spec then return nil, err end
   local ret = M.new_return(year, spec, opts.spec_dir)
+  if opts.xml then
+    -- the XML form of the return: one file holding every table
+    if require("host.sys").kind(opts.xml) ~= "file" then
+      return nil, string.format("read_903: the XML return %s is not found (or is not a file)", opts.xml)
+    end
+    local ok, xerr = require("csc.ssda903.xml").read_into(ret, opts.xml)
+    if not ok then return nil, "read_903: " .. tostring(xerr) .. " (the file is not well-formed XML; fix it at that line)" end
+    return ret
+  end
   local files, fail_later = {}, nil
   if opts.dir then
     local listing = require("host.sys").listdir(opts.dir)

@@ -2,8 +2,9 @@
 -- Each rule carries its DfE code (../shared/data/ssda903/spec/
 -- 903_2024_25_rule_info.csv) and a check over the return read by
 -- csc.ssda903.read.  A failure names the rule, table, file, line, child and
--- field.  Only the current year's data are used: rules that need last year's
--- return (Header_last, Episodes_last) or provider information are not here.
+-- field.  Only the current year's data are used here: the rules that need
+-- last year's return (Header_last, Episodes_last) are in
+-- csc.ssda903.validate_last; provider information is not used.
 -- Field-level rules (valid codes and dates: 101, 102, 103, 131-133, 141,
 -- 143-147, 149, 166, 167, 171, 178, 1004-1006, 1009, ...) are applied by the
 -- reader, from the specification; the rules below look across fields,

@@ -47,5 +47,20 @@ for case, data, xs, yname in CASES:
                 out.append((case, "vcov_HC%d" % t, str(idx), mp.nstr(V[a, c], 17, min_fixed=0, max_fixed=0)))
                 idx += 1
 
+# The raw cubic in year (1990..2020), which R's lm() aliases at its tol
+# (year3 "a linear combination" of the others) but which has full rank:
+# exact coefficients and classical standard errors.
+rows = list(csv.DictReader(open(HERE + "poly.csv")))
+X = matrix([[mpf(1), mpf(r["year"]), mpf(r["year2"]), mpf(r["year3"])] for r in rows])
+y = matrix([mpf(r["y"]) for r in rows])
+n, k = len(rows), 4
+B = (X.T * X) ** -1
+b = B * (X.T * y)
+e = y - X * b
+s2 = sum(e[i] ** 2 for i in range(n)) / (n - k)
+for a in range(k):
+    out.append(("poly3", "coef", str(a + 1), mp.nstr(b[a], 17, min_fixed=0, max_fixed=0)))
+    out.append(("poly3", "se", str(a + 1), mp.nstr(mp.sqrt(s2 * B[a, a]), 17, min_fixed=0, max_fixed=0)))
+
 with open(HERE + "expected_hiprec.csv", "w", newline="") as f:
     csv.writer(f, lineterminator="\n").writerows(out)

@@ -1,0 +1,196 @@
+--- Validation of an SSDA903 return against the previous year's return: the
+-- DfE rules whose tables include Header_last, Episodes_last or Missing_last
+-- (903_2024_25_rule_info.csv).  A recipe input that reads consecutive years
+-- applies them to each year after the first (csc.ssda903.input); in Lua,
+-- validate_last(ret, last).  Failures name this year's record, as the
+-- current-year rules do, and quote last year's value and line.
+-- Rules 205A-D (UASC across years), 452, 453, 503G-J (fields the 2017
+-- specification lacks), 559-561, 584 (adoption decisions), 626 and the
+-- social-worker rules are not implemented.
+-- @module csc.ssda903.validate_last
+local read = require("csc.ssda903.read")
+local validate = require("csc.ssda903.validate")
+
+local M = {}
+
+local function fail(ret, code, rec, field, msg)
+  read.fail(ret, { rule = code, table = rec._table, file = ret.tables[rec._table] and ret.tables[rec._table].file,
+    line = rec._line, child = rec.CHILD, field = field, value = field and rec[field] or nil, message = msg })
+end
+
+local function where(last, rec)
+  return string.format("%s:%d", last.tables[rec._table] and last.tables[rec._table].file or rec._table, rec._line)
+end
+
+--- The rules: {code=, what=, run=function(ret, last, ch, lch)}.
+M.rules = {}
+local function rule(code, what, run) M.rules[#M.rules + 1] = { code = code, what = what, run = run } end
+
+-- children in both years, in order of CHILD
+local function both(ch, lch)
+  local ids = {}
+  for id in pairs(ch) do if lch[id] then ids[#ids + 1] = id end end
+  table.sort(ids)
+  local i = 0
+  return function() i = i + 1; local id = ids[i]; if id then return ch[id], lch[id] end end
+end
+
+local function header_same(code, field, what)
+  rule(code, what, function(ret, last, ch, lch)
+    for c, l in both(ch, lch) do
+      local h, hl = c.header, l.header
+      if h and hl and h[field] and hl[field] and h[field] ~= hl[field] then
+        fail(ret, code, h, field, string.format("%s differs from last year's %s (%s)", field, hl[field], where(last, hl)))
+      end
+    end
+  end)
+end
+header_same("202", "SEX", "SEX agrees with last year's header")
+header_same("203", "DOB", "DOB agrees with last year's header")
+header_same("204", "ETHNIC", "ETHNIC agrees with last year's header")
+header_same("624", "MC_DOB", "MC_DOB agrees with last year's header")
+
+local UN = { UN1 = true, UN2 = true, UN3 = true, UN4 = true, UN5 = true }
+rule("208", "UPN agrees with last year's, unless it was unknown (blank or UN1-UN5) and is now known, or UN1/blank became UN2-UN5",
+  function(ret, last, ch, lch)
+    for c, l in both(ch, lch) do
+      local h, hl = c.header, l.header
+      if h and hl then
+        local now, before = h.UPN and h.UPN:upper(), hl.UPN and hl.UPN:upper()
+        if now ~= before and (now or before) then
+          local was_unknown = before == nil or UN[before]
+          local now_known = now ~= nil and not UN[now]
+          local un_change = (before == nil or before == "UN1") and now and UN[now] and now ~= "UN1"
+          local blank_to_un1 = before == nil and now == "UN1"
+          if not ((was_unknown and now_known) or un_change or blank_to_un1) then
+            fail(ret, "208", h, "UPN", string.format("UPN differs from last year's %s (%s)", hl.UPN or "blank", where(last, hl)))
+          end
+        end
+      end
+    end
+  end)
+
+rule("207", "a child recorded as a mother last year is still a mother (when looked after this year)", function(ret, last, ch, lch)
+  for c, l in both(ch, lch) do
+    local h, hl = c.header, l.header
+    if h and hl and hl.MOTHER == "1" and h.MOTHER ~= "1" and #c.episodes > 0 then
+      fail(ret, "207", h, "MOTHER", string.format("MOTHER is %s but was 1 last year (%s)", h.MOTHER or "blank", where(last, hl)))
+    end
+  end
+end)
+
+-- last year's open episodes (no DEC) and its latest episode
+local function open_last(l)
+  local out = {}
+  for _, e in ipairs(l.episodes) do if e.DEC == nil then out[#out + 1] = e end end
+  return out
+end
+
+rule("502", "the first episode this year starts when last year's open episode did", function(ret, last, ch, lch)
+  for c, l in both(ch, lch) do
+    local first = c.episodes[1]
+    if first and first._d.DECOM then
+      for _, o in ipairs(open_last(l)) do
+        if o._d.DECOM and o._d.DECOM ~= first._d.DECOM then
+          fail(ret, "502", first, "DECOM", string.format("the first episode starts %s, but last year's open episode "
+            .. "started %s (%s)", first.DECOM, o.DECOM, where(last, o)))
+          break
+        end
+      end
+    end
+  end
+end)
+
+local function carried(code, field)
+  rule(code, field .. " of the first episode agrees with last year's open episode it continues", function(ret, last, ch, lch)
+    for c, l in both(ch, lch) do
+      local first, latest = c.episodes[1], l.episodes[#l.episodes]
+      if first and latest and latest.DEC == nil and first._d.DECOM and first._d.DECOM == latest._d.DECOM
+          and first[field] ~= latest[field] then
+        fail(ret, code, first, field, string.format("%s is %s, but last year's open episode has %s (%s)", field,
+          first[field] or "blank", latest[field] or "blank", where(last, latest)))
+      end
+    end
+  end)
+end
+carried("503A", "RNE")
+carried("503B", "LS")
+carried("503C", "CIN")
+carried("503E", "PLACE_PROVIDER")
+carried("503F", "URN")
+
+rule("562", "an episode that started before this year continues last year's latest episode", function(ret, last, ch, lch)
+  for c, l in both(ch, lch) do
+    local first, latest = c.episodes[1], l.episodes[#l.episodes]
+    if first and first._d.DECOM and first._d.DECOM < ret.start and latest
+        and latest._d.DECOM ~= first._d.DECOM then
+      fail(ret, "562", first, "DECOM", string.format("the episode started %s, before this year, but last year's latest "
+        .. "episode started %s (%s)", first.DECOM, latest.DECOM or "?", where(last, latest)))
+    end
+  end
+end)
+
+rule("NoE", "a child looked after since before this year has episodes in last year's return", function(ret, last, ch, lch)
+  local ids = {}
+  for id in pairs(ch) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do
+    local c, l = ch[id], lch[id]
+    local first = c.episodes[1]
+    if first and first._d.DECOM and first._d.DECOM < ret.start and not (l and #l.episodes > 0) then
+      fail(ret, "NoE", first, "DECOM", string.format("the episode started %s, before this year, but the child has no "
+        .. "episodes in last year's return", first.DECOM))
+    end
+  end
+end)
+
+rule("1010", "care leaver information for a child whose episode was open at the end of last year needs this year's episodes",
+  function(ret, last, ch, lch)
+    for c, l in both(ch, lch) do
+      local o = c.oc3
+      if o and #c.episodes == 0 and (o.IN_TOUCH or o.ACTIV or o.ACCOM) and #open_last(l) > 0 then
+        fail(ret, "1010", o, "IN_TOUCH", string.format("care leaver information, no episodes this year, but an open "
+          .. "episode at the end of last year (%s)", where(last, open_last(l)[1])))
+      end
+    end
+  end)
+
+rule("576", "a missing period open at the end of last year is recorded again this year", function(ret, last)
+  local now = {}
+  for _, m in ipairs(ret.tables.missing and ret.tables.missing.rows or {}) do
+    if m.CHILD and m.MIS_START then now[m.CHILD .. "|" .. m.MIS_START] = true end
+  end
+  local ch = validate.children(ret)
+  for _, m in ipairs(last.tables.missing and last.tables.missing.rows or {}) do
+    if m.CHILD and m.MIS_START and m.MIS_END == nil and not now[m.CHILD .. "|" .. m.MIS_START] then
+      -- the child's header row this year carries the failure (the missing row is absent)
+      local c = ch[m.CHILD]
+      local rec = c and (c.header or c.episodes[1])
+      if rec then
+        fail(ret, "576", rec, "CHILD", string.format("last year's open missing period from %s (%s) is not in this "
+          .. "year's missing table", m.MIS_START, where(last, m)))
+      end
+    end
+  end
+end)
+
+--- Rules by code.
+M.by_code = {}
+for _, r in ipairs(M.rules) do M.by_code[r.code] = r end
+
+--- Apply every rule (or those in `only`) to return `ret` against `last`,
+-- the previous collection year's return.  Failures go to ret.failures.
+function M.validate_last(ret, last, only)
+  if last.year ~= ret.year - 1 then
+    error(string.format("validate_last: last year's return is for %d, not %d", last.year, ret.year - 1), 2)
+  end
+  local ch, lch = validate.children(ret), validate.children(last)
+  local want
+  if only then want = {}; for _, c in ipairs(only) do want[c] = true end end
+  for _, r in ipairs(M.rules) do
+    if not want or want[r.code] then r.run(ret, last, ch, lch) end
+  end
+  return ret
+end
+
+return M

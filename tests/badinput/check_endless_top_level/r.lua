@@ -1,0 +1,13 @@
+local n = 0 while true do n = n + 1 end
+return {
+  title = "t",
+  question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = "d.csv" } },
+  design = {
+    type = "custom",
+    analyse = function(ctx)
+      ctx:estimate{ label = "rows", value = ctx.data.d:nrow() }
+    end,
+  },
+}

@@ -1,0 +1,31 @@
+-- The real-data run of recipes/nwd_leaving_care.lua (comparative ITS on
+-- LAIT's care-leaver series, 2015-2019) against base R on the raw LAIT
+-- file: tests/reference/its/make_nwd_lait.R -> nwd_lait_expected.csv.
+local H = ...
+local sys = require("host.sys")
+local frame = require("host.frame")
+
+if sys.kind("../shared/data/lait/lait_csc_key_measures_2015_2025_long.csv") ~= "file" then
+  H.skip("nwd_leaving_care on LAIT", "../shared/data/lait/ is absent")
+  return
+end
+
+H.case("nwd_leaving_care: the real LAIT run's impacts agree with R", function()
+  local res = require("csc.runner").run("recipes/nwd_leaving_care.lua", { out = "tests/out/nwd_lait", trusted = true, data = {} })
+  local by = {}
+  for _, e in ipairs(res.estimates) do by[e.label] = e end
+  local ref = assert(frame.read_csv("tests/reference/its/nwd_lait_expected.csv", { types = { outcome = "text" } }))
+  -- OLS and a sandwich on 16 and 28 rows: agreement to rounding, 1e-9 relative
+  for i = 1, ref:nrow() do
+    local e = by["real." .. ref:value(i, "outcome") .. ".impact"]
+    H.ok(e ~= nil, "estimate for " .. ref:value(i, "outcome"))
+    H.eq(e.value, ref:value(i, "impact"), 1e-9)
+    H.eq(e.se, ref:value(i, "se"), 1e-9)
+    H.eq(e.p, ref:value(i, "p"), 1e-9)
+    H.eq(e.ci, { ref:value(i, "conf_low"), ref:value(i, "conf_high") }, 1e-9)
+    H.eq(e.df, ref:value(i, "df"))
+    H.eq(e.n, ref:value(i, "n"))
+  end
+  local w = table.concat(res.warnings, "\n")
+  H.ok(w:find("pre-period of three years", 1, true), "the shorter pre-period is stated")
+end)

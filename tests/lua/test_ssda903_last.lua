@@ -1,0 +1,116 @@
+-- SSDA903 rules that compare a return with the previous year's
+-- (csc.ssda903.validate_last): each has a passing and a failing example,
+-- built as two returns (2019 and 2020); and a recipe input of consecutive
+-- years applies them.
+local H = ...
+local sys = require("host.sys")
+local read = require("csc.ssda903.read")
+local VL = require("csc.ssda903.validate_last")
+
+if sys.kind("../shared/data/ssda903/spec") ~= "dir" then
+  H.skip("ssda903 last-year rules", "../shared/data/ssda903/spec is absent (the specification files)")
+  return
+end
+
+local function hdr(over)
+  local h = { CHILD = "1", SEX = "2", DOB = "01/01/2004", ETHNIC = "WBRI", UPN = "A123456789012" }
+  for k, v in pairs(over or {}) do h[k] = v end
+  return h
+end
+local function ep(over)
+  local e = { CHILD = "1", DECOM = "01/05/2018", RNE = "S", LS = "C2", CIN = "N1", PLACE = "U1", PLACE_PROVIDER = "PR1",
+    HOME_POST = "DE1 1AA", PL_POST = "DE2 2BB", URN = "SC000001" }
+  for k, v in pairs(over or {}) do e[k] = v end
+  return e
+end
+local function with(a, b) local t = {} for k, v in pairs(a) do t[k] = v end for k, v in pairs(b) do t[k] = v end return t end
+
+-- last year (2018-19): child 1 looked after from 01/05/2018, still open
+local LAST = { header = { hdr() }, episodes = { ep() } }
+-- this year (2019-20): the same episode continues
+local NOW = { header = { hdr() }, episodes = { ep() } }
+local function now(over) local t = {} for k, v in pairs(NOW) do t[k] = v end for k, v in pairs(over) do t[k] = v end return t end
+local function last(over) local t = {} for k, v in pairs(LAST) do t[k] = v end for k, v in pairs(over) do t[k] = v end return t end
+
+local cases = {
+  ["202"] = { fail = { now = now({ header = { hdr({ SEX = "1" }) } }) } },
+  ["203"] = { fail = { now = now({ header = { hdr({ DOB = "02/01/2004" }) } }) } },
+  ["204"] = { fail = { now = now({ header = { hdr({ ETHNIC = "WIRI" }) } }) } },
+  ["624"] = { pass = { last = last({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }),
+                       now = now({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }) },
+              fail = { last = last({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }),
+                       now = now({ header = { hdr({ MOTHER = "1", MC_DOB = "01/03/2019" }) } }) } },
+  ["208"] = { pass = { last = last({ header = { hdr({ UPN = "UN1" }) } }) },     -- unknown last year, known now
+              fail = { now = now({ header = { hdr({ UPN = "B123456789012" }) } }) } },
+  ["207"] = { pass = { last = last({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }),
+                       now = now({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }) },
+              fail = { last = last({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }),
+                       now = now({ header = { hdr({ MOTHER = "0" }) } }) } },
+  ["502"] = { fail = { now = now({ episodes = { ep({ DECOM = "02/05/2018" }) } }) } },
+  ["503A"] = { fail = { now = now({ episodes = { ep({ RNE = "P" }) } }) } },
+  ["503B"] = { fail = { now = now({ episodes = { ep({ LS = "C1" }) } }) } },
+  ["503C"] = { fail = { now = now({ episodes = { ep({ CIN = "N2" }) } }) } },
+  ["503E"] = { fail = { now = now({ episodes = { ep({ PLACE_PROVIDER = "PR2" }) } }) } },
+  ["503F"] = { fail = { now = now({ episodes = { ep({ URN = "SC000002" }) } }) } },
+  -- last year's latest episode started 01/05/2018 and ended; this year's starts before 1 April 2019 on another date
+  ["562"] = { pass = { last = last({ episodes = { ep({ DEC = "01/03/2019", REC = "X1", REASON_PLACE_CHANGE = "CARPL" }),
+                                                  ep({ DECOM = "01/03/2019", RNE = "P" }) } }),
+                       now = now({ episodes = { ep({ DECOM = "01/03/2019", RNE = "P" }) } }) },
+              fail = { last = last({ episodes = { ep({ DEC = "01/03/2019", REC = "X1", REASON_PLACE_CHANGE = "CARPL" }),
+                                                  ep({ DECOM = "01/03/2019", RNE = "P" }) } }),
+                       now = now({ episodes = { ep({ DECOM = "02/03/2019", RNE = "P" }) } }) } },
+  ["NoE"] = { fail = { last = last({ episodes = { ep({ CHILD = "9" }) } }) } },
+  ["1010"] = { pass = { now = now({ oc3 = { { CHILD = "1", DOB = "01/01/2004", IN_TOUCH = "YES", ACTIV = "F1", ACCOM = "B1" } } }) },
+               fail = { now = now({ episodes = {}, oc3 = { { CHILD = "1", DOB = "01/01/2004", IN_TOUCH = "YES", ACTIV = "F1", ACCOM = "B1" } } }) } },
+  ["576"] = { pass = { last = last({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019" } } }),
+                       now = now({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019",
+                                                 MIS_END = "05/04/2019" } } }) },
+              fail = { last = last({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019" } } }) } },
+}
+
+H.case("ssda903 last-year rules: each has a passing and a failing example", function()
+  local untested = {}
+  for _, r in ipairs(VL.rules) do
+    local c = cases[r.code]
+    if not c then untested[#untested + 1] = r.code else
+      for _, kind in ipairs({ "pass", "fail" }) do
+        local spec = c[kind] or {}
+        local cur = assert(read.from_rows(2020, spec.now or NOW))
+        local prev = assert(read.from_rows(2019, spec.last or LAST))
+        for _, f in ipairs(cur.failures) do H.fail(string.format("%s %s example breaks the specification: %s %s",
+          r.code, kind, f.field or "", f.message), 1) end
+        VL.validate_last(cur, prev, { r.code })
+        local n = cur.rule_count[r.code] or 0
+        if kind == "pass" and n ~= 0 then H.fail(string.format("rule %s failed on its passing example: %s", r.code,
+          cur.failures[1].message), 1) end
+        if kind == "fail" and n == 0 then H.fail(string.format("rule %s passed its failing example", r.code), 1) end
+        if kind == "fail" and n > 0 then
+          local f = cur.failures[1]
+          H.ok(f.file and f.line and f.message:find("last year", 1, true), r.code .. ": names this year's record and last year's")
+        end
+      end
+    end
+  end
+  H.eq(untested, {})
+  -- every rule carries a DfE code from the rule file
+  local dfe = require("csc.ssda903.validate").messages()
+  if dfe then for _, r in ipairs(VL.rules) do H.ok(dfe[r.code] ~= nil, r.code .. " is a DfE rule code") end end
+  H.raises("last year's return is for 2019, not 2020", VL.validate_last, assert(read.from_rows(2021, NOW)),
+    assert(read.from_rows(2019, LAST)))
+end)
+
+H.case("ssda903 last-year rules run for each year after the first of a recipe input", function()
+  if sys.kind("../shared/data/ssda903/demand_model_fake") ~= "dir" then H.skip("ssda903 last-year input", "no data"); return end
+  local input = require("csc.ssda903.input")
+  local obj = input.load("returns", { format = "ssda903", years = { 2018, 2019, 2020 }, prefix = "{start}-" },
+    "../shared/data/ssda903/demand_model_fake", function(msg) error(msg, 0) end)
+  local codes = {}
+  for _, r in ipairs(VL.rules) do codes[r.code] = true end
+  local per = {}
+  for _, y in ipairs({ 2018, 2019, 2020 }) do
+    per[y] = 0
+    for _, f in ipairs(obj.returns[y].failures) do if codes[f.rule] then per[y] = per[y] + 1 end end
+  end
+  H.eq(per[2018], 0)   -- the first year has no previous return in the input
+  H.ok(per[2019] > 0 and per[2020] > 0, "later years are checked against the year before")
+end)
