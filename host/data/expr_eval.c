@@ -496,6 +496,8 @@ static void ev_math(const struct expr_node *n, struct ectx *cx, size_t off, size
   case EF_LOGIT: for (size_t i = 0; i < len; i++) r[i] = logit(x[i]); break;
   case EF_INV_LOGIT: for (size_t i = 0; i < len; i++) r[i] = inv_logit(x[i]); break;
   case EF_SQRT: for (size_t i = 0; i < len; i++) r[i] = sqrt(x[i]); break;
+  case EF_SIN: for (size_t i = 0; i < len; i++) r[i] = sin(x[i]); break;
+  case EF_COS: for (size_t i = 0; i < len; i++) r[i] = cos(x[i]); break;
   case EF_ABS: for (size_t i = 0; i < len; i++) r[i] = fabs(x[i]); break;
   case EF_FLOOR: for (size_t i = 0; i < len; i++) r[i] = floor(x[i]); break;
   default: for (size_t i = 0; i < len; i++) r[i] = ceil(x[i]); break;

@@ -5,6 +5,7 @@
  *   or  <  and  <  not  <  comparisons, in  <  + -  <  * / %  <  unary -  <  ^
  * `not` sits below the comparisons (as in Python and SQL, unlike Lua) so that
  * `not x == 1` means `not (x == 1)`. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,6 +307,18 @@ static struct expr_node *parse_call(struct parser *ps, int pos, const char *name
   return expr_mk_call(&ps->cc, name, len, args, n, pos);
 }
 
+/* The bare name pi is the constant 3.14159... (as R's pi).  A column
+ * called pi is written `pi`; the bare name is then ambiguous and refused
+ * rather than silently taken one way. */
+static struct expr_node *parse_pi(struct parser *ps, int pos) {
+  if (frame_find(ps->cc.f, "pi") >= 0) {
+    expr_error(&ps->cc, pos, "pi is the constant 3.14159... but the data also have a column "
+               "called pi: write `pi` (in backticks) for the column, or rename it");
+    return NULL;
+  }
+  return expr_mk_num(&ps->cc, 0, M_PI, 0, pos);
+}
+
 static struct expr_node *parse_primary(struct parser *ps) {
   struct token *t = &ps->cur;
   struct expr_node *n = NULL;
@@ -328,6 +341,7 @@ static struct expr_node *parse_primary(struct parser *ps) {
     size_t len = (size_t)(t->end - t->pos);
     next(ps);
     if (ps->cur.t == T_LP) return parse_call(ps, pos, s, len);
+    if (len == 2 && memcmp(s, "pi", 2) == 0) return parse_pi(ps, pos);
     return expr_mk_col(&ps->cc, s, len, pos);
   }
   case T_LP:

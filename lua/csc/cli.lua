@@ -335,12 +335,48 @@ local function check(o)
   return 0
 end
 
+-- The innermost stack frame (from `level` up) running code of the script
+-- `path`: "path:line", or nil.
+local function script_where(path, level)
+  for l = level, 200 do
+    local info = debug.getinfo(l, "Sl")
+    if not info then return nil end
+    if info.source == "@" .. path and info.currentline and info.currentline > 0 then
+      return string.format("%s:%d", info.short_src, info.currentline)
+    end
+  end
+end
+
+-- An error escaping a test script is the script's, not csceval's: it is
+-- reported as "script error: FILE:LINE: message" (exit 2, the code of a
+-- recipe error), with the script's stack below it.  A structured error
+-- raised by a library call keeps its kind (exit code) and gets the line of
+-- the script that made the call.
 local function test(o)
   if #o.files ~= 1 then errors.raise("usage", "test takes one script: csceval test tests/lua/run.lua") end
-  local chunk, err = loadfile(o.files[1], "t")
-  if not chunk then errors.raise("usage", err) end
+  local path = o.files[1]
+  local chunk, err = loadfile(path, "t")
+  if not chunk then errors.raise("recipe", "script error: " .. tostring(err)) end
   arg = o.rest
-  local code = chunk(table.unpack(o.rest))
+  local ok, code = xpcall(chunk, function(e)
+    local where = script_where(path, 2)
+    if errors.is(e) then
+      if e.located or where == nil then return e end
+      return errors.prefixed(e, "script error: " .. where .. ": ")
+    end
+    local msg = type(e) == "table" and type(e.msg) == "string" and e.msg or tostring(e)
+    if where and msg:sub(1, #where + 1) ~= where .. ":" and not msg:find("^[^\n]-%.lua:%d+:") then
+      msg = where .. ": " .. msg
+    end
+    local tb = debug.traceback("", 2):gsub("^\n", "")
+    local frames = {}
+    for line in tb:gmatch("[^\n]+") do
+      if line:find(path, 1, true) then frames[#frames + 1] = line end
+    end
+    if #frames > 0 then msg = msg .. "\nstack traceback (the script's frames):\n" .. table.concat(frames, "\n") end
+    return errors.wrap("script error: " .. msg, "recipe")
+  end, table.unpack(o.rest))
+  if not ok then error(code, 0) end
   return math.tointeger(code) or 0
 end
 

@@ -99,7 +99,9 @@ M.topics = {
     stata = "the _x2019 (its) or _z_x2019 (cits) coefficient of itsa",
     r = "coef(fit)[\"x\"]",
     read = "In the outcome's units: +50 means 50 more (per 10,000, say) in the first year than the trend "
-      .. "predicted. A level change with no slope change is a one-off shift.",
+      .. "predicted. A level change with no slope change is a one-off shift. With several interruptions, "
+      .. "NAME.level_change_1, NAME.level_change_2, ... give each one's (in time order): stable names, "
+      .. "whatever the term names.",
     see = "docs/its.md" },
   slope_change = { kind = "estimate", title = "Estimate NAME.slope_change",
     what = "The change in the yearly trend after the interruption (its), or the treated unit's change beyond "
@@ -108,7 +110,8 @@ M.topics = {
     stata = "the _x_t2019 (its) or _z_x_t2019 (cits) coefficient of itsa; posttrend gives the post slope",
     r = "coef(fit)[\"I((t - T0) * x)\"]",
     read = "Per period: -20 means the outcome fell by 20 a year more steeply than before. Its effect grows "
-      .. "with time, so effects late in the series are mostly slope change projected far.",
+      .. "with time, so effects late in the series are mostly slope change projected far. "
+      .. "NAME.slope_change_1, NAME.slope_change_2, ... give each interruption's (in time order).",
     see = "docs/its.md" },
   impact = { kind = "estimate", title = "Estimate NAME.impact (cits)",
     what = "The headline of a comparative ITS: how far the treated unit was from its counterfactual at "
@@ -158,8 +161,8 @@ M.topics = {
     what = "Every estimate is named OUTCOME.WHAT, where OUTCOME is the outcome's (or measure's) name in the "
       .. "recipe. A published figure names the estimate it is compared with in published[i].estimate (default: "
       .. "its label); `csceval check` refuses names whose OUTCOME is not the recipe's.",
-    formula = "its: level_change, slope_change, pre_slope, post_slope, effect.<period>, effect_end, mean_pre, "
-      .. "mean_post, durbin_watson. cits: impact, impact.<period>, level_change, slope_change, "
+    formula = "its: level_change, slope_change (and level_change_<j>, slope_change_<j> per interruption), pre_slope, post_slope, effect.<period>, effect_end, mean_pre, "
+      .. "mean_post, durbin_watson. cits: impact, impact.<period>, level_change, slope_change (and _<j>), "
       .. "pre_level_difference, pre_trend_difference, placebo_rank, placebo_p, did_2x2, did_twfe, event.<k>. "
       .. "did: did_2x2, did_twfe, event.<k>, pretrend_F. benchmark: authority.YEAR, neighbours_mean.YEAR, "
       .. "england.YEAR, below_neighbours.YEAR, below_england.YEAR, authority.peak_year, authority.peak_value. "

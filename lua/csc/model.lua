@@ -96,7 +96,7 @@ local function failn(fn, field, text, kind) check.fail_named("model." .. fn, fie
 
 local VCOVS = { "classical", "HC0", "HC1", "HC2", "HC3", "CR1", "HAC", "robust", "cluster", "newey" }
 local FIT_FIELDS = { "data", "y", "x", "weights", "vcov", "cluster", "lag", "intercept", "level", "time", "tol" }
-local GLM_FIELDS = { "offset", "maxit", "epsilon" }
+local GLM_FIELDS = { "offset", "maxit", "epsilon", "dispersion" }
 for _, f in ipairs(FIT_FIELDS) do GLM_FIELDS[#GLM_FIELDS + 1] = f end
 
 --- Declare model.<fn>'s fields (csc.check); `options` checks a call's table.
@@ -212,11 +212,34 @@ function M.ols(spec)
   return shape(r, spec.level or 0.95)
 end
 
+-- Quasi-Poisson inference on a Poisson fit, as R's glm(family =
+-- quasipoisson): the same coefficients; dispersion phi = Pearson X^2 /
+-- (n - p) at the final means; covariance phi V, standard errors sqrt(phi)
+-- times the Poisson ones; t tests and intervals on n - p degrees of freedom.
+-- AIC, BIC and the log-likelihood are not defined (R gives NA): nil.
+local function quasi(r, level)
+  local phi = r.pearson_chi2 / r.df_resid
+  local k = #r.coef
+  for a = 1, k do for c = 1, k do r.vcov[a][c] = r.vcov[a][c] * phi end end
+  r.df, r.dispersion = r.df_resid, phi
+  for j = 1, k do
+    local c = {}
+    for i = 1, k do c[i] = (i == j) and 1 or 0 end
+    local lc = hmodel.lincom(r, c, 0, level)
+    r.se[j], r.statistic[j], r.p_value[j] = lc.se, lc.statistic, lc.p_value
+  end
+  r.method = "GLM quasipoisson(log)"
+  r.aic, r.bic, r.loglik = nil, nil, nil
+end
+
 --- Generalised linear model by IRLS, as R `glm()`.
 -- @tparam table spec as `ols`, plus `family` ("binomial" or "poisson"),
 --   `link` ("logit", "probit"; "log"), `offset`, `maxit`, `epsilon`;
---   `vcov` one of "classical", "HC0", "HC1", "CR1" (cluster as Stata logit)
--- @treturn csc.model.Model with deviance, null_deviance, iter too
+--   `vcov` one of "classical", "HC0", "HC1", "CR1" (cluster as Stata logit);
+--   `dispersion` ("fixed" at 1, the default; "pearson": quasi-Poisson as R's
+--   quasipoisson, Poisson family only, with the classical covariance)
+-- @treturn csc.model.Model with deviance, null_deviance, iter,
+--   pearson_chi2 and dispersion (1, or Pearson X^2 / df_resid) too
 ---@param spec csc.model.GlmSpec
 ---@return csc.model.Model
 function M.glm(spec)
@@ -226,7 +249,19 @@ function M.glm(spec)
       fmt(spec.family)))
   end
   check.choice("model.glm", "vcov", spec.vcov, VCOVS)
+  local disp = check.choice("model.glm", "dispersion", spec.dispersion, { "fixed", "pearson" }, "fixed")
+  if disp == "pearson" then
+    if spec.family ~= "poisson" then
+      failn("glm", "dispersion", "dispersion = \"pearson\" (quasi-Poisson) is for the Poisson family")
+    end
+    if spec.vcov ~= nil and spec.vcov ~= "classical" then
+      failn("glm", "dispersion", string.format("dispersion = \"pearson\" scales the model-based "
+        .. "covariance; vcov = %q already allows for overdispersion: use one or the other", spec.vcov))
+    end
+  end
   local r = check.call("model.glm", hmodel.glm, spec.data, spec.y, x, host_opts(spec))
+  r.dispersion = 1
+  if disp == "pearson" then quasi(r, spec.level or 0.95) end
   return shape(r, spec.level or 0.95)
 end
 

@@ -31,6 +31,7 @@
 ---@field offset? string
 ---@field maxit? integer
 ---@field epsilon? number
+---@field dispersion? "fixed"|"pearson"
 
 ---@class csc.model.PraisSpec
 ---@field data csc.Frame

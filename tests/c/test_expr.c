@@ -503,6 +503,14 @@ static void test_functions(void **state) {
   FILL(d, 1); want_f64(f, "exp(0)", d, NULL);
   FILL(d, 1); want_f64(f, "log(exp(1))", d, NULL);
   FILL(d, 3); want_f64(f, "sqrt(9)", d, NULL);
+  /* sin, cos and the constant pi (radians, as R): harmonic columns */
+  for (int i = 0; i < N6; i++) d[i] = i == 3 ? NAN : sin(2 * M_PI * xs[i] / 12);
+  want_f64(f, "sin(2 * pi * x / 12)", d, why_na);
+  for (int i = 0; i < N6; i++) d[i] = i == 3 ? NAN : cos(M_PI * xs[i]);
+  want_f64(f, "cos(pi * x)", d, why_na);
+  FILL(d, M_PI); want_f64(f, "pi", d, NULL);
+  FILL(d, -1); want_f64(f, "cos(pi)", d, NULL);
+  FILL(d, 1); want_f64(f, "sin(pi / 2)", d, NULL);
   want_f64(f, "abs(x)", D(1.5, 2, 0, NAN, 4, 2.5), why_na);
   want_i64(f, "abs(-age)", I(5, 12, 15, NAI, 20, 10), why_c);
   /* round: half away from zero (R rounds half to even) */
@@ -583,7 +591,7 @@ static void test_errors(void **state) {
   want_error(f, "`no such` > 1", "unknown column \"no such\"");
   want_error(f, "NA", "there is no missing-value literal; test with is_missing(x)");
   want_error(f, "sqrt", "sqrt is a function: write sqrt(...)");
-  want_error(f, "lg(x)", "at column 1: unknown function \"lg\" (did you mean \"log\"?); known functions: abs, ceil, coalesce, date, day, days_between, exp, floor, if_else, inv_logit, is_missing, log, logit, max, min, month, round, sqrt, to_number, weekday, year");
+  want_error(f, "lg(x)", "at column 1: unknown function \"lg\" (did you mean \"log\"?); known functions: abs, ceil, coalesce, cos, date, day, days_between, exp, floor, if_else, inv_logit, is_missing, log, logit, max, min, month, round, sin, sqrt, to_number, weekday, year");
   want_error(f, "foobar(x)", "unknown function \"foobar\"; known functions: abs");
   want_error(f, "(x + 1", "at column 7: expected \")\"");
   want_error(f, "log(x", "at column 6: expected \",\" or \")\"");
@@ -728,6 +736,13 @@ static void test_eval_errors(void **state) {
   assert_null(expr_eval(e, g, "y", err, sizeof err));
   assert_non_null(strstr(err, "the data changed since the expression was compiled (column \"sex\")"));
   assert_null(expr_filter(e, g, &m, err, sizeof err));
+  /* a column called pi: the bare name is refused as ambiguous, `pi` is the column */
+  static const int64_t piv[2] = {7, 8};
+  add(g, col_i64("pi", 2, piv, NULL));
+  want_error(g, "pi * 2", "at column 1: pi is the constant 3.14159... but the data also have a column called pi");
+  struct expr *ep = expr_compile("`pi` * 2", g, err, sizeof err);
+  assert_non_null(ep);
+  expr_free(ep);
   frame_free(g);
   /* a copy of the frame shares the dictionaries, so it is accepted */
   struct frame *h = frame_take(f, NULL, f->nrow);

@@ -370,6 +370,13 @@ local function run_outcome(ctx, d, i, o, f)
   coef("_z_t", N .. ".pre_trend_difference", "_z_t: treated minus comparators, pre-period slope")
   coef("_z_x" .. b1, N .. ".level_change", "_z_x: change in level, treated relative to comparators")
   coef("_z_x_t" .. b1, N .. ".slope_change", "_z_x_t: change in slope, treated relative to comparators")
+  -- The same per interruption under stable names (N.level_change_<j>);
+  -- interruption 1's copy is detail (results.json only).
+  for _, c in ipairs(r.changes or {}) do
+    D.estimate(ctx, N .. "." .. c.name, c, { group = N, unit = o.unit, detail = c.index == 1 or nil,
+      method = string.format("%s: change in %s at %s, treated relative to comparators", c.term, c.kind,
+        c.interruption), df = r.df ~= math.huge and r.df or nil })
+  end
   ctx:estimate{ label = N .. ".comparators_n", value = #r.comparators, group = N, detail = true }
   -- The two halves of the impact at effect_at: each group's observed value
   -- minus its own projected pre-intervention line.

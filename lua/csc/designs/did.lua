@@ -85,10 +85,12 @@ local function run_outcome(ctx, d, i, o, f)
   if res.placebo then
     local rows = {}
     for _, r in ipairs(res.placebo.rows) do
-      rows[#rows + 1] = { r.code, r.name, r.treated and "treated" or "placebo", D.v(r.estimate) }
+      rows[#rows + 1] = { r.code, r.name, r.role or (r.treated and "treated" or "placebo"), D.v(r.estimate) }
     end
     ctx:table(N .. "_placebo", { columns = { "code", "name", "role", "did_2x2" }, rows = rows },
-      { caption = label .. ": placebo-in-space, each comparator as if treated (2x2 estimate)", digits = digits })
+      { caption = label .. ": placebo-in-space, each comparator as if treated (2x2 estimate)"
+        .. (res.placebo.n_treated > 1 and "; the treated units' average is ranked, each treated unit is shown" or ""),
+        digits = digits })
     ctx:estimate{ label = N .. ".placebo_p", value = res.placebo.p_two, n = res.placebo.n, group = N }
     ctx:estimate{ label = N .. ".placebo_rank", value = res.placebo.rank, n = res.placebo.n, group = N }
   end

@@ -186,16 +186,21 @@ local function run_outcome(ctx, d, i, o, f)
   for _, n in ipairs(res.notes) do ctx:note(label .. ": " .. n) end
   for _, w in ipairs(res.warnings) do ctx:warn(label .. ": " .. w) end
   -- Estimates: changes at each interruption, slopes, effects per period.
-  local count = {}
+  -- Each change under its stable name N.level_change_<j> (interruption j in
+  -- time order); interruption 1's also as N.level_change, shown in the
+  -- report (its _1 copy is detail: results.json only).
   for _, c in ipairs(res.changes) do
-    count[c.kind] = (count[c.kind] or 0) + 1
-    local lab = string.format("%s.%s_change%s", N, c.kind, count[c.kind] > 1 and ("_" .. count[c.kind]) or "")
-    D.estimate(ctx, lab, c, { unit = res.family == "poisson" and "log rate" or o.unit, group = N,
-      method = res.method, df = fit.df ~= math.huge and fit.df or nil })
-    if res.family == "poisson" then
-      ctx:estimate{ label = lab:gsub("_change", "_ratio"), value = math.exp(c.estimate),
-        ci = { math.exp(c.conf_low), math.exp(c.conf_high) }, p = c.p_value, group = N,
-        unit = "rate ratio" }
+    local labs = { string.format("%s.%s", N, c.name) }
+    if c.index == 1 then table.insert(labs, 1, string.format("%s.%s_change", N, c.kind)) end
+    for li, lab in ipairs(labs) do
+      local detail = (#labs == 2 and li == 2) or nil
+      D.estimate(ctx, lab, c, { unit = res.family == "poisson" and "log rate" or o.unit, group = N,
+        method = res.method, df = fit.df ~= math.huge and fit.df or nil, detail = detail })
+      if res.family == "poisson" then
+        ctx:estimate{ label = (lab:gsub("_change", "_ratio")), value = math.exp(c.estimate),
+          ci = { math.exp(c.conf_low), math.exp(c.conf_high) }, p = c.p_value, group = N,
+          unit = "rate ratio", detail = detail }
+      end
     end
   end
   local su = res.family == "poisson" and "log rate per period" or (o.unit and (o.unit .. " per period"))

@@ -234,6 +234,7 @@ local function parse_breaks(fn, axis, spec)
       name = label or axis:label(x), suffix = axis:suffix(x), field = field }
   end
   table.sort(out, function(a, b) return a.x < b.x end)
+  for j, b in ipairs(out) do b.index = j end   -- stable names: level_change_<index>
   for i = 2, #out do
     if out[i].x == out[i - 1].x then fail(fn, "interruptions", "the same time is given twice") end
   end
@@ -270,15 +271,65 @@ local function check_segments(fn, brks, xs_used)
   return notes, pre
 end
 
+-- A design column that is constant over the estimation rows cannot be told
+-- apart from the intercept: it is collinear.  The columns built here
+-- (dummies, harmonics, time counts) have unit scale, so a spread below
+-- 1e-9 of max(1, |value|) is rounding noise (sin(pi x) at whole-number x
+-- is about 1e-12, not 0) and is caught here, whatever tolerance the
+-- least-squares code uses: a near-zero column it kept would get an
+-- enormous, meaningless coefficient.  `rows`: the row positions used (nil:
+-- all); `why[name]`: {field, text}, the recipe field that made the column
+-- and a plain-words hint.  Raises an analysis error.
+local NEAR_CONSTANT = 1e-9
+local function check_constant(fn, names, cols, rows, why)
+  for j, col in ipairs(cols) do
+    local lo, hi, big, n = math.huge, -math.huge, 0, 0
+    local function see(v)
+      if type(v) == "number" and v == v then
+        n = n + 1
+        if v < lo then lo = v end
+        if v > hi then hi = v end
+        if math.abs(v) > big then big = math.abs(v) end
+      end
+    end
+    if rows then for _, p in ipairs(rows) do see(col[p]) end else for p = 1, #col do see(col[p]) end end
+    if n > 0 and hi - lo <= NEAR_CONSTANT * math.max(1, big) then
+      local val = math.abs(hi) <= NEAR_CONSTANT * math.max(1, big) and "0"
+        or util.fmt_number(tonumber(string.format("%.6g", (lo + hi) / 2)))
+      local w = why and why[names[j]] or {}
+      fail(fn, w.field or "data", string.format("the design column '%s' is "
+        .. "constant over the %d periods of the estimation sample (every value is %s%s), so it cannot "
+        .. "be told apart from the intercept: it is collinear. %s", names[j], n, val,
+        hi > lo and string.format(" up to rounding: they differ by %.2g", hi - lo) or "",
+        w.text or "Drop it or widen the sample."), "analysis")
+    end
+  end
+end
+
 -- Period-level covariates shared by every unit: season dummies or
 -- harmonics, and definition-change dummies.  Returns columns (arrays over
 -- the given times), names and plain-words notes.
+--
+-- The season of a time: with dated times the calendar month (1..12) on a
+-- monthly axis, the quarter (1..4) on a quarterly one, as R's
+-- tsModel::harmonic(month, K, 12) and Stata's month(); otherwise the time
+-- value itself.  The default period is 4 on a dated quarterly axis, else 12.
+-- Harmonics are sin(2 pi h s / period) and cos(2 pi h s / period), h = 1..K;
+-- at h = period / 2 the sine is sin(pi s) = 0 at every whole-number s and is
+-- left out, the cosine cos(pi s) = (-1)^s kept.
+local function season_of(axis, x)
+  if axis.dates and (axis.frequency == nil or axis.frequency == "month") then return x % 12 + 1 end
+  if axis.dates and axis.frequency == "quarter" then return x % 4 + 1 end
+  return x
+end
+
 local function period_covariates(fn, axis, times, use, spec)
-  local cols, names = {}, {}
+  local cols, names, why = {}, {}, {}
   local season = spec.season
   if season ~= nil then
     if type(season) ~= "table" then fail(fn, "season", "expected {type = \"months\"} or {type = \"harmonics\", harmonics = 2}") end
-    local period = season.period or 12
+    local quarterly = axis.dates and axis.frequency == "quarter"
+    local period = season.period or (quarterly and 4 or 12)
     if math.type(period) ~= "integer" or period < 2 then failn(fn, "season.period", "season.period must be a whole number >= 2") end
     local kind = choice(fn, "season.type", season.type, { "months", "harmonics" }, "months")
     if kind == "months" then
@@ -305,15 +356,20 @@ local function period_covariates(fn, axis, times, use, spec)
       for h = 1, K do
         local sn, cs = {}, {}
         for p, x in ipairs(times) do
-          sn[p] = math.sin(2 * math.pi * h * x / period)
-          cs[p] = math.cos(2 * math.pi * h * x / period)
+          local s = season_of(axis, x)
+          sn[p] = math.sin(2 * math.pi * h * s / period)
+          cs[p] = math.cos(2 * math.pi * h * s / period)
         end
-        cols[#cols + 1] = sn
-        names[#names + 1] = "sin" .. h
-        if 2 * h < period then   -- cos(pi x) at h = period/2 duplicates nothing, sin(pi x) is 0
-          cols[#cols + 1] = cs
-          names[#names + 1] = "cos" .. h
+        if 2 * h < period then   -- at h = period/2, sin(pi s) is 0: only the cosine is kept
+          cols[#cols + 1] = sn
+          names[#names + 1] = "sin" .. h
         end
+        cols[#cols + 1] = cs
+        names[#names + 1] = "cos" .. h
+        local w = { field = "season", text = "A harmonic is constant when the times fall on only some "
+          .. "phases of the period (a step other than 1, or a sample shorter than the period); use "
+          .. "fewer harmonics or season = {type = \"months\"}." }
+        why["sin" .. h], why["cos" .. h] = w, w
       end
     end
   end
@@ -321,14 +377,20 @@ local function period_covariates(fn, axis, times, use, spec)
   if dc ~= nil then
     if type(dc) ~= "table" then dc = { dc } end
     for i, v in ipairs(dc) do
-      local x, why = axis:num(v)
-      if x == nil then fail(fn, string.format("definition_change[%d]", i), why) end
+      local x, bad = axis:num(v)
+      if x == nil then fail(fn, string.format("definition_change[%d]", i), bad) end
       local c = {}
       for p, t in ipairs(times) do c[p] = t >= x - 1e-9 and 1 or 0 end
       cols[#cols + 1] = c
       names[#names + 1] = "_def" .. axis:suffix(x)
+      why[names[#names]] = { field = string.format("definition_change[%d]", i), text = string.format(
+        "The definition change at %s is before or after every period of the sample; leave it out.",
+        axis:label(x)) }
     end
   end
+  local rows = {}
+  for p = 1, #times do if use[p] then rows[#rows + 1] = p end end
+  check_constant(fn, names, cols, rows, why)
   return cols, names
 end
 
@@ -381,6 +443,20 @@ local function lincom_vec(fit, c, value)
     statistic = r.statistic, p_value = r.p_value, conf_low = r.conf_low, conf_high = r.conf_high }
 end
 
+--- Stable names for the interruption terms (term -> name) and the change
+-- rows: "level_change_j" and "slope_change_j" for interruption j (in time
+-- order), whatever the term names (which carry the time: _x2018m4).  `rows`
+-- ({term, kind, index, ...}) get `name`; the result `res` gets res[name] = row
+-- and, for the first interruption, res.level_change and res.slope_change.
+function M.name_changes(res, rows)
+  for _, row in ipairs(rows) do
+    row.name = string.format("%s_change_%d", row.kind, row.index)
+    res[row.name] = row
+    if row.index == 1 then res[row.kind .. "_change"] = row end
+  end
+  return rows
+end
+
 M.isnan = isnan
 M.num_or_nil = num_or_nil
 M.fail = fail
@@ -397,6 +473,8 @@ M.sample_mask = sample_mask
 M.parse_breaks = parse_breaks
 M.check_segments = check_segments
 M.period_covariates = period_covariates
+M.check_constant = check_constant
+M.season_of = season_of
 M.pw = pw
 M.reinfer = reinfer
 M.lincom_vec = lincom_vec

@@ -174,10 +174,13 @@ end
 --   treated period), optional `comparators` (default every other unit),
 --   `exclude`, `from`, `to`, `level`, `cluster_df`, `vcov` ("CR1", the
 --   default; "HC1" or "classical"), `placebo` (true: the 2x2 estimate with
---   each comparator as if treated)
+--   each comparator as if treated, ranked against the treated units'
+--   average estimate)
 -- @treturn table two_by_two and twfe ({estimate, std_error, statistic,
 --   p_value, conf_low, conf_high, df}), fit_2x2, fit_twfe, n, clusters,
---   means (pre and post means of both groups), placebo, notes
+--   means (pre and post means of both groups), placebo ({rows (code, name,
+--   role, treated, ranked, estimate), rank, n, p_two, estimate (the ranked
+--   treated estimate), n_treated, note}), notes
 function M.did(spec)
   local S = did_setup("did", spec)
   local f2, xs2 = did_frame(S, {
@@ -214,27 +217,52 @@ function M.did(spec)
       end
       d[u] = (n0 > 0 and n1 > 0) and (s1 / n1 - s0 / n0) or nil
     end
-    local rows = {}
-    local function est(u)
-      if d[u] == nil then return nil end
+    -- The treated estimate ranked is the average over the treated units:
+    -- mean of their d minus the comparators' mean d (the 2x2 estimate on a
+    -- balanced panel).  Each treated unit's own estimate is listed, not
+    -- ranked.  Each placebo is one comparator against the others.
+    local function mean_d(list, skip)
       local s, n = 0, 0
-      for _, v in ipairs(S.comps) do if v ~= u and d[v] ~= nil then s, n = s + d[v], n + 1 end end
-      return n > 0 and (d[u] - s / n) or nil
+      for _, v in ipairs(list) do if v ~= skip and d[v] ~= nil then s, n = s + d[v], n + 1 end end
+      return n > 0 and s / n or nil
     end
-    local tu = S.treated[1]
-    local t0 = est(tu)
-    rows[1] = { code = S.P.units[tu], name = S.P.names[S.P.units[tu]], estimate = t0, treated = true }
+    local cbar = mean_d(S.comps)
+    local rows = {}
+    for _, u in ipairs(S.treated) do
+      rows[#rows + 1] = { code = S.P.units[u], name = S.P.names[S.P.units[u]], treated = true,
+        role = #S.treated > 1 and "treated unit" or "treated", ranked = #S.treated == 1,
+        estimate = (d[u] ~= nil and cbar ~= nil) and (d[u] - cbar) or nil }
+    end
+    local tbar = mean_d(S.treated)
+    local t0 = (tbar ~= nil and cbar ~= nil) and (tbar - cbar) or nil
+    if t0 == nil then
+      C.fail("did", "placebo", "the treated units have no observed periods on both sides of the start", "analysis")
+    end
+    if #S.treated > 1 then
+      rows[#rows + 1] = { code = "average", name = string.format("average of the %d treated units", #S.treated),
+        treated = true, role = "treated (average)", ranked = true, estimate = t0 }
+    end
     for _, u in ipairs(S.comps) do
-      rows[#rows + 1] = { code = S.P.units[u], name = S.P.names[S.P.units[u]], estimate = est(u), treated = false }
+      local m = mean_d(S.comps, u)
+      rows[#rows + 1] = { code = S.P.units[u], name = S.P.names[S.P.units[u]], treated = false,
+        role = "placebo", ranked = true, estimate = (d[u] ~= nil and m ~= nil) and (d[u] - m) or nil }
     end
     local ge, n = 0, 0
     for _, r in ipairs(rows) do
-      if r.estimate then
+      if r.ranked and r.estimate then
         n = n + 1
         if math.abs(r.estimate) >= math.abs(t0) - 1e-12 * math.abs(t0) then ge = ge + 1 end
       end
     end
-    res.placebo = { rows = rows, rank = ge, n = n, p_two = ge / n }
+    res.placebo = { rows = rows, rank = ge, n = n, p_two = ge / n, estimate = t0,
+      n_treated = #S.treated }
+    if #S.treated > 1 then
+      res.placebo.note = string.format("Placebo-in-space with %d treated units: the estimate ranked is "
+        .. "their average (the 2x2 estimate), among %d placebo estimates of one comparator each. An "
+        .. "average of %d units varies less than one unit's estimate, so the ranking is conservative "
+        .. "(the permutation p-value is if anything too large).", #S.treated, n - 1, #S.treated)
+      res.notes[#res.notes + 1] = res.placebo.note
+    end
   end
   return res
 end

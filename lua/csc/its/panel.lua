@@ -312,7 +312,11 @@ end
 -- @treturn csc.its.Cits a model result (terms, coef, se, statistic,
 --   p_value, conf_low, conf_high, vcov, df, :lincom{}, :wald{}) plus
 --   periods (one row per period), impact (at effect_at), trends (pre and
---   post slopes), notes
+--   post slopes), changes (the treated unit's level and slope changes
+--   beyond the comparators', _z_x_j and _z_x_t_j, each with a stable
+--   `name`: level_change_j, slope_change_j), the same rows as
+--   r.level_change_1, r.slope_change_1, ... (r.level_change and
+--   r.slope_change: interruption 1's), notes
 function Panel:cits(spec)
   C.options("cits", spec)
   local tu = self:unit(spec.treated, "cits", "treated")
@@ -372,6 +376,23 @@ function Panel:cits_run(cfg, tu, comps, spec)
       statistic = r.statistic[j], p_value = r.p_value[j], conf_low = r.conf_low[j],
       conf_high = r.conf_high[j] }
   end
+  -- The treated unit's changes beyond the comparators' (_z_x_j, _z_x_t_j)
+  -- under stable names: level_change_j, slope_change_j (csc.its.core).
+  r.changes = {}
+  for _, b in ipairs(cfg.brks) do
+    for _, kind in ipairs({ "level", "slope" }) do
+      local term = (kind == "level" and "_z_x" or "_z_x_t") .. b.suffix
+      for _, c in ipairs(r.coefficients) do
+        if c.term == term then
+          c.name = string.format("%s_change_%d", kind, b.index)
+          r.changes[#r.changes + 1] = { interruption = b.name, kind = kind, term = term,
+            index = b.index, estimate = c.estimate, std_error = c.std_error, statistic = c.statistic,
+            p_value = c.p_value, conf_low = c.conf_low, conf_high = c.conf_high }
+        end
+      end
+    end
+  end
+  C.name_changes(r, r.changes)
   -- One row per period.
   local L = r.lines
   r.periods = {}

@@ -112,7 +112,12 @@ end
 --   time, label, observed, included, post, fitted, fitted_se,
 --   counterfactual, counterfactual_se, effect, effect_se, effect_lo,
 --   effect_hi, effect_p; Poisson adds ratio, ratio_lo, ratio_hi), changes
---   (level and slope change per interruption), trends, notes, warnings
+--   (level and slope change per interruption: interruption, kind, term,
+--   name, estimate, std_error, statistic, p_value, conf_low, conf_high),
+--   the same rows under stable names (level_change_1, slope_change_1,
+--   level_change_2, ...; level_change and slope_change are interruption
+--   1's; fit.coefficients rows of those terms carry `name` too), trends,
+--   notes, warnings
 function M.segmented(spec)
   C.options("segmented", spec)
   local f = spec.data
@@ -195,6 +200,9 @@ function M.segmented(spec)
     terms[#terms + 1] = xnames[j]
     full[#full + 1], cf[#cf + 1] = c, c
   end
+  -- Any design column constant over the rows fitted is collinear with the
+  -- intercept (csc.its.core.check_constant).
+  C.check_constant("segmented", terms, full, used)
   local function make_frame(cols, rowset, with_y)
     local names, columns = {}, {}
     for j, t in ipairs(terms) do
@@ -292,9 +300,8 @@ function M.segmented(spec)
     end
     local disp = C.choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
     local g = model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }
-    local yv, chi2 = est:column("_y"), 0
-    for i = 1, #yv do chi2 = chi2 + (yv[i] - g.fitted[i]) ^ 2 / g.fitted[i] end
-    local phi = chi2 / g.df_resid
+    local yv = est:column("_y")
+    local phi = g.pearson_chi2 / g.df_resid   -- as model.poisson{dispersion = "pearson"}
     res.dispersion = phi
     local pr = {}
     for i = 1, #yv do pr[i] = (yv[i] - g.fitted[i]) / math.sqrt(g.fitted[i]) end
@@ -384,9 +391,11 @@ function M.segmented(spec)
       local c = fit.coefficients[j + 1]
       res.changes[#res.changes + 1] = { interruption = bt.b.name, kind = bt.kind, term = t,
         estimate = c.estimate, std_error = c.std_error, statistic = c.statistic, p_value = c.p_value,
-        conf_low = c.conf_low, conf_high = c.conf_high }
+        conf_low = c.conf_low, conf_high = c.conf_high, index = bt.b.index }
+      c.name = string.format("%s_change_%d", bt.kind, bt.b.index)
     end
   end
+  C.name_changes(res, res.changes)
   local w = { _t = 1 }
   local function trend(name)
     local lc = fit:lincom(util.copy(w))

@@ -1,0 +1,3 @@
+local t = {}
+local n = 0
+n = n + t.missing.count
