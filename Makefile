@@ -73,7 +73,7 @@ $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
 # tests/fuzz/replay.c, which replays the committed corpus, for `make check`
 # (the ASan/UBSan build, build-asan/).  The Lua harnesses are one C file,
 # tests/fuzz/lua.c, built once per tests/fuzz/NAME.lua.
-FUZZ_C      := csv csv_diff expr svg
+FUZZ_C      := csv csv_diff expr svg workbook
 FUZZ_LUA    := recipe ssda903 json
 FUZZ_ALL    := $(FUZZ_C) $(FUZZ_LUA)
 FUZZ_DRIVER ?= tests/fuzz/replay.c
