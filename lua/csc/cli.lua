@@ -17,7 +17,8 @@ Usage:
                         [--format md,csv,json,html] [--png] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS] [LIMITS]
   csceval check RECIPE... [--data [RECIPE:]NAME=PATH]... [--timeout SECONDS] [LIMITS]
-  csceval describe FILE.csv [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+  csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+                   [--sheet NAME|N] [--survey]
   csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
   csceval la NAME|CODE... [--shared DIR]
   csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
@@ -30,7 +31,8 @@ Commands:
   run       run each recipe and write out/<id>/report.md, report.html, results.json,
             CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
-  describe  first look at a CSV file: types, missing values by reason, ranges, levels
+  describe  first look at a data file (CSV, .dta, .sav, .por, .sas7bdat, .xlsx, .ods): types, labels,
+            missing values by reason, ranges, levels
   show      print the rows of a CSV file (optionally filtered) as an aligned table
   la        a local authority's codes, region, years and statistical neighbours
   new       write a commented starting recipe for a design (benchmark, its, cits,
@@ -62,6 +64,8 @@ LIMITS (run, check, describe, show; each refused with a message naming it):
   --max-output MB    most bytes one recipe writes (default 1024)
   --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
   --columns A,B      describe, show: only these columns
+  --sheet NAME|N     describe, show: the workbook sheet (.xlsx, .ods), by name or position
+  --survey           describe, show: a survey export (two header rows: question, option)
   --rows N           show: at most N rows (default 20)
   --shared DIR       la, new: the shared public data folder (default ../shared/data)
   --la CODE          new: the authority to analyse (old code, ONS code or name)
@@ -140,6 +144,10 @@ local function parse(argv)
     elseif a == "--type" then o.types[#o.types + 1] = value(a)
     elseif a == "--where" then o.where = value(a)
     elseif a == "--columns" then o.columns = value(a)
+    elseif a == "--sheet" then
+      local v = value(a)
+      o.sheet = math.tointeger(tonumber(v)) or v
+    elseif a == "--survey" then o.survey = true
     elseif a == "--rows" then o.rows = number(a, true, "a whole number")
     elseif a == "--shared" then o.shared = value(a)
     elseif a == "--la" then o.la = value(a)
@@ -230,7 +238,7 @@ local function check_data_recipes(o)
 end
 
 local function describe(o)
-  if #o.files ~= 1 then errors.raise("usage", "describe takes one CSV file: csceval describe FILE.csv") end
+  if #o.files ~= 1 then errors.raise("usage", "describe takes one data file: csceval describe FILE.csv (or .dta, .sav, .por, .sas7bdat, .xlsx, .ods)") end
   local f, label = require("csc.frame_text").read_view(o.files[1], o, errors, sys)
   sys.stdout(require("host.frame").describe(f, label))
   return 0

@@ -6,7 +6,7 @@
 -- themselves: they receive frames through ctx.data.
 -- @module csc.data
 local errors = require("csc.errors")
-local hframe = require("host.frame")
+local read = require("csc.read")
 local recipe = require("csc.recipe")
 local sys = require("host.sys")
 local util = require("csc.util")
@@ -121,7 +121,8 @@ function M.load_inputs(r, overrides)
       else hint = "pass --data " .. name .. "=PATH" end
       errors.raise("data", string.format("%sfile %s not found; %s", where, path, hint))
     end
-    local f, msg = hframe.read_csv(path, { types = inp.types })
+    local f, msg = read.read(path, { types = inp.types, labels = inp.labels, sheet = inp.sheet,
+      header_row = inp.header_row, format = inp.format })
     if not f then errors.raise("data", msg .. " (input \"" .. name .. "\" of " .. r.path .. ")") end
     if f:nrow() == 0 then
       errors.raise("data", string.format("%s%s has a header but no data rows; check that the file is the "
