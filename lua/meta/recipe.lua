@@ -17,7 +17,7 @@
 ---@field labels? table<string, string> estimate keys (or their leading parts) and column names in plain words for the report, e.g. labels = { referrals = "Referrals per month" } (csc.render.labels)
 ---@field limitations? string[]
 ---@field outputs? csc.Recipe.Outputs
----@field published? (csc.Recipe.Published|csc.Recipe.Published2)[]
+---@field published? (csc.Recipe.Published|csc.Recipe.Published2|csc.Recipe.Published3)[]
 ---@field question string the evaluation question in plain English
 ---@field seed? integer
 ---@field source csc.Recipe.Source
@@ -241,15 +241,19 @@
 
 ---@class csc.Recipe.Inputs
 ---@field columns? string[]
+---@field dataset? string a shared data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description and columns come from there (csc.sources)
 ---@field description? string
----@field format? "csv"|"ssda903" csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)
+---@field format? "csv"|"ssda903"|"survey" csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)
 ---@field generator? string
+---@field header_row? integer workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)
+---@field labels? "auto"|"text"|"codes"|table<string, "auto"|"text"|"codes"> Stata, SPSS and SAS files: value-labelled columns as "text" (the labels), "codes" (numbers, labels kept) or "auto" (text when every value has a label); one word for all, or {column = ..., default = ...}
 ---@field last_year_rules? boolean ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)
 ---@field optional? boolean run without this input when its file is absent (the recipe checks ctx.data)
----@field path string the CSV file to read, e.g. "../shared/data/ees/x.csv" (for format = "ssda903", the folder of the return's CSV files)
+---@field path string the file to read, e.g. "../shared/data/ees/x.csv"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = "ssda903", the folder of the return's CSV files
 ---@field prefix? string ssda903: file name prefix, "{year}" replaced by each year and "{start}" by the year before (default "{year}-")
 ---@field real_data? string what the real file is and who holds it
 ---@field record_level? boolean the file holds one row per child (or per event): outputs get disclosure control
+---@field sheet? string|integer workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)
 ---@field synthetic? boolean
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
 ---@field xml? string ssda903: read the XML form of the return instead, one file per year in the folder, "{year}" and "{start}" replaced (e.g. "{year}.xml")
@@ -285,12 +289,22 @@
 ---@field unit? string
 ---@field value? number
 
+---@class csc.Recipe.Published3
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field file string a CSV file of figures, relative to the recipe's folder, e.g. "published/my_recipe.csv"; columns: label, printed, value, tolerance, estimate, field, unit, source, note, synthetic, input_check
+---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
+---@field note? string
+---@field source? string for rows that give none
+---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
+---@field tolerance? number for rows that give value without tolerance
+---@field unit? string
+
 ---@class csc.Recipe.Source
 ---@field authors? string
 ---@field file? string
 ---@field publisher? string
----@field reference? string
----@field report string
+---@field reference? string the report's reference, e.g. "RR1030": a report listed in data/reports.csv takes its title, authors, publisher, year and file from there
+---@field report string the report's title; taken from data/reports.csv when reference names a report there (csc.sources)
 ---@field tables string[] the tables or figures of the report this recipe reruns
 ---@field url? string
 ---@field year? integer

@@ -299,7 +299,7 @@ end
 
 -- The series analysed, by name, when the frame says (a name column with
 -- one value: la_name = "Derby"), so the report names the authority.
-local function series_name(f)
+function M.series_name(f)
   for _, c in ipairs(f:names()) do
     local lc = c:lower()
     if lc:match("name$") and not lc:match("region") and not lc:match("country") and f:type(c) == "text" then
@@ -315,7 +315,7 @@ end
 local run_each = base.each_outcome(run_outcome)
 
 function M.run(ctx, d)
-  local name, col = series_name(base.frame(ctx.data, d))
+  local name, col = M.series_name(base.frame(ctx.data, d))
   if name then ctx:method(string.format("The series analysed: %s (%s).", name, col)) end
   return run_each(ctx, d)
 end
