@@ -344,7 +344,7 @@
 ---@field part_year? csc.Design.Benchmark.Measures.Part_year annualise a part-year: the numerator counts of that year are scaled by 12 / months (a flow such as referrals; flagged in the report)
 ---@field peak? csc.Design.Benchmark.Measures.Peak
 ---@field per? number multiplier: 100 for a percentage, 10000 for a rate per 10,000
----@field polarity? "high"|"low" for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)
+---@field polarity? "high"|"low" rank 1 among all authorities is the highest value (high, default) or the lowest (low)
 ---@field where? string filter expression for the numerator rows, e.g. category == "..."
 
 ---@class csc.Design.Benchmark.Neighbours

@@ -11,8 +11,11 @@
 -- A measure may instead name a LAIT indicator (lait = "CareLeaverEET"): its
 -- input is DfE's LAIT long file (measure_short, year, la_number, area_name,
 -- region, value; England is 970, the regions 980-990, "-" is missing).
--- Such a measure also gets the authority's region and its rank and quartile
--- among all authorities with a value that year (csc.benchmark.lait).
+-- Such a measure also gets the authority's region.
+-- Every measure, LAIT or EES, gets the authority's rank and quartile among
+-- all authorities with a figure that year (csc.benchmark.lait.rank; ties
+-- share the best rank), and a table of every authority's figure, rank and
+-- quartile in the last year with figures (table NAME_ranks).
 -- @module csc.designs.benchmark
 local S = require("csc.schema")
 local util = require("csc.util")
@@ -41,7 +44,7 @@ local measure = S.record({
   input = S.string({ required = true }),
   numerator = S.column({ input = "input", doc = "required unless the measure names a LAIT indicator (lait)" }),
   lait = S.string({ doc = "a LAIT measure code (measure_short), e.g. \"CareLeaverEET\"; the input is the LAIT long file" }),
-  polarity = S.enum({ "high", "low" }, { doc = "for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)" }),
+  polarity = S.enum({ "high", "low" }, { doc = "rank 1 among all authorities is the highest value (high, default) or the lowest (low)" }),
   denominator = denominator,
   per = S.number({ doc = "multiplier: 100 for a percentage, 10000 for a rate per 10,000" }),
   where = S.string({ doc = "filter expression for the numerator rows, e.g. category == \"...\"" }),
@@ -172,9 +175,11 @@ end
 local function index(f, col, where, codecol)
   if where then f = f:filter(where) end
   local lev, code, year, val = f:column("geographic_level"), f:column(codecol), f:column("time_period"), f:column(col)
-  local t, why = {}, {}
+  local t, why, names = {}, {}, {}
+  local name = f:has("la_name") and f:column("la_name") or nil
   for i = 1, #lev do
     local key
+    if name and lev[i] == "Local authority" and code[i] ~= NA and name[i] ~= NA then names[tostring(code[i])] = tostring(name[i]) end
     if lev[i] == "National" then key = "E|" .. tostring(year[i])
     elseif lev[i] == "Local authority" and code[i] ~= NA then key = tostring(code[i]) .. "|" .. tostring(year[i]) end
     if key then
@@ -182,7 +187,7 @@ local function index(f, col, where, codecol)
       if val[i] == NA then why[key] = f:na_reason(i, col) end
     end
   end
-  return t, why
+  return t, why, names
 end
 
 --- Why code's figure for year y is missing, in words.
@@ -233,7 +238,7 @@ function M.run(ctx, d)
     d.authority_name, d.neighbours.model or d.neighbours.input, #sn, table.concat(util.copy(sn), ", ")))
   for _, m in ipairs(d.measures) do
     local per = m.per or 1
-    local num, numwhy, extra
+    local num, numwhy, extra, names
     if m.lait then
       num, numwhy, extra = lait.index(ctx.data[m.input], m.lait)
       if not next(num) then
@@ -241,7 +246,7 @@ function M.run(ctx, d)
       end
       ctx:method(string.format("%s: the LAIT indicator %s as published (England is LAIT code 970).", m.label, m.lait))
     else
-      num, numwhy = index(ctx.data[m.input], m.numerator, m.where, codecol)
+      num, numwhy, names = index(ctx.data[m.input], m.numerator, m.where, codecol)
     end
     local den, denwhy, lag = nil, {}, 0
     if type(m.denominator) == "string" then
@@ -275,6 +280,33 @@ function M.run(ctx, d)
       ctx:warn(string.format("%s: %s is annualised from %d months of figures (× 12/%d); it is an estimate of the full "
         .. "year, not a count of it.", m.label, year_label(py.year), py.months, py.months))
     end
+    -- the measure's figure for an authority code (or "E") in year y, or nil
+    local function value_of(code, y)
+      if den == nil then
+        local v = num[code .. "|" .. y]
+        return (v ~= nil and v ~= NA) and v * scale(y) or nil
+      end
+      local r = ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
+      return r and r * scale(y)
+    end
+    -- an EES measure: every authority's figure by year, for ranks and
+    -- quartiles among all authorities (a LAIT measure has them from its file)
+    if not extra then
+      extra = { region_of = {}, region = {}, all = {}, names = names or {}, no_region = true }
+      for key in pairs(num) do
+        local c, yy = key:match("^(%d+)|(%d+)$")
+        yy = tonumber(yy)
+        if c and yy >= d.years.from and yy <= d.years.to then
+          local v = value_of(c, yy)
+          if v then
+            local l = extra.all[yy] or {}
+            l[#l + 1] = { c, v }
+            extra.all[yy] = l
+          end
+        end
+      end
+      for _, l in pairs(extra.all) do table.sort(l, function(p, q) return tonumber(p[1]) < tonumber(q[1]) end) end
+    end
     local rows = {}
     local notes, arows = {}, {}
     local offcount = {}
@@ -285,14 +317,7 @@ function M.run(ctx, d)
     local nbl = {}   -- each neighbour's value by year, for neighbour_lines
     for j = 1, #sn do nbl[j] = {} end
     for y = d.years.from, d.years.to do
-      local function val(code)
-        if den == nil then
-          local v = num[code .. "|" .. y]
-          return (v ~= nil and v ~= NA) and v * scale(y) or nil
-        end
-        local r = ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
-        return r and r * scale(y)
-      end
+      local function val(code) return value_of(code, y) end
       local a = val(auth)
       local acode = auth   -- the code whose figure stands for the authority this year
       if a == nil and d.join_predecessors then
@@ -424,6 +449,25 @@ function M.run(ctx, d)
     end
     ctx:table(m.name .. "_neighbours", { columns = ncols, rows = nrows },
       { caption = m.label .. ": each statistical neighbour of " .. d.authority_name, digits = m.digits or 1 })
+    -- every authority's figure, rank and quartile in the last year with figures
+    local ry
+    for y = d.years.to, d.years.from, -1 do if extra.all[y] and #extra.all[y] > 0 then ry = y; break end end
+    if ry then
+      local ranked, n = lait.ranks(extra, ry, m.polarity)
+      local isn = {}
+      for _, c in ipairs(sn) do isn[tostring(c)] = true end
+      local rrows = {}
+      for _, r in ipairs(ranked) do
+        rrows[#rrows + 1] = { r.code, r.name or NA, r.value, r.rank, r.quartile,
+          r.code == auth and d.authority_name or (isn[r.code] and "neighbour" or "") }
+      end
+      ctx:table(m.name .. "_ranks", { columns = { "code", "authority", "value", "rank", "quartile", "comparison" }, rows = rrows }, {
+        caption = string.format("%s, %s: every authority's figure, rank and quartile (%d authorities with a figure; "
+          .. "1 = %s; ties share the best rank)", m.label, year_label(ry), n, m.polarity == "low" and "lowest" or "highest"),
+        digits = m.digits or 1,
+        note = "Authorities without a figure that year (missing or suppressed) are not ranked. Quartile = ceil(4 × rank / n).",
+        labels = { code = "old LA code", comparison = "role in this comparison" } })
+    end
     local years, col = {}, { {}, {}, {}, {}, {}, {}, {} }
     for y = d.years.from, d.years.to do years[#years + 1] = y end
     for i, row in ipairs(rows) do for j = 2, 7 do col[j][i] = row[j] end end
