@@ -51,7 +51,13 @@ local measure = S.record({
   digits = S.integer({ min = 0 }),
   peak = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }),
   count = S.string({ doc = "for a LAIT measure: the LAIT measure holding its numerator count (e.g. \"LACnum\" for \"LAC\"), for intervals and the funnel plot" }),
-  base = S.string({ doc = "for a LAIT proportion: the LAIT measure holding its denominator (e.g. \"NoCareLeavers\"); a rate without base has the population its published rate implies" }),
+  base = S.string({ doc = "for a LAIT proportion: the LAIT measure holding its denominator (e.g. \"NoCareLeavers\"); a rate without base takes its population from `population`, or else the one its published rate implies" }),
+  population = S.record({
+    input = S.string({ required = true, doc = "an EES-form file (time_period, geographic_level, old_la_code), e.g. the ONS child population" }),
+    column = S.string({ required = true }),
+    year_lag = S.integer({ min = 0, doc = "population year = LAIT year - year_lag (1: the mid-2018 estimate for March 2019)" }),
+    where = S.string({ doc = "filter expression for the population rows" }),
+  }, { doc = "for a LAIT rate with count and no base: the population (denominator) of its intervals and funnel plot; where it has no figure the population the published rate implies is used, and the report says so" }),
   interval = S.enum({ "wilson", "exact", "byar", "none" }, { doc = "95% interval of the authority's figure (table NAME_authority): wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)" }),
   funnel = S.either({ S.boolean(), S.integer() }, { doc = "a funnel plot of every authority around England: true for the last year, or a year; needs counts" }),
   part_year = S.record({
@@ -70,6 +76,9 @@ local measure = S.record({
     return "a LAIT measure with count needs per (100 for a percentage, 10000 for a rate per 10,000) to turn counts into its units", "per"
   end
   if m.base ~= nil and m.count == nil then return "base needs count (the LAIT measure of the numerator)", "base" end
+  if m.population ~= nil and (m.lait == nil or m.count == nil or m.base ~= nil) then
+    return "population is the denominator of a LAIT rate: it needs lait and count, and no base", "population"
+  end
   if m.funnel ~= nil and m.funnel ~= false and not intervals.kind({ lait = m.lait, count = m.count, denominator = m.denominator, per = m.per }) then
     return "a funnel plot needs counts: a denominator, or count = \"...\" for a LAIT measure", "funnel"
   end
@@ -264,12 +273,27 @@ function M.run(ctx, d)
       ctx:method(string.format("%s: the published column %s (%s), as it stands.", m.label, m.numerator, m.input))
     end
     local ikind = intervals.kind(m)
-    local counts = (ikind or m.funnel) and intervals.counter(ctx, m, num, den, lag) or nil
+    local pop, plag
+    if m.population then
+      pop = index(ctx.data[m.population.input], m.population.column, m.population.where, codecol)
+      plag = m.population.year_lag or 0
+      if not next(pop) then
+        error(string.format("design.measures: %s's population input %q has no rows with a figure in %q",
+          m.name, m.population.input, m.population.column), 0)
+      end
+    end
+    local counts, implied
+    if ikind or m.funnel then counts, implied = intervals.counter(ctx, m, num, den, lag, pop, plag) end
+    local popsaid = m.lait and not m.base and (pop
+      and string.format("the population is %s (%s) for year %s, or, where it has none, the one the published rate implies "
+        .. "(%s × %s / rate)", m.population.column, m.population.input, plag == 0 and "Y" or ("Y − " .. plag), m.count, util.fmt_number(per))
+      or string.format("the population is the one the published rate implies (%s × %s / rate), so it carries the rate's "
+        .. "rounding", m.count, util.fmt_number(per)))
     if ikind then
       ctx:method(string.format("%s: 95%% interval of %s's figure: %s.", m.label, d.authority_name, intervals.method_name[ikind]
-        .. (m.lait and not m.base and ikind ~= "wilson" and string.format("; the population is the one the published rate "
-          .. "implies (%s × %s / rate)", m.count, util.fmt_number(per)) or "")))
+        .. (ikind ~= "wilson" and popsaid and ("; " .. popsaid) or "")))
     end
+    if m.funnel and popsaid and not ikind then ctx:method(string.format("%s: in the funnel plot %s.", m.label, popsaid)) end
     -- a part-year: the numerator of that year covers `months` months and is
     -- annualised (× 12 / months), assuming the same rate through the year
     local py = m.part_year
@@ -521,6 +545,23 @@ function M.run(ctx, d)
       if den == nil then centre = (ev ~= nil and ev ~= NA) and ev or nil
       else centre = ratio(num["E|" .. fy], den["E|" .. (fy - lag)], per) end
       intervals.funnel(ctx, d, m, fy, units, centre and centre * scale(fy), year_label, names[1])
+    end
+    -- a LAIT rate whose population file lacked an authority-year: its
+    -- denominator was implied from the rounded published rate instead
+    if pop and implied and next(implied) then
+      local ks = {}
+      for k in pairs(implied) do ks[#ks + 1] = k end
+      table.sort(ks)
+      local shown = {}
+      for i = 1, math.min(#ks, 8) do
+        local c, y = ks[i]:match("^(.-)|(%d+)$")
+        shown[i] = string.format("%s in %s", c, year_label(tonumber(y)))
+      end
+      ctx:warn(string.format("%s: %s has no population figure for %d authority-year(s) (%s%s); there the denominator is "
+        .. "the one the published rate implies (%s × %s / rate), which carries the rate's rounding.", m.label,
+        m.population.input, #ks, table.concat(shown, ", "), #ks > 8 and ", …" or "", m.count, util.fmt_number(per)))
+      ctx:estimate({ label = m.name .. ".population_implied", value = #ks,
+        unit = "authority-years whose population is implied from the published rate", group = m.name, detail = true })
     end
     -- zero runs: a count of 0 in three or more consecutive years looks like a
     -- recording artefact (a field not filled in) rather than a true zero
