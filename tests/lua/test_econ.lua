@@ -138,7 +138,7 @@ end)
 H.case("economic design: unit costs rebased, set-up rows, savings, appraisal and its sensitivity", function()
   local runner = require("csc.runner")
   local sys = require("host.sys")
-  local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-econ-" .. tostring(os.time())
+  local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-econ-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid())
   sys.mkdirs(dir)
   local path = dir .. "/econ_design.lua"
   local fh = assert(io.open(path, "w"))
@@ -186,7 +186,7 @@ end)
 H.case("economic design: a Green Book appraisal and its sensitivity's base case use the declining rates", function()
   local runner = require("csc.runner")
   local sys = require("host.sys")
-  local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-econ-gb-" .. tostring(os.time())
+  local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-econ-gb-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid())
   sys.mkdirs(dir)
   local fl = FLOWS.D
   local years = {}

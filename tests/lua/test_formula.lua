@@ -329,7 +329,7 @@ end)
 H.case("design did: covariates = \"~ z + factor(q)\" gives lm()'s adjusted effects and is in the method", function()
   local sys = require("host.sys")
   local runner = require("csc.runner")
-  local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-formula-" .. tostring(os.time()) .. "-"
+  local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-formula-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
     .. tostring(math.random(1e6))
   sys.mkdirs(tmp)
   local p = tmp .. "/didf.lua"

@@ -16,7 +16,7 @@ local frame = require("host.frame")
 local runner = require("csc.runner")
 local json = require("csc.json")
 
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-gen4-" .. tostring(os.time()) .. "-"
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-gen4-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 

@@ -14,7 +14,7 @@ local SHARED = "../shared/data/ees/"
 local C1 = SHARED .. "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
 local have_shared = sys.kind(C1) == "file"
 
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-gen5-" .. tostring(os.time()) .. "-"
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-gen5-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 

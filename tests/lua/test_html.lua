@@ -9,7 +9,7 @@ local json = require("csc.json")
 local sys = require("host.sys")
 local NA = require("host.frame").NA
 
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-html-" .. tostring(os.time()) .. "-"
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-html-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 

@@ -339,7 +339,7 @@ end)
 
 local sys = require("host.sys")
 local runner = require("csc.runner")
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-its-" .. tostring(os.time()) .. "-"
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-its-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 

@@ -195,7 +195,7 @@ end)
 
 local runner = require("csc.runner")
 local sys = require("host.sys")
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-match-" .. tostring(os.time()) .. "-"
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-match-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 

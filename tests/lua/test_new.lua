@@ -19,7 +19,7 @@ local function cli(args)
   return ok and 0 or code, slurp(tmp .. ".out"), slurp(tmp .. ".err")
 end
 
-local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-new-" .. tostring(os.time()) .. tostring(math.random(1e6))
+local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-new-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. tostring(math.random(1e6))
 os.execute("mkdir -p '" .. dir .. "'")
 
 for _, design in ipairs({ "benchmark", "its", "cits", "did", "matching", "ipw", "custom" }) do

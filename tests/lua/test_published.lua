@@ -56,7 +56,7 @@ H.case("a table entry stands for one figure a cell, keys from the templates", fu
   H.eq(list[9].tolerance, 1)
 end)
 
-local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-published-" .. tostring(os.time()) .. "-"
+local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-published-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(dir)
 assert(sys.write_atomic(dir .. "/d.csv", "g,y,n\na,1,2\nb,3,1\n"))

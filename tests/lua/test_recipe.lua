@@ -5,7 +5,7 @@ local sys = require("host.sys")
 local errors = require("csc.errors")
 
 local dir = os.getenv("TMPDIR") or "/tmp"
-dir = dir .. "/csceval-test-recipe-" .. tostring(os.time()) .. "-" .. tostring(math.random(1e6))
+dir = dir .. "/csceval-test-recipe-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-" .. tostring(math.random(1e6))
 sys.mkdirs(dir)
 
 local HEAD = [[

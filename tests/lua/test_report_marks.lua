@@ -16,7 +16,7 @@ local sys = require("host.sys")
 local json = require("csc.json")
 local recipe = require("csc.recipe")
 
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-marks-" .. tostring(os.time()) .. "-"
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-marks-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 

@@ -5,7 +5,7 @@ local runner = require("csc.runner")
 local json = require("csc.json")
 local sys = require("host.sys")
 
-local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-runner-" .. tostring(os.time()) .. "-"
+local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-runner-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-"
   .. tostring(math.random(1e6))
 sys.mkdirs(dir)
 assert(sys.write_atomic(dir .. "/d.csv", "g,y\na,1\nb,3\n"))

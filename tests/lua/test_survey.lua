@@ -252,7 +252,7 @@ H.case("survey: small counts are suppressed unless the recipe says why", functio
 end)
 
 -- ===== recipes and generators =====
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-survey-" .. tostring(os.time()) .. "-" .. tostring(math.random(1e6))
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-survey-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid()) .. "-" .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 
 H.case("survey: the generators rerun to the committed bytes", function()

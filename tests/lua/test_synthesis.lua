@@ -8,7 +8,7 @@ local runner = require("csc.runner")
 local sys = require("host.sys")
 local json = require("csc.json")
 
-local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-synth-" .. tostring(os.time())
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-synth-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid())
 
 local function est(res, label)
   for _, e in ipairs(res.estimates) do if e.label == label then return e.value end end

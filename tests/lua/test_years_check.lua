@@ -46,7 +46,7 @@ end
 
 H.case("check: the newcomer recipes pass, name the authorities and the years", function()
   local dir = "tests/newcomer"
-  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-" .. tostring(os.time())
+  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid())
   for _, f in ipairs({ "its.lua", "its_text_year.lua", "cits.lua", "benchmark.lua" }) do
     local code, o, e = cli({ "check", f }, dir)
     H.eq(code, 0)
@@ -99,7 +99,7 @@ H.case("frames print as aligned tables; describe --where, show", function()
 end)
 
 H.case("cits: a warning when fewer comparators are chosen than select.n asks; the placebo table names its comparison set", function()
-  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-sel-" .. tostring(os.time())
+  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-sel-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid())
   local code, o = cli({ "check", "cits_select.lua" }, "tests/newcomer")
   H.eq(code, 0)
   H.ok(o:find("warning: select.n = 5 but only 3 neighbours have data", 1, true), o)
@@ -118,7 +118,7 @@ H.case("cits: a warning when fewer comparators are chosen than select.n asks; th
 end)
 
 H.case("its: design.rates with year_lag gives the same analysis as the hand-written preparation", function()
-  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-rates-" .. tostring(os.time())
+  local out = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-newcomer-rates-" .. tostring(os.time()) .. "-" .. tostring(require("host.sys").pid())
   for _, f in ipairs({ "its.lua", "its_rates.lua" }) do
     local code = cli({ "run", f, "--out", out, "--quiet", "--format", "json" }, "tests/newcomer")
     H.eq(code, 0)
