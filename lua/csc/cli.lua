@@ -14,7 +14,7 @@ M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explai
 M.usage = [[
 Usage:
   csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
-                        [--format md,csv,json,html] [--png] [--quiet] [--trusted]
+                        [--format md,csv,json,html] [--png] [--xlsx] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS] [LIMITS]
   csceval check RECIPE... [--data NAME=PATH]... [--timeout SECONDS] [LIMITS]
   csceval describe FILE.csv [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
@@ -47,6 +47,8 @@ Options:
   --seed N           random seed (default: the recipe's seed)
   --format LIST      which outputs to write: md, csv, json, html (default all)
   --png              also write each chart as a PNG (for pasting into Word)
+  --xlsx             also write report.xlsx: a sheet per result table, published against
+                     reproduced, estimates and provenance (numbers as numbers)
   --quiet            print nothing but errors
   --trusted          run recipes without the sandbox (full Lua standard library)
   --memory MB        cap on Lua memory per run (default 4096)
@@ -153,6 +155,7 @@ local function parse(argv)
         o.formats[#o.formats + 1] = f
       end
     elseif a == "--png" then o.png = true
+    elseif a == "--xlsx" then o.xlsx = true
     elseif a == "--table" then o.table = value(a)
     elseif a == "--quiet" or a == "-q" then o.quiet = true
     elseif a == "--trusted" then o.trusted = true
@@ -201,6 +204,7 @@ local function rerun_command(o, path)
   if o.seed then add("--seed", tostring(o.seed)) end
   if o.formats then add("--format", table.concat(o.formats, ",")) end
   if o.png then add("--png") end
+  if o.xlsx then add("--xlsx") end
   if o.trusted then add("--trusted") end
   return command_string(argv)
 end
@@ -225,6 +229,7 @@ local function run_each(o, argv)
   if o.seed then add("--seed", tostring(o.seed)) end
   if o.formats then add("--format", table.concat(o.formats, ",")) end
   if o.png then add("--png") end
+  if o.xlsx then add("--xlsx") end
   if o.quiet then add("--quiet") end
   if o.trusted then add("--trusted") end
   for flag, lim in pairs(M.limits) do
@@ -269,7 +274,7 @@ local function run(o, argv)
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, trusted = o.trusted, timeout = o.timeout, command = rerun_command(o, path),
+      png = o.png, xlsx = o.xlsx, trusted = o.trusted, timeout = o.timeout, command = rerun_command(o, path),
       tick = function() progress:step(k - 1, path) end })
     progress:clear()
     if ok then
