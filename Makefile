@@ -9,10 +9,10 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0 yaml-0.1 \
-           libxml-2.0 \
+           libxml-2.0 libzip \
            xlsxwriter
 DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev libyaml-dev pkg-config \
-           libxml2-dev \
+           libxml2-dev libreadstat-dev libzip-dev \
            libxlsxwriter-dev
 # fuzzing (libFuzzer comes with clang's runtime libraries) and valgrind
 DEBS    += clang libclang-rt-14-dev valgrind
@@ -24,13 +24,15 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libcsv ships no .pc file
 CSV_LIBS   := -lcsv
+# nor does ReadStat (Stata, SPSS and SAS files)
+READSTAT_LIBS := -lreadstat
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 \
               -DCSC_VERSION='"$(VERSION)"' -Ihost $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS   := $(PKG_LIBS) $(CSV_LIBS) -lm
+LDLIBS   := $(PKG_LIBS) $(CSV_LIBS) $(READSTAT_LIBS) -lm
 
 BUILD    ?= build
 # host/ is arranged by layer (docs/host.md): app, bind, data, num, match, render
@@ -75,7 +77,7 @@ $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
 # tests/fuzz/replay.c, which replays the committed corpus, for `make check`
 # (the ASan/UBSan build, build-asan/).  The Lua harnesses are one C file,
 # tests/fuzz/lua.c, built once per tests/fuzz/NAME.lua.
-FUZZ_C      := csv csv_diff expr svg
+FUZZ_C      := csv csv_diff expr svg workbook
 FUZZ_LUA    := recipe ssda903 json
 FUZZ_ALL    := $(FUZZ_C) $(FUZZ_LUA)
 FUZZ_DRIVER ?= tests/fuzz/replay.c
@@ -206,6 +208,7 @@ install: csceval
 	install -m 644 docs/csceval.1 $(DESTDIR)$(PREFIX)/share/man/man1/csceval.1
 	install -d $(DESTDIR)$(PREFIX)/share/csceval/data/instruments
 	install -m 644 data/instruments/*.lua $(DESTDIR)$(PREFIX)/share/csceval/data/instruments/
+	install -m 644 data/reports.csv data/datasets.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
 
 clean:
 	rm -rf build build-asan csceval out tests/out

@@ -10,25 +10,13 @@ return {
     .. "suitable accommodation, education, employment or training) in 2017 to 2019, when Local Area "
     .. "Coordination was extended to them, compared with similar authorities and England, and since?",
   source = {
-    report = "Evaluation of the Derby Local Area Coordination Approach, evaluation report (Ipsos MORI, March 2020)",
-    authors = "Claudia Mollidor, Raynette Bierman, Charlotte Goujon, Leonardo Zanobetti, Ellis Akhurst",
-    publisher = "Department for Education",
-    reference = "RR1022",
-    year = 2020,
-    file = "../shared/seeds/004_44b4eb76ffe3c1d9.txt",
+    reference = "RR1022",   -- the report (data/reports.csv)
     tables = { "Table 1", "Section 2 text (staying put)" },
   },
 
   inputs = {
-    lait = {
-      path = "../shared/data/lait/lait_csc_key_measures_2015_2025_long.csv",
-      description = "DfE Local Authority Interactive Tool: children's social care indicators 2015-2025, every authority, region and England",
-      columns = { "measure_short", "year", "la_number", "area_name", "region", "value" },
-    },
-    neighbours = {
-      path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
-      description = "Statistical neighbour groupings, April 2021 model (ten neighbours per authority)",
-    },
+    lait = { dataset = "lait_key_measures" },
+    neighbours = { dataset = "statistical_neighbours_2021" },
   },
 
   design = {
@@ -71,50 +59,8 @@ return {
     },
   },
 
-  published = {
-    { label = "Care leavers aged 19-21, Derby 2017", source = "Table 1", estimate = "base.authority.2017", value = 130, tolerance = 0 },
-    { label = "Care leavers aged 19-21, Derby 2018", source = "Table 1", estimate = "base.authority.2018", value = 136, tolerance = 0,
-      note = "LAIT's current vintage has 133: the statistics were revised after March 2020" },
-    { label = "Care leavers aged 19-21, Derby 2019", source = "Table 1", estimate = "base.authority.2019", value = 167, tolerance = 0,
-      note = "LAIT's current vintage has 166: the statistics were revised after March 2020" },
-    { label = "Not in touch, Derby 2017 (%)", source = "Table 1", estimate = "not_in_touch.authority.2017", value = 9, tolerance = 0.5,
-      note = "the printed count (10 of 130) gives 7.7%" },
-    { label = "Not in touch, Derby 2018 (%)", source = "Table 1", estimate = "not_in_touch.authority.2018", value = 7, tolerance = 0.5 },
-    { label = "Not in touch, Derby 2019 (%)", source = "Table 1 and text", estimate = "not_in_touch.authority.2019", value = 4, tolerance = 0.5 },
-    { label = "Not in touch, England 2019 (%)", source = "Table 1 and text", estimate = "not_in_touch.england.2019", value = 7, tolerance = 0.5 },
-    { label = "Not in touch, statistical neighbours 2019 (%)", source = "Table 1", estimate = "not_in_touch.neighbours_mean.2019", value = 7, tolerance = 0.5,
-      note = "the report used the neighbour set of its time; this rerun uses the 2021 groupings" },
-    { label = "Suitable accommodation, Derby 2017 (%)", source = "Table 1", estimate = "suitable.authority.2017", value = 87, tolerance = 0.5,
-      note = "the printed count (110 of 130) gives 84.6%" },
-    { label = "Suitable accommodation, Derby 2018 (%)", source = "Table 1", estimate = "suitable.authority.2018", value = 86, tolerance = 0.5,
-      note = "the printed count (114 of 136) gives 83.8%" },
-    { label = "Suitable accommodation, Derby 2019 (%)", source = "Table 1 and text", estimate = "suitable.authority.2019", value = 86, tolerance = 0.5 },
-    { label = "Suitable accommodation, England 2019 (%)", source = "Table 1", estimate = "suitable.england.2019", value = 85, tolerance = 0.5 },
-    { label = "Suitable accommodation, statistical neighbours 2019 (%)", source = "Table 1 and text", estimate = "suitable.neighbours_mean.2019", value = 89, tolerance = 0.5,
-      note = "the report used the neighbour set of its time; this rerun uses the 2021 groupings" },
-    { label = "EET, Derby 2017 (%)", source = "Table 1 and text", estimate = "eet.authority.2017", value = 53, tolerance = 0.5 },
-    { label = "EET, Derby 2018 (%)", source = "Table 1 and text", estimate = "eet.authority.2018", value = 61, tolerance = 0.5 },
-    { label = "EET, Derby 2019 (%)", source = "Table 1 and text", estimate = "eet.authority.2019", value = 47, tolerance = 0.5 },
-    { label = "EET, England 2019 (%)", source = "Table 1", estimate = "eet.england.2019", value = 52, tolerance = 0.5 },
-    { label = "EET, statistical neighbours 2019 (%)", source = "Table 1", estimate = "eet.neighbours_mean.2019", value = 50, tolerance = 0.5,
-      note = "the report used the neighbour set of its time; this rerun uses the 2021 groupings" },
-    { label = "Higher education, Derby 2018 (%)", source = "Table 1", estimate = "higher_education.authority.2018", value = 4, tolerance = 0.5 },
-    { label = "Higher education, Derby 2019 (%)", source = "Table 1", estimate = "higher_education.authority.2019", value = 6, tolerance = 0.5 },
-    { label = "Higher education, England 2019 (%)", source = "Table 1", estimate = "higher_education.england.2019", value = 6, tolerance = 0.5 },
-    { label = "Higher education, statistical neighbours 2019 (%)", source = "Table 1", estimate = "higher_education.neighbours_mean.2019", value = 7, tolerance = 0.5,
-      note = "the report used the neighbour set of its time; this rerun uses the 2021 groupings" },
-    { label = "NEET, Derby 2017 (%)", source = "Table 1", estimate = "neet.authority.2017", value = 41, tolerance = 0.5,
-      note = "the printed count (50 of 130) gives 38.5%" },
-    { label = "NEET, Derby 2018 (%)", source = "Table 1", estimate = "neet.authority.2018", value = 32, tolerance = 0.5 },
-    { label = "NEET, Derby 2019 (%)", source = "Table 1 and text", estimate = "neet.authority.2019", value = 49, tolerance = 0.5 },
-    { label = "NEET, England 2019 (%)", source = "Table 1 and text", estimate = "neet.england.2019", value = 39, tolerance = 0.5 },
-    { label = "NEET, statistical neighbours 2019 (%)", source = "Table 1", estimate = "neet.neighbours_mean.2019", value = 48, tolerance = 0.5,
-      note = "the report used the neighbour set of its time; this rerun uses the 2021 groupings" },
-    { label = "Staying put, Derby 2017 (%)", source = "Section 2 text", estimate = "staying_put.authority.2017", value = 43, tolerance = 0.5 },
-    { label = "Staying put, Derby 2018 (%)", source = "Section 2 text", estimate = "staying_put.authority.2018", value = 41, tolerance = 0.5 },
-    { label = "Staying put, Derby 2019 (%)", source = "Section 2 text", estimate = "staying_put.authority.2019", value = 34, tolerance = 0.5 },
-    { label = "Staying put, England 2019 (%)", source = "Section 2 text", estimate = "staying_put.england.2019", value = 26, tolerance = 0.5 },
-  },
+  -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
+  published = { { file = "published/derby_care_leavers.csv" } },
 
   strength = {
     level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",

@@ -20,10 +20,7 @@ return {
   question = "Did care leavers supported by Local Area Coordinators report different health, happiness and "
     .. "wellbeing (SWEMWBS) from other care leavers, in December 2018 and in March 2020?",
   source = {
-    report = "Evaluation of Local Area Coordination for care leavers in Derby (Children's Social Care Innovation Programme)",
-    publisher = "Department for Education",
-    year = 2020,
-    file = "../shared/seeds/004_44b4eb76ffe3c1d9.txt",
+    reference = "RR1022",   -- the report (data/reports.csv)
     tables = { "Table 4", "Table 5", "Table 6" },
   },
 
@@ -103,35 +100,8 @@ return {
     },
   },
 
-  published = {
-    { label = "Wave 1 surveys", source = "section 3", estimate = "sizes.wave_1_surveys", value = 45, tolerance = 0 },
-    { label = "Wave 2 surveys", source = "section 3", estimate = "sizes.wave_2_surveys", value = 16, tolerance = 0 },
-    { label = "Physical health, Wave 1 intervention", source = "Table 5", estimate = "table5.physical.wave_1_intervention.mean", value = 4.0, tolerance = 0.05 },
-    { label = "Physical health, Wave 1 comparison", source = "Table 5", estimate = "table5.physical.wave_1_comparison.mean", value = 2.8, tolerance = 0.05 },
-    { label = "Physical health, Wave 2 intervention", source = "Table 5", estimate = "table5.physical.wave_2_intervention.mean", value = 2.8, tolerance = 0.05 },
-    { label = "Physical health, Wave 2 comparison", source = "Table 5", estimate = "table5.physical.wave_2_comparison.mean", value = 2.6, tolerance = 0.05 },
-    { label = "Emotional health, Wave 1 intervention", source = "Table 5", estimate = "table5.emotional.wave_1_intervention.mean", value = 4.8, tolerance = 0.05 },
-    { label = "Emotional health, Wave 1 comparison", source = "Table 5", estimate = "table5.emotional.wave_1_comparison.mean", value = 3.1, tolerance = 0.05 },
-    { label = "Emotional health, Wave 2 intervention", source = "Table 5", estimate = "table5.emotional.wave_2_intervention.mean", value = 5.3, tolerance = 0.05 },
-    { label = "Emotional health, Wave 2 comparison", source = "Table 5", estimate = "table5.emotional.wave_2_comparison.mean", value = 2.8, tolerance = 0.05 },
-    { label = "Appearance, Wave 1 intervention", source = "Table 5", estimate = "table5.appearance.wave_1_intervention.mean", value = 4.6, tolerance = 0.05 },
-    { label = "Appearance, Wave 1 comparison", source = "Table 5", estimate = "table5.appearance.wave_1_comparison.mean", value = 3.0, tolerance = 0.05 },
-    { label = "Appearance, Wave 2 intervention", source = "Table 5", estimate = "table5.appearance.wave_2_intervention.mean", value = 3.3, tolerance = 0.05 },
-    { label = "Appearance, Wave 2 comparison", source = "Table 5", estimate = "table5.appearance.wave_2_comparison.mean", value = 2.1, tolerance = 0.05 },
-    { label = "Access to health support, Wave 1 intervention", source = "Table 5", estimate = "table5.support.wave_1_intervention.mean", value = 2.8, tolerance = 0.05 },
-    { label = "Access to health support, Wave 1 comparison", source = "Table 5", estimate = "table5.support.wave_1_comparison.mean", value = 2.6, tolerance = 0.05 },
-    { label = "Access to health support, Wave 2 intervention", source = "Table 5", estimate = "table5.support.wave_2_intervention.mean", value = 2.3, tolerance = 0.05 },
-    { label = "Access to health support, Wave 2 comparison", source = "Table 5", estimate = "table5.support.wave_2_comparison.mean", value = 1.8, tolerance = 0.05 },
-    { label = "SWEMWBS scored, Wave 1 intervention", source = "Table 6", estimate = "table6.metric.wave_1_intervention.n", value = 11, tolerance = 0 },
-    { label = "SWEMWBS scored, Wave 1 comparison", source = "Table 6", estimate = "table6.metric.wave_1_comparison.n", value = 30, tolerance = 0 },
-    { label = "SWEMWBS scored, Wave 2 intervention (outlier excluded)", source = "Table 6", estimate = "table6.metric.wave_2_intervention.n", value = 5, tolerance = 0 },
-    { label = "SWEMWBS scored, Wave 2 comparison", source = "Table 6", estimate = "table6.metric.wave_2_comparison.n", value = 10, tolerance = 0 },
-    { label = "SWEMWBS converted score, Wave 1 intervention", source = "Table 6", estimate = "table6.metric.wave_1_intervention.mean", value = 20.7, tolerance = 0.05 },
-    { label = "SWEMWBS converted score, Wave 1 comparison", source = "Table 6", estimate = "table6.metric.wave_1_comparison.mean", value = 22.6, tolerance = 0.05 },
-    { label = "SWEMWBS converted score, Wave 2 intervention", source = "Table 6", estimate = "table6.metric.wave_2_intervention.mean", value = 19.2, tolerance = 0.05,
-      note = "after leaving out the lowest score, the report's unstated outlier rule" },
-    { label = "SWEMWBS converted score, Wave 2 comparison", source = "Table 6", estimate = "table6.metric.wave_2_comparison.mean", value = 23.9, tolerance = 0.05 },
-  },
+  -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
+  published = { { file = "published/derby_survey.csv" } },
 
   strength = {
     level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",

@@ -7,12 +7,7 @@ return {
   question = "How strong was the evidence from the Round 2 evaluations, how many found positive results at each "
     .. "strength and in each project group, and do the quoted cost-benefit figures agree with their parts?",
   source = {
-    report = "Children's Social Care Innovation Programme Round 2 Final Report (Opcit Research, September 2020)",
-    authors = "Ana FitzSimons and Katie McCracken",
-    publisher = "Department for Education",
-    reference = "RR1012",
-    year = 2020,
-    file = "../shared/seeds/002_66927bc2f1e85d08.txt",
+    reference = "RR1012",   -- the report (data/reports.csv)
     tables = { "Table 3 (pp. 21-23)", "Figure 1 (pp. 22-24)", "Table 4 (Appendix 1, pp. 81-89)",
       "Cost benefits (chapter 'Impact and outcomes', from p. 24)" },
   },
@@ -167,40 +162,8 @@ return {
     },
   },
 
-  published = {
-    { label = "'Stronger' comparative analyses: number", source = "Table 3", estimate = "count.stronger", value = 12, tolerance = 0 },
-    { label = "'Moderate' comparative analyses: number", source = "Table 3", estimate = "count.moderate", value = 7, tolerance = 0 },
-    { label = "'Compromised' comparative analyses: number", source = "Table 3", estimate = "count.compromised", value = 2, tolerance = 0 },
-    { label = "Changes in outcomes, no comparator: number", source = "Table 3", estimate = "count.changes", value = 17, tolerance = 0 },
-    { label = "No analyses of quantitative outcomes: number", source = "Table 3", estimate = "count.none", value = 10, tolerance = 0 },
-    { label = "'Stronger': of these, positive results", source = "Table 3 and footnote 21", estimate = "positive.stronger", value = 6, tolerance = 0 },
-    { label = "'Moderate': of these, positive results", source = "Table 3", estimate = "positive.moderate", value = 5, tolerance = 0 },
-    { label = "'Compromised': of these, positive results", source = "Table 3", estimate = "positive.compromised", value = 0, tolerance = 0 },
-    { label = "Changes in outcomes: of these, positive results", source = "Table 3", estimate = "positive.changes", value = 14, tolerance = 0 },
-    { label = "Evaluations assessing impact or outcomes", source = "text after Table 3, 'of the 38 evaluations'", estimate = "count.assessed",
-      value = 38, tolerance = 0 },
-    { label = "Of these, positive impact or positive changes", source = "text after Table 3, 'the majority (23)'", estimate = "positive.total",
-      value = 23, tolerance = 0,
-      note = "Table 3's own 'positive' column sums to 6 + 5 + 0 + 14 = 25, and rating Table 4's rows gives the same 25. "
-        .. "The text's 23 matches neither; the report does not say which two it left out." },
-    { label = "Evaluations in Table 4", source = "Table 4; 12 + 7 + 2 + 17 + 10 in Table 3", estimate = "count.total", value = 48, tolerance = 0 },
-    { label = "Break Staying Close: placement savings within the total savings (1 = yes)", source = "Cost benefits, 'Leaving care'",
-      estimate = "check.break_placement_in_total", value = 1, tolerance = 0,
-      note = "The text says placement savings (£1,614,736) were 'the majority of the total indicative savings', but cost "
-        .. "(£1,186,576) plus net savings (£70,356 to £140,710) gives total savings of £1,256,932 to £1,327,286, less than "
-        .. "the placement savings alone. Either other components were negative or the figures are on different bases; "
-        .. "the report does not say." },
-    { label = "Reclaiming Social Work: re-referral counts (1 + 4) cover its 5 authorities (1 = yes)",
-      source = "Appendix 2", estimate = "check.rsw_denominator", value = 1, tolerance = 0,
-      note = "1 + 4 = 5 for re-referrals and agency rates and 2 + 3 = 5 for turnover, but the sentence before counts '2 "
-        .. "out of the 4 local authorities for which data were reported' for children in need, on plans or looked after: "
-        .. "read as data for 4 authorities on those indicators only; the report does not say which is missing." },
-    { label = "Inside Out: baseline missing episodes, 34 in the impact text against 33.6 (1 = consistent)",
-      source = "Baselines and Impact sections", estimate = "check.io_missing_rounding", value = 1, tolerance = 0 },
-    { label = "Newham NewDAY at a net cost (1 = yes)", source = "Cost benefits, 'Domestic violence and abuse services'",
-      estimate = "check.newday_net_cost", value = 1, tolerance = 0 },
-    { label = "Slough DAARR without net savings (1 = yes)", source = "same", estimate = "check.dva_no_net_benefit", value = 1, tolerance = 0 },
-  },
+  -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
+  published = { { file = "published/innovation_programme_r2.csv" } },
 
   strength = {
     level = "none",

@@ -8,35 +8,15 @@ return {
   question = "How did referrals to Lincolnshire's children's social care, and the share closed with "
     .. "no further action, move from 2012/13 to 2024/25, compared with similar authorities and England?",
   source = {
-    report = "Lincolnshire Partners in Practice (PiP) Programme Evaluation, final report (Ecorys, March 2020)",
-    publisher = "Department for Education",
-    reference = "RR1029",
-    year = 2020,
-    file = "../shared/seeds/001_30498599e8c141ff.txt",
+    reference = "RR1029",   -- the report (data/reports.csv)
     tables = { "Figure 1", "Figure 2", "Figure 3", "Figure 7", "Figure 9" },
   },
 
   inputs = {
-    referrals = {
-      path = "../shared/data/ees/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
-      description = "Children in need census: referrals and referrals with no further action, by authority and year",
-      columns = { "time_period", "geographic_level", "old_la_code", "referral_count", "no_further_action_count" },
-    },
-    population = {
-      path = "../shared/data/ees/ons_mid-year_population_estimates_2012_to_2024.csv",
-      description = "ONS mid-year estimates of children aged 0 to 17",
-      columns = { "time_period", "geographic_level", "old_la_code", "population_estimate" },
-    },
-    lait = {
-      path = "../shared/data/lait/lait_csc_key_measures_2015_2025_long.csv",
-      description = "DfE Local Authority Interactive Tool: children's social care indicators 2015-2025 (looked-after "
-        .. "children and child protection plans per 10,000, 3 or more placements)",
-      columns = { "measure_short", "year", "la_number", "area_name", "region", "value" },
-    },
-    neighbours = {
-      path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
-      description = "Statistical neighbour groupings, April 2021 model (ten neighbours per authority)",
-    },
+    referrals = { dataset = "cin_referrals" },
+    population = { dataset = "ons_child_population" },
+    lait = { dataset = "lait_key_measures" },
+    neighbours = { dataset = "statistical_neighbours_2021" },
   },
 
   design = {
@@ -78,44 +58,8 @@ return {
     },
   },
 
-  published = {
-    { label = "Looked-after children per 10,000 below the neighbours' mean, 2016/17 (1 = yes)", source = "Figure 1 text",
-      estimate = "lac_rate.below_neighbours.2017", value = 1, tolerance = 0,
-      note = "the report says Lincolnshire \"has low numbers of looked after children compared to statistical neighbours and national figures\"" },
-    { label = "Looked-after children per 10,000 below England, 2016/17 (1 = yes)", source = "Figure 1 text",
-      estimate = "lac_rate.below_england.2017", value = 1, tolerance = 0 },
-    { label = "Looked-after children per 10,000 below the neighbours' mean, 2018/19 (1 = yes)", source = "Figure 1 text",
-      estimate = "lac_rate.below_neighbours.2019", value = 1, tolerance = 0 },
-    { label = "Looked-after children per 10,000 below England, 2018/19 (1 = yes)", source = "Figure 1 text",
-      estimate = "lac_rate.below_england.2019", value = 1, tolerance = 0 },
-    { label = "Child protection plans per 10,000 below the neighbours' mean, 2018/19 (1 = yes)", source = "Figure 2 text",
-      estimate = "cpp_rate.below_neighbours.2019", value = 1, tolerance = 0 },
-    { label = "Child protection plans per 10,000 below England, 2018/19 (1 = yes)", source = "Figure 2 text",
-      estimate = "cpp_rate.below_england.2019", value = 1, tolerance = 0 },
-    { label = "Looked-after children with 3 or more placements, Lincolnshire 2017/18 (%, the peak)", source = "Figure 3 text",
-      estimate = "placements_3plus.authority.2018", value = 10, tolerance = 0.5,
-      note = "the report's figure is from the authority's own SSDA903 data; LAIT publishes whole percentages" },
-    { label = "Looked-after children with 3 or more placements, Lincolnshire 2019/20 (%)", source = "Figure 3 text",
-      estimate = "placements_3plus.authority.2020", value = 7, tolerance = 0.5,
-      note = "the report's figure covered April 2019 to January 2020 only; LAIT's is the full year" },
-    { label = "3 or more placements below the neighbours' mean, 2017/18 (1 = yes)", source = "Figure 3 text",
-      estimate = "placements_3plus.below_neighbours.2018", value = 1, tolerance = 0 },
-    { label = "3 or more placements below England, 2017/18 (1 = yes)", source = "Figure 3 text",
-      estimate = "placements_3plus.below_england.2018", value = 1, tolerance = 0 },
-    { label = "Referrals per 10,000 children, Lincolnshire 2017/18 (the peak)", source = "Figure 7 text",
-      estimate = "referral_rate.authority.peak_value", value = 510, tolerance = 5,
-      note = "published figure rounded; population year not stated in the report" },
-    { label = "Year of the peak in referrals per 10,000, 2012/13 to 2019/20", source = "Figure 7 text",
-      estimate = "referral_rate.authority.peak_year", value = 2018, tolerance = 0 },
-    { label = "Referrals per 10,000 children, Lincolnshire 2019/20", source = "Figure 7 text",
-      estimate = "referral_rate.authority.2020", value = 467, tolerance = 10,
-      note = "published value was annualised from ten months to January 2020" },
-    { label = "Share of referrals with no further action, Lincolnshire 2017/18 (%)", source = "Figure 9 text",
-      estimate = "nfa_share.authority.2018", value = 10, tolerance = 0.5 },
-    { label = "Share of referrals with no further action, Lincolnshire 2019/20 (%)", source = "Figure 9 text",
-      estimate = "nfa_share.authority.2020", value = 6, tolerance = 1,
-      note = "published value covered April 2019 to January 2020 only" },
-  },
+  -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
+  published = { { file = "published/lincs_benchmarks.csv" } },
 
   strength = {
     level = "moderate", qualifiers = { "limited comparison" }, result = "positive",

@@ -71,12 +71,7 @@ return {
   question = "Did young people supported by Future4Me reoffend less than similar young people before the "
     .. "programme existed, once the groups are weighted to be alike in age and prior offending?",
   source = {
-    report = "Lincolnshire Partners in Practice (PiP) Programme Evaluation, final report (Ecorys, March 2020)",
-    authors = "James Whitley, Rachel Wooldridge, Matthew Cutmore and Shona MacLeod",
-    publisher = "Department for Education",
-    reference = "RR1029",
-    year = 2020,
-    file = "../shared/seeds/001_30498599e8c141ff.txt",
+    reference = "RR1029",   -- the report (data/reports.csv)
     tables = { "Table 1" },
   },
   data_note = "The recipe's own input files (data/lincs_future4me/) are synthetic, made by "

@@ -22,30 +22,16 @@ return {
   question = "Did Lincolnshire's rate of referrals to children's social care per 10,000 children depart "
     .. "from its pre-2018/19 trend, relative to similar authorities, after the Early Help offer began in April 2018?",
   source = {
+    reference = "RR1029",   -- the report (data/reports.csv)
     report = "Lincolnshire Partners in Practice (PiP) Programme Evaluation, final report (Ecorys, March 2020): "
       .. "context only; this comparative analysis is new",
-    publisher = "Department for Education",
-    reference = "RR1029",
-    year = 2020,
-    file = "../shared/seeds/001_30498599e8c141ff.txt",
     tables = { "Figure 6 (extended: annual rate, comparison authorities)", "Figure 7 (context)" },
   },
 
   inputs = {
-    referrals = {
-      path = "../shared/data/ees/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
-      description = "Children in need census: referrals by authority and year (DfE, Explore Education Statistics)",
-      columns = { "time_period", "geographic_level", "old_la_code", "la_name", "region_name", "referral_count" },
-    },
-    population = {
-      path = "../shared/data/ees/ons_mid-year_population_estimates_2012_to_2024.csv",
-      description = "ONS mid-year estimates of children aged 0 to 17, by authority",
-      columns = { "time_period", "geographic_level", "old_la_code", "population_estimate" },
-    },
-    neighbours = {
-      path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
-      description = "Statistical neighbour groupings, April 2021 model (ten neighbours per authority)",
-    },
+    referrals = { dataset = "cin_referrals" },
+    population = { dataset = "ons_child_population" },
+    neighbours = { dataset = "statistical_neighbours_2021" },
   },
 
   data_note = "Real public statistics (Explore Education Statistics and ONS). There are no published "

@@ -17,11 +17,7 @@ return {
   question = "How many staff answered each wave, and do the changes in shares agreeing between 2018 and 2020 "
     .. "support the report's words (\"an 18% decrease\", \"not a statistically significant change\")?",
   source = {
-    report = "Lincolnshire Partners in Practice (PiP) Programme Evaluation, final report (Ecorys, March 2020)",
-    publisher = "Department for Education",
-    reference = "RR1029",
-    year = 2020,
-    file = "../shared/seeds/001_30498599e8c141ff.txt",
+    reference = "RR1029",   -- the report (data/reports.csv)
     tables = { "Staff survey (section on workforce outcomes)", "Limitations (survey sample)" },
   },
 
@@ -56,30 +52,8 @@ return {
     },
   },
 
-  published = {
-    { label = "Respondents who took part in either wave", source = "limitations", estimate = "survey.unique_respondents", value = 355, tolerance = 0 },
-    { label = "Panel (both waves) as a share of all respondents (%)", source = "limitations", estimate = "survey.panel_share_of_respondents", value = 26, tolerance = 0.5 },
-    { label = "Change in staff satisfied with training (%)", source = "staff survey text", estimate = "survey.training_satisfaction_change", value = -18, tolerance = 0.5,
-      note = "(61 - 74) / 74 = -17.6%, printed as an 18% decrease" },
-    { label = "Retention reasonable, 2018 (%)", source = "staff survey text", estimate = "changes.retention_reasonable.a_pct", value = 74, tolerance = 0.5 },
-    { label = "Retention reasonable, 2020 (%)", source = "staff survey text", estimate = "changes.retention_reasonable.b_pct", value = 76, tolerance = 0.5 },
-    { label = "Likely to remain 2 years, 2018 (%)", source = "staff survey text", estimate = "changes.likely_to_remain_2_years.a_pct", value = 70, tolerance = 0.5 },
-    { label = "Likely to remain 2 years, 2020 (%)", source = "staff survey text", estimate = "changes.likely_to_remain_2_years.b_pct", value = 70, tolerance = 0.5 },
-    { label = "Recruitment good, 2018 (%)", source = "staff survey text", estimate = "changes.recruitment_good.a_pct", value = 68, tolerance = 0.5 },
-    { label = "Recruitment good, 2020 (%)", source = "staff survey text", estimate = "changes.recruitment_good.b_pct", value = 66, tolerance = 0.5 },
-    { label = "Turnover not a problem, 2018 (%)", source = "staff survey text", estimate = "changes.turnover_not_a_problem.a_pct", value = 60, tolerance = 0.5 },
-    { label = "Turnover not a problem, 2020 (%)", source = "staff survey text", estimate = "changes.turnover_not_a_problem.b_pct", value = 57, tolerance = 0.5 },
-    -- "not a statistically significant change": 0 = not significant at 0.05
-    { label = "Retention change statistically significant (1 = yes)", source = "staff survey text",
-      estimate = "changes.retention_reasonable.significant", value = 0, tolerance = 0,
-      note = "\"not a statistically significant change\"; tested with Fisher's exact test at 0.05" },
-    { label = "Recruitment change statistically significant (1 = yes)", source = "staff survey text",
-      estimate = "changes.recruitment_good.significant", value = 0, tolerance = 0,
-      note = "\"not a statistically significant change\"; tested with Fisher's exact test at 0.05" },
-    { label = "Turnover change statistically significant (1 = yes)", source = "staff survey text",
-      estimate = "changes.turnover_not_a_problem.significant", value = 0, tolerance = 0,
-      note = "\"not a statistically significant change\"; tested with Fisher's exact test at 0.05" },
-  },
+  -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
+  published = { { file = "published/lincs_staff_survey.csv" } },
 
   strength = {
     level = "changes", qualifiers = { "no comparator" }, result = "mixed",

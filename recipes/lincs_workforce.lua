@@ -8,11 +8,7 @@ return {
   question = "Were Lincolnshire's children's social worker turnover and agency rates below those of similar "
     .. "authorities and England from 2017, as the evaluation says, and how did they move to 2025?",
   source = {
-    report = "Lincolnshire Partners in Practice (PiP) Programme Evaluation, final report (Ecorys, March 2020)",
-    publisher = "Department for Education",
-    reference = "RR1029",
-    year = 2020,
-    file = "../shared/seeds/001_30498599e8c141ff.txt",
+    reference = "RR1029",   -- the report (data/reports.csv)
     tables = { "Figure 4", "Figure 5" },
   },
 
@@ -22,10 +18,7 @@ return {
       description = "Children's social work workforce: turnover and agency rates (FTE), by authority, at 30 September",
       columns = { "time_period", "geographic_level", "old_la_code", "turnover_rate_fte", "agency_rate_fte" },
     },
-    neighbours = {
-      path = "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv",
-      description = "Statistical neighbour groupings, April 2021 model (ten neighbours per authority)",
-    },
+    neighbours = { dataset = "statistical_neighbours_2021" },
   },
 
   data_note = "Real public statistics (the DfE's children's social work workforce series, as published on "
@@ -58,44 +51,8 @@ return {
     },
   },
 
-  published = {
-    { label = "Turnover below the statistical neighbours, 2017 (1 = yes)", source = "Figure 4 text",
-      estimate = "turnover_rate.below_neighbours.2017", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Turnover below England, 2017 (1 = yes)", source = "Figure 4 text",
-      estimate = "turnover_rate.below_england.2017", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Agency rate below the statistical neighbours, 2017 (1 = yes)", source = "Figure 5 text",
-      estimate = "agency_rate.below_neighbours.2017", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Agency rate below England, 2017 (1 = yes)", source = "Figure 5 text",
-      estimate = "agency_rate.below_england.2017", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Turnover below the statistical neighbours, 2018 (1 = yes)", source = "Figure 4 text",
-      estimate = "turnover_rate.below_neighbours.2018", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Turnover below England, 2018 (1 = yes)", source = "Figure 4 text",
-      estimate = "turnover_rate.below_england.2018", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Agency rate below the statistical neighbours, 2018 (1 = yes)", source = "Figure 5 text",
-      estimate = "agency_rate.below_neighbours.2018", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Agency rate below England, 2018 (1 = yes)", source = "Figure 5 text",
-      estimate = "agency_rate.below_england.2018", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Turnover below the statistical neighbours, 2019 (1 = yes)", source = "Figure 4 text",
-      estimate = "turnover_rate.below_neighbours.2019", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Turnover below England, 2019 (1 = yes)", source = "Figure 4 text",
-      estimate = "turnover_rate.below_england.2019", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Agency rate below the statistical neighbours, 2019 (1 = yes)", source = "Figure 5 text",
-      estimate = "agency_rate.below_neighbours.2019", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-    { label = "Agency rate below England, 2019 (1 = yes)", source = "Figure 5 text",
-      estimate = "agency_rate.below_england.2019", value = 1, tolerance = 0,
-      note = "the report states this in words without figures" },
-  },
+  -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
+  published = { { file = "published/lincs_workforce.csv" } },
 
   strength = {
     level = "moderate", qualifiers = { "limited comparison" }, result = "positive",

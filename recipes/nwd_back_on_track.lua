@@ -31,12 +31,7 @@ return {
     .. "missed through fixed exclusions in the following school year, compared with similar North Yorkshire "
     .. "pupils three years earlier?",
   source = {
-    report = "Partners in Practice No Wrong Door evaluation, Evaluation report (NatCen Social Research, March 2020)",
-    authors = "Mehul Kotecha, Vainius Bartasevicius, Emma Forsyth, Anna Marcinkiewicz and Tim Allan",
-    publisher = "Department for Education",
-    reference = "RR1030",
-    year = 2020,
-    file = "../shared/seeds/000_8ff97da3c18f70f3.txt",
+    reference = "RR1030",   -- the report (data/reports.csv)
     tables = { "Table 3", "Table 8", "Table 9", "Table 10" },
   },
   data_note = "The recipe's own input files (data/nwd_back_on_track/) are synthetic, made by "

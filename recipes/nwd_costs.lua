@@ -8,12 +8,7 @@ return {
   question = "What did Back on Track and Leaving Care cost from 2017/18 to February 2020, and how many young "
     .. "people would Leaving Care have to keep from becoming NEET to repay its running costs?",
   source = {
-    report = "Partners in Practice No Wrong Door evaluation, evaluation report (NatCen Social Research, March 2020)",
-    authors = "Mehul Kotecha, Vainius Bartasevicius, Emma Forsyth, Anna Marcinkiewicz and Tim Allan",
-    publisher = "Department for Education",
-    reference = "RR1030",
-    year = 2020,
-    file = "../shared/seeds/000_8ff97da3c18f70f3.txt",
+    reference = "RR1030",   -- the report (data/reports.csv)
     tables = { "Table 4 (p. 31)", "Table 6 (p. 42)", "Leaving Care cost benefit analysis (pp. 42-43)" },
   },
 
@@ -99,34 +94,8 @@ return {
     },
   },
 
-  published = {
-    { label = "Back on Track total cost, 2017-18 to February 2020 (£)", source = "Table 4, p. 31",
-      estimate = "cost.back_on_track.total", value = 1203413, tolerance = 0 },
-    { label = "Leaving Care total cost, Table 6 (£)", source = "Table 6, p. 42",
-      estimate = "cost.leaving_care.total", value = 1596102, tolerance = 0 },
-    { label = "Leaving Care overall expenditure in the text (£)", source = "p. 42 text",
-      estimate = "cost.leaving_care.total", value = 1592102, tolerance = 0,
-      note = "The text's £1,592,102 is £4,000 below the sum of Table 6's cells (£1,596,102), which the table prints as its "
-        .. "total. The report does not say which is right; the break-even is rerun on both." },
-    { label = "Mean public finance cost of a NEET care leaver (£)", source = "p. 42",
-      estimate = "derived.neet_cost", value = 164110, tolerance = 0 },
-    { label = "Leaving Care running costs after a 10% set-up share (£)", source = "p. 42",
-      estimate = "break_even.text_basis.running_cost", value = 1432892, tolerance = 0.5,
-      note = "0.9 × £1,592,102 = £1,432,891.80, printed to the pound" },
-    { label = "Leaving Care running costs, on Table 6's total (£)", source = "p. 42 against Table 6",
-      estimate = "break_even.table_basis.running_cost", value = 1432892, tolerance = 0.5,
-      note = "On Table 6's total the running cost is 0.9 × £1,596,102 = £1,436,491.80, £3,600 above the printed "
-        .. "£1,432,892: the report's running cost follows from the text's total, not the table's." },
-    { label = "Break-even, young people kept from NEET (exact, text basis)", source = "p. 42, 'rounded up from 8.7'",
-      estimate = "break_even.text_basis.ratio", value = 8.7, tolerance = 0.05 },
-    { label = "Break-even, young people kept from NEET (rounded up, text basis)", source = "p. 42",
-      estimate = "break_even.text_basis.rounded", value = 9, tolerance = 0 },
-    { label = "Break-even (exact) on Table 6's total", source = "p. 42 against Table 6",
-      estimate = "break_even.table_basis.ratio", value = 8.7, tolerance = 0.05,
-      note = "On Table 6's total the ratio is 8.753, which would print as 8.8, not 8.7; rounded up it is 9 either way." },
-    { label = "Break-even (rounded up) on Table 6's total", source = "p. 42 against Table 6",
-      estimate = "break_even.table_basis.rounded", value = 9, tolerance = 0 },
-  },
+  -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
+  published = { { file = "published/nwd_costs.csv" } },
 
   strength = {
     level = "none",

@@ -14,6 +14,7 @@
 #include <sys/file.h>
 #include <sys/sysmacros.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <dirent.h>
 
@@ -150,7 +151,7 @@ static void lock_holder(dev_t dev, ino_t ino, char *out, size_t cap) {
   out[o + r] = '\0';
 }
 
-int hs_fs_lock_dir(const char *path, char *holder, size_t cap) {
+int hs_fs_lock_dir(const char *path, const char *runfile, const char *info, char *holder, size_t cap) {
   if (cap) holder[0] = '\0';
   int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return -1;
@@ -158,9 +159,32 @@ int hs_fs_lock_dir(const char *path, char *holder, size_t cap) {
     int e = errno;
     struct stat st;
     if (e == EWOULDBLOCK && fstat(fd, &st) == 0) lock_holder(st.st_dev, st.st_ino, holder, cap);
+    /* else the holder's own note; it writes it just after locking, so wait
+     * for it a little (at most a second) */
+    for (int tries = 0; e == EWOULDBLOCK && cap > 1 && !holder[0] && tries < 20; tries++) {
+      int rf = openat(fd, runfile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (rf >= 0) {
+        ssize_t n = read(rf, holder, cap - 1);
+        close(rf);
+        holder[n > 0 ? n : 0] = '\0';
+        char *nl = strchr(holder, '\n');
+        if (nl) *nl = '\0';
+      }
+      if (!holder[0]) {
+        struct timespec ts = {0, 50000000};
+        nanosleep(&ts, NULL);
+      }
+    }
     close(fd);
     errno = e == EWOULDBLOCK ? EBUSY : e;
     return -1;
+  }
+  /* who holds it, for the message another run prints */
+  int rf = openat(fd, runfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (rf >= 0) {
+    size_t n = strlen(info);
+    if (write(rf, info, n) != (ssize_t)n) { /* the lock holds regardless */ }
+    close(rf);
   }
   return fd;   /* kept open: the kernel releases the lock when the process ends, however it ends */
 }

@@ -19,11 +19,13 @@ int hs_fs_rmdir_flat(const char *path);
  * 1 when the new folder is in place but the old one could not be removed,
  * -1 with errno (dst unchanged). */
 int hs_fs_swap_dir(const char *src, const char *dst, const char *aside);
-/* Take an exclusive lock (flock) on the folder at path without waiting.
+/* Take an exclusive lock (flock) on the folder at path without waiting, and
+ * write info into the file runfile inside it (not through a symbolic link).
  * Returns the open descriptor, which holds the lock until it is closed or the
  * process ends, however it ends; -1 with errno (EBUSY when another process
- * holds it, with "pid N: its command line" in holder when Linux says). */
-int hs_fs_lock_dir(const char *path, char *holder, size_t cap);
+ * holds it, with "pid N: its command line" in holder, from /proc/locks or
+ * from the other run's runfile). */
+int hs_fs_lock_dir(const char *path, const char *runfile, const char *info, char *holder, size_t cap);
 /* Canonical absolute form of path, resolving "." and ".." lexically against
  * the current folder and following symlinks for the part that exists.
  * Returns a malloc'd string or NULL. */

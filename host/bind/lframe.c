@@ -183,7 +183,8 @@ static int frame_na_counts(lua_State *L) {
   for (int r = 0; r < NA_NREASONS; r++) {
     if (counts[r] == 0 && r != 0) continue;
     lua_pushinteger(L, (lua_Integer)counts[r]);
-    lua_setfield(L, -2, key[r]);
+    /* reasons from statistical files (".a", "user") are keyed by their symbol */
+    lua_setfield(L, -2, key[r] ? key[r] : frame_na_symbol((enum frame_na)r));
   }
   return 1;
 }
@@ -340,6 +341,8 @@ static void fill_from_lua(lua_State *L, struct frame_col *c, int arr, size_t n) 
  * Builds a frame from Lua arrays (all the same length). */
 static int frame_new_lua(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
+  static const char *const fields[] = {"names", "columns", "types", NULL};
+  lh_checkopts(L, 1, "frame.new", fields, 0);
   lua_getfield(L, 1, "names");
   int inames = lua_gettop(L);
   luaL_argexpected(L, lua_istable(L, inames), 1, "table with a 'names' array");
@@ -432,6 +435,7 @@ int luaopen_host_frame(lua_State *L) {
   lframe_io_register(L, methods, na);
   lframe_ops_register(L, methods, na);
   lframe_rel_register(L, methods, na);
+  lframe_read_register(L, methods, na);
   lua_pushvalue(L, methods);
   lua_setfield(L, meta, "__index");
 
@@ -441,6 +445,7 @@ int luaopen_host_frame(lua_State *L) {
   luaL_setfuncs(L, frame_funcs, 1);
   lframe_io_funcs(L, mod, na);
   lframe_rel_funcs(L, mod, na);
+  lframe_read_funcs(L, mod, na);
   lua_pushvalue(L, na);
   lua_setfield(L, mod, "NA");
   lua_pushvalue(L, methods);

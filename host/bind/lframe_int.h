@@ -18,8 +18,10 @@ int lframe_nocolumn(lua_State *L, const struct frame *f, const char *name);
 void lframe_io_register(lua_State *L, int methods, int na);
 void lframe_ops_register(lua_State *L, int methods, int na);
 void lframe_rel_register(lua_State *L, int methods, int na);
+void lframe_read_register(lua_State *L, int methods, int na);
 /* Register module-level functions (read_csv, ...) into the table at mod. */
 void lframe_io_funcs(lua_State *L, int mod, int na);
 void lframe_rel_funcs(lua_State *L, int mod, int na);
+void lframe_read_funcs(lua_State *L, int mod, int na);
 
 #endif

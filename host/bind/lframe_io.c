@@ -62,6 +62,8 @@ static int frame_read_csv(lua_State *L) {
   size_t nover = 0;
   const char **names = NULL;
   enum frame_type *types = NULL;
+  static const char *const fields[] = {"types", "max_field", "origin", NULL};
+  lh_checkopts(L, 2, "read_csv", fields, 0);
   if (lua_istable(L, 2) && lua_getfield(L, 2, "types") == LUA_TTABLE) {
     int t = lua_gettop(L);
     lua_pushnil(L);

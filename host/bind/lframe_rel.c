@@ -15,49 +15,11 @@
 #include "data/frameops.h"
 #include "lframe.h"
 #include "lframe_int.h"
+#include "lhelp.h"
 
 #define ERRLEN 512
 
 /* ===== reading arguments ===== */
-
-static size_t small_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 32 || lb > 32) return 99;
-  size_t prev[33], cur[33];
-  for (size_t j = 0; j <= lb; j++) prev[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t s = prev[j - 1] + (a[i - 1] != b[j - 1]), d = prev[j] + 1, n = cur[j - 1] + 1;
-      cur[j] = s < d ? (s < n ? s : n) : (d < n ? d : n);
-    }
-    memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-  }
-  return prev[lb];
-}
-
-/* Every key of the options table at t must be one of allowed (NULL-ended). */
-static void check_fields(lua_State *L, int t, const char *op, const char *const *allowed,
-                         const char *list) {
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "%s: the options table takes named fields (%s), not a list", op, list);
-    const char *k = lua_tostring(L, -1), *best = NULL;
-    size_t bestd = 3;
-    int known = 0;
-    for (size_t i = 0; allowed[i] && !known; i++) {
-      known = strcmp(k, allowed[i]) == 0;
-      size_t d = small_distance(k, allowed[i]);
-      if (d < bestd) { bestd = d; best = allowed[i]; }
-    }
-    if (!known) {
-      if (best) luaL_error(L, "%s: unknown field \"%s\" (did you mean \"%s\"?)", op, k, best);
-      luaL_error(L, "%s: unknown field \"%s\" (the fields are %s)", op, k, list);
-    }
-  }
-}
 
 /* Column names from the value at idx: one string, or a list of strings.
  * Pushes the GC-owned array.  [-0, +1, v] */
@@ -197,6 +159,8 @@ static int rel_sort(lua_State *L) {
         keys[k] = lua_tostring(L, -1);
       } else if (t == LUA_TTABLE) {
         int item = lua_gettop(L);
+        static const char *const fields[] = {"desc", NULL};
+        lh_checkopts(L, item, "sort", fields, 1);
         if (lua_rawgeti(L, item, 1) != LUA_TSTRING)
           return luaL_error(L, "sort: key %d must start with a column name, like {\"b\", desc = true}",
                             (int)k + 1);
@@ -388,7 +352,7 @@ static int rel_join(lua_State *L) {
   struct frameops_join_opts opts = {NULL, NULL};
   if (lua_istable(L, iopt)) {
     static const char *const fields[] = {"suffix", NULL};
-    check_fields(L, iopt, "join", fields, "suffix");
+    lh_checkopts(L, iopt, "join", fields, 0);
     if (lua_getfield(L, iopt, "suffix") != LUA_TNIL) {
       int t = lua_gettop(L);
       if (!lua_istable(L, t) || lua_rawgeti(L, t, 1) != LUA_TSTRING ||
@@ -414,7 +378,7 @@ static int rel_pivot_longer(lua_State *L) {
   static const char *const fields[] = {"id", "cols", "names_to", "values_to", NULL};
   const struct frame *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  check_fields(L, 2, "pivot_longer", fields, "id, cols, names_to, values_to");
+  lh_checkopts(L, 2, "pivot_longer", fields, 0);
   size_t nid = 0, ncol = 0;
   const char **ids = NULL, **cols;
   if (lua_getfield(L, 2, "cols") == LUA_TNIL)
@@ -434,7 +398,7 @@ static int rel_pivot_wider(lua_State *L) {
   static const char *const fields[] = {"id", "names_from", "values_from", NULL};
   const struct frame *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  check_fields(L, 2, "pivot_wider", fields, "id, names_from, values_from");
+  lh_checkopts(L, 2, "pivot_wider", fields, 0);
   size_t nid = 0;
   const char **ids = NULL;
   if (lua_getfield(L, 2, "id") != LUA_TNIL) ids = check_names(L, -1, "pivot_wider", "id", &nid);

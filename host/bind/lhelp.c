@@ -176,3 +176,67 @@ size_t lh_optnames(lua_State *L, int t, const char *key, const char ***out) {
   *out = names;
   return k;
 }
+
+/* Levenshtein distance of two short strings (longer than 32: far). */
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 32 || lb > 32) return 99;
+  size_t prev[33], cur[33];
+  for (size_t j = 0; j <= lb; j++) prev[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    cur[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t s = prev[j - 1] + (a[i - 1] != b[j - 1]), d = prev[j] + 1, n = cur[j - 1] + 1;
+      cur[j] = s < d ? (s < n ? s : n) : (d < n ? d : n);
+    }
+    memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
+  }
+  return prev[lb];
+}
+
+const char *lh_suggest(const char *s, const char *const *allowed) {
+  const char *best = NULL;
+  size_t bestd = 3;
+  for (size_t i = 0; allowed[i]; i++) {
+    size_t d = edit_distance(s, allowed[i]);
+    if (d < bestd) { bestd = d; best = allowed[i]; }
+  }
+  return best;
+}
+
+/* "a, b, c" from a NULL-ended list, pushed.  [-0, +1, m] */
+static const char *push_names(lua_State *L, const char *const *names) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (size_t i = 0; names[i]; i++) {
+    if (i) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, names[i]);
+  }
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+void lh_checkopts(lua_State *L, int t, const char *fn, const char *const *allowed, size_t npos) {
+  if (!lua_istable(L, t)) return;
+  t = lua_absindex(L, t);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1 && (size_t)lua_tointeger(L, -1) <= npos)
+        continue;
+      lh_error(L, "recipe", "%s: the options table takes named fields (%s), not a list", fn,
+               push_names(L, allowed));
+    }
+    const char *k = lua_tostring(L, -1);
+    int known = 0;
+    for (size_t i = 0; allowed[i] && !known; i++) known = strcmp(k, allowed[i]) == 0;
+    if (known) continue;
+    const char *best = lh_suggest(k, allowed);
+    const char *list = push_names(L, allowed);
+    if (best)
+      lh_error(L, "recipe", "%s: unknown field '%s' (did you mean \"%s\"?) (fields: %s)", fn, k, best,
+               list);
+    lh_error(L, "recipe", "%s: unknown field '%s' (fields: %s)", fn, k, list);
+  }
+}

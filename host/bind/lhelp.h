@@ -85,6 +85,15 @@ lua_Integer lh_optint(lua_State *L, int t, const char *fn, const char *key, lua_
                       lua_Integer lo, lua_Integer hi);
 size_t lh_optnames(lua_State *L, int t, const char *key, const char ***out);
 
+/* Every key of the options table at t must be one of allowed (NULL-ended),
+ * apart from the list entries 1..npos (npos = 0: named fields only).  An
+ * unknown field is a recipe error "fn: unknown field 'k' (did you mean
+ * \"x\"?) (fields: a, b)", as csc.check words it for the Lua functions; a
+ * non-table t (nil: no options) is left to the caller.  [-0, +0, v] */
+void lh_checkopts(lua_State *L, int t, const char *fn, const char *const *allowed, size_t npos);
+/* The closest of allowed (NULL-ended) to s within two edits, or NULL. */
+const char *lh_suggest(const char *s, const char *const *allowed);
+
 /* Raise an error with a kind the Lua side reads (csc.errors.untag): one of
  * "recipe", "data", "analysis", "output", "internal", optionally followed by
  * ":reason" (a word a caller may test, e.g. "analysis:negative_variance").

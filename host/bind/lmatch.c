@@ -47,7 +47,7 @@ static int choice(lua_State *L, const char *fn, const char *what, const char *s,
     luaL_addchar(&b, '"');
   }
   luaL_pushresult(&b);
-  return luaL_error(L, "%s: unknown %s \"%s\" (%s)", fn, what, s, lua_tostring(L, -1));
+  return lh_error(L, "recipe", "%s: unknown %s \"%s\" (%s)", fn, what, s, lua_tostring(L, -1));
 }
 
 /* Lua: match.nearest(frame, spec) -> info, frame, pairs
@@ -68,7 +68,7 @@ static int match_nearest_lua(lua_State *L) {
   const char *link = linear ? dist + 7 : dist;
   int probit = strcmp(link, "probit") == 0;
   if (!maha && !user_score && strcmp(link, "logit") != 0 && !probit)
-    return luaL_error(L, "%s: unknown distance \"%s\" (mahalanobis, logit, probit, linear.logit, "
+    return lh_error(L, "recipe", "%s: unknown distance \"%s\" (mahalanobis, logit, probit, linear.logit, "
                       "linear.probit, score)", fn, dist);
   const char **cov, **pscov, **exn, **caln;
   size_t ncov = lh_optnames(L, 2, "covariates", &cov);
@@ -80,11 +80,11 @@ static int match_nearest_lua(lua_State *L) {
     pscov = cov;
     nps = ncov;
   }
-  if (maha && ncov == 0) return luaL_error(L, "%s: Mahalanobis matching needs covariates", fn);
-  if (fit_ps && nps == 0) return luaL_error(L, "%s: the propensity model needs covariates", fn);
+  if (maha && ncov == 0) return lh_error(L, "recipe", "%s: Mahalanobis matching needs covariates", fn);
+  if (fit_ps && nps == 0) return lh_error(L, "recipe", "%s: the propensity model needs covariates", fn);
   const char *score_name = user_score ? lh_optstring(L, 2, "score", NULL, "a string") : NULL;
   if (user_score && !score_name)
-    return luaL_error(L, "%s: distance = \"score\" needs spec.score (a column name)", fn);
+    return lh_error(L, "recipe", "%s: distance = \"score\" needs spec.score (a column name)", fn);
 
   /* Columns, and the rows where every used value is present. */
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
@@ -100,12 +100,12 @@ static int match_nearest_lua(lua_State *L) {
   all[ntot] = tc;
   size_t N = f->nrow, m;
   size_t *keep = lh_complete_rows(L, all, ntot + 1, N, &m);
-  if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
+  if (m == 0) return lh_error(L, "data", "%s: no row has every value needed", fn);
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
   const char *est = lh_optstring(L, 2, "estimand", "ATT", "a string");
   int atc = strcmp(est, "ATC") == 0;
   if (!atc && strcmp(est, "ATT") != 0)
-    return luaL_error(L, "%s: estimand must be \"ATT\" or \"ATC\" for nearest-neighbour matching", fn);
+    return lh_error(L, "recipe", "%s: estimand must be \"ATT\" or \"ATC\" for nearest-neighbour matching", fn);
   int ps_iter = 0;
   double *score = NULL;
   if (fit_ps) score = lm_pscore(L, fn, pc, pscov, nps, keep, m, treat, probit, linear, &ps_iter);
@@ -132,13 +132,13 @@ static int match_nearest_lua(lua_State *L) {
     if (!lua_isnil(L, -1)) {
       int wi = lua_gettop(L);
       if (!lua_istable(L, wi) || (size_t)luaL_len(L, wi) != ncov)
-        return luaL_error(L, "%s: xweights must hold one number per covariate (%d)", fn, (int)ncov);
+        return lh_error(L, "recipe", "%s: xweights must hold one number per covariate (%d)", fn, (int)ncov);
       double *xw = lh_scratch(L, ncov * sizeof *xw);
       for (size_t c = 0; c < ncov; c++) {
         lua_rawgeti(L, wi, (lua_Integer)c + 1);
         xw[c] = lua_tonumber(L, -1);
         if (!lua_isnumber(L, -1) || !(xw[c] >= 0))
-          return luaL_error(L, "%s: xweights[%d] must be a number >= 0", fn, (int)c + 1);
+          return lh_error(L, "recipe", "%s: xweights[%d] must be a number >= 0", fn, (int)c + 1);
         lua_pop(L, 1);
       }
       s.xweights = xw;
@@ -146,7 +146,7 @@ static int match_nearest_lua(lua_State *L) {
   }
   if (nex > 0) s.exact = lm_strata(L, ec, nex, keep, m);
   lua_Integer ratio = (lua_Integer)lh_optnumber(L, 2, "ratio", 1);
-  if (ratio < 1) return luaL_error(L, "%s: ratio must be at least 1", fn);
+  if (ratio < 1) return lh_error(L, "recipe", "%s: ratio must be at least 1", fn);
   s.ratio = (size_t)ratio;
   s.replace = lh_optbool(L, 2, "replace", 0);
   s.seed = (uint32_t)(int64_t)lh_optnumber(L, 2, "seed", 0);
@@ -161,7 +161,7 @@ static int match_nearest_lua(lua_State *L) {
     lua_getfield(L, 2, "cal_widths");
     int wi = lua_gettop(L);
     if (!lua_istable(L, wi) || (size_t)luaL_len(L, wi) != ncal)
-      return luaL_error(L, "%s: cal_widths must hold one width per caliper variable", fn);
+      return lh_error(L, "recipe", "%s: cal_widths must hold one width per caliper variable", fn);
     for (size_t c = 0; c < ncal; c++) {
       lua_rawgeti(L, wi, (lua_Integer)c + 1);
       calw[c] = lua_tonumber(L, -1);
@@ -178,7 +178,7 @@ static int match_nearest_lua(lua_State *L) {
   int dk = choice(L, fn, "discard", lh_optstring(L, 2, "discard", "none", "a string"), DISCARDS);
   if (dk != MATCH_DISCARD_NONE) {
     if (score == NULL)
-      return luaL_error(L, "%s: discard = \"%s\" needs a propensity score", fn, DISCARDS[dk]);
+      return lh_error(L, "recipe", "%s: discard = \"%s\" needs a propensity score", fn, DISCARDS[dk]);
     disc = lh_scratch(L, m);
     match_discard(score, focal, m, (enum match_discard)dk, disc);
     s.discarded = disc;
@@ -187,8 +187,8 @@ static int match_nearest_lua(lua_State *L) {
   struct match_result *r = new_resbox(L);
   char err[512];
   int st = match_nearest(&s, r, err, sizeof err);
-  if (st == GSL_ENOMEM) return luaL_error(L, "%s: not enough memory", fn);
-  if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, err);
+  if (st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (st != GSL_SUCCESS) return lh_error(L, "analysis", "%s: %s", fn, err);
 
   /* info */
   lua_createtable(L, 0, 20);
@@ -267,13 +267,13 @@ static int match_nearest_lua(lua_State *L) {
     pcol[c] = frame_col_new(pn[c], FRAME_I64, np, NULL);
     if (!pcol[c] || frame_col_resize(pcol[c], np) != 0 || frame_add(pf, pcol[c]) != 0) {
       frame_col_free(pcol[c]);
-      return luaL_error(L, "not enough memory");
+      return lh_error(L, "internal", "not enough memory");
     }
   }
   pcol[4] = frame_col_new("distance", FRAME_F64, np, NULL);
   if (!pcol[4] || frame_col_resize(pcol[4], np) != 0 || frame_add(pf, pcol[4]) != 0) {
     frame_col_free(pcol[4]);
-    return luaL_error(L, "not enough memory");
+    return lh_error(L, "internal", "not enough memory");
   }
   pf->nrow = np;
   size_t q = 0;
@@ -286,7 +286,7 @@ static int match_nearest_lua(lua_State *L) {
       pcol[1]->v.i64[q] = (int64_t)(atc ? a : b);
       pcol[2]->v.i64[q] = (int64_t)k + 1;
       if (r->subclass) pcol[3]->v.i64[q] = (int64_t)r->subclass[r->treated[i]];
-      else if (frame_col_set_na(pcol[3], q, NA_CALC) != 0) return luaL_error(L, "not enough memory");
+      else if (frame_col_set_na(pcol[3], q, NA_CALC) != 0) return lh_error(L, "internal", "not enough memory");
       pcol[4]->v.f64[q] = r->dist[i * K + k];
       q++;
     }

@@ -20,14 +20,14 @@ static int match_first_event_lua(lua_State *L) {
   const struct frame *ev = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   const char *id = lh_optstring(L, 2, "id", NULL, "a string"), *date = lh_optstring(L, 2, "date", NULL, "a string");
-  if (!id || !date) return luaL_error(L, "%s: id and date (column names) are required", fn);
+  if (!id || !date) return lh_error(L, "recipe", "%s: id and date (column names) are required", fn);
   double off = lh_optnumber(L, 2, "offset_days", 0);
-  if (off != (double)(int32_t)off) return luaL_error(L, "%s: offset_days must be a whole number", fn);
+  if (off != (double)(int32_t)off) return lh_error(L, "recipe", "%s: offset_days must be a whole number", fn);
   const char *name = lh_optstring(L, 2, "name", "start", "a string");
   char err[512];
   struct frame **slot = lframe_newbox(L);
   *slot = cohort_first_event(ev, id, date, (int32_t)off, name, err, sizeof err);
-  if (!*slot) return luaL_error(L, "%s: %s", fn, err);
+  if (!*slot) return lh_error(L, "analysis", "%s: %s", fn, err);
   return 1;
 }
 
@@ -42,24 +42,24 @@ static int match_window_counts_lua(lua_State *L) {
   const char *id = lh_optstring(L, 3, "id", NULL, "a string"), *date = lh_optstring(L, 3, "date", NULL, "a string");
   const char *type = lh_optstring(L, 3, "type", NULL, "a string");
   const char *pid = lh_optstring(L, 3, "person_id", id, "a string"), *start = lh_optstring(L, 3, "start", "start", "a string");
-  if (!id || !date) return luaL_error(L, "%s: id and date (column names) are required", fn);
+  if (!id || !date) return lh_error(L, "recipe", "%s: id and date (column names) are required", fn);
   const char **types;
   size_t nt = lh_optnames(L, 3, "types", &types);
-  if (nt > 0 && !type) return luaL_error(L, "%s: types need type (the event type column)", fn);
+  if (nt > 0 && !type) return lh_error(L, "recipe", "%s: types need type (the event type column)", fn);
   lua_getfield(L, 3, "windows");
   int wi = lua_gettop(L);
   if (!lua_istable(L, wi) || luaL_len(L, wi) == 0)
-    return luaL_error(L, "%s: windows must be a list of {name =, from =, to =}", fn);
+    return lh_error(L, "recipe", "%s: windows must be a list of {name =, from =, to =}", fn);
   size_t nw = (size_t)luaL_len(L, wi);
   struct cohort_window *win = lh_scratch(L, nw * sizeof *win);
   for (size_t w = 0; w < nw; w++) {
     if (lua_rawgeti(L, wi, (lua_Integer)w + 1) != LUA_TTABLE)
-      return luaL_error(L, "%s: windows[%d] must be {name =, from =, to =}", fn, (int)w + 1);
+      return lh_error(L, "recipe", "%s: windows[%d] must be {name =, from =, to =}", fn, (int)w + 1);
     int t = lua_gettop(L);
     win[w].name = lh_optstring(L, t, "name", NULL, "a string");
     double from = lh_optnumber(L, t, "from", 0.5), to = lh_optnumber(L, t, "to", 0.5);
     if (!win[w].name || from != (double)(int32_t)from || to != (double)(int32_t)to)
-      return luaL_error(L, "%s: windows[%d] needs name and whole-day from and to", fn, (int)w + 1);
+      return lh_error(L, "recipe", "%s: windows[%d] needs name and whole-day from and to", fn, (int)w + 1);
     win[w].from = (int32_t)from;
     win[w].to = (int32_t)to;
     lua_pop(L, 1);   /* the strings stay alive in the spec table */
@@ -68,7 +68,7 @@ static int match_window_counts_lua(lua_State *L) {
   struct frame **slot = lframe_newbox(L);
   *slot = cohort_window_counts(ev, id, date, type, types, nt, pp, pid, start, win, nw, err,
                                sizeof err);
-  if (!*slot) return luaL_error(L, "%s: %s", fn, err);
+  if (!*slot) return lh_error(L, "analysis", "%s: %s", fn, err);
   return 1;
 }
 

@@ -20,7 +20,7 @@ const char *lm_spec(lua_State *L, const char *fn, const struct frame **f) {
   *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   const char *treat = lh_optstring(L, 2, "treat", NULL, "a string");
-  if (!treat) luaL_error(L, "%s: spec.treat (a column name) is required", fn);
+  if (!treat) lh_error(L, "recipe", "%s: spec.treat (a column name) is required", fn);
   return treat;
 }
 
@@ -38,7 +38,7 @@ const struct frame_col *lm_numcol(lua_State *L, const struct frame *f, const cha
                                   const char *role, const char *name) {
   const struct frame_col *c = lm_col(L, f, fn, role, name);
   if (c->type == FRAME_CAT)
-    luaL_error(L, "%s: %s column '%s' is text; make 0/1 indicator columns for it%s", fn, role,
+    lh_error(L, "data", "%s: %s column '%s' is text; make 0/1 indicator columns for it%s", fn, role,
                name, strcmp(role, "covariate") == 0 ? " or use it for exact matching" : "");
   return c;
 }
@@ -46,13 +46,13 @@ const struct frame_col *lm_numcol(lua_State *L, const struct frame *f, const cha
 unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m,
                         const char *fn) {
   if (c->type == FRAME_CAT)
-    luaL_error(L, "%s: the treatment column '%s' is text; it must hold 0/1 or true/false", fn,
+    lh_error(L, "data", "%s: the treatment column '%s' is text; it must hold 0/1 or true/false", fn,
                c->name);
   unsigned char *t = lh_scratch(L, m);
   for (size_t j = 0; j < m; j++) {
     double v = frame_col_getd(c, keep[j]);
     if (v != 0 && v != 1)
-      luaL_error(L, "%s: the treatment column '%s' must hold 0/1 or true/false; row %d holds %f",
+      lh_error(L, "data", "%s: the treatment column '%s' must hold 0/1 or true/false; row %d holds %f",
                  fn, c->name, (int)keep[j] + 1, v);   /* lua_pushfstring knows %f, not %g */
     t[j] = (unsigned char)(v == 1);
   }
@@ -140,7 +140,7 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
                   const unsigned char *treat, int probit, int linear, int *iter) {
   size_t k = nc + 1;
   if (m <= k)
-    luaL_error(L, "%s: %d usable rows for a propensity model with %d coefficients", fn, (int)m,
+    lh_error(L, "analysis", "%s: %d usable rows for a propensity model with %d coefficients", fn, (int)m,
                (int)k);
   double *X = lh_scratch(L, m * k * sizeof *X), *y = lh_scratch(L, m * sizeof *y);
   for (size_t j = 0; j < m; j++) {
@@ -156,19 +156,19 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
   struct glm_fit *g = &b->fit;
   if (st == GSL_ESING) {
     size_t bc = g->bad_col;
-    luaL_error(L, "%s: propensity model: %s is %s; drop it", fn,
+    lh_error(L, "analysis", "%s: propensity model: %s is %s; drop it", fn,
                bc == 0 ? "the intercept" : names[bc - 1],
                "a linear combination of earlier covariates (collinear) or constant");
   }
-  if (st != GSL_SUCCESS) luaL_error(L, "%s: the propensity model failed (%s)", fn, gsl_strerror(st));
+  if (st != GSL_SUCCESS) lh_error(L, "analysis", "%s: the propensity model failed (%s)", fn, gsl_strerror(st));
   for (size_t j = 1; j < k; j++)
     if (g->sep[j] != GLM_SEP_NONE)
-      luaL_error(L, "%s: propensity model: %s separation on '%s' (a threshold on it splits "
+      lh_error(L, "analysis", "%s: propensity model: %s separation on '%s' (a threshold on it splits "
                  "treated from controls), so its coefficient is infinite and the scores are 0 "
                  "or 1; drop it, or match exactly on it", fn,
                  g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete", names[j - 1]);
   if (!g->converged)
-    luaL_error(L, "%s: the propensity model did not converge in %d iterations", fn, o.maxit);
+    lh_error(L, "analysis", "%s: the propensity model did not converge in %d iterations", fn, o.maxit);
   double *ps = lh_scratch(L, m * sizeof *ps);
   memcpy(ps, linear ? g->eta : g->mu, m * sizeof *ps);
   if (iter) *iter = g->iter;
@@ -186,7 +186,7 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
                         const struct lm_newcol *cols, size_t ncols, const char *fn) {
   for (size_t c = 0; c < ncols; c++)
     if (frame_find(f, cols[c].name) >= 0)
-      luaL_error(L, "%s: the data already have a column '%s'; choose another name with the "
+      lh_error(L, "recipe", "%s: the data already have a column '%s'; choose another name with the "
                  "option %s", fn, cols[c].name, cols[c].option);
   struct frame **slot = lframe_newbox(L);   /* an error below cannot leak the frame */
   struct frame *o = lframe_fill(L, slot, frame_take(f, NULL, f->nrow));
@@ -196,7 +196,7 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     struct frame_col *col = frame_col_new(nc->name, nc->f64 ? FRAME_F64 : FRAME_I64, n, NULL);
     if (col == NULL || frame_col_resize(col, n) != 0) {
       frame_col_free(col);
-      luaL_error(L, "not enough memory");
+      lh_error(L, "internal", "not enough memory");
     }
     int bad = 0;
     if (nc->f64) {
@@ -219,7 +219,7 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     }
     if (bad || frame_add(o, col) != 0) {
       frame_col_free(col);
-      luaL_error(L, "not enough memory");
+      lh_error(L, "internal", "not enough memory");
     }
   }
 }

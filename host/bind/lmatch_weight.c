@@ -53,11 +53,11 @@ static int match_ipw_lua(lua_State *L) {
   const char *score_name = lh_optstring(L, 2, "score", NULL, "a string");
   const char *link = lh_optstring(L, 2, "link", "logit", "a string");
   if (strcmp(link, "logit") != 0 && strcmp(link, "probit") != 0)
-    return luaL_error(L, "%s: link must be \"logit\" or \"probit\"", fn);
+    return lh_error(L, "recipe", "%s: link must be \"logit\" or \"probit\"", fn);
   const char **pscov;
   size_t nps = lh_optnames(L, 2, "ps_covariates", &pscov);
   if (!score_name && nps == 0)
-    return luaL_error(L, "%s: give ps_covariates (for the propensity model) or score", fn);
+    return lh_error(L, "recipe", "%s: give ps_covariates (for the propensity model) or score", fn);
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
   /* used columns: treatment, score, and the propensity covariates when no
    * score is given */
@@ -68,7 +68,7 @@ static int match_ipw_lua(lua_State *L) {
   use[1] = sc;
   size_t N = f->nrow, m;
   size_t *keep = lh_complete_rows(L, use, sc ? 2 : nps + 2, N, &m);
-  if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
+  if (m == 0) return lh_error(L, "data", "%s: no row has every value needed", fn);
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
   int iter = 0;
   double *ps = sc ? lm_values(L, sc, keep, m)
@@ -80,20 +80,20 @@ static int match_ipw_lua(lua_State *L) {
   if (strcmp(est, "ATT") == 0) o.estimand = IPW_ATT;
   else if (strcmp(est, "ATE") == 0) o.estimand = IPW_ATE;
   else if (strcmp(est, "ATC") == 0) o.estimand = IPW_ATC;
-  else return luaL_error(L, "%s: estimand must be \"ATT\", \"ATE\" or \"ATC\"", fn);
+  else return lh_error(L, "recipe", "%s: estimand must be \"ATT\", \"ATE\" or \"ATC\"", fn);
   o.stabilize = lh_optbool(L, 2, "stabilize", 0);
   o.trim_lo = lh_optnumber(L, 2, "trim_lo", NAN);
   o.trim_hi = lh_optnumber(L, 2, "trim_hi", NAN);
   o.trunc_lo = lh_optnumber(L, 2, "trunc_lo", NAN);
   o.trunc_hi = lh_optnumber(L, 2, "trunc_hi", NAN);
   lua_Number bins = lh_optnumber(L, 2, "bins", 20);
-  if (!(bins >= 0 && bins <= 10000)) return luaL_error(L, "%s: bins must be in 0..10000", fn);
+  if (!(bins >= 0 && bins <= 10000)) return lh_error(L, "recipe", "%s: bins must be in 0..10000", fn);
   o.nbins = (size_t)bins;
   struct ipw_result *r = new_ipwbox(L);
   char err[512];
   int st = ipw_weights(ps, treat, m, &o, r, err, sizeof err);
-  if (st == GSL_ENOMEM) return luaL_error(L, "%s: not enough memory", fn);
-  if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, err);
+  if (st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (st != GSL_SUCCESS) return lh_error(L, "analysis", "%s: %s", fn, err);
 
   lua_createtable(L, 0, 16);
   int info = lua_gettop(L);
@@ -130,7 +130,7 @@ static int match_ipw_lua(lua_State *L) {
     hc[c] = frame_col_new(hn[c], c == 2 || c == 3 ? FRAME_I64 : FRAME_F64, B, NULL);
     if (!hc[c] || frame_col_resize(hc[c], B) != 0 || frame_add(hf, hc[c]) != 0) {
       frame_col_free(hc[c]);
-      return luaL_error(L, "not enough memory");
+      return lh_error(L, "internal", "not enough memory");
     }
   }
   hf->nrow = B;
@@ -157,7 +157,7 @@ static double *weights_of(lua_State *L, const struct frame *f, const char *fn, c
   for (size_t j = 0; j < m; j++) {
     w[j] = frame_col_missing(c, keep[j]) ? 0.0 : frame_col_getd(c, keep[j]);
     if (w[j] < 0 || !isfinite(w[j]))
-      luaL_error(L, "%s: weights column '%s' has %f in row %d; weights must be finite and >= 0",
+      lh_error(L, "data", "%s: weights column '%s' has %f in row %d; weights must be finite and >= 0",
                  fn, name, w[j], (int)keep[j] + 1);
   }
   return w;
@@ -189,7 +189,7 @@ static int match_balance_lua(lua_State *L) {
   const char *treat_name = lm_spec(L, fn, &f);
   const char **cov;
   size_t ncov = lh_optnames(L, 2, "covariates", &cov);
-  if (ncov == 0) return luaL_error(L, "%s: no covariates", fn);
+  if (ncov == 0) return lh_error(L, "recipe", "%s: no covariates", fn);
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
   size_t m;
   size_t *keep = lh_complete_rows(L, &tc, 1, f->nrow, &m);
@@ -203,12 +203,12 @@ static int match_balance_lua(lua_State *L) {
   if (strcmp(sd, "treated") == 0) o.sd = BALANCE_SD_TREATED;
   else if (strcmp(sd, "control") == 0) o.sd = BALANCE_SD_CONTROL;
   else if (strcmp(sd, "pooled") == 0) o.sd = BALANCE_SD_POOLED;
-  else return luaL_error(L, "%s: sd must be \"treated\", \"control\" or \"pooled\"", fn);
+  else return lh_error(L, "recipe", "%s: sd must be \"treated\", \"control\" or \"pooled\"", fn);
   if (strcmp(var, "cobalt") == 0) o.var = BALANCE_VAR_COBALT;
   else if (strcmp(var, "sample") == 0) o.var = BALANCE_VAR_SAMPLE;
-  else return luaL_error(L, "%s: variance must be \"cobalt\" or \"sample\"", fn);
+  else return lh_error(L, "recipe", "%s: variance must be \"cobalt\" or \"sample\"", fn);
   if (strcmp(bin, "std") != 0 && strcmp(bin, "raw") != 0)
-    return luaL_error(L, "%s: binary must be \"std\" or \"raw\"", fn);
+    return lh_error(L, "recipe", "%s: binary must be \"std\" or \"raw\"", fn);
   o.binary_raw = strcmp(bin, "raw") == 0;
   double *x = lh_scratch(L, (m ? m : 1) * sizeof *x);
   lua_createtable(L, (int)ncov, 0);
@@ -218,7 +218,7 @@ static int match_balance_lua(lua_State *L) {
     struct balance_stat b;
     char err[256];
     if (balance_covariate(x, treat, base, adj, m, &o, &b, err, sizeof err) != GSL_SUCCESS)
-      return luaL_error(L, "%s: covariate '%s': %s", fn, cov[c], err);
+      return lh_error(L, "analysis", "%s: covariate '%s': %s", fn, cov[c], err);
     lua_createtable(L, 0, 20);
     lua_pushstring(L, cov[c]);
     lua_setfield(L, -2, "covariate");
@@ -250,7 +250,7 @@ static int match_effect_lua(lua_State *L) {
   const struct frame *f = lframe_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   const char *yn = lh_optstring(L, 2, "outcome", NULL, "a string"), *tn = lh_optstring(L, 2, "treat", NULL, "a string");
-  if (!yn || !tn) return luaL_error(L, "%s: spec.outcome and spec.treat are required", fn);
+  if (!yn || !tn) return lh_error(L, "recipe", "%s: spec.outcome and spec.treat are required", fn);
   const char *wn = lh_optstring(L, 2, "weights", NULL, "a string"), *cn = lh_optstring(L, 2, "cluster", NULL, "a string");
   const char **adj;
   size_t q = lh_optnames(L, 2, "adjust", &adj);
@@ -265,7 +265,7 @@ static int match_effect_lua(lua_State *L) {
   use[3] = cc;
   size_t N = f->nrow, m;
   size_t *keep = lh_complete_rows(L, use, q + 4, N, &m);
-  if (m == 0) return luaL_error(L, "%s: no row has every value needed", fn);
+  if (m == 0) return lh_error(L, "data", "%s: no row has every value needed", fn);
   struct effect_spec s;
   memset(&s, 0, sizeof s);
   s.n = m;
@@ -284,13 +284,13 @@ static int match_effect_lua(lua_State *L) {
   if (strcmp(target, "ATT") == 0) s.target = EFFECT_ATT;
   else if (strcmp(target, "ATE") == 0) s.target = EFFECT_ATE;
   else if (strcmp(target, "ATC") == 0) s.target = EFFECT_ATC;
-  else return luaL_error(L, "%s: target must be \"ATT\", \"ATE\" or \"ATC\"", fn);
+  else return lh_error(L, "recipe", "%s: target must be \"ATT\", \"ATE\" or \"ATC\"", fn);
   const char *vc = lh_optstring(L, 2, "vcov", cc ? "cluster" : "HC1", "a string");
   int vi = -1;
   for (int i = 0; VCOVS[i]; i++)
     if (strcmp(vc, VCOVS[i]) == 0) vi = i;
   if (vi < 0)
-    return luaL_error(L, "%s: unknown vcov \"%s\" (cluster, HC0, HC1, HC3, svyglm, classical)", fn, vc);
+    return lh_error(L, "recipe", "%s: unknown vcov \"%s\" (cluster, HC0, HC1, HC3, svyglm, classical)", fn, vc);
   s.vcov = (enum effect_vcov)vi;
   if (cc) {
     const struct frame_col *one[1] = {cc};
@@ -309,17 +309,17 @@ static int match_effect_lua(lua_State *L) {
   struct effect_result r;
   char err[512];
   int st = effect_estimate(&s, &r, err, sizeof err);
-  if (st == GSL_ENOMEM) return luaL_error(L, "%s: not enough memory", fn);
+  if (st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
   if (st == GSL_ESING) {
     size_t b = r.bad_col;
-    if (b == 1) return luaL_error(L, "%s: the treatment is collinear with the intercept in the rows used", fn);
+    if (b == 1) return lh_error(L, "analysis", "%s: the treatment is collinear with the intercept in the rows used", fn);
     if (b >= 2 && b < 2 + q)
-      return luaL_error(L, "%s: adjustment covariate '%s' is a linear combination of the treatment and "
+      return lh_error(L, "analysis", "%s: adjustment covariate '%s' is a linear combination of the treatment and "
                         "earlier covariates (collinear) in the rows used; drop it", fn, adj[b - 2]);
-    return luaL_error(L, "%s: the interaction of the treatment with '%s' is collinear; drop it or "
+    return lh_error(L, "analysis", "%s: the interaction of the treatment with '%s' is collinear; drop it or "
                       "set interact = false", fn, b >= 2 + q ? adj[b - 2 - q] : "?");
   }
-  if (st != GSL_SUCCESS) return luaL_error(L, "%s: %s", fn, err);
+  if (st != GSL_SUCCESS) return lh_error(L, "analysis", "%s: %s", fn, err);
   lua_createtable(L, 0, 20);
   lh_set_estimate(L, r.estimate, r.se, r.statistic, r.df, r.p_value, r.conf_low, r.conf_high);
   lh_setnum(L, "mean_treated", r.mean[1]);

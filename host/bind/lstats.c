@@ -22,44 +22,70 @@
 #include "num/scale.h"
 #include "num/ttest.h"
 
-/* ===== Helpers ===== */
+/* ===== Arguments =====
+ * lua/csc/stats.lua checks every argument first, with the recipe's field
+ * names; these checks are a second line.  Every raise here carries its kind
+ * (lh_error): a caller's argument is a recipe error, values a test cannot
+ * take are a data error, a test that cannot be computed on the data is an
+ * analysis error, and running out of memory is internal. */
 
-static enum stats_alt checkalt(lua_State *L, int arg) {
+/* Raise the recipe error "fn: msg" unless ok. */
+static void argcheck(lua_State *L, int ok, const char *fn, const char *msg) {
+  if (!ok) lh_error(L, "recipe", "%s: %s", fn, msg);
+}
+
+/* Argument arg: one of names (NULL-ended; nil gives dflt), as its index. */
+static int checkoption(lua_State *L, int arg, const char *fn, const char *what, const char *dflt,
+                       const char *const names[]) {
+  const char *s = lua_isnoneornil(L, arg) ? dflt : lua_tostring(L, arg);
+  for (int i = 0; s && names[i]; i++)
+    if (strcmp(s, names[i]) == 0) return i;
+  const char *best = s ? lh_suggest(s, names) : NULL;
+  return lh_error(L, "recipe", "%s: %s \"%s\" is not known%s%s%s", fn, what, s ? s : "?",
+                  best ? " (did you mean \"" : "", best ? best : "", best ? "\"?)" : "");
+}
+
+static enum stats_alt checkalt(lua_State *L, int arg, const char *fn) {
   static const char *const names[] = {"two.sided", "two-sided", "less", "greater", NULL};
   static const enum stats_alt alts[] = {STATS_TWO_SIDED, STATS_TWO_SIDED, STATS_LESS,
                                         STATS_GREATER};
-  return alts[luaL_checkoption(L, arg, "two.sided", names)];
+  return alts[checkoption(L, arg, fn, "alternative", "two.sided", names)];
 }
 
-static double checkconf(lua_State *L, int arg) {
+static double checkconf(lua_State *L, int arg, const char *fn) {
   double c = luaL_optnumber(L, arg, 0.95);
-  luaL_argcheck(L, c > 0 && c < 1, arg, "confidence level must be between 0 and 1");
+  argcheck(L, c > 0 && c < 1, fn, "the confidence level must be between 0 and 1");
   return c;
 }
 
-static size_t checksize(lua_State *L, int arg) {
+static size_t checksize(lua_State *L, int arg, const char *fn) {
   lua_Integer v = luaL_checkinteger(L, arg);
-  luaL_argcheck(L, v >= 0, arg, "must not be negative");
+  argcheck(L, v >= 0, fn, "a count must not be negative");
   return (size_t)v;
 }
 
+/* A flag that is on unless given as false. */
+static int opttrue(lua_State *L, int arg) {
+  return lua_isnoneornil(L, arg) ? 1 : lua_toboolean(L, arg);
+}
+
 /* exact = "auto" | true | false -> -1 | 1 | 0 */
-static int checkexact(lua_State *L, int arg) {
+static int checkexact(lua_State *L, int arg, const char *fn) {
   if (lua_isnoneornil(L, arg)) return -1;
   if (lua_type(L, arg) == LUA_TSTRING && strcmp(lua_tostring(L, arg), "auto") == 0) return -1;
-  luaL_argexpected(L, lua_isboolean(L, arg), arg, "boolean or \"auto\"");
+  argcheck(L, lua_isboolean(L, arg), fn, "exact must be true, false or \"auto\"");
   return lua_toboolean(L, arg);
 }
 
-/* Raise "fn: <domain message>" for a failed status; domain messages per
- * status come from the caller, gsl_strerror is the fallback. */
+/* Raise "fn: <domain message>" for a failed status, with its kind: values
+ * the test cannot take (GSL_EINVAL, message einval) are a data error, data
+ * on which it cannot be computed (GSL_EDOM, message edom) an analysis
+ * error; gsl_strerror is the fallback. */
 static int fail(lua_State *L, const char *fn, int status, const char *einval,
                 const char *edom) {
-  const char *msg = status == GSL_EINVAL && einval ? einval
-                    : status == GSL_EDOM && edom   ? edom
-                    : status == GSL_ENOMEM         ? "not enough memory"
-                                                   : gsl_strerror(status);
-  return luaL_error(L, "%s: %s", fn, msg);
+  if (status == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (status == GSL_EINVAL && einval) return lh_error(L, "data", "%s: %s", fn, einval);
+  return lh_error(L, "analysis", "%s: %s", fn, status == GSL_EDOM && edom ? edom : gsl_strerror(status));
 }
 
 /* The data of a one-sample, paired or two-sample test: x (argument 1), y
@@ -72,66 +98,98 @@ struct samples {
 };
 enum samples_kind { ONE_SAMPLE, PAIRED, TWO_SAMPLES };
 
-static enum samples_kind checksamples(lua_State *L, struct samples *s) {
+static enum samples_kind checksamples(lua_State *L, const char *fn, struct samples *s) {
   s->x = lh_checkvector(L, 1, &s->nx);
   s->y = lh_optvector(L, 2, &s->ny);
   s->mu = luaL_optnumber(L, 3, 0);
   if (!s->y) return ONE_SAMPLE;
   if (!lua_toboolean(L, 4)) return TWO_SAMPLES;
-  luaL_argcheck(L, s->nx == s->ny, 2, "paired samples must have the same length");
+  argcheck(L, s->nx == s->ny, fn, "paired samples must have the same length");
   return PAIRED;
 }
+
+/* A contingency table: cells (argument 1, row-major), nr and nc
+ * (arguments 2 and 3), at least 2 x 2.  [-0, +1, v] */
+struct ctable {
+  const double *x;
+  size_t n, nr, nc;
+};
+
+static void checktable(lua_State *L, const char *fn, struct ctable *t) {
+  t->x = lh_checkvector(L, 1, &t->n);
+  t->nr = checksize(L, 2, fn);
+  t->nc = checksize(L, 3, fn);
+  argcheck(L, t->nr >= 2 && t->nc >= 2 && t->nr * t->nc == t->n, fn,
+           "need an r x c table, r, c >= 2");
+}
+
+/* ===== Results ===== */
+
+/* One field of a result table: a number, a whole number or a flag. */
+struct field {
+  const char *k;
+  double v;
+  enum { NUM, INT, BOOL } type;
+};
+
+/* A new table holding the n fields f.  [-0, +1, m] */
+static void push_fields(lua_State *L, const struct field *f, size_t n) {
+  lua_createtable(L, 0, (int)n + 1);
+  for (size_t i = 0; i < n; i++) {
+    if (f[i].type == INT) lh_setint(L, f[i].k, (lua_Integer)f[i].v);
+    else if (f[i].type == BOOL) lh_setbool(L, f[i].k, f[i].v != 0);
+    else lh_setnum(L, f[i].k, f[i].v);
+  }
+}
+
+#define FNUM(k, v) {(k), (v), NUM}
+#define FINT(k, v) {(k), (double)(v), INT}
+#define FBOOL(k, v) {(k), (v), BOOL}
+#define PUSH_FIELDS(L, ...)                                                                    \
+  push_fields(L, (const struct field[]){__VA_ARGS__},                                          \
+              sizeof((const struct field[]){__VA_ARGS__}) / sizeof(struct field))
 
 /* ===== Tests ===== */
 
 /* Lua: stats.t_test(x, y|nil, mu, paired, var_equal, alt, conf) -> table
  * (cf. R t.test) */
 static int stats_t_test(lua_State *L) {
+  static const char fn[] = "t_test";
+  lua_settop(L, 7);   /* fixed argument slots: scratch goes above */
   struct samples s;
-  enum samples_kind kind = checksamples(L, &s);
+  enum samples_kind kind = checksamples(L, fn, &s);
   int var_equal = lua_toboolean(L, 5);
-  enum stats_alt alt = checkalt(L, 6);
-  double conf = checkconf(L, 7);
+  enum stats_alt alt = checkalt(L, 6, fn);
+  double conf = checkconf(L, 7, fn);
   struct ttest_result r;
   int st = kind == ONE_SAMPLE ? ttest_one(s.x, s.nx, s.mu, alt, conf, &r)
            : kind == PAIRED   ? ttest_paired(s.x, s.y, s.nx, s.mu, alt, conf, &r)
                               : ttest_two(s.x, s.nx, s.y, s.ny, s.mu, var_equal, alt, conf, &r);
   if (st)
-    return fail(L, "t_test", st, "not enough observations (or a non-finite value)",
+    return fail(L, fn, st, "not enough observations (or a non-finite value)",
                 "data are essentially constant");
-  lua_createtable(L, 0, 9);
-  lh_setnum(L, "statistic", r.statistic);
-  lh_setnum(L, "df", r.df);
-  lh_setnum(L, "p_value", r.p_value);
-  lh_setnum(L, "conf_lo", r.conf_int[0]);
-  lh_setnum(L, "conf_hi", r.conf_int[1]);
-  lh_setnum(L, "estimate1", r.estimate[0]);
-  lh_setnum(L, "estimate2", r.estimate[1]);
-  lh_setnum(L, "se", r.se);
+  PUSH_FIELDS(L, FNUM("statistic", r.statistic), FNUM("df", r.df), FNUM("p_value", r.p_value),
+              FNUM("conf_lo", r.conf_int[0]), FNUM("conf_hi", r.conf_int[1]),
+              FNUM("estimate1", r.estimate[0]), FNUM("estimate2", r.estimate[1]), FNUM("se", r.se));
   return 1;
 }
 
 /* Lua: stats.chisq_test(cells, nr, nc, correct) -> table with expected
  * (row-major array) (cf. R chisq.test) */
 static int stats_chisq_test(lua_State *L) {
-  size_t n;
-  const double *x = lh_checkvector(L, 1, &n);
-  size_t nr = checksize(L, 2), nc = checksize(L, 3);
-  luaL_argcheck(L, nr >= 2 && nc >= 2 && nr * nc == n, 1, "need an r x c table, r, c >= 2");
-  int correct = lua_isnoneornil(L, 4) ? 1 : lua_toboolean(L, 4);
-  double *e = lh_scratch(L, n * sizeof *e);
+  static const char fn[] = "chisq_test";
+  lua_settop(L, 4);   /* fixed argument slots: scratch goes above */
+  struct ctable t;
+  checktable(L, fn, &t);
+  int correct = opttrue(L, 4);
+  double *e = lh_scratch(L, t.n * sizeof *e);
   struct ctab_chisq_result r;
-  int st = ctab_chisq(x, nr, nc, correct, &r, e);
+  int st = ctab_chisq(t.x, t.nr, t.nc, correct, &r, e);
   if (st)
-    return fail(L, "chisq_test", st, "counts must be finite and non-negative",
-                "a row or column total is 0");
-  lua_createtable(L, 0, 6);
-  lh_setnum(L, "statistic", r.statistic);
-  lh_setnum(L, "df", r.df);
-  lh_setnum(L, "p_value", r.p_value);
-  lh_setnum(L, "yates", r.yates);
-  lh_setnum(L, "min_expected", r.min_expected);
-  lh_pushvector(L, e, n);
+    return fail(L, fn, st, "counts must be finite and non-negative", "a row or column total is 0");
+  PUSH_FIELDS(L, FNUM("statistic", r.statistic), FNUM("df", r.df), FNUM("p_value", r.p_value),
+              FNUM("yates", r.yates), FNUM("min_expected", r.min_expected));
+  lh_pushvector(L, e, t.n);
   lua_setfield(L, -2, "expected");
   return 1;
 }
@@ -139,84 +197,64 @@ static int stats_chisq_test(lua_State *L) {
 /* Lua: stats.fisher_test(cells, nr, nc, or, alt, conf) -> table
  * (cf. R fisher.test) */
 static int stats_fisher_test(lua_State *L) {
-  size_t n;
-  const double *x = lh_checkvector(L, 1, &n);
-  size_t nr = checksize(L, 2), nc = checksize(L, 3);
-  luaL_argcheck(L, nr >= 2 && nc >= 2 && nr * nc == n, 1, "need an r x c table, r, c >= 2");
+  static const char fn[] = "fisher_test";
+  lua_settop(L, 6);   /* fixed argument slots: scratch goes above */
+  struct ctable t;
+  checktable(L, fn, &t);
   double orn = luaL_optnumber(L, 4, 1);
-  enum stats_alt alt = checkalt(L, 5);
-  double conf = checkconf(L, 6);
+  enum stats_alt alt = checkalt(L, 5, fn);
+  double conf = checkconf(L, 6, fn);
   struct ctab_fisher_result r;
-  int st = ctab_fisher(x, nr, nc, orn, alt, conf, &r);
+  int st = ctab_fisher(t.x, t.nr, t.nc, orn, alt, conf, &r);
   if (st == GSL_EMAXITER)
-    return luaL_error(L, "fisher_test: the %d x %d table is too large for the exact test "
-                         "(use chisq_test)", (int)nr, (int)nc);
+    return lh_error(L, "analysis", "%s: the %d x %d table is too large for the exact test "
+                    "(use chisq_test)", fn, (int)t.nr, (int)t.nc);
   if (st)
-    return fail(L, "fisher_test", st,
+    return fail(L, fn, st,
                 "counts must be non-negative whole numbers (and larger tables are two-sided "
                 "with odds ratio 1 only)",
                 NULL);
-  lua_createtable(L, 0, 5);
-  lh_setnum(L, "p_value", r.p_value);
-  lh_setnum(L, "estimate", r.estimate);
-  lh_setnum(L, "conf_lo", r.conf_int[0]);
-  lh_setnum(L, "conf_hi", r.conf_int[1]);
-  lh_setbool(L, "two_by_two", r.two_by_two);
+  PUSH_FIELDS(L, FNUM("p_value", r.p_value), FNUM("estimate", r.estimate), FNUM("conf_lo", r.conf_int[0]),
+              FNUM("conf_hi", r.conf_int[1]), FBOOL("two_by_two", r.two_by_two));
   return 1;
 }
 
 /* Lua: stats.wilcox_test(x, y|nil, mu, paired, alt, exact, correct) -> table
  * (cf. R wilcox.test) */
 static int stats_wilcox_test(lua_State *L) {
+  static const char fn[] = "wilcox_test";
+  lua_settop(L, 7);   /* fixed argument slots: scratch goes above */
   struct samples s;
-  enum samples_kind kind = checksamples(L, &s);
-  enum stats_alt alt = checkalt(L, 5);
-  int exact = checkexact(L, 6);
-  int correct = lua_isnoneornil(L, 7) ? 1 : lua_toboolean(L, 7);
+  enum samples_kind kind = checksamples(L, fn, &s);
+  enum stats_alt alt = checkalt(L, 5, fn);
+  int exact = checkexact(L, 6, fn);
+  int correct = opttrue(L, 7);
   struct ranktest_result r;
   int st = kind == ONE_SAMPLE ? ranktest_signed(s.x, s.nx, s.mu, alt, exact, correct, &r)
            : kind == PAIRED   ? ranktest_paired(s.x, s.y, s.nx, s.mu, alt, exact, correct, &r)
                               : ranktest_ranksum(s.x, s.nx, s.y, s.ny, s.mu, alt, exact, correct, &r);
   if (st)
-    return fail(L, "wilcox_test", st, "not enough observations (or a non-finite value)",
+    return fail(L, fn, st, "not enough observations (or a non-finite value)",
                 "all values are tied (or all differences are zero)");
-  lua_createtable(L, 0, 9);
-  lh_setnum(L, "statistic", r.statistic);
-  lh_setnum(L, "p_value", r.p_value);
-  lh_setnum(L, "z", r.z);
-  lh_setnum(L, "correction", r.correction);
-  lh_setbool(L, "exact", r.exact);
-  lh_setbool(L, "ties", r.ties);
-  lh_setbool(L, "zeros", r.zeros);
-  lh_setint(L, "n1", r.n[0]);
-  lh_setint(L, "n2", r.n[1]);
+  PUSH_FIELDS(L, FNUM("statistic", r.statistic), FNUM("p_value", r.p_value), FNUM("z", r.z),
+              FNUM("correction", r.correction), FBOOL("exact", r.exact), FBOOL("ties", r.ties),
+              FBOOL("zeros", r.zeros), FINT("n1", r.n[0]), FINT("n2", r.n[1]));
   return 1;
-}
-
-static void push_prop(lua_State *L, const struct prop_result *r) {
-  lua_createtable(L, 0, 9);
-  lh_setnum(L, "statistic", r->statistic);
-  lh_setnum(L, "df", r->df);
-  lh_setnum(L, "p_value", r->p_value);
-  lh_setnum(L, "conf_lo", r->conf_int[0]);
-  lh_setnum(L, "conf_hi", r->conf_int[1]);
-  lh_setnum(L, "estimate1", r->estimate[0]);
-  lh_setnum(L, "estimate2", r->estimate[1]);
-  lh_setnum(L, "yates", r->yates);
-  lh_setnum(L, "min_expected", r->min_expected);
 }
 
 /* Lua: stats.prop_test(x1, n1, x2|nil, n2|nil, p0, alt, conf, correct, z)
  * -> table.  z = true gives the plain z test (Stata prtest) instead of R's
  * prop.test. */
 static int stats_prop_test(lua_State *L) {
+  static const char fn[] = "prop_test";
+  lua_settop(L, 9);   /* fixed argument slots: scratch goes above */
   double x1 = luaL_checknumber(L, 1), n1 = luaL_checknumber(L, 2);
   int two = !lua_isnoneornil(L, 3);
   double x2 = two ? luaL_checknumber(L, 3) : 0, n2 = two ? luaL_checknumber(L, 4) : 0;
   double p0 = luaL_optnumber(L, 5, 0.5);
-  enum stats_alt alt = checkalt(L, 6);
-  double conf = checkconf(L, 7);
-  int correct = lua_isnoneornil(L, 8) ? 1 : lua_toboolean(L, 8);
+  enum stats_alt alt = checkalt(L, 6, fn);
+  double conf = checkconf(L, 7, fn);
+  int correct = opttrue(L, 8);
   int z = lua_toboolean(L, 9);
   struct prop_result r;
   int st;
@@ -227,22 +265,26 @@ static int stats_prop_test(lua_State *L) {
     st = z ? prop_ztest_one(x1, n1, p0, alt, conf, &r)
            : prop_test_one(x1, n1, p0, alt, conf, correct, &r);
   if (st)
-    return fail(L, "prop_test", st,
+    return fail(L, fn, st,
                 "need 0 <= x <= n, n > 0 and a null proportion strictly between 0 and 1",
                 "the pooled proportion is 0 or 1, so an expected count is 0");
-  push_prop(L, &r);
+  PUSH_FIELDS(L, FNUM("statistic", r.statistic), FNUM("df", r.df), FNUM("p_value", r.p_value),
+              FNUM("conf_lo", r.conf_int[0]), FNUM("conf_hi", r.conf_int[1]),
+              FNUM("estimate1", r.estimate[0]), FNUM("estimate2", r.estimate[1]), FNUM("yates", r.yates),
+              FNUM("min_expected", r.min_expected));
   return 1;
 }
 
 /* Lua: stats.rate_ci(x, method, conf) -> lo, hi
  * (interval for a Poisson mean; method "exact" as R poisson.test(x), or "byar") */
 static int stats_rate_ci(lua_State *L) {
-  double x = luaL_checknumber(L, 1);
+  static const char fn[] = "rate_ci";
   static const char *const methods[] = {"exact", "byar", NULL};
-  int m = luaL_checkoption(L, 2, "exact", methods);
-  double conf = checkconf(L, 3), lo, hi;
+  double x = luaL_checknumber(L, 1);
+  int m = checkoption(L, 2, fn, "method", "exact", methods);
+  double conf = checkconf(L, 3, fn), lo, hi;
   int st = rateci_poisson(x, m == 0 ? RATECI_EXACT : RATECI_BYAR, conf, &lo, &hi);
-  if (st) return fail(L, "rate_ci", st, "need a count x >= 0", NULL);
+  if (st) return fail(L, fn, st, "need a count x >= 0", NULL);
   lua_pushnumber(L, lo);
   lua_pushnumber(L, hi);
   return 2;
@@ -251,10 +293,11 @@ static int stats_rate_ci(lua_State *L) {
 /* Lua: stats.wilson_ci(x, n, conf) -> lo, hi
  * (Wilson score interval, as R prop.test(x, n, correct = FALSE)$conf.int) */
 static int stats_wilson_ci(lua_State *L) {
+  static const char fn[] = "wilson_ci";
   double x = luaL_checknumber(L, 1), n = luaL_checknumber(L, 2);
-  double conf = checkconf(L, 3), lo, hi;
+  double conf = checkconf(L, 3, fn), lo, hi;
   int st = rateci_wilson(x, n, conf, &lo, &hi);
-  if (st) return fail(L, "wilson_ci", st, "need 0 <= x <= n and n > 0", NULL);
+  if (st) return fail(L, fn, st, "need 0 <= x <= n and n > 0", NULL);
   lua_pushnumber(L, lo);
   lua_pushnumber(L, hi);
   return 2;
@@ -263,13 +306,14 @@ static int stats_wilson_ci(lua_State *L) {
 /* Lua: stats.funnel_limits(model, centre, n, conf) -> lo, hi
  * (control limits at denominator n; model "proportion" or "rate") */
 static int stats_funnel_limits(lua_State *L) {
+  static const char fn[] = "funnel_limits";
   static const char *const models[] = {"proportion", "rate", NULL};
-  int m = luaL_checkoption(L, 1, NULL, models);
+  int m = checkoption(L, 1, fn, "model", NULL, models);
   double centre = luaL_checknumber(L, 2), n = luaL_checknumber(L, 3);
-  double conf = checkconf(L, 4), lo, hi;
+  double conf = checkconf(L, 4, fn), lo, hi;
   int st = rateci_funnel(m == 0, centre, n, conf, &lo, &hi);
   if (st)
-    return fail(L, "funnel_limits", st,
+    return fail(L, fn, st,
                 "need n > 0 and a centre within [0, 1] (proportion) or >= 0 (rate)", NULL);
   lua_pushnumber(L, lo);
   lua_pushnumber(L, hi);
@@ -279,75 +323,68 @@ static int stats_funnel_limits(lua_State *L) {
 /* Lua: stats.cor_test(x, y, method, alt, conf, exact) -> table
  * (cf. R cor.test, method "pearson" or "spearman") */
 static int stats_cor_test(lua_State *L) {
+  static const char fn[] = "cor_test";
+  lua_settop(L, 6);   /* fixed argument slots: scratch goes above */
+  static const char *const methods[] = {"pearson", "spearman", NULL};
   size_t nx, ny;
   const double *x = lh_checkvector(L, 1, &nx);
   const double *y = lh_checkvector(L, 2, &ny);
-  luaL_argcheck(L, nx == ny, 2, "x and y must have the same length");
-  static const char *const methods[] = {"pearson", "spearman", NULL};
-  int method = luaL_checkoption(L, 3, "pearson", methods);
-  enum stats_alt alt = checkalt(L, 4);
-  double conf = checkconf(L, 5);
-  int exact = checkexact(L, 6);
+  argcheck(L, nx == ny, fn, "x and y must have the same length");
+  int method = checkoption(L, 3, fn, "method", "pearson", methods);
+  enum stats_alt alt = checkalt(L, 4, fn);
+  double conf = checkconf(L, 5, fn);
+  int exact = checkexact(L, 6, fn);
   struct scale_cor r;
   int st = method == 0 ? scale_pearson(x, y, nx, alt, conf, &r)
                        : scale_spearman(x, y, nx, alt, exact, &r);
   if (st)
-    return fail(L, "cor_test", st, "not enough observations (or a non-finite value)",
+    return fail(L, fn, st, "not enough observations (or a non-finite value)",
                 "x or y is constant (or n = 2 with ties)");
-  lua_createtable(L, 0, 8);
-  lh_setnum(L, "estimate", r.estimate);
-  lh_setnum(L, "statistic", r.statistic);
-  lh_setnum(L, "df", r.df);
-  lh_setnum(L, "p_value", r.p_value);
-  lh_setnum(L, "conf_lo", r.conf_int[0]);
-  lh_setnum(L, "conf_hi", r.conf_int[1]);
-  lh_setbool(L, "exact", r.exact);
-  lh_setbool(L, "ties", r.ties);
+  PUSH_FIELDS(L, FNUM("estimate", r.estimate), FNUM("statistic", r.statistic), FNUM("df", r.df),
+              FNUM("p_value", r.p_value), FNUM("conf_lo", r.conf_int[0]), FNUM("conf_hi", r.conf_int[1]),
+              FBOOL("exact", r.exact), FBOOL("ties", r.ties));
   return 1;
 }
 
 /* Lua: stats.cronbach_alpha(cells, n_obs, n_items) -> table
  * (cf. psych::alpha raw_alpha, std.alpha, average_r) */
 static int stats_cronbach_alpha(lua_State *L) {
+  static const char fn[] = "cronbach_alpha";
+  lua_settop(L, 3);   /* fixed argument slots: scratch goes above */
   size_t n;
   const double *x = lh_checkvector(L, 1, &n);
-  size_t nobs = checksize(L, 2), nitems = checksize(L, 3);
-  luaL_argcheck(L, nobs * nitems == n, 1, "cells must hold n_obs x n_items values");
+  size_t nobs = checksize(L, 2, fn), nitems = checksize(L, 3, fn);
+  argcheck(L, nobs * nitems == n, fn, "cells must hold n_obs x n_items values");
   struct scale_alpha a;
   int st = scale_cronbach(x, nobs, nitems, &a);
   if (st)
-    return fail(L, "cronbach_alpha", st,
-                "need at least 2 items and 2 respondents, all values finite",
+    return fail(L, fn, st, "need at least 2 items and 2 respondents, all values finite",
                 "an item has zero variance");
-  lua_createtable(L, 0, 3);
-  lh_setnum(L, "raw_alpha", a.raw_alpha);
-  lh_setnum(L, "std_alpha", a.std_alpha);
-  lh_setnum(L, "average_r", a.average_r);
+  PUSH_FIELDS(L, FNUM("raw_alpha", a.raw_alpha), FNUM("std_alpha", a.std_alpha),
+              FNUM("average_r", a.average_r));
   return 1;
 }
 
 /* Lua: stats.p_adjust(p, method, n) -> array (NaN = missing; cf. R p.adjust) */
 static int stats_p_adjust(lua_State *L) {
-  size_t n;
-  const double *p = lh_checkvector(L, 1, &n);
+  static const char fn[] = "p_adjust";
+  lua_settop(L, 3);   /* fixed argument slots: scratch goes above */
   static const char *const names[] = {"bonferroni", "holm", "hochberg", "BH", "fdr", "BY",
                                       "none", NULL};
   static const enum padjust_method ms[] = {PADJUST_BONFERRONI, PADJUST_HOLM, PADJUST_HOCHBERG,
                                            PADJUST_BH,         PADJUST_BH,   PADJUST_BY,
                                            PADJUST_NONE};
-  enum padjust_method m = ms[luaL_checkoption(L, 2, "holm", names)];
-  size_t ntests = lua_isnoneornil(L, 3) ? 0 : checksize(L, 3);
-  double *out = lua_newuserdatauv(L, (n ? n : 1) * sizeof *out, 0);
+  size_t n;
+  const double *p = lh_checkvector(L, 1, &n);
+  enum padjust_method m = ms[checkoption(L, 2, fn, "method", "holm", names)];
+  size_t ntests = lua_isnoneornil(L, 3) ? 0 : checksize(L, 3, fn);
+  double *out = lh_scratch(L, n * sizeof *out);
   int st = padjust_apply(p, n, ntests, m, out);
   if (st)
-    return fail(L, "p_adjust", st,
+    return fail(L, fn, st,
                 "p-values must lie in [0, 1] and n must be at least the number of p-values",
                 NULL);
-  lua_createtable(L, (int)n, 0);
-  for (size_t i = 0; i < n; i++) {
-    lua_pushnumber(L, out[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  lh_pushvector(L, out, n);
   return 1;
 }
 
@@ -374,7 +411,7 @@ static int boot_call(lua_State *L) {
   }
   lua_call(L, 1, 1);
   if (lua_type(L, -1) != LUA_TNUMBER)
-    return luaL_error(L, "statistic returned %s, expected a number", luaL_typename(L, -1));
+    return lh_error(L, "recipe", "statistic returned %s, expected a number", luaL_typename(L, -1));
   return 1;
 }
 
@@ -402,41 +439,43 @@ static double boot_stat(const size_t *idx, size_t n, void *vctx) {
  * Resampling uses gsl_rng_mt19937 seeded with seed; the same seed gives the
  * same replicates on every platform. */
 static int stats_bootstrap(lua_State *L) {
+  static const char fn[] = "bootstrap";
+  lua_settop(L, 7);   /* fixed argument slots: scratch goes above */
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer len = luaL_len(L, 1);
-  luaL_argcheck(L, len >= 2, 1, "need at least 2 observations");
+  argcheck(L, len >= 2, fn, "need at least 2 observations");
   size_t n = (size_t)len, g = 0;
   size_t *cl = NULL;
   if (!lua_isnoneornil(L, 2)) {
     size_t ncl;
     const double *c = lh_checkvector(L, 2, &ncl);   /* stays at the top, below */
-    luaL_argcheck(L, ncl == n, 2, "cluster must have one entry per observation");
-    g = checksize(L, 3);
-    luaL_argcheck(L, g >= 2, 3, "need at least 2 clusters");
+    argcheck(L, ncl == n, fn, "cluster must have one entry per observation");
+    g = checksize(L, 3, fn);
+    argcheck(L, g >= 2, fn, "need at least 2 clusters");
     cl = lua_newuserdatauv(L, n * sizeof *cl, 0);
     for (size_t i = 0; i < n; i++) {
-      luaL_argcheck(L, c[i] >= 1 && c[i] <= (double)g && c[i] == floor(c[i]), 2,
-                    "cluster numbers must be whole numbers 1 .. nclusters");
+      argcheck(L, c[i] >= 1 && c[i] <= (double)g && c[i] == floor(c[i]), fn,
+               "cluster numbers must be whole numbers 1 .. nclusters");
       cl[i] = (size_t)c[i] - 1;
     }
   }
   luaL_checktype(L, 4, LUA_TFUNCTION);
   lua_Integer reps = luaL_checkinteger(L, 5);
-  luaL_argcheck(L, reps >= 2 && reps <= 10000000, 5, "reps must be between 2 and 1e7");
+  argcheck(L, reps >= 2 && reps <= 10000000, fn, "reps must be between 2 and 1e7");
   lua_Integer seed = luaL_checkinteger(L, 6);
-  luaL_argcheck(L, seed >= 1 && seed <= 4294967295, 6, "seed must be an integer 1 .. 2^32-1");
-  double conf = checkconf(L, 7);
+  argcheck(L, seed >= 1 && seed <= 4294967295, fn, "seed must be an integer 1 .. 2^32-1");
+  double conf = checkconf(L, 7, fn);
   double *t = lua_newuserdatauv(L, (size_t)reps * sizeof *t, 0);
   luaL_checkstack(L, 8, "bootstrap");
 
   /* From here malloc'd memory is held: nothing may raise until it is freed. */
   struct boot_design *d = NULL;
   int st = boot_design_new(n, cl, g, &d);
-  if (st) return fail(L, "bootstrap", st, "every cluster number 1 .. nclusters must be used", NULL);
+  if (st) return fail(L, fn, st, "every cluster number 1 .. nclusters must be used", NULL);
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   if (!rng) {
     boot_design_free(d);
-    return luaL_error(L, "bootstrap: not enough memory");
+    return fail(L, fn, GSL_ENOMEM, NULL, NULL);
   }
   gsl_rng_set(rng, (unsigned long)seed);
   struct boot_lua ctx = {L, 1, 4, 0};
@@ -445,30 +484,24 @@ static int stats_bootstrap(lua_State *L) {
   gsl_rng_free(rng);
   boot_design_free(d);
   if (ctx.failed) {
-    const char *msg = lua_tostring(L, -1);
-    if (!msg && lua_type(L, -1) == LUA_TTABLE) {   /* a structured csceval error */
-      lua_getfield(L, -1, "msg");
+    /* the statistic is the caller's code: its error is a recipe error,
+     * unless it is a structured csceval error, which keeps its kind */
+    const char *msg = lua_tostring(L, -1), *kind = "recipe";
+    if (!msg && lua_type(L, -1) == LUA_TTABLE) {
+      int err = lua_gettop(L);
+      if (lua_getfield(L, err, "kind") == LUA_TSTRING) kind = lua_tostring(L, -1);
+      lua_getfield(L, err, "msg");
       msg = lua_tostring(L, -1);
     }
-    return luaL_error(L, "bootstrap: the statistic failed: %s", msg ? msg : "(error object)");
+    return lh_error(L, kind, "%s: the statistic failed: %s", fn, msg ? msg : "(error object)");
   }
-  if (st == GSL_EDOM) return luaL_error(L, "bootstrap: the statistic is not finite on the data");
-  if (st)
-    return fail(L, "bootstrap", st, "fewer than 2 replicates gave a finite statistic", NULL);
+  if (st == GSL_EDOM) return lh_error(L, "analysis", "%s: the statistic is not finite on the data", fn);
+  if (st) return lh_error(L, "analysis", "%s: fewer than 2 replicates gave a finite statistic", fn);
 
-  lua_createtable(L, 0, 16);
-  lh_setnum(L, "t0", res.t0);
-  lh_setnum(L, "bias", res.bias);
-  lh_setnum(L, "se", res.se);
-  lh_setnum(L, "perc_lo", res.perc[0]);
-  lh_setnum(L, "perc_hi", res.perc[1]);
-  lh_setnum(L, "bca_lo", res.bca[0]);
-  lh_setnum(L, "bca_hi", res.bca[1]);
-  lh_setnum(L, "z0", res.z0);
-  lh_setnum(L, "a", res.a);
-  lh_setint(L, "reps", res.reps);
-  lh_setint(L, "used", res.used);
-  lh_setbool(L, "extreme", res.extreme);
+  PUSH_FIELDS(L, FNUM("t0", res.t0), FNUM("bias", res.bias), FNUM("se", res.se), FNUM("perc_lo", res.perc[0]),
+              FNUM("perc_hi", res.perc[1]), FNUM("bca_lo", res.bca[0]), FNUM("bca_hi", res.bca[1]),
+              FNUM("z0", res.z0), FNUM("a", res.a), FINT("reps", res.reps),
+              FINT("used", res.used), FBOOL("extreme", res.extreme));
   if (res.bca_status) {
     lua_pushstring(L, res.bca_status == GSL_EDOM
                           ? "BCa not available: every replicate falls on one side of the "
@@ -476,11 +509,7 @@ static int stats_bootstrap(lua_State *L) {
                           : gsl_strerror(res.bca_status));
     lua_setfield(L, -2, "bca_error");
   }
-  lua_createtable(L, (int)reps, 0);
-  for (lua_Integer b = 0; b < reps; b++) {
-    lua_pushnumber(L, t[b]);
-    lua_rawseti(L, -2, b + 1);
-  }
+  lh_pushvector(L, t, (size_t)reps);
   lua_setfield(L, -2, "t");
   return 1;
 }

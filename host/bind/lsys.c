@@ -72,13 +72,16 @@ static int sys_swap_dir(lua_State *L) {
   return 2;
 }
 
-/* Lua: sys.lock_dir(path) -> true | nil, msg, holder
+/* Lua: sys.lock_dir(path, runfile, info) -> true | nil, msg, holder
  * An exclusive lock on a folder, held until the process ends (however it
- * ends); holder names the process that has it, when another one does. */
+ * ends), with info written to path/runfile; holder names the process that
+ * has it, when another one does. */
 static int sys_lock_dir(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  const char *runfile = luaL_checkstring(L, 2);
+  const char *info = luaL_checkstring(L, 3);
   char holder[512];
-  int fd = hs_fs_lock_dir(path, holder, sizeof holder);
+  int fd = hs_fs_lock_dir(path, runfile, info, holder, sizeof holder);
   if (fd < 0) {
     int e = errno;
     luaL_pushfail(L);

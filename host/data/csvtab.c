@@ -177,6 +177,9 @@ static inline void put_field(struct ctx *c, const char *s, size_t len) {
     return;
   }
   size_t j = c->fld;
+  /* a data row past the limit fails at its first field, before any of its
+   * values is read, as the fast path's batches do (on_records) */
+  if (j == 0 && c->nrow >= c->maxrows) { fail_rows(c); return; }
   if (j >= c->H) {                             /* extra field: allowed once if blank */
     if (len) c->extra_nonblank = 1;
     c->fld++;

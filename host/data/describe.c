@@ -142,6 +142,85 @@ static int put_levels(FILE *out, const struct frame_col *c) {
   return 0;
 }
 
+/* The variable label and value labels a statistical file or survey export
+ * gave the column:
+ *   label: "Sex of child"
+ *   value labels: 1 "Girl", 2 "Boy", .a "Not asked"   (at most DESCRIBE_VLABELS) */
+static void put_meta(FILE *out, const struct frame_col *c) {
+  const struct frame_meta *m = c->meta;
+  if (!m) return;
+  if (m->label) {
+    fputs("      label: ", out);
+    put_level(out, m->label, strlen(m->label));
+    fputc('\n', out);
+  }
+  if (!m->nvl) return;
+  fputs("      value labels: ", out);
+  for (size_t k = 0; k < m->nvl && k < DESCRIBE_VLABELS; k++) {
+    const struct frame_vlabel *v = &m->vl[k];
+    if (k) fputs(", ", out);
+    if (v->str) put_level(out, v->str, strlen(v->str));
+    else if (v->tag) fprintf(out, ".%c", v->tag);
+    else { char b[64]; fmt_num(b, sizeof b, v->value); fputs(b, out); }
+    fputs(" = ", out);
+    put_level(out, v->label, strlen(v->label));
+  }
+  if (m->nvl > DESCRIBE_VLABELS) fprintf(out, ", ... (%zu in all)", m->nvl);
+  fputc('\n', out);
+}
+
+/* SPSS user-missing codes found, with their counts and labels:
+ *   user-missing codes: -9 "Refused" 3, -8 "Don't know" 1
+ * (in a column read as text, the codes' labels: "Refused" 3) */
+static void put_user_missing_text(FILE *out, const struct frame_col *c) {
+  size_t *cnt = calloc(c->dict->n ? c->dict->n : 1, sizeof *cnt);
+  if (!cnt) return;
+  size_t any = 0;
+  for (size_t i = 0; i < c->n; i++)
+    if (c->na[i] == NA_USER) { cnt[c->v.cat[i]]++; any++; }
+  if (any) {
+    fputs("      user-missing codes: ", out);
+    for (size_t k = 0, shown = 0; k < c->dict->n; k++) {
+      if (!cnt[k]) continue;
+      if (shown++) fputs(", ", out);
+      put_level(out, c->dict->str[k], c->dict->len[k]);
+      fprintf(out, " %zu", cnt[k]);
+    }
+    fputc('\n', out);
+  }
+  free(cnt);
+}
+
+static void put_user_missing(FILE *out, const struct frame_col *c) {
+  if (c->na && c->type == FRAME_CAT) { put_user_missing_text(out, c); return; }
+  if (!c->na || (c->type != FRAME_I64 && c->type != FRAME_F64)) return;
+  double codes[8];
+  size_t cnt[8], nc = 0, other = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->na[i] != NA_USER) continue;
+    double x = c->type == FRAME_I64 ? (double)c->v.i64[i] : c->v.f64[i];
+    size_t k = 0;
+    while (k < nc && codes[k] != x) k++;
+    if (k == nc) {
+      if (nc == 8) { other++; continue; }
+      codes[nc] = x; cnt[nc++] = 0;
+    }
+    cnt[k]++;
+  }
+  if (!nc) return;
+  fputs("      user-missing codes: ", out);
+  for (size_t k = 0; k < nc; k++) {
+    char b[64];
+    fmt_num(b, sizeof b, codes[k]);
+    fprintf(out, "%s%s", k ? ", " : "", b);
+    const char *lab = frame_meta_vlabel(c->meta, codes[k]);
+    if (lab) { fputc(' ', out); put_level(out, lab, strlen(lab)); }
+    fprintf(out, " %zu", cnt[k]);
+  }
+  if (other) fprintf(out, ", %zu with other codes", other);
+  fputc('\n', out);
+}
+
 int describe_frame(FILE *out, const struct frame *f, const char *label) {
   int rc = 0;
   fprintf(out, "%s: %zu row%s, %zu column%s\n\n", label ? label : "frame", f->nrow,
@@ -150,7 +229,9 @@ int describe_frame(FILE *out, const struct frame *f, const char *label) {
   for (size_t j = 0; j < f->ncol; j++) {
     const struct frame_col *c = f->col[j];
     fprintf(out, "%*zu  %s  (%s)\n", w, j + 1, c->name, frame_type_name(c->type));
+    put_meta(out, c);
     put_missing(out, c);
+    put_user_missing(out, c);
     switch (c->type) {
     case FRAME_F64: case FRAME_I64: case FRAME_DATE: put_numeric(out, c); break;
     case FRAME_BOOL: put_bool(out, c); break;

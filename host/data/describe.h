@@ -10,6 +10,7 @@
 #include "frame.h"
 
 #define DESCRIBE_TOP 5      /* text levels listed per column */
+#define DESCRIBE_VLABELS 10 /* value labels listed per column */
 
 /* Write the summary of f to out, headed by label (a file name).  Returns 0,
  * or -1 when memory for the level counts ran out (that column's levels are

@@ -701,10 +701,11 @@ static struct expr_node *fn_is_missing(struct expr_cc *cc, struct expr_node **ar
     const struct expr_node *s = args[i];
     int r = 0;
     for (int k = 1; k < NA_NREASONS && s->kind == EK_STR; k++)
-      if (!strcmp(s->str, reason_names[k])) r = k;
+      if (!strcmp(s->str, k <= NA_CALC ? reason_names[k] : frame_na_symbol((enum frame_na)k))) r = k;
     if (!r) {
       expr_error(cc, s->pos, "is_missing(): the reason must be one of \"blank\", \"NA\", \"c\", "
-                 "\"x\", \"z\", \"k\", \"u\", \"low\", \":\", \"calc\"");
+                 "\"x\", \"z\", \"k\", \"u\", \"low\", \":\", \"calc\" (or, from Stata, SPSS "
+                 "and SAS files, \".a\" to \".z\", \"._\", \"user\")");
       return NULL;
     }
     n->lut[r] = 1;

@@ -114,6 +114,7 @@ struct frame_col *frame_col_new(const char *name, enum frame_type type, size_t c
 void frame_col_free(struct frame_col *c) {
   if (!c) return;
   free(c->name);
+  frame_meta_release(c->meta);
   if (c->shared && --*c->shared > 0) {       /* others still read the storage */
     frame_dict_release(c->dict);
     free(c);
@@ -122,6 +123,63 @@ void frame_col_free(struct frame_col *c) {
   free(c->shared); free(c->v.raw); free(c->na);
   frame_dict_release(c->dict);
   free(c);
+}
+
+/* ===== column metadata ===== */
+
+struct frame_meta *frame_meta_new(void) {
+  struct frame_meta *m = calloc(1, sizeof *m);
+  if (m) m->refs = 1;
+  return m;
+}
+
+void frame_meta_release(struct frame_meta *m) {
+  if (!m || --m->refs > 0) return;
+  for (size_t i = 0; i < m->nvl; i++) { free(m->vl[i].str); free(m->vl[i].label); }
+  free(m->vl); free(m->label); free(m->format); free(m);
+}
+
+static int set_text(char **slot, const char *s) {
+  char *copy = NULL;
+  if (s && !(copy = strdup(s))) return -1;
+  free(*slot);
+  *slot = copy;
+  return 0;
+}
+
+int frame_meta_set_label(struct frame_meta *m, const char *label) { return set_text(&m->label, label); }
+int frame_meta_set_format(struct frame_meta *m, const char *format) { return set_text(&m->format, format); }
+
+int frame_meta_add_vlabel(struct frame_meta *m, double value, char tag, const char *str,
+                          const char *label) {
+  if (m->nvl == m->capvl) {
+    size_t nc = m->capvl ? m->capvl * 2 : 8;
+    struct frame_vlabel *p = realloc(m->vl, nc * sizeof *p);
+    if (!p) return -1;
+    m->vl = p; m->capvl = nc;
+  }
+  struct frame_vlabel *v = &m->vl[m->nvl];
+  memset(v, 0, sizeof *v);
+  v->value = value; v->tag = tag;
+  if ((str && !(v->str = strdup(str))) || !(v->label = strdup(label ? label : ""))) {
+    free(v->str);
+    return -1;
+  }
+  m->nvl++;
+  return 0;
+}
+
+const char *frame_meta_vlabel(const struct frame_meta *m, double value) {
+  if (!m) return NULL;
+  for (size_t i = 0; i < m->nvl; i++)
+    if (!m->vl[i].str && !m->vl[i].tag && m->vl[i].value == value) return m->vl[i].label;
+  return NULL;
+}
+
+void frame_col_set_meta(struct frame_col *c, struct frame_meta *m) {
+  if (m) m->refs++;
+  frame_meta_release(c->meta);
+  c->meta = m;
 }
 
 /* True when other columns read c's storage, so it must not change. */
@@ -181,6 +239,7 @@ static struct frame_col *col_share(const struct frame_col *c, const char *newnam
   o->type = c->type; o->n = c->n; o->cap = c->cap; o->v = c->v; o->na = c->na;
   o->dict = c->dict;
   if (o->dict) frame_dict_retain(o->dict);
+  frame_col_set_meta(o, c->meta);
   o->shared = src->shared;
   ++*o->shared;
   return o;
@@ -191,6 +250,7 @@ struct frame_col *frame_col_take(const struct frame_col *c, const size_t *idx, s
   if (!idx && m == c->n && m > 0) return col_share(c, newname);
   struct frame_col *o = frame_col_new(newname ? newname : c->name, c->type, m, c->dict);
   if (!o) return NULL;
+  frame_col_set_meta(o, c->meta);
   size_t sz = type_size(c->type);
   if (!idx) {
     if (m) memcpy(o->v.raw, c->v.raw, m * sz);
@@ -346,11 +406,16 @@ int frame_type_parse(const char *s, enum frame_type *out) {
   return -1;
 }
 
+#define TAGS(p, s) p "a" s, p "b" s, p "c" s, p "d" s, p "e" s, p "f" s, p "g" s, p "h" s, \
+  p "i" s, p "j" s, p "k" s, p "l" s, p "m" s, p "n" s, p "o" s, p "p" s, p "q" s, p "r" s, \
+  p "s" s, p "t" s, p "u" s, p "v" s, p "w" s, p "x" s, p "y" s, p "z" s, p "_" s
 static const char *const na_sym[NA_NREASONS] = {
-  "", "", "NA", "c", "x", "z", "k", "u", "low", ":", "NaN"};
+  "", "", "NA", "c", "x", "z", "k", "u", "low", ":", "NaN", TAGS(".", ""), "user"};
 static const char *const na_desc[NA_NREASONS] = {
   "present", "blank", "NA", "suppressed (c)", "not available (x)", "not applicable (z)",
-  "fewer than 0.5 (k)", "low reliability (u)", "low", "not available (:)", "calculated"};
+  "fewer than 0.5 (k)", "low reliability (u)", "low", "not available (:)", "calculated",
+  TAGS("missing (.", ")"), "user-missing"};
+#undef TAGS
 
 const char *frame_na_symbol(enum frame_na why) {
   return (unsigned)why < NA_NREASONS ? na_sym[why] : "?";

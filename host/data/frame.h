@@ -31,6 +31,16 @@ enum frame_na {
   NA_LOW,      /* low */
   NA_COLON,    /* :   not available */
   NA_CALC,     /* produced by a calculation (log of 0, 0/0, unmatched join) */
+  /* Reasons carried by statistical files (host/data/statfile.c).  Stata's
+   * extended missing values .a to .z and SAS's special missing values .A to
+   * .Z are NA_TAG_A + (letter - 'a'); SAS's ._ is NA_TAG_US.  An SPSS
+   * user-missing value (a code the file declares missing, such as -9
+   * "Refused") is NA_USER, and its code stays in the column's storage so that
+   * describe can show it with its value label. */
+  NA_TAG_A,
+  NA_TAG_Z = NA_TAG_A + 25,
+  NA_TAG_US,
+  NA_USER,
   NA_NREASONS
 };
 
@@ -43,6 +53,25 @@ struct frame_dict {
   size_t n, cap;
   uint32_t *slot;    /* open-addressing hash: code+1, 0 = empty */
   size_t nslot;      /* power of two */
+};
+
+/* What a statistical file or workbook says about a column besides its
+ * values: a variable label, value labels, the source display format.
+ * Reference counted like dictionaries, so copies of a column (filtered,
+ * sorted, renamed) keep it.  Read-only once attached to a column. */
+struct frame_vlabel {
+  double value;        /* numeric code (when str == NULL and tag == 0) */
+  char tag;            /* 'a'..'z' or '_' for a label on a tagged missing value; else 0 */
+  char *str;           /* string code for a labelled text variable; else NULL */
+  char *label;         /* owned */
+};
+
+struct frame_meta {
+  int refs;
+  char *label;                /* variable label or question text; NULL if none */
+  char *format;               /* source display format ("%td", "DATE11"); NULL if none */
+  struct frame_vlabel *vl;    /* value labels, in the file's order */
+  size_t nvl, capvl;
 };
 
 struct frame_col {
@@ -66,6 +95,7 @@ struct frame_col {
    * Lua are never modified in place, so whole-column copies (select,
    * rename, mutate) cost nothing. */
   int *shared;
+  struct frame_meta *meta;    /* NULL when nothing is known; one reference owned */
 };
 
 struct frame {
@@ -82,6 +112,21 @@ void frame_dict_release(struct frame_dict *d);            /* frees at 0 refs */
 int32_t frame_dict_intern(struct frame_dict *d, const char *s, size_t len);
 /* Code for s, or -1 if absent.  Never adds. */
 int32_t frame_dict_find(const struct frame_dict *d, const char *s, size_t len);
+
+/* ===== column metadata ===== */
+struct frame_meta *frame_meta_new(void);
+void frame_meta_release(struct frame_meta *m);            /* frees at 0 refs */
+/* Set the label (copied; NULL clears).  0 ok, -1 out of memory. */
+int frame_meta_set_label(struct frame_meta *m, const char *label);
+int frame_meta_set_format(struct frame_meta *m, const char *format);
+/* Add a value label: code (str NULL, tag 0), tag ('a'..'z', '_') or string
+ * code str.  Label copied.  0 ok, -1 out of memory. */
+int frame_meta_add_vlabel(struct frame_meta *m, double value, char tag, const char *str,
+                          const char *label);
+/* Label of a numeric code, or NULL. */
+const char *frame_meta_vlabel(const struct frame_meta *m, double value);
+/* Attach m to c (one reference taken; any previous one released). */
+void frame_col_set_meta(struct frame_col *c, struct frame_meta *m);
 
 /* ===== columns ===== */
 /* New column of `type` with room for `cap` rows and n = 0.  For FRAME_CAT a

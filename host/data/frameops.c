@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mem.h"
 
 /* ===== errors ===== */
 
@@ -270,10 +271,7 @@ fail:
   return -1;
 }
 
-void fo_key_free(struct fo_key *k) {
-  free(k->rank); free(k->chash);
-  k->rank = NULL; k->chash = NULL;
-}
+void fo_key_free(struct fo_key *k) { MEM_RELEASE(k, k->rank, k->chash); }
 
 static int cmp_val(const struct fo_key *k, size_t a, size_t b) {
   const struct frame_col *c = k->c;
@@ -396,10 +394,7 @@ int fo_groups_init(struct fo_groups *g) {
   return g->slot ? 0 : -1;
 }
 
-void fo_groups_free(struct fo_groups *g) {
-  free(g->rep); free(g->hash); free(g->slot);
-  memset(g, 0, sizeof *g);
-}
+void fo_groups_free(struct fo_groups *g) { MEM_RELEASE(g, g->rep, g->hash, g->slot); }
 
 static size_t probe_empty(const struct fo_groups *g, uint64_t h) {
   size_t mask = g->nslot - 1, s = (size_t)h & mask;

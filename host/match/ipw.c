@@ -13,15 +13,10 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include "data/mem.h"
 
 void ipw_result_fini(struct ipw_result *r) {
-  free(r->w);
-  free(r->trimmed);
-  for (int g = 0; g < 2; g++) {
-    free(r->bin_n[g]);
-    free(r->bin_w[g]);
-  }
-  memset(r, 0, sizeof *r);
+  MEM_RELEASE(r, r->w, r->trimmed, r->bin_n[0], r->bin_n[1], r->bin_w[0], r->bin_w[1]);
 }
 
 static int cmp_double(const void *a, const void *b) {

@@ -12,15 +12,10 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include "data/mem.h"
 
 void match_result_fini(struct match_result *r) {
-  free(r->treated);
-  free(r->mm);
-  free(r->dist);
-  free(r->weights);
-  free(r->subclass);
-  free(r->cal_raw);
-  memset(r, 0, sizeof *r);
+  MEM_RELEASE(r, r->treated, r->mm, r->dist, r->weights, r->subclass, r->cal_raw);
 }
 
 double match_sd(const double *x, size_t n, const unsigned char *discarded) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include "data/mem.h"
 
 #define KD_LEAF 8
 
@@ -147,13 +148,7 @@ int match_kd_build(struct match_kd *kd, const double *z, size_t dim, const size_
 }
 
 void match_kd_free(struct match_kd *kd) {
-  free(kd->pt);
-  free(kd->alive);
-  free(kd->leaf_of);
-  free(kd->node);
-  free(kd->boxes);
-  free(kd->zc);
-  memset(kd, 0, sizeof *kd);
+  MEM_RELEASE(kd, kd->pt, kd->alive, kd->leaf_of, kd->node, kd->boxes, kd->zc);
 }
 
 void match_kd_kill(struct match_kd *kd, size_t pos) {

@@ -22,14 +22,9 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
+#include "data/mem.h"
 
-void match_maha_fini(struct match_maha *m) {
-  free(m->col);
-  free(m->c);
-  free(m->mean);
-  free(m->T);
-  memset(m, 0, sizeof *m);
-}
+void match_maha_fini(struct match_maha *m) { MEM_RELEASE(m, m->col, m->c, m->mean, m->T); }
 
 /* Pooled within-group covariance of the standardised kept columns over rows
  * not discarded, into S (p x p). */

@@ -19,6 +19,7 @@
 #include "chunks.h"
 #include "qr.h"
 #include "simd.h"
+#include "data/mem.h"
 
 #define EPS DBL_EPSILON
 #define THRESH 30.0            /* R's logit clamp (family.c) */
@@ -124,18 +125,8 @@ static double aic_family(enum glm_family f, const double *y, const double *mu, c
 /* ===== IRLS ===== */
 
 void glm_fini(struct glm_fit *fit) {
-  free(fit->coef);
-  free(fit->rinv);
-  free(fit->xtxi);
-  free(fit->eta);
-  free(fit->mu);
-  free(fit->wres);
-  free(fit->wwt);
-  free(fit->sep);
-  free(fit->drift);
-  fit->coef = fit->rinv = fit->xtxi = fit->eta = fit->mu = fit->wres = fit->wwt = NULL;
-  fit->sep = NULL;
-  fit->drift = NULL;
+  MEM_RELEASE(fit, fit->coef, fit->rinv, fit->xtxi, fit->eta, fit->mu, fit->wres, fit->wwt, fit->sep,
+              fit->drift);
 }
 
 /* Binomial only: does a threshold on a column split y = 0 from y = 1?

@@ -14,6 +14,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "ols.h"
+#include "data/mem.h"
 
 size_t its_ncoef(const struct its_spec *s, size_t nx) {
   size_t per = s->single ? 1 : 2, k = 2 * per + nx;
@@ -51,13 +52,7 @@ void its_xrow(const struct its_panel *p, const struct its_spec *s, size_t period
 }
 
 void its_design_fini(struct its_design *d) {
-  free(d->X);
-  free(d->y);
-  free(d->unit);
-  free(d->period);
-  free(d->hpos);
-  free(d->z);
-  memset(d, 0, sizeof *d);
+  MEM_RELEASE(d, d->X, d->y, d->unit, d->period, d->hpos, d->z);
 }
 
 static int in_use(const struct its_spec *s, size_t p) { return s->use == NULL || s->use[p]; }
@@ -177,13 +172,7 @@ int its_design(const struct its_panel *pn, const struct its_spec *s, size_t trea
 
 /* ===== Fit and covariance ===== */
 
-void its_fit_fini(struct its_fit *f) {
-  free(f->coef);
-  free(f->V);
-  free(f->fitted);
-  free(f->resid);
-  f->coef = f->V = f->fitted = f->resid = NULL;
-}
+void its_fit_fini(struct its_fit *f) { MEM_RELEASE(f, f->coef, f->V, f->fitted, f->resid); }
 
 int its_hac_panel(const double *X, size_t n, size_t k, const double *e, const double *rinv,
                   const size_t *unit, const double *pos, size_t lag, double *V) {

@@ -20,6 +20,7 @@
 #include "chunks.h"
 #include "qr.h"
 #include "simd.h"
+#include "data/mem.h"
 
 #define LB QR_BLOCK
 
@@ -48,12 +49,7 @@ void linreg_leverage(const double *X, size_t n, size_t k, const double *w,
 /* ===== Least squares fit ===== */
 
 void linreg_fini(struct linreg_fit *fit) {
-  free(fit->coef);
-  free(fit->rinv);
-  free(fit->xtxi);
-  free(fit->fitted);
-  free(fit->resid);
-  fit->coef = fit->rinv = fit->xtxi = fit->fitted = fit->resid = NULL;
+  MEM_RELEASE(fit, fit->coef, fit->rinv, fit->xtxi, fit->fitted, fit->resid);
 }
 
 /* The passes of linreg_fit over one chunk of the rows (chunks_run). */

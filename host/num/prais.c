@@ -14,6 +14,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "tsdiag.h"
+#include "data/mem.h"
 
 struct prais_opts prais_opts_default(void) {
   struct prais_opts o = {PRAIS_PW, 0, 1e-6, 100, LINREG_TOL};
@@ -22,11 +23,7 @@ struct prais_opts prais_opts_default(void) {
 
 void prais_fini(struct prais_fit *fit) {
   linreg_fini(&fit->lin);
-  free(fit->Xs);
-  free(fit->ys);
-  free(fit->resid);
-  free(fit->fitted);
-  fit->Xs = fit->ys = fit->resid = fit->fitted = NULL;
+  MEM_RELEASE(fit, fit->Xs, fit->ys, fit->resid, fit->fitted);
 }
 
 /* fitted = X b and u = y - X b on the original scale; returns

@@ -120,47 +120,37 @@ function M.load(dir)
   for _, e in pairs(idx.by_code) do
     table.sort(e.new_codes, function(x, y) return x.first < y.first end)
   end
-  -- statistical neighbours: 2021 model (SN1..SN10 with closeness SNP, SNP_2, ...)
-  local f21, p21 = read(dir, "sn2021")
-  if f21 then
-    idx.sources[#idx.sources + 1] = p21
-    local k = columns(f21)
-    for i = 1, f21:nrow() do
-      local code = str(k["LA num"][i])
+  -- statistical neighbours: one file a model, ten neighbours a row, each
+  -- with its closeness; m names the model's columns
+  local function model(key, year, m)
+    local f, path = read(dir, key)
+    if not f then return end
+    idx.sources[#idx.sources + 1] = path
+    local k = columns(f)
+    for i = 1, f:nrow() do
+      local code = str(k[m.code][i])
       if code then
         local e = entry(code)
-        e.name = e.name or str(k["LA Name"][i])
-        e.region21 = str(k.GOReg[i])
+        e.name = e.name or str(k[m.name][i])
+        m.region(e, k, i)
         local list = {}
         for j = 1, 10 do
-          local n = str(k["SN" .. j] and k["SN" .. j][i])
-          local p = k[j == 1 and "SNP" or ("SNP_" .. j)]
+          local n = str(k[m.sn(j)] and k[m.sn(j)][i])
+          local p = k[m.closeness(j)]
           if n then list[#list + 1] = { code = n, closeness = p and str(p[i]) } end
         end
-        e.sn[2021] = list
+        e.sn[year] = list
       end
     end
   end
-  local f25, p25 = read(dir, "sn2025")
-  if f25 then
-    idx.sources[#idx.sources + 1] = p25
-    local k = columns(f25)
-    for i = 1, f25:nrow() do
-      local code = str(k.old_la_code[i])
-      if code then
-        local e = entry(code)
-        e.name = e.name or str(k.la_name[i])
-        e.region = e.region or str(k.region_name[i])
-        local list = {}
-        for j = 1, 10 do
-          local n = str(k["SN_" .. j] and k["SN_" .. j][i])
-          local p = k["SN_" .. j .. "P"]
-          if n then list[#list + 1] = { code = n, closeness = p and str(p[i]) } end
-        end
-        e.sn[2025] = list
-      end
-    end
-  end
+  -- 2021 model: SN1..SN10 with closeness SNP, SNP_2, ...; the 2021 region
+  model("sn2021", 2021, { code = "LA num", name = "LA Name",
+    region = function(e, k, i) e.region21 = str(k.GOReg[i]) end,
+    sn = function(j) return "SN" .. j end, closeness = function(j) return j == 1 and "SNP" or ("SNP_" .. j) end })
+  -- 2025 model: SN_1..SN_10 with closeness SN_1P, ...
+  model("sn2025", 2025, { code = "old_la_code", name = "la_name",
+    region = function(e, k, i) e.region = e.region or str(k.region_name[i]) end,
+    sn = function(j) return "SN_" .. j end, closeness = function(j) return "SN_" .. j .. "P" end })
   -- the Ofsted provider look-up: current ONS codes, and neighbours when a
   -- model file above is absent
   local fl, pl = read(dir, "lookup")

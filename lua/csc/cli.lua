@@ -13,11 +13,12 @@ M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explai
 
 M.usage = [[
 Usage:
-  csceval run RECIPE... [--out DIR] [--data NAME=PATH]... [--seed N]
+  csceval run RECIPE... [--out DIR] [--data [RECIPE:]NAME=PATH]... [--seed N]
                         [--format md,csv,json,html] [--png] [--xlsx] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS] [LIMITS]
-  csceval check RECIPE... [--data NAME=PATH]... [--timeout SECONDS] [LIMITS]
-  csceval describe FILE.csv [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+  csceval check RECIPE... [--data [RECIPE:]NAME=PATH]... [--timeout SECONDS] [LIMITS]
+  csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
+                   [--sheet NAME|N] [--survey]
   csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
   csceval la NAME|CODE... [--shared DIR]
   csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
@@ -30,7 +31,8 @@ Commands:
   run       run each recipe and write out/<id>/report.md, report.html, results.json,
             CSV tables and SVG charts
   check     validate the recipe and its input data without running the analysis
-  describe  first look at a CSV file: types, missing values by reason, ranges, levels
+  describe  first look at a data file (CSV, .dta, .sav, .por, .sas7bdat, .xlsx, .ods): types, labels,
+            missing values by reason, ranges, levels
   show      print the rows of a CSV file (optionally filtered) as an aligned table
   la        a local authority's codes, region, years and statistical neighbours
   new       write a commented starting recipe for a design (benchmark, its, cits,
@@ -43,7 +45,8 @@ Commands:
 
 Options:
   --out DIR          output folder (default out)
-  --data NAME=PATH   read input NAME from PATH instead of the recipe's file (e.g. the real data)
+  --data NAME=PATH   read input NAME from PATH instead of the recipe's file (e.g. the real data);
+                     RECIPE:NAME=PATH does so for that recipe only (its id or file name)
   --seed N           random seed (default: the recipe's seed)
   --format LIST      which outputs to write: md, csv, json, html (default all)
   --png              also write each chart as a PNG (for pasting into Word)
@@ -63,6 +66,8 @@ LIMITS (run, check, describe, show; each refused with a message naming it):
   --max-output MB    most bytes one recipe writes (default 1024)
   --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
   --columns A,B      describe, show: only these columns
+  --sheet NAME|N     describe, show: the workbook sheet (.xlsx, .ods), by name or position
+  --survey           describe, show: a survey export (two header rows: question, option)
   --rows N           show: at most N rows (default 20)
   --shared DIR       la, new: the shared public data folder (default ../shared/data)
   --la CODE          new: the authority to analyse (old code, ONS code or name)
@@ -121,6 +126,16 @@ local function parse(argv)
     if v == nil then errors.raise("usage", flag .. " needs a value (see csceval --help)") end
     return v
   end
+  -- a numeric option's value: a whole number 0 or more (whole) or a number
+  -- above 0; otherwise "FLAG VALUE: expected WHAT"
+  local function number(flag, whole, what)
+    local v = value(flag)
+    local n = whole and math.tointeger(tonumber(v)) or tonumber(v)
+    if not n or (whole and n < 0) or (not whole and n <= 0) then
+      errors.raise("usage", flag .. " " .. v .. ": expected " .. what)
+    end
+    return n
+  end
   while i <= #argv do
     local a = argv[i]
     if o.cmd == "test" and #o.files > 0 then o.rest[#o.rest + 1] = a
@@ -131,16 +146,14 @@ local function parse(argv)
     elseif a == "--type" then o.types[#o.types + 1] = value(a)
     elseif a == "--where" then o.where = value(a)
     elseif a == "--columns" then o.columns = value(a)
-    elseif a == "--rows" then
+    elseif a == "--sheet" then
       local v = value(a)
-      o.rows = math.tointeger(tonumber(v))
-      if not o.rows or o.rows < 0 then errors.raise("usage", "--rows " .. v .. ": expected a whole number") end
+      o.sheet = math.tointeger(tonumber(v)) or v
+    elseif a == "--survey" then o.survey = true
+    elseif a == "--rows" then o.rows = number(a, true, "a whole number")
     elseif a == "--shared" then o.shared = value(a)
     elseif a == "--la" then o.la = value(a)
-    elseif a == "--seed" then
-      local v = value(a)
-      o.seed = math.tointeger(tonumber(v))
-      if not o.seed or o.seed < 0 then errors.raise("usage", "--seed " .. v .. ": expected a whole number 0 or more") end
+    elseif a == "--seed" then o.seed = number(a, true, "a whole number 0 or more")
     elseif a == "--format" then
       o.formats = {}
       local list = value(a)
@@ -196,11 +209,15 @@ end
 --- The command that reruns one recipe of a run, and only that one: the
 -- report's Reproducibility section shows it (a run of several recipes still
 -- gives each report its own command).
-local function rerun_command(o, path)
+local function rerun_command(o, path, r)
   local argv = { "run", path }
   local function add(...) for _, v in ipairs({ ... }) do argv[#argv + 1] = v end end
   if o.out then add("--out", o.out) end
-  for _, d in ipairs(o.data) do add("--data", d) end
+  -- the --data arguments that apply to this recipe (RECIPE:NAME=PATH for
+  -- another recipe of the run is left out)
+  for _, d in ipairs(o.data) do
+    if r == nil or require("csc.data").applies(d, r) then add("--data", d) end
+  end
   if o.seed then add("--seed", tostring(o.seed)) end
   if o.formats then add("--format", table.concat(o.formats, ",")) end
   if o.png then add("--png") end
@@ -209,8 +226,23 @@ local function rerun_command(o, path)
   return command_string(argv)
 end
 
+-- Every --data RECIPE:NAME=PATH must name a recipe of the run: by file
+-- stem, else by id (the recipes are then loaded to read their ids).
+local function check_data_recipes(o)
+  local data, util = require("csc.data"), require("csc.util")
+  local any = false
+  for _, d in ipairs(o.data) do if data.parse_override(d) ~= nil then any = true end end
+  if not any then return end
+  local recipes = {}
+  for _, path in ipairs(o.files) do
+    local ok, r = pcall(require("csc.recipe").load, path, { trusted = o.trusted })
+    recipes[#recipes + 1] = { id = ok and r.id or util.stem(path), path = path }
+  end
+  data.check_qualified(o.data, recipes)
+end
+
 local function describe(o)
-  if #o.files ~= 1 then errors.raise("usage", "describe takes one CSV file: csceval describe FILE.csv") end
+  if #o.files ~= 1 then errors.raise("usage", "describe takes one data file: csceval describe FILE.csv (or .dta, .sav, .por, .sas7bdat, .xlsx, .ods)") end
   local f, label = require("csc.frame_text").read_view(o.files[1], o, errors, sys)
   sys.stdout(require("host.frame").describe(f, label))
   return 0
@@ -264,6 +296,7 @@ local function run(o, argv)
   -- recipe does (to library tables, memory, the clock) can reach the next.
   -- A recipe that fails is reported and the others still run; the exit code
   -- is that of the first failure.
+  if not o.child then check_data_recipes(o) end
   if #o.files > 1 and not o.child then return run_each(o, argv) end
   runner.covered = o.child ~= nil
   -- the hard limit on one recipe's wall-clock time (see sys.set_alarm)
@@ -274,7 +307,8 @@ local function run(o, argv)
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, xlsx = o.xlsx, trusted = o.trusted, timeout = o.timeout, command = rerun_command(o, path),
+      png = o.png, xlsx = o.xlsx, trusted = o.trusted, timeout = o.timeout,
+      command = function(r) return rerun_command(o, path, r) end,
       tick = function() progress:step(k - 1, path) end })
     progress:clear()
     if ok then
@@ -318,6 +352,7 @@ local function check(o)
   local runner = require("csc.runner")
   sys.set_memory_limit(math.floor((o.memory or 4096) * 1024 * 1024))
   local limit = o.timeout or M.CHECK_TIMEOUT
+  check_data_recipes(o)
   for _, path in ipairs(o.files) do
     -- the same hard limit as run (sys.set_alarm), per recipe
     sys.set_alarm(math.ceil(limit + math.min(limit, 60)), path)

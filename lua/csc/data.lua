@@ -1,33 +1,86 @@
 --- Reading a recipe's declared inputs.
 -- Paths are taken as written, relative to the folder csceval runs in
--- (normally the project root), or replaced with --data NAME=PATH.  Each file
+-- (normally the project root), or replaced with --data NAME=PATH (every
+-- recipe of the run) or --data RECIPE:NAME=PATH (that recipe only).  Each file
 -- is hashed for the report's provenance section.  Recipes never open files
 -- themselves: they receive frames through ctx.data.
 -- @module csc.data
 local errors = require("csc.errors")
-local hframe = require("host.frame")
+local read = require("csc.read")
 local recipe = require("csc.recipe")
 local sys = require("host.sys")
 local util = require("csc.util")
 
 local M = {}
 
---- Parse --data NAME=PATH arguments into a map, checking names exist.
+-- One --data argument: NAME=PATH, or RECIPE:NAME=PATH for one recipe of a
+-- run (RECIPE its id or file stem).  Returns recipe (nil when plain), name,
+-- path; raises a usage error on any other form.
+function M.parse_override(item)
+  local lhs, path = item:match("^([^=]+)=(.+)$")
+  if not lhs then
+    errors.raise("usage", string.format("--data %s: expected NAME=PATH or RECIPE:NAME=PATH, e.g. "
+      .. "--data pupils=real/pupils.csv", item))
+  end
+  local rec, name = lhs:match("^(.*):(.*)$")
+  if rec == nil then return nil, lhs, path end
+  if rec == "" or name == "" then
+    errors.raise("usage", string.format("--data %s: expected RECIPE:NAME=PATH with both a recipe (its id or "
+      .. "file name without .lua) and an input name, e.g. --data derby_survey:responses=real.csv", item))
+  end
+  return rec, name, path
+end
+
+--- Whether a --data argument applies to recipe r: a plain NAME=PATH
+-- applies to every recipe, RECIPE:NAME=PATH to the recipe whose id or file
+-- stem is RECIPE.
+function M.applies(item, r)
+  local rec = M.parse_override(item)
+  return rec == nil or rec == r.id or rec == util.stem(r.path)
+end
+
+--- Parse the --data arguments that apply to recipe r into a map name ->
+-- path, checking the names exist.  A recipe-qualified RECIPE:NAME=PATH
+-- wins over a plain NAME=PATH for the same input, whatever their order.
 function M.overrides(r, list)
-  local out = {}
+  local out, qualified = {}, {}
   for _, item in ipairs(list or {}) do
-    local name, path = item:match("^([^=]+)=(.+)$")
-    if not name then
-      errors.raise("usage", string.format("--data %s: expected NAME=PATH, e.g. --data pupils=real/pupils.csv", item))
+    local rec, name, path = M.parse_override(item)
+    if rec == nil or M.applies(item, r) then
+      if not r.spec.inputs[name] then
+        errors.raise("usage", string.format("--data %s: the recipe %s has no input named %q%s (its inputs: %s)",
+          item, r.path, name, util.hint(name, util.sorted_keys(r.spec.inputs)),
+          table.concat(util.sorted_keys(r.spec.inputs), ", ")))
+      end
+      if rec ~= nil then
+        out[name], qualified[name] = path, true
+      elseif not qualified[name] then
+        out[name] = path
+      end
     end
-    if not r.spec.inputs[name] then
-      errors.raise("usage", string.format("--data %s: the recipe %s has no input named %q%s (its inputs: %s)",
-        item, r.path, name, util.hint(name, util.sorted_keys(r.spec.inputs)),
-        table.concat(util.sorted_keys(r.spec.inputs), ", ")))
-    end
-    out[name] = path
   end
   return out
+end
+
+--- Check that every RECIPE:NAME=PATH names one of the recipes of the run
+-- (`recipes`: {id =, path =} each); raises a usage error naming the
+-- recipes otherwise.
+function M.check_qualified(list, recipes)
+  for _, item in ipairs(list or {}) do
+    local rec = M.parse_override(item)
+    if rec ~= nil then
+      local hit, names = false, {}
+      for _, r in ipairs(recipes) do
+        if M.applies(item, r) then hit = true end
+        names[#names + 1] = r.id
+      end
+      if not hit then
+        errors.raise("usage", string.format("--data %s: no recipe %q in this run%s (the recipes: %s; "
+          .. "RECIPE is a recipe's id or its file name without .lua)", item, rec, util.hint(rec, names),
+          table.concat(names, ", ")))
+      end
+    end
+  end
 end
 
 --- Load every input.  Returns data (name -> frame) and provenance records.
@@ -68,7 +121,8 @@ function M.load_inputs(r, overrides)
       else hint = "pass --data " .. name .. "=PATH" end
       errors.raise("data", string.format("%sfile %s not found; %s", where, path, hint))
     end
-    local f, msg = hframe.read_csv(path, { types = inp.types })
+    local f, msg = read.read(path, { types = inp.types, labels = inp.labels, sheet = inp.sheet,
+      header_row = inp.header_row, format = inp.format })
     if not f then errors.raise("data", msg .. " (input \"" .. name .. "\" of " .. r.path .. ")") end
     if f:nrow() == 0 then
       errors.raise("data", string.format("%s%s has a header but no data rows; check that the file is the "

@@ -176,20 +176,17 @@ end
 local function grid_equations(R, C, row_total, col_total)
   local eqs = {}
   local function id(i, j) return (i - 1) * C + j end
-  if row_total then
-    for i = 1, R do
+  -- line k of n lines of m cells: cells 1..m-1 add up to cell m; at(k, t)
+  -- is the cell number of the t-th cell of line k
+  local function lines(n, m, at)
+    for k = 1, n do
       local parts = {}
-      for j = 1, C - 1 do parts[#parts + 1] = id(i, j) end
-      eqs[#eqs + 1] = { parts = parts, total = id(i, C) }
+      for t = 1, m - 1 do parts[#parts + 1] = at(k, t) end
+      eqs[#eqs + 1] = { parts = parts, total = at(k, m) }
     end
   end
-  if col_total then
-    for j = 1, C do
-      local parts = {}
-      for i = 1, R - 1 do parts[#parts + 1] = id(i, j) end
-      eqs[#eqs + 1] = { parts = parts, total = id(R, j) }
-    end
-  end
+  if row_total then lines(R, C, id) end
+  if col_total then lines(C, R, function(j, i) return id(i, j) end) end
   return eqs, id
 end
 

@@ -86,7 +86,8 @@ function M.read_view(path, o, errors, sys)
     if not c then errors.raise("usage", "--type " .. t .. ": expected COLUMN=TYPE") end
     types[c] = ty
   end
-  local ok, f, msg = pcall(hframe.read_csv, path, { types = types, origin = "with --type" })
+  local ok, f, msg = pcall(require("csc.read").read, path, { types = types, origin = "with --type",
+    sheet = o.sheet, format = o.survey and "survey" or nil })
   if not ok then errors.raise("usage", tostring(f)) end
   if not f then errors.raise("data", msg) end
   local label = path

@@ -20,6 +20,7 @@
 local hmodel = require("host.model")
 local util = require("csc.util")
 local check = require("csc.check")
+local formula = require("csc.formula")
 
 -- Test results print like R's htest when csc.stats is there (it is, in
 -- the host; it may be absent when this module is tested on its own).
@@ -95,7 +96,7 @@ end
 local function failn(fn, field, text, kind) check.fail_named("model." .. fn, field, text, kind) end
 
 local VCOVS = { "classical", "HC0", "HC1", "HC2", "HC3", "CR1", "HAC", "robust", "cluster", "newey" }
-local FIT_FIELDS = { "data", "y", "x", "weights", "vcov", "cluster", "lag", "intercept", "level", "time", "tol" }
+local FIT_FIELDS = { "data", "y", "x", "formula", "weights", "vcov", "cluster", "lag", "intercept", "level", "time", "tol" }
 local GLM_FIELDS = { "offset", "maxit", "epsilon", "dispersion" }
 for _, f in ipairs(FIT_FIELDS) do GLM_FIELDS[#GLM_FIELDS + 1] = f end
 
@@ -123,9 +124,30 @@ local function check_name(fn, spec, field, required)
   end
 end
 
+-- A spec with `formula`: the model matrix built (csc.formula) and the spec
+-- copied with data, y, x and intercept set from it.
+local function from_formula(fn, spec)
+  if spec.x ~= nil then
+    failn(fn, "x", "give either 'formula' or 'x', not both (the formula lists the terms)")
+  end
+  local fm = formula.parse(spec.formula, { fn = "model." .. fn, field = "formula",
+    one_sided = spec.y ~= nil })
+  if spec.intercept ~= nil and spec.intercept ~= fm.intercept then
+    failn(fn, "intercept", string.format("field 'intercept' = %s disagrees with the formula (%s)",
+      tostring(spec.intercept), fm.intercept and "it has an intercept" or "it has -1 or + 0"))
+  end
+  local mm = formula.build(fm, spec.data, { spec.y, spec.weights, spec.cluster, spec.offset })
+  local s = util.copy(spec)
+  s.data, s.x, s.intercept, s.formula = mm.data, mm.x, mm.intercept, nil
+  s.y = spec.y or mm.y
+  return s, mm
+end
+
 local function check_common(fn, spec)
   options(fn, spec)
   if spec.data == nil then failn(fn, "data", "field 'data' is required (a frame)") end
+  local mm
+  if spec.formula ~= nil then spec, mm = from_formula(fn, spec) end
   check_name(fn, spec, "y", true)
   local x = spec.x
   if x == nil then x = {} end
@@ -156,7 +178,19 @@ local function check_common(fn, spec)
       failn(fn, tf, string.format("field '%s' (rank tolerance) must be a number in (0, 1), got %s", tf, fmt(tv)))
     end
   end
-  return x
+  return x, spec, mm
+end
+
+-- The formula's text and its build, on a result (for the report and
+-- :predict).
+local fit_formula = setmetatable({}, { __mode = "k" })
+local function with_formula(r, mm)
+  if mm then
+    r.formula = mm.formula
+    r.term_labels = mm.terms
+    fit_formula[r] = mm
+  end
+  return r
 end
 
 -- Quantile of t(df) or N(0,1) for the intervals, via lincom on each term:
@@ -198,7 +232,8 @@ end
 ---@param spec csc.model.FitSpec
 ---@return csc.model.Model
 function M.ols(spec)
-  local x = check_common("ols", spec)
+  local x, mm
+  x, spec, mm = check_common("ols", spec)
   check.choice("model.ols", "vcov", spec.vcov, VCOVS)
   if spec.vcov == "CR1" or spec.vcov == "cluster" then
     if spec.cluster == nil then failn("ols", nil, "vcov = \"CR1\" needs field 'cluster' (a column name)") end
@@ -209,7 +244,7 @@ function M.ols(spec)
   local r = check.call("model.ols", hmodel.ols, spec.data, spec.y, x, host_opts(spec))
   fit_spec[r] = { data = spec.data, y = spec.y, x = x, intercept = spec.intercept,
     time = spec.time, weights = spec.weights }
-  return shape(r, spec.level or 0.95)
+  return with_formula(shape(r, spec.level or 0.95), mm)
 end
 
 -- Quasi-Poisson inference on a Poisson fit, as R's glm(family =
@@ -243,7 +278,8 @@ end
 ---@param spec csc.model.GlmSpec
 ---@return csc.model.Model
 function M.glm(spec)
-  local x = check_common("glm", spec)
+  local x, mm
+  x, spec, mm = check_common("glm", spec)
   if spec.family ~= nil and spec.family ~= "binomial" and spec.family ~= "poisson" then
     failn("glm", "family", string.format("field 'family' must be \"binomial\" or \"poisson\", got %s",
       fmt(spec.family)))
@@ -262,7 +298,7 @@ function M.glm(spec)
   local r = check.call("model.glm", hmodel.glm, spec.data, spec.y, x, host_opts(spec))
   r.dispersion = 1
   if disp == "pearson" then quasi(r, spec.level or 0.95) end
-  return shape(r, spec.level or 0.95)
+  return with_formula(shape(r, spec.level or 0.95), mm)
 end
 
 --- Shorthands for `glm` with a family and link (the caller's table is not
@@ -333,6 +369,14 @@ end
 -- @treturn table `fit` and `se` arrays
 function Model:predict(newdata)
   if newdata == nil then check.fail_named("predict", nil, "expected a frame of new data") end
+  local mm = fit_formula[self]
+  if mm then
+    -- the same columns on the new rows: the fit's factor levels and poly()
+    -- coefficients, no outcome needed
+    local fm = util.copy(mm.parsed)
+    fm.lhs = nil
+    newdata = formula.build(fm, newdata, nil, mm.fixed).data
+  end
   return check.call("predict", hmodel.predict, self, newdata)
 end
 
@@ -360,7 +404,7 @@ local function htest(t)
   return Htest and setmetatable(t, Htest) or t
 end
 
-local TS_FIELDS = { "data", "y", "x", "time", "intercept" }
+local TS_FIELDS = { "data", "y", "x", "formula", "time", "intercept" }
 declare("prais", TS_FIELDS, { "method", "twostep", "vcov", "tol", "maxit", "level", "rank_tol" })
 declare("dwtest", TS_FIELDS, { "alternative", "exact", "iterations" })
 declare("bgtest", TS_FIELDS, { "order", "type" })
@@ -379,7 +423,8 @@ declare("bgtest", TS_FIELDS, { "order", "type" })
 ---@param spec csc.model.PraisSpec
 ---@return csc.model.Model
 function M.prais(spec)
-  local x = check_common("prais", spec)
+  local x, mm
+  x, spec, mm = check_common("prais", spec)
   check_choice("prais", spec, "method", { "prais", "corc" })
   check_choice("prais", spec, "vcov", { "classical", "HC0", "HC1", "HC2", "HC3", "robust" })
   check_bool("prais", spec, "twostep")
@@ -392,7 +437,7 @@ function M.prais(spec)
     maxit = spec.maxit, time = spec.time, intercept = spec.intercept ~= false,
     rank_tol = spec.rank_tol,
   })
-  return shape(r, spec.level or 0.95)
+  return with_formula(shape(r, spec.level or 0.95), mm)
 end
 
 --- Durbin-Watson test of the OLS residuals, as R `lmtest::dwtest`: exact
@@ -406,7 +451,8 @@ end
 ---@param spec table data, y, x, alternative, exact, time, intercept
 ---@return table result statistic, p_value, ...
 function M.dwtest(spec)
-  local x = check_common("dwtest", spec)
+  local x, mm
+  x, spec, mm = check_common("dwtest", spec)
   check_choice("dwtest", spec, "alternative", { "greater", "two.sided", "two-sided", "less" })
   check_int("dwtest", spec, "iterations", 1)
   if spec.exact ~= nil and spec.exact ~= "auto" and type(spec.exact) ~= "boolean" then
@@ -433,7 +479,8 @@ end
 ---@param spec table data, y, x, order, time, intercept
 ---@return table result statistic, p_value, lm, F, ...
 function M.bgtest(spec)
-  local x = check_common("bgtest", spec)
+  local x, mm
+  x, spec, mm = check_common("bgtest", spec)
   check_int("bgtest", spec, "order", 1)
   check_choice("bgtest", spec, "type", { "Chisq", "F" })
   local r = check.call("model.bgtest", hmodel.bgtest, spec.data, spec.y, x, {

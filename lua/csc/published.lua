@@ -4,7 +4,9 @@
 -- types in a table as the report printed it and stands for one entry per
 -- cell.  A figure given as printed text (".5601378") carries its own
 -- tolerance: half a unit of its last printed digit, the largest difference
--- that still rounds to it.  Reference: docs/recipes.md ("Published figures").
+-- that still rounds to it.  A file entry ({file = "published/x.csv"})
+-- types the figures in a CSV file beside the recipe, one a row.
+-- Reference: docs/recipes.md ("Published figures").
 -- @module csc.published
 local S = require("csc.schema")
 local errors = require("csc.errors")
@@ -141,25 +143,140 @@ end
 -- label or estimate template ({name}) holds a key of each row, every other
 -- column holds figures.  A figure column's name is the estimate's last part
 -- ({column}), optionally with ":field" (e.g. "impact:p").
-M.table_entry = S.record({
+-- The fields a table or file entry gives every figure it stands for, with
+-- the words the two kinds of entry need for tolerance and source.
+local function shared_fields(fields, tolerance_doc, source_doc)
+  fields.tolerance = S.number({ min = 0, doc = tolerance_doc })
+  fields.source = S.string({ doc = source_doc })
+  fields.field = S.enum(FIELDS)
+  fields.unit = S.string()
+  fields.note = S.string()
+  fields.synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC })
+  fields.input_check = S.boolean({ doc = M.INPUT_CHECK_DOC })
+  return fields
+end
+
+M.table_entry = S.record(shared_fields({
   rows = S.list(S.list(cell), { required = true, min_items = 2 }),
   label = S.string({ required = true, doc = "template, e.g. \"Table 9: {characteristic}, {column}\"" }),
   estimate = S.string({ required = true, doc = "template, e.g. \"absences.balance.{covariate}.{column}\"" }),
   columns = S.map(S.string(), { doc = "figure column -> words for {column} in the label" }),
-  tolerance = S.number({ min = 0, doc = "for cells given as numbers" }),
-  field = S.enum(FIELDS),
-  unit = S.string(),
-  source = S.string({ doc = "where in the report; may name key columns, e.g. \"{table}\"" }),
-  note = S.string(),
-  synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC }),
-  input_check = S.boolean({ doc = M.INPUT_CHECK_DOC }),
-}, { check = check_table })
+}, "for cells given as numbers", "where in the report; may name key columns, e.g. \"{table}\""),
+  { check = check_table })
 
-M.schema = S.list(S.either({ M.table_entry, M.entry },
-  { pick = function(v) return type(v) == "table" and (v.rows ~= nil and 1 or 2) or nil end }))
+--- Figures typed in a CSV file beside the recipe, one a row as the report
+-- printed them: {file = "published/x.csv"}.  The header names fields of a
+-- published entry (FILE_COLUMNS); the entry's other fields are defaults for
+-- every row (a row's own cell wins; an empty cell takes the default).
+M.FILE_COLUMNS = { "label", "printed", "value", "tolerance", "estimate", "field", "unit", "source", "note",
+  "synthetic", "input_check" }
+
+M.file_entry = S.record(shared_fields({
+  file = S.string({ required = true, doc = "a CSV file of figures, relative to the recipe's folder, e.g. "
+    .. "\"published/my_recipe.csv\"; columns: " .. table.concat(M.FILE_COLUMNS, ", ") }),
+}, "for rows that give value without tolerance", "for rows that give none"))
+
+M.schema = S.list(S.either({ M.table_entry, M.entry, M.file_entry },
+  { pick = function(v)
+    if type(v) ~= "table" then return nil end
+    return v.rows ~= nil and 1 or v.file ~= nil and 3 or 2
+  end }))
+
+-- entry -> its figures, read by M.load_files
+local loaded = setmetatable({}, { __mode = "k" })
+
+local function file_cell(name, text)
+  if name == "value" or name == "tolerance" then
+    local v = tonumber(text)
+    if not v then return nil, string.format("%q is not a number", text) end
+    return v
+  elseif name == "input_check" then
+    if text == "true" then return true elseif text == "false" then return false end
+    return nil, string.format("%q is not true or false", text)
+  end
+  return text
+end
+
+--- Read the figure files of a published list ({file = ...} entries), with
+-- paths relative to `dir`.  Each row is checked as a published entry;
+-- mistakes are recipe errors naming the file, line and column.  Safe to
+-- call again (files are read once per entry).
+---@param list table[]? the recipe's published list
+---@param dir string the recipe's folder
+function M.load_files(list, dir)
+  if type(list) ~= "table" then return end
+  local sys = require("host.sys")
+  for _, p in ipairs(list) do
+    if type(p) == "table" and type(p.file) == "string" and not loaded[p] then
+      local path = p.file:sub(1, 1) == "/" and p.file or (dir .. "/" .. p.file)
+      local function bad(line, msg) errors.raise("recipe", string.format("%s:%d: %s", path, line, msg)) end
+      local text = sys.kind(path) == "file" and sys.read(path)
+      if not text then
+        errors.raise("recipe", string.format("%s: published figures file not found (file = %q is read from the "
+          .. "recipe's folder %s)", path, p.file, dir))
+      end
+      local rows, msg, at = util.csv_rows(text)
+      if not rows then bad(at, msg) end
+      local header = rows[1]
+      if not header then bad(1, "the file is empty: the first line names the columns (" ..
+        table.concat(M.FILE_COLUMNS, ", ") .. ")") end
+      local known = {}
+      for _, c in ipairs(M.FILE_COLUMNS) do known[c] = true end
+      for _, h in ipairs(header) do
+        if not known[h] then
+          bad(header.line, string.format("column %q is not a field of a published figure%s (columns: %s)", h,
+            util.hint(h, M.FILE_COLUMNS), table.concat(M.FILE_COLUMNS, ", ")))
+        end
+      end
+      local figures = {}
+      for r = 2, #rows do
+        local row = rows[r]
+        if #row ~= #header then
+          bad(row.line, string.format("%d cells, and the header names %d columns", #row, #header))
+        end
+        local e = {}
+        for j, h in ipairs(header) do
+          if row[j] ~= "" then
+            local v, why = file_cell(h, row[j])
+            if why then bad(row.line, h .. ": " .. why) end
+            e[h] = v
+          end
+        end
+        -- the entry's fields are defaults; its tolerance is for figures
+        -- given as values (a printed figure carries its own)
+        for k, v in pairs(p) do
+          if k ~= "file" and e[k] == nil and not (k == "tolerance" and e.printed ~= nil) then e[k] = v end
+        end
+        local errs = {}
+        S.validate(M.entry, e, "", errs)
+        if errs[1] then bad(row.line, (errs[1].path ~= "" and (errs[1].path .. ": ") or "") .. errs[1].msg) end
+        e.at = string.format("%s:%d", path, row.line)
+        figures[#figures + 1] = e
+      end
+      loaded[p] = figures
+    end
+  end
+end
 
 local function fill(t, vars)
   return (t:gsub("{([%w_]+)}", function(k) return vars[k] ~= nil and tostring(vars[k]) or "{" .. k .. "}" end))
+end
+
+--- The figures a file entry's rows give (after M.load_files), each with
+-- `at` = "file:line".
+---@param p table a {file = ...} entry
+---@return table[]
+function M.file_figures(p)
+  return loaded[p] or {}
+end
+
+-- One figure of a plain entry (or a row of a figures file).
+local function figure(p, path)
+  local v, half = M.parse_printed(p.printed)
+  return { label = p.label, estimate = p.estimate or p.label, value = p.value or v,
+    printed = p.printed, tolerance = p.tolerance or half, field = p.field, unit = p.unit,
+    source = p.source, note = p.note, synthetic = p.synthetic, input_check = p.input_check, path = path,
+    at = p.at }
 end
 
 --- The flat list of figures: {label, value, tolerance, printed, estimate,
@@ -196,11 +313,12 @@ function M.expand(list)
           end
         end
       end
+    elseif p.file then
+      for _, e in ipairs(loaded[p] or errors.raise("internal", path .. ": published.load_files was not called")) do
+        out[#out + 1] = figure(e, path)
+      end
     else
-      local v, half = M.parse_printed(p.printed)
-      out[#out + 1] = { label = p.label, estimate = p.estimate or p.label, value = p.value or v,
-        printed = p.printed, tolerance = p.tolerance or half, field = p.field, unit = p.unit,
-        source = p.source, note = p.note, synthetic = p.synthetic, input_check = p.input_check, path = path }
+      out[#out + 1] = figure(p, path)
     end
   end
   return out
@@ -221,7 +339,7 @@ function M.compare(ctx, list, where)
       local labels = {}
       for _, x in ipairs(ctx.estimates) do labels[#labels + 1] = x.label end
       errors.raise("recipe", string.format("%sno estimate labelled %q was produced%s; the run produced: %s",
-        where(p.path), label, util.hint(label, labels), #labels > 0 and table.concat(labels, "; ") or "(none)"))
+        p.at and (p.at .. ": ") or where(p.path), label, util.hint(label, labels), #labels > 0 and table.concat(labels, "; ") or "(none)"))
     end
     -- field picks which part of the estimate the report printed
     local field = p.field or "value"
@@ -233,7 +351,7 @@ function M.compare(ctx, list, where)
     end
     if rep == nil then
       errors.raise("recipe", string.format("%sthe estimate %q has no %s to compare with",
-        where(p.path .. (p.path:find("rows") and "" or ".field")), label, field))
+        p.at and (p.at .. ": ") or where(p.path .. (p.path:find("rows") and "" or ".field")), label, field))
     end
     out[#out + 1] = {
       label = p.label, published = p.value, printed = p.printed, reproduced = rep, tolerance = p.tolerance,

@@ -34,8 +34,12 @@ end
 M.designs = find_designs()
 
 local input_schema = S.record({
-  path = S.string({ required = true, doc = "the CSV file to read, e.g. \"../shared/data/ees/x.csv\" (for format = \"ssda903\", the folder of the return's CSV files)" }),
-  format = S.enum({ "csv", "ssda903" }, { doc = "csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)" }),
+  path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files" }),
+  dataset = S.string({ doc = "a shared data set listed in data/datasets.csv, e.g. \"statistical_neighbours_2021\": "
+    .. "its path, description and columns come from there (csc.sources)" }),
+  format = S.enum({ "csv", "ssda903", "survey" }, { doc = "csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)" }),
+  sheet = S.either({ S.string(), S.integer({ min = 1 }) }, { doc = "workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)" }),
+  header_row = S.integer({ min = 1, doc = "workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)" }),
   years = S.list(S.integer(), { doc = "ssda903: the collection years (ending 31 March) to read" }),
   prefix = S.string({ doc = "ssda903: file name prefix, \"{year}\" replaced by each year and \"{start}\" by the year before (default \"{year}-\")" }),
   last_year_rules = S.boolean({ doc = "ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)" }),
@@ -44,6 +48,8 @@ local input_schema = S.record({
   description = S.string(),
   types = S.map(S.enum({ "float64", "float", "number", "double", "int64", "int", "integer", "bool", "boolean",
     "date", "text", "string", "categorical", "cat" }), { doc = "column -> type, e.g. {code = \"text\"}" }),
+  labels = S.either({ S.enum({ "auto", "text", "codes" }), S.map(S.enum({ "auto", "text", "codes" })) },
+    { doc = "Stata, SPSS and SAS files: value-labelled columns as \"text\" (the labels), \"codes\" (numbers, labels kept) or \"auto\" (text when every value has a label); one word for all, or {column = ..., default = ...}" }),
   synthetic = S.boolean(),
   generator = S.string(),
   real_data = S.string({ doc = "what the real file is and who holds it" }),
@@ -56,8 +62,11 @@ M.schema = S.record({
   title = S.string({ required = true }),
   question = S.string({ required = true, doc = "the evaluation question in plain English" }),
   source = S.record({
-    report = S.string({ required = true }),
-    authors = S.string(), publisher = S.string(), year = S.integer(), reference = S.string(),
+    report = S.string({ required = true, doc = "the report's title; taken from data/reports.csv when reference "
+      .. "names a report there (csc.sources)" }),
+    reference = S.string({ doc = "the report's reference, e.g. \"RR1030\": a report listed in data/reports.csv "
+      .. "takes its title, authors, publisher, year and file from there" }),
+    authors = S.string(), publisher = S.string(), year = S.integer(),
     file = S.string(), url = S.string(),
     tables = S.list(S.string(), { required = true, min_items = 1,
       doc = "the tables or figures of the report this recipe reruns" }),
@@ -194,6 +203,11 @@ function M.load(path, opts)
       path, type(spec), spec == nil and "; write return before the table's opening brace, `return {`, "
         .. "(or end the file with `return r` when you built the table as `local r = {...}`)" or ""))
   end
+  -- the report's record (csc.sources) and the published figures typed in
+  -- files beside the recipe
+  require("csc.sources").fill(spec.source)
+  require("csc.sources").fill_inputs(spec.inputs)
+  require("csc.published").load_files(spec.published, util.dirname(path))
   local map = srcmap.build(src)
   local r = { path = path, spec = spec, map = map, source = src, sha256 = sys.sha256(src), env = env }
   r.id = spec.id or util.stem(path)

@@ -305,16 +305,8 @@ function M.deep(r, data, frame, t)
           .. "per period, so keep one authority (e.g. where = 'old_la_code == 831') or add the rows up with "
           .. "aggregate", d.time, t and ylab(dup, t) or tostring(dup)))
     end
-    for _, c in ipairs(f:names()) do
-      local lc = c:lower()
-      if lc:match("name$") and not lc:match("region") and not lc:match("country") and f:type(c) == "text" then
-        local vals, list = {}, {}
-        for _, v in ipairs(f:column(c)) do
-          if v ~= NA and not vals[v] then vals[v] = true; list[#list + 1] = v end
-        end
-        if #list == 1 then info[#info + 1] = string.format("series: %s (%s)", list[1], c) end
-      end
-    end
+    local name, col = require("csc.designs.its").series_name(f)
+    if name then info[#info + 1] = string.format("series: %s (%s)", name, col) end
   end
   -- the treated authority and the comparators
   if f and f:nrow() > 0 and type(d.unit) == "string" and f:has(d.unit) then
@@ -399,16 +391,25 @@ function M.deep(r, data, frame, t)
   local prefixes = estimate_prefixes(d)
   local prefixed = { its = true, cits = true, did = true, benchmark = true }
   if #prefixes > 0 and prefixed[d.type] then
-    for i, p in ipairs(type(r.spec.published) == "table" and r.spec.published or {}) do
+    local function check_name(p, path)
       local label = p.estimate or p.label
       local head = type(label) == "string" and label:match("^([^%.]+)%.")
       local ok = type(label) ~= "string" or label:find("{", 1, true) ~= nil
       for _, x in ipairs(prefixes) do if head == x then ok = true end end
       if not ok then
-        err(string.format("published[%d]%s", i, p.estimate and ".estimate" or ".label"),
-          string.format("%q cannot be an estimate of this design: its estimates are named OUTCOME.WHAT, "
-            .. "where OUTCOME is one of %s%s (csceval explain estimates lists the names)", tostring(label),
-            table.concat(prefixes, ", "), head and util.hint(head, prefixes) or ""))
+        err(path .. (p.estimate and ".estimate" or ".label"),
+          string.format("%s%q cannot be an estimate of this design: its estimates are named OUTCOME.WHAT, "
+            .. "where OUTCOME is one of %s%s (csceval explain estimates lists the names)",
+            p.at and (p.at .. ": ") or "", tostring(label), table.concat(prefixes, ", "),
+            head and util.hint(head, prefixes) or ""))
+      end
+    end
+    for i, p in ipairs(type(r.spec.published) == "table" and r.spec.published or {}) do
+      local path = string.format("published[%d]", i)
+      if type(p) == "table" and p.file then
+        for _, f in ipairs(require("csc.published").file_figures(p)) do check_name(f, path) end
+      else
+        check_name(p, path)
       end
     end
   end

@@ -170,18 +170,16 @@ function M.lock(out_dir, command)
   if held[key] or M.covered then return end
   local ok, err = sys.mkdirs(out_dir)
   if not ok then errors.raise("output", err) end
-  local got, msg, holder = sys.lock_dir(out_dir)
+  local info = string.format("pid %d: %s\n", sys.pid(), command or "csceval")
+  local got, msg, holder = sys.lock_dir(out_dir, M.RUN_FILE, info)
   if not got then
     if holder then
-      if holder == "" then holder = (sys.read(out_dir .. "/" .. M.RUN_FILE) or ""):match("^[^\n]*") end
       output_error("the output folder %s is in use by another csceval run (%s); nothing was changed. Wait for "
         .. "that run to finish, or give this one another --out folder", out_dir,
         holder ~= "" and holder or "it has only just started")
     end
     errors.raise("output", msg)
   end
-  local info = string.format("pid %d: %s\n", sys.pid(), command or "csceval")
-  if not sys.is_link(out_dir .. "/" .. M.RUN_FILE) then sys.write_plain(out_dir .. "/" .. M.RUN_FILE, info) end
   held[key] = { dir = out_dir, info = info }
   -- temporary files of the index's atomic writes that a killed run left
   -- (csceval's own names: index.html.tmp.XXXXXX); nothing else is touched
@@ -316,8 +314,9 @@ end
 --- Limits set from the command line (csc.cli): max_files, max_output (MB).
 M.limits = {}
 
---- Run one recipe.  opts: out, data (list of NAME=PATH), seed, formats,
--- trusted, command (string for the stamp).  Returns a summary table.
+--- Run one recipe.  opts: out, data (list of [RECIPE:]NAME=PATH), seed, formats,
+-- trusted, command (string for the stamp, or a function(r) giving it).
+-- Returns a summary table.
 function M.run(path, opts)
   local r, d, prov, mod = M.prepare(path, opts)
   return M.run_loaded(r, d, prov, mod, opts)
@@ -335,9 +334,12 @@ end
 --- The rest of a run, once the recipe is loaded and its inputs read.
 function M.run_loaded(r, d, prov, mod, opts)
   r.timeout, r.tick = opts.timeout, opts.tick
+  -- the rerun command (csc.cli gives a function of the loaded recipe)
+  local command = opts.command
+  if type(command) == "function" then command = command(r) end
   -- the output folder is locked before the analysis: a second run on the
   -- same folder is told at once, not after an hour's work
-  M.lock(opts.out or "out", opts.command)
+  M.lock(opts.out or "out", command)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
@@ -349,7 +351,7 @@ function M.run_loaded(r, d, prov, mod, opts)
   require("csc.render.report").add_forest(ctx, r, pub)
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
-    recipe_sha256 = r.sha256, seed = ctx.seed, command = opts.command or ("csceval run " .. r.path) }
+    recipe_sha256 = r.sha256, seed = ctx.seed, command = command or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, pub, stamp, opts.formats)
   M.current_path = r.path
   local dir = write_outputs(opts.out or "out", r.id, files)

@@ -9,20 +9,22 @@ local util = require("csc.util")
 
 local M = {}
 
+-- The words for a scalar kind in the reference (DOC_NAMES) and in the
+-- LuaLS annotations (LUA_NAMES), and an enum's values in a format joined by sep.
+local DOC_NAMES = { string = "text", column = "column name", number = "number", integer = "whole number",
+  boolean = "true/false", ["function"] = "function", any = "any" }
+local LUA_NAMES = { string = "string", column = "string", number = "number", integer = "integer",
+  boolean = "boolean", ["function"] = "function", any = "any" }
+local function enum_values(s, fmt, sep)
+  local v = {}
+  for i, x in ipairs(s.values) do v[i] = string.format(fmt, x) end
+  return table.concat(v, sep)
+end
+
 local function typename(s)
   local k = s.kind
-  if k == "string" then return "text" end
-  if k == "column" then return "column name" end
-  if k == "number" then return "number" end
-  if k == "integer" then return "whole number" end
-  if k == "boolean" then return "true/false" end
-  if k == "function" then return "function" end
-  if k == "any" then return "any" end
-  if k == "enum" then
-    local v = {}
-    for i, x in ipairs(s.values) do v[i] = string.format("`\"%s\"`", x) end
-    return "one of " .. table.concat(v, ", ")
-  end
+  if DOC_NAMES[k] then return DOC_NAMES[k] end
+  if k == "enum" then return "one of " .. enum_values(s, "`\"%s\"`", ", ") end
   if k == "list" then return "list of " .. typename(s.item) end
   if k == "map" then return "table NAME = " .. typename(s.item) end
   if k == "record" then return "table" end
@@ -92,17 +94,8 @@ end
 
 local function luatype(s, classname, classes)
   local k = s.kind
-  if k == "string" or k == "column" then return "string" end
-  if k == "number" then return "number" end
-  if k == "integer" then return "integer" end
-  if k == "boolean" then return "boolean" end
-  if k == "function" then return "function" end
-  if k == "any" then return "any" end
-  if k == "enum" then
-    local v = {}
-    for i, x in ipairs(s.values) do v[i] = string.format("%q", x) end
-    return table.concat(v, "|")
-  end
+  if LUA_NAMES[k] then return LUA_NAMES[k] end
+  if k == "enum" then return enum_values(s, "%q", "|") end
   if k == "list" then
     local t = luatype(s.item, classname, classes)
     return t:find("|", 1, true) and ("(" .. t .. ")[]") or (t .. "[]")

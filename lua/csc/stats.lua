@@ -199,6 +199,14 @@ local function split_y(y, opts)
   return y, opts
 end
 
+-- What a one- or two-sample test reads first: y and its options (split_y,
+-- checked against fn's signature), then mu and paired.
+local function sample_options(fn, y, opts)
+  y, opts = split_y(y, opts)
+  opts = options(fn, opts)
+  return y, opts, number_opt(fn, opts.mu, "mu", 0), bool_opt(fn, opts.paired, "paired", false)
+end
+
 -- ===== Tests =====
 
 --- t-test: one-sample, paired or two-sample (Welch by default); should
@@ -215,11 +223,9 @@ end
 ---@param opts? {mu?: number, paired?: boolean, var_equal?: boolean, alternative?: csc.Alternative, conf_level?: number}
 ---@return csc.stats.Htest
 function M.t_test(x, y, opts)
-  y, opts = split_y(y, opts)
   local fn = "t_test"
-  opts = options(fn, opts)
-  local mu = number_opt(fn, opts.mu, "mu", 0)
-  local paired = bool_opt(fn, opts.paired, "paired", false)
+  local mu, paired
+  y, opts, mu, paired = sample_options(fn, y, opts)
   local var_equal = bool_opt(fn, opts.var_equal, "var_equal", false)
   local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
   local nx, ny, method, estimate
@@ -335,11 +341,9 @@ end
 ---@param opts? {mu?: number, paired?: boolean, alternative?: csc.Alternative, exact?: boolean|'auto', correct?: boolean}
 ---@return csc.stats.Htest
 function M.wilcox_test(x, y, opts)
-  y, opts = split_y(y, opts)
   local fn = "wilcox_test"
-  opts = options(fn, opts)
-  local mu = number_opt(fn, opts.mu, "mu", 0)
-  local paired = bool_opt(fn, opts.paired, "paired", false)
+  local mu, paired
+  y, opts, mu, paired = sample_options(fn, y, opts)
   local alt = alternative(fn, opts.alternative)
   local exact = exact_opt(fn, opts.exact)
   local correct = bool_opt(fn, opts.correct, "correct", true)
@@ -384,6 +388,26 @@ local function counts(fn, x, n)
   return xs, ns
 end
 
+-- What prop_test and prop_z_test share: their checks, the C call (z:
+-- the plain z test) and the fields of the result; the caller adds the
+-- method and the statistic's name.
+local function proportions(fn, x, n, opts, z)
+  opts = options(fn, opts)
+  local xs, ns = counts(fn, x, n)
+  local two = #xs == 2
+  if two and opts.p ~= nil then failn(fn, nil, "p applies to one sample only") end
+  local p0 = number_opt(fn, opts.p, "p", 0.5)
+  if not (p0 > 0 and p0 < 1) then failn(fn, "p", "p must lie strictly between 0 and 1") end
+  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
+  local correct = not z and bool_opt(fn, opts.correct, "correct", true)
+  local r = check.call("stats.prop_test", hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, correct, z)
+  return {
+    statistic = r.statistic, p_value = r.p_value, conf_int = { r.conf_lo, r.conf_hi, level = conf },
+    estimate = two and { prop_1 = r.estimate1, prop_2 = r.estimate2 } or { p = r.estimate1 },
+    null_value = not two and p0 or nil, alternative = alt, n = ns,
+  }, r, two
+end
+
 --- Test of one or two proportions; should match R `prop.test(x, n, p =,
 -- alternative =, conf.level =, correct =)`: score chi-square (Yates'
 -- correction capped as R), Wilson score interval for one sample, Wald
@@ -398,26 +422,13 @@ end
 ---@param opts? {p?: number, alternative?: csc.Alternative, conf_level?: number, correct?: boolean}
 ---@return csc.stats.Htest
 function M.prop_test(x, n, opts)
-  local fn = "prop_test"
-  opts = options(fn, opts)
-  local xs, ns = counts(fn, x, n)
-  local two = #xs == 2
-  if two and opts.p ~= nil then failn("prop_test", nil, "p applies to one sample only") end
-  local p0 = number_opt(fn, opts.p, "p", 0.5)
-  if not (p0 > 0 and p0 < 1) then failn("prop_test", "p", "p must lie strictly between 0 and 1") end
-  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
-  local correct = bool_opt(fn, opts.correct, "correct", true)
-  local r = check.call("stats.prop_test", hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, correct, false)
+  local h, r, two = proportions("prop_test", x, n, opts, false)
   local with = r.yates > 0 and "with" or "without"
-  return htest {
-    method = two and ("2-sample test for equality of proportions " .. with .. " continuity correction")
-      or ("1-sample proportions test " .. with .. " continuity correction"),
-    statistic = r.statistic, statistic_name = "X-squared", parameter = { df = r.df },
-    p_value = r.p_value, conf_int = { r.conf_lo, r.conf_hi, level = conf },
-    estimate = two and { prop_1 = r.estimate1, prop_2 = r.estimate2 } or { p = r.estimate1 },
-    null_value = not two and p0 or nil, alternative = alt, n = ns,
-    warnings = { r.min_expected < 5 and "Chi-squared approximation may be incorrect" or nil },
-  }
+  h.method = two and ("2-sample test for equality of proportions " .. with .. " continuity correction")
+    or ("1-sample proportions test " .. with .. " continuity correction")
+  h.statistic_name, h.parameter = "X-squared", { df = r.df }
+  h.warnings = { r.min_expected < 5 and "Chi-squared approximation may be incorrect" or nil }
+  return htest(h)
 end
 
 --- z test of one or two proportions with Wald interval, as Stata `prtest`
@@ -432,23 +443,11 @@ end
 ---@param opts? {p?: number, alternative?: csc.Alternative, conf_level?: number}
 ---@return csc.stats.Htest
 function M.prop_z_test(x, n, opts)
-  local fn = "prop_z_test"
-  opts = options(fn, opts)
-  local xs, ns = counts(fn, x, n)
-  local two = #xs == 2
-  if two and opts.p ~= nil then failn("prop_z_test", nil, "p applies to one sample only") end
-  local p0 = number_opt(fn, opts.p, "p", 0.5)
-  if not (p0 > 0 and p0 < 1) then failn("prop_z_test", "p", "p must lie strictly between 0 and 1") end
-  local alt, conf = alternative(fn, opts.alternative), conf_level(fn, opts.conf_level)
-  local r = check.call("stats.prop_test", hstats.prop_test, xs[1], ns[1], xs[2], ns[2], p0, alt, conf, false, true)
-  return htest {
-    method = two and "Two-sample z test of proportions (pooled SE; Stata prtest)"
-      or "One-sample z test of a proportion (Stata prtest)",
-    statistic = r.statistic, statistic_name = "z", p_value = r.p_value,
-    conf_int = { r.conf_lo, r.conf_hi, level = conf },
-    estimate = two and { prop_1 = r.estimate1, prop_2 = r.estimate2 } or { p = r.estimate1 },
-    null_value = not two and p0 or nil, alternative = alt, n = ns,
-  }
+  local h, _, two = proportions("prop_z_test", x, n, opts, true)
+  h.method = two and "Two-sample z test of proportions (pooled SE; Stata prtest)"
+    or "One-sample z test of a proportion (Stata prtest)"
+  h.statistic_name = "z"
+  return htest(h)
 end
 
 --- Confidence interval for the mean of a Poisson count, and so for a rate

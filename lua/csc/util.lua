@@ -98,6 +98,102 @@ function M.dirname(path)
   return path:match("^(.*)/[^/]*$") or "."
 end
 
+--- The records of CSV text (RFC 4180: fields separated by commas, a field
+-- in double quotes may hold commas, line breaks and "" for a quote), each a
+-- list of strings exactly as written, with the line it starts on (`line`).
+-- Blank lines are skipped.  Returns nil, message, line on a quote left open
+-- or text after a closing quote.
+---@param text string
+---@return table[]? rows
+---@return string? message
+---@return integer? line
+function M.csv_rows(text)
+  local rows, row, field, line, start = {}, {}, {}, 1, 1
+  local i, n = 1, #text
+  local quoted_field = false
+  local function end_field()
+    row[#row + 1] = table.concat(field)
+    field, quoted_field = {}, false
+  end
+  local function end_row()
+    end_field()
+    if not (#row == 1 and row[1] == "" and not quoted_field) then
+      row.line = start
+      rows[#rows + 1] = row
+    end
+    row = {}
+  end
+  while i <= n do
+    local c = text:sub(i, i)
+    if c == '"' and #field == 0 and not quoted_field then
+      local j, buf = i + 1, {}
+      while true do
+        local q = text:find('"', j, true)
+        if not q then return nil, "a quoted field is not closed", line end
+        local part = text:sub(j, q - 1)
+        local _, nl = part:gsub("\n", "")
+        line = line + nl
+        buf[#buf + 1] = part
+        if text:sub(q + 1, q + 1) == '"' then
+          buf[#buf + 1] = '"'
+          j = q + 2
+        else
+          i = q + 1
+          break
+        end
+      end
+      field = { table.concat(buf) }
+      quoted_field = true
+      local nxt = text:sub(i, i)
+      if nxt ~= "," and nxt ~= "\n" and nxt ~= "\r" and nxt ~= "" then
+        return nil, "text after a closing quote (write \"\" for a quote inside a quoted field)", line
+      end
+    elseif c == "," then
+      end_field()
+      i = i + 1
+    elseif c == "\n" or c == "\r" then
+      end_row()
+      if c == "\r" and text:sub(i + 1, i + 1) == "\n" then i = i + 1 end
+      line = line + 1
+      start = line
+      i = i + 1
+    else
+      local j = text:find('[,\r\n]', i) or n + 1
+      field[#field + 1] = text:sub(i, j - 1)
+      i = j
+    end
+  end
+  if #field > 0 or #row > 0 or quoted_field then end_row() end
+  return rows
+end
+
+--- A file of csceval's data folder: data/<name> beside the lua/ folder the
+-- library was loaded from (the project root in a checkout, share/csceval/
+-- when installed), so it is found from any working folder.
+---@param name string e.g. "reports.csv"
+---@return string
+function M.data_path(name)
+  local here = package.searchpath("csc.util", package.path)
+  local root = here and here:match("^(.*)[/\\]lua[/\\]csc[/\\]util%.lua$")
+  return (root and root ~= "" and (root .. "/") or "") .. "data/" .. name
+end
+
+--- A unique id for s among the ids in `used` (which it joins): lower
+-- case, runs of other characters as "-", "-2", "-3" ... on a repeat, and
+-- `empty` when nothing is left.
+---@param s string
+---@param used table<string, true>
+---@param empty string
+---@return string
+function M.slug(s, used, empty)
+  local base = s:lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
+  if base == "" then base = empty end
+  local id, k = base, 1
+  while used[id] do k = k + 1; id = base .. "-" .. k end
+  used[id] = true
+  return id
+end
+
 --- Shallow copy.
 function M.copy(t)
   local o = {}

@@ -14,8 +14,9 @@
 ---Fields of model.ols (csc.model); the other fitters add their own.
 ---@class csc.model.FitSpec
 ---@field data csc.Frame
----@field y string outcome column
----@field x string[] regressor columns (or expressions)
+---@field y? string outcome column (or the formula's left side)
+---@field x? string[] regressor columns (or expressions)
+---@field formula? string R or Stata formula instead of y/x: "y ~ x + factor(region)" (docs/formulas.md)
 ---@field weights? string
 ---@field vcov? "classical"|"HC0"|"HC1"|"HC2"|"HC3"|"CR1"|"HAC"|"robust"|"cluster"|"newey"
 ---@field cluster? string
@@ -35,8 +36,9 @@
 
 ---@class csc.model.PraisSpec
 ---@field data csc.Frame
----@field y string
----@field x string[]
+---@field y? string
+---@field x? string[]
+---@field formula? string R or Stata formula instead of y/x (docs/formulas.md)
 ---@field time? string
 ---@field intercept? boolean
 ---@field vcov? string

@@ -46,6 +46,18 @@ function Frame:na_reason(row, col) end
 ---@return table<string, integer> counts {present = n, c = n, blank = n, ...}
 function Frame:na_counts(col) end
 
+---@param col string
+---@return {label: string?, format: string?, value_labels: {value: number?, tag: string?, code: string?, label: string}[]}? meta what a Stata, SPSS or SAS file or a survey export says about the column; nil when nothing
+function Frame:meta(col) end
+
+---@return table<string, string> labels column -> variable label, for the columns that have one
+function Frame:labels() end
+
+---@param row integer 1-based
+---@param col string
+---@return (number|string)? code the SPSS user-missing code (or its label in a text column) when the value is user-missing
+function Frame:user_code(row, col) end
+
 ---@param rows integer[] 1-based rows, in the order wanted (repeats allowed)
 ---@return csc.Frame
 function Frame:take(rows) end

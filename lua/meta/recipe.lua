@@ -17,7 +17,7 @@
 ---@field labels? table<string, string> estimate keys (or their leading parts) and column names in plain words for the report, e.g. labels = { referrals = "Referrals per month" } (csc.render.labels)
 ---@field limitations? string[]
 ---@field outputs? csc.Recipe.Outputs
----@field published? (csc.Recipe.Published|csc.Recipe.Published2)[]
+---@field published? (csc.Recipe.Published|csc.Recipe.Published2|csc.Recipe.Published3)[]
 ---@field question string the evaluation question in plain English
 ---@field seed? integer
 ---@field source csc.Recipe.Source
@@ -85,6 +85,7 @@
 ---@field chart? boolean draw the ITS charts (default true)
 ---@field cluster_df? "clusters"|"residual"
 ---@field comparators? (integer|string)[] default: every other unit
+---@field covariates? string[]|string an adjustment set entered in the 2x2, two-way fixed-effects and event-study regressions: a list of columns or a one-sided formula "~ x + factor(g)"
 ---@field data? string the input holding the data (one row per period, or per unit and period)
 ---@field event_study? boolean|csc.Design.Did.Event_study
 ---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}
@@ -128,7 +129,7 @@
 ---@field balance? csc.Design.Ipw.Balance
 ---@field bins? integer
 ---@field charts? boolean draw the love plot and the score overlap (default true)
----@field covariates string[] the propensity model
+---@field covariates string[]|string the propensity model; or a one-sided formula
 ---@field data? string the input holding one row per unit
 ---@field estimand? "ATT"|"ATE"|"ATC"
 ---@field label? string a short name of the design for out/index (e.g. "Weighted Mahalanobis matching")
@@ -149,6 +150,7 @@
 ---@class csc.Design.Its
 ---@field autocorrelation? any
 ---@field chart? boolean draw the ITS charts (default true)
+---@field covariates? string[]|string an adjustment set: time-varying covariates entered in the model: a list of columns or a one-sided formula "~ x + factor(g)"
 ---@field data? string the input holding the data (one row per period, or per unit and period)
 ---@field definition_change? any time(s) from which a 0/1 dummy is added
 ---@field exclude? any[] times left out (transition periods): values or {from = ..., to = ...}
@@ -176,7 +178,7 @@
 ---@field balance? csc.Design.Matching.Balance
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
 ---@field charts? boolean draw the love plot and the score overlap (default true)
----@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field covariates? string[]|string matching covariates (Mahalanobis), or the propensity model's; or a one-sided formula
 ---@field data? string the input holding one row per unit
 ---@field discard? "none"|"both"|"control"|"treated"
 ---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
@@ -188,7 +190,7 @@
 ---@field order? "data"|"largest"|"smallest"|"random"
 ---@field outcomes? csc.Design.Matching.Outcomes[]
 ---@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
----@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ps_covariates? string[]|string the propensity model, when it differs from covariates; or a one-sided formula
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
@@ -239,15 +241,19 @@
 
 ---@class csc.Recipe.Inputs
 ---@field columns? string[]
+---@field dataset? string a shared data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description and columns come from there (csc.sources)
 ---@field description? string
----@field format? "csv"|"ssda903" csv (default) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md)
+---@field format? "csv"|"ssda903"|"survey" csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)
 ---@field generator? string
+---@field header_row? integer workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)
+---@field labels? "auto"|"text"|"codes"|table<string, "auto"|"text"|"codes"> Stata, SPSS and SAS files: value-labelled columns as "text" (the labels), "codes" (numbers, labels kept) or "auto" (text when every value has a label); one word for all, or {column = ..., default = ...}
 ---@field last_year_rules? boolean ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)
 ---@field optional? boolean run without this input when its file is absent (the recipe checks ctx.data)
----@field path string the CSV file to read, e.g. "../shared/data/ees/x.csv" (for format = "ssda903", the folder of the return's CSV files)
+---@field path string the file to read, e.g. "../shared/data/ees/x.csv"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = "ssda903", the folder of the return's CSV files
 ---@field prefix? string ssda903: file name prefix, "{year}" replaced by each year and "{start}" by the year before (default "{year}-")
 ---@field real_data? string what the real file is and who holds it
 ---@field record_level? boolean the file holds one row per child (or per event): outputs get disclosure control
+---@field sheet? string|integer workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)
 ---@field synthetic? boolean
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
 ---@field xml? string ssda903: read the XML form of the return instead, one file per year in the folder, "{year}" and "{start}" replaced (e.g. "{year}.xml")
@@ -284,12 +290,22 @@
 ---@field unit? string
 ---@field value? number
 
+---@class csc.Recipe.Published3
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field file string a CSV file of figures, relative to the recipe's folder, e.g. "published/my_recipe.csv"; columns: label, printed, value, tolerance, estimate, field, unit, source, note, synthetic, input_check
+---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
+---@field note? string
+---@field source? string for rows that give none
+---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
+---@field tolerance? number for rows that give value without tolerance
+---@field unit? string
+
 ---@class csc.Recipe.Source
 ---@field authors? string
 ---@field file? string
 ---@field publisher? string
----@field reference? string
----@field report string
+---@field reference? string the report's reference, e.g. "RR1030": a report listed in data/reports.csv takes its title, authors, publisher, year and file from there
+---@field report string the report's title; taken from data/reports.csv when reference names a report there (csc.sources)
 ---@field tables string[] the tables or figures of the report this recipe reruns
 ---@field url? string
 ---@field year? integer
@@ -495,13 +511,13 @@
 
 ---@class csc.Design.Ipw.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Ipw.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values
@@ -540,7 +556,7 @@
 ---@class csc.Design.Matching.Analyses
 ---@field balance? csc.Design.Matching.Analyses.Balance
 ---@field caliper? number|table<string, number> SDs of the score, or {column = SDs}
----@field covariates? string[] matching covariates (Mahalanobis), or the propensity model's
+---@field covariates? string[]|string matching covariates (Mahalanobis), or the propensity model's; or a one-sided formula
 ---@field discard? "none"|"both"|"control"|"treated"
 ---@field distance? "mahalanobis"|"logit"|"glm"|"probit"|"linear.logit"|"linear.probit" "glm" is MatchIt's name for "logit"
 ---@field estimand? "ATT"|"ATC"
@@ -549,7 +565,7 @@
 ---@field name string
 ---@field order? "data"|"largest"|"smallest"|"random"
 ---@field outcomes? csc.Design.Matching.Analyses.Outcomes[]
----@field ps_covariates? string[] the propensity model, when it differs from covariates
+---@field ps_covariates? string[]|string the propensity model, when it differs from covariates; or a one-sided formula
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
@@ -557,13 +573,13 @@
 
 ---@class csc.Design.Matching.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Matching.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values
@@ -722,13 +738,13 @@
 
 ---@class csc.Design.Matching.Analyses.Balance
 ---@field binary? "std"|"raw"
----@field covariates? string[]
+---@field covariates? string[]|string balance covariates; or a one-sided formula
 ---@field sd? "treated"|"control"|"pooled"
 ---@field threshold? number
 ---@field variance? "cobalt"|"sample"
 
 ---@class csc.Design.Matching.Analyses.Outcomes
----@field adjust? string[] covariates for regression adjustment
+---@field adjust? string[]|string covariates for regression adjustment; or a one-sided formula
 ---@field column string
 ---@field digits? integer
 ---@field inference? "t"|"z" "z": normal intervals and p-values

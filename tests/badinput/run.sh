@@ -9,7 +9,11 @@
 # Each case must fail with its code and message, print no internal error or
 # sanitizer report, leave its inputs unchanged and leave no partial output.
 # CSCEVAL_WRAP, when set, is a command csceval runs under (make valgrind sets
-# tests/tools/valgrind.sh; a valgrind error also fails the case).
+# tests/tools/valgrind.sh; a valgrind error also fails the case).  Under it the
+# messages are noted, not required: a run many times slower can be stopped by
+# the other of two time limits (--timeout, or its grace period) and word it
+# differently; the exit code and everything else are still checked, and the
+# messages are checked by make test-bad.
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(pwd)
 pass=0; fail=0
@@ -30,7 +34,9 @@ for dir in tests/badinput/*/; do
   tail -n +2 "$dir/expect" | while IFS= read -r line; do
     [ -z "$line" ] && continue
     grep -qF -- "$line" "$work/.stderr" || { echo "missing: $line"; exit 1; }
-  done > "$work/.missing" || { ok=0; why="$why; stderr lacks: $(cat "$work/.missing")"; }
+  done > "$work/.missing" || if [ -n "$CSCEVAL_WRAP" ]; then
+    echo "note badinput/$name: under $CSCEVAL_WRAP stderr lacks: $(cat "$work/.missing")"
+  else ok=0; why="$why; stderr lacks: $(cat "$work/.missing")"; fi
   if grep -qE 'internal error|AddressSanitizer|runtime error:|LeakSanitizer|Segmentation|ERROR SUMMARY: [1-9]|definitely lost: [1-9]' "$work/.stderr"; then
     ok=0; why="$why; crash or internal error"
   fi

@@ -459,6 +459,23 @@ static void test_first_error_in_file_order_within_a_batch(void **state) {
 }
 
 /* Inline day counting against frame_date_parse, day by day, both forms. */
+/* A data row past the limit on rows fails at its first field, before its
+ * values are read, whether libcsv or a batch of the fast path meets it (found
+ * by tests/fuzz/csv_diff.c: libcsv used to read the row first and report a
+ * bad value in it instead). */
+static void test_row_limit_before_the_rows_values(void **state) {
+  (void)state;
+  struct csvtab_opts o;
+  csvtab_opts_init(&o);
+  o.max_rows = 2;
+  err3("a,b\n1,2\n3,4\nCaf\xE9,6\n", &o, "t.csv:4: more than 2 data rows, the limit on rows "
+       "(raise it with --max-rows N)", 4, 0);
+  err3("a,b\n1,2\n3,4\n5,6,7,8\n", &o, "t.csv:4: more than 2 data rows, the limit on rows "
+       "(raise it with --max-rows N)", 4, 0);
+  err3("a,b\n1,2\n\"3\",4\n\"x\xE9\",6\n", &o, "t.csv:4: more than 2 data rows, the limit on rows "
+       "(raise it with --max-rows N)", 4, 0);
+}
+
 static void test_dates_match_frame_date_parse(void **state) {
   (void)state;
   const int years[] = {1, 4, 100, 400, 1582, 1900, 1969, 1970, 2000, 2023, 2024, 9999};
@@ -700,6 +717,7 @@ int main(void) {
     cmocka_unit_test(test_long_decimals_are_strtods_double),
     cmocka_unit_test(test_big_file_on_disk_after_pages_are_released),
     cmocka_unit_test(test_generated_files_agree_with_libcsv_alone),
+    cmocka_unit_test(test_row_limit_before_the_rows_values),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@
 #include "num/ols.h"
 #include "num/lincom.h"
 #include "num/vcov.h"
-#include "refcsv.h"
+#include "refmodel.h"
 
 /* TOL_ITER: iterative fits.  csceval repeats glm.fit's iterations exactly
  * (same start, clamps and stopping rule), so both stop at the same step and
@@ -31,34 +31,7 @@
  * Iteration counts must match exactly. */
 #define TOL_ITER 1e-6
 
-static struct ref_table REF;
 
-
-static void check_vec(const char *c, const char *q, const double *got, size_t m, double tol) {
-  double *want = malloc(m * sizeof *want);
-  assert_non_null(want);
-  assert_int_equal(ref_get(&REF, c, q, want, m), m);
-  char label[96];
-  snprintf(label, sizeof label, "%s/%s", c, q);
-  ref_check(label, got, want, m, tol, 0.01 * ref_vmax(want, m));
-  free(want);
-}
-
-static size_t *cluster_index(const double *cl, size_t n, size_t *G) {
-  size_t *idx = malloc(n * sizeof *idx);
-  double *seen = malloc(n * sizeof *seen);
-  assert_non_null(idx);
-  assert_non_null(seen);
-  *G = 0;
-  for (size_t i = 0; i < n; i++) {
-    size_t g = 0;
-    while (g < *G && seen[g] != cl[i]) g++;
-    if (g == *G) seen[(*G)++] = cl[i];
-    idx[i] = g;
-  }
-  free(seen);
-  return idx;
-}
 
 struct glm_case {
   const char *name, *data;
@@ -152,14 +125,6 @@ static const struct glm_case CASES[] = {
  * chunks, fixed reduction order, whatever the thread timing). */
 #define REP 200
 
-static double *repeat_rows(const double *v, size_t n, size_t cols) {
-  double *r = malloc(REP * n * cols * sizeof *r);
-  assert_non_null(r);
-  for (size_t j = 0; j < cols; j++)
-    for (size_t t = 0; t < REP; t++) memcpy(r + j * REP * n + t * n, v + j * n, n * sizeof *r);
-  return r;
-}
-
 static void scaled_check(const char *c, const char *q, const double *got, size_t m,
                          double factor) {
   double *g = malloc(m * sizeof *g);
@@ -173,10 +138,10 @@ static void run_glm_case_repeated(const struct glm_case *gc) {
   struct ref_data d = refcsv_data(gc->data);
   size_t n0 = d.nrow, n = REP * n0, k;
   double *X0 = ref_design(&d, 1, gc->cols, gc->ncols, &k);
-  double *X = repeat_rows(X0, n0, k), *y = repeat_rows(ref_col(&d, "y"), n0, 1);
-  double *w = gc->w ? repeat_rows(ref_col(&d, gc->w), n0, 1) : NULL, *off = NULL;
+  double *X = repeat_rows(X0, n0, k, REP), *y = repeat_rows(ref_col(&d, "y"), n0, 1, REP);
+  double *w = gc->w ? repeat_rows(ref_col(&d, gc->w), n0, 1, REP) : NULL, *off = NULL;
   if (gc->off) {
-    off = repeat_rows(ref_col(&d, gc->off), n0, 1);
+    off = repeat_rows(ref_col(&d, gc->off), n0, 1, REP);
     for (size_t i = 0; i < n; i++) off[i] = log(off[i]);
   }
   struct glm_opts o = glm_opts_default(gc->fam, gc->link);

@@ -20,7 +20,7 @@
 #include "num/lincom.h"
 #include "num/qr.h"
 #include "num/vcov.h"
-#include "refcsv.h"
+#include "refmodel.h"
 
 /* Tolerances, relative; a vector's elements near zero (residuals, small
  * covariances) are held to TOL times 1% of the vector's largest element,
@@ -47,20 +47,8 @@
 #define TOL_NIST 1e-8
 #define TOL_WAMPLER 1e-6
 
-static struct ref_table REF, HIPREC;   /* read-only after main loads them */
+static struct ref_table HIPREC;   /* read-only after main loads it, like REF */
 
-
-/* Compare m values of (case, qty) with tol, vector-scaled floor. */
-static void check_vec(const char *c, const char *q, const double *got, size_t m, double tol) {
-  double *want = malloc(m * sizeof *want);
-  assert_non_null(want);
-  size_t have = ref_get(&REF, c, q, want, m);
-  assert_int_equal(have, m);
-  char label[96];
-  snprintf(label, sizeof label, "%s/%s", c, q);
-  ref_check(label, got, want, m, tol, 0.01 * ref_vmax(want, m));
-  free(want);
-}
 
 static void check_scalar(const char *c, const char *q, double got, double tol) {
   check_vec(c, q, &got, 1, tol);
@@ -75,23 +63,6 @@ struct lm_case {
   double tol;
   int hiprec;     /* HC references in expected_hiprec.csv (ill-conditioned) */
 };
-
-static size_t *cluster_index(const double *cl, size_t n, size_t *G) {
-  /* Map cluster labels to 0..G-1 in order of first appearance (O(n G); tests are small). */
-  size_t *idx = malloc(n * sizeof *idx);
-  double *seen = malloc(n * sizeof *seen);
-  assert_non_null(idx);
-  assert_non_null(seen);
-  *G = 0;
-  for (size_t i = 0; i < n; i++) {
-    size_t g = 0;
-    while (g < *G && seen[g] != cl[i]) g++;
-    if (g == *G) seen[(*G)++] = cl[i];
-    idx[i] = g;
-  }
-  free(seen);
-  return idx;
-}
 
 /* Fit one R reference model and compare every reported quantity. */
 static void run_lm_case(const struct lm_case *lc) {
@@ -175,20 +146,12 @@ static const struct lm_case LM_CASES[] = {
  * must give the same bytes (fixed chunks, fixed reduction order). */
 #define REP 5000
 
-static double *repeat_rows(const double *v, size_t n, size_t cols) {
-  double *r = malloc(REP * n * cols * sizeof *r);
-  assert_non_null(r);
-  for (size_t j = 0; j < cols; j++)
-    for (size_t t = 0; t < REP; t++) memcpy(r + j * REP * n + t * n, v + j * n, n * sizeof *r);
-  return r;
-}
-
 static void run_lm_case_repeated(const struct lm_case *lc) {
   struct ref_data d = refcsv_data(lc->data);
   size_t n0 = d.nrow, n = REP * n0, k;
   double *X0 = ref_design(&d, 1, lc->cols, lc->ncols, &k);
-  double *X = repeat_rows(X0, n0, k), *y = repeat_rows(ref_col(&d, lc->y), n0, 1);
-  double *w = lc->w ? repeat_rows(ref_col(&d, lc->w), n0, 1) : NULL;
+  double *X = repeat_rows(X0, n0, k, REP), *y = repeat_rows(ref_col(&d, lc->y), n0, 1, REP);
+  double *w = lc->w ? repeat_rows(ref_col(&d, lc->w), n0, 1, REP) : NULL;
   struct linreg_fit fit, again;
   assert_int_equal(linreg_fit(X, n, k, y, w, 1, &fit), GSL_SUCCESS);
   double tol = lc->tol;

@@ -1,10 +1,11 @@
 /* tests/fuzz/csv.c -- the CSV loader (host/data/csvtab.c).
  * Input: one option byte, then the file.  The option byte picks the
- * separator, a small field limit and type overrides, so those paths are
- * fuzzed too.  Checks: no crash or sanitizer report; a load gives a frame
+ * separator, a small field limit, type overrides and small limits on
+ * columns, rows and file size, so those paths are fuzzed too.  Checks: no crash or sanitizer report; a load gives a frame
  * that keeps every invariant (fz_frame_check) and an error gives a message
- * naming the file; the same bytes read from a file on disk (csvtab_read,
- * which maps the file) give the same frame or the same error. */
+ * naming the file; the same bytes read from a file on disk (csvtab_read)
+ * give the same frame or the same error, unless the file is over the size
+ * limit, which must then be the error. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     o.override_types = text;
     o.noverride = 5;
   }
+  if (opt & 64) {
+    o.max_columns = 4;
+    o.max_rows = 6;
+  }
+  if (opt & 128) o.max_bytes = 48;
   const char *buf = (const char *)data + 1;
   size_t len = size - 1;
   struct csvtab_error e, e2;
@@ -56,6 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct frame *g = csvtab_read(path, &o, &e2);
   unlink(path);
   char why[200];
+  if (o.max_bytes && len > o.max_bytes) {
+    if (g || !strstr(e2.msg, "over the limit on input size")) fuzz_fail("a file of %zu bytes read with a limit of %zu", len, o.max_bytes);
+    frame_free(f);
+    return 0;
+  }
   if (!f != !g) fuzz_fail("from memory: %s; from the file: %s", f ? "loads" : e.msg, g ? "loads" : e2.msg);
   if (f && fz_frame_diff(f, g, why, sizeof why)) fuzz_fail("memory and file differ: %s", why);
   if (!f && (strcmp(e.msg, e2.msg) != 0 || e.line != e2.line || e.column != e2.column))

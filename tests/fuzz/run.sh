@@ -8,10 +8,11 @@
 # -leak-, -timeout-, -oom-).  The summary (tests/out/fuzz/summary.txt) gives,
 # per harness, the wall time, the CPU time it got, its executions, and the
 # machine's load average (1 min) sampled every minute while they ran
-# (docs/testing.md "The fuzzing campaign").
+# (docs/testing.md "The fuzzing campaign").  FUZZ_OUT sets another folder
+# than tests/out/fuzz, for a second campaign beside a running one.
 secs=$1; shift
 LUA_HARNESSES="recipe ssda903 json"
-out=tests/out/fuzz
+out=${FUZZ_OUT:-tests/out/fuzz}
 export LSAN_OPTIONS="suppressions=$(pwd)/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 mkdir -p "$out"
 : > "$out/load.txt"

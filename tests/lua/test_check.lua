@@ -155,6 +155,43 @@ H.case("every public function refuses a misspelt option: exit code 2 and a did-y
   H.ok(n >= 35, "functions checked: " .. n)
 end)
 
+-- The frame methods bound in C (host/bind/lframe*.c) check their option
+-- tables through lh_checkopts (host/bind/lhelp.c): the same words, a
+-- recipe error and a did-you-mean.
+local hframe = require("host.frame")
+assert(sys.write_atomic(tmp .. "/small.csv", "unit,y\n1,2\n"))
+local frame_methods = {
+  { "frame.new", { "names", "columns", "types" }, function(o)
+    o.names, o.columns = { "a" }, { { 1 } }
+    return hframe.new(o)
+  end },
+  { "read_csv", { "types", "max_field", "origin" }, function(o) return hframe.read_csv(tmp .. "/small.csv", o) end },
+  { "join", { "suffix" }, function(o) return d:join(d:select({ "unit", "x" }), "unit", "left", o) end },
+  { "sort", { "desc" }, function(o) o[1] = "y"; return d:sort({ o }) end },
+  { "pivot_longer", { "id", "cols", "names_to", "values_to" }, function(o)
+    o.cols = { "y", "x" }
+    return d:pivot_longer(o)
+  end },
+  { "pivot_wider", { "id", "names_from", "values_from" }, function(o)
+    o.id, o.names_from, o.values_from = { "unit" }, "year", "y"
+    return d:pivot_wider(o)
+  end },
+}
+
+H.case("frame methods bound in C refuse a misspelt option: exit code 2 and a did-you-mean", function()
+  for _, m in ipairs(frame_methods) do
+    local label, names, f = m[1], m[2], m[3]
+    local typo, meant = misspell({ names = names })
+    local ok, raw = pcall(f, { [typo] = true })
+    H.ok(not ok, label .. " accepted the misspelt option " .. typo)
+    local e = errors.from_host(raw, label)
+    H.eq({ label = label, kind = e.kind, code = errors.code(e) }, { label = label, kind = "recipe", code = 2 })
+    H.ok(e.msg:find(string.format([[%s: unknown field '%s' (did you mean "%s"?)]], label, typo, meant), 1, true),
+      label .. ": " .. e.msg)
+    H.ok(pcall(f, {}), label .. " failed without the misspelt option")
+  end
+end)
+
 H.case("model.ols{vcv = \"HC1\"} fails instead of giving classical standard errors", function()
   H.raises('model.ols: unknown field \'vcv\' (did you mean "vcov"?)', model.ols,
     { data = d, y = "y", x = { "x" }, vcv = "HC1" })
@@ -202,6 +239,17 @@ H.case("a misspelt option in recipe code is a recipe error at the recipe line, e
   H.eq({ how, code }, { "exit", 2 })
 end)
 
+H.case("a misspelt option of a frame method in recipe code exits with code 2", function()
+  local p = write_recipe("frame_typo", [[{ type = "custom", analyse = function(ctx)
+    ctx.data.s:sort({ { "y", dsc = true } })
+  end }]])
+  local e = run_error(p)
+  H.eq({ e.kind, errors.code(e) }, { "recipe", 2 })
+  H.ok(tostring(e):find([[sort: unknown field 'dsc' (did you mean "desc"?)]], 1, true), tostring(e))
+  local _, how, code = os.execute(string.format("./csceval run %s --out %s/cli >/dev/null 2>&1", p, tmp))
+  H.eq({ how, code }, { "exit", 2 })
+end)
+
 -- ===== Engine errors: the kind decides the exit code, not the words =====
 
 -- Replace host module function `name` by one that rewords every word of
@@ -245,6 +293,34 @@ H.case("rewording an engine error message does not change the exit code", functi
   -- ipw design: the treatment is a step in time, perfectly predicted by year
   engine_case("ipw design", "host.match", "ipw", write_recipe("engine_ipw", [[{ type = "ipw", data = "s",
     treat = "t", covariates = { "year" }, outcomes = { { name = "y", column = "y" } } }]]), "separation")
+end)
+
+H.case("host.stats and host.match tag each error with its kind", function()
+  local hstats, hmatch = require("host.stats"), require("host.match")
+  local function kind_of(f, ...)
+    local ok, e = pcall(f, ...)
+    H.ok(not ok, "no error")
+    local k, msg = errors.untag(tostring(e))
+    return k, msg
+  end
+  -- a caller's argument: recipe (exit 2)
+  H.eq({ kind_of(hstats.chisq_test, { 1, 2, 3, 4 }, 2, 3) }, { "recipe", "chisq_test: need an r x c table, r, c >= 2" })
+  H.eq({ kind_of(hstats.t_test, { 1, 2, 3 }, nil, 0, false, false, "les") },
+    { "recipe", 't_test: alternative "les" is not known (did you mean "less"?)' })
+  H.eq({ kind_of(hstats.bootstrap, { 1, 2, 3 }, nil, 0, function() error("no", 0) end, 10, 1) },
+    { "recipe", "bootstrap: the statistic failed: no" })
+  -- values the test cannot take: data (exit 3)
+  H.eq({ kind_of(hstats.t_test, { 1 }) }, { "data", "t_test: not enough observations (or a non-finite value)" })
+  H.eq(kind_of(hstats.fisher_test, { -1, 2, 3, 4 }, 2, 2), "data")
+  -- a test that cannot be computed on the data: analysis (exit 4)
+  H.eq({ kind_of(hstats.t_test, { 2, 2, 2 }) }, { "analysis", "t_test: data are essentially constant" })
+  H.eq(kind_of(hstats.chisq_test, { 0, 0, 3, 4 }, 2, 2), "analysis")
+  -- host.match: an unknown choice is a recipe error, a text treatment a data error
+  H.eq(kind_of(hmatch.nearest, d, { treat = "t", distance = "nearest", covariates = { "x" } }), "recipe")
+  H.eq(kind_of(hmatch.nearest, d, { treat = "date", distance = "mahalanobis", covariates = { "x" } }), "data")
+  for _, c in ipairs({ { "recipe", 2 }, { "data", 3 }, { "analysis", 4 } }) do
+    H.eq(errors.code(errors.from_host("\31" .. c[1] .. "\31x")), c[2])
+  end
 end)
 
 H.case("C errors carry a kind tag that csc.errors reads and strips", function()

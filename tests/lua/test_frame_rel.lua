@@ -122,7 +122,7 @@ H.case("frame join errors", function()
   H.raises('join: key "la" is text in the left frame but "la" is int64 in the right frame', l.join, l, r, "la")
   H.raises('join: no column "laa" in the right frame (did you mean "la"?)', l.join, l, r, { la = "laa" })
   H.raises('join: how must be "left" or "inner", got "outer"', l.join, l, r, "la", "outer")
-  H.raises('join: unknown field "sufix" (did you mean "suffix"?)', l.join, l, r, "la", "left", { sufix = {} })
+  H.raises([[join: unknown field 'sufix' (did you mean "suffix"?)]], l.join, l, r, "la", "left", { sufix = {} })
   H.raises("host.Frame expected, got table", l.join, l, {}, "la")
 end)
 
@@ -155,7 +155,7 @@ end)
 
 H.case("frame pivot errors", function()
   local f = la_frame()
-  H.raises('pivot_longer: unknown field "names_too" (did you mean "names_to"?)', f.pivot_longer, f,
+  H.raises([[pivot_longer: unknown field 'names_too' (did you mean "names_to"?)]], f.pivot_longer, f,
     { cols = { "rate" }, names_too = "x" })
   H.raises('pivot_longer: field "cols" is required', f.pivot_longer, f, { id = "la" })
   H.raises('pivot_longer: value columns "la" (text) and "rate" (float64) cannot share one column',

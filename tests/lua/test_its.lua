@@ -568,6 +568,20 @@ H.case("its design: the method states the segmented model", function()
   H.ok(post and (post:match("| %d%.%d%d%d |$") or post:match("| < 0%.001 |$")), "effect_p has 3 decimals: " .. tostring(post))
 end)
 
+H.case("its design: an adjustment set as a formula enters the model and the method", function()
+  local p = recipe("its_cov", [[{ type = "its", data = "series", time = "month", interruption = "2018-04-01",
+    covariates = "~ I(count / 100)", autocorrelation = "none", outcomes = { { name = "y", column = "y" } } }]])
+  local res = runner.run(p, { out = tmp .. "/out", formats = { "md" } })
+  local md = sys.read(tmp .. "/out/its_cov/report.md")
+  H.ok(md:find("Y_t = b0 + b1 t + b2 x_t + b3 (t - T0) x_t + g′z_t + e_t", 1, true), "covariates in the model")
+  H.ok(md:find("The covariates z_t are the columns of the formula `~ I(count / 100)` (I(count/100))", 1, true),
+    "the formula in the method")
+  H.ok(#res.estimates > 0)
+  local bad = recipe("its_cov_bad", [[{ type = "its", data = "series", time = "month", interruption = "2018-04-01",
+    covariates = "~ cuont", outcomes = { { name = "y", column = "y" } } }]])
+  H.raises('design.covariates: unknown column "cuont" (did you mean "count"?)', runner.run, bad, { out = tmp .. "/out" })
+end)
+
 H.case("its_design: p-value columns get 3 decimals whatever the outcome's digits", function()
   local D = require("csc.its.design")
   local dg = D.digits({ "period", "impact", "impact_p", "p_value", "level_p", "step" }, 1)

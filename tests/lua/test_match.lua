@@ -307,6 +307,48 @@ H.case("design matching: exact variables in the balance table; distance and effe
   H.ok(md:find("`w_i = T_i/p_i + (1 − T_i)/(1 − p_i)`", 1, true), "ATE weights formula")
 end)
 
+-- ===== covariates as formulas (docs/formulas.md) =====
+
+H.case("designs matching and ipw: covariates and adjustment as formulas give what the columns give", function()
+  local cols = runner.run(recipe_file("fcols", [[{
+    type = "matching", treat = "t", covariates = { "x1", "x2", "x1sq" }, ratio = 2,
+    prepare = function(data) return data.people:mutate("x1sq", "x1 ^ 2") end,
+    outcomes = { { name = "b2", column = "b2", adjust = { "x3" } } },
+  }]]), { out = tmp .. "/out", formats = { "md" } })
+  local form = runner.run(recipe_file("fform", [[{
+    type = "matching", data = "people", treat = "t", covariates = "~ x1 + x2 + I(x1^2)", ratio = 2,
+    outcomes = { { name = "b2", column = "b2", adjust = "~ x3" } },
+  }]]), { out = tmp .. "/out", formats = { "md" } })
+  local a, b = {}, {}
+  for _, e in ipairs(cols.estimates) do a[e.label] = e.value end
+  for _, e in ipairs(form.estimates) do b[e.label] = e.value end
+  H.eq(b["b2.effect"], a["b2.effect"], 1e-12)
+  H.ok(b["balance.I(x1^2).smd_after"] ~= nil, "balance rows carry R's term names")
+  local md = sys.read(tmp .. "/out/fform/report.md")
+  H.ok(md:find("the columns of the formula `~ x1 + x2 + I(x1^2)`", 1, true), "the formula is in Method")
+  local ipw = runner.run(recipe_file("fipw", [[{
+    type = "ipw", data = "people", treat = "t", covariates = "~ x1 + x2 + factor(g)",
+    outcomes = { { name = "b2", column = "b2" } },
+  }]]), { out = tmp .. "/out", formats = { "md" } })
+  local ipwc = runner.run(recipe_file("fipwc", [[{
+    type = "ipw", treat = "t", covariates = { "x1", "x2", "g2", "g3", "g4" },
+    prepare = function(data)
+      return data.people:mutate("g2", "if_else(g == 2, 1.0, 0.0)"):mutate("g3", "if_else(g == 3, 1.0, 0.0)")
+        :mutate("g4", "if_else(g == 4, 1.0, 0.0)")
+    end,
+    outcomes = { { name = "b2", column = "b2" } },
+  }]]), { out = tmp .. "/out", formats = { "md" } })
+  local ea, eb = {}, {}
+  for _, e in ipairs(ipw.estimates) do ea[e.label] = e end
+  for _, e in ipairs(ipwc.estimates) do eb[e.label] = e end
+  H.eq({ ea["b2.effect"].value, ea["b2.effect"].se }, { eb["b2.effect"].value, eb["b2.effect"].se }, 1e-12)
+  md = sys.read(tmp .. "/out/fipw/report.md")
+  H.ok(md:find("~ x1 + x2 + factor(g)", 1, true), "the ipw formula is in Method")
+  H.raises('design.covariates: unknown column "x9"', runner.run, recipe_file("fbad", [[{
+    type = "ipw", data = "people", treat = "t", covariates = "~ x1 + x9",
+    outcomes = { { name = "b2", column = "b2" } } }]]), { out = tmp .. "/out" })
+end)
+
 -- ===== weights = "smd", a trend ratio from another input, where drops =====
 
 H.case("design matching: weights = \"smd\" are |SMD| before matching; a trend ratio rescales the comparison outcome", function()

@@ -119,6 +119,103 @@ H.case("published mistakes name the entry or cell", function()
       rows = { { "k", "mean" }, { "c", "1" } } }, ]]), { out = dir .. "/out", formats = { "json" } })
 end)
 
+-- ===== Figures typed in a file beside the recipe =====
+
+local function figures_file(name, text)
+  sys.mkdirs(dir .. "/published")
+  assert(sys.write_atomic(dir .. "/published/" .. name .. ".csv", text))
+end
+
+H.case("a published file gives one figure a row, the entry's fields as defaults, in list order", function()
+  figures_file("fig", 'label,printed,value,tolerance,estimate,note\n'
+    .. '"a, as printed",.5601378,,,m.a.mean,"the report\'s ""a"""\n'
+    .. 'b,,0.4,0.01,m.b.mean,\n'
+    .. 'b again,,0.3,,m.b.mean,\n')
+  local p = recipe("fromfile", [[
+    { label = "first", estimate = "m.a.mean", value = 0.56, tolerance = 0.001 },
+    { file = "published/fig.csv", source = "Table 2", tolerance = 0.2 },
+    { label = "last", estimate = "m.b.mean", printed = ".4" },
+  ]])
+  runner.run(p, { out = dir .. "/out", formats = { "json" } })
+  local pub = results("fromfile").published
+  H.eq(#pub, 5)
+  local by = {}
+  for _, x in ipairs(pub) do by[x.label] = x end
+  H.eq({ by["a, as printed"].printed, by["a, as printed"].within, by["a, as printed"].note, by["a, as printed"].source },
+    { ".5601378", false, 'the report\'s "a"', "Table 2" })
+  H.eq({ by.b.published, by.b.tolerance, by.b.within }, { 0.4, 0.01, true })
+  H.eq({ by["b again"].tolerance, by["b again"].within }, { 0.2, true })   -- the entry's default tolerance
+  H.ok(by.first and by.last, "plain entries around the file entry are kept")
+  -- the same figures typed in the recipe give the same comparison
+  local q = recipe("inline", [[
+    { label = "first", estimate = "m.a.mean", value = 0.56, tolerance = 0.001 },
+    { label = "a, as printed", estimate = "m.a.mean", printed = ".5601378", source = "Table 2",
+      note = 'the report\'s "a"' },
+    { label = "b", estimate = "m.b.mean", value = 0.4, tolerance = 0.01, source = "Table 2" },
+    { label = "b again", estimate = "m.b.mean", value = 0.3, tolerance = 0.2, source = "Table 2" },
+    { label = "last", estimate = "m.b.mean", printed = ".4" },
+  ]])
+  runner.run(q, { out = dir .. "/out", formats = { "json" } })
+  H.eq(results("inline").published, pub)
+end)
+
+H.case("mistakes in a published file name the file, line and column", function()
+  local function raises(name, text, want)
+    figures_file(name, text)
+    H.raises(want, runner.run, recipe(name, string.format('{ file = "published/%s.csv" },', name)),
+      { out = dir .. "/out", formats = { "json" } })
+  end
+  local f = dir .. "/published/"
+  raises("badcol", "lable,value,tolerance\na,1,0\n", f .. 'badcol.csv:1: column "lable" is not a field of a '
+    .. 'published figure (did you mean "label"?)')
+  raises("badnum", "label,value,tolerance\na,1,0\nb,x,0\n", f .. 'badnum.csv:3: value: "x" is not a number')
+  raises("short", "label,value,tolerance\na,1\n", f .. "short.csv:2: 2 cells, and the header names 3 columns")
+  raises("notol", "label,value\na,1\n", f .. "notol.csv:2: tolerance: is required with value")
+  raises("quote", 'label,printed\n"a,4\n', f .. "quote.csv:2: a quoted field is not closed")
+  raises("noest", "label,estimate,printed\na,m.z.mean,4\n", f .. 'noest.csv:2: no estimate labelled "m.z.mean"')
+  H.raises("published figures file not found", runner.run,
+    recipe("nofile", '{ file = "published/none.csv" },'), { out = dir .. "/out" })
+end)
+
+H.case("csv_rows reads quoted fields, doubled quotes and line breaks as written", function()
+  local util = require("csc.util")
+  local rows = util.csv_rows('a,b\n"x, y","say ""hi"""\n\n"two\nlines",\r\nlast,"1"\n')
+  H.eq(#rows, 4)
+  H.eq({ rows[2][1], rows[2][2], rows[2].line }, { "x, y", 'say "hi"', 2 })
+  H.eq({ rows[3][1], rows[3][2], rows[3].line }, { "two\nlines", "", 4 })
+  H.eq({ rows[4][1], rows[4][2], rows[4].line }, { "last", "1", 6 })
+  H.eq({ util.csv_rows('a,"b"c\n') }, { nil, 'text after a closing quote (write "" for a quote inside a quoted field)', 1 })
+end)
+
+H.case("a source names its report by reference, an input its data set by name (data/reports.csv, data/datasets.csv)", function()
+  local sources = require("csc.sources")
+  local s = { reference = "RR1030", tables = { "Table 4" } }
+  sources.fill(s)
+  H.eq({ s.publisher, s.year, s.file }, { "Department for Education", 2020, "../shared/seeds/000_8ff97da3c18f70f3.txt" })
+  H.ok(s.report:find("No Wrong Door", 1, true), s.report)
+  local own = { reference = "RR1029", report = "my words", tables = { "T" } }
+  sources.fill(own)
+  H.eq({ own.report, own.year }, { "my words", 2020 })       -- the recipe's own field wins
+  local new = { reference = "XYZ1", tables = { "T" } }
+  sources.fill(new)
+  H.eq(new.report, nil)                                      -- not listed: left as written
+  -- an input that names a shared data set takes its path, description and columns
+  local inputs = { sn = { dataset = "statistical_neighbours_2021" },
+    lait = { dataset = "lait_key_measures", description = "mine", optional = true }, own = { path = "x.csv" } }
+  sources.fill_inputs(inputs)
+  H.eq(inputs.sn.path, "../shared/data/ees/New_Statistical_Neighbour_Groupings_April_2021.csv")
+  H.eq({ inputs.lait.description, inputs.lait.optional, inputs.lait.columns[1] }, { "mine", true, "measure_short" })
+  H.eq(inputs.own, { path = "x.csv" })
+  if sys.kind("../shared/data") == "dir" then
+    for name, rec in pairs(sources.datasets()) do H.ok(sys.kind(rec.path) == "file", name .. ": " .. rec.path) end
+  end
+  -- every record names a seed report that exists beside the checkout
+  for ref, rec in pairs(sources.catalogue()) do
+    H.ok(rec.report and rec.publisher and rec.year, ref)
+    if sys.kind("../shared/seeds") == "dir" then H.eq(sys.kind(rec.file), "file") end
+  end
+end)
+
 H.case("the checks hook runs after the design and can record figures and stop the run", function()
   local p = recipe("checks", [[ { label = "sig", estimate = "a_significant", value = 0, tolerance = 0 }, ]], [[
   checks = function(ctx)

@@ -130,3 +130,60 @@ return {
   H.eq(res.estimates[1].value, 1)
   H.ok(sys.kind(dir .. "/sep/index.md") == "file")
 end)
+
+H.case("--data RECIPE:NAME=PATH replaces one recipe's input; plain NAME=PATH applies to every recipe", function()
+  assert(sys.write_atomic(dir .. "/two.csv", "g,y\na,1\nb,3\n"))
+  assert(sys.write_atomic(dir .. "/three.csv", "g,y\na,1\nb,3\nc,5\n"))
+  assert(sys.write_atomic(dir .. "/four.csv", "g,y\na,1\nb,3\nc,5\nd,7\n"))
+  local body = [[
+return {
+  id = %q, title = "t", question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = %q } },
+  design = { type = "custom", analyse = function(ctx) ctx:estimate{ label = "n", value = ctx.data.d:nrow() } end },
+}
+]]
+  local a, b = dir .. "/qual_a.lua", dir .. "/qual_b.lua"
+  assert(sys.write_atomic(a, string.format(body, "qual_a", dir .. "/two.csv")))
+  assert(sys.write_atomic(b, string.format(body, "recipe_b", dir .. "/two.csv")))   -- id differs from the file
+  local function n_of(id, out)
+    return json.decode(assert(sys.read(dir .. "/" .. out .. "/" .. id .. "/results.json"))).estimates[1].value
+  end
+  -- qualified by file stem (qual_a) and by id (recipe_b): each gets its own file
+  local code = sys.spawn({ sys.exe(), "run", a, b, "--out", dir .. "/q1", "--quiet", "--format", "json",
+    "--data", "qual_a:d=" .. dir .. "/three.csv", "--data", "recipe_b:d=" .. dir .. "/four.csv" })
+  H.eq(code, 0)
+  H.eq(n_of("qual_a", "q1"), 3)
+  H.eq(n_of("recipe_b", "q1"), 4)
+  -- a plain NAME=PATH applies to both; a qualified one wins for its recipe, in either order
+  code = sys.spawn({ sys.exe(), "run", a, b, "--out", dir .. "/q2", "--quiet", "--format", "json",
+    "--data", "recipe_b:d=" .. dir .. "/four.csv", "--data", "d=" .. dir .. "/three.csv" })
+  H.eq(code, 0)
+  H.eq(n_of("qual_a", "q2"), 3)
+  H.eq(n_of("recipe_b", "q2"), 4)
+  -- the rerun command of each report names only the --data that applies to it
+  local function command_of(id)
+    local txt = sys.read(dir .. "/q2/" .. id .. "/results.json")
+    return txt:match('"command": *"([^"]*)"')
+  end
+  local ca, cb = command_of("qual_a"), command_of("recipe_b")
+  H.ok(ca and not ca:find("recipe_b:d=", 1, true) and ca:find("--data d=" .. dir .. "/three.csv", 1, true), ca)
+  H.ok(cb and cb:find("--data recipe_b:d=" .. dir .. "/four.csv", 1, true), cb)
+  -- in process: the same through the runner
+  runner.run(b, { out = dir .. "/q3", formats = { "json" }, data = { "qual_a:d=" .. dir .. "/three.csv" } })
+  H.eq(n_of("recipe_b", "q3"), 2)
+end)
+
+H.case("--data RECIPE:NAME=PATH naming no recipe of the run, or no input, is a usage error", function()
+  local data = require("csc.data")
+  local recipes = { { id = "qual_a", path = dir .. "/qual_a.lua" }, { id = "recipe_b", path = dir .. "/qual_b.lua" } }
+  H.raises('--data recipe_c:d=x.csv: no recipe "recipe_c" in this run (did you mean "recipe_b"?)',
+    data.check_qualified, { "recipe_c:d=x.csv" }, recipes)
+  data.check_qualified({ "qual_b:d=x.csv", "d=y.csv" }, recipes)   -- the file stem also names it
+  H.raises("expected RECIPE:NAME=PATH with both a recipe", data.parse_override, ":d=x.csv")
+  H.raises("expected NAME=PATH or RECIPE:NAME=PATH", data.parse_override, "qual_a:d")
+  H.raises('the recipe ' .. dir .. '/qual_a.lua has no input named "e"', runner.run, dir .. "/qual_a.lua",
+    { out = dir .. "/q4", formats = { "json" }, data = { "qual_a:e=x.csv" } })
+  local code = sys.spawn({ sys.exe(), "check", dir .. "/qual_a.lua", "--quiet", "--data", "nope:d=x.csv" })
+  H.eq(code, 2)
+end)

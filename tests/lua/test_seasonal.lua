@@ -217,3 +217,15 @@ H.case("did: the placebo ranks the treated units' average among the comparators'
   H.eq(one.placebo.estimate, one.placebo.rows[1].estimate)
   H.eq(one.placebo.n, 10)   -- the treated unit and the other 9 units
 end)
+
+H.case("its: at half the period the sine stays when the seasons are not whole numbers", function()
+  -- times in half months (period 12 at step 0.5): sin(pi s) takes 0, 1, 0, -1, ...
+  local t, y = {}, {}
+  for i = 1, 48 do t[i] = (i - 1) / 2; y[i] = 5 + 0.05 * i + (i > 30 and 1 or 0) + math.sin(math.pi * t[i]) + ((i * 7) % 5) / 10 end
+  local f = hframe.new{ names = { "t", "y" }, columns = { t, y } }
+  local r = its.segmented{ data = f, time = "t", y = "y", interruption = 15,
+    season = { type = "harmonics", harmonics = 6, period = 12 }, autocorrelation = "none" }
+  local has = {}
+  for _, term in ipairs(r.fit.terms) do has[term] = true end
+  H.ok(has.sin6 and has.cos6, "sin6 and cos6 both kept")
+end)

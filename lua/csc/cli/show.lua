@@ -9,7 +9,7 @@ local M = {}
 
 function M.main(o)
   if #o.files ~= 1 then
-    errors.raise("usage", "show takes one CSV file: csceval show FILE.csv --where 'old_la_code == 831'")
+    errors.raise("usage", "show takes one data file: csceval show FILE.csv --where 'old_la_code == 831'")
   end
   local f, label = T.read_view(o.files[1], o, errors, sys)
   sys.stdout(T.table(f, o.rows or 20, label) .. "\n")

@@ -9,6 +9,7 @@ local base = require("csc.designs.base")
 local its = require("csc.its")
 local D = require("csc.its.design")
 local util = require("csc.util")
+local formula = require("csc.formula")
 
 local M = {}
 local NA = require("host.frame").NA
@@ -29,6 +30,7 @@ fields.event_study = S.either({ S.boolean(), S.record({ leads = S.integer({ min 
 fields.vcov = S.enum({ "CR1", "HC1", "classical" })
 fields.cluster_df = S.enum({ "clusters", "residual" })
 fields.placebo = S.boolean()
+fields.covariates = D.covariates("an adjustment set entered in the 2x2, two-way fixed-effects and event-study regressions")
 M.schema = S.record(fields, { check = D.check_source })
 
 function M.describe(d)
@@ -46,12 +48,21 @@ local function run_outcome(ctx, d, i, o, f)
   local base = string.format("design.outcomes[%d]", i)
   local N, label = o.name, o.label or o.name
   local digits = o.digits or 2
-  local P = D.call(d, "design", { value = base .. ".column" }, its.panel,
+  -- the adjustment set: columns, or a formula's columns (R's names)
+  local covs, cov_formula = d.covariates, nil
+  if formula.is_formula(covs) then
+    cov_formula = covs
+    covs, f = D.call(d, "design", { covariates = "design.covariates" }, function(sp)
+      return formula.covariates(sp.text, sp.data, { fn = "its.did", field = "covariates",
+        extra = { o.column, d.unit, d.time } })
+    end, { text = cov_formula, data = f })
+  end
+  local P = D.call(d, "design", { value = base .. ".column", covariates = "design.covariates" }, its.panel,
     { data = f, unit = d.unit, time = d.time, value = o.column, name = d.name,
-      frequency = d.frequency, format = d.format })
+      frequency = d.frequency, format = d.format, covariates = covs })
   local spec = { panel = P, treated = d.treated, comparators = d.comparators, start = d.start,
     exclude = d.exclude, from = d.from, to = d.to, level = d.level, vcov = d.vcov,
-    cluster_df = d.cluster_df, placebo = d.placebo }
+    cluster_df = d.cluster_df, placebo = d.placebo, covariates = covs }
   local res = D.call(d, "design", nil, its.did, spec)
   D.estimate(ctx, N .. ".did_2x2", res.two_by_two, { group = N, unit = o.unit, headline = (i == 1) or nil,
     method = "2x2 difference-in-differences" })
@@ -66,6 +77,12 @@ local function run_outcome(ctx, d, i, o, f)
     .. "of freedom.", label, o.column, res.n, res.clusters,
     res.vcov == "CR1" and "clustered by unit (CR1; two-way fixed effects with Stata xtreg, fe's small-sample factor)"
       or res.vcov, util.fmt_number(res.twfe.df)))
+  if covs and #covs > 0 then
+    ctx:method(string.format("%s: the regressions adjust for %s; rows missing one are left out (the "
+      .. "placebo-in-space ranking compares unadjusted means).", label, cov_formula
+      and string.format("the columns of the formula `%s` (%s)", cov_formula, table.concat(covs, ", "))
+      or table.concat(covs, ", ")))
+  end
   for _, n in ipairs(res.notes) do ctx:warn(label .. ": " .. n) end
   if d.event_study ~= false then
     local es_opts = type(d.event_study) == "table" and d.event_study or {}

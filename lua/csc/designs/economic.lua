@@ -43,23 +43,19 @@ local cost_table = S.record({
   note = S.string(),
 })
 
-local figure = S.record({
-  name = S.string(NAME),
-  label = S.string({ required = true }),
-  value = S.number({ required = true }),
-  source = S.string({ required = true }),
-  unit = S.string(),
-  note = S.string(),
-})
+-- A typed-in number with its source: a figure, or a unit cost with more.
+local function sourced(more)
+  local fields = { name = S.string(NAME), label = S.string({ required = true }),
+    value = S.number({ required = true }), source = S.string({ required = true }), note = S.string() }
+  for k, v in pairs(more) do fields[k] = v end
+  return S.record(fields)
+end
 
-local unit_cost = S.record({
-  name = S.string(NAME),
-  label = S.string({ required = true }),
-  value = S.number({ required = true }),
-  source = S.string({ required = true }),
+local figure = sourced({ unit = S.string() })
+
+local unit_cost = sourced({
   price_year = S.string({ required = true }),
   perspective = S.string({ required = true, doc = "who bears the cost, e.g. \"local authority\", \"wider public sector\"" }),
-  note = S.string(),
 })
 
 local derived = S.record({

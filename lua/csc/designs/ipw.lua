@@ -16,7 +16,8 @@ local col = D.col
 local quantiles = S.either({ S.number({ min = 0, max = 1 }), S.list(S.number({ min = 0, max = 1 })) })
 
 local fields = D.common_fields()
-fields.covariates = S.list(col(), { required = true, min_items = 1, doc = "the propensity model" })
+fields.covariates = D.covariates("the propensity model")
+fields.covariates.required = true
 fields.link = S.enum({ "logit", "probit" })
 fields.estimand = S.enum({ "ATT", "ATE", "ATC" })
 fields.stabilize = S.boolean()
@@ -37,7 +38,7 @@ function M.describe(d)
   return string.format("Inverse probability of treatment weighting for the %s: a %s propensity score "
     .. "on %s gives each comparison unit a weight so that the weighted comparison group resembles the "
     .. "%s. Balance is shown before and after weighting; effects are weighted differences in means "
-    .. "with robust standard errors.", est, d.link or "logit", table.concat(d.covariates, ", "),
+    .. "with robust standard errors.", est, d.link or "logit", D.covariate_words(d.covariates),
     est == "ATT" and "programme group" or est == "ATC" and "comparison group" or "whole sample")
 end
 
@@ -57,7 +58,7 @@ function M.formula(d)
     .. "effective sample size of a group `(Σw)²/Σw²`. Effect τ from the weighted least-squares fit "
     .. "`y_i = a + τ·T_i + b′z_i + e_i` (T_i = 1 for the programme group; z_i the outcome's adjustment "
     .. "columns, none for the weighted difference in means), robust standard errors as survey::svyglm "
-    .. "unless the outcome sets vcov.", lhs, table.concat(d.covariates, ", "), est, WEIGHTS[est],
+    .. "unless the outcome sets vcov.", lhs, D.covariate_words(d.covariates), est, WEIGHTS[est],
     d.stabilize and ", each group's multiplied by its share of the units (stabilised)" or "")
 end
 

@@ -42,6 +42,7 @@ fields.interruptions = S.list(S.any(), { doc = "times, or {at = time, label = \"
 fields.season = season
 fields.definition_change = S.any({ doc = "time(s) from which a 0/1 dummy is added" })
 fields.outcomes = S.list(outcome, { required = true, min_items = 1 })
+fields.covariates = D.covariates("an adjustment set: time-varying covariates entered in the model")
 fields.autocorrelation = S.any()
 fields.max_lag = S.integer({ min = 1 })
 fields.inference = S.enum({ "t", "z" })
@@ -143,12 +144,14 @@ local function model_formula(label, res, o)
       util.fmt_number(b.t))
   end
   local xs = res.xnames or {}
-  local season, other = 0, {}
+  local season, other, cov = 0, {}, {}
+  for _, n in ipairs(res.covariates or {}) do cov[n] = true end
   for _, n in ipairs(xs) do
-    if n:match("^_def") then other[#other + 1] = n else season = season + 1 end
+    if n:match("^_def") then other[#other + 1] = n elseif not cov[n] then season = season + 1 end
   end
   if season > 0 then parts[#parts + 1] = string.format("seasonal terms (%d)", season) end
   for _, n in ipairs(other) do parts[#parts + 1] = "c " .. n end
+  if #(res.covariates or {}) > 0 then parts[#parts + 1] = "g′z_t" end
   local lhs = res.family == "poisson" and "log E[Y_t]" or "Y_t"
   local rhs = table.concat(parts, " + ")
   if res.family == "poisson" and o.exposure then rhs = rhs .. " + log(" .. o.exposure .. "_t)" end
@@ -159,6 +162,8 @@ local function model_formula(label, res, o)
     label, lhs, rhs, res.family == "poisson" and "" or " + e_t", table.concat(defs, "; "),
     season > 0 and "; the seasonal terms are month dummies or harmonics shared by every year" or "",
     #other > 0 and ("; " .. table.concat(other, ", ") .. " is 1 from the change of definition on") or "")
+    .. (#(res.covariates or {}) > 0 and string.format(" The covariates z_t are %s, at their observed values in "
+      .. "the counterfactual too.", D.covariate_words(res)) or "")
 end
 
 local function run_outcome(ctx, d, i, o, f)
@@ -170,11 +175,12 @@ local function run_outcome(ctx, d, i, o, f)
     family = o.family, exposure = o.exposure, dispersion = o.dispersion,
     autocorrelation = o.autocorrelation or d.autocorrelation, max_lag = d.max_lag,
     inference = d.inference, level = d.level, alpha = ctx.alpha, bounds = o.bounds,
+    covariates = d.covariates,
   }
   local map = { time = "design.time", y = base .. ".column", exposure = base .. ".exposure",
     family = base .. ".family", dispersion = base .. ".dispersion", bounds = base .. ".bounds",
     autocorrelation = o.autocorrelation and (base .. ".autocorrelation") or "design.autocorrelation",
-    season = o.season and (base .. ".season") or "design.season" }
+    season = o.season and (base .. ".season") or "design.season", covariates = "design.covariates" }
   local res = D.call(d, "design", map, its.segmented, spec)
   local N, label = o.name, o.label or o.name
   local digits = o.digits or 2
@@ -293,7 +299,7 @@ end
 
 -- The series analysed, by name, when the frame says (a name column with
 -- one value: la_name = "Derby"), so the report names the authority.
-local function series_name(f)
+function M.series_name(f)
   for _, c in ipairs(f:names()) do
     local lc = c:lower()
     if lc:match("name$") and not lc:match("region") and not lc:match("country") and f:type(c) == "text" then
@@ -309,7 +315,7 @@ end
 local run_each = base.each_outcome(run_outcome)
 
 function M.run(ctx, d)
-  local name, col = series_name(base.frame(ctx.data, d))
+  local name, col = M.series_name(base.frame(ctx.data, d))
   if name then ctx:method(string.format("The series analysed: %s (%s).", name, col)) end
   return run_each(ctx, d)
 end

@@ -11,6 +11,7 @@ local S = require("csc.schema")
 local match = require("csc.match")
 local D = require("csc.match.design")
 local util = require("csc.util")
+local formula = require("csc.formula")
 
 local M = {}
 
@@ -19,13 +20,13 @@ local col = D.col
 -- Fields an analysis may set (and the top level gives defaults for).
 local function analysis_fields()
   return {
-    covariates = S.list(col(), { doc = "matching covariates (Mahalanobis), or the propensity model's" }),
+    covariates = D.covariates("matching covariates (Mahalanobis), or the propensity model's"),
     distance = S.enum({ "mahalanobis", "logit", "glm", "probit", "linear.logit", "linear.probit" },
       { doc = "\"glm\" is MatchIt's name for \"logit\"" }),
     weights = S.either({ S.enum({ "smd" }), S.map(S.number({ min = 0 })) },
       { doc = "covariate -> weight of a weighted Mahalanobis distance, or \"smd\": each covariate's absolute "
         .. "standardised difference before matching" }),
-    ps_covariates = S.list(col(), { doc = "the propensity model, when it differs from covariates" }),
+    ps_covariates = D.covariates("the propensity model, when it differs from covariates"),
     ratio = S.integer({ min = 1 }),
     replace = S.boolean(),
     exact = S.list(col()),
@@ -65,7 +66,7 @@ local function check(d)
       return "give at least one outcome", d.analyses and string.format("analyses[%d].outcomes", i) or "outcomes"
     end
     local w = a.weights or d.weights
-    if type(w) == "table" then
+    if type(w) == "table" and type(covs) == "table" then
       local set = {}
       for _, c in ipairs(covs) do set[c] = true end
       for k in pairs(w) do
@@ -209,10 +210,39 @@ function M.formula(a)
     .. "columns, none for a plain difference in means), standard errors "
     .. (a.replace and "heteroskedasticity-robust (HC3)" or "clustered on the matched sets (CR1)")
     .. " unless the outcome sets vcov"
-  return (table.concat(parts, "; "):gsub("^%l", string.upper)) .. "."
+  local out = (table.concat(parts, "; "):gsub("^%l", string.upper)) .. "."
+  for _, k in ipairs({ "covariates", "ps_covariates" }) do
+    local text = a.formulas and a.formulas[k]
+    if text then
+      out = out .. string.format(" The %s are the columns of the formula `%s` (%s).",
+        k == "covariates" and "matching covariates" or "propensity covariates", text, table.concat(a[k], ", "))
+    end
+  end
+  return out
+end
+
+-- Covariates given as formulas become the model-matrix columns (R's
+-- names) on the frame, so weights, calipers and balance name them as
+-- columns; the formulas are kept for the Method section.
+local function expand_formulas(d, f, a)
+  if not (formula.is_formula(a.covariates) or formula.is_formula(a.ps_covariates)) then return f, a end
+  a = util.copy(a)
+  a.formulas = {}
+  for _, k in ipairs({ "covariates", "ps_covariates" }) do
+    if formula.is_formula(a[k]) then
+      local text = a[k]
+      local names
+      names, f = D.call(d, a.path, { [k] = a.path .. "." .. k }, function(sp)
+        return formula.covariates(sp.text, sp.data, { fn = "match.nearest", field = k, extra = { d.treat } })
+      end, { text = text, data = f })
+      a[k], a.formulas[k] = names, text
+    end
+  end
+  return f, a
 end
 
 local function run_analysis(ctx, d, f, a, first)
+  f, a = expand_formulas(d, f, a)
   local pre, path = a.prefix, a.path
   local caliper = a.caliper
   local paths = { covariates = path .. ".covariates", weights = path .. ".weights",

@@ -316,7 +316,8 @@ end
 -- value itself.  The default period is 4 on a dated quarterly axis, else 12.
 -- Harmonics are sin(2 pi h s / period) and cos(2 pi h s / period), h = 1..K;
 -- at h = period / 2 the sine is sin(pi s) = 0 at every whole-number s and is
--- left out, the cosine cos(pi s) = (-1)^s kept.
+-- left out (kept when the seasons in the sample are not all whole numbers),
+-- the cosine cos(pi s) = (-1)^s kept.
 local function season_of(axis, x)
   if axis.dates and (axis.frequency == nil or axis.frequency == "month") then return x % 12 + 1 end
   if axis.dates and axis.frequency == "quarter" then return x % 4 + 1 end
@@ -360,7 +361,18 @@ local function period_covariates(fn, axis, times, use, spec)
           sn[p] = math.sin(2 * math.pi * h * s / period)
           cs[p] = math.cos(2 * math.pi * h * s / period)
         end
-        if 2 * h < period then   -- at h = period/2, sin(pi s) is 0: only the cosine is kept
+        -- At h = period/2 the sine is sin(pi s): 0 at every whole-number s
+        -- (up to rounding), so it is left out there; seasons that are not
+        -- whole numbers (times in half-periods, say) keep it.
+        local keep_sin = 2 * h < period
+        if not keep_sin then
+          local lo, hi = math.huge, -math.huge
+          for p = 1, #times do
+            if use[p] then lo, hi = math.min(lo, sn[p]), math.max(hi, sn[p]) end
+          end
+          keep_sin = hi - lo > NEAR_CONSTANT
+        end
+        if keep_sin then
           cols[#cols + 1] = sn
           names[#names + 1] = "sin" .. h
         end

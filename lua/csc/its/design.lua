@@ -270,4 +270,21 @@ function M.definition_words(dc)
     .. "definition changed (from %s).", table.concat(t, ", "))
 end
 
+--- An adjustment set: a list of columns, or a one-sided formula
+-- ("~ unemployment + factor(quarter)", docs/formulas.md).
+function M.covariates(doc)
+  return S.either({ S.list(S.column({ input = M.data_input })), S.string() },
+    { pick = function(v) return type(v) == "string" and 2 or 1 end,
+      doc = (doc or "covariates") .. ": a list of columns or a one-sided formula \"~ x + factor(g)\"" })
+end
+
+--- An adjustment set in words, for the Method section.
+function M.covariate_words(res)
+  if res.covariates_formula then
+    return string.format("the columns of the formula `%s` (%s)", res.covariates_formula,
+      table.concat(res.covariates, ", "))
+  end
+  return table.concat(res.covariates or {}, ", ")
+end
+
 return M

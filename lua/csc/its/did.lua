@@ -12,7 +12,7 @@ local M = {}
 -- ===== Difference-in-differences =====
 
 local DID_LIST = { "panel", "treated", "start", "comparators", "exclude", "from", "to",
-  "level", "cluster_df", "leads", "lags", "reference", "bin", "placebo", "vcov" }
+  "level", "cluster_df", "leads", "lags", "reference", "bin", "placebo", "vcov", "covariates" }
 C.declare("did", DID_LIST)
 C.declare("event_study", DID_LIST)
 
@@ -44,6 +44,23 @@ local function did_setup(fn, spec)
   local sx, why = P.axis:num(spec.start)
   if sx == nil then C.fail(fn, "start", why) end
   local use = C.sample_mask(fn, P.axis, P.times, spec)
+  -- an adjustment set: covariates of the panel (its.panel{covariates =
+  -- ...}); a row missing one is left out
+  local covs = {}
+  if spec.covariates ~= nil and type(spec.covariates) ~= "table" then
+    C.fail(fn, "covariates", "expected a list of the panel's covariates")
+  end
+  for i, name in ipairs(spec.covariates or {}) do
+    if P.covariates[name] == nil then
+      C.fail(fn, string.format("covariates[%d]", i), string.format("%s is not a covariate of the panel (give it "
+        .. "in its.panel{covariates = {...}})", tostring(name)))
+    end
+    covs[i] = { name = name, Y = P.covariates[name].Y }
+  end
+  local function covs_present(u, p)
+    for _, c in ipairs(covs) do if C.isnan(c.Y[u][p]) then return false end end
+    return true
+  end
   local units = {}
   for _, u in ipairs(treated) do units[#units + 1] = u end
   for _, u in ipairs(comps) do units[#units + 1] = u end
@@ -51,7 +68,7 @@ local function did_setup(fn, spec)
   local npre, npost = 0, 0
   for _, u in ipairs(units) do
     for p, x in ipairs(P.times) do
-      if use[p] and not C.isnan(P.Y[u][p]) then
+      if use[p] and not C.isnan(P.Y[u][p]) and covs_present(u, p) then
         rows[#rows + 1] = { u = u, p = p, y = P.Y[u][p], treat = tset[u] and 1 or 0,
           post = x >= sx - 1e-9 and 1 or 0, rel = math.floor(P.axis:t(x) - P.axis:t(sx) + 0.5) }
         if tset[u] then
@@ -74,7 +91,7 @@ local function did_setup(fn, spec)
       .. "instead (Conley and Taber 2011; MacKinnon and Webb 2017)."
   end
   return { P = P, treated = treated, tset = tset, comps = comps, units = units, rows = rows,
-    use = use, sx = sx, level = spec.level or 0.95, cluster_df = cdf, vcov = vcov, notes = notes }
+    use = use, sx = sx, level = spec.level or 0.95, cluster_df = cdf, vcov = vcov, notes = notes, covs = covs }
 end
 
 -- A frame of the rows with the given extra columns (name -> function(row)).
@@ -93,6 +110,11 @@ local function did_frame(S, cols, fe)
   for _, c in ipairs(cols) do
     local col = {}
     for i, r in ipairs(S.rows) do col[i] = c.f(r) end
+    add(c.name, col)
+  end
+  for _, c in ipairs(S.covs) do
+    local col = {}
+    for i, r in ipairs(S.rows) do col[i] = c.Y[r.u][r.p] end
     add(c.name, col)
   end
   if fe then

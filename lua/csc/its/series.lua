@@ -6,13 +6,14 @@ local hframe = require("host.frame")
 local model = require("csc.model")
 local util = require("csc.util")
 local C = require("csc.its.core")
+local formula = require("csc.formula")
 
 local M = {}
 local NA = hframe.NA
 
 local SEG_FIELDS = C.declare("segmented", { "data", "time", "y", "frequency", "format", "interruption",
   "interruptions", "exclude", "from", "to", "season", "definition_change", "family", "exposure",
-  "dispersion", "autocorrelation", "max_lag", "inference", "level", "alpha", "bounds" })
+  "dispersion", "autocorrelation", "max_lag", "inference", "level", "alpha", "bounds", "covariates" })
 
 
 -- The guided autocorrelation workflow on an OLS fit: Durbin-Watson,
@@ -130,6 +131,24 @@ function M.segmented(spec)
   local level = spec.level or 0.95
   local alpha = spec.alpha or 0.05
   local axis = C.axis{ frequency = spec.frequency, format = spec.format }
+  -- Covariates (an adjustment set): columns, or a one-sided formula whose
+  -- model-matrix columns (R's names) join the frame.
+  local cov_names, cov_formula = {}, nil
+  if formula.is_formula(spec.covariates) then
+    cov_formula = spec.covariates
+    cov_names, f = formula.covariates(cov_formula, f, { fn = "its.segmented", field = "covariates",
+      extra = { spec.y, spec.time } })
+  elseif spec.covariates ~= nil then
+    if type(spec.covariates) ~= "table" then
+      C.fail("segmented", "covariates", "expected a list of columns or a one-sided formula \"~ x + z\"")
+    end
+    for j, c in ipairs(spec.covariates) do
+      C.check_col("segmented", f, c, string.format("covariates[%d]", j))
+      cov_names[j] = c
+    end
+  end
+  local cov_cols = {}
+  for j, c in ipairs(cov_names) do cov_cols[j] = f:column(c) end
   -- The series, in time order.
   local tc, yc = f:column(spec.time), f:column(spec.y)
   local ec = spec.exposure and f:column(spec.exposure)
@@ -147,7 +166,7 @@ function M.segmented(spec)
     if yc[i] ~= NA and v == nil then C.fail("segmented", "y", string.format("row %d: %s is not a number", i, tostring(yc[i]))) end
     local e = ec and C.numeric(ec[i])
     if ec and e ~= nil and e <= 0 then C.fail("segmented", "exposure", string.format("row %d: %s must be positive", i, tostring(ec[i]))) end
-    rows[#rows + 1] = { x = x, y = v, e = e }
+    rows[#rows + 1] = { x = x, y = v, e = e, row = i }
   end
   table.sort(rows, function(a, b) return a.x < b.x end)
   local times = {}
@@ -164,6 +183,20 @@ function M.segmented(spec)
   for i, p in ipairs(used) do xs_used[i] = times[p] end
   local notes, npre = C.check_segments("segmented", brks, xs_used)
   local X, xnames = C.period_covariates("segmented", axis, times, use, spec)
+  -- the covariates enter the counterfactual at their observed values, so
+  -- every period needs them
+  for j, name in ipairs(cov_names) do
+    local c = {}
+    for p, r in ipairs(rows) do
+      local v = C.numeric(cov_cols[j][r.row])
+      if v == nil then
+        C.fail("segmented", "covariates", string.format("covariate %s is missing or not a number at time %s "
+          .. "(row %d); the counterfactual needs it in every period", name, tostring(tc[r.row]), r.row), "analysis")
+      end
+      c[p] = v
+    end
+    X[#X + 1], xnames[#xnames + 1] = c, name
+  end
   local warnings = {}
   local npost = #used - npre
   if npre < 8 or npost < 8 then
@@ -223,7 +256,8 @@ function M.segmented(spec)
   local all = {}
   for p = 1, #times do all[p] = p end
   local res = { terms = terms, notes = notes, warnings = warnings, dropped = dropped, breaks = brks,
-    axis = axis, family = family, n = #used, n_pre = npre, n_post = npost, xnames = xnames }
+    axis = axis, family = family, n = #used, n_pre = npre, n_post = npost, xnames = xnames,
+    covariates = cov_names, covariates_formula = cov_formula }
   local fit
   local ac = spec.autocorrelation or "auto"
   if family == "gaussian" then

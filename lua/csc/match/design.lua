@@ -39,6 +39,18 @@ M.col = col
 
 M.VCOVS = { "cluster", "HC0", "HC1", "HC3", "svyglm", "classical" }
 
+--- A covariate list: columns, or a one-sided formula (docs/formulas.md).
+function M.covariates(doc)
+  return S.either({ S.list(col(), { doc = doc }), S.string({ doc = "a one-sided formula: \"~ age + factor(region)\"" }) },
+    { pick = function(v) return type(v) == "string" and 2 or 1 end, doc = doc .. "; or a one-sided formula" })
+end
+
+--- A covariate list in words: the formula, or the columns.
+function M.covariate_words(v)
+  if type(v) == "string" then return v end
+  return table.concat(v or {}, ", ")
+end
+
 --- A trend ratio: the rate in `to` over the rate in `from` of a series in
 -- another input (e.g. Year 8 unauthorised absence sessions per pupil,
 -- 2018/19 over 2015/16), by which a historical comparison group's outcome
@@ -58,7 +70,7 @@ M.outcome = S.record({
   name = S.string({ required = true, pattern = "^[%a][%w_]*$", pattern_doc = "a letter, then letters, digits or _" }),
   column = col({ required = true }),
   label = S.string(),
-  adjust = S.list(col(), { doc = "covariates for regression adjustment" }),
+  adjust = M.covariates("covariates for regression adjustment"),
   interact = S.boolean({ doc = "interact the adjustment with treatment (g-computation)" }),
   rescale_control = S.either({ S.number({ min = 0 }), M.trend }, {
     pick = function(v) return type(v) == "table" and 2 or 1 end,
@@ -73,7 +85,7 @@ M.outcome = S.record({
 
 --- Balance options.
 M.balance = S.record({
-  covariates = S.list(col()),
+  covariates = M.covariates("balance covariates"),
   sd = S.enum({ "treated", "control", "pooled" }),
   variance = S.enum({ "cobalt", "sample" }),
   binary = S.enum({ "std", "raw" }),

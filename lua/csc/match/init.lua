@@ -16,6 +16,7 @@
 local hmatch = require("host.match")
 local util = require("csc.util")
 local check = require("csc.check")
+local formula = require("csc.formula")
 
 ---@class csc.match
 local M = {}
@@ -68,6 +69,16 @@ local function column_list(fn, f, field, v)
     out[i] = name
   end
   return out
+end
+
+-- A covariate field: a list of columns, or a one-sided formula
+-- ("~ age + factor(region)", csc.formula) whose model-matrix columns
+-- (R's names; factors as dummies without the reference level) are added to
+-- the frame.  Returns the names, the frame and the formula text (or nil).
+local function covariate_list(fn, f, field, v, extra)
+  if not formula.is_formula(v) then return column_list(fn, f, field, v), f, nil end
+  local names, g = formula.covariates(v, f, { fn = "match." .. fn, field = field, extra = extra })
+  return names, g, v
 end
 
 -- spec.names: a table of output column names with the given keys only.
@@ -192,8 +203,9 @@ function M.nearest(spec)
   options(fn, spec)
   local f = need_frame(fn, spec, "data")
   local treat = need_column(fn, f, "treat", spec.treat, true)
-  local covs = column_list(fn, f, "covariates", spec.covariates)
-  local pscov = column_list(fn, f, "ps_covariates", spec.ps_covariates)
+  local covs, pscov, cov_formula, ps_formula
+  covs, f, cov_formula = covariate_list(fn, f, "covariates", spec.covariates, { treat })
+  pscov, f, ps_formula = covariate_list(fn, f, "ps_covariates", spec.ps_covariates, { treat })
   local dflt = (spec.score and "score") or "mahalanobis"
   -- "glm" is MatchIt's name for the logistic regression score (its
   -- default link, "logit")
@@ -249,6 +261,7 @@ function M.nearest(spec)
     discard = one_of(fn, "discard", spec.discard, { "none", "both", "control", "treated" }, "none"),
     estimand = estimand, weights_name = names.weights or "weights",
     subclass_name = names.subclass or "subclass", distance_name = names.distance or "distance",
+    covariates_formula = cov_formula, ps_formula = ps_formula,
   }
   local info, data, pairs_ = host(fn, hmatch.nearest, f, hs)
   local m = setmetatable({ data = data, pairs = pairs_, info = info, spec = hs, warnings = {} }, Matched)
@@ -275,15 +288,16 @@ function M.distance_words(hs)
   if d == "mahalanobis" then
     local w = hs.xweights and " weighted" or ""
     local s = string.format("the%s Mahalanobis distance (pooled within-group covariance) on %s", w,
-      table.concat(hs.covariates, ", "))
+      hs.covariates_formula and ("the columns of " .. hs.covariates_formula) or table.concat(hs.covariates, ", "))
     if #hs.ps_covariates > 0 then s = s .. ", within a propensity-score caliper" end
     return s
   elseif d == "score" then
     return "the score in column " .. hs.score
   end
   local lin = d:match("^linear%.") and "the linear predictor of " or ""
+  local f = #hs.ps_covariates > 0 and hs.ps_formula or (#hs.ps_covariates == 0 and hs.covariates_formula) or nil
   return string.format("%sa %s propensity score (%s)", lin, (d:gsub("^linear%.", "")),
-    table.concat(#hs.ps_covariates > 0 and hs.ps_covariates or hs.covariates, ", "))
+    f or table.concat(#hs.ps_covariates > 0 and hs.ps_covariates or hs.covariates, ", "))
 end
 
 --- Units with positive weight (the matched sample, as MatchIt's match.data()).
@@ -418,7 +432,8 @@ function M.ipw(spec)
   options(fn, spec)
   local f = need_frame(fn, spec, "data")
   local treat = need_column(fn, f, "treat", spec.treat, true)
-  local covs = column_list(fn, f, "covariates", spec.covariates)
+  local covs, cov_formula
+  covs, f, cov_formula = covariate_list(fn, f, "covariates", spec.covariates, { treat })
   local score = need_column(fn, f, "score", spec.score, false)
   if not score and #covs == 0 then failn(fn, "covariates", "give 'covariates' (the propensity model) or 'score'") end
   local tlo, thi = pair_of(fn, "trim", spec.trim, false)
@@ -432,13 +447,13 @@ function M.ipw(spec)
     estimand = one_of(fn, "estimand", spec.estimand, { "ATT", "ATE", "ATC" }, "ATT"),
     stabilize = spec.stabilize == true, trim_lo = tlo, trim_hi = thi, trunc_lo = ulo,
     trunc_hi = uhi, bins = bins, weights_name = names.weights or "weights",
-    ps_name = names.distance or names.ps or "distance",
+    ps_name = names.distance or names.ps or "distance", covariates_formula = cov_formula,
   }
   local info, data, hist = host(fn, hmatch.ipw, f, hs)
   local w = setmetatable({ data = data, histogram = hist, info = info, spec = hs }, Weighted)
   w.method = string.format("inverse probability weighting for the %s on %s", hs.estimand,
     score and ("the score in column " .. score)
-      or string.format("a %s propensity score (%s)", hs.link, table.concat(covs, ", ")))
+      or string.format("a %s propensity score (%s)", hs.link, cov_formula or table.concat(covs, ", ")))
   return w
 end
 
@@ -499,7 +514,8 @@ function M.balance(spec)
   options(fn, spec)
   local f = need_frame(fn, spec, "data")
   local treat = need_column(fn, f, "treat", spec.treat, true)
-  local covs = column_list(fn, f, "covariates", spec.covariates)
+  local covs
+  covs, f = covariate_list(fn, f, "covariates", spec.covariates, { treat })
   if #covs == 0 then failn(fn, "covariates", "field 'covariates' is required (a list of column names)") end
   local w = need_column(fn, f, "weights", spec.weights, false)
   local bw = need_column(fn, f, "base_weights", spec.base_weights, false)
@@ -627,7 +643,8 @@ function M.effect(spec)
   local treat = need_column(fn, f, "treat", spec.treat, true)
   local w = need_column(fn, f, "weights", spec.weights, false)
   local sub = need_column(fn, f, "subclass", spec.subclass, false)
-  local adjust = column_list(fn, f, "adjust", spec.adjust)
+  local adjust, adj_formula
+  adjust, f, adj_formula = covariate_list(fn, f, "adjust", spec.adjust, { y, treat, w, sub })
   local vcov = one_of(fn, "vcov", spec.vcov, { "cluster", "HC0", "HC1", "HC3", "svyglm", "classical" },
     sub and "cluster" or "HC1")
   if vcov == "cluster" and not sub then failn(fn, nil, "vcov = \"cluster\" needs 'subclass' (the matched sets)") end
@@ -646,7 +663,7 @@ function M.effect(spec)
   r.estimand = est
   local parts = { w and "weighted difference in means" or "difference in means" }
   if #adjust > 0 then
-    parts[#parts + 1] = string.format("adjusted by regression on %s%s", table.concat(adjust, ", "),
+    parts[#parts + 1] = string.format("adjusted by regression on %s%s", adj_formula or table.concat(adjust, ", "),
       spec.interact and " (interacted with treatment, g-computation)" or "")
   end
   if rescale ~= 1 then

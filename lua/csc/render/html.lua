@@ -5,6 +5,8 @@
 -- yellow focus), aims at WCAG 2.1 AA, and prints on A4.  The report's
 -- content comes from csc.render.report's section model, shared with report.md.
 -- @module csc.render.html
+local util = require("csc.util")
+
 local M = {}
 
 --- HTML text escaping (also safe inside double-quoted attributes).
@@ -467,14 +469,7 @@ end
 -- Unique ids within one page.
 local function id_maker()
   local used = {}
-  return function(base)
-    base = base:lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
-    if base == "" then base = "x" end
-    local id, k = base, 1
-    while used[id] do k = k + 1; id = base .. "-" .. k end
-    used[id] = true
-    return id
-  end
+  return function(base) return util.slug(base, used, "x") end
 end
 
 local function block_html(b, ids, chart_links, title)

@@ -106,14 +106,7 @@ function M.table_block(t, heading, opts)
            columns = cols, rows = rows, align = align, note = note, csv = csv }
 end
 
-local function slug(s, used)
-  local base = s:lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", "")
-  if base == "" then base = "section" end
-  local id, k = base, 1
-  while used[id] do k = k + 1; id = base .. "-" .. k end
-  used[id] = true
-  return id
-end
+local function slug(s, used) return util.slug(s, used, "section") end
 
 --- A published or input-check comparison as a table row: the label in
 -- words, values at their printed precision, the difference, the tolerance
@@ -443,27 +436,27 @@ function M.model(ctx, r, published, stamp, opts)
     if not placed[c] and not c.forest then block(chart_block(c)) end
   end
 
-  if #pubs > 0 then
-    section("Published against reproduced")
-    p("Each figure the source report printed, with the value csceval reproduced, the difference, and the "
+  -- a comparison section: its rows, the table's first three column names
+  -- and caption, and the reasons for the figures that differ
+  local function comparison(list, kind, title, intro, caption, names)
+    if #list == 0 then return end
+    section(title)
+    p(intro)
+    local rows, explain = comparison_rows(list, kind)
+    block({ kind = "table", caption = caption,
+      columns = { names[1], names[2], names[3], "difference", "tolerance", "within", "note" },
+      rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
+    if #explain > 0 then p("**Why figures differ.**"); block({ kind = "explain", items = explain }) end
+  end
+  comparison(pubs, "published", "Published against reproduced",
+    "Each figure the source report printed, with the value csceval reproduced, the difference, and the "
       .. "tolerance the recipe allows (with its reason in the note). Published figures and tolerances are shown "
-      .. "as printed; the reproduced value has one decimal more. Figures that differ come first.")
-    local rows, explain = comparison_rows(pubs, "published")
-    block({ kind = "table", caption = "Published figures against reproduced ones",
-      columns = { "figure", "published", "reproduced", "difference", "tolerance", "within", "note" },
-      rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
-    if #explain > 0 then p("**Why figures differ.**"); block({ kind = "explain", items = explain }) end
-  end
-  if #checks > 0 then
-    section("Input checks")
-    p("Checks of the input data against other sources. They are not figures of the source report and are "
-      .. "not counted among the published figures reproduced.")
-    local rows, explain = comparison_rows(checks, "check")
-    block({ kind = "table", caption = "Input data checked against other sources",
-      columns = { "check", "expected", "found", "difference", "tolerance", "within", "note" },
-      rows = rows, align = { "left", "right", "right", "right", "left", "left", "left" }, stack = true })
-    if #explain > 0 then p("**Why figures differ.**"); block({ kind = "explain", items = explain }) end
-  end
+      .. "as printed; the reproduced value has one decimal more. Figures that differ come first.",
+    "Published figures against reproduced ones", { "figure", "published", "reproduced" })
+  comparison(checks, "check", "Input checks",
+    "Checks of the input data against other sources. They are not figures of the source report and are "
+      .. "not counted among the published figures reproduced.",
+    "Input data checked against other sources", { "check", "expected", "found" })
 
   for _, sec in ipairs(ctx.sections) do
     section(sec.title)

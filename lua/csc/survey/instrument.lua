@@ -11,16 +11,10 @@ local util = require("csc.util")
 
 local M = {}
 
---- Folder searched for instruments named by id: data/instruments/ beside
--- the lua/ folder this module was loaded from (the project root in a
--- checkout, share/csceval/ when installed), so recipes find them from any
+--- Folder searched for instruments named by id: data/instruments/ of
+-- csceval's data folder (csc.util.data_path), so recipes find them from any
 -- working folder.
-local function default_dir()
-  local here = package.searchpath("csc.survey.instrument", package.path)
-  local root = here and here:match("^(.*)[/\\]lua[/\\]csc[/\\]survey[/\\]instrument%.lua$")
-  return (root and root ~= "" and (root .. "/") or "") .. "data/instruments"
-end
-M.dir = default_dir()
+M.dir = util.data_path("instruments")
 
 local function bad(where, msg) errors.raise("recipe", where .. ": " .. msg) end
 

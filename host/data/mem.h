@@ -1,0 +1,21 @@
+/* host/data/mem.h -- releasing what a struct owns.  Every result struct of
+ * the numerics (fits, designs, match results, search trees, column buffers)
+ * holds malloc'ed arrays; its destructor names them once through
+ * MEM_RELEASE, which frees each and zeroes the struct, so a destructor is
+ * safe on a zeroed, failed or already released struct.  Pure C, the lowest
+ * layer: num/ and match/ include it as "data/mem.h". */
+#ifndef CSC_MEM_H
+#define CSC_MEM_H
+
+#include <stddef.h>
+
+/* free() each of owned[0..n) (NULL entries allowed), then zero the size
+ * bytes at s. */
+void mem_release(void *s, size_t size, void *const *owned, size_t n);
+
+/* MEM_RELEASE(s, s->a, s->b, ...): free the arrays named, zero *s. */
+#define MEM_RELEASE(s, ...)                                                                  \
+  mem_release((s), sizeof *(s), (void *const[]){__VA_ARGS__},                               \
+              sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
+
+#endif

@@ -1,0 +1,103 @@
+--- What recipes cite, each described once in csceval's data folder:
+--  * the reports they rerun, in data/reports.csv (reference, report,
+--    authors, publisher, year, file, url).  A recipe names its report by
+--    reference,
+--      source = { reference = "RR1030", tables = { "Table 4 (p. 31)" } },
+--    and takes the rest of the record from here;
+--  * the shared public data sets they read, in data/datasets.csv (name,
+--    path, description, columns: space-separated).  An input names one,
+--      neighbours = { dataset = "statistical_neighbours_2021" },
+--    and takes its path, description and columns from here.
+-- A field the recipe gives itself wins; a name not in the file leaves the
+-- recipe as written (the recipe schema then says what is missing).
+-- @module csc.sources
+local errors = require("csc.errors")
+local sys = require("host.sys")
+local util = require("csc.util")
+
+local M = {}
+
+--- The catalogue files (csc.util.data_path).
+M.reports_path = util.data_path("reports.csv")
+M.datasets_path = util.data_path("datasets.csv")
+
+local REPORT_FIELDS = { "reference", "report", "authors", "publisher", "year", "file", "url" }
+local DATASET_FIELDS = { "name", "path", "description", "columns" }
+local cache = {}
+
+-- The records of catalogue `path` with columns `fields` (the first is the
+-- key), as key -> record; convert(field, text) gives a field's value.
+local function catalogue(path, fields, convert)
+  if cache[path] then return cache[path] end
+  local out = {}
+  cache[path] = out
+  local text = sys.kind(path) == "file" and sys.read(path)
+  if not text then return out end
+  local rows, msg, line = util.csv_rows(text)
+  if not rows then errors.raise("internal", string.format("%s:%d: %s", path, line, msg)) end
+  local header = rows[1] or {}
+  for j, h in ipairs(header) do
+    if h ~= fields[j] then
+      errors.raise("internal", string.format("%s:1: the columns must be %s", path, table.concat(fields, ", ")))
+    end
+  end
+  for i = 2, #rows do
+    local rec = {}
+    for j, h in ipairs(header) do
+      local v = rows[i][j]
+      if v ~= nil and v ~= "" then rec[h] = convert(h, v) end
+    end
+    if rec[fields[1]] then out[rec[fields[1]]] = rec end
+  end
+  return out
+end
+
+--- The reports: reference -> record (year a number).
+---@return table<string, table>
+function M.catalogue()
+  return catalogue(M.reports_path, REPORT_FIELDS, function(h, v)
+    return h == "year" and math.tointeger(tonumber(v)) or v
+  end)
+end
+
+--- The data sets: name -> record (columns a list).
+---@return table<string, table>
+function M.datasets()
+  return catalogue(M.datasets_path, DATASET_FIELDS, function(h, v)
+    if h ~= "columns" then return v end
+    local list = {}
+    for c in v:gmatch("%S+") do list[#list + 1] = c end
+    return list
+  end)
+end
+
+-- Copy the fields of rec that t does not give.
+local function fill_from(t, rec, fields)
+  for _, k in ipairs(fields) do
+    if t[k] == nil then t[k] = rec[k] end
+  end
+end
+
+--- Fill a recipe's source from the catalogue record of its reference.
+-- Leaves anything that is not a table with a known reference alone.
+---@param source any the recipe's source field
+function M.fill(source)
+  if type(source) ~= "table" or type(source.reference) ~= "string" then return end
+  local rec = M.catalogue()[source.reference]
+  if rec then fill_from(source, rec, REPORT_FIELDS) end
+end
+
+--- Fill each input that names a data set ({dataset = "..."}) with the
+-- data set's path, description and columns.
+---@param inputs any the recipe's inputs field
+function M.fill_inputs(inputs)
+  if type(inputs) ~= "table" then return end
+  for _, inp in pairs(inputs) do
+    if type(inp) == "table" and type(inp.dataset) == "string" then
+      local rec = M.datasets()[inp.dataset]
+      if rec then fill_from(inp, rec, { "path", "description", "columns" }) end
+    end
+  end
+end
+
+return M
