@@ -9,11 +9,15 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 PKGS    := lua5.4 gsl librsvg-2.0 glib-2.0 yaml-0.1 \
-           libxml-2.0 libzip
+           libxml-2.0 libzip \
+           xlsxwriter
 DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libglib2.0-dev libyaml-dev pkg-config \
-           libxml2-dev libreadstat-dev libzip-dev
+           libxml2-dev libreadstat-dev libzip-dev \
+           libxlsxwriter-dev
 # fuzzing (libFuzzer comes with clang's runtime libraries) and valgrind
 DEBS    += clang libclang-rt-14-dev valgrind
+# the second reader of --xlsx workbooks in make check
+DEBS    += python3-openpyxl
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -45,7 +49,7 @@ docs: csceval
 	./csceval explain docs > docs/explain.md
 	./csceval test tests/tools/gen_docs.lua
 
-.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-bad test-golden test-asan test-browser bench \
+.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench \
         install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening
 
 all: csceval
@@ -146,6 +150,10 @@ test-hardening: csceval
 	@bash tests/hardening/run.sh ./csceval 200
 
 # docs/tutorial.md: every command and recipe in it, and the numbers it quotes.
+# report.xlsx read back by openpyxl and compared with results.json
+test-xlsx: csceval
+	@sh tests/tools/xlsx_test.sh ./csceval
+
 test-tutorial: csceval
 	./csceval test tests/tools/tutorial.lua
 
@@ -185,6 +193,7 @@ check: deps browser-deps
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
 	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser
+	$(MAKE) test-xlsx
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh
 

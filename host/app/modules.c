@@ -13,6 +13,7 @@ int luaopen_host_match(lua_State *L);
 int luaopen_host_survey(lua_State *L);
 int luaopen_host_yaml(lua_State *L);
 int luaopen_host_xml(lua_State *L);
+int luaopen_host_xlsx(lua_State *L);
 
 const struct hs_module hs_modules[] = {
   {"host.sys", luaopen_host_sys},
@@ -25,4 +26,5 @@ const struct hs_module hs_modules[] = {
   {"host.survey", luaopen_host_survey},
   {"host.yaml", luaopen_host_yaml},
   {"host.xml", luaopen_host_xml},
+  {"host.xlsx", luaopen_host_xlsx},
   {NULL, NULL}};

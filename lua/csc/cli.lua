@@ -14,7 +14,7 @@ M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explai
 M.usage = [[
 Usage:
   csceval run RECIPE... [--out DIR] [--data [RECIPE:]NAME=PATH]... [--seed N]
-                        [--format md,csv,json,html] [--png] [--quiet] [--trusted]
+                        [--format md,csv,json,html] [--png] [--xlsx] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS] [LIMITS]
   csceval check RECIPE... [--data [RECIPE:]NAME=PATH]... [--timeout SECONDS] [LIMITS]
   csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
@@ -50,6 +50,8 @@ Options:
   --seed N           random seed (default: the recipe's seed)
   --format LIST      which outputs to write: md, csv, json, html (default all)
   --png              also write each chart as a PNG (for pasting into Word)
+  --xlsx             also write report.xlsx: a sheet per result table, published against
+                     reproduced, estimates and provenance (numbers as numbers)
   --quiet            print nothing but errors
   --trusted          run recipes without the sandbox (full Lua standard library)
   --memory MB        cap on Lua memory per run (default 4096)
@@ -166,6 +168,7 @@ local function parse(argv)
         o.formats[#o.formats + 1] = f
       end
     elseif a == "--png" then o.png = true
+    elseif a == "--xlsx" then o.xlsx = true
     elseif a == "--table" then o.table = value(a)
     elseif a == "--quiet" or a == "-q" then o.quiet = true
     elseif a == "--trusted" then o.trusted = true
@@ -218,6 +221,7 @@ local function rerun_command(o, path, r)
   if o.seed then add("--seed", tostring(o.seed)) end
   if o.formats then add("--format", table.concat(o.formats, ",")) end
   if o.png then add("--png") end
+  if o.xlsx then add("--xlsx") end
   if o.trusted then add("--trusted") end
   return command_string(argv)
 end
@@ -257,6 +261,7 @@ local function run_each(o, argv)
   if o.seed then add("--seed", tostring(o.seed)) end
   if o.formats then add("--format", table.concat(o.formats, ",")) end
   if o.png then add("--png") end
+  if o.xlsx then add("--xlsx") end
   if o.quiet then add("--quiet") end
   if o.trusted then add("--trusted") end
   for flag, lim in pairs(M.limits) do
@@ -302,7 +307,7 @@ local function run(o, argv)
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, trusted = o.trusted, timeout = o.timeout,
+      png = o.png, xlsx = o.xlsx, trusted = o.trusted, timeout = o.timeout,
       command = function(r) return rerun_command(o, path, r) end,
       tick = function() progress:step(k - 1, path) end })
     progress:clear()

@@ -45,6 +45,7 @@ function M.new(r, data, prov, opts, kinds)
     evidence = nil,
     -- output options that are not recipe content (--png); read by csc.render.output
     png = opts.png or nil,
+    xlsx = opts.xlsx or nil,
   }, Ctx)
 end
 

@@ -81,6 +81,7 @@ M.schema = S.record({
   outputs = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html" }), { min_items = 1 }),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
+    ees = require("csc.render.ees").schema(S),
   }),
   seed = S.integer({ min = 0 }),
   alpha = S.number({ min = 0, max = 1 }),

@@ -271,7 +271,7 @@ local function write_outputs(out_dir, id, files)
     if type(text) ~= "string" then output_error("output file %s: its content is a %s, not text", name, type(text)) end
     nfiles, nbytes = nfiles + 1, nbytes + #text
     -- every text output is UTF-8: a label or value that is not is the recipe's mistake
-    if not name:match("%.png$") then
+    if not name:match("%.png$") and not name:match("%.xlsx$") then
       local at, around = bad_utf8(text)
       if at then
         errors.raise("recipe", string.format("%s: a label or value for %s is not UTF-8 text (byte %d, near "

@@ -260,6 +260,7 @@
 ---@field years? integer[] ssda903: the collection years (ending 31 March) to read
 
 ---@class csc.Recipe.Outputs
+---@field ees? csc.Recipe.Outputs.Ees[] result tables also written as EES open data: <table>_ees.csv and <table>_ees.meta.csv (docs/reports.md)
 ---@field formats? ("md"|"csv"|"json"|"html")[]
 ---@field png? boolean also write each chart as a PNG (like --png)
 
@@ -647,6 +648,15 @@
 ---@field class "positive"|"mixed"|"none"|"not applicable"
 ---@field match string
 
+---@class csc.Recipe.Outputs.Ees
+---@field filters? string[] columns that classify the rows (EES filters)
+---@field geographic_level "National"|"Regional"|"Local authority"
+---@field geography? table<string, string> EES geography column -> a column of the table or a literal value
+---@field indicators (string|csc.Recipe.Outputs.Ees.Indicators)[] columns of numbers (EES indicators): a name, or {column, label, unit, dp, grouping}
+---@field table string the result table to write
+---@field time_identifier? string EES time identifier (default "Reporting year")
+---@field time_period string|integer a column of the table holding the period, or the period itself (YYYY or YYYYYY, e.g. 2024 or 202324)
+
 ---@class csc.Recipe.Published.Rows
 ---@field label? string
 ---@field note? string
@@ -761,6 +771,13 @@
 ---@field time string
 ---@field to any the programme group's outcome period
 ---@field value string the total (e.g. sessions)
+
+---@class csc.Recipe.Outputs.Ees.Indicators
+---@field column string
+---@field dp? integer
+---@field grouping? string
+---@field label? string
+---@field unit? string
 
 ---@class csc.Design.Matching.Analyses.Outcomes.Rescale_control
 ---@field data string the input holding the series

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every recipe run under a memory checker, with every output format and the
+# Every recipe run under a memory checker, with every output format (report.xlsx too) and the
 # PNG charts (so the SVG-to-PNG path runs too):
 #   sh tests/tools/run_recipes.sh asan build-asan/csceval   (make check)
 #   sh tests/tools/run_recipes.sh valgrind ./csceval        (make valgrind)
@@ -25,7 +25,7 @@ for recipe in recipes/*.lua; do
     echo "skip $mode/$id: needs ../shared/data (the public statistics beside this checkout); not found"
     skip=$((skip + 1)); continue
   fi
-  $wrap "$bin" run "$recipe" --out "$out/out" --quiet --png --format md,csv,json,html >"$out/$id.log" 2>&1
+  $wrap "$bin" run "$recipe" --out "$out/out" --quiet --png --xlsx --format md,csv,json,html >"$out/$id.log" 2>&1
   code=$?
   if [ "$code" = 0 ] && ! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|internal error|ERROR SUMMARY: [1-9]|definitely lost: [1-9]' "$out/$id.log"; then
     pass=$((pass + 1))

@@ -204,6 +204,12 @@ function M.render(ctx, r, published, stamp, formats)
       if t.csv then files[t.name .. ".csv"] = M.csv(t) end
     end
   end
+  if outputs.ees then
+    for name, text in pairs(require("csc.render.ees").files(ctx, r)) do files[name] = text end
+  end
+  if ctx.xlsx then
+    files["report.xlsx"] = require("csc.render.xlsx").render(ctx, r, published, stamp)
+  end
   for name, text in pairs(ctx.files) do files[name] = text end
   return files
 end
