@@ -47,11 +47,14 @@ return {
         digits = 1,
       },
       -- Figures 1 to 3, from LAIT (2015 on; 3 or more placements from 2016)
-      -- count: the LAIT measure of the numerator, for the 95% interval and the funnel plot
+      -- count: the LAIT measure of the numerator, for the 95% interval and the funnel plot;
+      -- population: their denominator, the ONS child population of the year before
       { name = "lac_rate", label = "Children looked after at 31 March per 10,000 children", input = "lait",
-        lait = "LAC", count = "LACnum", per = 10000, funnel = 2019, polarity = "low", digits = 0 },
+        lait = "LAC", count = "LACnum", per = 10000, funnel = 2019, polarity = "low", digits = 0,
+        population = { input = "population", column = "population_estimate", year_lag = 1 } },
       { name = "cpp_rate", label = "Children on a child protection plan at 31 March per 10,000 children", input = "lait",
-        lait = "CPP_rate", count = "CPP_Num", per = 10000, funnel = 2019, polarity = "low", digits = 1 },
+        lait = "CPP_rate", count = "CPP_Num", per = 10000, funnel = 2019, polarity = "low", digits = 1,
+        population = { input = "population", column = "population_estimate", year_lag = 1 } },
       { name = "placements_3plus", label = "Children looked after with 3 or more placements in the year (%)", input = "lait",
         lait = "LACStable_2016on", count = "LACStableNum_2016on", base = "LACnum", per = 100, funnel = 2018,
         polarity = "low", digits = 0 },

@@ -169,6 +169,9 @@ static void header_field(struct ctx *c, const char *s, size_t len) {
 
 /* One field, from libcsv or the fast path. */
 static inline void put_field(struct ctx *c, const char *s, size_t len) {
+  /* a data row past the limit on rows fails at its first field, before
+   * anything in it is looked at, as the fast path's batches do (on_records) */
+  if (c->rec > 0 && c->fld == 0 && c->nrow >= c->maxrows) { fail_rows(c); return; }
   if (len > c->maxf) { csvtab_fail_long(c); return; }
   if (c->fld >= c->maxcols) { fail_columns(c); return; }
   if (c->rec == 0) {
@@ -177,9 +180,6 @@ static inline void put_field(struct ctx *c, const char *s, size_t len) {
     return;
   }
   size_t j = c->fld;
-  /* a data row past the limit fails at its first field, before any of its
-   * values is read, as the fast path's batches do (on_records) */
-  if (j == 0 && c->nrow >= c->maxrows) { fail_rows(c); return; }
   if (j >= c->H) {                             /* extra field: allowed once if blank */
     if (len) c->extra_nonblank = 1;
     c->fld++;

@@ -591,7 +591,9 @@ function M.parse(text, opts)
   if tilde then
     if tilde > 1 then
       if opts.one_sided then
-        fail_at(ctx, toks[1].pos, "this formula is one-sided (covariates only): start it with \"~\"")
+        fail_at(ctx, toks[1].pos, opts.outcome_given
+          and "the outcome is already given by field 'y': write the formula without it (\"~ x + z\"), or leave out y"
+          or "a covariate formula has no outcome: start it with \"~\"")
       end
       local a, b = 1, tilde - 1
       local key = deparse(toks, a, b)

@@ -131,7 +131,7 @@ local function from_formula(fn, spec)
     failn(fn, "x", "give either 'formula' or 'x', not both (the formula lists the terms)")
   end
   local fm = formula.parse(spec.formula, { fn = "model." .. fn, field = "formula",
-    one_sided = spec.y ~= nil })
+    one_sided = spec.y ~= nil, outcome_given = spec.y ~= nil })
   if spec.intercept ~= nil and spec.intercept ~= fm.intercept then
     failn(fn, "intercept", string.format("field 'intercept' = %s disagrees with the formula (%s)",
       tostring(spec.intercept), fm.intercept and "it has an intercept" or "it has -1 or + 0"))

@@ -330,7 +330,7 @@
 ---@field label? string the line's label (default "Programme began")
 
 ---@class csc.Design.Benchmark.Measures
----@field base? string for a LAIT proportion: the LAIT measure holding its denominator (e.g. "NoCareLeavers"); a rate without base has the population its published rate implies
+---@field base? string for a LAIT proportion: the LAIT measure holding its denominator (e.g. "NoCareLeavers"); a rate without base takes its population from `population`, or else the one its published rate implies
 ---@field count? string for a LAIT measure: the LAIT measure holding its numerator count (e.g. "LACnum" for "LAC"), for intervals and the funnel plot
 ---@field denominator? string|csc.Design.Benchmark.Measures.Denominator
 ---@field digits? integer
@@ -344,7 +344,8 @@
 ---@field part_year? csc.Design.Benchmark.Measures.Part_year annualise a part-year: the numerator counts of that year are scaled by 12 / months (a flow such as referrals; flagged in the report)
 ---@field peak? csc.Design.Benchmark.Measures.Peak
 ---@field per? number multiplier: 100 for a percentage, 10000 for a rate per 10,000
----@field polarity? "high"|"low" for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)
+---@field polarity? "high"|"low" rank 1 among all authorities is the highest value (high, default) or the lowest (low)
+---@field population? csc.Design.Benchmark.Measures.Population for a LAIT rate with count and no base: the population (denominator) of its intervals and funnel plot; where it has no figure the population the published rate implies is used, and the report says so
 ---@field where? string filter expression for the numerator rows, e.g. category == "..."
 
 ---@class csc.Design.Benchmark.Neighbours
@@ -672,6 +673,12 @@
 ---@class csc.Design.Benchmark.Measures.Peak
 ---@field from integer
 ---@field to integer
+
+---@class csc.Design.Benchmark.Measures.Population
+---@field column string
+---@field input string an EES-form file (time_period, geographic_level, old_la_code), e.g. the ONS child population
+---@field where? string filter expression for the population rows
+---@field year_lag? integer population year = LAIT year - year_lag (1: the mid-2018 estimate for March 2019)
 
 ---@class csc.Design.Cits.Rates.Denominator
 ---@field column string

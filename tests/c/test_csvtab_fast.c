@@ -462,7 +462,7 @@ static void test_first_error_in_file_order_within_a_batch(void **state) {
 /* A data row past the limit on rows fails at its first field, before its
  * values are read, whether libcsv or a batch of the fast path meets it (found
  * by tests/fuzz/csv_diff.c: libcsv used to read the row first and report a
- * bad value in it instead). */
+ * bad value or a field over the limit on length in it instead). */
 static void test_row_limit_before_the_rows_values(void **state) {
   (void)state;
   struct csvtab_opts o;
@@ -473,6 +473,9 @@ static void test_row_limit_before_the_rows_values(void **state) {
   err3("a,b\n1,2\n3,4\n5,6,7,8\n", &o, "t.csv:4: more than 2 data rows, the limit on rows "
        "(raise it with --max-rows N)", 4, 0);
   err3("a,b\n1,2\n\"3\",4\n\"x\xE9\",6\n", &o, "t.csv:4: more than 2 data rows, the limit on rows "
+       "(raise it with --max-rows N)", 4, 0);
+  o.max_field = 4;                             /* and before a field over the limit on length */
+  err3("a,b\n1,2\n3,4\n123456789,6\n", &o, "t.csv:4: more than 2 data rows, the limit on rows "
        "(raise it with --max-rows N)", 4, 0);
 }
 

@@ -39,8 +39,10 @@ for n in "$@"; do
       -print_final_stats=1 -artifact_prefix="$out/$n-" $dict $quiet $leaks \
       "$out/corpus/$n" "tests/fuzz/corpus/$n" >"$out/$n.log" 2>&1
     rc=$?
-    # CPU time of the harness: the children's user and system time
-    cpu=$(times | tail -n 1 | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%.1f", t }')
+    # CPU time of the harness: this shell's children's user and system time
+    # (times, a builtin, written to a file: in a pipe it would run in a child)
+    times > "$out/$n.times"
+    cpu=$(tail -n 1 "$out/$n.times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%.1f", t }')
     echo "$rc $(( $(date +%s) - start )) $cpu" > "$out/$n.status" ) &
   pids="$pids $!"
 done

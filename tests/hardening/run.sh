@@ -65,7 +65,7 @@ for p in $pids; do
   k=$((k + 1))
   wait "$p"; rc=$?
   if [ "$rc" = 0 ]; then done_ok=$((done_ok + 1))
-  elif [ "$rc" = 5 ] && grep -q "is in use by another csceval run (pid [0-9]" "err$k"; then :
+  elif [ "$rc" = 5 ] && grep -Eq "is in use by another csceval run \((pid [0-9]|it has only just started)" "err$k"; then :
   else bad "concurrent run $k: exit $rc: $(head -c 300 "err$k")"
   fi
 done

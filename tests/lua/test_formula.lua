@@ -180,6 +180,7 @@ end)
 H.case("formula and x together, or a contradicting intercept, are refused", function()
   H.raises("give either 'formula' or 'x'", model.ols, { data = d, formula = "y ~ x", x = { "z" } })
   H.raises("disagrees with the formula", model.ols, { data = d, formula = "y ~ x - 1", intercept = true })
+  H.raises("the outcome is already given by field 'y'", model.ols, { data = d, y = "y", formula = "y ~ x" })
 end)
 
 H.case("parse: expansion, order and intercept as R's terms()", function()
@@ -254,7 +255,8 @@ H.case("match.effect with an adjustment formula equals the same columns made by 
   local b = match.effect{ data = hand, outcome = "y", treat = "bin", adjust = { "x", "rN", "rS", "rW" } }
   H.eq({ a.estimate, a.se, a.n_used }, { b.estimate, b.se, b.n_used }, 1e-12)
   H.eq(a.n_used, 37)
-  H.raises("start it with \"~\"", match.effect, { data = d, outcome = "y", treat = "bin", adjust = "y ~ x" })
+  H.raises("a covariate formula has no outcome: start it with \"~\"", match.effect,
+    { data = d, outcome = "y", treat = "bin", adjust = "y ~ x" })
   H.raises("no intercept to remove", match.ipw, { data = d, treat = "bin", covariates = "~ x - 1" })
 end)
 

@@ -46,6 +46,12 @@ local cases = {
                        now = now({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }) },
               fail = { last = last({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }),
                        now = now({ header = { hdr({ MOTHER = "0" }) } }) } },
+  -- not a mother last year; a first child born before 1 April 2019 (this year's start) contradicts it,
+  -- one born this year does not
+  ["626"] = { pass = { last = last({ header = { hdr({ MOTHER = "0" }) } }),
+                       now = now({ header = { hdr({ MOTHER = "1", MC_DOB = "01/06/2019" }) } }) },
+              fail = { last = last({ header = { hdr({ MOTHER = "0" }) } }),
+                       now = now({ header = { hdr({ MOTHER = "1", MC_DOB = "01/02/2019" }) } }) } },
   ["502"] = { fail = { now = now({ episodes = { ep({ DECOM = "02/05/2018" }) } }) } },
   ["503A"] = { fail = { now = now({ episodes = { ep({ RNE = "P" }) } }) } },
   ["503B"] = { fail = { now = now({ episodes = { ep({ LS = "C1" }) } }) } },

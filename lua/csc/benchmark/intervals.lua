@@ -2,8 +2,12 @@
 -- A measure has counts when it is numerator / denominator (an EES measure
 -- with a denominator) or a LAIT indicator with `count` (the LAIT measure
 -- holding its numerator) and, for a proportion, `base` (the measure holding
--- its denominator).  For a LAIT rate without `base` the population is
--- implied by the published rate: count × per / rate.
+-- its denominator).  For a LAIT rate without `base` the population is the
+-- ONS child population when the measure names one (`population`: an EES-form
+-- file keyed by old LA code, with a year lag), and otherwise, or where that
+-- file has no figure for an authority and year, the one implied by the
+-- published rate: count × per / rate (each such fallback is recorded in
+-- counter's second result, so the report can say so).
 --   interval = "wilson"  proportion count / base (Wilson score, as R
 --                        prop.test(correct = FALSE)); default when per = 100
 --   interval = "exact"   rate: exact Poisson interval of the count (as R
@@ -39,8 +43,12 @@ M.method_name = {
 local function num(v) if v == nil or v == NA then return nil end return tonumber(v) end
 
 --- A function counts(code, y, value) -> count, denominator (or nil) for
--- measure m.  num/den are the indexes the design built (key "code|year").
-function M.counter(ctx, m, num_idx, den_idx, lag)
+-- measure m.  num/den are the indexes the design built (key "code|year");
+-- pop (a LAIT rate's population index, key "code|year", England "E|year")
+-- with pop_lag.  The second result lists the "code|year" keys whose
+-- denominator was implied from the published rate although pop was given.
+function M.counter(ctx, m, num_idx, den_idx, lag, pop, pop_lag)
+  local implied = {}
   if m.lait then
     local cnt = lait.index(ctx.data[m.input], m.count)
     if not next(cnt) then
@@ -58,15 +66,22 @@ function M.counter(ctx, m, num_idx, den_idx, lag)
         if b and b > 0 and k <= b then return k, b end
         return nil
       end
-      if value and value > 0 then return k, k * (m.per or 1) / value end
+      if pop then
+        local p = num(pop[code .. "|" .. (y - (pop_lag or 0))])
+        if p and p > 0 then return k, p end
+      end
+      if value and value > 0 then
+        if pop then implied[code .. "|" .. y] = true end
+        return k, k * (m.per or 1) / value
+      end
       return nil
-    end
+    end, implied
   end
   return function(code, y)
     local k, b = num(num_idx[code .. "|" .. y]), num(den_idx[code .. "|" .. (y - lag)])
     if k and b and b > 0 and (M.kind(m) ~= "wilson" or k <= b) then return k, b end
     return nil
-  end
+  end, implied
 end
 
 --- Interval (in the measure's units) for count k of denominator b.

@@ -33,7 +33,7 @@ function M.index(f, measure)
   local ms, yr, code, name, reg, val = f:column("measure_short"), f:column("year"), f:column("la_number"),
     f:column("area_name"), f:column("region"), f:column("value")
   local t, why = {}, {}
-  local extra = { region_of = {}, region = {}, all = {} }
+  local extra = { region_of = {}, region = {}, all = {}, names = {} }
   for i = 1, #ms do
     if ms[i] == measure and code[i] ~= NA and yr[i] ~= NA then
       local c, y = math.tointeger(tonumber(code[i])), math.tointeger(tonumber(yr[i]))
@@ -46,6 +46,7 @@ function M.index(f, measure)
           if v then extra.region[tostring(name[i]) .. "|" .. y] = v end
         elseif c < M.ENGLAND then
           if reg[i] ~= NA then extra.region_of[tostring(c)] = reg[i] end
+          if name[i] ~= NA then extra.names[tostring(c)] = tostring(name[i]) end
           if v then
             local l = extra.all[y] or {}
             l[#l + 1] = { c, v }
@@ -73,18 +74,34 @@ function M.rank(list, code, polarity)
 end
 
 function M.add_columns(columns, extra, auth)
-  columns[#columns + 1] = extra.region_of[auth] or "region"
+  if not extra.no_region then columns[#columns + 1] = extra.region_of[auth] or "region" end
   columns[#columns + 1] = "rank"
   columns[#columns + 1] = "authorities_ranked"
   columns[#columns + 1] = "quartile"
 end
 
---- Add region, rank, n and quartile for year y to the row and as estimates.
+--- Every authority's value, rank and quartile in year y, best first (ties
+-- by code): {code, name, value, rank, quartile}, with n authorities ranked.
+function M.ranks(extra, y, polarity)
+  local list = extra.all[y] or {}
+  local out = {}
+  for _, p in ipairs(list) do
+    local r, n, q = M.rank(list, p[1], polarity)
+    out[#out + 1] = { code = tostring(p[1]), name = extra.names and extra.names[tostring(p[1])], value = p[2], rank = r, n = n, quartile = q }
+  end
+  table.sort(out, function(a, b)
+    if a.rank ~= b.rank then return a.rank < b.rank end
+    return tonumber(a.code) < tonumber(b.code)
+  end)
+  return out, #list
+end
+
+--- Add region (unless extra.no_region), rank, n and quartile for year y to the row and as estimates.
 function M.add_year(ctx, m, extra, auth, y, row, a)
   local region = extra.region_of[auth]
   local rv = region and extra.region[region .. "|" .. y]
   local r, n, q = M.rank(extra.all[y], auth, m.polarity)
-  row[#row + 1] = rv or NA
+  if not extra.no_region then row[#row + 1] = rv or NA end
   row[#row + 1] = r or NA
   row[#row + 1] = n or NA
   row[#row + 1] = q or NA

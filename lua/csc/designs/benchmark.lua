@@ -11,8 +11,11 @@
 -- A measure may instead name a LAIT indicator (lait = "CareLeaverEET"): its
 -- input is DfE's LAIT long file (measure_short, year, la_number, area_name,
 -- region, value; England is 970, the regions 980-990, "-" is missing).
--- Such a measure also gets the authority's region and its rank and quartile
--- among all authorities with a value that year (csc.benchmark.lait).
+-- Such a measure also gets the authority's region.
+-- Every measure, LAIT or EES, gets the authority's rank and quartile among
+-- all authorities with a figure that year (csc.benchmark.lait.rank; ties
+-- share the best rank), and a table of every authority's figure, rank and
+-- quartile in the last year with figures (table NAME_ranks).
 -- @module csc.designs.benchmark
 local S = require("csc.schema")
 local util = require("csc.util")
@@ -41,14 +44,20 @@ local measure = S.record({
   input = S.string({ required = true }),
   numerator = S.column({ input = "input", doc = "required unless the measure names a LAIT indicator (lait)" }),
   lait = S.string({ doc = "a LAIT measure code (measure_short), e.g. \"CareLeaverEET\"; the input is the LAIT long file" }),
-  polarity = S.enum({ "high", "low" }, { doc = "for LAIT measures: rank 1 is the highest value (high, default) or the lowest (low)" }),
+  polarity = S.enum({ "high", "low" }, { doc = "rank 1 among all authorities is the highest value (high, default) or the lowest (low)" }),
   denominator = denominator,
   per = S.number({ doc = "multiplier: 100 for a percentage, 10000 for a rate per 10,000" }),
   where = S.string({ doc = "filter expression for the numerator rows, e.g. category == \"...\"" }),
   digits = S.integer({ min = 0 }),
   peak = S.record({ from = S.integer({ required = true }), to = S.integer({ required = true }) }),
   count = S.string({ doc = "for a LAIT measure: the LAIT measure holding its numerator count (e.g. \"LACnum\" for \"LAC\"), for intervals and the funnel plot" }),
-  base = S.string({ doc = "for a LAIT proportion: the LAIT measure holding its denominator (e.g. \"NoCareLeavers\"); a rate without base has the population its published rate implies" }),
+  base = S.string({ doc = "for a LAIT proportion: the LAIT measure holding its denominator (e.g. \"NoCareLeavers\"); a rate without base takes its population from `population`, or else the one its published rate implies" }),
+  population = S.record({
+    input = S.string({ required = true, doc = "an EES-form file (time_period, geographic_level, old_la_code), e.g. the ONS child population" }),
+    column = S.string({ required = true }),
+    year_lag = S.integer({ min = 0, doc = "population year = LAIT year - year_lag (1: the mid-2018 estimate for March 2019)" }),
+    where = S.string({ doc = "filter expression for the population rows" }),
+  }, { doc = "for a LAIT rate with count and no base: the population (denominator) of its intervals and funnel plot; where it has no figure the population the published rate implies is used, and the report says so" }),
   interval = S.enum({ "wilson", "exact", "byar", "none" }, { doc = "95% interval of the authority's figure (table NAME_authority): wilson (proportion; default when per = 100), exact Poisson (rate; default otherwise), byar, or none; needs counts (a denominator, or count for LAIT)" }),
   funnel = S.either({ S.boolean(), S.integer() }, { doc = "a funnel plot of every authority around England: true for the last year, or a year; needs counts" }),
   part_year = S.record({
@@ -67,6 +76,9 @@ local measure = S.record({
     return "a LAIT measure with count needs per (100 for a percentage, 10000 for a rate per 10,000) to turn counts into its units", "per"
   end
   if m.base ~= nil and m.count == nil then return "base needs count (the LAIT measure of the numerator)", "base" end
+  if m.population ~= nil and (m.lait == nil or m.count == nil or m.base ~= nil) then
+    return "population is the denominator of a LAIT rate: it needs lait and count, and no base", "population"
+  end
   if m.funnel ~= nil and m.funnel ~= false and not intervals.kind({ lait = m.lait, count = m.count, denominator = m.denominator, per = m.per }) then
     return "a funnel plot needs counts: a denominator, or count = \"...\" for a LAIT measure", "funnel"
   end
@@ -172,9 +184,11 @@ end
 local function index(f, col, where, codecol)
   if where then f = f:filter(where) end
   local lev, code, year, val = f:column("geographic_level"), f:column(codecol), f:column("time_period"), f:column(col)
-  local t, why = {}, {}
+  local t, why, names = {}, {}, {}
+  local name = f:has("la_name") and f:column("la_name") or nil
   for i = 1, #lev do
     local key
+    if name and lev[i] == "Local authority" and code[i] ~= NA and name[i] ~= NA then names[tostring(code[i])] = tostring(name[i]) end
     if lev[i] == "National" then key = "E|" .. tostring(year[i])
     elseif lev[i] == "Local authority" and code[i] ~= NA then key = tostring(code[i]) .. "|" .. tostring(year[i]) end
     if key then
@@ -182,7 +196,7 @@ local function index(f, col, where, codecol)
       if val[i] == NA then why[key] = f:na_reason(i, col) end
     end
   end
-  return t, why
+  return t, why, names
 end
 
 --- Why code's figure for year y is missing, in words.
@@ -233,7 +247,7 @@ function M.run(ctx, d)
     d.authority_name, d.neighbours.model or d.neighbours.input, #sn, table.concat(util.copy(sn), ", ")))
   for _, m in ipairs(d.measures) do
     local per = m.per or 1
-    local num, numwhy, extra
+    local num, numwhy, extra, names
     if m.lait then
       num, numwhy, extra = lait.index(ctx.data[m.input], m.lait)
       if not next(num) then
@@ -241,7 +255,7 @@ function M.run(ctx, d)
       end
       ctx:method(string.format("%s: the LAIT indicator %s as published (England is LAIT code 970).", m.label, m.lait))
     else
-      num, numwhy = index(ctx.data[m.input], m.numerator, m.where, codecol)
+      num, numwhy, names = index(ctx.data[m.input], m.numerator, m.where, codecol)
     end
     local den, denwhy, lag = nil, {}, 0
     if type(m.denominator) == "string" then
@@ -259,12 +273,27 @@ function M.run(ctx, d)
       ctx:method(string.format("%s: the published column %s (%s), as it stands.", m.label, m.numerator, m.input))
     end
     local ikind = intervals.kind(m)
-    local counts = (ikind or m.funnel) and intervals.counter(ctx, m, num, den, lag) or nil
+    local pop, plag
+    if m.population then
+      pop = index(ctx.data[m.population.input], m.population.column, m.population.where, codecol)
+      plag = m.population.year_lag or 0
+      if not next(pop) then
+        error(string.format("design.measures: %s's population input %q has no rows with a figure in %q",
+          m.name, m.population.input, m.population.column), 0)
+      end
+    end
+    local counts, implied
+    if ikind or m.funnel then counts, implied = intervals.counter(ctx, m, num, den, lag, pop, plag) end
+    local popsaid = m.lait and not m.base and (pop
+      and string.format("the population is %s (%s) for year %s, or, where it has none, the one the published rate implies "
+        .. "(%s × %s / rate)", m.population.column, m.population.input, plag == 0 and "Y" or ("Y − " .. plag), m.count, util.fmt_number(per))
+      or string.format("the population is the one the published rate implies (%s × %s / rate), so it carries the rate's "
+        .. "rounding", m.count, util.fmt_number(per)))
     if ikind then
       ctx:method(string.format("%s: 95%% interval of %s's figure: %s.", m.label, d.authority_name, intervals.method_name[ikind]
-        .. (m.lait and not m.base and ikind ~= "wilson" and string.format("; the population is the one the published rate "
-          .. "implies (%s × %s / rate)", m.count, util.fmt_number(per)) or "")))
+        .. (ikind ~= "wilson" and popsaid and ("; " .. popsaid) or "")))
     end
+    if m.funnel and popsaid and not ikind then ctx:method(string.format("%s: in the funnel plot %s.", m.label, popsaid)) end
     -- a part-year: the numerator of that year covers `months` months and is
     -- annualised (× 12 / months), assuming the same rate through the year
     local py = m.part_year
@@ -274,6 +303,33 @@ function M.run(ctx, d)
         .. "same rate over the rest of the year.", m.label, year_label(py.year), py.months, py.months))
       ctx:warn(string.format("%s: %s is annualised from %d months of figures (× 12/%d); it is an estimate of the full "
         .. "year, not a count of it.", m.label, year_label(py.year), py.months, py.months))
+    end
+    -- the measure's figure for an authority code (or "E") in year y, or nil
+    local function value_of(code, y)
+      if den == nil then
+        local v = num[code .. "|" .. y]
+        return (v ~= nil and v ~= NA) and v * scale(y) or nil
+      end
+      local r = ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
+      return r and r * scale(y)
+    end
+    -- an EES measure: every authority's figure by year, for ranks and
+    -- quartiles among all authorities (a LAIT measure has them from its file)
+    if not extra then
+      extra = { region_of = {}, region = {}, all = {}, names = names or {}, no_region = true }
+      for key in pairs(num) do
+        local c, yy = key:match("^(%d+)|(%d+)$")
+        yy = tonumber(yy)
+        if c and yy >= d.years.from and yy <= d.years.to then
+          local v = value_of(c, yy)
+          if v then
+            local l = extra.all[yy] or {}
+            l[#l + 1] = { c, v }
+            extra.all[yy] = l
+          end
+        end
+      end
+      for _, l in pairs(extra.all) do table.sort(l, function(p, q) return tonumber(p[1]) < tonumber(q[1]) end) end
     end
     local rows = {}
     local notes, arows = {}, {}
@@ -285,14 +341,7 @@ function M.run(ctx, d)
     local nbl = {}   -- each neighbour's value by year, for neighbour_lines
     for j = 1, #sn do nbl[j] = {} end
     for y = d.years.from, d.years.to do
-      local function val(code)
-        if den == nil then
-          local v = num[code .. "|" .. y]
-          return (v ~= nil and v ~= NA) and v * scale(y) or nil
-        end
-        local r = ratio(num[code .. "|" .. y], den[code .. "|" .. (y - lag)], per)
-        return r and r * scale(y)
-      end
+      local function val(code) return value_of(code, y) end
       local a = val(auth)
       local acode = auth   -- the code whose figure stands for the authority this year
       if a == nil and d.join_predecessors then
@@ -424,6 +473,25 @@ function M.run(ctx, d)
     end
     ctx:table(m.name .. "_neighbours", { columns = ncols, rows = nrows },
       { caption = m.label .. ": each statistical neighbour of " .. d.authority_name, digits = m.digits or 1 })
+    -- every authority's figure, rank and quartile in the last year with figures
+    local ry
+    for y = d.years.to, d.years.from, -1 do if extra.all[y] and #extra.all[y] > 0 then ry = y; break end end
+    if ry then
+      local ranked, n = lait.ranks(extra, ry, m.polarity)
+      local isn = {}
+      for _, c in ipairs(sn) do isn[tostring(c)] = true end
+      local rrows = {}
+      for _, r in ipairs(ranked) do
+        rrows[#rrows + 1] = { r.code, r.name or NA, r.value, r.rank, r.quartile,
+          r.code == auth and d.authority_name or (isn[r.code] and "neighbour" or "") }
+      end
+      ctx:table(m.name .. "_ranks", { columns = { "code", "authority", "value", "rank", "quartile", "comparison" }, rows = rrows }, {
+        caption = string.format("%s, %s: every authority's figure, rank and quartile (%d authorities with a figure; "
+          .. "1 = %s; ties share the best rank)", m.label, year_label(ry), n, m.polarity == "low" and "lowest" or "highest"),
+        digits = m.digits or 1,
+        note = "Authorities without a figure that year (missing or suppressed) are not ranked. Quartile = ceil(4 × rank / n).",
+        labels = { code = "old LA code", comparison = "role in this comparison" } })
+    end
     local years, col = {}, { {}, {}, {}, {}, {}, {}, {} }
     for y = d.years.from, d.years.to do years[#years + 1] = y end
     for i, row in ipairs(rows) do for j = 2, 7 do col[j][i] = row[j] end end
@@ -477,6 +545,23 @@ function M.run(ctx, d)
       if den == nil then centre = (ev ~= nil and ev ~= NA) and ev or nil
       else centre = ratio(num["E|" .. fy], den["E|" .. (fy - lag)], per) end
       intervals.funnel(ctx, d, m, fy, units, centre and centre * scale(fy), year_label, names[1])
+    end
+    -- a LAIT rate whose population file lacked an authority-year: its
+    -- denominator was implied from the rounded published rate instead
+    if pop and implied and next(implied) then
+      local ks = {}
+      for k in pairs(implied) do ks[#ks + 1] = k end
+      table.sort(ks)
+      local shown = {}
+      for i = 1, math.min(#ks, 8) do
+        local c, y = ks[i]:match("^(.-)|(%d+)$")
+        shown[i] = string.format("%s in %s", c, year_label(tonumber(y)))
+      end
+      ctx:warn(string.format("%s: %s has no population figure for %d authority-year(s) (%s%s); there the denominator is "
+        .. "the one the published rate implies (%s × %s / rate), which carries the rate's rounding.", m.label,
+        m.population.input, #ks, table.concat(shown, ", "), #ks > 8 and ", …" or "", m.count, util.fmt_number(per)))
+      ctx:estimate({ label = m.name .. ".population_implied", value = #ks,
+        unit = "authority-years whose population is implied from the published rate", group = m.name, detail = true })
     end
     -- zero runs: a count of 0 in three or more consecutive years looks like a
     -- recording artefact (a field not filled in) rather than a true zero

@@ -5,7 +5,7 @@
 -- validate_last(ret, last).  Failures name this year's record, as the
 -- current-year rules do, and quote last year's value and line.
 -- Rules 205A-D (UASC across years), 452, 453, 503G-J (fields the 2017
--- specification lacks), 559-561, 584 (adoption decisions), 626 and the
+-- specification lacks), 559-561, 584 (adoption decisions) and the
 -- social-worker rules are not implemented.
 -- @module csc.ssda903.validate_last
 local read = require("csc.ssda903.read")
@@ -75,6 +75,17 @@ rule("207", "a child recorded as a mother last year is still a mother (when look
     local h, hl = c.header, l.header
     if h and hl and hl.MOTHER == "1" and h.MOTHER ~= "1" and #c.episodes > 0 then
       fail(ret, "207", h, "MOTHER", string.format("MOTHER is %s but was 1 last year (%s)", h.MOTHER or "blank", where(last, hl)))
+    end
+  end
+end)
+
+rule("626", "a child recorded as not a mother last year (MOTHER 0) whose first child was born before this year "
+  .. "cannot be a mother now", function(ret, last, ch, lch)
+  for c, l in both(ch, lch) do
+    local h, hl = c.header, l.header
+    if h and hl and h.MOTHER == "1" and hl.MOTHER == "0" and h._d.MC_DOB and h._d.MC_DOB < ret.start then
+      fail(ret, "626", h, "MC_DOB", string.format("MOTHER is 1 and the first child was born %s, before this year, but "
+        .. "last year's MOTHER was 0 (%s)", h.MC_DOB, where(last, hl)))
     end
   end
 end)
