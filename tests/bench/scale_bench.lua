@@ -118,6 +118,18 @@ if step == "check" then
   if kind == "ps" or kind == "maha" then
     local a, na = sets.read_sets(ours)
     local b, nb = sets.read_sets(theirs)
+    if kind == "maha" then
+      -- a 10:1 matched set is a set: MatchIt and csceval may list equally distant
+      -- controls in another slot order, so compare the controls sorted by row
+      for _, t in ipairs({ a, b }) do
+        for tr, row in pairs(t) do
+          local c = {}
+          for _, v in pairs(row) do c[#c + 1] = v end
+          table.sort(c)
+          t[tr] = c
+        end
+      end
+    end
     local diff, total = sets.same_sets(a, b)
     if diff == 0 then
       print(string.format("identical matched sets: %d treated units, %d pairs", total, na))
