@@ -3,7 +3,7 @@
  *
  *   gen_national ROWS OUT.csv [SEED]
  *
- * writes OUT.csv (ROWS pupils, 11 columns, about 45 bytes a row: 450 MB at
+ * writes OUT.csv (ROWS pupils, 11 columns, about 42 bytes a row: 420 MB at
  * 10,000,000 rows) and OUT_la.csv beside it (one row per local authority:
  * the table the join step uses).  The records are synthetic: no column comes
  * from the National Pupil Database, only its shape (one row per pupil, an
