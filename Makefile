@@ -49,7 +49,7 @@ docs: csceval
 	./csceval explain docs > docs/explain.md
 	./csceval test tests/tools/gen_docs.lua
 
-.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench \
+.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench test-national-gen \
         install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening
 
 all: csceval
@@ -141,6 +141,10 @@ test-unit: $(TEST_BIN)
 test-lua: csceval
 	./csceval test tests/lua/run.lua
 
+# the scale-series generator at 100,000 rows (tests/bench/gen_national_check.sh; not timed)
+test-national-gen: csceval
+	@sh tests/bench/gen_national_check.sh $(BUILD)
+
 test-bad: csceval
 	@sh tests/badinput/run.sh ./csceval
 
@@ -192,7 +196,7 @@ check: deps browser-deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
-	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser
+	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser test-national-gen
 	$(MAKE) test-xlsx
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh

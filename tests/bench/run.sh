@@ -45,7 +45,7 @@ po=$(echo "$peers" | awk '$2 == "ols_hc1_1m" { print $3 }')
 "$DIR/model_bench" "$DIR/model_1m.csv" "$RUNS" "$pl" "$po"
 
 # --- matching and ITS benchmarks, when present (each prints its own bench lines)
-for part in tests/bench/match.sh tests/bench/placebo.sh; do
+for part in tests/bench/match.sh tests/bench/placebo.sh tests/bench/scale.sh; do
   [ -f "$part" ] && RUNS=$RUNS BENCH_DIR=$DIR sh "$part"
 done
 exit 0
