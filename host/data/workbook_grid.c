@@ -227,18 +227,21 @@ struct survey_col {
 static int survey_columns(const struct wb_grid *g, size_t h, size_t c0, size_t c1, size_t d0,
                           size_t d1, struct survey_col *sc) {
   const char *q = "";
-  size_t group = c0;
+  size_t group = c0, span = 0;
   for (size_t c = c0; c <= c1; c++) {
     const struct wb_cell *x = wb_grid_at(g, h, c);
-    if (x && !x->covered && x->text[0]) { q = x->text; group = c; }
+    if (x && !x->covered && x->text[0]) { q = x->text; group = c; span = 0; }
     struct survey_col *s = &sc[c - c0];
     s->group = group;
     const char *opt = cell_text(g, h + 1, c);
-    size_t span = 1;
-    while (group + span <= c1) {
-      const struct wb_cell *y = wb_grid_at(g, h, group + span);
-      if (y && !y->covered && y->text[0]) break;
-      span++;
+    /* the question's width, measured once per question (linear in columns) */
+    if (span == 0) {
+      span = 1;
+      while (group + span <= c1) {
+        const struct wb_cell *y = wb_grid_at(g, h, group + span);
+        if (y && !y->covered && y->text[0]) break;
+        span++;
+      }
     }
     char qs[64], os[64];
     snake(q, qs, sizeof qs);
@@ -279,15 +282,21 @@ static size_t count_lines(const char *s) {
   return n;
 }
 
+/* Which questions have a tick-box option ticked in row r: ticked[k] for the
+ * question whose first column is c0 + k (one pass over the row). */
+static void mark_ticked(const struct wb_grid *g, const struct survey_col *sc, size_t c0,
+                        size_t c1, size_t r, char *ticked) {
+  memset(ticked, 0, c1 - c0 + 1);
+  for (size_t c = c0; c <= c1; c++)
+    if (sc[c - c0].choice && *cell_text(g, r, c)) ticked[sc[c - c0].group - c0] = 1;
+}
+
 /* The value a tick-box column has in row r: "TRUE" when ticked, "FALSE"
  * when another box of the question is ticked, "" when none is (skipped). */
 static const char *choice_value(const struct wb_grid *g, const struct survey_col *sc, size_t c0,
-                                size_t c1, size_t c, size_t r) {
+                                const char *ticked, size_t c, size_t r) {
   if (*cell_text(g, r, c)) return "TRUE";
-  size_t grp = sc[c - c0].group;
-  for (size_t k = grp; k <= c1 && sc[k - c0].group == grp; k++)
-    if (sc[k - c0].choice && *cell_text(g, r, k)) return "FALSE";
-  return "";
+  return ticked[sc[c - c0].group - c0] ? "FALSE" : "";
 }
 
 /* Translate the CSV loader's "\1:LINE:FIELD (column "x"): what" into
@@ -327,6 +336,7 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   char *buf = NULL;
   size_t len = 0, *rec_line = NULL, *rec_row = NULL;
   struct survey_col *sc = NULL;
+  char *ticked = NULL;         /* per row: which questions have a box ticked */
   size_t ncols = 0;
   int survey = o->header_rows == 2;
   if (apply_merges(g) != 0) { fail(err, "%s: not enough memory", where); return NULL; }
@@ -359,7 +369,8 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   ncols = c1 - c0 + 1;
   if (survey) {
     if (h + 1 >= g->nrow) { fail(err, "%s: a survey export needs two header rows (question, then answer option); found one", where); return NULL; }
-    if (!(sc = calloc(ncols, sizeof *sc)) || survey_columns(g, h, c0, c1, d0, d1, sc) != 0) {
+    if (!(sc = calloc(ncols, sizeof *sc)) || !(ticked = malloc(ncols))
+        || survey_columns(g, h, c0, c1, d0, d1, sc) != 0) {
       fail(err, "%s: not enough memory", where);
       goto done;
     }
@@ -381,10 +392,11 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   for (size_t k = 0; k < ndata; k++) {
     size_t r = d0 + k;
     rec_line[k + 1] = line; rec_row[k + 1] = r;
+    if (survey) mark_ticked(g, sc, c0, c1, r, ticked);
     for (size_t c = c0; c <= c1; c++) {
       const struct wb_cell *x = wb_grid_at(g, r, c);
       const char *v = !x ? "" : x->kind == WB_ERROR ? "NA" : x->text;
-      if (survey && sc[c - c0].choice) v = choice_value(g, sc, c0, c1, c, r);
+      if (survey && sc[c - c0].choice) v = choice_value(g, sc, c0, ticked, c, r);
       if (c > c0) fputc(',', out);
       put_field(out, v);
       line += count_lines(v);
@@ -409,6 +421,6 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   }
 done:
   for (size_t j = 0; sc && j < ncols; j++) free(sc[j].label);
-  free(sc); free(buf); free(rec_line); free(rec_row);
+  free(sc); free(ticked); free(buf); free(rec_line); free(rec_row);
   return f;
 }
