@@ -10,6 +10,13 @@
 
 #include "workbook.h"
 
+#include <libxml/xmlreader.h>
+
+/* the current element's local name is NAME (workbook_xlsx.c) */
+int wb_xml_is(xmlTextReaderPtr r, const char *name);
+/* the current element's attribute NAME by local name, copied (free it); NULL when absent */
+char *wb_xml_attr(xmlTextReaderPtr r, const char *name);
+
 enum wb_kind { WB_EMPTY = 0, WB_TEXT, WB_NUMBER, WB_DATE, WB_BOOL, WB_ERROR };
 
 struct wb_cell {

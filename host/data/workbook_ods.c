@@ -27,28 +27,9 @@ static int sb_add(struct sbuf *b, const char *s, size_t len) {
   return 0;
 }
 
-static int is(xmlTextReaderPtr r, const char *name) {
-  const xmlChar *n = xmlTextReaderConstLocalName(r);
-  return n && strcmp((const char *)n, name) == 0;
-}
-
-static char *attr(xmlTextReaderPtr r, const char *name) {
-  char *out = NULL;
-  if (xmlTextReaderMoveToFirstAttribute(r) != 1) return NULL;
-  do {
-    const xmlChar *n = xmlTextReaderConstLocalName(r);
-    if (n && strcmp((const char *)n, name) == 0) {
-      const xmlChar *v = xmlTextReaderConstValue(r);
-      out = strdup(v ? (const char *)v : "");
-      break;
-    }
-  } while (xmlTextReaderMoveToNextAttribute(r) == 1);
-  xmlTextReaderMoveToElement(r);
-  return out;
-}
 
 static size_t attr_count(xmlTextReaderPtr r, const char *name) {
-  char *a = attr(r, name);
+  char *a = wb_xml_attr(r, name);
   long k = a ? atol(a) : 1;
   free(a);
   return k >= 1 ? (size_t)k : 1;
@@ -80,14 +61,14 @@ int wb_ods_sheets(zip_t *z, char ***names, size_t *n, char *msg, size_t cap) {
   int ret, rc = 0;
   ret = xmlTextReaderRead(r);
   while (ret == 1) {
-    if (!start(r) || !is(r, "table")) { ret = xmlTextReaderRead(r); continue; }
+    if (!start(r) || !wb_xml_is(r, "table")) { ret = xmlTextReaderRead(r); continue; }
     if (k == capn) {
       capn = capn ? capn * 2 : 8;
       char **p = realloc(out, capn * sizeof *p);
       if (!p) { rc = -1; break; }
       out = p;
     }
-    char *nm = attr(r, "name");
+    char *nm = wb_xml_attr(r, "name");
     out[k++] = nm ? nm : strdup("?");
     /* on to the node after this table, its rows skipped */
     ret = xmlTextReaderIsEmptyElement(r) ? xmlTextReaderRead(r) : xmlTextReaderNext(r);
@@ -165,7 +146,7 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
   /* to the sheet */
   ret = xmlTextReaderRead(r);
   while (ret == 1) {
-    if (!start(r) || !is(r, "table")) { ret = xmlTextReaderRead(r); continue; }
+    if (!start(r) || !wb_xml_is(r, "table")) { ret = xmlTextReaderRead(r); continue; }
     if (k++ == sheet) break;
     ret = xmlTextReaderIsEmptyElement(r) ? xmlTextReaderRead(r) : xmlTextReaderNext(r);
   }
@@ -177,19 +158,19 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
   struct ods_cell c = {0};
   char vbuf[64], cell[32];
   while ((ret = xmlTextReaderRead(r)) == 1) {
-    if (end_el(r) && is(r, "table") && xmlTextReaderDepth(r) == depth) break;
-    if (start(r) && is(r, "table") && !xmlTextReaderIsEmptyElement(r)) {
+    if (end_el(r) && wb_xml_is(r, "table") && xmlTextReaderDepth(r) == depth) break;
+    if (start(r) && wb_xml_is(r, "table") && !xmlTextReaderIsEmptyElement(r)) {
       /* a table inside a cell (a chart's data, say): step over it */
       if (xmlTextReaderNext(r) != 1) break;
       if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) continue;
     }
-    if (start(r) && is(r, "table-row")) {
+    if (start(r) && wb_xml_is(r, "table-row")) {
       rrep = attr_count(r, "number-rows-repeated");
       col = 0; row_has = 0; row_first = row;
       if (xmlTextReaderIsEmptyElement(r)) row += rrep;
       continue;
     }
-    if (end_el(r) && is(r, "table-row")) {
+    if (end_el(r) && wb_xml_is(r, "table-row")) {
       /* a repeated row with values is copied (capped); an empty one only counts */
       if (row_has && rrep > 1) {
         size_t times = rrep > 1024 ? 1024 : rrep;
@@ -206,24 +187,24 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
       if (row > WB_MAX_ROWS && row_has) { snprintf(msg, cap, "more than %zu rows", WB_MAX_ROWS); goto done; }
       continue;
     }
-    if (start(r) && (is(r, "table-cell") || is(r, "covered-table-cell"))) {
+    if (start(r) && (wb_xml_is(r, "table-cell") || wb_xml_is(r, "covered-table-cell"))) {
       cell_clear(&c);
-      is_covered = is(r, "covered-table-cell");
+      is_covered = wb_xml_is(r, "covered-table-cell");
       crep = attr_count(r, "number-columns-repeated");
       cspan = attr_count(r, "number-columns-spanned");
       rspan = attr_count(r, "number-rows-spanned");
-      c.type = attr(r, "value-type");
-      c.value = attr(r, "value");
-      c.date = attr(r, "date-value");
-      c.boolean = attr(r, "boolean-value");
-      c.string = attr(r, "string-value");
-      c.formula = attr(r, "formula");
+      c.type = wb_xml_attr(r, "value-type");
+      c.value = wb_xml_attr(r, "value");
+      c.date = wb_xml_attr(r, "date-value");
+      c.boolean = wb_xml_attr(r, "boolean-value");
+      c.string = wb_xml_attr(r, "string-value");
+      c.formula = wb_xml_attr(r, "formula");
       in_cell = 1;
       if (!xmlTextReaderIsEmptyElement(r)) continue;
       /* an empty element ends here: fall through to the end handling */
     }
-    if (in_cell && ((end_el(r) && (is(r, "table-cell") || is(r, "covered-table-cell"))) ||
-                    (start(r) && xmlTextReaderIsEmptyElement(r) && (is(r, "table-cell") || is(r, "covered-table-cell"))))) {
+    if (in_cell && ((end_el(r) && (wb_xml_is(r, "table-cell") || wb_xml_is(r, "covered-table-cell"))) ||
+                    (start(r) && xmlTextReaderIsEmptyElement(r) && (wb_xml_is(r, "table-cell") || wb_xml_is(r, "covered-table-cell"))))) {
       in_cell = 0;
       const char *v;
       size_t len;
@@ -250,17 +231,17 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
       continue;
     }
     if (!in_cell) continue;
-    if (start(r) && is(r, "p")) {
+    if (start(r) && wb_xml_is(r, "p")) {
       if (c.paragraphs++ && sb_add(&c.text, "\n", 1) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
       in_p = !xmlTextReaderIsEmptyElement(r);
-    } else if (end_el(r) && is(r, "p")) {
+    } else if (end_el(r) && wb_xml_is(r, "p")) {
       in_p = 0;
-    } else if (in_p && start(r) && is(r, "s")) {
+    } else if (in_p && start(r) && wb_xml_is(r, "s")) {
       size_t n = attr_count(r, "c");
       for (size_t t = 0; t < n && t < 1024; t++) if (sb_add(&c.text, " ", 1) != 0) goto done;
-    } else if (in_p && start(r) && is(r, "tab")) {
+    } else if (in_p && start(r) && wb_xml_is(r, "tab")) {
       if (sb_add(&c.text, "\t", 1) != 0) goto done;
-    } else if (in_p && start(r) && is(r, "line-break")) {
+    } else if (in_p && start(r) && wb_xml_is(r, "line-break")) {
       if (sb_add(&c.text, "\n", 1) != 0) goto done;
     } else if (in_p && (xmlTextReaderNodeType(r) == XML_READER_TYPE_TEXT ||
                         xmlTextReaderNodeType(r) == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {

@@ -35,13 +35,14 @@ static xmlTextReaderPtr open_part(const char *buf, size_t len) {
   return xmlReaderForMemory(buf, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
-static int is(xmlTextReaderPtr r, const char *name) {
+int wb_xml_is(xmlTextReaderPtr r, const char *name) {
   const xmlChar *n = xmlTextReaderConstLocalName(r);
   return n && strcmp((const char *)n, name) == 0;
 }
 
-/* Attribute by local name (any prefix), copied; NULL when absent. */
-static char *attr(xmlTextReaderPtr r, const char *name) {
+/* Element test and attribute by local name (any prefix), copied; NULL when
+ * absent: shared by the .xlsx and .ods readers (workbook_int.h). */
+char *wb_xml_attr(xmlTextReaderPtr r, const char *name) {
   char *out = NULL;
   if (xmlTextReaderMoveToFirstAttribute(r) != 1) return NULL;
   do {
@@ -102,7 +103,7 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
   if (rels) {
     xmlTextReaderPtr r = open_part(rels, strlen(rels));
     while (r && xmlTextReaderRead(r) == 1) {
-      if (!start(r) || !is(r, "Relationship")) continue;
+      if (!start(r) || !wb_xml_is(r, "Relationship")) continue;
       if (nrel == caprel) {
         caprel = caprel ? caprel * 2 : 16;
         char **a = realloc(rid, caprel * sizeof *a), **t;
@@ -111,8 +112,8 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
         if (t) tgt = t;
         if (!a || !t) { rc = -1; break; }
       }
-      rid[nrel] = attr(r, "Id");
-      tgt[nrel] = attr(r, "Target");
+      rid[nrel] = wb_xml_attr(r, "Id");
+      tgt[nrel] = wb_xml_attr(r, "Target");
       nrel++;
     }
     if (r) xmlFreeTextReader(r);
@@ -121,11 +122,11 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
   size_t capsheet = 0;
   while (rc == 0 && r && xmlTextReaderRead(r) == 1) {
     if (!start(r)) continue;
-    if (is(r, "workbookPr")) {
-      char *d = attr(r, "date1904");
+    if (wb_xml_is(r, "workbookPr")) {
+      char *d = wb_xml_attr(r, "date1904");
       b->date1904 = d && (!strcmp(d, "1") || !strcmp(d, "true"));
       free(d);
-    } else if (is(r, "sheet")) {
+    } else if (wb_xml_is(r, "sheet")) {
       if (b->nsheet == capsheet) {
         capsheet = capsheet ? capsheet * 2 : 8;
         struct xl_sheet *p = realloc(b->sheet, capsheet * sizeof *p);
@@ -133,9 +134,9 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
         b->sheet = p;
       }
       struct xl_sheet *s = &b->sheet[b->nsheet++];
-      s->name = attr(r, "name");
+      s->name = wb_xml_attr(r, "name");
       s->target = NULL;
-      char *id = attr(r, "id");
+      char *id = wb_xml_attr(r, "id");
       for (size_t k = 0; id && k < nrel; k++)
         if (rid[k] && tgt[k] && !strcmp(rid[k], id)) {
           const char *t = tgt[k];
@@ -166,16 +167,16 @@ static int read_sst(zip_t *z, struct xl_book *b) {
   int in_t = 0, in_rph = 0, rc = 0;
   size_t cap = 0;
   while (r && xmlTextReaderRead(r) == 1) {
-    if (start(r) && is(r, "si")) { cur.n = 0; if (cur.s) cur.s[0] = '\0'; }
-    if (start(r) && is(r, "rPh")) in_rph = !xmlTextReaderIsEmptyElement(r);
-    else if (end(r) && is(r, "rPh")) in_rph = 0;
-    if (start(r) && is(r, "t")) in_t = !xmlTextReaderIsEmptyElement(r);
-    else if (end(r) && is(r, "t")) in_t = 0;
+    if (start(r) && wb_xml_is(r, "si")) { cur.n = 0; if (cur.s) cur.s[0] = '\0'; }
+    if (start(r) && wb_xml_is(r, "rPh")) in_rph = !xmlTextReaderIsEmptyElement(r);
+    else if (end(r) && wb_xml_is(r, "rPh")) in_rph = 0;
+    if (start(r) && wb_xml_is(r, "t")) in_t = !xmlTextReaderIsEmptyElement(r);
+    else if (end(r) && wb_xml_is(r, "t")) in_t = 0;
     if (in_t && !in_rph && text_node(r)) {
       const char *v = (const char *)xmlTextReaderConstValue(r);
       if (v && sb_add(&cur, v, strlen(v)) != 0) { rc = -1; break; }
     }
-    if (end(r) && is(r, "si")) {
+    if (end(r) && wb_xml_is(r, "si")) {
       if (b->nsst == cap) {
         cap = cap ? cap * 2 : 256;
         char **p = realloc(b->sst, cap * sizeof *p);
@@ -222,7 +223,7 @@ static int read_styles(zip_t *z, struct xl_book *b) {
   size_t nf = 0, capf = 0, capxf = 0;
   int in_xfs = 0, rc = 0;
   while (r && xmlTextReaderRead(r) == 1) {
-    if (start(r) && is(r, "numFmt")) {
+    if (start(r) && wb_xml_is(r, "numFmt")) {
       if (nf == capf) {
         capf = capf ? capf * 2 : 16;
         int *a = realloc(fid, capf * sizeof *a);
@@ -231,21 +232,21 @@ static int read_styles(zip_t *z, struct xl_book *b) {
         if (c) fcode = c;
         if (!a || !c) { rc = -1; break; }
       }
-      char *id = attr(r, "numFmtId");
+      char *id = wb_xml_attr(r, "numFmtId");
       fid[nf] = id ? atoi(id) : -1;
       free(id);
-      fcode[nf++] = attr(r, "formatCode");
+      fcode[nf++] = wb_xml_attr(r, "formatCode");
     }
-    if (start(r) && is(r, "cellXfs")) in_xfs = !xmlTextReaderIsEmptyElement(r);
-    else if (end(r) && is(r, "cellXfs")) in_xfs = 0;
-    if (in_xfs && start(r) && is(r, "xf")) {
+    if (start(r) && wb_xml_is(r, "cellXfs")) in_xfs = !xmlTextReaderIsEmptyElement(r);
+    else if (end(r) && wb_xml_is(r, "cellXfs")) in_xfs = 0;
+    if (in_xfs && start(r) && wb_xml_is(r, "xf")) {
       if (b->nxf == capxf) {
         capxf = capxf ? capxf * 2 : 32;
         int *p = realloc(b->xf_date, capxf * sizeof *p);
         if (!p) { rc = -1; break; }
         b->xf_date = p;
       }
-      char *id = attr(r, "numFmtId");
+      char *id = wb_xml_attr(r, "numFmtId");
       int n = id ? atoi(id) : 0;
       free(id);
       const char *code = NULL;
@@ -360,17 +361,17 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
   size_t row = 0, col = 0;
   int in_c = 0, in_v = 0, in_is_t = 0, ret;
   while ((ret = xmlTextReaderRead(r)) == 1) {
-    if (start(r) && is(r, "row")) {
-      char *a = attr(r, "r");
+    if (start(r) && wb_xml_is(r, "row")) {
+      char *a = wb_xml_attr(r, "r");
       if (a) { long k = atol(a); if (k >= 1) row = (size_t)k - 1; free(a); }
       col = 0;
       if (xmlTextReaderIsEmptyElement(r)) row++;
-    } else if (end(r) && is(r, "row") && !start(r)) {
+    } else if (end(r) && wb_xml_is(r, "row") && !start(r)) {
       row++;
-    } else if (start(r) && is(r, "c")) {
+    } else if (start(r) && wb_xml_is(r, "c")) {
       cell.v.n = 0;
       if (cell.v.s) cell.v.s[0] = '\0';
-      char *ref = attr(r, "r"), *t = attr(r, "t"), *s = attr(r, "s");
+      char *ref = wb_xml_attr(r, "r"), *t = wb_xml_attr(r, "t"), *s = wb_xml_attr(r, "s");
       size_t rr, cc;
       if (ref && wb_parse_ref(ref, &rr, &cc) == 0) { cell.r = rr; cell.c = cc; }
       else { cell.r = row; cell.c = col; }
@@ -380,17 +381,17 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
       free(ref); free(t); free(s);
       col = cell.c + 1;
       in_c = !xmlTextReaderIsEmptyElement(r);
-    } else if (in_c && start(r) && is(r, "f")) {
+    } else if (in_c && start(r) && wb_xml_is(r, "f")) {
       cell.has_f = 1;
-    } else if (in_c && start(r) && (is(r, "v") || is(r, "t"))) {
-      if (is(r, "v")) in_v = !xmlTextReaderIsEmptyElement(r);
+    } else if (in_c && start(r) && (wb_xml_is(r, "v") || wb_xml_is(r, "t"))) {
+      if (wb_xml_is(r, "v")) in_v = !xmlTextReaderIsEmptyElement(r);
       else in_is_t = !xmlTextReaderIsEmptyElement(r);
-    } else if (in_c && end(r) && (is(r, "v") || is(r, "t"))) {
+    } else if (in_c && end(r) && (wb_xml_is(r, "v") || wb_xml_is(r, "t"))) {
       in_v = in_is_t = 0;
     } else if ((in_v || in_is_t) && text_node(r)) {
       const char *v = (const char *)xmlTextReaderConstValue(r);
       if (v && sb_add(&cell.v, v, strlen(v)) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
-    } else if (in_c && end(r) && is(r, "c")) {
+    } else if (in_c && end(r) && wb_xml_is(r, "c")) {
       in_c = 0;
       if (cell.r >= WB_MAX_ROWS || cell.c >= WB_MAX_COLS) {
         snprintf(msg, cap, "a cell lies beyond row %zu or column %zu (the workbook is damaged)", WB_MAX_ROWS, WB_MAX_COLS);
@@ -400,8 +401,8 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
         if (!msg[0]) snprintf(msg, cap, "not enough memory");
         goto done;
       }
-    } else if (start(r) && is(r, "mergeCell")) {
-      char *ref = attr(r, "ref");
+    } else if (start(r) && wb_xml_is(r, "mergeCell")) {
+      char *ref = wb_xml_attr(r, "ref");
       char *colon = ref ? strchr(ref, ':') : NULL;
       size_t r0, c0, r1, c1;
       if (colon && (*colon = '\0', wb_parse_ref(ref, &r0, &c0) == 0) && wb_parse_ref(colon + 1, &r1, &c1) == 0 &&
