@@ -1,5 +1,6 @@
 #!/bin/sh
-# make fuzz: every libFuzzer harness at once, for SECONDS each, at nice 19.
+# make fuzz: every libFuzzer harness at once, for SECONDS each, at nice 19
+# (FUZZ_NICE=N for another niceness, on a machine with CPU to spare).
 #   sh tests/fuzz/run.sh SECONDS NAME...
 # Each harness starts from the committed corpus tests/fuzz/corpus/NAME/ (read
 # only) and a working corpus tests/out/fuzz/corpus/NAME/ (new inputs), with
@@ -35,7 +36,7 @@ for n in "$@"; do
   # the CPU, so it is generous.  -rss_limit_mb: an input that needs more
   # memory is a finding too (libFuzzer's default, written out)
   ( start=$(date +%s)
-    nice -n 19 "build-fuzz/fuzz/$n" -max_total_time="$secs" -timeout=300 -rss_limit_mb=2048 \
+    nice -n "${FUZZ_NICE:-19}" "build-fuzz/fuzz/$n" -max_total_time="$secs" -timeout=300 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$out/$n-" $dict $quiet $leaks \
       "$out/corpus/$n" "tests/fuzz/corpus/$n" >"$out/$n.log" 2>&1
     rc=$?
