@@ -42,6 +42,11 @@ while read -r recipe design; do
   if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: export of $recipe"; fi
 done <<LIST
 recipes/lincs_early_help.lua its
+recipes/lincs_referrals_cits.lua cits
+recipes/nwd_leaving_care.lua cits
+recipes/lincs_future4me.lua ipw
+recipes/nwd_back_on_track.lua matching
+tests/export/did_panel.lua did
 LIST
 echo "export $pass $fail" >> tests/out/summary.txt
 echo "export: $pass passed, $fail failed, $skipped skipped"
