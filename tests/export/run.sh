@@ -47,6 +47,9 @@ recipes/nwd_leaving_care.lua cits
 recipes/lincs_future4me.lua ipw
 recipes/nwd_back_on_track.lua matching
 tests/export/did_panel.lua did
+recipes/derby_care_leavers.lua benchmark
+recipes/lincs_benchmarks.lua benchmark
+recipes/lincs_workforce.lua benchmark
 LIST
 echo "export $pass $fail" >> tests/out/summary.txt
 echo "export: $pass passed, $fail failed, $skipped skipped"

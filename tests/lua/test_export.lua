@@ -77,3 +77,25 @@ H.case("export: --data replaces an input's path and the data are then not synthe
   H.eq(res.plan.inputs[1].replaced, true)
   H.ok(not sys.read(tmp .. "/real/lincs_early_help.R"):find("SYNTHETIC", 1, true), "no synthetic note")
 end)
+
+H.case("export: the comparison with results.json fails on a different number and on an unknown name", function()
+  local json = require("csc.json")
+  assert(sys.write_atomic(tmp .. "/results.json", json.encode({ estimates = {
+    { label = "y.did_2x2", value = 6.357, se = 1.0168, p = 5.3e-6, ci = { 4.23, 8.48 } },
+    { label = "y.rank.2019", value = 12, n = 150 } } })))
+  local function run(csv)
+    assert(sys.write_atomic(tmp .. "/r.csv", csv))
+    local saved_arg, saved_print = arg, print
+    arg = { tmp .. "/results.json", tmp .. "/r.csv", "did" }
+    print = function() end
+    local ok, rc = pcall(assert(loadfile("tests/export/compare.lua", "t")))
+    arg, print = saved_arg, saved_print
+    assert(ok, rc)
+    return rc
+  end
+  H.eq(run('"name","value"\n"y.did_2x2","6.357"\n"y.did_2x2:se","1.0168"\n"y.did_2x2:ci_high","8.48"\n'
+    .. '"y.rank.2019:n","150"\n'), 0)
+  H.eq(run('"name","value"\n"y.did_2x2","6.3571"\n'), 1)            -- 1.4e-5 relative: over did's 1e-6
+  H.eq(run('"name","value"\n"y.did_2x2:se","1.0168"\n"y.did_4x4","1"\n'), 1)   -- not among the results
+  H.eq(run('"name","value"\n'), 1)                                   -- nothing compared
+end)

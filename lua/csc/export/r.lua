@@ -96,10 +96,12 @@ local function header(plan, packages)
     for _, w in ipairs(plan.warnings) do add(wrap("- " .. w, "#   ")) end
   end
   add("")
-  add("suppressPackageStartupMessages({")
-  for _, p in ipairs(packages) do add("  library(" .. p .. ")") end
-  add("})")
-  add("")
+  if #packages > 0 then
+    add("suppressPackageStartupMessages({")
+    for _, p in ipairs(packages) do add("  library(" .. p .. ")") end
+    add("})")
+    add("")
+  end
   add([==[# The folder of this script: synthetic and prepared data are read from there.
 script_dir <- local({
   a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
@@ -147,7 +149,7 @@ local function reader(plan, var, e)
   local where = e.file and string.format("file.path(script_dir, %s)", rstr(e.file)) or rstr(e.path)
   local fmt = e.file and "csv" or (e.format or "csv")
   if fmt == "csv" then
-    return string.format("%s <- read.csv(%s, check.names = FALSE, stringsAsFactors = FALSE,\n"
+    return string.format("%s <- read.csv(%s, check.names = FALSE, stringsAsFactors = FALSE, fileEncoding = \"UTF-8-BOM\",\n"
       .. "  na.strings = c(\"\", \"NA\", \"c\", \"x\", \"z\", \"k\", \"u\", \"low\", \".\", \":\"))", var, where)
   elseif fmt == "dta" then
     return string.format("%s <- foreign::read.dta(%s, convert.factors = FALSE)", var, where)
@@ -1020,11 +1022,153 @@ designs.did = function(plan, body)
   end
 end
 
+-- ----- benchmark: an authority against its statistical neighbours and England -----
+
+local BENCH_R = [==[
+# ---- Benchmarking ---------------------------------------------------------------
+num <- function(v) suppressWarnings(as.numeric(as.character(v)))   # "-", "c", "x": missing
+# An Explore Education Statistics tidy file as "code|year" -> value (England: "E|year"); the
+# last row of a key wins, as in csceval.
+ees_index <- function(f, col, codecol) {
+  lev <- as.character(f$geographic_level)
+  key <- ifelse(lev == "National", "E", ifelse(lev == "Local authority", as.character(f[[codecol]]), NA))
+  tab <- setNames(num(f[[col]]), paste(key, f$time_period, sep = "|"))
+  tab <- tab[!is.na(key)]
+  tab[!duplicated(names(tab), fromLast = TRUE)]
+}
+# One measure of DfE's LAIT long file (measure_short, year, la_number, area_name, region, value):
+# England is LAIT code 970, the regions above it.
+lait_index <- function(f, measure) {
+  f <- f[f$measure_short == measure & !is.na(f$la_number) & !is.na(f$year), ]
+  code <- as.integer(num(f$la_number)); v <- num(f$value)
+  key <- ifelse(code == 970, "E", as.character(code))
+  tab <- setNames(v, paste(key, as.integer(num(f$year)), sep = "|"))
+  tab <- tab[!duplicated(names(tab), fromLast = TRUE)]
+  la <- code < 970
+  list(tab = tab,
+       all = split(setNames(v[la & !is.na(v)], code[la & !is.na(v)]), num(f$year)[la & !is.na(v)]),
+       region_of = setNames(as.character(f$region[la]), code[la]),
+       region = setNames(v[code > 970], paste(f$area_name[code > 970], num(f$year)[code > 970], sep = "|")))
+}
+get <- function(tab, key) { v <- unname(tab[key]); if (length(v) == 0) NA else v }
+# Rank among all authorities with a figure that year (1 = highest, or lowest with polarity
+# "low"; ties share the best rank), the number ranked, and the quartile ceil(4 rank / n).
+rank_of <- function(vals, code, polarity) {
+  mine <- vals[code]
+  if (is.na(mine)) return(NULL)
+  better <- if (polarity == "low") sum(vals < mine) else sum(vals > mine)
+  r <- better + 1; n <- length(vals)
+  list(rank = r, n = n, quartile = ceiling(4 * r / n))
+}
+]==]
+
+designs.benchmark = function(plan, body)
+  local d = plan.design
+  local function add(s) body[#body + 1] = s end
+  local expr_r = require("csc.export").expr_r
+  if d.join_predecessors then
+    plan.warn("join_predecessors (figures of a reorganised authority's predecessor) is not exported")
+  end
+  plan.uses[d.neighbours.input] = true
+  for _, m in ipairs(d.measures) do
+    plan.uses[m.input] = true
+    if type(m.denominator) == "table" then plan.uses[m.denominator.input] = true end
+  end
+  add(BENCH_R)
+  local codecol = d.code_column or "old_la_code"
+  add(string.format("AUTH <- %s   # %s", rstr(tostring(d.authority)), d.authority_name))
+  add(string.format("YEARS <- %d:%d%s", d.years.from, d.years.to,
+    d.years.ending and ("   # years ending " .. d.years.ending) or "   # financial years ending March (2018 = 2017/18)"))
+  add("# the authority's statistical neighbours")
+  add(string.format("groupings <- input_%s", d.neighbours.input:gsub("[^%w_]", "_")))
+  add(string.format("sn_cols <- %s", d.neighbours.columns and rvec(d.neighbours.columns)
+    or "grep(\"^SN_?[0-9]+$\", names(groupings), value = TRUE)"))
+  add(string.format("row <- groupings[as.character(groupings[[%s]]) == AUTH, , drop = FALSE]", rstr(d.neighbours.code_column)))
+  add("sn <- as.character(unlist(row[1, sn_cols])); sn <- sn[!is.na(sn) & sn != \"\"]")
+  add("cat(\"neighbours:\", sn, \"\\n\")")
+  if d.checks then
+    add("")
+    add("# The printed table's arithmetic: each printed percentage recomputed from its count and base")
+    for _, c in ipairs(d.checks) do
+      add(string.format("put(%s, 100 * %s / %s)   # %s: printed %s", rstr("check." .. c.name), rval(c.count),
+        rval(c.base), c.label, rval(c.printed)))
+    end
+  end
+  local function filtered(input, where, what)
+    local v = "input_" .. input:gsub("[^%w_]", "_")
+    if not where then return v end
+    local rx, why = expr_r(where)
+    if not rx then
+      plan.warn(what .. ": the filter " .. where .. " uses " .. tostring(why) .. ", which the export does not translate")
+      return v
+    end
+    return string.format("subset(%s, (%s) %%in%% TRUE)", v, rx)
+  end
+  for _, m in ipairs(d.measures) do
+    local per = m.per or 1
+    add("")
+    add(string.format("# ---- Measure %s: %s", m.name, m.label))
+    if m.lait then
+      add(string.format("# the LAIT indicator %s as published", m.lait))
+      add(string.format("L <- lait_index(input_%s, %s)", m.input:gsub("[^%w_]", "_"), rstr(m.lait)))
+      add("numt <- L$tab; dent <- NULL; lag <- 0")
+    else
+      add(string.format("numt <- ees_index(%s, %s, %s)", filtered(m.input, m.where, m.name .. ".where"),
+        rstr(m.numerator), rstr(codecol)))
+      if type(m.denominator) == "string" then
+        add(string.format("dent <- ees_index(%s, %s, %s); lag <- 0   # %s / %s x %s",
+          filtered(m.input, m.where, m.name .. ".where"), rstr(m.denominator), rstr(codecol), m.numerator,
+          m.denominator, rval(per)))
+      elseif type(m.denominator) == "table" then
+        local dn = m.denominator
+        add(string.format("dent <- ees_index(%s, %s, %s); lag <- %d   # the denominator of year Y is %s's for Y - %d",
+          filtered(dn.input, dn.where, m.name .. ".denominator.where"), rstr(dn.column), rstr(codecol),
+          dn.year_lag or 0, dn.input, dn.year_lag or 0))
+      else
+        add("dent <- NULL; lag <- 0   # the published column as it stands")
+      end
+    end
+    local py = m.part_year
+    add(string.format("value_of <- function(code, y) {\n  sc <- %s\n  if (is.null(dent)) return(get(numt, paste(code, y, sep = \"|\")) * sc)\n"
+      .. "  den <- get(dent, paste(code, y - lag, sep = \"|\"))\n"
+      .. "  if (is.na(den) || den == 0) return(NA)\n  get(numt, paste(code, y, sep = \"|\")) / den * %s * sc\n}",
+      py and string.format("if (y == %d) 12 / %d else 1   # a part-year, annualised", py.year, py.months) or "1",
+      rval(per)))
+    if m.interval ~= "none" and (m.count or m.denominator) then
+      plan.warn(m.name .. ": the 95% intervals of the authority's figures are not exported")
+    end
+    add("for (y in YEARS) {")
+    add("  a <- value_of(AUTH, y); e <- value_of(\"E\", y)")
+    add("  v <- vapply(sn, value_of, 0, y = y); v <- v[!is.na(v)]")
+    add(string.format("  if (!is.na(a)) put(paste0(%s, y), a)", rstr(m.name .. ".authority.")))
+    add(string.format("  if (length(v) > 0) { put(paste0(%s, y), mean(v)); put(paste0(%s, y, \":n\"), length(v)) }",
+      rstr(m.name .. ".neighbours_mean."), rstr(m.name .. ".neighbours_mean.")))
+    add(string.format("  if (!is.na(e)) put(paste0(%s, y), e)", rstr(m.name .. ".england.")))
+    add(string.format("  if (!is.na(a) && length(v) > 0) put(paste0(%s, y), as.numeric(a < mean(v)))",
+      rstr(m.name .. ".below_neighbours.")))
+    add(string.format("  if (!is.na(a) && !is.na(e)) put(paste0(%s, y), as.numeric(a < e))", rstr(m.name .. ".below_england.")))
+    add("  # rank and quartile among every authority with a figure that year")
+    if m.lait then
+      add("  vals <- L$all[[as.character(y)]]")
+      add("  reg <- L$region_of[AUTH]")
+      add(string.format("  if (!is.na(reg) && !is.na(get(L$region, paste(reg, y, sep = \"|\")))) put(paste0(%s, y), "
+        .. "get(L$region, paste(reg, y, sep = \"|\")))", rstr(m.name .. ".region.")))
+    else
+      add("  codes <- unique(sub(\"\\\\|.*\", \"\", grep(paste0(\"^[0-9]+\\\\|\", y, \"$\"), names(numt), value = TRUE)))")
+      add("  vals <- vapply(codes, value_of, 0, y = y); vals <- vals[!is.na(vals)]")
+    end
+    add(string.format("  r <- if (length(vals) > 0) rank_of(vals, AUTH, %s) else NULL", rstr(m.polarity or "high")))
+    add(string.format("  if (!is.null(r)) { put(paste0(%s, y), r$rank); put(paste0(%s, y, \":n\"), r$n); "
+      .. "put(paste0(%s, y), r$quartile) }", rstr(m.name .. ".rank."), rstr(m.name .. ".rank."), rstr(m.name .. ".quartile.")))
+    add("}")
+  end
+end
+
 -- ===== The script =====
 
-M.designs = { its = true, ipw = true, matching = true, cits = true, did = true }
+M.designs = { its = true, ipw = true, matching = true, cits = true, did = true, benchmark = true }
 local PACKAGES = { its = { "sandwich", "lmtest" }, ipw = { "sandwich", "lmtest" },
-  cits = { "sandwich", "lmtest" }, did = { "sandwich", "lmtest" },
+  cits = { "sandwich", "lmtest" }, did = { "sandwich", "lmtest" }, benchmark = {},
   matching = { "MatchIt", "sandwich", "lmtest" } }
 
 function M.script(plan)
