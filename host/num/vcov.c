@@ -156,17 +156,15 @@ int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V) {
   if ((type == VCOV_HC2 || type == VCOV_HC3) && d->hat == NULL) return GSL_EINVAL;
   struct qr_acc *q = calloc(nc, sizeof *q);
   struct hc_chunk *pt = malloc(nc * sizeof *pt);
-  void **arg = malloc(nc * sizeof *arg);
   double *M = malloc(k * k * sizeof *M), *G = malloc(k * k * sizeof *G);
   int st = GSL_ENOMEM;
-  if (q == NULL || pt == NULL || arg == NULL || M == NULL || G == NULL) goto done;
+  if (q == NULL || pt == NULL || M == NULL || G == NULL) goto done;
   if (qr_init(q, nc, k) != GSL_SUCCESS) goto done;
   for (size_t c = 0; c < nc; c++) {
     struct hc_chunk z = {d, type, n * c / nc, n * (c + 1) / nc, &q[c], 0};
     pt[c] = z;
-    arg[c] = &pt[c];
   }
-  chunks_run(hc_chunk, arg, nc);
+  chunks_run(hc_chunk, pt, sizeof *pt, nc);
   st = GSL_EDOM;
   for (size_t c = 0; c < nc; c++)
     if (pt[c].bad) goto done;
@@ -200,7 +198,6 @@ done:
   if (q != NULL) qr_fini(q, nc);
   free(q);
   free(pt);
-  free(arg);
   free(M);
   free(G);
   return st;
