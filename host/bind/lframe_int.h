@@ -1,5 +1,6 @@
 /* host/bind/lframe_int.h -- shared between the host.frame binding files
- * (lframe.c, lframe_io.c, lframe_ops.c); not for other modules. */
+ * (lframe.c, lframe_io.c, lframe_ops.c, lframe_rel.c, lframe_read.c); not
+ * for other modules. */
 #ifndef CSC_LFRAME_INT_H
 #define CSC_LFRAME_INT_H
 
