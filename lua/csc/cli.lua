@@ -496,7 +496,11 @@ function M.printable(msg)
       i = i + 1
     end
   end
-  return (table.concat(out):gsub("[^%s]+", function(word)
+  -- control characters other than line breaks and tabs (a file name holding
+  -- an escape sequence) are shown, not sent to the terminal
+  return (table.concat(out):gsub("[\0-\8\11\12\14-\31\127]", function(ch)
+    return string.format("\\x%02X", ch:byte())
+  end):gsub("[^%s]+", function(word)
     if #word <= 300 then return word end
     local head = word:sub(1, 120):gsub("[\128-\191]+$", ""):gsub("[\192-\255]$", "")
     local tail = word:sub(-60):gsub("^[\128-\191]+", "")
