@@ -46,29 +46,8 @@ return {
     .. "(docs/recipes/nwd_back_on_track.md).",
 
   inputs = {
-    pupils = {
-      path = "data/nwd_back_on_track/pupils.csv",
-      description = "Back on Track pupils of 2017/18 and North Yorkshire pupils of 2014/15: school year, gender, "
-        .. "SEN provision (N, K support, E EHC plan), FSM, unauthorised absence and fixed-exclusion sessions and "
-        .. "permanent exclusions in the year before the cohort year, and the two outcomes in the year after",
-      columns = { "cohort", "back_on_track", "ncyear_pre", "gender", "sen", "fsm", "ua_pre", "fx_pre", "px_pre",
-                  "ua_post", "fx_post" },
-      types = { cohort = "text", gender = "text", sen = "text" },
-      record_level = true,   -- one row per pupil: disclosure control on the outputs
-      synthetic = true,
-      generator = "data/nwd_back_on_track/gen.lua",
-      real_data = "North Yorkshire County Council's pupil-level school census extract (2013/14 to 2018/19) linked "
-        .. "to the Back on Track cohort list; held by the council, shared with NatCen for the evaluation",
-    },
-    year8 = {
-      path = "data/nwd_back_on_track/year8_absence.csv",
-      description = "Year 8 pupils in North Yorkshire and their unauthorised absence sessions, by academic year",
-      columns = { "academic_year", "year8_pupils", "ua_sessions" },
-      types = { academic_year = "text" },
-      synthetic = true,
-      generator = "data/nwd_back_on_track/gen.lua",
-      real_data = "the same school census extract, summed over Year 8 pupils by academic year",
-    },
+    pupils = { dataset = "nwd_back_on_track_pupils" },
+    year8 = { dataset = "nwd_back_on_track_year8" },
   },
 
   design = {

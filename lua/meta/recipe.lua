@@ -118,7 +118,7 @@
 ---@field currency? string symbol shown with money (default £)
 ---@field deflators? csc.Design.Economic.Deflators
 ---@field derived? csc.Design.Economic.Derived[]
----@field figures? csc.Design.Economic.Figures[]
+---@field figures? csc.Design.Economic.Figures[]|csc.Design.Economic.Figures a list, or {input = "figures"} to read them from an input with columns name, label, value, source, and optionally unit and note (a figure a row)
 ---@field label? string
 ---@field savings? csc.Design.Economic.Savings[]
 ---@field sensitivity? csc.Design.Economic.Sensitivity[]

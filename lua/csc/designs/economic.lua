@@ -127,7 +127,9 @@ M.schema = S.record({
     index = S.map(S.number(), { required = true, doc = "price year -> deflator index" }),
   }),
   cost_tables = S.list(cost_table),
-  figures = S.list(figure),
+  figures = S.either({ S.list(figure), S.record({ input = S.string({ required = true }) }) },
+    { doc = "a list, or {input = \"figures\"} to read them from an input with columns name, label, value, "
+      .. "source, and optionally unit and note (a figure a row)" }),
   unit_costs = S.either({ S.list(unit_cost), S.record({ input = S.string({ required = true }),
     names = S.list(S.string()) }) }, { doc = "a list, or {input = \"unit_costs\"} to read a unit-cost library" }),
   derived = S.list(derived),
@@ -300,11 +302,40 @@ function M.run(ctx, d)
       { caption = t.label .. " (" .. cur .. ")", digits = 0, note = note })
   end
 
-  -- ===== typed-in figures =====
-  if d.figures and #d.figures > 0 then
+  -- ===== typed-in figures (in the recipe, or a file of them) =====
+  local figures, figures_at = d.figures, function(i) return string.format("figures[%d]", i) end
+  if figures and figures.input then
+    local f, name = ctx.data[figures.input], figures.input
+    if not f then bad(string.format("design.figures.input: %q is not an input of the recipe", name)) end
+    for _, c in ipairs({ "name", "label", "value", "source" }) do
+      if not f:has(c) then
+        bad(string.format("design.figures.input: the input %q has no column %q (a figures file has name, label, "
+          .. "value, source, and optionally unit and note)", name, c))
+      end
+    end
+    local NA = require("host.frame").NA
+    local function text(i, c)
+      local v = f:has(c) and f:value(i, c) or nil
+      if v == NA or v == "" then return nil end
+      return v
+    end
+    figures = {}
+    for i = 1, f:nrow() do
+      local e = { name = text(i, "name"), label = text(i, "label"), value = text(i, "value"),
+        source = text(i, "source"), unit = text(i, "unit"), note = text(i, "note") }
+      for _, c in ipairs({ "name", "label", "value", "source" }) do
+        if e[c] == nil then bad(string.format("input %q, row %d: %s is empty", name, i, c)) end
+      end
+      if type(e.value) ~= "number" then bad(string.format("input %q, row %d: value is not a number", name, i)) end
+      e.value = math.tointeger(e.value) or e.value   -- 78 families, as typed in a recipe
+      figures[i] = e
+    end
+    figures_at = function(i) return string.format("figures (input %q, row %d)", name, i) end
+  end
+  if figures and #figures > 0 then
     local rows = {}
-    for i, f in ipairs(d.figures) do
-      define(f.name, f.value, f.source, f.label, string.format("figures[%d]", i))
+    for i, f in ipairs(figures) do
+      define(f.name, f.value, f.source, f.label, figures_at(i))
       ctx:estimate({ label = "figure." .. f.name, value = f.value, unit = f.unit, group = "figures", detail = true })
       rows[#rows + 1] = { f.label, f.value, f.unit or "", f.source, f.note or "" }
     end
