@@ -272,6 +272,7 @@
 ---@field label string template, e.g. "Table 9: {characteristic}, {column}"
 ---@field note? string
 ---@field rows ((string|number|boolean|csc.Recipe.Published.Rows)[])[]
+---@field rows_file? string instead of rows: a CSV file beside the recipe holding the table as the report printed it (the header row first; every cell printed text, an empty cell a figure not printed), e.g. "published/my_table.csv"
 ---@field source? string where in the report; may name key columns, e.g. "{table}"
 ---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
 ---@field tolerance? number for cells given as numbers
