@@ -15,6 +15,7 @@ return {
   inputs = {
     evaluations = { dataset = "innovation_programme_r2_table4" },
     cost_figures = { dataset = "innovation_programme_r2_cost_figures" },
+    cost_derived = { dataset = "innovation_programme_r2_cost_derived" },
   },
 
   design = {
@@ -39,54 +40,11 @@ return {
     },
 
     -- The cost-benefit figures of the 'Cost benefits' section, typed in,
-    -- and what follows from them.
+    -- what follows from them (sums, differences, products and ratios of
+    -- them, a quantity a row), and the relations the text states.
     costs = {
       figures = { input = "cost_figures" },   -- data/innovation_programme_r2/cost_figures.csv
-      derived = {
-        { name = "slough_daarr_cost", label = "Slough DAARR: delivery cost (saving + net cost)", op = "sum",
-          of = { "slough_daarr_saving", "slough_daarr_net_cost" }, unit = "£" },
-        { name = "slough_daarr_bcr", label = "Slough DAARR: savings per £1 of cost", op = "ratio",
-          of = { "slough_daarr_saving", "slough_daarr_cost" } },
-        { name = "slough_daarr_per_family", label = "Slough DAARR: saving per family", op = "ratio",
-          of = { "slough_daarr_saving", "slough_daarr_families" }, unit = "£" },
-        { name = "slough_hub_cost", label = "Slough Innovation Hub: delivery cost (saving + net cost)", op = "sum",
-          of = { "slough_hub_saving", "slough_hub_net_cost" }, unit = "£" },
-        { name = "slough_hub_bcr", label = "Slough Innovation Hub: savings per £1 of cost", op = "ratio",
-          of = { "slough_hub_saving", "slough_hub_cost" } },
-        { name = "safecore_completer_total", label = "SafeCORE: total saving, completers", op = "product",
-          of = { "safecore_completer_saving", "safecore_completers" }, unit = "£", note = "service cost not included" },
-        { name = "safecore_disengaged_total", label = "SafeCORE: total saving, disengaged", op = "product",
-          of = { "safecore_disengaged_saving", "safecore_disengaged" }, unit = "£", note = "service cost not included" },
-        { name = "newday_cost", label = "Newham NewDAY: delivery cost per year (saving + net cost)", op = "sum",
-          of = { "newday_saving", "newday_net_cost" }, unit = "£" },
-        { name = "newday_bcr", label = "Newham NewDAY: savings per £1 of cost", op = "ratio",
-          of = { "newday_saving", "newday_cost" }, note = "the report: 'close to breaking even'" },
-        { name = "newday_base", label = "Newham NewDAY: comparison service use implied by 56%", op = "ratio",
-          of = { "newday_saving", "newday_share" }, unit = "£" },
-        { name = "lbhf_bcr_less_1", label = "LBHF: benefit-cost ratio less 1", op = "difference", of = { "lbhf_bcr", 1 } },
-        { name = "lbhf_cost", label = "LBHF: cost implied by net benefit and ratio, N / (BCR − 1)", op = "ratio",
-          of = { "lbhf_net_benefit", "lbhf_bcr_less_1" }, unit = "£" },
-        { name = "lbhf_benefit", label = "LBHF: gross benefit implied, cost + net benefit", op = "sum",
-          of = { "lbhf_cost", "lbhf_net_benefit" }, unit = "£" },
-        { name = "havering_setup", label = "Havering: set-up costs implied (avoided − net)", op = "difference",
-          of = { "havering_avoided", "havering_net" }, unit = "£" },
-        { name = "calderdale_ratio", label = "Calderdale: savings per £1 invested", op = "ratio",
-          of = { "calderdale_savings", "calderdale_investment" } },
-        { name = "calderdale_net", label = "Calderdale: savings less investment", op = "difference",
-          of = { "calderdale_savings", "calderdale_investment" }, unit = "£" },
-        { name = "inside_out_benefit", label = "Inside Out: benefit per participant implied by the ratio", op = "product",
-          of = { "inside_out_cost", "inside_out_bcr" }, unit = "£" },
-        { name = "house_full", label = "House Project: savings per £1 at full attribution", op = "ratio",
-          of = { "house_ratio", "house_attribution" } },
-        { name = "break_gross_low", label = "Break: gross savings implied, low (cost + net)", op = "sum",
-          of = { "break_cost", "break_net_low" }, unit = "£" },
-        { name = "break_gross_high", label = "Break: gross savings implied, high (cost + net)", op = "sum",
-          of = { "break_cost", "break_net_high" }, unit = "£" },
-        { name = "rsw_rereferral_las", label = "Reclaiming Social Work: authorities counted for re-referrals", op = "sum",
-          of = { "rsw_rereferral_down", "rsw_rereferral_up" } },
-        { name = "break_high_over_low", label = "Break: high net savings over low", op = "ratio",
-          of = { "break_net_high", "break_net_low" }, note = "2.000: a 50% and a 100% attribution scenario, perhaps" },
-      },
+      derived = { input = "cost_derived" },   -- data/innovation_programme_r2/cost_derived.csv
       checks = {
         { name = "io_missing_rounding", label = "Inside Out: 34 missing episodes is 33.6 rounded", left = "io_missing_impact",
           relation = "==", right = "io_missing_baseline", tolerance = 0.5,

@@ -159,7 +159,6 @@ return {
     result_label = "Some positive impact: reoffending lower than in the weighted historical comparison group",
     reason = "Inverse probability weighting against a historical comparison group, with a test of significance; the "
       .. "comparison group is from before the programme, which the limitations discuss.",
-    basis = { comparator = true, significance = true },
   },
 
   limitations = {

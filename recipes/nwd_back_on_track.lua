@@ -182,7 +182,6 @@ return {
     result_label = "No impact found: differences in absences and exclusions not statistically significant",
     reason = "Mahalanobis matching against a historical comparison group from the same authority, with regression "
       .. "adjustment and significance tests.",
-    basis = { comparator = true, significance = true },
   },
 
   limitations = {

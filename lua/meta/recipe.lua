@@ -117,7 +117,7 @@
 ---@field cost_tables? csc.Design.Economic.Cost_tables[]
 ---@field currency? string symbol shown with money (default £)
 ---@field deflators? csc.Design.Economic.Deflators
----@field derived? csc.Design.Economic.Derived[]
+---@field derived? csc.Design.Economic.Derived[]|csc.Design.Economic.Derived a list, or {input = "derived"} to read them from an input with columns name, label, op, of (names or numbers, separated by spaces), and optionally unit and note (a quantity a row)
 ---@field figures? csc.Design.Economic.Figures[]|csc.Design.Economic.Figures a list, or {input = "figures"} to read them from an input with columns name, label, value, source, and optionally unit and note (a figure a row)
 ---@field label? string
 ---@field savings? csc.Design.Economic.Savings[]

@@ -242,9 +242,16 @@ return {
   H.eq(E["figure.share"].value, 0.56)
   H.eq(E["figure.cost"].unit, "£")
   H.eq(E["derived.total"].value, 194262 + 307335)
+  -- derived quantities from a file too: "of" lists names and numbers
+  write("derived.csv", "name,label,op,of,unit,note\nless,Saving less 1000,difference,saving 1000,£,\n")
+  write("der.lua", string.format(recipe, dir, "figures.csv"):gsub('derived = %b{}', 'derived = { input = "der" }')
+    :gsub("inputs = { ", string.format('inputs = { der = { path = "%s/derived.csv", types = { of = "text" } }, ', dir)))
+  res = runner.run(dir .. "/der.lua", { out = dir .. "/out", formats = { "json" } })
+  for _, e in ipairs(res.estimates) do E[e.label] = e end
+  H.eq(E["derived.less"].value, 194262 - 1000)
   write("bad.csv", "name,label,value,unit,source,note\nsaving,Saving,194262,£,,\n")
   write("bad.lua", string.format(recipe, dir, "bad.csv"))
   local ok, e = pcall(runner.run, dir .. "/bad.lua", { out = dir .. "/out", formats = { "json" } })
   H.ok(not ok and errors.is(e) and e.kind == "recipe", tostring(e))
-  H.ok(tostring(e and e.msg or e):find('input "figs", row 1: source is empty', 1, true), tostring(e and e.msg or e))
+  H.ok(tostring(e and e.msg or e):find('design.figures: input "figs", row 1: source: ', 1, true), tostring(e and e.msg or e))
 end)
