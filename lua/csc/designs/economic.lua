@@ -346,9 +346,13 @@ function M.run(ctx, d)
     return v
   end
 
-  -- ===== typed-in figures (in the recipe, or a file of them) =====
+  -- the figures and derived quantities, typed in the recipe or in a file
   local figures, figures_at = from_input("figures", d.figures, figure,
     { "name", "label", "value", "unit", "source", "note" }, number_cell)
+  local derived_list, derived_at = from_input("derived", d.derived, derived,
+    { "name", "label", "op", "of", "unit", "note" }, number_cell)
+
+  -- ===== typed-in figures =====
   if figures and #figures > 0 then
     local rows = {}
     for i, f in ipairs(figures) do
@@ -403,8 +407,6 @@ function M.run(ctx, d)
   end
 
   -- ===== derived quantities =====
-  local derived_list, derived_at = from_input("derived", d.derived, derived,
-    { "name", "label", "op", "of", "unit", "note" }, number_cell)
   if derived_list and #derived_list > 0 then
     local rows = {}
     for i, q in ipairs(derived_list) do
