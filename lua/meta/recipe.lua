@@ -241,7 +241,7 @@
 
 ---@class csc.Recipe.Inputs
 ---@field columns? string[]
----@field dataset? string a shared data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description and columns come from there (csc.sources)
+---@field dataset? string a data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description, columns, types and provenance come from there (csc.sources)
 ---@field description? string
 ---@field format? "csv"|"ssda903"|"survey" csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)
 ---@field generator? string
