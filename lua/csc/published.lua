@@ -200,12 +200,6 @@ local function file_cell(name, text)
   return text
 end
 
---- Read the figure files of a published list ({file = ...} entries), with
--- paths relative to `dir`.  Each row is checked as a published entry;
--- mistakes are recipe errors naming the file, line and column.  Safe to
--- call again (files are read once per entry).
----@param list table[]? the recipe's published list
----@param dir string the recipe's folder
 -- The rows of a CSV file beside the recipe (field `field` of an entry), or
 -- a recipe error naming it.
 local function read_rows(name, field, dir)
@@ -221,6 +215,13 @@ local function read_rows(name, field, dir)
   return rows, path
 end
 
+--- Read the figure files of a published list ({file = ...} entries, and
+-- the tables typed in files, {rows_file = ...}), with paths relative to
+-- `dir`.  Each row is checked as a published entry; mistakes are recipe
+-- errors naming the file, line and column.  Safe to call again (files are
+-- read once per entry).
+---@param list table[]? the recipe's published list
+---@param dir string the recipe's folder
 function M.load_files(list, dir)
   if type(list) ~= "table" then return end
   for i, p in ipairs(list) do
