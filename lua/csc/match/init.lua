@@ -81,19 +81,24 @@ local function covariate_list(fn, f, field, v, extra)
   return names, g, v
 end
 
--- spec.names: a table of output column names with the given keys only.
---- The start that nearest, ipw and balance share: the options checked, the
+-- The options of a call checked, and its data frame (field `data`).
+local function data_frame(fn, spec)
+  options(fn, spec)
+  return need_frame(fn, spec, "data")
+end
+
+-- The start that nearest, ipw and balance share: the options checked, the
 -- data frame, its 0/1 treatment column and the covariates (formula terms
 -- become columns of the frame returned).
 local function treated_frame(fn, spec)
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
+  local f = data_frame(fn, spec)
   local treat = need_column(fn, f, "treat", spec.treat, true)
   local covs, cov_formula
   covs, f, cov_formula = covariate_list(fn, f, "covariates", spec.covariates, { treat })
   return f, treat, covs, cov_formula
 end
 
+-- spec.names: a table of output column names with the given keys only.
 local function names_of(fn, v, keys)
   if v == nil then return {} end
   if type(v) ~= "table" then
@@ -147,6 +152,15 @@ local NEAREST_FIELDS = declare("nearest", {
 -- without a caliper), cal_raw, order, ...), `spec` (the options in force),
 -- `warnings` (sentences: matched units with fewer than `ratio` matches).
 ---@class csc.match.Matched
+-- A result class: a table of methods that is its own metatable, exported
+-- as M[name] (Matched, Weighted, Balance, Effect).
+local function result_class(name)
+  local c = {}
+  c.__index = c
+  M[name] = c
+  return c
+end
+
 --- The options of a method of a result (Matched or Weighted): a copy of
 -- `opts` on the result's sample (its data, treatment and weights), with its
 -- estimand unless `opts` gives one.
@@ -158,9 +172,7 @@ local function on_sample(self, opts)
   return o
 end
 
-local Matched = {}
-Matched.__index = Matched
-M.Matched = Matched
+local Matched = result_class("Matched")
 
 function Matched.__tostring(m)
   local i = m.info
@@ -407,9 +419,7 @@ local IPW_FIELDS = declare("ipw", {
 -- (treated / control: n, n_kept, sum_w, ess, w_min, w_max, ps_min, ps_max,
 -- n_outside_support, n_truncated; support_lo, support_hi, n_trimmed, ...).
 ---@class csc.match.Weighted
-local Weighted = {}
-Weighted.__index = Weighted
-M.Weighted = Weighted
+local Weighted = result_class("Weighted")
 
 function Weighted.__tostring(w)
   local i = w.info
@@ -494,9 +504,7 @@ local BALANCE_FIELDS = declare("balance", {
 -- smd_adj, var_ratio_adj, ess_treated_adj, ess_control_adj), `threshold`,
 -- `adjusted` (whether there are adjusted columns).
 ---@class csc.match.Balance
-local Balance = {}
-Balance.__index = Balance
-M.Balance = Balance
+local Balance = result_class("Balance")
 
 --- Balance of covariates between groups, before and (given `weights`)
 -- after matching or weighting; cobalt::bal.tab's conventions by default.
@@ -604,9 +612,7 @@ local EFFECT_FIELDS = declare("effect", {
 -- rescaling), n_used, n_treated, n_control, n_clusters, n_dropped, vcov,
 -- method.
 ---@class csc.match.Effect
-local Effect = {}
-Effect.__index = Effect
-M.Effect = Effect
+local Effect = result_class("Effect")
 
 function Effect.__tostring(e)
   return string.format("%s: %s (se %s, %d%% CI %s to %s, p = %s)", e.method, fmt(e.estimate),
@@ -634,8 +640,7 @@ local VCOV_WORDS = {
 ---@return csc.match.Effect
 function M.effect(spec)
   local fn = "effect"
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
+  local f = data_frame(fn, spec)
   local y = need_column(fn, f, "outcome", spec.outcome, true)
   local treat = need_column(fn, f, "treat", spec.treat, true)
   local w = need_column(fn, f, "weights", spec.weights, false)
@@ -683,8 +688,7 @@ declare("first_event", { "data", "id", "date", "offset_days", "name", "where" })
 ---@return csc.Frame
 function M.first_event(spec)
   local fn = "first_event"
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
+  local f = data_frame(fn, spec)
   local id = need_column(fn, f, "id", spec.id, true)
   local date = need_column(fn, f, "date", spec.date, true)
   if f:type(date) ~= "date" then failn(fn, nil, string.format("column %q is %s, not a date", date, f:type(date))) end
