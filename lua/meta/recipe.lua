@@ -261,7 +261,7 @@
 
 ---@class csc.Recipe.Outputs
 ---@field ees? csc.Recipe.Outputs.Ees[] result tables also written as EES open data: <table>_ees.csv and <table>_ees.meta.csv (docs/reports.md)
----@field formats? ("md"|"csv"|"json"|"html")[]
+---@field formats? ("md"|"csv"|"json"|"html"|"xlsx")[] the files to write when --format does not say (default md, csv, json, html; xlsx: report.xlsx)
 ---@field png? boolean also write each chart as a PNG (like --png)
 
 ---@class csc.Recipe.Published
