@@ -651,7 +651,7 @@
 ---@class csc.Recipe.Outputs.Ees
 ---@field filters? string[] columns that classify the rows (EES filters)
 ---@field geographic_level "National"|"Regional"|"Local authority"
----@field geography? table<string, string> EES geography column -> a column of the table or a literal value
+---@field geography? table<string, string|csc.Recipe.Outputs.Ees.Geography> EES geography column -> a column of the table or a literal value; { value = "..." } is always the literal (for a value that is also a column's name)
 ---@field indicators (string|csc.Recipe.Outputs.Ees.Indicators)[] columns of numbers (EES indicators): a name, or {column, label, unit, dp, grouping}
 ---@field table string the result table to write
 ---@field time_identifier? string EES time identifier (default "Reporting year")
@@ -772,11 +772,15 @@
 ---@field to any the programme group's outcome period
 ---@field value string the total (e.g. sessions)
 
+---@class csc.Recipe.Outputs.Ees.Geography
+---@field value string
+
 ---@class csc.Recipe.Outputs.Ees.Indicators
 ---@field column string
 ---@field dp? integer
 ---@field grouping? string
 ---@field label? string
+---@field name? string the column's name in the EES file (default the table's column name)
 ---@field unit? string
 
 ---@class csc.Design.Matching.Analyses.Outcomes.Rescale_control
