@@ -1051,7 +1051,7 @@ designs.did = function(plan, add, map)
     add("use `panel', clear")
     add(string.format("drop if missing(%s)%s", y, #covs > 0 and (" | missing(" .. table.concat(covs, ", ") .. ")") or ""))
     add("* 2x2: y = b0 + b1 treat + b2 post + b3 treat x post, standard errors clustered by unit")
-    add(string.format("regress %s _treat _post _treat_post%s, %s", y, C, vce))
+    add(string.format("regress %s _treat _post _treat_post%s%s", y, C, vce ~= "" and (", " .. vce) or ""))
     add(string.format("local df = %s", vcov == "CR1" and "e(N_clust) - 1" or "e(df_r)"))
     add("lincom _treat_post")
     add(string.format("csc_est %s `df'", N .. ".did_2x2"))
@@ -1113,8 +1113,9 @@ end
 -- variable, the weighted means and SMD after weighting too.
 local BALANCE_PROGRAM = [==[
 capture program drop csc_balance
-program define csc_balance
-    * csc_balance PREFIX NAME VAR TREAT SD BINARY VARIANCE [WEIGHT]
+program define csc_balance, rclass
+    * csc_balance PREFIX NAME VAR TREAT SD BINARY VARIANCE [WEIGHT]; returns r(smd), the
+    * standardised difference before adjustment
     args prefix name v treat sd binary variance w
     quietly summarize `v' if `treat' == 1
     local m1 = r(mean)
@@ -1134,7 +1135,8 @@ program define csc_balance
     local raw = `bin' & "`binary'" != "std"
     csc_put `prefix'balance.`name'.mean_treated_before `m1'
     csc_put `prefix'balance.`name'.mean_comparison_before `m0'
-    csc_put `prefix'balance.`name'.smd_before cond(`raw', `m1' - `m0', (`m1' - `m0') / `s')
+    local smd = cond(`raw', `m1' - `m0', (`m1' - `m0') / `s')
+    csc_put `prefix'balance.`name'.smd_before `smd'
     if "`w'" != "" {
         quietly summarize `v' [aw = `w'] if `treat' == 1
         local a1 = r(mean)
@@ -1145,6 +1147,7 @@ program define csc_balance
         * the same denominator as before adjustment
         csc_put `prefix'balance.`name'.smd_after cond(`raw', `a1' - `a0', (`a1' - `a0') / `s')
     }
+    return scalar smd = `smd'
 end
 ]==]
 
@@ -1196,7 +1199,14 @@ designs.matching = function(plan, add, map)
     if bal.variance == "population" then
       plan.warn("balance.variance = \"population\" is not exported: the do-file uses sample (n - 1) variances")
     end
-    for i, c in ipairs(covs) do balance_lines(add, P, c, cv[i], treat, bal, est) end
+    for i, c in ipairs(covs) do
+      balance_lines(add, P, c, cv[i], treat, bal, est)
+      if weights == "smd" then
+        add(string.format("csc_put %sweight.%s abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching", P, c))
+      elseif type(weights) == "table" then
+        add(string.format("csc_put %sweight.%s %s   // the recipe's weight", P, c, snum(weights[c] or 1)))
+      end
+    end
     if type(weights) == "table" or weights == "smd" then
       add("* csceval weights the Mahalanobis distance (weights = " .. (weights == "smd" and "\"smd\": each covariate's "
         .. "absolute standardised difference before matching" or "the recipe's") .. "); teffects' metric(matrix) "
@@ -1344,19 +1354,20 @@ designs.benchmark = function(plan, add)
     local per = m.per or 1
     local imap = plan.input_maps[m.input] or {}
     if m.part_year then plan.warn(m.name .. ": the part-year annualisation (part_year) is not exported") end
+    -- the measure's columns are built under names no input has (_code, _year, _num, _den,
+    -- _value) and renamed code, year, value at the end
+    local c = function(x) return imap[x] or M.varname(x) end
     if m.lait then
-      local c = function(x) return imap[x] or M.varname(x) end
       add(string.format("* the LAIT indicator %s as published (England is LAIT code 970)", m.lait))
       add("use `input_" .. M.varname(m.input) .. "', clear")
       add(string.format("keep if %s == %s", c("measure_short"), sstr(m.lait)))
-      add(string.format("generate double code = %s", c("la_number")))
-      add(string.format("generate double year = %s", c("year")))
       add(string.format("destring %s, replace force   // LAIT's value column: suppressed figures become missing", c("value")))
-      add(string.format("generate double value = %s", c("value")))
-      add("replace code = 0 if code == 970   // England")
-      add("drop if code > 970   // regions")
+      add(string.format("generate double _code = %s", c("la_number")))
+      add(string.format("generate double _year = %s", c("year")))
+      add(string.format("generate double _value = %s", c("value")))
+      add("replace _code = 0 if _code == 970   // England")
+      add("drop if _code > 970   // regions")
     else
-      local c = function(x) return imap[x] or M.varname(x) end
       add("use `input_" .. M.varname(m.input) .. "', clear")
       if m.where then
         local sx, why = M.expr(m.where, imap)
@@ -1365,41 +1376,44 @@ designs.benchmark = function(plan, add)
         end
       end
       add(string.format("keep if %s == \"Local authority\" | %s == \"National\"", c("geographic_level"), c("geographic_level")))
-      add(string.format("generate double code = cond(%s == \"National\", 0, %s)   // England as 0", c("geographic_level"), c(codecol)))
-      add(string.format("generate double year = %s", c("time_period")))
-      add(string.format("generate double num = %s", c(m.numerator)))
+      add(string.format("generate double _code = cond(%s == \"National\", 0, %s)   // England as 0", c("geographic_level"), c(codecol)))
+      add(string.format("generate double _year = %s", c("time_period")))
+      add(string.format("generate double _num = %s", c(m.numerator)))
       if type(m.denominator) == "string" then
-        add(string.format("generate double den = %s", c(m.denominator)))
-        add(string.format("generate double value = num / den * %s if den != 0", snum(per)))
+        add(string.format("generate double _den = %s", c(m.denominator)))
+        add(string.format("generate double _value = _num / _den * %s if _den != 0", snum(per)))
       elseif type(m.denominator) == "table" then
         local den = m.denominator
         local dmap = plan.input_maps[den.input] or {}
         local dc = function(x) return dmap[x] or M.varname(x) end
-        add("keep code year num")
-        add("duplicates drop code year, force")
+        add("keep _code _year _num")
+        add("duplicates drop _code _year, force")
         add("tempfile num")
         add("save `num'")
         add("use `input_" .. M.varname(den.input) .. "', clear")
         if den.where then
-          local sx = M.expr(den.where, dmap)
-          if sx then add("keep if " .. sx) end
+          local sx, why = M.expr(den.where, dmap)
+          if sx then add("keep if " .. sx) else
+            plan.warn(m.name .. ": its denominator's where filter uses " .. tostring(why) .. ", which the export does not translate")
+          end
         end
         add(string.format("keep if %s == \"Local authority\" | %s == \"National\"", dc("geographic_level"), dc("geographic_level")))
-        add(string.format("generate double code = cond(%s == \"National\", 0, %s)", dc("geographic_level"), dc(codecol)))
-        add(string.format("generate double year = %s + %d   // the denominator of year Y is the figure for Y - %d",
+        add(string.format("generate double _code = cond(%s == \"National\", 0, %s)", dc("geographic_level"), dc(codecol)))
+        add(string.format("generate double _year = %s + %d   // the denominator of year Y is the figure for Y - %d",
           dc("time_period"), den.year_lag or 0, den.year_lag or 0))
-        add(string.format("generate double den = %s", dc(den.column)))
-        add("keep code year den")
-        add("duplicates drop code year, force")
-        add("merge 1:1 code year using `num', keep(using match) nogenerate")
-        add(string.format("generate double value = num / den * %s if den != 0 & !missing(den)", snum(per)))
+        add(string.format("generate double _den = %s", dc(den.column)))
+        add("keep _code _year _den")
+        add("duplicates drop _code _year, force")
+        add("merge 1:1 _code _year using `num', keep(using match) nogenerate")
+        add(string.format("generate double _value = _num / _den * %s if _den != 0 & !missing(_den)", snum(per)))
       else
-        add("generate double value = num   // a published rate, as it stands")
+        add("generate double _value = _num   // a published rate, as it stands")
       end
-      add("drop if missing(code)")
+      add("drop if missing(_code)")
     end
+    add("keep _code _year _value")
+    add("rename (_code _year _value) (code year value)")
     add(string.format("keep if year >= %d & year <= %d", from, to))
-    add("keep code year value")
     add("duplicates drop code year, force")
     add("tempfile values")
     add("save `values'")

@@ -184,25 +184,26 @@ display as text "neighbours: `neighbours'"
 * ---- Measure referral_rate: Referrals per 10,000 children
 use `input_referrals', clear
 keep if geographic_level == "Local authority" | geographic_level == "National"
-generate double code = cond(geographic_level == "National", 0, old_la_code)   // England as 0
-generate double year = time_period
-generate double num = referral_count
-keep code year num
-duplicates drop code year, force
+generate double _code = cond(geographic_level == "National", 0, old_la_code)   // England as 0
+generate double _year = time_period
+generate double _num = referral_count
+keep _code _year _num
+duplicates drop _code _year, force
 tempfile num
 save `num'
 use `input_population', clear
 keep if geographic_level == "Local authority" | geographic_level == "National"
-generate double code = cond(geographic_level == "National", 0, old_la_code)
-generate double year = time_period + 1   // the denominator of year Y is the figure for Y - 1
-generate double den = population_estimate
-keep code year den
-duplicates drop code year, force
-merge 1:1 code year using `num', keep(using match) nogenerate
-generate double value = num / den * 10000 if den != 0 & !missing(den)
-drop if missing(code)
+generate double _code = cond(geographic_level == "National", 0, old_la_code)
+generate double _year = time_period + 1   // the denominator of year Y is the figure for Y - 1
+generate double _den = population_estimate
+keep _code _year _den
+duplicates drop _code _year, force
+merge 1:1 _code _year using `num', keep(using match) nogenerate
+generate double _value = _num / _den * 10000 if _den != 0 & !missing(_den)
+drop if missing(_code)
+keep _code _year _value
+rename (_code _year _value) (code year value)
 keep if year >= 2013 & year <= 2025
-keep code year value
 duplicates drop code year, force
 tempfile values
 save `values'
@@ -238,14 +239,15 @@ forvalues i = 1/`=_N' {
 * ---- Measure nfa_share: Referrals with no further action (%)
 use `input_referrals', clear
 keep if geographic_level == "Local authority" | geographic_level == "National"
-generate double code = cond(geographic_level == "National", 0, old_la_code)   // England as 0
-generate double year = time_period
-generate double num = no_further_action_count
-generate double den = referral_count
-generate double value = num / den * 100 if den != 0
-drop if missing(code)
+generate double _code = cond(geographic_level == "National", 0, old_la_code)   // England as 0
+generate double _year = time_period
+generate double _num = no_further_action_count
+generate double _den = referral_count
+generate double _value = _num / _den * 100 if _den != 0
+drop if missing(_code)
+keep _code _year _value
+rename (_code _year _value) (code year value)
 keep if year >= 2013 & year <= 2025
-keep code year value
 duplicates drop code year, force
 tempfile values
 save `values'
@@ -282,14 +284,15 @@ forvalues i = 1/`=_N' {
 * the LAIT indicator LAC as published (England is LAIT code 970)
 use `input_lait', clear
 keep if measure_short == "LAC"
-generate double code = la_number
-generate double year = year
 destring value, replace force   // LAIT's value column: suppressed figures become missing
-generate double value = value
-replace code = 0 if code == 970   // England
-drop if code > 970   // regions
+generate double _code = la_number
+generate double _year = year
+generate double _value = value
+replace _code = 0 if _code == 970   // England
+drop if _code > 970   // regions
+keep _code _year _value
+rename (_code _year _value) (code year value)
 keep if year >= 2013 & year <= 2025
-keep code year value
 duplicates drop code year, force
 tempfile values
 save `values'
@@ -326,14 +329,15 @@ forvalues i = 1/`=_N' {
 * the LAIT indicator CPP_rate as published (England is LAIT code 970)
 use `input_lait', clear
 keep if measure_short == "CPP_rate"
-generate double code = la_number
-generate double year = year
 destring value, replace force   // LAIT's value column: suppressed figures become missing
-generate double value = value
-replace code = 0 if code == 970   // England
-drop if code > 970   // regions
+generate double _code = la_number
+generate double _year = year
+generate double _value = value
+replace _code = 0 if _code == 970   // England
+drop if _code > 970   // regions
+keep _code _year _value
+rename (_code _year _value) (code year value)
 keep if year >= 2013 & year <= 2025
-keep code year value
 duplicates drop code year, force
 tempfile values
 save `values'
@@ -370,14 +374,15 @@ forvalues i = 1/`=_N' {
 * the LAIT indicator LACStable_2016on as published (England is LAIT code 970)
 use `input_lait', clear
 keep if measure_short == "LACStable_2016on"
-generate double code = la_number
-generate double year = year
 destring value, replace force   // LAIT's value column: suppressed figures become missing
-generate double value = value
-replace code = 0 if code == 970   // England
-drop if code > 970   // regions
+generate double _code = la_number
+generate double _year = year
+generate double _value = value
+replace _code = 0 if _code == 970   // England
+drop if _code > 970   // regions
+keep _code _year _value
+rename (_code _year _value) (code year value)
 keep if year >= 2013 & year <= 2025
-keep code year value
 duplicates drop code year, force
 tempfile values
 save `values'

@@ -172,8 +172,9 @@ save `analysis'
 
 * ---- Inverse probability weighting -----------------------------------------------
 capture program drop csc_balance
-program define csc_balance
-    * csc_balance PREFIX NAME VAR TREAT SD BINARY VARIANCE [WEIGHT]
+program define csc_balance, rclass
+    * csc_balance PREFIX NAME VAR TREAT SD BINARY VARIANCE [WEIGHT]; returns r(smd), the
+    * standardised difference before adjustment
     args prefix name v treat sd binary variance w
     quietly summarize `v' if `treat' == 1
     local m1 = r(mean)
@@ -193,7 +194,8 @@ program define csc_balance
     local raw = `bin' & "`binary'" != "std"
     csc_put `prefix'balance.`name'.mean_treated_before `m1'
     csc_put `prefix'balance.`name'.mean_comparison_before `m0'
-    csc_put `prefix'balance.`name'.smd_before cond(`raw', `m1' - `m0', (`m1' - `m0') / `s')
+    local smd = cond(`raw', `m1' - `m0', (`m1' - `m0') / `s')
+    csc_put `prefix'balance.`name'.smd_before `smd'
     if "`w'" != "" {
         quietly summarize `v' [aw = `w'] if `treat' == 1
         local a1 = r(mean)
@@ -204,6 +206,7 @@ program define csc_balance
         * the same denominator as before adjustment
         csc_put `prefix'balance.`name'.smd_after cond(`raw', `a1' - `a0', (`a1' - `a0') / `s')
     }
+    return scalar smd = `smd'
 end
 
 drop if missing(f4m, age, pre, pre_violent, pre_drugs)

@@ -135,8 +135,9 @@ save `analysis'
 
 * ---- Matching -------------------------------------------------------------------
 capture program drop csc_balance
-program define csc_balance
-    * csc_balance PREFIX NAME VAR TREAT SD BINARY VARIANCE [WEIGHT]
+program define csc_balance, rclass
+    * csc_balance PREFIX NAME VAR TREAT SD BINARY VARIANCE [WEIGHT]; returns r(smd), the
+    * standardised difference before adjustment
     args prefix name v treat sd binary variance w
     quietly summarize `v' if `treat' == 1
     local m1 = r(mean)
@@ -156,7 +157,8 @@ program define csc_balance
     local raw = `bin' & "`binary'" != "std"
     csc_put `prefix'balance.`name'.mean_treated_before `m1'
     csc_put `prefix'balance.`name'.mean_comparison_before `m0'
-    csc_put `prefix'balance.`name'.smd_before cond(`raw', `m1' - `m0', (`m1' - `m0') / `s')
+    local smd = cond(`raw', `m1' - `m0', (`m1' - `m0') / `s')
+    csc_put `prefix'balance.`name'.smd_before `smd'
     if "`w'" != "" {
         quietly summarize `v' [aw = `w'] if `treat' == 1
         local a1 = r(mean)
@@ -167,6 +169,7 @@ program define csc_balance
         * the same denominator as before adjustment
         csc_put `prefix'balance.`name'.smd_after cond(`raw', `a1' - `a0', (`a1' - `a0') / `s')
     }
+    return scalar smd = `smd'
 end
 
 tempfile cohort
@@ -179,11 +182,17 @@ quietly count if bot == 1
 csc_put absences.n_treated r(N)
 * Balance before matching: means by group and the standardised difference
 csc_balance absences. ua_pre ua_pre bot pooled std sample
+csc_put absences.weight.ua_pre abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance absences. ncyear_pre ncyear_pre bot pooled std sample
+csc_put absences.weight.ncyear_pre abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance absences. boy boy bot pooled std sample
+csc_put absences.weight.boy abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance absences. ehc ehc bot pooled std sample
+csc_put absences.weight.ehc abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance absences. sen_support sen_support bot pooled std sample
+csc_put absences.weight.sen_support abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance absences. fsm fsm bot pooled std sample
+csc_put absences.weight.fsm abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 * csceval weights the Mahalanobis distance (weights = "smd": each covariate's absolute standardised difference before matching); teffects' metric(matrix) takes a weighting matrix: see docs/methods/matching.md
 * Outcome next_year: Unauthorised absence sessions, 2018/19 against 2015/16
 teffects nnmatch (ua_post ua_pre ncyear_pre boy ehc sen_support fsm) (bot), nneighbor(10) metric(maha) atet
@@ -199,11 +208,17 @@ quietly count if bot == 1
 csc_put exclusions.n_treated r(N)
 * Balance before matching: means by group and the standardised difference
 csc_balance exclusions. fx_pre fx_pre bot pooled std sample
+csc_put exclusions.weight.fx_pre abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance exclusions. ncyear_pre ncyear_pre bot pooled std sample
+csc_put exclusions.weight.ncyear_pre abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance exclusions. boy boy bot pooled std sample
+csc_put exclusions.weight.boy abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance exclusions. ehc ehc bot pooled std sample
+csc_put exclusions.weight.ehc abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance exclusions. sen_support sen_support bot pooled std sample
+csc_put exclusions.weight.sen_support abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 csc_balance exclusions. fsm fsm bot pooled std sample
+csc_put exclusions.weight.fsm abs(r(smd))   // the covariate's weight in the distance: |SMD| before matching
 * csceval weights the Mahalanobis distance (weights = "smd": each covariate's absolute standardised difference before matching); teffects' metric(matrix) takes a weighting matrix: see docs/methods/matching.md
 * Outcome next_year: Sessions missed through fixed exclusions, 2018/19 against 2015/16
 teffects nnmatch (fx_post fx_pre ncyear_pre boy ehc sen_support fsm) (bot), nneighbor(4) metric(maha) atet
