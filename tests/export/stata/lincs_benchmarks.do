@@ -220,19 +220,25 @@ save `nbmean'
 restore
 keep if code == 925 | code == 0
 generate str9 who = cond(code == 0, "england", "authority")
-keep year who value rank quartile
-reshape wide value rank quartile, i(year) j(who) string
+keep year who value rank ranked quartile
+reshape wide value rank ranked quartile, i(year) j(who) string
 merge 1:1 year using `nbmean', nogenerate
 sort year
 list year valueauthority neighbours_mean valueengland rankauthority quartileauthority, noobs
 forvalues i = 1/`=_N' {
     local y = year[`i']
     if !missing(valueauthority[`i']) csc_put referral_rate.authority.`y' valueauthority[`i']
-    if !missing(neighbours_mean[`i']) csc_put referral_rate.neighbours_mean.`y' neighbours_mean[`i']
+    if !missing(neighbours_mean[`i']) {
+        csc_put referral_rate.neighbours_mean.`y' neighbours_mean[`i']
+        csc_put referral_rate.neighbours_mean.`y':n neighbours_n[`i']
+    }
     if !missing(valueengland[`i']) csc_put referral_rate.england.`y' valueengland[`i']
     if !missing(valueauthority[`i'], neighbours_mean[`i']) csc_put referral_rate.below_neighbours.`y' valueauthority[`i'] < neighbours_mean[`i']
     if !missing(valueauthority[`i'], valueengland[`i']) csc_put referral_rate.below_england.`y' valueauthority[`i'] < valueengland[`i']
-    if !missing(rankauthority[`i']) csc_put referral_rate.rank.`y' rankauthority[`i']
+    if !missing(rankauthority[`i']) {
+        csc_put referral_rate.rank.`y' rankauthority[`i']
+        csc_put referral_rate.rank.`y':n rankedauthority[`i']
+    }
     if !missing(quartileauthority[`i']) csc_put referral_rate.quartile.`y' quartileauthority[`i']
 }
 
@@ -264,19 +270,25 @@ save `nbmean'
 restore
 keep if code == 925 | code == 0
 generate str9 who = cond(code == 0, "england", "authority")
-keep year who value rank quartile
-reshape wide value rank quartile, i(year) j(who) string
+keep year who value rank ranked quartile
+reshape wide value rank ranked quartile, i(year) j(who) string
 merge 1:1 year using `nbmean', nogenerate
 sort year
 list year valueauthority neighbours_mean valueengland rankauthority quartileauthority, noobs
 forvalues i = 1/`=_N' {
     local y = year[`i']
     if !missing(valueauthority[`i']) csc_put nfa_share.authority.`y' valueauthority[`i']
-    if !missing(neighbours_mean[`i']) csc_put nfa_share.neighbours_mean.`y' neighbours_mean[`i']
+    if !missing(neighbours_mean[`i']) {
+        csc_put nfa_share.neighbours_mean.`y' neighbours_mean[`i']
+        csc_put nfa_share.neighbours_mean.`y':n neighbours_n[`i']
+    }
     if !missing(valueengland[`i']) csc_put nfa_share.england.`y' valueengland[`i']
     if !missing(valueauthority[`i'], neighbours_mean[`i']) csc_put nfa_share.below_neighbours.`y' valueauthority[`i'] < neighbours_mean[`i']
     if !missing(valueauthority[`i'], valueengland[`i']) csc_put nfa_share.below_england.`y' valueauthority[`i'] < valueengland[`i']
-    if !missing(rankauthority[`i']) csc_put nfa_share.rank.`y' rankauthority[`i']
+    if !missing(rankauthority[`i']) {
+        csc_put nfa_share.rank.`y' rankauthority[`i']
+        csc_put nfa_share.rank.`y':n rankedauthority[`i']
+    }
     if !missing(quartileauthority[`i']) csc_put nfa_share.quartile.`y' quartileauthority[`i']
 }
 
@@ -309,19 +321,25 @@ save `nbmean'
 restore
 keep if code == 925 | code == 0
 generate str9 who = cond(code == 0, "england", "authority")
-keep year who value rank quartile
-reshape wide value rank quartile, i(year) j(who) string
+keep year who value rank ranked quartile
+reshape wide value rank ranked quartile, i(year) j(who) string
 merge 1:1 year using `nbmean', nogenerate
 sort year
 list year valueauthority neighbours_mean valueengland rankauthority quartileauthority, noobs
 forvalues i = 1/`=_N' {
     local y = year[`i']
     if !missing(valueauthority[`i']) csc_put lac_rate.authority.`y' valueauthority[`i']
-    if !missing(neighbours_mean[`i']) csc_put lac_rate.neighbours_mean.`y' neighbours_mean[`i']
+    if !missing(neighbours_mean[`i']) {
+        csc_put lac_rate.neighbours_mean.`y' neighbours_mean[`i']
+        csc_put lac_rate.neighbours_mean.`y':n neighbours_n[`i']
+    }
     if !missing(valueengland[`i']) csc_put lac_rate.england.`y' valueengland[`i']
     if !missing(valueauthority[`i'], neighbours_mean[`i']) csc_put lac_rate.below_neighbours.`y' valueauthority[`i'] < neighbours_mean[`i']
     if !missing(valueauthority[`i'], valueengland[`i']) csc_put lac_rate.below_england.`y' valueauthority[`i'] < valueengland[`i']
-    if !missing(rankauthority[`i']) csc_put lac_rate.rank.`y' rankauthority[`i']
+    if !missing(rankauthority[`i']) {
+        csc_put lac_rate.rank.`y' rankauthority[`i']
+        csc_put lac_rate.rank.`y':n rankedauthority[`i']
+    }
     if !missing(quartileauthority[`i']) csc_put lac_rate.quartile.`y' quartileauthority[`i']
 }
 
@@ -354,19 +372,25 @@ save `nbmean'
 restore
 keep if code == 925 | code == 0
 generate str9 who = cond(code == 0, "england", "authority")
-keep year who value rank quartile
-reshape wide value rank quartile, i(year) j(who) string
+keep year who value rank ranked quartile
+reshape wide value rank ranked quartile, i(year) j(who) string
 merge 1:1 year using `nbmean', nogenerate
 sort year
 list year valueauthority neighbours_mean valueengland rankauthority quartileauthority, noobs
 forvalues i = 1/`=_N' {
     local y = year[`i']
     if !missing(valueauthority[`i']) csc_put cpp_rate.authority.`y' valueauthority[`i']
-    if !missing(neighbours_mean[`i']) csc_put cpp_rate.neighbours_mean.`y' neighbours_mean[`i']
+    if !missing(neighbours_mean[`i']) {
+        csc_put cpp_rate.neighbours_mean.`y' neighbours_mean[`i']
+        csc_put cpp_rate.neighbours_mean.`y':n neighbours_n[`i']
+    }
     if !missing(valueengland[`i']) csc_put cpp_rate.england.`y' valueengland[`i']
     if !missing(valueauthority[`i'], neighbours_mean[`i']) csc_put cpp_rate.below_neighbours.`y' valueauthority[`i'] < neighbours_mean[`i']
     if !missing(valueauthority[`i'], valueengland[`i']) csc_put cpp_rate.below_england.`y' valueauthority[`i'] < valueengland[`i']
-    if !missing(rankauthority[`i']) csc_put cpp_rate.rank.`y' rankauthority[`i']
+    if !missing(rankauthority[`i']) {
+        csc_put cpp_rate.rank.`y' rankauthority[`i']
+        csc_put cpp_rate.rank.`y':n rankedauthority[`i']
+    }
     if !missing(quartileauthority[`i']) csc_put cpp_rate.quartile.`y' quartileauthority[`i']
 }
 
@@ -399,19 +423,25 @@ save `nbmean'
 restore
 keep if code == 925 | code == 0
 generate str9 who = cond(code == 0, "england", "authority")
-keep year who value rank quartile
-reshape wide value rank quartile, i(year) j(who) string
+keep year who value rank ranked quartile
+reshape wide value rank ranked quartile, i(year) j(who) string
 merge 1:1 year using `nbmean', nogenerate
 sort year
 list year valueauthority neighbours_mean valueengland rankauthority quartileauthority, noobs
 forvalues i = 1/`=_N' {
     local y = year[`i']
     if !missing(valueauthority[`i']) csc_put placements_3plus.authority.`y' valueauthority[`i']
-    if !missing(neighbours_mean[`i']) csc_put placements_3plus.neighbours_mean.`y' neighbours_mean[`i']
+    if !missing(neighbours_mean[`i']) {
+        csc_put placements_3plus.neighbours_mean.`y' neighbours_mean[`i']
+        csc_put placements_3plus.neighbours_mean.`y':n neighbours_n[`i']
+    }
     if !missing(valueengland[`i']) csc_put placements_3plus.england.`y' valueengland[`i']
     if !missing(valueauthority[`i'], neighbours_mean[`i']) csc_put placements_3plus.below_neighbours.`y' valueauthority[`i'] < neighbours_mean[`i']
     if !missing(valueauthority[`i'], valueengland[`i']) csc_put placements_3plus.below_england.`y' valueauthority[`i'] < valueengland[`i']
-    if !missing(rankauthority[`i']) csc_put placements_3plus.rank.`y' rankauthority[`i']
+    if !missing(rankauthority[`i']) {
+        csc_put placements_3plus.rank.`y' rankauthority[`i']
+        csc_put placements_3plus.rank.`y':n rankedauthority[`i']
+    }
     if !missing(quartileauthority[`i']) csc_put placements_3plus.quartile.`y' quartileauthority[`i']
 }
 
