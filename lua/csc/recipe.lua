@@ -79,7 +79,8 @@ M.schema = S.record({
   evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
   checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
-    formats = S.list(S.enum({ "md", "csv", "json", "html" }), { min_items = 1 }),
+    formats = S.list(S.enum({ "md", "csv", "json", "html", "xlsx" }), { min_items = 1,
+      doc = "the files to write when --format does not say (default md, csv, json, html; xlsx: report.xlsx)" }),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
     ees = require("csc.render.ees").schema(S),
   }),

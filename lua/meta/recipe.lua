@@ -261,7 +261,7 @@
 
 ---@class csc.Recipe.Outputs
 ---@field ees? csc.Recipe.Outputs.Ees[] result tables also written as EES open data: <table>_ees.csv and <table>_ees.meta.csv (docs/reports.md)
----@field formats? ("md"|"csv"|"json"|"html")[]
+---@field formats? ("md"|"csv"|"json"|"html"|"xlsx")[] the files to write when --format does not say (default md, csv, json, html; xlsx: report.xlsx)
 ---@field png? boolean also write each chart as a PNG (like --png)
 
 ---@class csc.Recipe.Published
@@ -652,7 +652,7 @@
 ---@class csc.Recipe.Outputs.Ees
 ---@field filters? string[] columns that classify the rows (EES filters)
 ---@field geographic_level "National"|"Regional"|"Local authority"
----@field geography? table<string, string> EES geography column -> a column of the table or a literal value
+---@field geography? table<string, string|csc.Recipe.Outputs.Ees.Geography> EES geography column -> a column of the table or a literal value; { value = "..." } is always the literal (for a value that is also a column's name)
 ---@field indicators (string|csc.Recipe.Outputs.Ees.Indicators)[] columns of numbers (EES indicators): a name, or {column, label, unit, dp, grouping}
 ---@field table string the result table to write
 ---@field time_identifier? string EES time identifier (default "Reporting year")
@@ -773,11 +773,15 @@
 ---@field to any the programme group's outcome period
 ---@field value string the total (e.g. sessions)
 
+---@class csc.Recipe.Outputs.Ees.Geography
+---@field value string
+
 ---@class csc.Recipe.Outputs.Ees.Indicators
 ---@field column string
 ---@field dp? integer
 ---@field grouping? string
 ---@field label? string
+---@field name? string the column's name in the EES file (default the table's column name)
 ---@field unit? string
 
 ---@class csc.Design.Matching.Analyses.Outcomes.Rescale_control
