@@ -544,6 +544,147 @@ static void test_aggregate_errors(void **state) {
   frame_free(f);
 }
 
+/* The groups of one key of small whole numbers (text codes, bool, dates,
+ * int64 in a narrow range) are found by indexing a table; of anything else
+ * (two keys, a wide int64 range) through the hash table.  Both must give the
+ * same groups in the same order with the same bytes in every aggregate:
+ * grouping by k alone is compared with grouping by k and a constant. */
+static uint64_t lcg(uint64_t *s) {
+  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+  return *s >> 33;
+}
+
+static void assert_same_column(const struct frame_col *a, const struct frame_col *b) {
+  static const size_t sz[FRAME_NTYPES] = {8, 8, 1, 4, 4};
+  assert_int_equal(a->type, b->type);
+  assert_int_equal(a->n, b->n);
+  for (size_t i = 0; i < a->n; i++) {
+    int ma = a->na ? a->na[i] : 0, mb = b->na ? b->na[i] : 0;
+    if (ma != mb) fail_msg("%s[%zu]: missing reason %d against %d", a->name, i, ma, mb);
+    if (a->type == FRAME_CAT) {
+      if (!ma) assert_string_equal(a->dict->str[a->v.cat[i]], b->dict->str[b->v.cat[i]]);
+    } else if (memcmp((const char *)a->v.raw + i * sz[a->type],
+                      (const char *)b->v.raw + i * sz[a->type], sz[a->type]) != 0) {
+      fail_msg("%s[%zu] differs: %.17g against %.17g", a->name, i, frame_col_getd(a, i),
+               frame_col_getd(b, i));
+    }
+  }
+}
+
+static void test_aggregate_direct_keys_same_as_hash(void **state) {
+  (void)state;
+  enum { N = 20000 };
+  static const char *names[] = {"E09000001", "E08000025", "W06000015", "S12000036", "E06000001"};
+  int64_t *ki = malloc(N * sizeof *ki), *one = malloc(N * sizeof *one), *vi = malloc(N * sizeof *vi);
+  int *kb = malloc(N * sizeof *kb);
+  double *v = malloc(N * sizeof *v);
+  const char **ks = malloc(N * sizeof *ks), **kd = malloc(N * sizeof *kd);
+  static char dates[N][11];
+  assert_true(ki && one && vi && kb && v && ks && kd);
+  uint64_t seed = 42;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    ki[i] = r % 50 == 0 ? NI : (int64_t)(r % 613) - 300;            /* negative values too */
+    ks[i] = r % 37 == 0 ? NULL : names[(r >> 8) % 5];
+    kb[i] = r % 41 == 0 ? -1 : (int)((r >> 12) & 1);
+    snprintf(dates[i], sizeof dates[i], "2020-%02d-%02d", (int)((r >> 4) % 12) + 1,
+             (int)((r >> 9) % 28) + 1);
+    kd[i] = r % 43 == 0 ? NULL : dates[i];
+    one[i] = 7;
+    /* values of very different sizes, so the summation order shows in the last bits */
+    v[i] = r % 29 == 0 ? NAN : ((double)(lcg(&seed) % 100000) - 50000) * pow(10, (double)(r % 7) - 3);
+    vi[i] = r % 31 == 0 ? NI : (int64_t)(lcg(&seed) % 1000) - 500;
+  }
+  struct frame *f = FRAME(mk_i64("ki", N, ki), mk_cat("ks", N, ks), mk_bool("kb", N, kb),
+                          mk_date("kd", N, kd), mk_i64("one", N, one), mk_f64("v", N, v),
+                          mk_i64("vi", N, vi));
+  /* a bare NaN (no reason) in the values, too */
+  col(f, "v")->na[5] = NA_NONE;
+  col(f, "v")->v.f64[5] = NAN;
+  const struct frameops_aggspec a[] = {
+    {FRAMEOPS_COUNT, NULL, "count", 0}, {FRAMEOPS_N, "v", "n", 0}, {FRAMEOPS_SUM, "v", "sum", 0},
+    {FRAMEOPS_MEAN, "v", "mean", 0}, {FRAMEOPS_VAR, "v", "var", 0}, {FRAMEOPS_SD, "v", "sd", 0},
+    {FRAMEOPS_SUM, "vi", "isum", 0}, {FRAMEOPS_MEAN, "vi", "imean", 0},
+    {FRAMEOPS_N, "ks", "nks", 0}, {FRAMEOPS_MEDIAN, "v", "median", 0},
+    {FRAMEOPS_FIRST, "v", "first", 0}, {FRAMEOPS_N_DISTINCT, "vi", "nd", 0}};
+  const size_t na_ = sizeof a / sizeof a[0];
+  const char *keys[] = {"ki", "ks", "kb", "kd"};
+  char err[256] = "";
+  for (size_t k = 0; k < 4; k++) {
+    struct frame *d = frameops_aggregate(f, NAMES(keys[k]), 1, a, na_, err, sizeof err);
+    if (!d) fail_msg("%s", err);
+    struct frame *h = frameops_aggregate(f, NAMES(keys[k], "one"), 2, a, na_, err, sizeof err);
+    if (!h) fail_msg("%s", err);
+    assert_int_equal(d->nrow, h->nrow);
+    assert_true(d->nrow > 1);
+    assert_same_column(col(d, keys[k]), col(h, keys[k]));
+    for (size_t j = 0; j < na_; j++) assert_same_column(col(d, a[j].name), col(h, a[j].name));
+    frame_free(d);
+    frame_free(h);
+  }
+  frame_free(f);
+  free(ki); free(one); free(vi); free(kb); free(v); free(ks); free(kd);
+}
+
+/* Sums and means are taken over each group's values in row order, exactly as
+ * for the group alone: Neumaier's compensated sum, and for the mean one
+ * refinement pass adding the mean of the residuals (R's mean()). */
+static void test_aggregate_sums_in_row_order(void **state) {
+  (void)state;
+  enum { N = 3000, G = 7 };
+  int64_t k[N];
+  double v[N];
+  uint64_t seed = 7;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    k[i] = (int64_t)(r % G) * 1000003;                       /* a wide range: the hash path */
+    v[i] = ((double)(lcg(&seed) % 2000001) - 1000000) * pow(10, (double)(r % 13) - 6);
+  }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NAMES("k"), 1, a, 2, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_int_equal(o->nrow, G);
+  for (size_t g = 0; g < G; g++) {
+    double s = 0, c = 0, rs = 0, rc = 0;
+    size_t m = 0;
+    for (int i = 0; i < N; i++) {
+      if (k[i] != (int64_t)g * 1000003) continue;
+      double t = s + v[i];
+      c += fabs(s) >= fabs(v[i]) ? (s - t) + v[i] : (v[i] - t) + s;
+      s = t;
+      m++;
+    }
+    double mean = (s + c) / (double)m;
+    for (int i = 0; i < N; i++) {
+      if (k[i] != (int64_t)g * 1000003) continue;
+      double x = v[i] - mean, t = rs + x;
+      rc += fabs(rs) >= fabs(x) ? (rs - t) + x : (x - t) + rs;
+      rs = t;
+    }
+    mean += (rs + rc) / (double)m;
+    double got = fv(o, "sum", g), gotm = fv(o, "mean", g), want = s + c;
+    assert_memory_equal(&got, &want, sizeof got);
+    assert_memory_equal(&gotm, &mean, sizeof gotm);
+  }
+  frame_free(o);
+  frame_free(f);
+}
+
+/* An int64 sum that overflows names the first group (in output order) whose
+ * running sum overflowed, not the first row to do so. */
+static void test_aggregate_overflow_names_its_group(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("k", 2, 1, 2, 1, 3), I64("v", INT64_MAX, 5, 1, 6, INT64_MAX));
+  struct frameops_aggspec a = {FRAMEOPS_SUM, "v", "s", 0};
+  char err[256];
+  expect_fail(frameops_aggregate(f, NAMES("k"), 1, &a, 1, err, sizeof err), err,
+              "aggregate: the sum of \"v\" for \"s\" overflows int64 in group 2; convert the "
+              "column to float64 first");
+  frame_free(f);
+}
+
 static void test_aggregate_function_names(void **state) {
   (void)state;
   enum frameops_agg fn;
@@ -893,6 +1034,9 @@ int main(void) {
     cmocka_unit_test(test_aggregate_empty_frames),
     cmocka_unit_test(test_aggregate_many_groups_uses_hash),
     cmocka_unit_test(test_aggregate_errors),
+    cmocka_unit_test(test_aggregate_direct_keys_same_as_hash),
+    cmocka_unit_test(test_aggregate_sums_in_row_order),
+    cmocka_unit_test(test_aggregate_overflow_names_its_group),
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
     cmocka_unit_test(test_join_refuses_an_exploding_result),
