@@ -739,6 +739,115 @@ static void test_join_left_many_to_many_in_dplyr_order(void **state) {
   frame_free(r);
 }
 
+/* A single key of small whole numbers or text is looked up by indexing a
+ * table; two keys (or a wide int64 range) through the hash table.  Both
+ * must give the same rows in the same order: joining on k alone is
+ * compared with joining on k and a constant, for int64, text (one shared
+ * dictionary, and two different ones), dates and bool, with repeated right
+ * keys, missing keys on both sides, left keys the right frame lacks (below,
+ * inside and above its range) and right keys no left row has. */
+/* Same rows and values; columns of a whose names begin with skip are left out. */
+static void assert_same_frame(const struct frame *a, const struct frame *b, const char *skip) {
+  assert_int_equal(a->nrow, b->nrow);
+  for (size_t j = 0; j < a->ncol; j++) {
+    if (skip && strncmp(a->col[j]->name, skip, strlen(skip)) == 0) continue;
+    assert_same_column(a->col[j], col(b, a->col[j]->name));
+  }
+}
+
+static void test_join_direct_keys_same_as_hash(void **state) {
+  (void)state;
+  enum { NL = 3000, NR = 60 };
+  static const char *words[] = {"E09000001", "E08000025", "W06000015", "S12000036", "E06000001",
+                                "N09000003", "E07000008"};
+  int64_t li[NL], ri[NR], lone[NL], rone[NR], lv[NL], rv[NR];
+  int lb[NL], rb[NR];
+  const char *ls[NL], *rs[NR], *ld[NL], *rd[NR];
+  static char ldates[NL][11], rdates[NR][11];
+  uint64_t seed = 99;
+  for (int i = 0; i < NL; i++) {
+    uint64_t r = lcg(&seed);
+    li[i] = r % 53 == 0 ? NI : (int64_t)(r % 40) - 5;          /* right has 0..29 */
+    ls[i] = r % 47 == 0 ? NULL : words[(r >> 7) % 7];          /* the last two only on the left */
+    lb[i] = r % 43 == 0 ? -1 : (int)((r >> 3) & 1);
+    snprintf(ldates[i], sizeof ldates[i], "2021-03-%02d", (int)((r >> 5) % 28) + 1);
+    ld[i] = r % 59 == 0 ? NULL : ldates[i];
+    lone[i] = 1;
+    lv[i] = i;
+  }
+  for (int i = 0; i < NR; i++) {
+    uint64_t r = lcg(&seed);
+    ri[i] = i == 7 ? NI : (int64_t)(r % 30);                   /* repeats, and a missing key */
+    rs[i] = i == 9 ? NULL : words[(r >> 7) % 5];
+    rb[i] = i == 11 ? -1 : (int)((r >> 3) & 1);
+    snprintf(rdates[i], sizeof rdates[i], "2021-03-%02d", (int)((r >> 5) % 20) + 5);
+    rd[i] = i == 13 ? NULL : rdates[i];
+    rone[i] = 1;
+    rv[i] = 1000 + i;
+  }
+  struct frame *l = FRAME(mk_i64("ki", NL, li), mk_cat("ks", NL, ls), mk_bool("kb", NL, lb),
+                          mk_date("kd", NL, ld), mk_i64("one", NL, lone), mk_i64("lv", NL, lv));
+  struct frame *r = FRAME(mk_i64("ki", NR, ri), mk_cat("ks", NR, rs), mk_bool("kb", NR, rb),
+                          mk_date("kd", NR, rd), mk_i64("one", NR, rone), mk_i64("rv", NR, rv));
+  /* text keys sharing one dictionary: the left frame's own rows as the right */
+  size_t pick[NR];
+  for (size_t i = 0; i < NR; i++) pick[i] = i * 31 % NL;
+  struct frame *rsame = frame_take(l, pick, NR);
+  assert_true(col(rsame, "ks")->dict == col(l, "ks")->dict);
+  const char *keys[] = {"ki", "ks", "kb", "kd"};
+  char err[256] = "";
+  for (int how = 0; how < 2; how++) {
+    enum frameops_how h = how ? FRAMEOPS_INNER : FRAMEOPS_LEFT;
+    for (size_t k = 0; k < 5; k++) {
+      const struct frame *rr = k == 4 ? rsame : r;
+      const char *key = keys[k == 4 ? 1 : k];
+      struct frame *d = frameops_join(l, rr, NAMES(key), NAMES(key), 1, h, NULL, err, sizeof err);
+      if (!d) fail_msg("%s", err);
+      struct frame *g = frameops_join(l, rr, NAMES(key, "one"), NAMES(key, "one"), 2, h, NULL, err,
+                                      sizeof err);
+      if (!g) fail_msg("%s", err);
+      assert_true(d->nrow > 0);
+      assert_same_frame(d, g, "one");   /* one.x, one.y in d; a key in g */
+      frame_free(d);
+      frame_free(g);
+    }
+  }
+  frame_free(rsame);
+  frame_free(l);
+  frame_free(r);
+}
+
+/* A lookup that gives every left row exactly one result row keeps the left
+ * columns as they are (shared, not copied); unmatched rows of a left join
+ * get missing right values (calculated). */
+static void test_join_lookup_shares_left_columns(void **state) {
+  (void)state;
+  struct frame *l = FRAME(I64("la", 202, 201, 999, 202, NI), F64("y", 1, 2, 3, 4, 5));
+  struct frame *r = FRAME(I64("la", 201, 202, 203), F64("spend", 10.5, 20.5, 30.5),
+                          CAT("region", "N", NULL, "S"));
+  char err[256] = "";
+  struct frame *o = frameops_join(l, r, NAMES("la"), NAMES("la"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_names(o, "la,y,spend,region");
+  assert_true(col(o, "y")->v.raw == col(l, "y")->v.raw);   /* shared */
+  assert_non_null(col(o, "y")->shared);
+  assert_ints(o, "la", "202,201,999,202,NA");
+  NEAR(fv(o, "spend", 0), 20.5);
+  NEAR(fv(o, "spend", 1), 10.5);
+  assert_int_equal(na(o, "spend", 2), NA_CALC);
+  assert_int_equal(na(o, "spend", 4), NA_CALC);
+  assert_int_equal(na(o, "region", 0), NA_C);    /* a missing right value keeps its reason */
+  assert_strs(o, "region", "NA,N,NA,NA,NA");
+  frame_free(o);
+  o = frameops_join(l, r, NAMES("la"), NAMES("la"), 1, FRAMEOPS_INNER, NULL, err, sizeof err);
+  assert_non_null(o);
+  assert_ints(o, "la", "202,201,202");
+  assert_true(col(o, "y")->v.raw != col(l, "y")->v.raw);   /* rows dropped: gathered */
+  frame_free(o);
+  frame_free(l);
+  frame_free(r);
+}
+
 /* 20,000 rows sharing one key joined to themselves would be 400 million
  * rows: refused with a message, before any large allocation. */
 static void test_join_refuses_an_exploding_result(void **state) {
@@ -1040,6 +1149,8 @@ int main(void) {
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
     cmocka_unit_test(test_join_refuses_an_exploding_result),
+    cmocka_unit_test(test_join_direct_keys_same_as_hash),
+    cmocka_unit_test(test_join_lookup_shares_left_columns),
     cmocka_unit_test(test_join_suffixes_and_names),
     cmocka_unit_test(test_join_text_keys_with_different_dictionaries_and_two_keys),
     cmocka_unit_test(test_join_numeric_keys_compare_by_value),
