@@ -29,9 +29,15 @@ struct ectx {
   const struct frame *f;
   unsigned char *data;   /* nslot blocks of 8-byte values */
   uint8_t *na;           /* nslot blocks of reasons */
+  void *out0;            /* when set, slot 0's values: the result column's block */
 };
 
-static void *slot_v(const struct ectx *cx, int s) { return cx->data + (size_t)s * B * 8; }
+/* The root is evaluated in slot 0; expr_eval points that slot at the result
+ * column itself (for types stored as they are evaluated), so the result is
+ * written once, in place. */
+static void *slot_v(const struct ectx *cx, int s) {
+  return s == 0 && cx->out0 ? cx->out0 : cx->data + (size_t)s * B * 8;
+}
 static uint8_t *slot_na(const struct ectx *cx, int s) { return cx->na + (size_t)s * B; }
 
 /* Dates csceval can write: 0001-01-01 .. 9999-12-31. */
@@ -64,25 +70,6 @@ static const uint8_t *na_flag(uint8_t *dst, const uint8_t *na, const uint8_t *ba
   if (!any) return na;
   if (!na) memset(dst, 0, n);
   for (size_t i = 0; i < n; i++) if (!dst[i] && bad[i]) dst[i] = NA_CALC;
-  return dst;
-}
-
-/* Float results that are not finite numbers (inf, NaN) are missing (calc).
- * x - x is 0 for a finite x and NaN otherwise, and a NaN stays in a sum, so
- * one pass of adds (two sums, for instruction-level parallelism) finds out
- * whether the block has any; only then are rows marked.  When the block
- * already has missing rows (whose values are often NaN) it goes straight to
- * the marking pass. */
-static const uint8_t *na_finite(uint8_t *dst, const uint8_t *na, const double *r, size_t n) {
-  if (!na) {
-    double s0 = 0, s1 = 0;
-    size_t i = 0;
-    for (; i + 1 < n; i += 2) { s0 += r[i] - r[i]; s1 += r[i + 1] - r[i + 1]; }
-    if (i < n) s0 += r[i] - r[i];
-    if (s0 + s1 == 0) return NULL;
-    memset(dst, 0, n);
-  }
-  for (size_t i = 0; i < n; i++) dst[i] = dst[i] ? dst[i] : r[i] - r[i] == 0 ? 0 : NA_CALC;
   return dst;
 }
 
@@ -131,12 +118,37 @@ NOINLINE static void codes_ne(const int32_t *restrict x, int32_t k, uint8_t *res
   VEC_FOR(n, r[i] = x[i] != k);
 }
 
+/* 1 if some x[i] is not a finite number (inf or NaN): those and only those
+ * have every exponent bit set, and adding 1 to an all-ones exponent (and
+ * only to it) carries into the sign bit.  Integer operations, so the loop
+ * vectorizes. */
+NOINLINE static int any_nonfinite(const double *restrict x, size_t n) {
+  uint64_t acc = 0;
+  VEC_FOR(n, uint64_t u; memcpy(&u, &x[i], sizeof u);
+          acc |= (u & 0x7ff0000000000000ull) + 0x0010000000000000ull);
+  return (int)(acc >> 63);
+}
+
+/* Float results that are not finite numbers (inf, NaN) are missing (calc).
+ * One vectorized pass finds out whether the block has any; only then are
+ * rows marked.  When the block already has missing rows (whose values are
+ * often NaN) it goes straight to the marking pass. */
+static const uint8_t *na_finite(uint8_t *dst, const uint8_t *na, const double *r, size_t n) {
+  if (!na) {
+    if (!any_nonfinite(r, n)) return NULL;
+    memset(dst, 0, n);
+  }
+  for (size_t i = 0; i < n; i++) dst[i] = dst[i] ? dst[i] : r[i] - r[i] == 0 ? 0 : NA_CALC;
+  return dst;
+}
+
 /* ===== leaves ===== */
 
 /* A float64 column's NaN with no reason attached counts as missing (calc),
  * as everywhere else in csceval (docs/frames.md). */
 static const uint8_t *col_nan(uint8_t *dst, const uint8_t *na, const double *x, size_t n) {
   if (!na) {
+    if (!any_nonfinite(x, n)) return NULL;   /* the common case, vectorized */
     unsigned any = 0;
     for (size_t i = 0; i < n; i++) any |= x[i] != x[i];
     if (!any) return NULL;
@@ -183,14 +195,35 @@ static double mod_floor(double x, double y) {   /* sign of the divisor, as Lua a
   return m;
 }
 
-static void arith_f64(int op, const double *a, const double *b, double *r, size_t n) {
+/* a op b, element by element; restrict and VEC_FOR so + - * / vectorize */
+NOINLINE static void arith_f64(int op, const double *restrict a, const double *restrict b,
+                               double *restrict r, size_t n) {
   switch (op) {
-  case EO_ADD: for (size_t i = 0; i < n; i++) r[i] = a[i] + b[i]; break;
-  case EO_SUB: for (size_t i = 0; i < n; i++) r[i] = a[i] - b[i]; break;
-  case EO_MUL: for (size_t i = 0; i < n; i++) r[i] = a[i] * b[i]; break;
-  case EO_DIV: for (size_t i = 0; i < n; i++) r[i] = a[i] / b[i]; break;
+  case EO_ADD: VEC_FOR(n, r[i] = a[i] + b[i]); break;
+  case EO_SUB: VEC_FOR(n, r[i] = a[i] - b[i]); break;
+  case EO_MUL: VEC_FOR(n, r[i] = a[i] * b[i]); break;
+  case EO_DIV: VEC_FOR(n, r[i] = a[i] / b[i]); break;
   case EO_POW: for (size_t i = 0; i < n; i++) r[i] = pow(a[i], b[i]); break;
   default: for (size_t i = 0; i < n; i++) r[i] = mod_floor(a[i], b[i]); break;
+  }
+}
+
+/* a op k (k_right) or k op a: a constant operand is not spread over a block */
+NOINLINE static void arith_f64_k(int op, const double *restrict a, double k, int k_right,
+                                 double *restrict r, size_t n) {
+  switch (op) {
+  case EO_ADD: VEC_FOR(n, r[i] = a[i] + k); break;   /* + and * commute exactly */
+  case EO_MUL: VEC_FOR(n, r[i] = a[i] * k); break;
+  case EO_SUB: if (k_right) VEC_FOR(n, r[i] = a[i] - k); else VEC_FOR(n, r[i] = k - a[i]); break;
+  case EO_DIV: if (k_right) VEC_FOR(n, r[i] = a[i] / k); else VEC_FOR(n, r[i] = k / a[i]); break;
+  case EO_POW:
+    if (k_right) for (size_t i = 0; i < n; i++) r[i] = pow(a[i], k);
+    else for (size_t i = 0; i < n; i++) r[i] = pow(k, a[i]);
+    break;
+  default:
+    if (k_right) for (size_t i = 0; i < n; i++) r[i] = mod_floor(a[i], k);
+    else for (size_t i = 0; i < n; i++) r[i] = mod_floor(k, a[i]);
+    break;
   }
 }
 
@@ -228,6 +261,17 @@ static void arith_date(int op, const int32_t *a, const int64_t *b, int32_t *r, u
 static void ev_arith(const struct expr_node *n, struct ectx *cx, size_t off, size_t len, int s,
                      struct vec *out) {
   struct vec a, b;
+  if (n->mode == AM_F64 && (n->a->kind == EK_CONST || n->b->kind == EK_CONST)) {
+    int k_right = n->b->kind == EK_CONST;
+    const struct expr_node *k = k_right ? n->b : n->a;
+    ev(k_right ? n->a : n->b, cx, off, len, s + 1, &a);
+    double *r = slot_v(cx, s);
+    uint8_t *dst = slot_na(cx, s);
+    arith_f64_k(n->op, a.v, k->k.f, k_right, r, len);
+    out->v = r;
+    out->na = na_finite(dst, na_copy(dst, a.na, len), r, len);
+    return;
+  }
   ev(n->a, cx, off, len, s + 1, &a);
   ev(n->b, cx, off, len, s + 2, &b);
   void *r = slot_v(cx, s);
@@ -752,6 +796,7 @@ static int ctx_open(struct ectx *cx, const struct expr *e, const struct frame *f
                     size_t errlen) {
   size_t ns = (size_t)e->root->nslot;
   cx->f = f;
+  cx->out0 = NULL;
   cx->data = malloc(ns * B * 8);
   cx->na = malloc(ns * B);
   if (!cx->data || !cx->na) {
@@ -781,7 +826,7 @@ static int store_block(struct frame_col *c, const struct vec *v, size_t off, siz
   if (c->type == FRAME_BOOL) {
     const uint8_t *x = v->v;
     for (size_t i = 0; i < len; i++) c->v.b[off + i] = x[i] != 0;
-  } else {
+  } else if (v->v != (char *)c->v.raw + off * sz[c->type]) {   /* not written in place */
     memcpy((char *)c->v.raw + off * sz[c->type], v->v, len * sz[c->type]);
   }
   if (!v->na) return 0;
@@ -812,9 +857,12 @@ struct frame_col *expr_eval(const struct expr *e, const struct frame *f, const c
     seterr(err, errlen, "not enough memory", NULL);
     return NULL;
   }
+  static const size_t sz[FRAME_NTYPES] = {8, 8, 1, 4, 4};
   for (size_t off = 0; off < nrow; off += B) {
     size_t len = nrow - off < B ? nrow - off : B;
     struct vec v;
+    /* bool results are normalised to 0 and 1 on the way in, so not in place */
+    cx.out0 = c->type == FRAME_BOOL ? NULL : (char *)c->v.raw + off * sz[c->type];
     ev(e->root, &cx, off, len, 0, &v);
     if (store_block(c, &v, off, len) != 0) {
       ctx_close(&cx);
