@@ -884,6 +884,45 @@ static void test_constant_operands(void **state) {
   frame_free(f);
 }
 
+/* More rows than one chunk of host/data/chunks.h: the chunks are evaluated
+ * on several threads, each writing its own rows.  Missing values occur only
+ * in a late chunk (so the column's missing-reason array is made by whichever
+ * thread gets there), and every value must be the one a plain loop gives. */
+static void test_many_chunks(void **state) {
+  (void)state;
+  enum { NR = 3 * 32768 + 123 };
+  struct frame *f = frame_new();
+  struct frame_col *x = mkcol("x", FRAME_F64, NR), *id = mkcol("i", FRAME_I64, NR);
+  for (size_t i = 0; i < NR; i++) {
+    x->v.f64[i] = (double)((i * 7919) % 1000) / 10;
+    id->v.i64[i] = (int64_t)i;
+    if (i > 2 * 32768 && i % 1000 == 7) frame_col_set_na(x, i, NA_C);
+  }
+  x->v.f64[NR - 5] = -1;                       /* log(0): missing (calc) */
+  add(f, x); add(f, id);
+  char err[512];
+  struct expr *e = expr_compile("log(x + 1) * 2 - i / 3", f, err, sizeof err);
+  if (!e) fail_msg("%s", err);
+  for (int rep = 0; rep < 3; rep++) {
+    struct frame_col *c = expr_eval(e, f, "v", err, sizeof err);
+    assert_non_null(c);
+    assert_non_null(c->na);
+    size_t nmiss = 0;
+    for (size_t i = 0; i < NR; i++) {
+      if (x->na && x->na[i]) { assert_int_equal(na_of(c, i), NA_C); nmiss++; continue; }
+      if (i == NR - 5) { assert_int_equal(na_of(c, i), NA_CALC); continue; }
+      double want = log(x->v.f64[i] + 1) * 2 - (double)i / 3;
+      assert_int_equal(na_of(c, i), 0);
+      if (memcmp(&c->v.f64[i], &want, sizeof want) != 0)
+        fail_msg("row %zu: %.17g, expected %.17g", i, c->v.f64[i], want);
+    }
+    assert_true(nmiss > 10);
+    frame_col_free(c);
+  }
+  expr_free(e);
+  frame_free(f);
+}
+
 static void test_empty_frame(void **state) {
   (void)state;
   struct frame *f = frame_new();
@@ -1094,6 +1133,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_eval_errors, setup, teardown),
     cmocka_unit_test(test_blocks),
     cmocka_unit_test(test_constant_operands),
+    cmocka_unit_test(test_many_chunks),
     cmocka_unit_test(test_empty_frame),
     cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
   };

@@ -1,4 +1,4 @@
-/* host/num/chunks.c -- the fixed-chunk thread runner (chunks.h). */
+/* host/data/chunks.c -- the fixed-chunk thread runner (chunks.h). */
 #include "chunks.h"
 
 #include <stdatomic.h>
