@@ -4,19 +4,17 @@
  * narrow range) indexes a table directly, any other key goes through a hash
  * table on the key values (frameops.c).  The groups are then sorted (only
  * they, not the rows).  count, n, sum, mean, var and sd accumulate per group
- * in passes over the rows in row order; the other aggregates gather each
- * group's rows (a counting sort) and run over them.
- * Missing values are skipped by every aggregate (na.rm = TRUE).
- *
- * Summation order: every sum runs over a group's values in row order (the
- * accumulating passes visit the rows in order, adding each value to its own
- * group's sum), so a group's result is the same bytes whichever way the
- * groups were found and whatever the other groups hold. */
+ * in sweeps over fixed row chunks on all cores (the summation order is
+ * described at those functions, and in docs/frames.md); the other aggregates
+ * gather each group's rows (a counting sort) and run over them.
+ * Missing values are skipped by every aggregate (na.rm = TRUE). */
 #include "frameops_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "chunks.h"
 
 static const char *const agg_names[FRAMEOPS_NAGG] = {
   "count", "n", "sum", "mean", "sd", "var", "min", "max",
@@ -237,51 +235,157 @@ static struct frame_col *agg_column(const struct frameops_aggspec *a, const stru
 }
 
 /* ===== accumulating aggregates: count, n, sum, mean, var, sd =====
- * One pass over the rows (two for mean, three for var and sd), each value
- * added to its group's accumulator in row order: the same operations, in the
- * same order, as mean_of and var_of on the group's gathered values, so the
- * same bytes. og[i] is row i's group in output order. */
+ * Sweeps over the rows (one; two for mean, three for var and sd) in the
+ * fixed row chunks of chunks.h, on all cores.  Each chunk adds its rows'
+ * values to its own partial result for every group, in row order; the
+ * partials are then folded into the totals in chunk order.  The chunks
+ * depend only on the number of rows, so the result is the same bytes
+ * whatever the number of threads, and the same as one pass in row order
+ * when there is one chunk (up to CHUNK_ROWS rows).  Compensated sums fold
+ * a chunk's sum with Neumaier's step and add its compensation.  og[i] is
+ * row i's group in output order. */
 
 static int streams(enum frameops_agg fn) {
   return fn == FRAMEOPS_N || fn == FRAMEOPS_SUM || fn == FRAMEOPS_MEAN || fn == FRAMEOPS_VAR ||
          fn == FRAMEOPS_SD;
 }
 
-struct gstat {
-  struct nsum s, r;     /* sum of the values; of their residuals from the mean */
-  double mean, ss, dev; /* mean; sum of squared deviations and of deviations */
-  int64_t m, isum;      /* values present; exact sum of int64 or bool */
-  int fin, bad;         /* mean finite; int64 sum overflowed */
+enum sweep_pass { SW_COUNT, SW_N, SW_ISUM, SW_SUM, SW_RES, SW_SQ };
+
+struct gpart {          /* one chunk's partial results for one group */
+  struct nsum s;        /* sum (SW_SUM) or sum of residuals (SW_RES) */
+  double ss, dev;       /* squared deviations and deviations (SW_SQ) */
+  int64_t m, isum;      /* rows or values (SW_COUNT, SW_N, SW_SUM); exact int sum */
+  int bad;              /* the int sum overflowed */
 };
 
-/* BODY runs for every present value of c (rows 0..n-1) with i its row and
+struct gstat {          /* totals for one group */
+  struct nsum s, r;
+  double mean, ss, dev;
+  int64_t m, isum;
+  int fin, bad;         /* mean finite; int sum overflowed */
+};
+
+struct sweep {          /* one pass over one chunk */
+  enum sweep_pass pass;
+  const struct frame_col *c;
+  const size_t *og;
+  const struct gstat *st;   /* the means, for SW_RES and SW_SQ */
+  struct gpart *p;          /* this chunk's partials, ng of them */
+  size_t lo, hi, ng;
+};
+
+/* BODY runs for every present value of c in rows lo..hi-1 with i its row and
  * double x its value: float64 NaN or a marked row is missing. */
-#define EACH_VALUE(c, n, BODY)                                                          \
+#define EACH_VALUE(c, lo, hi, BODY)                                                     \
   do {                                                                                  \
     const uint8_t *na_ = (c)->na;                                                       \
     if ((c)->type == FRAME_F64) {                                                       \
       const double *v_ = (c)->v.f64;                                                    \
-      for (size_t i = 0; i < (n); i++) {                                                \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
         double x = v_[i];                                                               \
         if (x != x || (na_ && na_[i])) continue;                                        \
         BODY;                                                                           \
       }                                                                                 \
     } else if ((c)->type == FRAME_I64) {                                                \
       const int64_t *v_ = (c)->v.i64;                                                   \
-      for (size_t i = 0; i < (n); i++) {                                                \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
         if (na_ && na_[i]) continue;                                                    \
         double x = (double)v_[i];                                                       \
         BODY;                                                                           \
       }                                                                                 \
     } else {                                                                            \
       const uint8_t *v_ = (c)->v.b;                                                     \
-      for (size_t i = 0; i < (n); i++) {                                                \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
         if (na_ && na_[i]) continue;                                                    \
         double x = v_[i];                                                               \
         BODY;                                                                           \
       }                                                                                 \
     }                                                                                   \
   } while (0)
+
+static int sweep_run(void *arg) {
+  struct sweep *w = arg;
+  const struct frame_col *c = w->c;
+  const size_t *og = w->og;
+  const struct gstat *st = w->st;
+  struct gpart *p = w->p;
+  size_t lo = w->lo, hi = w->hi;
+  memset(p, 0, w->ng * sizeof *p);
+  switch (w->pass) {
+  case SW_COUNT:
+    for (size_t i = lo; i < hi; i++) p[og[i]].m++;
+    break;
+  case SW_N:
+    if (c->type == FRAME_F64 || c->type == FRAME_I64 || c->type == FRAME_BOOL)
+      EACH_VALUE(c, lo, hi, (void)x; p[og[i]].m++);
+    else
+      for (size_t i = lo; i < hi; i++) p[og[i]].m += !(c->na && c->na[i]);
+    break;
+  case SW_ISUM:
+    for (size_t i = lo; i < hi; i++) {
+      if (c->na && c->na[i]) continue;
+      struct gpart *t = &p[og[i]];
+      int64_t v = c->type == FRAME_BOOL ? c->v.b[i] : c->v.i64[i];
+      t->bad |= __builtin_add_overflow(t->isum, v, &t->isum);
+    }
+    break;
+  case SW_SUM: EACH_VALUE(c, lo, hi, struct gpart *t = &p[og[i]]; nsum_add(&t->s, x); t->m++); break;
+  case SW_RES:
+    EACH_VALUE(c, lo, hi, size_t g = og[i]; if (st[g].fin) nsum_add(&p[g].s, x - st[g].mean));
+    break;
+  default:
+    EACH_VALUE(c, lo, hi, size_t g = og[i]; double d = x - st[g].mean; p[g].ss += d * d; p[g].dev += d);
+    break;
+  }
+  return 0;
+}
+
+/* Fold one chunk's partials into the totals (chunk order is the caller's). */
+static void sweep_fold(enum sweep_pass pass, struct gstat *st, const struct gpart *p, size_t ng) {
+  for (size_t g = 0; g < ng; g++) {
+    struct gstat *t = &st[g];
+    switch (pass) {
+    case SW_COUNT: case SW_N: t->m += p[g].m; break;
+    case SW_ISUM: t->bad |= p[g].bad | __builtin_add_overflow(t->isum, p[g].isum, &t->isum); break;
+    case SW_SUM: nsum_add(&t->s, p[g].s.s); t->s.c += p[g].s.c; t->m += p[g].m; break;
+    case SW_RES: nsum_add(&t->r, p[g].s.s); t->r.c += p[g].s.c; break;
+    default: t->ss += p[g].ss; t->dev += p[g].dev; break;
+    }
+  }
+}
+
+/* Partials kept at once when the chunks run in parallel (ng of them per
+ * chunk); with more groups the chunks run one after the other through one
+ * buffer, folded in the same order, so the same bytes. */
+#define SWEEP_MAX_PARTIALS ((size_t)1 << 18)
+
+/* One pass over all rows into st (which the caller zeroed).  -1 on OOM. */
+static int sweep_all(enum sweep_pass pass, const struct frame_col *c, const size_t *og, size_t n,
+                     size_t ng, struct gstat *st) {
+  size_t nc = chunks_count(n), ng1 = ng ? ng : 1;
+  int par = nc > 1 && ng1 <= SWEEP_MAX_PARTIALS / nc;
+  size_t nbuf = par ? nc : 1;
+  struct gpart *buf = malloc(nbuf * ng1 * sizeof *buf);
+  struct sweep *w = malloc(nbuf * sizeof *w);
+  void **arg = malloc(nbuf * sizeof *arg);
+  if (!buf || !w || !arg) { free(buf); free(w); free(arg); return -1; }
+  for (size_t k = 0; k < nc; k++) {
+    size_t b = par ? k : 0;
+    w[b] = (struct sweep){pass, c, og, st, buf + b * ng1, n * k / nc, n * (k + 1) / nc, ng};
+    arg[b] = &w[b];
+    if (!par) {
+      sweep_run(&w[0]);
+      sweep_fold(pass, st, w[0].p, ng);
+    }
+  }
+  if (par) {
+    chunks_run(sweep_run, arg, nc);
+    for (size_t k = 0; k < nc; k++) sweep_fold(pass, st, w[k].p, ng);
+  }
+  free(buf); free(w); free(arg);
+  return 0;
+}
 
 static struct frame_col *agg_stream(const struct frameops_aggspec *a, const struct frame_col *c,
                                     const size_t *og, size_t n, size_t ng, struct gstat *st,
@@ -291,24 +395,14 @@ static struct frame_col *agg_stream(const struct frameops_aggspec *a, const stru
   struct frame_col *o = fo_col_alloc(a->name, fn == FRAMEOPS_N || int_sum ? FRAME_I64 : FRAME_F64,
                                      ng, NULL);
   if (!o) return fo_oom(err, errlen, "aggregate");
-  memset(st, 0, ng * sizeof *st);
+  memset(st, 0, (ng ? ng : 1) * sizeof *st);
+  enum sweep_pass first = fn == FRAMEOPS_N ? SW_N : int_sum ? SW_ISUM : SW_SUM;
+  if (sweep_all(first, c, og, n, ng, st) != 0) { frame_col_free(o); return fo_oom(err, errlen, "aggregate"); }
   if (fn == FRAMEOPS_N) {
-    if (c->type == FRAME_F64 || c->type == FRAME_I64 || c->type == FRAME_BOOL) {
-      EACH_VALUE(c, n, (void)x; st[og[i]].m++);
-    } else {
-      for (size_t i = 0; i < n; i++) st[og[i]].m += !(c->na && c->na[i]);
-    }
     for (size_t g = 0; g < ng; g++) o->v.i64[g] = st[g].m;
     return o;
   }
-  if (int_sum) {   /* exact, overflow checked; the first group (in output order) to overflow is named */
-    const uint8_t *na = c->na;
-    for (size_t i = 0; i < n; i++) {
-      if (na && na[i]) continue;
-      struct gstat *t = &st[og[i]];
-      int64_t v = c->type == FRAME_BOOL ? c->v.b[i] : c->v.i64[i];
-      t->bad |= __builtin_add_overflow(t->isum, v, &t->isum);
-    }
+  if (int_sum) {   /* exact; the first group (in output order) to overflow is named */
     for (size_t g = 0; g < ng; g++) {
       if (st[g].bad) {
         frame_col_free(o);
@@ -319,7 +413,6 @@ static struct frame_col *agg_stream(const struct frameops_aggspec *a, const stru
     }
     return o;
   }
-  EACH_VALUE(c, n, struct gstat *t = &st[og[i]]; nsum_add(&t->s, x); t->m++);
   if (fn != FRAMEOPS_SUM) {
     int refine = 0;
     for (size_t g = 0; g < ng; g++) {
@@ -327,11 +420,16 @@ static struct frame_col *agg_stream(const struct frameops_aggspec *a, const stru
       st[g].fin = st[g].m && isfinite(st[g].mean);
       refine |= st[g].fin;
     }
-    if (refine) EACH_VALUE(c, n, struct gstat *t = &st[og[i]]; if (t->fin) nsum_add(&t->r, x - t->mean));
+    if (refine && sweep_all(SW_RES, c, og, n, ng, st) != 0) {
+      frame_col_free(o);
+      return fo_oom(err, errlen, "aggregate");
+    }
     for (size_t g = 0; g < ng; g++)
       if (st[g].fin) st[g].mean += nsum_get(&st[g].r) / (double)st[g].m;
-    if (fn != FRAMEOPS_MEAN)
-      EACH_VALUE(c, n, struct gstat *t = &st[og[i]]; double d = x - t->mean; t->ss += d * d; t->dev += d);
+    if (fn != FRAMEOPS_MEAN && sweep_all(SW_SQ, c, og, n, ng, st) != 0) {
+      frame_col_free(o);
+      return fo_oom(err, errlen, "aggregate");
+    }
   }
   for (size_t g = 0; g < ng; g++) {
     double v = NAN, m = (double)st[g].m;
@@ -493,19 +591,17 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
     for (size_t i = 0; i < n; i++) gid[i] = 0;
     gr.ng = 1;                                   /* one group, even with no rows */
   }
-  int need_list = 0, need_stat = 0;
-  for (size_t a = 0; a < naggs; a++) {
-    if (aggs[a].fn == FRAMEOPS_COUNT) continue;
-    if (streams(aggs[a].fn)) need_stat = 1;
-    else need_list = 1;
-  }
+  int need_list = 0;
+  for (size_t a = 0; a < naggs; a++)
+    if (aggs[a].fn != FRAMEOPS_COUNT && !streams(aggs[a].fn)) need_list = 1;
   size_t ng1 = gr.ng ? gr.ng : 1;
   struct gstat *st = NULL;
   if (ok) {
     gr.rep = malloc(ng1 * sizeof *gr.rep);
     gr.start = calloc(ng1 + 1, sizeof *gr.start);
     pos = malloc(ng1 * sizeof *pos);
-    ok = gr.rep && gr.start && pos;
+    st = calloc(ng1, sizeof *st);
+    ok = gr.rep && gr.start && pos && st;
   }
   if (ok && need_list) {
     gr.list = malloc(n1 * sizeof *gr.list);
@@ -515,7 +611,6 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
     us = malloc(n1 * sizeof *us);
     ok = gr.list && fill && pick && xs && us;
   }
-  if (ok && need_stat) ok = (st = malloc(ng1 * sizeof *st)) != NULL;
   /* output order: groups sorted by their key values (missing last) */
   if (ok && nkeys > 0) {
     if (gr.ng) memcpy(gr.rep, rep, gr.ng * sizeof *gr.rep);

@@ -626,9 +626,10 @@ static void test_aggregate_direct_keys_same_as_hash(void **state) {
   free(ki); free(one); free(vi); free(kb); free(v); free(ks); free(kd);
 }
 
-/* Sums and means are taken over each group's values in row order, exactly as
- * for the group alone: Neumaier's compensated sum, and for the mean one
- * refinement pass adding the mean of the residuals (R's mean()). */
+/* Up to one chunk of rows, sums and means are taken over each group's values
+ * in row order, exactly as for the group alone: Neumaier's compensated sum,
+ * and for the mean one refinement pass adding the mean of the residuals
+ * (R's mean()). */
 static void test_aggregate_sums_in_row_order(void **state) {
   (void)state;
   enum { N = 3000, G = 7 };
@@ -670,6 +671,108 @@ static void test_aggregate_sums_in_row_order(void **state) {
   }
   frame_free(o);
   frame_free(f);
+}
+
+/* More rows than one chunk (host/data/chunks.h, 32,768 rows): each chunk sums
+ * its rows in row order and the chunks' sums are folded in chunk order, the
+ * same on any number of threads.  The expected bytes are worked here the
+ * same way, independently of the library. */
+struct ref_nsum { double s, c; };
+static void ref_add(struct ref_nsum *a, double x) {
+  double t = a->s + x;
+  a->c += fabs(a->s) >= fabs(x) ? (a->s - t) + x : (x - t) + a->s;
+  a->s = t;
+}
+
+static void test_aggregate_sums_over_chunks(void **state) {
+  (void)state;
+  enum { N = 4 * 32768 + 1000, G = 5, CH = 32768 };
+  int64_t *k = malloc(N * sizeof *k);
+  double *v = malloc(N * sizeof *v);
+  assert_true(k && v);
+  uint64_t seed = 11;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    k[i] = (int64_t)(r % G);
+    v[i] = ((double)(lcg(&seed) % 2000001) - 1000000) * pow(10, (double)(r % 13) - 6);
+  }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0},
+                                       {FRAMEOPS_VAR, "v", "var", 0}, {FRAMEOPS_COUNT, NULL, "n", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NAMES("k"), 1, a, 4, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_int_equal(o->nrow, G);
+  size_t nc = (N + CH - 1) / CH;
+  for (size_t g = 0; g < G; g++) {
+    struct ref_nsum tot = {0, 0}, res = {0, 0};
+    double ss = 0, dev = 0;
+    size_t m = 0;
+    for (size_t c = 0; c < nc; c++) {            /* sums: chunk by chunk */
+      struct ref_nsum part = {0, 0};
+      for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
+        if (k[i] == (int64_t)g) { ref_add(&part, v[i]); m++; }
+      ref_add(&tot, part.s);
+      tot.c += part.c;
+    }
+    double mean = (tot.s + tot.c) / (double)m;
+    for (size_t c = 0; c < nc; c++) {            /* the mean's refinement */
+      struct ref_nsum part = {0, 0};
+      for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
+        if (k[i] == (int64_t)g) ref_add(&part, v[i] - mean);
+      ref_add(&res, part.s);
+      res.c += part.c;
+    }
+    mean += (res.s + res.c) / (double)m;
+    for (size_t c = 0; c < nc; c++) {            /* squared deviations */
+      double pss = 0, pdev = 0;
+      for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
+        if (k[i] == (int64_t)g) { double d = v[i] - mean; pss += d * d; pdev += d; }
+      ss += pss;
+      dev += pdev;
+    }
+    double var = (ss - dev * dev / (double)m) / (double)(m - 1);
+    double want_sum = tot.s + tot.c, got = fv(o, "sum", g), gotm = fv(o, "mean", g), gotv = fv(o, "var", g);
+    assert_memory_equal(&got, &want_sum, sizeof got);
+    assert_memory_equal(&gotm, &mean, sizeof gotm);
+    assert_memory_equal(&gotv, &var, sizeof gotv);
+    assert_int_equal(iv(o, "n", g), (int64_t)m);
+  }
+  frame_free(o);
+  frame_free(f);
+  free(k);
+  free(v);
+}
+
+/* So many groups that the chunks' partial sums would not fit at once: the
+ * chunks then run one after the other through one buffer.  Every key is
+ * unique, so each group's sum and mean are its one value. */
+static void test_aggregate_many_groups_over_chunks(void **state) {
+  (void)state;
+  enum { N = 100000 };
+  int64_t *k = malloc(N * sizeof *k);
+  double *v = malloc(N * sizeof *v);
+  assert_true(k && v);
+  for (int i = 0; i < N; i++) { k[i] = (int64_t)((i * 7919L) % N) * 3; v[i] = 0.1 * i - 7; }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0},
+                                       {FRAMEOPS_COUNT, NULL, "n", 0}, {FRAMEOPS_SD, "v", "sd", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NAMES("k"), 1, a, 4, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_int_equal(o->nrow, N);
+  for (int i = 0; i < N; i++) {
+    size_t g = (size_t)((i * 7919L) % N);        /* keys come out sorted */
+    assert_int_equal(iv(o, "k", g), k[i]);
+    assert_true(fv(o, "sum", g) == v[i]);
+    assert_true(fv(o, "mean", g) == v[i]);
+    assert_int_equal(iv(o, "n", g), 1);
+    assert_int_equal(na(o, "sd", g), NA_CALC);
+  }
+  frame_free(o);
+  frame_free(f);
+  free(k);
+  free(v);
 }
 
 /* An int64 sum that overflows names the first group (in output order) whose
@@ -1145,6 +1248,8 @@ int main(void) {
     cmocka_unit_test(test_aggregate_errors),
     cmocka_unit_test(test_aggregate_direct_keys_same_as_hash),
     cmocka_unit_test(test_aggregate_sums_in_row_order),
+    cmocka_unit_test(test_aggregate_sums_over_chunks),
+    cmocka_unit_test(test_aggregate_many_groups_over_chunks),
     cmocka_unit_test(test_aggregate_overflow_names_its_group),
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
