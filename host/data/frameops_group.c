@@ -250,12 +250,12 @@ static int streams(enum frameops_agg fn) {
          fn == FRAMEOPS_SD;
 }
 
-enum sweep_pass { SW_COUNT, SW_N, SW_ISUM, SW_SUM, SW_RES, SW_SQ };
+enum sweep_pass { SW_N, SW_ISUM, SW_SUM, SW_RES, SW_SQ };
 
 struct gpart {          /* one chunk's partial results for one group */
   struct nsum s;        /* sum (SW_SUM) or sum of residuals (SW_RES) */
   double ss, dev;       /* squared deviations and deviations (SW_SQ) */
-  int64_t m, isum;      /* rows or values (SW_COUNT, SW_N, SW_SUM); exact int sum */
+  int64_t m, isum;      /* values present (SW_N, SW_SUM); exact int sum (SW_ISUM) */
   int bad;              /* the int sum overflowed */
 };
 
@@ -313,9 +313,6 @@ static int sweep_run(void *arg) {
   size_t lo = w->lo, hi = w->hi;
   memset(p, 0, w->ng * sizeof *p);
   switch (w->pass) {
-  case SW_COUNT:
-    for (size_t i = lo; i < hi; i++) p[og[i]].m++;
-    break;
   case SW_N:
     if (c->type == FRAME_F64 || c->type == FRAME_I64 || c->type == FRAME_BOOL)
       EACH_VALUE(c, lo, hi, (void)x; p[og[i]].m++);
@@ -346,7 +343,7 @@ static void sweep_fold(enum sweep_pass pass, struct gstat *st, const struct gpar
   for (size_t g = 0; g < ng; g++) {
     struct gstat *t = &st[g];
     switch (pass) {
-    case SW_COUNT: case SW_N: t->m += p[g].m; break;
+    case SW_N: t->m += p[g].m; break;
     case SW_ISUM: t->bad |= p[g].bad | __builtin_add_overflow(t->isum, p[g].isum, &t->isum); break;
     case SW_SUM: nsum_add(&t->s, p[g].s.s); t->s.c += p[g].s.c; t->m += p[g].m; break;
     case SW_RES: nsum_add(&t->r, p[g].s.s); t->r.c += p[g].s.c; break;
