@@ -956,24 +956,20 @@ struct frame_col *expr_eval(const struct expr *e, const struct frame *f, const c
   struct frame_col *c = frame_col_new(name ? name : "value", out_type(e->root->type), nrow,
                                       e->root->dict);
   struct eval_part *part = calloc(nc, sizeof *part);
-  void **arg = calloc(nc, sizeof *arg);
-  if (!c || !part || !arg || frame_col_resize(c, nrow) != 0) {
-    frame_col_free(c); free(part); free(arg);
+  if (!c || !part || frame_col_resize(c, nrow) != 0) {
+    frame_col_free(c); free(part);
     seterr(err, errlen, "not enough memory", NULL);
     return NULL;
   }
   _Atomic(uint8_t *) na;
   atomic_init(&na, NULL);
-  for (size_t k = 0; k < nc; k++) {
+  for (size_t k = 0; k < nc; k++)
     part[k] = (struct eval_part){e, f, c, &na, nrow * k / nc, nrow * (k + 1) / nc, 0};
-    arg[k] = &part[k];
-  }
-  chunks_run(eval_part_run, arg, nc);
+  chunks_run(eval_part_run, part, sizeof *part, nc);
   int failed = 0;
   for (size_t k = 0; k < nc; k++) failed |= part[k].failed;
   c->na = atomic_load(&na);
   free(part);
-  free(arg);
   if (failed) {
     frame_col_free(c);
     seterr(err, errlen, "not enough memory", NULL);

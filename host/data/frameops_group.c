@@ -365,22 +365,20 @@ static int sweep_all(enum sweep_pass pass, const struct frame_col *c, const size
   size_t nbuf = par ? nc : 1;
   struct gpart *buf = malloc(nbuf * ng1 * sizeof *buf);
   struct sweep *w = malloc(nbuf * sizeof *w);
-  void **arg = malloc(nbuf * sizeof *arg);
-  if (!buf || !w || !arg) { free(buf); free(w); free(arg); return -1; }
+  if (!buf || !w) { free(buf); free(w); return -1; }
   for (size_t k = 0; k < nc; k++) {
     size_t b = par ? k : 0;
     w[b] = (struct sweep){pass, c, og, st, buf + b * ng1, n * k / nc, n * (k + 1) / nc, ng};
-    arg[b] = &w[b];
     if (!par) {
       sweep_run(&w[0]);
       sweep_fold(pass, st, w[0].p, ng);
     }
   }
   if (par) {
-    chunks_run(sweep_run, arg, nc);
+    chunks_run(sweep_run, w, sizeof *w, nc);
     for (size_t k = 0; k < nc; k++) sweep_fold(pass, st, w[k].p, ng);
   }
-  free(buf); free(w); free(arg);
+  free(buf); free(w);
   return 0;
 }
 
