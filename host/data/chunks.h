@@ -21,8 +21,14 @@
 #define CHUNK_MAX 512    /* for n > 16.7e6 the chunks grow instead */
 #define CHUNK_MAX_THREADS 8
 size_t chunks_count(size_t n);
+/* Threads chunks_run uses: the online cores, or 1 when the machine's
+ * 1-minute load average (/proc/loadavg) is at least the cores plus one.
+ * On a machine whose cores are all taken a second thread mostly waits for a
+ * turn, and the caller waits for it at the end; the chunks, and so the
+ * results, are the same either way. */
+size_t chunks_threads(void);
 /* fn(item c) for every c < nc, item c being the size bytes at base + c size
- * (the chunks' own structs, an array), on min(nc, online CPUs,
+ * (the chunks' own structs, an array), on min(nc, chunks_threads(),
  * CHUNK_MAX_THREADS) threads, the caller's among them; if a thread cannot
  * start, the others do its share. */
 void chunks_run(int (*fn)(void *), void *base, size_t size, size_t nc);
