@@ -460,6 +460,7 @@ struct src {
   size_t len;
   void *map; size_t maplen;
   char *heap;
+  struct csvtab_ranges *rg; /* scanned while read on threads, else NULL */
 };
 
 static void src_release(struct src *s) {
@@ -517,7 +518,7 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
    * quotes across a cut) to the pass below, from the start. */
   if (!threads) threads = csvtab_threads(&o);
   if (threads > 1 && c.len >= 2 * min_part) {
-    if (csvtab_par_load(&c, fast, threads, min_part, parts) == CSVTAB_PAR_DONE) goto built;
+    if (csvtab_par_load(&c, fast, threads, min_part, src->rg, parts) == CSVTAB_PAR_DONE) goto built;
     ctx_free(&c);
     ctx_init(&c, src, label, &o);
   }
@@ -623,7 +624,7 @@ struct frame *csvtab_read_mem_ex(const char *buf, size_t len, const char *label,
 struct frame *csvtab_read_mem_par(const char *buf, size_t len, const char *label,
                                   const struct csvtab_opts *opts, struct csvtab_error *err,
                                   int fast, unsigned threads, size_t min_part, size_t *parts) {
-  struct src s = {buf ? buf : "", buf ? len : 0, NULL, 0, NULL};
+  struct src s = {buf ? buf : "", buf ? len : 0, NULL, 0, NULL, NULL};
   return load(&s, label ? label : "<memory>", opts, err, fast, threads,
               min_part ? min_part : CSVTAB_PAR_MIN_PART, parts);
 }
@@ -646,7 +647,7 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
   struct csvtab_error dummy;
   if (!err) err = &dummy;
   memset(err, 0, sizeof *err);
-  struct src s = {NULL, 0, NULL, 0, NULL};
+  struct src s = {NULL, 0, NULL, 0, NULL, NULL};
   size_t maxb = opts && opts->max_bytes ? opts->max_bytes : CSVTAB_MAX_BYTES_DEFAULT;
   /* O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -674,12 +675,14 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
   char *b = malloc(want + 1);
   if (!b) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
   unsigned threads = csvtab_threads(opts);
-  ssize_t pr = csvtab_par_read(fd, b, want, threads, CSVTAB_PAR_MIN_PART);
+  struct csvtab_ranges *rg = threads > 1 ? malloc(sizeof *rg) : NULL;
+  ssize_t pr = rg ? csvtab_par_read(fd, b, want, threads, CSVTAB_PAR_MIN_PART, rg) : -2;
   if (pr == -1) {
     set_plain(err, "%s: cannot read: %s", path, strerror(errno));
-    free(b); close(fd);
+    free(b); free(rg); close(fd);
     return NULL;
   }
+  if (pr == -2) { free(rg); rg = NULL; }
   if (pr >= 0) n = (size_t)pr;
   else for (;;) {
     ssize_t r = read(fd, b + n, want + 1 - n);   /* one byte more: a file that grew is seen */
@@ -698,9 +701,11 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
   if (changed) {
     set_plain(err, "%s: the file changed while it was read (%zu bytes expected, %zu read); "
               "read it again when nothing else is writing to it", path, want, n);
-    free(b);
+    free(b); free(rg);
     return NULL;
   }
-  s.heap = b; s.buf = b; s.len = n;
-  return load(&s, path, opts, err, 1, threads, CSVTAB_PAR_MIN_PART, NULL);
+  s.heap = b; s.buf = b; s.len = n; s.rg = rg;
+  struct frame *f = load(&s, path, opts, err, 1, threads, CSVTAB_PAR_MIN_PART, NULL);
+  free(rg);
+  return f;
 }

@@ -182,22 +182,45 @@ int csvtab_parse(struct ctx *c, int fast);
  * (at most CSVTAB_MAX_THREADS). */
 unsigned csvtab_threads(const struct csvtab_opts *o);
 
+/* The input cut into nr equal ranges of step bytes (the last takes the
+ * rest) for the threads, and what a scan of each found: its first LF (NULL
+ * if none), and the line ends before and after that LF (host/data/csvtab_par.c). */
+#define CSVTAB_MAX_RANGES (4 * CSVTAB_MAX_THREADS)
+struct csvtab_range {
+  const char *lf;
+  size_t head, tail;
+};
+struct csvtab_ranges {
+  const char *buf;
+  size_t len, nr, step;
+  struct csvtab_range r[CSVTAB_MAX_RANGES];
+};
+/* Ranges for len bytes on threads threads, each at least min_part bytes;
+ * 0 when threads would not pay. */
+size_t csvtab_range_count(size_t len, unsigned threads, size_t min_part);
+void csvtab_ranges_init(struct csvtab_ranges *g, const char *buf, size_t len, size_t nr);
+void csvtab_scan_range(struct csvtab_ranges *g, size_t i);
+
 enum { CSVTAB_PAR_DONE, CSVTAB_PAR_DECLINE };
 
 /* Load c (set up, nothing parsed yet) on up to threads threads, in parts of
- * at least min_part bytes cut at line ends.  CSVTAB_PAR_DONE: c holds the
+ * at least min_part bytes cut at line ends, from the ranges g (scanned while
+ * the file was read), or from its own scan when g is NULL.  CSVTAB_PAR_DONE: c holds the
  * header and every row's column, exactly as one pass would have left them
  * (no replay pending), and *parts (when not NULL) the number of parts.  CSVTAB_PAR_DECLINE: nothing decided; c is in an
  * unspecified state that the caller frees and sets up again before loading
  * on one thread (the file is too small, has quoted line breaks across a cut,
  * an error, or a column that needs the replay). */
-int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part, size_t *parts);
+int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part,
+                    struct csvtab_ranges *g, size_t *parts);
 
 /* Read want bytes of fd (and one more, to see a file that grew) into buf on
- * up to threads threads, each a range, by pread.  Returns the bytes read
- * (want, or another count when the file changed), -1 with errno on a read
- * error, -2 when the file is too small for threads (nothing read). */
-ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t min_part);
+ * up to threads threads, each a range, by pread, scanning each range into g.
+ * Returns the bytes read (want, or another count when the file changed), -1
+ * with errno on a read error, -2 when the file is too small for threads
+ * (nothing read). */
+ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t min_part,
+                        struct csvtab_ranges *g);
 
 /* Test hook: csvtab_read_mem on one thread with the fast path set to fast
  * (CSVTAB_FAST_*), so the differential tests can compare both splitters with

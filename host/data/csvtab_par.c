@@ -65,6 +65,7 @@ struct part {
 /* What the threads share.  A phase is a function of one part or column. */
 struct par {
   const struct ctx *head;   /* the header's context */
+  struct csvtab_ranges *g;  /* the ranges scanned */
   struct part *p;
   size_t np;
   int fast;
@@ -106,11 +107,17 @@ static int run_phase(struct par *q, int (*phase)(struct par *, size_t), size_t n
   return atomic_load(&q->failed) ? -1 : 0;
 }
 
-/* ===== phase 1: a bound on each part's records =====
- * libcsv ends a record at a CR or an LF (a CRLF once), so records are at
- * most the LFs, plus the CRs not before an LF, plus one for a last line
- * with no line end.  Quoted line breaks and blank lines only make fewer. */
-static size_t record_bound(const unsigned char *s, size_t len) {
+/* ===== phase 1: ranges, and a bound on each part's records =====
+ * The file is cut into equal ranges; the parts run from the first LF of one
+ * range to the first LF of the next that has one.  libcsv ends a record at a
+ * CR or an LF (a CRLF once), so a part holds at most as many records as it
+ * has LFs and CRs not before an LF, plus one for a last line with no line
+ * end; quoted line breaks and blank lines only make fewer.  Each range is
+ * counted on its own, before and after its first LF (a CR at a range's end
+ * counts as a line end of its own: at worst one too many). */
+
+/* Line ends (LF, and CR not before an LF inside s[0, len)) in s[0, len). */
+static size_t line_ends(const unsigned char *s, size_t len) {
   size_t n = 0, i = 0;
 #if defined(__SSE2__)
   /* LFs and CRs counted bytewise in 8-bit lanes, summed every 255 blocks;
@@ -137,14 +144,64 @@ static size_t record_bound(const unsigned char *s, size_t len) {
 #endif
   for (; i < len; i++)
     n += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'));
-  if (len && s[len - 1] != '\n' && s[len - 1] != '\r') n++;
   return n;
 }
 
-static int phase_count(struct par *q, size_t i) {
-  struct part *p = &q->p[i];
-  p->bound = record_bound((const unsigned char *)q->head->buf + p->from, p->to - p->from);
+size_t csvtab_range_count(size_t len, unsigned threads, size_t min_part) {
+  if (threads < 2 || !min_part || len < 2 * min_part) return 0;
+  size_t nr = len / min_part, most = (size_t)threads * 4;   /* a slow thread then delays less */
+  if (most > CSVTAB_MAX_RANGES) most = CSVTAB_MAX_RANGES;
+  return nr < most ? nr : most;
+}
+
+void csvtab_ranges_init(struct csvtab_ranges *g, const char *buf, size_t len, size_t nr) {
+  g->buf = buf;
+  g->len = len;
+  g->nr = nr;
+  g->step = nr ? len / nr : len;
+}
+
+void csvtab_scan_range(struct csvtab_ranges *g, size_t i) {
+  size_t a = i * g->step, e = i + 1 == g->nr ? g->len : a + g->step;
+  const unsigned char *s = (const unsigned char *)g->buf;
+  const unsigned char *lf = memchr(s + a, '\n', e - a);
+  struct csvtab_range *r = &g->r[i];
+  size_t h = lf ? (size_t)(lf - s) + 1 : e;
+  r->lf = lf ? (const char *)lf : NULL;
+  r->head = line_ends(s + a, h - a);
+  r->tail = line_ends(s + h, e - h);
+}
+
+static int phase_scan(struct par *q, size_t i) {
+  csvtab_scan_range(q->g, i);
   return 0;
+}
+
+/* The parts from the scanned ranges, after the header's LF: n parts into p
+ * (room for g->nr).  Returns n. */
+static size_t cut_parts(const struct csvtab_ranges *g, const struct ctx *c, size_t body,
+                        struct part *p) {
+  const char *hlf = c->buf + body - 1, *end = g->buf + g->len;
+  size_t r0 = (size_t)(hlf - g->buf) / g->step;
+  if (r0 >= g->nr) r0 = g->nr - 1;
+  if (g->r[r0].lf != hlf) return 0;            /* not the scan of this buffer */
+  size_t n = 0, acc = g->r[r0].tail;
+  const char *from = hlf + 1;
+  for (size_t r = r0 + 1; r < g->nr; r++) {
+    acc += g->r[r].head;
+    if (!g->r[r].lf) continue;                 /* a range with no LF: part of a longer part */
+    p[n].from = (size_t)(from - c->buf);
+    p[n].to = (size_t)(g->r[r].lf + 1 - c->buf);
+    p[n++].bound = acc;
+    from = g->r[r].lf + 1;
+    acc = g->r[r].tail;
+  }
+  if (from < end) {
+    p[n].from = (size_t)(from - c->buf);
+    p[n].to = (size_t)(end - c->buf);
+    p[n++].bound = acc + (end[-1] != '\n' && end[-1] != '\r');   /* a last line with no end */
+  }
+  return n;
 }
 
 /* ===== phase 2: each part's records into its columns ===== */
@@ -336,43 +393,46 @@ static int phase_join(struct par *q, size_t k) {
 
 /* ===== reading the file on the threads =====
  * Copying a large file out of the page cache, and the page faults of the
- * buffer it goes into, are a fair share of a load; each thread reads a range. */
+ * buffer it goes into, are a fair share of a load: each thread reads a range
+ * and scans it for line ends while its bytes are fresh (phase 1). */
 
 struct rd {
   int fd;
-  char *buf;
-  size_t want, step, nr;
-  size_t got[4 * CSVTAB_MAX_THREADS];
-  int errs[4 * CSVTAB_MAX_THREADS];
+  struct csvtab_ranges *g;
+  size_t got[CSVTAB_MAX_RANGES];
+  int errs[CSVTAB_MAX_RANGES];
   atomic_size_t next;
 };
 
 static int read_ranges(void *arg) {
   struct rd *r = arg;
-  for (size_t i; (i = atomic_fetch_add(&r->next, 1)) < r->nr;) {
-    size_t a = i * r->step, e = i + 1 == r->nr ? r->want : a + r->step, n = 0;
+  struct csvtab_ranges *g = r->g;
+  for (size_t i; (i = atomic_fetch_add(&r->next, 1)) < g->nr;) {
+    size_t a = i * g->step, e = i + 1 == g->nr ? g->len : a + g->step, n = 0;
     while (a + n < e) {
-      ssize_t k = pread(r->fd, r->buf + a + n, e - a - n, (off_t)(a + n));
+      ssize_t k = pread(r->fd, (char *)g->buf + a + n, e - a - n, (off_t)(a + n));
       if (k < 0 && errno == EINTR) continue;
       if (k < 0) { r->errs[i] = errno; break; }
       if (k == 0) break;                       /* shorter than it was: the caller sees it */
       n += (size_t)k;
     }
     r->got[i] = n;
+    if (n == e - a) csvtab_scan_range(g, i);
   }
   return 0;
 }
 
-ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t min_part) {
-  if (threads < 2 || want < 2 * min_part) return -2;
+ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t min_part,
+                        struct csvtab_ranges *g) {
+  size_t nr = csvtab_range_count(want, threads, min_part);
+  if (nr < 2) return -2;
   struct rd *r = calloc(1, sizeof *r);
   if (!r) return -2;
-  r->fd = fd; r->buf = buf; r->want = want;
-  r->nr = want / min_part;
-  if (r->nr > (size_t)threads * 4) r->nr = (size_t)threads * 4;
-  r->step = want / r->nr;
+  r->fd = fd;
+  r->g = g;
+  csvtab_ranges_init(g, buf, want, nr);
   atomic_init(&r->next, 0);
-  size_t nt = threads < r->nr ? threads : r->nr;
+  size_t nt = threads < nr ? threads : nr;
   thrd_t th[CSVTAB_MAX_THREADS];
   int started[CSVTAB_MAX_THREADS] = {0};
   for (size_t t = 1; t < nt; t++) started[t] = thrd_create(&th[t], read_ranges, r) == thrd_success;
@@ -380,7 +440,7 @@ ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t
   for (size_t t = 1; t < nt; t++)
     if (started[t]) thrd_join(th[t], NULL);
   size_t n = 0;
-  for (size_t i = 0; i < r->nr; i++) {
+  for (size_t i = 0; i < nr; i++) {
     if (r->errs[i]) { errno = r->errs[i]; free(r); return -1; }
     n += r->got[i];
   }
@@ -396,7 +456,8 @@ ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t
 
 /* ===== the driver ===== */
 
-int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part, size_t *parts) {
+int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part,
+                    struct csvtab_ranges *g, size_t *parts) {
   /* the header: its first line, when that line ends it (checked: c->rec) */
   const char *nl = memchr(c->buf, '\n', c->len);
   if (!nl) return CSVTAB_PAR_DECLINE;
@@ -406,35 +467,27 @@ int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part, 
   c->len = full;
   if (hdr != 0 || c->rec != 1 || (H = c->H) == 0) return CSVTAB_PAR_DECLINE;
 
-  size_t rest = full - body, np = rest / min_part;
-  size_t want = (size_t)threads * 4;           /* more parts than threads: a slow thread delays less */
-  if (np > want) np = want;
-  if (np < 2) return CSVTAB_PAR_DECLINE;
   int rc = CSVTAB_PAR_DECLINE;
   struct par q = {.head = c, .fast = fast};
   atomic_init(&q.next, 0);
   atomic_init(&q.failed, 0);
   int *mode = NULL;
-  struct part *p = calloc(np, sizeof *p), pre;
+  struct part *p = NULL, pre;
   memset(&pre, 0, sizeof pre);
-  if (!p) goto done;
-  size_t n = 0, at = body;
-  for (size_t i = 1; i <= np && at < full; i++) {
-    size_t cut = full;
-    if (i < np) {
-      size_t aim = body + rest / np * i;
-      const char *e = aim < at ? NULL : memchr(c->buf + aim, '\n', full - aim);
-      cut = aim < at ? at : e ? (size_t)(e - c->buf) + 1 : full;
-    }
-    if (cut <= at) continue;
-    p[n].from = at;
-    p[n].to = cut;
-    n++;
-    at = cut;
+  struct csvtab_ranges *own = NULL;
+  if (!g) {                                    /* not scanned while read: scan now */
+    size_t nr = csvtab_range_count(c->len, threads, min_part);
+    if (nr < 2 || !(own = malloc(sizeof *own))) goto done;
+    csvtab_ranges_init(own, c->buf, c->len, nr);
+    q.g = own;
+    if (run_phase(&q, phase_scan, nr, threads) != 0) goto done;
+    g = own;
   }
+  if (g->nr < 2 || !(p = calloc(g->nr, sizeof *p))) goto done;
+  size_t n = cut_parts(g, c, body, p);
   q.p = p;
   q.np = n;
-  if (n < 2 || run_phase(&q, phase_count, n, threads) != 0) goto done;
+  if (n < 2) goto done;
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
     p[i].off = total;
@@ -448,7 +501,8 @@ int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part, 
   pre.from = body;
   pre.to = p[0].to;
   if (pre.to - pre.from > ((size_t)64 << 10)) {
-    const char *e = memchr(c->buf + body + ((size_t)64 << 10), '\n', pre.to - body - ((size_t)64 << 10));
+      const char *e = memchr(c->buf + body + ((size_t)64 << 10), '\n',
+                           pre.to - body - ((size_t)64 << 10));
     if (e) pre.to = (size_t)(e - c->buf) + 1;
   }
   q.slab = calloc(H, sizeof *q.slab);
@@ -502,5 +556,6 @@ done:
     for (size_t k = 0; k < H; k++) free(q.slab[k]);
   free(q.slab);
   free(q.slabsz);
+  free(own);
   return rc;
 }
