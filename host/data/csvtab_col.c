@@ -788,8 +788,12 @@ static int rp_records(void *data, const struct csvtab_span *f, const size_t *n, 
   return r->halt;
 }
 
+int csvtab_to_text(struct ctx *c, struct colbuf *b, size_t i) { return to_text(c, b, i); }
+
 int csvtab_replay(struct ctx *c, int fast) {
-  struct replay r = {.c = c, .cols = calloc(c->nlater, sizeof(size_t)), .ncol = 0};
+  /* a part's first record is a data row: as if its header were read */
+  struct replay r = {.c = c, .cols = calloc(c->nlater, sizeof(size_t)), .ncol = 0,
+                     .rec = c->part ? 1 : 0};
   int32_t *map = NULL;
   if (!r.cols) goto oom;
   for (size_t j = 0; j < c->H; j++) {

@@ -143,6 +143,7 @@ struct ctx {
   size_t err_name;          /* header index of the name to show, NOIDX = none */
   const char *err_how;      /* "column" or "after column" */
   size_t err_line;          /* nonzero: line known already */
+  int part;                 /* a part of the body (csvtab_par.c): buf starts after the header */
   char body[400];
 };
 
@@ -164,6 +165,8 @@ void csvtab_put_value(struct ctx *c, struct colbuf *b, size_t i, const char *s, 
 int csvtab_put_rows(struct ctx *c, const struct csvtab_span *f, size_t m);
 /* Strings for the columns that turned text after typed values (c->nlater). */
 int csvtab_replay(struct ctx *c, int fast);
+/* Column b turns text at row i (its typed rows wait for the replay).  0 ok. */
+int csvtab_to_text(struct ctx *c, struct colbuf *b, size_t i);
 struct frame_col *csvtab_take_col(struct ctx *c, struct colbuf *b, const char *name);
 void csvtab_col_free(struct colbuf *b);
 
@@ -210,7 +213,7 @@ enum { CSVTAB_PAR_DONE, CSVTAB_PAR_DECLINE };
  * (no replay pending), and *parts (when not NULL) the number of parts.  CSVTAB_PAR_DECLINE: nothing decided; c is in an
  * unspecified state that the caller frees and sets up again before loading
  * on one thread (the file is too small, has quoted line breaks across a cut,
- * an error, or a column that needs the replay). */
+ * or an error). */
 int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part,
                     struct csvtab_ranges *g, size_t *parts);
 

@@ -17,12 +17,15 @@
  * header's end is one by the same check.  So the records each part sees are
  * those one pass sees.
  *
+ * A column that is text in the file but typed in some part (or that turned
+ * text inside a part) gets its typed values' strings from a replay of that
+ * part's bytes, on the threads, as one pass replays the file.
+ *
  * Everything else is left to the one-pass loader, from the start of the file
  * (CSVTAB_PAR_DECLINE): any error (so its message, line and column are those
  * of one pass), a part ending inside quotes, more rows than the limit, a NUL,
- * a column that turns text after typed values (its strings need the replay),
- * and a column whose parts disagree that way.  Such files cost one parallel
- * attempt more; ordinary files never take that path. */
+ * a header that is not the first line.  Such files cost one parallel attempt
+ * more; ordinary files never take that path. */
 #include "csvtab_int.h"
 
 #include <errno.h>
@@ -225,6 +228,7 @@ static int part_init(struct part *p, const struct ctx *h, void *const *slab, con
   c->buf = h->buf + p->from;
   c->len = p->to - p->from;
   c->rec = 1;
+  c->part = 1;
   c->H = h->H;
   c->name = h->name;        /* borrowed: only error messages use it */
   c->trail_hdr = h->trail_hdr;
@@ -267,25 +271,38 @@ static int phase_parse(struct par *q, size_t i) {
   struct part *p = &q->p[i];
   /* more records than the bound would move the join's rows the wrong way */
   p->ok = part_init(p, q->head, q->slab, q->slabsz) == 0 && csvtab_parse(&p->c, q->fast) == 0 &&
-          !p->c.nlater && p->c.nrow <= p->bound;
+          p->c.nrow <= p->bound;
   return p->ok ? 0 : -1;
 }
 
 /* ===== phase 3: joining the parts' columns ===== */
 
-/* The mode one pass ends in, from the parts' modes; -1 when that needs the
- * replay (text after typed values). */
+/* The mode one pass ends in, from the parts' modes: text as soon as two
+ * parts disagree other than whole numbers against decimals. */
 static int joined_mode(const struct part *p, size_t np, size_t k) {
   unsigned seen = 0;
   for (size_t i = 0; i < np; i++) seen |= 1u << p[i].c.col[k].mode;
   seen &= ~(1u << M_NONE);
   if (!seen) return M_NONE;
-  if (seen == (1u << M_TEXT)) return M_TEXT;
-  if (seen & (1u << M_TEXT)) return -1;
   if (seen == ((1u << M_INT) | (1u << M_F64))) return M_F64;
-  for (int m = M_INT; m <= M_DATE; m++)
+  for (int m = M_INT; m <= M_TEXT; m++)
     if (seen == 1u << m) return m;
-  return -1;                                   /* e.g. whole numbers and dates: text, replayed */
+  return M_TEXT;                               /* e.g. whole numbers and dates, or labels */
+}
+
+/* A part's columns that are text in the file but typed in the part turn text
+ * here, and every column that turned text after typed values (in the part,
+ * or here) gets those values' strings from a replay of the part's bytes, as
+ * one pass replays the file. */
+static int phase_text(struct par *q, size_t i) {
+  struct ctx *c = &q->p[i].c;
+  for (size_t k = 0; k < c->H; k++) {
+    struct colbuf *b = &c->col[k];
+    if (q->mode[k] == M_TEXT && b->mode != M_TEXT && b->mode != M_NONE &&
+        csvtab_to_text(c, b, c->nrow) != 0)
+      return -1;
+  }
+  return c->nlater && csvtab_replay(c, q->fast) != 0 ? -1 : 0;
 }
 
 /* Column k of every part, joined into q->out[k] in mode q->mode[k].  Values
@@ -524,13 +541,21 @@ int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part,
   for (size_t i = 0; i < n; i++) rows += p[i].c.nrow;
   if (rows > c->maxrows) goto done;            /* one pass reports where */
   if (!(mode = malloc(H * sizeof *mode)) || !(q.out = calloc(H, sizeof *q.out))) goto done;
-  for (size_t k = 0; k < H; k++)
-    if ((mode[k] = joined_mode(p, n, k)) < 0) goto done;
+  int replay = 0;
+  for (size_t k = 0; k < H; k++) {
+    mode[k] = joined_mode(p, n, k);
+    for (size_t i = 0; i < n; i++) {
+      int pm = p[i].c.col[k].mode;
+      replay |= mode[k] == M_TEXT && pm != M_TEXT && pm != M_NONE;
+    }
+  }
+  for (size_t i = 0; i < n; i++) replay |= p[i].c.nlater > 0;
+  q.mode = mode;
+  if (replay && run_phase(&q, phase_text, n, threads) != 0) goto done;
   for (size_t k = 0; k < H; k++) {
     q.out[k].forced = c->col[k].forced;
     q.out[k].type = c->col[k].type;
   }
-  q.mode = mode;
   q.rows = rows;
   if (run_phase(&q, phase_join, H, threads) != 0) goto done;
   for (size_t k = 0; k < H; k++) {

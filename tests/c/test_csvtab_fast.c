@@ -713,7 +713,7 @@ static void test_generated_files_agree_with_libcsv_alone(void **state) {
   assert_true(loaded > 1000 && loaded < 2900);  /* both outcomes well exercised */
   /* and the threaded loader did load a good share itself (it leaves files
    * with errors, quoted line breaks across a cut or late text to one pass) */
-  assert_true(par_used * 10 > par_tried);     /* 1235 of 9270 when written */
+  assert_true(par_used * 4 > par_tried);      /* 3121 of 9270 when written */
   free(b.p);
 }
 

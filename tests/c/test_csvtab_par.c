@@ -258,20 +258,30 @@ static void test_types_settled_across_parts(void **state) {
   free(b.p);
 }
 
-/* A column that turns text after typed values (its strings need the replay)
- * and one with whole numbers in one part and dates in another: one pass
- * loads these, with the same result on any thread count. */
+/* Columns that turn text after typed values: in the last part only, in the
+ * middle of a part, with whole numbers in one part and dates in another,
+ * with booleans then labels.  The typed values' strings come back as
+ * written ("007", "1.50", "TRUE") from a replay of each part. */
 static void test_text_after_typed_values(void **state) {
   (void)state;
   struct buf b = {0};
-  adds(&b, "v,d\n");
+  adds(&b, "v,d,w,b\n");
   for (int i = 0; i < 3000; i++)
-    addf(&b, "%s,%s\n", i == 2900 ? "n/a" : i % 2 ? "007" : "1.50", i < 1500 ? "12" : "2021-01-01");
+    addf(&b, "%s,%s,%s,%s\n", i == 2900 ? "n/a" : i % 2 ? "007" : "1.50",
+         i < 1500 ? "12" : "2021-01-01", i == 1234 ? "later" : i % 3 ? "c" : "+5",
+         i > 2000 && i % 2 ? "maybe" : "TRUE");
   struct frame *f;
-  load_all(b.p, b.n, NULL, 1000, &f, NULL);
+  assert_int_equal(load_all(b.p, b.n, NULL, 1000, &f, NULL), 8);
   assert_int_equal(col(f, "v")->type, FRAME_CAT);
   assert_string_equal(col(f, "v")->dict->str[0], "1.50");
+  assert_string_equal(col(f, "v")->dict->str[1], "007");
+  assert_string_equal(col(f, "v")->dict->str[2], "n/a");
   assert_int_equal(col(f, "d")->type, FRAME_CAT);
+  assert_string_equal(frame_col_gets(col(f, "d"), 0), "12");
+  assert_string_equal(frame_col_gets(col(f, "w"), 0), "+5");
+  assert_int_equal(col(f, "w")->na[1], NA_C);
+  assert_string_equal(frame_col_gets(col(f, "b"), 2001), "maybe");
+  assert_string_equal(col(f, "b")->dict->str[0], "TRUE");
   frame_free(f);
   free(b.p);
 }
