@@ -1,14 +1,21 @@
 /* host/data/csvtab_par.c -- the CSV loader (host/data/csvtab.c) on several threads.
  *
- * The header is read first, on the calling thread.  The rest of the file is
- * cut into parts at line ends, and threads take the parts in turn, each
- * loading its part into columns of its own with the loader's very code
- * (csvtab_parse: the fast path, libcsv, every rule of docs/data.md), type
- * inference starting afresh in each part.  The parts' columns are then joined
- * in file order, and the types are settled across parts exactly as one pass
- * settles them: a column is int64 where every part has whole numbers (or only
- * missing values), float64 where the parts have whole numbers and decimals,
- * and so on; text codes are renumbered by first appearance in the file.
+ * Phases, each on the threads (run_phase), the caller's among them:
+ *  1. ranges: the file is cut into equal ranges, read (csvtab_par_read) and
+ *     scanned for their first LF and their line ends (a bound on records);
+ *  2. parse: the header is read first, on the calling thread; the parts run
+ *     from one range's first LF to the next's, and threads take them in
+ *     turn, each loading its part with the loader's very code (csvtab_parse:
+ *     the fast path, libcsv, every rule of docs/data.md), type inference
+ *     starting afresh in each part, into its stretch of the file's columns
+ *     (sized by the bound, typed by a guess from the first 64 KiB);
+ *  3. text: see below, only when needed;
+ *  4. join, a column per task: the types are settled across parts exactly as
+ *     one pass settles them (int64 where every part has whole numbers or only
+ *     missing values, float64 where the parts have whole numbers and
+ *     decimals, ..., text otherwise), values move down over the rows a bound
+ *     left empty, and text codes are renumbered by first appearance in the
+ *     file.
  *
  * A cut is only a record boundary if it is not inside a quoted field.  That
  * is not guessed: each part must parse to its end with every quote closed
