@@ -66,6 +66,9 @@ LIMITS (run, check, describe, show; each refused with a message naming it):
   --max-columns N    most columns (fields on a line) in an input (default 16384)
   --max-rows N       most data rows in an input (default 100000000)
   --max-field BYTES  longest field in an input (default 1048576)
+  --threads N        threads for loading a large CSV file, 1 to 64 (default: the
+                     CSCEVAL_THREADS environment variable, else every core);
+                     the data are the same for any number
   --max-files N      most files one recipe writes (default 10000)
   --max-output MB    most bytes one recipe writes (default 1024)
   --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
@@ -119,7 +122,7 @@ end
 local function csv_limits(o)
   require("host.frame").set_limits({
     max_bytes = (o.max_input or M.limits["--max-input"].default) * 1048576,
-    max_columns = o.max_columns, max_rows = o.max_rows, max_field = o.max_field })
+    max_columns = o.max_columns, max_rows = o.max_rows, max_field = o.max_field, threads = o.threads })
 end
 
 local function parse(argv)
@@ -158,6 +161,11 @@ local function parse(argv)
       o.sheet = math.tointeger(tonumber(v)) or v
     elseif a == "--survey" then o.survey = true
     elseif a == "--rows" then o.rows = number(a, true, "a whole number")
+    elseif a == "--threads" then
+      o.threads = number(a, true, "a whole number of threads from 1 to 64")
+      if o.threads < 1 or o.threads > 64 then
+        errors.raise("usage", "--threads " .. o.threads .. ": expected a whole number of threads from 1 to 64")
+      end
     elseif a == "--shared" then o.shared = value(a)
     elseif a == "--la" then o.la = value(a)
     elseif a == "--to" then o.to = value(a)
@@ -272,6 +280,7 @@ local function run_each(o, argv)
   if o.xlsx then add("--xlsx") end
   if o.quiet then add("--quiet") end
   if o.trusted then add("--trusted") end
+  if o.threads then add("--threads", tostring(o.threads)) end
   for flag, lim in pairs(M.limits) do
     if o[lim.key] then add(flag, string.format("%.17g", o[lim.key])) end
   end

@@ -21,8 +21,9 @@ line() {  # name csceval_s peer peer_s
     'BEGIN { printf "bench %s: csceval %.4f s, %s %.4f s, ratio %.3f\n", n, a, p, b, a / b }'
 }
 
-# --- loading a CSV: csceval's read_csv (through Lua) against fread(nThread = 1)
-ours=$(./csceval test tests/bench/frame_bench.lua load "$DIR/csv_1m.csv" "$RUNS")
+# --- loading a CSV: csceval's read_csv (through Lua) against fread(nThread = 1), both on
+# one thread (the scale series, scale.sh, compares all threads with all threads)
+ours=$(CSCEVAL_THREADS=1 ./csceval test tests/bench/frame_bench.lua load "$DIR/csv_1m.csv" "$RUNS")
 peer=$(Rscript tests/bench/peer_fread.R load "$DIR/csv_1m.csv" "$RUNS")
 line csv_load_1m "$ours" "data.table::fread(nThread=1)" "$peer"
 
