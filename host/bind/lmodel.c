@@ -58,30 +58,21 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
   return c;
 }
 
-static int cmp_pair(const void *a, const void *b) {
-  const double *x = a, *y = b;
-  return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
-}
-
 /* Map a cluster column (numbers or categories) over the kept rows to
- * 0..G-1, by sorting (value, row) pairs.  Scratch pushed.  [-0, +1, m] */
+ * 0..G-1 in increasing order of value (category code), by
+ * vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                            size_t *G) {
   size_t *id = lh_scratch(L, n * sizeof *id);
-  double *pr = malloc(2 * n * sizeof *pr);
-  if (pr == NULL) luaL_error(L, "not enough memory");
-  for (size_t i = 0; i < n; i++) {
-    pr[2 * i] = c->type == FRAME_CAT ? (double)c->v.cat[keep[i]] : frame_col_getd(c, keep[i]);
-    pr[2 * i + 1] = (double)i;
-  }
-  qsort(pr, n, 2 * sizeof *pr, cmp_pair);
-  *G = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0 && pr[2 * i] != pr[2 * i - 2]) (*G)++;
-    id[(size_t)pr[2 * i + 1]] = *G;
-  }
-  if (n > 0) (*G)++;
-  free(pr);
+  double *v = malloc((n + 1) * sizeof *v);
+  if (v == NULL) luaL_error(L, "not enough memory");
+  for (size_t i = 0; i < n; i++)
+    v[i] = c->type == FRAME_CAT ? (double)c->v.cat[keep[i]] : frame_col_getd(c, keep[i]);
+  int st = vcov_cluster_ids(v, n, id, G);
+  free(v);
+  if (st != GSL_SUCCESS)
+    luaL_error(L, st == GSL_EDOM ? "the cluster column has a value that is not a finite number"
+                                 : "not enough memory");
   return id;
 }
 
@@ -152,17 +143,17 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
     for (size_t i = 0; i < n; i++) d->X[i] = 1;
     j0 = 1;
   }
-  for (lua_Integer j = 0; j < nx; j++)
-    for (size_t i = 0; i < n; i++) d->X[i + n * (j0 + (size_t)j)] = frame_col_getd(xc[j], keep[i]);
-  for (size_t i = 0; i < n; i++) d->y[i] = frame_col_getd(yc, keep[i]);
+  const size_t *rows = n == N ? NULL : keep;   /* NULL: every row */
+  for (lua_Integer j = 0; j < nx; j++) frame_col_gatherd(xc[j], rows, n, d->X + n * (j0 + (size_t)j));
+  frame_col_gatherd(yc, rows, n, d->y);
   d->w = d->off = NULL;
   if (wc) {
     d->w = lh_scratch(L, n * sizeof *d->w);
-    for (size_t i = 0; i < n; i++) d->w[i] = frame_col_getd(wc, keep[i]);
+    frame_col_gatherd(wc, rows, n, d->w);
   }
   if (oc) {
     d->off = lh_scratch(L, n * sizeof *d->off);
-    for (size_t i = 0; i < n; i++) d->off[i] = frame_col_getd(oc, keep[i]);
+    frame_col_gatherd(oc, rows, n, d->off);
   }
   d->cl = NULL;
   d->G = 0;

@@ -6,6 +6,7 @@
 #include "vcov.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +233,93 @@ done:
   free(U);
   free(M);
   free(xb);
+  return st;
+}
+
+/* ===== Cluster numbers =====
+ * One pass: each value's bits (with -0 taken as +0) in an open-addressing
+ * table of the distinct values, grown at half full; each row gets its
+ * value's first-seen number.  Then the G distinct values are sorted and
+ * the first-seen numbers replaced by ranks. */
+
+static int cmp_dist(const void *a, const void *b) {
+  const double *x = a, *y = b;
+  return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+static size_t hash_slot(uint64_t bits, unsigned shift) {
+  return (size_t)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> shift);
+}
+
+int vcov_cluster_ids(const double *v, size_t n, size_t *id, size_t *G) {
+  unsigned shift = 64 - 8;
+  size_t nslot = (size_t)1 << 8, nd = 0, capd = 64;
+  size_t *slot = malloc(nslot * sizeof *slot);           /* distinct number + 1, 0: empty */
+  double *dv = malloc(capd * sizeof *dv);                /* distinct values, first seen first */
+  int st = GSL_ENOMEM;
+  if (slot == NULL || dv == NULL) goto done;
+  memset(slot, 0, nslot * sizeof *slot);
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i] == 0 ? 0.0 : v[i];
+    if (!isfinite(x)) {
+      st = GSL_EDOM;
+      goto done;
+    }
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    size_t s = hash_slot(bits, shift);
+    while (slot[s] != 0 && dv[slot[s] - 1] != x) s = (s + 1) & (nslot - 1);
+    if (slot[s] == 0) {
+      if (2 * (nd + 1) > nslot) {                        /* grow and rehash */
+        size_t *ns = calloc(2 * nslot, sizeof *ns);
+        if (ns == NULL) goto done;
+        free(slot);
+        slot = ns;
+        nslot *= 2;
+        shift--;
+        for (size_t d = 0; d < nd; d++) {
+          uint64_t b;
+          memcpy(&b, &dv[d], sizeof b);
+          size_t t = hash_slot(b, shift);
+          while (slot[t] != 0) t = (t + 1) & (nslot - 1);
+          slot[t] = d + 1;
+        }
+        s = hash_slot(bits, shift);
+        while (slot[s] != 0) s = (s + 1) & (nslot - 1);
+      }
+      if (nd == capd) {
+        double *nv = realloc(dv, 2 * capd * sizeof *nv);
+        if (nv == NULL) goto done;
+        dv = nv;
+        capd *= 2;
+      }
+      dv[nd++] = x;
+      slot[s] = nd;
+    }
+    id[i] = slot[s] - 1;
+  }
+  /* (value, first-seen number) pairs sorted by value give the ranks. */
+  double *pr = malloc((2 * nd + 1) * sizeof *pr);
+  size_t *rank = malloc((nd + 1) * sizeof *rank);
+  if (pr == NULL || rank == NULL) {
+    free(pr);
+    free(rank);
+    goto done;
+  }
+  for (size_t d = 0; d < nd; d++) {
+    pr[2 * d] = dv[d];
+    pr[2 * d + 1] = (double)d;
+  }
+  qsort(pr, nd, 2 * sizeof *pr, cmp_dist);
+  for (size_t r = 0; r < nd; r++) rank[(size_t)pr[2 * r + 1]] = r;
+  for (size_t i = 0; i < n; i++) id[i] = rank[id[i]];
+  free(pr);
+  free(rank);
+  *G = nd;
+  st = GSL_SUCCESS;
+done:
+  free(slot);
+  free(dv);
   return st;
 }
 
