@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "data/frame.h"
+#include "data/mem.h"
 
 /* t[k] = v on the table at the top of the stack.  [-0, +0, m] */
 static inline void lh_setnum(lua_State *L, const char *k, double v) {
@@ -45,7 +46,9 @@ void lh_set_rows(lua_State *L, size_t n, size_t used);
 
 /* GC-owned scratch memory: a raised error cannot leak it.  [-0, +1, m] */
 static inline void *lh_scratch(lua_State *L, size_t bytes) {
-  return lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);
+  void *p = lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);
+  mem_advise_large(p, bytes);
+  return p;
 }
 
 /* A zeroed full userdata of size bytes whose metatable tname (made on

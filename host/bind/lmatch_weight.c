@@ -153,9 +153,9 @@ static int match_ipw_lua(lua_State *L) {
 static double *weights_of(lua_State *L, const struct frame *f, const char *fn, const char *name,
                           const size_t *keep, size_t m) {
   const struct frame_col *c = lm_numcol(L, f, fn, "weights", name);
-  double *w = lh_scratch(L, m * sizeof *w);
+  double *w = lh_scratch(L, (m ? m : 1) * sizeof *w);
+  lm_fill_or(c, keep, m, 0.0, w);
   for (size_t j = 0; j < m; j++) {
-    w[j] = frame_col_missing(c, keep[j]) ? 0.0 : frame_col_getd(c, keep[j]);
     if (w[j] < 0 || !isfinite(w[j]))
       lh_error(L, "data", "%s: weights column '%s' has %f in row %d; weights must be finite and >= 0",
                  fn, name, w[j], (int)keep[j] + 1);
@@ -214,7 +214,7 @@ static int match_balance_lua(lua_State *L) {
   lua_createtable(L, (int)ncov, 0);
   for (size_t c = 0; c < ncov; c++) {
     const struct frame_col *col = lm_numcol(L, f, fn, "covariate", cov[c]);
-    for (size_t j = 0; j < m; j++) x[j] = frame_col_missing(col, keep[j]) ? NAN : frame_col_getd(col, keep[j]);
+    lm_fill_or(col, keep, m, NAN, x);
     struct balance_stat b;
     char err[256];
     if (balance_covariate(x, treat, base, adj, m, &o, &b, err, sizeof err) != GSL_SUCCESS)
