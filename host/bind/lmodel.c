@@ -695,14 +695,13 @@ static int model_predict(lua_State *L) {
 
 static const luaL_Reg model_funcs[] = {
     {"ols", model_ols},       {"glm", model_glm},         {"lincom", model_lincom},
-    {"wald", model_wald},     {"predict", model_predict}, {"prais", lmodel_prais},
-    {"dwtest", lmodel_dwtest}, {"bgtest", lmodel_bgtest},   {"acf", lmodel_acf},
-    {"box_test", lmodel_box_test}, {"varsoc", lmodel_varsoc}, {"vector", model_vector},
+    {"wald", model_wald},     {"predict", model_predict}, {"vector", model_vector},
     {NULL, NULL}};
 
 int luaopen_host_model(lua_State *L) {
   luaL_newmetatable(L, VEC_TYPE);
   lua_pop(L, 1);
   luaL_newlib(L, model_funcs);
+  luaL_setfuncs(L, lmodel_ts_funcs, 0);
   return 1;
 }
