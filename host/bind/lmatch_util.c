@@ -213,7 +213,11 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
       lh_error(L, "internal", "not enough memory");
     }
     int bad = 0;
-    if (nc->f64) {
+    if (nc->f64 && m == n) {   /* every row kept (keep[j] == j): no fill */
+      memcpy(col->v.f64, nc->f64, n * sizeof *nc->f64);
+      for (size_t i = 0; i < n && !bad; i++)
+        if (isnan(nc->f64[i])) bad = frame_col_set_na(col, i, NA_CALC) != 0;
+    } else if (nc->f64) {
       for (size_t i = 0; i < n; i++) col->v.f64[i] = nc->f64_fill;
       if (isnan(nc->f64_fill))
         for (size_t i = 0; i < n && !bad; i++) bad = frame_col_set_na(col, i, NA_CALC) != 0;

@@ -420,7 +420,7 @@ static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta
  * the exponent bits.  Two rows take a third of glibc's time per row. */
 typedef unsigned long long v2u __attribute__((vector_size(16)));
 
-static v2 exp2v(v2 x) {
+static inline __attribute__((always_inline)) v2 exp2v(v2 x) {
   const double shift = 0x1.8p52;
   const v2 one = splat(1);
   v2 kf = x * splat(1.44269504088896338700e+00) + splat(shift);
