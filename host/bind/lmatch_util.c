@@ -162,7 +162,7 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
     X[j] = 1;
     y[j] = treat[j];
   }
-  for (size_t c = 0; c < nc; c++) frame_col_gatherd(cols[c], keep, m, X + m * (c + 1));
+  lh_gather_cols(L, cols, nc, keep, m, X + m);
   struct glmbox *b = lh_newbox(L, sizeof *b, "host.match.glmbox", glmbox_gc);
   struct glm_opts o = glm_opts_default(GLM_BINOMIAL, probit ? GLM_PROBIT : GLM_LOGIT);
   b->live = 1;

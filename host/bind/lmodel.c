@@ -182,7 +182,7 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
     j0 = 1;
   }
   const size_t *rows = n == N ? NULL : keep;   /* NULL: every row */
-  for (lua_Integer j = 0; j < nx; j++) frame_col_gatherd(xc[j], rows, n, d->X + n * (j0 + (size_t)j));
+  lh_gather_cols(L, xc, (size_t)nx, rows, n, d->X + n * j0);
   frame_col_gatherd(yc, rows, n, d->y);
   d->w = d->off = NULL;
   if (wc) {

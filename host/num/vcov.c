@@ -63,8 +63,8 @@ static void design_block(const struct vcov_data *d, size_t i0, size_t m, double 
 /* The scores psi_i = w_i e_i x_i (x_i as design_block gives it) of the
  * block of up to VBLOCK rows from i0, laid out in out as design_block's;
  * returns the block's rows.  The cluster and HAC meats sum their products. */
-static size_t psi_block(const struct vcov_data *d, size_t i0, double *out) {
-  size_t m = d->n - i0 < VBLOCK ? d->n - i0 : VBLOCK;
+static size_t psi_block(const struct vcov_data *d, size_t i0, size_t end, double *out) {
+  size_t m = end - i0 < VBLOCK ? end - i0 : VBLOCK;
   design_block(d, i0, m, out);
   for (size_t a = 0; a < d->k; a++)
     for (size_t i = 0; i < m; i++)
@@ -207,22 +207,59 @@ done:
 /* Cluster: U_g = sum_{i in g} w_i e_i x_i, M = sum_g U_g U_g', and
  *   V = c B M B,  c = G/(G-1) [ (n-1)/(n-k) if df_adjust ].
  * (Stata's regress manual, "Methods and formulas"; sandwich::meatCL with
- * cadjust = TRUE, type HC1 or HC0.) */
+ * cadjust = TRUE, type HC1 or HC0.)  One pass over the rows in the fixed
+ * chunks of chunks.h, each with its own U (added together in chunk order),
+ * when those U take at most CL_CHUNKED_MAX doubles; else one chunk.  The
+ * choice depends on n, k and G only, so the bytes do not depend on the
+ * threads. */
+#define CL_CHUNKED_MAX ((size_t)1 << 22)
+
+struct cl_chunk {
+  const struct vcov_data *d;
+  const size_t *cluster;
+  size_t lo, hi;
+  double *U;              /* G x k, this chunk's sums */
+  int nomem;
+};
+
+static int cl_chunk_run(void *arg) {
+  struct cl_chunk *p = arg;
+  const size_t k = p->d->k;
+  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  if (xb == NULL) {
+    p->nomem = 1;
+    return 0;
+  }
+  for (size_t i0 = p->lo; i0 < p->hi; i0 += VBLOCK) {
+    size_t m = psi_block(p->d, i0, p->hi, xb);
+    for (size_t i = 0; i < m; i++) {
+      double *ug = p->U + p->cluster[i0 + i] * k;
+      for (size_t a = 0; a < k; a++) ug[a] += xb[i + a * VBLOCK];
+    }
+  }
+  free(xb);
+  return 0;
+}
+
 int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int df_adjust,
                  double *V) {
   const size_t n = d->n, k = d->k;
   if (G < 2) return GSL_EINVAL;
-  double *U = calloc(G * k, sizeof *U), *M = calloc(k * k, sizeof *M);
-  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  size_t nc = chunks_count(n);
+  if (nc * G * k > CL_CHUNKED_MAX) nc = 1;
+  double *U = calloc(nc * G * k, sizeof *U), *M = calloc(k * k, sizeof *M);
+  struct cl_chunk *pt = malloc(nc * sizeof *pt);
   int st = GSL_ENOMEM;
-  if (U == NULL || M == NULL || xb == NULL) goto done;
-  for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = psi_block(d, i0, xb);
-    for (size_t i = 0; i < m; i++) {
-      double *ug = U + cluster[i0 + i] * k;
-      for (size_t a = 0; a < k; a++) ug[a] += xb[i + a * VBLOCK];
-    }
+  if (U == NULL || M == NULL || pt == NULL) goto done;
+  for (size_t c = 0; c < nc; c++) {
+    struct cl_chunk z = {d, cluster, n * c / nc, n * (c + 1) / nc, U + c * G * k, 0};
+    pt[c] = z;
   }
+  chunks_run(cl_chunk_run, pt, sizeof *pt, nc);
+  for (size_t c = 0; c < nc; c++)
+    if (pt[c].nomem) goto done;
+  for (size_t c = 1; c < nc; c++)
+    for (size_t i = 0; i < G * k; i++) U[i] += U[c * G * k + i];
   for (size_t g = 0; g < G; g++) {
     const double *ug = U + g * k;
     for (size_t a = 0; a < k; a++)
@@ -239,7 +276,7 @@ int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int
 done:
   free(U);
   free(M);
-  free(xb);
+  free(pt);
   return st;
 }
 
@@ -344,7 +381,7 @@ int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
   int st = GSL_ENOMEM;
   if (P == NULL || M == NULL || xb == NULL) goto done;
   for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = psi_block(d, i0, xb);
+    size_t m = psi_block(d, i0, n, xb);
     for (size_t a = 0; a < k; a++) memcpy(P + i0 + a * n, xb + a * VBLOCK, m * sizeof *P);
   }
   for (size_t l = 0; l <= lag; l++) {
