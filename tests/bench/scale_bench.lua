@@ -140,6 +140,25 @@ if step == "check" then
       print(string.format("identical matched sets: %d treated units, %d pairs", total, na))
       return 0
     end
+    if kind == "maha" and arg[5] then
+      -- Sets that differ must differ only through exact ties: replay both
+      -- match matrices as MatchIt's greedy rounds (match_sets.lua).
+      local d = assert(frame.read_csv(arg[5]))
+      local X, tr = { d:column("idaci"), d:column("prior") }, d:column("treated")
+      local ra, rb = sets.read_sets(ours), sets.read_sets(theirs)
+      local ba, sa, ta, fa = sets.greedy_check(ra, X, tr, 10)
+      local bb, sb, tb, fb = sets.greedy_check(rb, X, tr, 10)
+      if ba == 0 and bb == 0 then
+        print(string.format("matched sets differ for %d of %d treated units, all through exactly tied "
+          .. "distances: both are MatchIt 4.5.1's greedy rounds (every one of csceval's %d and MatchIt's "
+          .. "%d choices is the nearest control still available; %d and %d of them had an equally near "
+          .. "rival, which each tool breaks by its own floating-point rounding)", diff, total, sa, sb, ta, tb))
+        return 0
+      end
+      print(string.format("DIFFERENT matched sets: %d of %d treated units differ; not the nearest "
+        .. "available control: csceval %d (%s), MatchIt %d (%s)", diff, total, ba, fa or "-", bb, fb or "-"))
+      os.exit(1)
+    end
     if kind == "ps" and arg[5] then
       local d = assert(frame.read_csv(arg[5]))
       local m = nearest(d, "ps")
