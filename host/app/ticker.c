@@ -3,6 +3,8 @@
  * the terminal is. */
 #include "ticker.h"
 
+#include "data/progress.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,16 +40,22 @@ static void put(const char *s, size_t len) {
 static void draw(double t) {
   enum { WIDTH = 30 };
   char bar[WIDTH + 1], line[256];
-  /* the steps before this one are done; this one counts half */
-  double frac = step_n > 0 ? ((double)step_k - 0.5) / (double)step_n : 0;
+  /* the steps before this one are done; this one counts by what its loop
+   * has noted (data/progress.h), else half */
+  size_t done, total;
+  double within = progress_read(&done, &total) ? (double)done / (double)total : 0.5;
+  if (within > 1) within = 1;
+  double frac = step_n > 0 ? ((double)step_k - 1 + within) / (double)step_n : 0;
   int filled = (int)(frac * WIDTH + 0.5);
   if (filled < 0) filled = 0;
   if (filled > WIDTH) filled = WIDTH;
   memset(bar, '#', (size_t)filled);
   memset(bar + filled, '.', (size_t)(WIDTH - filled));
   bar[WIDTH] = '\0';
-  int len = snprintf(line, sizeof line, "\r[%s] step %d of %d: %s %.0f s\033[K", bar, step_k, step_n, label,
-                     t - start);
+  char pct[16] = "";
+  if (total > 0) snprintf(pct, sizeof pct, " %.0f%%", 100 * within);
+  int len = snprintf(line, sizeof line, "\r[%s] step %d of %d: %s%s %.0f s\033[K", bar, step_k, step_n, label,
+                     pct, t - start);
   if (len > 0) put(line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
   shown = 1;
 }
@@ -75,6 +83,7 @@ int hs_ticker_step(const char *text, int k, int n, double wait) {
   step_n = n;
   start = now();
   delay = wait;
+  progress_reset();
   if (shown) { put("\r\033[K", 4); shown = 0; }
   int rc = 0;
   if (!running) {

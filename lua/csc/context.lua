@@ -60,10 +60,10 @@ end
 -- each step (a recipe with timings = true shows them in its report) and, on
 -- a terminal, shows a progress line for a step that lasts over 2 seconds.
 function Ctx:step(label)
+  if self.steps then self.steps:begin(tostring(label)) end
   -- frames the last step let go of are freed now, not at some later
   -- collection: on ten million rows each holds hundreds of megabytes
   collectgarbage()
-  if self.steps then self.steps:begin(tostring(label)) end
 end
 
 --- Record an estimate.  Fields: label (unique), value, and optionally se,

@@ -387,6 +387,9 @@ function M.run_loaded(r, d, prov, mod, opts)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
   local steps = opts.steps or progress.steps({ quiet = true })
   ctx.steps = steps
+  -- "step k of n": the steps so far, prepare, the design's own (or one),
+  -- checks and writing
+  steps.total = #steps.list + 1 + (mod.steps and mod.steps(r.spec.design) or 1) + 2
   steps:begin("prepare the data")
   M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end

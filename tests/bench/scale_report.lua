@@ -7,6 +7,8 @@
 --   csceval test tests/bench/scale_report.lua growth RESULTS.csv
 --     each step's growth in time from 1M to 10M rows (target < 12), for
 --     csceval and each peer, from the newest figures in the results file
+--   csceval test tests/bench/scale_report.lua table RESULTS.csv
+--     the scale table of docs/performance.md (markdown)
 --   csceval test tests/bench/scale_report.lua chart RESULTS.csv OUT.svg
 --     the log-log chart of time against rows, one panel per step, one line per
 --     tool, drawn by csceval's own chart code (csc.render.svg)
@@ -93,6 +95,50 @@ if mode == "growth" then
   return 0
 end
 
+if mode == "table" then
+  -- the scale table of docs/performance.md, from the results file: one row per
+  -- step and size, each tool's seconds, csceval's peak memory against the
+  -- column data, and csceval's growth from 1M to 10M rows
+  local t = read_results(arg[2])
+  local mem = {}
+  for line in io.lines(arg[2]) do
+    local f = {}
+    for v in (line .. ","):gmatch("([^,]*),") do f[#f + 1] = v end
+    if f[5] == "csceval" and tonumber(f[7]) then
+      local k = f[2] .. "@" .. f[4]
+      if not mem[k] or f[1] >= mem[k].run then mem[k] = { run = f[1], peak = tonumber(f[7]), col = tonumber(f[8]) } end
+    end
+  end
+  local function secs(x)
+    if not x then return "" end
+    if x >= 100 then return string.format("%.0f s", x) end
+    if x >= 1 then return string.format("%.2f s", x) end
+    return string.format("%.3g s", x)
+  end
+  print("| step | rows | csceval | peak memory (× column data) | data.table 1 thread | data.table all threads | "
+    .. "DuckDB all threads | statsmodels / MatchIt | csceval 1M→10M |")
+  print("|---|---|---|---|---|---|---|---|---|")
+  for _, step in ipairs(STEPS) do
+    for _, n in ipairs({ 100000, 1000000, 10000000 }) do
+      local function get(tool) local r = t[step] and t[step][tool]; return r and r[n] and r[n].seconds end
+      if get("csceval") then
+        local m = mem[step .. "@" .. string.format("%d", n)]
+        local g = ""
+        local r = t[step]["csceval"]
+        if n == 10000000 and r[1000000] then g = string.format("%.1f", r[n].seconds / r[1000000].seconds) end
+        local other = get("statsmodels") and ("statsmodels " .. secs(get("statsmodels")))
+          or get("MatchIt") and ("MatchIt " .. secs(get("MatchIt"))) or ""
+        print(string.format("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |", step,
+          n >= 1e6 and string.format("%gM", n / 1e6) or string.format("%gk", n / 1e3), secs(get("csceval")),
+          m and m.col and string.format("%.0f MB (%.2f)", m.peak, m.peak / m.col) or "",
+          secs(get("data.table(1 thread)")), secs(get("data.table(all threads)")), secs(get("DuckDB(all threads)")),
+          other, g))
+      end
+    end
+  end
+  return 0
+end
+
 if mode == "chart" then
   local t = read_results(arg[2])
   local out = assert(arg[3], "chart RESULTS.csv OUT.svg")
@@ -107,7 +153,7 @@ if mode == "chart" then
   end
   local panels, W, H = {}, 480, 0
   for _, step in ipairs(STEPS) do
-    local series, lo, hi, xs_all = {}, math.huge, -math.huge, {}
+    local series, lo, hi = {}, math.huge, -math.huge
     for _, tool in ipairs(TOOLS) do
       local r = t[step] and t[step][tool]
       if r then
@@ -117,16 +163,12 @@ if mode == "chart" then
         local x, y = {}, {}
         for i, n in ipairs(rows) do
           x[i], y[i] = math.log(n, 10), math.log(r[n].seconds, 10)
-          xs_all[n] = true
           lo, hi = math.min(lo, y[i]), math.max(hi, y[i])
         end
         series[#series + 1] = { name = tool, x = x, y = y, style = TOOL_STYLE[tool] }
       end
     end
     if #series > 0 then
-      local xt = {}
-      for n in pairs(xs_all) do xt[#xt + 1] = math.log(n, 10) end
-      table.sort(xt)
       local yt = {}
       for e = math.floor(lo), math.ceil(hi) do yt[#yt + 1] = e end
       if #yt < 2 then yt[#yt + 1] = yt[1] + 1 end
@@ -135,7 +177,9 @@ if mode == "chart" then
         desc = string.format("Seconds against rows for %s, both on logarithmic scales, one line per tool "
           .. "(synthetic national-like extract).", STEP_LABEL[step]),
         width = 640, xlabel = "rows (log scale)", ylabel = "seconds (log scale)",
-        x = { ticks = xt, format = function(v) return size_label(math.floor(10 ^ v + 0.5)) end, pad = 0.05 },
+        -- the series' three sizes, 100k to 10M, whatever sizes this file holds
+        x = { ticks = { 5, 6, 7 }, min = 4.85, max = 7.15,
+          format = function(v) return size_label(math.floor(10 ^ v + 0.5)) end },
         y = { ticks = yt, min = yt[1], max = yt[#yt], format = secs_label },
         series = series })
       panels[#panels + 1] = s
@@ -157,7 +201,10 @@ if mode == "chart" then
         local x = j * pw
         -- drop the XML prolog (if any) and place the panel
         s = s:gsub("^<%?xml[^>]*>%s*", "")
-        s = s:gsub("^<svg ", string.format('<svg x="%d" y="%d" width="%d" height="%.0f" ', x, y, pw, heights[i + j]), 1)
+        local root = s:match("^<svg[^>]*>")
+        local placed = root:gsub(' width="[^"]*"', ""):gsub(' height="[^"]*"', "")
+          :gsub("^<svg ", string.format('<svg x="%.0f" y="%.0f" width="%.0f" height="%.0f" ', x, y, pw, heights[i + j]))
+        s = placed .. s:sub(#root + 1)
         body[#body + 1] = s
         rowh = math.max(rowh, heights[i + j])
       end
@@ -166,7 +213,7 @@ if mode == "chart" then
   end
   local total_w = cols * pw
   H = y + 30
-  local head = string.format('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %.0f" width="%d" height="%.0f" '
+  local head = string.format('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" '
     .. 'role="img" aria-labelledby="scale-title scale-desc">\n<title id="scale-title">csceval scale series: time '
     .. 'against rows, log-log</title>\n<desc id="scale-desc">For each step of the scale series, seconds against rows '
     .. '(100,000, 1 million and 10 million) on logarithmic scales, for csceval and each peer. On a log-log chart a '
@@ -183,4 +230,4 @@ if mode == "chart" then
   return 0
 end
 
-error("scale_report: mode is bytes, recipe, growth or chart")
+error("scale_report: mode is bytes, recipe, growth, table or chart")

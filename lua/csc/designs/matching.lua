@@ -306,6 +306,15 @@ local function run_analysis(ctx, d, f, a, first)
     first)
 end
 
+--- The number of steps run names with ctx:step (for the progress line's
+-- "step k of n"): the rows to analyse, then per analysis the covariate
+-- weights (weights = "smd"), matching, balance and effects.
+function M.steps(d)
+  local n = 1
+  for _, a in ipairs(analyses(d)) do n = n + (a.weights == "smd" and 4 or 3) end
+  return n
+end
+
 function M.run(ctx, d)
   ctx:step("the rows to analyse")
   local f = D.frame(ctx.data, d, ctx)
