@@ -18,6 +18,8 @@ DEBS    := liblua5.4-dev libgsl-dev libcsv-dev libcmocka-dev librsvg2-dev libgli
 DEBS    += clang libclang-rt-14-dev valgrind
 # the second reader of --xlsx workbooks in make check
 DEBS    += python3-openpyxl
+# R and its packages: make test-export runs the scripts of csceval export --to r
+DEBS    += r-base-core r-cran-matchit r-cran-sandwich r-cran-lmtest
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -50,7 +52,7 @@ docs: csceval
 	./csceval test tests/tools/gen_docs.lua
 
 .PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench test-national-gen \
-        install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening
+        install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening test-export
 
 all: csceval
 
@@ -158,6 +160,11 @@ test-hardening: csceval
 test-xlsx: csceval
 	@sh tests/tools/xlsx_test.sh ./csceval
 
+# csceval export --to r: each covered shipped recipe's R script run by Rscript and
+# its results compared with results.json (tests/export/run.sh; SKIP_R=1 skips it)
+test-export: csceval
+	@sh tests/export/run.sh ./csceval
+
 test-tutorial: csceval
 	./csceval test tests/tools/tutorial.lua
 
@@ -205,6 +212,7 @@ check: deps browser-deps
 	$(MAKE) csceval $(TEST_BIN)
 	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser test-national-gen
 	$(MAKE) test-xlsx
+	$(MAKE) test-export
 	$(MAKE) test-asan
 	@sh tests/tools/summary.sh
 

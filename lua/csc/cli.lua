@@ -9,7 +9,8 @@ local M = {}
 
 --- Commands that live in their own modules (lua/csc/cli/NAME.lua), each
 -- exporting main(o) -> exit code.
-M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explain", show = "csc.cli.show" }
+M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explain", show = "csc.cli.show",
+  export = "csc.cli.export" }
 
 M.usage = [[
 Usage:
@@ -23,6 +24,7 @@ Usage:
   csceval la NAME|CODE... [--shared DIR]
   csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
   csceval explain [TOPIC]
+  csceval export --to r|stata RECIPE... [--out DIR] [--data [RECIPE:]NAME=PATH]...
   csceval synthesise RECIPE... | --table FILE.csv [--out DIR]
   csceval test SCRIPT.lua [ARGS...]
   csceval --help | --version
@@ -38,6 +40,8 @@ Commands:
   new       write a commented starting recipe for a design (benchmark, its, cits,
             did, matching, ipw, custom)
   explain   explain a recipe field, design, estimate name, diagnostic or exit code
+  export    write an R (or Stata) script that loads the recipe's inputs and runs the same
+            analysis, to DIR/<id>.R (default out/export; docs/export.md)
   synthesise  tabulate evaluations by strength of evidence and result (the recipes'
             own declarations, or a CSV with project, group, analysis, result) into
             out/synthesis/
@@ -71,6 +75,7 @@ LIMITS (run, check, describe, show; each refused with a message naming it):
   --rows N           show: at most N rows (default 20)
   --shared DIR       la, new: the shared public data folder (default ../shared/data)
   --la CODE          new: the authority to analyse (old code, ONS code or name)
+  --to r|stata       export: the language of the script
 
 Exit codes: 0 ok, 1 internal error, 2 usage or recipe error, 3 data error,
 4 analysis error, 5 output could not be written.
@@ -153,6 +158,7 @@ local function parse(argv)
     elseif a == "--rows" then o.rows = number(a, true, "a whole number")
     elseif a == "--shared" then o.shared = value(a)
     elseif a == "--la" then o.la = value(a)
+    elseif a == "--to" then o.to = value(a)
     elseif a == "--seed" then o.seed = number(a, true, "a whole number 0 or more")
     elseif a == "--format" then
       o.formats = {}

@@ -1,0 +1,355 @@
+--- `csceval export --to r|stata RECIPE`: a script in another statistics
+-- package that loads the same inputs and runs the same analysis, so a
+-- reviewer can rerun the evaluation in the tool they trust.
+--
+-- The recipe is loaded and validated as `check` does (no analysis runs),
+-- its inputs are resolved as `run` resolves them (the recipe's paths, or
+-- --data NAME=PATH), the design's data preparation runs once (as `check`
+-- runs it), and the result is a *plan*, a plain table that a language
+-- module (csc.export.r, csc.export.stata) turns into script text with
+-- `script(plan)`.  The script is written atomically to DIR/<id>.R (or .do);
+-- data files the script needs that are not the recipe's own public files
+-- (synthetic inputs, the frame a Lua `prepare` function made) are written
+-- beside it.  docs/export.md describes the plan and the scripts.
+--
+-- ===== The plan (stable interface for the language modules) =====
+--
+--   plan.id           recipe id ("lincs_early_help"); the script is <id>.R / <id>.do
+--   plan.title        the recipe's title
+--   plan.recipe       the recipe's path as given ("recipes/lincs_early_help.lua")
+--   plan.question     the recipe's question (may be nil)
+--   plan.type         the design type ("its", "cits", "did", "matching", "ipw", "benchmark")
+--   plan.design       the design table as declared, copied; a function value is
+--                     replaced by { lua = "<its source text>", lines = "12-18" }
+--   plan.inputs       list, sorted by name, of resolved inputs:
+--     .name           input name ("monthly")
+--     .path           the path csceval read (the recipe's path or the --data path),
+--                     relative to the folder csceval ran in (the project root)
+--     .file           base name of a copy written beside the script, or nil; when set
+--                     the script reads this copy from its own folder, not .path
+--                     (synthetic inputs are copied, so script and data travel together)
+--     .format         "csv", "dta", "sav", "por", "sas7bdat", "xlsx", "ods", "ssda903"
+--     .sheet, .header_row   as the recipe declares them (workbooks), or nil
+--     .columns        list of column names, in file order
+--     .types          column name -> csceval type ("int64", "float64", "text", "date", "bool")
+--     .rows           number of data rows
+--     .synthetic      true when csceval's synthetic file is used (no --data override)
+--     .generator      the recipe's generator path, or nil
+--     .replaced       true when --data gave the path
+--   plan.frame        the data the design analyses (nil for designs without one, e.g. benchmark):
+--     .input          the input it comes from (design.data), or nil when prepared
+--     .prepared       true when a Lua `prepare` function (or design.rates) made it;
+--                     the framework then writes it beside the script as .file
+--     .file           base name of that CSV beside the script ("<id>_prepared.csv"), or nil
+--     .path           the input's path when not prepared (as inputs[].path)
+--     .columns, .types, .rows   as for inputs (before `where`)
+--     .prepare        { lua = source, lines = "a-b" } of design.prepare, or nil
+--   plan.cohort       { where = "<csceval expression>", r = "<R translation>" | nil,
+--                       stata = "<Stata translation>" | nil } or nil: the design's row filter
+--   plan.outcomes     design.outcomes (or, for matching, every analysis's outcomes) as declared
+--   plan.options      { alpha = 0.05, level = 0.95, seed = n | nil }
+--   plan.synthetic    true when any input is synthetic
+--   plan.synthetic_inputs  names of the synthetic inputs
+--   plan.results_file the base name of the CSV the script writes beside itself,
+--                     "<id>_results.csv": columns name,value (see docs/export.md)
+--   plan.warn(msg)    record a warning (an option with no equivalent); printed by the
+--                     export and listed in the script's header by the language module
+--   plan.warnings     the warnings recorded so far
+--
+-- A language module is `require("csc.export." .. lang)` and returns a table
+-- with script(plan) -> text, the file extension `ext` ("R", "do") and the
+-- designs it covers `designs` (set: type -> true).
+-- @module csc.export
+local errors = require("csc.errors")
+local sys = require("host.sys")
+local util = require("csc.util")
+
+local M = {}
+
+--- The languages `--to` accepts, with their module and file extension.
+M.languages = {
+  r = { module = "csc.export.r", ext = "R", name = "R" },
+  stata = { module = "csc.export.stata", ext = "do", name = "Stata" },
+}
+
+local NA = require("host.frame").NA
+
+-- ===== Values and files =====
+
+--- A function's source text from the recipe, for the plan and the script's comments.
+local function function_source(fn, r)
+  local info = debug.getinfo(fn, "S")
+  if not info or info.source ~= "@" .. r.path or info.linedefined <= 0 then
+    return { lua = "(a Lua function defined outside the recipe)", lines = "?" }
+  end
+  local lines, n = {}, 0
+  for line in (r.source .. "\n"):gmatch("([^\n]*)\n") do
+    n = n + 1
+    if n >= info.linedefined and n <= info.lastlinedefined then lines[#lines + 1] = line end
+  end
+  return { lua = table.concat(lines, "\n"), lines = string.format("%d-%d", info.linedefined, info.lastlinedefined) }
+end
+
+--- A deep copy of a recipe table with functions replaced by their source.
+local function declared(v, r, seen)
+  if type(v) == "function" then return function_source(v, r) end
+  if type(v) ~= "table" then return v end
+  seen = seen or {}
+  if seen[v] then return seen[v] end
+  local out = {}
+  seen[v] = out
+  for k, x in pairs(v) do out[k] = declared(x, r, seen) end
+  return out
+end
+
+local function csv_field(v)
+  if v == nil or v == NA then return "" end
+  local s
+  if math.type(v) == "integer" then s = string.format("%d", v)
+  elseif type(v) == "number" then
+    if v ~= v then return "" end
+    s = string.format("%.17g", v)
+  elseif type(v) == "boolean" then s = v and "1" or "0"
+  else s = tostring(v) end
+  if s:find('[,"\r\n]') or s:match("^%s") or s:match("%s$") then s = '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+--- A frame as CSV text (full precision: 17 significant digits, missing as empty).
+function M.frame_csv(f)
+  local names = f:names()
+  local cols = {}
+  for j, c in ipairs(names) do cols[j] = f:column(c) end
+  local out, head = {}, {}
+  for j, c in ipairs(names) do head[j] = csv_field(c) end
+  out[1] = table.concat(head, ",")
+  for i = 1, f:nrow() do
+    local row = {}
+    for j = 1, #names do row[j] = csv_field(cols[j][i]) end
+    out[i + 1] = table.concat(row, ",")
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function frame_meta(f)
+  local names, types = f:names(), {}
+  for _, c in ipairs(names) do types[c] = f:type(c) end
+  return names, types, f:nrow()
+end
+
+local function format_of(path, inp)
+  if inp.format then return inp.format end
+  local ext = path:match("%.([%w]+)$")
+  return ext and ext:lower() or "csv"
+end
+
+-- ===== Expressions =====
+
+--- A csceval expression (docs/expressions.md) in R, or nil with the reason
+-- when it uses something this translation does not cover.  Covers columns
+-- (bare or `quoted`), numbers, text, and/or/not, comparisons, arithmetic,
+-- `in {..}`, and the functions below.
+local R_FUNCS = { if_else = "ifelse", is_na = "is.na", abs = "abs", log = "log", exp = "exp",
+  sqrt = "sqrt", round = "round", floor = "floor", ceiling = "ceiling", ceil = "ceiling",
+  min = "pmin", max = "pmax", year = "as.integer(format(%s, '%%Y'))" }
+
+function M.expr_r(expr)
+  local out, i, n = {}, 1, #expr
+  while i <= n do
+    local c = expr:sub(i, i)
+    if c:match("%s") then i = i + 1
+    elseif c == '"' or c == "'" then
+      local j, buf = i + 1, {}
+      while j <= n and expr:sub(j, j) ~= c do
+        if expr:sub(j, j) == "\\" then buf[#buf + 1] = expr:sub(j, j + 1); j = j + 2
+        else buf[#buf + 1] = expr:sub(j, j); j = j + 1 end
+      end
+      if j > n then return nil, "an unterminated text literal" end
+      out[#out + 1] = '"' .. table.concat(buf):gsub('"', '\\"') .. '"'
+      i = j + 1
+    elseif c == "`" then
+      local j = expr:find("`", i + 1, true)
+      if not j then return nil, "an unterminated `name`" end
+      out[#out + 1] = "`" .. expr:sub(i + 1, j - 1) .. "`"
+      i = j + 1
+    elseif c:match("%d") or (c == "." and expr:sub(i + 1, i + 1):match("%d")) then
+      local num = expr:match("^%d*%.?%d*[eE][%+%-]?%d+", i) or expr:match("^%d*%.?%d*", i)
+      out[#out + 1] = num
+      i = i + #num
+    elseif c:match("[%a_]") then
+      local word = expr:match("^[%w_]+", i)
+      i = i + #word
+      local nextc = expr:match("^%s*(.)", i)
+      if word == "and" then out[#out + 1] = "&"
+      elseif word == "or" then out[#out + 1] = "|"
+      elseif word == "not" then out[#out + 1] = "!"
+      elseif word == "true" then out[#out + 1] = "TRUE"
+      elseif word == "false" then out[#out + 1] = "FALSE"
+      elseif word == "in" then
+        out[#out + 1] = "%in%"
+        local s, e = expr:find("^%s*{", i)
+        if not s then return nil, "in without a {...} list" end
+        out[#out + 1] = "c("
+        i = e + 1
+        local close = expr:find("}", i, true)
+        if not close then return nil, "an unclosed in {...} list" end
+        local inner, why = M.expr_r(expr:sub(i, close - 1))
+        if not inner then return nil, why end
+        out[#out + 1] = inner .. ")"
+        i = close + 1
+      elseif nextc == "(" then
+        local f = R_FUNCS[word]
+        if not f then return nil, "the function " .. word .. "()" end
+        if f:find("%s", 1, true) then return nil, "the function " .. word .. "()" end
+        out[#out + 1] = f
+      elseif word == "pi" then out[#out + 1] = "pi"
+      else out[#out + 1] = word end
+    else
+      local two = expr:sub(i, i + 1)
+      if two == "~=" then out[#out + 1] = "!="; i = i + 2
+      elseif two == "==" or two == "<=" or two == ">=" then out[#out + 1] = two; i = i + 2
+      elseif two == "//" then out[#out + 1] = "%/%"; i = i + 2
+      elseif c == "%" then out[#out + 1] = "%%"; i = i + 1
+      elseif c:match("[%+%-%*/%^<>%(%),]") then out[#out + 1] = c; i = i + 1
+      else return nil, "the symbol " .. c end
+    end
+  end
+  -- a function's name sits against its "(" (a column is never followed by one)
+  return (table.concat(out, " "):gsub("%( ", "("):gsub(" %)", ")"):gsub(" ,", ","):gsub("([%w_%.]) %(", "%1("))
+end
+
+-- ===== Building the plan =====
+
+--- The plan for a loaded, validated recipe with its inputs read (see the
+-- top of this file).  opts.lang: "r" or "stata" (for the cohort's translation).
+function M.plan(r, d, prov, frame)
+  local spec, design = r.spec, r.spec.design
+  local plan = { id = r.id, title = spec.title, recipe = r.path, question = spec.question,
+    type = design.type, design = declared(design, r), inputs = {}, synthetic = false,
+    synthetic_inputs = {}, warnings = {}, results_file = r.id .. "_results.csv",
+    options = { alpha = spec.alpha or 0.05, seed = spec.seed } }
+  plan.options.level = design.level or (1 - plan.options.alpha)
+  plan.warn = function(msg) plan.warnings[#plan.warnings + 1] = msg end
+  plan.files = {}   -- base name -> text, written beside the script
+  for _, pv in ipairs(prov) do
+    local inp = spec.inputs[pv.name]
+    local e = { name = pv.name, path = pv.path, synthetic = pv.synthetic or false,
+      replaced = pv.replaced or false, generator = inp.generator, sheet = inp.sheet, header_row = inp.header_row,
+      format = format_of(pv.path, inp), missing = pv.missing }
+    local f = d[pv.name]
+    if type(f) == "userdata" and type(f.nrow) == "function" then
+      e.columns, e.types, e.rows = frame_meta(f)
+      if e.synthetic then
+        -- the synthetic file is written beside the script, so the script and
+        -- its data travel together
+        e.file = r.id .. "_" .. pv.name .. ".csv"
+        plan.files[e.file] = M.frame_csv(f)
+        e.format = "csv"
+      end
+    end
+    if e.synthetic then
+      plan.synthetic = true
+      plan.synthetic_inputs[#plan.synthetic_inputs + 1] = pv.name
+    end
+    plan.inputs[#plan.inputs + 1] = e
+  end
+  table.sort(plan.inputs, function(a, b) return a.name < b.name end)
+  if frame then
+    local fr = {}
+    fr.columns, fr.types, fr.rows = frame_meta(frame)
+    if type(design.prepare) == "function" or type(design.rates) == "table" then
+      fr.prepared = true
+      fr.file = r.id .. "_prepared.csv"
+      fr.prepare = type(design.prepare) == "function" and function_source(design.prepare, r) or nil
+      plan.files[fr.file] = M.frame_csv(frame)
+    else
+      fr.input = design.data
+      for _, e in ipairs(plan.inputs) do if e.name == design.data then fr.path, fr.file = e.path, e.file end end
+    end
+    plan.frame = fr
+  end
+  if type(design.where) == "string" then
+    local rx, why = M.expr_r(design.where)
+    plan.cohort = { where = design.where, r = rx, r_problem = why }
+  end
+  if design.outcomes then
+    plan.outcomes = declared(design.outcomes, r)
+  elseif type(design.analyses) == "table" then
+    plan.outcomes = {}
+    for _, a in ipairs(design.analyses) do
+      for _, o in ipairs(a.outcomes or {}) do
+        local c = declared(o, r)
+        c.analysis = a.name
+        plan.outcomes[#plan.outcomes + 1] = c
+      end
+    end
+  end
+  return plan
+end
+
+--- The language module for `--to LANG`, or a usage error naming the choices.
+function M.language(lang)
+  local L = M.languages[lang]
+  if not L then
+    errors.raise("usage", string.format("--to %s: unknown language (use r or stata)", tostring(lang)))
+  end
+  local ok, mod = pcall(require, L.module)
+  if not ok then
+    if tostring(mod):find("module '" .. L.module .. "' not found", 1, true) then
+      errors.raise("usage", string.format("--to %s: the %s export is not available in this build of csceval "
+        .. "(lua/csc/export/%s.lua is missing); use --to r", lang, L.name, lang))
+    end
+    error(mod, 0)
+  end
+  return mod, L
+end
+
+--- Export one recipe.  opts: to ("r" | "stata"), out (folder, default
+-- "out/export"), data (list of [RECIPE:]NAME=PATH), trusted, timeout.
+-- Returns { path = script path, files = {written data files}, warnings = {...}, plan = plan }.
+function M.export(path, opts)
+  local mod, L = M.language(opts.to)
+  local runner = require("csc.runner")
+  local context = require("csc.context")
+  local output = require("csc.render.output")
+  local r, d, prov, _, skip = runner.prepare(path, { data = opts.data, trusted = opts.trusted, timeout = opts.timeout })
+  if skip then
+    -- an input with skip_when_absent that is not here: nothing to export from
+    errors.raise("data", string.format("%s: %s", r.path, skip))
+  end
+  local design = r.spec.design
+  if not (mod.designs or {})[design.type] then
+    local list = util.sorted_keys(mod.designs or {})
+    errors.raise("recipe", string.format("%s: design %q has no %s export (covered: %s); run it with csceval run",
+      r.path, tostring(design.type), L.name, table.concat(list, ", ")))
+  end
+  if not r.id:match("^[%w_%-]+$") then
+    errors.raise("recipe", string.format("the recipe id %q is not a plain file name; set id = \"...\" "
+      .. "(letters, digits, _ and -) in the recipe", r.id))
+  end
+  -- the design's data preparation, once, as check runs it; its notes are discarded
+  local frame
+  local ctx = context.new(r, d, prov, {}, output.chart_kinds)
+  local prepared = runner.prepare_data(r, d, ctx)
+  if design.data ~= nil or design.prepare ~= nil then
+    frame = prepared or d[design.data]
+    if type(frame) ~= "userdata" then frame = nil end
+  end
+  local plan = M.plan(r, d, prov, frame)
+  local text = mod.script(plan)
+  local dir = opts.out or "out/export"
+  local ok, err = sys.mkdirs(dir)
+  if not ok then errors.raise("output", err) end
+  local written = {}
+  for _, name in ipairs(util.sorted_keys(plan.files)) do
+    ok, err = sys.write_atomic(dir .. "/" .. name, plan.files[name])
+    if not ok then errors.raise("output", err) end
+    written[#written + 1] = dir .. "/" .. name
+  end
+  local target = dir .. "/" .. r.id .. "." .. L.ext
+  ok, err = sys.write_atomic(target, text)
+  if not ok then errors.raise("output", err) end
+  return { path = target, files = written, warnings = plan.warnings, plan = plan }
+end
+
+return M
