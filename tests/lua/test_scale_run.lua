@@ -143,3 +143,47 @@ H.case("progress.steps: steps are timed in order; a placeholder step that did no
   H.ok(st.list[1].seconds >= 0.009, "the first step lasted the busy wait")
   H.ok(st:elapsed() >= st.list[1].seconds)
 end)
+
+H.case("scale_report: the chart has a log-log panel per step, the newest run of a figure wins, growth and table", function()
+  local res = dir .. "/results.csv"
+  assert(sys.write_atomic(res, table.concat({
+    "run,step,size,rows,tool,seconds,peak_mb,column_mb",
+    "2026-01-01T00:00:00Z,load,1m,1000000,csceval,9.0,100,80",        -- replaced by the newer run below
+    "2026-01-02T00:00:00Z,load,1m,1000000,csceval,0.5,136,80",
+    "2026-01-02T00:00:00Z,load,10m,10000000,csceval,5.0,1232,800",
+    "2026-01-02T00:00:00Z,load,1m,1000000,DuckDB(all threads),2.0,,",
+    "2026-01-02T00:00:00Z,maha,100k,100000,csceval,0.1,38,8",
+    "2026-01-02T00:00:00Z,maha,100k,100000,MatchIt,300,,",
+  }, "\n") .. "\n"))
+  local saved = arg
+  local function run(...)
+    arg = { ... }
+    local ok, err = pcall(H.run_script, "tests/bench/scale_report.lua", ...)
+    arg = saved
+    if not ok then error(err, 0) end
+  end
+  run("chart", res, dir .. "/chart.svg")
+  local text = assert(sys.read(dir .. "/chart.svg"))
+  local n = 0
+  for _ in text:gmatch('<svg x="') do n = n + 1 end
+  H.eq(n, 2, "one panel for each of the two steps")
+  H.ok(text:find("SYNTHETIC", 1, true), "the chart says the data are synthetic")
+  H.ok(text:find(">CSV load<", 1, true) and text:find(">10:1 Mahalanobis matching<", 1, true), "panel titles")
+  -- every id in the file is unique (panels prefix their own)
+  local seen = {}
+  for id in text:gmatch(' id="([^"]+)"') do H.ok(not seen[id], "id " .. id .. " repeated"); seen[id] = true end
+  H.ok(#assert(require("host.png").from_svg(text, 1)) > 0, "librsvg reads the chart")
+  -- the table and the growth lines use the newer 1M load (0.5 s): growth 10.0
+  local lines, real = {}, print
+  print = function(...) lines[#lines + 1] = table.concat({ ... }, "\t") end
+  local ok, err = pcall(function()
+    run("table", res)
+    run("growth", res)
+  end)
+  print = real
+  if not ok then error(err, 0) end
+  local t = table.concat(lines, "\n")
+  H.ok(t:find("| `load` | 10M | 5.00 s | 1232 MB (1.54) |", 1, true), t)
+  H.ok(t:find("| 10.0 |", 1, true), "growth 1M to 10M in the table")
+  H.ok(t:find("growth load 1m->10m: csceval 0.5000 s -> 5.0000 s, ratio 10.0 (target < 12: met)", 1, true), t)
+end)
