@@ -52,6 +52,9 @@
 --   plan.synthetic_inputs  names of the synthetic inputs
 --   plan.results_file the base name of the CSV the script writes beside itself,
 --                     "<id>_results.csv": columns name,value (see docs/export.md)
+--   plan.script_path  where the script is written ("out/export/<id>.R"), for its own header
+--   plan.files        base name -> text of the data files written beside the script (the
+--                     framework fills it: synthetic inputs, the prepared frame)
 --   plan.warn(msg)    record a warning (an option with no equivalent); printed by the
 --                     export and listed in the script's header by the language module
 --   plan.warnings     the warnings recorded so far
@@ -336,8 +339,9 @@ function M.export(path, opts)
     if type(frame) ~= "userdata" then frame = nil end
   end
   local plan = M.plan(r, d, prov, frame)
-  local text = mod.script(plan)
   local dir = opts.out or "out/export"
+  plan.script_path = dir .. "/" .. r.id .. "." .. L.ext
+  local text = mod.script(plan)
   local ok, err = sys.mkdirs(dir)
   if not ok then errors.raise("output", err) end
   local written = {}

@@ -88,7 +88,8 @@ local function header(plan, packages)
     add("#")
     add("# SYNTHETIC DATA: the input(s) " .. table.concat(plan.synthetic_inputs, ", ") .. " are synthetic records made")
     add("# by the recipe's committed generator, written beside this script. Agreement with the published")
-    add("# figures on them is by construction, not a finding. With the real file, change its path below.")
+    add("# figures on them is by construction, not a finding. With the real file, export again with")
+    add("# `csceval export --to r " .. plan.recipe .. " --data NAME=PATH`, or change its path below.")
   end
   if #plan.warnings > 0 then
     add("#")
