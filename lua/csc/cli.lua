@@ -324,11 +324,14 @@ local function run(o, argv)
   for k, path in ipairs(o.files) do
     progress:step(k - 1, path)
     local ok, s = pcall(runner.run, path, { out = o.out, data = o.data, seed = o.seed, formats = o.formats,
-      png = o.png, xlsx = o.xlsx, trusted = o.trusted, timeout = o.timeout,
+      png = o.png, xlsx = o.xlsx, trusted = o.trusted, timeout = o.timeout, quiet = o.quiet,
       command = function(r) return rerun_command(o, path, r) end,
       tick = function() progress:step(k - 1, path) end })
     progress:clear()
-    if ok then
+    if ok and s.skipped then
+      -- a recipe on a large generated file that is not here: nothing written, not a failure
+      if not o.quiet then sys.stdout(string.format("%s: skipped: %s\n", s.id, s.skipped)) end
+    elseif ok then
       summaries[#summaries + 1] = s
       if not o.quiet then
         local syn = s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ")

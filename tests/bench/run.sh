@@ -45,8 +45,12 @@ pl=$(echo "$peers" | awk '$2 == "logit_1m" { print $3 }')
 po=$(echo "$peers" | awk '$2 == "ols_hc1_1m" { print $3 }')
 "$DIR/model_bench" "$DIR/model_1m.csv" "$RUNS" "$pl" "$po"
 
-# --- matching and ITS benchmarks, when present (each prints its own bench lines)
+# --- matching and ITS benchmarks and the scale series, when present (each prints
+# its own bench lines); one that fails (a check that found a difference) does not
+# stop the others, and the exit status is then 1
+status=0
 for part in tests/bench/match.sh tests/bench/placebo.sh tests/bench/scale.sh; do
-  [ -f "$part" ] && RUNS=$RUNS BENCH_DIR=$DIR sh "$part"
+  [ -f "$part" ] || continue
+  RUNS=$RUNS BENCH_DIR=$DIR sh "$part" || { echo "bench: $part reported a failure (see its lines above)"; status=1; }
 done
-exit 0
+exit $status

@@ -347,7 +347,11 @@ function M.export(path, opts)
   local runner = require("csc.runner")
   local context = require("csc.context")
   local output = require("csc.render.output")
-  local r, d, prov = runner.prepare(path, { data = opts.data, trusted = opts.trusted, timeout = opts.timeout })
+  local r, d, prov, _, skip = runner.prepare(path, { data = opts.data, trusted = opts.trusted, timeout = opts.timeout })
+  if skip then
+    -- an input with skip_when_absent that is not here: nothing to export from
+    errors.raise("data", string.format("%s: %s", r.path, skip))
+  end
   local design = r.spec.design
   if not (mod.designs or {})[design.type] then
     local list = util.sorted_keys(mod.designs or {})
