@@ -966,10 +966,6 @@ designs.did = function(plan, body)
   local d = plan.design
   local function add(s) body[#body + 1] = s end
   if d.covariates then plan.warn("design.covariates (an adjustment set) is not exported") end
-  if d.event_study ~= false then
-    plan.warn("the event study and its joint pre-trend test are not exported; the script fits the 2x2 and "
-      .. "two-way fixed-effects regressions")
-  end
   if d.placebo then plan.warn("the placebo-in-space ranking is not exported") end
   local vcov = d.vcov or "CR1"
   add(AXIS_R)
@@ -1020,6 +1016,42 @@ designs.did = function(plan, body)
     add("dffe <- if (VCOV == \"CR1\" && CLUSTER_DF == \"clusters\") G - 1 else ffe$df.residual")
     add("e <- lincom(coef(ffe), Vfe, as.numeric(names(coef(ffe)) == \"I(treat * post)\"), dffe)")
     add(string.format("put_est(%s, e$est, e$se, e$p, e$lo, e$hi)", rstr(N .. ".did_twfe")))
+    if d.event_study ~= false then
+      local es = type(d.event_study) == "table" and d.event_study or {}
+      local leads, lags, ref = es.leads or 3, es.lags or 3, es.reference or -1
+      add(string.format("# ---- Event study: two-way fixed effects with a dummy per period from the start, k = -%d..%d,",
+        leads, lags))
+      add(string.format("# k = %d left out as the reference%s; clustered as above. Pre-trend test: the", ref,
+        es.bin == false and "" or ", the end dummies also taking the periods beyond them"))
+      add("# joint Wald test that every lead before the reference is 0, F on (leads, G - 1) df.")
+      add("p$rel <- floor((p$time - start) / step + 0.5)")
+      add(string.format("LEADS <- %d; LAGS <- %d; REF <- %d", leads, lags, ref))
+      if es.bin == false then
+        add("pe <- p[p$treat == 0 | (p$rel >= -LEADS & p$rel <= LAGS), ]")
+      else
+        add("pe <- p")
+      end
+      add("relc <- pmin(pmax(pe$rel, -LEADS), LAGS)")
+      add("ks <- setdiff(-LEADS:LAGS, REF)")
+      add("terms <- ifelse(ks < 0, paste0(\"lead\", -ks), paste0(\"lag\", ks))")
+      add("for (j in seq_along(ks)) pe[[terms[j]]] <- as.numeric(pe$treat == 1 & relc == ks[j])")
+      add("fes <- lm(reformulate(c(terms, \"factor(unit)\", \"factor(time)\"), response = \"y\"), data = pe)")
+      add("ne <- nrow(pe); kwe <- length(terms) + length(unique(pe$time)) - 1; Ge <- length(unique(pe$unit))")
+      add("Ves <- switch(VCOV, CR1 = vcovCL(fes, cluster = pe$unit, type = \"HC0\") * (ne - 1) / (ne - kwe - 1),")
+      add("              HC1 = vcovHC(fes, type = \"HC1\"), vcov(fes))")
+      add("dfes <- if (VCOV == \"CR1\" && CLUSTER_DF == \"clusters\") Ge - 1 else fes$df.residual")
+      add("for (j in seq_along(ks)) {")
+      add("  e <- lincom(coef(fes), Ves, as.numeric(names(coef(fes)) == terms[j]), dfes)")
+      add(string.format("  put_est(paste0(%s, ks[j]), e$est, e$se, e$p, e$lo, e$hi)", rstr(N .. ".event.")))
+      add("}")
+      add("pre_terms <- terms[ks < REF]")
+      add("if (length(pre_terms) > 0 && !(VCOV == \"CR1\" && length(treated) <= length(pre_terms))) {")
+      add("  b <- coef(fes)[pre_terms]; Vb <- Ves[pre_terms, pre_terms, drop = FALSE]")
+      add("  Fst <- drop(t(b) %*% solve(Vb) %*% b) / length(b)")
+      add("  pF <- pf(Fst, length(b), dfes, lower.tail = FALSE)")
+      add(string.format("  put_est(%s, Fst, p = pF); put(%s, pF)", rstr(N .. ".pretrend_F"), rstr(N .. ".pretrend_p")))
+      add("}")
+    end
   end
 end
 
