@@ -1167,11 +1167,53 @@ designs.benchmark = function(plan, body)
       .. "  if (is.na(den) || den == 0) return(NA)\n  get(numt, paste(code, y, sep = \"|\")) / den * %s * sc\n}",
       py and string.format("if (y == %d) 12 / %d else 1   # a part-year, annualised", py.year, py.months) or "1",
       rval(per)))
-    if m.interval ~= "none" and (m.count or m.denominator) then
-      plan.warn(m.name .. ": the 95% intervals of the authority's figures are not exported")
+    local ikind = m.interval ~= "none" and ((m.lait and m.count) or (not m.lait and m.denominator ~= nil))
+      and (m.interval or (per == 100 and "wilson" or "exact")) or nil
+    if ikind then
+      add(string.format("# the 95%% interval of the authority's figure: %s", ikind == "wilson"
+        and "Wilson score interval (prop.test(correct = FALSE))" or ikind == "exact"
+        and "exact Poisson interval for the count (poisson.test), scaled to the rate"
+        or "Byar's approximation to the exact Poisson interval, scaled to the rate"))
+      if m.lait then
+        add(string.format("cnt <- lait_index(input_%s, %s)$tab", m.input:gsub("[^%w_]", "_"), rstr(m.count)))
+        if m.base then
+          add(string.format("bas <- lait_index(input_%s, %s)$tab", m.input:gsub("[^%w_]", "_"), rstr(m.base)))
+        else add("bas <- NULL") end
+        if m.population then
+          local pp = m.population
+          add(string.format("pop <- ees_index(%s, %s, %s); plag <- %d", filtered(pp.input, pp.where, m.name .. ".population.where"),
+            rstr(pp.column), rstr(codecol), pp.year_lag or 0))
+        else add("pop <- NULL; plag <- 0") end
+        add(string.format([[counts_of <- function(code, y, value) {
+  k <- get(cnt, paste(code, y, sep = "|")); if (is.na(k)) return(NULL)
+  if (!is.null(bas)) { b <- get(bas, paste(code, y, sep = "|")); if (!is.na(b) && b > 0 && k <= b) return(c(k, b)); return(NULL) }
+  if (!is.null(pop)) { b <- get(pop, paste(code, y - plag, sep = "|")); if (!is.na(b) && b > 0) return(c(k, b)) }
+  if (!is.na(value) && value > 0) return(c(k, k * %s / value))   # the population the published rate implies
+  NULL
+}]], rval(per)))
+      else
+        add(string.format([[counts_of <- function(code, y, value) {
+  k <- get(numt, paste(code, y, sep = "|")); b <- get(dent, paste(code, y - lag, sep = "|"))
+  if (!is.na(k) && !is.na(b) && b > 0 && (%s || k <= b)) c(k, b) else NULL
+}]], ikind == "wilson" and "FALSE" or "TRUE"))
+      end
+      add(string.format([[ci_of <- function(k, b) {
+  if (%s == "wilson") return(prop.test(k, b, correct = FALSE)$conf.int * %s)
+  if (%s == "byar") { z <- qnorm(0.975)
+    lo <- if (k == 0) 0 else k * (1 - 1 / (9 * k) - z / (3 * sqrt(k)))^3
+    hi <- (k + 1) * (1 - 1 / (9 * (k + 1)) + z / (3 * sqrt(k + 1)))^3
+    return(c(lo, hi) / b * %s) }
+  poisson.test(k)$conf.int / b * %s
+}]], rstr(ikind), rval(per), rstr(ikind), rval(per), rval(per)))
     end
     add("for (y in YEARS) {")
     add("  a <- value_of(AUTH, y); e <- value_of(\"E\", y)")
+    if ikind then
+      local sc = py and string.format("(if (y == %d) 12 / %d else 1)", py.year, py.months) or "1"
+      add(string.format("  kb <- if (!is.na(a)) counts_of(AUTH, y, a / %s) else NULL", sc))
+      add(string.format("  if (!is.null(kb)) { ci <- ci_of(kb[1], kb[2]) * %s; put(paste0(%s, y, \":ci_low\"), ci[1]); "
+        .. "put(paste0(%s, y, \":ci_high\"), ci[2]) }", sc, rstr(m.name .. ".authority."), rstr(m.name .. ".authority.")))
+    end
     add("  v <- vapply(sn, value_of, 0, y = y); v <- v[!is.na(v)]")
     add(string.format("  if (!is.na(a)) put(paste0(%s, y), a)", rstr(m.name .. ".authority.")))
     add(string.format("  if (length(v) > 0) { put(paste0(%s, y), mean(v)); put(paste0(%s, y, \":n\"), length(v)) }",
