@@ -43,6 +43,7 @@ while read -r recipe design; do
   if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: export of $recipe"; fi
 done <<LIST
 recipes/lincs_early_help.lua its
+tests/export/its_season.lua its
 recipes/lincs_referrals_cits.lua cits
 recipes/nwd_leaving_care.lua cits
 recipes/lincs_future4me.lua ipw

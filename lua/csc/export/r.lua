@@ -365,15 +365,9 @@ segmented <- function(y, X, autocorrelation, max_lag, monthly_cap) {
 designs.its = function(plan, body)
   local d = plan.design
   local function add(s) body[#body + 1] = s end
-  local unsupported = { "covariates", "bounds" }
-  for _, k in ipairs(unsupported) do
-    if d[k] ~= nil and k == "covariates" then
-      plan.warn("design.covariates (an adjustment set) is not exported: the script fits the segmented "
-        .. "regression without it")
-    end
-  end
-  if type(d.season) == "table" and d.season.type == "harmonics" then
-    plan.warn("season harmonics are not exported; the script uses month dummies")
+  if type(d.covariates) == "string" then
+    plan.warn("design.covariates given as a formula (" .. d.covariates .. ") are not exported: the script fits "
+      .. "the segmented regression without them; list the columns instead")
   end
   add(AXIS_R)
   add(axis_consts(d))
@@ -410,8 +404,28 @@ designs.its = function(plan, body)
     add(string.format("y_all <- as.numeric(d[[%s]])", rstr(o.column)))
     add("Xo <- X")
     if type(s) == "table" then
-      add("season <- if (any(grepl(\"^[0-9]{4}-\", d[[" .. rstr(d.time) .. "]]))) tm %% 12 + 1 else tm")
-      add("for (m in sort(unique(season[use]))[-1]) Xo[[paste0(\"month_\", m)]] <- as.numeric(season == m)")
+      local quarterly = d.frequency == "quarter"
+      add(string.format("PERIOD <- %d", s.period or (quarterly and 4 or 12)))
+      add(string.format("dated <- any(grepl(\"^[0-9]{4}-[0-9]{2}\", d[[%s]]))", rstr(d.time)))
+      if s.type == "harmonics" then
+        add(string.format("# seasonality: %d harmonic(s) of the calendar %s, sin and cos(2 pi h s / PERIOD)",
+          s.harmonics or 1, quarterly and "quarter" or "month"))
+        add(string.format("sea <- if (dated) tm %%%% %d + 1 else tm", quarterly and 4 or 12))
+        add(string.format("for (h in seq_len(%d)) {", s.harmonics or 1))
+        add("  sn <- sin(2 * pi * h * sea / PERIOD)")
+        add("  # at h = PERIOD / 2 the sine is 0 at every whole-number season: left out")
+        add("  if (2 * h < PERIOD || diff(range(sn[use])) > 1e-9) Xo[[paste0(\"sin\", h)]] <- sn")
+        add("  Xo[[paste0(\"cos\", h)]] <- cos(2 * pi * h * sea / PERIOD)")
+        add("}")
+      else
+        add("# seasonality: a dummy per season present in the sample, the first the reference")
+        add("sea <- tm %% PERIOD")
+        add("for (m in sort(unique(sea[use]))[-1]) Xo[[paste0(\"season\", m + 1)]] <- as.numeric(sea == m)")
+      end
+    end
+    if type(d.covariates) == "table" then
+      add("# the adjustment set: covariates entered in the model (at their observed values in the counterfactual)")
+      for _, c in ipairs(d.covariates) do add(string.format("Xo[[%s]] <- as.numeric(d[[%s]])", rstr(c), rstr(c))) end
     end
     add("rows <- use & !is.na(y_all)")
     if fam == "poisson" then
