@@ -45,7 +45,7 @@ TEST_SRC := $(wildcard tests/c/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
 
 # Generated documentation (a Lua test fails when any of it differs from the code):
-# docs/explain.md from lua/csc/explain.lua; the field tables of docs/recipes.md and the
+# docs/explain.md from data/explain.yaml; the field tables of docs/recipes.md and the
 # LuaLS annotations lua/meta/recipe.lua from the recipe and design schemas.
 docs: csceval
 	./csceval explain docs > docs/explain.md
@@ -221,6 +221,7 @@ install: csceval
 	install -d $(DESTDIR)$(PREFIX)/share/csceval/data/instruments
 	install -m 644 data/instruments/*.lua $(DESTDIR)$(PREFIX)/share/csceval/data/instruments/
 	install -m 644 data/reports.csv data/datasets.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
+	install -m 644 data/explain.yaml $(DESTDIR)$(PREFIX)/share/csceval/data/
 
 clean:
 	rm -rf build build-asan csceval out tests/out

@@ -152,23 +152,28 @@ static int frame_column(lua_State *L) {
   return 1;
 }
 
-/* Lua: f:value(row, name) -> value (row 1-based) */
-static int frame_value(lua_State *L) {
+const struct frame_col *lframe_checkcell(lua_State *L, size_t *row) {
   const struct frame *f = lframe_check(L, 1);
   lua_Integer i = luaL_checkinteger(L, 2);
   luaL_argcheck(L, i >= 1 && (size_t)i <= f->nrow, 2, "row out of range");
-  lframe_pushvalue(L, lframe_checkcol(L, f, 3), (size_t)i - 1);
+  *row = (size_t)i - 1;
+  return lframe_checkcol(L, f, 3);
+}
+
+/* Lua: f:value(row, name) -> value (row 1-based) */
+static int frame_value(lua_State *L) {
+  size_t i;
+  const struct frame_col *c = lframe_checkcell(L, &i);
+  lframe_pushvalue(L, c, i);
   return 1;
 }
 
 /* Lua: f:na_reason(row, name) -> symbol ("c", "NA", "" for blank) or nil if present */
 static int frame_na_reason(lua_State *L) {
-  const struct frame *f = lframe_check(L, 1);
-  lua_Integer i = luaL_checkinteger(L, 2);
-  luaL_argcheck(L, i >= 1 && (size_t)i <= f->nrow, 2, "row out of range");
-  const struct frame_col *c = lframe_checkcol(L, f, 3);
-  if (!frame_col_isna(c, (size_t)i - 1)) return 0;
-  lua_pushstring(L, frame_na_symbol((enum frame_na)c->na[i - 1]));
+  size_t i;
+  const struct frame_col *c = lframe_checkcell(L, &i);
+  if (!frame_col_isna(c, i)) return 0;
+  lua_pushstring(L, frame_na_symbol((enum frame_na)c->na[i]));
   return 1;
 }
 
@@ -409,6 +414,15 @@ static int na_tostring(lua_State *L) {
   return 1;
 }
 
+/* The functions of each of sets (NULL-ended) into the table at the top, with the NA
+ * sentinel at index na as upvalue 1.  [-0, +0, m] */
+static void setfuncs_na(lua_State *L, int na, const luaL_Reg *const *sets) {
+  for (; *sets; sets++) {
+    lua_pushvalue(L, na);
+    luaL_setfuncs(L, *sets, 1);
+  }
+}
+
 int luaopen_host_frame(lua_State *L) {
   lua_newtable(L);                       /* the NA sentinel: a unique table */
   lua_newtable(L);
@@ -428,24 +442,17 @@ int luaopen_host_frame(lua_State *L) {
   lua_pushcfunction(L, frame_tostring);
   lua_setfield(L, meta, "__tostring");
 
-  lua_newtable(L);                       /* method table, shared with lframe_io/ops */
+  lua_newtable(L);                       /* method table, filled by lframe*.c */
   int methods = lua_gettop(L);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, frame_methods, 1);    /* NA sentinel as upvalue 1 */
-  lframe_io_register(L, methods, na);
-  lframe_ops_register(L, methods, na);
-  lframe_rel_register(L, methods, na);
-  lframe_read_register(L, methods, na);
+  setfuncs_na(L, na, (const luaL_Reg *const[]){frame_methods, lframe_ops_methods,
+                                                lframe_rel_methods, lframe_read_methods, NULL});
   lua_pushvalue(L, methods);
   lua_setfield(L, meta, "__index");
 
   lua_newtable(L);                       /* the module */
   int mod = lua_gettop(L);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, frame_funcs, 1);
-  lframe_io_funcs(L, mod, na);
-  lframe_rel_funcs(L, mod, na);
-  lframe_read_funcs(L, mod, na);
+  setfuncs_na(L, na, (const luaL_Reg *const[]){frame_funcs, lframe_io_funcs, lframe_rel_funcs,
+                                                lframe_read_funcs, NULL});
   lua_pushvalue(L, na);
   lua_setfield(L, mod, "NA");
   lua_pushvalue(L, methods);

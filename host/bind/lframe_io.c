@@ -121,17 +121,6 @@ static int frame_describe(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg io_funcs[] = {
+const luaL_Reg lframe_io_funcs[] = {
   {"read_csv", frame_read_csv}, {"describe", frame_describe}, {"set_limits", frame_set_limits},
   {NULL, NULL}};
-
-void lframe_io_register(lua_State *L, int methods, int na) {
-  (void)L; (void)methods; (void)na;
-}
-
-void lframe_io_funcs(lua_State *L, int mod, int na) {
-  lua_pushvalue(L, mod);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, io_funcs, 1);
-  lua_pop(L, 1);
-}

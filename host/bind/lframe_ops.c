@@ -101,12 +101,5 @@ static int frame_eval(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg ops_methods[] = {
+const luaL_Reg lframe_ops_methods[] = {
   {"filter", frame_filter}, {"mutate", frame_mutate}, {"eval", frame_eval}, {NULL, NULL}};
-
-void lframe_ops_register(lua_State *L, int methods, int na) {
-  lua_pushvalue(L, methods);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, ops_methods, 1);
-  lua_pop(L, 1);
-}

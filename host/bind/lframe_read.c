@@ -14,6 +14,14 @@
 #include "data/workbook.h"
 #include "lframe.h"
 #include "lframe_int.h"
+#include "lhelp.h"
+
+/* The expected failure of a reader: nil and its message.  [-0, +2, m] */
+static int push_fail(lua_State *L, const char *msg) {
+  luaL_pushfail(L);
+  lua_pushstring(L, msg);
+  return 2;
+}
 
 static enum statfile_labels check_mode(lua_State *L, const char *s, const char *what) {
   if (!strcmp(s, "auto")) return STATFILE_LABELS_AUTO;
@@ -39,9 +47,7 @@ static int frame_read_stat(lua_State *L) {
       o.labels = check_mode(L, lua_tostring(L, -1), "labels");
     } else if (t == LUA_TTABLE) {
       int lt = lua_gettop(L);
-      size_t n = 0;
-      lua_pushnil(L);
-      while (lua_next(L, lt)) { n++; lua_pop(L, 1); }
+      size_t n = lh_nkeys(L, lt);
       const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
       enum statfile_labels *modes = lua_newuserdatauv(L, (n ? n : 1) * sizeof *modes, 0);
       lua_pushnil(L);
@@ -63,12 +69,7 @@ static int frame_read_stat(lua_State *L) {
   struct frame **slot = lframe_newbox(L);
   struct statfile_error err;
   *slot = statfile_read(path, kind, &o, &err);
-  if (!*slot) {
-    luaL_pushfail(L);
-    lua_pushstring(L, err.msg);
-    return 2;
-  }
-  return 1;
+  return *slot ? 1 : push_fail(L, err.msg);
 }
 
 /* The types option ({column = "int64", ...}) into o; the table and its
@@ -78,9 +79,7 @@ static void check_types(lua_State *L, int opts, struct csvtab_opts *o) {
   if (!lua_istable(L, opts)) return;
   if (lua_getfield(L, opts, "types") != LUA_TTABLE) { lua_pop(L, 1); return; }
   int tt = lua_gettop(L);
-  size_t n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, tt)) { n++; lua_pop(L, 1); }
+  size_t n = lh_nkeys(L, tt);
   const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
   enum frame_type *types = lua_newuserdatauv(L, (n ? n : 1) * sizeof *types, 0);
   size_t k = 0;
@@ -138,12 +137,7 @@ static int read_table(lua_State *L, int csv) {
   struct frame **slot = lframe_newbox(L);
   struct workbook_error err;
   *slot = csv ? workbook_read_survey_csv(path, &o, &err) : workbook_read(path, &o, &err);
-  if (!*slot) {
-    luaL_pushfail(L);
-    lua_pushstring(L, err.msg);
-    return 2;
-  }
-  return 1;
+  return *slot ? 1 : push_fail(L, err.msg);
 }
 
 static int frame_read_workbook(lua_State *L) { return read_table(L, 0); }
@@ -155,11 +149,7 @@ static int frame_sheets(lua_State *L) {
   struct workbook_error err;
   char **names = NULL;
   size_t n = 0;
-  if (workbook_sheets(path, &names, &n, &err) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, err.msg);
-    return 2;
-  }
+  if (workbook_sheets(path, &names, &n, &err) != 0) return push_fail(L, err.msg);
   /* copy into Lua first, then free: pushing may raise only on memory */
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {
@@ -219,37 +209,21 @@ static int frame_labels(lua_State *L) {
 
 /* Lua: f:user_code(row, name) -> the code of an SPSS user-missing value, or nil */
 static int frame_user_code(lua_State *L) {
-  const struct frame *f = lframe_check(L, 1);
-  lua_Integer i = luaL_checkinteger(L, 2);
-  luaL_argcheck(L, i >= 1 && (size_t)i <= f->nrow, 2, "row out of range");
-  const struct frame_col *c = lframe_checkcol(L, f, 3);
-  if (!c->na || c->na[i - 1] != NA_USER) return 0;
-  if (c->type == FRAME_I64) lua_pushinteger(L, (lua_Integer)c->v.i64[i - 1]);
-  else if (c->type == FRAME_F64) lua_pushnumber(L, c->v.f64[i - 1]);
+  size_t i;
+  const struct frame_col *c = lframe_checkcell(L, &i);
+  if (!c->na || c->na[i] != NA_USER) return 0;
+  if (c->type == FRAME_I64) lua_pushinteger(L, (lua_Integer)c->v.i64[i]);
+  else if (c->type == FRAME_F64) lua_pushnumber(L, c->v.f64[i]);
   else if (c->type == FRAME_CAT) {
     const struct frame_dict *d = c->dict;
-    lua_pushlstring(L, d->str[c->v.cat[i - 1]], d->len[c->v.cat[i - 1]]);
+    lua_pushlstring(L, d->str[c->v.cat[i]], d->len[c->v.cat[i]]);
   } else return 0;
   return 1;
 }
 
-static const luaL_Reg read_methods[] = {
+const luaL_Reg lframe_read_methods[] = {
   {"meta", frame_meta}, {"labels", frame_labels}, {"user_code", frame_user_code}, {NULL, NULL}};
 
-static const luaL_Reg read_funcs[] = {
+const luaL_Reg lframe_read_funcs[] = {
   {"read_stat", frame_read_stat}, {"read_workbook", frame_read_workbook},
   {"read_survey_csv", frame_read_survey_csv}, {"sheets", frame_sheets}, {NULL, NULL}};
-
-void lframe_read_register(lua_State *L, int methods, int na) {
-  lua_pushvalue(L, methods);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, read_methods, 1);
-  lua_pop(L, 1);
-}
-
-void lframe_read_funcs(lua_State *L, int mod, int na) {
-  lua_pushvalue(L, mod);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, read_funcs, 1);
-  lua_pop(L, 1);
-}

@@ -437,24 +437,10 @@ static int rel_bind_rows(lua_State *L) {
   return push_result(L, slot, err);
 }
 
-static const luaL_Reg rel_methods[] = {
+const luaL_Reg lframe_rel_methods[] = {
   {"select", rel_select}, {"rename", rel_rename}, {"sort", rel_sort},
   {"aggregate", rel_aggregate}, {"join", rel_join},
   {"pivot_longer", rel_pivot_longer}, {"pivot_wider", rel_pivot_wider},
   {NULL, NULL}};
 
-static const luaL_Reg rel_funcs[] = {{"bind_rows", rel_bind_rows}, {NULL, NULL}};
-
-void lframe_rel_register(lua_State *L, int methods, int na) {
-  lua_pushvalue(L, methods);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, rel_methods, 1);
-  lua_pop(L, 1);
-}
-
-void lframe_rel_funcs(lua_State *L, int mod, int na) {
-  lua_pushvalue(L, mod);
-  lua_pushvalue(L, na);
-  luaL_setfuncs(L, rel_funcs, 1);
-  lua_pop(L, 1);
-}
+const luaL_Reg lframe_rel_funcs[] = {{"bind_rows", rel_bind_rows}, {NULL, NULL}};

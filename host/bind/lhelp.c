@@ -63,6 +63,14 @@ void lh_freemem(void **box) {
   *box = NULL;
 }
 
+size_t lh_nkeys(lua_State *L, int t) {
+  size_t n = 0;
+  t = lua_absindex(L, t);
+  lua_pushnil(L);
+  while (lua_next(L, t)) { n++; lua_pop(L, 1); }
+  return n;
+}
+
 /* ===== Numeric vectors ===== */
 
 double *lh_checkvector(lua_State *L, int arg, size_t *n) {

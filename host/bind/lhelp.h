@@ -62,6 +62,8 @@ void lh_freemem(void **box);
  * NULL, n = 0 and pushes nothing.  [-0, +1, v] */
 double *lh_checkvector(lua_State *L, int arg, size_t *n);
 double *lh_optvector(lua_State *L, int arg, size_t *n);
+/* How many entries (of any key) the table at t has.  [-0, +0, -] */
+size_t lh_nkeys(lua_State *L, int t);
 /* v[0..n-1] as a Lua array.  [-0, +1, m] */
 void lh_pushvector(lua_State *L, const double *v, size_t n);
 

@@ -70,6 +70,20 @@ static void read_numbers(lua_State *L, int t, const char *key, double *out, size
   (void)key;
 }
 
+/* t[1..U] (key name) as U arrays of P numbers, missing allowed, into dst
+ * (unit u at dst + u P); raises naming the unit's array. */
+static void read_units(lua_State *L, int t, const char *name, double *dst, size_t U, size_t P) {
+  char what[64];
+  for (size_t u = 0; u < U; u++) {
+    lua_rawgeti(L, t, (lua_Integer)u + 1);
+    if (!lua_istable(L, -1))
+      luaL_error(L, "its.panel: %s[%d] must be an array of %d values", name, (int)u + 1, (int)P);
+    snprintf(what, sizeof what, "%s[%d]", name, (int)u + 1);
+    read_numbers(L, lua_gettop(L), name, dst + u * P, P, 1, what);
+    lua_pop(L, 1);
+  }
+}
+
 /* Lua: its.panel{Y = {{...}, ...}, t = {...}, pos = {...}, X = {{...}, ...},
  *   xnames = {...}, W = {{...}, ...}, transform = "logit", scale = 100} -> Panel
  * Y: one array of P values per unit (non-numbers are missing); t: the time
@@ -124,14 +138,7 @@ static int its_panel_new(lua_State *L) {
     if (!(b->pos[p] > b->pos[p - 1]))
       return luaL_error(L, "its.panel: periods must be in increasing order (pos[%d] <= pos[%d])",
                         (int)p + 1, (int)p);
-  char what[64];
-  for (size_t u = 0; u < U; u++) {
-    lua_rawgeti(L, iY, (lua_Integer)u + 1);
-    if (!lua_istable(L, -1)) return luaL_error(L, "its.panel: Y[%d] must be an array of %d values", (int)u + 1, (int)P);
-    snprintf(what, sizeof what, "Y[%d]", (int)u + 1);
-    read_numbers(L, lua_gettop(L), "Y", b->raw + u * P, P, 1, what);
-    lua_pop(L, 1);
-  }
+  read_units(L, iY, "Y", b->raw, U, P);
   if (logit) {
     /* logit(y / scale): a proportion of exactly 0 or 1 has no logit. */
     for (size_t i = 0; i < U * P; i++) {
@@ -146,6 +153,7 @@ static int its_panel_new(lua_State *L) {
       b->Y[i] = log(r / (1 - r));
     }
   }
+  char what[64];
   for (size_t j = 0; j < nx; j++) {
     lua_rawgeti(L, iX, (lua_Integer)j + 1);
     snprintf(what, sizeof what, "X[%d]", (int)j + 1);
@@ -168,13 +176,7 @@ static int its_panel_new(lua_State *L) {
   if (lua_istable(L, -1)) {
     int iW = lua_gettop(L);
     if ((size_t)luaL_len(L, iW) != U) return luaL_error(L, "its.panel: W needs one array per unit");
-    for (size_t u = 0; u < U; u++) {
-      lua_rawgeti(L, iW, (lua_Integer)u + 1);
-      if (!lua_istable(L, -1)) return luaL_error(L, "its.panel: W[%d] must be an array of %d values", (int)u + 1, (int)P);
-      snprintf(what, sizeof what, "W[%d]", (int)u + 1);
-      read_numbers(L, lua_gettop(L), "W", b->W + u * P, P, 1, what);
-      lua_pop(L, 1);
-    }
+    read_units(L, iW, "W", b->W, U, P);
     b->has_w = 1;
   }
   lua_pop(L, 1);

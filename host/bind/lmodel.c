@@ -664,11 +664,10 @@ static int model_predict(lua_State *L) {
 
 static const luaL_Reg model_funcs[] = {
     {"ols", model_ols},       {"glm", model_glm},         {"lincom", model_lincom},
-    {"wald", model_wald},     {"predict", model_predict}, {"prais", lmodel_prais},
-    {"dwtest", lmodel_dwtest}, {"bgtest", lmodel_bgtest},   {"acf", lmodel_acf},
-    {"box_test", lmodel_box_test}, {"varsoc", lmodel_varsoc}, {NULL, NULL}};
+    {"wald", model_wald},     {"predict", model_predict}, {NULL, NULL}};
 
 int luaopen_host_model(lua_State *L) {
   luaL_newlib(L, model_funcs);
+  luaL_setfuncs(L, lmodel_ts_funcs, 0);
   return 1;
 }

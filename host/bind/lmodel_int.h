@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include <lauxlib.h>
 #include <lua.h>
 
 #include "data/frame.h"
@@ -51,12 +52,8 @@ int lmodel_optvcov(lua_State *L, int opts, const char *fn);
 void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const double *b, const double *V,
                         double df, int vt, const double *fitted);
 
-/* Time-series functions of host.model (lmodel_ts.c). */
-int lmodel_prais(lua_State *L);
-int lmodel_dwtest(lua_State *L);
-int lmodel_bgtest(lua_State *L);
-int lmodel_acf(lua_State *L);
-int lmodel_box_test(lua_State *L);
-int lmodel_varsoc(lua_State *L);
+/* The time-series functions of host.model (lmodel_ts.c: prais, dwtest,
+ * bgtest, acf, box_test, varsoc). */
+extern const luaL_Reg lmodel_ts_funcs[];
 
 #endif

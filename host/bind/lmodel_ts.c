@@ -122,7 +122,7 @@ static double *checkseries(lua_State *L, const char *fn, int arg, int opts, size
  *   rho_ols, iter, dw_original, dw_transformed, resid_transformed.
  * Stata prais (rhotype(regress)); vcov classical or HC0..HC3 on the
  * transformed regression (Stata vce(robust) is HC1). */
-int lmodel_prais(lua_State *L) {
+static int model_prais(lua_State *L) {
   const char *fn = "prais";
   static const char *const methods[] = {"prais", "corc", NULL};
   struct prais_opts o = prais_opts_default();
@@ -204,7 +204,7 @@ static struct linreg_fit *ts_ols(lua_State *L, const char *fn, const struct desi
 /* Lua: model.dwtest(frame, y, {x...}, {alternative=, exact=, iterations=,
  *   time=, intercept=}) -> {statistic, p_value, alternative, exact, n, ...}
  * lmtest::dwtest: exact = nil/"auto" (exact when n < 100), true, false. */
-int lmodel_dwtest(lua_State *L) {
+static int model_dwtest(lua_State *L) {
   const char *fn = "dwtest";
   static const char *const alts[] = {"greater", "two.sided", "less", NULL};
   enum tsdiag_alt alt = TSDIAG_GREATER;
@@ -251,7 +251,7 @@ int lmodel_dwtest(lua_State *L) {
 
 /* Lua: model.bgtest(frame, y, {x...}, {order=, time=, intercept=}) ->
  *   {lm, p_lm, F, df1, df2, p_F, order, n}   (lmtest::bgtest, fill = 0) */
-int lmodel_bgtest(lua_State *L) {
+static int model_bgtest(lua_State *L) {
   const char *fn = "bgtest";
   size_t order = (size_t)lh_optint(L, 4, fn, "order", 1, 1, LUA_MAXINTEGER);
   struct design d;
@@ -289,7 +289,7 @@ static void series_error(lua_State *L, const char *fn, int st, size_t n) {
  * stats::acf / pacf (default lag_max floor(10 log10 n), as R); bands at
  * level: white noise z/sqrt(n) and Bartlett's MA band; q and q_p are the
  * Ljung-Box Q up to each lag, as Stata's corrgram. */
-int lmodel_acf(lua_State *L) {
+static int model_acf(lua_State *L) {
   const char *fn = "acf";
   size_t n;
   double *x = checkseries(L, fn, 1, 3, &n);
@@ -346,7 +346,7 @@ int lmodel_acf(lua_State *L) {
 
 /* Lua: model.box_test(frame|array, column|nil, {lag=1, type=, fitdf=0,
  *   time=}) -> {statistic, df, p_value, type, n}   (stats::Box.test) */
-int lmodel_box_test(lua_State *L) {
+static int model_box_test(lua_State *L) {
   const char *fn = "box_test";
   static const char *const types[] = {"Box-Pierce", "Ljung-Box", NULL};
   size_t n;
@@ -378,7 +378,7 @@ int lmodel_box_test(lua_State *L) {
 /* Lua: model.varsoc(frame|array, column|nil, {maxlag=4, time=}) ->
  *   {rows = {{lag, ll, lr, df, p, fpe, aic, hqic, sbic}...},
  *    selected = {lr, fpe, aic, hqic, sbic}, n, maxlag}   (Stata varsoc) */
-int lmodel_varsoc(lua_State *L) {
+static int model_varsoc(lua_State *L) {
   const char *fn = "varsoc";
   static const char *const crit[TSDIAG_NSEL] = {"lr", "fpe", "aic", "hqic", "sbic"};
   size_t T;
@@ -423,3 +423,7 @@ int lmodel_varsoc(lua_State *L) {
   return 1;
 }
 
+const luaL_Reg lmodel_ts_funcs[] = {
+    {"prais", model_prais},   {"dwtest", model_dwtest},     {"bgtest", model_bgtest},
+    {"acf", model_acf},       {"box_test", model_box_test}, {"varsoc", model_varsoc},
+    {NULL, NULL}};

@@ -42,21 +42,20 @@ static int sys_write_atomic(lua_State *L) {
   return 1;
 }
 
-/* Lua: sys.mkdirs(path) -> true | nil, msg */
-static int sys_mkdirs(lua_State *L) {
+/* op on the path at argument 1 (0 ok, else errno set): true, or nil,
+ * "PATH: what (reason)", errno. */
+static int path_op(lua_State *L, int (*op)(const char *), const char *what) {
   const char *path = luaL_checkstring(L, 1);
-  if (hs_fs_mkdirs(path) != 0) return fail_errno(L, "cannot create folder", path);
+  if (op(path) != 0) return fail_errno(L, what, path);
   lua_pushboolean(L, 1);
   return 1;
 }
 
+/* Lua: sys.mkdirs(path) -> true | nil, msg */
+static int sys_mkdirs(lua_State *L) { return path_op(L, hs_fs_mkdirs, "cannot create folder"); }
+
 /* Lua: sys.rmdir_flat(path) -> true | nil, msg */
-static int sys_rmdir_flat(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  if (hs_fs_rmdir_flat(path) != 0) return fail_errno(L, "cannot remove folder", path);
-  lua_pushboolean(L, 1);
-  return 1;
-}
+static int sys_rmdir_flat(lua_State *L) { return path_op(L, hs_fs_rmdir_flat, "cannot remove folder"); }
 
 /* Lua: sys.swap_dir(src, dst, aside) -> true [, "kept"] | nil, msg
  * ("kept": the new folder is in place, the old one could not be removed) */
@@ -167,12 +166,7 @@ static int sys_pid(lua_State *L) {
 }
 
 /* Lua: sys.remove(path) -> true | nil, msg (one file) */
-static int sys_remove(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  if (unlink(path) != 0) return fail_errno(L, "cannot remove", path);
-  lua_pushboolean(L, 1);
-  return 1;
-}
+static int sys_remove(lua_State *L) { return path_op(L, unlink, "cannot remove"); }
 
 /* Lua: sys.exe() -> the running csceval binary's path */
 static int sys_exe(lua_State *L) {

@@ -2,7 +2,6 @@
  * to .xlsx bytes.  Reading the model and pushing the result only; the
  * workbook is host/render/xlsxout.c (libxlsxwriter).  Used by
  * lua/csc/render/xlsx.lua for --xlsx. */
-#include <stdlib.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -11,22 +10,13 @@
 #include "render/xlsxout.h"
 
 #define BOOK_TYPE "host.XlsxBook"
-#define BYTES_TYPE "host.XlsxBytes"
 
 struct book_box { struct xo_book *b; };
-struct bytes_box { unsigned char *p; };
 
 static int book_gc(lua_State *L) {
   struct book_box *x = luaL_checkudata(L, 1, BOOK_TYPE);
   xo_discard(x->b);
   x->b = NULL;
-  return 0;
-}
-
-static int bytes_gc(lua_State *L) {
-  struct bytes_box *x = luaL_checkudata(L, 1, BYTES_TYPE);
-  free(x->p);
-  x->p = NULL;
   return 0;
 }
 
@@ -110,15 +100,14 @@ static int xlsx_workbook(lua_State *L) {
     lua_pop(L, 3);   /* rows, name, sheet */
   }
   lua_pop(L, 1);
-  struct bytes_box *bytes = lh_newbox(L, sizeof *bytes, BYTES_TYPE, bytes_gc);
+  void **bytes = lh_newmem(L);   /* frees the bytes if pushing them raises */
   size_t len = 0;
   struct xo_book *b = box->b;
   box->b = NULL;   /* xo_finish frees it */
-  bytes->p = xo_finish(b, &len, err, sizeof err);
-  if (!bytes->p) return luaL_error(L, "xlsx.workbook: %s", err);
-  lua_pushlstring(L, (const char *)bytes->p, len);
-  free(bytes->p);
-  bytes->p = NULL;
+  *bytes = xo_finish(b, &len, err, sizeof err);
+  if (!*bytes) return luaL_error(L, "xlsx.workbook: %s", err);
+  lua_pushlstring(L, *bytes, len);
+  lh_freemem(bytes);
   return 1;
 }
 

@@ -15,6 +15,8 @@
 #include <libxml/tree.h>
 #include <lua.h>
 
+#include "lhelp.h"
+
 #define XML_MAX_DEPTH 256
 
 struct holder {
@@ -85,15 +87,7 @@ static int xml_load_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   /* the holder owns the parser context and the document, so an error raised
    * while converting (too deep, out of memory) frees them through __gc */
-  struct holder *h = lua_newuserdatauv(L, sizeof *h, 0);
-  memset(h, 0, sizeof *h);
-  if (luaL_newmetatable(L, "host.xml.holder")) {
-    lua_pushcfunction(L, holder_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, holder_gc);
-    lua_setfield(L, -2, "__close");
-  }
-  lua_setmetatable(L, -2);
+  struct holder *h = lh_newbox(L, sizeof *h, "host.xml.holder", holder_gc);
   h->ctxt = xmlNewParserCtxt();
   if (!h->ctxt) return luaL_error(L, "%s: libxml2 could not start", path);
   /* errors go to first_error (never to stderr); the context is this call's */

@@ -13,6 +13,8 @@
 #include <lua.h>
 #include <yaml.h>
 
+#include "lhelp.h"
+
 /* Aliases can make a small file expand enormously ("billion laughs"); a
  * specification has a few thousand nodes, so these caps are generous. */
 #define YAML_MAX_DEPTH 64
@@ -81,15 +83,7 @@ static int yaml_load_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   /* the holder owns the parser, document and file, so an error raised while
    * converting (too deep, too many nodes) frees them through __gc */
-  struct holder *h = lua_newuserdatauv(L, sizeof *h, 0);
-  memset(h, 0, sizeof *h);
-  if (luaL_newmetatable(L, "host.yaml.holder")) {
-    lua_pushcfunction(L, holder_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, holder_gc);
-    lua_setfield(L, -2, "__close");
-  }
-  lua_setmetatable(L, -2);
+  struct holder *h = lh_newbox(L, sizeof *h, "host.yaml.holder", holder_gc);
   h->fp = fopen(path, "rb");
   if (!h->fp) {
     luaL_pushfail(L);

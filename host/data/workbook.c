@@ -4,7 +4,6 @@
  * (workbook_grid.c); and survey exports saved as CSV (libcsv).  Pure C. */
 #include "workbook_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +21,6 @@ int workbook_kind_from_path(const char *path) {
   if (n > 5 && (!strcasecmp(path + n - 5, ".xlsx") || !strcasecmp(path + n - 5, ".xlsm"))) return 1;
   if (n > 4 && !strcasecmp(path + n - 4, ".ods")) return 2;
   return 0;
-}
-
-static void fail(struct workbook_error *err, const char *fmt, ...) {
-  if (!err) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-  va_end(ap);
 }
 
 char *wb_zip_read(zip_t *z, const char *name, size_t *len, int *missing) {
@@ -55,12 +46,12 @@ static zip_t *open_zip(const char *path, struct workbook_error *err) {
   zip_t *z = zip_open(path, ZIP_RDONLY, &code);
   if (z) return z;
   if (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN || code == ZIP_ER_READ)
-    fail(err, "%s: cannot open the file", path);
+    wb_fail(err, "%s: cannot open the file", path);
   else if (code == ZIP_ER_NOZIP)
-    fail(err, "%s: not an Excel (.xlsx) or OpenDocument (.ods) workbook: it is not a zip archive "
+    wb_fail(err, "%s: not an Excel (.xlsx) or OpenDocument (.ods) workbook: it is not a zip archive "
          "(an old .xls file must be saved as .xlsx first)", path);
   else
-    fail(err, "%s: the workbook's zip archive is damaged (%s)", path,
+    wb_fail(err, "%s: the workbook's zip archive is damaged (%s)", path,
          code == ZIP_ER_INCONS ? "inconsistent archive" : "cannot be read");
   return NULL;
 }
@@ -69,7 +60,7 @@ static int list_sheets(zip_t *z, int kind, const char *path, char ***names, size
                        struct workbook_error *err) {
   char msg[512] = "";
   int rc = kind == 1 ? wb_xlsx_sheets(z, names, n, msg, sizeof msg) : wb_ods_sheets(z, names, n, msg, sizeof msg);
-  if (rc != 0) fail(err, "%s: %s", path, msg);
+  if (rc != 0) wb_fail(err, "%s: %s", path, msg);
   return rc;
 }
 
@@ -80,7 +71,7 @@ void workbook_sheets_free(char **names, size_t n) {
 
 int workbook_sheets(const char *path, char ***names, size_t *n, struct workbook_error *err) {
   int kind = workbook_kind_from_path(path);
-  if (!kind) { fail(err, "%s: not a .xlsx or .ods file", path); return -1; }
+  if (!kind) { wb_fail(err, "%s: not a .xlsx or .ods file", path); return -1; }
   zip_t *z = open_zip(path, err);
   if (!z) return -1;
   int rc = list_sheets(z, kind, path, names, n, err);
@@ -102,7 +93,7 @@ struct frame *workbook_read(const char *path, const struct workbook_opts *o, str
   struct workbook_opts dflt;
   if (!o) { workbook_opts_init(&dflt); o = &dflt; }
   int kind = workbook_kind_from_path(path);
-  if (!kind) { fail(err, "%s: not a .xlsx or .ods file", path); return NULL; }
+  if (!kind) { wb_fail(err, "%s: not a .xlsx or .ods file", path); return NULL; }
   zip_t *z = open_zip(path, err);
   if (!z) return NULL;
   struct frame *f = NULL;
@@ -110,7 +101,7 @@ struct frame *workbook_read(const char *path, const struct workbook_opts *o, str
   size_t n = 0;
   struct wb_grid g = {0};
   if (list_sheets(z, kind, path, &names, &n, err) != 0) goto done;
-  if (n == 0) { fail(err, "%s: the workbook has no sheets", path); goto done; }
+  if (n == 0) { wb_fail(err, "%s: the workbook has no sheets", path); goto done; }
   size_t pick = SIZE_MAX;
   char list[400];
   if (o->sheet_name) {
@@ -118,14 +109,14 @@ struct frame *workbook_read(const char *path, const struct workbook_opts *o, str
     for (size_t i = 0; i < n && pick == SIZE_MAX; i++) if (!strcasecmp(names[i], o->sheet_name)) pick = i;
     if (pick == SIZE_MAX) {
       join_names(names, n, list, sizeof list);
-      fail(err, "%s: no sheet \"%s\" (its sheets: %s)", path, o->sheet_name, list);
+      wb_fail(err, "%s: no sheet \"%s\" (its sheets: %s)", path, o->sheet_name, list);
       goto done;
     }
   } else {
     pick = o->sheet_pos ? o->sheet_pos - 1 : 0;
     if (pick >= n) {
       join_names(names, n, list, sizeof list);
-      fail(err, "%s: sheet %zu asked for, but the workbook has %zu sheet%s (%s)", path, pick + 1, n,
+      wb_fail(err, "%s: sheet %zu asked for, but the workbook has %zu sheet%s (%s)", path, pick + 1, n,
            n == 1 ? "" : "s", list);
       goto done;
     }
@@ -133,7 +124,7 @@ struct frame *workbook_read(const char *path, const struct workbook_opts *o, str
   char where[512], msg[512] = "";
   snprintf(where, sizeof where, "%s: sheet \"%s\"", path, names[pick]);
   int rc = kind == 1 ? wb_xlsx_read(z, pick, &g, msg, sizeof msg) : wb_ods_read(z, pick, &g, msg, sizeof msg);
-  if (rc != 0) { fail(err, "%s: %s", where, msg); goto done; }
+  if (rc != 0) { wb_fail(err, "%s: %s", where, msg); goto done; }
   f = wb_grid_frame(&g, where, o, err);
 done:
   wb_grid_free(&g);
@@ -166,11 +157,11 @@ static void on_row(int ch, void *p) {
 struct frame *workbook_read_survey_csv(const char *path, const struct workbook_opts *o,
                                        struct workbook_error *err) {
   FILE *fp = fopen(path, "rb");
-  if (!fp) { fail(err, "%s: cannot open the file", path); return NULL; }
+  if (!fp) { wb_fail(err, "%s: cannot open the file", path); return NULL; }
   struct wb_grid g = {0};
   struct csv_parser p;
   struct frame *f = NULL;
-  if (csv_init(&p, CSV_APPEND_NULL) != 0) { fclose(fp); fail(err, "%s: not enough memory", path); return NULL; }
+  if (csv_init(&p, CSV_APPEND_NULL) != 0) { fclose(fp); wb_fail(err, "%s: not enough memory", path); return NULL; }
   struct csv_grid c = {&g, 0, 0, 0};
   char buf[65536];
   size_t got;
@@ -187,9 +178,9 @@ struct frame *workbook_read_survey_csv(const char *path, const struct workbook_o
   const char *why = bad == 1 ? csv_strerror(csv_error(&p)) : "";
   csv_free(&p);
   fclose(fp);
-  if (bad == 2) fail(err, "%s: contains a NUL byte: this looks like a binary file", path);
-  else if (bad) fail(err, "%s: malformed CSV near record %zu (%s)", path, c.row + 1, why);
-  else if (c.oom) fail(err, "%s: not enough memory", path);
+  if (bad == 2) wb_fail(err, "%s: contains a NUL byte: this looks like a binary file", path);
+  else if (bad) wb_fail(err, "%s: malformed CSV near record %zu (%s)", path, c.row + 1, why);
+  else if (c.oom) wb_fail(err, "%s: not enough memory", path);
   else f = wb_grid_frame(&g, path, o, err);
   wb_grid_free(&g);
   return f;

@@ -118,7 +118,7 @@ int wb_parse_ref(const char *s, size_t *r, size_t *c) {
   return 0;
 }
 
-static void fail(struct workbook_error *err, const char *fmt, ...) {
+void wb_fail(struct workbook_error *err, const char *fmt, ...) {
   if (!err) return;
   va_list ap;
   va_start(ap, fmt);
@@ -320,14 +320,14 @@ static void translate(const struct csvtab_error *ce, const char *where, const si
     body = p + 1;
   }
   while (*body == ' ' || *body == ':') body++;
-  if (!ce->line) { fail(err, "%s: %s", where, body); return; }
+  if (!ce->line) { wb_fail(err, "%s: %s", where, body); return; }
   size_t k = 0;
   while (k + 1 < nrec && rec_line[k + 1] <= ce->line) k++;
   char cell[32];
   if (ce->column) wb_cell_name(rec_row[k], c0 + ce->column - 1, cell, sizeof cell);
   else snprintf(cell, sizeof cell, "row %zu", rec_row[k] + 1);
-  if (paren) fail(err, "%s, %s%s %.*s: %s", where, ce->column ? "cell " : "", cell, (int)plen, paren, body);
-  else fail(err, "%s, %s%s: %s", where, ce->column ? "cell " : "", cell, body);
+  if (paren) wb_fail(err, "%s, %s%s %.*s: %s", where, ce->column ? "cell " : "", cell, (int)plen, paren, body);
+  else wb_fail(err, "%s, %s%s: %s", where, ce->column ? "cell " : "", cell, body);
 }
 
 struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct workbook_opts *o,
@@ -339,12 +339,12 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   char *ticked = NULL;         /* per row: which questions have a box ticked */
   size_t ncols = 0;
   int survey = o->header_rows == 2;
-  if (apply_merges(g) != 0) { fail(err, "%s: not enough memory", where); return NULL; }
+  if (apply_merges(g) != 0) { wb_fail(err, "%s: not enough memory", where); return NULL; }
   size_t h;
   if (o->header_row) {
     h = o->header_row - 1;
     if (h >= g->nrow || row_empty(g, h)) {
-      fail(err, "%s: header_row %zu is empty (the sheet has %zu rows)", where, o->header_row, g->nrow);
+      wb_fail(err, "%s: header_row %zu is empty (the sheet has %zu rows)", where, o->header_row, g->nrow);
       return NULL;
     }
   } else if (survey) {
@@ -353,7 +353,7 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   } else {
     h = find_header(g);
   }
-  if (h >= g->nrow) { fail(err, "%s: no table: every cell is empty", where); return NULL; }
+  if (h >= g->nrow) { wb_fail(err, "%s: no table: every cell is empty", where); return NULL; }
   size_t d0 = h + (survey ? 2 : 1), d1 = d0;
   while (d1 < g->nrow && !row_empty(g, d1)) d1++;   /* the table ends at the first blank row */
   size_t ndata = d1 - d0;
@@ -365,20 +365,20 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
         if (c < c0) c0 = c;
         if (c > c1) c1 = c;
       }
-  if (c0 == SIZE_MAX) { fail(err, "%s: no table: every cell is empty", where); return NULL; }
+  if (c0 == SIZE_MAX) { wb_fail(err, "%s: no table: every cell is empty", where); return NULL; }
   ncols = c1 - c0 + 1;
   if (survey) {
-    if (h + 1 >= g->nrow) { fail(err, "%s: a survey export needs two header rows (question, then answer option); found one", where); return NULL; }
+    if (h + 1 >= g->nrow) { wb_fail(err, "%s: a survey export needs two header rows (question, then answer option); found one", where); return NULL; }
     if (!(sc = calloc(ncols, sizeof *sc)) || !(ticked = malloc(ncols))
         || survey_columns(g, h, c0, c1, d0, d1, sc) != 0) {
-      fail(err, "%s: not enough memory", where);
+      wb_fail(err, "%s: not enough memory", where);
       goto done;
     }
   }
   rec_line = malloc((ndata + 1) * sizeof *rec_line);
   rec_row = malloc((ndata + 1) * sizeof *rec_row);
   FILE *out = open_memstream(&buf, &len);
-  if (!out || !rec_line || !rec_row) { if (out) fclose(out); fail(err, "%s: not enough memory", where); goto done; }
+  if (!out || !rec_line || !rec_row) { if (out) fclose(out); wb_fail(err, "%s: not enough memory", where); goto done; }
   size_t line = 1;
   rec_line[0] = 1; rec_row[0] = h;
   for (size_t c = c0; c <= c1; c++) {
@@ -404,7 +404,7 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
     fputc('\n', out);
     line++;
   }
-  if (fclose(out) != 0) { fail(err, "%s: not enough memory", where); goto done; }
+  if (fclose(out) != 0) { wb_fail(err, "%s: not enough memory", where); goto done; }
   struct csvtab_error ce;
   f = csvtab_read_mem(buf, len, "\x01", o->csv, &ce);
   if (!f) { translate(&ce, where, rec_line, rec_row, ndata + 1, c0, err); goto done; }
@@ -413,7 +413,7 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
     if (!m || frame_meta_set_label(m, sc[j].label) != 0) {
       frame_meta_release(m);
       frame_free(f); f = NULL;
-      fail(err, "%s: not enough memory", where);
+      wb_fail(err, "%s: not enough memory", where);
       goto done;
     }
     frame_col_set_meta(f->col[j], m);

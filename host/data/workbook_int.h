@@ -16,6 +16,10 @@
 int wb_xml_is(xmlTextReaderPtr r, const char *name);
 /* the current element's attribute NAME by local name, copied (free it); NULL when absent */
 char *wb_xml_attr(xmlTextReaderPtr r, const char *name);
+/* Text growing by appends, NUL-terminated once anything is added; {0} is
+ * empty.  wb_sb_add appends s[0..len): 0 ok, -1 out of memory (b unchanged). */
+struct wb_sbuf { char *s; size_t n, cap; };
+int wb_sb_add(struct wb_sbuf *b, const char *s, size_t len);
 
 enum wb_kind { WB_EMPTY = 0, WB_TEXT, WB_NUMBER, WB_DATE, WB_BOOL, WB_ERROR };
 
@@ -55,6 +59,8 @@ const struct wb_cell *wb_grid_at(const struct wb_grid *g, size_t r, size_t c);
 /* A number written so that strtod gives it back exactly (shortest of %.15g,
  * %.16g, %.17g). */
 void wb_format_number(double x, char *buf, size_t cap);
+/* err->msg = the formatted message (err may be NULL: nothing). */
+void wb_fail(struct workbook_error *err, const char *fmt, ...);
 /* "B7" for 0-based (6, 1). */
 void wb_cell_name(size_t r, size_t c, char *buf, size_t cap);
 /* Parse "B7" -> 0-based row and column.  0 ok, -1 not a cell reference. */

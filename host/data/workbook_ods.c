@@ -11,23 +11,6 @@
 
 #include <libxml/xmlreader.h>
 
-struct sbuf { char *s; size_t n, cap; };
-
-static int sb_add(struct sbuf *b, const char *s, size_t len) {
-  if (b->n + len + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 64;
-    while (nc < b->n + len + 1) nc *= 2;
-    char *p = realloc(b->s, nc);
-    if (!p) return -1;
-    b->s = p; b->cap = nc;
-  }
-  memcpy(b->s + b->n, s, len);
-  b->n += len;
-  b->s[b->n] = '\0';
-  return 0;
-}
-
-
 static size_t attr_count(xmlTextReaderPtr r, const char *name) {
   char *a = wb_xml_attr(r, name);
   long k = a ? atol(a) : 1;
@@ -89,7 +72,7 @@ int wb_ods_sheets(zip_t *z, char ***names, size_t *n, char *msg, size_t cap) {
  * office:string-value or else the cell's paragraphs for text. */
 struct ods_cell {
   char *type, *value, *date, *boolean, *string, *formula;
-  struct sbuf text;
+  struct wb_sbuf text;
   int paragraphs;
 };
 
@@ -232,21 +215,21 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
     }
     if (!in_cell) continue;
     if (start(r) && wb_xml_is(r, "p")) {
-      if (c.paragraphs++ && sb_add(&c.text, "\n", 1) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
+      if (c.paragraphs++ && wb_sb_add(&c.text, "\n", 1) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
       in_p = !xmlTextReaderIsEmptyElement(r);
     } else if (end_el(r) && wb_xml_is(r, "p")) {
       in_p = 0;
     } else if (in_p && start(r) && wb_xml_is(r, "s")) {
       size_t n = attr_count(r, "c");
-      for (size_t t = 0; t < n && t < 1024; t++) if (sb_add(&c.text, " ", 1) != 0) goto done;
+      for (size_t t = 0; t < n && t < 1024; t++) if (wb_sb_add(&c.text, " ", 1) != 0) goto done;
     } else if (in_p && start(r) && wb_xml_is(r, "tab")) {
-      if (sb_add(&c.text, "\t", 1) != 0) goto done;
+      if (wb_sb_add(&c.text, "\t", 1) != 0) goto done;
     } else if (in_p && start(r) && wb_xml_is(r, "line-break")) {
-      if (sb_add(&c.text, "\n", 1) != 0) goto done;
+      if (wb_sb_add(&c.text, "\n", 1) != 0) goto done;
     } else if (in_p && (xmlTextReaderNodeType(r) == XML_READER_TYPE_TEXT ||
                         xmlTextReaderNodeType(r) == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
       const char *t = (const char *)xmlTextReaderConstValue(r);
-      if (t && sb_add(&c.text, t, strlen(t)) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
+      if (t && wb_sb_add(&c.text, t, strlen(t)) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
     }
   }
   if (ret < 0) { snprintf(msg, cap, "damaged XML in content.xml near line %d", xmlTextReaderGetParserLineNumber(r)); goto done; }

@@ -14,9 +14,9 @@
 
 /* ===== helpers shared by the parts ===== */
 
-struct sbuf { char *s; size_t n, cap; };
-
-static int sb_add(struct sbuf *b, const char *s, size_t len) {
+/* Text growing by appends (cell text, shared strings): shared by the .xlsx
+ * and .ods readers (workbook_int.h). */
+int wb_sb_add(struct wb_sbuf *b, const char *s, size_t len) {
   if (b->n + len + 1 > b->cap) {
     size_t nc = b->cap ? b->cap : 64;
     while (nc < b->n + len + 1) nc *= 2;
@@ -33,6 +33,17 @@ static int sb_add(struct sbuf *b, const char *s, size_t len) {
 static xmlTextReaderPtr open_part(const char *buf, size_t len) {
   /* no entity expansion, no network: a workbook is data, not a document to fetch */
   return xmlReaderForMemory(buf, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+/* Member name of the archive, read whole and opened for streaming: its
+ * bytes (free them after the reader), or NULL when absent (*missing = 1)
+ * or unreadable.  *r is NULL when the bytes are there but the reader could
+ * not be made (out of memory). */
+static char *read_part(zip_t *z, const char *name, xmlTextReaderPtr *r, int *missing) {
+  size_t len;
+  char *x = wb_zip_read(z, name, &len, missing);
+  *r = x ? open_part(x, len) : NULL;
+  return x;
 }
 
 int wb_xml_is(xmlTextReaderPtr r, const char *name) {
@@ -158,12 +169,11 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
 }
 
 static int read_sst(zip_t *z, struct xl_book *b) {
-  size_t len;
   int missing;
-  char *x = wb_zip_read(z, "xl/sharedStrings.xml", &len, &missing);
+  xmlTextReaderPtr r;
+  char *x = read_part(z, "xl/sharedStrings.xml", &r, &missing);
   if (!x) return missing ? 0 : -1;
-  xmlTextReaderPtr r = open_part(x, len);
-  struct sbuf cur = {0};
+  struct wb_sbuf cur = {0};
   int in_t = 0, in_rph = 0, rc = 0;
   size_t cap = 0;
   while (r && xmlTextReaderRead(r) == 1) {
@@ -174,7 +184,7 @@ static int read_sst(zip_t *z, struct xl_book *b) {
     else if (end(r) && wb_xml_is(r, "t")) in_t = 0;
     if (in_t && !in_rph && text_node(r)) {
       const char *v = (const char *)xmlTextReaderConstValue(r);
-      if (v && sb_add(&cur, v, strlen(v)) != 0) { rc = -1; break; }
+      if (v && wb_sb_add(&cur, v, strlen(v)) != 0) { rc = -1; break; }
     }
     if (end(r) && wb_xml_is(r, "si")) {
       if (b->nsst == cap) {
@@ -213,11 +223,10 @@ static int fmt_kind(int id, const char *code) {
 }
 
 static int read_styles(zip_t *z, struct xl_book *b) {
-  size_t len;
   int missing;
-  char *x = wb_zip_read(z, "xl/styles.xml", &len, &missing);
+  xmlTextReaderPtr r;
+  char *x = read_part(z, "xl/styles.xml", &r, &missing);
   if (!x) return missing ? 0 : -1;
-  xmlTextReaderPtr r = open_part(x, len);
   int *fid = NULL;
   char **fcode = NULL;
   size_t nf = 0, capf = 0, capxf = 0;
@@ -298,7 +307,7 @@ struct xl_cell {
   size_t r, c;
   char t[16];
   int style, has_f;
-  struct sbuf v;      /* <v> text, or the inline string */
+  struct wb_sbuf v;      /* <v> text, or the inline string */
 };
 
 static int store(struct wb_grid *g, const struct xl_book *b, struct xl_cell *x, char *msg, size_t cap) {
@@ -352,11 +361,9 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
     goto done;
   }
   if (read_sst(z, &b) != 0 || read_styles(z, &b) != 0) { snprintf(msg, cap, "the shared strings or styles cannot be read"); goto done; }
-  size_t len;
   int missing;
-  x = wb_zip_read(z, b.sheet[sheet].target, &len, &missing);
+  x = read_part(z, b.sheet[sheet].target, &r, &missing);
   if (!x) { snprintf(msg, cap, "%s is missing from the workbook", b.sheet[sheet].target); goto done; }
-  r = open_part(x, len);
   if (!r) { snprintf(msg, cap, "not enough memory"); goto done; }
   size_t row = 0, col = 0;
   int in_c = 0, in_v = 0, in_is_t = 0, ret;
@@ -390,7 +397,7 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
       in_v = in_is_t = 0;
     } else if ((in_v || in_is_t) && text_node(r)) {
       const char *v = (const char *)xmlTextReaderConstValue(r);
-      if (v && sb_add(&cell.v, v, strlen(v)) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
+      if (v && wb_sb_add(&cell.v, v, strlen(v)) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
     } else if (in_c && end(r) && wb_xml_is(r, "c")) {
       in_c = 0;
       if (cell.r >= WB_MAX_ROWS || cell.c >= WB_MAX_COLS) {

@@ -12,27 +12,27 @@ size_t chunks_count(size_t n) {
 
 struct chunk_queue {
   int (*fn)(void *);
-  void *const *arg;
-  size_t nc;
+  char *base;
+  size_t size, nc;
   atomic_size_t next;
 };
 
 static int chunk_worker(void *p) {
   struct chunk_queue *cq = p;
-  for (size_t c; (c = atomic_fetch_add(&cq->next, 1)) < cq->nc;) cq->fn(cq->arg[c]);
+  for (size_t c; (c = atomic_fetch_add(&cq->next, 1)) < cq->nc;) cq->fn(cq->base + c * cq->size);
   return 0;
 }
 
-void chunks_run(int (*fn)(void *), void *const *arg, size_t nc) {
+void chunks_run(int (*fn)(void *), void *base, size_t size, size_t nc) {
   if (nc <= 1) {
-    if (nc == 1) fn(arg[0]);
+    if (nc == 1) fn(base);
     return;
   }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   size_t nt = cpus > 1 ? (size_t)cpus : 1;
   nt = nt < nc ? nt : nc;
   nt = nt < CHUNK_MAX_THREADS ? nt : CHUNK_MAX_THREADS;
-  struct chunk_queue cq = {fn, arg, nc, 0};
+  struct chunk_queue cq = {fn, base, size, nc, 0};
   atomic_init(&cq.next, 0);
   thrd_t th[CHUNK_MAX_THREADS];
   int started[CHUNK_MAX_THREADS] = {0};

@@ -19,9 +19,10 @@
 #define CHUNK_MAX 512    /* for n > 16.7e6 the chunks grow instead */
 #define CHUNK_MAX_THREADS 8
 size_t chunks_count(size_t n);
-/* fn(arg[c]) for every c < nc, on min(nc, online CPUs, CHUNK_MAX_THREADS)
- * threads, the caller's among them; if a thread cannot start, the others
- * do its share. */
-void chunks_run(int (*fn)(void *), void *const *arg, size_t nc);
+/* fn(item c) for every c < nc, item c being the size bytes at base + c size
+ * (the chunks' own structs, an array), on min(nc, online CPUs,
+ * CHUNK_MAX_THREADS) threads, the caller's among them; if a thread cannot
+ * start, the others do its share. */
+void chunks_run(int (*fn)(void *), void *base, size_t size, size_t nc);
 
 #endif

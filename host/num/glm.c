@@ -588,8 +588,8 @@ static int final_chunk(void *arg) {
 
 /* One pass over all rows (irls_chunk); the deviance, and with ps->qr the
  * merged triangle in chunk 0's accumulator. */
-static double irls_pass(struct chunk *pt, void *const *arg, size_t nc) {
-  chunks_run(irls_chunk, arg, nc);
+static double irls_pass(struct chunk *pt, size_t nc) {
+  chunks_run(irls_chunk, pt, sizeof *pt, nc);
   double dev = 0;
   for (size_t c = 0; c < nc; c++) dev += pt[c].dev;
   if (pt[0].ps->qr)
@@ -608,13 +608,12 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   const size_t nc = chunks_count(n);
   struct qr_acc *q = calloc(nc, sizeof *q);
   struct chunk *pt = calloc(nc, sizeof *pt);
-  void **arg = malloc(nc * sizeof *arg);
   double *scale = malloc(2 * (k + 1) * sizeof *scale), *sd = malloc(k * sizeof *sd);
   double *bold = malloc(k * sizeof *bold), *wwt2 = malloc(n * sizeof *wwt2);
   struct sepscan *sc = malloc(nc * k * sizeof *sc);
   double *zs = malloc(nc * k * sizeof *zs), *lo_hi = malloc(2 * k * sizeof *lo_hi);
   int st = GSL_ENOMEM;
-  if (q == NULL || pt == NULL || arg == NULL || scale == NULL || sd == NULL || bold == NULL ||
+  if (q == NULL || pt == NULL || scale == NULL || sd == NULL || bold == NULL ||
       wwt2 == NULL || sc == NULL || zs == NULL || lo_hi == NULL)
     goto done;
   fit->coef = calloc(k, sizeof *fit->coef);
@@ -637,7 +636,6 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
                     fit->eta, fit->mu, fit->wres, fit->wwt,
                     !(offset != NULL && intercept), intercept, 0, NULL};
   for (size_t c = 0; c < nc; c++) {
-    arg[c] = &pt[c];
     pt[c].ps = &ps;
     pt[c].lo = n * c / nc;
     pt[c].hi = n * (c + 1) / nc;
@@ -647,7 +645,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   }
 
   /* Checks, scales and separation, in one pass. */
-  chunks_run(prep_chunk, arg, nc);
+  chunks_run(prep_chunk, pt, sizeof *pt, nc);
   for (size_t c = 0; c < nc; c++)      /* the first bad y, w or offset in row order */
     if (pt[c].ybad_row != SIZE_MAX) {
       fit->bad_col = pt[c].ybad_col;
@@ -701,7 +699,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   scale[k] = 1;
 
   /* The start pass: deviance at mustart and the first weighted QR. */
-  double devold = irls_pass(pt, arg, nc), dev = 0;
+  double devold = irls_pass(pt, nc), dev = 0;
   double *wqr = fit->wwt;     /* the weights of the QR in q[0] */
   double *wused = fit->wwt;   /* the weights of the last QR solved */
   int have_old = 0, guess_ok = 1;
@@ -723,18 +721,18 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
      * guess was wrong, make the weighted QR in a second pass (the same
      * arithmetic, so the same bytes either way) and stop guessing. */
     ps.qr = !(guess_ok && rel1 < sqrt(o->epsilon / 10) && rel1 < 0.01 * rel2);
-    dev = irls_pass(pt, arg, nc);
+    dev = irls_pass(pt, nc);
     /* Step halving towards the previous coefficients, as glm.fit; then
      * the weighted QR at the accepted coefficients. */
     if (!isfinite(dev) && have_old) {
       ps.qr = 0;
       for (int h = 0; !isfinite(dev) && h < o->maxit; h++) {
         for (size_t j = 0; j < k; j++) fit->coef[j] = 0.5 * (fit->coef[j] + bold[j]);
-        dev = irls_pass(pt, arg, nc);
+        dev = irls_pass(pt, nc);
       }
       if (isfinite(dev)) {
         ps.qr = 1;
-        dev = irls_pass(pt, arg, nc);
+        dev = irls_pass(pt, nc);
       }
     }
     if (!isfinite(dev)) {
@@ -749,7 +747,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     if (!ps.qr) {
       guess_ok = 0;
       ps.qr = 1;
-      dev = irls_pass(pt, arg, nc);
+      dev = irls_pass(pt, nc);
     }
     rel2 = rel1;
     rel1 = rel;
@@ -774,7 +772,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     lfact_table(lft);
     ps.lfact = lft;
   }
-  chunks_run(final_chunk, arg, nc);
+  chunks_run(final_chunk, pt, sizeof *pt, nc);
   double a = 0, nd = 0;
   for (size_t c = 0; c < nc; c++) {
     fit->n_boundary += pt[c].nb;
@@ -814,7 +812,6 @@ done:
   if (q != NULL) qr_fini(q, nc);
   free(q);
   free(pt);
-  free(arg);
   free(scale);
   free(sd);
   free(bold);

@@ -240,8 +240,8 @@ static int mss_chunk(void *arg) {
 }
 
 /* The statistics R summary.lm and logLik.lm report, from the chunk sums. */
-static void finish(struct ls_chunk *pt, void *const *arg, size_t np, struct linreg_fit *fit) {
-  chunks_run(fitted_chunk, arg, np);
+static void finish(struct ls_chunk *pt, size_t np, struct linreg_fit *fit) {
+  chunks_run(fitted_chunk, pt, sizeof *pt, np);
   long double rss = 0, sw = 0, swf = 0, slw = 0, mss = 0;
   for (size_t p = 0; p < np; p++) {
     rss += pt[p].rss;
@@ -251,7 +251,7 @@ static void finish(struct ls_chunk *pt, void *const *arg, size_t np, struct linr
   }
   double mean = fit->intercept ? (double)(swf / sw) : 0;
   for (size_t p = 0; p < np; p++) pt[p].mean = mean;
-  chunks_run(mss_chunk, arg, np);
+  chunks_run(mss_chunk, pt, sizeof *pt, np);
   for (size_t p = 0; p < np; p++) mss += pt[p].mss;
   const size_t n = fit->n, k = fit->k;
   double dn = (double)n;
@@ -290,13 +290,13 @@ static void finish(struct ls_chunk *pt, void *const *arg, size_t np, struct linr
  * recomputed in long double, did not rise. */
 #define LS_REFINE 4
 #define LS_REFINE_BELOW 1e-13
-static void refine(struct ls_chunk *pt, void *const *arg, size_t nc, const double *rinv,
+static void refine(struct ls_chunk *pt, size_t nc, const double *rinv,
                    const double *scale, double *b, size_t k) {
   long double g[k], t[k], d[k];
   double bprev[k];
   long double prev = INFINITY, rss_prev = INFINITY;
   for (int it = 0; it <= LS_REFINE; it++) {
-    chunks_run(refine_chunk, arg, nc);
+    chunks_run(refine_chunk, pt, sizeof *pt, nc);
     long double rss = 0;
     for (size_t c = 0; c < nc; c++) rss += pt[c].acc[k];
     /* A step that raised the residual sum of squares was no correction
@@ -358,10 +358,9 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
   long double *acc = malloc((k + 2) * nc * sizeof *acc);
   struct qr_acc *q = calloc(nc, sizeof *q);
   struct ls_chunk *pt = malloc(nc * sizeof *pt);
-  void **arg = malloc(nc * sizeof *arg);
   double *rinv_c = malloc(k * k * sizeof *rinv_c);
   int st = GSL_ENOMEM;
-  if (scale == NULL || acc == NULL || q == NULL || pt == NULL || arg == NULL || rinv_c == NULL)
+  if (scale == NULL || acc == NULL || q == NULL || pt == NULL || rinv_c == NULL)
     goto done;
   double *shift = scale + (k + 1);
   for (size_t c = 0; c < nc; c++) {
@@ -370,9 +369,8 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
                         sc, sc + (k + 1), sc + 2 * (k + 1), SIZE_MAX, SIZE_MAX, SIZE_MAX,
                         &q[c], NULL, NULL, 0, acc + (k + 2) * c, 0, 0, 0, 0, 0, 0};
     pt[c] = z;
-    arg[c] = &pt[c];
   }
-  chunks_run(scan_chunk, arg, nc);
+  chunks_run(scan_chunk, pt, sizeof *pt, nc);
   /* The first bad value in the order of a serial scan: columns (then y)
    * in order, rows in order within a column; then the weights. */
   size_t bc = SIZE_MAX, br = SIZE_MAX;
@@ -421,7 +419,7 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
       fit->resid == NULL)
     goto done;
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
-  chunks_run(acc_chunk, arg, nc);
+  chunks_run(acc_chunk, pt, sizeof *pt, nc);
   for (size_t c = 1; c < nc; c++) qr_merge(&q[0], &q[c]);
   double *b = fit->coef;
   st = qr_solve(&q[0], scale, tol, b, rinv_c, &fit->bad_col);
@@ -452,7 +450,7 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
     double est = DBL_EPSILON * kappa * (2 + kappa * tan_t);
     fit->cond = kappa;
     if (!(est <= LS_REFINE_BELOW)) {
-      refine(pt, arg, nc, rinv_c, scale, b, k);
+      refine(pt, nc, rinv_c, scale, b, k);
       for (size_t c = 0; c < nc; c++) pt[c].exact = 1;
     }
   }
@@ -464,12 +462,11 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
     pt[c].f = fit->fitted;
     pt[c].e = fit->resid;
   }
-  finish(pt, arg, nc, fit);
+  finish(pt, nc, fit);
 done:
   if (q != NULL) qr_fini(q, nc);
   free(q);
   free(pt);
-  free(arg);
   free(scale);
   free(acc);
   free(rinv_c);

@@ -65,6 +65,9 @@ static double sweep_next(const double *bj, double *bn, double ws) {
   return lanes(a, e);
 }
 
+/* sweep4, sweep2 and sweep1 stay separate, unrolled by hand: each keeps its
+ * columns' accumulators in registers, which a shared loop over a column
+ * count would not (the innermost loop of every fit). */
 static void sweep4(const double *bj, const double *bn, double *p, const double *ws,
                    double *d) {
   double *p1 = p + LB, *p2 = p1 + LB, *p3 = p2 + LB;

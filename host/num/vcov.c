@@ -59,6 +59,18 @@ static void design_block(const struct vcov_data *d, size_t i0, size_t m, double 
   }
 }
 
+/* The scores psi_i = w_i e_i x_i (x_i as design_block gives it) of the
+ * block of up to VBLOCK rows from i0, laid out in out as design_block's;
+ * returns the block's rows.  The cluster and HAC meats sum their products. */
+static size_t psi_block(const struct vcov_data *d, size_t i0, double *out) {
+  size_t m = d->n - i0 < VBLOCK ? d->n - i0 : VBLOCK;
+  design_block(d, i0, m, out);
+  for (size_t a = 0; a < d->k; a++)
+    for (size_t i = 0; i < m; i++)
+      out[i + a * VBLOCK] = (d->w != NULL ? d->w[i0 + i] : 1) * d->e[i0 + i] * out[i + a * VBLOCK];
+  return m;
+}
+
 /* V = R^-1 M R^-T (rinv upper triangular) or xtxi M xtxi. */
 static int finish_sandwich(const struct vcov_data *d, const double *M, double *V) {
   const size_t k = d->k;
@@ -144,17 +156,15 @@ int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V) {
   if ((type == VCOV_HC2 || type == VCOV_HC3) && d->hat == NULL) return GSL_EINVAL;
   struct qr_acc *q = calloc(nc, sizeof *q);
   struct hc_chunk *pt = malloc(nc * sizeof *pt);
-  void **arg = malloc(nc * sizeof *arg);
   double *M = malloc(k * k * sizeof *M), *G = malloc(k * k * sizeof *G);
   int st = GSL_ENOMEM;
-  if (q == NULL || pt == NULL || arg == NULL || M == NULL || G == NULL) goto done;
+  if (q == NULL || pt == NULL || M == NULL || G == NULL) goto done;
   if (qr_init(q, nc, k) != GSL_SUCCESS) goto done;
   for (size_t c = 0; c < nc; c++) {
     struct hc_chunk z = {d, type, n * c / nc, n * (c + 1) / nc, &q[c], 0};
     pt[c] = z;
-    arg[c] = &pt[c];
   }
-  chunks_run(hc_chunk, arg, nc);
+  chunks_run(hc_chunk, pt, sizeof *pt, nc);
   st = GSL_EDOM;
   for (size_t c = 0; c < nc; c++)
     if (pt[c].bad) goto done;
@@ -188,7 +198,6 @@ done:
   if (q != NULL) qr_fini(q, nc);
   free(q);
   free(pt);
-  free(arg);
   free(M);
   free(G);
   return st;
@@ -207,12 +216,10 @@ int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int
   int st = GSL_ENOMEM;
   if (U == NULL || M == NULL || xb == NULL) goto done;
   for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = n - i0 < VBLOCK ? n - i0 : VBLOCK;
-    design_block(d, i0, m, xb);
+    size_t m = psi_block(d, i0, xb);
     for (size_t i = 0; i < m; i++) {
-      double u = (d->w != NULL ? d->w[i0 + i] : 1) * d->e[i0 + i];
       double *ug = U + cluster[i0 + i] * k;
-      for (size_t a = 0; a < k; a++) ug[a] += u * xb[i + a * VBLOCK];
+      for (size_t a = 0; a < k; a++) ug[a] += xb[i + a * VBLOCK];
     }
   }
   for (size_t g = 0; g < G; g++) {
@@ -249,11 +256,8 @@ int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
   int st = GSL_ENOMEM;
   if (P == NULL || M == NULL || xb == NULL) goto done;
   for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = n - i0 < VBLOCK ? n - i0 : VBLOCK;
-    design_block(d, i0, m, xb);
-    for (size_t a = 0; a < k; a++)
-      for (size_t i = 0; i < m; i++)
-        P[i0 + i + a * n] = (d->w != NULL ? d->w[i0 + i] : 1) * d->e[i0 + i] * xb[i + a * VBLOCK];
+    size_t m = psi_block(d, i0, xb);
+    for (size_t a = 0; a < k; a++) memcpy(P + i0 + a * n, xb + a * VBLOCK, m * sizeof *P);
   }
   for (size_t l = 0; l <= lag; l++) {
     double wl = 1 - (double)l / ((double)lag + 1);

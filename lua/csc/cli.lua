@@ -15,7 +15,7 @@ M.commands = { la = "csc.cli.la", new = "csc.cli.new", explain = "csc.cli.explai
 M.usage = [[
 Usage:
   csceval run RECIPE... [--out DIR] [--data [RECIPE:]NAME=PATH]... [--seed N]
-                        [--format md,csv,json,html] [--png] [--xlsx] [--quiet] [--trusted]
+                        [--format md,csv,json,html,xlsx] [--png] [--xlsx] [--quiet] [--trusted]
                         [--memory MB] [--timeout SECONDS] [LIMITS]
   csceval check RECIPE... [--data [RECIPE:]NAME=PATH]... [--timeout SECONDS] [LIMITS]
   csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
@@ -52,9 +52,9 @@ Options:
   --data NAME=PATH   read input NAME from PATH instead of the recipe's file (e.g. the real data);
                      RECIPE:NAME=PATH does so for that recipe only (its id or file name)
   --seed N           random seed (default: the recipe's seed)
-  --format LIST      which outputs to write: md, csv, json, html (default all)
+  --format LIST      which outputs to write: md, csv, json, html, xlsx (default md,csv,json,html)
   --png              also write each chart as a PNG (for pasting into Word)
-  --xlsx             also write report.xlsx: a sheet per result table, published against
+  --xlsx             also write report.xlsx (as --format ...,xlsx): a sheet per result table, published against
                      reproduced, estimates and provenance (numbers as numbers)
   --quiet            print nothing but errors
   --trusted          run recipes without the sandbox (full Lua standard library)
@@ -165,11 +165,11 @@ local function parse(argv)
       local list = value(a)
       if not list:find("[^,%s]") then
         errors.raise("usage", "--format " .. string.format("%q", list) .. ": give at least one of md, csv, json, "
-          .. "html, comma-separated (leave --format out for all four)")
+          .. "html, xlsx, comma-separated (leave --format out for md, csv, json and html)")
       end
       for f in list:gmatch("[^,]+") do
-        if f ~= "md" and f ~= "csv" and f ~= "json" and f ~= "html" then
-          errors.raise("usage", "--format: unknown format " .. f .. " (use md, csv, json, html, comma-separated)")
+        if not require("csc.render.output").formats[f] then
+          errors.raise("usage", "--format: unknown format " .. f .. " (use md, csv, json, html, xlsx, comma-separated)")
         end
         o.formats[#o.formats + 1] = f
       end

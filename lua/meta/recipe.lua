@@ -117,8 +117,8 @@
 ---@field cost_tables? csc.Design.Economic.Cost_tables[]
 ---@field currency? string symbol shown with money (default £)
 ---@field deflators? csc.Design.Economic.Deflators
----@field derived? csc.Design.Economic.Derived[]
----@field figures? csc.Design.Economic.Figures[]
+---@field derived? csc.Design.Economic.Derived[]|csc.Design.Economic.Derived a list, or {input = "derived"} to read them from an input with columns name, label, op, of (names or numbers, separated by spaces), and optionally unit and note (a quantity a row)
+---@field figures? csc.Design.Economic.Figures[]|csc.Design.Economic.Figures a list, or {input = "figures"} to read them from an input with columns name, label, value, source, and optionally unit and note (a figure a row)
 ---@field label? string
 ---@field savings? csc.Design.Economic.Savings[]
 ---@field sensitivity? csc.Design.Economic.Sensitivity[]
@@ -241,7 +241,7 @@
 
 ---@class csc.Recipe.Inputs
 ---@field columns? string[]
----@field dataset? string a shared data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description and columns come from there (csc.sources)
+---@field dataset? string a data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description, columns, types and provenance come from there (csc.sources)
 ---@field description? string
 ---@field format? "csv"|"ssda903"|"survey" csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)
 ---@field generator? string
@@ -261,7 +261,7 @@
 
 ---@class csc.Recipe.Outputs
 ---@field ees? csc.Recipe.Outputs.Ees[] result tables also written as EES open data: <table>_ees.csv and <table>_ees.meta.csv (docs/reports.md)
----@field formats? ("md"|"csv"|"json"|"html")[]
+---@field formats? ("md"|"csv"|"json"|"html"|"xlsx")[] the files to write when --format does not say (default md, csv, json, html; xlsx: report.xlsx)
 ---@field png? boolean also write each chart as a PNG (like --png)
 
 ---@class csc.Recipe.Published
@@ -272,6 +272,7 @@
 ---@field label string template, e.g. "Table 9: {characteristic}, {column}"
 ---@field note? string
 ---@field rows ((string|number|boolean|csc.Recipe.Published.Rows)[])[]
+---@field rows_file? string instead of rows: a CSV file beside the recipe holding the table as the report printed it (the header row first; every cell printed text, an empty cell a figure not printed), e.g. "published/my_table.csv"
 ---@field source? string where in the report; may name key columns, e.g. "{table}"
 ---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
 ---@field tolerance? number for cells given as numbers
@@ -651,7 +652,7 @@
 ---@class csc.Recipe.Outputs.Ees
 ---@field filters? string[] columns that classify the rows (EES filters)
 ---@field geographic_level "National"|"Regional"|"Local authority"
----@field geography? table<string, string> EES geography column -> a column of the table or a literal value
+---@field geography? table<string, string|csc.Recipe.Outputs.Ees.Geography> EES geography column -> a column of the table or a literal value; { value = "..." } is always the literal (for a value that is also a column's name)
 ---@field indicators (string|csc.Recipe.Outputs.Ees.Indicators)[] columns of numbers (EES indicators): a name, or {column, label, unit, dp, grouping}
 ---@field table string the result table to write
 ---@field time_identifier? string EES time identifier (default "Reporting year")
@@ -772,11 +773,15 @@
 ---@field to any the programme group's outcome period
 ---@field value string the total (e.g. sessions)
 
+---@class csc.Recipe.Outputs.Ees.Geography
+---@field value string
+
 ---@class csc.Recipe.Outputs.Ees.Indicators
 ---@field column string
 ---@field dp? integer
 ---@field grouping? string
 ---@field label? string
+---@field name? string the column's name in the EES file (default the table's column name)
 ---@field unit? string
 
 ---@class csc.Design.Matching.Analyses.Outcomes.Rescale_control

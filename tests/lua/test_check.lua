@@ -100,6 +100,7 @@ local methods = {
 local no_options = {
   ["frame.describe"] = true, ["frame.bind_rows"] = true, ["stats.p_adjust"] = true,
   ["stats.cronbach_alpha"] = true, ["its.key"] = true, ["match.distance_words"] = true,
+  ["model.pearson_dispersion"] = true,
 }
 
 -- A misspelling of one of the fields: the longest name with one letter
