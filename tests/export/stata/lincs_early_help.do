@@ -81,7 +81,7 @@ global CSC_LEVEL 0.95
 *   read by the recipe's data preparation (below), not by this do-file
 
 * ---- The data the design analyses ---------------------------------------------
-* The recipe's data preparation is Lua code (design.prepare, recipes/lincs_early_help.lua lines 59-61):
+* The recipe's data preparation is Lua code (design.prepare, recipes/lincs_early_help.lua lines 49-51):
 *       prepare = function(data)
 *         return data.monthly:mutate("nfa_pct", "no_further_action_count / referral_count * 100")
 *       end,
