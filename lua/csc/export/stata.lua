@@ -617,9 +617,12 @@ end
 
 designs.its = function(plan, add, map)
   local d = plan.design
-  if d.covariates ~= nil then
-    plan.warn("design.covariates (an adjustment set) is not exported: the do-file fits the segmented "
-      .. "regression without it")
+  local covs = {}
+  if type(d.covariates) == "table" then
+    for _, c in ipairs(d.covariates) do covs[#covs + 1] = map[c] or M.varname(c) end
+  elseif d.covariates ~= nil then
+    plan.warn("design.covariates written as a formula is not exported: the do-file fits the segmented "
+      .. "regression without them (list the columns instead)")
   end
   add("")
   add("* ---- Segmented regression (itsa's model) with csceval's autocorrelation workflow --")
@@ -670,10 +673,14 @@ designs.its = function(plan, add, map)
     local method, lag = type(ac) == "table" and ac.method or ac, type(ac) == "table" and ac.lag or nil
     local s = o.season or d.season
     local ox = { table.unpack(xs) }
+    for _, c in ipairs(covs) do ox[#ox + 1] = c end
     add("")
     add(string.format("* ---- Outcome %s: %s", N, o.label or o.column))
     add("use `series', clear")
-    add(string.format("drop if missing(%s)", y))
+    add(string.format("drop if missing(%s)", table.concat({ y, table.unpack(covs) }, ", ")))
+    if #covs > 0 then
+      add("* the adjustment set (design.covariates) enters the model; the counterfactual keeps their observed values")
+    end
     if type(s) == "table" then
       if s.type == "harmonics" then
         plan.warn("season harmonics are not exported; the do-file uses month dummies")
