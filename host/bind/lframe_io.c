@@ -11,6 +11,7 @@
 #include "data/csvtab.h"
 #include "data/describe.h"
 #include "lframe.h"
+#include "data/chunks.h"
 #include "lframe_int.h"
 #include "lhelp.h"
 
@@ -50,6 +51,9 @@ static int frame_set_limits(lua_State *L) {
     lua_setfield(L, -2, keys[i]);
   }
   lua_setfield(L, LUA_REGISTRYINDEX, LIMITS_KEY);
+  /* threads are the process's: they also set how many the passes over the
+   * rows use (derived columns, group-by, models: data/chunks.h) */
+  chunks_set_threads(lframe_limit(L, 1, "threads"));
   return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <threads.h>
 #include <unistd.h>
 
@@ -24,16 +25,21 @@ static int chunk_worker(void *p) {
   return 0;
 }
 
+static atomic_size_t threads_set;
+
+void chunks_set_threads(size_t n) { atomic_store(&threads_set, n); }
+
 size_t chunks_threads(void) {
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (cpus <= 1) return 1;
-  double load = 0;
-  FILE *fh = fopen("/proc/loadavg", "r");   /* Linux; elsewhere every core is used */
-  if (fh) {
-    if (fscanf(fh, "%lf", &load) != 1) load = 0;
-    fclose(fh);
+  size_t n = atomic_load(&threads_set);
+  if (n) return n;
+  const char *e = getenv("CSCEVAL_THREADS");
+  if (e && *e) {
+    char *end;
+    long v = strtol(e, &end, 10);
+    if (!*end && v >= 1) return (size_t)v;      /* not a count: ignored, as if unset */
   }
-  return load >= (double)cpus + 1 ? 1 : (size_t)cpus;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus < 1 ? 1 : (size_t)cpus;
 }
 
 void chunks_run(int (*fn)(void *), void *base, size_t size, size_t nc) {

@@ -21,12 +21,14 @@
 #define CHUNK_MAX 512    /* for n > 16.7e6 the chunks grow instead */
 #define CHUNK_MAX_THREADS 8
 size_t chunks_count(size_t n);
-/* Threads chunks_run uses: the online cores, or 1 when the machine's
- * 1-minute load average (/proc/loadavg) is at least the cores plus one.
- * On a machine whose cores are all taken a second thread mostly waits for a
- * turn, and the caller waits for it at the end; the chunks, and so the
- * results, are the same either way. */
+/* Threads for the passes over the rows (chunks_run) and for loading a CSV
+ * (csvtab_par.c): the count given to chunks_set_threads (the command line's
+ * --threads), else the CSCEVAL_THREADS environment variable (a whole number
+ * from 1), else the online cores; at most CHUNK_MAX_THREADS for chunks_run.
+ * The chunks, and so the results, are the same for any count. */
 size_t chunks_threads(void);
+/* Sets the count chunks_threads gives (0: back to the environment). */
+void chunks_set_threads(size_t n);
 /* fn(item c) for every c < nc, item c being the size bytes at base + c size
  * (the chunks' own structs, an array), on min(nc, chunks_threads(),
  * CHUNK_MAX_THREADS) threads, the caller's among them; if a thread cannot

@@ -34,6 +34,7 @@
  * a header that is not the first line.  Such files cost one parallel attempt
  * more; ordinary files never take that path. */
 #include "csvtab_int.h"
+#include "chunks.h"
 
 #include <errno.h>
 #include <math.h>
@@ -49,17 +50,7 @@
 #endif
 
 unsigned csvtab_threads(const struct csvtab_opts *o) {
-  long n = 0;
-  if (o && o->threads) n = (long)o->threads;
-  else {
-    const char *e = getenv("CSCEVAL_THREADS");
-    char *end;
-    if (e && *e) {
-      n = strtol(e, &end, 10);
-      if (*end || n < 1) n = 0;              /* not a count: ignored, as if unset */
-    }
-    if (!n) n = sysconf(_SC_NPROCESSORS_ONLN);
-  }
+  size_t n = o && o->threads ? o->threads : chunks_threads();
   if (n < 1) n = 1;
   return n > CSVTAB_MAX_THREADS ? CSVTAB_MAX_THREADS : (unsigned)n;
 }

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "data/chunks.h"
 #include "data/frameops.h"
 
 /* ===== building frames ===== */
@@ -744,6 +746,52 @@ static void test_aggregate_sums_over_chunks(void **state) {
   free(v);
 }
 
+/* The thread count (data/chunks.h): chunks_set_threads (the command line's
+ * --threads) first, then CSCEVAL_THREADS, then the cores; and the group-by
+ * sums come out the same bytes on 1 thread and on 4. */
+static void test_thread_count_and_same_bytes_on_any_count(void **state) {
+  (void)state;
+  setenv("CSCEVAL_THREADS", "3", 1);
+  chunks_set_threads(0);
+  assert_int_equal(chunks_threads(), 3);
+  chunks_set_threads(2);
+  assert_int_equal(chunks_threads(), 2);
+  chunks_set_threads(0);
+  setenv("CSCEVAL_THREADS", "x", 1);          /* not a count: as if unset */
+  assert_int_equal(chunks_threads(), (size_t)sysconf(_SC_NPROCESSORS_ONLN));
+  unsetenv("CSCEVAL_THREADS");
+  enum { N = 3 * 32768 + 77 };
+  int64_t *k = malloc(N * sizeof *k);
+  double *v = malloc(N * sizeof *v);
+  assert_true(k && v);
+  uint64_t seed = 5;
+  for (int i = 0; i < N; i++) {
+    k[i] = (int64_t)(lcg(&seed) % 7);
+    v[i] = ((double)(lcg(&seed) % 2000001) - 1000000) * 1e-3;
+  }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_SD, "v", "sd", 0}};
+  char err[256] = "";
+  struct frame *o[2];
+  for (int t = 0; t < 2; t++) {
+    chunks_set_threads(t ? 4 : 1);
+    o[t] = frameops_aggregate(f, NAMES("k"), 1, a, 2, err, sizeof err);
+    if (!o[t]) fail_msg("%s", err);
+  }
+  chunks_set_threads(0);
+  assert_int_equal(o[0]->nrow, o[1]->nrow);
+  for (size_t g = 0; g < o[0]->nrow; g++) {
+    double s0 = fv(o[0], "sum", g), s1 = fv(o[1], "sum", g), d0 = fv(o[0], "sd", g), d1 = fv(o[1], "sd", g);
+    assert_memory_equal(&s0, &s1, sizeof s0);
+    assert_memory_equal(&d0, &d1, sizeof d0);
+  }
+  frame_free(o[0]);
+  frame_free(o[1]);
+  frame_free(f);
+  free(k);
+  free(v);
+}
+
 /* So many groups that the chunks' partial sums would not fit at once: the
  * chunks then run one after the other through one buffer.  Every key is
  * unique, so each group's sum and mean are its one value. */
@@ -1245,6 +1293,7 @@ int main(void) {
     cmocka_unit_test(test_aggregate_types_text_min_max_bool_sum),
     cmocka_unit_test(test_aggregate_empty_frames),
     cmocka_unit_test(test_aggregate_many_groups_uses_hash),
+    cmocka_unit_test(test_thread_count_and_same_bytes_on_any_count),
     cmocka_unit_test(test_aggregate_errors),
     cmocka_unit_test(test_aggregate_direct_keys_same_as_hash),
     cmocka_unit_test(test_aggregate_sums_in_row_order),
