@@ -208,7 +208,15 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
   for _, path in ipairs(files) do
     local src = sys.read(path)
     local reads_shared = src:find("dataset =", 1, true) or src:find("../shared/", 1, true)
-    local ok, res = pcall(export.export, path, { to = "stata", out = tmp })
+    -- a recipe on a large generated file that is absent (or under CSCEVAL_SKIP_LARGE=1) is
+    -- skipped by run, so it is not exported here either
+    local pok, _, _, _, _, skip = pcall(require("csc.runner").prepare, path, {})
+    local ok, res
+    if pok and skip then
+      H.skip("stata export of " .. path, skip)
+      goto next_recipe
+    end
+    ok, res = pcall(export.export, path, { to = "stata", out = tmp })
     if not ok then
       local msg = type(res) == "table" and (res.msg or "") or tostring(res)
       if msg:find("has no Stata export", 1, true) then
@@ -226,6 +234,7 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
       H.eq(res.path, tmp .. "/" .. res.plan.id .. ".do")
       check_structure(res.plan, sys.read(res.path), labels_of(path))
     end
+    ::next_recipe::
   end
   for _, dname in ipairs({ "its", "cits", "matching", "ipw" }) do H.ok(designs[dname], "a shipped " .. dname .. " recipe exported") end
   if shared then
