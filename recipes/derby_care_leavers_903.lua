@@ -29,14 +29,7 @@ return {
       real_data = "Derby City Council's SSDA903 extracts for 2016/17 to 2018/19 (header, episodes, OC3), held by the council",
       description = "SSDA903 returns (header, episodes, OC3) for three collection years, synthetic",
     },
-    groups = {
-      path = "data/derby_care_leavers/groups.csv",
-      synthetic = true,
-      generator = "data/derby_care_leavers/gen.lua",
-      real_data = "the council's list of young people introduced to Coordinators, linked to the returns",
-      description = "which young people in each year's return were supported by a Coordinator or declined, with relationship status",
-      record_level = true,
-    },
+    groups = { dataset = "derby_care_leavers_groups" },
   },
 
   design = {

@@ -25,14 +25,7 @@ return {
   },
 
   inputs = {
-    responses = {
-      path = "data/derby_survey/responses.csv",
-      description = "One row per survey response: wave, group, Table 4 limitation answers, Table 5 items (1-7), the seven SWEMWBS items (1-5)",
-      synthetic = true,
-      generator = "data/derby_survey/gen.lua",
-      real_data = "the Ipsos MORI survey file held by the evaluators and Derby City Council",
-      types = { respondent = "text", wave = "text", group = "text" },
-    },
+    responses = { dataset = "derby_survey_responses" },
   },
 
   design = {

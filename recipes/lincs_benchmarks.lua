@@ -64,6 +64,36 @@ return {
   -- the figures as the report printed them, one a row: label, value, tolerance, estimate, source, note
   published = { { file = "published/lincs_benchmarks.csv" } },
 
+  -- Lincolnshire's referral rate and no-further-action share, with their counts, denominators and
+  -- 95% intervals, as Explore Education Statistics open data (DfE's tidy CSV and metadata file),
+  -- so the authority can publish the rerun in the format of the statistics it came from.
+  -- The tables' years (2012/13) are written as DfE's reporting years (2013, the year ending March).
+  outputs = {
+    ees = {
+      { table = "referral_rate_authority", time_period = "year", geographic_level = "Local authority",
+        geography = { old_la_code = "925", new_la_code = "E10000019", la_name = { value = "Lincolnshire" },
+          region_code = "E12000004", region_name = "East Midlands" },
+        indicators = {
+          { column = "Lincolnshire", name = "referral_rate", label = "Referrals per 10,000 children", dp = 0 },
+          { column = "count", name = "referral_count", label = "Referrals", dp = 0 },
+          { column = "denominator", name = "child_population",
+            label = "Children aged 0 to 17 (ONS mid-year estimate of the year before)", dp = 0 },
+          { column = "ci_low", name = "referral_rate_ci_low", label = "Referrals per 10,000 children, 95% interval, lower", dp = 0 },
+          { column = "ci_high", name = "referral_rate_ci_high", label = "Referrals per 10,000 children, 95% interval, upper", dp = 0 },
+        } },
+      { table = "nfa_share_authority", time_period = "year", geographic_level = "Local authority",
+        geography = { old_la_code = "925", new_la_code = "E10000019", la_name = { value = "Lincolnshire" },
+          region_code = "E12000004", region_name = "East Midlands" },
+        indicators = {
+          { column = "Lincolnshire", name = "no_further_action_percent", label = "Referrals with no further action (%)", unit = "%", dp = 1 },
+          { column = "count", name = "no_further_action_count", label = "Referrals with no further action", dp = 0 },
+          { column = "denominator", name = "referral_count", label = "Referrals", dp = 0 },
+          { column = "ci_low", name = "no_further_action_percent_ci_low", label = "Referrals with no further action (%), 95% interval, lower", unit = "%", dp = 1 },
+          { column = "ci_high", name = "no_further_action_percent_ci_high", label = "Referrals with no further action (%), 95% interval, upper", unit = "%", dp = 1 },
+        } },
+    },
+  },
+
   strength = {
     level = "moderate", qualifiers = { "limited comparison" }, result = "positive",
     result_label = "Referrals and the no-further-action share fell after the 2017/18 peak, against neighbours and England",

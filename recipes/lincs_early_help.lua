@@ -25,17 +25,7 @@ return {
   },
 
   inputs = {
-    monthly = {
-      path = "data/lincs_early_help/referrals_monthly.csv",
-      description = "Monthly referrals to Lincolnshire children's social care and referrals with no further "
-        .. "action, April 2017 to March 2019 (month = calendar month; time_period = financial year ending March)",
-      columns = { "month", "time_period", "referral_count", "no_further_action_count" },
-      synthetic = true,
-      generator = "data/lincs_early_help/gen.lua",
-      real_data = "Lincolnshire County Council's monthly children's social care referral records (the "
-        .. "'Lincolnshire Children's Services referrals data' Ecorys analysed), held by Lincolnshire County "
-        .. "Council Performance Services; one row per month with the same four columns",
-    },
+    monthly = { dataset = "lincs_early_help_monthly" },
   },
 
   data_note = "The monthly figures are synthetic. Each financial year adds up exactly to Lincolnshire's real "

@@ -87,28 +87,8 @@ return {
     .. "(docs/recipes/lincs_future4me.md).",
 
   inputs = {
-    people = {
-      path = "data/lincs_future4me/people.csv",
-      description = "One row per young person: Future4Me or comparator, date of birth, Future4Me start date "
-        .. "(blank for comparators)",
-      columns = { "person_id", "group", "date_of_birth", "start_date" },
-      types = { person_id = "text", group = "text", date_of_birth = "date", start_date = "date" },
-      record_level = true,   -- one row per young person: disclosure control on the outputs
-      synthetic = true,
-      generator = "data/lincs_future4me/gen.lua",
-      real_data = "Lincolnshire County Council's Future4Me dataset (Youth Offending Service and Children's "
-        .. "Services records), held by the council",
-    },
-    offences = {
-      path = "data/lincs_future4me/offences.csv",
-      description = "One row per recorded offence: young person, date, type (violent, drugs or other)",
-      columns = { "person_id", "offence_date", "offence_type" },
-      types = { person_id = "text", offence_date = "date", offence_type = "text" },
-      record_level = true,
-      synthetic = true,
-      generator = "data/lincs_future4me/gen.lua",
-      real_data = "the offence records of the same dataset (Youth Offending Service), held by the council",
-    },
+    people = { dataset = "lincs_future4me_people" },
+    offences = { dataset = "lincs_future4me_offences" },
   },
 
   design = {
@@ -179,7 +159,6 @@ return {
     result_label = "Some positive impact: reoffending lower than in the weighted historical comparison group",
     reason = "Inverse probability weighting against a historical comparison group, with a test of significance; the "
       .. "comparison group is from before the programme, which the limitations discuss.",
-    basis = { comparator = true, significance = true },
   },
 
   limitations = {

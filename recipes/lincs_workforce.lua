@@ -13,11 +13,7 @@ return {
   },
 
   inputs = {
-    workforce = {
-      path = "../shared/data/ees/csww_indicators_2017_to_2025.csv",
-      description = "Children's social work workforce: turnover and agency rates (FTE), by authority, at 30 September",
-      columns = { "time_period", "geographic_level", "old_la_code", "turnover_rate_fte", "agency_rate_fte" },
-    },
+    workforce = { dataset = "csww_indicators" },
     neighbours = { dataset = "statistical_neighbours_2021" },
   },
 

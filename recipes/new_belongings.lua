@@ -80,14 +80,7 @@ return {
   },
 
   inputs = {
-    baseline = {
-      path = "data/new_belongings/baseline.csv",
-      description = "Baseline self-assessments: one row per LA, the 98 items (1-4) and 10 self-scores (0-10)",
-      synthetic = true,
-      generator = "data/new_belongings/gen.lua",
-      real_data = "the LAs' self-assessment returns held by the evaluators (University of York)",
-      types = { la = "text" },
-    },
+    baseline = { dataset = "new_belongings_baseline" },
   },
 
   design = {

@@ -46,29 +46,8 @@ return {
     .. "(docs/recipes/nwd_back_on_track.md).",
 
   inputs = {
-    pupils = {
-      path = "data/nwd_back_on_track/pupils.csv",
-      description = "Back on Track pupils of 2017/18 and North Yorkshire pupils of 2014/15: school year, gender, "
-        .. "SEN provision (N, K support, E EHC plan), FSM, unauthorised absence and fixed-exclusion sessions and "
-        .. "permanent exclusions in the year before the cohort year, and the two outcomes in the year after",
-      columns = { "cohort", "back_on_track", "ncyear_pre", "gender", "sen", "fsm", "ua_pre", "fx_pre", "px_pre",
-                  "ua_post", "fx_post" },
-      types = { cohort = "text", gender = "text", sen = "text" },
-      record_level = true,   -- one row per pupil: disclosure control on the outputs
-      synthetic = true,
-      generator = "data/nwd_back_on_track/gen.lua",
-      real_data = "North Yorkshire County Council's pupil-level school census extract (2013/14 to 2018/19) linked "
-        .. "to the Back on Track cohort list; held by the council, shared with NatCen for the evaluation",
-    },
-    year8 = {
-      path = "data/nwd_back_on_track/year8_absence.csv",
-      description = "Year 8 pupils in North Yorkshire and their unauthorised absence sessions, by academic year",
-      columns = { "academic_year", "year8_pupils", "ua_sessions" },
-      types = { academic_year = "text" },
-      synthetic = true,
-      generator = "data/nwd_back_on_track/gen.lua",
-      real_data = "the same school census extract, summed over Year 8 pupils by academic year",
-    },
+    pupils = { dataset = "nwd_back_on_track_pupils" },
+    year8 = { dataset = "nwd_back_on_track_year8" },
   },
 
   design = {
@@ -166,36 +145,14 @@ return {
     .. "circumstances) may remain, as the report says.",
 
   -- Tables 9 and 10 as printed (Stata's display: up to 7 significant
-  -- digits); each figure is reproduced when it rounds to the printed one.
+  -- digits), typed in published/nwd_back_on_track_balance.csv; each figure is
+  -- reproduced when it rounds to the printed one.  The text extraction of the
+  -- report reads "8244681" for Table 10's comparison mean of boys after
+  -- matching; it is .8244681 (155/188, and the printed SMD -.0353279 follows).
   published = {
     { source = "{table}", label = "{table}: {characteristic}, {column}",
-      estimate = "{analysis}.balance.{covariate}.{column}", columns = BALANCE_WORDS, rows = {
-      { "table", "analysis", "covariate", "characteristic", "mean_treated_before", "mean_comparison_before",
-        "smd_before", "mean_treated_after", "mean_comparison_after", "smd_after" },
-      { "Table 9", "absences", "ua_pre", "Number of sessions missed due to unauthorised absences",
-        "11.44681", "1.067981", ".5601378", "11.44681", "11.1383", ".0166501" },
-      { "Table 9", "absences", "ncyear_pre", "School year",
-        "5.787234", "4.853426", ".3483897", "5.787234", "5.795745", "-.0031752" },
-      { "Table 9", "absences", "boy", "Gender", ".8085106", ".511572", ".6573874", ".8085106", ".8042553", ".0094208" },
-      { "Table 9", "absences", "ehc", "SEN (given an Education, Health and Care Plan)",
-        ".1702128", ".0181656", ".5339973", ".1702128", ".1808511", "-.0373622" },
-      { "Table 9", "absences", "sen_support", "SEN (support)",
-        ".5106383", ".121276", ".9153376", ".5106383", ".5042553", ".0150055" },
-      { "Table 9", "absences", "fsm", "FSM status", ".3829787", ".0825881", ".7542699", ".3829787", ".3723404", ".0267124" },
-      { "Table 10", "exclusions", "fx_pre", "Number of sessions missed due to fixed exclusions",
-        "9.723404", ".0934189", ".90775", "9.723404", "9.760638", "-.0035098" },
-      { "Table 10", "exclusions", "ncyear_pre", "School year",
-        "5.787234", "4.853426", ".3483897", "5.787234", "6.015957", "-.0853333" },
-      -- the text extraction of the report reads "8244681" for the comparison
-      -- mean; it is .8244681 (155/188, and the printed SMD -.0353279 follows from it)
-      { "Table 10", "exclusions", "boy", "Gender", ".8085106", ".511572", ".6573874", ".8085106", ".8244681", "-.0353279" },
-      { "Table 10", "exclusions", "ehc", "SEN (given an Education, Health and Care Plan)",
-        ".1702128", ".0181656", ".5339973", ".1702128", ".1755319", "-.0186811" },
-      { "Table 10", "exclusions", "sen_support", "SEN (support)",
-        ".5106383", ".121276", ".9153376", ".5106383", ".5265957", "-.0375138" },
-      { "Table 10", "exclusions", "fsm", "FSM status",
-        ".3829787", ".0825881", ".7542699", ".3829787", ".3723404", ".0267124" },
-    } },
+      estimate = "{analysis}.balance.{covariate}.{column}", columns = BALANCE_WORDS,
+      rows_file = "published/nwd_back_on_track_balance.csv" },
     -- Table 8 (academic years written as the year they start): a check of the inputs.
     { source = "Table 8", label = "Table 8: {group} group, {column} (academic year starting)",
       estimate = "table8.{group}.{column}", tolerance = 0, columns = { matching_year = "data used for matching",
@@ -225,7 +182,6 @@ return {
     result_label = "No impact found: differences in absences and exclusions not statistically significant",
     reason = "Mahalanobis matching against a historical comparison group from the same authority, with regression "
       .. "adjustment and significance tests.",
-    basis = { comparator = true, significance = true },
   },
 
   limitations = {

@@ -13,12 +13,7 @@ return {
   },
 
   inputs = {
-    unit_costs = {
-      path = "data/econ/unit_costs.csv",
-      description = "csceval's unit-cost library: the unit costs the seed reports cite, each with its source, price year and perspective",
-      types = { price_year = "text" },
-      columns = { "name", "label", "value", "price_year", "perspective", "source" },
-    },
+    unit_costs = { dataset = "unit_costs" },
   },
 
   data_note = "Every figure is typed in from the report with its table and page. The Back on Track counts of young "

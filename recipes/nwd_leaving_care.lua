@@ -108,19 +108,7 @@ return {
   },
 
   inputs = {
-    panel = {
-      path = "data/nwd_leaving_care/panel.csv",
-      description = "Authority x year panel, 2002 to 2019: % of care leavers aged 19-21 in suitable accommodation "
-        .. "and in EET, and the employment rate (aged 16-64), for North Yorkshire and 43 candidate comparison authorities",
-      columns = { "old_la_code", "la_name", "region_name", "time_period", "suitable_accommodation_pct", "eet_pct",
-        "employment_rate" },
-      synthetic = true,
-      generator = "data/nwd_leaving_care/gen.lua",
-      real_data = "the series NatCen assembled: LG Inform (Local Government Association) for 2002-2008 and the "
-        .. "Local Authority Interactive Tool (DfE) for 2009-2019, care leavers aged 19-21 in suitable "
-        .. "accommodation and in EET, and the ONS Annual Population Survey employment rate (16-64); one row "
-        .. "per authority and year ending 31 March with the same columns",
-    },
+    panel = { dataset = "nwd_leaving_care_panel" },
     accommodation = { dataset = "care_leavers_accommodation", optional = true },
     lait = { dataset = "lait_key_measures", optional = true,
       description = "DfE Local Authority Interactive Tool: care leavers aged 19-21 in suitable accommodation and "

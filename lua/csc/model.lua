@@ -273,13 +273,24 @@ function M.ols(spec)
   return with_formula(shape(r, spec.level or 0.95), mm)
 end
 
+--- The quasi-Poisson dispersion of a Poisson fit, as R's
+-- summary(glm(family = quasipoisson))$dispersion: phi = Pearson X^2 / (n - p),
+-- the Pearson chi-square at the final means over the residual degrees of
+-- freedom.  glm{dispersion = "pearson"} scales by it; the ITS engine uses it
+-- to test and report overdispersion.
+---@param fit csc.model.Model a Poisson glm
+---@return number
+function M.pearson_dispersion(fit)
+  return fit.pearson_chi2 / fit.df_resid
+end
+
 -- Quasi-Poisson inference on a Poisson fit, as R's glm(family =
 -- quasipoisson): the same coefficients; dispersion phi = Pearson X^2 /
 -- (n - p) at the final means; covariance phi V, standard errors sqrt(phi)
 -- times the Poisson ones; t tests and intervals on n - p degrees of freedom.
 -- AIC, BIC and the log-likelihood are not defined (R gives NA): nil.
 local function quasi(r, level)
-  local phi = r.pearson_chi2 / r.df_resid
+  local phi = M.pearson_dispersion(r)
   local k = #r.coef
   for a = 1, k do for c = 1, k do r.vcov[a][c] = r.vcov[a][c] * phi end end
   r.df, r.dispersion = r.df_resid, phi

@@ -158,6 +158,9 @@ end
 
 M.table_entry = S.record(shared_fields({
   rows = S.list(S.list(cell), { required = true, min_items = 2 }),
+  rows_file = S.string({ doc = "instead of rows: a CSV file beside the recipe holding the table as the report "
+    .. "printed it (the header row first; every cell printed text, an empty cell a figure not printed), e.g. "
+    .. "\"published/my_table.csv\"" }),
   label = S.string({ required = true, doc = "template, e.g. \"Table 9: {characteristic}, {column}\"" }),
   estimate = S.string({ required = true, doc = "template, e.g. \"absences.balance.{covariate}.{column}\"" }),
   columns = S.map(S.string(), { doc = "figure column -> words for {column} in the label" }),
@@ -179,7 +182,7 @@ M.file_entry = S.record(shared_fields({
 M.schema = S.list(S.either({ M.table_entry, M.entry, M.file_entry },
   { pick = function(v)
     if type(v) ~= "table" then return nil end
-    return v.rows ~= nil and 1 or v.file ~= nil and 3 or 2
+    return (v.rows ~= nil or v.rows_file ~= nil) and 1 or v.file ~= nil and 3 or 2
   end }))
 
 -- entry -> its figures, read by M.load_files
@@ -197,26 +200,54 @@ local function file_cell(name, text)
   return text
 end
 
---- Read the figure files of a published list ({file = ...} entries), with
--- paths relative to `dir`.  Each row is checked as a published entry;
--- mistakes are recipe errors naming the file, line and column.  Safe to
--- call again (files are read once per entry).
+-- The rows of a CSV file beside the recipe (field `field` of an entry), or
+-- a recipe error naming it.
+local function read_rows(name, field, dir)
+  local sys = require("host.sys")
+  local path = name:sub(1, 1) == "/" and name or (dir .. "/" .. name)
+  local text = sys.kind(path) == "file" and sys.read(path)
+  if not text then
+    errors.raise("recipe", string.format("%s: published figures file not found (%s = %q is read from the "
+      .. "recipe's folder %s)", path, field, name, dir))
+  end
+  local rows, msg, at = util.csv_rows(text)
+  if not rows then errors.raise("recipe", string.format("%s:%d: %s", path, at, msg)) end
+  return rows, path
+end
+
+--- Read the figure files of a published list ({file = ...} entries, and
+-- the tables typed in files, {rows_file = ...}), with paths relative to
+-- `dir`.  Each row is checked as a published entry; mistakes are recipe
+-- errors naming the file, line and column.  Safe to call again (files are
+-- read once per entry).
 ---@param list table[]? the recipe's published list
 ---@param dir string the recipe's folder
 function M.load_files(list, dir)
   if type(list) ~= "table" then return end
-  local sys = require("host.sys")
-  for _, p in ipairs(list) do
-    if type(p) == "table" and type(p.file) == "string" and not loaded[p] then
-      local path = p.file:sub(1, 1) == "/" and p.file or (dir .. "/" .. p.file)
-      local function bad(line, msg) errors.raise("recipe", string.format("%s:%d: %s", path, line, msg)) end
-      local text = sys.kind(path) == "file" and sys.read(path)
-      if not text then
-        errors.raise("recipe", string.format("%s: published figures file not found (file = %q is read from the "
-          .. "recipe's folder %s)", path, p.file, dir))
+  for i, p in ipairs(list) do
+    -- a table as printed, typed in a CSV file: its rows become the entry's
+    if type(p) == "table" and type(p.rows_file) == "string" and not loaded[p] then
+      if p.rows ~= nil then
+        errors.raise("recipe", string.format("published[%d]: give rows or rows_file, not both", i))
       end
-      local rows, msg, at = util.csv_rows(text)
-      if not rows then bad(at, msg) end
+      local rows, path = read_rows(p.rows_file, "rows_file", dir)
+      for r, row in ipairs(rows) do
+        if r > 1 and #row ~= #rows[1] then
+          errors.raise("recipe", string.format("%s:%d: %d cells, and the header names %d columns", path, row.line,
+            #row, #rows[1]))
+        end
+        local cells = {}
+        for j, c in ipairs(row) do
+          if r > 1 and c == "" then cells[j] = false else cells[j] = c end   -- a figure not printed
+        end
+        rows[r] = cells
+      end
+      p.rows = rows
+      loaded[p] = {}
+    end
+    if type(p) == "table" and type(p.file) == "string" and not loaded[p] then
+      local rows, path = read_rows(p.file, "file", dir)
+      local function bad(line, msg) errors.raise("recipe", string.format("%s:%d: %s", path, line, msg)) end
       local header = rows[1]
       if not header then bad(1, "the file is empty: the first line names the columns (" ..
         table.concat(M.FILE_COLUMNS, ", ") .. ")") end

@@ -35,8 +35,8 @@ M.designs = find_designs()
 
 local input_schema = S.record({
   path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files" }),
-  dataset = S.string({ doc = "a shared data set listed in data/datasets.csv, e.g. \"statistical_neighbours_2021\": "
-    .. "its path, description and columns come from there (csc.sources)" }),
+  dataset = S.string({ doc = "a data set listed in data/datasets.csv, e.g. \"statistical_neighbours_2021\": "
+    .. "its path, description, columns, types and provenance come from there (csc.sources)" }),
   format = S.enum({ "csv", "ssda903", "survey" }, { doc = "csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)" }),
   sheet = S.either({ S.string(), S.integer({ min = 1 }) }, { doc = "workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)" }),
   header_row = S.integer({ min = 1, doc = "workbooks and survey exports: the 1-based row of the table's header (default: found below any title rows)" }),
@@ -55,6 +55,10 @@ local input_schema = S.record({
   real_data = S.string({ doc = "what the real file is and who holds it" }),
   columns = S.list(S.string()),
   optional = S.boolean({ doc = "run without this input when its file is absent (the recipe checks ctx.data)" }),
+  skip_when_absent = S.string({ doc = "for a large generated file: when it is absent (and no --data replaces it) "
+    .. "the run is skipped, with a message, instead of failing; the text says how to make the file (e.g. \"make it "
+    .. "with sh tests/bench/scale.sh\"). Also skipped when the environment sets CSCEVAL_SKIP_LARGE=1, as the test "
+    .. "suites do" }),
 })
 
 M.schema = S.record({
@@ -79,7 +83,8 @@ M.schema = S.record({
   evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
   checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
-    formats = S.list(S.enum({ "md", "csv", "json", "html" }), { min_items = 1 }),
+    formats = S.list(S.enum({ "md", "csv", "json", "html", "xlsx" }), { min_items = 1,
+      doc = "the files to write when --format does not say (default md, csv, json, html; xlsx: report.xlsx)" }),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
     ees = require("csc.render.ees").schema(S),
   }),
@@ -92,6 +97,8 @@ M.schema = S.record({
     allow_small = S.string({ doc = "why this report may show small counts (e.g. to compare with a published table); the report shows a notice" }),
   }, { doc = "disclosure control for outputs built from record-level input (on by default for such input)" }),
   data_note = S.string(),
+  timings = S.boolean({ doc = "add a table of the time each step of the run took, with the process's peak resident "
+    .. "memory and the size of the inputs' column data, to the report (its figures then differ from run to run)" }),
   labels = S.map(S.string(), { doc = "estimate keys (or their leading parts) and column names in plain "
     .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.render.labels)" }),
   -- strength of evidence on the Innovation Programme's scale (csc.evidence)

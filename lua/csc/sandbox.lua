@@ -16,22 +16,22 @@ M.public_modules = {
 
 --- Names the sandbox leaves out, each with what it would give a recipe: a
 -- recipe that uses one is told so by name (docs/recipes.md, "The sandbox").
-M.denied = {
-  os = "file, system or debug access", io = "file, system or debug access",
-  debug = "file, system or debug access", package = "file, system or debug access",
-  dofile = "file, system or debug access", loadfile = "file, system or debug access",
-  require_raw = "file, system or debug access",
-  load = "way to compile code at run time", loadstring = "way to compile code at run time",
-  collectgarbage = "control of the Lua runtime", warn = "control of the Lua runtime",
-  coroutine = "coroutines (the time limit could not follow them)",
-  rawset = "way round the checks on globals and library tables",
-  _G = "global table (use the names themselves)",
-  setfenv = "way round the checks on globals (Lua 5.1's setfenv)",
-  getfenv = "way round the checks on globals (Lua 5.1's getfenv)",
-  ["string.dump"] = "way to turn functions into bytecode",
-  ["math.random"] = "unseeded random numbers (the library's bootstrap and permutation steps use the run's seed, ctx.seed)",
-  ["math.randomseed"] = "unseeded random numbers (the library's bootstrap and permutation steps use the run's seed, ctx.seed)",
-}
+M.denied = {}
+for reason, names in pairs({
+  ["file, system or debug access"] = { "os", "io", "debug", "package", "dofile", "loadfile", "require_raw" },
+  ["way to compile code at run time"] = { "load", "loadstring" },
+  ["control of the Lua runtime"] = { "collectgarbage", "warn" },
+  ["coroutines (the time limit could not follow them)"] = { "coroutine" },
+  ["way round the checks on globals and library tables"] = { "rawset" },
+  ["global table (use the names themselves)"] = { "_G" },
+  ["way round the checks on globals (Lua 5.1's setfenv)"] = { "setfenv" },
+  ["way round the checks on globals (Lua 5.1's getfenv)"] = { "getfenv" },
+  ["way to turn functions into bytecode"] = { "string.dump" },
+  ["unseeded random numbers (the library's bootstrap and permutation steps use the run's seed, ctx.seed)"] =
+    { "math.random", "math.randomseed" },
+}) do
+  for _, name in ipairs(names) do M.denied[name] = reason end
+end
 
 --- Old Lua names with their Lua 5.4 spelling.
 M.renamed = { unpack = "table.unpack", module = "a local table returned from the file" }

@@ -4,10 +4,14 @@
 --    reference,
 --      source = { reference = "RR1030", tables = { "Table 4 (p. 31)" } },
 --    and takes the rest of the record from here;
---  * the shared public data sets they read, in data/datasets.csv (name,
---    path, description, columns: space-separated).  An input names one,
+--  * the data sets they read, in data/datasets.csv: the shared public
+--    statistics and csceval's own synthetic files (name, path, description,
+--    columns: space-separated, types: column:type pairs, record_level,
+--    synthetic, generator, real_data: what the real file is and who holds
+--    it).  An input names one,
 --      neighbours = { dataset = "statistical_neighbours_2021" },
---    and takes its path, description and columns from here.
+--    and takes those fields from here, so a data set's provenance is written
+--    once however many recipes read it.
 -- A field the recipe gives itself wins; a name not in the file leaves the
 -- recipe as written (the recipe schema then says what is missing).
 -- @module csc.sources
@@ -22,7 +26,8 @@ M.reports_path = util.data_path("reports.csv")
 M.datasets_path = util.data_path("datasets.csv")
 
 local REPORT_FIELDS = { "reference", "report", "authors", "publisher", "year", "file", "url" }
-local DATASET_FIELDS = { "name", "path", "description", "columns" }
+local DATASET_FIELDS = { "name", "path", "description", "columns", "types", "record_level", "synthetic",
+  "generator", "real_data" }
 local cache = {}
 
 -- The records of catalogue `path` with columns `fields` (the first is the
@@ -60,14 +65,26 @@ function M.catalogue()
   end)
 end
 
---- The data sets: name -> record (columns a list).
+--- The data sets: name -> record (columns a list, types a map, the flags
+-- booleans).
 ---@return table<string, table>
 function M.datasets()
   return catalogue(M.datasets_path, DATASET_FIELDS, function(h, v)
-    if h ~= "columns" then return v end
-    local list = {}
-    for c in v:gmatch("%S+") do list[#list + 1] = c end
-    return list
+    if h == "record_level" or h == "synthetic" then
+      if v ~= "true" and v ~= "false" then
+        errors.raise("internal", string.format("%s: %s must be true or false, not %q", M.datasets_path, h, v))
+      end
+      return v == "true"
+    elseif h == "columns" then
+      local list = {}
+      for c in v:gmatch("%S+") do list[#list + 1] = c end
+      return list
+    elseif h == "types" then
+      local map = {}
+      for c, t in v:gmatch("(%S+):(%S+)") do map[c] = t end
+      return map
+    end
+    return v
   end)
 end
 
@@ -88,14 +105,14 @@ function M.fill(source)
 end
 
 --- Fill each input that names a data set ({dataset = "..."}) with the
--- data set's path, description and columns.
+-- data set's fields (path, description, columns, types, provenance).
 ---@param inputs any the recipe's inputs field
 function M.fill_inputs(inputs)
   if type(inputs) ~= "table" then return end
   for _, inp in pairs(inputs) do
     if type(inp) == "table" and type(inp.dataset) == "string" then
       local rec = M.datasets()[inp.dataset]
-      if rec then fill_from(inp, rec, { "path", "description", "columns" }) end
+      if rec then fill_from(inp, rec, { table.unpack(DATASET_FIELDS, 2) }) end
     end
   end
 end

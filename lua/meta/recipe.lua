@@ -22,6 +22,7 @@
 ---@field seed? integer
 ---@field source csc.Recipe.Source
 ---@field strength? csc.Recipe.Strength strength of evidence on the Innovation Programme's scale; see docs/synthesis.md
+---@field timings? boolean add a table of the time each step of the run took, with the process's peak resident memory and the size of the inputs' column data, to the report (its figures then differ from run to run)
 ---@field title string
 ---@field design csc.Design.Benchmark|csc.Design.Cits|csc.Design.Custom|csc.Design.Did|csc.Design.Economic|csc.Design.Ipw|csc.Design.Its|csc.Design.Matching|csc.Design.Ssda903|csc.Design.Survey|csc.Design.Synthesis the design: its type and fields
 
@@ -117,8 +118,8 @@
 ---@field cost_tables? csc.Design.Economic.Cost_tables[]
 ---@field currency? string symbol shown with money (default £)
 ---@field deflators? csc.Design.Economic.Deflators
----@field derived? csc.Design.Economic.Derived[]
----@field figures? csc.Design.Economic.Figures[]
+---@field derived? csc.Design.Economic.Derived[]|csc.Design.Economic.Derived a list, or {input = "derived"} to read them from an input with columns name, label, op, of (names or numbers, separated by spaces), and optionally unit and note (a quantity a row)
+---@field figures? csc.Design.Economic.Figures[]|csc.Design.Economic.Figures a list, or {input = "figures"} to read them from an input with columns name, label, value, source, and optionally unit and note (a figure a row)
 ---@field label? string
 ---@field savings? csc.Design.Economic.Savings[]
 ---@field sensitivity? csc.Design.Economic.Sensitivity[]
@@ -241,7 +242,7 @@
 
 ---@class csc.Recipe.Inputs
 ---@field columns? string[]
----@field dataset? string a shared data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description and columns come from there (csc.sources)
+---@field dataset? string a data set listed in data/datasets.csv, e.g. "statistical_neighbours_2021": its path, description, columns, types and provenance come from there (csc.sources)
 ---@field description? string
 ---@field format? "csv"|"ssda903"|"survey" csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)
 ---@field generator? string
@@ -254,6 +255,7 @@
 ---@field real_data? string what the real file is and who holds it
 ---@field record_level? boolean the file holds one row per child (or per event): outputs get disclosure control
 ---@field sheet? string|integer workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)
+---@field skip_when_absent? string for a large generated file: when it is absent (and no --data replaces it) the run is skipped, with a message, instead of failing; the text says how to make the file (e.g. "make it with sh tests/bench/scale.sh"). Also skipped when the environment sets CSCEVAL_SKIP_LARGE=1, as the test suites do
 ---@field synthetic? boolean
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
 ---@field xml? string ssda903: read the XML form of the return instead, one file per year in the folder, "{year}" and "{start}" replaced (e.g. "{year}.xml")
@@ -261,7 +263,7 @@
 
 ---@class csc.Recipe.Outputs
 ---@field ees? csc.Recipe.Outputs.Ees[] result tables also written as EES open data: <table>_ees.csv and <table>_ees.meta.csv (docs/reports.md)
----@field formats? ("md"|"csv"|"json"|"html")[]
+---@field formats? ("md"|"csv"|"json"|"html"|"xlsx")[] the files to write when --format does not say (default md, csv, json, html; xlsx: report.xlsx)
 ---@field png? boolean also write each chart as a PNG (like --png)
 
 ---@class csc.Recipe.Published
@@ -272,6 +274,7 @@
 ---@field label string template, e.g. "Table 9: {characteristic}, {column}"
 ---@field note? string
 ---@field rows ((string|number|boolean|csc.Recipe.Published.Rows)[])[]
+---@field rows_file? string instead of rows: a CSV file beside the recipe holding the table as the report printed it (the header row first; every cell printed text, an empty cell a figure not printed), e.g. "published/my_table.csv"
 ---@field source? string where in the report; may name key columns, e.g. "{table}"
 ---@field synthetic? "calibrated"|"designed"|"found" on synthetic data: the figure was calibrated into the data, designed into their shape, or found by the analysis (default calibrated: agreement by construction)
 ---@field tolerance? number for cells given as numbers
@@ -651,7 +654,7 @@
 ---@class csc.Recipe.Outputs.Ees
 ---@field filters? string[] columns that classify the rows (EES filters)
 ---@field geographic_level "National"|"Regional"|"Local authority"
----@field geography? table<string, string> EES geography column -> a column of the table or a literal value
+---@field geography? table<string, string|csc.Recipe.Outputs.Ees.Geography> EES geography column -> a column of the table or a literal value; { value = "..." } is always the literal (for a value that is also a column's name)
 ---@field indicators (string|csc.Recipe.Outputs.Ees.Indicators)[] columns of numbers (EES indicators): a name, or {column, label, unit, dp, grouping}
 ---@field table string the result table to write
 ---@field time_identifier? string EES time identifier (default "Reporting year")
@@ -772,11 +775,15 @@
 ---@field to any the programme group's outcome period
 ---@field value string the total (e.g. sessions)
 
+---@class csc.Recipe.Outputs.Ees.Geography
+---@field value string
+
 ---@class csc.Recipe.Outputs.Ees.Indicators
 ---@field column string
 ---@field dp? integer
 ---@field grouping? string
 ---@field label? string
+---@field name? string the column's name in the EES file (default the table's column name)
 ---@field unit? string
 
 ---@class csc.Design.Matching.Analyses.Outcomes.Rescale_control

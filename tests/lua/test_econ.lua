@@ -211,3 +211,47 @@ return {
   -- half the benefits: 0.5 × PV(benefits) − PV(costs), under the same schedule
   H.eq(E["sensitivity.g.benefit_scale.low"], 0.5 * ref("D_greenbook", "pv_benefits") - ref("D_greenbook", "pv_costs"), 1e-12)
 end)
+
+H.case("economic design: figures read from a CSV input, and a bad row named", function()
+  local runner = require("csc.runner")
+  local errors = require("csc.errors")
+  local sys = require("host.sys")
+  local dir = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-econ-fig-" .. tostring(os.time()) .. "-" .. tostring(sys.pid())
+  sys.mkdirs(dir)
+  local function write(name, text)
+    local fh = assert(io.open(dir .. "/" .. name, "w")); fh:write(text); fh:close()
+  end
+  write("figures.csv", "name,label,value,unit,source,note\nsaving,Saving,194262,£,p. 24,\n"
+    .. "cost,Net cost,307335,£,same,typed\nshare,Share,0.56,,same,\n")
+  local recipe = [[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T1" } },
+  inputs = { figs = { path = "%s/%s", columns = { "name", "label", "value", "source" },
+    types = { name = "text", label = "text", unit = "text", source = "text", note = "text" } } },
+  design = { type = "economic", figures = { input = "figs" },
+    derived = { { name = "total", label = "Total", op = "sum", of = { "saving", "cost" } } } },
+  strength = { level = "none" },
+}
+]]
+  write("fig.lua", string.format(recipe, dir, "figures.csv"))
+  local res = runner.run(dir .. "/fig.lua", { out = dir .. "/out", formats = { "json" } })
+  local E = {}
+  for _, e in ipairs(res.estimates) do E[e.label] = e end
+  H.eq(E["figure.saving"].value, 194262)
+  H.eq(math.type(E["figure.saving"].value), "integer")   -- a whole figure stays whole, as typed in a recipe
+  H.eq(E["figure.share"].value, 0.56)
+  H.eq(E["figure.cost"].unit, "£")
+  H.eq(E["derived.total"].value, 194262 + 307335)
+  -- derived quantities from a file too: "of" lists names and numbers
+  write("derived.csv", "name,label,op,of,unit,note\nless,Saving less 1000,difference,saving 1000,£,\n")
+  write("der.lua", string.format(recipe, dir, "figures.csv"):gsub('derived = %b{}', 'derived = { input = "der" }')
+    :gsub("inputs = { ", string.format('inputs = { der = { path = "%s/derived.csv", types = { of = "text" } }, ', dir)))
+  res = runner.run(dir .. "/der.lua", { out = dir .. "/out", formats = { "json" } })
+  for _, e in ipairs(res.estimates) do E[e.label] = e end
+  H.eq(E["derived.less"].value, 194262 - 1000)
+  write("bad.csv", "name,label,value,unit,source,note\nsaving,Saving,194262,£,,\n")
+  write("bad.lua", string.format(recipe, dir, "bad.csv"))
+  local ok, e = pcall(runner.run, dir .. "/bad.lua", { out = dir .. "/out", formats = { "json" } })
+  H.ok(not ok and errors.is(e) and e.kind == "recipe", tostring(e))
+  H.ok(tostring(e and e.msg or e):find('design.figures: input "figs", row 1: source: ', 1, true), tostring(e and e.msg or e))
+end)

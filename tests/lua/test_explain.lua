@@ -3,7 +3,7 @@
 local H = ...
 local E = require("csc.explain")
 
-H.case("explain: docs/explain.md is generated from lua/csc/explain.lua (run make docs)", function()
+H.case("explain: docs/explain.md is generated from data/explain.yaml (run make docs)", function()
   local f = assert(io.open("docs/explain.md"))
   local doc = f:read("a")
   f:close()

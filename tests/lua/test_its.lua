@@ -159,6 +159,8 @@ H.case("its: Poisson and quasi-Poisson match glm", function()
   close(q.fit.se, ref("its_quasipoisson", "se"), QUASI, "quasi se")
   close(q.dispersion, ref("its_quasipoisson", "dispersion"), QUASI, "dispersion")
   close(q.fit.p_value, ref("its_quasipoisson", "p"), QUASI, "quasi p")
+  -- one dispersion serves the ITS engine and model.glm{dispersion = "pearson"}
+  H.eq(require("csc.model").pearson_dispersion(r.fit), q.dispersion)
   -- rate ratio = exp(level + slope (t - T)) at each post period
   for _, row in ipairs(q.periods) do
     if row.post then H.ok(row.ratio > 0 and row.ratio_lo < row.ratio and row.ratio < row.ratio_hi) end

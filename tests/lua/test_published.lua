@@ -177,6 +177,33 @@ H.case("mistakes in a published file name the file, line and column", function()
     recipe("nofile", '{ file = "published/none.csv" },'), { out = dir .. "/out" })
 end)
 
+H.case("a table as printed can be typed in a CSV file (rows_file), with the same figures as rows", function()
+  figures_file("tbl", 'k,mean,mean:p\na,.56,.128\nb,.39,\n')
+  local p = recipe("rowsfile", [[
+    { label = "T: {k} {column}", estimate = "m.{k}.{column}", source = "Table 1",
+      rows_file = "published/tbl.csv" },
+  ]])
+  runner.run(p, { out = dir .. "/out", formats = { "json" } })
+  local q = recipe("rowsinline", [[
+    { label = "T: {k} {column}", estimate = "m.{k}.{column}", source = "Table 1",
+      rows = { { "k", "mean", "mean:p" }, { "a", ".56", ".128" }, { "b", ".39", false } } },
+  ]])
+  runner.run(q, { out = dir .. "/out", formats = { "json" } })
+  local pub = results("rowsfile").published
+  H.eq(#pub, 3)                              -- the empty cell is a figure not printed
+  H.eq(pub, results("rowsinline").published)
+  figures_file("tblshort", 'k,mean\na\n')
+  H.raises(dir .. "/published/tblshort.csv:2: 1 cells, and the header names 2 columns", runner.run,
+    recipe("tblshort", '{ label = "{k}", estimate = "m.{k}.{column}", rows_file = "published/tblshort.csv" },'),
+    { out = dir .. "/out" })
+  H.raises("give rows or rows_file, not both", runner.run, recipe("both", [[
+    { label = "{k}", estimate = "m.{k}.{column}", rows_file = "published/tbl.csv", rows = { { "k" }, { "a" } } },
+  ]]), { out = dir .. "/out" })
+  H.raises("published figures file not found (rows_file", runner.run,
+    recipe("nofile2", '{ label = "{k}", estimate = "m.{k}.{column}", rows_file = "published/none.csv" },'),
+    { out = dir .. "/out" })
+end)
+
 H.case("csv_rows reads quoted fields, doubled quotes and line breaks as written", function()
   local util = require("csc.util")
   local rows = util.csv_rows('a,b\n"x, y","say ""hi"""\n\n"two\nlines",\r\nlast,"1"\n')

@@ -74,3 +74,47 @@ H.case("xlsx workbook: a bad cell or sheet is an error naming it", function()
     { sheets = { { name = "counts", ncol = 1, rows = { { print } } } } })
   H.raises("sheet name", hx.workbook, { sheets = { { name = "a:b", ncol = 1, rows = {} } } })
 end)
+
+-- xlsx as a format (docs/cli.md): `--format html,xlsx` writes report.html
+-- and report.xlsx and nothing the list leaves out; a recipe may ask for it
+-- in outputs.formats; an unknown format is still refused.  The workbook is
+-- read back with csceval's own workbook reader (openpyxl reads one made the
+-- same way in tests/tools/xlsx_test.sh).
+H.case("--format html,xlsx and outputs.formats = { \"xlsx\" } write report.xlsx", function()
+  local sys, frame = require("host.sys"), require("host.frame")
+  local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-xlsxfmt-" .. tostring(sys.pid())
+  sys.mkdirs(tmp)
+  local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
+  local function cli(args)
+    local cmd = { q(sys.exe()) }
+    for _, a in ipairs(args) do cmd[#cmd + 1] = q(a) end
+    local ok, _, code = os.execute(table.concat(cmd, " ") .. " >/dev/null 2>&1")
+    return ok and 0 or code
+  end
+  local function names(dir)
+    local t = {}
+    for _, f in ipairs(sys.listdir(dir) or {}) do t[f] = true end
+    return t
+  end
+  H.eq(cli({ "run", "tests/browser/gallery.lua", "--out", tmp .. "/a", "--format", "html,xlsx", "--quiet" }), 0)
+  local f = names(tmp .. "/a/gallery")
+  H.ok(f["report.html"] and f["report.xlsx"], "report.html and report.xlsx written")
+  H.ok(not f["report.md"] and not f["results.json"] and not f["wide.csv"], "nothing the list leaves out")
+  local book = tmp .. "/a/gallery/report.xlsx"
+  local sheets = frame.sheets(book)
+  H.eq(sheets[1], "About")
+  local est = assert(require("csc.read").read(book, { sheet = "Estimates" }))
+  H.ok(est:nrow() > 0, "the estimates sheet has rows")
+  -- the same workbook as --xlsx writes, but for the command it records
+  H.eq(cli({ "run", "tests/browser/gallery.lua", "--out", tmp .. "/b", "--format", "html", "--xlsx", "--quiet" }), 0)
+  H.eq(frame.sheets(tmp .. "/b/gallery/report.xlsx"), sheets)
+  -- a recipe's outputs.formats
+  local src = sys.read("tests/browser/gallery.lua")
+  local recipe = tmp .. "/only_xlsx.lua"
+  assert(sys.write_atomic(recipe, (src:gsub("\n  seed = 7,", '\n  seed = 7,\n  outputs = { formats = { "json", "xlsx" } },', 1))))
+  H.eq(cli({ "run", recipe, "--out", tmp .. "/c", "--quiet" }), 0)
+  f = names(tmp .. "/c/only_xlsx")
+  H.ok(f["report.xlsx"] and f["results.json"] and not f["report.html"], "outputs.formats = { \"json\", \"xlsx\" }")
+  H.eq(cli({ "run", "tests/browser/gallery.lua", "--out", tmp .. "/d", "--format", "html,xls" }), 2)
+  os.execute("rm -rf " .. q(tmp))
+end)

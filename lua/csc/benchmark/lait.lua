@@ -19,6 +19,14 @@ local function num(v)
   return tonumber(v)
 end
 
+--- Add an authority's figure `v` for year `y` to extra.all (the list of
+-- every authority's figures that ranks and quartiles are taken from).
+function M.add_figure(extra, y, code, v)
+  local l = extra.all[y] or {}
+  l[#l + 1] = { code, v }
+  extra.all[y] = l
+end
+
 --- Index one measure: key "code|year" (England "E|year") -> value or NA,
 -- why[key] = the printed token when missing, and extra =
 -- {region_of = {code -> region}, region = {"name|year" -> value},
@@ -47,11 +55,7 @@ function M.index(f, measure)
         elseif c < M.ENGLAND then
           if reg[i] ~= NA then extra.region_of[tostring(c)] = reg[i] end
           if name[i] ~= NA then extra.names[tostring(c)] = tostring(name[i]) end
-          if v then
-            local l = extra.all[y] or {}
-            l[#l + 1] = { c, v }
-            extra.all[y] = l
-          end
+          if v then M.add_figure(extra, y, c, v) end
         end
       end
     end

@@ -1,5 +1,5 @@
 --- `csceval explain [TOPIC]`: a design, estimate name, diagnostic, exit
--- code or recipe field explained, from lua/csc/explain.lua (the same text
+-- code or recipe field explained, from data/explain.yaml (the same text
 -- as docs/explain.md).  `csceval explain docs` prints docs/explain.md.
 -- @module csc.cli.explain
 local E = require("csc.explain")

@@ -21,7 +21,7 @@ local REFERRALS = EES .. "c1_children_in_need_referrals_and_rereferrals_2013_to_
 local POPULATION = EES .. "ons_mid-year_population_estimates_2012_to_2024.csv"
 local NEIGHBOURS = EES .. "New_Statistical_Neighbour_Groupings_April_2021.csv"
 
-local function header(design, la, what)
+local function header(design, what)
   return string.format([[
 -- %s
 -- Written by `csceval new %s`: a starting point that runs as it is on the
@@ -131,103 +131,107 @@ local function codes_list(nb, n)
   return "{ " .. table.concat(c, ", ") .. " }", table.concat(names, ", ")
 end
 
-local function its_recipe(la)
+-- The recipe every design writes, top to bottom: the header, title and
+-- question, the source and inputs (the same for every design), the design
+-- (its type, then r.design, a list of text), the published figures naming
+-- r.estimate, and one TODO limitation.
+local function recipe(r)
   return table.concat({
-    header("its", la, string.format("Interrupted time series: referrals per 10,000 children in %s.", la.name)),
+    header(r.type, r.what), r.preamble or "",
     "return {\n",
-    string.format("  title = \"Referrals per 10,000 children in %s before and after TODO: the programme\",\n", la.name),
-    string.format("  question = \"Did %s's rate of referrals per 10,000 children change in level or trend after TODO: "
-      .. "the programme began (TODO: month and year, e.g. April 2018)?\",\n", la.name),
+    "  title = \"" .. r.title .. "\",\n",
+    "  question = \"" .. r.question .. "\",\n",
     SOURCE, INPUTS:format(REFERRALS, POPULATION, NEIGHBOURS),
-    "  design = {\n    type = \"its\",\n",
-    PREPARE:format(string.format(" and old_la_code == %s", la.code)),
-    "    time = \"time_period\",\n    format = \"fy\",            -- print 2019 as 2018/19\n",
-    "    -- The first year of the programme, written as the statistics write it:\n"
-      .. "    -- \"2018/19\" is April 2018 to March 2019 (time_period 2019).\n",
-    "    interruption = \"2018/19\",   -- TODO: the programme's first year\n",
-    "    autocorrelation = \"auto\",   -- test the residuals and choose the standard errors\n",
-    OUTCOME, "  },\n",
-    PUBLISHED:format("referral_rate.level_change"),
-    "  limitations = {\n    \"TODO: what this analysis cannot show (other changes at the same time, short pre-period, ...)\",\n  },\n",
+    "  design = {\n    type = \"" .. r.type .. "\",\n",
+    table.concat(r.design),
+    "  },\n",
+    PUBLISHED:format(r.estimate),
+    "  limitations = {\n    \"TODO: " .. r.limitation .. "\",\n  },\n",
     "}\n",
   })
 end
 
+local function its_recipe(la)
+  return recipe({ type = "its",
+    what = string.format("Interrupted time series: referrals per 10,000 children in %s.", la.name),
+    title = string.format("Referrals per 10,000 children in %s before and after TODO: the programme", la.name),
+    question = string.format("Did %s's rate of referrals per 10,000 children change in level or trend after TODO: "
+      .. "the programme began (TODO: month and year, e.g. April 2018)?", la.name),
+    design = {
+      PREPARE:format(string.format(" and old_la_code == %s", la.code)),
+      "    time = \"time_period\",\n    format = \"fy\",            -- print 2019 as 2018/19\n",
+      "    -- The first year of the programme, written as the statistics write it:\n"
+        .. "    -- \"2018/19\" is April 2018 to March 2019 (time_period 2019).\n",
+      "    interruption = \"2018/19\",   -- TODO: the programme's first year\n",
+      "    autocorrelation = \"auto\",   -- test the residuals and choose the standard errors\n",
+      OUTCOME,
+    },
+    estimate = "referral_rate.level_change",
+    limitation = "what this analysis cannot show (other changes at the same time, short pre-period, ...)" })
+end
+
 local function cits_recipe(la)
-  return table.concat({
-    header("cits", la, string.format("Comparative interrupted time series: %s against its statistical neighbours.", la.name)),
-    "return {\n",
-    string.format("  title = \"Referrals per 10,000 children in %s against its statistical neighbours\",\n", la.name),
-    string.format("  question = \"Did %s's rate of referrals per 10,000 children depart from its trend, relative to "
-      .. "similar authorities, after TODO: the programme began?\",\n", la.name),
-    SOURCE, INPUTS:format(REFERRALS, POPULATION, NEIGHBOURS),
-    "  design = {\n    type = \"cits\",\n",
-    PREPARE:format(""),
-    "    unit = \"old_la_code\", time = \"time_period\", name = \"la_name\", region = \"region_name\",\n",
-    "    format = \"fy\",\n",
-    string.format("    treated = %s,                 -- %s (csceval la %s)\n", la.code, la.name, la.code),
-    "    interruption = \"2018/19\",     -- TODO: the programme's first year\n",
-    "    lag = 1,                      -- Newey-West lag for annual data\n",
-    "    -- Comparators: the statistical neighbours whose pre-period level and\n"
-      .. "    -- trend are closest (itsamatch's test is shown for each).\n",
-    "    select = {\n      neighbours = { input = \"neighbours\", code_column = \"LA num\" },\n"
-      .. "      method = \"distance\",\n      n = 5,\n    },\n",
-    OUTCOME,
-    "    placebo = { units = \"all\", comparators_rule = \"rest\", statistic = \"t\" },\n",
-    "  },\n",
-    PUBLISHED:format("referral_rate.impact"),
-    "  limitations = {\n    \"TODO: what this analysis cannot show\",\n  },\n",
-    "}\n",
-  })
+  return recipe({ type = "cits",
+    what = string.format("Comparative interrupted time series: %s against its statistical neighbours.", la.name),
+    title = string.format("Referrals per 10,000 children in %s against its statistical neighbours", la.name),
+    question = string.format("Did %s's rate of referrals per 10,000 children depart from its trend, relative to "
+      .. "similar authorities, after TODO: the programme began?", la.name),
+    design = {
+      PREPARE:format(""),
+      "    unit = \"old_la_code\", time = \"time_period\", name = \"la_name\", region = \"region_name\",\n",
+      "    format = \"fy\",\n",
+      string.format("    treated = %s,                 -- %s (csceval la %s)\n", la.code, la.name, la.code),
+      "    interruption = \"2018/19\",     -- TODO: the programme's first year\n",
+      "    lag = 1,                      -- Newey-West lag for annual data\n",
+      "    -- Comparators: the statistical neighbours whose pre-period level and\n"
+        .. "    -- trend are closest (itsamatch's test is shown for each).\n",
+      "    select = {\n      neighbours = { input = \"neighbours\", code_column = \"LA num\" },\n"
+        .. "      method = \"distance\",\n      n = 5,\n    },\n",
+      OUTCOME,
+      "    placebo = { units = \"all\", comparators_rule = \"rest\", statistic = \"t\" },\n",
+    },
+    estimate = "referral_rate.impact", limitation = "what this analysis cannot show" })
 end
 
 local function did_recipe(la)
   local list, names = codes_list(la.neighbours)
-  return table.concat({
-    header("did", la, string.format("Difference-in-differences: %s against its statistical neighbours.", la.name)),
-    "return {\n",
-    string.format("  title = \"Referrals per 10,000 children: %s against its statistical neighbours, difference-in-differences\",\n", la.name),
-    string.format("  question = \"Did referrals per 10,000 children change more in %s than in similar authorities "
-      .. "after TODO: the programme began?\",\n", la.name),
-    SOURCE, INPUTS:format(REFERRALS, POPULATION, NEIGHBOURS),
-    "  design = {\n    type = \"did\",\n",
-    PREPARE:format(""),
-    "    unit = \"old_la_code\", time = \"time_period\", name = \"la_name\", format = \"fy\",\n",
-    string.format("    treated = %s,   -- %s\n", la.code, la.name),
-    string.format("    -- its 2021 statistical neighbours: %s\n", names ~= "" and names or "none listed"),
-    #la.neighbours > 0 and string.format("    comparators = %s,\n", list) or "",
-    "    start = \"2018/19\",   -- TODO: the programme's first year\n",
-    "    event_study = { leads = 3, lags = 3 },\n",
-    "    outcomes = {\n      { name = \"referral_rate\", column = \"referral_rate\", label = \"Referrals per 10,000 children\" },\n    },\n",
-    "  },\n",
-    PUBLISHED:format("referral_rate.did_2x2"),
-    "  limitations = {\n    \"TODO: what this analysis cannot show\",\n  },\n",
-    "}\n",
-  })
+  return recipe({ type = "did",
+    what = string.format("Difference-in-differences: %s against its statistical neighbours.", la.name),
+    title = string.format("Referrals per 10,000 children: %s against its statistical neighbours, "
+      .. "difference-in-differences", la.name),
+    question = string.format("Did referrals per 10,000 children change more in %s than in similar authorities "
+      .. "after TODO: the programme began?", la.name),
+    design = {
+      PREPARE:format(""),
+      "    unit = \"old_la_code\", time = \"time_period\", name = \"la_name\", format = \"fy\",\n",
+      string.format("    treated = %s,   -- %s\n", la.code, la.name),
+      string.format("    -- its 2021 statistical neighbours: %s\n", names ~= "" and names or "none listed"),
+      #la.neighbours > 0 and string.format("    comparators = %s,\n", list) or "",
+      "    start = \"2018/19\",   -- TODO: the programme's first year\n",
+      "    event_study = { leads = 3, lags = 3 },\n",
+      "    outcomes = {\n      { name = \"referral_rate\", column = \"referral_rate\", label = \"Referrals per 10,000 "
+        .. "children\" },\n    },\n",
+    },
+    estimate = "referral_rate.did_2x2", limitation = "what this analysis cannot show" })
 end
 
 local function benchmark_recipe(la)
-  return table.concat({
-    header("benchmark", la, string.format("Benchmarking: %s against its statistical neighbours and England.", la.name)),
-    "return {\n",
-    string.format("  title = \"%s: referrals per 10,000 children against statistical neighbours and England\",\n", la.name),
-    string.format("  question = \"How did referrals to %s's children's social care move, compared with similar "
-      .. "authorities and England?\",\n", la.name),
-    SOURCE, INPUTS:format(REFERRALS, POPULATION, NEIGHBOURS),
-    "  design = {\n    type = \"benchmark\",\n",
-    string.format("    authority = %s,\n    authority_name = %q,\n", la.code, la.name),
-    "    neighbours = { input = \"neighbours\", code_column = \"LA num\", model = \"2021 statistical neighbours\" },\n",
-    "    years = { from = \"2012/13\", to = \"2024/25\" },\n",
-    "    measures = {\n      {\n        name = \"referral_rate\",\n        label = \"Referrals per 10,000 children\",\n"
-      .. "        input = \"referrals\",\n        numerator = \"referral_count\",\n"
-      .. "        -- 2017/18 referrals over the mid-2017 estimate of children aged 0-17\n"
-      .. "        denominator = { input = \"population\", column = \"population_estimate\", year_lag = 1 },\n"
-      .. "        per = 10000,\n        digits = 0,\n      },\n    },\n",
-    "  },\n",
-    PUBLISHED:format("referral_rate.authority.2019"),
-    "  limitations = {\n    \"TODO: what this comparison cannot show\",\n  },\n",
-    "}\n",
-  })
+  return recipe({ type = "benchmark",
+    what = string.format("Benchmarking: %s against its statistical neighbours and England.", la.name),
+    title = string.format("%s: referrals per 10,000 children against statistical neighbours and England", la.name),
+    question = string.format("How did referrals to %s's children's social care move, compared with similar "
+      .. "authorities and England?", la.name),
+    design = {
+      string.format("    authority = %s,\n    authority_name = %q,\n", la.code, la.name),
+      "    neighbours = { input = \"neighbours\", code_column = \"LA num\", model = \"2021 statistical neighbours\" },\n",
+      "    years = { from = \"2012/13\", to = \"2024/25\" },\n",
+      "    measures = {\n      {\n        name = \"referral_rate\",\n        label = \"Referrals per 10,000 children\",\n"
+        .. "        input = \"referrals\",\n        numerator = \"referral_count\",\n"
+        .. "        -- 2017/18 referrals over the mid-2017 estimate of children aged 0-17\n"
+        .. "        denominator = { input = \"population\", column = \"population_estimate\", year_lag = 1 },\n"
+        .. "        per = 10000,\n        digits = 0,\n      },\n    },\n",
+    },
+    estimate = "referral_rate.authority.2019", limitation = "what this comparison cannot show" })
 end
 
 -- matching and ipw: authorities as units, one row each, treated = the
@@ -236,90 +240,81 @@ local function cross_section(la, kind)
   local group = { { code = la.code, name = la.name } }
   for _, n in ipairs(la.neighbours) do group[#group + 1] = n end
   local list, names = codes_list(group)
-  local body = {
-    header(kind, la, kind == "matching" and "Matched comparison: authorities in a programme against matched authorities."
-      or "Inverse probability weighting: authorities in a programme against weighted authorities."),
-    "-- The units here are authorities (one row each); with record-level data\n"
-      .. "-- (one row per child) pass it with --data and set treat, covariates and outcomes.\n",
-    string.format("local PROGRAMME = %s   -- TODO: the programme's authorities (placeholder: %s)\n\n", list, names),
-    "return {\n",
-    "  title = \"Referrals per 10,000 children in TODO: the programme's authorities against comparable authorities\",\n",
-    "  question = \"Did referral rates in 2024/25 differ between the programme's authorities and comparable "
-      .. "authorities with similar rates before it began (2017/18)?\",\n",
-    SOURCE, INPUTS:format(REFERRALS, POPULATION, NEIGHBOURS),
-    "  design = {\n    type = \"" .. kind .. "\",\n",
-    "    -- One row per authority: the rate before (2017/18) and after (2024/25).\n",
-    "    prepare = function(data)\n"
-      .. "      local pop = data.population:filter('geographic_level == \"Local authority\"')\n"
-      .. "        :mutate(\"rate_year\", \"time_period + 1\")\n"
-      .. "        :select{ \"rate_year\", \"old_la_code\", \"population_estimate\" }\n"
-      .. "      local rates = data.referrals:filter('geographic_level == \"Local authority\"')\n"
-      .. "        :join(pop, { \"old_la_code\", time_period = \"rate_year\" }, \"left\")\n"
-      .. "        :mutate(\"rate\", \"referral_count / population_estimate * 10000\")\n"
-      .. "      local before = rates:filter('time_period == 2018')\n"
-      .. "        :select{ \"old_la_code\", \"la_name\", \"rate\", \"population_estimate\" }\n"
-      .. "        :rename{ rate = \"rate_2018\", population_estimate = \"children\" }\n"
-      .. "      local after = rates:filter('time_period == 2025'):select{ \"old_la_code\", \"rate\" }\n"
-      .. "        :rename{ rate = \"rate_2025\" }\n"
-      .. "      local codes = {}\n"
-      .. "      for i, c in ipairs(PROGRAMME) do codes[i] = tostring(c) end\n"
-      .. "      return before:join(after, \"old_la_code\", \"inner\")\n"
-      .. "        :filter('not is_missing(rate_2018) and not is_missing(rate_2025)')\n"
-      .. "        :mutate(\"programme\", \"old_la_code in {\" .. table.concat(codes, \", \") .. \"}\")\n"
-      .. "        :mutate(\"children_k\", \"children / 1000\")\n"
-      .. "    end,\n",
-    "    treat = \"programme\",\n",
-    "    labels = { rate_2018 = \"Referrals per 10,000, 2017/18\", children_k = \"Children aged 0-17 (thousands)\" },\n",
-  }
-  if kind == "matching" then
-    body[#body + 1] = "    covariates = { \"rate_2018\", \"children_k\" },\n"
-      .. "    distance = \"mahalanobis\",\n    ratio = 1,\n"
-  else
-    body[#body + 1] = "    covariates = { \"rate_2018\", \"children_k\" },\n    estimand = \"ATT\",\n"
-  end
-  body[#body + 1] = "    outcomes = {\n      { name = \"referral_rate\", column = \"rate_2025\", label = "
-    .. "\"Referrals per 10,000 children, 2024/25\",\n        unit = \"referrals per 10,000 children\" },\n    },\n  },\n"
-  body[#body + 1] = PUBLISHED:format("referral_rate.effect")
-  body[#body + 1] = "  limitations = {\n    \"TODO: what this comparison cannot show (few units, unmeasured differences)\",\n  },\n}\n"
-  return table.concat(body)
+  return recipe({ type = kind,
+    what = kind == "matching" and "Matched comparison: authorities in a programme against matched authorities."
+      or "Inverse probability weighting: authorities in a programme against weighted authorities.",
+    preamble = "-- The units here are authorities (one row each); with record-level data\n"
+      .. "-- (one row per child) pass it with --data and set treat, covariates and outcomes.\n"
+      .. string.format("local PROGRAMME = %s   -- TODO: the programme's authorities (placeholder: %s)\n\n", list, names),
+    title = "Referrals per 10,000 children in TODO: the programme's authorities against comparable authorities",
+    question = "Did referral rates in 2024/25 differ between the programme's authorities and comparable "
+      .. "authorities with similar rates before it began (2017/18)?",
+    design = {
+      "    -- One row per authority: the rate before (2017/18) and after (2024/25).\n",
+      "    prepare = function(data)\n"
+        .. "      local pop = data.population:filter('geographic_level == \"Local authority\"')\n"
+        .. "        :mutate(\"rate_year\", \"time_period + 1\")\n"
+        .. "        :select{ \"rate_year\", \"old_la_code\", \"population_estimate\" }\n"
+        .. "      local rates = data.referrals:filter('geographic_level == \"Local authority\"')\n"
+        .. "        :join(pop, { \"old_la_code\", time_period = \"rate_year\" }, \"left\")\n"
+        .. "        :mutate(\"rate\", \"referral_count / population_estimate * 10000\")\n"
+        .. "      local before = rates:filter('time_period == 2018')\n"
+        .. "        :select{ \"old_la_code\", \"la_name\", \"rate\", \"population_estimate\" }\n"
+        .. "        :rename{ rate = \"rate_2018\", population_estimate = \"children\" }\n"
+        .. "      local after = rates:filter('time_period == 2025'):select{ \"old_la_code\", \"rate\" }\n"
+        .. "        :rename{ rate = \"rate_2025\" }\n"
+        .. "      local codes = {}\n"
+        .. "      for i, c in ipairs(PROGRAMME) do codes[i] = tostring(c) end\n"
+        .. "      return before:join(after, \"old_la_code\", \"inner\")\n"
+        .. "        :filter('not is_missing(rate_2018) and not is_missing(rate_2025)')\n"
+        .. "        :mutate(\"programme\", \"old_la_code in {\" .. table.concat(codes, \", \") .. \"}\")\n"
+        .. "        :mutate(\"children_k\", \"children / 1000\")\n"
+        .. "    end,\n",
+      "    treat = \"programme\",\n",
+      "    labels = { rate_2018 = \"Referrals per 10,000, 2017/18\", children_k = \"Children aged 0-17 (thousands)\" },\n",
+      "    covariates = { \"rate_2018\", \"children_k\" },\n",
+      kind == "matching" and "    distance = \"mahalanobis\",\n    ratio = 1,\n" or "    estimand = \"ATT\",\n",
+      "    outcomes = {\n      { name = \"referral_rate\", column = \"rate_2025\", label = "
+        .. "\"Referrals per 10,000 children, 2024/25\",\n        unit = \"referrals per 10,000 children\" },\n    },\n",
+    },
+    estimate = "referral_rate.effect",
+    limitation = "what this comparison cannot show (few units, unmeasured differences)" })
 end
 
 local function custom_recipe(la)
-  return table.concat({
-    header("custom", la, string.format("A custom analysis: %s's referral rate against England, year by year.", la.name)),
-    "return {\n",
-    string.format("  title = \"%s's referral rate against England\",\n", la.name),
-    string.format("  question = \"How far was %s's rate of referrals per 10,000 children from England's, each year?\",\n", la.name),
-    SOURCE, INPUTS:format(REFERRALS, POPULATION, NEIGHBOURS),
-    "  design = {\n    type = \"custom\",\n",
-    "    label = \"Difference from England, year by year\",\n",
-    "    -- analyse(ctx) does the work: ctx.data.NAME is each input (a frame),\n"
-      .. "    -- ctx:estimate{...} records a number, ctx:table(...) a table.\n",
-    "    analyse = function(ctx)\n",
-    "      local pop = ctx.data.population:mutate(\"rate_year\", \"time_period + 1\")\n"
-      .. "        :select{ \"rate_year\", \"geographic_level\", \"old_la_code\", \"population_estimate\" }\n",
-    "      local ref = ctx.data.referrals:join(pop, { \"geographic_level\", \"old_la_code\", time_period = \"rate_year\" }, \"left\")\n"
-      .. "        :mutate(\"rate\", \"referral_count / population_estimate * 10000\")\n",
-    string.format("      local la = ref:filter('old_la_code == %s'):sort(\"time_period\")\n", la.code),
-    "      local england = ref:filter('geographic_level == \"National\"')\n",
-    "      local eng = {}\n",
-    "      for i, y in ipairs(england:column(\"time_period\")) do eng[y] = england:value(i, \"rate\") end\n",
-    "      local rows = {}\n",
-    "      for i, y in ipairs(la:column(\"time_period\")) do\n"
-      .. "        local r, e = la:value(i, \"rate\"), eng[y]\n"
-      .. "        if r ~= NA and e ~= nil and e ~= NA then\n"
-      .. "          local label = string.format(\"%d/%02d\", y - 1, y % 100)\n"
-      .. "          rows[#rows + 1] = { label, r, e, r - e }\n"
-      .. "          ctx:estimate{ label = \"difference.\" .. y, value = r - e, unit = \"per 10,000\", detail = true }\n"
-      .. "        end\n"
-      .. "      end\n",
-    "      ctx:table(\"by_year\", { columns = { \"year\", \"authority\", \"england\", \"difference\" }, rows = rows },\n"
-      .. "        { caption = \"Referrals per 10,000 children\", digits = 1 })\n",
-    "    end,\n  },\n",
-    PUBLISHED:format("difference.2019"),
-    "  limitations = {\n    \"TODO: what this analysis cannot show\",\n  },\n",
-    "}\n",
-  })
+  return recipe({ type = "custom",
+    what = string.format("A custom analysis: %s's referral rate against England, year by year.", la.name),
+    title = string.format("%s's referral rate against England", la.name),
+    question = string.format("How far was %s's rate of referrals per 10,000 children from England's, each year?",
+      la.name),
+    design = {
+      "    label = \"Difference from England, year by year\",\n",
+      "    -- analyse(ctx) does the work: ctx.data.NAME is each input (a frame),\n"
+        .. "    -- ctx:estimate{...} records a number, ctx:table(...) a table.\n",
+      "    analyse = function(ctx)\n",
+      "      local pop = ctx.data.population:mutate(\"rate_year\", \"time_period + 1\")\n"
+        .. "        :select{ \"rate_year\", \"geographic_level\", \"old_la_code\", \"population_estimate\" }\n",
+      "      local ref = ctx.data.referrals:join(pop, { \"geographic_level\", \"old_la_code\", time_period = "
+        .. "\"rate_year\" }, \"left\")\n"
+        .. "        :mutate(\"rate\", \"referral_count / population_estimate * 10000\")\n",
+      string.format("      local la = ref:filter('old_la_code == %s'):sort(\"time_period\")\n", la.code),
+      "      local england = ref:filter('geographic_level == \"National\"')\n",
+      "      local eng = {}\n",
+      "      for i, y in ipairs(england:column(\"time_period\")) do eng[y] = england:value(i, \"rate\") end\n",
+      "      local rows = {}\n",
+      "      for i, y in ipairs(la:column(\"time_period\")) do\n"
+        .. "        local r, e = la:value(i, \"rate\"), eng[y]\n"
+        .. "        if r ~= NA and e ~= nil and e ~= NA then\n"
+        .. "          local label = string.format(\"%d/%02d\", y - 1, y % 100)\n"
+        .. "          rows[#rows + 1] = { label, r, e, r - e }\n"
+        .. "          ctx:estimate{ label = \"difference.\" .. y, value = r - e, unit = \"per 10,000\", detail = true }\n"
+        .. "        end\n"
+        .. "      end\n",
+      "      ctx:table(\"by_year\", { columns = { \"year\", \"authority\", \"england\", \"difference\" }, rows = rows },\n"
+        .. "        { caption = \"Referrals per 10,000 children\", digits = 1 })\n",
+      "    end,\n",
+    },
+    estimate = "difference.2019", limitation = "what this analysis cannot show" })
 end
 
 -- --data FILE: the design's input is that file; its columns listed for the

@@ -322,11 +322,7 @@ function M.run(ctx, d)
         yy = tonumber(yy)
         if c and yy >= d.years.from and yy <= d.years.to then
           local v = value_of(c, yy)
-          if v then
-            local l = extra.all[yy] or {}
-            l[#l + 1] = { c, v }
-            extra.all[yy] = l
-          end
+          if v then lait.add_figure(extra, yy, c, v) end
         end
       end
       for _, l in pairs(extra.all) do table.sort(l, function(p, q) return tonumber(p[1]) < tonumber(q[1]) end) end

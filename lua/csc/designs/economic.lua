@@ -127,10 +127,14 @@ M.schema = S.record({
     index = S.map(S.number(), { required = true, doc = "price year -> deflator index" }),
   }),
   cost_tables = S.list(cost_table),
-  figures = S.list(figure),
+  figures = S.either({ S.list(figure), S.record({ input = S.string({ required = true }) }) },
+    { doc = "a list, or {input = \"figures\"} to read them from an input with columns name, label, value, "
+      .. "source, and optionally unit and note (a figure a row)" }),
   unit_costs = S.either({ S.list(unit_cost), S.record({ input = S.string({ required = true }),
     names = S.list(S.string()) }) }, { doc = "a list, or {input = \"unit_costs\"} to read a unit-cost library" }),
-  derived = S.list(derived),
+  derived = S.either({ S.list(derived), S.record({ input = S.string({ required = true }) }) },
+    { doc = "a list, or {input = \"derived\"} to read them from an input with columns name, label, op, of "
+      .. "(names or numbers, separated by spaces), and optionally unit and note (a quantity a row)" }),
   break_even = S.list(break_even),
   savings = S.list(saving),
   appraisals = S.list(appraisal),
@@ -300,11 +304,59 @@ function M.run(ctx, d)
       { caption = t.label .. " (" .. cur .. ")", digits = 0, note = note })
   end
 
+  -- A list the recipe gives as {input = "name"}: one entry a row of that
+  -- input, with the columns `columns` (`cell(column, value)` converts a
+  -- cell), each checked as the recipe's own entry would be.  Returns the
+  -- list and the place of entry i for messages.
+  local NA = require("host.frame").NA
+  local function from_input(key, list, schema, columns, cell)
+    local at = function(i) return string.format("%s[%d]", key, i) end
+    if type(list) ~= "table" or list.input == nil then return list, at end
+    local name = list.input
+    local f = ctx.data[name]
+    if not f then bad(string.format("design.%s.input: %q is not an input of the recipe", key, name)) end
+    local out = {}
+    for i = 1, f:nrow() do
+      local e = {}
+      for _, c in ipairs(columns) do
+        local v = f:has(c) and f:value(i, c) or nil
+        if v ~= nil and v ~= NA and v ~= "" then e[c] = cell and cell(c, v) or v end
+      end
+      local errs = {}
+      S.validate(schema, e, "", errs)
+      if errs[1] then
+        bad(string.format("design.%s: input %q, row %d: %s%s", key, name, i,
+          errs[1].path ~= "" and (errs[1].path .. ": ") or "", errs[1].msg))
+      end
+      out[i] = e
+    end
+    return out, function(i) return string.format("%s (input %q, row %d)", key, name, i) end
+  end
+  -- whole numbers stay whole (78 families), as when typed in a recipe
+  local function number_cell(c, v)
+    if c == "value" and type(v) == "number" then return math.tointeger(v) or v end
+    if c == "of" then
+      local list = {}
+      for w in tostring(v):gmatch("%S+") do
+        local x = tonumber(w)
+        list[#list + 1] = x and (math.tointeger(x) or x) or w
+      end
+      return list
+    end
+    return v
+  end
+
+  -- the figures and derived quantities, typed in the recipe or in a file
+  local figures, figures_at = from_input("figures", d.figures, figure,
+    { "name", "label", "value", "unit", "source", "note" }, number_cell)
+  local derived_list, derived_at = from_input("derived", d.derived, derived,
+    { "name", "label", "op", "of", "unit", "note" }, number_cell)
+
   -- ===== typed-in figures =====
-  if d.figures and #d.figures > 0 then
+  if figures and #figures > 0 then
     local rows = {}
-    for i, f in ipairs(d.figures) do
-      define(f.name, f.value, f.source, f.label, string.format("figures[%d]", i))
+    for i, f in ipairs(figures) do
+      define(f.name, f.value, f.source, f.label, figures_at(i))
       ctx:estimate({ label = "figure." .. f.name, value = f.value, unit = f.unit, group = "figures", detail = true })
       rows[#rows + 1] = { f.label, f.value, f.unit or "", f.source, f.note or "" }
     end
@@ -355,10 +407,10 @@ function M.run(ctx, d)
   end
 
   -- ===== derived quantities =====
-  if d.derived and #d.derived > 0 then
+  if derived_list and #derived_list > 0 then
     local rows = {}
-    for i, q in ipairs(d.derived) do
-      local path = string.format("derived[%d]", i)
+    for i, q in ipairs(derived_list) do
+      local path = derived_at(i)
       local xs, names = {}, {}
       for j, a in ipairs(q.of) do
         xs[j] = value(a, path .. string.format(".of[%d]", j))

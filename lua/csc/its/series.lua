@@ -335,7 +335,7 @@ function M.segmented(spec)
     local disp = C.choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
     local g = model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }
     local yv = est:column("_y")
-    local phi = g.pearson_chi2 / g.df_resid   -- as model.poisson{dispersion = "pearson"}
+    local phi = model.pearson_dispersion(g)   -- as model.poisson{dispersion = "pearson"}
     res.dispersion = phi
     local pr = {}
     for i = 1, #yv do pr[i] = (yv[i] - g.fitted[i]) / math.sqrt(g.fitted[i]) end

@@ -81,6 +81,23 @@ local function covariate_list(fn, f, field, v, extra)
   return names, g, v
 end
 
+-- The options of a call checked, and its data frame (field `data`).
+local function data_frame(fn, spec)
+  options(fn, spec)
+  return need_frame(fn, spec, "data")
+end
+
+-- The start that nearest, ipw and balance share: the options checked, the
+-- data frame, its 0/1 treatment column and the covariates (formula terms
+-- become columns of the frame returned).
+local function treated_frame(fn, spec)
+  local f = data_frame(fn, spec)
+  local treat = need_column(fn, f, "treat", spec.treat, true)
+  local covs, cov_formula
+  covs, f, cov_formula = covariate_list(fn, f, "covariates", spec.covariates, { treat })
+  return f, treat, covs, cov_formula
+end
+
 -- spec.names: a table of output column names with the given keys only.
 local function names_of(fn, v, keys)
   if v == nil then return {} end
@@ -135,9 +152,27 @@ local NEAREST_FIELDS = declare("nearest", {
 -- without a caliper), cal_raw, order, ...), `spec` (the options in force),
 -- `warnings` (sentences: matched units with fewer than `ratio` matches).
 ---@class csc.match.Matched
-local Matched = {}
-Matched.__index = Matched
-M.Matched = Matched
+-- A result class: a table of methods that is its own metatable, exported
+-- as M[name] (Matched, Weighted, Balance, Effect).
+local function result_class(name)
+  local c = {}
+  c.__index = c
+  M[name] = c
+  return c
+end
+
+--- The options of a method of a result (Matched or Weighted): a copy of
+-- `opts` on the result's sample (its data, treatment and weights), with its
+-- estimand unless `opts` gives one.
+local function on_sample(self, opts)
+  local o = {}
+  for k, v in pairs(opts or {}) do o[k] = v end
+  o.data, o.treat, o.weights = self.data, self.spec.treat, self.spec.weights_name
+  o.estimand = o.estimand or self.spec.estimand
+  return o
+end
+
+local Matched = result_class("Matched")
 
 function Matched.__tostring(m)
   local i = m.info
@@ -200,11 +235,8 @@ end
 ---@return csc.match.Matched
 function M.nearest(spec)
   local fn = "nearest"
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
-  local treat = need_column(fn, f, "treat", spec.treat, true)
-  local covs, pscov, cov_formula, ps_formula
-  covs, f, cov_formula = covariate_list(fn, f, "covariates", spec.covariates, { treat })
+  local f, treat, covs, cov_formula = treated_frame(fn, spec)
+  local pscov, ps_formula
   pscov, f, ps_formula = covariate_list(fn, f, "ps_covariates", spec.ps_covariates, { treat })
   local dflt = (spec.score and "score") or "mahalanobis"
   -- "glm" is MatchIt's name for the logistic regression score (its
@@ -357,11 +389,8 @@ function Matched:balance(opts)
       end
     end
   end
-  local b = {}
-  for k, v in pairs(opts) do b[k] = v end
-  b.data, b.treat, b.covariates, b.labels = data, self.spec.treat, covs, labels
-  b.weights = self.spec.weights_name
-  b.estimand = b.estimand or self.spec.estimand
+  local b = on_sample(self, opts)
+  b.data, b.covariates, b.labels = data, covs, labels
   return M.balance(b)
 end
 
@@ -370,13 +399,9 @@ end
 -- lm + sandwich::vcovCL(cluster = ~subclass)); HC3 with replacement (its
 -- advice for matching with replacement).
 function Matched:effect(opts)
-  opts = opts or {}
-  local e = {}
-  for k, v in pairs(opts) do e[k] = v end
-  e.data, e.treat, e.weights = self.data, self.spec.treat, self.spec.weights_name
+  local e = on_sample(self, opts)
   if not self.spec.replace then e.subclass = e.subclass or self.spec.subclass_name end
   e.vcov = e.vcov or (self.spec.replace and "HC3" or "cluster")
-  e.estimand = e.estimand or self.spec.estimand
   return M.effect(e)
 end
 
@@ -394,9 +419,7 @@ local IPW_FIELDS = declare("ipw", {
 -- (treated / control: n, n_kept, sum_w, ess, w_min, w_max, ps_min, ps_max,
 -- n_outside_support, n_truncated; support_lo, support_hi, n_trimmed, ...).
 ---@class csc.match.Weighted
-local Weighted = {}
-Weighted.__index = Weighted
-M.Weighted = Weighted
+local Weighted = result_class("Weighted")
 
 function Weighted.__tostring(w)
   local i = w.info
@@ -429,11 +452,7 @@ end
 ---@return csc.match.Weighted
 function M.ipw(spec)
   local fn = "ipw"
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
-  local treat = need_column(fn, f, "treat", spec.treat, true)
-  local covs, cov_formula
-  covs, f, cov_formula = covariate_list(fn, f, "covariates", spec.covariates, { treat })
+  local f, treat, covs, cov_formula = treated_frame(fn, spec)
   local score = need_column(fn, f, "score", spec.score, false)
   if not score and #covs == 0 then failn(fn, "covariates", "give 'covariates' (the propensity model) or 'score'") end
   local tlo, thi = pair_of(fn, "trim", spec.trim, false)
@@ -459,24 +478,16 @@ end
 
 --- Balance before and after weighting (see match.balance).
 function Weighted:balance(opts)
-  opts = opts or {}
-  local b = {}
-  for k, v in pairs(opts) do b[k] = v end
-  b.data, b.treat, b.weights = self.data, self.spec.treat, self.spec.weights_name
+  local b = on_sample(self, opts)
   b.covariates = b.covariates or self.spec.ps_covariates
-  b.estimand = b.estimand or self.spec.estimand
   return M.balance(b)
 end
 
 --- Effect under the weights (see match.effect); survey::svyglm's
 -- standard error by default.
 function Weighted:effect(opts)
-  opts = opts or {}
-  local e = {}
-  for k, v in pairs(opts) do e[k] = v end
-  e.data, e.treat, e.weights = self.data, self.spec.treat, self.spec.weights_name
+  local e = on_sample(self, opts)
   e.vcov = e.vcov or "svyglm"
-  e.estimand = e.estimand or self.spec.estimand
   return M.effect(e)
 end
 
@@ -493,9 +504,7 @@ local BALANCE_FIELDS = declare("balance", {
 -- smd_adj, var_ratio_adj, ess_treated_adj, ess_control_adj), `threshold`,
 -- `adjusted` (whether there are adjusted columns).
 ---@class csc.match.Balance
-local Balance = {}
-Balance.__index = Balance
-M.Balance = Balance
+local Balance = result_class("Balance")
 
 --- Balance of covariates between groups, before and (given `weights`)
 -- after matching or weighting; cobalt::bal.tab's conventions by default.
@@ -511,11 +520,7 @@ M.Balance = Balance
 ---@return csc.match.Balance
 function M.balance(spec)
   local fn = "balance"
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
-  local treat = need_column(fn, f, "treat", spec.treat, true)
-  local covs
-  covs, f = covariate_list(fn, f, "covariates", spec.covariates, { treat })
+  local f, treat, covs = treated_frame(fn, spec)
   if #covs == 0 then failn(fn, "covariates", "field 'covariates' is required (a list of column names)") end
   local w = need_column(fn, f, "weights", spec.weights, false)
   local bw = need_column(fn, f, "base_weights", spec.base_weights, false)
@@ -607,9 +612,7 @@ local EFFECT_FIELDS = declare("effect", {
 -- rescaling), n_used, n_treated, n_control, n_clusters, n_dropped, vcov,
 -- method.
 ---@class csc.match.Effect
-local Effect = {}
-Effect.__index = Effect
-M.Effect = Effect
+local Effect = result_class("Effect")
 
 function Effect.__tostring(e)
   return string.format("%s: %s (se %s, %d%% CI %s to %s, p = %s)", e.method, fmt(e.estimate),
@@ -637,8 +640,7 @@ local VCOV_WORDS = {
 ---@return csc.match.Effect
 function M.effect(spec)
   local fn = "effect"
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
+  local f = data_frame(fn, spec)
   local y = need_column(fn, f, "outcome", spec.outcome, true)
   local treat = need_column(fn, f, "treat", spec.treat, true)
   local w = need_column(fn, f, "weights", spec.weights, false)
@@ -686,8 +688,7 @@ declare("first_event", { "data", "id", "date", "offset_days", "name", "where" })
 ---@return csc.Frame
 function M.first_event(spec)
   local fn = "first_event"
-  options(fn, spec)
-  local f = need_frame(fn, spec, "data")
+  local f = data_frame(fn, spec)
   local id = need_column(fn, f, "id", spec.id, true)
   local date = need_column(fn, f, "date", spec.date, true)
   if f:type(date) ~= "date" then failn(fn, nil, string.format("column %q is %s, not a date", date, f:type(date))) end

@@ -108,6 +108,12 @@ end
 --- Formats written when neither --format nor the recipe's outputs.formats says.
 M.default_formats = { "md", "csv", "json", "html" }
 
+--- Every format --format and outputs.formats accept: the defaults and
+-- xlsx (report.xlsx, as --xlsx writes it), which is written only when asked.
+M.format_list = { "md", "csv", "json", "html", "xlsx" }
+M.formats = {}
+for _, f in ipairs(M.format_list) do M.formats[f] = true end
+
 -- CRC-32 (ISO 3309, as PNG chunks use), table-driven.
 local CRC = {}
 for i = 0, 255 do
@@ -207,7 +213,7 @@ function M.render(ctx, r, published, stamp, formats)
   if outputs.ees then
     for name, text in pairs(require("csc.render.ees").files(ctx, r)) do files[name] = text end
   end
-  if ctx.xlsx then
+  if ctx.xlsx or want.xlsx then
     files["report.xlsx"] = require("csc.render.xlsx").render(ctx, r, published, stamp)
   end
   for name, text in pairs(ctx.files) do files[name] = text end

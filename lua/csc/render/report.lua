@@ -42,11 +42,15 @@ local function fmt_p(p)
   return util.fmt_fixed(p, 3)
 end
 
-local function digits_for(t, c)
+--- The decimals of column `c` of a table record: its `digits`, a number
+-- for every column or a table by column name (nil: as cell() chooses).
+-- The report.xlsx sheets use the same rule.
+function M.digits_for(t, c)
   if type(t.digits) == "table" then return t.digits[c] end
   if type(t.digits) == "number" then return t.digits end
   return nil
 end
+local digits_for = M.digits_for
 
 --- A table block from a ctx table record {name, columns, rows, digits, caption, note}.
 M.MAX_ROWS = 500

@@ -666,6 +666,11 @@ local function copy_common(spec, extra)
   return o
 end
 
+-- The checked x and y of series i of a chart's `series` list.
+local function series_xy(s, i, fn)
+  return list(s.x, "series[" .. i .. "].x", fn), list(s.y, "series[" .. i .. "].y", fn)
+end
+
 -- ===== Chart kinds =====
 
 --- Several series as lines with markers: series = {{name, x, y}, ...}.
@@ -673,8 +678,8 @@ function M.lines(spec)
   req(spec, "svg.lines")
   local layers = {}
   for i, s in ipairs(list(spec.series, "series", "svg.lines")) do
-    layers[#layers + 1] = { type = "line", x = list(s.x, "series[" .. i .. "].x", "svg.lines"),
-      y = list(s.y, "series[" .. i .. "].y", "svg.lines"), name = s.name, style = s.style or i, markers = true }
+    local x, y = series_xy(s, i, "svg.lines")
+    layers[#layers + 1] = { type = "line", x = x, y = y, name = s.name, style = s.style or i, markers = true }
   end
   return M.plot(copy_common(spec, { layers = layers }))
 end
@@ -706,9 +711,8 @@ function M.its(spec)
     end
   end
   for i, s in ipairs(series) do
-    layers[#layers + 1] = { type = "points", x = list(s.x, "series[" .. i .. "].x", "svg.its"),
-      y = list(s.y, "series[" .. i .. "].y", "svg.its"), style = i, marker = M.markers[i],
-      name = nm(s, "observed") }
+    local x, y = series_xy(s, i, "svg.its")
+    layers[#layers + 1] = { type = "points", x = x, y = y, style = i, marker = M.markers[i], name = nm(s, "observed") }
   end
   local iv = spec.intervention
   if type(iv) == "number" then iv = { { x = iv } }

@@ -13,6 +13,7 @@
 -- available).  The workbook is made in memory (host.xlsx, libxlsxwriter)
 -- and written with the other outputs, atomically.
 -- @module csc.render.xlsx
+local report = require("csc.render.report")
 local util = require("csc.util")
 
 local M = {}
@@ -115,12 +116,6 @@ function M.sheet_name(name, used)
   return out
 end
 
-local function digits_for(t, c)
-  if type(t.digits) == "table" then return t.digits[c] end
-  if type(t.digits) == "number" then return t.digits end
-  return nil
-end
-
 local function about(ctx, r, stamp)
   local s = r.spec
   local rows = {}
@@ -184,7 +179,7 @@ function M.model(ctx, r, published, stamp)
     local body = {}
     for i, row in ipairs(t.rows) do
       local cells = {}
-      for j, c in ipairs(t.columns) do cells[j] = M.cell(row[j], digits_for(t, c)) end
+      for j, c in ipairs(t.columns) do cells[j] = M.cell(row[j], report.digits_for(t, c)) end
       body[i] = cells
     end
     local notes = {}

@@ -49,17 +49,43 @@ function M.children(ret)
   return ch
 end
 
-local function fail(ret, code, rec, field, msg)
+--- Record that rule `code` fails on record `rec` (its table, file, line,
+-- child and `field`'s value); the year-on-year rules use it too.
+function M.fail(ret, code, rec, field, msg)
   read.fail(ret, { rule = code, table = rec._table, file = ret.tables[rec._table] and ret.tables[rec._table].file,
     line = rec._line, child = rec.CHILD, field = field, value = field and rec[field] or nil, message = msg })
 end
+local fail = M.fail
 
 local function days(e) if e._d.DECOM and e._d.DEC then return e._d.DEC - e._d.DECOM end end
 
+--- A set of rules: `set.rules` lists {code=, what=, run=}, `set.add(code,
+-- what, run)` adds one, `set.by_code` indexes them once all are added
+-- (`set.index()`), and `set.apply(only, ...)` runs each rule, or those whose
+-- codes `only` lists, with the arguments given.  The current-year rules
+-- here and the year-on-year ones (csc.ssda903.validate_last) are two sets.
+function M.ruleset()
+  local set = { rules = {}, by_code = {} }
+  function set.add(code, what, run) set.rules[#set.rules + 1] = { code = code, what = what, run = run } end
+  function set.index()
+    for _, r in ipairs(set.rules) do set.by_code[r.code] = r end
+    return set
+  end
+  function set.apply(only, ...)
+    local want
+    if only then want = {}; for _, c in ipairs(only) do want[c] = true end end
+    for _, r in ipairs(set.rules) do
+      if not want or want[r.code] then r.run(...) end
+    end
+  end
+  return set
+end
+
 --- The rules: {code=, what=, run=function(ret, children)}.  `what` is the
 -- rule in short; DfE's message is in the rule file.
-M.rules = {}
-local function rule(code, what, run) M.rules[#M.rules + 1] = { code = code, what = what, run = run } end
+local current = M.ruleset()
+M.rules = current.rules
+local rule = current.add
 
 local function each_episode(f)
   return function(ret, ch)
@@ -344,18 +370,12 @@ rule("DOB", "DOB agrees between the header and other tables (no DfE code)", func
 end)
 
 --- Rules by code.
-M.by_code = {}
-for _, r in ipairs(M.rules) do M.by_code[r.code] = r end
+M.by_code = current.index().by_code
 
 --- Apply every rule (or those listed in `only`) to the return.  Failures are
 -- appended to ret.failures.  Returns ret.
 function M.validate(ret, only)
-  local ch = M.children(ret)
-  local want
-  if only then want = {}; for _, c in ipairs(only) do want[c] = true end end
-  for _, r in ipairs(M.rules) do
-    if not want or want[r.code] then r.run(ret, ch) end
-  end
+  current.apply(only, ret, M.children(ret))
   return ret
 end
 

@@ -8,23 +8,20 @@
 -- specification lacks), 559-561, 584 (adoption decisions) and the
 -- social-worker rules are not implemented.
 -- @module csc.ssda903.validate_last
-local read = require("csc.ssda903.read")
 local validate = require("csc.ssda903.validate")
 
 local M = {}
 
-local function fail(ret, code, rec, field, msg)
-  read.fail(ret, { rule = code, table = rec._table, file = ret.tables[rec._table] and ret.tables[rec._table].file,
-    line = rec._line, child = rec.CHILD, field = field, value = field and rec[field] or nil, message = msg })
-end
+local fail = validate.fail
 
 local function where(last, rec)
   return string.format("%s:%d", last.tables[rec._table] and last.tables[rec._table].file or rec._table, rec._line)
 end
 
 --- The rules: {code=, what=, run=function(ret, last, ch, lch)}.
-M.rules = {}
-local function rule(code, what, run) M.rules[#M.rules + 1] = { code = code, what = what, run = run } end
+local year_on_year = validate.ruleset()
+M.rules = year_on_year.rules
+local rule = year_on_year.add
 
 -- children in both years, in order of CHILD
 local function both(ch, lch)
@@ -186,8 +183,7 @@ rule("576", "a missing period open at the end of last year is recorded again thi
 end)
 
 --- Rules by code.
-M.by_code = {}
-for _, r in ipairs(M.rules) do M.by_code[r.code] = r end
+M.by_code = year_on_year.index().by_code
 
 --- Apply every rule (or those in `only`) to return `ret` against `last`,
 -- the previous collection year's return.  Failures go to ret.failures.
@@ -195,12 +191,7 @@ function M.validate_last(ret, last, only)
   if last.year ~= ret.year - 1 then
     error(string.format("validate_last: last year's return is for %d, not %d", last.year, ret.year - 1), 2)
   end
-  local ch, lch = validate.children(ret), validate.children(last)
-  local want
-  if only then want = {}; for _, c in ipairs(only) do want[c] = true end end
-  for _, r in ipairs(M.rules) do
-    if not want or want[r.code] then r.run(ret, last, ch, lch) end
-  end
+  year_on_year.apply(only, ret, last, validate.children(ret), validate.children(last))
   return ret
 end
 
