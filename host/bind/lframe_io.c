@@ -19,7 +19,7 @@
  * call in read_csv's options. */
 #define LIMITS_KEY "csceval.csv_limits"
 
-static size_t limit_of(lua_State *L, int opts, const char *key) {
+size_t lframe_limit(lua_State *L, int opts, const char *key) {
   size_t v = 0;
   if (lua_istable(L, opts) && lua_getfield(L, opts, key) == LUA_TNUMBER) {
     lua_Number n = lua_tonumber(L, -1);
@@ -84,11 +84,11 @@ static int frame_read_csv(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  opts.max_field = limit_of(L, 2, "max_field");
-  opts.max_columns = limit_of(L, 2, "max_columns");
-  opts.max_rows = limit_of(L, 2, "max_rows");
-  opts.max_bytes = limit_of(L, 2, "max_bytes");
-  size_t threads = limit_of(L, 2, "threads");   /* 0: CSCEVAL_THREADS, else every core */
+  opts.max_field = lframe_limit(L, 2, "max_field");
+  opts.max_columns = lframe_limit(L, 2, "max_columns");
+  opts.max_rows = lframe_limit(L, 2, "max_rows");
+  opts.max_bytes = lframe_limit(L, 2, "max_bytes");
+  size_t threads = lframe_limit(L, 2, "threads");   /* 0: CSCEVAL_THREADS, else every core */
   opts.threads = threads > CSVTAB_MAX_THREADS ? CSVTAB_MAX_THREADS : (unsigned)threads;
   if (lua_istable(L, 2) && lua_getfield(L, 2, "origin") == LUA_TSTRING)
     opts.override_origin = lua_tostring(L, -1);   /* anchored on the stack */

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <gsl/gsl_version.h>
@@ -22,6 +23,7 @@
 #include "app/fs.h"
 #include "app/state.h"
 #include "app/sha256.h"
+#include "app/ticker.h"
 #include "lhelp.h"
 
 static int fail_errno(lua_State *L, const char *what, const char *path) {
@@ -382,6 +384,34 @@ static int sys_listdir(lua_State *L) {
   return 1;
 }
 
+/* Lua: sys.getenv(name) -> string | nil */
+static int sys_getenv(lua_State *L) {
+  const char *v = getenv(luaL_checkstring(L, 1));
+  if (v) lua_pushstring(L, v); else lua_pushnil(L);
+  return 1;
+}
+
+/* Lua: sys.peak_rss() -> bytes: the peak resident memory of this process so
+ * far (getrusage ru_maxrss, which Linux gives in kilobytes) */
+static int sys_peak_rss(lua_State *L) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return fail_errno(L, "getrusage failed", "peak_rss");
+  lua_pushinteger(L, (lua_Integer)ru.ru_maxrss * 1024);
+  return 1;
+}
+
+/* Lua: sys.ticker(label, k, n, delay) opens step k of n on the terminal's
+ * progress line (drawn by a thread once the step has lasted delay seconds:
+ * host/app/ticker.h); sys.ticker() closes it.  The caller checks isatty. */
+static int sys_ticker(lua_State *L) {
+  if (lua_isnoneornil(L, 1)) { hs_ticker_stop(); return 0; }
+  const char *label = luaL_checkstring(L, 1);
+  int k = (int)luaL_checkinteger(L, 2), n = (int)luaL_checkinteger(L, 3);
+  double delay = luaL_optnumber(L, 4, 2.0);
+  lua_pushboolean(L, hs_ticker_step(label, k, n, delay) == 0);
+  return 1;
+}
+
 static const luaL_Reg sys_funcs[] = {
   {"listdir", sys_listdir},
   {"set_memory_limit", sys_set_memory_limit}, {"memory", sys_memory},
@@ -391,6 +421,7 @@ static const luaL_Reg sys_funcs[] = {
   {"set_alarm", sys_set_alarm}, {"read", sys_read}, {"sha256_file", sys_sha256_file},
   {"sha256", sys_sha256}, {"isatty", sys_isatty}, {"clock", sys_clock},
   {"stderr", sys_stderr}, {"stdout", sys_stdout}, {"versions", sys_versions},
+  {"getenv", sys_getenv}, {"peak_rss", sys_peak_rss}, {"ticker", sys_ticker},
   {NULL, NULL}};
 
 int luaopen_host_sys(lua_State *L) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include "data/progress.h"
 
 struct nnctx {
   const struct match_work *w;
@@ -68,6 +69,7 @@ int match_nn_stratum(const struct match_work *w, const size_t *units, size_t nu,
     size_t live = nc;
     for (size_t round = 0; round < K; round++)
       for (size_t i = 0; i < nord && live > 0; i++) {
+        if ((i & 4095) == 0) progress_note(round * nord + i, K * nord);
         size_t t = ord[i];
         if (s->discarded && s->discarded[t]) continue;
         if (match_kd_knn(&kd, t, 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2) == 0)
@@ -79,6 +81,7 @@ int match_nn_stratum(const struct match_work *w, const size_t *units, size_t nu,
       }
   } else {
     for (size_t i = 0; i < nord; i++) {
+      if ((i & 4095) == 0) progress_note(i, nord);
       size_t t = ord[i];
       if (s->discarded && s->discarded[t]) continue;
       size_t got = match_kd_knn(&kd, t, K + 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2);

@@ -56,6 +56,16 @@ local function num_or_nil(v, what, level)
   return v
 end
 
+--- Begin a named step of the analysis (e.g. "matching"): the run times
+-- each step (a recipe with timings = true shows them in its report) and, on
+-- a terminal, shows a progress line for a step that lasts over 2 seconds.
+function Ctx:step(label)
+  if self.steps then self.steps:begin(tostring(label)) end
+  -- frames the last step let go of are freed now, not at some later
+  -- collection: on ten million rows each holds hundreds of megabytes
+  collectgarbage()
+end
+
 --- Record an estimate.  Fields: label (unique), value, and optionally se,
 -- ci = {low, high}, p, n, df, unit, method, group, title (the estimate in
 -- words for readers; csc.render.labels makes one when absent); headline = true marks the

@@ -83,12 +83,45 @@ function M.check_qualified(list, recipes)
   end
 end
 
---- Load every input.  Returns data (name -> frame) and provenance records.
+--- A recipe's input path with a leading "~/" read as the user's home
+-- folder ($HOME), for files kept outside the checkout (a generated cache).
+function M.expand(path)
+  if path:sub(1, 2) == "~/" then
+    local home = sys.getenv("HOME")
+    if home and home ~= "" then return home .. path:sub(2) end
+  end
+  return path
+end
+
+--- Why a run of r skips rather than reads input `inp` at `path` (nil: it
+-- reads it).  An input with skip_when_absent (a large generated file) skips
+-- the whole run when its file is not there and no --data replaced it, and
+-- also when the environment sets CSCEVAL_SKIP_LARGE=1 (the test suites do,
+-- so a ten-million-row example never runs under the sanitizers).
+local function skip_reason(name, inp, path, overridden)
+  if not inp.skip_when_absent or overridden then return nil end
+  if sys.getenv("CSCEVAL_SKIP_LARGE") == "1" then
+    return string.format("the input %s (%s) is skipped because CSCEVAL_SKIP_LARGE=1 is set (unset it to run "
+      .. "this recipe)", name, path)
+  end
+  if sys.kind(path) == nil then
+    return string.format("the input %s (%s) is not here; %s, or pass --data %s=PATH", name, path,
+      inp.skip_when_absent, name)
+  end
+end
+
+--- Load every input.  Returns data (name -> frame), provenance records and,
+-- when the run is to be skipped (skip_reason), the reason instead of data.
 function M.load_inputs(r, overrides)
   local data, prov = {}, {}
   for _, name in ipairs(util.sorted_keys(r.spec.inputs)) do
     local inp = r.spec.inputs[name]
-    local path = overrides[name] or inp.path
+    local why = skip_reason(name, inp, M.expand(inp.path), overrides[name] ~= nil)
+    if why then return nil, nil, why end
+  end
+  for _, name in ipairs(util.sorted_keys(r.spec.inputs)) do
+    local inp = r.spec.inputs[name]
+    local path = overrides[name] or M.expand(inp.path)
     local where = recipe.where(r, "inputs." .. name .. ".path")
     if sys.kind(path) ~= "file" and inp.optional and not overrides[name] then
       -- an optional input (context figures, say) that is not here: the
@@ -143,6 +176,24 @@ function M.load_inputs(r, overrides)
     ::continue::
   end
   return data, prov
+end
+
+-- Bytes a value of each column type takes (host/data/frame.h): doubles and
+-- 64-bit integers 8, dates and text codes 4 (int32 into a shared
+-- dictionary), 0/1 columns 1.
+local TYPE_BYTES = { float64 = 8, int64 = 8, date = 4, text = 4, bool = 1 }
+
+--- The column data of frame f in bytes: its values, at their type's width,
+-- plus one byte a row for a column with missing values (the reason array).
+-- Text dictionaries are left out (a few bytes per distinct value).
+function M.column_bytes(f)
+  local n, total = f:nrow(), 0
+  for _, c in ipairs(f:names()) do
+    total = total + n * (TYPE_BYTES[f:type(c)] or 8)
+    local nas = f:na_counts(c)
+    if (nas.present or n) < n then total = total + n end
+  end
+  return total
 end
 
 --- Missing values in the named columns of f, by reason, e.g. {c = 12, x = 3}.

@@ -55,6 +55,10 @@ local input_schema = S.record({
   real_data = S.string({ doc = "what the real file is and who holds it" }),
   columns = S.list(S.string()),
   optional = S.boolean({ doc = "run without this input when its file is absent (the recipe checks ctx.data)" }),
+  skip_when_absent = S.string({ doc = "for a large generated file: when it is absent (and no --data replaces it) "
+    .. "the run is skipped, with a message, instead of failing; the text says how to make the file (e.g. \"make it "
+    .. "with sh tests/bench/scale.sh\"). Also skipped when the environment sets CSCEVAL_SKIP_LARGE=1, as the test "
+    .. "suites do" }),
 })
 
 M.schema = S.record({
@@ -93,6 +97,8 @@ M.schema = S.record({
     allow_small = S.string({ doc = "why this report may show small counts (e.g. to compare with a published table); the report shows a notice" }),
   }, { doc = "disclosure control for outputs built from record-level input (on by default for such input)" }),
   data_note = S.string(),
+  timings = S.boolean({ doc = "add a table of the time each step of the run took, with the process's peak resident "
+    .. "memory and the size of the inputs' column data, to the report (its figures then differ from run to run)" }),
   labels = S.map(S.string(), { doc = "estimate keys (or their leading parts) and column names in plain "
     .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.render.labels)" }),
   -- strength of evidence on the Innovation Programme's scale (csc.evidence)

@@ -9,6 +9,7 @@ local deadline = require("csc.deadline")
 local data = require("csc.data")
 local errors = require("csc.errors")
 local output = require("csc.render.output")
+local progress = require("csc.progress")
 local published = require("csc.published")
 local recipe = require("csc.recipe")
 local sys = require("host.sys")
@@ -74,14 +75,19 @@ function M.call(r, f, ...)
   return table.unpack(res, 2, res.n)
 end
 
---- Load, validate and read inputs (shared by run and check).
+--- Load, validate and read inputs (shared by run and check).  Returns the
+-- recipe, data, provenance and design module; or the recipe and, as the
+-- fifth value, why the run is skipped (an input with skip_when_absent).
+-- opts.steps (csc.progress.steps) times reading the inputs.
 function M.prepare(path, opts)
   local r = recipe.load(path, { trusted = opts.trusted, timeout = opts.timeout })
   r.timeout = opts.timeout
   check.read_year_text(r)
   recipe.validate(r)
   local ov = data.overrides(r, opts.data)
-  local d, prov = data.load_inputs(r, ov)
+  if opts.steps then opts.steps:begin("read the inputs") end
+  local d, prov, skip = data.load_inputs(r, ov)
+  if skip then return r, nil, nil, nil, skip end
   recipe.check_columns(r, d)
   local mod = recipe.design_module(r.spec.design.type)
   if mod.check then M.call(r, mod.check, r, d) end
@@ -181,6 +187,10 @@ function M.lock(out_dir, command)
     errors.raise("output", msg)
   end
   held[key] = { dir = out_dir, info = info }
+  -- the index this run will rebuild must be csceval's: checked now, before
+  -- the analysis, so a user's own index.md stops the run with nothing changed
+  local fine, why = require("csc.render.index").check_ours(out_dir)
+  if not fine then errors.raise("output", why) end
   -- temporary files of the index's atomic writes that a killed run left
   -- (csceval's own names: index.html.tmp.XXXXXX); nothing else is touched
   for _, name in ipairs(sys.listdir(out_dir) or {}) do
@@ -317,9 +327,47 @@ M.limits = {}
 --- Run one recipe.  opts: out, data (list of [RECIPE:]NAME=PATH), seed, formats,
 -- trusted, command (string for the stamp, or a function(r) giving it).
 -- Returns a summary table.
+-- A run whose recipe asks for no timings still times its steps: the
+-- progress line on a terminal follows them.
 function M.run(path, opts)
-  local r, d, prov, mod = M.prepare(path, opts)
-  return M.run_loaded(r, d, prov, mod, opts)
+  opts.steps = opts.steps or progress.steps({ quiet = opts.quiet, total = 6 })
+  local ok, r, d, prov, mod, skip = pcall(M.prepare, path, opts)
+  if not ok then opts.steps:finish(); error(r, 0) end
+  if skip then
+    opts.steps:finish()
+    return { skipped = skip, id = r.id, title = r.spec.title, estimates = {}, warnings = {}, tables = {},
+      published = {}, nwithin = 0, npublished = 0, ninput_checks = 0, ninput_checks_ok = 0 }
+  end
+  local res = table.pack(pcall(M.run_loaded, r, d, prov, mod, opts))
+  opts.steps:finish()
+  if not res[1] then error(res[2], 0) end
+  return res[2]
+end
+
+--- The timings table of a recipe with timings = true: each step so far, the
+-- peak resident memory of the process and the inputs' column data.
+local function timings_table(ctx, steps, prov, d)
+  local rows, total = {}, 0
+  for _, s in ipairs(steps.list) do
+    local sec = s.seconds or (sys.clock() - s.start)
+    total = total + sec
+    rows[#rows + 1] = { s.label, sec }
+  end
+  rows[#rows + 1] = { "total (writing the report not included)", total }
+  ctx:table("timings", { columns = { "step", "seconds" }, rows = rows },
+    { digits = 2, caption = "Time taken by each step of this run (wall clock, on this machine; differs from run to run)" })
+  local bytes = 0
+  for _, pv in ipairs(prov) do
+    local f = d[pv.name]
+    if type(f) == "userdata" and type(f.nrow) == "function" then bytes = bytes + data.column_bytes(f) end
+  end
+  local peak = sys.peak_rss()
+  ctx:note(string.format("Memory: the process's peak resident memory up to the report was %.0f MB; the inputs' "
+    .. "column data take %.0f MB (ratio %.2f).", peak / 1048576, bytes / 1048576, bytes > 0 and peak / bytes or 0))
+  ctx:estimate({ label = "run.peak_rss_mb", value = peak / 1048576, detail = true, group = "run",
+    title = "peak resident memory of the run (MB)" })
+  ctx:estimate({ label = "run.column_data_mb", value = bytes / 1048576, detail = true, group = "run",
+    title = "column data of the inputs (MB)" })
 end
 
 --- Run a recipe built in memory (csceval synthesise): r = {path, spec,
@@ -341,14 +389,24 @@ function M.run_loaded(r, d, prov, mod, opts)
   -- same folder is told at once, not after an hour's work
   M.lock(opts.out or "out", command)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
+  local steps = opts.steps or progress.steps({ quiet = true })
+  ctx.steps = steps
+  -- "step k of n": the steps so far, prepare, the design's own (or one),
+  -- checks and writing
+  steps.total = #steps.list + 1 + (mod.steps and mod.steps(r.spec.design) or 1) + 2
+  steps:begin("prepare the data")
   M.prepare_data(r, d, ctx)
   if mod.describe then ctx.design_text = mod.describe(r.spec.design, r.spec) end
+  steps:begin("analysis (" .. r.spec.design.type .. ")", true)
   M.call(r, mod.run, ctx, r.spec.design, r.spec)
   -- the recipe's own assertions and derived figures, on what the design recorded
+  steps:begin("checks and published figures")
   if r.spec.evidence then ctx.evidence = r.spec.evidence end
   if r.spec.checks then M.call(r, r.spec.checks, ctx) end
   local pub = compare(ctx, r)
   require("csc.render.report").add_forest(ctx, r, pub)
+  if r.spec.timings then timings_table(ctx, steps, prov, d) end
+  steps:begin("write the report")
   local v = sys.versions()
   local stamp = { csceval = v.csceval, lua = v.lua, gsl = v.gsl, recipe = r.path,
     recipe_sha256 = r.sha256, seed = ctx.seed, command = command or ("csceval run " .. r.path) }
@@ -372,7 +430,8 @@ end
 
 --- Validate a recipe and its data without running the analysis.
 function M.check(path, opts)
-  local r, d, prov = M.prepare(path, opts)
+  local r, d, prov, _, skip = M.prepare(path, opts)
+  if skip then return { id = r.id, inputs = { "run skipped: " .. skip } } end
   local rows = {}
   for _, name in ipairs(util.sorted_keys(d)) do
     local f = d[name]

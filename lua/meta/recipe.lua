@@ -22,6 +22,7 @@
 ---@field seed? integer
 ---@field source csc.Recipe.Source
 ---@field strength? csc.Recipe.Strength strength of evidence on the Innovation Programme's scale; see docs/synthesis.md
+---@field timings? boolean add a table of the time each step of the run took, with the process's peak resident memory and the size of the inputs' column data, to the report (its figures then differ from run to run)
 ---@field title string
 ---@field design csc.Design.Benchmark|csc.Design.Cits|csc.Design.Custom|csc.Design.Did|csc.Design.Economic|csc.Design.Ipw|csc.Design.Its|csc.Design.Matching|csc.Design.Ssda903|csc.Design.Survey|csc.Design.Synthesis the design: its type and fields
 
@@ -254,6 +255,7 @@
 ---@field real_data? string what the real file is and who holds it
 ---@field record_level? boolean the file holds one row per child (or per event): outputs get disclosure control
 ---@field sheet? string|integer workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)
+---@field skip_when_absent? string for a large generated file: when it is absent (and no --data replaces it) the run is skipped, with a message, instead of failing; the text says how to make the file (e.g. "make it with sh tests/bench/scale.sh"). Also skipped when the environment sets CSCEVAL_SKIP_LARGE=1, as the test suites do
 ---@field synthetic? boolean
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
 ---@field xml? string ssda903: read the XML form of the return instead, one file per year in the folder, "{year}" and "{start}" replaced (e.g. "{year}.xml")

@@ -38,15 +38,19 @@ peer=$(Rscript tests/bench/peer_fread.R mutate "$DIR/csv_1m.csv" "$RUNS")
 line expr_mutate_1m "$ours" "data.table := (1 thread)" "$peer"
 
 # --- regression core: logit (IRLS) and OLS with HC1 on 1,000,000 x 7
-$CC -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/num/chunks.c host/num/vcov.c host/num/glm.c \
+$CC -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/data/chunks.c host/num/vcov.c host/num/glm.c \
   tests/bench/model_bench.c -o "$DIR/model_bench" $(pkg-config --cflags --libs gsl) -lm
 peers=$($PY tests/bench/peer_statsmodels.py "$DIR/model_1m.csv" "$RUNS")
 pl=$(echo "$peers" | awk '$2 == "logit_1m" { print $3 }')
 po=$(echo "$peers" | awk '$2 == "ols_hc1_1m" { print $3 }')
 "$DIR/model_bench" "$DIR/model_1m.csv" "$RUNS" "$pl" "$po"
 
-# --- matching and ITS benchmarks, when present (each prints its own bench lines)
+# --- matching and ITS benchmarks and the scale series, when present (each prints
+# its own bench lines); one that fails (a check that found a difference) does not
+# stop the others, and the exit status is then 1
+status=0
 for part in tests/bench/match.sh tests/bench/placebo.sh tests/bench/scale.sh; do
-  [ -f "$part" ] && RUNS=$RUNS BENCH_DIR=$DIR sh "$part"
+  [ -f "$part" ] || continue
+  RUNS=$RUNS BENCH_DIR=$DIR sh "$part" || { echo "bench: $part reported a failure (see its lines above)"; status=1; }
 done
-exit 0
+exit $status

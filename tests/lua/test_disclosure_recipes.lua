@@ -30,6 +30,9 @@ H.case("disclosure: every recipe on record-level input shows no small count in a
     local r = recipe.load(path, { trusted = true })
     if record_level(r.spec) then
       local res = runner.run(path, { out = OUT, trusted = true, data = {} })
+      -- a recipe on a large generated file that is not here (or under
+      -- CSCEVAL_SKIP_LARGE=1) is skipped and writes nothing to scan
+      if res.skipped then goto next_recipe end
       ran[#ran + 1] = res.id
       H.ok(res.disclosure and res.disclosure.on, res.id .. ": disclosure control is on")
       local dc = res.disclosure
@@ -58,6 +61,7 @@ H.case("disclosure: every recipe on record-level input shows no small count in a
         H.ok(report:find("Disclosure control", 1, true), res.id .. ": the report says what disclosure control did")
       end
     end
+    ::next_recipe::
   end
   table.sort(ran)
   for _, id in ipairs({ "derby_care_leavers_903", "lincs_future4me", "nwd_back_on_track" }) do

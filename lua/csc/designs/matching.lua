@@ -147,7 +147,16 @@ local function smd_weights(ctx, d, f, a)
   for _, c in ipairs(a.covariates) do need[#need + 1] = c end
   local cond = {}
   for i, c in ipairs(need) do cond[i] = "not is_missing(" .. c .. ")" end
-  local g = f:filter(table.concat(cond, " and "))
+  -- only the columns the differences need (select shares the columns'
+  -- storage), filtered only when a value is missing: a national extract
+  -- is not copied for this
+  local g = f:select(need)
+  local complete = true
+  for _, c in ipairs(need) do
+    local nas = g:na_counts(c)
+    if (nas.present or 0) < g:nrow() then complete = false end
+  end
+  if not complete then g = g:filter(table.concat(cond, " and ")) end
   local b = D.call(d, a.path, { covariates = a.path .. ".covariates", treat = "design.treat" }, match.balance, {
     data = g, treat = d.treat, covariates = a.covariates, sd = bopt.sd, variance = bopt.variance,
     binary = bopt.binary, estimand = a.estimand or "ATT", labels = d.labels })
@@ -248,7 +257,11 @@ local function run_analysis(ctx, d, f, a, first)
   local paths = { covariates = path .. ".covariates", weights = path .. ".weights",
     ps_covariates = path .. ".ps_covariates", exact = path .. ".exact", caliper = path .. ".caliper",
     ratio = path .. ".ratio", order = path .. ".order", treat = "design.treat", distance = path .. ".distance" }
+  local name = a.label or a.name
+  local suffix = name and (" (" .. name .. ")") or ""
+  if a.weights == "smd" then ctx:step("covariate weights" .. suffix) end
   local given = a.weights == "smd" and smd_weights(ctx, d, f, a) or a.weights
+  ctx:step("matching" .. suffix)
   local m = D.call(d, path, paths, match.nearest, {
     data = f, treat = d.treat, covariates = a.covariates, distance = a.distance or "mahalanobis",
     weights = weight_list(a, given), ps_covariates = a.ps_covariates, ratio = a.ratio or 1,
@@ -257,7 +270,6 @@ local function run_analysis(ctx, d, f, a, first)
     estimand = a.estimand,
   })
   local info = m.info
-  local name = a.label or a.name
   ctx:method(string.format("%s%s (MatchIt's nearest-neighbour rules; ties go to the lower row). "
     .. "%d of %d programme units matched to %d comparison units.", name and (name .. ": ") or "",
     (m.method:gsub("^%l", string.upper)), info.n_matched_treated, info.n_treated, info.n_matched_control))
@@ -275,6 +287,7 @@ local function run_analysis(ctx, d, f, a, first)
     ctx:estimate({ label = pre .. kx[1], value = kx[2], group = pre .. "sample", detail = true, count = true })
   end
   local bopt = a.balance or {}
+  ctx:step("balance" .. suffix)
   local b = D.call(d, path .. ".balance", { covariates = path .. ".balance.covariates" }, function(s)
     return m:balance(s)
   end, { covariates = bopt.covariates, sd = bopt.sd, variance = bopt.variance, binary = bopt.binary,
@@ -282,6 +295,7 @@ local function run_analysis(ctx, d, f, a, first)
   D.report_balance(ctx, d, b, pre, "matching",
     string.format("Balance before and after matching%s", name and (" (" .. name .. ")") or ""), name)
   local level = d.level or (1 - ctx.alpha)
+  ctx:step("effects" .. suffix)
   D.report_effects(ctx, d, a.outcomes, pre, function(o, opath)
     return D.call(d, opath, { adjust = opath .. ".adjust", outcome = opath .. ".column" }, function(s)
       return m:effect(s)
@@ -292,7 +306,17 @@ local function run_analysis(ctx, d, f, a, first)
     first)
 end
 
+--- The number of steps run names with ctx:step (for the progress line's
+-- "step k of n"): the rows to analyse, then per analysis the covariate
+-- weights (weights = "smd"), matching, balance and effects.
+function M.steps(d)
+  local n = 1
+  for _, a in ipairs(analyses(d)) do n = n + (a.weights == "smd" and 4 or 3) end
+  return n
+end
+
 function M.run(ctx, d)
+  ctx:step("the rows to analyse")
   local f = D.frame(ctx.data, d, ctx)
   for i, a in ipairs(analyses(d)) do run_analysis(ctx, d, f, a, i == 1) end
 end
