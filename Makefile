@@ -229,7 +229,7 @@ install: csceval
 	install -d $(DESTDIR)$(PREFIX)/share/csceval/data/instruments
 	install -m 644 data/instruments/*.lua $(DESTDIR)$(PREFIX)/share/csceval/data/instruments/
 	install -m 644 data/reports.csv data/datasets.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
-	install -m 644 data/explain.yaml $(DESTDIR)$(PREFIX)/share/csceval/data/
+	install -m 644 data/explain.yaml data/evidence_levels.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
 
 clean:
 	rm -rf build build-asan csceval out tests/out

@@ -13,26 +13,33 @@
 -- @module csc.evidence
 local M = {}
 
---- The scale, strongest first.  `comparator` and `significance` are what a
--- level requires of the analysis.
-M.levels = {
-  { key = "stronger", short = "Stronger",
-    label = "'Stronger' comparative analysis including measures of statistical significance",
-    comparator = true, significance = true, outcomes = true },
-  { key = "moderate", short = "Moderate",
-    label = "'Moderate' comparative analysis not including measures of statistical significance",
-    comparator = true, significance = false, outcomes = true },
-  { key = "compromised", short = "Compromised",
-    label = "'Compromised' comparative analysis including measures of statistical significance, which cannot rule "
-      .. "out selection bias and therefore has compromised validity",
-    comparator = true, significance = true, outcomes = true },
-  { key = "changes", short = "Changes in outcomes",
-    label = "Analysis of changes in outcomes among the target population but no comparative analysis",
-    comparator = false, significance = false, outcomes = true },
-  { key = "none", short = "No outcome analysis",
-    label = "No analysis of quantitative outcomes or impact",
-    comparator = false, significance = false, outcomes = false },
-}
+--- The scale, strongest first, as Table 3 of the Round 2 report words it:
+-- data/evidence_levels.csv (key, short, label, and what a level requires
+-- of the analysis: comparator, significance, outcomes).
+local function read_levels(path)
+  local util = require("csc.util")
+  local errors = require("csc.errors")
+  local text = require("host.sys").read(path)
+  local rows = text and util.csv_rows(text)
+  if not rows or not rows[1] then errors.raise("internal", path .. ": the scale of evidence levels was not found") end
+  local header, out = rows[1], {}
+  for r = 2, #rows do
+    local l = {}
+    for j, h in ipairs(header) do
+      local v = rows[r][j]
+      if h == "comparator" or h == "significance" or h == "outcomes" then
+        if v ~= "true" and v ~= "false" then
+          errors.raise("internal", string.format("%s:%d: %s must be true or false", path, r, h))
+        end
+        v = v == "true"
+      end
+      l[h] = v
+    end
+    out[#out + 1] = l
+  end
+  return out
+end
+M.levels = read_levels(require("csc.util").data_path("evidence_levels.csv"))
 M.by_key = {}
 for i, l in ipairs(M.levels) do l.rank = i; M.by_key[l.key] = l end
 M.keys = {}
