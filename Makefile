@@ -150,8 +150,9 @@ test-national-gen: csceval
 test-bad: csceval
 	@sh tests/badinput/run.sh ./csceval
 
-# Transactional output: SIGKILL at random moments in 200 runs, and 8 runs at
-# once on one --out (tests/hardening/run.sh; about 20 s).
+# Transactional output: SIGKILL at random moments in 200 runs (spread over
+# twice a run's length, so some land in the swap), and 8 runs at once on one
+# --out (tests/hardening/run.sh; about a minute).
 test-hardening: csceval
 	@bash tests/hardening/run.sh ./csceval 200
 

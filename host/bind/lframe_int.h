@@ -16,6 +16,12 @@ const char *lframe_suggest(const struct frame *f, const char *name);
  * name) of a method name: its column, and in *row the 0-based row; raises
  * "row out of range" or on an unknown column.  [-0, +0, v] */
 const struct frame_col *lframe_checkcell(lua_State *L, size_t *row);
+/* The loader's limit `key` ("max_bytes", "max_columns", "max_rows",
+ * "max_field"): the option at index opts when it is a table holding it,
+ * else the one frame.set_limits set from the command line; 0 means the
+ * reader's default.  Every reader (CSV, workbook, statistical file) takes
+ * the same limits.  [-0, +0, -] */
+size_t lframe_limit(lua_State *L, int opts, const char *key);
 /* Raise 'no column "x" (did you mean "y"?)'. */
 int lframe_nocolumn(lua_State *L, const struct frame *f, const char *name);
 

@@ -19,7 +19,7 @@
  * call in read_csv's options. */
 #define LIMITS_KEY "csceval.csv_limits"
 
-static size_t limit_of(lua_State *L, int opts, const char *key) {
+size_t lframe_limit(lua_State *L, int opts, const char *key) {
   size_t v = 0;
   if (lua_istable(L, opts) && lua_getfield(L, opts, key) == LUA_TNUMBER) {
     lua_Number n = lua_tonumber(L, -1);
@@ -38,11 +38,12 @@ static size_t limit_of(lua_State *L, int opts, const char *key) {
   return v;   /* 0: the loader's default */
 }
 
-/* Lua: frame.set_limits({max_field =, max_columns =, max_rows =, max_bytes =}) */
+/* Lua: frame.set_limits({max_field =, max_columns =, max_rows =, max_bytes =, threads =}) */
 static int frame_set_limits(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_createtable(L, 0, 4);
-  static const char *const keys[] = {"max_field", "max_columns", "max_rows", "max_bytes", NULL};
+  static const char *const keys[] = {"max_field", "max_columns", "max_rows", "max_bytes", "threads",
+                                     NULL};
   for (int i = 0; keys[i]; i++) {
     if (lua_getfield(L, 1, keys[i]) != LUA_TNIL && !lua_isnumber(L, -1))
       return luaL_error(L, "set_limits: %s must be a number", keys[i]);
@@ -52,7 +53,8 @@ static int frame_set_limits(lua_State *L) {
   return 0;
 }
 
-/* Lua: frame.read_csv(path [, {types = {col = "int64", ...}}])
+/* Lua: frame.read_csv(path [, {types = {col = "int64", ...}, max_field = n, origin = s,
+ *                               threads = n}])
  *   -> frame | nil, message, line, column, column_name */
 static int frame_read_csv(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
@@ -62,7 +64,7 @@ static int frame_read_csv(lua_State *L) {
   size_t nover = 0;
   const char **names = NULL;
   enum frame_type *types = NULL;
-  static const char *const fields[] = {"types", "max_field", "origin", NULL};
+  static const char *const fields[] = {"types", "max_field", "origin", "threads", NULL};
   lh_checkopts(L, 2, "read_csv", fields, 0);
   if (lua_istable(L, 2) && lua_getfield(L, 2, "types") == LUA_TTABLE) {
     int t = lua_gettop(L);
@@ -82,10 +84,12 @@ static int frame_read_csv(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  opts.max_field = limit_of(L, 2, "max_field");
-  opts.max_columns = limit_of(L, 2, "max_columns");
-  opts.max_rows = limit_of(L, 2, "max_rows");
-  opts.max_bytes = limit_of(L, 2, "max_bytes");
+  opts.max_field = lframe_limit(L, 2, "max_field");
+  opts.max_columns = lframe_limit(L, 2, "max_columns");
+  opts.max_rows = lframe_limit(L, 2, "max_rows");
+  opts.max_bytes = lframe_limit(L, 2, "max_bytes");
+  size_t threads = lframe_limit(L, 2, "threads");   /* 0: CSCEVAL_THREADS, else every core */
+  opts.threads = threads > CSVTAB_MAX_THREADS ? CSVTAB_MAX_THREADS : (unsigned)threads;
   if (lua_istable(L, 2) && lua_getfield(L, 2, "origin") == LUA_TSTRING)
     opts.override_origin = lua_tostring(L, -1);   /* anchored on the stack */
   opts.override_names = names;

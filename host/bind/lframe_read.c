@@ -66,6 +66,9 @@ static int frame_read_stat(lua_State *L) {
       return luaL_error(L, "labels: expected \"text\", \"codes\", \"auto\" or a table of them by column");
     }
   }
+  o.max_bytes = lframe_limit(L, 2, "max_bytes");
+  o.max_columns = lframe_limit(L, 2, "max_columns");
+  o.max_rows = lframe_limit(L, 2, "max_rows");
   struct frame **slot = lframe_newbox(L);
   struct statfile_error err;
   *slot = statfile_read(path, kind, &o, &err);
@@ -106,6 +109,11 @@ static int read_table(lua_State *L, int csv) {
   workbook_opts_init(&o);
   struct csvtab_opts co;
   check_types(L, 2, &co);
+  /* the table is read by the CSV loader, under the same limits as a CSV file */
+  co.max_bytes = lframe_limit(L, 2, "max_bytes");
+  co.max_columns = lframe_limit(L, 2, "max_columns");
+  co.max_rows = lframe_limit(L, 2, "max_rows");
+  if (lframe_limit(L, 2, "max_field")) co.max_field = lframe_limit(L, 2, "max_field");
   if (lua_istable(L, 2) && lua_getfield(L, 2, "origin") == LUA_TSTRING) co.override_origin = lua_tostring(L, -1);
   o.csv = &co;
   if (csv) o.header_rows = 2;

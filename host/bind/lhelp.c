@@ -3,6 +3,8 @@
  * numeric vectors and option tables. */
 #include "lhelp.h"
 
+#include "num/chunks.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,4 +249,30 @@ void lh_checkopts(lua_State *L, int t, const char *fn, const char *const *allowe
                list);
     lh_error(L, "recipe", "%s: unknown field '%s' (fields: %s)", fn, k, list);
   }
+}
+
+/* ===== Columns gathered on threads ===== */
+
+struct gather_task {
+  const struct frame_col *c;
+  const size_t *rows;
+  size_t m;
+  double *out;
+};
+
+static int gather_run(void *arg) {
+  struct gather_task *t = arg;
+  frame_col_gatherd(t->c, t->rows, t->m, t->out);
+  return 0;
+}
+
+void lh_gather_cols(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                    const size_t *rows, size_t m, double *out) {
+  struct gather_task *task = lh_scratch(L, (ncols ? ncols : 1) * sizeof *task);
+  for (size_t j = 0; j < ncols; j++) {
+    struct gather_task t = {cols[j], rows, m, out + j * m};
+    task[j] = t;
+  }
+  chunks_run(gather_run, task, sizeof *task, ncols);
+  lua_pop(L, 1);
 }

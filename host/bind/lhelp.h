@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "data/frame.h"
+#include "data/mem.h"
 
 /* t[k] = v on the table at the top of the stack.  [-0, +0, m] */
 static inline void lh_setnum(lua_State *L, const char *k, double v) {
@@ -43,9 +44,17 @@ void lh_set_ftest(lua_State *L, double F, double df1, double df2, double p_F);
  * n_used, n_dropped.  [-0, +0, m] */
 void lh_set_rows(lua_State *L, size_t n, size_t used);
 
+/* Column j of cols (numbers) over rows (NULL: rows 0..m-1) into
+ * out[j*m .. j*m + m-1], as frame_col_gatherd, the columns on threads (each
+ * column's copy is the same whichever thread makes it).  [-0, +0, m] */
+void lh_gather_cols(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                    const size_t *rows, size_t m, double *out);
+
 /* GC-owned scratch memory: a raised error cannot leak it.  [-0, +1, m] */
 static inline void *lh_scratch(lua_State *L, size_t bytes) {
-  return lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);
+  void *p = lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);
+  mem_advise_large(p, bytes);
+  return p;
 }
 
 /* A zeroed full userdata of size bytes whose metatable tname (made on

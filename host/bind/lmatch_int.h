@@ -34,6 +34,10 @@ unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *k
 
 /* Column values over rows keep[] as doubles.  Scratch.  [-0, +1, m] */
 double *lm_values(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m);
+/* x[j] = value of c in row keep[j], or `missing` where that value is
+ * missing (frame_col_missing). */
+void lm_fill_or(const struct frame_col *c, const size_t *keep, size_t m, double missing,
+                double *x);
 
 /* Exact strata: codes 0..G-1 numbering the distinct combinations of the
  * columns over rows keep[], in increasing order (numbers numerically, text

@@ -2,6 +2,7 @@
  * options from spec tables, columns by name, the treatment indicator,
  * exact strata codes, the propensity-score fit, and frames with added
  * columns.  Lua-facing glue only; numerics are in glm.c and match*.c. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,20 +50,34 @@ unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *k
     lh_error(L, "data", "%s: the treatment column '%s' is text; it must hold 0/1 or true/false", fn,
                c->name);
   unsigned char *t = lh_scratch(L, m);
+  double *v = malloc((m ? m : 1) * sizeof *v);
+  if (v == NULL) lh_error(L, "internal", "not enough memory");
+  frame_col_gatherd(c, keep, m, v);
+  size_t bad = m;   /* the first value that is not 0 or 1 */
   for (size_t j = 0; j < m; j++) {
-    double v = frame_col_getd(c, keep[j]);
-    if (v != 0 && v != 1)
-      lh_error(L, "data", "%s: the treatment column '%s' must hold 0/1 or true/false; row %d holds %f",
-                 fn, c->name, (int)keep[j] + 1, v);   /* lua_pushfstring knows %f, not %g */
-    t[j] = (unsigned char)(v == 1);
+    if ((v[j] != 0 && v[j] != 1) && bad == m) bad = j;
+    t[j] = (unsigned char)(v[j] == 1);
   }
+  double vb = bad < m ? v[bad] : 0;
+  free(v);
+  if (bad < m)
+    lh_error(L, "data", "%s: the treatment column '%s' must hold 0/1 or true/false; row %d holds %f",
+             fn, c->name, (int)keep[bad] + 1, vb);   /* lua_pushfstring knows %f, not %g */
   return t;
 }
 
 double *lm_values(lua_State *L, const struct frame_col *c, const size_t *keep, size_t m) {
-  double *x = lh_scratch(L, m * sizeof *x);
-  for (size_t j = 0; j < m; j++) x[j] = frame_col_getd(c, keep[j]);
+  double *x = lh_scratch(L, (m ? m : 1) * sizeof *x);
+  frame_col_gatherd(c, keep, m, x);
   return x;
+}
+
+void lm_fill_or(const struct frame_col *c, const size_t *keep, size_t m, double missing,
+                double *x) {
+  frame_col_gatherd(c, keep, m, x);
+  if (c->na != NULL || c->type == FRAME_F64)   /* else nothing can be missing */
+    for (size_t j = 0; j < m; j++)
+      if (!(fabs(x[j]) <= DBL_MAX)) x[j] = missing;
 }
 
 /* ===== exact strata ===== */
@@ -147,8 +162,7 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
     X[j] = 1;
     y[j] = treat[j];
   }
-  for (size_t c = 0; c < nc; c++)
-    for (size_t j = 0; j < m; j++) X[j + m * (c + 1)] = frame_col_getd(cols[c], keep[j]);
+  lh_gather_cols(L, cols, nc, keep, m, X + m);
   struct glmbox *b = lh_newbox(L, sizeof *b, "host.match.glmbox", glmbox_gc);
   struct glm_opts o = glm_opts_default(GLM_BINOMIAL, probit ? GLM_PROBIT : GLM_LOGIT);
   b->live = 1;
@@ -199,7 +213,11 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
       lh_error(L, "internal", "not enough memory");
     }
     int bad = 0;
-    if (nc->f64) {
+    if (nc->f64 && m == n) {   /* every row kept (keep[j] == j): no fill */
+      memcpy(col->v.f64, nc->f64, n * sizeof *nc->f64);
+      for (size_t i = 0; i < n && !bad; i++)
+        if (isnan(nc->f64[i])) bad = frame_col_set_na(col, i, NA_CALC) != 0;
+    } else if (nc->f64) {
       for (size_t i = 0; i < n; i++) col->v.f64[i] = nc->f64_fill;
       if (isnan(nc->f64_fill))
         for (size_t i = 0; i < n && !bad; i++) bad = frame_col_set_na(col, i, NA_CALC) != 0;

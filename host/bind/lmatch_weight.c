@@ -14,6 +14,7 @@
 #include "match/effect.h"
 #include "data/frame.h"
 #include "match/ipw.h"
+#include "num/chunks.h"
 #include "lframe.h"
 #include "lhelp.h"
 #include "lmatch_int.h"
@@ -153,9 +154,9 @@ static int match_ipw_lua(lua_State *L) {
 static double *weights_of(lua_State *L, const struct frame *f, const char *fn, const char *name,
                           const size_t *keep, size_t m) {
   const struct frame_col *c = lm_numcol(L, f, fn, "weights", name);
-  double *w = lh_scratch(L, m * sizeof *w);
+  double *w = lh_scratch(L, (m ? m : 1) * sizeof *w);
+  lm_fill_or(c, keep, m, 0.0, w);
   for (size_t j = 0; j < m; j++) {
-    w[j] = frame_col_missing(c, keep[j]) ? 0.0 : frame_col_getd(c, keep[j]);
     if (w[j] < 0 || !isfinite(w[j]))
       lh_error(L, "data", "%s: weights column '%s' has %f in row %d; weights must be finite and >= 0",
                  fn, name, w[j], (int)keep[j] + 1);
@@ -176,6 +177,33 @@ static void set_balance(lua_State *L, const char *sfx, const double mean[2], con
     snprintf(key, sizeof key, "%s%s", names[i], sfx);
     lh_setnum(L, key, v[i]);
   }
+}
+
+/* One covariate's balance, on a worker thread (no Lua). */
+struct bal_task {
+  const struct frame_col *col;
+  const size_t *keep;
+  size_t m;
+  const unsigned char *treat;
+  const double *base, *adj;
+  const struct balance_opts *o;
+  int st;
+  char err[256];
+  struct balance_stat b;
+};
+
+static int bal_run(void *arg) {
+  struct bal_task *t = arg;
+  double *x = malloc((t->m ? t->m : 1) * sizeof *x);
+  if (x == NULL) {
+    t->st = GSL_ENOMEM;
+    return 0;
+  }
+  mem_advise_large(x, t->m * sizeof *x);
+  lm_fill_or(t->col, t->keep, t->m, NAN, x);
+  t->st = balance_covariate(x, t->treat, t->base, t->adj, t->m, t->o, &t->b, t->err, sizeof t->err);
+  free(x);
+  return 0;
 }
 
 /* Lua: match.balance(frame, spec) -> {row, ...}
@@ -210,15 +238,26 @@ static int match_balance_lua(lua_State *L) {
   if (strcmp(bin, "std") != 0 && strcmp(bin, "raw") != 0)
     return lh_error(L, "recipe", "%s: binary must be \"std\" or \"raw\"", fn);
   o.binary_raw = strcmp(bin, "raw") == 0;
-  double *x = lh_scratch(L, (m ? m : 1) * sizeof *x);
+  /* The covariates on threads, one at a time each (the same arithmetic as
+   * one after another), then the rows in order. */
+  struct bal_task *task = lh_scratch(L, ncov * sizeof *task);
+  for (size_t c = 0; c < ncov; c++) {
+    memset(&task[c], 0, sizeof task[c]);
+    task[c].col = lm_numcol(L, f, fn, "covariate", cov[c]);
+    task[c].keep = keep;
+    task[c].m = m;
+    task[c].treat = treat;
+    task[c].base = base;
+    task[c].adj = adj;
+    task[c].o = &o;
+  }
+  chunks_run(bal_run, task, sizeof *task, ncov);
   lua_createtable(L, (int)ncov, 0);
   for (size_t c = 0; c < ncov; c++) {
-    const struct frame_col *col = lm_numcol(L, f, fn, "covariate", cov[c]);
-    for (size_t j = 0; j < m; j++) x[j] = frame_col_missing(col, keep[j]) ? NAN : frame_col_getd(col, keep[j]);
-    struct balance_stat b;
-    char err[256];
-    if (balance_covariate(x, treat, base, adj, m, &o, &b, err, sizeof err) != GSL_SUCCESS)
-      return lh_error(L, "analysis", "%s: covariate '%s': %s", fn, cov[c], err);
+    struct balance_stat b = task[c].b;
+    if (task[c].st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+    if (task[c].st != GSL_SUCCESS)
+      return lh_error(L, "analysis", "%s: covariate '%s': %s", fn, cov[c], task[c].err);
     lua_createtable(L, 0, 20);
     lua_pushstring(L, cov[c]);
     lua_setfield(L, -2, "covariate");

@@ -43,6 +43,44 @@ struct fitbox *lmodel_newfitbox(lua_State *L) {
   return lh_newbox(L, sizeof(struct fitbox), "host.model.fitbox", fitbox_gc);
 }
 
+/* ===== Per-row vectors =====
+ * A result's per-row vectors (fitted values, residuals, linear predictor)
+ * cost more as Lua tables than the fit itself at a million rows, and most
+ * analyses never read them.  The result carries each as a "host.model.vec"
+ * userdata holding the doubles; csc.model makes the table on first access
+ * (model.vector). */
+#define VEC_TYPE "host.model.vec"
+
+struct vec {
+  const double *v;
+  size_t n;
+};
+
+/* v[0..n-1] as a vector that keeps the userdata at stack index owner (the
+ * fit box whose array v is) alive, or, owner 0, a copy.  [-0, +1, m] */
+static void lmodel_push_vec(lua_State *L, const double *v, size_t n, int owner) {
+  if (owner != 0) owner = lua_absindex(L, owner);
+  struct vec *x = lua_newuserdatauv(L, sizeof *x + (owner ? 0 : (n ? n : 1) * sizeof *v), 1);
+  x->n = n;
+  if (owner) {
+    x->v = v;
+    lua_pushvalue(L, owner);
+    lua_setiuservalue(L, -2, 1);
+  } else {
+    double *copy = (double *)(x + 1);
+    memcpy(copy, v, n * sizeof *v);
+    x->v = copy;
+  }
+  luaL_setmetatable(L, VEC_TYPE);
+}
+
+/* Lua: model.vector(vec) -> array of numbers */
+static int model_vector(lua_State *L) {
+  const struct vec *x = luaL_checkudata(L, 1, VEC_TYPE);
+  lh_pushvector(L, x->v, x->n);
+  return 1;
+}
+
 /* ===== Building the design from a frame ===== */
 
 
@@ -58,30 +96,21 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
   return c;
 }
 
-static int cmp_pair(const void *a, const void *b) {
-  const double *x = a, *y = b;
-  return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
-}
-
 /* Map a cluster column (numbers or categories) over the kept rows to
- * 0..G-1, by sorting (value, row) pairs.  Scratch pushed.  [-0, +1, m] */
+ * 0..G-1 in increasing order of value (category code), by
+ * vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                            size_t *G) {
   size_t *id = lh_scratch(L, n * sizeof *id);
-  double *pr = malloc(2 * n * sizeof *pr);
-  if (pr == NULL) luaL_error(L, "not enough memory");
-  for (size_t i = 0; i < n; i++) {
-    pr[2 * i] = c->type == FRAME_CAT ? (double)c->v.cat[keep[i]] : frame_col_getd(c, keep[i]);
-    pr[2 * i + 1] = (double)i;
-  }
-  qsort(pr, n, 2 * sizeof *pr, cmp_pair);
-  *G = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0 && pr[2 * i] != pr[2 * i - 2]) (*G)++;
-    id[(size_t)pr[2 * i + 1]] = *G;
-  }
-  if (n > 0) (*G)++;
-  free(pr);
+  double *v = malloc((n + 1) * sizeof *v);
+  if (v == NULL) luaL_error(L, "not enough memory");
+  for (size_t i = 0; i < n; i++)
+    v[i] = c->type == FRAME_CAT ? (double)c->v.cat[keep[i]] : frame_col_getd(c, keep[i]);
+  int st = vcov_cluster_ids(v, n, id, G);
+  free(v);
+  if (st != GSL_SUCCESS)
+    luaL_error(L, st == GSL_EDOM ? "the cluster column has a value that is not a finite number"
+                                 : "not enough memory");
   return id;
 }
 
@@ -152,17 +181,17 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
     for (size_t i = 0; i < n; i++) d->X[i] = 1;
     j0 = 1;
   }
-  for (lua_Integer j = 0; j < nx; j++)
-    for (size_t i = 0; i < n; i++) d->X[i + n * (j0 + (size_t)j)] = frame_col_getd(xc[j], keep[i]);
-  for (size_t i = 0; i < n; i++) d->y[i] = frame_col_getd(yc, keep[i]);
+  const size_t *rows = n == N ? NULL : keep;   /* NULL: every row */
+  lh_gather_cols(L, xc, (size_t)nx, rows, n, d->X + n * j0);
+  frame_col_gatherd(yc, rows, n, d->y);
   d->w = d->off = NULL;
   if (wc) {
     d->w = lh_scratch(L, n * sizeof *d->w);
-    for (size_t i = 0; i < n; i++) d->w[i] = frame_col_getd(wc, keep[i]);
+    frame_col_gatherd(wc, rows, n, d->w);
   }
   if (oc) {
     d->off = lh_scratch(L, n * sizeof *d->off);
-    for (size_t i = 0; i < n; i++) d->off[i] = frame_col_getd(oc, keep[i]);
+    frame_col_gatherd(oc, rows, n, d->off);
   }
   d->cl = NULL;
   d->G = 0;
@@ -290,12 +319,12 @@ static size_t optlag(lua_State *L, int opts) {
 /* opts.vcov as an index into lmodel_vcov_names (aliases: robust = HC1,
  * cluster = CR1, newey = HAC). */
 void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const double *b, const double *V,
-                        double df, int vt, const double *fitted) {
+                        double df, int vt, const double *fitted, int owner) {
   lua_createtable(L, 0, nrec);
   lmodel_push_coefs(L, d, b, V, df);
   lua_pushstring(L, lmodel_vcov_names[vt]);
   lua_setfield(L, -2, "vcov_type");
-  lh_pushvector(L, fitted, d->n);
+  lmodel_push_vec(L, fitted, d->n, owner);
   lua_setfield(L, -2, "fitted");
 }
 
@@ -373,6 +402,7 @@ static int model_ols(lua_State *L) {
   lmodel_build_design(L, fn, &d, vt == 5);
   if (vt == 5 && d.cl == NULL) luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
   struct fitbox *box = lmodel_newfitbox(L);
+  int bi = lua_gettop(L);
   box->kind = 1;
   int st = linreg_fit_tol(d.X, d.n, d.k, d.y, d.w, d.intercept, lmodel_opttol(L, 4, "tol", LINREG_TOL),
                           &box->lin);
@@ -385,8 +415,8 @@ static int model_ols(lua_State *L) {
   }
   struct vcov_data vd = {d.X, d.n, d.k, fit->resid, d.w, fit->xtxi, h, fit->rinv};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
-  lmodel_push_result(L, 24, &d, fit->coef, V, fit->df_resid, vt, fit->fitted);
-  lh_pushvector(L, fit->resid, d.n);
+  lmodel_push_result(L, 24, &d, fit->coef, V, fit->df_resid, vt, fit->fitted, bi);
+  lmodel_push_vec(L, fit->resid, d.n, bi);
   lua_setfield(L, -2, "resid");
   lh_setnum(L, "df_resid", fit->df_resid);
   lh_setnum(L, "sigma", sqrt(fit->sigma2));
@@ -458,6 +488,7 @@ static int model_glm(lua_State *L) {
                       all0 ? "minus" : "plus");
   }
   struct fitbox *box = lmodel_newfitbox(L);
+  int bi = lua_gettop(L);
   box->kind = 2;
   int st = glm_fit(d.X, d.n, d.k, d.y, d.w, d.off, d.intercept, &o, &box->glm);
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->glm.bad_col, box->glm.bad_row);
@@ -500,8 +531,8 @@ static int model_glm(lua_State *L) {
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
   struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, 1.0, 0, 0, V);
-  lmodel_push_result(L, 24, &d, g->coef, V, INFINITY, vt, g->mu);
-  lh_pushvector(L, g->eta, d.n);
+  lmodel_push_result(L, 24, &d, g->coef, V, INFINITY, vt, g->mu, bi);
+  lmodel_push_vec(L, g->eta, d.n, bi);
   lua_setfield(L, -2, "linear_predictor");
   lh_setnum(L, "deviance", g->deviance);
   lh_setnum(L, "null_deviance", g->null_deviance);
@@ -664,9 +695,12 @@ static int model_predict(lua_State *L) {
 
 static const luaL_Reg model_funcs[] = {
     {"ols", model_ols},       {"glm", model_glm},         {"lincom", model_lincom},
-    {"wald", model_wald},     {"predict", model_predict}, {NULL, NULL}};
+    {"wald", model_wald},     {"predict", model_predict}, {"vector", model_vector},
+    {NULL, NULL}};
 
 int luaopen_host_model(lua_State *L) {
+  luaL_newmetatable(L, VEC_TYPE);
+  lua_pop(L, 1);
   luaL_newlib(L, model_funcs);
   luaL_setfuncs(L, lmodel_ts_funcs, 0);
   return 1;

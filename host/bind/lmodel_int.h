@@ -48,9 +48,11 @@ void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct de
 double lmodel_opttol(lua_State *L, int opts, const char *field, double dflt);
 int lmodel_optvcov(lua_State *L, int opts, const char *fn);
 /* The start every model result shares: a new table (room for nrec fields) with the coefficient
- * rows (lmodel_push_coefs), vcov_type and fitted (d->n values).  [-0, +1, m] */
+ * rows (lmodel_push_coefs), vcov_type and fitted (d->n values, a "host.model.vec" that keeps
+ * the userdata at stack index owner alive, or holds a copy when owner is 0; Lua's
+ * model.vector makes the array).  [-0, +1, m] */
 void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const double *b, const double *V,
-                        double df, int vt, const double *fitted);
+                        double df, int vt, const double *fitted, int owner);
 
 /* The time-series functions of host.model (lmodel_ts.c: prais, dwtest,
  * bgtest, acf, box_test, varsoc). */

@@ -460,6 +460,7 @@ struct src {
   size_t len;
   void *map; size_t maplen;
   char *heap;
+  struct csvtab_ranges *rg; /* scanned while read on threads, else NULL */
 };
 
 static void src_release(struct src *s) {
@@ -470,12 +471,37 @@ static void src_release(struct src *s) {
 
 #define set_plain(e, ...) putf((e)->msg, sizeof (e)->msg, __VA_ARGS__)
 
+int csvtab_parse(struct ctx *c, int fast) {
+  struct csvtab_drv d = {.buf = c->buf, .stop = c->len, .delim = (unsigned char)c->o->delim,
+                         .fast = fast, .maxf = c->maxf, .maxcols = c->maxcols, .field = on_field,
+                         .row = on_row, .records = on_records, .u = c, .halt = &c->err};
+  c->pos = &d.pos;
+  int rc = csvtab_drive(&d);
+  c->pos = NULL;
+  return rc == CSVTAB_DRV_OK && d.nul == (size_t)-1 && !c->err ? 0 : -1;
+}
+
+static void ctx_init(struct ctx *c, const struct src *src, const char *label,
+                     const struct csvtab_opts *o) {
+  memset(c, 0, sizeof *c);
+  c->label = label; c->o = o;
+  c->maxf = o->max_field ? o->max_field : CSVTAB_MAX_FIELD_DEFAULT;
+  if (c->maxf > UINT32_MAX - 1) c->maxf = UINT32_MAX - 1;   /* the limit messages have always shown */
+  c->maxcols = o->max_columns ? o->max_columns : CSVTAB_MAX_COLUMNS_DEFAULT;
+  c->maxrows = o->max_rows ? o->max_rows : CSVTAB_MAX_ROWS_DEFAULT;
+  c->buf = src->buf; c->len = src->len;
+  c->map = src->map;                           /* NULL unless we mapped the file ourselves */
+  if (c->len >= 3 && !memcmp(c->buf, "\xEF\xBB\xBF", 3)) { c->buf += 3; c->len -= 3; }
+}
+
 static struct frame *load(struct src *src, const char *label, const struct csvtab_opts *opts,
-                          struct csvtab_error *err, int fast) {
+                          struct csvtab_error *err, int fast, unsigned threads, size_t min_part,
+                          size_t *parts) {
   struct csvtab_opts dflt;
   struct csvtab_error dummy;
   if (!err) err = &dummy;
   memset(err, 0, sizeof *err);
+  if (parts) *parts = 0;
   if (!opts) { csvtab_opts_init(&dflt); opts = &dflt; }
   struct csvtab_opts o = *opts;
   if (!o.delim) o.delim = ',';
@@ -485,15 +511,17 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
     return NULL;
   }
   struct ctx c;
-  memset(&c, 0, sizeof c);
-  c.label = label; c.o = &o;
-  c.maxf = o.max_field ? o.max_field : CSVTAB_MAX_FIELD_DEFAULT;
-  if (c.maxf > UINT32_MAX - 1) c.maxf = UINT32_MAX - 1;   /* the limit messages have always shown */
-  c.maxcols = o.max_columns ? o.max_columns : CSVTAB_MAX_COLUMNS_DEFAULT;
-  c.maxrows = o.max_rows ? o.max_rows : CSVTAB_MAX_ROWS_DEFAULT;
-  c.buf = src->buf; c.len = src->len;
-  c.map = src->map;                            /* NULL unless we mapped the file ourselves */
-  if (c.len >= 3 && !memcmp(c.buf, "\xEF\xBB\xBF", 3)) { c.buf += 3; c.len -= 3; }
+  ctx_init(&c, src, label, &o);
+  struct frame *f = NULL;
+  /* Several threads when the file is large enough; they give the very frame
+   * one pass gives, and leave anything else (an error to report, a replay,
+   * quotes across a cut) to the pass below, from the start. */
+  if (!threads) threads = csvtab_threads(&o);
+  if (threads > 1 && c.len >= 2 * min_part) {
+    if (csvtab_par_load(&c, fast, threads, min_part, src->rg, parts) == CSVTAB_PAR_DONE) goto built;
+    ctx_free(&c);
+    ctx_init(&c, src, label, &o);
+  }
 
   /* NUL bytes mean binary data: parse only up to the first one, then say
    * where.  The driver finds it on the way (no separate pass over the file). */
@@ -553,8 +581,8 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
     ctx_free(&c);
     return NULL;
   }
-  struct frame *f = NULL;
   if (c.nlater && csvtab_replay(&c, fast) != 0) goto oom;
+built:
   src_release(src);
 
   size_t H = c.H;
@@ -590,13 +618,20 @@ void csvtab_opts_init(struct csvtab_opts *o) {
 struct frame *csvtab_read_mem_ex(const char *buf, size_t len, const char *label,
                                  const struct csvtab_opts *opts, struct csvtab_error *err,
                                  int fast) {
-  struct src s = {buf ? buf : "", buf ? len : 0, NULL, 0, NULL};
-  return load(&s, label ? label : "<memory>", opts, err, fast);
+  return csvtab_read_mem_par(buf, len, label, opts, err, fast, 1, 0, NULL);
+}
+
+struct frame *csvtab_read_mem_par(const char *buf, size_t len, const char *label,
+                                  const struct csvtab_opts *opts, struct csvtab_error *err,
+                                  int fast, unsigned threads, size_t min_part, size_t *parts) {
+  struct src s = {buf ? buf : "", buf ? len : 0, NULL, 0, NULL, NULL};
+  return load(&s, label ? label : "<memory>", opts, err, fast, threads,
+              min_part ? min_part : CSVTAB_PAR_MIN_PART, parts);
 }
 
 struct frame *csvtab_read_mem(const char *buf, size_t len, const char *label,
                               const struct csvtab_opts *opts, struct csvtab_error *err) {
-  return csvtab_read_mem_ex(buf, len, label, opts, err, 1);
+  return csvtab_read_mem_par(buf, len, label, opts, err, CSVTAB_FAST_ON, 0, 0, NULL);
 }
 
 /* The kind of a file that is not a regular one, for the message. */
@@ -612,7 +647,7 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
   struct csvtab_error dummy;
   if (!err) err = &dummy;
   memset(err, 0, sizeof *err);
-  struct src s = {NULL, 0, NULL, 0, NULL};
+  struct src s = {NULL, 0, NULL, 0, NULL, NULL};
   size_t maxb = opts && opts->max_bytes ? opts->max_bytes : CSVTAB_MAX_BYTES_DEFAULT;
   /* O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -639,7 +674,17 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
   size_t want = (size_t)st.st_size, n = 0;
   char *b = malloc(want + 1);
   if (!b) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
-  for (;;) {
+  unsigned threads = csvtab_threads(opts);
+  struct csvtab_ranges *rg = threads > 1 ? malloc(sizeof *rg) : NULL;
+  ssize_t pr = rg ? csvtab_par_read(fd, b, want, threads, CSVTAB_PAR_MIN_PART, rg) : -2;
+  if (pr == -1) {
+    set_plain(err, "%s: cannot read: %s", path, strerror(errno));
+    free(b); free(rg); close(fd);
+    return NULL;
+  }
+  if (pr == -2) { free(rg); rg = NULL; }
+  if (pr >= 0) n = (size_t)pr;
+  else for (;;) {
     ssize_t r = read(fd, b + n, want + 1 - n);   /* one byte more: a file that grew is seen */
     if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (r < 0) {
@@ -656,9 +701,11 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
   if (changed) {
     set_plain(err, "%s: the file changed while it was read (%zu bytes expected, %zu read); "
               "read it again when nothing else is writing to it", path, want, n);
-    free(b);
+    free(b); free(rg);
     return NULL;
   }
-  s.heap = b; s.buf = b; s.len = n;
-  return load(&s, path, opts, err, 1);
+  s.heap = b; s.buf = b; s.len = n; s.rg = rg;
+  struct frame *f = load(&s, path, opts, err, 1, threads, CSVTAB_PAR_MIN_PART, NULL);
+  free(rg);
+  return f;
 }

@@ -24,6 +24,10 @@ struct csvtab_opts {
   /* Where the overrides came from, finishing the sentence "the column was given
    * type int64 ..." in error messages; NULL means "in the recipe". */
   const char *override_origin;
+  /* Threads for loading a large file (docs/data.md, "Threads"); 0 means the
+   * CSCEVAL_THREADS environment variable, else the number of online CPUs.
+   * The frame, or the error, is the same for any number. */
+  unsigned threads;
 };
 
 #define CSVTAB_MAX_FIELD_DEFAULT ((size_t)1 << 20)
@@ -31,6 +35,7 @@ struct csvtab_opts {
 #define CSVTAB_MAX_COLUMNS_DEFAULT ((size_t)16384)
 #define CSVTAB_MAX_ROWS_DEFAULT ((size_t)100000000)
 #define CSVTAB_MAX_BYTES_DEFAULT ((size_t)4096 << 20)
+#define CSVTAB_MAX_THREADS 64
 
 struct csvtab_error {
   char msg[512];            /* whole message, "FILE:LINE:COL (column "x"): ..." */
@@ -45,7 +50,8 @@ void csvtab_opts_init(struct csvtab_opts *o);
 /* Load the file at path (opts may be NULL for the defaults).  Returns a new
  * frame that the caller frees with frame_free, or NULL with err filled
  * (err may be NULL).  Never keeps a reference to opts.  Only regular files
- * are read, with read(2) into memory (never mapped: a file truncated under
+ * are read, with read(2) into memory, or pread(2) by ranges on several
+ * threads (never mapped: a file truncated under
  * a mapping would raise SIGBUS); a file whose size or modification time
  * changes while it is read is refused. */
 struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,

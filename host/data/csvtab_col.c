@@ -315,7 +315,7 @@ int csvtab_text_start(struct colbuf *b) {
  * load.  Asking for transparent huge pages (Linux, when the system leaves it
  * to programs) makes it one fault per 2 MiB.  Only a hint, and only for
  * buffers big enough that the rounding to 2 MiB does not matter. */
-static void hint_huge(void *p, size_t bytes) {
+void csvtab_hint_huge(void *p, size_t bytes) {
 #if defined(MADV_HUGEPAGE)
   if (bytes < ((size_t)4 << 20)) return;
   long pg = sysconf(_SC_PAGESIZE);
@@ -354,11 +354,17 @@ int csvtab_grow(struct ctx *c, size_t need) {
   for (size_t k = 0; k < c->H; k++) {
     struct colbuf *b = &c->col[k];
     size_t sz = mode_size(b->mode);
-    if (sz) {
+    if (sz && b->val && b->val == b->win) {   /* lent storage is not ours to grow */
+      void *p = malloc(nc * sz);
+      if (!p) goto oom;
+      memcpy(p, b->val, c->cap * sz);
+      b->val = p;
+      b->win = NULL;
+    } else if (sz) {
       void *p = realloc(b->val, nc * sz);
       if (!p) goto oom;
       b->val = p;
-      hint_huge(p, nc * sz);
+      csvtab_hint_huge(p, nc * sz);
     }
     if (b->na) {
       uint8_t *q = realloc(b->na, nc);
@@ -406,9 +412,9 @@ static void text_put(struct ctx *c, struct colbuf *b, size_t i, const char *s, s
 /* Give b typed storage for mode at row i; rows before i are all missing. */
 static int set_mode(struct ctx *c, struct colbuf *b, int mode, size_t i) {
   size_t sz = mode_size(mode);
-  void *p = malloc((c->cap ? c->cap : 1) * sz);
+  void *p = b->win && b->winsz == sz ? b->win : malloc((c->cap ? c->cap : 1) * sz);
   if (!p) { c->err = E_OOM; return -1; }
-  hint_huge(p, c->cap * sz);
+  if (p != b->win) csvtab_hint_huge(p, c->cap * sz);
   for (size_t r = 0; r < i; r++)
     switch (mode) {
     case M_F64: ((double *)p)[r] = NAN; break;
@@ -440,19 +446,21 @@ static void int_to_f64(struct colbuf *b, size_t i) {
 /* Typed (or missing-only) -> text at row i.  Missing rows keep their reason;
  * rows with a typed value get CODE_LATER, filled in by the replay. */
 static int to_text(struct ctx *c, struct colbuf *b, size_t i) {
-  int32_t *code = malloc((c->cap ? c->cap : 1) * sizeof *code);
+  int lent = !b->val && b->win && b->winsz == sizeof(int32_t);
+  int32_t *code = lent ? b->win : malloc((c->cap ? c->cap : 1) * sizeof *code);
   if (!code || !(b->dict = frame_dict_new()) || text_index_add(b) != 0) {
-    free(code);
+    if (!lent) free(code);
     c->err = E_OOM;
     return -1;
   }
-  hint_huge(code, c->cap * sizeof *code);
+  if (!lent) csvtab_hint_huge(code, c->cap * sizeof *code);
   int later = 0;
   for (size_t r = 0; r < i; r++) {
     if (b->na && b->na[r]) code[r] = -(int32_t)b->na[r];
     else { code[r] = CODE_LATER; later = 1; }
   }
-  free(b->val); free(b->na); free(b->negz);
+  if (b->val != b->win) free(b->val);
+  free(b->na); free(b->negz);
   b->val = code; b->na = NULL; b->negz = NULL; b->nnegz = b->capnegz = 0;
   b->mode = M_TEXT;
   b->last = -1;
@@ -780,8 +788,12 @@ static int rp_records(void *data, const struct csvtab_span *f, const size_t *n, 
   return r->halt;
 }
 
+int csvtab_to_text(struct ctx *c, struct colbuf *b, size_t i) { return to_text(c, b, i); }
+
 int csvtab_replay(struct ctx *c, int fast) {
-  struct replay r = {.c = c, .cols = calloc(c->nlater, sizeof(size_t)), .ncol = 0};
+  /* a part's first record is a data row: as if its header were read */
+  struct replay r = {.c = c, .cols = calloc(c->nlater, sizeof(size_t)), .ncol = 0,
+                     .rec = c->part ? 1 : 0};
   int32_t *map = NULL;
   if (!r.cols) goto oom;
   for (size_t j = 0; j < c->H; j++) {
@@ -863,7 +875,7 @@ struct frame_col *csvtab_take_col(struct ctx *c, struct colbuf *b, const char *n
 }
 
 void csvtab_col_free(struct colbuf *b) {
-  free(b->val);
+  if (b->val != b->win) free(b->val);
   free(b->na);
   free(b->negz);
   free(b->ix);

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <csv.h>
 
@@ -108,6 +109,11 @@ struct colbuf {
   struct frame_dict *redict; /* the replay's new dictionary */
   size_t *negz;             /* M_INT rows that read "-0": -0.0 if the column turns float64 */
   size_t nnegz, capnegz;
+  /* Storage lent by the threaded loader (csvtab_par.c): cap rows of winsz
+   * bytes inside the file's column, for the mode of that size.  Never freed
+   * or reallocated here; val may point to it. */
+  void *win;
+  size_t winsz;
 };
 
 struct ctx {
@@ -137,6 +143,7 @@ struct ctx {
   size_t err_name;          /* header index of the name to show, NOIDX = none */
   const char *err_how;      /* "column" or "after column" */
   size_t err_line;          /* nonzero: line known already */
+  int part;                 /* a part of the body (csvtab_par.c): buf starts after the header */
   char body[400];
 };
 
@@ -151,19 +158,85 @@ void csvtab_check_utf8(struct ctx *c, const char *s, size_t len);   /* fails if 
 unsigned csvtab_scan_number(const char *s, size_t len);     /* T_INT|T_F64, T_F64 or 0 */
 int csvtab_text_start(struct colbuf *b);                    /* a column forced to text */
 int csvtab_grow(struct ctx *c, size_t need);                /* room for need rows */
+void csvtab_hint_huge(void *p, size_t bytes);              /* ask for huge pages (a hint) */
 /* Value s of row i of column b, by every rule of docs/data.md. */
 void csvtab_put_value(struct ctx *c, struct colbuf *b, size_t i, const char *s, size_t len);
 /* m data rows of H fields each, one after another in f: rows c->nrow... */
 int csvtab_put_rows(struct ctx *c, const struct csvtab_span *f, size_t m);
 /* Strings for the columns that turned text after typed values (c->nlater). */
 int csvtab_replay(struct ctx *c, int fast);
+/* Column b turns text at row i (its typed rows wait for the replay).  0 ok. */
+int csvtab_to_text(struct ctx *c, struct colbuf *b, size_t i);
 struct frame_col *csvtab_take_col(struct ctx *c, struct colbuf *b, const char *name);
 void csvtab_col_free(struct colbuf *b);
 
-/* Test hook: csvtab_read_mem with the fast path set to fast (CSVTAB_FAST_*),
- * so the differential tests can compare both splitters with libcsv alone. */
+/* host/data/csvtab.c: run the driver over c->buf[0, c->len) with the loader's
+ * callbacks, from wherever c stands (the header, or a record boundary with
+ * c->rec > 0).  0 when it parsed to the end with no error and no NUL; -1
+ * otherwise (c->err may then be set, or not: a NUL or a parse error). */
+int csvtab_parse(struct ctx *c, int fast);
+
+/* ===== several threads: host/data/csvtab_par.c ===== */
+
+/* Parts of the file smaller than this are not given a thread of their own. */
+#define CSVTAB_PAR_MIN_PART ((size_t)1 << 20)
+
+/* Threads for o: o->threads, else CSCEVAL_THREADS, else the online CPUs
+ * (at most CSVTAB_MAX_THREADS). */
+unsigned csvtab_threads(const struct csvtab_opts *o);
+
+/* The input cut into nr equal ranges of step bytes (the last takes the
+ * rest) for the threads, and what a scan of each found: its first LF (NULL
+ * if none), and the line ends before and after that LF (host/data/csvtab_par.c). */
+#define CSVTAB_MAX_RANGES (4 * CSVTAB_MAX_THREADS)
+struct csvtab_range {
+  const char *lf;
+  size_t head, tail;
+};
+struct csvtab_ranges {
+  const char *buf;
+  size_t len, nr, step;
+  struct csvtab_range r[CSVTAB_MAX_RANGES];
+};
+/* Ranges for len bytes on threads threads, each at least min_part bytes;
+ * 0 when threads would not pay. */
+size_t csvtab_range_count(size_t len, unsigned threads, size_t min_part);
+void csvtab_ranges_init(struct csvtab_ranges *g, const char *buf, size_t len, size_t nr);
+void csvtab_scan_range(struct csvtab_ranges *g, size_t i);
+
+enum { CSVTAB_PAR_DONE, CSVTAB_PAR_DECLINE };
+
+/* Load c (set up, nothing parsed yet) on up to threads threads, in parts of
+ * at least min_part bytes cut at line ends, from the ranges g (scanned while
+ * the file was read), or from its own scan when g is NULL.  CSVTAB_PAR_DONE: c holds the
+ * header and every row's column, exactly as one pass would have left them
+ * (no replay pending), and *parts (when not NULL) the number of parts.  CSVTAB_PAR_DECLINE: nothing decided; c is in an
+ * unspecified state that the caller frees and sets up again before loading
+ * on one thread (the file is too small, has quoted line breaks across a cut,
+ * or an error). */
+int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part,
+                    struct csvtab_ranges *g, size_t *parts);
+
+/* Read want bytes of fd (and one more, to see a file that grew) into buf on
+ * up to threads threads, each a range, by pread, scanning each range into g.
+ * Returns the bytes read (want, or another count when the file changed), -1
+ * with errno on a read error, -2 when the file is too small for threads
+ * (nothing read). */
+ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t min_part,
+                        struct csvtab_ranges *g);
+
+/* Test hook: csvtab_read_mem on one thread with the fast path set to fast
+ * (CSVTAB_FAST_*), so the differential tests can compare both splitters with
+ * libcsv alone. */
 struct frame *csvtab_read_mem_ex(const char *buf, size_t len, const char *label,
                                  const struct csvtab_opts *opts, struct csvtab_error *err,
                                  int fast);
+/* The same on threads threads (0: csvtab_threads) with parts of at least
+ * min_part bytes (0: CSVTAB_PAR_MIN_PART), so tests can cut small inputs;
+ * *parts (when not NULL) is set to the parts loaded on threads, 0 when the
+ * file was loaded in one pass. */
+struct frame *csvtab_read_mem_par(const char *buf, size_t len, const char *label,
+                                  const struct csvtab_opts *opts, struct csvtab_error *err,
+                                  int fast, unsigned threads, size_t min_part, size_t *parts);
 
 #endif

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdatomic.h>
+
+#include "chunks.h"
 #include "expr_int.h"
 
 #define B EXPR_BLOCK
@@ -29,9 +32,15 @@ struct ectx {
   const struct frame *f;
   unsigned char *data;   /* nslot blocks of 8-byte values */
   uint8_t *na;           /* nslot blocks of reasons */
+  void *out0;            /* when set, slot 0's values: the result column's block */
 };
 
-static void *slot_v(const struct ectx *cx, int s) { return cx->data + (size_t)s * B * 8; }
+/* The root is evaluated in slot 0; expr_eval points that slot at the result
+ * column itself (for types stored as they are evaluated), so the result is
+ * written once, in place. */
+static void *slot_v(const struct ectx *cx, int s) {
+  return s == 0 && cx->out0 ? cx->out0 : cx->data + (size_t)s * B * 8;
+}
 static uint8_t *slot_na(const struct ectx *cx, int s) { return cx->na + (size_t)s * B; }
 
 /* Dates csceval can write: 0001-01-01 .. 9999-12-31. */
@@ -64,25 +73,6 @@ static const uint8_t *na_flag(uint8_t *dst, const uint8_t *na, const uint8_t *ba
   if (!any) return na;
   if (!na) memset(dst, 0, n);
   for (size_t i = 0; i < n; i++) if (!dst[i] && bad[i]) dst[i] = NA_CALC;
-  return dst;
-}
-
-/* Float results that are not finite numbers (inf, NaN) are missing (calc).
- * x - x is 0 for a finite x and NaN otherwise, and a NaN stays in a sum, so
- * one pass of adds (two sums, for instruction-level parallelism) finds out
- * whether the block has any; only then are rows marked.  When the block
- * already has missing rows (whose values are often NaN) it goes straight to
- * the marking pass. */
-static const uint8_t *na_finite(uint8_t *dst, const uint8_t *na, const double *r, size_t n) {
-  if (!na) {
-    double s0 = 0, s1 = 0;
-    size_t i = 0;
-    for (; i + 1 < n; i += 2) { s0 += r[i] - r[i]; s1 += r[i + 1] - r[i + 1]; }
-    if (i < n) s0 += r[i] - r[i];
-    if (s0 + s1 == 0) return NULL;
-    memset(dst, 0, n);
-  }
-  for (size_t i = 0; i < n; i++) dst[i] = dst[i] ? dst[i] : r[i] - r[i] == 0 ? 0 : NA_CALC;
   return dst;
 }
 
@@ -131,19 +121,84 @@ NOINLINE static void codes_ne(const int32_t *restrict x, int32_t k, uint8_t *res
   VEC_FOR(n, r[i] = x[i] != k);
 }
 
+/* ===== finite and NaN tests on the bits =====
+ * A double is not finite (inf or NaN) when every exponent bit is set, and
+ * adding 1 to an all-ones exponent (and only to it) carries into the sign
+ * bit; it is NaN when, besides, its mantissa is not 0 (adding the mantissa
+ * mask to a non-zero mantissa carries into bit 52).  Shifts, ands and adds
+ * on 64-bit integers: the loops vectorize. */
+#define EXP_MASK 0x7ff0000000000000ull
+#define EXP_ONE 0x0010000000000000ull
+#define MANT_MASK 0x000fffffffffffffull
+
+static inline uint64_t dbits(const double *x) { uint64_t u; memcpy(&u, x, sizeof u); return u; }
+static inline uint8_t nonfinite_bit(uint64_t u) { return (uint8_t)(((u & EXP_MASK) + EXP_ONE) >> 63); }
+static inline uint8_t nan_bit(uint64_t u) {
+  return (uint8_t)(nonfinite_bit(u) & (uint8_t)(((u & MANT_MASK) + MANT_MASK) >> 52));
+}
+
+/* 1 if some x[i] is not a finite number.  GNU C vectors: the compiler does
+ * not vectorize an or-reduction over reinterpreted bits by itself. */
+#if defined(__GNUC__)
+typedef uint64_t u64x2 __attribute__((vector_size(16)));
+NOINLINE static int any_nonfinite(const double *restrict x, size_t n) {
+  const u64x2 e = {EXP_MASK, EXP_MASK}, one = {EXP_ONE, EXP_ONE};
+  u64x2 a0 = {0, 0}, a1 = {0, 0};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    u64x2 u0, u1;
+    memcpy(&u0, x + i, sizeof u0);
+    memcpy(&u1, x + i + 2, sizeof u1);
+    a0 |= (u0 & e) + one;
+    a1 |= (u1 & e) + one;
+  }
+  a0 |= a1;
+  uint64_t acc = a0[0] | a0[1];
+  for (; i < n; i++) acc |= (dbits(x + i) & EXP_MASK) + EXP_ONE;
+  return (int)(acc >> 63);
+}
+#else
+static int any_nonfinite(const double *x, size_t n) {
+  uint64_t acc = 0;
+  for (size_t i = 0; i < n; i++) acc |= (dbits(x + i) & EXP_MASK) + EXP_ONE;
+  return (int)(acc >> 63);
+}
+#endif
+
+/* dst[i] = NA_CALC where the row is not yet missing and r[i] is not finite */
+NOINLINE static void mark_nonfinite(uint8_t *restrict dst, const double *restrict r, size_t n) {
+  VEC_FOR(n, uint8_t bad = nonfinite_bit(dbits(r + i));
+          dst[i] = dst[i] ? dst[i] : (uint8_t)(bad * NA_CALC));
+}
+
+/* dst[i] = na[i] if set, else NA_CALC for a NaN, else 0 (na may be NULL) */
+NOINLINE static void mark_nan(uint8_t *restrict dst, const uint8_t *restrict na,
+                              const double *restrict x, size_t n) {
+  if (na) VEC_FOR(n, uint8_t bad = nan_bit(dbits(x + i)); dst[i] = na[i] ? na[i] : (uint8_t)(bad * NA_CALC));
+  else VEC_FOR(n, dst[i] = (uint8_t)(nan_bit(dbits(x + i)) * NA_CALC));
+}
+
+/* Float results that are not finite numbers (inf, NaN) are missing (calc).
+ * One vectorized pass finds out whether a block with nothing missing has
+ * any; only then are rows marked.  A block that already has missing rows
+ * (whose values are often NaN) goes straight to the (vectorized) marking. */
+static const uint8_t *na_finite(uint8_t *dst, const uint8_t *na, const double *r, size_t n) {
+  if (!na) {
+    if (!any_nonfinite(r, n)) return NULL;
+    memset(dst, 0, n);
+  }
+  mark_nonfinite(dst, r, n);
+  return dst;
+}
+
 /* ===== leaves ===== */
 
 /* A float64 column's NaN with no reason attached counts as missing (calc),
  * as everywhere else in csceval (docs/frames.md). */
 static const uint8_t *col_nan(uint8_t *dst, const uint8_t *na, const double *x, size_t n) {
-  if (!na) {
-    unsigned any = 0;
-    for (size_t i = 0; i < n; i++) any |= x[i] != x[i];
-    if (!any) return NULL;
-    for (size_t i = 0; i < n; i++) dst[i] = x[i] != x[i] ? NA_CALC : 0;
-    return dst;
-  }
-  for (size_t i = 0; i < n; i++) dst[i] = na[i] ? na[i] : x[i] != x[i] ? NA_CALC : 0;
+  if (!na && !any_nonfinite(x, n)) return NULL;   /* the common case */
+  mark_nan(dst, na, x, n);
+  if (!na && bytes_all(dst, n, 1)) return NULL;   /* infinities, but no NaN */
   return dst;
 }
 
@@ -183,14 +238,57 @@ static double mod_floor(double x, double y) {   /* sign of the divisor, as Lua a
   return m;
 }
 
-static void arith_f64(int op, const double *a, const double *b, double *r, size_t n) {
+/* a op b, element by element; restrict and VEC_FOR so + - * / vectorize */
+NOINLINE static void arith_f64(int op, const double *restrict a, const double *restrict b,
+                               double *restrict r, size_t n) {
   switch (op) {
-  case EO_ADD: for (size_t i = 0; i < n; i++) r[i] = a[i] + b[i]; break;
-  case EO_SUB: for (size_t i = 0; i < n; i++) r[i] = a[i] - b[i]; break;
-  case EO_MUL: for (size_t i = 0; i < n; i++) r[i] = a[i] * b[i]; break;
-  case EO_DIV: for (size_t i = 0; i < n; i++) r[i] = a[i] / b[i]; break;
+  case EO_ADD: VEC_FOR(n, r[i] = a[i] + b[i]); break;
+  case EO_SUB: VEC_FOR(n, r[i] = a[i] - b[i]); break;
+  case EO_MUL: VEC_FOR(n, r[i] = a[i] * b[i]); break;
+  case EO_DIV: VEC_FOR(n, r[i] = a[i] / b[i]); break;
   case EO_POW: for (size_t i = 0; i < n; i++) r[i] = pow(a[i], b[i]); break;
   default: for (size_t i = 0; i < n; i++) r[i] = mod_floor(a[i], b[i]); break;
+  }
+}
+
+/* a op k (k_right) or k op a: a constant operand is not spread over a block.
+ * GCC at -O2 leaves a loop with a scalar operand unvectorized, so + - * /
+ * take two doubles at a time by GNU C vectors (the same IEEE operation on
+ * each element, so the same bytes as one at a time). */
+#if defined(__GNUC__)
+typedef double f64x2 __attribute__((vector_size(16)));
+#define KLOOP(VEXPR, SEXPR)                                                              \
+  do {                                                                                   \
+    const f64x2 kv = {k, k};                                                             \
+    size_t i = 0;                                                                        \
+    for (; i + 2 <= n; i += 2) {                                                         \
+      f64x2 x, y;                                                                        \
+      memcpy(&x, a + i, sizeof x);                                                       \
+      y = VEXPR;                                                                         \
+      memcpy(r + i, &y, sizeof y);                                                       \
+    }                                                                                    \
+    for (; i < n; i++) { double x = a[i]; r[i] = SEXPR; }                                \
+    (void)kv;                                                                            \
+  } while (0)
+#else
+#define KLOOP(VEXPR, SEXPR) do { for (size_t i = 0; i < n; i++) { double x = a[i]; r[i] = SEXPR; } } while (0)
+#endif
+
+NOINLINE static void arith_f64_k(int op, const double *restrict a, double k, int k_right,
+                                 double *restrict r, size_t n) {
+  switch (op) {
+  case EO_ADD: KLOOP(x + kv, x + k); break;   /* + and * commute exactly */
+  case EO_MUL: KLOOP(x * kv, x * k); break;
+  case EO_SUB: if (k_right) KLOOP(x - kv, x - k); else KLOOP(kv - x, k - x); break;
+  case EO_DIV: if (k_right) KLOOP(x / kv, x / k); else KLOOP(kv / x, k / x); break;
+  case EO_POW:
+    if (k_right) for (size_t i = 0; i < n; i++) r[i] = pow(a[i], k);
+    else for (size_t i = 0; i < n; i++) r[i] = pow(k, a[i]);
+    break;
+  default:
+    if (k_right) for (size_t i = 0; i < n; i++) r[i] = mod_floor(a[i], k);
+    else for (size_t i = 0; i < n; i++) r[i] = mod_floor(k, a[i]);
+    break;
   }
 }
 
@@ -228,6 +326,17 @@ static void arith_date(int op, const int32_t *a, const int64_t *b, int32_t *r, u
 static void ev_arith(const struct expr_node *n, struct ectx *cx, size_t off, size_t len, int s,
                      struct vec *out) {
   struct vec a, b;
+  if (n->mode == AM_F64 && (n->a->kind == EK_CONST || n->b->kind == EK_CONST)) {
+    int k_right = n->b->kind == EK_CONST;
+    const struct expr_node *k = k_right ? n->b : n->a;
+    ev(k_right ? n->a : n->b, cx, off, len, s + 1, &a);
+    double *r = slot_v(cx, s);
+    uint8_t *dst = slot_na(cx, s);
+    arith_f64_k(n->op, a.v, k->k.f, k_right, r, len);
+    out->v = r;
+    out->na = na_finite(dst, na_copy(dst, a.na, len), r, len);
+    return;
+  }
   ev(n->a, cx, off, len, s + 1, &a);
   ev(n->b, cx, off, len, s + 2, &b);
   void *r = slot_v(cx, s);
@@ -752,6 +861,7 @@ static int ctx_open(struct ectx *cx, const struct expr *e, const struct frame *f
                     size_t errlen) {
   size_t ns = (size_t)e->root->nslot;
   cx->f = f;
+  cx->out0 = NULL;
   cx->data = malloc(ns * B * 8);
   cx->na = malloc(ns * B);
   if (!cx->data || !cx->na) {
@@ -774,21 +884,31 @@ static enum frame_type out_type(enum expr_vtype t) {
   }
 }
 
-/* Copy one block into the result column; missing rows get NaN or 0 so no
- * arbitrary value is ever stored. */
-static int store_block(struct frame_col *c, const struct vec *v, size_t off, size_t len) {
+/* Copy one block into the result column (unless it was written in place);
+ * missing rows get NaN or 0 so no arbitrary value is ever stored.  The
+ * column's missing-reason array is made on the first block that needs it;
+ * blocks run on several threads, so it is published with a compare and
+ * swap (a thread that loses frees its own). */
+static int store_block(struct frame_col *c, _Atomic(uint8_t *) *nap, const struct vec *v,
+                       size_t off, size_t len) {
   static const size_t sz[FRAME_NTYPES] = {8, 8, 1, 4, 4};
   if (c->type == FRAME_BOOL) {
     const uint8_t *x = v->v;
     for (size_t i = 0; i < len; i++) c->v.b[off + i] = x[i] != 0;
-  } else {
+  } else if (v->v != (char *)c->v.raw + off * sz[c->type]) {   /* not written in place */
     memcpy((char *)c->v.raw + off * sz[c->type], v->v, len * sz[c->type]);
   }
   if (!v->na) return 0;
-  if (!c->na && !(c->na = calloc(c->cap, 1))) return -1;
-  memcpy(c->na + off, v->na, len);
+  uint8_t *na = atomic_load(nap);
+  if (!na) {
+    uint8_t *mine = calloc(c->cap ? c->cap : 1, 1), *none = NULL;
+    if (!mine) return -1;
+    if (atomic_compare_exchange_strong(nap, &none, mine)) na = mine;
+    else { free(mine); na = none; }
+  }
+  memcpy(na + off, v->na, len);
   for (size_t i = off; i < off + len; i++) {
-    if (!c->na[i]) continue;
+    if (!na[i]) continue;
     switch (c->type) {
     case FRAME_F64: c->v.f64[i] = NAN; break;
     case FRAME_I64: c->v.i64[i] = 0; break;
@@ -799,31 +919,62 @@ static int store_block(struct frame_col *c, const struct vec *v, size_t off, siz
   return 0;
 }
 
+/* One chunk of rows of expr_eval (chunks.h): every row's value depends on
+ * that row alone, so the chunks may run in any order on any thread and the
+ * column is the same bytes. */
+struct eval_part {
+  const struct expr *e;
+  const struct frame *f;
+  struct frame_col *c;
+  _Atomic(uint8_t *) *na;
+  size_t lo, hi;
+  int failed;
+};
+
+static int eval_part_run(void *p) {
+  static const size_t sz[FRAME_NTYPES] = {8, 8, 1, 4, 4};
+  struct eval_part *t = p;
+  struct ectx cx;
+  if (ctx_open(&cx, t->e, t->f, NULL, 0) != 0) { t->failed = 1; return 0; }
+  for (size_t off = t->lo; off < t->hi; off += B) {
+    size_t len = t->hi - off < B ? t->hi - off : B;
+    struct vec v;
+    /* bool results are normalised to 0 and 1 on the way in, so not in place */
+    cx.out0 = t->c->type == FRAME_BOOL ? NULL : (char *)t->c->v.raw + off * sz[t->c->type];
+    ev(t->e->root, &cx, off, len, 0, &v);
+    if (store_block(t->c, t->na, &v, off, len) != 0) { t->failed = 1; break; }
+  }
+  ctx_close(&cx);
+  return 0;
+}
+
 struct frame_col *expr_eval(const struct expr *e, const struct frame *f, const char *name,
                             char *err, size_t errlen) {
   if (err && errlen) err[0] = '\0';
   if (check_frame(e, f, err, errlen) != 0) return NULL;
-  size_t nrow = f->nrow;
+  size_t nrow = f->nrow, nc = chunks_count(nrow);
   struct frame_col *c = frame_col_new(name ? name : "value", out_type(e->root->type), nrow,
                                       e->root->dict);
-  struct ectx cx;
-  if (!c || frame_col_resize(c, nrow) != 0 || ctx_open(&cx, e, f, err, errlen) != 0) {
+  struct eval_part *part = calloc(nc, sizeof *part);
+  if (!c || !part || frame_col_resize(c, nrow) != 0) {
+    frame_col_free(c); free(part);
+    seterr(err, errlen, "not enough memory", NULL);
+    return NULL;
+  }
+  _Atomic(uint8_t *) na;
+  atomic_init(&na, NULL);
+  for (size_t k = 0; k < nc; k++)
+    part[k] = (struct eval_part){e, f, c, &na, nrow * k / nc, nrow * (k + 1) / nc, 0};
+  chunks_run(eval_part_run, part, sizeof *part, nc);
+  int failed = 0;
+  for (size_t k = 0; k < nc; k++) failed |= part[k].failed;
+  c->na = atomic_load(&na);
+  free(part);
+  if (failed) {
     frame_col_free(c);
     seterr(err, errlen, "not enough memory", NULL);
     return NULL;
   }
-  for (size_t off = 0; off < nrow; off += B) {
-    size_t len = nrow - off < B ? nrow - off : B;
-    struct vec v;
-    ev(e->root, &cx, off, len, 0, &v);
-    if (store_block(c, &v, off, len) != 0) {
-      ctx_close(&cx);
-      frame_col_free(c);
-      seterr(err, errlen, "not enough memory", NULL);
-      return NULL;
-    }
-  }
-  ctx_close(&cx);
   return c;
 }
 

@@ -3,6 +3,7 @@
  * so bindings can turn it into a recipe error. */
 #include "frame.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,13 +559,54 @@ enum frame_na frame_col_reason(const struct frame_col *c, size_t i) {
   return c->type == FRAME_F64 && !isfinite(c->v.f64[i]) ? NA_CALC : NA_NONE;
 }
 
+/* Column by column over blocks of rows (the block's flags stay in cache):
+ * a column with no missing-reason array that is not float64 is skipped
+ * outright, a float64 column is tested as |x| <= DBL_MAX (false for NaN
+ * and +-Inf), which compilers do many rows at a time. */
+#define COMPLETE_BLOCK 4096
+
 size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, size_t nrow,
                            size_t *keep) {
+  uint8_t miss[COMPLETE_BLOCK];
   size_t m = 0;
-  for (size_t i = 0; i < nrow; i++) {
-    int miss = 0;
-    for (size_t j = 0; j < ncols && !miss; j++) miss = cols[j] != NULL && frame_col_missing(cols[j], i);
-    if (!miss) keep[m++] = i;
+  for (size_t i0 = 0; i0 < nrow; i0 += COMPLETE_BLOCK) {
+    size_t b = nrow - i0 < COMPLETE_BLOCK ? nrow - i0 : COMPLETE_BLOCK;
+    memset(miss, 0, b);
+    for (size_t j = 0; j < ncols; j++) {
+      const struct frame_col *c = cols[j];
+      if (c == NULL) continue;
+      if (c->na != NULL)
+        for (size_t i = 0; i < b; i++) miss[i] |= c->na[i0 + i] != NA_NONE;
+      if (c->type == FRAME_F64) {
+        const double *v = c->v.f64 + i0;
+        for (size_t i = 0; i < b; i++) miss[i] |= !(fabs(v[i]) <= DBL_MAX);
+      }
+    }
+    for (size_t i = 0; i < b; i++) {
+      keep[m] = i0 + i;
+      m += !miss[i];
+    }
   }
   return m;
+}
+
+void frame_col_gatherd(const struct frame_col *c, const size_t *keep, size_t m, double *out) {
+  if (c->na != NULL || c->type == FRAME_CAT) {
+    for (size_t i = 0; i < m; i++) out[i] = frame_col_getd(c, keep != NULL ? keep[i] : i);
+    return;
+  }
+#define GATHER(arr)                                                     \
+  do {                                                                  \
+    if (keep == NULL)                                                   \
+      for (size_t i = 0; i < m; i++) out[i] = (double)(arr)[i];         \
+    else                                                                \
+      for (size_t i = 0; i < m; i++) out[i] = (double)(arr)[keep[i]];   \
+  } while (0)
+  switch (c->type) {
+  case FRAME_F64: GATHER(c->v.f64); break;
+  case FRAME_I64: GATHER(c->v.i64); break;
+  case FRAME_BOOL: GATHER(c->v.b); break;
+  default: GATHER(c->v.date); break;
+  }
+#undef GATHER
 }

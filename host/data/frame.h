@@ -169,6 +169,11 @@ enum frame_na frame_col_reason(const struct frame_col *c, size_t i);
 size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, size_t nrow,
                            size_t *keep);
 
+/* out[i] = frame_col_getd(c, keep[i]) for i < m (keep NULL: rows 0..m-1),
+ * with a typed loop for each storage type when nothing in c is marked
+ * missing. */
+void frame_col_gatherd(const struct frame_col *c, const size_t *keep, size_t m, double *out);
+
 /* ===== frames ===== */
 struct frame *frame_new(void);
 void frame_free(struct frame *f);

@@ -124,12 +124,22 @@ struct frame_col *fo_take(const struct frame_col *c, const size_t *idx, size_t m
   size_t i = 0;
   while (i < m && idx[i] != FO_NONE) i++;
   if (i == m) return frame_col_take(c, idx, m, name);
+  /* a typed gather; rows with no source are missing with reason why (NaN or 0
+   * as their value), the others keep their source's value and reason */
   struct frame_col *o = fo_col_alloc(name ? name : c->name, c->type, m, c->dict);
-  if (!o) return NULL;
-  for (i = 0; i < m; i++) {
-    int rc = idx[i] == FO_NONE ? fo_set_missing(o, i, why) : fo_copy_value(o, i, c, idx[i]);
-    if (rc != 0) { frame_col_free(o); return NULL; }
+  if (!o || !(o->na = calloc(o->cap ? o->cap : 1, 1))) { frame_col_free(o); return NULL; }
+  uint8_t r = (uint8_t)(why == NA_NONE ? NA_CALC : why);
+  const uint8_t *sna = c->na;
+  for (i = 0; i < m; i++) o->na[i] = idx[i] == FO_NONE ? r : sna ? sna[idx[i]] : NA_NONE;
+#define GATHER(T, V, NONE)                                                               \
+  for (i = 0; i < m; i++) o->V[i] = idx[i] == FO_NONE ? (T)(NONE) : c->V[idx[i]];
+  switch (c->type) {
+  case FRAME_F64: GATHER(double, v.f64, NAN) break;
+  case FRAME_I64: GATHER(int64_t, v.i64, 0) break;
+  case FRAME_BOOL: GATHER(uint8_t, v.b, 0) break;
+  default: GATHER(int32_t, v.cat, 0) break;   /* date and text share int32 storage */
   }
+#undef GATHER
   return o;
 }
 

@@ -1,13 +1,20 @@
 /* host/data/frameops_group.c -- grouped aggregation (dplyr's group_by +
- * summarise, data.table's keyby).  Groups are found with a hash table on the
- * key values (frameops.c), so the cost is linear in the rows plus a sort of
- * the groups; each aggregate then runs over the rows of each group.
+ * summarise, data.table's keyby).  Groups are found in one pass over the rows:
+ * a single key of small whole numbers (text codes, bool, dates, int64 in a
+ * narrow range) indexes a table directly, any other key goes through a hash
+ * table on the key values (frameops.c).  The groups are then sorted (only
+ * they, not the rows).  count, n, sum, mean, var and sd accumulate per group
+ * in sweeps over fixed row chunks on all cores (the summation order is
+ * described at those functions, and in docs/frames.md); the other aggregates
+ * gather each group's rows (a counting sort) and run over them.
  * Missing values are skipped by every aggregate (na.rm = TRUE). */
 #include "frameops_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "chunks.h"
 
 static const char *const agg_names[FRAMEOPS_NAGG] = {
   "count", "n", "sum", "mean", "sd", "var", "min", "max",
@@ -227,6 +234,283 @@ static struct frame_col *agg_column(const struct frameops_aggspec *a, const stru
   return o;
 }
 
+/* ===== accumulating aggregates: count, n, sum, mean, var, sd =====
+ * Sweeps over the rows (one; two for mean, three for var and sd) in the
+ * fixed row chunks of chunks.h, on all cores.  Each chunk adds its rows'
+ * values to its own partial result for every group, in row order; the
+ * partials are then folded into the totals in chunk order.  The chunks
+ * depend only on the number of rows, so the result is the same bytes
+ * whatever the number of threads, and the same as one pass in row order
+ * when there is one chunk (up to CHUNK_ROWS rows).  Compensated sums fold
+ * a chunk's sum with Neumaier's step and add its compensation.  og[i] is
+ * row i's group in output order. */
+
+static int streams(enum frameops_agg fn) {
+  return fn == FRAMEOPS_N || fn == FRAMEOPS_SUM || fn == FRAMEOPS_MEAN || fn == FRAMEOPS_VAR ||
+         fn == FRAMEOPS_SD;
+}
+
+enum sweep_pass { SW_N, SW_ISUM, SW_SUM, SW_RES, SW_SQ };
+
+struct gpart {          /* one chunk's partial results for one group */
+  struct nsum s;        /* sum (SW_SUM) or sum of residuals (SW_RES) */
+  double ss, dev;       /* squared deviations and deviations (SW_SQ) */
+  int64_t m, isum;      /* values present (SW_N, SW_SUM); exact int sum (SW_ISUM) */
+  int bad;              /* the int sum overflowed */
+};
+
+struct gstat {          /* totals for one group */
+  struct nsum s, r;
+  double mean, ss, dev;
+  int64_t m, isum;
+  int fin, bad;         /* mean finite; int sum overflowed */
+};
+
+struct sweep {          /* one pass over one chunk */
+  enum sweep_pass pass;
+  const struct frame_col *c;
+  const size_t *og;
+  const struct gstat *st;   /* the means, for SW_RES and SW_SQ */
+  struct gpart *p;          /* this chunk's partials, ng of them */
+  size_t lo, hi, ng;
+};
+
+/* BODY runs for every present value of c in rows lo..hi-1 with i its row and
+ * double x its value: float64 NaN or a marked row is missing. */
+#define EACH_VALUE(c, lo, hi, BODY)                                                     \
+  do {                                                                                  \
+    const uint8_t *na_ = (c)->na;                                                       \
+    if ((c)->type == FRAME_F64) {                                                       \
+      const double *v_ = (c)->v.f64;                                                    \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
+        double x = v_[i];                                                               \
+        if (x != x || (na_ && na_[i])) continue;                                        \
+        BODY;                                                                           \
+      }                                                                                 \
+    } else if ((c)->type == FRAME_I64) {                                                \
+      const int64_t *v_ = (c)->v.i64;                                                   \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
+        if (na_ && na_[i]) continue;                                                    \
+        double x = (double)v_[i];                                                       \
+        BODY;                                                                           \
+      }                                                                                 \
+    } else {                                                                            \
+      const uint8_t *v_ = (c)->v.b;                                                     \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
+        if (na_ && na_[i]) continue;                                                    \
+        double x = v_[i];                                                               \
+        BODY;                                                                           \
+      }                                                                                 \
+    }                                                                                   \
+  } while (0)
+
+static int sweep_run(void *arg) {
+  struct sweep *w = arg;
+  const struct frame_col *c = w->c;
+  const size_t *og = w->og;
+  const struct gstat *st = w->st;
+  struct gpart *p = w->p;
+  size_t lo = w->lo, hi = w->hi;
+  memset(p, 0, w->ng * sizeof *p);
+  switch (w->pass) {
+  case SW_N:
+    if (c->type == FRAME_F64 || c->type == FRAME_I64 || c->type == FRAME_BOOL)
+      EACH_VALUE(c, lo, hi, (void)x; p[og[i]].m++);
+    else
+      for (size_t i = lo; i < hi; i++) p[og[i]].m += !(c->na && c->na[i]);
+    break;
+  case SW_ISUM:
+    for (size_t i = lo; i < hi; i++) {
+      if (c->na && c->na[i]) continue;
+      struct gpart *t = &p[og[i]];
+      int64_t v = c->type == FRAME_BOOL ? c->v.b[i] : c->v.i64[i];
+      t->bad |= __builtin_add_overflow(t->isum, v, &t->isum);
+    }
+    break;
+  case SW_SUM: EACH_VALUE(c, lo, hi, struct gpart *t = &p[og[i]]; nsum_add(&t->s, x); t->m++); break;
+  case SW_RES:
+    EACH_VALUE(c, lo, hi, size_t g = og[i]; if (st[g].fin) nsum_add(&p[g].s, x - st[g].mean));
+    break;
+  default:
+    EACH_VALUE(c, lo, hi, size_t g = og[i]; double d = x - st[g].mean; p[g].ss += d * d; p[g].dev += d);
+    break;
+  }
+  return 0;
+}
+
+/* Fold one chunk's partials into the totals (chunk order is the caller's). */
+static void sweep_fold(enum sweep_pass pass, struct gstat *st, const struct gpart *p, size_t ng) {
+  for (size_t g = 0; g < ng; g++) {
+    struct gstat *t = &st[g];
+    switch (pass) {
+    case SW_N: t->m += p[g].m; break;
+    case SW_ISUM: t->bad |= p[g].bad | __builtin_add_overflow(t->isum, p[g].isum, &t->isum); break;
+    case SW_SUM: nsum_add(&t->s, p[g].s.s); t->s.c += p[g].s.c; t->m += p[g].m; break;
+    case SW_RES: nsum_add(&t->r, p[g].s.s); t->r.c += p[g].s.c; break;
+    default: t->ss += p[g].ss; t->dev += p[g].dev; break;
+    }
+  }
+}
+
+/* Partials kept at once when the chunks run in parallel (ng of them per
+ * chunk); with more groups the chunks run one after the other through one
+ * buffer, folded in the same order, so the same bytes. */
+#define SWEEP_MAX_PARTIALS ((size_t)1 << 18)
+
+/* One pass over all rows into st (which the caller zeroed).  -1 on OOM. */
+static int sweep_all(enum sweep_pass pass, const struct frame_col *c, const size_t *og, size_t n,
+                     size_t ng, struct gstat *st) {
+  size_t nc = chunks_count(n), ng1 = ng ? ng : 1;
+  int par = nc > 1 && ng1 <= SWEEP_MAX_PARTIALS / nc;
+  size_t nbuf = par ? nc : 1;
+  struct gpart *buf = malloc(nbuf * ng1 * sizeof *buf);
+  struct sweep *w = malloc(nbuf * sizeof *w);
+  if (!buf || !w) { free(buf); free(w); return -1; }
+  for (size_t k = 0; k < nc; k++) {
+    size_t b = par ? k : 0;
+    w[b] = (struct sweep){pass, c, og, st, buf + b * ng1, n * k / nc, n * (k + 1) / nc, ng};
+    if (!par) {
+      sweep_run(&w[0]);
+      sweep_fold(pass, st, w[0].p, ng);
+    }
+  }
+  if (par) {
+    chunks_run(sweep_run, w, sizeof *w, nc);
+    for (size_t k = 0; k < nc; k++) sweep_fold(pass, st, w[k].p, ng);
+  }
+  free(buf); free(w);
+  return 0;
+}
+
+static struct frame_col *agg_stream(const struct frameops_aggspec *a, const struct frame_col *c,
+                                    const size_t *og, size_t n, size_t ng, struct gstat *st,
+                                    char *err, size_t errlen) {
+  enum frameops_agg fn = a->fn;
+  int int_sum = fn == FRAMEOPS_SUM && c->type != FRAME_F64;
+  struct frame_col *o = fo_col_alloc(a->name, fn == FRAMEOPS_N || int_sum ? FRAME_I64 : FRAME_F64,
+                                     ng, NULL);
+  if (!o) return fo_oom(err, errlen, "aggregate");
+  memset(st, 0, (ng ? ng : 1) * sizeof *st);
+  enum sweep_pass first = fn == FRAMEOPS_N ? SW_N : int_sum ? SW_ISUM : SW_SUM;
+  if (sweep_all(first, c, og, n, ng, st) != 0) { frame_col_free(o); return fo_oom(err, errlen, "aggregate"); }
+  if (fn == FRAMEOPS_N) {
+    for (size_t g = 0; g < ng; g++) o->v.i64[g] = st[g].m;
+    return o;
+  }
+  if (int_sum) {   /* exact; the first group (in output order) to overflow is named */
+    for (size_t g = 0; g < ng; g++) {
+      if (st[g].bad) {
+        frame_col_free(o);
+        return fo_nerr(err, errlen, "aggregate: the sum of \"%s\" for \"%s\" overflows int64 in "
+                       "group %zu; convert the column to float64 first", c->name, a->name, g + 1);
+      }
+      o->v.i64[g] = st[g].isum;
+    }
+    return o;
+  }
+  if (fn != FRAMEOPS_SUM) {
+    int refine = 0;
+    for (size_t g = 0; g < ng; g++) {
+      st[g].mean = st[g].m ? nsum_get(&st[g].s) / (double)st[g].m : NAN;
+      st[g].fin = st[g].m && isfinite(st[g].mean);
+      refine |= st[g].fin;
+    }
+    if (refine && sweep_all(SW_RES, c, og, n, ng, st) != 0) {
+      frame_col_free(o);
+      return fo_oom(err, errlen, "aggregate");
+    }
+    for (size_t g = 0; g < ng; g++)
+      if (st[g].fin) st[g].mean += nsum_get(&st[g].r) / (double)st[g].m;
+    if (fn != FRAMEOPS_MEAN && sweep_all(SW_SQ, c, og, n, ng, st) != 0) {
+      frame_col_free(o);
+      return fo_oom(err, errlen, "aggregate");
+    }
+  }
+  for (size_t g = 0; g < ng; g++) {
+    double v = NAN, m = (double)st[g].m;
+    switch (fn) {
+    case FRAMEOPS_SUM: v = nsum_get(&st[g].s); break;   /* 0 for no values */
+    case FRAMEOPS_MEAN: v = st[g].mean; break;
+    default:
+      if (st[g].m > 1) {
+        v = (st[g].ss - st[g].dev * st[g].dev / m) / (m - 1);
+        if (v < 0) v = 0;
+        if (fn == FRAMEOPS_SD) v = sqrt(v);
+      }
+      break;
+    }
+    if (isnan(v)) {
+      if (fo_set_missing(o, g, NA_CALC) != 0) { frame_col_free(o); return fo_oom(err, errlen, "aggregate"); }
+    } else {
+      o->v.f64[g] = v;
+    }
+  }
+  return o;
+}
+
+/* ===== finding the groups ===== */
+
+/* A single key of small whole numbers indexes a table of group numbers
+ * directly, so a row's group is one load: text by its dictionary code (one
+ * code per distinct string), bool by 0 or 1, dates and int64 by their value
+ * less the smallest when the values span at most DIRECT_SPAN(n) numbers.
+ * Groups are numbered in order of first appearance and every missing key
+ * (whatever its reason) is one group, as in the hash path.  Returns 1 with
+ * gid[0..n-1], *rep (first row of each group, malloc'd) and *ng set; 0 when
+ * the key is not of that kind; -1 out of memory. */
+#define DIRECT_SPAN(n) ((n) / 2 + 4096)
+
+#define DIRECT_LOOP(KEY)                                                                \
+  for (size_t i = 0; i < n; i++) {                                                      \
+    size_t k_ = na && na[i] ? span : (size_t)(KEY);                                     \
+    uint32_t t_ = tab[k_];                                                              \
+    if (!t_) { rep[ng] = i; t_ = tab[k_] = (uint32_t)++ng; }                            \
+    gid[i] = t_ - 1;                                                                    \
+  }
+
+static int direct_groups(const struct frame_col *c, size_t n, size_t *gid, size_t **rep_out,
+                         size_t *ng_out) {
+  const uint8_t *na = c->na;
+  uint64_t span;
+  int64_t lo = 0;
+  if (n >= UINT32_MAX) return 0;
+  switch (c->type) {
+  case FRAME_CAT:
+    span = c->dict->n;
+    for (size_t i = 0; i < n; i++)   /* codes of present values are in the dictionary */
+      if (!(na && na[i]) && (uint32_t)c->v.cat[i] >= span) return 0;
+    break;
+  case FRAME_BOOL: span = 2; break;
+  case FRAME_I64: case FRAME_DATE: {
+    int64_t hi = INT64_MIN;
+    lo = INT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+      if (na && na[i]) continue;
+      int64_t v = c->type == FRAME_I64 ? c->v.i64[i] : c->v.date[i];
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+    break;
+  }
+  default: return 0;
+  }
+  if (span > DIRECT_SPAN(n)) return 0;
+  uint32_t *tab = calloc(span + 1, sizeof *tab);
+  size_t *rep = malloc(((span + 1 < n ? span + 1 : n) + 1) * sizeof *rep), ng = 0;
+  if (!tab || !rep) { free(tab); free(rep); return -1; }
+  switch (c->type) {
+  case FRAME_CAT: { const int32_t *v = c->v.cat; DIRECT_LOOP(v[i]) break; }
+  case FRAME_BOOL: { const uint8_t *v = c->v.b; DIRECT_LOOP(v[i] != 0) break; }
+  case FRAME_DATE: { const int32_t *v = c->v.date; DIRECT_LOOP((uint64_t)v[i] - (uint64_t)lo) break; }
+  default: { const int64_t *v = c->v.i64; DIRECT_LOOP((uint64_t)v[i] - (uint64_t)lo) break; }
+  }
+  free(tab);
+  *rep_out = rep;
+  *ng_out = ng;
+  return 1;
+}
+
 /* ===== checking the request ===== */
 
 static int check_aggs(const struct frame *f, const char *const *keys, size_t nkeys,
@@ -277,49 +561,72 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
   int have_gs = 0;
   struct grouping gr = {0, NULL, NULL, NULL};
   size_t *gid = malloc(n1 * sizeof *gid), *pos = NULL, *fill = NULL, *pick = NULL;
-  double *xs = malloc(n1 * sizeof *xs);
-  uint64_t *us = malloc(n1 * sizeof *us);
+  double *xs = NULL;
+  uint64_t *us = NULL;
   struct frame *o = NULL;
-  int ok = kk && gid && xs && us;
+  int ok = kk && gid;
 
   for (size_t k = 0; ok && k < nkeys; k++)
     ok = fo_key_init(&kk[k], f->col[frame_find(f, keys[k])], 0) == 0;
 
-  /* group ids in order of first appearance */
-  if (ok && nkeys > 0) {
+  /* group ids in order of first appearance; rep: each group's first row */
+  size_t *rep = NULL, *direct_rep = NULL;
+  if (ok && nkeys == 1) {
+    int d = direct_groups(kk[0].c, n, gid, &direct_rep, &gr.ng);
+    ok = d >= 0;
+    rep = direct_rep;
+  }
+  if (ok && nkeys > 0 && !rep) {
     ok = fo_groups_init(&gs) == 0;
     have_gs = ok;
     for (size_t i = 0; ok && i < n; i++) ok = fo_groups_add(&gs, kk, nkeys, i, &gid[i]) == 0;
     gr.ng = ok ? gs.n : 0;
-  } else if (ok) {
+    rep = gs.rep;
+  } else if (ok && nkeys == 0) {
     for (size_t i = 0; i < n; i++) gid[i] = 0;
     gr.ng = 1;                                   /* one group, even with no rows */
   }
+  int need_list = 0;
+  for (size_t a = 0; a < naggs; a++)
+    if (aggs[a].fn != FRAMEOPS_COUNT && !streams(aggs[a].fn)) need_list = 1;
   size_t ng1 = gr.ng ? gr.ng : 1;
+  struct gstat *st = NULL;
   if (ok) {
     gr.rep = malloc(ng1 * sizeof *gr.rep);
     gr.start = calloc(ng1 + 1, sizeof *gr.start);
-    gr.list = malloc(n1 * sizeof *gr.list);
     pos = malloc(ng1 * sizeof *pos);
+    st = calloc(ng1, sizeof *st);
+    ok = gr.rep && gr.start && pos && st;
+  }
+  if (ok && need_list) {
+    gr.list = malloc(n1 * sizeof *gr.list);
     fill = malloc(ng1 * sizeof *fill);
     pick = malloc(ng1 * sizeof *pick);
-    ok = gr.rep && gr.start && gr.list && pos && fill && pick;
+    xs = malloc(n1 * sizeof *xs);
+    us = malloc(n1 * sizeof *us);
+    ok = gr.list && fill && pick && xs && us;
   }
   /* output order: groups sorted by their key values (missing last) */
   if (ok && nkeys > 0) {
-    if (gr.ng) memcpy(gr.rep, gs.rep, gr.ng * sizeof *gr.rep);
+    if (gr.ng) memcpy(gr.rep, rep, gr.ng * sizeof *gr.rep);
     ok = fo_sort_idx(gr.rep, gr.ng, kk, nkeys) == 0;
     for (size_t g = 0; ok && g < gr.ng; g++) pos[gid[gr.rep[g]]] = g;
   } else if (ok) {
     gr.rep[0] = 0;
     pos[0] = 0;
   }
-  /* rows of each group, by a counting sort that keeps row order */
+  /* each row's group in output order; group sizes */
   if (ok) {
-    for (size_t i = 0; i < n; i++) gr.start[pos[gid[i]] + 1]++;
+    for (size_t i = 0; i < n; i++) {
+      gid[i] = pos[gid[i]];
+      gr.start[gid[i] + 1]++;
+    }
     for (size_t g = 0; g < gr.ng; g++) gr.start[g + 1] += gr.start[g];
+  }
+  /* rows of each group, by a counting sort that keeps row order */
+  if (ok && need_list) {
     memcpy(fill, gr.start, gr.ng * sizeof *fill);
-    for (size_t i = 0; i < n; i++) gr.list[fill[pos[gid[i]]]++] = i;
+    for (size_t i = 0; i < n; i++) gr.list[fill[gid[i]]++] = i;
   }
   if (ok) {
     o = frame_new();
@@ -339,6 +646,9 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
     if (!c) {
       oc = fo_col_alloc(aggs[a].name, FRAME_I64, gr.ng, NULL);
       for (size_t g = 0; oc && g < gr.ng; g++) oc->v.i64[g] = (int64_t)(gr.start[g + 1] - gr.start[g]);
+    } else if (streams(aggs[a].fn)) {
+      oc = agg_stream(&aggs[a], c, gid, n, gr.ng, st, err, errlen);
+      if (!oc) failed_msg = 1;
     } else {
       oc = agg_column(&aggs[a], c, &gr, xs, us, pick, err, errlen);
       if (!oc) failed_msg = 1;
@@ -350,7 +660,7 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
   for (size_t k = 0; kk && k < nkeys; k++) fo_key_free(&kk[k]);
   free(kk);
   if (have_gs) fo_groups_free(&gs);
-  free(gid); free(pos); free(fill); free(pick); free(xs); free(us);
+  free(gid); free(pos); free(fill); free(pick); free(xs); free(us); free(st); free(direct_rep);
   free(gr.rep); free(gr.start); free(gr.list);
   if (!ok) {
     frame_free(o);

@@ -1,7 +1,14 @@
-/* host/data/frameops_join.c -- left and inner joins.  A hash table of the right
- * frame's distinct keys (frameops.c) points to the right rows holding each
- * key, in right order; every left row then looks its keys up once.  The cost
- * is linear in the rows of both frames plus the rows produced. */
+/* host/data/frameops_join.c -- left and inner joins.  The right frame's
+ * distinct keys are numbered (in order of first appearance) and point to the
+ * right rows holding each key, in right order; every left row then looks its
+ * keys up once.  A single key of small whole numbers (int64, dates, bool in
+ * a narrow range; text by dictionary code, one code per distinct string)
+ * looks up by indexing a table, any other key through a hash table on the key
+ * values (frameops.c).  When every left row has exactly one result row (a
+ * many-to-one lookup that matches, or any many-to-one left join) the left
+ * columns are the left frame's own, shared read-only, and only the right
+ * columns are gathered.  The cost is linear in the rows of both frames plus
+ * the rows produced. */
 #include "frameops_int.h"
 
 #include <stdlib.h>
@@ -57,6 +64,86 @@ static size_t result_names(const struct frame *l, const struct frame *r, const i
   return m;
 }
 
+/* ===== looking keys up by direct indexing ===== */
+
+/* Tables indexed by key value stay within DIRECT_SPAN(rows of both frames). */
+#define DIRECT_SPAN(n) ((n) / 2 + 4096)
+
+/* Right groups and left look-ups for a single key of small whole numbers:
+ * rgid[i] (right row i's group, in order of first appearance; FO_NONE for a
+ * missing key), lg[i] (left row i's group, FO_NONE when it has none) and *ng.
+ * Returns 1 when done, 0 when the key is not of that kind (nothing useful
+ * written), -1 out of memory. */
+static int direct_lookup(const struct frame_col *cl, const struct frame_col *cr, size_t nl,
+                         size_t nr, size_t *rgid, size_t *lg, size_t *ng_out) {
+  enum frame_type t = cr->type;
+  if (cl->type != t || nr >= UINT32_MAX) return 0;
+  const uint8_t *nal = cl->na, *nar = cr->na;
+  size_t ng = 0, limit = DIRECT_SPAN(nl + nr);
+  if (t == FRAME_CAT) {
+    const struct frame_dict *dl = cl->dict, *dr = cr->dict;
+    if (dr->n > limit || (dl != dr && dl->n > limit)) return 0;
+    for (size_t i = 0; i < nr; i++)
+      if (!(nar && nar[i]) && (uint32_t)cr->v.cat[i] >= dr->n) return 0;
+    for (size_t i = 0; i < nl; i++)
+      if (!(nal && nal[i]) && (uint32_t)cl->v.cat[i] >= dl->n) return 0;
+    uint32_t *tab = calloc(dr->n + 1, sizeof *tab), *lmap = NULL;
+    if (!tab) return -1;
+    for (size_t i = 0; i < nr; i++) {
+      if (nar && nar[i]) { rgid[i] = FO_NONE; continue; }
+      uint32_t *s = &tab[cr->v.cat[i]];
+      if (!*s) *s = (uint32_t)++ng;
+      rgid[i] = *s - 1;
+    }
+    if (dl != dr) {   /* each left string's group, through the right dictionary */
+      lmap = calloc(dl->n + 1, sizeof *lmap);
+      if (!lmap) { free(tab); return -1; }
+      for (size_t c = 0; c < dl->n; c++) {
+        int32_t rc = frame_dict_find(dr, dl->str[c], dl->len[c]);
+        lmap[c] = rc < 0 ? 0 : tab[rc];
+      }
+    }
+    const uint32_t *map = lmap ? lmap : tab;
+    for (size_t i = 0; i < nl; i++) {
+      uint32_t g = nal && nal[i] ? 0 : map[cl->v.cat[i]];
+      lg[i] = g ? g - 1 : FO_NONE;
+    }
+    free(tab);
+    free(lmap);
+    *ng_out = ng;
+    return 1;
+  }
+  if (t != FRAME_I64 && t != FRAME_DATE && t != FRAME_BOOL) return 0;
+#define KEYV(c, i) ((c)->type == FRAME_I64 ? (c)->v.i64[i] : (c)->type == FRAME_DATE \
+                    ? (int64_t)(c)->v.date[i] : (int64_t)((c)->v.b[i] != 0))
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t i = 0; i < nr; i++) {
+    if (nar && nar[i]) continue;
+    int64_t v = KEYV(cr, i);
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  uint64_t span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+  if (span > limit) return 0;
+  uint32_t *tab = calloc(span + 1, sizeof *tab);
+  if (!tab) return -1;
+  for (size_t i = 0; i < nr; i++) {
+    if (nar && nar[i]) { rgid[i] = FO_NONE; continue; }
+    uint32_t *s = &tab[(uint64_t)KEYV(cr, i) - (uint64_t)lo];
+    if (!*s) *s = (uint32_t)++ng;
+    rgid[i] = *s - 1;
+  }
+  for (size_t i = 0; i < nl; i++) {
+    uint64_t k = (uint64_t)KEYV(cl, i) - (uint64_t)lo;   /* below lo wraps past span */
+    uint32_t g = (nal && nal[i]) || k >= span ? 0 : tab[k];
+    lg[i] = g ? g - 1 : FO_NONE;
+  }
+#undef KEYV
+  free(tab);
+  *ng_out = ng;
+  return 1;
+}
+
 struct frame *frameops_join(const struct frame *left, const struct frame *right,
                             const char *const *keys_left, const char *const *keys_right,
                             size_t nkeys, enum frameops_how how,
@@ -105,28 +192,41 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
     nout = result_names(left, right, lkey, rkey, sx, sy, names, owned, err, errlen);
     if (nout == FO_NONE) ok = 0, msg = 1;
   }
-  /* distinct right keys and the right rows of each, in right order */
-  if (ok) ok = have_gs = fo_groups_init(&gs) == 0;
-  for (size_t i = 0; ok && i < nr; i++) {
+  /* distinct right keys and the right rows of each, in right order; each
+   * left row's group (lg) */
+  size_t ng = 0;
+  int looked_up = 0;
+  if (ok && nkeys == 1) {
+    int d = direct_lookup(kl[0].c, kr[0].c, nl, nr, rgid, lg, &ng);
+    ok = d >= 0;
+    looked_up = d == 1;
+  }
+  if (ok && !looked_up) ok = have_gs = fo_groups_init(&gs) == 0;
+  for (size_t i = 0; ok && !looked_up && i < nr; i++) {
     if (fo_any_missing(kr, nkeys, i)) rgid[i] = FO_NONE;   /* never matches */
     else ok = fo_groups_add(&gs, kr, nkeys, i, &rgid[i]) == 0;
   }
+  if (ok && !looked_up) {
+    ng = gs.n;
+    for (size_t i = 0; i < nl; i++) lg[i] = fo_groups_find(&gs, kr, kl, nkeys, i);
+  }
   if (ok) {
-    start = calloc(gs.n + 1, sizeof *start);
-    fill = malloc((gs.n ? gs.n : 1) * sizeof *fill);
+    start = calloc(ng + 1, sizeof *start);
+    fill = malloc((ng ? ng : 1) * sizeof *fill);
     list = malloc((nr ? nr : 1) * sizeof *list);
     ok = start && fill && list;
   }
   if (ok) {
     for (size_t i = 0; i < nr; i++) if (rgid[i] != FO_NONE) start[rgid[i] + 1]++;
-    for (size_t g = 0; g < gs.n; g++) start[g + 1] += start[g];
-    memcpy(fill, start, gs.n * sizeof *fill);
+    for (size_t g = 0; g < ng; g++) start[g + 1] += start[g];
+    memcpy(fill, start, ng * sizeof *fill);
     for (size_t i = 0; i < nr; i++) if (rgid[i] != FO_NONE) list[fill[rgid[i]]++] = i;
   }
-  /* look every left row up; count the result rows */
+  /* count the result rows; one_each: every left row gives exactly one */
+  int one_each = 1;
   for (size_t i = 0; ok && i < nl; i++) {
-    lg[i] = fo_groups_find(&gs, kr, kl, nkeys, i);
     size_t add = lg[i] == FO_NONE ? (how == FRAMEOPS_LEFT) : start[lg[i] + 1] - start[lg[i]];
+    one_each &= add == 1;
     if (m > SIZE_MAX / sizeof(size_t) - add) {
       fo_err(err, errlen, "join: the result would have too many rows (is a key repeated in "
              "both frames?)");
@@ -144,11 +244,13 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
     ok = 0, msg = 1;
   }
   if (ok) {
-    lidx = malloc((m ? m : 1) * sizeof *lidx);
+    lidx = one_each ? NULL : malloc((m ? m : 1) * sizeof *lidx);
     ridx = malloc((m ? m : 1) * sizeof *ridx);
-    ok = lidx && ridx;
+    ok = (one_each || lidx) && ridx;
   }
-  if (ok) {
+  if (ok && one_each) {   /* result row i is left row i */
+    for (size_t i = 0; i < nl; i++) ridx[i] = lg[i] == FO_NONE ? FO_NONE : list[start[lg[i]]];
+  } else if (ok) {
     size_t p = 0;
     for (size_t i = 0; i < nl; i++) {
       if (lg[i] == FO_NONE) {
@@ -157,12 +259,12 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
       }
       for (size_t r = start[lg[i]]; r < start[lg[i] + 1]; r++) { lidx[p] = i; ridx[p++] = list[r]; }
     }
-    ok = (o = frame_new()) != NULL;
   }
+  if (ok) ok = (o = frame_new()) != NULL;
   if (ok) o->nrow = m;
   size_t q = 0;
   for (size_t j = 0; ok && j < ncl; j++, q++) {
-    struct frame_col *c = frame_col_take(left->col[j], lidx, m, names[q]);
+    struct frame_col *c = frame_col_take(left->col[j], lidx, m, names[q]);   /* NULL: shared */
     ok = c && frame_add(o, c) == 0;
     if (!ok) frame_col_free(c);
   }

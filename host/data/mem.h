@@ -13,6 +13,15 @@
  * bytes at s. */
 void mem_release(void *s, size_t size, void *const *owned, size_t n);
 
+/* Ask the kernel to back the whole 2 MiB pages inside [p, p + bytes) with
+ * huge pages (Linux transparent huge pages, madvise mode), before the
+ * memory is first written: one page fault per 2 MiB instead of one per
+ * 4 KiB.  Filling a fresh n-row array at a million rows otherwise spends
+ * about as long in page faults as a pass of the computation over it.  Only
+ * for blocks of 4 MiB or more; a no-op where the system has no such
+ * advice.  The contents and the memory used do not change. */
+void mem_advise_large(void *p, size_t bytes);
+
 /* MEM_RELEASE(s, s->a, s->b, ...): free the arrays named, zero *s. */
 #define MEM_RELEASE(s, ...)                                                                  \
   mem_release((s), sizeof *(s), (void *const[]){__VA_ARGS__},                               \

@@ -14,7 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/stat.h>
+
 #include <readstat.h>
+
+#include "csvtab.h"
 
 /* ===== what the parse records ===== */
 
@@ -41,6 +45,9 @@ struct sf_ctx {
   struct sf_vlabel *vl;
   size_t nvl, capvl;
   int oom;
+  size_t max_rows, max_cols;   /* the limits on observations and variables */
+  size_t declared;        /* the count the file declares, when over a limit */
+  int over;               /* 1: more variables than max_cols, 2: more rows than max_rows */
   char rs_msg[256];       /* ReadStat's own error text, if it gave one */
 };
 
@@ -49,9 +56,13 @@ static char *dup_or_null(const char *s) { return s && *s ? strdup(s) : NULL; }
 static int sf_metadata(readstat_metadata_t *md, void *p) {
   struct sf_ctx *c = p;
   int nv = readstat_get_var_count(md), nr = readstat_get_row_count(md);
+  if (nv > 0 && (size_t)nv > c->max_cols) { c->over = 1; c->declared = (size_t)nv; return READSTAT_HANDLER_ABORT; }
+  if (nr > 0 && (size_t)nr > c->max_rows) { c->over = 2; c->declared = (size_t)nr; return READSTAT_HANDLER_ABORT; }
   if (nv > 0 && !(c->var = calloc((size_t)nv, sizeof *c->var))) { c->oom = 1; return READSTAT_HANDLER_ABORT; }
   c->nvar = nv > 0 ? nv : 0;
-  c->cap = nr > 0 ? (size_t)nr : 0;
+  /* the declared count is only a hint (a damaged file can declare 2^31
+   * rows): columns start at most 65,536 rows long and grow as rows come */
+  c->cap = nr > 0 ? ((size_t)nr < 65536 ? (size_t)nr : 65536) : 0;
   return READSTAT_HANDLER_OK;
 }
 
@@ -75,6 +86,7 @@ static int grow_var(struct sf_var *v, size_t from, size_t cap) {
 static int sf_variable(int index, readstat_variable_t *var, const char *labelset, void *p) {
   struct sf_ctx *c = p;
   if (index < 0 || index >= 1 << 20) return READSTAT_HANDLER_ABORT;
+  if ((size_t)index >= c->max_cols) { c->over = 1; c->declared = (size_t)index + 1; return READSTAT_HANDLER_ABORT; }
   if (index >= c->nvar) {                   /* the file did not say how many variables */
     struct sf_var *nv = realloc(c->var, (size_t)(index + 1) * sizeof *nv);
     if (!nv) { c->oom = 1; return READSTAT_HANDLER_ABORT; }
@@ -108,6 +120,7 @@ static int sf_value(int obs, readstat_variable_t *var, readstat_value_t val, voi
   int j = readstat_variable_get_index(var);
   if (obs < 0 || j < 0 || j >= c->nvar) return READSTAT_HANDLER_ABORT;
   size_t i = (size_t)obs;
+  if (i >= c->max_rows) { c->over = 2; c->declared = i + 1; return READSTAT_HANDLER_ABORT; }
   if (i >= c->cap) {                        /* row count not known in advance (.por) */
     size_t nc = c->cap ? c->cap : 64;
     while (nc <= i) nc *= 2;
@@ -411,8 +424,18 @@ struct frame *statfile_read(const char *path, enum statfile_kind kind,
   struct sf_ctx c;
   memset(&c, 0, sizeof c);
   c.kind = kind;
+  c.max_rows = opts && opts->max_rows ? opts->max_rows : CSVTAB_MAX_ROWS_DEFAULT;
+  c.max_cols = opts && opts->max_columns ? opts->max_columns : CSVTAB_MAX_COLUMNS_DEFAULT;
+  size_t maxb = opts && opts->max_bytes ? opts->max_bytes : CSVTAB_MAX_BYTES_DEFAULT;
   struct frame *f = NULL;
-  readstat_parser_t *p = readstat_parser_init();
+  readstat_parser_t *p = NULL;
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)maxb) {
+    fail(err, "%s: the file is %.0f MB, over the limit on input size of %.0f MB (raise it with --max-input MB)",
+         path, (double)st.st_size / 1048576.0, (double)maxb / 1048576.0);
+    goto done;
+  }
+  p = readstat_parser_init();
   if (!p) {
     fail(err, "%s: not enough memory", path);
     goto done;
@@ -428,6 +451,18 @@ struct frame *statfile_read(const char *path, enum statfile_kind kind,
   case STATFILE_SAV: rc = readstat_parse_sav(p, path, &c); break;
   case STATFILE_POR: rc = readstat_parse_por(p, path, &c); break;
   default: rc = readstat_parse_sas7bdat(p, path, &c); break;
+  }
+  if (c.over == 1) {
+    fail(err, "%s: the file has %s%zu variables, over the limit on columns of %zu (raise it with --max-columns N)",
+         path, c.declared > c.max_cols + 1 ? "" : "more than ", c.declared > c.max_cols + 1 ? c.declared : c.max_cols,
+         c.max_cols);
+    goto done;
+  }
+  if (c.over == 2) {
+    fail(err, "%s: the file has %s%zu rows, over the limit on rows of %zu (raise it with --max-rows N)",
+         path, c.declared > c.max_rows + 1 ? "" : "more than ", c.declared > c.max_rows + 1 ? c.declared : c.max_rows,
+         c.max_rows);
+    goto done;
   }
   if (c.oom) { fail(err, "%s: not enough memory to read the file", path); goto done; }
   if (rc == READSTAT_ERROR_OPEN) { fail(err, "%s: cannot open the file", path); goto done; }

@@ -26,6 +26,10 @@ struct statfile_opts {
   const char *const *label_names;         /* per-column choices: label_names[i] -> label_modes[i] */
   const enum statfile_labels *label_modes;
   size_t nlabel;
+  /* limits (docs/cli.md, "Limits"); 0 means the CSV loader's default */
+  size_t max_bytes;                       /* largest file read */
+  size_t max_columns;                     /* most variables */
+  size_t max_rows;                        /* most observations */
 };
 
 struct statfile_error {

@@ -2,12 +2,14 @@
  * archive (libzip), choose the sheet by name or position, read it
  * (workbook_xlsx.c or workbook_ods.c) and build the table
  * (workbook_grid.c); and survey exports saved as CSV (libcsv).  Pure C. */
+#define _GNU_SOURCE 1          /* memmem */
 #include "workbook_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <csv.h>
 
@@ -28,8 +30,8 @@ char *wb_zip_read(zip_t *z, const char *name, size_t *len, int *missing) {
   zip_int64_t i = zip_name_locate(z, name, 0);
   if (i < 0) { *missing = 1; return NULL; }
   zip_stat_t st;
-  if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || st.size > WB_MAX_PART)
-    return NULL;
+  if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) return NULL;
+  if (st.size > WB_MAX_PART) { *missing = 2; return NULL; }   /* a zip bomb, or no workbook a person made */
   zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
   if (!f) return NULL;
   char *buf = malloc((size_t)st.size + 1);
@@ -37,8 +39,35 @@ char *wb_zip_read(zip_t *z, const char *name, size_t *len, int *missing) {
   zip_fclose(f);
   if (got < 0 || (zip_uint64_t)got != st.size) { free(buf); return NULL; }
   buf[st.size] = '\0';
+  if (memmem(buf, (size_t)st.size, "<!DOCTYPE", 9) || memmem(buf, (size_t)st.size, "<!ENTITY", 8)) {
+    free(buf);
+    *missing = 3;
+    return NULL;
+  }
   *len = (size_t)st.size;
   return buf;
+}
+
+/* The limit on input size (--max-input) applies to a workbook as to a CSV
+ * file: 1 when the file is over it (err filled). */
+const char *wb_part_problem(int missing) {
+  switch (missing) {
+  case 1: return "is missing from the workbook";
+  case 2: return "is larger than 1 GB uncompressed, the limit on one part of a workbook (the file is damaged, "
+                 "or made to exhaust memory)";
+  case 3: return "declares a document type (<!DOCTYPE>), which spreadsheets never write: its entities could "
+                 "expand without bound or name other files, so it is not read";
+  default: return "cannot be read (the workbook is damaged)";
+  }
+}
+
+static int over_size(const char *path, const struct workbook_opts *o, struct workbook_error *err) {
+  size_t maxb = o->csv && o->csv->max_bytes ? o->csv->max_bytes : CSVTAB_MAX_BYTES_DEFAULT;
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size <= (uintmax_t)maxb) return 0;
+  wb_fail(err, "%s: the file is %.0f MB, over the limit on input size of %.0f MB (raise it with --max-input MB)",
+          path, (double)st.st_size / 1048576.0, (double)maxb / 1048576.0);
+  return 1;
 }
 
 static zip_t *open_zip(const char *path, struct workbook_error *err) {
@@ -94,6 +123,7 @@ struct frame *workbook_read(const char *path, const struct workbook_opts *o, str
   if (!o) { workbook_opts_init(&dflt); o = &dflt; }
   int kind = workbook_kind_from_path(path);
   if (!kind) { wb_fail(err, "%s: not a .xlsx or .ods file", path); return NULL; }
+  if (over_size(path, o, err)) return NULL;
   zip_t *z = open_zip(path, err);
   if (!z) return NULL;
   struct frame *f = NULL;
@@ -156,6 +186,9 @@ static void on_row(int ch, void *p) {
 
 struct frame *workbook_read_survey_csv(const char *path, const struct workbook_opts *o,
                                        struct workbook_error *err) {
+  struct workbook_opts dflt;
+  if (!o) { workbook_opts_init(&dflt); o = &dflt; }
+  if (over_size(path, o, err)) return NULL;
   FILE *fp = fopen(path, "rb");
   if (!fp) { wb_fail(err, "%s: cannot open the file", path); return NULL; }
   struct wb_grid g = {0};

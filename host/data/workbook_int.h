@@ -67,8 +67,13 @@ void wb_cell_name(size_t r, size_t c, char *buf, size_t cap);
 int wb_parse_ref(const char *s, size_t *r, size_t *c);
 
 /* Whole member `name` of the archive into a NUL-terminated malloc'ed buffer
- * (*len bytes).  NULL when absent (*missing = 1) or unreadable. */
+ * (*len bytes).  NULL when absent (*missing = 1), larger than WB_MAX_PART
+ * uncompressed (*missing = 2), holding a document type declaration
+ * (*missing = 3: entities, which Excel and LibreOffice never write, could
+ * expand without bound or name other files) or unreadable (*missing = 0). */
 char *wb_zip_read(zip_t *z, const char *name, size_t *len, int *missing);
+/* What is wrong with a part wb_zip_read did not give, by its *missing. */
+const char *wb_part_problem(int missing);
 
 /* The sheet readers: names of the sheets (malloc'ed array of malloc'ed
  * strings), and one sheet into g.  Both return 0, or -1 with msg filled

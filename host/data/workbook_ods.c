@@ -26,7 +26,8 @@ static xmlTextReaderPtr open_content(zip_t *z, char **buf, char *msg, size_t cap
   int missing;
   *buf = wb_zip_read(z, "content.xml", &len, &missing);
   if (!*buf) {
-    snprintf(msg, cap, "%s", missing ? "not an OpenDocument spreadsheet (no content.xml)" : "content.xml cannot be read");
+    if (missing == 1) snprintf(msg, cap, "not an OpenDocument spreadsheet (no content.xml)");
+    else snprintf(msg, cap, "content.xml %s", wb_part_problem(missing));
     return NULL;
   }
   xmlTextReaderPtr r = xmlReaderForMemory(*buf, (int)len, NULL, NULL,

@@ -105,8 +105,17 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
   size_t len;
   int missing;
   char *wb = wb_zip_read(z, "xl/workbook.xml", &len, &missing);
-  if (!wb) { snprintf(msg, cap, "%s", missing ? "not an Excel workbook (no xl/workbook.xml)" : "xl/workbook.xml cannot be read"); return -1; }
+  if (!wb) {
+    if (missing == 1) snprintf(msg, cap, "not an Excel workbook (no xl/workbook.xml)");
+    else snprintf(msg, cap, "xl/workbook.xml %s", wb_part_problem(missing));
+    return -1;
+  }
   char *rels = wb_zip_read(z, "xl/_rels/workbook.xml.rels", &len, &missing);
+  if (!rels && missing != 1) {
+    snprintf(msg, cap, "xl/_rels/workbook.xml.rels %s", wb_part_problem(missing));
+    free(wb);
+    return -1;
+  }
   /* relationship ids -> targets */
   char **rid = NULL, **tgt = NULL;
   size_t nrel = 0, caprel = 0;
@@ -172,7 +181,7 @@ static int read_sst(zip_t *z, struct xl_book *b) {
   int missing;
   xmlTextReaderPtr r;
   char *x = read_part(z, "xl/sharedStrings.xml", &r, &missing);
-  if (!x) return missing ? 0 : -1;
+  if (!x) return missing == 1 ? 0 : -missing - 1;
   struct wb_sbuf cur = {0};
   int in_t = 0, in_rph = 0, rc = 0;
   size_t cap = 0;
@@ -226,7 +235,7 @@ static int read_styles(zip_t *z, struct xl_book *b) {
   int missing;
   xmlTextReaderPtr r;
   char *x = read_part(z, "xl/styles.xml", &r, &missing);
-  if (!x) return missing ? 0 : -1;
+  if (!x) return missing == 1 ? 0 : -missing - 1;
   int *fid = NULL;
   char **fcode = NULL;
   size_t nf = 0, capf = 0, capxf = 0;
@@ -360,10 +369,17 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
     snprintf(msg, cap, "the workbook does not say where this sheet's cells are (damaged)");
     goto done;
   }
-  if (read_sst(z, &b) != 0 || read_styles(z, &b) != 0) { snprintf(msg, cap, "the shared strings or styles cannot be read"); goto done; }
+  int rs = read_sst(z, &b), rt = rs == 0 ? read_styles(z, &b) : 0;
+  if (rs != 0 || rt != 0) {
+    snprintf(msg, cap, "%s %s", rs ? "xl/sharedStrings.xml" : "xl/styles.xml", wb_part_problem(-(rs ? rs : rt) - 1));
+    goto done;
+  }
   int missing;
   x = read_part(z, b.sheet[sheet].target, &r, &missing);
-  if (!x) { snprintf(msg, cap, "%s is missing from the workbook", b.sheet[sheet].target); goto done; }
+  if (!x) {
+    snprintf(msg, cap, "%s %s", b.sheet[sheet].target, wb_part_problem(missing));
+    goto done;
+  }
   if (!r) { snprintf(msg, cap, "not enough memory"); goto done; }
   size_t row = 0, col = 0;
   int in_c = 0, in_v = 0, in_is_t = 0, ret;

@@ -15,41 +15,68 @@ struct wstat {
   size_t n;
 };
 
-/* Weighted mean and variance of group g with weights w1 * w2 (either NULL:
- * all 1); units with weight <= 0 are left out. */
+/* Weighted mean and variance of each group (s[0] control, s[1] treated)
+ * with weights w1 * w2 (either NULL: all 1); units with weight <= 0 are
+ * left out.  Both groups in the same two passes over the rows; each
+ * group's sums are added in row order. */
 static void group_stats(const double *x, const unsigned char *treat, const double *w1,
-                        const double *w2, size_t n, int g, int binary, enum balance_var vk,
-                        struct wstat *s) {
-  memset(s, 0, sizeof *s);
-  double sx = 0;
+                        const double *w2, size_t n, int binary, enum balance_var vk,
+                        struct wstat s[2]) {
+  memset(s, 0, 2 * sizeof *s);
+  /* The sums in locals, one set per group (the group decides which; each
+   * is still added to in row order). */
+  double sw0 = 0, sq0 = 0, sx0 = 0, sw1 = 0, sq1 = 0, sx1 = 0;
+  size_t n0 = 0, n1 = 0;
   for (size_t i = 0; i < n; i++) {
-    if ((treat[i] != 0) != g || isnan(x[i])) continue;
     double wi = (w1 ? w1[i] : 1.0) * (w2 ? w2[i] : 1.0);
-    if (!(wi > 0)) continue;
-    s->sw += wi;
-    s->sw2 += wi * wi;
-    sx += wi * x[i];
-    s->n++;
+    if (isnan(x[i]) || !(wi > 0)) continue;
+    if (treat[i]) {
+      sw1 += wi;
+      sq1 += wi * wi;
+      sx1 += wi * x[i];
+      n1++;
+    } else {
+      sw0 += wi;
+      sq0 += wi * wi;
+      sx0 += wi * x[i];
+      n0++;
+    }
   }
-  if (s->n == 0) {
-    s->mean = s->var = NAN;
-    return;
+  const double sx[2] = {sx0, sx1};
+  s[0].sw = sw0, s[0].sw2 = sq0, s[0].n = n0;
+  s[1].sw = sw1, s[1].sw2 = sq1, s[1].n = n1;
+  int need = 0;
+  for (int g = 0; g < 2; g++) {
+    if (s[g].n == 0) {
+      s[g].mean = s[g].var = NAN;
+      continue;
+    }
+    s[g].mean = sx[g] / s[g].sw;
+    if (binary && vk == BALANCE_VAR_COBALT)
+      s[g].var = s[g].mean * (1 - s[g].mean);
+    else
+      need = 1;
   }
-  s->mean = sx / s->sw;
-  if (binary && vk == BALANCE_VAR_COBALT) {
-    s->var = s->mean * (1 - s->mean);
-    return;
-  }
-  double ss = 0;
+  if (!need) return;
+  double ss0 = 0, ss1 = 0;
+  const double m0 = s[0].mean, m1 = s[1].mean;
   for (size_t i = 0; i < n; i++) {
-    if ((treat[i] != 0) != g || isnan(x[i])) continue;
     double wi = (w1 ? w1[i] : 1.0) * (w2 ? w2[i] : 1.0);
-    if (!(wi > 0)) continue;
-    double d = x[i] - s->mean;
-    ss += wi * d * d;
+    if (isnan(x[i]) || !(wi > 0)) continue;
+    if (treat[i]) {
+      double d = x[i] - m1;
+      ss1 += wi * d * d;
+    } else {
+      double d = x[i] - m0;
+      ss0 += wi * d * d;
+    }
   }
-  double den = s->sw - s->sw2 / s->sw;
-  s->var = den > 0 ? ss / den : NAN;
+  const double ss[2] = {ss0, ss1};
+  for (int g = 0; g < 2; g++) {
+    if (s[g].n == 0) continue;
+    double den = s[g].sw - s[g].sw2 / s[g].sw;
+    s[g].var = den > 0 ? ss[g] / den : NAN;
+  }
 }
 
 int balance_covariate(const double *x, const unsigned char *treat, const double *base,
@@ -61,8 +88,8 @@ int balance_covariate(const double *x, const unsigned char *treat, const double 
     if (!isnan(x[i])) binary = x[i] == 0 || x[i] == 1;
   out->binary = binary;
   struct wstat u[2], a[2];
+  group_stats(x, treat, base, NULL, n, binary, o->var, u);
   for (int g = 0; g < 2; g++) {
-    group_stats(x, treat, base, NULL, n, g, binary, o->var, &u[g]);
     out->n[g] = u[g].n;
     out->mean[g] = u[g].mean;
     out->var[g] = u[g].var;
@@ -86,8 +113,8 @@ int balance_covariate(const double *x, const unsigned char *treat, const double 
   out->diff_adj = out->smd_adj = out->vr_adj = NAN;
   if (adj == NULL) return GSL_SUCCESS;
   /* Adjusted statistics: the adjustment weights times the base weights. */
+  group_stats(x, treat, adj, base, n, binary, o->var, a);
   for (int g = 0; g < 2; g++) {
-    group_stats(x, treat, adj, base, n, g, binary, o->var, &a[g]);
     out->mean_adj[g] = a[g].mean;
     out->var_adj[g] = a[g].var;
     out->ess_adj[g] = a[g].n ? a[g].sw * a[g].sw / a[g].sw2 : 0;

@@ -1,28 +1,9 @@
-/* host/num/chunks.h -- fixed row chunks on C11 threads, shared by the long
- * passes over the rows in ols.c, glm.c and vcov.c.  Pure C, no Lua. */
-#ifndef CSC_CHUNKS_H
-#define CSC_CHUNKS_H
+/* host/num/chunks.h -- the fixed row chunks live in the data layer
+ * (host/data/chunks.h), which expressions and group-by share with the
+ * estimators here; this header keeps their includes short. */
+#ifndef CSC_NUM_CHUNKS_H
+#define CSC_NUM_CHUNKS_H
 
-#include <stddef.h>
-
-/* ===== Fixed row chunks on C11 threads =====
- * The long passes over the rows (in ols.c, glm.c and vcov.c) cut the rows
- * into chunks_count(n) contiguous chunks, chunk c being rows n c/nc to
- * n (c+1)/nc - 1 (about CHUNK_ROWS rows each), reduce each chunk to its
- * own partial result (sums, a triangle) and combine those in chunk order.
- * The cut depends on n only, so the result is the same bytes whatever the
- * number of threads or their timing.  Threads take the next unclaimed
- * chunk as they finish one, so a thread that the system deschedules only
- * delays its current chunk: the others take the rest.  statsmodels, the
- * benchmark peer, is multithreaded too (numpy's BLAS). */
-#define CHUNK_ROWS 32768
-#define CHUNK_MAX 512    /* for n > 16.7e6 the chunks grow instead */
-#define CHUNK_MAX_THREADS 8
-size_t chunks_count(size_t n);
-/* fn(item c) for every c < nc, item c being the size bytes at base + c size
- * (the chunks' own structs, an array), on min(nc, online CPUs,
- * CHUNK_MAX_THREADS) threads, the caller's among them; if a thread cannot
- * start, the others do its share. */
-void chunks_run(int (*fn)(void *), void *base, size_t size, size_t nc);
+#include "data/chunks.h"
 
 #endif

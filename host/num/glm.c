@@ -214,7 +214,8 @@ struct pass {
   int binary;                   /* binomial (logit, probit), every y 0 or 1, w NULL */
   int start;                    /* eta from mustart, not X b */
   int qr;                       /* also reduce the weighted rows into the chunk's QR */
-  double *eta, *mu, *wres;      /* at the pass's b */
+  int store;                    /* keep eta, mu and wres (else block buffers only) */
+  double *eta, *mu, *wres;      /* at the pass's b (with store) */
   double *wwt;                  /* working weights at the pass's b (with qr) */
   int null_simple, intercept;   /* null deviance from wtdmu / linkinv(offset) */
   double wtdmu;
@@ -419,7 +420,7 @@ static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta
  * the exponent bits.  Two rows take a third of glibc's time per row. */
 typedef unsigned long long v2u __attribute__((vector_size(16)));
 
-static v2 exp2v(v2 x) {
+static inline __attribute__((always_inline)) v2 exp2v(v2 x) {
   const double shift = 0x1.8p52;
   const v2 one = splat(1);
   v2 kf = x * splat(1.44269504088896338700e+00) + splat(shift);
@@ -510,10 +511,12 @@ static int irls_chunk(void *arg) {
   const v2 one = splat(1), zero = splat(0);
   struct qr_acc *q = pt->q;
   double me[QR_BLOCK], sw[QR_BLOCK], *zc = q->blk + k * B, dev = 0;
+  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK];
   if (p->qr) qr_reset(q);
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += B) {
     size_t m = pt->hi - i0 < B ? pt->hi - i0 : B, i;
-    double *eta = p->eta + i0, *mu = p->mu + i0, *wres = p->wres + i0;
+    double *eta = p->store ? p->eta + i0 : eb, *mu = p->store ? p->mu + i0 : mb;
+    double *wres = p->store ? p->wres + i0 : rb;
     const double *y = p->y + i0, *w = p->w != NULL ? p->w + i0 : NULL;
     const double *off = p->off != NULL ? p->off + i0 : NULL;
     if (p->start) {
@@ -630,9 +633,12 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
       fit->drift == NULL)
     goto done;
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
+  double *rowarr[] = {fit->eta, fit->mu, fit->wres, fit->wwt, wwt2};
+  for (size_t a = 0; a < sizeof rowarr / sizeof rowarr[0]; a++)
+    mem_advise_large(rowarr[a], n * sizeof(double));
   double *shift = scale + (k + 1);
   for (size_t j = 0; j <= k; j++) shift[j] = 0;
-  struct pass ps = {X, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1,
+  struct pass ps = {X, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
                     fit->eta, fit->mu, fit->wres, fit->wwt,
                     !(offset != NULL && intercept), intercept, 0, NULL};
   for (size_t c = 0; c < nc; c++) {
@@ -721,17 +727,20 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
      * guess was wrong, make the weighted QR in a second pass (the same
      * arithmetic, so the same bytes either way) and stop guessing. */
     ps.qr = !(guess_ok && rel1 < sqrt(o->epsilon / 10) && rel1 < 0.01 * rel2);
+    ps.store = !ps.qr;
     dev = irls_pass(pt, nc);
     /* Step halving towards the previous coefficients, as glm.fit; then
      * the weighted QR at the accepted coefficients. */
     if (!isfinite(dev) && have_old) {
       ps.qr = 0;
+      ps.store = 1;
       for (int h = 0; !isfinite(dev) && h < o->maxit; h++) {
         for (size_t j = 0; j < k; j++) fit->coef[j] = 0.5 * (fit->coef[j] + bold[j]);
         dev = irls_pass(pt, nc);
       }
       if (isfinite(dev)) {
         ps.qr = 1;
+        ps.store = 0;
         dev = irls_pass(pt, nc);
       }
     }
@@ -747,6 +756,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     if (!ps.qr) {
       guess_ok = 0;
       ps.qr = 1;
+      ps.store = 0;
       dev = irls_pass(pt, nc);
     }
     rel2 = rel1;
@@ -756,6 +766,15 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     have_old = 1;
   }
   if (fit->iter > o->maxit) fit->iter = o->maxit;
+  /* A pass with the weighted QR keeps eta, mu and the working residuals
+   * only in its blocks (stored, they would double what the pass writes);
+   * when such a pass was the last, a predict-only pass at the same
+   * coefficients stores them (the same arithmetic, so the same values). */
+  if (!ps.store) {
+    ps.qr = 0;
+    ps.store = 1;
+    irls_pass(pt, nc);
+  }
   if (wused != fit->wwt) {             /* report the weights of the last QR solved */
     wwt2 = fit->wwt;
     fit->wwt = wused;

@@ -418,6 +418,8 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
   if (fit->coef == NULL || fit->rinv == NULL || fit->xtxi == NULL || fit->fitted == NULL ||
       fit->resid == NULL)
     goto done;
+  mem_advise_large(fit->fitted, n * sizeof *fit->fitted);
+  mem_advise_large(fit->resid, n * sizeof *fit->resid);
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
   chunks_run(acc_chunk, pt, sizeof *pt, nc);
   for (size_t c = 1; c < nc; c++) qr_merge(&q[0], &q[c]);

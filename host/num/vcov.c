@@ -6,6 +6,7 @@
 #include "vcov.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,8 +63,8 @@ static void design_block(const struct vcov_data *d, size_t i0, size_t m, double 
 /* The scores psi_i = w_i e_i x_i (x_i as design_block gives it) of the
  * block of up to VBLOCK rows from i0, laid out in out as design_block's;
  * returns the block's rows.  The cluster and HAC meats sum their products. */
-static size_t psi_block(const struct vcov_data *d, size_t i0, double *out) {
-  size_t m = d->n - i0 < VBLOCK ? d->n - i0 : VBLOCK;
+static size_t psi_block(const struct vcov_data *d, size_t i0, size_t end, double *out) {
+  size_t m = end - i0 < VBLOCK ? end - i0 : VBLOCK;
   design_block(d, i0, m, out);
   for (size_t a = 0; a < d->k; a++)
     for (size_t i = 0; i < m; i++)
@@ -206,22 +207,59 @@ done:
 /* Cluster: U_g = sum_{i in g} w_i e_i x_i, M = sum_g U_g U_g', and
  *   V = c B M B,  c = G/(G-1) [ (n-1)/(n-k) if df_adjust ].
  * (Stata's regress manual, "Methods and formulas"; sandwich::meatCL with
- * cadjust = TRUE, type HC1 or HC0.) */
+ * cadjust = TRUE, type HC1 or HC0.)  One pass over the rows in the fixed
+ * chunks of chunks.h, each with its own U (added together in chunk order),
+ * when those U take at most CL_CHUNKED_MAX doubles; else one chunk.  The
+ * choice depends on n, k and G only, so the bytes do not depend on the
+ * threads. */
+#define CL_CHUNKED_MAX ((size_t)1 << 22)
+
+struct cl_chunk {
+  const struct vcov_data *d;
+  const size_t *cluster;
+  size_t lo, hi;
+  double *U;              /* G x k, this chunk's sums */
+  int nomem;
+};
+
+static int cl_chunk_run(void *arg) {
+  struct cl_chunk *p = arg;
+  const size_t k = p->d->k;
+  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  if (xb == NULL) {
+    p->nomem = 1;
+    return 0;
+  }
+  for (size_t i0 = p->lo; i0 < p->hi; i0 += VBLOCK) {
+    size_t m = psi_block(p->d, i0, p->hi, xb);
+    for (size_t i = 0; i < m; i++) {
+      double *ug = p->U + p->cluster[i0 + i] * k;
+      for (size_t a = 0; a < k; a++) ug[a] += xb[i + a * VBLOCK];
+    }
+  }
+  free(xb);
+  return 0;
+}
+
 int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int df_adjust,
                  double *V) {
   const size_t n = d->n, k = d->k;
   if (G < 2) return GSL_EINVAL;
-  double *U = calloc(G * k, sizeof *U), *M = calloc(k * k, sizeof *M);
-  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  size_t nc = chunks_count(n);
+  if (nc * G * k > CL_CHUNKED_MAX) nc = 1;
+  double *U = calloc(nc * G * k, sizeof *U), *M = calloc(k * k, sizeof *M);
+  struct cl_chunk *pt = malloc(nc * sizeof *pt);
   int st = GSL_ENOMEM;
-  if (U == NULL || M == NULL || xb == NULL) goto done;
-  for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = psi_block(d, i0, xb);
-    for (size_t i = 0; i < m; i++) {
-      double *ug = U + cluster[i0 + i] * k;
-      for (size_t a = 0; a < k; a++) ug[a] += xb[i + a * VBLOCK];
-    }
+  if (U == NULL || M == NULL || pt == NULL) goto done;
+  for (size_t c = 0; c < nc; c++) {
+    struct cl_chunk z = {d, cluster, n * c / nc, n * (c + 1) / nc, U + c * G * k, 0};
+    pt[c] = z;
   }
+  chunks_run(cl_chunk_run, pt, sizeof *pt, nc);
+  for (size_t c = 0; c < nc; c++)
+    if (pt[c].nomem) goto done;
+  for (size_t c = 1; c < nc; c++)
+    for (size_t i = 0; i < G * k; i++) U[i] += U[c * G * k + i];
   for (size_t g = 0; g < G; g++) {
     const double *ug = U + g * k;
     for (size_t a = 0; a < k; a++)
@@ -238,7 +276,94 @@ int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int
 done:
   free(U);
   free(M);
-  free(xb);
+  free(pt);
+  return st;
+}
+
+/* ===== Cluster numbers =====
+ * One pass: each value's bits (with -0 taken as +0) in an open-addressing
+ * table of the distinct values, grown at half full; each row gets its
+ * value's first-seen number.  Then the G distinct values are sorted and
+ * the first-seen numbers replaced by ranks. */
+
+static int cmp_dist(const void *a, const void *b) {
+  const double *x = a, *y = b;
+  return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+static size_t hash_slot(uint64_t bits, unsigned shift) {
+  return (size_t)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> shift);
+}
+
+int vcov_cluster_ids(const double *v, size_t n, size_t *id, size_t *G) {
+  unsigned shift = 64 - 8;
+  size_t nslot = (size_t)1 << 8, nd = 0, capd = 64;
+  size_t *slot = malloc(nslot * sizeof *slot);           /* distinct number + 1, 0: empty */
+  double *dv = malloc(capd * sizeof *dv);                /* distinct values, first seen first */
+  int st = GSL_ENOMEM;
+  if (slot == NULL || dv == NULL) goto done;
+  memset(slot, 0, nslot * sizeof *slot);
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i] == 0 ? 0.0 : v[i];
+    if (!isfinite(x)) {
+      st = GSL_EDOM;
+      goto done;
+    }
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    size_t s = hash_slot(bits, shift);
+    while (slot[s] != 0 && dv[slot[s] - 1] != x) s = (s + 1) & (nslot - 1);
+    if (slot[s] == 0) {
+      if (2 * (nd + 1) > nslot) {                        /* grow and rehash */
+        size_t *ns = calloc(2 * nslot, sizeof *ns);
+        if (ns == NULL) goto done;
+        free(slot);
+        slot = ns;
+        nslot *= 2;
+        shift--;
+        for (size_t d = 0; d < nd; d++) {
+          uint64_t b;
+          memcpy(&b, &dv[d], sizeof b);
+          size_t t = hash_slot(b, shift);
+          while (slot[t] != 0) t = (t + 1) & (nslot - 1);
+          slot[t] = d + 1;
+        }
+        s = hash_slot(bits, shift);
+        while (slot[s] != 0) s = (s + 1) & (nslot - 1);
+      }
+      if (nd == capd) {
+        double *nv = realloc(dv, 2 * capd * sizeof *nv);
+        if (nv == NULL) goto done;
+        dv = nv;
+        capd *= 2;
+      }
+      dv[nd++] = x;
+      slot[s] = nd;
+    }
+    id[i] = slot[s] - 1;
+  }
+  /* (value, first-seen number) pairs sorted by value give the ranks. */
+  double *pr = malloc((2 * nd + 1) * sizeof *pr);
+  size_t *rank = malloc((nd + 1) * sizeof *rank);
+  if (pr == NULL || rank == NULL) {
+    free(pr);
+    free(rank);
+    goto done;
+  }
+  for (size_t d = 0; d < nd; d++) {
+    pr[2 * d] = dv[d];
+    pr[2 * d + 1] = (double)d;
+  }
+  qsort(pr, nd, 2 * sizeof *pr, cmp_dist);
+  for (size_t r = 0; r < nd; r++) rank[(size_t)pr[2 * r + 1]] = r;
+  for (size_t i = 0; i < n; i++) id[i] = rank[id[i]];
+  free(pr);
+  free(rank);
+  *G = nd;
+  st = GSL_SUCCESS;
+done:
+  free(slot);
+  free(dv);
   return st;
 }
 
@@ -256,7 +381,7 @@ int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
   int st = GSL_ENOMEM;
   if (P == NULL || M == NULL || xb == NULL) goto done;
   for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = psi_block(d, i0, xb);
+    size_t m = psi_block(d, i0, n, xb);
     for (size_t a = 0; a < k; a++) memcpy(P + i0 + a * n, xb + a * VBLOCK, m * sizeof *P);
   }
   for (size_t l = 0; l <= lag; l++) {

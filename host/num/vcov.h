@@ -54,6 +54,13 @@ int vcov_hc(const struct vcov_data *d, enum vcov_hc type, double *V);
 int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int df_adjust,
                  double *V);
 
+/* Cluster numbers for vcov_cluster: id[i] in 0..G-1 is the rank of v[i]
+ * among the distinct values of v[0..n-1] (finite; -0 and +0 are one value),
+ * so clusters are numbered in increasing order of their value.  Linear in n
+ * (a hash of the distinct values; only the G of them are sorted).  0,
+ * GSL_EDOM on a non-finite value, or GSL_ENOMEM. */
+int vcov_cluster_ids(const double *v, size_t n, size_t *id, size_t *G);
+
 /* Newey-West HAC with Bartlett weights 1 - l/(lag+1), rows in time order,
  * scaled by n/(n-k): Stata newey, lag(L) = sandwich::NeweyWest(fit, lag = L,
  * prewhite = FALSE, adjust = TRUE).  lag 0 gives HC1.  GSL_EINVAL if

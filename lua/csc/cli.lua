@@ -66,6 +66,9 @@ LIMITS (run, check, describe, show; each refused with a message naming it):
   --max-columns N    most columns (fields on a line) in an input (default 16384)
   --max-rows N       most data rows in an input (default 100000000)
   --max-field BYTES  longest field in an input (default 1048576)
+  --threads N        threads for loading a large CSV file, 1 to 64 (default: the
+                     CSCEVAL_THREADS environment variable, else every core);
+                     the data are the same for any number
   --max-files N      most files one recipe writes (default 10000)
   --max-output MB    most bytes one recipe writes (default 1024)
   --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
@@ -119,7 +122,7 @@ end
 local function csv_limits(o)
   require("host.frame").set_limits({
     max_bytes = (o.max_input or M.limits["--max-input"].default) * 1048576,
-    max_columns = o.max_columns, max_rows = o.max_rows, max_field = o.max_field })
+    max_columns = o.max_columns, max_rows = o.max_rows, max_field = o.max_field, threads = o.threads })
 end
 
 local function parse(argv)
@@ -135,7 +138,9 @@ local function parse(argv)
   -- above 0; otherwise "FLAG VALUE: expected WHAT"
   local function number(flag, whole, what)
     local v = value(flag)
-    local n = whole and math.tointeger(tonumber(v)) or tonumber(v)
+    local n = tonumber(v)
+    -- (not `whole and tointeger(n) or n`: 1.5 or 1e20 would fall through as a float)
+    if whole then n = n and math.tointeger(n) end
     if not n or (whole and n < 0) or (not whole and n <= 0) then
       errors.raise("usage", flag .. " " .. v .. ": expected " .. what)
     end
@@ -156,6 +161,11 @@ local function parse(argv)
       o.sheet = math.tointeger(tonumber(v)) or v
     elseif a == "--survey" then o.survey = true
     elseif a == "--rows" then o.rows = number(a, true, "a whole number")
+    elseif a == "--threads" then
+      o.threads = number(a, true, "a whole number of threads from 1 to 64")
+      if o.threads < 1 or o.threads > 64 then
+        errors.raise("usage", "--threads " .. o.threads .. ": expected a whole number of threads from 1 to 64")
+      end
     elseif a == "--shared" then o.shared = value(a)
     elseif a == "--la" then o.la = value(a)
     elseif a == "--to" then o.to = value(a)
@@ -270,6 +280,7 @@ local function run_each(o, argv)
   if o.xlsx then add("--xlsx") end
   if o.quiet then add("--quiet") end
   if o.trusted then add("--trusted") end
+  if o.threads then add("--threads", tostring(o.threads)) end
   for flag, lim in pairs(M.limits) do
     if o[lim.key] then add(flag, string.format("%.17g", o[lim.key])) end
   end
@@ -345,7 +356,10 @@ local function run(o, argv)
   progress:done()
   sys.set_alarm(0)
   if o.child then return first_failure and (errors.codes[first_failure.kind] or 1) or 0 end
-  if #summaries > 0 then index.write(o.out or "out") end
+  if #summaries > 0 then
+    local ok, err = index.write(o.out or "out")
+    if not ok then errors.raise("output", err) end
+  end
   if not o.quiet and #summaries > 0 then
     sys.stdout(string.format("reports: %s/index.html and %s/index.md\n", o.out or "out", o.out or "out"))
   end
@@ -421,9 +435,30 @@ local function test(o)
   return math.tointeger(code) or 0
 end
 
+--- Commands that write reports: the paths on their command line appear in
+-- the reports (the rerun command, each input's provenance), and every
+-- report is UTF-8, so a path that is not is refused before any work, by
+-- the option that gave it.
+local WRITES_REPORTS = { run = true, synthesise = true, export = true }
+
+local function check_paths_utf8(o)
+  if not WRITES_REPORTS[o.cmd] then return end
+  local function need(what, v)
+    if type(v) == "string" and not utf8.len(v) then
+      errors.raise("usage", string.format("%s %s: the name is not UTF-8 text, and the reports, which name it, "
+        .. "are UTF-8; rename the file or folder (or copy it to a name in UTF-8)", what, v))
+    end
+  end
+  need("--out", o.out)
+  need("--table", o.table)
+  for _, d in ipairs(o.data) do need("--data", d) end
+  for _, f in ipairs(o.files) do need("recipe", f) end
+end
+
 local function main(argv)
   require("csc.frame_text").install()
   local o = parse(argv)
+  check_paths_utf8(o)
   csv_limits(o)
   local runner_limits = require("csc.runner").limits
   runner_limits.max_files, runner_limits.max_output = o.max_files, o.max_output
@@ -451,8 +486,16 @@ end
 --- A message as it is printed: bytes that are not UTF-8 shown as \xNN, and
 -- any run of more than 300 characters without a space (a 100 KB file name)
 -- cut in the middle, saying how long it was.
+-- A message over 64 KB (an error() with a whole file in it) keeps its
+-- first 48 KB and last 8 KB, saying how long it was.
+M.MAX_MESSAGE = 65536
+
 function M.printable(msg)
+  if #msg > M.MAX_MESSAGE then
+    msg = string.format("%s\n...[a message of %d bytes, cut here]...\n%s", msg:sub(1, 49152), #msg, msg:sub(-8192))
+  end
   local out, i, n = {}, 1, #msg
+  if utf8.len(msg) then out[1], i = msg, n + 1 end   -- all UTF-8: nothing to show as \xNN
   while i <= n do
     local ok, len = pcall(utf8.len, msg, i, i)   -- the character starting at i
     local c = msg:byte(i)
@@ -465,7 +508,11 @@ function M.printable(msg)
       i = i + 1
     end
   end
-  return (table.concat(out):gsub("[^%s]+", function(word)
+  -- control characters other than line breaks and tabs (a file name holding
+  -- an escape sequence) are shown, not sent to the terminal
+  return (table.concat(out):gsub("[\0-\8\11\12\14-\31\127]", function(ch)
+    return string.format("\\x%02X", ch:byte())
+  end):gsub("[^%s]+", function(word)
     if #word <= 300 then return word end
     local head = word:sub(1, 120):gsub("[\128-\191]+$", ""):gsub("[\192-\255]$", "")
     local tail = word:sub(-60):gsub("^[\128-\191]+", "")

@@ -8,6 +8,13 @@ local util = require("csc.util")
 local M = {}
 local NA = hframe.NA
 
+-- Control characters in a value, a column name or a file name are shown as
+-- \xNN, as describe does: a file's bytes never reach the terminal as
+-- escape sequences (which could recolour or rewrite the screen).
+local function visible(s)
+  return (s:gsub("[%c]", function(ch) return string.format("\\x%02X", ch:byte()) end))
+end
+
 local function cell(f, i, c)
   local v = f:value(i, c)
   if v == NA then
@@ -19,7 +26,7 @@ local function cell(f, i, c)
     local s = string.format("%.6g", v)
     return s
   end
-  return tostring(v)
+  return visible(tostring(v))
 end
 
 --- Text of the first n rows (default 10) of f, columns aligned (numbers to
@@ -34,7 +41,8 @@ function M.table(f, n, title)
     local t = f:type(c)
     right[j] = t == "float64" or t == "int64" or t == "number" or t == "integer"
     cols[j] = {}
-    width[j] = utf8.len(c) or #c
+    local vc = visible(c)
+    width[j] = utf8.len(vc) or #vc
     for i = 1, m do
       local s = cell(f, i, c)
       if (utf8.len(s) or #s) > 40 then s = s:sub(1, 37) .. "..." end
@@ -47,11 +55,11 @@ function M.table(f, n, title)
     return r and (gap .. s) or (s .. gap)
   end
   local out = {}
-  out[#out + 1] = string.format("%s%d rows, %d columns%s", title and (title .. ": ") or "", nrow, #names,
+  out[#out + 1] = string.format("%s%d rows, %d columns%s", title and (visible(title) .. ": ") or "", nrow, #names,
     m < nrow and string.format(" (first %d shown)", m) or "")
   local rn = #tostring(m)
   local line = { string.rep(" ", rn) }
-  for j, c in ipairs(names) do line[#line + 1] = pad(c, width[j], right[j]) end
+  for j, c in ipairs(names) do line[#line + 1] = pad(visible(c), width[j], right[j]) end
   out[#out + 1] = table.concat(line, "  ")
   for i = 1, m do
     line = { pad(tostring(i), rn, true) }

@@ -44,8 +44,26 @@ local fit_spec = setmetatable({}, { __mode = "k" })
 ---@field resid number[]
 ---@field dropped {reason: string, n: integer, rows: integer[]}[] rows dropped, by reason
 local Model = {}
-Model.__index = Model
 M.Model = Model
+
+-- The per-row vectors of a result (fitted, resid, linear_predictor) come
+-- from host.model as packed doubles: each becomes a Lua array the first
+-- time it is read (at a million rows the arrays cost more than the fit,
+-- and most analyses never read them).
+local packed = setmetatable({}, { __mode = "k" })
+local VECTORS = { "fitted", "resid", "linear_predictor" }
+
+function Model.__index(r, k)
+  local m = Model[k]
+  if m ~= nil then return m end
+  local p = packed[r]
+  local v = p and p[k]
+  if v == nil then return nil end
+  local t = hmodel.vector(v)
+  p[k] = nil
+  rawset(r, k, t)
+  return t
+end
 
 local fmt = util.fmt_g
 
@@ -196,6 +214,14 @@ end
 -- Quantile of t(df) or N(0,1) for the intervals, via lincom on each term:
 -- the C side owns the distribution functions.
 local function shape(r, level)
+  local p
+  for _, k in ipairs(VECTORS) do
+    if type(r[k]) == "userdata" then
+      p = p or {}
+      p[k], r[k] = r[k], nil
+    end
+  end
+  packed[r] = p
   r.level = level
   r.dist = r.df == math.huge and "z" or "t"
   r.coefficients = {}

@@ -187,6 +187,10 @@ function M.lock(out_dir, command)
     errors.raise("output", msg)
   end
   held[key] = { dir = out_dir, info = info }
+  -- the index this run will rebuild must be csceval's: checked now, before
+  -- the analysis, so a user's own index.md stops the run with nothing changed
+  local fine, why = require("csc.render.index").check_ours(out_dir)
+  if not fine then errors.raise("output", why) end
   -- temporary files of the index's atomic writes that a killed run left
   -- (csceval's own names: index.html.tmp.XXXXXX); nothing else is touched
   for _, name in ipairs(sys.listdir(out_dir) or {}) do

@@ -8,7 +8,7 @@
  * order); a difference is reported and fails the benchmark.
  * Built by hand (not by make), as in tests/bench/run.sh:
  *   python3 tests/bench/gen_model_data.py /tmp/csceval-bench/model_1m.csv
- *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/num/chunks.c host/num/vcov.c host/num/glm.c \
+ *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/data/chunks.c host/num/vcov.c host/num/glm.c \
  *       tests/bench/model_bench.c -o /tmp/model_bench $(pkg-config --cflags --libs gsl) -lm
  *   /usr/bin/python3 tests/bench/peer_statsmodels.py /tmp/csceval-bench/model_1m.csv 5
  *       # prints "peer logit_1m S" and "peer ols_hc1_1m S"

@@ -21,8 +21,9 @@ line() {  # name csceval_s peer peer_s
     'BEGIN { printf "bench %s: csceval %.4f s, %s %.4f s, ratio %.3f\n", n, a, p, b, a / b }'
 }
 
-# --- loading a CSV: csceval's read_csv (through Lua) against fread(nThread = 1)
-ours=$(./csceval test tests/bench/frame_bench.lua load "$DIR/csv_1m.csv" "$RUNS")
+# --- loading a CSV: csceval's read_csv (through Lua) against fread(nThread = 1), both on
+# one thread (the scale series, scale.sh, compares all threads with all threads)
+ours=$(CSCEVAL_THREADS=1 ./csceval test tests/bench/frame_bench.lua load "$DIR/csv_1m.csv" "$RUNS")
 peer=$(Rscript tests/bench/peer_fread.R load "$DIR/csv_1m.csv" "$RUNS")
 line csv_load_1m "$ours" "data.table::fread(nThread=1)" "$peer"
 
@@ -37,7 +38,7 @@ peer=$(Rscript tests/bench/peer_fread.R mutate "$DIR/csv_1m.csv" "$RUNS")
 line expr_mutate_1m "$ours" "data.table := (1 thread)" "$peer"
 
 # --- regression core: logit (IRLS) and OLS with HC1 on 1,000,000 x 7
-$CC -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/num/chunks.c host/num/vcov.c host/num/glm.c \
+$CC -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/data/chunks.c host/num/vcov.c host/num/glm.c \
   tests/bench/model_bench.c -o "$DIR/model_bench" $(pkg-config --cflags --libs gsl) -lm
 peers=$($PY tests/bench/peer_statsmodels.py "$DIR/model_1m.csv" "$RUNS")
 pl=$(echo "$peers" | awk '$2 == "logit_1m" { print $3 }')

@@ -826,6 +826,103 @@ static void test_blocks(void **state) {
   frame_free(f);
 }
 
+/* A constant operand of float arithmetic is applied to the block as it is,
+ * not spread over a block of copies, and results are written straight into
+ * the result column; neither may change a value or a missing reason.  Each
+ * `x op k` and `k op x` is compared with the same expression on a column
+ * holding k in every row, over several blocks with missing values, NaN,
+ * infinities, zeros and values that overflow. */
+static void test_constant_operands(void **state) {
+  (void)state;
+  enum { NR = 3000 };
+  struct frame *f = frame_new();
+  struct frame_col *x = mkcol("x", FRAME_F64, NR), *k = mkcol("k", FRAME_F64, NR);
+  struct frame_col *z = mkcol("z", FRAME_F64, NR);
+  for (size_t i = 0; i < NR; i++) {
+    x->v.f64[i] = ((double)((i * 7919) % 2001) - 1000) / 8;
+    if (i % 97 == 0) x->v.f64[i] = 0;
+    if (i % 211 == 0) x->v.f64[i] = 1e308;
+    if (i % 389 == 0) x->v.f64[i] = INFINITY;
+    if (i % 401 == 0) x->v.f64[i] = NAN;            /* a bare NaN: missing (calc) */
+    if (i % 89 == 0) frame_col_set_na(x, i, NA_C);
+    k->v.f64[i] = 2.5;
+    z->v.f64[i] = 0;
+  }
+  add(f, x); add(f, k); add(f, z);
+  static const char *const ops[] = {"+", "-", "*", "/", "^", "%"};
+  static const char *const konst[] = {"2.5", "0"};
+  static const char *const kcol[] = {"k", "z"};
+  char a[128], b[128], err[512];
+  for (int kk = 0; kk < 2; kk++) {
+    for (int o = 0; o < 6; o++) {
+      for (int side = 0; side < 2; side++) {
+        if (side) {
+          snprintf(a, sizeof a, "%s %s x * 4", konst[kk], ops[o]);
+          snprintf(b, sizeof b, "%s %s x * 4", kcol[kk], ops[o]);
+        } else {
+          snprintf(a, sizeof a, "(x + 1) %s %s", ops[o], konst[kk]);
+          snprintf(b, sizeof b, "(x + 1) %s %s", ops[o], kcol[kk]);
+        }
+        struct expr *ea = expr_compile(a, f, err, sizeof err), *eb = expr_compile(b, f, err, sizeof err);
+        if (!ea || !eb) fail_msg("compile: %s", err);
+        struct frame_col *ca = expr_eval(ea, f, "a", err, sizeof err);
+        struct frame_col *cb = expr_eval(eb, f, "b", err, sizeof err);
+        assert_non_null(ca);
+        assert_non_null(cb);
+        for (size_t i = 0; i < NR; i++) {
+          if (na_of(ca, i) != na_of(cb, i))
+            fail_msg("\"%s\" row %zu: reason %d, \"%s\" %d", a, i, na_of(ca, i), b, na_of(cb, i));
+          if (!na_of(ca, i) && memcmp(&ca->v.f64[i], &cb->v.f64[i], sizeof(double)) != 0)
+            fail_msg("\"%s\" row %zu: %.17g, \"%s\" %.17g", a, i, ca->v.f64[i], b, cb->v.f64[i]);
+          if (na_of(ca, i)) assert_true(isnan(ca->v.f64[i]));   /* no arbitrary value stored */
+        }
+        frame_col_free(ca); frame_col_free(cb);
+        expr_free(ea); expr_free(eb);
+      }
+    }
+  }
+  frame_free(f);
+}
+
+/* More rows than one chunk of host/data/chunks.h: the chunks are evaluated
+ * on several threads, each writing its own rows.  Missing values occur only
+ * in a late chunk (so the column's missing-reason array is made by whichever
+ * thread gets there), and every value must be the one a plain loop gives. */
+static void test_many_chunks(void **state) {
+  (void)state;
+  enum { NR = 3 * 32768 + 123 };
+  struct frame *f = frame_new();
+  struct frame_col *x = mkcol("x", FRAME_F64, NR), *id = mkcol("i", FRAME_I64, NR);
+  for (size_t i = 0; i < NR; i++) {
+    x->v.f64[i] = (double)((i * 7919) % 1000) / 10;
+    id->v.i64[i] = (int64_t)i;
+    if (i > 2 * 32768 && i % 1000 == 7) frame_col_set_na(x, i, NA_C);
+  }
+  x->v.f64[NR - 5] = -1;                       /* log(0): missing (calc) */
+  add(f, x); add(f, id);
+  char err[512];
+  struct expr *e = expr_compile("log(x + 1) * 2 - i / 3", f, err, sizeof err);
+  if (!e) fail_msg("%s", err);
+  for (int rep = 0; rep < 3; rep++) {
+    struct frame_col *c = expr_eval(e, f, "v", err, sizeof err);
+    assert_non_null(c);
+    assert_non_null(c->na);
+    size_t nmiss = 0;
+    for (size_t i = 0; i < NR; i++) {
+      if (x->na && x->na[i]) { assert_int_equal(na_of(c, i), NA_C); nmiss++; continue; }
+      if (i == NR - 5) { assert_int_equal(na_of(c, i), NA_CALC); continue; }
+      double want = log(x->v.f64[i] + 1) * 2 - (double)i / 3;
+      assert_int_equal(na_of(c, i), 0);
+      if (memcmp(&c->v.f64[i], &want, sizeof want) != 0)
+        fail_msg("row %zu: %.17g, expected %.17g", i, c->v.f64[i], want);
+    }
+    assert_true(nmiss > 10);
+    frame_col_free(c);
+  }
+  expr_free(e);
+  frame_free(f);
+}
+
 static void test_empty_frame(void **state) {
   (void)state;
   struct frame *f = frame_new();
@@ -1035,6 +1132,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
     cmocka_unit_test_setup_teardown(test_eval_errors, setup, teardown),
     cmocka_unit_test(test_blocks),
+    cmocka_unit_test(test_constant_operands),
+    cmocka_unit_test(test_many_chunks),
     cmocka_unit_test(test_empty_frame),
     cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
   };

@@ -544,6 +544,250 @@ static void test_aggregate_errors(void **state) {
   frame_free(f);
 }
 
+/* The groups of one key of small whole numbers (text codes, bool, dates,
+ * int64 in a narrow range) are found by indexing a table; of anything else
+ * (two keys, a wide int64 range) through the hash table.  Both must give the
+ * same groups in the same order with the same bytes in every aggregate:
+ * grouping by k alone is compared with grouping by k and a constant. */
+static uint64_t lcg(uint64_t *s) {
+  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+  return *s >> 33;
+}
+
+static void assert_same_column(const struct frame_col *a, const struct frame_col *b) {
+  static const size_t sz[FRAME_NTYPES] = {8, 8, 1, 4, 4};
+  assert_int_equal(a->type, b->type);
+  assert_int_equal(a->n, b->n);
+  for (size_t i = 0; i < a->n; i++) {
+    int ma = a->na ? a->na[i] : 0, mb = b->na ? b->na[i] : 0;
+    if (ma != mb) fail_msg("%s[%zu]: missing reason %d against %d", a->name, i, ma, mb);
+    if (a->type == FRAME_CAT) {
+      if (!ma) assert_string_equal(a->dict->str[a->v.cat[i]], b->dict->str[b->v.cat[i]]);
+    } else if (memcmp((const char *)a->v.raw + i * sz[a->type],
+                      (const char *)b->v.raw + i * sz[a->type], sz[a->type]) != 0) {
+      fail_msg("%s[%zu] differs: %.17g against %.17g", a->name, i, frame_col_getd(a, i),
+               frame_col_getd(b, i));
+    }
+  }
+}
+
+static void test_aggregate_direct_keys_same_as_hash(void **state) {
+  (void)state;
+  enum { N = 20000 };
+  static const char *names[] = {"E09000001", "E08000025", "W06000015", "S12000036", "E06000001"};
+  int64_t *ki = malloc(N * sizeof *ki), *one = malloc(N * sizeof *one), *vi = malloc(N * sizeof *vi);
+  int *kb = malloc(N * sizeof *kb);
+  double *v = malloc(N * sizeof *v);
+  const char **ks = malloc(N * sizeof *ks), **kd = malloc(N * sizeof *kd);
+  static char dates[N][11];
+  assert_true(ki && one && vi && kb && v && ks && kd);
+  uint64_t seed = 42;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    ki[i] = r % 50 == 0 ? NI : (int64_t)(r % 613) - 300;            /* negative values too */
+    ks[i] = r % 37 == 0 ? NULL : names[(r >> 8) % 5];
+    kb[i] = r % 41 == 0 ? -1 : (int)((r >> 12) & 1);
+    snprintf(dates[i], sizeof dates[i], "2020-%02d-%02d", (int)((r >> 4) % 12) + 1,
+             (int)((r >> 9) % 28) + 1);
+    kd[i] = r % 43 == 0 ? NULL : dates[i];
+    one[i] = 7;
+    /* values of very different sizes, so the summation order shows in the last bits */
+    v[i] = r % 29 == 0 ? NAN : ((double)(lcg(&seed) % 100000) - 50000) * pow(10, (double)(r % 7) - 3);
+    vi[i] = r % 31 == 0 ? NI : (int64_t)(lcg(&seed) % 1000) - 500;
+  }
+  struct frame *f = FRAME(mk_i64("ki", N, ki), mk_cat("ks", N, ks), mk_bool("kb", N, kb),
+                          mk_date("kd", N, kd), mk_i64("one", N, one), mk_f64("v", N, v),
+                          mk_i64("vi", N, vi));
+  /* a bare NaN (no reason) in the values, too */
+  col(f, "v")->na[5] = NA_NONE;
+  col(f, "v")->v.f64[5] = NAN;
+  const struct frameops_aggspec a[] = {
+    {FRAMEOPS_COUNT, NULL, "count", 0}, {FRAMEOPS_N, "v", "n", 0}, {FRAMEOPS_SUM, "v", "sum", 0},
+    {FRAMEOPS_MEAN, "v", "mean", 0}, {FRAMEOPS_VAR, "v", "var", 0}, {FRAMEOPS_SD, "v", "sd", 0},
+    {FRAMEOPS_SUM, "vi", "isum", 0}, {FRAMEOPS_MEAN, "vi", "imean", 0},
+    {FRAMEOPS_N, "ks", "nks", 0}, {FRAMEOPS_MEDIAN, "v", "median", 0},
+    {FRAMEOPS_FIRST, "v", "first", 0}, {FRAMEOPS_N_DISTINCT, "vi", "nd", 0}};
+  const size_t na_ = sizeof a / sizeof a[0];
+  const char *keys[] = {"ki", "ks", "kb", "kd"};
+  char err[256] = "";
+  for (size_t k = 0; k < 4; k++) {
+    struct frame *d = frameops_aggregate(f, NAMES(keys[k]), 1, a, na_, err, sizeof err);
+    if (!d) fail_msg("%s", err);
+    struct frame *h = frameops_aggregate(f, NAMES(keys[k], "one"), 2, a, na_, err, sizeof err);
+    if (!h) fail_msg("%s", err);
+    assert_int_equal(d->nrow, h->nrow);
+    assert_true(d->nrow > 1);
+    assert_same_column(col(d, keys[k]), col(h, keys[k]));
+    for (size_t j = 0; j < na_; j++) assert_same_column(col(d, a[j].name), col(h, a[j].name));
+    frame_free(d);
+    frame_free(h);
+  }
+  frame_free(f);
+  free(ki); free(one); free(vi); free(kb); free(v); free(ks); free(kd);
+}
+
+/* Up to one chunk of rows, sums and means are taken over each group's values
+ * in row order, exactly as for the group alone: Neumaier's compensated sum,
+ * and for the mean one refinement pass adding the mean of the residuals
+ * (R's mean()). */
+static void test_aggregate_sums_in_row_order(void **state) {
+  (void)state;
+  enum { N = 3000, G = 7 };
+  int64_t k[N];
+  double v[N];
+  uint64_t seed = 7;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    k[i] = (int64_t)(r % G) * 1000003;                       /* a wide range: the hash path */
+    v[i] = ((double)(lcg(&seed) % 2000001) - 1000000) * pow(10, (double)(r % 13) - 6);
+  }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NAMES("k"), 1, a, 2, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_int_equal(o->nrow, G);
+  for (size_t g = 0; g < G; g++) {
+    double s = 0, c = 0, rs = 0, rc = 0;
+    size_t m = 0;
+    for (int i = 0; i < N; i++) {
+      if (k[i] != (int64_t)g * 1000003) continue;
+      double t = s + v[i];
+      c += fabs(s) >= fabs(v[i]) ? (s - t) + v[i] : (v[i] - t) + s;
+      s = t;
+      m++;
+    }
+    double mean = (s + c) / (double)m;
+    for (int i = 0; i < N; i++) {
+      if (k[i] != (int64_t)g * 1000003) continue;
+      double x = v[i] - mean, t = rs + x;
+      rc += fabs(rs) >= fabs(x) ? (rs - t) + x : (x - t) + rs;
+      rs = t;
+    }
+    mean += (rs + rc) / (double)m;
+    double got = fv(o, "sum", g), gotm = fv(o, "mean", g), want = s + c;
+    assert_memory_equal(&got, &want, sizeof got);
+    assert_memory_equal(&gotm, &mean, sizeof gotm);
+  }
+  frame_free(o);
+  frame_free(f);
+}
+
+/* More rows than one chunk (host/data/chunks.h, 32,768 rows): each chunk sums
+ * its rows in row order and the chunks' sums are folded in chunk order, the
+ * same on any number of threads.  The expected bytes are worked here the
+ * same way, independently of the library. */
+struct ref_nsum { double s, c; };
+static void ref_add(struct ref_nsum *a, double x) {
+  double t = a->s + x;
+  a->c += fabs(a->s) >= fabs(x) ? (a->s - t) + x : (x - t) + a->s;
+  a->s = t;
+}
+
+static void test_aggregate_sums_over_chunks(void **state) {
+  (void)state;
+  enum { N = 4 * 32768 + 1000, G = 5, CH = 32768 };
+  int64_t *k = malloc(N * sizeof *k);
+  double *v = malloc(N * sizeof *v);
+  assert_true(k && v);
+  uint64_t seed = 11;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    k[i] = (int64_t)(r % G);
+    v[i] = ((double)(lcg(&seed) % 2000001) - 1000000) * pow(10, (double)(r % 13) - 6);
+  }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0},
+                                       {FRAMEOPS_VAR, "v", "var", 0}, {FRAMEOPS_COUNT, NULL, "n", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NAMES("k"), 1, a, 4, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_int_equal(o->nrow, G);
+  size_t nc = (N + CH - 1) / CH;
+  for (size_t g = 0; g < G; g++) {
+    struct ref_nsum tot = {0, 0}, res = {0, 0};
+    double ss = 0, dev = 0;
+    size_t m = 0;
+    for (size_t c = 0; c < nc; c++) {            /* sums: chunk by chunk */
+      struct ref_nsum part = {0, 0};
+      for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
+        if (k[i] == (int64_t)g) { ref_add(&part, v[i]); m++; }
+      ref_add(&tot, part.s);
+      tot.c += part.c;
+    }
+    double mean = (tot.s + tot.c) / (double)m;
+    for (size_t c = 0; c < nc; c++) {            /* the mean's refinement */
+      struct ref_nsum part = {0, 0};
+      for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
+        if (k[i] == (int64_t)g) ref_add(&part, v[i] - mean);
+      ref_add(&res, part.s);
+      res.c += part.c;
+    }
+    mean += (res.s + res.c) / (double)m;
+    for (size_t c = 0; c < nc; c++) {            /* squared deviations */
+      double pss = 0, pdev = 0;
+      for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
+        if (k[i] == (int64_t)g) { double d = v[i] - mean; pss += d * d; pdev += d; }
+      ss += pss;
+      dev += pdev;
+    }
+    double var = (ss - dev * dev / (double)m) / (double)(m - 1);
+    double want_sum = tot.s + tot.c, got = fv(o, "sum", g), gotm = fv(o, "mean", g), gotv = fv(o, "var", g);
+    assert_memory_equal(&got, &want_sum, sizeof got);
+    assert_memory_equal(&gotm, &mean, sizeof gotm);
+    assert_memory_equal(&gotv, &var, sizeof gotv);
+    assert_int_equal(iv(o, "n", g), (int64_t)m);
+  }
+  frame_free(o);
+  frame_free(f);
+  free(k);
+  free(v);
+}
+
+/* So many groups that the chunks' partial sums would not fit at once: the
+ * chunks then run one after the other through one buffer.  Every key is
+ * unique, so each group's sum and mean are its one value. */
+static void test_aggregate_many_groups_over_chunks(void **state) {
+  (void)state;
+  enum { N = 100000 };
+  int64_t *k = malloc(N * sizeof *k);
+  double *v = malloc(N * sizeof *v);
+  assert_true(k && v);
+  for (int i = 0; i < N; i++) { k[i] = (int64_t)((i * 7919L) % N) * 3; v[i] = 0.1 * i - 7; }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0},
+                                       {FRAMEOPS_COUNT, NULL, "n", 0}, {FRAMEOPS_SD, "v", "sd", 0}};
+  char err[256] = "";
+  struct frame *o = frameops_aggregate(f, NAMES("k"), 1, a, 4, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_int_equal(o->nrow, N);
+  for (int i = 0; i < N; i++) {
+    size_t g = (size_t)((i * 7919L) % N);        /* keys come out sorted */
+    assert_int_equal(iv(o, "k", g), k[i]);
+    assert_true(fv(o, "sum", g) == v[i]);
+    assert_true(fv(o, "mean", g) == v[i]);
+    assert_int_equal(iv(o, "n", g), 1);
+    assert_int_equal(na(o, "sd", g), NA_CALC);
+  }
+  frame_free(o);
+  frame_free(f);
+  free(k);
+  free(v);
+}
+
+/* An int64 sum that overflows names the first group (in output order) whose
+ * running sum overflowed, not the first row to do so. */
+static void test_aggregate_overflow_names_its_group(void **state) {
+  (void)state;
+  struct frame *f = FRAME(I64("k", 2, 1, 2, 1, 3), I64("v", INT64_MAX, 5, 1, 6, INT64_MAX));
+  struct frameops_aggspec a = {FRAMEOPS_SUM, "v", "s", 0};
+  char err[256];
+  expect_fail(frameops_aggregate(f, NAMES("k"), 1, &a, 1, err, sizeof err), err,
+              "aggregate: the sum of \"v\" for \"s\" overflows int64 in group 2; convert the "
+              "column to float64 first");
+  frame_free(f);
+}
+
 static void test_aggregate_function_names(void **state) {
   (void)state;
   enum frameops_agg fn;
@@ -594,6 +838,115 @@ static void test_join_left_many_to_many_in_dplyr_order(void **state) {
   assert_names(l, "id,lv,v");
   assert_names(r, "id,v,rv");
   assert_int_equal(l->nrow, 5);
+  frame_free(l);
+  frame_free(r);
+}
+
+/* A single key of small whole numbers or text is looked up by indexing a
+ * table; two keys (or a wide int64 range) through the hash table.  Both
+ * must give the same rows in the same order: joining on k alone is
+ * compared with joining on k and a constant, for int64, text (one shared
+ * dictionary, and two different ones), dates and bool, with repeated right
+ * keys, missing keys on both sides, left keys the right frame lacks (below,
+ * inside and above its range) and right keys no left row has. */
+/* Same rows and values; columns of a whose names begin with skip are left out. */
+static void assert_same_frame(const struct frame *a, const struct frame *b, const char *skip) {
+  assert_int_equal(a->nrow, b->nrow);
+  for (size_t j = 0; j < a->ncol; j++) {
+    if (skip && strncmp(a->col[j]->name, skip, strlen(skip)) == 0) continue;
+    assert_same_column(a->col[j], col(b, a->col[j]->name));
+  }
+}
+
+static void test_join_direct_keys_same_as_hash(void **state) {
+  (void)state;
+  enum { NL = 3000, NR = 60 };
+  static const char *words[] = {"E09000001", "E08000025", "W06000015", "S12000036", "E06000001",
+                                "N09000003", "E07000008"};
+  int64_t li[NL], ri[NR], lone[NL], rone[NR], lv[NL], rv[NR];
+  int lb[NL], rb[NR];
+  const char *ls[NL], *rs[NR], *ld[NL], *rd[NR];
+  static char ldates[NL][11], rdates[NR][11];
+  uint64_t seed = 99;
+  for (int i = 0; i < NL; i++) {
+    uint64_t r = lcg(&seed);
+    li[i] = r % 53 == 0 ? NI : (int64_t)(r % 40) - 5;          /* right has 0..29 */
+    ls[i] = r % 47 == 0 ? NULL : words[(r >> 7) % 7];          /* the last two only on the left */
+    lb[i] = r % 43 == 0 ? -1 : (int)((r >> 3) & 1);
+    snprintf(ldates[i], sizeof ldates[i], "2021-03-%02d", (int)((r >> 5) % 28) + 1);
+    ld[i] = r % 59 == 0 ? NULL : ldates[i];
+    lone[i] = 1;
+    lv[i] = i;
+  }
+  for (int i = 0; i < NR; i++) {
+    uint64_t r = lcg(&seed);
+    ri[i] = i == 7 ? NI : (int64_t)(r % 30);                   /* repeats, and a missing key */
+    rs[i] = i == 9 ? NULL : words[(r >> 7) % 5];
+    rb[i] = i == 11 ? -1 : (int)((r >> 3) & 1);
+    snprintf(rdates[i], sizeof rdates[i], "2021-03-%02d", (int)((r >> 5) % 20) + 5);
+    rd[i] = i == 13 ? NULL : rdates[i];
+    rone[i] = 1;
+    rv[i] = 1000 + i;
+  }
+  struct frame *l = FRAME(mk_i64("ki", NL, li), mk_cat("ks", NL, ls), mk_bool("kb", NL, lb),
+                          mk_date("kd", NL, ld), mk_i64("one", NL, lone), mk_i64("lv", NL, lv));
+  struct frame *r = FRAME(mk_i64("ki", NR, ri), mk_cat("ks", NR, rs), mk_bool("kb", NR, rb),
+                          mk_date("kd", NR, rd), mk_i64("one", NR, rone), mk_i64("rv", NR, rv));
+  /* text keys sharing one dictionary: the left frame's own rows as the right */
+  size_t pick[NR];
+  for (size_t i = 0; i < NR; i++) pick[i] = i * 31 % NL;
+  struct frame *rsame = frame_take(l, pick, NR);
+  assert_true(col(rsame, "ks")->dict == col(l, "ks")->dict);
+  const char *keys[] = {"ki", "ks", "kb", "kd"};
+  char err[256] = "";
+  for (int how = 0; how < 2; how++) {
+    enum frameops_how h = how ? FRAMEOPS_INNER : FRAMEOPS_LEFT;
+    for (size_t k = 0; k < 5; k++) {
+      const struct frame *rr = k == 4 ? rsame : r;
+      const char *key = keys[k == 4 ? 1 : k];
+      struct frame *d = frameops_join(l, rr, NAMES(key), NAMES(key), 1, h, NULL, err, sizeof err);
+      if (!d) fail_msg("%s", err);
+      struct frame *g = frameops_join(l, rr, NAMES(key, "one"), NAMES(key, "one"), 2, h, NULL, err,
+                                      sizeof err);
+      if (!g) fail_msg("%s", err);
+      assert_true(d->nrow > 0);
+      assert_same_frame(d, g, "one");   /* one.x, one.y in d; a key in g */
+      frame_free(d);
+      frame_free(g);
+    }
+  }
+  frame_free(rsame);
+  frame_free(l);
+  frame_free(r);
+}
+
+/* A lookup that gives every left row exactly one result row keeps the left
+ * columns as they are (shared, not copied); unmatched rows of a left join
+ * get missing right values (calculated). */
+static void test_join_lookup_shares_left_columns(void **state) {
+  (void)state;
+  struct frame *l = FRAME(I64("la", 202, 201, 999, 202, NI), F64("y", 1, 2, 3, 4, 5));
+  struct frame *r = FRAME(I64("la", 201, 202, 203), F64("spend", 10.5, 20.5, 30.5),
+                          CAT("region", "N", NULL, "S"));
+  char err[256] = "";
+  struct frame *o = frameops_join(l, r, NAMES("la"), NAMES("la"), 1, FRAMEOPS_LEFT, NULL, err, sizeof err);
+  if (!o) fail_msg("%s", err);
+  assert_names(o, "la,y,spend,region");
+  assert_true(col(o, "y")->v.raw == col(l, "y")->v.raw);   /* shared */
+  assert_non_null(col(o, "y")->shared);
+  assert_ints(o, "la", "202,201,999,202,NA");
+  NEAR(fv(o, "spend", 0), 20.5);
+  NEAR(fv(o, "spend", 1), 10.5);
+  assert_int_equal(na(o, "spend", 2), NA_CALC);
+  assert_int_equal(na(o, "spend", 4), NA_CALC);
+  assert_int_equal(na(o, "region", 0), NA_C);    /* a missing right value keeps its reason */
+  assert_strs(o, "region", "NA,N,NA,NA,NA");
+  frame_free(o);
+  o = frameops_join(l, r, NAMES("la"), NAMES("la"), 1, FRAMEOPS_INNER, NULL, err, sizeof err);
+  assert_non_null(o);
+  assert_ints(o, "la", "202,201,202");
+  assert_true(col(o, "y")->v.raw != col(l, "y")->v.raw);   /* rows dropped: gathered */
+  frame_free(o);
   frame_free(l);
   frame_free(r);
 }
@@ -893,9 +1246,16 @@ int main(void) {
     cmocka_unit_test(test_aggregate_empty_frames),
     cmocka_unit_test(test_aggregate_many_groups_uses_hash),
     cmocka_unit_test(test_aggregate_errors),
+    cmocka_unit_test(test_aggregate_direct_keys_same_as_hash),
+    cmocka_unit_test(test_aggregate_sums_in_row_order),
+    cmocka_unit_test(test_aggregate_sums_over_chunks),
+    cmocka_unit_test(test_aggregate_many_groups_over_chunks),
+    cmocka_unit_test(test_aggregate_overflow_names_its_group),
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
     cmocka_unit_test(test_join_refuses_an_exploding_result),
+    cmocka_unit_test(test_join_direct_keys_same_as_hash),
+    cmocka_unit_test(test_join_lookup_shares_left_columns),
     cmocka_unit_test(test_join_suffixes_and_names),
     cmocka_unit_test(test_join_text_keys_with_different_dictionaries_and_two_keys),
     cmocka_unit_test(test_join_numeric_keys_compare_by_value),

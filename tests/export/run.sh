@@ -8,6 +8,7 @@
 # local use.  Recipes that read ../shared/data are skipped, with a message,
 # when that folder is absent.
 CSCEVAL=${1:-./csceval}
+RSCRIPT=${RSCRIPT:-Rscript}   # another R: RSCRIPT=/opt/R/bin/Rscript make test-export
 OUT=tests/out/export
 mkdir -p tests/out
 if [ "${SKIP_R:-0}" = 1 ]; then
@@ -15,8 +16,8 @@ if [ "${SKIP_R:-0}" = 1 ]; then
   echo "export 0 0" >> tests/out/summary.txt
   exit 0
 fi
-if ! command -v Rscript >/dev/null 2>&1; then
-  echo "export: FAILED: Rscript not found; install r-base-core r-cran-matchit r-cran-sandwich r-cran-lmtest"
+if ! command -v "$RSCRIPT" >/dev/null 2>&1; then
+  echo "export: FAILED: $RSCRIPT not found; install r-base-core r-cran-matchit r-cran-sandwich r-cran-lmtest"
   echo "(make deps does, as root), or set SKIP_R=1 to skip the R comparison locally"
   echo "export 0 1" >> tests/out/summary.txt
   exit 1
@@ -36,13 +37,14 @@ while read -r recipe design; do
   "$CSCEVAL" run "$recipe" --out "$OUT/runs" --format json --quiet || { ok=0; echo "FAILED: csceval run $recipe"; }
   [ $ok = 1 ] && { "$CSCEVAL" export --to r "$recipe" --out "$OUT/r" --quiet 2>"$OUT/$id.export.err" \
     || { ok=0; echo "FAILED: csceval export --to r $recipe"; cat "$OUT/$id.export.err"; }; }
-  [ $ok = 1 ] && { Rscript "$OUT/r/$id.R" >"$OUT/$id.Rout" 2>&1 \
+  [ $ok = 1 ] && { "$RSCRIPT" "$OUT/r/$id.R" >"$OUT/$id.Rout" 2>&1 \
     || { ok=0; echo "FAILED: Rscript $OUT/r/$id.R"; tail -n 20 "$OUT/$id.Rout"; }; }
   [ $ok = 1 ] && { "$CSCEVAL" test tests/export/compare.lua "$OUT/runs/$id/results.json" \
     "$OUT/r/${id}_results.csv" "$design" || ok=0; }
   if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: export of $recipe"; fi
 done <<LIST
 recipes/lincs_early_help.lua its
+tests/export/its_season.lua its
 recipes/lincs_referrals_cits.lua cits
 recipes/nwd_leaving_care.lua cits
 recipes/lincs_future4me.lua ipw

@@ -9,7 +9,10 @@
  *     the portable splitter, and with the fast path off, whatever the limit
  *     on columns (a wider line is left to libcsv, never split differently).
  *  2. Frames: the loader with each splitter must give the frame (or the
- *     error, with its line and column) that it gives with libcsv alone. */
+ *     error, with its line and column) that it gives with libcsv alone.
+ *  3. Threads: the loader on 2 and 3 threads, with parts of a few bytes,
+ *     must give the frame of one thread byte for byte (placeholders and
+ *     dictionary order included), or the same error. */
 #include <string.h>
 
 #include "data/csvtab_int.h"
@@ -118,6 +121,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!f0 && (strcmp(e0.msg, e1.msg) || e0.line != e1.line || e0.column != e1.column ||
                 strcmp(e0.colname, e1.colname)))
       fuzz_fail("fast path %d: \"%s\", libcsv alone: \"%s\"", mode, e1.msg, e0.msg);
+    frame_free(f1);
+  }
+  /* 3. Threads: cut into parts as small as 1 to 4 bytes (the option byte's
+   *    top bits) on 2 and 3 threads, the frame or the error must be the one
+   *    of a single thread, to the byte. */
+  for (unsigned th = 2; th <= 3; th++) {
+    size_t parts = 0;
+    struct frame *f1 = csvtab_read_mem_par(buf, len, "t.csv", &o, &e1, CSVTAB_FAST_ON, th,
+                                           1 + (data[0] >> 6), &parts);
+    char why[200] = "";
+    if (!f0 != !f1)
+      fuzz_fail("%u threads: %s, one thread: %s", th, f1 ? "loads" : e1.msg, f0 ? "loads" : e0.msg);
+    if (f0 && fz_frame_same(f0, f1, why, sizeof why))
+      fuzz_fail("%u threads (%zu parts) differ from one thread: %s", th, parts, why);
+    if (!f0 && (strcmp(e0.msg, e1.msg) || e0.line != e1.line || e0.column != e1.column ||
+                strcmp(e0.colname, e1.colname)))
+      fuzz_fail("%u threads: \"%s\", one thread: \"%s\"", th, e1.msg, e0.msg);
     frame_free(f1);
   }
   frame_free(f0);

@@ -166,7 +166,7 @@ local frame_methods = {
     o.names, o.columns = { "a" }, { { 1 } }
     return hframe.new(o)
   end },
-  { "read_csv", { "types", "max_field", "origin" }, function(o) return hframe.read_csv(tmp .. "/small.csv", o) end },
+  { "read_csv", { "types", "max_field", "origin", "threads" }, function(o) return hframe.read_csv(tmp .. "/small.csv", o) end },
   { "join", { "suffix" }, function(o) return d:join(d:select({ "unit", "x" }), "unit", "left", o) end },
   { "sort", { "desc" }, function(o) o[1] = "y"; return d:sort({ o }) end },
   { "pivot_longer", { "id", "cols", "names_to", "values_to" }, function(o)

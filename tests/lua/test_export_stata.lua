@@ -237,7 +237,7 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
 end)
 
 H.case("stata export: each design's do-file equals its golden file", function()
-  for _, r in ipairs(golden.export_all(tmp .. "/golden")) do
+  for _, r in ipairs(golden.export_all(golden.out)) do
     if not r.text then
       H.skip("stata golden " .. r.entry.recipe, r.why)
     else

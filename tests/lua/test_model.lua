@@ -65,6 +65,26 @@ H.case("model.logit matches glm(binomial)", function()
   H.eq(fit.dist, "z")
 end)
 
+H.case("a result's per-row vectors become arrays when first read, and outlive the fit", function()
+  local d = load("logit")
+  local fit = model.logit{ data = d, y = "y", x = { "x1", "x2", "d" } }
+  local ols = model.ols{ data = d, y = "x1", x = { "x2" } }
+  H.eq(rawget(fit, "fitted"), nil)          -- not made until read
+  collectgarbage("collect")                -- the fit's memory is kept for them
+  local eta, mu = fit.linear_predictor, fit.fitted
+  H.eq(type(mu), "table")
+  H.eq(#mu, fit.n)
+  H.eq(rawget(fit, "fitted"), mu)          -- made once
+  for i = 1, #mu do H.eq(mu[i], 1 / (1 + math.exp(-eta[i])), 1e-12) end
+  local x1, x2 = d:column("x1"), d:column("x2")
+  for i = 1, #x1 do
+    H.eq(ols.fitted[i], ols.coef[1] + ols.coef[2] * x2[i], 1e-9)
+    H.eq(ols.resid[i], x1[i] - ols.fitted[i], 1e-9)
+  end
+  H.eq(fit.no_such_field, nil)
+  H.eq(type(fit.lincom), "function")        -- methods still found
+end)
+
 H.case("model.ols names the collinear column", function()
   local f = hframe.new{ names = { "y", "a", "b" },
     columns = { { 1, 2, 3, 5, 4 }, { 1, 2, 3, 4, 5 }, { 2, 4, 6, 8, 10 } } }

@@ -307,6 +307,38 @@ function M.language(lang)
   return mod, L
 end
 
+--- The files export wrote in a folder, with their SHA-256: a file there is
+-- replaced only when it is one of them, unchanged since, so a user's own
+-- script or data file of the same name (an input beside --out .) is never
+-- overwritten.
+M.MANIFEST = ".csceval-export"
+
+local function read_manifest(dir)
+  local path = dir .. "/" .. M.MANIFEST
+  local m = {}
+  if sys.is_link(path) or sys.kind(path) ~= "file" then return m end
+  for sha, name in (sys.read(path) or ""):gmatch("(%x+) ([^\n]+)\n") do m[name] = sha end
+  return m
+end
+
+local function write_manifest(dir, m)
+  local lines = {}
+  for _, name in ipairs(util.sorted_keys(m)) do lines[#lines + 1] = m[name] .. " " .. name .. "\n" end
+  local ok, err = sys.write_atomic(dir .. "/" .. M.MANIFEST, table.concat(lines))
+  if not ok then errors.raise("output", err) end
+end
+
+local function check_ours(dir, files, m)
+  for _, name in ipairs(util.sorted_keys(files)) do
+    local path = dir .. "/" .. name
+    local kind = sys.kind(path)
+    if sys.is_link(path) or (kind ~= nil and (kind ~= "file" or m[name] == nil or m[name] ~= sys.sha256_file(path))) then
+      errors.raise("output", string.format("%s already exists and was not written by csceval export (or was "
+        .. "changed since); nothing was changed. Move it away or choose another --out folder", path))
+    end
+  end
+end
+
 --- Export one recipe.  opts: to ("r" | "stata"), out (folder, default
 -- "out/export"), data (list of [RECIPE:]NAME=PATH), trusted, timeout.
 -- Returns { path = script path, files = {written data files}, warnings = {...}, plan = plan }.
@@ -344,15 +376,23 @@ function M.export(path, opts)
   local text = mod.script(plan)
   local ok, err = sys.mkdirs(dir)
   if not ok then errors.raise("output", err) end
+  local target = dir .. "/" .. r.id .. "." .. L.ext
+  local all = {}
+  for name, content in pairs(plan.files) do all[name] = content end
+  all[r.id .. "." .. L.ext] = text
+  local manifest = read_manifest(dir)
+  check_ours(dir, all, manifest)
   local written = {}
   for _, name in ipairs(util.sorted_keys(plan.files)) do
     ok, err = sys.write_atomic(dir .. "/" .. name, plan.files[name])
     if not ok then errors.raise("output", err) end
+    manifest[name] = sys.sha256(plan.files[name])
     written[#written + 1] = dir .. "/" .. name
   end
-  local target = dir .. "/" .. r.id .. "." .. L.ext
   ok, err = sys.write_atomic(target, text)
   if not ok then errors.raise("output", err) end
+  manifest[r.id .. "." .. L.ext] = sys.sha256(text)
+  write_manifest(dir, manifest)
   return { path = target, files = written, warnings = plan.warnings, plan = plan }
 end
 

@@ -365,15 +365,9 @@ segmented <- function(y, X, autocorrelation, max_lag, monthly_cap) {
 designs.its = function(plan, body)
   local d = plan.design
   local function add(s) body[#body + 1] = s end
-  local unsupported = { "covariates", "bounds" }
-  for _, k in ipairs(unsupported) do
-    if d[k] ~= nil and k == "covariates" then
-      plan.warn("design.covariates (an adjustment set) is not exported: the script fits the segmented "
-        .. "regression without it")
-    end
-  end
-  if type(d.season) == "table" and d.season.type == "harmonics" then
-    plan.warn("season harmonics are not exported; the script uses month dummies")
+  if type(d.covariates) == "string" then
+    plan.warn("design.covariates given as a formula (" .. d.covariates .. ") are not exported: the script fits "
+      .. "the segmented regression without them; list the columns instead")
   end
   add(AXIS_R)
   add(axis_consts(d))
@@ -410,8 +404,28 @@ designs.its = function(plan, body)
     add(string.format("y_all <- as.numeric(d[[%s]])", rstr(o.column)))
     add("Xo <- X")
     if type(s) == "table" then
-      add("season <- if (any(grepl(\"^[0-9]{4}-\", d[[" .. rstr(d.time) .. "]]))) tm %% 12 + 1 else tm")
-      add("for (m in sort(unique(season[use]))[-1]) Xo[[paste0(\"month_\", m)]] <- as.numeric(season == m)")
+      local quarterly = d.frequency == "quarter"
+      add(string.format("PERIOD <- %d", s.period or (quarterly and 4 or 12)))
+      add(string.format("dated <- any(grepl(\"^[0-9]{4}-[0-9]{2}\", d[[%s]]))", rstr(d.time)))
+      if s.type == "harmonics" then
+        add(string.format("# seasonality: %d harmonic(s) of the calendar %s, sin and cos(2 pi h s / PERIOD)",
+          s.harmonics or 1, quarterly and "quarter" or "month"))
+        add(string.format("sea <- if (dated) tm %%%% %d + 1 else tm", quarterly and 4 or 12))
+        add(string.format("for (h in seq_len(%d)) {", s.harmonics or 1))
+        add("  sn <- sin(2 * pi * h * sea / PERIOD)")
+        add("  # at h = PERIOD / 2 the sine is 0 at every whole-number season: left out")
+        add("  if (2 * h < PERIOD || diff(range(sn[use])) > 1e-9) Xo[[paste0(\"sin\", h)]] <- sn")
+        add("  Xo[[paste0(\"cos\", h)]] <- cos(2 * pi * h * sea / PERIOD)")
+        add("}")
+      else
+        add("# seasonality: a dummy per season present in the sample, the first the reference")
+        add("sea <- tm %% PERIOD")
+        add("for (m in sort(unique(sea[use]))[-1]) Xo[[paste0(\"season\", m + 1)]] <- as.numeric(sea == m)")
+      end
+    end
+    if type(d.covariates) == "table" then
+      add("# the adjustment set: covariates entered in the model (at their observed values in the counterfactual)")
+      for _, c in ipairs(d.covariates) do add(string.format("Xo[[%s]] <- as.numeric(d[[%s]])", rstr(c), rstr(c))) end
     end
     add("rows <- use & !is.na(y_all)")
     if fam == "poisson" then
@@ -966,10 +980,6 @@ designs.did = function(plan, body)
   local d = plan.design
   local function add(s) body[#body + 1] = s end
   if d.covariates then plan.warn("design.covariates (an adjustment set) is not exported") end
-  if d.event_study ~= false then
-    plan.warn("the event study and its joint pre-trend test are not exported; the script fits the 2x2 and "
-      .. "two-way fixed-effects regressions")
-  end
   if d.placebo then plan.warn("the placebo-in-space ranking is not exported") end
   local vcov = d.vcov or "CR1"
   add(AXIS_R)
@@ -1020,6 +1030,42 @@ designs.did = function(plan, body)
     add("dffe <- if (VCOV == \"CR1\" && CLUSTER_DF == \"clusters\") G - 1 else ffe$df.residual")
     add("e <- lincom(coef(ffe), Vfe, as.numeric(names(coef(ffe)) == \"I(treat * post)\"), dffe)")
     add(string.format("put_est(%s, e$est, e$se, e$p, e$lo, e$hi)", rstr(N .. ".did_twfe")))
+    if d.event_study ~= false then
+      local es = type(d.event_study) == "table" and d.event_study or {}
+      local leads, lags, ref = es.leads or 3, es.lags or 3, es.reference or -1
+      add(string.format("# ---- Event study: two-way fixed effects with a dummy per period from the start, k = -%d..%d,",
+        leads, lags))
+      add(string.format("# k = %d left out as the reference%s; clustered as above. Pre-trend test: the", ref,
+        es.bin == false and "" or ", the end dummies also taking the periods beyond them"))
+      add("# joint Wald test that every lead before the reference is 0, F on (leads, G - 1) df.")
+      add("p$rel <- floor((p$time - start) / step + 0.5)")
+      add(string.format("LEADS <- %d; LAGS <- %d; REF <- %d", leads, lags, ref))
+      if es.bin == false then
+        add("pe <- p[p$treat == 0 | (p$rel >= -LEADS & p$rel <= LAGS), ]")
+      else
+        add("pe <- p")
+      end
+      add("relc <- pmin(pmax(pe$rel, -LEADS), LAGS)")
+      add("ks <- setdiff(-LEADS:LAGS, REF)")
+      add("terms <- ifelse(ks < 0, paste0(\"lead\", -ks), paste0(\"lag\", ks))")
+      add("for (j in seq_along(ks)) pe[[terms[j]]] <- as.numeric(pe$treat == 1 & relc == ks[j])")
+      add("fes <- lm(reformulate(c(terms, \"factor(unit)\", \"factor(time)\"), response = \"y\"), data = pe)")
+      add("ne <- nrow(pe); kwe <- length(terms) + length(unique(pe$time)) - 1; Ge <- length(unique(pe$unit))")
+      add("Ves <- switch(VCOV, CR1 = vcovCL(fes, cluster = pe$unit, type = \"HC0\") * (ne - 1) / (ne - kwe - 1),")
+      add("              HC1 = vcovHC(fes, type = \"HC1\"), vcov(fes))")
+      add("dfes <- if (VCOV == \"CR1\" && CLUSTER_DF == \"clusters\") Ge - 1 else fes$df.residual")
+      add("for (j in seq_along(ks)) {")
+      add("  e <- lincom(coef(fes), Ves, as.numeric(names(coef(fes)) == terms[j]), dfes)")
+      add(string.format("  put_est(paste0(%s, ks[j]), e$est, e$se, e$p, e$lo, e$hi)", rstr(N .. ".event.")))
+      add("}")
+      add("pre_terms <- terms[ks < REF]")
+      add("if (length(pre_terms) > 0 && !(VCOV == \"CR1\" && length(treated) <= length(pre_terms))) {")
+      add("  b <- coef(fes)[pre_terms]; Vb <- Ves[pre_terms, pre_terms, drop = FALSE]")
+      add("  Fst <- drop(t(b) %*% solve(Vb) %*% b) / length(b)")
+      add("  pF <- pf(Fst, length(b), dfes, lower.tail = FALSE)")
+      add(string.format("  put_est(%s, Fst, p = pF); put(%s, pF)", rstr(N .. ".pretrend_F"), rstr(N .. ".pretrend_p")))
+      add("}")
+    end
   end
 end
 
@@ -1135,11 +1181,53 @@ designs.benchmark = function(plan, body)
       .. "  if (is.na(den) || den == 0) return(NA)\n  get(numt, paste(code, y, sep = \"|\")) / den * %s * sc\n}",
       py and string.format("if (y == %d) 12 / %d else 1   # a part-year, annualised", py.year, py.months) or "1",
       rval(per)))
-    if m.interval ~= "none" and (m.count or m.denominator) then
-      plan.warn(m.name .. ": the 95% intervals of the authority's figures are not exported")
+    local ikind = m.interval ~= "none" and ((m.lait and m.count) or (not m.lait and m.denominator ~= nil))
+      and (m.interval or (per == 100 and "wilson" or "exact")) or nil
+    if ikind then
+      add(string.format("# the 95%% interval of the authority's figure: %s", ikind == "wilson"
+        and "Wilson score interval (prop.test(correct = FALSE))" or ikind == "exact"
+        and "exact Poisson interval for the count (poisson.test), scaled to the rate"
+        or "Byar's approximation to the exact Poisson interval, scaled to the rate"))
+      if m.lait then
+        add(string.format("cnt <- lait_index(input_%s, %s)$tab", m.input:gsub("[^%w_]", "_"), rstr(m.count)))
+        if m.base then
+          add(string.format("bas <- lait_index(input_%s, %s)$tab", m.input:gsub("[^%w_]", "_"), rstr(m.base)))
+        else add("bas <- NULL") end
+        if m.population then
+          local pp = m.population
+          add(string.format("pop <- ees_index(%s, %s, %s); plag <- %d", filtered(pp.input, pp.where, m.name .. ".population.where"),
+            rstr(pp.column), rstr(codecol), pp.year_lag or 0))
+        else add("pop <- NULL; plag <- 0") end
+        add(string.format([[counts_of <- function(code, y, value) {
+  k <- get(cnt, paste(code, y, sep = "|")); if (is.na(k)) return(NULL)
+  if (!is.null(bas)) { b <- get(bas, paste(code, y, sep = "|")); if (!is.na(b) && b > 0 && k <= b) return(c(k, b)); return(NULL) }
+  if (!is.null(pop)) { b <- get(pop, paste(code, y - plag, sep = "|")); if (!is.na(b) && b > 0) return(c(k, b)) }
+  if (!is.na(value) && value > 0) return(c(k, k * %s / value))   # the population the published rate implies
+  NULL
+}]], rval(per)))
+      else
+        add(string.format([[counts_of <- function(code, y, value) {
+  k <- get(numt, paste(code, y, sep = "|")); b <- get(dent, paste(code, y - lag, sep = "|"))
+  if (!is.na(k) && !is.na(b) && b > 0 && (%s || k <= b)) c(k, b) else NULL
+}]], ikind == "wilson" and "FALSE" or "TRUE"))
+      end
+      add(string.format([[ci_of <- function(k, b) {
+  if (%s == "wilson") return(prop.test(k, b, correct = FALSE)$conf.int * %s)
+  if (%s == "byar") { z <- qnorm(0.975)
+    lo <- if (k == 0) 0 else k * (1 - 1 / (9 * k) - z / (3 * sqrt(k)))^3
+    hi <- (k + 1) * (1 - 1 / (9 * (k + 1)) + z / (3 * sqrt(k + 1)))^3
+    return(c(lo, hi) / b * %s) }
+  poisson.test(k)$conf.int / b * %s
+}]], rstr(ikind), rval(per), rstr(ikind), rval(per), rval(per)))
     end
     add("for (y in YEARS) {")
     add("  a <- value_of(AUTH, y); e <- value_of(\"E\", y)")
+    if ikind then
+      local sc = py and string.format("(if (y == %d) 12 / %d else 1)", py.year, py.months) or "1"
+      add(string.format("  kb <- if (!is.na(a)) counts_of(AUTH, y, a / %s) else NULL", sc))
+      add(string.format("  if (!is.null(kb)) { ci <- ci_of(kb[1], kb[2]) * %s; put(paste0(%s, y, \":ci_low\"), ci[1]); "
+        .. "put(paste0(%s, y, \":ci_high\"), ci[2]) }", sc, rstr(m.name .. ".authority."), rstr(m.name .. ".authority.")))
+    end
     add("  v <- vapply(sn, value_of, 0, y = y); v <- v[!is.na(v)]")
     add(string.format("  if (!is.na(a)) put(paste0(%s, y), a)", rstr(m.name .. ".authority.")))
     add(string.format("  if (length(v) > 0) { put(paste0(%s, y), mean(v)); put(paste0(%s, y, \":n\"), length(v)) }",

@@ -268,7 +268,9 @@ local function header(plan)
   add("* the recipe " .. plan.recipe .. " (design \"" .. plan.type .. "\"). It loads the same inputs and runs the")
   add("* same analysis with Stata's standard commands, so that the evaluation can be rerun and checked")
   add("* in Stata (16 or later). Run it from the folder csceval was run in (the project root):")
-  add("*   do out/export/" .. plan.id .. ".do      (another --out folder: global CSC_DIR \"folder\" first)")
+  local script = plan.script_path or ("out/export/" .. plan.id .. ".do")
+  local dir = script:match("^(.*)/[^/]*$") or "."
+  add("*   do " .. script)
   add("* It writes its key results, one name,value row each, to " .. plan.results_file .. " beside")
   add("* itself, named as csceval names its estimates in results.json (`csceval run`).")
   add("* csceval's tests check this do-file's structure only; they do not run it (Stata is not on")
@@ -291,10 +293,11 @@ local function header(plan)
   add("set more off")
   add("")
   add("* The folder of this do-file, where synthetic and prepared data are read and the results")
-  add("* written: $CSC_DIR when set, else out/export when the do-file is there, else the current folder.")
+  add("* written: $CSC_DIR when set (a do-file moved elsewhere), else " .. dir .. " when the do-file")
+  add("* is there, else the current folder.")
   add("local dofile_dir `\"$CSC_DIR\"'")
   add("if `\"`dofile_dir'\"' == \"\" {")
-  add("    local dofile_dir \"out/export\"")
+  add("    local dofile_dir " .. sstr(dir))
   add("    capture confirm file `\"`dofile_dir'/" .. plan.id .. ".do\"'")
   add("    if _rc local dofile_dir `\"`c(pwd)'\"'")
   add("}")
@@ -614,9 +617,12 @@ end
 
 designs.its = function(plan, add, map)
   local d = plan.design
-  if d.covariates ~= nil then
-    plan.warn("design.covariates (an adjustment set) is not exported: the do-file fits the segmented "
-      .. "regression without it")
+  local covs = {}
+  if type(d.covariates) == "table" then
+    for _, c in ipairs(d.covariates) do covs[#covs + 1] = map[c] or M.varname(c) end
+  elseif d.covariates ~= nil then
+    plan.warn("design.covariates written as a formula is not exported: the do-file fits the segmented "
+      .. "regression without them (list the columns instead)")
   end
   add("")
   add("* ---- Segmented regression (itsa's model) with csceval's autocorrelation workflow --")
@@ -667,10 +673,14 @@ designs.its = function(plan, add, map)
     local method, lag = type(ac) == "table" and ac.method or ac, type(ac) == "table" and ac.lag or nil
     local s = o.season or d.season
     local ox = { table.unpack(xs) }
+    for _, c in ipairs(covs) do ox[#ox + 1] = c end
     add("")
     add(string.format("* ---- Outcome %s: %s", N, o.label or o.column))
     add("use `series', clear")
-    add(string.format("drop if missing(%s)", y))
+    add(string.format("drop if missing(%s)", table.concat({ y, table.unpack(covs) }, ", ")))
+    if #covs > 0 then
+      add("* the adjustment set (design.covariates) enters the model; the counterfactual keeps their observed values")
+    end
     if type(s) == "table" then
       if s.type == "harmonics" then
         plan.warn("season harmonics are not exported; the do-file uses month dummies")

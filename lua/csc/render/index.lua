@@ -96,7 +96,33 @@ function M.entries(out_dir)
   return entries
 end
 
+--- The index files and how csceval's own begin or are headed: a file of
+-- that name that csceval did not write (a user's own index.md in the
+-- folder given as --out) is never replaced.
+M.files = {
+  { name = "index.md", ours = function(text) return text:sub(1, 18) == "# csceval results\n" end },
+  { name = "index.html", ours = function(text) return text:find("<h1>csceval results</h1>", 1, true) ~= nil end },
+}
+
+--- True when the index files in out_dir are absent or csceval's; else
+-- nil and a message naming the file.
+function M.check_ours(out_dir)
+  for _, f in ipairs(M.files) do
+    local path = out_dir .. "/" .. f.name
+    local kind = sys.kind(path)
+    local linked = sys.is_link(path)
+    if linked or (kind ~= nil and (kind ~= "file" or not f.ours(sys.read(path) or ""))) then
+      return nil, string.format("%s %s and was not written by csceval; nothing was changed. Move it away or "
+        .. "choose another --out folder (csceval writes its index of reports there)", path,
+        linked and "is a symbolic link" or "already exists")
+    end
+  end
+  return true
+end
+
 function M.write(out_dir)
+  local fine, why = M.check_ours(out_dir)
+  if not fine then return nil, why end
   local entries = M.entries(out_dir)
   local rows, cards = {}, {}
   for _, en in ipairs(entries) do

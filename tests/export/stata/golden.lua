@@ -20,6 +20,7 @@ M.list = {
 }
 
 M.dir = "tests/export/stata"
+M.out = "tests/out/export_stata/golden"
 
 --- Export every listed recipe to `out`; returns { {entry, path, text | nil, why} }.
 function M.export_all(out)
@@ -42,7 +43,8 @@ end
 if mode == "--update" or mode == "--check" then
   local sys = require("host.sys")
   local update = mode == "--update"
-  local out = "tests/out/export_stata_golden"
+  -- the folder the test exports to: the do-file names its own path
+  local out = M.out
   os.execute("rm -rf " .. out)
   local bad = 0
   for _, r in ipairs(M.export_all(out)) do

@@ -4,7 +4,7 @@
 * the recipe recipes/lincs_benchmarks.lua (design "benchmark"). It loads the same inputs and runs the
 * same analysis with Stata's standard commands, so that the evaluation can be rerun and checked
 * in Stata (16 or later). Run it from the folder csceval was run in (the project root):
-*   do out/export/lincs_benchmarks.do      (another --out folder: global CSC_DIR "folder" first)
+*   do tests/out/export_stata/golden/lincs_benchmarks.do
 * It writes its key results, one name,value row each, to lincs_benchmarks_results.csv beside
 * itself, named as csceval names its estimates in results.json (`csceval run`).
 * csceval's tests check this do-file's structure only; they do not run it (Stata is not on
@@ -19,10 +19,11 @@ clear all
 set more off
 
 * The folder of this do-file, where synthetic and prepared data are read and the results
-* written: $CSC_DIR when set, else out/export when the do-file is there, else the current folder.
+* written: $CSC_DIR when set (a do-file moved elsewhere), else tests/out/export_stata/golden when the do-file
+* is there, else the current folder.
 local dofile_dir `"$CSC_DIR"'
 if `"`dofile_dir'"' == "" {
-    local dofile_dir "out/export"
+    local dofile_dir "tests/out/export_stata/golden"
     capture confirm file `"`dofile_dir'/lincs_benchmarks.do"'
     if _rc local dofile_dir `"`c(pwd)'"'
 }

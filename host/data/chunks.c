@@ -1,7 +1,8 @@
-/* host/num/chunks.c -- the fixed-chunk thread runner (chunks.h). */
+/* host/data/chunks.c -- the fixed-chunk thread runner (chunks.h). */
 #include "chunks.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <threads.h>
 #include <unistd.h>
 
@@ -23,13 +24,24 @@ static int chunk_worker(void *p) {
   return 0;
 }
 
+size_t chunks_threads(void) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus <= 1) return 1;
+  double load = 0;
+  FILE *fh = fopen("/proc/loadavg", "r");   /* Linux; elsewhere every core is used */
+  if (fh) {
+    if (fscanf(fh, "%lf", &load) != 1) load = 0;
+    fclose(fh);
+  }
+  return load >= (double)cpus + 1 ? 1 : (size_t)cpus;
+}
+
 void chunks_run(int (*fn)(void *), void *base, size_t size, size_t nc) {
   if (nc <= 1) {
     if (nc == 1) fn(base);
     return;
   }
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t nt = cpus > 1 ? (size_t)cpus : 1;
+  size_t nt = chunks_threads();
   nt = nt < nc ? nt : nc;
   nt = nt < CHUNK_MAX_THREADS ? nt : CHUNK_MAX_THREADS;
   struct chunk_queue cq = {fn, base, size, nc, 0};

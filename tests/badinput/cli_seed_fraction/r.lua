@@ -1,0 +1,11 @@
+return {
+  title = "t",
+  question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = "d.csv" } },
+  design = {
+    type = "custom",
+    analyse = function(ctx)
+    end,
+  },
+}
