@@ -213,8 +213,6 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
       local msg = type(res) == "table" and (res.msg or "") or tostring(res)
       if msg:find("has no Stata export", 1, true) then
         -- a design the export does not cover: refused by name
-      elseif type(res) == "table" and res.reason == "skipped" then
-        -- a large generated input that is not here (or CSCEVAL_SKIP_LARGE=1): nothing to export
       elseif not shared and reads_shared then
         -- its inputs are in ../shared/data, which is absent
       elseif src:find("skip_when_absent", 1, true) then
