@@ -350,7 +350,7 @@ function M.export(path, opts)
   local r, d, prov, _, skip = runner.prepare(path, { data = opts.data, trusted = opts.trusted, timeout = opts.timeout })
   if skip then
     -- an input with skip_when_absent that is not here: nothing to export from
-    errors.raise("data", string.format("%s: %s", r.path, skip))
+    errors.throw({ kind = "data", detail = string.format("%s: %s", r.path, skip), reason = "skipped" })
   end
   local design = r.spec.design
   if not (mod.designs or {})[design.type] then
