@@ -221,6 +221,9 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
       local msg = type(res) == "table" and (res.msg or "") or tostring(res)
       if msg:find("has no Stata export", 1, true) then
         -- a design the export does not cover: refused by name
+      elseif msg:find("is skipped because", 1, true) or msg:find("is not here;", 1, true) then
+        -- an input marked skip_when_absent (the large national file) that is not here,
+        -- or CSCEVAL_SKIP_LARGE=1: nothing to export from, said by name
       elseif not shared and reads_shared then
         -- its inputs are in ../shared/data, which is absent
       elseif src:find("skip_when_absent", 1, true) then
