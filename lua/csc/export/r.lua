@@ -6,6 +6,7 @@
 -- `name:ci_low`, `name:ci_high` for the other parts; docs/export.md).
 -- One section per design below: its, cits, did, matching, ipw, benchmark.
 -- @module csc.export.r
+local design = require("csc.export.design")
 local util = require("csc.util")
 
 local M = {}
@@ -268,23 +269,6 @@ local function sample_r(d)
   return table.concat(parts, "\n")
 end
 
---- The interruptions, in time order: list of {at, level, slope}.
-local function breaks_of(d)
-  local list = d.interruptions or { d.interruption }
-  local out = {}
-  for _, b in ipairs(list) do
-    if type(b) == "table" then out[#out + 1] = { at = b.at, level = b.level ~= false, slope = b.slope ~= false }
-    else out[#out + 1] = { at = b, level = true, slope = true } end
-  end
-  return out
-end
-
-local function definition_list(dc)
-  if dc == nil then return {} end
-  if type(dc) == "table" then return dc end
-  return { dc }
-end
-
 -- ----- its -----
 
 local ITS_R = [==[
@@ -381,13 +365,13 @@ designs.its = function(plan, body)
   add("# The design columns: t, and for each interruption a step x (1 from it on) and")
   add("# a ramp x_t = x (t - T), T the interruption on the t scale")
   add("X <- data.frame(t = tt)")
-  for j, b in ipairs(breaks_of(d)) do
-    local sfx = #breaks_of(d) == 1 and "" or ("_" .. j)
+  for j, b in ipairs(design.breaks(d)) do
+    local sfx = #design.breaks(d) == 1 and "" or ("_" .. j)
     add(string.format("T%d <- (%s - first) / step", j, rtime(b.at)))
     if b.level then add(string.format("X$x%s <- as.numeric(tm >= %s - 1e-9)", sfx, rtime(b.at))) end
     if b.slope then add(string.format("X$x_t%s <- as.numeric(tm >= %s - 1e-9) * (tt - T%d)", sfx, rtime(b.at), j)) end
   end
-  for j, t in ipairs(definition_list(d.definition_change)) do
+  for j, t in ipairs(design.list(d.definition_change)) do
     add(string.format("X$def_%d <- as.numeric(tm >= %s - 1e-9)   # change of definition", j, rtime(t)))
   end
   local season = d.season
@@ -443,7 +427,7 @@ designs.its = function(plan, body)
     end
     add("b <- fit$coef; V <- fit$V; nm <- names(b)")
     add("unit <- function(term) as.numeric(nm == term)")
-    local brks = breaks_of(d)
+    local brks = design.breaks(d)
     for j, b in ipairs(brks) do
       local sfx = #brks == 1 and "" or ("_" .. j)
       for _, k in ipairs({ "level", "slope" }) do
@@ -894,8 +878,8 @@ designs.cits = function(plan, body)
   add("tt <- (tm - first) / step   # _t counts periods from the first (0, 1, 2, ...)")
   add(sample_r(d))
   add("sample_use <- use")
-  local brks = breaks_of(d)
-  local defs = definition_list(d.definition_change)
+  local brks = design.breaks(d)
+  local defs = design.list(d.definition_change)
   if #defs > 0 then
     add("# a 0/1 dummy from each change of definition on, shared by every series")
     add("extra <- cbind(" .. (function()

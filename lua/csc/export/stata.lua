@@ -16,6 +16,7 @@
 -- tests check these do-files for structure (inputs, covariates, commands
 -- from an allow-list, golden files), never by running them.
 -- @module csc.export.stata
+local design = require("csc.export.design")
 local M = {}
 
 M.ext = "do"
@@ -520,23 +521,6 @@ local function axis(d, map, add)
   return at
 end
 
---- The interruptions, in time order: list of {at, level, slope}.
-local function breaks_of(d)
-  local list = d.interruptions or { d.interruption }
-  local out = {}
-  for _, b in ipairs(list) do
-    if type(b) == "table" then out[#out + 1] = { at = b.at, level = b.level ~= false, slope = b.slope ~= false }
-    else out[#out + 1] = { at = b, level = true, slope = true } end
-  end
-  return out
-end
-
-local function list_of(v)
-  if v == nil then return {} end
-  if type(v) == "table" then return v end
-  return { v }
-end
-
 --- Lines keeping the design's sample: from, to, exclude (times on the axis).
 local function sample(d, at, add)
   if d.from ~= nil then add(string.format("drop if _tm < %s", at(d.from))) end
@@ -643,7 +627,7 @@ designs.its = function(plan, add, map)
     add("drop _gap")
   end
   add("generate double _t = (_tm - `first') / `step'   // itsa's _t: periods since the first (0, 1, 2, ...)")
-  local brks = breaks_of(d)
+  local brks = design.breaks(d)
   local xs = { "_t" }
   for j, b in ipairs(brks) do
     local sfx = #brks == 1 and "" or ("_" .. j)
@@ -657,7 +641,7 @@ designs.its = function(plan, add, map)
       xs[#xs + 1] = "_x_t" .. sfx
     end
   end
-  for j, t in ipairs(list_of(d.definition_change)) do
+  for j, t in ipairs(design.list(d.definition_change)) do
     add(string.format("generate byte _def_%d = _tm >= %s   // change of definition", j, at(t)))
     xs[#xs + 1] = "_def_" .. j
   end
@@ -815,7 +799,7 @@ designs.cits = function(plan, add, map)
   add("local first = r(min)")
   add(string.format("local step = %s", snum(step)))
   add("generate double _t = (_tm - `first') / `step'   // itsa's _t")
-  local brks = breaks_of(d)
+  local brks = design.breaks(d)
   add(string.format("local T = (%s - `first') / `step'   // the interruption on the t scale", at(brks[1].at)))
   if #brks > 1 then
     plan.warn("a second interruption is not exported: the do-file models the first only")
@@ -823,7 +807,7 @@ designs.cits = function(plan, add, map)
   add("generate byte _x = _t >= `T' - 1e-9")
   add("generate double _x_t = _x * (_t - `T')")
   local extra = {}
-  for j, t in ipairs(list_of(d.definition_change)) do
+  for j, t in ipairs(design.list(d.definition_change)) do
     add(string.format("generate byte _def_%d = _tm >= %s   // change of definition, shared by every series", j, at(t)))
     extra[#extra + 1] = "_def_" .. j
   end
@@ -990,7 +974,7 @@ designs.cits = function(plan, add, map)
       add("* ... and back on the original scale by the delta method (nlcom): the treated unit's fitted")
       add("* minus projected value, minus the comparators', each through the inverse logit")
       add("local def")
-      for j, t in ipairs(list_of(d.definition_change)) do
+      for j, t in ipairs(design.list(d.definition_change)) do
         add(string.format("if `first' + `te' * `step' >= %s local def \"`def' + _b[_def_%d]\"", at(t), j))
       end
       add("local c1 \"_b[_cons] + _b[_t] * `te' + _b[_z] + _b[_z_t] * `te' `def'\"")
@@ -1021,7 +1005,7 @@ end
 designs.did = function(plan, add, map)
   local d = plan.design
   local unit = map[d.unit] or M.varname(d.unit)
-  local treated = list_of(d.treated)
+  local treated = design.list(d.treated)
   if d.placebo then plan.warn("the placebo-in-space ranking is not exported") end
   local covs = {}
   if type(d.covariates) == "table" then
