@@ -7,6 +7,7 @@
 -- One section per design below: its, cits, did, matching, ipw, benchmark.
 -- @module csc.export.r
 local design = require("csc.export.design")
+local text = require("csc.export.text")
 local util = require("csc.util")
 
 local M = {}
@@ -46,27 +47,10 @@ local function rvec(list)
   return "c(" .. table.concat(parts, ", ") .. ")"
 end
 
---- A block of text as R comment lines, each starting with `prefix`.
-local function comment(text, prefix)
-  prefix = prefix or "# "
-  local out = {}
-  for line in (tostring(text) .. "\n"):gmatch("([^\n]*)\n") do
-    out[#out + 1] = (prefix .. line):gsub("%s+$", "")
-  end
-  return table.concat(out, "\n")
-end
 
---- Word-wrapped comment (about 90 columns).
-local function wrap(text, prefix)
-  prefix = prefix or "# "
-  local out, line = {}, prefix
-  for word in tostring(text):gmatch("%S+") do
-    if #line + #word + 1 > 92 and line ~= prefix then out[#out + 1] = line:gsub("%s+$", ""); line = prefix end
-    line = line .. word .. " "
-  end
-  if line ~= prefix then out[#out + 1] = line:gsub("%s+$", "") end
-  return table.concat(out, "\n")
-end
+
+local function comment(t, prefix) return text.comment(t, prefix or "# ") end
+local function wrap(t, prefix) return text.wrap(t, prefix or "# ") end
 
 M.rstr, M.rval, M.rvec = rstr, rval, rvec
 

@@ -17,6 +17,7 @@
 -- from an allow-list, golden files), never by running them.
 -- @module csc.export.stata
 local design = require("csc.export.design")
+local text = require("csc.export.text")
 local M = {}
 
 M.ext = "do"
@@ -76,25 +77,10 @@ function M.varname(col, used)
   return s
 end
 
---- Word-wrapped comment lines (about 90 columns), each starting with prefix.
-local function wrap(text, prefix)
-  prefix = prefix or "* "
-  local out, line = {}, prefix
-  for word in tostring(text):gmatch("%S+") do
-    if #line + #word + 1 > 92 and line ~= prefix then out[#out + 1] = line:gsub("%s+$", ""); line = prefix end
-    line = line .. word .. " "
-  end
-  if line ~= prefix then out[#out + 1] = line:gsub("%s+$", "") end
-  return table.concat(out, "\n")
-end
 
---- Text as comment lines, line by line.
-local function comment(text, prefix)
-  prefix = prefix or "*   "
-  local out = {}
-  for line in (tostring(text) .. "\n"):gmatch("([^\n]*)\n") do out[#out + 1] = (prefix .. line):gsub("%s+$", "") end
-  return table.concat(out, "\n")
-end
+
+local function wrap(t, prefix) return text.wrap(t, prefix or "* ") end
+local function comment(t, prefix) return text.comment(t, prefix or "*   ") end
 
 -- ===== Expressions =====
 
