@@ -695,10 +695,19 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
     if (r == 0 || (n += (size_t)r) > want) break;
   }
   struct stat st2;
-  int changed = fstat(fd, &st2) != 0 || n != want || st2.st_size != st.st_size ||
-                st2.st_mtim.tv_sec != st.st_mtim.tv_sec || st2.st_mtim.tv_nsec != st.st_mtim.tv_nsec;
+  int same = fstat(fd, &st2) == 0 && st2.st_size == st.st_size &&
+             st2.st_mtim.tv_sec == st.st_mtim.tv_sec && st2.st_mtim.tv_nsec == st.st_mtim.tv_nsec;
   close(fd);
-  if (changed) {
+  if (same && n != want) {
+    /* size and time unchanged, yet not that many bytes: a file whose content
+     * is made as it is read (/proc, /sys), which stat calls regular */
+    set_plain(err, "%s: is not a regular file: it says it holds %zu bytes but reading gave %s%zu, "
+              "as kernel files under /proc and /sys do; copy it to a regular file "
+              "(cp %s copy.csv) and read the copy", path, want, n > want ? "at least " : "", n, path);
+    free(b); free(rg);
+    return NULL;
+  }
+  if (!same || n != want) {
     set_plain(err, "%s: the file changed while it was read (%zu bytes expected, %zu read); "
               "read it again when nothing else is writing to it", path, want, n);
     free(b); free(rg);
