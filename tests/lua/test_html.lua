@@ -221,6 +221,30 @@ H.case("a design's evidence note is shown under Diagnostics", function()
   H.ok(md:find("## Diagnostics and warnings\n\n**Strength of evidence.** Only one post-period point.\n", 1, true))
 end)
 
+H.case("report.md: HTML in recipe text and data is escaped, control characters are shown", function()
+  local ctx, r, published, stamp = fake_run(function(c)
+    c:estimate({ label = "n\1<i>", value = 1 })
+    c:table("u", { columns = { "<script>g", "n" }, rows = { { "a\0b<em>", 1 } } })
+  end)
+  r.spec.title = "T <script>alert(1)</script> `<b>kept</b>`"
+  r.spec.question = "Q <img src=x onerror=alert(1)>?"
+  r.spec.limitations = { "a <!-- c --> limit", "p < 0.05 and 2<3" }
+  local md = report.markdown(ctx, r, published, stamp)
+  H.ok(md:find("# T \\<script>alert(1)\\</script> `<b>kept</b>`\n", 1, true), md)
+  H.ok(md:find("**Question.** Q \\<img src=x onerror=alert(1)>?", 1, true))
+  H.ok(md:find("- a \\<!-- c --> limit\n- p < 0.05 and 2<3\n", 1, true), "a < that opens no tag is left")
+  H.ok(md:find("| \\<script>g | n |", 1, true) and md:find("| a\u{2400}b\\<em> | 1 |", 1, true), md)
+  H.ok(md:find("N\u{2401}\\<i>", 1, true) or md:find("n\u{2401}\\<i>", 1, true), md)
+  -- outside code spans, no "<" is left that opens a tag, and no control character at all
+  local outside = md:gsub("`[^`]+`", "")
+  H.ok(not outside:find("[^\\]<[%a/!?]"), "an unescaped tag")
+  H.ok(not md:find("[%z\1-\8\11\12\14-\31\127]"), "a control character")
+  local page = html.report(report.model(ctx, r, published, stamp), { home = "../index.html" })
+  H.ok(not page:find("<script", 1, true) and not page:find("[%z\1-\8\11\12\14-\31\127]"))
+  H.ok(page:find("a\u{2400}b&lt;em&gt;", 1, true))
+  H.eq(report.md_text("x <y> `<z>` <"), "x \\<y> `<z>` <")
+end)
+
 H.case("report.html: self-contained, same sections, accessible structure", function()
   local ctx, r, published, stamp = fake_run()
   local doc = report.model(ctx, r, published, stamp)

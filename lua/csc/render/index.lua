@@ -133,9 +133,10 @@ function M.write(out_dir)
     local headline = head and string.format("%s: %s%s", headline_name(doc, head),
       report.cell(type(head.value) == "number" and head.value or nil),
       type(head.unit) == "string" and (" " .. head.unit) or "") or "–"
+    local function md(s) return (report.md_text(s):gsub("|", "/"):gsub("\n", " ")) end
     rows[#rows + 1] = string.format("| [%s](%s/report.md) | %s | %s | %s | %s |",
-      doc.recipe.title or name, name, (doc.recipe.question or ""):gsub("|", "/"), dname,
-      headline:gsub("|", "/"), (table.concat(ev, " "):gsub("|", "/")))
+      md(doc.recipe.title or name):gsub("[%[%]]", ""), name, md(doc.recipe.question or ""), md(dname),
+      md(headline), md(table.concat(ev, " ")))
     local has_html = sys.kind(out_dir .. "/" .. name .. "/report.html") == "file"
     cards[#cards + 1] = {
       href = name .. (has_html and "/report.html" or "/report.md"),
