@@ -389,6 +389,9 @@ function M.run_loaded(r, d, prov, mod, opts)
   -- same folder is told at once, not after an hour's work
   M.lock(opts.out or "out", command)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
+  for _, pv in ipairs(prov) do
+    for _, w in ipairs(pv.warnings or {}) do ctx:warn(w) end
+  end
   local steps = opts.steps or progress.steps({ quiet = true })
   ctx.steps = steps
   -- "step k of n": the steps so far, prepare, the design's own (or one),
