@@ -431,3 +431,22 @@ H.case("index.html lists each recipe with its headline and strength of evidence"
   local doc = json.decode(sys.read(out .. "/gallery/results.json"))
   H.eq(doc.evidence, "Made-up data: this report only shows what the charts look like.")
 end)
+
+H.case("index lists a run whose formats leave out json, from its index record", function()
+  local full, mdonly, csvonly = tmp .. "/ij", tmp .. "/im", tmp .. "/ic"
+  run_into(full, "tests/browser/gallery.lua")
+  run_into(mdonly, "tests/browser/gallery.lua", { formats = { "md" } })
+  run_into(csvonly, "tests/browser/gallery.lua", { formats = { "csv" } })
+  for _, o in ipairs({ full, mdonly, csvonly }) do index.write(o) end
+  H.eq(sys.kind(mdonly .. "/gallery/results.json"), nil)
+  H.eq(sys.kind(mdonly .. "/gallery/" .. index.RECORD), "file")
+  -- the same card as with results.json, linking the report the run wrote
+  local want = sys.read(full .. "/index.html"):gsub("gallery/report%.html", "gallery/report.md")
+  H.eq(sys.read(mdonly .. "/index.html"), want)
+  H.eq(sys.read(mdonly .. "/index.md"), sys.read(full .. "/index.md"))
+  -- no report at all: the card links the folder and says why
+  local page = sys.read(csvonly .. "/index.html")
+  H.ok(page:find('<a href="gallery/">Chart gallery', 1, true), page)
+  H.ok(page:find("No report written (the run&#39;s formats: csv).", 1, true), page)
+  H.ok(page:find("<dt>Headline result</dt><dd>Level change: -6.02 referrals per 10,000</dd>", 1, true))
+end)
