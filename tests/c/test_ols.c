@@ -481,6 +481,28 @@ static void test_dependent_restrictions_are_refused(void **s) {
   assert_int_equal(lintest_wald(b, V, 2, Rm, NULL, 2, 10, &wt), GSL_EDOM);
 }
 
+/* c'Vc at rounding level (the terms cancel) is a zero variance, not an
+ * invalid covariance: se 0 and no statistic, p-value or interval.  A
+ * variance clearly below 0 (V not positive semi-definite) is refused.
+ * V = [1 1; 1 1+d] is singular for d = 0 and c = (1, -1) gives c'Vc = d. */
+static void test_zero_variance_is_not_negative(void **s) {
+  (void)s;
+  double b[2] = {3, 1}, c[2] = {1, -1};
+  struct lintest_lincom lc;
+  double V[4] = {1, 1, 1, 1 - 4e-16};     /* c'Vc = -4e-16, sum of sizes 4 */
+  assert_int_equal(lintest_lincom(b, V, 2, c, 0, 10, 0.95, &lc), GSL_SUCCESS);
+  assert_true(lc.estimate == 2 && lc.se == 0);
+  assert_true(isnan(lc.statistic) && isnan(lc.p_value) && isnan(lc.conf_low) && isnan(lc.conf_high));
+  double v;
+  assert_int_equal(lintest_var(V, 2, c, 1, &v), GSL_SUCCESS);
+  assert_true(v == 0);
+  V[3] = 1 - 1e-6;                         /* c'Vc = -1e-6: a real negative variance */
+  assert_int_equal(lintest_lincom(b, V, 2, c, 0, 10, 0.95, &lc), GSL_EDOM);
+  V[3] = 1 + 1e-6;                         /* small but genuine: kept */
+  assert_int_equal(lintest_lincom(b, V, 2, c, 0, 10, 0.95, &lc), GSL_SUCCESS);
+  assert_true(fabs(lc.se - 1e-3) < 1e-12 && lc.p_value < 1e-10);
+}
+
 /* ===== NIST StRD certified values ===== */
 
 /* Longley (NIST: y = total employment in persons; R's longley has it in
@@ -600,6 +622,7 @@ int main(void) {
       cmocka_unit_test(test_wls_wald_and_predict_match_r),
       cmocka_unit_test(test_tiny_predict_matches_r),
       cmocka_unit_test(test_dependent_restrictions_are_refused),
+      cmocka_unit_test(test_zero_variance_is_not_negative),
       cmocka_unit_test(test_nist_longley_certified),
       cmocka_unit_test(test_nist_wampler_certified),
       cmocka_unit_test(test_estimators_agree_in_limits),
