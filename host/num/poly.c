@@ -47,25 +47,23 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 size_t poly_distinct(const double *x, size_t n, size_t limit) {
-  /* A few distinct values are found by a linear scan against the ones seen;
-   * more than 64 (any degree in practice is far below) by sorting a copy. */
+  /* A few distinct values are found by a linear scan against those seen;
+   * when 64 are not enough to settle it (a degree of 64 or more) the count
+   * comes from a sorted copy. */
   double seen[64];
-  size_t m = 0;
-  for (size_t i = 0; i < n && m <= limit; i++) {
+  size_t m = 0, i = 0;
+  for (; i < n && m <= limit && m < 64; i++) {
     size_t l = 0;
     while (l < m && seen[l] != x[i]) l++;
-    if (l == m) {
-      if (m == 64) break;
-      seen[m++] = x[i];
-    }
+    if (l == m) seen[m++] = x[i];
   }
-  if (m <= limit || m < 64) return m;
+  if (i == n || m > limit) return m;
   double *c = malloc(n * sizeof *c);
   if (c == NULL) return (size_t)-1;
   memcpy(c, x, n * sizeof *c);
   qsort(c, n, sizeof *c, cmp_double);
   size_t d = n > 0;
-  for (size_t i = 1; i < n; i++) d += c[i] != c[i - 1];
+  for (size_t j = 1; j < n; j++) d += c[j] != c[j - 1];
   free(c);
   return d;
 }
