@@ -34,7 +34,7 @@ end
 M.designs = find_designs()
 
 local input_schema = S.record({
-  path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files" }),
+  path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files; a leading \"~/\" is the home folder and \"cache:\" csceval's cache folder ($CSCEVAL_CACHE, else $XDG_CACHE_HOME/csceval, else ~/.cache/csceval), for large generated files" }),
   dataset = S.string({ doc = "a data set listed in data/datasets.csv, e.g. \"statistical_neighbours_2021\": "
     .. "its path, description, columns, types and provenance come from there (csc.sources)" }),
   format = S.enum({ "csv", "ssda903", "survey" }, { doc = "csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)" }),

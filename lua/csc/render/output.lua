@@ -71,7 +71,10 @@ function M.results(ctx, r, published, stamp)
   for _, p in ipairs(ctx.provenance) do
     inputs[#inputs + 1] = { name = p.name, path = p.path, sha256 = p.sha256, rows = p.rows,
       columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced,
-      missing = p.missing or nil }
+      missing = p.missing or nil,
+      -- the mark csceval's generators leave beside a file (csc.synthetic)
+      synthetic_mark = p.mark and { file = p.mark.path, generator = p.mark.generator, seed = p.mark.seed,
+        changed = p.mark.changed } or nil }
   end
   -- Figures printed in the source report, and apart from them the checks
   -- of the inputs against other sources (not counted as reproduced figures).

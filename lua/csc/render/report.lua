@@ -309,7 +309,9 @@ function M.model(ctx, r, published, stamp, opts)
     if pv.synthetic then
       local inp = (s.inputs or {})[pv.name] or {}
       local what = {}
-      if inp.generator then what[#what + 1] = "made by `" .. inp.generator .. "`" end
+      if pv.mark and (pv.replaced or not inp.generator) then
+        what[#what + 1] = require("csc.synthetic").describe(pv.mark)
+      elseif inp.generator then what[#what + 1] = "made by `" .. inp.generator .. "`" end
       if inp.real_data then what[#what + 1] = "the real data: " .. inp.real_data:gsub("%.$", "") end
       synthetic[#synthetic + 1] = pv.name .. (#what > 0 and (" (" .. table.concat(what, "; ") .. ")") or "")
       names[#names + 1] = pv.name
@@ -387,9 +389,18 @@ function M.model(ctx, r, published, stamp, opts)
     dropped[#dropped + 1] = string.format("%s: %d row%s not used: %s.", d.input, d.n, d.n == 1 and "" or "s", d.reason)
   end
   for _, pv in ipairs(ctx.provenance) do
-    if pv.replaced then
+    if pv.replaced and pv.mark then
+      dropped[#dropped + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
+        .. "it carries csceval's synthetic-data mark (%s; `%s`), so its records are synthetic and agreement is "
+        .. "by construction.%s", pv.name, require("csc.synthetic").describe(pv.mark), pv.mark.path,
+        pv.mark.changed and (" The file changed after it was generated (" .. pv.mark.changed .. "); if it now "
+          .. "holds real records, delete the mark.") or "")
+    elseif pv.replaced then
       dropped[#dropped + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
         .. "where the recipe's notes describe the synthetic data, they do not apply to this input.", pv.name)
+    elseif pv.mark and pv.mark.changed then
+      dropped[#dropped + 1] = string.format("%s: the file carries csceval's synthetic-data mark (`%s`), but %s; it "
+        .. "is treated as synthetic.", pv.name, pv.mark.path, pv.mark.changed)
     end
   end
   if #dropped > 0 then block({ kind = "list", items = dropped }) end
