@@ -482,9 +482,11 @@ static void test_long_decimals_are_strtods_double(void **state) {
   free(b.p);
 }
 
-/* A file on disk is mapped, and its pages behind the parse are given back
- * every 4 MiB; a replay (a column turning text at the end) and an error
- * report (a bad last row) must read them back correctly. */
+/* A file on disk is read into memory of the loader's own, and the pages the
+ * parse has passed are given back every 1 MiB (on each thread, of its own
+ * part); a replay (a column turning text on the last row), a second pass
+ * after the threads decline, and an error report (a bad last row) must read
+ * them back from the file, on one thread and on several. */
 static void test_big_file_on_disk_after_pages_are_released(void **state) {
   (void)state;
   char path[] = "/tmp/test_csvtab_fast_XXXXXX";
@@ -497,28 +499,46 @@ static void test_big_file_on_disk_after_pages_are_released(void **state) {
   for (size_t i = 0; i < rows; i++) fprintf(fp, "%zu,%03zu,%zu.25\n", i, i % 1000, i % 97);
   fputs("0,n/a,1\n", fp);                      /* code turns text on the last row */
   fclose(fp);
-  struct csvtab_error e;
-  struct frame *f = csvtab_read(path, NULL, &e);
-  if (!f) fail_msg("%s", e.msg);
-  const struct frame_col *code = col(f, "code");
-  assert_int_equal(code->type, FRAME_CAT);
-  assert_cat(code, 0, "000");
-  assert_cat(code, 7, "007");
-  assert_cat(code, rows - 1, "999");
-  assert_cat(code, rows, "n/a");
-  assert_int_equal(code->dict->n, 1001);
-  assert_true(col(f, "v")->v.f64[rows - 1] == (double)((rows - 1) % 97) + 0.25);
-  frame_free(f);
+  static const unsigned threads[] = {1, 2, 5};
+  struct frame *one = NULL;
+  for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+    struct csvtab_opts o;
+    csvtab_opts_init(&o);
+    o.threads = threads[t];
+    struct csvtab_error e;
+    struct frame *f = csvtab_read(path, &o, &e);
+    if (!f) fail_msg("%u threads: %s", threads[t], e.msg);
+    const struct frame_col *code = col(f, "code");
+    assert_int_equal(code->type, FRAME_CAT);
+    assert_cat(code, 0, "000");
+    assert_cat(code, 7, "007");
+    assert_cat(code, rows - 1, "999");
+    assert_cat(code, rows, "n/a");
+    assert_int_equal(code->dict->n, 1001);
+    assert_true(col(f, "v")->v.f64[rows - 1] == (double)((rows - 1) % 97) + 0.25);
+    assert_true(col(f, "v")->v.f64[rows / 2] == (double)((rows / 2) % 97) + 0.25);
+    char msg[200];
+    if (one && frame_diff(one, f, msg, sizeof msg)) fail_msg("%u threads: %s", threads[t], msg);
+    if (one) frame_free(f);
+    else one = f;
+  }
+  frame_free(one);
   fp = fopen(path, "a");                       /* now a bad last row */
   assert_non_null(fp);
   fputs("1,2,3,4\n", fp);
   fclose(fp);
-  assert_null(csvtab_read(path, NULL, &e));
   char want[300];
   snprintf(want, sizeof want, "%s:%zu:4 (after column \"v\"): expected 3 fields like the "
            "header, found 4 (is there a comma inside a value that is not in quotes?)", path,
            rows + 3);
-  assert_string_equal(e.msg, want);
+  for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+    struct csvtab_opts o;
+    csvtab_opts_init(&o);
+    o.threads = threads[t];
+    struct csvtab_error e;
+    assert_null(csvtab_read(path, &o, &e));
+    assert_string_equal(e.msg, want);
+  }
   unlink(path);
 }
 
