@@ -184,6 +184,11 @@ static inline int date_days(const char *s, size_t len, int32_t *out) {
  * in real files.  1 with *out set, 0 for anything else (the full scanners
  * then decide). */
 static inline int int_fast(const char *s, size_t len, int64_t *out) {
+  if (len == 1) {                              /* one digit: 0/1 flags, codes */
+    unsigned d = (unsigned)(s[0] - '0');
+    *out = (int64_t)d;
+    return d <= 9;
+  }
   size_t i = s[0] == '+' || s[0] == '-';
   if (len == i || len - i > 18) return 0;
   uint64_t u = 0;

@@ -398,6 +398,52 @@ static void test_file_on_disk(void **state) {
   frame_free(f4);
 }
 
+/* The line-end count that bounds each part's records (csvtab_scan_range):
+ * every LF, and every CR not before an LF inside the range, counted byte by
+ * byte here, on ranges of up to 20,000 bytes (several of the scanner's
+ * 4080-byte stretches) with no CR at all, CRLF endings, lone CRs, and CRs and
+ * LFs at every offset of a 16-byte block and at the ends of ranges. */
+static size_t ends_bytewise(const unsigned char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    n += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'));
+  return n;
+}
+
+static void test_line_end_count(void **state) {
+  (void)state;
+  size_t cap = 20000;
+  unsigned char *s = malloc(cap);
+  assert_non_null(s);
+  uint64_t rs = 7;
+  for (int trial = 0; trial < 300; trial++) {
+    size_t len = (size_t)(trial * 6151u % cap) + 1;
+    unsigned crs = trial % 4;                  /* none, CRLF, lone CR, a single CR */
+    for (size_t i = 0; i < len; i++) {
+      rs = rs * 6364136223846793005ull + 1442695040888963407ull;
+      unsigned r = (unsigned)(rs >> 33);
+      s[i] = r % 23 == 0 ? '\n' : (unsigned char)('a' + r % 26);
+      if (crs == 2 && r % 97 == 0) s[i] = '\r';
+      if (crs == 1 && s[i] == '\n' && i > 0) s[i - 1] = '\r';
+    }
+    if (crs == 3) s[(size_t)trial * 31 % len] = '\r';
+    struct csvtab_ranges g;
+    size_t nr = 1 + (size_t)trial % 5;
+    csvtab_ranges_init(&g, (const char *)s, len, nr);
+    for (size_t i = 0; i < nr; i++) {
+      csvtab_scan_range(&g, i);
+      size_t a = i * g.step, e = i + 1 == nr ? len : a + g.step;
+      const unsigned char *lf = memchr(s + a, '\n', e - a);
+      size_t h = lf ? (size_t)(lf - s) + 1 : e;
+      assert_ptr_equal(g.r[i].lf, lf);
+      if (g.r[i].head != ends_bytewise(s + a, h - a) || g.r[i].tail != ends_bytewise(s + h, e - h))
+        fail_msg("trial %d range %zu: %zu+%zu line ends, byte by byte %zu+%zu", trial, i,
+                 g.r[i].head, g.r[i].tail, ends_bytewise(s + a, h - a), ends_bytewise(s + h, e - h));
+    }
+  }
+  free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_plain_file_same_on_every_thread_count),
@@ -412,6 +458,7 @@ int main(void) {
     cmocka_unit_test(test_limits),
     cmocka_unit_test(test_thread_count),
     cmocka_unit_test(test_file_on_disk),
+    cmocka_unit_test(test_line_end_count),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
