@@ -26,7 +26,7 @@
 #define PROBIT_THRESH 8.125890664701906   /* -qnorm(.Machine$double.eps) */
 
 struct glm_opts glm_opts_default(enum glm_family family, enum glm_link link) {
-  struct glm_opts o = {family, link, 1e-8, 25, 0};
+  struct glm_opts o = {family, link, 1e-8, 25, 0, 0};
   return o;
 }
 
@@ -147,9 +147,13 @@ static enum glm_sep sep_verdict(const struct sepscan *s) {
 /* Spread of each column for the drift test (shifted sums: the spread only
  * scales a heuristic).  Needed only when the fit ends at the boundary or
  * unconverged, so computed only then. */
-static void spreads(const double *X, size_t n, size_t k, double *sd) {
+static void spreads(const double *const *X, size_t n, size_t k, double *sd) {
   for (size_t j = 0; j < k; j++) {
-    const double *c = X + j * n;
+    const double *c = X[j];
+    if (c == NULL) {          /* the constant column */
+      sd[j] = 0;
+      continue;
+    }
     double s1 = 0, s2 = 0, x0 = c[0];
     for (size_t i = 0; i < n; i++) {
       double d = c[i] - x0;
@@ -206,7 +210,8 @@ static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] 
  * the deviance itself (the saturated model of 0/1 data has likelihood 1). */
 
 struct pass {
-  const double *X, *y, *w, *off, *b, *scale;
+  const double *const *X;       /* k columns of n rows; NULL: the constant 1 */
+  const double *y, *w, *off, *b, *scale;
   const double *shift;          /* k: subtracted from column j before the QR (0: none) */
   size_t n, k;
   enum glm_family fam;
@@ -216,7 +221,7 @@ struct pass {
   int qr;                       /* also reduce the weighted rows into the chunk's QR */
   int store;                    /* keep eta, mu and wres (else block buffers only) */
   double *eta, *mu, *wres;      /* at the pass's b (with store) */
-  double *wwt;                  /* working weights at the pass's b (with qr) */
+  double *wwt;                  /* working weights at the pass's b (with qr; NULL: not kept) */
   int null_simple, intercept;   /* null deviance from wtdmu / linkinv(offset) */
   double wtdmu;
   const double *lfact;          /* lfact_table, for aic_family */
@@ -330,7 +335,8 @@ static int prep_chunk(void *arg) {
    * compare and a lookup) is worked out once for all columns. */
   const struct sepscan none = {-INFINITY, INFINITY, -INFINITY, INFINITY};
   const double pen[2] = {INFINITY, 0};
-  double pen0[SCAN_ROWS], pen1[SCAN_ROWS], *z = pt->z;
+  double pen0[SCAN_ROWS], pen1[SCAN_ROWS], ones[SCAN_ROWS], *z = pt->z;
+  for (size_t i = 0; i < SCAN_ROWS; i++) ones[i] = 1;
   for (size_t j = 0; j < p->k; j++) {
     pt->sc[j] = none;
     z[j] = 0;
@@ -343,14 +349,15 @@ static int prep_chunk(void *arg) {
         pen1[i] = pen[y[i0 + i] > 0];
       }
     for (size_t j = 0; j < p->k; j++) {
-      simd_prefetch(p->X + j * p->n, p->n, i0, m);
-      scan_block(p->X + j * p->n + i0, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
+      const double *c = p->X[j] != NULL ? p->X[j] + i0 : ones;
+      if (p->X[j] != NULL) simd_prefetch(p->X[j], p->n, i0, m);
+      scan_block(c, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
     }
   }
   for (size_t j = 0; j < p->k && pt->xbad_col == SIZE_MAX; j++)
     if (z[j] != 0)          /* NaN compares unequal too */
       for (size_t i = pt->lo; i < pt->hi; i++)
-        if (!isfinite(p->X[j * p->n + i])) {
+        if (!isfinite(p->X[j][i])) {          /* z[j] != 0: not the constant */
           pt->xbad_col = j;
           pt->xbad_row = i;
           break;
@@ -400,10 +407,15 @@ static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta
   else
     memset(eta, 0, m * sizeof *eta);
   for (size_t j = 0; j < p->k; j++) {
-    const double *xj = p->X + j * n + i0;
     v2 bj = splat(p->b[j]);
     size_t i = 0;
-    simd_prefetch(p->X + j * n, n, i0, m);
+    if (p->X[j] == NULL) {      /* the constant: 1 * b_j is b_j exactly */
+      for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + bj);
+      for (; i < m; i++) eta[i] += p->b[j];
+      continue;
+    }
+    const double *xj = p->X[j] + i0;
+    simd_prefetch(p->X[j], n, i0, m);
     for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + ld2(xj + i) * bj);
     for (; i < m; i++) eta[i] += xj[i] * p->b[j];
   }
@@ -511,12 +523,13 @@ static int irls_chunk(void *arg) {
   const v2 one = splat(1), zero = splat(0);
   struct qr_acc *q = pt->q;
   double me[QR_BLOCK], sw[QR_BLOCK], *zc = q->blk + k * B, dev = 0;
-  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK];
+  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK], ones[QR_BLOCK];
+  for (size_t i = 0; i < QR_BLOCK; i++) ones[i] = 1;
   if (p->qr) qr_reset(q);
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += B) {
     size_t m = pt->hi - i0 < B ? pt->hi - i0 : B, i;
     double *eta = p->store ? p->eta + i0 : eb, *mu = p->store ? p->mu + i0 : mb;
-    double *wres = p->store ? p->wres + i0 : rb;
+    double *wres = p->store && p->wres != NULL ? p->wres + i0 : rb;
     const double *y = p->y + i0, *w = p->w != NULL ? p->w + i0 : NULL;
     const double *off = p->off != NULL ? p->off + i0 : NULL;
     if (p->start) {
@@ -533,7 +546,7 @@ static int irls_chunk(void *arg) {
     for (i = 0; i + 2 <= m; i += 2) st2(wres + i, (ld2(y + i) - ld2(mu + i)) / ld2(me + i));
     for (; i < m; i++) wres[i] = (y[i] - mu[i]) / me[i];
     if (!p->qr) continue;
-    double *wwt = p->wwt + i0;
+    double *wwt = p->wwt != NULL ? p->wwt + i0 : me;   /* me is not read again */
     for (i = 0; i + 2 <= m; i += 2) {
       v2 mv = ld2(mu + i), mev = ld2(me + i);
       v2 wv = w != NULL ? ld2(w + i) : one, ov = off != NULL ? ld2(off + i) : zero;
@@ -550,8 +563,12 @@ static int irls_chunk(void *arg) {
       zc[i] = (eta[i] - (off != NULL ? off[i] : 0) + wres[i]) * sw[i];
     }
     for (size_t j = 0; j < k; j++) {
-      if (p->start) simd_prefetch(p->X + j * n, n, i0, m);   /* else read just above */
-      qr_put_shift(q, j, p->X + j * n + i0, sw, p->shift[j], p->scale[j], m);
+      if (p->X[j] == NULL) {
+        qr_put_shift(q, j, ones, sw, p->shift[j], p->scale[j], m);
+        continue;
+      }
+      if (p->start) simd_prefetch(p->X[j], n, i0, m);   /* else read just above */
+      qr_put_shift(q, j, p->X[j] + i0, sw, p->shift[j], p->scale[j], m);
     }
     qr_absorb(q, m);
   }
@@ -603,6 +620,20 @@ static double irls_pass(struct chunk *pt, size_t nc) {
 int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
             const double *offset, int intercept, const struct glm_opts *o,
             struct glm_fit *fit) {
+  const double **cols = malloc((k ? k : 1) * sizeof *cols);
+  if (cols == NULL) {
+    memset(fit, 0, sizeof *fit);
+    return GSL_ENOMEM;
+  }
+  for (size_t j = 0; j < k; j++) cols[j] = X + j * n;
+  int st = glm_fit_cols(cols, n, k, y, w, offset, intercept, o, fit);
+  free(cols);
+  return st;
+}
+
+int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, const double *w,
+                 const double *offset, int intercept, const struct glm_opts *o,
+                 struct glm_fit *fit) {
   memset(fit, 0, sizeof *fit);
   fit->n = n;
   fit->k = k;
@@ -612,30 +643,33 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   struct qr_acc *q = calloc(nc, sizeof *q);
   struct chunk *pt = calloc(nc, sizeof *pt);
   double *scale = malloc(2 * (k + 1) * sizeof *scale), *sd = malloc(k * sizeof *sd);
-  double *bold = malloc(k * sizeof *bold), *wwt2 = malloc(n * sizeof *wwt2);
+  const int lean = o->lean;
+  double *bold = malloc(k * sizeof *bold), *wwt2 = lean ? NULL : malloc(n * sizeof *wwt2);
   struct sepscan *sc = malloc(nc * k * sizeof *sc);
   double *zs = malloc(nc * k * sizeof *zs), *lo_hi = malloc(2 * k * sizeof *lo_hi);
   int st = GSL_ENOMEM;
   if (q == NULL || pt == NULL || scale == NULL || sd == NULL || bold == NULL ||
-      wwt2 == NULL || sc == NULL || zs == NULL || lo_hi == NULL)
+      (wwt2 == NULL && !lean) || sc == NULL || zs == NULL || lo_hi == NULL)
     goto done;
   fit->coef = calloc(k, sizeof *fit->coef);
   fit->rinv = malloc(k * k * sizeof *fit->rinv);
   fit->xtxi = malloc(k * k * sizeof *fit->xtxi);
   fit->eta = malloc(n * sizeof *fit->eta);
   fit->mu = malloc(n * sizeof *fit->mu);
-  fit->wres = malloc(n * sizeof *fit->wres);
-  fit->wwt = malloc(n * sizeof *fit->wwt);
+  if (!lean) {
+    fit->wres = malloc(n * sizeof *fit->wres);
+    fit->wwt = malloc(n * sizeof *fit->wwt);
+  }
   fit->sep = calloc(k, sizeof *fit->sep);
   fit->drift = calloc(k, 1);
   if (fit->coef == NULL || fit->rinv == NULL || fit->xtxi == NULL || fit->eta == NULL ||
-      fit->mu == NULL || fit->wres == NULL || fit->wwt == NULL || fit->sep == NULL ||
+      fit->mu == NULL || (!lean && (fit->wres == NULL || fit->wwt == NULL)) || fit->sep == NULL ||
       fit->drift == NULL)
     goto done;
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
   double *rowarr[] = {fit->eta, fit->mu, fit->wres, fit->wwt, wwt2};
   for (size_t a = 0; a < sizeof rowarr / sizeof rowarr[0]; a++)
-    mem_advise_large(rowarr[a], n * sizeof(double));
+    if (rowarr[a] != NULL) mem_advise_large(rowarr[a], n * sizeof(double));
   double *shift = scale + (k + 1);
   for (size_t j = 0; j <= k; j++) shift[j] = 0;
   struct pass ps = {X, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
@@ -809,15 +843,13 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   } else if (k == 1) {
     fit->null_deviance = dev;              /* the model is its own null model */
   } else {
-    double *one = malloc(n * sizeof *one);
+    const double *one[1] = {NULL};       /* the intercept-only model */
+    struct glm_opts o0 = *o;
     struct glm_fit f0;
-    st = GSL_ENOMEM;
-    if (one == NULL) goto done;
-    for (size_t i = 0; i < n; i++) one[i] = 1;
-    st = glm_fit(one, n, 1, y, w, offset, 1, o, &f0);
+    o0.lean = 1;
+    st = glm_fit_cols(one, n, 1, y, w, offset, 1, &o0, &f0);
     fit->null_deviance = f0.deviance;
     glm_fini(&f0);
-    free(one);
     if (st != GSL_SUCCESS) goto done;
   }
   double dn = (double)n, dk = (double)k;

@@ -19,6 +19,10 @@ struct glm_opts {
   int maxit;        /* R glm.control: 25 */
   double tol;       /* rank tolerance of each weighted QR (ols.h); 0: R's
                        glm.fit, min(1e-7, epsilon/1000) */
+  int lean;         /* 1: keep no working residuals and weights (wres and
+                       wwt NULL), which only the sandwich covariances read:
+                       three n-vectors less, and no weights written in the
+                       passes; the other results are the same bytes */
 };
 
 /* How column j relates to a binary outcome (binomial only), from the
@@ -35,8 +39,10 @@ struct glm_fit {
   double *xtxi;        /* k x k, (X'WX)^-1 = R's summary()$cov.unscaled */
   double *eta;         /* n, linear predictor (offset included) */
   double *mu;          /* n, fitted means */
-  double *wres;        /* n, working residuals (y - mu)/(dmu/deta) at the final eta */
-  double *wwt;         /* n, working weights of the last WLS step (R's fit$weights) */
+  double *wres;        /* n, working residuals (y - mu)/(dmu/deta) at the final eta
+                          (NULL with opts.lean) */
+  double *wwt;         /* n, working weights of the last WLS step (R's fit$weights;
+                          NULL with opts.lean) */
   double deviance, null_deviance;
   double df_resid, df_null;
   double loglik, aic, bic;   /* as R logLik/AIC/BIC on the glm */
@@ -68,6 +74,12 @@ struct glm_fit {
 int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
             const double *offset, int intercept, const struct glm_opts *opts,
             struct glm_fit *fit);
+/* The same with the columns given one by one: X[j] is column j (n rows),
+ * NULL for a column of ones (the intercept).  The columns are only read,
+ * so they may be a data frame's own storage: no n x k copy is needed. */
+int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, const double *w,
+                 const double *offset, int intercept, const struct glm_opts *opts,
+                 struct glm_fit *fit);
 void glm_fini(struct glm_fit *fit);
 
 /* R glm.control defaults for a family and link. */
