@@ -288,19 +288,21 @@ void lh_gather_cols(lua_State *L, const struct frame_col *const *cols, size_t nc
 }
 
 void lh_column_views(lua_State *L, const struct frame_col *const *cols, size_t ncols,
-                     const size_t *rows, size_t m, const double **out) {
+                     const size_t *rows, size_t m, const double **out, const int64_t **iout) {
   size_t ng = 0;
   for (size_t j = 0; j < ncols; j++) {
     const struct frame_col *c = cols[j];
-    int own = c->type == FRAME_F64 && c->na == NULL && c->n == m &&
+    int all = c->na == NULL && c->n == m &&
               (rows == NULL || m == 0 || rows[m - 1] == m - 1);   /* rows increase */
+    int own = all && c->type == FRAME_F64, ints = all && iout != NULL && c->type == FRAME_I64;
     out[j] = own ? c->v.f64 : NULL;
-    ng += !own;
+    if (iout != NULL) iout[j] = ints ? c->v.i64 : NULL;
+    ng += !own && !ints;
   }
   const struct frame_col **g = lh_scratch(L, (ng ? ng : 1) * sizeof *g);
   double *blk = lh_scratch(L, (ng && m ? ng * m : 1) * sizeof *blk);
   for (size_t j = 0, t = 0; j < ncols; j++)
-    if (out[j] == NULL) {
+    if (out[j] == NULL && (iout == NULL || iout[j] == NULL)) {
       out[j] = blk + t * m;
       g[t++] = cols[j];
     }

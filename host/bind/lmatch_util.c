@@ -159,9 +159,14 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
                (int)k);
   /* The covariates as the frame's own columns where they can be (no n x k
    * copy), the intercept as NULL; only the scores are kept from the fit. */
-  const double **X = lh_scratch(L, k * sizeof *X);
-  X[0] = NULL;
-  lh_column_views(L, cols, nc, keep, m, X + 1);
+  struct glm_col *X = lh_scratch(L, k * sizeof *X);
+  const double **vp = lh_scratch(L, k * sizeof *vp);
+  const int64_t **ip = lh_scratch(L, k * sizeof *ip);
+  lh_column_views(L, cols, nc, keep, m, vp, ip);
+  X[0] = (struct glm_col){NULL, NULL};
+  for (size_t j = 0; j < nc; j++) X[j + 1] = (struct glm_col){vp[j], ip[j]};
+  lua_remove(L, -2);   /* ip */
+  lua_remove(L, -2);   /* vp; the gathered block stays */
   double *y = lh_scratch(L, m * sizeof *y);
   for (size_t j = 0; j < m; j++) y[j] = treat[j];
   struct glmbox *b = lh_newbox(L, sizeof *b, "host.match.glmbox", glmbox_gc);

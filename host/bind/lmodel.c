@@ -183,19 +183,21 @@ static void build_design(lua_State *L, const char *fn, struct design *d, int nee
   d->Xc = lh_scratch(L, k * sizeof *d->Xc);
   d->w = d->off = NULL;
   if (views) {
-    /* covariates, then y, weights, offset: pointers into the frame where
-     * they can be, else one gathered block */
+    /* The covariates (float64 or int64), then y, weights and offset
+     * (doubles): pointers into the frame where they can be, else a
+     * gathered block each. */
     size_t nv = 0;
-    const struct frame_col **vc = lh_scratch(L, ((size_t)nx + 3) * sizeof *vc);
     const double **vp = lh_scratch(L, ((size_t)nx + 3) * sizeof *vp);
-    for (lua_Integer j = 0; j < nx; j++) vc[nv++] = xc[j];
-    vc[nv++] = yc;
-    if (wc) vc[nv++] = wc;
-    if (oc) vc[nv++] = oc;
-    lh_column_views(L, vc, nv, rows, n, vp);
+    const int64_t **ip = lh_scratch(L, ((size_t)nx + 1) * sizeof *ip);
+    const struct frame_col *yw[3];
+    lh_column_views(L, xc, (size_t)nx, rows, n, vp, ip);
+    yw[nv++] = yc;
+    if (wc) yw[nv++] = wc;
+    if (oc) yw[nv++] = oc;
+    lh_column_views(L, yw, nv, rows, n, vp + nx, NULL);
     d->X = NULL;
-    if (d->intercept) d->Xc[0] = NULL;
-    for (lua_Integer j = 0; j < nx; j++) d->Xc[j0 + (size_t)j] = vp[j];
+    if (d->intercept) d->Xc[0] = (struct glm_col){NULL, NULL};
+    for (lua_Integer j = 0; j < nx; j++) d->Xc[j0 + (size_t)j] = (struct glm_col){vp[j], ip[j]};
     d->y = vp[nx];
     if (wc) d->w = vp[nx + 1];
     if (oc) d->off = vp[nx + 1 + (wc != NULL)];
@@ -204,7 +206,7 @@ static void build_design(lua_State *L, const char *fn, struct design *d, int nee
     double *y = lh_scratch(L, n * sizeof *y);
     if (d->intercept)
       for (size_t i = 0; i < n; i++) d->X[i] = 1;
-    for (size_t j = 0; j < k; j++) d->Xc[j] = d->X + j * n;
+    for (size_t j = 0; j < k; j++) d->Xc[j] = (struct glm_col){d->X + j * n, NULL};
     lh_gather_cols(L, xc, (size_t)nx, rows, n, d->X + n * j0);
     frame_col_gatherd(yc, rows, n, y);
     d->y = y;
@@ -248,8 +250,9 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
     pushterm(L, d, bad_col);
     const char *nm = lua_tostring(L, -1);
     int allzero = 1;
-    const double *c = d->Xc[bad_col];   /* NULL: the intercept */
-    for (size_t i = 0; i < d->n && allzero; i++) allzero = c != NULL && c[i] == 0;
+    const struct glm_col *c = &d->Xc[bad_col];   /* both NULL: the intercept */
+    for (size_t i = 0; i < d->n && allzero; i++)
+      allzero = c->f64 != NULL ? c->f64[i] == 0 : c->i64 != NULL && c->i64[i] == 0;
     if (allzero) return lh_error(L, "analysis", "%s: column '%s' is all zero in the rows used", fn, nm);
     return lh_error(L, "analysis", "%s: column '%s' is a linear combination of earlier columns "
                       "(collinear); drop it or one of the columns it repeats", fn, nm);

@@ -27,8 +27,9 @@ struct fitbox {
 struct design {
   size_t n, k, dropped;  /* rows used, columns (intercept included), rows dropped */
   double *X;             /* n x k column-major (NULL from lmodel_build_design_views) */
-  const double **Xc;     /* k columns of n rows: into X, or (views) a frame column's
-                            own storage or a gathered copy; NULL the intercept */
+  struct glm_col *Xc;    /* k columns of n rows: into X, or (views) a frame column's
+                            own storage (float64 or int64) or a gathered copy;
+                            {NULL, NULL} the intercept */
   const double *y, *w, *off;
   size_t *cl, G;
   size_t *keep;          /* frame row of each used row (views: NULL when every row is used) */

@@ -147,16 +147,17 @@ static enum glm_sep sep_verdict(const struct sepscan *s) {
 /* Spread of each column for the drift test (shifted sums: the spread only
  * scales a heuristic).  Needed only when the fit ends at the boundary or
  * unconverged, so computed only then. */
-static void spreads(const double *const *X, size_t n, size_t k, double *sd) {
+static void spreads(const struct glm_col *X, size_t n, size_t k, double *sd) {
   for (size_t j = 0; j < k; j++) {
-    const double *c = X[j];
-    if (c == NULL) {          /* the constant column */
+    const double *c = X[j].f64;
+    const int64_t *w = X[j].i64;
+    if (c == NULL && w == NULL) {          /* the constant column */
       sd[j] = 0;
       continue;
     }
-    double s1 = 0, s2 = 0, x0 = c[0];
+    double s1 = 0, s2 = 0, x0 = c != NULL ? c[0] : (double)w[0];
     for (size_t i = 0; i < n; i++) {
-      double d = c[i] - x0;
+      double d = (c != NULL ? c[i] : (double)w[i]) - x0;
       s1 += d;
       s2 += d * d;
     }
@@ -209,8 +210,51 @@ static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] 
  * products, the same order as summing 16 logs); and -2 log-likelihood is
  * the deviance itself (the saturated model of 0/1 data has likelihood 1). */
 
+/* Rows i0..i0+m-1 of column c as doubles: its own storage (float64), or
+ * converted into buf (whole numbers: the same values as a gathered copy),
+ * or ones (the constant).  small: every value of the column is known to lie
+ * in [-2^51, 2^51], so v is read exactly as the double whose bits are those
+ * of 1.5 2^52 plus v, minus 1.5 2^52 (an integer add and a subtraction,
+ * two rows per instruction, where (double)v is one row at a time without
+ * AVX-512). */
+static inline const double *col_block(const struct glm_col *c, int small, size_t i0, size_t m,
+                                      double *buf) {
+  if (c->f64 != NULL) return c->f64 + i0;
+  if (c->i64 != NULL && small) {
+    typedef unsigned long long v2q __attribute__((vector_size(16)));
+    const int64_t *v = c->i64 + i0;
+    const v2q mq = {0x4338000000000000ULL, 0x4338000000000000ULL};   /* the bits of 0x1.8p52 */
+    const v2 md = splat(0x1.8p52);
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+      v2q q;
+      v2 x;
+      memcpy(&q, v + i, sizeof q);
+      q += mq;
+      memcpy(&x, &q, sizeof x);
+      st2(buf + i, x - md);
+    }
+    for (; i < m; i++) {
+      uint64_t q = (uint64_t)v[i] + UINT64_C(0x4338000000000000);
+      double x;
+      memcpy(&x, &q, sizeof x);
+      buf[i] = x - 0x1.8p52;
+    }
+  } else if (c->i64 != NULL)
+    for (size_t i = 0; i < m; i++) buf[i] = (double)c->i64[i0 + i];
+  else
+    for (size_t i = 0; i < m; i++) buf[i] = 1;
+  return buf;
+}
+
+static inline void col_prefetch(const struct glm_col *c, size_t n, size_t i0, size_t m) {
+  if (c->f64 != NULL) simd_prefetch(c->f64, n, i0, m);
+  else if (c->i64 != NULL) simd_prefetch((const double *)(const void *)c->i64, n, i0, m);
+}
+
 struct pass {
-  const double *const *X;       /* k columns of n rows; NULL: the constant 1 */
+  const struct glm_col *X;      /* k columns of n rows */
+  const unsigned char *small;   /* k: col_block's flag (all 0 in the checks' pass) */
   const double *y, *w, *off, *b, *scale;
   const double *shift;          /* k: subtracted from column j before the QR (0: none) */
   size_t n, k;
@@ -335,8 +379,7 @@ static int prep_chunk(void *arg) {
    * compare and a lookup) is worked out once for all columns. */
   const struct sepscan none = {-INFINITY, INFINITY, -INFINITY, INFINITY};
   const double pen[2] = {INFINITY, 0};
-  double pen0[SCAN_ROWS], pen1[SCAN_ROWS], ones[SCAN_ROWS], *z = pt->z;
-  for (size_t i = 0; i < SCAN_ROWS; i++) ones[i] = 1;
+  double pen0[SCAN_ROWS], pen1[SCAN_ROWS], cv[SCAN_ROWS], *z = pt->z;
   for (size_t j = 0; j < p->k; j++) {
     pt->sc[j] = none;
     z[j] = 0;
@@ -349,15 +392,14 @@ static int prep_chunk(void *arg) {
         pen1[i] = pen[y[i0 + i] > 0];
       }
     for (size_t j = 0; j < p->k; j++) {
-      const double *c = p->X[j] != NULL ? p->X[j] + i0 : ones;
-      if (p->X[j] != NULL) simd_prefetch(p->X[j], p->n, i0, m);
-      scan_block(c, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
+      col_prefetch(&p->X[j], p->n, i0, m);
+      scan_block(col_block(&p->X[j], 0, i0, m, cv), binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
     }
   }
   for (size_t j = 0; j < p->k && pt->xbad_col == SIZE_MAX; j++)
     if (z[j] != 0)          /* NaN compares unequal too */
       for (size_t i = pt->lo; i < pt->hi; i++)
-        if (!isfinite(p->X[j][i])) {          /* z[j] != 0: not the constant */
+        if (!isfinite(p->X[j].f64[i])) {      /* z[j] != 0: a float64 column */
           pt->xbad_col = j;
           pt->xbad_row = i;
           break;
@@ -401,6 +443,7 @@ static double start_block(const struct pass *p, size_t i0, size_t m, double *eta
 
 /* eta = offset + X b for rows i0..i0+m-1, asking for the rows ahead. */
 static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta) {
+  double cv[QR_BLOCK];
   const size_t n = p->n;
   if (p->off != NULL)
     memcpy(eta, p->off + i0, m * sizeof *eta);
@@ -409,13 +452,13 @@ static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta
   for (size_t j = 0; j < p->k; j++) {
     v2 bj = splat(p->b[j]);
     size_t i = 0;
-    if (p->X[j] == NULL) {      /* the constant: 1 * b_j is b_j exactly */
+    if (p->X[j].f64 == NULL && p->X[j].i64 == NULL) {   /* the constant: 1 b_j is b_j */
       for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + bj);
       for (; i < m; i++) eta[i] += p->b[j];
       continue;
     }
-    const double *xj = p->X[j] + i0;
-    simd_prefetch(p->X[j], n, i0, m);
+    col_prefetch(&p->X[j], n, i0, m);
+    const double *xj = col_block(&p->X[j], p->small[j], i0, m, cv);
     for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + ld2(xj + i) * bj);
     for (; i < m; i++) eta[i] += xj[i] * p->b[j];
   }
@@ -523,8 +566,7 @@ static int irls_chunk(void *arg) {
   const v2 one = splat(1), zero = splat(0);
   struct qr_acc *q = pt->q;
   double me[QR_BLOCK], sw[QR_BLOCK], *zc = q->blk + k * B, dev = 0;
-  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK], ones[QR_BLOCK];
-  for (size_t i = 0; i < QR_BLOCK; i++) ones[i] = 1;
+  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK], cv[QR_BLOCK];
   if (p->qr) qr_reset(q);
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += B) {
     size_t m = pt->hi - i0 < B ? pt->hi - i0 : B, i;
@@ -563,12 +605,8 @@ static int irls_chunk(void *arg) {
       zc[i] = (eta[i] - (off != NULL ? off[i] : 0) + wres[i]) * sw[i];
     }
     for (size_t j = 0; j < k; j++) {
-      if (p->X[j] == NULL) {
-        qr_put_shift(q, j, ones, sw, p->shift[j], p->scale[j], m);
-        continue;
-      }
-      if (p->start) simd_prefetch(p->X[j], n, i0, m);   /* else read just above */
-      qr_put_shift(q, j, p->X[j] + i0, sw, p->shift[j], p->scale[j], m);
+      if (p->start) col_prefetch(&p->X[j], n, i0, m);   /* else read just above */
+      qr_put_shift(q, j, col_block(&p->X[j], p->small[j], i0, m, cv), sw, p->shift[j], p->scale[j], m);
     }
     qr_absorb(q, m);
   }
@@ -620,18 +658,18 @@ static double irls_pass(struct chunk *pt, size_t nc) {
 int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
             const double *offset, int intercept, const struct glm_opts *o,
             struct glm_fit *fit) {
-  const double **cols = malloc((k ? k : 1) * sizeof *cols);
+  struct glm_col *cols = malloc((k ? k : 1) * sizeof *cols);
   if (cols == NULL) {
     memset(fit, 0, sizeof *fit);
     return GSL_ENOMEM;
   }
-  for (size_t j = 0; j < k; j++) cols[j] = X + j * n;
+  for (size_t j = 0; j < k; j++) cols[j] = (struct glm_col){X + j * n, NULL};
   int st = glm_fit_cols(cols, n, k, y, w, offset, intercept, o, fit);
   free(cols);
   return st;
 }
 
-int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, const double *w,
+int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, const double *w,
                  const double *offset, int intercept, const struct glm_opts *o,
                  struct glm_fit *fit) {
   memset(fit, 0, sizeof *fit);
@@ -647,9 +685,11 @@ int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, co
   double *bold = malloc(k * sizeof *bold), *wwt2 = lean ? NULL : malloc(n * sizeof *wwt2);
   struct sepscan *sc = malloc(nc * k * sizeof *sc);
   double *zs = malloc(nc * k * sizeof *zs), *lo_hi = malloc(2 * k * sizeof *lo_hi);
+  unsigned char *small = calloc(k, 1);
   int st = GSL_ENOMEM;
   if (q == NULL || pt == NULL || scale == NULL || sd == NULL || bold == NULL ||
-      (wwt2 == NULL && !lean) || sc == NULL || zs == NULL || lo_hi == NULL)
+      (wwt2 == NULL && !lean) || sc == NULL || zs == NULL || lo_hi == NULL ||
+      small == NULL)
     goto done;
   fit->coef = calloc(k, sizeof *fit->coef);
   fit->rinv = malloc(k * k * sizeof *fit->rinv);
@@ -672,7 +712,7 @@ int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, co
     if (rowarr[a] != NULL) mem_advise_large(rowarr[a], n * sizeof(double));
   double *shift = scale + (k + 1);
   for (size_t j = 0; j <= k; j++) shift[j] = 0;
-  struct pass ps = {X, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
+  struct pass ps = {X, small, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
                     fit->eta, fit->mu, fit->wres, fit->wwt,
                     !(offset != NULL && intercept), intercept, 0, NULL};
   for (size_t c = 0; c < nc; c++) {
@@ -721,6 +761,7 @@ int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, co
     double hi = s.max0 > s.max1 ? s.max0 : s.max1, lo = s.min0 < s.min1 ? s.min0 : s.min1;
     lo_hi[2 * j] = lo;
     lo_hi[2 * j + 1] = hi;
+    small[j] = X[j].i64 != NULL && lo >= -0x1p51 && hi <= 0x1p51;
     fit->sep[j] = o->family == GLM_BINOMIAL && hi > lo ? sep_verdict(&s) : GLM_SEP_NONE;
   }
   /* Centring, as in ols.c but on the midpoint of each column's range (the
@@ -843,7 +884,7 @@ int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, co
   } else if (k == 1) {
     fit->null_deviance = dev;              /* the model is its own null model */
   } else {
-    const double *one[1] = {NULL};       /* the intercept-only model */
+    const struct glm_col one[1] = {{NULL, NULL}};   /* the intercept-only model */
     struct glm_opts o0 = *o;
     struct glm_fit f0;
     o0.lean = 1;
@@ -870,6 +911,7 @@ done:
   free(sc);
   free(zs);
   free(lo_hi);
+  free(small);
   if (st != GSL_SUCCESS) {
     size_t bc0 = fit->bad_col, br = fit->bad_row;
     glm_fini(fit);

@@ -8,6 +8,7 @@
 #define CSC_GLM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum glm_family { GLM_BINOMIAL = 0, GLM_POISSON };
 enum glm_link { GLM_LOGIT = 0, GLM_PROBIT, GLM_LOG };
@@ -74,10 +75,19 @@ struct glm_fit {
 int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
             const double *offset, int intercept, const struct glm_opts *opts,
             struct glm_fit *fit);
-/* The same with the columns given one by one: X[j] is column j (n rows),
- * NULL for a column of ones (the intercept).  The columns are only read,
- * so they may be a data frame's own storage: no n x k copy is needed. */
-int glm_fit_cols(const double *const *X, size_t n, size_t k, const double *y, const double *w,
+/* One column of the design for glm_fit_cols: n doubles (f64), or, f64
+ * NULL, n whole numbers (i64, converted a block of rows at a time, as
+ * (double)), or neither: the constant 1 (the intercept). */
+struct glm_col {
+  const double *f64;
+  const int64_t *i64;
+};
+
+/* The same with the columns given one by one (X[j], column j).  The columns
+ * are only read, so they may be a data frame's own storage: no n x k copy
+ * is needed, and the results are the same bytes as glm_fit's on the same
+ * values. */
+int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, const double *w,
                  const double *offset, int intercept, const struct glm_opts *opts,
                  struct glm_fit *fit);
 void glm_fini(struct glm_fit *fit);

@@ -340,8 +340,8 @@ static void assert_same_fit(const struct glm_fit *a, const struct glm_fit *b, si
 
 /* A logit (and a Poisson with an offset, and a weighted logit) on rows that
  * span several chunks with a ragged last one (3 x 32768 + 1001 rows): the
- * columns given one by one, the intercept as NULL, give the same bytes as
- * the n x k matrix; the lean fit (no working vectors) the same coefficients,
+ * columns given one by one, the intercept as no column and a 0/1 term as
+ * int64, give the same bytes as the n x k matrix; the lean fit (no working vectors) the same coefficients,
  * means and deviances with wres and wwt NULL; and 1, 2 and 3 threads the
  * same bytes.  (The IRLS arithmetic is the same; this holds the column
  * pointers, the constant column and the skipped stores to it.) */
@@ -350,11 +350,13 @@ static void test_columns_in_place_same_bytes(void **state) {
   enum { N = 3 * 32768 + 1001, K = 4 };
   double *X = malloc((size_t)N * K * sizeof *X), *y = malloc(N * sizeof *y);
   double *yp = malloc(N * sizeof *yp), *off = malloc(N * sizeof *off), *w = malloc(N * sizeof *w);
-  assert_true(X && y && yp && off && w);
+  int64_t *xi = malloc(N * sizeof *xi);
+  assert_true(X && y && yp && off && w && xi);
   uint64_t s = 18;
   for (size_t i = 0; i < N; i++) {
     X[i] = 1;
-    X[i + N] = (double)(lcg_next(&s) % 2);                  /* a 0/1 term */
+    xi[i] = (int64_t)(lcg_next(&s) % 2);                    /* a 0/1 term, int64 */
+    X[i + N] = (double)xi[i];
     X[i + 2 * N] = floor(unif(&s) * 1000) / 1000;           /* 3 decimals, as idaci */
     X[i + 3 * N] = (unif(&s) - 0.5) * 4;
     double eta = -3 + 0.8 * X[i + N] + 1.5 * X[i + 2 * N] - 0.4 * X[i + 3 * N];
@@ -363,7 +365,8 @@ static void test_columns_in_place_same_bytes(void **state) {
     yp[i] = (double)(lcg_next(&s) % 4);
     w[i] = 1 + (double)(lcg_next(&s) % 3);
   }
-  const double *cols[K] = {NULL, X + N, X + 2 * N, X + 3 * N};
+  /* the intercept as no column, the 0/1 term as whole numbers */
+  const struct glm_col cols[K] = {{NULL, NULL}, {NULL, xi}, {X + 2 * N, NULL}, {X + 3 * N, NULL}};
   struct {
     enum glm_family fam;
     enum glm_link link;
@@ -409,6 +412,7 @@ static void test_columns_in_place_same_bytes(void **state) {
   free(yp);
   free(off);
   free(w);
+  free(xi);
 }
 
 int main(void) {
