@@ -4,9 +4,20 @@
  * available controls without a distance to every control.  Controls that
  * have been used are switched off and every node counts its live points, so
  * a search skips exhausted regions.  The tree only prunes: every candidate
- * that could win is scored with the caller's exact distance, and the winner
- * is the smallest (distance, row), so results do not depend on the tree's
- * shape.  Pure C, no Lua. */
+ * that could win is scored with the caller's exact distance (in double, from
+ * the covariates), and the winner is the smallest (distance, row), so results
+ * do not depend on the tree's shape or on the precision of its coordinates.
+ *
+ * Compact by design (docs/performance.md, "Memory at 10M rows"): the points'
+ * coordinates are held once, in single precision and in leaf order (the
+ * median splits permute them with the rows, so a leaf is scanned from
+ * contiguous memory and no double-precision copy of all rows exists); rows
+ * and node fields are 32-bit; nodes are allocated in pairs of children in one
+ * block, and a point is switched off by walking down from the root, so there
+ * are no parent links or per-point leaf pointers.  About 4 (row) + 1 (live
+ * flag) + 4 x dim (coordinates) bytes a control, and under 2 bytes a control
+ * for the nodes.  The single-precision rounding is bounded (kd->fslack) and
+ * every pruning test is widened by it.  Pure C, no Lua. */
 #include "match_int.h"
 
 #include <math.h>
@@ -16,66 +27,57 @@
 #include <gsl/gsl_errno.h>
 #include "data/mem.h"
 
-#define KD_LEAF 8
+/* Points a leaf may hold (more only when they are all equal).  Larger leaves
+ * mean fewer nodes; a leaf's scan is a few contiguous floats a point. */
+#define KD_LEAF 16
 
-static double *node_box(const struct match_kd *kd, size_t i) { return kd->boxes + 2 * kd->dim * i; }
+static float *node_box(const struct match_kd *kd, size_t i) { return kd->boxes + 2 * kd->dim * i; }
 
-static int new_node(struct match_kd *kd, size_t lo, size_t hi, size_t parent, size_t *out) {
-  if (kd->nnode == kd->capnode) {
-    size_t cap = kd->capnode ? 2 * kd->capnode : 64;
-    struct match_kd_node *nn = realloc(kd->node, cap * sizeof *nn);
-    if (nn == NULL) return GSL_ENOMEM;
-    kd->node = nn;
-    double *nb = realloc(kd->boxes, cap * 2 * (kd->dim ? kd->dim : 1) * sizeof *nb);
-    if (nb == NULL) return GSL_ENOMEM;
-    kd->boxes = nb;
-    kd->capnode = cap;
-  }
-  size_t i = kd->nnode++;
-  struct match_kd_node *nd = &kd->node[i];
-  nd->lo = lo;
-  nd->hi = hi;
-  nd->left = nd->right = 0;
-  nd->parent = parent;
-  nd->live = hi - lo;
-  double *b = node_box(kd, i);
-  for (size_t a = 0; a < kd->dim; a++) {
+/* Bounding box of the points of node i. */
+static void set_box(struct match_kd *kd, size_t i) {
+  const size_t dim = kd->dim;
+  float *b = node_box(kd, i);
+  const struct match_kd_node *nd = &kd->node[i];
+  for (size_t a = 0; a < dim; a++) {
     b[a] = INFINITY;
-    b[kd->dim + a] = -INFINITY;
+    b[dim + a] = -INFINITY;
   }
-  for (size_t q = lo; q < hi; q++) {
-    const double *z = kd->z + kd->pt[q] * kd->dim;
-    for (size_t a = 0; a < kd->dim; a++) {
+  for (size_t q = nd->lo; q < nd->hi; q++) {
+    const float *z = kd->zc + q * dim;
+    for (size_t a = 0; a < dim; a++) {
       if (z[a] < b[a]) b[a] = z[a];
-      if (z[a] > b[kd->dim + a]) b[kd->dim + a] = z[a];
+      if (z[a] > b[dim + a]) b[dim + a] = z[a];
     }
   }
-  *out = i;
-  return GSL_SUCCESS;
 }
 
-/* Partially order pt[lo..hi-1] so that pt[mid] holds the point of rank mid
- * on coordinate a: quickselect with Dijkstra's three-way partition, which
- * stays linear when many coordinates are equal (discrete covariates). */
+/* Swap the points at positions i and j (row and coordinates). */
+static void swap_pt(struct match_kd *kd, size_t i, size_t j) {
+  uint32_t t = kd->pt[i];
+  kd->pt[i] = kd->pt[j];
+  kd->pt[j] = t;
+  float *a = kd->zc + i * kd->dim, *b = kd->zc + j * kd->dim;
+  for (size_t d = 0; d < kd->dim; d++) {
+    float v = a[d];
+    a[d] = b[d];
+    b[d] = v;
+  }
+}
+
+/* Partially order positions lo..hi-1 so that position mid holds the point
+ * of rank mid on coordinate a: quickselect with Dijkstra's three-way
+ * partition, which stays linear when many coordinates are equal (discrete
+ * covariates). */
 static void select_mid(struct match_kd *kd, size_t lo, size_t hi, size_t mid, size_t a) {
-  size_t *pt = kd->pt;
-  const double *z = kd->z;
-  size_t dim = kd->dim;
+  const size_t dim = kd->dim;
   while (hi - lo > 1) {
-    double pivot = z[pt[lo + (hi - lo) / 2] * dim + a];
+    float pivot = kd->zc[(lo + (hi - lo) / 2) * dim + a];
     size_t lt = lo, gt = hi, i = lo;
     while (i < gt) {
-      double v = z[pt[i] * dim + a];
-      if (v < pivot) {
-        size_t t = pt[lt]; pt[lt] = pt[i]; pt[i] = t;
-        lt++;
-        i++;
-      } else if (v > pivot) {
-        gt--;
-        size_t t = pt[gt]; pt[gt] = pt[i]; pt[i] = t;
-      } else {
-        i++;
-      }
+      float v = kd->zc[i * dim + a];
+      if (v < pivot) swap_pt(kd, lt++, i++);
+      else if (v > pivot) swap_pt(kd, --gt, i);
+      else i++;
     }
     if (mid < lt) hi = lt;
     else if (mid >= gt) lo = gt;
@@ -83,78 +85,78 @@ static void select_mid(struct match_kd *kd, size_t lo, size_t hi, size_t mid, si
   }
 }
 
-static int build(struct match_kd *kd, size_t lo, size_t hi, size_t parent, size_t *out) {
-  size_t me;
-  int st = new_node(kd, lo, hi, parent, &me);
-  if (st != GSL_SUCCESS) return st;
-  *out = me;
-  if (hi - lo <= KD_LEAF || kd->dim == 0) {
-    for (size_t q = lo; q < hi; q++) kd->leaf_of[q] = me;
-    return GSL_SUCCESS;
-  }
-  /* Split at the median of the widest coordinate. */
-  const double *b = node_box(kd, me);
+/* Split node me (box set) at the median of its widest coordinate, and its
+ * children in turn.  Children are allocated as a pair, so a node's two
+ * children sit side by side. */
+static void build(struct match_kd *kd, size_t me) {
+  size_t lo = kd->node[me].lo, hi = kd->node[me].hi;
+  if (hi - lo <= KD_LEAF || kd->dim == 0) return;
+  const float *b = node_box(kd, me);
   size_t a = 0;
   double wmax = -1;
   for (size_t d = 0; d < kd->dim; d++)
-    if (b[kd->dim + d] - b[d] > wmax) {
-      wmax = b[kd->dim + d] - b[d];
+    if ((double)b[kd->dim + d] - (double)b[d] > wmax) {
+      wmax = (double)b[kd->dim + d] - (double)b[d];
       a = d;
     }
-  if (!(wmax > 0)) {   /* all points equal: a leaf, however many */
-    for (size_t q = lo; q < hi; q++) kd->leaf_of[q] = me;
-    return GSL_SUCCESS;
-  }
+  if (!(wmax > 0)) return;   /* all points equal: a leaf, however many */
   size_t mid = lo + (hi - lo) / 2;
   select_mid(kd, lo, hi, mid, a);
-  size_t l, r;
-  if ((st = build(kd, lo, mid, me, &l)) != GSL_SUCCESS) return st;
-  if ((st = build(kd, mid, hi, me, &r)) != GSL_SUCCESS) return st;
-  kd->node[me].left = l;
-  kd->node[me].right = r;
-  return GSL_SUCCESS;
+  size_t k = kd->nnode;      /* capacity is reserved by match_kd_build */
+  kd->nnode += 2;
+  kd->node[me].kids = (uint32_t)k;
+  kd->node[k] = (struct match_kd_node){(uint32_t)lo, (uint32_t)mid, 0, (uint32_t)(mid - lo)};
+  kd->node[k + 1] = (struct match_kd_node){(uint32_t)mid, (uint32_t)hi, 0, (uint32_t)(hi - mid)};
+  set_box(kd, k);
+  set_box(kd, k + 1);
+  build(kd, k);
+  build(kd, k + 1);
 }
 
-int match_kd_build(struct match_kd *kd, const double *z, size_t dim, const size_t *rows, size_t m) {
+int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, size_t m,
+                   double margin, double fslack) {
   memset(kd, 0, sizeof *kd);
   kd->dim = dim;
   kd->m = m;
-  kd->z = z;
+  kd->pt = rows;
+  kd->zc = zc;
+  kd->margin = margin;
+  kd->fslack = fslack;
   if (m == 0) return GSL_SUCCESS;
-  kd->pt = malloc(m * sizeof *kd->pt);
+  /* A split node has more than KD_LEAF points and leaves at least
+   * KD_LEAF / 2 on each side, so there are at most m / (KD_LEAF / 2) leaves
+   * (one when m is smaller) and fewer than twice as many nodes.  Pages of
+   * the reserve that are never written are never made resident. */
+  kd->capnode = 2 * (m / (KD_LEAF / 2) + 1);
   kd->alive = malloc(m);
-  kd->leaf_of = malloc(m * sizeof *kd->leaf_of);
-  if (!kd->pt || !kd->alive || !kd->leaf_of) {
+  kd->node = malloc(kd->capnode * sizeof *kd->node);
+  kd->boxes = malloc(kd->capnode * 2 * (dim ? dim : 1) * sizeof *kd->boxes);
+  if (!kd->alive || !kd->node || !kd->boxes) {
     match_kd_free(kd);
     return GSL_ENOMEM;
   }
-  memcpy(kd->pt, rows, m * sizeof *rows);
   memset(kd->alive, 1, m);
-  size_t root;
-  int st = build(kd, 0, m, (size_t)-1, &root);
-  if (st != GSL_SUCCESS) {
-    match_kd_free(kd);
-    return st;
-  }
-  /* The points' coordinates again in leaf order, so a leaf is scanned
-   * from contiguous memory. */
-  kd->zc = malloc((dim > 0 ? m * dim : 1) * sizeof *kd->zc);
-  if (kd->zc == NULL) {
-    match_kd_free(kd);
-    return GSL_ENOMEM;
-  }
-  for (size_t p = 0; p < m; p++) memcpy(kd->zc + p * dim, z + kd->pt[p] * dim, dim * sizeof *z);
+  kd->nnode = 1;
+  kd->node[0] = (struct match_kd_node){0, (uint32_t)m, 0, (uint32_t)m};
+  set_box(kd, 0);
+  build(kd, 0);
   return GSL_SUCCESS;
 }
 
 void match_kd_free(struct match_kd *kd) {
-  MEM_RELEASE(kd, kd->pt, kd->alive, kd->leaf_of, kd->node, kd->boxes, kd->zc);
+  MEM_RELEASE(kd, kd->pt, kd->zc, kd->alive, kd->node, kd->boxes);
 }
 
 void match_kd_kill(struct match_kd *kd, size_t pos) {
   if (!kd->alive[pos]) return;
   kd->alive[pos] = 0;
-  for (size_t i = kd->leaf_of[pos]; i != (size_t)-1; i = kd->node[i].parent) kd->node[i].live--;
+  size_t i = 0;
+  for (;;) {
+    struct match_kd_node *nd = &kd->node[i];
+    nd->live--;
+    if (nd->kids == 0) return;
+    i = pos < kd->node[nd->kids].hi ? nd->kids : nd->kids + 1u;
+  }
 }
 
 /* ===== search ===== */
@@ -168,30 +170,37 @@ struct knn {
   const void *ctx;
   size_t *pos;     /* k best positions, ascending in (d2, row) */
   double *d2;
+  double lim;      /* the current pruning limit on tree distances (see limit) */
 };
 
 /* Squared distance from the query to a node's box, stopping early once it
  * exceeds lim (the result is then only known to be > lim). */
 static double box_d2(const struct match_kd *kd, size_t i, const double *zt, double lim) {
-  const double *b = node_box(kd, i);
+  const float *b = node_box(kd, i);
   const size_t dim = kd->dim;
   double s = 0;
   for (size_t a = 0; a < dim; a++) {
-    double d = zt[a] < b[a] ? b[a] - zt[a] : zt[a] > b[dim + a] ? zt[a] - b[dim + a] : 0;
+    double lo = b[a], hi = b[dim + a];
+    double d = zt[a] < lo ? lo - zt[a] : zt[a] > hi ? zt[a] - hi : 0;
     s += d * d;
     if (s > lim) break;
   }
   return s;
 }
 
-/* The largest tree distance that can still beat the current k-th: the
- * tree coordinates carry rounding the exact distance does not, so the bound
- * is relaxed by the margin (kd->margin, set from the coordinates' magnitude)
- * and a relative 1e-9. */
-static double bound(const struct knn *q) {
-  if (q->found < q->k) return INFINITY;
+/* The largest squared tree distance that can still beat the current k-th.
+ * The exact distance and the double-precision coordinates differ by
+ * rounding (kd->margin and a relative 1e-9, as the bound on the squared
+ * distance); the single-precision coordinates move a point by at most
+ * kd->fslack, so the tree distance to a point is within fslack of its
+ * double-precision distance: limit = (sqrt(bound) + fslack)^2, and a
+ * relative 1e-12 for the rounding of the test itself. */
+static double limit(const struct knn *q) {
+  if (q->found < q->k || isinf(q->kd->fslack)) return INFINITY;
   double worst = q->d2[q->k - 1];
-  return worst + 1e-9 * worst + q->kd->margin;
+  double b = worst + 1e-9 * worst + q->kd->margin;
+  double r = sqrt(b) + q->kd->fslack;
+  return r * r * (1 + 1e-12);
 }
 
 static void offer(struct knn *q, size_t pos) {
@@ -215,6 +224,7 @@ static void offer(struct knn *q, size_t pos) {
     q->d2[j] = d2;
     q->pos[j] = pos;
     if (q->found < q->k) q->found++;
+    q->lim = limit(q);
   }
 }
 
@@ -223,37 +233,39 @@ static void offer(struct knn *q, size_t pos) {
 static void visit(struct knn *q, size_t i, double lb) {
   const struct match_kd *kd = q->kd;
   const struct match_kd_node *nd = &kd->node[i];
-  if (nd->live == 0 || lb > bound(q)) return;
-  if (nd->left == 0) {
+  if (nd->live == 0 || lb > q->lim) return;
+  if (nd->kids == 0) {
     const size_t dim = kd->dim;
+    const double *zt = q->zt;
     for (size_t p = nd->lo; p < nd->hi; p++) {
       if (!kd->alive[p]) continue;
-      const double *z = kd->zc + p * dim;
-      double lim = bound(q), s = 0;
+      const float *z = kd->zc + p * dim;
+      double lim = q->lim, s = 0;
       for (size_t a = 0; a < dim && s <= lim; a++) {
-        double d = z[a] - q->zt[a];
+        double d = (double)z[a] - zt[a];
         s += d * d;
       }
       if (s <= lim) offer(q, p);
     }
     return;
   }
-  double lim = bound(q);
-  double dl = kd->node[nd->left].live ? box_d2(kd, nd->left, q->zt, lim) : INFINITY;
-  double dr = kd->node[nd->right].live ? box_d2(kd, nd->right, q->zt, lim) : INFINITY;
+  size_t l = nd->kids, r = l + 1;
+  double dl = kd->node[l].live ? box_d2(kd, l, q->zt, q->lim) : INFINITY;
+  double dr = kd->node[r].live ? box_d2(kd, r, q->zt, q->lim) : INFINITY;
   if (dl <= dr) {
-    visit(q, nd->left, dl);
-    visit(q, nd->right, dr);
+    visit(q, l, dl);
+    visit(q, r, dr);
   } else {
-    visit(q, nd->right, dr);
-    visit(q, nd->left, dl);
+    visit(q, r, dr);
+    visit(q, l, dl);
   }
 }
 
-size_t match_kd_knn(const struct match_kd *kd, size_t t, size_t k, match_kd_dist dist,
-                    match_kd_filter filter, const void *ctx, size_t *out_pos, double *out_d2) {
+size_t match_kd_knn(const struct match_kd *kd, const double *zt, size_t t, size_t k,
+                    match_kd_dist dist, match_kd_filter filter, const void *ctx, size_t *out_pos,
+                    double *out_d2) {
   if (kd->m == 0 || k == 0) return 0;
-  struct knn q = {kd, t, k, 0, kd->z + t * kd->dim, dist, filter, ctx, out_pos, out_d2};
-  visit(&q, 0, box_d2(kd, 0, q.zt, INFINITY));
+  struct knn q = {kd, t, k, 0, zt, dist, filter, ctx, out_pos, out_d2, INFINITY};
+  visit(&q, 0, box_d2(kd, 0, zt, INFINITY));
   return q.found;
 }
