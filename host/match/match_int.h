@@ -62,14 +62,22 @@ struct match_kd {
   size_t dim, m, nnode, capnode;
   float *zc;               /* m x dim: the points' coordinates in leaf order */
   uint32_t *pt;            /* m: the points' rows in leaf order */
-  unsigned char *alive;    /* m, by position */
-  struct match_kd_node *node;
-  float *boxes;            /* 2 * dim a node: lower bounds then upper bounds */
+  unsigned char *alive;    /* m, by position: KD_LIVE, and KD_SAME when the
+                              point's covariates equal the previous position's */
+  struct match_kd_node *node; /* while building */
+  unsigned char *rec;      /* once built: each node followed by its box (2 * dim
+                              floats: lower bounds, then upper bounds), stride
+                              bytes apart, so a search reads one cache line
+                              or two for a node and its sibling */
+  size_t stride;
   double margin;           /* slack on squared distances: rounding of the
                               double coordinates against the exact distance */
   double fslack;           /* bound on ||z - (float)z|| over the points
                               (INFINITY: no pruning at all) */
 };
+
+#define KD_LIVE 1u
+#define KD_SAME 2u
 
 /* Eligibility beyond being alive (calipers).  Return nonzero to accept. */
 typedef int (*match_kd_filter)(const void *ctx, size_t t, size_t row);
@@ -83,6 +91,15 @@ typedef double (*match_kd_dist)(const void *ctx, size_t t, size_t c);
 int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, size_t m,
                    double margin, double fslack);
 void match_kd_free(struct match_kd *kd);
+/* Within each leaf the points are in order of their coordinates, then of
+ * row, so points with equal coordinates sit together, lowest row first.
+ * Mark with KD_SAME each point whose covariates equal those of the point
+ * before it (same(ctx, row_a, row_b) nonzero): a search that finds such a
+ * point no better than the one before skips it, since its exact distance
+ * is the same and its row higher.  This keeps the work per search bounded
+ * when many controls are exact duplicates (discrete data at scale). */
+typedef int (*match_kd_same)(const void *ctx, size_t row_a, size_t row_b);
+void match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx);
 /* Switch the point at position pos off. */
 void match_kd_kill(struct match_kd *kd, size_t pos);
 /* Up to k live points accepted by filter nearest to row t (tree

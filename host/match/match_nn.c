@@ -39,6 +39,14 @@ static int nn_filter(const void *ctx, size_t t, size_t c) {
   return s->ncal == 0 || match_cal_ok(w, t, c);
 }
 
+/* The covariates of rows a and b are equal (so is any distance to them). */
+static int nn_same(const void *ctx, size_t a, size_t b) {
+  const struct match_maha *m = ((const struct nnctx *)ctx)->w->maha;
+  for (size_t j = 0; j < m->p; j++)
+    if (match_col_get(&m->x[j], a) != match_col_get(&m->x[j], b)) return 0;
+  return 1;
+}
+
 static int cmp_size(const void *a, const void *b) {
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
   return x < y ? -1 : x > y;
@@ -105,6 +113,7 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
   }
   if ((st = nn_tree(w, units, nu, mag, zt, scratch, &kd)) != GSL_SUCCESS) goto done;
   struct nnctx ctx = {w, scratch};
+  match_kd_mark_same(&kd, nn_same, &ctx);
   int filt = !isnan(w->caliper) || s->ncal > 0;
   if (!s->replace) {
     size_t live = kd.m;

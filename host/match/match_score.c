@@ -29,25 +29,38 @@ static uint64_t dkey(double x) {
 }
 
 /* idx[0..m-1] (rows, increasing) stably sorted by score: LSD radix sort on
- * 16-bit digits, stable, so ties keep row order as R's sort.list(). */
+ * 11-bit digits (six passes over the 64-bit keys), stable, so ties keep row
+ * order as R's sort.list().  2048 buckets keep every pass's scattered
+ * writes within the caches at any n (16-bit digits, 65536 buckets, do not:
+ * their cost per row grew with n); a digit that every key shares is
+ * skipped. */
+#define RADIX_BITS 11
+#define RADIX_N (1u << RADIX_BITS)
+
 static int sort_by_score(const double *score, uint32_t *idx, size_t m) {
   uint32_t *const out = idx;   /* the passes alternate between idx and tmp */
   uint64_t *key = malloc(m * sizeof *key), *key2 = malloc(m * sizeof *key2);
   uint32_t *tmp = malloc(m * sizeof *tmp);
-  size_t *cnt = malloc(65537 * sizeof *cnt);
+  size_t *cnt = malloc(RADIX_N * sizeof *cnt);
   if (!key || !key2 || !tmp || !cnt) {
     free(key); free(key2); free(tmp); free(cnt);
     return GSL_ENOMEM;
   }
   for (size_t i = 0; i < m; i++) key[i] = dkey(score[idx[i]]);
-  for (int pass = 0; pass < 4; pass++) {
-    int sh = 16 * pass;
-    memset(cnt, 0, 65537 * sizeof *cnt);
-    for (size_t i = 0; i < m; i++) cnt[((key[i] >> sh) & 0xffffu) + 1]++;
-    if (cnt[1] == m) continue;   /* every key has the same digit: nothing to do */
-    for (size_t d = 1; d <= 65536; d++) cnt[d] += cnt[d - 1];
+  for (int sh = 0; sh < 64; sh += RADIX_BITS) {
+    memset(cnt, 0, RADIX_N * sizeof *cnt);
+    for (size_t i = 0; i < m; i++) cnt[(key[i] >> sh) & (RADIX_N - 1)]++;
+    int same = 0;
+    for (size_t d = 0; d < RADIX_N && !same; d++) same = cnt[d] == m;
+    if (same) continue;   /* every key has this digit: nothing to do */
+    size_t sum = 0;
+    for (size_t d = 0; d < RADIX_N; d++) {
+      size_t c = cnt[d];
+      cnt[d] = sum;
+      sum += c;
+    }
     for (size_t i = 0; i < m; i++) {
-      size_t to = cnt[(key[i] >> sh) & 0xffffu]++;
+      size_t to = cnt[(key[i] >> sh) & (RADIX_N - 1)]++;
       tmp[to] = idx[i];
       key2[to] = key[i];
     }
