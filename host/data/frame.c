@@ -584,10 +584,13 @@ size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, si
         for (size_t i = 0; i < b; i++) miss[i] |= !(fabs(v[i]) <= DBL_MAX);
       }
     }
-    for (size_t i = 0; i < b; i++) {
-      keep[m] = i0 + i;
-      m += !miss[i];
-    }
+    if (keep == NULL)
+      for (size_t i = 0; i < b; i++) m += !miss[i];
+    else
+      for (size_t i = 0; i < b; i++) {
+        keep[m] = i0 + i;
+        m += !miss[i];
+      }
   }
   return m;
 }
