@@ -116,8 +116,8 @@ static int match_ipw_lua(lua_State *L) {
   lua_setfield(L, info, "estimand");
 
   struct lm_newcol nc[2] = {
-      {lh_optstring(L, 2, "weights_name", "weights", "a string"), "weights_name", r->w, NULL, NULL, 0.0},
-      {lh_optstring(L, 2, "ps_name", "ps", "a string"), "ps_name", ps, NULL, NULL, NAN}};
+      {lh_optstring(L, 2, "weights_name", "weights", "a string"), "weights_name", r->w, NULL, NULL, 0.0, NULL},
+      {lh_optstring(L, 2, "ps_name", "ps", "a string"), "ps_name", ps, NULL, NULL, NAN, NULL}};
   lm_push_frame_with(L, f, keep, m, nc, sc ? 1 : 2, fn);
 
   /* histogram: bins of the score by group */

@@ -748,5 +748,6 @@ int luaopen_host_model(lua_State *L) {
   lua_pop(L, 1);
   luaL_newlib(L, model_funcs);
   luaL_setfuncs(L, lmodel_ts_funcs, 0);
+  luaL_setfuncs(L, lmodel_poly_funcs, 0);
   return 1;
 }

@@ -67,5 +67,7 @@ void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const do
 /* The time-series functions of host.model (lmodel_ts.c: prais, dwtest,
  * bgtest, acf, box_test, varsoc). */
 extern const luaL_Reg lmodel_ts_funcs[];
+/* poly_coefs, for poly() formula terms (lmodel_poly.c). */
+extern const luaL_Reg lmodel_poly_funcs[];
 
 #endif

@@ -795,6 +795,7 @@ int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, c
     scale[j] = qr_pow2_scale(a);
   }
   scale[k] = 1;
+  if (centre) qr_centred(&q[0], shift, scale, lo_hi[0]);
 
   /* The start pass: deviance at mustart and the first weighted QR. */
   double devold = irls_pass(pt, nc), dev = 0;

@@ -148,6 +148,28 @@ local function degenerate_ref()
   return dref
 end
 
+-- A constant plus rounding noise (1 + u 2^-52) beside the intercept is
+-- aliased in every model, as in R's lm and glm (make_rank.R); a regressor
+-- on a small scale (1e-8 x^2) is not, and its coefficient matches lm's.
+H.case("a column that is a constant plus rounding noise is collinear with the intercept in every model", function()
+  local d = load("rank_data")
+  local msg = "column 'noise' is a linear combination of earlier columns"
+  H.raises(msg, model.ols, { data = d, y = "y", x = { "x", "noise" } })
+  H.raises(msg, model.ols, { data = d, formula = "y ~ x + noise" })
+  H.raises(msg, model.glm, { data = d, y = "count", x = { "x", "noise" }, family = "poisson" })
+  H.raises(msg, model.ols, { data = d, y = "y", x = { "x", "noise" }, vcov = "HC1" })
+  local want = {}
+  for line in io.lines(DIR .. "rank.csv") do
+    local c, q, i, v = line:match("^([%w_]+),([%w_]+),(%d+),(.+)$")
+    if c == "rank_small" and q == "coef" then want[tonumber(i)] = tonumber(v) end
+  end
+  local fit = model.ols{ data = d, y = "y", x = { "x", "small2" } }
+  for j = 1, 3 do
+    H.ok(math.abs(fit.coef[j] - want[j]) <= 1e-8 * math.abs(want[j]),
+      string.format("coef %d: %.17g, lm %.17g", j, fit.coef[j], want[j]))
+  end
+end)
+
 H.case("the rank tolerance is an option of glm (tol) and prais (rank_tol, as its tol is rho's)", function()
   local d = load("glm_illcond_data")
   local x = { "year", "year2", "year3" }
