@@ -99,7 +99,14 @@ static int match_nearest_lua(lua_State *L) {
   all[ntot - 1] = sc;
   all[ntot] = tc;
   size_t N = f->nrow, m;
-  size_t *keep = lh_complete_rows(L, all, ntot + 1, N, &m);
+  void **kbox = lh_newmem(L);
+  size_t *keep = *kbox = malloc((N ? N : 1) * sizeof *keep);
+  if (keep == NULL) return lh_error(L, "internal", "%s: not enough memory", fn);
+  m = frame_complete_rows(all, ntot + 1, N, keep);
+  if (m == N) {   /* every row is complete: no index array (LM_ROW) */
+    lh_freemem(kbox);
+    keep = NULL;
+  }
   if (m == 0) return lh_error(L, "data", "%s: no row has every value needed", fn);
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
   const char *est = lh_optstring(L, 2, "estimand", "ATT", "a string");
@@ -123,10 +130,16 @@ static int match_nearest_lua(lua_State *L) {
   s.treat = focal;
   s.score = score;
   if (maha) {
-    double *X = lh_scratch(L, m * ncov * sizeof *X);
-    for (size_t c = 0; c < ncov; c++)
-      for (size_t j = 0; j < m; j++) X[j + m * c] = frame_col_getd(cc[c], keep[j]);
-    s.X = X;
+    /* The covariates are read in place when every row is used and the
+     * column holds float64 or int64 values; others are copied as doubles. */
+    struct match_col *xc = lh_scratch(L, ncov * sizeof *xc);
+    for (size_t c = 0; c < ncov; c++) {
+      xc[c] = (struct match_col){NULL, NULL};
+      if (m == N && cc[c]->type == FRAME_F64) xc[c].f64 = cc[c]->v.f64;
+      else if (m == N && cc[c]->type == FRAME_I64) xc[c].i64 = cc[c]->v.i64;
+      else xc[c].f64 = lm_values(L, cc[c], keep, m);
+    }
+    s.xcol = xc;
     s.p = ncov;
     lua_getfield(L, 2, "xweights");
     if (!lua_isnil(L, -1)) {
@@ -167,7 +180,7 @@ static int match_nearest_lua(lua_State *L) {
       calw[c] = lua_tonumber(L, -1);
       lua_pop(L, 1);
       cstd[c] = (unsigned char)std;
-      for (size_t j = 0; j < m; j++) calX[j + m * c] = frame_col_getd(kc[c], keep[j]);
+      for (size_t j = 0; j < m; j++) calX[j + m * c] = frame_col_getd(kc[c], LM_ROW(keep, j));
     }
     s.cal_X = calX;
     s.ncal = ncal;
@@ -235,25 +248,17 @@ static int match_nearest_lua(lua_State *L) {
   lua_pushstring(L, est);
   lua_setfield(L, info, "estimand");
 
-  /* data with weights, subclass, distance */
-  double *w = lh_scratch(L, m * sizeof *w);
-  int64_t *sub = lh_scratch(L, m * sizeof *sub);
-  unsigned char *subna = lh_scratch(L, m);
-  for (size_t j = 0; j < m; j++) {
-    w[j] = r->weights[j];
-    sub[j] = r->subclass ? (int64_t)r->subclass[j] : 0;
-    subna[j] = r->subclass == NULL || r->subclass[j] == 0;
-  }
+  /* data with weights, subclass, distance: the result's own arrays */
   struct lm_newcol nc[3];
   size_t nnc = 0;
-  nc[nnc++] = (struct lm_newcol){lh_optstring(L, 2, "weights_name", "weights", "a string"), "weights_name", w,
-                                 NULL, NULL, 0.0};
+  nc[nnc++] = (struct lm_newcol){lh_optstring(L, 2, "weights_name", "weights", "a string"), "weights_name",
+                                 r->weights, NULL, NULL, 0.0, NULL};
   if (r->subclass)
     nc[nnc++] = (struct lm_newcol){lh_optstring(L, 2, "subclass_name", "subclass", "a string"),
-                                   "subclass_name", NULL, sub, subna, 0.0};
+                                   "subclass_name", NULL, NULL, NULL, 0.0, r->subclass};
   if (score)
     nc[nnc++] = (struct lm_newcol){lh_optstring(L, 2, "distance_name", "distance", "a string"),
-                                   "distance_name", score, NULL, NULL, NAN};
+                                   "distance_name", score, NULL, NULL, NAN, NULL};
   lm_push_frame_with(L, f, keep, m, nc, nnc, fn);
 
   /* pairs: one row per (focal unit, match) */
@@ -281,7 +286,7 @@ static int match_nearest_lua(lua_State *L) {
     for (size_t k = 0; k < K; k++) {
       size_t c = r->mm[i * K + k];
       if (c == MATCH_NONE) continue;
-      size_t a = keep[r->treated[i]] + 1, b = keep[c] + 1;
+      size_t a = LM_ROW(keep, r->treated[i]) + 1, b = LM_ROW(keep, c) + 1;
       pcol[0]->v.i64[q] = (int64_t)(atc ? b : a);
       pcol[1]->v.i64[q] = (int64_t)(atc ? a : b);
       pcol[2]->v.i64[q] = (int64_t)k + 1;

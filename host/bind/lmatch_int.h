@@ -14,6 +14,10 @@
 
 /* Options and names: lh_opt* in lhelp.h. */
 
+/* The frame row of kept position j: keep[j], or j itself when keep is NULL
+ * (every row is complete; the helpers below accept a NULL keep). */
+#define LM_ROW(keep, j) ((keep) ? (keep)[j] : (j))
+
 /* The frame (argument 1) and the spec table (argument 2) every matching
  * and weighting function takes; returns spec.treat, the treatment column's
  * name, raising when it is missing.  [-0, +0, v] */
@@ -48,7 +52,8 @@ int32_t *lm_strata(lua_State *L, const struct frame_col *const *cols, size_t nc,
 /* Propensity score by glm() (binomial; logit or probit link) on [1, cols]
  * over rows keep[] with outcome treat: fitted probabilities, or the linear
  * predictor when linear.  Raises with domain words on separation,
- * non-convergence or collinearity.  Scratch.  [-0, +1, e]
+ * non-convergence or collinearity.  The scores belong to the userdata
+ * pushed (the fit's box, freed with it).  [-0, +1, e]
  * The number of IRLS iterations goes to *iter (may be NULL). */
 double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *cols,
                   const char *const *names, size_t nc, const size_t *keep, size_t m,
@@ -64,6 +69,7 @@ struct lm_newcol {
   const int64_t *i64;     /* m values (with i64_na[j] set: missing), or NULL */
   const unsigned char *i64_na;
   double f64_fill;        /* value for rows not kept (NaN: missing) */
+  const uint32_t *u32;    /* or m values for an int64 column, 0 missing */
 };
 void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep, size_t m,
                         const struct lm_newcol *cols, size_t ncols, const char *fn);

@@ -62,7 +62,7 @@ unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *k
   free(v);
   if (bad < m)
     lh_error(L, "data", "%s: the treatment column '%s' must hold 0/1 or true/false; row %d holds %f",
-             fn, c->name, (int)keep[bad] + 1, vb);   /* lua_pushfstring knows %f, not %g */
+             fn, c->name, (int)LM_ROW(keep, bad) + 1, vb);   /* lua_pushfstring knows %f, not %g */
   return t;
 }
 
@@ -90,7 +90,7 @@ struct strata_ctx {
 
 /* Compare kept positions a and b on the columns (no missing values here). */
 static int pos_cmp(const struct strata_ctx *s, size_t a, size_t b) {
-  size_t ra = s->keep[a], rb = s->keep[b];
+  size_t ra = LM_ROW(s->keep, a), rb = LM_ROW(s->keep, b);
   for (size_t j = 0; j < s->nc; j++) {
     const struct frame_col *c = s->cols[j];
     if (c->type == FRAME_CAT) {
@@ -157,16 +157,23 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
   if (m <= k)
     lh_error(L, "analysis", "%s: %d usable rows for a propensity model with %d coefficients", fn, (int)m,
                (int)k);
-  double *X = lh_scratch(L, m * k * sizeof *X), *y = lh_scratch(L, m * sizeof *y);
-  for (size_t j = 0; j < m; j++) {
-    X[j] = 1;
-    y[j] = treat[j];
-  }
-  lh_gather_cols(L, cols, nc, keep, m, X + m);
+  /* The covariates as the frame's own columns where they can be (no n x k
+   * copy), the intercept as NULL; only the scores are kept from the fit. */
+  struct glm_col *X = lh_scratch(L, k * sizeof *X);
+  const double **vp = lh_scratch(L, k * sizeof *vp);
+  const int64_t **ip = lh_scratch(L, k * sizeof *ip);
+  lh_column_views(L, cols, nc, keep, m, vp, ip);
+  X[0] = (struct glm_col){NULL, NULL};
+  for (size_t j = 0; j < nc; j++) X[j + 1] = (struct glm_col){vp[j], ip[j]};
+  lua_remove(L, -2);   /* ip */
+  lua_remove(L, -2);   /* vp; the gathered block stays */
+  double *y = lh_scratch(L, m * sizeof *y);
+  for (size_t j = 0; j < m; j++) y[j] = treat[j];
   struct glmbox *b = lh_newbox(L, sizeof *b, "host.match.glmbox", glmbox_gc);
   struct glm_opts o = glm_opts_default(GLM_BINOMIAL, probit ? GLM_PROBIT : GLM_LOGIT);
+  o.lean = 1;
   b->live = 1;
-  int st = glm_fit(X, m, k, y, NULL, NULL, 1, &o, &b->fit);
+  int st = glm_fit_cols(X, m, k, y, NULL, NULL, 1, &o, &b->fit);
   struct glm_fit *g = &b->fit;
   if (st == GSL_ESING) {
     size_t bc = g->bad_col;
@@ -183,13 +190,18 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
                  g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete", names[j - 1]);
   if (!g->converged)
     lh_error(L, "analysis", "%s: the propensity model did not converge in %d iterations", fn, o.maxit);
-  double *ps = lh_scratch(L, m * sizeof *ps);
-  memcpy(ps, linear ? g->eta : g->mu, m * sizeof *ps);
+  /* The scores are the fit's own array (no copy): the box stays on the
+   * stack in place of a scratch block and frees it; the other n-vector
+   * goes at once. */
+  double *ps = linear ? g->eta : g->mu;
+  free(linear ? g->mu : g->eta);
+  if (linear)
+    g->mu = NULL;
+  else
+    g->eta = NULL;
   if (iter) *iter = g->iter;
-  glm_fini(g);
-  b->live = 0;
-  lua_remove(L, -2);   /* the box; ps stays */
-  lua_remove(L, -2);   /* y */
+  lua_remove(L, -2);   /* y; the box stays */
+  lua_remove(L, -2);   /* the gathered columns */
   lua_remove(L, -2);   /* X */
   return ps;
 }
@@ -208,12 +220,13 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
   for (size_t c = 0; c < ncols; c++) {
     const struct lm_newcol *nc = &cols[c];
     struct frame_col *col = frame_col_new(nc->name, nc->f64 ? FRAME_F64 : FRAME_I64, n, NULL);
+    int all = m == n;   /* every row kept (keep[j] == j): no fill */
     if (col == NULL || frame_col_resize(col, n) != 0) {
       frame_col_free(col);
       lh_error(L, "internal", "not enough memory");
     }
     int bad = 0;
-    if (nc->f64 && m == n) {   /* every row kept (keep[j] == j): no fill */
+    if (nc->f64 && all) {
       memcpy(col->v.f64, nc->f64, n * sizeof *nc->f64);
       for (size_t i = 0; i < n && !bad; i++)
         if (isnan(nc->f64[i])) bad = frame_col_set_na(col, i, NA_CALC) != 0;
@@ -222,8 +235,17 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
       if (isnan(nc->f64_fill))
         for (size_t i = 0; i < n && !bad; i++) bad = frame_col_set_na(col, i, NA_CALC) != 0;
       for (size_t j = 0; j < m; j++) {
-        col->v.f64[keep[j]] = nc->f64[j];
-        if (col->na) col->na[keep[j]] = isnan(nc->f64[j]) ? NA_CALC : NA_NONE;
+        col->v.f64[LM_ROW(keep, j)] = nc->f64[j];
+        if (col->na) col->na[LM_ROW(keep, j)] = isnan(nc->f64[j]) ? NA_CALC : NA_NONE;
+      }
+    } else if (nc->u32) {   /* 0 is missing */
+      for (size_t i = 0; i < n && !bad; i++) {
+        col->v.i64[i] = 0;
+        bad = frame_col_set_na(col, i, NA_CALC) != 0;
+      }
+      for (size_t j = 0; j < m && !bad; j++) {
+        col->v.i64[LM_ROW(keep, j)] = nc->u32[j];
+        if (nc->u32[j]) col->na[LM_ROW(keep, j)] = NA_NONE;
       }
     } else {
       for (size_t i = 0; i < n && !bad; i++) {
@@ -231,8 +253,8 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
         bad = frame_col_set_na(col, i, NA_CALC) != 0;
       }
       for (size_t j = 0; j < m && !bad; j++) {
-        col->v.i64[keep[j]] = nc->i64[j];
-        if (!(nc->i64_na && nc->i64_na[j])) col->na[keep[j]] = NA_NONE;
+        col->v.i64[LM_ROW(keep, j)] = nc->i64[j];
+        if (!(nc->i64_na && nc->i64_na[j])) col->na[LM_ROW(keep, j)] = NA_NONE;
       }
     }
     if (bad || frame_add(o, col) != 0) {

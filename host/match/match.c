@@ -118,11 +118,11 @@ static int check_spec(const struct match_spec *s, char *err, size_t errlen) {
     snprintf(err, errlen, "ratio must be at least 1");
     return GSL_EINVAL;
   }
-  if (s->score == NULL && s->X == NULL) {
+  if (s->score == NULL && s->X == NULL && s->xcol == NULL) {
     snprintf(err, errlen, "need a score or covariates for the distance");
     return GSL_EINVAL;
   }
-  if (s->X != NULL && s->p == 0) {
+  if ((s->X != NULL || s->xcol != NULL) && s->p == 0) {
     snprintf(err, errlen, "Mahalanobis distance needs at least one covariate");
     return GSL_EINVAL;
   }
@@ -225,7 +225,7 @@ static int weights_subclass(const struct match_spec *s, struct match_result *r) 
   r->weights = calloc(n, sizeof *r->weights);
   if (r->weights == NULL) return GSL_ENOMEM;
   if (!s->replace) {
-    r->subclass = calloc(n, sizeof *r->subclass);
+    r->subclass = calloc(n, sizeof *r->subclass);   /* 32-bit: n < 2^32 - 1 */
     if (r->subclass == NULL) return GSL_ENOMEM;
   }
   for (size_t i = 0; i < r->n1; i++) {
@@ -235,11 +235,11 @@ static int weights_subclass(const struct match_spec *s, struct match_result *r) 
     if (m == 0) continue;
     r->weights[r->treated[i]] += 1.0;
     r->n1_matched++;
-    if (r->subclass) r->subclass[r->treated[i]] = ++r->nsub;
+    if (r->subclass) r->subclass[r->treated[i]] = (uint32_t)++r->nsub;
     for (size_t j = 0; j < K; j++)
       if (row[j] != MATCH_NONE) {
         r->weights[row[j]] += 1.0 / (double)m;
-        if (r->subclass) r->subclass[row[j]] = r->nsub;
+        if (r->subclass) r->subclass[row[j]] = (uint32_t)r->nsub;
       }
   }
   double sum0 = 0;
@@ -255,23 +255,31 @@ static int weights_subclass(const struct match_spec *s, struct match_result *r) 
 }
 
 /* Exact strata: counting sort of rows by code.  first[g]..first[g+1]-1 in
- * byrow[] are the rows of stratum g (increasing). */
-static int strata(const struct match_spec *s, size_t *ng, size_t **first, size_t **byrow) {
+ * byrow[] are the rows of stratum g (increasing).  Without exact strata
+ * there is one stratum of every row and byrow stays NULL (match_unit). */
+static int strata(const struct match_spec *s, size_t *ng, size_t **first, uint32_t **byrow) {
   size_t n = s->n, G = 1;
+  *byrow = NULL;
   if (s->exact)
     for (size_t i = 0; i < n; i++)
       if ((size_t)s->exact[i] + 1 > G) G = (size_t)s->exact[i] + 1;
   *first = calloc(G + 1, sizeof **first);
-  *byrow = malloc(n * sizeof **byrow);
-  if (!*first || !*byrow) return GSL_ENOMEM;
-  for (size_t i = 0; i < n; i++) (*first)[(s->exact ? (size_t)s->exact[i] : 0) + 1]++;
-  for (size_t g = 0; g < G; g++) (*first)[g + 1] += (*first)[g];
-  size_t *fill = malloc((G ? G : 1) * sizeof *fill);
-  if (!fill) return GSL_ENOMEM;
-  memcpy(fill, *first, G * sizeof *fill);
-  for (size_t i = 0; i < n; i++) (*byrow)[fill[s->exact ? (size_t)s->exact[i] : 0]++] = i;
-  free(fill);
+  if (!*first) return GSL_ENOMEM;
   *ng = G;
+  (*first)[1] = n;
+  if (!s->exact) return GSL_SUCCESS;
+  (*first)[1] = 0;
+  *byrow = malloc(n * sizeof **byrow);
+  size_t *fill = malloc((G ? G : 1) * sizeof *fill);
+  if (!*byrow || !fill) {
+    free(fill);
+    return GSL_ENOMEM;
+  }
+  for (size_t i = 0; i < n; i++) (*first)[(size_t)s->exact[i] + 1]++;
+  for (size_t g = 0; g < G; g++) (*first)[g + 1] += (*first)[g];
+  memcpy(fill, *first, G * sizeof *fill);
+  for (size_t i = 0; i < n; i++) (*byrow)[fill[s->exact[i]]++] = (uint32_t)i;
+  free(fill);
   return GSL_SUCCESS;
 }
 
@@ -281,32 +289,35 @@ int match_nearest(const struct match_spec *s, struct match_result *r, char *err,
   int st = check_spec(s, err, errlen);
   if (st != GSL_SUCCESS) return st;
   size_t n = s->n, K = s->ratio;
+  if (n >= UINT32_MAX) {
+    snprintf(err, errlen, "too many rows to match (%zu; at most %u)", n, UINT32_MAX - 1u);
+    return GSL_EINVAL;
+  }
   r->n = n;
   r->ratio = K;
   r->caliper = NAN;
   size_t n1 = 0;
   for (size_t i = 0; i < n; i++) n1 += s->treat[i] != 0;
   r->n1 = n1;
+  int maha_dist = s->X != NULL || s->xcol != NULL;
   if (n1 == 0 || n1 == n) {
     snprintf(err, errlen, n1 == 0 ? "there are no treated units" : "there are no control units");
     return GSL_EINVAL;
   }
   struct match_maha maha;
   memset(&maha, 0, sizeof maha);
-  size_t *tix = NULL, *ord = NULL, *first = NULL, *byrow = NULL, *units = NULL, *sord = NULL,
-         *tpos = NULL, *work = NULL, *rank = NULL;
-  double *z = NULL, *zwork = NULL, cal;
+  size_t *ord = NULL, *first = NULL, *units = NULL, *sord = NULL, *work = NULL, *rank = NULL;
+  uint32_t *byrow = NULL, *tpos = NULL;
+  double cal;
   r->treated = malloc(n1 * sizeof *r->treated);
   r->mm = malloc(n1 * K * sizeof *r->mm);
   r->dist = malloc(n1 * K * sizeof *r->dist);
-  tix = malloc(n * sizeof *tix);
   ord = malloc(n1 * sizeof *ord);
   tpos = malloc(n1 * sizeof *tpos);
   st = GSL_ENOMEM;
-  if (!r->treated || !r->mm || !r->dist || !tix || !ord || !tpos) goto fail;
+  if (!r->treated || !r->mm || !r->dist || !ord || !tpos) goto fail;
   for (size_t i = 0, k = 0; i < n; i++)
     if (s->treat[i]) {
-      tix[i] = k;
       r->treated[k++] = i;
     }
   for (size_t i = 0; i < n1 * K; i++) {
@@ -318,46 +329,39 @@ int match_nearest(const struct match_spec *s, struct match_result *r, char *err,
    * forces "data"). */
   enum match_order o = s->replace ? MATCH_DATA : s->order;
   if ((st = base_order(s, o, r->treated, n1, ord)) != GSL_SUCCESS) goto fail;
-  struct match_work w = {s, r, tix, cal, r->cal_raw, NULL, NULL, 0, tpos};
-  if (s->X != NULL) {
+  struct match_work w = {s, r, cal, r->cal_raw, NULL, tpos};
+  if (maha_dist) {
     if ((st = match_maha_init(&maha, s, err, errlen)) != GSL_SUCCESS) goto fail;
     r->maha_rank = maha.r;
     r->maha_dropped = maha.dropped;
     r->maha_pinv = maha.pinv;
-    z = malloc((maha.r > 0 ? n * maha.r : 1) * sizeof *z);
-    zwork = malloc((s->p ? s->p : 1) * sizeof *zwork);
-    st = GSL_ENOMEM;
-    if (!z || !zwork) goto fail;
-    double mag = match_maha_coords(&maha, s->X, n, z, zwork);
     w.maha = &maha;
-    w.z = z;
-    w.zmargin = 1e-9 * (1 + mag) * (1 + mag);
   }
   size_t G;
   if ((st = strata(s, &G, &first, &byrow)) != GSL_SUCCESS) goto fail;
   /* Position of each treated row in the base order, to order a stratum. */
-  units = malloc(n * sizeof *units);
+  units = malloc(n1 * sizeof *units);
   sord = malloc(n1 * sizeof *sord);
   work = malloc(n1 * sizeof *work);
   rank = malloc(n1 * sizeof *rank);
   st = GSL_ENOMEM;
   if (!units || !sord || !work || !rank) goto fail;
-  for (size_t i = 0; i < n1; i++) rank[tix[ord[i]]] = i;   /* place in the base order */
+  for (size_t i = 0; i < n1; i++) rank[match_tix(r, ord[i])] = i;   /* place in the base order */
   struct match_rng rng;
   if (o == MATCH_RANDOM) match_rng_seed(&rng, s->seed);
   int any_common = 0;
   for (size_t g = 0; g < G; g++) {
     size_t nu = first[g + 1] - first[g], nt = 0;
     if (nu == 0) continue;
-    const size_t *rows = byrow + first[g];
-    for (size_t q = 0; q < nu; q++) nt += s->treat[rows[q]] != 0;
+    const uint32_t *rows = byrow ? byrow + first[g] : NULL;
+    for (size_t q = 0; q < nu; q++) nt += s->treat[match_unit(rows, q)] != 0;
     if (nt == 0) continue;
     any_common |= nt < nu;
     /* The stratum's treated rows in matching order. */
     if (o == MATCH_RANDOM) {
       size_t k = 0;
       for (size_t q = 0; q < nu; q++)
-        if (s->treat[rows[q]]) units[k++] = rows[q];
+        if (s->treat[match_unit(rows, q)]) units[k++] = match_unit(rows, q);
       match_rng_perm(&rng, nt, work, sord);
       for (size_t q = 0; q < nt; q++) sord[q] = units[work[q]];
     } else if (G == 1) {
@@ -366,11 +370,11 @@ int match_nearest(const struct match_spec *s, struct match_result *r, char *err,
       /* The stratum's treated in base order: sort their base-order ranks. */
       size_t k = 0;
       for (size_t q = 0; q < nu; q++)
-        if (s->treat[rows[q]]) work[k++] = rank[tix[rows[q]]];
+        if (s->treat[match_unit(rows, q)]) work[k++] = rank[match_tix(r, match_unit(rows, q))];
       qsort(work, nt, sizeof *work, cmp_size);
       for (size_t q = 0; q < nt; q++) sord[q] = ord[work[q]];
     }
-    if (s->X != NULL)
+    if (maha_dist)
       st = match_nn_stratum(&w, rows, nu, sord, nt);
     else
       st = match_score_stratum(&w, rows, nu, sord, nt);
@@ -395,7 +399,6 @@ fail:
   match_result_fini(r);
 done:
   match_maha_fini(&maha);
-  free(tix);
   free(ord);
   free(first);
   free(byrow);
@@ -404,7 +407,5 @@ done:
   free(tpos);
   free(work);
   free(rank);
-  free(z);
-  free(zwork);
   return st;
 }

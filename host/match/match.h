@@ -10,7 +10,12 @@
  * search MatchIt uses for Mahalanobis), match_maha.c (the distance),
  * match_kd.c (k-d tree of controls), match_rng.c (R's random numbers).
  * Memory is O(n + n1 * ratio): distances are computed per treated unit on
- * the fly, never as an n1 x n0 matrix.  docs/methods/matching.md has the
+ * the fly, never as an n1 x n0 matrix.  Covariates can be read in place
+ * (xcol: the frame's own float64 or int64 columns, no copy); beyond them a
+ * Mahalanobis match holds about 4 + 4 + 1 + 4 x (rank) bytes a control (row
+ * index, treated index, live flag, single-precision tree coordinates) and
+ * 12 bytes a row of result (weights, subclass); row indices are 32-bit, so
+ * n must stay below 2^32 - 1.  docs/methods/matching.md has the
  * definitions and where they differ from MatchIt (ties under rounding). */
 #ifndef CSC_MATCH_H
 #define CSC_MATCH_H
@@ -25,6 +30,13 @@
  * replacement the order cannot matter and DATA is used (match_default_order). */
 enum match_order { MATCH_DATA = 0, MATCH_LARGEST, MATCH_SMALLEST, MATCH_RANDOM };
 
+/* A covariate column read in place: exactly one of f64 and i64 is set, n
+ * values (an int64 value v reads as (double)v, as a gathered copy would). */
+struct match_col {
+  const double *f64;
+  const int64_t *i64;
+};
+
 struct match_spec {
   size_t n;                        /* rows */
   const unsigned char *treat;      /* n: 1 focal (treated), 0 control */
@@ -35,6 +47,7 @@ struct match_spec {
    * mahvars). */
   const double *score;             /* n or NULL */
   const double *X;                 /* n x p column-major, or NULL */
+  const struct match_col *xcol;    /* or (with X NULL) p columns read in place */
   size_t p;
   const double *xweights;          /* p or NULL: per-covariate weights >= 0 */
   const int32_t *exact;            /* n stratum codes >= 0, or NULL.  For the
@@ -62,7 +75,7 @@ struct match_result {
   double *dist;        /* n1 x ratio: distance of each pair (|score difference|
                           or Mahalanobis distance), NaN where mm is MATCH_NONE */
   double *weights;     /* n: matching weights as MatchIt (see match.c) */
-  size_t *subclass;    /* n: 1..nsub, 0 unmatched; NULL with replacement */
+  uint32_t *subclass;  /* n: 1..nsub, 0 unmatched; NULL with replacement */
   size_t nsub;
   size_t n1_matched, n0_matched;
   double caliper;      /* caliper on the score in score units, NaN if none */

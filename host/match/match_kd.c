@@ -4,9 +4,28 @@
  * available controls without a distance to every control.  Controls that
  * have been used are switched off and every node counts its live points, so
  * a search skips exhausted regions.  The tree only prunes: every candidate
- * that could win is scored with the caller's exact distance, and the winner
- * is the smallest (distance, row), so results do not depend on the tree's
- * shape.  Pure C, no Lua. */
+ * that could win is scored with the caller's exact distance (in double, from
+ * the covariates), and the winner is the smallest (distance, row), so results
+ * do not depend on the tree's shape or on the precision of its coordinates.
+ *
+ * Compact by design (docs/performance.md, "Memory at 10M rows"): the points'
+ * coordinates are held once, in single precision and in leaf order (the
+ * splits permute them with the rows, so a leaf is scanned from contiguous
+ * memory and no double-precision copy of all rows exists); rows and node
+ * fields are 32-bit; a node's two children are allocated side by side, each
+ * node with its box in one record, and a point is switched off by walking
+ * down from the root, so there are no parent links or per-point leaf
+ * pointers.  About 4 (row) + 1 (flags) + 4 x dim (coordinates) bytes a
+ * control, and 2-4 bytes a control for the nodes.  The single-precision
+ * rounding is bounded (kd->fslack) and every pruning test is widened by it.
+ *
+ * Linear work per level: a split costs one three-way partition around the
+ * median of a small sample (the exact median only when the sample misleads),
+ * and the tight boxes are computed once, bottom up, after the splits.
+ * Within a leaf, points with equal covariates sit together, lowest row
+ * first, and a search skips the rest of such a run once one has lost, so
+ * exact duplicates (many at scale on discrete data) cost one distance each.
+ * Pure C, no Lua. */
 #include "match_int.h"
 
 #include <math.h>
@@ -16,145 +35,269 @@
 #include <gsl/gsl_errno.h>
 #include "data/mem.h"
 
-#define KD_LEAF 8
+/* Points a leaf may hold (more only when they are all equal).  Larger leaves
+ * mean fewer nodes; a leaf's scan is a few contiguous floats a point. */
+#define KD_LEAF 32
 
-static double *node_box(const struct match_kd *kd, size_t i) { return kd->boxes + 2 * kd->dim * i; }
-
-static int new_node(struct match_kd *kd, size_t lo, size_t hi, size_t parent, size_t *out) {
-  if (kd->nnode == kd->capnode) {
-    size_t cap = kd->capnode ? 2 * kd->capnode : 64;
-    struct match_kd_node *nn = realloc(kd->node, cap * sizeof *nn);
-    if (nn == NULL) return GSL_ENOMEM;
-    kd->node = nn;
-    double *nb = realloc(kd->boxes, cap * 2 * (kd->dim ? kd->dim : 1) * sizeof *nb);
-    if (nb == NULL) return GSL_ENOMEM;
-    kd->boxes = nb;
-    kd->capnode = cap;
-  }
-  size_t i = kd->nnode++;
-  struct match_kd_node *nd = &kd->node[i];
-  nd->lo = lo;
-  nd->hi = hi;
-  nd->left = nd->right = 0;
-  nd->parent = parent;
-  nd->live = hi - lo;
-  double *b = node_box(kd, i);
-  for (size_t a = 0; a < kd->dim; a++) {
-    b[a] = INFINITY;
-    b[kd->dim + a] = -INFINITY;
-  }
-  for (size_t q = lo; q < hi; q++) {
-    const double *z = kd->z + kd->pt[q] * kd->dim;
-    for (size_t a = 0; a < kd->dim; a++) {
-      if (z[a] < b[a]) b[a] = z[a];
-      if (z[a] > b[kd->dim + a]) b[kd->dim + a] = z[a];
-    }
-  }
-  *out = i;
-  return GSL_SUCCESS;
+/* Node i and its box in the built tree. */
+static struct match_kd_node *nd_at(const struct match_kd *kd, size_t i) {
+  return (struct match_kd_node *)(void *)(kd->rec + i * kd->stride);
+}
+static float *node_box(const struct match_kd *kd, size_t i) {
+  return (float *)(void *)(kd->rec + i * kd->stride + sizeof(struct match_kd_node));
 }
 
-/* Partially order pt[lo..hi-1] so that pt[mid] holds the point of rank mid
- * on coordinate a: quickselect with Dijkstra's three-way partition, which
- * stays linear when many coordinates are equal (discrete covariates). */
-static void select_mid(struct match_kd *kd, size_t lo, size_t hi, size_t mid, size_t a) {
-  size_t *pt = kd->pt;
-  const double *z = kd->z;
-  size_t dim = kd->dim;
-  while (hi - lo > 1) {
-    double pivot = z[pt[lo + (hi - lo) / 2] * dim + a];
-    size_t lt = lo, gt = hi, i = lo;
-    while (i < gt) {
-      double v = z[pt[i] * dim + a];
-      if (v < pivot) {
-        size_t t = pt[lt]; pt[lt] = pt[i]; pt[i] = t;
-        lt++;
-        i++;
-      } else if (v > pivot) {
-        gt--;
-        size_t t = pt[gt]; pt[gt] = pt[i]; pt[i] = t;
-      } else {
-        i++;
-      }
+/* Bounding box of the points of node i (a leaf). */
+static void leaf_box(struct match_kd *kd, size_t i) {
+  const size_t dim = kd->dim;
+  float *b = node_box(kd, i);
+  const struct match_kd_node *nd = nd_at(kd, i);
+  for (size_t a = 0; a < dim; a++) {
+    b[a] = INFINITY;
+    b[dim + a] = -INFINITY;
+  }
+  for (size_t q = nd->lo; q < nd->hi; q++) {
+    const float *z = kd->zc + q * dim;
+    for (size_t a = 0; a < dim; a++) {
+      if (z[a] < b[a]) b[a] = z[a];
+      if (z[a] > b[dim + a]) b[dim + a] = z[a];
     }
+  }
+}
+
+/* Swap the points at positions i and j (row and coordinates). */
+static void swap_pt(struct match_kd *kd, size_t i, size_t j) {
+  uint32_t t = kd->pt[i];
+  kd->pt[i] = kd->pt[j];
+  kd->pt[j] = t;
+  float *a = kd->zc + i * kd->dim, *b = kd->zc + j * kd->dim;
+  for (size_t d = 0; d < kd->dim; d++) {
+    float v = a[d];
+    a[d] = b[d];
+    b[d] = v;
+  }
+}
+
+/* Dijkstra's three-way partition of positions lo..hi-1 on coordinate a
+ * around pivot: [lo, *lt) below, [*lt, *gt) equal, [*gt, hi) above.  It
+ * stays linear when many coordinates are equal (discrete covariates). */
+static void partition3(struct match_kd *kd, size_t lo, size_t hi, size_t a, float pivot,
+                       size_t *lt_out, size_t *gt_out) {
+  const size_t dim = kd->dim;
+  size_t lt = lo, gt = hi, i = lo;
+  while (i < gt) {
+    float v = kd->zc[i * dim + a];
+    if (v < pivot) swap_pt(kd, lt++, i++);
+    else if (v > pivot) swap_pt(kd, --gt, i);
+    else i++;
+  }
+  *lt_out = lt;
+  *gt_out = gt;
+}
+
+/* Partially order positions lo..hi-1 so that position mid holds the point
+ * of rank mid on coordinate a (quickselect). */
+static void select_mid(struct match_kd *kd, size_t lo, size_t hi, size_t mid, size_t a) {
+  while (hi - lo > 1) {
+    size_t lt, gt;
+    partition3(kd, lo, hi, a, kd->zc[(lo + (hi - lo) / 2) * kd->dim + a], &lt, &gt);
     if (mid < lt) hi = lt;
     else if (mid >= gt) lo = gt;
     else return;
   }
 }
 
-static int build(struct match_kd *kd, size_t lo, size_t hi, size_t parent, size_t *out) {
-  size_t me;
-  int st = new_node(kd, lo, hi, parent, &me);
-  if (st != GSL_SUCCESS) return st;
-  *out = me;
-  if (hi - lo <= KD_LEAF || kd->dim == 0) {
-    for (size_t q = lo; q < hi; q++) kd->leaf_of[q] = me;
-    return GSL_SUCCESS;
-  }
-  /* Split at the median of the widest coordinate. */
-  const double *b = node_box(kd, me);
-  size_t a = 0;
-  double wmax = -1;
-  for (size_t d = 0; d < kd->dim; d++)
-    if (b[kd->dim + d] - b[d] > wmax) {
-      wmax = b[kd->dim + d] - b[d];
-      a = d;
+/* A sample of KD_SAMPLE points spread evenly over positions lo..hi-1: the
+ * split is chosen from it (the widest coordinate over the sample, and the
+ * sample's median as the pivot), so a node costs one partition pass and no
+ * scan for its bounding box.  Boxes are computed once the tree stands. */
+#define KD_SAMPLE 31
+
+static size_t sample_at(size_t lo, size_t hi, size_t i, size_t cnt) {
+  return lo + (2 * i + 1) * (hi - lo) / (2 * cnt);
+}
+
+/* The coordinate of widest spread over the sample; -1 when the sample
+ * shows none (then over every point: -1 when they are all equal). */
+static ptrdiff_t split_axis(const struct match_kd *kd, size_t lo, size_t hi) {
+  const size_t dim = kd->dim;
+  size_t cnt = hi - lo < KD_SAMPLE ? hi - lo : KD_SAMPLE;
+  ptrdiff_t best = -1;
+  double wmax = 0;
+  for (int pass = 0; pass < 2 && best < 0; pass++)
+    for (size_t a = 0; a < dim; a++) {
+      float mn = INFINITY, mx = -INFINITY;
+      size_t k = pass == 0 ? cnt : hi - lo;
+      for (size_t i = 0; i < k; i++) {
+        float v = kd->zc[(pass == 0 ? sample_at(lo, hi, i, cnt) : lo + i) * dim + a];
+        mn = v < mn ? v : mn;
+        mx = v > mx ? v : mx;
+      }
+      if ((double)mx - (double)mn > wmax) {
+        wmax = (double)mx - (double)mn;
+        best = (ptrdiff_t)a;
+      }
     }
-  if (!(wmax > 0)) {   /* all points equal: a leaf, however many */
-    for (size_t q = lo; q < hi; q++) kd->leaf_of[q] = me;
-    return GSL_SUCCESS;
+  return best;
+}
+
+static int new_pair(struct match_kd *kd, size_t *k) {
+  if (kd->nnode + 2 > kd->capnode) {
+    size_t cap = kd->capnode + kd->capnode / 2 + 2;
+    struct match_kd_node *nn = realloc(kd->node, cap * sizeof *nn);
+    if (nn == NULL) return GSL_ENOMEM;
+    kd->node = nn;
+    kd->capnode = cap;
   }
-  size_t mid = lo + (hi - lo) / 2;
-  select_mid(kd, lo, hi, mid, a);
-  size_t l, r;
-  if ((st = build(kd, lo, mid, me, &l)) != GSL_SUCCESS) return st;
-  if ((st = build(kd, mid, hi, me, &r)) != GSL_SUCCESS) return st;
-  kd->node[me].left = l;
-  kd->node[me].right = r;
+  *k = kd->nnode;
+  kd->nnode += 2;
   return GSL_SUCCESS;
 }
 
-int match_kd_build(struct match_kd *kd, const double *z, size_t dim, const size_t *rows, size_t m) {
+/* Split node me at (about) the median of its widest coordinate, and its
+ * children in turn.  Children are allocated as a pair, so a node's two
+ * children sit side by side, after their parent.  A split keeps at least an
+ * eighth of the points on each side (else the exact median is taken), so
+ * the depth stays logarithmic. */
+static int build(struct match_kd *kd, size_t me) {
+  size_t lo = kd->node[me].lo, hi = kd->node[me].hi;
+  if (hi - lo <= KD_LEAF || kd->dim == 0) return GSL_SUCCESS;
+  ptrdiff_t ax = split_axis(kd, lo, hi);
+  if (ax < 0) return GSL_SUCCESS;   /* all points equal: a leaf, however many */
+  size_t a = (size_t)ax, mid = lo + (hi - lo) / 2, cnt = hi - lo < KD_SAMPLE ? hi - lo : KD_SAMPLE;
+  float v[KD_SAMPLE];
+  for (size_t i = 0; i < cnt; i++) {
+    float x = kd->zc[sample_at(lo, hi, i, cnt) * kd->dim + a];
+    size_t j = i;
+    for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
+    v[j] = x;
+  }
+  size_t lt, gt, split;
+  partition3(kd, lo, hi, a, v[cnt / 2], &lt, &gt);
+  split = mid < lt ? lt : mid > gt ? gt : mid;
+  if (split - lo < (hi - lo) / 8 || hi - split < (hi - lo) / 8) {
+    select_mid(kd, lo, hi, mid, a);
+    split = mid;
+  }
+  size_t k;
+  if (new_pair(kd, &k) != GSL_SUCCESS) return GSL_ENOMEM;
+  kd->node[me].kids = (uint32_t)k;
+  kd->node[k] = (struct match_kd_node){(uint32_t)lo, (uint32_t)split, 0, (uint32_t)(split - lo)};
+  kd->node[k + 1] = (struct match_kd_node){(uint32_t)split, (uint32_t)hi, 0, (uint32_t)(hi - split)};
+  int st = build(kd, k);
+  return st != GSL_SUCCESS ? st : build(kd, k + 1);
+}
+
+/* Tight boxes, children before parents (a child's index is above its
+ * parent's): a leaf's over its points, a parent's the union of its two. */
+static void set_boxes(struct match_kd *kd) {
+  const size_t dim = kd->dim;
+  for (size_t i = kd->nnode; i-- > 0;) {
+    const struct match_kd_node *nd = nd_at(kd, i);
+    if (nd->kids == 0) {
+      leaf_box(kd, i);
+      continue;
+    }
+    float *b = node_box(kd, i);
+    const float *l = node_box(kd, nd->kids), *r = node_box(kd, nd->kids + 1u);
+    for (size_t a = 0; a < dim; a++) {
+      b[a] = l[a] < r[a] ? l[a] : r[a];
+      b[dim + a] = l[dim + a] > r[dim + a] ? l[dim + a] : r[dim + a];
+    }
+  }
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* (coordinates, row) order of the points at positions i and j. */
+static int pt_before(const struct match_kd *kd, size_t i, size_t j) {
+  const float *a = kd->zc + i * kd->dim, *b = kd->zc + j * kd->dim;
+  for (size_t d = 0; d < kd->dim; d++)
+    if (a[d] != b[d]) return a[d] < b[d];
+  return kd->pt[i] < kd->pt[j];
+}
+
+/* Each leaf in (coordinates, row) order: insertion sort of its few points;
+ * a leaf of equal points (which may be large) only by row. */
+static void order_leaves(struct match_kd *kd) {
+  for (size_t i = 0; i < kd->nnode; i++) {
+    const struct match_kd_node *nd = nd_at(kd, i);
+    if (nd->kids != 0) continue;
+    if (nd->hi - nd->lo > KD_LEAF) {
+      qsort(kd->pt + nd->lo, nd->hi - nd->lo, sizeof *kd->pt, cmp_u32);
+      continue;
+    }
+    for (size_t p = nd->lo + 1; p < nd->hi; p++)
+      for (size_t q = p; q > nd->lo && pt_before(kd, q, q - 1); q--) swap_pt(kd, q, q - 1);
+  }
+}
+
+void match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx) {
+  const size_t dim = kd->dim;
+  for (size_t p = 1; p < kd->m; p++)
+    if (memcmp(kd->zc + p * dim, kd->zc + (p - 1) * dim, dim * sizeof *kd->zc) == 0 &&
+        same(ctx, kd->pt[p - 1], kd->pt[p]))
+      kd->alive[p] |= KD_SAME;
+}
+
+int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, size_t m,
+                   double margin, double fslack) {
   memset(kd, 0, sizeof *kd);
   kd->dim = dim;
   kd->m = m;
-  kd->z = z;
+  kd->pt = rows;
+  kd->zc = zc;
+  kd->margin = margin;
+  kd->fslack = fslack;
   if (m == 0) return GSL_SUCCESS;
-  kd->pt = malloc(m * sizeof *kd->pt);
+  /* About m / (3/4 KD_LEAF) leaves, twice as many nodes; grown if needed. */
+  kd->capnode = 2 * (m / (KD_LEAF / 2) + 1);
   kd->alive = malloc(m);
-  kd->leaf_of = malloc(m * sizeof *kd->leaf_of);
-  if (!kd->pt || !kd->alive || !kd->leaf_of) {
+  kd->node = malloc(kd->capnode * sizeof *kd->node);
+  if (!kd->alive || !kd->node) {
     match_kd_free(kd);
     return GSL_ENOMEM;
   }
-  memcpy(kd->pt, rows, m * sizeof *rows);
-  memset(kd->alive, 1, m);
-  size_t root;
-  int st = build(kd, 0, m, (size_t)-1, &root);
-  if (st != GSL_SUCCESS) {
-    match_kd_free(kd);
-    return st;
-  }
-  /* The points' coordinates again in leaf order, so a leaf is scanned
-   * from contiguous memory. */
-  kd->zc = malloc((dim > 0 ? m * dim : 1) * sizeof *kd->zc);
-  if (kd->zc == NULL) {
+  memset(kd->alive, KD_LIVE, m);
+  kd->nnode = 1;
+  kd->node[0] = (struct match_kd_node){0, (uint32_t)m, 0, (uint32_t)m};
+  if (build(kd, 0) != GSL_SUCCESS) {
     match_kd_free(kd);
     return GSL_ENOMEM;
   }
-  for (size_t p = 0; p < m; p++) memcpy(kd->zc + p * dim, z + kd->pt[p] * dim, dim * sizeof *z);
+  /* Nodes and boxes side by side, in one block aligned to cache lines. */
+  kd->stride = sizeof(struct match_kd_node) + 2 * dim * sizeof(float);
+  size_t bytes = (kd->nnode * kd->stride + 63) / 64 * 64;
+  kd->rec = aligned_alloc(64, bytes);
+  if (kd->rec == NULL) {
+    match_kd_free(kd);
+    return GSL_ENOMEM;
+  }
+  for (size_t i = 0; i < kd->nnode; i++) *nd_at(kd, i) = kd->node[i];
+  free(kd->node);
+  kd->node = NULL;
+  set_boxes(kd);
+  order_leaves(kd);
   return GSL_SUCCESS;
 }
 
 void match_kd_free(struct match_kd *kd) {
-  MEM_RELEASE(kd, kd->pt, kd->alive, kd->leaf_of, kd->node, kd->boxes, kd->zc);
+  MEM_RELEASE(kd, kd->pt, kd->zc, kd->alive, kd->node, kd->rec);
 }
 
 void match_kd_kill(struct match_kd *kd, size_t pos) {
-  if (!kd->alive[pos]) return;
-  kd->alive[pos] = 0;
-  for (size_t i = kd->leaf_of[pos]; i != (size_t)-1; i = kd->node[i].parent) kd->node[i].live--;
+  if (!(kd->alive[pos] & KD_LIVE)) return;
+  kd->alive[pos] &= (unsigned char)~KD_LIVE;
+  size_t i = 0;
+  for (;;) {
+    struct match_kd_node *nd = nd_at(kd, i);
+    nd->live--;
+    if (nd->kids == 0) return;
+    i = pos < nd_at(kd, nd->kids)->hi ? nd->kids : nd->kids + 1u;
+  }
 }
 
 /* ===== search ===== */
@@ -168,36 +311,45 @@ struct knn {
   const void *ctx;
   size_t *pos;     /* k best positions, ascending in (d2, row) */
   double *d2;
+  double lim;      /* the current pruning limit on tree distances (see limit) */
 };
 
 /* Squared distance from the query to a node's box, stopping early once it
  * exceeds lim (the result is then only known to be > lim). */
 static double box_d2(const struct match_kd *kd, size_t i, const double *zt, double lim) {
-  const double *b = node_box(kd, i);
+  const float *b = node_box(kd, i);
   const size_t dim = kd->dim;
   double s = 0;
   for (size_t a = 0; a < dim; a++) {
-    double d = zt[a] < b[a] ? b[a] - zt[a] : zt[a] > b[dim + a] ? zt[a] - b[dim + a] : 0;
+    double lo = b[a], hi = b[dim + a];
+    double d = zt[a] < lo ? lo - zt[a] : zt[a] > hi ? zt[a] - hi : 0;
     s += d * d;
     if (s > lim) break;
   }
   return s;
 }
 
-/* The largest tree distance that can still beat the current k-th: the
- * tree coordinates carry rounding the exact distance does not, so the bound
- * is relaxed by the margin (kd->margin, set from the coordinates' magnitude)
- * and a relative 1e-9. */
-static double bound(const struct knn *q) {
-  if (q->found < q->k) return INFINITY;
+/* The largest squared tree distance that can still beat the current k-th.
+ * The exact distance and the double-precision coordinates differ by
+ * rounding (kd->margin and a relative 1e-9, as the bound on the squared
+ * distance); the single-precision coordinates move a point by at most
+ * kd->fslack, so the tree distance to a point is within fslack of its
+ * double-precision distance: limit = (sqrt(bound) + fslack)^2, and a
+ * relative 1e-12 for the rounding of the test itself. */
+static double limit(const struct knn *q) {
+  if (q->found < q->k || isinf(q->kd->fslack)) return INFINITY;
   double worst = q->d2[q->k - 1];
-  return worst + 1e-9 * worst + q->kd->margin;
+  double b = worst + 1e-9 * worst + q->kd->margin;
+  double r = sqrt(b) + q->kd->fslack;
+  return r * r * (1 + 1e-12);
 }
 
-static void offer(struct knn *q, size_t pos) {
+/* Score the point at pos and insert it among the best k: 1 when it was
+ * inserted, 0 when it is no better than the k-th, -1 when filtered out. */
+static int offer(struct knn *q, size_t pos) {
   const struct match_kd *kd = q->kd;
   size_t row = kd->pt[pos];
-  if (q->filter && !q->filter(q->ctx, q->t, row)) return;
+  if (q->filter && !q->filter(q->ctx, q->t, row)) return -1;
   double d2 = q->dist(q->ctx, q->t, row);
   /* Insert in (d2, row) order into the first min(found + 1, k) slots. */
   size_t j = q->found < q->k ? q->found : q->k;
@@ -211,49 +363,61 @@ static void offer(struct knn *q, size_t pos) {
     }
     j--;
   }
-  if (j < q->k) {
-    q->d2[j] = d2;
-    q->pos[j] = pos;
-    if (q->found < q->k) q->found++;
-  }
+  if (j >= q->k) return 0;
+  q->d2[j] = d2;
+  q->pos[j] = pos;
+  if (q->found < q->k) q->found++;
+  q->lim = limit(q);
+  return 1;
 }
 
 /* Visit node i whose box lies at squared distance lb from the query:
  * nearer child first, each only while it can still hold a winner. */
 static void visit(struct knn *q, size_t i, double lb) {
   const struct match_kd *kd = q->kd;
-  const struct match_kd_node *nd = &kd->node[i];
-  if (nd->live == 0 || lb > bound(q)) return;
-  if (nd->left == 0) {
+  const struct match_kd_node *nd = nd_at(kd, i);
+  if (nd->live == 0 || lb > q->lim) return;
+  if (nd->kids == 0) {
     const size_t dim = kd->dim;
+    const double *zt = q->zt;
+    int worse = 0;   /* the last point scored of this run of equal covariates lost */
     for (size_t p = nd->lo; p < nd->hi; p++) {
-      if (!kd->alive[p]) continue;
-      const double *z = kd->zc + p * dim;
-      double lim = bound(q), s = 0;
+      unsigned char f = kd->alive[p];
+      if (!(f & KD_SAME)) worse = 0;
+      if (!(f & KD_LIVE) || worse) continue;
+      const float *z = kd->zc + p * dim;
+      double lim = q->lim, s = 0;
       for (size_t a = 0; a < dim && s <= lim; a++) {
-        double d = z[a] - q->zt[a];
+        double d = (double)z[a] - zt[a];
         s += d * d;
       }
-      if (s <= lim) offer(q, p);
+      worse = s <= lim ? offer(q, p) == 0 : 1;
     }
     return;
   }
-  double lim = bound(q);
-  double dl = kd->node[nd->left].live ? box_d2(kd, nd->left, q->zt, lim) : INFINITY;
-  double dr = kd->node[nd->right].live ? box_d2(kd, nd->right, q->zt, lim) : INFINITY;
+  size_t l = nd->kids, r = l + 1;
+  /* The children's own children are read next: ask for them now, so the
+   * memory fetches of the two subtrees overlap (the tree is far larger
+   * than the caches at national scale). */
+  const struct match_kd_node *nl = nd_at(kd, l), *nr = nd_at(kd, r);
+  if (nl->kids) __builtin_prefetch(nd_at(kd, nl->kids));
+  if (nr->kids) __builtin_prefetch(nd_at(kd, nr->kids));
+  double dl = nl->live ? box_d2(kd, l, q->zt, q->lim) : INFINITY;
+  double dr = nr->live ? box_d2(kd, r, q->zt, q->lim) : INFINITY;
   if (dl <= dr) {
-    visit(q, nd->left, dl);
-    visit(q, nd->right, dr);
+    visit(q, l, dl);
+    visit(q, r, dr);
   } else {
-    visit(q, nd->right, dr);
-    visit(q, nd->left, dl);
+    visit(q, r, dr);
+    visit(q, l, dl);
   }
 }
 
-size_t match_kd_knn(const struct match_kd *kd, size_t t, size_t k, match_kd_dist dist,
-                    match_kd_filter filter, const void *ctx, size_t *out_pos, double *out_d2) {
+size_t match_kd_knn(const struct match_kd *kd, const double *zt, size_t t, size_t k,
+                    match_kd_dist dist, match_kd_filter filter, const void *ctx, size_t *out_pos,
+                    double *out_d2) {
   if (kd->m == 0 || k == 0) return 0;
-  struct knn q = {kd, t, k, 0, kd->z + t * kd->dim, dist, filter, ctx, out_pos, out_d2};
-  visit(&q, 0, box_d2(kd, 0, q.zt, INFINITY));
+  struct knn q = {kd, t, k, 0, zt, dist, filter, ctx, out_pos, out_d2, INFINITY};
+  visit(&q, 0, box_d2(kd, 0, zt, INFINITY));
   return q.found;
 }

@@ -24,7 +24,7 @@
 #include <gsl/gsl_vector.h>
 #include "data/mem.h"
 
-void match_maha_fini(struct match_maha *m) { MEM_RELEASE(m, m->col, m->c, m->mean, m->T); }
+void match_maha_fini(struct match_maha *m) { MEM_RELEASE(m, m->x, m->c, m->mean, m->T); }
 
 /* Pooled within-group covariance of the standardised kept columns over rows
  * not discarded, into S (p x p). */
@@ -37,10 +37,10 @@ static void pooled_cov(const struct match_maha *m, const struct match_spec *s, c
     if (!(s->discarded && s->discarded[i])) cnt[s->treat[i] ? 1 : 0]++;
   /* Two-pass group means of the standardised values (as R's mean). */
   for (size_t j = 0; j < p; j++) {
-    const double *x = s->X + n * m->col[j];
+    const struct match_col *x = &m->x[j];
     for (size_t i = 0; i < n; i++)
       if (!(s->discarded && s->discarded[i]))
-        gmean[2 * j + (s->treat[i] ? 1 : 0)] += (x[i] - m->mean[j]) / sd[j];
+        gmean[2 * j + (s->treat[i] ? 1 : 0)] += (match_col_get(x, i) - m->mean[j]) / sd[j];
     for (int g = 0; g < 2; g++)
       if (cnt[g] > 0) gmean[2 * j + g] /= (double)cnt[g];
   }
@@ -48,13 +48,13 @@ static void pooled_cov(const struct match_maha *m, const struct match_spec *s, c
   double den = (double)nn - (double)ngroups;
   for (size_t a = 0; a < p; a++)
     for (size_t b = 0; b <= a; b++) {
-      const double *xa = s->X + n * m->col[a], *xb = s->X + n * m->col[b];
+      const struct match_col *xa = &m->x[a], *xb = &m->x[b];
       double acc = 0;
       for (size_t i = 0; i < n; i++) {
         if (s->discarded && s->discarded[i]) continue;
         int g = s->treat[i] ? 1 : 0;
-        double da = (xa[i] - m->mean[a]) / sd[a] - gmean[2 * a + g];
-        double db = (xb[i] - m->mean[b]) / sd[b] - gmean[2 * b + g];
+        double da = (match_col_get(xa, i) - m->mean[a]) / sd[a] - gmean[2 * a + g];
+        double db = (match_col_get(xb, i) - m->mean[b]) / sd[b] - gmean[2 * b + g];
         acc += da * db;
       }
       S[a * p + b] = S[b * p + a] = acc / den;
@@ -64,29 +64,30 @@ static void pooled_cov(const struct match_maha *m, const struct match_spec *s, c
 int match_maha_init(struct match_maha *m, const struct match_spec *s, char *err, size_t errlen) {
   memset(m, 0, sizeof *m);
   size_t n = s->n, P = s->p;
-  m->col = malloc((P ? P : 1) * sizeof *m->col);
+  m->x = malloc((P ? P : 1) * sizeof *m->x);
   m->c = malloc((P ? P : 1) * sizeof *m->c);
   m->mean = malloc((P ? P : 1) * sizeof *m->mean);
   double *sd = malloc((P ? P : 1) * sizeof *sd);
-  if (!m->col || !m->c || !m->mean || !sd) {
+  if (!m->x || !m->c || !m->mean || !sd) {
     free(sd);
     match_maha_fini(m);
     return GSL_ENOMEM;
   }
   /* Keep columns with variance; their mean and SD over all rows (scale()). */
   for (size_t j = 0; j < P; j++) {
-    const double *x = s->X + n * j;
+    struct match_col xj = s->X ? (struct match_col){s->X + n * j, NULL} : s->xcol[j];
     double lo = INFINITY, hi = -INFINITY, mu = 0;
     for (size_t i = 0; i < n; i++) {
-      if (!isfinite(x[i])) {
+      double xi = match_col_get(&xj, i);
+      if (!isfinite(xi)) {
         snprintf(err, errlen, "covariate %zu has a non-finite value in row %zu", j + 1, i + 1);
         free(sd);
         match_maha_fini(m);
         return GSL_EDOM;
       }
-      lo = x[i] < lo ? x[i] : lo;
-      hi = x[i] > hi ? x[i] : hi;
-      mu += x[i];
+      lo = xi < lo ? xi : lo;
+      hi = xi > hi ? xi : hi;
+      mu += xi;
     }
     double w = s->xweights ? s->xweights[j] : 1.0;
     if (!(w >= 0) || !isfinite(w)) {
@@ -101,11 +102,14 @@ int match_maha_init(struct match_maha *m, const struct match_spec *s, char *err,
     }
     mu /= (double)n;
     double corr = 0, ss = 0;
-    for (size_t i = 0; i < n; i++) corr += x[i] - mu;
+    for (size_t i = 0; i < n; i++) corr += match_col_get(&xj, i) - mu;
     mu += corr / (double)n;   /* second pass refines the mean, as R's mean() */
-    for (size_t i = 0; i < n; i++) ss += (x[i] - mu) * (x[i] - mu);
+    for (size_t i = 0; i < n; i++) {
+      double d = match_col_get(&xj, i) - mu;
+      ss += d * d;
+    }
     size_t k = m->p++;
-    m->col[k] = j;
+    m->x[k] = xj;
     m->mean[k] = mu;
     sd[k] = sqrt(ss / (double)(n - 1));
     m->c[k] = sqrt(w) / sd[k];
@@ -180,35 +184,29 @@ done:
   return st;
 }
 
-double match_maha_coords(const struct match_maha *m, const double *X, size_t n, double *z,
-                         double *ub) {
+double match_maha_row(const struct match_maha *m, size_t i, double *z, double *ub) {
   size_t p = m->p, r = m->r;
-  double big = 0;
-  for (size_t i = 0; i < n; i++) {
-    for (size_t j = 0; j < p; j++) ub[j] = m->c[j] * (X[i + n * m->col[j]] - m->mean[j]);
-    double mag = 0;
-    for (size_t a = 0; a < r; a++) {
-      const double *t = m->T + a * p;
-      size_t lim = m->lower ? a + 1 : p;
-      double acc = 0;
-      for (size_t j = 0; j < lim; j++) {
-        acc += t[j] * ub[j];
-        mag += fabs(t[j] * ub[j]);
-      }
-      z[i * r + a] = acc;
+  for (size_t j = 0; j < p; j++) ub[j] = m->c[j] * (match_col_get(&m->x[j], i) - m->mean[j]);
+  double mag = 0;
+  for (size_t a = 0; a < r; a++) {
+    const double *t = m->T + a * p;
+    size_t lim = m->lower ? a + 1 : p;
+    double acc = 0;
+    for (size_t j = 0; j < lim; j++) {
+      acc += t[j] * ub[j];
+      mag += fabs(t[j] * ub[j]);
     }
-    if (mag > big) big = mag;
+    z[a] = acc;
   }
-  return big;
+  return mag;
 }
 
-double match_maha_d2(const struct match_maha *m, const double *X, size_t n, size_t a, size_t b,
-                     double *work) {
+double match_maha_d2(const struct match_maha *m, size_t a, size_t b, double *work) {
   size_t p = m->p, r = m->r;
   double *u = work;
   for (size_t j = 0; j < p; j++) {
-    const double *x = X + n * m->col[j];
-    u[j] = (x[a] - x[b]) * m->c[j];
+    const struct match_col *x = &m->x[j];
+    u[j] = (match_col_get(x, a) - match_col_get(x, b)) * m->c[j];
   }
   double d2 = 0;
   for (size_t k = 0; k < r; k++) {

@@ -11,7 +11,8 @@
  *    rows (docs/methods/matching.md).
  * Calipers on the score and on covariates restrict the eligible controls.
  * The nearest controls come from a k-d tree (match_kd.c) instead of a scan
- * of every control.  Pure C, no Lua. */
+ * of every control; a treated unit's tree coordinates are computed when it
+ * searches, so no coordinates are held for the treated.  Pure C, no Lua. */
 #include "match_int.h"
 
 #include <math.h>
@@ -23,13 +24,12 @@
 
 struct nnctx {
   const struct match_work *w;
-  double *scratch;   /* 2p for the exact distance */
+  double *scratch;   /* p for the exact distance */
 };
 
 static double nn_dist(const void *ctx, size_t t, size_t c) {
   const struct nnctx *x = ctx;
-  const struct match_spec *s = x->w->s;
-  return match_maha_d2(x->w->maha, s->X, s->n, t, c, x->scratch);
+  return match_maha_d2(x->w->maha, t, c, x->scratch);
 }
 
 static int nn_filter(const void *ctx, size_t t, size_t c) {
@@ -39,43 +39,95 @@ static int nn_filter(const void *ctx, size_t t, size_t c) {
   return s->ncal == 0 || match_cal_ok(w, t, c);
 }
 
+/* The covariates of rows a and b are equal (so is any distance to them). */
+static int nn_same(const void *ctx, size_t a, size_t b) {
+  const struct match_maha *m = ((const struct nnctx *)ctx)->w->maha;
+  for (size_t j = 0; j < m->p; j++)
+    if (match_col_get(&m->x[j], a) != match_col_get(&m->x[j], b)) return 0;
+  return 1;
+}
+
 static int cmp_size(const void *a, const void *b) {
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
   return x < y ? -1 : x > y;
 }
 
-int match_nn_stratum(const struct match_work *w, const size_t *units, size_t nu,
+/* The tree over the stratum's eligible controls: their rows and
+ * single-precision coordinates, the pruning margin from the largest
+ * coordinate magnitude among the stratum's rows (*mag on entry: the
+ * treated units'), and the largest single-precision rounding of a point. */
+static int nn_tree(const struct match_work *w, const uint32_t *units, size_t nu, double mag,
+                   double *zd, double *work, struct match_kd *kd) {
+  const struct match_spec *s = w->s;
+  const struct match_maha *m = w->maha;
+  size_t dim = m->r, nc = 0;
+  for (size_t q = 0; q < nu; q++) {
+    size_t row = match_unit(units, q);
+    nc += !s->treat[row] && !(s->discarded && s->discarded[row]);
+  }
+  uint32_t *pt = malloc((nc ? nc : 1) * sizeof *pt);
+  float *zc = malloc((nc && dim ? nc * dim : 1) * sizeof *zc);
+  if (!pt || !zc) {
+    free(pt);
+    free(zc);
+    return GSL_ENOMEM;
+  }
+  double slack2 = 0;
+  for (size_t q = 0, k = 0; q < nu; q++) {
+    size_t row = match_unit(units, q);
+    if (s->treat[row] || (s->discarded && s->discarded[row])) continue;
+    double g = match_maha_row(m, row, zd, work), e2 = 0;
+    if (g > mag) mag = g;
+    for (size_t a = 0; a < dim; a++) {
+      float f = (float)zd[a];
+      double e = (double)f - zd[a];
+      e2 += e * e;
+      zc[k * dim + a] = f;
+    }
+    if (!(e2 <= slack2)) slack2 = e2;   /* NaN or infinite: no pruning */
+    pt[k++] = (uint32_t)row;
+  }
+  /* Widened by a part in a million for the rounding of this sum. */
+  double fslack = isfinite(slack2) ? sqrt(slack2) * (1 + 1e-6) : INFINITY;
+  return match_kd_build(kd, dim, pt, zc, nc, 1e-9 * (1 + mag) * (1 + mag), fslack);
+}
+
+int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t nu,
                      const size_t *ord, size_t nord) {
   const struct match_spec *s = w->s;
   struct match_result *r = w->r;
+  const struct match_maha *m = w->maha;
   const size_t K = r->ratio;
-  size_t *ctl = malloc((nu ? nu : 1) * sizeof *ctl), nc = 0;
   size_t *pos = malloc((K + 1) * sizeof *pos);
   double *d2 = malloc((K + 1) * sizeof *d2);
-  double *scratch = malloc(2 * (s->p ? s->p : 1) * sizeof *scratch);
+  double *scratch = malloc((s->p ? s->p : 1) * sizeof *scratch);
+  double *zt = malloc((m->r ? m->r : 1) * sizeof *zt);
   struct match_kd kd;
   memset(&kd, 0, sizeof kd);
   int st = GSL_ENOMEM;
-  if (!ctl || !pos || !d2 || !scratch) goto done;
-  for (size_t q = 0; q < nu; q++) {
-    size_t row = units[q];
-    if (!s->treat[row] && !(s->discarded && s->discarded[row])) ctl[nc++] = row;
+  if (!pos || !d2 || !scratch || !zt) goto done;
+  double mag = 0;
+  for (size_t i = 0; i < nord; i++) {
+    double g = match_maha_row(m, ord[i], zt, scratch);
+    if (g > mag) mag = g;
   }
-  if ((st = match_kd_build(&kd, w->z, w->maha->r, ctl, nc)) != GSL_SUCCESS) goto done;
-  kd.margin = w->zmargin;
+  if ((st = nn_tree(w, units, nu, mag, zt, scratch, &kd)) != GSL_SUCCESS) goto done;
   struct nnctx ctx = {w, scratch};
+  match_kd_mark_same(&kd, nn_same, &ctx);
   int filt = !isnan(w->caliper) || s->ncal > 0;
   if (!s->replace) {
-    size_t live = nc;
+    size_t live = kd.m;
     for (size_t round = 0; round < K; round++)
       for (size_t i = 0; i < nord && live > 0; i++) {
         if ((i & 4095) == 0) progress_note(round * nord + i, K * nord);
         size_t t = ord[i];
         if (s->discarded && s->discarded[t]) continue;
-        if (match_kd_knn(&kd, t, 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2) == 0)
+        match_maha_row(m, t, zt, scratch);
+        if (match_kd_knn(&kd, zt, t, 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2) == 0)
           continue;
-        r->mm[w->tix[t] * K + round] = kd.pt[pos[0]];
-        r->dist[w->tix[t] * K + round] = sqrt(d2[0]);
+        size_t ti = match_tix(r, t);
+        r->mm[ti * K + round] = kd.pt[pos[0]];
+        r->dist[ti * K + round] = sqrt(d2[0]);
         match_kd_kill(&kd, pos[0]);
         live--;
       }
@@ -84,9 +136,10 @@ int match_nn_stratum(const struct match_work *w, const size_t *units, size_t nu,
       if ((i & 4095) == 0) progress_note(i, nord);
       size_t t = ord[i];
       if (s->discarded && s->discarded[t]) continue;
-      size_t got = match_kd_knn(&kd, t, K + 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2);
-      size_t *row = r->mm + w->tix[t] * K;
-      double *dist = r->dist + w->tix[t] * K;
+      match_maha_row(m, t, zt, scratch);
+      size_t got = match_kd_knn(&kd, zt, t, K + 1, nn_dist, filt ? nn_filter : NULL, &ctx, pos, d2);
+      size_t ti = match_tix(r, t), *row = r->mm + ti * K;
+      double *dist = r->dist + ti * K;
       if (got <= K) {
         /* No more eligible controls than places: all of them, in row order. */
         for (size_t j = 0; j < got; j++) row[j] = kd.pt[pos[j]];
@@ -103,9 +156,9 @@ int match_nn_stratum(const struct match_work *w, const size_t *units, size_t nu,
   st = GSL_SUCCESS;
 done:
   match_kd_free(&kd);
-  free(ctl);
   free(pos);
   free(d2);
   free(scratch);
+  free(zt);
   return st;
 }

@@ -29,28 +29,47 @@ static uint64_t dkey(double x) {
 }
 
 /* idx[0..m-1] (rows, increasing) stably sorted by score: LSD radix sort on
- * 16-bit digits, stable, so ties keep row order as R's sort.list(). */
-static int sort_by_score(const double *score, size_t *idx, size_t m) {
+ * 11-bit digits (six passes over the 64-bit keys), stable, so ties keep row
+ * order as R's sort.list().  2048 buckets keep every pass's scattered
+ * writes within the caches at any n (16-bit digits, 65536 buckets, do not:
+ * their cost per row grew with n); a digit that every key shares is
+ * skipped. */
+#define RADIX_BITS 11
+#define RADIX_N (1u << RADIX_BITS)
+
+static int sort_by_score(const double *score, uint32_t *idx, size_t m) {
+  uint32_t *const out = idx;   /* the passes alternate between idx and tmp */
   uint64_t *key = malloc(m * sizeof *key), *key2 = malloc(m * sizeof *key2);
-  size_t *tmp = malloc(m * sizeof *tmp), *cnt = malloc(65537 * sizeof *cnt);
+  uint32_t *tmp = malloc(m * sizeof *tmp);
+  size_t *cnt = malloc(RADIX_N * sizeof *cnt);
   if (!key || !key2 || !tmp || !cnt) {
     free(key); free(key2); free(tmp); free(cnt);
     return GSL_ENOMEM;
   }
   for (size_t i = 0; i < m; i++) key[i] = dkey(score[idx[i]]);
-  for (int pass = 0; pass < 4; pass++) {
-    int sh = 16 * pass;
-    memset(cnt, 0, 65537 * sizeof *cnt);
-    for (size_t i = 0; i < m; i++) cnt[((key[i] >> sh) & 0xffffu) + 1]++;
-    if (cnt[1] == m) continue;   /* every key has the same digit: nothing to do */
-    for (size_t d = 1; d <= 65536; d++) cnt[d] += cnt[d - 1];
+  for (int sh = 0; sh < 64; sh += RADIX_BITS) {
+    memset(cnt, 0, RADIX_N * sizeof *cnt);
+    for (size_t i = 0; i < m; i++) cnt[(key[i] >> sh) & (RADIX_N - 1)]++;
+    int same = 0;
+    for (size_t d = 0; d < RADIX_N && !same; d++) same = cnt[d] == m;
+    if (same) continue;   /* every key has this digit: nothing to do */
+    size_t sum = 0;
+    for (size_t d = 0; d < RADIX_N; d++) {
+      size_t c = cnt[d];
+      cnt[d] = sum;
+      sum += c;
+    }
     for (size_t i = 0; i < m; i++) {
-      size_t to = cnt[(key[i] >> sh) & 0xffffu]++;
+      size_t to = cnt[(key[i] >> sh) & (RADIX_N - 1)]++;
       tmp[to] = idx[i];
       key2[to] = key[i];
     }
-    memcpy(idx, tmp, m * sizeof *idx);
+    uint32_t *it = idx; idx = tmp; tmp = it;
     uint64_t *kt = key; key = key2; key2 = kt;
+  }
+  if (idx != out) {
+    memcpy(out, idx, m * sizeof *out);
+    tmp = idx;
   }
   free(key); free(key2); free(tmp); free(cnt);
   return GSL_SUCCESS;
@@ -58,8 +77,8 @@ static int sort_by_score(const double *score, size_t *idx, size_t m) {
 
 /* Nearest live position <= i in lf (offset by one: lf[0] is the sentinel
  * for "none", position i lives at lf[i + 1]); -1 when none. */
-static ptrdiff_t find_left(size_t *lf, ptrdiff_t i) {
-  size_t x = (size_t)(i + 1);
+static ptrdiff_t find_left(uint32_t *lf, ptrdiff_t i) {
+  uint32_t x = (uint32_t)(i + 1);
   while (lf[x] != x) {
     lf[x] = lf[lf[x]];
     x = lf[x];
@@ -68,8 +87,8 @@ static ptrdiff_t find_left(size_t *lf, ptrdiff_t i) {
 }
 
 /* Nearest live position >= i in rt (rt[m] is the sentinel); m when none. */
-static size_t find_right(size_t *rt, size_t i) {
-  size_t x = i;
+static size_t find_right(uint32_t *rt, size_t i) {
+  uint32_t x = (uint32_t)i;
   while (rt[x] != x) {
     rt[x] = rt[rt[x]];
     x = rt[x];
@@ -95,8 +114,8 @@ static int eligible(const struct match_work *w, size_t t, const size_t *row, siz
 /* Lowest-row eligible live control in the run of equal scores holding
  * sorted position q (runs are in row order, so it is the first one found
  * walking right from the run's start); nu when none. */
-static size_t run_lowest(const struct match_work *w, size_t *rt, const size_t *srt,
-                         const size_t *run0, size_t nu, size_t q, size_t t, const size_t *row,
+static size_t run_lowest(const struct match_work *w, uint32_t *rt, const uint32_t *srt,
+                         const uint32_t *run0, size_t nu, size_t q, size_t t, const size_t *row,
                          size_t round) {
   double v = w->s->score[srt[q]];
   for (size_t k = find_right(rt, run0[q]); k < nu && w->s->score[srt[k]] == v;
@@ -105,16 +124,17 @@ static size_t run_lowest(const struct match_work *w, size_t *rt, const size_t *s
   return nu;
 }
 
-int match_score_stratum(const struct match_work *w, const size_t *units, size_t nu,
+int match_score_stratum(const struct match_work *w, const uint32_t *units, size_t nu,
                         const size_t *ord, size_t nord) {
   const struct match_spec *s = w->s;
   struct match_result *r = w->r;
   const double *score = s->score;
-  size_t *srt = malloc((nu ? nu : 1) * sizeof *srt), *pos = NULL, *run0 = NULL;
-  size_t *lf = malloc((nu + 1) * sizeof *lf), *rt = malloc((nu + 1) * sizeof *rt);
+  size_t *pos = NULL;
+  uint32_t *srt = malloc((nu ? nu : 1) * sizeof *srt), *run0 = NULL;
+  uint32_t *lf = malloc((nu + 1) * sizeof *lf), *rt = malloc((nu + 1) * sizeof *rt);
   int st = GSL_ENOMEM;
   if (!srt || !lf || !rt) goto done;
-  memcpy(srt, units, nu * sizeof *srt);
+  for (size_t q = 0; q < nu; q++) srt[q] = (uint32_t)match_unit(units, q);
   if ((st = sort_by_score(score, srt, nu)) != GSL_SUCCESS) goto done;
   pos = malloc((nord ? nord : 1) * sizeof *pos);
   run0 = malloc((nu ? nu : 1) * sizeof *run0);
@@ -123,25 +143,25 @@ int match_score_stratum(const struct match_work *w, const size_t *units, size_t 
   /* w->tpos (n1 entries, shared by the strata) maps a treated index to its
    * sorted position. */
   for (size_t q = 0; q < nu; q++) {
-    if (s->treat[srt[q]]) w->tpos[w->tix[srt[q]]] = q;
-    run0[q] = q > 0 && score[srt[q]] == score[srt[q - 1]] ? run0[q - 1] : q;
+    if (s->treat[srt[q]]) w->tpos[match_tix(r, srt[q])] = (uint32_t)q;
+    run0[q] = q > 0 && score[srt[q]] == score[srt[q - 1]] ? run0[q - 1] : (uint32_t)q;
   }
-  for (size_t i = 0; i < nord; i++) pos[i] = w->tpos[w->tix[ord[i]]];
+  for (size_t i = 0; i < nord; i++) pos[i] = w->tpos[match_tix(r, ord[i])];
   size_t live = 0;
   lf[0] = 0;
   for (size_t q = 0; q < nu; q++) {
     size_t row = srt[q];
     int ok = !s->treat[row] && !(s->discarded && s->discarded[row]);
-    lf[q + 1] = ok ? q + 1 : q;
-    rt[q] = ok ? q : q + 1;
+    lf[q + 1] = (uint32_t)(ok ? q + 1 : q);
+    rt[q] = (uint32_t)(ok ? q : q + 1);
     live += (size_t)ok;
   }
-  rt[nu] = nu;
+  rt[nu] = (uint32_t)nu;
   const size_t K = r->ratio;
   int has_cal = !isnan(w->caliper);
   for (size_t round = 0; round < K && live > 0; round++) {
     for (size_t i = 0; i < nord && live > 0; i++) {
-      size_t t = ord[i], ti = w->tix[t];
+      size_t t = ord[i], ti = match_tix(r, t);
       if (s->discarded && s->discarded[t]) continue;
       size_t *row = r->mm + ti * K;
       size_t ii = pos[i];
@@ -170,8 +190,8 @@ int match_score_stratum(const struct match_work *w, const size_t *units, size_t 
       r->dist[ti * K + round] = fabs(score[srt[k]] - dt);
       if (!s->replace) {
         /* Used once: dead for every later search. */
-        lf[k + 1] = k;
-        rt[k] = k + 1;
+        lf[k + 1] = (uint32_t)k;
+        rt[k] = (uint32_t)(k + 1);
         live--;
       }
     }

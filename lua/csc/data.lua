@@ -199,7 +199,7 @@ function M.load_inputs(r, overrides)
       else hint = "pass --data " .. name .. "=PATH" end
       errors.raise("data", string.format("%sfile %s not found; %s", where, path, hint))
     end
-    local f, msg = read.read(path, { types = inp.types, labels = inp.labels, sheet = inp.sheet,
+    local f, msg, left_out = read.read(path, { types = inp.types, labels = inp.labels, sheet = inp.sheet,
       header_row = inp.header_row, format = inp.format })
     if not f then errors.raise("data", msg .. " (input \"" .. name .. "\" of " .. r.path .. ")") end
     if f:nrow() == 0 then
@@ -222,6 +222,8 @@ function M.load_inputs(r, overrides)
       -- (all columns when it declares none), for the provenance section
       missing_values = M.suppression(f, inp.columns or f:names()),
       columns_checked = inp.columns and #inp.columns or f:ncol(),
+      -- what the reader left out (rows below a workbook table's first empty row)
+      warnings = left_out and { string.format("input %s: %s", name, left_out) } or nil,
     }
     ::continue::
   end

@@ -249,20 +249,34 @@ function M.validate(r)
   return r
 end
 
+--- Names of the control characters a recipe's text may not hold.
+local CONTROL_NAMES = { [0] = "a NUL byte", [27] = "an escape (ESC)", [127] = "a delete (DEL)" }
+
 --- Strings in the recipe table (keys and values, nested tables) that are
--- not UTF-8 text, as schema errors at their field.
+-- not UTF-8 text, or that hold a control character other than tab, line
+-- feed and carriage return (a NUL byte, ESC, U+0080-U+009F): these go into
+-- titles, labels and notes of every report, where they would be invisible
+-- or break the file.  Schema errors at their field.
 function M.check_utf8(t, path, errs, seen)
   if seen[t] then return end
   seen[t] = true
   for k, v in pairs(t) do
     local p = type(k) == "number" and string.format("%s[%d]", path, k)
-        or (path == "" and tostring(k) or path .. "." .. tostring(k))
+        or (path == "" and util.visible_controls(k) or path .. "." .. util.visible_controls(k))
     for _, s in ipairs({ k, v }) do
       if type(s) == "string" then
         local ok, at = utf8.len(s)
         if not ok then
           errs[#errs + 1] = { path = p, msg = string.format("the text is not UTF-8 (byte 0x%02X at position %d); "
             .. "save the recipe as UTF-8", s:byte(at), at) }
+          break
+        end
+        local cat = s:find("[%z\1-\8\11\12\14-\31\127]") or s:find("\194[\128-\159]")
+        if cat then
+          local cp = utf8.codepoint(s, cat)
+          errs[#errs + 1] = { path = p, msg = string.format("the text holds a control character (U+%04X%s) "
+            .. "at byte %d%s; remove it (write \\n for a line break)", cp,
+            CONTROL_NAMES[cp] and (", " .. CONTROL_NAMES[cp]) or "", cat, s == k and " of the field name" or "") }
           break
         end
       end

@@ -218,7 +218,7 @@ static size_t *reference_mm(const char *name, const struct match_result *r, size
 /* Distance csceval uses between rows t and c (for judging ties). */
 static double case_dist(const struct match_spec *s, const struct match_maha *m, size_t t, size_t c,
                         double *work) {
-  if (s->X) return match_maha_d2(m, s->X, s->n, t, c, work);
+  if (s->X) return match_maha_d2(m, t, c, work);
   return fabs(s->score[t] - s->score[c]);
 }
 
@@ -492,7 +492,7 @@ static void brute_maha(const struct match_spec *s, const size_t *ord, size_t n1,
         for (size_t c = 0; c < n; c++) {
           if (s->treat[c] || used[c]) continue;
           if (s->exact && s->exact[c] != s->exact[t]) continue;
-          double d2 = match_maha_d2(&m, s->X, n, t, c, work);
+          double d2 = match_maha_d2(&m, t, c, work);
           if (d2 < bd) { bd = d2; best = c; }   /* strict: first (lowest) row wins ties */
         }
         if (best != MATCH_NONE) {
@@ -509,7 +509,7 @@ static void brute_maha(const struct match_spec *s, const size_t *ord, size_t n1,
         for (size_t c = 0; c < n; c++) {
           if (s->treat[c] || used[c]) continue;
           if (s->exact && s->exact[c] != s->exact[t]) continue;
-          double d2 = match_maha_d2(&m, s->X, n, t, c, work);
+          double d2 = match_maha_d2(&m, t, c, work);
           if (d2 < bd) { bd = d2; best = c; }
         }
         if (best == MATCH_NONE) break;
@@ -586,6 +586,96 @@ static void test_kd_equals_brute_force(void **state) {
     }
   }
   free(X);
+  free(tr);
+  free(ex);
+}
+
+/* The compact tree (single-precision coordinates, 32-bit rows, covariates
+ * read in place) equals the plain scan in double: an int64 column with many
+ * ties and a float64 column whose values differ by less than single
+ * precision can tell once standardised (one far outlier makes its SD huge,
+ * so thousands of distinct rows share a float coordinate and only the
+ * widened pruning finds the true nearest); a covariate weight so large that
+ * the coordinates overflow single precision (the tree then prunes nothing);
+ * ratio 1, 3 and 10, where strata run out of controls (k > available); with
+ * and without replacement and exact strata.  The in-place columns (xcol)
+ * give the same sets, distances and weights as the copied matrix (X). */
+static void test_kd_compact_equals_brute_force(void **state) {
+  (void)state;
+  size_t n = 2400, p = 2;
+  double *X = malloc(n * p * sizeof *X);
+  int64_t *icol = malloc(n * sizeof *icol);
+  unsigned char *tr = malloc(n);
+  int32_t *ex = malloc(n * sizeof *ex);
+  assert_true(X && icol && tr && ex);
+  uint32_t lcg = 777;
+  for (size_t i = 0; i < n; i++) {
+    lcg = 1664525u * lcg + 1013904223u;
+    icol[i] = (int64_t)((lcg >> 16) % 25);
+    X[i] = (double)icol[i];
+    lcg = 1664525u * lcg + 1013904223u;
+    X[n + i] = i == 17 ? 1e9 : (double)((lcg >> 12) % 1000) / 1000.0;
+    lcg = 1664525u * lcg + 1013904223u;
+    tr[i] = (lcg >> 16) % 7 == 0;
+    /* stratum 2 holds few controls: ratio 10 runs out there */
+    ex[i] = i % 50 == 0 ? 2 : (int32_t)((lcg >> 20) % 2);
+    if (ex[i] == 2) tr[i] = i % 100 == 0 || i % 150 == 0;
+  }
+  struct match_col xc[2] = {{NULL, icol}, {X + n, NULL}};
+  double xw_big[2] = {1e78, 1};   /* coordinates beyond FLT_MAX */
+  size_t ratios[3] = {1, 3, 10};
+  for (int variant = 0; variant < 4; variant++)
+    for (int ri = 0; ri < 3; ri++)
+      for (int repl = 0; repl < 2; repl++) {
+        struct match_spec s;
+        memset(&s, 0, sizeof s);
+        s.n = n;
+        s.treat = tr;
+        s.X = X;
+        s.p = p;
+        s.xweights = variant == 3 ? xw_big : NULL;
+        s.exact = variant & 1 ? ex : NULL;
+        s.ratio = ratios[ri];
+        s.replace = repl;
+        s.order = MATCH_DATA;
+        struct match_result r, rc;
+        char err[128];
+        assert_int_equal(match_nearest(&s, &r, err, sizeof err), GSL_SUCCESS);
+        struct match_spec sc = s;
+        sc.X = NULL;
+        sc.xcol = xc;
+        assert_int_equal(match_nearest(&sc, &rc, err, sizeof err), GSL_SUCCESS);
+        size_t K = s.ratio, *mm = malloc(r.n1 * K * sizeof *mm);
+        assert_non_null(mm);
+        brute_maha(&s, r.treated, r.n1, mm);
+        size_t short_sets = 0;
+        for (size_t i = 0; i < r.n1; i++) {
+          size_t *g = r.mm + K * i, *w = mm + K * i, got = 0;
+          for (size_t j = 0; j < K; j++) {
+            got += g[j] != MATCH_NONE;
+            assert_true(rc.mm[K * i + j] == g[j]);
+            assert_true(rc.dist[K * i + j] == r.dist[K * i + j] ||
+                        (isnan(rc.dist[K * i + j]) && isnan(r.dist[K * i + j])));
+          }
+          short_sets += got > 0 && got < K;
+          if (repl) {
+            qsort(g, K, sizeof *g, cmp_sz);
+            qsort(w, K, sizeof *w, cmp_sz);
+          }
+          for (size_t j = 0; j < K; j++)
+            if (g[j] != w[j])
+              fail_msg("variant %d ratio %zu replace %d: treated row %zu slot %zu: tree %zu, scan %zu",
+                       variant, K, repl, r.treated[i], j, g[j], w[j]);
+        }
+        /* exact strata with ratio 10: stratum 2 runs out of controls */
+        if (s.exact && K == 10 && !repl) assert_true(short_sets > 0);
+        for (size_t i = 0; i < n; i++) assert_true(rc.weights[i] == r.weights[i]);
+        free(mm);
+        match_result_fini(&r);
+        match_result_fini(&rc);
+      }
+  free(X);
+  free(icol);
   free(tr);
   free(ex);
 }
@@ -787,7 +877,17 @@ int main(void) {
   PS = rm_load("ps.csv");
   size_t nc = CASES.nrow;
   struct case_state *cs = calloc(nc, sizeof *cs);
-  struct CMUnitTest *tests = calloc(nc + 6, sizeof *tests);
+  struct CMUnitTest more[] = {
+      cmocka_unit_test(test_kd_equals_brute_force),
+      cmocka_unit_test(test_kd_compact_equals_brute_force),
+      cmocka_unit_test(test_score_equals_brute_force),
+      cmocka_unit_test(test_score_tie_lower_row),
+      cmocka_unit_test(test_maha_mirror_tie_lower_row),
+      cmocka_unit_test(test_rng_matches_r),
+      cmocka_unit_test(test_errors_are_reported),
+  };
+  size_t nmore = sizeof more / sizeof more[0];
+  struct CMUnitTest *tests = calloc(nc + nmore, sizeof *tests);
   if (!cs || !tests) return 1;
   size_t k = 0;
   for (size_t i = 0; i < nc; i++) {
@@ -798,15 +898,7 @@ int main(void) {
     tests[k].initial_state = &cs[i];
     k++;
   }
-  struct CMUnitTest more[] = {
-      cmocka_unit_test(test_kd_equals_brute_force),
-      cmocka_unit_test(test_score_equals_brute_force),
-      cmocka_unit_test(test_score_tie_lower_row),
-      cmocka_unit_test(test_maha_mirror_tie_lower_row),
-      cmocka_unit_test(test_rng_matches_r),
-      cmocka_unit_test(test_errors_are_reported),
-  };
-  for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) tests[k++] = more[i];
+  for (size_t i = 0; i < nmore; i++) tests[k++] = more[i];
   int rc = _cmocka_run_group_tests("match", tests, k, load_refs, NULL);
   free(cs);
   free(tests);

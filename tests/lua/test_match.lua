@@ -88,6 +88,41 @@ H.case("match.nearest: rows with missing values are left out and counted", funct
   H.eq(m.data:value(6, "subclass"), hframe.NA)
 end)
 
+H.case("match.nearest: covariates read in place give the copied path's matches", function()
+  -- Every row complete: the int64 and float64 columns are read where they
+  -- are. One more row with a missing covariate: the rows used are copied.
+  -- The matched sets, distances and weights of the shared rows agree.
+  local names = { "t", "year", "gender", "sen", "fsm", "absences", "absf" }
+  local cols = {}
+  for j = 1, 6 do cols[j] = discrete:column(names[j]) end
+  cols[7] = {}
+  for i, v in ipairs(cols[6]) do cols[7][i] = v * 1.5 + 0.25 end
+  local whole = hframe.new{ names = names, columns = cols }
+  H.eq(whole:type("year"), "int64")
+  H.eq(whole:type("absf"), "float64")
+  local more = {}
+  for j = 1, 7 do
+    more[j] = {}
+    for i, v in ipairs(cols[j]) do more[j][i] = v end
+    more[j][#cols[j] + 1] = j == 7 and hframe.NA or 0
+  end
+  local gapped = hframe.new{ names = names, columns = more }
+  local spec = { treat = "t", covariates = { "year", "gender", "sen", "fsm", "absf" }, ratio = 3,
+    weights = { absf = 4 } }
+  for _, replace in ipairs({ false, true }) do
+    spec.replace = replace
+    spec.data = whole
+    local a = match.nearest(spec)
+    spec.data = gapped
+    local b = match.nearest(spec)
+    H.eq(b.info.n_dropped, 1)
+    H.eq(our_pairs(a), our_pairs(b))
+    H.eq(a.pairs:column("distance"), b.pairs:column("distance"))
+    local wa, wb = a.data:column("weights"), b.data:column("weights")
+    for i = 1, #wa do H.eq(wa[i], wb[i]) end
+  end
+end)
+
 H.case("match.nearest: mistakes are named at the field", function()
   local covs = { "x1", "x2" }
   H.raises("match.nearest: covariates[2]: no column \"x22\" in the data (did you mean \"x2\"?)",

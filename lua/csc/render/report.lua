@@ -500,16 +500,38 @@ end
 
 -- ===== Markdown =====
 
+--- Text for report.md from the model's inline Markdown (`code`, **bold**,
+-- *em*, [text](link)), so that nothing in a recipe's strings or the data
+-- becomes markup: outside code spans, a "<" that would open an HTML tag,
+-- comment or autolink is escaped as "\<" (Markdown shows "<"), and control
+-- characters are shown as their control pictures.  Code spans are shown
+-- literally by every Markdown renderer and are left alone.  The same spans
+-- as csc.render.html's inline, so the two reports show the same text.
+function M.md_text(s)
+  s = util.visible_controls(s)
+  if not s:find("<", 1, true) then return s end
+  local out, pos = {}, 1
+  while pos <= #s do
+    local a, b = s:find("`[^`]+`", pos)
+    out[#out + 1] = (s:sub(pos, (a or #s + 1) - 1):gsub("<([%a/!?])", "\\<%1"))
+    if not a then break end
+    out[#out + 1] = s:sub(a, b)
+    pos = b + 1
+  end
+  return table.concat(out)
+end
+local md_text = M.md_text
+
 local function md_cell(v)
   if type(v) == "table" then
-    if v.code then return "`" .. v.code .. "`" end
+    if v.code then return "`" .. util.visible_controls(v.code) .. "`" end
     if v.mark ~= nil then return v.mark and "✓" or "✗" end
     if v.text then
-      local t = tostring(v.text):gsub("|", "\\|"):gsub("\n", " ")
+      local t = md_text(v.text):gsub("|", "\\|"):gsub("\n", " ")
       return v.href and ("[" .. t .. "](" .. v.href .. ")") or t
     end
   end
-  return (tostring(v):gsub("|", "\\|"):gsub("\n", " "))
+  return (md_text(v):gsub("|", "\\|"):gsub("\n", " "))
 end
 
 local function md_table_lines(b)
@@ -532,46 +554,46 @@ end
 function M.md_table(t)
   local b = M.table_block(t, false)
   local out = {}
-  if t.caption then out[#out + 1] = "*" .. t.caption .. "*\n" end
+  if t.caption then out[#out + 1] = "*" .. md_text(t.caption) .. "*\n" end
   out[#out + 1] = md_table_lines(b)
-  if t.note then out[#out + 1] = "\n" .. t.note end
+  if t.note then out[#out + 1] = "\n" .. md_text(t.note) end
   return table.concat(out, "\n") .. "\n"
 end
 
 local function md_block(b)
-  if b.kind == "p" or b.kind == "markdown" then return b.text
-  elseif b.kind == "inset" then return "> " .. b.text
+  if b.kind == "p" or b.kind == "markdown" then return md_text(b.text)
+  elseif b.kind == "inset" then return "> " .. md_text(b.text)
   elseif b.kind == "findings" then
-    local out = { "> **" .. b.title .. "**", ">" }
-    for _, it in ipairs(b.items) do out[#out + 1] = "> - " .. it end
+    local out = { "> **" .. md_text(b.title) .. "**", ">" }
+    for _, it in ipairs(b.items) do out[#out + 1] = "> - " .. md_text(it) end
     return table.concat(out, "\n")
   elseif b.kind == "explain" then
     local out = {}
-    for _, it in ipairs(b.items) do out[#out + 1] = '- <a id="' .. it.id .. '"></a>' .. it.text end
+    for _, it in ipairs(b.items) do out[#out + 1] = '- <a id="' .. it.id .. '"></a>' .. md_text(it.text) end
     return table.concat(out, "\n")
   elseif b.kind == "list" then
     local out = {}
-    for _, it in ipairs(b.items) do out[#out + 1] = "- " .. it end
+    for _, it in ipairs(b.items) do out[#out + 1] = "- " .. md_text(it) end
     return table.concat(out, "\n")
   elseif b.kind == "table" then
     local s = md_table_lines(b)
-    if b.heading then s = "### " .. b.caption .. "\n\n" .. s end
-    if b.note then s = s .. "\n\n" .. b.note end
+    if b.heading then s = "### " .. md_text(b.caption) .. "\n\n" .. s end
+    if b.note then s = s .. "\n\n" .. md_text(b.note) end
     if b.csv then s = s .. "\n\nFull table: [" .. b.csv .. "](" .. b.csv .. ")" end
     return s
   elseif b.kind == "chart" then
-    return string.format("![%s](%s.svg)%s", (b.chart.title:gsub("[%[%]]", "")), b.chart.name,
-      b.synthetic and ("\n\n*" .. b.synthetic .. "*") or "")
+    return string.format("![%s](%s.svg)%s", (md_text(b.chart.title):gsub("[%[%]]", "")), b.chart.name,
+      b.synthetic and ("\n\n*" .. md_text(b.synthetic) .. "*") or "")
   end
   error("report: unknown block kind " .. tostring(b.kind))
 end
 
 --- report.md from the model: each block is followed by a blank line.
 function M.render_markdown(doc)
-  local o = { "# " .. doc.title .. "\n" }
+  local o = { "# " .. md_text(doc.title) .. "\n" }
   for _, b in ipairs(doc.lead) do o[#o + 1] = md_block(b) .. "\n" end
   for _, sec in ipairs(doc.sections) do
-    o[#o + 1] = "## " .. sec.title .. "\n"
+    o[#o + 1] = "## " .. md_text(sec.title) .. "\n"
     for _, b in ipairs(sec.blocks) do o[#o + 1] = md_block(b) .. "\n" end
   end
   return table.concat(o, "\n")
