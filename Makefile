@@ -51,7 +51,7 @@ docs: csceval
 	./csceval explain docs > docs/explain.md
 	./csceval test tests/tools/gen_docs.lua
 
-.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench test-national-gen \
+.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench test-national-gen test-bench-status \
         install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening test-export
 
 all: csceval
@@ -147,6 +147,11 @@ test-lua: csceval
 test-national-gen: csceval
 	@sh tests/bench/gen_national_check.sh $(BUILD)
 
+# make bench's exit status: the scale series with stand-in peers, one agreeing and
+# some deliberately broken checks (tests/bench/check_bench_status.sh; not timed, no peers)
+test-bench-status: csceval
+	@sh tests/bench/check_bench_status.sh $(BUILD)
+
 test-bad: csceval
 	@sh tests/badinput/run.sh ./csceval
 
@@ -212,6 +217,7 @@ check: deps browser-deps
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
 	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser test-national-gen
+	$(MAKE) test-bench-status
 	$(MAKE) test-xlsx
 	$(MAKE) test-export
 	$(MAKE) test-asan

@@ -6,13 +6,17 @@
 -- National Pupil Database extract, step by step (timings = true).
 --
 -- The extract is made by the scale series' seeded generator
--- (tests/bench/gen_national.c) into a cache folder outside the checkout:
+-- (tests/bench/gen_national.c) into csceval's cache folder, outside the
+-- checkout: "cache:" is $CSCEVAL_CACHE, else $XDG_CACHE_HOME/csceval, else
+-- ~/.cache/csceval (docs/data.md), the folder tests/bench/scale.sh writes to:
 --   SCALE_SIZES=10m sh tests/bench/scale.sh      (writes it, then benchmarks)
 -- or by hand:
 --   cc -O2 tests/bench/gen_national.c -o /tmp/gen_national -lm
 --   /tmp/gen_national 10000000 ~/.cache/csceval/national/national_10m.csv
 -- When the file is not there the run is skipped with a message (exit 0); a
--- smaller extract can be given with --data national=PATH.
+-- smaller extract can be given with --data national=PATH.  The generator
+-- leaves its synthetic-data mark beside the file (national_10m.csv.csceval.json),
+-- so a generated extract given with --data is still reported as synthetic.
 
 local LABELS = { prior = "Prior attainment (standardised)", idaci = "Deprivation score of the home area (IDACI)",
   ncyear = "School year", boy = "Gender (boy)", sen = "Special educational needs", fsm = "Free school meals",
@@ -40,7 +44,7 @@ return {
 
   inputs = {
     national = {
-      path = "~/.cache/csceval/national/national_10m.csv",
+      path = "cache:national/national_10m.csv",
       description = "Synthetic national pupil-level extract, 10,000,000 rows: pupil_id, la (authority code), "
         .. "ncyear, sex, fsm, sen, eal, idaci, prior, treated (the programme flag) and outcome",
       columns = { "pupil_id", "la", "ncyear", "sex", "fsm", "sen", "eal", "idaci", "prior", "treated", "outcome" },
@@ -49,8 +53,8 @@ return {
       synthetic = true,
       generator = "tests/bench/gen_national.c",
       skip_when_absent = "make it with `SCALE_SIZES=10m sh tests/bench/scale.sh`, or with `cc -O2 "
-        .. "tests/bench/gen_national.c -o gen_national -lm && ./gen_national 10000000 "
-        .. "~/.cache/csceval/national/national_10m.csv` (about 430 MB, a minute)",
+        .. "tests/bench/gen_national.c -o gen_national -lm && ./gen_national 10000000 FILE` where FILE is the "
+        .. "path above (about 430 MB, a minute; the folder follows CSCEVAL_CACHE or XDG_CACHE_HOME)",
       real_data = "a pupil-level National Pupil Database extract (Department for Education, under its data-sharing "
         .. "terms) with the same columns",
     },

@@ -188,6 +188,8 @@ local function write(path, header, rows)
     f:write(table.concat(cells, ","), "\n")
   end
   f:close()
+  -- csceval's synthetic-data mark beside the file (lua/csc/synthetic.lua)
+  require("csc.synthetic").write(path, { generator = "data/derby_care_leavers/gen.lua", seed = SEED })
 end
 
 local groups_rows = {}

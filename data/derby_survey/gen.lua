@@ -25,7 +25,8 @@ local out_path = ...
 out_path = out_path or "data/derby_survey/responses.csv"
 local here = debug.getinfo(1, "S").source:match("^@(.*)[/\\]") or "."
 local splitmix = dofile(here .. "/../lib/splitmix.lua")
-local rng = splitmix.new(20181201)
+local SEED = 20181201
+local rng = splitmix.new(SEED)
 
 local SW = { [7] = 7.00, [8] = 9.51, [9] = 11.25, [10] = 12.40, [11] = 13.33, [12] = 14.08, [13] = 14.75,
   [14] = 15.32, [15] = 15.84, [16] = 16.36, [17] = 16.88, [18] = 17.43, [19] = 17.98, [20] = 18.59,
@@ -134,5 +135,7 @@ end
 local fh = assert(io.open(out_path, "wb"))
 fh:write(table.concat(lines, "\n"), "\n")
 fh:close()
+-- csceval's synthetic-data mark beside the file (lua/csc/synthetic.lua)
+require("csc.synthetic").write(out_path, { generator = "data/derby_survey/gen.lua", seed = SEED })
 io.stderr:write(string.format("wrote %s: %d respondents\n", out_path, id))
 return 0

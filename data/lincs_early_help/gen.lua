@@ -205,6 +205,8 @@ end
 local fh = assert(io.open(out_path, "wb"))
 fh:write(table.concat(lines, "\n"), "\n")
 fh:close()
+-- csceval's synthetic-data mark beside the file (lua/csc/synthetic.lua)
+require("csc.synthetic").write(out_path, { generator = "data/lincs_early_help/gen.lua", seed = SEED })
 local s = { [2018] = { 0, 0 }, [2019] = { 0, 0 } }
 for i, m in ipairs(months) do
   s[m.fy][1] = s[m.fy][1] + refs[i]

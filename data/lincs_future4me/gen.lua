@@ -550,6 +550,8 @@ local function write_csv(path, header, rows)
   fh:write(table.concat(header, ","), "\n")
   for _, row in ipairs(rows) do fh:write(table.concat(row, ","), "\n") end
   fh:close()
+  -- csceval's synthetic-data mark beside the file (lua/csc/synthetic.lua)
+  require("csc.synthetic").write(path, { generator = "data/lincs_future4me/gen.lua", seed = SEED })
 end
 local prow = {}
 for _, p in ipairs(order) do

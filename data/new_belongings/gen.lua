@@ -222,8 +222,9 @@ local function alphas(X)
   return out
 end
 
-local rng, S, X
+local rng, S, X, SEED
 for seed = 2016001, 2016400 do
+  SEED = seed
   rng = splitmix.new(seed)
   local ok
   ok, S = pcall(self_scores, rng)
@@ -259,5 +260,7 @@ end
 local fh = assert(io.open(out_path, "wb"))
 fh:write(table.concat(lines, "\n"), "\n")
 fh:close()
+-- csceval's synthetic-data mark beside the file (lua/csc/synthetic.lua)
+require("csc.synthetic").write(out_path, { generator = "data/new_belongings/gen.lua", seed = SEED })
 io.stderr:write(string.format("wrote %s: %d LAs\n", out_path, #sorted))
 return 0

@@ -1105,6 +1105,8 @@ local function write_csv(path, header, rows)
     fh:write(table.concat(cells, ","), "\n")
   end
   fh:close()
+  -- csceval's synthetic-data mark beside the file (lua/csc/synthetic.lua)
+  require("csc.synthetic").write(path, { generator = "data/nwd_back_on_track/gen.lua", seed = SEED })
 end
 
 local header = {}

@@ -342,6 +342,8 @@ for _, stage in ipairs({ "scale", "ny" }) do
 end
 write(out_path, params)
 os.remove(tmp)
+-- csceval's synthetic-data mark beside the file (lua/csc/synthetic.lua)
+require("csc.synthetic").write(out_path, { generator = "data/nwd_leaving_care/gen.lua", seed = SEED })
 
 -- ===== Check what the recipe will find =====
 

@@ -101,7 +101,8 @@ static void check_types(lua_State *L, int opts, struct csvtab_opts *o) {
 }
 
 /* Lua: frame.read_workbook(path [, {sheet = name|position, header_row = n,
- *        header_rows = 1|2, types = {...}}]) -> frame | nil, message
+ *        header_rows = 1|2, types = {...}}]) -> frame [, nil, warning] | nil, message
+ * (warning: rows with values below the table's first empty row, not read)
  * Lua: frame.read_survey_csv(path [, {header_row = n, types = {...}}]) -> the same */
 static int read_table(lua_State *L, int csv) {
   const char *path = luaL_checkstring(L, 1);
@@ -145,7 +146,11 @@ static int read_table(lua_State *L, int csv) {
   struct frame **slot = lframe_newbox(L);
   struct workbook_error err;
   *slot = csv ? workbook_read_survey_csv(path, &o, &err) : workbook_read(path, &o, &err);
-  return *slot ? 1 : push_fail(L, err.msg);
+  if (!*slot) return push_fail(L, err.msg);
+  if (!err.warning[0]) return 1;
+  lua_pushnil(L);
+  lua_pushstring(L, err.warning);
+  return 3;
 }
 
 static int frame_read_workbook(lua_State *L) { return read_table(L, 0); }

@@ -116,6 +116,16 @@ size_t *lh_complete_rows(lua_State *L, const struct frame_col *const *cols, size
   return keep;
 }
 
+size_t *lh_complete_rows_or_all(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                                size_t nrow, size_t *m) {
+  *m = frame_complete_rows(cols, ncols, nrow, NULL);
+  if (*m == nrow) {
+    lua_pushnil(L);
+    return NULL;
+  }
+  return lh_complete_rows(L, cols, ncols, nrow, m);
+}
+
 /* ===== Option tables ===== */
 
 const char *lh_optstring(lua_State *L, int t, const char *key, const char *dflt,
@@ -275,4 +285,27 @@ void lh_gather_cols(lua_State *L, const struct frame_col *const *cols, size_t nc
   }
   chunks_run(gather_run, task, sizeof *task, ncols);
   lua_pop(L, 1);
+}
+
+void lh_column_views(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                     const size_t *rows, size_t m, const double **out, const int64_t **iout) {
+  size_t ng = 0;
+  for (size_t j = 0; j < ncols; j++) {
+    const struct frame_col *c = cols[j];
+    int all = c->na == NULL && c->n == m &&
+              (rows == NULL || m == 0 || rows[m - 1] == m - 1);   /* rows increase */
+    int own = all && c->type == FRAME_F64, ints = all && iout != NULL && c->type == FRAME_I64;
+    out[j] = own ? c->v.f64 : NULL;
+    if (iout != NULL) iout[j] = ints ? c->v.i64 : NULL;
+    ng += !own && !ints;
+  }
+  const struct frame_col **g = lh_scratch(L, (ng ? ng : 1) * sizeof *g);
+  double *blk = lh_scratch(L, (ng && m ? ng * m : 1) * sizeof *blk);
+  for (size_t j = 0, t = 0; j < ncols; j++)
+    if (out[j] == NULL && (iout == NULL || iout[j] == NULL)) {
+      out[j] = blk + t * m;
+      g[t++] = cols[j];
+    }
+  lh_gather_cols(L, g, ng, rows, m, blk);
+  lua_remove(L, -2);   /* g; the block stays */
 }

@@ -82,6 +82,20 @@ void lh_pushvector(lua_State *L, const double *v, size_t n);
  * [-0, +1, m] */
 size_t *lh_complete_rows(lua_State *L, const struct frame_col *const *cols, size_t ncols,
                          size_t nrow, size_t *m);
+/* The same, but when every row is complete the positions are not made
+ * (NULL pushed instead of a scratch block: rows 0..nrow-1 are kept, and an
+ * n-row index array is saved).  [-0, +1, m] */
+size_t *lh_complete_rows_or_all(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                                size_t nrow, size_t *m);
+/* Columns cols[0..ncols-1] (numbers) over rows (NULL: rows 0..m-1) as
+ * pointers out[j] to m doubles: a float64 column with nothing missing, all
+ * of whose rows are used, is its own storage (read only, alive while the
+ * frame is); so is an int64 one when iout is given (iout[j] set, out[j]
+ * NULL; iout[j] NULL otherwise); the others are gathered as lh_gather_cols
+ * into one scratch block, pushed (always, so that the stack effect is
+ * fixed).  [-0, +1, m] */
+void lh_column_views(lua_State *L, const struct frame_col *const *cols, size_t ncols,
+                     const size_t *rows, size_t m, const double **out, const int64_t **iout);
 
 /* Options from the table at index t (none or nil: every option takes its
  * default).  lh_optstring raises "option 'key' must be <what>" for a

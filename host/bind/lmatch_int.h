@@ -52,7 +52,8 @@ int32_t *lm_strata(lua_State *L, const struct frame_col *const *cols, size_t nc,
 /* Propensity score by glm() (binomial; logit or probit link) on [1, cols]
  * over rows keep[] with outcome treat: fitted probabilities, or the linear
  * predictor when linear.  Raises with domain words on separation,
- * non-convergence or collinearity.  Scratch.  [-0, +1, e]
+ * non-convergence or collinearity.  The scores belong to the userdata
+ * pushed (the fit's box, freed with it).  [-0, +1, e]
  * The number of IRLS iterations goes to *iter (may be NULL). */
 double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *cols,
                   const char *const *names, size_t nc, const size_t *keep, size_t m,

@@ -157,16 +157,23 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
   if (m <= k)
     lh_error(L, "analysis", "%s: %d usable rows for a propensity model with %d coefficients", fn, (int)m,
                (int)k);
-  double *X = lh_scratch(L, m * k * sizeof *X), *y = lh_scratch(L, m * sizeof *y);
-  for (size_t j = 0; j < m; j++) {
-    X[j] = 1;
-    y[j] = treat[j];
-  }
-  lh_gather_cols(L, cols, nc, keep, m, X + m);
+  /* The covariates as the frame's own columns where they can be (no n x k
+   * copy), the intercept as NULL; only the scores are kept from the fit. */
+  struct glm_col *X = lh_scratch(L, k * sizeof *X);
+  const double **vp = lh_scratch(L, k * sizeof *vp);
+  const int64_t **ip = lh_scratch(L, k * sizeof *ip);
+  lh_column_views(L, cols, nc, keep, m, vp, ip);
+  X[0] = (struct glm_col){NULL, NULL};
+  for (size_t j = 0; j < nc; j++) X[j + 1] = (struct glm_col){vp[j], ip[j]};
+  lua_remove(L, -2);   /* ip */
+  lua_remove(L, -2);   /* vp; the gathered block stays */
+  double *y = lh_scratch(L, m * sizeof *y);
+  for (size_t j = 0; j < m; j++) y[j] = treat[j];
   struct glmbox *b = lh_newbox(L, sizeof *b, "host.match.glmbox", glmbox_gc);
   struct glm_opts o = glm_opts_default(GLM_BINOMIAL, probit ? GLM_PROBIT : GLM_LOGIT);
+  o.lean = 1;
   b->live = 1;
-  int st = glm_fit(X, m, k, y, NULL, NULL, 1, &o, &b->fit);
+  int st = glm_fit_cols(X, m, k, y, NULL, NULL, 1, &o, &b->fit);
   struct glm_fit *g = &b->fit;
   if (st == GSL_ESING) {
     size_t bc = g->bad_col;
@@ -183,13 +190,18 @@ double *lm_pscore(lua_State *L, const char *fn, const struct frame_col *const *c
                  g->sep[j] == GLM_SEP_COMPLETE ? "complete" : "quasi-complete", names[j - 1]);
   if (!g->converged)
     lh_error(L, "analysis", "%s: the propensity model did not converge in %d iterations", fn, o.maxit);
-  double *ps = lh_scratch(L, m * sizeof *ps);
-  memcpy(ps, linear ? g->eta : g->mu, m * sizeof *ps);
+  /* The scores are the fit's own array (no copy): the box stays on the
+   * stack in place of a scratch block and frees it; the other n-vector
+   * goes at once. */
+  double *ps = linear ? g->eta : g->mu;
+  free(linear ? g->mu : g->eta);
+  if (linear)
+    g->mu = NULL;
+  else
+    g->eta = NULL;
   if (iter) *iter = g->iter;
-  glm_fini(g);
-  b->live = 0;
-  lua_remove(L, -2);   /* the box; ps stays */
-  lua_remove(L, -2);   /* y */
+  lua_remove(L, -2);   /* y; the box stays */
+  lua_remove(L, -2);   /* the gathered columns */
   lua_remove(L, -2);   /* X */
   return ps;
 }

@@ -1,6 +1,7 @@
 /* host/bind/lmatch_weight.c -- host.match functions ipw(), balance() and
  * effect(): argument checks, row selection and result tables; numerics in
  * ipw.c, balance.c and effect.c.  Registered by lmatch.c. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,8 +193,26 @@ struct bal_task {
   struct balance_stat b;
 };
 
+/* The covariate as its own column when that is what lm_fill_or would make
+ * of it: float64, nothing marked missing, every row used (keep[j] == j)
+ * and every value finite; else NULL. */
+static const double *bal_own(const struct frame_col *c, const size_t *keep, size_t m) {
+  if (c->type != FRAME_F64 || c->na != NULL || c->n != m || (m > 0 && keep[m - 1] != m - 1))
+    return NULL;
+  const double *v = c->v.f64;
+  int bad = 0;
+  for (size_t i = 0; i < m; i++) bad |= !(fabs(v[i]) <= DBL_MAX);
+  return bad ? NULL : v;
+}
+
 static int bal_run(void *arg) {
   struct bal_task *t = arg;
+  const double *own = bal_own(t->col, t->keep, t->m);
+  if (own != NULL) {
+    t->st = balance_covariate(own, t->treat, t->base, t->adj, t->m, t->o, &t->b, t->err,
+                              sizeof t->err);
+    return 0;
+  }
   double *x = malloc((t->m ? t->m : 1) * sizeof *x);
   if (x == NULL) {
     t->st = GSL_ENOMEM;

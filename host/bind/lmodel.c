@@ -100,12 +100,13 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
  * 0..G-1 in increasing order of value (category code), by
  * vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
-                           size_t *G) {
+                           size_t *G) {   /* keep NULL: rows 0..n-1 */
   size_t *id = lh_scratch(L, n * sizeof *id);
   double *v = malloc((n + 1) * sizeof *v);
   if (v == NULL) luaL_error(L, "not enough memory");
   for (size_t i = 0; i < n; i++)
-    v[i] = c->type == FRAME_CAT ? (double)c->v.cat[keep[i]] : frame_col_getd(c, keep[i]);
+    v[i] = c->type == FRAME_CAT ? (double)c->v.cat[keep ? keep[i] : i]
+                                : frame_col_getd(c, keep ? keep[i] : i);
   int st = vcov_cluster_ids(v, n, id, G);
   free(v);
   if (st != GSL_SUCCESS)
@@ -115,8 +116,10 @@ static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t
 }
 
 /* Args: frame at 1, y name at 2, array of x names at 3, options at 4.
- * Pushes lmodel_scratch userdata (several).  Names the first bad column. */
-void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster) {
+ * Pushes lmodel_scratch userdata (several).  Names the first bad column.
+ * views: column pointers only (lmodel_build_design_views). */
+static void build_design(lua_State *L, const char *fn, struct design *d, int need_cluster,
+                         int views) {
   const struct frame *f = lframe_check(L, 1);
   const char *yname = luaL_checkstring(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
@@ -153,14 +156,15 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   xc[nx + 1] = wc;
   xc[nx + 2] = oc;
   xc[nx + 3] = cc;
-  size_t *keep = lh_complete_rows(L, xc, (size_t)nx + 4, N, &n);
+  size_t *keep = views ? lh_complete_rows_or_all(L, xc, (size_t)nx + 4, N, &n)
+                       : lh_complete_rows(L, xc, (size_t)nx + 4, N, &n);
   d->n = n;
   d->k = k;
   d->dropped = N - n;
   d->keep = keep;
   d->drop_row = lh_scratch(L, (N - n + 1) * sizeof *d->drop_row);
   d->drop_why = lh_scratch(L, N - n + 1);
-  for (size_t i = 0, u = 0, nd = 0; i < N; i++) {
+  for (size_t i = 0, u = 0, nd = 0; i < N && n < N; i++) {
     if (u < n && keep[u] == i) {
       u++;
       continue;
@@ -174,28 +178,60 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
   if (n <= k)
     lh_error(L, "analysis", "%s: %d complete rows (%d dropped for missing values) for %d coefficients; "
                "need more rows than coefficients", fn, (int)n, (int)(N - n), (int)k);
-  d->X = lh_scratch(L, n * k * sizeof *d->X);
-  d->y = lh_scratch(L, n * sizeof *d->y);
-  size_t j0 = 0;
-  if (d->intercept) {
-    for (size_t i = 0; i < n; i++) d->X[i] = 1;
-    j0 = 1;
-  }
   const size_t *rows = n == N ? NULL : keep;   /* NULL: every row */
-  lh_gather_cols(L, xc, (size_t)nx, rows, n, d->X + n * j0);
-  frame_col_gatherd(yc, rows, n, d->y);
+  size_t j0 = d->intercept ? 1 : 0;
+  d->Xc = lh_scratch(L, k * sizeof *d->Xc);
   d->w = d->off = NULL;
-  if (wc) {
-    d->w = lh_scratch(L, n * sizeof *d->w);
-    frame_col_gatherd(wc, rows, n, d->w);
-  }
-  if (oc) {
-    d->off = lh_scratch(L, n * sizeof *d->off);
-    frame_col_gatherd(oc, rows, n, d->off);
+  if (views) {
+    /* The covariates (float64 or int64), then y, weights and offset
+     * (doubles): pointers into the frame where they can be, else a
+     * gathered block each. */
+    size_t nv = 0;
+    const double **vp = lh_scratch(L, ((size_t)nx + 3) * sizeof *vp);
+    const int64_t **ip = lh_scratch(L, ((size_t)nx + 1) * sizeof *ip);
+    const struct frame_col *yw[3];
+    lh_column_views(L, xc, (size_t)nx, rows, n, vp, ip);
+    yw[nv++] = yc;
+    if (wc) yw[nv++] = wc;
+    if (oc) yw[nv++] = oc;
+    lh_column_views(L, yw, nv, rows, n, vp + nx, NULL);
+    d->X = NULL;
+    if (d->intercept) d->Xc[0] = (struct glm_col){NULL, NULL};
+    for (lua_Integer j = 0; j < nx; j++) d->Xc[j0 + (size_t)j] = (struct glm_col){vp[j], ip[j]};
+    d->y = vp[nx];
+    if (wc) d->w = vp[nx + 1];
+    if (oc) d->off = vp[nx + 1 + (wc != NULL)];
+  } else {
+    d->X = lh_scratch(L, n * k * sizeof *d->X);
+    double *y = lh_scratch(L, n * sizeof *y);
+    if (d->intercept)
+      for (size_t i = 0; i < n; i++) d->X[i] = 1;
+    for (size_t j = 0; j < k; j++) d->Xc[j] = (struct glm_col){d->X + j * n, NULL};
+    lh_gather_cols(L, xc, (size_t)nx, rows, n, d->X + n * j0);
+    frame_col_gatherd(yc, rows, n, y);
+    d->y = y;
+    if (wc) {
+      double *w = lh_scratch(L, n * sizeof *w);
+      frame_col_gatherd(wc, rows, n, w);
+      d->w = w;
+    }
+    if (oc) {
+      double *off = lh_scratch(L, n * sizeof *off);
+      frame_col_gatherd(oc, rows, n, off);
+      d->off = off;
+    }
   }
   d->cl = NULL;
   d->G = 0;
   if (cc) d->cl = cluster_ids(L, cc, keep, n, &d->G);
+}
+
+void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster) {
+  build_design(L, fn, d, need_cluster, 0);
+}
+
+void lmodel_build_design_views(lua_State *L, const char *fn, struct design *d, int need_cluster) {
+  build_design(L, fn, d, need_cluster, 1);
 }
 
 /* Name of design column j: "(Intercept)" or the covariate name.  [-0, +1, -] */
@@ -214,7 +250,9 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
     pushterm(L, d, bad_col);
     const char *nm = lua_tostring(L, -1);
     int allzero = 1;
-    for (size_t i = 0; i < d->n && allzero; i++) allzero = d->X[i + d->n * bad_col] == 0;
+    const struct glm_col *c = &d->Xc[bad_col];   /* both NULL: the intercept */
+    for (size_t i = 0; i < d->n && allzero; i++)
+      allzero = c->f64 != NULL ? c->f64[i] == 0 : c->i64 != NULL && c->i64[i] == 0;
     if (allzero) return lh_error(L, "analysis", "%s: column '%s' is all zero in the rows used", fn, nm);
     return lh_error(L, "analysis", "%s: column '%s' is a linear combination of earlier columns "
                       "(collinear); drop it or one of the columns it repeats", fn, nm);
@@ -468,8 +506,15 @@ static int model_glm(lua_State *L) {
   int vt = lmodel_optvcov(L, 4, fn);
   if (vt > 5) luaL_error(L, "%s: vcov \"%s\" is for least squares only", fn, lmodel_vcov_names[vt]);
   if (vt == 3 || vt == 4) luaL_error(L, "%s: vcov HC2/HC3 are not offered for GLMs; use HC0 or HC1", fn);
+  /* The classical covariance needs only (X'WX)^-1: the fit then reads the
+   * frame's columns in place and keeps no working vectors.  The sandwich
+   * types read X, the working residuals and weights after the fit. */
   struct design d;
-  lmodel_build_design(L, fn, &d, vt == 5);
+  o.lean = vt == 0;
+  if (o.lean)
+    lmodel_build_design_views(L, fn, &d, 0);
+  else
+    lmodel_build_design(L, fn, &d, vt == 5);
   /* A constant outcome has no finite maximum likelihood estimate: every y
    * 0 or every y 1 (binomial), every y 0 (Poisson).  R's glm() iterates
    * until the intercept is about 25 with a standard error near 1e5 and
@@ -490,7 +535,7 @@ static int model_glm(lua_State *L) {
   struct fitbox *box = lmodel_newfitbox(L);
   int bi = lua_gettop(L);
   box->kind = 2;
-  int st = glm_fit(d.X, d.n, d.k, d.y, d.w, d.off, d.intercept, &o, &box->glm);
+  int st = glm_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.off, d.intercept, &o, &box->glm);
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->glm.bad_col, box->glm.bad_row);
   struct glm_fit *g = &box->glm;
   /* Separation and divergence are errors: the estimates would be meaningless. */
@@ -703,5 +748,6 @@ int luaopen_host_model(lua_State *L) {
   lua_pop(L, 1);
   luaL_newlib(L, model_funcs);
   luaL_setfuncs(L, lmodel_ts_funcs, 0);
+  luaL_setfuncs(L, lmodel_poly_funcs, 0);
   return 1;
 }

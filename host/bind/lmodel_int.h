@@ -26,9 +26,13 @@ struct fitbox {
 
 struct design {
   size_t n, k, dropped;  /* rows used, columns (intercept included), rows dropped */
-  double *X, *y, *w, *off;
+  double *X;             /* n x k column-major (NULL from lmodel_build_design_views) */
+  struct glm_col *Xc;    /* k columns of n rows: into X, or (views) a frame column's
+                            own storage (float64 or int64) or a gathered copy;
+                            {NULL, NULL} the intercept */
+  const double *y, *w, *off;
   size_t *cl, G;
-  size_t *keep;          /* frame row of each used row */
+  size_t *keep;          /* frame row of each used row (views: NULL when every row is used) */
   int intercept;
   /* rows dropped, grouped by the reason of the first missing value used
    * (covariates in order, then outcome, weights, offset, cluster) */
@@ -42,6 +46,12 @@ extern const char *const lmodel_vcov_names[];
 struct fitbox *lmodel_newfitbox(lua_State *L);
 const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct frame *f, const char *role, const char *name);
 void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster);
+/* The same without the n x k matrix: only the column pointers Xc, y, w and
+ * offset, each a frame column's own storage where it can be (float64,
+ * nothing missing, every row used), else a gathered copy; keep NULL when
+ * every row is used.  For fits that read the columns one by one
+ * (glm_fit_cols). */
+void lmodel_build_design_views(lua_State *L, const char *fn, struct design *d, int need_cluster);
 int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int st, size_t bad_col, size_t bad_row);
 void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, const double *V, double df);
 void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct design *d, struct vcov_data *vd, double sigma2, size_t lag, int cl_adjust, double *V);
@@ -57,5 +67,7 @@ void lmodel_push_result(lua_State *L, int nrec, const struct design *d, const do
 /* The time-series functions of host.model (lmodel_ts.c: prais, dwtest,
  * bgtest, acf, box_test, varsoc). */
 extern const luaL_Reg lmodel_ts_funcs[];
+/* poly_coefs, for poly() formula terms (lmodel_poly.c). */
+extern const luaL_Reg lmodel_poly_funcs[];
 
 #endif

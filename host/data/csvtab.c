@@ -229,25 +229,66 @@ static void on_row(int term, void *data) {
   if (!c->err) end_row(c);
 }
 
-/* A mapped file's pages behind the parse are not read again (a replay or an
- * error report that needs them gets them back from the page cache), so they
- * are given back as the parse moves on: the peak is then about the columns,
- * not the columns plus the whole file. */
-#define DROP_STEP ((size_t)4 << 20)
+/* Pages of the input behind the parse are not read again on the normal path,
+ * so when the input is a file held in memory of our own (c->file) they are
+ * given back every DROP_STEP bytes as the parse moves on: the peak of a load
+ * is then about its columns, not the columns plus the whole file.  A replay,
+ * a second pass or an error report reads them back first (csvtab_restore).
+ * Only whole pages inside c's own input are given back, so parts loaded on
+ * several threads never touch each other's bytes. */
+#define DROP_STEP ((size_t)1 << 20)
+
+static size_t page_size(void) {
+  static size_t pg;
+  if (!pg) {
+    long p = sysconf(_SC_PAGESIZE);
+    pg = p > 0 ? (size_t)p : 4096;
+  }
+  return pg;
+}
+
+void csvtab_drop_init(struct ctx *c, struct csvtab_file *file) {
+  c->file = file;
+  c->drop0 = c->dropped = 0;
+  if (!file) return;
+  size_t pg = page_size(), at = (size_t)(c->buf - file->base);
+  c->drop0 = c->dropped = (at + pg - 1) / pg * pg;
+}
 
 static void drop_behind(struct ctx *c) {
 #if defined(MADV_DONTNEED)
-  if (!c->map) return;
-  size_t upto = (size_t)(c->buf + *c->pos - c->map);
+  if (!c->file) return;
+  size_t upto = (size_t)(c->buf + *c->pos - c->file->base);
   if (upto < c->dropped + DROP_STEP) return;
-  long pg = sysconf(_SC_PAGESIZE);
-  if (pg <= 0) return;
-  upto &= ~((size_t)pg - 1);
-  madvise((void *)(c->map + c->dropped), upto - c->dropped, MADV_DONTNEED);
-  c->dropped = upto;
+  upto &= ~(page_size() - 1);
+  /* an anonymous private mapping: the pages read as zeros until restored */
+  if (madvise(c->file->base + c->dropped, upto - c->dropped, MADV_DONTNEED) == 0)
+    c->dropped = upto;
 #else
   (void)c;
 #endif
+}
+
+int csvtab_restore(struct ctx *c) {
+  struct csvtab_file *f = c->file;
+  if (!f || c->dropped == c->drop0) return 0;
+  size_t a = c->drop0, n = c->dropped - a, got = 0;
+  while (got < n) {
+    ssize_t k = pread(f->fd, f->base + a + got, n - got, (off_t)(a + got));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    got += (size_t)k;
+  }
+  c->dropped = c->drop0;
+  struct stat st;
+  if (got == n && fstat(f->fd, &st) == 0 && st.st_size == f->st.st_size &&
+      st.st_mtim.tv_sec == f->st.st_mtim.tv_sec && st.st_mtim.tv_nsec == f->st.st_mtim.tv_nsec)
+    return 0;
+  atomic_store(&f->changed, 1);
+  csvtab_fail(c, 0, 0, "the file changed while it was read; "
+              "read it again when nothing else is writing to it");
+  c->err_line = NOIDX;
+  return -1;
 }
 
 /* Fast path: a batch of plain records.  Runs of data rows with the header's
@@ -461,6 +502,7 @@ struct src {
   void *map; size_t maplen;
   char *heap;
   struct csvtab_ranges *rg; /* scanned while read on threads, else NULL */
+  struct csvtab_file *file; /* map is the file's memory: pages may be given back */
 };
 
 static void src_release(struct src *s) {
@@ -490,8 +532,8 @@ static void ctx_init(struct ctx *c, const struct src *src, const char *label,
   c->maxcols = o->max_columns ? o->max_columns : CSVTAB_MAX_COLUMNS_DEFAULT;
   c->maxrows = o->max_rows ? o->max_rows : CSVTAB_MAX_ROWS_DEFAULT;
   c->buf = src->buf; c->len = src->len;
-  c->map = src->map;                           /* NULL unless we mapped the file ourselves */
   if (c->len >= 3 && !memcmp(c->buf, "\xEF\xBB\xBF", 3)) { c->buf += 3; c->len -= 3; }
+  csvtab_drop_init(c, src->file);
 }
 
 static struct frame *load(struct src *src, const char *label, const struct csvtab_opts *opts,
@@ -520,6 +562,12 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
   if (threads > 1 && c.len >= 2 * min_part) {
     if (csvtab_par_load(&c, fast, threads, min_part, src->rg, parts) == CSVTAB_PAR_DONE) goto built;
     ctx_free(&c);
+    if (src->file && atomic_load(&src->file->changed)) {   /* the parts' bytes could not be read back */
+      set_plain(err, "%s: the file changed while it was read; "
+                "read it again when nothing else is writing to it", label);
+      src_release(src);
+      return NULL;
+    }
     ctx_init(&c, src, label, &o);
   }
 
@@ -530,6 +578,13 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
                          .row = on_row, .records = on_records, .u = &c, .halt = &c.err};
   c.pos = &d.pos;
   int rc = csvtab_drive(&d);
+  /* anything but a clean end reads the input again: its pages come back first */
+  if ((rc != CSVTAB_DRV_OK || c.err || c.nlater || d.nul != (size_t)-1) && csvtab_restore(&c) != 0) {
+    set_plain(err, "%s: %s", label, c.body);
+    src_release(src);
+    ctx_free(&c);
+    return NULL;
+  }
   const char *nul = d.nul != (size_t)-1 ? c.buf + d.nul
                     : memchr(c.buf + d.clean, '\0', c.len - d.clean);  /* parse stopped early */
   size_t stop = nul ? (size_t)(nul - c.buf) : c.len;
@@ -624,7 +679,7 @@ struct frame *csvtab_read_mem_ex(const char *buf, size_t len, const char *label,
 struct frame *csvtab_read_mem_par(const char *buf, size_t len, const char *label,
                                   const struct csvtab_opts *opts, struct csvtab_error *err,
                                   int fast, unsigned threads, size_t min_part, size_t *parts) {
-  struct src s = {buf ? buf : "", buf ? len : 0, NULL, 0, NULL, NULL};
+  struct src s = {buf ? buf : "", buf ? len : 0, NULL, 0, NULL, NULL, NULL};
   return load(&s, label ? label : "<memory>", opts, err, fast, threads,
               min_part ? min_part : CSVTAB_PAR_MIN_PART, parts);
 }
@@ -647,7 +702,7 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
   struct csvtab_error dummy;
   if (!err) err = &dummy;
   memset(err, 0, sizeof *err);
-  struct src s = {NULL, 0, NULL, 0, NULL, NULL};
+  struct src s = {NULL, 0, NULL, 0, NULL, NULL, NULL};
   size_t maxb = opts && opts->max_bytes ? opts->max_bytes : CSVTAB_MAX_BYTES_DEFAULT;
   /* O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -669,17 +724,20 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
     close(fd);
     return NULL;
   }
-  /* Read, not mapped: a mapping faults (SIGBUS) when another process
-   * truncates the file; a read just returns less, which is checked. */
+  /* Read, not mapped: a mapping of the file faults (SIGBUS) when another
+   * process truncates it; a read just returns less, which is checked.  The
+   * memory read into is an anonymous mapping of its own, so the pages the
+   * parse has passed can be given back (struct csvtab_file). */
   size_t want = (size_t)st.st_size, n = 0;
-  char *b = malloc(want + 1);
-  if (!b) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
+  char *b = mmap(NULL, want + 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (b == MAP_FAILED) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
+  csvtab_hint_huge(b, want + 1);                /* fewer page faults as it is read */
   unsigned threads = csvtab_threads(opts);
   struct csvtab_ranges *rg = threads > 1 ? malloc(sizeof *rg) : NULL;
   ssize_t pr = rg ? csvtab_par_read(fd, b, want, threads, CSVTAB_PAR_MIN_PART, rg) : -2;
   if (pr == -1) {
     set_plain(err, "%s: cannot read: %s", path, strerror(errno));
-    free(b); free(rg); close(fd);
+    munmap(b, want + 1); free(rg); close(fd);
     return NULL;
   }
   if (pr == -2) { free(rg); rg = NULL; }
@@ -689,23 +747,36 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
     if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (r < 0) {
       set_plain(err, "%s: cannot read: %s", path, strerror(errno));
-      free(b); close(fd);
+      munmap(b, want + 1); close(fd);
       return NULL;
     }
     if (r == 0 || (n += (size_t)r) > want) break;
   }
   struct stat st2;
-  int changed = fstat(fd, &st2) != 0 || n != want || st2.st_size != st.st_size ||
-                st2.st_mtim.tv_sec != st.st_mtim.tv_sec || st2.st_mtim.tv_nsec != st.st_mtim.tv_nsec;
-  close(fd);
-  if (changed) {
-    set_plain(err, "%s: the file changed while it was read (%zu bytes expected, %zu read); "
-              "read it again when nothing else is writing to it", path, want, n);
-    free(b); free(rg);
+  int same = fstat(fd, &st2) == 0 && st2.st_size == st.st_size &&
+             st2.st_mtim.tv_sec == st.st_mtim.tv_sec && st2.st_mtim.tv_nsec == st.st_mtim.tv_nsec;
+  if (same && n != want) {
+    /* size and time unchanged, yet not that many bytes: a file whose content
+     * is made as it is read (/proc, /sys), which stat calls regular */
+    close(fd);
+    set_plain(err, "%s: is not a regular file: it says it holds %zu bytes but reading gave %s%zu, "
+              "as kernel files under /proc and /sys do; copy it to a regular file "
+              "(cp %s copy.csv) and read the copy", path, want, n > want ? "at least " : "", n, path);
+    munmap(b, want + 1); free(rg);
     return NULL;
   }
-  s.heap = b; s.buf = b; s.len = n; s.rg = rg;
+  if (!same || n != want) {
+    close(fd);
+    set_plain(err, "%s: the file changed while it was read (%zu bytes expected, %zu read); "
+              "read it again when nothing else is writing to it", path, want, n);
+    munmap(b, want + 1); free(rg);
+    return NULL;
+  }
+  struct csvtab_file file = {.base = b, .len = n, .fd = fd, .st = st2};
+  atomic_init(&file.changed, 0);
+  s.map = b; s.maplen = want + 1; s.buf = b; s.len = n; s.rg = rg; s.file = &file;
   struct frame *f = load(&s, path, opts, err, 1, threads, CSVTAB_PAR_MIN_PART, NULL);
+  close(fd);                                   /* after the load: pages are read back from it */
   free(rg);
   return f;
 }

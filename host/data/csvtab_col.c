@@ -184,6 +184,11 @@ static inline int date_days(const char *s, size_t len, int32_t *out) {
  * in real files.  1 with *out set, 0 for anything else (the full scanners
  * then decide). */
 static inline int int_fast(const char *s, size_t len, int64_t *out) {
+  if (len == 1) {                              /* one digit: 0/1 flags, codes */
+    unsigned d = (unsigned)(s[0] - '0');
+    *out = (int64_t)d;
+    return d <= 9;
+  }
   size_t i = s[0] == '+' || s[0] == '-';
   if (len == i || len - i > 18) return 0;
   uint64_t u = 0;
@@ -834,6 +839,45 @@ oom:
 
 /* ===== the frame ===== */
 
+/* The suppression symbols of DfE's files (c, x, z, k, u, low, :) mean a
+ * missing figure only in a column that is otherwise numbers, dates or
+ * booleans; in a text column they are ordinary labels (a level spelt "c"),
+ * as docs/data.md says.  The loader meets a column's values before it knows
+ * its type, so a text column holds them as missing reasons until here, where
+ * they become dictionary codes.  Codes keep first appearance in row order:
+ * the dictionary is rebuilt in one pass over the rows.  0 ok, -1 oom. */
+static int is_symbol(int32_t code) { return code <= -(int32_t)NA_C && code >= -(int32_t)NA_COLON; }
+
+static int symbols_as_labels(struct colbuf *b, size_t nrow) {
+  int32_t *code = b->val;
+  size_t nsym = 0;
+  for (size_t i = 0; i < nrow; i++) nsym += is_symbol(code[i]);
+  if (!nsym) return 0;
+  struct frame_dict *old = b->dict, *nd = frame_dict_new();
+  int32_t *map = malloc((old->n ? old->n : 1) * sizeof *map);
+  if (!nd || !map) goto oom;
+  for (size_t v = 0; v < old->n; v++) map[v] = -1;
+  for (size_t i = 0; i < nrow; i++) {
+    int32_t k = code[i];
+    if (k >= 0) {
+      if (map[k] < 0 && (map[k] = frame_dict_intern(nd, old->str[k], old->len[k])) < 0) goto oom;
+      code[i] = map[k];
+    } else if (is_symbol(k)) {
+      const char *sym = frame_na_symbol((enum frame_na)-k);
+      if ((code[i] = frame_dict_intern(nd, sym, strlen(sym))) < 0) goto oom;
+    }
+  }
+  free(map);
+  frame_dict_release(old);
+  b->dict = nd;
+  b->nmiss -= nsym;
+  return 0;
+oom:
+  free(map);
+  frame_dict_release(nd);
+  return -1;
+}
+
 /* Hand b's storage to a new column, without copying: frame_col owns v.raw
  * and na and frees them with free.  Room beyond nrow rows is given back. */
 struct frame_col *csvtab_take_col(struct ctx *c, struct colbuf *b, const char *name) {
@@ -846,6 +890,7 @@ struct frame_col *csvtab_take_col(struct ctx *c, struct colbuf *b, const char *n
     b->val = v;
     b->mode = M_F64;
   }
+  if (b->mode == M_TEXT && b->nmiss && symbols_as_labels(b, nrow) != 0) return NULL;
   enum frame_type t = b->mode == M_TEXT ? FRAME_CAT : b->mode == M_INT ? FRAME_I64
                       : b->mode == M_BOOL ? FRAME_BOOL : b->mode == M_DATE ? FRAME_DATE : FRAME_F64;
   struct frame_col *col = frame_col_new(name, t, 1, b->dict);

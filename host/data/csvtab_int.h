@@ -15,8 +15,10 @@
 #ifndef CSC_CSVTAB_INT_H
 #define CSC_CSVTAB_INT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <csv.h>
@@ -116,12 +118,26 @@ struct colbuf {
   size_t winsz;
 };
 
+/* A file csvtab_read holds in memory of its own (an anonymous mapping), with
+ * the descriptor still open: pages the parse has passed are given back as it
+ * goes (drop_behind, host/data/csvtab.c), so a load's peak is about its
+ * columns rather than the columns and the whole file, and read again from
+ * the file (csvtab_restore) when a replay, a second pass or an error report
+ * needs them.  A file that changed in between is refused then. */
+struct csvtab_file {
+  char *base;               /* the whole file, base[0, len) */
+  size_t len;
+  int fd;
+  struct stat st;           /* as first read: size and modification time */
+  atomic_int changed;       /* a re-read found it changed */
+};
+
 struct ctx {
   const char *label;
   const char *buf;          /* after any BOM */
   size_t len;
-  const char *map;          /* the file when csvtab_read mapped it, else NULL */
-  size_t dropped;           /* map[0, dropped) has been given back (drop_behind) */
+  struct csvtab_file *file; /* NULL when the input is not ours to give back */
+  size_t drop0, dropped;    /* file->base[drop0, dropped) has been given back */
   const size_t *pos;        /* where the driver is, for the row estimate */
   const struct csvtab_opts *o;
   size_t maxf, maxcols, maxrows;
@@ -169,6 +185,12 @@ int csvtab_replay(struct ctx *c, int fast);
 int csvtab_to_text(struct ctx *c, struct colbuf *b, size_t i);
 struct frame_col *csvtab_take_col(struct ctx *c, struct colbuf *b, const char *name);
 void csvtab_col_free(struct colbuf *b);
+
+/* host/data/csvtab.c: pages of c's input given back (c->file, from c->buf
+ * on) are read again from the file.  0 ok; -1 when the file changed (then
+ * c->err is set, with the message, and c->file->changed). */
+void csvtab_drop_init(struct ctx *c, struct csvtab_file *file);
+int csvtab_restore(struct ctx *c);
 
 /* host/data/csvtab.c: run the driver over c->buf[0, c->len) with the loader's
  * callbacks, from wherever c stands (the header, or a record boundary with

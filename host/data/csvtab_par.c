@@ -225,6 +225,7 @@ static int part_init(struct part *p, const struct ctx *h, void *const *slab, con
   c->maxf = h->maxf; c->maxcols = h->maxcols; c->maxrows = h->maxrows;
   c->buf = h->buf + p->from;
   c->len = p->to - p->from;
+  csvtab_drop_init(c, h->file);                /* gives back pages of its own bytes only */
   c->rec = 1;
   c->part = 1;
   c->H = h->H;
@@ -300,7 +301,8 @@ static int phase_text(struct par *q, size_t i) {
         csvtab_to_text(c, b, c->nrow) != 0)
       return -1;
   }
-  return c->nlater && csvtab_replay(c, q->fast) != 0 ? -1 : 0;
+  if (!c->nlater) return 0;
+  return csvtab_restore(c) != 0 || csvtab_replay(c, q->fast) != 0 ? -1 : 0;
 }
 
 /* Column k of every part, joined into q->out[k] in mode q->mode[k].  Values
@@ -523,7 +525,9 @@ int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part,
   q.slab = calloc(H, sizeof *q.slab);
   q.slabsz = calloc(H, sizeof *q.slabsz);
   if (!q.slab || !q.slabsz) goto done;
-  int guessed = part_init(&pre, c, NULL, NULL) == 0 && csvtab_parse(&pre.c, fast) == 0;
+  int guessed = part_init(&pre, c, NULL, NULL) == 0;
+  pre.c.file = NULL;                           /* part 0 reads these bytes again */
+  guessed = guessed && csvtab_parse(&pre.c, fast) == 0;
   for (size_t k = 0; k < H; k++) {
     int m = guessed ? pre.c.col[k].mode : c->col[k].mode;
     size_t sz = elem_size(m);
@@ -568,6 +572,10 @@ int csvtab_par_load(struct ctx *c, int fast, unsigned threads, size_t min_part,
   rc = CSVTAB_PAR_DONE;
   if (parts) *parts = n;
 done:
+  if (rc == CSVTAB_PAR_DECLINE) {              /* one pass reads it all again */
+    csvtab_restore(c);
+    for (size_t i = 0; p && i < q.np; i++) csvtab_restore(&p[i].c);
+  }
   part_free(&pre);
   if (q.out)
     for (size_t k = 0; k < H; k++) csvtab_col_free(&q.out[k]);

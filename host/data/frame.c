@@ -2,6 +2,7 @@
  * Pure C, no Lua.  Every allocation failure is returned, never aborted on,
  * so bindings can turn it into a recipe error. */
 #include "frame.h"
+#include "mem.h"
 
 #include <float.h>
 #include <math.h>
@@ -191,11 +192,11 @@ int frame_col_reserve(struct frame_col *c, size_t cap) {
   if (col_readonly(c)) return -1;
   size_t sz = type_size(c->type);
   if (cap > SIZE_MAX / sz) return -1;
-  void *p = realloc(c->v.raw, cap * sz);
+  void *p = mem_realloc_large(c->v.raw, cap * sz);
   if (!p) return -1;
   c->v.raw = p;
   if (c->na) {
-    uint8_t *q = realloc(c->na, cap);
+    uint8_t *q = mem_realloc_large(c->na, cap);
     if (!q) return -1;
     memset(q + c->cap, 0, cap - c->cap);
     c->na = q;
@@ -582,10 +583,13 @@ size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, si
         for (size_t i = 0; i < b; i++) miss[i] |= !(fabs(v[i]) <= DBL_MAX);
       }
     }
-    for (size_t i = 0; i < b; i++) {
-      keep[m] = i0 + i;
-      m += !miss[i];
-    }
+    if (keep == NULL)
+      for (size_t i = 0; i < b; i++) m += !miss[i];
+    else
+      for (size_t i = 0; i < b; i++) {
+        keep[m] = i0 + i;
+        m += !miss[i];
+      }
   }
   return m;
 }

@@ -165,7 +165,8 @@ int frame_col_missing(const struct frame_col *c, size_t i);
 enum frame_na frame_col_reason(const struct frame_col *c, size_t i);
 /* The complete rows: positions i < nrow at which no column of
  * cols[0..ncols-1] is missing (NULL entries, for options not given, are
- * skipped), in increasing order into keep (room for nrow); returns how many. */
+ * skipped), in increasing order into keep (room for nrow; NULL: only
+ * count them); returns how many. */
 size_t frame_complete_rows(const struct frame_col *const *cols, size_t ncols, size_t nrow,
                            size_t *keep);
 

@@ -1,5 +1,8 @@
 /* host/data/frameops_group.c -- grouped aggregation (dplyr's group_by +
- * summarise, data.table's keyby).  Groups are found in one pass over the rows:
+ * summarise, data.table's keyby).  The common case (one key of small whole
+ * numbers, aggregates that accumulate or pick a row) runs as one fused pass
+ * in frameops_gfused.c; this file has the general path.  Groups are found
+ * in one pass over the rows:
  * a single key of small whole numbers (text codes, bool, dates, int64 in a
  * narrow range) indexes a table directly, any other key goes through a hash
  * table on the key values (frameops.c).  The groups are then sorted (only
@@ -58,41 +61,6 @@ struct grouping {
 };
 
 /* ===== numeric helpers ===== */
-
-/* Neumaier's compensated sum (an improved Kahan summation). */
-struct nsum { double s, c; };
-static void nsum_add(struct nsum *a, double x) {
-  double t = a->s + x;
-  if (fabs(a->s) >= fabs(x)) a->c += (a->s - t) + x;
-  else a->c += (x - t) + a->s;
-  a->s = t;
-}
-static double nsum_get(const struct nsum *a) { return a->s + a->c; }
-
-/* Mean of x[0..n-1] (n > 0) as R's mean(): the sum over n, then one
- * refinement pass adding the mean of the residuals. */
-static double mean_of(const double *x, size_t n) {
-  struct nsum s = {0, 0}, r = {0, 0};
-  for (size_t i = 0; i < n; i++) nsum_add(&s, x[i]);
-  double m = nsum_get(&s) / (double)n;
-  if (!isfinite(m)) return m;
-  for (size_t i = 0; i < n; i++) nsum_add(&r, x[i] - m);
-  return m + nsum_get(&r) / (double)n;
-}
-
-/* Sample variance (n - 1 denominator) by the corrected two-pass algorithm
- * (Chan, Golub & LeVeque 1983): pass 1 the mean, pass 2 the squared
- * deviations less the square of their (rounding-error) sum over n. */
-static double var_of(const double *x, size_t n) {
-  double m = mean_of(x, n), ss = 0, comp = 0;
-  for (size_t i = 0; i < n; i++) {
-    double d = x[i] - m;
-    ss += d * d;
-    comp += d;
-  }
-  double v = (ss - comp * comp / (double)n) / (double)(n - 1);
-  return v < 0 ? 0 : v;
-}
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -207,14 +175,11 @@ static struct frame_col *agg_column(const struct frameops_aggspec *a, const stru
     double v = NAN;
     switch (fn) {
     case FRAMEOPS_SUM: {
-      struct nsum s = {0, 0};
-      for (size_t i = 0; i < m; i++) nsum_add(&s, xs[i]);
-      v = nsum_get(&s);                          /* 0 for no values */
+      struct fo_nsum s = {0, 0};
+      for (size_t i = 0; i < m; i++) fo_nsum_add(&s, xs[i]);
+      v = fo_nsum_get(&s);                          /* 0 for no values */
       break;
     }
-    case FRAMEOPS_MEAN: if (m > 0) v = mean_of(xs, m); break;
-    case FRAMEOPS_VAR: if (m > 1) v = var_of(xs, m); break;
-    case FRAMEOPS_SD: if (m > 1) v = sqrt(var_of(xs, m)); break;
     case FRAMEOPS_MEDIAN:
     case FRAMEOPS_QUANTILE:
       if (m > 0) {
@@ -235,7 +200,7 @@ static struct frame_col *agg_column(const struct frameops_aggspec *a, const stru
 }
 
 /* ===== accumulating aggregates: count, n, sum, mean, var, sd =====
- * Sweeps over the rows (one; two for mean, three for var and sd) in the
+ * Sweeps over the rows (one; two for var and sd) in the
  * fixed row chunks of chunks.h, on all cores.  Each chunk adds its rows'
  * values to its own partial result for every group, in row order; the
  * partials are then folded into the totals in chunk order.  The chunks
@@ -250,72 +215,36 @@ static int streams(enum frameops_agg fn) {
          fn == FRAMEOPS_SD;
 }
 
-enum sweep_pass { SW_N, SW_ISUM, SW_SUM, SW_RES, SW_SQ };
+enum sweep_pass { SW_N, SW_ISUM, SW_SUM, SW_SQ };
 
 struct gpart {          /* one chunk's partial results for one group */
-  struct nsum s;        /* sum (SW_SUM) or sum of residuals (SW_RES) */
+  struct fo_nsum s;     /* sum (SW_SUM) */
   double ss, dev;       /* squared deviations and deviations (SW_SQ) */
   int64_t m, isum;      /* values present (SW_N, SW_SUM); exact int sum (SW_ISUM) */
   int bad;              /* the int sum overflowed */
-};
-
-struct gstat {          /* totals for one group */
-  struct nsum s, r;
-  double mean, ss, dev;
-  int64_t m, isum;
-  int fin, bad;         /* mean finite; int sum overflowed */
 };
 
 struct sweep {          /* one pass over one chunk */
   enum sweep_pass pass;
   const struct frame_col *c;
   const size_t *og;
-  const struct gstat *st;   /* the means, for SW_RES and SW_SQ */
-  struct gpart *p;          /* this chunk's partials, ng of them */
+  const struct fo_gstat *st;   /* the means, for SW_SQ */
+  struct gpart *p;             /* this chunk's partials, ng of them */
   size_t lo, hi, ng;
 };
-
-/* BODY runs for every present value of c in rows lo..hi-1 with i its row and
- * double x its value: float64 NaN or a marked row is missing. */
-#define EACH_VALUE(c, lo, hi, BODY)                                                     \
-  do {                                                                                  \
-    const uint8_t *na_ = (c)->na;                                                       \
-    if ((c)->type == FRAME_F64) {                                                       \
-      const double *v_ = (c)->v.f64;                                                    \
-      for (size_t i = (lo); i < (hi); i++) {                                            \
-        double x = v_[i];                                                               \
-        if (x != x || (na_ && na_[i])) continue;                                        \
-        BODY;                                                                           \
-      }                                                                                 \
-    } else if ((c)->type == FRAME_I64) {                                                \
-      const int64_t *v_ = (c)->v.i64;                                                   \
-      for (size_t i = (lo); i < (hi); i++) {                                            \
-        if (na_ && na_[i]) continue;                                                    \
-        double x = (double)v_[i];                                                       \
-        BODY;                                                                           \
-      }                                                                                 \
-    } else {                                                                            \
-      const uint8_t *v_ = (c)->v.b;                                                     \
-      for (size_t i = (lo); i < (hi); i++) {                                            \
-        if (na_ && na_[i]) continue;                                                    \
-        double x = v_[i];                                                               \
-        BODY;                                                                           \
-      }                                                                                 \
-    }                                                                                   \
-  } while (0)
 
 static int sweep_run(void *arg) {
   struct sweep *w = arg;
   const struct frame_col *c = w->c;
   const size_t *og = w->og;
-  const struct gstat *st = w->st;
+  const struct fo_gstat *st = w->st;
   struct gpart *p = w->p;
   size_t lo = w->lo, hi = w->hi;
   memset(p, 0, w->ng * sizeof *p);
   switch (w->pass) {
   case SW_N:
     if (c->type == FRAME_F64 || c->type == FRAME_I64 || c->type == FRAME_BOOL)
-      EACH_VALUE(c, lo, hi, (void)x; p[og[i]].m++);
+      FO_EACH_VALUE(c, lo, hi, (void)x; p[og[i]].m++);
     else
       for (size_t i = lo; i < hi; i++) p[og[i]].m += !(c->na && c->na[i]);
     break;
@@ -327,26 +256,22 @@ static int sweep_run(void *arg) {
       t->bad |= __builtin_add_overflow(t->isum, v, &t->isum);
     }
     break;
-  case SW_SUM: EACH_VALUE(c, lo, hi, struct gpart *t = &p[og[i]]; nsum_add(&t->s, x); t->m++); break;
-  case SW_RES:
-    EACH_VALUE(c, lo, hi, size_t g = og[i]; if (st[g].fin) nsum_add(&p[g].s, x - st[g].mean));
-    break;
+  case SW_SUM: FO_EACH_VALUE(c, lo, hi, struct gpart *t = &p[og[i]]; fo_nsum_add(&t->s, x); t->m++); break;
   default:
-    EACH_VALUE(c, lo, hi, size_t g = og[i]; double d = x - st[g].mean; p[g].ss += d * d; p[g].dev += d);
+    FO_EACH_VALUE(c, lo, hi, size_t g = og[i]; double d = x - st[g].mean; p[g].ss += d * d; p[g].dev += d);
     break;
   }
   return 0;
 }
 
 /* Fold one chunk's partials into the totals (chunk order is the caller's). */
-static void sweep_fold(enum sweep_pass pass, struct gstat *st, const struct gpart *p, size_t ng) {
+static void sweep_fold(enum sweep_pass pass, struct fo_gstat *st, const struct gpart *p, size_t ng) {
   for (size_t g = 0; g < ng; g++) {
-    struct gstat *t = &st[g];
+    struct fo_gstat *t = &st[g];
     switch (pass) {
     case SW_N: t->m += p[g].m; break;
     case SW_ISUM: t->bad |= p[g].bad | __builtin_add_overflow(t->isum, p[g].isum, &t->isum); break;
-    case SW_SUM: nsum_add(&t->s, p[g].s.s); t->s.c += p[g].s.c; t->m += p[g].m; break;
-    case SW_RES: nsum_add(&t->r, p[g].s.s); t->r.c += p[g].s.c; break;
+    case SW_SUM: fo_nsum_add(&t->s, p[g].s.s); t->s.c += p[g].s.c; t->m += p[g].m; break;
     default: t->ss += p[g].ss; t->dev += p[g].dev; break;
     }
   }
@@ -359,7 +284,7 @@ static void sweep_fold(enum sweep_pass pass, struct gstat *st, const struct gpar
 
 /* One pass over all rows into st (which the caller zeroed).  -1 on OOM. */
 static int sweep_all(enum sweep_pass pass, const struct frame_col *c, const size_t *og, size_t n,
-                     size_t ng, struct gstat *st) {
+                     size_t ng, struct fo_gstat *st) {
   size_t nc = chunks_count(n), ng1 = ng ? ng : 1;
   int par = nc > 1 && ng1 <= SWEEP_MAX_PARTIALS / nc;
   size_t nbuf = par ? nc : 1;
@@ -382,17 +307,20 @@ static int sweep_all(enum sweep_pass pass, const struct frame_col *c, const size
   return 0;
 }
 
-static struct frame_col *agg_stream(const struct frameops_aggspec *a, const struct frame_col *c,
-                                    const size_t *og, size_t n, size_t ng, struct gstat *st,
-                                    char *err, size_t errlen) {
+void fo_stream_means(struct fo_gstat *st, size_t ng) {
+  for (size_t g = 0; g < ng; g++) {
+    st[g].mean = st[g].m ? fo_nsum_mean(&st[g].s, st[g].m) : NAN;
+    st[g].fin = st[g].m && isfinite(st[g].mean);
+  }
+}
+
+struct frame_col *fo_stream_finish(const struct frameops_aggspec *a, const struct frame_col *c,
+                                   const struct fo_gstat *st, size_t ng, char *err, size_t errlen) {
   enum frameops_agg fn = a->fn;
   int int_sum = fn == FRAMEOPS_SUM && c->type != FRAME_F64;
   struct frame_col *o = fo_col_alloc(a->name, fn == FRAMEOPS_N || int_sum ? FRAME_I64 : FRAME_F64,
                                      ng, NULL);
   if (!o) return fo_oom(err, errlen, "aggregate");
-  memset(st, 0, (ng ? ng : 1) * sizeof *st);
-  enum sweep_pass first = fn == FRAMEOPS_N ? SW_N : int_sum ? SW_ISUM : SW_SUM;
-  if (sweep_all(first, c, og, n, ng, st) != 0) { frame_col_free(o); return fo_oom(err, errlen, "aggregate"); }
   if (fn == FRAMEOPS_N) {
     for (size_t g = 0; g < ng; g++) o->v.i64[g] = st[g].m;
     return o;
@@ -408,28 +336,10 @@ static struct frame_col *agg_stream(const struct frameops_aggspec *a, const stru
     }
     return o;
   }
-  if (fn != FRAMEOPS_SUM) {
-    int refine = 0;
-    for (size_t g = 0; g < ng; g++) {
-      st[g].mean = st[g].m ? nsum_get(&st[g].s) / (double)st[g].m : NAN;
-      st[g].fin = st[g].m && isfinite(st[g].mean);
-      refine |= st[g].fin;
-    }
-    if (refine && sweep_all(SW_RES, c, og, n, ng, st) != 0) {
-      frame_col_free(o);
-      return fo_oom(err, errlen, "aggregate");
-    }
-    for (size_t g = 0; g < ng; g++)
-      if (st[g].fin) st[g].mean += nsum_get(&st[g].r) / (double)st[g].m;
-    if (fn != FRAMEOPS_MEAN && sweep_all(SW_SQ, c, og, n, ng, st) != 0) {
-      frame_col_free(o);
-      return fo_oom(err, errlen, "aggregate");
-    }
-  }
   for (size_t g = 0; g < ng; g++) {
     double v = NAN, m = (double)st[g].m;
     switch (fn) {
-    case FRAMEOPS_SUM: v = nsum_get(&st[g].s); break;   /* 0 for no values */
+    case FRAMEOPS_SUM: v = fo_nsum_get(&st[g].s); break;   /* 0 for no values */
     case FRAMEOPS_MEAN: v = st[g].mean; break;
     default:
       if (st[g].m > 1) {
@@ -446,6 +356,22 @@ static struct frame_col *agg_stream(const struct frameops_aggspec *a, const stru
     }
   }
   return o;
+}
+
+static struct frame_col *agg_stream(const struct frameops_aggspec *a, const struct frame_col *c,
+                                    const size_t *og, size_t n, size_t ng, struct fo_gstat *st,
+                                    char *err, size_t errlen) {
+  enum frameops_agg fn = a->fn;
+  int int_sum = fn == FRAMEOPS_SUM && c->type != FRAME_F64;
+  memset(st, 0, (ng ? ng : 1) * sizeof *st);
+  enum sweep_pass first = fn == FRAMEOPS_N ? SW_N : int_sum ? SW_ISUM : SW_SUM;
+  if (sweep_all(first, c, og, n, ng, st) != 0) return fo_oom(err, errlen, "aggregate");
+  if (fn == FRAMEOPS_MEAN || fn == FRAMEOPS_VAR || fn == FRAMEOPS_SD) {
+    fo_stream_means(st, ng);
+    if (fn != FRAMEOPS_MEAN && sweep_all(SW_SQ, c, og, n, ng, st) != 0)
+      return fo_oom(err, errlen, "aggregate");
+  }
+  return fo_stream_finish(a, c, st, ng, err, errlen);
 }
 
 /* ===== finding the groups ===== */
@@ -550,11 +476,24 @@ static int check_aggs(const struct frame *f, const char *const *keys, size_t nke
 
 /* ===== the operation ===== */
 
+/* Aggregates the fused path takes at once (frameops_gfused.c). */
+#define FUSED_MAX_AGGS 64
+
 struct frame *frameops_aggregate(const struct frame *f, const char *const *keys, size_t nkeys,
                                  const struct frameops_aggspec *aggs, size_t naggs,
                                  char *err, size_t errlen) {
   const char *op = "aggregate";
   if (check_aggs(f, keys, nkeys, aggs, naggs, err, errlen) != 0) return NULL;
+  if (nkeys == 1 && naggs <= FUSED_MAX_AGGS) {   /* the common case in one pass */
+    const struct frame_col *cols[FUSED_MAX_AGGS];
+    for (size_t a = 0; a < naggs; a++)
+      cols[a] = aggs[a].fn == FRAMEOPS_COUNT ? NULL : f->col[frame_find(f, aggs[a].column)];
+    struct frame *fo;
+    int d = fo_aggregate_fused(f->col[frame_find(f, keys[0])], cols, aggs, naggs, f->nrow, &fo,
+                               err, errlen);
+    if (d < 0) return fo_oom(err, errlen, op);
+    if (d > 0) return fo;
+  }
   size_t n = f->nrow, n1 = n ? n : 1;
   struct fo_key *kk = calloc(nkeys ? nkeys : 1, sizeof *kk);
   struct fo_groups gs;
@@ -590,7 +529,7 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
   for (size_t a = 0; a < naggs; a++)
     if (aggs[a].fn != FRAMEOPS_COUNT && !streams(aggs[a].fn)) need_list = 1;
   size_t ng1 = gr.ng ? gr.ng : 1;
-  struct gstat *st = NULL;
+  struct fo_gstat *st = NULL;
   if (ok) {
     gr.rep = malloc(ng1 * sizeof *gr.rep);
     gr.start = calloc(ng1 + 1, sizeof *gr.start);

@@ -3,6 +3,7 @@
 #ifndef CSC_FRAMEOPS_INT_H
 #define CSC_FRAMEOPS_INT_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "frameops.h"
@@ -102,5 +103,84 @@ size_t fo_groups_find(const struct fo_groups *g, const struct fo_key *kg,
 
 /* Overflow-checked a * b into *out; -1 on overflow. */
 int fo_mul(size_t a, size_t b, size_t *out);
+
+/* ===== group-by internals (frameops_group.c, frameops_gfused.c) ===== */
+
+/* Neumaier's compensated sum (an improved Kahan summation). */
+struct fo_nsum { double s, c; };
+static inline void fo_nsum_add(struct fo_nsum *a, double x) {
+  double t = a->s + x;
+  int s_big = fabs(a->s) >= fabs(x);   /* selects, not a branch: the same sums */
+  double big = s_big ? a->s : x, small = s_big ? x : a->s;
+  a->c += (big - t) + small;
+  a->s = t;
+}
+static inline double fo_nsum_get(const struct fo_nsum *a) { return a->s + a->c; }
+/* The mean of m > 0 values from their compensated sum, in one pass: the
+ * sum's rounded value hi and what its rounding left out lo (exact, as
+ * |s| >= |c|), then the quotient q = hi / m corrected by the exact
+ * remainder of the division, hi - q m (one fma), plus lo:
+ * q + (fma(-q, m, hi) + lo) / m.  This is the mean of the compensated sum
+ * to about half an ulp, which is what R's mean() gets with its second pass
+ * over the values (the mean of the residuals from the first quotient); see
+ * docs/frames.md for the comparison with R. */
+static inline double fo_nsum_mean(const struct fo_nsum *a, int64_t m) {
+  double n = (double)m, hi = a->s + a->c, q = hi / n;
+  if (!isfinite(q)) return q;
+  double lo = a->c - (hi - a->s);
+  return q + (fma(-q, n, hi) + lo) / n;
+}
+
+/* Totals of count, n, sum, mean, var, sd for one group. */
+struct fo_gstat {
+  struct fo_nsum s;     /* sum of values */
+  double mean, ss, dev; /* mean; squared deviations and deviations from it */
+  int64_t m, isum;      /* values present; exact int sum */
+  int fin, bad;         /* mean finite; int sum overflowed */
+};
+
+/* BODY runs for every present value of c (float64, int64 or bool) in rows
+ * lo..hi-1 with i its row and double x its value: float64 NaN or a marked
+ * row is missing. */
+#define FO_EACH_VALUE(c, lo, hi, BODY)                                                  \
+  do {                                                                                  \
+    const uint8_t *na_ = (c)->na;                                                       \
+    if ((c)->type == FRAME_F64) {                                                       \
+      const double *v_ = (c)->v.f64;                                                    \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
+        double x = v_[i];                                                               \
+        if (x != x || (na_ && na_[i])) continue;                                        \
+        BODY;                                                                           \
+      }                                                                                 \
+    } else if ((c)->type == FRAME_I64) {                                                \
+      const int64_t *v_ = (c)->v.i64;                                                   \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
+        if (na_ && na_[i]) continue;                                                    \
+        double x = (double)v_[i];                                                       \
+        BODY;                                                                           \
+      }                                                                                 \
+    } else {                                                                            \
+      const uint8_t *v_ = (c)->v.b;                                                     \
+      for (size_t i = (lo); i < (hi); i++) {                                            \
+        if (na_ && na_[i]) continue;                                                    \
+        double x = v_[i];                                                               \
+        BODY;                                                                           \
+      }                                                                                 \
+    }                                                                                   \
+  } while (0)
+
+/* After the sums: each group's mean (fo_nsum_mean) and whether it is
+ * finite. */
+void fo_stream_means(struct fo_gstat *st, size_t ng);
+/* The output column of aggregate a (n, sum, mean, var or sd) of column c
+ * from the totals st[0..ng-1] in output order; NULL after writing err. */
+struct frame_col *fo_stream_finish(const struct frameops_aggspec *a, const struct frame_col *c,
+                                   const struct fo_gstat *st, size_t ng, char *err, size_t errlen);
+/* Group-by on a single key of small whole numbers in one fused pass
+ * (frameops_gfused.c).  1: done, *out the result or NULL after writing err;
+ * 0: not that kind of key or aggregate (nothing written); -1: out of memory. */
+int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *const *cols,
+                       const struct frameops_aggspec *aggs, size_t naggs, size_t n,
+                       struct frame **out, char *err, size_t errlen);
 
 #endif

@@ -11,8 +11,11 @@
  * the rows produced. */
 #include "frameops_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "chunks.h"
 
 static int keys_compatible(enum frame_type a, enum frame_type b) {
   if (a == b) return 1;
@@ -144,6 +147,205 @@ static int direct_lookup(const struct frame_col *cl, const struct frame_col *cr,
   return 1;
 }
 
+/* ===== a many-to-one lookup on a small key, without row lists =====
+ * The common join of a national extract to an authority table: a single key
+ * of small whole numbers, each key at most once on the right, every left row
+ * kept (a left join, or an inner join where every left row matches).  Then
+ * result row i is left row i: the left columns are shared, and each right
+ * column is gathered straight from the left key through a table of right
+ * rows indexed by the key (no per-row group or row-index arrays), on the
+ * fixed row chunks of chunks.h.  The result is the same as the general
+ * path's, column for column. */
+
+struct lkctx {
+  const struct frame_col *kl;     /* the left key */
+  int64_t lo;                     /* int64, date, bool: the right keys' smallest value */
+  uint64_t span;                  /* entries of row_of */
+  const size_t *row_of;           /* text: by left code; else by value - lo: right row */
+  const struct frame_col *const *src;
+  struct frame_col *const *dst;
+  size_t ncols;
+};
+
+struct lkjob { const struct lkctx *x; size_t lo, hi, unmatched; };
+
+#define LOOKUP_BLOCK 2048
+
+/* Right rows of left rows b0..b1-1 into r (FO_NONE: no match; a key
+ * outside the table, text codes included, matches nothing). */
+static void lookup_rows(const struct lkctx *x, size_t b0, size_t b1, size_t *r) {
+  const struct frame_col *c = x->kl;
+  const uint8_t *na = c->na;
+  uint64_t span = x->span, lo = (uint64_t)x->lo;
+  for (size_t i = b0; i < b1; i++) {
+    uint64_t k;
+    switch (c->type) {
+    case FRAME_CAT: k = (uint32_t)c->v.cat[i]; break;
+    case FRAME_DATE: k = (uint64_t)(int64_t)c->v.date[i] - lo; break;
+    case FRAME_BOOL: k = (uint64_t)(int64_t)(c->v.b[i] != 0) - lo; break;
+    default: k = (uint64_t)c->v.i64[i] - lo; break;
+    }
+    r[i - b0] = (na && na[i]) || k >= span ? FO_NONE : x->row_of[k];
+  }
+}
+
+static int lookup_run(void *arg) {
+  struct lkjob *j = arg;
+  const struct lkctx *x = j->x;
+  size_t r[LOOKUP_BLOCK];
+  for (size_t b0 = j->lo; b0 < j->hi; b0 += LOOKUP_BLOCK) {
+    size_t b1 = j->hi - b0 < LOOKUP_BLOCK ? j->hi : b0 + LOOKUP_BLOCK, m = b1 - b0;
+    lookup_rows(x, b0, b1, r);
+    for (size_t q = 0; q < m; q++) j->unmatched += r[q] == FO_NONE;
+    for (size_t k = 0; k < x->ncols; k++) {
+      const struct frame_col *c = x->src[k];
+      struct frame_col *o = x->dst[k];
+#define LK_GATHER(V, NONE)                                                              \
+  for (size_t q = 0; q < m; q++) o->V[b0 + q] = r[q] == FO_NONE ? (NONE) : c->V[r[q]];
+      switch (c->type) {
+      case FRAME_F64: LK_GATHER(v.f64, NAN) break;
+      case FRAME_I64: LK_GATHER(v.i64, 0) break;
+      case FRAME_BOOL: LK_GATHER(v.b, 0) break;
+      default: LK_GATHER(v.cat, 0) break;   /* date and text share int32 storage */
+      }
+#undef LK_GATHER
+      if (o->na)
+        for (size_t q = 0; q < m; q++)
+          o->na[b0 + q] = r[q] == FO_NONE ? NA_CALC : c->na ? c->na[r[q]] : NA_NONE;
+    }
+  }
+  return 0;
+}
+
+/* The table of right rows by key: 1 built, 0 not this kind of join (a key
+ * repeated on the right, a wide span), -1 out of memory. */
+static int lookup_table(const struct frame_col *cl, const struct frame_col *cr, size_t nl,
+                        size_t nr, struct lkctx *x, size_t **row_of) {
+  enum frame_type t = cr->type;
+  const uint8_t *nar = cr->na;
+  size_t limit = DIRECT_SPAN(nl + nr), *tab;
+  if (cl->type != t) return 0;
+  if (t == FRAME_CAT) {
+    const struct frame_dict *dl = cl->dict, *dr = cr->dict;
+    if (dr->n > limit || dl->n > limit) return 0;
+    size_t *rtab = malloc((dr->n ? dr->n : 1) * sizeof *rtab);
+    if (!rtab) return -1;
+    for (size_t c = 0; c < dr->n; c++) rtab[c] = FO_NONE;
+    for (size_t i = 0; i < nr; i++) {
+      if (nar && nar[i]) continue;
+      uint32_t c = (uint32_t)cr->v.cat[i];
+      if (c >= dr->n || rtab[c] != FO_NONE) { free(rtab); return 0; }
+      rtab[c] = i;
+    }
+    if (dl == dr) {
+      tab = rtab;
+    } else {   /* each left string's right row, through the right dictionary */
+      tab = malloc((dl->n ? dl->n : 1) * sizeof *tab);
+      if (!tab) { free(rtab); return -1; }
+      for (size_t c = 0; c < dl->n; c++) {
+        int32_t rc = frame_dict_find(dr, dl->str[c], dl->len[c]);
+        tab[c] = rc < 0 ? FO_NONE : rtab[rc];
+      }
+      free(rtab);
+    }
+    x->lo = 0;
+    x->span = dl->n;
+  } else if (t == FRAME_I64 || t == FRAME_DATE || t == FRAME_BOOL) {
+#define KEYV(c, i) ((c)->type == FRAME_I64 ? (c)->v.i64[i] : (c)->type == FRAME_DATE \
+                    ? (int64_t)(c)->v.date[i] : (int64_t)((c)->v.b[i] != 0))
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < nr; i++) {
+      if (nar && nar[i]) continue;
+      int64_t v = KEYV(cr, i);
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    uint64_t span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+    if (span > limit) return 0;
+    tab = malloc((span ? span : 1) * sizeof *tab);
+    if (!tab) return -1;
+    for (uint64_t k = 0; k < span; k++) tab[k] = FO_NONE;
+    for (size_t i = 0; i < nr; i++) {
+      if (nar && nar[i]) continue;
+      size_t *s = &tab[(uint64_t)KEYV(cr, i) - (uint64_t)lo];
+      if (*s != FO_NONE) { free(tab); return 0; }
+      *s = i;
+    }
+#undef KEYV
+    x->lo = lo;
+    x->span = span;
+  } else {
+    return 0;
+  }
+  *row_of = tab;
+  x->row_of = tab;
+  return 1;
+}
+
+/* 1: *out is the join (or NULL on OOM, then -1); 0: not this kind of join. */
+static int lookup_join(const struct frame *left, const struct frame *right,
+                       const struct frame_col *cl, const struct frame_col *cr, enum frameops_how how,
+                       const int *rkey, const char *const *names, struct frame **out) {
+  size_t nl = left->nrow, nr = right->nrow, ncl = left->ncol;
+  *out = NULL;
+  if (nl == 0 || nr >= UINT32_MAX) return 0;
+  struct lkctx x = {cl, 0, 0, NULL, NULL, NULL, 0};
+  size_t *row_of = NULL;
+  int d = lookup_table(cl, cr, nl, nr, &x, &row_of);
+  if (d <= 0) return d;
+  size_t nc = chunks_count(nl), ncr = 0;
+  for (size_t j = 0; j < right->ncol; j++) ncr += !rkey[j];
+  const struct frame_col **src = calloc(ncr ? ncr : 1, sizeof *src);
+  struct frame_col **dst = calloc(ncr ? ncr : 1, sizeof *dst);
+  struct lkjob *jobs = malloc(nc * sizeof *jobs);
+  struct frame *o = NULL;
+  int rc = -1;
+  if (!src || !dst || !jobs) goto done;
+  for (size_t j = 0, k = 0; j < right->ncol; j++) {
+    if (rkey[j]) continue;
+    const struct frame_col *c = right->col[j];
+    src[k] = c;
+    /* missing values kept in an array from the start; dropped below if
+     * none was taken, as frame_col_take does */
+    if (!(dst[k] = fo_col_alloc(names[ncl + k], c->type, nl, c->dict))) goto done;
+    if ((how == FRAMEOPS_LEFT || c->na) && !(dst[k]->na = calloc(nl, 1))) goto done;
+    k++;
+  }
+  x.src = src;
+  x.dst = dst;
+  x.ncols = ncr;
+  for (size_t c = 0; c < nc; c++) jobs[c] = (struct lkjob){&x, nl * c / nc, nl * (c + 1) / nc, 0};
+  chunks_run(lookup_run, jobs, sizeof *jobs, nc);
+  size_t unmatched = 0;
+  for (size_t c = 0; c < nc; c++) unmatched += jobs[c].unmatched;
+  if (how == FRAMEOPS_INNER && unmatched) { rc = 0; goto done; }   /* rows dropped */
+  for (size_t k = 0; k < ncr; k++) {
+    struct frame_col *c = dst[k];
+    if (unmatched) continue;          /* as fo_take: a missing value from no row */
+    frame_col_set_meta(c, src[k]->meta);
+    int any = 0;
+    for (size_t i = 0; c->na && i < nl && !any; i++) any = c->na[i] != NA_NONE;
+    if (c->na && !any) { free(c->na); c->na = NULL; }
+  }
+  if (!(o = frame_new())) goto done;
+  o->nrow = nl;
+  for (size_t j = 0; j < ncl; j++) {
+    struct frame_col *c = frame_col_take(left->col[j], NULL, nl, names[j]);   /* shared */
+    if (!c || frame_add(o, c) != 0) { frame_col_free(c); goto done; }
+  }
+  for (size_t k = 0; k < ncr; k++) {
+    if (frame_add(o, dst[k]) != 0) goto done;
+    dst[k] = NULL;
+  }
+  rc = 1;
+done:
+  for (size_t k = 0; dst && k < ncr; k++) frame_col_free(dst[k]);
+  free(src); free(dst); free(jobs); free(row_of);
+  if (rc == 1) { *out = o; return 1; }
+  frame_free(o);
+  return rc;
+}
+
 struct frame *frameops_join(const struct frame *left, const struct frame *right,
                             const char *const *keys_left, const char *const *keys_right,
                             size_t nkeys, enum frameops_how how,
@@ -191,6 +393,13 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
   if (ok) {
     nout = result_names(left, right, lkey, rkey, sx, sy, names, owned, err, errlen);
     if (nout == FO_NONE) ok = 0, msg = 1;
+  }
+  if (ok && nkeys == 1) {
+    int d = lookup_join(left, right, kl[0].c, kr[0].c, how, rkey, names, &o);
+    if (d != 0) {
+      ok = d > 0;
+      goto done;
+    }
   }
   /* distinct right keys and the right rows of each, in right order; each
    * left row's group (lg) */
@@ -275,6 +484,7 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
     if (!ok) frame_col_free(c);
   }
 
+done:
   for (size_t k = 0; k < nkeys && kl && kr; k++) { fo_key_free(&kl[k]); fo_key_free(&kr[k]); }
   for (size_t k = 0; owned && k < nco; k++) free(owned[k]);
   if (have_gs) fo_groups_free(&gs);

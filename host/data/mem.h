@@ -22,6 +22,16 @@ void mem_release(void *s, size_t size, void *const *owned, size_t n);
  * advice.  The contents and the memory used do not change. */
 void mem_advise_large(void *p, size_t bytes);
 
+/* realloc() for arrays that may be large (column storage, per-row
+ * working arrays): blocks of MEM_LARGE bytes or more are advised for huge
+ * pages (mem_advise_large) before their first write, so filling a fresh
+ * 10-million-row column takes a few hundred page faults, not tens of
+ * thousands.  Free the result with free(). */
+#define MEM_LARGE ((size_t)4 << 20)
+void *mem_realloc_large(void *p, size_t bytes);
+/* malloc() with the same advice. */
+void *mem_alloc_large(size_t bytes);
+
 /* MEM_RELEASE(s, s->a, s->b, ...): free the arrays named, zero *s. */
 #define MEM_RELEASE(s, ...)                                                                  \
   mem_release((s), sizeof *(s), (void *const[]){__VA_ARGS__},                               \

@@ -119,6 +119,7 @@ static void join_names(char **names, size_t n, char *buf, size_t cap) {
 }
 
 struct frame *workbook_read(const char *path, const struct workbook_opts *o, struct workbook_error *err) {
+  if (err) err->warning[0] = '\0';
   struct workbook_opts dflt;
   if (!o) { workbook_opts_init(&dflt); o = &dflt; }
   int kind = workbook_kind_from_path(path);
@@ -186,6 +187,7 @@ static void on_row(int ch, void *p) {
 
 struct frame *workbook_read_survey_csv(const char *path, const struct workbook_opts *o,
                                        struct workbook_error *err) {
+  if (err) err->warning[0] = '\0';
   struct workbook_opts dflt;
   if (!o) { workbook_opts_init(&dflt); o = &dflt; }
   if (over_size(path, o, err)) return NULL;

@@ -25,6 +25,8 @@ struct workbook_opts {
 
 struct workbook_error {
   char msg[768];            /* "FILE: sheet "S", cell B7 (column "x"): what is wrong" */
+  char warning[768];        /* on success: rows with values below the table that were
+                               not read (see wb_grid_frame); "" when none */
 };
 
 void workbook_opts_init(struct workbook_opts *o);

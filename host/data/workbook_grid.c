@@ -181,6 +181,45 @@ static size_t find_header(const struct wb_grid *g) {
   return SIZE_MAX;
 }
 
+/* A row below the table that looks like more of it: two or more values,
+ * or one value that is a number, date or boolean.  A row of one text cell
+ * is a footnote ("Source: ...", "c = suppressed"), which tables published
+ * by DfE, Ofsted and ONS put under a blank row. */
+static int row_looks_like_data(const struct wb_grid *g, size_t r) {
+  size_t n = 0;
+  int typed = 0;
+  for (size_t c = 0; c < g->row[r].n; c++) {
+    const struct wb_cell *x = &g->row[r].cell[c];
+    if (!x->text || !x->text[0] || x->covered) continue;
+    n++;
+    typed |= x->kind == WB_NUMBER || x->kind == WB_DATE || x->kind == WB_BOOL;
+  }
+  return n >= 2 || (n == 1 && typed);
+}
+
+/* The table ends at the empty row `blank` (0-based); rows under it that
+ * look like data are not read, and the warning says which (1-based, as the
+ * sheet shows them) and what to do. */
+static void warn_rows_below(const struct wb_grid *g, size_t blank, const char *where,
+                            struct workbook_error *err) {
+  size_t first = SIZE_MAX, last = 0, n = 0;
+  for (size_t r = blank + 1; r < g->nrow; r++)
+    if (row_looks_like_data(g, r)) {
+      if (first == SIZE_MAX) first = r;
+      last = r;
+      n++;
+    }
+  if (!n || !err) return;
+  char rows[96];
+  if (n == 1) snprintf(rows, sizeof rows, "row %zu", first + 1);
+  else snprintf(rows, sizeof rows, "%zu rows between rows %zu and %zu", n, first + 1, last + 1);
+  snprintf(err->warning, sizeof err->warning,
+           "%s: %s below the empty row %zu hold%s values that were not read: the table ends at its "
+           "first empty row. To read them with the table, delete the empty row; to read them as a "
+           "table of their own, give header_row = %zu (csceval describe: --header-row %zu)",
+           where, rows, blank + 1, n == 1 ? "s" : "", first + 1, first + 1);
+}
+
 /* ===== survey exports: question row, then option row ===== */
 
 /* snake_case of s, at most 40 bytes cut at a word boundary: "How safe do
@@ -339,6 +378,7 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   char *ticked = NULL;         /* per row: which questions have a box ticked */
   size_t ncols = 0;
   int survey = o->header_rows == 2;
+  if (err) err->warning[0] = '\0';
   if (apply_merges(g) != 0) { wb_fail(err, "%s: not enough memory", where); return NULL; }
   size_t h;
   if (o->header_row) {
@@ -357,6 +397,7 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   size_t d0 = h + (survey ? 2 : 1), d1 = d0;
   while (d1 < g->nrow && !row_empty(g, d1)) d1++;   /* the table ends at the first blank row */
   size_t ndata = d1 - d0;
+  if (d1 < g->nrow) warn_rows_below(g, d1, where, err);
   if (d1 > d0) d1--;
   size_t c0 = SIZE_MAX, c1 = 0;
   for (size_t r = h; r < d0 + ndata; r++)

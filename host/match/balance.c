@@ -16,67 +16,88 @@ struct wstat {
 };
 
 /* Weighted mean and variance of each group (s[0] control, s[1] treated)
- * with weights w1 * w2 (either NULL: all 1); units with weight <= 0 are
- * left out.  Both groups in the same two passes over the rows; each
- * group's sums are added in row order. */
-static void group_stats(const double *x, const unsigned char *treat, const double *w1,
-                        const double *w2, size_t n, int binary, enum balance_var vk,
-                        struct wstat s[2]) {
-  memset(s, 0, 2 * sizeof *s);
-  /* The sums in locals, one set per group (the group decides which; each
-   * is still added to in row order). */
-  double sw0 = 0, sq0 = 0, sx0 = 0, sw1 = 0, sq1 = 0, sx1 = 0;
-  size_t n0 = 0, n1 = 0;
-  for (size_t i = 0; i < n; i++) {
-    double wi = (w1 ? w1[i] : 1.0) * (w2 ? w2[i] : 1.0);
-    if (isnan(x[i]) || !(wi > 0)) continue;
-    if (treat[i]) {
-      sw1 += wi;
-      sq1 += wi * wi;
-      sx1 += wi * x[i];
-      n1++;
-    } else {
-      sw0 += wi;
-      sq0 += wi * wi;
-      sx0 += wi * x[i];
-      n0++;
-    }
-  }
-  const double sx[2] = {sx0, sx1};
-  s[0].sw = sw0, s[0].sw2 = sq0, s[0].n = n0;
-  s[1].sw = sw1, s[1].sw2 = sq1, s[1].n = n1;
-  int need = 0;
-  for (int g = 0; g < 2; g++) {
-    if (s[g].n == 0) {
-      s[g].mean = s[g].var = NAN;
+ * for two weightings at once: u with weights base (NULL: 1) and, when adj
+ * is given, a with weights adj * base; units with weight <= 0 are left out
+ * of that weighting.  Every sum of both weightings in the same two passes
+ * over the rows (means, then squared deviations), each sum added in row
+ * order, so each weighting's figures are those of a pass of its own. */
+struct gsum {
+  double sw, sq, sx, ss;
+  size_t n;
+};
+
+static inline void gsum_add(struct gsum *g, double wi, double x) {
+  g->sw += wi;
+  g->sq += wi * wi;
+  g->sx += wi * x;
+  g->n++;
+}
+
+static void finish_means(const struct gsum g[2], int binary, enum balance_var vk,
+                         struct wstat s[2], int *need) {
+  for (int t = 0; t < 2; t++) {
+    s[t].sw = g[t].sw, s[t].sw2 = g[t].sq, s[t].n = g[t].n;
+    if (s[t].n == 0) {
+      s[t].mean = s[t].var = NAN;
       continue;
     }
-    s[g].mean = sx[g] / s[g].sw;
+    s[t].mean = g[t].sx / s[t].sw;
     if (binary && vk == BALANCE_VAR_COBALT)
-      s[g].var = s[g].mean * (1 - s[g].mean);
+      s[t].var = s[t].mean * (1 - s[t].mean);
     else
-      need = 1;
+      *need = 1;
   }
-  if (!need) return;
-  double ss0 = 0, ss1 = 0;
-  const double m0 = s[0].mean, m1 = s[1].mean;
+}
+
+static void finish_vars(const struct gsum g[2], struct wstat s[2]) {
+  for (int t = 0; t < 2; t++) {
+    if (s[t].n == 0) continue;
+    double den = s[t].sw - s[t].sw2 / s[t].sw;
+    s[t].var = den > 0 ? g[t].ss / den : NAN;
+  }
+}
+
+static void group_stats(const double *x, const unsigned char *treat, const double *base,
+                        const double *adj, size_t n, int binary, enum balance_var vk,
+                        struct wstat u[2], struct wstat a[2]) {
+  struct gsum gu[2], ga[2];
+  memset(gu, 0, sizeof gu);
+  memset(ga, 0, sizeof ga);
+  memset(u, 0, 2 * sizeof *u);
+  memset(a, 0, 2 * sizeof *a);
   for (size_t i = 0; i < n; i++) {
-    double wi = (w1 ? w1[i] : 1.0) * (w2 ? w2[i] : 1.0);
-    if (isnan(x[i]) || !(wi > 0)) continue;
-    if (treat[i]) {
-      double d = x[i] - m1;
-      ss1 += wi * d * d;
-    } else {
-      double d = x[i] - m0;
-      ss0 += wi * d * d;
+    double xi = x[i], b = base ? base[i] : 1.0, wu = b * 1.0;
+    if (isnan(xi)) continue;
+    int t = treat[i] != 0;
+    if (wu > 0) gsum_add(&gu[t], wu, xi);
+    if (adj) {
+      double wa = adj[i] * b;
+      if (wa > 0) gsum_add(&ga[t], wa, xi);
     }
   }
-  const double ss[2] = {ss0, ss1};
-  for (int g = 0; g < 2; g++) {
-    if (s[g].n == 0) continue;
-    double den = s[g].sw - s[g].sw2 / s[g].sw;
-    s[g].var = den > 0 ? ss[g] / den : NAN;
+  int need_u = 0, need_a = 0;
+  finish_means(gu, binary, vk, u, &need_u);
+  if (adj) finish_means(ga, binary, vk, a, &need_a);
+  if (!need_u && !need_a) return;
+  const double mu[2] = {u[0].mean, u[1].mean}, ma[2] = {a[0].mean, a[1].mean};
+  for (size_t i = 0; i < n; i++) {
+    double xi = x[i], b = base ? base[i] : 1.0, wu = b * 1.0;
+    if (isnan(xi)) continue;
+    int t = treat[i] != 0;
+    if (need_u && wu > 0) {
+      double d = xi - mu[t];
+      gu[t].ss += wu * d * d;
+    }
+    if (need_a) {
+      double wa = adj[i] * b;
+      if (wa > 0) {
+        double d = xi - ma[t];
+        ga[t].ss += wa * d * d;
+      }
+    }
   }
+  if (need_u) finish_vars(gu, u);
+  if (need_a) finish_vars(ga, a);
 }
 
 int balance_covariate(const double *x, const unsigned char *treat, const double *base,
@@ -88,7 +109,7 @@ int balance_covariate(const double *x, const unsigned char *treat, const double 
     if (!isnan(x[i])) binary = x[i] == 0 || x[i] == 1;
   out->binary = binary;
   struct wstat u[2], a[2];
-  group_stats(x, treat, base, NULL, n, binary, o->var, u);
+  group_stats(x, treat, base, adj, n, binary, o->var, u, a);
   for (int g = 0; g < 2; g++) {
     out->n[g] = u[g].n;
     out->mean[g] = u[g].mean;
@@ -112,8 +133,8 @@ int balance_covariate(const double *x, const unsigned char *treat, const double 
   }
   out->diff_adj = out->smd_adj = out->vr_adj = NAN;
   if (adj == NULL) return GSL_SUCCESS;
-  /* Adjusted statistics: the adjustment weights times the base weights. */
-  group_stats(x, treat, adj, base, n, binary, o->var, a);
+  /* Adjusted statistics: the adjustment weights times the base weights
+   * (summed in the same passes as the unadjusted ones). */
   for (int g = 0; g < 2; g++) {
     out->mean_adj[g] = a[g].mean;
     out->var_adj[g] = a[g].var;

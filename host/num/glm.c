@@ -26,7 +26,7 @@
 #define PROBIT_THRESH 8.125890664701906   /* -qnorm(.Machine$double.eps) */
 
 struct glm_opts glm_opts_default(enum glm_family family, enum glm_link link) {
-  struct glm_opts o = {family, link, 1e-8, 25, 0};
+  struct glm_opts o = {family, link, 1e-8, 25, 0, 0};
   return o;
 }
 
@@ -147,12 +147,17 @@ static enum glm_sep sep_verdict(const struct sepscan *s) {
 /* Spread of each column for the drift test (shifted sums: the spread only
  * scales a heuristic).  Needed only when the fit ends at the boundary or
  * unconverged, so computed only then. */
-static void spreads(const double *X, size_t n, size_t k, double *sd) {
+static void spreads(const struct glm_col *X, size_t n, size_t k, double *sd) {
   for (size_t j = 0; j < k; j++) {
-    const double *c = X + j * n;
-    double s1 = 0, s2 = 0, x0 = c[0];
+    const double *c = X[j].f64;
+    const int64_t *w = X[j].i64;
+    if (c == NULL && w == NULL) {          /* the constant column */
+      sd[j] = 0;
+      continue;
+    }
+    double s1 = 0, s2 = 0, x0 = c != NULL ? c[0] : (double)w[0];
     for (size_t i = 0; i < n; i++) {
-      double d = c[i] - x0;
+      double d = (c != NULL ? c[i] : (double)w[i]) - x0;
       s1 += d;
       s2 += d * d;
     }
@@ -205,8 +210,52 @@ static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] 
  * products, the same order as summing 16 logs); and -2 log-likelihood is
  * the deviance itself (the saturated model of 0/1 data has likelihood 1). */
 
+/* Rows i0..i0+m-1 of column c as doubles: its own storage (float64), or
+ * converted into buf (whole numbers: the same values as a gathered copy),
+ * or ones (the constant).  small: every value of the column is known to lie
+ * in [-2^51, 2^51], so v is read exactly as the double whose bits are those
+ * of 1.5 2^52 plus v, minus 1.5 2^52 (an integer add and a subtraction,
+ * two rows per instruction, where (double)v is one row at a time without
+ * AVX-512). */
+static inline const double *col_block(const struct glm_col *c, int small, size_t i0, size_t m,
+                                      double *buf) {
+  if (c->f64 != NULL) return c->f64 + i0;
+  if (c->i64 != NULL && small) {
+    typedef unsigned long long v2q __attribute__((vector_size(16)));
+    const int64_t *v = c->i64 + i0;
+    const v2q mq = {0x4338000000000000ULL, 0x4338000000000000ULL};   /* the bits of 0x1.8p52 */
+    const v2 md = splat(0x1.8p52);
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+      v2q q;
+      v2 x;
+      memcpy(&q, v + i, sizeof q);
+      q += mq;
+      memcpy(&x, &q, sizeof x);
+      st2(buf + i, x - md);
+    }
+    for (; i < m; i++) {
+      uint64_t q = (uint64_t)v[i] + UINT64_C(0x4338000000000000);
+      double x;
+      memcpy(&x, &q, sizeof x);
+      buf[i] = x - 0x1.8p52;
+    }
+  } else if (c->i64 != NULL)
+    for (size_t i = 0; i < m; i++) buf[i] = (double)c->i64[i0 + i];
+  else
+    for (size_t i = 0; i < m; i++) buf[i] = 1;
+  return buf;
+}
+
+static inline void col_prefetch(const struct glm_col *c, size_t n, size_t i0, size_t m) {
+  if (c->f64 != NULL) simd_prefetch(c->f64, n, i0, m);
+  else if (c->i64 != NULL) simd_prefetch((const double *)(const void *)c->i64, n, i0, m);
+}
+
 struct pass {
-  const double *X, *y, *w, *off, *b, *scale;
+  const struct glm_col *X;      /* k columns of n rows */
+  const unsigned char *small;   /* k: col_block's flag (all 0 in the checks' pass) */
+  const double *y, *w, *off, *b, *scale;
   const double *shift;          /* k: subtracted from column j before the QR (0: none) */
   size_t n, k;
   enum glm_family fam;
@@ -216,7 +265,7 @@ struct pass {
   int qr;                       /* also reduce the weighted rows into the chunk's QR */
   int store;                    /* keep eta, mu and wres (else block buffers only) */
   double *eta, *mu, *wres;      /* at the pass's b (with store) */
-  double *wwt;                  /* working weights at the pass's b (with qr) */
+  double *wwt;                  /* working weights at the pass's b (with qr; NULL: not kept) */
   int null_simple, intercept;   /* null deviance from wtdmu / linkinv(offset) */
   double wtdmu;
   const double *lfact;          /* lfact_table, for aic_family */
@@ -330,7 +379,7 @@ static int prep_chunk(void *arg) {
    * compare and a lookup) is worked out once for all columns. */
   const struct sepscan none = {-INFINITY, INFINITY, -INFINITY, INFINITY};
   const double pen[2] = {INFINITY, 0};
-  double pen0[SCAN_ROWS], pen1[SCAN_ROWS], *z = pt->z;
+  double pen0[SCAN_ROWS], pen1[SCAN_ROWS], cv[SCAN_ROWS], *z = pt->z;
   for (size_t j = 0; j < p->k; j++) {
     pt->sc[j] = none;
     z[j] = 0;
@@ -343,14 +392,14 @@ static int prep_chunk(void *arg) {
         pen1[i] = pen[y[i0 + i] > 0];
       }
     for (size_t j = 0; j < p->k; j++) {
-      simd_prefetch(p->X + j * p->n, p->n, i0, m);
-      scan_block(p->X + j * p->n + i0, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
+      col_prefetch(&p->X[j], p->n, i0, m);
+      scan_block(col_block(&p->X[j], 0, i0, m, cv), binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
     }
   }
   for (size_t j = 0; j < p->k && pt->xbad_col == SIZE_MAX; j++)
     if (z[j] != 0)          /* NaN compares unequal too */
       for (size_t i = pt->lo; i < pt->hi; i++)
-        if (!isfinite(p->X[j * p->n + i])) {
+        if (!isfinite(p->X[j].f64[i])) {      /* z[j] != 0: a float64 column */
           pt->xbad_col = j;
           pt->xbad_row = i;
           break;
@@ -394,16 +443,22 @@ static double start_block(const struct pass *p, size_t i0, size_t m, double *eta
 
 /* eta = offset + X b for rows i0..i0+m-1, asking for the rows ahead. */
 static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta) {
+  double cv[QR_BLOCK];
   const size_t n = p->n;
   if (p->off != NULL)
     memcpy(eta, p->off + i0, m * sizeof *eta);
   else
     memset(eta, 0, m * sizeof *eta);
   for (size_t j = 0; j < p->k; j++) {
-    const double *xj = p->X + j * n + i0;
     v2 bj = splat(p->b[j]);
     size_t i = 0;
-    simd_prefetch(p->X + j * n, n, i0, m);
+    if (p->X[j].f64 == NULL && p->X[j].i64 == NULL) {   /* the constant: 1 b_j is b_j */
+      for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + bj);
+      for (; i < m; i++) eta[i] += p->b[j];
+      continue;
+    }
+    col_prefetch(&p->X[j], n, i0, m);
+    const double *xj = col_block(&p->X[j], p->small[j], i0, m, cv);
     for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + ld2(xj + i) * bj);
     for (; i < m; i++) eta[i] += xj[i] * p->b[j];
   }
@@ -511,12 +566,12 @@ static int irls_chunk(void *arg) {
   const v2 one = splat(1), zero = splat(0);
   struct qr_acc *q = pt->q;
   double me[QR_BLOCK], sw[QR_BLOCK], *zc = q->blk + k * B, dev = 0;
-  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK];
+  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK], cv[QR_BLOCK];
   if (p->qr) qr_reset(q);
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += B) {
     size_t m = pt->hi - i0 < B ? pt->hi - i0 : B, i;
     double *eta = p->store ? p->eta + i0 : eb, *mu = p->store ? p->mu + i0 : mb;
-    double *wres = p->store ? p->wres + i0 : rb;
+    double *wres = p->store && p->wres != NULL ? p->wres + i0 : rb;
     const double *y = p->y + i0, *w = p->w != NULL ? p->w + i0 : NULL;
     const double *off = p->off != NULL ? p->off + i0 : NULL;
     if (p->start) {
@@ -533,7 +588,7 @@ static int irls_chunk(void *arg) {
     for (i = 0; i + 2 <= m; i += 2) st2(wres + i, (ld2(y + i) - ld2(mu + i)) / ld2(me + i));
     for (; i < m; i++) wres[i] = (y[i] - mu[i]) / me[i];
     if (!p->qr) continue;
-    double *wwt = p->wwt + i0;
+    double *wwt = p->wwt != NULL ? p->wwt + i0 : me;   /* me is not read again */
     for (i = 0; i + 2 <= m; i += 2) {
       v2 mv = ld2(mu + i), mev = ld2(me + i);
       v2 wv = w != NULL ? ld2(w + i) : one, ov = off != NULL ? ld2(off + i) : zero;
@@ -550,8 +605,8 @@ static int irls_chunk(void *arg) {
       zc[i] = (eta[i] - (off != NULL ? off[i] : 0) + wres[i]) * sw[i];
     }
     for (size_t j = 0; j < k; j++) {
-      if (p->start) simd_prefetch(p->X + j * n, n, i0, m);   /* else read just above */
-      qr_put_shift(q, j, p->X + j * n + i0, sw, p->shift[j], p->scale[j], m);
+      if (p->start) col_prefetch(&p->X[j], n, i0, m);   /* else read just above */
+      qr_put_shift(q, j, col_block(&p->X[j], p->small[j], i0, m, cv), sw, p->shift[j], p->scale[j], m);
     }
     qr_absorb(q, m);
   }
@@ -603,6 +658,20 @@ static double irls_pass(struct chunk *pt, size_t nc) {
 int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
             const double *offset, int intercept, const struct glm_opts *o,
             struct glm_fit *fit) {
+  struct glm_col *cols = malloc((k ? k : 1) * sizeof *cols);
+  if (cols == NULL) {
+    memset(fit, 0, sizeof *fit);
+    return GSL_ENOMEM;
+  }
+  for (size_t j = 0; j < k; j++) cols[j] = (struct glm_col){X + j * n, NULL};
+  int st = glm_fit_cols(cols, n, k, y, w, offset, intercept, o, fit);
+  free(cols);
+  return st;
+}
+
+int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, const double *w,
+                 const double *offset, int intercept, const struct glm_opts *o,
+                 struct glm_fit *fit) {
   memset(fit, 0, sizeof *fit);
   fit->n = n;
   fit->k = k;
@@ -612,33 +681,38 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   struct qr_acc *q = calloc(nc, sizeof *q);
   struct chunk *pt = calloc(nc, sizeof *pt);
   double *scale = malloc(2 * (k + 1) * sizeof *scale), *sd = malloc(k * sizeof *sd);
-  double *bold = malloc(k * sizeof *bold), *wwt2 = malloc(n * sizeof *wwt2);
+  const int lean = o->lean;
+  double *bold = malloc(k * sizeof *bold), *wwt2 = lean ? NULL : malloc(n * sizeof *wwt2);
   struct sepscan *sc = malloc(nc * k * sizeof *sc);
   double *zs = malloc(nc * k * sizeof *zs), *lo_hi = malloc(2 * k * sizeof *lo_hi);
+  unsigned char *small = calloc(k, 1);
   int st = GSL_ENOMEM;
   if (q == NULL || pt == NULL || scale == NULL || sd == NULL || bold == NULL ||
-      wwt2 == NULL || sc == NULL || zs == NULL || lo_hi == NULL)
+      (wwt2 == NULL && !lean) || sc == NULL || zs == NULL || lo_hi == NULL ||
+      small == NULL)
     goto done;
   fit->coef = calloc(k, sizeof *fit->coef);
   fit->rinv = malloc(k * k * sizeof *fit->rinv);
   fit->xtxi = malloc(k * k * sizeof *fit->xtxi);
   fit->eta = malloc(n * sizeof *fit->eta);
   fit->mu = malloc(n * sizeof *fit->mu);
-  fit->wres = malloc(n * sizeof *fit->wres);
-  fit->wwt = malloc(n * sizeof *fit->wwt);
+  if (!lean) {
+    fit->wres = malloc(n * sizeof *fit->wres);
+    fit->wwt = malloc(n * sizeof *fit->wwt);
+  }
   fit->sep = calloc(k, sizeof *fit->sep);
   fit->drift = calloc(k, 1);
   if (fit->coef == NULL || fit->rinv == NULL || fit->xtxi == NULL || fit->eta == NULL ||
-      fit->mu == NULL || fit->wres == NULL || fit->wwt == NULL || fit->sep == NULL ||
+      fit->mu == NULL || (!lean && (fit->wres == NULL || fit->wwt == NULL)) || fit->sep == NULL ||
       fit->drift == NULL)
     goto done;
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
   double *rowarr[] = {fit->eta, fit->mu, fit->wres, fit->wwt, wwt2};
   for (size_t a = 0; a < sizeof rowarr / sizeof rowarr[0]; a++)
-    mem_advise_large(rowarr[a], n * sizeof(double));
+    if (rowarr[a] != NULL) mem_advise_large(rowarr[a], n * sizeof(double));
   double *shift = scale + (k + 1);
   for (size_t j = 0; j <= k; j++) shift[j] = 0;
-  struct pass ps = {X, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
+  struct pass ps = {X, small, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
                     fit->eta, fit->mu, fit->wres, fit->wwt,
                     !(offset != NULL && intercept), intercept, 0, NULL};
   for (size_t c = 0; c < nc; c++) {
@@ -687,6 +761,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     double hi = s.max0 > s.max1 ? s.max0 : s.max1, lo = s.min0 < s.min1 ? s.min0 : s.min1;
     lo_hi[2 * j] = lo;
     lo_hi[2 * j + 1] = hi;
+    small[j] = X[j].i64 != NULL && lo >= -0x1p51 && hi <= 0x1p51;
     fit->sep[j] = o->family == GLM_BINOMIAL && hi > lo ? sep_verdict(&s) : GLM_SEP_NONE;
   }
   /* Centring, as in ols.c but on the midpoint of each column's range (the
@@ -703,6 +778,7 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
     scale[j] = qr_pow2_scale(a);
   }
   scale[k] = 1;
+  if (centre) qr_centred(&q[0], shift, scale, lo_hi[0]);
 
   /* The start pass: deviance at mustart and the first weighted QR. */
   double devold = irls_pass(pt, nc), dev = 0;
@@ -809,15 +885,13 @@ int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *
   } else if (k == 1) {
     fit->null_deviance = dev;              /* the model is its own null model */
   } else {
-    double *one = malloc(n * sizeof *one);
+    const struct glm_col one[1] = {{NULL, NULL}};   /* the intercept-only model */
+    struct glm_opts o0 = *o;
     struct glm_fit f0;
-    st = GSL_ENOMEM;
-    if (one == NULL) goto done;
-    for (size_t i = 0; i < n; i++) one[i] = 1;
-    st = glm_fit(one, n, 1, y, w, offset, 1, o, &f0);
+    o0.lean = 1;
+    st = glm_fit_cols(one, n, 1, y, w, offset, 1, &o0, &f0);
     fit->null_deviance = f0.deviance;
     glm_fini(&f0);
-    free(one);
     if (st != GSL_SUCCESS) goto done;
   }
   double dn = (double)n, dk = (double)k;
@@ -838,6 +912,7 @@ done:
   free(sc);
   free(zs);
   free(lo_hi);
+  free(small);
   if (st != GSL_SUCCESS) {
     size_t bc0 = fit->bad_col, br = fit->bad_row;
     glm_fini(fit);

@@ -8,6 +8,7 @@
 #define CSC_GLM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum glm_family { GLM_BINOMIAL = 0, GLM_POISSON };
 enum glm_link { GLM_LOGIT = 0, GLM_PROBIT, GLM_LOG };
@@ -19,6 +20,10 @@ struct glm_opts {
   int maxit;        /* R glm.control: 25 */
   double tol;       /* rank tolerance of each weighted QR (ols.h); 0: R's
                        glm.fit, min(1e-7, epsilon/1000) */
+  int lean;         /* 1: keep no working residuals and weights (wres and
+                       wwt NULL), which only the sandwich covariances read:
+                       three n-vectors less, and no weights written in the
+                       passes; the other results are the same bytes */
 };
 
 /* How column j relates to a binary outcome (binomial only), from the
@@ -35,8 +40,10 @@ struct glm_fit {
   double *xtxi;        /* k x k, (X'WX)^-1 = R's summary()$cov.unscaled */
   double *eta;         /* n, linear predictor (offset included) */
   double *mu;          /* n, fitted means */
-  double *wres;        /* n, working residuals (y - mu)/(dmu/deta) at the final eta */
-  double *wwt;         /* n, working weights of the last WLS step (R's fit$weights) */
+  double *wres;        /* n, working residuals (y - mu)/(dmu/deta) at the final eta
+                          (NULL with opts.lean) */
+  double *wwt;         /* n, working weights of the last WLS step (R's fit$weights;
+                          NULL with opts.lean) */
   double deviance, null_deviance;
   double df_resid, df_null;
   double loglik, aic, bic;   /* as R logLik/AIC/BIC on the glm */
@@ -68,6 +75,21 @@ struct glm_fit {
 int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
             const double *offset, int intercept, const struct glm_opts *opts,
             struct glm_fit *fit);
+/* One column of the design for glm_fit_cols: n doubles (f64), or, f64
+ * NULL, n whole numbers (i64, converted a block of rows at a time, as
+ * (double)), or neither: the constant 1 (the intercept). */
+struct glm_col {
+  const double *f64;
+  const int64_t *i64;
+};
+
+/* The same with the columns given one by one (X[j], column j).  The columns
+ * are only read, so they may be a data frame's own storage: no n x k copy
+ * is needed, and the results are the same bytes as glm_fit's on the same
+ * values. */
+int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, const double *w,
+                 const double *offset, int intercept, const struct glm_opts *opts,
+                 struct glm_fit *fit);
 void glm_fini(struct glm_fit *fit);
 
 /* R glm.control defaults for a family and link. */

@@ -13,6 +13,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "lincom.h"
 #include "ols.h"
 #include "data/mem.h"
 
@@ -257,11 +258,6 @@ int its_fit(const struct its_design *d, const struct its_spec *s, struct its_fit
 }
 
 double its_quad_se(const double *g, const double *V, size_t k) {
-  double s = 0;
-  for (size_t a = 0; a < k; a++) {
-    double t = 0;
-    for (size_t c = 0; c < k; c++) t += V[a + c * k] * g[c];
-    s += g[a] * t;
-  }
-  return s >= 0 ? sqrt(s) : NAN;
+  double v;
+  return lintest_var(V, k, g, 1, &v) == GSL_SUCCESS ? sqrt(v) : NAN;
 }

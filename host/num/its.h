@@ -138,7 +138,8 @@ int its_hac_panel(const double *X, size_t n, size_t k, const double *e, const do
                   const size_t *unit, const double *pos, size_t lag, double *V);
 
 /* sqrt(g' V g) for a k-vector g: the delta-method standard error of a
- * smooth function whose gradient at b is g. */
+ * smooth function whose gradient at b is g (0 when g'Vg is zero up to
+ * rounding, NaN when V gives it a negative variance: lintest_var). */
 double its_quad_se(const double *g, const double *V, size_t k);
 
 #endif

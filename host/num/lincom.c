@@ -84,28 +84,54 @@ done:
   return st;
 }
 
-/* Quadratic form c'Vc for symmetric V. */
-static double quad(const double *V, size_t k, const double *c, size_t stride) {
-  double s = 0;
+/* Quadratic form c'Vc for symmetric V, and beside it the sum of the
+ * absolute values of its terms, |c_a| |V_ab| |c_b|, which bounds its
+ * rounding error. */
+static double quad(const double *V, size_t k, const double *c, size_t stride, double *mag) {
+  double s = 0, m = 0;
   for (size_t a = 0; a < k; a++) {
-    double t = 0;
-    for (size_t j = 0; j < k; j++) t += V[a + j * k] * c[j * stride];
+    double t = 0, u = 0;
+    for (size_t j = 0; j < k; j++) {
+      t += V[a + j * k] * c[j * stride];
+      u += fabs(V[a + j * k] * c[j * stride]);
+    }
     s += c[a * stride] * t;
+    m += fabs(c[a * stride]) * u;
   }
+  *mag = m;
   return s;
+}
+
+int lintest_var(const double *V, size_t k, const double *c, size_t stride, double *var) {
+  double mag, v = quad(V, k, c, stride, &mag);
+  if (isnan(v)) return GSL_EDOM;
+  if (fabs(v) <= LINTEST_ZERO_VAR * mag) {
+    *var = 0;
+    return GSL_SUCCESS;
+  }
+  if (v < 0) return GSL_EDOM;
+  *var = v;
+  return GSL_SUCCESS;
 }
 
 int lintest_lincom(const double *b, const double *V, size_t k, const double *c, double c0,
                    double df, double level, struct lintest_lincom *out) {
   double est = -c0;
   for (size_t j = 0; j < k; j++) est += c[j] * b[j];
-  double var = quad(V, k, c, 1);
-  if (!(var >= 0)) return GSL_EDOM;
-  double se = sqrt(var), crit = lintest_crit(level, df);
+  double var;
+  if (lintest_var(V, k, c, 1, &var) != GSL_SUCCESS) return GSL_EDOM;
   out->estimate = est;
+  out->df = use_normal(df) ? INFINITY : df;
+  if (var == 0) {
+    /* No sampling variance to test against: the statistic, p-value and
+     * interval are undefined rather than infinite, 0 and [est, est]. */
+    out->se = 0;
+    out->statistic = out->p_value = out->conf_low = out->conf_high = NAN;
+    return GSL_SUCCESS;
+  }
+  double se = sqrt(var), crit = lintest_crit(level, df);
   out->se = se;
   out->statistic = est / se;
-  out->df = use_normal(df) ? INFINITY : df;
   out->p_value = lintest_p_two(out->statistic, df);
   out->conf_low = est - crit * se;
   out->conf_high = est + crit * se;
@@ -118,8 +144,8 @@ int lintest_predict(const double *b, const double *V, size_t k, const double *X0
     double f = 0;
     for (size_t j = 0; j < k; j++) f += X0[i + j * m] * b[j];
     fit[i] = f;
-    double v = quad(V, k, X0 + i, m);
-    se[i] = v > 0 ? sqrt(v) : 0;
+    double v;
+    se[i] = lintest_var(V, k, X0 + i, m, &v) == GSL_SUCCESS ? sqrt(v) : 0;
   }
   return GSL_SUCCESS;
 }

@@ -36,8 +36,25 @@ struct lintest_lincom {
   double conf_low, conf_high;
 };
 
+/* A variance c'Vc whose size is within LINTEST_ZERO_VAR of the sum of its
+ * terms' sizes, sum |c_a V_ab c_b|, is zero up to rounding: the terms
+ * cancel.  V's entries carry relative errors of about k eps cond(X) (1e-12
+ * for cond(X) up to 1e4 and k up to 50), so a quadratic form that
+ * small has no correct digit, and its sign is noise.  It arises when the
+ * combination rests only on observations the model fits exactly (e.g. the
+ * slope of a segment of two periods with its own level and slope), where
+ * every sandwich estimator gives exactly 0. */
+#define LINTEST_ZERO_VAR 1e-10
+
+/* c'Vc for the k weights c[0], c[stride], ... into *var: 0, with *var = 0
+ * when it is zero up to rounding (above), or GSL_EDOM when it is negative
+ * beyond rounding or NaN (V is not a covariance matrix). */
+int lintest_var(const double *V, size_t k, const double *c, size_t stride, double *var);
+
 /* lincom c'b - c0 with a level (e.g. 0.95) two-sided interval.  Returns 0
- * or GSL_EDOM when c'Vc is negative or NaN (an invalid covariance). */
+ * or GSL_EDOM when c'Vc is negative or NaN (an invalid covariance).  A
+ * variance that is zero up to rounding gives se 0 and NaN statistic,
+ * p-value and interval: there is nothing to test against. */
 int lintest_lincom(const double *b, const double *V, size_t k, const double *c, double c0,
                    double df, double level, struct lintest_lincom *out);
 

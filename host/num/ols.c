@@ -423,6 +423,7 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
   chunks_run(acc_chunk, pt, sizeof *pt, nc);
   for (size_t c = 1; c < nc; c++) qr_merge(&q[0], &q[c]);
+  if (centre) qr_centred(&q[0], shift, scale, c0);
   double *b = fit->coef;
   st = qr_solve(&q[0], scale, tol, b, rinv_c, &fit->bad_col);
   if (st != GSL_SUCCESS) goto done;

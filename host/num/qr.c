@@ -39,6 +39,8 @@ int qr_init(struct qr_acc *q, size_t count, size_t k) {
     q[c].ss = b != NULL ? q[c].R + k * k : NULL;
     q[c].work = b != NULL ? q[c].ss + k : NULL;
     q[c].kern = qr_kern_best();
+    q[c].cshift = q[c].cscale = NULL;
+    q[c].c0 = 0;
     if (b != NULL) memset(q[c].R, 0, (k * k + k) * sizeof *b);
   }
   return mem != NULL ? GSL_SUCCESS : GSL_ENOMEM;
@@ -175,12 +177,36 @@ static void tri_inverse(const double *R, size_t ldr, size_t k, double *rinv) {
   }
 }
 
+void qr_centred(struct qr_acc *q, const double *shift, const double *scale, double c0) {
+  q->cshift = shift;
+  q->cscale = scale;
+  q->c0 = c0;
+}
+
+/* The squared norm that column j's rank test compares with: the fed
+ * column's sum of squares or, when it was fed centred, the larger of that
+ * and the squared norm of the column as the caller has it,
+ * ||R_.j + a R_.0||^2 (the fed columns are Q R_.j, and x_j scale_j =
+ * fed_j + a fed_0).  The first catches collinearity among the centred
+ * columns, the second (R's test) a column that is a constant plus
+ * rounding noise, whose centred version is all noise. */
+static double col_norm2(const struct qr_acc *q, size_t j) {
+  const size_t K = q->k;
+  const double *R = q->R;
+  if (j == 0 || q->cshift == NULL || q->cshift[j] == 0) return q->ss[j];
+  const double *sc = q->cscale;
+  double a = q->cshift[j] * (sc != NULL ? sc[j] / sc[0] : 1) / q->c0;
+  double r0 = R[j * K] + a * R[0], s = r0 * r0;
+  for (size_t l = 1; l <= j; l++) s += R[l + j * K] * R[l + j * K];
+  return s > q->ss[j] ? s : q->ss[j];
+}
+
 int qr_solve(const struct qr_acc *q, const double *scale, double tol, double *b,
                     double *rinv, size_t *bad) {
   const size_t K = q->k, kx = K - 1;
   const double *R = q->R;
   for (size_t j = 0; j < kx; j++) {
-    if (!(fabs(R[j + j * K]) > tol * sqrt(q->ss[j]))) {
+    if (!(fabs(R[j + j * K]) > tol * sqrt(col_norm2(q, j)))) {
       *bad = j;
       return GSL_ESING;
     }

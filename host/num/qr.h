@@ -19,7 +19,13 @@
 
 /* Tolerance of the rank test: column j is a linear combination of columns
  * 0..j-1 when the part of it orthogonal to them has norm below
- * QR_RANK_TOL times its own norm (R's lm: dqrdc2 with tol = 1e-7). */
+ * QR_RANK_TOL times its own norm (R's lm: dqrdc2 with tol = 1e-7).  "Its
+ * own norm" is the larger of the norm of the column as fed and, when it
+ * was fed centred (qr_centred), of the column as the caller has it: so the
+ * test is scale-free per column (1e-8 x is as good a regressor as x), and
+ * a column that is a constant plus rounding noise (1 + 1e-15 u) is aliased
+ * with the intercept, as in R's lm, although its centred, rescaled version
+ * alone looks like an ordinary column. */
 #define QR_RANK_TOL 1e-7
 
 /* ===== The blocked QR accumulator (TSQR) =====
@@ -43,6 +49,9 @@ struct qr_acc {
   size_t nrows;   /* rows fed so far */
   double *work;   /* 3k scratch for the kernel */
   const struct kernels *kern;   /* 2- or 4-wide kernels (ols.c), same results */
+  /* Centring for the rank test (qr_centred; NULL: columns fed as they are) */
+  const double *cshift, *cscale;
+  double c0;
 };
 
 /* Set up count accumulators q[0..count-1] of k columns (one allocation,
@@ -69,6 +78,12 @@ void qr_put_shift(struct qr_acc *q, size_t j, const double *c, const double *sw,
  * k more rows, and q0's row count and sums of squares become those of the
  * union.  q1 is left unchanged. */
 void qr_merge(struct qr_acc *q0, const struct qr_acc *q1);
+/* Record that the rows were fed centred: column 0 is the constant c0
+ * (times scale[0]) and column j >= 1 is (x_j - shift[j]) scale[j], so that
+ * qr_solve's rank test measures each column against the norm of x_j
+ * scale[j] itself: ||R_.j + a_j R_.0||, a_j = shift[j] scale[j] / (c0
+ * scale[0]).  The arrays are not copied: they must outlive the solves. */
+void qr_centred(struct qr_acc *q, const double *shift, const double *scale, double c0);
 /* From the accumulated R of [X z] (k = kx + 1 columns), with rank
  * tolerance tol (QR_RANK_TOL for lm; R's glm uses 1e-11):
  * coefficients b = R^-1 Q'z and rinv = R^-1 (kx x kx, upper triangular),

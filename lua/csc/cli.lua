@@ -19,7 +19,7 @@ Usage:
                         [--memory MB] [--timeout SECONDS] [LIMITS]
   csceval check RECIPE... [--data [RECIPE:]NAME=PATH]... [--timeout SECONDS] [LIMITS]
   csceval describe FILE [--type COLUMN=TYPE]... [--where EXPR] [--columns A,B]
-                   [--sheet NAME|N] [--survey]
+                   [--sheet NAME|N] [--header-row N] [--survey]
   csceval show FILE.csv [--where EXPR] [--columns A,B] [--rows N]
   csceval la NAME|CODE... [--shared DIR]
   csceval new DESIGN [--la CODE] [--data FILE] [--out RECIPE.lua]
@@ -74,6 +74,7 @@ LIMITS (run, check, describe, show; each refused with a message naming it):
   --where EXPR       describe, show: only the rows where EXPR holds (docs/expressions.md)
   --columns A,B      describe, show: only these columns
   --sheet NAME|N     describe, show: the workbook sheet (.xlsx, .ods), by name or position
+  --header-row N     describe, show: the sheet row of the table's header (found when absent)
   --survey           describe, show: a survey export (two header rows: question, option)
   --rows N           show: at most N rows (default 20)
   --shared DIR       la, new: the shared public data folder (default ../shared/data)
@@ -159,6 +160,11 @@ local function parse(argv)
     elseif a == "--sheet" then
       local v = value(a)
       o.sheet = math.tointeger(tonumber(v)) or v
+    elseif a == "--header-row" then
+      o.header_row = number(a, true, "a whole number of a row, from 1")
+      if o.header_row < 1 then
+        errors.raise("usage", "--header-row " .. o.header_row .. ": expected a row of the sheet, counting from 1")
+      end
     elseif a == "--survey" then o.survey = true
     elseif a == "--rows" then o.rows = number(a, true, "a whole number")
     elseif a == "--threads" then

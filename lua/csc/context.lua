@@ -29,16 +29,25 @@ function M.new(r, data, prov, opts, kinds)
   end
   local disclosure = { on = record_level, threshold = dspec.threshold or 5, round = dspec.round,
     allow_small = dspec.allow_small, log = {} }
+  local warnings = {}
+  for _, pv in ipairs(prov or {}) do
+    if pv.mark and pv.mark.changed then
+      warnings[#warnings + 1] = string.format("input %s (%s) carries csceval's synthetic-data mark (%s), but %s: "
+        .. "it is still treated as synthetic; if the file now holds real records, delete %s", pv.name, pv.path,
+        pv.mark.path, pv.mark.changed, pv.mark.path)
+    end
+  end
   return setmetatable({
     disclosure = disclosure,
     chart_kinds = kinds or {},
-    -- true when any input is synthetic (and not replaced with --data): every
+    -- true when any input is synthetic (the recipe's own synthetic file, or
+    -- any file with csceval's synthetic-data mark, csc.synthetic): every
     -- output, chart images included, then says so
     synthetic = synthetic,
     recipe = r.spec, path = r.path, id = r.id, data = data, provenance = prov,
     seed = opts.seed or r.spec.seed or 20260101, alpha = r.spec.alpha or 0.05,
     estimates = {}, estimate_index = {}, tables = {}, table_index = {},
-    notes = {}, warnings = {}, files = {}, drops = {}, sections = {}, charts = {},
+    notes = {}, warnings = warnings, files = {}, drops = {}, sections = {}, charts = {},
     methods = {}, chart_index = {},
     -- evidence: a design's own sentence on how strong its evidence is (set
     -- ctx.evidence = "..."); shown in the report and in out/index.html.

@@ -8,6 +8,7 @@
 local errors = require("csc.errors")
 local read = require("csc.read")
 local recipe = require("csc.recipe")
+local synthetic = require("csc.synthetic")
 local sys = require("host.sys")
 local util = require("csc.util")
 
@@ -83,9 +84,32 @@ function M.check_qualified(list, recipes)
   end
 end
 
+--- csceval's cache folder, where large generated files live outside the
+-- checkout (the national extracts of the scale series: tests/bench/scale.sh
+-- writes them to its national/ subfolder and recipes read them from there
+-- with a path beginning "cache:").  One rule: $CSCEVAL_CACHE when set;
+-- else $XDG_CACHE_HOME/csceval when XDG_CACHE_HOME is an absolute path (the
+-- XDG base directory rule); else $HOME/.cache/csceval; nil without HOME.
+function M.cache_dir()
+  local c = sys.getenv("CSCEVAL_CACHE")
+  if c and c ~= "" then return (c:gsub("(.)/+$", "%1")) end
+  local x = sys.getenv("XDG_CACHE_HOME")
+  if x and x:sub(1, 1) == "/" then return (x:gsub("(.)/+$", "%1")) .. "/csceval" end
+  local home = sys.getenv("HOME")
+  if home and home ~= "" then return home .. "/.cache/csceval" end
+  return nil
+end
+
 --- A recipe's input path with a leading "~/" read as the user's home
--- folder ($HOME), for files kept outside the checkout (a generated cache).
+-- folder ($HOME), and a leading "cache:" as csceval's cache folder
+-- (M.cache_dir: "cache:national/national_10m.csv"), for files kept outside
+-- the checkout (a generated cache).
 function M.expand(path)
+  if path:sub(1, 6) == "cache:" then
+    local c = M.cache_dir()
+    if c then return c .. "/" .. path:sub(7):gsub("^/+", "") end
+    return path
+  end
   if path:sub(1, 2) == "~/" then
     local home = sys.getenv("HOME")
     if home and home ~= "" then return home .. path:sub(2) end
@@ -108,6 +132,26 @@ local function skip_reason(name, inp, path, overridden)
     return string.format("the input %s (%s) is not here; %s, or pass --data %s=PATH", name, path,
       inp.skip_when_absent, name)
   end
+end
+
+--- The synthetic-data mark of an input's file (csc.synthetic), or nil; for a
+-- folder (an SSDA903 return), the folder's own mark or that of any file in
+-- it.  A mark file that is not csceval's is a data error: the input's
+-- standing (synthetic or real) cannot be told.
+function M.mark_of(path, sha, where, name)
+  local m, bad = synthetic.read(path, sha)
+  if not m and not bad and sys.kind(path) == "dir" then
+    local names = sys.listdir(path) or {}
+    table.sort(names)
+    for _, f in ipairs(names) do
+      if f:sub(-#synthetic.SUFFIX) ~= synthetic.SUFFIX and sys.kind(path .. "/" .. f) == "file" then
+        m, bad = synthetic.read(path .. "/" .. f)
+        if m or bad then break end
+      end
+    end
+  end
+  if bad then errors.raise("data", string.format("%s%s (input \"%s\")", where or "", bad, name or "?")) end
+  return m
 end
 
 --- Load every input.  Returns data (name -> frame), provenance records and,
@@ -134,8 +178,9 @@ function M.load_inputs(r, overrides)
       local obj, pv = require("csc.ssda903.input").load(name, inp, path, function(msg)
         errors.raise("data", string.format("%s%s (input \"%s\" of %s)", where, msg, name, r.path))
       end)
-      pv.synthetic = (inp.synthetic and not overrides[name]) or false
       pv.replaced = overrides[name] ~= nil
+      pv.mark = M.mark_of(path, nil, where, name)
+      pv.synthetic = (inp.synthetic and not overrides[name]) or pv.mark ~= nil
       data[name] = obj
       prov[#prov + 1] = pv
       goto continue
@@ -154,7 +199,7 @@ function M.load_inputs(r, overrides)
       else hint = "pass --data " .. name .. "=PATH" end
       errors.raise("data", string.format("%sfile %s not found; %s", where, path, hint))
     end
-    local f, msg = read.read(path, { types = inp.types, labels = inp.labels, sheet = inp.sheet,
+    local f, msg, left_out = read.read(path, { types = inp.types, labels = inp.labels, sheet = inp.sheet,
       header_row = inp.header_row, format = inp.format })
     if not f then errors.raise("data", msg .. " (input \"" .. name .. "\" of " .. r.path .. ")") end
     if f:nrow() == 0 then
@@ -162,16 +207,23 @@ function M.load_inputs(r, overrides)
         .. "complete extract", where, path))
     end
     data[name] = f
+    local sha = sys.sha256_file(path)
+    local mark = M.mark_of(path, sha, where, name)
     prov[#prov + 1] = {
-      name = name, path = path, sha256 = sys.sha256_file(path),
+      name = name, path = path, sha256 = sha,
       rows = f:nrow(), columns = f:ncol(),
-      synthetic = (inp.synthetic and not overrides[name]) or false,
+      -- synthetic: the recipe's own synthetic file, or any file with the
+      -- mark of csceval's generators (csc.synthetic), --data or not
+      synthetic = (inp.synthetic and not overrides[name]) or mark ~= nil,
+      mark = mark,
       replaced = overrides[name] ~= nil,
       description = inp.description,
       -- missing values by reason in the columns the recipe declares using
       -- (all columns when it declares none), for the provenance section
       missing_values = M.suppression(f, inp.columns or f:names()),
       columns_checked = inp.columns and #inp.columns or f:ncol(),
+      -- what the reader left out (rows below a workbook table's first empty row)
+      warnings = left_out and { string.format("input %s: %s", name, left_out) } or nil,
     }
     ::continue::
   end

@@ -1,7 +1,8 @@
 --- Structured errors with exit codes.
 -- Every error a user can cause is raised where the problem is found as a
 -- table {kind, fn, field, detail, msg}: `kind` (recipe, data, analysis,
--- output, internal; usage for the command line) chooses the exit code
+-- output, internal; usage for the command line; skipped for a recipe whose
+-- large input is absent, which is not a failure) chooses the exit code
 -- (docs/cli.md), `fn` is the function that found it ("model.ols"), `field`
 -- the option or recipe field it is about ("vcov", "comparators[2]"), `detail`
 -- what is wrong with that field, and `msg` the whole message the command line
@@ -21,6 +22,10 @@ M.codes = {
   data = 3,      -- an input file is missing or malformed
   analysis = 4,  -- the analysis cannot be computed (e.g. singular design)
   output = 5,    -- results could not be written
+  -- not a failure: an input marked skip_when_absent (a large generated file)
+  -- is not here, or CSCEVAL_SKIP_LARGE=1 is set, so the recipe is skipped
+  -- with its reason; the command goes on with the next recipe
+  skipped = 0,
 }
 
 local Err = {}

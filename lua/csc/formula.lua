@@ -17,8 +17,10 @@
 -- terms and functions are compiled expressions, dummies `if_else(...)`,
 -- interactions products of columns, and poly() the three-term recurrence
 -- of R's orthogonal polynomials, with its coefficients (the centring
--- constants alpha and the norms) computed over the complete rows.
+-- constants alpha and the norms) computed over the complete rows in C
+-- (host.model.poly_coefs, host/num/poly.c).
 -- @module csc.formula
+local hmodel = require("host.model")
 local check = require("csc.check")
 local util = require("csc.util")
 
@@ -703,35 +705,6 @@ local function levels_of(g, col, keep)
   return out
 end
 
--- Orthogonal polynomial coefficients as R's poly(): alpha (degree) and
--- norm2 (degree + 2, norm2[1] = 1), from the values x of the complete rows
--- (Stieltjes' three-term recurrence on x centred at its mean).
-local function poly_coefs(x, degree)
-  local n = #x
-  local mean = 0
-  for i = 1, n do mean = mean + x[i] end
-  mean = mean / n
-  local xc = {}
-  for i = 1, n do xc[i] = x[i] - mean end
-  local alpha, norm2 = {}, { 1, n }
-  local pprev, p = nil, {}
-  for i = 1, n do p[i] = 1 end
-  for j = 1, degree do
-    local s = 0
-    for i = 1, n do s = s + xc[i] * p[i] * p[i] end
-    local a = s / norm2[j + 1]
-    alpha[j] = a + mean
-    local q = {}
-    local ratio = pprev and (norm2[j + 1] / norm2[j]) or 0
-    for i = 1, n do q[i] = (xc[i] - a) * p[i] - (pprev and ratio * pprev[i] or 0) end
-    local ss = 0
-    for i = 1, n do ss = ss + q[i] * q[i] end
-    norm2[j + 2] = ss
-    pprev, p = p, q
-  end
-  return alpha, norm2
-end
-
 --- Build the model matrix of a parsed formula on frame `f`.
 -- `extra` lists further columns whose missing values drop a row (weights,
 -- cluster, ...).  `fixed` (from an earlier build's `.fixed`) reuses its
@@ -855,19 +828,13 @@ function M.build(fm, f, extra, fixed)
         if fx then
           alpha, norm2 = fx.alpha, fx.norm2
         else
-          local vals, xs, seen, nuniq = g:column(col), {}, {}, 0
-          local kp = complete()
-          for r = 1, #vals do
-            if kp[r] then
-              xs[#xs + 1] = vals[r]
-              if not seen[vals[r]] then seen[vals[r]] = true; nuniq = nuniq + 1 end
-            end
-          end
-          if v.degree >= nuniq then
+          -- over the complete rows, in C (host/num/poly.c)
+          local pc = hmodel.poly_coefs(g, col, v.degree, used)
+          if v.degree >= pc.distinct then
             fail_at(ctx, v.pos, string.format("the degree of %s must be less than the number of distinct values (%d)",
-              v.key, nuniq))
+              v.key, pc.distinct))
           end
-          alpha, norm2 = poly_coefs(xs, v.degree)
+          alpha, norm2 = pc.alpha, pc.norm2
         end
         newfixed.vars[v.key] = { alpha = alpha, norm2 = norm2 }
         -- P1 = x - a1, P(j+1) = (x - a(j+1)) Pj - norm2(j+2)/norm2(j+1) P(j-1)
@@ -1037,5 +1004,4 @@ function M.model_frame(text, f, opts)
 end
 
 M.deparse = deparse
-M.poly_coefs = poly_coefs
 return M

@@ -94,10 +94,11 @@ function M.read_view(path, o, errors, sys)
     if not c then errors.raise("usage", "--type " .. t .. ": expected COLUMN=TYPE") end
     types[c] = ty
   end
-  local ok, f, msg = pcall(require("csc.read").read, path, { types = types, origin = "with --type",
-    sheet = o.sheet, format = o.survey and "survey" or nil })
+  local ok, f, msg, left_out = pcall(require("csc.read").read, path, { types = types, origin = "with --type",
+    sheet = o.sheet, header_row = o.header_row, format = o.survey and "survey" or nil })
   if not ok then errors.raise("usage", tostring(f)) end
   if not f then errors.raise("data", msg) end
+  if left_out then sys.stderr("csceval: warning: " .. left_out .. "\n") end
   local label = path
   if o.where then
     local okf, g = pcall(f.filter, f, o.where)

@@ -34,6 +34,8 @@ end
 --   ("survey": two header rows, question then option)
 -- @treturn host.Frame|nil the frame, or nil and a message naming the file
 -- @treturn string|nil
+-- @treturn string|nil with a frame: a warning about values the reader left
+--   out (a workbook's rows below the table's first empty row)
 function M.read(path, o)
   o = o or {}
   local kind = M.kind(path)

@@ -34,7 +34,7 @@ end
 M.designs = find_designs()
 
 local input_schema = S.record({
-  path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files" }),
+  path = S.string({ required = true, doc = "the file to read, e.g. \"../shared/data/ees/x.csv\"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = \"ssda903\", the folder of the return's CSV files; a leading \"~/\" is the home folder and \"cache:\" csceval's cache folder ($CSCEVAL_CACHE, else $XDG_CACHE_HOME/csceval, else ~/.cache/csceval), for large generated files" }),
   dataset = S.string({ doc = "a data set listed in data/datasets.csv, e.g. \"statistical_neighbours_2021\": "
     .. "its path, description, columns, types and provenance come from there (csc.sources)" }),
   format = S.enum({ "csv", "ssda903", "survey" }, { doc = "csv (default: the format the extension says) or ssda903: a folder of SSDA903 CSV extracts (docs/ssda903.md), or survey: a survey platform's export (.csv or .xlsx) with two header rows, question then answer option (docs/data.md)" }),
@@ -249,20 +249,34 @@ function M.validate(r)
   return r
 end
 
+--- Names of the control characters a recipe's text may not hold.
+local CONTROL_NAMES = { [0] = "a NUL byte", [27] = "an escape (ESC)", [127] = "a delete (DEL)" }
+
 --- Strings in the recipe table (keys and values, nested tables) that are
--- not UTF-8 text, as schema errors at their field.
+-- not UTF-8 text, or that hold a control character other than tab, line
+-- feed and carriage return (a NUL byte, ESC, U+0080-U+009F): these go into
+-- titles, labels and notes of every report, where they would be invisible
+-- or break the file.  Schema errors at their field.
 function M.check_utf8(t, path, errs, seen)
   if seen[t] then return end
   seen[t] = true
   for k, v in pairs(t) do
     local p = type(k) == "number" and string.format("%s[%d]", path, k)
-        or (path == "" and tostring(k) or path .. "." .. tostring(k))
+        or (path == "" and util.visible_controls(k) or path .. "." .. util.visible_controls(k))
     for _, s in ipairs({ k, v }) do
       if type(s) == "string" then
         local ok, at = utf8.len(s)
         if not ok then
           errs[#errs + 1] = { path = p, msg = string.format("the text is not UTF-8 (byte 0x%02X at position %d); "
             .. "save the recipe as UTF-8", s:byte(at), at) }
+          break
+        end
+        local cat = s:find("[%z\1-\8\11\12\14-\31\127]") or s:find("\194[\128-\159]")
+        if cat then
+          local cp = utf8.codepoint(s, cat)
+          errs[#errs + 1] = { path = p, msg = string.format("the text holds a control character (U+%04X%s) "
+            .. "at byte %d%s; remove it (write \\n for a line break)", cp,
+            CONTROL_NAMES[cp] and (", " .. CONTROL_NAMES[cp]) or "", cat, s == k and " of the field name" or "") }
           break
         end
       end

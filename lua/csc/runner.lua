@@ -154,6 +154,11 @@ end
 -- recipe's own inputs, say) is never deleted.
 M.MARKER = ".csceval-output"
 
+--- Beside the marker: what the index of the output folder shows of this run
+-- (csc.render.output.index_record), written whatever the formats, so a run
+-- without results.json is listed too.
+M.INDEX_FILE = require("csc.render.index").RECORD
+
 --- The limits on what one run writes (--max-files, --max-output).
 M.MAX_FILES, M.MAX_OUTPUT_MB = 10000, 1024
 
@@ -244,7 +249,7 @@ end
 -- as out_dir/.id.partial (marked first), then exchanged with the old
 -- folder in one rename, so out_dir/id is at every instant the complete
 -- previous report or the complete new one.
-local function write_outputs(out_dir, id, files)
+local function write_outputs(out_dir, id, files, index_record)
   if not id:match("^[%w_%-]+$") then
     errors.raise("recipe", string.format("the recipe id %q is not a plain folder name; set id = \"...\" "
       .. "(letters, digits, _ and -) in the recipe", id))
@@ -307,6 +312,10 @@ local function write_outputs(out_dir, id, files)
   ok, err = sys.write_plain(staging .. "/" .. M.MARKER,
     "This folder was written by csceval; a rerun of the recipe replaces it.\n")
   if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
+  if index_record then
+    ok, err = sys.write_atomic(staging .. "/" .. M.INDEX_FILE, index_record)
+    if not ok then sys.rmdir_flat(staging); errors.raise("output", err) end
+  end
   for _, name in ipairs(util.sorted_keys(files)) do
     local target = staging .. "/" .. name
     if not sys.is_within(target, staging) then
@@ -389,6 +398,9 @@ function M.run_loaded(r, d, prov, mod, opts)
   -- same folder is told at once, not after an hour's work
   M.lock(opts.out or "out", command)
   local ctx = context.new(r, d, prov, opts, output.chart_kinds)
+  for _, pv in ipairs(prov) do
+    for _, w in ipairs(pv.warnings or {}) do ctx:warn(w) end
+  end
   local steps = opts.steps or progress.steps({ quiet = true })
   ctx.steps = steps
   -- "step k of n": the steps so far, prepare, the design's own (or one),
@@ -412,7 +424,8 @@ function M.run_loaded(r, d, prov, mod, opts)
     recipe_sha256 = r.sha256, seed = ctx.seed, command = command or ("csceval run " .. r.path) }
   local files = output.render(ctx, r, pub, stamp, opts.formats)
   M.current_path = r.path
-  local dir = write_outputs(opts.out or "out", r.id, files)
+  local dir = write_outputs(opts.out or "out", r.id, files,
+    output.index_record(ctx, r, pub, output.formats_of(r, opts.formats)))
   local nwithin, npub, nchecks, nchecks_ok = 0, 0, 0, 0
   for _, p in ipairs(pub) do
     if p.input_check then nchecks = nchecks + 1; if p.within then nchecks_ok = nchecks_ok + 1 end

@@ -195,6 +195,20 @@ function M.slug(s, used, empty)
 end
 
 --- Shallow copy.
+--- Control characters made visible: each of U+0000-U+001F other than tab,
+-- line feed and carriage return becomes its Unicode control picture (a NUL
+-- byte shows as "␀"), and DEL (U+007F) becomes "␡".  Reports, charts and the
+-- index pass every text through this, so a control character that came with
+-- the data can neither corrupt an HTML or SVG file nor hide in it.
+function M.visible_controls(s)
+  s = tostring(s)
+  if not s:find("[%z\1-\8\11\12\14-\31\127]") then return s end
+  return (s:gsub("[%z\1-\8\11\12\14-\31\127]", function(c)
+    local b = c:byte()
+    return utf8.char(b == 127 and 0x2421 or 0x2400 + b)
+  end))
+end
+
 function M.copy(t)
   local o = {}
   for k, v in pairs(t) do o[k] = v end

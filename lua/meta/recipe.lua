@@ -250,7 +250,7 @@
 ---@field labels? "auto"|"text"|"codes"|table<string, "auto"|"text"|"codes"> Stata, SPSS and SAS files: value-labelled columns as "text" (the labels), "codes" (numbers, labels kept) or "auto" (text when every value has a label); one word for all, or {column = ..., default = ...}
 ---@field last_year_rules? boolean ssda903: false to skip the rules that compare each year with the year before (on by default when consecutive years are read)
 ---@field optional? boolean run without this input when its file is absent (the recipe checks ctx.data)
----@field path string the file to read, e.g. "../shared/data/ees/x.csv"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = "ssda903", the folder of the return's CSV files
+---@field path string the file to read, e.g. "../shared/data/ees/x.csv"; its extension gives the format: .csv, .dta (Stata), .sav/.zsav/.por (SPSS), .sas7bdat (SAS), .xlsx/.ods (workbooks) (docs/data.md); for format = "ssda903", the folder of the return's CSV files; a leading "~/" is the home folder and "cache:" csceval's cache folder ($CSCEVAL_CACHE, else $XDG_CACHE_HOME/csceval, else ~/.cache/csceval), for large generated files
 ---@field prefix? string ssda903: file name prefix, "{year}" replaced by each year and "{start}" by the year before (default "{year}-")
 ---@field real_data? string what the real file is and who holds it
 ---@field record_level? boolean the file holds one row per child (or per event): outputs get disclosure control

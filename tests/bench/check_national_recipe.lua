@@ -2,7 +2,13 @@
 -- recipe (recipes/example_national_matching.lua) run on the generator's
 -- 100,000-row extract.  Not timed: checks that the run did what its report
 -- says.
---   csceval test tests/bench/check_national_recipe.lua OUT/example_national_matching
+--   csceval test tests/bench/check_national_recipe.lua OUT/example_national_matching SUMMARY
+-- * the extract, given with --data, is still synthetic through the
+--   generator's mark (national.csv.csceval.json, lua/csc/synthetic.lua):
+--   results.json says so for the run and the input (with the mark's
+--   generator), the report has the synthetic-data notice, the CLI summary
+--   (SUMMARY, the captured stdout of the run) says SYNTHETIC, and so does
+--   every chart;
 -- * the report says the data are synthetic (its data note) and has the
 --   timings table with every step of the design, and the memory line;
 -- * every programme pupil found its 10 comparison pupils (10:1 without
@@ -22,6 +28,23 @@ for _, e in ipairs(res.estimates) do est[e.label] = e end
 local function need(cond, msg) if not cond then error("check_national_recipe: " .. msg, 0) end end
 
 need(report:find("SYNTHETIC DATA", 1, true), "the report does not say the data are synthetic")
+need(res.synthetic == true, "results.json does not say the data are synthetic")
+local inp = res.inputs[1]
+need(inp.synthetic == true and inp.replaced_with_data_option == true, "the --data input is not marked synthetic")
+need(inp.synthetic_mark and inp.synthetic_mark.generator == "tests/bench/gen_national.c",
+  "results.json does not name the generator's mark")
+need(report:find("These results use synthetic data", 1, true), "no synthetic-data notice in the report")
+need(report:find("carries csceval's synthetic-data mark", 1, true), "the report does not name the mark")
+if arg[2] then
+  local summary = assert(sys.read(arg[2]))
+  need(summary:find("(SYNTHETIC data in national: agreement by construction)", 1, true),
+    "the CLI summary does not say the data are synthetic: " .. summary)
+end
+for _, f in ipairs(sys.listdir(dir)) do
+  if f:match("%.svg$") then
+    need(assert(sys.read(dir .. "/" .. f)):find("SYNTHETIC", 1, true), f .. " does not carry the synthetic mark")
+  end
+end
 need(report:find("Time taken by each step", 1, true), "no timings table in the report")
 for _, step in ipairs({ "read the inputs", "prepare the data", "covariate weights", "matching", "balance", "effects" }) do
   need(report:find("| " .. step .. " |", 1, true), "no timing for the step " .. step)

@@ -8,11 +8,14 @@
  * order); a difference is reported and fails the benchmark.
  * Built by hand (not by make), as in tests/bench/run.sh:
  *   python3 tests/bench/gen_model_data.py /tmp/csceval-bench/model_1m.csv
- *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/data/chunks.c host/num/vcov.c host/num/glm.c \
- *       tests/bench/model_bench.c -o /tmp/model_bench $(pkg-config --cflags --libs gsl) -lm
+ *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/num/ols.c host/num/qr.c host/num/qr_kern.c host/data/chunks.c host/data/mem.c host/num/vcov.c host/num/glm.c \
+ *       tests/bench/model_bench.c -o /tmp/model_bench $(pkg-config --cflags --libs gsl) -lm -pthread
  *   /usr/bin/python3 tests/bench/peer_statsmodels.py /tmp/csceval-bench/model_1m.csv 5
  *       # prints "peer logit_1m S" and "peer ols_hc1_1m S"
- *   /tmp/model_bench /tmp/csceval-bench/model_1m.csv 5 LOGIT_PEER_S OLS_PEER_S */
+ *   /tmp/model_bench /tmp/csceval-bench/model_1m.csv 5 LOGIT_PEER_S OLS_PEER_S [OUT]
+ * With OUT, the coefficients (logit:bJ, ols:bJ) and HC1 standard errors (ols:seJ),
+ * J = 0 the intercept, are written there as key,value lines for the check against
+ * statsmodels (tests/bench/peer_statsmodels.py writes the same keys). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +36,7 @@ static double now(void) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: model_bench DATA.csv [RUNS] [LOGIT_PEER_S OLS_PEER_S]\n");
+    fprintf(stderr, "usage: model_bench DATA.csv [RUNS] [LOGIT_PEER_S OLS_PEER_S [OUT]]\n");
     return 2;
   }
   gsl_set_error_handler_off();
@@ -107,6 +110,17 @@ int main(int argc, char **argv) {
   }
   printf("same bytes on every run: %s\n", same ? "yes" : "NO");
   if (!same) return 1;
+  if (argc > 5) {  /* the first run's results: every run gave the same bytes */
+    FILE *o = fopen(argv[5], "w");
+    if (o == NULL) {
+      perror(argv[5]);
+      return 1;
+    }
+    for (size_t j = 0; j < k; j++) fprintf(o, "logit:b%zu,%.17g\n", j, first[2 + j]);
+    for (size_t j = 0; j < k; j++) fprintf(o, "ols:b%zu,%.17g\n", j, first[74 + j]);
+    for (size_t j = 0; j < k; j++) fprintf(o, "ols:se%zu,%.17g\n", j, sqrt(first[82 + j * k + j]));
+    if (fclose(o) != 0) return 1;
+  }
   printf("bench logit_1m: csceval %.3f s, statsmodels %.3f s, ratio %.3f\n", best_logit,
          peer_logit, best_logit / peer_logit);
   printf("bench ols_hc1_1m: csceval %.3f s, statsmodels %.3f s, ratio %.3f\n", best_ols, peer_ols,

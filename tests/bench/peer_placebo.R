@@ -1,5 +1,5 @@
 # The R peer of tests/bench/placebo_bench.lua (bench line placebo_150):
-#   Rscript tests/bench/peer_placebo.R FILE RUNS
+#   Rscript tests/bench/peer_placebo.R FILE RUNS [OUT]
 # The same loop with lm + sandwich: for the treated authority (101) and then
 # each other authority as if treated, the itsa design (_t _z _z_t _x _x_t
 # _z_x _z_x_t) against all the others pooled (the real treated authority
@@ -8,7 +8,8 @@
 # adjust = TRUE) (= HC1, as csceval's Newey-West lag 0), and the impact at
 # 2025 = _z_x + 6 _z_x_t with its standard error.  Reading the file is not
 # timed.  Prints the best wall time in seconds; the sums of the impacts and
-# standard errors go to stderr for the agreement check.
+# standard errors go to stderr; with OUT, every authority's impact and standard
+# error go there as key,value lines (est:CODE, se:CODE) for the check.
 suppressPackageStartupMessages(library(sandwich))
 args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1])
@@ -40,4 +41,8 @@ for (r in seq_len(runs)) {
 }
 cat(sprintf("R: %d units, sum impact %.10g, sum se %.10g\n", length(codes), sum(res$est), sum(res$se)),
     file = stderr())
+if (length(args) > 2) {
+  writeLines(c(sprintf("est:%d,%.17g", as.integer(codes), res$est), sprintf("se:%d,%.17g", as.integer(codes), res$se)),
+             args[3])
+}
 cat(sprintf("%.4f\n", best))

@@ -1,6 +1,6 @@
 -- csceval's side of tests/bench/placebo.sh (the bench line placebo_150):
 --   csceval test tests/bench/placebo_bench.lua gen FILE        write the panel
---   csceval test tests/bench/placebo_bench.lua run FILE RUNS   time the placebo
+--   csceval test tests/bench/placebo_bench.lua run FILE RUNS [OUT]   time the placebo
 -- The panel: 150 authorities x 13 years (2013-2025), a referral rate per
 -- 10,000 with its own level and trend per authority and noise from a fixed
 -- linear congruential generator (so every machine gets the same file);
@@ -9,11 +9,13 @@
 -- every other authority as if treated and all the rest as pooled
 -- comparators (itsa terms, Newey-West lag 0, i.e. HC1), impact at 2025.
 -- Prints the best wall time in seconds; the sum of the 150 impacts and
--- their standard errors go to stderr, for the agreement check with R.
+-- their standard errors go to stderr; with OUT, every authority's impact and
+-- standard error are written there as key,value lines (est:CODE, se:CODE) for
+-- the check against R (tests/bench/peer_placebo.R writes the same keys).
 local its = require("csc.its")
 local frame = require("host.frame")
 local sys = require("host.sys")
-local what, path, runs = arg[1], arg[2], tonumber(arg[3]) or 3
+local what, path, runs, out = arg[1], arg[2], tonumber(arg[3]) or 3, arg[4]
 
 if what == "gen" then
   local seed = 20240601
@@ -51,5 +53,12 @@ local se, sse = 0, 0
 for _, row in ipairs(res.rows) do se, sse = se + row.estimate, sse + row.std_error end
 io.stderr:write(string.format("csceval: %d units, treated rank %d, p %.4f, sum impact %.10g, sum se %.10g\n",
   res.n, res.rank, res.p_two, se, sse))
+if out then
+  local fh = assert(io.open(out, "w"))
+  for _, row in ipairs(res.rows) do
+    fh:write(string.format("est:%s,%.17g\nse:%s,%.17g\n", row.code, row.estimate, row.code, row.std_error))
+  end
+  fh:close()
+end
 print(string.format("%.4f", best))
 return 0

@@ -12,6 +12,10 @@
 --   csceval test tests/bench/scale_report.lua chart RESULTS.csv OUT.svg
 --     the log-log chart of time against rows, one panel per step, one line per
 --     tool, drawn by csceval's own chart code (csc.render.svg)
+--   csceval test tests/bench/scale_report.lua cache
+--     the folder of the national extracts: csceval's cache folder (csc.data.cache_dir:
+--     $CSCEVAL_CACHE, else $XDG_CACHE_HOME/csceval, else ~/.cache/csceval) /national,
+--     where recipes/example_national_matching.lua reads its input ("cache:national/...")
 -- RESULTS.csv: run,step,size,rows,tool,seconds,peak_mb,column_mb (scale.sh
 -- appends; for a step, size and tool the newest run counts).
 local frame = require("host.frame")
@@ -32,6 +36,13 @@ local TOOL_STYLE = {}
 for i, t in ipairs(TOOLS) do TOOL_STYLE[t] = i end
 
 local mode = arg[1]
+
+if mode == "cache" then
+  local c = data.cache_dir()
+  if not c then io.stderr:write("scale_report: no cache folder: set CSCEVAL_CACHE, XDG_CACHE_HOME or HOME\n"); os.exit(1) end
+  print(c .. "/national")
+  return 0
+end
 
 if mode == "bytes" then
   local total = 0

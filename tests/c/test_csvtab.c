@@ -369,11 +369,59 @@ static void test_records_every_missing_reason(void **state) {
   enum frame_na want[] = {NA_BLANK, NA_NA, NA_C, NA_X, NA_Z, NA_K, NA_U, NA_LOW, NA_COLON, NA_NONE};
   for (size_t i = 0; i < 10; i++) assert_int_equal(n->na[i], want[i]);
   assert_int_equal(n->v.i64[9], 5);
-  /* the same rule in a text column: "c" is suppressed there too */
+  /* in a text column the symbols are labels; blanks and NA stay missing */
   assert_int_equal(t->type, FRAME_CAT);
-  assert_int_equal(t->na[2], NA_C);
-  assert_null(frame_col_gets(t, 2));
+  assert_int_equal(frame_col_isna(t, 2), 0);
+  assert_cat(t, 2, "c");
   assert_cat(t, 3, "d");
+  frame_free(f);
+}
+
+static char *describe_text(const struct frame *f);
+
+/* Suppression symbols are missing only in a column of numbers, dates or
+ * booleans.  In a text column they are ordinary labels wherever they stand:
+ * before the first label (while the column could still be numeric), between
+ * typed values that the replay gives back, or after; the dictionary keeps
+ * first appearance in row order.  Blanks, NA, N/A, NaN and "." stay missing. */
+static void test_suppression_symbols_are_labels_in_text_columns(void **state) {
+  (void)state;
+  struct frame *f = rd("grp,code,n,when\n"
+                       "c,12,c,2021-01-01\n"
+                       "x,c,5,x\n"
+                       ",007,,2021-01-03\n"
+                       "a,z,u,low\n"
+                       "low,b,7,\n"
+                       "NA,:,k,2021-01-04\n"
+                       "c,N/A,1,k\n");
+  const struct frame_col *g = col(f, "grp"), *code = col(f, "code"), *n = col(f, "n");
+  assert_int_equal(g->type, FRAME_CAT);
+  const char *levels[] = {"c", "x", "a", "low"};
+  assert_int_equal(g->dict->n, 4);
+  for (size_t k = 0; k < 4; k++) assert_string_equal(g->dict->str[k], levels[k]);
+  assert_cat(g, 0, "c");
+  assert_cat(g, 6, "c");
+  assert_int_equal(g->na[2], NA_BLANK);
+  assert_int_equal(g->na[5], NA_NA);
+  /* numbers, then a symbol, then a label: every value as written */
+  assert_int_equal(code->type, FRAME_CAT);
+  const char *codes[] = {"12", "c", "007", "z", "b", ":"};
+  for (size_t i = 0; i < 6; i++) assert_cat(code, i, codes[i]);
+  assert_int_equal(code->na[6], NA_NA);
+  assert_string_equal(code->dict->str[1], "c");
+  /* a numeric column and a date column keep the symbols as reasons */
+  assert_int_equal(n->type, FRAME_I64);
+  assert_int_equal(n->na[0], NA_C);
+  assert_int_equal(n->na[3], NA_U);
+  assert_int_equal(n->na[5], NA_K);
+  assert_int_equal(col(f, "when")->type, FRAME_DATE);
+  assert_int_equal(col(f, "when")->na[1], NA_X);
+  assert_int_equal(col(f, "when")->na[3], NA_LOW);
+  assert_int_equal(col(f, "when")->na[6], NA_K);
+  char *s = describe_text(f);
+  if (!strstr(s, "missing 2 of 7 (28.6%): 1 blank, 1 NA\n      4 levels; \"c\" 2, \"x\" 1, \"a\" 1, \"low\" 1\n"))
+    fail_msg("describe:\n%s", s);
+  free(s);
   frame_free(f);
 }
 
@@ -476,7 +524,7 @@ static void test_override_to_text_keeps_values_as_written(void **state) {
   assert_int_equal(c->type, FRAME_CAT);
   assert_cat(c, 0, "007");
   assert_cat(c, 1, "+12");
-  assert_int_equal(c->na[2], NA_C);          /* missing tokens stay missing */
+  assert_cat(c, 2, "c");                     /* a text column: "c" is a label */
   frame_free(f);
 }
 
@@ -695,7 +743,7 @@ static void test_describe_counts_missing_by_reason_and_summarises(void **state) 
     "      min 0.5, mean 1, max 1.5\n",
     "3  d  (date)\n      missing 2 of 5 (40.0%): 2 blank\n"
     "      min 2021-01-01, mean 2021-01-03, max 2021-01-05\n",
-    "4  t  (text)\n      missing 1 of 5 (20.0%): 1 suppressed (c)\n      2 levels; \"a\" 3, \"b\" 1\n",
+    "4  t  (text)\n      missing: none\n      3 levels; \"a\" 3, \"b\" 1, \"c\" 1\n",
     "5  b  (bool)\n      missing 2 of 5 (40.0%): 2 blank\n      true 2 (66.7%), false 1\n"};
   for (size_t k = 0; k < 6; k++)
     if (!strstr(s, want[k])) fail_msg("missing from describe:\n%s\n--- in ---\n%s", want[k], s);
@@ -857,6 +905,7 @@ int main(void) {
     cmocka_unit_test(test_date_inference_agrees_with_frame_date_parse),
     cmocka_unit_test(test_column_of_only_missing_tokens_is_float64),
     cmocka_unit_test(test_records_every_missing_reason),
+    cmocka_unit_test(test_suppression_symbols_are_labels_in_text_columns),
     cmocka_unit_test(test_float_parsing_matches_strtod_bit_for_bit),
     cmocka_unit_test(test_float_overflow_is_an_error),
     cmocka_unit_test(test_column_and_row_limits),

@@ -320,17 +320,17 @@ static void test_late_text_keeps_values_as_written(void **state) {
   assert_cat(n, 2, "-0");
   assert_cat(n, 3, "+3");
   assert_cat(n, 4, "1e2");
-  assert_int_equal(n->na[5], NA_C);
+  assert_cat(n, 5, "c");                      /* a text column: the symbol is a label */
   assert_int_equal(n->na[6], NA_BLANK);
   assert_cat(n, 900, "zz");
-  const char *order[] = {"007", "1.50", "-0", "+3", "1e2", "zz"};
-  assert_int_equal(n->dict->n, 6);
-  for (size_t k = 0; k < 6; k++) assert_string_equal(n->dict->str[k], order[k]);
+  const char *order[] = {"007", "1.50", "-0", "+3", "1e2", "c", "zz"};
+  assert_int_equal(n->dict->n, 7);
+  for (size_t k = 0; k < 7; k++) assert_string_equal(n->dict->str[k], order[k]);
   assert_int_equal(x->type, FRAME_CAT);
   assert_string_equal(x->dict->str[0], "0");
   assert_string_equal(x->dict->str[5], "new");
   assert_cat(d, 1, "31/03/2021");             /* both date forms, as written */
-  assert_int_equal(d->na[2], NA_X);
+  assert_cat(d, 2, "x");
   assert_cat(bo, 0, "TRUE");
   assert_cat(bo, 900, "maybe");
   assert_int_equal(col(f, "k")->type, FRAME_I64);
@@ -482,9 +482,80 @@ static void test_long_decimals_are_strtods_double(void **state) {
   free(b.p);
 }
 
-/* A file on disk is mapped, and its pages behind the parse are given back
- * every 4 MiB; a replay (a column turning text at the end) and an error
- * report (a bad last row) must read them back correctly. */
+/* Numbers at the edges of the fast paths (at most 15 significant digits and
+ * a power of ten up to 22 for the one-operation path; up to 18 digits for
+ * whole numbers): 15, 16 and 17 digits, exponents of +-22 and +-23, the
+ * subnormal range and its rounding boundaries, signs and zeros, leading
+ * zeros, and numbers with thousands of digits.  Every value must be strtod's
+ * double bit for bit, whether the row is plain (the column-by-column pass),
+ * quoted (libcsv, value by value) or the column's first. */
+static void test_numbers_at_the_edges_of_the_fast_paths(void **state) {
+  (void)state;
+  static const char *v[] = {
+    "1e22", "1e23", "1e-22", "1e-23", "1E+22", "1e+023", "123456789012345e22",
+    "123456789012345e-22", "999999999999999e22", "999999999999999e-23", "4.5e22", "4.5e-22",
+    "123456789012345", "1234567890123456", "12345678901234567", "9007199254740993",
+    "9007199254740993.0", "0.1", "0.30000000000000004", "123.456e-2", "0.000000000000000000001",
+    "00000000000000000000001.5", "2.2250738585072011e-308", "2.2250738585072012e-308",
+    "2.2250738585072014e-308", "4.9406564584124654e-324", "2.4703282292062328e-324",
+    "2.4703282292062327e-324", "1e-320", "1e-400", "-1e-400", "1.7976931348623157e308",
+    "-0", "-0.0", "+0", "-0e5", "+1.5", "+.5", "-.5", "1.", "-12.", "0.0000", "7"};
+  size_t n = sizeof v / sizeof v[0];
+  struct buf b = {0};
+  char big1[2100], big2[310];
+  memcpy(big1, "0.", 2);                       /* 2,000 decimals */
+  for (int i = 0; i < 2000; i++) big1[2 + i] = (char)('0' + (i * 7 + 3) % 10);
+  big1[2002] = '\0';
+  for (int i = 0; i < 300; i++) big2[i] = (char)('1' + i % 9);   /* about 1.2e299 */
+  big2[300] = '\0';
+  adds(&b, "x\n");
+  for (int rep = 0; rep < 4; rep++) {          /* past a batch: both passes see every value */
+    for (size_t k = 0; k < n; k++) addf(&b, rep % 2 ? "\"%s\"\r\n" : "%s\n", v[k]);
+    adds(&b, big1); adds(&b, "\n");
+    adds(&b, big2); adds(&b, rep % 2 ? "\r\n" : "\n");
+    for (int pad = 0; pad < 60; pad++) adds(&b, "2.5\n");
+  }
+  struct frame *f = ok3(b.p, NULL);
+  const struct frame_col *x = col(f, "x");
+  assert_int_equal(x->type, FRAME_F64);
+  assert_null(x->na);
+  size_t per = n + 2 + 60;
+  assert_int_equal(f->nrow, 4 * per);
+  for (size_t i = 0; i < f->nrow; i++) {
+    size_t k = i % per;
+    const char *s = k < n ? v[k] : k == n ? big1 : k == n + 1 ? big2 : "2.5";
+    double want = strtod(s, NULL);
+    if (memcmp(&want, &x->v.f64[i], sizeof want))
+      fail_msg("row %zu \"%.30s\": %.17g, strtod %.17g", i, s, x->v.f64[i], want);
+  }
+  frame_free(f);
+  free(b.p);
+
+  /* whole numbers: int64 to its limits, "-0" and "+5" as numbers, one past
+   * the limit a float64, and text that strtod would take as a number */
+  f = ok3("i,j,h\n+5,1,0x10\n-0,9223372036854775808,inf\n007,2,1e\n9223372036854775807,3,1.2.3\n"
+          "-9223372036854775808,4,0x1p3\n", NULL);
+  const struct frame_col *i64 = col(f, "i"), *j = col(f, "j"), *h = col(f, "h");
+  assert_int_equal(i64->type, FRAME_I64);
+  assert_int_equal(i64->v.i64[0], 5);
+  assert_int_equal(i64->v.i64[1], 0);
+  assert_int_equal(i64->v.i64[2], 7);
+  assert_true(i64->v.i64[3] == INT64_MAX);
+  assert_true(i64->v.i64[4] == INT64_MIN);
+  assert_int_equal(j->type, FRAME_F64);
+  assert_true(j->v.f64[1] == 9223372036854775808.0);
+  assert_int_equal(h->type, FRAME_CAT);
+  assert_cat(h, 0, "0x10");
+  assert_cat(h, 1, "inf");
+  assert_cat(h, 4, "0x1p3");
+  frame_free(f);
+}
+
+/* A file on disk is read into memory of the loader's own, and the pages the
+ * parse has passed are given back every 1 MiB (on each thread, of its own
+ * part); a replay (a column turning text on the last row), a second pass
+ * after the threads decline, and an error report (a bad last row) must read
+ * them back from the file, on one thread and on several. */
 static void test_big_file_on_disk_after_pages_are_released(void **state) {
   (void)state;
   char path[] = "/tmp/test_csvtab_fast_XXXXXX";
@@ -497,28 +568,86 @@ static void test_big_file_on_disk_after_pages_are_released(void **state) {
   for (size_t i = 0; i < rows; i++) fprintf(fp, "%zu,%03zu,%zu.25\n", i, i % 1000, i % 97);
   fputs("0,n/a,1\n", fp);                      /* code turns text on the last row */
   fclose(fp);
-  struct csvtab_error e;
-  struct frame *f = csvtab_read(path, NULL, &e);
-  if (!f) fail_msg("%s", e.msg);
-  const struct frame_col *code = col(f, "code");
-  assert_int_equal(code->type, FRAME_CAT);
-  assert_cat(code, 0, "000");
-  assert_cat(code, 7, "007");
-  assert_cat(code, rows - 1, "999");
-  assert_cat(code, rows, "n/a");
-  assert_int_equal(code->dict->n, 1001);
-  assert_true(col(f, "v")->v.f64[rows - 1] == (double)((rows - 1) % 97) + 0.25);
-  frame_free(f);
+  static const unsigned threads[] = {1, 2, 5};
+  struct frame *one = NULL;
+  for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+    struct csvtab_opts o;
+    csvtab_opts_init(&o);
+    o.threads = threads[t];
+    struct csvtab_error e;
+    struct frame *f = csvtab_read(path, &o, &e);
+    if (!f) fail_msg("%u threads: %s", threads[t], e.msg);
+    const struct frame_col *code = col(f, "code");
+    assert_int_equal(code->type, FRAME_CAT);
+    assert_cat(code, 0, "000");
+    assert_cat(code, 7, "007");
+    assert_cat(code, rows - 1, "999");
+    assert_cat(code, rows, "n/a");
+    assert_int_equal(code->dict->n, 1001);
+    assert_true(col(f, "v")->v.f64[rows - 1] == (double)((rows - 1) % 97) + 0.25);
+    assert_true(col(f, "v")->v.f64[rows / 2] == (double)((rows / 2) % 97) + 0.25);
+    char msg[200];
+    if (one && frame_diff(one, f, msg, sizeof msg)) fail_msg("%u threads: %s", threads[t], msg);
+    if (one) frame_free(f);
+    else one = f;
+  }
+  frame_free(one);
   fp = fopen(path, "a");                       /* now a bad last row */
   assert_non_null(fp);
   fputs("1,2,3,4\n", fp);
   fclose(fp);
-  assert_null(csvtab_read(path, NULL, &e));
   char want[300];
   snprintf(want, sizeof want, "%s:%zu:4 (after column \"v\"): expected 3 fields like the "
            "header, found 4 (is there a comma inside a value that is not in quotes?)", path,
            rows + 3);
-  assert_string_equal(e.msg, want);
+  for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+    struct csvtab_opts o;
+    csvtab_opts_init(&o);
+    o.threads = threads[t];
+    struct csvtab_error e;
+    assert_null(csvtab_read(path, &o, &e));
+    assert_string_equal(e.msg, want);
+  }
+  unlink(path);
+}
+
+/* A file on disk whose last fifth has quoted fields of many line breaks, so
+ * the last cuts between the threads' parts fall inside quotes: the threads'
+ * attempt is given up after the earlier parts have given their pages back,
+ * and the one-thread pass that follows must read the file back whole. */
+static void test_quoted_line_breaks_across_cuts_on_disk(void **state) {
+  (void)state;
+  char path[] = "/tmp/test_csvtab_fast_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *fp = fdopen(fd, "w");
+  assert_non_null(fp);
+  fputs("id,note,v\r\n", fp);
+  size_t rows = 400000;                        /* about 12 MB */
+  for (size_t i = 0; i < rows; i++) {
+    if (i < rows / 5 * 4) fprintf(fp, "%zu,line %zu,%zu.5\r\n", i, i % 500, i % 89);
+    else fprintf(fp, "%zu,\"line %zu\n\n2\n3\n4\n5\n6\nnext, \"\"quoted\"\"\",%zu.5\r\n", i, i % 500, i % 89);
+  }
+  fclose(fp);
+  struct frame *one = NULL;
+  static const unsigned threads[] = {1, 2, 4};
+  for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+    struct csvtab_opts o;
+    csvtab_opts_init(&o);
+    o.threads = threads[t];
+    struct csvtab_error e;
+    struct frame *f = csvtab_read(path, &o, &e);
+    if (!f) fail_msg("%u threads: %s", threads[t], e.msg);
+    assert_int_equal(f->nrow, rows);
+    assert_cat(col(f, "note"), 0, "line 0");
+    assert_cat(col(f, "note"), rows - 1, "line 499\n\n2\n3\n4\n5\n6\nnext, \"quoted\"");
+    assert_true(col(f, "v")->v.f64[rows - 1] == (double)((rows - 1) % 89) + 0.5);
+    char msg[200];
+    if (one && frame_diff(one, f, msg, sizeof msg)) fail_msg("%u threads: %s", threads[t], msg);
+    if (one) frame_free(f);
+    else one = f;
+  }
+  frame_free(one);
   unlink(path);
 }
 
@@ -668,7 +797,9 @@ int main(void) {
     cmocka_unit_test(test_first_error_in_file_order_within_a_batch),
     cmocka_unit_test(test_dates_match_frame_date_parse),
     cmocka_unit_test(test_long_decimals_are_strtods_double),
+    cmocka_unit_test(test_numbers_at_the_edges_of_the_fast_paths),
     cmocka_unit_test(test_big_file_on_disk_after_pages_are_released),
+    cmocka_unit_test(test_quoted_line_breaks_across_cuts_on_disk),
     cmocka_unit_test(test_generated_files_agree_with_libcsv_alone),
     cmocka_unit_test(test_row_limit_before_the_rows_values),
   };

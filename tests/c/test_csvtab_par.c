@@ -156,6 +156,44 @@ static void test_suppression_symbols(void **state) {
   free(b.p);
 }
 
+/* Suppression symbols in columns that end as text: a label only in the last
+ * part, so earlier parts hold the symbols as missing reasons (numbers with
+ * "c" in one part, nothing but symbols in another); the threads must give
+ * the labels the one pass gives, in the same dictionary order.  A numeric
+ * column beside them keeps its symbols missing. */
+static void test_suppression_symbols_in_columns_that_end_as_text(void **state) {
+  (void)state;
+  static const char *sym[] = {"c", "x", "z", "k", "u", "low", ":"};
+  struct buf b = {0};
+  adds(&b, "late,sym,n\n");
+  for (int i = 0; i < 4000; i++) {
+    const char *s = sym[i % 7];
+    char late[32];
+    if (i == 3900) strcpy(late, "label");
+    else if (i % 5 == 0) strcpy(late, s);
+    else snprintf(late, sizeof late, "%d", i);
+    addf(&b, "%s,%s,%s\n", late, i < 3000 ? s : i % 2 ? "NA" : "other", i % 3 ? s : "4");
+  }
+  struct frame *f;
+  assert_int_equal(load_all(b.p, b.n, NULL, 1000, &f, NULL), 8);
+  const struct frame_col *late = col(f, "late"), *sy = col(f, "sym"), *n = col(f, "n");
+  assert_int_equal(late->type, FRAME_CAT);
+  assert_string_equal(frame_col_gets(late, 0), "c");
+  assert_string_equal(frame_col_gets(late, 1), "1");
+  assert_string_equal(frame_col_gets(late, 5), "low");
+  assert_string_equal(frame_col_gets(late, 3900), "label");
+  assert_int_equal(sy->type, FRAME_CAT);
+  for (size_t k = 0; k < 7; k++) assert_string_equal(sy->dict->str[k], sym[k]);
+  assert_string_equal(sy->dict->str[7], "other");
+  assert_int_equal(sy->dict->n, 8);
+  assert_int_equal(sy->na[3001], NA_NA);
+  assert_int_equal(n->type, FRAME_I64);
+  assert_int_equal(n->na[1], NA_X);
+  assert_int_equal(n->v.i64[3], 4);
+  frame_free(f);
+  free(b.p);
+}
+
 /* Types settled across parts as one pass settles them: whole numbers in
  * some parts and decimals (or "-0") in a later one, a column missing in the
  * first parts, text from the start in some parts and missing in others,
@@ -184,8 +222,12 @@ static void test_types_settled_across_parts(void **state) {
   assert_true(w->v.f64[3990] == 2.5);
   assert_int_equal(col(f, "late")->type, FRAME_I64);
   assert_int_equal(col(f, "txt")->type, FRAME_CAT);
-  assert_string_equal(col(f, "txt")->dict->str[0], "lbl");
-  assert_string_equal(col(f, "txt")->dict->str[1], "new");
+  /* a text column: "x" and "c" are labels, in order of first appearance */
+  assert_int_equal(col(f, "txt")->dict->n, 4);
+  assert_string_equal(col(f, "txt")->dict->str[0], "x");
+  assert_string_equal(col(f, "txt")->dict->str[1], "lbl");
+  assert_string_equal(col(f, "txt")->dict->str[2], "c");
+  assert_string_equal(col(f, "txt")->dict->str[3], "new");
   assert_int_equal(col(f, "b")->type, FRAME_BOOL);
   frame_free(f);
   free(b.p);
@@ -212,7 +254,7 @@ static void test_text_after_typed_values(void **state) {
   assert_int_equal(col(f, "d")->type, FRAME_CAT);
   assert_string_equal(frame_col_gets(col(f, "d"), 0), "12");
   assert_string_equal(frame_col_gets(col(f, "w"), 0), "+5");
-  assert_int_equal(col(f, "w")->na[1], NA_C);
+  assert_string_equal(frame_col_gets(col(f, "w"), 1), "c");   /* a label in a text column */
   assert_string_equal(frame_col_gets(col(f, "b"), 2001), "maybe");
   assert_string_equal(col(f, "b")->dict->str[0], "TRUE");
   frame_free(f);
@@ -356,12 +398,59 @@ static void test_file_on_disk(void **state) {
   frame_free(f4);
 }
 
+/* The line-end count that bounds each part's records (csvtab_scan_range):
+ * every LF, and every CR not before an LF inside the range, counted byte by
+ * byte here, on ranges of up to 20,000 bytes (several of the scanner's
+ * 4080-byte stretches) with no CR at all, CRLF endings, lone CRs, and CRs and
+ * LFs at every offset of a 16-byte block and at the ends of ranges. */
+static size_t ends_bytewise(const unsigned char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    n += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'));
+  return n;
+}
+
+static void test_line_end_count(void **state) {
+  (void)state;
+  size_t cap = 20000;
+  unsigned char *s = malloc(cap);
+  assert_non_null(s);
+  uint64_t rs = 7;
+  for (int trial = 0; trial < 300; trial++) {
+    size_t len = (size_t)(trial * 6151u % cap) + 1;
+    unsigned crs = trial % 4;                  /* none, CRLF, lone CR, a single CR */
+    for (size_t i = 0; i < len; i++) {
+      rs = rs * 6364136223846793005ull + 1442695040888963407ull;
+      unsigned r = (unsigned)(rs >> 33);
+      s[i] = r % 23 == 0 ? '\n' : (unsigned char)('a' + r % 26);
+      if (crs == 2 && r % 97 == 0) s[i] = '\r';
+      if (crs == 1 && s[i] == '\n' && i > 0) s[i - 1] = '\r';
+    }
+    if (crs == 3) s[(size_t)trial * 31 % len] = '\r';
+    struct csvtab_ranges g;
+    size_t nr = 1 + (size_t)trial % 5;
+    csvtab_ranges_init(&g, (const char *)s, len, nr);
+    for (size_t i = 0; i < nr; i++) {
+      csvtab_scan_range(&g, i);
+      size_t a = i * g.step, e = i + 1 == nr ? len : a + g.step;
+      const unsigned char *lf = memchr(s + a, '\n', e - a);
+      size_t h = lf ? (size_t)(lf - s) + 1 : e;
+      assert_ptr_equal(g.r[i].lf, lf);
+      if (g.r[i].head != ends_bytewise(s + a, h - a) || g.r[i].tail != ends_bytewise(s + h, e - h))
+        fail_msg("trial %d range %zu: %zu+%zu line ends, byte by byte %zu+%zu", trial, i,
+                 g.r[i].head, g.r[i].tail, ends_bytewise(s + a, h - a), ends_bytewise(s + h, e - h));
+    }
+  }
+  free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_plain_file_same_on_every_thread_count),
     cmocka_unit_test(test_bom_crlf_and_no_final_newline),
     cmocka_unit_test(test_quoted_line_breaks_anywhere),
     cmocka_unit_test(test_suppression_symbols),
+    cmocka_unit_test(test_suppression_symbols_in_columns_that_end_as_text),
     cmocka_unit_test(test_types_settled_across_parts),
     cmocka_unit_test(test_text_after_typed_values),
     cmocka_unit_test(test_overrides_and_trailing_comma),
@@ -369,6 +458,7 @@ int main(void) {
     cmocka_unit_test(test_limits),
     cmocka_unit_test(test_thread_count),
     cmocka_unit_test(test_file_on_disk),
+    cmocka_unit_test(test_line_end_count),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

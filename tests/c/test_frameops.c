@@ -630,8 +630,9 @@ static void test_aggregate_direct_keys_same_as_hash(void **state) {
 
 /* Up to one chunk of rows, sums and means are taken over each group's values
  * in row order, exactly as for the group alone: Neumaier's compensated sum,
- * and for the mean one refinement pass adding the mean of the residuals
- * (R's mean()). */
+ * and for the mean that sum over the count with the division's exact
+ * remainder added back (one fma; R's mean() gets the same to half an ulp
+ * with a second pass, see tests/reference/groupby_means.R). */
 static void test_aggregate_sums_in_row_order(void **state) {
   (void)state;
   enum { N = 3000, G = 7 };
@@ -650,7 +651,7 @@ static void test_aggregate_sums_in_row_order(void **state) {
   if (!o) fail_msg("%s", err);
   assert_int_equal(o->nrow, G);
   for (size_t g = 0; g < G; g++) {
-    double s = 0, c = 0, rs = 0, rc = 0;
+    double s = 0, c = 0;
     size_t m = 0;
     for (int i = 0; i < N; i++) {
       if (k[i] != (int64_t)g * 1000003) continue;
@@ -659,14 +660,10 @@ static void test_aggregate_sums_in_row_order(void **state) {
       s = t;
       m++;
     }
-    double mean = (s + c) / (double)m;
-    for (int i = 0; i < N; i++) {
-      if (k[i] != (int64_t)g * 1000003) continue;
-      double x = v[i] - mean, t = rs + x;
-      rc += fabs(rs) >= fabs(x) ? (rs - t) + x : (x - t) + rs;
-      rs = t;
-    }
-    mean += (rs + rc) / (double)m;
+    /* the mean from the compensated sum: its rounded value over m, corrected
+     * by the exact remainder of that division and the sum's rounding */
+    double hi = s + c, q = hi / (double)m, lo = c - (hi - s);
+    double mean = q + (fma(-q, (double)m, hi) + lo) / (double)m;
     double got = fv(o, "sum", g), gotm = fv(o, "mean", g), want = s + c;
     assert_memory_equal(&got, &want, sizeof got);
     assert_memory_equal(&gotm, &mean, sizeof gotm);
@@ -707,7 +704,7 @@ static void test_aggregate_sums_over_chunks(void **state) {
   assert_int_equal(o->nrow, G);
   size_t nc = (N + CH - 1) / CH;
   for (size_t g = 0; g < G; g++) {
-    struct ref_nsum tot = {0, 0}, res = {0, 0};
+    struct ref_nsum tot = {0, 0};
     double ss = 0, dev = 0;
     size_t m = 0;
     for (size_t c = 0; c < nc; c++) {            /* sums: chunk by chunk */
@@ -717,15 +714,8 @@ static void test_aggregate_sums_over_chunks(void **state) {
       ref_add(&tot, part.s);
       tot.c += part.c;
     }
-    double mean = (tot.s + tot.c) / (double)m;
-    for (size_t c = 0; c < nc; c++) {            /* the mean's refinement */
-      struct ref_nsum part = {0, 0};
-      for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
-        if (k[i] == (int64_t)g) ref_add(&part, v[i] - mean);
-      ref_add(&res, part.s);
-      res.c += part.c;
-    }
-    mean += (res.s + res.c) / (double)m;
+    double hi = tot.s + tot.c, q = hi / (double)m, lo = tot.c - (hi - tot.s);
+    double mean = q + (fma(-q, (double)m, hi) + lo) / (double)m;   /* as R's mean() */
     for (size_t c = 0; c < nc; c++) {            /* squared deviations */
       double pss = 0, pdev = 0;
       for (size_t i = N * c / nc; i < N * (c + 1) / nc; i++)
@@ -744,6 +734,135 @@ static void test_aggregate_sums_over_chunks(void **state) {
   frame_free(f);
   free(k);
   free(v);
+}
+
+/* ===== the fused group-by and the key-table join =====
+ * A single key of small whole numbers takes the fused path (one pass, the
+ * key's value as the group's slot: frameops_gfused.c) and the same key with
+ * a constant second key takes the general path (a hash table and a
+ * group-index column), so comparing the two checks the fused path column by
+ * column, bytes included.  Rows span several chunks (CHUNK_ROWS 32,768) and
+ * the results must be the same bytes on 1, 2 and 3 threads. */
+
+static const struct frameops_aggspec fused_aggs[] = {
+  {FRAMEOPS_COUNT, NULL, "count", 0}, {FRAMEOPS_N, "v", "n", 0}, {FRAMEOPS_SUM, "v", "sum", 0},
+  {FRAMEOPS_MEAN, "v", "mean", 0}, {FRAMEOPS_VAR, "v", "var", 0}, {FRAMEOPS_SD, "v", "sd", 0},
+  {FRAMEOPS_SUM, "vi", "isum", 0}, {FRAMEOPS_MEAN, "vi", "imean", 0},
+  {FRAMEOPS_SUM, "vb", "bsum", 0}, {FRAMEOPS_N, "ks", "nks", 0},
+  {FRAMEOPS_MIN, "v", "min", 0}, {FRAMEOPS_MAX, "v", "max", 0}, {FRAMEOPS_MIN, "vi", "imin", 0},
+  {FRAMEOPS_MAX, "kd", "dmax", 0}, {FRAMEOPS_FIRST, "v", "first", 0},
+  {FRAMEOPS_LAST, "ks", "last", 0}};
+#define N_FUSED_AGGS (sizeof fused_aggs / sizeof fused_aggs[0])
+
+static void test_aggregate_fused_same_as_general_on_any_threads(void **state) {
+  (void)state;
+  enum { N = 3 * 32768 + 777 };
+  /* six strings in the dictionary, two of which no row uses: empty groups */
+  static const char *names[] = {"E09000001", "E08000025", "W06000015", "S12000036", "unused1",
+                                "unused2"};
+  int64_t *ki = malloc(N * sizeof *ki), *one = malloc(N * sizeof *one), *vi = malloc(N * sizeof *vi);
+  int64_t *k1 = malloc(N * sizeof *k1);
+  int *kb = malloc(N * sizeof *kb), *vb = malloc(N * sizeof *vb);
+  double *v = malloc(N * sizeof *v);
+  const char **ks = malloc(N * sizeof *ks), **kd = malloc(N * sizeof *kd);
+  static char dates[N][11];
+  assert_true(ki && one && vi && k1 && kb && vb && v && ks && kd);
+  uint64_t seed = 2026;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    ki[i] = r % 53 == 0 ? NI : (int64_t)(r % 211) - 100;     /* missing keys are a group */
+    k1[i] = 5;                                                 /* one group */
+    ks[i] = r % 31 == 0 ? NULL : names[(r >> 8) % 4];
+    kb[i] = r % 29 == 0 ? -1 : (int)((r >> 12) & 1);
+    snprintf(dates[i], sizeof dates[i], "2019-%02d-%02d", (int)((r >> 4) % 12) + 1,
+             (int)((r >> 9) % 28) + 1);
+    kd[i] = r % 47 == 0 ? NULL : dates[i];
+    one[i] = 1;
+    /* group 17 of ki has every value missing: no mean, sd, min */
+    v[i] = r % 23 == 0 || ki[i] == 17 ? NAN
+         : ((double)(lcg(&seed) % 200001) - 100000) * pow(10, (double)(r % 9) - 4);
+    vi[i] = r % 19 == 0 ? NI : (int64_t)(lcg(&seed) % 100000) - 50000;
+    vb[i] = r % 17 == 0 ? -1 : (int)((r >> 20) & 1);
+  }
+  struct frame *f = FRAME(mk_i64("ki", N, ki), mk_cat("ks", N, ks), mk_bool("kb", N, kb),
+                          mk_date("kd", N, kd), mk_i64("k1", N, k1), mk_i64("one", N, one),
+                          mk_f64("v", N, v), mk_i64("vi", N, vi), mk_bool("vb", N, vb));
+  /* more strings in the key's dictionary than rows use */
+  struct frame_col *kc = (struct frame_col *)col(f, "ks");
+  for (size_t s = 4; s < 6; s++) assert_true(frame_dict_intern(kc->dict, names[s], strlen(names[s])) >= 0);
+  const char *keys[] = {"ki", "ks", "kb", "kd", "k1"};
+  char err[256] = "";
+  for (size_t k = 0; k < 5; k++) {
+    const struct frameops_aggspec *a = fused_aggs;
+    size_t na_ = N_FUSED_AGGS;
+    struct frame *h = frameops_aggregate(f, NAMES(keys[k], "one"), 2, a, na_, err, sizeof err);
+    if (!h) fail_msg("%s", err);
+    for (size_t t = 1; t <= 3; t++) {
+      chunks_set_threads(t);
+      struct frame *d = frameops_aggregate(f, NAMES(keys[k]), 1, a, na_, err, sizeof err);
+      if (!d) fail_msg("%s", err);
+      assert_int_equal(d->nrow, h->nrow);
+      assert_int_equal(d->nrow, k == 4 ? 1 : k == 2 ? 3 : k == 1 ? 5 : d->nrow);  /* no empty group */
+      assert_same_column(col(d, keys[k]), col(h, keys[k]));
+      for (size_t j = 0; j < na_; j++) assert_same_column(col(d, a[j].name), col(h, a[j].name));
+      frame_free(d);
+    }
+    chunks_set_threads(0);
+    frame_free(h);
+  }
+  /* the group whose values are all missing */
+  struct frame *d = frameops_aggregate(f, NAMES("ki"), 1, fused_aggs, N_FUSED_AGGS, err, sizeof err);
+  assert_non_null(d);
+  size_t g17 = 0;
+  while (g17 < d->nrow && col(d, "ki")->v.i64[g17] != 17) g17++;
+  assert_true(g17 < d->nrow);
+  assert_int_equal(iv(d, "n", g17), 0);
+  assert_int_equal(na(d, "mean", g17), NA_CALC);
+  assert_int_equal(na(d, "sd", g17), NA_CALC);
+  assert_int_equal(na(d, "min", g17), NA_CALC);
+  assert_true(fv(d, "sum", g17) == 0);
+  assert_int_equal(na(d, "ki", d->nrow - 1), NA_NA);     /* the missing key last */
+  frame_free(d);
+  frame_free(f);
+  free(ki); free(one); free(vi); free(k1); free(kb); free(vb); free(v); free(ks); free(kd);
+}
+
+/* More than 65,536 groups on a small int64 key: counts alone take the
+ * fused path (their partials fit frameops_gfused.c's FUSED_MAX_BYTES for
+ * 4 chunks), counts with a sum the general path (they do not); both give
+ * the same bytes as the two-key general path, and exact counts. */
+static void test_aggregate_fused_many_groups(void **state) {
+  (void)state;
+  enum { N = 130000, G = 66000 };
+  int64_t *k = malloc(N * sizeof *k), *one = malloc(N * sizeof *one);
+  double *v = malloc(N * sizeof *v);
+  assert_true(k && one && v);
+  uint64_t seed = 5;
+  for (int i = 0; i < N; i++) {
+    k[i] = i < G ? G - 1 - i : (int64_t)(lcg(&seed) % G);   /* every key at least once */
+    one[i] = 1;
+    v[i] = (double)(lcg(&seed) % 1000) / 8;
+  }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_i64("one", N, one), mk_f64("v", N, v));
+  const struct frameops_aggspec a[] = {{FRAMEOPS_COUNT, NULL, "count", 0}, {FRAMEOPS_SUM, "v", "sum", 0}};
+  char err[256] = "";
+  for (size_t na_ = 1; na_ <= 2; na_++) {
+    struct frame *d = frameops_aggregate(f, NAMES("k"), 1, a, na_, err, sizeof err);
+    struct frame *h = frameops_aggregate(f, NAMES("k", "one"), 2, a, na_, err, sizeof err);
+    assert_true(d && h);
+    assert_int_equal(d->nrow, G);
+    for (size_t j = 0; j < d->ncol; j++) assert_same_column(d->col[j], col(h, d->col[j]->name));
+    int64_t total = 0;
+    for (size_t g = 0; g < G; g++) {
+      assert_int_equal(col(d, "k")->v.i64[g], (int64_t)g);
+      total += iv(d, "count", g);
+    }
+    assert_int_equal(total, N);
+    frame_free(d);
+    frame_free(h);
+  }
+  frame_free(f);
+  free(k); free(one); free(v);
 }
 
 /* The thread count (data/chunks.h): chunks_set_threads (the command line's
@@ -966,6 +1085,89 @@ static void test_join_direct_keys_same_as_hash(void **state) {
   frame_free(rsame);
   frame_free(l);
   frame_free(r);
+}
+
+/* A many-to-one lookup (each right key once) keeps every left row: a left
+ * join, or an inner join where every left row matches, gathers the right
+ * columns straight from a key table on the row chunks.  It must equal the
+ * general path (the same join on the key and a constant) on 1, 2 and 3
+ * threads: unmatched and missing left keys, missing right values (their
+ * reason kept), text keys through another dictionary.  An inner join that
+ * drops rows takes the general path and must agree too. */
+static void test_join_key_table_same_as_general(void **state) {
+  (void)state;
+  enum { NL = 2 * 32768 + 99, NR = 40 };
+  static const char *words[] = {"E09000001", "E08000025", "W06000015", "S12000036", "E06000001",
+                                "N09000003", "E07000008", "X"};
+  int64_t *li = malloc(NL * sizeof *li), *lone = malloc(NL * sizeof *lone), *lv = malloc(NL * sizeof *lv);
+  const char **ls = malloc(NL * sizeof *ls);
+  int64_t ri[NR], rone[NR];
+  double rv[NR];
+  const char *rs[NR], *rc[NR];
+  assert_true(li && lone && lv && ls);
+  uint64_t seed = 77;
+  for (int i = 0; i < NL; i++) {
+    uint64_t r = lcg(&seed);
+    li[i] = r % 101 == 0 ? NI : (int64_t)(r % 45) - 3;        /* right has 0..39 */
+    ls[i] = r % 97 == 0 ? NULL : words[(r >> 7) % 8];         /* "X" only on the left */
+    lone[i] = 1;
+    lv[i] = i;
+  }
+  for (int i = 0; i < NR; i++) {
+    ri[i] = NR - 1 - i;                                       /* each key once */
+    rone[i] = 1;
+    rv[i] = i == 3 ? NAN : 0.5 * i;
+    rc[i] = i == 5 ? NULL : words[i % 3];
+    rs[i] = i < 7 ? words[i] : NULL;                          /* unique text keys, then missing */
+  }
+  struct frame *l = FRAME(mk_i64("ki", NL, li), mk_cat("ks", NL, ls), mk_i64("one", NL, lone),
+                          mk_i64("lv", NL, lv));
+  struct frame *r = FRAME(mk_i64("ki", NR, ri), mk_cat("ks", NR, rs), mk_i64("one", NR, rone),
+                          mk_f64("rv", NR, rv), mk_cat("rc", NR, rc));
+  char err[256] = "";
+  const char *keys[] = {"ki", "ks"};
+  for (size_t k = 0; k < 2; k++) {
+    /* the right frame without the other key */
+    struct frame *rr = frameops_select(r, (const char *[]){keys[k], "one", "rv", "rc"}, 4, err, sizeof err);
+    assert_non_null(rr);
+    for (int how = 0; how < 2; how++) {
+      enum frameops_how hw = how ? FRAMEOPS_INNER : FRAMEOPS_LEFT;
+      struct frame *g = frameops_join(l, rr, NAMES(keys[k], "one"), NAMES(keys[k], "one"), 2, hw,
+                                      NULL, err, sizeof err);
+      if (!g) fail_msg("%s", err);
+      for (size_t t = 1; t <= 3; t++) {
+        chunks_set_threads(t);
+        struct frame *d = frameops_join(l, rr, NAMES(keys[k]), NAMES(keys[k]), 1, hw, NULL, err,
+                                        sizeof err);
+        if (!d) fail_msg("%s", err);
+        assert_same_frame(d, g, "one");
+        if (!how) assert_true(col(d, "lv")->v.raw == col(l, "lv")->v.raw);   /* shared */
+        frame_free(d);
+      }
+      chunks_set_threads(0);
+      frame_free(g);
+    }
+    /* every left row matching: the inner join keeps them all, shared */
+    size_t *keep = malloc(NL * sizeof *keep), m = 0;
+    assert_non_null(keep);
+    for (size_t i = 0; i < NL; i++) {
+      int hit = k ? ls[i] && strcmp(ls[i], "X") != 0 : li[i] != NI && li[i] >= 0 && li[i] < NR;
+      if (hit) keep[m++] = i;
+    }
+    struct frame *lm = frame_take(l, keep, m);
+    struct frame *d = frameops_join(lm, rr, NAMES(keys[k]), NAMES(keys[k]), 1, FRAMEOPS_INNER, NULL,
+                                    err, sizeof err);
+    struct frame *g = frameops_join(lm, rr, NAMES(keys[k], "one"), NAMES(keys[k], "one"), 2,
+                                    FRAMEOPS_INNER, NULL, err, sizeof err);
+    assert_true(d && g);
+    assert_int_equal(d->nrow, m);
+    assert_same_frame(d, g, "one");
+    assert_true(col(d, "lv")->v.raw == col(lm, "lv")->v.raw);
+    frame_free(d); frame_free(g); frame_free(lm); free(keep);
+    frame_free(rr);
+  }
+  frame_free(l); frame_free(r);
+  free(li); free(lone); free(lv); free(ls);
 }
 
 /* A lookup that gives every left row exactly one result row keeps the left
@@ -1300,6 +1502,9 @@ int main(void) {
     cmocka_unit_test(test_aggregate_sums_over_chunks),
     cmocka_unit_test(test_aggregate_many_groups_over_chunks),
     cmocka_unit_test(test_aggregate_overflow_names_its_group),
+    cmocka_unit_test(test_aggregate_fused_same_as_general_on_any_threads),
+    cmocka_unit_test(test_aggregate_fused_many_groups),
+    cmocka_unit_test(test_join_key_table_same_as_general),
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
     cmocka_unit_test(test_join_refuses_an_exploding_result),

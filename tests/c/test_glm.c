@@ -16,6 +16,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "num/chunks.h"
 #include "num/glm.h"
 #include "num/ols.h"
 #include "num/lincom.h"
@@ -306,11 +307,150 @@ static void test_iteration_limit_is_reported(void **s) {
   refcsv_data_free(&d);
 }
 
+/* The rank test of each weighted QR measures the columns as given (qr.h),
+ * as R's glm (tests/reference/models/make_rank.R): beside an intercept, a
+ * column 1 + u 2^-52 is aliased; 1e-8 x^2 beside x is kept and matches. */
+static void test_glm_rank_test_on_columns_as_given(void **s) {
+  (void)s;
+  struct ref_table rk = refcsv_load("rank.csv");
+  struct ref_data d = refcsv_data("rank_data");
+  size_t n = d.nrow, k;
+  struct glm_opts o = glm_opts_default(GLM_POISSON, GLM_LOG);
+  struct glm_fit fit;
+  static const char *const noisy[] = {"x", "noise"};
+  double *X = ref_design(&d, 1, noisy, 2, &k);
+  assert_int_equal(glm_fit(X, n, k, ref_col(&d, "count"), NULL, NULL, 1, &o, &fit), GSL_ESING);
+  assert_int_equal(fit.bad_col + 1, (size_t)ref_scalar(&rk, "rank_glm_noise", "aliased"));
+  glm_fini(&fit);
+  free(X);
+  static const char *const sm2[] = {"x", "small2"};
+  X = ref_design(&d, 1, sm2, 2, &k);
+  assert_int_equal(glm_fit(X, n, k, ref_col(&d, "count"), NULL, NULL, 1, &o, &fit), GSL_SUCCESS);
+  double se[3], want[3];
+  for (size_t j = 0; j < k; j++) se[j] = sqrt(fit.xtxi[j + j * k]);
+  ref_get(&rk, "rank_glm_small", "coef", want, k);
+  ref_check("rank_glm_small coef", fit.coef, want, k, TOL_ITER, 0);
+  ref_get(&rk, "rank_glm_small", "se", want, k);
+  ref_check("rank_glm_small se", se, want, k, TOL_ITER, 0);
+  glm_fini(&fit);
+  free(X);
+  refcsv_data_free(&d);
+  refcsv_free(&rk);
+}
+
+/* ===== Columns in place (glm_fit_cols) ===== */
+
+static uint64_t lcg_next(uint64_t *s) {
+  *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+  return *s >> 11;
+}
+
+static double unif(uint64_t *s) { return (double)lcg_next(s) / 9007199254740992.0; }
+
+static int same_bytes(const double *a, const double *b, size_t n) {
+  return (a == NULL && b == NULL) || (a != NULL && b != NULL && memcmp(a, b, n * sizeof *a) == 0);
+}
+
+static void assert_same_fit(const struct glm_fit *a, const struct glm_fit *b, size_t n, size_t k,
+                            int work) {
+  assert_true(same_bytes(a->coef, b->coef, k));
+  assert_true(same_bytes(a->rinv, b->rinv, k * k));
+  assert_true(same_bytes(a->xtxi, b->xtxi, k * k));
+  assert_true(same_bytes(a->eta, b->eta, n));
+  assert_true(same_bytes(a->mu, b->mu, n));
+  if (work) {
+    assert_true(same_bytes(a->wres, b->wres, n));
+    assert_true(same_bytes(a->wwt, b->wwt, n));
+  }
+  assert_memory_equal(&a->deviance, &b->deviance, sizeof a->deviance);
+  assert_memory_equal(&a->null_deviance, &b->null_deviance, sizeof a->null_deviance);
+  assert_memory_equal(&a->aic, &b->aic, sizeof a->aic);
+  assert_int_equal(a->iter, b->iter);
+}
+
+/* A logit (and a Poisson with an offset, and a weighted logit) on rows that
+ * span several chunks with a ragged last one (3 x 32768 + 1001 rows): the
+ * columns given one by one, the intercept as no column and a 0/1 term as
+ * int64, give the same bytes as the n x k matrix; the lean fit (no working vectors) the same coefficients,
+ * means and deviances with wres and wwt NULL; and 1, 2 and 3 threads the
+ * same bytes.  (The IRLS arithmetic is the same; this holds the column
+ * pointers, the constant column and the skipped stores to it.) */
+static void test_columns_in_place_same_bytes(void **state) {
+  (void)state;
+  enum { N = 3 * 32768 + 1001, K = 4 };
+  double *X = malloc((size_t)N * K * sizeof *X), *y = malloc(N * sizeof *y);
+  double *yp = malloc(N * sizeof *yp), *off = malloc(N * sizeof *off), *w = malloc(N * sizeof *w);
+  int64_t *xi = malloc(N * sizeof *xi);
+  assert_true(X && y && yp && off && w && xi);
+  uint64_t s = 18;
+  for (size_t i = 0; i < N; i++) {
+    X[i] = 1;
+    xi[i] = (int64_t)(lcg_next(&s) % 2);                    /* a 0/1 term, int64 */
+    X[i + N] = (double)xi[i];
+    X[i + 2 * N] = floor(unif(&s) * 1000) / 1000;           /* 3 decimals, as idaci */
+    X[i + 3 * N] = (unif(&s) - 0.5) * 4;
+    double eta = -3 + 0.8 * X[i + N] + 1.5 * X[i + 2 * N] - 0.4 * X[i + 3 * N];
+    y[i] = unif(&s) < 1 / (1 + exp(-eta));
+    off[i] = log(1 + (double)(lcg_next(&s) % 5));
+    yp[i] = (double)(lcg_next(&s) % 4);
+    w[i] = 1 + (double)(lcg_next(&s) % 3);
+  }
+  /* the intercept as no column, the 0/1 term as whole numbers */
+  const struct glm_col cols[K] = {{NULL, NULL}, {NULL, xi}, {X + 2 * N, NULL}, {X + 3 * N, NULL}};
+  struct {
+    enum glm_family fam;
+    enum glm_link link;
+    const double *y, *w, *off;
+  } cases[] = {{GLM_BINOMIAL, GLM_LOGIT, y, NULL, NULL},
+               {GLM_BINOMIAL, GLM_LOGIT, y, w, NULL},
+               {GLM_BINOMIAL, GLM_PROBIT, y, NULL, NULL},
+               {GLM_POISSON, GLM_LOG, yp, NULL, off}};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    struct glm_opts o = glm_opts_default(cases[c].fam, cases[c].link);
+    struct glm_fit a, b, l;
+    chunks_set_threads(1);
+    assert_int_equal(glm_fit(X, N, K, cases[c].y, cases[c].w, cases[c].off, 1, &o, &a), GSL_SUCCESS);
+    assert_true(a.converged);
+    for (size_t t = 1; t <= 3; t++) {
+      chunks_set_threads(t);
+      assert_int_equal(glm_fit_cols(cols, N, K, cases[c].y, cases[c].w, cases[c].off, 1, &o, &b),
+                       GSL_SUCCESS);
+      assert_same_fit(&a, &b, N, K, 1);
+      glm_fini(&b);
+      struct glm_opts ol = o;
+      ol.lean = 1;
+      assert_int_equal(glm_fit_cols(cols, N, K, cases[c].y, cases[c].w, cases[c].off, 1, &ol, &l),
+                       GSL_SUCCESS);
+      assert_null(l.wres);
+      assert_null(l.wwt);
+      assert_same_fit(&a, &l, N, K, 0);
+      glm_fini(&l);
+    }
+    glm_fini(&a);
+  }
+  chunks_set_threads(0);
+  /* A non-finite value in a column given in place is still found and named. */
+  X[2 * N + 40000] = NAN;
+  struct glm_opts o = glm_opts_default(GLM_BINOMIAL, GLM_LOGIT);
+  struct glm_fit f;
+  assert_int_equal(glm_fit_cols(cols, N, K, y, NULL, NULL, 1, &o, &f), GSL_EDOM);
+  assert_int_equal(f.bad_col, 2);
+  assert_int_equal(f.bad_row, 40000);
+  glm_fini(&f);
+  free(X);
+  free(y);
+  free(yp);
+  free(off);
+  free(w);
+  free(xi);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   REF = refcsv_load("expected.csv");
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_logit_matches_r),
+      cmocka_unit_test(test_glm_rank_test_on_columns_as_given),
       cmocka_unit_test(test_probit_matches_r),
       cmocka_unit_test(test_weighted_logit_matches_r),
       cmocka_unit_test(test_poisson_with_offset_matches_r),
@@ -324,6 +464,7 @@ int main(void) {
       cmocka_unit_test(test_complete_separation_is_reported),
       cmocka_unit_test(test_glm_rank_deficiency_and_bad_outcomes),
       cmocka_unit_test(test_iteration_limit_is_reported),
+      cmocka_unit_test(test_columns_in_place_same_bytes),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   refcsv_free(&REF);

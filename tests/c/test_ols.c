@@ -322,6 +322,50 @@ static void test_exact_duplicate_column_is_named(void **s) {
   linreg_fini(&fit);
 }
 
+/* The rank test measures each column as given, not centred (qr.h), as R's
+ * lm does (tests/reference/models/make_rank.R, rank.csv): with an
+ * intercept, a column 1 + u 2^-52 (a constant plus rounding noise) is
+ * aliased, at R's tolerance 1e-7 and at csceval's default 1e-9, where its
+ * centred, rescaled version alone would pass for an ordinary column; a
+ * column on a small scale (1e-8 x^2 beside x, 1e-8 x alone) is kept, and
+ * its coefficients and SEs match lm's (TOL_CLOSED: both Householder QR). */
+static void test_rank_test_on_columns_as_given(void **s) {
+  (void)s;
+  struct ref_table rk = refcsv_load("rank.csv");
+  struct ref_data d = refcsv_data("rank_data");
+  size_t n = d.nrow, k;
+  struct linreg_fit fit;
+  static const char *const noisy[] = {"x", "noise"};
+  double *X = ref_design(&d, 1, noisy, 2, &k);
+  assert_int_equal((size_t)ref_scalar(&rk, "rank_noise", "rank"), 2);
+  size_t aliased = (size_t)ref_scalar(&rk, "rank_noise", "aliased");   /* 1-based */
+  assert_int_equal(linreg_fit_tol(X, n, k, ref_col(&d, "y"), NULL, 1, QR_RANK_TOL, &fit), GSL_ESING);
+  assert_int_equal(fit.bad_col + 1, aliased);
+  assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "y"), NULL, 1, &fit), GSL_ESING);
+  assert_int_equal(fit.bad_col + 1, aliased);
+  free(X);
+  static const char *const sm2[] = {"x", "small2"};
+  static const char *const sm1[] = {"small1"};
+  struct { const char *name; const char *const *cols; size_t nc; } ok[] = {
+      {"rank_small", sm2, 2}, {"rank_small1", sm1, 1}};
+  for (size_t c = 0; c < 2; c++) {
+    X = ref_design(&d, 1, ok[c].cols, ok[c].nc, &k);
+    assert_int_equal((size_t)ref_scalar(&rk, ok[c].name, "rank"), k);
+    assert_int_equal(linreg_fit_tol(X, n, k, ref_col(&d, "y"), NULL, 1, QR_RANK_TOL, &fit),
+                     GSL_SUCCESS);
+    double se[3], want[3];
+    for (size_t j = 0; j < k; j++) se[j] = sqrt(fit.sigma2 * fit.xtxi[j + j * k]);
+    ref_get(&rk, ok[c].name, "coef", want, k);
+    ref_check(ok[c].name, fit.coef, want, k, TOL_CLOSED, 0);
+    ref_get(&rk, ok[c].name, "se", want, k);
+    ref_check(ok[c].name, se, want, k, TOL_CLOSED, 0);
+    linreg_fini(&fit);
+    free(X);
+  }
+  refcsv_data_free(&d);
+  refcsv_free(&rk);
+}
+
 static void test_bad_weights_and_values_are_located(void **s) {
   (void)s;
   double X[] = {1, 1, 1, 1, 1, 2, 3, 5};
@@ -481,6 +525,28 @@ static void test_dependent_restrictions_are_refused(void **s) {
   assert_int_equal(lintest_wald(b, V, 2, Rm, NULL, 2, 10, &wt), GSL_EDOM);
 }
 
+/* c'Vc at rounding level (the terms cancel) is a zero variance, not an
+ * invalid covariance: se 0 and no statistic, p-value or interval.  A
+ * variance clearly below 0 (V not positive semi-definite) is refused.
+ * V = [1 1; 1 1+d] is singular for d = 0 and c = (1, -1) gives c'Vc = d. */
+static void test_zero_variance_is_not_negative(void **s) {
+  (void)s;
+  double b[2] = {3, 1}, c[2] = {1, -1};
+  struct lintest_lincom lc;
+  double V[4] = {1, 1, 1, 1 - 4e-16};     /* c'Vc = -4e-16, sum of sizes 4 */
+  assert_int_equal(lintest_lincom(b, V, 2, c, 0, 10, 0.95, &lc), GSL_SUCCESS);
+  assert_true(lc.estimate == 2 && lc.se == 0);
+  assert_true(isnan(lc.statistic) && isnan(lc.p_value) && isnan(lc.conf_low) && isnan(lc.conf_high));
+  double v;
+  assert_int_equal(lintest_var(V, 2, c, 1, &v), GSL_SUCCESS);
+  assert_true(v == 0);
+  V[3] = 1 - 1e-6;                         /* c'Vc = -1e-6: a real negative variance */
+  assert_int_equal(lintest_lincom(b, V, 2, c, 0, 10, 0.95, &lc), GSL_EDOM);
+  V[3] = 1 + 1e-6;                         /* small but genuine: kept */
+  assert_int_equal(lintest_lincom(b, V, 2, c, 0, 10, 0.95, &lc), GSL_SUCCESS);
+  assert_true(fabs(lc.se - 1e-3) < 1e-12 && lc.p_value < 1e-10);
+}
+
 /* ===== NIST StRD certified values ===== */
 
 /* Longley (NIST: y = total employment in persons; R's longley has it in
@@ -594,12 +660,14 @@ int main(void) {
       cmocka_unit_test(test_qr_kernels_agree_bytewise),
       cmocka_unit_test(test_raw_cubic_in_year_is_fitted_exactly),
       cmocka_unit_test(test_exact_duplicate_column_is_named),
+      cmocka_unit_test(test_rank_test_on_columns_as_given),
       cmocka_unit_test(test_bad_weights_and_values_are_located),
       cmocka_unit_test(test_lincom_matches_r),
       cmocka_unit_test(test_longley_lincom_wald_predict_match_r),
       cmocka_unit_test(test_wls_wald_and_predict_match_r),
       cmocka_unit_test(test_tiny_predict_matches_r),
       cmocka_unit_test(test_dependent_restrictions_are_refused),
+      cmocka_unit_test(test_zero_variance_is_not_negative),
       cmocka_unit_test(test_nist_longley_certified),
       cmocka_unit_test(test_nist_wampler_certified),
       cmocka_unit_test(test_estimators_agree_in_limits),

@@ -11,6 +11,7 @@
 -- (regenerated with ./csceval test tests/export/stata/golden.lua --update).
 local H = ...
 local sys = require("host.sys")
+local errors = require("csc.errors")
 local json = require("csc.json")
 local stata = require("csc.export.stata")
 local has_export, export = pcall(require, "csc.export")
@@ -209,25 +210,18 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
     local src = sys.read(path)
     local reads_shared = src:find("dataset =", 1, true) or src:find("../shared/", 1, true)
     -- a recipe on a large generated file that is absent (or under CSCEVAL_SKIP_LARGE=1) is
-    -- skipped by run, so it is not exported here either
-    local pok, _, _, _, _, skip = pcall(require("csc.runner").prepare, path, {})
-    local ok, res
-    if pok and skip then
-      H.skip("stata export of " .. path, skip)
-      goto next_recipe
-    end
-    ok, res = pcall(export.export, path, { to = "stata", out = tmp })
+    -- skipped by run, and export says so with an error of kind "skipped"
+    local ok, res = pcall(export.export, path, { to = "stata", out = tmp })
     if not ok then
       local msg = type(res) == "table" and (res.msg or "") or tostring(res)
-      if msg:find("has no Stata export", 1, true) then
-        -- a design the export does not cover: refused by name
-      elseif msg:find("is skipped because", 1, true) or msg:find("is not here;", 1, true) then
+      if errors.is(res) and res.kind == "skipped" then
         -- an input marked skip_when_absent (the large national file) that is not here,
-        -- or CSCEVAL_SKIP_LARGE=1: nothing to export from, said by name
+        -- or CSCEVAL_SKIP_LARGE=1: nothing to export from (the error kind says so)
+        H.skip("stata export of " .. path, msg)
+      elseif msg:find("has no Stata export", 1, true) then
+        -- a design the export does not cover: refused by name
       elseif not shared and reads_shared then
         -- its inputs are in ../shared/data, which is absent
-      elseif src:find("skip_when_absent", 1, true) then
-        -- a large generated extract, absent or skipped (CSCEVAL_SKIP_LARGE=1)
       else
         H.fail(path .. ": " .. msg)
       end
@@ -237,7 +231,6 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
       H.eq(res.path, tmp .. "/" .. res.plan.id .. ".do")
       check_structure(res.plan, sys.read(res.path), labels_of(path))
     end
-    ::next_recipe::
   end
   for _, dname in ipairs({ "its", "cits", "matching", "ipw" }) do H.ok(designs[dname], "a shipped " .. dname .. " recipe exported") end
   if shared then

@@ -146,6 +146,52 @@ H.case("predict on new rows reuses the fit's levels and poly() basis", function(
   H.eq(p.fit, { fit.fitted[1], fit.fitted[2], fit.fitted[3] }, 1e-10)
 end)
 
+-- poly() at 1e5 rows (make_poly_large.R; the data are made by formula on
+-- both sides): the coefficients come from C over the complete rows.
+-- Tolerances, measured differences in brackets: alpha and norm2 1e-12
+-- relative (sums of 1e5 products in a different order from R's QR: n eps
+-- = 2e-11 at worst, about sqrt(n) eps = 7e-14 typically) [alpha 0, norm2
+-- 8.5e-15]; the columns 1e-10 absolute as above, on values of about
+-- 1/sqrt(n) [4.5e-14]; lm() coefficients and SEs 1e-8 relative, the OLS
+-- tests' tolerance [1.9e-14, 1.0e-14].
+H.case("poly() at 1e5 rows: R's basis, coefficients and fit, rows missing x dropped", function()
+  local ref = {}
+  for line in io.lines("tests/reference/formulas/poly_large.csv") do
+    local q, i, v = line:match("^([%w]+),(%d+),(.+)$")
+    if q then ref[q] = ref[q] or {}; ref[q][tonumber(i)] = tonumber(v) end
+  end
+  local N = 100000
+  local x, y = {}, {}
+  for i = 1, N do
+    local xi = ((7919 * i) % 100003) / 1000
+    y[i] = (i % 17) / 4 + xi / 10 - (xi / 50) ^ 2 + (xi / 100) ^ 3
+    x[i] = i % 1000 == 0 and NA or xi
+  end
+  local f = hframe.new{ names = { "x", "y" }, columns = { x, y } }
+  local fit = model.ols{ data = f, formula = "y ~ poly(x, 3)" }
+  H.eq(fit.n, ref.n[1])
+  local function rel(got, want, tol, what)
+    for i = 1, #want do
+      H.ok(math.abs(got[i] - want[i]) <= tol * math.abs(want[i]),
+        string.format("%s[%d]: got %.17g, want %.17g", what, i, got[i], want[i]))
+    end
+  end
+  rel(fit.coef, ref.coef, 1e-8, "coef")
+  rel(fit.se, ref.se, 1e-8, "se")
+  local b = formula.model_frame("y ~ poly(x, 3)", f)
+  local fx = b.fixed.vars["poly(x, 3)"]
+  rel(fx.alpha, ref.alpha, 1e-12, "alpha")
+  rel(fx.norm2, ref.norm2, 1e-12, "norm2")
+  for j = 1, 3 do
+    local col = b.data:column(b.x[j])
+    for k, r in ipairs(ref.rows) do
+      H.ok(math.abs(col[r] - ref["poly" .. j][k]) <= 1e-10,
+        string.format("poly(x, 3)%d at row %d: got %.17g, want %.17g", j, r, col[r], ref["poly" .. j][k]))
+    end
+    H.eq(col[1000], NA)
+  end
+end)
+
 H.case("formula errors are recipe errors with a caret under the bad token", function()
   local function err(text)
     local ok, e = pcall(model.ols, { data = d, formula = text })

@@ -35,6 +35,8 @@ H.case("nwd_back_on_track generator: same bytes as the committed files", functio
   for _, f in ipairs({ "pupils.csv", "year8_absence.csv" }) do
     H.ok(bytes(nwd .. "/" .. f) == bytes("data/nwd_back_on_track/" .. f),
       "re-running data/nwd_back_on_track/gen.lua must reproduce data/nwd_back_on_track/" .. f .. " byte for byte")
+    -- and its synthetic-data mark (csc.synthetic)
+    H.ok(bytes(nwd .. "/" .. f .. ".csceval.json") == bytes("data/nwd_back_on_track/" .. f .. ".csceval.json"), f)
   end
 end)
 
@@ -64,6 +66,10 @@ end)
 H.case("nwd_back_on_track: the compact file and the one-row-per-pupil file give the same results", function()
   local level = nwd .. "/pupil_level.csv"
   H.ok(sys.kind(level) == "file", "the generator wrote the pupil-level file")
+  -- as a real extract would be: without the generator's synthetic-data mark
+  -- (with it, the file given with --data is reported as synthetic: test_synthetic_mark.lua)
+  H.ok(sys.kind(level .. ".csceval.json") == "file", "the generator marked the pupil-level file")
+  os.remove(level .. ".csceval.json")
   local a = runner.run("recipes/nwd_back_on_track.lua", { out = tmp .. "/o1", formats = { "json" } })
   local b = runner.run("recipes/nwd_back_on_track.lua", { out = tmp .. "/o2", formats = { "json", "md" },
     data = { "pupils=" .. level } })
@@ -103,6 +109,7 @@ H.case("lincs_future4me generator: same bytes as the committed files", function(
   for _, f in ipairs({ "people.csv", "offences.csv" }) do
     H.ok(bytes(f4m .. "/" .. f) == bytes("data/lincs_future4me/" .. f),
       "re-running data/lincs_future4me/gen.lua must reproduce data/lincs_future4me/" .. f .. " byte for byte")
+    H.ok(bytes(f4m .. "/" .. f .. ".csceval.json") == bytes("data/lincs_future4me/" .. f .. ".csceval.json"), f)
   end
 end)
 
@@ -128,8 +135,10 @@ H.case("lincs_future4me: every published figure within tolerance", function()
 end)
 
 H.case("lincs_future4me: common support is a warning; SMDs and variance ratios in the balance table; formulas", function()
+  -- the same people as a real file would be: without the generator's synthetic-data mark
+  assert(sys.write_atomic(f4m .. "/people_unmarked.csv", bytes("data/lincs_future4me/people.csv")))
   local r = runner.run("recipes/lincs_future4me.lua", { out = tmp .. "/o4", formats = { "json", "md" },
-    data = { "people=data/lincs_future4me/people.csv" } })
+    data = { "people=" .. f4m .. "/people_unmarked.csv" } })
   local w = table.concat(r.warnings, "\n")
   H.ok(w:find("22 programme units have a propensity score outside the other group's range", 1, true), w)
   H.ok(w:find("5 comparison units have a propensity score outside the other group's range", 1, true), w)

@@ -28,6 +28,9 @@ H.case("lincs_early_help generator: same bytes as the committed file", function(
   H.eq(generate("data/lincs_early_help/gen.lua", out, C1), 0)
   H.ok(bytes(out) == bytes("data/lincs_early_help/referrals_monthly.csv"),
     "re-running data/lincs_early_help/gen.lua must reproduce data/lincs_early_help/referrals_monthly.csv byte for byte")
+  -- its synthetic-data mark (csc.synthetic): the same generator, seed and bytes
+  local mark = require("csc.synthetic").read(out, sys.sha256_file(out))
+  H.ok(mark and mark.generator == "data/lincs_early_help/gen.lua" and not mark.changed, "the generator marks its file")
   -- Without the census file it falls back to the figures the census publishes: same bytes.
   local out2 = tmp .. "/monthly_fallback.csv"
   H.eq(generate("data/lincs_early_help/gen.lua", out2, tmp .. "/no_such_file.csv"), 0)
@@ -60,6 +63,9 @@ H.case("nwd_leaving_care generator: same bytes, the report's comparison sets and
   H.eq(generate("data/nwd_leaving_care/gen.lua", out), 0)
   H.ok(bytes(out) == bytes("data/nwd_leaving_care/panel.csv"),
     "re-running data/nwd_leaving_care/gen.lua must reproduce data/nwd_leaving_care/panel.csv byte for byte")
+  local mark = require("csc.synthetic").read(out, sys.sha256_file(out))
+  H.ok(mark and mark.generator == "data/nwd_leaving_care/gen.lua" and not mark.changed, "the generator marks its file")
+  H.eq(sys.kind(out .. ".tmp.csceval.json"), nil)
   local its = require("csc.its")
   local f = assert(frame.read_csv(out))
   local want = {

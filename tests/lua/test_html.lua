@@ -221,6 +221,30 @@ H.case("a design's evidence note is shown under Diagnostics", function()
   H.ok(md:find("## Diagnostics and warnings\n\n**Strength of evidence.** Only one post-period point.\n", 1, true))
 end)
 
+H.case("report.md: HTML in recipe text and data is escaped, control characters are shown", function()
+  local ctx, r, published, stamp = fake_run(function(c)
+    c:estimate({ label = "n\1<i>", value = 1 })
+    c:table("u", { columns = { "<script>g", "n" }, rows = { { "a\0b<em>", 1 } } })
+  end)
+  r.spec.title = "T <script>alert(1)</script> `<b>kept</b>`"
+  r.spec.question = "Q <img src=x onerror=alert(1)>?"
+  r.spec.limitations = { "a <!-- c --> limit", "p < 0.05 and 2<3" }
+  local md = report.markdown(ctx, r, published, stamp)
+  H.ok(md:find("# T \\<script>alert(1)\\</script> `<b>kept</b>`\n", 1, true), md)
+  H.ok(md:find("**Question.** Q \\<img src=x onerror=alert(1)>?", 1, true))
+  H.ok(md:find("- a \\<!-- c --> limit\n- p < 0.05 and 2<3\n", 1, true), "a < that opens no tag is left")
+  H.ok(md:find("| \\<script>g | n |", 1, true) and md:find("| a\u{2400}b\\<em> | 1 |", 1, true), md)
+  H.ok(md:find("N\u{2401}\\<i>", 1, true) or md:find("n\u{2401}\\<i>", 1, true), md)
+  -- outside code spans, no "<" is left that opens a tag, and no control character at all
+  local outside = md:gsub("`[^`]+`", "")
+  H.ok(not outside:find("[^\\]<[%a/!?]"), "an unescaped tag")
+  H.ok(not md:find("[%z\1-\8\11\12\14-\31\127]"), "a control character")
+  local page = html.report(report.model(ctx, r, published, stamp), { home = "../index.html" })
+  H.ok(not page:find("<script", 1, true) and not page:find("[%z\1-\8\11\12\14-\31\127]"))
+  H.ok(page:find("a\u{2400}b&lt;em&gt;", 1, true))
+  H.eq(report.md_text("x <y> `<z>` <"), "x \\<y> `<z>` <")
+end)
+
 H.case("report.html: self-contained, same sections, accessible structure", function()
   local ctx, r, published, stamp = fake_run()
   local doc = report.model(ctx, r, published, stamp)
@@ -406,4 +430,23 @@ H.case("index.html lists each recipe with its headline and strength of evidence"
     .. "Made-up data: this report only shows what the charts look like. |", 1, true), md)
   local doc = json.decode(sys.read(out .. "/gallery/results.json"))
   H.eq(doc.evidence, "Made-up data: this report only shows what the charts look like.")
+end)
+
+H.case("index lists a run whose formats leave out json, from its index record", function()
+  local full, mdonly, csvonly = tmp .. "/ij", tmp .. "/im", tmp .. "/ic"
+  run_into(full, "tests/browser/gallery.lua")
+  run_into(mdonly, "tests/browser/gallery.lua", { formats = { "md" } })
+  run_into(csvonly, "tests/browser/gallery.lua", { formats = { "csv" } })
+  for _, o in ipairs({ full, mdonly, csvonly }) do index.write(o) end
+  H.eq(sys.kind(mdonly .. "/gallery/results.json"), nil)
+  H.eq(sys.kind(mdonly .. "/gallery/" .. index.RECORD), "file")
+  -- the same card as with results.json, linking the report the run wrote
+  local want = sys.read(full .. "/index.html"):gsub("gallery/report%.html", "gallery/report.md")
+  H.eq(sys.read(mdonly .. "/index.html"), want)
+  H.eq(sys.read(mdonly .. "/index.md"), sys.read(full .. "/index.md"))
+  -- no report at all: the card links the folder and says why
+  local page = sys.read(csvonly .. "/index.html")
+  H.ok(page:find('<a href="gallery/">Chart gallery', 1, true), page)
+  H.ok(page:find("No report written (the run&#39;s formats: csv).", 1, true), page)
+  H.ok(page:find("<dt>Headline result</dt><dd>Level change: -6.02 referrals per 10,000</dd>", 1, true))
 end)

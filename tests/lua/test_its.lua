@@ -29,18 +29,21 @@ local DIR = "tests/reference/its/"
 
 -- ===== The reference file =====
 
-local REF = {}
-do
-  local fh = assert(io.open(DIR .. "expected.csv"))
+-- case -> quantity -> values, from one of the reference files.
+local function load_ref(file, into)
+  local fh = assert(io.open(DIR .. file))
   fh:read("l")
   for line in fh:lines() do
     local c, q, i, v = line:match("^([^,]+),([^,]+),(%d+),(.+)$")
-    REF[c] = REF[c] or {}
-    REF[c][q] = REF[c][q] or {}
-    REF[c][q][tonumber(i)] = v == "NA" and (0 / 0) or tonumber(v)
+    into[c] = into[c] or {}
+    into[c][q] = into[c][q] or {}
+    into[c][q][tonumber(i)] = v == "NA" and (0 / 0) or tonumber(v)
   end
   fh:close()
+  return into
 end
+local REF = load_ref("expected.csv", {})
+load_ref("cits2_expected.csv", REF)   -- make_cits2.R: two interruptions
 
 local function ref(case, q)
   local v = REF[case] and REF[case][q]
@@ -238,6 +241,74 @@ H.case("cits: the impact is the lincom of _z_x and _z_x_t, and 0 before the inte
   end
 end)
 
+-- Two interruptions two periods apart (make_cits2.R): the segment 2016-2017
+-- has two periods and its own level and slope, so the model passes through
+-- them; a slope resting on them alone has robust variance 0 (R's c'Vc is
+-- 1e-13 of the sum of its terms' sizes, rounding).  Such a slope has no
+-- standard error (NA and a note), never a "negative variance" error or a
+-- spurious SE; every other estimate matches R.
+H.case("cits: two interruptions, a two-period segment: estimates and SEs as R, no SE where the variance is 0", function()
+  local Q = its.panel{ data = read("cits2_panel"), unit = "unit", time = "year", value = "pct" }
+  local segs = { "before 2016", "from 2016", "from 2018" }
+  local who = { "treated", "comparators", "difference" }
+  for _, case in ipairs({ { "cits2_pool_lag0", "pool", 0 }, { "cits2_pool_lag1", "pool", 1 },
+      { "cits2_mean_lag1", "mean", 1 } }) do
+    local name, combine, lag = case[1], case[2], case[3]
+    local r = Q:cits{ treated = 901, comparators = { 902, 903, 904, 905 }, interruptions = { 2016, 2018 },
+      combine = combine, lag = lag }
+    H.eq(r.terms, { "(Intercept)", "_t", "_z", "_z_t", "_x2016", "_x_t2016", "_z_x2016", "_z_x_t2016",
+      "_x2018", "_x_t2018", "_z_x2018", "_z_x_t2018" })
+    close(r.coef, ref(name, "coef"), CLOSED, name .. " coef")
+    close(r.vcov, ref(name, "vcov"), CLOSED, name .. " vcov")
+    close(r.df_resid, ref(name, "df_resid")[1], CLOSED, name .. " df")
+    close(lc_vec(r.impact), ref(name, "impact2020"), CLOSED, name .. " impact at 2020")
+    local zero = 0
+    for s = 1, 3 do
+      for w = 1, 3 do
+        local row = r.trends[(s - 1) * 3 + w]
+        H.eq(row.segment, who[w] .. ", " .. segs[s])
+        local want = ref(name, "slope_" .. who[w] .. (s - 1))   -- estimate, c'Vc, sum |c_a V_ab c_b|
+        close(row.estimate, want[1], CLOSED, name .. " " .. row.segment)
+        if math.abs(want[2]) <= 1e-10 * want[3] then
+          zero = zero + 1
+          H.eq(row.std_error, nil)
+          H.eq(row.p_value, nil)
+          H.eq(row.conf_low, nil)
+        else
+          close(row.std_error, math.sqrt(want[2]), CLOSED, name .. " se " .. row.segment)
+        end
+      end
+    end
+    -- pooled: the treated slope from 2016; mean: the comparators' mean series
+    -- is fitted exactly there too, and so is the difference
+    H.eq(zero, combine == "pool" and 1 or 3)
+    local said = 0
+    for _, n in ipairs(r.notes) do if n:find("has no standard error", 1, true) then said = said + 1 end end
+    H.eq(said, zero)
+    -- the per-period impact there is still tested (it compares with the projection)
+    for _, row in ipairs(r.periods) do
+      if row.post then H.ok(row.impact_se > 0 and row.impact_p == row.impact_p, "impact se at " .. row.label) end
+    end
+  end
+end)
+
+H.case("its: a single series' slope over a two-period segment has no Newey-West SE (not 0, p 0)", function()
+  local yr, pct = {}, {}
+  for line in io.lines(DIR .. "cits2_panel.csv") do
+    local u, y, v = line:match("^(%d+),(%d+),([-%d.]+)$")
+    if u == "901" then yr[#yr + 1], pct[#pct + 1] = tonumber(y), tonumber(v) end
+  end
+  local f = hframe.new{ names = { "year", "pct" }, columns = { yr, pct } }
+  local r = its.segmented{ data = f, time = "year", y = "pct", interruptions = { 2016, 2018 },
+    autocorrelation = { method = "newey", lag = 1 } }
+  H.eq(r.trends[2].segment, "from 2016")
+  H.eq(r.trends[2].std_error, nil)
+  H.ok(r.trends[1].std_error > 0 and r.trends[3].std_error > 0)
+  local said = false
+  for _, n in ipairs(r.notes) do said = said or n:find("\"from 2016\" has no standard error", 1, true) ~= nil end
+  H.ok(said, "a note says why")
+end)
+
 H.case("match: level and trend differences as itsamatch", function()
   local m = P:match{ treated = 801, before = 2015, lag = 1, threshold = 0.05 }
   H.eq(#m.rows, 3)
@@ -356,6 +427,29 @@ return {
 ]], DIR, DIR, design)))
   return p
 end
+
+H.case("cits design: two interruptions two periods apart run, the exact-fit slope shown without an SE", function()
+  local p = tmp .. "/cits_two.lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  inputs = { panel = { path = "%scits2_panel.csv" } },
+  design = { type = "cits", data = "panel", unit = "unit", time = "year", treated = 901,
+    interruptions = { 2016, 2018 }, lag = 0,
+    outcomes = { { name = "pct", column = "pct", comparators = { 902, 903, 904, 905 } } } },
+}
+]], DIR)))
+  local res = runner.run(p, { out = tmp .. "/out", formats = { "md", "csv" } })
+  local by = {}
+  for _, e in ipairs(res.estimates) do by[e.label] = e end
+  local w = ref("cits2_pool_lag0", "impact2020")
+  close({ by["pct.impact"].value, by["pct.impact"].se }, { w[1], w[2] }, CLOSED, "design impact")
+  local csv = assert(sys.read(tmp .. "/out/cits_two/pct_trends.csv"))
+  H.ok(csv:find("\"treated, from 2016\",[-%d.e]+,,,,\n") ~= nil, "no SE, p or interval for the exact-fit slope:\n" .. csv)
+  H.ok(csv:find("\"treated, from 2018\",[-%d.e]+,[%d.e-]+,") ~= nil, "the others have one")
+  local md = assert(sys.read(tmp .. "/out/cits_two/report.md"))
+  H.ok(md:find("has no standard error", 1, true), "the report says why")
+end)
 
 H.case("cits design: estimates, tables and a chart; errors point at the field", function()
   local p = recipe("cits_ok", [[{ type = "cits", data = "panel", unit = "unit", time = "year",

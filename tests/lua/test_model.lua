@@ -148,6 +148,28 @@ local function degenerate_ref()
   return dref
 end
 
+-- A constant plus rounding noise (1 + u 2^-52) beside the intercept is
+-- aliased in every model, as in R's lm and glm (make_rank.R); a regressor
+-- on a small scale (1e-8 x^2) is not, and its coefficient matches lm's.
+H.case("a column that is a constant plus rounding noise is collinear with the intercept in every model", function()
+  local d = load("rank_data")
+  local msg = "column 'noise' is a linear combination of earlier columns"
+  H.raises(msg, model.ols, { data = d, y = "y", x = { "x", "noise" } })
+  H.raises(msg, model.ols, { data = d, formula = "y ~ x + noise" })
+  H.raises(msg, model.glm, { data = d, y = "count", x = { "x", "noise" }, family = "poisson" })
+  H.raises(msg, model.ols, { data = d, y = "y", x = { "x", "noise" }, vcov = "HC1" })
+  local want = {}
+  for line in io.lines(DIR .. "rank.csv") do
+    local c, q, i, v = line:match("^([%w_]+),([%w_]+),(%d+),(.+)$")
+    if c == "rank_small" and q == "coef" then want[tonumber(i)] = tonumber(v) end
+  end
+  local fit = model.ols{ data = d, y = "y", x = { "x", "small2" } }
+  for j = 1, 3 do
+    H.ok(math.abs(fit.coef[j] - want[j]) <= 1e-8 * math.abs(want[j]),
+      string.format("coef %d: %.17g, lm %.17g", j, fit.coef[j], want[j]))
+  end
+end)
+
 H.case("the rank tolerance is an option of glm (tol) and prais (rank_tol, as its tol is rho's)", function()
   local d = load("glm_illcond_data")
   local x = { "year", "year2", "year3" }
@@ -435,4 +457,64 @@ H.case("series functions report bad input naming the field or row", function()
   H.raises("maxlag 4 needs at least 10 values, the series has 5",
     model.varsoc, { series = { 1, 3, 2, 5, 4 } })
   H.raises("field 'type' is fixed", model.ljung_box, { series = { 1, 2, 3 }, type = "Box-Pierce" })
+end)
+
+-- model.glm with the classical covariance reads the frame's columns in place
+-- (float64 columns with every row used) or gathers them (rows dropped, bool
+-- and int64 columns), and keeps no working vectors; the sandwich types build
+-- the n x k design as before.  Both are the same IRLS, so the coefficients,
+-- deviances and fitted values must be the same bytes, with rows dropped for
+-- missing values, prior weights, an offset and a formula's factor terms.
+H.case("model.glm: columns read in place give the same bytes as the design matrix", function()
+  local n = 700
+  local y, a, b, c, w, cnt, off, g = {}, {}, {}, {}, {}, {}, {}, {}
+  local s = 7
+  local function u() s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648 end
+  for i = 1, n do
+    a[i] = math.floor(u() * 1000) / 1000
+    b[i] = u() < 0.4 and 1 or 0
+    c[i] = math.floor(u() * 5)
+    y[i] = u() < 1 / (1 + math.exp(1 - 1.2 * a[i] + 0.7 * b[i] - 0.2 * c[i])) and 1 or 0
+    w[i] = 1 + math.floor(u() * 3)
+    cnt[i] = math.floor(u() * 4 + a[i] * 3)
+    off[i] = math.log(1 + (i % 4))
+    g[i] = ({ "north", "south", "east" })[1 + i % 3]
+  end
+  local bb = {}
+  for i = 1, n do bb[i] = b[i] == 1 end
+  local full = hframe.new{ names = { "y", "a", "b", "c", "w", "cnt", "off", "g" },
+    columns = { y, a, bb, c, w, cnt, off, g }, types = { b = "bool", c = "int64", g = "text" } }
+  local a2 = {}
+  for i = 1, n do a2[i] = (i % 37 == 0) and 0 / 0 or a[i] end
+  local holes = hframe.new{ names = { "y", "a", "b", "c", "w", "cnt", "off" },
+    columns = { y, a2, bb, c, w, cnt, off }, types = { b = "bool", c = "int64" } }
+  local specs = {
+    { data = full, y = "y", x = { "a" } },
+    { data = full, y = "y", x = { "a", "b", "c" } },
+    { data = holes, y = "y", x = { "a", "b", "c" } },
+    { data = holes, y = "y", x = { "a", "b" }, weights = "w" },
+    { data = full, y = "y", x = { "a", "b" }, link = "probit" },
+    { data = holes, y = "cnt", x = { "a", "c" }, family = "poisson", offset = "off" },
+    { data = full, y = "cnt", x = { "a" }, family = "poisson", offset = "off", intercept = false },
+    { data = full, y = "y", formula = "a + g + b:a" },
+  }
+  for i, sp in ipairs(specs) do
+    local r1 = model.glm(sp)
+    local sp2 = {}
+    for k, v in pairs(sp) do sp2[k] = v end
+    sp2.vcov = "HC0"
+    local r2 = model.glm(sp2)
+    H.eq(#r1.coef, #r2.coef)
+    for j = 1, #r1.coef do
+      H.ok(r1.coef[j] == r2.coef[j], string.format("spec %d coef %d: %.17g vs %.17g", i, j, r1.coef[j], r2.coef[j]))
+    end
+    H.ok(r1.deviance == r2.deviance and r1.null_deviance == r2.null_deviance and r1.aic == r2.aic,
+      "spec " .. i .. ": deviances")
+    H.eq(r1.n, r2.n)
+    H.eq(r1.n_dropped, sp.data == holes and 18 or 0)
+    local f1, f2 = r1.fitted, r2.fitted
+    for j = 1, #f1 do H.ok(f1[j] == f2[j], "spec " .. i .. " fitted " .. j) end
+    local e1, e2 = r1.linear_predictor, r2.linear_predictor
+    for j = 1, #e1 do H.ok(e1[j] == e2[j], "spec " .. i .. " eta " .. j) end
+  end
 end)

@@ -57,6 +57,27 @@ H.case("skip_when_absent: a missing file skips the run with the recipe's hint, a
   H.ok(c.inputs[1]:find("^run skipped: "), c.inputs[1])
 end)
 
+H.case("skip_when_absent: export raises an error of kind skipped, and csceval export skips it with exit 0", function()
+  local errors = require("csc.errors")
+  local p = recipe("absent_export", dir .. "/no_such_file.csv")
+  local ok, e = pcall(require("csc.export").export, p, { to = "r", out = dir .. "/export" })
+  H.eq(ok, false)
+  H.ok(errors.is(e) and e.kind == "skipped", tostring(e))
+  H.eq(errors.code(e), 0)
+  H.ok(e.msg:find(p .. ": the input pupils", 1, true), e.msg)
+  -- on the command line: a skipped recipe, then one that exports
+  local q = recipe("present_export", dir .. "/pupils.csv")
+  local out = dir .. "/cli-export.txt"
+  local cmd = string.format("env -u CSCEVAL_SKIP_LARGE %q export --to r %q %q --out %q >%q 2>&1", sys.exe(), p, q,
+    dir .. "/export", out)
+  local okx, _, code = os.execute(cmd)
+  local text = sys.read(out) or ""
+  H.ok(code == 0, "exit " .. tostring(code) .. ": " .. text)
+  H.ok(okx and text:find(p .. ": skipped: " .. p .. ": the input pupils", 1, true), text)
+  H.ok(text:find("present_export.R", 1, true), text)
+  H.eq(sys.kind(dir .. "/export/absent_export.R"), nil)
+end)
+
 H.case("skip_when_absent: --data replaces the file, and the run goes ahead even under CSCEVAL_SKIP_LARGE", function()
   local p = recipe("given", dir .. "/no_such_file.csv")
   local res = runner.run(p, { out = dir .. "/out", formats = { "json" }, data = { "pupils=" .. dir .. "/pupils.csv" } })

@@ -32,6 +32,14 @@ local NOW = { header = { hdr() }, episodes = { ep() } }
 local function now(over) local t = {} for k, v in pairs(NOW) do t[k] = v end for k, v in pairs(over) do t[k] = v end return t end
 local function last(over) local t = {} for k, v in pairs(LAST) do t[k] = v end for k, v in pairs(over) do t[k] = v end return t end
 
+-- a decision to place for adoption (PlacedAdoption)
+local function pa(over)
+  local r = { CHILD = "1", DOB = "01/01/2004", DATE_PLACED = "01/06/2018" }
+  for k, v in pairs(over or {}) do r[k] = v end
+  return r
+end
+local PA_CEASED = pa({ DATE_PLACED_CEASED = "01/03/2019", REASON_PLACED_CEASED = "RD1" })
+
 local cases = {
   ["202"] = { fail = { now = now({ header = { hdr({ SEX = "1" }) } }) } },
   ["203"] = { fail = { now = now({ header = { hdr({ DOB = "02/01/2004" }) } }) } },
@@ -68,6 +76,36 @@ local cases = {
   ["NoE"] = { fail = { last = last({ episodes = { ep({ CHILD = "9" }) } }) } },
   ["1010"] = { pass = { now = now({ oc3 = { { CHILD = "1", DOB = "01/01/2004", IN_TOUCH = "YES", ACTIV = "F1", ACCOM = "B1" } } }) },
                fail = { now = now({ episodes = {}, oc3 = { { CHILD = "1", DOB = "01/01/2004", IN_TOUCH = "YES", ACTIV = "F1", ACCOM = "B1" } } }) } },
+  -- a decision dated before this year (1 April 2019) must be in last year's table
+  ["559"] = { pass = { last = last({ placed_for_adoption = { pa() } }), now = now({ placed_for_adoption = { pa() } }) },
+              fail = { last = last({ placed_for_adoption = { pa({ CHILD = "9" }) } }),
+                       now = now({ placed_for_adoption = { pa() } }) } },
+  -- last year's decision had not ceased: same date this year
+  ["560"] = { pass = { last = last({ placed_for_adoption = { pa() } }), now = now({ placed_for_adoption = { pa() } }) },
+              fail = { last = last({ placed_for_adoption = { pa() } }),
+                       now = now({ placed_for_adoption = { pa({ DATE_PLACED = "02/06/2018" }) } }) } },
+  -- last year's decision ceased: a new one this year is later, not the same
+  ["561"] = { pass = { last = last({ placed_for_adoption = { PA_CEASED } }),
+                       now = now({ placed_for_adoption = { pa({ DATE_PLACED = "01/05/2019" }) } }) },
+              fail = { last = last({ placed_for_adoption = { PA_CEASED } }),
+                       now = now({ placed_for_adoption = { pa() } }) } },
+  ["584"] = { pass = { last = last({ placed_for_adoption = { PA_CEASED } }),
+                       now = now({ placed_for_adoption = { pa({ DATE_PLACED = "01/05/2019" }) } }) },
+              fail = { last = last({ placed_for_adoption = { PA_CEASED } }),
+                       now = now({ placed_for_adoption = { pa({ DATE_PLACED = "01/05/2018" }) } }) } },
+  -- fields the specification files lack (SPEC failures "not a field" are expected with them)
+  ["503G"] = { extra = true, pass = { last = last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }),
+                                      now = now({ episodes = { ep({ PL_DISTANCE = "1.50" }) } }) },
+               fail = { last = last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }),
+                        now = now({ episodes = { ep({ PL_DISTANCE = "12.0" }) } }) } },
+  ["503H"] = { extra = true, pass = { last = last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+                                      now = now({ episodes = { ep({ PL_LA = "E06000015" }) } }) },
+               fail = { last = last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+                        now = now({ episodes = { ep({ PL_LA = "E10000007" }) } }) } },
+  ["503J"] = { extra = true, pass = { last = last({ episodes = { ep({ PL_LOCATION = "IN" }) } }),
+                                      now = now({ episodes = { ep({ PL_LOCATION = "IN" }) } }) },
+               fail = { last = last({ episodes = { ep({ PL_LOCATION = "IN" }) } }),
+                        now = now({ episodes = { ep({ PL_LOCATION = "OUT" }) } }) } },
   ["576"] = { pass = { last = last({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019" } } }),
                        now = now({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019",
                                                  MIS_END = "05/04/2019" } } }) },
@@ -83,8 +121,12 @@ H.case("ssda903 last-year rules: each has a passing and a failing example", func
         local spec = c[kind] or {}
         local cur = assert(read.from_rows(2020, spec.now or NOW))
         local prev = assert(read.from_rows(2019, spec.last or LAST))
-        for _, f in ipairs(cur.failures) do H.fail(string.format("%s %s example breaks the specification: %s %s",
-          r.code, kind, f.field or "", f.message), 1) end
+        for _, f in ipairs(cur.failures) do
+          if not (c.extra and f.rule == "SPEC" and f.message:find("is not a field", 1, true)) then
+            H.fail(string.format("%s %s example breaks the specification: %s %s", r.code, kind, f.field or "", f.message), 1)
+          end
+        end
+        cur.failures, cur.rule_count = {}, {}
         VL.validate_last(cur, prev, { r.code })
         local n = cur.rule_count[r.code] or 0
         if kind == "pass" and n ~= 0 then H.fail(string.format("rule %s failed on its passing example: %s", r.code,

@@ -75,6 +75,7 @@ H.case("the Derby synthetic extracts are reproducible byte for byte from their s
   H.ok(ok, tostring(err))
   for _, f in ipairs({ "2017-header.csv", "2018-episodes.csv", "2019-oc3.csv", "groups.csv" }) do
     H.eq(sys.sha256_file(dir .. "/" .. f), sys.sha256_file("data/derby_care_leavers/" .. f))
+    H.eq(sys.read(dir .. "/" .. f .. ".csceval.json"), sys.read("data/derby_care_leavers/" .. f .. ".csceval.json"))
   end
   for _, f in ipairs(sys.listdir(dir)) do os.remove(dir .. "/" .. f) end
   os.remove(dir)

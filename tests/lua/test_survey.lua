@@ -261,6 +261,8 @@ H.case("survey: the generators rerun to the committed bytes", function()
     local out = tmp .. "/" .. g[2]:match("[^/]+$")
     H.eq(H.run_script(g[1], out), 0)
     H.ok(sys.read(out) == sys.read(g[2]), "re-running " .. g[1] .. " must reproduce " .. g[2] .. " byte for byte")
+    -- and its synthetic-data mark (csc.synthetic)
+    H.ok(sys.read(out .. ".csceval.json") == sys.read(g[2] .. ".csceval.json"), g[2] .. ".csceval.json")
   end
 end)
 

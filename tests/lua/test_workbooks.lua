@@ -11,6 +11,7 @@ local read = require("csc.read")
 local sys = require("host.sys")
 local NA = frame.NA
 local dir = "tests/reference/workbooks/"
+local SYMBOLS = { c = true, x = true, z = true, k = true, u = true, low = true, [":"] = true }
 
 H.case("workbook xlsx: every cell of the table as openpyxl reads it", function()
   local f = assert(read.read(dir .. "outcomes.xlsx", { sheet = "Table 1" }))
@@ -25,8 +26,11 @@ H.case("workbook xlsx: every cell of the table as openpyxl reads it", function()
     local where = string.format("%s row %d", col, row)
     if want == NA and e:na_reason(i, "value") == "" then
       H.ok(why == "", where .. ": expected blank, got " .. tostring(got))
-    elseif want == NA then                       -- "c" in both: read as missing for that reason
-      H.eq(why, e:na_reason(i, "value"))         -- (suppression keeps its reason, as in CSV)
+    elseif want == NA then
+      H.eq(why, e:na_reason(i, "value"))
+    elseif SYMBOLS[want] then                    -- "c" in a number column of the workbook: missing
+      H.eq(why, want)                            -- for that reason (the expected file's value
+                                                 -- column is text, where "c" is a value)
     elseif want:match("^#") then
       H.eq(why, "NA")                            -- an error value (#DIV/0!) is missing
     elseif type(got) == "number" then
@@ -101,6 +105,56 @@ H.case("workbook survey export, xlsx and csv: a column per question or per optio
   end
 end)
 
+H.case("workbook values below the table's first empty row are not read, and a warning names the rows", function()
+  -- row 1 a title, row 2 the header, rows 3-5 the table, row 6 empty, rows 7-8 more
+  -- authorities, row 9 empty, row 10 a footnote of one text cell
+  local rows = {
+    { "Referrals by authority" },
+    { "la_code", "referrals" },
+    { "E1", 10 }, { "E2", 12 }, { "E3", 9 },
+    {},
+    { "E4", 30 }, { "E5", 31 },
+    {},
+    { "Source: local returns" },
+  }
+  local only_note = { { "la_code", "referrals" }, { "E1", 10 }, {}, { "c = suppressed" }, { 2024 } }
+  local path = os.tmpname() .. ".xlsx"
+  local fh = assert(io.open(path, "wb"))
+  fh:write(require("host.xlsx").workbook({ sheets = {
+    { name = "T", ncol = 2, rows = rows },
+    { name = "Notes only", ncol = 2, rows = { only_note[1], only_note[2], only_note[3], only_note[4] } },
+    { name = "A year", ncol = 2, rows = only_note },
+  } }))
+  fh:close()
+  local f, msg, warn = read.read(path, { sheet = "T" })
+  H.eq(msg, nil)
+  H.eq(f:nrow(), 3)
+  H.eq(warn, path .. ': sheet "T": 2 rows between rows 7 and 8 below the empty row 6 hold values that were '
+    .. "not read: the table ends at its first empty row. To read them with the table, delete the empty row; "
+    .. "to read them as a table of their own, give header_row = 7 (csceval describe: --header-row 7)")
+  local warn_t = warn
+  -- a footnote of one text cell is not data: no warning
+  f, msg, warn = read.read(path, { sheet = "Notes only" })
+  H.eq(f:nrow(), 1)
+  H.eq(warn, nil)
+  -- one number alone below the table is
+  f, msg, warn = read.read(path, { sheet = "A year" })
+  H.ok(warn and warn:find("row 5 below the empty row 3 holds values", 1, true), warn)
+  -- a recipe run shows the warning among its diagnostics
+  local dir = os.tmpname() .. "-d"
+  sys.mkdirs(dir)
+  local rf = assert(io.open(dir .. "/r.lua", "w"))
+  rf:write(string.format([==[return { title = "t", question = "q", source = { report = "r", tables = { "T" } },
+    inputs = { d = { path = %q, sheet = "T" } },
+    design = { type = "custom", analyse = function(ctx) ctx:estimate{ label = "rows", value = ctx.data.d:nrow() } end } }]==],
+    path))
+  rf:close()
+  require("csc.runner").run(dir .. "/r.lua", { out = dir .. "/out", formats = { "json" } })
+  local doc = require("csc.json").decode(assert(sys.read(dir .. "/out/r/results.json")))
+  H.eq(doc.warnings, { "input d: " .. warn_t })
+  os.remove(path)
+end)
+
 H.case("workbook damaged files are data errors naming the file", function()
   local f, msg = read.read("tests/reference/statfiles/children.dta.xlsx")
   H.eq(f, nil)
@@ -152,7 +206,9 @@ else
   H.case("workbook Ofsted 2009-2023 sheet: two tables, each read from its header row", function()
     local book = ofsted .. "Childrens_social_care_in_England_2023_underlying_data.ods"
     -- the current authorities' table is found below the title rows ...
-    local a = assert(read.read(book, { sheet = "LA_inspections_2009-2023" }))
+    local a, _, left_out = assert(read.read(book, { sheet = "LA_inspections_2009-2023" }))
+    -- the table below is named in a warning, with its header row
+    H.ok(left_out:find("below the empty row 158", 1, true) and left_out:find("header_row = 161", 1, true), left_out)
     local b = assert(read.read(ofsted .. "CSC2023_LA_inspections_2009-2023_current_LAs.csv"))
     -- ... and the CSV's conversion dropped the line breaks inside two header cells
     local names = {}

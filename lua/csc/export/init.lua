@@ -350,7 +350,7 @@ function M.export(path, opts)
   local r, d, prov, _, skip = runner.prepare(path, { data = opts.data, trusted = opts.trusted, timeout = opts.timeout })
   if skip then
     -- an input with skip_when_absent that is not here: nothing to export from
-    errors.throw({ kind = "data", detail = string.format("%s: %s", r.path, skip), reason = "skipped" })
+    errors.throw({ kind = "skipped", detail = string.format("%s: %s", r.path, skip) })
   end
   local design = r.spec.design
   if not (mod.designs or {})[design.type] then

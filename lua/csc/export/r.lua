@@ -94,6 +94,24 @@ script_dir <- local({
   if (length(a) > 0) dirname(normalizePath(sub("^--file=", "", a[1]))) else getwd()
 })
 
+# A CSV file read as csceval reads it (docs/data.md): empty cells, NA, N/A, NaN
+# and "." are missing; DfE's suppression symbols (c, x, z, k, u, low, :) are
+# missing in a column whose other values are numbers, booleans or dates, and
+# ordinary values in a text column.
+read_csc <- function(path) {
+  d <- read.csv(path, check.names = FALSE, stringsAsFactors = FALSE, fileEncoding = "UTF-8-BOM",
+                colClasses = "character", na.strings = c("", "NA", "N/A", "NaN", "."))
+  sym <- c("c", "x", "z", "k", "u", "low", ":")
+  for (j in seq_along(d)) {
+    v <- d[[j]]
+    rest <- v[!is.na(v) & !(v %in% sym)]
+    dated <- length(rest) > 0 && all(grepl("^[0-9]{4}-[0-9]{2}-[0-9]{2}$|^[0-9]{2}/[0-9]{2}/[0-9]{4}$", rest))
+    if (dated || !is.character(type.convert(rest, as.is = TRUE))) v[v %in% sym] <- NA
+    d[[j]] <- type.convert(v, as.is = TRUE)
+  }
+  d
+}
+
 # Key results, collected as name = value and written at the end.
 results <- list()
 put <- function(name, value) results[[name]] <<- as.numeric(value)
@@ -135,8 +153,7 @@ local function reader(plan, var, e)
   local where = e.file and string.format("file.path(script_dir, %s)", rstr(e.file)) or rstr(e.path)
   local fmt = e.file and "csv" or (e.format or "csv")
   if fmt == "csv" then
-    return string.format("%s <- read.csv(%s, check.names = FALSE, stringsAsFactors = FALSE, fileEncoding = \"UTF-8-BOM\",\n"
-      .. "  na.strings = c(\"\", \"NA\", \"c\", \"x\", \"z\", \"k\", \"u\", \"low\", \".\", \":\"))", var, where)
+    return string.format("%s <- read_csc(%s)", var, where)
   elseif fmt == "dta" then
     return string.format("%s <- foreign::read.dta(%s, convert.factors = FALSE)", var, where)
   elseif fmt == "sav" or fmt == "por" then
@@ -154,7 +171,8 @@ local function load_data(plan, body)
   local function add(s) body[#body + 1] = s end
   add("")
   add("# ---- Inputs ------------------------------------------------------------------")
-  add("# read as csceval reads them: empty cells and DfE's suppression symbols are missing")
+  add("# read as csceval reads them (read_csc above): empty cells are missing, and so are DfE's suppression")
+  add("# symbols in a column of numbers")
   local fr = plan.frame
   for _, e in ipairs(plan.inputs) do
     if not e.missing and e.columns then

@@ -455,6 +455,28 @@ local function lincom_vec(fit, c, value)
     statistic = r.statistic, p_value = r.p_value, conf_low = r.conf_low, conf_high = r.conf_high }
 end
 
+--- A row of the slopes table (segment, estimate, std_error, p_value,
+-- conf_low, conf_high) from a lincom result.  A slope whose variance is
+-- zero up to rounding (lincom's se 0) rests only on periods the model fits
+-- exactly: a segment of two periods with its own level and slope change
+-- passes through both points, so every sandwich estimator (Newey-West,
+-- HC) gives it variance 0.  That 0 is not precision: the row keeps its
+-- estimate, leaves the standard error, p-value and interval out (NA), and a
+-- note saying why goes into `notes`.
+function M.trend_row(segment, lc, notes)
+  local row = { segment = segment, estimate = lc.estimate, std_error = lc.std_error,
+    p_value = lc.p_value, conf_low = lc.conf_low, conf_high = lc.conf_high }
+  if lc.std_error == 0 then
+    row.std_error, row.p_value, row.conf_low, row.conf_high = nil, nil, nil, nil
+    notes[#notes + 1] = string.format("The slope \"%s\" has no standard error: the periods it rests "
+      .. "on are fitted exactly (a segment of two periods, with its own level and slope), so the "
+      .. "residuals carry no information about its precision and the robust variance is 0. Its "
+      .. "estimate is shown without a test or interval; a longer segment, or no slope change at the "
+      .. "interruption that opens it (slope = false), gives one.", segment)
+  end
+  return row
+end
+
 --- Stable names for the interruption terms (term -> name) and the change
 -- rows: "level_change_j" and "slope_change_j" for interruption j (in time
 -- order), whatever the term names (which carry the time: _x2018m4).  `rows`

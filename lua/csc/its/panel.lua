@@ -446,9 +446,7 @@ function Panel:cits_run(cfg, tu, comps, spec)
   r.trends = {}
   local tw, cw, dw = { _t = 1, _z_t = 1 }, { _t = 1 }, { _z_t = 1 }
   local function add(name, w)
-    local lc = r:lincom(util.copy(w))
-    r.trends[#r.trends + 1] = { segment = name, estimate = lc.estimate, std_error = lc.std_error,
-      p_value = lc.p_value, conf_low = lc.conf_low, conf_high = lc.conf_high }
+    r.trends[#r.trends + 1] = C.trend_row(name, r:lincom(util.copy(w)), r.notes)
   end
   add("treated, before " .. cfg.brks[1].name, tw)
   add("comparators, before " .. cfg.brks[1].name, cw)

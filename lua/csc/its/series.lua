@@ -432,9 +432,7 @@ function M.segmented(spec)
   C.name_changes(res, res.changes)
   local w = { _t = 1 }
   local function trend(name)
-    local lc = fit:lincom(util.copy(w))
-    res.trends[#res.trends + 1] = { segment = name, estimate = lc.estimate, std_error = lc.std_error,
-      p_value = lc.p_value, conf_low = lc.conf_low, conf_high = lc.conf_high }
+    res.trends[#res.trends + 1] = C.trend_row(name, fit:lincom(util.copy(w)), res.notes)
   end
   trend("before " .. brks[1].name)
   for _, b in ipairs(brks) do

@@ -469,6 +469,10 @@ function M.ipw(spec)
     ps_name = names.distance or names.ps or "distance", covariates_formula = cov_formula,
   }
   local info, data, hist = host(fn, hmatch.ipw, f, hs)
+  -- the fit's scratch (row index, outcome, scores, raw weights: about 34
+  -- bytes a row) is garbage now; freed here, not after the balance table or
+  -- the effect that usually follows has allocated its own
+  collectgarbage()
   local w = setmetatable({ data = data, histogram = hist, info = info, spec = hs }, Weighted)
   w.method = string.format("inverse probability weighting for the %s on %s", hs.estimand,
     score and ("the score in column " .. score)

@@ -9,9 +9,10 @@ local util = require("csc.util")
 
 local M = {}
 
---- HTML text escaping (also safe inside double-quoted attributes).
+--- HTML text escaping (also safe inside double-quoted attributes); control
+-- characters are shown as their control pictures (util.visible_controls).
 function M.escape(s)
-  return (tostring(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
+  return (util.visible_controls(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
     ['"'] = "&quot;", ["'"] = "&#39;" }))
 end
 local esc = M.escape

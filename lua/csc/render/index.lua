@@ -79,17 +79,27 @@ function M.evidence(doc)
   return out, within, total
 end
 
---- Read every out_dir/<id>/results.json, in name order.
+--- The index record every run writes in its folder, whatever its formats
+-- (csc.render.output.index_record): the fields of results.json the index shows.
+M.RECORD = ".csceval-index.json"
+
+--- Every run in out_dir, in name order: its results.json, or for a run
+-- whose formats left json out, its index record.
 function M.entries(out_dir)
   local list = sys.listdir and sys.listdir(out_dir) or {}
   table.sort(list)
   local entries = {}
   for _, name in ipairs(list) do
-    local path = out_dir .. "/" .. name .. "/results.json"
-    if name:sub(1, 1) ~= "." and sys.kind(path) == "file" then
-      local ok, doc = pcall(json.decode, sys.read(path))
-      if ok and type(doc) == "table" and doc.recipe then
-        entries[#entries + 1] = { name = name, doc = doc }
+    if name:sub(1, 1) ~= "." then
+      for _, file in ipairs({ "results.json", M.RECORD }) do
+        local path = out_dir .. "/" .. name .. "/" .. file
+        if sys.kind(path) == "file" then
+          local ok, doc = pcall(json.decode, sys.read(path))
+          if ok and type(doc) == "table" and type(doc.recipe) == "table" then
+            entries[#entries + 1] = { name = name, doc = doc }
+            break
+          end
+        end
       end
     end
   end
@@ -133,12 +143,21 @@ function M.write(out_dir)
     local headline = head and string.format("%s: %s%s", headline_name(doc, head),
       report.cell(type(head.value) == "number" and head.value or nil),
       type(head.unit) == "string" and (" " .. head.unit) or "") or "–"
-    rows[#rows + 1] = string.format("| [%s](%s/report.md) | %s | %s | %s | %s |",
-      doc.recipe.title or name, name, (doc.recipe.question or ""):gsub("|", "/"), dname,
-      headline:gsub("|", "/"), (table.concat(ev, " "):gsub("|", "/")))
-    local has_html = sys.kind(out_dir .. "/" .. name .. "/report.html") == "file"
+    local function md(s) return (report.md_text(s):gsub("|", "/"):gsub("\n", " ")) end
+    -- the report the run wrote: report.md first here, report.html first on the
+    -- page; a run that wrote neither (--format csv) links to its folder
+    local function has(f) return sys.kind(out_dir .. "/" .. name .. "/" .. f) == "file" end
+    local md_href = name .. (has("report.md") and "/report.md" or has("report.html") and "/report.html" or "/")
+    local html_href = name .. (has("report.html") and "/report.html" or has("report.md") and "/report.md" or "/")
+    if not has("report.md") and not has("report.html") then
+      ev[#ev + 1] = "No report written (the run's formats: "
+        .. (type(doc.formats) == "table" and table.concat(doc.formats, ", ") or "not recorded") .. ")."
+    end
+    rows[#rows + 1] = string.format("| [%s](%s) | %s | %s | %s | %s |",
+      md(doc.recipe.title or name):gsub("[%[%]]", ""), md_href, md(doc.recipe.question or ""), md(dname),
+      md(headline), md(table.concat(ev, " ")))
     cards[#cards + 1] = {
-      href = name .. (has_html and "/report.html" or "/report.md"),
+      href = html_href,
       title = doc.recipe.title or name,
       question = doc.recipe.question or "",
       design = dname,

@@ -71,7 +71,10 @@ function M.results(ctx, r, published, stamp)
   for _, p in ipairs(ctx.provenance) do
     inputs[#inputs + 1] = { name = p.name, path = p.path, sha256 = p.sha256, rows = p.rows,
       columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced,
-      missing = p.missing or nil }
+      missing = p.missing or nil,
+      -- the mark csceval's generators leave beside a file (csc.synthetic)
+      synthetic_mark = p.mark and { file = p.mark.path, generator = p.mark.generator, seed = p.mark.seed,
+        changed = p.mark.changed } or nil }
   end
   -- Figures printed in the source report, and apart from them the checks
   -- of the inputs against other sources (not counted as reproduced figures).
@@ -103,6 +106,40 @@ function M.results(ctx, r, published, stamp)
       result = s.strength.result, result_label = s.strength.result_label, reason = s.strength.reason } or nil,
     stamp = stamp,
   }) .. "\n"
+end
+
+--- The index record (runner.INDEX_FILE, beside the marker in every output
+-- folder): what out/index.html and index.md show of a run, in the shape of
+-- results.json but only those fields, so that a run whose formats leave out
+-- json is listed too.  formats: the formats written.
+function M.index_record(ctx, r, published, formats)
+  local head
+  for _, e in ipairs(ctx.estimates) do
+    if e.headline == true then head = e; break end
+  end
+  head = head or ctx.estimates[1]
+  local pub, checks = json.array(), json.array()
+  for _, p in ipairs(published) do
+    local list = p.input_check and checks or pub
+    list[#list + 1] = { label = p.label, estimate = p.estimate, field = p.field, within = p.within }
+  end
+  local s = r.spec
+  return json.encode({
+    recipe = { id = ctx.id, title = s.title, question = s.question, design = s.design.type,
+      design_label = s.design.label },
+    estimates = json.array(head and { { label = head.label, value = head.value, unit = head.unit,
+      title = head.title, headline = head.headline } } or {}),
+    published = pub, input_checks = checks, synthetic = ctx.synthetic,
+    warnings = json.array(util.copy(ctx.warnings)), evidence = ctx.evidence,
+    strength = s.strength and { summary = require("csc.evidence").summary(s.strength) } or nil,
+    formats = json.array(util.copy(formats)),
+  }) .. "\n"
+end
+
+--- The formats a run writes: the --format list, else the recipe's
+-- outputs.formats, else M.default_formats.
+function M.formats_of(r, formats)
+  return formats or (r.spec.outputs or {}).formats or M.default_formats
 end
 
 --- Formats written when neither --format nor the recipe's outputs.formats says.
@@ -182,7 +219,7 @@ function M.render(ctx, r, published, stamp, formats)
   local files = {}
   local want = {}
   local outputs = r.spec.outputs or {}
-  for _, f in ipairs(formats or outputs.formats or M.default_formats) do want[f] = true end
+  for _, f in ipairs(M.formats_of(r, formats)) do want[f] = true end
   if want.json then files["results.json"] = M.results(ctx, r, published, stamp) end
   M.chart_footnotes(ctx, r)
   local doc

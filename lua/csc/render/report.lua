@@ -309,7 +309,9 @@ function M.model(ctx, r, published, stamp, opts)
     if pv.synthetic then
       local inp = (s.inputs or {})[pv.name] or {}
       local what = {}
-      if inp.generator then what[#what + 1] = "made by `" .. inp.generator .. "`" end
+      if pv.mark and (pv.replaced or not inp.generator) then
+        what[#what + 1] = require("csc.synthetic").describe(pv.mark)
+      elseif inp.generator then what[#what + 1] = "made by `" .. inp.generator .. "`" end
       if inp.real_data then what[#what + 1] = "the real data: " .. inp.real_data:gsub("%.$", "") end
       synthetic[#synthetic + 1] = pv.name .. (#what > 0 and (" (" .. table.concat(what, "; ") .. ")") or "")
       names[#names + 1] = pv.name
@@ -387,9 +389,18 @@ function M.model(ctx, r, published, stamp, opts)
     dropped[#dropped + 1] = string.format("%s: %d row%s not used: %s.", d.input, d.n, d.n == 1 and "" or "s", d.reason)
   end
   for _, pv in ipairs(ctx.provenance) do
-    if pv.replaced then
+    if pv.replaced and pv.mark then
+      dropped[#dropped + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
+        .. "it carries csceval's synthetic-data mark (%s; `%s`), so its records are synthetic and agreement is "
+        .. "by construction.%s", pv.name, require("csc.synthetic").describe(pv.mark), pv.mark.path,
+        pv.mark.changed and (" The file changed after it was generated (" .. pv.mark.changed .. "); if it now "
+          .. "holds real records, delete the mark.") or "")
+    elseif pv.replaced then
       dropped[#dropped + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
         .. "where the recipe's notes describe the synthetic data, they do not apply to this input.", pv.name)
+    elseif pv.mark and pv.mark.changed then
+      dropped[#dropped + 1] = string.format("%s: the file carries csceval's synthetic-data mark (`%s`), but %s; it "
+        .. "is treated as synthetic.", pv.name, pv.mark.path, pv.mark.changed)
     end
   end
   if #dropped > 0 then block({ kind = "list", items = dropped }) end
@@ -489,16 +500,38 @@ end
 
 -- ===== Markdown =====
 
+--- Text for report.md from the model's inline Markdown (`code`, **bold**,
+-- *em*, [text](link)), so that nothing in a recipe's strings or the data
+-- becomes markup: outside code spans, a "<" that would open an HTML tag,
+-- comment or autolink is escaped as "\<" (Markdown shows "<"), and control
+-- characters are shown as their control pictures.  Code spans are shown
+-- literally by every Markdown renderer and are left alone.  The same spans
+-- as csc.render.html's inline, so the two reports show the same text.
+function M.md_text(s)
+  s = util.visible_controls(s)
+  if not s:find("<", 1, true) then return s end
+  local out, pos = {}, 1
+  while pos <= #s do
+    local a, b = s:find("`[^`]+`", pos)
+    out[#out + 1] = (s:sub(pos, (a or #s + 1) - 1):gsub("<([%a/!?])", "\\<%1"))
+    if not a then break end
+    out[#out + 1] = s:sub(a, b)
+    pos = b + 1
+  end
+  return table.concat(out)
+end
+local md_text = M.md_text
+
 local function md_cell(v)
   if type(v) == "table" then
-    if v.code then return "`" .. v.code .. "`" end
+    if v.code then return "`" .. util.visible_controls(v.code) .. "`" end
     if v.mark ~= nil then return v.mark and "✓" or "✗" end
     if v.text then
-      local t = tostring(v.text):gsub("|", "\\|"):gsub("\n", " ")
+      local t = md_text(v.text):gsub("|", "\\|"):gsub("\n", " ")
       return v.href and ("[" .. t .. "](" .. v.href .. ")") or t
     end
   end
-  return (tostring(v):gsub("|", "\\|"):gsub("\n", " "))
+  return (md_text(v):gsub("|", "\\|"):gsub("\n", " "))
 end
 
 local function md_table_lines(b)
@@ -521,46 +554,46 @@ end
 function M.md_table(t)
   local b = M.table_block(t, false)
   local out = {}
-  if t.caption then out[#out + 1] = "*" .. t.caption .. "*\n" end
+  if t.caption then out[#out + 1] = "*" .. md_text(t.caption) .. "*\n" end
   out[#out + 1] = md_table_lines(b)
-  if t.note then out[#out + 1] = "\n" .. t.note end
+  if t.note then out[#out + 1] = "\n" .. md_text(t.note) end
   return table.concat(out, "\n") .. "\n"
 end
 
 local function md_block(b)
-  if b.kind == "p" or b.kind == "markdown" then return b.text
-  elseif b.kind == "inset" then return "> " .. b.text
+  if b.kind == "p" or b.kind == "markdown" then return md_text(b.text)
+  elseif b.kind == "inset" then return "> " .. md_text(b.text)
   elseif b.kind == "findings" then
-    local out = { "> **" .. b.title .. "**", ">" }
-    for _, it in ipairs(b.items) do out[#out + 1] = "> - " .. it end
+    local out = { "> **" .. md_text(b.title) .. "**", ">" }
+    for _, it in ipairs(b.items) do out[#out + 1] = "> - " .. md_text(it) end
     return table.concat(out, "\n")
   elseif b.kind == "explain" then
     local out = {}
-    for _, it in ipairs(b.items) do out[#out + 1] = '- <a id="' .. it.id .. '"></a>' .. it.text end
+    for _, it in ipairs(b.items) do out[#out + 1] = '- <a id="' .. it.id .. '"></a>' .. md_text(it.text) end
     return table.concat(out, "\n")
   elseif b.kind == "list" then
     local out = {}
-    for _, it in ipairs(b.items) do out[#out + 1] = "- " .. it end
+    for _, it in ipairs(b.items) do out[#out + 1] = "- " .. md_text(it) end
     return table.concat(out, "\n")
   elseif b.kind == "table" then
     local s = md_table_lines(b)
-    if b.heading then s = "### " .. b.caption .. "\n\n" .. s end
-    if b.note then s = s .. "\n\n" .. b.note end
+    if b.heading then s = "### " .. md_text(b.caption) .. "\n\n" .. s end
+    if b.note then s = s .. "\n\n" .. md_text(b.note) end
     if b.csv then s = s .. "\n\nFull table: [" .. b.csv .. "](" .. b.csv .. ")" end
     return s
   elseif b.kind == "chart" then
-    return string.format("![%s](%s.svg)%s", (b.chart.title:gsub("[%[%]]", "")), b.chart.name,
-      b.synthetic and ("\n\n*" .. b.synthetic .. "*") or "")
+    return string.format("![%s](%s.svg)%s", (md_text(b.chart.title):gsub("[%[%]]", "")), b.chart.name,
+      b.synthetic and ("\n\n*" .. md_text(b.synthetic) .. "*") or "")
   end
   error("report: unknown block kind " .. tostring(b.kind))
 end
 
 --- report.md from the model: each block is followed by a blank line.
 function M.render_markdown(doc)
-  local o = { "# " .. doc.title .. "\n" }
+  local o = { "# " .. md_text(doc.title) .. "\n" }
   for _, b in ipairs(doc.lead) do o[#o + 1] = md_block(b) .. "\n" end
   for _, sec in ipairs(doc.sections) do
-    o[#o + 1] = "## " .. sec.title .. "\n"
+    o[#o + 1] = "## " .. md_text(sec.title) .. "\n"
     for _, b in ipairs(sec.blocks) do o[#o + 1] = md_block(b) .. "\n" end
   end
   return table.concat(o, "\n")

@@ -40,6 +40,8 @@
 --   svg.num(x), svg.escape(s), svg.palette, svg.dashes, svg.markers
 -- @module csc.render.svg
 
+local util = require("csc.util")
+
 local M = {}
 
 --- Series colours: the Analysis Function categorical palette (GSS colour
@@ -66,9 +68,10 @@ local function style(i)
   return { colour = M.palette[i], dash = M.dashes[i], marker = M.markers[i] }
 end
 
---- XML text escaping.
+--- XML text escaping; control characters, which XML 1.0 forbids, are shown
+-- as their control pictures (util.visible_controls).
 function M.escape(s)
-  return (tostring(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
+  return (util.visible_controls(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
     ['"'] = "&quot;", ["'"] = "&#39;" }))
 end
 local esc = M.escape

@@ -4,9 +4,8 @@
 -- applies them to each year after the first (csc.ssda903.input); in Lua,
 -- validate_last(ret, last).  Failures name this year's record, as the
 -- current-year rules do, and quote last year's value and line.
--- Rules 205A-D (UASC across years), 452, 453, 503G-J (fields the 2017
--- specification lacks), 559-561, 584 (adoption decisions) and the
--- social-worker rules are not implemented.
+-- Rules 205A-D (UASC across years), 452, 453 and the social-worker rules
+-- are not implemented.
 -- @module csc.ssda903.validate_last
 local validate = require("csc.ssda903.validate")
 
@@ -126,6 +125,32 @@ carried("503B", "LS")
 carried("503C", "CIN")
 carried("503E", "PLACE_PROVIDER")
 carried("503F", "URN")
+-- PL_DISTANCE, PL_LA and PL_LOCATION are in the DfE's returns since 2021-22
+-- but in neither specification file here, so a return carrying them also
+-- gets SPEC failures ("not a field"); these rules compare them when both
+-- years have them (a distance as a number: 1.5 and 1.50 agree).
+local function carried_if_present(code, field, numeric)
+  rule(code, field .. " of the first episode agrees with last year's open episode it continues (when both "
+    .. "years record it)", function(ret, last, ch, lch)
+    local tn, tl = ret.tables.episodes, last.tables.episodes
+    local function has(t) for _, f in ipairs(t and t.fields or {}) do if f == field then return true end end end
+    if not (has(tn) and has(tl)) then return end
+    for c, l in both(ch, lch) do
+      local first, latest = c.episodes[1], l.episodes[#l.episodes]
+      if first and latest and latest.DEC == nil and first._d.DECOM and first._d.DECOM == latest._d.DECOM then
+        local a, b = first[field], latest[field]
+        if numeric and tonumber(a) and tonumber(b) then a, b = tonumber(a), tonumber(b) end
+        if a ~= b then
+          fail(ret, code, first, field, string.format("%s is %s, but last year's open episode has %s (%s)", field,
+            first[field] or "blank", latest[field] or "blank", where(last, latest)))
+        end
+      end
+    end
+  end)
+end
+carried_if_present("503G", "PL_DISTANCE", true)
+carried_if_present("503H", "PL_LA")
+carried_if_present("503J", "PL_LOCATION")
 
 rule("562", "an episode that started before this year continues last year's latest episode", function(ret, last, ch, lch)
   for c, l in both(ch, lch) do
@@ -181,6 +206,87 @@ rule("576", "a missing period open at the end of last year is recorded again thi
     end
   end
 end)
+
+-- ===== Decisions to place for adoption (PlacedAdoption, both years) =====
+-- Each rule compares a row of this year's placed_for_adoption table with
+-- last year's rows of the same child, as the DfE rules do (every pair);
+-- they apply only when both returns have the table.
+
+-- last year's placed_for_adoption rows by CHILD, or nil without the table
+local function adoption_last(last)
+  local t = last.tables.placed_for_adoption
+  if not t then return nil end
+  local by = {}
+  for _, r in ipairs(t.rows) do
+    if r.CHILD then by[r.CHILD] = by[r.CHILD] or {}; table.insert(by[r.CHILD], r) end
+  end
+  return by
+end
+
+-- fn(now_row, last_rows) for each of this year's rows, when both years have the table
+local function each_adoption(ret, last, fn)
+  local by = adoption_last(last)
+  local t = ret.tables.placed_for_adoption
+  if not (by and t) then return end
+  for _, r in ipairs(t.rows) do
+    if r.CHILD then fn(r, by[r.CHILD] or {}) end
+  end
+end
+
+-- a date field as days (parsed when read) or, if it did not parse, its text
+local function day(r, f) return r._d[f] or r[f] end
+local function ceased(l) return l.DATE_PLACED_CEASED ~= nil or l.REASON_PLACED_CEASED ~= nil end
+
+rule("559", "a decision to place for adoption dated before this year was recorded in last year's return",
+  function(ret, last)
+    each_adoption(ret, last, function(r, ls)
+      if r._d.DATE_PLACED and r._d.DATE_PLACED < ret.start then
+        for _, l in ipairs(ls) do if l.DATE_PLACED then return end end
+        fail(ret, "559", r, "DATE_PLACED", string.format("DATE_PLACED is %s, before this year, but last year's "
+          .. "placed for adoption table has no decision for the child", r.DATE_PLACED))
+      end
+    end)
+  end)
+
+rule("560", "a decision to place for adoption still in force last year keeps its date", function(ret, last)
+  each_adoption(ret, last, function(r, ls)
+    for _, l in ipairs(ls) do
+      if l.DATE_PLACED and l.DATE_PLACED_CEASED == nil and day(r, "DATE_PLACED") ~= day(l, "DATE_PLACED") then
+        fail(ret, "560", r, "DATE_PLACED", string.format("DATE_PLACED is %s, but last year's decision of %s had not "
+          .. "ceased (%s)", r.DATE_PLACED or "blank", l.DATE_PLACED, where(last, l)))
+        return
+      end
+    end
+  end)
+end)
+
+rule("561", "a decision to place for adoption that ceased last year is not recorded again with the same date",
+  function(ret, last)
+    each_adoption(ret, last, function(r, ls)
+      for _, l in ipairs(ls) do
+        if r.DATE_PLACED and day(r, "DATE_PLACED") == day(l, "DATE_PLACED") and ceased(l) then
+          fail(ret, "561", r, "DATE_PLACED", string.format("DATE_PLACED is %s, the date of last year's decision, "
+            .. "which ceased (%s%s; %s)", r.DATE_PLACED, l.DATE_PLACED_CEASED and ("on " .. l.DATE_PLACED_CEASED) or "",
+            l.REASON_PLACED_CEASED and ((l.DATE_PLACED_CEASED and ", " or "") .. "reason " .. l.REASON_PLACED_CEASED) or "",
+            where(last, l)))
+          return
+        end
+      end
+    end)
+  end)
+
+rule("584", "after last year's decision to place for adoption ceased, a decision this year is later than it",
+  function(ret, last)
+    each_adoption(ret, last, function(r, ls)
+      for _, l in ipairs(ls) do
+        if l._d.DATE_PLACED and ceased(l) and not (r._d.DATE_PLACED and r._d.DATE_PLACED > l._d.DATE_PLACED) then
+          fail(ret, "584", r, "DATE_PLACED", string.format("DATE_PLACED is %s, not after last year's decision of %s, "
+            .. "which ceased (%s)", r.DATE_PLACED or "blank", l.DATE_PLACED, where(last, l)))
+          return
+        end
+      end
+    end)
+  end)
 
 --- Rules by code.
 M.by_code = year_on_year.index().by_code

@@ -1,0 +1,439 @@
+/* host/data/frameops_gfused.c -- group-by in one fused pass, for the common
+ * case: a single key of small whole numbers (text by its dictionary code,
+ * bool, dates and int64 in a narrow range) and aggregates that accumulate
+ * (count, n, sum, mean, var, sd) or pick a row (min, max, first, last).
+ * The key's value, less the smallest, is the group's slot: no group-index
+ * column is made.  The rows are cut into the fixed chunks of chunks.h and
+ * run on all cores; each chunk reads the key and every aggregated column
+ * once, block by block (the block's slots computed once, in L1), adding
+ * each row to its own per-chunk, per-slot partials.  The partials are then
+ * folded in chunk order exactly as frameops_group.c's sweeps fold theirs,
+ * so the results are the same bytes as that general path, on any number of
+ * threads.  A mean comes from its compensated sum (fo_nsum_mean); var and
+ * sd take a second pass over their columns for the squared deviations from
+ * it (the corrected two-pass algorithm), as in frameops_group.c. */
+#include "frameops_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunks.h"
+
+/* Rows whose slots are computed at once (on the stack). */
+#define FUSED_BLOCK 2048
+/* Partials kept at once: every chunk's, for every aggregate and slot.  Above
+ * this (many distinct key values) the general path is used. */
+#define FUSED_MAX_BYTES ((size_t)32 << 20)
+/* The same bound on the key's span as the general path's direct table. */
+#define DIRECT_SPAN(n) ((n) / 2 + 4096)
+
+enum fused_pass { FP_FIRST, FP_SQ };
+
+struct fpart {          /* one chunk's partial for one aggregate and slot */
+  struct fo_nsum s;     /* sum (FP_FIRST) */
+  double ss, dev;       /* squared deviations and deviations (FP_SQ) */
+  double bx;            /* min, max: the best value so far (float64, bool) */
+  int64_t m, isum, bi;  /* values present; exact int sum; best int64 or date */
+  size_t row;           /* min, max, first, last: its row, FO_NONE for none */
+  int bad;              /* the int sum overflowed */
+};
+
+struct fctx {
+  const struct frame_col *key;
+  int64_t lo;                          /* int64 and date keys: the smallest value */
+  uint32_t span;                       /* slots of values; slot span is the missing key */
+  size_t S;                            /* span + 1 */
+  const struct frame_col *const *cols; /* per aggregate, NULL for count */
+  const struct frameops_aggspec *aggs;
+  size_t naggs;
+  const struct fo_gstat *st;           /* naggs x S totals: the means for FP_SQ */
+};
+
+struct fjob {
+  const struct fctx *x;
+  enum fused_pass pass;
+  size_t lo, hi;
+  struct fpart *p;      /* naggs x S */
+  int64_t *cnt;         /* S: rows (FP_FIRST) */
+  size_t *first;        /* S: first row, FO_NONE for none (FP_FIRST) */
+  int bad;              /* a text code outside its dictionary */
+};
+
+static int int_sum(const struct frameops_aggspec *a, const struct frame_col *c) {
+  return a->fn == FRAMEOPS_SUM && c->type != FRAME_F64;
+}
+
+static int has_mean(enum frameops_agg fn) {
+  return fn == FRAMEOPS_MEAN || fn == FRAMEOPS_VAR || fn == FRAMEOPS_SD;
+}
+
+/* Slots of rows b0..b1-1 into k[0..b1-b0).  -1 when a text code is outside
+ * its dictionary (then the general path decides). */
+static int block_slots(const struct fctx *x, size_t b0, size_t b1, uint32_t *k) {
+  const struct frame_col *c = x->key;
+  const uint8_t *na = c->na;
+  uint32_t span = x->span;
+  switch (c->type) {
+  case FRAME_CAT: {
+    const int32_t *v = c->v.cat;
+    uint32_t over = 0;
+    for (size_t i = b0; i < b1; i++) {
+      uint32_t s = (uint32_t)v[i];
+      if (na && na[i]) s = span;
+      else over |= s >= span;
+      k[i - b0] = s;
+    }
+    return over ? -1 : 0;
+  }
+  case FRAME_BOOL: {
+    const uint8_t *v = c->v.b;
+    for (size_t i = b0; i < b1; i++) k[i - b0] = na && na[i] ? span : v[i] != 0;
+    return 0;
+  }
+  case FRAME_DATE: {
+    const int32_t *v = c->v.date;
+    uint64_t lo = (uint64_t)x->lo;
+    if (!na) for (size_t i = b0; i < b1; i++) k[i - b0] = (uint32_t)((uint64_t)v[i] - lo);
+    else for (size_t i = b0; i < b1; i++) k[i - b0] = na[i] ? span : (uint32_t)((uint64_t)v[i] - lo);
+    return 0;
+  }
+  default: {
+    const int64_t *v = c->v.i64;
+    uint64_t lo = (uint64_t)x->lo;
+    if (!na) for (size_t i = b0; i < b1; i++) k[i - b0] = (uint32_t)((uint64_t)v[i] - lo);
+    else for (size_t i = b0; i < b1; i++) k[i - b0] = na[i] ? span : (uint32_t)((uint64_t)v[i] - lo);
+    return 0;
+  }
+  }
+}
+
+static int is_missing(const struct frame_col *c, size_t i) {
+  return (c->na && c->na[i]) || (c->type == FRAME_F64 && c->v.f64[i] != c->v.f64[i]);
+}
+
+static int64_t int_value(const struct frame_col *c, size_t i) {
+  switch (c->type) {
+  case FRAME_I64: return c->v.i64[i];
+  case FRAME_DATE: return c->v.date[i];
+  default: return c->v.b[i];
+  }
+}
+
+/* Aggregate a over rows b0..b1-1 (slots k) into its partials p (S of them). */
+static void block_agg(const struct fctx *x, enum fused_pass pass, size_t a, size_t b0, size_t b1,
+                      const uint32_t *k, struct fpart *p) {
+  const struct frameops_aggspec *s = &x->aggs[a];
+  const struct frame_col *c = x->cols[a];
+  const struct fo_gstat *st = x->st + a * x->S;
+  if (!c) return;                                   /* count: from the slots' rows */
+  if (pass == FP_SQ) {
+    FO_EACH_VALUE(c, b0, b1, uint32_t g = k[i - b0]; double d = x - st[g].mean; p[g].ss += d * d; p[g].dev += d);
+    return;
+  }
+  switch (s->fn) {
+  case FRAMEOPS_N:
+    if (c->type == FRAME_F64 || c->type == FRAME_I64 || c->type == FRAME_BOOL)
+      FO_EACH_VALUE(c, b0, b1, (void)x; p[k[i - b0]].m++);
+    else
+      for (size_t i = b0; i < b1; i++) p[k[i - b0]].m += !(c->na && c->na[i]);
+    break;
+  case FRAMEOPS_SUM: case FRAMEOPS_MEAN: case FRAMEOPS_VAR: case FRAMEOPS_SD:
+    if (int_sum(s, c)) {
+      for (size_t i = b0; i < b1; i++) {
+        if (c->na && c->na[i]) continue;
+        struct fpart *t = &p[k[i - b0]];
+        int64_t v = c->type == FRAME_BOOL ? c->v.b[i] : c->v.i64[i];
+        t->bad |= __builtin_add_overflow(t->isum, v, &t->isum);
+      }
+    } else {
+      FO_EACH_VALUE(c, b0, b1, struct fpart *t = &p[k[i - b0]]; fo_nsum_add(&t->s, x); t->m++);
+    }
+    break;
+  case FRAMEOPS_MIN: case FRAMEOPS_MAX: {
+    int mx = s->fn == FRAMEOPS_MAX;
+    if (c->type == FRAME_F64) {
+      FO_EACH_VALUE(c, b0, b1, struct fpart *t = &p[k[i - b0]];
+                    if (t->row == FO_NONE || (mx ? x > t->bx : x < t->bx)) { t->row = i; t->bx = x; });
+    } else {
+      for (size_t i = b0; i < b1; i++) {
+        if (c->na && c->na[i]) continue;
+        struct fpart *t = &p[k[i - b0]];
+        int64_t v = int_value(c, i);
+        if (t->row == FO_NONE || (mx ? v > t->bi : v < t->bi)) { t->row = i; t->bi = v; }
+      }
+    }
+    break;
+  }
+  case FRAMEOPS_FIRST:
+    for (size_t i = b0; i < b1; i++)
+      if (p[k[i - b0]].row == FO_NONE && !is_missing(c, i)) p[k[i - b0]].row = i;
+    break;
+  case FRAMEOPS_LAST:
+    for (size_t i = b0; i < b1; i++)
+      if (!is_missing(c, i)) p[k[i - b0]].row = i;
+    break;
+  default: break;
+  }
+}
+
+static int fused_run(void *arg) {
+  struct fjob *j = arg;
+  const struct fctx *x = j->x;
+  size_t S = x->S;
+  uint32_t k[FUSED_BLOCK];
+  for (size_t q = 0; q < x->naggs * S; q++) j->p[q] = (struct fpart){.row = FO_NONE};
+  if (j->pass == FP_FIRST)
+    for (size_t g = 0; g < S; g++) { j->cnt[g] = 0; j->first[g] = FO_NONE; }
+  for (size_t b0 = j->lo; b0 < j->hi; b0 += FUSED_BLOCK) {
+    size_t b1 = j->hi - b0 < FUSED_BLOCK ? j->hi : b0 + FUSED_BLOCK;
+    if (block_slots(x, b0, b1, k) != 0) { j->bad = 1; return 0; }
+    if (j->pass == FP_FIRST)
+      for (size_t i = b0; i < b1; i++) {
+        uint32_t g = k[i - b0];
+        if (j->first[g] == FO_NONE) j->first[g] = i;
+        j->cnt[g]++;
+      }
+    for (size_t a = 0; a < x->naggs; a++) {
+      enum frameops_agg fn = x->aggs[a].fn;
+      if (j->pass == FP_SQ && fn != FRAMEOPS_VAR && fn != FRAMEOPS_SD) continue;
+      block_agg(x, j->pass, a, b0, b1, k, j->p + a * S);
+    }
+  }
+  return 0;
+}
+
+/* Is chunk partial p better than the total b for min or max? */
+static int better(const struct frameops_aggspec *s, const struct frame_col *c,
+                  const struct fpart *p, const struct fpart *b) {
+  if (p->row == FO_NONE) return 0;
+  if (b->row == FO_NONE) return 1;
+  int mx = s->fn == FRAMEOPS_MAX;
+  if (c->type == FRAME_F64) return mx ? p->bx > b->bx : p->bx < b->bx;
+  return mx ? p->bi > b->bi : p->bi < b->bi;
+}
+
+/* Fold one chunk into the totals: st (sums) and best (rows), naggs x S. */
+static void fused_fold(const struct fctx *x, const struct fjob *j, struct fo_gstat *st,
+                       struct fpart *best, int64_t *cnt, size_t *first) {
+  size_t S = x->S;
+  if (j->pass == FP_FIRST)
+    for (size_t g = 0; g < S; g++) {
+      cnt[g] += j->cnt[g];
+      if (first[g] == FO_NONE) first[g] = j->first[g];
+    }
+  for (size_t a = 0; a < x->naggs; a++) {
+    const struct frameops_aggspec *s = &x->aggs[a];
+    const struct frame_col *c = x->cols[a];
+    const struct fpart *p = j->p + a * S;
+    struct fo_gstat *t = st + a * S;
+    struct fpart *b = best + a * S;
+    if (!c) continue;
+    for (size_t g = 0; g < S; g++) {
+      switch (j->pass) {
+      case FP_SQ:
+        if (s->fn == FRAMEOPS_VAR || s->fn == FRAMEOPS_SD) { t[g].ss += p[g].ss; t[g].dev += p[g].dev; }
+        break;
+      default:
+        switch (s->fn) {
+        case FRAMEOPS_N: t[g].m += p[g].m; break;
+        case FRAMEOPS_MIN: case FRAMEOPS_MAX: if (better(s, c, &p[g], &b[g])) b[g] = p[g]; break;
+        case FRAMEOPS_FIRST: if (b[g].row == FO_NONE) b[g].row = p[g].row; break;
+        case FRAMEOPS_LAST: if (p[g].row != FO_NONE) b[g].row = p[g].row; break;
+        default:
+          if (int_sum(s, c)) {
+            t[g].bad |= p[g].bad | __builtin_add_overflow(t[g].isum, p[g].isum, &t[g].isum);
+          } else {
+            fo_nsum_add(&t[g].s, p[g].s.s);
+            t[g].s.c += p[g].s.c;
+            t[g].m += p[g].m;
+          }
+          break;
+        }
+      }
+    }
+  }
+}
+
+/* One pass over all rows, every chunk on the threads, folded in chunk
+ * order.  jobs and parts are the caller's (nc of each).  -1 when a text
+ * code is outside its dictionary. */
+static int fused_pass(const struct fctx *x, enum fused_pass pass, struct fjob *jobs, size_t nc,
+                      struct fo_gstat *st, struct fpart *best, int64_t *cnt, size_t *first) {
+  for (size_t c = 0; c < nc; c++) jobs[c].pass = pass;
+  chunks_run(fused_run, jobs, sizeof *jobs, nc);
+  for (size_t c = 0; c < nc; c++)
+    if (jobs[c].bad) return -1;
+  for (size_t c = 0; c < nc; c++) fused_fold(x, &jobs[c], st, best, cnt, first);
+  return 0;
+}
+
+/* ===== the key's range (int64, dates), on the chunks ===== */
+
+struct rjob { const struct frame_col *c; size_t lo, hi; int64_t min, max; };
+
+static int range_run(void *arg) {
+  struct rjob *r = arg;
+  const struct frame_col *c = r->c;
+  const uint8_t *na = c->na;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  if (c->type == FRAME_DATE) {
+    const int32_t *v = c->v.date;
+    for (size_t i = r->lo; i < r->hi; i++) {
+      if (na && na[i]) continue;
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  } else if (!na) {
+    const int64_t *v = c->v.i64;
+    for (size_t i = r->lo; i < r->hi; i++) {
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  } else {
+    const int64_t *v = c->v.i64;
+    for (size_t i = r->lo; i < r->hi; i++) {
+      if (na[i]) continue;
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  }
+  r->min = lo;
+  r->max = hi;
+  return 0;
+}
+
+/* Smallest value and span of an int64 or date key; span 0 when every value
+ * is missing.  -1 out of memory. */
+static int key_range(const struct frame_col *c, size_t n, int64_t *lo_out, uint64_t *span) {
+  size_t nc = chunks_count(n);
+  struct rjob *r = malloc(nc * sizeof *r);
+  if (!r) return -1;
+  for (size_t k = 0; k < nc; k++) r[k] = (struct rjob){c, n * k / nc, n * (k + 1) / nc, 0, 0};
+  chunks_run(range_run, r, sizeof *r, nc);
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t k = 0; k < nc; k++) {
+    lo = r[k].min < lo ? r[k].min : lo;
+    hi = r[k].max > hi ? r[k].max : hi;
+  }
+  free(r);
+  *lo_out = lo;
+  *span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+  return 0;
+}
+
+/* ===== the operation ===== */
+
+static int supported(const struct frameops_aggspec *a, const struct frame_col *c) {
+  switch (a->fn) {
+  case FRAMEOPS_COUNT: case FRAMEOPS_N: case FRAMEOPS_SUM: case FRAMEOPS_MEAN:
+  case FRAMEOPS_VAR: case FRAMEOPS_SD: case FRAMEOPS_FIRST: case FRAMEOPS_LAST:
+    return 1;
+  case FRAMEOPS_MIN: case FRAMEOPS_MAX:   /* text compares by string: the general path */
+    return c->type == FRAME_F64 || c->type == FRAME_I64 || c->type == FRAME_BOOL ||
+           c->type == FRAME_DATE;
+  default: return 0;
+  }
+}
+
+int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *const *cols,
+                       const struct frameops_aggspec *aggs, size_t naggs, size_t n,
+                       struct frame **out, char *err, size_t errlen) {
+  *out = NULL;
+  if (n == 0 || n >= UINT32_MAX) return 0;
+  for (size_t a = 0; a < naggs; a++)
+    if (!supported(&aggs[a], cols[a])) return 0;
+  struct fctx x = {key, 0, 0, 0, cols, aggs, naggs, NULL};
+  uint64_t span;
+  switch (key->type) {
+  case FRAME_CAT: span = key->dict->n; break;
+  case FRAME_BOOL: span = 2; break;
+  case FRAME_I64: case FRAME_DATE:
+    if (key_range(key, n, &x.lo, &span) != 0) return -1;
+    break;
+  default: return 0;
+  }
+  if (span > DIRECT_SPAN(n)) return 0;
+  x.span = (uint32_t)span;
+  x.S = span + 1;
+  size_t nc = chunks_count(n), S = x.S, per = naggs * sizeof(struct fpart) + sizeof(int64_t) +
+    sizeof(size_t);
+  if (S > FUSED_MAX_BYTES / per / nc) return 0;
+
+  struct fjob *jobs = malloc(nc * sizeof *jobs);
+  struct fpart *parts = malloc(nc * (naggs ? naggs : 1) * S * sizeof *parts);
+  int64_t *ccnt = malloc(nc * S * sizeof *ccnt), *cnt = calloc(S, sizeof *cnt);
+  size_t *cfirst = malloc(nc * S * sizeof *cfirst), *first = malloc(S * sizeof *first);
+  struct fo_gstat *st = calloc((naggs ? naggs : 1) * S, sizeof *st);
+  struct fpart *best = malloc((naggs ? naggs : 1) * S * sizeof *best);
+  struct fo_gstat *ost = NULL;
+  size_t *rep = NULL, *slot = NULL, *pick = NULL;
+  struct fo_key kk = {0};
+  struct frame *o = NULL;
+  int rc = -1, msg = 0;
+  if (!jobs || !parts || !ccnt || !cnt || !cfirst || !first || !st || !best) goto done;
+  x.st = st;
+  for (size_t g = 0; g < S; g++) first[g] = FO_NONE;
+  for (size_t q = 0; q < naggs * S; q++) best[q] = (struct fpart){.row = FO_NONE};
+  for (size_t c = 0; c < nc; c++)
+    jobs[c] = (struct fjob){&x, FP_FIRST, n * c / nc, n * (c + 1) / nc, parts + c * naggs * S,
+                            ccnt + c * S, cfirst + c * S, 0};
+
+  if (fused_pass(&x, FP_FIRST, jobs, nc, st, best, cnt, first) != 0) { rc = 0; goto done; }
+  int sq = 0;
+  for (size_t a = 0; a < naggs; a++)
+    if (cols[a] && has_mean(aggs[a].fn)) {
+      fo_stream_means(st + a * S, S);
+      sq |= aggs[a].fn != FRAMEOPS_MEAN;
+    }
+  if (sq) fused_pass(&x, FP_SQ, jobs, nc, st, best, cnt, first);
+
+  /* the groups: slots with rows, sorted by key value (missing last) */
+  size_t ng = 0;
+  for (size_t g = 0; g < S; g++) ng += cnt[g] > 0;
+  size_t ng1 = ng ? ng : 1;
+  rep = malloc(ng1 * sizeof *rep);
+  slot = malloc(S * sizeof *slot);
+  pick = malloc(ng1 * sizeof *pick);
+  ost = malloc(ng1 * sizeof *ost);
+  if (!rep || !slot || !pick || !ost || fo_key_init(&kk, key, 0) != 0) goto done;
+  ng = 0;
+  for (size_t g = 0; g < S; g++)
+    if (cnt[g]) rep[ng++] = first[g];
+  if (fo_sort_idx(rep, ng, &kk, 1) != 0) goto done;
+  if (!(o = frame_new())) goto done;
+  o->nrow = ng;
+  struct frame_col *kc = frame_col_take(key, rep, ng, NULL);
+  if (!kc || frame_add(o, kc) != 0) { frame_col_free(kc); goto done; }
+  /* each output group's slot: the slot of its first row */
+  for (size_t g = 0; g < ng; g++) {
+    uint32_t k1[1];
+    block_slots(&x, rep[g], rep[g] + 1, k1);
+    slot[g] = k1[0];
+  }
+  for (size_t a = 0; a < naggs; a++) {
+    const struct frame_col *c = cols[a];
+    struct frame_col *oc;
+    if (!c) {
+      oc = fo_col_alloc(aggs[a].name, FRAME_I64, ng, NULL);
+      for (size_t g = 0; oc && g < ng; g++) oc->v.i64[g] = cnt[slot[g]];
+    } else if (aggs[a].fn == FRAMEOPS_MIN || aggs[a].fn == FRAMEOPS_MAX ||
+               aggs[a].fn == FRAMEOPS_FIRST || aggs[a].fn == FRAMEOPS_LAST) {
+      for (size_t g = 0; g < ng; g++) pick[g] = best[a * S + slot[g]].row;
+      oc = fo_take(c, pick, ng, aggs[a].name, NA_CALC);
+    } else {
+      for (size_t g = 0; g < ng; g++) ost[g] = st[a * S + slot[g]];
+      oc = fo_stream_finish(&aggs[a], c, ost, ng, err, errlen);
+      if (!oc) { msg = 1; goto done; }
+    }
+    if (!oc || frame_add(o, oc) != 0) { frame_col_free(oc); goto done; }
+  }
+  rc = 1;
+done:
+  fo_key_free(&kk);
+  free(jobs); free(parts); free(ccnt); free(cnt); free(cfirst); free(first); free(st);
+  free(best); free(ost); free(rep); free(slot); free(pick);
+  if (rc == 1) { *out = o; return 1; }
+  frame_free(o);
+  if (msg) return 1;   /* *out NULL, err written */
+  return rc;
+}
