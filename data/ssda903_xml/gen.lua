@@ -14,6 +14,13 @@ if not (dir and prefix and out) then
   return 2
 end
 local n, skipped = require("csc.ssda903.xml").write_from_csv(dir, prefix, out)
+-- The XML of a synthetic return is synthetic: when the CSV extracts carry the
+-- synthetic-data mark of csceval's generators, so does the XML (lua/csc/synthetic.lua)
+local from = require("csc.data").mark_of(dir)
+if from then
+  require("csc.synthetic").write(out, { generator = "data/ssda903_xml/gen.lua",
+    note = "the XML form of synthetic SSDA903 extracts (" .. (from.generator or "a csceval generator") .. ")" })
+end
 print(string.format("wrote %s (%d children)%s", out, n, #skipped > 0 and ("; not in the XML layout, so not written: "
   .. table.concat(skipped, ", ")) or ""))
 return 0

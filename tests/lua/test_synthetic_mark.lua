@@ -189,3 +189,27 @@ H.case("the cache folder: one rule for cache: paths and tests/bench/scale.sh", f
   h:close()
   H.ok(s:find("the input national (" .. dir .. "/nocache/national/national_10m.csv) is not here", 1, true), s)
 end)
+
+-- data/ssda903_xml/gen.lua reads its arguments from `arg`
+local function xml_gen(...)
+  local saved = arg
+  arg = { ... }
+  local ok, rc = pcall(H.run_script, "data/ssda903_xml/gen.lua")
+  arg = saved
+  if not ok then error(rc, 0) end
+  return rc
+end
+
+H.case("the SSDA903 XML writer marks its XML when the CSV extracts carry the mark, and only then", function()
+  local out = dir .. "/2017.xml"
+  H.eq(xml_gen("data/derby_care_leavers", "2017-", out), 0)
+  local m = synthetic.read(out, sys.sha256_file(out))
+  H.ok(m and m.generator == "data/ssda903_xml/gen.lua" and not m.changed, "the XML of marked extracts is marked")
+  local plain = dir .. "/plain903"
+  sys.mkdirs(plain)
+  for _, t in ipairs({ "header", "episodes", "oc3" }) do
+    assert(sys.write_atomic(plain .. "/2017-" .. t .. ".csv", sys.read("data/derby_care_leavers/2017-" .. t .. ".csv")))
+  end
+  H.eq(xml_gen(plain, "2017-", dir .. "/plain.xml"), 0)
+  H.eq(sys.kind(dir .. "/plain.xml.csceval.json"), nil)
+end)
