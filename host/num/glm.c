@@ -441,15 +441,15 @@ static double start_block(const struct pass *p, size_t i0, size_t m, double *eta
   return dev;
 }
 
-/* eta = offset + X b for rows i0..i0+m-1, asking for the rows ahead. */
 /* Converted blocks of int64 columns that a pass keeps from the linear
  * predictor for the weighted QR of the same block (up to CONV_KEEP columns
  * of designs with up to CONV_K terms; others are converted again). */
 #define CONV_KEEP 8
 #define CONV_K 64
 
-/* xb (NULL: none kept): xb[j] is set to column j's converted block when it
- * was kept in keep[], else NULL. */
+/* eta = offset + X b for rows i0..i0+m-1, asking for the rows ahead.  xb
+ * (NULL: none kept): xb[j] is set to column j's converted block when it was
+ * kept in keep[], else NULL. */
 static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta,
                           const double **xb, double (*keep)[QR_BLOCK]) {
   double cv[QR_BLOCK];
