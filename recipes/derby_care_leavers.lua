@@ -23,7 +23,7 @@ return {
     type = "benchmark",
     authority = 831,
     authority_name = "Derby",
-    neighbours = { input = "neighbours", code_column = "LA num", model = "2021 statistical neighbours" },
+    neighbours = { input = "neighbours" },   -- code column and model: data/neighbour_groupings.csv
     years = { from = 2015, to = 2025 },
     measures = {
       { name = "base", label = "Care leavers aged 19-21 (number)", input = "lait", lait = "NoCareLeavers", digits = 0 },

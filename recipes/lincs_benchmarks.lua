@@ -23,7 +23,7 @@ return {
     type = "benchmark",
     authority = 925,
     authority_name = "Lincolnshire",
-    neighbours = { input = "neighbours", code_column = "LA num", model = "2021 statistical neighbours" },
+    neighbours = { input = "neighbours" },   -- code column and model: data/neighbour_groupings.csv
     years = { from = 2013, to = 2025 },
     measures = {
       {

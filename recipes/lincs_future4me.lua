@@ -74,17 +74,11 @@ return {
     reference = "RR1029",   -- the report (data/reports.csv)
     tables = { "Table 1" },
   },
-  data_note = "The recipe's own input files (data/lincs_future4me/) are synthetic, made by "
-    .. "data/lincs_future4me/gen.lua to match Table 1 and the text, so agreement with the report on them is by "
-    .. "construction, not a finding; the Data table shows whether this run read them or files given with --data. "
-    .. "The real records are the bespoke "
-    .. "Future4Me dataset built by Lincolnshire County Council from its Youth Offending Service and Children's "
-    .. "Services records (young people supported by Future4Me, and historical cases who would have been eligible), "
-    .. "held by the council and analysed by Ecorys. With that dataset as two files, one row per young person "
-    .. "(person_id, group as Future4Me or comparator, date_of_birth, start_date) and one row per recorded offence "
-    .. "(person_id, offence_date, offence_type as violent, drugs or other): "
-    .. "`csceval run recipes/lincs_future4me.lua --data people=PATH --data offences=PATH` "
-    .. "(docs/recipes/lincs_future4me.md).",
+  -- the report shows which inputs are synthetic, their generator, the real
+  -- records and their columns (data/datasets.csv), and the --data command
+  data_note = "The synthetic files were made to match Table 1 and the text. The real Future4Me dataset, which "
+    .. "Ecorys analysed, covers the young people Future4Me supported and historical cases who would have been "
+    .. "eligible (docs/recipes/lincs_future4me.md).",
 
   inputs = {
     people = { dataset = "lincs_future4me_people" },

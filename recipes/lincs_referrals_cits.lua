@@ -68,7 +68,7 @@ return {
     effect_at = 2020,
     lag = 1,
     select = {
-      neighbours = { input = "neighbours", code_column = "LA num" },
+      neighbours = { input = "neighbours" },   -- the groupings input (data/neighbour_groupings.csv)
       -- itsamatch's rule (every p > 0.05) is shown for each neighbour, but the
       -- five nearest by distance are used: see the limitations.
       method = "distance",

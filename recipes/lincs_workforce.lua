@@ -26,7 +26,7 @@ return {
     type = "benchmark",
     authority = 925,
     authority_name = "Lincolnshire",
-    neighbours = { input = "neighbours", code_column = "LA num", model = "2021 statistical neighbours" },
+    neighbours = { input = "neighbours" },   -- code column and model: data/neighbour_groupings.csv
     -- the workforce census counts at 30 September: 2017 = the year to 30 September 2017
     years = { from = 2017, to = 2025, ending = "30 September" },
     measures = {

@@ -34,16 +34,10 @@ return {
     reference = "RR1030",   -- the report (data/reports.csv)
     tables = { "Table 3", "Table 8", "Table 9", "Table 10" },
   },
-  data_note = "The recipe's own input files (data/nwd_back_on_track/) are synthetic, made by "
-    .. "data/nwd_back_on_track/gen.lua to match every figure of Tables 3, 8, 9 and 10, so agreement with those "
-    .. "tables on them is by construction, not a finding; the Data table shows whether this run read them or "
-    .. "files given with --data. The real records are North Yorkshire County Council's pupil-level school census extract for 2013/14 to "
-    .. "2018/19 linked to the Back on Track cohort list, held by the council and shared with the evaluators "
-    .. "(NatCen) under a data-sharing agreement. With that extract as one row per pupil (columns cohort, "
-    .. "back_on_track, ncyear_pre, gender, sen as N/K/E, fsm, ua_pre, fx_pre, px_pre, ua_post, fx_post) and the "
-    .. "Year 8 totals by year (academic_year, year8_pupils, ua_sessions): "
-    .. "`csceval run recipes/nwd_back_on_track.lua --data pupils=PATH --data year8=PATH` "
-    .. "(docs/recipes/nwd_back_on_track.md).",
+  -- the report shows which inputs are synthetic, their generator, the real
+  -- records and their columns (data/datasets.csv), and the --data command
+  data_note = "The synthetic files were made to match every figure of Tables 3, 8, 9 and 10; the real extract "
+    .. "was shared with NatCen under a data-sharing agreement (docs/recipes/nwd_back_on_track.md).",
 
   inputs = {
     pupils = { dataset = "nwd_back_on_track_pupils" },

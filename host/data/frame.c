@@ -2,12 +2,13 @@
  * Pure C, no Lua.  Every allocation failure is returned, never aborted on,
  * so bindings can turn it into a recipe error. */
 #include "frame.h"
-#include "mem.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "mem.h"
 
 /* ===== dictionaries ===== */
 

@@ -55,7 +55,6 @@ struct fjob {
   size_t lo, hi;
   struct fpart *p;      /* naggs x S */
   int64_t *cnt;         /* S: rows (FP_FIRST) */
-  size_t *first;        /* S: first row, FO_NONE for none (FP_FIRST) */
   int bad;              /* a text code outside its dictionary */
 };
 
@@ -119,6 +118,32 @@ static int64_t int_value(const struct frame_col *c, size_t i) {
   }
 }
 
+/* The exact int64 (or bool) sums of rows b0..b1-1 into p[slot].isum, with
+ * p[slot].bad set where a partial sum overflowed.  Overflow is rare, so the
+ * block first runs with one flag for all its rows; if that is set, the
+ * block's adds (which wrap) are taken back and it runs again flagging each
+ * slot, as the general path does. */
+#define ISUM_LOOP(V, BODY)                                                             \
+  do {                                                                                  \
+    if (!na) { for (size_t i = b0; i < b1; i++) { int64_t v = (V)[i]; BODY; } }        \
+    else { for (size_t i = b0; i < b1; i++) if (!na[i]) { int64_t v = (V)[i]; BODY; } } \
+  } while (0)
+#define ISUM_ALL(BODY)                                                                  \
+  do {                                                                                  \
+    if (c->type == FRAME_BOOL) ISUM_LOOP(c->v.b, BODY);                                 \
+    else ISUM_LOOP(c->v.i64, BODY);                                                     \
+  } while (0)
+
+static void isum_block(const struct frame_col *c, size_t b0, size_t b1, const uint32_t *k,
+                       struct fpart *p) {
+  const uint8_t *na = c->na;
+  int ovf = 0;
+  ISUM_ALL(ovf |= __builtin_add_overflow(p[k[i - b0]].isum, v, &p[k[i - b0]].isum));
+  if (!ovf) return;
+  ISUM_ALL(p[k[i - b0]].isum = (int64_t)((uint64_t)p[k[i - b0]].isum - (uint64_t)v));
+  ISUM_ALL(struct fpart *t = &p[k[i - b0]]; t->bad |= __builtin_add_overflow(t->isum, v, &t->isum));
+}
+
 /* Aggregate a over rows b0..b1-1 (slots k) into its partials p (S of them). */
 static void block_agg(const struct fctx *x, enum fused_pass pass, size_t a, size_t b0, size_t b1,
                       const uint32_t *k, struct fpart *p) {
@@ -139,12 +164,7 @@ static void block_agg(const struct fctx *x, enum fused_pass pass, size_t a, size
     break;
   case FRAMEOPS_SUM: case FRAMEOPS_MEAN: case FRAMEOPS_VAR: case FRAMEOPS_SD:
     if (int_sum(s, c)) {
-      for (size_t i = b0; i < b1; i++) {
-        if (c->na && c->na[i]) continue;
-        struct fpart *t = &p[k[i - b0]];
-        int64_t v = c->type == FRAME_BOOL ? c->v.b[i] : c->v.i64[i];
-        t->bad |= __builtin_add_overflow(t->isum, v, &t->isum);
-      }
+      isum_block(c, b0, b1, k, p);
     } else {
       FO_EACH_VALUE(c, b0, b1, struct fpart *t = &p[k[i - b0]]; fo_nsum_add(&t->s, x); t->m++);
     }
@@ -183,16 +203,12 @@ static int fused_run(void *arg) {
   uint32_t k[FUSED_BLOCK];
   for (size_t q = 0; q < x->naggs * S; q++) j->p[q] = (struct fpart){.row = FO_NONE};
   if (j->pass == FP_FIRST)
-    for (size_t g = 0; g < S; g++) { j->cnt[g] = 0; j->first[g] = FO_NONE; }
+    for (size_t g = 0; g < S; g++) j->cnt[g] = 0;
   for (size_t b0 = j->lo; b0 < j->hi; b0 += FUSED_BLOCK) {
     size_t b1 = j->hi - b0 < FUSED_BLOCK ? j->hi : b0 + FUSED_BLOCK;
     if (block_slots(x, b0, b1, k) != 0) { j->bad = 1; return 0; }
     if (j->pass == FP_FIRST)
-      for (size_t i = b0; i < b1; i++) {
-        uint32_t g = k[i - b0];
-        if (j->first[g] == FO_NONE) j->first[g] = i;
-        j->cnt[g]++;
-      }
+      for (size_t i = b0; i < b1; i++) j->cnt[k[i - b0]]++;
     for (size_t a = 0; a < x->naggs; a++) {
       enum frameops_agg fn = x->aggs[a].fn;
       if (j->pass == FP_SQ && fn != FRAMEOPS_VAR && fn != FRAMEOPS_SD) continue;
@@ -214,13 +230,10 @@ static int better(const struct frameops_aggspec *s, const struct frame_col *c,
 
 /* Fold one chunk into the totals: st (sums) and best (rows), naggs x S. */
 static void fused_fold(const struct fctx *x, const struct fjob *j, struct fo_gstat *st,
-                       struct fpart *best, int64_t *cnt, size_t *first) {
+                       struct fpart *best, int64_t *cnt) {
   size_t S = x->S;
   if (j->pass == FP_FIRST)
-    for (size_t g = 0; g < S; g++) {
-      cnt[g] += j->cnt[g];
-      if (first[g] == FO_NONE) first[g] = j->first[g];
-    }
+    for (size_t g = 0; g < S; g++) cnt[g] += j->cnt[g];
   for (size_t a = 0; a < x->naggs; a++) {
     const struct frameops_aggspec *s = &x->aggs[a];
     const struct frame_col *c = x->cols[a];
@@ -258,12 +271,12 @@ static void fused_fold(const struct fctx *x, const struct fjob *j, struct fo_gst
  * order.  jobs and parts are the caller's (nc of each).  -1 when a text
  * code is outside its dictionary. */
 static int fused_pass(const struct fctx *x, enum fused_pass pass, struct fjob *jobs, size_t nc,
-                      struct fo_gstat *st, struct fpart *best, int64_t *cnt, size_t *first) {
+                      struct fo_gstat *st, struct fpart *best, int64_t *cnt) {
   for (size_t c = 0; c < nc; c++) jobs[c].pass = pass;
   chunks_run(fused_run, jobs, sizeof *jobs, nc);
   for (size_t c = 0; c < nc; c++)
     if (jobs[c].bad) return -1;
-  for (size_t c = 0; c < nc; c++) fused_fold(x, &jobs[c], st, best, cnt, first);
+  for (size_t c = 0; c < nc; c++) fused_fold(x, &jobs[c], st, best, cnt);
   return 0;
 }
 
@@ -362,7 +375,7 @@ int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *cons
   struct fjob *jobs = malloc(nc * sizeof *jobs);
   struct fpart *parts = malloc(nc * (naggs ? naggs : 1) * S * sizeof *parts);
   int64_t *ccnt = malloc(nc * S * sizeof *ccnt), *cnt = calloc(S, sizeof *cnt);
-  size_t *cfirst = malloc(nc * S * sizeof *cfirst), *first = malloc(S * sizeof *first);
+  size_t *first = malloc(S * sizeof *first);
   struct fo_gstat *st = calloc((naggs ? naggs : 1) * S, sizeof *st);
   struct fpart *best = malloc((naggs ? naggs : 1) * S * sizeof *best);
   struct fo_gstat *ost = NULL;
@@ -370,22 +383,33 @@ int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *cons
   struct fo_key kk = {0};
   struct frame *o = NULL;
   int rc = -1, msg = 0;
-  if (!jobs || !parts || !ccnt || !cnt || !cfirst || !first || !st || !best) goto done;
+  if (!jobs || !parts || !ccnt || !cnt || !first || !st || !best) goto done;
   x.st = st;
   for (size_t g = 0; g < S; g++) first[g] = FO_NONE;
   for (size_t q = 0; q < naggs * S; q++) best[q] = (struct fpart){.row = FO_NONE};
   for (size_t c = 0; c < nc; c++)
     jobs[c] = (struct fjob){&x, FP_FIRST, n * c / nc, n * (c + 1) / nc, parts + c * naggs * S,
-                            ccnt + c * S, cfirst + c * S, 0};
+                            ccnt + c * S, 0};
 
-  if (fused_pass(&x, FP_FIRST, jobs, nc, st, best, cnt, first) != 0) { rc = 0; goto done; }
+  if (fused_pass(&x, FP_FIRST, jobs, nc, st, best, cnt) != 0) { rc = 0; goto done; }
+  /* each group's first row: rows in order until every group has one (all
+   * within the first few blocks, unless a group first appears late) */
+  size_t need = 0;
+  for (size_t g = 0; g < S; g++) need += cnt[g] > 0;
+  for (size_t b0 = 0; need && b0 < n; b0 += FUSED_BLOCK) {
+    uint32_t k[FUSED_BLOCK];
+    size_t b1 = n - b0 < FUSED_BLOCK ? n : b0 + FUSED_BLOCK;
+    block_slots(&x, b0, b1, k);
+    for (size_t i = b0; need && i < b1; i++)
+      if (first[k[i - b0]] == FO_NONE) first[k[i - b0]] = i, need--;
+  }
   int sq = 0;
   for (size_t a = 0; a < naggs; a++)
     if (cols[a] && has_mean(aggs[a].fn)) {
       fo_stream_means(st + a * S, S);
       sq |= aggs[a].fn != FRAMEOPS_MEAN;
     }
-  if (sq) fused_pass(&x, FP_SQ, jobs, nc, st, best, cnt, first);
+  if (sq) fused_pass(&x, FP_SQ, jobs, nc, st, best, cnt);
 
   /* the groups: slots with rows, sorted by key value (missing last) */
   size_t ng = 0;
@@ -430,7 +454,7 @@ int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *cons
   rc = 1;
 done:
   fo_key_free(&kk);
-  free(jobs); free(parts); free(ccnt); free(cnt); free(cfirst); free(first); free(st);
+  free(jobs); free(parts); free(ccnt); free(cnt); free(first); free(st);
   free(best); free(ost); free(rep); free(slot); free(pick);
   if (rc == 1) { *out = o; return 1; }
   frame_free(o);

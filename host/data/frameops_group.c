@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "chunks.h"
+#include "mem.h"
 
 static const char *const agg_names[FRAMEOPS_NAGG] = {
   "count", "n", "sum", "mean", "sd", "var", "min", "max",
@@ -499,7 +500,7 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
   struct fo_groups gs;
   int have_gs = 0;
   struct grouping gr = {0, NULL, NULL, NULL};
-  size_t *gid = malloc(n1 * sizeof *gid), *pos = NULL, *fill = NULL, *pick = NULL;
+  size_t *gid = mem_alloc_large(n1 * sizeof *gid), *pos = NULL, *fill = NULL, *pick = NULL;
   double *xs = NULL;
   uint64_t *us = NULL;
   struct frame *o = NULL;
@@ -538,7 +539,7 @@ struct frame *frameops_aggregate(const struct frame *f, const char *const *keys,
     ok = gr.rep && gr.start && pos && st;
   }
   if (ok && need_list) {
-    gr.list = malloc(n1 * sizeof *gr.list);
+    gr.list = mem_alloc_large(n1 * sizeof *gr.list);
     fill = malloc(ng1 * sizeof *fill);
     pick = malloc(ng1 * sizeof *pick);
     xs = malloc(n1 * sizeof *xs);

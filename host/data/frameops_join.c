@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "chunks.h"
+#include "mem.h"
 
 static int keys_compatible(enum frame_type a, enum frame_type b) {
   if (a == b) return 1;
@@ -377,7 +378,8 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
   const char **names = calloc(nco ? nco : 1, sizeof *names);
   char **owned = calloc(nco ? nco : 1, sizeof *owned);
   struct fo_key *kl = calloc(nkeys, sizeof *kl), *kr = calloc(nkeys, sizeof *kr);
-  size_t *rgid = malloc((nr ? nr : 1) * sizeof *rgid), *lg = malloc((nl ? nl : 1) * sizeof *lg);
+  size_t *rgid = mem_alloc_large((nr ? nr : 1) * sizeof *rgid);
+  size_t *lg = mem_alloc_large((nl ? nl : 1) * sizeof *lg);
   size_t *start = NULL, *fill = NULL, *list = NULL, *lidx = NULL, *ridx = NULL;
   struct fo_groups gs;
   int have_gs = 0, msg = 0;
@@ -453,8 +455,8 @@ struct frame *frameops_join(const struct frame *left, const struct frame *right,
     ok = 0, msg = 1;
   }
   if (ok) {
-    lidx = one_each ? NULL : malloc((m ? m : 1) * sizeof *lidx);
-    ridx = malloc((m ? m : 1) * sizeof *ridx);
+    lidx = one_each ? NULL : mem_alloc_large((m ? m : 1) * sizeof *lidx);
+    ridx = mem_alloc_large((m ? m : 1) * sizeof *ridx);
     ok = (one_each || lidx) && ridx;
   }
   if (ok && one_each) {   /* result row i is left row i */

@@ -442,8 +442,18 @@ static double start_block(const struct pass *p, size_t i0, size_t m, double *eta
 }
 
 /* eta = offset + X b for rows i0..i0+m-1, asking for the rows ahead. */
-static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta) {
+/* Converted blocks of int64 columns that a pass keeps from the linear
+ * predictor for the weighted QR of the same block (up to CONV_KEEP columns
+ * of designs with up to CONV_K terms; others are converted again). */
+#define CONV_KEEP 8
+#define CONV_K 64
+
+/* xb (NULL: none kept): xb[j] is set to column j's converted block when it
+ * was kept in keep[], else NULL. */
+static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta,
+                          const double **xb, double (*keep)[QR_BLOCK]) {
   double cv[QR_BLOCK];
+  size_t nkeep = 0;
   const size_t n = p->n;
   if (p->off != NULL)
     memcpy(eta, p->off + i0, m * sizeof *eta);
@@ -458,7 +468,9 @@ static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta
       continue;
     }
     col_prefetch(&p->X[j], n, i0, m);
-    const double *xj = col_block(&p->X[j], p->small[j], i0, m, cv);
+    int kept = xb != NULL && p->X[j].f64 == NULL && nkeep < CONV_KEEP;
+    const double *xj = col_block(&p->X[j], p->small[j], i0, m, kept ? keep[nkeep++] : cv);
+    if (xb != NULL) xb[j] = kept ? xj : NULL;
     for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + ld2(xj + i) * bj);
     for (; i < m; i++) eta[i] += xj[i] * p->b[j];
   }
@@ -566,7 +578,10 @@ static int irls_chunk(void *arg) {
   const v2 one = splat(1), zero = splat(0);
   struct qr_acc *q = pt->q;
   double me[QR_BLOCK], sw[QR_BLOCK], *zc = q->blk + k * B, dev = 0;
-  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK], cv[QR_BLOCK];
+  double eb[QR_BLOCK], mb[QR_BLOCK], rb[QR_BLOCK], cv[QR_BLOCK], keep[CONV_KEEP][QR_BLOCK];
+  const double *xbuf[CONV_K], **xb = k <= CONV_K ? xbuf : NULL;
+  if (xb != NULL)
+    for (size_t j = 0; j < k; j++) xb[j] = NULL;
   if (p->qr) qr_reset(q);
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += B) {
     size_t m = pt->hi - i0 < B ? pt->hi - i0 : B, i;
@@ -577,7 +592,7 @@ static int irls_chunk(void *arg) {
     if (p->start) {
       dev += start_block(p, i0, m, eta, mu, me);
     } else {
-      linpred_block(p, i0, m, eta);
+      linpred_block(p, i0, m, eta, xb, keep);
       linkinv_block(p->link, eta, mu, me, m);
       if (p->binary) {
         dev += binary_dev(y, mu, m);
@@ -606,7 +621,9 @@ static int irls_chunk(void *arg) {
     }
     for (size_t j = 0; j < k; j++) {
       if (p->start) col_prefetch(&p->X[j], n, i0, m);   /* else read just above */
-      qr_put_shift(q, j, col_block(&p->X[j], p->small[j], i0, m, cv), sw, p->shift[j], p->scale[j], m);
+      const double *xj = xb != NULL && xb[j] != NULL ? xb[j]
+                                                     : col_block(&p->X[j], p->small[j], i0, m, cv);
+      qr_put_shift(q, j, xj, sw, p->shift[j], p->scale[j], m);
     }
     qr_absorb(q, m);
   }

@@ -317,8 +317,8 @@ function M.text(idx, e)
   local codes = {}
   for _, n in ipairs(e.sn[2021] or {}) do codes[#codes + 1] = n.code end
   if #codes > 0 then
-    add(string.format("  in a recipe: treated = %s; neighbours: select = { neighbours = { input = \"neighbours\", "
-      .. "code_column = \"LA num\" } }", e.code))
+    add(string.format("  in a recipe: treated = %s; neighbours: select = { neighbours = { input = \"neighbours\" } }, "
+      .. "with inputs.neighbours = { dataset = \"statistical_neighbours_2021\" }", e.code))
   end
   return table.concat(out, "\n") .. "\n"
 end

@@ -214,6 +214,7 @@ function M.load(path, opts)
   -- files beside the recipe
   require("csc.sources").fill(spec.source)
   require("csc.sources").fill_inputs(spec.inputs)
+  require("csc.sources").fill_neighbours(spec.design, spec.inputs)
   require("csc.published").load_files(spec.published, util.dirname(path))
   local map = srcmap.build(src)
   local r = { path = path, spec = spec, map = map, source = src, sha256 = sys.sha256(src), env = env }

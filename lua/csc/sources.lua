@@ -12,6 +12,13 @@
 --      neighbours = { dataset = "statistical_neighbours_2021" },
 --    and takes those fields from here, so a data set's provenance is written
 --    once however many recipes read it.
+--  * which of those data sets are statistical-neighbour groupings, in
+--    data/neighbour_groupings.csv (dataset, code_column: the column of the
+--    authority's code, model: the model's name in reports).  A design that
+--    names a groupings input,
+--      neighbours = { input = "neighbours" },
+--    takes the file's code column and model name from here, so the layout
+--    of the groupings file is written once, not in every recipe.
 -- A field the recipe gives itself wins; a name not in the file leaves the
 -- recipe as written (the recipe schema then says what is missing).
 -- @module csc.sources
@@ -24,10 +31,12 @@ local M = {}
 --- The catalogue files (csc.util.data_path).
 M.reports_path = util.data_path("reports.csv")
 M.datasets_path = util.data_path("datasets.csv")
+M.groupings_path = util.data_path("neighbour_groupings.csv")
 
 local REPORT_FIELDS = { "reference", "report", "authors", "publisher", "year", "file", "url" }
 local DATASET_FIELDS = { "name", "path", "description", "columns", "types", "record_level", "synthetic",
   "generator", "real_data" }
+local GROUPING_FIELDS = { "dataset", "code_column", "model" }
 local cache = {}
 
 -- The records of catalogue `path` with columns `fields` (the first is the
@@ -115,6 +124,39 @@ function M.fill_inputs(inputs)
       if rec then fill_from(inp, rec, { table.unpack(DATASET_FIELDS, 2) }) end
     end
   end
+end
+
+--- The statistical-neighbour groupings: data set name -> record.
+---@return table<string, table>
+function M.groupings()
+  return catalogue(M.groupings_path, GROUPING_FIELDS, function(_, v) return v end)
+end
+
+--- Fill a design's statistical neighbours that name a groupings input
+-- ({input = "..."}, whose data set, or the file at its path, is in
+-- data/neighbour_groupings.csv):
+-- design.neighbours (the benchmark design) gets the code column and the
+-- model's name, design.select.neighbours (cits) the code column.
+---@param design any the recipe's design field
+---@param inputs any the recipe's inputs field
+function M.fill_neighbours(design, inputs)
+  if type(design) ~= "table" or type(inputs) ~= "table" then return end
+  local function fill(nb, fields)
+    if type(nb) ~= "table" or type(nb.input) ~= "string" then return end
+    local inp = inputs[nb.input]
+    if type(inp) ~= "table" then return end
+    local rec = type(inp.dataset) == "string" and M.groupings()[inp.dataset]
+    if not rec and type(inp.path) == "string" then
+      -- an input that gives the path of a listed groupings file
+      for name, g in pairs(M.groupings()) do
+        local ds = M.datasets()[name]
+        if ds and ds.path == inp.path then rec = g end
+      end
+    end
+    if rec then fill_from(nb, rec, fields) end
+  end
+  fill(design.neighbours, { "code_column", "model" })
+  if type(design.select) == "table" then fill(design.select.neighbours, { "code_column" }) end
 end
 
 return M

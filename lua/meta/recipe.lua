@@ -353,10 +353,10 @@
 ---@field where? string filter expression for the numerator rows, e.g. category == "..."
 
 ---@class csc.Design.Benchmark.Neighbours
----@field code_column string
+---@field code_column string the groupings file's authority-code column (from data/neighbour_groupings.csv when the input is a file listed there)
 ---@field columns? string[]
----@field input string
----@field model? string
+---@field input string the statistical-neighbour groupings input
+---@field model? string the groupings model's name in the report (from data/neighbour_groupings.csv when the input is a file listed there)
 ---@field name_column? string the column of authority names (default "LA Name" or "la_name" when the file has one)
 
 ---@class csc.Design.Benchmark.Years
@@ -700,7 +700,7 @@
 ---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
 
 ---@class csc.Design.Cits.Select.Neighbours
----@field code_column string
+---@field code_column string the groupings file's authority-code column (from data/neighbour_groupings.csv when the input is a file listed there)
 ---@field columns? string[]
 ---@field input string the statistical-neighbour groupings input
 

@@ -473,6 +473,16 @@ static void stratum_order(const struct match_spec *s, const size_t *rows, size_t
 
 /* ===== brute force: MatchIt's algorithms written plainly ===== */
 
+/* Covariate calipers given in data units (cal_std 0), checked plainly. */
+static int brute_cal_ok(const struct match_spec *s, size_t t, size_t c) {
+  for (size_t j = 0; j < s->ncal; j++) {
+    assert_true(s->cal_std != NULL && s->cal_std[j] == 0);
+    const double *x = s->cal_X + s->n * j;
+    if (!(fabs(x[c] - x[t]) <= s->cal_width[j])) return 0;
+  }
+  return 1;
+}
+
 /* nn_matchC: rounds over a scan of every control (no tree). */
 static void brute_maha(const struct match_spec *s, const size_t *ord, size_t n1, size_t *mm) {
   struct match_maha m;
@@ -492,6 +502,7 @@ static void brute_maha(const struct match_spec *s, const size_t *ord, size_t n1,
         for (size_t c = 0; c < n; c++) {
           if (s->treat[c] || used[c]) continue;
           if (s->exact && s->exact[c] != s->exact[t]) continue;
+          if (!brute_cal_ok(s, t, c)) continue;
           double d2 = match_maha_d2(&m, t, c, work);
           if (d2 < bd) { bd = d2; best = c; }   /* strict: first (lowest) row wins ties */
         }
@@ -509,6 +520,7 @@ static void brute_maha(const struct match_spec *s, const size_t *ord, size_t n1,
         for (size_t c = 0; c < n; c++) {
           if (s->treat[c] || used[c]) continue;
           if (s->exact && s->exact[c] != s->exact[t]) continue;
+          if (!brute_cal_ok(s, t, c)) continue;
           double d2 = match_maha_d2(&m, t, c, work);
           if (d2 < bd) { bd = d2; best = c; }
         }
@@ -598,7 +610,8 @@ static void test_kd_equals_brute_force(void **state) {
  * widened pruning finds the true nearest); a covariate weight so large that
  * the coordinates overflow single precision (the tree then prunes nothing);
  * ratio 1, 3 and 10, where strata run out of controls (k > available); with
- * and without replacement and exact strata.  The in-place columns (xcol)
+ * and without replacement, exact strata, and a caliper on the tied integer
+ * covariate (eligibility that differs between duplicates' neighbours).  The in-place columns (xcol)
  * give the same sets, distances and weights as the copied matrix (X). */
 static void test_kd_compact_equals_brute_force(void **state) {
   (void)state;
@@ -624,7 +637,9 @@ static void test_kd_compact_equals_brute_force(void **state) {
   struct match_col xc[2] = {{NULL, icol}, {X + n, NULL}};
   double xw_big[2] = {1e78, 1};   /* coordinates beyond FLT_MAX */
   size_t ratios[3] = {1, 3, 10};
-  for (int variant = 0; variant < 4; variant++)
+  double cal_w = 1;
+  unsigned char cal_std = 0;
+  for (int variant = 0; variant < 5; variant++)
     for (int ri = 0; ri < 3; ri++)
       for (int repl = 0; repl < 2; repl++) {
         struct match_spec s;
@@ -635,6 +650,12 @@ static void test_kd_compact_equals_brute_force(void **state) {
         s.p = p;
         s.xweights = variant == 3 ? xw_big : NULL;
         s.exact = variant & 1 ? ex : NULL;
+        if (variant == 4) {   /* |difference| <= 1 on the integer covariate */
+          s.cal_X = X;
+          s.ncal = 1;
+          s.cal_width = &cal_w;
+          s.cal_std = &cal_std;
+        }
         s.ratio = ratios[ri];
         s.replace = repl;
         s.order = MATCH_DATA;

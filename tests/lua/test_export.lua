@@ -20,6 +20,27 @@ H.case("export: cohort filters are translated into R", function()
   local r, why = export.expr_r('year(dob) == 2010')
   H.eq(r, nil)
   H.eq(why, "the function year()")
+  -- != is csceval's as well as ~= (docs/expressions.md)
+  H.eq(export.expr_r('y != 2 and z % 2 == 0'), 'y != 2 & z %% 2 == 0')
+  r, why = export.expr_r('x in (1, 2)')
+  H.eq(r, nil)
+  H.eq(why, "in without a {...} list")
+end)
+
+H.case("export: R and Stata read an expression through one tokeniser (csc.export.expr)", function()
+  local tokens = require("csc.export.expr").tokens
+  local t = tokens([[`Number of children` >= 1e3 and name ~= "a\"b" or if_else(pi > x, 1, 0)]])
+  local kinds = {}
+  for i, k in ipairs(t) do kinds[i] = k.k .. (k.v and (":" .. k.v) or "") end
+  H.eq(kinds, { "col:Number of children", "op:>=", "num:1e3", "and", "col:name", "op:!=", 'str:a"b', "or",
+    "fn:if_else", "op:(", "pi", "op:>", "col:x", "op:,", "num:1", "op:,", "num:0", "op:)" })
+  H.eq(t[1].quoted, true)
+  H.eq(t[7].raw, 'a\\"b')
+  local none, why = tokens('a == "open')
+  H.eq(none, nil)
+  H.eq(why, "an unterminated text literal")
+  none, why = tokens("a @ b")
+  H.eq(why, "the symbol @")
 end)
 
 H.case("export: an unknown language and a language whose module is absent are usage errors", function()

@@ -176,6 +176,15 @@ local function fake_run(extra)
   return ctx, r, published, stamp
 end
 
+H.case("the synthetic-data notice names each input's generator, real data and the columns a real file needs", function()
+  local ctx, r, published, stamp = fake_run()
+  r.spec.inputs = { d = { generator = "data/gen.lua", real_data = "the council's file, held by the council.",
+    columns = { "g", "y" } } }
+  local md = report.markdown(ctx, r, published, stamp)
+  H.ok(md:find("The input d (made by `data/gen.lua`; the real data: the council's file, held by the council; "
+    .. "columns g, y) was generated to match the published descriptives", 1, true), md)
+end)
+
 H.case("report.md keeps its layout: every block then a blank line", function()
   local md = report.markdown(fake_run())
   H.eq(md, table.concat({

@@ -179,3 +179,24 @@ H.case("recipes cannot reach library metatables", function()
 end)
 
 sys.rmdir_flat(dir)
+
+H.case("a design naming a groupings input takes its code column and model from data/neighbour_groupings.csv", function()
+  local spec = recipe.load("recipes/lincs_workforce.lua").spec
+  H.eq(spec.design.neighbours.code_column, "LA num")
+  H.eq(spec.design.neighbours.model, "2021 statistical neighbours")
+  local cits = recipe.load("recipes/lincs_referrals_cits.lua").spec
+  H.eq(cits.design.select.neighbours.code_column, "LA num")
+  H.eq(cits.design.select.neighbours.model, nil)   -- not a field of select.neighbours
+  -- the recipe's own fields win; an input that is not a listed groupings file gets nothing
+  local fill = require("csc.sources").fill_neighbours
+  local d = { neighbours = { input = "nb", code_column = "code", model = "own" } }
+  fill(d, { nb = { dataset = "statistical_neighbours_2021" } })
+  H.eq(d.neighbours, { input = "nb", code_column = "code", model = "own" })
+  d = { neighbours = { input = "nb" } }
+  fill(d, { nb = { path = "other.csv" } })
+  H.eq(d.neighbours, { input = "nb" })
+  -- the groupings file named by its path, as `csceval new` writes it
+  d = { neighbours = { input = "nb" } }
+  fill(d, { nb = { path = require("csc.sources").datasets().statistical_neighbours_2021.path } })
+  H.eq(d.neighbours.code_column, "LA num")
+end)

@@ -185,7 +185,7 @@ local function cits_recipe(la)
       "    lag = 1,                      -- Newey-West lag for annual data\n",
       "    -- Comparators: the statistical neighbours whose pre-period level and\n"
         .. "    -- trend are closest (itsamatch's test is shown for each).\n",
-      "    select = {\n      neighbours = { input = \"neighbours\", code_column = \"LA num\" },\n"
+      "    select = {\n      neighbours = { input = \"neighbours\" },   -- the groupings input (data/neighbour_groupings.csv)\n"
         .. "      method = \"distance\",\n      n = 5,\n    },\n",
       OUTCOME,
       "    placebo = { units = \"all\", comparators_rule = \"rest\", statistic = \"t\" },\n",
@@ -223,7 +223,7 @@ local function benchmark_recipe(la)
       .. "authorities and England?", la.name),
     design = {
       string.format("    authority = %s,\n    authority_name = %q,\n", la.code, la.name),
-      "    neighbours = { input = \"neighbours\", code_column = \"LA num\", model = \"2021 statistical neighbours\" },\n",
+      "    neighbours = { input = \"neighbours\" },   -- code column and model: data/neighbour_groupings.csv\n",
       "    years = { from = \"2012/13\", to = \"2024/25\" },\n",
       "    measures = {\n      {\n        name = \"referral_rate\",\n        label = \"Referrals per 10,000 children\",\n"
         .. "        input = \"referrals\",\n        numerator = \"referral_count\",\n"

@@ -95,10 +95,10 @@ M.schema = S.record({
   authority = S.either({ S.integer(), S.string() }, { required = true, doc = "old_la_code of the authority" }),
   authority_name = S.string({ required = true }),
   neighbours = S.record({
-    input = S.string({ required = true }),
-    code_column = S.string({ required = true }),
+    input = S.string({ required = true, doc = "the statistical-neighbour groupings input" }),
+    code_column = S.string({ required = true, doc = "the groupings file's authority-code column (from data/neighbour_groupings.csv when the input is a file listed there)" }),
     columns = S.list(S.string()),
-    model = S.string(),
+    model = S.string({ doc = "the groupings model's name in the report (from data/neighbour_groupings.csv when the input is a file listed there)" }),
     name_column = S.string({ doc = "the column of authority names (default \"LA Name\" or \"la_name\" when the file has one)" }),
   }, { required = true }),
   years = S.record({

@@ -21,7 +21,7 @@ local code = S.either({ S.integer(), S.string() })
 local select_schema = S.record({
   neighbours = S.either({ S.record({
     input = S.string({ required = true, doc = "the statistical-neighbour groupings input" }),
-    code_column = S.string({ required = true }),
+    code_column = S.string({ required = true, doc = "the groupings file's authority-code column (from data/neighbour_groupings.csv when the input is a file listed there)" }),
     columns = S.list(S.string()),
   }), S.list(code) }, { pick = function(v) return type(v) == "table" and v[1] ~= nil and 2 or 1 end,
     doc = "the treated unit's statistical neighbours: {input, code_column, columns} (a groupings file) or a list of codes" }),

@@ -66,6 +66,7 @@
 local errors = require("csc.errors")
 local sys = require("host.sys")
 local util = require("csc.util")
+local tokens = require("csc.export.expr").tokens
 
 local M = {}
 
@@ -156,69 +157,49 @@ local R_FUNCS = { if_else = "ifelse", is_na = "is.na", abs = "abs", log = "log",
   sqrt = "sqrt", round = "round", floor = "floor", ceiling = "ceiling", ceil = "ceiling",
   min = "pmin", max = "pmax", year = "as.integer(format(%s, '%%Y'))" }
 
-function M.expr_r(expr)
-  local out, i, n = {}, 1, #expr
-  while i <= n do
-    local c = expr:sub(i, i)
-    if c:match("%s") then i = i + 1
-    elseif c == '"' or c == "'" then
-      local j, buf = i + 1, {}
-      while j <= n and expr:sub(j, j) ~= c do
-        if expr:sub(j, j) == "\\" then buf[#buf + 1] = expr:sub(j, j + 1); j = j + 2
-        else buf[#buf + 1] = expr:sub(j, j); j = j + 1 end
-      end
-      if j > n then return nil, "an unterminated text literal" end
-      out[#out + 1] = '"' .. table.concat(buf):gsub('"', '\\"') .. '"'
-      i = j + 1
-    elseif c == "`" then
-      local j = expr:find("`", i + 1, true)
-      if not j then return nil, "an unterminated `name`" end
-      out[#out + 1] = "`" .. expr:sub(i + 1, j - 1) .. "`"
-      i = j + 1
-    elseif c:match("%d") or (c == "." and expr:sub(i + 1, i + 1):match("%d")) then
-      local num = expr:match("^%d*%.?%d*[eE][%+%-]?%d+", i) or expr:match("^%d*%.?%d*", i)
-      out[#out + 1] = num
-      i = i + #num
-    elseif c:match("[%a_]") then
-      local word = expr:match("^[%w_]+", i)
-      i = i + #word
-      local nextc = expr:match("^%s*(.)", i)
-      if word == "and" then out[#out + 1] = "&"
-      elseif word == "or" then out[#out + 1] = "|"
-      elseif word == "not" then out[#out + 1] = "!"
-      elseif word == "true" then out[#out + 1] = "TRUE"
-      elseif word == "false" then out[#out + 1] = "FALSE"
-      elseif word == "in" then
-        out[#out + 1] = "%in%"
-        local s, e = expr:find("^%s*{", i)
-        if not s then return nil, "in without a {...} list" end
-        out[#out + 1] = "c("
-        i = e + 1
-        local close = expr:find("}", i, true)
-        if not close then return nil, "an unclosed in {...} list" end
-        local inner, why = M.expr_r(expr:sub(i, close - 1))
-        if not inner then return nil, why end
-        out[#out + 1] = inner .. ")"
-        i = close + 1
-      elseif nextc == "(" then
-        local f = R_FUNCS[word]
-        if not f then return nil, "the function " .. word .. "()" end
-        if f:find("%s", 1, true) then return nil, "the function " .. word .. "()" end
-        out[#out + 1] = f
-      elseif word == "pi" then out[#out + 1] = "pi"
-      else out[#out + 1] = word end
+local R_WORDS = { ["and"] = "&", ["or"] = "|", ["not"] = "!", ["true"] = "TRUE", ["false"] = "FALSE", pi = "pi" }
+local R_OPS = { ["//"] = "%/%", ["%"] = "%%", ["{"] = false, ["}"] = false }
+
+-- The R of tokens i..j (csc.export.expr), or nil and the reason.
+local function tokens_r(toks, i, j)
+  local out = {}
+  while i <= j do
+    local t = toks[i]
+    i = i + 1
+    if t.k == "str" then out[#out + 1] = '"' .. t.raw:gsub('"', '\\"') .. '"'
+    elseif t.k == "col" then out[#out + 1] = t.quoted and ("`" .. t.v .. "`") or t.v
+    elseif t.k == "num" then out[#out + 1] = t.v
+    elseif R_WORDS[t.k] then out[#out + 1] = R_WORDS[t.k]
+    elseif t.k == "in" then
+      -- x in {a, b}: x %in% c(a, b)
+      if not (toks[i] and toks[i].k == "op" and toks[i].v == "{") then return nil, "in without a {...} list" end
+      local close = i + 1
+      while toks[close] and not (toks[close].k == "op" and toks[close].v == "}") do close = close + 1 end
+      if not toks[close] then return nil, "an unclosed in {...} list" end
+      local inner, why = tokens_r(toks, i + 1, close - 1)
+      if not inner then return nil, why end
+      out[#out + 1] = "%in%"
+      out[#out + 1] = "c("
+      out[#out + 1] = inner .. ")"
+      i = close + 1
+    elseif t.k == "fn" then
+      local f = R_FUNCS[t.v]
+      if not f or f:find("%s", 1, true) then return nil, "the function " .. t.v .. "()" end
+      out[#out + 1] = f
     else
-      local two = expr:sub(i, i + 1)
-      if two == "~=" then out[#out + 1] = "!="; i = i + 2
-      elseif two == "==" or two == "<=" or two == ">=" then out[#out + 1] = two; i = i + 2
-      elseif two == "//" then out[#out + 1] = "%/%"; i = i + 2
-      elseif c == "%" then out[#out + 1] = "%%"; i = i + 1
-      elseif c:match("[%+%-%*/%^<>%(%),]") then out[#out + 1] = c; i = i + 1
-      else return nil, "the symbol " .. c end
+      local o = R_OPS[t.v]
+      if o == false then return nil, "the symbol " .. t.v end
+      out[#out + 1] = o or t.v
     end
   end
   -- a function's name sits against its "(" (a column is never followed by one)
   return (table.concat(out, " "):gsub("%( ", "("):gsub(" %)", ")"):gsub(" ,", ","):gsub("([%w_%.]) %(", "%1("))
+end
+
+function M.expr_r(expr)
+  local toks, why = tokens(expr)
+  if not toks then return nil, why end
+  return tokens_r(toks, 1, #toks)
 end
 
 -- ===== Building the plan =====

@@ -50,7 +50,6 @@ end
 
 
 local function comment(t, prefix) return text.comment(t, prefix or "# ") end
-local function wrap(t, prefix) return text.wrap(t, prefix or "# ") end
 
 M.rstr, M.rval, M.rvec = rstr, rval, rvec
 
@@ -68,18 +67,12 @@ local function header(plan, packages)
   add("#   Rscript " .. (plan.script_path or (plan.id .. ".R")))
   add("# It writes its key results, one name,value row each, to " .. plan.results_file .. " beside itself")
   add("# (the names are csceval's estimate names; compare with results.json of `csceval run`).")
-  if plan.question then add("#"); add(wrap("Question: " .. plan.question)) end
-  if plan.synthetic then
-    add("#")
-    add("# SYNTHETIC DATA: the input(s) " .. table.concat(plan.synthetic_inputs, ", ") .. " are synthetic records made")
-    add("# by the recipe's committed generator, written beside this script. Agreement with the published")
-    add("# figures on them is by construction, not a finding. With the real file, export again with")
-    add("# `csceval export --to r " .. plan.recipe .. " --data NAME=PATH`, or change its path below.")
-  end
-  if #plan.warnings > 0 then
-    add("#")
-    add("# Differences from csceval's own run (options with no R equivalent here):")
-    for _, w in ipairs(plan.warnings) do add(wrap("- " .. w, "#   ")) end
+  for _, line in ipairs(text.notes(plan, "# ", { synthetic = {
+      "by the recipe's committed generator, written beside this script. Agreement with the published",
+      "figures on them is by construction, not a finding. With the real file, export again with",
+      "`csceval export --to r " .. plan.recipe .. " --data NAME=PATH`, or change its path below." },
+    differences = "Differences from csceval's own run (options with no R equivalent here):" })) do
+    add(line)
   end
   add("")
   if #packages > 0 then
@@ -271,6 +264,16 @@ local function sample_r(d)
   return table.concat(parts, "\n")
 end
 
+--- The times of the rows on the axis (tm), its origin and step, the
+--- periods since the first (tt, when t_note says what they are called) and
+--- the sample mask: the lines every time-series design starts with.
+local function time_lines(add, d, t_note)
+  add(string.format("tm <- axis_num(d[[%s]])", rstr(d.time)))
+  add("first <- min(tm); step <- axis_step(tm)")
+  if t_note then add("tt <- (tm - first) / step   # " .. t_note) end
+  add(sample_r(d))
+end
+
 -- ----- its -----
 
 local ITS_R = [==[
@@ -360,10 +363,7 @@ designs.its = function(plan, body)
   add(ITS_R)
   add("# ---- The series, in time order ----------------------------------------------")
   add(string.format("d <- d[order(axis_num(d[[%s]])), , drop = FALSE]", rstr(d.time)))
-  add(string.format("tm <- axis_num(d[[%s]])", rstr(d.time)))
-  add("first <- min(tm); step <- axis_step(tm)")
-  add("tt <- (tm - first) / step   # t counts periods from the first (0, 1, 2, ...)")
-  add(sample_r(d))
+  time_lines(add, d, "t counts periods from the first (0, 1, 2, ...)")
   add("# The design columns: t, and for each interruption a step x (1 from it on) and")
   add("# a ramp x_t = x (t - T), T the interruption on the t scale")
   add("X <- data.frame(t = tt)")
@@ -875,10 +875,7 @@ designs.cits = function(plan, body)
   add(CITS_R)
   add(string.format("TREATED <- %s", rstr(tostring(d.treated))))
   add(string.format("keys <- as.character(d[[%s]])   # the unit codes", rstr(d.unit)))
-  add(string.format("tm <- axis_num(d[[%s]])", rstr(d.time)))
-  add("first <- min(tm); step <- axis_step(tm)")
-  add("tt <- (tm - first) / step   # _t counts periods from the first (0, 1, 2, ...)")
-  add(sample_r(d))
+  time_lines(add, d, "_t counts periods from the first (0, 1, 2, ...)")
   add("sample_use <- use")
   local brks = design.breaks(d)
   local defs = design.list(d.definition_change)
@@ -971,9 +968,7 @@ designs.did = function(plan, body)
   add(AXIS_R)
   add(axis_consts(d))
   add(string.format("keys <- as.character(d[[%s]])   # the unit codes", rstr(d.unit)))
-  add(string.format("tm <- axis_num(d[[%s]])", rstr(d.time)))
-  add("first <- min(tm); step <- axis_step(tm)")
-  add(sample_r(d))
+  time_lines(add, d)
   local treated = type(d.treated) == "table" and d.treated or { d.treated }
   local tcodes = {}
   for i, c in ipairs(treated) do tcodes[i] = tostring(c) end

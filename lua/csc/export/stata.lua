@@ -18,6 +18,7 @@
 -- @module csc.export.stata
 local design = require("csc.export.design")
 local text = require("csc.export.text")
+local tokens = require("csc.export.expr").tokens
 local M = {}
 
 M.ext = "do"
@@ -77,9 +78,16 @@ function M.varname(col, used)
   return s
 end
 
+--- A column of the design as the do-file's variable name.
+local function var(map, col) return map[col] or M.varname(col) end
 
+--- Columns of the design as the do-file's variable names.
+local function vars(map, cols)
+  local out = {}
+  for i, c in ipairs(cols) do out[i] = var(map, c) end
+  return out
+end
 
-local function wrap(t, prefix) return text.wrap(t, prefix or "* ") end
 local function comment(t, prefix) return text.comment(t, prefix or "*   ") end
 
 -- ===== Expressions =====
@@ -97,45 +105,8 @@ local FUNCS = { if_else = "cond", is_missing = "missing", is_na = "missing", abs
 --- also requires the column to be present: `x > 5` is `(x > 5 & !missing(x))`.
 function M.expr(expr, names)
   names = names or {}
-  -- tokens
-  local toks, i, n = {}, 1, #expr
-  while i <= n do
-    local c = expr:sub(i, i)
-    if c:match("%s") then i = i + 1
-    elseif c == '"' or c == "'" then
-      local j, buf = i + 1, {}
-      while j <= n and expr:sub(j, j) ~= c do
-        if expr:sub(j, j) == "\\" then buf[#buf + 1] = expr:sub(j + 1, j + 1); j = j + 2
-        else buf[#buf + 1] = expr:sub(j, j); j = j + 1 end
-      end
-      if j > n then return nil, "an unterminated text literal" end
-      toks[#toks + 1] = { k = "str", v = table.concat(buf) }
-      i = j + 1
-    elseif c == "`" then
-      local j = expr:find("`", i + 1, true)
-      if not j then return nil, "an unterminated `name`" end
-      toks[#toks + 1] = { k = "col", v = expr:sub(i + 1, j - 1) }
-      i = j + 1
-    elseif c:match("%d") or (c == "." and expr:sub(i + 1, i + 1):match("%d")) then
-      local num = expr:match("^%d*%.?%d*[eE][%+%-]?%d+", i) or expr:match("^%d*%.?%d*", i)
-      toks[#toks + 1] = { k = "num", v = num }
-      i = i + #num
-    elseif c:match("[%a_]") then
-      local word = expr:match("^[%w_]+", i)
-      i = i + #word
-      if word == "and" or word == "or" or word == "not" or word == "in" or word == "true" or word == "false" then
-        toks[#toks + 1] = { k = word }
-      elseif expr:match("^%s*%(", i) then toks[#toks + 1] = { k = "fn", v = word }
-      elseif word == "pi" then toks[#toks + 1] = { k = "num", v = "_pi" }
-      else toks[#toks + 1] = { k = "col", v = word } end
-    else
-      local two = expr:sub(i, i + 1)
-      if two == "~=" or two == "!=" or two == "==" or two == "<=" or two == ">=" then
-        toks[#toks + 1] = { k = "op", v = two == "~=" and "!=" or two }; i = i + 2
-      elseif c:match("[%+%-%*/%^<>%(%),{}]") then toks[#toks + 1] = { k = "op", v = c }; i = i + 1
-      else return nil, "the symbol " .. c end
-    end
-  end
+  local toks, why = tokens(expr)
+  if not toks then return nil, why end
   -- a recursive-descent translation: or > and > not > comparison > sum > product > power > unary
   local pos = 1
   local function peek() return toks[pos] end
@@ -147,6 +118,7 @@ function M.expr(expr, names)
     local t = take()
     if not t then error("an expression that ends too soon", 0) end
     if t.k == "num" then return t.v, false end
+    if t.k == "pi" then return "_pi", false end
     if t.k == "str" then return sstr(t.v), false end
     if t.k == "true" then return "1", false end
     if t.k == "false" then return "0", false end
@@ -262,17 +234,11 @@ local function header(plan)
   add("* itself, named as csceval names its estimates in results.json (`csceval run`).")
   add("* csceval's tests check this do-file's structure only; they do not run it (Stata is not on")
   add("* the build machine), so its numbers have not been compared with csceval's: see docs/export.md.")
-  if plan.question then add("*"); add(wrap("Question: " .. plan.question)) end
-  if plan.synthetic then
-    add("*")
-    add("* SYNTHETIC DATA: the input(s) " .. table.concat(plan.synthetic_inputs, ", ") .. " are synthetic records made")
-    add("* by the recipe's committed generator, written beside this do-file. Agreement with the published")
-    add("* figures on them is by construction, not a finding. With the real file, change its path below.")
-  end
-  if #plan.warnings > 0 then
-    add("*")
-    add("* Differences from csceval's own run (what this do-file does not reproduce):")
-    for _, w in ipairs(plan.warnings) do add(wrap("- " .. w, "*   ")) end
+  for _, line in ipairs(text.notes(plan, "* ", { synthetic = {
+      "by the recipe's committed generator, written beside this do-file. Agreement with the published",
+      "figures on them is by construction, not a finding. With the real file, change its path below." },
+    differences = "Differences from csceval's own run (what this do-file does not reproduce):" })) do
+    add(line)
   end
   add("")
   add("version 16")
@@ -475,7 +441,7 @@ end
 --- quarters: yq(); numbers as they are), and a function giving a recipe's
 --- time value on that axis.  Returns lines-adder and the value function.
 local function axis(d, map, add)
-  local tv = map[d.time] or M.varname(d.time)
+  local tv = var(map, d.time)
   local freq = d.frequency
   add(string.format("* The time axis (as csceval's): %s as a number; dates count %s", d.time,
     freq == "quarter" and "quarters" or (freq == "year" and "years" or "months")))
@@ -518,6 +484,45 @@ local function sample(d, at, add)
       add(string.format("drop if _tm == %s   // excluded (transition period)", at(e)))
     end
   end
+end
+
+--- Numbers (codes) as Stata literals.
+local function snums(list)
+  local t = {}
+  for i, c in ipairs(list) do t[i] = snum(c) end
+  return t
+end
+
+--- design.covariates as variable names; a formula is not exported (the
+--- warning says what the do-file does instead).
+local function covariate_vars(plan, d, map, warning)
+  local covs = {}
+  if type(d.covariates) == "table" then
+    covs = vars(map, d.covariates)
+  elseif d.covariates ~= nil then
+    plan.warn(warning)
+  end
+  return covs
+end
+
+--- The heading of an outcome's block, and its data: the file saved before
+--- the outcomes (`file`), reloaded.
+local function outcome_start(add, o, file)
+  add("")
+  add(string.format("* ---- Outcome %s: %s", o.name, o.label or o.column))
+  add("use `" .. file .. "', clear")
+end
+
+--- itsa's own fit of the same model, run when itsa is installed (ssc install
+--- itsa) on a copy of the data: `tsset` and `itsa` are its two commands.
+local function itsa_check(add, tsset, itsa)
+  add("capture which itsa")
+  add("if !_rc {")
+  add("    preserve")
+  add("    " .. tsset)
+  add("    " .. itsa)
+  add("    restore")
+  add("}")
 end
 
 -- ===== Designs =====
@@ -587,13 +592,8 @@ end
 
 designs.its = function(plan, add, map)
   local d = plan.design
-  local covs = {}
-  if type(d.covariates) == "table" then
-    for _, c in ipairs(d.covariates) do covs[#covs + 1] = map[c] or M.varname(c) end
-  elseif d.covariates ~= nil then
-    plan.warn("design.covariates written as a formula is not exported: the do-file fits the segmented "
-      .. "regression without them (list the columns instead)")
-  end
+  local covs = covariate_vars(plan, d, map, "design.covariates written as a formula is not exported: the do-file "
+    .. "fits the segmented regression without them (list the columns instead)")
   add("")
   add("* ---- Segmented regression (itsa's model) with csceval's autocorrelation workflow --")
   add(ITS_PROGRAM)
@@ -638,15 +638,13 @@ designs.its = function(plan, add, map)
   add("save `series'")
   for _, o in ipairs(plan.outcomes or {}) do
     local N = o.name
-    local y = map[o.column] or M.varname(o.column)
+    local y = var(map, o.column)
     local ac = o.autocorrelation or d.autocorrelation or "auto"
     local method, lag = type(ac) == "table" and ac.method or ac, type(ac) == "table" and ac.lag or nil
     local s = o.season or d.season
     local ox = { table.unpack(xs) }
     for _, c in ipairs(covs) do ox[#ox + 1] = c end
-    add("")
-    add(string.format("* ---- Outcome %s: %s", N, o.label or o.column))
-    add("use `series', clear")
+    outcome_start(add, o, "series")
     add(string.format("drop if missing(%s)", table.concat({ y, table.unpack(covs) }, ", ")))
     if #covs > 0 then
       add("* the adjustment set (design.covariates) enters the model; the counterfactual keeps their observed values")
@@ -667,7 +665,7 @@ designs.its = function(plan, add, map)
     if (o.family or "gaussian") == "poisson" then
       local disp = o.dispersion or "pearson"
       add(string.format("glm %s %s, family(poisson) link(log)%s%s   // %s", y, X,
-        o.exposure and (" exposure(" .. (map[o.exposure] or M.varname(o.exposure)) .. ")") or "",
+        o.exposure and (" exposure(" .. var(map, o.exposure) .. ")") or "",
         disp == "pearson" and " scale(x2)" or "",
         disp == "pearson" and "quasi-Poisson: the Pearson dispersion, as R's quasipoisson" or "Poisson, dispersion 1"))
       add(string.format("local df = %s", (disp == "pearson" and d.inference ~= "z") and "e(df)" or "."))
@@ -744,14 +742,8 @@ designs.its = function(plan, add, map)
     add(string.format("csc_put %s r(mean)", N .. ".mean_pre"))
     add("* The same model with itsa (ssc install itsa), which builds _t, _x and _x_t itself;")
     add("* itsa fits Newey-West errors (lag(0) is robust, not OLS) or, with prais, Prais-Winsten.")
-    add("capture which itsa")
-    add("if !_rc {")
-    add("    preserve")
-    add("    tsset _tm")
-    add(string.format("    itsa %s, single trperiod(`=%s') lag(`=cond(\"`method'\" == \"newey\", `lag', 0)') posttrend replace",
-      y, at(brks[1].at)))
-    add("    restore")
-    add("}")
+    itsa_check(add, "tsset _tm", string.format("itsa %s, single trperiod(`=%s') "
+      .. "lag(`=cond(\"`method'\" == \"newey\", `lag', 0)') posttrend replace", y, at(brks[1].at)))
   end
 end
 
@@ -759,7 +751,7 @@ end
 
 designs.cits = function(plan, add, map)
   local d = plan.design
-  local unit = map[d.unit] or M.varname(d.unit)
+  local unit = var(map, d.unit)
   local sel = d.select
   if d.covariates ~= nil then
     plan.warn("design.covariates (an adjustment set) is not exported: the do-file fits the comparative "
@@ -802,16 +794,13 @@ designs.cits = function(plan, add, map)
   local lag0 = d.lag or 0
   for _, o in ipairs(plan.outcomes or {}) do
     local N = o.name
-    local y = map[o.column] or M.varname(o.column)
+    local y = var(map, o.column)
     local comps = o.comparators or d.comparators
     local lag = o.lag or lag0
-    add("")
-    add(string.format("* ---- Outcome %s: %s", N, o.label or o.column))
-    add("use `panel', clear")
+    outcome_start(add, o, "panel")
     add(string.format("drop if missing(%s)", y))
     if comps then
-      add(string.format("local comparators %s", table.concat((function()
-        local t = {} for i, c in ipairs(comps) do t[i] = snum(c) end return t end)(), " ")))
+      add(string.format("local comparators %s", table.concat(snums(comps), " ")))
       if sel and not sel.report_only then
         add("* the recipe names the comparators; its selection rule (design.select) is shown for reference only")
       end
@@ -831,8 +820,7 @@ designs.cits = function(plan, add, map)
           pool[#pool + 1] = "neighbours"
           plan.uses_neighbours = sel.neighbours
         elseif type(sel.neighbours) == "table" then
-          add("local pool " .. table.concat((function()
-            local t = {} for i, c in ipairs(sel.neighbours) do t[i] = snum(c) end return t end)(), " "))
+          add("local pool " .. table.concat(snums(sel.neighbours), " "))
         end
       end
       if sel.region then
@@ -845,7 +833,7 @@ designs.cits = function(plan, add, map)
         add("preserve")
         add("use `input_" .. M.varname(nb.input) .. "', clear")
         local nmap = plan.input_maps[nb.input] or {}
-        local code = nmap[nb.code_column or "LA num"] or M.varname(nb.code_column or "LA num")
+        local code = var(nmap, nb.code_column or "LA num")
         add(string.format("keep if %s == %s", code, snum(d.treated)))
         local sns = {}
         for k = 1, 10 do sns[#sns + 1] = (nmap["SN" .. k] or ("SN" .. k)) end
@@ -975,14 +963,8 @@ designs.cits = function(plan, add, map)
       add(string.format("csc_est %s `df' el(r(b),1,1) sqrt(el(r(V),1,1))", N .. ".impact_logit_pp"))
     end
     add("* The same model with itsa (ssc install itsa): the treated unit against the comparators kept above")
-    add("capture which itsa")
-    add("if !_rc {")
-    add("    preserve")
-    add(string.format("    tsset %s _tm", unit))
-    add(string.format("    itsa %s, treatid(%s) trperiod(`=%s') lag(%d) posttrend replace", y, snum(d.treated),
-      at(brks[1].at), lag))
-    add("    restore")
-    add("}")
+    itsa_check(add, string.format("tsset %s _tm", unit), string.format("itsa %s, treatid(%s) trperiod(`=%s') "
+      .. "lag(%d) posttrend replace", y, snum(d.treated), at(brks[1].at), lag))
   end
 end
 
@@ -990,26 +972,19 @@ end
 
 designs.did = function(plan, add, map)
   local d = plan.design
-  local unit = map[d.unit] or M.varname(d.unit)
+  local unit = var(map, d.unit)
   local treated = design.list(d.treated)
   if d.placebo then plan.warn("the placebo-in-space ranking is not exported") end
-  local covs = {}
-  if type(d.covariates) == "table" then
-    for _, c in ipairs(d.covariates) do covs[#covs + 1] = map[c] or M.varname(c) end
-  elseif d.covariates ~= nil then
-    plan.warn("design.covariates as a formula is not exported: the do-file fits the regressions without it")
-  end
+  local covs = covariate_vars(plan, d, map, "design.covariates as a formula is not exported: the do-file fits the "
+    .. "regressions without it")
   local vcov = d.vcov or "CR1"
   add("")
   add("* ---- Difference-in-differences ---------------------------------------------------")
   local at = axis(d, map, add)
   sample(d, at, add)
-  local tlist = {}
-  for i, c in ipairs(treated) do tlist[i] = snum(c) end
+  local tlist = snums(treated)
   if d.comparators then
-    local cl = {}
-    for i, c in ipairs(d.comparators) do cl[i] = snum(c) end
-    add(string.format("keep if inlist(%s, %s, %s)", unit, table.concat(tlist, ", "), table.concat(cl, ", ")))
+    add(string.format("keep if inlist(%s, %s, %s)", unit, table.concat(tlist, ", "), table.concat(snums(d.comparators), ", ")))
   end
   add(string.format("generate byte _treat = inlist(%s, %s)", unit, table.concat(tlist, ", ")))
   add(string.format("generate byte _post = _tm >= %s   // from the start, %s", at(d.start), tostring(d.start)))
@@ -1025,10 +1000,8 @@ designs.did = function(plan, add, map)
   local C = #covs > 0 and (" " .. table.concat(covs, " ")) or ""
   for _, o in ipairs(plan.outcomes or {}) do
     local N = o.name
-    local y = map[o.column] or M.varname(o.column)
-    add("")
-    add(string.format("* ---- Outcome %s: %s", N, o.label or o.column))
-    add("use `panel', clear")
+    local y = var(map, o.column)
+    outcome_start(add, o, "panel")
     add(string.format("drop if missing(%s)%s", y, #covs > 0 and (" | missing(" .. table.concat(covs, ", ") .. ")") or ""))
     add("* 2x2: y = b0 + b1 treat + b2 post + b3 treat x post, standard errors clustered by unit")
     add(string.format("regress %s _treat _post _treat_post%s%s", y, C, vce ~= "" and (", " .. vce) or ""))
@@ -1142,7 +1115,7 @@ end
 
 designs.matching = function(plan, add, map)
   local d = plan.design
-  local treat = map[d.treat] or M.varname(d.treat)
+  local treat = var(map, d.treat)
   local analyses = d.analyses or { d }
   plan.warn("teffects nnmatch matches with replacement and estimates the effect with Abadie-Imbens "
     .. "standard errors; csceval (as MatchIt) matches without replacement unless replace = true, in data order, "
@@ -1160,8 +1133,7 @@ designs.matching = function(plan, add, map)
       plan.warn("covariates given as a formula are not exported; list the columns")
       covs = {}
     end
-    local cv = {}
-    for i, c in ipairs(covs) do cv[i] = map[c] or M.varname(c) end
+    local cv = vars(map, covs)
     local ratio = a.ratio or d.ratio or 1
     local distance = a.distance or d.distance or "mahalanobis"
     local est = a.estimand or d.estimand or "ATT"
@@ -1193,9 +1165,8 @@ designs.matching = function(plan, add, map)
         .. "takes a weighting matrix: see docs/methods/matching.md")
     end
     for _, o in ipairs(a.outcomes or {}) do
-      local y = map[o.column] or M.varname(o.column)
-      local adjust = {}
-      for i, c in ipairs(o.adjust or {}) do adjust[i] = map[c] or M.varname(c) end
+      local y = var(map, o.column)
+      local adjust = vars(map, o.adjust or {})
       add(string.format("* Outcome %s: %s", o.name, o.label or o.column))
       if distance == "mahalanobis" then
         add(string.format("teffects nnmatch (%s %s) (%s), nneighbor(%d) metric(maha) %s", y, table.concat(cv, " "),
@@ -1224,14 +1195,13 @@ end
 
 designs.ipw = function(plan, add, map)
   local d = plan.design
-  local treat = map[d.treat] or M.varname(d.treat)
+  local treat = var(map, d.treat)
   local covs = d.covariates
   if type(covs) ~= "table" then
     plan.warn("covariates given as a formula are not exported; list the columns")
     covs = {}
   end
-  local cv = {}
-  for i, c in ipairs(covs) do cv[i] = map[c] or M.varname(c) end
+  local cv = vars(map, covs)
   local est = d.estimand or "ATT"
   local link = d.link or "logit"
   if d.trim or d.truncate then
@@ -1274,10 +1244,9 @@ designs.ipw = function(plan, add, map)
   add("* indicator) with survey-robust standard errors, as R's survey::svyglm")
   add("svyset _n [pweight = _w]")
   for _, o in ipairs(plan.outcomes or {}) do
-    local y = map[o.column] or M.varname(o.column)
+    local y = var(map, o.column)
     local sc = o.scale or 1
-    local adjust = {}
-    for i, c in ipairs(o.adjust or {}) do adjust[i] = map[c] or M.varname(c) end
+    local adjust = vars(map, o.adjust or {})
     add(string.format("* Outcome %s: %s%s", o.name, o.label or o.column, sc ~= 1 and string.format(" (x %s)", snum(sc)) or ""))
     add(string.format("generate double _y_%s = %s * %s", o.name:sub(1, 28), y, snum(sc)))
     add(string.format("svy: regress _y_%s %s%s", o.name:sub(1, 28), treat,
@@ -1312,7 +1281,7 @@ designs.benchmark = function(plan, add)
   if nb.input then
     add(string.format("* %s's statistical neighbours (%s)", d.authority_name or auth, nb.model or nb.input))
     add("use `input_" .. M.varname(nb.input) .. "', clear")
-    local code = nmap[nb.code_column or "LA num"] or M.varname(nb.code_column or "LA num")
+    local code = var(nmap, nb.code_column or "LA num")
     add(string.format("keep if %s == %s", code, auth))
     local sns = {}
     for k = 1, 10 do sns[#sns + 1] = (nmap["SN" .. k] or ("SN" .. k)) end
@@ -1336,7 +1305,7 @@ designs.benchmark = function(plan, add)
     if m.part_year then plan.warn(m.name .. ": the part-year annualisation (part_year) is not exported") end
     -- the measure's columns are built under names no input has (_code, _year, _num, _den,
     -- _value) and renamed code, year, value at the end
-    local c = function(x) return imap[x] or M.varname(x) end
+    local c = function(x) return var(imap, x) end
     if m.lait then
       add(string.format("* the LAIT indicator %s as published (England is LAIT code 970)", m.lait))
       add("use `input_" .. M.varname(m.input) .. "', clear")
@@ -1365,7 +1334,7 @@ designs.benchmark = function(plan, add)
       elseif type(m.denominator) == "table" then
         local den = m.denominator
         local dmap = plan.input_maps[den.input] or {}
-        local dc = function(x) return dmap[x] or M.varname(x) end
+        local dc = function(x) return var(dmap, x) end
         add("keep _code _year _num")
         add("duplicates drop _code _year, force")
         add("tempfile num")

@@ -24,4 +24,27 @@ function M.wrap(text, prefix)
   return table.concat(out, "\n")
 end
 
+--- The notes of every script's header, as comment lines starting with
+--- prefix, each block after a bare comment line: the question, the warning
+--- on synthetic inputs (its first line names them; o.synthetic: the lines
+--- after it, in the language's words) and what differs from csceval's own run
+--- (o.differences: the heading of the list of plan.warnings).
+function M.notes(plan, prefix, o)
+  local out = {}
+  local bare = prefix:gsub("%s+$", "")
+  if plan.question then out[#out + 1] = bare; out[#out + 1] = M.wrap("Question: " .. plan.question, prefix) end
+  if plan.synthetic then
+    out[#out + 1] = bare
+    out[#out + 1] = prefix .. "SYNTHETIC DATA: the input(s) " .. table.concat(plan.synthetic_inputs, ", ")
+      .. " are synthetic records made"
+    for _, line in ipairs(o.synthetic) do out[#out + 1] = prefix .. line end
+  end
+  if #plan.warnings > 0 then
+    out[#out + 1] = bare
+    out[#out + 1] = prefix .. o.differences
+    for _, w in ipairs(plan.warnings) do out[#out + 1] = M.wrap("- " .. w, prefix .. "  ") end
+  end
+  return out
+end
+
 return M

@@ -302,8 +302,9 @@ function M.model(ctx, r, published, stamp, opts)
       (#s.source.tables > 0 and s.source.tables[1]:lower() ~= "none")
         and ("; context: " .. table.concat(s.source.tables, ", ")) or ""))
   end
-  -- Each synthetic input is named with its generator and what the real file
-  -- is, and the command that runs the recipe on the real files.
+  -- Each synthetic input is named with its generator, what the real file
+  -- is and the columns it needs, and the command that runs the recipe on
+  -- the real files.
   local synthetic, names, dopts = {}, {}, {}
   for _, pv in ipairs(ctx.provenance) do
     if pv.synthetic then
@@ -313,6 +314,10 @@ function M.model(ctx, r, published, stamp, opts)
         what[#what + 1] = require("csc.synthetic").describe(pv.mark)
       elseif inp.generator then what[#what + 1] = "made by `" .. inp.generator .. "`" end
       if inp.real_data then what[#what + 1] = "the real data: " .. inp.real_data:gsub("%.$", "") end
+      -- the layout a real file needs (the data set's columns, data/datasets.csv)
+      if type(inp.columns) == "table" and #inp.columns > 0 then
+        what[#what + 1] = "columns " .. table.concat(inp.columns, ", ")
+      end
       synthetic[#synthetic + 1] = pv.name .. (#what > 0 and (" (" .. table.concat(what, "; ") .. ")") or "")
       names[#names + 1] = pv.name
       dopts[#dopts + 1] = "--data " .. pv.name .. "=PATH"

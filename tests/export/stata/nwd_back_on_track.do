@@ -93,7 +93,7 @@ global CSC_LEVEL 0.95
 *   read by the recipe's data preparation (below), not by this do-file
 
 * ---- The data the design analyses ---------------------------------------------
-* The recipe's data preparation is Lua code (design.prepare, recipes/nwd_back_on_track.lua lines 63-73):
+* The recipe's data preparation is Lua code (design.prepare, recipes/nwd_back_on_track.lua lines 57-67):
 *       prepare = function(data, ctx)
 *         local p = data.pupils
 *         if p:has("n_pupils") then
