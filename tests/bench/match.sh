@@ -20,7 +20,8 @@ MATCHIT_RUNS=${MATCHIT_RUNS:-1}
 DIR=${BENCH_DIR:-/tmp/csceval-bench}
 PY=/usr/bin/python3
 mkdir -p "$DIR" || exit 1
-sh tests/tools/deps.sh r-base-core r-cran-matchit || echo "match.sh: MatchIt could not be installed" >&2
+[ "${BENCH_DEPS:-1}" = 0 ] || sh tests/tools/deps.sh r-base-core r-cran-matchit ||
+  echo "match.sh: MatchIt could not be installed" >&2
 [ -x ./csceval ] || make csceval >/dev/null || exit 1
 [ -f "$DIR/match_maha_100k.csv" ] || $PY tests/bench/gen_match_data.py maha "$DIR/match_maha_100k.csv" || exit 1
 [ -f "$DIR/match_ps_1m.csv" ] || $PY tests/bench/gen_match_data.py ps "$DIR/match_ps_1m.csv" || exit 1

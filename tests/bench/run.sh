@@ -33,7 +33,8 @@ fi
 RUNS=${RUNS:-3}
 DIR=${BENCH_DIR:-/tmp/csceval-bench}
 mkdir -p "$DIR" || exit 1
-sh tests/tools/deps.sh r-base-core r-cran-data.table python3-statsmodels python3-numpy ||
+# BENCH_DEPS=0: install nothing (every part)
+[ "${BENCH_DEPS:-1}" = 0 ] || sh tests/tools/deps.sh r-base-core r-cran-data.table python3-statsmodels python3-numpy ||
   echo "bench: some peers could not be installed; their lines will say so" >&2
 PY=/usr/bin/python3     # Debian's python, where python3-statsmodels lives
 CC=${CC:-cc}
