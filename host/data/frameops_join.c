@@ -78,6 +78,24 @@ static size_t result_names(const struct frame *l, const struct frame *r, const i
  * missing key), lg[i] (left row i's group, FO_NONE when it has none) and *ng.
  * Returns 1 when done, 0 when the key is not of that kind (nothing useful
  * written), -1 out of memory. */
+#define KEYV(c, i) ((c)->type == FRAME_I64 ? (c)->v.i64[i] : (c)->type == FRAME_DATE \
+                    ? (int64_t)(c)->v.date[i] : (int64_t)((c)->v.b[i] != 0))
+
+/* The range of a whole-number key column (int64, date or boolean) over its
+ * rows that are not missing: the smallest value in *lo and the number of
+ * values from the smallest to the largest (0 when every row is missing). */
+static uint64_t key_span(const struct frame_col *cr, size_t nr, const uint8_t *nar, int64_t *lo) {
+  int64_t l = INT64_MAX, h = INT64_MIN;
+  for (size_t i = 0; i < nr; i++) {
+    if (nar && nar[i]) continue;
+    int64_t v = KEYV(cr, i);
+    l = v < l ? v : l;
+    h = v > h ? v : h;
+  }
+  *lo = l;
+  return l > h ? 0 : (uint64_t)h - (uint64_t)l + 1;
+}
+
 static int direct_lookup(const struct frame_col *cl, const struct frame_col *cr, size_t nl,
                          size_t nr, size_t *rgid, size_t *lg, size_t *ng_out) {
   enum frame_type t = cr->type;
@@ -118,16 +136,8 @@ static int direct_lookup(const struct frame_col *cl, const struct frame_col *cr,
     return 1;
   }
   if (t != FRAME_I64 && t != FRAME_DATE && t != FRAME_BOOL) return 0;
-#define KEYV(c, i) ((c)->type == FRAME_I64 ? (c)->v.i64[i] : (c)->type == FRAME_DATE \
-                    ? (int64_t)(c)->v.date[i] : (int64_t)((c)->v.b[i] != 0))
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (size_t i = 0; i < nr; i++) {
-    if (nar && nar[i]) continue;
-    int64_t v = KEYV(cr, i);
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
-  }
-  uint64_t span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+  int64_t lo;
+  uint64_t span = key_span(cr, nr, nar, &lo);
   if (span > limit) return 0;
   uint32_t *tab = calloc(span + 1, sizeof *tab);
   if (!tab) return -1;
@@ -142,7 +152,6 @@ static int direct_lookup(const struct frame_col *cl, const struct frame_col *cr,
     uint32_t g = (nal && nal[i]) || k >= span ? 0 : tab[k];
     lg[i] = g ? g - 1 : FO_NONE;
   }
-#undef KEYV
   free(tab);
   *ng_out = ng;
   return 1;
@@ -252,16 +261,8 @@ static int lookup_table(const struct frame_col *cl, const struct frame_col *cr, 
     x->lo = 0;
     x->span = dl->n;
   } else if (t == FRAME_I64 || t == FRAME_DATE || t == FRAME_BOOL) {
-#define KEYV(c, i) ((c)->type == FRAME_I64 ? (c)->v.i64[i] : (c)->type == FRAME_DATE \
-                    ? (int64_t)(c)->v.date[i] : (int64_t)((c)->v.b[i] != 0))
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t i = 0; i < nr; i++) {
-      if (nar && nar[i]) continue;
-      int64_t v = KEYV(cr, i);
-      lo = v < lo ? v : lo;
-      hi = v > hi ? v : hi;
-    }
-    uint64_t span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+    int64_t lo;
+    uint64_t span = key_span(cr, nr, nar, &lo);
     if (span > limit) return 0;
     tab = malloc((span ? span : 1) * sizeof *tab);
     if (!tab) return -1;
@@ -272,7 +273,6 @@ static int lookup_table(const struct frame_col *cl, const struct frame_col *cr, 
       if (*s != FO_NONE) { free(tab); return 0; }
       *s = i;
     }
-#undef KEYV
     x->lo = lo;
     x->span = span;
   } else {
