@@ -81,6 +81,20 @@ struct par {
   atomic_int failed;        /* a task failed: the rest need not run */
 };
 
+/* fn(arg) on the calling thread and on nt - 1 more (at most
+ * CSVTAB_MAX_THREADS in all), then wait for them.  The workers take their
+ * work from a shared counter, so a thread that cannot be started only leaves
+ * its share to the others. */
+static void run_on_threads(size_t nt, thrd_start_t fn, void *arg) {
+  thrd_t th[CSVTAB_MAX_THREADS];
+  int started[CSVTAB_MAX_THREADS] = {0};
+  if (nt > CSVTAB_MAX_THREADS) nt = CSVTAB_MAX_THREADS;
+  for (size_t t = 1; t < nt; t++) started[t] = thrd_create(&th[t], fn, arg) == thrd_success;
+  fn(arg);
+  for (size_t t = 1; t < nt; t++)
+    if (started[t]) thrd_join(th[t], NULL);
+}
+
 static int run_tasks(void *arg) {
   struct par *q = arg;
   for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->ntask;) {
@@ -98,13 +112,7 @@ static int run_phase(struct par *q, int (*phase)(struct par *, size_t), size_t n
   q->phase = phase;
   q->ntask = ntask;
   atomic_store(&q->next, 0);
-  size_t nt = threads < ntask ? threads : ntask;
-  thrd_t th[CSVTAB_MAX_THREADS];
-  int started[CSVTAB_MAX_THREADS] = {0};
-  for (size_t t = 1; t < nt; t++) started[t] = thrd_create(&th[t], run_tasks, q) == thrd_success;
-  run_tasks(q);
-  for (size_t t = 1; t < nt; t++)
-    if (started[t]) thrd_join(th[t], NULL);
+  run_on_threads(threads < ntask ? threads : ntask, run_tasks, q);
   return atomic_load(&q->failed) ? -1 : 0;
 }
 
@@ -449,13 +457,7 @@ ssize_t csvtab_par_read(int fd, char *buf, size_t want, unsigned threads, size_t
   r->g = g;
   csvtab_ranges_init(g, buf, want, nr);
   atomic_init(&r->next, 0);
-  size_t nt = threads < nr ? threads : nr;
-  thrd_t th[CSVTAB_MAX_THREADS];
-  int started[CSVTAB_MAX_THREADS] = {0};
-  for (size_t t = 1; t < nt; t++) started[t] = thrd_create(&th[t], read_ranges, r) == thrd_success;
-  read_ranges(r);
-  for (size_t t = 1; t < nt; t++)
-    if (started[t]) thrd_join(th[t], NULL);
+  run_on_threads(threads < nr ? threads : nr, read_ranges, r);
   size_t n = 0;
   for (size_t i = 0; i < nr; i++) {
     if (r->errs[i]) { errno = r->errs[i]; free(r); return -1; }
