@@ -105,8 +105,7 @@ static int nn_tree(const struct match_work *w, const uint32_t *units, size_t nu,
   }
   /* Widened by a part in a million for the rounding of this sum. */
   double fslack = isfinite(slack2) ? sqrt(slack2) * (1 + 1e-6) : INFINITY;
-  int st_ = match_kd_build(kd, dim, pt, zc, nc, 1e-9 * (1 + mag) * (1 + mag), fslack);
-  return st_;
+  return match_kd_build(kd, dim, pt, zc, nc, 1e-9 * (1 + mag) * (1 + mag), fslack);
 }
 
 /* ===== candidate lists =====
