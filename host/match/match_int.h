@@ -104,7 +104,9 @@ void match_kd_free(struct match_kd *kd);
  * is the same and its row higher.  This keeps the work per search bounded
  * when many controls are exact duplicates (discrete data at scale). */
 typedef int (*match_kd_same)(const void *ctx, size_t row_a, size_t row_b);
-void match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx);
+/* On threads (same must be safe to call from several); returns 0 or
+ * GSL_ENOMEM. */
+int match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx);
 /* Switch the point at position pos off.  It is skipped at once; the nodes'
  * live counts (which only let a search skip emptied subtrees) are brought
  * up to date in one bottom-up pass once m / 16 + 64 points have been

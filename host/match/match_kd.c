@@ -369,23 +369,51 @@ static void order_leaf(struct match_kd *kd, size_t i) {
   }
 }
 
-void match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx) {
+/* Positions lo..hi-1 (from 1) of match_kd_mark_same: first the points whose
+ * coordinates equal the previous point's (one pass over the coordinates),
+ * then the check of their rows, which reads the caller's data at scattered
+ * rows: those a few positions ahead are asked for early. */
+struct kd_same_job {
+  struct match_kd *kd;
+  match_kd_same same;
+  const void *ctx;
+  size_t lo, hi;
+};
+
+static int same_run(void *arg) {
+  const struct kd_same_job *j = arg;
+  struct match_kd *kd = j->kd;
   const size_t dim = kd->dim, ahead = 16;
-  /* First the points whose coordinates equal the previous point's (one
-   * pass over the coordinates), then the check of their rows, which reads
-   * the caller's data at scattered rows: those ahead are asked for early. */
-  for (size_t p = 1; p < kd->m; p++)
+  for (size_t p = j->lo; p < j->hi; p++)
     if (memcmp(kd->zc + p * dim, kd->zc + (p - 1) * dim, dim * sizeof *kd->zc) == 0)
       kd->alive[p] |= KD_SAME;
-  for (size_t p = 1; p < kd->m; p++) {
+  for (size_t p = j->lo; p < j->hi; p++) {
     size_t f = p + ahead;
-    if (kd->prefetch && f < kd->m && (kd->alive[f] & KD_SAME)) {
+    if (kd->prefetch && f < j->hi && (kd->alive[f] & KD_SAME)) {
       kd->prefetch(kd->pctx, kd->pt[f - 1]);
       kd->prefetch(kd->pctx, kd->pt[f]);
     }
-    if ((kd->alive[p] & KD_SAME) && !same(ctx, kd->pt[p - 1], kd->pt[p]))
+    if ((kd->alive[p] & KD_SAME) && !j->same(j->ctx, kd->pt[p - 1], kd->pt[p]))
       kd->alive[p] &= (unsigned char)~KD_SAME;
   }
+  return 0;
+}
+
+/* On threads, over fixed ranges of positions (each point's flag depends
+ * on it and the point before only). */
+#define KD_SAME_CHUNK 65536
+int match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx) {
+  if (kd->m < 2) return GSL_SUCCESS;
+  size_t nj = (kd->m - 1 + KD_SAME_CHUNK - 1) / KD_SAME_CHUNK;
+  struct kd_same_job *jobs = malloc(nj * sizeof *jobs);
+  if (jobs == NULL) return GSL_ENOMEM;
+  for (size_t j = 0; j < nj; j++) {
+    size_t lo = 1 + j * KD_SAME_CHUNK, hi = lo + KD_SAME_CHUNK;
+    jobs[j] = (struct kd_same_job){kd, same, ctx, lo, hi < kd->m ? hi : kd->m};
+  }
+  chunks_run(same_run, jobs, sizeof *jobs, nj);
+  free(jobs);
+  return GSL_SUCCESS;
 }
 
 int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, size_t m,
@@ -401,7 +429,7 @@ int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, s
   struct kd_nodes top = {NULL, 0, 0};
   struct kd_task tasks[KD_TASK_MAX];
   size_t ntask = 0;
-  kd->alive = malloc(m);
+  kd->alive = mem_alloc_large(m);
   int st = GSL_ENOMEM;
   if (!kd->alive || nodes_init(&top, 0, m) != GSL_SUCCESS) goto fail;
   memset(kd->alive, KD_LIVE, m);
@@ -423,6 +451,7 @@ int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, s
   kd->rec = aligned_alloc(64, bytes);
   st = GSL_ENOMEM;
   if (kd->rec == NULL) goto fail;
+  mem_advise_large(kd->rec, bytes);
   for (size_t i = 0; i < top.nnode; i++) *nd_at(kd, i) = top.node[i];
   for (size_t t = 0; t < ntask; t++) {
     const struct kd_task *tk = &tasks[t];

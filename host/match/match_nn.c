@@ -26,6 +26,7 @@
 
 #include <gsl/gsl_errno.h>
 #include "data/chunks.h"
+#include "data/mem.h"
 #include "data/progress.h"
 
 struct nnctx {
@@ -68,40 +69,92 @@ static int cmp_size(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* The tree over the stratum's eligible controls: their rows and
- * single-precision coordinates, the pruning margin from the largest
- * coordinate magnitude among the stratum's rows (*mag on entry: the
- * treated units'), and the largest single-precision rounding of a point. */
-static int nn_tree(const struct match_work *w, const uint32_t *units, size_t nu, double mag,
-                   double *zd, double *work, struct match_kd *kd) {
-  const struct match_spec *s = w->s;
-  const struct match_maha *m = w->maha;
-  size_t dim = m->r, nc = 0;
-  for (size_t q = 0; q < nu; q++) {
-    size_t row = match_unit(units, q);
-    nc += !s->treat[row] && !(s->discarded && s->discarded[row]);
-  }
-  uint32_t *pt = malloc((nc ? nc : 1) * sizeof *pt);
-  float *zc = malloc((nc && dim ? nc * dim : 1) * sizeof *zc);
-  if (!pt || !zc) {
-    free(pt);
-    free(zc);
-    return GSL_ENOMEM;
-  }
-  double slack2 = 0;
-  for (size_t q = 0, k = 0; q < nu; q++) {
-    size_t row = match_unit(units, q);
-    if (s->treat[row] || (s->discarded && s->discarded[row])) continue;
+/* Coordinates of the controls among units lo..hi-1 of a stratum, written
+ * from index k0 on; the largest magnitude (match_maha_row) and squared
+ * single-precision rounding among them. */
+struct nn_coord_job {
+  const struct match_work *w;
+  const uint32_t *units;
+  size_t lo, hi, k0;
+  uint32_t *pt;
+  float *zc;
+  double mag, slack2;
+  int st;
+};
+
+static int is_control(const struct match_spec *s, size_t row) {
+  return !s->treat[row] && !(s->discarded && s->discarded[row]);
+}
+
+static int nn_coord_run(void *arg) {
+  struct nn_coord_job *j = arg;
+  const struct match_maha *m = j->w->maha;
+  const size_t dim = m->r;
+  double *zd = malloc((dim ? dim : 1) * sizeof *zd), *work = malloc((m->p ? m->p : 1) * sizeof *work);
+  j->st = zd && work ? GSL_SUCCESS : GSL_ENOMEM;
+  for (size_t q = j->lo, k = j->k0; q < j->hi && j->st == GSL_SUCCESS; q++) {
+    size_t row = match_unit(j->units, q);
+    if (!is_control(j->w->s, row)) continue;
     double g = match_maha_row(m, row, zd, work), e2 = 0;
-    if (g > mag) mag = g;
+    if (g > j->mag) j->mag = g;
     for (size_t a = 0; a < dim; a++) {
       float f = (float)zd[a];
       double e = (double)f - zd[a];
       e2 += e * e;
-      zc[k * dim + a] = f;
+      j->zc[k * dim + a] = f;
     }
-    if (!(e2 <= slack2)) slack2 = e2;   /* NaN or infinite: no pruning */
-    pt[k++] = (uint32_t)row;
+    if (!(e2 <= j->slack2)) j->slack2 = isnan(e2) ? INFINITY : e2;   /* NaN: no pruning */
+    j->pt[k++] = (uint32_t)row;
+  }
+  free(zd);
+  free(work);
+  return 0;
+}
+
+/* The tree over the stratum's eligible controls: their rows and
+ * single-precision coordinates (computed on threads, over fixed ranges of
+ * units), the pruning margin from the largest coordinate magnitude among the
+ * stratum's rows (mag on entry: the treated units'), and the largest
+ * single-precision rounding of a point. */
+#define NN_COORD_CHUNK 65536
+static int nn_tree(const struct match_work *w, const uint32_t *units, size_t nu, double mag,
+                   struct match_kd *kd) {
+  const struct match_spec *s = w->s;
+  size_t dim = w->maha->r, nc = 0, nj = (nu + NN_COORD_CHUNK - 1) / NN_COORD_CHUNK;
+  struct nn_coord_job *jobs = malloc((nj ? nj : 1) * sizeof *jobs);
+  if (jobs == NULL) return GSL_ENOMEM;
+  for (size_t j = 0; j < nj; j++) {
+    size_t lo = j * NN_COORD_CHUNK, hi = lo + NN_COORD_CHUNK < nu ? lo + NN_COORD_CHUNK : nu;
+    jobs[j] = (struct nn_coord_job){w, units, lo, hi, nc, NULL, NULL, 0, 0, GSL_ENOMEM};
+    for (size_t q = lo; q < hi; q++) nc += is_control(s, match_unit(units, q));
+  }
+  /* Fresh arrays of a few bytes a control: advised for huge pages (a page
+   * fault every 2 MiB rather than every 4 KiB at national scale). */
+  uint32_t *pt = mem_alloc_large((nc ? nc : 1) * sizeof *pt);
+  float *zc = mem_alloc_large((nc && dim ? nc * dim : 1) * sizeof *zc);
+  if (!pt || !zc) {
+    free(pt);
+    free(zc);
+    free(jobs);
+    return GSL_ENOMEM;
+  }
+  for (size_t j = 0; j < nj; j++) {
+    jobs[j].pt = pt;
+    jobs[j].zc = zc;
+  }
+  chunks_run(nn_coord_run, jobs, sizeof *jobs, nj);
+  double slack2 = 0;
+  int st = GSL_SUCCESS;
+  for (size_t j = 0; j < nj; j++) {
+    if (jobs[j].st != GSL_SUCCESS) st = jobs[j].st;
+    if (jobs[j].mag > mag) mag = jobs[j].mag;
+    if (!(jobs[j].slack2 <= slack2)) slack2 = jobs[j].slack2;
+  }
+  free(jobs);
+  if (st != GSL_SUCCESS) {
+    free(pt);
+    free(zc);
+    return st;
   }
   /* Widened by a part in a million for the rounding of this sum. */
   double fslack = isfinite(slack2) ? sqrt(slack2) * (1 + 1e-6) : INFINITY;
@@ -246,8 +299,9 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
   uint32_t *seq = malloc((nord ? nord : 1) * sizeof *seq);
   uint32_t *cn = malloc((nord ? nord : 1) * sizeof *cn);
   uint32_t *cur = calloc(nord ? nord : 1, sizeof *cur);
-  uint32_t *cpos = malloc((nord ? nord : 1) * L * sizeof *cpos);
-  double *cd2 = malloc((nord ? nord : 1) * L * sizeof *cd2);
+  uint32_t *cpos = mem_alloc_large((nord ? nord : 1) * L * sizeof *cpos);
+  double *cd2 = mem_alloc_large((nord ? nord : 1) * L * sizeof *cd2);
+  uint64_t *free_bits = NULL;
   struct match_kd kd;
   memset(&kd, 0, sizeof kd);
   int st = GSL_ENOMEM;
@@ -257,15 +311,23 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
     double g = match_maha_row(m, ord[i], zt, scratch);
     if (g > mag) mag = g;
   }
-  if ((st = nn_tree(w, units, nu, mag, zt, scratch, &kd)) != GSL_SUCCESS) goto done;
+  if ((st = nn_tree(w, units, nu, mag, &kd)) != GSL_SUCCESS) goto done;
   struct nnctx ctx = {w, scratch};
   kd.prefetch = nn_prefetch;
   kd.pctx = m;
-  match_kd_mark_same(&kd, nn_same, &ctx);
+  if ((st = match_kd_mark_same(&kd, nn_same, &ctx)) != GSL_SUCCESS) goto done;
   int filt = !isnan(w->caliper) || s->ncal > 0;
   if ((st = nn_spatial_order(m, ord, nord, zt, scratch, seq)) != GSL_SUCCESS) goto done;
   if ((st = nn_lists(w, &kd, ord, nord, seq, L, filt, cpos, cd2, cn)) != GSL_SUCCESS) goto done;
   if (!s->replace) {
+    /* Which controls are free, a bit each by tree position: the rounds
+     * read it at scattered positions, and at an eighth of the tree's flag
+     * bytes it stays in the caches at national scale. */
+    size_t nw = kd.m / 64 + 1;
+    free_bits = malloc(nw * sizeof *free_bits);
+    st = GSL_ENOMEM;
+    if (free_bits == NULL) goto done;
+    memset(free_bits, 0xff, nw * sizeof *free_bits);
     size_t live = kd.m;
     for (size_t round = 0; round < K; round++)
       for (size_t i = 0; i < nord && live > 0; i++) {
@@ -274,7 +336,7 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
         if (s->discarded && s->discarded[t]) continue;
         uint32_t *cl = cpos + i * L;
         size_t c = cur[i];
-        while (c < cn[i] && !(kd.alive[cl[c]] & KD_LIVE)) c++;
+        while (c < cn[i] && !(free_bits[cl[c] >> 6] >> (cl[c] & 63) & 1)) c++;
         if (c == cn[i]) {
           if (cn[i] < L) {   /* every eligible control is taken */
             cur[i] = (uint32_t)c;
@@ -289,6 +351,7 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
         size_t ti = match_tix(r, t);
         r->mm[ti * K + round] = kd.pt[cl[c]];
         r->dist[ti * K + round] = sqrt(cd2[i * L + c]);
+        free_bits[cl[c] >> 6] &= ~((uint64_t)1 << (cl[c] & 63));
         match_kd_kill(&kd, cl[c]);
         live--;
         cur[i] = (uint32_t)(c + 1);
@@ -324,5 +387,6 @@ done:
   free(cur);
   free(cpos);
   free(cd2);
+  free(free_bits);
   return st;
 }
