@@ -319,6 +319,9 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
   int filt = !isnan(w->caliper) || s->ncal > 0;
   if ((st = nn_spatial_order(m, ord, nord, zt, scratch, seq)) != GSL_SUCCESS) goto done;
   if ((st = nn_lists(w, &kd, ord, nord, seq, L, filt, cpos, cd2, cn)) != GSL_SUCCESS) goto done;
+  /* The lists are made: seq now holds each unit's index among all treated
+   * units (r->treated), found once rather than in every round. */
+  for (size_t i = 0; i < nord; i++) seq[i] = (uint32_t)match_tix(r, ord[i]);
   if (!s->replace) {
     /* Which controls are free, a bit each by tree position: the rounds
      * read it at scattered positions, and at an eighth of the tree's flag
@@ -348,7 +351,7 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
           cur[i] = 0;
           if (cn[i] == 0) continue;
         }
-        size_t ti = match_tix(r, t);
+        size_t ti = seq[i];
         r->mm[ti * K + round] = kd.pt[cl[c]];
         r->dist[ti * K + round] = sqrt(cd2[i * L + c]);
         free_bits[cl[c] >> 6] &= ~((uint64_t)1 << (cl[c] & 63));
@@ -360,7 +363,7 @@ int match_nn_stratum(const struct match_work *w, const uint32_t *units, size_t n
     for (size_t i = 0; i < nord; i++) {
       size_t t = ord[i];
       if (s->discarded && s->discarded[t]) continue;
-      size_t got = cn[i], ti = match_tix(r, t), *row = r->mm + ti * K;
+      size_t got = cn[i], ti = seq[i], *row = r->mm + ti * K;
       const uint32_t *cl = cpos + i * L;
       double *dist = r->dist + ti * K;
       if (got <= K) {
