@@ -189,11 +189,12 @@ static int new_pair(struct kd_nodes *b, size_t *k) {
   return GSL_SUCCESS;
 }
 
-/* Subtrees built on threads: the nodes at depth KD_TASK_DEPTH of a tree of
- * KD_TASK_MIN points or more are built as separate tasks (on disjoint
- * ranges of positions, each into its own nodes), then joined in task
- * order.  The cut depends on the points only, so the tree is the same for
- * any number of threads. */
+/* Subtrees built on threads: in a tree of KD_TASK_MIN points or more, the
+ * top KD_TASK_DEPTH levels are split a level at a time (the splits of a
+ * level on threads), and the nodes below are built as separate tasks (on
+ * disjoint ranges of positions, each into its own nodes), then joined in
+ * task order.  The cut depends on the points only, so the tree is the same
+ * for any number of threads. */
 #define KD_TASK_DEPTH 3
 #define KD_TASK_MAX (1u << KD_TASK_DEPTH)
 #define KD_TASK_MIN 65536
@@ -207,22 +208,14 @@ struct kd_task {
   int st;
 };
 
-/* Split node me at (about) the median of its widest coordinate, and its
- * children in turn.  Children are allocated as a pair, so a node's two
- * children sit side by side, after their parent.  A split keeps at least an
- * eighth of the points on each side (else the exact median is taken), so
- * the depth stays logarithmic.  With tasks, a node at depth KD_TASK_DEPTH
- * is left to a task. */
-static int build(struct match_kd *kd, struct kd_nodes *b, size_t me, unsigned depth,
-                 struct kd_task *tasks, size_t *ntask) {
-  size_t lo = b->node[me].lo, hi = b->node[me].hi;
-  if (hi - lo <= KD_LEAF || kd->dim == 0) return GSL_SUCCESS;
-  if (tasks && depth == KD_TASK_DEPTH) {
-    tasks[(*ntask)++] = (struct kd_task){kd, b, me, 0, {NULL, 0, 0}, GSL_ENOMEM};
-    return GSL_SUCCESS;
-  }
+/* Where to split positions lo..hi-1: at (about) the median of their widest
+ * coordinate, keeping at least an eighth of the points on each side (else
+ * the exact median is taken), so the depth stays logarithmic.  Returns 0
+ * for a leaf (few points, or all equal). */
+static int choose_split(struct match_kd *kd, size_t lo, size_t hi, size_t *split) {
+  if (hi - lo <= KD_LEAF || kd->dim == 0) return 0;
   ptrdiff_t ax = split_axis(kd, lo, hi);
-  if (ax < 0) return GSL_SUCCESS;   /* all points equal: a leaf, however many */
+  if (ax < 0) return 0;   /* all points equal: a leaf, however many */
   size_t a = (size_t)ax, mid = lo + (hi - lo) / 2, cnt = hi - lo < KD_SAMPLE ? hi - lo : KD_SAMPLE;
   float v[KD_SAMPLE];
   for (size_t i = 0; i < cnt; i++) {
@@ -231,18 +224,73 @@ static int build(struct match_kd *kd, struct kd_nodes *b, size_t me, unsigned de
     for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
     v[j] = x;
   }
-  size_t split = partition2(kd, lo, hi, a, v[cnt / 2]);
-  if (split - lo < (hi - lo) / 8 || hi - split < (hi - lo) / 8) {
+  *split = partition2(kd, lo, hi, a, v[cnt / 2]);
+  if (*split - lo < (hi - lo) / 8 || hi - *split < (hi - lo) / 8) {
     select_mid(kd, lo, hi, mid, a);
-    split = mid;
+    *split = mid;
   }
-  size_t k;
-  if (new_pair(b, &k) != GSL_SUCCESS) return GSL_ENOMEM;
-  b->node[me].kids = (uint32_t)k;
-  b->node[k] = (struct match_kd_node){(uint32_t)lo, (uint32_t)split, 0, (uint32_t)(split - lo)};
-  b->node[k + 1] = (struct match_kd_node){(uint32_t)split, (uint32_t)hi, 0, (uint32_t)(hi - split)};
-  int st = build(kd, b, k, depth + 1, tasks, ntask);
-  return st != GSL_SUCCESS ? st : build(kd, b, k + 1, depth + 1, tasks, ntask);
+  return 1;
+}
+
+/* Give node me of b the children lo..split-1 and split..hi-1, allocated as
+ * a pair, so a node's two children sit side by side, after their parent. */
+static int add_kids(struct kd_nodes *b, size_t me, size_t split, size_t *k) {
+  size_t lo = b->node[me].lo, hi = b->node[me].hi;
+  if (new_pair(b, k) != GSL_SUCCESS) return GSL_ENOMEM;
+  b->node[me].kids = (uint32_t)*k;
+  b->node[*k] = (struct match_kd_node){(uint32_t)lo, (uint32_t)split, 0, (uint32_t)(split - lo)};
+  b->node[*k + 1] = (struct match_kd_node){(uint32_t)split, (uint32_t)hi, 0, (uint32_t)(hi - split)};
+  return GSL_SUCCESS;
+}
+
+/* Node me of b and everything below it, depth first. */
+static int build(struct match_kd *kd, struct kd_nodes *b, size_t me) {
+  size_t split, k;
+  if (!choose_split(kd, b->node[me].lo, b->node[me].hi, &split)) return GSL_SUCCESS;
+  if (add_kids(b, me, split, &k) != GSL_SUCCESS) return GSL_ENOMEM;
+  int st = build(kd, b, k);
+  return st != GSL_SUCCESS ? st : build(kd, b, k + 1);
+}
+
+/* The top KD_TASK_DEPTH levels breadth first, the splits of a level on
+ * threads (their ranges are disjoint), the nodes numbered in level order;
+ * the nodes left at the last level with more than a leaf's points become
+ * tasks. */
+struct kd_split_job {
+  struct match_kd *kd;
+  size_t lo, hi, split;
+  int cut;
+};
+
+static int split_run(void *arg) {
+  struct kd_split_job *j = arg;
+  j->cut = choose_split(j->kd, j->lo, j->hi, &j->split);
+  return 0;
+}
+
+static int build_top(struct match_kd *kd, struct kd_nodes *top, struct kd_task *tasks,
+                     size_t *ntask) {
+  size_t level[KD_TASK_MAX], nlev = 1;
+  level[0] = 0;
+  for (unsigned depth = 0; depth < KD_TASK_DEPTH && nlev > 0; depth++) {
+    struct kd_split_job jobs[KD_TASK_MAX / 2];
+    for (size_t j = 0; j < nlev; j++)
+      jobs[j] = (struct kd_split_job){kd, top->node[level[j]].lo, top->node[level[j]].hi, 0, 0};
+    chunks_run(split_run, jobs, sizeof *jobs, nlev);
+    size_t next[KD_TASK_MAX], nnext = 0, k;
+    for (size_t j = 0; j < nlev; j++) {
+      if (!jobs[j].cut) continue;
+      if (add_kids(top, level[j], jobs[j].split, &k) != GSL_SUCCESS) return GSL_ENOMEM;
+      next[nnext++] = k;
+      next[nnext++] = k + 1;
+    }
+    memcpy(level, next, nnext * sizeof *level);
+    nlev = nnext;
+  }
+  for (size_t j = 0; j < nlev; j++)
+    if (top->node[level[j]].hi - top->node[level[j]].lo > KD_LEAF)
+      tasks[(*ntask)++] = (struct kd_task){kd, top, level[j], 0, {NULL, 0, 0}, GSL_ENOMEM};
+  return GSL_SUCCESS;
 }
 
 /* One root over positions lo..hi-1; room for about (hi - lo) / (3/4
@@ -260,7 +308,7 @@ static int task_build(void *arg) {
   struct kd_task *t = arg;
   const struct match_kd_node *r = &t->top->node[t->me];
   t->st = nodes_init(&t->b, r->lo, r->hi);
-  if (t->st == GSL_SUCCESS) t->st = build(t->kd, &t->b, 0, 0, NULL, NULL);
+  if (t->st == GSL_SUCCESS) t->st = build(t->kd, &t->b, 0);
   return 0;
 }
 
@@ -433,7 +481,7 @@ int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, s
   int st = GSL_ENOMEM;
   if (!kd->alive || nodes_init(&top, 0, m) != GSL_SUCCESS) goto fail;
   memset(kd->alive, KD_LIVE, m);
-  st = build(kd, &top, 0, 0, m >= KD_TASK_MIN ? tasks : NULL, &ntask);
+  st = m >= KD_TASK_MIN ? build_top(kd, &top, tasks, &ntask) : build(kd, &top, 0);
   if (st != GSL_SUCCESS) goto fail;
   chunks_run(task_build, tasks, sizeof *tasks, ntask);
   kd->nnode = top.nnode;

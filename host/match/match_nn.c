@@ -252,7 +252,8 @@ static int nn_spatial_order(const struct match_maha *m, const size_t *ord, size_
                             double *zt, double *work, uint32_t *seq) {
   struct zkey *k = malloc((nord ? nord : 1) * sizeof *k);
   if (k == NULL) return GSL_ENOMEM;
-  size_t dim = m->r < 64 ? m->r : 64, bits = dim ? 64 / dim : 0;
+  /* At most 32 bits a coordinate (its single-precision bits), 64 in all. */
+  size_t dim = m->r < 64 ? m->r : 64, bits = dim == 0 ? 0 : dim == 1 ? 32 : 64 / dim;
   for (size_t i = 0; i < nord; i++) {
     match_maha_row(m, ord[i], zt, work);
     uint64_t key = 0;
