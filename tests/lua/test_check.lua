@@ -39,6 +39,7 @@ local P = its.panel({ data = d, unit = "unit", time = "year", value = "y" })
 local fit = model.ols({ data = d, y = "y", x = { "x" } })
 local matched = match.nearest({ data = d, treat = "t", covariates = { "x" } })
 local weighted = match.ipw({ data = d, treat = "t", covariates = { "x" } })
+local ctx = require("csc.context").new({ spec = { inputs = {} }, path = "t.lua", id = "t" }, { d = d }, {}, {}, {})
 
 -- ===== Every public function that takes options =====
 
@@ -84,6 +85,14 @@ local calls = {
   ["match.effect"] = function(o) return match.effect(o) end,
   ["match.first_event"] = function(o) return match.first_event(o) end,
   ["match.window_counts"] = function(o) return match.window_counts(o) end,
+  -- what a recipe's checks hook (and a design) records results through
+  ["ctx:estimate"] = function(o)
+    o.label = o.label or ("e" .. tostring(math.random(1e9)))
+    return ctx:estimate(o)
+  end,
+  ["ctx:table"] = function(o)
+    return ctx:table("t" .. tostring(math.random(1e9)), { columns = { "a" }, rows = { { 1 } } }, o)
+  end,
 }
 
 -- Methods of results take their options through the same signatures.
@@ -166,7 +175,15 @@ local frame_methods = {
     o.names, o.columns = { "a" }, { { 1 } }
     return hframe.new(o)
   end },
-  { "read_csv", { "types", "max_field", "origin", "threads" }, function(o) return hframe.read_csv(tmp .. "/small.csv", o) end },
+  { "read_csv", { "types", "max_field", "origin", "threads", "max_bytes", "max_columns", "max_rows" },
+    function(o) return hframe.read_csv(tmp .. "/small.csv", o) end },
+  { "read_stat", { "labels", "max_bytes", "max_columns", "max_rows" },
+    function(o) return assert(hframe.read_stat("tests/reference/statfiles/children.dta", o)) end },
+  -- (max_columns first: the longest name is the one misspelt, and header_rows's misspelling is closer to header_row)
+  { "read_workbook", { "types", "origin", "sheet", "max_columns", "header_row", "header_rows", "max_bytes", "max_rows",
+    "max_field" }, function(o) return assert(hframe.read_workbook("tests/reference/workbooks/outcomes.xlsx", o)) end },
+  { "read_survey_csv", { "types", "origin", "sheet", "max_columns", "header_row", "header_rows", "max_bytes",
+    "max_rows", "max_field" }, function(o) return assert(hframe.read_survey_csv("tests/reference/workbooks/survey.csv", o)) end },
   { "join", { "suffix" }, function(o) return d:join(d:select({ "unit", "x" }), "unit", "left", o) end },
   { "sort", { "desc" }, function(o) o[1] = "y"; return d:sort({ o }) end },
   { "pivot_longer", { "id", "cols", "names_to", "values_to" }, function(o)
