@@ -1140,6 +1140,8 @@ M.kinds = {
   forest = M.forest,
   plot = M.plot, lines = M.lines, its = M.its, love = M.love, overlap = M.overlap,
   benchmark = M.benchmark, funnel = M.funnel, bars = M.bars, tornado = M.tornado,
+  -- csc.render.diverging draws with this module's helpers: loaded when first asked for
+  diverging = function(spec) return require("csc.render.diverging").diverging(spec) end,
 }
 
 return M
