@@ -24,9 +24,11 @@ local TABLE = check.signature("ctx:table", { "caption", "digits", "csv", "labels
 
 --- New context for recipe r with loaded data.  `kinds` maps a chart kind
 -- to the function that draws it (csc.render.svg.kinds, passed in by the
--- runner): the context records results and never requires rendering
--- itself, so what an analysis computes cannot depend on how it is drawn.
-function M.new(r, data, prov, opts, kinds)
+-- runner) and `kind_fields` a kind to the fields it takes
+-- (csc.render.svg.kind_fields): the context records results and never
+-- requires rendering itself, so what an analysis computes cannot depend on
+-- how it is drawn.
+function M.new(r, data, prov, opts, kinds, kind_fields)
   local synthetic = false
   for _, pv in ipairs(prov or {}) do if pv.synthetic then synthetic = true end end
   -- disclosure control is on when any input holds records about children
@@ -49,6 +51,9 @@ function M.new(r, data, prov, opts, kinds)
   return setmetatable({
     disclosure = disclosure,
     chart_kinds = kinds or {},
+    -- kind -> the fields it takes (csc.render.output.chart_fields); a kind
+    -- not listed takes any field
+    chart_fields = kind_fields or {},
     -- true when any input is synthetic (the recipe's own synthetic file, or
     -- any file with csceval's synthetic-data mark, csc.synthetic): every
     -- output, chart images included, then says so
@@ -269,6 +274,20 @@ function Ctx:chart(c)
     if type(c[k]) ~= "string" or c[k] == "" then
       error(string.format("ctx:chart %s: %s must be a non-empty string (it is what a screen reader "
         .. "says for the chart)", c.name, k), 2)
+    end
+  end
+  -- every field is one ctx:chart or the chart's kind reads: a misspelt one is a recipe error
+  local fields = c.svg ~= nil and {} or self.chart_fields[c.kind]
+  if fields then
+    local known = { "name", "title", "desc", "table", c.svg ~= nil and "svg" or "kind", table.unpack(fields) }
+    local set = check.set(known)
+    table.sort(known)
+    for _, k in ipairs(util.sorted_keys(c)) do
+      if not set[k] then
+        check.fail_named("ctx:chart", tostring(k), string.format("unknown field '%s'%s (fields of %s: %s)", tostring(k),
+          type(k) == "string" and util.hint(k, known) or "", c.svg ~= nil and "a chart drawn by hand"
+          or ("a " .. c.kind .. " chart"), table.concat(known, ", ")))
+      end
     end
   end
   local text

@@ -210,6 +210,34 @@ H.case("frame methods bound in C refuse a misspelt option: exit code 2 and a did
   end
 end)
 
+H.case("ctx:chart refuses a field neither it nor the chart's kind reads: exit code 2 and a did-you-mean", function()
+  local out = require("csc.render.output")
+  local c2 = require("csc.context").new({ spec = { inputs = {} }, path = "t.lua", id = "t" }, {}, {}, {},
+    out.chart_kinds, out.chart_fields)
+  local n = 0
+  for kind, fields in pairs(out.chart_fields) do
+    H.ok(out.chart_kinds[kind], "fields listed for a kind that does not exist: " .. kind)
+    -- the longest field with its last letter changed (none of these is another field)
+    local best = "title"
+    for _, f in ipairs(fields) do if #f > #best then best = f end end
+    local typo = best:sub(1, -2) .. (best:sub(-1) == "q" and "z" or "q")
+    local ok, e = pcall(c2.chart, c2, { name = "c" .. kind, kind = kind, title = "T", desc = "D", [typo] = 1 })
+    H.ok(not ok and errors.is(e), kind .. ": " .. tostring(e))
+    H.eq({ kind = kind, code = errors.code(e), field = e.field }, { kind = kind, code = 2, field = typo })
+    H.ok(tostring(e):find(string.format([[ctx:chart: unknown field '%s' (did you mean "%s"?)]], typo, best), 1, true),
+      tostring(e))
+    n = n + 1
+  end
+  H.ok(n >= 11, "kinds checked: " .. n)
+  for kind in pairs(out.chart_kinds) do H.ok(out.chart_fields[kind], "no fields listed for chart kind " .. kind) end
+  -- a chart drawn by hand takes only name, title, desc, table and svg
+  local ok, e = pcall(c2.chart, c2, { name = "hand", title = "T", desc = "D", svg = "<svg></svg>", tabel = "x" })
+  H.ok(not ok and tostring(e):find([[unknown field 'tabel' (did you mean "table"?)]], 1, true), tostring(e))
+  -- and a correct chart of each kind still draws (the benchmark chart, say)
+  H.ok(c2:chart({ name = "ok", kind = "lines", title = "T", desc = "D", xlabel = "year",
+    series = { { name = "a", x = { 1, 2 }, y = { 3, 4 } } } }), "a lines chart with its own fields")
+end)
+
 H.case("model.ols{vcv = \"HC1\"} fails instead of giving classical standard errors", function()
   H.raises('model.ols: unknown field \'vcv\' (did you mean "vcov"?)', model.ols,
     { data = d, y = "y", x = { "x" }, vcv = "HC1" })
