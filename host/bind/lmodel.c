@@ -6,6 +6,7 @@
  * in host/num/ols.c, vcov.c, lincom.c, glm.c, prais.c and tsdiag.c (plain
  * C + GSL).  Only lua/csc/model.lua requires this module. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,9 +100,43 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
 /* Map a cluster column (numbers or categories) over the kept rows to
  * 0..G-1 in increasing order of value (category code), by
  * vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
+/* Whole numbers (int64) or category codes within a range of at most
+ * 4n + 1024 values: each row's rank found in a table over the range (two
+ * passes, no hashing and no n doubles), the same numbers as
+ * vcov_cluster_ids gives.  0 when the column is of another kind or its
+ * range is wider (or memory is short): the caller hashes instead. */
+static int dense_ids(const struct frame_col *c, const size_t *keep, size_t n, size_t *id, size_t *G) {
+  if ((c->type != FRAME_I64 && c->type != FRAME_CAT) || n == 0) return 0;
+#define DENSE_V(i) (c->type == FRAME_I64 ? c->v.i64[keep ? keep[i] : (i)] \
+                                         : (int64_t)c->v.cat[keep ? keep[i] : (i)])
+  int64_t lo = DENSE_V(0), hi = lo;
+  for (size_t i = 1; i < n; i++) {
+    int64_t v = DENSE_V(i);
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  if ((uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 1024) return 0;
+  size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+  size_t *rank = calloc(span, sizeof *rank);
+  if (rank == NULL) return 0;
+  for (size_t i = 0; i < n; i++) rank[(uint64_t)DENSE_V(i) - (uint64_t)lo] = 1;
+  size_t g = 0;
+  for (size_t r = 0; r < span; r++) {
+    size_t present = rank[r];
+    rank[r] = g;
+    g += present;
+  }
+  for (size_t i = 0; i < n; i++) id[i] = rank[(uint64_t)DENSE_V(i) - (uint64_t)lo];
+#undef DENSE_V
+  free(rank);
+  *G = g;
+  return 1;
+}
+
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                            size_t *G) {   /* keep NULL: rows 0..n-1 */
   size_t *id = lh_scratch(L, n * sizeof *id);
+  if (dense_ids(c, keep, n, id, G)) return id;
   double *v = malloc((n + 1) * sizeof *v);
   if (v == NULL) luaL_error(L, "not enough memory");
   for (size_t i = 0; i < n; i++)
@@ -436,23 +471,42 @@ static int model_ols(lua_State *L) {
   const char *fn = "ols";
   int vt = lmodel_optvcov(L, 4, fn);
   size_t lag = optlag(L, 4);
+  /* The design's columns are read in place (views), and the HC and
+   * cluster meats are formed in the fit's last pass (linreg_fit_cols):
+   * no n x k copy, and no pass of their own. */
   struct design d;
-  lmodel_build_design(L, fn, &d, vt == 5);
+  lmodel_build_design_views(L, fn, &d, vt == 5);
   if (vt == 5 && d.cl == NULL) luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
+  if (vt == 5 && d.G < 2)
+    luaL_error(L, "%s: the cluster column has %d cluster; need at least 2", fn, (int)d.G);
+  double *V = lh_scratch(L, d.k * d.k * sizeof *V), *M = lh_scratch(L, d.k * d.k * sizeof *M);
+  struct linreg_meat meat = {LINREG_MEAT_NONE, 0, NULL, 0, M, 0, 0};
+  if (vt >= 1 && vt <= 4) {
+    meat.kind = LINREG_MEAT_HC;
+    meat.hc = vt - 1;
+  } else if (vt == 5) {
+    meat.kind = LINREG_MEAT_CLUSTER;
+    meat.cluster = d.cl;
+    meat.G = d.G;
+  }
   struct fitbox *box = lmodel_newfitbox(L);
   int bi = lua_gettop(L);
   box->kind = 1;
-  int st = linreg_fit_tol(d.X, d.n, d.k, d.y, d.w, d.intercept, lmodel_opttol(L, 4, "tol", LINREG_TOL),
-                          &box->lin);
+  int st = linreg_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.intercept,
+                           lmodel_opttol(L, 4, "tol", LINREG_TOL),
+                           meat.kind != LINREG_MEAT_NONE ? &meat : NULL, &box->lin);
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->lin.bad_col, box->lin.bad_row);
   struct linreg_fit *fit = &box->lin;
-  double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
-  if (vt == 3 || vt == 4) {
-    h = lh_scratch(L, d.n * sizeof *h);
-    linreg_leverage(d.X, d.n, d.k, d.w, fit->rinv, h);
+  struct vcov_data vd = {NULL, d.n, d.k, fit->resid, d.w, fit->xtxi, NULL, fit->rinv, d.Xc};
+  if (meat.bad) luaL_error(L, "%s: a row has leverage 1, so HC2/HC3 are undefined; use HC1", fn);
+  if (meat.done) {
+    double dn = (double)d.n, dk = (double)d.k, dg = (double)d.G;
+    double f = vt == 2 ? dn / (dn - dk) : vt == 5 ? dg / (dg - 1) * ((dn - 1) / (dn - dk)) : 1;
+    st = vcov_from_meat(&vd, M, f, V);
+    if (st != GSL_SUCCESS) luaL_error(L, "%s: %s", fn, gsl_strerror(st));
+  } else {
+    lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
   }
-  struct vcov_data vd = {d.X, d.n, d.k, fit->resid, d.w, fit->xtxi, h, fit->rinv};
-  lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
   lmodel_push_result(L, 24, &d, fit->coef, V, fit->df_resid, vt, fit->fitted, bi);
   lmodel_push_vec(L, fit->resid, d.n, bi);
   lua_setfield(L, -2, "resid");
@@ -574,7 +628,7 @@ static int model_glm(lua_State *L) {
                     any ? "; coefficients still moving: " : "", cols);
   }
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
-  struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};
+  struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv, NULL};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, 1.0, 0, 0, V);
   lmodel_push_result(L, 24, &d, g->coef, V, INFINITY, vt, g->mu, bi);
   lmodel_push_vec(L, g->eta, d.n, bi);
