@@ -101,42 +101,53 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
  * 0..G-1 in increasing order of value (category code), by
  * vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
 /* Whole numbers (int64) or category codes within a range of at most
- * 4n + 1024 values: each row's rank found in a table over the range (two
- * passes, no hashing and no n doubles), the same numbers as
- * vcov_cluster_ids gives.  0 when the column is of another kind or its
- * range is wider (or memory is short): the caller hashes instead. */
-static int dense_ids(const struct frame_col *c, const size_t *keep, size_t n, size_t *id, size_t *G) {
-  if ((c->type != FRAME_I64 && c->type != FRAME_CAT) || n == 0) return 0;
-#define DENSE_V(i) (c->type == FRAME_I64 ? c->v.i64[keep ? keep[i] : (i)] \
-                                         : (int64_t)c->v.cat[keep ? keep[i] : (i)])
-  int64_t lo = DENSE_V(0), hi = lo;
+ * n/2 + 1024 values: the rank of each value present among the values
+ * present, in a table over the range (one pass for the range, one to mark
+ * the values present; no hashing and no n doubles), the same numbers as
+ * vcov_cluster_ids gives.  The table is scratch (pushed); NULL (nothing
+ * pushed) when the column is of another kind or its range is wider: the
+ * caller hashes instead. */
+#define DENSE_V(c, keep, i) ((c)->type == FRAME_I64 ? (c)->v.i64[(keep) ? (keep)[i] : (i)] \
+                                                     : (int64_t)(c)->v.cat[(keep) ? (keep)[i] : (i)])
+static size_t *dense_rank(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
+                          int64_t *lo_out, size_t *G) {
+  if ((c->type != FRAME_I64 && c->type != FRAME_CAT) || n == 0) return NULL;
+  int64_t lo = DENSE_V(c, keep, 0), hi = lo;
   for (size_t i = 1; i < n; i++) {
-    int64_t v = DENSE_V(i);
+    int64_t v = DENSE_V(c, keep, i);
     lo = v < lo ? v : lo;
     hi = v > hi ? v : hi;
   }
-  if ((uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 1024) return 0;
+  if ((uint64_t)hi - (uint64_t)lo >= (uint64_t)n / 2 + 1024) return NULL;
   size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
-  size_t *rank = calloc(span, sizeof *rank);
-  if (rank == NULL) return 0;
-  for (size_t i = 0; i < n; i++) rank[(uint64_t)DENSE_V(i) - (uint64_t)lo] = 1;
+  size_t *rank = lh_scratch(L, span * sizeof *rank);
+  memset(rank, 0, span * sizeof *rank);
+  for (size_t i = 0; i < n; i++) rank[(uint64_t)DENSE_V(c, keep, i) - (uint64_t)lo] = 1;
   size_t g = 0;
   for (size_t r = 0; r < span; r++) {
     size_t present = rank[r];
     rank[r] = g;
     g += present;
   }
-  for (size_t i = 0; i < n; i++) id[i] = rank[(uint64_t)DENSE_V(i) - (uint64_t)lo];
-#undef DENSE_V
-  free(rank);
+  *lo_out = lo;
   *G = g;
-  return 1;
+  return rank;
+}
+
+/* Rows' cluster numbers from dense_rank's table.  [-0, +1, m] */
+static size_t *dense_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
+                         const size_t *rank, int64_t lo) {
+  size_t *id = lh_scratch(L, (n ? n : 1) * sizeof *id);
+  for (size_t i = 0; i < n; i++) id[i] = rank[(uint64_t)DENSE_V(c, keep, i) - (uint64_t)lo];
+  return id;
 }
 
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                            size_t *G) {   /* keep NULL: rows 0..n-1 */
+  int64_t lo;
+  const size_t *rank = dense_rank(L, c, keep, n, &lo, G);
+  if (rank != NULL) return dense_ids(L, c, keep, n, rank, lo);
   size_t *id = lh_scratch(L, n * sizeof *id);
-  if (dense_ids(c, keep, n, id, G)) return id;
   double *v = malloc((n + 1) * sizeof *v);
   if (v == NULL) luaL_error(L, "not enough memory");
   for (size_t i = 0; i < n; i++)
@@ -258,7 +269,32 @@ static void build_design(lua_State *L, const char *fn, struct design *d, int nee
   }
   d->cl = NULL;
   d->G = 0;
+  d->cl_i64 = NULL;
+  d->cl_cat = NULL;
+  d->cl_rank = NULL;
+  /* Views with every row used: the cluster column itself and its rank
+   * table where it can be (lmodel_cluster_ids makes the numbers if a
+   * later step needs them). */
+  if (cc && views && rows == NULL && cc->na == NULL &&
+      (d->cl_rank = dense_rank(L, cc, NULL, n, &d->cl_lo, &d->G)) != NULL) {
+    if (cc->type == FRAME_I64) d->cl_i64 = cc->v.i64;
+    else d->cl_cat = cc->v.cat;
+    return;
+  }
   if (cc) d->cl = cluster_ids(L, cc, keep, n, &d->G);
+}
+
+const size_t *lmodel_cluster_ids(lua_State *L, struct design *d) {
+  if (d->cl == NULL && d->cl_rank != NULL) {
+    size_t *id = lh_scratch(L, (d->n ? d->n : 1) * sizeof *id);
+    for (size_t i = 0; i < d->n; i++)
+      id[i] = d->cl_rank[(uint64_t)(d->cl_i64 != NULL ? d->cl_i64[i] : (int64_t)d->cl_cat[i]) -
+                         (uint64_t)d->cl_lo];
+    d->cl = id;
+  } else {
+    lua_pushnil(L);
+  }
+  return d->cl;
 }
 
 void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster) {
@@ -429,7 +465,7 @@ static void lmodel_set_rows(lua_State *L, const struct design *d) {
     lua_rawseti(L, -2, ++ng);
   }
   lua_setfield(L, -2, "dropped");
-  if (d->cl != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
+  if (d->cl != NULL || d->cl_rank != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
 }
 
 /* The rank tolerance opts[field] (ols.h), dflt when absent. */
@@ -476,17 +512,22 @@ static int model_ols(lua_State *L) {
    * no n x k copy, and no pass of their own. */
   struct design d;
   lmodel_build_design_views(L, fn, &d, vt == 5);
-  if (vt == 5 && d.cl == NULL) luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
+  if (vt == 5 && d.cl == NULL && d.cl_rank == NULL)
+    luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
   if (vt == 5 && d.G < 2)
     luaL_error(L, "%s: the cluster column has %d cluster; need at least 2", fn, (int)d.G);
   double *V = lh_scratch(L, d.k * d.k * sizeof *V), *M = lh_scratch(L, d.k * d.k * sizeof *M);
-  struct linreg_meat meat = {LINREG_MEAT_NONE, 0, NULL, 0, M, 0, 0};
+  struct linreg_meat meat = {LINREG_MEAT_NONE, 0, NULL, NULL, NULL, 0, NULL, 0, M, 0, 0};
   if (vt >= 1 && vt <= 4) {
     meat.kind = LINREG_MEAT_HC;
     meat.hc = vt - 1;
   } else if (vt == 5) {
     meat.kind = LINREG_MEAT_CLUSTER;
     meat.cluster = d.cl;
+    meat.cl_i64 = d.cl_i64;
+    meat.cl_cat = d.cl_cat;
+    meat.cl_lo = d.cl_lo;
+    meat.cl_rank = d.cl_rank;
     meat.G = d.G;
   }
   struct fitbox *box = lmodel_newfitbox(L);
@@ -505,6 +546,7 @@ static int model_ols(lua_State *L) {
     st = vcov_from_meat(&vd, M, f, V);
     if (st != GSL_SUCCESS) luaL_error(L, "%s: %s", fn, gsl_strerror(st));
   } else {
+    if (vt == 5) lmodel_cluster_ids(L, &d);
     lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
   }
   lmodel_push_result(L, 24, &d, fit->coef, V, fit->df_resid, vt, fit->fitted, bi);

@@ -230,7 +230,13 @@ static void meat_block(struct ls_chunk *p, size_t i0, size_t m, const double *co
     for (; i < m; i++) o[i] = x[i] - s;
   }
   if (mt->kind == LINREG_MEAT_CLUSTER) {
-    const size_t *cl = mt->cluster + i0;
+    size_t gid[LS_ROWS];
+    const size_t *cl = mt->cluster != NULL ? mt->cluster + i0 : gid;
+    if (mt->cluster == NULL && mt->cl_i64 != NULL)
+      for (size_t i = 0; i < m; i++) gid[i] = mt->cl_rank[(uint64_t)mt->cl_i64[i0 + i] - (uint64_t)mt->cl_lo];
+    else if (mt->cluster == NULL)
+      for (size_t i = 0; i < m; i++)
+        gid[i] = mt->cl_rank[(uint64_t)(int64_t)mt->cl_cat[i0 + i] - (uint64_t)mt->cl_lo];
     for (size_t i = 0; i < m; i++) {
       double *ug = p->U + cl[i] * k;
       for (size_t j = 0; j < k; j++) ug[j] += u[i] * xb[i + j * LS_ROWS];

@@ -6,6 +6,7 @@
 #define CSC_OLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "glm.h"   /* struct glm_col: a design column read in place */
 
@@ -85,7 +86,11 @@ enum linreg_meat_kind { LINREG_MEAT_NONE = 0, LINREG_MEAT_HC, LINREG_MEAT_CLUSTE
 struct linreg_meat {
   enum linreg_meat_kind kind;
   int hc;                 /* HC: 0..3 for HC0..HC3 (enum vcov_hc) */
-  const size_t *cluster;  /* CLUSTER: row i's cluster, 0..G-1 */
+  const size_t *cluster;  /* CLUSTER: row i's cluster, 0..G-1; or, NULL, */
+  const int64_t *cl_i64;  /* cl_rank[v - cl_lo] with v = cl_i64[i] (or, */
+  const int32_t *cl_cat;  /* cl_i64 NULL, cl_cat[i]): a column of whole */
+  int64_t cl_lo;          /* numbers or category codes read in place, no */
+  const size_t *cl_rank;  /* n-vector of cluster numbers */
   size_t G;
   double *M;              /* out: k x k, column-major, symmetric */
   int done;               /* out: 1 when M was formed; 0 when the clusters'

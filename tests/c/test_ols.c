@@ -81,7 +81,7 @@ static void check_meats_in_pass(const struct lm_case *lc, const struct ref_data 
   size_t G = 0, *ci = lc->cl != NULL ? cluster_index(ref_col(d, lc->cl), n, &G) : NULL;
   for (int t = 0; t < 5; t++) {
     if (t == 4 && ci == NULL) break;
-    struct linreg_meat mt = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, ci, G, M, 0, 0};
+    struct linreg_meat mt = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, ci, NULL, NULL, 0, NULL, G, M, 0, 0};
     struct linreg_fit fit;
     assert_int_equal(linreg_fit_cols(cols, n, k, y, w, 1, 0, &mt, &fit), GSL_SUCCESS);
     assert_true(mt.done);
@@ -271,7 +271,8 @@ static void fit_in_place_and_matrix(size_t n, int weighted, size_t threads) {
   double *f1 = malloc(n * sizeof *f1), *f2 = malloc(n * sizeof *f2), *y = malloc(n * sizeof *y);
   double *w = weighted ? malloc(n * sizeof *w) : NULL, *X = malloc(n * k * sizeof *X);
   size_t *cl = malloc(n * sizeof *cl);
-  assert_true(i1 && i2 && f1 && f2 && y && X && cl && (w || !weighted));
+  int64_t *cl64 = malloc(n * sizeof *cl64);
+  assert_true(i1 && i2 && f1 && f2 && y && X && cl && cl64 && (w || !weighted));
   uint64_t seed = 20261206 + n;
   const size_t G = 40;
   for (size_t i = 0; i < n; i++) {
@@ -284,6 +285,7 @@ static void fit_in_place_and_matrix(size_t n, int weighted, size_t threads) {
     if (w) w[i] = 0.5 + (double)(lcg(&seed) % 100) / 20.0;
     /* clusters 0..G-1, and the last 3 rows each a cluster of one member */
     cl[i] = i + 3 >= n ? G + (n - 1 - i) : (size_t)(lcg(&seed) % G);
+    cl64[i] = 1000 + (int64_t)cl[i];
     X[i] = 1;
     X[i + n] = (double)i1[i];
     X[i + 2 * n] = (double)i2[i];
@@ -296,7 +298,7 @@ static void fit_in_place_and_matrix(size_t n, int weighted, size_t threads) {
   double M1[25], M2[25], V1[25], V2[25];
   chunks_set_threads(threads);
   for (int t = 0; t < 5; t++) {
-    struct linreg_meat m1 = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, cl, G + 3, M1, 0, 0};
+    struct linreg_meat m1 = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, cl, NULL, NULL, 0, NULL, G + 3, M1, 0, 0};
     struct linreg_meat m2 = m1;
     m2.M = M2;
     struct linreg_fit a, b;
@@ -311,6 +313,23 @@ static void fit_in_place_and_matrix(size_t n, int weighted, size_t threads) {
     assert_memory_equal(&a.rss, &b.rss, sizeof a.rss);
     assert_memory_equal(&a.mss, &b.mss, sizeof a.mss);
     assert_memory_equal(M1, M2, k * k * sizeof *M1);
+    if (t == 4) {
+      /* the cluster column read in place (whole numbers 1000 + cluster,
+       * through a rank table) instead of the n cluster numbers */
+      struct linreg_meat m3 = m1;
+      size_t rank[G + 3];
+      for (size_t g = 0; g < G + 3; g++) rank[g] = g;
+      m3.cluster = NULL;
+      m3.cl_i64 = cl64;
+      m3.cl_lo = 1000;
+      m3.cl_rank = rank;
+      m3.M = M2;
+      struct linreg_fit c;
+      assert_int_equal(linreg_fit_cols(in_place, n, k, y, w, 1, 0, &m3, &c), GSL_SUCCESS);
+      assert_true(m3.done);
+      assert_memory_equal(M1, M2, k * k * sizeof *M1);
+      linreg_fini(&c);
+    }
     /* the separate pass of vcov.c, on the matrix and on the columns in place */
     struct vcov_data vd = {X, n, k, b.resid, w, b.xtxi, NULL, b.rinv, NULL};
     struct vcov_data vc = {NULL, n, k, a.resid, w, a.xtxi, NULL, a.rinv, in_place};
@@ -344,6 +363,7 @@ static void fit_in_place_and_matrix(size_t n, int weighted, size_t threads) {
   free(w);
   free(X);
   free(cl);
+  free(cl64);
 }
 
 static void test_columns_in_place_same_bytes_as_matrix(void **s) {
@@ -376,7 +396,8 @@ static void test_columns_in_place_same_bytes_on_any_threads(void **s) {
   for (int t = 0; t < 5; t++) {
     for (size_t th = 1; th <= 3; th++) {
       chunks_set_threads(th);
-      struct linreg_meat mt = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, cl, 25, M[th - 1], 0, 0};
+      struct linreg_meat mt = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, cl, NULL, NULL, 0, NULL, 25,
+                                M[th - 1], 0, 0};
       struct linreg_fit fit;
       assert_int_equal(linreg_fit_cols(cols, n, 3, y, w, 1, 0, &mt, &fit), GSL_SUCCESS);
       assert_true(mt.done);
@@ -401,6 +422,30 @@ static void test_columns_in_place_same_bytes_on_any_threads(void **s) {
   free(cl);
 }
 
+/* Clusters whose chunk sums would pass LINREG_MEAT_MAX doubles: the fit
+ * leaves the meat to vcov_cluster (done 0) and is otherwise the same. */
+static void test_meat_in_pass_leaves_many_clusters_to_vcov(void **s) {
+  (void)s;
+  const size_t n = 1000, G = LINREG_MEAT_MAX / 2 + 1;
+  double x[1000], y[1000], M[4];
+  size_t cl[1000];
+  for (size_t i = 0; i < n; i++) {
+    x[i] = (double)(i % 13);
+    y[i] = (double)(i % 7) + 0.5 * x[i];
+    cl[i] = i * (G / n);
+  }
+  const struct glm_col cols[2] = {{NULL, NULL}, {x, NULL}};
+  struct linreg_meat mt = {LINREG_MEAT_CLUSTER, 0, cl, NULL, NULL, 0, NULL, G, M, 1, 0};
+  struct linreg_fit fit, ref;
+  assert_int_equal(linreg_fit_cols(cols, n, 2, y, NULL, 1, 0, &mt, &fit), GSL_SUCCESS);
+  assert_false(mt.done);
+  assert_int_equal(linreg_fit_cols(cols, n, 2, y, NULL, 1, 0, NULL, &ref), GSL_SUCCESS);
+  assert_memory_equal(fit.coef, ref.coef, 2 * sizeof *fit.coef);
+  assert_memory_equal(fit.resid, ref.resid, n * sizeof *fit.resid);
+  linreg_fini(&fit);
+  linreg_fini(&ref);
+}
+
 /* HC2/HC3 with a leverage of 1 (a column that is 1 in one row and 0
  * elsewhere): the meat says so, as vcov_hc does. */
 static void test_meat_in_pass_refuses_leverage_one(void **s) {
@@ -413,7 +458,7 @@ static void test_meat_in_pass_refuses_leverage_one(void **s) {
   }
   const struct glm_col cols[2] = {{NULL, NULL}, {x, NULL}};
   for (int t = 2; t <= 3; t++) {
-    struct linreg_meat mt = {LINREG_MEAT_HC, t, NULL, 0, M, 0, 0};
+    struct linreg_meat mt = {LINREG_MEAT_HC, t, NULL, NULL, NULL, 0, NULL, 0, M, 0, 0};
     struct linreg_fit fit;
     assert_int_equal(linreg_fit_cols(cols, n, 2, y, NULL, 1, 0, &mt, &fit), GSL_SUCCESS);
     assert_true(mt.bad);
@@ -901,6 +946,7 @@ int main(void) {
       cmocka_unit_test(test_columns_in_place_same_bytes_as_matrix),
       cmocka_unit_test(test_columns_in_place_same_bytes_on_any_threads),
       cmocka_unit_test(test_meat_in_pass_refuses_leverage_one),
+      cmocka_unit_test(test_meat_in_pass_leaves_many_clusters_to_vcov),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   refcsv_free(&REF);

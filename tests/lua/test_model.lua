@@ -458,6 +458,16 @@ H.case("model.ols in place: factor terms give the same bytes as their indicator 
     H.eq(a.coef, b.coef)
     H.eq(a.vcov, b.vcov)
   end
+  -- a categorical cluster column (read in place through its codes) against
+  -- the same clusters as whole numbers
+  local gnum = {}
+  for i = 1, #gcol do gnum[i] = string.byte(gcol[i]) end
+  names[#names + 1], columns[#columns + 1], types.gnum = "gnum", gnum, "int64"
+  e = hframe.new{ names = names, columns = columns, types = types }
+  local a = model.ols{ data = d, y = "y", x = { "x1", "x2" }, vcov = "CR1", cluster = "g" }
+  local b = model.ols{ data = e, y = "y", x = { "x1", "x2" }, vcov = "CR1", cluster = "gnum" }
+  H.eq(a.n_clusters, 5)
+  H.eq(a.vcov, b.vcov)
 end)
 
 H.case("dwtest refuses weights and non-OLS fits", function()
