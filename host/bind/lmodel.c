@@ -202,8 +202,21 @@ static void build_design(lua_State *L, const char *fn, struct design *d, int nee
   xc[nx + 1] = wc;
   xc[nx + 2] = oc;
   xc[nx + 3] = cc;
-  size_t *keep = views ? lh_complete_rows_or_all(L, xc, (size_t)nx + 4, N, &n)
-                       : lh_complete_rows(L, xc, (size_t)nx + 4, N, &n);
+  size_t *keep;
+  d->trusting = 0;
+  if (views == 2) {   /* lmodel_build_design_trusting */
+    d->trusting = cc == NULL || cc->type != FRAME_F64;
+    for (size_t j = 0; j < (size_t)nx + 4 && d->trusting; j++)
+      d->trusting = xc[j] == NULL || xc[j]->na == NULL;
+  }
+  if (d->trusting) {
+    n = N;
+    keep = NULL;
+    lua_pushnil(L);   /* the stack as lh_complete_rows_or_all leaves it */
+  } else {
+    keep = views ? lh_complete_rows_or_all(L, xc, (size_t)nx + 4, N, &n)
+                 : lh_complete_rows(L, xc, (size_t)nx + 4, N, &n);
+  }
   d->n = n;
   d->k = k;
   d->dropped = N - n;
@@ -303,6 +316,10 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
 
 void lmodel_build_design_views(lua_State *L, const char *fn, struct design *d, int need_cluster) {
   build_design(L, fn, d, need_cluster, 1);
+}
+
+void lmodel_build_design_trusting(lua_State *L, const char *fn, struct design *d, int need_cluster) {
+  build_design(L, fn, d, need_cluster, 2);
 }
 
 /* Name of design column j: "(Intercept)" or the covariate name.  [-0, +1, -] */
@@ -511,7 +528,7 @@ static int model_ols(lua_State *L) {
    * cluster meats are formed in the fit's last pass (linreg_fit_cols):
    * no n x k copy, and no pass of their own. */
   struct design d;
-  lmodel_build_design_views(L, fn, &d, vt == 5);
+  lmodel_build_design_trusting(L, fn, &d, vt == 5);
   if (vt == 5 && d.cl == NULL && d.cl_rank == NULL)
     luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
   if (vt == 5 && d.G < 2)
@@ -533,9 +550,24 @@ static int model_ols(lua_State *L) {
   struct fitbox *box = lmodel_newfitbox(L);
   int bi = lua_gettop(L);
   box->kind = 1;
-  int st = linreg_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.intercept,
-                           lmodel_opttol(L, 4, "tol", LINREG_TOL),
+  double tol = lmodel_opttol(L, 4, "tol", LINREG_TOL);
+  int st = linreg_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.intercept, tol,
                            meat.kind != LINREG_MEAT_NONE ? &meat : NULL, &box->lin);
+  if (st == GSL_EDOM && d.trusting) {
+    /* a NaN or Inf (or a bad weight): the rows as usual, dropping the
+     * non-finite values, then the fit again */
+    lmodel_build_design_views(L, fn, &d, vt == 5);
+    meat.cluster = d.cl;
+    meat.cl_i64 = d.cl_i64;
+    meat.cl_cat = d.cl_cat;
+    meat.cl_lo = d.cl_lo;
+    meat.cl_rank = d.cl_rank;
+    meat.G = d.G;
+    if (vt == 5 && d.G < 2)
+      luaL_error(L, "%s: the cluster column has %d cluster; need at least 2", fn, (int)d.G);
+    st = linreg_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.intercept, tol,
+                         meat.kind != LINREG_MEAT_NONE ? &meat : NULL, &box->lin);
+  }
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->lin.bad_col, box->lin.bad_row);
   struct linreg_fit *fit = &box->lin;
   struct vcov_data vd = {NULL, d.n, d.k, fit->resid, d.w, fit->xtxi, NULL, fit->rinv, d.Xc};

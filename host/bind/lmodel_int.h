@@ -47,6 +47,11 @@ struct design {
   const int32_t *cl_cat;
   int64_t cl_lo;
   const size_t *cl_rank;
+  /* lmodel_build_design_trusting only: no column has missing values marked,
+   * so every row was taken without reading the float64 columns for NaN or
+   * Inf; the fit finds any (GSL_EDOM) and the caller builds the design
+   * again with lmodel_build_design_views */
+  int trusting;
 };
 
 /* Names of the covariance types, indexed as vcov.h's enum, NULL-terminated. */
@@ -61,6 +66,13 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
  * every row is used.  For fits that read the columns one by one
  * (glm_fit_cols). */
 void lmodel_build_design_views(lua_State *L, const char *fn, struct design *d, int need_cluster);
+/* The same, but when no used column has missing values marked (and the
+ * cluster column is not float64), every row is taken without reading the
+ * float64 columns for NaN or Inf (d->trusting set): a fit that checks
+ * every value it reads (linreg_fit_cols) finds them, and on its GSL_EDOM
+ * the caller builds again with lmodel_build_design_views, whose rows and
+ * messages are then the usual ones.  Saves a pass over the data. */
+void lmodel_build_design_trusting(lua_State *L, const char *fn, struct design *d, int need_cluster);
 /* d->cl, made from the rank table of a views design when it has none.  Scratch pushed.
  * [-0, +1, m] */
 const size_t *lmodel_cluster_ids(lua_State *L, struct design *d);

@@ -64,10 +64,12 @@ struct ls_chunk {
   size_t xbad_col, xbad_row;    /* first non-finite value (xbad_col k: in y), or SIZE_MAX */
   size_t wbad_row;              /* first bad weight, or SIZE_MAX */
   struct qr_acc *q;
-  double *f, *e, mean;
+  double *f, *e;
   long double *acc;             /* k: the chunk's sums (refinement) */
   int exact;                    /* fitted values and residuals in long double */
   double rss, sw, swf, slw, mss;
+  double swy;                   /* scan: sum w y (sw: sum w) */
+  double ymean;                 /* fitted pass: the centre of the fitted values' squares */
   /* the meat (linreg_meat), formed in fitted_chunk */
   const struct linreg_meat *meat;
   const double *rinvc;          /* k x k: R^-1 of the centred, unscaled columns */
@@ -141,6 +143,20 @@ static int scan_chunk(void *arg) {
         p->wbad_row = i;
         break;
       }
+  /* sum w and sum w y: the weighted mean of y, about which the fitted
+   * values' sum of squares is taken in the fitted pass (finish) */
+  double sw = 0, swy = 0;
+  if (p->w != NULL) {
+    for (size_t i = p->lo; i < p->hi; i++) {
+      sw += p->w[i];
+      swy += p->w[i] * p->y[i];
+    }
+  } else {
+    for (size_t i = p->lo; i < p->hi; i++) swy += p->y[i];
+    sw = (double)(p->hi - p->lo);
+  }
+  p->sw = sw;
+  p->swy = swy;
   return 0;
 }
 
@@ -279,7 +295,8 @@ static void meat_block(struct ls_chunk *p, size_t i0, size_t m, const double *co
 static int fitted_chunk(void *arg) {
   struct ls_chunk *p = arg;
   const double *w = p->w;
-  long double rss = 0, sw = 0, swf = 0, slw = 0;
+  long double rss = 0, sw = 0, swf = 0, slw = 0, mss = 0;
+  const double c = p->ymean;
   long double tl[LS_ROWS];
   double t[LS_ROWS], cv[LS_ROWS], *xb = NULL;
   const double **xp = NULL;
@@ -297,7 +314,7 @@ static int fitted_chunk(void *arg) {
     size_t m = p->hi - i0 < LS_ROWS ? p->hi - i0 : LS_ROWS;
     double *f = p->f + i0, *e = p->e + i0;
     const double *y = p->y + i0;
-    double brss = 0, bsw = 0, bswf = 0;
+    double brss = 0, bsw = 0, bswf = 0, bmss = 0;
     if (p->exact) {
       for (size_t i = 0; i < m; i++) tl[i] = 0;
       for (size_t j = 0; j < p->k; j++) {
@@ -312,6 +329,7 @@ static int fitted_chunk(void *arg) {
         rss += wi * ei * ei;
         sw += wi;
         swf += wi * tl[i];
+        mss += wi * (tl[i] - c) * (tl[i] - c);
       }
     } else {
       /* t = X b two rows at a time (the same operations as row by row);
@@ -334,10 +352,12 @@ static int fitted_chunk(void *arg) {
         brss += wi * e[i] * e[i];
         bsw += wi;
         bswf += wi * t[i];
+        bmss += wi * (t[i] - c) * (t[i] - c);
       }
       rss += brss;
       sw += bsw;
       swf += bswf;
+      mss += bmss;
     }
     if (w != NULL)
       for (size_t i = 0; i < m; i++) slw += log(w[i0 + i]);
@@ -348,22 +368,25 @@ static int fitted_chunk(void *arg) {
   p->sw = (double)sw;
   p->swf = (double)swf;
   p->slw = (double)slw;
-  return 0;
-}
-
-static int mss_chunk(void *arg) {
-  struct ls_chunk *p = arg;
-  double mss = 0;
-  for (size_t i = p->lo; i < p->hi; i++) {
-    double d = p->f[i] - p->mean;
-    mss += (p->w != NULL ? p->w[i] : 1) * d * d;
-  }
-  p->mss = mss;
+  p->mss = (double)mss;
   return 0;
 }
 
 /* The statistics R summary.lm and logLik.lm report, from the chunk sums. */
+/* The explained sum of squares is taken about the weighted mean of y, c
+ * (from the scan), in the same pass as the fitted values, and corrected
+ * to the fitted values' own weighted mean m: sum w (f - m)^2 =
+ * sum w (f - c)^2 - sw (m - c)^2.  With an intercept m equals c up to
+ * rounding, so the correction is of rounding size and nothing cancels;
+ * without one both are 0 (R: mss about 0). */
 static void finish(struct ls_chunk *pt, size_t np, struct linreg_fit *fit) {
+  long double sw0 = 0, swy = 0;
+  for (size_t p = 0; p < np; p++) {
+    sw0 += pt[p].sw;
+    swy += pt[p].swy;
+  }
+  double c = fit->intercept ? (double)(swy / sw0) : 0;
+  for (size_t p = 0; p < np; p++) pt[p].ymean = c;
   chunks_run(fitted_chunk, pt, sizeof *pt, np);
   long double rss = 0, sw = 0, swf = 0, slw = 0, mss = 0;
   for (size_t p = 0; p < np; p++) {
@@ -371,11 +394,12 @@ static void finish(struct ls_chunk *pt, size_t np, struct linreg_fit *fit) {
     sw += pt[p].sw;
     swf += pt[p].swf;
     slw += pt[p].slw;
+    mss += pt[p].mss;
   }
-  double mean = fit->intercept ? (double)(swf / sw) : 0;
-  for (size_t p = 0; p < np; p++) pt[p].mean = mean;
-  chunks_run(mss_chunk, pt, sizeof *pt, np);
-  for (size_t p = 0; p < np; p++) mss += pt[p].mss;
+  if (fit->intercept) {
+    long double d = swf / sw - c;
+    mss -= sw * d * d;
+  }
   const size_t n = fit->n, k = fit->k;
   double dn = (double)n;
   fit->rss = (double)rss;
@@ -541,10 +565,11 @@ int linreg_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y
   double *shift = scale + (k + 1);
   for (size_t c = 0; c < nc; c++) {
     double *sc = scale + (k + 1) * (2 + 3 * c);
-    struct ls_chunk z = {X, small, y, w, scale, shift, NULL, n, k, n * c / nc, n * (c + 1) / nc,
-                        sc, sc + (k + 1), sc + 2 * (k + 1), SIZE_MAX, SIZE_MAX, SIZE_MAX,
-                        &q[c], NULL, NULL, 0, acc + (k + 2) * c, 0, 0, 0, 0, 0, 0,
-                        NULL, NULL, NULL, NULL, 0, 0};
+    struct ls_chunk z = {.X = X, .small = small, .y = y, .w = w, .scale = scale, .shift = shift,
+                         .n = n, .k = k, .lo = n * c / nc, .hi = n * (c + 1) / nc,
+                         .amax = sc, .vlo = sc + (k + 1), .vhi = sc + 2 * (k + 1),
+                         .xbad_col = SIZE_MAX, .xbad_row = SIZE_MAX, .wbad_row = SIZE_MAX,
+                         .q = &q[c], .acc = acc + (k + 2) * c};
     pt[c] = z;
   }
   chunks_run(scan_chunk, pt, sizeof *pt, nc);

@@ -436,6 +436,31 @@ H.case("model.ols in place: rows dropped for missing values give the same bytes 
   end
 end)
 
+-- NaN and Inf stored as values (no missing mark): the fit finds them in its
+-- scan, and the rows are then taken as usual, dropping those rows
+H.case("model.ols in place: NaN and Inf values are dropped as when marked missing", function()
+  local x, y, w = {}, {}, {}
+  for i = 1, 40 do x[i], y[i], w[i] = i % 7, (i * 37) % 11 + 0.5 * (i % 7), 1 + i % 3 end
+  local function fr(xs, ys, ws)
+    return hframe.new{ names = { "x", "y", "w" }, columns = { xs, ys, ws } }
+  end
+  local xn, yn, wn = table.move(x, 1, 40, 1, {}), table.move(y, 1, 40, 1, {}), table.move(w, 1, 40, 1, {})
+  xn[5], yn[9], wn[30] = 0 / 0, math.huge, -math.huge
+  local xs, ys, ws = {}, {}, {}
+  for i = 1, 40 do
+    if i ~= 5 and i ~= 9 and i ~= 30 then xs[#xs + 1], ys[#ys + 1], ws[#ws + 1] = x[i], y[i], w[i] end
+  end
+  local a = model.ols{ data = fr(xn, yn, wn), y = "y", x = { "x" }, weights = "w", vcov = "HC1" }
+  local b = model.ols{ data = fr(xs, ys, ws), y = "y", x = { "x" }, weights = "w", vcov = "HC1" }
+  H.eq(a.n_dropped, 3)
+  H.eq(a.coef, b.coef)
+  H.eq(a.vcov, b.vcov)
+  -- a bad weight that is finite is still an error naming the row
+  wn = table.move(w, 1, 40, 1, {})
+  wn[12] = 0
+  H.raises("weights must be finite and > 0", model.ols, { data = fr(x, y, wn), y = "y", x = { "x" }, weights = "w" })
+end)
+
 H.case("model.ols in place: factor terms give the same bytes as their indicator columns", function()
   local d = in_place_data(false)
   local gcol = d:column("g")
