@@ -404,25 +404,37 @@ done:
  *                 + sum_{l=1}^{L} (1 - l/(L+1)) sum_{t=l+1}^{n} (psi_t psi_{t-l}' + psi_{t-l} psi_t') ]
  * and V = B M B.  This is Stata newey's X'Omega X (its manual writes the
  * n/(n-k) on both terms) and sandwich's meatHAC with Bartlett weights,
- * prewhite = FALSE, times adjust = TRUE's n/(n-k). */
+ * prewhite = FALSE, times adjust = TRUE's n/(n-k).
+ * The scores stream by a block of rows at a time, the last L + 1 of them
+ * in a ring, and each Gamma_l[a, c] = sum_t psi_t[a] psi_{t-l}[c] is summed
+ * over t in order as they pass: no n x k copy of the scores. */
 int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
-  const size_t n = d->n, k = d->k;
+  const size_t n = d->n, k = d->k, L1 = lag + 1;
   if (lag >= n) return GSL_EINVAL;
-  double *P = malloc(n * k * sizeof *P), *M = calloc(k * k, sizeof *M);
-  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  double *Gm = calloc(L1 * k * k, sizeof *Gm), *ring = malloc(L1 * k * sizeof *ring);
+  double *M = calloc(k * k, sizeof *M), *xb = malloc(VBLOCK * k * sizeof *xb);
   int st = GSL_ENOMEM;
-  if (P == NULL || M == NULL || xb == NULL) goto done;
-  for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
+  if (Gm == NULL || ring == NULL || M == NULL || xb == NULL) goto done;
+  for (size_t i0 = 0, slot = 0; i0 < n; i0 += VBLOCK) {
     size_t m = psi_block(d, i0, n, 1, xb);
-    for (size_t a = 0; a < k; a++) memcpy(P + i0 + a * n, xb + a * VBLOCK, m * sizeof *P);
+    for (size_t i = 0; i < m; i++, slot = slot + 1 == L1 ? 0 : slot + 1) {
+      size_t t = i0 + i;
+      double *pt = ring + slot * k;      /* psi_t; psi_{t-l} is l slots back */
+      for (size_t a = 0; a < k; a++) pt[a] = xb[i + a * VBLOCK];
+      size_t top = t < lag ? t : lag;
+      for (size_t l = 0, s = slot; l <= top; l++, s = s == 0 ? L1 - 1 : s - 1) {
+        const double *pl = ring + s * k;
+        double *g = Gm + l * k * k;
+        for (size_t c = 0; c < k; c++)
+          for (size_t a = 0; a < k; a++) g[a + c * k] += pt[a] * pl[c];
+      }
+    }
   }
   for (size_t l = 0; l <= lag; l++) {
     double wl = 1 - (double)l / ((double)lag + 1);
     for (size_t a = 0; a < k; a++)
       for (size_t c = 0; c < k; c++) {
-        const double *pa = P + a * n, *pc = P + c * n;
-        double s = 0;
-        for (size_t t = l; t < n; t++) s += pa[t] * pc[t - l];   /* Gamma_l[a, c] */
+        double s = Gm[l * k * k + a + c * k];   /* Gamma_l[a, c] */
         if (l == 0) {
           M[a + c * k] += s;
         } else {
@@ -436,7 +448,8 @@ int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
   double f = (double)n / ((double)n - (double)k);
   for (size_t i = 0; i < k * k; i++) V[i] *= f;
 done:
-  free(P);
+  free(Gm);
+  free(ring);
   free(M);
   free(xb);
   return st;
