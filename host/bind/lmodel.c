@@ -6,6 +6,7 @@
  * in host/num/ols.c, vcov.c, lincom.c, glm.c, prais.c and tsdiag.c (plain
  * C + GSL).  Only lua/csc/model.lua requires this module. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "data/chunks.h"
 #include "data/frame.h"
 #include "num/glm.h"
 #include "lframe.h"
@@ -109,26 +111,84 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
  * caller hashes instead. */
 #define DENSE_V(c, keep, i) ((c)->type == FRAME_I64 ? (c)->v.i64[(keep) ? (keep)[i] : (i)] \
                                                      : (int64_t)(c)->v.cat[(keep) ? (keep)[i] : (i)])
+/* The two passes of dense_rank on the fixed row chunks (chunks.h), on
+ * threads: each chunk's range, then the values present marked in a byte
+ * table shared by the chunks (a byte is only written while it is 0, so
+ * the table's cache lines are not bounced between the threads). */
+struct dense_chunk {
+  const struct frame_col *c;
+  const size_t *keep;
+  size_t lo, hi;
+  int64_t vlo, vhi;                 /* the range pass's result */
+  int64_t base;                     /* the mark pass: the column's smallest value */
+  _Atomic unsigned char *seen;
+};
+
+static int dense_range_run(void *arg) {
+  struct dense_chunk *p = arg;
+  int64_t lo = DENSE_V(p->c, p->keep, p->lo), hi = lo;
+  if (p->c->type == FRAME_I64 && p->keep == NULL) {
+    const int64_t *v = p->c->v.i64;
+    for (size_t i = p->lo; i < p->hi; i++) {
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  } else {
+    for (size_t i = p->lo; i < p->hi; i++) {
+      int64_t v = DENSE_V(p->c, p->keep, i);
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+  }
+  p->vlo = lo;
+  p->vhi = hi;
+  return 0;
+}
+
+static int dense_mark_run(void *arg) {
+  struct dense_chunk *p = arg;
+  for (size_t i = p->lo; i < p->hi; i++) {
+    size_t r = (size_t)((uint64_t)DENSE_V(p->c, p->keep, i) - (uint64_t)p->base);
+    if (!atomic_load_explicit(&p->seen[r], memory_order_relaxed))
+      atomic_store_explicit(&p->seen[r], 1, memory_order_relaxed);
+  }
+  return 0;
+}
+
 static size_t *dense_rank(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                           int64_t *lo_out, size_t *G) {
   if ((c->type != FRAME_I64 && c->type != FRAME_CAT) || n == 0) return NULL;
-  int64_t lo = DENSE_V(c, keep, 0), hi = lo;
-  for (size_t i = 1; i < n; i++) {
-    int64_t v = DENSE_V(c, keep, i);
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+  const size_t nc = chunks_count(n);
+  struct dense_chunk *pt = malloc(nc * sizeof *pt);
+  if (pt == NULL) return NULL;
+  for (size_t k = 0; k < nc; k++)
+    pt[k] = (struct dense_chunk){c, keep, n * k / nc, n * (k + 1) / nc, 0, 0, 0, NULL};
+  chunks_run(dense_range_run, pt, sizeof *pt, nc);
+  int64_t lo = pt[0].vlo, hi = pt[0].vhi;
+  for (size_t k = 1; k < nc; k++) {
+    lo = pt[k].vlo < lo ? pt[k].vlo : lo;
+    hi = pt[k].vhi > hi ? pt[k].vhi : hi;
   }
-  if ((uint64_t)hi - (uint64_t)lo >= (uint64_t)n / 2 + 1024) return NULL;
+  _Atomic unsigned char *seen = NULL;
   size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+  if ((uint64_t)hi - (uint64_t)lo >= (uint64_t)n / 2 + 1024 ||
+      (seen = calloc(span, sizeof *seen)) == NULL) {
+    free(pt);
+    return NULL;
+  }
+  for (size_t k = 0; k < nc; k++) {
+    pt[k].base = lo;
+    pt[k].seen = seen;
+  }
+  chunks_run(dense_mark_run, pt, sizeof *pt, nc);
+  free(pt);
   size_t *rank = lh_scratch(L, span * sizeof *rank);
-  memset(rank, 0, span * sizeof *rank);
-  for (size_t i = 0; i < n; i++) rank[(uint64_t)DENSE_V(c, keep, i) - (uint64_t)lo] = 1;
   size_t g = 0;
   for (size_t r = 0; r < span; r++) {
-    size_t present = rank[r];
     rank[r] = g;
-    g += present;
+    g += atomic_load_explicit(&seen[r], memory_order_relaxed) != 0;
   }
+  free(seen);
   *lo_out = lo;
   *G = g;
   return rank;
