@@ -417,7 +417,8 @@ static int direct_groups(const struct frame_col *c, size_t n, size_t *gid, size_
       lo = v < lo ? v : lo;
       hi = v > hi ? v : hi;
     }
-    span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+    span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo;   /* INT64_MIN..INT64_MAX: 2^64 - 1 */
+    span += lo <= hi && span != UINT64_MAX;              /* values; never wraps to 0 */
     break;
   }
   default: return 0;
