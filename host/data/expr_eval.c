@@ -991,6 +991,26 @@ struct sel_part {
 
 _Static_assert(B % 64 == 0, "expr_select fills whole 64-bit words a block");
 
+/* Each of 8 bytes as one bit: 1 where the byte is not 0 (bit i for byte i).
+ * OR-ing a byte's bits down into its bit 0 never mixes in the next byte's
+ * (those land in bits 4 and up and are masked off); the multiply then
+ * gathers the 8 bit-0s into the top byte. */
+static inline uint64_t nonzero8(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  w |= w >> 4;
+  w |= w >> 2;
+  w |= w >> 1;
+  return w & 0x0101010101010101ull;
+}
+
+/* Bits of the 8 rows at x: true (x not 0) and not missing (na 0 or NULL). */
+static inline uint64_t pack8(const uint8_t *x, const uint8_t *na) {
+  uint64_t w = nonzero8(x);
+  if (na) w &= nonzero8(na) ^ 0x0101010101010101ull;
+  return (w * 0x0102040810204080ull) >> 56;
+}
+
 static int sel_part_run(void *p) {
   struct sel_part *t = p;
   struct frame_sel *s = t->s;
@@ -1007,8 +1027,14 @@ static int sel_part_run(void *p) {
     for (size_t q = 0; q * 64 < len; q++) {
       size_t e = len - q * 64 < 64 ? len - q * 64 : 64;
       uint64_t bits = 0;
-      if (na) for (size_t i = 0; i < e; i++) bits |= (uint64_t)((x[q * 64 + i] != 0) & (na[q * 64 + i] == 0)) << i;
-      else for (size_t i = 0; i < e; i++) bits |= (uint64_t)(x[q * 64 + i] != 0) << i;
+      if (e == 64) {
+        for (size_t g = 0; g < 8; g++)
+          bits |= pack8(x + q * 64 + g * 8, na ? na + q * 64 + g * 8 : NULL) << (g * 8);
+      } else if (na) {
+        for (size_t i = 0; i < e; i++) bits |= (uint64_t)((x[q * 64 + i] != 0) & (na[q * 64 + i] == 0)) << i;
+      } else {
+        for (size_t i = 0; i < e; i++) bits |= (uint64_t)(x[q * 64 + i] != 0) << i;
+      }
       wb[q] = bits;
       k += (size_t)__builtin_popcountll(bits);
     }

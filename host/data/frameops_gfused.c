@@ -7,10 +7,10 @@
  * run on all cores; each chunk reads the key and every aggregated column
  * once, block by block (the block's slots computed once, in L1), adding
  * each row to its own per-chunk, per-slot partials.  An int64 or date key's
- * range is not found by a pass of its own: each chunk first finds the range
- * of its own rows (bringing its key into the core's cache, where the pass
- * reads it again) and numbers its slots from its own smallest value; the
- * fold maps them to the whole column's slots.  The partials are then
+ * range is not found by a pass of its own: every chunk numbers its slots
+ * from the first chunk's range, and a chunk that meets a value outside it
+ * widens its slots to its own range joined to them (widen); the fold maps
+ * each chunk's slots to the whole column's.  The partials are then
  * folded in chunk order exactly as frameops_group.c's sweeps fold theirs,
  * so the results are the same bytes as that general path, on any number of
  * threads.  A mean comes from its compensated sum (fo_nsum_mean); var and
@@ -42,6 +42,10 @@ struct fpart {          /* one chunk's partial for one aggregate and slot */
   int bad;              /* the int sum overflowed */
 };
 
+/* A chunk's slots: value v is slot v - lo for v in lo .. lo + span - 1, the
+ * missing key slot span. */
+struct fslots { int64_t lo; uint32_t span; };
+
 struct fctx {
   const struct frame_col *key;
   int64_t lo;                          /* int64 and date keys: the smallest value */
@@ -56,15 +60,12 @@ struct fctx {
   struct fpart *pool;
   int64_t *pcnt;
   size_t cap;
+  struct fslots guess;                 /* local keys: the first chunk's range, every chunk's start */
   const struct frame_col *const *cols; /* per aggregate, NULL for count */
   const struct frameops_aggspec *aggs;
   size_t naggs;
   const struct fo_gstat *st;           /* naggs x S totals: the means for FP_SQ */
 };
-
-/* A chunk's slots: value v is slot v - lo for v in lo .. lo + span - 1, the
- * missing key slot span. */
-struct fslots { int64_t lo; uint32_t span; };
 
 struct fjob {
   const struct fctx *x;
@@ -76,6 +77,7 @@ struct fjob {
   int64_t *cnt;         /* k.span + 1: rows (FP_FIRST) */
   int own;
   int bad;              /* JOB_CODE, JOB_WIDE or JOB_OOM */
+  uint64_t used[FO_FUSED_MAX_AGGS];   /* per int sum: a bound on the |values| added (isum_block) */
 };
 
 enum { JOB_CODE = 1,    /* a text code outside its dictionary */
@@ -91,7 +93,24 @@ static int has_mean(enum frameops_agg fn) {
 }
 
 /* Slots of rows b0..b1-1 into k[0..b1-b0).  -1 when a text code is outside
- * its dictionary (then the general path decides). */
+ * its dictionary (then the general path decides) or a date or int64 value
+ * outside lo .. lo + span - 1 (then the chunk widens its slots). */
+#define SLOTS_LOOP                                                                        \
+  do {                                                                                    \
+    if (!na) {                                                                            \
+      for (size_t i = b0; i < b1; i++) {                                                  \
+        uint64_t d = (uint64_t)v[i] - lo;                                                 \
+        over |= d >= span;                                                                \
+        k[i - b0] = (uint32_t)d;                                                          \
+      }                                                                                   \
+    } else {                                                                              \
+      for (size_t i = b0; i < b1; i++) {                                                  \
+        uint64_t d = (uint64_t)v[i] - lo;                                                 \
+        over |= !na[i] & (d >= span);                                                     \
+        k[i - b0] = na[i] ? span : (uint32_t)d;                                           \
+      }                                                                                   \
+    }                                                                                     \
+  } while (0)
 static int block_slots(const struct frame_col *c, struct fslots ks, size_t b0, size_t b1,
                        uint32_t *k) {
   const uint8_t *na = c->na;
@@ -115,17 +134,15 @@ static int block_slots(const struct frame_col *c, struct fslots ks, size_t b0, s
   }
   case FRAME_DATE: {
     const int32_t *v = c->v.date;
-    uint64_t lo = (uint64_t)ks.lo;
-    if (!na) for (size_t i = b0; i < b1; i++) k[i - b0] = (uint32_t)((uint64_t)v[i] - lo);
-    else for (size_t i = b0; i < b1; i++) k[i - b0] = na[i] ? span : (uint32_t)((uint64_t)v[i] - lo);
-    return 0;
+    uint64_t lo = (uint64_t)ks.lo, over = 0;
+    SLOTS_LOOP;
+    return over ? -1 : 0;
   }
   default: {
     const int64_t *v = c->v.i64;
-    uint64_t lo = (uint64_t)ks.lo;
-    if (!na) for (size_t i = b0; i < b1; i++) k[i - b0] = (uint32_t)((uint64_t)v[i] - lo);
-    else for (size_t i = b0; i < b1; i++) k[i - b0] = na[i] ? span : (uint32_t)((uint64_t)v[i] - lo);
-    return 0;
+    uint64_t lo = (uint64_t)ks.lo, over = 0;
+    SLOTS_LOOP;
+    return over ? -1 : 0;
   }
   }
 }
@@ -159,8 +176,31 @@ static int64_t int_value(const struct frame_col *c, size_t i) {
   } while (0)
 
 static void isum_block(const struct frame_col *c, size_t b0, size_t b1, const uint32_t *k,
-                       struct fpart *p) {
+                       struct fpart *p, uint64_t *used) {
   const uint8_t *na = c->na;
+  /* No partial of this chunk can overflow while the sum of the |values|
+   * of its rows so far stays below 2^63 (each partial is a sum of some of
+   * them); bounding that by the block's largest |value| (one loop the
+   * compiler vectorizes) lets the common block add without a test a row. */
+  if (*used < ((uint64_t)1 << 62)) {
+    uint64_t mx = 0;
+    if (c->type == FRAME_BOOL) mx = 1;
+    else {
+      const int64_t *v = c->v.i64;
+      for (size_t i = b0; i < b1; i++) {
+        uint64_t a = v[i] < 0 ? 0 - (uint64_t)v[i] : (uint64_t)v[i];
+        mx = a > mx ? a : mx;
+      }
+    }
+    uint64_t add;
+    if (!__builtin_mul_overflow(mx, (uint64_t)(b1 - b0), &add) &&
+        !__builtin_add_overflow(*used, add, &add) && add < ((uint64_t)1 << 62)) {
+      *used = add;
+      ISUM_ALL(p[k[i - b0]].isum += v);
+      return;
+    }
+    *used = (uint64_t)1 << 62;   /* from here on, test every add */
+  }
   int ovf = 0;
   ISUM_ALL(ovf |= __builtin_add_overflow(p[k[i - b0]].isum, v, &p[k[i - b0]].isum));
   if (!ovf) return;
@@ -168,9 +208,10 @@ static void isum_block(const struct frame_col *c, size_t b0, size_t b1, const ui
   ISUM_ALL(struct fpart *t = &p[k[i - b0]]; t->bad |= __builtin_add_overflow(t->isum, v, &t->isum));
 }
 
-/* Aggregate a over rows b0..b1-1 (slots k) into its partials p (S of them). */
+/* Aggregate a over rows b0..b1-1 (slots k) into its partials p (S of them);
+ * used: the chunk's bound for an int sum (isum_block). */
 static void block_agg(const struct fctx *x, enum fused_pass pass, size_t a, size_t b0, size_t b1,
-                      const uint32_t *k, struct fpart *p) {
+                      const uint32_t *k, struct fpart *p, uint64_t *used) {
   const struct frameops_aggspec *s = &x->aggs[a];
   const struct frame_col *c = x->cols[a];
   const struct fo_gstat *st = x->st + a * x->S;
@@ -188,7 +229,7 @@ static void block_agg(const struct fctx *x, enum fused_pass pass, size_t a, size
     break;
   case FRAMEOPS_SUM: case FRAMEOPS_MEAN: case FRAMEOPS_VAR: case FRAMEOPS_SD:
     if (int_sum(s, c)) {
-      isum_block(c, b0, b1, k, p);
+      isum_block(c, b0, b1, k, p, used);
     } else {
       FO_EACH_VALUE(c, b0, b1, struct fpart *t = &p[k[i - b0]]; fo_nsum_add(&t->s, x); t->m++);
     }
@@ -276,19 +317,48 @@ static int slots_for(const struct fctx *x, int64_t min, int64_t max, uint64_t *s
   return 1;
 }
 
+/* A value outside the chunk's slots (those of the first chunk's range, at
+ * the start): the slots become those of the chunk's own range joined to
+ * them, and the partials so far move to their new places.  0, JOB_WIDE or
+ * JOB_OOM. */
+static int widen(struct fjob *j) {
+  const struct fctx *x = j->x;
+  int64_t mn, mx;
+  rows_range(x->key, j->lo, j->hi, &mn, &mx);
+  if (j->k.span) {
+    int64_t top = (int64_t)((uint64_t)j->k.lo + j->k.span - 1);
+    mn = j->k.lo < mn ? j->k.lo : mn;
+    mx = top > mx ? top : mx;
+  }
+  uint64_t span;
+  if (!slots_for(x, mn, mx, &span)) return JOB_WIDE;
+  size_t S = (size_t)span + 1, oS = (size_t)j->k.span + 1, na = x->naggs ? x->naggs : 1;
+  size_t shift = j->k.span ? (size_t)((uint64_t)j->k.lo - (uint64_t)mn) : 0;
+  struct fpart *p = malloc(na * S * sizeof *p);
+  int64_t *cnt = calloc(S, sizeof *cnt);
+  if (!p || !cnt) { free(p); free(cnt); return JOB_OOM; }
+  for (size_t q = 0; q < x->naggs * S; q++) p[q] = (struct fpart){.row = FO_NONE};
+  for (size_t g = 0; g < oS; g++) {
+    size_t to = g == j->k.span ? S - 1 : g + shift;   /* the missing key stays last */
+    cnt[to] = j->cnt[g];
+    for (size_t a = 0; a < x->naggs; a++) p[a * S + to] = j->p[a * oS + g];
+  }
+  if (j->own) { free(j->p); free(j->cnt); }
+  j->own = 1;
+  j->p = p;
+  j->cnt = cnt;
+  j->k = (struct fslots){mn > mx ? 0 : mn, (uint32_t)span};
+  return 0;
+}
+
 static int fused_run(void *arg) {
 
   struct fjob *j = arg;
   const struct fctx *x = j->x;
   uint32_t k[FUSED_BLOCK];
-  j->k = (struct fslots){x->lo, x->span};
-  if (x->local && j->pass == FP_FIRST) {
-    int64_t mn, mx;
-    rows_range(x->key, j->lo, j->hi, &mn, &mx);
-    uint64_t span;
-    if (!slots_for(x, mn, mx, &span)) { j->bad = JOB_WIDE; return 0; }
-    j->k = (struct fslots){mn > mx ? 0 : mn, (uint32_t)span};
-  }
+  int local = x->local && j->pass == FP_FIRST;
+  j->k = local ? x->guess : (struct fslots){x->lo, x->span};
+  memset(j->used, 0, sizeof j->used);
   size_t S = (size_t)j->k.span + 1, na = x->naggs ? x->naggs : 1;
   if (S <= x->cap) {
     j->p = x->pool + j->idx * na * x->cap;
@@ -306,15 +376,20 @@ static int fused_run(void *arg) {
     size_t p1 = j->hi - b1 < FUSED_BLOCK ? j->hi : b1 + FUSED_BLOCK;
     if (b0 == j->lo)
       for (size_t a = 0; a < x->naggs; a++) prefetch_rows(x->cols[a], b0, b1);
-    if (!x->local) prefetch_rows(x->key, b1, p1);   /* a local key is in cache from its range */
+    prefetch_rows(x->key, b1, p1);
     for (size_t a = 0; a < x->naggs; a++) prefetch_rows(x->cols[a], b1, p1);
-    if (block_slots(x->key, j->k, b0, b1, k) != 0) { j->bad = JOB_CODE; return 0; }
+    if (block_slots(x->key, j->k, b0, b1, k) != 0) {
+      if (!local) { j->bad = JOB_CODE; return 0; }
+      if ((j->bad = widen(j)) != 0) return 0;
+      S = (size_t)j->k.span + 1;
+      block_slots(x->key, j->k, b0, b1, k);
+    }
     if (j->pass == FP_FIRST)
       for (size_t i = b0; i < b1; i++) j->cnt[k[i - b0]]++;
     for (size_t a = 0; a < x->naggs; a++) {
       enum frameops_agg fn = x->aggs[a].fn;
       if (j->pass == FP_SQ && fn != FRAMEOPS_VAR && fn != FRAMEOPS_SD) continue;
-      block_agg(x, j->pass, a, b0, b1, k, j->p + a * S);
+      block_agg(x, j->pass, a, b0, b1, k, j->p + a * S, &j->used[a]);
     }
   }
   return 0;
@@ -414,7 +489,9 @@ static int fused_pass(struct fctx *x, enum fused_pass pass, struct fjob *jobs, s
     int64_t mn, mx;
     rows_range(x->key, jobs[0].lo, jobs[0].hi, &mn, &mx);
     uint64_t span;
-    x->cap = slots_for(x, mn, mx, &span) ? (size_t)span + 1 : 1;
+    if (!slots_for(x, mn, mx, &span)) return JOB_WIDE;   /* one chunk is already too wide */
+    x->guess = (struct fslots){mn > mx ? 0 : mn, (uint32_t)span};
+    x->cap = (size_t)span + 1;
   }
   size_t na = x->naggs ? x->naggs : 1;
   x->pool = malloc(nc * na * x->cap * sizeof *x->pool);
@@ -459,12 +536,12 @@ int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *cons
                        const struct frameops_aggspec *aggs, size_t naggs, size_t n,
                        struct frame **out, char *err, size_t errlen) {
   *out = NULL;
-  if (n == 0 || n >= UINT32_MAX) return 0;
+  if (n == 0 || n >= UINT32_MAX || naggs > FO_FUSED_MAX_AGGS) return 0;
   for (size_t a = 0; a < naggs; a++)
     if (!supported(&aggs[a], cols[a])) return 0;
   size_t nc = chunks_count(n), per = naggs * sizeof(struct fpart) + sizeof(int64_t) +
     sizeof(size_t);
-  struct fctx x = {key, 0, 0, 0, 0, 0, NULL, NULL, 0, cols, aggs, naggs, NULL};
+  struct fctx x = {key, 0, 0, 0, 0, 0, NULL, NULL, 0, {0, 0}, cols, aggs, naggs, NULL};
   /* slots at most: the general path's direct-table bound on the span, and
    * every chunk's partials within FUSED_MAX_BYTES */
   x.maxS = FUSED_MAX_BYTES / per / nc;
@@ -490,7 +567,7 @@ int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *cons
   int rc = -1, msg = 0;
   if (!jobs) goto done;
   for (size_t c = 0; c < nc; c++)
-    jobs[c] = (struct fjob){&x, FP_FIRST, n * c / nc, n * (c + 1) / nc, {0, 0}, c, NULL, NULL, 0, 0};
+    jobs[c] = (struct fjob){&x, FP_FIRST, n * c / nc, n * (c + 1) / nc, {0, 0}, c, NULL, NULL, 0, 0, {0}};
 
   int bad = fused_pass(&x, FP_FIRST, jobs, nc);
   if (bad) { rc = bad == JOB_OOM ? -1 : 0; goto done; }

@@ -895,6 +895,52 @@ static void test_aggregate_fused_key_ranges_by_chunk(void **state) {
   free(ks); free(one); free(vi); free(v); free(vb); free(kd);
 }
 
+/* Int64 sums on the fused path add without a per-row overflow test while
+ * the chunk's |values| so far stay below 2^62, and test every add after
+ * that.  Large values late in a chunk (a group's sum near 2^62, and one
+ * past 2^63) must give the general path's sums, and its error. */
+static void test_aggregate_fused_int_sums_near_overflow(void **state) {
+  (void)state;
+  enum { N = 2 * 32768 + 5000 };
+  int64_t *k = malloc(N * sizeof *k), *v = malloc(N * sizeof *v), *one = malloc(N * sizeof *one);
+  assert_true(k && v && one);
+  uint64_t seed = 9;
+  for (int i = 0; i < N; i++) {
+    k[i] = i % 3;
+    one[i] = 1;
+    v[i] = (int64_t)(lcg(&seed) % 1000) - 500;
+  }
+  for (int i = 40000; i < 40009; i++) v[i] = (i % 3 == 1 ? 1 : -1) * ((int64_t)1 << 60);   /* 3 each */
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0}};
+  char err[256] = "", err2[256] = "";
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_i64("v", N, v), mk_i64("one", N, one));
+  for (size_t t = 1; t <= 2; t++) {
+    chunks_set_threads(t);
+    struct frame *d = frameops_aggregate(f, NAMES("k"), 1, a, 2, err, sizeof err);
+    struct frame *h = frameops_aggregate(f, NAMES("k", "one"), 2, a, 2, err, sizeof err);
+    assert_true(d && h);
+    assert_same_column(col(d, "sum"), col(h, "sum"));
+    assert_same_column(col(d, "mean"), col(h, "mean"));
+    assert_true(iv(d, "sum", 1) > ((int64_t)3 << 60) - 500000);
+    frame_free(d);
+    frame_free(h);
+  }
+  /* four more 2^61 in group 1: 3 * 2^60 + 4 * 2^61 > 2^63 */
+  struct frame_col *vc = (struct frame_col *)col(f, "v");
+  for (int i = 50002; i < 50014; i += 3) vc->v.i64[i] = (int64_t)1 << 61;
+  assert_int_equal(50002 % 3, 1);
+  for (size_t t = 1; t <= 2; t++) {
+    chunks_set_threads(t);
+    assert_null(frameops_aggregate(f, NAMES("k"), 1, a, 1, err, sizeof err));
+    assert_null(frameops_aggregate(f, NAMES("k", "one"), 2, a, 1, err2, sizeof err2));
+    assert_non_null(strstr(err, "overflows int64 in group"));
+    assert_string_equal(err, err2);
+  }
+  chunks_set_threads(0);
+  frame_free(f);
+  free(k); free(v); free(one);
+}
+
 /* Keys INT64_MIN and INT64_MAX in different chunks: each chunk's range is
  * one value, the column's 2^64 values do not fit in 64 bits.  The fused
  * path must give way to the general path, and that path's direct table
@@ -1613,6 +1659,7 @@ int main(void) {
     cmocka_unit_test(test_aggregate_fused_many_groups),
     cmocka_unit_test(test_aggregate_fused_key_ranges_by_chunk),
     cmocka_unit_test(test_aggregate_fused_extreme_keys),
+    cmocka_unit_test(test_aggregate_fused_int_sums_near_overflow),
     cmocka_unit_test(test_join_key_table_same_as_general),
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),
