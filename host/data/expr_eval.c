@@ -1006,9 +1006,15 @@ static inline uint64_t nonzero8(const uint8_t *p) {
 
 /* Bits of the 8 rows at x: true (x not 0) and not missing (na 0 or NULL). */
 static inline uint64_t pack8(const uint8_t *x, const uint8_t *na) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   uint64_t w = nonzero8(x);
   if (na) w &= nonzero8(na) ^ 0x0101010101010101ull;
   return (w * 0x0102040810204080ull) >> 56;
+#else   /* byte i is not bits 8i..8i+7 of the word: one row at a time */
+  uint64_t bits = 0;
+  for (int i = 0; i < 8; i++) bits |= (uint64_t)((x[i] != 0) & (!na || na[i] == 0)) << i;
+  return bits;
+#endif
 }
 
 static int sel_part_run(void *p) {
