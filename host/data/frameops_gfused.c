@@ -291,20 +291,6 @@ static void rows_range(const struct frame_col *c, size_t lo, size_t hi, int64_t 
   *max = b;
 }
 
-/* Ask for rows r0..r1-1 of column c (values and reasons) ahead of their
- * use, into the core's L2 (a block of one column is 16 KiB): the pass then
- * keeps several streams of memory reads in flight rather than stalling on
- * each column's next line in turn. */
-static void prefetch_rows(const struct frame_col *c, size_t r0, size_t r1) {
-  static const size_t sz[FRAME_NTYPES] = {8, 8, 1, 4, 4};
-  if (!c || r0 >= r1) return;
-  const char *v = (const char *)c->v.raw;
-  size_t w = sz[c->type];
-  for (size_t b = r0 * w; b < r1 * w; b += 64) __builtin_prefetch(v + b, 0, 2);
-  if (c->na)
-    for (size_t b = r0; b < r1; b += 64) __builtin_prefetch(c->na + b, 0, 2);
-}
-
 /* The span of values min..max (0 when min > max: every value missing) into
  * *span; 0 when span + 1 slots are more than x->maxS (also when max - min
  * does not fit in 64 bits). */
@@ -373,11 +359,6 @@ static int fused_run(void *arg) {
   for (size_t g = 0; g < S; g++) j->cnt[g] = 0;
   for (size_t b0 = j->lo; b0 < j->hi; b0 += FUSED_BLOCK) {
     size_t b1 = j->hi - b0 < FUSED_BLOCK ? j->hi : b0 + FUSED_BLOCK;
-    size_t p1 = j->hi - b1 < FUSED_BLOCK ? j->hi : b1 + FUSED_BLOCK;
-    if (b0 == j->lo)
-      for (size_t a = 0; a < x->naggs; a++) prefetch_rows(x->cols[a], b0, b1);
-    prefetch_rows(x->key, b1, p1);
-    for (size_t a = 0; a < x->naggs; a++) prefetch_rows(x->cols[a], b1, p1);
     if (block_slots(x->key, j->k, b0, b1, k) != 0) {
       if (!local) { j->bad = JOB_CODE; return 0; }
       if ((j->bad = widen(j)) != 0) return 0;
