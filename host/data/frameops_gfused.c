@@ -77,7 +77,6 @@ struct fjob {
   int64_t *cnt;         /* k.span + 1: rows (FP_FIRST) */
   int own;
   int bad;              /* JOB_CODE, JOB_WIDE or JOB_OOM */
-  uint64_t used[FO_FUSED_MAX_AGGS];   /* per int sum: a bound on the |values| added (isum_block) */
 };
 
 enum { JOB_CODE = 1,    /* a text code outside its dictionary */
@@ -176,31 +175,8 @@ static int64_t int_value(const struct frame_col *c, size_t i) {
   } while (0)
 
 static void isum_block(const struct frame_col *c, size_t b0, size_t b1, const uint32_t *k,
-                       struct fpart *p, uint64_t *used) {
+                       struct fpart *p) {
   const uint8_t *na = c->na;
-  /* No partial of this chunk can overflow while the sum of the |values|
-   * of its rows so far stays below 2^63 (each partial is a sum of some of
-   * them); bounding that by the block's largest |value| (one loop the
-   * compiler vectorizes) lets the common block add without a test a row. */
-  if (*used < ((uint64_t)1 << 62)) {
-    uint64_t mx = 0;
-    if (c->type == FRAME_BOOL) mx = 1;
-    else {
-      const int64_t *v = c->v.i64;
-      for (size_t i = b0; i < b1; i++) {
-        uint64_t a = v[i] < 0 ? 0 - (uint64_t)v[i] : (uint64_t)v[i];
-        mx = a > mx ? a : mx;
-      }
-    }
-    uint64_t add;
-    if (!__builtin_mul_overflow(mx, (uint64_t)(b1 - b0), &add) &&
-        !__builtin_add_overflow(*used, add, &add) && add < ((uint64_t)1 << 62)) {
-      *used = add;
-      ISUM_ALL(p[k[i - b0]].isum += v);
-      return;
-    }
-    *used = (uint64_t)1 << 62;   /* from here on, test every add */
-  }
   int ovf = 0;
   ISUM_ALL(ovf |= __builtin_add_overflow(p[k[i - b0]].isum, v, &p[k[i - b0]].isum));
   if (!ovf) return;
@@ -208,10 +184,9 @@ static void isum_block(const struct frame_col *c, size_t b0, size_t b1, const ui
   ISUM_ALL(struct fpart *t = &p[k[i - b0]]; t->bad |= __builtin_add_overflow(t->isum, v, &t->isum));
 }
 
-/* Aggregate a over rows b0..b1-1 (slots k) into its partials p (S of them);
- * used: the chunk's bound for an int sum (isum_block). */
+/* Aggregate a over rows b0..b1-1 (slots k) into its partials p (S of them). */
 static void block_agg(const struct fctx *x, enum fused_pass pass, size_t a, size_t b0, size_t b1,
-                      const uint32_t *k, struct fpart *p, uint64_t *used) {
+                      const uint32_t *k, struct fpart *p) {
   const struct frameops_aggspec *s = &x->aggs[a];
   const struct frame_col *c = x->cols[a];
   const struct fo_gstat *st = x->st + a * x->S;
@@ -229,7 +204,7 @@ static void block_agg(const struct fctx *x, enum fused_pass pass, size_t a, size
     break;
   case FRAMEOPS_SUM: case FRAMEOPS_MEAN: case FRAMEOPS_VAR: case FRAMEOPS_SD:
     if (int_sum(s, c)) {
-      isum_block(c, b0, b1, k, p, used);
+      isum_block(c, b0, b1, k, p);
     } else {
       FO_EACH_VALUE(c, b0, b1, struct fpart *t = &p[k[i - b0]]; fo_nsum_add(&t->s, x); t->m++);
     }
@@ -344,7 +319,6 @@ static int fused_run(void *arg) {
   uint32_t k[FUSED_BLOCK];
   int local = x->local && j->pass == FP_FIRST;
   j->k = local ? x->guess : (struct fslots){x->lo, x->span};
-  memset(j->used, 0, sizeof j->used);
   size_t S = (size_t)j->k.span + 1, na = x->naggs ? x->naggs : 1;
   if (S <= x->cap) {
     j->p = x->pool + j->idx * na * x->cap;
@@ -370,7 +344,7 @@ static int fused_run(void *arg) {
     for (size_t a = 0; a < x->naggs; a++) {
       enum frameops_agg fn = x->aggs[a].fn;
       if (j->pass == FP_SQ && fn != FRAMEOPS_VAR && fn != FRAMEOPS_SD) continue;
-      block_agg(x, j->pass, a, b0, b1, k, j->p + a * S, &j->used[a]);
+      block_agg(x, j->pass, a, b0, b1, k, j->p + a * S);
     }
   }
   return 0;
@@ -548,7 +522,7 @@ int fo_aggregate_fused(const struct frame_col *key, const struct frame_col *cons
   int rc = -1, msg = 0;
   if (!jobs) goto done;
   for (size_t c = 0; c < nc; c++)
-    jobs[c] = (struct fjob){&x, FP_FIRST, n * c / nc, n * (c + 1) / nc, {0, 0}, c, NULL, NULL, 0, 0, {0}};
+    jobs[c] = (struct fjob){&x, FP_FIRST, n * c / nc, n * (c + 1) / nc, {0, 0}, c, NULL, NULL, 0, 0};
 
   int bad = fused_pass(&x, FP_FIRST, jobs, nc);
   if (bad) { rc = bad == JOB_OOM ? -1 : 0; goto done; }

@@ -895,10 +895,9 @@ static void test_aggregate_fused_key_ranges_by_chunk(void **state) {
   free(ks); free(one); free(vi); free(v); free(vb); free(kd);
 }
 
-/* Int64 sums on the fused path add without a per-row overflow test while
- * the chunk's |values| so far stay below 2^62, and test every add after
- * that.  Large values late in a chunk (a group's sum near 2^62, and one
- * past 2^63) must give the general path's sums, and its error. */
+/* Int64 sums on the fused path over several chunks, with large values late
+ * in a chunk (a group's sum near 3 x 2^60, then one past 2^63): the
+ * general path's sums, and its error naming the group. */
 static void test_aggregate_fused_int_sums_near_overflow(void **state) {
   (void)state;
   enum { N = 2 * 32768 + 5000 };
