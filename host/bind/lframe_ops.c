@@ -7,6 +7,7 @@
 #include <lauxlib.h>
 
 #include "data/expr.h"
+#include "data/framesel.h"
 #include "lframe.h"
 #include "lframe_int.h"
 #include "lhelp.h"
@@ -40,19 +41,21 @@ static struct expr *compile_or_raise(lua_State *L, const struct frame *f, const 
   return b->e;
 }
 
-/* Lua: f:filter(expr) -> rows where expr is true (missing counts as false) */
+/* Lua: f:filter(expr) -> rows where expr is true (missing counts as false).
+ * The rows are chosen and gathered chunk by chunk on all cores
+ * (expr_select, frame_take_sel); nothing between them can raise, so the
+ * selection is freed before any error is. */
 static int frame_filter(lua_State *L) {
   const struct frame *f = lframe_check(L, 1);
   const char *src = luaL_checkstring(L, 2);
   struct expr *e = compile_or_raise(L, f, src);
   char err[512];
-  size_t m = 0;
-  void **idx = lh_newmem(L);   /* frees the row list if a later step raises */
-  *idx = expr_filter(e, f, &m, err, sizeof err);
-  if (!*idx) return luaL_error(L, "in filter \"%s\": %s", src, err);
   struct frame **slot = lframe_newbox(L);
-  *slot = frame_take(f, *idx, m);
-  lh_freemem(idx);
+  struct frame_sel sel;
+  if (expr_select(e, f, &sel, err, sizeof err) != 0)
+    return luaL_error(L, "in filter \"%s\": %s", src, err);
+  *slot = frame_take_sel(f, &sel);
+  frame_sel_free(&sel);
   if (!*slot) return lh_nomem(L, NULL);
   return 1;
 }
