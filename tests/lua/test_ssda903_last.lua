@@ -106,6 +106,16 @@ local cases = {
                                       now = now({ episodes = { ep({ PL_LOCATION = "IN" }) } }) },
                fail = { last = last({ episodes = { ep({ PL_LOCATION = "IN" }) } }),
                         now = now({ episodes = { ep({ PL_LOCATION = "OUT" }) } }) } },
+  -- 452, 453: last year's latest episode (open, RNE S) and this year's first, which need not start on the same
+  -- day; a distance 0.1 mile apart is rounding, 0.2 a contradiction
+  ["452"] = { extra = true, pass = { last = last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+                                     now = now({ episodes = { ep({ DECOM = "02/05/2018", PL_LA = "E06000015" }) } }) },
+              fail = { last = last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+                       now = now({ episodes = { ep({ DECOM = "02/05/2018", PL_LA = "E10000007" }) } }) } },
+  ["453"] = { extra = true, pass = { last = last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }),
+                                     now = now({ episodes = { ep({ PL_DISTANCE = "1.6" }) } }) },
+              fail = { last = last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }),
+                       now = now({ episodes = { ep({ PL_DISTANCE = "1.7" }) } }) } },
   ["576"] = { pass = { last = last({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019" } } }),
                        now = now({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019",
                                                  MIS_END = "05/04/2019" } } }) },
@@ -145,6 +155,25 @@ H.case("ssda903 last-year rules: each has a passing and a failing example", func
   if dfe then for _, r in ipairs(VL.rules) do H.ok(dfe[r.code] ~= nil, r.code .. " is a DfE rule code") end end
   H.raises("last year's return is for 2019, not 2020", VL.validate_last, assert(read.from_rows(2021, NOW)),
     assert(read.from_rows(2019, LAST)))
+end)
+
+H.case("ssda903 rules 452 and 453 compare only a continued episode, and a blank contradicts a value", function()
+  local function count(code, l, n)
+    local cur = assert(read.from_rows(2020, n))
+    cur.failures, cur.rule_count = {}, {}
+    VL.validate_last(cur, assert(read.from_rows(2019, l)), { code })
+    return cur.rule_count[code] or 0
+  end
+  local closed = ep({ PL_LA = "E06000015", DEC = "01/03/2019", REC = "E4A" })
+  -- last year's latest episode had ended: nothing to continue
+  H.eq(count("452", last({ episodes = { closed } }), now({ episodes = { ep({ PL_LA = "E10000007" }) } })), 0)
+  -- another reason for new episode: not the same episode
+  H.eq(count("452", last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+    now({ episodes = { ep({ RNE = "P", PL_LA = "E10000007" }) } })), 0)
+  -- blank this year, recorded last year
+  H.eq(count("453", last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }), now({ episodes = { ep({ PL_DISTANCE = "" }) } })), 1)
+  -- a year without the field: the rule does not apply
+  H.eq(count("453", last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }), now({ episodes = { ep() } })), 0)
 end)
 
 H.case("ssda903 last-year rules run for each year after the first of a recipe input", function()

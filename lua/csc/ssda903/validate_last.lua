@@ -4,8 +4,8 @@
 -- applies them to each year after the first (csc.ssda903.input); in Lua,
 -- validate_last(ret, last).  Failures name this year's record, as the
 -- current-year rules do, and quote last year's value and line.
--- Rules 205A-D (UASC across years), 452, 453 and the social-worker rules
--- are not implemented.
+-- Rules 205A-D (UASC across years) and the social-worker rules are not
+-- implemented.
 -- @module csc.ssda903.validate_last
 local validate = require("csc.ssda903.validate")
 
@@ -151,6 +151,43 @@ end
 carried_if_present("503G", "PL_DISTANCE", true)
 carried_if_present("503H", "PL_LA")
 carried_if_present("503J", "PL_LOCATION")
+
+-- 452 and 453: the first episode this year against last year's latest
+-- episode, when that was still open and has the same reason for new episode
+-- (RNE) (so this year's first episode continues it), for a field the
+-- specification files lack (see 503G-J): only when both years' episodes
+-- carry it.  Unlike 503H and 503G they do not need the two start dates to
+-- agree.  A blank on one side and a value on the other is a contradiction
+-- too.  `differ(a, b)` says whether two recorded values contradict.
+local function continued_field(code, field, what, differ)
+  rule(code, what, function(ret, last, ch, lch)
+    local function has(t) for _, f in ipairs(t and t.fields or {}) do if f == field then return true end end end
+    if not (has(ret.tables.episodes) and has(last.tables.episodes)) then return end
+    for c, l in both(ch, lch) do
+      local first, latest = c.episodes[1], l.episodes[#l.episodes]
+      if first and latest and latest.DEC == nil and first.RNE == latest.RNE then
+        local a, b = first[field], latest[field]
+        if (a == nil) ~= (b == nil) or (a ~= nil and differ(a, b)) then
+          fail(ret, code, first, field, string.format("%s is %s in the first episode, but %s in last year's latest "
+            .. "episode, still open with the same RNE %s (%s)", field, a or "blank", b or "blank", first.RNE or "blank",
+            where(last, latest)))
+        end
+      end
+    end
+  end)
+end
+continued_field("452", "PL_LA", "PL_LA of the first episode agrees with last year's latest episode when that was "
+  .. "still open with the same RNE (when both years record it)", function(a, b) return a ~= b end)
+-- A distance is in miles to one decimal place, worked out from the two
+-- postcodes; 0.2 miles or more apart is a contradiction, less is taken as
+-- rounding (the tolerance of the sector's SSDA903 validator).  A value that
+-- is not a number contradicts any other value.
+continued_field("453", "PL_DISTANCE", "PL_DISTANCE of the first episode agrees with last year's latest episode "
+  .. "when that was still open with the same RNE, within 0.2 miles (when both years record it)", function(a, b)
+    local x, y = tonumber(a), tonumber(b)
+    if x == nil or y == nil then return a ~= b end
+    return math.abs(x - y) >= 0.2 - 1e-9
+  end)
 
 rule("562", "an episode that started before this year continues last year's latest episode", function(ret, last, ch, lch)
   for c, l in both(ch, lch) do
