@@ -233,9 +233,18 @@ function M.segmented(spec)
     terms[#terms + 1] = xnames[j]
     full[#full + 1], cf[#cf + 1] = c, c
   end
-  -- Any design column constant over the rows fitted is collinear with the
-  -- intercept (csc.its.core.check_constant).
-  C.check_constant("segmented", terms, full, used)
+  -- A column built here (the time count, the break dummies and ramps, the
+  -- season and definition-change columns) that is constant over the rows
+  -- fitted is collinear with the intercept (csc.its.core.check_constant):
+  -- they have unit scale, so a spread below 1e-9 is rounding, and a
+  -- harmonic that is zero up to rounding would pass a scale-free rank test.
+  -- The recipe's covariates (the last #cov_names terms) are left to the
+  -- fit's QR rank test, as in model.ols and model.glm and R's lm and glm:
+  -- it aliases a constant plus rounding noise and keeps a covariate on a
+  -- tiny scale (tests/lua/test_rank_models.lua).
+  local built, built_cols = {}, {}
+  for j = 1, #terms - #cov_names do built[j], built_cols[j] = terms[j], full[j] end
+  C.check_constant("segmented", built, built_cols, used)
   local function make_frame(cols, rowset, with_y)
     local names, columns = {}, {}
     for j, t in ipairs(terms) do
