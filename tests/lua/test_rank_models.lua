@@ -64,9 +64,12 @@ H.case("rank test, ITS: the recipe's covariates are judged by the same QR test a
   -- aliased: an analysis error naming the covariate, as for OLS and GLM
   local ok, e = pcall(its.segmented, { data = d, time = "time", y = "y", interruption = 13,
     autocorrelation = "none", covariates = { "noise" } })
-  H.ok(not ok and tostring(type(e) == "table" and e.msg or e):find("noise", 1, true), tostring(type(e) == "table" and e.msg or e))
+  H.ok(not ok and tostring(type(e) == "table" and e.msg or e):find("covariate noise is collinear", 1, true),
+    tostring(type(e) == "table" and e.msg or e))
   H.eq(type(e) == "table" and e.kind, "analysis")
+  H.eq(type(e) == "table" and e.field, "covariates")
   ok, e = pcall(its.segmented, { data = d, time = "time", y = "count", interruption = 13, family = "poisson",
     dispersion = "fixed", covariates = { "noise" } })
-  H.ok(not ok and tostring(type(e) == "table" and e.msg or e):find("noise", 1, true), tostring(type(e) == "table" and e.msg or e))
+  H.ok(not ok and tostring(type(e) == "table" and e.msg or e):find("covariate noise is collinear", 1, true),
+    tostring(type(e) == "table" and e.msg or e))
 end)
