@@ -39,6 +39,12 @@ local function pa(over)
   return r
 end
 local PA_CEASED = pa({ DATE_PLACED_CEASED = "01/03/2019", REASON_PLACED_CEASED = "RD1" })
+-- a UASC table row (CHILD, DOB, SEX, DUC)
+local function uasc(over)
+  local r = { CHILD = "1", DOB = "01/01/2004", SEX = "2" }
+  for k, v in pairs(over or {}) do r[k] = v end
+  return r
+end
 
 local cases = {
   ["202"] = { fail = { now = now({ header = { hdr({ SEX = "1" }) } }) } },
@@ -116,6 +122,18 @@ local cases = {
                                      now = now({ episodes = { ep({ PL_DISTANCE = "1.6" }) } }) },
               fail = { last = last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }),
                        now = now({ episodes = { ep({ PL_DISTANCE = "1.7" }) } }) } },
+  -- 205A-D: UASC status by a row in the UASC table (the specification files have no header UASC field);
+  -- DUC is the row's date UASC ceased; last year ran 01/04/2018 to 31/03/2019
+  ["205A"] = { pass = { last = last({ uasc = { uasc({ DUC = "01/01/2019" }) } }) },
+               fail = { last = last({ uasc = { uasc({ DUC = "01/01/2021" }) } }) } },
+  ["205B"] = { pass = { last = last({ uasc = { uasc({ DUC = "01/01/2022" }) } }), now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) },
+               fail = { last = last({ uasc = { uasc({ DUC = "01/01/2019" }) } }), now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) } },
+  ["205C"] = { extra = true,
+               pass = { last = last({ header = { hdr({ UASC = "0" }) } }), now = now({ header = { hdr({ UASC = "0" }) } }) },
+               fail = { last = last({ header = { hdr({ UASC = "0" }) } }), now = now({ header = { hdr({ UASC = "0" }) },
+                                                                                       uasc = { uasc({ DUC = "01/01/2022" }) } }) } },
+  ["205D"] = { pass = { last = last({ uasc = { uasc({ DUC = "01/01/2022" }) } }), now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) },
+               fail = { now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) } },
   ["576"] = { pass = { last = last({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019" } } }),
                        now = now({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019",
                                                  MIS_END = "05/04/2019" } } }) },

@@ -4,10 +4,10 @@
 -- applies them to each year after the first (csc.ssda903.input); in Lua,
 -- validate_last(ret, last).  Failures name this year's record, as the
 -- current-year rules do, and quote last year's value and line.
--- Rules 205A-D (UASC across years) and the social-worker rules are not
--- implemented.
+-- The social-worker rules are not implemented.
 -- @module csc.ssda903.validate_last
 local validate = require("csc.ssda903.validate")
+local date = require("csc.ssda903.date")
 
 local M = {}
 
@@ -41,6 +41,63 @@ local function header_same(code, field, what)
     end
   end)
 end
+-- ===== UASC across years (205A-D) =====
+-- Whether a child is identified as UASC in a year: the header's UASC field
+-- when that year's header has one (the DfE's returns carry it, the
+-- specification files here do not, so it also gets a SPEC "not a field"
+-- failure), else a row for the child in that year's UASC table (a CSV
+-- return lists UASC children there).  DUC is that row's date UASC ceased.
+local function uasc_status(ret, c)
+  local h = c.header
+  local has_field = false
+  for _, f in ipairs(ret.tables.header and ret.tables.header.fields or {}) do if f == "UASC" then has_field = true end end
+  if has_field then return h ~= nil and h.UASC == "1", h end
+  return c.uasc ~= nil, c.uasc
+end
+local function duc(c) return c.uasc and c.uasc._d.DUC end
+local function in_year(d, r) return d ~= nil and d >= r.start and d <= r.stop end
+local function uasc_rule(code, what, check)
+  rule(code, what, function(ret, last, ch, lch)
+    if not (ret.tables.uasc or last.tables.uasc) then return end
+    for c, l in both(ch, lch) do
+      local now, rec = uasc_status(ret, c)
+      local before, lrec = uasc_status(last, l)
+      local field, msg = check(now, before, duc(c), duc(l), ret, last)
+      if field then
+        local r = (field == "DUC" and c.uasc) or rec or c.header or c.uasc
+        if r then
+          fail(ret, code, r, field, msg .. string.format(" (last year: %s)", where(last, l.uasc or lrec or l.header)))
+        end
+      end
+    end
+  end)
+end
+local function fmt(d) return d and date.format(d) or "blank" end
+uasc_rule("205A", "a child UASC last year and not this year: last year's DUC falls in last year, and no DUC this year",
+  function(now, before, d, dl, ret, last)
+    if before and not now and (not in_year(dl, last) or d ~= nil) then
+      return "CHILD", string.format("the child was UASC last year and is not this year, but last year's DUC is %s "
+        .. "(last year ran %s to %s) and this year's is %s", fmt(dl), fmt(last.start), fmt(last.stop), fmt(d))
+    end
+  end)
+uasc_rule("205B", "a child UASC last year and this year: last year's DUC is not before this year",
+  function(now, before, d, dl, ret)
+    if before and now and dl ~= nil and dl < ret.start then
+      return "DUC", string.format("the child is UASC this year and was last year, but last year's DUC %s is "
+        .. "before this year's start %s", fmt(dl), fmt(ret.start))
+    end
+  end)
+uasc_rule("205C", "a child UASC in neither year has no DUC", function(now, before, d)
+  if not now and not before and d ~= nil then
+    return "DUC", string.format("DUC is %s, but the child is not UASC this year or last year", fmt(d))
+  end
+end)
+uasc_rule("205D", "a child UASC this year and in last year's return was UASC last year too", function(now, before)
+  if now and not before then
+    return "CHILD", "the child is UASC this year but was not identified as UASC in last year's return"
+  end
+end)
+
 header_same("202", "SEX", "SEX agrees with last year's header")
 header_same("203", "DOB", "DOB agrees with last year's header")
 header_same("204", "ETHNIC", "ETHNIC agrees with last year's header")
