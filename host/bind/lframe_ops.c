@@ -53,7 +53,7 @@ static int frame_filter(lua_State *L) {
   struct frame **slot = lframe_newbox(L);
   *slot = frame_take(f, *idx, m);
   lh_freemem(idx);
-  if (!*slot) return luaL_error(L, "not enough memory");
+  if (!*slot) return lh_nomem(L, NULL);
   return 1;
 }
 
@@ -67,7 +67,7 @@ static int frame_mutate(lua_State *L) {
   char err[512];
   struct frame **slot = lframe_newbox(L);
   *slot = frame_take(f, NULL, f->nrow);
-  if (!*slot) return luaL_error(L, "not enough memory");
+  if (!*slot) return lh_nomem(L, NULL);
   struct frame_col *c = expr_eval(e, f, name, err, sizeof err);
   if (!c) return luaL_error(L, "in derived column \"%s\" = %s: %s", name, src, err);
   struct frame *o = *slot;
@@ -77,7 +77,7 @@ static int frame_mutate(lua_State *L) {
     o->col[j] = c;
   } else if (frame_add(o, c) != 0) {
     frame_col_free(c);
-    return luaL_error(L, "not enough memory");
+    return lh_nomem(L, NULL);
   }
   return 1;
 }
