@@ -51,7 +51,7 @@ unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *k
                c->name);
   unsigned char *t = lh_scratch(L, m);
   double *v = malloc((m ? m : 1) * sizeof *v);
-  if (v == NULL) lh_error(L, "internal", "not enough memory");
+  if (v == NULL) lh_nomem(L, NULL);
   frame_col_gatherd(c, keep, m, v);
   size_t bad = m;   /* the first value that is not 0 or 1 */
   for (size_t j = 0; j < m; j++) {
@@ -223,7 +223,7 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     int all = m == n;   /* every row kept (keep[j] == j): no fill */
     if (col == NULL || frame_col_resize(col, n) != 0) {
       frame_col_free(col);
-      lh_error(L, "internal", "not enough memory");
+      lh_nomem(L, NULL);
     }
     int bad = 0;
     if (nc->f64 && all) {
@@ -259,7 +259,7 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     }
     if (bad || frame_add(o, col) != 0) {
       frame_col_free(col);
-      lh_error(L, "internal", "not enough memory");
+      lh_nomem(L, NULL);
     }
   }
 }
