@@ -288,63 +288,71 @@ struct chunk {
   double *z;                    /* k: sum of x - x, non-zero on a non-finite x */
 };
 
-/* Running extremes of column values c[0..m-1] within each side of y, and
+/* Converted blocks of int64 columns that a pass keeps from the linear
+ * predictor for the weighted QR of the same block (up to CONV_KEEP columns
+ * of designs with up to CONV_K terms; others are converted again). */
+#define CONV_KEEP 8
+#define CONV_K 64
+
+/* The row kernels of glm_rows.h: the linear predictor, R's logit clamp
+ * test, the binary logit's rows, the deviance from its factors, a block
+ * column of the weighted QR, exp, and for the checks' pass an int64 block
+ * as doubles and the separation scan (below). */
+struct rowk {
+  void (*linpred)(const struct pass *p, size_t i0, size_t m, double *eta, const double **xb,
+                  double (*keep)[QR_BLOCK]);
+  int (*clamped)(const double *eta, size_t m);
+  void (*logit)(const double *eta, const double *y, const double *off, size_t m, double *mu,
+                double *fac, double *wres, double *sw, double *wwt, double *zc, int qr);
+  double (*dev)(const double *f, size_t m);
+  void (*put)(double *d, const double *x, const double *sw, double shift, double s, size_t m);
+  void (*exp_rows)(const double *x, double *out, size_t m);
+  void (*conv_any)(const int64_t *v, size_t m, double *buf);
+  void (*scan)(const double *c, const double *pen0, const double *pen1, size_t m,
+               struct sepscan *sc, double *z);
+};
+
+#define RW 2
+#define RK(name) name##_2
+#define RT
+#include "glm_rows.h"
+#undef RW
+#undef RK
+#undef RT
+#if defined(__GNUC__) && defined(__x86_64__)
+#define GLM_WIDE 1
+#define RW 4
+#define RK(name) name##_4
+#define RT __attribute__((target("avx2")))
+#include "glm_rows.h"
+#undef RW
+#undef RK
+#undef RT
+#endif
+
+/* The widest row kernels this processor runs, or the 2-wide ones. */
+static const struct rowk *rowk_pick(int narrow) {
+#ifdef GLM_WIDE
+  if (!narrow && __builtin_cpu_supports("avx2")) return &rowk_4;
+#endif
+  (void)narrow;
+  return &rowk_2;
+}
+
+int glm_exp_rows(const double *x, double *out, size_t n, int wide) {
+  const struct rowk *rk = rowk_pick(!wide);
+  rk->exp_rows(x, out, n);
+  return rk != &rowk_2;
+}
+
+/* The separation scan (rowk.scan, glm_rows.h): running extremes of column
+ * values c[0..m-1] within each side of y, and
  * z += x - x (NaN once a value is NaN or infinite).  Binomial: pen0[i] and
  * pen1[i] are 0 when row i is on side 0 (y < 1) or side 1 (y > 0), else
  * inf, and adding or subtracting them moves a row off the other side's
- * extremes; otherwise (pen0 NULL) every row counts as side 1.  Four rows
- * per step in two pairs of lanes, so that each compare waits only on the
+ * extremes; otherwise (pen0 NULL) every row counts as side 1.  Two
+ * registers of lanes per extreme, so that each compare waits only on the
  * previous one of its lane; extremes do not depend on the order. */
-static void scan_block(const double *c, const double *pen0, const double *pen1, size_t m,
-                       struct sepscan *sc, double *z) {
-  v2 mx0 = splat(sc->max0), mn0 = splat(sc->min0), mx1 = splat(sc->max1), mn1 = splat(sc->min1);
-  v2 nx0 = mx0, nn0 = mn0, nx1 = mx1, nn1 = mn1, za = splat(0), zb = za;
-  size_t i = 0;
-  if (pen0 != NULL) {
-    for (; i + 4 <= m; i += 4) {
-      v2 x = ld2(c + i), u = ld2(c + i + 2);
-      v2 p0 = ld2(pen0 + i), p1 = ld2(pen1 + i), q0 = ld2(pen0 + i + 2), q1 = ld2(pen1 + i + 2);
-      mx0 = max2(x - p0, mx0);
-      mn0 = min2(x + p0, mn0);
-      mx1 = max2(x - p1, mx1);
-      mn1 = min2(x + p1, mn1);
-      nx0 = max2(u - q0, nx0);
-      nn0 = min2(u + q0, nn0);
-      nx1 = max2(u - q1, nx1);
-      nn1 = min2(u + q1, nn1);
-      za += x - x;
-      zb += u - u;
-    }
-  } else {
-    for (; i + 4 <= m; i += 4) {
-      v2 x = ld2(c + i), u = ld2(c + i + 2);
-      mx1 = max2(x, mx1);
-      mn1 = min2(x, mn1);
-      nx1 = max2(u, nx1);
-      nn1 = min2(u, nn1);
-      za += x - x;
-      zb += u - u;
-    }
-  }
-  mx0 = max2(nx0, mx0);
-  mn0 = min2(nn0, mn0);
-  mx1 = max2(nx1, mx1);
-  mn1 = min2(nn1, mn1);
-  struct sepscan r = {mx0[1] > mx0[0] ? mx0[1] : mx0[0], mn0[1] < mn0[0] ? mn0[1] : mn0[0],
-                      mx1[1] > mx1[0] ? mx1[1] : mx1[0], mn1[1] < mn1[0] ? mn1[1] : mn1[0]};
-  double zt = (za[0] + za[1]) + (zb[0] + zb[1]);
-  for (; i < m; i++) {
-    double x = c[i], p0 = pen0 != NULL ? pen0[i] : INFINITY, p1 = pen0 != NULL ? pen1[i] : 0;
-    double a0 = x - p0, b0 = x + p0, a1 = x - p1, b1 = x + p1;
-    r.max0 = a0 > r.max0 ? a0 : r.max0;
-    r.min0 = b0 < r.min0 ? b0 : r.min0;
-    r.max1 = a1 > r.max1 ? a1 : r.max1;
-    r.min1 = b1 < r.min1 ? b1 : r.min1;
-    zt += x - x;
-  }
-  *sc = r;
-  *z += zt;
-}
 
 #define SCAN_ROWS 256
 
@@ -359,6 +367,43 @@ static int prep_chunk(void *arg) {
   pt->ybad_row = pt->ybad_col = pt->xbad_col = pt->xbad_row = SIZE_MAX;
   int binary = 1;
   double sw = 0, swy = 0;
+  size_t n0 = 0, n1 = 0;   /* rows on side 0 (y < 1) and side 1 (y > 0; every row unless binomial) */
+  if (w == NULL && off == NULL) {
+    /* The usual case, without a branch a row: any bad y (the loop below
+     * then finds the first), whether every y is 0 or 1, and the sides'
+     * counts.  With 0/1 outcomes the sums are counts, exact in any order;
+     * otherwise the loop below adds them in row order. */
+    typedef long long v2l __attribute__((vector_size(16)));
+    const v2 zero = splat(0), one = splat(1), big = splat(binom ? 1 : DBL_MAX);
+    v2l bad = {0, 0}, nb = bad, c0 = bad, c1 = bad, ones = bad;
+    size_t i = pt->lo;
+    for (; i + 2 <= pt->hi; i += 2) {
+      v2 yv = ld2(y + i);
+      bad |= ~((yv >= zero) & (yv <= big));
+      nb |= ~((yv == zero) | (yv == one));
+      c0 -= yv < one;
+      c1 -= yv > zero;
+      ones -= yv == one;
+    }
+    int anybad = (bad[0] | bad[1]) != 0, allbin = (nb[0] | nb[1]) == 0;
+    size_t k0 = (size_t)(c0[0] + c0[1]), k1 = (size_t)(c1[0] + c1[1]), k2 = (size_t)(ones[0] + ones[1]);
+    for (; i < pt->hi; i++) {
+      double yi = y[i];
+      anybad |= !(yi >= 0 && yi <= (binom ? 1 : DBL_MAX));
+      allbin &= (yi == 0) | (yi == 1);
+      k0 += yi < 1;
+      k1 += yi > 0;
+      k2 += yi == 1;
+    }
+    if (!anybad && allbin) {
+      pt->binary = binom && p->link != GLM_LOG;
+      pt->sw = (double)(pt->hi - pt->lo);
+      pt->swy = (double)k2;
+      n0 = binom ? k0 : 0;
+      n1 = binom ? k1 : pt->hi - pt->lo;
+      goto columns;
+    }
+  }
   for (size_t i = pt->lo; i < pt->hi; i++) {
     double yi = y[i], wi = w != NULL ? w[i] : 1;
     int bad = !isfinite(yi) || yi < 0 || (binom && yi > 1);
@@ -373,10 +418,13 @@ static int prep_chunk(void *arg) {
     binary &= (yi == 0) | (yi == 1);
     sw += wi;
     swy += wi * yi;
+    n0 += binom && yi < 1;
+    n1 += !binom || yi > 0;
   }
   pt->binary = binary && binom && w == NULL && p->link != GLM_LOG;
   pt->sw = sw;
   pt->swy = swy;
+columns:;
   /* The columns a block of rows at a time, so that each row's side (a
    * compare and a lookup) is worked out once for all columns. */
   const struct sepscan none = {-INFINITY, INFINITY, -INFINITY, INFINITY};
@@ -388,16 +436,42 @@ static int prep_chunk(void *arg) {
   }
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += SCAN_ROWS) {
     size_t m = pt->hi - i0 < SCAN_ROWS ? pt->hi - i0 : SCAN_ROWS;
-    if (binom)
-      for (size_t i = 0; i < m; i++) {
+    if (binom) {
+      /* inf where the row is not on the side: the bits of inf masked by the compare */
+      typedef long long v2l __attribute__((vector_size(16)));
+      const v2 one = splat(1), zero = splat(0);
+      const double inf = INFINITY;
+      long long ib;
+      memcpy(&ib, &inf, sizeof ib);
+      const v2l infb = {ib, ib};
+      size_t i = 0;
+      for (; i + 2 <= m; i += 2) {
+        v2 yv = ld2(y + i0 + i);
+        v2l a = ~(yv < one) & infb, b = ~(yv > zero) & infb;
+        memcpy(pen0 + i, &a, sizeof a);
+        memcpy(pen1 + i, &b, sizeof b);
+      }
+      for (; i < m; i++) {
         pen0[i] = pen[y[i0 + i] < 1];
         pen1[i] = pen[y[i0 + i] > 0];
       }
+    }
     for (size_t j = 0; j < p->k; j++) {
-      col_prefetch(&p->X[j], p->n, i0, m);
-      scan_block(col_block(&p->X[j], 0, i0, m, cv), binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
+      const struct glm_col *c = &p->X[j];
+      if (c->f64 == NULL && c->i64 == NULL) continue;   /* the constant: below */
+      col_prefetch(c, p->n, i0, m);
+      const double *x = c->f64 != NULL ? c->f64 + i0 : cv;
+      if (c->f64 == NULL) p->rk->conv_any(c->i64 + i0, m, cv);
+      p->rk->scan(x, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
     }
   }
+  /* The constant column's extremes are 1 on each side that has a row (as a
+   * scan of its ones would find); finite. */
+  for (size_t j = 0; j < p->k; j++)
+    if (p->X[j].f64 == NULL && p->X[j].i64 == NULL) {
+      if (n0 > 0) pt->sc[j].max0 = pt->sc[j].min0 = 1;
+      if (n1 > 0) pt->sc[j].max1 = pt->sc[j].min1 = 1;
+    }
   for (size_t j = 0; j < p->k && pt->xbad_col == SIZE_MAX; j++)
     if (z[j] != 0)          /* NaN compares unequal too */
       for (size_t i = pt->lo; i < pt->hi; i++)
@@ -441,59 +515,6 @@ static double start_block(const struct pass *p, size_t i0, size_t m, double *eta
       dev += start_row(p, y[i], p->w != NULL ? p->w[i0 + i] : 1, &eta[i], &mu[i], &me[i]);
   }
   return dev;
-}
-
-/* Converted blocks of int64 columns that a pass keeps from the linear
- * predictor for the weighted QR of the same block (up to CONV_KEEP columns
- * of designs with up to CONV_K terms; others are converted again). */
-#define CONV_KEEP 8
-#define CONV_K 64
-
-/* The row kernels of glm_rows.h: the linear predictor, R's logit clamp
- * test, the binary logit's rows, the deviance from its factors, a block
- * column of the weighted QR, and exp. */
-struct rowk {
-  void (*linpred)(const struct pass *p, size_t i0, size_t m, double *eta, const double **xb,
-                  double (*keep)[QR_BLOCK]);
-  int (*clamped)(const double *eta, size_t m);
-  void (*logit)(const double *eta, const double *y, const double *off, size_t m, double *mu,
-                double *fac, double *wres, double *sw, double *wwt, double *zc, int qr);
-  double (*dev)(const double *f, size_t m);
-  void (*put)(double *d, const double *x, const double *sw, double shift, double s, size_t m);
-  void (*exp_rows)(const double *x, double *out, size_t m);
-};
-
-#define RW 2
-#define RK(name) name##_2
-#define RT
-#include "glm_rows.h"
-#undef RW
-#undef RK
-#undef RT
-#if defined(__GNUC__) && defined(__x86_64__)
-#define GLM_WIDE 1
-#define RW 4
-#define RK(name) name##_4
-#define RT __attribute__((target("avx2")))
-#include "glm_rows.h"
-#undef RW
-#undef RK
-#undef RT
-#endif
-
-/* The widest row kernels this processor runs, or the 2-wide ones. */
-static const struct rowk *rowk_pick(int narrow) {
-#ifdef GLM_WIDE
-  if (!narrow && __builtin_cpu_supports("avx2")) return &rowk_4;
-#endif
-  (void)narrow;
-  return &rowk_2;
-}
-
-int glm_exp_rows(const double *x, double *out, size_t n, int wide) {
-  const struct rowk *rk = rowk_pick(!wide);
-  rk->exp_rows(x, out, n);
-  return rk != &rowk_2;
 }
 
 /* mu and mu.eta from eta.  Logit as R's C code: t = exp(eta) (clamped at

@@ -105,6 +105,106 @@ RT static void RK(conv)(const int64_t *v, size_t m, double *buf) {
   }
 }
 
+/* Rows of an int64 column as doubles, exactly, when nothing is known of
+ * their range: the conversion above when every value lies within 2^51
+ * (checked first), else (double) v one at a time (col_block's). */
+RT static void RK(conv_any)(const int64_t *v, size_t m, double *buf) {
+  uint64_t out = 0;
+  for (size_t i = 0; i < m; i++) out |= ((uint64_t)v[i] + (UINT64_C(1) << 51)) >> 52;
+  if (out == 0) {
+    RK(conv)(v, m, buf);
+    return;
+  }
+  for (size_t i = 0; i < m; i++) buf[i] = (double)v[i];
+}
+
+RT static inline VD RK(max)(VD x, VD a) {
+#if defined(__GNUC__) && defined(__x86_64__)
+#if RW == 4
+  return __builtin_ia32_maxpd256(x, a);
+#else
+  return __builtin_ia32_maxpd(x, a);
+#endif
+#else
+  for (int l = 0; l < RW; l++) x[l] = x[l] > a[l] ? x[l] : a[l];
+  return x;
+#endif
+}
+RT static inline VD RK(min)(VD x, VD a) {
+#if defined(__GNUC__) && defined(__x86_64__)
+#if RW == 4
+  return __builtin_ia32_minpd256(x, a);
+#else
+  return __builtin_ia32_minpd(x, a);
+#endif
+#else
+  for (int l = 0; l < RW; l++) x[l] = x[l] < a[l] ? x[l] : a[l];
+  return x;
+#endif
+}
+
+/* scan_block's running extremes per side of y and z += x - x (glm.c says
+ * how), RW rows at a time in two registers of each extreme; extremes do not
+ * depend on the order, and z is 0 or NaN whatever the order. */
+RT static void RK(scan)(const double *c, const double *pen0, const double *pen1, size_t m,
+                        struct sepscan *sc, double *z) {
+  VD mx0 = RK(set)(sc->max0), mn0 = RK(set)(sc->min0), mx1 = RK(set)(sc->max1),
+     mn1 = RK(set)(sc->min1);
+  VD nx0 = mx0, nn0 = mn0, nx1 = mx1, nn1 = mn1, za = RK(set)(0), zb = za;
+  size_t i = 0;
+  if (pen0 != NULL) {
+    for (; i + 2 * RW <= m; i += 2 * RW) {
+      VD x = RK(ld)(c + i), u = RK(ld)(c + i + RW);
+      VD p0 = RK(ld)(pen0 + i), p1 = RK(ld)(pen1 + i), q0 = RK(ld)(pen0 + i + RW),
+         q1 = RK(ld)(pen1 + i + RW);
+      mx0 = RK(max)(x - p0, mx0);
+      mn0 = RK(min)(x + p0, mn0);
+      mx1 = RK(max)(x - p1, mx1);
+      mn1 = RK(min)(x + p1, mn1);
+      nx0 = RK(max)(u - q0, nx0);
+      nn0 = RK(min)(u + q0, nn0);
+      nx1 = RK(max)(u - q1, nx1);
+      nn1 = RK(min)(u + q1, nn1);
+      za += x - x;
+      zb += u - u;
+    }
+  } else {
+    for (; i + 2 * RW <= m; i += 2 * RW) {
+      VD x = RK(ld)(c + i), u = RK(ld)(c + i + RW);
+      mx1 = RK(max)(x, mx1);
+      mn1 = RK(min)(x, mn1);
+      nx1 = RK(max)(u, nx1);
+      nn1 = RK(min)(u, nn1);
+      za += x - x;
+      zb += u - u;
+    }
+  }
+  mx0 = RK(max)(nx0, mx0);
+  mn0 = RK(min)(nn0, mn0);
+  mx1 = RK(max)(nx1, mx1);
+  mn1 = RK(min)(nn1, mn1);
+  struct sepscan r = {mx0[0], mn0[0], mx1[0], mn1[0]};
+  double zt = 0;
+  for (int l = 0; l < RW; l++) {
+    r.max0 = mx0[l] > r.max0 ? mx0[l] : r.max0;
+    r.min0 = mn0[l] < r.min0 ? mn0[l] : r.min0;
+    r.max1 = mx1[l] > r.max1 ? mx1[l] : r.max1;
+    r.min1 = mn1[l] < r.min1 ? mn1[l] : r.min1;
+    zt += za[l] + zb[l];
+  }
+  for (; i < m; i++) {
+    double x = c[i], p0 = pen0 != NULL ? pen0[i] : INFINITY, p1 = pen0 != NULL ? pen1[i] : 0;
+    double a0 = x - p0, b0 = x + p0, a1 = x - p1, b1 = x + p1;
+    r.max0 = a0 > r.max0 ? a0 : r.max0;
+    r.min0 = b0 < r.min0 ? b0 : r.min0;
+    r.max1 = a1 > r.max1 ? a1 : r.max1;
+    r.min1 = b1 < r.min1 ? b1 : r.min1;
+    zt += x - x;
+  }
+  *sc = r;
+  *z += zt;
+}
+
 /* Column j's block as doubles (col_block with the conversion above). */
 RT static inline const double *RK(col)(const struct glm_col *c, int small, size_t i0, size_t m,
                                        double *buf) {
@@ -258,7 +358,7 @@ RT static void RK(put)(double *d, const double *x, const double *sw, double shif
 }
 
 static const struct rowk RK(rowk) = {RK(linpred), RK(clamped), RK(logit), RK(dev), RK(put),
-                                     RK(exp_rows)};
+                                     RK(exp_rows), RK(conv_any), RK(scan)};
 
 #undef VD
 #undef VL
