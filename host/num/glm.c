@@ -277,7 +277,7 @@ struct chunk {
   const struct pass *ps;
   size_t lo, hi;
   struct qr_acc *q;
-  double dev, aic, nulldev;
+  double dev, aic, nulldev, pearson;
   size_t nb;
   /* prep_chunk */
   size_t ybad_row, ybad_col;    /* first bad y, w or offset (SIZE_MAX: none) */
@@ -673,12 +673,14 @@ static int final_chunk(void *arg) {
   struct chunk *pt = arg;
   const struct pass *p = pt->ps;
   size_t nb = 0;
-  double nd = 0;
+  double nd = 0, x2 = 0;
   const int binom = p->fam == GLM_BINOMIAL;
   for (size_t i = pt->lo; i < pt->hi; i++) {
-    double m = p->mu[i];
+    double m = p->mu[i], r = p->y[i] - m;
     nb += binom ? (m < 10 * EPS || m > 1 - 10 * EPS) : m < 10 * EPS;
+    x2 += (p->w != NULL ? p->w[i] : 1.0) * r * r / (binom ? m * (1 - m) : m);
   }
+  pt->pearson = x2;
   if (p->null_simple && p->intercept && p->binary) {
     double d01[2] = {devres(p->fam, 0, p->wtdmu, 1), devres(p->fam, 1, p->wtdmu, 1)};
     for (size_t i = pt->lo; i < pt->hi; i++) nd += d01[p->y[i] != 0];
@@ -926,6 +928,7 @@ int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, c
   double a = 0, nd = 0;
   for (size_t c = 0; c < nc; c++) {
     fit->n_boundary += pt[c].nb;
+    fit->pearson += pt[c].pearson;
     a += pt[c].aic;
     nd += pt[c].nulldev;
   }

@@ -48,6 +48,8 @@ struct glm_fit {
   double *wwt;         /* n, working weights of the last WLS step (R's fit$weights;
                           NULL with opts.lean) */
   double deviance, null_deviance;
+  double pearson;      /* Pearson's X^2 = sum w (y - mu)^2 / V(mu) at the final mu
+                          (each chunk's sum in row order, added in chunk order) */
   double df_resid, df_null;
   double loglik, aic, bic;   /* as R logLik/AIC/BIC on the glm */
   int iter, converged;

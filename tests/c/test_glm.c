@@ -69,6 +69,16 @@ static void run_glm_case(const struct glm_case *gc) {
   check_vec(gc->name, "bic", &fit.bic, 1, TOL_ITER);
   check_vec(gc->name, "loglik", &fit.loglik, 1, TOL_ITER);
   check_vec(gc->name, "fitted", fit.mu, n, TOL_ITER);
+  {  /* Pearson's X^2 of the last pass: the sum written out, to 1e-12 (the
+      * fit sums each chunk in row order, then the chunks) */
+    const double *yy = ref_col(&d, "y");
+    double x2 = 0;
+    for (size_t i = 0; i < n; i++) {
+      double m = fit.mu[i], r = yy[i] - m;
+      x2 += (w ? w[i] : 1) * r * r / (gc->fam == GLM_BINOMIAL ? m * (1 - m) : m);
+    }
+    assert_true(fabs(fit.pearson - x2) <= 1e-12 * x2);
+  }
   double V[16];
   struct vcov_data vd = {X, n, k, fit.wres, fit.wwt, fit.xtxi, NULL, fit.rinv};
   assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
