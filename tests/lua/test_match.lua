@@ -200,6 +200,15 @@ H.case("match.balance reads whole-number covariates and weights in place: the sa
   end
 end)
 
+H.case("a whole-number treatment column read in place names its first value that is not 0 or 1", function()
+  local f = hframe.new{ names = { "t", "x" }, columns = { { 0, 1, 2, 0, 5 }, { 1.0, 2.0, 3.0, 4.0, 5.0 } } }
+  H.eq(f:type("t"), "int64")
+  H.raises("treatment column 't' must hold 0/1 or true/false; row 3 holds 2",
+    match.balance, { data = f, treat = "t", covariates = { "x" } })
+  local g = hframe.new{ names = { "t", "x" }, columns = { { 0, 1, hframe.NA, 0, 7 }, { 1.0, 2.0, 3.0, 4.0, 5.0 } } }
+  H.raises("row 5 holds 7", match.balance, { data = g, treat = "t", covariates = { "x" } })
+end)
+
 H.case("match.balance: pooled SD for the ATE, flags and plain-words warnings", function()
   local b = match.balance{ data = effects, treat = "t", covariates = { "x1", "x3", "b1" },
     weights = "w_ate", estimand = "ATE", labels = { x1 = "prior absences" } }
