@@ -271,13 +271,30 @@ static inline uint64_t text_hash(const char *s, size_t len) {
   return h ^ (h >> 31);
 }
 
-static inline int32_t text_find(const struct colbuf *b, const char *s, size_t len) {
+/* A label's code, or -1 when it is not in the dictionary yet.  Before the
+ * hash, a small cache of labels met lately, by first byte and length: a
+ * column of a few labels in no order (sex, ethnicity, a yes/no) then costs a
+ * compare rather than a hash.  A cached code is only returned when the
+ * dictionary holds that very string at that code, so the cache can never
+ * give a wrong code, whatever it holds. */
+static int32_t text_probe(struct colbuf *b, const char *s, size_t len, unsigned slot) {
   for (size_t i = text_hash(s, len) & b->ixmask;; i = (i + 1) & b->ixmask) {
     uint32_t v = b->ix[i];
     if (!v) return -1;
     int32_t code = (int32_t)(v - 1);
-    if (b->dict->len[code] == len && same(b->dict->str[code], s, len)) return code;
+    if (b->dict->len[code] == len && same(b->dict->str[code], s, len)) {
+      b->recent[slot] = v;
+      return code;
+    }
   }
+}
+
+static inline int32_t text_find(struct colbuf *b, const char *s, size_t len) {
+  unsigned slot = ((unsigned)(len ? (unsigned char)s[0] : 0) ^ (unsigned)len) & (CSVTAB_RECENT - 1);
+  uint32_t r = b->recent[slot];
+  if (r && r - 1 < b->dict->n && b->dict->len[r - 1] == len && same(b->dict->str[r - 1], s, len))
+    return (int32_t)(r - 1);
+  return text_probe(b, s, len, slot);
 }
 
 /* Index the dictionary's newest entry; rebuild at half load.  0 ok, -1 oom. */
@@ -669,24 +686,20 @@ static size_t run_quick(struct colbuf *b, size_t i0, const struct csvtab_span *f
     break;
   }
   case M_TEXT: {
-    int32_t *v = (int32_t *)b->val + i0, last = b->last;
-    const struct frame_dict *d = b->dict;
+    /* every label through the cache of recent labels: a hit costs no hash
+     * and no branch that labels in no order (M, F, F, M) mispredict */
+    int32_t *v = (int32_t *)b->val + i0;
     for (; r < m; r++, f += H) {
       const char *s = f->s;
       size_t len = f->len;
       if (len > maxf) break;
-      if (last < 0 || d->len[last] != len || !same(d->str[last], s, len)) {
-        int32_t code = len ? text_find(b, s, len) : -1;
-        if (code < 0) {
-          b->last = last;
-          if (!quick_missing(b, i0 + r, s, len)) break;
-          continue;
-        }
-        last = code;
+      int32_t code = len ? text_find(b, s, len) : -1;
+      if (code < 0) {
+        if (!quick_missing(b, i0 + r, s, len)) break;
+        continue;
       }
-      v[r] = last;
+      v[r] = code;
     }
-    b->last = last;
     break;
   }
   default:

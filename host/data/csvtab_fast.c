@@ -133,7 +133,8 @@ static size_t split_sse2(struct splitter *sp, size_t base, const unsigned char *
                          const unsigned char *e, size_t *eol) {
   const __m128i vnl = _mm_set1_epi8('\n'), vd = _mm_set1_epi8((char)sp->delim),
                 vq = _mm_set1_epi8('"'), vcr = _mm_set1_epi8('\r'), vz = _mm_setzero_si128(),
-                vs1 = _mm_set1_epi8((char)sp->space1), vs2 = _mm_set1_epi8((char)sp->space2);
+                vs1 = _mm_set1_epi8((char)sp->space1), vs2 = _mm_set1_epi8((char)sp->space2),
+                vlo = _mm_set1_epi8('"');
   size_t n = 0, a = 0;
   unsigned any = 0;
   for (size_t i = 0;; i += 16) {
@@ -151,16 +152,22 @@ static size_t split_sse2(struct splitter *sp, size_t base, const unsigned char *
     }
     unsigned mnl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vnl)) & lim;
     if (mnl) lim = (mnl & -mnl) - 1;             /* bytes before the LF */
-    unsigned mq = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vq),
-                                                           _mm_cmpeq_epi8(v, vz))) & lim;
-    unsigned mcr = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vcr)) & lim;
     unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) & lim;
-    any |= (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vs1),
-                                                    _mm_cmpeq_epi8(v, vs2))) & lim;
-    if (mq) return SPLIT_LIBCSV;                /* a quote (or a NUL) */
-    if (mcr) {                                   /* only the CR of a CRLF may stay */
-      unsigned q = (unsigned)__builtin_ctz(mcr);
-      if (p + q + 1 >= e || p[q + 1] != '\n') return SPLIT_LIBCSV;
+    /* Quote, NUL, CR, space and tab are all bytes <= '"': one unsigned
+     * compare clears most blocks, and only a block with such a byte (other
+     * than the delimiter) tells them apart. */
+    unsigned mlo = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, vlo), v)) & lim & ~md;
+    if (mlo) {
+      unsigned mq = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vq),
+                                                             _mm_cmpeq_epi8(v, vz))) & lim;
+      unsigned mcr = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vcr)) & lim;
+      any |= (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vs1),
+                                                      _mm_cmpeq_epi8(v, vs2))) & lim;
+      if (mq) return SPLIT_LIBCSV;              /* a quote (or a NUL) */
+      if (mcr) {                                 /* only the CR of a CRLF may stay */
+        unsigned q = (unsigned)__builtin_ctz(mcr);
+        if (p + q + 1 >= e || p[q + 1] != '\n') return SPLIT_LIBCSV;
+      }
     }
     if (n > sp->maxcols) return SPLIT_LIBCSV;
     /* at most 16 fields end in this block: one capacity check for all */

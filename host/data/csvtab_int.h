@@ -92,6 +92,9 @@ enum { E_NONE, E_FAIL, E_OOM };
 enum { M_NONE,              /* only missing values so far: na only, no val */
        M_INT, M_F64, M_BOOL, M_DATE, M_TEXT };
 
+/* Slots of a text column's cache of recent labels (a power of two). */
+#define CSVTAB_RECENT 16
+
 /* Rows of a text column whose string comes from the replay (see replay). */
 #define CODE_LATER INT32_MIN
 
@@ -106,6 +109,8 @@ struct colbuf {
   uint32_t *ix;             /* M_TEXT: our own hash index of dict, code+1 per slot, 0 empty */
   size_t ixmask;            /* slots - 1 (a power of two minus one) */
   int32_t last;             /* code of the last value interned, -1 none */
+  uint32_t recent[CSVTAB_RECENT]; /* M_TEXT: code+1 of a label met lately, by first byte and
+                               * length (0 none); every hit is checked against the dictionary */
   size_t upto;              /* put_rows: records of the batch already stored */
   size_t later;             /* M_TEXT: rows [0, later) may hold CODE_LATER */
   struct frame_dict *redict; /* the replay's new dictionary */

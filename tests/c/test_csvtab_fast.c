@@ -300,6 +300,104 @@ static void test_batch_edges(void **state) {
   free(b.p);
 }
 
+/* The SSE2 splitter clears a 16-byte block with one test for bytes <= '"'
+ * and only then tells quote, NUL, CR, space and tab apart.  Each such byte,
+ * bytes just beside them ('!', control bytes, '#') and the delimiters that
+ * are themselves low (tab, space) sit at every offset of a line three blocks
+ * long, so at every place in a block and across block edges; every load
+ * must agree with libcsv alone. */
+static void test_low_bytes_at_every_place_in_a_block(void **state) {
+  (void)state;
+  static const char low[] = {' ', '\t', '"', '\r', '!', '\x01', '\x0b', '\x0c', '\x1f', '#'};
+  static const char delims[] = {',', '\t', ' ', ';'};
+  struct buf b = {0};
+  size_t loaded = 0;
+  for (size_t d = 0; d < sizeof delims; d++) {
+    struct csvtab_opts o;
+    csvtab_opts_init(&o);
+    o.delim = delims[d];
+    for (size_t k = 0; k < sizeof low; k++) {
+      if (low[k] == delims[d]) continue;
+      for (size_t at = 0; at < 48; at++) {
+        b.n = 0;
+        addf(&b, "a%cb%cc\n", delims[d], delims[d]);
+        for (int r = 0; r < 3; r++) {
+          /* a line of 47 bytes: fields of 15, 15 and 15 bytes */
+          char line[64];
+          memset(line, 'x', 47);
+          line[15] = line[31] = delims[d];
+          line[47] = '\n';
+          line[48] = '\0';
+          if (r == 1 && at < 47 && at != 15 && at != 31) line[at] = low[k];
+          adds(&b, line);
+        }
+        struct csvtab_error e;
+        struct frame *f = load3(b.p, b.n, &o, &e);
+        if (f) {
+          loaded++;
+          assert_int_equal(f->ncol, 3);
+        }
+        frame_free(f);
+      }
+    }
+  }
+  assert_true(loaded > 1000);                /* most of them load (a lone quote or CR may not) */
+  /* and the values: '!' and control bytes are kept, spaces and tabs trimmed */
+  struct frame *f = ok3("a,b\nx!y,\x01z \n \tp\t,q\x1f\n", NULL);
+  assert_cat(col(f, "a"), 0, "x!y");
+  assert_cat(col(f, "b"), 0, "\x01z");
+  assert_cat(col(f, "a"), 1, "p");
+  assert_cat(col(f, "b"), 1, "q\x1f");
+  frame_free(f);
+  free(b.p);
+}
+
+/* Text columns look a label up first in a small cache of labels met lately,
+ * by first byte and length, then in the column's hash index.  Labels that
+ * share a cache slot, labels met in no order, a column that turns text late
+ * (its dictionary renumbered by the replay) and a batch with a new label:
+ * every row must hold its own label, with codes in order of first
+ * appearance, on one thread and on several. */
+static void test_text_labels_share_cache_slots(void **state) {
+  (void)state;
+  /* slots ((first byte ^ length) & 15): "Ma", "Mb", "Mc" 15; "A", "CAT",
+   * "Q" 0; "Mab", "Mba" 14; "@" 1; "B" 3 */
+  static const char *lab[] = {"Ma", "Mb", "Mc", "A", "@", "CAT", "B", "Q", "Mab", "Mba"};
+  enum { NL = sizeof lab / sizeof lab[0], ROWS = 3000 };
+  struct buf b = {0};
+  adds(&b, "k,late,n\n");
+  uint64_t x = 7;
+  const char *want[ROWS], *wlate[ROWS];
+  char num[ROWS][8];
+  for (int i = 0; i < ROWS; i++) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    /* the first labels only later: new labels keep coming in later batches */
+    size_t lim = i < 500 ? 3 : i < 1500 ? 6 : NL;
+    want[i] = lab[(x >> 33) % lim];
+    snprintf(num[i], sizeof num[i], "%d", (int)((x >> 40) % 5));
+    wlate[i] = i < 2500 ? num[i] : lab[(x >> 45) % NL];   /* text from row 2500 */
+    addf(&b, "%s,%s,%d\n", want[i], wlate[i], i);
+  }
+  struct frame *f = ok3(b.p, NULL);
+  assert_int_equal(f->nrow, ROWS);
+  const struct frame_col *k = col(f, "k"), *late = col(f, "late");
+  assert_int_equal(k->type, FRAME_CAT);
+  assert_int_equal(late->type, FRAME_CAT);
+  for (int i = 0; i < ROWS; i++) {
+    assert_cat(k, (size_t)i, want[i]);
+    assert_cat(late, (size_t)i, wlate[i]);
+  }
+  /* codes by first appearance: a code is never above the count seen so far */
+  int32_t seen = 0;
+  for (int i = 0; i < ROWS; i++) {
+    assert_true(k->v.cat[i] <= seen);
+    if (k->v.cat[i] == seen) seen++;
+  }
+  assert_int_equal(seen, NL);
+  frame_free(f);
+  free(b.p);
+}
+
 /* A column that turns text after typed values gets their strings back as
  * written, and its labels in order of first appearance. */
 static void test_late_text_keeps_values_as_written(void **state) {
@@ -800,6 +898,8 @@ int main(void) {
     cmocka_unit_test(test_numbers_at_the_edges_of_the_fast_paths),
     cmocka_unit_test(test_big_file_on_disk_after_pages_are_released),
     cmocka_unit_test(test_quoted_line_breaks_across_cuts_on_disk),
+    cmocka_unit_test(test_low_bytes_at_every_place_in_a_block),
+    cmocka_unit_test(test_text_labels_share_cache_slots),
     cmocka_unit_test(test_generated_files_agree_with_libcsv_alone),
     cmocka_unit_test(test_row_limit_before_the_rows_values),
   };
