@@ -93,8 +93,7 @@ int ipw_weights(const double *ps, const unsigned char *treat, size_t n,
   /* Common support. */
   r->support_lo = fmax(r->g[0].ps_min, r->g[1].ps_min);
   r->support_hi = fmin(r->g[0].ps_max, r->g[1].ps_max);
-  for (size_t i = 0; i < n; i++)
-    if (ps[i] < r->support_lo || ps[i] > r->support_hi) r->g[treat[i] ? 1 : 0].n_outside++;
+  /* (the units outside it are counted with the weights below) */
   /* Trimming by score quantiles of all units. */
   r->trim_ps_lo = -INFINITY;
   r->trim_ps_hi = INFINITY;
@@ -104,16 +103,29 @@ int ipw_weights(const double *ps, const unsigned char *treat, size_t n,
     if (!isnan(o->trim_hi)) r->trim_ps_hi = ipw_quantile7(tmp, n, o->trim_hi);
     for (size_t i = 0; i < n; i++) r->trimmed[i] = ps[i] < r->trim_ps_lo || ps[i] > r->trim_ps_hi;
   }
-  for (size_t i = 0; i < n; i++) {
-    double e = ps[i], w;
-    int t = treat[i] != 0;
-    switch (o->estimand) {
-    case IPW_ATT: w = t ? 1.0 : e / (1 - e); break;
-    case IPW_ATC: w = t ? (1 - e) / e : 1.0; break;
-    default: w = t ? 1 / e : 1 / (1 - e);
+  {   /* weights, and per group the units kept and those outside the support, in locals */
+    size_t kept[2] = {0, 0}, out[2] = {0, 0};
+    const double slo = r->support_lo, shi = r->support_hi;
+    for (size_t i = 0; i < n; i++) {
+      double e = ps[i], w;
+      int t = treat[i] != 0;
+      switch (o->estimand) {
+      case IPW_ATT: w = t ? 1.0 : e / (1 - e); break;
+      case IPW_ATC: w = t ? (1 - e) / e : 1.0; break;
+      default: w = t ? 1 / e : 1 / (1 - e);
+      }
+      int tr = r->trimmed[i];
+      r->w[i] = tr ? 0.0 : w;
+      size_t o1 = e < slo || e > shi;
+      if (t) {
+        kept[1] += !tr;
+        out[1] += o1;
+      } else {
+        kept[0] += !tr;
+        out[0] += o1;
+      }
     }
-    r->w[i] = r->trimmed[i] ? 0.0 : w;
-    if (!r->trimmed[i]) r->g[t].n_kept++;
+    for (int g = 0; g < 2; g++) r->g[g].n_kept = kept[g], r->g[g].n_outside = out[g];
   }
   if (r->g[0].n_kept == 0 || r->g[1].n_kept == 0) {
     snprintf(err, errlen, "trimming left no %s units", r->g[0].n_kept == 0 ? "control" : "treated");
