@@ -190,7 +190,7 @@ int ipw_weights(const double *ps, const unsigned char *treat, size_t n,
     int rg = 0;
     double rw = 0;
     for (size_t i = 0; i < n; i++) {
-      size_t b = (size_t)floor(ps[i] * (double)B);
+      size_t b = (size_t)(ps[i] * (double)B);   /* floor: ps * B > 0 */
       if (b >= B) b = B - 1;
       int g = treat[i] ? 1 : 0;
       if (rn > 0 && (b != rb || g != rg)) {
