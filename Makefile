@@ -236,6 +236,9 @@ install: csceval
 	install -m 644 data/instruments/*.lua $(DESTDIR)$(PREFIX)/share/csceval/data/instruments/
 	install -m 644 data/reports.csv data/datasets.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
 	install -m 644 data/explain.yaml data/evidence_levels.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
+	install -m 644 data/neighbour_groupings.csv $(DESTDIR)$(PREFIX)/share/csceval/data/
+	install -d $(DESTDIR)$(PREFIX)/share/csceval/data/innovation_programme_r2
+	install -m 644 data/innovation_programme_r2/table4.csv $(DESTDIR)$(PREFIX)/share/csceval/data/innovation_programme_r2/
 
 clean:
 	rm -rf build build-asan csceval out tests/out

@@ -63,7 +63,7 @@ return {
   published = { { file = "published/derby_care_leavers.csv" } },
 
   strength = {
-    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    rated = { reference = "RR1012", row = 28 },   -- the Round 2 report's rating (Table 4): level, qualifiers, result
     result_label = "Mixed or limited evidence: Derby's care-leaver indicators against neighbours and England",
     reason = "Descriptive indicators for the authority against neighbours and England, with no counterfactual for "
       .. "the care leavers Coordinators supported (the Round 2 report rates the evaluation the same way, Table 4 row 28).",

@@ -60,7 +60,7 @@ return {
     .. "reader, the validation and the definitions on data of the report's shape; it is not evidence about Derby.",
 
   strength = {
-    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    rated = { reference = "RR1012", row = 28 },   -- the Round 2 report's rating (Table 4): level, qualifiers, result
     result_label = "Mixed or limited evidence: supported and declined care leavers described side by side",
     reason = "Profiles of care leavers who took up Coordinators' support and those who declined, with no adjustment "
       .. "for who chose support and no test of significance (Round 2 report, Table 4 row 28).",

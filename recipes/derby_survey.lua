@@ -97,7 +97,7 @@ return {
   published = { { file = "published/derby_survey.csv" } },
 
   strength = {
-    level = "changes", qualifiers = { "limited comparison", "limited outcomes evidence" }, result = "mixed",
+    rated = { reference = "RR1012", row = 28 },   -- the Round 2 report's rating (Table 4): level, qualifiers, result
     result_label = "Mixed or limited evidence: small non-longitudinal survey waves",
     reason = "Two cross-sections of 5 to 30 respondents a group, intervention against comparison, with no baseline "
       .. "matching and an unstated outlier rule (Round 2 report, Table 4 row 28).",

@@ -13,7 +13,7 @@
 -- what is compared below: `checks` turns the design's estimates into the
 -- 0/1 figures the report states in words.
 
-local function sign(x) if x > 0 then return 1 elseif x < 0 then return -1 end return 0 end
+local sign = require("csc.util").sign   -- 1, -1 or 0: the direction of a change
 
 return {
   title = "Lincolnshire Early Help offer: interrupted time series of monthly referrals and of the share with no further action",

@@ -149,7 +149,8 @@ return {
   },
 
   strength = {
-    level = "stronger", result = "positive",
+    -- the Round 2 report's rating of PIP Lincolnshire (Table 4), whose stronger, positive evidence is this analysis
+    rated = { reference = "RR1012", row = 5 },
     result_label = "Some positive impact: reoffending lower than in the weighted historical comparison group",
     reason = "Inverse probability weighting against a historical comparison group, with a test of significance; the "
       .. "comparison group is from before the programme, which the limitations discuss.",

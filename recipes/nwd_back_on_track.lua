@@ -172,7 +172,8 @@ return {
   },
 
   strength = {
-    level = "stronger", result = "none",
+    -- the Round 2 report's rating of PIP North Yorkshire (Table 4): level and result
+    rated = { reference = "RR1012", row = 6 },
     result_label = "No impact found: differences in absences and exclusions not statistically significant",
     reason = "Mahalanobis matching against a historical comparison group from the same authority, with regression "
       .. "adjustment and significance tests.",

@@ -16,7 +16,7 @@
 -- logit run is not tuned.  The real 2021-2025 care leaver figures for these
 -- authorities are shown as context.
 
-local function sign(x) if x > 0 then return 1 elseif x < 0 then return -1 end return 0 end
+local sign = require("csc.util").sign   -- 1, -1 or 0: the direction of a change
 
 -- Real 2021-2025 figures for North Yorkshire, the comparison authorities
 -- and England, from the shared statistics (context, not part of the rerun).
@@ -209,7 +209,8 @@ return {
   },
 
   strength = {
-    level = "stronger", result = "none",
+    -- the Round 2 report's rating of PIP North Yorkshire (Table 4): level and result
+    rated = { reference = "RR1012", row = 6 },
     result_label = "No impact found: positive but not statistically significant differences in accommodation and EET",
     reason = "A comparative interrupted time series against authorities chosen by itsamatch, with significance tests; "
       .. "one post-intervention year only.",

@@ -250,8 +250,9 @@ static int frame_uncount_rows(lua_State *L) {
   *slot = frame_uncount(f, j, &bad, &why);
   if (!*slot) {
     if (bad != SIZE_MAX)
-      return luaL_error(L, "uncount: column \"%s\", row %d: %s", c->name, (int)(bad + 1), why);
-    return luaL_error(L, "uncount: column \"%s\": %s", c->name, why);
+      return lh_error(L, "data", "uncount: column \"%s\", row %d: %s", c->name, (int)(bad + 1), why);
+    return lh_error(L, strcmp(why, "not enough memory") ? "data" : "internal", "uncount: column \"%s\": %s",
+                    c->name, why);
   }
   return 1;
 }

@@ -68,7 +68,8 @@ static int frame_read_csv(lua_State *L) {
   size_t nover = 0;
   const char **names = NULL;
   enum frame_type *types = NULL;
-  static const char *const fields[] = {"types", "max_field", "origin", "threads", NULL};
+  static const char *const fields[] = {"types", "max_field", "origin", "threads", "max_bytes", "max_columns",
+                                       "max_rows", NULL};
   lh_checkopts(L, 2, "read_csv", fields, 0);
   if (lua_istable(L, 2) && lua_getfield(L, 2, "types") == LUA_TTABLE) {
     int t = lua_gettop(L);
@@ -82,7 +83,7 @@ static int frame_read_csv(lua_State *L) {
     while (lua_next(L, t)) {
       const char *tn = lua_tostring(L, -1);
       if (lua_type(L, -2) != LUA_TSTRING || !tn || frame_type_parse(tn, &types[k]) != 0)
-        return luaL_error(L, "types.%s: unknown type \"%s\" (use float64, int64, bool, date or text)",
+        return lh_error(L, "recipe", "types.%s: unknown type \"%s\" (use float64, int64, bool, date or text)",
                           lua_tostring(L, -2) ? lua_tostring(L, -2) : "?", tn ? tn : "?");
       names[k++] = lua_tostring(L, -2);   /* anchored: the key stays in the table */
       lua_pop(L, 1);

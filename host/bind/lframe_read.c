@@ -27,7 +27,7 @@ static enum statfile_labels check_mode(lua_State *L, const char *s, const char *
   if (!strcmp(s, "auto")) return STATFILE_LABELS_AUTO;
   if (!strcmp(s, "text")) return STATFILE_LABELS_TEXT;
   if (!strcmp(s, "codes")) return STATFILE_LABELS_CODES;
-  luaL_error(L, "%s: \"%s\" is not a way to read value labels (use \"text\", \"codes\" or \"auto\")",
+  lh_error(L, "recipe", "%s: \"%s\" is not a way to read value labels (use \"text\", \"codes\" or \"auto\")",
              what, s);
   return STATFILE_LABELS_AUTO;
 }
@@ -41,6 +41,8 @@ static int frame_read_stat(lua_State *L) {
     return luaL_error(L, "read_stat: %s is not a .dta, .sav, .zsav, .por or .sas7bdat file", path);
   struct statfile_opts o;
   memset(&o, 0, sizeof o);
+  static const char *const fields[] = {"labels", "max_bytes", "max_columns", "max_rows", NULL};
+  lh_checkopts(L, 2, "read_stat", fields, 0);
   if (lua_istable(L, 2)) {
     int t = lua_getfield(L, 2, "labels");
     if (t == LUA_TSTRING) {
@@ -53,7 +55,7 @@ static int frame_read_stat(lua_State *L) {
       lua_pushnil(L);
       while (lua_next(L, lt)) {
         if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
-          return luaL_error(L, "labels: expected column = \"text\" | \"codes\" | \"auto\" entries");
+          return lh_error(L, "recipe", "labels: expected column = \"text\" | \"codes\" | \"auto\" entries");
         const char *k = lua_tostring(L, -2);
         enum statfile_labels m = check_mode(L, lua_tostring(L, -1), k);
         if (!strcmp(k, "default")) o.labels = m;
@@ -63,7 +65,7 @@ static int frame_read_stat(lua_State *L) {
       o.label_names = names;
       o.label_modes = modes;
     } else if (t != LUA_TNIL) {
-      return luaL_error(L, "labels: expected \"text\", \"codes\", \"auto\" or a table of them by column");
+      return lh_error(L, "recipe", "labels: expected \"text\", \"codes\", \"auto\" or a table of them by column");
     }
   }
   o.max_bytes = lframe_limit(L, 2, "max_bytes");
@@ -90,7 +92,7 @@ static void check_types(lua_State *L, int opts, struct csvtab_opts *o) {
   while (lua_next(L, tt)) {
     const char *tn = lua_tostring(L, -1);
     if (lua_type(L, -2) != LUA_TSTRING || !tn || frame_type_parse(tn, &types[k]) != 0)
-      luaL_error(L, "types.%s: unknown type \"%s\" (use float64, int64, bool, date or text)",
+      lh_error(L, "recipe", "types.%s: unknown type \"%s\" (use float64, int64, bool, date or text)",
                  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?", tn ? tn : "?");
     names[k++] = lua_tostring(L, -2);   /* anchored: the key stays in the table */
     lua_pop(L, 1);
@@ -108,6 +110,9 @@ static int read_table(lua_State *L, int csv) {
   const char *path = luaL_checkstring(L, 1);
   struct workbook_opts o;
   workbook_opts_init(&o);
+  static const char *const fields[] = {"types", "origin", "sheet", "header_row", "header_rows", "max_bytes",
+                                       "max_columns", "max_rows", "max_field", NULL};
+  lh_checkopts(L, 2, csv ? "read_survey_csv" : "read_workbook", fields, 0);
   struct csvtab_opts co;
   check_types(L, 2, &co);
   /* the table is read by the CSV loader, under the same limits as a CSV file */
@@ -127,7 +132,7 @@ static int read_table(lua_State *L, int csv) {
     } else if (t == LUA_TSTRING) {
       o.sheet_name = lua_tostring(L, -1);   /* anchored in the options table */
     } else if (t != LUA_TNIL) {
-      return luaL_error(L, "sheet: expected a sheet name or a position (1 is the first sheet)");
+      return lh_error(L, "recipe", "sheet: expected a sheet name or a position (1 is the first sheet)");
     }
     lua_pop(L, 1);
     if (lua_getfield(L, 2, "header_row") == LUA_TNUMBER) {

@@ -4,6 +4,7 @@
 -- runner turns these into report.md, report.html, results.json, CSV and SVG
 -- files.
 -- @module csc.context
+local check = require("csc.check")
 local errors = require("csc.errors")
 local util = require("csc.util")
 local NA = require("host.frame").NA
@@ -13,11 +14,21 @@ local Ctx = {}
 
 Ctx.__index = Ctx
 
+-- The fields ctx:estimate and ctx:table's options take (csc.check): another
+-- field is a recipe error with a "did you mean", not silently ignored.
+local ESTIMATE = check.signature("ctx:estimate", { "label", "value", "se", "p", "n", "df", "ci", "unit", "method",
+  "group", "title", "headline", "detail", "count" }, { what = "{label = ..., value = ...}" })
+
+local TABLE = check.signature("ctx:table", { "caption", "digits", "csv", "labels", "note", "counts", "row_total",
+  "total_row" }, { optional = true, what = "(the third argument: caption, digits, ...)" })
+
 --- New context for recipe r with loaded data.  `kinds` maps a chart kind
 -- to the function that draws it (csc.render.svg.kinds, passed in by the
--- runner): the context records results and never requires rendering
--- itself, so what an analysis computes cannot depend on how it is drawn.
-function M.new(r, data, prov, opts, kinds)
+-- runner) and `kind_fields` a kind to the fields it takes
+-- (csc.render.svg.kind_fields): the context records results and never
+-- requires rendering itself, so what an analysis computes cannot depend on
+-- how it is drawn.
+function M.new(r, data, prov, opts, kinds, kind_fields)
   local synthetic = false
   for _, pv in ipairs(prov or {}) do if pv.synthetic then synthetic = true end end
   -- disclosure control is on when any input holds records about children
@@ -40,6 +51,9 @@ function M.new(r, data, prov, opts, kinds)
   return setmetatable({
     disclosure = disclosure,
     chart_kinds = kinds or {},
+    -- kind -> the fields it takes (csc.render.output.chart_fields); a kind
+    -- not listed takes any field
+    chart_fields = kind_fields or {},
     -- true when any input is synthetic (the recipe's own synthetic file, or
     -- any file with csceval's synthetic-data mark, csc.synthetic): every
     -- output, chart images included, then says so
@@ -79,11 +93,13 @@ end
 -- ci = {low, high}, p, n, df, unit, method, group, title (the estimate in
 -- words for readers; csc.render.labels makes one when absent); headline = true marks the
 -- one figure out/index.md shows; detail = true keeps it out of the report's
--- results list (it is still in results.json, usually shown in a table).
+-- results list (it is still in results.json, usually shown in a table); count = true
+-- marks a count of children (disclosure control).
 function Ctx:estimate(e)
   if type(e) ~= "table" or type(e.label) ~= "string" then
     error("ctx:estimate{label = \"...\", value = ...}: label must be a string", 2)
   end
+  check.options(ESTIMATE, e)
   if self.estimate_index[e.label] then
     error(string.format("ctx:estimate: the label %q is used twice; labels must be unique", e.label), 2)
   end
@@ -141,11 +157,14 @@ end
 
 --- Record a result table.  t is a host.Frame or {columns = {...}, rows = {{...}, ...}}.
 -- opts: caption, digits (number or per-column table), csv (default true),
--- labels (column name -> words for the report; csc.render.labels makes the rest).
+-- labels (column name -> words for the report; csc.render.labels makes the rest),
+-- note, and counts, row_total, total_row (disclosure control); another field is
+-- a recipe error with a "did you mean".
 function Ctx:table(name, t, opts)
   if type(name) ~= "string" or not name:match("^[%w_%-]+$") then
     error("ctx:table(name, ...): name must be letters, digits, _ or - (it becomes name.csv)", 2)
   end
+  check.options(TABLE, opts)
   if self.table_index[name] then error(string.format("ctx:table: %q is used twice", name), 2) end
   local cols, rows
   if type(t) == "userdata" then
@@ -240,7 +259,7 @@ local UNSAFE_SVG = {
 --- Register a chart.  Fields: name (plain, becomes name.svg), title and
 -- desc (required: they are the chart's accessible name and description),
 -- and either kind = "benchmark" | "its" | "love" | "overlap" | "funnel" |
--- "bars" | "tornado" | "lines" | "plot" with that kind's fields (see
+-- "bars" | "tornado" | "lines" | "plot" | "diverging" with that kind's fields (see
 -- lua/csc/render/svg.lua), or svg = "<svg ...>...</svg>" drawn by hand.
 -- table = "name" shows the chart right after that result table.
 function Ctx:chart(c)
@@ -255,6 +274,20 @@ function Ctx:chart(c)
     if type(c[k]) ~= "string" or c[k] == "" then
       error(string.format("ctx:chart %s: %s must be a non-empty string (it is what a screen reader "
         .. "says for the chart)", c.name, k), 2)
+    end
+  end
+  -- every field is one ctx:chart or the chart's kind reads: a misspelt one is a recipe error
+  local fields = c.svg ~= nil and {} or self.chart_fields[c.kind]
+  if fields then
+    local known = { "name", "title", "desc", "table", c.svg ~= nil and "svg" or "kind", table.unpack(fields) }
+    local set = check.set(known)
+    table.sort(known)
+    for _, k in ipairs(util.sorted_keys(c)) do
+      if not set[k] then
+        check.fail_named("ctx:chart", tostring(k), string.format("unknown field '%s'%s (fields of %s: %s)", tostring(k),
+          type(k) == "string" and util.hint(k, known) or "", c.svg ~= nil and "a chart drawn by hand"
+          or ("a " .. c.kind .. " chart"), table.concat(known, ", ")))
+      end
     end
   end
   local text

@@ -67,6 +67,104 @@ M.designs = {
   synthesis = { comparator = false, significance = false, outcomes = false },
 }
 
+--- How the report's words rate an evaluation (Table 4's wording): the
+-- first rule whose text occurs in the type of analysis gives the level, the
+-- first whose text occurs in the result gives the result class.  The
+-- synthesis design and published ratings (M.rating) use the same rules.
+M.analysis_rules = {
+  { match = "mixed (", level = nil },   -- two strands rated differently: needs an override
+  { match = "stronger comparative", level = "stronger" },
+  { match = "moderate comparative", level = "moderate" },
+  { match = "compromised comparative", level = "compromised" },
+  { match = "changes in outcomes", level = "changes" },
+  { match = "n/a", level = "none" },
+}
+
+--- Result rules, in order (Table 3 counts "some positive changes, no
+-- impact found" as not positive: "no impact found" comes first).
+M.result_rules = {
+  { match = "no impact found", class = "none" },
+  { match = "no changes found", class = "none" },
+  { match = "mixed", class = "mixed" },
+  { match = "positive", class = "positive" },
+}
+
+--- The value under `key` of the first rule whose match occurs in text
+-- (case-insensitive, plain), and that match; a blank or "N/A" cell is "n/a".
+function M.rate(text, rules, key)
+  local low = (text or ""):lower():gsub("^%s+", ""):gsub("%s+$", "")
+  if low == "" or low == "na" then low = "n/a" end
+  for _, r in ipairs(rules) do
+    if low:find(r.match:lower(), 1, true) then return r[key], r.match end
+  end
+  return nil
+end
+
+--- The qualifiers the analysis words name, in M.qualifiers' order.
+function M.qualifiers_of(text)
+  local low = (text or ""):lower()
+  local q = {}
+  for _, k in ipairs(M.qualifiers) do
+    if k == "mixed" then
+      if low:match("^mixed") then q[#q + 1] = k end
+    elseif low:find(k, 1, true) then q[#q + 1] = k end
+  end
+  return q
+end
+
+--- Published ratings: report reference -> the catalogue data set holding
+-- its table of rated evaluations (one row an evaluation: row, project,
+-- group, analysis, result, in the report's words).
+M.rating_tables = { RR1012 = "innovation_programme_r2_table4" }
+
+--- The published rating of row `row` of report `reference`'s table:
+-- {project, analysis, result (words), level, qualifiers, result_class}, or
+-- nil and why.
+function M.rating(reference, row)
+  local name = M.rating_tables[reference]
+  if not name then
+    local refs = {}
+    for k in pairs(M.rating_tables) do refs[#refs + 1] = k end
+    table.sort(refs)
+    return nil, string.format("%s publishes no table of ratings csceval holds (%s do)", tostring(reference),
+      table.concat(refs, ", "))
+  end
+  local util = require("csc.util")
+  local ds = require("csc.sources").datasets()[name]
+  local path = ds and ds.path and util.data_path((ds.path:gsub("^data/", "")))
+  local text = path and require("host.sys").read(path)
+  local rows = text and util.csv_rows(text)
+  if not rows then return nil, string.format("the ratings table %s was not found", tostring(path)) end
+  local col = {}
+  for j, h in ipairs(rows[1]) do col[h] = j end
+  for i = 2, #rows do
+    if tonumber(rows[i][col.row]) == row then
+      local r = rows[i]
+      local analysis, result = r[col.analysis], r[col.result]
+      local level = M.rate(analysis, M.analysis_rules, "level")
+      if not level then return nil, string.format("row %d of %s (%q) is not rated by one level", row, name, analysis) end
+      return { project = r[col.project], analysis = analysis, result = result, level = level,
+        qualifiers = M.qualifiers_of(analysis),
+        result_class = level == "none" and "not applicable" or M.rate(result, M.result_rules, "class") }
+    end
+  end
+  return nil, string.format("%s has no row %s", name, tostring(row))
+end
+
+--- A recipe's strength that names a published rating,
+--   strength = { rated = { reference = "RR1012", row = 28 }, result_label = ..., reason = ... },
+-- takes its level, qualifiers and result from that row; a field the recipe
+-- gives itself wins.  Anything else is left as written (the schema and
+-- M.check say what is wrong).
+function M.fill(s)
+  if type(s) ~= "table" or type(s.rated) ~= "table" then return end
+  local r = M.rating(s.rated.reference, s.rated.row)
+  if not r then return end
+  if s.level == nil then s.level = r.level end
+  if s.qualifiers == nil and #r.qualifiers > 0 then s.qualifiers = r.qualifiers end
+  if s.result == nil then s.result = r.result_class end
+end
+
 --- The highest level an analysis with basis b can claim.
 function M.max_level(b)
   if not b.outcomes then return "none" end

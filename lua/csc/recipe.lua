@@ -61,6 +61,27 @@ local input_schema = S.record({
     .. "suites do" }),
 })
 
+-- outputs.ees: result tables also written as EES open data (written by
+-- csc.render.ees; the schema is the recipe's, so loading a recipe needs no renderer)
+local EES_SCHEMA = S.list(S.record({
+  table = S.string({ required = true, doc = "the result table to write" }),
+  time_period = S.either({ S.string(), S.integer() }, { required = true,
+    doc = "a column of the table holding the period, or the period itself (YYYY or YYYYYY, e.g. 2024 or 202324)" }),
+  time_identifier = S.string({ doc = "EES time identifier (default \"Reporting year\")" }),
+  geographic_level = S.enum({ "National", "Regional", "Local authority" }, { required = true }),
+  geography = S.map(S.either({ S.string(), S.record({ value = S.string({ required = true }) }) }),
+    { doc = "EES geography column -> a column of the table or a literal value; { value = \"...\" } is always "
+      .. "the literal (for a value that is also a column's name)" }),
+  filters = S.list(S.string(), { doc = "columns that classify the rows (EES filters)" }),
+  indicators = S.list(S.either({ S.string(), S.record({
+    column = S.string({ required = true }),
+    name = S.string({ pattern = "^[a-z][a-z0-9_]*$", pattern_doc = "lower-case letters, digits and _",
+      doc = "the column's name in the EES file (default the table's column name)" }),
+    label = S.string(), unit = S.string(),
+    dp = S.integer({ min = 0, max = 15 }), grouping = S.string() }) }), { required = true, min_items = 1,
+    doc = "columns of numbers (EES indicators): a name, or {column, label, unit, dp, grouping}" }),
+}), { doc = "result tables also written as EES open data: <table>_ees.csv and <table>_ees.meta.csv (docs/reports.md)" })
+
 M.schema = S.record({
   id = S.string({ pattern = "^[%w_%-]+$", pattern_doc = "letters, digits, _ and -" }),
   title = S.string({ required = true }),
@@ -86,7 +107,7 @@ M.schema = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html", "xlsx" }), { min_items = 1,
       doc = "the files to write when --format does not say (default md, csv, json, html; xlsx: report.xlsx)" }),
     png = S.boolean({ doc = "also write each chart as a PNG (like --png)" }),
-    ees = require("csc.render.ees").schema(S),
+    ees = EES_SCHEMA,
   }),
   seed = S.integer({ min = 0 }),
   alpha = S.number({ min = 0, max = 1 }),
@@ -103,6 +124,11 @@ M.schema = S.record({
     .. "words for the report, e.g. labels = { referrals = \"Referrals per month\" } (csc.render.labels)" }),
   -- strength of evidence on the Innovation Programme's scale (csc.evidence)
   strength = S.record({
+    rated = S.record({
+      reference = S.string({ required = true, doc = "the report that rates the evaluation (data/reports.csv)" }),
+      row = S.integer({ required = true, min = 1, doc = "the evaluation's row of the report's table of ratings" }),
+    }, { doc = "the rating as a report published it (RR1012, Table 4): the level, qualifiers and result come "
+      .. "from that row unless the recipe gives them (csc.evidence.rating)" }),
     level = S.enum(evidence.keys, { required = true }),
     qualifiers = S.list(S.enum(evidence.qualifiers)),
     result = S.enum(evidence.results),
@@ -215,6 +241,7 @@ function M.load(path, opts)
   require("csc.sources").fill(spec.source)
   require("csc.sources").fill_inputs(spec.inputs)
   require("csc.sources").fill_neighbours(spec.design, spec.inputs)
+  evidence.fill(spec.strength)
   require("csc.published").load_files(spec.published, util.dirname(path))
   local map = srcmap.build(src)
   local r = { path = path, spec = spec, map = map, source = src, sha256 = sys.sha256(src), env = env }
@@ -238,6 +265,11 @@ function M.validate(r)
   end
   -- a strength claim the design cannot support is refused
   local st = r.spec.strength
+  if type(st) == "table" and type(st.rated) == "table" and type(st.rated.reference) == "string"
+    and math.type(st.rated.row) == "integer" then
+    local _, why = evidence.rating(st.rated.reference, st.rated.row)
+    if why then errs[#errs + 1] = { path = "strength.rated", msg = why } end
+  end
   if #errs == 0 and type(st) == "table" and type(design) == "table" then
     local msg, sub = evidence.check(st, design.type)
     if msg then errs[#errs + 1] = { path = "strength." .. sub, msg = msg } end

@@ -397,7 +397,7 @@ function M.run_loaded(r, d, prov, mod, opts)
   -- the output folder is locked before the analysis: a second run on the
   -- same folder is told at once, not after an hour's work
   M.lock(opts.out or "out", command)
-  local ctx = context.new(r, d, prov, opts, output.chart_kinds)
+  local ctx = context.new(r, d, prov, opts, output.chart_kinds, output.chart_fields)
   for _, pv in ipairs(prov) do
     for _, w in ipairs(pv.warnings or {}) do ctx:warn(w) end
   end
@@ -454,7 +454,7 @@ function M.check(path, opts)
       rows[#rows + 1] = string.format("%s (%d files)", name, #util.sorted_keys(f))
     end
   end
-  local frame = M.prepare_data(r, d, context.new(r, d, prov, {}, output.chart_kinds))
+  local frame = M.prepare_data(r, d, context.new(r, d, prov, {}, output.chart_kinds, output.chart_fields))
   local info, warn = check.deep(r, d, frame, r.time)
   return { id = r.id, inputs = rows, info = info, warnings = warn }
 end

@@ -167,6 +167,15 @@ function M.csv_rows(text)
   return rows
 end
 
+--- The sign of x as 1, -1 or 0: the direction of a change, for the 0/1
+-- and -1/0/1 figures a report states in words ("fell", "rose").
+---@param x number
+---@return integer
+function M.sign(x)
+  if x > 0 then return 1 elseif x < 0 then return -1 end
+  return 0
+end
+
 --- A file of csceval's data folder: data/<name> beside the lua/ folder the
 -- library was loaded from (the project root in a checkout, share/csceval/
 -- when installed), so it is found from any working folder.

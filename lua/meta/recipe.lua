@@ -317,6 +317,7 @@
 ---@field basis? csc.Recipe.Strength.Basis what the analysis has; required for a custom design
 ---@field level "stronger"|"moderate"|"compromised"|"changes"|"none"
 ---@field qualifiers? ("limited comparison"|"no comparator"|"limited outcomes evidence"|"mixed")[]
+---@field rated? csc.Recipe.Strength.Rated the rating as a report published it (RR1012, Table 4): the level, qualifiers and result come from that row unless the recipe gives them (csc.evidence.rating)
 ---@field reason? string
 ---@field result? "positive"|"mixed"|"none"|"not applicable"
 ---@field result_label? string the result as the report words it, e.g. "Some positive impact"
@@ -672,6 +673,10 @@
 ---@field comparator? boolean
 ---@field outcomes? boolean
 ---@field significance? boolean
+
+---@class csc.Recipe.Strength.Rated
+---@field reference string the report that rates the evaluation (data/reports.csv)
+---@field row integer the evaluation's row of the report's table of ratings
 
 ---@class csc.Design.Benchmark.Measures.Denominator
 ---@field column string

@@ -39,6 +39,7 @@ local P = its.panel({ data = d, unit = "unit", time = "year", value = "y" })
 local fit = model.ols({ data = d, y = "y", x = { "x" } })
 local matched = match.nearest({ data = d, treat = "t", covariates = { "x" } })
 local weighted = match.ipw({ data = d, treat = "t", covariates = { "x" } })
+local ctx = require("csc.context").new({ spec = { inputs = {} }, path = "t.lua", id = "t" }, { d = d }, {}, {}, {})
 
 -- ===== Every public function that takes options =====
 
@@ -84,6 +85,14 @@ local calls = {
   ["match.effect"] = function(o) return match.effect(o) end,
   ["match.first_event"] = function(o) return match.first_event(o) end,
   ["match.window_counts"] = function(o) return match.window_counts(o) end,
+  -- what a recipe's checks hook (and a design) records results through
+  ["ctx:estimate"] = function(o)
+    o.label = o.label or ("e" .. tostring(math.random(1e9)))
+    return ctx:estimate(o)
+  end,
+  ["ctx:table"] = function(o)
+    return ctx:table("t" .. tostring(math.random(1e9)), { columns = { "a" }, rows = { { 1 } } }, o)
+  end,
 }
 
 -- Methods of results take their options through the same signatures.
@@ -166,7 +175,15 @@ local frame_methods = {
     o.names, o.columns = { "a" }, { { 1 } }
     return hframe.new(o)
   end },
-  { "read_csv", { "types", "max_field", "origin", "threads" }, function(o) return hframe.read_csv(tmp .. "/small.csv", o) end },
+  { "read_csv", { "types", "max_field", "origin", "threads", "max_bytes", "max_columns", "max_rows" },
+    function(o) return hframe.read_csv(tmp .. "/small.csv", o) end },
+  { "read_stat", { "labels", "max_bytes", "max_columns", "max_rows" },
+    function(o) return assert(hframe.read_stat("tests/reference/statfiles/children.dta", o)) end },
+  -- (max_columns first: the longest name is the one misspelt, and header_rows's misspelling is closer to header_row)
+  { "read_workbook", { "types", "origin", "sheet", "max_columns", "header_row", "header_rows", "max_bytes", "max_rows",
+    "max_field" }, function(o) return assert(hframe.read_workbook("tests/reference/workbooks/outcomes.xlsx", o)) end },
+  { "read_survey_csv", { "types", "origin", "sheet", "max_columns", "header_row", "header_rows", "max_bytes",
+    "max_rows", "max_field" }, function(o) return assert(hframe.read_survey_csv("tests/reference/workbooks/survey.csv", o)) end },
   { "join", { "suffix" }, function(o) return d:join(d:select({ "unit", "x" }), "unit", "left", o) end },
   { "sort", { "desc" }, function(o) o[1] = "y"; return d:sort({ o }) end },
   { "pivot_longer", { "id", "cols", "names_to", "values_to" }, function(o)
@@ -191,6 +208,34 @@ H.case("frame methods bound in C refuse a misspelt option: exit code 2 and a did
       label .. ": " .. e.msg)
     H.ok(pcall(f, {}), label .. " failed without the misspelt option")
   end
+end)
+
+H.case("ctx:chart refuses a field neither it nor the chart's kind reads: exit code 2 and a did-you-mean", function()
+  local out = require("csc.render.output")
+  local c2 = require("csc.context").new({ spec = { inputs = {} }, path = "t.lua", id = "t" }, {}, {}, {},
+    out.chart_kinds, out.chart_fields)
+  local n = 0
+  for kind, fields in pairs(out.chart_fields) do
+    H.ok(out.chart_kinds[kind], "fields listed for a kind that does not exist: " .. kind)
+    -- the longest field with its last letter changed (none of these is another field)
+    local best = "title"
+    for _, f in ipairs(fields) do if #f > #best then best = f end end
+    local typo = best:sub(1, -2) .. (best:sub(-1) == "q" and "z" or "q")
+    local ok, e = pcall(c2.chart, c2, { name = "c" .. kind, kind = kind, title = "T", desc = "D", [typo] = 1 })
+    H.ok(not ok and errors.is(e), kind .. ": " .. tostring(e))
+    H.eq({ kind = kind, code = errors.code(e), field = e.field }, { kind = kind, code = 2, field = typo })
+    H.ok(tostring(e):find(string.format([[ctx:chart: unknown field '%s' (did you mean "%s"?)]], typo, best), 1, true),
+      tostring(e))
+    n = n + 1
+  end
+  H.ok(n >= 11, "kinds checked: " .. n)
+  for kind in pairs(out.chart_kinds) do H.ok(out.chart_fields[kind], "no fields listed for chart kind " .. kind) end
+  -- a chart drawn by hand takes only name, title, desc, table and svg
+  local ok, e = pcall(c2.chart, c2, { name = "hand", title = "T", desc = "D", svg = "<svg></svg>", tabel = "x" })
+  H.ok(not ok and tostring(e):find([[unknown field 'tabel' (did you mean "table"?)]], 1, true), tostring(e))
+  -- and a correct chart of each kind still draws (the benchmark chart, say)
+  H.ok(c2:chart({ name = "ok", kind = "lines", title = "T", desc = "D", xlabel = "year",
+    series = { { name = "a", x = { 1, 2 }, y = { 3, 4 } } } }), "a lines chart with its own fields")
 end)
 
 H.case("model.ols{vcv = \"HC1\"} fails instead of giving classical standard errors", function()

@@ -266,4 +266,8 @@ H.case("frame:uncount repeats each row by its count and drops the count", functi
   H.raises('no column "m"', f.uncount, f, "m")
   local h = frame.new({ names = { "g", "n" }, columns = { { "a", "b" }, { 1, -2 } } })
   H.raises('uncount: column "n", row 2: the count is not a whole number of 0 or more', h.uncount, h, "n")
+  -- a bad count is a data error (exit 3), whatever the words
+  local errors = require("csc.errors")
+  local ok, raw = pcall(h.uncount, h, "n")
+  H.eq({ ok, errors.from_host(raw, "uncount").kind }, { false, "data" })
 end)

@@ -43,9 +43,50 @@ H.case("evidence: every recipe declares its strength, and the declaration passes
       local src = sys.read("recipes/" .. f)
       local spec = load(src, "@recipes/" .. f, "t", setmetatable({}, { __index = _G }))()
       H.ok(type(spec.strength) == "table", "recipes/" .. f .. " declares no strength")
+      E.fill(spec.strength)
+      H.ok(E.by_key[spec.strength.level], "recipes/" .. f .. ": no level, declared or published")
       H.eq(E.check(spec.strength, spec.design.type), nil)
     end
   end
+end)
+
+H.case("evidence: a published rating (Round 2 report, Table 4) gives the level, qualifiers and result", function()
+  -- row 28 as printed: "Changes in outcomes (limited comparison, limited outcomes evidence)", "Mixed/limited evidence"
+  local r = E.rating("RR1012", 28)
+  H.eq({ r.project, r.level, r.qualifiers, r.result_class },
+    { "Derby Local Area Coordinator", "changes", { "limited comparison", "limited outcomes evidence" }, "mixed" })
+  -- row 6: "Stronger comparative analysis + significance", "No impact found"
+  r = E.rating("RR1012", 6)
+  H.eq({ r.project, r.level, r.qualifiers, r.result_class }, { "PIP North Yorkshire", "stronger", {}, "none" })
+  -- row 5: "Some positive impact"
+  H.eq(E.rating("RR1012", 5).result_class, "positive")
+  local none, why = E.rating("RR1012", 999)
+  H.ok(none == nil and why:find("no row 999", 1, true), why)
+  none, why = E.rating("RR9999", 1)
+  H.ok(none == nil and why:find("RR1012", 1, true), why)
+  -- the recipe's own fields win; empty qualifiers stay absent
+  local s = { rated = { reference = "RR1012", row = 6 }, result = "mixed" }
+  E.fill(s)
+  H.eq({ s.level, s.qualifiers, s.result }, { "stronger", nil, "mixed" })
+  s = { rated = { reference = "RR1012", row = 28 } }
+  E.fill(s)
+  H.eq({ s.level, s.qualifiers, s.result }, { "changes", { "limited comparison", "limited outcomes evidence" }, "mixed" })
+  -- a row that does not exist is a recipe error at strength.rated
+  local p = tmp .. "-rated.lua"
+  sys.mkdirs(tmp)
+  assert(sys.write_atomic(p, [[
+return { title = "t", question = "q", source = { report = "r", tables = { "T" } }, inputs = {},
+  design = { type = "economic", costs = { { name = "a", label = "A", items = { { label = "x", value = 1 } } } } },
+  strength = { rated = { reference = "RR1012", row = 999 } } }
+]]))
+  local ok, e = pcall(require("csc.recipe").load, p)
+  if ok then ok, e = pcall(require("csc.recipe").validate, e) end
+  H.ok(not ok and tostring(e):find("strength.rated", 1, true) and tostring(e):find("no row 999", 1, true), tostring(e))
+end)
+
+H.case("util.sign: the direction of a change", function()
+  local sign = require("csc.util").sign
+  H.eq({ sign(2.5), sign(-0.1), sign(0) }, { 1, -1, 0 })
 end)
 
 H.case("synthesis: Table 4 gives Table 3's counts, 25 positives against the text's 23, and Figure 1 by group", function()

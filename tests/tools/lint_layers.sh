@@ -1,6 +1,7 @@
 #!/bin/sh
 # Check the layer rules of host/ (docs/host.md, "Layers"):
-#   - only host/app and host/bind include a Lua header (lua.h, lauxlib.h, lualib.h);
+#   - only host/app and host/bind include a Lua header (lua.h, lauxlib.h, lualib.h, luaconf.h,
+#     also under a folder such as <lua5.4/lua.h>);
 #   - a layer includes only headers of its own folder and of the layers below it:
 #       data   -> data
 #       num    -> num, data
@@ -10,7 +11,7 @@
 # Prints each offending line as FILE:LINE: text and fails if there is any.
 cd "$(dirname "$0")/../.." || exit 2
 bad=0
-lua=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](lua|lauxlib|lualib)\.h[>"]' \
+lua=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([a-z0-9.]+/)?(lua|lauxlib|lualib|luaconf)\.h[>"]' \
         $(find host -name '*.[ch]' ! -path 'host/app/*' ! -path 'host/bind/*' | sort))
 if [ -n "$lua" ]; then
   echo "$lua" | sed 's/$/   <- a Lua header outside host\/app and host\/bind/'

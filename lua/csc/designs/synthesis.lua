@@ -21,25 +21,10 @@ local util = require("csc.util")
 local M = {}
 local NA = require("host.frame").NA
 
---- Default rules for the analysis column (Table 4's wording).
-M.default_levels = {
-  { match = "mixed (", level = nil },   -- two strands rated differently: needs an override
-  { match = "stronger comparative", level = "stronger" },
-  { match = "moderate comparative", level = "moderate" },
-  { match = "compromised comparative", level = "compromised" },
-  { match = "changes in outcomes", level = "changes" },
-  { match = "n/a", level = "none" },
-}
-
---- Default rules for the result column, in order (Table 3 counts "some
--- positive changes, no impact found" as not positive: "no impact found"
--- comes first).
-M.default_results = {
-  { match = "no impact found", class = "none" },
-  { match = "no changes found", class = "none" },
-  { match = "mixed", class = "mixed" },
-  { match = "positive", class = "positive" },
-}
+--- Default rules for the analysis and result columns (Table 4's wording):
+-- csc.evidence's, which published ratings use too.
+M.default_levels = E.analysis_rules
+M.default_results = E.result_rules
 
 local function input_of(root) return root.design and root.design.input end
 
@@ -104,26 +89,7 @@ function M.describe(d)
     .. (d.costs and " The benefit-cost figures the report quotes are rerun from their parts where it gives them." or "")
 end
 
-local function rate(text, rules, key)
-  local low = (text or ""):lower():gsub("^%s+", ""):gsub("%s+$", "")
-  -- a blank or "N/A" cell (read as missing, reason "NA") is "n/a"
-  if low == "" or low == "na" then low = "n/a" end
-  for _, r in ipairs(rules) do
-    if low:find(r.match:lower(), 1, true) then return r[key], r.match end
-  end
-  return nil
-end
-
-local function qualifiers_of(text)
-  local low = (text or ""):lower()
-  local q = {}
-  for _, k in ipairs(E.qualifiers) do
-    if k == "mixed" then
-      if low:match("^mixed") then q[#q + 1] = k end
-    elseif low:find(k, 1, true) then q[#q + 1] = k end
-  end
-  return q
-end
+local rate, qualifiers_of = E.rate, E.qualifiers_of
 
 local function slug(s) return (s:lower():gsub("[^%w]+", "_"):gsub("^_", ""):gsub("_$", "")) end
 

@@ -345,7 +345,7 @@ function M.export(path, opts)
   end
   -- the design's data preparation, once, as check runs it; its notes are discarded
   local frame
-  local ctx = context.new(r, d, prov, {}, output.chart_kinds)
+  local ctx = context.new(r, d, prov, {}, output.chart_kinds, output.chart_fields)
   local prepared = runner.prepare_data(r, d, ctx)
   if design.data ~= nil or design.prepare ~= nil then
     frame = prepared or d[design.data]

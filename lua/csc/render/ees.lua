@@ -63,28 +63,6 @@ local function line(fields)
   return table.concat(out, ",")
 end
 
---- The schema of outputs.ees (csc.recipe).
-function M.schema(S)
-  return S.list(S.record({
-    table = S.string({ required = true, doc = "the result table to write" }),
-    time_period = S.either({ S.string(), S.integer() }, { required = true,
-      doc = "a column of the table holding the period, or the period itself (YYYY or YYYYYY, e.g. 2024 or 202324)" }),
-    time_identifier = S.string({ doc = "EES time identifier (default \"Reporting year\")" }),
-    geographic_level = S.enum({ "National", "Regional", "Local authority" }, { required = true }),
-    geography = S.map(S.either({ S.string(), S.record({ value = S.string({ required = true }) }) }),
-      { doc = "EES geography column -> a column of the table or a literal value; { value = \"...\" } is always "
-        .. "the literal (for a value that is also a column's name)" }),
-    filters = S.list(S.string(), { doc = "columns that classify the rows (EES filters)" }),
-    indicators = S.list(S.either({ S.string(), S.record({
-      column = S.string({ required = true }),
-      name = S.string({ pattern = "^[a-z][a-z0-9_]*$", pattern_doc = "lower-case letters, digits and _",
-        doc = "the column's name in the EES file (default the table's column name)" }),
-      label = S.string(), unit = S.string(),
-      dp = S.integer({ min = 0, max = 15 }), grouping = S.string() }) }), { required = true, min_items = 1,
-      doc = "columns of numbers (EES indicators): a name, or {column, label, unit, dp, grouping}" }),
-  }), { doc = "result tables also written as EES open data: <table>_ees.csv and <table>_ees.meta.csv (docs/reports.md)" })
-end
-
 local function fail(where, fmt, ...)
   errors.raise("recipe", where .. ": " .. string.format(fmt, ...))
 end

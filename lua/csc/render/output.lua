@@ -17,6 +17,8 @@ local NA = require("host.frame").NA
 --- The chart kinds a recipe or design may ask ctx:chart for, with the
 -- functions that draw them (handed to the context by the runner).
 M.chart_kinds = require("csc.render.svg").kinds
+--- The fields each of those kinds takes (ctx:chart refuses others).
+M.chart_fields = require("csc.render.svg").kind_fields
 
 local function csv_field(v)
   if v == nil or v == NA then return "" end

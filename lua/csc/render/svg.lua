@@ -1135,11 +1135,37 @@ function Builder:render()
     y = { min = s.y_min, max = s.y_max, include = s.y_zero and { 0 } or nil }, layers = layers })
 end
 
+--- The fields each chart kind reads, besides what ctx:chart itself takes
+-- (name, kind, table, title, desc): ctx:chart refuses any other field with a
+-- "did you mean", so a misspelt option is not silently left out of the chart.
+local COMMON = { "width", "xlabel", "ylabel", "x", "y", "plot_height" }   -- copy_common
+local function with_common(list)
+  local out = { table.unpack(COMMON) }
+  for _, k in ipairs(list) do out[#out + 1] = k end
+  return out
+end
+M.kind_fields = {
+  plot = { "layers", "plot_height", "right", "row_height", "x", "xlabel", "y", "ylabel", "width" },
+  lines = with_common({ "series" }),
+  its = with_common({ "intervention", "markers", "series" }),
+  love = with_common({ "absolute", "after", "after_name", "before", "before_name", "sort", "threshold", "variables",
+    "variance_ratios" }),
+  overlap = with_common({ "bins", "groups", "range" }),
+  benchmark = with_common({ "authority", "england", "marker", "neighbours", "xformat", "zero" }),
+  funnel = with_common({ "centre", "centre_label", "highlight", "limits", "model", "per", "units", "units_name" }),
+  bars = with_common({ "categories", "format", "row_height", "series" }),
+  forest = with_common({ "items", "null", "null_label" }),
+  tornado = with_common({ "base", "base_label", "format", "high_name", "items", "low_name" }),
+  diverging = { "labels", "rows", "scores" },
+}
+
 --- Chart kinds by name, for ctx:chart{kind = ...}.
 M.kinds = {
   forest = M.forest,
   plot = M.plot, lines = M.lines, its = M.its, love = M.love, overlap = M.overlap,
   benchmark = M.benchmark, funnel = M.funnel, bars = M.bars, tornado = M.tornado,
+  -- csc.render.diverging draws with this module's helpers: loaded when first asked for
+  diverging = function(spec) return require("csc.render.diverging").diverging(spec) end,
 }
 
 return M

@@ -164,7 +164,6 @@ local function run_distribution(ctx, state, a)
   end
   ctx:table(a.name, { columns = cols, rows = rows }, { caption = (a.caption or "Distribution of answers") .. source_of(a), digits = a.digits or 1 })
   -- diverging stacked bars: the lower half of the scale to the left of 0, the upper to the right
-  local svg = require("csc.survey.chart")
   local syn = from_data == "synthetic" and " (synthetic data)" or ""
   local hidden = false
   if from_data and not state.small_counts.show then
@@ -181,8 +180,7 @@ local function run_distribution(ctx, state, a)
   ctx:chart({ name = a.name, table = a.name, title = (a.caption or "Distribution of answers") .. syn,
     desc = "Diverging stacked bars: for each item, the share of answers below the middle of the scale extends left of "
       .. "zero and the share above it extends right; the middle answer is split evenly. The percentages are in the table above.",
-    svg = svg.diverging({ id = "chart-" .. a.name, title = (a.caption or "Distribution of answers") .. syn, scores = a.scores, labels = a.labels,
-      rows = a.rows }) })
+    kind = "diverging", scores = a.scores, labels = a.labels, rows = a.rows })
   return { kind = "distribution" }
 end
 

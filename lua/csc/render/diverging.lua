@@ -1,8 +1,9 @@
---- Survey charts drawn as SVG: diverging stacked bars for answer
--- distributions on an ordered scale.  The colours are the report palette's
+--- Chart kind "diverging" (ctx:chart{kind = "diverging", ...}): diverging
+-- stacked bars for answer distributions on an ordered scale (the survey
+-- design's distribution analyses).  The colours are the report palette's
 -- two ends with lighter steps toward the middle; every segment carries a
 -- <title> with its label and share, so the chart reads without colour.
--- @module csc.survey.chart
+-- @module csc.render.diverging
 local svg = require("csc.render.svg")
 
 local M = {}
