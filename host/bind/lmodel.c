@@ -6,6 +6,8 @@
  * in host/num/ols.c, vcov.c, lincom.c, glm.c, prais.c and tsdiag.c (plain
  * C + GSL).  Only lua/csc/model.lua requires this module. */
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "data/chunks.h"
 #include "data/frame.h"
 #include "num/glm.h"
 #include "lframe.h"
@@ -99,8 +102,111 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
 /* Map a cluster column (numbers or categories) over the kept rows to
  * 0..G-1 in increasing order of value (category code), by
  * vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
+/* Whole numbers (int64) or category codes within a range of at most
+ * n/2 + 1024 values: the rank of each value present among the values
+ * present, in a table over the range (one pass for the range, one to mark
+ * the values present; no hashing and no n doubles), the same numbers as
+ * vcov_cluster_ids gives.  The table is scratch (pushed); NULL (nothing
+ * pushed) when the column is of another kind or its range is wider: the
+ * caller hashes instead. */
+#define DENSE_V(c, keep, i) ((c)->type == FRAME_I64 ? (c)->v.i64[(keep) ? (keep)[i] : (i)] \
+                                                     : (int64_t)(c)->v.cat[(keep) ? (keep)[i] : (i)])
+/* The two passes of dense_rank on the fixed row chunks (chunks.h), on
+ * threads: each chunk's range, then the values present marked in a byte
+ * table shared by the chunks (a byte is only written while it is 0, so
+ * the table's cache lines are not bounced between the threads). */
+struct dense_chunk {
+  const struct frame_col *c;
+  const size_t *keep;
+  size_t lo, hi;
+  int64_t vlo, vhi;                 /* the range pass's result */
+  int64_t base;                     /* the mark pass: the column's smallest value */
+  _Atomic unsigned char *seen;
+};
+
+static int dense_range_run(void *arg) {
+  struct dense_chunk *p = arg;
+  int64_t lo = DENSE_V(p->c, p->keep, p->lo), hi = lo;
+  if (p->c->type == FRAME_I64 && p->keep == NULL) {
+    const int64_t *v = p->c->v.i64;
+    for (size_t i = p->lo; i < p->hi; i++) {
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  } else {
+    for (size_t i = p->lo; i < p->hi; i++) {
+      int64_t v = DENSE_V(p->c, p->keep, i);
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+  }
+  p->vlo = lo;
+  p->vhi = hi;
+  return 0;
+}
+
+static int dense_mark_run(void *arg) {
+  struct dense_chunk *p = arg;
+  for (size_t i = p->lo; i < p->hi; i++) {
+    size_t r = (size_t)((uint64_t)DENSE_V(p->c, p->keep, i) - (uint64_t)p->base);
+    if (!atomic_load_explicit(&p->seen[r], memory_order_relaxed))
+      atomic_store_explicit(&p->seen[r], 1, memory_order_relaxed);
+  }
+  return 0;
+}
+
+static size_t *dense_rank(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
+                          int64_t *lo_out, size_t *G) {
+  if ((c->type != FRAME_I64 && c->type != FRAME_CAT) || n == 0) return NULL;
+  const size_t nc = chunks_count(n);
+  struct dense_chunk *pt = malloc(nc * sizeof *pt);
+  if (pt == NULL) return NULL;
+  for (size_t k = 0; k < nc; k++)
+    pt[k] = (struct dense_chunk){c, keep, n * k / nc, n * (k + 1) / nc, 0, 0, 0, NULL};
+  chunks_run(dense_range_run, pt, sizeof *pt, nc);
+  int64_t lo = pt[0].vlo, hi = pt[0].vhi;
+  for (size_t k = 1; k < nc; k++) {
+    lo = pt[k].vlo < lo ? pt[k].vlo : lo;
+    hi = pt[k].vhi > hi ? pt[k].vhi : hi;
+  }
+  _Atomic unsigned char *seen = NULL;
+  size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+  if ((uint64_t)hi - (uint64_t)lo >= (uint64_t)n / 2 + 1024 ||
+      (seen = calloc(span, sizeof *seen)) == NULL) {
+    free(pt);
+    return NULL;
+  }
+  for (size_t k = 0; k < nc; k++) {
+    pt[k].base = lo;
+    pt[k].seen = seen;
+  }
+  chunks_run(dense_mark_run, pt, sizeof *pt, nc);
+  free(pt);
+  size_t *rank = lh_scratch(L, span * sizeof *rank);
+  size_t g = 0;
+  for (size_t r = 0; r < span; r++) {
+    rank[r] = g;
+    g += atomic_load_explicit(&seen[r], memory_order_relaxed) != 0;
+  }
+  free(seen);
+  *lo_out = lo;
+  *G = g;
+  return rank;
+}
+
+/* Rows' cluster numbers from dense_rank's table.  [-0, +1, m] */
+static size_t *dense_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
+                         const size_t *rank, int64_t lo) {
+  size_t *id = lh_scratch(L, (n ? n : 1) * sizeof *id);
+  for (size_t i = 0; i < n; i++) id[i] = rank[(uint64_t)DENSE_V(c, keep, i) - (uint64_t)lo];
+  return id;
+}
+
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                            size_t *G) {   /* keep NULL: rows 0..n-1 */
+  int64_t lo;
+  const size_t *rank = dense_rank(L, c, keep, n, &lo, G);
+  if (rank != NULL) return dense_ids(L, c, keep, n, rank, lo);
   size_t *id = lh_scratch(L, n * sizeof *id);
   double *v = malloc((n + 1) * sizeof *v);
   if (v == NULL) luaL_error(L, "not enough memory");
@@ -156,8 +262,21 @@ static void build_design(lua_State *L, const char *fn, struct design *d, int nee
   xc[nx + 1] = wc;
   xc[nx + 2] = oc;
   xc[nx + 3] = cc;
-  size_t *keep = views ? lh_complete_rows_or_all(L, xc, (size_t)nx + 4, N, &n)
-                       : lh_complete_rows(L, xc, (size_t)nx + 4, N, &n);
+  size_t *keep;
+  d->trusting = 0;
+  if (views == 2) {   /* lmodel_build_design_trusting */
+    d->trusting = cc == NULL || cc->type != FRAME_F64;
+    for (size_t j = 0; j < (size_t)nx + 4 && d->trusting; j++)
+      d->trusting = xc[j] == NULL || xc[j]->na == NULL;
+  }
+  if (d->trusting) {
+    n = N;
+    keep = NULL;
+    lua_pushnil(L);   /* the stack as lh_complete_rows_or_all leaves it */
+  } else {
+    keep = views ? lh_complete_rows_or_all(L, xc, (size_t)nx + 4, N, &n)
+                 : lh_complete_rows(L, xc, (size_t)nx + 4, N, &n);
+  }
   d->n = n;
   d->k = k;
   d->dropped = N - n;
@@ -223,7 +342,32 @@ static void build_design(lua_State *L, const char *fn, struct design *d, int nee
   }
   d->cl = NULL;
   d->G = 0;
+  d->cl_i64 = NULL;
+  d->cl_cat = NULL;
+  d->cl_rank = NULL;
+  /* Views with every row used: the cluster column itself and its rank
+   * table where it can be (lmodel_cluster_ids makes the numbers if a
+   * later step needs them). */
+  if (cc && views && rows == NULL && cc->na == NULL &&
+      (d->cl_rank = dense_rank(L, cc, NULL, n, &d->cl_lo, &d->G)) != NULL) {
+    if (cc->type == FRAME_I64) d->cl_i64 = cc->v.i64;
+    else d->cl_cat = cc->v.cat;
+    return;
+  }
   if (cc) d->cl = cluster_ids(L, cc, keep, n, &d->G);
+}
+
+const size_t *lmodel_cluster_ids(lua_State *L, struct design *d) {
+  if (d->cl == NULL && d->cl_rank != NULL) {
+    size_t *id = lh_scratch(L, (d->n ? d->n : 1) * sizeof *id);
+    for (size_t i = 0; i < d->n; i++)
+      id[i] = d->cl_rank[(uint64_t)(d->cl_i64 != NULL ? d->cl_i64[i] : (int64_t)d->cl_cat[i]) -
+                         (uint64_t)d->cl_lo];
+    d->cl = id;
+  } else {
+    lua_pushnil(L);
+  }
+  return d->cl;
 }
 
 void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int need_cluster) {
@@ -232,6 +376,10 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
 
 void lmodel_build_design_views(lua_State *L, const char *fn, struct design *d, int need_cluster) {
   build_design(L, fn, d, need_cluster, 1);
+}
+
+void lmodel_build_design_trusting(lua_State *L, const char *fn, struct design *d, int need_cluster) {
+  build_design(L, fn, d, need_cluster, 2);
 }
 
 /* Name of design column j: "(Intercept)" or the covariate name.  [-0, +1, -] */
@@ -394,7 +542,7 @@ static void lmodel_set_rows(lua_State *L, const struct design *d) {
     lua_rawseti(L, -2, ++ng);
   }
   lua_setfield(L, -2, "dropped");
-  if (d->cl != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
+  if (d->cl != NULL || d->cl_rank != NULL) lh_setint(L, "n_clusters", (lua_Integer)d->G);
 }
 
 /* The rank tolerance opts[field] (ols.h), dflt when absent. */
@@ -436,23 +584,63 @@ static int model_ols(lua_State *L) {
   const char *fn = "ols";
   int vt = lmodel_optvcov(L, 4, fn);
   size_t lag = optlag(L, 4);
+  /* The design's columns are read in place (views), and the HC and
+   * cluster meats are formed in the fit's last pass (linreg_fit_cols):
+   * no n x k copy, and no pass of their own. */
   struct design d;
-  lmodel_build_design(L, fn, &d, vt == 5);
-  if (vt == 5 && d.cl == NULL) luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
+  lmodel_build_design_trusting(L, fn, &d, vt == 5);
+  if (vt == 5 && d.cl == NULL && d.cl_rank == NULL)
+    luaL_error(L, "%s: vcov = \"CR1\" needs cluster = <column>", fn);
+  if (vt == 5 && d.G < 2)
+    luaL_error(L, "%s: the cluster column has %d cluster; need at least 2", fn, (int)d.G);
+  double *V = lh_scratch(L, d.k * d.k * sizeof *V), *M = lh_scratch(L, d.k * d.k * sizeof *M);
+  struct linreg_meat meat = {LINREG_MEAT_NONE, 0, NULL, NULL, NULL, 0, NULL, 0, M, 0, 0};
+  if (vt >= 1 && vt <= 4) {
+    meat.kind = LINREG_MEAT_HC;
+    meat.hc = vt - 1;
+  } else if (vt == 5) {
+    meat.kind = LINREG_MEAT_CLUSTER;
+    meat.cluster = d.cl;
+    meat.cl_i64 = d.cl_i64;
+    meat.cl_cat = d.cl_cat;
+    meat.cl_lo = d.cl_lo;
+    meat.cl_rank = d.cl_rank;
+    meat.G = d.G;
+  }
   struct fitbox *box = lmodel_newfitbox(L);
   int bi = lua_gettop(L);
   box->kind = 1;
-  int st = linreg_fit_tol(d.X, d.n, d.k, d.y, d.w, d.intercept, lmodel_opttol(L, 4, "tol", LINREG_TOL),
-                          &box->lin);
+  double tol = lmodel_opttol(L, 4, "tol", LINREG_TOL);
+  int st = linreg_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.intercept, tol,
+                           meat.kind != LINREG_MEAT_NONE ? &meat : NULL, &box->lin);
+  if (st == GSL_EDOM && d.trusting) {
+    /* a NaN or Inf (or a bad weight): the rows as usual, dropping the
+     * non-finite values, then the fit again */
+    lmodel_build_design_views(L, fn, &d, vt == 5);
+    meat.cluster = d.cl;
+    meat.cl_i64 = d.cl_i64;
+    meat.cl_cat = d.cl_cat;
+    meat.cl_lo = d.cl_lo;
+    meat.cl_rank = d.cl_rank;
+    meat.G = d.G;
+    if (vt == 5 && d.G < 2)
+      luaL_error(L, "%s: the cluster column has %d cluster; need at least 2", fn, (int)d.G);
+    st = linreg_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.intercept, tol,
+                         meat.kind != LINREG_MEAT_NONE ? &meat : NULL, &box->lin);
+  }
   if (st != GSL_SUCCESS) return lmodel_fit_error(L, fn, &d, st, box->lin.bad_col, box->lin.bad_row);
   struct linreg_fit *fit = &box->lin;
-  double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
-  if (vt == 3 || vt == 4) {
-    h = lh_scratch(L, d.n * sizeof *h);
-    linreg_leverage(d.X, d.n, d.k, d.w, fit->rinv, h);
+  struct vcov_data vd = {NULL, d.n, d.k, fit->resid, d.w, fit->xtxi, NULL, fit->rinv, d.Xc};
+  if (meat.bad) luaL_error(L, "%s: a row has leverage 1, so HC2/HC3 are undefined; use HC1", fn);
+  if (meat.done) {
+    double dn = (double)d.n, dk = (double)d.k, dg = (double)d.G;
+    double f = vt == 2 ? dn / (dn - dk) : vt == 5 ? dg / (dg - 1) * ((dn - 1) / (dn - dk)) : 1;
+    st = vcov_from_meat(&vd, M, f, V);
+    if (st != GSL_SUCCESS) luaL_error(L, "%s: %s", fn, gsl_strerror(st));
+  } else {
+    if (vt == 5) lmodel_cluster_ids(L, &d);
+    lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
   }
-  struct vcov_data vd = {d.X, d.n, d.k, fit->resid, d.w, fit->xtxi, h, fit->rinv};
-  lmodel_compute_vcov(L, fn, vt, &d, &vd, fit->sigma2, lag, 1, V);
   lmodel_push_result(L, 24, &d, fit->coef, V, fit->df_resid, vt, fit->fitted, bi);
   lmodel_push_vec(L, fit->resid, d.n, bi);
   lua_setfield(L, -2, "resid");
@@ -574,7 +762,7 @@ static int model_glm(lua_State *L) {
                     any ? "; coefficients still moving: " : "", cols);
   }
   double *h = NULL, *V = lh_scratch(L, d.k * d.k * sizeof *V);
-  struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv};
+  struct vcov_data vd = {d.X, d.n, d.k, g->wres, g->wwt, g->xtxi, h, g->rinv, NULL};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, 1.0, 0, 0, V);
   lmodel_push_result(L, 24, &d, g->coef, V, INFINITY, vt, g->mu, bi);
   lmodel_push_vec(L, g->eta, d.n, bi);

@@ -5,6 +5,7 @@
 #define CSC_LMODEL_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -38,6 +39,19 @@ struct design {
    * (covariates in order, then outcome, weights, offset, cluster) */
   size_t *drop_row;      /* dropped frame rows, in frame order */
   unsigned char *drop_why;   /* enum frame_na of each */
+  /* lmodel_build_design_views only: when every row is used and the cluster
+   * column is whole numbers (cl_i64) or categories (cl_cat) within a narrow
+   * range, cl is NULL and row i's cluster is cl_rank[value - cl_lo]: no
+   * n-vector of cluster numbers (lmodel_cluster_ids makes one on demand). */
+  const int64_t *cl_i64;
+  const int32_t *cl_cat;
+  int64_t cl_lo;
+  const size_t *cl_rank;
+  /* lmodel_build_design_trusting only: no column has missing values marked,
+   * so every row was taken without reading the float64 columns for NaN or
+   * Inf; the fit finds any (GSL_EDOM) and the caller builds the design
+   * again with lmodel_build_design_views */
+  int trusting;
 };
 
 /* Names of the covariance types, indexed as vcov.h's enum, NULL-terminated. */
@@ -52,6 +66,16 @@ void lmodel_build_design(lua_State *L, const char *fn, struct design *d, int nee
  * every row is used.  For fits that read the columns one by one
  * (glm_fit_cols). */
 void lmodel_build_design_views(lua_State *L, const char *fn, struct design *d, int need_cluster);
+/* The same, but when no used column has missing values marked (and the
+ * cluster column is not float64), every row is taken without reading the
+ * float64 columns for NaN or Inf (d->trusting set): a fit that checks
+ * every value it reads (linreg_fit_cols) finds them, and on its GSL_EDOM
+ * the caller builds again with lmodel_build_design_views, whose rows and
+ * messages are then the usual ones.  Saves a pass over the data. */
+void lmodel_build_design_trusting(lua_State *L, const char *fn, struct design *d, int need_cluster);
+/* d->cl, made from the rank table of a views design when it has none.  Scratch pushed.
+ * [-0, +1, m] */
+const size_t *lmodel_cluster_ids(lua_State *L, struct design *d);
 int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int st, size_t bad_col, size_t bad_row);
 void lmodel_push_coefs(lua_State *L, const struct design *d, const double *b, const double *V, double df);
 void lmodel_compute_vcov(lua_State *L, const char *fn, int type, const struct design *d, struct vcov_data *vd, double sigma2, size_t lag, int cl_adjust, double *V);

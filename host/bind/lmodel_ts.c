@@ -169,7 +169,7 @@ static int model_prais(lua_State *L) {
     h = lh_scratch(L, nt * sizeof *h);
     linreg_leverage(pr->Xs, nt, k, NULL, pr->lin.rinv, h);
   }
-  struct vcov_data vd = {pr->Xs, nt, k, pr->lin.resid, NULL, pr->lin.xtxi, h, pr->lin.rinv};
+  struct vcov_data vd = {pr->Xs, nt, k, pr->lin.resid, NULL, pr->lin.xtxi, h, pr->lin.rinv, NULL};
   lmodel_compute_vcov(L, fn, vt, &d, &vd, pr->lin.sigma2, 0, 0, V);
   lmodel_push_result(L, 28, &d, pr->lin.coef, V, pr->lin.df_resid, vt, pr->fitted, 0);
   lh_pushvector(L, pr->resid, d.n);

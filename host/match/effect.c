@@ -106,7 +106,7 @@ int effect_estimate(const struct effect_spec *s, struct effect_result *r, char *
     snprintf(err, errlen, "the regression failed (%s)", gsl_strerror(st));
     goto done;
   }
-  struct vcov_data vd = {X, m, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, m, k, fit.resid, w, fit.xtxi, NULL, fit.rinv, NULL};
   switch (s->vcov) {
   case EFFECT_CR1: {
     /* Cluster ids among the rows kept, renumbered 0..G-1. */

@@ -17,6 +17,7 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "chunks.h"
+#include "cols.h"
 #include "qr.h"
 #include "simd.h"
 #include "data/mem.h"
@@ -170,17 +171,12 @@ static void spreads(const struct glm_col *X, size_t n, size_t k, double *sd) {
  * The row loops below handle two rows per instruction where it pays; the
  * same operations as one row at a time, so the same values. */
 
-/* Both square roots at once, and lane-wise x > a ? x : a and x < a ? x : a
- * (a NaN x leaves a): SSE2's sqrtpd, maxpd and minpd where there are
- * those (the same values as the plain C). */
+/* Both square roots at once: SSE2's sqrtpd where there is that (the same
+ * values as the plain C); lane-wise extremes are simd.h's min2, max2. */
 #if defined(__GNUC__) && defined(__SSE2__)
 static inline v2 sqrt2(v2 x) { return __builtin_ia32_sqrtpd(x); }
-static inline v2 max2(v2 x, v2 a) { return __builtin_ia32_maxpd(x, a); }
-static inline v2 min2(v2 x, v2 a) { return __builtin_ia32_minpd(x, a); }
 #else
 static inline v2 sqrt2(v2 x) { return (v2){sqrt(x[0]), sqrt(x[1])}; }
-static inline v2 max2(v2 x, v2 a) { return (v2){x[0] > a[0] ? x[0] : a[0], x[1] > a[1] ? x[1] : a[1]}; }
-static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] < a[1] ? x[1] : a[1]}; }
 #endif
 
 /* ===== The passes over the rows, in fixed chunks =====
@@ -210,47 +206,10 @@ static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] 
  * products, the same order as summing 16 logs); and -2 log-likelihood is
  * the deviance itself (the saturated model of 0/1 data has likelihood 1). */
 
-/* Rows i0..i0+m-1 of column c as doubles: its own storage (float64), or
- * converted into buf (whole numbers: the same values as a gathered copy),
- * or ones (the constant).  small: every value of the column is known to lie
- * in [-2^51, 2^51], so v is read exactly as the double whose bits are those
- * of 1.5 2^52 plus v, minus 1.5 2^52 (an integer add and a subtraction,
- * two rows per instruction, where (double)v is one row at a time without
- * AVX-512). */
-static inline const double *col_block(const struct glm_col *c, int small, size_t i0, size_t m,
-                                      double *buf) {
-  if (c->f64 != NULL) return c->f64 + i0;
-  if (c->i64 != NULL && small) {
-    typedef unsigned long long v2q __attribute__((vector_size(16)));
-    const int64_t *v = c->i64 + i0;
-    const v2q mq = {0x4338000000000000ULL, 0x4338000000000000ULL};   /* the bits of 0x1.8p52 */
-    const v2 md = splat(0x1.8p52);
-    size_t i = 0;
-    for (; i + 2 <= m; i += 2) {
-      v2q q;
-      v2 x;
-      memcpy(&q, v + i, sizeof q);
-      q += mq;
-      memcpy(&x, &q, sizeof x);
-      st2(buf + i, x - md);
-    }
-    for (; i < m; i++) {
-      uint64_t q = (uint64_t)v[i] + UINT64_C(0x4338000000000000);
-      double x;
-      memcpy(&x, &q, sizeof x);
-      buf[i] = x - 0x1.8p52;
-    }
-  } else if (c->i64 != NULL)
-    for (size_t i = 0; i < m; i++) buf[i] = (double)c->i64[i0 + i];
-  else
-    for (size_t i = 0; i < m; i++) buf[i] = 1;
-  return buf;
-}
-
-static inline void col_prefetch(const struct glm_col *c, size_t n, size_t i0, size_t m) {
-  if (c->f64 != NULL) simd_prefetch(c->f64, n, i0, m);
-  else if (c->i64 != NULL) simd_prefetch((const double *)(const void *)c->i64, n, i0, m);
-}
+/* Rows i0..i0+m-1 of column c as doubles, and the rows ahead asked for:
+ * cols.h's, shared with the least squares fit and the covariances. */
+#define col_block cols_block
+#define col_prefetch cols_prefetch
 
 struct rowk;
 struct pass {

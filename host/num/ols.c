@@ -18,6 +18,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "chunks.h"
+#include "cols.h"
 #include "qr.h"
 #include "simd.h"
 #include "data/mem.h"
@@ -54,47 +55,78 @@ void linreg_fini(struct linreg_fit *fit) {
 
 /* The passes of linreg_fit over one chunk of the rows (chunks_run). */
 struct ls_chunk {
-  const double *X, *y, *w, *scale, *shift, *b;
+  const struct glm_col *X;      /* k columns of n rows, read in place */
+  const unsigned char *small;   /* k: cols_block's flag */
+  const double *y, *w, *scale, *shift, *b;
   size_t n, k, lo, hi;
   double *amax;                 /* k + 1: largest |value| of X's columns and y */
   double *vlo, *vhi;            /* k + 1: smallest and largest value */
   size_t xbad_col, xbad_row;    /* first non-finite value (xbad_col k: in y), or SIZE_MAX */
   size_t wbad_row;              /* first bad weight, or SIZE_MAX */
   struct qr_acc *q;
-  double *f, *e, mean;
+  double *f, *e;
   long double *acc;             /* k: the chunk's sums (refinement) */
   int exact;                    /* fitted values and residuals in long double */
   double rss, sw, swf, slw, mss;
+  double swy;                   /* scan: sum w y (sw: sum w) */
+  double ymean;                 /* fitted pass: the centre of the fitted values' squares */
+  /* the meat (linreg_meat), formed in fitted_chunk */
+  const struct linreg_meat *meat;
+  const double *rinvc;          /* k x k: R^-1 of the centred, unscaled columns */
+  double *U;                    /* cluster: G x k, the chunk's score sums */
+  struct qr_acc *qm;            /* HC: the chunk's triangle */
+  int bad, nomem;
 };
 
 /* Smallest and largest value (and so the largest |value|) per column and
  * the first non-finite value.  Two running extremes of each kind so that
  * the compares do not wait on one another; a non-finite value makes the
- * running sum of x - x NaN, and only then are the rows searched. */
+ * running sum of x - x NaN, and only then are the rows searched.
+ * Whole-number columns are compared as integers (never non-finite); the
+ * constant column is 1. */
 static int scan_chunk(void *arg) {
   struct ls_chunk *p = arg;
   p->xbad_col = p->xbad_row = p->wbad_row = SIZE_MAX;
   for (size_t j = 0; j <= p->k; j++) {
-    const double *c = j < p->k ? p->X + j * p->n : p->y;
-    double v = p->lo < p->hi ? c[p->lo] : 0;
-    double l0 = v, l1 = v, h0 = v, h1 = v, s = 0;
-    size_t i = p->lo;
-    for (; i + 2 <= p->hi; i += 2) {
-      double v0 = c[i], v1 = c[i + 1];
-      l0 = v0 < l0 ? v0 : l0;
-      l1 = v1 < l1 ? v1 : l1;
-      h0 = v0 > h0 ? v0 : h0;
-      h1 = v1 > h1 ? v1 : h1;
-      s += v0 - v0;
-      s += v1 - v1;
+    const struct glm_col *xc = j < p->k ? &p->X[j] : NULL;
+    if (xc != NULL && xc->f64 == NULL) {
+      if (xc->i64 != NULL && p->lo < p->hi) {
+        int64_t a, b;
+        cols_i64_range(xc->i64, p->lo, p->hi, &a, &b);
+        p->vlo[j] = (double)a;
+        p->vhi[j] = (double)b;
+      } else {
+        p->vlo[j] = p->vhi[j] = xc->i64 != NULL ? 0 : 1;
+      }
+      p->amax[j] = fabs(p->vlo[j]) > fabs(p->vhi[j]) ? fabs(p->vlo[j]) : fabs(p->vhi[j]);
+      continue;
     }
+    const double *c = xc != NULL ? xc->f64 : p->y;
+    double v = p->lo < p->hi ? c[p->lo] : 0;
+    /* four rows a step in two pairs of lanes (min2/max2 keep the running
+     * extreme when x is NaN, as x < a ? x : a does) */
+    v2 la = splat(v), lb = la, ha = la, hb = la, za = splat(0), zb = za;
+    size_t i = p->lo;
+    for (; i + 4 <= p->hi; i += 4) {
+      v2 x = ld2(c + i), u = ld2(c + i + 2);
+      la = min2(x, la);
+      lb = min2(u, lb);
+      ha = max2(x, ha);
+      hb = max2(u, hb);
+      za += x - x;
+      zb += u - u;
+    }
+    la = min2(lb, la);
+    ha = max2(hb, ha);
+    double l0 = la[0] < la[1] ? la[0] : la[1], h0 = ha[0] > ha[1] ? ha[0] : ha[1];
+    double s = (za[0] + za[1]) + (zb[0] + zb[1]);
     for (; i < p->hi; i++) {
       l0 = c[i] < l0 ? c[i] : l0;
       h0 = c[i] > h0 ? c[i] : h0;
       s += c[i] - c[i];
     }
-    p->vlo[j] = l1 < l0 ? l1 : l0;
-    p->vhi[j] = h1 > h0 ? h1 : h0;
+    p->vlo[j] = l0;
+    p->vhi[j] = h0;
     p->amax[j] = fabs(p->vlo[j]) > fabs(p->vhi[j]) ? fabs(p->vlo[j]) : fabs(p->vhi[j]);
     /* x - x is 0 for every finite x and NaN otherwise */
     if (s != 0 && p->xbad_col == SIZE_MAX)
@@ -111,23 +143,44 @@ static int scan_chunk(void *arg) {
         p->wbad_row = i;
         break;
       }
+  /* sum w and sum w y: the weighted mean of y, about which the fitted
+   * values' sum of squares is taken in the fitted pass (finish) */
+  double sw = 0, swy = 0;
+  if (p->w != NULL) {
+    for (size_t i = p->lo; i < p->hi; i++) {
+      sw += p->w[i];
+      swy += p->w[i] * p->y[i];
+    }
+  } else {
+    for (size_t i = p->lo; i < p->hi; i++) swy += p->y[i];
+    sw = (double)(p->hi - p->lo);
+  }
+  p->sw = sw;
+  p->swy = swy;
   return 0;
+}
+
+/* Column j of the design (j < k) or y (j == k), rows i0..i0+m-1. */
+static inline const double *ls_block(const struct ls_chunk *p, size_t j, size_t i0, size_t m,
+                                     double *buf) {
+  return j < p->k ? cols_block(&p->X[j], p->small[j], i0, m, buf) : p->y + i0;
 }
 
 /* Feed rows lo..hi-1 of sqrt(w) [X y], centred and scaled, into the
  * chunk's own accumulator. */
 static int acc_chunk(void *arg) {
   struct ls_chunk *p = arg;
-  double sw[LB];
+  double sw[LB], cv[LB];
   qr_reset(p->q);
   for (size_t i0 = p->lo; i0 < p->hi; i0 += LB) {
     size_t m = p->hi - i0 < LB ? p->hi - i0 : LB;
     if (p->w != NULL)
       for (size_t i = 0; i < m; i++) sw[i] = sqrt(p->w[i0 + i]);
     for (size_t j = 0; j <= p->k; j++) {
-      const double *c = j < p->k ? p->X + j * p->n : p->y;
-      simd_prefetch(c, p->n, i0, m);
-      qr_put_shift(p->q, j, c + i0, p->w != NULL ? sw : NULL, p->shift[j], p->scale[j], m);
+      if (j < p->k) cols_prefetch(&p->X[j], p->n, i0, m);
+      else simd_prefetch(p->y, p->n, i0, m);
+      qr_put_shift(p->q, j, ls_block(p, j, i0, m, cv), p->w != NULL ? sw : NULL, p->shift[j],
+                   p->scale[j], m);
     }
     qr_absorb(p->q, m);
   }
@@ -139,14 +192,15 @@ static int acc_chunk(void *arg) {
  * double (acc[0..k-1] = g, acc[k] = sum w r^2). */
 static int refine_chunk(void *arg) {
   struct ls_chunk *p = arg;
-  const size_t k = p->k, n = p->n;
+  const size_t k = p->k;
   long double r[256], rss = 0;
+  double cv[256];
   for (size_t j = 0; j < k; j++) p->acc[j] = 0;
   for (size_t i0 = p->lo; i0 < p->hi; i0 += 256) {
     size_t m = p->hi - i0 < 256 ? p->hi - i0 : 256;
     for (size_t i = 0; i < m; i++) r[i] = (long double)p->y[i0 + i] - p->shift[k];
     for (size_t j = 0; j < k; j++) {
-      const double *xj = p->X + j * n + i0;
+      const double *xj = ls_block(p, j, i0, m, cv);
       long double bj = p->b[j], mj = p->shift[j];
       for (size_t i = 0; i < m; i++) r[i] -= ((long double)xj[i] - mj) * bj;
     }
@@ -159,7 +213,7 @@ static int refine_chunk(void *arg) {
       for (size_t i = 0; i < m; i++) rss += r[i] * r[i];
     }
     for (size_t j = 0; j < k; j++) {
-      const double *xj = p->X + j * n + i0;
+      const double *xj = ls_block(p, j, i0, m, cv);
       long double mj = p->shift[j], s = 0;
       for (size_t i = 0; i < m; i++) s += ((long double)xj[i] - mj) * r[i];
       p->acc[j] += s;
@@ -169,24 +223,102 @@ static int refine_chunk(void *arg) {
   return 0;
 }
 
+/* The meat's share of rows i0..i0+m-1 (m <= LS_ROWS), whose residuals
+ * are in p->e: u_i = w_i e_i and the centred columns xc_ij = x_ij - m_j
+ * (xb, k blocks of LS_ROWS).  Cluster: U_g += u_i xc_i, row by row in
+ * order.  HC: the rows |u_i| xc_i (HC2, HC3: over sqrt(1 - h_i) or
+ * 1 - h_i, h_i = w_i ||Rc^-T xc_i||^2), scaled as the fit's columns, into
+ * the chunk's triangle, QR_BLOCK rows at a time. */
+#define LS_ROWS 256
+static void meat_block(struct ls_chunk *p, size_t i0, size_t m, const double *const *xp,
+                       double *xb) {
+  const struct linreg_meat *mt = p->meat;
+  const size_t k = p->k;
+  const double *e = p->e + i0, *w = p->w != NULL ? p->w + i0 : NULL;
+  double u[LS_ROWS];
+  for (size_t i = 0; i < m; i++) u[i] = (w != NULL ? w[i] : 1) * e[i];
+  for (size_t j = 0; j < k; j++) {   /* xp[j]: the block read for the fitted values (or NULL) */
+    double *o = xb + j * LS_ROWS, s = p->shift[j];
+    const double *x = xp != NULL ? xp[j] : cols_block(&p->X[j], p->small[j], i0, m, o);
+    v2 S = splat(s);
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) st2(o + i, ld2(x + i) - S);
+    for (; i < m; i++) o[i] = x[i] - s;
+  }
+  if (mt->kind == LINREG_MEAT_CLUSTER) {
+    size_t gid[LS_ROWS];
+    const size_t *cl = mt->cluster != NULL ? mt->cluster + i0 : gid;
+    if (mt->cluster == NULL && mt->cl_i64 != NULL)
+      for (size_t i = 0; i < m; i++) gid[i] = mt->cl_rank[(uint64_t)mt->cl_i64[i0 + i] - (uint64_t)mt->cl_lo];
+    else if (mt->cluster == NULL)
+      for (size_t i = 0; i < m; i++)
+        gid[i] = mt->cl_rank[(uint64_t)(int64_t)mt->cl_cat[i0 + i] - (uint64_t)mt->cl_lo];
+    for (size_t i = 0; i < m; i++) {
+      double *ug = p->U + cl[i] * k;
+      for (size_t j = 0; j < k; j++) ug[j] += u[i] * xb[i + j * LS_ROWS];
+    }
+    return;
+  }
+  for (size_t i = 0; i < m; i++) u[i] = fabs(u[i]);
+  if (mt->hc >= 2) {
+    double h[LS_ROWS], t[LS_ROWS];
+    for (size_t i = 0; i < m; i++) h[i] = 0;
+    for (size_t a = 0; a < k; a++) {
+      for (size_t i = 0; i < m; i++) t[i] = 0;
+      for (size_t l = 0; l <= a; l++) {
+        const double *xl = xb + l * LS_ROWS;
+        double r = p->rinvc[l + a * k];
+        for (size_t i = 0; i < m; i++) t[i] += xl[i] * r;
+      }
+      for (size_t i = 0; i < m; i++) h[i] += t[i] * t[i];
+    }
+    for (size_t i = 0; i < m; i++) {
+      double q = 1 - (w != NULL ? w[i] : 1) * h[i];
+      if (!(q > 0)) {
+        p->bad = 1;
+        return;
+      }
+      u[i] = mt->hc == 2 ? u[i] / sqrt(q) : u[i] / q;
+    }
+  }
+  for (size_t s0 = 0; s0 < m; s0 += LB) {
+    size_t mm = m - s0 < LB ? m - s0 : LB;
+    for (size_t j = 0; j < k; j++) qr_put(p->qm, j, xb + j * LS_ROWS + s0, u + s0, p->scale[j], mm);
+    qr_absorb(p->qm, mm);
+  }
+}
+
 /* fitted = X b, resid = y - fitted, and the chunk's weighted sums; with
  * exact (an ill-conditioned fit, see linreg_fit_tol) both accumulated in
- * long double, so the cancellation of large terms costs nothing. */
+ * long double, so the cancellation of large terms costs nothing.  With a
+ * meat, its share of each block of rows while they are in cache. */
 static int fitted_chunk(void *arg) {
   struct ls_chunk *p = arg;
   const double *w = p->w;
-  long double rss = 0, sw = 0, swf = 0, slw = 0;
-  long double tl[256];
-  double t[256];
-  for (size_t i0 = p->lo; i0 < p->hi; i0 += 256) {
-    size_t m = p->hi - i0 < 256 ? p->hi - i0 : 256;
+  long double rss = 0, sw = 0, swf = 0, slw = 0, mss = 0;
+  const double c = p->ymean;
+  long double tl[LS_ROWS];
+  double t[LS_ROWS], cv[LS_ROWS], *xb = NULL;
+  const double **xp = NULL;
+  p->bad = p->nomem = 0;
+  if (p->meat != NULL) {
+    xb = malloc(p->k * LS_ROWS * sizeof *xb + p->k * sizeof *xp);
+    xp = (const double **)(void *)(xb + p->k * LS_ROWS);
+    if (xb == NULL) {
+      p->nomem = 1;
+      return 0;
+    }
+    if (p->qm != NULL) qr_reset(p->qm);
+  }
+  for (size_t i0 = p->lo; i0 < p->hi; i0 += LS_ROWS) {
+    size_t m = p->hi - i0 < LS_ROWS ? p->hi - i0 : LS_ROWS;
     double *f = p->f + i0, *e = p->e + i0;
     const double *y = p->y + i0;
-    double brss = 0, bsw = 0, bswf = 0;
+    double brss = 0, bsw = 0, bswf = 0, bmss = 0;
     if (p->exact) {
       for (size_t i = 0; i < m; i++) tl[i] = 0;
       for (size_t j = 0; j < p->k; j++) {
-        const double *xj = p->X + j * p->n + i0;
+        const double *xj = cols_block(&p->X[j], p->small[j], i0, m, cv);
         long double bj = p->b[j];
         for (size_t i = 0; i < m; i++) tl[i] += xj[i] * bj;
       }
@@ -197,50 +329,64 @@ static int fitted_chunk(void *arg) {
         rss += wi * ei * ei;
         sw += wi;
         swf += wi * tl[i];
+        mss += wi * (tl[i] - c) * (tl[i] - c);
       }
     } else {
-      for (size_t i = 0; i < m; i++) t[i] = 0;
+      /* t = X b two rows at a time (the same operations as row by row);
+       * with a meat, each column's block is kept for it in xb */
+      size_t i;
+      for (i = 0; i < m; i++) t[i] = 0;
       for (size_t j = 0; j < p->k; j++) {
-        const double *xj = p->X + j * p->n + i0;
+        cols_prefetch(&p->X[j], p->n, i0, m);
+        const double *xj = cols_block(&p->X[j], p->small[j], i0, m, xb != NULL ? xb + j * LS_ROWS : cv);
+        if (xb != NULL) xp[j] = xj;
         double bj = p->b[j];
-        simd_prefetch(p->X + j * p->n, p->n, i0, m);
-        for (size_t i = 0; i < m; i++) t[i] += xj[i] * bj;
+        v2 B = splat(bj);
+        for (i = 0; i + 2 <= m; i += 2) st2(t + i, ld2(t + i) + ld2(xj + i) * B);
+        for (; i < m; i++) t[i] += xj[i] * bj;
       }
-      for (size_t i = 0; i < m; i++) {
+      for (i = 0; i < m; i++) {
         double wi = w != NULL ? w[i0 + i] : 1;
         f[i] = t[i];
         e[i] = y[i] - t[i];
         brss += wi * e[i] * e[i];
         bsw += wi;
         bswf += wi * t[i];
+        bmss += wi * (t[i] - c) * (t[i] - c);
       }
       rss += brss;
       sw += bsw;
       swf += bswf;
+      mss += bmss;
     }
     if (w != NULL)
       for (size_t i = 0; i < m; i++) slw += log(w[i0 + i]);
+    if (xb != NULL && !p->bad) meat_block(p, i0, m, p->exact ? NULL : xp, xb);
   }
+  free(xb);
   p->rss = (double)rss;
   p->sw = (double)sw;
   p->swf = (double)swf;
   p->slw = (double)slw;
-  return 0;
-}
-
-static int mss_chunk(void *arg) {
-  struct ls_chunk *p = arg;
-  double mss = 0;
-  for (size_t i = p->lo; i < p->hi; i++) {
-    double d = p->f[i] - p->mean;
-    mss += (p->w != NULL ? p->w[i] : 1) * d * d;
-  }
-  p->mss = mss;
+  p->mss = (double)mss;
   return 0;
 }
 
 /* The statistics R summary.lm and logLik.lm report, from the chunk sums. */
+/* The explained sum of squares is taken about the weighted mean of y, c
+ * (from the scan), in the same pass as the fitted values, and corrected
+ * to the fitted values' own weighted mean m: sum w (f - m)^2 =
+ * sum w (f - c)^2 - sw (m - c)^2.  With an intercept m equals c up to
+ * rounding, so the correction is of rounding size and nothing cancels;
+ * without one both are 0 (R: mss about 0). */
 static void finish(struct ls_chunk *pt, size_t np, struct linreg_fit *fit) {
+  long double sw0 = 0, swy = 0;
+  for (size_t p = 0; p < np; p++) {
+    sw0 += pt[p].sw;
+    swy += pt[p].swy;
+  }
+  double c = fit->intercept ? (double)(swy / sw0) : 0;
+  for (size_t p = 0; p < np; p++) pt[p].ymean = c;
   chunks_run(fitted_chunk, pt, sizeof *pt, np);
   long double rss = 0, sw = 0, swf = 0, slw = 0, mss = 0;
   for (size_t p = 0; p < np; p++) {
@@ -248,11 +394,12 @@ static void finish(struct ls_chunk *pt, size_t np, struct linreg_fit *fit) {
     sw += pt[p].sw;
     swf += pt[p].swf;
     slw += pt[p].slw;
+    mss += pt[p].mss;
   }
-  double mean = fit->intercept ? (double)(swf / sw) : 0;
-  for (size_t p = 0; p < np; p++) pt[p].mean = mean;
-  chunks_run(mss_chunk, pt, sizeof *pt, np);
-  for (size_t p = 0; p < np; p++) mss += pt[p].mss;
+  if (fit->intercept) {
+    long double d = swf / sw - c;
+    mss -= sw * d * d;
+  }
   const size_t n = fit->n, k = fit->k;
   double dn = (double)n;
   fit->rss = (double)rss;
@@ -335,6 +482,55 @@ static void refine(struct ls_chunk *pt, size_t nc, const double *rinv,
   }
 }
 
+/* The meat from the chunks' shares, in the basis q_i = R^-T x_i =
+ * Rc^-T xc_i (Rc the triangle of the centred, unscaled columns xc_i, whose
+ * inverse is rinvc; ols.c's centring).  Cluster: U_g summed over the chunks
+ * in order, q-sums Rc^-T U_g, M = sum_g (Rc^-T U_g)(Rc^-T U_g)'.  HC: the
+ * triangles merged in chunk order into R_w, the QR of the rows
+ * sqrt(omega_i) xc_i D (D the columns' scales); G = R_w D^-1 Rc^-1 and
+ * M = G'G, never squaring the scaled rows (vcov.c's vcov_hc). */
+static int meat_finish(struct linreg_meat *mt, size_t nc, double *U, struct qr_acc *qm,
+                       const double *rinvc, const double *scale, size_t k) {
+  double *M = mt->M, *G = malloc(k * (k + 1) * sizeof *G), *uq = G + k * k;
+  if (G == NULL) return GSL_ENOMEM;
+  memset(M, 0, k * k * sizeof *M);
+  if (U != NULL) {
+    const size_t gk = mt->G * k;
+    for (size_t c = 1; c < nc; c++)
+      for (size_t i = 0; i < gk; i++) U[i] += U[c * gk + i];
+    for (size_t g = 0; g < mt->G; g++) {
+      const double *ug = U + g * k;
+      for (size_t a = 0; a < k; a++) {        /* uq_a = sum_{l <= a} rinvc_la ug_l */
+        double s = 0;
+        for (size_t l = 0; l <= a; l++) s += rinvc[l + a * k] * ug[l];
+        uq[a] = s;
+      }
+      for (size_t a = 0; a < k; a++)
+        for (size_t c = a; c < k; c++) M[a + c * k] += uq[a] * uq[c];
+    }
+  } else {
+    for (size_t c = 1; c < nc; c++) qr_merge(&qm[0], &qm[c]);
+    const double *Rw = qm[0].R;
+    for (size_t c = 0; c < k; c++)
+      for (size_t a = 0; a < k; a++) {
+        double t = 0;
+        for (size_t l = a; l <= c; l++) t += Rw[a + l * k] / scale[l] * rinvc[l + c * k];
+        G[a + c * k] = a <= c ? t : 0;
+      }
+    for (size_t a = 0; a < k; a++)
+      for (size_t c = a; c < k; c++) {
+        double t = 0;
+        for (size_t l = 0; l <= a; l++) t += G[l + a * k] * G[l + c * k];
+        M[a + c * k] = t;
+      }
+  }
+  for (size_t a = 0; a < k; a++)
+    for (size_t c = a + 1; c < k; c++) M[c + a * k] = M[a + c * k];
+  free(G);
+  mt->done = 1;
+  return GSL_SUCCESS;
+}
+
 /* Rows are cut in fixed chunks (chunks_run): each chunk is scanned,
  * then reduced by the blocked QR into its own triangle, and the triangles
  * are merged in chunk order (TSQR).
@@ -345,9 +541,10 @@ static void refine(struct ls_chunk *pt, size_t nc, const double *rinv,
  * terms X = Xc U with U = I + e_0 u', u_j = m_j/c, so b = U^-1 bc,
  * R^-1 = U^-1 Rc^-1 (still upper triangular) and
  * (X'WX)^-1 = U^-1 (Xc'WXc)^-1 U^-T (qr_uncentre). */
-int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
-                   int intercept, double tol, struct linreg_fit *fit) {
+int linreg_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, const double *w,
+                    int intercept, double tol, struct linreg_meat *meat, struct linreg_fit *fit) {
   memset(fit, 0, sizeof *fit);
+  if (meat != NULL) meat->done = meat->bad = 0;
   fit->n = n;
   fit->k = k;
   fit->intercept = intercept;
@@ -357,17 +554,22 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
   double *scale = malloc((k + 1) * (3 * nc + 2) * sizeof *scale);
   long double *acc = malloc((k + 2) * nc * sizeof *acc);
   struct qr_acc *q = calloc(nc, sizeof *q);
-  struct ls_chunk *pt = malloc(nc * sizeof *pt);
+  struct ls_chunk *pt = calloc(nc, sizeof *pt);
   double *rinv_c = malloc(k * k * sizeof *rinv_c);
+  unsigned char *small = calloc(k, 1);
+  struct qr_acc *qm = NULL;
+  double *U = NULL;
   int st = GSL_ENOMEM;
-  if (scale == NULL || acc == NULL || q == NULL || pt == NULL || rinv_c == NULL)
+  if (scale == NULL || acc == NULL || q == NULL || pt == NULL || rinv_c == NULL || small == NULL)
     goto done;
   double *shift = scale + (k + 1);
   for (size_t c = 0; c < nc; c++) {
     double *sc = scale + (k + 1) * (2 + 3 * c);
-    struct ls_chunk z = {X, y, w, scale, shift, NULL, n, k, n * c / nc, n * (c + 1) / nc,
-                        sc, sc + (k + 1), sc + 2 * (k + 1), SIZE_MAX, SIZE_MAX, SIZE_MAX,
-                        &q[c], NULL, NULL, 0, acc + (k + 2) * c, 0, 0, 0, 0, 0, 0};
+    struct ls_chunk z = {.X = X, .small = small, .y = y, .w = w, .scale = scale, .shift = shift,
+                         .n = n, .k = k, .lo = n * c / nc, .hi = n * (c + 1) / nc,
+                         .amax = sc, .vlo = sc + (k + 1), .vhi = sc + 2 * (k + 1),
+                         .xbad_col = SIZE_MAX, .xbad_row = SIZE_MAX, .wbad_row = SIZE_MAX,
+                         .q = &q[c], .acc = acc + (k + 2) * c};
     pt[c] = z;
   }
   chunks_run(scan_chunk, pt, sizeof *pt, nc);
@@ -387,7 +589,7 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
   }
   /* Centre when the first column is constant and not zero (whatever
    * intercept says: that only decides what R^2 is about). */
-  double c0 = X[0];
+  double c0 = X[0].f64 != NULL ? X[0].f64[0] : X[0].i64 != NULL ? (double)X[0].i64[0] : 1;
   int centre = c0 != 0;
   for (size_t c = 0; c < nc && centre; c++) centre = pt[c].vlo[0] == c0 && pt[c].vhi[0] == c0;
   /* The shift is the midpoint of the column's range (no extra pass over
@@ -408,7 +610,12 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
       a = hi > a ? hi : a;
     }
     scale[j] = qr_pow2_scale(a);
+    if (j < k)
+      small[j] = X[j].i64 != NULL && pt[0].vlo[j] >= -0x1p51 && pt[0].vhi[j] <= 0x1p51;
   }
+  for (size_t j = 0; j < k; j++)
+    for (size_t c = 1; c < nc && small[j]; c++)
+      small[j] = pt[c].vlo[j] >= -0x1p51 && pt[c].vhi[j] <= 0x1p51;
   st = GSL_ENOMEM;
   fit->coef = malloc(k * sizeof *fit->coef);
   fit->rinv = malloc(k * k * sizeof *fit->rinv);
@@ -465,20 +672,67 @@ int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const d
     pt[c].f = fit->fitted;
     pt[c].e = fit->resid;
   }
+  /* The meat's buffers: the clusters' sums on every chunk (added in chunk
+   * order after the pass) while they stay small, else none (the caller's
+   * vcov_cluster); the HC triangles, one per chunk, merged in chunk order. */
+  st = GSL_ENOMEM;
+  if (meat != NULL && meat->kind == LINREG_MEAT_CLUSTER && nc * meat->G * k <= LINREG_MEAT_MAX) {
+    U = calloc(nc * meat->G * k + 1, sizeof *U);
+    if (U == NULL) goto done;
+    for (size_t c = 0; c < nc; c++) pt[c].U = U + c * meat->G * k;
+  } else if (meat != NULL && meat->kind == LINREG_MEAT_HC) {
+    qm = calloc(nc, sizeof *qm);
+    if (qm == NULL || qr_init(qm, nc, k) != GSL_SUCCESS) goto done;
+    for (size_t c = 0; c < nc; c++) pt[c].qm = &qm[c];
+  }
+  if (U != NULL || qm != NULL)
+    for (size_t c = 0; c < nc; c++) {
+      pt[c].meat = meat;
+      pt[c].rinvc = rinv_c;
+    }
   finish(pt, nc, fit);
+  for (size_t c = 0; c < nc; c++)
+    if (pt[c].nomem) goto done;
+  if (U != NULL || qm != NULL) {
+    for (size_t c = 0; c < nc; c++)
+      if (pt[c].bad) {
+        meat->bad = 1;
+        st = GSL_SUCCESS;
+        goto done;
+      }
+    if (meat_finish(meat, nc, U, qm, rinv_c, scale, k) != GSL_SUCCESS) goto done;
+  }
+  st = GSL_SUCCESS;
 done:
   if (q != NULL) qr_fini(q, nc);
+  if (qm != NULL) qr_fini(qm, nc);
+  free(qm);
+  free(U);
   free(q);
   free(pt);
   free(scale);
   free(acc);
   free(rinv_c);
+  free(small);
   if (st != GSL_SUCCESS) {
     size_t bc0 = fit->bad_col, br0 = fit->bad_row;
     linreg_fini(fit);
     fit->bad_col = bc0;
     fit->bad_row = br0;
   }
+  return st;
+}
+
+int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
+                   int intercept, double tol, struct linreg_fit *fit) {
+  struct glm_col *cols = malloc((k ? k : 1) * sizeof *cols);
+  if (cols == NULL) {
+    memset(fit, 0, sizeof *fit);
+    return GSL_ENOMEM;
+  }
+  for (size_t j = 0; j < k; j++) cols[j] = (struct glm_col){X + j * n, NULL};
+  int st = linreg_fit_cols(cols, n, k, y, w, intercept, tol, NULL, fit);
+  free(cols);
   return st;
 }
 

@@ -6,6 +6,9 @@
 #define CSC_OLS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "glm.h"   /* struct glm_col: a design column read in place */
 
 /* Matrices: X is n x k column-major (element (i, j) at X[i + j*n]), so a
  * frame column copies straight in.  k x k results are symmetric or upper
@@ -68,6 +71,44 @@ int linreg_fit(const double *X, size_t n, size_t k, const double *y, const doubl
 int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
                    int intercept, double tol, struct linreg_fit *fit);
 void linreg_fini(struct linreg_fit *fit);
+
+/* ===== The columns in place, and the meat in the same pass =====
+ * The sandwich covariances (vcov.h) need one more pass over the design
+ * after the fit: the residuals' scores summed by cluster, or the QR of
+ * the rows |w_i e_i| x_i (HC0, HC1; divided by sqrt(1 - h_i) or 1 - h_i
+ * for HC2, HC3).  linreg_fit_cols forms them in the pass that writes the
+ * fitted values and residuals, from the block of rows it has just read,
+ * on the centred columns the QR used; the leverages h_i are found there
+ * too and never stored.  M is the meat in the basis q_i = R^-T x_i of the
+ * fit's own triangle (vcov.h): V = f R^-1 M R^-T is vcov_from_meat's. */
+enum linreg_meat_kind { LINREG_MEAT_NONE = 0, LINREG_MEAT_HC, LINREG_MEAT_CLUSTER };
+
+struct linreg_meat {
+  enum linreg_meat_kind kind;
+  int hc;                 /* HC: 0..3 for HC0..HC3 (enum vcov_hc) */
+  const size_t *cluster;  /* CLUSTER: row i's cluster, 0..G-1; or, NULL, */
+  const int64_t *cl_i64;  /* cl_rank[v - cl_lo] with v = cl_i64[i] (or, */
+  const int32_t *cl_cat;  /* cl_i64 NULL, cl_cat[i]): a column of whole */
+  int64_t cl_lo;          /* numbers or category codes read in place, no */
+  const size_t *cl_rank;  /* n-vector of cluster numbers */
+  size_t G;
+  double *M;              /* out: k x k, column-major, symmetric */
+  int done;               /* out: 1 when M was formed; 0 when the clusters'
+                             sums would take more than LINREG_MEAT_MAX doubles
+                             on the chunks (vcov_cluster then makes it) */
+  int bad;                /* out: HC2/HC3 met a leverage of 1 (GSL_EDOM's case
+                             in vcov_hc) */
+};
+#define LINREG_MEAT_MAX ((size_t)1 << 22)
+
+/* linreg_fit_tol with the design given as k columns (glm.h's struct
+ * glm_col: float64 or int64 storage, read in place, or the constant 1),
+ * and, meat non-NULL, the meat formed as above.  The same bytes as
+ * linreg_fit_tol on a matrix holding the same values, whatever the
+ * columns' storage; memory is the fit's two n-vectors (fitted, resid)
+ * and O(k^2 + G k) per row chunk. */
+int linreg_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, const double *w,
+                    int intercept, double tol, struct linreg_meat *meat, struct linreg_fit *fit);
 
 /* Leverages h_i = w_i ||R^-T x_i||^2 for the n rows of X (w NULL: 1), from
  * the upper triangular rinv = R^-1. */

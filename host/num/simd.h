@@ -22,6 +22,17 @@ static inline void st2(double *p, v2 v) { memcpy(p, &v, sizeof v); }
 static inline v2 splat(double x) { return (v2){x, x}; }
 static inline double lanes(v2 a, v2 b) { return (a[0] + a[1]) + (b[0] + b[1]); }
 
+/* Lane-wise x > a ? x : a and x < a ? x : a (a NaN x leaves a): SSE2's
+ * maxpd and minpd where there are those (the same values as the plain C).
+ * Running extremes: glm.c's separation scan, ols.c's column ranges. */
+#if defined(__GNUC__) && defined(__SSE2__)
+static inline v2 max2(v2 x, v2 a) { return __builtin_ia32_maxpd(x, a); }
+static inline v2 min2(v2 x, v2 a) { return __builtin_ia32_minpd(x, a); }
+#else
+static inline v2 max2(v2 x, v2 a) { return (v2){x[0] > a[0] ? x[0] : a[0], x[1] > a[1] ? x[1] : a[1]}; }
+static inline v2 min2(v2 x, v2 a) { return (v2){x[0] < a[0] ? x[0] : a[0], x[1] < a[1] ? x[1] : a[1]}; }
+#endif
+
 /* Software prefetch.  The row loops read k columns in step, so k streams
  * cross a 4 KiB page every 512 rows, and the hardware prefetchers, which
  * stop at page boundaries, leave each new page to a cache miss; asking

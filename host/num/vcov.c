@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "chunks.h"
+#include "cols.h"
 #include "qr.h"
 #include "simd.h"
 
@@ -41,19 +42,29 @@ int vcov_sandwich(const double *B, const double *M, size_t k, double *V) {
   return GSL_SUCCESS;
 }
 
-/* Rows i0..i0+m-1 of the design in the basis used for the meat, into
- * out[i + a*VBLOCK]: x_ia itself, or q_ia = sum_{l<=a} x_il rinv_la. */
-static void design_block(const struct vcov_data *d, size_t i0, size_t m, double *out) {
-  const size_t n = d->n, k = d->k;
+/* Rows i0..i0+m-1 of column a of the design: the matrix's own, or the
+ * column read in place (converted into buf when it is not float64). */
+static const double *design_col(const struct vcov_data *d, size_t a, size_t i0, size_t m,
+                                double *buf) {
+  if (d->X != NULL) return d->X + a * d->n + i0;
+  return cols_block(&d->cols[a], 0, i0, m, buf);
+}
+
+/* Rows i0..i0+m-1 of the design into out[i + a*VBLOCK]: x_ia itself (q 0),
+ * or (q 1, with rinv) q_ia = sum_{l<=a} x_il rinv_la. */
+static void design_block(const struct vcov_data *d, size_t i0, size_t m, int q, double *out) {
+  const size_t k = d->k;
+  double cv[VBLOCK];
   for (size_t a = 0; a < k; a++) {
     double *oa = out + a * VBLOCK;
-    if (d->rinv == NULL) {
-      memcpy(oa, d->X + a * n + i0, m * sizeof *oa);
+    if (!q || d->rinv == NULL) {
+      const double *x = design_col(d, a, i0, m, cv);
+      memcpy(oa, x, m * sizeof *oa);
       continue;
     }
     for (size_t i = 0; i < m; i++) oa[i] = 0;
     for (size_t l = 0; l <= a; l++) {
-      const double *xl = d->X + l * n + i0;
+      const double *xl = design_col(d, l, i0, m, cv);
       double r = d->rinv[l + a * k];
       for (size_t i = 0; i < m; i++) oa[i] += xl[i] * r;
     }
@@ -63,12 +74,13 @@ static void design_block(const struct vcov_data *d, size_t i0, size_t m, double 
 /* The scores psi_i = w_i e_i x_i (x_i as design_block gives it) of the
  * block of up to VBLOCK rows from i0, laid out in out as design_block's;
  * returns the block's rows.  The cluster and HAC meats sum their products. */
-static size_t psi_block(const struct vcov_data *d, size_t i0, size_t end, double *out) {
+static size_t psi_block(const struct vcov_data *d, size_t i0, size_t end, int q, double *out) {
   size_t m = end - i0 < VBLOCK ? end - i0 : VBLOCK;
-  design_block(d, i0, m, out);
+  double u[VBLOCK];
+  design_block(d, i0, m, q, out);
+  for (size_t i = 0; i < m; i++) u[i] = (d->w != NULL ? d->w[i0 + i] : 1) * d->e[i0 + i];
   for (size_t a = 0; a < d->k; a++)
-    for (size_t i = 0; i < m; i++)
-      out[i + a * VBLOCK] = (d->w != NULL ? d->w[i0 + i] : 1) * d->e[i0 + i] * out[i + a * VBLOCK];
+    for (size_t i = 0; i < m; i++) out[i + a * VBLOCK] = u[i] * out[i + a * VBLOCK];
   return m;
 }
 
@@ -92,6 +104,14 @@ static int finish_sandwich(const struct vcov_data *d, const double *M, double *V
     }
   free(t);
   return GSL_SUCCESS;
+}
+
+int vcov_from_meat(const struct vcov_data *d, const double *M, double f, double *V) {
+  if (d->rinv == NULL) return GSL_EINVAL;
+  int st = finish_sandwich(d, M, V);
+  if (st == GSL_SUCCESS)
+    for (size_t i = 0; i < d->k * d->k; i++) V[i] *= f;
+  return st;
 }
 
 /* Classical: V = sigma^2 (X'WX)^-1. */
@@ -125,7 +145,7 @@ static int hc_chunk(void *arg) {
   struct hc_chunk *p = arg;
   const struct vcov_data *d = p->d;
   const size_t n = d->n, k = d->k, B = QR_BLOCK;
-  double s[QR_BLOCK];
+  double s[QR_BLOCK], cv[QR_BLOCK];
   qr_reset(p->q);
   p->bad = 0;
   for (size_t i0 = p->lo; i0 < p->hi; i0 += B) {
@@ -144,8 +164,9 @@ static int hc_chunk(void *arg) {
       s[i] = u;
     }
     for (size_t j = 0; j < k; j++) {
-      simd_prefetch(d->X + j * n, n, i0, m);
-      qr_put(p->q, j, d->X + j * n + i0, s, 1, m);
+      if (d->X != NULL) simd_prefetch(d->X + j * n, n, i0, m);
+      else cols_prefetch(&d->cols[j], n, i0, m);
+      qr_put(p->q, j, design_col(d, j, i0, m, cv), s, 1, m);
     }
     qr_absorb(p->q, m);
   }
@@ -206,6 +227,11 @@ done:
 
 /* Cluster: U_g = sum_{i in g} w_i e_i x_i, M = sum_g U_g U_g', and
  *   V = c B M B,  c = G/(G-1) [ (n-1)/(n-k) if df_adjust ].
+ * With rinv the sums are taken on the rows x_i as they are and each U_g
+ * then turned into the basis of the fit's R, R^-T U_g (k^2/2 per cluster
+ * instead of per row: the same rounding order of magnitude, the q_i of
+ * each row carrying the same cancellation), M = sum_g (R^-T U_g)(R^-T U_g)'
+ * and V = c R^-1 M R^-T.
  * (Stata's regress manual, "Methods and formulas"; sandwich::meatCL with
  * cadjust = TRUE, type HC1 or HC0.)  One pass over the rows in the fixed
  * chunks of chunks.h, each with its own U (added together in chunk order),
@@ -231,7 +257,7 @@ static int cl_chunk_run(void *arg) {
     return 0;
   }
   for (size_t i0 = p->lo; i0 < p->hi; i0 += VBLOCK) {
-    size_t m = psi_block(p->d, i0, p->hi, xb);
+    size_t m = psi_block(p->d, i0, p->hi, 0, xb);
     for (size_t i = 0; i < m; i++) {
       double *ug = p->U + p->cluster[i0 + i] * k;
       for (size_t a = 0; a < k; a++) ug[a] += xb[i + a * VBLOCK];
@@ -261,7 +287,13 @@ int vcov_cluster(const struct vcov_data *d, const size_t *cluster, size_t G, int
   for (size_t c = 1; c < nc; c++)
     for (size_t i = 0; i < G * k; i++) U[i] += U[c * G * k + i];
   for (size_t g = 0; g < G; g++) {
-    const double *ug = U + g * k;
+    double *ug = U + g * k;
+    if (d->rinv != NULL)
+      for (size_t a = k; a-- > 0;) {            /* in place, last first: ug_a = sum_{l<=a} rinv_la ug_l */
+        double t = 0;
+        for (size_t l = 0; l <= a; l++) t += d->rinv[l + a * k] * ug[l];
+        ug[a] = t;
+      }
     for (size_t a = 0; a < k; a++)
       for (size_t c = a; c < k; c++) M[a + c * k] += ug[a] * ug[c];
   }
@@ -372,25 +404,37 @@ done:
  *                 + sum_{l=1}^{L} (1 - l/(L+1)) sum_{t=l+1}^{n} (psi_t psi_{t-l}' + psi_{t-l} psi_t') ]
  * and V = B M B.  This is Stata newey's X'Omega X (its manual writes the
  * n/(n-k) on both terms) and sandwich's meatHAC with Bartlett weights,
- * prewhite = FALSE, times adjust = TRUE's n/(n-k). */
+ * prewhite = FALSE, times adjust = TRUE's n/(n-k).
+ * The scores stream by a block of rows at a time, the last L + 1 of them
+ * in a ring, and each Gamma_l[a, c] = sum_t psi_t[a] psi_{t-l}[c] is summed
+ * over t in order as they pass: no n x k copy of the scores. */
 int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
-  const size_t n = d->n, k = d->k;
+  const size_t n = d->n, k = d->k, L1 = lag + 1;
   if (lag >= n) return GSL_EINVAL;
-  double *P = malloc(n * k * sizeof *P), *M = calloc(k * k, sizeof *M);
-  double *xb = malloc(VBLOCK * k * sizeof *xb);
+  double *Gm = calloc(L1 * k * k, sizeof *Gm), *ring = malloc(L1 * k * sizeof *ring);
+  double *M = calloc(k * k, sizeof *M), *xb = malloc(VBLOCK * k * sizeof *xb);
   int st = GSL_ENOMEM;
-  if (P == NULL || M == NULL || xb == NULL) goto done;
-  for (size_t i0 = 0; i0 < n; i0 += VBLOCK) {
-    size_t m = psi_block(d, i0, n, xb);
-    for (size_t a = 0; a < k; a++) memcpy(P + i0 + a * n, xb + a * VBLOCK, m * sizeof *P);
+  if (Gm == NULL || ring == NULL || M == NULL || xb == NULL) goto done;
+  for (size_t i0 = 0, slot = 0; i0 < n; i0 += VBLOCK) {
+    size_t m = psi_block(d, i0, n, 1, xb);
+    for (size_t i = 0; i < m; i++, slot = slot + 1 == L1 ? 0 : slot + 1) {
+      size_t t = i0 + i;
+      double *pt = ring + slot * k;      /* psi_t; psi_{t-l} is l slots back */
+      for (size_t a = 0; a < k; a++) pt[a] = xb[i + a * VBLOCK];
+      size_t top = t < lag ? t : lag;
+      for (size_t l = 0, s = slot; l <= top; l++, s = s == 0 ? L1 - 1 : s - 1) {
+        const double *pl = ring + s * k;
+        double *g = Gm + l * k * k;
+        for (size_t c = 0; c < k; c++)
+          for (size_t a = 0; a < k; a++) g[a + c * k] += pt[a] * pl[c];
+      }
+    }
   }
   for (size_t l = 0; l <= lag; l++) {
     double wl = 1 - (double)l / ((double)lag + 1);
     for (size_t a = 0; a < k; a++)
       for (size_t c = 0; c < k; c++) {
-        const double *pa = P + a * n, *pc = P + c * n;
-        double s = 0;
-        for (size_t t = l; t < n; t++) s += pa[t] * pc[t - l];   /* Gamma_l[a, c] */
+        double s = Gm[l * k * k + a + c * k];   /* Gamma_l[a, c] */
         if (l == 0) {
           M[a + c * k] += s;
         } else {
@@ -404,7 +448,8 @@ int vcov_hac(const struct vcov_data *d, size_t lag, double *V) {
   double f = (double)n / ((double)n - (double)k);
   for (size_t i = 0; i < k * k; i++) V[i] *= f;
 done:
-  free(P);
+  free(Gm);
+  free(ring);
   free(M);
   free(xb);
   return st;

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "glm.h"   /* struct glm_col */
+
 /* What the estimators need from a fit.  X is n x k column-major (as in
  * ols.h).  For OLS/WLS e is the residual y - Xb and w the analytic
  * weights (NULL: all 1); for a GLM at convergence e is the working residual
@@ -23,6 +25,9 @@ struct vcov_data {
   const double *hat;
   const double *rinv;  /* R^-1 (k x k upper triangular, R from the QR of
                           sqrt(W) X), or NULL; see below */
+  const struct glm_col *cols;  /* X NULL: the k columns read in place (glm.h:
+                          float64 or int64 storage, or the constant 1), as
+                          linreg_fit_cols reads them; no n x k copy */
 };
 
 /* When rinv is given the meat is taken in the orthogonal basis
@@ -66,6 +71,13 @@ int vcov_cluster_ids(const double *v, size_t n, size_t *id, size_t *G);
  * prewhite = FALSE, adjust = TRUE).  lag 0 gives HC1.  GSL_EINVAL if
  * lag >= n. */
 int vcov_hac(const struct vcov_data *d, size_t lag, double *V);
+
+/* V = f R^-1 M R^-T from a meat M (k x k) in the basis q_i = R^-T x_i
+ * (d->rinv, which must be given): what linreg_fit_cols's meat (ols.h)
+ * becomes; f is the estimator's factor (HC1 n/(n-k); CR1
+ * G/(G-1) (n-1)/(n-k); 1 for HC0, HC2, HC3).  0 or GSL_ENOMEM
+ * (GSL_EINVAL without rinv). */
+int vcov_from_meat(const struct vcov_data *d, const double *M, double f, double *V);
 
 /* V = B M B for symmetric k x k B and M.  0 or GSL_ENOMEM. */
 int vcov_sandwich(const double *B, const double *M, size_t k, double *V);

@@ -80,7 +80,7 @@ static void run_glm_case(const struct glm_case *gc) {
     assert_true(fabs(fit.pearson - x2) <= 1e-12 * x2);
   }
   double V[16];
-  struct vcov_data vd = {X, n, k, fit.wres, fit.wwt, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.wres, fit.wwt, fit.xtxi, NULL, fit.rinv, NULL};
   assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
   check_vec(gc->name, "vcov_HC0", V, k * k, TOL_ITER);
   assert_int_equal(vcov_hc(&vd, VCOV_HC1, V), GSL_SUCCESS);
@@ -168,7 +168,7 @@ static void run_glm_case_repeated(const struct glm_case *gc) {
   check_vec(gc->name, "fitted", fit.mu, n0, TOL_ITER);
   check_vec(gc->name, "fitted", fit.mu + (REP - 1) * n0, n0, TOL_ITER);
   double V[16];
-  struct vcov_data vd = {X, n, k, fit.wres, fit.wwt, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.wres, fit.wwt, fit.xtxi, NULL, fit.rinv, NULL};
   assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
   scaled_check(gc->name, "vcov_HC0", V, k * k, 1.0 / REP);
 
@@ -181,7 +181,7 @@ static void run_glm_case_repeated(const struct glm_case *gc) {
   assert_memory_equal(&again.deviance, &fit.deviance, sizeof fit.deviance);
   assert_memory_equal(&again.aic, &fit.aic, sizeof fit.aic);
   double V2[16];
-  struct vcov_data vd2 = {X, n, k, again.wres, again.wwt, again.xtxi, NULL, again.rinv};
+  struct vcov_data vd2 = {X, n, k, again.wres, again.wwt, again.xtxi, NULL, again.rinv, NULL};
   assert_int_equal(vcov_hc(&vd2, VCOV_HC0, V2), GSL_SUCCESS);
   assert_memory_equal(V2, V, k * k * sizeof *V);
   glm_fini(&again);

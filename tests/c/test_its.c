@@ -72,7 +72,7 @@ static void test_one_unit_hac_equals_newey_west(void **state) {
   struct linreg_fit lin;
   assert_int_equal(linreg_fit(d.X, d.n, d.k, d.y, NULL, 1, &lin), GSL_SUCCESS);
   double V[16];
-  struct vcov_data vd = {d.X, d.n, d.k, lin.resid, NULL, lin.xtxi, NULL, lin.rinv};
+  struct vcov_data vd = {d.X, d.n, d.k, lin.resid, NULL, lin.xtxi, NULL, lin.rinv, NULL};
   assert_int_equal(vcov_hac(&vd, 3, V), GSL_SUCCESS);
   for (int i = 0; i < 16; i++) assert_true(fabs(f.V[i] - V[i]) <= TOL * fabs(V[0]));
   linreg_fini(&lin);

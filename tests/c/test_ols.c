@@ -64,6 +64,53 @@ struct lm_case {
   int hiprec;     /* HC references in expected_hiprec.csv (ill-conditioned) */
 };
 
+/* The HC and cluster meats formed in the fit's own pass (linreg_fit_cols,
+ * the path of model.ols), turned into covariances by vcov_from_meat, held
+ * to the same R references and tolerances as vcov_hc and vcov_cluster;
+ * the fit itself is the same bytes as linreg_fit's. */
+static void check_meats_in_pass(const struct lm_case *lc, const struct ref_data *d, const double *X,
+                                size_t n, size_t k, const double *y, const double *w,
+                                const struct linreg_fit *ref) {
+  struct glm_col *cols = malloc(k * sizeof *cols);
+  double *M = malloc(k * k * sizeof *M), *V = malloc(k * k * sizeof *V);
+  assert_non_null(cols);
+  assert_non_null(M);
+  assert_non_null(V);
+  for (size_t j = 0; j < k; j++) cols[j] = (struct glm_col){X + j * n, NULL};
+  static const char *const hcname[] = {"vcov_HC0", "vcov_HC1", "vcov_HC2", "vcov_HC3"};
+  size_t G = 0, *ci = lc->cl != NULL ? cluster_index(ref_col(d, lc->cl), n, &G) : NULL;
+  for (int t = 0; t < 5; t++) {
+    if (t == 4 && ci == NULL) break;
+    struct linreg_meat mt = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, ci, NULL, NULL, 0, NULL, G, M, 0, 0};
+    struct linreg_fit fit;
+    assert_int_equal(linreg_fit_cols(cols, n, k, y, w, 1, 0, &mt, &fit), GSL_SUCCESS);
+    assert_true(mt.done);
+    assert_false(mt.bad);
+    assert_memory_equal(fit.coef, ref->coef, k * sizeof *fit.coef);
+    assert_memory_equal(fit.rinv, ref->rinv, k * k * sizeof *fit.rinv);
+    assert_memory_equal(fit.resid, ref->resid, n * sizeof *fit.resid);
+    struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv, NULL};
+    double dn = (double)n, dk = (double)k, dg = (double)G;
+    double f = t == 1 ? dn / (dn - dk) : t == 4 ? dg / (dg - 1) * ((dn - 1) / (dn - dk)) : 1;
+    assert_int_equal(vcov_from_meat(&vd, M, f, V), GSL_SUCCESS);
+    if (t == 4) {
+      check_vec(lc->name, "vcov_CR1", V, k * k, lc->tol);
+    } else if (lc->hiprec) {
+      double want[64];
+      assert_int_equal(ref_get(&HIPREC, lc->name, hcname[t], want, 64), k * k);
+      ref_check(hcname[t], V, want, k * k, TOL_CLOSED, 0.01 * ref_vmax(want, k * k));
+      check_vec(lc->name, hcname[t], V, k * k, TOL_R_SANDWICH);
+    } else {
+      check_vec(lc->name, hcname[t], V, k * k, lc->tol);
+    }
+    linreg_fini(&fit);
+  }
+  free(ci);
+  free(cols);
+  free(M);
+  free(V);
+}
+
 /* Fit one R reference model and compare every reported quantity. */
 static void run_lm_case(const struct lm_case *lc) {
   struct ref_data d = refcsv_data(lc->data);
@@ -91,7 +138,7 @@ static void run_lm_case(const struct lm_case *lc) {
   assert_non_null(V);
   linreg_leverage(X, n, k, w, fit.rinv, h);
   check_vec(lc->name, "hat", h, n, tol);
-  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, h, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, h, fit.rinv, NULL};
   assert_int_equal(vcov_classical(&vd, fit.sigma2, V), GSL_SUCCESS);
   check_vec(lc->name, "vcov_classical", V, k * k, tol);
   static const char *const hcname[] = {"vcov_HC0", "vcov_HC1", "vcov_HC2", "vcov_HC3"};
@@ -113,6 +160,7 @@ static void run_lm_case(const struct lm_case *lc) {
     check_vec(lc->name, "vcov_CR1", V, k * k, tol);
     free(ci);
   }
+  check_meats_in_pass(lc, &d, X, n, k, y, w, &fit);
   for (int l = 0; l < 2; l++)
     if (lc->nw[l] > 0) {
       char q[32];
@@ -167,7 +215,7 @@ static void run_lm_case_repeated(const struct lm_case *lc) {
   assert_int_equal(ref_get(&REF, lc->name, "vcov_classical", want, k * k), k * k);
   for (size_t i = 0; i < k * k; i++) V[i] = fit.xtxi[i] * REP * sigma * sigma;
   ref_check("xtxi REP sigma^2", V, want, k * k, tol, 0.01 * ref_vmax(want, k * k));
-  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv, NULL};
   assert_int_equal(vcov_hc(&vd, VCOV_HC0, V), GSL_SUCCESS);
   for (size_t i = 0; i < k * k; i++) V[i] *= REP;
   assert_int_equal(ref_get(lc->hiprec ? &HIPREC : &REF, lc->name, "vcov_HC0", want, k * k),
@@ -180,7 +228,7 @@ static void run_lm_case_repeated(const struct lm_case *lc) {
   assert_memory_equal(again.resid, fit.resid, n * sizeof *fit.resid);
   assert_memory_equal(&again.rss, &fit.rss, sizeof fit.rss);
   assert_memory_equal(&again.mss, &fit.mss, sizeof fit.mss);
-  struct vcov_data vd2 = {X, n, k, again.resid, w, again.xtxi, NULL, again.rinv};
+  struct vcov_data vd2 = {X, n, k, again.resid, w, again.xtxi, NULL, again.rinv, NULL};
   assert_int_equal(vcov_hc(&vd2, VCOV_HC0, want), GSL_SUCCESS);
   for (size_t i = 0; i < k * k; i++) want[i] *= REP;
   assert_memory_equal(want, V, k * k * sizeof *V);
@@ -193,6 +241,230 @@ static void run_lm_case_repeated(const struct lm_case *lc) {
   free(y);
   free(w);
   refcsv_data_free(&d);
+}
+
+/* ===== The columns in place =====
+ * model.ols reads a frame's own columns (float64, int64, and the
+ * intercept as the constant column) and forms the HC and cluster meats in
+ * the fit's last pass.  On synthetic data whose whole-number columns are
+ * held as int64, that path must give the same bytes as the fit of the n x k
+ * matrix of doubles holding the same values (the matrix path), for every
+ * meat, with and without weights, at sizes on either side of the chunk
+ * boundaries, with clusters of one member, on 1, 2 and 3 threads; and its
+ * covariances must agree with vcov_hc and vcov_cluster, which sum the
+ * same meats in a pass of their own on the raw columns: to 1e-8, relative
+ * to each element or 1e-8 of the largest.  The raw columns' condition
+ * number is about 5e5 here (a column of mean 1e6 and spread 2, beside the
+ * intercept), so the separate pass carries rounding of about cond eps ~
+ * 1e-10 (a difference of 1.2e-9 was seen); the pass of the fit sums on the
+ * centred columns and is the more accurate of the two. */
+#include "num/chunks.h"
+
+static uint64_t lcg(uint64_t *s) {
+  *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+  return *s >> 11;
+}
+
+static void fit_in_place_and_matrix(size_t n, int weighted, size_t threads) {
+  const size_t k = 5;   /* intercept, two int64 covariates, two float64 */
+  int64_t *i1 = malloc(n * sizeof *i1), *i2 = malloc(n * sizeof *i2);
+  double *f1 = malloc(n * sizeof *f1), *f2 = malloc(n * sizeof *f2), *y = malloc(n * sizeof *y);
+  double *w = weighted ? malloc(n * sizeof *w) : NULL, *X = malloc(n * k * sizeof *X);
+  size_t *cl = malloc(n * sizeof *cl);
+  int64_t *cl64 = malloc(n * sizeof *cl64);
+  assert_true(i1 && i2 && f1 && f2 && y && X && cl && cl64 && (w || !weighted));
+  uint64_t seed = 20261206 + n;
+  const size_t G = 40;
+  for (size_t i = 0; i < n; i++) {
+    i1[i] = (int64_t)(lcg(&seed) % 2);
+    i2[i] = (int64_t)(lcg(&seed) % 7) - 3 + 1000000;     /* a large mean: centring matters */
+    f1[i] = (double)(lcg(&seed) % 100000) / 1000.0;
+    f2[i] = (double)(lcg(&seed) % 1000) / 10.0 - 50;
+    double noise = (double)(lcg(&seed) % 100000) / 10000.0 - 5;
+    y[i] = 3 + 2 * (double)i1[i] - 0.5 * (double)i2[i] + 0.25 * f1[i] + f2[i] * f2[i] / 100 + noise;
+    if (w) w[i] = 0.5 + (double)(lcg(&seed) % 100) / 20.0;
+    /* clusters 0..G-1, and the last 3 rows each a cluster of one member */
+    cl[i] = i + 3 >= n ? G + (n - 1 - i) : (size_t)(lcg(&seed) % G);
+    cl64[i] = 1000 + (int64_t)cl[i];
+    X[i] = 1;
+    X[i + n] = (double)i1[i];
+    X[i + 2 * n] = (double)i2[i];
+    X[i + 3 * n] = f1[i];
+    X[i + 4 * n] = f2[i];
+  }
+  const struct glm_col in_place[5] = {{NULL, NULL}, {NULL, i1}, {NULL, i2}, {f1, NULL}, {f2, NULL}};
+  struct glm_col matrix[5];
+  for (size_t j = 0; j < k; j++) matrix[j] = (struct glm_col){X + j * n, NULL};
+  double M1[25], M2[25], V1[25], V2[25];
+  chunks_set_threads(threads);
+  for (int t = 0; t < 5; t++) {
+    struct linreg_meat m1 = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, cl, NULL, NULL, 0, NULL, G + 3, M1, 0, 0};
+    struct linreg_meat m2 = m1;
+    m2.M = M2;
+    struct linreg_fit a, b;
+    assert_int_equal(linreg_fit_cols(in_place, n, k, y, w, 1, 0, &m1, &a), GSL_SUCCESS);
+    assert_int_equal(linreg_fit_cols(matrix, n, k, y, w, 1, 0, &m2, &b), GSL_SUCCESS);
+    assert_true(m1.done && m2.done);
+    assert_memory_equal(a.coef, b.coef, k * sizeof *a.coef);
+    assert_memory_equal(a.rinv, b.rinv, k * k * sizeof *a.rinv);
+    assert_memory_equal(a.xtxi, b.xtxi, k * k * sizeof *a.xtxi);
+    assert_memory_equal(a.fitted, b.fitted, n * sizeof *a.fitted);
+    assert_memory_equal(a.resid, b.resid, n * sizeof *a.resid);
+    assert_memory_equal(&a.rss, &b.rss, sizeof a.rss);
+    assert_memory_equal(&a.mss, &b.mss, sizeof a.mss);
+    assert_memory_equal(M1, M2, k * k * sizeof *M1);
+    if (t == 4) {
+      /* the cluster column read in place (whole numbers 1000 + cluster,
+       * through a rank table) instead of the n cluster numbers */
+      struct linreg_meat m3 = m1;
+      size_t rank[G + 3];
+      for (size_t g = 0; g < G + 3; g++) rank[g] = g;
+      m3.cluster = NULL;
+      m3.cl_i64 = cl64;
+      m3.cl_lo = 1000;
+      m3.cl_rank = rank;
+      m3.M = M2;
+      struct linreg_fit c;
+      assert_int_equal(linreg_fit_cols(in_place, n, k, y, w, 1, 0, &m3, &c), GSL_SUCCESS);
+      assert_true(m3.done);
+      assert_memory_equal(M1, M2, k * k * sizeof *M1);
+      linreg_fini(&c);
+    }
+    /* the separate pass of vcov.c, on the matrix and on the columns in place */
+    struct vcov_data vd = {X, n, k, b.resid, w, b.xtxi, NULL, b.rinv, NULL};
+    struct vcov_data vc = {NULL, n, k, a.resid, w, a.xtxi, NULL, a.rinv, in_place};
+    double dn = (double)n, dk = (double)k, dg = (double)(G + 3);
+    double f = t == 1 ? dn / (dn - dk) : t == 4 ? dg / (dg - 1) * ((dn - 1) / (dn - dk)) : 1;
+    assert_int_equal(vcov_from_meat(&vd, M1, f, V1), GSL_SUCCESS);
+    double *h = NULL;
+    if (t == 2 || t == 3) {
+      h = malloc(n * sizeof *h);
+      assert_non_null(h);
+      linreg_leverage(X, n, k, w, b.rinv, h);
+      vd.hat = vc.hat = h;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      const struct vcov_data *vp = pass == 0 ? &vd : &vc;
+      if (t < 4) assert_int_equal(vcov_hc(vp, (enum vcov_hc)t, V2), GSL_SUCCESS);
+      else assert_int_equal(vcov_cluster(vp, cl, G + 3, 1, V2), GSL_SUCCESS);
+      ref_check(t < 4 ? "meat in the pass, HC" : "meat in the pass, CR1", V1, V2, k * k, 1e-8,
+                1e-8 * ref_vmax(V2, k * k));
+    }
+    free(h);
+    linreg_fini(&a);
+    linreg_fini(&b);
+  }
+  chunks_set_threads(0);
+  free(i1);
+  free(i2);
+  free(f1);
+  free(f2);
+  free(y);
+  free(w);
+  free(X);
+  free(cl);
+  free(cl64);
+}
+
+static void test_columns_in_place_same_bytes_as_matrix(void **s) {
+  (void)s;
+  /* one chunk; either side of two chunk boundaries (CHUNK_ROWS 32768) */
+  const size_t sizes[] = {1000, 2 * CHUNK_ROWS - 1, 2 * CHUNK_ROWS + 1, 3 * CHUNK_ROWS + 77};
+  for (size_t a = 0; a < sizeof sizes / sizeof sizes[0]; a++)
+    for (int weighted = 0; weighted < 2; weighted++) fit_in_place_and_matrix(sizes[a], weighted, 1);
+}
+
+/* The same bytes on 1, 2 and 3 threads (the chunks, not the threads, fix
+ * the order of every sum). */
+static void test_columns_in_place_same_bytes_on_any_threads(void **s) {
+  (void)s;
+  const size_t n = 3 * CHUNK_ROWS + 77, k = 5;
+  int64_t *i1 = malloc(n * sizeof *i1);
+  double *f1 = malloc(n * sizeof *f1), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
+  size_t *cl = malloc(n * sizeof *cl);
+  assert_true(i1 && f1 && y && w && cl);
+  uint64_t seed = 7;
+  for (size_t i = 0; i < n; i++) {
+    i1[i] = (int64_t)(lcg(&seed) % 5);
+    f1[i] = (double)(lcg(&seed) % 10000) / 100.0;
+    y[i] = (double)i1[i] + 0.1 * f1[i] + (double)(lcg(&seed) % 1000) / 100.0;
+    w[i] = 1 + (double)(lcg(&seed) % 10);
+    cl[i] = (size_t)(lcg(&seed) % 25);
+  }
+  const struct glm_col cols[3] = {{NULL, NULL}, {NULL, i1}, {f1, NULL}};
+  double M[3][9], coef[3][3], *resid[3];
+  for (int t = 0; t < 5; t++) {
+    for (size_t th = 1; th <= 3; th++) {
+      chunks_set_threads(th);
+      struct linreg_meat mt = {t < 4 ? LINREG_MEAT_HC : LINREG_MEAT_CLUSTER, t, cl, NULL, NULL, 0, NULL, 25,
+                                M[th - 1], 0, 0};
+      struct linreg_fit fit;
+      assert_int_equal(linreg_fit_cols(cols, n, 3, y, w, 1, 0, &mt, &fit), GSL_SUCCESS);
+      assert_true(mt.done);
+      memcpy(coef[th - 1], fit.coef, sizeof coef[0]);
+      resid[th - 1] = fit.resid;
+      fit.resid = NULL;
+      linreg_fini(&fit);
+    }
+    for (size_t th = 1; th < 3; th++) {
+      assert_memory_equal(M[th], M[0], sizeof M[0]);
+      assert_memory_equal(coef[th], coef[0], sizeof coef[0]);
+      assert_memory_equal(resid[th], resid[0], n * sizeof *resid[0]);
+    }
+    for (size_t th = 0; th < 3; th++) free(resid[th]);
+  }
+  chunks_set_threads(0);
+  (void)k;
+  free(i1);
+  free(f1);
+  free(y);
+  free(w);
+  free(cl);
+}
+
+/* Clusters whose chunk sums would pass LINREG_MEAT_MAX doubles: the fit
+ * leaves the meat to vcov_cluster (done 0) and is otherwise the same. */
+static void test_meat_in_pass_leaves_many_clusters_to_vcov(void **s) {
+  (void)s;
+  const size_t n = 1000, G = LINREG_MEAT_MAX / 2 + 1;
+  double x[1000], y[1000], M[4];
+  size_t cl[1000];
+  for (size_t i = 0; i < n; i++) {
+    x[i] = (double)(i % 13);
+    y[i] = (double)(i % 7) + 0.5 * x[i];
+    cl[i] = i * (G / n);
+  }
+  const struct glm_col cols[2] = {{NULL, NULL}, {x, NULL}};
+  struct linreg_meat mt = {LINREG_MEAT_CLUSTER, 0, cl, NULL, NULL, 0, NULL, G, M, 1, 0};
+  struct linreg_fit fit, ref;
+  assert_int_equal(linreg_fit_cols(cols, n, 2, y, NULL, 1, 0, &mt, &fit), GSL_SUCCESS);
+  assert_false(mt.done);
+  assert_int_equal(linreg_fit_cols(cols, n, 2, y, NULL, 1, 0, NULL, &ref), GSL_SUCCESS);
+  assert_memory_equal(fit.coef, ref.coef, 2 * sizeof *fit.coef);
+  assert_memory_equal(fit.resid, ref.resid, n * sizeof *fit.resid);
+  linreg_fini(&fit);
+  linreg_fini(&ref);
+}
+
+/* HC2/HC3 with a leverage of 1 (a column that is 1 in one row and 0
+ * elsewhere): the meat says so, as vcov_hc does. */
+static void test_meat_in_pass_refuses_leverage_one(void **s) {
+  (void)s;
+  const size_t n = 50;
+  double x[50], y[50], M[4];
+  for (size_t i = 0; i < n; i++) {
+    x[i] = i == 17;
+    y[i] = (double)(i % 7) + (i == 17 ? 5 : 0);
+  }
+  const struct glm_col cols[2] = {{NULL, NULL}, {x, NULL}};
+  for (int t = 2; t <= 3; t++) {
+    struct linreg_meat mt = {LINREG_MEAT_HC, t, NULL, NULL, NULL, 0, NULL, 0, M, 0, 0};
+    struct linreg_fit fit;
+    assert_int_equal(linreg_fit_cols(cols, n, 2, y, NULL, 1, 0, &mt, &fit), GSL_SUCCESS);
+    assert_true(mt.bad);
+    assert_false(mt.done);
+    linreg_fini(&fit);
+  }
 }
 
 static void test_ols_longley_matches_r(void **s) { (void)s; run_lm_case(&LM_CASES[0]); }
@@ -392,7 +664,7 @@ static void run_inference(const char *name, const char *data, const char *const 
   struct linreg_fit fit;
   assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "y"), w, 1, &fit), GSL_SUCCESS);
   double V[64], Vc[64], c[8], c0, want[6];
-  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv, NULL};
   vcov_classical(&vd, fit.sigma2, Vc);
   if (strcmp(vtype, "HC1") == 0) {
     assert_int_equal(vcov_hc(&vd, VCOV_HC1, V), GSL_SUCCESS);
@@ -440,7 +712,7 @@ static void test_longley_lincom_wald_predict_match_r(void **s) {
   struct linreg_fit fit;
   assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "employed"), NULL, 1, &fit), GSL_SUCCESS);
   double V[49], Vc[49], c[7], want[6];
-  struct vcov_data vd = {X, n, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv, NULL};
   vcov_hc(&vd, VCOV_HC1, V);
   vcov_classical(&vd, fit.sigma2, Vc);
   ref_get(&REF, "longley", "lincom_c", c, 7);
@@ -480,7 +752,7 @@ static void test_wls_wald_and_predict_match_r(void **s) {
   struct linreg_fit fit;
   assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "y"), w, 1, &fit), GSL_SUCCESS);
   double V[9], Vc[9], Rm[6], r[2], want[4];
-  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.resid, w, fit.xtxi, NULL, fit.rinv, NULL};
   vcov_hc(&vd, VCOV_HC1, V);
   vcov_classical(&vd, fit.sigma2, Vc);
   ref_get(&REF, "wls", "wald_R", Rm, 6);
@@ -508,7 +780,7 @@ static void test_tiny_predict_matches_r(void **s) {
   struct linreg_fit fit;
   assert_int_equal(linreg_fit(X, d.nrow, k, ref_col(&d, "y"), NULL, 1, &fit), GSL_SUCCESS);
   double Vc[9], X0[6] = {1, 1, 0, 2.5, 1, 3}, pf[2], ps[2];
-  struct vcov_data vd = {X, d.nrow, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, d.nrow, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv, NULL};
   vcov_classical(&vd, fit.sigma2, Vc);
   lintest_predict(fit.coef, Vc, k, X0, 2, pf, ps);
   check_vec("tiny", "predict_fit", pf, 2, TOL_CLOSED);
@@ -627,7 +899,7 @@ static void test_estimators_agree_in_limits(void **s) {
   double *X = ref_design(&d, 1, cols, 1, &k);
   struct linreg_fit fit;
   assert_int_equal(linreg_fit(X, n, k, ref_col(&d, "y"), NULL, 1, &fit), GSL_SUCCESS);
-  struct vcov_data vd = {X, n, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv};
+  struct vcov_data vd = {X, n, k, fit.resid, NULL, fit.xtxi, NULL, fit.rinv, NULL};
   double A[4], B[4], C[4];
   size_t ci[18];
   for (size_t i = 0; i < n; i++) ci[i] = i;
@@ -671,6 +943,10 @@ int main(void) {
       cmocka_unit_test(test_nist_longley_certified),
       cmocka_unit_test(test_nist_wampler_certified),
       cmocka_unit_test(test_estimators_agree_in_limits),
+      cmocka_unit_test(test_columns_in_place_same_bytes_as_matrix),
+      cmocka_unit_test(test_columns_in_place_same_bytes_on_any_threads),
+      cmocka_unit_test(test_meat_in_pass_refuses_leverage_one),
+      cmocka_unit_test(test_meat_in_pass_leaves_many_clusters_to_vcov),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   refcsv_free(&REF);

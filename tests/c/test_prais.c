@@ -112,7 +112,7 @@ static void test_prais_hc1(void **s) {
   fit_ts18(PRAIS_PW, 0, &fit);
   size_t n = fit.nt, k = fit.k;
   double V[4], M[4] = {0}, W[4];
-  struct vcov_data vd = {fit.Xs, n, k, fit.lin.resid, NULL, fit.lin.xtxi, NULL, fit.lin.rinv};
+  struct vcov_data vd = {fit.Xs, n, k, fit.lin.resid, NULL, fit.lin.xtxi, NULL, fit.lin.rinv, NULL};
   assert_int_equal(vcov_hc(&vd, VCOV_HC1, V), GSL_SUCCESS);
   for (size_t i = 0; i < n; i++)
     for (size_t a = 0; a < k; a++)

@@ -388,6 +388,113 @@ H.case("fit:dwtest and fit:bgtest refit the OLS fit's own rows", function()
   end
 end)
 
+-- model.ols reads the frame's columns in place (int64 and float64 storage,
+-- the intercept as the constant column) and forms the HC and cluster
+-- meats in the pass of the fit that writes the residuals
+-- (docs/methods/regression.md, "Columns in place").  Rows dropped for a
+-- missing value, and factor terms, must give exactly the numbers of the same
+-- design handed over without them: 70,001 rows (three row chunks), weights,
+-- and a cluster of one member.
+local function in_place_data(with_na)
+  local n, seed = 70001, 12345
+  local function rnd(m) seed = (seed * 1103515245 + 12345) % 2147483648; return (seed // 65536) % m end
+  local cols = { g = {}, x1 = {}, x2 = {}, y = {}, w = {}, cl = {} }
+  local NA = hframe.NA
+  for i = 1, n do
+    local g = rnd(5)
+    local x1, x2, u, w, cl = rnd(2), rnd(100000) / 1000, rnd(1000) / 100, 0.5 + rnd(20) / 4, rnd(30)
+    local miss = i % 997 == 5
+    if not miss or with_na then
+      local r = #cols.g + 1
+      cols.g[r] = string.char(97 + g)
+      cols.x1[r] = x1
+      cols.x2[r] = (miss and i % 3 == 0) and NA or x2
+      cols.y[r] = (miss and i % 3 == 1) and NA or (1 + 2 * x1 + 0.3 * x2 + g + u)
+      cols.w[r] = w
+      cols.cl[r] = (miss and i % 3 == 2) and NA or (i == n and 99 or cl)
+    end
+  end
+  local names = { "g", "x1", "x2", "y", "w", "cl" }
+  local columns = {}
+  for j, nm in ipairs(names) do columns[j] = cols[nm] end
+  return hframe.new{ names = names, columns = columns,
+    types = { g = "text", x1 = "int64", x2 = "float64", y = "float64", w = "float64", cl = "int64" } }
+end
+
+H.case("model.ols in place: rows dropped for missing values give the same bytes as the rows alone", function()
+  local full, complete = in_place_data(true), in_place_data(false)
+  for _, v in ipairs({ "classical", "HC0", "HC1", "HC2", "HC3", "CR1" }) do
+    local spec = { y = "y", x = { "x1", "x2" }, weights = "w", vcov = v, cluster = "cl" }
+    spec.data = full
+    local a = model.ols(spec)
+    spec.data = complete
+    local b = model.ols(spec)
+    H.ok(a.n_dropped > 0 and b.n_dropped == 0 and a.n == b.n, "rows dropped on one side only")
+    H.eq(a.coef, b.coef)
+    H.eq(a.vcov, b.vcov)
+    H.eq({ a.r2, a.sigma, a.loglik }, { b.r2, b.sigma, b.loglik })
+  end
+end)
+
+-- NaN and Inf stored as values (no missing mark): the fit finds them in its
+-- scan, and the rows are then taken as usual, dropping those rows
+H.case("model.ols in place: NaN and Inf values are dropped as when marked missing", function()
+  local x, y, w = {}, {}, {}
+  for i = 1, 40 do x[i], y[i], w[i] = i % 7, (i * 37) % 11 + 0.5 * (i % 7), 1 + i % 3 end
+  local function fr(xs, ys, ws)
+    return hframe.new{ names = { "x", "y", "w" }, columns = { xs, ys, ws } }
+  end
+  local xn, yn, wn = table.move(x, 1, 40, 1, {}), table.move(y, 1, 40, 1, {}), table.move(w, 1, 40, 1, {})
+  xn[5], yn[9], wn[30] = 0 / 0, math.huge, -math.huge
+  local xs, ys, ws = {}, {}, {}
+  for i = 1, 40 do
+    if i ~= 5 and i ~= 9 and i ~= 30 then xs[#xs + 1], ys[#ys + 1], ws[#ws + 1] = x[i], y[i], w[i] end
+  end
+  local a = model.ols{ data = fr(xn, yn, wn), y = "y", x = { "x" }, weights = "w", vcov = "HC1" }
+  local b = model.ols{ data = fr(xs, ys, ws), y = "y", x = { "x" }, weights = "w", vcov = "HC1" }
+  H.eq(a.n_dropped, 3)
+  H.eq(a.coef, b.coef)
+  H.eq(a.vcov, b.vcov)
+  -- a bad weight that is finite is still an error naming the row
+  wn = table.move(w, 1, 40, 1, {})
+  wn[12] = 0
+  H.raises("weights must be finite and > 0", model.ols, { data = fr(x, y, wn), y = "y", x = { "x" }, weights = "w" })
+end)
+
+H.case("model.ols in place: factor terms give the same bytes as their indicator columns", function()
+  local d = in_place_data(false)
+  local gcol = d:column("g")
+  local names, columns, x = {}, {}, { "x1", "x2" }
+  for _, nm in ipairs({ "x1", "x2", "y", "w", "cl" }) do
+    names[#names + 1] = nm
+    columns[#columns + 1] = d:column(nm)
+  end
+  for _, lv in ipairs({ "b", "c", "d", "e" }) do
+    local ind = {}
+    for i = 1, #gcol do ind[i] = gcol[i] == lv and 1 or 0 end
+    names[#names + 1], columns[#columns + 1], x[#x + 1] = "g_" .. lv, ind, "g_" .. lv
+  end
+  local types = { x1 = "int64", cl = "int64", g_b = "int64", g_c = "int64", g_d = "int64", g_e = "int64" }
+  local e = hframe.new{ names = names, columns = columns, types = types }
+  for _, v in ipairs({ "HC3", "CR1" }) do
+    local a = model.ols{ data = d, formula = "y ~ x1 + x2 + factor(g)", weights = "w", vcov = v, cluster = "cl" }
+    local b = model.ols{ data = e, y = "y", x = x, weights = "w", vcov = v, cluster = "cl" }
+    H.eq(#a.coef, 7)
+    H.eq(a.coef, b.coef)
+    H.eq(a.vcov, b.vcov)
+  end
+  -- a categorical cluster column (read in place through its codes) against
+  -- the same clusters as whole numbers
+  local gnum = {}
+  for i = 1, #gcol do gnum[i] = string.byte(gcol[i]) end
+  names[#names + 1], columns[#columns + 1], types.gnum = "gnum", gnum, "int64"
+  e = hframe.new{ names = names, columns = columns, types = types }
+  local a = model.ols{ data = d, y = "y", x = { "x1", "x2" }, vcov = "CR1", cluster = "g" }
+  local b = model.ols{ data = e, y = "y", x = { "x1", "x2" }, vcov = "CR1", cluster = "gnum" }
+  H.eq(a.n_clusters, 5)
+  H.eq(a.vcov, b.vcov)
+end)
+
 H.case("dwtest refuses weights and non-OLS fits", function()
   local w = load("wls")
   local fit = model.ols{ data = w, y = "y", x = { "x1" }, weights = "w" }
