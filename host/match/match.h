@@ -14,8 +14,9 @@
  * (xcol: the frame's own float64 or int64 columns, no copy); beyond them a
  * Mahalanobis match holds about 4 + 4 + 1 + 4 x (rank) bytes a control (row
  * index, treated index, live flag, single-precision tree coordinates) and
- * 12 bytes a row of result (weights, subclass); row indices are 32-bit, so
- * n must stay below 2^32 - 1.  docs/methods/matching.md has the
+ * 12 bytes a row of result (weights, subclass), and each treated unit's
+ * list of candidates, 12 x (2 ratio + 2) bytes (match_nn.c); row indices
+ * are 32-bit, so n must stay below 2^32 - 1.  docs/methods/matching.md has the
  * definitions and where they differ from MatchIt (ties under rounding). */
 #ifndef CSC_MATCH_H
 #define CSC_MATCH_H

@@ -55,16 +55,15 @@ double match_maha_d2(const struct match_maha *m, size_t a, size_t b, double *wor
 struct match_kd_node {
   uint32_t lo, hi;   /* points at positions lo..hi-1 */
   uint32_t kids;     /* the two children are kids and kids + 1 (0: a leaf) */
-  uint32_t live;     /* live points below */
+  uint32_t live;     /* live points below (never fewer: match_kd_kill) */
 };
 
 struct match_kd {
-  size_t dim, m, nnode, capnode;
+  size_t dim, m, nnode;
   float *zc;               /* m x dim: the points' coordinates in leaf order */
   uint32_t *pt;            /* m: the points' rows in leaf order */
   unsigned char *alive;    /* m, by position: KD_LIVE, and KD_SAME when the
                               point's covariates equal the previous position's */
-  struct match_kd_node *node; /* while building */
   unsigned char *rec;      /* once built: each node followed by its box (2 * dim
                               floats: lower bounds, then upper bounds), stride
                               bytes apart, so a search reads one cache line
@@ -74,6 +73,12 @@ struct match_kd {
                               double coordinates against the exact distance */
   double fslack;           /* bound on ||z - (float)z|| over the points
                               (INFINITY: no pruning at all) */
+  size_t pending;          /* points switched off since the live counts
+                              were last brought up to date */
+  /* Optional, set by the caller after building: asks for the data that the
+   * exact distance to row `row` reads (a hint, no effect on results). */
+  void (*prefetch)(const void *pctx, size_t row);
+  const void *pctx;
 };
 
 #define KD_LIVE 1u
@@ -99,8 +104,15 @@ void match_kd_free(struct match_kd *kd);
  * is the same and its row higher.  This keeps the work per search bounded
  * when many controls are exact duplicates (discrete data at scale). */
 typedef int (*match_kd_same)(const void *ctx, size_t row_a, size_t row_b);
-void match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx);
-/* Switch the point at position pos off. */
+/* On threads (same must be safe to call from several); returns 0 or
+ * GSL_ENOMEM. */
+int match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx);
+/* Switch the point at position pos off.  It is skipped at once; the nodes'
+ * live counts (which only let a search skip emptied subtrees) are brought
+ * up to date in one bottom-up pass once m / 16 + 64 points have been
+ * switched off since the last, so a switch costs O(1) amortised instead of
+ * a walk from the root (a cache miss a level at national scale), and the
+ * counts never undercount. */
 void match_kd_kill(struct match_kd *kd, size_t pos);
 /* Up to k live points accepted by filter nearest to row t (tree
  * coordinates zt, dim doubles), ascending in (distance, row), as positions

@@ -13,19 +13,20 @@
  * splits permute them with the rows, so a leaf is scanned from contiguous
  * memory and no double-precision copy of all rows exists); rows and node
  * fields are 32-bit; a node's two children are allocated side by side, each
- * node with its box in one record, and a point is switched off by walking
- * down from the root, so there are no parent links or per-point leaf
- * pointers.  About 4 (row) + 1 (flags) + 4 x dim (coordinates) bytes a
- * control, and 2-4 bytes a control for the nodes.  The single-precision
- * rounding is bounded (kd->fslack) and every pruning test is widened by it.
+ * node with its box in one record; a used point is switched off by its flag
+ * and the nodes' live counts are brought up to date in bulk, so there are
+ * no parent links or per-point leaf pointers.  About 4 (row) + 1 (flags) +
+ * 4 x dim (coordinates) bytes a control, and 2-4 bytes a control for the
+ * nodes.  The single-precision rounding is bounded (kd->fslack) and every
+ * pruning test is widened by it.
  *
- * Linear work per level: a split costs one three-way partition around the
+ * Linear work per level: a split costs one Hoare partition around the
  * median of a small sample (the exact median only when the sample misleads),
- * and the tight boxes are computed once, bottom up, after the splits.
- * Within a leaf, points with equal covariates sit together, lowest row
- * first, and a search skips the rest of such a run once one has lost, so
- * exact duplicates (many at scale on discrete data) cost one distance each.
- * Pure C, no Lua. */
+ * and the tight boxes are computed once, bottom up, after the splits; the
+ * subtrees below the third level are built on threads.  Within a leaf,
+ * points with equal covariates sit together, lowest row first, and a search
+ * skips the rest of such a run once one has lost, so exact duplicates (many
+ * at scale on discrete data) cost one distance each.  Pure C, no Lua. */
 #include "match_int.h"
 
 #include <math.h>
@@ -33,6 +34,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include "data/chunks.h"
 #include "data/mem.h"
 
 /* Points a leaf may hold (more only when they are all equal).  Larger leaves
@@ -71,10 +73,37 @@ static void swap_pt(struct match_kd *kd, size_t i, size_t j) {
   kd->pt[i] = kd->pt[j];
   kd->pt[j] = t;
   float *a = kd->zc + i * kd->dim, *b = kd->zc + j * kd->dim;
+  if (kd->dim == 2) {   /* the common case (two covariates): one 8-byte move each */
+    uint64_t u, v;
+    memcpy(&u, a, sizeof u);
+    memcpy(&v, b, sizeof v);
+    memcpy(a, &v, sizeof v);
+    memcpy(b, &u, sizeof u);
+    return;
+  }
   for (size_t d = 0; d < kd->dim; d++) {
     float v = a[d];
     a[d] = b[d];
     b[d] = v;
+  }
+}
+
+/* Hoare's partition of positions lo..hi-1 on coordinate a around pivot (a
+ * value held by one of them): returns s with every point before s at most
+ * pivot and every point from s on at least pivot.  Points equal to the
+ * pivot stop both scans and are swapped, so they end up spread over both
+ * sides and a run of equal coordinates (discrete covariates) still splits
+ * near its middle; about a quarter of the points move, against one swap a
+ * point for a three-way partition. */
+static size_t partition2(struct match_kd *kd, size_t lo, size_t hi, size_t a, float pivot) {
+  const size_t dim = kd->dim;
+  const float *z = kd->zc + a;
+  ptrdiff_t i = (ptrdiff_t)lo - 1, j = (ptrdiff_t)hi;
+  for (;;) {
+    do i++; while (z[(size_t)i * dim] < pivot);
+    do j--; while (z[(size_t)j * dim] > pivot);
+    if (i >= j) return (size_t)j + 1;
+    swap_pt(kd, (size_t)i, (size_t)j);
   }
 }
 
@@ -141,29 +170,52 @@ static ptrdiff_t split_axis(const struct match_kd *kd, size_t lo, size_t hi) {
   return best;
 }
 
-static int new_pair(struct match_kd *kd, size_t *k) {
-  if (kd->nnode + 2 > kd->capnode) {
-    size_t cap = kd->capnode + kd->capnode / 2 + 2;
-    struct match_kd_node *nn = realloc(kd->node, cap * sizeof *nn);
+/* The nodes of a tree, or of one subtree while it is built. */
+struct kd_nodes {
+  struct match_kd_node *node;
+  size_t nnode, capnode;
+};
+
+static int new_pair(struct kd_nodes *b, size_t *k) {
+  if (b->nnode + 2 > b->capnode) {
+    size_t cap = b->capnode + b->capnode / 2 + 2;
+    struct match_kd_node *nn = realloc(b->node, cap * sizeof *nn);
     if (nn == NULL) return GSL_ENOMEM;
-    kd->node = nn;
-    kd->capnode = cap;
+    b->node = nn;
+    b->capnode = cap;
   }
-  *k = kd->nnode;
-  kd->nnode += 2;
+  *k = b->nnode;
+  b->nnode += 2;
   return GSL_SUCCESS;
 }
 
-/* Split node me at (about) the median of its widest coordinate, and its
- * children in turn.  Children are allocated as a pair, so a node's two
- * children sit side by side, after their parent.  A split keeps at least an
- * eighth of the points on each side (else the exact median is taken), so
- * the depth stays logarithmic. */
-static int build(struct match_kd *kd, size_t me) {
-  size_t lo = kd->node[me].lo, hi = kd->node[me].hi;
-  if (hi - lo <= KD_LEAF || kd->dim == 0) return GSL_SUCCESS;
+/* Subtrees built on threads: in a tree of KD_TASK_MIN points or more, the
+ * top KD_TASK_DEPTH levels are split a level at a time (the splits of a
+ * level on threads), and the nodes below are built as separate tasks (on
+ * disjoint ranges of positions, each into its own nodes), then joined in
+ * task order.  The cut depends on the points only, so the tree is the same
+ * for any number of threads. */
+#define KD_TASK_DEPTH 3
+#define KD_TASK_MAX (1u << KD_TASK_DEPTH)
+#define KD_TASK_MIN 65536
+
+struct kd_task {
+  struct match_kd *kd;
+  const struct kd_nodes *top;
+  size_t me, base;       /* the subtree's root among the top nodes; its other
+                            nodes become base, base + 1, ... */
+  struct kd_nodes b;
+  int st;
+};
+
+/* Where to split positions lo..hi-1: at (about) the median of their widest
+ * coordinate, keeping at least an eighth of the points on each side (else
+ * the exact median is taken), so the depth stays logarithmic.  Returns 0
+ * for a leaf (few points, or all equal). */
+static int choose_split(struct match_kd *kd, size_t lo, size_t hi, size_t *split) {
+  if (hi - lo <= KD_LEAF || kd->dim == 0) return 0;
   ptrdiff_t ax = split_axis(kd, lo, hi);
-  if (ax < 0) return GSL_SUCCESS;   /* all points equal: a leaf, however many */
+  if (ax < 0) return 0;   /* all points equal: a leaf, however many */
   size_t a = (size_t)ax, mid = lo + (hi - lo) / 2, cnt = hi - lo < KD_SAMPLE ? hi - lo : KD_SAMPLE;
   float v[KD_SAMPLE];
   for (size_t i = 0; i < cnt; i++) {
@@ -172,39 +224,123 @@ static int build(struct match_kd *kd, size_t me) {
     for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
     v[j] = x;
   }
-  size_t lt, gt, split;
-  partition3(kd, lo, hi, a, v[cnt / 2], &lt, &gt);
-  split = mid < lt ? lt : mid > gt ? gt : mid;
-  if (split - lo < (hi - lo) / 8 || hi - split < (hi - lo) / 8) {
+  *split = partition2(kd, lo, hi, a, v[cnt / 2]);
+  if (*split - lo < (hi - lo) / 8 || hi - *split < (hi - lo) / 8) {
     select_mid(kd, lo, hi, mid, a);
-    split = mid;
+    *split = mid;
   }
-  size_t k;
-  if (new_pair(kd, &k) != GSL_SUCCESS) return GSL_ENOMEM;
-  kd->node[me].kids = (uint32_t)k;
-  kd->node[k] = (struct match_kd_node){(uint32_t)lo, (uint32_t)split, 0, (uint32_t)(split - lo)};
-  kd->node[k + 1] = (struct match_kd_node){(uint32_t)split, (uint32_t)hi, 0, (uint32_t)(hi - split)};
-  int st = build(kd, k);
-  return st != GSL_SUCCESS ? st : build(kd, k + 1);
+  return 1;
 }
 
-/* Tight boxes, children before parents (a child's index is above its
- * parent's): a leaf's over its points, a parent's the union of its two. */
-static void set_boxes(struct match_kd *kd) {
-  const size_t dim = kd->dim;
-  for (size_t i = kd->nnode; i-- > 0;) {
-    const struct match_kd_node *nd = nd_at(kd, i);
-    if (nd->kids == 0) {
-      leaf_box(kd, i);
-      continue;
+/* Give node me of b the children lo..split-1 and split..hi-1, allocated as
+ * a pair, so a node's two children sit side by side, after their parent. */
+static int add_kids(struct kd_nodes *b, size_t me, size_t split, size_t *k) {
+  size_t lo = b->node[me].lo, hi = b->node[me].hi;
+  if (new_pair(b, k) != GSL_SUCCESS) return GSL_ENOMEM;
+  b->node[me].kids = (uint32_t)*k;
+  b->node[*k] = (struct match_kd_node){(uint32_t)lo, (uint32_t)split, 0, (uint32_t)(split - lo)};
+  b->node[*k + 1] = (struct match_kd_node){(uint32_t)split, (uint32_t)hi, 0, (uint32_t)(hi - split)};
+  return GSL_SUCCESS;
+}
+
+/* Node me of b and everything below it, depth first. */
+static int build(struct match_kd *kd, struct kd_nodes *b, size_t me) {
+  size_t split, k;
+  if (!choose_split(kd, b->node[me].lo, b->node[me].hi, &split)) return GSL_SUCCESS;
+  if (add_kids(b, me, split, &k) != GSL_SUCCESS) return GSL_ENOMEM;
+  int st = build(kd, b, k);
+  return st != GSL_SUCCESS ? st : build(kd, b, k + 1);
+}
+
+/* The top KD_TASK_DEPTH levels breadth first, the splits of a level on
+ * threads (their ranges are disjoint), the nodes numbered in level order;
+ * the nodes left at the last level with more than a leaf's points become
+ * tasks. */
+struct kd_split_job {
+  struct match_kd *kd;
+  size_t lo, hi, split;
+  int cut;
+};
+
+static int split_run(void *arg) {
+  struct kd_split_job *j = arg;
+  j->cut = choose_split(j->kd, j->lo, j->hi, &j->split);
+  return 0;
+}
+
+static int build_top(struct match_kd *kd, struct kd_nodes *top, struct kd_task *tasks,
+                     size_t *ntask) {
+  size_t level[KD_TASK_MAX], nlev = 1;
+  level[0] = 0;
+  for (unsigned depth = 0; depth < KD_TASK_DEPTH && nlev > 0; depth++) {
+    struct kd_split_job jobs[KD_TASK_MAX / 2];
+    for (size_t j = 0; j < nlev; j++)
+      jobs[j] = (struct kd_split_job){kd, top->node[level[j]].lo, top->node[level[j]].hi, 0, 0};
+    chunks_run(split_run, jobs, sizeof *jobs, nlev);
+    size_t next[KD_TASK_MAX], nnext = 0, k;
+    for (size_t j = 0; j < nlev; j++) {
+      if (!jobs[j].cut) continue;
+      if (add_kids(top, level[j], jobs[j].split, &k) != GSL_SUCCESS) return GSL_ENOMEM;
+      next[nnext++] = k;
+      next[nnext++] = k + 1;
     }
-    float *b = node_box(kd, i);
-    const float *l = node_box(kd, nd->kids), *r = node_box(kd, nd->kids + 1u);
-    for (size_t a = 0; a < dim; a++) {
-      b[a] = l[a] < r[a] ? l[a] : r[a];
-      b[dim + a] = l[dim + a] > r[dim + a] ? l[dim + a] : r[dim + a];
-    }
+    memcpy(level, next, nnext * sizeof *level);
+    nlev = nnext;
   }
+  for (size_t j = 0; j < nlev; j++)
+    if (top->node[level[j]].hi - top->node[level[j]].lo > KD_LEAF)
+      tasks[(*ntask)++] = (struct kd_task){kd, top, level[j], 0, {NULL, 0, 0}, GSL_ENOMEM};
+  return GSL_SUCCESS;
+}
+
+/* One root over positions lo..hi-1; room for about (hi - lo) / (3/4
+ * KD_LEAF) leaves, twice as many nodes (grown if needed). */
+static int nodes_init(struct kd_nodes *b, size_t lo, size_t hi) {
+  b->capnode = 2 * ((hi - lo) / (KD_LEAF / 2) + 1);
+  b->node = malloc(b->capnode * sizeof *b->node);
+  if (b->node == NULL) return GSL_ENOMEM;
+  b->nnode = 1;
+  b->node[0] = (struct match_kd_node){(uint32_t)lo, (uint32_t)hi, 0, (uint32_t)(hi - lo)};
+  return GSL_SUCCESS;
+}
+
+static int task_build(void *arg) {
+  struct kd_task *t = arg;
+  const struct match_kd_node *r = &t->top->node[t->me];
+  t->st = nodes_init(&t->b, r->lo, r->hi);
+  if (t->st == GSL_SUCCESS) t->st = build(t->kd, &t->b, 0);
+  return 0;
+}
+
+/* The tight box of node i, over its points (a leaf) or its two children's. */
+static void set_box(struct match_kd *kd, size_t i) {
+  const size_t dim = kd->dim;
+  const struct match_kd_node *nd = nd_at(kd, i);
+  if (nd->kids == 0) {
+    leaf_box(kd, i);
+    return;
+  }
+  float *b = node_box(kd, i);
+  const float *l = node_box(kd, nd->kids), *r = node_box(kd, nd->kids + 1u);
+  for (size_t a = 0; a < dim; a++) {
+    b[a] = l[a] < r[a] ? l[a] : r[a];
+    b[dim + a] = l[dim + a] > r[dim + a] ? l[dim + a] : r[dim + a];
+  }
+}
+
+static void order_leaf(struct match_kd *kd, size_t i);
+
+/* A task's subtree once joined: boxes bottom up (a child's index is above
+ * its parent's), each leaf in order. */
+static int task_finish(void *arg) {
+  struct kd_task *t = arg;
+  for (size_t i = t->base + t->b.nnode - 1; i-- > t->base;) {
+    set_box(t->kd, i);
+    order_leaf(t->kd, i);
+  }
+  set_box(t->kd, t->me);
+  order_leaf(t->kd, t->me);
+  return 0;
 }
 
 static int cmp_u32(const void *a, const void *b) {
@@ -220,27 +356,112 @@ static int pt_before(const struct match_kd *kd, size_t i, size_t j) {
   return kd->pt[i] < kd->pt[j];
 }
 
-/* Each leaf in (coordinates, row) order: insertion sort of its few points;
- * a leaf of equal points (which may be large) only by row. */
-static void order_leaves(struct match_kd *kd) {
-  for (size_t i = 0; i < kd->nnode; i++) {
-    const struct match_kd_node *nd = nd_at(kd, i);
-    if (nd->kids != 0) continue;
-    if (nd->hi - nd->lo > KD_LEAF) {
-      qsort(kd->pt + nd->lo, nd->hi - nd->lo, sizeof *kd->pt, cmp_u32);
-      continue;
+/* Order-preserving bits of a single-precision coordinate, and back. */
+static uint32_t fbits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+static float bitsf(uint32_t u) {
+  u = (u & 0x80000000u) ? (u & 0x7fffffffu) : ~u;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+/* Each leaf in (coordinates, row) order, so that points whose coordinates
+ * have the same bits sit together, lowest row first (a leaf of equal
+ * points, which may be large, only by row).  With one or two coordinates a
+ * point's coordinates become one integer key and a leaf is sorted by
+ * insertion on (key, row) in registers; beyond, by swaps. */
+static void order_leaf(struct match_kd *kd, size_t i) {
+  const size_t dim = kd->dim;
+  const struct match_kd_node *nd = nd_at(kd, i);
+  if (nd->kids != 0) return;
+  size_t lo = nd->lo, n = nd->hi - nd->lo;
+  if (n > KD_LEAF || dim == 0) {
+    qsort(kd->pt + lo, n, sizeof *kd->pt, cmp_u32);
+    return;
+  }
+  if (dim > 2) {
+    for (size_t p = lo + 1; p < lo + n; p++)
+      for (size_t q = p; q > lo && pt_before(kd, q, q - 1); q--) swap_pt(kd, q, q - 1);
+    return;
+  }
+  uint64_t key[KD_LEAF];
+  uint32_t row[KD_LEAF];
+  for (size_t p = 0; p < n; p++) {
+    const float *z = kd->zc + (lo + p) * dim;
+    uint64_t k = fbits(z[0]);
+    key[p] = dim == 2 ? k << 32 | fbits(z[1]) : k;
+    row[p] = kd->pt[lo + p];
+    size_t q = p;
+    for (; q > 0 && (key[q - 1] > key[p] || (key[q - 1] == key[p] && row[q - 1] > row[p])); q--);
+    if (q == p) continue;
+    uint64_t kk = key[p];
+    uint32_t rr = row[p];
+    memmove(key + q + 1, key + q, (p - q) * sizeof *key);
+    memmove(row + q + 1, row + q, (p - q) * sizeof *row);
+    key[q] = kk;
+    row[q] = rr;
+  }
+  for (size_t p = 0; p < n; p++) {
+    float *z = kd->zc + (lo + p) * dim;
+    kd->pt[lo + p] = row[p];
+    if (dim == 2) {
+      z[0] = bitsf((uint32_t)(key[p] >> 32));
+      z[1] = bitsf((uint32_t)key[p]);
+    } else {
+      z[0] = bitsf((uint32_t)key[p]);
     }
-    for (size_t p = nd->lo + 1; p < nd->hi; p++)
-      for (size_t q = p; q > nd->lo && pt_before(kd, q, q - 1); q--) swap_pt(kd, q, q - 1);
   }
 }
 
-void match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx) {
-  const size_t dim = kd->dim;
-  for (size_t p = 1; p < kd->m; p++)
-    if (memcmp(kd->zc + p * dim, kd->zc + (p - 1) * dim, dim * sizeof *kd->zc) == 0 &&
-        same(ctx, kd->pt[p - 1], kd->pt[p]))
+/* Positions lo..hi-1 (from 1) of match_kd_mark_same: first the points whose
+ * coordinates equal the previous point's (one pass over the coordinates),
+ * then the check of their rows, which reads the caller's data at scattered
+ * rows: those a few positions ahead are asked for early. */
+struct kd_same_job {
+  struct match_kd *kd;
+  match_kd_same same;
+  const void *ctx;
+  size_t lo, hi;
+};
+
+static int same_run(void *arg) {
+  const struct kd_same_job *j = arg;
+  struct match_kd *kd = j->kd;
+  const size_t dim = kd->dim, ahead = 16;
+  for (size_t p = j->lo; p < j->hi; p++)
+    if (memcmp(kd->zc + p * dim, kd->zc + (p - 1) * dim, dim * sizeof *kd->zc) == 0)
       kd->alive[p] |= KD_SAME;
+  for (size_t p = j->lo; p < j->hi; p++) {
+    size_t f = p + ahead;
+    if (kd->prefetch && f < j->hi && (kd->alive[f] & KD_SAME)) {
+      kd->prefetch(kd->pctx, kd->pt[f - 1]);
+      kd->prefetch(kd->pctx, kd->pt[f]);
+    }
+    if ((kd->alive[p] & KD_SAME) && !j->same(j->ctx, kd->pt[p - 1], kd->pt[p]))
+      kd->alive[p] &= (unsigned char)~KD_SAME;
+  }
+  return 0;
+}
+
+/* On threads, over fixed ranges of positions (each point's flag depends
+ * on it and the point before only). */
+#define KD_SAME_CHUNK 65536
+int match_kd_mark_same(struct match_kd *kd, match_kd_same same, const void *ctx) {
+  if (kd->m < 2) return GSL_SUCCESS;
+  size_t nj = (kd->m - 1 + KD_SAME_CHUNK - 1) / KD_SAME_CHUNK;
+  struct kd_same_job *jobs = malloc(nj * sizeof *jobs);
+  if (jobs == NULL) return GSL_ENOMEM;
+  for (size_t j = 0; j < nj; j++) {
+    size_t lo = 1 + j * KD_SAME_CHUNK, hi = lo + KD_SAME_CHUNK;
+    jobs[j] = (struct kd_same_job){kd, same, ctx, lo, hi < kd->m ? hi : kd->m};
+  }
+  chunks_run(same_run, jobs, sizeof *jobs, nj);
+  free(jobs);
+  return GSL_SUCCESS;
 }
 
 int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, size_t m,
@@ -253,51 +474,80 @@ int match_kd_build(struct match_kd *kd, size_t dim, uint32_t *rows, float *zc, s
   kd->margin = margin;
   kd->fslack = fslack;
   if (m == 0) return GSL_SUCCESS;
-  /* About m / (3/4 KD_LEAF) leaves, twice as many nodes; grown if needed. */
-  kd->capnode = 2 * (m / (KD_LEAF / 2) + 1);
-  kd->alive = malloc(m);
-  kd->node = malloc(kd->capnode * sizeof *kd->node);
-  if (!kd->alive || !kd->node) {
-    match_kd_free(kd);
-    return GSL_ENOMEM;
-  }
+  struct kd_nodes top = {NULL, 0, 0};
+  struct kd_task tasks[KD_TASK_MAX];
+  size_t ntask = 0;
+  kd->alive = mem_alloc_large(m);
+  int st = GSL_ENOMEM;
+  if (!kd->alive || nodes_init(&top, 0, m) != GSL_SUCCESS) goto fail;
   memset(kd->alive, KD_LIVE, m);
-  kd->nnode = 1;
-  kd->node[0] = (struct match_kd_node){0, (uint32_t)m, 0, (uint32_t)m};
-  if (build(kd, 0) != GSL_SUCCESS) {
-    match_kd_free(kd);
-    return GSL_ENOMEM;
+  st = m >= KD_TASK_MIN ? build_top(kd, &top, tasks, &ntask) : build(kd, &top, 0);
+  if (st != GSL_SUCCESS) goto fail;
+  chunks_run(task_build, tasks, sizeof *tasks, ntask);
+  kd->nnode = top.nnode;
+  for (size_t t = 0; t < ntask; t++) {
+    if (tasks[t].st != GSL_SUCCESS) st = tasks[t].st;
+    tasks[t].base = kd->nnode;
+    kd->nnode += tasks[t].b.nnode - 1;
   }
-  /* Nodes and boxes side by side, in one block aligned to cache lines. */
+  if (st != GSL_SUCCESS) goto fail;
+  /* Nodes and boxes side by side, in one block aligned to cache lines: the
+   * top nodes, then each task's nodes but its root (which keeps its place
+   * among the top nodes), their children renumbered. */
   kd->stride = sizeof(struct match_kd_node) + 2 * dim * sizeof(float);
   size_t bytes = (kd->nnode * kd->stride + 63) / 64 * 64;
   kd->rec = aligned_alloc(64, bytes);
-  if (kd->rec == NULL) {
-    match_kd_free(kd);
-    return GSL_ENOMEM;
+  st = GSL_ENOMEM;
+  if (kd->rec == NULL) goto fail;
+  mem_advise_large(kd->rec, bytes);
+  for (size_t i = 0; i < top.nnode; i++) *nd_at(kd, i) = top.node[i];
+  for (size_t t = 0; t < ntask; t++) {
+    const struct kd_task *tk = &tasks[t];
+    for (size_t j = 0; j < tk->b.nnode; j++) {
+      struct match_kd_node nd = tk->b.node[j];
+      if (nd.kids) nd.kids = (uint32_t)(tk->base + nd.kids - 1);
+      *nd_at(kd, j ? tk->base + j - 1 : tk->me) = nd;
+    }
   }
-  for (size_t i = 0; i < kd->nnode; i++) *nd_at(kd, i) = kd->node[i];
-  free(kd->node);
-  kd->node = NULL;
-  set_boxes(kd);
-  order_leaves(kd);
-  return GSL_SUCCESS;
+  chunks_run(task_finish, tasks, sizeof *tasks, ntask);
+  for (size_t i = top.nnode; i-- > 0;) {
+    int done = 0;
+    for (size_t t = 0; t < ntask; t++) done |= tasks[t].me == i;
+    if (done) continue;
+    set_box(kd, i);
+    order_leaf(kd, i);
+  }
+  st = GSL_SUCCESS;
+fail:
+  free(top.node);
+  for (size_t t = 0; t < ntask; t++) free(tasks[t].b.node);
+  if (st != GSL_SUCCESS) match_kd_free(kd);
+  return st;
 }
 
 void match_kd_free(struct match_kd *kd) {
-  MEM_RELEASE(kd, kd->pt, kd->zc, kd->alive, kd->node, kd->rec);
+  MEM_RELEASE(kd, kd->pt, kd->zc, kd->alive, kd->rec);
+}
+
+/* Live counts of every node from the points' flags: a leaf's by counting,
+ * a parent's as the sum of its two (children have higher indices). */
+static void recount(struct match_kd *kd) {
+  for (size_t i = kd->nnode; i-- > 0;) {
+    struct match_kd_node *nd = nd_at(kd, i);
+    uint32_t live = 0;
+    if (nd->kids == 0)
+      for (size_t p = nd->lo; p < nd->hi; p++) live += kd->alive[p] & KD_LIVE;
+    else
+      live = nd_at(kd, nd->kids)->live + nd_at(kd, nd->kids + 1u)->live;
+    nd->live = live;
+  }
+  kd->pending = 0;
 }
 
 void match_kd_kill(struct match_kd *kd, size_t pos) {
   if (!(kd->alive[pos] & KD_LIVE)) return;
   kd->alive[pos] &= (unsigned char)~KD_LIVE;
-  size_t i = 0;
-  for (;;) {
-    struct match_kd_node *nd = nd_at(kd, i);
-    nd->live--;
-    if (nd->kids == 0) return;
-    i = pos < nd_at(kd, nd->kids)->hi ? nd->kids : nd->kids + 1u;
-  }
+  if (++kd->pending > kd->m / 16 + 64) recount(kd);
 }
 
 /* ===== search ===== */
@@ -380,6 +630,22 @@ static void visit(struct knn *q, size_t i, double lb) {
   if (nd->kids == 0) {
     const size_t dim = kd->dim;
     const double *zt = q->zt;
+    if (kd->prefetch) {
+      /* The caller's exact distance reads each candidate's own data, at
+       * rows scattered over memory: ask for all of the leaf's likely
+       * candidates first, so that their fetches overlap.  (Only a hint:
+       * the scoring below decides.) */
+      for (size_t p = nd->lo; p < nd->hi; p++) {
+        if (!(kd->alive[p] & KD_LIVE)) continue;
+        const float *z = kd->zc + p * dim;
+        double s = 0;
+        for (size_t a = 0; a < dim; a++) {
+          double d = (double)z[a] - zt[a];
+          s += d * d;
+        }
+        if (s <= q->lim) kd->prefetch(kd->pctx, kd->pt[p]);
+      }
+    }
     int worse = 0;   /* the last point scored of this run of equal covariates lost */
     for (size_t p = nd->lo; p < nd->hi; p++) {
       unsigned char f = kd->alive[p];

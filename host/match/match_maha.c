@@ -27,38 +27,42 @@
 void match_maha_fini(struct match_maha *m) { MEM_RELEASE(m, m->x, m->c, m->mean, m->T); }
 
 /* Pooled within-group covariance of the standardised kept columns over rows
- * not discarded, into S (p x p). */
+ * not discarded, into S (p x p).  One pass over the rows for the group
+ * means of every column and one for every product: each sum still adds
+ * its terms in row order, so the result is the same bytes as a pass per
+ * column and per pair, for a pass over the data instead of p(p+1)/2.
+ * work holds p (p + 3) / 2 doubles. */
 static void pooled_cov(const struct match_maha *m, const struct match_spec *s, const double *sd,
-                       double *gmean, double *S) {
+                       double *gmean, double *S, double *work) {
   size_t p = m->p, n = s->n;
   size_t cnt[2] = {0, 0};
+  double *d = work, *acc = work + p;   /* p values of a row; p (p + 1) / 2 sums */
   for (size_t j = 0; j < 2 * p; j++) gmean[j] = 0;
   for (size_t i = 0; i < n; i++)
     if (!(s->discarded && s->discarded[i])) cnt[s->treat[i] ? 1 : 0]++;
   /* Two-pass group means of the standardised values (as R's mean). */
-  for (size_t j = 0; j < p; j++) {
-    const struct match_col *x = &m->x[j];
-    for (size_t i = 0; i < n; i++)
-      if (!(s->discarded && s->discarded[i]))
-        gmean[2 * j + (s->treat[i] ? 1 : 0)] += (match_col_get(x, i) - m->mean[j]) / sd[j];
+  for (size_t i = 0; i < n; i++) {
+    if (s->discarded && s->discarded[i]) continue;
+    int g = s->treat[i] ? 1 : 0;
+    for (size_t j = 0; j < p; j++)
+      gmean[2 * j + g] += (match_col_get(&m->x[j], i) - m->mean[j]) / sd[j];
+  }
+  for (size_t j = 0; j < p; j++)
     for (int g = 0; g < 2; g++)
       if (cnt[g] > 0) gmean[2 * j + g] /= (double)cnt[g];
-  }
   size_t ngroups = (cnt[0] > 0) + (cnt[1] > 0), nn = cnt[0] + cnt[1];
   double den = (double)nn - (double)ngroups;
-  for (size_t a = 0; a < p; a++)
-    for (size_t b = 0; b <= a; b++) {
-      const struct match_col *xa = &m->x[a], *xb = &m->x[b];
-      double acc = 0;
-      for (size_t i = 0; i < n; i++) {
-        if (s->discarded && s->discarded[i]) continue;
-        int g = s->treat[i] ? 1 : 0;
-        double da = (match_col_get(xa, i) - m->mean[a]) / sd[a] - gmean[2 * a + g];
-        double db = (match_col_get(xb, i) - m->mean[b]) / sd[b] - gmean[2 * b + g];
-        acc += da * db;
-      }
-      S[a * p + b] = S[b * p + a] = acc / den;
-    }
+  for (size_t k = 0; k < p * (p + 1) / 2; k++) acc[k] = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s->discarded && s->discarded[i]) continue;
+    int g = s->treat[i] ? 1 : 0;
+    for (size_t j = 0; j < p; j++)
+      d[j] = (match_col_get(&m->x[j], i) - m->mean[j]) / sd[j] - gmean[2 * j + g];
+    for (size_t a = 0, k = 0; a < p; a++)
+      for (size_t b = 0; b <= a; b++) acc[k++] += d[a] * d[b];
+  }
+  for (size_t a = 0, k = 0; a < p; a++)
+    for (size_t b = 0; b <= a; b++, k++) S[a * p + b] = S[b * p + a] = acc[k] / den;
 }
 
 int match_maha_init(struct match_maha *m, const struct match_spec *s, char *err, size_t errlen) {
@@ -122,14 +126,14 @@ int match_maha_init(struct match_maha *m, const struct match_spec *s, char *err,
     m->r = 0;
     return GSL_SUCCESS;
   }
-  double *S = malloc((p * p + 2 * p) * sizeof *S);
+  double *S = malloc((p * p + 2 * p + p * (p + 3) / 2) * sizeof *S);
   gsl_matrix *A = gsl_matrix_alloc(p, p), *V = gsl_matrix_alloc(p, p);
   gsl_vector *ev = gsl_vector_alloc(p);
   gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(p);
   m->T = malloc(p * p * sizeof *m->T);
   int st = GSL_ENOMEM;
   if (!S || !A || !V || !ev || !ws || !m->T) goto done;
-  pooled_cov(m, s, sd, S + p * p, S);
+  pooled_cov(m, s, sd, S + p * p, S, S + p * p + 2 * p);
   for (size_t a = 0; a < p; a++)
     for (size_t b = 0; b < p; b++) gsl_matrix_set(A, a, b, S[a * p + b]);
   /* Eigenvalues give det(S) and, when needed, the generalised inverse. */

@@ -18,6 +18,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "data/chunks.h"
 #include "num/glm.h"
 #include "match/match.h"
 #include "match/match_int.h"
@@ -701,6 +702,73 @@ static void test_kd_compact_equals_brute_force(void **state) {
   free(ex);
 }
 
+/* A tree of more than KD_TASK_MIN (65,536) controls, built as subtrees on
+ * threads, with treated units' candidate lists searched on threads
+ * (match_nn.c): the matched sets equal the plain scan, and the sets,
+ * distances and weights are the same bytes on 1, 2 and 3 threads.  Values
+ * on a coarse grid give many exact and mirror-image ties and many treated
+ * units competing for the same controls (lists used up and refilled). */
+static void test_kd_large_threads(void **state) {
+  (void)state;
+  size_t n = 70000, p = 2;
+  double *X = malloc(n * p * sizeof *X);
+  unsigned char *tr = malloc(n);
+  assert_true(X && tr);
+  uint32_t lcg = 4242;
+  for (size_t i = 0; i < n; i++) {
+    lcg = 1664525u * lcg + 1013904223u;
+    X[i] = (double)((lcg >> 8) % 400) / 10.0;
+    lcg = 1664525u * lcg + 1013904223u;
+    X[n + i] = (double)((lcg >> 8) % 250);
+    lcg = 1664525u * lcg + 1013904223u;
+    /* treated cluster in one corner, where they run through their lists */
+    tr[i] = (lcg >> 16) % 300 == 0 || (X[i] < 3 && X[n + i] < 20 && (lcg >> 16) % 2 == 0);
+  }
+  for (int repl = 0; repl < 2; repl++) {
+    struct match_spec s;
+    memset(&s, 0, sizeof s);
+    s.n = n;
+    s.treat = tr;
+    s.X = X;
+    s.p = p;
+    s.ratio = 2;
+    s.replace = repl;
+    s.order = MATCH_DATA;
+    struct match_result r[3];
+    char err[128];
+    for (size_t th = 1; th <= 3; th++) {
+      chunks_set_threads(th);
+      assert_int_equal(match_nearest(&s, &r[th - 1], err, sizeof err), GSL_SUCCESS);
+    }
+    chunks_set_threads(0);
+    size_t n1 = r[0].n1, K = s.ratio;
+    assert_true(n1 > 300);
+    for (size_t th = 1; th < 3; th++) {
+      assert_memory_equal(r[th].mm, r[0].mm, n1 * K * sizeof *r[0].mm);
+      assert_memory_equal(r[th].dist, r[0].dist, n1 * K * sizeof *r[0].dist);
+      assert_memory_equal(r[th].weights, r[0].weights, n * sizeof *r[0].weights);
+    }
+    size_t *mm = malloc(n1 * K * sizeof *mm);
+    assert_non_null(mm);
+    brute_maha(&s, r[0].treated, n1, mm);
+    for (size_t i = 0; i < n1; i++) {
+      size_t *g = r[0].mm + K * i, *w = mm + K * i;
+      if (repl) {
+        qsort(g, K, sizeof *g, cmp_sz);
+        qsort(w, K, sizeof *w, cmp_sz);
+      }
+      for (size_t j = 0; j < K; j++)
+        if (g[j] != w[j])
+          fail_msg("replace %d: treated row %zu slot %zu: tree %zu, scan %zu", repl,
+                   r[0].treated[i], j, g[j], w[j]);
+    }
+    free(mm);
+    for (int th = 0; th < 3; th++) match_result_fini(&r[th]);
+  }
+  free(X);
+  free(tr);
+}
+
 /* nn_matchC on the score, plainly: rounds, a scan of every control, the
  * smallest |score difference| with ties to the lowest row. */
 static void brute_score(const struct match_spec *s, const size_t *ord, size_t n1, double cal,
@@ -909,6 +977,7 @@ int main(void) {
   struct CMUnitTest more[] = {
       cmocka_unit_test(test_kd_equals_brute_force),
       cmocka_unit_test(test_kd_compact_equals_brute_force),
+      cmocka_unit_test(test_kd_large_threads),
       cmocka_unit_test(test_score_equals_brute_force),
       cmocka_unit_test(test_score_tie_lower_row),
       cmocka_unit_test(test_maha_mirror_tie_lower_row),
