@@ -6,97 +6,11 @@
 -- Stata's itsamatch, 2002 to 2019 with 2018 left out, a dummy for the 2014
 -- change of definition, Newey-West lags 0 and 2, and the impact in 2019.
 --
--- The authority panel is SYNTHETIC (data/nwd_leaving_care/gen.lua): the
--- LG Inform / LAIT series of 2002-2019 are not in the shared data.  It was
--- calibrated so that this analysis gives the published impact and 95%
--- confidence interval, and designed so that the itsamatch-style selection
--- picks the report's comparison sets (the generator keeps the first seed
--- whose panel does).  The p-values are not calibrated: they follow from the
--- calibrated estimate and interval and the residual degrees of freedom.  The
--- logit run is not tuned.  The real 2021-2025 care leaver figures for these
--- authorities are shown as context.
+-- The authority panel is SYNTHETIC (data_note below says how it was made);
+-- recipes/nwd_leaving_care_lait.lua runs the same analysis on the real
+-- LAIT series of 2015-2019.
 
 local sign = require("csc.util").sign   -- 1, -1 or 0: the direction of a change
-
--- Real 2021-2025 figures for North Yorkshire, the comparison authorities
--- and England, from the shared statistics (context, not part of the rerun).
-local CONTEXT = { accommodation = { "accommodation", "Accommodation considered suitable" },
-  eet = { "activity", "Total in education, employment or training" } }
-local CONTEXT_UNITS = "815, 925, 860, 384, 383, 392, 928, 940, 941"
-
-local function context(ctx)
-  if ctx.data.accommodation == nil or ctx.data.activity == nil then
-    ctx:section("Context: care leavers in 2021 to 2025 (real statistics)", "Skipped: the shared public "
-      .. "statistics (../shared/data/ees/) were not found beside the project.")
-    return
-  end
-  local parts = {}
-  for _, m in ipairs({ "accommodation", "eet" }) do
-    parts[#parts + 1] = ctx.data[CONTEXT[m][1]]:filter(string.format('care_leaver_age == "19 to 21 years" and '
-      .. 'breakdown == "%s" and (geographic_level == "National" or (geographic_level == "Local authority" and '
-      .. 'old_la_code in {%s}))', CONTEXT[m][2], CONTEXT_UNITS))
-      :mutate("measure", string.format('"%s"', m))
-      :mutate("authority", 'if_else(geographic_level == "National", "England", la_name)')
-      :select({ "measure", "authority", "old_la_code", "time_period", "care_leaver_percent" })
-  end
-  local t = require("csc.frame").bind_rows({ parts[1], parts[2] })
-    :pivot_wider({ id = { "measure", "authority", "old_la_code" }, names_from = "time_period",
-      values_from = "care_leaver_percent" })
-  ctx:table("context_2021_2025", t, {
-    caption = "Context (real statistics, not part of the rerun): % of care leavers aged 19-21 in suitable "
-      .. "accommodation (accommodation) and in education, employment or training (eet), North Yorkshire, the "
-      .. "comparison authorities and England, 2020/21 to 2024/25 (years ending March)",
-    digits = 0,
-    note = "DfE, Children looked after in England (care leavers' accommodation and activity), from "
-      .. "../shared/data/ees/. Missing: suppressed (c) or not applicable (z): Northamptonshire (928) was "
-      .. "replaced by North Northamptonshire (940) and West Northamptonshire (941) in April 2021. These "
-      .. "figures follow the definition in use since 2014 and come after the evaluation; they cannot "
-      .. "extend the synthetic series." })
-end
-
--- The same comparative ITS on the real LAIT series, 2015-2019 (the years
--- LAIT has; the report used 2002-2019): North Yorkshire against the report's
--- comparison sets, 2018 left out, no definition change inside the window.
-local REAL = {
-  { name = "accommodation", lait = "CareLeaverAcc", lag = 0, comparators = { 925, 860, 384 } },
-  { name = "eet", lait = "CareLeaverEET", lag = 2, comparators = { 383, 925, 392, 928, 860, 384 } },
-}
-
-local function real_run(ctx)
-  if ctx.data.lait == nil then
-    ctx:section("Real statistics: the same analysis on LAIT, 2015 to 2019", "Skipped: the LAIT file "
-      .. "(../shared/data/lait/) was not found beside the project.")
-    return
-  end
-  local its = require("csc.its")
-  local rows = {}
-  for _, o in ipairs(REAL) do
-    local codes = { 815, table.unpack(o.comparators) }
-    local codes_text = {}
-    for i, c in ipairs(codes) do codes_text[i] = tostring(c) end
-    local f = ctx.data.lait:filter(string.format('measure_short == "%s" and year >= 2015 and year <= 2019 and '
-      .. 'la_number in {%s}', o.lait, table.concat(codes_text, ", "))):mutate("pct", "to_number(value)")
-    local P = its.panel({ data = f, unit = "la_number", time = "year", value = "pct", name = "area_name" })
-    local r = P:cits({ treated = 815, comparators = o.comparators, interruption = 2019, exclude = { 2018 }, lag = o.lag })
-    local m = r.impact
-    local synth = ctx:get(o.name .. ".impact")
-    ctx:estimate({ label = "real." .. o.name .. ".impact", value = m.estimate, se = m.std_error, p = m.p_value,
-      ci = { m.conf_low, m.conf_high }, df = m.df, n = r.n, unit = "percentage points", group = "real_lait",
-      method = string.format("CITS on LAIT %s, 2015-2017 against 2019, Newey-West lag %d", o.lait, o.lag) })
-    rows[#rows + 1] = { o.name, o.lait, #o.comparators, r.n, m.estimate, m.conf_low, m.conf_high, m.p_value,
-      synth and synth.value or NA }
-  end
-  ctx:table("real_lait_2015_2019", { columns = { "outcome", "lait_measure", "comparators", "observations", "impact",
-    "conf_low", "conf_high", "p_value", "synthetic_panel_impact" }, rows = rows }, {
-    caption = "Real statistics: the same comparative ITS on DfE's LAIT series, 2014/15 to 2018/19 (2017/18 left "
-      .. "out), beside the synthetic-panel rerun's impact", digits = 2,
-    note = "LAIT (../shared/data/lait/) has these measures from 2014/15 only, so the pre-period is three years "
-      .. "(2014/15 to 2016/17) instead of the report's sixteen (2001/02 to 2016/17), and 2014's change of "
-      .. "definition falls before it. With so few years the trends are barely estimated and the interval is "
-      .. "wide; this is what the public statistics can say, not a replication of Table 5." })
-  ctx:warn("The real-data run (LAIT, 2015 to 2019) has a pre-period of three years against the report's sixteen; "
-    .. "its impacts are shown beside the synthetic-panel rerun and are not compared with Table 5.")
-end
 
 return {
   title = "No Wrong Door, Leaving Care: comparative interrupted time series of care leavers in suitable accommodation and in EET",
@@ -109,12 +23,6 @@ return {
 
   inputs = {
     panel = { dataset = "nwd_leaving_care_panel" },
-    accommodation = { dataset = "care_leavers_accommodation", optional = true },
-    lait = { dataset = "lait_key_measures", optional = true,
-      description = "DfE Local Authority Interactive Tool: care leavers aged 19-21 in suitable accommodation and "
-        .. "in EET, every authority, 2015-2025 (the real-data run, 2015-2019)",
-      columns = { "measure_short", "year", "la_number", "area_name", "value" } },
-    activity = { dataset = "care_leavers_activity", optional = true },
   },
 
   data_note = "The 2002-2019 authority panel is synthetic. The authorities, regions, years, the 2014 change of "
@@ -126,7 +34,8 @@ return {
     .. "keeps the first seed whose panel makes the itsamatch-style selection pick the report's sets. The "
     .. "p-values are not calibrated (they follow from the calibrated estimate and interval and the residual "
     .. "degrees of freedom) and the logit run is not tuned. With the real series: `csceval run recipes/nwd_leaving_care.lua "
-    .. "--data panel=PATH`. The 2021-2025 figures at the end are real and are context only.",
+    .. "--data panel=PATH`. The same analysis on the real LAIT series of 2015-2019, and the real "
+    .. "2021-2025 figures as context, are recipes/nwd_leaving_care_lait.lua.",
 
   design = {
     type = "cits",
@@ -179,8 +88,6 @@ return {
       .. "(p = %.3f). One post year is fragile, as the report says.", a.value, a.p, e.value, e.p)
     ctx:warn("The panel is synthetic and was calibrated to Table 5's impacts and confidence intervals: "
       .. "reproducing them here shows the analysis runs as the report's did, not that the estimates are right.")
-    real_run(ctx)
-    context(ctx)
   end,
 
   published = {
@@ -234,7 +141,5 @@ return {
     "The outcome covers care leavers aged 19-21 only, while Leaving Care served ages 17-25; the analysis is "
       .. "intention-to-treat at authority level.",
     "North Yorkshire's statistical neighbours are taken from the April 2021 groupings; the report used LAIT's 2019 list.",
-    "The real-data run uses LAIT's 2015-2019 series (three pre-years, not sixteen): it shows what the public "
-      .. "statistics say, with wide intervals, and is not a replication of Table 5.",
   },
 }

@@ -29,7 +29,7 @@ struct frame *lframe_check(lua_State *L, int arg) {
 static int frame_gc(lua_State *L);
 
 struct frame *lframe_fill(lua_State *L, struct frame **slot, struct frame *f) {
-  if (!f) luaL_error(L, "not enough memory for the new frame");
+  if (!f) lh_nomem(L, "the new frame");
   return *slot = f;
 }
 
@@ -219,7 +219,7 @@ static int frame_take_rows(lua_State *L) {
   size_t *idx = check_rows(L, 2, f->nrow, &m);
   struct frame **slot = lframe_newbox(L);
   *slot = frame_take(f, idx, m);
-  if (!*slot) return luaL_error(L, "not enough memory to copy %d rows", (int)m);
+  if (!*slot) return lh_error(L, "analysis:memory", "not enough memory to copy %d rows", (int)m);
   return 1;
 }
 
@@ -233,7 +233,7 @@ static int frame_head(lua_State *L) {
   for (size_t i = 0; i < m; i++) idx[i] = i;
   struct frame **slot = lframe_newbox(L);
   *slot = frame_take(f, idx, m);
-  if (!*slot) return luaL_error(L, "not enough memory");
+  if (!*slot) return lh_nomem(L, NULL);
   return 1;
 }
 
@@ -251,7 +251,7 @@ static int frame_uncount_rows(lua_State *L) {
   if (!*slot) {
     if (bad != SIZE_MAX)
       return lh_error(L, "data", "uncount: column \"%s\", row %d: %s", c->name, (int)(bad + 1), why);
-    return lh_error(L, strcmp(why, "not enough memory") ? "data" : "internal", "uncount: column \"%s\": %s",
+    return lh_error(L, strcmp(why, "not enough memory") ? "data" : "analysis:memory", "uncount: column \"%s\": %s",
                     c->name, why);
   }
   return 1;
@@ -291,7 +291,7 @@ static void fill_from_lua(lua_State *L, struct frame_col *c, int arr, size_t n) 
   for (size_t i = 0; i < n; i++) {
     lua_geti(L, arr, (lua_Integer)i + 1);
     if (is_na(L, -1)) {
-      if (frame_col_set_na(c, i, NA_NA) != 0) luaL_error(L, "not enough memory");
+      if (frame_col_set_na(c, i, NA_NA) != 0) lh_nomem(L, NULL);
       if (c->type == FRAME_F64) c->v.f64[i] = NAN;
       else if (c->type == FRAME_I64) c->v.i64[i] = 0;
       else if (c->type == FRAME_BOOL) c->v.b[i] = 0;
@@ -329,7 +329,7 @@ static void fill_from_lua(lua_State *L, struct frame_col *c, int arr, size_t n) 
       if (t != LUA_TSTRING && t != LUA_TNUMBER) goto bad;
       const char *s = lua_tolstring(L, -1, &len);
       int32_t code = frame_dict_intern(c->dict, s, len);
-      if (code < 0) luaL_error(L, "not enough memory");
+      if (code < 0) lh_nomem(L, NULL);
       c->v.cat[i] = code;
       break;
     }
@@ -362,7 +362,7 @@ static int frame_new_lua(lua_State *L) {
     return luaL_error(L, "frame.new: %d names but %d columns", (int)ncol, (int)luaL_len(L, icols));
   struct frame **slot = lframe_newbox(L);
   *slot = frame_new();
-  if (!*slot) return luaL_error(L, "not enough memory");
+  if (!*slot) return lh_nomem(L, NULL);
   size_t nrow = 0;
   for (size_t j = 1; j <= ncol; j++) {
     lua_geti(L, inames, (lua_Integer)j);
@@ -388,7 +388,7 @@ static int frame_new_lua(lua_State *L) {
     struct frame_col *c = frame_col_new(name, t, n, NULL);
     if (!c || frame_col_resize(c, n) != 0) {
       frame_col_free(c);
-      return luaL_error(L, "not enough memory");
+      return lh_nomem(L, NULL);
     }
     if (frame_add(*slot, c) != 0) {
       frame_col_free(c);

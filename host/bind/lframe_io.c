@@ -122,9 +122,9 @@ static int frame_describe(lua_State *L) {
   void **buf = lh_newmem(L);   /* frees the text if pushing it raises */
   size_t len = 0;
   FILE *mem = open_memstream((char **)buf, &len);
-  if (!mem) return luaL_error(L, "not enough memory");
+  if (!mem) return lh_nomem(L, NULL);
   describe_frame(mem, f, label);
-  if (fclose(mem) != 0) return luaL_error(L, "not enough memory");
+  if (fclose(mem) != 0) return lh_nomem(L, NULL);
   lua_pushlstring(L, *buf, len);
   lh_freemem(buf);
   return 1;

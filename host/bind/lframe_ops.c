@@ -7,6 +7,7 @@
 #include <lauxlib.h>
 
 #include "data/expr.h"
+#include "data/framesel.h"
 #include "lframe.h"
 #include "lframe_int.h"
 #include "lhelp.h"
@@ -40,20 +41,22 @@ static struct expr *compile_or_raise(lua_State *L, const struct frame *f, const 
   return b->e;
 }
 
-/* Lua: f:filter(expr) -> rows where expr is true (missing counts as false) */
+/* Lua: f:filter(expr) -> rows where expr is true (missing counts as false).
+ * The rows are chosen and gathered chunk by chunk on all cores
+ * (expr_select, frame_take_sel); nothing between them can raise, so the
+ * selection is freed before any error is. */
 static int frame_filter(lua_State *L) {
   const struct frame *f = lframe_check(L, 1);
   const char *src = luaL_checkstring(L, 2);
   struct expr *e = compile_or_raise(L, f, src);
   char err[512];
-  size_t m = 0;
-  void **idx = lh_newmem(L);   /* frees the row list if a later step raises */
-  *idx = expr_filter(e, f, &m, err, sizeof err);
-  if (!*idx) return luaL_error(L, "in filter \"%s\": %s", src, err);
   struct frame **slot = lframe_newbox(L);
-  *slot = frame_take(f, *idx, m);
-  lh_freemem(idx);
-  if (!*slot) return luaL_error(L, "not enough memory");
+  struct frame_sel sel;
+  if (expr_select(e, f, &sel, err, sizeof err) != 0)
+    return luaL_error(L, "in filter \"%s\": %s", src, err);
+  *slot = frame_take_sel(f, &sel);
+  frame_sel_free(&sel);
+  if (!*slot) return lh_nomem(L, NULL);
   return 1;
 }
 
@@ -67,7 +70,7 @@ static int frame_mutate(lua_State *L) {
   char err[512];
   struct frame **slot = lframe_newbox(L);
   *slot = frame_take(f, NULL, f->nrow);
-  if (!*slot) return luaL_error(L, "not enough memory");
+  if (!*slot) return lh_nomem(L, NULL);
   struct frame_col *c = expr_eval(e, f, name, err, sizeof err);
   if (!c) return luaL_error(L, "in derived column \"%s\" = %s: %s", name, src, err);
   struct frame *o = *slot;
@@ -77,7 +80,7 @@ static int frame_mutate(lua_State *L) {
     o->col[j] = c;
   } else if (frame_add(o, c) != 0) {
     frame_col_free(c);
-    return luaL_error(L, "not enough memory");
+    return lh_nomem(L, NULL);
   }
   return 1;
 }

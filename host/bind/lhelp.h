@@ -136,4 +136,15 @@ static inline int lh_error(lua_State *L, const char *kind, const char *fmt, ...)
   return lua_error(L);
 }
 
+/* Raise "<what>: not enough memory" ("not enough memory" when what is NULL).
+ * One rule for every layer, as docs/cli.md's exit-code table gives it to
+ * users: running out of memory is an analysis error (exit 4), with the
+ * reason "memory"; Lua's own out-of-memory under --memory is exit 4 too
+ * (csc.cli adds the hint to raise the cap).  Free C memory first.
+ * [-0, +0, v] */
+static inline int lh_nomem(lua_State *L, const char *what) {
+  if (what) return lh_error(L, "analysis:memory", "%s: not enough memory", what);
+  return lh_error(L, "analysis:memory", "not enough memory");
+}
+
 #endif

@@ -101,7 +101,7 @@ static int match_nearest_lua(lua_State *L) {
   size_t N = f->nrow, m;
   void **kbox = lh_newmem(L);
   size_t *keep = *kbox = malloc((N ? N : 1) * sizeof *keep);
-  if (keep == NULL) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (keep == NULL) return lh_nomem(L, fn);
   m = frame_complete_rows(all, ntot + 1, N, keep);
   if (m == N) {   /* every row is complete: no index array (LM_ROW) */
     lh_freemem(kbox);
@@ -200,7 +200,7 @@ static int match_nearest_lua(lua_State *L) {
   struct match_result *r = new_resbox(L);
   char err[512];
   int st = match_nearest(&s, r, err, sizeof err);
-  if (st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (st == GSL_ENOMEM) return lh_nomem(L, fn);
   if (st != GSL_SUCCESS) return lh_error(L, "analysis", "%s: %s", fn, err);
 
   /* info */
@@ -272,13 +272,13 @@ static int match_nearest_lua(lua_State *L) {
     pcol[c] = frame_col_new(pn[c], FRAME_I64, np, NULL);
     if (!pcol[c] || frame_col_resize(pcol[c], np) != 0 || frame_add(pf, pcol[c]) != 0) {
       frame_col_free(pcol[c]);
-      return lh_error(L, "internal", "not enough memory");
+      return lh_nomem(L, NULL);
     }
   }
   pcol[4] = frame_col_new("distance", FRAME_F64, np, NULL);
   if (!pcol[4] || frame_col_resize(pcol[4], np) != 0 || frame_add(pf, pcol[4]) != 0) {
     frame_col_free(pcol[4]);
-    return lh_error(L, "internal", "not enough memory");
+    return lh_nomem(L, NULL);
   }
   pf->nrow = np;
   size_t q = 0;
@@ -291,7 +291,7 @@ static int match_nearest_lua(lua_State *L) {
       pcol[1]->v.i64[q] = (int64_t)(atc ? a : b);
       pcol[2]->v.i64[q] = (int64_t)k + 1;
       if (r->subclass) pcol[3]->v.i64[q] = (int64_t)r->subclass[r->treated[i]];
-      else if (frame_col_set_na(pcol[3], q, NA_CALC) != 0) return lh_error(L, "internal", "not enough memory");
+      else if (frame_col_set_na(pcol[3], q, NA_CALC) != 0) return lh_nomem(L, NULL);
       pcol[4]->v.f64[q] = r->dist[i * K + k];
       q++;
     }

@@ -62,7 +62,7 @@ unsigned char *lm_treat(lua_State *L, const struct frame_col *c, const size_t *k
     }
   } else {
     double *v = malloc((m ? m : 1) * sizeof *v);
-    if (v == NULL) lh_error(L, "internal", "not enough memory");
+    if (v == NULL) lh_nomem(L, NULL);
     frame_col_gatherd(c, keep, m, v);
     for (size_t j = 0; j < m; j++) {
       if ((v[j] != 0 && v[j] != 1) && bad == m) bad = j;
@@ -234,7 +234,7 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     int all = m == n;   /* every row kept (keep[j] == j): no fill */
     if (col == NULL || frame_col_resize(col, n) != 0) {
       frame_col_free(col);
-      lh_error(L, "internal", "not enough memory");
+      lh_nomem(L, NULL);
     }
     int bad = 0;
     if (nc->f64 && all) {
@@ -270,7 +270,7 @@ void lm_push_frame_with(lua_State *L, const struct frame *f, const size_t *keep,
     }
     if (bad || frame_add(o, col) != 0) {
       frame_col_free(col);
-      lh_error(L, "internal", "not enough memory");
+      lh_nomem(L, NULL);
     }
   }
 }

@@ -94,7 +94,7 @@ static int match_ipw_lua(lua_State *L) {
   struct ipw_result *r = new_ipwbox(L);
   char err[512];
   int st = ipw_weights(ps, treat, m, &o, r, err, sizeof err);
-  if (st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (st == GSL_ENOMEM) return lh_nomem(L, fn);
   if (st != GSL_SUCCESS) return lh_error(L, "analysis", "%s: %s", fn, err);
 
   lua_createtable(L, 0, 16);
@@ -132,7 +132,7 @@ static int match_ipw_lua(lua_State *L) {
     hc[c] = frame_col_new(hn[c], c == 2 || c == 3 ? FRAME_I64 : FRAME_F64, B, NULL);
     if (!hc[c] || frame_col_resize(hc[c], B) != 0 || frame_add(hf, hc[c]) != 0) {
       frame_col_free(hc[c]);
-      return lh_error(L, "internal", "not enough memory");
+      return lh_nomem(L, NULL);
     }
   }
   hf->nrow = B;
@@ -294,7 +294,7 @@ static int match_balance_lua(lua_State *L) {
   lua_createtable(L, (int)ncov, 0);
   for (size_t c = 0; c < ncov; c++) {
     struct balance_stat b = task[c].b;
-    if (task[c].st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+    if (task[c].st == GSL_ENOMEM) return lh_nomem(L, fn);
     if (task[c].st != GSL_SUCCESS)
       return lh_error(L, "analysis", "%s: covariate '%s': %s", fn, cov[c], task[c].err);
     lua_createtable(L, 0, 20);
@@ -387,7 +387,7 @@ static int match_effect_lua(lua_State *L) {
   struct effect_result r;
   char err[512];
   int st = effect_estimate(&s, &r, err, sizeof err);
-  if (st == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (st == GSL_ENOMEM) return lh_nomem(L, fn);
   if (st == GSL_ESING) {
     size_t b = r.bad_col;
     if (b == 1) return lh_error(L, "analysis", "%s: the treatment is collinear with the intercept in the rows used", fn);

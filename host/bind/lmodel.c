@@ -209,15 +209,14 @@ static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t
   if (rank != NULL) return dense_ids(L, c, keep, n, rank, lo);
   size_t *id = lh_scratch(L, n * sizeof *id);
   double *v = malloc((n + 1) * sizeof *v);
-  if (v == NULL) luaL_error(L, "not enough memory");
+  if (v == NULL) lh_nomem(L, NULL);
   for (size_t i = 0; i < n; i++)
     v[i] = c->type == FRAME_CAT ? (double)c->v.cat[keep ? keep[i] : i]
                                 : frame_col_getd(c, keep ? keep[i] : i);
   int st = vcov_cluster_ids(v, n, id, G);
   free(v);
-  if (st != GSL_SUCCESS)
-    luaL_error(L, st == GSL_EDOM ? "the cluster column has a value that is not a finite number"
-                                 : "not enough memory");
+  if (st == GSL_ENOMEM) lh_nomem(L, NULL);
+  if (st != GSL_SUCCESS) luaL_error(L, "the cluster column has a value that is not a finite number");
   return id;
 }
 
@@ -419,7 +418,7 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
                                           : "outside the family's range, or not finite");
   }
   if (st == GSL_EFAILED) what = "no finite deviance even after step halving";
-  if (st == GSL_ENOMEM) what = "not enough memory";
+  if (st == GSL_ENOMEM) return lh_nomem(L, fn);
   return luaL_error(L, "%s: %s", fn, what);
 }
 

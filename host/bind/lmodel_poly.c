@@ -35,12 +35,12 @@ static int model_poly_coefs(lua_State *L) {
   double *v = lh_scratch(L, (m > 0 ? m : 1) * sizeof *v);
   frame_col_gatherd(x, keep, m, v);
   size_t d = poly_distinct(v, m, (size_t)degree);
-  if (d == (size_t)-1) return luaL_error(L, "not enough memory");
+  if (d == (size_t)-1) return lh_nomem(L, NULL);
   double *alpha = lh_scratch(L, (size_t)degree * sizeof *alpha);
   double *norm2 = lh_scratch(L, ((size_t)degree + 2) * sizeof *norm2);
   int have = d > (size_t)degree;
   if (have && poly_coefs(v, m, (size_t)degree, alpha, norm2) != 0)
-    return luaL_error(L, "not enough memory");
+    return lh_nomem(L, NULL);
   lua_createtable(L, 0, 4);
   lua_pushinteger(L, (lua_Integer)d);
   lua_setfield(L, -2, "distinct");

@@ -27,7 +27,8 @@
  * names; these checks are a second line.  Every raise here carries its kind
  * (lh_error): a caller's argument is a recipe error, values a test cannot
  * take are a data error, a test that cannot be computed on the data is an
- * analysis error, and running out of memory is internal. */
+ * analysis error, and running out of memory is an analysis error too (lh_nomem:
+ * exit 4, as docs/cli.md says). */
 
 /* Raise the recipe error "fn: msg" unless ok. */
 static void argcheck(lua_State *L, int ok, const char *fn, const char *msg) {
@@ -83,7 +84,7 @@ static int checkexact(lua_State *L, int arg, const char *fn) {
  * error; gsl_strerror is the fallback. */
 static int fail(lua_State *L, const char *fn, int status, const char *einval,
                 const char *edom) {
-  if (status == GSL_ENOMEM) return lh_error(L, "internal", "%s: not enough memory", fn);
+  if (status == GSL_ENOMEM) return lh_nomem(L, fn);
   if (status == GSL_EINVAL && einval) return lh_error(L, "data", "%s: %s", fn, einval);
   return lh_error(L, "analysis", "%s: %s", fn, status == GSL_EDOM && edom ? edom : gsl_strerror(status));
 }

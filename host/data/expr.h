@@ -28,5 +28,11 @@ struct frame_col *expr_eval(const struct expr *e, const struct frame *f, const c
  * is a non-NULL pointer with *m = 0). */
 size_t *expr_filter(const struct expr *e, const struct frame *f, size_t *m, char *err,
                     size_t errlen);
+/* The same rows as a selection (framesel.h), the chunks evaluated on all
+ * cores: s is initialised here and the caller frees it with frame_sel_free.
+ * 0 ok; -1 + err on error (s then holds nothing). */
+struct frame_sel;
+int expr_select(const struct expr *e, const struct frame *f, struct frame_sel *s, char *err,
+                size_t errlen);
 
 #endif

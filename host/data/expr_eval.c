@@ -23,6 +23,7 @@
 
 #include "chunks.h"
 #include "expr_int.h"
+#include "framesel.h"
 
 #define B EXPR_BLOCK
 
@@ -978,40 +979,120 @@ struct frame_col *expr_eval(const struct expr *e, const struct frame *f, const c
   return c;
 }
 
-size_t *expr_filter(const struct expr *e, const struct frame *f, size_t *m, char *err,
-                    size_t errlen) {
+/* One chunk of expr_select: the chunk's rows where the expression is true
+ * into its bitmap, and their count. */
+struct sel_part {
+  const struct expr *e;
+  const struct frame *f;
+  struct frame_sel *s;
+  size_t c;
+  int failed;
+};
+
+_Static_assert(B % 64 == 0, "expr_select fills whole 64-bit words a block");
+
+/* Each of 8 bytes as one bit: 1 where the byte is not 0 (bit i for byte i).
+ * OR-ing a byte's bits down into its bit 0 never mixes in the next byte's
+ * (those land in bits 4 and up and are masked off); the multiply then
+ * gathers the 8 bit-0s into the top byte. */
+static inline uint64_t nonzero8(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  w |= w >> 4;
+  w |= w >> 2;
+  w |= w >> 1;
+  return w & 0x0101010101010101ull;
+}
+
+/* Bits of the 8 rows at x: true (x not 0) and not missing (na 0 or NULL). */
+static inline uint64_t pack8(const uint8_t *x, const uint8_t *na) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t w = nonzero8(x);
+  if (na) w &= nonzero8(na) ^ 0x0101010101010101ull;
+  return (w * 0x0102040810204080ull) >> 56;
+#else   /* byte i is not bits 8i..8i+7 of the word: one row at a time */
+  uint64_t bits = 0;
+  for (int i = 0; i < 8; i++) bits |= (uint64_t)((x[i] != 0) & (!na || na[i] == 0)) << i;
+  return bits;
+#endif
+}
+
+static int sel_part_run(void *p) {
+  struct sel_part *t = p;
+  struct frame_sel *s = t->s;
+  size_t lo = s->n * t->c / s->nc, hi = s->n * (t->c + 1) / s->nc, k = 0;
+  uint64_t *w = s->bits + t->c * s->words;
+  struct ectx cx;
+  if (ctx_open(&cx, t->e, t->f, NULL, 0) != 0) { t->failed = 1; return 0; }
+  for (size_t off = lo; off < hi; off += B) {   /* B is a multiple of 64: whole words */
+    size_t len = hi - off < B ? hi - off : B;
+    struct vec v;
+    ev(t->e->root, &cx, off, len, 0, &v);
+    const uint8_t *x = v.v, *na = v.na;
+    uint64_t *wb = w + (off - lo) / 64;
+    for (size_t q = 0; q * 64 < len; q++) {
+      size_t e = len - q * 64 < 64 ? len - q * 64 : 64;
+      uint64_t bits = 0;
+      if (e == 64) {
+        for (size_t g = 0; g < 8; g++)
+          bits |= pack8(x + q * 64 + g * 8, na ? na + q * 64 + g * 8 : NULL) << (g * 8);
+      } else if (na) {
+        for (size_t i = 0; i < e; i++) bits |= (uint64_t)((x[q * 64 + i] != 0) & (na[q * 64 + i] == 0)) << i;
+      } else {
+        for (size_t i = 0; i < e; i++) bits |= (uint64_t)(x[q * 64 + i] != 0) << i;
+      }
+      wb[q] = bits;
+      k += (size_t)__builtin_popcountll(bits);
+    }
+  }
+  s->count[t->c] = k;
+  ctx_close(&cx);
+  return 0;
+}
+
+int expr_select(const struct expr *e, const struct frame *f, struct frame_sel *s, char *err,
+                size_t errlen) {
   if (err && errlen) err[0] = '\0';
-  if (m) *m = 0;
-  if (check_frame(e, f, err, errlen) != 0) return NULL;
+  memset(s, 0, sizeof *s);
+  if (check_frame(e, f, err, errlen) != 0) return -1;
   if (e->root->type != EV_BOOL) {
     seterr(err, errlen, "a filter must be true or false for each row, but this expression gives "
            "%s (compare it, e.g. x > 0)", expr_type_noun(e->root->type));
-    return NULL;
+    return -1;
   }
-  size_t nrow = f->nrow, cap = nrow < 4 * B ? nrow + 1 : 4 * B, k = 0;
-  size_t *idx = malloc(cap * sizeof *idx);
-  struct ectx cx;
-  if (!idx || ctx_open(&cx, e, f, err, errlen) != 0) {
-    free(idx);
+  struct sel_part *part = NULL;
+  if (frame_sel_init(s, f->nrow) != 0 || !(part = calloc(s->nc, sizeof *part))) {
+    frame_sel_free(s);
+    seterr(err, errlen, "not enough memory", NULL);
+    return -1;
+  }
+  for (size_t c = 0; c < s->nc; c++) part[c] = (struct sel_part){e, f, s, c, 0};
+  if (f->nrow) chunks_run(sel_part_run, part, sizeof *part, s->nc);
+  int failed = 0;
+  for (size_t c = 0; c < s->nc; c++) failed |= part[c].failed;
+  free(part);
+  if (failed) {
+    frame_sel_free(s);
+    seterr(err, errlen, "not enough memory", NULL);
+    return -1;
+  }
+  return 0;
+}
+
+size_t *expr_filter(const struct expr *e, const struct frame *f, size_t *m, char *err,
+                    size_t errlen) {
+  if (m) *m = 0;
+  struct frame_sel sel;
+  if (expr_select(e, f, &sel, err, errlen) != 0) return NULL;
+  size_t k = frame_sel_total(&sel);
+  size_t *idx = malloc((k ? k : 1) * sizeof *idx);
+  if (!idx) {
+    frame_sel_free(&sel);
     seterr(err, errlen, "not enough memory", NULL);
     return NULL;
   }
-  for (size_t off = 0; off < nrow; off += B) {
-    size_t len = nrow - off < B ? nrow - off : B;
-    if (k + len > cap) {   /* room for a whole block so the loop below needs no test */
-      size_t nc = cap * 2 > k + len ? cap * 2 : k + len;
-      size_t *p = realloc(idx, nc * sizeof *p);
-      if (!p) { free(idx); ctx_close(&cx); seterr(err, errlen, "not enough memory", NULL); return NULL; }
-      idx = p; cap = nc;
-    }
-    struct vec v;
-    ev(e->root, &cx, off, len, 0, &v);
-    const uint8_t *x = v.v;
-    /* branch-free: write every row index, advance only past kept ones */
-    if (v.na) for (size_t i = 0; i < len; i++) { idx[k] = off + i; k += (x[i] != 0) & (v.na[i] == 0); }
-    else for (size_t i = 0; i < len; i++) { idx[k] = off + i; k += x[i] != 0; }
-  }
-  ctx_close(&cx);
+  frame_sel_rows(&sel, idx);
+  frame_sel_free(&sel);
   if (m) *m = k;
   return idx;
 }

@@ -417,7 +417,8 @@ static int direct_groups(const struct frame_col *c, size_t n, size_t *gid, size_
       lo = v < lo ? v : lo;
       hi = v > hi ? v : hi;
     }
-    span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo + 1;
+    span = lo > hi ? 0 : (uint64_t)hi - (uint64_t)lo;   /* INT64_MIN..INT64_MAX: 2^64 - 1 */
+    span += lo <= hi && span != UINT64_MAX;              /* values; never wraps to 0 */
     break;
   }
   default: return 0;
@@ -477,16 +478,14 @@ static int check_aggs(const struct frame *f, const char *const *keys, size_t nke
 
 /* ===== the operation ===== */
 
-/* Aggregates the fused path takes at once (frameops_gfused.c). */
-#define FUSED_MAX_AGGS 64
 
 struct frame *frameops_aggregate(const struct frame *f, const char *const *keys, size_t nkeys,
                                  const struct frameops_aggspec *aggs, size_t naggs,
                                  char *err, size_t errlen) {
   const char *op = "aggregate";
   if (check_aggs(f, keys, nkeys, aggs, naggs, err, errlen) != 0) return NULL;
-  if (nkeys == 1 && naggs <= FUSED_MAX_AGGS) {   /* the common case in one pass */
-    const struct frame_col *cols[FUSED_MAX_AGGS];
+  if (nkeys == 1 && naggs <= FO_FUSED_MAX_AGGS) {   /* the common case in one pass */
+    const struct frame_col *cols[FO_FUSED_MAX_AGGS];
     for (size_t a = 0; a < naggs; a++)
       cols[a] = aggs[a].fn == FRAMEOPS_COUNT ? NULL : f->col[frame_find(f, aggs[a].column)];
     struct frame *fo;

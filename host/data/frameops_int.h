@@ -176,6 +176,8 @@ void fo_stream_means(struct fo_gstat *st, size_t ng);
  * from the totals st[0..ng-1] in output order; NULL after writing err. */
 struct frame_col *fo_stream_finish(const struct frameops_aggspec *a, const struct frame_col *c,
                                    const struct fo_gstat *st, size_t ng, char *err, size_t errlen);
+/* Aggregates the fused path takes at once. */
+#define FO_FUSED_MAX_AGGS 64
 /* Group-by on a single key of small whole numbers in one fused pass
  * (frameops_gfused.c).  1: done, *out the result or NULL after writing err;
  * 0: not that kind of key or aggregate (nothing written); -1: out of memory. */

@@ -83,7 +83,9 @@ static size_t result_names(const struct frame *l, const struct frame *r, const i
 
 /* The range of a whole-number key column (int64, date or boolean) over its
  * rows that are not missing: the smallest value in *lo and the number of
- * values from the smallest to the largest (0 when every row is missing). */
+ * values from the smallest to the largest (0 when every row is missing;
+ * UINT64_MAX, wider than any table, when they are 2^64 values: INT64_MIN
+ * and INT64_MAX both present). */
 static uint64_t key_span(const struct frame_col *cr, size_t nr, const uint8_t *nar, int64_t *lo) {
   int64_t l = INT64_MAX, h = INT64_MIN;
   for (size_t i = 0; i < nr; i++) {
@@ -93,7 +95,9 @@ static uint64_t key_span(const struct frame_col *cr, size_t nr, const uint8_t *n
     h = v > h ? v : h;
   }
   *lo = l;
-  return l > h ? 0 : (uint64_t)h - (uint64_t)l + 1;
+  if (l > h) return 0;
+  uint64_t d = (uint64_t)h - (uint64_t)l;
+  return d == UINT64_MAX ? UINT64_MAX : d + 1;
 }
 
 static int direct_lookup(const struct frame_col *cl, const struct frame_col *cr, size_t nl,

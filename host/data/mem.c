@@ -1,6 +1,6 @@
 /* host/data/mem.c -- mem_release, mem_advise_large and the large-block
  * allocator (mem.h). */
-#define _DEFAULT_SOURCE   /* madvise's MADV_HUGEPAGE */
+#define _DEFAULT_SOURCE   /* madvise's MADV_HUGEPAGE; posix_memalign */
 #include "mem.h"
 
 #include <stdint.h>
@@ -25,8 +25,25 @@ void mem_advise_large(void *p, size_t bytes) {
 #endif
 }
 
+/* A fresh block of MEM_HUGE bytes or more, which malloc always takes
+ * fresh from the kernel (its threshold for that is at most 32 MiB on 64-bit
+ * systems; smaller blocks are reused from its heap once freed, without page
+ * faults), starts on a 2 MiB boundary and is rounded up to whole 2 MiB (at
+ * most 1/16 more memory): then all of it can be huge pages, where malloc's
+ * own start 16 bytes into a 4 KiB page and leave up to 4 MiB of each block
+ * in small pages.  Blocks from posix_memalign are freed and grown with free
+ * and realloc like any other. */
+#define MEM_HUGE ((size_t)32 << 20)
+
 void *mem_realloc_large(void *p, size_t bytes) {
-  void *q = realloc(p, bytes ? bytes : 1);
+  const size_t huge = (size_t)2 << 20;
+  void *q = NULL;
+  if (!p && bytes >= MEM_HUGE && bytes <= SIZE_MAX - huge) {
+    bytes = (bytes + huge - 1) / huge * huge;
+    if (posix_memalign(&q, huge, bytes) != 0) q = NULL;
+  } else {
+    q = realloc(p, bytes ? bytes : 1);
+  }
   if (q && bytes >= MEM_LARGE) mem_advise_large(q, bytes);
   return q;
 }

@@ -3,7 +3,8 @@
  * same data): a filter and a derived column, best of N runs, compile
  * included.  Built by hand (not by make):
  *   gcc -std=c11 -O2 -D_XOPEN_SOURCE=700 -Ihost host/data/frame.c host/data/expr_parse.c \
- *       host/data/expr_check.c host/data/expr_eval.c host/data/chunks.c tests/bench/expr_bench.c \
+ *       host/data/expr_check.c host/data/expr_eval.c host/data/framesel.c host/data/chunks.c \
+ *       host/data/mem.c tests/bench/expr_bench.c \
  *       -o /tmp/expr_bench -lm -pthread
  *   /tmp/expr_bench [ROWS] [RUNS]      # defaults 1000000 and 5
  * values/s is rows evaluated per second (one result value per row). */

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/chunks.h"
 #include "data/expr.h"
 #include "data/frame.h"
+#include "data/framesel.h"
 
 /* ===== building frames ===== */
 
@@ -923,6 +925,119 @@ static void test_many_chunks(void **state) {
   frame_free(f);
 }
 
+/* The filter's chunked selection and gather (expr_select, frame_take_sel)
+ * against a row list made here and frame_take: every column type, missing
+ * values in the predicate and in the gathered columns (a column whose
+ * missing rows are all dropped comes out with no missing-reason array),
+ * rows either side of every chunk boundary, none and all rows kept; the
+ * same bytes on 1, 2 and 3 threads. */
+static void same_frame(const struct frame *a, const struct frame *b) {
+  static const size_t sz[FRAME_NTYPES] = {8, 8, 1, 4, 4};
+  assert_int_equal(a->nrow, b->nrow);
+  assert_int_equal(a->ncol, b->ncol);
+  for (size_t j = 0; j < a->ncol; j++) {
+    const struct frame_col *x = a->col[j], *y = b->col[j];
+    assert_string_equal(x->name, y->name);
+    assert_int_equal(x->type, y->type);
+    assert_int_equal(x->n, y->n);
+    assert_true(x->dict == y->dict);
+    assert_int_equal(x->na != NULL, y->na != NULL);
+    if (x->n) assert_memory_equal(x->v.raw, y->v.raw, x->n * sz[x->type]);
+    if (x->na && x->n) assert_memory_equal(x->na, y->na, x->n);
+  }
+}
+
+static const struct frame_col *col_named(const struct frame *f, const char *name) {
+  int j = frame_find(f, name);
+  assert_true(j >= 0);
+  return f->col[j];
+}
+
+static void test_filter_selection_gather(void **state) {
+  (void)state;
+  enum { NR = 3 * 32768 + 777 };
+  struct frame *f = frame_new();
+  struct frame_col *id = mkcol("i", FRAME_I64, NR), *x = mkcol("x", FRAME_F64, NR);
+  struct frame_col *b = mkcol("b", FRAME_BOOL, NR), *s = mkcol("s", FRAME_CAT, NR);
+  struct frame_col *d = mkcol("d", FRAME_DATE, NR), *y = mkcol("y", FRAME_F64, NR);
+  static const char *const lev[3] = {"A", "B", "C"};
+  for (int k = 0; k < 3; k++) assert_int_equal(frame_dict_intern(s->dict, lev[k], 1), k);
+  for (size_t i = 0; i < NR; i++) {
+    id->v.i64[i] = (int64_t)i;
+    x->v.f64[i] = (double)((i * 7919) % 1000) / 10;
+    b->v.b[i] = (i / 3) % 2;
+    s->v.cat[i] = (int32_t)(i % 3);
+    d->v.date[i] = (int32_t)(i % 20000);
+    y->v.f64[i] = (double)i * 0.25;
+    if (i % 97 == 5) frame_col_set_na(x, i, NA_C);      /* in the predicate */
+    if (i % 89 == 1) frame_col_set_na(s, i, NA_BLANK);  /* some kept, some not */
+    if (i % 2 == 1 && i % 7 == 0) frame_col_set_na(y, i, NA_NA);   /* odd rows only */
+  }
+  add(f, id); add(f, x); add(f, b); add(f, s); add(f, d); add(f, y);
+  /* rows next to every chunk boundary (chunks.h: chunk c starts at NR c / nc) */
+  size_t nc = chunks_count(NR);
+  assert_true(nc >= 3);
+  char edges[512];
+  size_t o = 0;
+  for (size_t c = 1; c < nc; c++)
+    o += (size_t)snprintf(edges + o, sizeof edges - o, "%s(i >= %zu and i < %zu)", c > 1 ? " or " : "",
+                          NR * c / nc - 2, NR * c / nc + 2);
+  const char *const src[] = {
+    "x > 40 and s != \"C\"",   /* about half; rows with x or s missing dropped */
+    "i % 2 == 0",                /* every missing y dropped: y comes out with none */
+    "i < 0", "i >= 0", "b",
+    edges};
+  size_t *want = malloc(NR * sizeof *want);
+  assert_non_null(want);
+  for (size_t q = 0; q < sizeof src / sizeof src[0]; q++) {
+    char err[512];
+    struct expr *e = expr_compile(src[q], f, err, sizeof err);
+    if (!e) fail_msg("%s: %s", src[q], err);
+    size_t m = 0;
+    for (size_t i = 0; i < NR; i++) {
+      int keep;
+      switch (q) {
+      case 0: keep = !frame_col_isna(x, i) && !frame_col_isna(s, i) && x->v.f64[i] > 40 && s->v.cat[i] != 2; break;
+      case 1: keep = i % 2 == 0; break;
+      case 2: keep = 0; break;
+      case 3: keep = 1; break;
+      case 4: keep = b->v.b[i]; break;
+      default:
+        keep = 0;
+        for (size_t c = 1; c < nc; c++) keep |= i + 2 >= NR * c / nc && i < NR * c / nc + 2;
+        break;
+      }
+      if (keep) want[m++] = i;
+    }
+    struct frame *ref = frame_take(f, want, m);
+    assert_non_null(ref);
+    if (q == 1) assert_null(col_named(ref, "y")->na);
+    if (q == 0) assert_non_null(col_named(ref, "y")->na);   /* kept rows with y missing */
+    for (size_t t = 1; t <= 3; t++) {
+      chunks_set_threads(t);
+      struct frame_sel sel;
+      assert_int_equal(expr_select(e, f, &sel, err, sizeof err), 0);
+      assert_int_equal(frame_sel_total(&sel), m);
+      struct frame *got = frame_take_sel(f, &sel);
+      frame_sel_free(&sel);
+      assert_non_null(got);
+      same_frame(got, ref);
+      frame_free(got);
+      size_t k = 9, *idx = expr_filter(e, f, &k, err, sizeof err);
+      assert_non_null(idx);
+      assert_int_equal(k, m);
+      if (m) assert_memory_equal(idx, want, m * sizeof *idx);
+      free(idx);
+    }
+    chunks_set_threads(0);
+    if (q == 5) assert_int_equal(m, 4 * (nc - 1));
+    frame_free(ref);
+    expr_free(e);
+  }
+  free(want);
+  frame_free(f);
+}
+
 static void test_empty_frame(void **state) {
   (void)state;
   struct frame *f = frame_new();
@@ -1134,6 +1249,7 @@ int main(void) {
     cmocka_unit_test(test_blocks),
     cmocka_unit_test(test_constant_operands),
     cmocka_unit_test(test_many_chunks),
+    cmocka_unit_test(test_filter_selection_gather),
     cmocka_unit_test(test_empty_frame),
     cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
   };

@@ -827,6 +827,158 @@ static void test_aggregate_fused_same_as_general_on_any_threads(void **state) {
   free(ki); free(one); free(vi); free(k1); free(kb); free(vb); free(v); free(ks); free(kd);
 }
 
+/* An int64 or date key numbers its slots chunk by chunk from each chunk's
+ * own range (frameops_gfused.c).  Keys sorted by value give every chunk a
+ * different, narrow range; one chunk has every key missing; one chunk holds
+ * a single value far from the rest (a chunk range wider than the others,
+ * larger than the first chunk's, so its partials are its own allocation).
+ * Every aggregate, var and sd included (their second pass numbers slots by
+ * the whole column), must be the same bytes as the general path on 1, 2 and
+ * 3 threads. */
+static void test_aggregate_fused_key_ranges_by_chunk(void **state) {
+  (void)state;
+  enum { N = 5 * 32768 + 311 };
+  int64_t *ks = malloc(N * sizeof *ks), *one = malloc(N * sizeof *one), *vi = malloc(N * sizeof *vi);
+  double *v = malloc(N * sizeof *v);
+  int *vb = malloc(N * sizeof *vb);
+  const char **kd = malloc(N * sizeof *kd);
+  static char dates[N][16];
+  assert_true(ks && one && vi && v && vb && kd);
+  uint64_t seed = 77;
+  for (int i = 0; i < N; i++) {
+    uint64_t r = lcg(&seed);
+    int chunk = i / 32768;
+    ks[i] = chunk == 2 ? NI                                    /* a chunk of missing keys */
+          : chunk == 3 && i % 1000 == 0 ? 2000                  /* far from the rest */
+          : (int64_t)(i / 700) - 40;                            /* sorted: narrow per chunk */
+    int day = i / 4000;                                         /* sorted dates over ~4 years */
+    snprintf(dates[i], sizeof dates[i], "%04d-%02d-%02d", 2015 + day / 12, day % 12 + 1,
+             (int)(r % 28) + 1);
+    kd[i] = chunk == 1 && r % 3 == 0 ? NULL : dates[i];
+    one[i] = 1;
+    v[i] = r % 23 == 0 ? NAN : ((double)(lcg(&seed) % 200001) - 100000) * pow(10, (double)(r % 9) - 4);
+    vi[i] = r % 19 == 0 ? NI : (int64_t)(lcg(&seed) % 100000) - 50000;
+    vb[i] = r % 17 == 0 ? -1 : (int)((r >> 20) & 1);
+  }
+  struct frame *f = FRAME(mk_i64("ks", N, ks), mk_date("kd", N, kd), mk_i64("one", N, one),
+                          mk_f64("v", N, v), mk_i64("vi", N, vi), mk_bool("vb", N, vb));
+  const struct frameops_aggspec *a = fused_aggs;   /* "ks" is the int64 key here */
+  size_t na_ = N_FUSED_AGGS;
+  const char *keys[] = {"ks", "kd"};
+  char err[256] = "";
+  for (size_t k = 0; k < 2; k++) {
+    struct frame *h = frameops_aggregate(f, NAMES(keys[k], "one"), 2, a, na_, err, sizeof err);
+    if (!h) fail_msg("%s", err);
+    for (size_t t = 1; t <= 3; t++) {
+      chunks_set_threads(t);
+      struct frame *d = frameops_aggregate(f, NAMES(keys[k]), 1, a, na_, err, sizeof err);
+      if (!d) fail_msg("%s", err);
+      assert_int_equal(d->nrow, h->nrow);
+      assert_same_column(col(d, keys[k]), col(h, keys[k]));
+      for (size_t j = 0; j < na_; j++) assert_same_column(col(d, a[j].name), col(h, a[j].name));
+      frame_free(d);
+    }
+    chunks_set_threads(0);
+    frame_free(h);
+  }
+  /* the counts add up, the missing key is one group of 32,768 rows, last */
+  struct frame *d = frameops_aggregate(f, NAMES("ks"), 1, a, 1, err, sizeof err);
+  assert_non_null(d);
+  int64_t total = 0;
+  for (size_t g = 0; g < d->nrow; g++) total += iv(d, "count", g);
+  assert_int_equal(total, N);
+  assert_int_equal(na(d, "ks", d->nrow - 1), NA_NA);
+  assert_int_equal(iv(d, "count", d->nrow - 1), 32768);
+  assert_int_equal(col(d, "ks")->v.i64[d->nrow - 2], 2000);
+  frame_free(d);
+  frame_free(f);
+  free(ks); free(one); free(vi); free(v); free(vb); free(kd);
+}
+
+/* Int64 sums on the fused path over several chunks, with large values late
+ * in a chunk (a group's sum near 3 x 2^60, then one past 2^63): the
+ * general path's sums, and its error naming the group. */
+static void test_aggregate_fused_int_sums_near_overflow(void **state) {
+  (void)state;
+  enum { N = 2 * 32768 + 5000 };
+  int64_t *k = malloc(N * sizeof *k), *v = malloc(N * sizeof *v), *one = malloc(N * sizeof *one);
+  assert_true(k && v && one);
+  uint64_t seed = 9;
+  for (int i = 0; i < N; i++) {
+    k[i] = i % 3;
+    one[i] = 1;
+    v[i] = (int64_t)(lcg(&seed) % 1000) - 500;
+  }
+  for (int i = 40000; i < 40009; i++) v[i] = (i % 3 == 1 ? 1 : -1) * ((int64_t)1 << 60);   /* 3 each */
+  const struct frameops_aggspec a[] = {{FRAMEOPS_SUM, "v", "sum", 0}, {FRAMEOPS_MEAN, "v", "mean", 0}};
+  char err[256] = "", err2[256] = "";
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_i64("v", N, v), mk_i64("one", N, one));
+  for (size_t t = 1; t <= 2; t++) {
+    chunks_set_threads(t);
+    struct frame *d = frameops_aggregate(f, NAMES("k"), 1, a, 2, err, sizeof err);
+    struct frame *h = frameops_aggregate(f, NAMES("k", "one"), 2, a, 2, err, sizeof err);
+    assert_true(d && h);
+    assert_same_column(col(d, "sum"), col(h, "sum"));
+    assert_same_column(col(d, "mean"), col(h, "mean"));
+    assert_true(iv(d, "sum", 1) > ((int64_t)3 << 60) - 500000);
+    frame_free(d);
+    frame_free(h);
+  }
+  /* four more 2^61 in group 1: 3 * 2^60 + 4 * 2^61 > 2^63 */
+  struct frame_col *vc = (struct frame_col *)col(f, "v");
+  for (int i = 50002; i < 50014; i += 3) vc->v.i64[i] = (int64_t)1 << 61;
+  assert_int_equal(50002 % 3, 1);
+  for (size_t t = 1; t <= 2; t++) {
+    chunks_set_threads(t);
+    assert_null(frameops_aggregate(f, NAMES("k"), 1, a, 1, err, sizeof err));
+    assert_null(frameops_aggregate(f, NAMES("k", "one"), 2, a, 1, err2, sizeof err2));
+    assert_non_null(strstr(err, "overflows int64 in group"));
+    assert_string_equal(err, err2);
+  }
+  chunks_set_threads(0);
+  frame_free(f);
+  free(k); free(v); free(one);
+}
+
+/* Keys INT64_MIN and INT64_MAX in different chunks: each chunk's range is
+ * one value, the column's 2^64 values do not fit in 64 bits.  The fused
+ * path must give way to the general path, and that path's direct table
+ * (and the join's) to the hash table, none of them wrapping the span to 0
+ * (which once wrote past a one-entry table). */
+static void test_aggregate_fused_extreme_keys(void **state) {
+  (void)state;
+  enum { N = 2 * 32768 + 10 };
+  int64_t *k = malloc(N * sizeof *k);
+  double *v = malloc(N * sizeof *v);
+  assert_true(k && v);
+  for (int i = 0; i < N; i++) { k[i] = 0; v[i] = i < 32768 ? 1 : 2; }
+  struct frame *f = FRAME(mk_i64("k", N, k), mk_f64("v", N, v));
+  struct frame_col *kc = (struct frame_col *)col(f, "k");
+  for (int i = 0; i < N; i++) kc->v.i64[i] = i < N / 2 ? INT64_MIN : INT64_MAX;
+  const struct frameops_aggspec a[] = {{FRAMEOPS_COUNT, NULL, "count", 0}, {FRAMEOPS_SUM, "v", "sum", 0}};
+  char err[256] = "";
+  struct frame *d = frameops_aggregate(f, NAMES("k"), 1, a, 2, err, sizeof err);
+  if (!d) fail_msg("%s", err);
+  assert_int_equal(d->nrow, 2);
+  assert_true(col(d, "k")->v.i64[0] == INT64_MIN && col(d, "k")->v.i64[1] == INT64_MAX);
+  assert_int_equal(iv(d, "count", 0), N / 2);
+  assert_int_equal(iv(d, "count", 1), N - N / 2);
+  assert_true(fv(d, "sum", 0) == 32768.0 + 2.0 * (N / 2 - 32768));
+  frame_free(d);
+  /* the join's key table (frameops_join.c's key_span) on the same keys */
+  struct frame *r = FRAME(I64("k", 0, 0, 0), F64("w", 10, 20, 30));
+  struct frame_col *rk = (struct frame_col *)col(r, "k");
+  rk->v.i64[0] = INT64_MAX; rk->v.i64[1] = INT64_MIN; rk->v.i64[2] = 7;
+  struct frame *j = frameops_join(f, r, NAMES("k"), NAMES("k"), 1, FRAMEOPS_INNER, NULL, err, sizeof err);
+  if (!j) fail_msg("%s", err);
+  assert_int_equal(j->nrow, N);
+  assert_true(fv(j, "w", 0) == 20 && fv(j, "w", N - 1) == 10);
+  frame_free(j);
+  frame_free(r);
+  frame_free(f);
+  free(k); free(v);
+}
+
 /* More than 65,536 groups on a small int64 key: counts alone take the
  * fused path (their partials fit frameops_gfused.c's FUSED_MAX_BYTES for
  * 4 chunks), counts with a sum the general path (they do not); both give
@@ -1504,6 +1656,9 @@ int main(void) {
     cmocka_unit_test(test_aggregate_overflow_names_its_group),
     cmocka_unit_test(test_aggregate_fused_same_as_general_on_any_threads),
     cmocka_unit_test(test_aggregate_fused_many_groups),
+    cmocka_unit_test(test_aggregate_fused_key_ranges_by_chunk),
+    cmocka_unit_test(test_aggregate_fused_extreme_keys),
+    cmocka_unit_test(test_aggregate_fused_int_sums_near_overflow),
     cmocka_unit_test(test_join_key_table_same_as_general),
     cmocka_unit_test(test_aggregate_function_names),
     cmocka_unit_test(test_join_left_many_to_many_in_dplyr_order),

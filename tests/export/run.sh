@@ -47,6 +47,7 @@ recipes/lincs_early_help.lua its
 tests/export/its_season.lua its
 recipes/lincs_referrals_cits.lua cits
 recipes/nwd_leaving_care.lua cits
+recipes/nwd_leaving_care_lait.lua cits
 recipes/lincs_future4me.lua ipw
 recipes/nwd_back_on_track.lua matching
 tests/export/did_panel.lua did

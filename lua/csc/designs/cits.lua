@@ -354,7 +354,7 @@ local function run_outcome(ctx, d, i, o, f)
   for p, row in ipairs(r.periods) do in_sample[p] = row.in_sample end
   D.report_missing(ctx, d, P, label, used_units, in_sample)
   -- Estimates.
-  D.estimate(ctx, N .. ".impact", r.impact, { group = N, unit = o.unit, headline = (i == 1) or nil,
+  D.estimate(ctx, N .. ".impact", r.impact, { group = N, unit = o.unit, headline = (i == 1) or nil, n = r.n,
     method = "comparative ITS (itsa), impact at " .. r.impact.label })
   local b1 = r.breaks[1].suffix
   local function coef(term, lab, what)

@@ -78,12 +78,6 @@ global CSC_ALPHA 0.05
 global CSC_LEVEL 0.95
 
 * ---- Inputs --------------------------------------------------------------------
-* accommodation: ../shared/data/ees/la_care_leavers_accommodation_suitability.csv, 6680 rows, 14 columns
-*   read by the recipe's data preparation (below), not by this do-file
-* activity: ../shared/data/ees/la_care_leavers_activity.csv, 20040 rows, 14 columns
-*   read by the recipe's data preparation (below), not by this do-file
-* lait: ../shared/data/lait/lait_csc_key_measures_2015_2025_long.csv, 54740 rows, 7 columns
-*   read by the recipe's data preparation (below), not by this do-file
 * panel: data/nwd_leaving_care/panel.csv, 792 rows, 7 columns (SYNTHETIC, copied beside this do-file as nwd_leaving_care_panel.csv)
 import delimited using `"`dofile_dir'/nwd_leaving_care_panel.csv"', clear varnames(nonames) rowrange(2) encoding("utf-8") bindquote(strict) stringcols(_all)
 * the columns, in file order (csceval's names in the variable labels)

@@ -1,5 +1,5 @@
 # Run as: Rscript tests/reference/its/make_nwd_lait.R
-# The real-data run of recipes/nwd_leaving_care.lua: comparative ITS (itsa
+# recipes/nwd_leaving_care_lait.lua: comparative ITS (itsa
 # terms, pooled comparators) of LAIT's care leavers aged 19-21 in suitable
 # accommodation (lag 0) and in EET (lag 2), North Yorkshire (815) against
 # the report's comparison sets, years 2015-2019 with 2018 left out.
