@@ -51,6 +51,7 @@ return {
       types = { la = "text", sex = "text" },
       record_level = true,   -- one row per pupil: disclosure control on the outputs
       synthetic = true,
+      synthetic_kind = "benchmark",   -- a generated extract with an effect built in, no report's records
       generator = "tests/bench/gen_national.c",
       skip_when_absent = "make it with `SCALE_SIZES=10m sh tests/bench/scale.sh`, or with `cc -O2 "
         .. "tests/bench/gen_national.c -o gen_national -lm && ./gen_national 10000000 FILE` where FILE is the "

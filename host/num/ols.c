@@ -189,18 +189,37 @@ static int acc_chunk(void *arg) {
 
 /* One pass of the refinement: the residual r = (y - m_y) - sum_j (x_j - m_j) b_j
  * of the centred problem and g_j = sum_i w_i (x_ij - m_j) r_i, all in long
- * double (acc[0..k-1] = g, acc[k] = sum w r^2). */
+ * double (acc[0..k-1] = g, acc[k] = sum w r^2).  Long double is the x87's
+ * 80-bit format, which has no vector instructions, so the loops take the
+ * columns four at a time: each r_i is loaded and stored once per four
+ * columns, not once per column, and the four sums g_j..g_j+3 run side by
+ * side, so one's addition need not wait for another's.  Every r_i and
+ * every g_j sees the same operations in the same order as one column at a
+ * time (j ascending, i ascending), so the results are the same to the last
+ * bit. */
 static int refine_chunk(void *arg) {
   struct ls_chunk *p = arg;
   const size_t k = p->k;
   long double r[256], rss = 0;
-  double cv[256];
+  double cv[4][256];   /* blocks of up to four columns converted from a smaller type (cols.h) */
   for (size_t j = 0; j < k; j++) p->acc[j] = 0;
   for (size_t i0 = p->lo; i0 < p->hi; i0 += 256) {
     size_t m = p->hi - i0 < 256 ? p->hi - i0 : 256;
     for (size_t i = 0; i < m; i++) r[i] = (long double)p->y[i0 + i] - p->shift[k];
-    for (size_t j = 0; j < k; j++) {
-      const double *xj = ls_block(p, j, i0, m, cv);
+    size_t j = 0;
+    for (; j + 4 <= k; j += 4) {
+      const double *x0 = ls_block(p, j, i0, m, cv[0]), *x1 = ls_block(p, j + 1, i0, m, cv[1]),
+                   *x2 = ls_block(p, j + 2, i0, m, cv[2]), *x3 = ls_block(p, j + 3, i0, m, cv[3]);
+      const double *b = p->b + j, *c = p->shift + j;
+      for (size_t i = 0; i < m; i++) {
+        long double ri = r[i] - ((long double)x0[i] - c[0]) * b[0];
+        ri -= ((long double)x1[i] - c[1]) * b[1];
+        ri -= ((long double)x2[i] - c[2]) * b[2];
+        r[i] = ri - ((long double)x3[i] - c[3]) * b[3];
+      }
+    }
+    for (; j < k; j++) {
+      const double *xj = ls_block(p, j, i0, m, cv[0]);
       long double bj = p->b[j], mj = p->shift[j];
       for (size_t i = 0; i < m; i++) r[i] -= ((long double)xj[i] - mj) * bj;
     }
@@ -212,8 +231,25 @@ static int refine_chunk(void *arg) {
     } else {
       for (size_t i = 0; i < m; i++) rss += r[i] * r[i];
     }
-    for (size_t j = 0; j < k; j++) {
-      const double *xj = ls_block(p, j, i0, m, cv);
+    for (j = 0; j + 4 <= k; j += 4) {
+      const double *x0 = ls_block(p, j, i0, m, cv[0]), *x1 = ls_block(p, j + 1, i0, m, cv[1]),
+                   *x2 = ls_block(p, j + 2, i0, m, cv[2]), *x3 = ls_block(p, j + 3, i0, m, cv[3]);
+      const double *c = p->shift + j;
+      long double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (size_t i = 0; i < m; i++) {
+        long double ri = r[i];
+        s0 += ((long double)x0[i] - c[0]) * ri;
+        s1 += ((long double)x1[i] - c[1]) * ri;
+        s2 += ((long double)x2[i] - c[2]) * ri;
+        s3 += ((long double)x3[i] - c[3]) * ri;
+      }
+      p->acc[j] += s0;
+      p->acc[j + 1] += s1;
+      p->acc[j + 2] += s2;
+      p->acc[j + 3] += s3;
+    }
+    for (; j < k; j++) {
+      const double *xj = ls_block(p, j, i0, m, cv[0]);
       long double mj = p->shift[j], s = 0;
       for (size_t i = 0; i < m; i++) s += ((long double)xj[i] - mj) * r[i];
       p->acc[j] += s;
@@ -316,8 +352,26 @@ static int fitted_chunk(void *arg) {
     const double *y = p->y + i0;
     double brss = 0, bsw = 0, bswf = 0, bmss = 0;
     if (p->exact) {
+      /* four columns at a time, in the order of one at a time (see
+       * refine_chunk): the same sums, each tl[i] loaded and stored once
+       * per four columns */
+      double cv4[4][LS_ROWS];
       for (size_t i = 0; i < m; i++) tl[i] = 0;
-      for (size_t j = 0; j < p->k; j++) {
+      size_t j = 0;
+      for (; j + 4 <= p->k; j += 4) {
+        const double *x0 = cols_block(&p->X[j], p->small[j], i0, m, cv4[0]),
+                     *x1 = cols_block(&p->X[j + 1], p->small[j + 1], i0, m, cv4[1]),
+                     *x2 = cols_block(&p->X[j + 2], p->small[j + 2], i0, m, cv4[2]),
+                     *x3 = cols_block(&p->X[j + 3], p->small[j + 3], i0, m, cv4[3]);
+        const double *b = p->b + j;
+        for (size_t i = 0; i < m; i++) {
+          long double ti = tl[i] + x0[i] * (long double)b[0];
+          ti += x1[i] * (long double)b[1];
+          ti += x2[i] * (long double)b[2];
+          tl[i] = ti + x3[i] * (long double)b[3];
+        }
+      }
+      for (; j < p->k; j++) {
         const double *xj = cols_block(&p->X[j], p->small[j], i0, m, cv);
         long double bj = p->b[j];
         for (size_t i = 0; i < m; i++) tl[i] += xj[i] * bj;

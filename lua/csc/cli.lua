@@ -341,7 +341,7 @@ local function run(o, argv)
       summaries[#summaries + 1] = s
       if not o.quiet then
         local syn = s.synthetic and (" (SYNTHETIC data in " .. table.concat(s.synthetic, ", ")
-          .. ": agreement by construction)") or ""
+          .. ": " .. require("csc.synthetic").words(s.synthetic_kind).short .. ")") or ""
         local checks = s.ninput_checks > 0
           and string.format("; input checks passed: %d of %d", s.ninput_checks_ok, s.ninput_checks) or ""
         if s.npublished == 0 then

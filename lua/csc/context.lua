@@ -58,6 +58,9 @@ function M.new(r, data, prov, opts, kinds, kind_fields)
     -- any file with csceval's synthetic-data mark, csc.synthetic): every
     -- output, chart images included, then says so
     synthetic = synthetic,
+    -- what the synthetic inputs stand for, which words the notice
+    -- (csc.synthetic.words): "benchmark" or "stand_in"
+    synthetic_kind = require("csc.synthetic").run_kind(prov),
     recipe = r.spec, path = r.path, id = r.id, data = data, provenance = prov,
     seed = opts.seed or r.spec.seed or 20260101, alpha = r.spec.alpha or 0.05,
     estimates = {}, estimate_index = {}, tables = {}, table_index = {},

@@ -117,6 +117,20 @@ function M.expand(path)
   return path
 end
 
+--- What a synthetic input stands for (csc.synthetic.KINDS), or nil when it
+-- is not synthetic: the mark's kind when its file carries one; else the
+-- recipe's synthetic_kind for its own file, or for a file given with --data
+-- whose mark names the recipe's generator (a mark written before marks
+-- carried a kind); else "stand_in".
+function M.synthetic_kind(inp, mark, overridden, is_synthetic)
+  if not is_synthetic then return nil end
+  if mark and mark.kind then return mark.kind end
+  if inp.synthetic_kind and (not overridden or (mark and mark.generator and mark.generator == inp.generator)) then
+    return inp.synthetic_kind
+  end
+  return "stand_in"
+end
+
 --- Why a run of r skips rather than reads input `inp` at `path` (nil: it
 -- reads it).  An input with skip_when_absent (a large generated file) skips
 -- the whole run when its file is not there and no --data replaced it, and
@@ -181,6 +195,7 @@ function M.load_inputs(r, overrides)
       pv.replaced = overrides[name] ~= nil
       pv.mark = M.mark_of(path, nil, where, name)
       pv.synthetic = (inp.synthetic and not overrides[name]) or pv.mark ~= nil
+      pv.synthetic_kind = M.synthetic_kind(inp, pv.mark, overrides[name] ~= nil, pv.synthetic)
       data[name] = obj
       prov[#prov + 1] = pv
       goto continue
@@ -215,6 +230,8 @@ function M.load_inputs(r, overrides)
       -- synthetic: the recipe's own synthetic file, or any file with the
       -- mark of csceval's generators (csc.synthetic), --data or not
       synthetic = (inp.synthetic and not overrides[name]) or mark ~= nil,
+      synthetic_kind = M.synthetic_kind(inp, mark, overrides[name] ~= nil,
+        (inp.synthetic and not overrides[name]) or mark ~= nil),
       mark = mark,
       replaced = overrides[name] ~= nil,
       description = inp.description,

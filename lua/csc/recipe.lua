@@ -51,6 +51,10 @@ local input_schema = S.record({
   labels = S.either({ S.enum({ "auto", "text", "codes" }), S.map(S.enum({ "auto", "text", "codes" })) },
     { doc = "Stata, SPSS and SAS files: value-labelled columns as \"text\" (the labels), \"codes\" (numbers, labels kept) or \"auto\" (text when every value has a label); one word for all, or {column = ..., default = ...}" }),
   synthetic = S.boolean(),
+  synthetic_kind = S.enum({ "stand_in", "benchmark" }, { doc = "what a synthetic file stands for, which words every "
+    .. "output's synthetic-data notice: \"stand_in\" (default) records generated in place of confidential ones to "
+    .. "reproduce a report's published descriptives, \"benchmark\" an extract generated with the real data's shape "
+    .. "and effects built in, for demonstrations and benchmarks (csc.synthetic)" }),
   generator = S.string(),
   real_data = S.string({ doc = "what the real file is and who holds it" }),
   columns = S.list(S.string()),

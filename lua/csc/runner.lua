@@ -433,7 +433,7 @@ function M.run_loaded(r, d, prov, mod, opts)
   end
   local synthetic = {}
   for _, pv in ipairs(prov) do if pv.synthetic then synthetic[#synthetic + 1] = pv.name end end
-  return { synthetic = #synthetic > 0 and synthetic or nil, id = r.id, title = r.spec.title, dir = dir,
+  return { synthetic = #synthetic > 0 and synthetic or nil, synthetic_kind = ctx.synthetic_kind, id = r.id, title = r.spec.title, dir = dir,
            published = pub, nwithin = nwithin, npublished = npub,
            ninput_checks = nchecks, ninput_checks_ok = nchecks_ok,
            estimates = ctx.estimates, warnings = ctx.warnings, question = r.spec.question,

@@ -46,6 +46,7 @@ function M.write(path, opts)
     bytes = size_of(path),
     sha256 = sys.kind(path) == "file" and sys.sha256_file(path) or nil,
     note = opts.note or "synthetic records made by csceval's generator; they describe no real person",
+    kind = opts.kind,
   }
   assert(sys.write_atomic(M.mark_path(path), json.encode(doc) .. "\n"))
   return M.mark_path(path)
@@ -68,7 +69,8 @@ function M.read(path, sha256)
   end
   if doc.synthetic ~= true then return nil end
   local m = { path = mp, generator = type(doc.generator) == "string" and doc.generator or nil,
-    seed = type(doc.seed) == "number" and doc.seed or nil, bytes = doc.bytes, sha256 = doc.sha256 }
+    seed = type(doc.seed) == "number" and doc.seed or nil, bytes = doc.bytes, sha256 = doc.sha256,
+    kind = (doc.kind == "benchmark" or doc.kind == "stand_in") and doc.kind or nil }
   local size = sys.kind(path) == "file" and size_of(path) or nil
   if type(doc.sha256) == "string" and sha256 and doc.sha256 ~= sha256 then
     m.changed = "its SHA-256 differs from the one the generator recorded"
@@ -80,6 +82,87 @@ end
 
 --- One phrase naming what made a marked file, e.g.
 -- "made by `data/x/gen.lua` with seed 7".
+--- What a synthetic input stands for, which decides how every output words
+-- the synthetic-data notice:
+--   "stand_in"   records generated in place of confidential or unpublished
+--                ones, to reproduce the descriptives a report published
+--                (data/*/gen.lua): agreement with the report's figures is
+--                by construction;
+--   "benchmark"  an extract generated with the shape of a real one, for
+--                demonstrations and benchmarks, with effects built in by the
+--                generator and no report's records behind it
+--                (tests/bench/gen_national.c): an estimate that recovers the
+--                built-in effect does so by construction.
+-- An input says which with `synthetic_kind` (default "stand_in"); a mark
+-- file may carry "kind" so a generated file given with --data keeps it.
+M.KINDS = { "stand_in", "benchmark" }
+
+local WORDS = {
+  stand_in = {
+    short = "agreement by construction",
+    -- key findings, the index page, results.json
+    lead = "Synthetic data: agreement by construction.",
+    lead_more = "The inputs were made to match the published figures, so reproducing them is not a finding.",
+    index = "Agreement by construction: synthetic data (made to match the published figures).",
+    card = "Agreement by construction: synthetic data.",
+    -- how the inputs were made (the report's call-out)
+    made = "generated to match the published descriptives, because the original records are not public "
+      .. "(confidential or unpublished)",
+    -- beside each chart, and inside the chart's image
+    chart = "Synthetic data: agreement with the published figures is by construction.",
+    chart_mark = "SYNTHETIC DATA: made to match the published figures, so agreement is by construction, not a finding.",
+    note = "Synthetic data: the inputs marked synthetic were made to match the published figures, so agreement "
+      .. "with them is by construction, not a finding.",
+    marked = "its records are synthetic and agreement is by construction",
+    label = "SYNTHETIC DATA (agreement by construction): ",
+  },
+  benchmark = {
+    short = "a generated benchmark extract: its effects are built in, so recovering them is not a finding",
+    lead = "Synthetic data: a generated benchmark extract.",
+    lead_more = "The records were made by a generator with the real data's shape and an effect built in; they "
+      .. "describe no real person and no report's data, so an estimate that recovers the built-in effect is not "
+      .. "a finding.",
+    index = "Synthetic data: a generated benchmark extract (effects built in by the generator, so recovering them "
+      .. "is not a finding).",
+    card = "Synthetic data: a generated benchmark extract.",
+    made = "generated as a benchmark extract with the real data's shape and an effect built in; it stands for no "
+      .. "report's records",
+    chart = "Synthetic data: a generated benchmark extract, not real records; its effects were built in by the "
+      .. "generator.",
+    chart_mark = "SYNTHETIC DATA: a generated benchmark extract, not real records; its effects are built in by the "
+      .. "generator.",
+    note = "Synthetic data: the inputs marked synthetic are a generated benchmark extract with effects built in by "
+      .. "the generator, so an estimate that recovers them is by construction, not a finding.",
+    marked = "its records are a generated benchmark extract, and any effect they show was built in by the generator",
+    label = "SYNTHETIC DATA (generated benchmark extract, effects built in): ",
+  },
+}
+
+--- The notice's words for a run whose synthetic inputs are of `kind`
+-- (M.KINDS; nil: "stand_in").  A table of sentences: short (CLI summary),
+-- lead and lead_more (key findings; card: the heading on index.html's
+-- card, with lead_more), index, made (how the inputs were
+-- made), chart (beside a chart), chart_mark (inside its image), note
+-- (results.json), marked (a --data file with the mark), label (EES labels).
+function M.words(kind)
+  return WORDS[kind] or WORDS.stand_in
+end
+
+--- The kind of a run: "benchmark" when every synthetic input is one,
+-- otherwise "stand_in" (a stand-in anywhere means published figures are
+-- reproduced by construction).  `prov`: the run's provenance list.
+function M.run_kind(prov)
+  local any, all_bench = false, true
+  for _, pv in ipairs(prov or {}) do
+    if pv.synthetic then
+      any = true
+      if pv.synthetic_kind ~= "benchmark" then all_bench = false end
+    end
+  end
+  if not any then return nil end
+  return all_bench and "benchmark" or "stand_in"
+end
+
 function M.describe(m)
   local parts = {}
   if m.generator then parts[#parts + 1] = "made by `" .. m.generator .. "`" end

@@ -257,6 +257,7 @@
 ---@field sheet? string|integer workbooks (.xlsx, .ods): the sheet, by name or 1-based position (default the first)
 ---@field skip_when_absent? string for a large generated file: when it is absent (and no --data replaces it) the run is skipped, with a message, instead of failing; the text says how to make the file (e.g. "make it with sh tests/bench/scale.sh"). Also skipped when the environment sets CSCEVAL_SKIP_LARGE=1, as the test suites do
 ---@field synthetic? boolean
+---@field synthetic_kind? "stand_in"|"benchmark" what a synthetic file stands for, which words every output's synthetic-data notice: "stand_in" (default) records generated in place of confidential ones to reproduce a report's published descriptives, "benchmark" an extract generated with the real data's shape and effects built in, for demonstrations and benchmarks (csc.synthetic)
 ---@field types? table<string, "float64"|"float"|"number"|"double"|"int64"|"int"|"integer"|"bool"|"boolean"|"date"|"text"|"string"|"categorical"|"cat"> column -> type, e.g. {code = "text"}
 ---@field xml? string ssda903: read the XML form of the return instead, one file per year in the folder, "{year}" and "{start}" replaced (e.g. "{year}.xml")
 ---@field years? integer[] ssda903: the collection years (ending 31 March) to read

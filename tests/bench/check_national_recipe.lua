@@ -8,7 +8,8 @@
 --   results.json says so for the run and the input (with the mark's
 --   generator), the report has the synthetic-data notice, the CLI summary
 --   (SUMMARY, the captured stdout of the run) says SYNTHETIC, and so does
---   every chart;
+--   every chart; each in the words of a generated benchmark extract, not of
+--   a stand-in made to match a report's published figures;
 -- * the report says the data are synthetic (its data note) and has the
 --   timings table with every step of the design, and the memory line;
 -- * every programme pupil found its 10 comparison pupils (10:1 without
@@ -35,14 +36,40 @@ need(inp.synthetic_mark and inp.synthetic_mark.generator == "tests/bench/gen_nat
   "results.json does not name the generator's mark")
 need(report:find("These results use synthetic data", 1, true), "no synthetic-data notice in the report")
 need(report:find("carries csceval's synthetic-data mark", 1, true), "the report does not name the mark")
+-- The notice's words are those of a generated benchmark extract (the
+-- recipe's synthetic_kind, and the kind in the generator's mark), not those
+-- of a stand-in for a report's confidential records: there are no published
+-- figures it was made to match (csc.synthetic.words).
+local W = require("csc.synthetic").words("benchmark")
+local function benchmark_words(text, where)
+  need(not text:find("made to match the published", 1, true) and not text:find("confidential or unpublished", 1, true)
+    and not text:find("agreement by construction", 1, true),
+    where .. " words the notice as for a stand-in for a report's confidential records")
+end
+need(res.synthetic_kind == "benchmark" and inp.synthetic_kind == "benchmark", "results.json: synthetic_kind not benchmark")
+need(res.synthetic_note == W.note, "results.json: the synthetic note is not the benchmark extract's")
+need(report:find(W.lead, 1, true) and report:find(W.made, 1, true), "report.md: no benchmark-extract notice")
+benchmark_words(report, "report.md")
+benchmark_words(assert(sys.read(dir .. "/results.json")), "results.json")
+local top = dir:match("^(.*)/[^/]+$") or "."
+for _, f in ipairs({ "index.md", "index.html" }) do
+  local text = sys.read(top .. "/" .. f)
+  if text then
+    need(text:find(f == "index.md" and W.index or W.lead, 1, true), f .. ": no benchmark-extract notice")
+    benchmark_words(text, f)
+  end
+end
 if arg[2] then
   local summary = assert(sys.read(arg[2]))
-  need(summary:find("(SYNTHETIC data in national: agreement by construction)", 1, true),
-    "the CLI summary does not say the data are synthetic: " .. summary)
+  need(summary:find("(SYNTHETIC data in national: " .. W.short .. ")", 1, true),
+    "the CLI summary does not say the data are a synthetic benchmark extract: " .. summary)
 end
 for _, f in ipairs(sys.listdir(dir)) do
   if f:match("%.svg$") then
-    need(assert(sys.read(dir .. "/" .. f)):find("SYNTHETIC", 1, true), f .. " does not carry the synthetic mark")
+    local svg = assert(sys.read(dir .. "/" .. f))
+    need(svg:find("SYNTHETIC", 1, true), f .. " does not carry the synthetic mark")
+    need(svg:find("generated benchmark extract", 1, true), f .. " does not say the extract is a generated benchmark")
+    benchmark_words(svg, f)
   end
 end
 need(report:find("Time taken by each step", 1, true), "no timings table in the report")

@@ -134,8 +134,9 @@ static int write_mark(const char *path, long long rows, uint64_t seed, long long
     else if ((unsigned char)*c < 0x20) fprintf(f, "\\u%04x", (unsigned char)*c);
     else fputc(*c, f);
   }
-  fprintf(f, "\",\"generator\":\"tests/bench/gen_national.c\",\"note\":\"synthetic records made by csceval's "
-             "generator; they describe no real person\",\"rows\":%lld,\"seed\":%llu,\"synthetic\":true}\n",
+  /* kind: a benchmark extract, not a stand-in for a report's records (csc.synthetic) */
+  fprintf(f, "\",\"generator\":\"tests/bench/gen_national.c\",\"kind\":\"benchmark\","
+             "\"note\":\"synthetic records made by csceval's generator; they describe no real person\",\"rows\":%lld,\"seed\":%llu,\"synthetic\":true}\n",
           rows, (unsigned long long)seed);
   if (ferror(f) || fclose(f) || rename(tmp, mark) != 0) {
     perror(mark);

@@ -3,7 +3,8 @@
 # compare the bytes (same seed, same file) and the synthetic-data marks, check
 # that --mark marks an unmarked copy only when its bytes are the generator's,
 # then check the file's shape and descriptives through csceval
-# (tests/bench/check_national.lua), and run the national-scale example recipe
+# (tests/bench/check_national.lua) and the load step of the scale series
+# (tests/bench/check_load_step.lua), and run the national-scale example recipe
 # on it with --data (tests/bench/check_national_recipe.lua: still synthetic,
 # through the mark).  Not timed.
 #   sh tests/bench/gen_national_check.sh BUILD_DIR
@@ -30,6 +31,8 @@ if "$B/national/gen_national" --mark 100000 "$B/national/b.csv" 2>/dev/null; the
 fi
 [ ! -f "$B/national/b.csv.csceval.json" ]
 ./csceval test tests/bench/check_national.lua "$B/national/a.csv" 100000
+# the scale series' load step computes its check sum in C (no Lua array of a column)
+./csceval test tests/bench/check_load_step.lua "$B/national/a.csv"
 # the national-scale example recipe on this extract (its own 10M-row file is
 # not needed: --data gives the 100,000 rows)
 rm -rf "$B/national/out"

@@ -31,6 +31,9 @@ for n in "$@"; do
   # check at great cost; their leaks are looked for when make check replays
   # the corpus (LeakSanitizer at exit) instead
   leaks=""; case " $LUA_HARNESSES " in *" $n "*) leaks="-detect_leaks=0" ;; esac
+  # the recipe harness starts from the shipped recipes too (read only, like
+  # the committed corpus), so its seeds are always today's recipe schema
+  extra=""; [ "$n" = recipe ] && extra=recipes
   # -timeout: an input that runs longer is a finding (a hang); it is wall
   # time, and at nice 19 on a loaded machine an input may wait minutes for
   # the CPU, so it is generous.  -rss_limit_mb: an input that needs more
@@ -38,7 +41,7 @@ for n in "$@"; do
   ( start=$(date +%s)
     nice -n "${FUZZ_NICE:-19}" "build-fuzz/fuzz/$n" -max_total_time="$secs" -timeout=300 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$out/$n-" $dict $quiet $leaks \
-      "$out/corpus/$n" "tests/fuzz/corpus/$n" >"$out/$n.log" 2>&1
+      "$out/corpus/$n" "tests/fuzz/corpus/$n" $extra >"$out/$n.log" 2>&1
     rc=$?
     # CPU time of the harness: this shell's children's user and system time
     # (times, a builtin, written to a file: in a pipe it would run in a child)

@@ -13,6 +13,8 @@ local H = ...
 local sys = require("host.sys")
 local errors = require("csc.errors")
 local json = require("csc.json")
+local recipe = require("csc.recipe")
+local data = require("csc.data")
 local stata = require("csc.export.stata")
 local has_export, export = pcall(require, "csc.export")
 if not has_export then
@@ -200,6 +202,41 @@ local function labels_of(recipe)
   return set
 end
 
+-- Whether the recipe at `path` reads a file under ../shared: its inputs as
+-- the run resolves them (a dataset name filled from data/datasets.csv by
+-- csc.sources, "~/" and "cache:" expanded by csc.data), not its source text,
+-- which may name a data set in any spelling or mention ../shared in a
+-- comment.  A recipe that does not load is not skipped for it (nil).
+local function reads_shared(path)
+  local ok, r = pcall(recipe.load, path, { trusted = true })
+  if not ok or type(r.spec.inputs) ~= "table" then return nil end
+  for _, inp in pairs(r.spec.inputs) do
+    if type(inp) == "table" and type(inp.path) == "string"
+        and data.expand(inp.path):find("^%.%./shared/") then
+      return true
+    end
+  end
+  return false
+end
+
+H.case("stata export: a recipe reads ../shared by its resolved inputs, not by its source text", function()
+  local dir = tmp .. "/resolve"
+  os.execute("mkdir -p " .. dir)
+  local function recipe_with(name, inputs, comment)
+    local p = dir .. "/" .. name .. ".lua"
+    sys.write_atomic(p, (comment or "") .. "return { title = \"t\", inputs = " .. inputs
+      .. ", design = { type = \"its\" } }\n")
+    return p
+  end
+  -- a data set named with no space before "=": resolved to its ../shared path
+  H.eq(reads_shared(recipe_with("named", '{ d = { dataset="cin_referrals" } }')), true)
+  -- a local file, with ../shared/ only in a comment: reads nothing from there
+  H.eq(reads_shared(recipe_with("local", '{ d = { path = "tests/data/x.csv" } }',
+    "-- unlike ../shared/data/ees/x.csv, this reads a local file\n")), false)
+  -- a path written out in full
+  H.eq(reads_shared(recipe_with("path", '{ d = { path = "../shared/data/ees/x.csv" } }')), true)
+end)
+
 H.case("stata export: every shipped recipe with a covered design exports, and its do-file is well formed", function()
   local files = {}
   for _, f in ipairs(sys.listdir("recipes")) do if f:match("%.lua$") then files[#files + 1] = "recipes/" .. f end end
@@ -207,8 +244,7 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
   files[#files + 1] = "tests/export/stata/did_derby.lua"
   local done, designs = 0, {}
   for _, path in ipairs(files) do
-    local src = sys.read(path)
-    local reads_shared = src:find("dataset =", 1, true) or src:find("../shared/", 1, true)
+    local from_shared = reads_shared(path)
     -- a recipe on a large generated file that is absent (or under CSCEVAL_SKIP_LARGE=1) is
     -- skipped by run, and export says so with an error of kind "skipped"
     local ok, res = pcall(export.export, path, { to = "stata", out = tmp })
@@ -220,7 +256,7 @@ H.case("stata export: every shipped recipe with a covered design exports, and it
         H.skip("stata export of " .. path, msg)
       elseif msg:find("has no Stata export", 1, true) then
         -- a design the export does not cover: refused by name
-      elseif not shared and reads_shared then
+      elseif not shared and from_shared then
         -- its inputs are in ../shared/data, which is absent
       else
         H.fail(path .. ": " .. msg)

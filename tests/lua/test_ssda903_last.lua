@@ -39,6 +39,12 @@ local function pa(over)
   return r
 end
 local PA_CEASED = pa({ DATE_PLACED_CEASED = "01/03/2019", REASON_PLACED_CEASED = "RD1" })
+-- a UASC table row (CHILD, DOB, SEX, DUC)
+local function uasc(over)
+  local r = { CHILD = "1", DOB = "01/01/2004", SEX = "2" }
+  for k, v in pairs(over or {}) do r[k] = v end
+  return r
+end
 
 local cases = {
   ["202"] = { fail = { now = now({ header = { hdr({ SEX = "1" }) } }) } },
@@ -106,6 +112,28 @@ local cases = {
                                       now = now({ episodes = { ep({ PL_LOCATION = "IN" }) } }) },
                fail = { last = last({ episodes = { ep({ PL_LOCATION = "IN" }) } }),
                         now = now({ episodes = { ep({ PL_LOCATION = "OUT" }) } }) } },
+  -- 452, 453: last year's latest episode (open, RNE S) and this year's first, which need not start on the same
+  -- day; a distance 0.1 mile apart is rounding, 0.2 a contradiction
+  ["452"] = { extra = true, pass = { last = last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+                                     now = now({ episodes = { ep({ DECOM = "02/05/2018", PL_LA = "E06000015" }) } }) },
+              fail = { last = last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+                       now = now({ episodes = { ep({ DECOM = "02/05/2018", PL_LA = "E10000007" }) } }) } },
+  ["453"] = { extra = true, pass = { last = last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }),
+                                     now = now({ episodes = { ep({ PL_DISTANCE = "1.6" }) } }) },
+              fail = { last = last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }),
+                       now = now({ episodes = { ep({ PL_DISTANCE = "1.7" }) } }) } },
+  -- 205A-D: UASC status by a row in the UASC table (the specification files have no header UASC field);
+  -- DUC is the row's date UASC ceased; last year ran 01/04/2018 to 31/03/2019
+  ["205A"] = { pass = { last = last({ uasc = { uasc({ DUC = "01/01/2019" }) } }) },
+               fail = { last = last({ uasc = { uasc({ DUC = "01/01/2021" }) } }) } },
+  ["205B"] = { pass = { last = last({ uasc = { uasc({ DUC = "01/01/2022" }) } }), now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) },
+               fail = { last = last({ uasc = { uasc({ DUC = "01/01/2019" }) } }), now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) } },
+  ["205C"] = { extra = true,
+               pass = { last = last({ header = { hdr({ UASC = "0" }) } }), now = now({ header = { hdr({ UASC = "0" }) } }) },
+               fail = { last = last({ header = { hdr({ UASC = "0" }) } }), now = now({ header = { hdr({ UASC = "0" }) },
+                                                                                       uasc = { uasc({ DUC = "01/01/2022" }) } }) } },
+  ["205D"] = { pass = { last = last({ uasc = { uasc({ DUC = "01/01/2022" }) } }), now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) },
+               fail = { now = now({ uasc = { uasc({ DUC = "01/01/2022" }) } }) } },
   ["576"] = { pass = { last = last({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019" } } }),
                        now = now({ missing = { { CHILD = "1", DOB = "01/01/2004", MISSING = "M", MIS_START = "01/03/2019",
                                                  MIS_END = "05/04/2019" } } }) },
@@ -145,6 +173,25 @@ H.case("ssda903 last-year rules: each has a passing and a failing example", func
   if dfe then for _, r in ipairs(VL.rules) do H.ok(dfe[r.code] ~= nil, r.code .. " is a DfE rule code") end end
   H.raises("last year's return is for 2019, not 2020", VL.validate_last, assert(read.from_rows(2021, NOW)),
     assert(read.from_rows(2019, LAST)))
+end)
+
+H.case("ssda903 rules 452 and 453 compare only a continued episode, and a blank contradicts a value", function()
+  local function count(code, l, n)
+    local cur = assert(read.from_rows(2020, n))
+    cur.failures, cur.rule_count = {}, {}
+    VL.validate_last(cur, assert(read.from_rows(2019, l)), { code })
+    return cur.rule_count[code] or 0
+  end
+  local closed = ep({ PL_LA = "E06000015", DEC = "01/03/2019", REC = "E4A" })
+  -- last year's latest episode had ended: nothing to continue
+  H.eq(count("452", last({ episodes = { closed } }), now({ episodes = { ep({ PL_LA = "E10000007" }) } })), 0)
+  -- another reason for new episode: not the same episode
+  H.eq(count("452", last({ episodes = { ep({ PL_LA = "E06000015" }) } }),
+    now({ episodes = { ep({ RNE = "P", PL_LA = "E10000007" }) } })), 0)
+  -- blank this year, recorded last year
+  H.eq(count("453", last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }), now({ episodes = { ep({ PL_DISTANCE = "" }) } })), 1)
+  -- a year without the field: the rule does not apply
+  H.eq(count("453", last({ episodes = { ep({ PL_DISTANCE = "1.5" }) } }), now({ episodes = { ep() } })), 0)
 end)
 
 H.case("ssda903 last-year rules run for each year after the first of a recipe input", function()

@@ -96,6 +96,45 @@ H.case("a generator's file given with --data stays synthetic: CLI summary, resul
   H.ok(charts > 0, "the run drew a chart")
 end)
 
+H.case("a benchmark extract (mark kind benchmark) is worded as one everywhere, not as made to match published figures", function()
+  local W = synthetic.words("benchmark")
+  write_pupils(dir .. "/bench.csv")
+  synthetic.write(dir .. "/bench.csv", { generator = "tests/bench/gen_x.c", seed = 7, kind = "benchmark" })
+  H.eq(json.decode(sys.read(dir .. "/bench.csv.csceval.json")).kind, "benchmark")
+  local out = dir .. "/out_bench"
+  local text, res = run_cli(dir .. "/bench.csv", out)
+  H.ok(text:find("(SYNTHETIC data in pupils: " .. W.short .. ")", 1, true), text)
+  H.eq(res.synthetic_kind, "benchmark")
+  H.eq(res.inputs[1].synthetic_kind, "benchmark")
+  H.eq(res.synthetic_note, W.note)
+  local md = sys.read(out .. "/marked/report.md")
+  H.ok(md:find(W.lead, 1, true) and md:find(W.made, 1, true) and md:find(W.marked, 1, true), md)
+  H.ok(sys.read(out .. "/index.md"):find(W.index, 1, true), sys.read(out .. "/index.md"))
+  H.ok(sys.read(out .. "/index.html"):find(W.lead, 1, true))
+  for _, f in ipairs({ "marked/report.md", "marked/report.html", "marked/results.json", "index.md", "index.html" }) do
+    local t = sys.read(out .. "/" .. f)
+    H.ok(not t:find("made to match the published", 1, true) and not t:find("confidential or unpublished", 1, true),
+      f .. " keeps the stand-in's words")
+  end
+  for _, f in ipairs(sys.listdir(out .. "/marked")) do
+    if f:match("%.svg$") then
+      H.ok(sys.read(out .. "/marked/" .. f):find("generated benchmark extract", 1, true), f)
+    end
+  end
+  -- which kind an input gets: the mark's, else the recipe's (own file, or a mark of the recipe's
+  -- generator given with --data), else a stand-in
+  local data = require("csc.data")
+  local inp = { synthetic = true, synthetic_kind = "benchmark", generator = "g.c" }
+  H.eq(data.synthetic_kind(inp, nil, false, true), "benchmark")
+  H.eq(data.synthetic_kind(inp, { generator = "g.c" }, true, true), "benchmark")
+  H.eq(data.synthetic_kind(inp, { generator = "other.lua" }, true, true), "stand_in")
+  H.eq(data.synthetic_kind({}, { kind = "benchmark" }, true, true), "benchmark")
+  H.eq(data.synthetic_kind({ synthetic = true }, nil, false, true), "stand_in")
+  H.eq(data.synthetic_kind(inp, nil, false, false), nil)
+  H.eq(synthetic.run_kind({ { synthetic = true, synthetic_kind = "benchmark" }, { synthetic = false } }), "benchmark")
+  H.eq(synthetic.run_kind({ { synthetic = true, synthetic_kind = "benchmark" }, { synthetic = true, synthetic_kind = "stand_in" } }), "stand_in")
+end)
+
 H.case("a marked file changed after it was made is still synthetic, with a warning", function()
   write_pupils(dir .. "/edited.csv")
   synthetic.write(dir .. "/edited.csv", { generator = "data/x/gen.lua", seed = 1 })

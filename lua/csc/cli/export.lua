@@ -32,7 +32,8 @@ function M.main(o)
     for _, w in ipairs(res.warnings) do sys.stderr("csceval: warning: " .. res.plan.id .. ": " .. w .. "\n") end
     if not o.quiet then
       local syn = res.plan.synthetic and (" (SYNTHETIC data in " .. table.concat(res.plan.synthetic_inputs, ", ")
-        .. ": agreement with published figures is by construction)") or ""
+        .. ": " .. (res.plan.synthetic_kind == "benchmark" and require("csc.synthetic").words("benchmark").short
+          or "agreement with published figures is by construction") .. ")") or ""
       sys.stdout(string.format("%s: %s%s%s\n", path, res.path,
         #res.files > 0 and (" with " .. table.concat(res.files, ", ")) or "", syn))
     end

@@ -50,6 +50,7 @@
 --   plan.options      { alpha = 0.05, level = 0.95, seed = n | nil }
 --   plan.synthetic    true when any input is synthetic
 --   plan.synthetic_inputs  names of the synthetic inputs
+--   plan.synthetic_kind    what they stand for (csc.synthetic.words)
 --   plan.results_file the base name of the CSV the script writes beside itself,
 --                     "<id>_results.csv": columns name,value (see docs/export.md)
 --   plan.script_path  where the script is written ("out/export/<id>.R"), for its own header
@@ -234,6 +235,7 @@ function M.plan(r, d, prov, frame)
     if e.synthetic then
       plan.synthetic = true
       plan.synthetic_inputs[#plan.synthetic_inputs + 1] = pv.name
+      plan.synthetic_kind = require("csc.synthetic").run_kind(prov)
     end
     plan.inputs[#plan.inputs + 1] = e
   end

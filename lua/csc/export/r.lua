@@ -67,7 +67,11 @@ local function header(plan, packages)
   add("#   Rscript " .. (plan.script_path or (plan.id .. ".R")))
   add("# It writes its key results, one name,value row each, to " .. plan.results_file .. " beside itself")
   add("# (the names are csceval's estimate names; compare with results.json of `csceval run`).")
-  for _, line in ipairs(text.notes(plan, "# ", { synthetic = {
+  for _, line in ipairs(text.notes(plan, "# ", { synthetic = plan.synthetic_kind == "benchmark" and {
+      "by the recipe's committed generator as a benchmark extract, written beside this script. The",
+      "effects in them were built in by the generator, so recovering them is not a finding. With the",
+      "real file, export again with",
+      "`csceval export --to r " .. plan.recipe .. " --data NAME=PATH`, or change its path below." } or {
       "by the recipe's committed generator, written beside this script. Agreement with the published",
       "figures on them is by construction, not a finding. With the real file, export again with",
       "`csceval export --to r " .. plan.recipe .. " --data NAME=PATH`, or change its path below." },

@@ -234,7 +234,10 @@ local function header(plan)
   add("* itself, named as csceval names its estimates in results.json (`csceval run`).")
   add("* csceval's tests check this do-file's structure only; they do not run it (Stata is not on")
   add("* the build machine), so its numbers have not been compared with csceval's: see docs/export.md.")
-  for _, line in ipairs(text.notes(plan, "* ", { synthetic = {
+  for _, line in ipairs(text.notes(plan, "* ", { synthetic = plan.synthetic_kind == "benchmark" and {
+      "by the recipe's committed generator as a benchmark extract, written beside this do-file. The",
+      "effects in them were built in by the generator, so recovering them is not a finding. With the",
+      "real file, change its path below." } or {
       "by the recipe's committed generator, written beside this do-file. Agreement with the published",
       "figures on them is by construction, not a finding. With the real file, change its path below." },
     differences = "Differences from csceval's own run (what this do-file does not reproduce):" })) do

@@ -233,9 +233,18 @@ function M.segmented(spec)
     terms[#terms + 1] = xnames[j]
     full[#full + 1], cf[#cf + 1] = c, c
   end
-  -- Any design column constant over the rows fitted is collinear with the
-  -- intercept (csc.its.core.check_constant).
-  C.check_constant("segmented", terms, full, used)
+  -- A column built here (the time count, the break dummies and ramps, the
+  -- season and definition-change columns) that is constant over the rows
+  -- fitted is collinear with the intercept (csc.its.core.check_constant):
+  -- they have unit scale, so a spread below 1e-9 is rounding, and a
+  -- harmonic that is zero up to rounding would pass a scale-free rank test.
+  -- The recipe's covariates (the last #cov_names terms) are left to the
+  -- fit's QR rank test, as in model.ols and model.glm and R's lm and glm:
+  -- it aliases a constant plus rounding noise and keeps a covariate on a
+  -- tiny scale (tests/lua/test_rank_models.lua).
+  local built, built_cols = {}, {}
+  for j = 1, #terms - #cov_names do built[j], built_cols[j] = terms[j], full[j] end
+  C.check_constant("segmented", built, built_cols, used)
   local function make_frame(cols, rowset, with_y)
     local names, columns = {}, {}
     for j, t in ipairs(terms) do
@@ -252,6 +261,23 @@ function M.segmented(spec)
     end
     return hframe.new{ names = names, columns = columns }
   end
+  -- The first fit judges the recipe's covariates by the QR's rank test: a
+  -- covariate it finds collinear is reported under the covariates field
+  -- (so a design points at the recipe's line), other errors as they come.
+  local is_cov = {}
+  for _, c in ipairs(cov_names) do is_cov[c] = true end
+  local function covariate_fit(run)
+    local ok, r = pcall(run)
+    if ok then return r end
+    local msg = type(r) == "table" and r.msg or tostring(r)
+    local col = msg:match("column '([^']+)' is a linear combination of earlier columns")
+    if col and is_cov[col] then
+      C.fail("segmented", "covariates", string.format("covariate %s is collinear with the design's columns (the "
+        .. "intercept, time, step and ramp terms and any other covariate) over the %d periods fitted, up to "
+        .. "rounding: a constant, or a combination of them; drop it", col, #used), "analysis")
+    end
+    error(r, 0)
+  end
   local est = make_frame(full, used, true)
   local all = {}
   for p = 1, #times do all[p] = p end
@@ -261,7 +287,7 @@ function M.segmented(spec)
   local fit
   local ac = spec.autocorrelation or "auto"
   if family == "gaussian" then
-    local ols = model.ols{ data = est, y = "_y", x = terms, level = level }
+    local ols = covariate_fit(function() return model.ols{ data = est, y = "_y", x = terms, level = level } end)
     res.ols = ols
     local max_lag = spec.max_lag
     if max_lag == nil then
@@ -333,7 +359,9 @@ function M.segmented(spec)
         .. "a Poisson model here uses quasi-Poisson errors (dispersion = \"pearson\")")
     end
     local disp = C.choice("segmented", "dispersion", spec.dispersion, { "pearson", "fixed" }, "pearson")
-    local g = model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }
+    local g = covariate_fit(function()
+      return model.poisson{ data = est, y = "_y", x = terms, offset = "_offset", level = level }
+    end)
     local yv = est:column("_y")
     local phi = model.pearson_dispersion(g)   -- as model.poisson{dispersion = "pearson"}
     res.dispersion = phi

@@ -197,7 +197,7 @@ function M.write(t, spec, where, labels, synthetic)
   local function label(c, given)
     local w = given or (labels and labels(c)) or c
     w = tostring(w):gsub("^%l", string.upper)
-    return synthetic and (M.SYNTHETIC_LABEL .. w) or w
+    return synthetic and (require("csc.synthetic").words(synthetic).label .. w) or w
   end
   for _, c in ipairs(filters) do
     meta[#meta + 1] = line({ c, "Filter", label(c), "", "", "", "", "" })
@@ -378,7 +378,7 @@ function M.files(ctx, r)
         #names > 0 and table.concat(names, ", ") or "none")
     end
     local lab = function(c) return require("csc.render.labels").column(c, t.labels or r.spec.labels) end
-    local data, meta = M.write(t, spec, where, lab, ctx.synthetic)
+    local data, meta = M.write(t, spec, where, lab, ctx.synthetic and (ctx.synthetic_kind or "stand_in"))
     -- what DfE's screener would refuse is the recipe's to fix, before anything is written
     local problems = M.check(data, meta)
     if #problems > 0 then

@@ -535,8 +535,8 @@ function M.index(entries)
     o[#o + 1] = "<section>"
     o[#o + 1] = string.format('<h2><a href="%s">%s</a></h2>', esc(e.href), esc(e.title))
     if e.synthetic then
-      o[#o + 1] = '<p class="tag-synthetic"><strong>Agreement by construction: synthetic data.</strong> '
-        .. "The inputs were made to match the published figures, so reproducing them is not a finding.</p>"
+      local w = require("csc.synthetic").words(e.synthetic_kind)
+      o[#o + 1] = '<p class="tag-synthetic"><strong>' .. esc(w.card) .. "</strong> " .. esc(w.lead_more) .. "</p>"
     end
     o[#o + 1] = '<dl class="summary">'
     local function row(k, v)

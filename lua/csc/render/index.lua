@@ -57,7 +57,7 @@ function M.evidence(doc)
   end
   local out = {}
   if doc.synthetic == true then
-    out[#out + 1] = "Agreement by construction: synthetic data (made to match the published figures)."
+    out[#out + 1] = require("csc.synthetic").words(doc.synthetic_kind).index
   end
   if type(doc.strength) == "table" and type(doc.strength.summary) == "string" then
     out[#out + 1] = "Innovation Programme scale: " .. doc.strength.summary .. "."
@@ -164,6 +164,7 @@ function M.write(out_dir)
       headline = headline,
       evidence = ev,
       synthetic = doc.synthetic == true,
+      synthetic_kind = doc.synthetic_kind,
     }
   end
   local text = "# csceval results\n\n| recipe | question | design | headline | strength of evidence |\n|---|---|---|---|---|\n"

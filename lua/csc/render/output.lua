@@ -72,7 +72,8 @@ function M.results(ctx, r, published, stamp)
   local inputs = json.array()
   for _, p in ipairs(ctx.provenance) do
     inputs[#inputs + 1] = { name = p.name, path = p.path, sha256 = p.sha256, rows = p.rows,
-      columns = p.columns, synthetic = p.synthetic, replaced_with_data_option = p.replaced,
+      columns = p.columns, synthetic = p.synthetic, synthetic_kind = p.synthetic_kind,
+      replaced_with_data_option = p.replaced,
       missing = p.missing or nil,
       -- the mark csceval's generators leave beside a file (csc.synthetic)
       synthetic_mark = p.mark and { file = p.mark.path, generator = p.mark.generator, seed = p.mark.seed,
@@ -99,8 +100,8 @@ function M.results(ctx, r, published, stamp)
                  reference = s.source.reference } },
     estimates = est, published = pub, input_checks = checks, tables = tables, inputs = inputs,
     synthetic = ctx.synthetic,
-    synthetic_note = ctx.synthetic and ("Synthetic data: the inputs marked synthetic were made to match the "
-      .. "published figures, so agreement with them is by construction, not a finding.") or nil,
+    synthetic_kind = ctx.synthetic and ctx.synthetic_kind or nil,
+    synthetic_note = ctx.synthetic and require("csc.synthetic").words(ctx.synthetic_kind).note or nil,
     warnings = json.array(util.copy(ctx.warnings)),
     evidence = ctx.evidence,
     strength = s.strength and { level = s.strength.level, summary = require("csc.evidence").summary(s.strength),
@@ -132,6 +133,7 @@ function M.index_record(ctx, r, published, formats)
     estimates = json.array(head and { { label = head.label, value = head.value, unit = head.unit,
       title = head.title, headline = head.headline } } or {}),
     published = pub, input_checks = checks, synthetic = ctx.synthetic,
+    synthetic_kind = ctx.synthetic and ctx.synthetic_kind or nil,
     warnings = json.array(util.copy(ctx.warnings)), evidence = ctx.evidence,
     strength = s.strength and { summary = require("csc.evidence").summary(s.strength) } or nil,
     formats = json.array(util.copy(formats)),
@@ -194,9 +196,14 @@ function M.png(svg_text, name)
   return res
 end
 
---- The mark every chart carries, inside the image, when the data are synthetic.
-M.SYNTHETIC_CHART_NOTE = "SYNTHETIC DATA: made to match the published figures, so agreement is by "
-  .. "construction, not a finding."
+--- The mark every chart carries, inside the image, when the data are
+-- synthetic: its words follow what the synthetic inputs stand for
+-- (csc.synthetic.words; M.SYNTHETIC_CHART_NOTE is that of a stand-in for
+-- confidential records).
+M.SYNTHETIC_CHART_NOTE = require("csc.synthetic").words("stand_in").chart_mark
+function M.synthetic_chart_note(ctx)
+  return require("csc.synthetic").words(ctx.synthetic_kind).chart_mark
+end
 
 --- Inside each chart's image, where it travels with a pasted SVG or PNG:
 -- where the figures come from and, on synthetic data, that agreement is by
@@ -208,7 +215,7 @@ function M.chart_footnotes(ctx, r)
     foot[#foot + 1] = { text = "Source: csceval rerun of " .. src.report
       .. (src.reference and (" (" .. src.reference .. ")") or "") .. "." }
   end
-  if ctx.synthetic then foot[#foot + 1] = { text = M.SYNTHETIC_CHART_NOTE, strong = true } end
+  if ctx.synthetic then foot[#foot + 1] = { text = M.synthetic_chart_note(ctx), strong = true } end
   for _, c in ipairs(ctx.charts or {}) do
     if not c.footnoted then c.svg = svg.footnote(c.svg, foot); c.footnoted = true end
   end
@@ -237,7 +244,7 @@ function M.render(ctx, r, published, stamp, formats)
       local keys = { { "Title", c.title } }
       local src = r.spec.source and r.spec.source.report
       if src then keys[#keys + 1] = { "Source", "csceval rerun of " .. src } end
-      if ctx.synthetic then keys[#keys + 1] = { "Comment", M.SYNTHETIC_CHART_NOTE } end
+      if ctx.synthetic then keys[#keys + 1] = { "Comment", M.synthetic_chart_note(ctx) } end
       files[c.name .. ".png"] = M.png_text(M.png(c.svg, c.name), keys)
     end
   end

@@ -237,7 +237,7 @@ function M.model(ctx, r, published, stamp, opts)
   local function p(text) block({ kind = "p", text = text }) end
   local function chart_block(c)
     return { kind = "chart", chart = c,
-      synthetic = ctx.synthetic and "Synthetic data: agreement with the published figures is by construction." or nil }
+      synthetic = ctx.synthetic and require("csc.synthetic").words(ctx.synthetic_kind).chart or nil }
   end
   local function name_of(e)
     return e.title or labels.estimate(e.label, { labels = s.labels, published = published })
@@ -251,8 +251,8 @@ function M.model(ctx, r, published, stamp, opts)
   -- evidence, one line on published against reproduced, and the synthetic mark.
   local items = {}
   if ctx.synthetic then
-    items[#items + 1] = "**Synthetic data: agreement by construction.** The inputs were made to match the "
-      .. "published figures, so reproducing them is not a finding (see below)."
+    local w = require("csc.synthetic").words(ctx.synthetic_kind)
+    items[#items + 1] = "**" .. w.lead .. "** " .. w.lead_more:gsub("%.$", "") .. " (see below)."
   end
   local heads = {}
   for _, e in ipairs(ctx.estimates) do if e.headline then heads[#heads + 1] = e end end
@@ -325,9 +325,8 @@ function M.model(ctx, r, published, stamp, opts)
   end
   if #synthetic > 0 then
     block({ kind = "inset", text = "**These results use synthetic data.** The input" .. (#names > 1 and "s " or " ")
-      .. table.concat(synthetic, ", ") .. (#names > 1 and " were" or " was")
-      .. " generated to match the published descriptives, because the original records are "
-      .. "not public (confidential or unpublished). To run on the real "
+      .. table.concat(synthetic, ", ") .. (#names > 1 and " were " or " was ")
+      .. require("csc.synthetic").words(ctx.synthetic_kind).made .. ". To run on the real "
       .. (#names > 1 and "files" or "file") .. ": `csceval run " .. r.path .. " " .. table.concat(dopts, " ") .. "`." })
   end
   -- disclosure control: a visible notice when small counts are shown on
@@ -396,8 +395,8 @@ function M.model(ctx, r, published, stamp, opts)
   for _, pv in ipairs(ctx.provenance) do
     if pv.replaced and pv.mark then
       dropped[#dropped + 1] = string.format("%s: read from the file given with --data, not the recipe's own file; "
-        .. "it carries csceval's synthetic-data mark (%s; `%s`), so its records are synthetic and agreement is "
-        .. "by construction.%s", pv.name, require("csc.synthetic").describe(pv.mark), pv.mark.path,
+        .. "it carries csceval's synthetic-data mark (%s; `%s`), so %s.%s", pv.name,
+        require("csc.synthetic").describe(pv.mark), pv.mark.path, require("csc.synthetic").words(pv.synthetic_kind).marked,
         pv.mark.changed and (" The file changed after it was generated (" .. pv.mark.changed .. "); if it now "
           .. "holds real records, delete the mark.") or "")
     elseif pv.replaced then

@@ -4,10 +4,10 @@
 -- applies them to each year after the first (csc.ssda903.input); in Lua,
 -- validate_last(ret, last).  Failures name this year's record, as the
 -- current-year rules do, and quote last year's value and line.
--- Rules 205A-D (UASC across years), 452, 453 and the social-worker rules
--- are not implemented.
+-- The social-worker rules are not implemented.
 -- @module csc.ssda903.validate_last
 local validate = require("csc.ssda903.validate")
+local date = require("csc.ssda903.date")
 
 local M = {}
 
@@ -41,6 +41,63 @@ local function header_same(code, field, what)
     end
   end)
 end
+-- ===== UASC across years (205A-D) =====
+-- Whether a child is identified as UASC in a year: the header's UASC field
+-- when that year's header has one (the DfE's returns carry it, the
+-- specification files here do not, so it also gets a SPEC "not a field"
+-- failure), else a row for the child in that year's UASC table (a CSV
+-- return lists UASC children there).  DUC is that row's date UASC ceased.
+local function uasc_status(ret, c)
+  local h = c.header
+  local has_field = false
+  for _, f in ipairs(ret.tables.header and ret.tables.header.fields or {}) do if f == "UASC" then has_field = true end end
+  if has_field then return h ~= nil and h.UASC == "1", h end
+  return c.uasc ~= nil, c.uasc
+end
+local function duc(c) return c.uasc and c.uasc._d.DUC end
+local function in_year(d, r) return d ~= nil and d >= r.start and d <= r.stop end
+local function uasc_rule(code, what, check)
+  rule(code, what, function(ret, last, ch, lch)
+    if not (ret.tables.uasc or last.tables.uasc) then return end
+    for c, l in both(ch, lch) do
+      local now, rec = uasc_status(ret, c)
+      local before, lrec = uasc_status(last, l)
+      local field, msg = check(now, before, duc(c), duc(l), ret, last)
+      if field then
+        local r = (field == "DUC" and c.uasc) or rec or c.header or c.uasc
+        if r then
+          fail(ret, code, r, field, msg .. string.format(" (last year: %s)", where(last, l.uasc or lrec or l.header)))
+        end
+      end
+    end
+  end)
+end
+local function fmt(d) return d and date.format(d) or "blank" end
+uasc_rule("205A", "a child UASC last year and not this year: last year's DUC falls in last year, and no DUC this year",
+  function(now, before, d, dl, ret, last)
+    if before and not now and (not in_year(dl, last) or d ~= nil) then
+      return "CHILD", string.format("the child was UASC last year and is not this year, but last year's DUC is %s "
+        .. "(last year ran %s to %s) and this year's is %s", fmt(dl), fmt(last.start), fmt(last.stop), fmt(d))
+    end
+  end)
+uasc_rule("205B", "a child UASC last year and this year: last year's DUC is not before this year",
+  function(now, before, d, dl, ret)
+    if before and now and dl ~= nil and dl < ret.start then
+      return "DUC", string.format("the child is UASC this year and was last year, but last year's DUC %s is "
+        .. "before this year's start %s", fmt(dl), fmt(ret.start))
+    end
+  end)
+uasc_rule("205C", "a child UASC in neither year has no DUC", function(now, before, d)
+  if not now and not before and d ~= nil then
+    return "DUC", string.format("DUC is %s, but the child is not UASC this year or last year", fmt(d))
+  end
+end)
+uasc_rule("205D", "a child UASC this year and in last year's return was UASC last year too", function(now, before)
+  if now and not before then
+    return "CHILD", "the child is UASC this year but was not identified as UASC in last year's return"
+  end
+end)
+
 header_same("202", "SEX", "SEX agrees with last year's header")
 header_same("203", "DOB", "DOB agrees with last year's header")
 header_same("204", "ETHNIC", "ETHNIC agrees with last year's header")
@@ -151,6 +208,43 @@ end
 carried_if_present("503G", "PL_DISTANCE", true)
 carried_if_present("503H", "PL_LA")
 carried_if_present("503J", "PL_LOCATION")
+
+-- 452 and 453: the first episode this year against last year's latest
+-- episode, when that was still open and has the same reason for new episode
+-- (RNE) (so this year's first episode continues it), for a field the
+-- specification files lack (see 503G-J): only when both years' episodes
+-- carry it.  Unlike 503H and 503G they do not need the two start dates to
+-- agree.  A blank on one side and a value on the other is a contradiction
+-- too.  `differ(a, b)` says whether two recorded values contradict.
+local function continued_field(code, field, what, differ)
+  rule(code, what, function(ret, last, ch, lch)
+    local function has(t) for _, f in ipairs(t and t.fields or {}) do if f == field then return true end end end
+    if not (has(ret.tables.episodes) and has(last.tables.episodes)) then return end
+    for c, l in both(ch, lch) do
+      local first, latest = c.episodes[1], l.episodes[#l.episodes]
+      if first and latest and latest.DEC == nil and first.RNE == latest.RNE then
+        local a, b = first[field], latest[field]
+        if (a == nil) ~= (b == nil) or (a ~= nil and differ(a, b)) then
+          fail(ret, code, first, field, string.format("%s is %s in the first episode, but %s in last year's latest "
+            .. "episode, still open with the same RNE %s (%s)", field, a or "blank", b or "blank", first.RNE or "blank",
+            where(last, latest)))
+        end
+      end
+    end
+  end)
+end
+continued_field("452", "PL_LA", "PL_LA of the first episode agrees with last year's latest episode when that was "
+  .. "still open with the same RNE (when both years record it)", function(a, b) return a ~= b end)
+-- A distance is in miles to one decimal place, worked out from the two
+-- postcodes; 0.2 miles or more apart is a contradiction, less is taken as
+-- rounding (the tolerance of the sector's SSDA903 validator).  A value that
+-- is not a number contradicts any other value.
+continued_field("453", "PL_DISTANCE", "PL_DISTANCE of the first episode agrees with last year's latest episode "
+  .. "when that was still open with the same RNE, within 0.2 miles (when both years record it)", function(a, b)
+    local x, y = tonumber(a), tonumber(b)
+    if x == nil or y == nil then return a ~= b end
+    return math.abs(x - y) >= 0.2 - 1e-9
+  end)
 
 rule("562", "an episode that started before this year continues last year's latest episode", function(ret, last, ch, lch)
   for c, l in both(ch, lch) do
