@@ -151,16 +151,25 @@ static int match_ipw_lua(lua_State *L) {
   return 3;
 }
 
-/* Weights column over rows keep[]: missing counts as 0 (left out). */
-static double *weights_of(lua_State *L, const struct frame *f, const char *fn, const char *name,
-                          const size_t *keep, size_t m) {
+/* Weights column over rows keep[] (NULL: every row): missing counts as 0
+ * (left out).  A float64 column with nothing missing whose every row is
+ * used and every value finite and >= 0 is read in place (the same values
+ * a copy would hold); else a copy, pushed as scratch.  [-0, +0|+1, e] */
+static const double *weights_of(lua_State *L, const struct frame *f, const char *fn,
+                                const char *name, const size_t *keep, size_t m) {
   const struct frame_col *c = lm_numcol(L, f, fn, "weights", name);
+  if (keep == NULL && c->type == FRAME_F64 && c->na == NULL && c->n == m) {
+    const double *v = c->v.f64;
+    int ok = 1;
+    for (size_t j = 0; j < m; j++) ok &= v[j] >= 0 && v[j] <= DBL_MAX;
+    if (ok) return v;
+  }
   double *w = lh_scratch(L, (m ? m : 1) * sizeof *w);
   lm_fill_or(c, keep, m, 0.0, w);
   for (size_t j = 0; j < m; j++) {
     if (w[j] < 0 || !isfinite(w[j]))
       lh_error(L, "data", "%s: weights column '%s' has %f in row %d; weights must be finite and >= 0",
-                 fn, name, w[j], (int)keep[j] + 1);
+                 fn, name, w[j], (int)LM_ROW(keep, j) + 1);
   }
   return w;
 }
@@ -193,12 +202,19 @@ struct bal_task {
   struct balance_stat b;
 };
 
-/* The covariate as its own column when that is what lm_fill_or would make
- * of it: float64, nothing marked missing, every row used (keep[j] == j)
- * and every value finite; else NULL. */
-static const double *bal_own(const struct frame_col *c, const size_t *keep, size_t m) {
-  if (c->type != FRAME_F64 || c->na != NULL || c->n != m || (m > 0 && keep[m - 1] != m - 1))
+/* The covariate read in place when that gives what lm_fill_or would make
+ * of it: nothing marked missing, every row used (keep NULL, or keep[j] ==
+ * j), and a float64 column with every value finite (returned) or an int64
+ * column (*own64 set); else NULL. */
+static const double *bal_own(const struct frame_col *c, const size_t *keep, size_t m,
+                             const int64_t **own64) {
+  *own64 = NULL;
+  if (c->na != NULL || c->n != m || (keep != NULL && m > 0 && keep[m - 1] != m - 1)) return NULL;
+  if (c->type == FRAME_I64) {
+    *own64 = c->v.i64;
     return NULL;
+  }
+  if (c->type != FRAME_F64) return NULL;
   const double *v = c->v.f64;
   int bad = 0;
   for (size_t i = 0; i < m; i++) bad |= !(fabs(v[i]) <= DBL_MAX);
@@ -207,10 +223,13 @@ static const double *bal_own(const struct frame_col *c, const size_t *keep, size
 
 static int bal_run(void *arg) {
   struct bal_task *t = arg;
-  const double *own = bal_own(t->col, t->keep, t->m);
-  if (own != NULL) {
-    t->st = balance_covariate(own, t->treat, t->base, t->adj, t->m, t->o, &t->b, t->err,
-                              sizeof t->err);
+  const int64_t *own64;
+  const double *own = bal_own(t->col, t->keep, t->m, &own64);
+  if (own != NULL || own64 != NULL) {
+    t->st = own != NULL ? balance_covariate(own, t->treat, t->base, t->adj, t->m, t->o, &t->b,
+                                            t->err, sizeof t->err)
+                        : balance_covariate_i64(own64, t->treat, t->base, t->adj, t->m, t->o,
+                                                &t->b, t->err, sizeof t->err);
     return 0;
   }
   double *x = malloc((t->m ? t->m : 1) * sizeof *x);
@@ -239,11 +258,12 @@ static int match_balance_lua(lua_State *L) {
   if (ncov == 0) return lh_error(L, "recipe", "%s: no covariates", fn);
   const struct frame_col *tc = lm_col(L, f, fn, "treatment", treat_name);
   size_t m;
-  size_t *keep = lh_complete_rows(L, &tc, 1, f->nrow, &m);
+  /* keep NULL: every row has a treatment value (no n-row index made) */
+  size_t *keep = lh_complete_rows_or_all(L, &tc, 1, f->nrow, &m);
   unsigned char *treat = lm_treat(L, tc, keep, m, fn);
   const char *wn = lh_optstring(L, 2, "weights", NULL, "a string"), *bn = lh_optstring(L, 2, "base_weights", NULL, "a string");
-  double *adj = wn ? weights_of(L, f, fn, wn, keep, m) : NULL;
-  double *base = bn ? weights_of(L, f, fn, bn, keep, m) : NULL;
+  const double *adj = wn ? weights_of(L, f, fn, wn, keep, m) : NULL;
+  const double *base = bn ? weights_of(L, f, fn, bn, keep, m) : NULL;
   struct balance_opts o;
   const char *sd = lh_optstring(L, 2, "sd", "treated", "a string"), *var = lh_optstring(L, 2, "variance", "cobalt", "a string");
   const char *bin = lh_optstring(L, 2, "binary", "std", "a string");

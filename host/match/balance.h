@@ -17,6 +17,7 @@
 #define CSC_BALANCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum balance_sd { BALANCE_SD_TREATED = 0, BALANCE_SD_CONTROL, BALANCE_SD_POOLED };
 enum balance_var { BALANCE_VAR_COBALT = 0, BALANCE_VAR_SAMPLE };
@@ -49,5 +50,12 @@ struct balance_stat {
 int balance_covariate(const double *x, const unsigned char *treat, const double *base,
                       const double *adj, size_t n, const struct balance_opts *o,
                       struct balance_stat *out, char *err, size_t errlen);
+
+/* The same for a column of whole numbers (every value present), read in
+ * place: the same figures, to the bit, as for its values converted to
+ * doubles. */
+int balance_covariate_i64(const int64_t *x, const unsigned char *treat, const double *base,
+                          const double *adj, size_t n, const struct balance_opts *o,
+                          struct balance_stat *out, char *err, size_t errlen);
 
 #endif

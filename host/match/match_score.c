@@ -33,34 +33,61 @@ static uint64_t dkey(double x) {
  * order as R's sort.list().  2048 buckets keep every pass's scattered
  * writes within the caches at any n (16-bit digits, 65536 buckets, do not:
  * their cost per row grew with n); a digit that every key shares is
- * skipped. */
+ * skipped.  The keys in sorted order are handed back in *skey (the
+ * caller frees them).  A digit's counts do not depend on the keys' order, so those of
+ * all six come from one read of the keys, as they are made.  Each scatter
+ * pass fills every bucket from both ends at once: the first half of the
+ * keys forward from the bucket's start, the second half backward from its
+ * end (the same positions as one pass in order: the second half's keys of
+ * a bucket take its last places, in their order).  When most keys share a
+ * digit (scores crowded at one end: the high digits), one pass in order
+ * makes every increment of the bucket's offset wait on the one before;
+ * two ends halve that wait. */
 #define RADIX_BITS 11
 #define RADIX_N (1u << RADIX_BITS)
+#define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
 
-static int sort_by_score(const double *score, uint32_t *idx, size_t m) {
+static int sort_by_score(const double *score, uint32_t *idx, size_t m, uint64_t **skey) {
   uint32_t *const out = idx;   /* the passes alternate between idx and tmp */
   uint64_t *key = malloc(m * sizeof *key), *key2 = malloc(m * sizeof *key2);
   uint32_t *tmp = malloc(m * sizeof *tmp);
-  size_t *cnt = malloc(RADIX_N * sizeof *cnt);
+  /* cnt[p * RADIX_N + d]: keys with digit d in pass p; end[]: one pass's bucket ends */
+  size_t *cnt = calloc((RADIX_PASSES + 1) * RADIX_N, sizeof *cnt), *end = cnt + RADIX_PASSES * RADIX_N;
   if (!key || !key2 || !tmp || !cnt) {
     free(key); free(key2); free(tmp); free(cnt);
     return GSL_ENOMEM;
   }
-  for (size_t i = 0; i < m; i++) key[i] = dkey(score[idx[i]]);
-  for (int sh = 0; sh < 64; sh += RADIX_BITS) {
-    memset(cnt, 0, RADIX_N * sizeof *cnt);
-    for (size_t i = 0; i < m; i++) cnt[(key[i] >> sh) & (RADIX_N - 1)]++;
+  for (size_t i = 0; i < m; i++) {
+    uint64_t k = dkey(score[idx[i]]);
+    key[i] = k;
+    for (int p = 0; p < RADIX_PASSES; p++) cnt[p * RADIX_N + ((k >> (p * RADIX_BITS)) & (RADIX_N - 1))]++;
+  }
+  const size_t h = m / 2;   /* keys 0..h-1 forward, h..m-1 backward */
+  for (int p = 0; p < RADIX_PASSES; p++) {
+    const int sh = p * RADIX_BITS;
+    size_t *c = cnt + p * RADIX_N;
     int same = 0;
-    for (size_t d = 0; d < RADIX_N && !same; d++) same = cnt[d] == m;
+    for (size_t d = 0; d < RADIX_N && !same; d++) same = c[d] == m;
     if (same) continue;   /* every key has this digit: nothing to do */
     size_t sum = 0;
     for (size_t d = 0; d < RADIX_N; d++) {
-      size_t c = cnt[d];
-      cnt[d] = sum;
-      sum += c;
+      size_t v = c[d];
+      c[d] = sum;
+      sum += v;
+      end[d] = sum;
     }
-    for (size_t i = 0; i < m; i++) {
-      size_t to = cnt[(key[i] >> sh) & (RADIX_N - 1)]++;
+    size_t i = 0, j = m;
+    for (; i < h; i++) {
+      j--;
+      size_t to = c[(key[i] >> sh) & (RADIX_N - 1)]++;
+      size_t tj = --end[(key[j] >> sh) & (RADIX_N - 1)];
+      tmp[to] = idx[i];
+      key2[to] = key[i];
+      tmp[tj] = idx[j];
+      key2[tj] = key[j];
+    }
+    if (j > i) {   /* m odd: the middle key */
+      size_t to = c[(key[i] >> sh) & (RADIX_N - 1)]++;
       tmp[to] = idx[i];
       key2[to] = key[i];
     }
@@ -71,7 +98,8 @@ static int sort_by_score(const double *score, uint32_t *idx, size_t m) {
     memcpy(out, idx, m * sizeof *out);
     tmp = idx;
   }
-  free(key); free(key2); free(tmp); free(cnt);
+  *skey = key;   /* the keys in sorted order: equal keys are equal scores */
+  free(key2); free(tmp); free(cnt);
   return GSL_SUCCESS;
 }
 
@@ -131,11 +159,12 @@ int match_score_stratum(const struct match_work *w, const uint32_t *units, size_
   const double *score = s->score;
   size_t *pos = NULL;
   uint32_t *srt = malloc((nu ? nu : 1) * sizeof *srt), *run0 = NULL;
+  uint64_t *skey = NULL;
   uint32_t *lf = malloc((nu + 1) * sizeof *lf), *rt = malloc((nu + 1) * sizeof *rt);
   int st = GSL_ENOMEM;
   if (!srt || !lf || !rt) goto done;
   for (size_t q = 0; q < nu; q++) srt[q] = (uint32_t)match_unit(units, q);
-  if ((st = sort_by_score(score, srt, nu)) != GSL_SUCCESS) goto done;
+  if ((st = sort_by_score(score, srt, nu, &skey)) != GSL_SUCCESS) goto done;
   pos = malloc((nord ? nord : 1) * sizeof *pos);
   run0 = malloc((nu ? nu : 1) * sizeof *run0);
   st = GSL_ENOMEM;
@@ -144,8 +173,12 @@ int match_score_stratum(const struct match_work *w, const uint32_t *units, size_
    * sorted position. */
   for (size_t q = 0; q < nu; q++) {
     if (s->treat[srt[q]]) w->tpos[match_tix(r, srt[q])] = (uint32_t)q;
-    run0[q] = q > 0 && score[srt[q]] == score[srt[q - 1]] ? run0[q - 1] : (uint32_t)q;
+    /* equal sort keys are equal scores (dkey is one to one, but for -0 as +0,
+     * which compare equal too): read in order, not gathered by row */
+    run0[q] = q > 0 && skey[q] == skey[q - 1] ? run0[q - 1] : (uint32_t)q;
   }
+  free(skey);
+  skey = NULL;
   for (size_t i = 0; i < nord; i++) pos[i] = w->tpos[match_tix(r, ord[i])];
   size_t live = 0;
   lf[0] = 0;
@@ -198,6 +231,7 @@ int match_score_stratum(const struct match_work *w, const uint32_t *units, size_
   }
   st = GSL_SUCCESS;
 done:
+  free(skey);
   free(srt);
   free(pos);
   free(run0);

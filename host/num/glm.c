@@ -27,7 +27,7 @@
 #define PROBIT_THRESH 8.125890664701906   /* -qnorm(.Machine$double.eps) */
 
 struct glm_opts glm_opts_default(enum glm_family family, enum glm_link link) {
-  struct glm_opts o = {family, link, 1e-8, 25, 0, 0};
+  struct glm_opts o = {family, link, 1e-8, 25, 0, 0, 0};
   return o;
 }
 
@@ -211,7 +211,9 @@ static inline v2 sqrt2(v2 x) { return (v2){sqrt(x[0]), sqrt(x[1])}; }
 #define col_block cols_block
 #define col_prefetch cols_prefetch
 
+struct rowk;
 struct pass {
+  const struct rowk *rk;        /* the row kernels (2- or 4-wide, the same values) */
   const struct glm_col *X;      /* k columns of n rows */
   const unsigned char *small;   /* k: col_block's flag (all 0 in the checks' pass) */
   const double *y, *w, *off, *b, *scale;
@@ -234,7 +236,7 @@ struct chunk {
   const struct pass *ps;
   size_t lo, hi;
   struct qr_acc *q;
-  double dev, aic, nulldev;
+  double dev, aic, nulldev, pearson;
   size_t nb;
   /* prep_chunk */
   size_t ybad_row, ybad_col;    /* first bad y, w or offset (SIZE_MAX: none) */
@@ -245,63 +247,71 @@ struct chunk {
   double *z;                    /* k: sum of x - x, non-zero on a non-finite x */
 };
 
-/* Running extremes of column values c[0..m-1] within each side of y, and
+/* Converted blocks of int64 columns that a pass keeps from the linear
+ * predictor for the weighted QR of the same block (up to CONV_KEEP columns
+ * of designs with up to CONV_K terms; others are converted again). */
+#define CONV_KEEP 8
+#define CONV_K 64
+
+/* The row kernels of glm_rows.h: the linear predictor, R's logit clamp
+ * test, the binary logit's rows, the deviance from its factors, a block
+ * column of the weighted QR, exp, and for the checks' pass an int64 block
+ * as doubles and the separation scan (below). */
+struct rowk {
+  void (*linpred)(const struct pass *p, size_t i0, size_t m, double *eta, const double **xb,
+                  double (*keep)[QR_BLOCK]);
+  int (*clamped)(const double *eta, size_t m);
+  void (*logit)(const double *eta, const double *y, const double *off, size_t m, double *mu,
+                double *fac, double *wres, double *sw, double *wwt, double *zc, int qr);
+  double (*dev)(const double *f, size_t m);
+  void (*put)(double *d, const double *x, const double *sw, double shift, double s, size_t m);
+  void (*exp_rows)(const double *x, double *out, size_t m);
+  void (*conv_any)(const int64_t *v, size_t m, double *buf);
+  void (*scan)(const double *c, const double *pen0, const double *pen1, size_t m,
+               struct sepscan *sc, double *z);
+};
+
+#define RW 2
+#define RK(name) name##_2
+#define RT
+#include "glm_rows.h"
+#undef RW
+#undef RK
+#undef RT
+#if defined(__GNUC__) && defined(__x86_64__)
+#define GLM_WIDE 1
+#define RW 4
+#define RK(name) name##_4
+#define RT __attribute__((target("avx2")))
+#include "glm_rows.h"
+#undef RW
+#undef RK
+#undef RT
+#endif
+
+/* The widest row kernels this processor runs, or the 2-wide ones. */
+static const struct rowk *rowk_pick(int narrow) {
+#ifdef GLM_WIDE
+  if (!narrow && __builtin_cpu_supports("avx2")) return &rowk_4;
+#endif
+  (void)narrow;
+  return &rowk_2;
+}
+
+int glm_exp_rows(const double *x, double *out, size_t n, int wide) {
+  const struct rowk *rk = rowk_pick(!wide);
+  rk->exp_rows(x, out, n);
+  return rk != &rowk_2;
+}
+
+/* The separation scan (rowk.scan, glm_rows.h): running extremes of column
+ * values c[0..m-1] within each side of y, and
  * z += x - x (NaN once a value is NaN or infinite).  Binomial: pen0[i] and
  * pen1[i] are 0 when row i is on side 0 (y < 1) or side 1 (y > 0), else
  * inf, and adding or subtracting them moves a row off the other side's
- * extremes; otherwise (pen0 NULL) every row counts as side 1.  Four rows
- * per step in two pairs of lanes, so that each compare waits only on the
+ * extremes; otherwise (pen0 NULL) every row counts as side 1.  Two
+ * registers of lanes per extreme, so that each compare waits only on the
  * previous one of its lane; extremes do not depend on the order. */
-static void scan_block(const double *c, const double *pen0, const double *pen1, size_t m,
-                       struct sepscan *sc, double *z) {
-  v2 mx0 = splat(sc->max0), mn0 = splat(sc->min0), mx1 = splat(sc->max1), mn1 = splat(sc->min1);
-  v2 nx0 = mx0, nn0 = mn0, nx1 = mx1, nn1 = mn1, za = splat(0), zb = za;
-  size_t i = 0;
-  if (pen0 != NULL) {
-    for (; i + 4 <= m; i += 4) {
-      v2 x = ld2(c + i), u = ld2(c + i + 2);
-      v2 p0 = ld2(pen0 + i), p1 = ld2(pen1 + i), q0 = ld2(pen0 + i + 2), q1 = ld2(pen1 + i + 2);
-      mx0 = max2(x - p0, mx0);
-      mn0 = min2(x + p0, mn0);
-      mx1 = max2(x - p1, mx1);
-      mn1 = min2(x + p1, mn1);
-      nx0 = max2(u - q0, nx0);
-      nn0 = min2(u + q0, nn0);
-      nx1 = max2(u - q1, nx1);
-      nn1 = min2(u + q1, nn1);
-      za += x - x;
-      zb += u - u;
-    }
-  } else {
-    for (; i + 4 <= m; i += 4) {
-      v2 x = ld2(c + i), u = ld2(c + i + 2);
-      mx1 = max2(x, mx1);
-      mn1 = min2(x, mn1);
-      nx1 = max2(u, nx1);
-      nn1 = min2(u, nn1);
-      za += x - x;
-      zb += u - u;
-    }
-  }
-  mx0 = max2(nx0, mx0);
-  mn0 = min2(nn0, mn0);
-  mx1 = max2(nx1, mx1);
-  mn1 = min2(nn1, mn1);
-  struct sepscan r = {mx0[1] > mx0[0] ? mx0[1] : mx0[0], mn0[1] < mn0[0] ? mn0[1] : mn0[0],
-                      mx1[1] > mx1[0] ? mx1[1] : mx1[0], mn1[1] < mn1[0] ? mn1[1] : mn1[0]};
-  double zt = (za[0] + za[1]) + (zb[0] + zb[1]);
-  for (; i < m; i++) {
-    double x = c[i], p0 = pen0 != NULL ? pen0[i] : INFINITY, p1 = pen0 != NULL ? pen1[i] : 0;
-    double a0 = x - p0, b0 = x + p0, a1 = x - p1, b1 = x + p1;
-    r.max0 = a0 > r.max0 ? a0 : r.max0;
-    r.min0 = b0 < r.min0 ? b0 : r.min0;
-    r.max1 = a1 > r.max1 ? a1 : r.max1;
-    r.min1 = b1 < r.min1 ? b1 : r.min1;
-    zt += x - x;
-  }
-  *sc = r;
-  *z += zt;
-}
 
 #define SCAN_ROWS 256
 
@@ -316,6 +326,43 @@ static int prep_chunk(void *arg) {
   pt->ybad_row = pt->ybad_col = pt->xbad_col = pt->xbad_row = SIZE_MAX;
   int binary = 1;
   double sw = 0, swy = 0;
+  size_t n0 = 0, n1 = 0;   /* rows on side 0 (y < 1) and side 1 (y > 0; every row unless binomial) */
+  if (w == NULL && off == NULL) {
+    /* The usual case, without a branch a row: any bad y (the loop below
+     * then finds the first), whether every y is 0 or 1, and the sides'
+     * counts.  With 0/1 outcomes the sums are counts, exact in any order;
+     * otherwise the loop below adds them in row order. */
+    typedef long long v2l __attribute__((vector_size(16)));
+    const v2 zero = splat(0), one = splat(1), big = splat(binom ? 1 : DBL_MAX);
+    v2l bad = {0, 0}, nb = bad, c0 = bad, c1 = bad, ones = bad;
+    size_t i = pt->lo;
+    for (; i + 2 <= pt->hi; i += 2) {
+      v2 yv = ld2(y + i);
+      bad |= ~((yv >= zero) & (yv <= big));
+      nb |= ~((yv == zero) | (yv == one));
+      c0 -= yv < one;
+      c1 -= yv > zero;
+      ones -= yv == one;
+    }
+    int anybad = (bad[0] | bad[1]) != 0, allbin = (nb[0] | nb[1]) == 0;
+    size_t k0 = (size_t)(c0[0] + c0[1]), k1 = (size_t)(c1[0] + c1[1]), k2 = (size_t)(ones[0] + ones[1]);
+    for (; i < pt->hi; i++) {
+      double yi = y[i];
+      anybad |= !(yi >= 0 && yi <= (binom ? 1 : DBL_MAX));
+      allbin &= (yi == 0) | (yi == 1);
+      k0 += yi < 1;
+      k1 += yi > 0;
+      k2 += yi == 1;
+    }
+    if (!anybad && allbin) {
+      pt->binary = binom && p->link != GLM_LOG;
+      pt->sw = (double)(pt->hi - pt->lo);
+      pt->swy = (double)k2;
+      n0 = binom ? k0 : 0;
+      n1 = binom ? k1 : pt->hi - pt->lo;
+      goto columns;
+    }
+  }
   for (size_t i = pt->lo; i < pt->hi; i++) {
     double yi = y[i], wi = w != NULL ? w[i] : 1;
     int bad = !isfinite(yi) || yi < 0 || (binom && yi > 1);
@@ -330,10 +377,13 @@ static int prep_chunk(void *arg) {
     binary &= (yi == 0) | (yi == 1);
     sw += wi;
     swy += wi * yi;
+    n0 += binom && yi < 1;
+    n1 += !binom || yi > 0;
   }
   pt->binary = binary && binom && w == NULL && p->link != GLM_LOG;
   pt->sw = sw;
   pt->swy = swy;
+columns:;
   /* The columns a block of rows at a time, so that each row's side (a
    * compare and a lookup) is worked out once for all columns. */
   const struct sepscan none = {-INFINITY, INFINITY, -INFINITY, INFINITY};
@@ -345,16 +395,42 @@ static int prep_chunk(void *arg) {
   }
   for (size_t i0 = pt->lo; i0 < pt->hi; i0 += SCAN_ROWS) {
     size_t m = pt->hi - i0 < SCAN_ROWS ? pt->hi - i0 : SCAN_ROWS;
-    if (binom)
-      for (size_t i = 0; i < m; i++) {
+    if (binom) {
+      /* inf where the row is not on the side: the bits of inf masked by the compare */
+      typedef long long v2l __attribute__((vector_size(16)));
+      const v2 one = splat(1), zero = splat(0);
+      const double inf = INFINITY;
+      long long ib;
+      memcpy(&ib, &inf, sizeof ib);
+      const v2l infb = {ib, ib};
+      size_t i = 0;
+      for (; i + 2 <= m; i += 2) {
+        v2 yv = ld2(y + i0 + i);
+        v2l a = ~(yv < one) & infb, b = ~(yv > zero) & infb;
+        memcpy(pen0 + i, &a, sizeof a);
+        memcpy(pen1 + i, &b, sizeof b);
+      }
+      for (; i < m; i++) {
         pen0[i] = pen[y[i0 + i] < 1];
         pen1[i] = pen[y[i0 + i] > 0];
       }
+    }
     for (size_t j = 0; j < p->k; j++) {
-      col_prefetch(&p->X[j], p->n, i0, m);
-      scan_block(col_block(&p->X[j], 0, i0, m, cv), binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
+      const struct glm_col *c = &p->X[j];
+      if (c->f64 == NULL && c->i64 == NULL) continue;   /* the constant: below */
+      col_prefetch(c, p->n, i0, m);
+      const double *x = c->f64 != NULL ? c->f64 + i0 : cv;
+      if (c->f64 == NULL) p->rk->conv_any(c->i64 + i0, m, cv);
+      p->rk->scan(x, binom ? pen0 : NULL, pen1, m, &pt->sc[j], &z[j]);
     }
   }
+  /* The constant column's extremes are 1 on each side that has a row (as a
+   * scan of its ones would find); finite. */
+  for (size_t j = 0; j < p->k; j++)
+    if (p->X[j].f64 == NULL && p->X[j].i64 == NULL) {
+      if (n0 > 0) pt->sc[j].max0 = pt->sc[j].min0 = 1;
+      if (n1 > 0) pt->sc[j].max1 = pt->sc[j].min1 = 1;
+    }
   for (size_t j = 0; j < p->k && pt->xbad_col == SIZE_MAX; j++)
     if (z[j] != 0)          /* NaN compares unequal too */
       for (size_t i = pt->lo; i < pt->hi; i++)
@@ -400,79 +476,9 @@ static double start_block(const struct pass *p, size_t i0, size_t m, double *eta
   return dev;
 }
 
-/* Converted blocks of int64 columns that a pass keeps from the linear
- * predictor for the weighted QR of the same block (up to CONV_KEEP columns
- * of designs with up to CONV_K terms; others are converted again). */
-#define CONV_KEEP 8
-#define CONV_K 64
-
-/* eta = offset + X b for rows i0..i0+m-1, asking for the rows ahead.  xb
- * (NULL: none kept): xb[j] is set to column j's converted block when it was
- * kept in keep[], else NULL. */
-static void linpred_block(const struct pass *p, size_t i0, size_t m, double *eta,
-                          const double **xb, double (*keep)[QR_BLOCK]) {
-  double cv[QR_BLOCK];
-  size_t nkeep = 0;
-  const size_t n = p->n;
-  if (p->off != NULL)
-    memcpy(eta, p->off + i0, m * sizeof *eta);
-  else
-    memset(eta, 0, m * sizeof *eta);
-  for (size_t j = 0; j < p->k; j++) {
-    v2 bj = splat(p->b[j]);
-    size_t i = 0;
-    if (p->X[j].f64 == NULL && p->X[j].i64 == NULL) {   /* the constant: 1 b_j is b_j */
-      for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + bj);
-      for (; i < m; i++) eta[i] += p->b[j];
-      continue;
-    }
-    col_prefetch(&p->X[j], n, i0, m);
-    int kept = xb != NULL && p->X[j].f64 == NULL && nkeep < CONV_KEEP;
-    const double *xj = col_block(&p->X[j], p->small[j], i0, m, kept ? keep[nkeep++] : cv);
-    if (xb != NULL) xb[j] = kept ? xj : NULL;
-    for (; i + 2 <= m; i += 2) st2(eta + i, ld2(eta + i) + ld2(xj + i) * bj);
-    for (; i < m; i++) eta[i] += xj[i] * p->b[j];
-  }
-}
-
-/* exp of both lanes, for |x| <= 30 (the logit's unclamped range; other
- * values give garbage, NaN gives NaN): fdlibm's __ieee754_exp (Sun 1993;
- * also FreeBSD's and musl's), error below 1 ulp -- within 0.9 ulp of the
- * exact value on 2e7 points of [-30, 30], and equal to glibc's exp() in
- * 90% of them, one ulp apart in the rest.  x = k ln2 + r, |r| <= ln2/2:
- * k by rounding x/ln2 (adding 1.5 2^52 leaves k in the low bits), ln2
- * split into hi + lo so that k ln2_hi is exact; exp(r) = 1 + 2r/(2 - c)
- * rearranged, c = r - r^2 P(r^2) from a Remez fit; 2^k put straight into
- * the exponent bits.  Two rows take a third of glibc's time per row. */
-typedef unsigned long long v2u __attribute__((vector_size(16)));
-
-static inline __attribute__((always_inline)) v2 exp2v(v2 x) {
-  const double shift = 0x1.8p52;
-  const v2 one = splat(1);
-  v2 kf = x * splat(1.44269504088896338700e+00) + splat(shift);
-  v2 k = kf - splat(shift);
-  v2 hi = x - k * splat(6.93147180369123816490e-01);
-  v2 lo = k * splat(1.90821492927058770002e-10);
-  v2 r = hi - lo, t = r * r;
-  v2 c = r - t * (splat(1.66666666666666019037e-01) +
-                  t * (splat(-2.77777777770155933842e-03) +
-                       t * (splat(6.61375632143793436117e-05) +
-                            t * (splat(-1.65339022054652515390e-06) +
-                                 t * splat(4.13813679705723846039e-08)))));
-  v2 y = one - ((lo - (r * c) / (splat(2) - c)) - hi);
-  unsigned long long sb;
-  v2u kb;
-  memcpy(&sb, &shift, sizeof sb);
-  memcpy(&kb, &kf, sizeof kb);
-  kb = (kb - (v2u){sb, sb} + (v2u){1023, 1023}) << 52;     /* the bits of 2^k */
-  v2 s;
-  memcpy(&s, &kb, sizeof s);
-  return y * s;
-}
-
 /* mu and mu.eta from eta.  Logit as R's C code: t = exp(eta) (clamped at
  * |eta| > 30), mu = t/(1+t), mu.eta = t/(1+t)^2 (EPS where clamped), two
- * rows at a time with exp2v (a lone last row too, as the pair (x, x), so
+ * rows at a time with exp_2 (glm_rows.h; a lone last row too, as the pair (x, x), so
  * that every row gets the same exp); other links row by row. */
 static void linkinv_block(enum glm_link link, const double *eta, double *mu, double *me,
                           size_t m) {
@@ -485,12 +491,12 @@ static void linkinv_block(enum glm_link link, const double *eta, double *mu, dou
   int clamped = 0;
   for (i = 0; i < m; i++) clamped |= (eta[i] < -THRESH) | (eta[i] > THRESH);
   for (i = 0; i + 2 <= m; i += 2) {
-    v2 t = exp2v(ld2(eta + i)), op = one + t;
+    v2 t = exp_2(ld2(eta + i)), op = one + t;
     st2(mu + i, t / op);
     st2(me + i, t / (op * op));
   }
   if (i < m) {
-    double t = exp2v(splat(eta[i]))[0], op = 1 + t;
+    double t = exp_2(splat(eta[i]))[0], op = 1 + t;
     mu[i] = t / op;
     me[i] = t / (op * op);
   }
@@ -523,6 +529,23 @@ static double binary_dev(const double *y, const double *mu, size_t m) {
   return -2 * (ll + log(pr));
 }
 
+/* The binary logit's rows (y 0 or 1, no prior weights, every |eta| <= 30
+ * in the block), rowk.logit: the same quantities as the general code from
+ * one division and one square root a row, where R's formulas take four
+ * divisions and a square root.  With t = exp(eta) and one reciprocal
+ * r = 1/(t (1 + t)):
+ *   q = 1 - mu = 1/(1 + t) = t r,  1/t = (1 + t) r,  mu = t q,
+ *   mu.eta = t/(1 + t)^2 = mu q, and the working weight
+ *   W = mu.eta^2 / (mu (1 - mu)) = mu q, its root sqrt(t) q;
+ *   the working residual (y - mu)/mu.eta is 1 + 1/t (y = 1) or -(1 + t)
+ *   (y = 0), and times sqrt(W) it is 1/sqrt(t) = sqrt(t)/t or -sqrt(t).
+ * Each is within a few ulps of R's formula (q better than R's 1 - mu when
+ * mu is near 1).  It writes mu, the factors of the deviance (mu or q: the
+ * likelihood of each row, multiplied 16 at a time as binary_dev does),
+ * the stored working residuals (wres, NULL: none) and, with qr, sqrt(W)
+ * (sw), W (wwt, NULL: not kept) and the working response times sqrt(W)
+ * (zc). */
+
 /* One IRLS pass over rows lo..hi-1 in blocks (see above): eta, mu and
  * the working residuals (y - mu)/mu.eta at the pass's b (or the start),
  * the deviance; with qr, the working weights W = w mu.eta^2 / V(mu) and
@@ -548,22 +571,32 @@ static int irls_chunk(void *arg) {
     double *wres = p->store && p->wres != NULL ? p->wres + i0 : rb;
     const double *y = p->y + i0, *w = p->w != NULL ? p->w + i0 : NULL;
     const double *off = p->off != NULL ? p->off + i0 : NULL;
+    int fast = 0;
     if (p->start) {
       dev += start_block(p, i0, m, eta, mu, me);
     } else {
-      linpred_block(p, i0, m, eta, xb, keep);
-      linkinv_block(p->link, eta, mu, me, m);
-      if (p->binary) {
-        dev += binary_dev(y, mu, m);
+      p->rk->linpred(p, i0, m, eta, xb, keep);
+      if (p->binary && p->link == GLM_LOGIT && !p->rk->clamped(eta, m)) {
+        p->rk->logit(eta, y, off, m, mu, me, p->store && p->wres != NULL ? wres : NULL, sw,
+                     p->wwt != NULL ? p->wwt + i0 : NULL, zc, p->qr);
+        dev += p->rk->dev(me, m);
+        fast = 1;
       } else {
-        for (i = 0; i < m; i++) dev += devres(p->fam, y[i], mu[i], w != NULL ? w[i] : 1);
+        linkinv_block(p->link, eta, mu, me, m);
+        if (p->binary) {
+          dev += binary_dev(y, mu, m);
+        } else {
+          for (i = 0; i < m; i++) dev += devres(p->fam, y[i], mu[i], w != NULL ? w[i] : 1);
+        }
       }
     }
-    for (i = 0; i + 2 <= m; i += 2) st2(wres + i, (ld2(y + i) - ld2(mu + i)) / ld2(me + i));
-    for (; i < m; i++) wres[i] = (y[i] - mu[i]) / me[i];
+    if (!fast) {
+      for (i = 0; i + 2 <= m; i += 2) st2(wres + i, (ld2(y + i) - ld2(mu + i)) / ld2(me + i));
+      for (; i < m; i++) wres[i] = (y[i] - mu[i]) / me[i];
+    }
     if (!p->qr) continue;
     double *wwt = p->wwt != NULL ? p->wwt + i0 : me;   /* me is not read again */
-    for (i = 0; i + 2 <= m; i += 2) {
+    for (i = 0; !fast && i + 2 <= m; i += 2) {
       v2 mv = ld2(mu + i), mev = ld2(me + i);
       v2 wv = w != NULL ? ld2(w + i) : one, ov = off != NULL ? ld2(off + i) : zero;
       v2 wt = wv * mev * mev / (binom ? mv * (one - mv) : mv);
@@ -572,17 +605,20 @@ static int irls_chunk(void *arg) {
       st2(sw + i, sv);
       st2(zc + i, (ld2(eta + i) - ov + ld2(wres + i)) * sv);
     }
-    for (; i < m; i++) {
+    for (; !fast && i < m; i++) {
       double wt = (w != NULL ? w[i] : 1) * me[i] * me[i] / variance(p->fam, mu[i]);
       wwt[i] = wt;
       sw[i] = sqrt(wt);
       zc[i] = (eta[i] - (off != NULL ? off[i] : 0) + wres[i]) * sw[i];
     }
     for (size_t j = 0; j < k; j++) {
-      if (p->start) col_prefetch(&p->X[j], n, i0, m);   /* else read just above */
-      const double *xj = xb != NULL && xb[j] != NULL ? xb[j]
-                                                     : col_block(&p->X[j], p->small[j], i0, m, cv);
-      qr_put_shift(q, j, xj, sw, p->shift[j], p->scale[j], m);
+      const struct glm_col *c = &p->X[j];
+      const double *xj = NULL;                            /* NULL: the constant */
+      if (c->f64 != NULL || c->i64 != NULL) {
+        if (p->start) col_prefetch(c, n, i0, m);          /* else read just above */
+        xj = xb != NULL && xb[j] != NULL ? xb[j] : col_block(c, p->small[j], i0, m, cv);
+      }
+      p->rk->put(q->blk + j * B, xj, sw, p->shift[j], p->scale[j], m);
     }
     qr_absorb(q, m);
   }
@@ -596,12 +632,14 @@ static int final_chunk(void *arg) {
   struct chunk *pt = arg;
   const struct pass *p = pt->ps;
   size_t nb = 0;
-  double nd = 0;
+  double nd = 0, x2 = 0;
   const int binom = p->fam == GLM_BINOMIAL;
   for (size_t i = pt->lo; i < pt->hi; i++) {
-    double m = p->mu[i];
+    double m = p->mu[i], r = p->y[i] - m;
     nb += binom ? (m < 10 * EPS || m > 1 - 10 * EPS) : m < 10 * EPS;
+    x2 += (p->w != NULL ? p->w[i] : 1.0) * r * r / (binom ? m * (1 - m) : m);
   }
+  pt->pearson = x2;
   if (p->null_simple && p->intercept && p->binary) {
     double d01[2] = {devres(p->fam, 0, p->wtdmu, 1), devres(p->fam, 1, p->wtdmu, 1)};
     for (size_t i = pt->lo; i < pt->hi; i++) nd += d01[p->y[i] != 0];
@@ -683,12 +721,14 @@ int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, c
       fit->drift == NULL)
     goto done;
   if (qr_init(q, nc, k + 1) != GSL_SUCCESS) goto done;
+  if (o->narrow)
+    for (size_t c = 0; c < nc; c++) qr_wide(&q[c], 0);
   double *rowarr[] = {fit->eta, fit->mu, fit->wres, fit->wwt, wwt2};
   for (size_t a = 0; a < sizeof rowarr / sizeof rowarr[0]; a++)
     if (rowarr[a] != NULL) mem_advise_large(rowarr[a], n * sizeof(double));
   double *shift = scale + (k + 1);
   for (size_t j = 0; j <= k; j++) shift[j] = 0;
-  struct pass ps = {X, small, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
+  struct pass ps = {rowk_pick(o->narrow), X, small, y, w, offset, fit->coef, scale, shift, n, k, o->family, o->link, 0, 1, 1, 0,
                     fit->eta, fit->mu, fit->wres, fit->wwt,
                     !(offset != NULL && intercept), intercept, 0, NULL};
   for (size_t c = 0; c < nc; c++) {
@@ -847,6 +887,7 @@ int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, c
   double a = 0, nd = 0;
   for (size_t c = 0; c < nc; c++) {
     fit->n_boundary += pt[c].nb;
+    fit->pearson += pt[c].pearson;
     a += pt[c].aic;
     nd += pt[c].nulldev;
   }

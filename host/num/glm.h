@@ -24,6 +24,9 @@ struct glm_opts {
                        wwt NULL), which only the sandwich covariances read:
                        three n-vectors less, and no weights written in the
                        passes; the other results are the same bytes */
+  int narrow;       /* 1: the 2-wide row and QR kernels even where the
+                       processor has AVX2 (the 4-wide ones give the same
+                       bytes; the tests compare them) */
 };
 
 /* How column j relates to a binary outcome (binomial only), from the
@@ -45,6 +48,8 @@ struct glm_fit {
   double *wwt;         /* n, working weights of the last WLS step (R's fit$weights;
                           NULL with opts.lean) */
   double deviance, null_deviance;
+  double pearson;      /* Pearson's X^2 = sum w (y - mu)^2 / V(mu) at the final mu
+                          (each chunk's sum in row order, added in chunk order) */
   double df_resid, df_null;
   double loglik, aic, bic;   /* as R logLik/AIC/BIC on the glm */
   int iter, converged;
@@ -91,6 +96,18 @@ int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, c
                  const double *offset, int intercept, const struct glm_opts *opts,
                  struct glm_fit *fit);
 void glm_fini(struct glm_fit *fit);
+
+/* exp(x[i]) into out[i] for |x[i]| <= 30, as the IRLS passes compute it
+ * for the logit: fdlibm's __ieee754_exp (Sun 1993; also FreeBSD's and
+ * musl's) on 2 lanes (wide 0) or, where the processor has AVX2 (wide 1),
+ * 4, with the same bytes.  x = k ln2 + r, |r| <= ln2/2: k by rounding x/ln2
+ * (adding 1.5 2^52 leaves k in the low bits), ln2 split into hi + lo so
+ * that k ln2_hi is exact; exp(r) = 1 + 2r/(2 - c) rearranged, c = r -
+ * r^2 P(r^2) from a Remez fit; 2^k put straight into the exponent bits.
+ * Error below 1 ulp of the exact value; tests/c/test_glm.c compares it with
+ * the C library's exp over [-30, 30] (at most 1 ulp apart).  Returns 1 when
+ * the 4-wide kernels ran. */
+int glm_exp_rows(const double *x, double *out, size_t n, int wide);
 
 /* R glm.control defaults for a family and link. */
 struct glm_opts glm_opts_default(enum glm_family family, enum glm_link link);

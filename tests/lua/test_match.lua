@@ -168,6 +168,47 @@ H.case("match.balance: cobalt's conventions, as MatchIt's summary() for the ATT"
   H.eq(d.binary, "raw")
 end)
 
+H.case("match.balance reads whole-number covariates and weights in place: the same bits as copies", function()
+  -- b1 and t are int64 columns read from the CSV, read in place; b1f holds
+  -- the same values as float64, w2 the weights times 1 (float64, in place);
+  -- and a frame with one more row, whose treatment is missing, takes the
+  -- copying path (a row index) for all of them, with the same results
+  local f = effects:mutate("b1f", "b1 * 1.0"):mutate("w2", "w_m4 * 1")
+  local b = match.balance{ data = f, treat = "t", covariates = { "b1", "b1f", "x1" }, weights = "w_m4" }
+  local keys = { "mean_treated", "mean_control", "var_treated", "var_control", "smd", "sd_denom",
+    "mean_treated_adj", "mean_control_adj", "smd_adj", "ess_treated_adj", "ess_control_adj" }
+  for _, k in ipairs(keys) do
+    H.eq(string.format("%a", b.rows[1][k]), string.format("%a", b.rows[2][k]), k)
+  end
+  H.eq(b.rows[1].binary, true)
+  local names = { "t", "b1", "x1", "w2" }
+  local cols, more = {}, {}
+  for j, nm in ipairs(names) do
+    cols[j] = f:column(nm)
+    more[j] = {}
+    for i, v in ipairs(cols[j]) do more[j][i] = v end
+    more[j][#cols[j] + 1] = j == 1 and hframe.NA or 1
+  end
+  local whole, gapped = hframe.new{ names = names, columns = cols }, hframe.new{ names = names, columns = more }
+  H.eq(whole:type("b1"), "int64")
+  local cut = match.balance{ data = whole, treat = "t", covariates = { "b1", "x1" }, weights = "w2" }
+  local c = match.balance{ data = gapped, treat = "t", covariates = { "b1", "x1" }, weights = "w2" }
+  for i = 1, 2 do
+    for _, k in ipairs(keys) do
+      H.eq(string.format("%a", c.rows[i][k]), string.format("%a", cut.rows[i][k]), k)
+    end
+  end
+end)
+
+H.case("a whole-number treatment column read in place names its first value that is not 0 or 1", function()
+  local f = hframe.new{ names = { "t", "x" }, columns = { { 0, 1, 2, 0, 5 }, { 1.0, 2.0, 3.0, 4.0, 5.0 } } }
+  H.eq(f:type("t"), "int64")
+  H.raises("treatment column 't' must hold 0/1 or true/false; row 3 holds 2",
+    match.balance, { data = f, treat = "t", covariates = { "x" } })
+  local g = hframe.new{ names = { "t", "x" }, columns = { { 0, 1, hframe.NA, 0, 7 }, { 1.0, 2.0, 3.0, 4.0, 5.0 } } }
+  H.raises("row 5 holds 7", match.balance, { data = g, treat = "t", covariates = { "x" } })
+end)
+
 H.case("match.balance: pooled SD for the ATE, flags and plain-words warnings", function()
   local b = match.balance{ data = effects, treat = "t", covariates = { "x1", "x3", "b1" },
     weights = "w_ate", estimand = "ATE", labels = { x1 = "prior absences" } }
