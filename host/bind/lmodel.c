@@ -576,6 +576,17 @@ int lmodel_optvcov(lua_State *L, int opts, const char *fn) {
                     fn, v);
 }
 
+/* The cluster column of a design, as the cluster meat reads it (a rebuilt
+ * design gives new views, so this runs again after a rebuild). */
+static void meat_take_clusters(struct linreg_meat *m, const struct design *d) {
+  m->cluster = d->cl;
+  m->cl_i64 = d->cl_i64;
+  m->cl_cat = d->cl_cat;
+  m->cl_lo = d->cl_lo;
+  m->cl_rank = d->cl_rank;
+  m->G = d->G;
+}
+
 /* Lua: model.ols(frame, y, {x...}, {weights=, vcov=, cluster=, lag=, intercept=})
  *   -> {terms, coef, se, statistic, p_value, vcov, df, fitted, resid, sigma, r2, ...}
  * OLS/WLS as R lm(); vcov as sandwich/Stata (see host/num/vcov.h). */
@@ -599,12 +610,7 @@ static int model_ols(lua_State *L) {
     meat.hc = vt - 1;
   } else if (vt == 5) {
     meat.kind = LINREG_MEAT_CLUSTER;
-    meat.cluster = d.cl;
-    meat.cl_i64 = d.cl_i64;
-    meat.cl_cat = d.cl_cat;
-    meat.cl_lo = d.cl_lo;
-    meat.cl_rank = d.cl_rank;
-    meat.G = d.G;
+    meat_take_clusters(&meat, &d);
   }
   struct fitbox *box = lmodel_newfitbox(L);
   int bi = lua_gettop(L);
@@ -616,12 +622,7 @@ static int model_ols(lua_State *L) {
     /* a NaN or Inf (or a bad weight): the rows as usual, dropping the
      * non-finite values, then the fit again */
     lmodel_build_design_views(L, fn, &d, vt == 5);
-    meat.cluster = d.cl;
-    meat.cl_i64 = d.cl_i64;
-    meat.cl_cat = d.cl_cat;
-    meat.cl_lo = d.cl_lo;
-    meat.cl_rank = d.cl_rank;
-    meat.G = d.G;
+    meat_take_clusters(&meat, &d);
     if (vt == 5 && d.G < 2)
       luaL_error(L, "%s: the cluster column has %d cluster; need at least 2", fn, (int)d.G);
     st = linreg_fit_cols(d.Xc, d.n, d.k, d.y, d.w, d.intercept, tol,
