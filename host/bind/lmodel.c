@@ -6,7 +6,6 @@
  * in host/num/ols.c, vcov.c, lincom.c, glm.c, prais.c and tsdiag.c (plain
  * C + GSL).  Only lua/csc/model.lua requires this module. */
 #include <math.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "data/chunks.h"
+#include "data/denserank.h"
 #include "data/frame.h"
 #include "num/glm.h"
 #include "lframe.h"
@@ -99,113 +98,41 @@ const struct frame_col *lmodel_numcol(lua_State *L, const char *fn, const struct
   return c;
 }
 
-/* Map a cluster column (numbers or categories) over the kept rows to
- * 0..G-1 in increasing order of value (category code), by
- * vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
-/* Whole numbers (int64) or category codes within a range of at most
- * n/2 + 1024 values: the rank of each value present among the values
- * present, in a table over the range (one pass for the range, one to mark
- * the values present; no hashing and no n doubles), the same numbers as
- * vcov_cluster_ids gives.  The table is scratch (pushed); NULL (nothing
- * pushed) when the column is of another kind or its range is wider: the
- * caller hashes instead. */
-#define DENSE_V(c, keep, i) ((c)->type == FRAME_I64 ? (c)->v.i64[(keep) ? (keep)[i] : (i)] \
-                                                     : (int64_t)(c)->v.cat[(keep) ? (keep)[i] : (i)])
-/* The two passes of dense_rank on the fixed row chunks (chunks.h), on
- * threads: each chunk's range, then the values present marked in a byte
- * table shared by the chunks (a byte is only written while it is 0, so
- * the table's cache lines are not bounced between the threads). */
-struct dense_chunk {
-  const struct frame_col *c;
-  const size_t *keep;
-  size_t lo, hi;
-  int64_t vlo, vhi;                 /* the range pass's result */
-  int64_t base;                     /* the mark pass: the column's smallest value */
-  _Atomic unsigned char *seen;
-};
-
-static int dense_range_run(void *arg) {
-  struct dense_chunk *p = arg;
-  int64_t lo = DENSE_V(p->c, p->keep, p->lo), hi = lo;
-  if (p->c->type == FRAME_I64 && p->keep == NULL) {
-    const int64_t *v = p->c->v.i64;
-    for (size_t i = p->lo; i < p->hi; i++) {
-      lo = v[i] < lo ? v[i] : lo;
-      hi = v[i] > hi ? v[i] : hi;
-    }
-  } else {
-    for (size_t i = p->lo; i < p->hi; i++) {
-      int64_t v = DENSE_V(p->c, p->keep, i);
-      lo = v < lo ? v : lo;
-      hi = v > hi ? v : hi;
-    }
-  }
-  p->vlo = lo;
-  p->vhi = hi;
-  return 0;
-}
-
-static int dense_mark_run(void *arg) {
-  struct dense_chunk *p = arg;
-  for (size_t i = p->lo; i < p->hi; i++) {
-    size_t r = (size_t)((uint64_t)DENSE_V(p->c, p->keep, i) - (uint64_t)p->base);
-    if (!atomic_load_explicit(&p->seen[r], memory_order_relaxed))
-      atomic_store_explicit(&p->seen[r], 1, memory_order_relaxed);
-  }
-  return 0;
-}
-
-static size_t *dense_rank(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
-                          int64_t *lo_out, size_t *G) {
-  if ((c->type != FRAME_I64 && c->type != FRAME_CAT) || n == 0) return NULL;
-  const size_t nc = chunks_count(n);
-  struct dense_chunk *pt = malloc(nc * sizeof *pt);
-  if (pt == NULL) return NULL;
-  for (size_t k = 0; k < nc; k++)
-    pt[k] = (struct dense_chunk){c, keep, n * k / nc, n * (k + 1) / nc, 0, 0, 0, NULL};
-  chunks_run(dense_range_run, pt, sizeof *pt, nc);
-  int64_t lo = pt[0].vlo, hi = pt[0].vhi;
-  for (size_t k = 1; k < nc; k++) {
-    lo = pt[k].vlo < lo ? pt[k].vlo : lo;
-    hi = pt[k].vhi > hi ? pt[k].vhi : hi;
-  }
-  _Atomic unsigned char *seen = NULL;
-  size_t span = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
-  if ((uint64_t)hi - (uint64_t)lo >= (uint64_t)n / 2 + 1024 ||
-      (seen = calloc(span, sizeof *seen)) == NULL) {
-    free(pt);
+/* The dense rank of a whole-number or categorical cluster column
+ * (data/denserank.h: one pass for the range, one to mark the values
+ * present; no hashing and no n doubles), the same numbers as
+ * vcov_cluster_ids gives.  The table is pushed in a box that frees it;
+ * NULL (nothing pushed) when the column is of another kind or its range is
+ * wider: the caller hashes instead. */
+static const size_t *lm_dense_rank(lua_State *L, const struct frame_col *c, const size_t *keep,
+                                   size_t n, int64_t *lo, size_t *G) {
+  void **box = lh_newmem(L);
+  size_t *rank, span;
+  int st = dense_rank(c, keep, n, &rank, lo, &span, G);
+  if (st < 0) lh_nomem(L, NULL);
+  if (st > 0) {
+    lua_pop(L, 1);
     return NULL;
   }
-  for (size_t k = 0; k < nc; k++) {
-    pt[k].base = lo;
-    pt[k].seen = seen;
-  }
-  chunks_run(dense_mark_run, pt, sizeof *pt, nc);
-  free(pt);
-  size_t *rank = lh_scratch(L, span * sizeof *rank);
-  size_t g = 0;
-  for (size_t r = 0; r < span; r++) {
-    rank[r] = g;
-    g += atomic_load_explicit(&seen[r], memory_order_relaxed) != 0;
-  }
-  free(seen);
-  *lo_out = lo;
-  *G = g;
+  *box = rank;
   return rank;
 }
 
-/* Rows' cluster numbers from dense_rank's table.  [-0, +1, m] */
+/* Rows' cluster numbers from the dense rank's table.  [-0, +1, m] */
 static size_t *dense_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                          const size_t *rank, int64_t lo) {
   size_t *id = lh_scratch(L, (n ? n : 1) * sizeof *id);
-  for (size_t i = 0; i < n; i++) id[i] = rank[(uint64_t)DENSE_V(c, keep, i) - (uint64_t)lo];
+  for (size_t i = 0; i < n; i++) id[i] = rank[(uint64_t)dense_value(c, keep, i) - (uint64_t)lo];
   return id;
 }
 
+/* Map a cluster column (numbers or categories) over the kept rows to
+ * 0..G-1 in increasing order of value (category code), by the dense
+ * rank where it applies, else vcov_cluster_ids.  Scratch pushed.  [-0, +1, m] */
 static size_t *cluster_ids(lua_State *L, const struct frame_col *c, const size_t *keep, size_t n,
                            size_t *G) {   /* keep NULL: rows 0..n-1 */
   int64_t lo;
-  const size_t *rank = dense_rank(L, c, keep, n, &lo, G);
+  const size_t *rank = lm_dense_rank(L, c, keep, n, &lo, G);
   if (rank != NULL) return dense_ids(L, c, keep, n, rank, lo);
   size_t *id = lh_scratch(L, n * sizeof *id);
   double *v = malloc((n + 1) * sizeof *v);
@@ -348,7 +275,7 @@ static void build_design(lua_State *L, const char *fn, struct design *d, int nee
    * table where it can be (lmodel_cluster_ids makes the numbers if a
    * later step needs them). */
   if (cc && views && rows == NULL && cc->na == NULL &&
-      (d->cl_rank = dense_rank(L, cc, NULL, n, &d->cl_lo, &d->G)) != NULL) {
+      (d->cl_rank = lm_dense_rank(L, cc, NULL, n, &d->cl_lo, &d->G)) != NULL) {
     if (cc->type == FRAME_I64) d->cl_i64 = cc->v.i64;
     else d->cl_cat = cc->v.cat;
     return;

@@ -669,15 +669,21 @@ static double irls_pass(struct chunk *pt, size_t nc) {
   return dev;
 }
 
+struct glm_col *glm_cols_of_matrix(const double *X, size_t n, size_t k) {
+  struct glm_col *cols = malloc((k ? k : 1) * sizeof *cols);
+  if (cols != NULL)
+    for (size_t j = 0; j < k; j++) cols[j] = (struct glm_col){X + j * n, NULL};
+  return cols;
+}
+
 int glm_fit(const double *X, size_t n, size_t k, const double *y, const double *w,
             const double *offset, int intercept, const struct glm_opts *o,
             struct glm_fit *fit) {
-  struct glm_col *cols = malloc((k ? k : 1) * sizeof *cols);
+  struct glm_col *cols = glm_cols_of_matrix(X, n, k);
   if (cols == NULL) {
     memset(fit, 0, sizeof *fit);
     return GSL_ENOMEM;
   }
-  for (size_t j = 0; j < k; j++) cols[j] = (struct glm_col){X + j * n, NULL};
   int st = glm_fit_cols(cols, n, k, y, w, offset, intercept, o, fit);
   free(cols);
   return st;

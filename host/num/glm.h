@@ -95,6 +95,10 @@ struct glm_col {
 int glm_fit_cols(const struct glm_col *X, size_t n, size_t k, const double *y, const double *w,
                  const double *offset, int intercept, const struct glm_opts *opts,
                  struct glm_fit *fit);
+/* The columns of a column-major n x k matrix (column j at X + j n) as
+ * glm_col views, malloc'd (at least one entry); NULL when memory runs out.
+ * How glm_fit and linreg_fit_tol hand a matrix to the column fits. */
+struct glm_col *glm_cols_of_matrix(const double *X, size_t n, size_t k);
 void glm_fini(struct glm_fit *fit);
 
 /* exp(x[i]) into out[i] for |x[i]| <= 30, as the IRLS passes compute it

@@ -779,12 +779,11 @@ done:
 
 int linreg_fit_tol(const double *X, size_t n, size_t k, const double *y, const double *w,
                    int intercept, double tol, struct linreg_fit *fit) {
-  struct glm_col *cols = malloc((k ? k : 1) * sizeof *cols);
+  struct glm_col *cols = glm_cols_of_matrix(X, n, k);
   if (cols == NULL) {
     memset(fit, 0, sizeof *fit);
     return GSL_ENOMEM;
   }
-  for (size_t j = 0; j < k; j++) cols[j] = (struct glm_col){X + j * n, NULL};
   int st = linreg_fit_cols(cols, n, k, y, w, intercept, tol, NULL, fit);
   free(cols);
   return st;

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "data/chunks.h"
+#include "data/denserank.h"
+#include "num/vcov.h"
 #include "data/frameops.h"
 
 /* ===== building frames ===== */
@@ -1632,6 +1634,75 @@ static void test_bind_rows_errors(void **state) {
   frame_free(c);
 }
 
+/* ===== dense ranks of short-range keys (denserank.h) ===== */
+
+static void test_dense_rank_small(void **state) {
+  (void)state;
+  const int64_t v[] = {5, 3, 5, 9, 3, -2};
+  struct frame_col *c = mk_i64("k", 6, v);
+  size_t *rank, span, G;
+  int64_t lo;
+  assert_int_equal(dense_rank(c, NULL, 6, &rank, &lo, &span, &G), 0);
+  assert_int_equal(lo, -2);
+  assert_int_equal(span, 12);
+  assert_int_equal(G, 4);
+  assert_int_equal(rank[-2 - lo], 0);
+  assert_int_equal(rank[3 - lo], 1);
+  assert_int_equal(rank[5 - lo], 2);
+  assert_int_equal(rank[9 - lo], 3);
+  free(rank);
+  /* through keep: rows 0, 3 and 2 only (values 5, 9, 5) */
+  const size_t keep[] = {0, 3, 2};
+  assert_int_equal(dense_rank(c, keep, 3, &rank, &lo, &span, &G), 0);
+  assert_int_equal(lo, 5);
+  assert_int_equal(G, 2);
+  assert_int_equal(rank[9 - lo], 1);
+  free(rank);
+  /* no rows, or a range too wide for a table: the caller hashes */
+  assert_int_equal(dense_rank(c, NULL, 0, &rank, &lo, &span, &G), 1);
+  const int64_t wide[] = {0, INT64_MAX, INT64_MIN + 1};
+  struct frame_col *w = mk_i64("w", 3, wide);
+  assert_int_equal(dense_rank(w, NULL, 3, &rank, &lo, &span, &G), 1);
+  frame_col_free(w);
+  frame_col_free(c);
+  const double f[] = {1, 2};
+  struct frame_col *d = mk_f64("f", 2, f);
+  assert_int_equal(dense_rank(d, NULL, 2, &rank, &lo, &span, &G), 1);
+  frame_col_free(d);
+}
+
+/* Against vcov_cluster_ids (the hashing path) on rows across many chunks,
+ * with 1, 2 and 3 threads: the same numbers and the same G. */
+static void test_dense_rank_matches_cluster_ids(void **state) {
+  (void)state;
+  const size_t n = 200003;
+  struct frame_col *c = new_col("la", FRAME_I64, n);
+  double *dv = malloc(n * sizeof *dv);
+  size_t *want = malloc(n * sizeof *want), Gw;
+  assert_non_null(dv);
+  assert_non_null(want);
+  uint64_t x = 88172645463325252u;
+  for (size_t i = 0; i < n; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c->v.i64[i] = 800 + (int64_t)(x % 150) * 3;   /* gaps between values */
+    dv[i] = (double)c->v.i64[i];
+  }
+  assert_int_equal(vcov_cluster_ids(dv, n, want, &Gw), 0);
+  for (size_t t = 1; t <= 3; t++) {
+    chunks_set_threads(t);
+    size_t *rank, span, G;
+    int64_t lo;
+    assert_int_equal(dense_rank(c, NULL, n, &rank, &lo, &span, &G), 0);
+    assert_int_equal(G, Gw);
+    for (size_t i = 0; i < n; i++) assert_int_equal(rank[c->v.i64[i] - lo], want[i]);
+    free(rank);
+  }
+  chunks_set_threads(0);
+  free(dv);
+  free(want);
+  frame_col_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_select_orders_and_copies_columns),
@@ -1675,6 +1746,8 @@ int main(void) {
     cmocka_unit_test(test_pivot_errors),
     cmocka_unit_test(test_bind_rows_matches_names_and_promotes),
     cmocka_unit_test(test_bind_rows_errors),
+    cmocka_unit_test(test_dense_rank_small),
+    cmocka_unit_test(test_dense_rank_matches_cluster_ids),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
