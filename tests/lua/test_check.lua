@@ -13,6 +13,7 @@ local stats = require("csc.stats")
 local model = require("csc.model")
 local its = require("csc.its")
 local match = require("csc.match")
+local cohort = require("csc.cohort")
 local util = require("csc.util")
 
 local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-check-" .. tostring(os.time()) .. "-"
@@ -85,6 +86,9 @@ local calls = {
   ["match.effect"] = function(o) return match.effect(o) end,
   ["match.first_event"] = function(o) return match.first_event(o) end,
   ["match.window_counts"] = function(o) return match.window_counts(o) end,
+  ["cohort.pseudo_start"] = function(o) return cohort.pseudo_start(o) end,
+  ["cohort.age"] = function(o) return cohort.age(o) end,
+  ["cohort.event_counts"] = function(o) return cohort.event_counts(o) end,
   -- what a recipe's checks hook (and a design) records results through
   ["ctx:estimate"] = function(o)
     o.label = o.label or ("e" .. tostring(math.random(1e9)))
@@ -110,6 +114,9 @@ local no_options = {
   ["frame.describe"] = true, ["frame.bind_rows"] = true, ["stats.p_adjust"] = true,
   ["stats.cronbach_alpha"] = true, ["its.key"] = true, ["match.distance_words"] = true,
   ["model.pearson_dispersion"] = true,
+  -- csc.years: years written as text read and printed (values, not options)
+  ["years.label"] = true, ["years.show"] = true, ["years.parse_text"] = true, ["years.read"] = true,
+  ["years.style"] = true, ["years.dates_in"] = true,
 }
 
 -- A misspelling of one of the fields: the longest name with one letter
