@@ -158,7 +158,7 @@ function M.pseudo_start(spec)
   local rounding = check.choice("cohort." .. fn, "round", spec.round, { "nearest", "down", "up" }, "nearest")
   local ctx, input = spec.ctx, spec.input or "data"
   local w = words_of(fn, spec.words, { treated = "programme group members", comparison = "comparison group member",
-    anchor = "first event", start = "start" })
+    anchor = "first event", start = "the start" })
   local is_treated = treated_expr(fn, people, treat)
 
   local first = match.first_event({ data = events, id = eid, date = date, name = anchor, where = spec.where })
@@ -171,7 +171,7 @@ function M.pseudo_start(spec)
   end
   info.n_no_start = d:filter(is_treated .. " and is_missing(" .. q(start) .. ")"):nrow()
   if info.n_no_start > 0 then
-    if ctx then ctx:drop(input, info.n_no_start, string.format("in the programme group without a %s date", w.start)) end
+    if ctx then ctx:drop(input, info.n_no_start, string.format("in the programme group without a start date (%s)", start)) end
     d = d:filter("not (" .. is_treated .. ") or not is_missing(" .. q(start) .. ")")
   end
 

@@ -55,7 +55,7 @@ H.case("cohort.pseudo_start: the programme group's mean gap, rounded, dates the 
     info.n_negative }, { 3, 19, 10, 60, 30, "mean", 1, 1, 0 })
   H.eq(info.mean, 89 / 3, 1e-15)
   H.eq(ctx.drops, { { "people", 1, "no first offence (nothing to date a start from)" },
-    { "people", 1, "in the programme group without a start date" } })
+    { "people", 1, "in the programme group without a start date (start_date)" } })
   H.eq(#ctx.estimates, 1)
   H.eq({ ctx.estimates[1].label, ctx.estimates[1].n, ctx.estimates[1].unit }, { "pseudo_start.offset_days", 3, "days" })
   H.eq(ctx.estimates[1].value, 89 / 3, 1e-15)
