@@ -35,26 +35,10 @@ local function declare(fn, list)
   return check.signature("cohort." .. fn, list, { what = "{data = ..., ...}" })
 end
 
-local function need_frame(fn, spec, field)
-  local f = spec[field]
-  if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
-    failn(fn, field, string.format("field '%s' must be a data frame (ctx.data.<input>), got %s", field, type(f)))
-  end
-  return f
-end
+local function need_frame(fn, spec, field) return check.frame("cohort." .. fn, spec, field) end
 
 local function need_column(fn, f, field, name, required, what)
-  if name == nil then
-    if required then failn(fn, field, string.format("field '%s' is required (a column name)", field)) end
-    return nil
-  end
-  if type(name) ~= "string" then
-    failn(fn, field, string.format("field '%s' must be a column name (string), got %s", field, type(name)))
-  end
-  if not f:has(name) then
-    fail(fn, field, string.format("no column %q in the %s%s", name, what or "data", util.hint(name, f:names())))
-  end
-  return name
+  return check.column("cohort." .. fn, f, field, name, required, what and ("the " .. what))
 end
 
 local function need_date(fn, f, field, name, what)
@@ -73,6 +57,18 @@ local function new_name(fn, f, field, name, default)
     fail(fn, field, string.format("the data already has a column %q; name the new column otherwise", name))
   end
   return name
+end
+
+-- The fields pseudo_start and event_counts share: the people, their
+-- events, the two id columns and the events' date.
+local function people_and_events(fn, spec)
+  check.options(check.signatures["cohort." .. fn], spec)
+  local people = need_frame(fn, spec, "data")
+  local events = need_frame(fn, spec, "events")
+  local id = need_column(fn, people, "id", spec.id, true)
+  local eid = need_column(fn, events, "event_id", spec.event_id or id, true, "events")
+  local date = need_date(fn, events, "date", need_column(fn, events, "date", spec.date, true, "events"), "events")
+  return people, events, id, eid, date
 end
 
 local function words_of(fn, v, defaults)
@@ -139,12 +135,7 @@ declare("pseudo_start", { "data", "events", "id", "event_id", "date", "where", "
 ---@return csc.Frame, table
 function M.pseudo_start(spec)
   local fn = "pseudo_start"
-  check.options(check.signatures["cohort." .. fn], spec)
-  local people = need_frame(fn, spec, "data")
-  local events = need_frame(fn, spec, "events")
-  local id = need_column(fn, people, "id", spec.id, true)
-  local eid = need_column(fn, events, "event_id", spec.event_id or id, true, "events")
-  local date = need_date(fn, events, "date", need_column(fn, events, "date", spec.date, true, "events"), "events")
+  local people, events, id, eid, date = people_and_events(fn, spec)
   local treat = need_column(fn, people, "treat", spec.treat, true)
   local start = need_date(fn, people, "start", need_column(fn, people, "start", spec.start, true))
   local anchor = new_name(fn, people, "anchor", spec.anchor, "anchor")
@@ -312,12 +303,7 @@ end
 ---@return csc.Frame, table
 function M.event_counts(spec)
   local fn = "event_counts"
-  check.options(check.signatures["cohort." .. fn], spec)
-  local people = need_frame(fn, spec, "data")
-  local events = need_frame(fn, spec, "events")
-  local id = need_column(fn, people, "id", spec.id, true)
-  local eid = need_column(fn, events, "event_id", spec.event_id or id, true, "events")
-  local date = need_date(fn, events, "date", need_column(fn, events, "date", spec.date, true, "events"), "events")
+  local people, events, id, eid, date = people_and_events(fn, spec)
   local start = need_date(fn, people, "start", need_column(fn, people, "start", spec.start or "start", true))
   local typ = need_column(fn, events, "type", spec.type, false, "events")
   local types = spec.types or {}
