@@ -162,3 +162,13 @@ H.case("cohort.event_counts: windows around the start, by type, flags, the start
   H.raises("cohort.event_counts: windows.pre: starts after it ends (-1 to -365 days)", cohort.event_counts,
     { data = d, events = events, id = "pid", event_id = "who", date = "when", windows = { pre = { -1, -365 } } })
 end)
+
+H.case("cohort: counts of people in warnings follow disclosure control (ctx:count)", function()
+  local ctx = recorder()
+  function ctx:count(n) return (n > 0 and n < 5) and "fewer than 5" or tostring(n) end
+  local d = cohort.pseudo_start(start_spec())
+  cohort.event_counts({ data = d, events = events, id = "pid", event_id = "who", date = "when",
+    windows = { post = { 1, 365 } }, ctx = ctx, words = { people = "young people", event = "an offence" } })
+  H.eq(ctx.warnings, { "fewer than 5 young people have an offence on their (pseudo) start day; it is counted in no "
+    .. "window." })
+end)

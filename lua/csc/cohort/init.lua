@@ -87,6 +87,13 @@ end
 
 local function q(name) return "`" .. name:gsub("`", "``") .. "`" end
 
+-- A count of people in running text: under disclosure control a count from
+-- 1 to the threshold is "fewer than 5" (ctx:count).
+local function count(ctx, n)
+  if ctx.count then return ctx:count(n) end
+  return tostring(math.tointeger(n) or n)
+end
+
 -- A filter expression for rows of the treated group: a true/false column,
 -- or 1 (a 0/1 number).
 local function treated_expr(fn, f, treat)
@@ -198,16 +205,17 @@ function M.pseudo_start(spec)
     local where = info.statistic == "stated" and string.format("the stated %d days", info.offset)
       or string.format("%d days (the %s, %s)", info.offset, info.statistic, how)
     if info.n > 0 then
-      ctx:method(string.format("Pseudo start dates: the %d %s started on average %.2f days after their %s (median "
-        .. "%s, range %s to %s); each %s's pseudo start is their %s plus %s.", info.n, w.treated, info.mean, w.anchor,
+      ctx:method(string.format("Pseudo start dates: the %s %s started on average %.2f days after their %s (median "
+        .. "%s, range %s to %s); each %s's pseudo start is their %s plus %s.", count(ctx, info.n), w.treated, info.mean,
+        w.anchor,
         util.fmt_number(info.median), tostring(info.min), tostring(info.max), w.comparison, w.anchor, where))
     else
       ctx:method(string.format("Pseudo start dates: each %s's pseudo start is their %s plus %s.", w.comparison,
         w.anchor, where))
     end
     if info.n_negative > 0 then
-      ctx:warn(string.format("%d of the %s started before their %s (a negative gap, included in the %s)",
-        info.n_negative, w.treated, w.anchor, info.statistic == "median" and "median" or "mean"))
+      ctx:warn(string.format("%s of the %s started before their %s (a negative gap, included in the %s)",
+        count(ctx, info.n_negative), w.treated, w.anchor, info.statistic == "median" and "median" or "mean"))
     end
   end
   return d, info
@@ -348,8 +356,8 @@ function M.event_counts(spec)
   if spec.ctx then
     local ctx = spec.ctx
     if info.n_start_day > 0 then
-      ctx:warn(string.format("%d %s have %s on their (pseudo) start day; it is counted in no window.",
-        info.n_start_day, w.people, w.event))
+      ctx:warn(string.format("%s %s have %s on their (pseudo) start day; it is counted in no window.",
+        count(ctx, info.n_start_day), w.people, w.event))
     end
     if spec.method ~= nil then
       if type(spec.method) ~= "string" then failn(fn, "method", "field 'method' must be text (a Methods sentence)") end
