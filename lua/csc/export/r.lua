@@ -194,6 +194,12 @@ local function load_data(plan, body)
         .. fr.prepare.lines .. "):")
       add(comment(fr.prepare.lua, "#   "))
       add("# csceval ran it once and wrote its result beside this script; the script reads that frame.")
+    elseif fr.steps then
+      add("# The recipe's data preparation is a list of steps (design.steps, " .. plan.recipe .. "), from input "
+        .. tostring(plan.design.data) .. ":")
+      for i, st in ipairs(fr.steps) do add(string.format("#   %d. %s", i, st)) end
+      add("# csceval ran them once" .. (plan.design.rates and ", added the rates (design.rates)" or "")
+        .. " and wrote the result beside this script; the script reads that frame.")
     else
       add("# The design's rates (design.rates) were added by csceval and written beside this script.")
     end
