@@ -204,7 +204,10 @@ function M.describe(step)
       end
       return "{ " .. table.concat(items, ", ") .. " }"
     end
-    return type(v) == "string" and string.format("%q", v) or tostring(v)
+    if type(v) ~= "string" then return tostring(v) end
+    -- as a recipe writes it: 'if_else(sex == "M", 1, 0)' in single quotes
+    if v:find('"', 1, true) and not v:find("[\\'\n]") then return "'" .. v .. "'" end
+    return string.format("%q", v)
   end
   parts[1] = verb .. " = " .. show(step[verb])
   for _, k in ipairs(util.sorted_keys(step)) do
