@@ -168,7 +168,8 @@ end
 
 --- Run `list` on frame f.  opts: data (inputs), ctx, input (the name of the
 -- input f is), path (default "design.steps"), raise(path, message, kind)
--- (default: a structured error naming the path).  Returns the frame.
+-- (default: a structured error naming the path), trace (a list: each step
+-- appends {path =, verb =, rows_in =, rows =, cols =}).  Returns the frame.
 function M.run(f, list, opts)
   opts = opts or {}
   local base = opts.path or "design.steps"
@@ -181,10 +182,13 @@ function M.run(f, list, opts)
       raise_at(path, msg or "names no verb")
     end
     local env = setmetatable({ data = opts.data or {}, ctx = opts.ctx, input = opts.input, path = path, index = i,
-      verb = verb, raise_at = raise_at }, Env)
+      verb = verb, raise_at = raise_at, trace = opts.trace }, Env)
     local g = verbs[verb].run(f, step, env)
     if type(g) ~= "userdata" or type(g.nrow) ~= "function" then
       env:raise(nil, "the verb returned " .. type(g) .. " instead of a data frame", "internal")
+    end
+    if opts.trace then
+      opts.trace[#opts.trace + 1] = { path = path, verb = verb, rows_in = f:nrow(), rows = g:nrow(), cols = g:ncol() }
     end
     f = g
   end
@@ -302,7 +306,7 @@ end }), function(f, s, env)
   end
   if s.steps then
     other = M.run(other, s.steps, { data = env.data, ctx = env.ctx, input = s.join, path = env:where("steps"),
-      raise = env.raise_at })
+      raise = env.raise_at, trace = env.trace })
   end
   local opts = s.suffix and { suffix = s.suffix } or nil
   if (s.how or "left") == "left" then return env:call("on", f.join, f, other, s.on, "left", opts) end

@@ -276,3 +276,22 @@ H.case("steps: a module adds a verb through the registry, and the schema knows i
   H.eq(steps.verb_of({ keep_first = 1 }), nil)
   if not ok then error(err, 0) end
 end)
+
+H.case("csceval check passes on the recipes whose preparation is steps, and lists what each step did", function()
+  for _, id in ipairs({ "lincs_early_help", "lincs_referrals_cits", "nwd_back_on_track", "nwd_leaving_care_lait",
+      "example_national_matching" }) do
+    local p = "recipes/" .. id .. ".lua"
+    local src = sys.read(p)
+    H.ok(src:find("\n    steps = {", 1, true) and not src:find("prepare =", 1, true), p .. " prepares its data with steps")
+    if src:find("../shared/", 1, true) and sys.kind("../shared/data") ~= "dir" then
+      H.skip("check " .. id, "needs ../shared/data (the shared public statistics beside this checkout); not found")
+    else
+      local ok, res = pcall(runner.check, p, {})
+      H.ok(ok, p .. ": " .. tostring(res))
+      if ok and res.info then
+        local text = table.concat(res.info, "\n")
+        H.ok(text:find("design.steps[1] ", 1, true) and text:find("(after design.steps)", 1, true), p .. ": " .. text)
+      end
+    end
+  end
+end)

@@ -16,6 +16,10 @@ local M = {}
 -- the analysis, so `check` runs it too), by design table.
 M.prepared = setmetatable({}, { __mode = "k" })
 
+--- What each of design.steps did to the rows (csc.steps trace), by design
+-- table, for `csceval check`.
+M.trace = setmetatable({}, { __mode = "k" })
+
 -- ===== Where errors point =====
 
 -- design table -> loaded recipe, set by each design's check, which the
@@ -74,7 +78,9 @@ end
 -- and their notes kept.
 function M.run_steps(f, data, design, raise, ctx)
   raise = raise or M.raise
-  return steps.run(f, design.steps, { data = data, ctx = ctx, input = design.data,
+  local trace = {}
+  M.trace[design] = trace
+  return steps.run(f, design.steps, { data = data, ctx = ctx, input = design.data, trace = trace,
     raise = function(path, msg, kind) raise(design, path, msg, kind) end })
 end
 
