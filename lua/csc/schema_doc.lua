@@ -110,6 +110,13 @@ local function luatype(s, classname, classes)
     classes[#classes + 1] = { name = classname, s = s }
     return classname
   end
+  if k == "either" and s.tags then   -- a step: one class per verb, shared by every design
+    local v = {}
+    for i, a in ipairs(s.alts) do
+      v[i] = luatype(a, "csc.Step." .. s.tags[i]:gsub("^%l", string.upper):gsub("_(%l)", string.upper), classes)
+    end
+    return table.concat(v, "|")
+  end
   if k == "either" then
     local v = {}
     local nrec = 0

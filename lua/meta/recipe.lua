@@ -67,7 +67,7 @@
 ---@field region? string a region column (for select.region)
 ---@field season? csc.Design.Cits.Season
 ---@field select? csc.Design.Cits.Select
----@field steps? (csc.Design.Cits.Steps|csc.Design.Cits.Steps2|csc.Design.Cits.Steps3|csc.Design.Cits.Steps4|csc.Design.Cits.Steps5|csc.Design.Cits.Steps6|csc.Design.Cits.Steps7|csc.Design.Cits.Steps8)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -102,7 +102,7 @@
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Did.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field start any the first period of the intervention
----@field steps? (csc.Design.Did.Steps|csc.Design.Did.Steps2|csc.Design.Did.Steps3|csc.Design.Did.Steps4|csc.Design.Did.Steps5|csc.Design.Did.Steps6|csc.Design.Did.Steps7|csc.Design.Did.Steps8)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -143,7 +143,7 @@
 ---@field outcomes csc.Design.Ipw.Outcomes[]
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field stabilize? boolean
----@field steps? (csc.Design.Ipw.Steps|csc.Design.Ipw.Steps2|csc.Design.Ipw.Steps3|csc.Design.Ipw.Steps4|csc.Design.Ipw.Steps5|csc.Design.Ipw.Steps6|csc.Design.Ipw.Steps7|csc.Design.Ipw.Steps8)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field trim? number|number[]
@@ -171,7 +171,7 @@
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Its.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field season? csc.Design.Its.Season
----@field steps? (csc.Design.Its.Steps|csc.Design.Its.Steps2|csc.Design.Its.Steps3|csc.Design.Its.Steps4|csc.Design.Its.Steps5|csc.Design.Its.Steps6|csc.Design.Its.Steps7|csc.Design.Its.Steps8)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -199,7 +199,7 @@
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
----@field steps? (csc.Design.Matching.Steps|csc.Design.Matching.Steps2|csc.Design.Matching.Steps3|csc.Design.Matching.Steps4|csc.Design.Matching.Steps5|csc.Design.Matching.Steps6|csc.Design.Matching.Steps7|csc.Design.Matching.Steps8)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field weights? "smd"|table<string, number> covariate -> weight of a weighted Mahalanobis distance, or "smd": each covariate's absolute standardised difference before matching
@@ -420,35 +420,35 @@
 ---@field report_only? boolean show the selection table but use the given comparators
 ---@field threshold? number
 
----@class csc.Design.Cits.Steps
+---@class csc.Step.Derive
 ---@field as string derive: its expression (docs/expressions.md), e.g. 'if_else(sex == "M", 1, 0)'
 ---@field derive string derive: the column to make (replaced when it exists)
 
----@class csc.Design.Cits.Steps2
+---@class csc.Step.Filter
 ---@field filter string filter: keep the rows where this expression is true; rows where it is false or missing are left out and recorded
 
----@class csc.Design.Cits.Steps3
+---@class csc.Step.Expand
 ---@field expand string expand: a whole-number count column; each row is repeated that many times, in order, and the column left out (tidyr's uncount); a note says how many rows became how many records
 ---@field optional? boolean expand: skip the step when the column is absent (a file with one row per record)
 
----@class csc.Design.Cits.Steps4
+---@class csc.Step.Join
 ---@field how? "left"|"inner" join: "left" (default) keeps every row; "inner" keeps the rows with a match and records the others as left out
 ---@field join string join: the input to take columns from
 ---@field on any join: the key columns, a name or a list; a key named differently in the other input is written name = "other_name" (as f:join's keys)
 ---@field steps? any[] join: steps run on the other input before the join (the same verbs), e.g. its own filter, derive and select
 ---@field suffix? string[] join: suffixes for names in both frames (default {".x", ".y"})
 
----@class csc.Design.Cits.Steps5
+---@class csc.Step.Select
 ---@field select string[] select: the columns to keep, in the order given
 
----@class csc.Design.Cits.Steps6
+---@class csc.Step.Rename
 ---@field rename table<string, string> rename: old = "new" for each column renamed
 
----@class csc.Design.Cits.Steps7
----@field wider csc.Design.Cits.Steps7.Wider wider: { id = {...}, names_from = ..., values_from = ... } as f:pivot_wider (docs/frames.md)
+---@class csc.Step.Wider
+---@field wider csc.Step.Wider.Wider wider: { id = {...}, names_from = ..., values_from = ... } as f:pivot_wider (docs/frames.md)
 
----@class csc.Design.Cits.Steps8
----@field longer csc.Design.Cits.Steps8.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
+---@class csc.Step.Longer
+---@field longer csc.Step.Longer.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
 
 ---@class csc.Design.Did.Event_study
 ---@field bin? boolean
@@ -468,36 +468,6 @@
 ---@field denominator csc.Design.Did.Rates.Denominator
 ---@field numerator string the count column of the design's data
 ---@field per? number multiplier: 10000 for a rate per 10,000
-
----@class csc.Design.Did.Steps
----@field as string derive: its expression (docs/expressions.md), e.g. 'if_else(sex == "M", 1, 0)'
----@field derive string derive: the column to make (replaced when it exists)
-
----@class csc.Design.Did.Steps2
----@field filter string filter: keep the rows where this expression is true; rows where it is false or missing are left out and recorded
-
----@class csc.Design.Did.Steps3
----@field expand string expand: a whole-number count column; each row is repeated that many times, in order, and the column left out (tidyr's uncount); a note says how many rows became how many records
----@field optional? boolean expand: skip the step when the column is absent (a file with one row per record)
-
----@class csc.Design.Did.Steps4
----@field how? "left"|"inner" join: "left" (default) keeps every row; "inner" keeps the rows with a match and records the others as left out
----@field join string join: the input to take columns from
----@field on any join: the key columns, a name or a list; a key named differently in the other input is written name = "other_name" (as f:join's keys)
----@field steps? any[] join: steps run on the other input before the join (the same verbs), e.g. its own filter, derive and select
----@field suffix? string[] join: suffixes for names in both frames (default {".x", ".y"})
-
----@class csc.Design.Did.Steps5
----@field select string[] select: the columns to keep, in the order given
-
----@class csc.Design.Did.Steps6
----@field rename table<string, string> rename: old = "new" for each column renamed
-
----@class csc.Design.Did.Steps7
----@field wider csc.Design.Did.Steps7.Wider wider: { id = {...}, names_from = ..., values_from = ... } as f:pivot_wider (docs/frames.md)
-
----@class csc.Design.Did.Steps8
----@field longer csc.Design.Did.Steps8.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
 
 ---@class csc.Design.Economic.Appraisals
 ---@field benefits (number|string)[]
@@ -600,36 +570,6 @@
 ---@field unit? string
 ---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
 
----@class csc.Design.Ipw.Steps
----@field as string derive: its expression (docs/expressions.md), e.g. 'if_else(sex == "M", 1, 0)'
----@field derive string derive: the column to make (replaced when it exists)
-
----@class csc.Design.Ipw.Steps2
----@field filter string filter: keep the rows where this expression is true; rows where it is false or missing are left out and recorded
-
----@class csc.Design.Ipw.Steps3
----@field expand string expand: a whole-number count column; each row is repeated that many times, in order, and the column left out (tidyr's uncount); a note says how many rows became how many records
----@field optional? boolean expand: skip the step when the column is absent (a file with one row per record)
-
----@class csc.Design.Ipw.Steps4
----@field how? "left"|"inner" join: "left" (default) keeps every row; "inner" keeps the rows with a match and records the others as left out
----@field join string join: the input to take columns from
----@field on any join: the key columns, a name or a list; a key named differently in the other input is written name = "other_name" (as f:join's keys)
----@field steps? any[] join: steps run on the other input before the join (the same verbs), e.g. its own filter, derive and select
----@field suffix? string[] join: suffixes for names in both frames (default {".x", ".y"})
-
----@class csc.Design.Ipw.Steps5
----@field select string[] select: the columns to keep, in the order given
-
----@class csc.Design.Ipw.Steps6
----@field rename table<string, string> rename: old = "new" for each column renamed
-
----@class csc.Design.Ipw.Steps7
----@field wider csc.Design.Ipw.Steps7.Wider wider: { id = {...}, names_from = ..., values_from = ... } as f:pivot_wider (docs/frames.md)
-
----@class csc.Design.Ipw.Steps8
----@field longer csc.Design.Ipw.Steps8.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
-
 ---@class csc.Design.Its.Outcomes
 ---@field autocorrelation? any "auto", "none", "newey", "prais", "corc" or {method = ..., lag = ...}
 ---@field bounds? number[] {0, 100} for a percentage
@@ -653,36 +593,6 @@
 ---@field harmonics? integer
 ---@field period? integer
 ---@field type "months"|"harmonics"
-
----@class csc.Design.Its.Steps
----@field as string derive: its expression (docs/expressions.md), e.g. 'if_else(sex == "M", 1, 0)'
----@field derive string derive: the column to make (replaced when it exists)
-
----@class csc.Design.Its.Steps2
----@field filter string filter: keep the rows where this expression is true; rows where it is false or missing are left out and recorded
-
----@class csc.Design.Its.Steps3
----@field expand string expand: a whole-number count column; each row is repeated that many times, in order, and the column left out (tidyr's uncount); a note says how many rows became how many records
----@field optional? boolean expand: skip the step when the column is absent (a file with one row per record)
-
----@class csc.Design.Its.Steps4
----@field how? "left"|"inner" join: "left" (default) keeps every row; "inner" keeps the rows with a match and records the others as left out
----@field join string join: the input to take columns from
----@field on any join: the key columns, a name or a list; a key named differently in the other input is written name = "other_name" (as f:join's keys)
----@field steps? any[] join: steps run on the other input before the join (the same verbs), e.g. its own filter, derive and select
----@field suffix? string[] join: suffixes for names in both frames (default {".x", ".y"})
-
----@class csc.Design.Its.Steps5
----@field select string[] select: the columns to keep, in the order given
-
----@class csc.Design.Its.Steps6
----@field rename table<string, string> rename: old = "new" for each column renamed
-
----@class csc.Design.Its.Steps7
----@field wider csc.Design.Its.Steps7.Wider wider: { id = {...}, names_from = ..., values_from = ... } as f:pivot_wider (docs/frames.md)
-
----@class csc.Design.Its.Steps8
----@field longer csc.Design.Its.Steps8.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
 
 ---@class csc.Design.Matching.Analyses
 ---@field balance? csc.Design.Matching.Analyses.Balance
@@ -721,36 +631,6 @@
 ---@field scale? number multiply estimates for the report: 100 gives percentage points
 ---@field unit? string
 ---@field vcov? "cluster"|"HC0"|"HC1"|"HC3"|"svyglm"|"classical"
-
----@class csc.Design.Matching.Steps
----@field as string derive: its expression (docs/expressions.md), e.g. 'if_else(sex == "M", 1, 0)'
----@field derive string derive: the column to make (replaced when it exists)
-
----@class csc.Design.Matching.Steps2
----@field filter string filter: keep the rows where this expression is true; rows where it is false or missing are left out and recorded
-
----@class csc.Design.Matching.Steps3
----@field expand string expand: a whole-number count column; each row is repeated that many times, in order, and the column left out (tidyr's uncount); a note says how many rows became how many records
----@field optional? boolean expand: skip the step when the column is absent (a file with one row per record)
-
----@class csc.Design.Matching.Steps4
----@field how? "left"|"inner" join: "left" (default) keeps every row; "inner" keeps the rows with a match and records the others as left out
----@field join string join: the input to take columns from
----@field on any join: the key columns, a name or a list; a key named differently in the other input is written name = "other_name" (as f:join's keys)
----@field steps? any[] join: steps run on the other input before the join (the same verbs), e.g. its own filter, derive and select
----@field suffix? string[] join: suffixes for names in both frames (default {".x", ".y"})
-
----@class csc.Design.Matching.Steps5
----@field select string[] select: the columns to keep, in the order given
-
----@class csc.Design.Matching.Steps6
----@field rename table<string, string> rename: old = "new" for each column renamed
-
----@class csc.Design.Matching.Steps7
----@field wider csc.Design.Matching.Steps7.Wider wider: { id = {...}, names_from = ..., values_from = ... } as f:pivot_wider (docs/frames.md)
-
----@class csc.Design.Matching.Steps8
----@field longer csc.Design.Matching.Steps8.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
 
 ---@class csc.Design.Ssda903.Area
 ---@field name string
@@ -865,12 +745,12 @@
 ---@field columns? string[]
 ---@field input string the statistical-neighbour groupings input
 
----@class csc.Design.Cits.Steps7.Wider
+---@class csc.Step.Wider.Wider
 ---@field id? string|string[] the columns identifying a row of the result (default every other column)
 ---@field names_from string the column whose values name the new columns
 ---@field values_from string the column holding their values
 
----@class csc.Design.Cits.Steps8.Longer
+---@class csc.Step.Longer.Longer
 ---@field cols string|string[] the columns to stack
 ---@field id? string|string[] the columns repeated on each row (default every column not stacked)
 ---@field names_to? string the column of their names (default "name")
@@ -881,17 +761,6 @@
 ---@field input string the input holding the denominator (e.g. population)
 ---@field where? string filter expression for the denominator rows
 ---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
-
----@class csc.Design.Did.Steps7.Wider
----@field id? string|string[] the columns identifying a row of the result (default every other column)
----@field names_from string the column whose values name the new columns
----@field values_from string the column holding their values
-
----@class csc.Design.Did.Steps8.Longer
----@field cols string|string[] the columns to stack
----@field id? string|string[] the columns repeated on each row (default every column not stacked)
----@field names_to? string the column of their names (default "name")
----@field values_to? string the column of their values (default "value")
 
 ---@class csc.Design.Economic.Cost_tables.Quoted_totals
 ---@field source string
@@ -918,17 +787,6 @@
 ---@field to any the programme group's outcome period
 ---@field value string the total (e.g. sessions)
 
----@class csc.Design.Ipw.Steps7.Wider
----@field id? string|string[] the columns identifying a row of the result (default every other column)
----@field names_from string the column whose values name the new columns
----@field values_from string the column holding their values
-
----@class csc.Design.Ipw.Steps8.Longer
----@field cols string|string[] the columns to stack
----@field id? string|string[] the columns repeated on each row (default every column not stacked)
----@field names_to? string the column of their names (default "name")
----@field values_to? string the column of their values (default "value")
-
 ---@class csc.Design.Its.Outcomes.Season
 ---@field harmonics? integer
 ---@field period? integer
@@ -939,17 +797,6 @@
 ---@field input string the input holding the denominator (e.g. population)
 ---@field where? string filter expression for the denominator rows
 ---@field year_lag? integer denominator year = time - year_lag (1: the mid-2017 population for 2017/18)
-
----@class csc.Design.Its.Steps7.Wider
----@field id? string|string[] the columns identifying a row of the result (default every other column)
----@field names_from string the column whose values name the new columns
----@field values_from string the column holding their values
-
----@class csc.Design.Its.Steps8.Longer
----@field cols string|string[] the columns to stack
----@field id? string|string[] the columns repeated on each row (default every column not stacked)
----@field names_to? string the column of their names (default "name")
----@field values_to? string the column of their values (default "value")
 
 ---@class csc.Design.Matching.Analyses.Balance
 ---@field binary? "std"|"raw"
@@ -979,17 +826,6 @@
 ---@field time string
 ---@field to any the programme group's outcome period
 ---@field value string the total (e.g. sessions)
-
----@class csc.Design.Matching.Steps7.Wider
----@field id? string|string[] the columns identifying a row of the result (default every other column)
----@field names_from string the column whose values name the new columns
----@field values_from string the column holding their values
-
----@class csc.Design.Matching.Steps8.Longer
----@field cols string|string[] the columns to stack
----@field id? string|string[] the columns repeated on each row (default every column not stacked)
----@field names_to? string the column of their names (default "name")
----@field values_to? string the column of their values (default "value")
 
 ---@class csc.Recipe.Outputs.Ees.Geography
 ---@field value string
