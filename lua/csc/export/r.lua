@@ -189,20 +189,7 @@ local function load_data(plan, body)
   add("")
   add("# ---- The data the design analyses ------------------------------------------------")
   if fr.prepared then
-    if fr.prepare then
-      add("# The recipe's data preparation is Lua code (design.prepare, " .. plan.recipe .. " lines "
-        .. fr.prepare.lines .. "):")
-      add(comment(fr.prepare.lua, "#   "))
-      add("# csceval ran it once and wrote its result beside this script; the script reads that frame.")
-    elseif fr.steps then
-      add("# The recipe's data preparation is a list of steps (design.steps, " .. plan.recipe .. "), from input "
-        .. tostring(plan.design.data) .. ":")
-      for i, st in ipairs(fr.steps) do add(string.format("#   %d. %s", i, st)) end
-      add("# csceval ran them once" .. (plan.design.rates and ", added the rates (design.rates)" or "")
-        .. " and wrote the result beside this script; the script reads that frame.")
-    else
-      add("# The design's rates (design.rates) were added by csceval and written beside this script.")
-    end
+    for _, line in ipairs(text.preparation(plan, "# ", "script", "#   ")) do add(line) end
     add(string.format("# %d rows: %s", fr.rows, table.concat(fr.columns, ", ")))
     add(reader(plan, "d", { file = fr.file, name = "prepared" }))
   else
