@@ -83,7 +83,8 @@ M.schema = S.list(M.step, { doc = "the data preparation: steps run in order on t
 -- with a field named `verb` (required) for the verb's main argument;
 -- run(f, step, env) returns the new frame.  env: .data (the inputs),
 -- .ctx (the run context, nil in plain calls), .input (the name of the
--- design's input), .path ("design.steps[3]"), .index (3),
+-- design's input), .design (the design table, nil in plain calls),
+-- .path ("design.steps[3]"), .index (3),
 -- :raise(field, message [, kind]) (an error naming design.steps[3].field
 -- and the recipe line; kind default "recipe"), :call(field, f, ...) (calls f,
 -- raising its failure at the field), :drop(n, reason), :note(text).
@@ -167,7 +168,7 @@ function Env:note(text)
 end
 
 --- Run `list` on frame f.  opts: data (inputs), ctx, input (the name of the
--- input f is), path (default "design.steps"), raise(path, message, kind)
+-- input f is), design, path (default "design.steps"), raise(path, message, kind)
 -- (default: a structured error naming the path), trace (a list: each step
 -- appends {path =, verb =, rows_in =, rows =, cols =}).  Returns the frame.
 function M.run(f, list, opts)
@@ -181,8 +182,8 @@ function M.run(f, list, opts)
       local _, msg = M.step.pick(step)
       raise_at(path, msg or "names no verb")
     end
-    local env = setmetatable({ data = opts.data or {}, ctx = opts.ctx, input = opts.input, path = path, index = i,
-      verb = verb, raise_at = raise_at, trace = opts.trace }, Env)
+    local env = setmetatable({ data = opts.data or {}, ctx = opts.ctx, input = opts.input, design = opts.design,
+      path = path, index = i, verb = verb, raise_at = raise_at, trace = opts.trace }, Env)
     local g = verbs[verb].run(f, step, env)
     if type(g) ~= "userdata" or type(g.nrow) ~= "function" then
       env:raise(nil, "the verb returned " .. type(g) .. " instead of a data frame", "internal")
@@ -305,8 +306,8 @@ end }), function(f, s, env)
     env:raise(nil, string.format("%q is not among the inputs%s", s.join, util.hint(s.join, known)))
   end
   if s.steps then
-    other = M.run(other, s.steps, { data = env.data, ctx = env.ctx, input = s.join, path = env:where("steps"),
-      raise = env.raise_at, trace = env.trace })
+    other = M.run(other, s.steps, { data = env.data, ctx = env.ctx, input = s.join, design = env.design,
+      path = env:where("steps"), raise = env.raise_at, trace = env.trace })
   end
   local opts = s.suffix and { suffix = s.suffix } or nil
   if (s.how or "left") == "left" then return env:call("on", f.join, f, other, s.on, "left", opts) end

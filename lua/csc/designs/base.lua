@@ -80,7 +80,7 @@ function M.run_steps(f, data, design, raise, ctx)
   raise = raise or M.raise
   local trace = {}
   M.trace[design] = trace
-  return steps.run(f, design.steps, { data = data, ctx = ctx, input = design.data, trace = trace,
+  return steps.run(f, design.steps, { data = data, ctx = ctx, input = design.data, design = design, trace = trace,
     raise = function(path, msg, kind) raise(design, path, msg, kind) end })
 end
 
