@@ -62,8 +62,11 @@ M.step.pick = function(v)
     return nil, string.format("names %d verbs (%s); give each its own step, in the order they are to run",
       #found, table.concat(found, ", "))
   end
+  -- a misspelt verb: the first key that is no verb's other field ("on", "as")
+  local fields = {}
+  for _, w in pairs(verbs) do for f in pairs(w.schema.fields) do fields[f] = true end end
   for _, k in ipairs(other) do
-    if type(k) == "string" then
+    if type(k) == "string" and not fields[k] then
       local hint = util.hint(k, M.order)
       if hint == "" and SYNONYMS[k] then hint = string.format(" (did you mean %s? it is dplyr's or Stata's %s)",
         SYNONYMS[k], k) end

@@ -79,6 +79,26 @@ H.case("steps: each verb gives what the frame operation written by hand gives", 
     pupils:pivot_longer({ id = { "id" }, cols = { "la", "sex" }, names_to = "what", values_to = "code" }), "longer")
 end)
 
+H.case("steps: the schema names the misspelt verb, not a field of another verb; one verb a step", function()
+  local msg, sub = steps.check_list({ { filter = "a > 1" }, { on = "la", jion = "pop" } })
+  H.ok(msg:find('"jion" is not a step verb (did you mean "join"?)', 1, true), msg)
+  H.eq(sub, "[2].jion")
+  msg, sub = steps.check_list({ { as = "1", generate = "x" } })
+  H.ok(msg:find("did you mean derive? it is dplyr's or Stata's generate", 1, true), msg)
+  H.eq(sub, "[1].generate")
+  msg, sub = steps.check_list({ { derive = "x", as = "1", filter = "x > 0" } })
+  H.ok(msg:find("names 2 verbs (derive, filter)", 1, true), msg)
+  H.eq(sub, "[1]")
+  msg = steps.check_list({ "filter = x > 1" })
+  H.ok(msg:find("expected a step table", 1, true), msg)
+  msg, sub = steps.check_list({ { join = "pop", on = "la", steps = { { filter = "x", sufix = 1 } } } })
+  H.ok(msg:find("unknown field", 1, true), msg)
+  H.eq(sub, "[1].steps[1].sufix")
+  -- a table of named steps has no order: refused
+  msg = steps.check_list({ first = { filter = "x" } })
+  H.ok(msg:find("expected a list", 1, true), msg)
+end)
+
 H.case("steps: run in the order written", function()
   local list = { { derive = "boy", as = 'if_else(sex == "M", 1, 0)' }, { filter = "boy == 1" },
     { derive = "boy", as = "boy * 10" } }
