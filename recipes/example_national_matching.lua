@@ -69,9 +69,8 @@ return {
       .. "its absolute standardised difference before matching; balance before and after matching; the effect on "
       .. "the outcome by least squares on the matched sample with the matching characteristics and EAL, standard "
       .. "errors clustered on the matched sets (as Back on Track's absences analysis, Appendix 3 of RR1030).",
-    prepare = function(data)
-      return data.national:mutate("boy", 'if_else(sex == "M", 1, 0)')
-    end,
+    data = "national",
+    steps = { { derive = "boy", as = 'if_else(sex == "M", 1, 0)' } },
     treat = "treated",
     labels = LABELS,
     -- Back on Track's balance conventions: pooled SD of sample variances,

@@ -46,9 +46,8 @@ return {
       .. "Breusch-Godfrey, ACF and PACF); the standard errors are then chosen from the result (OLS, "
       .. "Newey-West or Prais-Winsten) and the choice explained below. The counterfactual is the "
       .. "2017/18 trend projected into 2018/19.",
-    prepare = function(data)
-      return data.monthly:mutate("nfa_pct", "no_further_action_count / referral_count * 100")
-    end,
+    data = "monthly",
+    steps = { { derive = "nfa_pct", as = "no_further_action_count / referral_count * 100" } },
     time = "month",
     interruption = "2018-04",
     outcomes = {

@@ -51,16 +51,13 @@ return {
       .. "(do its pre-2018/19 level and trend differ from Lincolnshire's at the 5% level?) and ranked by "
       .. "distance on level and trend; the five nearest are used. Sensitivity runs: placebo-in-space over "
       .. "every authority, and difference-in-differences with an event study against the same five.",
+    data = "referrals",
+    steps = { { filter = 'geographic_level == "Local authority"' } },
     -- Rates per 10,000 children: referrals in the year ending March Y over the
     -- mid-(Y - 1) estimate of children aged 0 to 17, as the benchmark design does.
-    prepare = function(data)
-      local ref = data.referrals:filter('geographic_level == "Local authority"')
-      local pop = data.population:filter('geographic_level == "Local authority"')
-        :mutate("rate_year", "time_period + 1")
-        :select{ "rate_year", "old_la_code", "population_estimate" }
-      return ref:join(pop, { "old_la_code", time_period = "rate_year" }, "left")
-        :mutate("referral_rate", "referral_count / population_estimate * 10000")
-    end,
+    rates = { referral_rate = { numerator = "referral_count", per = 10000,
+      denominator = { input = "population", column = "population_estimate", year_lag = 1,
+        where = 'geographic_level == "Local authority"' } } },
     unit = "old_la_code", time = "time_period", name = "la_name", region = "region_name",
     format = "fy",
     treated = 925,

@@ -53,18 +53,16 @@ return {
       .. "next year's outcomes with post-matching regression adjustment and, for absences, the time-trend ratio "
       .. "(Table 3).",
     -- The cohort: one row per pupil (n_pupils counts identical synthetic
-    -- rows), Back on Track pupils of 2017/18 and the 2014/15 cohort.
-    prepare = function(data, ctx)
-      local p = data.pupils
-      if p:has("n_pupils") then
-        local n = p:nrow()
-        p = p:uncount("n_pupils")
-        ctx:note(string.format("The pupils file stores pupils with identical records once, with their number in "
-          .. "n_pupils: %d rows for %d pupils, expanded in file order before matching.", n, p:nrow()))
-      end
-      return p:mutate("bot", 'if_else(cohort == "2017/18", 1, 0)'):mutate("boy", 'if_else(gender == "M", 1, 0)')
-        :mutate("ehc", 'if_else(sen == "E", 1, 0)'):mutate("sen_support", 'if_else(sen == "K", 1, 0)')
-    end,
+    -- rows; a real extract has one row per pupil), Back on Track pupils of
+    -- 2017/18 and the 2014/15 cohort.
+    data = "pupils",
+    steps = {
+      { expand = "n_pupils", optional = true },
+      { derive = "bot", as = 'if_else(cohort == "2017/18", 1, 0)' },
+      { derive = "boy", as = 'if_else(gender == "M", 1, 0)' },
+      { derive = "ehc", as = 'if_else(sen == "E", 1, 0)' },
+      { derive = "sen_support", as = 'if_else(sen == "K", 1, 0)' },
+    },
     where = '(cohort == "2017/18" and back_on_track == 1) or cohort == "2014/15"',
     treat = "bot",
     labels = LABELS,

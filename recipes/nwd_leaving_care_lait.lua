@@ -53,11 +53,12 @@ return {
       .. "EET). With one post year the post-trend terms are not estimable, and the impact is North "
       .. "Yorkshire's 2019 departure from its projected trend minus the comparators' departure from theirs.",
     -- One row per authority and year to 2018/19, a column per LAIT measure ("-" is missing)
-    prepare = function(data)
-      return data.lait:filter('measure_short in {"CareLeaverAcc", "CareLeaverEET"} and year <= 2019')
-        :mutate("pct", "to_number(value)")
-        :pivot_wider({ id = { "la_number", "area_name", "year" }, names_from = "measure_short", values_from = "pct" })
-    end,
+    data = "lait",
+    steps = {
+      { filter = 'measure_short in {"CareLeaverAcc", "CareLeaverEET"} and year <= 2019' },
+      { derive = "pct", as = "to_number(value)" },
+      { wider = { id = { "la_number", "area_name", "year" }, names_from = "measure_short", values_from = "pct" } },
+    },
     unit = "la_number", name = "area_name", time = "year",
     treated = 815,                                        -- North Yorkshire
     interruption = 2019, exclude = { 2018 },

@@ -131,9 +131,10 @@ end
 
 --- The list of topics (what `csceval explain` prints with no topic).
 function M.index()
-  local out = { "csceval explain TOPIC: designs, estimate names, diagnostics, exit codes, years, and any recipe field.", "" }
+  local out = { "csceval explain TOPIC: designs, estimate names, diagnostics, exit codes, the data's preparation, "
+    .. "years, and any recipe field.", "" }
   local kinds = { { "design", "Designs" }, { "estimate", "Estimate names" }, { "diagnostic", "Diagnostics" },
-    { "exit", "Exit codes" }, { "years", "Years" } }
+    { "exit", "Exit codes" }, { "data", "Data" }, { "years", "Years" } }
   for _, k in ipairs(kinds) do
     local names = {}
     for _, n in ipairs(ORDER) do if M.topics[n].kind == k[1] then names[#names + 1] = n end end

@@ -332,15 +332,17 @@ function M.check_columns(r, data, prepared)
     if type(input) == "function" then input = input(r.spec, c.parent)
     elseif type(input) == "string" and c.parent then input = c.parent[input] or r.spec.design[input] end
     local f = input and data[input]
-    local rates = type(r.spec.design) == "table" and type(r.spec.design.rates) == "table" and r.spec.design.rates
-    if not prepared and rates and rates[c.column] and input == r.spec.design.data then
-      f = nil; input = nil   -- made by design.rates: checked in the second pass
+    local design = type(r.spec.design) == "table" and r.spec.design or {}
+    local rates = type(design.rates) == "table" and design.rates
+    if not prepared and input == design.data and ((rates and rates[c.column]) or type(design.steps) == "table") then
+      f = nil; input = nil   -- made by design.rates or design.steps: checked in the second pass
     end
     if prepared then
       -- second pass: only the columns of the frame design.prepare made
       if (input == nil or input == r.spec.design.data) and type(c.s.input) == "function" and not prepared:has(c.column) then
-        errs[#errs + 1] = { path = c.path, msg = string.format("no column %q in the frame design.prepare "
-          .. "returns%s; its columns: %s", c.column, util.hint(c.column, prepared:names()),
+        errs[#errs + 1] = { path = c.path, msg = string.format("no column %q in the frame %s%s; its columns: %s",
+          c.column, r.spec.design.prepare and "design.prepare returns" or "design.steps make",
+          util.hint(c.column, prepared:names()),
           table.concat(prepared:names(), ", ")) }
       end
     elseif input and not f then

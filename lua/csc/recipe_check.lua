@@ -227,18 +227,23 @@ function M.deep(r, data, frame, t)
   local function err(path, msg) errs[#errs + 1] = { path = path, msg = msg } end
   -- the frame a panel or series design analyses
   local f = frame or (d.data and data[d.data])
+  -- the rows each preparation step kept, as Stata prints "(n observations deleted)"
+  for _, st in ipairs(require("csc.designs.base").trace[d] or {}) do
+    info[#info + 1] = string.format("%s %s: %d rows -> %d rows, %d columns", st.path, st.verb, st.rows_in, st.rows,
+      st.cols)
+  end
   if f and d.where and f.filter then
     local ok, g = pcall(f.filter, f, d.where)
     if ok then f = g end
   end
   if f and d.type ~= "benchmark" and d.type ~= "custom" then
     if f:nrow() == 0 then
-      err(d.where and "design.where" or (d.prepare and "design.prepare" or "design.data"),
+      err(d.where and "design.where" or (d.prepare and "design.prepare" or (d.steps and "design.steps" or "design.data")),
         "leaves no rows to analyse; check the filter and the codes it compares with (csceval show FILE "
         .. "--where EXPR prints the rows an expression keeps)")
     else
       info[#info + 1] = string.format("design data: %d rows, %d columns%s", f:nrow(), f:ncol(),
-        d.prepare and " (after design.prepare)" or "")
+        d.prepare and " (after design.prepare)" or (d.steps and " (after design.steps)" or ""))
     end
   end
   -- years against the data
@@ -387,10 +392,11 @@ function M.deep(r, data, frame, t)
   -- published estimate names: the first part is an outcome or measure name
   -- (the time-series and benchmark designs name every estimate this way;
   -- matching and weighting also record unprefixed ones, and a label with
-  -- {...} is a template the recipe fills in)
+  -- {...} is a template the recipe fills in; a recipe's `checks` may record
+  -- estimates of its own, named as it likes)
   local prefixes = estimate_prefixes(d)
   local prefixed = { its = true, cits = true, did = true, benchmark = true }
-  if #prefixes > 0 and prefixed[d.type] then
+  if #prefixes > 0 and prefixed[d.type] and type(r.spec.checks) ~= "function" then
     local function check_name(p, path)
       local label = p.estimate or p.label
       local head = type(label) == "string" and label:match("^([^%.]+)%.")

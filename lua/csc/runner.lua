@@ -105,18 +105,22 @@ function M.prepare_data(r, d, ctx)
   return frame
 end
 
---- Run the design's data preparation (`design.prepare`) once, before the
+--- Run the design's data preparation (`design.steps` or `design.prepare`,
+-- then `design.rates`) once, before the
 -- analysis, so its mistakes are found by `check` too; the design then
 -- analyses the same frame.  A failure is the recipe's (exit 2): a
 -- misspelt column, a bad expression, a join on the wrong keys.
 function M.prepared(r, d, ctx)
   local design = r.spec.design
+  local function raise(_, path, msg, kind) errors.raise(kind or "recipe", recipe.where(r, path) .. msg) end
   if type(design.prepare) ~= "function" then
-    -- rates (design.rates) are added to the design's input once, here
-    if type(design.rates) == "table" and type(design.data) == "string" and d[design.data] then
-      local f = DI.add_rates(d[design.data], design, d, function(_, path, msg)
-        errors.raise("recipe", recipe.where(r, path) .. msg)
-      end)
+    -- the steps (design.steps), then rates (design.rates), are made from the
+    -- design's input once, here
+    local steps, rates = type(design.steps) == "table", type(design.rates) == "table"
+    if (steps or rates) and type(design.data) == "string" and d[design.data] then
+      local f = d[design.data]
+      if steps then f = DI.run_steps(f, d, design, raise, ctx) end
+      if rates then f = DI.add_rates(f, design, d, raise) end
       DI.prepared[design] = f
       return f
     end
@@ -135,11 +139,7 @@ function M.prepared(r, d, ctx)
     errors.raise("recipe", recipe.where(r, "design.prepare") .. "must return a data frame (end it with "
       .. "return <frame>), it returned " .. type(f))
   end
-  if type(design.rates) == "table" then
-    f = DI.add_rates(f, design, d, function(_, path, msg)
-      errors.raise("recipe", recipe.where(r, path) .. msg)
-    end)
-  end
+  if type(design.rates) == "table" then f = DI.add_rates(f, design, d, raise) end
   DI.prepared[design] = f
   return f
 end

@@ -34,7 +34,8 @@ function S.record(fields, o) local s = mk("record", o); s.fields = fields; retur
 -- field holding the input's name, or is a function(root, parent) -> name.
 function S.column(o) return mk("column", o) end
 --- Either of several schemas (first that matches without errors wins; with
--- o.pick = function(v) -> index, the one it names).
+-- o.pick = function(v) -> index, the one it names, or nil, why, subfield
+-- when v fits none: the mistake reported, e.g. a misspelt step verb).
 function S.either(alts, o) local s = mk("either", o); s.alts = alts; return s end
 
 local function typename(v)
@@ -127,9 +128,15 @@ function S.validate(s, v, path, errs, ctx)
       if msg then errs[#errs + 1] = { path = sub and join(path, sub) or path, msg = msg } end
     end
   elseif k == "either" then
-    -- pick(v) names the alternative outright, so its own mistakes are shown
-    local i = s.pick and s.pick(v)
+    -- pick(v) names the alternative outright, so its own mistakes are shown;
+    -- or it says why none fits (message, and the subfield it is about)
+    local i, why, sub
+    if s.pick then i, why, sub = s.pick(v) end
     if i then return S.validate(s.alts[i], v, path, errs, ctx) end
+    if why then
+      errs[#errs + 1] = { path = sub and join(path, sub) or path, msg = why }
+      return ctx
+    end
     local best
     for _, alt in ipairs(s.alts) do
       local e = {}

@@ -28,6 +28,7 @@ local function typename(s)
   if k == "list" then return "list of " .. typename(s.item) end
   if k == "map" then return "table NAME = " .. typename(s.item) end
   if k == "record" then return "table" end
+  if k == "either" and s.tags then return "table naming one verb" end
   if k == "either" then
     local v = {}
     for i, a in ipairs(s.alts) do v[i] = typename(a) end
@@ -37,9 +38,13 @@ local function typename(s)
 end
 
 -- rows {path, type, required, doc} of a schema, depth first, fields sorted
-local function rows(s, path, out)
+local function rows(s, path, out, first)
   if s.kind == "record" then
-    for _, k in ipairs(util.sorted_keys(s.fields)) do
+    local keys = util.sorted_keys(s.fields)
+    if first then   -- a step's verb before its other fields
+      table.sort(keys, function(a, b) return (a == first and 0 or 1) .. a < (b == first and 0 or 1) .. b end)
+    end
+    for _, k in ipairs(keys) do
       local f = s.fields[k]
       local p = path == "" and k or (path .. "." .. k)
       out[#out + 1] = { p, typename(f), f.required and "yes" or "", f.doc or "" }
@@ -48,7 +53,7 @@ local function rows(s, path, out)
   elseif s.kind == "list" then rows(s.item, path .. "[i]", out)
   elseif s.kind == "map" then rows(s.item, path .. ".NAME", out)
   elseif s.kind == "either" then
-    for _, a in ipairs(s.alts) do if a.kind == "record" then rows(a, path, out) end end
+    for i, a in ipairs(s.alts) do if a.kind == "record" then rows(a, path, out, s.tags and s.tags[i]) end end
   end
   return out
 end
@@ -104,6 +109,13 @@ local function luatype(s, classname, classes)
   if k == "record" then
     classes[#classes + 1] = { name = classname, s = s }
     return classname
+  end
+  if k == "either" and s.tags then   -- a step: one class per verb, shared by every design
+    local v = {}
+    for i, a in ipairs(s.alts) do
+      v[i] = luatype(a, "csc.Step." .. s.tags[i]:gsub("^%l", string.upper):gsub("_(%l)", string.upper), classes)
+    end
+    return table.concat(v, "|")
   end
   if k == "either" then
     local v = {}

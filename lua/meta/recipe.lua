@@ -62,11 +62,12 @@
 ---@field name? string a readable unit name column
 ---@field outcomes csc.Design.Cits.Outcomes[]
 ---@field placebo? boolean|csc.Design.Cits.Placebo
----@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Cits.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field region? string a region column (for select.region)
 ---@field season? csc.Design.Cits.Season
 ---@field select? csc.Design.Cits.Select
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -98,9 +99,10 @@
 ---@field name? string
 ---@field outcomes csc.Design.Did.Outcomes[]
 ---@field placebo? boolean
----@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Did.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field start any the first period of the intervention
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -139,8 +141,9 @@
 ---@field link? "logit"|"probit"
 ---@field min_ess? number warn when a group's effective sample size falls below this share of its size (default 0.5)
 ---@field outcomes csc.Design.Ipw.Outcomes[]
----@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field stabilize? boolean
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field trim? number|number[]
@@ -165,9 +168,10 @@
 ---@field level? number
 ---@field max_lag? integer
 ---@field outcomes csc.Design.Its.Outcomes[]
----@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Its.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field season? csc.Design.Its.Season
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -190,11 +194,12 @@
 ---@field level? number
 ---@field order? "data"|"largest"|"smallest"|"random"
 ---@field outcomes? csc.Design.Matching.Outcomes[]
----@field prepare? function function(data) returning the frame to analyse; data.NAME is each input
+---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field ps_covariates? string[]|string the propensity model, when it differs from covariates; or a one-sided formula
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field weights? "smd"|table<string, number> covariate -> weight of a weighted Mahalanobis distance, or "smd": each covariate's absolute standardised difference before matching
@@ -414,6 +419,36 @@
 ---@field region? string|string[] "same", a region name or names (needs design.region)
 ---@field report_only? boolean show the selection table but use the given comparators
 ---@field threshold? number
+
+---@class csc.Step.Derive
+---@field as string derive: its expression (docs/expressions.md), e.g. 'if_else(sex == "M", 1, 0)'
+---@field derive string derive: the column to make (replaced when it exists)
+
+---@class csc.Step.Filter
+---@field filter string filter: keep the rows where this expression is true; rows where it is false or missing are left out and recorded
+
+---@class csc.Step.Expand
+---@field expand string expand: a whole-number count column; each row is repeated that many times, in order, and the column left out (tidyr's uncount); a note says how many rows became how many records
+---@field optional? boolean expand: skip the step when the column is absent (a file with one row per record)
+
+---@class csc.Step.Join
+---@field how? "left"|"inner" join: "left" (default) keeps every row; "inner" keeps the rows with a match and records the others as left out
+---@field join string join: the input to take columns from
+---@field on any join: the key columns, a name or a list; a key named differently in the other input is written name = "other_name" (as f:join's keys)
+---@field steps? any[] join: steps run on the other input before the join (the same verbs), e.g. its own filter, derive and select
+---@field suffix? string[] join: suffixes for names in both frames (default {".x", ".y"})
+
+---@class csc.Step.Select
+---@field select string[] select: the columns to keep, in the order given
+
+---@class csc.Step.Rename
+---@field rename table<string, string> rename: old = "new" for each column renamed
+
+---@class csc.Step.Wider
+---@field wider csc.Step.Wider.Wider wider: { id = {...}, names_from = ..., values_from = ... } as f:pivot_wider (docs/frames.md)
+
+---@class csc.Step.Longer
+---@field longer csc.Step.Longer.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
 
 ---@class csc.Design.Did.Event_study
 ---@field bin? boolean
@@ -709,6 +744,17 @@
 ---@field code_column string the groupings file's authority-code column (from data/neighbour_groupings.csv when the input is a file listed there)
 ---@field columns? string[]
 ---@field input string the statistical-neighbour groupings input
+
+---@class csc.Step.Wider.Wider
+---@field id? string|string[] the columns identifying a row of the result (default every other column)
+---@field names_from string the column whose values name the new columns
+---@field values_from string the column holding their values
+
+---@class csc.Step.Longer.Longer
+---@field cols string|string[] the columns to stack
+---@field id? string|string[] the columns repeated on each row (default every column not stacked)
+---@field names_to? string the column of their names (default "name")
+---@field values_to? string the column of their values (default "value")
 
 ---@class csc.Design.Did.Rates.Denominator
 ---@field column string

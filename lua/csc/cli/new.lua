@@ -72,18 +72,19 @@ local INPUTS = [[
 -- The rate per 10,000 children, built as the benchmark design builds it:
 -- referrals in the year ending March Y over the mid-year estimate for Y - 1.
 local PREPARE = [[
-    -- Data preparation: one row per authority and year with the rate per
-    -- 10,000 children. time_period 2019 is the year ending March 2019
-    -- (2018/19); its population is the mid-2018 estimate, hence rate_year =
-    -- time_period + 1 on the population file (benchmark's year_lag = 1).
-    prepare = function(data)
-      local pop = data.population:filter('geographic_level == "Local authority"')
-        :mutate("rate_year", "time_period + 1")
-        :select{ "rate_year", "old_la_code", "population_estimate" }
-      return data.referrals:filter('geographic_level == "Local authority"%s')
-        :join(pop, { "old_la_code", time_period = "rate_year" }, "left")
-        :mutate("referral_rate", "referral_count / population_estimate * 10000")
-    end,
+    -- The data: the referrals file's authority rows (steps run in order:
+    -- docs/recipes.md, "Preparing the data"), with the rate per 10,000
+    -- children. time_period 2019 is the year ending March 2019 (2018/19); its
+    -- population is the mid-2018 estimate (year_lag = 1).
+    data = "referrals",
+    steps = {
+      { filter = 'geographic_level == "Local authority"%s' },
+    },
+    rates = {
+      referral_rate = { numerator = "referral_count", per = 10000,
+        denominator = { input = "population", column = "population_estimate", year_lag = 1,
+                        where = 'geographic_level == "Local authority"' } },
+    },
 ]]
 
 local OUTCOME = [[
@@ -245,31 +246,37 @@ local function cross_section(la, kind)
       or "Inverse probability weighting: authorities in a programme against weighted authorities.",
     preamble = "-- The units here are authorities (one row each); with record-level data\n"
       .. "-- (one row per child) pass it with --data and set treat, covariates and outcomes.\n"
-      .. string.format("local PROGRAMME = %s   -- TODO: the programme's authorities (placeholder: %s)\n\n", list, names),
+      .. string.format("local PROGRAMME = %s   -- TODO: the programme's authorities (placeholder: %s)\n", list, names)
+      .. "-- The population file's authority rows, each year's estimate moved to the\n"
+      .. "-- year it is the denominator of (mid-2017 for 2017/18, time_period 2018)\n"
+      .. "local POPULATION = {\n"
+      .. "  { filter = 'geographic_level == \"Local authority\"' },\n"
+      .. "  { derive = \"rate_year\", as = \"time_period + 1\" },\n"
+      .. "  { select = { \"rate_year\", \"old_la_code\", \"population_estimate\" } },\n"
+      .. "}\n\n",
     title = "Referrals per 10,000 children in TODO: the programme's authorities against comparable authorities",
     question = "Did referral rates in 2024/25 differ between the programme's authorities and comparable "
       .. "authorities with similar rates before it began (2017/18)?",
     design = {
-      "    -- One row per authority: the rate before (2017/18) and after (2024/25).\n",
-      "    prepare = function(data)\n"
-        .. "      local pop = data.population:filter('geographic_level == \"Local authority\"')\n"
-        .. "        :mutate(\"rate_year\", \"time_period + 1\")\n"
-        .. "        :select{ \"rate_year\", \"old_la_code\", \"population_estimate\" }\n"
-        .. "      local rates = data.referrals:filter('geographic_level == \"Local authority\"')\n"
-        .. "        :join(pop, { \"old_la_code\", time_period = \"rate_year\" }, \"left\")\n"
-        .. "        :mutate(\"rate\", \"referral_count / population_estimate * 10000\")\n"
-        .. "      local before = rates:filter('time_period == 2018')\n"
-        .. "        :select{ \"old_la_code\", \"la_name\", \"rate\", \"population_estimate\" }\n"
-        .. "        :rename{ rate = \"rate_2018\", population_estimate = \"children\" }\n"
-        .. "      local after = rates:filter('time_period == 2025'):select{ \"old_la_code\", \"rate\" }\n"
-        .. "        :rename{ rate = \"rate_2025\" }\n"
-        .. "      local codes = {}\n"
-        .. "      for i, c in ipairs(PROGRAMME) do codes[i] = tostring(c) end\n"
-        .. "      return before:join(after, \"old_la_code\", \"inner\")\n"
-        .. "        :filter('not is_missing(rate_2018) and not is_missing(rate_2025)')\n"
-        .. "        :mutate(\"programme\", \"old_la_code in {\" .. table.concat(codes, \", \") .. \"}\")\n"
-        .. "        :mutate(\"children_k\", \"children / 1000\")\n"
-        .. "    end,\n",
+      "    -- One row per authority: the rate before (2017/18) and after (2024/25),\n"
+        .. "    -- each referrals over the mid-year children aged 0-17 of the year before\n"
+        .. "    -- (steps run in order: docs/recipes.md, \"Preparing the data\").\n",
+      "    data = \"referrals\",\n",
+      "    steps = {\n"
+        .. "      { filter = 'geographic_level == \"Local authority\" and time_period == 2018' },\n"
+        .. "      { join = \"population\", on = { \"old_la_code\", time_period = \"rate_year\" }, steps = POPULATION },\n"
+        .. "      { derive = \"rate_2018\", as = \"referral_count / population_estimate * 10000\" },\n"
+        .. "      { derive = \"children_k\", as = \"population_estimate / 1000\" },\n"
+        .. "      { select = { \"old_la_code\", \"la_name\", \"rate_2018\", \"children_k\" } },\n"
+        .. "      { join = \"referrals\", on = \"old_la_code\", how = \"inner\", steps = {\n"
+        .. "        { filter = 'geographic_level == \"Local authority\" and time_period == 2025' },\n"
+        .. "        { join = \"population\", on = { \"old_la_code\", time_period = \"rate_year\" }, steps = POPULATION },\n"
+        .. "        { derive = \"rate_2025\", as = \"referral_count / population_estimate * 10000\" },\n"
+        .. "        { select = { \"old_la_code\", \"rate_2025\" } },\n"
+        .. "      } },\n"
+        .. "      { filter = \"not is_missing(rate_2018) and not is_missing(rate_2025)\" },\n"
+        .. "      { derive = \"programme\", as = \"old_la_code in {\" .. table.concat(PROGRAMME, \", \") .. \"}\" },\n"
+        .. "    },\n",
       "    treat = \"programme\",\n",
       "    labels = { rate_2018 = \"Referrals per 10,000, 2017/18\", children_k = \"Children aged 0-17 (thousands)\" },\n",
       "    covariates = { \"rate_2018\", \"children_k\" },\n",

@@ -1,19 +1,24 @@
 --- The skeleton the designs share: where a design's errors point (the
 -- recipe field and its line, with the kind the error was raised with), the
--- frame a design analyses (a recipe names an input, `data = "pupils"`, or
--- builds the frame itself, `prepare = function(data) ... end`, optionally
--- filtered by `where`), and the outcome-by-outcome run of the designs that
+-- frame a design analyses (a recipe names an input, `data = "pupils"`,
+-- prepared by a list of `steps` (csc.steps), or builds the frame itself,
+-- `prepare = function(data) ... end`, optionally filtered by `where`), and the outcome-by-outcome run of the designs that
 -- take a list of outcomes.  Not a design itself (csc.recipe skips it).
 -- @module csc.designs.base
 local errors = require("csc.errors")
 local recipe = require("csc.recipe")
 local util = require("csc.util")
+local steps = require("csc.steps")
 
 local M = {}
 
 --- Frames already made by design.prepare (the runner calls it once, before
 -- the analysis, so `check` runs it too), by design table.
 M.prepared = setmetatable({}, { __mode = "k" })
+
+--- What each of design.steps did to the rows (csc.steps trace), by design
+-- table, for `csceval check`.
+M.trace = setmetatable({}, { __mode = "k" })
 
 -- ===== Where errors point =====
 
@@ -58,14 +63,30 @@ end
 
 -- ===== The frame to analyse =====
 
---- Schema check: exactly one of data and prepare.  Returns message, field.
+--- Schema check: exactly one of data and prepare; steps only with data.
+-- Returns message, field.
 function M.check_source(d)
   if d.data == nil and d.prepare == nil then return "give data = \"<input>\" or prepare = function(data) ... end", "data" end
   if d.data ~= nil and d.prepare ~= nil then return "give data or prepare, not both", "prepare" end
+  if d.steps ~= nil and d.prepare ~= nil then
+    return "give steps (with data) or prepare, not both: write the steps inside prepare, or drop prepare", "steps"
+  end
 end
 
---- The frame to analyse: prepare(data, ctx) or data[design.data], filtered
--- by design.where.  raise(design, field, message) reports a mistake with the
+--- The design's input prepared by design.steps (csc.steps), in order; raise
+-- as M.frame's.  With ctx, rows the steps leave out are recorded as dropped
+-- and their notes kept.
+function M.run_steps(f, data, design, raise, ctx)
+  raise = raise or M.raise
+  local trace = {}
+  M.trace[design] = trace
+  return steps.run(f, design.steps, { data = data, ctx = ctx, input = design.data, design = design, trace = trace,
+    raise = function(path, msg, kind) raise(design, path, msg, kind) end })
+end
+
+--- The frame to analyse: prepare(data, ctx), or data[design.data] through
+-- design.steps, filtered by design.where (the runner has usually made it
+-- already, once, M.prepared).  raise(design, field, message) reports a mistake with the
 -- recipe's line (default M.raise).  With ctx (the run context), rows `where`
 -- leaves out are recorded as dropped, and prepare may record its own drops
 -- and notes.
@@ -82,6 +103,7 @@ function M.frame(data, design, raise, ctx)
   else
     f = data[design.data]
     if f == nil then raise(design, "design.data", string.format("%q is not among the inputs", tostring(design.data))) end
+    if design.steps then f = M.run_steps(f, data, design, raise, ctx) end
   end
   if design.where then
     local ok, g = pcall(f.filter, f, design.where)

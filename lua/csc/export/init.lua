@@ -38,12 +38,13 @@
 --     .replaced       true when --data gave the path
 --   plan.frame        the data the design analyses (nil for designs without one, e.g. benchmark):
 --     .input          the input it comes from (design.data), or nil when prepared
---     .prepared       true when a Lua `prepare` function (or design.rates) made it;
+--     .prepared       true when a Lua `prepare` function (or design.steps, design.rates) made it;
 --                     the framework then writes it beside the script as .file
 --     .file           base name of that CSV beside the script ("<id>_prepared.csv"), or nil
 --     .path           the input's path when not prepared (as inputs[].path)
 --     .columns, .types, .rows   as for inputs (before `where`)
 --     .prepare        { lua = source, lines = "a-b" } of design.prepare, or nil
+--     .steps          design.steps, one line each ("{ derive = \"boy\", as = \"...\" }"), or nil
 --   plan.cohort       { where = "<csceval expression>", r = "<R translation>" | nil,
 --                       stata = "<Stata translation>" | nil } or nil: the design's row filter
 --   plan.outcomes     design.outcomes (or, for matching, every analysis's outcomes) as declared
@@ -243,10 +244,14 @@ function M.plan(r, d, prov, frame)
   if frame then
     local fr = {}
     fr.columns, fr.types, fr.rows = frame_meta(frame)
-    if type(design.prepare) == "function" or type(design.rates) == "table" then
+    if type(design.prepare) == "function" or type(design.rates) == "table" or type(design.steps) == "table" then
       fr.prepared = true
       fr.file = r.id .. "_prepared.csv"
       fr.prepare = type(design.prepare) == "function" and function_source(design.prepare, r) or nil
+      if type(design.steps) == "table" then
+        fr.steps = {}
+        for i, st in ipairs(design.steps) do fr.steps[i] = require("csc.steps").describe(st) end
+      end
       plan.files[fr.file] = M.frame_csv(frame)
     else
       fr.input = design.data

@@ -162,10 +162,50 @@ local function reader(plan, var, e)
   return string.format("stop(%s)  # convert %s to CSV first", rstr("cannot read " .. e.path .. " in base R"), e.path)
 end
 
+--- design.steps as R lines working on `d`, when every step has a
+-- translation (derive, filter, expand, select, rename, with expressions
+-- csc.export.expr_r translates) and nothing else prepares the frame (no
+-- rates); else nil.  Each step's lines follow a comment showing the step.
+local function steps_r(plan)
+  local d = plan.design
+  if type(d.steps) ~= "table" or d.rates ~= nil or d.prepare ~= nil or type(d.data) ~= "string" then return nil end
+  local S = require("csc.steps")
+  local expr_r = require("csc.export").expr_r
+  local out = {}
+  for i, s in ipairs(d.steps) do
+    local verb = S.verb_of(s)
+    out[#out + 1] = string.format("# %d. %s", i, S.describe(s))
+    if verb == "derive" then
+      local x = expr_r(s.as)
+      if not x then return nil end
+      out[#out + 1] = string.format("d[[%s]] <- with(d, %s)", rstr(s.derive), x)
+    elseif verb == "filter" then
+      local x = expr_r(s.filter)
+      if not x then return nil end
+      out[#out + 1] = string.format("d <- d[with(d, %s) %%in%% TRUE, , drop = FALSE]", x)
+    elseif verb == "expand" then
+      local line = string.format("d <- d[rep(seq_len(nrow(d)), d[[%s]]), setdiff(names(d), %s), drop = FALSE]; "
+        .. "rownames(d) <- NULL", rstr(s.expand), rstr(s.expand))
+      out[#out + 1] = s.optional and string.format("if (%s %%in%% names(d)) { %s }", rstr(s.expand), line) or line
+    elseif verb == "select" then
+      out[#out + 1] = string.format("d <- d[, %s, drop = FALSE]", rvec(s.select))
+    elseif verb == "rename" then
+      local old = util.sorted_keys(s.rename)
+      local new = {}
+      for j, k in ipairs(old) do new[j] = s.rename[k] end
+      out[#out + 1] = string.format("names(d)[match(%s, names(d))] <- %s", rvec(old), rvec(new))
+    else
+      return nil
+    end
+  end
+  return out
+end
+
 --- Load every input the design uses, and the analysis frame `d` (the
 -- prepared frame or design.data, then the cohort filter).
 local function load_data(plan, body)
   local function add(s) body[#body + 1] = s end
+  local rsteps = plan.frame and steps_r(plan)
   add("")
   add("# ---- Inputs ------------------------------------------------------------------")
   add("# read as csceval reads them (read_csc above): empty cells are missing, and so are DfE's suppression")
@@ -174,6 +214,7 @@ local function load_data(plan, body)
   for _, e in ipairs(plan.inputs) do
     if not e.missing and e.columns then
       local used = (not fr) or (not fr.prepared and fr.input == e.name) or plan.type == "benchmark"
+        or (rsteps and e.name == plan.design.data)
         or plan.uses and plan.uses[e.name]
       local what = e.synthetic and " (SYNTHETIC, copied beside this script as " .. e.file .. ")"
         or (e.replaced and " (given with --data)" or "")
@@ -188,15 +229,17 @@ local function load_data(plan, body)
   if not fr then return end
   add("")
   add("# ---- The data the design analyses ------------------------------------------------")
-  if fr.prepared then
-    if fr.prepare then
-      add("# The recipe's data preparation is Lua code (design.prepare, " .. plan.recipe .. " lines "
-        .. fr.prepare.lines .. "):")
-      add(comment(fr.prepare.lua, "#   "))
-      add("# csceval ran it once and wrote its result beside this script; the script reads that frame.")
-    else
-      add("# The design's rates (design.rates) were added by csceval and written beside this script.")
-    end
+  if rsteps then
+    plan.files[fr.file] = nil   -- the script prepares the frame itself
+    add("# The recipe's data preparation is a list of steps (design.steps, " .. plan.recipe .. "), from input "
+      .. plan.design.data .. ", done here in R:")
+    add("d <- input_" .. plan.design.data:gsub("[^%w_]", "_"))
+    for _, line in ipairs(rsteps) do add(line) end
+    add(string.format("# csceval's steps made %d rows: %s", fr.rows, table.concat(fr.columns, ", ")))
+    add(string.format("if (nrow(d) != %d) stop(sprintf(\"the steps made %%d rows here, %d in csceval\", nrow(d)))",
+      fr.rows, fr.rows))
+  elseif fr.prepared then
+    for _, line in ipairs(text.preparation(plan, "# ", "script", "#   ")) do add(line) end
     add(string.format("# %d rows: %s", fr.rows, table.concat(fr.columns, ", ")))
     add(reader(plan, "d", { file = fr.file, name = "prepared" }))
   else

@@ -404,14 +404,7 @@ local function load_data(plan, add, used_inputs)
   add("* ---- The data the design analyses ---------------------------------------------")
   local map
   if fr.prepared then
-    if fr.prepare then
-      add("* The recipe's data preparation is Lua code (design.prepare, " .. plan.recipe .. " lines "
-        .. fr.prepare.lines .. "):")
-      add(comment(fr.prepare.lua))
-      add("* csceval ran it once and wrote its result beside this do-file; the do-file reads that frame.")
-    else
-      add("* The design's rates (design.rates) were added by csceval and written beside this do-file.")
-    end
+    for _, line in ipairs(text.preparation(plan, "* ", "do-file", "*   ")) do add(line) end
     add(string.format("* %d rows: %s", fr.rows or 0, table.concat(fr.columns or {}, ", ")))
     map = reader(plan, add, { file = fr.file, name = "prepared", columns = fr.columns, types = fr.types },
       "`\"`dofile_dir'/" .. fr.file .. "\"'")

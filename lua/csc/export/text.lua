@@ -24,6 +24,31 @@ function M.wrap(text, prefix)
   return table.concat(out, "\n")
 end
 
+--- Comment lines (each starting with prefix) saying how csceval prepared the
+-- frame the script reads (plan.frame, prepared): the Lua `prepare` function's
+-- source, the list of steps, or the rates.  `file` is the script's own word
+-- for itself ("script", "do-file"); `indent` the prefix of the source lines.
+function M.preparation(plan, prefix, file, indent)
+  local fr, out = plan.frame, {}
+  if fr.prepare then
+    out[#out + 1] = prefix .. "The recipe's data preparation is Lua code (design.prepare, " .. plan.recipe
+      .. " lines " .. fr.prepare.lines .. "):"
+    out[#out + 1] = M.comment(fr.prepare.lua, indent)
+    out[#out + 1] = string.format("%scsceval ran it once and wrote its result beside this %s; the %s reads that frame.",
+      prefix, file, file)
+  elseif fr.steps then
+    out[#out + 1] = prefix .. "The recipe's data preparation is a list of steps (design.steps, " .. plan.recipe
+      .. "), from input " .. tostring(plan.design.data) .. ":"
+    for i, st in ipairs(fr.steps) do out[#out + 1] = string.format("%s  %d. %s", prefix, i, st) end
+    out[#out + 1] = string.format("%scsceval ran them once%s and wrote the result beside this %s; the %s reads "
+      .. "that frame.", prefix, plan.design.rates and ", added the rates (design.rates)" or "", file, file)
+  else
+    out[#out + 1] = string.format("%sThe design's rates (design.rates) were added by csceval and written beside "
+      .. "this %s.", prefix, file)
+  end
+  return out
+end
+
 --- The notes of every script's header, as comment lines starting with
 --- prefix, each block after a bare comment line: the question, the warning
 --- on synthetic inputs (its first line names them; o.synthetic: the lines

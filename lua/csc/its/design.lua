@@ -49,7 +49,9 @@ end
 function M.source_fields()
   return {
     data = S.string({ doc = "the input holding the data (one row per period, or per unit and period)" }),
-    prepare = S.func({ doc = "function(data) returning the frame to analyse; data.NAME is each input" }),
+    steps = require("csc.steps").schema,
+    prepare = S.func({ doc = "function(data, ctx) returning the frame to analyse, data.NAME each input: for what "
+      .. "steps cannot say (docs/recipes.md, \"Preparing the data\")" }),
     where = S.string({ doc = "filter expression applied to the frame first" }),
     time = S.column({ required = true, input = M.data_input, doc = "the time column" }),
     frequency = S.either({ S.enum({ "month", "quarter", "year" }), S.number({ min = 0 }) }),

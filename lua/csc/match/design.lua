@@ -96,7 +96,9 @@ M.balance = S.record({
 function M.common_fields()
   return {
     data = S.string({ doc = "the input holding one row per unit" }),
-    prepare = S.func({ doc = "function(data) returning the frame to analyse; data.NAME is each input" }),
+    steps = require("csc.steps").schema,
+    prepare = S.func({ doc = "function(data, ctx) returning the frame to analyse, data.NAME each input: for what "
+      .. "steps cannot say (docs/recipes.md, \"Preparing the data\")" }),
     where = S.string({ doc = "filter expression applied to the frame first" }),
     treat = col({ required = true, doc = "0/1 (or true/false) column: 1 for the programme group" }),
     labels = S.map(S.string(), { doc = "column -> label for tables" }),

@@ -82,11 +82,9 @@ global CSC_LEVEL 0.95
 *   read by the recipe's data preparation (below), not by this do-file
 
 * ---- The data the design analyses ---------------------------------------------
-* The recipe's data preparation is Lua code (design.prepare, recipes/lincs_early_help.lua lines 49-51):
-*       prepare = function(data)
-*         return data.monthly:mutate("nfa_pct", "no_further_action_count / referral_count * 100")
-*       end,
-* csceval ran it once and wrote its result beside this do-file; the do-file reads that frame.
+* The recipe's data preparation is a list of steps (design.steps, recipes/lincs_early_help.lua), from input monthly:
+*   1. { derive = "nfa_pct", as = "no_further_action_count / referral_count * 100" }
+* csceval ran them once and wrote the result beside this do-file; the do-file reads that frame.
 * 24 rows: month, time_period, referral_count, no_further_action_count, nfa_pct
 import delimited using `"`dofile_dir'/lincs_early_help_prepared.csv"', clear varnames(nonames) rowrange(2) encoding("utf-8") bindquote(strict) stringcols(_all)
 * the columns, in file order (csceval's names in the variable labels)

@@ -93,19 +93,13 @@ global CSC_LEVEL 0.95
 *   read by the recipe's data preparation (below), not by this do-file
 
 * ---- The data the design analyses ---------------------------------------------
-* The recipe's data preparation is Lua code (design.prepare, recipes/nwd_back_on_track.lua lines 57-67):
-*       prepare = function(data, ctx)
-*         local p = data.pupils
-*         if p:has("n_pupils") then
-*           local n = p:nrow()
-*           p = p:uncount("n_pupils")
-*           ctx:note(string.format("The pupils file stores pupils with identical records once, with their number in "
-*             .. "n_pupils: %d rows for %d pupils, expanded in file order before matching.", n, p:nrow()))
-*         end
-*         return p:mutate("bot", 'if_else(cohort == "2017/18", 1, 0)'):mutate("boy", 'if_else(gender == "M", 1, 0)')
-*           :mutate("ehc", 'if_else(sen == "E", 1, 0)'):mutate("sen_support", 'if_else(sen == "K", 1, 0)')
-*       end,
-* csceval ran it once and wrote its result beside this do-file; the do-file reads that frame.
+* The recipe's data preparation is a list of steps (design.steps, recipes/nwd_back_on_track.lua), from input pupils:
+*   1. { expand = "n_pupils", optional = true }
+*   2. { derive = "bot", as = 'if_else(cohort == "2017/18", 1, 0)' }
+*   3. { derive = "boy", as = 'if_else(gender == "M", 1, 0)' }
+*   4. { derive = "ehc", as = 'if_else(sen == "E", 1, 0)' }
+*   5. { derive = "sen_support", as = 'if_else(sen == "K", 1, 0)' }
+* csceval ran them once and wrote the result beside this do-file; the do-file reads that frame.
 * 64124 rows: cohort, back_on_track, ncyear_pre, gender, sen, fsm, ua_pre, fx_pre, px_pre, ua_post, fx_post, bot, boy, ehc, sen_support
 import delimited using `"`dofile_dir'/nwd_back_on_track_prepared.csv"', clear varnames(nonames) rowrange(2) encoding("utf-8") bindquote(strict) stringcols(_all)
 * the columns, in file order (csceval's names in the variable labels)
