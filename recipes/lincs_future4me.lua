@@ -9,37 +9,11 @@
 -- the real Future4Me dataset is confidential.  With the real files:
 --   ./csceval run recipes/lincs_future4me.lua --data people=PATH --data offences=PATH
 
-local cohort = require("csc.cohort")
-
 local FOLLOW_UP = 365          -- reoffending: any offence 1 to 365 days after the (pseudo) start
 
 local TABLE1_WORDS = { mean_treated_before = "before weighting, treatment",
   mean_comparison_before = "before weighting, comparator", mean_treated_after = "after weighting, treatment",
   mean_comparison_after = "after weighting, comparator" }
-
--- The cohort: Future4Me young people and the historical comparators, each
--- with a (pseudo) start date: the treated group's average gap from first
--- recorded offence to the Future4Me start, in whole days, added to each
--- comparator's first recorded offence.  Age and offences before the start
--- (all, violent, drugs) and reoffending after it.
-local function prepare(data, ctx)
-  local people = data.people:mutate("f4m", 'if_else(group == "Future4Me", 1, 0)')
-  local kept = people:filter('group == "Future4Me" or group == "comparator"')
-  if kept:nrow() < people:nrow() then
-    ctx:drop("people", people:nrow() - kept:nrow(), "group is neither Future4Me nor comparator")
-  end
-  local d = cohort.pseudo_start({ data = kept, events = data.offences, id = "person_id", date = "offence_date",
-    treat = "f4m", start = "start_date", anchor = "first_offence", name = "start", offset = "mean", round = "nearest",
-    ctx = ctx, input = "people", words = { treated = "Future4Me young people", comparison = "comparator",
-      anchor = "first recorded offence", start = "the Future4Me start" } })
-  d = cohort.age({ data = d, born = "date_of_birth", at = "start" })
-  return (cohort.event_counts({ data = d, events = data.offences, id = "person_id", date = "offence_date",
-    type = "offence_type", types = { "violent", "drugs" }, windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } },
-    flags = { reoffended = "post" }, ctx = ctx, words = { people = "young people", event = "an offence" },
-    method = string.format("Offences before the start: every recorded offence before the (pseudo) start date, by "
-      .. "type (violent, drugs). Reoffending: any recorded offence from 1 to %d days after it (the report does not "
-      .. "state its follow-up period).", FOLLOW_UP) }))
-end
 
 return {
   title = "Future4Me (Lincolnshire): reoffending against a weighted historical comparison group",
@@ -67,7 +41,27 @@ return {
       .. "average gap, 47 days); offences before the start are counted by type; inverse probability weights for "
       .. "the average treatment effect from a logistic model on age and prior offences (all, violent, drugs); "
       .. "balance before and after weighting (Table 1); and the weighted difference in reoffending within a year.",
-    prepare = prepare,
+    -- The cohort: Future4Me young people and the historical comparators, each
+    -- with a (pseudo) start date: the treated group's mean gap from first
+    -- recorded offence to the Future4Me start, rounded to whole days, added to
+    -- each comparator's first recorded offence (docs/cohort.md).  Age and
+    -- offences before the start (all, violent, drugs) and reoffending after it.
+    data = "people",
+    steps = {
+      { derive = "f4m", as = 'if_else(group == "Future4Me", 1, 0)' },
+      { filter = 'group == "Future4Me" or group == "comparator"' },
+      { pseudo_start = "start", events = "offences", id = "person_id", date = "offence_date", treat = "f4m",
+        start = "start_date", anchor = "first_offence", offset = "mean", round = "nearest",
+        words = { treated = "Future4Me young people", comparison = "comparator", anchor = "first recorded offence",
+          start = "the Future4Me start" } },
+      { age = "age", born = "date_of_birth", at = "start" },
+      { event_counts = "offences", id = "person_id", date = "offence_date", type = "offence_type",
+        types = { "violent", "drugs" }, windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } },
+        flags = { reoffended = "post" }, words = { people = "young people", event = "an offence" },
+        method = "Offences before the start: every recorded offence before the (pseudo) start date, by type (violent, "
+          .. "drugs). Reoffending: any recorded offence from 1 to " .. FOLLOW_UP .. " days after it (the report does "
+          .. "not state its follow-up period)." },
+    },
     treat = "f4m",
     -- Table 1's treated column changes after weighting (236 to 195): weights
     -- for the average treatment effect, "Sample" read as Kish's effective size.

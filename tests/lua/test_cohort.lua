@@ -172,3 +172,49 @@ H.case("cohort: counts of people in warnings follow disclosure control (ctx:coun
   H.eq(ctx.warnings, { "fewer than 5 young people have an offence on their (pseudo) start day; it is counted in no "
     .. "window." })
 end)
+
+H.case("cohort verbs in a design's steps: the frame the calls make, mistakes at the step's field", function()
+  local steps = require("csc.steps")
+  local list = {
+    { pseudo_start = "start", events = "ev", id = "pid", event_id = "who", date = "when", treat = "grp",
+      start = "start_date", anchor = "first", words = { anchor = "first offence" } },
+    { age = "age", born = "dob", at = "start" },
+    { event_counts = "ev", id = "pid", event_id = "who", date = "when", type = "kind", types = { "violent", "drugs" },
+      windows = { pre = { -36500, -1 }, post = { 1, 365 } }, flags = { reoffended = "post" } },
+  }
+  H.eq(steps.check_list(list), nil)
+  local ctx = recorder()
+  local f = steps.run(people, list, { data = { ev = events }, ctx = ctx, input = "people" })
+  local d = cohort.pseudo_start(start_spec())
+  d = cohort.age({ data = d, born = "dob", at = "start" })
+  d = cohort.event_counts({ data = d, events = events, id = "pid", event_id = "who", date = "when", type = "kind",
+    types = { "violent", "drugs" }, windows = { pre = { -36500, -1 }, post = { 1, 365 } },
+    flags = { reoffended = "post" } })
+  H.eq(f:names(), d:names())
+  for _, c in ipairs(d:names()) do H.eq(f:column(c), d:column(c)) end
+  H.eq(ctx.drops, { { "people", 1, "no first offence (nothing to date a start from)" },
+    { "people", 1, "in the programme group without a start date (start_date)" } })
+  H.eq({ #ctx.estimates, #ctx.methods, #ctx.warnings }, { 1, 2, 1 })
+  -- a misspelt field is refused when the recipe is checked
+  local errs = {}
+  require("csc.schema").validate(steps.schema, { { age = "age", bron = "dob", at = "start" } }, "design.steps", errs)
+  local found = false
+  for _, e in ipairs(errs) do
+    if e.path == "design.steps[1].bron" and e.msg == "unknown field (did you mean \"born\"?)" then found = true end
+  end
+  H.ok(found, "a misspelt field: " .. require("csc.json").encode(errs))
+  H.ok(steps.check_list({ { pseudo_start = "start", events = "ev", id = "pid", date = "when", treat = "grp",
+    start = "start_date", offset = "mode" } }) ~= nil, "an offset that is neither mean, median nor days")
+  -- a mistake found when the step runs names the step's field
+  H.raises("design.steps[1].treat: no column \"nope\" in the data", steps.run, people, { { pseudo_start = "start",
+    events = "ev", id = "pid", event_id = "who", date = "when", treat = "nope", start = "start_date" } },
+    { data = { ev = events } })
+  H.raises("design.steps[1].events: \"evs\" is not among the inputs (did you mean \"ev\"?)", steps.run, people,
+    { { pseudo_start = "start", events = "evs", id = "pid", date = "when", treat = "grp", start = "start_date" } },
+    { data = { ev = events } })
+  H.raises("design.steps[2].age: the data already has a column \"grp\"", steps.run, people,
+    { { derive = "x", as = "1" }, { age = "grp", born = "dob", at = "2016-01-01" } }, { data = {} })
+  H.raises("design.steps[1].flags.reoffended: pst is not one of the windows", steps.run, f:select({ "pid", "start" }),
+    { { event_counts = "ev", id = "pid", event_id = "who", date = "when", windows = { post = { 1, 365 } },
+      flags = { reoffended = "pst" } } }, { data = { ev = events } })
+end)

@@ -84,26 +84,13 @@ global CSC_LEVEL 0.95
 *   read by the recipe's data preparation (below), not by this do-file
 
 * ---- The data the design analyses ---------------------------------------------
-* The recipe's data preparation is Lua code (design.prepare, recipes/lincs_future4me.lua lines 25-42):
-*   local function prepare(data, ctx)
-*     local people = data.people:mutate("f4m", 'if_else(group == "Future4Me", 1, 0)')
-*     local kept = people:filter('group == "Future4Me" or group == "comparator"')
-*     if kept:nrow() < people:nrow() then
-*       ctx:drop("people", people:nrow() - kept:nrow(), "group is neither Future4Me nor comparator")
-*     end
-*     local d = cohort.pseudo_start({ data = kept, events = data.offences, id = "person_id", date = "offence_date",
-*       treat = "f4m", start = "start_date", anchor = "first_offence", name = "start", offset = "mean", round = "nearest",
-*       ctx = ctx, input = "people", words = { treated = "Future4Me young people", comparison = "comparator",
-*         anchor = "first recorded offence", start = "the Future4Me start" } })
-*     d = cohort.age({ data = d, born = "date_of_birth", at = "start" })
-*     return (cohort.event_counts({ data = d, events = data.offences, id = "person_id", date = "offence_date",
-*       type = "offence_type", types = { "violent", "drugs" }, windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } },
-*       flags = { reoffended = "post" }, ctx = ctx, words = { people = "young people", event = "an offence" },
-*       method = string.format("Offences before the start: every recorded offence before the (pseudo) start date, by "
-*         .. "type (violent, drugs). Reoffending: any recorded offence from 1 to %d days after it (the report does not "
-*         .. "state its follow-up period).", FOLLOW_UP) }))
-*   end
-* csceval ran it once and wrote its result beside this do-file; the do-file reads that frame.
+* The recipe's data preparation is a list of steps (design.steps, recipes/lincs_future4me.lua), from input people:
+*   1. { derive = "f4m", as = 'if_else(group == "Future4Me", 1, 0)' }
+*   2. { filter = 'group == "Future4Me" or group == "comparator"' }
+*   3. { pseudo_start = "start", anchor = "first_offence", date = "offence_date", events = "offences", id = "person_id", offset = "mean", round = "nearest", start = "start_date", treat = "f4m", words = { anchor = "first recorded offence", comparison = "comparator", start = "the Future4Me start", treated = "Future4Me young people" } }
+*   4. { age = "age", at = "start", born = "date_of_birth" }
+*   5. { event_counts = "offences", date = "offence_date", flags = { reoffended = "post" }, id = "person_id", method = "Offences before the start: every recorded offence before the (pseudo) start date, by type (violent, drugs). Reoffending: any recorded offence from 1 to 365 days after it (the report does not state its follow-up period).", type = "offence_type", types = { "violent", "drugs" }, windows = { post = { 1, 365 }, pre = { -36500, -1 } }, words = { event = "an offence", people = "young people" } }
+* csceval ran them once and wrote the result beside this do-file; the do-file reads that frame.
 * 516 rows: person_id, group, date_of_birth, start_date, f4m, first_offence, start, age, post, post_violent, post_drugs, pre, pre_violent, pre_drugs, reoffended
 import delimited using `"`dofile_dir'/lincs_future4me_prepared.csv"', clear varnames(nonames) rowrange(2) encoding("utf-8") bindquote(strict) stringcols(_all)
 * the columns, in file order (csceval's names in the variable labels)
