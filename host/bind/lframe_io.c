@@ -104,6 +104,8 @@ static int frame_read_csv(lua_State *L) {
   struct csvtab_error err;
   memset(&err, 0, sizeof err);
   *slot = csvtab_read(path, &opts, &err);
+  /* out of memory is not a fault of the file: raised as lh_nomem does */
+  if (!*slot && err.nomem) return lh_error(L, "analysis:memory", "%s", err.msg);
   if (!*slot) {
     luaL_pushfail(L);
     lua_pushstring(L, err.msg);

@@ -465,6 +465,7 @@ static size_t locate(const struct ctx *c, size_t rec, size_t fld, int at_end, si
 static void report(const struct ctx *c, size_t limit, struct csvtab_error *e) {
   if (c->err == E_OOM) {
     putf(e->msg, sizeof e->msg, "%s: out of memory after %zu rows", c->label, c->nrow);
+    e->nomem = 1;
     return;
   }
   size_t line = c->err_line;
@@ -630,7 +631,7 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
     c.err_line = NOIDX;
   }
   if (c.err) {
-    if (c.err_line == NOIDX) set_plain(err, "%s: %s", label, c.body);
+    if (c.err_line == NOIDX && c.err != E_OOM) set_plain(err, "%s: %s", label, c.body);
     else report(&c, stop, err);
     src_release(src);
     ctx_free(&c);
@@ -661,6 +662,7 @@ oom:
   frame_free(f);
   ctx_free(&c);
   set_plain(err, "%s: out of memory building the columns (%zu rows)", label, c.nrow);
+  err->nomem = 1;
   return NULL;
 }
 
@@ -730,7 +732,12 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
    * parse has passed can be given back (struct csvtab_file). */
   size_t want = (size_t)st.st_size, n = 0;
   char *b = mmap(NULL, want + 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (b == MAP_FAILED) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
+  if (b == MAP_FAILED) {
+    close(fd);
+    set_plain(err, "%s: out of memory reading the file", path);
+    err->nomem = 1;
+    return NULL;
+  }
   csvtab_hint_huge(b, want + 1);                /* fewer page faults as it is read */
   unsigned threads = csvtab_threads(opts);
   struct csvtab_ranges *rg = threads > 1 ? malloc(sizeof *rg) : NULL;

@@ -42,6 +42,8 @@ struct csvtab_error {
   size_t line;              /* 1-based physical line; 0 when not about one line */
   size_t column;            /* 1-based field number; 0 when not about one field */
   char colname[128];        /* header name of that field; "" when unknown */
+  int nomem;                /* 1: memory ran out (not a fault of the file): the
+                               caller reports it as out of memory, not as bad data */
 };
 
 /* Fill o with the defaults (no overrides, ',', 1 MiB). */
