@@ -251,7 +251,7 @@ static int frame_uncount_rows(lua_State *L) {
   if (!*slot) {
     if (bad != SIZE_MAX)
       return lh_error(L, "data", "uncount: column \"%s\", row %d: %s", c->name, (int)(bad + 1), why);
-    return lh_error(L, strcmp(why, "not enough memory") ? "data" : "analysis:memory", "uncount: column \"%s\": %s",
+    return lh_error(L, why == frame_why_nomem ? "analysis:memory" : "data", "uncount: column \"%s\": %s",
                     c->name, why);
   }
   return 1;

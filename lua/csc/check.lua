@@ -83,7 +83,7 @@ function M.options(sig, spec)
   S.validate(sig.schema, spec, "", errs)
   local e = errs[1]
   if e then
-    if e.msg:sub(1, 13) == "unknown field" then
+    if e.unknown then   -- marked by the validator, not read from its words
       local k = e.path
       M.fail_named(sig.fn, k, string.format("unknown field '%s'%s (fields: %s)", k, util.hint(k, sig.names),
         table.concat(sig.names, ", ")))
