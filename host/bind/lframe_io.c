@@ -114,7 +114,10 @@ static int frame_read_csv(lua_State *L) {
     lua_pushstring(L, err.colname);
     return 5;
   }
-  return 1;
+  if (!err.warning[0]) return 1;
+  lua_pushnil(L);                              /* the frame, nil, a warning (as read_workbook) */
+  lua_pushstring(L, err.warning);
+  return 3;
 }
 
 /* Lua: frame.describe(f, label) -> text summary (rows, types, missing by reason, ...) */

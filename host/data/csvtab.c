@@ -484,6 +484,33 @@ static void report(const struct ctx *c, size_t limit, struct csvtab_error *e) {
     putf(e->msg, sizeof e->msg, "%s%s: %s", c->label, where, c->body);
 }
 
+/* A column inferred as text whose every value is a number, one of them a
+ * whole number beyond int64 (csvtab_scan_number's T_BIG): it is text so that
+ * no digit of an identifier is lost, and the warning says so, naming it.
+ * Only the dictionary is read (each distinct value once). */
+static void note_bigint(const struct frame_col *col, struct csvtab_error *e) {
+  if (col->type != FRAME_CAT || !col->dict) return;
+  const struct frame_dict *d = col->dict;
+  size_t big = NOIDX;
+  for (size_t v = 0; v < d->n; v++) {
+    if (d->len[v] == 0) continue;
+    unsigned m = csvtab_scan_number(d->str[v], d->len[v]);
+    if (!m) return;
+    if ((m & T_BIG) && big == NOIDX) big = v;
+  }
+  if (big == NOIDX) return;
+  size_t used = strlen(e->warning);
+  if (used == 0) {
+    char v[64];
+    show_value(v, sizeof v, d->str[big], d->len[big]);
+    putf(e->warning, sizeof e->warning, "column \"%s\" holds whole numbers beyond the range of int64 "
+         "(%s): it is read as text, so no digit is lost (as data.table::fread does); give it type "
+         "float64 to read approximate numbers instead", col->name, v);
+  } else if (used + strlen(col->name) + 40 < sizeof e->warning) {
+    putf(e->warning + used, sizeof e->warning - used, "; so is column \"%s\"", col->name);
+  }
+}
+
 /* ===== driver ===== */
 
 static void ctx_free(struct ctx *c) {
@@ -655,6 +682,8 @@ built:
     if (!col) goto oom;
     f->col[f->ncol++] = col;
   }
+  for (size_t k = 0; k < H; k++)
+    if (!c.col[k].forced) note_bigint(f->col[k], err);
   ctx_free(&c);
   return f;
 oom:

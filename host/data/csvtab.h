@@ -44,6 +44,8 @@ struct csvtab_error {
   char colname[128];        /* header name of that field; "" when unknown */
   int nomem;                /* 1: memory ran out (not a fault of the file): the
                                caller reports it as out of memory, not as bad data */
+  char warning[512];        /* on success: columns of whole numbers beyond int64, read
+                               as text (docs/data.md, type inference); "" when none */
 };
 
 /* Fill o with the defaults (no overrides, ',', 1 MiB). */

@@ -464,6 +464,10 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   struct csvtab_error ce;
   f = csvtab_read_mem(buf, len, "\x01", o->csv, &ce);
   if (!f) { translate(&ce, where, rec_line, rec_row, ndata + 1, c0, err); goto done; }
+  if (ce.warning[0] && err) {                  /* whole numbers beyond int64, read as text */
+    size_t used = strlen(err->warning);
+    snprintf(err->warning + used, sizeof err->warning - used, "%s%s: %s", used ? "; " : "", where, ce.warning);
+  }
   for (size_t j = 0; survey && j < f->ncol && j < ncols; j++) {
     struct frame_meta *m = frame_meta_new();
     if (!m || frame_meta_set_label(m, sc[j].label) != 0) {
