@@ -85,8 +85,9 @@ function M.options(sig, spec)
   if e then
     if e.unknown then   -- marked by the validator, not read from its words
       local k = e.path
-      M.fail_named(sig.fn, k, string.format("unknown field '%s'%s (fields: %s)", k, util.hint(k, sig.names),
-        table.concat(sig.names, ", ")))
+      errors.throw({ kind = "recipe", fn = sig.fn, field = k, named = true, fields = sig.names,
+        detail = string.format("unknown field '%s'%s (fields: %s)", k, util.hint(k, sig.names),
+          table.concat(sig.names, ", ")) })
     end
     M.fail(sig.fn, e.path, e.msg)
   end

@@ -10,7 +10,8 @@
 -- Optional: `reason`, a word a caller may test ("collinear", "memory"),
 -- `column`, the data column it is about, and `columns`, several of them
 -- (the aliased columns of a model; `aliases`, what each repeats: {column,
--- terms, coef}, and `relations`, the same as text), so callers act on an error without
+-- terms, coef}, and `relations`, the same as text), `fields`, the fields a
+-- function knows when it refuses an unknown one, so callers act on an error without
 -- reading its message.
 -- Errors raised in C carry their kind as a tag (`M.from_host`, host/lhelp.h).
 -- Anything else that reaches the top is an internal error (exit 1).
@@ -62,7 +63,7 @@ function M.throw(t)
   if t.fn ~= nil then msg = t.fn .. ": " .. msg end
   error(setmetatable({ kind = kind, fn = t.fn, field = t.field, detail = t.detail, msg = msg,
     named = t.named, reason = t.reason, column = t.column, columns = t.columns, aliases = t.aliases, relations = t.relations,
-    csc_error = true }, Err), 0)
+    fields = t.fields, csc_error = true }, Err), 0)
 end
 
 --- The same error with its message prefixed (a recipe line, say); the kind,

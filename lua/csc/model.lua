@@ -479,8 +479,23 @@ end
 -- @treturn table estimate, std_error, statistic, df, p_value, conf_low, conf_high
 -- @usage fit:lincom{treat = 1, ["treat:post"] = 1}
 function Model:lincom(spec)
-  local w = {}
-  for t, v in pairs(spec) do if t ~= "value" and t ~= "level" then w[t] = v end end
+  if type(spec) ~= "table" then
+    check.fail_named("lincom", nil, string.format("expected a table {term = weight, ...}, got %s", type(spec)))
+  end
+  -- the keys are the model's terms and the options value and level: a key
+  -- that is neither is a misspelling of one of them
+  local w, known = {}, { value = true, level = true }
+  for _, t in ipairs(self.terms) do known[t] = true end
+  for t, v in pairs(spec) do
+    if type(t) == "string" and not known[t] then
+      local fields = { "value", "level" }
+      for _, term in ipairs(self.terms) do fields[#fields + 1] = term end
+      require("csc.errors").throw({ kind = "recipe", fn = "lincom", field = t, named = true, fields = fields,
+        detail = string.format("unknown field '%s'%s: neither a term of the model (terms: %s) nor an option "
+          .. "(value, level)", t, util.hint(t, fields), table.concat(self.terms, ", ")) })
+    end
+    if t ~= "value" and t ~= "level" then w[t] = v end
+  end
   local c = weights_of(self, "lincom", w)
   local r = check.call("lincom", hmodel.lincom, self, c, spec.value or 0, spec.level or self.level or 0.95)
   r.std_error, r.se = r.se, nil
