@@ -299,6 +299,37 @@ H.case("host.stats and host.match tag each error with its kind", function()
   end
 end)
 
+H.case("a frame method's argument mistakes are recipe errors (exit 2), its own failures analysis", function()
+  local function kind_of(f, ...)
+    local ok, e = pcall(f, ...)
+    H.ok(not ok, "no error")
+    local k, msg = errors.untag(tostring(e))
+    return k, msg
+  end
+  -- a column that is not there, with the nearest one
+  H.eq({ kind_of(d.select, d, "yy") }, { "recipe", 'select: no column "yy" (did you mean "y"?)' })
+  H.eq(kind_of(d.sort, d, { "yy" }), "recipe")
+  H.eq(kind_of(d.pivot_wider, d, { id = { "unit" }, names_from = "yaer", values_from = "y" }), "recipe")
+  H.eq(kind_of(d.column, d, "nope"), "recipe")
+  -- an aggregate function misspelt, a sort key of the wrong shape, a bad join
+  H.eq({ kind_of(d.aggregate, d, { "unit" }, { m = { "meen", "y" } }) },
+    { "recipe", 'aggregate: "m": unknown function "meen" (did you mean "mean"?)' })
+  H.eq(kind_of(d.sort, d, { { 1 } }), "recipe")
+  H.eq(kind_of(d.join, d, d, "unit", "outer"), "recipe")
+  H.eq(kind_of(d.rename, d, { y = 1 }), "recipe")
+  -- an expression that does not compile
+  H.eq(kind_of(d.filter, d, "y >"), "recipe")
+  -- frame.new with columns of different lengths, a value of the wrong type
+  H.eq(kind_of(require("host.frame").new, { names = { "a", "b" }, columns = { { 1 }, { 1, 2 } } }), "recipe")
+  H.eq(kind_of(require("host.frame").new, { names = { "a" }, columns = { { 1, {} } } }), "recipe")
+  -- and through the command line: exit 2
+  local p = write_recipe("frame_column", [[{ type = "custom", analyse = function(ctx)
+    ctx.data.s:select("yy")
+  end }]])
+  local _, how, code = os.execute(string.format("./csceval run %s --out %s/cli >/dev/null 2>&1", p, tmp))
+  H.eq({ how, code }, { "exit", 2 })
+end)
+
 H.case("C errors carry a kind tag that csc.errors reads and strips", function()
   local kind, msg, reason = errors.untag("\31analysis:negative_variance\31lincom: negative")
   H.eq({ kind, msg, reason }, { "analysis", "lincom: negative", "negative_variance" })
