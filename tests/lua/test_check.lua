@@ -330,6 +330,26 @@ H.case("a frame method's argument mistakes are recipe errors (exit 2), its own f
   H.eq({ how, code }, { "exit", 2 })
 end)
 
+H.case("the XML and YAML readers: a damaged file is a data error (exit 3)", function()
+  local function kind_of(f, ...)
+    local ok, e = pcall(f, ...)
+    H.ok(not ok, "no error")
+    return (errors.untag(tostring(e)))
+  end
+  -- nested deeper than the readers go (256 XML elements, 64 YAML levels)
+  local deep = tmp .. "/deep.xml"
+  assert(sys.write_atomic(deep, string.rep("<a>", 300) .. string.rep("</a>", 300)))
+  -- (libxml2 itself stops at 256: nil and a message, which the caller raises as data)
+  local root, msg = require("host.xml").load_file(deep)
+  H.ok(root == nil and msg:find("depth", 1, true), tostring(msg))
+  local y = tmp .. "/deep.yaml"
+  assert(sys.write_atomic(y, string.rep("[", 70) .. string.rep("]", 70) .. "\n"))
+  H.eq(kind_of(require("host.yaml").load_file, y), "data")
+  local k = tmp .. "/key.yaml"
+  assert(sys.write_atomic(k, "? [a, b]\n: 1\n"))
+  H.eq(kind_of(require("host.yaml").load_file, k), "data")
+end)
+
 H.case("C errors carry a kind tag that csc.errors reads and strips", function()
   local kind, msg, reason = errors.untag("\31analysis:negative_variance\31lincom: negative")
   H.eq({ kind, msg, reason }, { "analysis", "lincom: negative", "negative_variance" })
