@@ -293,7 +293,9 @@ local function aliased_error(fn, spec, x, e)
   end
   local ok, used = pcall(spec.data.filter, spec.data, table.concat(cond, " and "))
   if not ok or used:nrow() * (#x + 1) > ALIAS_CELLS then return e end
-  local opts = { intercept = spec.intercept ~= false, tol = spec.tol }
+  -- the same rows and weights as the fit (weights leave an exact alias as it is,
+  -- but decide which rows count, and scale the rank test)
+  local opts = { intercept = spec.intercept ~= false, tol = spec.tol, weights = spec.weights }
   local kept, found, combos, aliases = {}, {}, {}, {}
   for _, c in ipairs(x) do
     local try = { table.unpack(kept) }
