@@ -12,7 +12,8 @@
 --   local r = check.call(sig.fn, hmodel.ols, ...)
 --
 -- `check.signatures` lists every signature declared, so a test can call each
--- public function with a misspelt field (tests/lua/test_check.lua).
+-- public function with a misspelt field (tests/lua/test_api_options.lua
+-- checks that each is reached from the public API).
 -- @module csc.check
 local errors = require("csc.errors")
 local S = require("csc.schema")
