@@ -127,13 +127,12 @@ const char *lh_suggest(const char *s, const char *const *allowed);
  * and takes the exit code from the kind, never from the message's words.
  * Untagged errors (luaL_error) count as "analysis".  Free C memory first.
  * [-0, +0, v] */
+static inline void lh_push_tagged(lua_State *L, const char *kind, const char *column, const char *fmt, va_list ap);
 static inline int lh_error(lua_State *L, const char *kind, const char *fmt, ...) {
   va_list ap;
-  lua_pushfstring(L, "\x1f%s\x1f", kind);
   va_start(ap, fmt);
-  lua_pushvfstring(L, fmt, ap);
+  lh_push_tagged(L, kind, NULL, fmt, ap);
   va_end(ap);
-  lua_concat(L, 2);
   return lua_error(L);
 }
 
@@ -145,15 +144,20 @@ static inline int lh_error(lua_State *L, const char *kind, const char *fmt, ...)
  * [-0, +0, v] */
 static inline int lh_error_col(lua_State *L, const char *kind, const char *column, const char *fmt, ...) {
   va_list ap;
+  va_start(ap, fmt);
+  lh_push_tagged(L, kind, column, fmt, ap);
+  va_end(ap);
+  return lua_error(L);
+}
+
+/* Push the tagged message of lh_error_col (column NULL: lh_error's). */
+static inline void lh_push_tagged(lua_State *L, const char *kind, const char *column, const char *fmt, va_list ap) {
   if (column != NULL && strchr(column, '\x1f') == NULL)
     lua_pushfstring(L, "\x1f%s:%s\x1f", kind, column);
   else
     lua_pushfstring(L, "\x1f%s\x1f", kind);
-  va_start(ap, fmt);
   lua_pushvfstring(L, fmt, ap);
-  va_end(ap);
   lua_concat(L, 2);
-  return lua_error(L);
 }
 
 /* Raise "<what>: not enough memory" ("not enough memory" when what is NULL).
