@@ -9,6 +9,7 @@ local errors = require("csc.errors")
 local recipe = require("csc.recipe")
 local util = require("csc.util")
 local steps = require("csc.steps")
+local S = require("csc.schema")
 
 local M = {}
 
@@ -62,6 +63,19 @@ function M.call(design, base, map, f, ...)
 end
 
 -- ===== The frame to analyse =====
+
+--- The schema fields that say where a design's frame comes from: `data`
+-- (its doc is `data_doc`), `steps`, `prepare` and `where`.  Check them with
+-- M.check_source.
+function M.source_fields(data_doc)
+  return {
+    data = S.string({ doc = data_doc }),
+    steps = steps.schema,
+    prepare = S.func({ doc = "function(data, ctx) returning the frame to analyse, data.NAME each input: for what "
+      .. "steps cannot say (docs/recipes.md, \"Preparing the data\")" }),
+    where = S.string({ doc = "filter expression applied to the frame first" }),
+  }
+end
 
 --- Schema check: exactly one of data and prepare; steps only with data.
 -- Returns message, field.

@@ -47,12 +47,8 @@ end
 
 --- Fields every panel or series design shares.
 function M.source_fields()
-  return {
-    data = S.string({ doc = "the input holding the data (one row per period, or per unit and period)" }),
-    steps = require("csc.steps").schema,
-    prepare = S.func({ doc = "function(data, ctx) returning the frame to analyse, data.NAME each input: for what "
-      .. "steps cannot say (docs/recipes.md, \"Preparing the data\")" }),
-    where = S.string({ doc = "filter expression applied to the frame first" }),
+  local f = DI.source_fields("the input holding the data (one row per period, or per unit and period)")
+  for k, v in pairs({
     time = S.column({ required = true, input = M.data_input, doc = "the time column" }),
     frequency = S.either({ S.enum({ "month", "quarter", "year" }), S.number({ min = 0 }) }),
     format = S.enum({ "fy" }, { doc = "\"fy\": show 2018 as 2017/18" }),
@@ -74,7 +70,8 @@ function M.source_fields()
       per = S.number({ doc = "multiplier: 10000 for a rate per 10,000" }),
       by = S.string({ doc = "the key joining numerator and denominator rows (default the unit column, else old_la_code)" }),
     }), { doc = "columns to make: name = {numerator, denominator = {input, column, year_lag}, per}" }),
-  }
+  }) do f[k] = v end
+  return f
 end
 
 -- Which frame to analyse: shared with the other designs (csc.designs.base).

@@ -94,19 +94,16 @@ M.balance = S.record({
 
 --- Fields shared by both designs.
 function M.common_fields()
-  return {
-    data = S.string({ doc = "the input holding one row per unit" }),
-    steps = require("csc.steps").schema,
-    prepare = S.func({ doc = "function(data, ctx) returning the frame to analyse, data.NAME each input: for what "
-      .. "steps cannot say (docs/recipes.md, \"Preparing the data\")" }),
-    where = S.string({ doc = "filter expression applied to the frame first" }),
+  local f = DI.source_fields("the input holding one row per unit")
+  for k, v in pairs({
     treat = col({ required = true, doc = "0/1 (or true/false) column: 1 for the programme group" }),
     labels = S.map(S.string(), { doc = "column -> label for tables" }),
     summary = S.string({ doc = "the design in plain English, for the report" }),
     label = S.string({ doc = "a short name of the design for out/index (e.g. \"Weighted Mahalanobis matching\")" }),
     level = S.number({ min = 0.5, max = 0.999 }),
     charts = S.boolean({ doc = "draw the love plot and the score overlap (default true)" }),
-  }
+  }) do f[k] = v end
+  return f
 end
 
 -- Which frame to analyse: shared with the other designs (csc.designs.base).
