@@ -44,7 +44,11 @@ local function call(env, map, f, spec)
     if map[head] == false then field = nil end
     env:raise(field, e.detail, e.kind)
   end
-  error(e, 0)
+  if errors.is(e) and e.located then error(e, 0) end
+  -- what a frame operation or the event-level engine raised (a `where` that
+  -- does not parse): at the step, as csc.steps does for its own verbs
+  e = errors.from_host(e, nil, "recipe")
+  env:raise(nil, util.plain_error(e), e.kind == "data" and "data" or "recipe")
 end
 
 steps.register("pseudo_start", S.record({
