@@ -212,8 +212,9 @@ H.case("cohort verbs in a design's steps: the frame the calls make, mistakes at 
   H.raises("design.steps[1].events: \"evs\" is not among the inputs (did you mean \"ev\"?)", steps.run, people,
     { { pseudo_start = "start", events = "evs", id = "pid", date = "when", treat = "grp", start = "start_date" } },
     { data = { ev = events } })
-  H.raises("design.steps[1].pseudo_start: in expression \"kind == \"", steps.run, people, { { pseudo_start = "start", events = "ev",
-    id = "pid", event_id = "who", date = "when", treat = "grp", start = "start_date", where = "kind == " } },
+  H.raises("design.steps[1].pseudo_start: in expression \"kind == \"", steps.run, people,
+    { { pseudo_start = "start", events = "ev", id = "pid", event_id = "who", date = "when", treat = "grp",
+      start = "start_date", where = "kind == " } },
     { data = { ev = events } })
   H.raises("design.steps[2].age: the data already has a column \"grp\"", steps.run, people,
     { { derive = "x", as = "1" }, { age = "grp", born = "dob", at = "2016-01-01" } }, { data = {} })
