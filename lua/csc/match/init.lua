@@ -285,15 +285,27 @@ function M.nearest(spec)
     hs.replace and "with" or "without", M.distance_words(hs))
   -- as MatchIt: "Not all treated units will get <ratio> matches"
   if info.n_fewer_than_ratio > 0 then
-    local focal = estimand == "ATC" and "control" or "treated"
-    m.warnings[#m.warnings + 1] = string.format(
-      "%d of %d matched %s units got fewer than %d matches (too few %s units%s); MatchIt warns "
-        .. "the same way (\"Not all %s units will get %d matches\")",
-      info.n_fewer_than_ratio, info.n_matched_focal, focal, ratio,
-      estimand == "ATC" and "treated" or "control",
-      (cal or #cal_names > 0 or #exact > 0) and " within the caliper or exact strata" or "", focal, ratio)
+    -- kept as numbers too, so that a run context can word the counts under
+    -- disclosure control (M.fewer_words with ctx:count)
+    m.fewer_than_ratio = { n = info.n_fewer_than_ratio, of = info.n_matched_focal,
+      focal = estimand == "ATC" and "control" or "treated", other = estimand == "ATC" and "treated" or "control",
+      ratio = ratio, within = (cal or #cal_names > 0 or #exact > 0) and true or false }
+    m.warnings[#m.warnings + 1] = M.fewer_words(m.fewer_than_ratio)
   end
   return m
+end
+
+--- The warning for units that got fewer than ratio matches (MatchIt's "Not
+-- all treated units will get k matches"); count(n) words a count of units
+-- (default: the number; a run passes ctx:count for disclosure control).
+---@param x {n: integer, of: integer, focal: string, other: string, ratio: integer, within: boolean}
+---@param count? fun(n: number): string
+---@return string
+function M.fewer_words(x, count)
+  count = count or function(n) return tostring(math.tointeger(n) or n) end
+  return string.format("%s of %s matched %s units got fewer than %d matches (too few %s units%s); MatchIt warns "
+    .. "the same way (\"Not all %s units will get %d matches\")", count(x.n), count(x.of), x.focal, x.ratio, x.other,
+    x.within and " within the caliper or exact strata" or "", x.focal, x.ratio)
 end
 
 --- The distance in words, for Method sections.
