@@ -275,7 +275,7 @@
 ---@class csc.Recipe.Published
 ---@field columns? table<string, string> figure column -> words for {column} in the label
 ---@field estimate string template, e.g. "absences.balance.{covariate}.{column}"
----@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"|"significant"|"sign"|"positive" which part of the estimate the report printed (default value): value, se, p, ci_low, ci_high, n, df, or a property of it: significant (1 when p < the run's alpha, else 0), sign (-1, 0 or +1), positive (1 when the value is above zero, else 0)
 ---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field label string template, e.g. "Table 9: {characteristic}, {column}"
 ---@field note? string
@@ -288,7 +288,7 @@
 
 ---@class csc.Recipe.Published2
 ---@field estimate? string
----@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df" which part of the estimate the report printed (default value)
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"|"significant"|"sign"|"positive" which part of the estimate the report printed (default value): value, se, p, ci_low, ci_high, n, df, or a property of it: significant (1 when p < the run's alpha, else 0), sign (-1, 0 or +1), positive (1 when the value is above zero, else 0)
 ---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field label string
 ---@field note? string
@@ -300,7 +300,7 @@
 ---@field value? number
 
 ---@class csc.Recipe.Published3
----@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"|"significant"|"sign"|"positive" which part of the estimate the report printed (default value): value, se, p, ci_low, ci_high, n, df, or a property of it: significant (1 when p < the run's alpha, else 0), sign (-1, 0 or +1), positive (1 when the value is above zero, else 0)
 ---@field file string a CSV file of figures, relative to the recipe's folder, e.g. "published/my_recipe.csv"; columns: label, printed, value, tolerance, estimate, field, unit, source, note, synthetic, input_check
 ---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field note? string
