@@ -389,6 +389,89 @@ function M.expand(list)
   return out
 end
 
+--- A placeholder of a text template: "{label}" or "{label.field}", with
+-- an optional format after a colon ("{a.b.p:%.3f}").  The part before the
+-- format names an estimate, or an estimate and one of its fields (the
+-- fields of a published entry: value, se, p, ci_low, ci_high, n, df,
+-- significant, sign, positive).  A number is printed as csceval prints
+-- numbers unless a format is given.
+M.TEMPLATE_FORMATS = "%%[-+ 0#]*%d*%.?%d*[fFeEgGd]"
+
+local function part_of(e, field, alpha)
+  if M.DERIVED[field] then return (M.DERIVED[field](e, alpha)) end
+  if field == "ci_low" or field == "ci_high" then return e.ci and e.ci[field == "ci_low" and 1 or 2] end
+  return e[field]
+end
+
+--- The placeholders of a template and the mistakes in their formats, with
+-- no estimates (for checking a recipe before it runs): nil when the text
+-- is well formed, else a message.
+---@param text string
+---@return string? why
+function M.check_template(text)
+  for inner in tostring(text):gmatch("{([^{}]*)}") do
+    local name, fmt = inner:match("^([%w_%.%-]+):(.*)$")
+    name = name or inner
+    if not name:match("^[%w_%.%-]+$") then
+      return string.format("{%s} is not a placeholder: write {estimate} or {estimate.field}, optionally with a "
+        .. "format, e.g. {x.effect.p:%%.3f}", inner)
+    end
+    if fmt and not fmt:match("^" .. M.TEMPLATE_FORMATS .. "$") then
+      return string.format("{%s}: %q is not a number format (e.g. %%.3f, %%.1f, %%d, %%g)", inner, fmt)
+    end
+  end
+end
+
+--- Fill a text template ({estimate}, {estimate.field}, {...:%.3f}) from
+-- ctx's estimates.  A placeholder that names no estimate, or a field the
+-- estimate lacks, is a recipe error prefixed by `where` ("file:line:
+-- evidence: ").
+---@param ctx table
+---@param text string
+---@param where string
+---@return string
+function M.fill_template(ctx, text, where)
+  local why = M.check_template(text)
+  if why then errors.raise("recipe", where .. why) end
+  return (tostring(text):gsub("{([^{}]*)}", function(inner)
+    local name, fmt = inner:match("^([%w_%.%-]+):(.*)$")
+    name = name or inner
+    local e, field = ctx.estimate_index[name], "value"
+    if not e then
+      local base, f = name:match("^(.+)%.([%w_]+)$")
+      for _, x in ipairs(FIELDS) do
+        if x == f and ctx.estimate_index[base] then e, field = ctx.estimate_index[base], f end
+      end
+    end
+    if not e then
+      local labels = {}
+      for _, x in ipairs(ctx.estimates) do labels[#labels + 1] = x.label end
+      -- "{upp.p}" most likely means the p of an estimate "upp"
+      local base, f = name:match("^(.+)%.([%w_]+)$")
+      local known = false
+      for _, x in ipairs(FIELDS) do if x == f then known = true end end
+      local missing = known and base or name
+      errors.raise("recipe", string.format("%s{%s}: no estimate labelled %q was produced%s (write {estimate} or "
+        .. "{estimate.field}, field one of %s)", where, inner, missing, util.hint(missing, labels),
+        table.concat(FIELDS, ", ")))
+    end
+    local v = part_of(e, field, ctx.alpha or 0.05)
+    if v == nil then
+      errors.raise("recipe", string.format("%s{%s}: the estimate %q has no %s", where, inner, e.label, field))
+    end
+    if not fmt then return type(v) == "number" and util.fmt_number(v) or tostring(v) end
+    if fmt:sub(-1) == "d" then
+      local i = math.tointeger(v)
+      if not i then
+        errors.raise("recipe", string.format("%s{%s}: %s is not a whole number; use a format such as %%.0f", where,
+          inner, tostring(v)))
+      end
+      v = i
+    end
+    return string.format(fmt, v)
+  end))
+end
+
 --- Compare the recipe's published figures with ctx's estimates.
 -- `where(path)` gives the "file:line: path: " prefix for errors.
 ---@param ctx table

@@ -11,7 +11,7 @@
 ---@field checks? function function(ctx) run after the design: the recipe's own assertions and derived figures
 ---@field data_note? string
 ---@field disclosure? csc.Recipe.Disclosure disclosure control for outputs built from record-level input (on by default for such input)
----@field evidence? string the strength of the evidence in a sentence, for the report and out/index
+---@field evidence? string the strength of the evidence in a sentence, for the report and out/index; {estimate} or {estimate.field} (optionally {estimate.p:%.3f}) is filled from the run's estimates
 ---@field id? string
 ---@field inputs table<string, csc.Recipe.Inputs>
 ---@field labels? table<string, string> estimate keys (or their leading parts) and column names in plain words for the report, e.g. labels = { referrals = "Referrals per month" } (csc.render.labels)
@@ -24,6 +24,7 @@
 ---@field strength? csc.Recipe.Strength strength of evidence on the Innovation Programme's scale; see docs/synthesis.md
 ---@field timings? boolean add a table of the time each step of the run took, with the process's peak resident memory and the size of the inputs' column data, to the report (its figures then differ from run to run)
 ---@field title string
+---@field warnings? string[] fixed warnings the run always gives (e.g. what synthetic data can and cannot show), shown with the design's warnings
 ---@field design csc.Design.Benchmark|csc.Design.Cits|csc.Design.Custom|csc.Design.Did|csc.Design.Economic|csc.Design.Ipw|csc.Design.Its|csc.Design.Matching|csc.Design.Ssda903|csc.Design.Survey|csc.Design.Synthesis the design: its type and fields
 
 ---@class csc.Design.Benchmark

@@ -308,6 +308,57 @@ H.case("an unknown published field is a recipe error with a did-you-mean", funct
       rows = { { "k", "x:sgn" }, { "up", 1 } } }, ]]), { out = dir .. "/out", formats = { "json" } })
 end)
 
+-- A recipe with flags_recipe's estimates and the given top-level fields.
+local function text_recipe(name, fields)
+  local p = dir .. "/" .. name .. ".lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = %q } },
+  design = { type = "custom", analyse = function(ctx)
+    ctx:estimate{ label = "up", value = 2.5, p = 0.01, ci = { 1.25, 3.75 }, n = 40 }
+    ctx:estimate{ label = "a.b", value = -0.25, p = 0.12 }
+  end },
+  %s
+}
+]], dir .. "/d.csv", fields)))
+  return p
+end
+
+H.case("the evidence sentence is filled from the estimates; warnings are listed", function()
+  local p = text_recipe("evtext", [[
+  evidence = "Up {up} (p = {up.p:%.3f}, CI {up.ci_low:%.2f} to {up.ci_high:%.1f}, n = {up.n:%d}); "
+    .. "a.b {a.b:%+.2f}, p {a.b.p}, significant {a.b.significant}, sign {a.b.sign}.",
+  warnings = { "The data are made up.", "A second warning." },]])
+  runner.run(p, { out = dir .. "/out", formats = { "json" } })
+  local doc = results("evtext")
+  H.eq(doc.evidence, "Up 2.5 (p = 0.010, CI 1.25 to 3.8, n = 40); a.b -0.25, p 0.12, significant 0, sign -1.")
+  H.eq(doc.warnings, { "The data are made up.", "A second warning." })
+  -- an evidence text without placeholders is printed as written
+  runner.run(text_recipe("evplain", [[ evidence = "Weak: one area, no comparison.", ]]),
+    { out = dir .. "/out", formats = { "json" } })
+  H.eq(results("evplain").evidence, "Weak: one area, no comparison.")
+end)
+
+H.case("evidence placeholders that name no estimate or a bad format are recipe errors naming the field", function()
+  local errors = require("csc.errors")
+  local function fails(name, fields, text)
+    local ok, raw = pcall(runner.run, text_recipe(name, fields), { out = dir .. "/out", formats = { "json" } })
+    H.eq(ok, false)
+    H.eq(errors.from_host(raw, "run").kind, "recipe")
+    local msg = type(raw) == "table" and (raw.msg or tostring(raw)) or tostring(raw)
+    H.ok(msg:find(text, 1, true), msg)
+  end
+  fails("evmissing", [[ evidence = "p = {upp.p:%.3f}", ]],
+    'evmissing.lua:9: evidence: {upp.p:%.3f}: no estimate labelled "upp" was produced (did you mean "up"?)')
+  fails("evhint", [[ evidence = "{a.c}", ]], 'did you mean "a.b"?')
+  fails("evnofield", [[ evidence = "{a.b.n}", ]], 'evidence: {a.b.n}: the estimate "a.b" has no n')
+  fails("evformat", [[ evidence = "{up:%s}", ]], 'evformat.lua:9: evidence: {up:%s}: "%s" is not a number format')
+  fails("evint", [[ evidence = "{a.b:%d}", ]], "evidence: {a.b:%d}: -0.25 is not a whole number")
+  fails("evwarn", [[ warnings = "one", ]], "warnings")
+end)
+
 H.case("the checks hook runs after the design and can record figures and stop the run", function()
   local p = recipe("checks", [[ { label = "sig", estimate = "a_significant", value = 0, tolerance = 0 }, ]], [[
   checks = function(ctx)
