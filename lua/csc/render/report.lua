@@ -159,6 +159,7 @@ local function comparison_rows(list, anchor_prefix)
     local notes = {}
     if pb.synthetic then notes[#notes + 1] = SYNTH_WORDS[pb.synthetic] end
     if pb.note then notes[#notes + 1] = (pb.note:gsub("^%l", string.upper)) end
+    if pb.method then notes[#notes + 1] = (pb.method:gsub("^%l", string.upper)) .. "." end
     local note = #notes > 0 and table.concat(notes, " ") or "–"
     local first = label .. (pb.source and (" (" .. pb.source .. ")") or "")
     if not pb.within then
