@@ -81,6 +81,17 @@ function H.run_script(script, ...)
   return rc
 end
 
+--- Write a minimal recipe to `path` (atomically) and return the path: the
+-- plan head every test recipe needs (title, question, source with one
+-- table), then `body`, the recipe's other fields as Lua source
+-- ("inputs = {...}, design = {...},").
+function H.recipe_file(path, body, tables)
+  local text = string.format('return {\n  title = "t", question = "q", source = { report = "r", tables = { %q } },\n'
+    .. '%s\n}\n', tables or "T", body)
+  assert(require("host.sys").write_atomic(path, text))
+  return path
+end
+
 function H.skip(name, why)
   H.skipped = (H.skipped or 0) + 1
   io.stdout:write("skipped: ", name, ": ", why, "\n")

@@ -135,15 +135,8 @@ end)
 -- ===== Through a recipe and the command line =====
 
 local function write_recipe(name, design)
-  local p = tmp .. "/" .. name .. ".lua"
-  assert(sys.write_atomic(p, string.format([[
-return {
-  title = "t", question = "q", source = { report = "r", tables = { "T" } },
-  inputs = { s = { path = %q } },
-  design = %s,
-}
-]], tmp .. "/s.csv", design)))
-  return p
+  return H.recipe_file(tmp .. "/" .. name .. ".lua",
+    string.format("  inputs = { s = { path = %q } },\n  design = %s,", tmp .. "/s.csv", design))
 end
 
 local series = { "year,y,x,t" }
@@ -271,14 +264,16 @@ return {
   engine_case("reader", "host.frame", "read_csv", bad, 3)
 end)
 
+-- The kind and message of the error f(...) raises (it must raise).
+local function kind_of(f, ...)
+  local ok, e = pcall(f, ...)
+  H.ok(not ok, "no error")
+  local k, msg = errors.untag(tostring(e))
+  return k, msg
+end
+
 H.case("host.stats and host.match tag each error with its kind", function()
   local hstats, hmatch = require("host.stats"), require("host.match")
-  local function kind_of(f, ...)
-    local ok, e = pcall(f, ...)
-    H.ok(not ok, "no error")
-    local k, msg = errors.untag(tostring(e))
-    return k, msg
-  end
   -- a caller's argument: recipe (exit 2)
   H.eq({ kind_of(hstats.chisq_test, { 1, 2, 3, 4 }, 2, 3) }, { "recipe", "chisq_test: need an r x c table, r, c >= 2" })
   H.eq({ kind_of(hstats.t_test, { 1, 2, 3 }, nil, 0, false, false, "les") },
@@ -300,12 +295,6 @@ H.case("host.stats and host.match tag each error with its kind", function()
 end)
 
 H.case("a frame method's argument mistakes are recipe errors (exit 2), its own failures analysis", function()
-  local function kind_of(f, ...)
-    local ok, e = pcall(f, ...)
-    H.ok(not ok, "no error")
-    local k, msg = errors.untag(tostring(e))
-    return k, msg
-  end
   -- a column that is not there, with the nearest one
   H.eq({ kind_of(d.select, d, "yy") }, { "recipe", 'select: no column "yy" (did you mean "y"?)' })
   H.eq(kind_of(d.sort, d, { "yy" }), "recipe")

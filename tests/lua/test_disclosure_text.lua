@@ -29,10 +29,7 @@ end
 assert(sys.write_atomic(tmp .. "/children.csv", table.concat(rows, "\n") .. "\n"))
 
 local function recipe(name, disclosure)
-  local p = tmp .. "/" .. name .. ".lua"
-  assert(sys.write_atomic(p, string.format([[
-return {
-  title = "t", question = "q", source = { report = "r", tables = { "Table 1" } },
+  return H.recipe_file(tmp .. "/" .. name .. ".lua", string.format([[
   inputs = { children = { path = %q, record_level = true } },
   %s
   design = {
@@ -40,10 +37,7 @@ return {
     steps = { { filter = "offence == 1" } },
     covariates = { "x" }, exact = { "stratum" }, ratio = 1,
     outcomes = { { name = "y", column = "y" } },
-  },
-}
-]], tmp .. "/children.csv", disclosure and ("disclosure = " .. disclosure .. ",") or "")))
-  return p
+  },]], tmp .. "/children.csv", disclosure and ("disclosure = " .. disclosure .. ",") or ""), "Table 1")
 end
 
 local function outputs(name, disclosure)

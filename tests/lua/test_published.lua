@@ -62,21 +62,14 @@ sys.mkdirs(dir)
 assert(sys.write_atomic(dir .. "/d.csv", "g,y,n\na,1,2\nb,3,1\n"))
 
 local function recipe(name, published_text, checks)
-  local p = dir .. "/" .. name .. ".lua"
-  assert(sys.write_atomic(p, string.format([[
-return {
-  title = "t", question = "q",
-  source = { report = "r", tables = { "Table 1" } },
+  return H.recipe_file(dir .. "/" .. name .. ".lua", string.format([[
   inputs = { d = { path = %q } },
   design = { type = "custom", analyse = function(ctx)
     ctx:estimate{ label = "m.a.mean", value = 0.56014, p = 0.1284 }
     ctx:estimate{ label = "m.b.mean", value = 0.4 }
   end },
   published = { %s },
-  %s
-}
-]], dir .. "/d.csv", published_text, checks or "")))
-  return p
+  %s]], dir .. "/d.csv", published_text, checks or ""), "Table 1")
 end
 
 local function results(id)
@@ -310,20 +303,13 @@ end)
 
 -- A recipe with flags_recipe's estimates and the given top-level fields.
 local function text_recipe(name, fields)
-  local p = dir .. "/" .. name .. ".lua"
-  assert(sys.write_atomic(p, string.format([[
-return {
-  title = "t", question = "q",
-  source = { report = "r", tables = { "Table 1" } },
+  return H.recipe_file(dir .. "/" .. name .. ".lua", string.format([[
   inputs = { d = { path = %q } },
   design = { type = "custom", analyse = function(ctx)
     ctx:estimate{ label = "up", value = 2.5, p = 0.01, ci = { 1.25, 3.75 }, n = 40 }
     ctx:estimate{ label = "a.b", value = -0.25, p = 0.12 }
   end },
-  %s
-}
-]], dir .. "/d.csv", fields)))
-  return p
+  %s]], dir .. "/d.csv", fields), "Table 1")
 end
 
 H.case("the evidence sentence is filled from the estimates; warnings are listed", function()
@@ -351,10 +337,10 @@ H.case("evidence placeholders that name no estimate or a bad format are recipe e
     H.ok(msg:find(text, 1, true), msg)
   end
   fails("evmissing", [[ evidence = "p = {upp.p:%.3f}", ]],
-    'evmissing.lua:9: evidence: {upp.p:%.3f}: no estimate labelled "upp" was produced (did you mean "up"?)')
+    'evmissing.lua:8: evidence: {upp.p:%.3f}: no estimate labelled "upp" was produced (did you mean "up"?)')
   fails("evhint", [[ evidence = "{a.c}", ]], 'did you mean "a.b"?')
   fails("evnofield", [[ evidence = "{a.b.n}", ]], 'evidence: {a.b.n}: the estimate "a.b" has no n')
-  fails("evformat", [[ evidence = "{up:%s}", ]], 'evformat.lua:9: evidence: {up:%s}: "%s" is not a number format')
+  fails("evformat", [[ evidence = "{up:%s}", ]], 'evformat.lua:8: evidence: {up:%s}: "%s" is not a number format')
   fails("evint", [[ evidence = "{a.b:%d}", ]], "evidence: {a.b:%d}: -0.25 is not a whole number")
   fails("evwarn", [[ warnings = "one", ]], "warnings")
 end)
@@ -370,7 +356,7 @@ H.case("the checks hook runs after the design and can record figures and stop th
   H.eq(results("checks").published[1].within, true)
   local bad = recipe("checkfail", "", [[
   checks = function(ctx) error("the intervention group spans more than one cohort") end,]])
-  H.raises("checkfail.lua:10: the intervention group spans more than one cohort", runner.run, bad,
+  H.raises("checkfail.lua:9: the intervention group spans more than one cohort", runner.run, bad,
     { out = dir .. "/out", formats = { "json" } })
 end)
 

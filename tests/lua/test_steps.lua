@@ -147,10 +147,7 @@ end
 assert(sys.write_atomic(tmp .. "/s.csv", table.concat(rows, "\n") .. "\n"))
 
 local function write_recipe(name, design)
-  local p = tmp .. "/" .. name .. ".lua"
-  assert(sys.write_atomic(p, string.format([[
-return {
-  title = "t", question = "q", source = { report = "r", tables = { "T" } },
+  return H.recipe_file(tmp .. "/" .. name .. ".lua", string.format([[
   inputs = { s = { path = %q } },
   design = {
     type = "its",
@@ -160,10 +157,7 @@ return {
     steps = {
 %s
     },
-  },
-}
-]], tmp .. "/s.csv", design)))
-  return p
+  },]], tmp .. "/s.csv", design))
 end
 
 local GOOD = [[
