@@ -149,9 +149,25 @@ function M.design_module(t)
 end
 
 --- Raise a recipe error listing every mistake with file:line.
+-- A field reported missing or wrong beside a misspelling of it in the same
+-- table (design.interuption: did you mean "interruption"?) is the
+-- misspelling's consequence: only the misspelling is reported.
+local function consequences(errs)
+  local meant = {}
+  for _, e in ipairs(errs) do
+    local parent, name = e.path:match("^(.-)%.?([^.%[%]]+)$")
+    local sug = e.msg:match('^unknown field %(did you mean "([^"]+)"%?%)$')
+    if parent and sug and name then meant[(parent ~= "" and parent .. "." or "") .. sug] = true end
+  end
+  if next(meant) == nil then return errs end
+  local kept = {}
+  for _, e in ipairs(errs) do if not meant[e.path] then kept[#kept + 1] = e end end
+  return kept
+end
+
 local function fail(path, map, errs)
   local lines = {}
-  for _, e in ipairs(errs) do
+  for _, e in ipairs(consequences(errs)) do
     local where = e.path ~= "" and (e.path .. ": ") or ""
     lines[#lines + 1] = string.format("%s:%d: %s%s", path, srcmap.line(map, e.path), where, e.msg)
   end

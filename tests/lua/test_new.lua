@@ -53,4 +53,62 @@ H.case("new: mistakes are usage errors; an existing file is not overwritten", fu
   H.ok(err:find("already exists", 1, true), err)
 end)
 
+-- The five mistakes a beginner makes first, each made in every design's
+-- starting recipe: the message names the file, the line of the mistake, the
+-- field, and what to write, and check exits 2 (a recipe error).
+local function line_of(src, pos)
+  local n = 1
+  for _ in src:sub(1, pos - 1):gmatch("\n") do n = n + 1 end
+  return n
+end
+
+-- Each: name, edit(src, from) -> new source, position of the edit (nil when
+-- the recipe has nothing to edit), then what stderr must contain (given the
+-- matched text).
+local mistakes = {
+  { "a misspelt field", "\n(%s+)outcomes = {", function(ws) return "\n" .. ws .. "outcomse = {" end,
+    function() return { "design.outcomse", 'did you mean "outcomes"' } end },
+  { "a wrong input name", 'data = "referrals"', function() return 'data = "referals"' end,
+    function() return { "design.data", '"referals" is not among the inputs', 'did you mean "referrals"',
+      "referrals" } end },
+  { "a column the data lacks", 'column = "([%w_]+)"', function(c) return 'column = "' .. c .. 'x"' end,
+    function(c) return { ".column", 'no column "' .. c .. 'x"', 'did you mean "' .. c .. '"' } end },
+  { "a typo in an expression", "(filter = '[^']-) == ", function(pre) return pre .. " = " end,
+    function() return { "design.steps[", 'use "==" to compare' } end },
+  { "a number in quotes", "([%a_]+ = )(%d+)([,%s])", function(pre, n, post)
+      return pre .. '"' .. n .. '"' .. post end,
+    function(_, n) return { "expected a", 'got string "' .. n .. '": write ' .. n .. ", without quotes" } end },
+}
+
+for _, design in ipairs({ "its", "cits", "did", "matching", "ipw" }) do
+  H.case("new " .. design .. ": five beginner mistakes name the file, line, field and what to write", function()
+    local src = io.open(dir .. "/" .. design .. ".lua"):read("a")
+    local from = src:find("\n  design = {", 1, true)
+    H.ok(from, "the recipe has a design table")
+    local to = src:find("\n  },", from, true)   -- the design table's closing brace
+    H.ok(to, "the design table closes")
+    for k, m in ipairs(mistakes) do
+      local name, pat, edit, want = m[1], m[2], m[3], m[4]
+      local s, e, c1, c2, c3 = src:find(pat, from)
+      if s and s > to then s = nil end   -- past the design table
+      if s then
+        local caps = { c1, c2, c3 }
+        if #caps == 0 then caps = { src:sub(s, e) } end
+        local bad = src:sub(1, s - 1) .. edit(table.unpack(caps)) .. src:sub(e + 1)
+        local line = line_of(src, s) + (src:sub(s, s) == "\n" and 1 or 0)
+        local path = dir .. "/" .. design .. "_mistake" .. k .. ".lua"
+        local fh = io.open(path, "w"); fh:write(bad); fh:close()
+        local code, out, err = cli({ "check", path })
+        H.ok(code == 2, name .. ": exit " .. tostring(code) .. ": " .. out .. err)
+        H.ok(err:find(path .. ":" .. line .. ":", 1, true), name .. ": line " .. line .. " in: " .. err)
+        -- one message: the mistake, not the fields it left missing
+        H.ok(select(2, err:gsub("\n%S", "")) == 0, name .. ": one message, not several: " .. err)
+        for _, w in ipairs(want(table.unpack(caps))) do H.ok(err:find(w, 1, true), name .. ": wants " .. w .. " in: " .. err) end
+      else
+        H.ok(k == 5 and design == "ipw", name .. ": nothing to edit in the " .. design .. " recipe")
+      end
+    end
+  end)
+end
+
 os.execute("rm -rf '" .. dir .. "'")
