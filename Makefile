@@ -72,7 +72,11 @@ $(BUILD)/csceval: $(BUILD)/host/app/main.o $(BUILD)/libcsceval.a
 
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libcsceval.a $(wildcard tests/c/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcsceval.a $(LDLIBS) $(CMOCKA_LIBS) $(TEST_WRAP)
+
+# test_nomem fails one allocation at a time in the readers: the project's
+# own calls to the allocators go through its wrappers.
+$(BUILD)/tests/test_nomem: TEST_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=posix_memalign,--wrap=strdup,--wrap=strndup
 
 # Fuzz harnesses (tests/fuzz/, docs/testing.md "Fuzzing").  Each is linked
 # with libFuzzer for `make fuzz` (clang, build-fuzz/) or with

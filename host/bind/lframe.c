@@ -62,8 +62,8 @@ const char *lframe_suggest(const struct frame *f, const char *name) {
 
 int lframe_nocolumn(lua_State *L, const struct frame *f, const char *name) {
   const char *s = lframe_suggest(f, name);
-  if (s) return luaL_error(L, "no column \"%s\" (did you mean \"%s\"?)", name, s);
-  return luaL_error(L, "no column \"%s\"", name);
+  if (s) return lh_error(L, "recipe", "no column \"%s\" (did you mean \"%s\"?)", name, s);
+  return lh_error(L, "recipe", "no column \"%s\"", name);
 }
 
 const struct frame_col *lframe_checkcol(lua_State *L, const struct frame *f, int arg) {
@@ -204,7 +204,7 @@ static size_t *check_rows(lua_State *L, int arg, size_t nrow, size_t *m) {
     int ok;
     lua_Integer i = lua_tointegerx(L, -1, &ok);
     if (!ok || i < 1 || (size_t)i > nrow)
-      luaL_error(L, "row index %d is not a row of the frame (1 to %d)", (int)(k + 1), (int)nrow);
+      lh_error(L, "recipe", "row index %d is not a row of the frame (1 to %d)", (int)(k + 1), (int)nrow);
     idx[k] = (size_t)i - 1;
     lua_pop(L, 1);
   }
@@ -251,7 +251,7 @@ static int frame_uncount_rows(lua_State *L) {
   if (!*slot) {
     if (bad != SIZE_MAX)
       return lh_error(L, "data", "uncount: column \"%s\", row %d: %s", c->name, (int)(bad + 1), why);
-    return lh_error(L, strcmp(why, "not enough memory") ? "data" : "analysis:memory", "uncount: column \"%s\": %s",
+    return lh_error(L, why == frame_why_nomem ? "analysis:memory" : "data", "uncount: column \"%s\": %s",
                     c->name, why);
   }
   return 1;
@@ -338,7 +338,7 @@ static void fill_from_lua(lua_State *L, struct frame_col *c, int arr, size_t n) 
     lua_pop(L, 1);
     continue;
   bad:
-    luaL_error(L, "column \"%s\", row %d: a %s cannot be stored in a %s column",
+    lh_error(L, "recipe", "column \"%s\", row %d: a %s cannot be stored in a %s column",
                c->name, (int)i + 1, luaL_typename(L, -1), frame_type_name(c->type));
   }
 }
@@ -359,7 +359,7 @@ static int frame_new_lua(lua_State *L) {
   int itypes = lua_gettop(L);
   size_t ncol = (size_t)luaL_len(L, inames);
   if ((size_t)luaL_len(L, icols) != ncol)
-    return luaL_error(L, "frame.new: %d names but %d columns", (int)ncol, (int)luaL_len(L, icols));
+    return lh_error(L, "recipe", "frame.new: %d names but %d columns", (int)ncol, (int)luaL_len(L, icols));
   struct frame **slot = lframe_newbox(L);
   *slot = frame_new();
   if (!*slot) return lh_nomem(L, NULL);
@@ -367,19 +367,19 @@ static int frame_new_lua(lua_State *L) {
   for (size_t j = 1; j <= ncol; j++) {
     lua_geti(L, inames, (lua_Integer)j);
     const char *name = lua_tostring(L, -1);
-    if (!name) return luaL_error(L, "frame.new: names[%d] is not a string", (int)j);
+    if (!name) return lh_error(L, "recipe", "frame.new: names[%d] is not a string", (int)j);
     lua_geti(L, icols, (lua_Integer)j);
     int arr = lua_gettop(L);
-    if (!lua_istable(L, arr)) return luaL_error(L, "frame.new: column \"%s\" is not an array", name);
+    if (!lua_istable(L, arr)) return lh_error(L, "recipe", "frame.new: column \"%s\" is not an array", name);
     size_t n = (size_t)luaL_len(L, arr);
     if (j == 1) nrow = n;
     else if (n != nrow)
-      return luaL_error(L, "frame.new: column \"%s\" has %d values, the first column has %d",
+      return lh_error(L, "recipe", "frame.new: column \"%s\" has %d values, the first column has %d",
                         name, (int)n, (int)nrow);
     enum frame_type t;
     if (lua_istable(L, itypes) && lua_getfield(L, itypes, name) == LUA_TSTRING) {
       if (frame_type_parse(lua_tostring(L, -1), &t) != 0)
-        return luaL_error(L, "frame.new: unknown type \"%s\" for column \"%s\" "
+        return lh_error(L, "recipe", "frame.new: unknown type \"%s\" for column \"%s\" "
                           "(use float64, int64, bool, date or text)", lua_tostring(L, -1), name);
     } else {
       t = infer_lua_type(L, arr, n);
@@ -392,7 +392,7 @@ static int frame_new_lua(lua_State *L) {
     }
     if (frame_add(*slot, c) != 0) {
       frame_col_free(c);
-      return luaL_error(L, "frame.new: column name \"%s\" appears twice", name);
+      return lh_error(L, "recipe", "frame.new: column name \"%s\" appears twice", name);
     }
     fill_from_lua(L, c, arr, n);   /* c is owned by the frame, so an error here cannot leak */
     lua_pop(L, 2);

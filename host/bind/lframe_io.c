@@ -104,6 +104,8 @@ static int frame_read_csv(lua_State *L) {
   struct csvtab_error err;
   memset(&err, 0, sizeof err);
   *slot = csvtab_read(path, &opts, &err);
+  /* out of memory is not a fault of the file: raised as lh_nomem does */
+  if (!*slot && err.nomem) return lh_error(L, "analysis:memory", "%s", err.msg);
   if (!*slot) {
     luaL_pushfail(L);
     lua_pushstring(L, err.msg);
@@ -112,7 +114,10 @@ static int frame_read_csv(lua_State *L) {
     lua_pushstring(L, err.colname);
     return 5;
   }
-  return 1;
+  if (!err.warning[0]) return 1;
+  lua_pushnil(L);                              /* the frame, nil, a warning (as read_workbook) */
+  lua_pushstring(L, err.warning);
+  return 3;
 }
 
 /* Lua: frame.describe(f, label) -> text summary (rows, types, missing by reason, ...) */

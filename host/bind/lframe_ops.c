@@ -37,7 +37,7 @@ static struct expr *compile_or_raise(lua_State *L, const struct frame *f, const 
   struct expr_box *b = lh_newbox(L, sizeof *b, "host.Expr", expr_box_gc);
   char err[512];
   b->e = expr_compile(src, f, err, sizeof err);
-  if (!b->e) luaL_error(L, "in expression \"%s\": %s", src, err);
+  if (!b->e) lh_error(L, "recipe", "in expression \"%s\": %s", src, err);   /* does not compile */
   return b->e;
 }
 

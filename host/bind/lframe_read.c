@@ -17,7 +17,12 @@
 #include "lhelp.h"
 
 /* The expected failure of a reader: nil and its message.  [-0, +2, m] */
-static int push_fail(lua_State *L, const char *msg) {
+/* A reader's failure: nil and the message (the file is at fault: the
+ * caller raises a data error naming the input), or, when memory ran out,
+ * an analysis error raised here with the reason "memory", as every other
+ * allocation failure is (lh_nomem; docs/cli.md, exit codes). */
+static int push_fail(lua_State *L, const char *msg, int nomem) {
+  if (nomem) return lh_error(L, "analysis:memory", "%s", msg);
   luaL_pushfail(L);
   lua_pushstring(L, msg);
   return 2;
@@ -74,7 +79,7 @@ static int frame_read_stat(lua_State *L) {
   struct frame **slot = lframe_newbox(L);
   struct statfile_error err;
   *slot = statfile_read(path, kind, &o, &err);
-  return *slot ? 1 : push_fail(L, err.msg);
+  return *slot ? 1 : push_fail(L, err.msg, err.nomem);
 }
 
 /* The types option ({column = "int64", ...}) into o; the table and its
@@ -151,7 +156,7 @@ static int read_table(lua_State *L, int csv) {
   struct frame **slot = lframe_newbox(L);
   struct workbook_error err;
   *slot = csv ? workbook_read_survey_csv(path, &o, &err) : workbook_read(path, &o, &err);
-  if (!*slot) return push_fail(L, err.msg);
+  if (!*slot) return push_fail(L, err.msg, err.nomem);
   if (!err.warning[0]) return 1;
   lua_pushnil(L);
   lua_pushstring(L, err.warning);
@@ -167,7 +172,7 @@ static int frame_sheets(lua_State *L) {
   struct workbook_error err;
   char **names = NULL;
   size_t n = 0;
-  if (workbook_sheets(path, &names, &n, &err) != 0) return push_fail(L, err.msg);
+  if (workbook_sheets(path, &names, &n, &err) != 0) return push_fail(L, err.msg, err.nomem);
   /* copy into Lua first, then free: pushing may raise only on memory */
   lua_createtable(L, (int)n, 0);
   for (size_t i = 0; i < n; i++) {

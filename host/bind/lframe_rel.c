@@ -33,18 +33,18 @@ static const char **check_names(lua_State *L, int idx, const char *op, const cha
     return v;
   }
   if (!lua_istable(L, idx))
-    luaL_error(L, "%s: %s must be a column name or a list of names, got %s", op, what,
+    lh_error(L, "recipe", "%s: %s must be a column name or a list of names, got %s", op, what,
                luaL_typename(L, idx));
   size_t m = (size_t)lua_rawlen(L, idx);
   if (m == 0) {
     lua_pushnil(L);
-    if (lua_next(L, idx)) luaL_error(L, "%s: %s must be a list of names like {\"a\", \"b\"}", op, what);
+    if (lua_next(L, idx)) lh_error(L, "recipe", "%s: %s must be a list of names like {\"a\", \"b\"}", op, what);
   }
   const char **v = lua_newuserdatauv(L, (m ? m : 1) * sizeof *v, 0);
   for (size_t k = 0; k < m; k++) {
     lua_rawgeti(L, idx, (lua_Integer)k + 1);
     if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "%s: %s[%d] must be a column name (a string), got %s", op, what, (int)k + 1,
+      lh_error(L, "recipe", "%s: %s[%d] must be a column name (a string), got %s", op, what, (int)k + 1,
                  luaL_typename(L, -1));
     v[k] = lua_tostring(L, -1);   /* anchored: the table holds the string */
     lua_pop(L, 1);
@@ -60,13 +60,31 @@ static const char *opt_string_field(lua_State *L, int t, const char *field, cons
   const char *s = def;
   if (ty == LUA_TSTRING) s = lua_tostring(L, -1);   /* anchored in t */
   else if (ty != LUA_TNIL)
-    luaL_error(L, "%s: field \"%s\" must be a string, got %s", op, field, luaL_typename(L, -1));
+    lh_error(L, "recipe", "%s: field \"%s\" must be a string, got %s", op, field, luaL_typename(L, -1));
   lua_pop(L, 1);
   return s;
 }
 
+/* Every name in names[0..n) is a column of f; else a recipe error naming
+ * the first that is not, with the nearest, before the operation runs (its
+ * own failures, from frameops, stay analysis errors).  [-0, +0, v] */
+static void need_columns_in(lua_State *L, const char *op, const struct frame *f, const char *const *names,
+                            size_t n, const char *where) {
+  for (size_t k = 0; k < n; k++) {
+    if (!names[k] || frame_find(f, names[k]) >= 0) continue;
+    const char *s = lframe_suggest(f, names[k]);
+    if (s) lh_error(L, "recipe", "%s: no column \"%s\"%s (did you mean \"%s\"?)", op, names[k], where, s);
+    lh_error(L, "recipe", "%s: no column \"%s\"%s", op, names[k], where);
+  }
+}
+
+static void need_columns(lua_State *L, const char *op, const struct frame *f, const char *const *names,
+                         size_t n) {
+  need_columns_in(L, op, f, names, n, "");
+}
+
 static int push_result(lua_State *L, struct frame **slot, const char *err) {
-  if (!*slot) return luaL_error(L, "%s", err);
+  if (!*slot) return luaL_error(L, "%s", err);   /* the operation's own failure: analysis */
   return 1;
 }
 
@@ -96,13 +114,14 @@ static int rel_select(lua_State *L) {
     names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
     for (int k = 2; k <= top; k++) {
       if (lua_type(L, k) != LUA_TSTRING)
-        return luaL_error(L, "select: argument %d must be a column name, got %s", k - 1,
+        return lh_error(L, "recipe", "select: argument %d must be a column name, got %s", k - 1,
                           luaL_typename(L, k));
       names[k - 2] = lua_tostring(L, k);
     }
   }
   char err[ERRLEN];
   struct frame **slot = lframe_newbox(L);
+  need_columns(L, "select", f, names, n);
   *slot = frameops_select(f, names, n, err, sizeof err);
   return push_result(L, slot, err);
 }
@@ -120,7 +139,7 @@ static int rel_rename(lua_State *L) {
   lua_pushnil(L);
   while (lua_next(L, 2)) {
     if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
-      return luaL_error(L, "rename: entries must be old = \"new\" (both strings), got %s = %s",
+      return lh_error(L, "recipe", "rename: entries must be old = \"new\" (both strings), got %s = %s",
                         luaL_typename(L, -2), luaL_typename(L, -1));
     from[k] = lua_tostring(L, -2);
     to[k++] = lua_tostring(L, -1);
@@ -129,6 +148,7 @@ static int rel_rename(lua_State *L) {
   sort_pairs(from, to, n);
   char err[ERRLEN];
   struct frame **slot = lframe_newbox(L);
+  need_columns(L, "rename", f, from, n);
   *slot = frameops_rename(f, from, to, n, err, sizeof err);
   return push_result(L, slot, err);
 }
@@ -147,7 +167,7 @@ static int rel_sort(lua_State *L) {
     desc[0] = 0;
   } else {
     if (!lua_istable(L, 2))
-      return luaL_error(L, "sort: expected a list of keys like {\"a\", {\"b\", desc = true}}, got %s",
+      return lh_error(L, "recipe", "sort: expected a list of keys like {\"a\", {\"b\", desc = true}}, got %s",
                         luaL_typename(L, 2));
     n = (size_t)lua_rawlen(L, 2);
     keys = lua_newuserdatauv(L, (n ? n : 1) * sizeof *keys, 0);
@@ -162,18 +182,18 @@ static int rel_sort(lua_State *L) {
         static const char *const fields[] = {"desc", NULL};
         lh_checkopts(L, item, "sort", fields, 1);
         if (lua_rawgeti(L, item, 1) != LUA_TSTRING)
-          return luaL_error(L, "sort: key %d must start with a column name, like {\"b\", desc = true}",
+          return lh_error(L, "recipe", "sort: key %d must start with a column name, like {\"b\", desc = true}",
                             (int)k + 1);
         keys[k] = lua_tostring(L, -1);
         lua_pop(L, 1);
         int d = lua_getfield(L, item, "desc");
         if (d != LUA_TNIL && d != LUA_TBOOLEAN)
-          return luaL_error(L, "sort: desc for key \"%s\" must be true or false, got %s", keys[k],
+          return lh_error(L, "recipe", "sort: desc for key \"%s\" must be true or false, got %s", keys[k],
                             luaL_typename(L, -1));
         desc[k] = lua_toboolean(L, -1);
         lua_pop(L, 1);
       } else {
-        return luaL_error(L, "sort: key %d must be a column name or {name, desc = true}, got %s",
+        return lh_error(L, "recipe", "sort: key %d must be a column name or {name, desc = true}, got %s",
                           (int)k + 1, luaL_typename(L, -1));
       }
       lua_pop(L, 1);
@@ -181,6 +201,7 @@ static int rel_sort(lua_State *L) {
   }
   char err[ERRLEN];
   struct frame **slot = lframe_newbox(L);
+  need_columns(L, "sort", f, keys, n);
   *slot = frameops_sort(f, keys, desc, n, err, sizeof err);
   return push_result(L, slot, err);
 }
@@ -201,27 +222,27 @@ static void read_agg(lua_State *L, int t, int first, const char *name, struct fr
     if (lua_rawgeti(L, t, first) == LUA_TSTRING) fn = lua_tostring(L, -1);
     lua_pop(L, 1);
   } else {
-    luaL_error(L, "aggregate: \"%s\" must be a table like {\"mean\", \"age\"}, got %s", name,
+    lh_error(L, "recipe", "aggregate: \"%s\" must be a table like {\"mean\", \"age\"}, got %s", name,
                luaL_typename(L, t));
   }
-  if (!fn) luaL_error(L, "aggregate: \"%s\": the function must be a string such as \"mean\" (%s)",
+  if (!fn) lh_error(L, "recipe", "aggregate: \"%s\": the function must be a string such as \"mean\" (%s)",
                       name, fns);
   enum frameops_agg a;
   if (frameops_agg_parse(fn, &a) != 0) {
     const char *sug = frameops_agg_suggest(fn);
-    if (sug) luaL_error(L, "aggregate: \"%s\": unknown function \"%s\" (did you mean \"%s\"?)", name, fn, sug);
-    luaL_error(L, "aggregate: \"%s\": unknown function \"%s\" (use %s)", name, fn, fns);
+    if (sug) lh_error(L, "recipe", "aggregate: \"%s\": unknown function \"%s\" (did you mean \"%s\"?)", name, fn, sug);
+    lh_error(L, "recipe", "aggregate: \"%s\": unknown function \"%s\" (use %s)", name, fn, fns);
   }
   s->fn = a;
   if (!lua_istable(L, t)) {
     if (a != FRAMEOPS_COUNT)
-      luaL_error(L, "aggregate: \"%s\": %s needs a column, like {\"%s\", \"age\"}", name, fn, fn);
+      lh_error(L, "recipe", "aggregate: \"%s\": %s needs a column, like {\"%s\", \"age\"}", name, fn, fn);
     return;
   }
   int ty = lua_rawgeti(L, t, first + 1);
   if (ty == LUA_TSTRING) s->column = lua_tostring(L, -1);
   else if (ty != LUA_TNIL || a != FRAMEOPS_COUNT)
-    luaL_error(L, "aggregate: \"%s\": %s needs a column name as its second entry, got %s", name,
+    lh_error(L, "recipe", "aggregate: \"%s\": %s needs a column name as its second entry, got %s", name,
                fn, luaL_typename(L, -1));
   lua_pop(L, 1);
   if (a == FRAMEOPS_QUANTILE) {
@@ -229,7 +250,7 @@ static void read_agg(lua_State *L, int t, int first, const char *name, struct fr
     lua_rawgeti(L, t, first + 2);
     s->p = (double)lua_tonumberx(L, -1, &isnum);
     if (!isnum || lua_type(L, -1) != LUA_TNUMBER)
-      luaL_error(L, "aggregate: \"%s\": quantile needs a probability as its third entry, like "
+      lh_error(L, "recipe", "aggregate: \"%s\": quantile needs a probability as its third entry, like "
                  "{\"quantile\", \"age\", 0.9}", name);
     lua_pop(L, 1);
   }
@@ -247,13 +268,13 @@ static int rel_aggregate(lua_State *L) {
   const char **keys = NULL;
   if (!lua_isnil(L, 2)) keys = check_names(L, 2, "aggregate", "the group keys", &nkeys);
   if (!lua_istable(L, 3))
-    return luaL_error(L, "aggregate: expected a table of aggregates like {n = {\"count\"}, "
+    return lh_error(L, "recipe", "aggregate: expected a table of aggregates like {n = {\"count\"}, "
                       "mean_age = {\"mean\", \"age\"}}, got %s", luaL_typename(L, 3));
   size_t nall = 0, nlist = (size_t)lua_rawlen(L, 3);
   lua_pushnil(L);
   while (lua_next(L, 3)) { nall++; lua_pop(L, 1); }
   if (nlist > 0 && nall != nlist)
-    return luaL_error(L, "aggregate: give the aggregates either as a list of {name, fn, column} "
+    return lh_error(L, "recipe", "aggregate: give the aggregates either as a list of {name, fn, column} "
                       "or as name = {fn, column}, not both");
   struct frameops_aggspec *aggs = lua_newuserdatauv(L, (nall ? nall : 1) * sizeof *aggs, 0);
   if (nlist > 0) {
@@ -261,7 +282,7 @@ static int rel_aggregate(lua_State *L) {
       lua_rawgeti(L, 3, (lua_Integer)k + 1);
       int item = lua_gettop(L);
       if (!lua_istable(L, item) || lua_rawgeti(L, item, 1) != LUA_TSTRING)
-        return luaL_error(L, "aggregate: aggregate %d must be {name, fn, column[, p]} with the "
+        return lh_error(L, "recipe", "aggregate: aggregate %d must be {name, fn, column[, p]} with the "
                           "output name first", (int)k + 1);
       const char *name = lua_tostring(L, -1);
       lua_pop(L, 1);
@@ -275,7 +296,7 @@ static int rel_aggregate(lua_State *L) {
     lua_pushnil(L);
     while (lua_next(L, 3)) {
       if (lua_type(L, -2) != LUA_TSTRING)
-        return luaL_error(L, "aggregate: aggregate names must be strings, got %s", luaL_typename(L, -2));
+        return lh_error(L, "recipe", "aggregate: aggregate names must be strings, got %s", luaL_typename(L, -2));
       names[k] = lua_tostring(L, -2);
       unused[k++] = NULL;
       lua_pop(L, 1);
@@ -289,6 +310,7 @@ static int rel_aggregate(lua_State *L) {
   }
   char err[ERRLEN];
   struct frame **slot = lframe_newbox(L);
+  need_columns(L, "aggregate", f, keys, nkeys);
   *slot = frameops_aggregate(f, keys, nkeys, aggs, nall, err, sizeof err);
   return push_result(L, slot, err);
 }
@@ -309,7 +331,7 @@ static int rel_join(lua_State *L) {
     kl[0] = kr[0] = lua_tostring(L, 3);
   } else {
     if (!lua_istable(L, 3))
-      return luaL_error(L, "join: keys must be a column name, a list of names or {left = \"right\"}, "
+      return lh_error(L, "recipe", "join: keys must be a column name, a list of names or {left = \"right\"}, "
                         "got %s", luaL_typename(L, 3));
     size_t nlist = (size_t)lua_rawlen(L, 3);
     lua_pushnil(L);
@@ -318,7 +340,7 @@ static int rel_join(lua_State *L) {
     kr = lua_newuserdatauv(L, (n ? n : 1) * sizeof *kr, 0);
     for (size_t k = 0; k < nlist; k++) {
       if (lua_rawgeti(L, 3, (lua_Integer)k + 1) != LUA_TSTRING)
-        return luaL_error(L, "join: key %d must be a column name, got %s", (int)k + 1,
+        return lh_error(L, "recipe", "join: key %d must be a column name, got %s", (int)k + 1,
                           luaL_typename(L, -1));
       kl[k] = kr[k] = lua_tostring(L, -1);
       lua_pop(L, 1);
@@ -329,7 +351,7 @@ static int rel_join(lua_State *L) {
       if (lua_type(L, -2) == LUA_TNUMBER && lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 &&
           (size_t)lua_tointeger(L, -2) <= nlist) { lua_pop(L, 1); continue; }
       if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
-        return luaL_error(L, "join: key entries must be names or left = \"right\" (strings), got "
+        return lh_error(L, "recipe", "join: key entries must be names or left = \"right\" (strings), got "
                           "%s = %s", luaL_typename(L, -2), luaL_typename(L, -1));
       kl[m] = lua_tostring(L, -2);
       kr[m++] = lua_tostring(L, -1);
@@ -343,11 +365,11 @@ static int rel_join(lua_State *L) {
     const char *h = lua_tostring(L, 4);
     if (strcmp(h, "left") == 0) how = FRAMEOPS_LEFT;
     else if (strcmp(h, "inner") == 0) how = FRAMEOPS_INNER;
-    else return luaL_error(L, "join: how must be \"left\" or \"inner\", got \"%s\"", h);
+    else return lh_error(L, "recipe", "join: how must be \"left\" or \"inner\", got \"%s\"", h);
   } else if (lua_istable(L, 4)) {
     iopt = 4;
   } else if (!lua_isnoneornil(L, 4)) {
-    return luaL_error(L, "join: how must be \"left\" or \"inner\", got %s", luaL_typename(L, 4));
+    return lh_error(L, "recipe", "join: how must be \"left\" or \"inner\", got %s", luaL_typename(L, 4));
   }
   struct frameops_join_opts opts = {NULL, NULL};
   if (lua_istable(L, iopt)) {
@@ -357,18 +379,20 @@ static int rel_join(lua_State *L) {
       int t = lua_gettop(L);
       if (!lua_istable(L, t) || lua_rawgeti(L, t, 1) != LUA_TSTRING ||
           lua_rawgeti(L, t, 2) != LUA_TSTRING)
-        return luaL_error(L, "join: suffix must be two strings, like {\".x\", \".y\"}");
+        return lh_error(L, "recipe", "join: suffix must be two strings, like {\".x\", \".y\"}");
       opts.suffix_x = lua_tostring(L, -2);
       opts.suffix_y = lua_tostring(L, -1);
       lua_pop(L, 2);
     }
     lua_pop(L, 1);
   } else if (!lua_isnoneornil(L, iopt)) {
-    return luaL_error(L, "join: options must be a table like {suffix = {\".x\", \".y\"}}, got %s",
+    return lh_error(L, "recipe", "join: options must be a table like {suffix = {\".x\", \".y\"}}, got %s",
                       luaL_typename(L, iopt));
   }
   char err[ERRLEN];
   struct frame **slot = lframe_newbox(L);
+  need_columns_in(L, "join", l, kl, n, " in the left frame");
+  need_columns_in(L, "join", r, kr, n, " in the right frame");
   *slot = frameops_join(l, r, kl, kr, n, how, &opts, err, sizeof err);
   return push_result(L, slot, err);
 }
@@ -382,13 +406,15 @@ static int rel_pivot_longer(lua_State *L) {
   size_t nid = 0, ncol = 0;
   const char **ids = NULL, **cols;
   if (lua_getfield(L, 2, "cols") == LUA_TNIL)
-    return luaL_error(L, "pivot_longer: field \"cols\" is required (the columns to stack)");
+    return lh_error(L, "recipe", "pivot_longer: field \"cols\" is required (the columns to stack)");
   cols = check_names(L, -1, "pivot_longer", "cols", &ncol);
   if (lua_getfield(L, 2, "id") != LUA_TNIL) ids = check_names(L, -1, "pivot_longer", "id", &nid);
   const char *names_to = opt_string_field(L, 2, "names_to", "pivot_longer", "name");
   const char *values_to = opt_string_field(L, 2, "values_to", "pivot_longer", "value");
   char err[ERRLEN];
   struct frame **slot = lframe_newbox(L);
+  need_columns(L, "pivot_longer", f, ids, nid);
+  need_columns(L, "pivot_longer", f, cols, ncol);
   *slot = frameops_pivot_longer(f, ids, nid, cols, ncol, names_to, values_to, err, sizeof err);
   return push_result(L, slot, err);
 }
@@ -404,10 +430,13 @@ static int rel_pivot_wider(lua_State *L) {
   if (lua_getfield(L, 2, "id") != LUA_TNIL) ids = check_names(L, -1, "pivot_wider", "id", &nid);
   const char *names_from = opt_string_field(L, 2, "names_from", "pivot_wider", NULL);
   const char *values_from = opt_string_field(L, 2, "values_from", "pivot_wider", NULL);
-  if (!names_from) return luaL_error(L, "pivot_wider: field \"names_from\" is required");
-  if (!values_from) return luaL_error(L, "pivot_wider: field \"values_from\" is required");
+  if (!names_from) return lh_error(L, "recipe", "pivot_wider: field \"names_from\" is required");
+  if (!values_from) return lh_error(L, "recipe", "pivot_wider: field \"values_from\" is required");
   char err[ERRLEN];
   struct frame **slot = lframe_newbox(L);
+  need_columns(L, "pivot_wider", f, ids, nid);
+  need_columns(L, "pivot_wider", f, &names_from, 1);
+  need_columns(L, "pivot_wider", f, &values_from, 1);
   *slot = frameops_pivot_wider(f, ids, nid, names_from, values_from, err, sizeof err);
   return push_result(L, slot, err);
 }
@@ -417,7 +446,7 @@ static int rel_bind_rows(lua_State *L) {
   int n;
   if (lua_type(L, 1) == LUA_TTABLE) {
     lua_Unsigned len = lua_rawlen(L, 1);
-    if (len > 1000000) return luaL_error(L, "bind_rows: too many frames (%d)", (int)len);
+    if (len > 1000000) return lh_error(L, "recipe", "bind_rows: too many frames (%d)", (int)len);
     n = (int)len;
     luaL_checkstack(L, n + 8, "bind_rows: too many frames");
     lua_settop(L, 1);
@@ -428,7 +457,7 @@ static int rel_bind_rows(lua_State *L) {
   }
   for (int k = 1; k <= n; k++)
     if (!luaL_testudata(L, k, LFRAME_META))
-      return luaL_error(L, "bind_rows: item %d is not a frame (got %s)", k, luaL_typename(L, k));
+      return lh_error(L, "recipe", "bind_rows: item %d is not a frame (got %s)", k, luaL_typename(L, k));
   const struct frame **frames = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *frames, 0);
   for (int k = 1; k <= n; k++) frames[k - 1] = lframe_check(L, k);
   char err[ERRLEN];

@@ -11,6 +11,7 @@
 #define CSC_LHELP_H
 
 #include <stdarg.h>
+#include <string.h>
 #include <stddef.h>
 
 #include <lua.h>
@@ -126,14 +127,37 @@ const char *lh_suggest(const char *s, const char *const *allowed);
  * and takes the exit code from the kind, never from the message's words.
  * Untagged errors (luaL_error) count as "analysis".  Free C memory first.
  * [-0, +0, v] */
+static inline void lh_push_tagged(lua_State *L, const char *kind, const char *column, const char *fmt, va_list ap);
 static inline int lh_error(lua_State *L, const char *kind, const char *fmt, ...) {
   va_list ap;
-  lua_pushfstring(L, "\x1f%s\x1f", kind);
   va_start(ap, fmt);
-  lua_pushvfstring(L, fmt, ap);
+  lh_push_tagged(L, kind, NULL, fmt, ap);
   va_end(ap);
-  lua_concat(L, 2);
   return lua_error(L);
+}
+
+/* The same, naming in the tag the column the error is about:
+ * "\x1f<kind:reason>:<column>\x1f" (kind must then carry a reason, e.g.
+ * "analysis:collinear"); csc.errors gives it as the error's `column`, so
+ * Lua code acts on the column without reading the message.  A name that
+ * holds the tag byte is left out of the tag.  Free C memory first.
+ * [-0, +0, v] */
+static inline int lh_error_col(lua_State *L, const char *kind, const char *column, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  lh_push_tagged(L, kind, column, fmt, ap);
+  va_end(ap);
+  return lua_error(L);
+}
+
+/* Push the tagged message of lh_error_col (column NULL: lh_error's). */
+static inline void lh_push_tagged(lua_State *L, const char *kind, const char *column, const char *fmt, va_list ap) {
+  if (column != NULL && strchr(column, '\x1f') == NULL)
+    lua_pushfstring(L, "\x1f%s:%s\x1f", kind, column);
+  else
+    lua_pushfstring(L, "\x1f%s\x1f", kind);
+  lua_pushvfstring(L, fmt, ap);
+  lua_concat(L, 2);
 }
 
 /* Raise "<what>: not enough memory" ("not enough memory" when what is NULL).

@@ -327,9 +327,10 @@ int lmodel_fit_error(lua_State *L, const char *fn, const struct design *d, int s
     const struct glm_col *c = &d->Xc[bad_col];   /* both NULL: the intercept */
     for (size_t i = 0; i < d->n && allzero; i++)
       allzero = c->f64 != NULL ? c->f64[i] == 0 : c->i64 != NULL && c->i64[i] == 0;
-    if (allzero) return lh_error(L, "analysis", "%s: column '%s' is all zero in the rows used", fn, nm);
-    return lh_error(L, "analysis", "%s: column '%s' is a linear combination of earlier columns "
-                      "(collinear); drop it or one of the columns it repeats", fn, nm);
+    if (allzero)
+      return lh_error_col(L, "analysis:collinear", nm, "%s: column '%s' is all zero in the rows used", fn, nm);
+    return lh_error_col(L, "analysis:collinear", nm, "%s: column '%s' is a linear combination of earlier "
+                        "columns (collinear); drop it or one of the columns it repeats", fn, nm);
   }
   if (st == GSL_EDOM) {
     const char *role = bad_col < d->k ? "covariate" : bad_col == d->k ? "outcome"

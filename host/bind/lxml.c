@@ -56,7 +56,7 @@ static void push_trimmed(lua_State *L, const char *s, size_t n) {
 
 static void push_element(lua_State *L, xmlNodePtr e, int depth, const char *path) {
   if (depth > XML_MAX_DEPTH)
-    luaL_error(L, "%s:%d: XML nested more than %d levels deep", path, (int)xmlGetLineNo(e), XML_MAX_DEPTH);
+    lh_error(L, "data", "%s:%d: XML nested more than %d levels deep", path, (int)xmlGetLineNo(e), XML_MAX_DEPTH);
   luaL_checkstack(L, 6, "XML nesting");
   lua_newtable(L);
   lua_pushstring(L, (const char *)e->name);
@@ -89,7 +89,7 @@ static int xml_load_file(lua_State *L) {
    * while converting (too deep, out of memory) frees them through __gc */
   struct holder *h = lh_newbox(L, sizeof *h, "host.xml.holder", holder_gc);
   h->ctxt = xmlNewParserCtxt();
-  if (!h->ctxt) return luaL_error(L, "%s: libxml2 could not start", path);
+  if (!h->ctxt) return lh_nomem(L, path);   /* only memory stops a parser context */
   /* errors go to first_error (never to stderr); the context is this call's */
   h->ctxt->sax->serror = first_error;
   h->ctxt->_private = h;

@@ -28,9 +28,9 @@ struct conv {
 
 static void push_node(lua_State *L, struct conv *c, yaml_node_t *n, int depth) {
   if (++c->nodes > YAML_MAX_NODES)
-    luaL_error(L, "%s: more than %d YAML nodes once aliases are expanded", c->path, YAML_MAX_NODES);
+    lh_error(L, "data", "%s: more than %d YAML nodes once aliases are expanded", c->path, YAML_MAX_NODES);
   if (depth > YAML_MAX_DEPTH)
-    luaL_error(L, "%s:%d: YAML nested more than %d levels deep", c->path,
+    lh_error(L, "data", "%s:%d: YAML nested more than %d levels deep", c->path,
                (int)n->start_mark.line + 1, YAML_MAX_DEPTH);
   luaL_checkstack(L, 4, "YAML nesting");
   switch (n->type) {
@@ -51,7 +51,7 @@ static void push_node(lua_State *L, struct conv *c, yaml_node_t *n, int depth) {
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
       yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
       if (!k || k->type != YAML_SCALAR_NODE)
-        luaL_error(L, "%s:%d: a mapping key that is not plain text", c->path, (int)n->start_mark.line + 1);
+        lh_error(L, "data", "%s:%d: a mapping key that is not plain text", c->path, (int)n->start_mark.line + 1);
       push_node(L, c, k, depth + 1);
       push_node(L, c, yaml_document_get_node(c->doc, p->value), depth + 1);
       lua_rawset(L, -3);
@@ -90,7 +90,7 @@ static int yaml_load_file(lua_State *L) {
     lua_pushfstring(L, "%s: cannot open (%s)", path, strerror(errno));
     return 2;
   }
-  if (!yaml_parser_initialize(&h->parser)) return luaL_error(L, "%s: libyaml could not start", path);
+  if (!yaml_parser_initialize(&h->parser)) return lh_nomem(L, path);   /* fails only on memory */
   h->parser_ok = 1;
   yaml_parser_set_input_file(&h->parser, h->fp);
   if (!yaml_parser_load(&h->parser, &h->doc)) {

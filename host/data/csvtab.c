@@ -465,6 +465,7 @@ static size_t locate(const struct ctx *c, size_t rec, size_t fld, int at_end, si
 static void report(const struct ctx *c, size_t limit, struct csvtab_error *e) {
   if (c->err == E_OOM) {
     putf(e->msg, sizeof e->msg, "%s: out of memory after %zu rows", c->label, c->nrow);
+    e->nomem = 1;
     return;
   }
   size_t line = c->err_line;
@@ -481,6 +482,33 @@ static void report(const struct ctx *c, size_t limit, struct csvtab_error *e) {
     putf(e->msg, sizeof e->msg, "%s%s (%s \"%s\"): %s", c->label, where, c->err_how, nm, c->body);
   else
     putf(e->msg, sizeof e->msg, "%s%s: %s", c->label, where, c->body);
+}
+
+/* A column inferred as text whose every value is a number, one of them a
+ * whole number beyond int64 (csvtab_scan_number's T_BIG): it is text so that
+ * no digit of an identifier is lost, and the warning says so, naming it.
+ * Only the dictionary is read (each distinct value once). */
+static void note_bigint(const struct frame_col *col, struct csvtab_error *e) {
+  if (col->type != FRAME_CAT || !col->dict) return;
+  const struct frame_dict *d = col->dict;
+  size_t big = NOIDX;
+  for (size_t v = 0; v < d->n; v++) {
+    if (d->len[v] == 0) continue;
+    unsigned m = csvtab_scan_number(d->str[v], d->len[v]);
+    if (!m) return;
+    if ((m & T_BIG) && big == NOIDX) big = v;
+  }
+  if (big == NOIDX) return;
+  size_t used = strlen(e->warning);
+  if (used == 0) {
+    char v[64];
+    show_value(v, sizeof v, d->str[big], d->len[big]);
+    putf(e->warning, sizeof e->warning, "column \"%s\" holds whole numbers beyond the range of int64 "
+         "(%s): it is read as text, so no digit is lost (as data.table::fread does); give it type "
+         "float64 to read approximate numbers instead", col->name, v);
+  } else if (used + strlen(col->name) + 40 < sizeof e->warning) {
+    putf(e->warning + used, sizeof e->warning - used, "; so is column \"%s\"", col->name);
+  }
 }
 
 /* ===== driver ===== */
@@ -630,7 +658,7 @@ static struct frame *load(struct src *src, const char *label, const struct csvta
     c.err_line = NOIDX;
   }
   if (c.err) {
-    if (c.err_line == NOIDX) set_plain(err, "%s: %s", label, c.body);
+    if (c.err_line == NOIDX && c.err != E_OOM) set_plain(err, "%s: %s", label, c.body);
     else report(&c, stop, err);
     src_release(src);
     ctx_free(&c);
@@ -654,6 +682,8 @@ built:
     if (!col) goto oom;
     f->col[f->ncol++] = col;
   }
+  for (size_t k = 0; k < H; k++)
+    if (!c.col[k].forced) note_bigint(f->col[k], err);
   ctx_free(&c);
   return f;
 oom:
@@ -661,6 +691,7 @@ oom:
   frame_free(f);
   ctx_free(&c);
   set_plain(err, "%s: out of memory building the columns (%zu rows)", label, c.nrow);
+  err->nomem = 1;
   return NULL;
 }
 
@@ -730,7 +761,12 @@ struct frame *csvtab_read(const char *path, const struct csvtab_opts *opts,
    * parse has passed can be given back (struct csvtab_file). */
   size_t want = (size_t)st.st_size, n = 0;
   char *b = mmap(NULL, want + 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (b == MAP_FAILED) { close(fd); set_plain(err, "%s: out of memory reading the file", path); return NULL; }
+  if (b == MAP_FAILED) {
+    close(fd);
+    set_plain(err, "%s: out of memory reading the file", path);
+    err->nomem = 1;
+    return NULL;
+  }
   csvtab_hint_huge(b, want + 1);                /* fewer page faults as it is read */
   unsigned threads = csvtab_threads(opts);
   struct csvtab_ranges *rg = threads > 1 ? malloc(sizeof *rg) : NULL;

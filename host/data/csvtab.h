@@ -42,6 +42,10 @@ struct csvtab_error {
   size_t line;              /* 1-based physical line; 0 when not about one line */
   size_t column;            /* 1-based field number; 0 when not about one field */
   char colname[128];        /* header name of that field; "" when unknown */
+  int nomem;                /* 1: memory ran out (not a fault of the file): the
+                               caller reports it as out of memory, not as bad data */
+  char warning[512];        /* on success: columns of whole numbers beyond int64, read
+                               as text (docs/data.md, type inference); "" when none */
 };
 
 /* Fill o with the defaults (no overrides, ',', 1 MiB). */

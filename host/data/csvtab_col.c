@@ -20,8 +20,9 @@
 
 /* Plain decimal syntax: [+-] digits [. digits] [(e|E) [+-] digits], at least
  * one mantissa digit.  Returns T_INT|T_F64 for an integer that fits int64,
- * T_F64 for any other number, 0 for anything else (so "1,000", "inf", "nan",
- * "0x1p3" and " 12" are text, unlike strtod). */
+ * T_F64|T_BIG for an integer that does not, T_F64 for any other number, 0
+ * for anything else (so "1,000", "inf", "nan", "0x1p3" and " 12" are text,
+ * unlike strtod). */
 unsigned csvtab_scan_number(const char *s, size_t len) {
   size_t i = 0;
   int neg = 0;
@@ -36,10 +37,10 @@ unsigned csvtab_scan_number(const char *s, size_t len) {
       u = 0;
       for (size_t k = d0; k < len; k++) {
         unsigned d = (unsigned)(s[k] - '0');
-        if (u > (UINT64_MAX - d) / 10) return T_F64;
+        if (u > (UINT64_MAX - d) / 10) return T_F64 | T_BIG;
         u = u * 10 + d;
       }
-      if (u > (uint64_t)INT64_MAX + (uint64_t)neg) return T_F64;
+      if (u > (uint64_t)INT64_MAX + (uint64_t)neg) return T_F64 | T_BIG;
     }
     return T_INT | T_F64;
   }
@@ -588,6 +589,7 @@ void csvtab_put_value(struct ctx *c, struct colbuf *b, size_t i, const char *s, 
       if (iv == 0 && s[0] == '-') note_negz(c, b, i);
       return;
     }
+    if ((m & T_BIG) && !b->forced) break;     /* beyond int64: text, every digit kept */
     if (m && !b->forced) {                     /* a decimal: the column is float64 */
       int_to_f64(b, i);
       f64_into(c, s, len, &((double *)b->val)[i]);
@@ -595,7 +597,8 @@ void csvtab_put_value(struct ctx *c, struct colbuf *b, size_t i, const char *s, 
     }
     break;
   case M_F64:
-    if (csvtab_scan_number(s, len)) {
+    m = csvtab_scan_number(s, len);
+    if (m && (b->forced || !(m & T_BIG))) {   /* a whole number beyond int64: text */
       f64_into(c, s, len, &((double *)b->val)[i]);
       return;
     }
@@ -612,7 +615,7 @@ void csvtab_put_value(struct ctx *c, struct colbuf *b, size_t i, const char *s, 
       csvtab_put_value(c, b, i, s, len);
       return;
     }
-    if (m) {
+    if (m && !(m & T_BIG)) {                  /* a whole number beyond int64: text */
       if (set_mode(c, b, M_F64, i) != 0) return;
       if (f64_into(c, s, len, &dv) != 0) return;
       ((double *)b->val)[i] = dv;

@@ -81,6 +81,9 @@ void csvtab_parser_init(struct csv_parser *p, unsigned char delim);
 
 /* Type candidates a column still has during inference. */
 enum { T_BOOL = 1, T_INT = 2, T_F64 = 4, T_DATE = 8, T_ALL = 15 };
+/* csvtab_scan_number's mark on a whole number outside int64 (with T_F64):
+ * such a value makes an inferred column text (docs/data.md) */
+enum { T_BIG = 16 };
 
 enum { E_NONE, E_FAIL, E_OOM };
 
@@ -176,7 +179,7 @@ void csvtab_fail_forced(struct ctx *c, struct colbuf *b, const char *s, size_t l
 void csvtab_check_utf8(struct ctx *c, const char *s, size_t len);   /* fails if not UTF-8 */
 
 /* host/data/csvtab_col.c: the column store. */
-unsigned csvtab_scan_number(const char *s, size_t len);     /* T_INT|T_F64, T_F64 or 0 */
+unsigned csvtab_scan_number(const char *s, size_t len);     /* T_INT|T_F64, T_F64(|T_BIG) or 0 */
 int csvtab_text_start(struct colbuf *b);                    /* a column forced to text */
 int csvtab_grow(struct ctx *c, size_t need);                /* room for need rows */
 void csvtab_hint_huge(void *p, size_t bytes);              /* ask for huge pages (a hint) */

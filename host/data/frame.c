@@ -352,6 +352,8 @@ struct frame *frame_take(const struct frame *f, const size_t *idx, size_t m) {
   return o;
 }
 
+const char frame_why_nomem[] = "not enough memory";
+
 struct frame *frame_uncount(const struct frame *f, size_t count, size_t *bad_row, const char **why) {
   const struct frame_col *cc = f->col[count];
   *bad_row = SIZE_MAX;
@@ -371,18 +373,18 @@ struct frame *frame_uncount(const struct frame *f, size_t count, size_t *bad_row
     total += (size_t)k;
   }
   size_t *idx = malloc((total ? total : 1) * sizeof *idx);
-  if (!idx) { *why = "not enough memory"; return NULL; }
+  if (!idx) { *why = frame_why_nomem; return NULL; }
   size_t m = 0;
   for (size_t i = 0; i < f->nrow; i++)
     for (size_t k = (size_t)frame_col_getd(cc, i); k > 0; k--) idx[m++] = i;
   struct frame *o = frame_new();
-  if (!o) { free(idx); *why = "not enough memory"; return NULL; }
+  if (!o) { free(idx); *why = frame_why_nomem; return NULL; }
   o->nrow = m;
   for (size_t j = 0; j < f->ncol; j++) {
     if (j == count) continue;
     struct frame_col *c = frame_col_take(f->col[j], idx, m, NULL);
     if (!c || frame_add(o, c) != 0) {
-      frame_col_free(c); frame_free(o); free(idx); *why = "not enough memory"; return NULL;
+      frame_col_free(c); frame_free(o); free(idx); *why = frame_why_nomem; return NULL;
     }
   }
   free(idx);

@@ -192,6 +192,9 @@ struct frame *frame_take(const struct frame *f, const size_t *idx, size_t m);
  * memory; then *why is a static message and *bad_row the 0-based row
  * (SIZE_MAX when no row is to blame). */
 struct frame *frame_uncount(const struct frame *f, size_t count, size_t *bad_row, const char **why);
+/* The *why of frame_uncount (and others) when memory ran out: compare the
+ * pointer, not the words. */
+extern const char frame_why_nomem[];
 
 /* ===== names ===== */
 /* Levenshtein distance between a[0..la) and b[0..lb).  Names longer than 64

@@ -51,7 +51,12 @@ struct sf_ctx {
   char rs_msg[256];       /* ReadStat's own error text, if it gave one */
 };
 
-static char *dup_or_null(const char *s) { return s && *s ? strdup(s) : NULL; }
+/* A copy of s, NULL when s is NULL or empty; *oom = 1 when the copy failed. */
+static char *dup_or_null(const char *s, int *oom) {
+  char *d = s && *s ? strdup(s) : NULL;
+  if (s && *s && !d) *oom = 1;
+  return d;
+}
 
 static int sf_metadata(readstat_metadata_t *md, void *p) {
   struct sf_ctx *c = p;
@@ -97,10 +102,10 @@ static int sf_variable(int index, readstat_variable_t *var, const char *labelset
   struct sf_var *v = &c->var[index];
   v->is_string = readstat_variable_get_type_class(var) == READSTAT_TYPE_CLASS_STRING;
   v->name = strdup(readstat_variable_get_name(var) ? readstat_variable_get_name(var) : "");
-  v->label = dup_or_null(readstat_variable_get_label(var));
-  v->format = dup_or_null(readstat_variable_get_format(var));
-  v->labelset = dup_or_null(labelset);
-  if (!v->name || grow_var(v, 0, c->cap ? c->cap : 1) != 0 ||
+  v->label = dup_or_null(readstat_variable_get_label(var), &c->oom);
+  v->format = dup_or_null(readstat_variable_get_format(var), &c->oom);
+  v->labelset = dup_or_null(labelset, &c->oom);
+  if (c->oom || !v->name || grow_var(v, 0, c->cap ? c->cap : 1) != 0 ||
       (v->is_string && !(v->dict = frame_dict_new()))) {
     c->oom = 1;
     return READSTAT_HANDLER_ABORT;
@@ -267,6 +272,13 @@ static void fail(struct statfile_error *err, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   va_end(ap);
+  err->nomem = 0;
+}
+
+/* "PATH: not enough memory", marked as out of memory (not bad data). */
+static void fail_nomem(struct statfile_error *err, const char *path) {
+  fail(err, "%s: not enough memory to read the file", path);
+  if (err) err->nomem = 1;
 }
 
 static struct frame_meta *make_meta(const struct sf_ctx *c, const struct sf_var *v) {
@@ -420,7 +432,7 @@ const char *statfile_kind_name(enum statfile_kind k) {
 
 struct frame *statfile_read(const char *path, enum statfile_kind kind,
                             const struct statfile_opts *opts, struct statfile_error *err) {
-  if (err) err->msg[0] = '\0';
+  if (err) { err->msg[0] = '\0'; err->nomem = 0; }
   struct sf_ctx c;
   memset(&c, 0, sizeof c);
   c.kind = kind;
@@ -437,7 +449,7 @@ struct frame *statfile_read(const char *path, enum statfile_kind kind,
   }
   p = readstat_parser_init();
   if (!p) {
-    fail(err, "%s: not enough memory", path);
+    fail_nomem(err, path);
     goto done;
   }
   readstat_set_metadata_handler(p, sf_metadata);
@@ -464,7 +476,7 @@ struct frame *statfile_read(const char *path, enum statfile_kind kind,
          c.max_rows);
     goto done;
   }
-  if (c.oom) { fail(err, "%s: not enough memory to read the file", path); goto done; }
+  if (c.oom || rc == READSTAT_ERROR_MALLOC) { fail_nomem(err, path); goto done; }
   if (rc == READSTAT_ERROR_OPEN) { fail(err, "%s: cannot open the file", path); goto done; }
   if (rc != READSTAT_OK) {
     fail(err, "%s: not a readable %s file (%s%s%s); check that the file is complete and "
@@ -491,12 +503,13 @@ struct frame *statfile_read(const char *path, enum statfile_kind kind,
       goto done;
     }
   }
-  if (!(f = frame_new())) { fail(err, "%s: not enough memory", path); goto done; }
+  if (!(f = frame_new())) { fail_nomem(err, path); goto done; }
   for (int j = 0; j < c.nvar; j++) {
     struct frame_col *col = build_col(&c, &c.var[j], opts);
-    if (!col) { fail(err, "%s: not enough memory", path); frame_free(f); f = NULL; goto done; }
-    if (frame_add(f, col) != 0) {
-      fail(err, "%s: column \"%s\" appears twice", path, col->name);
+    if (!col) { fail_nomem(err, path); frame_free(f); f = NULL; goto done; }
+    if (frame_find(f, col->name) >= 0 || frame_add(f, col) != 0) {
+      if (frame_find(f, col->name) >= 0) fail(err, "%s: column \"%s\" appears twice", path, col->name);
+      else fail_nomem(err, path);
       frame_col_free(col); frame_free(f); f = NULL;
       goto done;
     }

@@ -34,6 +34,8 @@ struct statfile_opts {
 
 struct statfile_error {
   char msg[512];             /* "FILE: what is wrong" */
+  int nomem;                 /* 1: memory ran out (not a fault of the file): the
+                                caller reports it as out of memory, not as bad data */
 };
 
 /* Kind from the file name's extension (.dta, .sav, .zsav, .por, .sas7bdat;

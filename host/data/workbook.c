@@ -35,7 +35,8 @@ char *wb_zip_read(zip_t *z, const char *name, size_t *len, int *missing) {
   zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
   if (!f) return NULL;
   char *buf = malloc((size_t)st.size + 1);
-  zip_int64_t got = buf ? zip_fread(f, buf, st.size) : -1;
+  if (!buf) { zip_fclose(f); *missing = WB_PART_NOMEM; return NULL; }
+  zip_int64_t got = zip_fread(f, buf, st.size);
   zip_fclose(f);
   if (got < 0 || (zip_uint64_t)got != st.size) { free(buf); return NULL; }
   buf[st.size] = '\0';
@@ -55,6 +56,7 @@ const char *wb_part_problem(int missing) {
   case 1: return "is missing from the workbook";
   case 2: return "is larger than 1 GB uncompressed, the limit on one part of a workbook (the file is damaged, "
                  "or made to exhaust memory)";
+  case WB_PART_NOMEM: return "could not be read: not enough memory";
   case 3: return "declares a document type (<!DOCTYPE>), which spreadsheets never write: its entities could "
                  "expand without bound or name other files, so it is not read";
   default: return "cannot be read (the workbook is damaged)";
@@ -89,8 +91,11 @@ static int list_sheets(zip_t *z, int kind, const char *path, char ***names, size
                        struct workbook_error *err) {
   char msg[512] = "";
   int rc = kind == 1 ? wb_xlsx_sheets(z, names, n, msg, sizeof msg) : wb_ods_sheets(z, names, n, msg, sizeof msg);
-  if (rc != 0) wb_fail(err, "%s: %s", path, msg);
-  return rc;
+  if (rc != 0) {
+    wb_fail(err, "%s: %s", path, msg);
+    if (err) err->nomem = rc == WB_ENOMEM;
+  }
+  return rc != 0 ? -1 : 0;
 }
 
 void workbook_sheets_free(char **names, size_t n) {
@@ -155,7 +160,11 @@ struct frame *workbook_read(const char *path, const struct workbook_opts *o, str
   char where[512], msg[512] = "";
   snprintf(where, sizeof where, "%s: sheet \"%s\"", path, names[pick]);
   int rc = kind == 1 ? wb_xlsx_read(z, pick, &g, msg, sizeof msg) : wb_ods_read(z, pick, &g, msg, sizeof msg);
-  if (rc != 0) { wb_fail(err, "%s: %s", where, msg); goto done; }
+  if (rc != 0) {
+    wb_fail(err, "%s: %s", where, msg);
+    if (err) err->nomem = rc == WB_ENOMEM;
+    goto done;
+  }
   f = wb_grid_frame(&g, where, o, err);
 done:
   wb_grid_free(&g);
@@ -196,7 +205,7 @@ struct frame *workbook_read_survey_csv(const char *path, const struct workbook_o
   struct wb_grid g = {0};
   struct csv_parser p;
   struct frame *f = NULL;
-  if (csv_init(&p, CSV_APPEND_NULL) != 0) { fclose(fp); wb_fail(err, "%s: not enough memory", path); return NULL; }
+  if (csv_init(&p, CSV_APPEND_NULL) != 0) { fclose(fp); wb_fail_nomem(err, path); return NULL; }
   struct csv_grid c = {&g, 0, 0, 0};
   char buf[65536];
   size_t got;
@@ -215,7 +224,7 @@ struct frame *workbook_read_survey_csv(const char *path, const struct workbook_o
   fclose(fp);
   if (bad == 2) wb_fail(err, "%s: contains a NUL byte: this looks like a binary file", path);
   else if (bad) wb_fail(err, "%s: malformed CSV near record %zu (%s)", path, c.row + 1, why);
-  else if (c.oom) wb_fail(err, "%s: not enough memory", path);
+  else if (c.oom) wb_fail_nomem(err, path);
   else f = wb_grid_frame(&g, path, o, err);
   wb_grid_free(&g);
   return f;

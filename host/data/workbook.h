@@ -27,6 +27,8 @@ struct workbook_error {
   char msg[768];            /* "FILE: sheet "S", cell B7 (column "x"): what is wrong" */
   char warning[768];        /* on success: rows with values below the table that were
                                not read (see wb_grid_frame); "" when none */
+  int nomem;                /* 1: memory ran out (not a fault of the file): the
+                               caller reports it as out of memory, not as bad data */
 };
 
 void workbook_opts_init(struct workbook_opts *o);

@@ -124,6 +124,17 @@ void wb_fail(struct workbook_error *err, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   va_end(ap);
+  err->nomem = 0;
+}
+
+void wb_fail_nomem(struct workbook_error *err, const char *where) {
+  wb_fail(err, "%s: not enough memory", where);
+  if (err) err->nomem = 1;
+}
+
+int wb_oom(char *msg, size_t cap) {
+  snprintf(msg, cap, "not enough memory");
+  return WB_ENOMEM;
 }
 
 /* ===== merged cells ===== */
@@ -359,7 +370,11 @@ static void translate(const struct csvtab_error *ce, const char *where, const si
     body = p + 1;
   }
   while (*body == ' ' || *body == ':') body++;
-  if (!ce->line) { wb_fail(err, "%s: %s", where, body); return; }
+  if (!ce->line) {
+    wb_fail(err, "%s: %s", where, body);
+    if (err) err->nomem = ce->nomem;
+    return;
+  }
   size_t k = 0;
   while (k + 1 < nrec && rec_line[k + 1] <= ce->line) k++;
   char cell[32];
@@ -379,7 +394,7 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
   size_t ncols = 0;
   int survey = o->header_rows == 2;
   if (err) err->warning[0] = '\0';
-  if (apply_merges(g) != 0) { wb_fail(err, "%s: not enough memory", where); return NULL; }
+  if (apply_merges(g) != 0) { wb_fail_nomem(err, where); return NULL; }
   size_t h;
   if (o->header_row) {
     h = o->header_row - 1;
@@ -412,14 +427,14 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
     if (h + 1 >= g->nrow) { wb_fail(err, "%s: a survey export needs two header rows (question, then answer option); found one", where); return NULL; }
     if (!(sc = calloc(ncols, sizeof *sc)) || !(ticked = malloc(ncols))
         || survey_columns(g, h, c0, c1, d0, d1, sc) != 0) {
-      wb_fail(err, "%s: not enough memory", where);
+      wb_fail_nomem(err, where);
       goto done;
     }
   }
   rec_line = malloc((ndata + 1) * sizeof *rec_line);
   rec_row = malloc((ndata + 1) * sizeof *rec_row);
   FILE *out = open_memstream(&buf, &len);
-  if (!out || !rec_line || !rec_row) { if (out) fclose(out); wb_fail(err, "%s: not enough memory", where); goto done; }
+  if (!out || !rec_line || !rec_row) { if (out) fclose(out); wb_fail_nomem(err, where); goto done; }
   size_t line = 1;
   rec_line[0] = 1; rec_row[0] = h;
   for (size_t c = c0; c <= c1; c++) {
@@ -445,16 +460,20 @@ struct frame *wb_grid_frame(struct wb_grid *g, const char *where, const struct w
     fputc('\n', out);
     line++;
   }
-  if (fclose(out) != 0) { wb_fail(err, "%s: not enough memory", where); goto done; }
+  if (fclose(out) != 0) { wb_fail_nomem(err, where); goto done; }
   struct csvtab_error ce;
   f = csvtab_read_mem(buf, len, "\x01", o->csv, &ce);
   if (!f) { translate(&ce, where, rec_line, rec_row, ndata + 1, c0, err); goto done; }
+  if (ce.warning[0] && err) {                  /* whole numbers beyond int64, read as text */
+    size_t used = strlen(err->warning);
+    snprintf(err->warning + used, sizeof err->warning - used, "%s%s: %s", used ? "; " : "", where, ce.warning);
+  }
   for (size_t j = 0; survey && j < f->ncol && j < ncols; j++) {
     struct frame_meta *m = frame_meta_new();
     if (!m || frame_meta_set_label(m, sc[j].label) != 0) {
       frame_meta_release(m);
       frame_free(f); f = NULL;
-      wb_fail(err, "%s: not enough memory", where);
+      wb_fail_nomem(err, where);
       goto done;
     }
     frame_col_set_meta(f->col[j], m);

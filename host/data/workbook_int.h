@@ -14,8 +14,9 @@
 
 /* the current element's local name is NAME (workbook_xlsx.c) */
 int wb_xml_is(xmlTextReaderPtr r, const char *name);
-/* the current element's attribute NAME by local name, copied (free it); NULL when absent */
-char *wb_xml_attr(xmlTextReaderPtr r, const char *name);
+/* the current element's attribute NAME by local name, copied (free it); NULL when
+ * absent, or when the copy could not be made: then *oom = 1 (left alone otherwise) */
+char *wb_xml_attr(xmlTextReaderPtr r, int *oom, const char *name);
 /* Text growing by appends, NUL-terminated once anything is added; {0} is
  * empty.  wb_sb_add appends s[0..len): 0 ok, -1 out of memory (b unchanged). */
 struct wb_sbuf { char *s; size_t n, cap; };
@@ -61,6 +62,12 @@ const struct wb_cell *wb_grid_at(const struct wb_grid *g, size_t r, size_t c);
 void wb_format_number(double x, char *buf, size_t cap);
 /* err->msg = the formatted message (err may be NULL: nothing). */
 void wb_fail(struct workbook_error *err, const char *fmt, ...);
+/* err->msg = "WHERE: not enough memory", and err->nomem = 1. */
+void wb_fail_nomem(struct workbook_error *err, const char *where);
+/* The sheet readers' out-of-memory: msg = "not enough memory"; returns
+ * WB_ENOMEM, which they return (any other failure is -1). */
+#define WB_ENOMEM (-2)
+int wb_oom(char *msg, size_t cap);
 /* "B7" for 0-based (6, 1). */
 void wb_cell_name(size_t r, size_t c, char *buf, size_t cap);
 /* Parse "B7" -> 0-based row and column.  0 ok, -1 not a cell reference. */
@@ -72,12 +79,14 @@ int wb_parse_ref(const char *s, size_t *r, size_t *c);
  * (*missing = 3: entities, which Excel and LibreOffice never write, could
  * expand without bound or name other files) or unreadable (*missing = 0). */
 char *wb_zip_read(zip_t *z, const char *name, size_t *len, int *missing);
+/* *missing when the part could not be held in memory */
+#define WB_PART_NOMEM 4
 /* What is wrong with a part wb_zip_read did not give, by its *missing. */
 const char *wb_part_problem(int missing);
 
 /* The sheet readers: names of the sheets (malloc'ed array of malloc'ed
  * strings), and one sheet into g.  Both return 0, or -1 with msg filled
- * ("sheet ...: what"). */
+ * ("sheet ...: what"), or WB_ENOMEM when memory ran out. */
 int wb_xlsx_sheets(zip_t *z, char ***names, size_t *n, char *msg, size_t cap);
 int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap);
 int wb_ods_sheets(zip_t *z, char ***names, size_t *n, char *msg, size_t cap);

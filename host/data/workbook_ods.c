@@ -11,8 +11,8 @@
 
 #include <libxml/xmlreader.h>
 
-static size_t attr_count(xmlTextReaderPtr r, const char *name) {
-  char *a = wb_xml_attr(r, name);
+static size_t attr_count(xmlTextReaderPtr r, int *oom, const char *name) {
+  char *a = wb_xml_attr(r, oom, name);
   long k = a ? atol(a) : 1;
   free(a);
   return k >= 1 ? (size_t)k : 1;
@@ -21,28 +21,30 @@ static size_t attr_count(xmlTextReaderPtr r, const char *name) {
 static int start(xmlTextReaderPtr r) { return xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT; }
 static int end_el(xmlTextReaderPtr r) { return xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT; }
 
-static xmlTextReaderPtr open_content(zip_t *z, char **buf, char *msg, size_t cap) {
+static xmlTextReaderPtr open_content(zip_t *z, char **buf, char *msg, size_t cap, int *rc) {
   size_t len;
   int missing;
   *buf = wb_zip_read(z, "content.xml", &len, &missing);
   if (!*buf) {
+    if (missing == WB_PART_NOMEM) { *rc = wb_oom(msg, cap); return NULL; }
     if (missing == 1) snprintf(msg, cap, "not an OpenDocument spreadsheet (no content.xml)");
     else snprintf(msg, cap, "content.xml %s", wb_part_problem(missing));
     return NULL;
   }
   xmlTextReaderPtr r = xmlReaderForMemory(*buf, (int)len, NULL, NULL,
                                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
-  if (!r) snprintf(msg, cap, "not enough memory");
+  if (!r) *rc = wb_oom(msg, cap);
   return r;
 }
 
 int wb_ods_sheets(zip_t *z, char ***names, size_t *n, char *msg, size_t cap) {
   char *buf;
-  xmlTextReaderPtr r = open_content(z, &buf, msg, cap);
-  if (!r) { free(buf); return -1; }
+  int orc = -1;
+  xmlTextReaderPtr r = open_content(z, &buf, msg, cap, &orc);
+  if (!r) { free(buf); return orc; }
   size_t k = 0, capn = 0;
   char **out = NULL;
-  int ret, rc = 0;
+  int ret, rc = 0, oom = 0;
   ret = xmlTextReaderRead(r);
   while (ret == 1) {
     if (!start(r) || !wb_xml_is(r, "table")) { ret = xmlTextReaderRead(r); continue; }
@@ -52,16 +54,18 @@ int wb_ods_sheets(zip_t *z, char ***names, size_t *n, char *msg, size_t cap) {
       if (!p) { rc = -1; break; }
       out = p;
     }
-    char *nm = wb_xml_attr(r, "name");
-    out[k++] = nm ? nm : strdup("?");
+    char *nm = wb_xml_attr(r, &oom, "name");
+    if (!nm && !(nm = strdup("?"))) { rc = -1; break; }
+    out[k++] = nm;
     /* on to the node after this table, its rows skipped */
     ret = xmlTextReaderIsEmptyElement(r) ? xmlTextReaderRead(r) : xmlTextReaderNext(r);
   }
+  if (oom && rc == 0) rc = -1;
   if (ret < 0 && rc == 0) { snprintf(msg, cap, "damaged XML in content.xml near line %d", xmlTextReaderGetParserLineNumber(r)); rc = -1; }
-  else if (rc != 0) snprintf(msg, cap, "not enough memory");
+  else if (rc != 0) rc = wb_oom(msg, cap);
   xmlFreeTextReader(r);
   free(buf);
-  if (rc != 0) { for (size_t i = 0; i < k; i++) free(out[i]); free(out); return -1; }
+  if (rc != 0) { for (size_t i = 0; i < k; i++) free(out[i]); free(out); return rc; }
   *names = out ? out : calloc(1, sizeof *out);
   *n = k;
   return 0;
@@ -123,9 +127,9 @@ static int cell_value(const struct ods_cell *c, const char **out, size_t *len, e
 
 int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap) {
   char *buf;
-  xmlTextReaderPtr r = open_content(z, &buf, msg, cap);
-  if (!r) { free(buf); return -1; }
-  int rc = -1, ret;
+  int rc = -1, ret, oom = 0;
+  xmlTextReaderPtr r = open_content(z, &buf, msg, cap, &rc);
+  if (!r) { free(buf); return rc; }
   size_t k = 0;
   /* to the sheet */
   ret = xmlTextReaderRead(r);
@@ -149,7 +153,7 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
       if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) continue;
     }
     if (start(r) && wb_xml_is(r, "table-row")) {
-      rrep = attr_count(r, "number-rows-repeated");
+      rrep = attr_count(r, &oom, "number-rows-repeated");
       col = 0; row_has = 0; row_first = row;
       if (xmlTextReaderIsEmptyElement(r)) row += rrep;
       continue;
@@ -162,7 +166,7 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
           for (size_t cc = 0; row_first < g->nrow && cc < g->row[row_first].n; cc++) {
             const struct wb_cell *x = wb_grid_at(g, row_first, cc);
             if (x && wb_grid_set(g, row_first + t, cc, x->text, strlen(x->text), (enum wb_kind)x->kind) != 0) {
-              snprintf(msg, cap, "not enough memory");
+              rc = wb_oom(msg, cap);
               goto done;
             }
           }
@@ -174,15 +178,15 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
     if (start(r) && (wb_xml_is(r, "table-cell") || wb_xml_is(r, "covered-table-cell"))) {
       cell_clear(&c);
       is_covered = wb_xml_is(r, "covered-table-cell");
-      crep = attr_count(r, "number-columns-repeated");
-      cspan = attr_count(r, "number-columns-spanned");
-      rspan = attr_count(r, "number-rows-spanned");
-      c.type = wb_xml_attr(r, "value-type");
-      c.value = wb_xml_attr(r, "value");
-      c.date = wb_xml_attr(r, "date-value");
-      c.boolean = wb_xml_attr(r, "boolean-value");
-      c.string = wb_xml_attr(r, "string-value");
-      c.formula = wb_xml_attr(r, "formula");
+      crep = attr_count(r, &oom, "number-columns-repeated");
+      cspan = attr_count(r, &oom, "number-columns-spanned");
+      rspan = attr_count(r, &oom, "number-rows-spanned");
+      c.type = wb_xml_attr(r, &oom, "value-type");
+      c.value = wb_xml_attr(r, &oom, "value");
+      c.date = wb_xml_attr(r, &oom, "date-value");
+      c.boolean = wb_xml_attr(r, &oom, "boolean-value");
+      c.string = wb_xml_attr(r, &oom, "string-value");
+      c.formula = wb_xml_attr(r, &oom, "formula");
       in_cell = 1;
       if (!xmlTextReaderIsEmptyElement(r)) continue;
       /* an empty element ends here: fall through to the end handling */
@@ -204,9 +208,9 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
           goto done;
         }
         for (size_t t = 0; t < crep; t++)
-          if (wb_grid_set(g, row, col + t, v, len, kind) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
+          if (wb_grid_set(g, row, col + t, v, len, kind) != 0) { rc = wb_oom(msg, cap); goto done; }
         if ((cspan > 1 || rspan > 1) && wb_grid_add_merge(g, row, col, row + rspan - 1, col + cspan - 1) != 0) {
-          snprintf(msg, cap, "not enough memory");
+          rc = wb_oom(msg, cap);
           goto done;
         }
         row_has = 1;
@@ -216,12 +220,12 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
     }
     if (!in_cell) continue;
     if (start(r) && wb_xml_is(r, "p")) {
-      if (c.paragraphs++ && wb_sb_add(&c.text, "\n", 1) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
+      if (c.paragraphs++ && wb_sb_add(&c.text, "\n", 1) != 0) { rc = wb_oom(msg, cap); goto done; }
       in_p = !xmlTextReaderIsEmptyElement(r);
     } else if (end_el(r) && wb_xml_is(r, "p")) {
       in_p = 0;
     } else if (in_p && start(r) && wb_xml_is(r, "s")) {
-      size_t n = attr_count(r, "c");
+      size_t n = attr_count(r, &oom, "c");
       for (size_t t = 0; t < n && t < 1024; t++) if (wb_sb_add(&c.text, " ", 1) != 0) goto done;
     } else if (in_p && start(r) && wb_xml_is(r, "tab")) {
       if (wb_sb_add(&c.text, "\t", 1) != 0) goto done;
@@ -230,13 +234,14 @@ int wb_ods_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap
     } else if (in_p && (xmlTextReaderNodeType(r) == XML_READER_TYPE_TEXT ||
                         xmlTextReaderNodeType(r) == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
       const char *t = (const char *)xmlTextReaderConstValue(r);
-      if (t && wb_sb_add(&c.text, t, strlen(t)) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
+      if (t && wb_sb_add(&c.text, t, strlen(t)) != 0) { rc = wb_oom(msg, cap); goto done; }
     }
   }
   if (ret < 0) { snprintf(msg, cap, "damaged XML in content.xml near line %d", xmlTextReaderGetParserLineNumber(r)); goto done; }
+  if (oom) { rc = wb_oom(msg, cap); goto done; }
   rc = 0;
 done:
-  if (rc != 0 && !msg[0]) snprintf(msg, cap, "not enough memory");
+  if (rc != 0 && !msg[0]) rc = wb_oom(msg, cap);
   cell_clear(&c);
   free(c.text.s);
   xmlFreeTextReader(r);

@@ -53,7 +53,7 @@ int wb_xml_is(xmlTextReaderPtr r, const char *name) {
 
 /* Element test and attribute by local name (any prefix), copied; NULL when
  * absent: shared by the .xlsx and .ods readers (workbook_int.h). */
-char *wb_xml_attr(xmlTextReaderPtr r, const char *name) {
+char *wb_xml_attr(xmlTextReaderPtr r, int *oom, const char *name) {
   char *out = NULL;
   if (xmlTextReaderMoveToFirstAttribute(r) != 1) return NULL;
   do {
@@ -61,6 +61,7 @@ char *wb_xml_attr(xmlTextReaderPtr r, const char *name) {
     if (n && strcmp((const char *)n, name) == 0) {
       const xmlChar *v = xmlTextReaderConstValue(r);
       out = strdup(v ? (const char *)v : "");
+      if (!out) *oom = 1;
       break;
     }
   } while (xmlTextReaderMoveToNextAttribute(r) == 1);
@@ -106,22 +107,25 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
   int missing;
   char *wb = wb_zip_read(z, "xl/workbook.xml", &len, &missing);
   if (!wb) {
+    if (missing == WB_PART_NOMEM) return wb_oom(msg, cap);
     if (missing == 1) snprintf(msg, cap, "not an Excel workbook (no xl/workbook.xml)");
     else snprintf(msg, cap, "xl/workbook.xml %s", wb_part_problem(missing));
     return -1;
   }
   char *rels = wb_zip_read(z, "xl/_rels/workbook.xml.rels", &len, &missing);
   if (!rels && missing != 1) {
-    snprintf(msg, cap, "xl/_rels/workbook.xml.rels %s", wb_part_problem(missing));
     free(wb);
+    if (missing == WB_PART_NOMEM) return wb_oom(msg, cap);
+    snprintf(msg, cap, "xl/_rels/workbook.xml.rels %s", wb_part_problem(missing));
     return -1;
   }
   /* relationship ids -> targets */
   char **rid = NULL, **tgt = NULL;
   size_t nrel = 0, caprel = 0;
-  int rc = 0;
+  int rc = 0, oom = 0;
   if (rels) {
     xmlTextReaderPtr r = open_part(rels, strlen(rels));
+    if (!r) oom = 1;
     while (r && xmlTextReaderRead(r) == 1) {
       if (!start(r) || !wb_xml_is(r, "Relationship")) continue;
       if (nrel == caprel) {
@@ -132,18 +136,19 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
         if (t) tgt = t;
         if (!a || !t) { rc = -1; break; }
       }
-      rid[nrel] = wb_xml_attr(r, "Id");
-      tgt[nrel] = wb_xml_attr(r, "Target");
+      rid[nrel] = wb_xml_attr(r, &oom, "Id");
+      tgt[nrel] = wb_xml_attr(r, &oom, "Target");
       nrel++;
     }
     if (r) xmlFreeTextReader(r);
   }
   xmlTextReaderPtr r = open_part(wb, strlen(wb));
+  if (!r) oom = 1;
   size_t capsheet = 0;
   while (rc == 0 && r && xmlTextReaderRead(r) == 1) {
     if (!start(r)) continue;
     if (wb_xml_is(r, "workbookPr")) {
-      char *d = wb_xml_attr(r, "date1904");
+      char *d = wb_xml_attr(r, &oom, "date1904");
       b->date1904 = d && (!strcmp(d, "1") || !strcmp(d, "true"));
       free(d);
     } else if (wb_xml_is(r, "sheet")) {
@@ -154,9 +159,9 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
         b->sheet = p;
       }
       struct xl_sheet *s = &b->sheet[b->nsheet++];
-      s->name = wb_xml_attr(r, "name");
+      s->name = wb_xml_attr(r, &oom, "name");
       s->target = NULL;
-      char *id = wb_xml_attr(r, "id");
+      char *id = wb_xml_attr(r, &oom, "id");
       for (size_t k = 0; id && k < nrel; k++)
         if (rid[k] && tgt[k] && !strcmp(rid[k], id)) {
           const char *t = tgt[k];
@@ -164,16 +169,18 @@ static int read_sheets(zip_t *z, struct xl_book *b, char *msg, size_t cap) {
           if ((s->target = malloc(tl))) {
             if (t[0] == '/') snprintf(s->target, tl, "%s", t + 1);
             else snprintf(s->target, tl, "xl/%s", t);
+          } else {
+            oom = 1;
           }
         }
       free(id);
-      if (!s->name) s->name = strdup("?");
+      if (!s->name && !(s->name = strdup("?"))) { rc = -1; break; }
     }
   }
   if (r) xmlFreeTextReader(r);
   for (size_t k = 0; k < nrel; k++) { free(rid[k]); free(tgt[k]); }
   free(rid); free(tgt); free(wb); free(rels);
-  if (rc != 0) snprintf(msg, cap, "not enough memory");
+  if (rc != 0 || oom) rc = wb_oom(msg, cap);
   return rc;
 }
 
@@ -183,7 +190,7 @@ static int read_sst(zip_t *z, struct xl_book *b) {
   char *x = read_part(z, "xl/sharedStrings.xml", &r, &missing);
   if (!x) return missing == 1 ? 0 : -missing - 1;
   struct wb_sbuf cur = {0};
-  int in_t = 0, in_rph = 0, rc = 0;
+  int in_t = 0, in_rph = 0, rc = r ? 0 : -1;
   size_t cap = 0;
   while (r && xmlTextReaderRead(r) == 1) {
     if (start(r) && wb_xml_is(r, "si")) { cur.n = 0; if (cur.s) cur.s[0] = '\0'; }
@@ -208,7 +215,7 @@ static int read_sst(zip_t *z, struct xl_book *b) {
   }
   if (r) xmlFreeTextReader(r);
   free(cur.s); free(x);
-  return rc;
+  return rc != 0 ? -WB_PART_NOMEM - 1 : 0;   /* only memory fails here */
 }
 
 /* Whether a number format shows a date (1), a date-time (2) or neither
@@ -239,7 +246,7 @@ static int read_styles(zip_t *z, struct xl_book *b) {
   int *fid = NULL;
   char **fcode = NULL;
   size_t nf = 0, capf = 0, capxf = 0;
-  int in_xfs = 0, rc = 0;
+  int in_xfs = 0, rc = r ? 0 : -1, oom = 0;
   while (r && xmlTextReaderRead(r) == 1) {
     if (start(r) && wb_xml_is(r, "numFmt")) {
       if (nf == capf) {
@@ -250,10 +257,10 @@ static int read_styles(zip_t *z, struct xl_book *b) {
         if (c) fcode = c;
         if (!a || !c) { rc = -1; break; }
       }
-      char *id = wb_xml_attr(r, "numFmtId");
+      char *id = wb_xml_attr(r, &oom, "numFmtId");
       fid[nf] = id ? atoi(id) : -1;
       free(id);
-      fcode[nf++] = wb_xml_attr(r, "formatCode");
+      fcode[nf++] = wb_xml_attr(r, &oom, "formatCode");
     }
     if (start(r) && wb_xml_is(r, "cellXfs")) in_xfs = !xmlTextReaderIsEmptyElement(r);
     else if (end(r) && wb_xml_is(r, "cellXfs")) in_xfs = 0;
@@ -264,7 +271,7 @@ static int read_styles(zip_t *z, struct xl_book *b) {
         if (!p) { rc = -1; break; }
         b->xf_date = p;
       }
-      char *id = wb_xml_attr(r, "numFmtId");
+      char *id = wb_xml_attr(r, &oom, "numFmtId");
       int n = id ? atoi(id) : 0;
       free(id);
       const char *code = NULL;
@@ -275,7 +282,7 @@ static int read_styles(zip_t *z, struct xl_book *b) {
   if (r) xmlFreeTextReader(r);
   for (size_t k = 0; k < nf; k++) free(fcode[k]);
   free(fid); free(fcode); free(x);
-  return rc;
+  return rc != 0 || oom ? -WB_PART_NOMEM - 1 : 0;   /* only memory fails here */
 }
 
 /* ===== dates ===== */
@@ -303,9 +310,10 @@ static int serial_text(double x, int date1904, char *buf, size_t cap) {
 
 int wb_xlsx_sheets(zip_t *z, char ***names, size_t *n, char *msg, size_t cap) {
   struct xl_book b = {0};
-  if (read_sheets(z, &b, msg, cap) != 0) { book_free(&b); return -1; }
+  int rs = read_sheets(z, &b, msg, cap);
+  if (rs != 0) { book_free(&b); return rs; }
   *names = calloc(b.nsheet ? b.nsheet : 1, sizeof **names);
-  if (!*names) { book_free(&b); snprintf(msg, cap, "not enough memory"); return -1; }
+  if (!*names) { book_free(&b); return wb_oom(msg, cap); }
   for (size_t i = 0; i < b.nsheet; i++) { (*names)[i] = b.sheet[i].name; b.sheet[i].name = NULL; }
   *n = b.nsheet;
   book_free(&b);
@@ -360,32 +368,35 @@ static int store(struct wb_grid *g, const struct xl_book *b, struct xl_cell *x, 
 
 int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t cap) {
   struct xl_book b = {0};
-  int rc = -1;
+  int rc = -1, oom = 0;
   char *x = NULL;
   xmlTextReaderPtr r = NULL;
   struct xl_cell cell = {0};
-  if (read_sheets(z, &b, msg, cap) != 0) goto done;
+  int rb = read_sheets(z, &b, msg, cap);
+  if (rb != 0) { rc = rb; goto done; }
   if (sheet >= b.nsheet || !b.sheet[sheet].target) {
     snprintf(msg, cap, "the workbook does not say where this sheet's cells are (damaged)");
     goto done;
   }
   int rs = read_sst(z, &b), rt = rs == 0 ? read_styles(z, &b) : 0;
+  if (-(rs ? rs : rt) - 1 == WB_PART_NOMEM) { rc = wb_oom(msg, cap); goto done; }
   if (rs != 0 || rt != 0) {
     snprintf(msg, cap, "%s %s", rs ? "xl/sharedStrings.xml" : "xl/styles.xml", wb_part_problem(-(rs ? rs : rt) - 1));
     goto done;
   }
   int missing;
   x = read_part(z, b.sheet[sheet].target, &r, &missing);
+  if (!x && missing == WB_PART_NOMEM) { rc = wb_oom(msg, cap); goto done; }
   if (!x) {
     snprintf(msg, cap, "%s %s", b.sheet[sheet].target, wb_part_problem(missing));
     goto done;
   }
-  if (!r) { snprintf(msg, cap, "not enough memory"); goto done; }
+  if (!r) { rc = wb_oom(msg, cap); goto done; }
   size_t row = 0, col = 0;
   int in_c = 0, in_v = 0, in_is_t = 0, ret;
   while ((ret = xmlTextReaderRead(r)) == 1) {
     if (start(r) && wb_xml_is(r, "row")) {
-      char *a = wb_xml_attr(r, "r");
+      char *a = wb_xml_attr(r, &oom, "r");
       if (a) { long k = atol(a); if (k >= 1) row = (size_t)k - 1; free(a); }
       col = 0;
       if (xmlTextReaderIsEmptyElement(r)) row++;
@@ -394,7 +405,7 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
     } else if (start(r) && wb_xml_is(r, "c")) {
       cell.v.n = 0;
       if (cell.v.s) cell.v.s[0] = '\0';
-      char *ref = wb_xml_attr(r, "r"), *t = wb_xml_attr(r, "t"), *s = wb_xml_attr(r, "s");
+      char *ref = wb_xml_attr(r, &oom, "r"), *t = wb_xml_attr(r, &oom, "t"), *s = wb_xml_attr(r, &oom, "s");
       size_t rr, cc;
       if (ref && wb_parse_ref(ref, &rr, &cc) == 0) { cell.r = rr; cell.c = cc; }
       else { cell.r = row; cell.c = col; }
@@ -413,7 +424,7 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
       in_v = in_is_t = 0;
     } else if ((in_v || in_is_t) && text_node(r)) {
       const char *v = (const char *)xmlTextReaderConstValue(r);
-      if (v && wb_sb_add(&cell.v, v, strlen(v)) != 0) { snprintf(msg, cap, "not enough memory"); goto done; }
+      if (v && wb_sb_add(&cell.v, v, strlen(v)) != 0) { rc = wb_oom(msg, cap); goto done; }
     } else if (in_c && end(r) && wb_xml_is(r, "c")) {
       in_c = 0;
       if (cell.r >= WB_MAX_ROWS || cell.c >= WB_MAX_COLS) {
@@ -421,17 +432,17 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
         goto done;
       }
       if ((cell.v.n || !strcmp(cell.t, "inlineStr")) && store(g, &b, &cell, msg, cap) != 0) {
-        if (!msg[0]) snprintf(msg, cap, "not enough memory");
+        if (!msg[0]) rc = wb_oom(msg, cap);
         goto done;
       }
     } else if (start(r) && wb_xml_is(r, "mergeCell")) {
-      char *ref = wb_xml_attr(r, "ref");
+      char *ref = wb_xml_attr(r, &oom, "ref");
       char *colon = ref ? strchr(ref, ':') : NULL;
       size_t r0, c0, r1, c1;
       if (colon && (*colon = '\0', wb_parse_ref(ref, &r0, &c0) == 0) && wb_parse_ref(colon + 1, &r1, &c1) == 0 &&
           r0 <= r1 && c0 <= c1 && wb_grid_add_merge(g, r0, c0, r1, c1) != 0) {
         free(ref);
-        snprintf(msg, cap, "not enough memory");
+        rc = wb_oom(msg, cap);
         goto done;
       }
       free(ref);
@@ -441,6 +452,7 @@ int wb_xlsx_read(zip_t *z, size_t sheet, struct wb_grid *g, char *msg, size_t ca
     snprintf(msg, cap, "damaged XML in %s near line %d", b.sheet[sheet].target, xmlTextReaderGetParserLineNumber(r));
     goto done;
   }
+  if (oom) { rc = wb_oom(msg, cap); goto done; }
   rc = 0;
 done:
   if (r) xmlFreeTextReader(r);

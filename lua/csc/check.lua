@@ -12,7 +12,8 @@
 --   local r = check.call(sig.fn, hmodel.ols, ...)
 --
 -- `check.signatures` lists every signature declared, so a test can call each
--- public function with a misspelt field (tests/lua/test_check.lua).
+-- public function with a misspelt field (tests/lua/test_api_options.lua
+-- checks that each is reached from the public API).
 -- @module csc.check
 local errors = require("csc.errors")
 local S = require("csc.schema")
@@ -83,10 +84,11 @@ function M.options(sig, spec)
   S.validate(sig.schema, spec, "", errs)
   local e = errs[1]
   if e then
-    if e.msg:sub(1, 13) == "unknown field" then
+    if e.unknown then   -- marked by the validator, not read from its words
       local k = e.path
-      M.fail_named(sig.fn, k, string.format("unknown field '%s'%s (fields: %s)", k, util.hint(k, sig.names),
-        table.concat(sig.names, ", ")))
+      errors.throw({ kind = "recipe", fn = sig.fn, field = k, named = true, fields = sig.names,
+        detail = string.format("unknown field '%s'%s (fields: %s)", k, util.hint(k, sig.names),
+          table.concat(sig.names, ", ")) })
     end
     M.fail(sig.fn, e.path, e.msg)
   end

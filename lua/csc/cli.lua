@@ -528,15 +528,21 @@ end
 
 --- Entry point called by host/main.c.  Returns the exit code.
 function M.main(argv)
+  local handled = false
   local ok, res = xpcall(main, function(e)
+    handled = true
     if errors.is(e) then return e end
+    -- an error C raised with its kind (a reader out of memory under
+    -- `describe`, say) keeps that kind; anything else is a bug
+    if type(e) == "string" and errors.untag(e) then return errors.from_host(e) end
     return errors.wrap(debug.traceback(tostring(e), 2), "internal")
   end, argv)
   if package.loaded["csc.runner"] then pcall(package.loaded["csc.runner"].unlock_all) end
   if ok then return res end
   if not errors.is(res) then
-    -- Lua raises out-of-memory without calling the message handler
-    if res == "not enough memory" then
+    -- Lua raises its own out-of-memory (LUA_ERRMEM) without calling the
+    -- message handler: that, not the message's words, tells it apart
+    if not handled then
       res = errors.wrap("out of memory: the run needed more Lua memory than its cap; "
         .. "raise the cap with --memory MB (default 4096) or reduce the data the recipe keeps", "analysis")
     else

@@ -98,11 +98,12 @@ end
 -- one figure out/index.md shows; detail = true keeps it out of the report's
 -- results list (it is still in results.json, usually shown in a table); count = true
 -- marks a count of children (disclosure control).
-function Ctx:estimate(e)
+function Ctx:estimate(spec)
+  local e = spec
+  if type(e) == "table" then check.options(ESTIMATE, e) end   -- a misspelt field first
   if type(e) ~= "table" or type(e.label) ~= "string" then
     error("ctx:estimate{label = \"...\", value = ...}: label must be a string", 2)
   end
-  check.options(ESTIMATE, e)
   if self.estimate_index[e.label] then
     error(string.format("ctx:estimate: the label %q is used twice; labels must be unique", e.label), 2)
   end

@@ -7,6 +7,12 @@
 -- the option or recipe field it is about ("vcov", "comparators[2]"), `detail`
 -- what is wrong with that field, and `msg` the whole message the command line
 -- prints.  The exit code comes from the kind, never from the message's words.
+-- Optional: `reason`, a word a caller may test ("collinear", "memory"),
+-- `column`, the data column it is about, and `columns`, several of them
+-- (the aliased columns of a model; `aliases`, what each repeats: {column,
+-- terms, coef}, and `relations`, the same as text), `fields`, the fields a
+-- function knows when it refuses an unknown one, so callers act on an error without
+-- reading its message.
 -- Errors raised in C carry their kind as a tag (`M.from_host`, host/lhelp.h).
 -- Anything else that reaches the top is an internal error (exit 1).
 -- @module csc.errors
@@ -56,7 +62,8 @@ function M.throw(t)
   if t.field ~= nil and not t.named then msg = t.field .. ": " .. msg end
   if t.fn ~= nil then msg = t.fn .. ": " .. msg end
   error(setmetatable({ kind = kind, fn = t.fn, field = t.field, detail = t.detail, msg = msg,
-    named = t.named, reason = t.reason, csc_error = true }, Err), 0)
+    named = t.named, reason = t.reason, column = t.column, columns = t.columns, aliases = t.aliases, relations = t.relations,
+    fields = t.fields, csc_error = true }, Err), 0)
 end
 
 --- The same error with its message prefixed (a recipe line, say); the kind,
@@ -76,15 +83,17 @@ end
 -- tag at the start: "\31analysis\31message", "\31analysis:negative_variance\31...".
 
 --- The kind tagged on a message (nil when untagged), the message without
--- the tag (and without a Lua position in front of it), and the reason.
+-- the tag (and without a Lua position in front of it), the reason, and the
+-- column the error is about ("\31analysis:collinear:x2\31...", lh_error_col).
 ---@param msg string
 ---@return string? kind
 ---@return string message
 ---@return string? reason
+---@return string? column
 function M.untag(msg)
-  local pos, kind, reason, rest = msg:match("^([^\n]-)\31(%a+):?([%w_]*)\31(.*)$")
+  local pos, kind, reason, col, rest = msg:match("^([^\n]-)\31(%a+):?([%w_]*):?([^\31]*)\31(.*)$")
   if kind and M.codes[kind] and (pos == "" or pos:match("%.lua:%d+: $")) then
-    return kind, rest, reason ~= "" and reason or nil
+    return kind, rest, reason ~= "" and reason or nil, col ~= "" and col or nil
   end
   return nil, msg
 end
@@ -98,10 +107,10 @@ end
 ---@return csc.Error
 function M.from_host(e, fn, default)
   if M.is(e) then return e end
-  local kind, msg, reason = M.untag(tostring(e))
+  local kind, msg, reason, column = M.untag(tostring(e))
   if not kind then msg = msg:gsub("^[^\n]-%.lua:%d+: ", "") end
   return setmetatable({ kind = kind or default or "analysis", fn = fn, detail = msg, msg = msg,
-    reason = reason, csc_error = true }, Err)
+    reason = reason, column = column, csc_error = true }, Err)
 end
 
 --- Exit code for a caught error: its kind's, or 1 (internal).

@@ -674,7 +674,8 @@ local function mutate_expr(ctx, g, name, src)
   local ok, r = pcall(g.mutate, g, name, src.expr)
   if ok then return r end
   local msg = type(r) == "table" and (r.detail or r.msg) or tostring(r)
-  msg = msg:gsub("^in expression .-: ", "")
+  local _, untagged = require("csc.errors").untag(msg)   -- without C's kind tag
+  msg = untagged:gsub("^in expression .-: ", "")
   local col, rest = msg:match("^at column (%d+): (.*)$")
   if col then fail_at(ctx, src.at + tonumber(col) - 1, rest) end
   fail_at(ctx, src.pos, msg)

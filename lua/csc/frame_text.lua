@@ -96,7 +96,12 @@ function M.read_view(path, o, errors, sys)
   end
   local ok, f, msg, left_out = pcall(require("csc.read").read, path, { types = types, origin = "with --type",
     sheet = o.sheet, header_row = o.header_row, format = o.survey and "survey" or nil })
-  if not ok then errors.raise("usage", tostring(f)) end
+  if not ok then
+    -- a mistake in the options (a --type C refuses) is the command line's;
+    -- anything else keeps the kind C gave it (out of memory: analysis, 4)
+    local e = errors.from_host(f)
+    errors.raise(e.kind == "recipe" and "usage" or e.kind, e.msg)
+  end
   if not f then errors.raise("data", msg) end
   if left_out then sys.stderr("csceval: warning: " .. left_out .. "\n") end
   local label = path

@@ -238,6 +238,106 @@ local function shape(r, level)
   return setmetatable(r, Model)
 end
 
+-- ===== Aliased columns =====
+-- The engine refuses a design whose QR finds a column that is a linear
+-- combination of the columns before it (reason "collinear", that column).
+-- R's lm() would go on and give every such column an NA coefficient, and
+-- alias() would say what each repeats.  Here the fit stops, and the error
+-- names them all: over the rows the fit used, each column of x in turn is
+-- fitted with the ones kept so far, by the same engine and rank test; a
+-- column it refuses is aliased, and its combination of the kept columns
+-- (and the intercept) is that least-squares fit, which is exact.
+
+-- Above this many cells (rows x columns of x) the errors name only the
+-- first aliased column: the explanation costs one fit per column.
+local ALIAS_CELLS = 5e7
+
+local function bq(name) return "`" .. name:gsub("`", "``") .. "`" end
+
+local function coef_text(v)
+  local t = string.format("%.6g", v)
+  return t == "1" and "" or (t == "-1" and "-" or t .. "*")
+end
+
+-- "b = 2*a" from the fit of column c on the kept columns.
+local function combination(c, r)
+  local big = 0
+  for _, v in ipairs(r.coef) do big = math.max(big, math.abs(v)) end
+  local parts = {}
+  for j, v in ipairs(r.coef) do
+    if math.abs(v) > 1e-9 * big then
+      local term = r.terms[j]
+      local piece = term == "(Intercept)" and string.format("%.6g", v) or (coef_text(v) .. term)
+      if #parts > 0 then
+        piece = piece:sub(1, 1) == "-" and ("- " .. piece:sub(2)) or ("+ " .. piece)
+      end
+      parts[#parts + 1] = piece
+    end
+  end
+  return c .. " = " .. (#parts > 0 and table.concat(parts, " ") or "0")
+end
+
+-- The structured error for a fit the engine refused as collinear (e, from
+-- check.call), naming every aliased column of x; e itself when they cannot
+-- be worked out (a formula's own columns, a design too large).
+local function aliased_error(fn, spec, x, e)
+  local cols = { spec.y }
+  for _, c in ipairs(x) do cols[#cols + 1] = c end
+  for _, k in ipairs({ "weights", "cluster", "offset" }) do
+    if type(spec[k]) == "string" then cols[#cols + 1] = spec[k] end
+  end
+  local cond = {}
+  for i, c in ipairs(cols) do
+    if type(c) ~= "string" or not spec.data:has(c) then return e end
+    cond[i] = "not is_missing(" .. bq(c) .. ")"
+  end
+  local ok, used = pcall(spec.data.filter, spec.data, table.concat(cond, " and "))
+  if not ok or used:nrow() * (#x + 1) > ALIAS_CELLS then return e end
+  -- the same rows and weights as the fit (weights leave an exact alias as it is,
+  -- but decide which rows count, and scale the rank test)
+  local opts = { intercept = spec.intercept ~= false, tol = spec.tol, weights = spec.weights }
+  local kept, found, combos, aliases = {}, {}, {}, {}
+  for _, c in ipairs(x) do
+    local try = { table.unpack(kept) }
+    try[#try + 1] = c
+    local fit_ok, err = pcall(check.call, "model." .. fn, hmodel.ols, used, spec.y, try, opts)
+    if fit_ok then
+      kept[#kept + 1] = c
+    elseif type(err) == "table" and err.reason == "collinear" and err.column == c then
+      found[#found + 1] = c
+      local aux_ok, r = pcall(hmodel.ols, used, c, kept, opts)
+      combos[#combos + 1] = aux_ok and combination(c, r) or (c .. " is all zero")
+      aliases[#aliases + 1] = { column = c, terms = aux_ok and r.terms or {}, coef = aux_ok and r.coef or {} }
+    else
+      return e
+    end
+  end
+  if #found == 0 then return e end
+  local names = {}
+  for i, c in ipairs(found) do names[i] = "'" .. c .. "'" end
+  local list = #names == 1 and names[1] or (table.concat(names, ", ", 1, #names - 1) .. " and " .. names[#names])
+  local detail = string.format("%s %s aliased (collinear): %s a linear combination of the columns before it%s "
+    .. "in the %d rows used: %s. %s cannot be estimated (R's lm() and glm() would give %s NA). "
+    .. "Drop %s from x, or drop instead a column %s repeats", list, #found == 1 and "is" or "are",
+    #found == 1 and "it is" or "each is", opts.intercept and " (and the intercept)" or "", used:nrow(),
+    table.concat(combos, "; "),
+    #found == 1 and "Its coefficient" or "Their coefficients", #found == 1 and "it" or "them", #found == 1 and "it" or "them",
+    #found == 1 and "it" or "each")
+  return { kind = "analysis", fn = "model." .. fn, field = "x", detail = detail, reason = "collinear",
+    column = found[1], columns = found, aliases = aliases, relations = combos }
+end
+
+-- check.call of the engine's fit; a collinear design is explained (above).
+local function fit_call(fn, f, spec, x, opts)
+  local ok, r = pcall(check.call, "model." .. fn, f, spec.data, spec.y, x, opts)
+  if ok then return r end
+  if type(r) == "table" and r.reason == "collinear" and r.column then
+    local e = aliased_error(fn, spec, x, r)
+    if e ~= r then require("csc.errors").throw(e) end
+  end
+  error(r, 0)
+end
+
 local function host_opts(spec)
   return {
     weights = spec.weights, cluster = spec.cluster, offset = spec.offset, lag = spec.lag,
@@ -267,7 +367,7 @@ function M.ols(spec)
   if (spec.vcov == "HAC" or spec.vcov == "newey") and spec.lag == nil then
     failn("ols", nil, "vcov = \"HAC\" needs field 'lag' (an integer)")
   end
-  local r = check.call("model.ols", hmodel.ols, spec.data, spec.y, x, host_opts(spec))
+  local r = fit_call("ols", hmodel.ols, spec, x, host_opts(spec))
   fit_spec[r] = { data = spec.data, y = spec.y, x = x, intercept = spec.intercept,
     time = spec.time, weights = spec.weights }
   return with_formula(shape(r, spec.level or 0.95), mm)
@@ -332,7 +432,7 @@ function M.glm(spec)
         .. "covariance; vcov = %q already allows for overdispersion: use one or the other", spec.vcov))
     end
   end
-  local r = check.call("model.glm", hmodel.glm, spec.data, spec.y, x, host_opts(spec))
+  local r = fit_call("glm", hmodel.glm, spec, x, host_opts(spec))
   r.dispersion = 1
   if disp == "pearson" then quasi(r, spec.level or 0.95) end
   return with_formula(shape(r, spec.level or 0.95), mm)
@@ -381,8 +481,23 @@ end
 -- @treturn table estimate, std_error, statistic, df, p_value, conf_low, conf_high
 -- @usage fit:lincom{treat = 1, ["treat:post"] = 1}
 function Model:lincom(spec)
-  local w = {}
-  for t, v in pairs(spec) do if t ~= "value" and t ~= "level" then w[t] = v end end
+  if type(spec) ~= "table" then
+    check.fail_named("lincom", nil, string.format("expected a table {term = weight, ...}, got %s", type(spec)))
+  end
+  -- the keys are the model's terms and the options value and level: a key
+  -- that is neither is a misspelling of one of them
+  local w, known = {}, { value = true, level = true }
+  for _, t in ipairs(self.terms) do known[t] = true end
+  for t, v in pairs(spec) do
+    if type(t) == "string" and not known[t] then
+      local fields = { "value", "level" }
+      for _, term in ipairs(self.terms) do fields[#fields + 1] = term end
+      require("csc.errors").throw({ kind = "recipe", fn = "lincom", field = t, named = true, fields = fields,
+        detail = string.format("unknown field '%s'%s: neither a term of the model (terms: %s) nor an option "
+          .. "(value, level)", t, util.hint(t, fields), table.concat(self.terms, ", ")) })
+    end
+    if t ~= "value" and t ~= "level" then w[t] = v end
+  end
   local c = weights_of(self, "lincom", w)
   local r = check.call("lincom", hmodel.lincom, self, c, spec.value or 0, spec.level or self.level or 0.95)
   r.std_error, r.se = r.se, nil

@@ -63,10 +63,13 @@ end
 --- Call f(...) turning failures into analysis errors that point at the recipe.
 function M.call(r, f, ...)
   deadline.set(r.timeout or 3600, r.tick)
-  local res = table.pack(xpcall(f, locator(r.path), ...))
+  local locate, handled = locator(r.path), false
+  local res = table.pack(xpcall(f, function(e) handled = true; return locate(e) end, ...))
   deadline.set(nil)
   if not res[1] then
-    if res[2] == "not enough memory" then   -- raised without the message handler
+    -- Lua raises its own out-of-memory (LUA_ERRMEM) without calling the
+    -- message handler: that, not the message's words, tells it apart
+    if not handled then
       errors.raise("analysis", r.path .. ": out of memory: the recipe needed more Lua memory than its cap; "
         .. "raise the cap with --memory MB (default 4096) or keep less data in Lua tables")
     end

@@ -71,7 +71,8 @@ local function join(path, key)
   return path .. "." .. key
 end
 
---- Validate v against schema s.  Appends {path=, msg=} to errs.
+--- Validate v against schema s.  Appends {path=, msg=} to errs (with
+-- unknown = true for a field the record does not declare).
 -- `columns` collects {path=, input=, column=} for the later column check.
 function S.validate(s, v, path, errs, ctx)
   ctx = ctx or { columns = {}, root = v }
@@ -139,7 +140,7 @@ function S.validate(s, v, path, errs, ctx)
     if not s.open then
       for _, key in ipairs(util.sorted_keys(v)) do
         if s.fields[key] == nil then
-          errs[#errs + 1] = { path = join(path, tostring(key)),
+          errs[#errs + 1] = { path = join(path, tostring(key)), unknown = true,
             msg = "unknown field" .. (type(key) == "string" and util.hint(key, known) or "") }
         end
       end

@@ -276,18 +276,67 @@ static void test_infers_bool_only_from_true_false_words(void **state) {
   frame_free(f);
 }
 
-static void test_infers_int64_up_to_its_limits_then_float64(void **state) {
+static void test_infers_int64_up_to_its_limits_then_text(void **state) {
   (void)state;
-  struct frame *f = rd("a,b,c\n9223372036854775807,9223372036854775808,-9223372036854775808\n"
-                       "+5,1,007\n");
+  struct csvtab_error e;
+  const char *csv = "a,b,c\n9223372036854775807,9223372036854775808,-9223372036854775808\n"
+                    "+5,1,007\n";
+  struct frame *f = csvtab_read_mem(csv, strlen(csv), "t.csv", NULL, &e);
+  assert_non_null(f);
   assert_int_equal(col(f, "a")->type, FRAME_I64);
   assert_true(col(f, "a")->v.i64[0] == INT64_MAX);
   assert_int_equal(col(f, "a")->v.i64[1], 5);
-  assert_int_equal(col(f, "b")->type, FRAME_F64);   /* 2^63 does not fit */
-  assert_true(col(f, "b")->v.f64[0] == 9223372036854775808.0);
+  /* 2^63 does not fit: an identifier would lose digits as a float64, so
+   * the column is text, every digit kept, as data.table::fread reads it */
+  assert_int_equal(col(f, "b")->type, FRAME_CAT);
+  assert_cat(col(f, "b"), 0, "9223372036854775808");
+  assert_cat(col(f, "b"), 1, "1");
   assert_int_equal(col(f, "c")->type, FRAME_I64);
   assert_true(col(f, "c")->v.i64[0] == INT64_MIN);
   assert_int_equal(col(f, "c")->v.i64[1], 7);
+  assert_string_equal(e.warning, "column \"b\" holds whole numbers beyond the range of int64 "
+                      "(\"9223372036854775808\"): it is read as text, so no digit is lost (as "
+                      "data.table::fread does); give it type float64 to read approximate numbers instead");
+  frame_free(f);
+  /* the same whether the big value comes first, last, after decimals or
+   * below the int64 range; every column named; no warning without one */
+  csv = "id,x,d,n\n1,1.5,2,1\n12345678901234567890123,2,2.5,2\n7,3,99999999999999999999,-9223372036854775809\n";
+  f = csvtab_read_mem(csv, strlen(csv), "t.csv", NULL, &e);
+  assert_non_null(f);
+  assert_int_equal(col(f, "id")->type, FRAME_CAT);
+  assert_cat(col(f, "id"), 1, "12345678901234567890123");
+  assert_int_equal(col(f, "x")->type, FRAME_F64);
+  assert_int_equal(col(f, "d")->type, FRAME_CAT);
+  assert_cat(col(f, "d"), 1, "2.5");
+  assert_cat(col(f, "d"), 2, "99999999999999999999");
+  assert_int_equal(col(f, "n")->type, FRAME_CAT);
+  assert_cat(col(f, "n"), 2, "-9223372036854775809");
+  assert_non_null(strstr(e.warning, "column \"id\" holds whole numbers beyond the range of int64 "
+                         "(\"12345678901234567890123\")"));
+  assert_non_null(strstr(e.warning, "; so is column \"d\"; so is column \"n\""));
+  frame_free(f);
+  f = csvtab_read_mem("a,b\nx,1.5\ny,2\n", 14, "t.csv", NULL, &e);
+  assert_non_null(f);
+  assert_string_equal(e.warning, "");
+  frame_free(f);
+}
+
+static struct csvtab_opts one_override(const char **name, const enum frame_type *t);
+
+/* A column given float64 still takes whole numbers beyond int64, as the
+ * nearest double, with no warning; int64 refuses them, naming float64. */
+static void test_forced_float64_reads_whole_numbers_beyond_int64(void **state) {
+  (void)state;
+  const char *nm[] = {"n"};
+  enum frame_type tf[] = {FRAME_F64};
+  struct csvtab_opts o = one_override(nm, tf);
+  struct csvtab_error e;
+  const char *csv = "n\n1\n9223372036854775808\n1e3\n";
+  struct frame *f = csvtab_read_mem(csv, strlen(csv), "t.csv", &o, &e);
+  assert_non_null(f);
+  assert_int_equal(col(f, "n")->type, FRAME_F64);
+  assert_true(col(f, "n")->v.f64[1] == 9223372036854775808.0);
+  assert_string_equal(e.warning, "");
   frame_free(f);
 }
 
@@ -447,7 +496,8 @@ static void test_float_parsing_matches_strtod_bit_for_bit(void **state) {
       v[k++] = (char)('0' + (s >> 40) % 10);
     }
     if ((r >> 10) % 3 == 0) k += (size_t)snprintf(v + k, sizeof v - k, "e%d", (int)((r >> 12) % 700) - 350);
-    else if (dot == 0) v[k++] = '.', v[k++] = '5';   /* keep it non-integer */
+    else if (dot == 0 || dot == nd) v[k++] = '.', v[k++] = '5';   /* keep it non-integer (a whole
+                                                                        number beyond int64 is text) */
     v[k] = '\0';
     if (isinf(strtod(v, NULL))) { i--; continue; }   /* beyond float64: an error (below) */
     vals[i] = strdup(v);
@@ -898,7 +948,8 @@ int main(void) {
     cmocka_unit_test(test_other_delimiter),
     cmocka_unit_test(test_reads_a_file_from_disk),
     cmocka_unit_test(test_infers_bool_only_from_true_false_words),
-    cmocka_unit_test(test_infers_int64_up_to_its_limits_then_float64),
+    cmocka_unit_test(test_infers_int64_up_to_its_limits_then_text),
+    cmocka_unit_test(test_forced_float64_reads_whole_numbers_beyond_int64),
     cmocka_unit_test(test_infers_float64_with_signs_decimals_and_exponents),
     cmocka_unit_test(test_thousands_separators_and_inf_nan_words_are_text),
     cmocka_unit_test(test_infers_iso_and_uk_dates),

@@ -1,5 +1,6 @@
 -- Running out of memory is one rule (docs/cli.md's exit codes; docs/host.md,
--- "Errors"): an analysis error, exit 4, whichever layer runs out.
+-- "Errors"): an analysis error, exit 4, whichever layer runs out, reading
+-- an input included.
 --   * C memory: a binding whose malloc fails raises through lh_nomem
 --     (bind/lhelp.h).  Here f:uncount("n") asks for 100 million rows (800 MB
 --     of row indices) under `ulimit -v` of 500 MB, so the allocation fails.
@@ -62,6 +63,40 @@ else
     H.eq(code, 4)
     H.ok(err:find('uncount: column "n": not enough memory', 1, true), "the message names the call:\n" .. err)
     H.ok(not err:find("internal error", 1, true), "not reported as a bug:\n" .. err)
+  end)
+end
+
+-- A reader that runs out of memory (docs/data.md, "Speed and memory"): a
+-- 3 GB file (sparse: no disk is used) is within --max-input, but under a
+-- 1 GB address-space limit the loader cannot hold it.  Nothing is wrong
+-- with the file, so it is exit 4 naming the file, not 3 (a data error), for
+-- a recipe's input and for describe alike.
+if asan then
+  H.skip("a reader out of memory", "the executable is a sanitizer build (ulimit -v would stop it starting)")
+else
+  H.case("a reader out of memory: exit 4 naming the file, not 3 (data)", function()
+    local fh = assert(io.open(tmp .. "/big.csv", "wb"))
+    fh:write("n\n")
+    fh:seek("set", 3 * 1024 * 1024 * 1024 - 1)
+    fh:write("\n")
+    fh:close()
+    write("big.lua", [[
+return {
+  title = "t", question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = "big.csv" } },
+  design = { type = "custom", analyse = function(ctx)
+    ctx:estimate{ label = "rows", value = ctx.data.d:nrow() }
+  end },
+}
+]])
+    for _, args in ipairs({ "run big.lua --out out --quiet", "describe big.csv" }) do
+      local code, err = run("ulimit -v 1000000;", args)
+      H.eq({ args, code }, { args, 4 })
+      H.ok(err:find("big.csv: out of memory reading the file", 1, true), args .. ":\n" .. err)
+      H.ok(not err:find("\x1F", 1, true) and not err:find("\\x1F", 1, true), "no kind tag shown:\n" .. err)
+    end
+    os.remove(tmp .. "/big.csv")
   end)
 end
 

@@ -183,7 +183,7 @@ end
 
 --- The host panel for a transform and set of period covariates, cached.
 -- @local
-function Panel:host(opts)
+function Panel:_host(opts)
   local key = string.format("%s|%s|%s", opts.transform or "", opts.scale or "",
     table.concat(opts.xnames or {}, ","))
   local h = self.cache[key]
@@ -234,7 +234,7 @@ local CITS_FIELDS = C.declare("cits", CITS_LIST)
 
 -- Everything about a comparative fit that does not depend on which unit is
 -- treated: the host panel, sample, interruptions and options.
-function Panel:prepare_cits(spec, fn)
+function Panel:_prepare_cits(spec, fn)
   fn = fn or "cits"
   local axis, times = self.axis, self.times
   local use, dropped = C.sample_mask(fn, axis, times, spec)
@@ -252,7 +252,7 @@ function Panel:prepare_cits(spec, fn)
   if type(level) ~= "number" or level <= 0 or level >= 1 then C.failn(fn, "level", "level must be in (0, 1)") end
   local scale = spec.scale or 100
   if spec.logit and (type(scale) ~= "number" or scale <= 0) then C.failn(fn, "scale", "scale must be a positive number") end
-  local host = self:host{ X = #X > 0 and X or nil, xnames = xnames,
+  local host = self:_host{ X = #X > 0 and X or nil, xnames = xnames,
     transform = spec.logit and "logit" or nil, scale = spec.logit and scale or nil }
   return { host = host, use = use, dropped = dropped, brks = brks, xnames = xnames,
     combine = combine, lag = lag, inference = inference, hac = hac, level = level,
@@ -268,7 +268,7 @@ local function host_breaks(brks)
 end
 
 -- One host fit.  comps are unit positions.
-function Panel:fit_host(cfg, u, comps, opts)
+function Panel:_fit_host(cfg, u, comps, opts)
   opts = opts or {}
   return cfg.host:fit{ treated = u, comparators = comps, single = comps == nil,
     combine = cfg.combine, breaks = host_breaks(cfg.brks),
@@ -321,8 +321,8 @@ function Panel:cits(spec)
   C.options("cits", spec)
   local tu = self:unit(spec.treated, "cits", "treated")
   local comps = comparator_positions(self, "cits", spec.comparators, tu)
-  local cfg = self:prepare_cits(spec, "cits")
-  return self:cits_run(cfg, tu, comps, spec)
+  local cfg = self:_prepare_cits(spec, "cits")
+  return self:_cits_run(cfg, tu, comps, spec)
 end
 
 -- Observed times of unit u in the sample.
@@ -356,10 +356,10 @@ function Panel:match(spec) return require("csc.its.selection").match(self, spec)
 --- Placebo-in-space (csc.its.placebo; fields in docs/its.md).
 function Panel:placebo(spec) return require("csc.its.placebo").placebo(self, spec) end
 
-function Panel:cits_run(cfg, tu, comps, spec)
+function Panel:_cits_run(cfg, tu, comps, spec)
   local fn = cfg.fn
   local notes = C.check_segments(fn, cfg.brks, observed_times(self, cfg, tu))
-  local ok, r = pcall(self.fit_host, self, cfg, tu, comps)
+  local ok, r = pcall(self._fit_host, self, cfg, tu, comps)
   if not ok then
     local e = errors.from_host(r)
     C.failn(fn, e.field, (e.detail:gsub("^its fit: ", "")), e.kind)

@@ -39,7 +39,7 @@ function M.placebo(self, spec)
   local stat = choice("placebo", "statistic", spec.statistic, { "estimate", "t" }, "estimate")
   local same
   if rule == "same" then same = comparator_positions(self, "placebo", spec.comparators, tu) end
-  local cfg = self:prepare_cits(spec, "placebo")
+  local cfg = self:_prepare_cits(spec, "placebo")
   check_segments("placebo", cfg.brks, observed_times(self, cfg, tu))
   local p_at
   if spec.effect_at ~= nil then
@@ -65,7 +65,7 @@ function M.placebo(self, spec)
     if #comps == 0 then
       row.note = "no comparators left"
     else
-      local ok, r = pcall(self.fit_host, self, cfg, u, comps, { lines = false, at = p_at, detail = false })
+      local ok, r = pcall(self._fit_host, self, cfg, u, comps, { lines = false, at = p_at, detail = false })
       local gaps = self:missing_words(self:missing(u, cfg.use))
       if not ok then
         -- A unit with gaps in its series usually fails for that reason

@@ -177,7 +177,7 @@ function M.match(self, spec)
       return nil, string.format("%d pre-intervention value%s; at least 3 are needed%s", npre,
         npre == 1 and "" or "s", gaps and ("; missing data: " .. gaps) or "")
     end
-    local h = P:host{}
+    local h = P:_host{}
     local ok, r = pcall(h.fit, h, { treated = tu, comparators = { u }, breaks = {}, use = use,
       lag = lag, hac = hac, dist = inference, lines = false, detail = false })
     if not ok then return nil, (util.plain_error(r):gsub("^its fit: ", "")) end

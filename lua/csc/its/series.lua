@@ -7,6 +7,7 @@ local model = require("csc.model")
 local util = require("csc.util")
 local C = require("csc.its.core")
 local formula = require("csc.formula")
+local errors = require("csc.errors")
 
 local M = {}
 local NA = hframe.NA
@@ -266,15 +267,40 @@ function M.segmented(spec)
   -- (so a design points at the recipe's line), other errors as they come.
   local is_cov = {}
   for _, c in ipairs(cov_names) do is_cov[c] = true end
+  -- A design column's name in words: "_def2015" is the definition change at 2015.
+  local function term_words(name)
+    local sfx = name:match("^_x_t(.+)$")
+    if sfx then return "the slope change at " .. sfx end
+    sfx = name:match("^_x(.+)$")
+    if sfx then return "the level change at " .. sfx end
+    sfx = name:match("^_def(.+)$")
+    if sfx then return "the definition change at " .. sfx end
+    if name == "_t" then return "the time trend" end
+    return name
+  end
   local function covariate_fit(run)
     local ok, r = pcall(run)
     if ok then return r end
-    local msg = type(r) == "table" and r.msg or tostring(r)
-    local col = msg:match("column '([^']+)' is a linear combination of earlier columns")
-    if col and is_cov[col] then
+    -- the aliased columns as the error gives them (csc.model), not from its words
+    local col
+    for _, c in ipairs(type(r) == "table" and r.reason == "collinear" and r.columns or {}) do
+      if is_cov[c] then col = col or c end
+    end
+    if col then
       C.fail("segmented", "covariates", string.format("covariate %s is collinear with the design's columns (the "
         .. "intercept, time, step and ramp terms and any other covariate) over the %d periods fitted, up to "
         .. "rounding: a constant, or a combination of them; drop it", col, #used), "analysis")
+    end
+    if type(r) == "table" and r.reason == "collinear" and r.columns then
+      -- the design's own columns (steps, ramps, definition changes): not a
+      -- field of the caller's, so no field; what each repeats, in words
+      local rel = {}
+      for i, t in ipairs(r.relations or r.columns) do rel[i] = t:gsub("_[%w_]+", term_words) end
+      errors.throw({ kind = "analysis", fn = "its.segmented", reason = "collinear", columns = r.columns,
+        detail = string.format("the design's columns are collinear over the %d periods fitted: %s. "
+          .. "Typically an interruption with no period after it in the sample, a slope change with a single "
+          .. "post period, or a definition change in the same period as an interruption; move or drop one "
+          .. "of them", #used, table.concat(rel, "; ")) })
     end
     error(r, 0)
   end
