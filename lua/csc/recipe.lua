@@ -338,11 +338,22 @@ function M.check_utf8(t, path, errs, seen)
   end
 end
 
+--- The message for a name that is not among the recipe's inputs (`inputs`:
+-- a table keyed by input name, the recipe's inputs or the loaded frames):
+-- the nearest name, and every name there is.
+function M.not_an_input(name, inputs)
+  local names = {}
+  for k in pairs(inputs or {}) do if type(k) == "string" then names[#names + 1] = k end end
+  table.sort(names)
+  return string.format("%q is not among the inputs%s; the recipe's inputs are %s (the names under inputs = { ... })",
+    tostring(name), util.hint(tostring(name), names), #names > 0 and table.concat(names, ", ") or "none")
+end
+
 --- Check every column the recipe names against the loaded inputs.
 -- @tparam table r loaded and validated recipe
 -- @tparam table data input name -> frame
 function M.check_columns(r, data, prepared)
-  local errs = {}
+  local errs, reported = {}, {}
   for _, c in ipairs(r.columns or {}) do
     local input = c.s.input
     if type(input) == "function" then input = input(r.spec, c.parent)
@@ -362,7 +373,18 @@ function M.check_columns(r, data, prepared)
           table.concat(prepared:names(), ", ")) }
       end
     elseif input and not f then
-      errs[#errs + 1] = { path = c.path, msg = string.format("refers to data %q, which is not among the inputs", tostring(input)) }
+      -- reported once, at the field that names the input when there is one
+      local declared = type(r.spec.inputs) == "table" and r.spec.inputs[input] ~= nil
+      local at = c.path
+      if type(c.s.input) == "string" and not declared then
+        at = (c.parent and c.parent[c.s.input] ~= nil) and c.path:gsub("[^.]+$", c.s.input) or ("design." .. c.s.input)
+      end
+      if not reported[at] then
+        reported[at] = true
+        errs[#errs + 1] = { path = at, msg = declared
+          and string.format("refers to data %q, which is not among the inputs", tostring(input))
+          or M.not_an_input(input, r.spec.inputs) }
+      end
     elseif f and not f:has(c.column) then
       errs[#errs + 1] = { path = c.path, msg = string.format("no column %q in data %q%s",
         c.column, input, util.hint(c.column, f:names())) }

@@ -62,25 +62,29 @@ local function line_of(src, pos)
   return n
 end
 
--- Each: name, edit(src, from) -> new source, position of the edit (nil when
--- the recipe has nothing to edit), then what stderr must contain (given the
--- matched text).
+-- Each: name, the patterns to look for (the first found is edited), the
+-- edit (given the captures), then what stderr must contain.
 local mistakes = {
-  { "a misspelt field", "\n(%s+)outcomes = {", function(ws) return "\n" .. ws .. "outcomse = {" end,
-    function() return { "design.outcomse", 'did you mean "outcomes"' } end },
-  { "a wrong input name", 'data = "referrals"', function() return 'data = "referals"' end,
-    function() return { "design.data", '"referals" is not among the inputs', 'did you mean "referrals"',
-      "referrals" } end },
-  { "a column the data lacks", 'column = "([%w_]+)"', function(c) return 'column = "' .. c .. 'x"' end,
-    function(c) return { ".column", 'no column "' .. c .. 'x"', 'did you mean "' .. c .. '"' } end },
-  { "a typo in an expression", "(filter = '[^']-) == ", function(pre) return pre .. " = " end,
+  { "a misspelt field", { "\n(%s+)(outcomes) = {", "\n(%s+)(measures) = {" },
+    function(ws, f) return "\n" .. ws .. f:sub(1, -3) .. f:sub(-1) .. f:sub(-2, -2) .. " = {" end,
+    function(_, f) return { "design." .. f:sub(1, -3) .. f:sub(-1) .. f:sub(-2, -2), 'unknown field (did you mean "' .. f .. '"?)' } end },
+  { "a wrong input name", { '(data) = "referrals"', '(input) = "referrals"' },
+    function(f) return f .. ' = "referals"' end,
+    function(f) return { "." .. f .. ': "referals" is not among the inputs (did you mean "referrals"?)',
+      "the recipe's inputs are neighbours, population, referrals" } end },
+  { "a column the data lacks", { '(column) = "([%w_]+)"', '(numerator) = "([%w_]+)"' },
+    function(f, c) return f .. ' = "' .. c .. 'x"' end,
+    function(f, c) return { "." .. f .. ": ", 'no column "' .. c .. 'x"', 'did you mean "' .. c .. '"' } end },
+  { "a typo in an expression", { "(filter = '[^']-) == " }, function(pre) return pre .. " = " end,
     function() return { "design.steps[", 'use "==" to compare' } end },
-  { "a number in quotes", "([%a_]+ = )(%d+)([,%s])", function(pre, n, post)
+  { "a number in quotes", { "(per = )(%d+)([,%s])", "(digits = )(%d+)([,%s])", "(ratio = )(%d+)([,%s])" }, function(pre, n, post)
       return pre .. '"' .. n .. '"' .. post end,
     function(_, n) return { "expected a", 'got string "' .. n .. '": write ' .. n .. ", without quotes" } end },
 }
+-- what a design's starting recipe has nothing to make the mistake with
+local absent = { benchmark = { [4] = true }, ipw = { [5] = true } }
 
-for _, design in ipairs({ "its", "cits", "did", "matching", "ipw" }) do
+for _, design in ipairs({ "benchmark", "its", "cits", "did", "matching", "ipw" }) do
   H.case("new " .. design .. ": five beginner mistakes name the file, line, field and what to write", function()
     local src = io.open(dir .. "/" .. design .. ".lua"):read("a")
     local from = src:find("\n  design = {", 1, true)
@@ -88,12 +92,13 @@ for _, design in ipairs({ "its", "cits", "did", "matching", "ipw" }) do
     local to = src:find("\n  },", from, true)   -- the design table's closing brace
     H.ok(to, "the design table closes")
     for k, m in ipairs(mistakes) do
-      local name, pat, edit, want = m[1], m[2], m[3], m[4]
-      local s, e, c1, c2, c3 = src:find(pat, from)
-      if s and s > to then s = nil end   -- past the design table
+      local name, pats, edit, want = m[1], m[2], m[3], m[4]
+      local s, e, caps
+      for _, pat in ipairs(pats) do
+        local r = { src:find(pat, from) }
+        if r[1] and r[1] < to then s, e, caps = r[1], r[2], { table.unpack(r, 3) }; break end
+      end
       if s then
-        local caps = { c1, c2, c3 }
-        if #caps == 0 then caps = { src:sub(s, e) } end
         local bad = src:sub(1, s - 1) .. edit(table.unpack(caps)) .. src:sub(e + 1)
         local line = line_of(src, s) + (src:sub(s, s) == "\n" and 1 or 0)
         local path = dir .. "/" .. design .. "_mistake" .. k .. ".lua"
@@ -105,7 +110,7 @@ for _, design in ipairs({ "its", "cits", "did", "matching", "ipw" }) do
         H.ok(select(2, err:gsub("\n%S", "")) == 0, name .. ": one message, not several: " .. err)
         for _, w in ipairs(want(table.unpack(caps))) do H.ok(err:find(w, 1, true), name .. ": wants " .. w .. " in: " .. err) end
       else
-        H.ok(k == 5 and design == "ipw", name .. ": nothing to edit in the " .. design .. " recipe")
+        H.ok(absent[design] and absent[design][k], name .. ": nothing to edit in the " .. design .. " recipe")
       end
     end
   end)

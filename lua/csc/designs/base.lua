@@ -64,16 +64,9 @@ end
 
 -- ===== The frame to analyse =====
 
---- The message for a name that is not among the recipe's inputs (`inputs`:
--- a table keyed by input name, the recipe's inputs or the loaded frames):
--- the nearest name, and every name there is.
-function M.not_an_input(name, inputs)
-  local names = {}
-  for k in pairs(inputs or {}) do if type(k) == "string" then names[#names + 1] = k end end
-  table.sort(names)
-  return string.format("%q is not among the inputs%s; the recipe's inputs are %s (the names under inputs = { ... })",
-    tostring(name), util.hint(tostring(name), names), #names > 0 and table.concat(names, ", ") or "none")
-end
+--- The message for a name that is not among the recipe's inputs
+-- (csc.recipe.not_an_input).
+M.not_an_input = recipe.not_an_input
 
 --- The schema fields that say where a design's frame comes from: `data`
 -- (its doc is `data_doc`), `steps`, `prepare` and `where`.  Check them with
