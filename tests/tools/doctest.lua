@@ -9,6 +9,12 @@
 --                                commands printed (stdout and stderr), and the
 --                                paragraph that follows the comment quotes it
 --                                (several comments may stand above one paragraph).
+--   <!-- mistake FILE: FROM => TO | exit N | TEXT -->   FILE (written by a
+--                                lua file= block) with its first FROM replaced
+--                                by TO (\n a new line), given to csceval
+--                                check, must exit N
+--                                and print TEXT, which the paragraph or table
+--                                that follows the comment quotes.
 --   <!-- check FILE LABEL VALUE TOL -->   the estimate LABEL in FILE
 --                                (a results.json) must be VALUE within TOL,
 --                                and VALUE must be written in the paragraph
@@ -136,7 +142,7 @@ local function run_page(page, lines, shared)
   local runnable = false
   for _, l in ipairs(lines) do
     if l:match("^```sh%s+run") or l:match("^```lua%s.*file=") or l:match("^<!%-%- check ")
-      or l:match("^<!%-%- prints ") then runnable = true end
+      or l:match("^<!%-%- prints ") or l:match("^<!%-%- mistake ") then runnable = true end
   end
   if not runnable then return end
   if not shared then
@@ -195,6 +201,31 @@ local function run_page(page, lines, shared)
           bad(page, i, string.format("the paragraph after the comment does not quote %q", text))
         else
           pass = pass + 1
+        end
+      end
+      local mfile, from, to, mexit, mtext = l:match("^<!%-%- mistake (%S+): (.-) => (.-) | exit (%d+) | (.-) %-%->%s*$")
+      if mfile then
+        local src = slurp(fix(mfile))
+        local at = src and src:find(from, 1, true)
+        if not src then bad(page, i, mfile .. " was not written")
+        elseif not at then bad(page, i, string.format("%s has no %q to change", mfile, from))
+        else
+          local mpath = tmp .. "/mistake.lua"
+          local fh = assert(io.open(mpath, "w"))
+          fh:write(src:sub(1, at - 1), (to:gsub("\\n", "\n")), src:sub(at + #from))
+          fh:close()
+          local ok, _, code = os.execute("./csceval check " .. shq(mpath) .. " >" .. tmp .. "/out.txt 2>" .. tmp .. "/err.txt")
+          code = ok and 0 or code
+          local said = (slurp(tmp .. "/out.txt") or "") .. (slurp(tmp .. "/err.txt") or "")
+          if code ~= tonumber(mexit) then
+            bad(page, i, string.format("%s => %s: check exited %s, the page expects %s: %s", from, to, tostring(code), mexit, said))
+          elseif not said:find(mtext, 1, true) then
+            bad(page, i, string.format("%s => %s: check did not print %q; it printed: %s", from, to, mtext, said))
+          elseif not paragraph_after(lines, i):find(mtext, 1, true) then
+            bad(page, i, string.format("the paragraph or table after the comment does not quote %q", mtext))
+          else
+            pass = pass + 1
+          end
         end
       end
       local rfile, label, value, tol = l:match("^<!%-%- check (%S+) (%S+) (%S+) (%S+) %-%->")
