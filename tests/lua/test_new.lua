@@ -53,6 +53,20 @@ H.case("new: mistakes are usage errors; an existing file is not overwritten", fu
   H.ok(err:find("already exists", 1, true), err)
 end)
 
+H.case("new its --data FILE: the file's columns listed; check names the first column the file lacks", function()
+  local csv = dir .. "/mine.csv"
+  local fh = io.open(csv, "w"); fh:write("year,la,n\n2019,A,5\n"); fh:close()
+  local path = dir .. "/mine.lua"
+  local code, _, err = cli({ "new", "its", "--data", csv, "--out", path })
+  H.eq(code, 0)
+  local src = io.open(path):read("a")
+  H.ok(src:find("--   year ", 1, true) and src:find("its steps", 1, true), src:sub(1, 400))
+  local out
+  code, out, err = cli({ "check", path })
+  H.ok(code == 2, out .. err)
+  H.ok(err:find("design.steps[1].filter", 1, true) and err:find("the columns are year, la, n", 1, true), err)
+end)
+
 -- The five mistakes a beginner makes first, each made in every design's
 -- starting recipe: the message names the file, the line of the mistake, the
 -- field, and what to write, and check exits 2 (a recipe error).
