@@ -9,62 +9,11 @@
 -- the real Future4Me dataset is confidential.  With the real files:
 --   ./csceval run recipes/lincs_future4me.lua --data people=PATH --data offences=PATH
 
-local match = require("csc.match")
-
 local FOLLOW_UP = 365          -- reoffending: any offence 1 to 365 days after the (pseudo) start
 
 local TABLE1_WORDS = { mean_treated_before = "before weighting, treatment",
   mean_comparison_before = "before weighting, comparator", mean_treated_after = "after weighting, treatment",
   mean_comparison_after = "after weighting, comparator" }
-
--- The cohort: Future4Me young people and the historical comparators, each
--- with a (pseudo) start date: the treated group's average gap from first
--- recorded offence to the Future4Me start, in whole days, added to each
--- comparator's first recorded offence.  Age and offences before the start
--- (all, violent, drugs) and reoffending after it.
-local function cohort(data, ctx)
-  local offences, people = data.offences, data.people:mutate("f4m", 'if_else(group == "Future4Me", 1, 0)')
-  local n_other = people:filter('group ~= "Future4Me" and group ~= "comparator"'):nrow()
-  if n_other > 0 then
-    ctx:drop("people", n_other, "group is neither Future4Me nor comparator")
-    people = people:filter('group == "Future4Me" or group == "comparator"')
-  end
-  local first = match.first_event({ data = offences, id = "person_id", date = "offence_date", name = "first_offence" })
-  local d = people:join(first, "person_id", "left")
-  local no_offence = d:filter("is_missing(first_offence)"):nrow()
-  if no_offence > 0 then
-    ctx:drop("people", no_offence, "no recorded offence (no first offence to date a start from)")
-    d = d:filter("not is_missing(first_offence)")
-  end
-  local gaps = d:filter("f4m == 1"):mutate("gap", "days_between(first_offence, start_date)")
-    :aggregate(nil, { { "mean", "mean", "gap" }, { "median", "median", "gap" }, { "min", "min", "gap" },
-                      { "max", "max", "gap" }, { "n", "n", "gap" } })
-  local mean_gap = gaps:value(1, "mean")
-  local offset = math.floor(mean_gap + 0.5)
-  ctx:estimate({ label = "pseudo_start.offset_days", value = mean_gap, unit = "days", n = gaps:value(1, "n"),
-    method = "mean days from first recorded offence to the Future4Me start, treated young people" })
-  ctx:method(string.format("Pseudo start dates: the %d Future4Me young people started on average %.2f days after "
-    .. "their first recorded offence (median %.0f, range %d to %d); each comparator's pseudo start is their first "
-    .. "recorded offence plus %d days. Age and offence counts are taken at the (pseudo) start.",
-    gaps:value(1, "n"), mean_gap, gaps:value(1, "median"), gaps:value(1, "min"), gaps:value(1, "max"), offset))
-  d = d:mutate("start", string.format("if_else(f4m == 1, start_date, first_offence + %d)", offset))
-       :mutate("age", "year(start) - year(date_of_birth) - if_else(month(start) < month(date_of_birth) or "
-         .. "(month(start) == month(date_of_birth) and day(start) < day(date_of_birth)), 1, 0)")
-  local counts = match.window_counts({ events = offences, people = d, id = "person_id", date = "offence_date",
-    start = "start", type = "offence_type", types = { "violent", "drugs" },
-    windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } } })
-  d = d:join(counts, "person_id", "left"):mutate("reoffended", "if_else(post > 0, 1, 0)")
-  local on_day = match.window_counts({ events = offences, people = d, id = "person_id", date = "offence_date",
-    start = "start", windows = { day0 = { 0, 0 } } }):filter("day0 > 0"):nrow()
-  if on_day > 0 then
-    ctx:warn(string.format("%d young people have an offence on their (pseudo) start day; it is counted neither "
-      .. "before nor after.", on_day))
-  end
-  ctx:method(string.format("Offences before the start: every recorded offence before the (pseudo) start date, by "
-    .. "type (violent, drugs). Reoffending: any recorded offence from 1 to %d days after it (the report does not "
-    .. "state its follow-up period).", FOLLOW_UP))
-  return d
-end
 
 return {
   title = "Future4Me (Lincolnshire): reoffending against a weighted historical comparison group",
@@ -92,7 +41,27 @@ return {
       .. "average gap, 47 days); offences before the start are counted by type; inverse probability weights for "
       .. "the average treatment effect from a logistic model on age and prior offences (all, violent, drugs); "
       .. "balance before and after weighting (Table 1); and the weighted difference in reoffending within a year.",
-    prepare = cohort,
+    -- The cohort: Future4Me young people and the historical comparators, each
+    -- with a (pseudo) start date: the treated group's mean gap from first
+    -- recorded offence to the Future4Me start, rounded to whole days, added to
+    -- each comparator's first recorded offence (docs/cohort.md).  Age and
+    -- offences before the start (all, violent, drugs) and reoffending after it.
+    data = "people",
+    steps = {
+      { derive = "f4m", as = 'if_else(group == "Future4Me", 1, 0)' },
+      { filter = 'group == "Future4Me" or group == "comparator"' },
+      { pseudo_start = "start", events = "offences", id = "person_id", date = "offence_date", treat = "f4m",
+        start = "start_date", anchor = "first_offence", offset = "mean", round = "nearest",
+        words = { treated = "Future4Me young people", comparison = "comparator", anchor = "first recorded offence",
+          start = "the Future4Me start" } },
+      { age = "age", born = "date_of_birth", at = "start" },
+      { event_counts = "offences", id = "person_id", date = "offence_date", type = "offence_type",
+        types = { "violent", "drugs" }, windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } },
+        flags = { reoffended = "post" }, words = { people = "young people", event = "an offence" },
+        method = "Offences before the start: every recorded offence before the (pseudo) start date, by type (violent, "
+          .. "drugs). Reoffending: any recorded offence from 1 to " .. FOLLOW_UP .. " days after it (the report does "
+          .. "not state its follow-up period)." },
+    },
     treat = "f4m",
     -- Table 1's treated column changes after weighting (236 to 195): weights
     -- for the average treatment effect, "Sample" read as Kish's effective size.

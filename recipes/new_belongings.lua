@@ -53,22 +53,6 @@ local TABLE10 = {
 local OFSTED = { "Outstanding", "Good", "Requires improvement", "Inadequate", "Not yet inspected" }
 
 -- ===== The recipe =====
-local function rates_rows()
-  local rows = {}
-  for i, r in ipairs(TABLE3) do rows[i] = { label = "row " .. i, returned = r[1], sent = r[3] } end
-  return rows
-end
-local function change_rows()
-  local rows = {}
-  for i, r in ipairs(TABLE9) do rows[i] = { id = r[1], status = r[2], before = r[3], after = r[4] } end
-  return rows
-end
-local function cp_rows()
-  local rows = {}
-  for i, r in ipairs(TABLE10) do rows[i] = { label = r[1], counts = r[2] } end
-  return rows
-end
-
 return {
   title = "New Belongings: self-assessment scores, reliability, change and response",
   question = "How did the 28 local authorities in New Belongings Phase 2 rate their leaving care services against "
@@ -102,9 +86,10 @@ return {
       { kind = "bands", name = "bands", from = "scores", scale = "total", source = "Table 8 and footnote 8" },
       { kind = "rank_agreement", name = "ranks", from = "scores", a = "self_total", b = "total", flag = 5, ties = "min",
         source = "section 4.1", caption = "Rank by self-score total against rank by overall (cumulative) score" },
-      { kind = "change", name = "table9", rows = change_rows(), source = "Table 9",
+      { kind = "change", name = "table9", rows = { table = TABLE9, columns = { "id", "status", "before", "after" } }, source = "Table 9",
         caption = "Self-score totals out of 100, baseline and follow-up (10 LAs)" },
-      { kind = "response_rates", name = "table3", rows = rates_rows(), denominator = "care leavers in LA", source = "Table 3",
+      { kind = "response_rates", name = "table3", rows = { table = TABLE3, columns = { "returned", false, "sent" },
+        add = { label = "row {n}" } }, denominator = "care leavers in LA", source = "Table 3",
         caption = "Care leaver survey returns as a share of each LA's care leaver population" },
       { kind = "response_rates", name = "table4", source = "Table 4 and Appendix 1", caption = "Response to the evaluation's instruments",
         rows = {
@@ -119,7 +104,7 @@ return {
       { kind = "distribution", name = "table10", source = "Table 10 (counts implied by its percentages, n = 10 or 11)",
         caption = "Corporate parents' views over the past year (0 not at all to 4 very much so)",
         scores = { 0, 1, 2, 3, 4 }, labels = { "0 Not at all", "1", "2 to some extent", "3", "4 Very much so" },
-        rows = cp_rows(), top_box = 2, digits = 1 },
+        rows = { table = TABLE10, columns = { "label", "counts" } }, top_box = 2, digits = 1 },
       { kind = "figures", name = "figures", source = "sections 1 and 2.4.1",
         figures = {
           { label = "share of English LAs", op = "percent", args = { 28, 152 } },

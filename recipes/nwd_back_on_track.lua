@@ -99,6 +99,7 @@ return {
   -- before and after it), and the trend file's 2015/16 Year 8 figure against
   -- the comparison cohort's own Year 8 pupils (Year 6 in 2013/14).
   checks = function(ctx)
+    local year = require("csc.years").label   -- year(2017, "full") is "2016/2017", as Table 8 prints it
     local d = ctx.data.pupils
     if d:has("n_pupils") then d = d:uncount("n_pupils") end
     local rows = {}
@@ -111,8 +112,7 @@ return {
       for j, k in ipairs({ "matching_year", "cohort_year", "outcome_year" }) do
         ctx:estimate({ label = "table8." .. g[1] .. "." .. k, value = y + j - 2, detail = true, group = "table8" })
       end
-      local function ay(s) return string.format("%d/%d", s, s + 1) end
-      rows[#rows + 1] = { g[1] .. " group", ay(y - 1), ay(y), ay(y + 1), sub:nrow() }
+      rows[#rows + 1] = { g[1] .. " group", year(y, "full"), year(y + 1, "full"), year(y + 2, "full"), sub:nrow() }
     end
     ctx:table("table8", { columns = { "group", "data used for matching", "matched cohort", "outcome data", "pupils" },
       rows = rows }, { caption = "Table 8: the logic of the Back on Track matching process", counts = { "pupils" } })

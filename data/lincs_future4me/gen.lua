@@ -44,7 +44,7 @@
 -- reoffenders and non-reoffenders are swapped in pairs until the weighted
 -- rates are within 0.1 point of 30% and 41%; the significance of the
 -- difference is not tuned.  The generator checks the result with the
--- recipe's own functions (csc.match.first_event, window_counts, ipw,
+-- recipe's own functions (csc.cohort.pseudo_start, age, event_counts, ipw,
 -- balance, effect) and fails if a published figure is not reproduced.
 --
 -- What is made up: everything else: dates (comparators' first offences in
@@ -575,18 +575,14 @@ local pf = frame_of({ "person_id", "group", "date_of_birth", "start_date" }, pro
   { date_of_birth = "date", start_date = "date" })
 local of = frame_of({ "person_id", "offence_date", "offence_type" }, orow, { offence_date = "date" })
 do
-  local first = match.first_event({ data = of, id = "person_id", date = "offence_date", name = "first_offence" })
-  local d = pf:join(first, "person_id", "left"):mutate("f4m", 'if_else(group == "Future4Me", 1, 0)')
-  local gap = d:filter("f4m == 1"):mutate("gap", "days_between(first_offence, start_date)")
-    :aggregate(nil, { { "m", "mean", "gap" } }):value(1, "m")
-  assert(math.floor(gap + 0.5) == OFFSET, "mean gap " .. gap)
-  d = d:mutate("start", string.format("if_else(f4m == 1, start_date, first_offence + %d)", OFFSET))
-       :mutate("age", "year(start) - year(date_of_birth) - if_else(month(start) < month(date_of_birth) or "
-         .. "(month(start) == month(date_of_birth) and day(start) < day(date_of_birth)), 1, 0)")
-  local counts = match.window_counts({ events = of, people = d, id = "person_id", date = "offence_date",
-    start = "start", type = "offence_type", types = { "violent", "drugs" },
-    windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } } })
-  d = d:join(counts, "person_id", "left"):mutate("reoffended", "if_else(post > 0, 1, 0)")
+  local cohort = require("csc.cohort")
+  local d, info = cohort.pseudo_start({ data = pf:mutate("f4m", 'if_else(group == "Future4Me", 1, 0)'), events = of,
+    id = "person_id", date = "offence_date", treat = "f4m", start = "start_date", anchor = "first_offence" })
+  assert(info.offset == OFFSET and info.n_no_anchor == 0, "mean gap " .. info.mean)
+  d = cohort.age({ data = d, born = "date_of_birth", at = "start" })
+  d = cohort.event_counts({ data = d, events = of, id = "person_id", date = "offence_date", type = "offence_type",
+    types = { "violent", "drugs" }, windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } },
+    flags = { reoffended = "post" } })
   local w = match.ipw({ data = d, treat = "f4m", covariates = { "age", "pre", "pre_violent", "pre_drugs" },
     estimand = "ATE" })
   local b = w:balance({ sd = "pooled" })
@@ -605,7 +601,7 @@ do
   assert(math.abs(e.mean_treated - REOFFEND[1]) < 0.004 and math.abs(e.mean_control - REOFFEND[0]) < 0.004,
     "weighted reoffending rates")
   assert(e.p_value < 0.05, "the difference in reoffending is not significant at 5%")
-  say("  effective sizes %.2f and %.2f; mean gap %.2f days", w.info.treated.ess, w.info.control.ess, gap)
+  say("  effective sizes %.2f and %.2f; mean gap %.2f days", w.info.treated.ess, w.info.control.ess, info.mean)
 end
 
 write_csv(OUTDIR .. "/people.csv", { "person_id", "group", "date_of_birth", "start_date" }, prow)

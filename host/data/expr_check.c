@@ -546,6 +546,7 @@ static const struct fninfo fns[] = {
   {"to_number", EF_TO_NUMBER, 1, 1, "to_number(x)"},
   {"weekday", EF_WEEKDAY, 1, 1, "weekday(d)"},
   {"year", EF_YEAR, 1, 1, "year(d)"},
+  {"years_between", EF_YEARS_BETWEEN, 2, 2, "years_between(from, to)"},
 };
 #define NFNS (sizeof fns / sizeof fns[0])
 
@@ -790,6 +791,8 @@ static struct expr_node *fn_datepart(struct expr_cc *cc, const struct fninfo *fi
   }
   if (fi->id == EF_DAYS_BETWEEN)   /* to - from */
     return mk_bin(cc, EK_ARITH, EV_I64, EO_SUB, AM_DATE_DATE, args[1], args[0], pos);
+  if (fi->id == EF_YEARS_BETWEEN)   /* completed years from a to b */
+    return mk_bin(cc, EK_DATEPART, EV_I64, EF_YEARS_BETWEEN, 0, args[0], args[1], pos);
   return mk_unary(cc, EK_DATEPART, EV_I64, fi->id, args[0], pos);
 }
 
@@ -823,6 +826,7 @@ struct expr_node *expr_mk_call(struct expr_cc *cc, const char *name, size_t len,
   case EF_DATE: return fn_date(cc, args[0], pos);
   case EF_TO_NUMBER: return fn_to_number(cc, args[0], pos);
   case EF_YEAR: case EF_MONTH: case EF_DAY: case EF_WEEKDAY: case EF_DAYS_BETWEEN:
+  case EF_YEARS_BETWEEN:
     return fn_datepart(cc, fi, args, nargs, pos);
   default: return fn_math(cc, fi, args[0], pos);
   }

@@ -771,12 +771,32 @@ static void ev_coalesce(const struct expr_node *n, struct ectx *cx, size_t off, 
   out->na = dst;
 }
 
+/* Completed years from date a to date b: the largest whole k whose k-th
+ * anniversary of a falls on or before b, counting the anniversary of
+ * 29 February as 1 March in a year without one.  So year(b) - year(a), less
+ * one when b's month and day come before a's; negative when b is before a. */
+static int64_t years_between(int32_t a, int32_t b) {
+  int ya, ma, da, yb, mb, db;
+  frame_date_to_ymd(a, &ya, &ma, &da);
+  frame_date_to_ymd(b, &yb, &mb, &db);
+  return (int64_t)yb - ya - ((mb < ma || (mb == ma && db < da)) ? 1 : 0);
+}
+
 static void ev_datepart(const struct expr_node *n, struct ectx *cx, size_t off, size_t len,
                         int s, struct vec *out) {
   struct vec a;
   ev(n->a, cx, off, len, s + 1, &a);
   const int32_t *x = a.v;
   int64_t *r = slot_v(cx, s);
+  if (n->op == EF_YEARS_BETWEEN) {
+    struct vec b;
+    ev(n->b, cx, off, len, s + 2, &b);
+    const int32_t *y = b.v;
+    for (size_t i = 0; i < len; i++) r[i] = years_between(x[i], y[i]);
+    out->v = r;
+    out->na = na_merge(slot_na(cx, s), a.na, b.na, len);
+    return;
+  }
   for (size_t i = 0; i < len; i++) {
     int y, m, d;
     if (n->op == EF_WEEKDAY) {   /* 1970-01-01 was a Thursday (4); Monday = 1 */

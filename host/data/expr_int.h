@@ -37,7 +37,7 @@ enum expr_kind {
   EK_MINMAX,    /* op = EF_MIN / EF_MAX */
   EK_IFELSE,    /* a ? b : c */
   EK_COALESCE,  /* a if present else b */
-  EK_DATEPART,  /* op = EF_YEAR..EF_WEEKDAY */
+  EK_DATEPART,  /* op = EF_YEAR..EF_WEEKDAY; EF_YEARS_BETWEEN reads a (from) and b (to) */
   EK_DICTMAP    /* text -> number or date through a per-dictionary-entry table */
 };
 
@@ -70,7 +70,7 @@ enum expr_imode { IM_F64, IM_I64, IM_DATE, IM_LUT /* text and bool: lut[code] */
 enum expr_fn {
   EF_ABS, EF_CEIL, EF_COALESCE, EF_DATE, EF_DAY, EF_DAYS_BETWEEN, EF_EXP, EF_FLOOR,
   EF_IF_ELSE, EF_INV_LOGIT, EF_IS_MISSING, EF_LOG, EF_LOGIT, EF_MAX, EF_MIN, EF_MONTH,
-  EF_ROUND, EF_SQRT, EF_TO_NUMBER, EF_SIN, EF_COS, EF_WEEKDAY, EF_YEAR, EF_NFN
+  EF_ROUND, EF_SQRT, EF_TO_NUMBER, EF_SIN, EF_COS, EF_WEEKDAY, EF_YEAR, EF_YEARS_BETWEEN, EF_NFN
 };
 
 struct expr_node {

@@ -120,6 +120,43 @@ function M.set(list)
   for _, k in ipairs(list) do t[k] = true end return t
 end
 
+--- The data frame in field `field` of `spec`, or a recipe error of `fn`.
+---@param fn string
+---@param spec table
+---@param field string
+---@return csc.Frame
+function M.frame(fn, spec, field)
+  local f = spec[field]
+  if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
+    M.fail_named(fn, field, string.format("field '%s' must be a data frame (ctx.data.<input>), got %s", field, type(f)))
+  end
+  return f
+end
+
+--- Column `name` of frame f, given in field `field` (nil when absent and not
+-- `required`); otherwise a recipe error of `fn` with a "did you mean".
+-- `what` names the frame in the message (default "the data").
+---@param fn string
+---@param f csc.Frame
+---@param field string
+---@param name string?
+---@param required? boolean
+---@param what? string
+---@return string?
+function M.column(fn, f, field, name, required, what)
+  if name == nil then
+    if required then M.fail_named(fn, field, string.format("field '%s' is required (a column name)", field)) end
+    return nil
+  end
+  if type(name) ~= "string" then
+    M.fail_named(fn, field, string.format("field '%s' must be a column name (string), got %s", field, type(name)))
+  end
+  if not f:has(name) then
+    M.fail(fn, field, string.format("no column %q in %s%s", name, what or "the data", util.hint(name, f:names())))
+  end
+  return name
+end
+
 --- Call a C function (host.*); a failure is re-raised as a structured error
 -- of the kind C tagged it with (default "analysis": the data and the model
 -- could not be fitted), attributed to `fn`.  The message is C's, unchanged.

@@ -11,7 +11,7 @@ local M = {}
 --- Modules a recipe may require.
 M.public_modules = {
   ["csc.frame"] = true, ["csc.stats"] = true, ["csc.model"] = true, ["csc.util"] = true,
-  ["csc.its"] = true, ["csc.match"] = true,
+  ["csc.its"] = true, ["csc.match"] = true, ["csc.cohort"] = true, ["csc.years"] = true,
 }
 
 --- Names the sandbox leaves out, each with what it would give a recipe: a

@@ -373,7 +373,7 @@ end)
 --- Modules that add verbs of their own (each requires csc.steps and calls
 -- register).  Listed here, they are loaded with this module, so every
 -- design, `csceval check` and the generated field reference know their verbs.
-M.EXTENSIONS = {}
+M.EXTENSIONS = { "csc.cohort.steps" }
 
 package.loaded["csc.steps"] = M
 for _, m in ipairs(M.EXTENSIONS) do require(m) end

@@ -11,14 +11,18 @@
 local M = {}
 
 --- "2018/19" for an end year 2019; "2018/19" for 201819; else the number.
+-- style "full" writes both years in full, as some reports print them
+-- ("2018/2019"); "plain" leaves a four-digit year as it is.
 function M.label(y, style)
   y = math.tointeger(y) or y
   if math.type(y) ~= "integer" then return tostring(y) end
+  local form = style == "full" and "%d/%d" or "%d/%02d"
   if y >= 190001 and y <= 210099 and (y // 100) % 100 == ((y % 100) + 99) % 100 then
-    return string.format("%d/%02d", y // 100, y % 100)
+    local a = y // 100
+    return string.format(form, a, style == "full" and a + 1 or y % 100)
   end
   if style ~= "plain" and y >= 1900 and y <= 2100 then
-    return string.format("%d/%02d", y - 1, y % 100)
+    return string.format(form, y - 1, style == "full" and y or y % 100)
   end
   return tostring(y)
 end

@@ -67,7 +67,7 @@
 ---@field region? string a region column (for select.region)
 ---@field season? csc.Design.Cits.Season
 ---@field select? csc.Design.Cits.Select
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -102,7 +102,7 @@
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Did.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field start any the first period of the intervention
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -143,7 +143,7 @@
 ---@field outcomes csc.Design.Ipw.Outcomes[]
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field stabilize? boolean
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field trim? number|number[]
@@ -171,7 +171,7 @@
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Its.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field season? csc.Design.Its.Season
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -199,7 +199,7 @@
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field weights? "smd"|table<string, number> covariate -> weight of a weighted Mahalanobis distance, or "smd": each covariate's absolute standardised difference before matching
@@ -449,6 +449,39 @@
 
 ---@class csc.Step.Longer
 ---@field longer csc.Step.Longer.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
+
+---@class csc.Step.PseudoStart
+---@field anchor? string pseudo_start: the column of the anchoring (first) event's date to make (default "anchor")
+---@field date string pseudo_start: the events' date column
+---@field event_id? string pseudo_start: the events' id column (default id)
+---@field events string pseudo_start: the input of events, one row each
+---@field id string pseudo_start: the people's id column
+---@field label? string pseudo_start: the estimate of the gap (default "pseudo_start.offset_days")
+---@field offset? "mean"|"median"|integer pseudo_start: "mean" (default), "median" or a whole number of days the report states
+---@field pseudo_start string pseudo_start: the start column to make: the programme group's own start date, and for the comparison group its anchoring event plus the programme group's mean (or median) gap, in whole days (docs/cohort.md)
+---@field round? "nearest"|"down"|"up" pseudo_start: the gap in whole days: nearest (default, halves up), down or up
+---@field start string pseudo_start: the programme group's start date column
+---@field treat string pseudo_start: 0/1 or true/false column, 1 = the programme group
+---@field where? string pseudo_start: which events can anchor, an expression on the events
+---@field words? csc.Step.PseudoStart.Words pseudo_start: how the Methods sentence names the programme group (plural), a comparison group member, the anchoring event and the start
+
+---@class csc.Step.Age
+---@field age string age: the column to make: age in completed years (years_between(born, at))
+---@field at string age: a date column, or a date written "YYYY-MM-DD"
+---@field born string age: the date of birth column
+
+---@class csc.Step.EventCounts
+---@field date string event_counts: the events' date column
+---@field event_counts string event_counts: the input of events to count in windows around each start (columns <window> and <window>_<type>)
+---@field event_id? string event_counts: the events' id column (default id)
+---@field flags? table<string, string> event_counts: { new_column = "window" }: 1 when the window holds an event
+---@field id string event_counts: the people's id column
+---@field method? string event_counts: the Methods sentence, instead of the generated one
+---@field start? string event_counts: the people's start column (default "start")
+---@field type? string event_counts: the events' type column
+---@field types? string[] event_counts: types counted separately
+---@field windows table<string, integer[]> event_counts: { name = { from, to } }, days from the start, both ends included
+---@field words? csc.Step.EventCounts.Words event_counts: how the start-day warning names the people and an event
 
 ---@class csc.Design.Did.Event_study
 ---@field bin? boolean
@@ -755,6 +788,16 @@
 ---@field id? string|string[] the columns repeated on each row (default every column not stacked)
 ---@field names_to? string the column of their names (default "name")
 ---@field values_to? string the column of their values (default "value")
+
+---@class csc.Step.PseudoStart.Words
+---@field anchor? string pseudo_start: the anchoring event ("first recorded offence")
+---@field comparison? string pseudo_start: a comparison group member ("comparator")
+---@field start? string pseudo_start: the start ("the programme start")
+---@field treated? string pseudo_start: the programme group, plural ("young people")
+
+---@class csc.Step.EventCounts.Words
+---@field event? string event_counts: one event ("an offence")
+---@field people? string event_counts: the people, plural ("young people")
 
 ---@class csc.Design.Did.Rates.Denominator
 ---@field column string

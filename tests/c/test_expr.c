@@ -472,6 +472,23 @@ static void test_dates(void **state) {
   want_i64(f, "days_between(dob, ref)", I(7, 0, 1, NAI, 1, -1), why_blank3);
   want_i64(f, "ref - dob", I(7, 0, 1, NAI, 1, -1), why_blank3);
   want_i64(f, "days_between(\"2020-01-01\", \"2021-01-01\")", I(366, 366, 366, 366, 366, 366), NULL);
+  /* completed years (age at a date): by hand, dob to ref is under a year in every row,
+   * and ref is the day before dob in the last */
+  want_i64(f, "years_between(dob, ref)", I(0, 0, 0, NAI, 0, -1), why_blank3);
+  want_i64(f, "years_between(dob, \"2030-06-15\")", I(10, 9, 10, NAI, 6, 10), why_blank3);
+  want_i64(f, "years_between(\"2010-06-15\", \"2020-06-14\") * 100 + years_between(\"2010-06-15\", \"2020-06-15\")",
+           I(910, 910, 910, 910, 910, 910), NULL);
+  /* 29 February: the anniversary in a year without one is 1 March */
+  want_i64(f, "years_between(\"2000-02-29\", \"2001-02-28\")", I(0, 0, 0, 0, 0, 0), NULL);
+  want_i64(f, "years_between(\"2000-02-29\", \"2001-03-01\")", I(1, 1, 1, 1, 1, 1), NULL);
+  want_i64(f, "years_between(\"2000-02-29\", \"2004-02-28\")", I(3, 3, 3, 3, 3, 3), NULL);
+  want_i64(f, "years_between(\"2000-02-29\", \"2004-02-29\")", I(4, 4, 4, 4, 4, 4), NULL);
+  want_i64(f, "years_between(\"2003-02-28\", \"2004-02-29\")", I(1, 1, 1, 1, 1, 1), NULL);
+  want_i64(f, "years_between(\"2003-03-01\", \"2004-02-29\")", I(0, 0, 0, 0, 0, 0), NULL);
+  /* backwards: the largest k whose k-th anniversary is on or before `to` */
+  want_i64(f, "years_between(\"2020-06-15\", \"2010-06-15\")", I(-10, -10, -10, -10, -10, -10), NULL);
+  want_i64(f, "years_between(\"2020-06-15\", \"2010-06-14\")", I(-11, -11, -11, -11, -11, -11), NULL);
+  want_i64(f, "years_between(\"2004-02-29\", \"2003-02-28\")", I(-2, -2, -2, -2, -2, -2), NULL);
   want_dates(f, "dob + 1", S("2020-01-02", "2021-06-16", "2020-01-01", "", "2024-03-01", "2020-04-02"));
   want_dates(f, "1 + dob", S("2020-01-02", "2021-06-16", "2020-01-01", "", "2024-03-01", "2020-04-02"));
   want_dates(f, "dob - 365", S("2019-01-01", "2020-06-15", "2018-12-31", "", "2023-03-01", "2019-04-02"));
@@ -593,7 +610,7 @@ static void test_errors(void **state) {
   want_error(f, "`no such` > 1", "unknown column \"no such\"");
   want_error(f, "NA", "there is no missing-value literal; test with is_missing(x)");
   want_error(f, "sqrt", "sqrt is a function: write sqrt(...)");
-  want_error(f, "lg(x)", "at column 1: unknown function \"lg\" (did you mean \"log\"?); known functions: abs, ceil, coalesce, cos, date, day, days_between, exp, floor, if_else, inv_logit, is_missing, log, logit, max, min, month, round, sin, sqrt, to_number, weekday, year");
+  want_error(f, "lg(x)", "at column 1: unknown function \"lg\" (did you mean \"log\"?); known functions: abs, ceil, coalesce, cos, date, day, days_between, exp, floor, if_else, inv_logit, is_missing, log, logit, max, min, month, round, sin, sqrt, to_number, weekday, year, years_between");
   want_error(f, "foobar(x)", "unknown function \"foobar\"; known functions: abs");
   want_error(f, "(x + 1", "at column 7: expected \")\"");
   want_error(f, "log(x", "at column 6: expected \",\" or \")\"");
@@ -663,6 +680,7 @@ static void test_errors(void **state) {
   want_error(f, "date(age)", "date() needs text like \"2020-04-01\", found number column \"age\"");
   want_error(f, "year(age)", "year() needs a date, found number column \"age\"");
   want_error(f, "days_between(age, dob)", "days_between() needs a date, found number column \"age\"");
+  want_error(f, "years_between(dob, age)", "years_between() needs a date, found number column \"age\"");
   want_error(f, "log(sex)", "log() needs a number, found text column \"sex\"");
   want_error(f, "abs(dob)", "abs() needs a number, found date column \"dob\"");
   want_error(f, "min(sex, 1)", "min() needs numbers or dates, found text column \"sex\"");
@@ -1080,7 +1098,7 @@ static const char *const fuzz_tok[] = {
   "1", "0", "2.5", "1e3", "-", "+", "*", "/", "^", "%", "==", "~=", "!=", "<", "<=", ">", ">=",
   "and", "or", "not", "in", "{", "}", "(", ")", ",", "\"F\"", "'Kent'", "\"2020-01-01\"",
   "true", "false", "log(", "exp(", "sqrt(", "abs(", "round(", "floor(", "ceil(", "min(", "max(",
-  "if_else(", "coalesce(", "is_missing(", "year(", "month(", "day(", "weekday(", "days_between(",
+  "if_else(", "coalesce(", "is_missing(", "year(", "month(", "day(", "weekday(", "days_between(", "years_between(",
   "date(", "to_number(", "logit(", "inv_logit(", "\"c\"", "\"calc\"", " ", "9223372036854775807",
   "`", "\"", "'", "\\", "=", "!", "~", "&", "|", ".", "..", "e", "@", "\n", "\xc3\xa9", "\xff",
 };
@@ -1098,7 +1116,8 @@ static void gen_expr(uint64_t *seed, int depth, char *buf, size_t cap, size_t *o
   static const char *const fn1[] = {
     "log", "exp", "logit", "inv_logit", "sqrt", "abs", "round", "floor", "ceil", "year",
     "month", "day", "weekday", "to_number", "date", "is_missing"};
-  static const char *const fn2[] = {"min", "max", "coalesce", "days_between", "round", "is_missing"};
+  static const char *const fn2[] = {"min", "max", "coalesce", "days_between", "years_between", "round",
+                                     "is_missing"};
 #define PUT(str) do { const char *s_ = (str); size_t l_ = strlen(s_); if (*o + l_ < cap) { memcpy(buf + *o, s_, l_); *o += l_; } } while (0)
   unsigned pick = depth <= 0 ? 0 : (unsigned)(rng_next(seed) % 9);
   switch (pick) {

@@ -21,11 +21,6 @@ local function plan_lines(src)
   return n
 end
 
--- Recipes whose cohort is still a `prepare` function while the verbs that
--- will say it (pseudo start dates, event-window counts) are added to
--- csc.steps.  An entry here may already be converted.
-local PREPARE_PENDING = { lincs_future4me = true }
-
 -- What keeps a loaded recipe from reading as a plan (nil when nothing).
 local function program_parts(r)
   local d = r.spec.design
@@ -64,8 +59,7 @@ H.case("every shipped recipe runs on a declarative design, and reads in 200 line
       n = n + 1
       local r = recipe.load("recipes/" .. f)
       local why = program_parts(r)
-      H.ok(why == nil or (PREPARE_PENDING[id] and type(r.spec.design.prepare) == "function"),
-        "recipes/" .. f .. " " .. tostring(why))
+      H.ok(why == nil, "recipes/" .. f .. " " .. tostring(why))
       H.ok(recipe.design_module(r.spec.design.type) ~= nil, "recipes/" .. f .. ": no design " .. r.spec.design.type)
       local lines = plan_lines(sys.read("recipes/" .. f))
       H.ok(lines <= 200, string.format("recipes/%s: %d lines apart from typed published rows", f, lines))

@@ -35,26 +35,10 @@ local function declare(fn, list)
 end
 local function options(fn, spec) return check.options(check.signatures["match." .. fn], spec) end
 
-local function need_frame(fn, spec, field)
-  local f = spec[field]
-  if type(f) ~= "userdata" or type(f.nrow) ~= "function" then
-    failn(fn, field, string.format("field '%s' must be a data frame (ctx.data.<input>), got %s", field, type(f)))
-  end
-  return f
-end
+local function need_frame(fn, spec, field) return check.frame("match." .. fn, spec, field) end
 
 local function need_column(fn, f, field, name, required)
-  if name == nil then
-    if required then failn(fn, field, string.format("field '%s' is required (a column name)", field)) end
-    return nil
-  end
-  if type(name) ~= "string" then
-    failn(fn, field, string.format("field '%s' must be a column name (string), got %s", field, type(name)))
-  end
-  if not f:has(name) then
-    fail(fn, field, string.format("no column %q in the data%s", name, util.hint(name, f:names())))
-  end
-  return name
+  return check.column("match." .. fn, f, field, name, required)
 end
 
 local function column_list(fn, f, field, v)

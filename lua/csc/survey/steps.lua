@@ -4,6 +4,7 @@
 -- spaces as "_", so a recipe's published figures can name them.
 -- @module csc.survey.steps
 local S = require("csc.schema")
+local records = require("csc.records")
 local compare = require("csc.survey.compare")
 local describe = require("csc.survey.describe")
 local reliability = require("csc.survey.reliability")
@@ -60,13 +61,13 @@ M.schemas = {
   bands = rec({ from = S.string({ required = true }), scale = S.string({ required = true }) }),
   rank_agreement = rec({ from = S.string({ required = true }), a = S.string({ required = true }),
     b = S.string({ required = true }), flag = S.integer({ min = 1 }), ties = S.enum({ "first", "min", "average" }) }),
-  change = rec({ rows = S.list(S.record({ id = S.any({ required = true }), before = S.number({ required = true }),
+  change = rec({ rows = records.schema(S.record({ id = S.any({ required = true }), before = S.number({ required = true }),
       after = S.number({ required = true }), status = S.string() })),
     input = S.string(), id = S.string(), before = S.string(), after = S.string(), status = S.string() }),
-  response_rates = rec({ rows = S.list(S.record({ label = S.string({ required = true }), returned = count, sent = count }),
-    { required = true }), denominator = S.string({ doc = "what the denominator counts" }) }),
+  response_rates = rec({ rows = records.schema(S.record({ label = S.string({ required = true }), returned = count,
+    sent = count }), { required = true }), denominator = S.string({ doc = "what the denominator counts" }) }),
   distribution = rec({ scores = S.list(S.number()), labels = S.list(S.string()),
-    rows = S.list(S.record({ label = S.string({ required = true }), counts = S.list(S.number(), { required = true }) })),
+    rows = records.schema(S.record({ label = S.string({ required = true }), counts = S.list(S.number(), { required = true }) })),
     from = S.string({ doc = "a score step: count the answers to its items instead of typed rows" }),
     items = S.list(S.string()), top_box = S.integer({ min = 1 }), digits = S.integer({ min = 0 }) }),
   crosstab = rec({ categories = S.list(S.string(), { required = true }), groups = S.list(S.string(), { required = true }),
@@ -456,6 +457,8 @@ for k, f in pairs(tables.run) do RUN[k] = f end
 
 function M.run(ctx, state, a)
   if a.note then ctx:note(a.note) end
+  -- rows typed as the report printed them ({table =, columns =}) become records
+  if records.typed(a.rows) then a = setmetatable({ rows = records.of(a.rows, state.path .. ".rows") }, { __index = a }) end
   return RUN[a.kind](ctx, state, a)
 end
 

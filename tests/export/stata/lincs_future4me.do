@@ -84,51 +84,13 @@ global CSC_LEVEL 0.95
 *   read by the recipe's data preparation (below), not by this do-file
 
 * ---- The data the design analyses ---------------------------------------------
-* The recipe's data preparation is Lua code (design.prepare, recipes/lincs_future4me.lua lines 25-67):
-*   local function cohort(data, ctx)
-*     local offences, people = data.offences, data.people:mutate("f4m", 'if_else(group == "Future4Me", 1, 0)')
-*     local n_other = people:filter('group ~= "Future4Me" and group ~= "comparator"'):nrow()
-*     if n_other > 0 then
-*       ctx:drop("people", n_other, "group is neither Future4Me nor comparator")
-*       people = people:filter('group == "Future4Me" or group == "comparator"')
-*     end
-*     local first = match.first_event({ data = offences, id = "person_id", date = "offence_date", name = "first_offence" })
-*     local d = people:join(first, "person_id", "left")
-*     local no_offence = d:filter("is_missing(first_offence)"):nrow()
-*     if no_offence > 0 then
-*       ctx:drop("people", no_offence, "no recorded offence (no first offence to date a start from)")
-*       d = d:filter("not is_missing(first_offence)")
-*     end
-*     local gaps = d:filter("f4m == 1"):mutate("gap", "days_between(first_offence, start_date)")
-*       :aggregate(nil, { { "mean", "mean", "gap" }, { "median", "median", "gap" }, { "min", "min", "gap" },
-*                         { "max", "max", "gap" }, { "n", "n", "gap" } })
-*     local mean_gap = gaps:value(1, "mean")
-*     local offset = math.floor(mean_gap + 0.5)
-*     ctx:estimate({ label = "pseudo_start.offset_days", value = mean_gap, unit = "days", n = gaps:value(1, "n"),
-*       method = "mean days from first recorded offence to the Future4Me start, treated young people" })
-*     ctx:method(string.format("Pseudo start dates: the %d Future4Me young people started on average %.2f days after "
-*       .. "their first recorded offence (median %.0f, range %d to %d); each comparator's pseudo start is their first "
-*       .. "recorded offence plus %d days. Age and offence counts are taken at the (pseudo) start.",
-*       gaps:value(1, "n"), mean_gap, gaps:value(1, "median"), gaps:value(1, "min"), gaps:value(1, "max"), offset))
-*     d = d:mutate("start", string.format("if_else(f4m == 1, start_date, first_offence + %d)", offset))
-*          :mutate("age", "year(start) - year(date_of_birth) - if_else(month(start) < month(date_of_birth) or "
-*            .. "(month(start) == month(date_of_birth) and day(start) < day(date_of_birth)), 1, 0)")
-*     local counts = match.window_counts({ events = offences, people = d, id = "person_id", date = "offence_date",
-*       start = "start", type = "offence_type", types = { "violent", "drugs" },
-*       windows = { pre = { -36500, -1 }, post = { 1, FOLLOW_UP } } })
-*     d = d:join(counts, "person_id", "left"):mutate("reoffended", "if_else(post > 0, 1, 0)")
-*     local on_day = match.window_counts({ events = offences, people = d, id = "person_id", date = "offence_date",
-*       start = "start", windows = { day0 = { 0, 0 } } }):filter("day0 > 0"):nrow()
-*     if on_day > 0 then
-*       ctx:warn(string.format("%d young people have an offence on their (pseudo) start day; it is counted neither "
-*         .. "before nor after.", on_day))
-*     end
-*     ctx:method(string.format("Offences before the start: every recorded offence before the (pseudo) start date, by "
-*       .. "type (violent, drugs). Reoffending: any recorded offence from 1 to %d days after it (the report does not "
-*       .. "state its follow-up period).", FOLLOW_UP))
-*     return d
-*   end
-* csceval ran it once and wrote its result beside this do-file; the do-file reads that frame.
+* The recipe's data preparation is a list of steps (design.steps, recipes/lincs_future4me.lua), from input people:
+*   1. { derive = "f4m", as = 'if_else(group == "Future4Me", 1, 0)' }
+*   2. { filter = 'group == "Future4Me" or group == "comparator"' }
+*   3. { pseudo_start = "start", anchor = "first_offence", date = "offence_date", events = "offences", id = "person_id", offset = "mean", round = "nearest", start = "start_date", treat = "f4m", words = { anchor = "first recorded offence", comparison = "comparator", start = "the Future4Me start", treated = "Future4Me young people" } }
+*   4. { age = "age", at = "start", born = "date_of_birth" }
+*   5. { event_counts = "offences", date = "offence_date", flags = { reoffended = "post" }, id = "person_id", method = "Offences before the start: every recorded offence before the (pseudo) start date, by type (violent, drugs). Reoffending: any recorded offence from 1 to 365 days after it (the report does not state its follow-up period).", type = "offence_type", types = { "violent", "drugs" }, windows = { post = { 1, 365 }, pre = { -36500, -1 } }, words = { event = "an offence", people = "young people" } }
+* csceval ran them once and wrote the result beside this do-file; the do-file reads that frame.
 * 516 rows: person_id, group, date_of_birth, start_date, f4m, first_offence, start, age, post, post_violent, post_drugs, pre, pre_violent, pre_drugs, reoffended
 import delimited using `"`dofile_dir'/lincs_future4me_prepared.csv"', clear varnames(nonames) rowrange(2) encoding("utf-8") bindquote(strict) stringcols(_all)
 * the columns, in file order (csceval's names in the variable labels)
