@@ -73,6 +73,9 @@ return {
     },
   },
 
+  warnings = { "The LAIT run has a pre-period of three years against the report's sixteen; its impacts are "
+    .. "shown beside Table 5's and are not compared with them." },
+
   -- The two impacts beside Table 5's; England's NEET share in 2019; the real
   -- 2021-2025 figures of these authorities as context.
   checks = function(ctx)
@@ -89,8 +92,6 @@ return {
       note = "The pre-period is three years (2014/15 to 2016/17) instead of the report's sixteen (2001/02 to "
         .. "2016/17). With so few years the trends are barely estimated and the interval is wide; this is what the "
         .. "public statistics can say, not a replication of Table 5, whose impacts are shown, not compared." })
-    ctx:warn("The LAIT run has a pre-period of three years against the report's sixteen; its impacts are "
-      .. "shown beside Table 5's and are not compared with them.")
     local neet = ctx.data.lait:filter('measure_short == "CareLeaversNEET" and year == 2019 and la_number == 970')
     ctx:estimate{ label = "england.neet_2019", value = tonumber(neet:value(1, "value")), unit = "%", n = neet:nrow(),
       method = "LAIT CareLeaversNEET, England (code 970), year ending March 2019" }

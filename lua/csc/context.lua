@@ -230,11 +230,7 @@ end
 --- A count of children for running text: the number, or "fewer than T"
 -- when disclosure control is on and it is from 1 to T - 1.
 function Ctx:count(n)
-  local dc = self.disclosure
-  if dc and dc.on and not dc.allow_small and type(n) == "number" and n > 0 and n < dc.threshold then
-    return "fewer than " .. dc.threshold
-  end
-  return tostring(math.tointeger(n) or n)
+  return require("csc.disclosure").count_text(self.disclosure, n)
 end
 
 --- A sentence for the report's notes.
@@ -328,8 +324,20 @@ function Ctx:chart(c)
 end
 
 --- Record that n rows of an input were dropped, and why (for provenance).
+-- n stays a number: the report formats it under disclosure control (a count
+-- from 1 to threshold - 1 of rows about children is "fewer than T"), so the
+-- reason must not repeat it.
 function Ctx:drop(input, n, reason)
+  if type(n) ~= "number" then
+    error(string.format("ctx:drop(input, n, reason): n must be the number of rows dropped, got %s", type(n)), 2)
+  end
   self.drops[#self.drops + 1] = { input = input, n = n, reason = reason }
+  local D = require("csc.disclosure")
+  if D.hides(self.disclosure, n) then
+    local dc = self.disclosure
+    dc.log[#dc.log + 1] = { table = "rows-not-used list", row = #self.drops, column = "rows", rule = "primary",
+      why = string.format("a count from 1 to %d", dc.threshold - 1) }
+  end
 end
 
 --- Write an extra output file inside this recipe's output folder only.

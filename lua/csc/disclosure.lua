@@ -287,6 +287,30 @@ function M.protect_table(columns, rows, spec)
   return out, log
 end
 
+--- Is n a count that disclosure control dc (a run context's `disclosure`:
+-- on, threshold, allow_small) keeps out of the outputs?  A count from 1 to
+-- threshold - 1 on record-level input, unless the recipe says why it may be
+-- shown (allow_small).  Zero reveals no one and is shown.
+---@param dc table?
+---@param n any
+---@return boolean
+function M.hides(dc, n)
+  return dc ~= nil and dc.on == true and not dc.allow_small and type(n) == "number" and n > 0
+    and n < (dc.threshold or M.DEFAULT_THRESHOLD)
+end
+
+--- A count of people or records for running text under disclosure control
+-- dc: "fewer than T" when hidden (M.hides), else the number (rounded to the
+-- recipe's base when it asks for rounding).
+---@param dc table?
+---@param n number
+---@return string
+function M.count_text(dc, n)
+  if M.hides(dc, n) then return "fewer than " .. (dc.threshold or M.DEFAULT_THRESHOLD) end
+  if dc and dc.on and not dc.allow_small and dc.round then n = M.round(n, dc.round) end
+  return tostring(math.tointeger(n) or n)
+end
+
 --- Round v to the nearest multiple of base (halves away from zero).
 ---@param v number
 ---@param base number

@@ -15,7 +15,32 @@ local util = require("csc.util")
 ---@class csc.published
 local M = {}
 
-local FIELDS = { "value", "se", "p", "ci_low", "ci_high", "n", "df" }
+local FIELDS = { "value", "se", "p", "ci_low", "ci_high", "n", "df", "significant", "sign", "positive" }
+
+--- The fields that are a property of an estimate rather than a number it
+-- carries: the report's words ("significant", "a downward trend",
+-- "positive") as figures.  Each takes the estimate and the run's alpha and
+-- gives the figure and a sentence saying how it was found.
+M.DERIVED = {
+  significant = function(e, alpha)
+    if e.p == nil then return nil end
+    return e.p < alpha and 1 or 0, string.format("1 when the p-value (%.3f) is below the run's alpha (%s), else 0",
+      e.p, alpha)
+  end,
+  sign = function(e)
+    if e.value == nil then return nil end
+    return e.value > 0 and 1 or e.value < 0 and -1 or 0,
+      string.format("the sign of the estimate (%s): -1 below zero, 0 at zero, +1 above", util.fmt_number(e.value))
+  end,
+  positive = function(e)
+    if e.value == nil then return nil end
+    return e.value > 0 and 1 or 0, string.format("1 when the estimate (%s) is above zero, else 0",
+      util.fmt_number(e.value))
+  end,
+}
+M.FIELD_DOC = "which part of the estimate the report printed (default value): value, se, p, ci_low, ci_high, "
+  .. "n, df, or a property of it: significant (1 when p < the run's alpha, else 0), sign (-1, 0 or +1), "
+  .. "positive (1 when the value is above zero, else 0)"
 
 --- On synthetic data, how a figure relates to the data: calibrated into
 -- them, designed into their shape, or found by the analysis.
@@ -59,7 +84,7 @@ M.entry = S.record({
   printed = printed,
   tolerance = S.number({ min = 0 }),
   estimate = S.string(),
-  field = S.enum(FIELDS, { doc = "which part of the estimate the report printed (default value)" }),
+  field = S.enum(FIELDS, { doc = M.FIELD_DOC }),
   unit = S.string(),
   source = S.string(),
   note = S.string(),
@@ -112,6 +137,15 @@ local function check_table(p)
       end
     end
   end
+  for j, h in ipairs(header) do
+    local f = not named_key(p, h) and h:match("^[^:]+:(.+)$")
+    local known = false
+    for _, x in ipairs(FIELDS) do if x == f then known = true end end
+    if f and not known then
+      return string.format("%q is not a field of an estimate%s (fields: %s)", f, util.hint(f, FIELDS),
+        table.concat(FIELDS, ", ")), string.format("rows[1][%d]", j)
+    end
+  end
   for key in pairs(p.columns or {}) do
     if not named[key] or named_key(p, key) then
       local figs = {}
@@ -148,7 +182,7 @@ end
 local function shared_fields(fields, tolerance_doc, source_doc)
   fields.tolerance = S.number({ min = 0, doc = tolerance_doc })
   fields.source = S.string({ doc = source_doc })
-  fields.field = S.enum(FIELDS)
+  fields.field = S.enum(FIELDS, { doc = M.FIELD_DOC })
   fields.unit = S.string()
   fields.note = S.string()
   fields.synthetic = S.enum(M.SYNTHETIC, { doc = M.SYNTHETIC_DOC })
@@ -355,6 +389,89 @@ function M.expand(list)
   return out
 end
 
+--- A placeholder of a text template: "{label}" or "{label.field}", with
+-- an optional format after a colon ("{a.b.p:%.3f}").  The part before the
+-- format names an estimate, or an estimate and one of its fields (the
+-- fields of a published entry: value, se, p, ci_low, ci_high, n, df,
+-- significant, sign, positive).  A number is printed as csceval prints
+-- numbers unless a format is given.
+M.TEMPLATE_FORMATS = "%%[-+ 0#]*%d*%.?%d*[fFeEgGd]"
+
+local function part_of(e, field, alpha)
+  if M.DERIVED[field] then return (M.DERIVED[field](e, alpha)) end
+  if field == "ci_low" or field == "ci_high" then return e.ci and e.ci[field == "ci_low" and 1 or 2] end
+  return e[field]
+end
+
+--- The placeholders of a template and the mistakes in their formats, with
+-- no estimates (for checking a recipe before it runs): nil when the text
+-- is well formed, else a message.
+---@param text string
+---@return string? why
+function M.check_template(text)
+  for inner in tostring(text):gmatch("{([^{}]*)}") do
+    local name, fmt = inner:match("^([%w_%.%-]+):(.*)$")
+    name = name or inner
+    if not name:match("^[%w_%.%-]+$") then
+      return string.format("{%s} is not a placeholder: write {estimate} or {estimate.field}, optionally with a "
+        .. "format, e.g. {x.effect.p:%%.3f}", inner)
+    end
+    if fmt and not fmt:match("^" .. M.TEMPLATE_FORMATS .. "$") then
+      return string.format("{%s}: %q is not a number format (e.g. %%.3f, %%.1f, %%d, %%g)", inner, fmt)
+    end
+  end
+end
+
+--- Fill a text template ({estimate}, {estimate.field}, {...:%.3f}) from
+-- ctx's estimates.  A placeholder that names no estimate, or a field the
+-- estimate lacks, is a recipe error prefixed by `where` ("file:line:
+-- evidence: ").
+---@param ctx table
+---@param text string
+---@param where string
+---@return string
+function M.fill_template(ctx, text, where)
+  local why = M.check_template(text)
+  if why then errors.raise("recipe", where .. why) end
+  return (tostring(text):gsub("{([^{}]*)}", function(inner)
+    local name, fmt = inner:match("^([%w_%.%-]+):(.*)$")
+    name = name or inner
+    local e, field = ctx.estimate_index[name], "value"
+    if not e then
+      local base, f = name:match("^(.+)%.([%w_]+)$")
+      for _, x in ipairs(FIELDS) do
+        if x == f and ctx.estimate_index[base] then e, field = ctx.estimate_index[base], f end
+      end
+    end
+    if not e then
+      local labels = {}
+      for _, x in ipairs(ctx.estimates) do labels[#labels + 1] = x.label end
+      -- "{upp.p}" most likely means the p of an estimate "upp"
+      local base, f = name:match("^(.+)%.([%w_]+)$")
+      local known = false
+      for _, x in ipairs(FIELDS) do if x == f then known = true end end
+      local missing = known and base or name
+      errors.raise("recipe", string.format("%s{%s}: no estimate labelled %q was produced%s (write {estimate} or "
+        .. "{estimate.field}, field one of %s)", where, inner, missing, util.hint(missing, labels),
+        table.concat(FIELDS, ", ")))
+    end
+    local v = part_of(e, field, ctx.alpha or 0.05)
+    if v == nil then
+      errors.raise("recipe", string.format("%s{%s}: the estimate %q has no %s", where, inner, e.label, field))
+    end
+    if not fmt then return type(v) == "number" and util.fmt_number(v) or tostring(v) end
+    if fmt:sub(-1) == "d" then
+      local i = math.tointeger(v)
+      if not i then
+        errors.raise("recipe", string.format("%s{%s}: %s is not a whole number; use a format such as %%.0f", where,
+          inner, tostring(v)))
+      end
+      v = i
+    end
+    return string.format(fmt, v)
+  end))
+end
+
 --- Compare the recipe's published figures with ctx's estimates.
 -- `where(path)` gives the "file:line: path: " prefix for errors.
 ---@param ctx table
@@ -374,8 +491,10 @@ function M.compare(ctx, list, where)
     end
     -- field picks which part of the estimate the report printed
     local field = p.field or "value"
-    local rep
-    if field == "ci_low" or field == "ci_high" then
+    local rep, method
+    if M.DERIVED[field] then
+      rep, method = M.DERIVED[field](e, ctx.alpha or 0.05)
+    elseif field == "ci_low" or field == "ci_high" then
       rep = e.ci and e.ci[field == "ci_low" and 1 or 2]
     else
       rep = e[field]
@@ -388,7 +507,7 @@ function M.compare(ctx, list, where)
       label = p.label, published = p.value, printed = p.printed, reproduced = rep, tolerance = p.tolerance,
       within = math.abs(rep - p.value) <= p.tolerance + 1e-12,
       unit = p.unit, source = p.source, estimate = label, field = field ~= "value" and field or nil,
-      note = p.note, input_check = p.input_check or nil,
+      note = p.note, input_check = p.input_check or nil, method = method,
       -- on synthetic data every figure is taken as calibrated into the data
       -- (agreement by construction) unless the recipe says otherwise
       synthetic = ctx.synthetic and (p.synthetic or "calibrated") or nil,

@@ -105,7 +105,10 @@ M.schema = S.record({
     type = S.enum(M.designs, { required = true }),
   }, { required = true, open = true }),
   published = require("csc.published").schema,
-  evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index" }),
+  evidence = S.string({ doc = "the strength of the evidence in a sentence, for the report and out/index; "
+    .. "{estimate} or {estimate.field} (optionally {estimate.p:%.3f}) is filled from the run's estimates" }),
+  warnings = S.list(S.string(), { doc = "fixed warnings the run always gives (e.g. what synthetic data can and "
+    .. "cannot show), shown with the design's warnings" }),
   checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html", "xlsx" }), { min_items = 1,
@@ -293,6 +296,12 @@ function M.validate(r)
   if #errs == 0 and type(st) == "table" and type(design) == "table" then
     local msg, sub = evidence.check(st, design.type)
     if msg then errs[#errs + 1] = { path = "strength." .. sub, msg = msg } end
+  end
+  -- the evidence sentence's placeholders and formats (the estimates they
+  -- name are known only after the run)
+  if type(r.spec.evidence) == "string" then
+    local why = require("csc.published").check_template(r.spec.evidence)
+    if why then errs[#errs + 1] = { path = "evidence", msg = why } end
   end
   -- every text of the recipe goes into reports, which are UTF-8
   M.check_utf8(r.spec, "", errs, {})

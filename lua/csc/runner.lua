@@ -421,6 +421,12 @@ function M.run_loaded(r, d, prov, mod, opts)
   steps:begin("checks and published figures")
   if r.spec.evidence then ctx.evidence = r.spec.evidence end
   if r.spec.checks then M.call(r, r.spec.checks, ctx) end
+  -- the recipe's evidence sentence, filled from the estimates (unless the
+  -- checks hook wrote its own), and its fixed warnings
+  if r.spec.evidence and ctx.evidence == r.spec.evidence then
+    ctx.evidence = published.fill_template(ctx, r.spec.evidence, recipe.where(r, "evidence"))
+  end
+  for _, w in ipairs(r.spec.warnings or {}) do ctx:warn(w) end
   local pub = compare(ctx, r)
   require("csc.render.report").add_forest(ctx, r, pub)
   if r.spec.timings then timings_table(ctx, steps, prov, d) end

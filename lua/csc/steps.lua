@@ -170,6 +170,13 @@ function Env:note(text)
   if self.ctx then self.ctx:note(text) end
 end
 
+-- A count of rows or records for a note: under the run's disclosure control
+-- (ctx:count) a count from 1 to the threshold is "fewer than 5".
+function Env:count(n)
+  if self.ctx and self.ctx.count then return self.ctx:count(n) end
+  return tostring(math.tointeger(n) or n)
+end
+
 --- Run `list` on frame f.  opts: data (inputs), ctx, input (the name of the
 -- input f is), design, path (default "design.steps"), raise(path, message, kind)
 -- (default: a structured error naming the path), trace (a list: each step
@@ -270,8 +277,9 @@ M.register("expand", S.record({
   end
   local n = f:nrow()
   local g = env:call(nil, f.uncount, f, s.expand)
-  env:note(string.format("Input %s stores identical records once, with their number in %s: %d rows for %d "
-    .. "records, expanded in file order (%s).", env.input or "data", s.expand, n, g:nrow(), env:where()))
+  env:note(string.format("Input %s stores identical records once, with their number in %s: %s rows for %s "
+    .. "records, expanded in file order (%s).", env.input or "data", s.expand, env:count(n), env:count(g:nrow()),
+    env:where()))
   return g
 end)
 

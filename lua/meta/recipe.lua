@@ -11,7 +11,7 @@
 ---@field checks? function function(ctx) run after the design: the recipe's own assertions and derived figures
 ---@field data_note? string
 ---@field disclosure? csc.Recipe.Disclosure disclosure control for outputs built from record-level input (on by default for such input)
----@field evidence? string the strength of the evidence in a sentence, for the report and out/index
+---@field evidence? string the strength of the evidence in a sentence, for the report and out/index; {estimate} or {estimate.field} (optionally {estimate.p:%.3f}) is filled from the run's estimates
 ---@field id? string
 ---@field inputs table<string, csc.Recipe.Inputs>
 ---@field labels? table<string, string> estimate keys (or their leading parts) and column names in plain words for the report, e.g. labels = { referrals = "Referrals per month" } (csc.render.labels)
@@ -24,6 +24,7 @@
 ---@field strength? csc.Recipe.Strength strength of evidence on the Innovation Programme's scale; see docs/synthesis.md
 ---@field timings? boolean add a table of the time each step of the run took, with the process's peak resident memory and the size of the inputs' column data, to the report (its figures then differ from run to run)
 ---@field title string
+---@field warnings? string[] fixed warnings the run always gives (e.g. what synthetic data can and cannot show), shown with the design's warnings
 ---@field design csc.Design.Benchmark|csc.Design.Cits|csc.Design.Custom|csc.Design.Did|csc.Design.Economic|csc.Design.Ipw|csc.Design.Its|csc.Design.Matching|csc.Design.Ssda903|csc.Design.Survey|csc.Design.Synthesis the design: its type and fields
 
 ---@class csc.Design.Benchmark
@@ -275,7 +276,7 @@
 ---@class csc.Recipe.Published
 ---@field columns? table<string, string> figure column -> words for {column} in the label
 ---@field estimate string template, e.g. "absences.balance.{covariate}.{column}"
----@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"|"significant"|"sign"|"positive" which part of the estimate the report printed (default value): value, se, p, ci_low, ci_high, n, df, or a property of it: significant (1 when p < the run's alpha, else 0), sign (-1, 0 or +1), positive (1 when the value is above zero, else 0)
 ---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field label string template, e.g. "Table 9: {characteristic}, {column}"
 ---@field note? string
@@ -288,7 +289,7 @@
 
 ---@class csc.Recipe.Published2
 ---@field estimate? string
----@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df" which part of the estimate the report printed (default value)
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"|"significant"|"sign"|"positive" which part of the estimate the report printed (default value): value, se, p, ci_low, ci_high, n, df, or a property of it: significant (1 when p < the run's alpha, else 0), sign (-1, 0 or +1), positive (1 when the value is above zero, else 0)
 ---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field label string
 ---@field note? string
@@ -300,7 +301,7 @@
 ---@field value? number
 
 ---@class csc.Recipe.Published3
----@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"
+---@field field? "value"|"se"|"p"|"ci_low"|"ci_high"|"n"|"df"|"significant"|"sign"|"positive" which part of the estimate the report printed (default value): value, se, p, ci_low, ci_high, n, df, or a property of it: significant (1 when p < the run's alpha, else 0), sign (-1, 0 or +1), positive (1 when the value is above zero, else 0)
 ---@field file string a CSV file of figures, relative to the recipe's folder, e.g. "published/my_recipe.csv"; columns: label, printed, value, tolerance, estimate, field, unit, source, note, synthetic, input_check
 ---@field input_check? boolean a check of the input data against another source, not a figure of the report: listed apart from the published figures and not counted with them
 ---@field note? string

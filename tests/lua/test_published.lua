@@ -243,6 +243,122 @@ H.case("a source names its report by reference, an input its data set by name (d
   end
 end)
 
+-- A property of an estimate as a figure: significant (p < the run's
+-- alpha), sign and positive, against values worked out by hand.
+local function flags_recipe(name, alpha, published_text)
+  local p = dir .. "/" .. name .. ".lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q", alpha = %s,
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = %q } },
+  design = { type = "custom", analyse = function(ctx)
+    ctx:estimate{ label = "up", value = 2.5, p = 0.01 }
+    ctx:estimate{ label = "down", value = -0.25, p = 0.12 }
+    ctx:estimate{ label = "flat", value = 0, p = 0.05 }
+    ctx:estimate{ label = "nop", value = 3 }
+  end },
+  published = { %s },
+}
+]], alpha, dir .. "/d.csv", published_text)))
+  return p
+end
+
+H.case("significant, sign and positive compare a property of an estimate", function()
+  local rows = [[
+    { label = "T: {k}, {column}", estimate = "{k}", tolerance = 0, rows = {
+      { "k", "x:significant", "x:sign", "x:positive" },
+      { "up", 1, 1, 1 }, { "down", 0, -1, 0 }, { "flat", 0, 0, 0 } } },
+    { label = "down significant", estimate = "down", field = "significant", value = 1, tolerance = 0 },
+  ]]
+  runner.run(flags_recipe("flags05", "0.05", rows), { out = dir .. "/out", formats = { "json", "md" } })
+  local pub = results("flags05").published
+  H.eq(#pub, 10)
+  -- p = 0.01 < 0.05: 1; p = 0.12: 0; p = 0.05 is not below 0.05: 0
+  H.eq({ pub[1].reproduced, pub[4].reproduced, pub[7].reproduced }, { 1, 0, 0 })
+  H.eq({ pub[2].reproduced, pub[5].reproduced, pub[8].reproduced }, { 1, -1, 0 })
+  H.eq({ pub[3].reproduced, pub[6].reproduced, pub[9].reproduced }, { 1, 0, 0 })
+  for i = 1, 9 do H.eq(pub[i].within, true, nil, pub[i].label) end
+  H.eq(pub[10].within, false); H.eq(pub[10].field, "significant")
+  H.eq(pub[1].method, "1 when the p-value (0.010) is below the run's alpha (0.05), else 0")
+  H.ok(pub[2].method:find("sign of the estimate (2.5)", 1, true))
+  H.ok(sys.read(dir .. "/out/flags05/report.md"):find("below the run's alpha (0.05)", 1, true))
+  -- the run's alpha decides: at 0.2, p = 0.12 is significant
+  runner.run(flags_recipe("flags20", "0.2", rows), { out = dir .. "/out", formats = { "json" } })
+  pub = results("flags20").published
+  H.eq({ pub[4].reproduced, pub[7].reproduced, pub[10].reproduced, pub[10].within }, { 1, 1, 1, true })
+  -- an estimate without a p-value has no significance to compare
+  H.raises('the estimate "nop" has no significant to compare with', runner.run, flags_recipe("flagsnop", "0.05",
+    [[ { label = "n", estimate = "nop", field = "significant", value = 0, tolerance = 0 }, ]]),
+    { out = dir .. "/out", formats = { "json" } })
+end)
+
+H.case("an unknown published field is a recipe error with a did-you-mean", function()
+  local errors = require("csc.errors")
+  local p = flags_recipe("flagsbad", "0.05",
+    [[ { label = "n", estimate = "up", field = "signficant", value = 0, tolerance = 0 }, ]])
+  local ok, raw = pcall(runner.run, p, { out = dir .. "/out", formats = { "json" } })
+  H.eq(ok, false)
+  local e = errors.from_host(raw, "run")
+  H.eq(e.kind, "recipe")
+  H.ok(tostring(raw):find('published[1].field', 1, true), tostring(raw))
+  H.ok(tostring(raw):find('did you mean "significant"', 1, true), tostring(raw))
+  H.raises('published[1].rows[1][2]: "sgn" is not a field of an estimate (did you mean "sign"?)',
+    runner.run, flags_recipe("flagsbadcol", "0.05", [[ { label = "{k}", estimate = "{k}", tolerance = 0,
+      rows = { { "k", "x:sgn" }, { "up", 1 } } }, ]]), { out = dir .. "/out", formats = { "json" } })
+end)
+
+-- A recipe with flags_recipe's estimates and the given top-level fields.
+local function text_recipe(name, fields)
+  local p = dir .. "/" .. name .. ".lua"
+  assert(sys.write_atomic(p, string.format([[
+return {
+  title = "t", question = "q",
+  source = { report = "r", tables = { "Table 1" } },
+  inputs = { d = { path = %q } },
+  design = { type = "custom", analyse = function(ctx)
+    ctx:estimate{ label = "up", value = 2.5, p = 0.01, ci = { 1.25, 3.75 }, n = 40 }
+    ctx:estimate{ label = "a.b", value = -0.25, p = 0.12 }
+  end },
+  %s
+}
+]], dir .. "/d.csv", fields)))
+  return p
+end
+
+H.case("the evidence sentence is filled from the estimates; warnings are listed", function()
+  local p = text_recipe("evtext", [[
+  evidence = "Up {up} (p = {up.p:%.3f}, CI {up.ci_low:%.2f} to {up.ci_high:%.1f}, n = {up.n:%d}); "
+    .. "a.b {a.b:%+.2f}, p {a.b.p}, significant {a.b.significant}, sign {a.b.sign}.",
+  warnings = { "The data are made up.", "A second warning." },]])
+  runner.run(p, { out = dir .. "/out", formats = { "json" } })
+  local doc = results("evtext")
+  H.eq(doc.evidence, "Up 2.5 (p = 0.010, CI 1.25 to 3.8, n = 40); a.b -0.25, p 0.12, significant 0, sign -1.")
+  H.eq(doc.warnings, { "The data are made up.", "A second warning." })
+  -- an evidence text without placeholders is printed as written
+  runner.run(text_recipe("evplain", [[ evidence = "Weak: one area, no comparison.", ]]),
+    { out = dir .. "/out", formats = { "json" } })
+  H.eq(results("evplain").evidence, "Weak: one area, no comparison.")
+end)
+
+H.case("evidence placeholders that name no estimate or a bad format are recipe errors naming the field", function()
+  local errors = require("csc.errors")
+  local function fails(name, fields, text)
+    local ok, raw = pcall(runner.run, text_recipe(name, fields), { out = dir .. "/out", formats = { "json" } })
+    H.eq(ok, false)
+    H.eq(errors.from_host(raw, "run").kind, "recipe")
+    local msg = type(raw) == "table" and (raw.msg or tostring(raw)) or tostring(raw)
+    H.ok(msg:find(text, 1, true), msg)
+  end
+  fails("evmissing", [[ evidence = "p = {upp.p:%.3f}", ]],
+    'evmissing.lua:9: evidence: {upp.p:%.3f}: no estimate labelled "upp" was produced (did you mean "up"?)')
+  fails("evhint", [[ evidence = "{a.c}", ]], 'did you mean "a.b"?')
+  fails("evnofield", [[ evidence = "{a.b.n}", ]], 'evidence: {a.b.n}: the estimate "a.b" has no n')
+  fails("evformat", [[ evidence = "{up:%s}", ]], 'evformat.lua:9: evidence: {up:%s}: "%s" is not a number format')
+  fails("evint", [[ evidence = "{a.b:%d}", ]], "evidence: {a.b:%d}: -0.25 is not a whole number")
+  fails("evwarn", [[ warnings = "one", ]], "warnings")
+end)
+
 H.case("the checks hook runs after the design and can record figures and stop the run", function()
   local p = recipe("checks", [[ { label = "sig", estimate = "a_significant", value = 0, tolerance = 0 }, ]], [[
   checks = function(ctx)

@@ -258,34 +258,7 @@ end
 declare("event_counts", { "data", "events", "id", "event_id", "date", "start", "type", "types", "windows", "flags",
   "ctx", "method", "words" })
 
-local function window_list(fn, windows)
-  if type(windows) ~= "table" then failn(fn, "windows", "field 'windows' is required: {name = {from, to}, ...}") end
-  local out = {}
-  if #windows > 0 then
-    for i, w in ipairs(windows) do
-      if type(w) ~= "table" or type(w.name) ~= "string" or math.type(w.from) ~= "integer"
-        or math.type(w.to) ~= "integer" then
-        failn(fn, string.format("windows[%d]", i), string.format("windows[%d] must be {name =, from =, to =} in "
-          .. "whole days", i))
-      end
-      out[i] = w
-    end
-  else
-    for _, name in ipairs(util.sorted_keys(windows)) do
-      local w = windows[name]
-      if type(w) ~= "table" or math.type(w[1]) ~= "integer" or math.type(w[2]) ~= "integer" then
-        failn(fn, "windows", string.format("windows.%s must be {from, to} in whole days", tostring(name)))
-      end
-      out[#out + 1] = { name = name, from = w[1], to = w[2] }
-    end
-  end
-  for _, w in ipairs(out) do
-    if w.from > w.to then
-      fail(fn, "windows." .. w.name, string.format("starts after it ends (%d to %d days)", w.from, w.to))
-    end
-  end
-  return out
-end
+local function window_list(fn, windows) return match._windows("cohort." .. fn, windows) end
 
 local function span(w)
   if w.from <= -36500 then return string.format("any time up to %d days", w.to) end

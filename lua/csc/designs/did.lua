@@ -73,8 +73,8 @@ local function run_outcome(ctx, d, i, o, f)
       res.means.comparators_post - res.means.comparators_pre },
   } }, { caption = label .. ": means before and from " .. res.start, digits = digits })
   D.coef_table(ctx, N .. "_did_2x2", res.fit_2x2, label .. ": 2x2 regression (clustered by unit)")
-  ctx:method(string.format("%s (%s): %d rows, %d units; standard errors %s, tests on %s degrees "
-    .. "of freedom.", label, o.column, res.n, res.clusters,
+  ctx:method(string.format("%s (%s): %s rows, %s units; standard errors %s, tests on %s degrees "
+    .. "of freedom.", label, o.column, ctx:count(res.n), ctx:count(res.clusters),
     res.vcov == "CR1" and "clustered by unit (CR1; two-way fixed effects with Stata xtreg, fe's small-sample factor)"
       or res.vcov, util.fmt_number(res.twfe.df)))
   if covs and #covs > 0 then

@@ -100,12 +100,16 @@ function M.run(ctx, d)
   for _, g in ipairs(groups) do
     local x = g[2]
     if x.ess < min_ess * x.n_kept then
-      ctx:warn(string.format("the weights leave the %s group an effective sample size of %.0f of %d units "
-        .. "(a few units carry much of the weight)", g[1], x.ess, x.n_kept))
+      -- counts of units in words under disclosure control (ctx:count); the
+      -- effective size is rounded to whole units first, as it was shown
+      ctx:warn(string.format("the weights leave the %s group an effective sample size of %s of %s units "
+        .. "(a few units carry much of the weight)", g[1], ctx:count(tonumber(string.format("%.0f", x.ess))),
+        ctx:count(x.n_kept)))
     end
     if x.n_outside_support > 0 then
-      ctx:warn(string.format("%d %s unit%s a propensity score outside the other group's range (no common support)",
-        x.n_outside_support, g[1], x.n_outside_support == 1 and " has" or "s have"))
+      local one = x.n_outside_support == 1 and not require("csc.disclosure").hides(ctx.disclosure, 1)
+      ctx:warn(string.format("%s %s unit%s a propensity score outside the other group's range (no common support)",
+        ctx:count(x.n_outside_support), g[1], one and " has" or "s have"))
     end
   end
   if info.n_trimmed > 0 then

@@ -271,11 +271,19 @@ local function run_analysis(ctx, d, f, a, first)
   })
   local info = m.info
   ctx:method(string.format("%s%s (MatchIt's nearest-neighbour rules; ties go to the lower row). "
-    .. "%d of %d programme units matched to %d comparison units.", name and (name .. ": ") or "",
-    (m.method:gsub("^%l", string.upper)), info.n_matched_treated, info.n_treated, info.n_matched_control))
+    .. "%s of %s programme units matched to %s comparison units.", name and (name .. ": ") or "",
+    (m.method:gsub("^%l", string.upper)), ctx:count(info.n_matched_treated), ctx:count(info.n_treated),
+    ctx:count(info.n_matched_control)))
   ctx:method((name and (name .. ": ") or "") .. M.formula(a))
   D.drops(ctx, d, info, "missing values in the treatment or matching variables" .. (name and (" (" .. name .. ")") or ""))
-  for _, w in ipairs(m.warnings) do ctx:warn((name and (name .. ": ") or "") .. w) end
+  -- the warnings of csc.match, their counts of units worded under disclosure control
+  local count = function(n) return ctx:count(n) end
+  for _, w in ipairs(m.warnings) do
+    if m.fewer_than_ratio and w == match.fewer_words(m.fewer_than_ratio) then
+      w = match.fewer_words(m.fewer_than_ratio, count)
+    end
+    ctx:warn((name and (name .. ": ") or "") .. w)
+  end
   local unmatched = (a.estimand == "ATC" and info.n_control or info.n_treated) - info.n_matched_focal
   if unmatched > 0 then
     ctx:warn(string.format("%s%s of %s %s units found no match%s; the estimate is for the matched units only.",

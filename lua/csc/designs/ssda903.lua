@@ -181,14 +181,20 @@ local function report_validation(ctx, obj)
   end
   local cols = { "rule", "message" }
   for _, y in ipairs(obj.years) do cols[#cols + 1] = label_year(y) end
+  -- failures are counts of records about children: disclosure control on
+  -- the year columns, in the warning and in the estimate
+  local year_cols = {}
+  for j = 3, #cols do year_cols[#year_cols + 1] = cols[j] end
   ctx:table("validation", { columns = cols, rows = rows }, { caption = "Validation failures by DfE rule and collection year "
-    .. "(every failure, with file, line and field, is in validation_failures.csv)", digits = 0 })
+    .. "(every failure, with file, line and field, is in validation_failures.csv)", digits = 0,
+    counts = #year_cols > 0 and year_cols or nil })
   ctx:write("validation_failures.csv", table.concat(lines, "\n") .. "\n")
   if #lines > 1 then
-    ctx:warn(string.format("The SSDA903 returns break %d validation rule(s), %d failure(s) in all (table "
-      .. "validation, file validation_failures.csv); the records were kept.", #codes, #lines - 1))
+    ctx:warn(string.format("The SSDA903 returns break %d validation rule(s), %s failure(s) in all (table "
+      .. "validation, file validation_failures.csv); the records were kept.", #codes, ctx:count(#lines - 1)))
   end
-  ctx:estimate({ label = "validation.failures", value = #lines - 1, unit = "failures", group = "validation" })
+  ctx:estimate({ label = "validation.failures", value = #lines - 1, unit = "failures", group = "validation",
+    count = true })
 end
 
 function M.run(ctx, d)

@@ -285,15 +285,27 @@ function M.nearest(spec)
     hs.replace and "with" or "without", M.distance_words(hs))
   -- as MatchIt: "Not all treated units will get <ratio> matches"
   if info.n_fewer_than_ratio > 0 then
-    local focal = estimand == "ATC" and "control" or "treated"
-    m.warnings[#m.warnings + 1] = string.format(
-      "%d of %d matched %s units got fewer than %d matches (too few %s units%s); MatchIt warns "
-        .. "the same way (\"Not all %s units will get %d matches\")",
-      info.n_fewer_than_ratio, info.n_matched_focal, focal, ratio,
-      estimand == "ATC" and "treated" or "control",
-      (cal or #cal_names > 0 or #exact > 0) and " within the caliper or exact strata" or "", focal, ratio)
+    -- kept as numbers too, so that a run context can word the counts under
+    -- disclosure control (M.fewer_words with ctx:count)
+    m.fewer_than_ratio = { n = info.n_fewer_than_ratio, of = info.n_matched_focal,
+      focal = estimand == "ATC" and "control" or "treated", other = estimand == "ATC" and "treated" or "control",
+      ratio = ratio, within = (cal or #cal_names > 0 or #exact > 0) and true or false }
+    m.warnings[#m.warnings + 1] = M.fewer_words(m.fewer_than_ratio)
   end
   return m
+end
+
+--- The warning for units that got fewer than ratio matches (MatchIt's "Not
+-- all treated units will get k matches"); count(n) words a count of units
+-- (default: the number; a run passes ctx:count for disclosure control).
+---@param x {n: integer, of: integer, focal: string, other: string, ratio: integer, within: boolean}
+---@param count? fun(n: number): string
+---@return string
+function M.fewer_words(x, count)
+  count = count or function(n) return tostring(math.tointeger(n) or n) end
+  return string.format("%s of %s matched %s units got fewer than %d matches (too few %s units%s); MatchIt warns "
+    .. "the same way (\"Not all %s units will get %d matches\")", count(x.n), count(x.of), x.focal, x.ratio, x.other,
+    x.within and " within the caliper or exact strata" or "", x.focal, x.ratio)
 end
 
 --- The distance in words, for Method sections.
@@ -686,6 +698,45 @@ function M.first_event(spec)
   return host(fn, hmatch.first_event, f, { id = id, date = date, offset_days = off, name = spec.name or "start" })
 end
 
+--- The windows of window_counts and cohort.event_counts as a list of
+-- {name, from, to}: from {name = {from, to}, ...} (sorted by name) or a
+-- list of {name =, from =, to =}; whole days, from <= to.  `fn` is the
+-- caller's qualified name ("match.window_counts") for the errors.
+-- Internal (the leading _): not part of the recipe API.
+---@param fn string
+---@param windows table
+---@return {name: string, from: integer, to: integer}[]
+function M._windows(fn, windows)
+  if type(windows) ~= "table" then
+    check.fail_named(fn, "windows", "field 'windows' is required: {name = {from, to}, ...}")
+  end
+  local out = {}
+  if #windows > 0 then
+    for i, w in ipairs(windows) do
+      if type(w) ~= "table" or type(w.name) ~= "string" or math.type(w.from) ~= "integer"
+        or math.type(w.to) ~= "integer" then
+        check.fail_named(fn, string.format("windows[%d]", i),
+          string.format("windows[%d] must be {name =, from =, to =} in whole days", i))
+      end
+      out[i] = w
+    end
+  else
+    for _, name in ipairs(util.sorted_keys(windows)) do
+      local w = windows[name]
+      if type(w) ~= "table" or math.type(w[1]) ~= "integer" or math.type(w[2]) ~= "integer" then
+        check.fail_named(fn, "windows", string.format("windows.%s must be {from, to} in whole days", tostring(name)))
+      end
+      out[#out + 1] = { name = name, from = w[1], to = w[2] }
+    end
+  end
+  for _, w in ipairs(out) do
+    if w.from > w.to then
+      check.fail(fn, "windows." .. w.name, string.format("starts after it ends (%d to %d days)", w.from, w.to))
+    end
+  end
+  return out
+end
+
 --- Counts of each person's events in windows of days around their start.
 -- @tparam table spec `events` (frame), `people` (frame), `id` (events' id
 --   column), `person_id` (people's, default `id`), `date` (events' date),
@@ -712,19 +763,7 @@ function M.window_counts(spec)
   local types = {}
   for i, t in ipairs(spec.types or {}) do types[i] = tostring(t) end
   if #types > 0 and not typ then failn(fn, "types", "'types' need 'type' (the event type column)") end
-  local wins = {}
-  if type(spec.windows) ~= "table" then failn(fn, "windows", "field 'windows' is required: {name = {from, to}, ...}") end
-  if #spec.windows > 0 then
-    for i, w in ipairs(spec.windows) do wins[i] = w end
-  else
-    for _, name in ipairs(util.sorted_keys(spec.windows)) do
-      local w = spec.windows[name]
-      if type(w) ~= "table" or math.type(w[1]) ~= "integer" or math.type(w[2]) ~= "integer" then
-        failn(fn, "windows", string.format("windows.%s must be {from, to} in whole days", tostring(name)))
-      end
-      wins[#wins + 1] = { name = name, from = w[1], to = w[2] }
-    end
-  end
+  local wins = M._windows("match." .. fn, spec.windows)
   return host(fn, hmatch.window_counts, ev, pp, { id = id, person_id = pid, date = date, start = start,
     type = typ, types = types, windows = wins })
 end

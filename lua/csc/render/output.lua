@@ -88,7 +88,7 @@ function M.results(ctx, r, published, stamp)
     local list = p.input_check and checks or pub
     list[#list + 1] = { label = p.label, published = p.published, printed = p.printed, reproduced = p.reproduced,
       tolerance = p.tolerance, within = p.within, unit = p.unit, source = p.source,
-      estimate = p.estimate, field = p.field, note = p.note, synthetic_data = p.synthetic,
+      estimate = p.estimate, field = p.field, method = p.method, note = p.note, synthetic_data = p.synthetic,
       by_construction = nil }
     if p.synthetic then list[#list].by_construction = p.synthetic ~= "found" end
   end

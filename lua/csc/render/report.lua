@@ -17,6 +17,7 @@
 -- @module csc.render.report
 local labels = require("csc.render.labels")
 local util = require("csc.util")
+local D = require("csc.disclosure")
 
 local M = {}
 local NA = require("host.frame").NA
@@ -158,6 +159,7 @@ local function comparison_rows(list, anchor_prefix)
     local notes = {}
     if pb.synthetic then notes[#notes + 1] = SYNTH_WORDS[pb.synthetic] end
     if pb.note then notes[#notes + 1] = (pb.note:gsub("^%l", string.upper)) end
+    if pb.method then notes[#notes + 1] = (pb.method:gsub("^%l", string.upper)) .. "." end
     local note = #notes > 0 and table.concat(notes, " ") or "–"
     local first = label .. (pb.source and (" (" .. pb.source .. ")") or "")
     if not pb.within then
@@ -343,8 +345,10 @@ function M.model(ctx, r, published, stamp, opts)
       for _, t in ipairs(util.sorted_keys(by)) do parts[#parts + 1] = string.format("%s (%d)", t, by[t]) end
       p(string.format("**Disclosure control.** This report is built from record-level data about children. "
         .. "Counts from 1 to %d are suppressed (shown as `c`), and further cells are suppressed where a row, column "
-        .. "or grand total would reveal a suppressed one%s. %s", dc.threshold - 1,
+        .. "or grand total would reveal a suppressed one%s; in the text (rows not used, Method, warnings) such a "
+        .. "count reads \"fewer than %d\". %s", dc.threshold - 1,
         dc.round and string.format("; shown counts are rounded to the nearest %d", dc.round) or "",
+        dc.threshold,
         #parts > 0 and ("Suppressed cells by table: " .. table.concat(parts, ", ") .. ".") or "No cell needed suppression."))
     end
   end
@@ -383,14 +387,17 @@ function M.model(ctx, r, published, stamp, opts)
     if mv and next(mv) then
       local parts = {}
       for _, reason in ipairs(util.sorted_keys(mv)) do
-        parts[#parts + 1] = string.format("%d %s", mv[reason], WHY[reason] or reason)
+        parts[#parts + 1] = string.format("%s %s", D.count_text(ctx.disclosure, mv[reason]), WHY[reason] or reason)
       end
       dropped[#dropped + 1] = string.format("%s: missing values in the %d column%s used: %s.", pv.name,
         pv.columns_checked, pv.columns_checked == 1 and "" or "s", table.concat(parts, ", "))
     end
   end
   for _, d in ipairs(ctx.drops) do
-    dropped[#dropped + 1] = string.format("%s: %d row%s not used: %s.", d.input, d.n, d.n == 1 and "" or "s", d.reason)
+    -- the count is formatted here, under disclosure control ("fewer than 5 rows")
+    local hidden = D.hides(ctx.disclosure, d.n)
+    dropped[#dropped + 1] = string.format("%s: %s row%s not used: %s.", d.input, D.count_text(ctx.disclosure, d.n),
+      (d.n == 1 and not hidden) and "" or "s", d.reason)
   end
   for _, pv in ipairs(ctx.provenance) do
     if pv.replaced and pv.mark then

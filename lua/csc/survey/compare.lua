@@ -14,14 +14,23 @@ local M = {}
 -- than description (recipes may change it: design.small_group).
 M.SMALL_GROUP = 10
 
---- Plain-word warning when a group is small, or nil.
-function M.size_warning(label, n, min)
+local function plain(n) return tostring(math.tointeger(n) or n) end
+
+--- Plain-word warning when a group is small, or nil.  count(n) words the
+-- number of respondents (default: the number; a run passes ctx:count, so
+-- that under disclosure control a small one reads "fewer than 5").
+function M.size_warning(label, n, min, count)
   min = min or M.SMALL_GROUP
+  count = count or plain
+  local words = count(n)
+  local exact = words == plain(n)
   if n < 2 then
-    return string.format("%s has %d respondent%s: no comparison is possible", label, n, n == 1 and "" or "s")
+    return string.format("%s has %s respondent%s: no comparison is possible", label, words,
+      (n == 1 and exact) and "" or "s")
   elseif n < min then
-    return string.format("%s has only %d respondents (fewer than %d): any difference is too uncertain to support a "
-      .. "conclusion, and a non-significant result is not evidence of no difference", label, n, min)
+    return string.format("%s has %s%s respondents (fewer than %d): any difference is too uncertain to support a "
+      .. "conclusion, and a non-significant result is not evidence of no difference", label, exact and "only " or "",
+      words, min)
   end
   return nil
 end
@@ -120,11 +129,11 @@ end
 --- Two independent groups of scores.
 -- @treturn table n {nx, ny}, mean {x, y}, diff, welch (Htest or nil),
 --   mann_whitney (Htest or nil), warnings
-function M.scores(x, y, labels)
+function M.scores(x, y, labels, count)
   labels = labels or { "first group", "second group" }
   local r = { n = { #x, #y }, warnings = {} }
   for i, g in ipairs({ x, y }) do
-    local w = M.size_warning(labels[i], #g)
+    local w = M.size_warning(labels[i], #g, nil, count)
     if w then r.warnings[#r.warnings + 1] = w end
   end
   local function mean(v) local s = 0; for _, a in ipairs(v) do s = s + a end; return #v > 0 and s / #v or nil end
@@ -150,9 +159,9 @@ function M.scores(x, y, labels)
 end
 
 --- Paired scores (a panel): paired t, Wilcoxon signed rank and sign test.
-function M.paired(before, after, label)
+function M.paired(before, after, label, count)
   local r = { n = #before, warnings = {} }
-  local w = M.size_warning(label or "the panel", #before)
+  local w = M.size_warning(label or "the panel", #before, nil, count)
   if w then r.warnings[#r.warnings + 1] = w end
   local up, down = 0, 0
   for i = 1, #before do
@@ -173,7 +182,7 @@ end
 
 --- Counts in an r x c table (rows = groups): Fisher's exact test and the
 -- chi-square test, with a warning when expected counts are below 5.
-function M.counts(tab, labels)
+function M.counts(tab, labels, count)
   local r = { warnings = {} }
   local total = 0
   for _, row in ipairs(tab) do for _, c in ipairs(row) do total = total + c end end
@@ -195,7 +204,7 @@ function M.counts(tab, labels)
   for i, row in ipairs(tab) do
     local n = 0
     for _, c in ipairs(row) do n = n + c end
-    local w = M.size_warning((labels and labels[i]) or ("group " .. i), n)
+    local w = M.size_warning((labels and labels[i]) or ("group " .. i), n, nil, count)
     if w then r.warnings[#r.warnings + 1] = w end
   end
   return r

@@ -221,7 +221,7 @@ local function run_score(ctx, state, a)
         end
         if #cs == 2 then
           local x, y = cs[1][sid], cs[2][sid]
-          local r = compare.scores(x, y, { cs[1].group, cs[2].group })
+          local r = compare.scores(x, y, { cs[1].group, cs[2].group }, function(n) return ctx:count(n) end)
           state.small = state.small
           local base = key(a.name) .. "." .. key(sid) .. "." .. key(w) .. ".compare"
           if r.diff then ctx:estimate({ label = base .. ".difference", value = r.diff, unit = cs[1].group .. " minus " .. cs[2].group, group = a.name, detail = true }) end
@@ -344,8 +344,8 @@ local function run_reliability(ctx, state, a)
         drows[#drows + 1] = { sc.label or sid, id, res.item_dropped[id] or NA }
       end
       if res.n < res.k then
-        ctx:warn(string.format("%s: alpha from %d respondents on %d items: fewer respondents than items, so the "
-          .. "estimate is very uncertain (95%% interval %s to %s).", sc.label or sid, res.n, res.k,
+        ctx:warn(string.format("%s: alpha from %s respondents on %d items: fewer respondents than items, so the "
+          .. "estimate is very uncertain (95%% interval %s to %s).", sc.label or sid, ctx:count(res.n), res.k,
           util.fmt_fixed(res.ci and res.ci[1] or 0 / 0, 2), util.fmt_fixed(res.ci and res.ci[2] or 0 / 0, 2)))
       end
     end
@@ -393,7 +393,9 @@ local function run_bands(ctx, state, a)
   end
   ctx:table(a.name, { columns = { "band", "scores", "n", "percent", "members_highest_first" }, rows = rows },
     { caption = (a.caption or ("Bands of " .. (sc.label or a.scale))) .. source_of(a), digits = 1 })
-  if unbanded > 0 then ctx:warn(string.format("%s: %d score(s) fall in no band.", sc.label or a.scale, unbanded)) end
+  if unbanded > 0 then
+    ctx:warn(string.format("%s: %s score(s) fall in no band.", sc.label or a.scale, ctx:count(unbanded)))
+  end
   return { kind = "bands" }
 end
 

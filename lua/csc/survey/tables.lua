@@ -49,7 +49,7 @@ local function run_change(ctx, state, a)
   est("n", c.n); est("higher", c.higher); est("same", c.same); est("lower", c.lower)
   est("mean_before", c.before.mean, { n = c.n }); est("mean_after", c.after.mean, { n = c.n })
   est("mean_change", c.diff.mean, { n = c.n, ci = c.diff.ci }); est("sd_change", c.diff.sd); est("median_change", c.median_change)
-  local t = compare.paired(c.befores, c.afters, "the panel")
+  local t = compare.paired(c.befores, c.afters, "the panel", function(n) return ctx:count(n) end)
   est("sign_test", t.sign.higher, { p = t.sign.p_value, method = t.sign.method, unit = "units higher at follow-up" })
   if t.t then est("paired_t", t.t.statistic, { p = t.t.p_value, df = t.t.parameter.df, method = t.t.method }) end
   if t.wilcoxon then est("wilcoxon", t.wilcoxon.statistic, { p = t.wilcoxon.p_value, method = t.wilcoxon.method }) end
@@ -227,7 +227,7 @@ local function run_crosstab(ctx, state, a)
   -- test: the categories' distribution differs between groups
   local tab = {}
   for g = 1, ng do tab[g] = {}; for i = 1, ncat do tab[g][i] = a.counts[i][g] end end
-  local r = compare.counts(tab, a.groups)
+  local r = compare.counts(tab, a.groups, function(n) return ctx:count(n) end)
   if r.fisher then ctx:estimate({ label = base .. ".fisher_p", value = r.fisher.p_value, p = r.fisher.p_value, method = r.fisher.method, group = a.name }) end
   if r.chisq then ctx:estimate({ label = base .. ".chisq", value = r.chisq.statistic, p = r.chisq.p_value, df = r.chisq.parameter.df, method = r.chisq.method, group = a.name }) end
   for _, w in ipairs(r.warnings) do ctx:warn(a.name .. ": " .. w .. ".") end
