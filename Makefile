@@ -51,7 +51,7 @@ docs: csceval
 	./csceval explain docs > docs/explain.md
 	./csceval test tests/tools/gen_docs.lua
 
-.PHONY: docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench test-national-gen test-bench-status \
+.PHONY: docs test-docs test-tutorial all run check deps lint-layers test-unit test-lua test-xlsx test-bad test-golden test-asan test-browser bench test-national-gen test-bench-status \
         install clean fuzz fuzz-build test-fuzz test-asan-recipes valgrind test-hardening test-export
 
 all: csceval
@@ -165,7 +165,6 @@ test-bad: csceval
 test-hardening: csceval
 	@bash tests/hardening/run.sh ./csceval 200
 
-# docs/tutorial.md: every command and recipe in it, and the numbers it quotes.
 # report.xlsx read back by openpyxl and compared with results.json
 test-xlsx: csceval
 	@sh tests/tools/xlsx_test.sh ./csceval
@@ -175,8 +174,14 @@ test-xlsx: csceval
 test-export: csceval
 	@sh tests/export/run.sh ./csceval
 
-test-tutorial: csceval
-	./csceval test tests/tools/tutorial.lua
+# The documentation run as a test (tests/tools/doctest.lua): on every page,
+# the ```sh run blocks run and exit as shown, ```lua file= blocks are the
+# recipes they run, <!-- prints --> and <!-- check --> comments compare what
+# the page says with the output, and every relative link resolves.
+test-docs: csceval
+	./csceval test tests/tools/doctest.lua
+
+test-tutorial: test-docs
 
 test-golden: csceval
 	@sh tests/golden/run.sh ./csceval
@@ -213,14 +218,14 @@ valgrind: csceval
 # with skip_when_absent, such as recipes/example_national_matching.lua's 10M
 # rows): with CSCEVAL_SKIP_LARGE=1 it is skipped with a message even when the
 # file is there, so nothing runs ten million rows under the sanitizers.
-check test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser test-xlsx test-asan valgrind: \
+check test-unit test-lua test-bad test-hardening test-golden test-docs test-tutorial test-browser test-xlsx test-asan valgrind: \
   export CSCEVAL_SKIP_LARGE := 1
 
 check: deps browser-deps
 	@rm -f tests/out/summary.txt
 	$(MAKE) lint-layers
 	$(MAKE) csceval $(TEST_BIN)
-	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-tutorial test-browser test-national-gen
+	$(MAKE) test-unit test-lua test-bad test-hardening test-golden test-docs test-browser test-national-gen
 	$(MAKE) test-bench-status
 	$(MAKE) test-xlsx
 	$(MAKE) test-export

@@ -152,9 +152,25 @@ function M.design_module(t)
 end
 
 --- Raise a recipe error listing every mistake with file:line.
+-- A field reported missing or wrong beside a misspelling of it in the same
+-- table (design.interuption: did you mean "interruption"?) is the
+-- misspelling's consequence: only the misspelling is reported.
+local function consequences(errs)
+  local meant = {}
+  for _, e in ipairs(errs) do
+    local parent, name = e.path:match("^(.-)%.?([^.%[%]]+)$")
+    local sug = e.msg:match('^unknown field %(did you mean "([^"]+)"%?%)$')
+    if parent and sug and name then meant[(parent ~= "" and parent .. "." or "") .. sug] = true end
+  end
+  if next(meant) == nil then return errs end
+  local kept = {}
+  for _, e in ipairs(errs) do if not meant[e.path] then kept[#kept + 1] = e end end
+  return kept
+end
+
 local function fail(path, map, errs)
   local lines = {}
-  for _, e in ipairs(errs) do
+  for _, e in ipairs(consequences(errs)) do
     local where = e.path ~= "" and (e.path .. ": ") or ""
     lines[#lines + 1] = string.format("%s:%d: %s%s", path, srcmap.line(map, e.path), where, e.msg)
   end
@@ -331,11 +347,22 @@ function M.check_utf8(t, path, errs, seen)
   end
 end
 
+--- The message for a name that is not among the recipe's inputs (`inputs`:
+-- a table keyed by input name, the recipe's inputs or the loaded frames):
+-- the nearest name, and every name there is.
+function M.not_an_input(name, inputs)
+  local names = {}
+  for k in pairs(inputs or {}) do if type(k) == "string" then names[#names + 1] = k end end
+  table.sort(names)
+  return string.format("%q is not among the inputs%s; the recipe's inputs are %s (the names under inputs = { ... })",
+    tostring(name), util.hint(tostring(name), names), #names > 0 and table.concat(names, ", ") or "none")
+end
+
 --- Check every column the recipe names against the loaded inputs.
 -- @tparam table r loaded and validated recipe
 -- @tparam table data input name -> frame
 function M.check_columns(r, data, prepared)
-  local errs = {}
+  local errs, reported = {}, {}
   for _, c in ipairs(r.columns or {}) do
     local input = c.s.input
     if type(input) == "function" then input = input(r.spec, c.parent)
@@ -355,7 +382,18 @@ function M.check_columns(r, data, prepared)
           table.concat(prepared:names(), ", ")) }
       end
     elseif input and not f then
-      errs[#errs + 1] = { path = c.path, msg = string.format("refers to data %q, which is not among the inputs", tostring(input)) }
+      -- reported once, at the field that names the input when there is one
+      local declared = type(r.spec.inputs) == "table" and r.spec.inputs[input] ~= nil
+      local at = c.path
+      if type(c.s.input) == "string" and not declared then
+        at = (c.parent and c.parent[c.s.input] ~= nil) and c.path:gsub("[^.]+$", c.s.input) or ("design." .. c.s.input)
+      end
+      if not reported[at] then
+        reported[at] = true
+        errs[#errs + 1] = { path = at, msg = declared
+          and string.format("refers to data %q, which is not among the inputs", tostring(input))
+          or M.not_an_input(input, r.spec.inputs) }
+      end
     elseif f and not f:has(c.column) then
       errs[#errs + 1] = { path = c.path, msg = string.format("no column %q in data %q%s",
         c.column, input, util.hint(c.column, f:names())) }

@@ -120,6 +120,9 @@ function M.prepared(r, d, ctx)
     -- the steps (design.steps), then rates (design.rates), are made from the
     -- design's input once, here
     local steps, rates = type(design.steps) == "table", type(design.rates) == "table"
+    if type(design.data) == "string" and type(r.spec.inputs) == "table" and r.spec.inputs[design.data] == nil then
+      raise(nil, "design.data", DI.not_an_input(design.data, r.spec.inputs))
+    end
     if (steps or rates) and type(design.data) == "string" and d[design.data] then
       local f = d[design.data]
       if steps then f = DI.run_steps(f, d, design, raise, ctx) end

@@ -44,6 +44,27 @@ local function typename(v)
   return t
 end
 
+-- What to write instead when a value has the wrong type and the likely
+-- cause is quoting: a number or true/false typed in quotes, or a name typed
+-- as a number.  "" when there is nothing more useful to say.
+local function retype(kind, v)
+  if type(v) == "string" then
+    local n = tonumber((v:gsub("^%s+", ""):gsub("%s+$", ""):gsub("(%d),(%d%d%d)", "%1%2")))
+    if n and (kind == "number" or (kind == "integer" and math.type(n) == "integer")) then
+      return string.format(" %q: write %s, without quotes", v, util.fmt_number(n))
+    end
+    if kind == "boolean" and (v == "true" or v == "false") then
+      return string.format(" %q: write %s, without quotes", v, v)
+    end
+  elseif type(v) == "number" and (kind == "string" or kind == "column") then
+    local t = util.fmt_number(v)
+    return string.format(" %s: text is written in quotes, \"%s\"", t, t)
+  elseif type(v) == "boolean" and (kind == "number" or kind == "integer") then
+    return string.format(" %s: give a number", tostring(v))
+  end
+  return ""
+end
+
 local function join(path, key)
   if type(key) == "number" then return string.format("%s[%d]", path, key) end
   if path == "" then return key end
@@ -63,20 +84,20 @@ function S.validate(s, v, path, errs, ctx)
   local k = s.kind
   if k == "any" then return ctx end
   if k == "string" or k == "column" then
-    if type(v) ~= "string" then bad("expected a string, got " .. typename(v)); return ctx end
+    if type(v) ~= "string" then bad("expected a string, got " .. typename(v) .. retype(k, v)); return ctx end
     if s.pattern and not v:match(s.pattern) then
       bad(string.format("%q does not match the form %s", v, s.pattern_doc or s.pattern))
     end
     if k == "column" then ctx.columns[#ctx.columns + 1] = { path = path, column = v, s = s, parent = ctx.parent } end
   elseif k == "number" then
-    if type(v) ~= "number" then bad("expected a number, got " .. typename(v)); return ctx end
+    if type(v) ~= "number" then bad("expected a number, got " .. typename(v) .. retype(k, v)); return ctx end
     if s.min and v < s.min then bad(string.format("must be at least %s, got %s", s.min, v)) end
     if s.max and v > s.max then bad(string.format("must be at most %s, got %s", s.max, v)) end
   elseif k == "integer" then
-    if math.type(v) ~= "integer" then bad("expected a whole number, got " .. typename(v)); return ctx end
+    if math.type(v) ~= "integer" then bad("expected a whole number, got " .. typename(v) .. retype(k, v)); return ctx end
     if s.min and v < s.min then bad(string.format("must be at least %d, got %d", s.min, v)) end
   elseif k == "boolean" then
-    if type(v) ~= "boolean" then bad("expected true or false, got " .. typename(v)) end
+    if type(v) ~= "boolean" then bad("expected true or false, got " .. typename(v) .. retype(k, v)) end
   elseif k == "function" then
     if type(v) ~= "function" then bad("expected a function, got " .. typename(v)) end
   elseif k == "enum" then

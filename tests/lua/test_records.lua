@@ -59,7 +59,7 @@ H.case("records.schema: each record is checked against the item, the typed row n
     { { path = "x.rows.table[1]", msg = "label: is required" } })
   -- with a header row the typed row is one further down
   H.eq(errs({ table = { { "label", "sent" }, { "a", 1 }, { 7, 2 } } }),
-    { { path = "x.rows.table[3]", msg = "label: expected a string, got integer" } })
+    { { path = "x.rows.table[3]", msg = 'label: expected a string, got integer 7: text is written in quotes, "7"' } })
   H.eq(errs({ table = T3, columns = { "returned", false, "snt" }, add = { label = "r" } }),
     { { path = "x.rows.table[1]", msg = "snt: unknown field (did you mean \"sent\"?)" } })
   -- a misspelt columns: refused, and the first row is then read as the header

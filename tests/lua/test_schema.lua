@@ -42,3 +42,22 @@ end)
 H.case("schema rejects a fraction where a whole number is needed", function()
   H.eq(errs({ title = "t", n = 2.5 }), { "n: expected a whole number, got number" })
 end)
+
+H.case("schema says what to write for a value of the wrong type in quotes, or a name typed as a number", function()
+  local s = S.record({ n = S.integer(), x = S.number(), b = S.boolean(), t = S.string() })
+  local function one(v)
+    local e = {}
+    S.validate(s, v, "", e)
+    return e[1] and (e[1].path .. ": " .. e[1].msg)
+  end
+  H.eq(one({ n = "3" }), 'n: expected a whole number, got string "3": write 3, without quotes')
+  H.eq(one({ x = "10,000" }), 'x: expected a number, got string "10,000": write 10000, without quotes')
+  H.eq(one({ x = " 0.5 " }), 'x: expected a number, got string " 0.5 ": write 0.5, without quotes')
+  H.eq(one({ b = "true" }), 'b: expected true or false, got string "true": write true, without quotes')
+  H.eq(one({ t = 831 }), 't: expected a string, got integer 831: text is written in quotes, "831"')
+  H.eq(one({ n = true }), "n: expected a whole number, got boolean true: give a number")
+  -- nothing more is said when quoting is not the likely cause
+  H.eq(one({ n = "3.5" }), "n: expected a whole number, got string")
+  H.eq(one({ n = "three" }), "n: expected a whole number, got string")
+  H.eq(one({ b = 1 }), "b: expected true or false, got integer")
+end)

@@ -349,7 +349,8 @@ function M.text(design, o)
     text = text:gsub('path = "' .. REFERRALS:gsub("%p", "%%%0") .. '"',
       'path = "' .. o.datafile:gsub("%%", "%%%%") .. '",   -- TODO: check the columns below against this file')
     text = "-- Your file " .. o.datafile .. " is the referrals input; its columns:\n" .. table.concat(cols, "\n")
-      .. "\n-- TODO: point the design's columns (time, unit, outcome) at these.\n" .. text
+      .. "\n-- TODO: point the design at these columns: its steps (the filter that keeps the rows to\n"
+      .. "-- analyse), rates, time, unit and outcomes; csceval check names the first column the file lacks.\n" .. text
   end
   return text
 end

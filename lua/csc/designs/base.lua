@@ -64,6 +64,10 @@ end
 
 -- ===== The frame to analyse =====
 
+--- The message for a name that is not among the recipe's inputs
+-- (csc.recipe.not_an_input).
+M.not_an_input = recipe.not_an_input
+
 --- The schema fields that say where a design's frame comes from: `data`
 -- (its doc is `data_doc`), `steps`, `prepare` and `where`.  Check them with
 -- M.check_source.
@@ -116,7 +120,7 @@ function M.frame(data, design, raise, ctx)
     end
   else
     f = data[design.data]
-    if f == nil then raise(design, "design.data", string.format("%q is not among the inputs", tostring(design.data))) end
+    if f == nil then raise(design, "design.data", M.not_an_input(design.data, data)) end
     if design.steps then f = M.run_steps(f, data, design, raise, ctx) end
   end
   if design.where then
@@ -150,10 +154,11 @@ function M.add_rates(f, design, data, raise)
     local by = r.by or design.unit or "old_la_code"
     local time = design.time
     local src = data[den.input]
-    if not src then raise(design, path .. ".denominator.input", string.format("%q is not among the inputs", tostring(den.input))) end
+    if not src then raise(design, path .. ".denominator.input", M.not_an_input(den.input, data)) end
     for _, c in ipairs({ by, time, den.column }) do
       if not src:has(c) then
-        raise(design, path .. ".denominator", string.format("no column %q in input %q%s", c, den.input,
+        raise(design, path .. (c == den.column and ".denominator.column" or ".denominator"),
+          string.format("no column %q in input %q%s", c, den.input,
           util.hint(c, src:names())))
       end
     end

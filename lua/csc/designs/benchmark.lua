@@ -32,7 +32,7 @@ local denominator = S.either({
   S.column({ input = input_of_measure }),
   S.record({
     input = S.string({ required = true }),
-    column = S.string({ required = true }),
+    column = S.column({ input = "input", required = true }),   -- checked in that input by csceval check
     year_lag = S.integer({ min = 0, doc = "denominator year = time_period - year_lag" }),
     where = S.string({ doc = "filter expression for the denominator rows" }),
   }),

@@ -137,7 +137,7 @@ local function selection(ctx, d, P, N, label, base, used, olag)
       for k, c in ipairs(sel.neighbours) do nb[k] = its.key(c) end
     elseif sel.neighbours then
       local g = ctx.data[sel.neighbours.input]
-      if g == nil then D.raise(d, "design.select.neighbours.input", string.format("%q is not among the inputs", sel.neighbours.input)) end
+      if g == nil then D.raise(d, "design.select.neighbours.input", base.not_an_input(sel.neighbours.input, ctx.data)) end
       nb = D.call(d, "design.select.neighbours", { unit = "design.treated" }, its.neighbours,
         { data = g, code_column = sel.neighbours.code_column, unit = d.treated, columns = sel.neighbours.columns })
       ctx:method(string.format("Statistical neighbours of %s (%s): %s.", P.names[its.key(d.treated)] or tostring(d.treated),

@@ -125,7 +125,7 @@ function M.rescale(ctx, design, o, pre, path)
   if type(t) ~= "table" then return t end
   local tp = path .. ".rescale_control"
   local f = ctx.data[t.data]
-  if f == nil then M.raise(design, tp .. ".data", string.format("%q is not among the inputs", tostring(t.data))) end
+  if f == nil then M.raise(design, tp .. ".data", DI.not_an_input(t.data, ctx.data)) end
   local times, vals = f:column(t.time), f:column(t.value)
   local pers = t.per and f:column(t.per)
   local rows, rate = {}, {}
