@@ -9,12 +9,6 @@
 -- comparison sets, 2018 left out, the impact in 2019.  It also sets the
 -- real 2020/21-2024/25 figures of these authorities beside it as context.
 
--- The EES care-leaver files' rows for the context table: one measure each.
-local CONTEXT = { accommodation = { "accommodation", "Accommodation considered suitable" },
-  eet = { "activity", "Total in education, employment or training" } }
--- North Yorkshire, the comparison authorities, and North and West
--- Northamptonshire (Northamptonshire's successors from April 2021)
-local CONTEXT_UNITS = "815, 925, 860, 384, 383, 392, 928, 940, 941"
 -- Table 5's impacts (2002-2019), shown beside the short-window ones, not compared
 local TABLE5 = { accommodation = 7.2, eet = 7.1 }
 
@@ -76,8 +70,42 @@ return {
   warnings = { "The LAIT run has a pre-period of three years against the report's sixteen; its impacts are "
     .. "shown beside Table 5's and are not compared with them." },
 
-  -- The two impacts beside Table 5's; England's NEET share in 2019; the real
-  -- 2021-2025 figures of these authorities as context.
+  -- The real 2020/21-2024/25 figures of these authorities as context: the
+  -- EES accommodation and activity files, each filtered to its measure and
+  -- to North Yorkshire, the comparison authorities, North and West
+  -- Northamptonshire (Northamptonshire's successors from April 2021) and
+  -- England, bound and spread one column per year.
+  tables = {
+    { name = "context_2021_2025", input = "accommodation", digits = 0,
+      steps = {
+        { filter = 'care_leaver_age == "19 to 21 years" and breakdown == "Accommodation considered suitable" and '
+          .. '(geographic_level == "National" or (geographic_level == "Local authority" and '
+          .. 'old_la_code in {815, 925, 860, 384, 383, 392, 928, 940, 941}))' },
+        { derive = "measure", as = '"accommodation"' },
+        { derive = "authority", as = 'if_else(geographic_level == "National", "England", la_name)' },
+        { select = { "measure", "authority", "old_la_code", "time_period", "care_leaver_percent" } },
+        { bind = "activity", steps = {
+          { filter = 'care_leaver_age == "19 to 21 years" and breakdown == "Total in education, employment or '
+            .. 'training" and (geographic_level == "National" or (geographic_level == "Local authority" and '
+            .. 'old_la_code in {815, 925, 860, 384, 383, 392, 928, 940, 941}))' },
+          { derive = "measure", as = '"eet"' },
+          { derive = "authority", as = 'if_else(geographic_level == "National", "England", la_name)' },
+          { select = { "measure", "authority", "old_la_code", "time_period", "care_leaver_percent" } },
+        } },
+        { wider = { id = { "measure", "authority", "old_la_code" }, names_from = "time_period",
+          values_from = "care_leaver_percent" } },
+      },
+      caption = "Context (not part of the analysis): % of care leavers aged 19-21 in suitable accommodation "
+        .. "(accommodation) and in education, employment or training (eet), North Yorkshire, the comparison "
+        .. "authorities and England, 2020/21 to 2024/25 (years ending March)",
+      note = "DfE, Children looked after in England (care leavers' accommodation and activity), from "
+        .. "../shared/data/ees/. Missing: suppressed (c) or not applicable (z): Northamptonshire (928) was "
+        .. "replaced by North Northamptonshire (940) and West Northamptonshire (941) in April 2021. These "
+        .. "figures come after the evaluation and after the analysis window." },
+  },
+
+  -- The two impacts beside Table 5's (built from the design's estimates);
+  -- England's NEET share in 2019, read from one LAIT row that must exist.
   checks = function(ctx)
     local rows = {}
     for _, o in ipairs({ { "accommodation", "CareLeaverAcc" }, { "eet", "CareLeaverEET" } }) do
@@ -95,26 +123,6 @@ return {
     local neet = ctx.data.lait:filter('measure_short == "CareLeaversNEET" and year == 2019 and la_number == 970')
     ctx:estimate{ label = "england.neet_2019", value = tonumber(neet:value(1, "value")), unit = "%", n = neet:nrow(),
       method = "LAIT CareLeaversNEET, England (code 970), year ending March 2019" }
-    local parts = {}
-    for _, m in ipairs({ "accommodation", "eet" }) do
-      parts[#parts + 1] = ctx.data[CONTEXT[m][1]]:filter(string.format('care_leaver_age == "19 to 21 years" and '
-        .. 'breakdown == "%s" and (geographic_level == "National" or (geographic_level == "Local authority" and '
-        .. 'old_la_code in {%s}))', CONTEXT[m][2], CONTEXT_UNITS))
-        :mutate("measure", string.format('"%s"', m))
-        :mutate("authority", 'if_else(geographic_level == "National", "England", la_name)')
-        :select({ "measure", "authority", "old_la_code", "time_period", "care_leaver_percent" })
-    end
-    ctx:table("context_2021_2025", require("csc.frame").bind_rows(parts)
-      :pivot_wider({ id = { "measure", "authority", "old_la_code" }, names_from = "time_period",
-        values_from = "care_leaver_percent" }), {
-      caption = "Context (not part of the analysis): % of care leavers aged 19-21 in suitable accommodation "
-        .. "(accommodation) and in education, employment or training (eet), North Yorkshire, the comparison "
-        .. "authorities and England, 2020/21 to 2024/25 (years ending March)",
-      digits = 0,
-      note = "DfE, Children looked after in England (care leavers' accommodation and activity), from "
-        .. "../shared/data/ees/. Missing: suppressed (c) or not applicable (z): Northamptonshire (928) was "
-        .. "replaced by North Northamptonshire (940) and West Northamptonshire (941) in April 2021. These "
-        .. "figures come after the evaluation and after the analysis window." })
   end,
 
   published = {

@@ -109,6 +109,7 @@ M.schema = S.record({
     .. "{estimate} or {estimate.field} (optionally {estimate.p:%.3f}) is filled from the run's estimates" }),
   warnings = S.list(S.string(), { doc = "fixed warnings the run always gives (e.g. what synthetic data can and "
     .. "cannot show), shown with the design's warnings" }),
+  tables = require("csc.tables").schema,
   checks = S.func({ doc = "function(ctx) run after the design: the recipe's own assertions and derived figures" }),
   outputs = S.record({
     formats = S.list(S.enum({ "md", "csv", "json", "html", "xlsx" }), { min_items = 1,

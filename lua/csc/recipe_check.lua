@@ -395,6 +395,14 @@ function M.deep(r, data, frame, t)
   -- {...} is a template the recipe fills in; a recipe's `checks` may record
   -- estimates of its own, named as it likes)
   local prefixes = estimate_prefixes(d)
+  -- the estimates the recipe's tables read (tables[i].estimates): their
+  -- labels' first parts
+  for _, t in ipairs(type(r.spec.tables) == "table" and r.spec.tables or {}) do
+    for _, e in ipairs(type(t) == "table" and type(t.estimates) == "table" and t.estimates or {}) do
+      local head = type(e) == "table" and type(e.label) == "string" and e.label:match("^([^%.{]+)%.")
+      if head and #prefixes > 0 then prefixes[#prefixes + 1] = head end
+    end
+  end
   local prefixed = { its = true, cits = true, did = true, benchmark = true }
   if #prefixes > 0 and prefixed[d.type] and type(r.spec.checks) ~= "function" then
     local function check_name(p, path)

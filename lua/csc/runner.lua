@@ -420,6 +420,11 @@ function M.run_loaded(r, d, prov, mod, opts)
   -- the recipe's own assertions and derived figures, on what the design recorded
   steps:begin("checks and published figures")
   if r.spec.evidence then ctx.evidence = r.spec.evidence end
+  if r.spec.tables then
+    require("csc.tables").run(ctx, r.spec.tables, d, function(path, msg, kind)
+      errors.raise(kind or "recipe", recipe.where(r, path) .. msg)
+    end)
+  end
   if r.spec.checks then M.call(r, r.spec.checks, ctx) end
   -- the recipe's evidence sentence, filled from the estimates (unless the
   -- checks hook wrote its own), and its fixed warnings
@@ -467,6 +472,12 @@ function M.check(path, opts)
     end
   end
   local frame = M.prepare_data(r, d, context.new(r, d, prov, {}, output.chart_kinds, output.chart_fields))
+  -- the declared tables' steps, so their mistakes are found before a run
+  for i, entry in ipairs(r.spec.tables or {}) do
+    require("csc.tables").frame(entry, i, d, function(p, msg, kind)
+      errors.raise(kind or "recipe", recipe.where(r, p) .. msg)
+    end)
+  end
   local info, warn = check.deep(r, d, frame, r.time)
   return { id = r.id, inputs = rows, info = info, warnings = warn }
 end

@@ -7,6 +7,8 @@
 --     { filter = 'geographic_level == "Local authority"' },
 --     { join = "population", on = { "old_la_code" }, how = "left" },
 --     { wider = { id = { "la", "year" }, names_from = "measure", values_from = "pct" } },
+--     { bind = "other_input", steps = { ... } },
+--     { aggregate = { { "n", "sum", "count" } }, by = "year" },
 --   },
 -- run in the order written on the frame of the input (docs/recipes.md,
 -- "Preparing the data").  Every design that takes its frame from
@@ -36,11 +38,12 @@ M.order = {}            -- verbs in the order registered (for docs and hints)
 local SYNONYMS = { mutate = "derive", generate = "derive", gen = "derive", replace = "derive",
   keep = "filter", drop_if = "filter", where = "filter", uncount = "expand",
   left_join = "join", inner_join = "join", merge = "join", pivot_wider = "wider", pivot_longer = "longer",
-  reshape = "wider or longer" }
+  reshape = "wider or longer", append = "bind", bind_rows = "bind", summarise = "aggregate", summarize = "aggregate",
+  collapse = "aggregate", group_by = "aggregate" }
 
 -- One schema for a step: the alternative its verb names (pick), each a record.
 M.step = S.either({}, { doc = "one step: a table naming one verb (derive, filter, expand, join, select, rename, "
-  .. "wider, longer, ...) with its fields" })
+  .. "wider, longer, bind, aggregate, ...) with its fields" })
 M.step.tags = {}        -- the verb of each alternative, for schema_doc
 
 local function names_of(v)
@@ -374,6 +377,58 @@ M.register("longer", S.record({
   local l = s.longer
   return env:call(nil, f.pivot_longer, f, { id = l.id and as_list(l.id), cols = as_list(l.cols),
     names_to = l.names_to, values_to = l.values_to })
+end)
+
+-- bind: the rows of other inputs appended, columns matched by name (dplyr's
+-- bind_rows, Stata's append).
+M.register("bind", S.record({
+  bind = names("bind: the input (or list of inputs) whose rows are appended, in order; columns are matched by "
+    .. "name and a column a frame lacks is missing (frame.bind_rows, docs/frames.md)"),
+  steps = S.list(S.any(), { doc = "bind: steps run on each appended input before it is appended (the same verbs), "
+    .. "e.g. its own filter, derive and select" }),
+}, { check = function(s)
+  if type(s.steps) == "table" then
+    local msg, sub = M.check_list(s.steps)
+    if msg then return msg, "steps" .. sub end
+  end
+end }), function(f, s, env)
+  local parts = { f }
+  for _, input in ipairs(as_list(s.bind)) do
+    local other = env.data[input]
+    if other == nil then
+      local known = util.sorted_keys(env.data)
+      env:raise(nil, string.format("%q is not among the inputs%s", input, util.hint(input, known)))
+    end
+    if s.steps then
+      other = M.run(other, s.steps, { data = env.data, ctx = env.ctx, input = input, design = env.design,
+        path = env:where("steps"), raise = env.raise_at, trace = env.trace })
+    end
+    parts[#parts + 1] = other
+  end
+  return env:call(nil, require("csc.frame").bind_rows, parts)
+end)
+
+-- aggregate: one row per group of the `by` columns, one column per
+-- aggregate (dplyr's group_by |> summarise, Stata's collapse).
+M.register("aggregate", S.record({
+  aggregate = S.list(S.list(S.any(), { min_items = 2 }), { min_items = 1, doc = "aggregate: the columns to make, "
+    .. "in order, each { name, fn, column[, p] } as f:aggregate's list form, e.g. { \"referrals\", \"sum\", "
+    .. "\"referral_count\" }; fn is count, n, sum, mean, sd, var, min, max, median, quantile, first, last or "
+    .. "n_distinct (docs/frames.md, \"Grouping\")" }),
+  by = names("aggregate: the group columns (default none: the whole frame is one group); groups come out sorted"),
+}, { check = function(s)
+  if type(s.aggregate) ~= "table" then return end
+  for i, a in ipairs(s.aggregate) do
+    if type(a) == "table" and (type(a[1]) ~= "string" or type(a[2]) ~= "string"
+        or (a[3] ~= nil and type(a[3]) ~= "string")) then
+      return "expected { name, fn, column[, p] }, e.g. { \"referrals\", \"sum\", \"referral_count\" }",
+        string.format("aggregate[%d]", i)
+    end
+  end
+end }), function(f, s, env)
+  local specs = {}
+  for i, a in ipairs(s.aggregate) do specs[i] = { a[1], a[2], a[3], a[4] } end
+  return env:call(nil, f.aggregate, f, s.by and as_list(s.by) or {}, specs)
 end)
 
 -- ===== Verbs from other modules =====

@@ -22,6 +22,7 @@
 ---@field seed? integer
 ---@field source csc.Recipe.Source
 ---@field strength? csc.Recipe.Strength strength of evidence on the Innovation Programme's scale; see docs/synthesis.md
+---@field tables? csc.Recipe.Tables[] result tables made from the inputs by steps, written as any result table (docs/recipes.md, "Result tables from the inputs")
 ---@field timings? boolean add a table of the time each step of the run took, with the process's peak resident memory and the size of the inputs' column data, to the report (its figures then differ from run to run)
 ---@field title string
 ---@field warnings? string[] fixed warnings the run always gives (e.g. what synthetic data can and cannot show), shown with the design's warnings
@@ -68,7 +69,7 @@
 ---@field region? string a region column (for select.region)
 ---@field season? csc.Design.Cits.Season
 ---@field select? csc.Design.Cits.Select
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.Bind|csc.Step.Aggregate|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -103,7 +104,7 @@
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Did.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field start any the first period of the intervention
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.Bind|csc.Step.Aggregate|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -144,7 +145,7 @@
 ---@field outcomes csc.Design.Ipw.Outcomes[]
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field stabilize? boolean
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.Bind|csc.Step.Aggregate|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field trim? number|number[]
@@ -172,7 +173,7 @@
 ---@field prepare? function function(data, ctx) returning the frame to analyse, data.NAME each input: for what steps cannot say (docs/recipes.md, "Preparing the data")
 ---@field rates? table<string, csc.Design.Its.Rates> columns to make: name = {numerator, denominator = {input, column, year_lag}, per}
 ---@field season? csc.Design.Its.Season
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.Bind|csc.Step.Aggregate|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field time string the time column
 ---@field to? any last time in the sample
@@ -200,7 +201,7 @@
 ---@field ratio? integer
 ---@field replace? boolean
 ---@field std_caliper? boolean
----@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.Bind|csc.Step.Aggregate|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
 ---@field summary? string the design in plain English, for the report
 ---@field treat string 0/1 (or true/false) column: 1 for the programme group
 ---@field weights? "smd"|table<string, number> covariate -> weight of a weighted Mahalanobis distance, or "smd": each covariate's absolute standardised difference before matching
@@ -329,6 +330,20 @@
 ---@field result? "positive"|"mixed"|"none"|"not applicable"
 ---@field result_label? string the result as the report words it, e.g. "Some positive impact"
 
+---@class csc.Recipe.Tables
+---@field caption? string
+---@field counts? string[] the columns of counts of children: disclosure control suppresses those from 1 to the threshold (docs/privacy.md)
+---@field csv? boolean write name.csv (default true)
+---@field digits? integer|table<string, integer> decimal places shown: a number, or column = places
+---@field estimates? csc.Recipe.Tables.Estimates[] estimates read from the table, one per row and entry
+---@field input string the input the table is made from (a key of `inputs`)
+---@field labels? table<string, string> column name -> words for the report
+---@field name string the table's name (name.csv in the outputs)
+---@field note? string
+---@field row_total? string disclosure control: the column holding each row's total of the counts
+---@field steps? (csc.Step.Derive|csc.Step.Filter|csc.Step.Expand|csc.Step.Join|csc.Step.Select|csc.Step.Rename|csc.Step.Wider|csc.Step.Longer|csc.Step.Bind|csc.Step.Aggregate|csc.Step.PseudoStart|csc.Step.Age|csc.Step.EventCounts)[] the data preparation: steps run in order on the frame of `data`, each a table naming one verb (docs/recipes.md, "Preparing the data")
+---@field total_row? boolean disclosure control: the last row is the total of the rows above it
+
 ---@class csc.Design.Benchmark.Checks
 ---@field base number the printed base (denominator)
 ---@field count number the printed count
@@ -450,6 +465,14 @@
 
 ---@class csc.Step.Longer
 ---@field longer csc.Step.Longer.Longer longer: { cols = {...}, names_to = ..., values_to = ... } as f:pivot_longer (docs/frames.md)
+
+---@class csc.Step.Bind
+---@field bind string|string[] bind: the input (or list of inputs) whose rows are appended, in order; columns are matched by name and a column a frame lacks is missing (frame.bind_rows, docs/frames.md)
+---@field steps? any[] bind: steps run on each appended input before it is appended (the same verbs), e.g. its own filter, derive and select
+
+---@class csc.Step.Aggregate
+---@field aggregate any[][] aggregate: the columns to make, in order, each { name, fn, column[, p] } as f:aggregate's list form, e.g. { "referrals", "sum", "referral_count" }; fn is count, n, sum, mean, sd, var, min, max, median, quantile, first, last or n_distinct (docs/frames.md, "Grouping")
+---@field by? string|string[] aggregate: the group columns (default none: the whole frame is one group); groups come out sorted
 
 ---@class csc.Step.PseudoStart
 ---@field anchor? string pseudo_start: the column of the anchoring (first) event's date to make (default "anchor")
@@ -747,6 +770,15 @@
 ---@class csc.Recipe.Strength.Rated
 ---@field reference string the report that rates the evaluation (data/reports.csv)
 ---@field row integer the evaluation's row of the report's table of ratings
+
+---@class csc.Recipe.Tables.Estimates
+---@field detail? boolean listed with the detail estimates (results.json), not in the report's main table
+---@field group? string
+---@field label string the estimate's label, a template: {column} is the row's value of that column (whole numbers without decimals), e.g. "annual.referrals.{time_period}"
+---@field method? string
+---@field title? string
+---@field unit? string
+---@field value string the column holding the estimate's value
 
 ---@class csc.Design.Benchmark.Measures.Denominator
 ---@field column string
