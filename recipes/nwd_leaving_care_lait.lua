@@ -71,27 +71,22 @@ return {
     .. "shown beside Table 5's and are not compared with them." },
 
   -- The real 2020/21-2024/25 figures of these authorities as context: the
-  -- EES accommodation and activity files, each filtered to its measure and
-  -- to North Yorkshire, the comparison authorities, North and West
-  -- Northamptonshire (Northamptonshire's successors from April 2021) and
-  -- England, bound and spread one column per year.
+  -- EES accommodation and activity files (the same columns), bound, filtered
+  -- to the two measures and to North Yorkshire, the comparison authorities,
+  -- North and West Northamptonshire (Northamptonshire's successors from
+  -- April 2021) and England, and spread one column per year.
   tables = {
     { name = "context_2021_2025", input = "accommodation", digits = 0,
       steps = {
-        { filter = 'care_leaver_age == "19 to 21 years" and breakdown == "Accommodation considered suitable" and '
-          .. '(geographic_level == "National" or (geographic_level == "Local authority" and '
+        { bind = "activity" },
+        { filter = 'care_leaver_age == "19 to 21 years" and breakdown in {"Accommodation considered suitable", '
+          .. '"Total in education, employment or training"} and (geographic_level == "National" or '
+          .. '(geographic_level == "Local authority" and '
           .. 'old_la_code in {815, 925, 860, 384, 383, 392, 928, 940, 941}))' },
-        { derive = "measure", as = '"accommodation"' },
+        { derive = "measure",
+          as = 'if_else(breakdown == "Accommodation considered suitable", "accommodation", "eet")' },
         { derive = "authority", as = 'if_else(geographic_level == "National", "England", la_name)' },
         { select = { "measure", "authority", "old_la_code", "time_period", "care_leaver_percent" } },
-        { bind = "activity", steps = {
-          { filter = 'care_leaver_age == "19 to 21 years" and breakdown == "Total in education, employment or '
-            .. 'training" and (geographic_level == "National" or (geographic_level == "Local authority" and '
-            .. 'old_la_code in {815, 925, 860, 384, 383, 392, 928, 940, 941}))' },
-          { derive = "measure", as = '"eet"' },
-          { derive = "authority", as = 'if_else(geographic_level == "National", "England", la_name)' },
-          { select = { "measure", "authority", "old_la_code", "time_period", "care_leaver_percent" } },
-        } },
         { wider = { id = { "measure", "authority", "old_la_code" }, names_from = "time_period",
           values_from = "care_leaver_percent" } },
       },
