@@ -81,6 +81,21 @@ function H.run_script(script, ...)
   return rc
 end
 
+--- A frame as plain Lua, to compare with H.eq: its names and columns
+-- (missing values as "NA(reason)").
+function H.plain(f)
+  local t = { names = f:names() }
+  for _, n in ipairs(t.names) do
+    local col = {}
+    for i = 1, f:nrow() do
+      local r = f:na_reason(i, n)
+      col[i] = r and ("NA(" .. r .. ")") or f:value(i, n)
+    end
+    t[n] = col
+  end
+  return t
+end
+
 --- Write a minimal recipe to `path` (atomically) and return the path: the
 -- plan head every test recipe needs (title, question, source with one
 -- table), then `body`, the recipe's other fields as Lua source

@@ -16,19 +16,7 @@ local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-steps-" .. tostrin
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 
--- A frame as plain Lua: its names and columns (missing values as "NA(reason)").
-local function plain(f)
-  local t = { names = f:names() }
-  for _, n in ipairs(t.names) do
-    local col = {}
-    for i = 1, f:nrow() do
-      local r = f:na_reason(i, n)
-      col[i] = r and ("NA(" .. r .. ")") or f:value(i, n)
-    end
-    t[n] = col
-  end
-  return t
-end
+local plain = H.plain
 
 -- A context that keeps what the steps record.
 local function recorder()

@@ -17,18 +17,7 @@ local tmp = (os.getenv("TMPDIR") or "/tmp") .. "/csceval-test-tables-" .. tostri
   .. tostring(math.random(1e6))
 sys.mkdirs(tmp)
 
-local function plain(f)
-  local t = { names = f:names() }
-  for _, n in ipairs(t.names) do
-    local col = {}
-    for i = 1, f:nrow() do
-      local r = f:na_reason(i, n)
-      col[i] = r and ("NA(" .. r .. ")") or f:value(i, n)
-    end
-    t[n] = col
-  end
-  return t
-end
+local plain = H.plain
 
 local a = frame.new{ names = { "la", "year", "n", "kind" },
   columns = { { "A", "B", "A", "B", "C" }, { 2017, 2017, 2018, 2018, 2018 }, { 3, 4, 5, 6, 7 },
