@@ -96,6 +96,13 @@ function H.plain(f)
   return t
 end
 
+--- Run `./csceval CMD PATH --out OUT/cli` with its output silenced;
+-- returns {how, code} as os.execute gives them ("exit", 2).
+function H.run_cli(cmd, path, out)
+  local _, how, code = os.execute(string.format("./csceval %s %s --out %s/cli >/dev/null 2>&1", cmd, path, out))
+  return { how, code }
+end
+
 --- Write a minimal recipe to `path` (atomically) and return the path: the
 -- plan head every test recipe needs (title, question, source with one
 -- table), then `body`, the recipe's other fields as Lua source

@@ -156,10 +156,7 @@ local function run(p, how)
   return pcall(runner[how or "run"], p, { out = tmp .. "/out", formats = { "json" } })
 end
 
-local function cli(cmd, p)
-  local _, how, code = os.execute(string.format("./csceval %s %s --out %s/cli >/dev/null 2>&1", cmd, p, tmp))
-  return { how, code }
-end
+local function cli(cmd, p) return H.run_cli(cmd, p, tmp) end
 
 H.case("steps in a recipe: the design analyses the frame the steps make, as prepare would; drops reported", function()
   local function estimates(p)

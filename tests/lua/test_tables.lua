@@ -127,10 +127,7 @@ local function run(p, how)
   return pcall(runner[how or "run"], p, { out = tmp .. "/out", formats = { "json", "csv", "md" } })
 end
 
-local function cli(cmd, p)
-  local _, how, code = os.execute(string.format("./csceval %s %s --out %s/cli >/dev/null 2>&1", cmd, p, tmp))
-  return { how, code }
-end
+local function cli(cmd, p) return H.run_cli(cmd, p, tmp) end
 
 H.case("tables in a recipe: the same tables, CSV bytes and estimates as a checks hook building them by hand", function()
   local function outputs(name, body)
