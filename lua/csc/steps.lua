@@ -248,6 +248,29 @@ end
 local function as_list(v) return type(v) == "table" and v or { v } end
 
 -- derive: one column from an expression (dplyr's mutate, Stata's generate).
+-- The check of a verb that runs steps of its own on another input (join,
+-- bind): its `steps` are a step list too.
+local function check_nested(s)
+  if type(s.steps) == "table" then
+    local msg, sub = M.check_list(s.steps)
+    if msg then return msg, "steps" .. sub end
+  end
+end
+
+-- Another input of the recipe, through its own `steps` when given (join,
+-- bind); an unknown name is a recipe error with a did-you-mean.
+local function other_input(env, input, list)
+  local other = env.data[input]
+  if other == nil then
+    env:raise(nil, string.format("%q is not among the inputs%s", input, util.hint(input, util.sorted_keys(env.data))))
+  end
+  if list then
+    other = M.run(other, list, { data = env.data, ctx = env.ctx, input = input, design = env.design,
+      path = env:where("steps"), raise = env.raise_at, trace = env.trace })
+  end
+  return other
+end
+
 M.register("derive", S.record({
   derive = name({ doc = "derive: the column to make (replaced when it exists)" }),
   as = S.string({ required = true, doc = "derive: its expression (docs/expressions.md), e.g. "
@@ -309,20 +332,9 @@ M.register("join", S.record({
       end
     end
   end
-  if type(s.steps) == "table" then
-    local msg, sub = M.check_list(s.steps)
-    if msg then return msg, "steps" .. sub end
-  end
+  return check_nested(s)
 end }), function(f, s, env)
-  local other = env.data[s.join]
-  if other == nil then
-    local known = util.sorted_keys(env.data)
-    env:raise(nil, string.format("%q is not among the inputs%s", s.join, util.hint(s.join, known)))
-  end
-  if s.steps then
-    other = M.run(other, s.steps, { data = env.data, ctx = env.ctx, input = s.join, design = env.design,
-      path = env:where("steps"), raise = env.raise_at, trace = env.trace })
-  end
+  local other = other_input(env, s.join, s.steps)
   local opts = s.suffix and { suffix = s.suffix } or nil
   if (s.how or "left") == "left" then return env:call("on", f.join, f, other, s.on, "left", opts) end
   -- inner: a marker column counts the rows without a match before they go
@@ -386,24 +398,10 @@ M.register("bind", S.record({
     .. "name and a column a frame lacks is missing (frame.bind_rows, docs/frames.md)"),
   steps = S.list(S.any(), { doc = "bind: steps run on each appended input before it is appended (the same verbs), "
     .. "e.g. its own filter, derive and select" }),
-}, { check = function(s)
-  if type(s.steps) == "table" then
-    local msg, sub = M.check_list(s.steps)
-    if msg then return msg, "steps" .. sub end
-  end
-end }), function(f, s, env)
+}, { check = check_nested }), function(f, s, env)
   local parts = { f }
   for _, input in ipairs(as_list(s.bind)) do
-    local other = env.data[input]
-    if other == nil then
-      local known = util.sorted_keys(env.data)
-      env:raise(nil, string.format("%q is not among the inputs%s", input, util.hint(input, known)))
-    end
-    if s.steps then
-      other = M.run(other, s.steps, { data = env.data, ctx = env.ctx, input = input, design = env.design,
-        path = env:where("steps"), raise = env.raise_at, trace = env.trace })
-    end
-    parts[#parts + 1] = other
+    parts[#parts + 1] = other_input(env, input, s.steps)
   end
   return env:call(nil, require("csc.frame").bind_rows, parts)
 end)
